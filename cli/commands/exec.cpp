@@ -1,0 +1,134 @@
+// Exec-level commands that move between modes or set up the terminal: enable, disable,
+// configure terminal, exit, end, quit/logout, terminal ..., show history/version/clock.
+#include <ctime>
+
+#include <fmt/format.h>
+
+#include "cli/commands/sections.hpp"
+#include "cli/session.hpp"
+#include "cli/system.hpp"
+#include "control/aaa/password.hpp"
+#include "control/config/model.hpp"
+
+namespace rampart::cli {
+
+namespace {
+
+constexpr int kEnableAttempts = 3;
+
+void ask_enable_password(Session& s, int attempt) {
+  s.ask("Password: ", true, [attempt](Session& s, std::string_view answer, std::string& out) {
+    const auto& stored = s.appliance().config().system.enable_password;
+    // No enable password configured: the ASA still asks, and any answer lets you in.
+    bool ok = !stored || aaa::verify_password(*stored, answer);
+    if (ok) {
+      s.set_privileged(true);
+      return;
+    }
+    if (attempt + 1 >= kEnableAttempts) {
+      out += "Access denied.\n";
+      return;
+    }
+    out += "Invalid password\n";
+    ask_enable_password(s, attempt + 1);
+  });
+}
+
+std::string plural(uint64_t n, std::string_view unit) {
+  return fmt::format("{} {}{}", n, unit, n == 1 ? "" : "s");
+}
+
+// "up 2 days 5 hours", "up 14 mins 6 secs": the two most significant units, as the ASA prints.
+std::string uptime_text(uint64_t s) {
+  uint64_t d = s / 86400, h = s / 3600 % 24, m = s / 60 % 60, sec = s % 60;
+  if (d) return plural(d, "day") + " " + plural(h, "hour");
+  if (h) return plural(h, "hour") + " " + plural(m, "min");
+  if (m) return plural(m, "min") + " " + plural(sec, "sec");
+  return plural(sec, "sec");
+}
+
+void show_version(Ctx& c) {
+  VersionInfo v = c.sys.version();
+  std::string& o = c.out;
+  o += fmt::format("\nRampart Adaptive Security Appliance Software Version {}\n", v.version);
+  o += "Configuration language: ASA Version 9.1(7) (IKEv1)\n\n";
+  o += fmt::format("Compiled {}\n", v.build);
+  o += fmt::format("System image file is \"{}\"\n", v.image);
+  o += "Config file at boot was \"startup-config\"\n\n";
+  o += fmt::format("{} up {}\n\n", c.cfg.system.hostname, uptime_text(v.uptime_seconds));
+  o += fmt::format("Hardware:   {}\n\n", v.hardware);
+  int i = 0;
+  for (const auto& name : c.sys.hardware_interfaces()) {
+    LinkState l = c.sys.link_state(name);
+    o += fmt::format(" {}: Ext: {:<20}: address is {}, irq 0\n", i++, name,
+                     l.mac.empty() ? "0000.0000.0000" : l.mac);
+  }
+  o += fmt::format("\nSerial Number: {}\n", v.serial);
+  o += "Configuration register is 0x1\n";
+}
+
+void show_clock(Ctx& c) {
+  std::time_t t = static_cast<std::time_t>(c.sys.now_seconds());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%H:%M:%S.000 UTC %a %b %d %Y", &tm);
+  c.out += std::string(buf) + "\n";
+}
+
+}  // namespace
+
+void register_exec(CommandTree& t) {
+  const ModeMask user = mask_of(Mode::UserExec);
+  const ModeMask priv = mask_of(Mode::PrivExec);
+  const ModeMask config = mask_of(Mode::Config);
+  const ModeMask submodes = kAllModes & ~kExecModes & ~config;
+
+  t.add({user, "enable", {"Turn on privileged commands"}, [](Ctx& c) { ask_enable_password(c.session, 0); }});
+  t.add({priv, "enable", {"Turn on privileged commands"}, [](Ctx&) {}});
+  t.add({priv, "disable", {"Turn off privileged commands"},
+         [](Ctx& c) { c.session.set_privileged(false); }});
+  t.add({priv, "configure terminal",
+         {"Configure using various methods", "Configure using terminal/console"},
+         [](Ctx& c) { c.session.enter({Mode::Config}); }});
+  for (std::string_view word : {"exit", "logout", "quit"}) {
+    t.add({kExecModes, word,
+           {word == "quit" ? "Quit from the EXEC" : "Exit from the EXEC"},
+           [](Ctx& c) {
+             c.out += "\nLogoff\n\n";
+             c.session.close();
+           }});
+  }
+  t.add({config, "exit", {"Exit from config mode"}, [](Ctx& c) { c.session.exit_mode(); }});
+  t.add({submodes, "exit", {"Exit from this submode"}, [](Ctx& c) { c.session.exit_mode(); }});
+  t.add({config | submodes, "end", {"Exit from configure mode"},
+         [](Ctx& c) { c.session.end_config(); }});
+
+  // Terminal settings belong to the session, not to the configuration.
+  t.add({kAllModes, "terminal pager [lines] <n:0-2147483647>",
+         {"Set terminal line parameters", "Control page length for pagination",
+          "Number of lines on a page", "Number of lines on a page (0 disables paging)"},
+         [](Ctx& c) { c.session.pager_lines = static_cast<int>(c.args.num("n")); }});
+  t.add({kAllModes, "terminal monitor",
+         {"Set terminal line parameters", "Syslog monitor"},
+         [](Ctx& c) { c.session.monitor = !c.negated; }});
+  t.add({kAllModes, "terminal no monitor",
+         {"Set terminal line parameters", "Negate a command or set its defaults", "Syslog monitor"},
+         [](Ctx& c) { c.session.monitor = false; }});
+  t.add({kAllModes, "terminal width <n:40-511>",
+         {"Set terminal line parameters", "Set terminal width", "Number of characters per line"},
+         [](Ctx& c) { c.session.width = static_cast<int>(c.args.num("n")); }});
+
+  t.add({kAllModes, "show history",
+         {"Show running system information", "Display the session command history"},
+         [](Ctx& c) {
+           for (const auto& h : c.session.history()) c.out += "  " + h + "\n";
+         }});
+  t.add({kAllModes, "show version",
+         {"Show running system information", "Display the system software version"},
+         show_version});
+  t.add({kAllModes, "show clock",
+         {"Show running system information", "Display the system clock"}, show_clock});
+}
+
+}  // namespace rampart::cli

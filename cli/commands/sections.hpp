@@ -1,0 +1,39 @@
+// Each configuration section registers its commands here. One file per section:
+// cli/commands/<section>.cpp holds the command table, the handlers and the section renderer.
+#pragma once
+
+#include "cli/engine/tree.hpp"
+
+namespace rampart::cli {
+
+void register_exec(CommandTree& t);        // enable, disable, configure, exit, end, terminal, show version/history
+void register_system(CommandTree& t);      // hostname, domain-name, enable password, passwd, names, banner, pager, mtu
+void register_interfaces(CommandTree& t);  // interface sub-mode, route, show interface ip brief, show route
+void register_config_io(CommandTree& t);   // show running/startup-config, write, copy, clear configure
+void register_access_lists(CommandTree& t);
+void register_crypto(CommandTree& t);      // crypto ipsec / dynamic-map / map / isakmp|ikev1
+void register_pools(CommandTree& t);       // ip local pool, show ip local pool
+void register_users(CommandTree& t);       // username, username attributes
+void register_tunnel_groups(CommandTree& t);
+void register_group_policies(CommandTree& t);
+void register_aaa(CommandTree& t);         // aaa-server, aaa authentication
+void register_management(CommandTree& t);  // ssh, sysopt, console timeout
+void register_pix(CommandTree& t);         // PIX 6.3 commands migrated to the ASA model
+
+inline void register_all(CommandTree& t) {
+  register_exec(t);
+  register_system(t);
+  register_interfaces(t);
+  register_config_io(t);
+  register_access_lists(t);
+  register_crypto(t);
+  register_pools(t);
+  register_users(t);
+  register_tunnel_groups(t);
+  register_group_policies(t);
+  register_aaa(t);
+  register_management(t);
+  register_pix(t);
+}
+
+}  // namespace rampart::cli

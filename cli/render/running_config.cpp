@@ -1,0 +1,70 @@
+#include "cli/render/running_config.hpp"
+
+#include <openssl/evp.h>
+
+#include <fmt/format.h>
+
+namespace rampart::cli {
+
+namespace {
+
+// The configuration language we speak, for tools that read the "ASA Version" line.
+constexpr std::string_view kAsaLanguageVersion = "9.1(7)";
+
+void render_body(const config::Config& cfg, ConfigWriter& w) {
+  render_system(cfg, w);
+  w.bang();
+  render_interfaces(cfg, w);
+  render_access_lists(cfg, w);
+  render_terminal(cfg, w);
+  render_pools(cfg, w);
+  render_routes(cfg, w);
+  render_aaa(cfg, w);
+  render_sysopt(cfg, w);
+  render_crypto(cfg, w);
+  render_management(cfg, w);
+  if (cfg.system.console_timeout != 0 || w.options().show_defaults)
+    w.line(fmt::format("console timeout {}", cfg.system.console_timeout));
+  render_group_policies(cfg, w);
+  render_users(cfg, w);
+  render_tunnel_groups(cfg, w);
+}
+
+std::string md5_hex(std::string_view text) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(text.data(), text.size(), digest, &len, EVP_md5(), nullptr);
+  std::string hex;
+  for (unsigned i = 0; i < len; ++i) hex += fmt::format("{:02x}", digest[i]);
+  return hex;
+}
+
+}  // namespace
+
+std::string config_checksum(const config::Config& cfg) {
+  // Always over the masked rendering: a checksum over cleartext secrets would let anyone who
+  // can read "show running-config" test guesses of a pre-shared key offline.
+  ConfigWriter w(RenderOptions{});
+  render_body(cfg, w);
+  return md5_hex(w.text());
+}
+
+std::string render_running_config(const config::Config& cfg, const RenderOptions& opt) {
+  ConfigWriter w(opt);
+  render_body(cfg, w);
+  std::string out = ": Saved\n:\n";
+  out += fmt::format(": Rampart Version {}\n:\n", RAMPART_VERSION_STRING);
+  out += fmt::format("ASA Version {}\n!\n", kAsaLanguageVersion);
+  out += w.text();
+  out += fmt::format("Cryptochecksum:{}\n: end\n", config_checksum(cfg));
+  return out;
+}
+
+std::string render_section(const config::Config& cfg, const RenderOptions& opt,
+                           std::string_view section) {
+  ConfigWriter w(opt);
+  render_body(cfg, w);
+  return w.filtered(section);
+}
+
+}  // namespace rampart::cli

@@ -1,0 +1,37 @@
+#include "cli/render/writer.hpp"
+
+namespace rampart::cli {
+
+void ConfigWriter::line(std::string text) { blocks_.push_back({{std::move(text)}, false}); }
+
+void ConfigWriter::sub(std::string text) {
+  if (blocks_.empty() || blocks_.back().separator) blocks_.push_back({});
+  blocks_.back().lines.push_back(" " + std::move(text));
+}
+
+void ConfigWriter::bang() { blocks_.push_back({{"!"}, true}); }
+
+std::string ConfigWriter::secret(const config::Secret& s) const {
+  return opt_.reveal_secrets ? s.reveal() : std::string(config::Secret::masked);
+}
+
+std::string ConfigWriter::text() const {
+  std::string out;
+  for (const auto& b : blocks_)
+    for (const auto& l : b.lines) out += l + "\n";
+  return out;
+}
+
+std::string ConfigWriter::filtered(std::string_view filter) const {
+  std::string out;
+  for (const auto& b : blocks_) {
+    if (b.separator || b.lines.empty()) continue;
+    const std::string& first = b.lines.front();
+    if (!first.starts_with(filter)) continue;
+    if (first.size() > filter.size() && first[filter.size()] != ' ') continue;
+    for (const auto& l : b.lines) out += l + "\n";
+  }
+  return out;
+}
+
+}  // namespace rampart::cli

@@ -1,0 +1,43 @@
+// Builds running-config text as blocks: a top-level line with its indented sub-mode lines.
+// "show running-config <section>" keeps the blocks whose top-level line starts with the
+// section's words, so each section renderer only says what it prints, never how to filter.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "control/config/types.hpp"
+
+namespace rampart::cli {
+
+struct RenderOptions {
+  bool reveal_secrets = false;  // true only for the startup-config written to flash
+  bool show_defaults = false;   // "show running-config all"
+};
+
+class ConfigWriter {
+ public:
+  explicit ConfigWriter(RenderOptions opt) : opt_(opt) {}
+  const RenderOptions& options() const { return opt_; }
+
+  void line(std::string text);  // starts a new block
+  void sub(std::string text);   // " text", part of the current block
+  void bang();                  // "!" separator (a block of its own, dropped when filtering)
+  // A secret as this rendering shows it: "*****" unless reveal_secrets.
+  std::string secret(const config::Secret& s) const;
+
+  // The whole text, or only blocks whose first line starts with filter + (space or end).
+  std::string text() const;
+  std::string filtered(std::string_view filter) const;
+
+ private:
+  struct Block {
+    std::vector<std::string> lines;
+    bool separator = false;
+  };
+  RenderOptions opt_;
+  std::vector<Block> blocks_;
+};
+
+}  // namespace rampart::cli

@@ -1,0 +1,211 @@
+#include "cli/session.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "cli/commands/sections.hpp"
+#include "control/aaa/password.hpp"
+
+namespace rampart::cli {
+
+namespace {
+
+constexpr std::string_view kInvalidInput = "ERROR: % Invalid input detected at '^' marker.\n";
+constexpr std::string_view kIncomplete = "ERROR: % Incomplete command\n";
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
+    s.remove_suffix(1);
+  return s;
+}
+
+// Lines an ASA ignores when a configuration is pasted or loaded: comments, the header and
+// trailer of "show running-config".
+bool is_comment(std::string_view line) {
+  return line.starts_with("!") || line.starts_with(":") || line.starts_with("Cryptochecksum:") ||
+         line.starts_with("ASA Version ");
+}
+
+}  // namespace
+
+Appliance::Appliance(System& sys) : sys_(sys) {
+  register_all(tree_);
+  reset_to_defaults();
+}
+
+void Appliance::reset_to_defaults() {
+  cfg_ = config::Config{};
+  for (const auto& name : sys_.hardware_interfaces()) cfg_.interfaces[name].hw_name = name;
+}
+
+Session::Session(Appliance& app, bool privileged_start) : app_(app) {
+  stack_.push_back({privileged_start ? Mode::PrivExec : Mode::UserExec});
+}
+
+std::string Session::prompt() const {
+  if (!questions_.empty()) return questions_.front().text;
+  return app_.config().system.hostname + std::string(mode_prompt_suffix(mode()));
+}
+
+void Session::enter(ModeFrame f) {
+  // Entering a sub-mode from another sub-mode replaces it: both hang off Config.
+  while (stack_.size() > 1 && parent(f.mode) && stack_.back().mode != Mode::Config) stack_.pop_back();
+  stack_.push_back(std::move(f));
+}
+
+void Session::exit_mode() {
+  if (stack_.size() > 1) stack_.pop_back();
+}
+
+void Session::end_config() {
+  while (stack_.size() > 1 && stack_.back().mode != Mode::PrivExec) stack_.pop_back();
+}
+
+void Session::set_privileged(bool on) {
+  stack_.clear();
+  stack_.push_back({on ? Mode::PrivExec : Mode::UserExec});
+}
+
+bool Session::privileged() const { return stack_.front().mode != Mode::UserExec; }
+
+int Session::effective_pager_lines() const {
+  return pager_lines >= 0 ? pager_lines : app_.config().system.pager_lines;
+}
+
+void Session::ask(std::string question, bool secret, Answer then) {
+  questions_.push_back({std::move(question), secret, std::move(then)});
+}
+
+Reply Session::execute(std::string_view line) { return run(line, true); }
+
+Reply Session::execute_internal(std::string_view line) { return run(line, false); }
+
+Reply Session::run(std::string_view raw, bool record) {
+  Reply reply;
+  if (!questions_.empty() && record) {
+    Question q = std::move(questions_.front());
+    questions_.erase(questions_.begin());
+    q.then(*this, trim(raw), reply.output);
+  } else {
+    std::string_view line = trim(raw);
+    if (record) {
+      ++line_number_;
+      if (!line.empty()) history_.emplace_back(line);
+    }
+    if (!line.empty() && !is_comment(line)) {
+      // Try the current mode, then walk up (sub-mode -> Config), as the ASA does for a line
+      // that belongs to the parent mode; report the error of the deepest attempt.
+      MatchResult best = app_.tree().match(mode(), line);
+      if (best.status != MatchStatus::Ok) {
+        for (auto up = parent(mode()); up; up = parent(*up)) {
+          MatchResult r = app_.tree().match(*up, line);
+          if (r.status == MatchStatus::Ok) {
+            while (stack_.size() > 1 && stack_.back().mode != *up) stack_.pop_back();
+            best = std::move(r);
+            break;
+          }
+          if (r.offset > best.offset) best = std::move(r);
+        }
+      }
+      switch (best.status) {
+        case MatchStatus::Ok: {
+          Ctx ctx{*this, app_.config(), app_.sys(), reply.output, best.args, best.negated};
+          best.command->handler(ctx);
+          break;
+        }
+        case MatchStatus::NoMatch:
+          reply.output += std::string(prompt().size() + best.offset, ' ') + "^\n";
+          reply.output += kInvalidInput;
+          break;
+        case MatchStatus::Ambiguous:
+          reply.output += fmt::format("ERROR: % Ambiguous command:  \"{}\"\n", line);
+          break;
+        case MatchStatus::Incomplete:
+          reply.output += kIncomplete;
+          break;
+      }
+    }
+  }
+  if (closed_) reply.closed = true;
+  if (!questions_.empty()) {
+    reply.input_prompt = questions_.front().text;
+    reply.secret_input = questions_.front().secret;
+  }
+  return reply;
+}
+
+std::string Session::help(std::string_view line) const {
+  auto entries = app_.tree().help(mode(), line);
+  auto words = split_words(line);
+  bool partial = !line.empty() && line.back() != ' ' && !words.empty();
+  if (entries.empty()) {
+    // Nothing can follow: the ASA marks the first word it does not understand.
+    MatchResult r = app_.tree().match(mode(), line);
+    if (r.status == MatchStatus::NoMatch || r.status == MatchStatus::Ambiguous)
+      return std::string(prompt().size() + r.offset, ' ') + "^\n" + std::string(kInvalidInput);
+    return std::string(kInvalidInput);
+  }
+  if (partial) {
+    std::string out;
+    for (const auto& e : entries) out += e.word + "  ";
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    return out + "\n";
+  }
+  size_t width = 0;
+  for (const auto& e : entries) width = std::max(width, e.word.size());
+  std::string out = "\n";
+  if (!words.empty()) {
+    bool exec = mode() == Mode::UserExec || mode() == Mode::PrivExec;
+    out += exec ? "exec mode commands/options:\n" : "configure mode commands/options:\n";
+  }
+  for (const auto& e : entries) {
+    std::string row = fmt::format("  {:<{}}  {}", e.word, width, e.help);
+    while (!row.empty() && row.back() == ' ') row.pop_back();
+    out += row + "\n";
+  }
+  return out;
+}
+
+std::vector<std::string> Session::complete(std::string_view line) const {
+  return app_.tree().complete(mode(), line);
+}
+
+std::string load_config_text(Appliance& app, std::string_view text) {
+  // A fresh privileged session in config mode, as "copy startup-config running-config" runs.
+  Session s(app, true);
+  s.enter({Mode::Config});
+  std::string out;
+  uint32_t n = 0;
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    size_t nl = text.find('\n', pos);
+    std::string_view line = text.substr(pos, nl == std::string_view::npos ? text.npos : nl - pos);
+    pos = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
+    ++n;
+    Reply r = s.execute(line);
+    if (r.output.empty()) continue;
+    // Errors carry the line they came from; the caret line means nothing outside a console.
+    bool is_error = r.output.find("ERROR:") != std::string::npos;
+    std::string body;
+    size_t p = 0;
+    while (p < r.output.size()) {
+      size_t e = r.output.find('\n', p);
+      std::string_view l(r.output.data() + p, (e == std::string::npos ? r.output.size() : e) - p);
+      p = e == std::string::npos ? r.output.size() : e + 1;
+      if (trim(l) == "^") continue;
+      body += std::string(l) + "\n";
+    }
+    if (is_error) out += fmt::format("ERROR: line {}: {}\n", n, trim(line));
+    out += body;
+    // A configuration that ends up in exec mode (a stray "end") keeps loading in config mode.
+    if (s.mode() == Mode::PrivExec || s.mode() == Mode::UserExec) {
+      s.set_privileged(true);
+      s.enter({Mode::Config});
+    }
+  }
+  return out;
+}
+
+}  // namespace rampart::cli

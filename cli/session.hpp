@@ -1,0 +1,119 @@
+// A CLI session: one console, SSH login or scripted run. It owns the mode stack and terminal
+// settings; the configuration and the command tree are the appliance's, shared by all sessions,
+// so a change made in one session is seen by the others at once.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cli/engine/tree.hpp"
+#include "cli/system.hpp"
+#include "control/config/model.hpp"
+
+namespace rampart::cli {
+
+// Everything sessions share: the running configuration, the grammar and the box.
+class Appliance {
+ public:
+  explicit Appliance(System& sys);
+  config::Config& config() { return cfg_; }
+  const config::Config& config() const { return cfg_; }
+  const CommandTree& tree() const { return tree_; }
+  System& sys() { return sys_; }
+
+  // Replaces the running configuration with factory defaults (hardware interfaces present,
+  // everything else empty), as "write erase" + reload or "configure factory-default" would.
+  void reset_to_defaults();
+
+ private:
+  System& sys_;
+  config::Config cfg_;
+  CommandTree tree_;
+};
+
+// A mode entered by a command, with the key that the sub-mode edits
+// (interface name, policy priority, tunnel-group name, ...).
+struct ModeFrame {
+  Mode mode = Mode::UserExec;
+  std::string name;   // interface hw name, tunnel-group, group-policy, username, aaa group
+  uint32_t num = 0;   // isakmp policy priority
+  std::string name2;  // aaa-server host address and the like
+};
+
+struct Reply {
+  std::string output;           // everything to print, error markers included
+  bool closed = false;          // the session ended (exit/logout/quit from exec)
+  bool secret_input = false;    // the next line is a password: do not echo it
+  std::string input_prompt;     // when set, print this instead of the mode prompt ("Password: ")
+};
+
+class Session {
+ public:
+  Session(Appliance& app, bool privileged_start = false);
+
+  Appliance& appliance() { return app_; }
+  std::string prompt() const;
+
+  // Runs one line as typed at the prompt. Never throws on user input.
+  Reply execute(std::string_view line);
+  // '?' help for a line (the text before the '?'), formatted as the ASA prints it.
+  std::string help(std::string_view line) const;
+  // Completion candidates for the last word of line (TAB).
+  std::vector<std::string> complete(std::string_view line) const;
+
+  // Mode stack.
+  Mode mode() const { return stack_.back().mode; }
+  const ModeFrame& frame() const { return stack_.back(); }
+  void enter(ModeFrame f);      // push a sub-mode (from Config) or Config (from PrivExec)
+  void exit_mode();             // "exit": one level up
+  void end_config();            // "end"/Ctrl-Z: back to PrivExec
+  void set_privileged(bool on); // enable / disable
+  bool privileged() const;
+  void close() { closed_ = true; }  // exit/logout/quit from exec: the session ends
+  bool closed() const { return closed_; }
+
+  // Terminal settings (per session, as on the ASA).
+  int pager_lines = -1;  // -1: follow the configuration's "pager lines"
+  bool monitor = false;  // terminal monitor
+  int width = 80;
+  int effective_pager_lines() const;
+  const std::vector<std::string>& history() const { return history_; }
+
+  // The number of the line being executed in this session (1-based), so that migration and
+  // "not supported" notices can say which line of a pasted or loaded configuration they mean.
+  uint32_t line_number() const { return line_number_; }
+
+  // Asks a question whose answer is the next line the user types ("[confirm]", "Source
+  // filename [running-config]?", "Password: "). The answer goes to then(), not to the parser.
+  // An empty answer means "accept the default", as at an ASA prompt.
+  using Answer = std::function<void(Session&, std::string_view answer, std::string& out)>;
+  void ask(std::string question, bool secret, Answer then);
+
+  // Runs a line on behalf of a migration (PIX -> ASA) without recording history or counting
+  // a line: the caller remains responsible for the user's line.
+  Reply execute_internal(std::string_view line);
+
+ private:
+  Reply run(std::string_view line, bool record);
+  Appliance& app_;
+  std::vector<ModeFrame> stack_;
+  std::vector<std::string> history_;
+  uint32_t line_number_ = 0;
+  bool closed_ = false;
+  struct Question {
+    std::string text;
+    bool secret = false;
+    Answer then;
+  };
+  std::vector<Question> questions_;  // asked in order; a handler may chain a follow-up
+};
+
+// Loads configuration text (a startup-config or a pasted file) line by line in Config mode.
+// Every line that fails is reported as "ERROR: line N: <text>: <reason>" in the returned
+// output; every other line is applied. Returns the output a console shows while loading.
+std::string load_config_text(Appliance& app, std::string_view text);
+
+}  // namespace rampart::cli

@@ -1,0 +1,77 @@
+// What the CLI needs from the box it runs on. rampartd implements it over platform/ (netlink,
+// flash, clock); unit tests use an in-memory implementation. Keeping it abstract lets the whole
+// command set run in-process, deterministic, without a kernel.
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "control/config/types.hpp"
+
+namespace rampart::config {
+struct Config;
+}
+
+namespace rampart::cli {
+
+struct LinkState {
+  std::string device;  // Linux name, e.g. "eth0"
+  bool exists = false;
+  bool admin_up = false;
+  bool oper_up = false;
+  std::optional<config::Ipv4> address;
+  std::optional<config::Mask> mask;
+  std::string mac;  // "0050.56a1.0b2c" as the ASA prints MACs
+  uint32_t mtu = 0;
+};
+
+struct KernelRoute {
+  config::Ipv4 network;
+  config::Mask mask;
+  std::optional<config::Ipv4> gateway;
+  std::string device;
+  bool connected = false;  // a kernel "proto kernel scope link" route
+  int metric = 0;
+};
+
+struct VersionInfo {
+  std::string version;      // "1.0(1)"
+  std::string build;        // compiler/date line
+  std::string hostname;     // kernel hostname, for diagnostics
+  uint64_t uptime_seconds = 0;
+  std::string hardware;     // CPU model, memory
+  std::string serial;       // from DMI or machine-id
+  std::string image;        // "disk0:/rampart-1.0.1.img" or the binary path in a lab
+  std::vector<std::string> nics;  // "eth0: address 0050.56a1.0b2c" per NIC
+};
+
+class System {
+ public:
+  virtual ~System() = default;
+
+  // The Linux device a CLI interface name maps to ("GigabitEthernet0/1" -> "eth1"), from the map
+  // file when one is given, else by number.
+  virtual std::string device_for(const std::string& hw_name) const = 0;
+  // Hardware interfaces present on the box, canonical CLI names ("GigabitEthernet0/0", ...).
+  virtual std::vector<std::string> hardware_interfaces() const = 0;
+  virtual LinkState link_state(const std::string& hw_name) const = 0;
+  virtual std::vector<KernelRoute> kernel_routes() const = 0;
+
+  // Pushes the model's interfaces and routes to the kernel. Returns warnings (one per line)
+  // for what could not be applied; never fails the CLI command that caused it.
+  virtual std::vector<std::string> apply(const config::Config& cfg) = 0;
+
+  // Flash: the startup configuration, replaced atomically.
+  virtual std::expected<std::string, std::string> read_startup() const = 0;
+  virtual std::expected<void, std::string> write_startup(const std::string& text) = 0;
+  virtual std::expected<void, std::string> erase_startup() = 0;
+  virtual std::string flash_label() const = 0;  // "disk0:"
+
+  virtual VersionInfo version() const = 0;
+  virtual uint64_t now_seconds() const = 0;  // wall clock, for "show clock" and timestamps
+};
+
+}  // namespace rampart::cli

@@ -1,0 +1,302 @@
+// The typed configuration model. CLI handlers edit it; the running-config renderer prints it;
+// the control plane (IKE, AAA) and platform glue read it. It holds no behaviour beyond lookups,
+// so each section can be tested and rendered on its own.
+//
+// Keyed collections are std::map so that rendering is deterministic without sorting at print
+// time; where the ASA prints in insertion order (access-list entries, group-policy attributes,
+// transform lists) we keep vectors.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "control/config/types.hpp"
+
+namespace rampart::config {
+
+// ---- system -------------------------------------------------------------------------------
+
+// A password as the ASA stores it: a hash plus the keyword that says which kind.
+// "encrypted" is the PIX/ASA MD5 form; "pbkdf2" the ASA 9.x form. Cleartext is never kept.
+struct PasswordHash {
+  std::string hash;
+  std::string kind;  // "encrypted" | "pbkdf2"
+  bool operator==(const PasswordHash&) const = default;
+};
+
+struct System {
+  std::string hostname = "rampart";
+  std::optional<std::string> domain_name;
+  std::optional<PasswordHash> enable_password;  // empty by default, as on the ASA
+  std::optional<PasswordHash> passwd;           // telnet/ssh login password (PIX "passwd")
+  int pager_lines = 24;                         // "pager lines N"; 0 disables
+  std::vector<std::string> banner_motd;
+  int console_timeout = 0;
+  std::map<std::string, int> mtu;  // nameif -> MTU ("mtu outside 1500")
+  std::vector<std::string> names;  // "name 192.0.2.10 host1" lines, kept in order
+  bool names_enabled = false;      // "names"
+};
+
+// ---- interfaces and routing ---------------------------------------------------------------
+
+struct Interface {
+  std::string hw_name;  // canonical, e.g. "GigabitEthernet0/0"
+  std::optional<std::string> nameif;
+  std::optional<int> security_level;
+  std::optional<Ipv4> address;
+  std::optional<Mask> mask;
+  bool shutdown = true;  // ASA hardware interfaces come up administratively down
+  std::optional<std::string> description;
+  std::optional<std::string> speed;   // PIX "interface ethernet0 100full" keeps its word here
+  bool operator==(const Interface&) const = default;
+};
+
+struct Route {
+  std::string nameif;
+  Ipv4 network;
+  Mask mask;
+  Ipv4 gateway;
+  int distance = 1;
+  auto operator<=>(const Route&) const = default;
+};
+
+// ---- access lists -------------------------------------------------------------------------
+
+// One address operand of an ACE: any, host A, A M, or object-group (kept as text).
+struct AclAddress {
+  enum class Kind { Any, Host, Subnet } kind = Kind::Any;
+  Ipv4 address;
+  Mask mask;
+  bool operator==(const AclAddress&) const = default;
+};
+
+struct AclPort {
+  enum class Op { None, Eq, Lt, Gt, Neq, Range } op = Op::None;
+  uint16_t lo = 0, hi = 0;
+  bool operator==(const AclPort&) const = default;
+};
+
+struct AccessListEntry {
+  enum class Type { Extended, Standard, Remark } type = Type::Extended;
+  bool permit = true;
+  std::string protocol;  // "ip", "tcp", "udp", "icmp", or a number; empty for standard/remark
+  AclAddress source;
+  AclPort source_port;
+  AclAddress destination;  // standard ACLs use only this one, as the ASA does
+  AclPort destination_port;
+  std::string remark;
+  bool operator==(const AccessListEntry&) const = default;
+};
+
+struct AccessList {
+  std::string name;
+  std::vector<AccessListEntry> entries;
+};
+
+// ---- IPsec / ISAKMP -----------------------------------------------------------------------
+
+struct TransformSet {
+  std::string name;
+  std::vector<std::string> transforms;  // "esp-aes", "esp-sha-hmac", in the order given
+  std::string mode = "tunnel";          // "mode transport" is the only non-default
+};
+
+// What "set ..." lines of a crypto map or dynamic-map entry configure.
+struct CryptoMapSettings {
+  std::vector<std::string> transform_sets;  // set [ikev1] transform-set A B ...
+  std::optional<int> pfs_group;             // set pfs [groupN]; group 2 when omitted
+  std::optional<uint32_t> lifetime_seconds;
+  std::optional<uint32_t> lifetime_kilobytes;
+  bool reverse_route = false;
+  std::optional<std::string> match_address;  // crypto ACL name
+  std::vector<std::string> peers;            // set peer A [B ...] (address or hostname)
+  bool nat_t_disable = false;
+  std::optional<std::string> connection_type;  // answer-only | originate-only | bidirectional
+};
+
+struct DynamicMap {
+  std::string name;
+  std::map<uint32_t, CryptoMapSettings> entries;  // seq -> settings
+};
+
+struct CryptoMapEntry {
+  uint32_t seq = 0;
+  std::optional<std::string> dynamic_map;  // "ipsec-isakmp dynamic NAME"
+  bool ipsec_isakmp = true;                // "ipsec-isakmp" (vs ipsec-manual, not supported)
+  CryptoMapSettings settings;
+};
+
+struct CryptoMap {
+  std::string name;
+  std::map<uint32_t, CryptoMapEntry> entries;
+  std::optional<std::string> interface;  // crypto map NAME interface IFNAME
+  // PIX 6.3 "crypto map NAME client configuration address initiate|respond" and
+  // "crypto map NAME client authentication AAA-GROUP", kept for the migrated model.
+  bool client_config_initiate = false;
+  bool client_config_respond = false;
+  std::optional<std::string> client_authentication;
+};
+
+struct IsakmpPolicy {
+  uint32_t priority = 0;
+  std::string authentication = "pre-share";  // pre-share | rsa-sig | crack
+  std::string encryption = "3des";           // des | 3des | aes | aes-192 | aes-256
+  std::string hash = "sha";                  // md5 | sha | sha256 | sha384 | sha512
+  int group = 2;                             // 1 | 2 | 5 | 14 | 15 | 16 | 19 | 20 | 21
+  uint32_t lifetime = 86400;                 // seconds
+  bool operator==(const IsakmpPolicy&) const = default;
+};
+
+struct Crypto {
+  std::map<std::string, TransformSet> transform_sets;
+  uint32_t sa_lifetime_seconds = 28800;    // crypto ipsec security-association lifetime
+  uint32_t sa_lifetime_kilobytes = 4608000;
+  int replay_window = 64;                  // crypto ipsec security-association replay window-size
+  std::map<std::string, std::string> df_bit;  // nameif -> clear-df | set-df | copy-df
+  std::map<std::string, std::string> fragmentation;  // nameif -> before-encryption | after-encryption
+  std::map<std::string, DynamicMap> dynamic_maps;
+  std::map<std::string, CryptoMap> maps;
+  std::set<std::string> isakmp_enabled;  // nameifs with "crypto ikev1 enable"
+  std::map<uint32_t, IsakmpPolicy> policies;
+  bool nat_traversal = true;  // on by default from ASA 8.3
+  int nat_traversal_keepalive = 20;
+  std::string identity = "auto";  // address | hostname | key-id | auto
+  bool am_disable = false;
+  std::optional<int> max_in_negotiation_sa;  // crypto ikev1 limit max-in-negotiation-sa
+};
+
+// ---- remote-access objects ----------------------------------------------------------------
+
+struct LocalPool {
+  std::string name;
+  Ipv4 first, last;
+  std::optional<Mask> mask;
+};
+
+struct UserAttributes {
+  std::optional<Ipv4> framed_ip;
+  std::optional<Mask> framed_mask;
+  std::optional<std::string> group_policy;     // vpn-group-policy
+  std::optional<std::string> service_type;     // admin | remote-access | nas-prompt
+  std::optional<std::string> tunnel_protocol;  // vpn-tunnel-protocol
+  std::optional<int> idle_timeout;
+  std::optional<int> simultaneous_logins;
+};
+
+struct User {
+  std::string name;
+  std::optional<PasswordHash> password;  // absent for "nopassword"
+  int privilege = 2;                     // ASA default privilege for username is 2
+  UserAttributes attributes;
+  bool has_attributes_block = false;  // "username X attributes" entered even if empty
+};
+
+struct TunnelGroupGeneral {
+  std::vector<std::string> address_pools;
+  std::optional<std::string> default_group_policy;
+  std::optional<std::string> authentication_server_group;
+  std::optional<std::string> authorization_server_group;
+  std::optional<std::string> accounting_server_group;
+};
+
+struct TunnelGroupIpsec {
+  std::optional<Secret> pre_shared_key;
+  bool keepalive_disabled = false;
+  std::optional<int> keepalive_threshold;  // isakmp keepalive threshold N retry M
+  std::optional<int> keepalive_retry;
+  std::optional<std::string> peer_id_validate;  // req | cert | nocheck
+  bool xauth_disabled = false;                  // isakmp ikev1-user-authentication none
+};
+
+struct TunnelGroup {
+  std::string name;
+  std::string type;  // remote-access | ipsec-l2l (ipsec-ra is accepted and stored as remote-access)
+  TunnelGroupGeneral general;
+  TunnelGroupIpsec ipsec;
+  bool has_general_block = false;
+  bool has_ipsec_block = false;
+};
+
+// A group-policy attribute whose value the ASA prints after the keyword, e.g.
+// "dns-server value 192.0.2.53" -> {"dns-server", "value 192.0.2.53"}. Kept as an ordered map
+// by keyword so that set/replace/remove are O(log n) and rendering order is canonical.
+struct GroupPolicy {
+  std::string name;
+  std::string kind = "internal";  // internal | external
+  std::optional<std::string> external_server_group;
+  bool has_attributes_block = false;
+  std::optional<std::vector<Ipv4>> dns_servers;
+  std::optional<std::vector<Ipv4>> wins_servers;
+  std::optional<std::string> default_domain;
+  std::optional<std::string> split_tunnel_policy;  // tunnelall | tunnelspecified | excludespecified
+  std::optional<std::string> split_tunnel_network_list;
+  std::optional<std::vector<std::string>> split_dns;
+  std::optional<std::vector<std::string>> vpn_tunnel_protocol;  // ikev1 ikev2 l2tp-ipsec ...
+  std::optional<bool> password_storage;
+  std::optional<bool> pfs;
+  std::optional<std::vector<std::string>> banner;  // "banner value LINE" lines
+  std::optional<std::vector<std::string>> backup_servers;  // "keep-client-config" | "clear-client-config" | addresses
+  std::optional<int> vpn_idle_timeout;   // minutes, or none (-1)
+  std::optional<int> vpn_session_timeout;
+  std::optional<std::vector<std::string>> address_pools;
+  std::optional<bool> smartcard_removal_disconnect;
+  std::optional<int> vpn_simultaneous_logins;
+};
+
+// ---- AAA ----------------------------------------------------------------------------------
+
+struct AaaServerHost {
+  std::string interface;  // nameif
+  Ipv4 address;
+  std::optional<Secret> key;
+  std::optional<int> timeout;
+  std::optional<uint16_t> authentication_port;
+  std::optional<uint16_t> accounting_port;
+};
+
+struct AaaServerGroup {
+  std::string name;
+  std::string protocol;  // radius | tacacs+ | local | ldap
+  std::vector<AaaServerHost> hosts;
+  std::optional<int> max_failed_attempts;
+};
+
+struct Management {
+  // "ssh 192.0.2.0 255.255.255.0 inside"
+  struct SshAccess {
+    Ipv4 network;
+    Mask mask;
+    std::string nameif;
+    auto operator<=>(const SshAccess&) const = default;
+  };
+  std::set<SshAccess> ssh;
+  int ssh_version = 2;
+  int ssh_timeout = 5;  // minutes
+  std::set<std::string> aaa_authentication;  // "ssh console LOCAL", "serial console LOCAL", ...
+  bool permit_vpn = true;  // sysopt connection permit-vpn: on by default on the ASA
+};
+
+// ---- the whole configuration --------------------------------------------------------------
+
+struct Config {
+  System system;
+  std::map<std::string, Interface, NaturalLess> interfaces;  // by canonical hw name, 0/2 before 0/10
+  std::set<Route> routes;
+  std::map<std::string, AccessList> access_lists;
+  std::vector<std::string> access_list_order;  // ASA prints ACLs in creation order
+  Crypto crypto;
+  std::map<std::string, LocalPool> pools;
+  std::map<std::string, User> users;
+  std::map<std::string, TunnelGroup> tunnel_groups;
+  std::map<std::string, GroupPolicy> group_policies;
+  std::map<std::string, AaaServerGroup> aaa_servers;
+  Management management;
+
+  const Interface* interface_by_nameif(const std::string& nameif) const;
+};
+
+}  // namespace rampart::config
