@@ -16,7 +16,8 @@ constexpr std::string_view kIncomplete = "ERROR: % Incomplete command\n";
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
     s.remove_suffix(1);
   return s;
 }
@@ -35,9 +36,37 @@ Appliance::Appliance(System& sys) : sys_(sys) {
   reset_to_defaults();
 }
 
-void Appliance::reset_to_defaults() {
+void Appliance::reset_to_defaults(bool factory) {
   cfg_ = config::Config{};
-  for (const auto& name : sys_.hardware_interfaces()) cfg_.interfaces[name].hw_name = name;
+  for (const auto& name : sys_.hardware_interfaces()) {
+    cfg_.interfaces[name].hw_name = name;
+    cfg_.interfaces[name].shutdown = factory;
+  }
+}
+
+std::string Appliance::replace_config(std::string_view text) {
+  reset_to_defaults(false);
+  return load_config_text(*this, text);
+}
+
+std::string Appliance::load_startup() {
+  startup_errors_.clear();
+  auto text = sys_.read_startup();
+  if (!text) {
+    reset_to_defaults(true);  // no startup-config: factory defaults
+    return {};
+  }
+  std::string report = replace_config(*text);
+  // Only the error reports, not the INFO notices of migrated commands.
+  size_t p = 0;
+  while (p < report.size()) {
+    size_t e = report.find('\n', p);
+    std::string_view l(report.data() + p, (e == std::string::npos ? report.size() : e) - p);
+    p = e == std::string::npos ? report.size() : e + 1;
+    if (l.starts_with("ERROR") || l.starts_with("WARNING"))
+      startup_errors_ += std::string(l) + "\n";
+  }
+  return report;
 }
 
 Session::Session(Appliance& app, bool privileged_start) : app_(app) {
@@ -51,7 +80,8 @@ std::string Session::prompt() const {
 
 void Session::enter(ModeFrame f) {
   // Entering a sub-mode from another sub-mode replaces it: both hang off Config.
-  while (stack_.size() > 1 && parent(f.mode) && stack_.back().mode != Mode::Config) stack_.pop_back();
+  while (stack_.size() > 1 && parent(f.mode) && stack_.back().mode != Mode::Config)
+    stack_.pop_back();
   stack_.push_back(std::move(f));
 }
 
@@ -68,7 +98,9 @@ void Session::set_privileged(bool on) {
   stack_.push_back({on ? Mode::PrivExec : Mode::UserExec});
 }
 
-bool Session::privileged() const { return stack_.front().mode != Mode::UserExec; }
+bool Session::privileged() const {
+  return stack_.front().mode != Mode::UserExec;
+}
 
 int Session::effective_pager_lines() const {
   return pager_lines >= 0 ? pager_lines : app_.config().system.pager_lines;
@@ -78,9 +110,13 @@ void Session::ask(std::string question, bool secret, Answer then) {
   questions_.push_back({std::move(question), secret, std::move(then)});
 }
 
-Reply Session::execute(std::string_view line) { return run(line, true); }
+Reply Session::execute(std::string_view line) {
+  return run(line, true);
+}
 
-Reply Session::execute_internal(std::string_view line) { return run(line, false); }
+Reply Session::execute_internal(std::string_view line) {
+  return run(line, false);
+}
 
 Reply Session::run(std::string_view raw, bool record) {
   Reply reply;
@@ -90,6 +126,7 @@ Reply Session::run(std::string_view raw, bool record) {
     q.then(*this, trim(raw), reply.output);
   } else {
     std::string_view line = trim(raw);
+    typed_prompt_width_ = prompt().size() + static_cast<size_t>(line.data() - raw.data());
     if (record) {
       ++line_number_;
       if (!line.empty()) history_.emplace_back(line);
@@ -116,7 +153,7 @@ Reply Session::run(std::string_view raw, bool record) {
           break;
         }
         case MatchStatus::NoMatch:
-          reply.output += std::string(prompt().size() + best.offset, ' ') + "^\n";
+          reply.output += std::string(typed_prompt_width_ + best.offset, ' ') + "^\n";
           reply.output += kInvalidInput;
           break;
         case MatchStatus::Ambiguous:
@@ -134,6 +171,11 @@ Reply Session::run(std::string_view raw, bool record) {
     reply.secret_input = questions_.front().secret;
   }
   return reply;
+}
+
+void Session::invalid_input_at(std::string& out, const Args& args, std::string_view arg) const {
+  out += std::string(typed_prompt_width_ + args.offset(arg), ' ') + "^\n";
+  out += kInvalidInput;
 }
 
 std::string Session::help(std::string_view line) const {

@@ -24,14 +24,24 @@ class Appliance {
   const CommandTree& tree() const { return tree_; }
   System& sys() { return sys_; }
 
-  // Replaces the running configuration with factory defaults (hardware interfaces present,
-  // everything else empty), as "write erase" + reload or "configure factory-default" would.
-  void reset_to_defaults();
+  // Replaces the running configuration with an empty one holding the hardware interfaces:
+  // shut down for the factory defaults (as an ASA ships), up for a configuration about to be
+  // loaded whole (where an interface block without "shutdown" means up).
+  void reset_to_defaults(bool factory = true);
+  // Replaces the running configuration with the one in text, as a boot from it would.
+  // Returns what loading reported.
+  std::string replace_config(std::string_view text);
+
+  // Loads the startup configuration from flash (factory defaults when there is none) and keeps
+  // what the load reported for "show startup-config errors". Returns that report.
+  std::string load_startup();
+  const std::string& startup_errors() const { return startup_errors_; }
 
  private:
   System& sys_;
   config::Config cfg_;
   CommandTree tree_;
+  std::string startup_errors_;
 };
 
 // A mode entered by a command, with the key that the sub-mode edits
@@ -44,10 +54,10 @@ struct ModeFrame {
 };
 
 struct Reply {
-  std::string output;           // everything to print, error markers included
-  bool closed = false;          // the session ended (exit/logout/quit from exec)
-  bool secret_input = false;    // the next line is a password: do not echo it
-  std::string input_prompt;     // when set, print this instead of the mode prompt ("Password: ")
+  std::string output;         // everything to print, error markers included
+  bool closed = false;        // the session ended (exit/logout/quit from exec)
+  bool secret_input = false;  // the next line is a password: do not echo it
+  std::string input_prompt;   // when set, print this instead of the mode prompt ("Password: ")
 };
 
 class Session {
@@ -67,10 +77,10 @@ class Session {
   // Mode stack.
   Mode mode() const { return stack_.back().mode; }
   const ModeFrame& frame() const { return stack_.back(); }
-  void enter(ModeFrame f);      // push a sub-mode (from Config) or Config (from PrivExec)
-  void exit_mode();             // "exit": one level up
-  void end_config();            // "end"/Ctrl-Z: back to PrivExec
-  void set_privileged(bool on); // enable / disable
+  void enter(ModeFrame f);       // push a sub-mode (from Config) or Config (from PrivExec)
+  void exit_mode();              // "exit": one level up
+  void end_config();             // "end"/Ctrl-Z: back to PrivExec
+  void set_privileged(bool on);  // enable / disable
   bool privileged() const;
   void close() { closed_ = true; }  // exit/logout/quit from exec: the session ends
   bool closed() const { return closed_; }
@@ -85,6 +95,12 @@ class Session {
   // The number of the line being executed in this session (1-based), so that migration and
   // "not supported" notices can say which line of a pasted or loaded configuration they mean.
   uint32_t line_number() const { return line_number_; }
+
+  // The width of the prompt the current line was typed after: a handler that rejects a value
+  // draws the '^' marker this far right of the value's offset.
+  size_t typed_prompt_width() const { return typed_prompt_width_; }
+  // Writes the ASA's invalid-input error with the marker under argument arg of the line.
+  void invalid_input_at(std::string& out, const Args& args, std::string_view arg) const;
 
   // Asks a question whose answer is the next line the user types ("[confirm]", "Source
   // filename [running-config]?", "Password: "). The answer goes to then(), not to the parser.
@@ -103,6 +119,7 @@ class Session {
   std::vector<std::string> history_;
   uint32_t line_number_ = 0;
   bool closed_ = false;
+  size_t typed_prompt_width_ = 0;
   struct Question {
     std::string text;
     bool secret = false;

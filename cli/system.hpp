@@ -38,13 +38,13 @@ struct KernelRoute {
 };
 
 struct VersionInfo {
-  std::string version;      // "1.0(1)"
-  std::string build;        // compiler/date line
-  std::string hostname;     // kernel hostname, for diagnostics
+  std::string version;   // "1.0(1)"
+  std::string build;     // compiler/date line
+  std::string hostname;  // kernel hostname, for diagnostics
   uint64_t uptime_seconds = 0;
-  std::string hardware;     // CPU model, memory
-  std::string serial;       // from DMI or machine-id
-  std::string image;        // "disk0:/rampart-1.0.1.img" or the binary path in a lab
+  std::string hardware;           // CPU model, memory
+  std::string serial;             // from DMI or machine-id
+  std::string image;              // "disk0:/rampart-1.0.1.img" or the binary path in a lab
   std::vector<std::string> nics;  // "eth0: address 0050.56a1.0b2c" per NIC
 };
 
@@ -64,7 +64,8 @@ class System {
   // for what could not be applied; never fails the CLI command that caused it.
   virtual std::vector<std::string> apply(const config::Config& cfg) = 0;
 
-  // Flash: the startup configuration, replaced atomically.
+  // Flash: the startup configuration, replaced atomically. read_startup fails when there is
+  // none (factory defaults) or it cannot be read.
   virtual std::expected<std::string, std::string> read_startup() const = 0;
   virtual std::expected<void, std::string> write_startup(const std::string& text) = 0;
   virtual std::expected<void, std::string> erase_startup() = 0;

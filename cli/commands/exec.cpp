@@ -84,15 +84,20 @@ void register_exec(CommandTree& t) {
   const ModeMask config = mask_of(Mode::Config);
   const ModeMask submodes = kAllModes & ~kExecModes & ~config;
 
-  t.add({user, "enable", {"Turn on privileged commands"}, [](Ctx& c) { ask_enable_password(c.session, 0); }});
+  t.add({user, "enable", {"Turn on privileged commands"}, [](Ctx& c) {
+           ask_enable_password(c.session, 0);
+         }});
   t.add({priv, "enable", {"Turn on privileged commands"}, [](Ctx&) {}});
-  t.add({priv, "disable", {"Turn off privileged commands"},
-         [](Ctx& c) { c.session.set_privileged(false); }});
-  t.add({priv, "configure terminal",
+  t.add({priv, "disable", {"Turn off privileged commands"}, [](Ctx& c) {
+           c.session.set_privileged(false);
+         }});
+  t.add({priv,
+         "configure terminal",
          {"Configure using various methods", "Configure using terminal/console"},
          [](Ctx& c) { c.session.enter({Mode::Config}); }});
   for (std::string_view word : {"exit", "logout", "quit"}) {
-    t.add({kExecModes, word,
+    t.add({kExecModes,
+           std::string(word),
            {word == "quit" ? "Quit from the EXEC" : "Exit from the EXEC"},
            [](Ctx& c) {
              c.out += "\nLogoff\n\n";
@@ -101,34 +106,51 @@ void register_exec(CommandTree& t) {
   }
   t.add({config, "exit", {"Exit from config mode"}, [](Ctx& c) { c.session.exit_mode(); }});
   t.add({submodes, "exit", {"Exit from this submode"}, [](Ctx& c) { c.session.exit_mode(); }});
-  t.add({config | submodes, "end", {"Exit from configure mode"},
-         [](Ctx& c) { c.session.end_config(); }});
+  t.add({config | submodes, "end", {"Exit from configure mode"}, [](Ctx& c) {
+           c.session.end_config();
+         }});
 
   // Terminal settings belong to the session, not to the configuration.
-  t.add({kAllModes, "terminal pager [lines] <n:0-2147483647>",
+  t.add({kAllModes,
+         "terminal pager [lines] <n:0-2147483647>",
          {"Set terminal line parameters", "Control page length for pagination",
           "Number of lines on a page", "Number of lines on a page (0 disables paging)"},
          [](Ctx& c) { c.session.pager_lines = static_cast<int>(c.args.num("n")); }});
-  t.add({kAllModes, "terminal monitor",
+  t.add({kAllModes,
+         "terminal monitor",
          {"Set terminal line parameters", "Syslog monitor"},
          [](Ctx& c) { c.session.monitor = !c.negated; }});
-  t.add({kAllModes, "terminal no monitor",
+  t.add({kAllModes,
+         "terminal no monitor",
          {"Set terminal line parameters", "Negate a command or set its defaults", "Syslog monitor"},
          [](Ctx& c) { c.session.monitor = false; }});
-  t.add({kAllModes, "terminal width <n:40-511>",
+  t.add({kAllModes,
+         "terminal width <n:40-511>",
          {"Set terminal line parameters", "Set terminal width", "Number of characters per line"},
          [](Ctx& c) { c.session.width = static_cast<int>(c.args.num("n")); }});
 
-  t.add({kAllModes, "show history",
+  t.add({kAllModes,
+         "show history",
          {"Show running system information", "Display the session command history"},
          [](Ctx& c) {
            for (const auto& h : c.session.history()) c.out += "  " + h + "\n";
          }});
-  t.add({kAllModes, "show version",
+  t.add({kAllModes,
+         "show version",
          {"Show running system information", "Display the system software version"},
          show_version});
-  t.add({kAllModes, "show clock",
-         {"Show running system information", "Display the system clock"}, show_clock});
+  t.add({kAllModes & ~mask_of(Mode::UserExec),
+         "show startup-config errors",
+         {"Show running system information", "Show the startup configuration",
+          "Show the errors reported when the startup configuration was loaded"},
+         [](Ctx& c) {
+           const std::string& e = c.session.appliance().startup_errors();
+           c.out += e.empty() ? "No errors found in the startup configuration.\n" : e;
+         }});
+  t.add({kAllModes,
+         "show clock",
+         {"Show running system information", "Display the system clock"},
+         show_clock});
 }
 
 }  // namespace rampart::cli

@@ -6,14 +6,18 @@
 
 namespace rampart::cli {
 
-void register_exec(CommandTree& t);        // enable, disable, configure, exit, end, terminal, show version/history
-void register_system(CommandTree& t);      // hostname, domain-name, enable password, passwd, names, banner, pager, mtu
-void register_interfaces(CommandTree& t);  // interface sub-mode, route, show interface ip brief, show route
-void register_config_io(CommandTree& t);   // show running/startup-config, write, copy, clear configure
+void register_exec(
+    CommandTree& t);  // enable, disable, configure, exit, end, terminal, show version/history
+void register_system(
+    CommandTree& t);  // hostname, domain-name, enable password, passwd, names, banner, pager, mtu
+void register_interfaces(
+    CommandTree& t);  // interface sub-mode, route, show interface ip brief, show route
+void register_config_io(
+    CommandTree& t);  // show running/startup-config, write, copy, clear configure
 void register_access_lists(CommandTree& t);
-void register_crypto(CommandTree& t);      // crypto ipsec / dynamic-map / map / isakmp|ikev1
-void register_pools(CommandTree& t);       // ip local pool, show ip local pool
-void register_users(CommandTree& t);       // username, username attributes
+void register_crypto(CommandTree& t);  // crypto ipsec / dynamic-map / map / isakmp|ikev1
+void register_pools(CommandTree& t);   // ip local pool, show ip local pool
+void register_users(CommandTree& t);   // username, username attributes
 void register_tunnel_groups(CommandTree& t);
 void register_group_policies(CommandTree& t);
 void register_aaa(CommandTree& t);         // aaa-server, aaa authentication

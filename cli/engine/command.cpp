@@ -6,18 +6,30 @@ namespace rampart::cli {
 
 std::string_view mode_name(Mode m) {
   switch (m) {
-    case Mode::UserExec: return "UserExec";
-    case Mode::PrivExec: return "PrivExec";
-    case Mode::Config: return "Config";
-    case Mode::Interface: return "Interface";
-    case Mode::IsakmpPolicy: return "IsakmpPolicy";
-    case Mode::TunnelGeneral: return "TunnelGeneral";
-    case Mode::TunnelIpsec: return "TunnelIpsec";
-    case Mode::GroupPolicy: return "GroupPolicy";
-    case Mode::Username: return "Username";
-    case Mode::AaaServerHost: return "AaaServerHost";
-    case Mode::AaaServerGroup: return "AaaServerGroup";
-    case Mode::Count: break;
+    case Mode::UserExec:
+      return "UserExec";
+    case Mode::PrivExec:
+      return "PrivExec";
+    case Mode::Config:
+      return "Config";
+    case Mode::Interface:
+      return "Interface";
+    case Mode::IsakmpPolicy:
+      return "IsakmpPolicy";
+    case Mode::TunnelGeneral:
+      return "TunnelGeneral";
+    case Mode::TunnelIpsec:
+      return "TunnelIpsec";
+    case Mode::GroupPolicy:
+      return "GroupPolicy";
+    case Mode::Username:
+      return "Username";
+    case Mode::AaaServerHost:
+      return "AaaServerHost";
+    case Mode::AaaServerGroup:
+      return "AaaServerGroup";
+    case Mode::Count:
+      break;
   }
   return "?";
 }
@@ -25,18 +37,30 @@ std::string_view mode_name(Mode m) {
 std::string_view mode_prompt_suffix(Mode m) {
   // ASA 9.x prompts; the IKEv1 policy sub-mode is "config-ikev1-policy" since 8.4.
   switch (m) {
-    case Mode::UserExec: return ">";
-    case Mode::PrivExec: return "#";
-    case Mode::Config: return "(config)#";
-    case Mode::Interface: return "(config-if)#";
-    case Mode::IsakmpPolicy: return "(config-ikev1-policy)#";
-    case Mode::TunnelGeneral: return "(config-tunnel-general)#";
-    case Mode::TunnelIpsec: return "(config-tunnel-ipsec)#";
-    case Mode::GroupPolicy: return "(config-group-policy)#";
-    case Mode::Username: return "(config-username)#";
-    case Mode::AaaServerHost: return "(config-aaa-server-host)#";
-    case Mode::AaaServerGroup: return "(config-aaa-server-group)#";
-    case Mode::Count: break;
+    case Mode::UserExec:
+      return ">";
+    case Mode::PrivExec:
+      return "#";
+    case Mode::Config:
+      return "(config)#";
+    case Mode::Interface:
+      return "(config-if)#";
+    case Mode::IsakmpPolicy:
+      return "(config-ikev1-policy)#";
+    case Mode::TunnelGeneral:
+      return "(config-tunnel-general)#";
+    case Mode::TunnelIpsec:
+      return "(config-tunnel-ipsec)#";
+    case Mode::GroupPolicy:
+      return "(config-group-policy)#";
+    case Mode::Username:
+      return "(config-username)#";
+    case Mode::AaaServerHost:
+      return "(config-aaa-server-host)#";
+    case Mode::AaaServerGroup:
+      return "(config-aaa-server-group)#";
+    case Mode::Count:
+      break;
   }
   return "#";
 }
@@ -53,7 +77,14 @@ std::optional<Mode> parent(Mode m) {
   }
 }
 
-bool Args::has(std::string_view name) const { return values_.find(name) != values_.end(); }
+size_t Args::offset(std::string_view name) const {
+  auto it = offsets_.find(name);
+  return it == offsets_.end() ? 0 : it->second;
+}
+
+bool Args::has(std::string_view name) const {
+  return values_.find(name) != values_.end();
+}
 
 const std::string& Args::str(std::string_view name) const {
   static const std::string empty;

@@ -32,28 +32,30 @@ namespace rampart::cli {
 
 // The CLI modes, as an explicit tree: each mode names its parent for walk-up (see parent()).
 enum class Mode : uint8_t {
-  UserExec,       // hostname>
-  PrivExec,       // hostname#
-  Config,         // hostname(config)#
-  Interface,      // hostname(config-if)#
-  IsakmpPolicy,   // hostname(config-ikev1-policy)# / (config-isakmp-policy)#
-  TunnelGeneral,  // hostname(config-tunnel-general)#
-  TunnelIpsec,    // hostname(config-tunnel-ipsec)#
-  GroupPolicy,    // hostname(config-group-policy)#
-  Username,       // hostname(config-username)#
-  AaaServerHost,  // hostname(config-aaa-server-host)#
-  AaaServerGroup, // hostname(config-aaa-server-group)#
+  UserExec,        // hostname>
+  PrivExec,        // hostname#
+  Config,          // hostname(config)#
+  Interface,       // hostname(config-if)#
+  IsakmpPolicy,    // hostname(config-ikev1-policy)# / (config-isakmp-policy)#
+  TunnelGeneral,   // hostname(config-tunnel-general)#
+  TunnelIpsec,     // hostname(config-tunnel-ipsec)#
+  GroupPolicy,     // hostname(config-group-policy)#
+  Username,        // hostname(config-username)#
+  AaaServerHost,   // hostname(config-aaa-server-host)#
+  AaaServerGroup,  // hostname(config-aaa-server-group)#
   Count
 };
 
-std::string_view mode_name(Mode m);         // "Interface", for debug and tests
+std::string_view mode_name(Mode m);           // "Interface", for debug and tests
 std::string_view mode_prompt_suffix(Mode m);  // ">", "#", "(config)#", "(config-if)#", ...
 // The mode a sub-mode walks up to when a line does not parse in it (sub-modes -> Config).
 // Config and the exec modes have no walk-up parent.
 std::optional<Mode> parent(Mode m);
 
 using ModeMask = uint32_t;
-constexpr ModeMask mask_of(Mode m) { return ModeMask{1} << static_cast<unsigned>(m); }
+constexpr ModeMask mask_of(Mode m) {
+  return ModeMask{1} << static_cast<unsigned>(m);
+}
 constexpr ModeMask kExecModes = mask_of(Mode::UserExec) | mask_of(Mode::PrivExec);
 // Privileged exec commands (show, write, copy, clear, debug) also run in config mode and
 // every sub-mode, without leaving it, as on the ASA.
@@ -63,7 +65,12 @@ constexpr ModeMask kAllModes = 0xFFFFFFFFu;
 // Values bound by a match, by argument name.
 class Args {
  public:
-  void set(std::string name, std::string value) { values_[std::move(name)] = std::move(value); }
+  void set(std::string name, std::string value, size_t offset = 0) {
+    offsets_[name] = offset;
+    values_[std::move(name)] = std::move(value);
+  }
+  // Where the argument starts in the line, for a '^' marker under a value a handler rejects.
+  size_t offset(std::string_view name) const;
   bool has(std::string_view name) const;
   // The raw text of an argument; empty when absent.
   const std::string& str(std::string_view name) const;
@@ -75,6 +82,7 @@ class Args {
 
  private:
   std::map<std::string, std::string, std::less<>> values_;
+  std::map<std::string, size_t, std::less<>> offsets_;
 };
 
 class Session;
@@ -95,7 +103,7 @@ using Handler = std::function<void(Ctx&)>;
 
 struct CommandSpec {
   ModeMask modes;
-  std::string_view syntax;
+  std::string syntax;
   std::vector<std::string_view> help;
   Handler handler;
   // "no <syntax>" is accepted and runs the same handler with ctx.negated set. Use a separate

@@ -13,7 +13,7 @@ namespace {
 struct Element {
   enum class Kind { Atom, Choice, Optional } kind = Kind::Atom;
   std::vector<Token> alternatives;  // Atom: one node; Choice: one per keyword
-  std::vector<Element> optional;   // Optional: the bracketed sequence
+  std::vector<Element> optional;    // Optional: the bracketed sequence
 };
 
 struct Parser {
@@ -159,7 +159,8 @@ std::expected<std::vector<std::vector<Token>>, std::string> parse_syntax(
     std::string_view syntax, const std::vector<std::string_view>& help) {
   // A leading "no" may be given without its help string: every no-form shares one help text.
   std::vector<std::string_view> h = help;
-  if ((syntax.starts_with("no ") || syntax == "no") && (h.empty() || h.front() != "Negate a command or set its defaults")) {
+  if ((syntax.starts_with("no ") || syntax == "no") &&
+      (h.empty() || h.front() != "Negate a command or set its defaults")) {
     size_t atoms = 0;
     Parser counter{syntax, h};
     for (std::string_view w = counter.lex(); !w.empty(); w = counter.lex())
@@ -170,8 +171,7 @@ std::expected<std::vector<std::vector<Token>>, std::string> parse_syntax(
   std::vector<Element> seq;
   if (!p.sequence(seq, false)) return std::unexpected(p.error);
   if (p.help_index != h.size())
-    return std::unexpected(
-        fmt::format("{} help strings for {} tokens", h.size(), p.help_index));
+    return std::unexpected(fmt::format("{} help strings for {} tokens", h.size(), p.help_index));
   if (seq.empty()) return std::unexpected(std::string("empty syntax"));
   std::vector<std::vector<Token>> out;
   std::vector<Token> prefix;

@@ -51,11 +51,16 @@ bool accepts(const Node& n, std::string_view w) {
 
 int typed_rank(TokenKind k) {
   switch (k) {
-    case TokenKind::Number: return 0;
-    case TokenKind::Ipv4: return 1;
-    case TokenKind::Word: return 2;
-    case TokenKind::Line: return 3;
-    case TokenKind::Keyword: return 4;
+    case TokenKind::Number:
+      return 0;
+    case TokenKind::Ipv4:
+      return 1;
+    case TokenKind::Word:
+      return 2;
+    case TokenKind::Line:
+      return 3;
+    case TokenKind::Keyword:
+      return 4;
   }
   return 5;
 }
@@ -71,8 +76,10 @@ Step step(const Node& node, std::string_view w) {
   std::vector<const Node*> prefix;
   for (const auto& c : node.children) {
     if (c->kind != TokenKind::Keyword) continue;
-    if (iequals(c->text, w)) exact = c.get();
-    else if (istarts_with(c->text, w)) prefix.push_back(c.get());
+    if (iequals(c->text, w))
+      exact = c.get();
+    else if (istarts_with(c->text, w))
+      prefix.push_back(c.get());
   }
   if (exact) return {exact, false};
   if (prefix.size() > 1) {
@@ -117,13 +124,13 @@ Walk walk(const Node* root, std::string_view line, const std::vector<Word>& word
       std::string_view rest = line.substr(words[i].offset);
       while (!rest.empty() && (rest.back() == ' ' || rest.back() == '\t' || rest.back() == '\r'))
         rest.remove_suffix(1);
-      for (const auto& b : c.binds) w.args.set(b, std::string(rest));
+      for (const auto& b : c.binds) w.args.set(b, std::string(rest), words[i].offset);
       w.node = &c;
       w.line_consumed = true;
       return w;
     }
     const std::string value = c.kind == TokenKind::Keyword ? c.text : std::string(words[i].text);
-    for (const auto& b : c.binds) w.args.set(b, value);
+    for (const auto& b : c.binds) w.args.set(b, value, words[i].offset);
     w.node = &c;
   }
   return w;
@@ -168,7 +175,8 @@ void CommandTree::add_variant(Mode mode, const CommandSpec& spec,
   Node* node = roots_[static_cast<size_t>(mode)].get();
   for (size_t i = 0; i < tokens.size(); ++i) {
     Token tok = tokens[i];
-    if (i == 0 && tok.kind == TokenKind::Keyword && tok.text == "no") tok.help = std::string(kNoHelp);
+    if (i == 0 && tok.kind == TokenKind::Keyword && tok.text == "no")
+      tok.help = std::string(kNoHelp);
     Node* found = nullptr;
     for (auto& c : node->children)
       if (same_token(*c, tok)) found = c.get();
@@ -276,7 +284,8 @@ std::vector<std::string> CommandTree::complete(Mode mode, std::string_view line)
 
 std::vector<std::string> CommandTree::dump(Mode mode) const {
   std::vector<std::string> out;
-  std::vector<std::pair<const Node*, std::string>> stack{{roots_[static_cast<size_t>(mode)].get(), ""}};
+  std::vector<std::pair<const Node*, std::string>> stack{
+      {roots_[static_cast<size_t>(mode)].get(), ""}};
   while (!stack.empty()) {
     auto [n, path] = stack.back();
     stack.pop_back();

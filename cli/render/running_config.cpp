@@ -61,10 +61,10 @@ std::string render_running_config(const config::Config& cfg, const RenderOptions
 }
 
 std::string render_section(const config::Config& cfg, const RenderOptions& opt,
-                           std::string_view section) {
+                           const std::vector<std::string>& prefixes) {
   ConfigWriter w(opt);
   render_body(cfg, w);
-  return w.filtered(section);
+  return w.filtered(prefixes);
 }
 
 }  // namespace rampart::cli

@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cli/render/writer.hpp"
 #include "control/config/model.hpp"
@@ -14,25 +15,27 @@ class System;
 // Every block of the configuration, in ASA order, with the header (": Saved", "ASA Version")
 // and trailer (": end"). Used by show running-config, write memory and the round-trip tests.
 std::string render_running_config(const config::Config& cfg, const RenderOptions& opt);
-// Only the blocks of one section ("crypto map", "tunnel-group EZ", "ipsec", ...); no header.
+// Only the blocks whose top-level line starts with one of the prefixes ("crypto map",
+// "tunnel-group EZ", ...), in configuration order; no header.
 std::string render_section(const config::Config& cfg, const RenderOptions& opt,
-                           std::string_view section);
+                           const std::vector<std::string>& prefixes);
 
 // MD5 of the masked rendering, printed as "Cryptochecksum:" and by write memory.
 std::string config_checksum(const config::Config& cfg);
 
 // Section renderers, called in this order by render_running_config. Each lives beside the
 // commands that edit its part of the model (cli/commands/<section>.cpp).
-void render_system(const config::Config& cfg, ConfigWriter& w);        // hostname, enable, passwd, names
+void render_system(const config::Config& cfg, ConfigWriter& w);  // hostname, enable, passwd, names
 void render_interfaces(const config::Config& cfg, ConfigWriter& w);    // interface blocks
 void render_access_lists(const config::Config& cfg, ConfigWriter& w);  // access-list
 void render_terminal(const config::Config& cfg, ConfigWriter& w);      // pager lines, mtu
 void render_pools(const config::Config& cfg, ConfigWriter& w);         // ip local pool
 void render_routes(const config::Config& cfg, ConfigWriter& w);        // route
-void render_aaa(const config::Config& cfg, ConfigWriter& w);           // aaa-server, aaa authentication
-void render_sysopt(const config::Config& cfg, ConfigWriter& w);        // sysopt connection permit-vpn
-void render_crypto(const config::Config& cfg, ConfigWriter& w);        // crypto ipsec/dynamic-map/map/ikev1
-void render_management(const config::Config& cfg, ConfigWriter& w);    // ssh, console timeout
+void render_aaa(const config::Config& cfg, ConfigWriter& w);     // aaa-server, aaa authentication
+void render_sysopt(const config::Config& cfg, ConfigWriter& w);  // sysopt connection permit-vpn
+void render_crypto(const config::Config& cfg,
+                   ConfigWriter& w);  // crypto ipsec/dynamic-map/map/ikev1
+void render_management(const config::Config& cfg, ConfigWriter& w);  // ssh, console timeout
 void render_group_policies(const config::Config& cfg, ConfigWriter& w);
 void render_users(const config::Config& cfg, ConfigWriter& w);
 void render_tunnel_groups(const config::Config& cfg, ConfigWriter& w);

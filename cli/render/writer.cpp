@@ -2,14 +2,18 @@
 
 namespace rampart::cli {
 
-void ConfigWriter::line(std::string text) { blocks_.push_back({{std::move(text)}, false}); }
+void ConfigWriter::line(std::string text) {
+  blocks_.push_back({{std::move(text)}, false});
+}
 
 void ConfigWriter::sub(std::string text) {
   if (blocks_.empty() || blocks_.back().separator) blocks_.push_back({});
   blocks_.back().lines.push_back(" " + std::move(text));
 }
 
-void ConfigWriter::bang() { blocks_.push_back({{"!"}, true}); }
+void ConfigWriter::bang() {
+  blocks_.push_back({{"!"}, true});
+}
 
 std::string ConfigWriter::secret(const config::Secret& s) const {
   return opt_.reveal_secrets ? s.reveal() : std::string(config::Secret::masked);
@@ -22,13 +26,15 @@ std::string ConfigWriter::text() const {
   return out;
 }
 
-std::string ConfigWriter::filtered(std::string_view filter) const {
+std::string ConfigWriter::filtered(const std::vector<std::string>& prefixes) const {
+  auto wanted = [&](const std::string& first) {
+    for (const auto& p : prefixes)
+      if (first.starts_with(p) && (first.size() == p.size() || first[p.size()] == ' ')) return true;
+    return false;
+  };
   std::string out;
   for (const auto& b : blocks_) {
-    if (b.separator || b.lines.empty()) continue;
-    const std::string& first = b.lines.front();
-    if (!first.starts_with(filter)) continue;
-    if (first.size() > filter.size() && first[filter.size()] != ' ') continue;
+    if (b.separator || b.lines.empty() || !wanted(b.lines.front())) continue;
     for (const auto& l : b.lines) out += l + "\n";
   }
   return out;

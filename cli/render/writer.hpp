@@ -27,9 +27,10 @@ class ConfigWriter {
   // A secret as this rendering shows it: "*****" unless reveal_secrets.
   std::string secret(const config::Secret& s) const;
 
-  // The whole text, or only blocks whose first line starts with filter + (space or end).
+  // The whole text, or only blocks whose first line starts with one of the prefixes followed
+  // by a space or the end of the line.
   std::string text() const;
-  std::string filtered(std::string_view filter) const;
+  std::string filtered(const std::vector<std::string>& prefixes) const;
 
  private:
   struct Block {

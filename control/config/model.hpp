@@ -49,9 +49,12 @@ struct Interface {
   std::optional<int> security_level;
   std::optional<Ipv4> address;
   std::optional<Mask> mask;
-  bool shutdown = true;  // ASA hardware interfaces come up administratively down
+  // A configuration line without "shutdown" means up; the factory default configuration is
+  // what shuts the hardware interfaces (Appliance::reset_to_defaults).
+  bool shutdown = false;
   std::optional<std::string> description;
-  std::optional<std::string> speed;   // PIX "interface ethernet0 100full" keeps its word here
+  std::optional<std::string> speed;   // auto | 10 | 100 | 1000
+  std::optional<std::string> duplex;  // auto | full | half
   bool operator==(const Interface&) const = default;
 };
 
@@ -143,21 +146,22 @@ struct CryptoMap {
 
 struct IsakmpPolicy {
   uint32_t priority = 0;
-  std::string authentication = "pre-share";  // pre-share | rsa-sig | crack
-  std::string encryption = "3des";           // des | 3des | aes | aes-192 | aes-256
-  std::string hash = "sha";                  // md5 | sha | sha256 | sha384 | sha512
-  int group = 2;                             // 1 | 2 | 5 | 14 | 15 | 16 | 19 | 20 | 21
-  uint32_t lifetime = 86400;                 // seconds
+  std::string authentication = "rsa-sig";  // pre-share | rsa-sig | crack (ASA default rsa-sig)
+  std::string encryption = "3des";         // des | 3des | aes | aes-192 | aes-256
+  std::string hash = "sha";                // md5 | sha | sha256 | sha384 | sha512
+  int group = 2;                           // 1 | 2 | 5 | 14 | 15 | 16 | 19 | 20 | 21
+  uint32_t lifetime = 86400;               // seconds; 0 = "lifetime none"
   bool operator==(const IsakmpPolicy&) const = default;
 };
 
 struct Crypto {
   std::map<std::string, TransformSet> transform_sets;
-  uint32_t sa_lifetime_seconds = 28800;    // crypto ipsec security-association lifetime
+  uint32_t sa_lifetime_seconds = 28800;  // crypto ipsec security-association lifetime
   uint32_t sa_lifetime_kilobytes = 4608000;
-  int replay_window = 64;                  // crypto ipsec security-association replay window-size
+  int replay_window = 64;  // crypto ipsec security-association replay window-size
   std::map<std::string, std::string> df_bit;  // nameif -> clear-df | set-df | copy-df
-  std::map<std::string, std::string> fragmentation;  // nameif -> before-encryption | after-encryption
+  std::map<std::string, std::string>
+      fragmentation;  // nameif -> before-encryption | after-encryption
   std::map<std::string, DynamicMap> dynamic_maps;
   std::map<std::string, CryptoMap> maps;
   std::set<std::string> isakmp_enabled;  // nameifs with "crypto ikev1 enable"
@@ -239,8 +243,9 @@ struct GroupPolicy {
   std::optional<bool> password_storage;
   std::optional<bool> pfs;
   std::optional<std::vector<std::string>> banner;  // "banner value LINE" lines
-  std::optional<std::vector<std::string>> backup_servers;  // "keep-client-config" | "clear-client-config" | addresses
-  std::optional<int> vpn_idle_timeout;   // minutes, or none (-1)
+  std::optional<std::vector<std::string>>
+      backup_servers;                   // "keep-client-config" | "clear-client-config" | addresses
+  std::optional<int> vpn_idle_timeout;  // minutes, or none (-1)
   std::optional<int> vpn_session_timeout;
   std::optional<std::vector<std::string>> address_pools;
   std::optional<bool> smartcard_removal_disconnect;
@@ -275,7 +280,7 @@ struct Management {
   };
   std::set<SshAccess> ssh;
   int ssh_version = 2;
-  int ssh_timeout = 5;  // minutes
+  int ssh_timeout = 5;                       // minutes
   std::set<std::string> aaa_authentication;  // "ssh console LOCAL", "serial console LOCAL", ...
   bool permit_vpn = true;  // sysopt connection permit-vpn: on by default on the ASA
 };
@@ -284,7 +289,8 @@ struct Management {
 
 struct Config {
   System system;
-  std::map<std::string, Interface, NaturalLess> interfaces;  // by canonical hw name, 0/2 before 0/10
+  std::map<std::string, Interface, NaturalLess>
+      interfaces;  // by canonical hw name, 0/2 before 0/10
   std::set<Route> routes;
   std::map<std::string, AccessList> access_lists;
   std::vector<std::string> access_list_order;  // ASA prints ACLs in creation order

@@ -50,7 +50,9 @@ Mask Mask::from_prefix(int len) {
   return Mask{~((uint32_t{1} << (32 - len)) - 1)};
 }
 
-int Mask::prefix_len() const { return __builtin_popcount(value); }
+int Mask::prefix_len() const {
+  return __builtin_popcount(value);
+}
 
 Secret::~Secret() {
   if (!clear_.empty()) OPENSSL_cleanse(clear_.data(), clear_.size());

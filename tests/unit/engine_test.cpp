@@ -8,8 +8,10 @@ using namespace rampart::cli;
 
 namespace {
 
-CommandSpec spec(std::string_view syntax, std::vector<std::string_view> help, bool negatable = false) {
-  return CommandSpec{mask_of(Mode::Config), syntax, std::move(help), [](Ctx&) {}, negatable};
+CommandSpec spec(std::string_view syntax, std::vector<std::string_view> help,
+                 bool negatable = false) {
+  return CommandSpec{mask_of(Mode::Config), std::string(syntax), std::move(help), [](Ctx&) {},
+                     negatable};
 }
 
 CommandTree sample() {
@@ -46,8 +48,8 @@ TEST_CASE("registration has no errors and expands optionals and choices") {
   CHECK(std::find(all.begin(), all.end(), "crypto isakmp nat-traversal") != all.end());
   CHECK(std::find(all.begin(), all.end(), "crypto isakmp nat-traversal <10-3600>") != all.end());
   CHECK(std::find(all.begin(), all.end(), "no crypto isakmp nat-traversal") != all.end());
-  CHECK(std::find(all.begin(), all.end(),
-                  "crypto map WORD client configuration address respond") != all.end());
+  CHECK(std::find(all.begin(), all.end(), "crypto map WORD client configuration address respond") !=
+        all.end());
 }
 
 TEST_CASE("unique prefixes match, typed arguments bind by name") {

@@ -1,0 +1,257 @@
+// Configuration I/O: show running-config [all] [section], write terminal, show startup-config,
+// write memory, copy running-config startup-config, write erase, clear configure <section>.
+#include <chrono>
+
+#include "cli/commands/common.hpp"
+#include "cli/commands/sections.hpp"
+#include "cli/render/running_config.hpp"
+#include "platform/ifmap.hpp"
+
+namespace rampart::cli {
+
+namespace {
+
+// A show running-config section: the words typed, the help, and the prefixes of the top-level
+// lines it shows (several where the 9.x spelling spans two, e.g. crypto ikev1 / crypto isakmp).
+struct Section {
+  std::string_view words;
+  std::vector<std::string_view> help;
+  std::vector<std::string_view> prefixes;
+  bool takes_name = false;  // "tunnel-group NAME" narrows to one object
+};
+
+const std::vector<Section>& sections() {
+  static const std::vector<Section> s = {
+      {"crypto", {"Show crypto configuration"}, {"crypto"}},
+      {"crypto map",
+       {"Show crypto configuration", "Show crypto map configuration"},
+       {"crypto map"}},
+      {"crypto dynamic-map",
+       {"Show crypto configuration", "Show dynamic crypto map configuration"},
+       {"crypto dynamic-map"}},
+      {"crypto ikev1",
+       {"Show crypto configuration", "Show IKEv1 configuration"},
+       {"crypto ikev1", "crypto isakmp"}},
+      {"crypto isakmp",
+       {"Show crypto configuration", "Show ISAKMP configuration"},
+       {"crypto ikev1", "crypto isakmp"}},
+      {"crypto ipsec", {"Show crypto configuration", "Show IPsec configuration"}, {"crypto ipsec"}},
+      {"ipsec", {"Show IPsec configuration"}, {"crypto ipsec"}},
+      {"interface", {"Show interface configuration"}, {"interface"}, true},
+      {"access-list", {"Show configured access control elements"}, {"access-list"}, true},
+      {"ip local pool",
+       {"Show IP configuration", "Show local address pools", "Show IP address pools"},
+       {"ip local pool"}},
+      {"route", {"Show configured static routes"}, {"route"}},
+      {"aaa-server", {"Show AAA server configuration"}, {"aaa-server"}, true},
+      {"aaa", {"Show AAA configuration"}, {"aaa"}},
+      {"ssh", {"Show SSH configuration"}, {"ssh"}},
+      {"sysopt", {"Show system options"}, {"sysopt", "no sysopt"}},
+      {"hostname", {"Show the host name"}, {"hostname"}},
+      {"names", {"Show name/address associations"}, {"names", "name"}},
+      {"mtu", {"Show interface MTU configuration"}, {"mtu"}},
+      {"pager", {"Show pager configuration"}, {"pager"}},
+      {"tunnel-group", {"Show tunnel-group configuration"}, {"tunnel-group"}, true},
+      {"group-policy", {"Show group-policy configuration"}, {"group-policy"}, true},
+      {"username", {"Show local user database configuration"}, {"username"}, true},
+  };
+  return s;
+}
+
+void show_running(Ctx& c, const Section* section) {
+  RenderOptions opt;
+  opt.show_defaults = c.args.has("all");
+  if (!section) {
+    c.out += render_running_config(c.cfg, opt);
+    return;
+  }
+  std::vector<std::string> prefixes(section->prefixes.begin(), section->prefixes.end());
+  if (c.args.has("name")) {
+    std::string name = c.args.str("name");
+    if (section->words == "interface")
+      name = platform::canonical_interface_name(name).value_or(name);
+    for (auto& p : prefixes) p += " " + name;
+  }
+  c.out += render_section(c.cfg, opt, prefixes);
+}
+
+std::string saved_text(const config::Config& cfg) {
+  return render_running_config(cfg, RenderOptions{.reveal_secrets = true});
+}
+
+void save(Ctx& c) {
+  auto start = std::chrono::steady_clock::now();
+  c.out += "Building configuration...\n";
+  std::string text = saved_text(c.cfg);
+  std::string sum = config_checksum(c.cfg);
+  c.out += fmt::format("Cryptochecksum: {} {} {} {} \n\n", sum.substr(0, 8), sum.substr(8, 8),
+                       sum.substr(16, 8), sum.substr(24, 8));
+  if (auto r = c.sys.write_startup(text); !r) {
+    c.out += fmt::format("%Error writing {}startup-config ({})\n", c.sys.flash_label(), r.error());
+    return;
+  }
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  c.out += fmt::format("{} bytes copied in {:.3f} secs\n[OK]\n", text.size(), secs);
+}
+
+void show_startup(Ctx& c) {
+  auto text = c.sys.read_startup();
+  if (!text) {
+    c.out += "No Configuration\n";
+    return;
+  }
+  // Shown as the box would load it, with secrets masked: the saved file holds them in clear.
+  Appliance scratch(c.sys);
+  scratch.replace_config(*text);
+  c.out += render_running_config(scratch.config(), RenderOptions{});
+}
+
+// What "clear configure <section>" resets, as the ASA does: the section back to defaults.
+void clear_section(config::Config& cfg, std::string_view what, System& sys) {
+  config::Config fresh;
+  if (what == "all") {
+    cfg = fresh;
+    for (const auto& name : sys.hardware_interfaces()) cfg.interfaces[name].hw_name = name;
+  } else if (what == "crypto") {
+    cfg.crypto = fresh.crypto;
+  } else if (what == "crypto map") {
+    cfg.crypto.maps.clear();
+  } else if (what == "crypto dynamic-map") {
+    cfg.crypto.dynamic_maps.clear();
+  } else if (what == "crypto ikev1" || what == "crypto isakmp") {
+    cfg.crypto.policies.clear();
+    cfg.crypto.isakmp_enabled.clear();
+    cfg.crypto.am_disable = fresh.crypto.am_disable;
+    cfg.crypto.nat_traversal = fresh.crypto.nat_traversal;
+    cfg.crypto.nat_traversal_keepalive = fresh.crypto.nat_traversal_keepalive;
+    cfg.crypto.identity = fresh.crypto.identity;
+    cfg.crypto.max_in_negotiation_sa.reset();
+  } else if (what == "crypto ipsec") {
+    cfg.crypto.transform_sets.clear();
+    cfg.crypto.sa_lifetime_seconds = fresh.crypto.sa_lifetime_seconds;
+    cfg.crypto.sa_lifetime_kilobytes = fresh.crypto.sa_lifetime_kilobytes;
+    cfg.crypto.replay_window = fresh.crypto.replay_window;
+    cfg.crypto.df_bit.clear();
+    cfg.crypto.fragmentation.clear();
+  } else if (what == "tunnel-group") {
+    cfg.tunnel_groups.clear();
+  } else if (what == "group-policy") {
+    cfg.group_policies.clear();
+  } else if (what == "username") {
+    cfg.users.clear();
+  } else if (what == "access-list") {
+    cfg.access_lists.clear();
+    cfg.access_list_order.clear();
+  } else if (what == "ip local pool") {
+    cfg.pools.clear();
+  } else if (what == "route") {
+    cfg.routes.clear();
+  } else if (what == "aaa-server") {
+    cfg.aaa_servers.clear();
+  } else if (what == "ssh") {
+    cfg.management.ssh.clear();
+    cfg.management.ssh_version = fresh.management.ssh_version;
+    cfg.management.ssh_timeout = fresh.management.ssh_timeout;
+  } else if (what == "sysopt") {
+    cfg.management.permit_vpn = fresh.management.permit_vpn;
+  } else if (what == "names") {
+    cfg.system.names.clear();
+    cfg.system.names_enabled = false;
+  } else if (what == "interface") {
+    for (auto& [hw, itf] : cfg.interfaces) itf = config::Interface{.hw_name = hw};
+    cfg.system.mtu.clear();
+  }
+}
+
+}  // namespace
+
+void register_config_io(CommandTree& t) {
+  const ModeMask priv = kPrivAndConfig;
+  t.add({priv,
+         "show running-config [all]",
+         {kHelpShow, kHelpRunning, "Configuration including the default values"},
+         [](Ctx& c) { show_running(c, nullptr); }});
+  for (const Section& s : sections()) {
+    std::vector<std::string_view> help{kHelpShow, kHelpRunning,
+                                       "Configuration including the default values"};
+    help.insert(help.end(), s.help.begin(), s.help.end());
+    std::string syntax = fmt::format("show running-config [all] {}", s.words);
+    if (s.takes_name) {
+      syntax += " [<name:WORD>]";
+      help.push_back("Name of the object to show");
+    }
+    const Section* sp = &s;
+    t.add({priv, syntax, help, [sp](Ctx& c) { show_running(c, sp); }});
+  }
+  t.add({priv,
+         "write terminal",
+         {"Write running configuration to memory, network, or terminal", "Write to terminal"},
+         [](Ctx& c) { show_running(c, nullptr); }});
+  t.add({priv, "show startup-config", {kHelpShow, kHelpStartup}, show_startup});
+  t.add({priv,
+         "write memory",
+         {"Write running configuration to memory, network, or terminal",
+          "Write configuration to memory"},
+         save});
+  t.add({priv,
+         "copy running-config startup-config",
+         {"Copy from one file to another", "Copy from current system configuration",
+          "Copy to startup configuration"},
+         [](Ctx& c) {
+           c.session.ask("Destination filename [startup-config]? ", false,
+                         [](Session& s, std::string_view answer, std::string& out) {
+                           if (!answer.empty() && answer != "startup-config") {
+                             out += fmt::format("%Error opening {} (Not supported)\n", answer);
+                             return;
+                           }
+                           Args none;
+                           Ctx c2{s, s.appliance().config(), s.appliance().sys(), out, none};
+                           save(c2);
+                         });
+         }});
+  t.add({priv,
+         "write erase",
+         {"Write running configuration to memory, network, or terminal",
+          "Erase startup configuration"},
+         [](Ctx& c) {
+           c.session.ask("Erase configuration in flash memory? [confirm]", false,
+                         [](Session& s, std::string_view answer, std::string& out) {
+                           if (!answer.empty() && answer != "y" && answer != "yes") return;
+                           if (auto r = s.appliance().sys().erase_startup(); !r)
+                             out += fmt::format("%Error erasing startup-config ({})\n", r.error());
+                           else
+                             out += "[OK]\n";
+                         });
+         }});
+  static const std::vector<std::pair<std::string_view, std::vector<std::string_view>>> clears = {
+      {"all", {"Clear all configuration"}},
+      {"crypto", {"Clear all crypto configuration"}},
+      {"crypto map", {"Clear all crypto configuration", "Clear all crypto map configuration"}},
+      {"crypto dynamic-map",
+       {"Clear all crypto configuration", "Clear all dynamic crypto map configuration"}},
+      {"crypto ikev1", {"Clear all crypto configuration", "Clear all IKEv1 configuration"}},
+      {"crypto isakmp", {"Clear all crypto configuration", "Clear all ISAKMP configuration"}},
+      {"crypto ipsec", {"Clear all crypto configuration", "Clear all IPsec configuration"}},
+      {"tunnel-group", {"Clear all tunnel-group configuration"}},
+      {"group-policy", {"Clear all group-policy configuration"}},
+      {"username", {"Clear the local user database"}},
+      {"access-list", {"Clear all access lists"}},
+      {"ip local pool",
+       {"Clear IP configuration", "Clear local address pools", "Clear all IP address pools"}},
+      {"route", {"Clear all static routes"}},
+      {"aaa-server", {"Clear all AAA server configuration"}},
+      {"ssh", {"Clear SSH configuration"}},
+      {"sysopt", {"Clear system options"}},
+      {"names", {"Clear name/address associations"}},
+      {"interface", {"Clear all interface configuration"}},
+  };
+  for (const auto& [words, help] : clears) {
+    std::vector<std::string_view> h{kHelpClear, "Clear configuration"};
+    h.insert(h.end(), help.begin(), help.end());
+    std::string_view w = words;
+    t.add({kConfig, fmt::format("clear configure {}", words), h,
+           [w](Ctx& c) { clear_section(c.cfg, w, c.sys); }});
+  }
+}
+
+}  // namespace rampart::cli

@@ -1,0 +1,339 @@
+// PIX 6.3 commands, converted into the ASA model the way an ASA converts a PIX configuration:
+// each PIX line runs the equivalent ASA commands and prints one notice. Non-VPN PIX features we
+// do not implement are reported with their line number; no line is dropped silently.
+#include <cctype>
+
+#include "cli/commands/common.hpp"
+#include "cli/commands/sections.hpp"
+#include "platform/ifmap.hpp"
+
+namespace rampart::cli {
+
+namespace {
+
+// Runs ASA lines in order from Config mode, returns to Config mode, and prints one notice for
+// the PIX line (or the errors the ASA lines produced).
+void convert(Ctx& c, std::string_view pix_line, const std::vector<std::string>& asa_lines) {
+  std::string errors;
+  for (const auto& l : asa_lines) {
+    Reply r = c.session.execute_internal(l);
+    errors += r.output.find("ERROR") != std::string::npos ? r.output : "";
+  }
+  while (c.session.mode() != Mode::Config && c.session.mode() != Mode::PrivExec)
+    c.session.exit_mode();
+  if (!errors.empty()) {
+    c.out += errors;
+    return;
+  }
+  std::string joined;
+  for (const auto& l : asa_lines) joined += (joined.empty() ? "" : " / ") + l;
+  info(c, fmt::format("PIX command converted: {} -> {}", pix_line, joined));
+}
+
+// The line as typed, rebuilt from the words the grammar bound.
+std::string words(const Args& a, std::initializer_list<std::string_view> keys, std::string prefix) {
+  for (auto k : keys)
+    if (a.has(k)) prefix += " " + a.str(k);
+  return prefix;
+}
+
+void unsupported(Ctx& c, std::string_view what) {
+  warning(c, fmt::format("line {}: \"{}\" is not supported (not a VPN function); ignored",
+                         c.session.line_number(), what));
+}
+
+bool group_exists(Ctx& c, const std::string& g) {
+  return c.cfg.tunnel_groups.contains(g);
+}
+
+// vpngroup settings live in the tunnel-group and a group-policy of the same name (C8).
+std::vector<std::string> ensure_group(Ctx& c, const std::string& g) {
+  std::vector<std::string> l;
+  if (!group_exists(c, g)) l.push_back(fmt::format("tunnel-group {} type remote-access", g));
+  return l;
+}
+
+std::vector<std::string> ensure_policy(Ctx& c, const std::string& g) {
+  auto l = ensure_group(c, g);
+  if (!c.cfg.group_policies.contains(g)) {
+    l.push_back(fmt::format("group-policy {} internal", g));
+    l.push_back(fmt::format("tunnel-group {} general-attributes", g));
+    l.push_back(fmt::format("default-group-policy {}", g));
+  }
+  l.push_back(fmt::format("group-policy {} attributes", g));
+  return l;
+}
+
+int minutes(uint32_t seconds) {
+  return static_cast<int>((seconds + 59) / 60);
+}
+
+void vpngroup(Ctx& c) {
+  const std::string& g = c.args.str("group");
+  const std::string& what = c.args.str("what");
+  std::string line = words(c.args, {"group", "what", "rest"}, "vpngroup");
+  auto rest = split_words(c.args.str("rest"));
+  auto arg = [&](size_t i) { return i < rest.size() ? std::string(rest[i].text) : std::string(); };
+  std::vector<std::string> asa;
+  if (what == "address-pool" && rest.size() == 1) {
+    asa = ensure_group(c, g);
+    asa.push_back(fmt::format("tunnel-group {} general-attributes", g));
+    asa.push_back("address-pool " + arg(0));
+  } else if (what == "password" && rest.size() == 1) {
+    asa = ensure_group(c, g);
+    asa.push_back(fmt::format("tunnel-group {} ipsec-attributes", g));
+    asa.push_back("ikev1 pre-shared-key " + arg(0));
+    line = fmt::format("vpngroup {} password *****", g);  // never echo a secret
+  } else if (what == "authentication-server" && rest.size() == 1) {
+    asa = ensure_group(c, g);
+    asa.push_back(fmt::format("tunnel-group {} general-attributes", g));
+    asa.push_back("authentication-server-group " + arg(0));
+  } else if ((what == "idle-time" || what == "max-time") && rest.size() == 1 &&
+             std::isdigit(static_cast<unsigned char>(arg(0)[0]))) {
+    asa = ensure_policy(c, g);
+    asa.push_back(fmt::format("{} {}",
+                              what == "idle-time" ? "vpn-idle-timeout" : "vpn-session-timeout",
+                              minutes(static_cast<uint32_t>(std::stoul(arg(0))))));
+  } else if ((what == "dns-server" || what == "wins-server") && !rest.empty() && rest.size() <= 2) {
+    asa = ensure_policy(c, g);
+    asa.push_back(fmt::format("{} value {}", what, c.args.str("rest")));
+  } else if (what == "default-domain" && rest.size() == 1) {
+    asa = ensure_policy(c, g);
+    asa.push_back("default-domain value " + arg(0));
+  } else if (what == "split-tunnel" && rest.size() == 1) {
+    asa = ensure_policy(c, g);
+    asa.push_back("split-tunnel-policy tunnelspecified");
+    asa.push_back("split-tunnel-network-list value " + arg(0));
+  } else if (what == "split-dns" && !rest.empty()) {
+    asa = ensure_policy(c, g);
+    asa.push_back("split-dns value " + c.args.str("rest"));
+  } else if (what == "pfs" && rest.empty()) {
+    asa = ensure_policy(c, g);
+    asa.push_back("pfs enable");
+  } else if (what == "backup-server" && !rest.empty()) {
+    asa = ensure_policy(c, g);
+    std::string v = c.args.str("rest");
+    if (v == "clear-client-cfg") v = "clear-client-config";
+    asa.push_back("backup-servers " + v);
+  } else {
+    unsupported(c, line);
+    return;
+  }
+  convert(c, line, asa);
+}
+
+void isakmp_key(Ctx& c) {
+  auto mask = config::Mask::parse(c.args.str("netmask"));
+  std::string shown = fmt::format("isakmp key ***** address {} netmask {}", c.args.str("address"),
+                                  c.args.str("netmask"));
+  if (!mask) {
+    c.session.invalid_input_at(c.out, c.args, "netmask");
+    return;
+  }
+  const std::string& key = c.args.str("key");
+  std::vector<std::string> asa;
+  if (c.args.ip("address").value == 0 && mask->value == 0) {
+    // The wildcard key: every peer. Remote-access clients land in DefaultRAGroup and
+    // LAN-to-LAN peers without their own group in DefaultL2LGroup.
+    for (std::string_view g : {"DefaultRAGroup", "DefaultL2LGroup"}) {
+      asa.push_back(fmt::format("tunnel-group {} ipsec-attributes", g));
+      asa.push_back("ikev1 pre-shared-key " + key);
+    }
+    if (c.args.has("noxauth")) {
+      asa.push_back("tunnel-group DefaultRAGroup ipsec-attributes");
+      asa.push_back("isakmp ikev1-user-authentication none");
+    }
+  } else if (mask->value == 0xffffffffu) {
+    const std::string& peer = c.args.str("address");
+    if (!group_exists(c, peer)) asa.push_back(fmt::format("tunnel-group {} type ipsec-l2l", peer));
+    asa.push_back(fmt::format("tunnel-group {} ipsec-attributes", peer));
+    asa.push_back("ikev1 pre-shared-key " + key);
+  } else {
+    unsupported(c, shown + " (a key for a subnet of peers has no ASA equivalent)");
+    return;
+  }
+  // The notice names the ASA lines with the key masked.
+  std::vector<std::string> shown_asa;
+  std::string errors;
+  for (const auto& l : asa) {
+    Reply r = c.session.execute_internal(l);
+    if (r.output.find("ERROR") != std::string::npos) errors += r.output;
+    shown_asa.push_back(l.starts_with("ikev1 pre-shared-key") ? "ikev1 pre-shared-key *****" : l);
+  }
+  while (c.session.mode() != Mode::Config) c.session.exit_mode();
+  if (!errors.empty()) {
+    c.out += errors;
+    return;
+  }
+  std::string joined;
+  for (const auto& l : shown_asa) joined += (joined.empty() ? "" : " / ") + l;
+  info(c, fmt::format("PIX command converted: {} -> {}", shown, joined));
+}
+
+void register_unsupported(CommandTree& t) {
+  // PIX/ASA features outside a VPN appliance: accepted, reported, never applied.
+  struct U {
+    std::string_view syntax;
+    std::vector<std::string_view> help;
+  };
+  static const std::vector<U> list = {
+      {"fixup <rest:LINE>", {"Protocol inspection (PIX)", "Arguments"}},
+      {"pdm <rest:LINE>", {"PIX Device Manager", "Arguments"}},
+      {"floodguard <rest:LINE>", {"Flood guard (PIX)", "Arguments"}},
+      {"ip audit <rest:LINE>",
+       {"Configure IP parameters", "Intrusion detection (PIX)", "Arguments"}},
+      {"failover [<rest:LINE>]", {"Failover configuration", "Arguments"}},
+      {"no failover [<rest:LINE>]", {"Failover configuration", "Arguments"}},
+      {"global <rest:LINE>", {"Global NAT address pool (PIX)", "Arguments"}},
+      {"nat <rest:LINE>", {"Network address translation", "Arguments"}},
+      {"static <rest:LINE>", {"Static address translation (PIX)", "Arguments"}},
+      {"access-group <rest:LINE>", {"Bind an access list to an interface", "Arguments"}},
+      {"arp <rest:LINE>", {"ARP settings", "Arguments"}},
+      {"timeout <rest:LINE>", {"Connection and translation timeouts", "Arguments"}},
+      {"snmp-server <rest:LINE>", {"SNMP settings", "Arguments"}},
+      {"no snmp-server <rest:LINE>", {"SNMP settings", "Arguments"}},
+      {"telnet <rest:LINE>", {"Telnet management access", "Arguments"}},
+      {"aaa authentication {kind:include|exclude} <rest:LINE>",
+       {"Enable, disable, or view user authentication, authorization and accounting",
+        "Enable or disable user authentication",
+        "Authenticate matching traffic (PIX cut-through proxy)|Exempt matching traffic (PIX)",
+        "Arguments"}},
+      {"aaa accounting <rest:LINE>",
+       {"Enable, disable, or view user authentication, authorization and accounting",
+        "Accounting for cut-through proxy (PIX)", "Arguments"}},
+  };
+  for (const auto& u : list)
+    t.add({kConfig, std::string(u.syntax), u.help,
+           [](Ctx& c) {
+             // Rebuild the line from the session history: it is what the user typed.
+             const auto& h = c.session.history();
+             unsupported(c, h.empty() ? "" : h.back());
+           },
+           false, true});
+}
+
+}  // namespace
+
+void register_pix(CommandTree& t) {
+  t.add({kConfig,
+         "PIX Version <version:WORD>",
+         {"PIX configuration header", "Version keyword", "Software version"},
+         [](Ctx& c) {
+           info(c, fmt::format("PIX Version {} configuration: PIX commands are converted to the "
+                               "ASA model as they are read",
+                               c.args.str("version")));
+         },
+         false,
+         true});
+  t.add({kConfig,
+         "nameif <hw:WORD> <name:WORD> <level:WORD>",
+         {"Name an interface (PIX)", "Hardware interface, e.g. ethernet0", "Name of interface",
+          "Security level, e.g. security100"},
+         [](Ctx& c) {
+           auto hw = platform::canonical_interface_name(c.args.str("hw"));
+           if (!hw) {
+             c.session.invalid_input_at(c.out, c.args, "hw");
+             return;
+           }
+           std::string lvl = c.args.str("level");
+           if (!lvl.starts_with("security") || lvl.size() == 8 || lvl.size() > 11) {
+             c.session.invalid_input_at(c.out, c.args, "level");
+             return;
+           }
+           std::string level = lvl.substr(8);
+           convert(c, words(c.args, {"hw", "name", "level"}, "nameif"),
+                   {"interface " + *hw, "nameif " + c.args.str("name"), "security-level " + level});
+         },
+         false,
+         true});
+  t.add({kConfig,
+         "ip address <ifname:WORD> <address:A.B.C.D> <mask:A.B.C.D>",
+         {"Configure IP parameters", "Set the address of a named interface (PIX)",
+          "Name of interface", "IP address", "Subnet mask"},
+         [](Ctx& c) {
+           const config::Interface* itf = require_nameif(c, c.args.str("ifname"));
+           if (!itf) return;
+           convert(c, words(c.args, {"ifname", "address", "mask"}, "ip address"),
+                   {"interface " + itf->hw_name,
+                    fmt::format("ip address {} {}", c.args.str("address"), c.args.str("mask"))});
+         },
+         false,
+         true});
+  const std::vector<std::string_view> isakmp{"Configure ISAKMP (PIX)"};
+  auto h = [&](std::initializer_list<std::string_view> more) {
+    auto v = isakmp;
+    v.insert(v.end(), more);
+    return v;
+  };
+  t.add({kConfig, "isakmp enable <ifname:WORD>",
+         h({"Enable ISAKMP on an interface", "Name of interface"}),
+         [](Ctx& c) {
+           convert(c, "isakmp enable " + c.args.str("ifname"),
+                   {"crypto ikev1 enable " + c.args.str("ifname")});
+         },
+         false, true});
+  t.add({kConfig, "isakmp identity {kind:address|hostname|auto}",
+         h({"Set identity type", "Address|Hostname|Automatic"}),
+         [](Ctx& c) {
+           convert(c, "isakmp identity " + c.args.str("kind"),
+                   {"crypto isakmp identity " + c.args.str("kind")});
+         },
+         false, true});
+  t.add({kConfig,
+         "isakmp policy <priority:1-65535> {attr:authentication|encryption|hash|group|lifetime} "
+         "<value:WORD>",
+         h({"Set an ISAKMP policy attribute", "Policy priority",
+            "Authentication method|Encryption algorithm|Hash algorithm|Diffie-Hellman group|"
+            "Lifetime in seconds",
+            "Value"}),
+         [](Ctx& c) {
+           convert(c, words(c.args, {"priority", "attr", "value"}, "isakmp policy"),
+                   {"crypto ikev1 policy " + c.args.str("priority"),
+                    c.args.str("attr") + " " + c.args.str("value")});
+         },
+         false, true});
+  t.add({kConfig,
+         "isakmp key <key:WORD> address <address:A.B.C.D> netmask <netmask:A.B.C.D> "
+         "[{noxauth:no-xauth}] [{noconfig:no-config-mode}]",
+         h({"Set a pre-shared key", "The key", "Peer address", "Peer address", "Peer netmask",
+            "Peer netmask", "Do not run XAUTH with these peers",
+            "Do not run mode-config with these peers"}),
+         isakmp_key, false, true});
+  t.add({kConfig, "isakmp client configuration address-pool local <pool:WORD> [<ifname:WORD>]",
+         h({"Client settings", "Mode configuration", "Address pool for clients", "Local pool",
+            "Pool name", "Name of interface"}),
+         [](Ctx& c) {
+           convert(
+               c,
+               words(c.args, {"pool", "ifname"}, "isakmp client configuration address-pool local"),
+               {"tunnel-group DefaultRAGroup general-attributes",
+                "address-pool " + c.args.str("pool")});
+         },
+         false, true});
+  t.add({kConfig, "isakmp nat-traversal [<keepalive:10-3600>]",
+         h({"Enable NAT traversal", "Keepalive interval in seconds"}),
+         [](Ctx& c) {
+           convert(c, words(c.args, {"keepalive"}, "isakmp nat-traversal"),
+                   {words(c.args, {"keepalive"}, "crypto isakmp nat-traversal")});
+         },
+         false, true});
+  t.add({kConfig, "isakmp keepalive <threshold:10-3600> [<retry:2-10>]",
+         h({"Dead peer detection", "Threshold in seconds", "Retry interval in seconds"}),
+         [](Ctx& c) {
+           std::string retry = c.args.has("retry") ? c.args.str("retry") : "2";
+           convert(c, words(c.args, {"threshold", "retry"}, "isakmp keepalive"),
+                   {"tunnel-group DefaultRAGroup ipsec-attributes",
+                    fmt::format("isakmp keepalive threshold {} retry {}", c.args.str("threshold"),
+                                retry)});
+         },
+         false, true});
+  t.add({kConfig,
+         "vpngroup <group:WORD> <what:WORD> [<rest:LINE>]",
+         {"Configure a VPN client group (PIX)", "Group name", "Attribute", "Value"},
+         vpngroup,
+         false,
+         true});
+  register_unsupported(t);
+}
+
+}  // namespace rampart::cli
