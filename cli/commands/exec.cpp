@@ -19,8 +19,8 @@ constexpr int kEnableAttempts = 3;
 void ask_enable_password(Session& s, int attempt) {
   s.ask("Password: ", true, [attempt](Session& s, std::string_view answer, std::string& out) {
     const auto& stored = s.appliance().config().system.enable_password;
-    // No enable password configured: the ASA still asks, and any answer lets you in.
-    bool ok = !stored || aaa::verify_password(*stored, answer);
+    // No enable password configured: the ASA still asks, and an empty answer lets you in.
+    bool ok = stored ? aaa::verify_password(*stored, answer) : answer.empty();
     if (ok) {
       s.set_privileged(true);
       return;

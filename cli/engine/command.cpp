@@ -35,34 +35,35 @@ std::string_view mode_name(Mode m) {
 }
 
 std::string_view mode_prompt_suffix(Mode m) {
-  // ASA 9.x prompts; the IKEv1 policy sub-mode is "config-ikev1-policy" since 8.4.
+  // ASA 9.x prompts, each ending in a space; the IKEv1 policy sub-mode is
+  // "config-ikev1-policy" since 8.4.
   switch (m) {
     case Mode::UserExec:
-      return ">";
+      return "> ";
     case Mode::PrivExec:
-      return "#";
+      return "# ";
     case Mode::Config:
-      return "(config)#";
+      return "(config)# ";
     case Mode::Interface:
-      return "(config-if)#";
+      return "(config-if)# ";
     case Mode::IsakmpPolicy:
-      return "(config-ikev1-policy)#";
+      return "(config-ikev1-policy)# ";
     case Mode::TunnelGeneral:
-      return "(config-tunnel-general)#";
+      return "(config-tunnel-general)# ";
     case Mode::TunnelIpsec:
-      return "(config-tunnel-ipsec)#";
+      return "(config-tunnel-ipsec)# ";
     case Mode::GroupPolicy:
-      return "(config-group-policy)#";
+      return "(config-group-policy)# ";
     case Mode::Username:
-      return "(config-username)#";
+      return "(config-username)# ";
     case Mode::AaaServerHost:
-      return "(config-aaa-server-host)#";
+      return "(config-aaa-server-host)# ";
     case Mode::AaaServerGroup:
-      return "(config-aaa-server-group)#";
+      return "(config-aaa-server-group)# ";
     case Mode::Count:
       break;
   }
-  return "#";
+  return "# ";
 }
 
 std::optional<Mode> parent(Mode m) {

@@ -32,10 +32,18 @@ std::string ConfigWriter::filtered(const std::vector<std::string>& prefixes) con
       if (first.starts_with(p) && (first.size() == p.size() || first[p.size()] == ' ')) return true;
     return false;
   };
+  // A "!" that follows a kept block is kept too, as the ASA prints its interface blocks.
   std::string out;
+  bool kept_previous = false;
   for (const auto& b : blocks_) {
-    if (b.separator || b.lines.empty() || !wanted(b.lines.front())) continue;
-    for (const auto& l : b.lines) out += l + "\n";
+    if (b.separator) {
+      if (kept_previous) out += "!\n";
+      kept_previous = false;
+      continue;
+    }
+    kept_previous = !b.lines.empty() && wanted(b.lines.front());
+    if (kept_previous)
+      for (const auto& l : b.lines) out += l + "\n";
   }
   return out;
 }

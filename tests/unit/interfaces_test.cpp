@@ -10,26 +10,26 @@ TEST_CASE("interface sub-mode edits the model and renders as the ASA") {
   CHECK(c.run("interface GigabitEthernet0/0\nnameif outside\n") ==
         "INFO: Security level for \"outside\" set to 0 by default.\n");
   CHECK(c.run("ip address 198.51.100.1 255.255.255.0\nno shutdown") == "");
-  CHECK(c.s.prompt() == "rampart(config-if)#");
+  CHECK(c.s.prompt() == "rampart(config-if)# ");
   auto& itf = c.cfg().interfaces.at("GigabitEthernet0/0");
   CHECK_FALSE(itf.shutdown);
   CHECK(c.section({"interface GigabitEthernet0/0"}) ==
         "interface GigabitEthernet0/0\n nameif outside\n security-level 0\n"
-        " ip address 198.51.100.1 255.255.255.0\n");
+        " ip address 198.51.100.1 255.255.255.0\n!\n");
   CHECK(c.run("interface gi0/1\nnameif inside") ==
         "INFO: Security level for \"inside\" set to 100 by default.\n");
-  CHECK(
-      c.section({"interface GigabitEthernet0/2"}) ==
-      "interface GigabitEthernet0/2\n shutdown\n no nameif\n no security-level\n no ip address\n");
+  CHECK(c.section({"interface GigabitEthernet0/2"}) ==
+        "interface GigabitEthernet0/2\n shutdown\n no nameif\n no security-level\n no ip "
+        "address\n!\n");
 }
 
 TEST_CASE("bad interface input gets the ASA's words") {
   Console c;
   CHECK(c.run("interface Foo0/0") ==
-        "                          ^\nERROR: % Invalid input detected at '^' marker.\n");
+        "                           ^\nERROR: % Invalid input detected at '^' marker.\n");
   c.run("interface GigabitEthernet0/0");
   CHECK(c.run("ip address 192.0.2.1 255.0.255.0") ==
-        std::string(19 + 21, ' ') + "^\nERROR: % Invalid input detected at '^' marker.\n");
+        std::string(20 + 21, ' ') + "^\nERROR: % Invalid input detected at '^' marker.\n");
   CHECK(c.run("ip address 192.0.2.0 255.255.255.0").starts_with("ERROR: Invalid IP address"));
   c.run("ip address 192.0.2.1 255.255.255.0\ninterface GigabitEthernet0/1");
   CHECK(c.run("ip address 192.0.2.2 255.255.255.0").starts_with("ERROR: This address conflicts"));

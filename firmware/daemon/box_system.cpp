@@ -1,0 +1,208 @@
+#include "firmware/daemon/box_system.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <ctime>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "control/config/model.hpp"
+#include "platform/flash.hpp"
+#include "platform/netlink.hpp"
+#include "platform/sysinfo.hpp"
+
+namespace rampart::firmware {
+
+namespace {
+
+// The kernel's view, read once per call: links by name, IPv4 addresses by ifindex.
+struct Snapshot {
+  std::vector<platform::Link> links;
+  std::vector<platform::Address> addrs;
+  const platform::Link* link(const std::string& name) const {
+    for (const auto& l : links)
+      if (l.name == name) return &l;
+    return nullptr;
+  }
+  std::string name_of(int ifindex) const {
+    for (const auto& l : links)
+      if (l.ifindex == ifindex) return l.name;
+    return "";
+  }
+};
+
+Snapshot snapshot(platform::Netlink& nl) {
+  Snapshot s;
+  if (auto l = nl.links()) s.links = std::move(*l);
+  if (auto a = nl.addresses()) s.addrs = std::move(*a);
+  return s;
+}
+
+}  // namespace
+
+BoxSystem::BoxSystem(std::string flash_dir, platform::InterfaceMap map, std::string image)
+    : flash_dir_(std::move(flash_dir)),
+      map_(std::move(map)),
+      image_(std::move(image)),
+      started_(std::time(nullptr)) {}
+
+std::string BoxSystem::device_for(const std::string& hw) const {
+  return map_.device_for(hw);
+}
+
+std::vector<std::string> BoxSystem::hardware_interfaces() const {
+  std::set<std::string, config::NaturalLess> names;
+  for (const auto& [cli, dev] : map_.overrides()) names.insert(cli);
+  if (auto nl = platform::Netlink::open()) {
+    if (auto links = nl->links())
+      for (const auto& l : *links)
+        if (auto cli = map_.cli_name_for(l.name)) names.insert(*cli);
+  }
+  return {names.begin(), names.end()};
+}
+
+cli::LinkState BoxSystem::link_state(const std::string& hw) const {
+  cli::LinkState st;
+  st.device = device_for(hw);
+  auto nl = platform::Netlink::open();
+  if (!nl) return st;
+  Snapshot s = snapshot(*nl);
+  const platform::Link* l = s.link(st.device);
+  if (!l) return st;
+  st.exists = true;
+  st.admin_up = l->admin_up;
+  st.oper_up = l->oper_up;
+  st.mac = l->mac;
+  st.mtu = l->mtu;
+  for (const auto& a : s.addrs) {
+    if (a.ifindex != l->ifindex) continue;
+    st.address = config::Ipv4{a.address};
+    st.mask = config::Mask::from_prefix(a.prefix);
+    break;
+  }
+  return st;
+}
+
+std::vector<cli::KernelRoute> BoxSystem::kernel_routes() const {
+  std::vector<cli::KernelRoute> out;
+  auto nl = platform::Netlink::open();
+  if (!nl) return out;
+  Snapshot s = snapshot(*nl);
+  auto routes = nl->routes();
+  if (!routes) return out;
+  for (const auto& r : *routes) {
+    cli::KernelRoute k;
+    k.network = config::Ipv4{r.destination};
+    k.mask = config::Mask::from_prefix(r.prefix);
+    if (r.gateway) k.gateway = config::Ipv4{*r.gateway};
+    k.device = s.name_of(r.ifindex);
+    k.connected = r.link_scope && !r.gateway;
+    k.metric = static_cast<int>(r.metric);
+    out.push_back(k);
+  }
+  return out;
+}
+
+std::vector<std::string> BoxSystem::apply(const config::Config& cfg) {
+  std::vector<std::string> warnings;
+  auto nl = platform::Netlink::open();
+  if (!nl) return {"cannot reach the kernel: " + nl.error()};
+  Snapshot s = snapshot(*nl);
+  std::map<std::string, int> ifindex_of_nameif;
+  for (const auto& [hw, itf] : cfg.interfaces) {
+    std::string dev = device_for(hw);
+    const platform::Link* l = s.link(dev);
+    if (!l) {
+      if (itf.nameif || itf.address)
+        warnings.push_back(fmt::format("{}: no device {} on this box", hw, dev));
+      continue;
+    }
+    if (itf.nameif) ifindex_of_nameif[*itf.nameif] = l->ifindex;
+    if (l->admin_up == itf.shutdown) {
+      if (auto r = nl->set_up(l->ifindex, !itf.shutdown); !r)
+        warnings.push_back(fmt::format("{}: {}", hw, r.error()));
+    }
+    // The interface carries exactly the configured IPv4 address.
+    bool have = false;
+    for (const auto& a : s.addrs) {
+      if (a.ifindex != l->ifindex) continue;
+      bool wanted = itf.address && itf.mask && a.address == itf.address->value &&
+                    a.prefix == itf.mask->prefix_len();
+      if (wanted)
+        have = true;
+      else if (auto r = nl->delete_address(a.ifindex, a.address, a.prefix); !r)
+        warnings.push_back(fmt::format("{}: {}", hw, r.error()));
+    }
+    if (!have && itf.address && itf.mask) {
+      if (auto r = nl->add_address(l->ifindex, itf.address->value, itf.mask->prefix_len()); !r)
+        warnings.push_back(fmt::format("{}: {}", hw, r.error()));
+    }
+  }
+  // Static routes: ours (by protocol) that are no longer configured go; configured ones come.
+  auto existing = nl->routes();
+  if (!existing) return warnings;
+  std::vector<platform::RouteEntry> wanted;
+  for (const auto& r : cfg.routes) {
+    auto it = ifindex_of_nameif.find(r.nameif);
+    if (it == ifindex_of_nameif.end()) {
+      warnings.push_back(fmt::format("route {} {} {}: interface {} has no device", r.nameif,
+                                     r.network.str(), r.mask.str(), r.nameif));
+      continue;
+    }
+    wanted.push_back({r.network.value, r.mask.prefix_len(), r.gateway.value, it->second,
+                      platform::kRampartRouteProtocol, false, static_cast<uint32_t>(r.distance)});
+  }
+  auto same = [](const platform::RouteEntry& a, const platform::RouteEntry& b) {
+    return a.destination == b.destination && a.prefix == b.prefix && a.gateway == b.gateway &&
+           a.ifindex == b.ifindex && a.metric == b.metric;
+  };
+  for (const auto& e : *existing) {
+    if (e.protocol != platform::kRampartRouteProtocol) continue;
+    if (std::none_of(wanted.begin(), wanted.end(), [&](const auto& w) { return same(w, e); }))
+      if (auto r = nl->delete_route(e); !r) warnings.push_back(r.error());
+  }
+  for (const auto& w : wanted) {
+    if (std::any_of(existing->begin(), existing->end(), [&](const auto& e) { return same(w, e); }))
+      continue;
+    if (auto r = nl->add_route(w.destination, w.prefix, *w.gateway, w.ifindex, w.metric); !r)
+      warnings.push_back(
+          fmt::format("route {}/{}: {}", config::Ipv4{w.destination}.str(), w.prefix, r.error()));
+  }
+  return warnings;
+}
+
+std::expected<std::string, std::string> BoxSystem::read_startup() const {
+  return platform::read_file(startup_path());
+}
+
+std::expected<void, std::string> BoxSystem::write_startup(const std::string& text) {
+  return platform::atomic_write(startup_path(), text);
+}
+
+std::expected<void, std::string> BoxSystem::erase_startup() {
+  return platform::remove_file(startup_path());
+}
+
+cli::VersionInfo BoxSystem::version() const {
+  cli::VersionInfo v;
+  v.version = RAMPART_VERSION_STRING;
+  v.build = "with g++ " __VERSION__;
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  v.hostname = host;
+  // The firmware's uptime: on the appliance image it is the machine's, in a lab it is ours.
+  v.uptime_seconds = static_cast<uint64_t>(std::time(nullptr) - started_);
+  v.hardware = fmt::format("{}, {} MB RAM", platform::cpu_model(), platform::memory_mb());
+  v.serial = platform::serial_number();
+  v.image = image_;
+  return v;
+}
+
+uint64_t BoxSystem::now_seconds() const {
+  return static_cast<uint64_t>(std::time(nullptr));
+}
+
+}  // namespace rampart::firmware

@@ -1,0 +1,94 @@
+// rampartd: the firmware process.
+//   rampartd --flash DIR [--control SOCKET] [--foreground] [--ifmap FILE]
+// Loads DIR/startup-config (factory defaults when there is none), pushes interfaces and routes
+// to the kernel, and serves CLI sessions on the control socket until SIGTERM.
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <climits>
+#include <cstdio>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "cli/session.hpp"
+#include "firmware/daemon/box_system.hpp"
+#include "firmware/daemon/server.hpp"
+#include "platform/flash.hpp"
+#include "platform/log.hpp"
+
+using namespace rampart;
+
+namespace {
+
+constexpr const char* kDefaultSocket = "/run/rampart/control.sock";
+
+int usage() {
+  std::fprintf(stderr,
+               "usage: rampartd --flash DIR [--control SOCKET] [--foreground] [--ifmap FILE]\n");
+  return 2;
+}
+
+std::string self_path() {
+  char buf[PATH_MAX] = {};
+  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : "rampartd";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string flash, socket = kDefaultSocket, ifmap_file;
+  bool foreground = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--flash" && i + 1 < argc)
+      flash = argv[++i];
+    else if (a == "--control" && i + 1 < argc)
+      socket = argv[++i];
+    else if (a == "--ifmap" && i + 1 < argc)
+      ifmap_file = argv[++i];
+    else if (a == "--foreground")
+      foreground = true;
+    else
+      return usage();
+  }
+  if (flash.empty()) return usage();
+  ::signal(SIGPIPE, SIG_IGN);
+  platform::log_open(foreground);
+
+  platform::InterfaceMap map;
+  if (!ifmap_file.empty()) {
+    auto text = platform::read_file(ifmap_file);
+    if (!text) {
+      platform::log(platform::Severity::Error, text.error());
+      return 1;
+    }
+    if (auto err = platform::InterfaceMap::parse(*text, map)) {
+      platform::log(platform::Severity::Error, fmt::format("{}: {}", ifmap_file, *err));
+      return 1;
+    }
+  }
+  ::mkdir(flash.c_str(), 0700);
+  if (auto slash = socket.rfind('/'); slash != std::string::npos && slash > 0)
+    ::mkdir(socket.substr(0, slash).c_str(), 0700);
+
+  firmware::BoxSystem sys(flash, std::move(map), self_path());
+  cli::Appliance app(sys);
+  std::string report = app.load_startup();
+  for (size_t p = 0; p < report.size();) {
+    size_t e = report.find('\n', p);
+    if (e == std::string::npos) e = report.size();
+    platform::log(platform::Severity::Warning, std::string_view(report).substr(p, e - p));
+    p = e + 1;
+  }
+  for (const auto& w : sys.apply(app.config())) platform::log(platform::Severity::Warning, w);
+
+  firmware::Server server(app, socket);
+  if (auto r = server.run(); !r) {
+    platform::log(platform::Severity::Error, r.error());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,244 @@
+#include "firmware/daemon/server.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "platform/log.hpp"
+
+namespace rampart::firmware {
+
+namespace {
+
+constexpr int kMaxEvents = 64;
+// A client that does not read its output is cut off rather than growing our memory.
+constexpr size_t kMaxPendingOutput = 16 << 20;
+
+std::unexpected<std::string> sys_fail(std::string_view what) {
+  return std::unexpected(fmt::format("{}: {}", what, std::strerror(errno)));
+}
+
+}  // namespace
+
+Server::Server(cli::Appliance& app, std::string socket_path)
+    : app_(app), path_(std::move(socket_path)) {
+  applied_ = app_.config();
+}
+
+Server::~Server() {
+  for (auto& [fd, c] : clients_) ::close(fd);
+  if (listen_fd_ >= 0) {
+    ::close(listen_fd_);
+    ::unlink(path_.c_str());
+  }
+  if (epoll_fd_ >= 0) ::close(epoll_fd_);
+  if (signal_fd_ >= 0) ::close(signal_fd_);
+}
+
+std::expected<void, std::string> Server::run() {
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (path_.size() >= sizeof addr.sun_path) return std::unexpected("socket path too long");
+  std::memcpy(addr.sun_path, path_.c_str(), path_.size() + 1);
+  listen_fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (listen_fd_ < 0) return sys_fail("socket");
+  ::unlink(path_.c_str());  // a stale socket from a killed daemon
+  // Only root may talk to the firmware: the socket is created 0600 (umask), then checked.
+  mode_t old = ::umask(0177);
+  int rc = ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  ::umask(old);
+  if (rc != 0) return sys_fail("bind " + path_);
+  ::chmod(path_.c_str(), 0600);
+  if (::listen(listen_fd_, 16) != 0) return sys_fail("listen");
+
+  sigset_t mask;
+  sigemptyset(&mask);
+  sigaddset(&mask, SIGTERM);
+  sigaddset(&mask, SIGINT);
+  sigprocmask(SIG_BLOCK, &mask, nullptr);
+  signal_fd_ = ::signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+  if (signal_fd_ < 0) return sys_fail("signalfd");
+
+  epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
+  if (epoll_fd_ < 0) return sys_fail("epoll_create1");
+  for (int fd : {listen_fd_, signal_fd_}) {
+    epoll_event ev{EPOLLIN, {.fd = fd}};
+    ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev);
+  }
+  platform::log(platform::Severity::Notice, fmt::format("serving CLI sessions on {}", path_));
+
+  epoll_event events[kMaxEvents];
+  for (;;) {
+    int n = ::epoll_wait(epoll_fd_, events, kMaxEvents, -1);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return sys_fail("epoll_wait");
+    for (int i = 0; i < n; ++i) {
+      int fd = events[i].data.fd;
+      if (fd == signal_fd_) {
+        signalfd_siginfo si{};
+        if (::read(signal_fd_, &si, sizeof si) > 0)
+          platform::log(
+              platform::Severity::Notice,
+              fmt::format("stopping on signal {}", strsignal(static_cast<int>(si.ssi_signo))));
+        return {};
+      }
+      if (fd == listen_fd_) {
+        accept_clients();
+        continue;
+      }
+      auto it = clients_.find(fd);
+      if (it == clients_.end()) continue;
+      if (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) read_client(it->second);
+      it = clients_.find(fd);
+      if (it != clients_.end() && (events[i].events & EPOLLOUT)) flush(it->second);
+    }
+  }
+}
+
+void Server::accept_clients() {
+  for (;;) {
+    int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    if (fd < 0) return;
+    Client c;
+    c.fd = fd;
+    // A console session starts in user EXEC, as on the ASA.
+    c.session = std::make_unique<cli::Session>(app_, false);
+    clients_.emplace(fd, std::move(c));
+    epoll_event ev{EPOLLIN, {.fd = fd}};
+    ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev);
+  }
+}
+
+void Server::read_client(Client& c) {
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(c.fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+    if (n <= 0) {
+      drop(c.fd);
+      return;
+    }
+    c.in.feed(std::string_view(buf, static_cast<size_t>(n)));
+  }
+  for (;;) {
+    auto f = c.in.next();
+    if (!f) {
+      platform::log(platform::Severity::Warning,
+                    fmt::format("control socket: {}; closing the session", f.error()));
+      drop(c.fd);
+      return;
+    }
+    if (!*f) break;
+    int fd = c.fd;
+    handle(c, **f);
+    if (!clients_.contains(fd)) return;
+  }
+  flush(c);
+}
+
+void Server::handle(Client& c, const protocol::Frame& f) {
+  using protocol::Type;
+  cli::Session& s = *c.session;
+  // The one boundary where a programming error in a handler is caught: the session gets an
+  // error, the event is logged and counted, the daemon and every other session go on.
+  try {
+    switch (f.type) {
+      case Type::Hello:
+        send(c, Type::Prompt, protocol::prompt_payload(false, s.prompt()));
+        break;
+      case Type::Line: {
+        cli::Reply r = s.execute(f.payload);
+        apply_if_changed();
+        if (!r.output.empty())
+          send(c, Type::Output, protocol::output_payload(s.effective_pager_lines(), r.output));
+        if (r.closed) {
+          send(c, Type::Close, "");
+          c.closing = true;
+        } else {
+          std::string p = r.input_prompt.empty() ? s.prompt() : r.input_prompt;
+          send(c, Type::Prompt, protocol::prompt_payload(r.secret_input, p));
+        }
+        break;
+      }
+      case Type::Help:
+        send(c, Type::Output, protocol::output_payload(0, s.help(f.payload)));
+        break;
+      case Type::Complete: {
+        std::string list;
+        for (const auto& w : s.complete(f.payload)) list += w + "\n";
+        send(c, Type::Completions, list);
+        break;
+      }
+      default:
+        platform::log(platform::Severity::Warning, "control socket: unexpected frame type");
+        drop(c.fd);
+        return;
+    }
+  } catch (const std::exception& e) {
+    ++internal_errors_;
+    platform::log(platform::Severity::Error, fmt::format("internal error #{} in a CLI handler: {}",
+                                                         internal_errors_, e.what()));
+    send(c, Type::Output, protocol::output_payload(0, "ERROR: internal error\n"));
+    send(c, Type::Prompt, protocol::prompt_payload(false, s.prompt()));
+  }
+}
+
+void Server::send(Client& c, protocol::Type t, std::string_view payload) {
+  c.out += protocol::encode(t, payload);
+}
+
+void Server::flush(Client& c) {
+  while (!c.out.empty()) {
+    ssize_t n = ::send(c.fd, c.out.data(), c.out.size(), MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+    if (n <= 0) {
+      drop(c.fd);
+      return;
+    }
+    c.out.erase(0, static_cast<size_t>(n));
+  }
+  if (c.out.size() > kMaxPendingOutput) {
+    drop(c.fd);
+    return;
+  }
+  if (c.out.empty() && c.closing) {
+    drop(c.fd);
+    return;
+  }
+  uint32_t want = EPOLLIN;
+  if (!c.out.empty()) want |= EPOLLOUT;
+  epoll_event ev{want, {.fd = c.fd}};
+  ::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, c.fd, &ev);
+}
+
+void Server::drop(int fd) {
+  ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+  ::close(fd);
+  clients_.erase(fd);
+}
+
+void Server::apply_if_changed() {
+  // Applying costs what the change costs: only when interfaces or routes moved.
+  const config::Config& cfg = app_.config();
+  if (cfg.interfaces == applied_.interfaces && cfg.routes == applied_.routes &&
+      cfg.system.mtu == applied_.system.mtu)
+    return;
+  for (const auto& w : app_.sys().apply(cfg)) platform::log(platform::Severity::Warning, w);
+  applied_.interfaces = cfg.interfaces;
+  applied_.routes = cfg.routes;
+  applied_.system.mtu = cfg.system.mtu;
+}
+
+}  // namespace rampart::firmware

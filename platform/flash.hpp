@@ -1,0 +1,17 @@
+// Files on flash (disk0:). Writes are atomic: a crash or power cut at any point leaves either
+// the old file or the new one, never a torn one.
+#pragma once
+
+#include <expected>
+#include <string>
+
+namespace rampart::platform {
+
+// Writes to a temporary file in the same directory, fsyncs it, renames it over path and fsyncs
+// the directory, so the rename itself is durable. Mode 0600: the file may hold secrets.
+std::expected<void, std::string> atomic_write(const std::string& path, const std::string& text);
+std::expected<std::string, std::string> read_file(const std::string& path);
+// Removes path (durably); a missing file is not an error.
+std::expected<void, std::string> remove_file(const std::string& path);
+
+}  // namespace rampart::platform

@@ -1,0 +1,212 @@
+#include "platform/netlink.hpp"
+
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netlink/netlink.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <netlink/route/route.h>
+
+#include <cstring>
+
+#include <fmt/format.h>
+
+namespace rampart::platform {
+
+namespace {
+
+std::unexpected<std::string> nl_fail(std::string_view what, int err) {
+  return std::unexpected(fmt::format("{}: {}", what, nl_geterror(err)));
+}
+
+// Owning handles for libnl objects.
+struct CacheDeleter {
+  void operator()(nl_cache* c) const { nl_cache_free(c); }
+};
+using Cache = std::unique_ptr<nl_cache, CacheDeleter>;
+struct AddrDeleter {
+  void operator()(nl_addr* a) const { nl_addr_put(a); }
+};
+using NlAddr = std::unique_ptr<nl_addr, AddrDeleter>;
+
+NlAddr ipv4(uint32_t host_order, int prefix) {
+  uint32_t be = htonl(host_order);
+  NlAddr a(nl_addr_build(AF_INET, &be, sizeof be));
+  if (a) nl_addr_set_prefixlen(a.get(), prefix);
+  return a;
+}
+
+uint32_t host_of(nl_addr* a) {
+  uint32_t be = 0;
+  if (a && nl_addr_get_len(a) == 4) std::memcpy(&be, nl_addr_get_binary_addr(a), 4);
+  return ntohl(be);
+}
+
+}  // namespace
+
+std::expected<Netlink, std::string> Netlink::open() {
+  nl_sock* sk = nl_socket_alloc();
+  if (!sk) return std::unexpected(std::string("netlink: out of memory"));
+  if (int err = nl_connect(sk, NETLINK_ROUTE); err < 0) {
+    nl_socket_free(sk);
+    return nl_fail("netlink connect", err);
+  }
+  return Netlink(sk);
+}
+
+Netlink::Netlink(Netlink&& o) noexcept : sk_(o.sk_) {
+  o.sk_ = nullptr;
+}
+Netlink& Netlink::operator=(Netlink&& o) noexcept {
+  std::swap(sk_, o.sk_);
+  return *this;
+}
+Netlink::~Netlink() {
+  if (sk_) nl_socket_free(sk_);
+}
+
+std::expected<std::vector<Link>, std::string> Netlink::links() {
+  nl_cache* raw = nullptr;
+  if (int err = rtnl_link_alloc_cache(sk_, AF_UNSPEC, &raw); err < 0) return nl_fail("links", err);
+  Cache cache(raw);
+  std::vector<Link> out;
+  for (nl_object* o = nl_cache_get_first(raw); o; o = nl_cache_get_next(o)) {
+    auto* l = reinterpret_cast<rtnl_link*>(o);
+    Link k;
+    k.name = rtnl_link_get_name(l);
+    k.ifindex = rtnl_link_get_ifindex(l);
+    unsigned flags = rtnl_link_get_flags(l);
+    k.admin_up = flags & IFF_UP;
+    k.oper_up = flags & IFF_RUNNING;
+    k.mtu = rtnl_link_get_mtu(l);
+    if (nl_addr* a = rtnl_link_get_addr(l); a && nl_addr_get_len(a) == 6) {
+      auto* b = static_cast<const uint8_t*>(nl_addr_get_binary_addr(a));
+      k.mac =
+          fmt::format("{:02x}{:02x}.{:02x}{:02x}.{:02x}{:02x}", b[0], b[1], b[2], b[3], b[4], b[5]);
+    }
+    out.push_back(std::move(k));
+  }
+  return out;
+}
+
+std::expected<std::vector<Address>, std::string> Netlink::addresses() {
+  nl_cache* raw = nullptr;
+  if (int err = rtnl_addr_alloc_cache(sk_, &raw); err < 0) return nl_fail("addresses", err);
+  Cache cache(raw);
+  std::vector<Address> out;
+  for (nl_object* o = nl_cache_get_first(raw); o; o = nl_cache_get_next(o)) {
+    auto* a = reinterpret_cast<rtnl_addr*>(o);
+    if (rtnl_addr_get_family(a) != AF_INET) continue;
+    out.push_back(
+        {rtnl_addr_get_ifindex(a), host_of(rtnl_addr_get_local(a)), rtnl_addr_get_prefixlen(a)});
+  }
+  return out;
+}
+
+std::expected<std::vector<RouteEntry>, std::string> Netlink::routes() {
+  nl_cache* raw = nullptr;
+  if (int err = rtnl_route_alloc_cache(sk_, AF_INET, 0, &raw); err < 0)
+    return nl_fail("routes", err);
+  Cache cache(raw);
+  std::vector<RouteEntry> out;
+  for (nl_object* o = nl_cache_get_first(raw); o; o = nl_cache_get_next(o)) {
+    auto* r = reinterpret_cast<rtnl_route*>(o);
+    if (rtnl_route_get_table(r) != RT_TABLE_MAIN || rtnl_route_get_type(r) != RTN_UNICAST) continue;
+    RouteEntry e;
+    nl_addr* dst = rtnl_route_get_dst(r);
+    e.destination = host_of(dst);
+    e.prefix = dst ? static_cast<int>(nl_addr_get_prefixlen(dst)) : 0;
+    e.protocol = rtnl_route_get_protocol(r);
+    e.link_scope = rtnl_route_get_scope(r) == RT_SCOPE_LINK;
+    e.metric = rtnl_route_get_priority(r);
+    if (rtnl_route_get_nnexthops(r) > 0) {
+      rtnl_nexthop* nh = rtnl_route_nexthop_n(r, 0);
+      e.ifindex = rtnl_route_nh_get_ifindex(nh);
+      if (nl_addr* gw = rtnl_route_nh_get_gateway(nh)) e.gateway = host_of(gw);
+    }
+    out.push_back(e);
+  }
+  return out;
+}
+
+std::expected<void, std::string> Netlink::set_up(int ifindex, bool up) {
+  rtnl_link* change = rtnl_link_alloc();
+  rtnl_link* orig = rtnl_link_alloc();
+  rtnl_link_set_ifindex(orig, ifindex);
+  if (up)
+    rtnl_link_set_flags(change, IFF_UP);
+  else
+    rtnl_link_unset_flags(change, IFF_UP);
+  int err = rtnl_link_change(sk_, orig, change, 0);
+  rtnl_link_put(change);
+  rtnl_link_put(orig);
+  if (err < 0) return nl_fail("set link state", err);
+  return {};
+}
+
+std::expected<void, std::string> Netlink::add_address(int ifindex, uint32_t address, int prefix) {
+  rtnl_addr* a = rtnl_addr_alloc();
+  NlAddr local = ipv4(address, prefix);
+  rtnl_addr_set_ifindex(a, ifindex);
+  rtnl_addr_set_local(a, local.get());
+  if (prefix < 31) {
+    // The kernel does not derive the broadcast address; the ASA always has one.
+    uint32_t bcast = address | (prefix == 0 ? 0xffffffffu : (0xffffffffu >> prefix));
+    NlAddr b = ipv4(bcast, 32);
+    rtnl_addr_set_broadcast(a, b.get());
+  }
+  int err = rtnl_addr_add(sk_, a, NLM_F_REPLACE);
+  rtnl_addr_put(a);
+  if (err < 0) return nl_fail("add address", err);
+  return {};
+}
+
+std::expected<void, std::string> Netlink::delete_address(int ifindex, uint32_t address,
+                                                         int prefix) {
+  rtnl_addr* a = rtnl_addr_alloc();
+  NlAddr local = ipv4(address, prefix);
+  rtnl_addr_set_ifindex(a, ifindex);
+  rtnl_addr_set_local(a, local.get());
+  int err = rtnl_addr_delete(sk_, a, 0);
+  rtnl_addr_put(a);
+  if (err < 0) return nl_fail("delete address", err);
+  return {};
+}
+
+std::expected<void, std::string> Netlink::add_route(uint32_t dst, int prefix, uint32_t gateway,
+                                                    int ifindex, uint32_t metric) {
+  rtnl_route* r = rtnl_route_alloc();
+  NlAddr d = ipv4(dst, prefix);
+  NlAddr gw = ipv4(gateway, 32);
+  rtnl_route_set_family(r, AF_INET);
+  rtnl_route_set_table(r, RT_TABLE_MAIN);
+  rtnl_route_set_protocol(r, kRampartRouteProtocol);
+  rtnl_route_set_scope(r, RT_SCOPE_UNIVERSE);
+  rtnl_route_set_type(r, RTN_UNICAST);
+  rtnl_route_set_dst(r, d.get());
+  rtnl_route_set_priority(r, metric);
+  rtnl_nexthop* nh = rtnl_route_nh_alloc();
+  rtnl_route_nh_set_gateway(nh, gw.get());
+  rtnl_route_nh_set_ifindex(nh, ifindex);
+  rtnl_route_add_nexthop(r, nh);  // the route owns nh from here
+  int err = rtnl_route_add(sk_, r, NLM_F_CREATE | NLM_F_REPLACE);
+  rtnl_route_put(r);
+  if (err < 0) return nl_fail("add route", err);
+  return {};
+}
+
+std::expected<void, std::string> Netlink::delete_route(const RouteEntry& e) {
+  rtnl_route* r = rtnl_route_alloc();
+  NlAddr d = ipv4(e.destination, e.prefix);
+  rtnl_route_set_family(r, AF_INET);
+  rtnl_route_set_table(r, RT_TABLE_MAIN);
+  rtnl_route_set_protocol(r, e.protocol);
+  rtnl_route_set_dst(r, d.get());
+  rtnl_route_set_priority(r, e.metric);
+  int err = rtnl_route_delete(sk_, r, 0);
+  rtnl_route_put(r);
+  if (err < 0) return nl_fail("delete route", err);
+  return {};
+}
+
+}  // namespace rampart::platform

@@ -1,0 +1,68 @@
+// Linux links, IPv4 addresses and routes through libnl-route. The kernel keeps what it does
+// well (addresses, neighbours, local sockets); rampartd tells it what the configuration says.
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+struct nl_sock;
+
+namespace rampart::platform {
+
+// Routes rampartd installs carry this rtm_protocol, so that it only ever removes its own and
+// "ip route" shows where they came from (values below 200 are taken or reserved by iproute2).
+constexpr uint8_t kRampartRouteProtocol = 201;
+
+struct Link {
+  std::string name;
+  int ifindex = 0;
+  bool admin_up = false;
+  bool oper_up = false;
+  std::string mac;  // "0200.5e00.5301", as the ASA prints MACs
+  uint32_t mtu = 0;
+};
+
+struct Address {
+  int ifindex = 0;
+  uint32_t address = 0;  // host byte order
+  int prefix = 0;
+};
+
+struct RouteEntry {
+  uint32_t destination = 0;  // host byte order
+  int prefix = 0;
+  std::optional<uint32_t> gateway;
+  int ifindex = 0;
+  uint8_t protocol = 0;
+  bool link_scope = false;  // a connected route the kernel made for an address
+  uint32_t metric = 0;
+};
+
+class Netlink {
+ public:
+  static std::expected<Netlink, std::string> open();
+  Netlink(Netlink&&) noexcept;
+  Netlink& operator=(Netlink&&) noexcept;
+  ~Netlink();
+
+  std::expected<std::vector<Link>, std::string> links();
+  std::expected<std::vector<Address>, std::string> addresses();
+  std::expected<std::vector<RouteEntry>, std::string> routes();  // main table, IPv4
+
+  std::expected<void, std::string> set_up(int ifindex, bool up);
+  std::expected<void, std::string> add_address(int ifindex, uint32_t address, int prefix);
+  std::expected<void, std::string> delete_address(int ifindex, uint32_t address, int prefix);
+  std::expected<void, std::string> add_route(uint32_t dst, int prefix, uint32_t gateway,
+                                             int ifindex, uint32_t metric);
+  std::expected<void, std::string> delete_route(const RouteEntry& r);
+
+ private:
+  explicit Netlink(nl_sock* sk) : sk_(sk) {}
+  nl_sock* sk_ = nullptr;
+};
+
+}  // namespace rampart::platform
