@@ -1,5 +1,6 @@
 #include "platform/flash.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -86,6 +87,18 @@ std::expected<std::string, std::string> read_file(const std::string& path) {
 std::expected<void, std::string> remove_file(const std::string& path) {
   if (::unlink(path.c_str()) != 0 && errno != ENOENT) return fail("unlink", path);
   return sync_dir(dir_of(path));
+}
+
+void remove_stale_temporaries(const std::string& path) {
+  std::string dir = dir_of(path);
+  std::string base = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
+  std::string prefix = base + ".tmp.";
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return;
+  while (dirent* e = ::readdir(d)) {
+    if (std::string_view(e->d_name).starts_with(prefix)) ::unlinkat(::dirfd(d), e->d_name, 0);
+  }
+  ::closedir(d);
 }
 
 }  // namespace rampart::platform

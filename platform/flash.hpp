@@ -14,4 +14,7 @@ std::expected<std::string, std::string> read_file(const std::string& path);
 // Removes path (durably); a missing file is not an error.
 std::expected<void, std::string> remove_file(const std::string& path);
 
+// Removes "<path>.tmp.*" files a write interrupted by a crash or power cut left behind.
+void remove_stale_temporaries(const std::string& path);
+
 }  // namespace rampart::platform

@@ -47,7 +47,9 @@ BoxSystem::BoxSystem(std::string flash_dir, platform::InterfaceMap map, std::str
     : flash_dir_(std::move(flash_dir)),
       map_(std::move(map)),
       image_(std::move(image)),
-      started_(std::time(nullptr)) {}
+      started_(std::time(nullptr)) {
+  platform::remove_stale_temporaries(startup_path());
+}
 
 std::string BoxSystem::device_for(const std::string& hw) const {
   return map_.device_for(hw);

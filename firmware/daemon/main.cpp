@@ -1,7 +1,8 @@
 // rampartd: the firmware process.
-//   rampartd --flash DIR [--control SOCKET] [--foreground] [--ifmap FILE]
+//   rampartd --flash DIR [--control SOCKET] [--foreground] [--ifmap FILE] [--manage-host-network]
 // Loads DIR/startup-config (factory defaults when there is none), pushes interfaces and routes
 // to the kernel, and serves CLI sessions on the control socket until SIGTERM.
+#include <dirent.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -26,8 +27,34 @@ constexpr const char* kDefaultSocket = "/run/rampart/control.sock";
 
 int usage() {
   std::fprintf(stderr,
-               "usage: rampartd --flash DIR [--control SOCKET] [--foreground] [--ifmap FILE]\n");
+               "usage: rampartd --flash DIR [--control SOCKET] [--foreground] [--ifmap FILE]\n"
+               "                [--manage-host-network]\n");
   return 2;
+}
+
+// rampartd owns every NIC it finds: it shuts unconfigured ones and sets addresses. On the
+// appliance that is the point; on a developer's machine it would take the host off its network.
+// So outside a network namespace of its own it runs only when told to (the image's init does).
+// Fails safe: unless the namespace is provably not the host's (a named "ip netns", or one
+// that differs from PID 1's), it counts as the host's.
+bool in_host_network_namespace() {
+  struct stat self {};
+  if (::stat("/proc/self/ns/net", &self) != 0) return true;
+  if (DIR* d = ::opendir("/run/netns")) {
+    bool named = false;
+    while (dirent* e = ::readdir(d)) {
+      struct stat st {};
+      std::string p = std::string("/run/netns/") + e->d_name;
+      if (e->d_name[0] != '.' && ::stat(p.c_str(), &st) == 0 && st.st_ino == self.st_ino &&
+          st.st_dev == self.st_dev)
+        named = true;
+    }
+    ::closedir(d);
+    if (named) return false;
+  }
+  struct stat init {};
+  if (::stat("/proc/1/ns/net", &init) == 0) return init.st_ino == self.st_ino;
+  return true;
 }
 
 std::string self_path() {
@@ -40,7 +67,7 @@ std::string self_path() {
 
 int main(int argc, char** argv) {
   std::string flash, socket = kDefaultSocket, ifmap_file;
-  bool foreground = false;
+  bool foreground = false, manage_host = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--flash" && i + 1 < argc)
@@ -57,6 +84,13 @@ int main(int argc, char** argv) {
   if (flash.empty()) return usage();
   ::signal(SIGPIPE, SIG_IGN);
   platform::log_open(foreground);
+  if (in_host_network_namespace() && !manage_host) {
+    platform::log(platform::Severity::Error,
+                  "refusing to manage the host's network interfaces: run rampartd in the "
+                  "appliance's network namespace (see scripts/lab), or pass "
+                  "--manage-host-network on the appliance itself");
+    return 1;
+  }
 
   platform::InterfaceMap map;
   if (!ifmap_file.empty()) {

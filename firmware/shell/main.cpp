@@ -183,7 +183,7 @@ int ctrl_z_key(int, int) {
   rl_replace_line("end", 0);
   rl_point = rl_end;
   rl_done = 1;
-  std::printf("^Z");
+  std::printf("^Z\n");
   return 0;
 }
 

@@ -1,0 +1,20 @@
+# Integration tests: real binaries, real kernel (in network namespaces they create and delete),
+# real shell. Registered with ctest so one command runs everything.
+set_tests_properties(unit PROPERTIES LABELS unit)
+
+set(BIN ${CMAKE_BINARY_DIR}/bin)
+set(SRC ${CMAKE_SOURCE_DIR})
+
+add_test(NAME golden_transcripts COMMAND python3 ${SRC}/tests/golden/run.py ${CMAKE_BINARY_DIR})
+add_test(NAME netns_interfaces COMMAND bash ${SRC}/tests/integration/netns_interfaces.sh ${BIN})
+add_test(NAME crash_safety COMMAND bash ${SRC}/tests/integration/crash_safety.sh ${BIN})
+add_test(NAME shell_pty COMMAND bash ${SRC}/tests/integration/shell_pty.sh ${BIN})
+add_test(NAME concurrent_sessions COMMAND bash ${SRC}/tests/integration/concurrent_sessions.sh ${BIN})
+add_test(NAME startup_errors COMMAND bash ${SRC}/tests/integration/startup_errors.sh ${BIN})
+add_test(NAME textfsm_conformance
+         COMMAND bash ${SRC}/tests/integration/textfsm_conformance.sh ${BIN})
+add_test(NAME format_check COMMAND bash ${SRC}/tests/integration/format_check.sh)
+set_tests_properties(golden_transcripts netns_interfaces crash_safety shell_pty
+                     concurrent_sessions startup_errors textfsm_conformance
+                     PROPERTIES LABELS integration RUN_SERIAL TRUE)
+set_tests_properties(format_check PROPERTIES LABELS style)

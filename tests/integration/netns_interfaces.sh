@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Seed 000's interface lines reach the kernel through netlink, and show commands read back
+# the kernel's state: address, link state, static route.
+source "$(dirname "$0")/lib.sh"
+make_ns
+start_daemon
+out=$(cli "configure terminal" "interface GigabitEthernet0/0" "nameif outside" \
+  "security-level 0" "ip address 198.51.100.1 255.255.255.0" "no shutdown" "exit" \
+  "route outside 203.0.113.0 255.255.255.0 198.51.100.254 1" "end" "show interface ip brief" \
+  "show route")
+echo "$out"
+ip -n "$NS" -4 addr show eth0 | grep -q "inet 198.51.100.1/24" || fail "eth0 has no 198.51.100.1/24"
+ip -n "$NS" link show eth0 | grep -q "state UP\|,UP" || fail "eth0 is not up"
+ip -n "$NS" route show 203.0.113.0/24 | grep -q "via 198.51.100.254 dev eth0 proto 201" \
+  || fail "static route missing: $(ip -n "$NS" route)"
+grep -qE '^GigabitEthernet0/0 +198\.51\.100\.1 +YES CONFIG up +up$' <<<"$out" || fail "show interface ip brief"
+grep -qE '^S +203\.0\.113\.0 255\.255\.255\.0 \[1/0\] via 198\.51\.100\.254, outside$' <<<"$out" || fail "show route S"
+grep -qE '^C +198\.51\.100\.0 255\.255\.255\.0 is directly connected, outside$' <<<"$out" || fail "show route C"
+
+# Change and remove: the kernel follows.
+cli "configure terminal" "interface GigabitEthernet0/0" "ip address 198.51.100.2 255.255.255.128" \
+  "shutdown" "exit" "no route outside 203.0.113.0 255.255.255.0 198.51.100.254" "end" >/dev/null
+ip -n "$NS" -4 addr show eth0 | grep -q "inet 198.51.100.2/25" || fail "new address not applied"
+ip -n "$NS" -4 addr show eth0 | grep -q "198.51.100.1/" && fail "old address left behind"
+ip -n "$NS" link show eth0 | grep -q "state DOWN\|<BROADCAST,MULTICAST>" || fail "eth0 not shut down"
+[[ -z "$(ip -n "$NS" route show 203.0.113.0/24)" ]] || fail "route not removed"
+# A route we did not install is never touched.
+cli "configure terminal" "interface GigabitEthernet0/1" "nameif inside" \
+  "ip address 192.0.2.1 255.255.255.0" "no shutdown" "end" >/dev/null
+ip -n "$NS" route add 192.0.2.128/25 via 192.0.2.2
+cli "configure terminal" "route outside 203.0.113.0 255.255.255.0 198.51.100.3" "end" >/dev/null
+[[ -n "$(ip -n "$NS" route show 192.0.2.128/25)" ]] || fail "a foreign route was removed"
+echo "PASS netns_interfaces"
