@@ -4,10 +4,10 @@
 #pragma once
 
 #include <cstdint>
-#include <expected>
 #include <optional>
 #include <string>
 #include <vector>
+#include "platform/expected.hpp"
 
 #include "control/config/types.hpp"
 
@@ -66,9 +66,9 @@ class System {
 
   // Flash: the startup configuration, replaced atomically. read_startup fails when there is
   // none (factory defaults) or it cannot be read.
-  virtual std::expected<std::string, std::string> read_startup() const = 0;
-  virtual std::expected<void, std::string> write_startup(const std::string& text) = 0;
-  virtual std::expected<void, std::string> erase_startup() = 0;
+  virtual rampart::expected<std::string, std::string> read_startup() const = 0;
+  virtual rampart::expected<void, std::string> write_startup(const std::string& text) = 0;
+  virtual rampart::expected<void, std::string> erase_startup() = 0;
   virtual std::string flash_label() const = 0;  // "disk0:"
 
   virtual VersionInfo version() const = 0;

@@ -13,8 +13,8 @@ namespace rampart::platform {
 
 namespace {
 
-std::unexpected<std::string> fail(std::string_view what, const std::string& path) {
-  return std::unexpected(fmt::format("{} {}: {}", what, path, std::strerror(errno)));
+rampart::unexpected<std::string> fail(std::string_view what, const std::string& path) {
+  return rampart::unexpected(fmt::format("{} {}: {}", what, path, std::strerror(errno)));
 }
 
 std::string dir_of(const std::string& path) {
@@ -22,7 +22,7 @@ std::string dir_of(const std::string& path) {
   return slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
 }
 
-std::expected<void, std::string> sync_dir(const std::string& dir) {
+rampart::expected<void, std::string> sync_dir(const std::string& dir) {
   int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return fail("open", dir);
   int r = ::fsync(fd);
@@ -33,7 +33,8 @@ std::expected<void, std::string> sync_dir(const std::string& dir) {
 
 }  // namespace
 
-std::expected<void, std::string> atomic_write(const std::string& path, const std::string& text) {
+rampart::expected<void, std::string> atomic_write(const std::string& path,
+                                                  const std::string& text) {
   std::string tmp = fmt::format("{}.tmp.{}", path, ::getpid());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return fail("open", tmp);
@@ -64,7 +65,7 @@ std::expected<void, std::string> atomic_write(const std::string& path, const std
   return sync_dir(dir_of(path));
 }
 
-std::expected<std::string, std::string> read_file(const std::string& path) {
+rampart::expected<std::string, std::string> read_file(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return fail("open", path);
   std::string out;
@@ -84,7 +85,7 @@ std::expected<std::string, std::string> read_file(const std::string& path) {
   return out;
 }
 
-std::expected<void, std::string> remove_file(const std::string& path) {
+rampart::expected<void, std::string> remove_file(const std::string& path) {
   if (::unlink(path.c_str()) != 0 && errno != ENOENT) return fail("unlink", path);
   return sync_dir(dir_of(path));
 }

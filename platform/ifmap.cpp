@@ -46,8 +46,11 @@ std::optional<std::string> canonical_interface_name(std::string_view typed) {
   std::string_view type(t.data(), i), rest(t.data() + i, t.size() - i);
   if (type.empty() || rest.empty()) return std::nullopt;
   // PIX 6.3 names NICs "ethernetN"; the ASA that converts it calls them GigabitEthernet0/N.
-  if (std::string_view("ethernet").starts_with(type) && all_digits(rest))
-    return fmt::format("GigabitEthernet0/{}", rest);
+  if (std::string_view("ethernet").starts_with(type) && all_digits(rest)) {
+    int port = 0;
+    std::from_chars(rest.data(), rest.data() + rest.size(), port);  // "01" is port 1
+    return fmt::format("GigabitEthernet0/{}", port);
+  }
   auto sp = slot_port(rest);
   if (!sp) return std::nullopt;
   if (std::string_view("gigabitethernet").starts_with(type))

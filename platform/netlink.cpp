@@ -15,8 +15,8 @@ namespace rampart::platform {
 
 namespace {
 
-std::unexpected<std::string> nl_fail(std::string_view what, int err) {
-  return std::unexpected(fmt::format("{}: {}", what, nl_geterror(err)));
+rampart::unexpected<std::string> nl_fail(std::string_view what, int err) {
+  return rampart::unexpected(fmt::format("{}: {}", what, nl_geterror(err)));
 }
 
 // Owning handles for libnl objects.
@@ -44,9 +44,9 @@ uint32_t host_of(nl_addr* a) {
 
 }  // namespace
 
-std::expected<Netlink, std::string> Netlink::open() {
+rampart::expected<Netlink, std::string> Netlink::open() {
   nl_sock* sk = nl_socket_alloc();
-  if (!sk) return std::unexpected(std::string("netlink: out of memory"));
+  if (!sk) return rampart::unexpected(std::string("netlink: out of memory"));
   if (int err = nl_connect(sk, NETLINK_ROUTE); err < 0) {
     nl_socket_free(sk);
     return nl_fail("netlink connect", err);
@@ -65,7 +65,7 @@ Netlink::~Netlink() {
   if (sk_) nl_socket_free(sk_);
 }
 
-std::expected<std::vector<Link>, std::string> Netlink::links() {
+rampart::expected<std::vector<Link>, std::string> Netlink::links() {
   nl_cache* raw = nullptr;
   if (int err = rtnl_link_alloc_cache(sk_, AF_UNSPEC, &raw); err < 0) return nl_fail("links", err);
   Cache cache(raw);
@@ -89,7 +89,7 @@ std::expected<std::vector<Link>, std::string> Netlink::links() {
   return out;
 }
 
-std::expected<std::vector<Address>, std::string> Netlink::addresses() {
+rampart::expected<std::vector<Address>, std::string> Netlink::addresses() {
   nl_cache* raw = nullptr;
   if (int err = rtnl_addr_alloc_cache(sk_, &raw); err < 0) return nl_fail("addresses", err);
   Cache cache(raw);
@@ -103,7 +103,7 @@ std::expected<std::vector<Address>, std::string> Netlink::addresses() {
   return out;
 }
 
-std::expected<std::vector<RouteEntry>, std::string> Netlink::routes() {
+rampart::expected<std::vector<RouteEntry>, std::string> Netlink::routes() {
   nl_cache* raw = nullptr;
   if (int err = rtnl_route_alloc_cache(sk_, AF_INET, 0, &raw); err < 0)
     return nl_fail("routes", err);
@@ -129,7 +129,7 @@ std::expected<std::vector<RouteEntry>, std::string> Netlink::routes() {
   return out;
 }
 
-std::expected<void, std::string> Netlink::set_up(int ifindex, bool up) {
+rampart::expected<void, std::string> Netlink::set_up(int ifindex, bool up) {
   rtnl_link* change = rtnl_link_alloc();
   rtnl_link* orig = rtnl_link_alloc();
   rtnl_link_set_ifindex(orig, ifindex);
@@ -144,7 +144,8 @@ std::expected<void, std::string> Netlink::set_up(int ifindex, bool up) {
   return {};
 }
 
-std::expected<void, std::string> Netlink::add_address(int ifindex, uint32_t address, int prefix) {
+rampart::expected<void, std::string> Netlink::add_address(int ifindex, uint32_t address,
+                                                          int prefix) {
   rtnl_addr* a = rtnl_addr_alloc();
   NlAddr local = ipv4(address, prefix);
   rtnl_addr_set_ifindex(a, ifindex);
@@ -161,8 +162,8 @@ std::expected<void, std::string> Netlink::add_address(int ifindex, uint32_t addr
   return {};
 }
 
-std::expected<void, std::string> Netlink::delete_address(int ifindex, uint32_t address,
-                                                         int prefix) {
+rampart::expected<void, std::string> Netlink::delete_address(int ifindex, uint32_t address,
+                                                             int prefix) {
   rtnl_addr* a = rtnl_addr_alloc();
   NlAddr local = ipv4(address, prefix);
   rtnl_addr_set_ifindex(a, ifindex);
@@ -173,8 +174,8 @@ std::expected<void, std::string> Netlink::delete_address(int ifindex, uint32_t a
   return {};
 }
 
-std::expected<void, std::string> Netlink::add_route(uint32_t dst, int prefix, uint32_t gateway,
-                                                    int ifindex, uint32_t metric) {
+rampart::expected<void, std::string> Netlink::add_route(uint32_t dst, int prefix, uint32_t gateway,
+                                                        int ifindex, uint32_t metric) {
   rtnl_route* r = rtnl_route_alloc();
   NlAddr d = ipv4(dst, prefix);
   NlAddr gw = ipv4(gateway, 32);
@@ -195,7 +196,7 @@ std::expected<void, std::string> Netlink::add_route(uint32_t dst, int prefix, ui
   return {};
 }
 
-std::expected<void, std::string> Netlink::delete_route(const RouteEntry& e) {
+rampart::expected<void, std::string> Netlink::delete_route(const RouteEntry& e) {
   rtnl_route* r = rtnl_route_alloc();
   NlAddr d = ipv4(e.destination, e.prefix);
   rtnl_route_set_family(r, AF_INET);

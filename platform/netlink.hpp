@@ -3,11 +3,11 @@
 #pragma once
 
 #include <cstdint>
-#include <expected>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+#include "platform/expected.hpp"
 
 struct nl_sock;
 
@@ -44,21 +44,21 @@ struct RouteEntry {
 
 class Netlink {
  public:
-  static std::expected<Netlink, std::string> open();
+  static rampart::expected<Netlink, std::string> open();
   Netlink(Netlink&&) noexcept;
   Netlink& operator=(Netlink&&) noexcept;
   ~Netlink();
 
-  std::expected<std::vector<Link>, std::string> links();
-  std::expected<std::vector<Address>, std::string> addresses();
-  std::expected<std::vector<RouteEntry>, std::string> routes();  // main table, IPv4
+  rampart::expected<std::vector<Link>, std::string> links();
+  rampart::expected<std::vector<Address>, std::string> addresses();
+  rampart::expected<std::vector<RouteEntry>, std::string> routes();  // main table, IPv4
 
-  std::expected<void, std::string> set_up(int ifindex, bool up);
-  std::expected<void, std::string> add_address(int ifindex, uint32_t address, int prefix);
-  std::expected<void, std::string> delete_address(int ifindex, uint32_t address, int prefix);
-  std::expected<void, std::string> add_route(uint32_t dst, int prefix, uint32_t gateway,
-                                             int ifindex, uint32_t metric);
-  std::expected<void, std::string> delete_route(const RouteEntry& r);
+  rampart::expected<void, std::string> set_up(int ifindex, bool up);
+  rampart::expected<void, std::string> add_address(int ifindex, uint32_t address, int prefix);
+  rampart::expected<void, std::string> delete_address(int ifindex, uint32_t address, int prefix);
+  rampart::expected<void, std::string> add_route(uint32_t dst, int prefix, uint32_t gateway,
+                                                 int ifindex, uint32_t metric);
+  rampart::expected<void, std::string> delete_route(const RouteEntry& r);
 
  private:
   explicit Netlink(nl_sock* sk) : sk_(sk) {}

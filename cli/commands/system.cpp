@@ -68,9 +68,9 @@ void register_system(CommandTree& t) {
          {"Configure the password for the privileged mode", "Assign the privileged level password"},
          [](Ctx& c) { c.cfg.system.enable_password.reset(); }});
   t.add({kConfig,
-         "passwd <password:WORD> [{kind:encrypted}]",
-         {"Change Telnet/SSH login password", "The password",
-          "The password is an encrypted (MD5) hash"},
+         "passwd <password:WORD> [{kind:encrypted|pbkdf2}]",
+         {"Change Telnet/SSH login password", "The password, or its stored form",
+          "The password is an encrypted (MD5) hash|The password is a PBKDF2 hash"},
          [](Ctx& c) {
            if (auto h = password_arg(c)) c.cfg.system.passwd = *h;
          }});

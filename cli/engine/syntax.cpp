@@ -155,7 +155,7 @@ void expand(const std::vector<Element>& seq, size_t i, std::vector<Token>& prefi
 
 }  // namespace
 
-std::expected<std::vector<std::vector<Token>>, std::string> parse_syntax(
+rampart::expected<std::vector<std::vector<Token>>, std::string> parse_syntax(
     std::string_view syntax, const std::vector<std::string_view>& help) {
   // A leading "no" may be given without its help string: every no-form shares one help text.
   std::vector<std::string_view> h = help;
@@ -169,10 +169,11 @@ std::expected<std::vector<std::vector<Token>>, std::string> parse_syntax(
   }
   Parser p{syntax, h};
   std::vector<Element> seq;
-  if (!p.sequence(seq, false)) return std::unexpected(p.error);
+  if (!p.sequence(seq, false)) return rampart::unexpected(p.error);
   if (p.help_index != h.size())
-    return std::unexpected(fmt::format("{} help strings for {} tokens", h.size(), p.help_index));
-  if (seq.empty()) return std::unexpected(std::string("empty syntax"));
+    return rampart::unexpected(
+        fmt::format("{} help strings for {} tokens", h.size(), p.help_index));
+  if (seq.empty()) return rampart::unexpected(std::string("empty syntax"));
   std::vector<std::vector<Token>> out;
   std::vector<Token> prefix;
   expand(seq, 0, prefix, out);

@@ -3,16 +3,16 @@
 // variants, so the tree only ever stores plain token paths.
 #pragma once
 
-#include <expected>
 #include <string>
 #include <string_view>
 #include <vector>
+#include "platform/expected.hpp"
 
 #include "cli/engine/tree.hpp"
 
 namespace rampart::cli {
 
-std::expected<std::vector<std::vector<Token>>, std::string> parse_syntax(
+rampart::expected<std::vector<std::vector<Token>>, std::string> parse_syntax(
     std::string_view syntax, const std::vector<std::string_view>& help);
 
 }  // namespace rampart::cli

@@ -176,15 +176,15 @@ std::vector<std::string> BoxSystem::apply(const config::Config& cfg) {
   return warnings;
 }
 
-std::expected<std::string, std::string> BoxSystem::read_startup() const {
+rampart::expected<std::string, std::string> BoxSystem::read_startup() const {
   return platform::read_file(startup_path());
 }
 
-std::expected<void, std::string> BoxSystem::write_startup(const std::string& text) {
+rampart::expected<void, std::string> BoxSystem::write_startup(const std::string& text) {
   return platform::atomic_write(startup_path(), text);
 }
 
-std::expected<void, std::string> BoxSystem::erase_startup() {
+rampart::expected<void, std::string> BoxSystem::erase_startup() {
   return platform::remove_file(startup_path());
 }
 

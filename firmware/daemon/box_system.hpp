@@ -19,9 +19,9 @@ class BoxSystem : public cli::System {
   cli::LinkState link_state(const std::string& hw) const override;
   std::vector<cli::KernelRoute> kernel_routes() const override;
   std::vector<std::string> apply(const config::Config& cfg) override;
-  std::expected<std::string, std::string> read_startup() const override;
-  std::expected<void, std::string> write_startup(const std::string& text) override;
-  std::expected<void, std::string> erase_startup() override;
+  rampart::expected<std::string, std::string> read_startup() const override;
+  rampart::expected<void, std::string> write_startup(const std::string& text) override;
+  rampart::expected<void, std::string> erase_startup() override;
   std::string flash_label() const override { return "disk0:"; }
   cli::VersionInfo version() const override;
   uint64_t now_seconds() const override;

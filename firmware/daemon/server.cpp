@@ -24,8 +24,8 @@ constexpr int kMaxEvents = 64;
 // A client that does not read its output is cut off rather than growing our memory.
 constexpr size_t kMaxPendingOutput = 16 << 20;
 
-std::unexpected<std::string> sys_fail(std::string_view what) {
-  return std::unexpected(fmt::format("{}: {}", what, std::strerror(errno)));
+rampart::unexpected<std::string> sys_fail(std::string_view what) {
+  return rampart::unexpected(fmt::format("{}: {}", what, std::strerror(errno)));
 }
 
 }  // namespace
@@ -45,10 +45,10 @@ Server::~Server() {
   if (signal_fd_ >= 0) ::close(signal_fd_);
 }
 
-std::expected<void, std::string> Server::run() {
+rampart::expected<void, std::string> Server::run() {
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
-  if (path_.size() >= sizeof addr.sun_path) return std::unexpected("socket path too long");
+  if (path_.size() >= sizeof addr.sun_path) return rampart::unexpected("socket path too long");
   std::memcpy(addr.sun_path, path_.c_str(), path_.size() + 1);
   listen_fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   if (listen_fd_ < 0) return sys_fail("socket");

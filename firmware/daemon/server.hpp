@@ -16,7 +16,7 @@ class Server {
   Server(cli::Appliance& app, std::string socket_path);
   ~Server();
   // Runs until SIGTERM or SIGINT. Returns an error text if the socket cannot be served.
-  std::expected<void, std::string> run();
+  rampart::expected<void, std::string> run();
 
  private:
   struct Client {

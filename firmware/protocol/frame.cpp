@@ -32,12 +32,12 @@ std::string encode(Type type, std::string_view payload) {
   return out;
 }
 
-std::expected<std::optional<Frame>, std::string> Decoder::next() {
+rampart::expected<std::optional<Frame>, std::string> Decoder::next() {
   if (buf_.size() < 5) return std::optional<Frame>{};
   uint8_t t = static_cast<uint8_t>(buf_[0]);
-  if (!known(t)) return std::unexpected(std::string("unknown frame type"));
+  if (!known(t)) return rampart::unexpected(std::string("unknown frame type"));
   uint32_t len = get_u32(std::string_view(buf_).substr(1, 4));
-  if (len > kMaxPayload) return std::unexpected(std::string("frame too large"));
+  if (len > kMaxPayload) return rampart::unexpected(std::string("frame too large"));
   if (buf_.size() < 5 + static_cast<size_t>(len)) return std::optional<Frame>{};
   Frame f{static_cast<Type>(t), buf_.substr(5, len)};
   buf_.erase(0, 5 + static_cast<size_t>(len));

@@ -4,11 +4,11 @@
 #pragma once
 
 #include <cstdint>
-#include <expected>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+#include "platform/expected.hpp"
 
 namespace rampart::protocol {
 
@@ -41,7 +41,7 @@ class Decoder {
  public:
   void feed(std::string_view bytes) { buf_.append(bytes); }
   // A frame, std::nullopt-like empty optional when more bytes are needed, or an error text.
-  std::expected<std::optional<Frame>, std::string> next();
+  rampart::expected<std::optional<Frame>, std::string> next();
 
  private:
   std::string buf_;

@@ -37,16 +37,16 @@ class FakeSystem : public cli::System {
     ++applies;
     return {};
   }
-  std::expected<std::string, std::string> read_startup() const override {
-    if (!has_startup) return std::unexpected(std::string("No such file or directory"));
+  rampart::expected<std::string, std::string> read_startup() const override {
+    if (!has_startup) return rampart::unexpected(std::string("No such file or directory"));
     return startup;
   }
-  std::expected<void, std::string> write_startup(const std::string& text) override {
+  rampart::expected<void, std::string> write_startup(const std::string& text) override {
     startup = text;
     has_startup = true;
     return {};
   }
-  std::expected<void, std::string> erase_startup() override {
+  rampart::expected<void, std::string> erase_startup() override {
     startup.clear();
     has_startup = false;
     return {};
