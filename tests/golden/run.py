@@ -46,6 +46,13 @@ class Lab:
         self.sock = os.path.join(self.tmp, "control.sock")
         self.proc = None
         subprocess.run(["ip", "netns", "add", self.ns], check=True)
+        try:
+            self._populate()
+        except Exception:
+            self.close()
+            raise
+
+    def _populate(self):
         subprocess.run(["ip", "-n", self.ns, "link", "set", "lo", "up"], check=True)
         # veth pairs (this kernel has no dummy driver); the peer ends are not ethN, so the
         # appliance sees exactly eth0..eth2.
