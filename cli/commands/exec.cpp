@@ -127,7 +127,12 @@ void register_exec(CommandTree& t) {
   t.add({kAllModes,
          "terminal width <n:40-511>",
          {"Set terminal line parameters", "Set terminal width", "Number of characters per line"},
-         [](Ctx& c) { c.session.width = static_cast<int>(c.args.num("n")); }});
+         [](Ctx& c) {
+           c.session.width = static_cast<int>(c.args.num("n"));
+           // PIX and ASA configurations carry this line; here it is the session's only.
+           if (c.session.mode() != Mode::UserExec && c.session.mode() != Mode::PrivExec)
+             c.out += "INFO: terminal width applies to this session only; it is not saved\n";
+         }});
 
   t.add({kAllModes,
          "show history",

@@ -25,8 +25,12 @@ void convert(Ctx& c, std::string_view pix_line, const std::vector<std::string>& 
     c.out += errors;
     return;
   }
+  // The notice names the ASA lines, with any secret they carry masked.
   std::string joined;
-  for (const auto& l : asa_lines) joined += (joined.empty() ? "" : " / ") + l;
+  for (const auto& l : asa_lines) {
+    std::string shown = l.starts_with("ikev1 pre-shared-key ") ? "ikev1 pre-shared-key *****" : l;
+    joined += (joined.empty() ? "" : " / ") + shown;
+  }
   info(c, fmt::format("PIX command converted: {} -> {}", pix_line, joined));
 }
 
@@ -152,22 +156,7 @@ void isakmp_key(Ctx& c) {
     unsupported(c, shown + " (a key for a subnet of peers has no ASA equivalent)");
     return;
   }
-  // The notice names the ASA lines with the key masked.
-  std::vector<std::string> shown_asa;
-  std::string errors;
-  for (const auto& l : asa) {
-    Reply r = c.session.execute_internal(l);
-    if (r.output.find("ERROR") != std::string::npos) errors += r.output;
-    shown_asa.push_back(l.starts_with("ikev1 pre-shared-key") ? "ikev1 pre-shared-key *****" : l);
-  }
-  while (c.session.mode() != Mode::Config) c.session.exit_mode();
-  if (!errors.empty()) {
-    c.out += errors;
-    return;
-  }
-  std::string joined;
-  for (const auto& l : shown_asa) joined += (joined.empty() ? "" : " / ") + l;
-  info(c, fmt::format("PIX command converted: {} -> {}", shown, joined));
+  convert(c, shown, asa);
 }
 
 void register_unsupported(CommandTree& t) {

@@ -1,0 +1,80 @@
+// Flash writes, the control protocol framing, interface names.
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "firmware/protocol/frame.hpp"
+#include "platform/flash.hpp"
+#include "platform/ifmap.hpp"
+
+using namespace rampart;
+
+TEST_CASE("atomic_write replaces the file, 0600, and leaves no temporary behind") {
+  char dir[] = "/tmp/rampart-flash-XXXXXX";
+  REQUIRE(::mkdtemp(dir));
+  std::string path = std::string(dir) + "/startup-config";
+  REQUIRE(platform::atomic_write(path, "one\n"));
+  REQUIRE(platform::atomic_write(path, "two\n"));
+  CHECK(*platform::read_file(path) == "two\n");
+  struct stat st {};
+  REQUIRE(::stat(path.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  REQUIRE(platform::atomic_write(path + ".tmp.1", "stale"));
+  platform::remove_stale_temporaries(path);
+  CHECK(!platform::read_file(path + ".tmp.1"));
+  CHECK(platform::remove_file(path));
+  CHECK(!platform::read_file(path));
+  CHECK(platform::remove_file(path));  // a missing file is fine
+  CHECK(!platform::atomic_write("/nonexistent-dir/x", "y"));
+  ::rmdir(dir);
+}
+
+TEST_CASE("frames round-trip; truncated, oversized and unknown frames are refused") {
+  protocol::Decoder d;
+  std::string bytes = protocol::encode(protocol::Type::Line, "show version") +
+                      protocol::encode(protocol::Type::Help, "");
+  d.feed(bytes.substr(0, 3));
+  CHECK(d.next().value() == std::nullopt);  // needs more
+  d.feed(bytes.substr(3));
+  auto f = d.next();
+  REQUIRE(f);
+  REQUIRE(*f);
+  CHECK((*f)->type == protocol::Type::Line);
+  CHECK((*f)->payload == "show version");
+  f = d.next();
+  REQUIRE(*f);
+  CHECK((*f)->type == protocol::Type::Help);
+  protocol::Decoder big;
+  big.feed(std::string("\x02\x7f\xff\xff\xff", 5));
+  CHECK(!big.next());
+  protocol::Decoder junk;
+  junk.feed(std::string("\x63\x00\x00\x00\x00", 5));
+  CHECK(!junk.next());
+  int lines = 0;
+  std::string text;
+  CHECK(protocol::parse_output(protocol::output_payload(24, "x\n"), lines, text));
+  CHECK(lines == 24);
+  CHECK(text == "x\n");
+}
+
+TEST_CASE("interface names canonicalise; the map file overrides") {
+  using platform::canonical_interface_name;
+  CHECK(canonical_interface_name("gi0/1") == "GigabitEthernet0/1");
+  CHECK(canonical_interface_name("GigabitEthernet 0/2") == "GigabitEthernet0/2");
+  CHECK(canonical_interface_name("ethernet1") == "GigabitEthernet0/1");
+  CHECK(canonical_interface_name("m0/0") == "Management0/0");
+  CHECK(!canonical_interface_name("Foo0/0"));
+  CHECK(!canonical_interface_name("gi0/"));
+  platform::InterfaceMap m;
+  CHECK(!platform::InterfaceMap::parse("# lab\nGigabitEthernet0/3 ens5\n", m));
+  CHECK(m.device_for("GigabitEthernet0/3") == "ens5");
+  CHECK(m.device_for("GigabitEthernet0/1") == "eth1");
+  CHECK(m.cli_name_for("ens5") == "GigabitEthernet0/3");
+  CHECK(m.cli_name_for("eth2") == "GigabitEthernet0/2");
+  CHECK(!m.cli_name_for("wlan0"));
+  CHECK(platform::InterfaceMap::parse("GigabitEthernet0/3\n", m).value() ==
+        "line 1: expected \"<interface> <device>\"");
+}
