@@ -110,8 +110,10 @@ void show_startup(Ctx& c) {
 void clear_section(config::Config& cfg, std::string_view what, System& sys) {
   config::Config fresh;
   if (what == "all") {
+    // Like a factory box: every hardware interface present and shut down.
     cfg = fresh;
-    for (const auto& name : sys.hardware_interfaces()) cfg.interfaces[name].hw_name = name;
+    for (const auto& name : sys.hardware_interfaces())
+      cfg.interfaces[name] = config::Interface{.hw_name = name, .shutdown = true};
   } else if (what == "crypto") {
     cfg.crypto = fresh.crypto;
   } else if (what == "crypto map") {
@@ -158,7 +160,7 @@ void clear_section(config::Config& cfg, std::string_view what, System& sys) {
     cfg.system.names.clear();
     cfg.system.names_enabled = false;
   } else if (what == "interface") {
-    for (auto& [hw, itf] : cfg.interfaces) itf = config::Interface{.hw_name = hw};
+    for (auto& [hw, itf] : cfg.interfaces) itf = config::Interface{.hw_name = hw, .shutdown = true};
     cfg.system.mtu.clear();
   }
 }

@@ -10,8 +10,12 @@ mkfifo "$WORK/a.in"
 apid=$!
 exec 7>"$WORK/a.in"
 printf 'enable\n\nconfigure terminal\nhostname shared-fw\n' >&7
-for _ in $(seq 100); do grep -q 'shared-fw(config)#' "$WORK/a.out" && break; sleep 0.05; done
-out=$(cli "show running-config hostname")
+# A is still connected and has not left config mode: B must see its change anyway.
+for _ in $(seq 100); do
+  out=$(cli "show running-config hostname")
+  grep -q '^hostname shared-fw$' <<<"$out" && break
+  sleep 0.05
+done
 grep -q '^hostname shared-fw$' <<<"$out" || fail "B does not see A's change: $out"
 grep -q '^shared-fw# ' <<<"$out" || fail "B's prompt does not follow the new hostname"
 cli "configure terminal" "tunnel-group FROM-C type remote-access" "end" >/dev/null
