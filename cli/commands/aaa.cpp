@@ -100,10 +100,7 @@ void register_aaa(CommandTree& t) {
          {"Shared secret with the server", "The secret"},
          [](Ctx& c) {
            if (auto* h = current_host(c)) {
-             if (c.negated)
-               h->key.reset();
-             else
-               h->key = config::Secret(c.args.str("key"));
+             set_or_reset(h->key, c.negated, config::Secret(c.args.str("key")));
            }
          },
          true});
@@ -112,10 +109,7 @@ void register_aaa(CommandTree& t) {
          {"Timeout for the server", "Timeout in seconds"},
          [](Ctx& c) {
            if (auto* h = current_host(c)) {
-             if (c.negated)
-               h->timeout.reset();
-             else
-               h->timeout = static_cast<int>(c.args.num("seconds"));
+             set_or_reset(h->timeout, c.negated, static_cast<int>(c.args.num("seconds")));
            }
          },
          true});

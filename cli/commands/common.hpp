@@ -1,8 +1,11 @@
 // Small helpers shared by the command sections.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -33,6 +36,22 @@ inline void warning(Ctx& c, std::string_view text) {
 }
 inline void info(Ctx& c, std::string_view text) {
   c.out += fmt::format("INFO: {}\n", text);
+}
+
+// "no X" clears an optional setting; "X value" sets it.
+template <typename T, typename V>
+void set_or_reset(std::optional<T>& field, bool negated, V&& value) {
+  if (negated)
+    field.reset();
+  else
+    field = std::forward<V>(value);
+}
+
+// Help strings of a command family: the shared prefix tokens, then this command's own.
+inline std::vector<std::string_view> help_with(std::vector<std::string_view> base,
+                                               std::initializer_list<std::string_view> more) {
+  base.insert(base.end(), more);
+  return base;
 }
 
 // The interface whose nameif is given, or an ASA error and nullptr.

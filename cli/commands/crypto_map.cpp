@@ -21,36 +21,37 @@ constexpr std::string_view kPfsHelp =
 // Finds (or with create, makes) the settings of "crypto map|dynamic-map NAME SEQ".
 using Resolver = std::function<config::CryptoMapSettings*(Ctx&, bool create)>;
 
-config::CryptoMapSettings* dynamic_entry(Ctx& c, bool create) {
+// The entry "NAME SEQ" of a crypto map or dynamic-map collection; with create, made if absent.
+template <typename Maps, typename SettingsOf>
+config::CryptoMapSettings* entry_of(Ctx& c, Maps& maps, bool create, SettingsOf settings_of) {
   const std::string& name = c.args.str("map");
   uint32_t seq = c.args.num("seq");
-  auto& maps = c.cfg.crypto.dynamic_maps;
-  if (!create) {
-    auto m = maps.find(name);
-    if (m == maps.end()) return nullptr;
-    auto e = m->second.entries.find(seq);
-    return e == m->second.entries.end() ? nullptr : &e->second;
+  auto m = maps.find(name);
+  if (m == maps.end()) {
+    if (!create) return nullptr;
+    m = maps.emplace(name, typename Maps::mapped_type{}).first;
+    m->second.name = name;
   }
-  auto& m = maps[name];
-  m.name = name;
-  return &m.entries[seq];
+  auto e = m->second.entries.find(seq);
+  if (e == m->second.entries.end()) {
+    if (!create) return nullptr;
+    e = m->second.entries.emplace(seq, typename decltype(m->second.entries)::mapped_type{}).first;
+  }
+  return &settings_of(e->second, seq);
+}
+
+config::CryptoMapSettings* dynamic_entry(Ctx& c, bool create) {
+  return entry_of(
+      c, c.cfg.crypto.dynamic_maps, create,
+      [](config::CryptoMapSettings& s, uint32_t) -> config::CryptoMapSettings& { return s; });
 }
 
 config::CryptoMapSettings* static_entry(Ctx& c, bool create) {
-  const std::string& name = c.args.str("map");
-  uint32_t seq = c.args.num("seq");
-  auto& maps = c.cfg.crypto.maps;
-  if (!create) {
-    auto m = maps.find(name);
-    if (m == maps.end()) return nullptr;
-    auto e = m->second.entries.find(seq);
-    return e == m->second.entries.end() ? nullptr : &e->second.settings;
-  }
-  auto& m = maps[name];
-  m.name = name;
-  auto& e = m.entries[seq];
-  e.seq = seq;
-  return &e.settings;
+  return entry_of(c, c.cfg.crypto.maps, create,
+                  [](config::CryptoMapEntry& e, uint32_t seq) -> config::CryptoMapSettings& {
+                    e.seq = seq;
+                    return e.settings;
+                  });
 }
 
 // The numbered list arguments "<ts1> [<ts2> [...]]" in order.

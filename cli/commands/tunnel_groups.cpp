@@ -114,11 +114,8 @@ void register_tunnel_groups(CommandTree& t) {
          "default-group-policy <name:WORD>",
          {"Enter the name of the default group policy", "Group policy name"},
          [](Ctx& c) {
-           auto& g = current_group(c).general;
-           if (c.negated)
-             g.default_group_policy.reset();
-           else
-             g.default_group_policy = c.args.str("name");
+           set_or_reset(current_group(c).general.default_group_policy, c.negated,
+                        c.args.str("name"));
          },
          true});
   for (std::string_view kind : {"authentication", "authorization", "accounting"}) {

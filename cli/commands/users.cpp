@@ -99,11 +99,7 @@ void register_users(CommandTree& t) {
          "vpn-group-policy <name:WORD>",
          {"Configure the group policy of this user", "Group policy name"},
          [](Ctx& c) {
-           auto& a = current_user(c).attributes;
-           if (c.negated)
-             a.group_policy.reset();
-           else
-             a.group_policy = c.args.str("name");
+           set_or_reset(current_user(c).attributes.group_policy, c.negated, c.args.str("name"));
          },
          true});
   t.add({kUser,
@@ -111,44 +107,30 @@ void register_users(CommandTree& t) {
          {"Configure the type of service this user may use",
           "Administrative access|Login with a limited shell|Remote access (VPN) only"},
          [](Ctx& c) {
-           auto& a = current_user(c).attributes;
-           if (c.negated)
-             a.service_type.reset();
-           else
-             a.service_type = c.args.str("type");
+           set_or_reset(current_user(c).attributes.service_type, c.negated, c.args.str("type"));
          },
          true});
   t.add({kUser,
          "vpn-tunnel-protocol {p:ikev1|ikev2|l2tp-ipsec}",
          {"Configure the VPN protocols this user may use", "IKEv1|IKEv2|L2TP over IPsec"},
          [](Ctx& c) {
-           auto& a = current_user(c).attributes;
-           if (c.negated)
-             a.tunnel_protocol.reset();
-           else
-             a.tunnel_protocol = c.args.str("p");
+           set_or_reset(current_user(c).attributes.tunnel_protocol, c.negated, c.args.str("p"));
          },
          true});
   t.add({kUser,
          "vpn-idle-timeout <minutes:1-35791394>",
          {"Configure the idle timeout", "Idle timeout in minutes"},
          [](Ctx& c) {
-           auto& a = current_user(c).attributes;
-           if (c.negated)
-             a.idle_timeout.reset();
-           else
-             a.idle_timeout = static_cast<int>(c.args.num("minutes"));
+           set_or_reset(current_user(c).attributes.idle_timeout, c.negated,
+                        static_cast<int>(c.args.num("minutes")));
          },
          true});
   t.add({kUser,
          "vpn-simultaneous-logins <n:0-2147483647>",
          {"Configure the number of simultaneous logins", "Number of logins"},
          [](Ctx& c) {
-           auto& a = current_user(c).attributes;
-           if (c.negated)
-             a.simultaneous_logins.reset();
-           else
-             a.simultaneous_logins = static_cast<int>(c.args.num("n"));
+           set_or_reset(current_user(c).attributes.simultaneous_logins, c.negated,
+                        static_cast<int>(c.args.num("n")));
          },
          true});
 }
