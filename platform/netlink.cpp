@@ -144,6 +144,18 @@ rampart::expected<void, std::string> Netlink::set_up(int ifindex, bool up) {
   return {};
 }
 
+rampart::expected<void, std::string> Netlink::set_mtu(int ifindex, uint32_t mtu) {
+  rtnl_link* change = rtnl_link_alloc();
+  rtnl_link* orig = rtnl_link_alloc();
+  rtnl_link_set_ifindex(orig, ifindex);
+  rtnl_link_set_mtu(change, mtu);
+  int err = rtnl_link_change(sk_, orig, change, 0);
+  rtnl_link_put(change);
+  rtnl_link_put(orig);
+  if (err < 0) return nl_fail("set MTU", err);
+  return {};
+}
+
 rampart::expected<void, std::string> Netlink::add_address(int ifindex, uint32_t address,
                                                           int prefix) {
   rtnl_addr* a = rtnl_addr_alloc();

@@ -54,6 +54,7 @@ class Netlink {
   rampart::expected<std::vector<RouteEntry>, std::string> routes();  // main table, IPv4
 
   rampart::expected<void, std::string> set_up(int ifindex, bool up);
+  rampart::expected<void, std::string> set_mtu(int ifindex, uint32_t mtu);
   rampart::expected<void, std::string> add_address(int ifindex, uint32_t address, int prefix);
   rampart::expected<void, std::string> delete_address(int ifindex, uint32_t address, int prefix);
   rampart::expected<void, std::string> add_route(uint32_t dst, int prefix, uint32_t gateway,

@@ -122,7 +122,15 @@ std::vector<std::string> BoxSystem::apply(const config::Config& cfg) {
         warnings.push_back(fmt::format("{}: no device {} on this box", hw, dev));
       continue;
     }
-    if (itf.nameif) ifindex_of_nameif[*itf.nameif] = l->ifindex;
+    if (itf.nameif) {
+      ifindex_of_nameif[*itf.nameif] = l->ifindex;
+      // "mtu NAMEIF N"; a named interface without one has the ASA's 1500.
+      auto m = cfg.system.mtu.find(*itf.nameif);
+      uint32_t mtu = m == cfg.system.mtu.end() ? 1500 : static_cast<uint32_t>(m->second);
+      if (l->mtu != mtu)
+        if (auto r = nl->set_mtu(l->ifindex, mtu); !r)
+          warnings.push_back(fmt::format("{}: {}", hw, r.error()));
+    }
     if (l->admin_up == itf.shutdown) {
       if (auto r = nl->set_up(l->ifindex, !itf.shutdown); !r)
         warnings.push_back(fmt::format("{}: {}", hw, r.error()));

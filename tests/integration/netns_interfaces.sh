@@ -17,6 +17,10 @@ grep -qE '^GigabitEthernet0/0 +198\.51\.100\.1 +YES CONFIG up +up$' <<<"$out" ||
 grep -qE '^S +203\.0\.113\.0 255\.255\.255\.0 \[1/0\] via 198\.51\.100\.254, outside$' <<<"$out" || fail "show route S"
 grep -qE '^C +198\.51\.100\.0 255\.255\.255\.0 is directly connected, outside$' <<<"$out" || fail "show route C"
 
+# mtu reaches the link.
+cli "configure terminal" "mtu outside 1400" "end" >/dev/null
+ip -n "$NS" link show eth0 | grep -q "mtu 1400" || fail "mtu not applied"
+
 # Change and remove: the kernel follows.
 cli "configure terminal" "interface GigabitEthernet0/0" "ip address 198.51.100.2 255.255.255.128" \
   "shutdown" "exit" "no route outside 203.0.113.0 255.255.255.0 198.51.100.254" "end" >/dev/null
