@@ -1,0 +1,116 @@
+#include "control/ike/crypto/cipher.hpp"
+
+#include <openssl/evp.h>
+#include <openssl/provider.h>
+
+#include <memory>
+#include <mutex>
+
+namespace rampart::ike {
+
+namespace {
+
+// Single DES lives in OpenSSL 3's legacy provider (the PIX seed's "encryption des"); loading
+// it also needs the default provider loaded explicitly, or the default one is no longer used.
+void load_providers() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    OSSL_PROVIDER_load(nullptr, "default");
+    OSSL_PROVIDER_load(nullptr, "legacy");
+  });
+}
+
+const EVP_CIPHER* evp(CipherAlg c) {
+  load_providers();
+  switch (c) {
+    case CipherAlg::Des:
+      return EVP_des_cbc();
+    case CipherAlg::TripleDes:
+      return EVP_des_ede3_cbc();
+    case CipherAlg::Aes128:
+      return EVP_aes_128_cbc();
+    case CipherAlg::Aes192:
+      return EVP_aes_192_cbc();
+    case CipherAlg::Aes256:
+      return EVP_aes_256_cbc();
+  }
+  return nullptr;
+}
+
+struct CtxFree {
+  void operator()(EVP_CIPHER_CTX* c) const { EVP_CIPHER_CTX_free(c); }
+};
+
+rampart::expected<Bytes, std::string> run(CipherAlg c, const SecretBytes& key, const Bytes& iv,
+                                          const Bytes& in, bool enc) {
+  const EVP_CIPHER* cipher = evp(c);
+  if (!cipher) return rampart::unexpected(std::string("cipher not available"));
+  if (key.size() != key_length(c) || iv.size() != block_size(c) || in.size() % block_size(c))
+    return rampart::unexpected(std::string("bad key, IV or data length"));
+  std::unique_ptr<EVP_CIPHER_CTX, CtxFree> ctx(EVP_CIPHER_CTX_new());
+  if (EVP_CipherInit_ex(ctx.get(), cipher, nullptr, key.bytes().data(), iv.data(), enc ? 1 : 0) !=
+      1)
+    return rampart::unexpected(std::string("cipher init failed"));
+  EVP_CIPHER_CTX_set_padding(ctx.get(), 0);  // IKE pads itself
+  Bytes out(in.size() + block_size(c));
+  int n = 0, tail = 0;
+  if (EVP_CipherUpdate(ctx.get(), out.data(), &n, in.data(), static_cast<int>(in.size())) != 1 ||
+      EVP_CipherFinal_ex(ctx.get(), out.data() + n, &tail) != 1)
+    return rampart::unexpected(std::string("cipher failed"));
+  out.resize(static_cast<size_t>(n + tail));
+  return out;
+}
+
+}  // namespace
+
+size_t key_length(CipherAlg c) {
+  switch (c) {
+    case CipherAlg::Des:
+      return 8;
+    case CipherAlg::TripleDes:
+      return 24;
+    case CipherAlg::Aes128:
+      return 16;
+    case CipherAlg::Aes192:
+      return 24;
+    case CipherAlg::Aes256:
+      return 32;
+  }
+  return 0;
+}
+
+size_t block_size(CipherAlg c) {
+  return c == CipherAlg::Des || c == CipherAlg::TripleDes ? 8 : 16;
+}
+
+rampart::expected<Bytes, std::string> encrypt(CipherAlg c, const SecretBytes& key, const Bytes& iv,
+                                              const Bytes& plaintext) {
+  // Zero bytes, the last one giving how many pad bytes precede it; always at least one byte.
+  size_t bs = block_size(c);
+  size_t pad = bs - plaintext.size() % bs;
+  Bytes padded = plaintext;
+  padded.resize(plaintext.size() + pad, 0);
+  padded.back() = static_cast<uint8_t>(pad - 1);
+  return run(c, key, iv, padded, true);
+}
+
+rampart::expected<Bytes, std::string> decrypt(CipherAlg c, const SecretBytes& key, const Bytes& iv,
+                                              const Bytes& ciphertext) {
+  return run(c, key, iv, ciphertext, false);
+}
+
+Bytes last_block(CipherAlg c, const Bytes& ciphertext) {
+  size_t bs = block_size(c);
+  if (ciphertext.size() < bs) return {};
+  return Bytes(ciphertext.end() - static_cast<long>(bs), ciphertext.end());
+}
+
+Bytes exchange_iv(HashAlg h, CipherAlg c, const Bytes& phase1_iv, uint32_t message_id) {
+  Bytes data = phase1_iv;
+  for (int s = 24; s >= 0; s -= 8) data.push_back(static_cast<uint8_t>(message_id >> s));
+  Bytes iv = hash(h, data);
+  iv.resize(block_size(c));
+  return iv;
+}
+
+}  // namespace rampart::ike
