@@ -1,0 +1,52 @@
+// Phase-1 proposal matching as the ASA does it: every offered transform against every
+// configured IKEv1 policy in priority order, the first acceptable pair wins, the shorter
+// lifetime is used. Each comparison leaves the ASA's debug line, for "debug crypto isakmp".
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "control/config/model.hpp"
+#include "control/ike/codec/payloads.hpp"
+#include "control/ike/crypto/cipher.hpp"
+
+namespace rampart::ike {
+
+// RFC 2409 appendix A attribute classes and values used in phase 1.
+namespace p1attr {
+constexpr uint16_t kEncryption = 1, kHash = 2, kAuth = 3, kGroup = 4, kLifeType = 11,
+                   kLifeDuration = 12, kKeyLength = 14;
+constexpr uint16_t kAuthPsk = 1, kAuthRsaSig = 3, kAuthXauthInitPsk = 65001,
+                   kAuthXauthInitRsa = 65003;  // draft-ietf-ipsec-isakmp-xauth-06 6.1
+constexpr uint16_t kLifeSeconds = 1, kLifeKilobytes = 2;
+}  // namespace p1attr
+
+struct Phase1Choice {
+  uint8_t proposal = 0;
+  uint8_t transform = 0;
+  uint32_t policy_priority = 0;
+  CipherAlg cipher = CipherAlg::Aes128;
+  HashAlg hash = HashAlg::Sha1;
+  int group = 2;
+  uint16_t auth_method = p1attr::kAuthPsk;  // as offered: XAUTH variants say XAUTH follows
+  uint32_t lifetime_seconds = 86400;
+  bool responder_lifetime = false;  // ours is shorter: send RESPONDER-LIFETIME
+};
+
+struct DebugLine {
+  int level = 1;  // 1: [IKEv1] events; 5: [IKEv1 DEBUG] detail
+  std::string text;
+};
+
+struct Phase1Match {
+  std::optional<Phase1Choice> choice;
+  std::vector<DebugLine> log;
+};
+
+Phase1Match match_phase1(const SaPayload& sa,
+                         const std::map<uint32_t, config::IsakmpPolicy>& policies);
+
+}  // namespace rampart::ike
