@@ -1,0 +1,113 @@
+#include "control/ike/mode_config.hpp"
+
+#include <fmt/format.h>
+
+namespace rampart::ike {
+
+namespace {
+
+Bytes ip_bytes(config::Ipv4 a) {
+  return {static_cast<uint8_t>(a.value >> 24), static_cast<uint8_t>(a.value >> 16),
+          static_cast<uint8_t>(a.value >> 8), static_cast<uint8_t>(a.value)};
+}
+
+Bytes text(const std::string& s) {
+  return Bytes(s.begin(), s.end());
+}
+
+std::string joined(const std::vector<std::string>& v, std::string_view sep) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : std::string(sep)) + x;
+  return s;
+}
+
+// Unity split entries: network, mask, protocol (2), source port (2), destination port (2).
+Bytes split_entries(const config::AccessList& acl) {
+  Bytes out;
+  for (const auto& e : acl.entries) {
+    if (!e.permit || e.type == config::AccessListEntry::Type::Remark) continue;
+    // A standard ACL names the protected network in its only operand; an extended one in the
+    // source (the networks behind us, as the ASA reads a split-tunnel list).
+    const config::AclAddress& a =
+        e.type == config::AccessListEntry::Type::Standard ? e.destination : e.source;
+    if (a.kind == config::AclAddress::Kind::Any) continue;
+    Bytes net = ip_bytes(a.address), mask = ip_bytes(config::Ipv4{a.mask.value});
+    out.insert(out.end(), net.begin(), net.end());
+    out.insert(out.end(), mask.begin(), mask.end());
+    out.insert(out.end(), 6, 0);
+  }
+  return out;
+}
+
+}  // namespace
+
+ModeConfigReply build_mode_config_reply(const std::vector<Attribute>& request,
+                                        const ModeConfigInputs& in) {
+  ModeConfigReply r;
+  const config::GroupPolicy* gp = in.policy;
+  auto add = [&](uint16_t type, Bytes data) {
+    r.attributes.push_back(Attribute::tlv(type, std::move(data)));
+  };
+  for (const Attribute& want : request) {
+    switch (want.type) {
+      case cfgattr::kIp4Address:
+        add(want.type, ip_bytes(in.address));
+        break;
+      case cfgattr::kIp4Netmask:
+        add(want.type, ip_bytes(config::Ipv4{in.netmask.value}));
+        break;
+      case cfgattr::kIp4Dns:
+        if (gp && gp->dns_servers)
+          for (const auto& d : *gp->dns_servers) add(want.type, ip_bytes(d));
+        break;
+      case cfgattr::kIp4Nbns:
+        if (gp && gp->wins_servers)
+          for (const auto& w : *gp->wins_servers) add(want.type, ip_bytes(w));
+        break;
+      case cfgattr::kApplicationVersion:
+        add(want.type, text(in.application_version));
+        break;
+      case cfgattr::kBanner:
+        if (gp && gp->banner && !gp->banner->empty())
+          add(want.type, text(joined(*gp->banner, "\n")));
+        break;
+      case cfgattr::kSavePassword:
+        if (gp && gp->password_storage)
+          r.attributes.push_back(Attribute::tv(want.type, *gp->password_storage ? 1 : 0));
+        break;
+      case cfgattr::kDefaultDomain:
+        if (gp && gp->default_domain && !gp->default_domain->empty())
+          add(want.type, text(*gp->default_domain));
+        break;
+      case cfgattr::kSplitDns:
+        if (gp && gp->split_dns && !gp->split_dns->empty())
+          add(want.type, text(joined(*gp->split_dns, ",")));
+        break;
+      case cfgattr::kSplitInclude:
+        if (gp && gp->split_tunnel_policy == "tunnelspecified" && in.split_acl)
+          add(want.type, split_entries(*in.split_acl));
+        break;
+      case cfgattr::kLocalLan:
+        if (gp && gp->split_tunnel_policy == "excludespecified" && in.split_acl)
+          add(want.type, split_entries(*in.split_acl));
+        break;
+      case cfgattr::kPfs:
+        if (gp && gp->pfs) r.attributes.push_back(Attribute::tv(want.type, *gp->pfs ? 1 : 0));
+        break;
+      case cfgattr::kBackupServers:
+        if (gp && gp->backup_servers && !gp->backup_servers->empty() &&
+            gp->backup_servers->front() != "keep-client-config")
+          add(want.type, text(gp->backup_servers->front() == "clear-client-config"
+                                  ? std::string()
+                                  : joined(*gp->backup_servers, ",")));
+        break;
+      default:
+        r.log.push_back(
+            {1, fmt::format("Received unsupported transaction mode attribute: {}", want.type)});
+        break;
+    }
+  }
+  return r;
+}
+
+}  // namespace rampart::ike

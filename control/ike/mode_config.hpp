@@ -1,0 +1,44 @@
+// Mode-config (draft-dukes-ike-mode-cfg) and the Cisco Unity attributes: the reply to a
+// client's CFG_REQUEST, built from the group-policy and the address assigned to the client.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "control/config/model.hpp"
+#include "control/ike/codec/payloads.hpp"
+#include "control/ike/phase1_policy.hpp"
+
+namespace rampart::ike {
+
+namespace cfgattr {
+constexpr uint16_t kIp4Address = 1, kIp4Netmask = 2, kIp4Dns = 3, kIp4Nbns = 4, kAddressExpiry = 5,
+                   kIp4Dhcp = 6, kApplicationVersion = 7;
+// Cisco Unity (28672 = 0x7000 onwards).
+constexpr uint16_t kBanner = 28672, kSavePassword = 28673, kDefaultDomain = 28674,
+                   kSplitDns = 28675, kSplitInclude = 28676, kNattPort = 28677, kLocalLan = 28678,
+                   kPfs = 28679, kFirewallType = 28680, kBackupServers = 28681,
+                   kDdnsHostname = 28682;
+}  // namespace cfgattr
+
+struct ModeConfigInputs {
+  const config::GroupPolicy* policy = nullptr;  // the effective group-policy (may be null)
+  config::Ipv4 address;                         // what the client gets
+  config::Mask netmask;
+  const config::AccessList* split_acl = nullptr;  // split-tunnel-network-list, resolved
+  std::string application_version;                // ours, for APPLICATION_VERSION
+};
+
+struct ModeConfigReply {
+  std::vector<Attribute> attributes;
+  std::vector<DebugLine> log;
+};
+
+// The CFG_REPLY attributes for a CFG_REQUEST, in the order requested. Attributes we have no
+// value for are left out; those we do not support are logged as the ASA logs them
+// ("Received unsupported transaction mode attribute: 5").
+ModeConfigReply build_mode_config_reply(const std::vector<Attribute>& request,
+                                        const ModeConfigInputs& in);
+
+}  // namespace rampart::ike
