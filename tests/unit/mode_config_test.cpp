@@ -68,7 +68,7 @@ TEST_CASE("tunnelspecified sends the ACL's networks as Unity split-include entri
   REQUIRE(split);
   CHECK(split->data == Bytes{192, 0,  2,   0,   255, 255, 255, 0,   0, 0, 0, 0, 0, 0,
                              198, 51, 100, 130, 255, 255, 255, 255, 0, 0, 0, 0, 0, 0});
-  CHECK(find(r, cfgattr::kBanner)->data ==
-        Bytes(std::string("Line one\nLine two").begin(), std::string("Line one\nLine two").end()));
+  const std::string banner = "Line one\nLine two";
+  CHECK(find(r, cfgattr::kBanner)->data == Bytes(banner.begin(), banner.end()));
   CHECK(find(r, cfgattr::kPfs)->value == 1);
 }
