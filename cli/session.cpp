@@ -69,8 +69,28 @@ std::string Appliance::load_startup() {
   return report;
 }
 
+void Appliance::attach(Session* s) {
+  sessions_.push_back(s);
+}
+
+void Appliance::detach(Session* s) {
+  std::erase(sessions_, s);
+}
+
+void Appliance::debug(DebugFacility f, int level, std::string_view line) {
+  for (Session* s : sessions_) {
+    int want = f == DebugFacility::Isakmp ? s->debug_isakmp : s->debug_ipsec;
+    if (want >= level) s->pending_async.emplace_back(line);
+  }
+}
+
 Session::Session(Appliance& app, bool privileged_start) : app_(app) {
   stack_.push_back({privileged_start ? Mode::PrivExec : Mode::UserExec});
+  app_.attach(this);
+}
+
+Session::~Session() {
+  app_.detach(this);
 }
 
 std::string Session::prompt() const {

@@ -15,6 +15,12 @@
 
 namespace rampart::cli {
 
+class Session;
+
+// Debug facilities, per session as on the ASA ("debug crypto isakmp 127" shows on the session
+// that typed it, without "terminal monitor").
+enum class DebugFacility { Isakmp, Ipsec };
+
 // Everything sessions share: the running configuration, the grammar and the box.
 class Appliance {
  public:
@@ -37,11 +43,19 @@ class Appliance {
   std::string load_startup();
   const std::string& startup_errors() const { return startup_errors_; }
 
+  // Sessions register while they exist, so that debug lines reach those that asked for them.
+  void attach(Session* s);
+  void detach(Session* s);
+  // Queues a debug line of the given level for every session debugging that facility at that
+  // level or above. The control plane calls this; the server delivers the queues.
+  void debug(DebugFacility f, int level, std::string_view line);
+
  private:
   System& sys_;
   config::Config cfg_;
   CommandTree tree_;
   std::string startup_errors_;
+  std::vector<Session*> sessions_;
 };
 
 // A mode entered by a command, with the key that the sub-mode edits
@@ -63,6 +77,9 @@ struct Reply {
 class Session {
  public:
   Session(Appliance& app, bool privileged_start = false);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
 
   Appliance& appliance() { return app_; }
   std::string prompt() const;
@@ -88,6 +105,10 @@ class Session {
   // Terminal settings (per session, as on the ASA).
   int pager_lines = -1;  // -1: follow the configuration's "pager lines"
   bool monitor = false;  // terminal monitor
+  int debug_isakmp = 0;  // debug crypto isakmp|ikev1 <1-255>; 0 = off
+  int debug_ipsec = 0;   // debug crypto ipsec <1-255>
+  // Debug lines waiting to be shown on this session's terminal.
+  std::vector<std::string> pending_async;
   int width = 80;
   int effective_pager_lines() const;
   const std::vector<std::string>& history() const { return history_; }

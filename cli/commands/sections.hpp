@@ -23,6 +23,7 @@ void register_group_policies(CommandTree& t);
 void register_aaa(CommandTree& t);         // aaa-server, aaa authentication
 void register_management(CommandTree& t);  // ssh, sysopt, console timeout
 void register_pix(CommandTree& t);         // PIX 6.3 commands migrated to the ASA model
+void register_debug(CommandTree& t);       // debug crypto ..., undebug all, show debug
 
 inline void register_all(CommandTree& t) {
   register_exec(t);
@@ -38,6 +39,7 @@ inline void register_all(CommandTree& t) {
   register_aaa(t);
   register_management(t);
   register_pix(t);
+  register_debug(t);
 }
 
 }  // namespace rampart::cli

@@ -102,6 +102,25 @@ rampart::expected<void, std::string> Server::run() {
       it = clients_.find(fd);
       if (it != clients_.end() && (events[i].events & EPOLLOUT)) flush(it->second);
     }
+    deliver_debug();
+  }
+}
+
+void Server::deliver_debug() {
+  // Debug lines the control plane queued for sessions that asked for them (per session, as on
+  // the ASA). The shell prints them when it next reads from us.
+  std::vector<int> waiting;
+  for (const auto& [fd, c] : clients_)
+    if (!c.session->pending_async.empty()) waiting.push_back(fd);
+  for (int fd : waiting) {  // by fd: flush may drop a client
+    auto it = clients_.find(fd);
+    if (it == clients_.end()) continue;
+    auto& pending = it->second.session->pending_async;
+    std::string text;
+    for (const auto& l : pending) text += l + "\n";
+    pending.clear();
+    send(it->second, protocol::Type::Async, text);
+    flush(it->second);
   }
 }
 

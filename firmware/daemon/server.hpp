@@ -33,6 +33,7 @@ class Server {
   void flush(Client& c);
   void drop(int fd);
   void apply_if_changed();
+  void deliver_debug();
 
   cli::Appliance& app_;
   std::string path_;
