@@ -70,6 +70,48 @@ void interface_cmd(Ctx& c) {
   c.session.enter({Mode::Interface, *name});
 }
 
+// Everything that names an interface by its nameif follows a rename; "no nameif" (to empty)
+// removes it, so the configuration never refers to a name no interface has.
+void rename_nameif(config::Config& cfg, const std::string& from, const std::string& to) {
+  auto rekey = [&](auto& map) {
+    auto it = map.find(from);
+    if (it == map.end()) return;
+    auto value = it->second;
+    map.erase(it);
+    if (!to.empty()) map[to] = value;
+  };
+  rekey(cfg.system.mtu);
+  rekey(cfg.crypto.df_bit);
+  rekey(cfg.crypto.fragmentation);
+  if (cfg.crypto.isakmp_enabled.erase(from) && !to.empty()) cfg.crypto.isakmp_enabled.insert(to);
+  for (auto& [name, m] : cfg.crypto.maps)
+    if (m.interface == from) m.interface = to.empty() ? std::nullopt : std::optional(to);
+  std::set<config::Route> routes;
+  for (config::Route r : cfg.routes) {
+    if (r.nameif == from) {
+      if (to.empty()) continue;
+      r.nameif = to;
+    }
+    routes.insert(r);
+  }
+  cfg.routes = std::move(routes);
+  std::set<config::Management::SshAccess> ssh;
+  for (auto a : cfg.management.ssh) {
+    if (a.nameif == from) {
+      if (to.empty()) continue;
+      a.nameif = to;
+    }
+    ssh.insert(a);
+  }
+  cfg.management.ssh = std::move(ssh);
+  for (auto& [name, g] : cfg.aaa_servers)
+    std::erase_if(g.hosts, [&](config::AaaServerHost& h) {
+      if (h.interface != from) return false;
+      h.interface = to;
+      return to.empty();
+    });
+}
+
 void nameif_cmd(Ctx& c) {
   const std::string& n = c.args.str("name");
   auto& itf = current(c);
@@ -79,6 +121,7 @@ void nameif_cmd(Ctx& c) {
       return;
     }
   }
+  if (itf.nameif && *itf.nameif != n) rename_nameif(c.cfg, *itf.nameif, n);
   itf.nameif = n;
   if (!itf.security_level) {
     // The ASA's defaults: "inside" is trusted, any other name untrusted.
@@ -247,8 +290,11 @@ void register_interfaces(CommandTree& t) {
           "Slot/port when the name is given apart, e.g. 0/0", "Disable the interface (PIX form)"},
          interface_cmd});
   t.add({kIf, "nameif <name:WORD>", {"Assign name to interface", "Name of interface"}, nameif_cmd});
-  t.add(
-      {kIf, "no nameif", {"Assign name to interface"}, [](Ctx& c) { current(c).nameif.reset(); }});
+  t.add({kIf, "no nameif", {"Assign name to interface"}, [](Ctx& c) {
+           auto& itf = current(c);
+           if (itf.nameif) rename_nameif(c.cfg, *itf.nameif, "");
+           itf.nameif.reset();
+         }});
   t.add({kIf,
          "security-level <level:0-100>",
          {"Specify the security level of this interface", "Security level (0 lowest, 100 highest)"},

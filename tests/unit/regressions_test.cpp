@@ -19,3 +19,28 @@ TEST_CASE("passwd stored as PBKDF2 loads back") {
   CHECK(again.replace_config(saved).find("ERROR") == std::string::npos);
   CHECK(rampart::cli::render_running_config(again.config(), {true, false}) == saved);
 }
+
+TEST_CASE("renaming an interface carries every reference; removing the name removes them") {
+  rampart::test::Console c;
+  c.run(
+      "interface GigabitEthernet0/0\nnameif outside\nip address 198.51.100.1 255.255.255.0\nexit\n"
+      "route outside 0.0.0.0 0.0.0.0 198.51.100.62\nmtu outside 1400\ncrypto ikev1 enable outside\n"
+      "crypto map M interface outside\nssh 198.51.100.0 255.255.255.0 outside\n"
+      "interface GigabitEthernet0/0\nnameif edge\nexit");
+  const auto& cfg = c.cfg();
+  CHECK(cfg.routes.begin()->nameif == "edge");
+  CHECK(cfg.system.mtu.at("edge") == 1400);
+  CHECK(cfg.crypto.isakmp_enabled.contains("edge"));
+  CHECK(cfg.crypto.maps.at("M").interface == "edge");
+  CHECK(cfg.management.ssh.begin()->nameif == "edge");
+  auto saved = rampart::cli::render_running_config(cfg, {true, false});
+  rampart::test::FakeSystem sys;
+  rampart::cli::Appliance again(sys);
+  CHECK(again.replace_config(saved).find("ERROR") == std::string::npos);
+  c.run("interface GigabitEthernet0/0\nno nameif\nexit");
+  CHECK(cfg.routes.empty());
+  CHECK(cfg.system.mtu.empty());
+  CHECK(cfg.crypto.isakmp_enabled.empty());
+  CHECK(!cfg.crypto.maps.at("M").interface);
+  CHECK(cfg.management.ssh.empty());
+}
