@@ -285,7 +285,7 @@ void show_route(Ctx& c) {
 
 void register_interfaces(CommandTree& t) {
   t.add({kConfig,
-         "interface <name:WORD> [<port:WORD>] [shutdown]",
+         "interface <name:WORD> [<port:WORD>] [{shutdown:shutdown}]",
          {"Select an interface to configure", "Interface name, e.g. GigabitEthernet0/0",
           "Slot/port when the name is given apart, e.g. 0/0", "Disable the interface (PIX form)"},
          interface_cmd});

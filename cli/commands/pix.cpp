@@ -41,9 +41,21 @@ std::string words(const Args& a, std::initializer_list<std::string_view> keys, s
   return prefix;
 }
 
+// The line as it may be shown: an SNMP community is a shared secret, masked as the ASA masks it.
+std::string masked(std::string_view line) {
+  std::string out;
+  bool secret_next = false;
+  for (const auto& w : split_words(line)) {
+    out += (out.empty() ? "" : " ") +
+           (secret_next ? std::string(config::Secret::masked) : std::string(w.text));
+    secret_next = w.text == "community";
+  }
+  return out;
+}
+
 void unsupported(Ctx& c, std::string_view what) {
   warning(c, fmt::format("line {}: \"{}\" is not supported (not a VPN function); ignored",
-                         c.session.line_number(), what));
+                         c.session.line_number(), masked(what)));
 }
 
 bool group_exists(Ctx& c, const std::string& g) {

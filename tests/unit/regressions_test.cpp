@@ -44,3 +44,11 @@ TEST_CASE("renaming an interface carries every reference; removing the name remo
   CHECK(!cfg.crypto.maps.at("M").interface);
   CHECK(cfg.management.ssh.empty());
 }
+
+TEST_CASE("PIX 'interface ethernet1 100full shutdown' shuts the interface") {
+  rampart::test::Console c;
+  c.run("interface ethernet1 100full shutdown\ninterface ethernet0 100full");
+  CHECK(c.cfg().interfaces.at("GigabitEthernet0/1").shutdown);
+  CHECK_FALSE(c.cfg().interfaces.at("GigabitEthernet0/0").shutdown);
+  CHECK(c.s.mode() == rampart::cli::Mode::Config);  // the PIX form enters no sub-mode
+}
