@@ -170,14 +170,14 @@ void clear_section(config::Config& cfg, std::string_view what, System& sys) {
 void register_config_io(CommandTree& t) {
   const ModeMask priv = kPrivAndConfig;
   t.add({priv,
-         "show running-config [all]",
+         "show running-config [{all:all}]",
          {kHelpShow, kHelpRunning, "Configuration including the default values"},
          [](Ctx& c) { show_running(c, nullptr); }});
   for (const Section& s : sections()) {
     std::vector<std::string_view> help{kHelpShow, kHelpRunning,
                                        "Configuration including the default values"};
     help.insert(help.end(), s.help.begin(), s.help.end());
-    std::string syntax = fmt::format("show running-config [all] {}", s.words);
+    std::string syntax = fmt::format("show running-config [{{all:all}}] {}", s.words);
     if (s.takes_name) {
       syntax += " [<name:WORD>]";
       help.push_back("Name of the object to show");

@@ -52,3 +52,9 @@ TEST_CASE("PIX 'interface ethernet1 100full shutdown' shuts the interface") {
   CHECK_FALSE(c.cfg().interfaces.at("GigabitEthernet0/0").shutdown);
   CHECK(c.s.mode() == rampart::cli::Mode::Config);  // the PIX form enters no sub-mode
 }
+
+TEST_CASE("show running-config all shows the defaults a plain show hides") {
+  rampart::test::Console c;
+  CHECK(c.run("show running-config").find("console timeout 0") == std::string::npos);
+  CHECK(c.run("show running-config all").find("console timeout 0") != std::string::npos);
+}
