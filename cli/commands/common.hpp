@@ -47,13 +47,6 @@ void set_or_reset(std::optional<T>& field, bool negated, V&& value) {
     field = std::forward<V>(value);
 }
 
-// Help strings of a command family: the shared prefix tokens, then this command's own.
-inline std::vector<std::string_view> help_with(std::vector<std::string_view> base,
-                                               std::initializer_list<std::string_view> more) {
-  base.insert(base.end(), more);
-  return base;
-}
-
 // The interface whose nameif is given, or an ASA error and nullptr.
 inline const config::Interface* require_nameif(Ctx& c, const std::string& nameif) {
   const config::Interface* itf = c.cfg.interface_by_nameif(nameif);
