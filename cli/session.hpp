@@ -13,6 +13,10 @@
 #include "cli/system.hpp"
 #include "control/config/model.hpp"
 
+namespace rampart::ike {
+class Engine;
+}
+
 namespace rampart::cli {
 
 class Session;
@@ -50,8 +54,14 @@ class Appliance {
   // level or above. The control plane calls this; the server delivers the queues.
   void debug(DebugFacility f, int level, std::string_view line);
 
+  // The IKE control plane, when one runs (rampartd, engine tests); show and clear commands read
+  // and act on it. Null in a CLI without one.
+  ike::Engine* ike() const { return ike_; }
+  void set_ike(ike::Engine* e) { ike_ = e; }
+
  private:
   System& sys_;
+  ike::Engine* ike_ = nullptr;
   config::Config cfg_;
   CommandTree tree_;
   std::string startup_errors_;

@@ -2,6 +2,7 @@
 #include "cli/commands/common.hpp"
 #include "cli/commands/sections.hpp"
 #include "cli/render/running_config.hpp"
+#include "control/ike/engine.hpp"
 
 namespace rampart::cli {
 
@@ -94,8 +95,9 @@ void register_pools(CommandTree& t) {
              error(c, fmt::format("Pool {} not found", c.args.str("name")));
              return;
            }
-           // No IKE yet: nothing is handed out. The IKE issue supplies the in-use list.
-           c.out += format_pool(it->second, {});
+           const ike::Engine* e = c.session.appliance().ike();
+           c.out += format_pool(it->second,
+                                e ? e->pools().in_use(it->second) : std::vector<config::Ipv4>{});
          }});
 }
 

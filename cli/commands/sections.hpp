@@ -24,6 +24,7 @@ void register_aaa(CommandTree& t);         // aaa-server, aaa authentication
 void register_management(CommandTree& t);  // ssh, sysopt, console timeout
 void register_pix(CommandTree& t);         // PIX 6.3 commands migrated to the ASA model
 void register_debug(CommandTree& t);       // debug crypto ..., undebug all, show debug
+void register_vpn_sessions(CommandTree& t);  // show crypto isakmp sa, show vpn-sessiondb, clear
 
 inline void register_all(CommandTree& t) {
   register_exec(t);
@@ -38,6 +39,7 @@ inline void register_all(CommandTree& t) {
   register_group_policies(t);
   register_aaa(t);
   register_management(t);
+  register_vpn_sessions(t);
   register_pix(t);
   register_debug(t);
 }

@@ -15,6 +15,7 @@
 
 #include "cli/session.hpp"
 #include "firmware/daemon/box_system.hpp"
+#include "firmware/daemon/ike_service.hpp"
 #include "firmware/daemon/server.hpp"
 #include "platform/flash.hpp"
 #include "platform/log.hpp"
@@ -119,7 +120,10 @@ int main(int argc, char** argv) {
   }
   for (const auto& w : sys.apply(app.config())) platform::log(platform::Severity::Warning, w);
 
-  firmware::Server server(app, socket);
+  firmware::IkeService ike(app);
+  if (auto err = ike.open())
+    platform::log(platform::Severity::Error, fmt::format("IKE disabled: {}", *err));
+  firmware::Server server(app, socket, &ike);
   if (auto r = server.run(); !r) {
     platform::log(platform::Severity::Error, r.error());
     return 1;

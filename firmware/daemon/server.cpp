@@ -9,6 +9,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -30,8 +31,8 @@ rampart::unexpected<std::string> sys_fail(std::string_view what) {
 
 }  // namespace
 
-Server::Server(cli::Appliance& app, std::string socket_path)
-    : app_(app), path_(std::move(socket_path)) {
+Server::Server(cli::Appliance& app, std::string socket_path, IkeService* ike)
+    : app_(app), ike_(ike), path_(std::move(socket_path)) {
   applied_ = app_.config();
 }
 
@@ -75,6 +76,13 @@ rampart::expected<void, std::string> Server::run() {
     epoll_event ev{EPOLLIN, {.fd = fd}};
     ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev);
   }
+  if (ike_) {
+    ike_fds_ = ike_->fds();
+    for (int fd : ike_fds_) {
+      epoll_event ev{EPOLLIN, {.fd = fd}};
+      ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev);
+    }
+  }
   platform::log(platform::Severity::Notice, fmt::format("serving CLI sessions on {}", path_));
 
   epoll_event events[kMaxEvents];
@@ -94,6 +102,10 @@ rampart::expected<void, std::string> Server::run() {
       }
       if (fd == listen_fd_) {
         accept_clients();
+        continue;
+      }
+      if (std::find(ike_fds_.begin(), ike_fds_.end(), fd) != ike_fds_.end()) {
+        ike_->on_readable(fd);
         continue;
       }
       auto it = clients_.find(fd);

@@ -7,13 +7,14 @@
 #include <string>
 
 #include "cli/session.hpp"
+#include "firmware/daemon/ike_service.hpp"
 #include "firmware/protocol/frame.hpp"
 
 namespace rampart::firmware {
 
 class Server {
  public:
-  Server(cli::Appliance& app, std::string socket_path);
+  Server(cli::Appliance& app, std::string socket_path, IkeService* ike = nullptr);
   ~Server();
   // Runs until SIGTERM or SIGINT. Returns an error text if the socket cannot be served.
   rampart::expected<void, std::string> run();
@@ -36,6 +37,8 @@ class Server {
   void deliver_debug();
 
   cli::Appliance& app_;
+  IkeService* ike_ = nullptr;
+  std::vector<int> ike_fds_;
   std::string path_;
   int listen_fd_ = -1;
   int epoll_fd_ = -1;

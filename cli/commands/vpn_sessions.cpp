@@ -1,0 +1,424 @@
+// What the operator sees of the IKE control plane: show crypto isakmp|ikev1 sa [detail],
+// show crypto isakmp stats, show vpn-sessiondb [remote|summary|detail remote], and the actions
+// clear crypto isakmp sa [peer] and vpn-sessiondb logoff. Layouts follow ASA 8.4/9.x.
+#include <ctime>
+
+#include "cli/commands/common.hpp"
+#include "cli/commands/sections.hpp"
+#include "control/ike/engine.hpp"
+
+namespace rampart::cli {
+
+namespace {
+
+using ike::IkeSa;
+
+std::string_view cipher_name(ike::CipherAlg c) {
+  switch (c) {
+    case ike::CipherAlg::Des:
+      return "des";
+    case ike::CipherAlg::TripleDes:
+      return "3des";
+    case ike::CipherAlg::Aes128:
+      return "aes";
+    case ike::CipherAlg::Aes192:
+      return "aes-192";
+    case ike::CipherAlg::Aes256:
+      return "aes-256";
+  }
+  return "unknown";
+}
+
+// The vpn-sessiondb spelling: "AES128", "3DES".
+std::string session_cipher(ike::CipherAlg c) {
+  switch (c) {
+    case ike::CipherAlg::Des:
+      return "DES";
+    case ike::CipherAlg::TripleDes:
+      return "3DES";
+    case ike::CipherAlg::Aes128:
+      return "AES128";
+    case ike::CipherAlg::Aes192:
+      return "AES192";
+    case ike::CipherAlg::Aes256:
+      return "AES256";
+  }
+  return "unknown";
+}
+
+std::string esp_cipher(const ike::IpsecSa& s) {
+  switch (s.esp_transform) {
+    case 2:
+      return "DES";
+    case 3:
+      return "3DES";
+    case 11:
+      return "none";
+    case 12:
+      return fmt::format("AES{}", s.key_bits);
+  }
+  return "unknown";
+}
+
+std::string_view hash_name(ike::HashAlg h, bool session) {
+  switch (h) {
+    case ike::HashAlg::Md5:
+      return "MD5";
+    case ike::HashAlg::Sha1:
+      return session ? "SHA1" : "SHA";
+    case ike::HashAlg::Sha256:
+      return "SHA256";
+    case ike::HashAlg::Sha384:
+      return "SHA384";
+    case ike::HashAlg::Sha512:
+      return "SHA512";
+  }
+  return "unknown";
+}
+
+std::string esp_hash(const ike::IpsecSa& s) {
+  switch (s.auth_algorithm) {
+    case 1:
+      return "MD5";
+    case 2:
+      return "SHA1";
+    case 5:
+      return "SHA256";
+    case 6:
+      return "SHA384";
+    case 7:
+      return "SHA512";
+  }
+  return "none";
+}
+
+// "    Type    : user            Role    : responder " (the ASA pads labels to 8 and the first
+// value to 16, and leaves a space after the second value).
+std::string pair_line(std::string_view l1, std::string_view v1, std::string_view l2,
+                      std::string_view v2) {
+  return fmt::format("    {:<8}: {:<16}{:<8}: {} \n", l1, v1, l2, v2);
+}
+
+std::string duration(uint64_t s) {
+  if (s >= 86400)
+    return fmt::format("{}d {}h:{:02}m:{:02}s", s / 86400, s / 3600 % 24, s / 60 % 60, s % 60);
+  return fmt::format("{}h:{:02}m:{:02}s", s / 3600, s / 60 % 60, s % 60);
+}
+
+std::string login_time(const System& sys, uint64_t ago) {
+  std::time_t t = static_cast<std::time_t>(sys.now_seconds() - ago);
+  std::tm tm{};
+  ::gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%H:%M:%S UTC %a %b %d %Y", &tm);
+  return buf;
+}
+
+const ike::Engine* engine(Ctx& c) {
+  return c.session.appliance().ike();
+}
+
+void show_isakmp_sa(Ctx& c, bool detail) {
+  const ike::Engine* e = engine(c);
+  std::vector<const IkeSa*> sas;
+  if (e)
+    for (const auto& [idx, sa] : e->sas()) sas.push_back(sa.get());
+  c.out += "\n";
+  if (sas.empty()) {
+    c.out += "There are no IKEv1 SAs\n\nThere are no IKEv2 SAs\n";
+    return;
+  }
+  c.out += "IKEv1 SAs:\n\n";
+  c.out += fmt::format("   Active SA: {}\n", sas.size());
+  c.out += "    Rekey SA: 0 (A tunnel will report 1 Active and 1 Rekey SA during rekey)\n";
+  c.out += fmt::format("Total IKE SA: {}\n\n", sas.size());
+  int n = 1;
+  for (const IkeSa* sa : sas) {
+    c.out += fmt::format("{:<4}IKE Peer: {}\n", n++, sa->peer.address.str());
+    c.out += pair_line("Type", sa->remote_access ? "user" : "L2L", "Role",
+                       sa->responder ? "responder" : "initiator");
+    c.out += pair_line("Rekey", "no", "State", ike::state_name(sa->state, sa->aggressive));
+    if (detail) {
+      c.out += pair_line("Encrypt", cipher_name(sa->choice.cipher), "Hash",
+                         hash_name(sa->choice.hash, false));
+      c.out +=
+          pair_line("Auth", "preshared", "Lifetime", std::to_string(sa->choice.lifetime_seconds));
+      uint64_t now = e->now();
+      uint64_t since = sa->established ? now - sa->established : 0;
+      uint64_t life = sa->choice.lifetime_seconds;
+      c.out += fmt::format("    Lifetime Remaining: {}\n",
+                           sa->established && life > since ? life - since : life);
+    }
+    c.out += "\n";
+  }
+  c.out += "There are no IKEv2 SAs\n";
+}
+
+void show_stats(Ctx& c) {
+  const ike::Engine* e = engine(c);
+  ike::IkeStats s = e ? e->stats() : ike::IkeStats{};
+  size_t active = 0;
+  if (e)
+    for (const auto& [i, sa] : e->sas()) active += sa->established ? 1 : 0;
+  auto row = [&](std::string_view label, uint64_t v) {
+    c.out += fmt::format("  {:<28}{:>10}\n", std::string(label) + ":", v);
+  };
+  c.out += "\nGlobal IKEv1 Statistics\n";
+  row("Active Tunnels", active);
+  row("Previous Tunnels",
+      s.cumulative_sessions - std::min<uint64_t>(active, s.cumulative_sessions));
+  row("In Octets", s.in_octets);
+  row("In Packets", s.in_packets);
+  row("In Drop Packets", s.in_drop);
+  row("In Notifys", s.in_notifies);
+  row("In P2 Exchanges", s.in_p2_exchanges);
+  row("In P2 Exchange Invalids", s.in_p2_invalid);
+  row("In P2 Exchange Rejects", s.in_p2_rejects);
+  row("In P2 Sa Delete Requests", s.in_p2_sa_delete);
+  row("Out Octets", s.out_octets);
+  row("Out Packets", s.out_packets);
+  row("Out Drop Packets", s.out_drop);
+  row("Out Notifys", s.out_notifies);
+  row("Out P2 Exchanges", s.out_p2_exchanges);
+  row("Out P2 Exchange Invalids", 0);
+  row("Out P2 Exchange Rejects", 0);
+  row("Out P2 Sa Delete Requests", s.out_p2_sa_delete);
+  row("Initiator Tunnels", s.initiator_tunnels);
+  row("Initiator Fails", s.initiator_fails);
+  row("Responder Fails", s.responder_fails);
+  row("System Capacity Fails", s.system_capacity_fails);
+  row("Auth Fails", s.auth_fails);
+  row("Decrypt Fails", s.decrypt_fails);
+  row("Hash Valid Fails", s.hash_fails);
+  row("No Sa Fails", s.no_sa_fails);
+}
+
+bool natt_session(const IkeSa& sa) {
+  for (const auto& i : sa.ipsec)
+    if (i.udp_encapsulated) return true;
+  return false;
+}
+
+std::string two(std::string_view l1, std::string_view v1, std::string_view l2,
+                std::string_view v2) {
+  return fmt::format("{:<13}: {:<23}{:<13}: {}\n", l1, v1, l2, v2);
+}
+
+std::string one(std::string_view l, std::string_view v) {
+  return fmt::format("{:<13}: {}\n", l, v);
+}
+
+void show_remote(Ctx& c, bool detail, std::optional<std::string> filter_name = {}) {
+  const ike::Engine* e = engine(c);
+  std::string head = detail ? "\nSession Type: IPsec Detailed\n\n" : "\nSession Type: IPsec\n\n";
+  std::string saved = std::move(c.out);
+  c.out.clear();
+  bool any = false;
+  if (e)
+    for (const auto& [idx, sa] : e->sas()) {
+      if (!sa->remote_access || !sa->established || sa->state == ike::P1State::XauthWait) continue;
+      if (filter_name && sa->username != *filter_name) continue;
+      any = true;
+      uint64_t up = e->now() - sa->established;
+      std::string enc = session_cipher(sa->choice.cipher);
+      std::string hash = std::string(hash_name(sa->choice.hash, true));
+      for (const auto& i : sa->ipsec) {
+        if (enc.find(esp_cipher(i)) == std::string::npos) enc += " " + esp_cipher(i);
+        if (hash.find(esp_hash(i)) == std::string::npos) hash += " " + esp_hash(i);
+      }
+      c.out += two("Username", sa->username.empty() ? sa->peer.address.str() : sa->username,
+                   "Index", std::to_string(sa->index));
+      c.out += two("Assigned IP", sa->assigned ? sa->assigned->str() : "0.0.0.0", "Public IP",
+                   sa->peer.address.str());
+      c.out += one("Protocol", natt_session(*sa) ? "IKE IPsecOverNatT" : "IKE IPsec");
+      c.out += one("License", "IPsec");
+      c.out += two("Encryption", enc, "Hashing", hash);
+      c.out +=
+          two("Bytes Tx", std::to_string(sa->bytes_tx), "Bytes Rx", std::to_string(sa->bytes_rx));
+      c.out += two("Group Policy", sa->group_policy, "Tunnel Group", sa->tunnel_group);
+      c.out += one("Login Time", login_time(c.sys, up));
+      c.out += one("Duration", duration(up));
+      c.out += one("Inactivity", "0h:00m:00s");
+      c.out += one("NAC Result", "Unknown");
+      c.out += two("VLAN Mapping", "N/A", "VLAN", "none");
+      if (detail) {
+        c.out += fmt::format("\nIKE Tunnels: 1\nIPsec Tunnels: {}\n\n", sa->ipsec.size());
+        c.out += "IKE:\n";
+        auto sub = [&](std::string_view l1, std::string_view v1, std::string_view l2,
+                       std::string_view v2) {
+          c.out += l2.empty() ? fmt::format("  {:<13}: {}\n", l1, v1)
+                              : fmt::format("  {:<13}: {:<23}{:<13}: {}\n", l1, v1, l2, v2);
+        };
+        sub("Tunnel ID", fmt::format("{}.1", sa->index), "", "");
+        sub("UDP Src Port", std::to_string(sa->peer.port), "UDP Dst Port",
+            std::to_string(sa->local.port));
+        sub("IKE Neg Mode", sa->aggressive ? "Aggressive" : "Main", "Auth Mode",
+            sa->username.empty() ? "preSharedKeys" : "preSharedKeysXauth");
+        sub("Encryption", session_cipher(sa->choice.cipher), "Hashing",
+            hash_name(sa->choice.hash, true));
+        uint64_t life = sa->choice.lifetime_seconds;
+        sub("Rekey Int (T)", fmt::format("{} Seconds", life), "Rekey Left(T)",
+            fmt::format("{} Seconds", life > up ? life - up : 0));
+        sub("D/H Group", std::to_string(sa->choice.group), "", "");
+        sub("Filter Name", "", "", "");
+        if (!sa->client_version.empty()) sub("Client OS", sa->client_version, "", "");
+        int n = 2;
+        for (const auto& i : sa->ipsec) {
+          uint64_t ip_up = e->now() - i.established_at;
+          c.out += "\nIPsec:\n";
+          sub("Tunnel ID", fmt::format("{}.{}", sa->index, n++), "", "");
+          sub("Local Addr",
+              fmt::format("{}/{}/{}/{}", i.local.address.str(), i.local.mask.str(),
+                          i.local.protocol, i.local.port),
+              "", "");
+          sub("Remote Addr",
+              fmt::format("{}/{}/{}/{}", i.remote.address.str(), i.remote.mask.str(),
+                          i.remote.protocol, i.remote.port),
+              "", "");
+          sub("Encryption", esp_cipher(i), "Hashing", esp_hash(i));
+          sub("Encapsulation", i.udp_encapsulated ? "Tunnel/NAT-T" : "Tunnel", "", "");
+          if (i.udp_encapsulated)
+            sub("UDP Src Port", std::to_string(sa->peer.port), "UDP Dst Port",
+                std::to_string(sa->local.port));
+          sub("Rekey Int (T)", fmt::format("{} Seconds", i.lifetime_seconds), "Rekey Left(T)",
+              fmt::format("{} Seconds",
+                          i.lifetime_seconds > ip_up ? i.lifetime_seconds - ip_up : 0));
+          sub("Rekey Int (D)", fmt::format("{} K-Bytes", i.lifetime_kilobytes), "Rekey Left(D)",
+              fmt::format("{} K-Bytes", i.lifetime_kilobytes));
+          sub("Bytes Tx", "0", "Bytes Rx", "0");
+          sub("Pkts Tx", "0", "Pkts Rx", "0");
+        }
+      }
+      c.out += "\n";
+    }
+  c.out = saved + (any ? head + c.out : "INFO: There are presently no active sessions\n");
+}
+
+void show_summary(Ctx& c) {
+  const ike::Engine* e = engine(c);
+  ike::IkeStats s = e ? e->stats() : ike::IkeStats{};
+  uint64_t ra = 0, l2l = 0, ipsec = 0, natt = 0;
+  if (e)
+    for (const auto& [i, sa] : e->sas()) {
+      if (!sa->established) continue;
+      (sa->remote_access ? ra : l2l) += 1;
+      for (const auto& x : sa->ipsec) (x.udp_encapsulated ? natt : ipsec) += 1;
+    }
+  std::string rule(75, '-');
+  auto row4 = [&](std::string_view name, uint64_t a, uint64_t cum, uint64_t peak) {
+    c.out += fmt::format("{:<29}: {:>6} : {:>10} : {:>11}\n", name, a, cum, peak);
+  };
+  auto row3 = [&](std::string_view name, uint64_t a, uint64_t cum, uint64_t peak) {
+    c.out += fmt::format("{:<29}: {:>6} : {:>10} : {:>15}\n", name, a, cum, peak);
+  };
+  c.out += rule + "\nVPN Session Summary\n" + rule + "\n";
+  c.out += "                               Active : Cumulative : Peak Concur : Inactive\n";
+  c.out += "                             ----------------------------------------------\n";
+  row4("Remote-Access VPN", ra, s.cumulative_sessions, s.peak_sessions);
+  row4("  IKEv1 IPsec", ra, s.cumulative_sessions, s.peak_sessions);
+  if (l2l) row4("Site-to-Site VPN", l2l, l2l, l2l);
+  c.out += rule + "\n";
+  c.out += fmt::format("{:<29}: {:>6}             Total Cumulative : {:>6}\n",
+                       "Total Active and Inactive", ra + l2l, s.cumulative_sessions);
+  c.out += fmt::format("{:<29}: {:>6}\n", "Device Total VPN Capacity", 250);
+  c.out += fmt::format("{:<29}: {:>6}%\n", "Device Load", (ra + l2l) * 100 / 250);
+  c.out += rule + "\n" + rule + "\nTunnels Summary\n" + rule + "\n";
+  c.out += "                               Active : Cumulative : Peak Concurrent\n";
+  c.out += "                             ----------------------------------------------\n";
+  row3("IKEv1", ra + l2l, s.cumulative_sessions, s.peak_sessions);
+  row3("IPsec", ipsec, s.in_p2_exchanges, ipsec);
+  row3("IPsecOverNatT", natt, natt, natt);
+  c.out += rule + "\n";
+  c.out += fmt::format("{:<29}: {:>6} : {:>10}\n", "Totals", ra + l2l + ipsec + natt,
+                       s.cumulative_sessions + s.in_p2_exchanges);
+  c.out += rule + "\n";
+}
+
+}  // namespace
+
+void register_vpn_sessions(CommandTree& t) {
+  const std::vector<std::string_view> sa_help = {
+      kHelpShow, "Show crypto information", "Show ISAKMP information",
+      "Show ISAKMP Security Associations", "Show detailed information"};
+  t.add({kPrivAndConfig, "show crypto isakmp sa [{detail:detail}]", sa_help,
+         [](Ctx& c) { show_isakmp_sa(c, c.args.has("detail")); }});
+  t.add({kPrivAndConfig,
+         "show crypto ikev1 sa [{detail:detail}]",
+         {kHelpShow, "Show crypto information", "Show IKEv1 information",
+          "Show IKEv1 Security Associations", "Show detailed information"},
+         [](Ctx& c) { show_isakmp_sa(c, c.args.has("detail")); }});
+  t.add(
+      {kPrivAndConfig,
+       "show crypto isakmp stats",
+       {kHelpShow, "Show crypto information", "Show ISAKMP information", "Show ISAKMP statistics"},
+       show_stats});
+  t.add({kPrivAndConfig,
+         "show vpn-sessiondb",
+         {kHelpShow, "Show VPN session database"},
+         show_summary});
+  t.add({kPrivAndConfig,
+         "show vpn-sessiondb summary",
+         {kHelpShow, "Show VPN session database", "Show session summary"},
+         show_summary});
+  t.add({kPrivAndConfig,
+         "show vpn-sessiondb remote [filter name <user:WORD>]",
+         {kHelpShow, "Show VPN session database", "IPsec remote access sessions",
+          "Filter the sessions", "Filter by username", "Username"},
+         [](Ctx& c) {
+           show_remote(c, false,
+                       c.args.has("user") ? std::optional(c.args.str("user")) : std::nullopt);
+         }});
+  t.add({kPrivAndConfig,
+         "show vpn-sessiondb ra-ikev1-ipsec",
+         {kHelpShow, "Show VPN session database", "IKEv1 IPsec remote access sessions"},
+         [](Ctx& c) { show_remote(c, false); }});
+  t.add({kPrivAndConfig,
+         "show vpn-sessiondb detail remote",
+         {kHelpShow, "Show VPN session database", "Show detailed output",
+          "IPsec remote access sessions"},
+         [](Ctx& c) { show_remote(c, true); }});
+  t.add({kPrivAndConfig,
+         "clear crypto isakmp sa [<peer:A.B.C.D>]",
+         {kHelpClear, "Clear crypto information", "Clear ISAKMP information",
+          "Clear ISAKMP Security Associations", "Peer address"},
+         [](Ctx& c) {
+           ike::Engine* e = c.session.appliance().ike();
+           if (!e) return;
+           if (c.args.has("peer"))
+             e->clear(c.args.ip("peer"));
+           else
+             e->clear();
+         }});
+  t.add({kPrivAndConfig,
+         "vpn-sessiondb logoff {what:all|index|name} [<value:WORD>]",
+         {"Configure the VPN Session Manager", "Log off sessions",
+          "Log off all sessions|Log off the session with an index|Log off a user's sessions",
+          "Index or username"},
+         [](Ctx& c) {
+           ike::Engine* e = c.session.appliance().ike();
+           const std::string& what = c.args.str("what");
+           if ((what == "all") == c.args.has("value")) {
+             c.session.invalid_input_at(c.out, c.args, "what");
+             return;
+           }
+           size_t n = 0;
+           if (e && what == "all") n = e->clear();
+           if (e && what == "name") n = e->logoff_name(c.args.str("value"));
+           if (e && what == "index") {
+             const std::string& v = c.args.str("value");
+             if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos) {
+               c.session.invalid_input_at(c.out, c.args, "value");
+               return;
+             }
+             n = e->logoff_index(std::stoull(v));
+           }
+           if (n == 0)
+             info(c, "There are presently no active sessions");
+           else
+             info(c,
+                  fmt::format("Number of sessions {} logged off : {}",
+                              what == "all" ? "" : "with " + what + " " + c.args.str("value"), n));
+         }});
+}
+
+}  // namespace rampart::cli

@@ -1,0 +1,575 @@
+// The engine's core: datagram dispatch, the SA table, message protection, retransmission and
+// the timers. The exchanges themselves live in engine_*.cpp.
+#include "control/ike/engine.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "control/aaa/password.hpp"
+#include "control/ike/crypto/cipher.hpp"
+
+namespace rampart::ike {
+
+namespace {
+
+constexpr int kMaxRetransmits = 4;        // then the negotiation is abandoned
+constexpr uint64_t kFirstRetransmit = 2;  // seconds, doubled each time
+constexpr uint64_t kHalfOpenLifetime = 30;
+constexpr uint64_t kXauthTimeout = 120;  // the user has this long to answer
+
+Bytes be32(uint32_t v) {
+  return {static_cast<uint8_t>(v >> 24), static_cast<uint8_t>(v >> 16),
+          static_cast<uint8_t>(v >> 8), static_cast<uint8_t>(v)};
+}
+
+bool zero(const Cookie& c) {
+  return std::all_of(c.begin(), c.end(), [](uint8_t b) { return b == 0; });
+}
+
+}  // namespace
+
+std::string Endpoint::str() const {
+  return fmt::format("{}:{}", address.str(), port);
+}
+
+std::string_view state_name(P1State s, bool aggressive) {
+  switch (s) {
+    case P1State::MmWaitMsg3:
+      return "MM_WAIT_MSG3";
+    case P1State::MmWaitMsg5:
+      return "MM_WAIT_MSG5";
+    case P1State::AmWaitMsg3:
+      return "AM_WAIT_MSG3";
+    case P1State::XauthWait:
+    case P1State::ModeCfgWait:
+      // The ASA shows the phase-1 state; XAUTH and mode-config run on an active SA.
+      return aggressive ? "AM_ACTIVE" : "MM_ACTIVE";
+    case P1State::MmActive:
+      return "MM_ACTIVE";
+    case P1State::AmActive:
+      return "AM_ACTIVE";
+    case P1State::Deleting:
+      return aggressive ? "AM_TM_DELETE" : "MM_TM_DELETE";
+  }
+  return "UNKNOWN";
+}
+
+XauthResult authenticate_local(const config::Config& cfg, const std::string&,
+                               const std::string& user, const std::string& password) {
+  auto it = cfg.users.find(user);
+  if (it == cfg.users.end()) return {false, "user not found"};
+  const auto& u = it->second;
+  if (!u.password) return {false, "no password"};
+  if (u.attributes.service_type && *u.attributes.service_type == "nas-prompt")
+    return {false, "service-type does not permit remote access"};
+  if (!aaa::verify_password(*u.password, password, user)) return {false, "invalid password"};
+  return {true, {}};
+}
+
+Engine::Engine(const config::Config& cfg, Environment& env)
+    : cfg_(cfg), env_(env), auth_(authenticate_local) {}
+
+Engine::~Engine() = default;
+
+// ---- lookup -------------------------------------------------------------------------------
+
+IkeSa* Engine::find(const Cookie& i, const Cookie& r) {
+  for (auto& [idx, sa] : sas_)
+    if (sa->icookie == i && sa->rcookie == r) return sa.get();
+  return nullptr;
+}
+
+IkeSa* Engine::find_half_open(const Cookie& i, const Endpoint& peer) {
+  for (auto& [idx, sa] : sas_)
+    if (sa->icookie == i && sa->peer == peer && sa->established == 0) return sa.get();
+  return nullptr;
+}
+
+// ---- logging ------------------------------------------------------------------------------
+
+std::string Engine::prefix(const IkeSa* sa, const Endpoint* peer) const {
+  std::string p;
+  if (sa && !sa->tunnel_group.empty()) p += fmt::format("Group = {}, ", sa->tunnel_group);
+  if (sa && !sa->username.empty()) p += fmt::format("Username = {}, ", sa->username);
+  if (sa)
+    p += fmt::format("IP = {}, ", sa->peer.address.str());
+  else if (peer)
+    p += fmt::format("IP = {}, ", peer->address.str());
+  return p;
+}
+
+void Engine::log(const IkeSa* sa, Tag tag, std::string_view text, const Endpoint* peer) {
+  static constexpr std::string_view kTags[] = {"[IKEv1]", "[IKEv1 DEBUG]", "[IKEv1 DECODE]"};
+  static constexpr int kLevels[] = {1, 5, 10};
+  auto t = static_cast<size_t>(tag);
+  env_.debug(DebugKind::Isakmp, kLevels[t],
+             fmt::format("{}{}{}", kTags[t], prefix(sa, peer), text));
+}
+
+void Engine::ipsec_log(int level, std::string_view text) {
+  env_.debug(DebugKind::Ipsec, level, text);
+}
+
+void Engine::syslog(const IkeSa* sa, int severity, int id, std::string_view text,
+                    const Endpoint* peer) {
+  env_.syslog(severity, id, prefix(sa, peer) + std::string(text));
+}
+
+void Engine::log_decode(const Endpoint& peer, bool sending, uint32_t msgid,
+                        const std::vector<Payload>& p, size_t length, bool resending) {
+  std::string what = resending ? "RESENDING" : sending ? "SENDING" : "RECEIVED";
+  std::string line = fmt::format("IKE_DECODE {} Message (msgid={:x}) with payloads : {}", what,
+                                 msgid, describe(p, length));
+  env_.debug(DebugKind::Isakmp, 5, fmt::format("[IKEv1]IP = {}, {}", peer.address.str(), line));
+}
+
+// ---- randomness ---------------------------------------------------------------------------
+
+uint32_t Engine::random_msgid() {
+  uint32_t v = 0;
+  while (v == 0) {
+    uint8_t b[4];
+    env_.random(b, 4);
+    v = (uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16) | (uint32_t{b[2]} << 8) | b[3];
+  }
+  return v;
+}
+
+Bytes Engine::random_bytes(size_t n) {
+  Bytes b(n);
+  env_.random(b.data(), n);
+  return b;
+}
+
+// ---- sending ------------------------------------------------------------------------------
+
+void Engine::transmit(IkeSa& sa, Bytes datagram, bool await_reply) {
+  env_.send(sa.local, sa.peer, datagram);
+  ++stats_.out_packets;
+  stats_.out_octets += datagram.size();
+  sa.bytes_tx += datagram.size();
+  if (await_reply) {
+    sa.last_sent = std::move(datagram);
+    sa.awaiting_reply = true;
+    sa.retransmits = 0;
+    sa.next_retransmit = env_.now() + kFirstRetransmit;
+  } else {
+    // A reply: kept so that a retransmitted request is answered the same way.
+    sa.last_sent = std::move(datagram);
+    sa.awaiting_reply = false;
+  }
+}
+
+void Engine::send_phase1(IkeSa& sa, Exchange ex, std::vector<Payload> payloads, bool encrypt,
+                         bool await_reply) {
+  Message m;
+  m.header.initiator_cookie = sa.icookie;
+  m.header.responder_cookie = sa.rcookie;
+  m.header.exchange = ex;
+  m.header.message_id = 0;
+  Bytes out;
+  if (encrypt) {
+    Bytes plain = serialize_payloads(payloads);
+    auto ct = ike::encrypt(sa.choice.cipher, sa.keys.encryption_key, sa.phase1_iv, plain);
+    if (!ct) return;
+    sa.phase1_iv = last_block(sa.choice.cipher, *ct);
+    m.header.flags = kFlagEncrypted;
+    m.header.next = payloads.empty() ? PayloadType::None : type_of(payloads.front());
+    m.encrypted_body = std::move(*ct);
+    out = serialize_message(m);
+  } else {
+    m.payloads = payloads;
+    out = serialize_message(m);
+  }
+  log_decode(sa.peer, true, 0, payloads, out.size());
+  transmit(sa, std::move(out), await_reply);
+}
+
+Bytes Engine::hash_over(const IkeSa& sa, uint32_t msgid, const Bytes& extra,
+                        const Bytes& rest) const {
+  Bytes data = be32(msgid);
+  data.insert(data.end(), extra.begin(), extra.end());
+  data.insert(data.end(), rest.begin(), rest.end());
+  return prf(sa.choice.hash, sa.keys.skeyid_a.bytes(), data);
+}
+
+Bytes& Engine::exchange_iv_for(IkeSa& sa, uint32_t msgid) {
+  auto it = sa.exchange_ivs.find(msgid);
+  if (it == sa.exchange_ivs.end())
+    it = sa.exchange_ivs
+             .emplace(msgid, exchange_iv(sa.choice.hash, sa.choice.cipher, sa.phase1_iv, msgid))
+             .first;
+  return it->second;
+}
+
+void Engine::send_protected(IkeSa& sa, Exchange ex, uint32_t msgid, std::vector<Payload> rest,
+                            const Bytes& extra, bool await_reply) {
+  Bytes rest_bytes = serialize_payloads(rest);
+  std::vector<Payload> all;
+  all.reserve(rest.size() + 1);
+  all.push_back(OpaquePayload{PayloadType::Hash, hash_over(sa, msgid, extra, rest_bytes)});
+  for (auto& p : rest) all.push_back(std::move(p));
+  Bytes plain = serialize_payloads(all);
+  Bytes& iv = exchange_iv_for(sa, msgid);
+  auto ct = ike::encrypt(sa.choice.cipher, sa.keys.encryption_key, iv, plain);
+  if (!ct) return;
+  iv = last_block(sa.choice.cipher, *ct);
+  Message m;
+  m.header.initiator_cookie = sa.icookie;
+  m.header.responder_cookie = sa.rcookie;
+  m.header.exchange = ex;
+  m.header.message_id = msgid;
+  m.header.flags = kFlagEncrypted;
+  m.header.next = PayloadType::Hash;
+  m.encrypted_body = std::move(*ct);
+  Bytes out = serialize_message(m);
+  log_decode(sa.peer, true, msgid, all, out.size());
+  transmit(sa, std::move(out), await_reply);
+}
+
+bool Engine::verify_hash(IkeSa& sa, uint32_t msgid, const Bytes& body, size_t consumed,
+                         const Bytes& extra) {
+  // The HASH payload leads: its generic header says how long it is; what follows it up to the
+  // end of the chain (not the padding) is what the hash covers.
+  if (body.size() < 4 || body[0 + 0] == 0xff) return false;
+  size_t len = (size_t{body[2]} << 8) | body[3];
+  if (len < 4 || len > consumed) return false;
+  Bytes received(body.begin() + 4, body.begin() + static_cast<long>(len));
+  Bytes rest(body.begin() + static_cast<long>(len), body.begin() + static_cast<long>(consumed));
+  return equal_ct(received, hash_over(sa, msgid, extra, rest));
+}
+
+void Engine::send_notify_unencrypted(const Datagram& d, const Header& h, uint16_t type) {
+  // Before keys exist a failure can only be told in the clear (NO_PROPOSAL_CHOSEN, ...).
+  Message m;
+  m.header.initiator_cookie = h.initiator_cookie;
+  m.header.responder_cookie = h.responder_cookie;
+  m.header.exchange = Exchange::Informational;
+  m.header.message_id = random_msgid();
+  NotifyPayload n;
+  n.protocol = 1;  // ISAKMP
+  n.type = type;
+  n.spi.assign(h.initiator_cookie.begin(), h.initiator_cookie.end());
+  n.spi.insert(n.spi.end(), h.responder_cookie.begin(), h.responder_cookie.end());
+  m.payloads.push_back(n);
+  Bytes out = serialize_message(m);
+  log_decode(d.peer, true, m.header.message_id, m.payloads, out.size());
+  env_.send(d.local, d.peer, out);
+  ++stats_.out_packets;
+  ++stats_.out_notifies;
+}
+
+// ---- receiving ----------------------------------------------------------------------------
+
+IkeSa* Engine::new_sa(const Datagram& d, const Message& m) {
+  auto sa = std::make_unique<IkeSa>();
+  sa->index = next_index_++;
+  sa->icookie = m.header.initiator_cookie;
+  Bytes rc = random_bytes(8);
+  std::copy(rc.begin(), rc.end(), sa->rcookie.begin());
+  sa->peer = d.peer;
+  sa->local = d.local;
+  sa->nameif = d.nameif;
+  sa->created = env_.now();
+  sa->last_heard = sa->created;
+  IkeSa* raw = sa.get();
+  sas_.emplace(raw->index, std::move(sa));
+  return raw;
+}
+
+void Engine::receive(const Datagram& d) {
+  ++stats_.in_packets;
+  stats_.in_octets += d.data.size();
+  auto parsed = parse_message(d.data.data(), d.data.size());
+  if (!parsed) {
+    ++stats_.malformed;
+    ++stats_.in_drop;
+    log(nullptr, Tag::Debug,
+        fmt::format("Received malformed IKE message, dropping: {}", parsed.error().text()),
+        &d.peer);
+    return;
+  }
+  Message& m = *parsed;
+  if ((m.header.version >> 4) != 1) {
+    ++stats_.in_drop;  // IKEv2 (or worse) is not spoken here
+    return;
+  }
+
+  if (zero(m.header.responder_cookie)) {
+    if (m.header.message_id != 0 ||
+        (m.header.exchange != Exchange::Aggressive && m.header.exchange != Exchange::MainMode)) {
+      ++stats_.in_drop;
+      return;
+    }
+    if (IkeSa* dup = find_half_open(m.header.initiator_cookie, d.peer)) {
+      // A retransmitted first message: our answer was lost. Send it again.
+      ++stats_.duplicates;
+      if (!dup->last_sent.empty()) {
+        env_.send(dup->local, dup->peer, dup->last_sent);
+        ++stats_.out_packets;
+      }
+      return;
+    }
+    start_phase1(d, m);
+    return;
+  }
+
+  IkeSa* sa = find(m.header.initiator_cookie, m.header.responder_cookie);
+  if (!sa) {
+    ++stats_.no_sa_fails;
+    ++stats_.in_drop;
+    log(nullptr, Tag::Debug, "Received packet for an unknown or deleted IKE SA, dropping", &d.peer);
+    return;
+  }
+  sa->bytes_rx += d.data.size();
+  Bytes digest = hash(HashAlg::Sha1, d.data);
+  if (digest == sa->last_received_hash) {
+    ++stats_.duplicates;
+    if (!sa->last_sent.empty()) {
+      env_.send(sa->local, sa->peer, sa->last_sent);
+      ++stats_.out_packets;
+    }
+    return;
+  }
+
+  std::vector<Payload> payloads;
+  Bytes body;
+  size_t consumed = 0;
+  const uint32_t msgid = m.header.message_id;
+  if (m.header.flags & kFlagEncrypted) {
+    if (sa->keys.encryption_key.size() == 0 ||
+        m.encrypted_body.size() % block_size(sa->choice.cipher) != 0 || m.encrypted_body.empty()) {
+      ++stats_.in_drop;
+      ++stats_.decrypt_fails;
+      return;
+    }
+    Bytes& iv = msgid == 0 ? sa->phase1_iv : exchange_iv_for(*sa, msgid);
+    auto plain = decrypt(sa->choice.cipher, sa->keys.encryption_key, iv, m.encrypted_body);
+    if (!plain) {
+      ++stats_.decrypt_fails;
+      return;
+    }
+    auto chain = parse_payloads(m.header.next, *plain, &consumed);
+    if (!chain) {
+      ++stats_.decrypt_fails;
+      ++stats_.in_drop;
+      if (msgid == 0) {
+        log(sa, Tag::Event,
+            "ERROR, had problems decrypting packet, probably due to mismatched pre-shared key.  "
+            "Aborting");
+        syslog(sa, 3, 713902,
+               "ERROR, had problems decrypting packet, probably due to mismatched pre-shared "
+               "key.  Aborting");
+        remove(sa->index, "decryption failure", false);
+      }
+      return;
+    }
+    // The IV only moves on once the message proved good: a forged packet cannot desync us.
+    iv = last_block(sa->choice.cipher, m.encrypted_body);
+    payloads = std::move(*chain);
+    body = std::move(*plain);
+  } else {
+    payloads = m.payloads;
+  }
+  log_decode(d.peer, false, msgid, payloads, d.data.size());
+
+  // NAT-T: the peer may move to port 4500 (and a NAT may change its address) mid-SA.
+  if (sa->established && (d.peer != sa->peer || d.local != sa->local) &&
+      (m.header.flags & kFlagEncrypted)) {
+    sa->peer = d.peer;
+    sa->local = d.local;
+  }
+
+  const uint64_t before = stats_.out_packets;
+  bool encrypted = m.header.flags & kFlagEncrypted;
+  switch (m.header.exchange) {
+    case Exchange::Aggressive:
+      if (sa->state == P1State::AmWaitMsg3 && msgid == 0) {
+        if (d.peer != sa->peer) sa->peer = d.peer, sa->local = d.local;
+        aggressive_3(*sa, m, payloads);
+      } else {
+        ++stats_.in_drop;
+      }
+      break;
+    case Exchange::MainMode:
+      if (sa->state == P1State::MmWaitMsg3 && !encrypted)
+        main_3(*sa, m);
+      else if (sa->state == P1State::MmWaitMsg5 && encrypted) {
+        if (d.peer != sa->peer) sa->peer = d.peer, sa->local = d.local;
+        main_5(*sa, payloads);
+      } else
+        ++stats_.in_drop;
+      break;
+    case Exchange::Transaction:
+      if (encrypted && sa->established && msgid != 0)
+        transaction(*sa, msgid, payloads,
+                    Bytes(body.begin(), body.begin() + static_cast<long>(consumed)));
+      else
+        ++stats_.in_drop;
+      break;
+    case Exchange::QuickMode:
+      if (encrypted && sa->established && msgid != 0)
+        quick_mode(*sa, msgid, payloads,
+                   Bytes(body.begin(), body.begin() + static_cast<long>(consumed)));
+      else
+        ++stats_.in_drop;
+      break;
+    case Exchange::Informational:
+      if (encrypted && sa->keys.skeyid_a.size() != 0)
+        informational(*sa, msgid, payloads,
+                      Bytes(body.begin(), body.begin() + static_cast<long>(consumed)));
+      else {
+        // Unauthenticated notifies are logged and never acted on.
+        ++stats_.in_notifies;
+        log(sa, Tag::Event, "Received an un-encrypted notify message, dropping");
+      }
+      break;
+    default:
+      ++stats_.in_drop;
+      break;
+  }
+  // Remember what we answered: a retransmission of it gets the same answer.
+  auto it = std::find_if(sas_.begin(), sas_.end(), [&](auto& e) { return e.second.get() == sa; });
+  if (it != sas_.end() && stats_.out_packets != before) sa->last_received_hash = digest;
+}
+
+// ---- timers -------------------------------------------------------------------------------
+
+void Engine::tick() {
+  const uint64_t now = env_.now();
+  std::vector<std::pair<uint64_t, std::string>> doomed;
+  for (auto& [idx, sa_ptr] : sas_) {
+    IkeSa& sa = *sa_ptr;
+    if (sa.state == P1State::Deleting) {
+      doomed.emplace_back(idx, sa.delete_reason);
+      continue;
+    }
+    if (!sa.established && now >= sa.created + kHalfOpenLifetime) {
+      doomed.emplace_back(idx, "negotiation timed out");
+      continue;
+    }
+    if (sa.state == P1State::XauthWait && now >= sa.established + kXauthTimeout) {
+      doomed.emplace_back(idx, "XAUTH timed out");
+      continue;
+    }
+    if (sa.awaiting_reply && now >= sa.next_retransmit) {
+      if (sa.retransmits >= kMaxRetransmits) {
+        log(&sa, Tag::Debug, "IKE message retransmission limit reached, deleting SA");
+        doomed.emplace_back(idx, "retransmission limit");
+        continue;
+      }
+      ++sa.retransmits;
+      ++stats_.retransmits;
+      env_.send(sa.local, sa.peer, sa.last_sent);
+      ++stats_.out_packets;
+      auto m = parse_message(sa.last_sent.data(), sa.last_sent.size());
+      if (m)
+        log(&sa, Tag::Debug,
+            fmt::format("IKE_DECODE RESENDING Message (msgid={:x}) total length : {}",
+                        m->header.message_id, sa.last_sent.size()));
+      sa.next_retransmit = now + (kFirstRetransmit << sa.retransmits);
+    }
+    if (sa.established) {
+      uint32_t life = sa.choice.lifetime_seconds;
+      if (life != 0 && now >= sa.established + life) {
+        doomed.emplace_back(idx, "P1 lifetime expired");
+        continue;
+      }
+      for (size_t i = sa.ipsec.size(); i-- > 0;) {
+        const auto& ips = sa.ipsec[i];
+        if (ips.lifetime_seconds && now >= ips.established_at + ips.lifetime_seconds)
+          delete_ipsec(sa, i, true, "lifetime expired");
+      }
+      // DPD (RFC 3706): worry only when the peer has been quiet for the threshold.
+      const config::TunnelGroup* tg = nullptr;
+      if (auto t = cfg_.tunnel_groups.find(sa.tunnel_group); t != cfg_.tunnel_groups.end())
+        tg = &t->second;
+      bool keepalive_off = tg && tg->ipsec.keepalive_disabled;
+      int threshold = tg && tg->ipsec.keepalive_threshold ? *tg->ipsec.keepalive_threshold
+                      : sa.remote_access                  ? 300
+                                                          : 10;
+      int retry = tg && tg->ipsec.keepalive_retry ? *tg->ipsec.keepalive_retry : 2;
+      if (sa.peer_dpd && !keepalive_off && !sa.awaiting_reply &&
+          (sa.state == P1State::AmActive || sa.state == P1State::MmActive)) {
+        if (sa.dpd_outstanding == 0 && now >= sa.last_heard + static_cast<uint64_t>(threshold)) {
+          send_dpd(sa);
+        } else if (sa.dpd_outstanding > 0 && now >= sa.dpd_sent + static_cast<uint64_t>(retry)) {
+          if (sa.dpd_outstanding > 5) {
+            log(&sa, Tag::Event, "Heartbeat timeout: peer is not responding, deleting SA");
+            syslog(&sa, 4, 113019, "Session disconnected. Reason: Lost Service");
+            doomed.emplace_back(idx, "DPD failure");
+            continue;
+          }
+          send_dpd(sa);
+        }
+      }
+    }
+  }
+  for (auto& [idx, reason] : doomed) {
+    auto it = sas_.find(idx);
+    if (it == sas_.end()) continue;
+    // A peer that deleted, or a negotiation that never finished, is not told again.
+    bool tell = it->second->state != P1State::Deleting || reason.empty();
+    if (reason == "negotiation timed out" || reason == "User Requested") tell = false;
+    remove(idx, reason.empty() ? "Error" : reason, tell);
+  }
+}
+
+// ---- removal ------------------------------------------------------------------------------
+
+void Engine::remove(uint64_t index, std::string_view reason, bool notify_peer) {
+  auto it = sas_.find(index);
+  if (it == sas_.end()) return;
+  IkeSa& sa = *it->second;
+  if (notify_peer && sa.keys.skeyid_a.size() != 0) {
+    for (size_t i = sa.ipsec.size(); i-- > 0;) delete_ipsec(sa, i, true, reason);
+    DeletePayload del;
+    del.protocol = 1;
+    del.spi_size = 16;
+    Bytes spi(sa.icookie.begin(), sa.icookie.end());
+    spi.insert(spi.end(), sa.rcookie.begin(), sa.rcookie.end());
+    del.spis.push_back(spi);
+    log(&sa, Tag::Debug, "constructing IKE delete payload");
+    send_informational(sa, {del});
+  }
+  if (sa.established && sa.remote_access && !reason.empty())
+    syslog(
+        &sa, 4, 113019,
+        fmt::format(
+            "Session disconnected. Session Type: {}, Duration: {}, Bytes xmt: {}, "
+            "Bytes rcv: {}, Reason: {}",
+            sa.natt != Vendor::Unknown && (sa.nat_peer || sa.nat_local) ? "IPsecOverNatT" : "IPsec",
+            [&] {
+              uint64_t s = env_.now() - sa.established;
+              return fmt::format("{}h:{:02}m:{:02}s", s / 3600, s / 60 % 60, s % 60);
+            }(),
+            sa.bytes_tx, sa.bytes_rx, reason));
+  if (sa.established) log(&sa, Tag::Debug, fmt::format("IKE SA deleted: {}", reason));
+  release_address(sa);
+  sas_.erase(it);
+}
+
+size_t Engine::clear(std::optional<config::Ipv4> peer) {
+  std::vector<uint64_t> which;
+  for (auto& [idx, sa] : sas_)
+    if (!peer || sa->peer.address == *peer) which.push_back(idx);
+  for (uint64_t idx : which) remove(idx, "Administrator Reset", true);
+  return which.size();
+}
+
+size_t Engine::logoff_index(uint64_t index) {
+  if (!sas_.contains(index)) return 0;
+  remove(index, "Administrator Reset", true);
+  return 1;
+}
+
+size_t Engine::logoff_name(const std::string& user) {
+  std::vector<uint64_t> which;
+  for (auto& [idx, sa] : sas_)
+    if (sa->username == user) which.push_back(idx);
+  for (uint64_t idx : which) remove(idx, "Administrator Reset", true);
+  return which.size();
+}
+
+}  // namespace rampart::ike

@@ -1,0 +1,173 @@
+// The IKEv1 engine: every exchange of every peer, driven by datagrams and a clock. It has no
+// sockets and no clock of its own: the firmware feeds it what arrives on UDP 500/4500 and a tick
+// each second, and gives it an Environment to send, log and draw random bytes through, so that
+// whole negotiations run in-process in tests, deterministic, between two engines or against
+// recorded packets.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "control/config/model.hpp"
+#include "control/ike/address_pools.hpp"
+#include "control/ike/sa.hpp"
+
+namespace rampart::ike {
+
+// A datagram as the IKE sockets see it. On port 4500 the non-ESP marker is already removed on
+// receipt and added on sending by the socket layer.
+struct Datagram {
+  Endpoint local;  // the address and port that was hit; replies leave from it
+  Endpoint peer;
+  std::string nameif;  // the interface owning local.address, empty when none does
+  Bytes data;
+};
+
+enum class DebugKind { Isakmp, Ipsec };
+
+class Environment {
+ public:
+  virtual ~Environment() = default;
+  virtual uint64_t now() = 0;  // seconds, monotonic
+  virtual void random(uint8_t* out, size_t n) = 0;
+  virtual void send(const Endpoint& local, const Endpoint& peer, const Bytes& data) = 0;
+  // A "debug crypto isakmp|ipsec" line (without timestamp) of the given level.
+  virtual void debug(DebugKind kind, int level, std::string_view line) = 0;
+  // A syslog message with the ASA's id: "%ASA-<severity>-<id>: <text>".
+  virtual void syslog(int severity, int id, std::string_view text) = 0;
+};
+
+// The XAUTH seam: the local user database now, RADIUS/TACACS+ later (aaa-server groups).
+struct XauthResult {
+  bool accepted = false;
+  std::string reason;  // for the log when refused
+};
+using Authenticator =
+    std::function<XauthResult(const config::Config&, const std::string& group,
+                              const std::string& user, const std::string& password)>;
+XauthResult authenticate_local(const config::Config& cfg, const std::string& group,
+                               const std::string& user, const std::string& password);
+
+// "show crypto isakmp stats" counters (the ASA's global IKEv1 statistics).
+struct IkeStats {
+  uint64_t in_octets = 0, out_octets = 0;
+  uint64_t in_packets = 0, out_packets = 0, in_drop = 0, out_drop = 0;
+  uint64_t in_notifies = 0, out_notifies = 0;
+  uint64_t in_p2_exchanges = 0, out_p2_exchanges = 0;
+  uint64_t in_p2_invalid = 0, in_p2_rejects = 0;
+  uint64_t in_p2_sa_delete = 0, out_p2_sa_delete = 0;
+  uint64_t initiator_tunnels = 0, initiator_fails = 0, responder_fails = 0;
+  uint64_t system_capacity_fails = 0, auth_fails = 0, decrypt_fails = 0, hash_fails = 0;
+  uint64_t no_sa_fails = 0;
+  uint64_t malformed = 0, retransmits = 0, duplicates = 0;
+  uint64_t cumulative_sessions = 0, peak_sessions = 0;
+};
+
+class Engine {
+ public:
+  Engine(const config::Config& cfg, Environment& env);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  void set_authenticator(Authenticator a) { auth_ = std::move(a); }
+
+  void receive(const Datagram& d);
+  // Timers: retransmission, half-open expiry, DPD, lifetimes. Call about once a second.
+  void tick();
+
+  // The SA database, by session index.
+  const std::map<uint64_t, std::unique_ptr<IkeSa>>& sas() const { return sas_; }
+  const IkeStats& stats() const { return stats_; }
+  const AddressPools& pools() const { return pools_; }
+
+  // clear crypto isakmp sa [peer]: deletes (with a Delete notification) and returns how many.
+  size_t clear(std::optional<config::Ipv4> peer = std::nullopt);
+  // vpn-sessiondb logoff ...: by index, by username, or all (nullopt/empty).
+  size_t logoff_index(uint64_t index);
+  size_t logoff_name(const std::string& user);
+
+  uint64_t now() const { return env_.now(); }
+
+ private:
+  struct Received;  // a parsed, decrypted message with its context
+  // engine.cpp
+  IkeSa* find(const Cookie& i, const Cookie& r);
+  IkeSa* find_half_open(const Cookie& i, const Endpoint& peer);
+  // Sends a datagram to the SA's peer; remembered for retransmission when a reply is awaited.
+  void transmit(IkeSa& sa, Bytes datagram, bool await_reply);
+  // A phase-1 message, encrypted with the phase-1 IV chain when encrypt is set.
+  void send_phase1(IkeSa& sa, Exchange ex, std::vector<Payload> payloads, bool encrypt,
+                   bool await_reply);
+  // A message of a phase-2 style exchange (quick mode, transaction, informational): HASH first,
+  // computed over M-ID | extra | the payloads that follow it, then encrypted with the
+  // exchange's IV chain.
+  void send_protected(IkeSa& sa, Exchange ex, uint32_t msgid, std::vector<Payload> rest,
+                      const Bytes& extra, bool await_reply);
+  // Checks the HASH that leads a decrypted phase-2 style message.
+  bool verify_hash(IkeSa& sa, uint32_t msgid, const Bytes& body, size_t consumed,
+                   const Bytes& extra);
+  Bytes hash_over(const IkeSa& sa, uint32_t msgid, const Bytes& extra, const Bytes& rest) const;
+  Bytes& exchange_iv_for(IkeSa& sa, uint32_t msgid);
+  void remove(uint64_t index, std::string_view reason, bool notify_peer);
+  // Debug lines as the ASA tags them: [IKEv1] events (level 1), [IKEv1 DEBUG] detail (5),
+  // [IKEv1 DECODE] decodes (10).
+  enum class Tag { Event, Debug, Decode };
+  void log(const IkeSa* sa, Tag tag, std::string_view text, const Endpoint* peer = nullptr);
+  void ipsec_log(int level, std::string_view text);
+  void syslog(const IkeSa* sa, int severity, int id, std::string_view text,
+              const Endpoint* peer = nullptr);
+  void log_decode(const Endpoint& peer, bool sending, uint32_t msgid, const std::vector<Payload>& p,
+                  size_t length, bool resending = false);
+  std::string prefix(const IkeSa* sa, const Endpoint* peer = nullptr) const;
+  uint32_t random_msgid();
+  Bytes random_bytes(size_t n);
+  void send_notify_unencrypted(const Datagram& d, const Header& h, uint16_t type);
+  IkeSa* new_sa(const Datagram& d, const Message& m);
+
+  // engine_phase1.cpp
+  void start_phase1(const Datagram& d, const Message& m);
+  void aggressive_1(const Datagram& d, const Message& m);
+  void aggressive_3(IkeSa& sa, const Message& m, const std::vector<Payload>& p);
+  void main_1(const Datagram& d, const Message& m);
+  void main_3(IkeSa& sa, const Message& m);
+  void main_5(IkeSa& sa, const std::vector<Payload>& p);
+  bool select_group(IkeSa& sa, const IdPayload* id);
+  void read_vendor_ids(IkeSa& sa, const std::vector<Payload>& p);
+  void add_our_vendor_ids(IkeSa& sa, std::vector<Payload>& out, bool phase1_reply);
+  bool derive_keys(IkeSa& sa, const Bytes& peer_ke);
+  void nat_discovery(IkeSa& sa, const std::vector<Payload>& p);
+  void add_nat_d(IkeSa& sa, std::vector<Payload>& out);
+  void phase1_done(IkeSa& sa, const std::vector<Payload>& p);
+  void established_syslog(IkeSa& sa);
+  // engine_transaction.cpp
+  void start_xauth(IkeSa& sa);
+  void start_cfg_set(IkeSa& sa);
+  void transaction(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p, const Bytes& body);
+  bool assign_address(IkeSa& sa);
+  void release_address(IkeSa& sa);
+  // engine_quick_mode.cpp
+  void quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p, const Bytes& body);
+  // engine_informational.cpp
+  void informational(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p, const Bytes& body);
+  void send_informational(IkeSa& sa, std::vector<Payload> payloads);
+  void send_dpd(IkeSa& sa);
+  void delete_ipsec(IkeSa& sa, size_t which, bool notify_peer, std::string_view reason);
+
+  const config::Config& cfg_;
+  Environment& env_;
+  Authenticator auth_;
+  std::map<uint64_t, std::unique_ptr<IkeSa>> sas_;
+  uint64_t next_index_ = 1;
+  uint32_t next_conn_id_ = 1;
+  IkeStats stats_;
+  AddressPools pools_;
+};
+
+}  // namespace rampart::ike

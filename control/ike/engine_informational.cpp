@@ -1,0 +1,143 @@
+// Informational exchanges: notifications and deletes both ways, and dead peer detection
+// (RFC 3706 R-U-THERE / R-U-THERE-ACK).
+#include <fmt/format.h>
+
+#include "control/ike/engine.hpp"
+#include "control/ike/ipsec_proposal.hpp"
+
+namespace rampart::ike {
+
+namespace {
+
+constexpr uint16_t kRUThere = 36136, kRUThereAck = 36137;
+constexpr uint16_t kInitialContact = 24578;
+
+uint32_t u32(const Bytes& b) {
+  return b.size() < 4
+             ? 0
+             : (uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16) | (uint32_t{b[2]} << 8) | b[3];
+}
+
+Bytes be32(uint32_t v) {
+  return {static_cast<uint8_t>(v >> 24), static_cast<uint8_t>(v >> 16),
+          static_cast<uint8_t>(v >> 8), static_cast<uint8_t>(v)};
+}
+
+}  // namespace
+
+void Engine::send_informational(IkeSa& sa, std::vector<Payload> payloads) {
+  for (const auto& p : payloads)
+    if (std::holds_alternative<NotifyPayload>(p)) ++stats_.out_notifies;
+  uint32_t msgid = random_msgid();
+  // A one-shot exchange: it must not replace the message we retransmit.
+  Bytes keep = sa.last_sent;
+  bool awaiting = sa.awaiting_reply;
+  send_protected(sa, Exchange::Informational, msgid, std::move(payloads), {}, false);
+  sa.last_sent = std::move(keep);
+  sa.awaiting_reply = awaiting;
+  sa.exchange_ivs.erase(msgid);
+}
+
+void Engine::send_dpd(IkeSa& sa) {
+  ++sa.dpd_sequence;
+  ++sa.dpd_outstanding;
+  sa.dpd_sent = env_.now();
+  NotifyPayload n;
+  n.protocol = 1;
+  n.type = kRUThere;
+  n.spi.assign(sa.icookie.begin(), sa.icookie.end());
+  n.spi.insert(n.spi.end(), sa.rcookie.begin(), sa.rcookie.end());
+  n.data = be32(sa.dpd_sequence);
+  log(&sa, Tag::Debug,
+      fmt::format("Sending keep-alive of type DPD R-U-THERE (seq number 0x{:x})", sa.dpd_sequence));
+  send_informational(sa, {n});
+}
+
+void Engine::delete_ipsec(IkeSa& sa, size_t which, bool notify_peer, std::string_view reason) {
+  if (which >= sa.ipsec.size()) return;
+  const IpsecSa& ips = sa.ipsec[which];
+  if (notify_peer && sa.keys.skeyid_a.size() != 0) {
+    DeletePayload del;
+    del.protocol = p2attr::kProtoEsp;
+    del.spi_size = 4;
+    del.spis.push_back(be32(ips.inbound.spi));  // ours: the SA the peer sends on
+    log(&sa, Tag::Debug, "constructing IPSec delete payload");
+    send_informational(sa, {del});
+    ++stats_.out_p2_sa_delete;
+  }
+  syslog(nullptr, 5, 602304,
+         fmt::format("IPSEC: An inbound {} SA (SPI= 0x{:08X}) between {} and {} (user= {}) has "
+                     "been deleted.",
+                     sa.remote_access ? "remote access" : "LAN-to-LAN", ips.inbound.spi,
+                     sa.local.address.str(), sa.peer.address.str(),
+                     sa.username.empty() ? sa.peer.address.str() : sa.username));
+  log(&sa, Tag::Debug,
+      fmt::format("IPSec SA with SPI 0x{:08x} deleted: {}", ips.inbound.spi, reason));
+  sa.ipsec.erase(sa.ipsec.begin() + static_cast<long>(which));
+}
+
+void Engine::informational(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p,
+                           const Bytes& body) {
+  log(&sa, Tag::Debug, "processing hash payload");
+  if (p.empty() || !std::holds_alternative<OpaquePayload>(p.front()) ||
+      std::get<OpaquePayload>(p.front()).type != PayloadType::Hash ||
+      !verify_hash(sa, msgid, body, body.size(), {})) {
+    ++stats_.hash_fails;
+    log(&sa, Tag::Event, "Information Exchange processing failed");
+    return;
+  }
+  sa.exchange_ivs.erase(msgid);
+  sa.last_heard = env_.now();
+  for (const auto& x : p) {
+    if (const auto* n = std::get_if<NotifyPayload>(&x)) {
+      ++stats_.in_notifies;
+      log(&sa, Tag::Debug, "processing notify payload");
+      if (n->type == kRUThere) {
+        log(&sa, Tag::Debug,
+            fmt::format("Received keep-alive of type DPD R-U-THERE (seq number 0x{:x})",
+                        u32(n->data)));
+        NotifyPayload ack = *n;
+        ack.type = kRUThereAck;
+        log(&sa, Tag::Debug,
+            fmt::format("Sending keep-alive of type DPD R-U-THERE-ACK (seq number 0x{:x})",
+                        u32(n->data)));
+        send_informational(sa, {ack});
+      } else if (n->type == kRUThereAck) {
+        log(&sa, Tag::Debug,
+            fmt::format("Received keep-alive of type DPD R-U-THERE-ACK (seq number 0x{:x})",
+                        u32(n->data)));
+        if (u32(n->data) == sa.dpd_sequence) sa.dpd_outstanding = 0;
+      } else if (n->type == kInitialContact) {
+        log(&sa, Tag::Debug, "Received INITIAL-CONTACT notify");
+      } else {
+        log(&sa, Tag::Event,
+            fmt::format("Received notify message of type {} (protocol {})", n->type, n->protocol));
+      }
+    } else if (const auto* d = std::get_if<DeletePayload>(&x)) {
+      log(&sa, Tag::Debug, "processing delete");
+      if (d->protocol == 1) {
+        log(&sa, Tag::Event, "Received an IKE Delete from the peer");
+        sa.state = P1State::Deleting;
+        for (size_t i = sa.ipsec.size(); i-- > 0;) delete_ipsec(sa, i, false, "peer deleted");
+        // Removed at the next tick: the caller still holds this SA.
+        sa.delete_reason = "User Requested";
+      } else if (d->protocol == p2attr::kProtoEsp) {
+        ++stats_.in_p2_sa_delete;
+        for (const auto& spi : d->spis) {
+          uint32_t v = u32(spi);
+          for (size_t i = sa.ipsec.size(); i-- > 0;)
+            if (sa.ipsec[i].outbound.spi == v) {
+              log(&sa, Tag::Event,
+                  fmt::format("Connection terminated for peer {}.  Reason: Peer Terminate  "
+                              "Remote Proxy {}, Local Proxy {}",
+                              sa.username.empty() ? sa.peer.address.str() : sa.username,
+                              sa.ipsec[i].remote.address.str(), sa.ipsec[i].local.address.str()));
+              delete_ipsec(sa, i, false, "peer deleted");
+            }
+        }
+      }
+    }
+  }
+}
+
+}  // namespace rampart::ike

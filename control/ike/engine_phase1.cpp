@@ -1,0 +1,549 @@
+// Phase 1 as responder (RFC 2409 5.4): aggressive mode (three messages, the EzVPN client flow)
+// and main mode (six), pre-shared keys, with NAT discovery (RFC 3947) and the vendor IDs.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "control/ike/engine.hpp"
+#include "control/ike/message_rules.hpp"
+
+namespace rampart::ike {
+
+namespace {
+
+constexpr uint16_t kNoProposalChosen = 14;
+constexpr uint16_t kInvalidKeyInformation = 17;
+constexpr uint16_t kInitialContact = 24578;
+constexpr uint8_t kIdIpv4 = 1, kIdFqdn = 2, kIdUserFqdn = 3, kIdKeyId = 11;
+constexpr size_t kNonceLength = 32;
+
+template <typename T>
+const T* first(const std::vector<Payload>& p, PayloadType t = PayloadType::None) {
+  for (const auto& x : p)
+    if (const T* v = std::get_if<T>(&x); v && (t == PayloadType::None || type_of(x) == t)) return v;
+  return nullptr;
+}
+
+const OpaquePayload* opaque(const std::vector<Payload>& p, PayloadType t) {
+  for (const auto& x : p)
+    if (const auto* v = std::get_if<OpaquePayload>(&x); v && v->type == t) return v;
+  return nullptr;
+}
+
+Bytes body_of(const Payload& p) {
+  Writer w;
+  serialize_payload(p, w);
+  return w.take();
+}
+
+std::string id_text(const IdPayload& id) {
+  if (id.id_type == kIdIpv4 && id.data.size() == 4)
+    return config::Ipv4{(uint32_t{id.data[0]} << 24) | (uint32_t{id.data[1]} << 16) |
+                        (uint32_t{id.data[2]} << 8) | id.data[3]}
+        .str();
+  return std::string(id.data.begin(), id.data.end());
+}
+
+Bytes endpoint_bytes(const Endpoint& e) {
+  uint32_t a = e.address.value;
+  return {static_cast<uint8_t>(a >> 24),     static_cast<uint8_t>(a >> 16),
+          static_cast<uint8_t>(a >> 8),      static_cast<uint8_t>(a),
+          static_cast<uint8_t>(e.port >> 8), static_cast<uint8_t>(e.port)};
+}
+
+bool is_draft(Vendor v) {
+  return v == Vendor::NatT02 || v == Vendor::NatT02n || v == Vendor::NatT03;
+}
+
+}  // namespace
+
+void Engine::start_phase1(const Datagram& d, const Message& m) {
+  if (!cfg_.crypto.isakmp_enabled.contains(d.nameif)) {
+    ++stats_.in_drop;  // an ASA does not answer IKE on an interface without "crypto ikev1 enable"
+    return;
+  }
+  size_t half_open = static_cast<size_t>(
+      std::count_if(sas_.begin(), sas_.end(), [](auto& e) { return e.second->established == 0; }));
+  size_t limit = cfg_.crypto.max_in_negotiation_sa
+                     ? static_cast<size_t>(*cfg_.crypto.max_in_negotiation_sa)
+                     : 1000;
+  if (half_open >= limit) {
+    ++stats_.system_capacity_fails;
+    ++stats_.in_drop;
+    log(nullptr, Tag::Event, "Maximum concurrent IKE negotiations exceeded!", &d.peer);
+    syslog(nullptr, 5, 713191, "Maximum concurrent IKE negotiations exceeded!", &d.peer);
+    return;
+  }
+  log_decode(d.peer, false, 0, m.payloads, d.data.size());
+  if (m.header.exchange == Exchange::Aggressive) {
+    if (cfg_.crypto.am_disable) {
+      ++stats_.in_drop;
+      log(nullptr, Tag::Event, "Aggressive Mode is disabled (crypto ikev1 am-disable), dropping",
+          &d.peer);
+      return;
+    }
+    aggressive_1(d, m);
+  } else {
+    main_1(d, m);
+  }
+}
+
+void Engine::read_vendor_ids(IkeSa& sa, const std::vector<Payload>& p) {
+  bool rfc = false, d02 = false, d02n = false, d03 = false;
+  for (const auto& x : p) {
+    const auto* o = std::get_if<OpaquePayload>(&x);
+    if (!o || o->type != PayloadType::VendorId) continue;
+    log(&sa, Tag::Debug, "processing VID payload");
+    Vendor v = classify_vendor_id(o->data);
+    log(&sa, Tag::Debug, received_text(v));
+    switch (v) {
+      case Vendor::Dpd:
+        sa.peer_dpd = true;
+        break;
+      case Vendor::CiscoUnity:
+        sa.peer_unity = true;
+        break;
+      case Vendor::Xauth:
+        sa.peer_xauth = true;
+        break;
+      case Vendor::Fragmentation:
+        sa.peer_frag = true;
+        break;
+      case Vendor::NatTRfc:
+        rfc = true;
+        break;
+      case Vendor::NatT02:
+        d02 = true;
+        break;
+      case Vendor::NatT02n:
+        d02n = true;
+        break;
+      case Vendor::NatT03:
+        d03 = true;
+        break;
+      default:
+        break;
+    }
+  }
+  if (!cfg_.crypto.nat_traversal) return;
+  // The newest variant both sides speak.
+  sa.natt = rfc    ? Vendor::NatTRfc
+            : d03  ? Vendor::NatT03
+            : d02n ? Vendor::NatT02n
+            : d02  ? Vendor::NatT02
+                   : Vendor::Unknown;
+}
+
+void Engine::add_our_vendor_ids(IkeSa& sa, std::vector<Payload>& out, bool) {
+  auto vid = [&](Vendor v, std::string_view what) {
+    log(&sa, Tag::Debug, what);
+    out.push_back(OpaquePayload{PayloadType::VendorId, vendor_id(v)});
+  };
+  if (sa.peer_unity) vid(Vendor::CiscoUnity, "constructing Cisco Unity VID payload");
+  if (sa.peer_xauth) vid(Vendor::Xauth, "constructing xauth V6 VID payload");
+  vid(Vendor::Dpd, "constructing dpd vid payload");
+  if (sa.natt != Vendor::Unknown)
+    vid(sa.natt, sa.natt == Vendor::NatTRfc
+                     ? "constructing NAT-Traversal VID ver RFC payload"
+                     : fmt::format("constructing NAT-Traversal VID ver {} payload",
+                                   sa.natt == Vendor::NatT03 ? "03" : "02"));
+  log(&sa, Tag::Debug, "constructing VID payload");
+  vid(Vendor::CiscoVpn3000, "Send Altiga/Cisco VPN3000/Cisco ASA GW VID");
+}
+
+bool Engine::select_group(IkeSa& sa, const IdPayload* id) {
+  // Aggressive mode names its group in the ID (ID_KEY_ID from the Cisco client and vpnc); main
+  // mode has only the peer's address. Unknown names fall back to the default groups.
+  std::string wanted;
+  if (id && (id->id_type == kIdKeyId || id->id_type == kIdFqdn || id->id_type == kIdUserFqdn))
+    wanted = id_text(*id);
+  else
+    wanted = sa.peer.address.str();
+  auto it = cfg_.tunnel_groups.find(wanted);
+  if (it == cfg_.tunnel_groups.end()) {
+    bool remote = sa.aggressive || sa.xauth;
+    it = cfg_.tunnel_groups.find(remote ? "DefaultRAGroup" : "DefaultL2LGroup");
+  }
+  if (it == cfg_.tunnel_groups.end() || !it->second.ipsec.pre_shared_key ||
+      it->second.ipsec.pre_shared_key->empty()) {
+    log(nullptr, Tag::Event,
+        fmt::format("Can't find a valid tunnel group, aborting...{}",
+                    wanted.empty() ? "" : fmt::format(" (group {})", wanted)),
+        &sa.peer);
+    syslog(nullptr, 3, 713245, "Can't find a valid tunnel group, aborting...", &sa.peer);
+    return false;
+  }
+  sa.tunnel_group = it->first;
+  sa.remote_access = it->second.type != "ipsec-l2l";
+  log(nullptr, Tag::Event, fmt::format("Connection landed on tunnel_group {}", sa.tunnel_group),
+      &sa.peer);
+  return true;
+}
+
+bool Engine::derive_keys(IkeSa& sa, const Bytes& peer_ke) {
+  if (peer_ke.size() != dh_public_length(sa.choice.group)) {
+    log(&sa, Tag::Event,
+        fmt::format("Received KE payload of {} bytes for DH group {}, expected {}", peer_ke.size(),
+                    sa.choice.group, dh_public_length(sa.choice.group)));
+    return false;
+  }
+  auto dh = DhKey::generate(sa.choice.group);
+  if (!dh) return false;
+  auto gxy = dh->shared_secret(peer_ke);
+  if (!gxy) {
+    log(&sa, Tag::Event, fmt::format("Invalid Diffie-Hellman value from peer: {}", gxy.error()));
+    return false;
+  }
+  sa.gxi = peer_ke;
+  sa.gxr = dh->public_value();
+  sa.nr = random_bytes(kNonceLength);
+  const auto& psk = cfg_.tunnel_groups.at(sa.tunnel_group).ipsec.pre_shared_key->reveal();
+  Phase1Inputs in;
+  in.hash = sa.choice.hash;
+  in.psk.assign(psk.begin(), psk.end());
+  in.ni = sa.ni;
+  in.nr = sa.nr;
+  in.gxy = gxy->bytes();
+  in.gxi = sa.gxi;
+  in.gxr = sa.gxr;
+  in.cky_i.assign(sa.icookie.begin(), sa.icookie.end());
+  in.cky_r.assign(sa.rcookie.begin(), sa.rcookie.end());
+  in.key_length = key_length(sa.choice.cipher);
+  in.block_size = block_size(sa.choice.cipher);
+  sa.keys = derive_phase1_psk(in);
+  std::fill(in.psk.begin(), in.psk.end(), 0);
+  std::fill(in.gxy.begin(), in.gxy.end(), 0);
+  sa.phase1_iv = sa.keys.iv;
+  sa.dh = std::make_unique<DhKey>(std::move(*dh));
+  log(&sa, Tag::Debug, "Generating keys for Responder...");
+  return true;
+}
+
+void Engine::add_nat_d(IkeSa& sa, std::vector<Payload>& out) {
+  if (sa.natt == Vendor::Unknown) return;
+  PayloadType t = is_draft(sa.natt) ? PayloadType::NatDDraft : PayloadType::NatD;
+  Bytes ck(sa.icookie.begin(), sa.icookie.end());
+  ck.insert(ck.end(), sa.rcookie.begin(), sa.rcookie.end());
+  // RFC 3947 3.2: first the far end as we address it, then ourselves.
+  for (const Endpoint* e : {&sa.peer, &sa.local}) {
+    log(&sa, Tag::Debug, "constructing NAT-Discovery payload");
+    log(&sa, Tag::Debug, "computing NAT Discovery hash");
+    Bytes in = ck;
+    Bytes eb = endpoint_bytes(*e);
+    in.insert(in.end(), eb.begin(), eb.end());
+    out.push_back(OpaquePayload{t, hash(sa.choice.hash, in)});
+  }
+}
+
+void Engine::nat_discovery(IkeSa& sa, const std::vector<Payload>& p) {
+  if (sa.natt == Vendor::Unknown) return;
+  Bytes ck(sa.icookie.begin(), sa.icookie.end());
+  ck.insert(ck.end(), sa.rcookie.begin(), sa.rcookie.end());
+  auto digest = [&](const Endpoint& e) {
+    Bytes in = ck;
+    Bytes eb = endpoint_bytes(e);
+    in.insert(in.end(), eb.begin(), eb.end());
+    return hash(sa.choice.hash, in);
+  };
+  std::vector<Bytes> hashes;
+  for (const auto& x : p)
+    if (const auto* o = std::get_if<OpaquePayload>(&x);
+        o && (o->type == PayloadType::NatD || o->type == PayloadType::NatDDraft)) {
+      log(&sa, Tag::Debug, "processing NAT-Discovery payload");
+      log(&sa, Tag::Debug, "computing NAT Discovery hash");
+      hashes.push_back(o->data);
+    }
+  if (hashes.empty()) return;
+  // The first is us as the peer addressed us; the others are the peer's own addresses.
+  sa.nat_local = !equal_ct(hashes[0], digest(sa.local));
+  Bytes them = digest(sa.peer);
+  sa.nat_peer = std::none_of(hashes.begin() + 1, hashes.end(),
+                             [&](const Bytes& h) { return equal_ct(h, them); });
+  log(&sa, Tag::Event,
+      fmt::format("Automatic NAT Detection Status:     Remote end {} behind a NAT device     "
+                  "This   end {} behind a NAT device",
+                  sa.nat_peer ? "IS" : "is NOT", sa.nat_local ? "IS" : "is NOT"));
+}
+
+// ---- aggressive mode ----------------------------------------------------------------------
+
+void Engine::aggressive_1(const Datagram& d, const Message& m) {
+  if (auto bad = check_message(MessageKind::AM1, false, m.payloads)) {
+    ++stats_.malformed;
+    log(nullptr, Tag::Event, fmt::format("Dropping malformed message: {}", bad->text), &d.peer);
+    return;
+  }
+  IkeSa& sa = *new_sa(d, m);
+  sa.aggressive = true;
+  const auto* sap = first<SaPayload>(m.payloads);
+  const auto* id = first<IdPayload>(m.payloads);
+  log(&sa, Tag::Debug, "processing SA payload");
+  log(&sa, Tag::Debug, "processing ke payload");
+  log(&sa, Tag::Debug, "processing ISA_KE payload");
+  log(&sa, Tag::Debug, "processing nonce payload");
+  log(&sa, Tag::Debug, "processing ID payload");
+  log(&sa, Tag::Decode,
+      fmt::format("{} ID received--{}",
+                  id->id_type == kIdKeyId  ? "ID_KEY_ID"
+                  : id->id_type == kIdFqdn ? "ID_FQDN"
+                  : id->id_type == kIdIpv4 ? "ID_IPV4_ADDR"
+                                           : "ID",
+                  id_text(*id)));
+  read_vendor_ids(sa, m.payloads);
+
+  auto match = match_phase1(*sap, cfg_.crypto.policies);
+  if (match.choice) sa.xauth = match.choice->auth_method == p1attr::kAuthXauthInitPsk;
+  if (!select_group(sa, id)) {
+    ++stats_.responder_fails;
+    remove(sa.index, {}, false);
+    return;
+  }
+  log(&sa, Tag::Debug, "processing IKE SA payload");
+  for (const auto& l : match.log) log(&sa, l.level <= 1 ? Tag::Event : Tag::Debug, l.text);
+  if (!match.choice) {
+    ++stats_.responder_fails;
+    Header h = m.header;
+    h.responder_cookie = sa.rcookie;
+    send_notify_unencrypted(d, h, kNoProposalChosen);
+    remove(sa.index, {}, false);
+    return;
+  }
+  sa.choice = *match.choice;
+  sa.sai_b = body_of(*sap);
+  sa.idi_b = body_of(*id);
+  sa.ni = opaque(m.payloads, PayloadType::Nonce)->data;
+  if (!derive_keys(sa, opaque(m.payloads, PayloadType::KE)->data)) {
+    ++stats_.responder_fails;
+    Header h = m.header;
+    h.responder_cookie = sa.rcookie;
+    send_notify_unencrypted(d, h, kInvalidKeyInformation);
+    remove(sa.index, {}, false);
+    return;
+  }
+
+  // AM2: the chosen transform, our KE, nonce and identity, HASH_R, vendor IDs, NAT-D.
+  std::vector<Payload> out;
+  log(&sa, Tag::Debug, "constructing ISAKMP SA payload");
+  SaPayload reply;
+  for (const auto& prop : sap->proposals)
+    if (prop.number == sa.choice.proposal) {
+      Proposal p = prop;
+      p.transforms.clear();
+      for (const auto& t : prop.transforms)
+        if (t.number == sa.choice.transform) p.transforms.push_back(t);
+      reply.proposals.push_back(p);
+      break;
+    }
+  out.push_back(reply);
+  log(&sa, Tag::Debug, "constructing ke payload");
+  out.push_back(OpaquePayload{PayloadType::KE, sa.gxr});
+  log(&sa, Tag::Debug, "constructing nonce payload");
+  out.push_back(OpaquePayload{PayloadType::Nonce, sa.nr});
+  log(&sa, Tag::Debug, "constructing ID payload");
+  IdPayload ours;
+  ours.id_type = kIdIpv4;
+  ours.protocol = 17;
+  ours.port = 500;
+  Bytes local_bytes = endpoint_bytes(sa.local);
+  ours.data.assign(local_bytes.begin(), local_bytes.begin() + 4);
+  out.push_back(ours);
+  log(&sa, Tag::Debug, "constructing hash payload");
+  log(&sa, Tag::Debug, "Computing hash for ISAKMP");
+  Bytes cki(sa.icookie.begin(), sa.icookie.end()), ckr(sa.rcookie.begin(), sa.rcookie.end());
+  out.push_back(OpaquePayload{
+      PayloadType::Hash,
+      hash_r(sa.choice.hash, sa.keys.skeyid, sa.gxi, sa.gxr, cki, ckr, sa.sai_b, body_of(ours))});
+  add_our_vendor_ids(sa, out, true);
+  add_nat_d(sa, out);
+  sa.state = P1State::AmWaitMsg3;
+  send_phase1(sa, Exchange::Aggressive, std::move(out), false, true);
+}
+
+void Engine::aggressive_3(IkeSa& sa, const Message& m, const std::vector<Payload>& p) {
+  bool encrypted = m.header.flags & kFlagEncrypted;
+  if (auto bad = check_message(MessageKind::AM3, encrypted, p)) {
+    ++stats_.malformed;
+    log(&sa, Tag::Event, fmt::format("Dropping malformed message: {}", bad->text));
+    return;
+  }
+  log(&sa, Tag::Debug, "processing hash payload");
+  log(&sa, Tag::Debug, "Computing hash for ISAKMP");
+  Bytes cki(sa.icookie.begin(), sa.icookie.end()), ckr(sa.rcookie.begin(), sa.rcookie.end());
+  Bytes expected =
+      hash_i(sa.choice.hash, sa.keys.skeyid, sa.gxi, sa.gxr, cki, ckr, sa.sai_b, sa.idi_b);
+  if (!equal_ct(opaque(p, PayloadType::Hash)->data, expected)) {
+    ++stats_.hash_fails;
+    ++stats_.responder_fails;
+    log(&sa, Tag::Event, "Hash verification failed: probably a mismatched pre-shared key");
+    syslog(&sa, 3, 713167, "Remote peer has failed user authentication - check configured key");
+    remove(sa.index, {}, false);
+    return;
+  }
+  sa.awaiting_reply = false;
+  nat_discovery(sa, p);
+  phase1_done(sa, p);
+}
+
+// ---- main mode ----------------------------------------------------------------------------
+
+void Engine::main_1(const Datagram& d, const Message& m) {
+  if (auto bad = check_message(MessageKind::MM1, false, m.payloads)) {
+    ++stats_.malformed;
+    log(nullptr, Tag::Event, fmt::format("Dropping malformed message: {}", bad->text), &d.peer);
+    return;
+  }
+  IkeSa& sa = *new_sa(d, m);
+  const auto* sap = first<SaPayload>(m.payloads);
+  log(&sa, Tag::Debug, "processing SA payload");
+  auto match = match_phase1(*sap, cfg_.crypto.policies);
+  for (const auto& l : match.log) log(&sa, l.level <= 1 ? Tag::Event : Tag::Debug, l.text);
+  read_vendor_ids(sa, m.payloads);
+  if (!match.choice) {
+    ++stats_.responder_fails;
+    Header h = m.header;
+    h.responder_cookie = sa.rcookie;
+    send_notify_unencrypted(d, h, kNoProposalChosen);
+    remove(sa.index, {}, false);
+    return;
+  }
+  log(&sa, Tag::Debug, "Oakley proposal is acceptable");
+  sa.choice = *match.choice;
+  sa.xauth = sa.choice.auth_method == p1attr::kAuthXauthInitPsk;
+  sa.sai_b = body_of(*sap);
+  std::vector<Payload> out;
+  log(&sa, Tag::Debug, "constructing ISAKMP SA payload");
+  SaPayload reply;
+  for (const auto& prop : sap->proposals)
+    if (prop.number == sa.choice.proposal) {
+      Proposal pr = prop;
+      pr.transforms.clear();
+      for (const auto& t : prop.transforms)
+        if (t.number == sa.choice.transform) pr.transforms.push_back(t);
+      reply.proposals.push_back(pr);
+      break;
+    }
+  out.push_back(reply);
+  add_our_vendor_ids(sa, out, true);
+  sa.state = P1State::MmWaitMsg3;
+  send_phase1(sa, Exchange::MainMode, std::move(out), false, true);
+}
+
+void Engine::main_3(IkeSa& sa, const Message& m) {
+  if (auto bad = check_message(MessageKind::MM3, false, m.payloads)) {
+    ++stats_.malformed;
+    log(&sa, Tag::Event, fmt::format("Dropping malformed message: {}", bad->text));
+    return;
+  }
+  log(&sa, Tag::Debug, "processing ke payload");
+  log(&sa, Tag::Debug, "processing ISA_KE payload");
+  log(&sa, Tag::Debug, "processing nonce payload");
+  // Main mode with a pre-shared key: the key must be chosen before the peer's identity is
+  // known, so by its address (RFC 2409 5.4), else the default groups.
+  if (!select_group(sa, nullptr)) {
+    ++stats_.responder_fails;
+    remove(sa.index, {}, false);
+    return;
+  }
+  sa.ni = opaque(m.payloads, PayloadType::Nonce)->data;
+  if (!derive_keys(sa, opaque(m.payloads, PayloadType::KE)->data)) {
+    ++stats_.responder_fails;
+    remove(sa.index, {}, false);
+    return;
+  }
+  nat_discovery(sa, m.payloads);
+  std::vector<Payload> out;
+  log(&sa, Tag::Debug, "constructing ke payload");
+  out.push_back(OpaquePayload{PayloadType::KE, sa.gxr});
+  log(&sa, Tag::Debug, "constructing nonce payload");
+  out.push_back(OpaquePayload{PayloadType::Nonce, sa.nr});
+  add_nat_d(sa, out);
+  sa.state = P1State::MmWaitMsg5;
+  send_phase1(sa, Exchange::MainMode, std::move(out), false, true);
+}
+
+void Engine::main_5(IkeSa& sa, const std::vector<Payload>& p) {
+  if (auto bad = check_message(MessageKind::MM5, true, p)) {
+    ++stats_.malformed;
+    log(&sa, Tag::Event, fmt::format("Dropping malformed message: {}", bad->text));
+    return;
+  }
+  const auto* id = first<IdPayload>(p);
+  log(&sa, Tag::Debug, "processing ID payload");
+  log(&sa, Tag::Decode,
+      fmt::format("{} ID received {}", id->id_type == kIdIpv4 ? "ID_IPV4_ADDR" : "ID",
+                  id_text(*id)));
+  log(&sa, Tag::Debug, "processing hash payload");
+  log(&sa, Tag::Debug, "Computing hash for ISAKMP");
+  sa.idi_b = body_of(*id);
+  Bytes cki(sa.icookie.begin(), sa.icookie.end()), ckr(sa.rcookie.begin(), sa.rcookie.end());
+  Bytes expected =
+      hash_i(sa.choice.hash, sa.keys.skeyid, sa.gxi, sa.gxr, cki, ckr, sa.sai_b, sa.idi_b);
+  if (!equal_ct(opaque(p, PayloadType::Hash)->data, expected)) {
+    ++stats_.hash_fails;
+    ++stats_.responder_fails;
+    log(&sa, Tag::Event, "Hash verification failed: probably a mismatched pre-shared key");
+    syslog(&sa, 3, 713167, "Remote peer has failed user authentication - check configured key");
+    remove(sa.index, {}, false);
+    return;
+  }
+  sa.awaiting_reply = false;
+  std::vector<Payload> out;
+  log(&sa, Tag::Debug, "constructing ID payload");
+  IdPayload ours;
+  ours.id_type = kIdIpv4;
+  ours.protocol = 17;
+  ours.port = 500;
+  Bytes eb = endpoint_bytes(sa.local);
+  ours.data.assign(eb.begin(), eb.begin() + 4);
+  out.push_back(ours);
+  log(&sa, Tag::Debug, "constructing hash payload");
+  log(&sa, Tag::Debug, "Computing hash for ISAKMP");
+  out.push_back(OpaquePayload{
+      PayloadType::Hash,
+      hash_r(sa.choice.hash, sa.keys.skeyid, sa.gxi, sa.gxr, cki, ckr, sa.sai_b, body_of(ours))});
+  send_phase1(sa, Exchange::MainMode, std::move(out), true, false);
+  phase1_done(sa, p);
+}
+
+// ---- phase 1 complete ---------------------------------------------------------------------
+
+void Engine::phase1_done(IkeSa& sa, const std::vector<Payload>& p) {
+  sa.established = env_.now();
+  sa.last_heard = sa.established;
+  sa.dh.reset();  // the DH private value is no longer needed
+  for (const auto& x : p)
+    if (const auto* n = std::get_if<NotifyPayload>(&x); n && n->type == kInitialContact) {
+      log(&sa, Tag::Debug, "processing notify payload");
+      // INITIAL-CONTACT: the peer rebooted; what we still hold for it is stale.
+      std::vector<uint64_t> stale;
+      for (auto& [idx, other] : sas_)
+        if (other.get() != &sa && other->peer.address == sa.peer.address && other->established)
+          stale.push_back(idx);
+      for (uint64_t idx : stale) remove(idx, "Peer Reconnected (INITIAL-CONTACT)", false);
+    }
+  ++stats_.cumulative_sessions;
+  const config::TunnelGroup& tg = cfg_.tunnel_groups.at(sa.tunnel_group);
+  sa.group_policy = tg.general.default_group_policy.value_or("DfltGrpPolicy");
+  bool run_xauth = sa.xauth && sa.remote_access && !tg.ipsec.xauth_disabled;
+  if (run_xauth) {
+    start_xauth(sa);
+    return;
+  }
+  sa.state = sa.aggressive ? P1State::AmActive : P1State::MmActive;
+  established_syslog(sa);
+  if (sa.remote_access) start_cfg_set(sa);  // only when the crypto map says push
+}
+
+void Engine::established_syslog(IkeSa& sa) {
+  log(&sa, Tag::Event, "PHASE 1 COMPLETED");
+  syslog(&sa, 6, 113009, "PHASE 1 COMPLETED");
+  if (sa.peer_dpd) log(nullptr, Tag::Event, "Keep-alive type for this connection: DPD", &sa.peer);
+  if (sa.choice.lifetime_seconds)
+    log(&sa, Tag::Debug,
+        fmt::format("Starting P1 rekey timer: {} seconds.", sa.choice.lifetime_seconds * 95 / 100));
+  size_t active = static_cast<size_t>(
+      std::count_if(sas_.begin(), sas_.end(), [](auto& e) { return e.second->established != 0; }));
+  stats_.peak_sessions = std::max<uint64_t>(stats_.peak_sessions, active);
+}
+
+}  // namespace rampart::ike

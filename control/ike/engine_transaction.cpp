@@ -1,0 +1,317 @@
+// Phase 1.5 (transaction exchanges): XAUTH (draft-ietf-ipsec-isakmp-xauth-06) with the user
+// database behind the Authenticator seam, and mode-config (draft-dukes-ike-mode-cfg), pulled by
+// the client (Cisco VPN Client 4.x, vpnc) or pushed by us (crypto map ... client configuration
+// address initiate, the PIX and VPN Client 1.1 flow).
+#include <fmt/format.h>
+
+#include "control/ike/engine.hpp"
+#include "control/ike/message_rules.hpp"
+#include "control/ike/mode_config.hpp"
+
+namespace rampart::ike {
+
+namespace {
+
+constexpr uint8_t kCfgRequest = 1, kCfgReply = 2, kCfgSet = 3, kCfgAck = 4;
+constexpr uint16_t kXauthType = 16520, kXauthUserName = 16521, kXauthUserPassword = 16522,
+                   kXauthStatus = 16527;
+constexpr int kXauthMaxAttempts = 3;
+
+std::string text_of(const Attribute& a) {
+  return std::string(a.data.begin(), a.data.end());
+}
+
+std::string_view request_name(uint16_t t) {
+  switch (t) {
+    case cfgattr::kIp4Address:
+      return "IPV4 address";
+    case cfgattr::kIp4Netmask:
+      return "IPV4 net mask";
+    case cfgattr::kIp4Dns:
+      return "DNS server address";
+    case cfgattr::kIp4Nbns:
+      return "WINS server address";
+    case cfgattr::kApplicationVersion:
+      return "Application Version";
+    case cfgattr::kBanner:
+      return "Banner";
+    case cfgattr::kSavePassword:
+      return "Save PW setting";
+    case cfgattr::kDefaultDomain:
+      return "Default Domain Name";
+    case cfgattr::kSplitInclude:
+      return "Split Tunnel List";
+    case cfgattr::kSplitDns:
+      return "Split DNS";
+    case cfgattr::kPfs:
+      return "PFS setting";
+    case cfgattr::kBackupServers:
+      return "backup ip-sec peer list";
+    case cfgattr::kFirewallType:
+      return "FWTYPE";
+    case cfgattr::kNattPort:
+      return "UDP Port";
+    case cfgattr::kLocalLan:
+      return "Local LAN Include";
+    default:
+      return {};
+  }
+}
+
+const AttributePayload* attr_payload(const std::vector<Payload>& p) {
+  for (const auto& x : p)
+    if (const auto* a = std::get_if<AttributePayload>(&x)) return a;
+  return nullptr;
+}
+
+}  // namespace
+
+// ---- addresses ----------------------------------------------------------------------------
+
+bool Engine::assign_address(IkeSa& sa) {
+  if (sa.assigned) return true;
+  const config::User* user = nullptr;
+  if (auto u = cfg_.users.find(sa.username); u != cfg_.users.end()) user = &u->second;
+  if (user && user->attributes.framed_ip) {
+    if (!pools_.claim(*user->attributes.framed_ip)) {
+      log(&sa, Tag::Event,
+          fmt::format("Address {} of user {} is in use by another session",
+                      user->attributes.framed_ip->str(), sa.username));
+      return false;
+    }
+    sa.assigned = *user->attributes.framed_ip;
+    sa.assigned_mask = user->attributes.framed_mask.value_or(config::Mask{0xffffffffu});
+    sa.address_from_pool = false;
+    return true;
+  }
+  // Pools: the group-policy's override the tunnel-group's, as on the ASA.
+  std::vector<std::string> names;
+  if (auto gp = cfg_.group_policies.find(sa.group_policy);
+      gp != cfg_.group_policies.end() && gp->second.address_pools)
+    names = *gp->second.address_pools;
+  if (names.empty())
+    if (auto tg = cfg_.tunnel_groups.find(sa.tunnel_group); tg != cfg_.tunnel_groups.end())
+      names = tg->second.general.address_pools;
+  auto a = pools_.allocate(cfg_, names);
+  if (!a) {
+    log(&sa, Tag::Event, "Cannot obtain an IP address for remote peer");
+    syslog(&sa, 3, 713132, "Cannot obtain an IP address for remote peer");
+    return false;
+  }
+  sa.assigned = *a;
+  sa.address_from_pool = true;
+  sa.assigned_mask = config::Mask{0xffffffffu};
+  for (const auto& name : names)
+    if (auto p = cfg_.pools.find(name);
+        p != cfg_.pools.end() && p->second.first <= *a && *a <= p->second.last) {
+      if (p->second.mask) sa.assigned_mask = *p->second.mask;
+      break;
+    }
+  return true;
+}
+
+void Engine::release_address(IkeSa& sa) {
+  if (!sa.assigned) return;
+  pools_.release(*sa.assigned);
+  sa.assigned.reset();
+}
+
+// ---- XAUTH --------------------------------------------------------------------------------
+
+void Engine::start_xauth(IkeSa& sa) {
+  sa.state = P1State::XauthWait;
+  sa.xauth_msgid = random_msgid();
+  Bytes id = random_bytes(2);
+  sa.xauth_identifier = static_cast<uint16_t>((id[0] << 8) | id[1]);
+  AttributePayload req;
+  req.type = kCfgRequest;
+  req.identifier = sa.xauth_identifier;
+  req.attributes = {Attribute::tv(kXauthType, 0), Attribute::tlv(kXauthUserName, {}),
+                    Attribute::tlv(kXauthUserPassword, {})};
+  log(&sa, Tag::Debug, "constructing blank hash payload");
+  log(&sa, Tag::Debug, "constructing qm hash payload");
+  send_protected(sa, Exchange::Transaction, sa.xauth_msgid, {req}, {}, true);
+}
+
+void Engine::start_cfg_set(IkeSa& sa) {
+  // Push only where the crypto map on this interface says so (PIX "client configuration
+  // address initiate"); everyone else pulls.
+  bool push = false;
+  for (const auto& [name, map] : cfg_.crypto.maps)
+    if (map.interface == sa.nameif && map.client_config_initiate) push = true;
+  if (!push) return;
+  if (!assign_address(sa)) {
+    sa.state = P1State::Deleting;
+    return;
+  }
+  std::vector<Attribute> want;
+  for (uint16_t t : {cfgattr::kIp4Address, cfgattr::kIp4Netmask, cfgattr::kIp4Dns,
+                     cfgattr::kIp4Nbns, cfgattr::kDefaultDomain, cfgattr::kSplitInclude})
+    want.push_back(Attribute::tlv(t, {}));
+  ModeConfigInputs in;
+  if (auto gp = cfg_.group_policies.find(sa.group_policy); gp != cfg_.group_policies.end()) {
+    in.policy = &gp->second;
+    if (gp->second.split_tunnel_network_list)
+      if (auto acl = cfg_.access_lists.find(*gp->second.split_tunnel_network_list);
+          acl != cfg_.access_lists.end())
+        in.split_acl = &acl->second;
+  }
+  in.address = *sa.assigned;
+  in.netmask = sa.assigned_mask;
+  in.application_version = "Rampart Version " RAMPART_VERSION_STRING;
+  auto reply = build_mode_config_reply(want, in);
+  AttributePayload set;
+  set.type = kCfgSet;
+  Bytes id = random_bytes(2);
+  set.identifier = static_cast<uint16_t>((id[0] << 8) | id[1]);
+  set.attributes = std::move(reply.attributes);
+  sa.cfg_set_msgid = random_msgid();
+  sa.set_kind = IkeSa::SetKind::ModeCfg;
+  log(&sa, Tag::Event,
+      fmt::format("Assigned private IP address {} to remote user", sa.assigned->str()));
+  syslog(&sa, 6, 713228,
+         fmt::format("Assigned private IP address {} to remote user", sa.assigned->str()));
+  log(&sa, Tag::Debug, "constructing blank hash payload");
+  log(&sa, Tag::Debug, "constructing qm hash payload");
+  send_protected(sa, Exchange::Transaction, sa.cfg_set_msgid, {set}, {}, true);
+}
+
+// ---- the transaction exchange ---------------------------------------------------------------
+
+void Engine::transaction(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p,
+                         const Bytes& body) {
+  if (auto bad = check_message(MessageKind::Transaction, true, p)) {
+    ++stats_.malformed;
+    log(&sa, Tag::Event, fmt::format("Dropping malformed message: {}", bad->text));
+    return;
+  }
+  log(&sa, Tag::Debug, "processing hash payload");
+  if (!verify_hash(sa, msgid, body, body.size(), {})) {
+    ++stats_.hash_fails;
+    log(&sa, Tag::Event, "Hash verification failed on a transaction message, dropping");
+    return;
+  }
+  sa.last_heard = env_.now();
+  const AttributePayload& a = *attr_payload(p);
+  log(&sa, Tag::Debug, "process_attr(): Enter!");
+
+  if (a.type == kCfgReply && msgid == sa.xauth_msgid && sa.state == P1State::XauthWait) {
+    sa.awaiting_reply = false;
+    sa.exchange_ivs.erase(msgid);
+    log(&sa, Tag::Debug, "Processing MODE_CFG Reply attributes.");
+    std::string user, password;
+    for (const auto& at : a.attributes) {
+      if (at.type == kXauthUserName) user = text_of(at);
+      if (at.type == kXauthUserPassword) password = text_of(at);
+    }
+    XauthResult r = auth_(cfg_, sa.tunnel_group, user, password);
+    std::fill(password.begin(), password.end(), '\0');
+    AttributePayload set;
+    set.type = kCfgSet;
+    Bytes id = random_bytes(2);
+    set.identifier = static_cast<uint16_t>((id[0] << 8) | id[1]);
+    if (r.accepted) {
+      sa.username = user;
+      if (auto u = cfg_.users.find(user);
+          u != cfg_.users.end() && u->second.attributes.group_policy)
+        sa.group_policy = *u->second.attributes.group_policy;
+      syslog(nullptr, 6, 113012,
+             fmt::format("AAA user authentication Successful : local database : user = {}", user));
+      log(&sa, Tag::Event, fmt::format("User ({}) authenticated.", user));
+      set.attributes = {Attribute::tv(kXauthStatus, 1)};
+      sa.set_kind = IkeSa::SetKind::XauthOk;
+    } else {
+      ++sa.xauth_attempts;
+      ++stats_.auth_fails;
+      syslog(nullptr, 6, 113015,
+             fmt::format("AAA user authentication Rejected : reason = {} : local database : "
+                         "user = {}",
+                         r.reason, user));
+      log(&sa, Tag::Event, fmt::format("User ({}) authentication rejected.", user));
+      if (sa.xauth_attempts < kXauthMaxAttempts) {
+        start_xauth(sa);  // ask again, as the ASA does
+        return;
+      }
+      set.attributes = {Attribute::tv(kXauthStatus, 0)};
+      sa.set_kind = IkeSa::SetKind::XauthFail;
+    }
+    sa.cfg_set_msgid = random_msgid();
+    log(&sa, Tag::Debug, "constructing blank hash payload");
+    log(&sa, Tag::Debug, "constructing qm hash payload");
+    send_protected(sa, Exchange::Transaction, sa.cfg_set_msgid, {set}, {}, true);
+    return;
+  }
+
+  if (a.type == kCfgAck && msgid == sa.cfg_set_msgid) {
+    sa.awaiting_reply = false;
+    sa.exchange_ivs.erase(msgid);
+    log(&sa, Tag::Debug, "Processing cfg ACK attributes");
+    auto kind = sa.set_kind;
+    sa.set_kind = IkeSa::SetKind::None;
+    if (kind == IkeSa::SetKind::XauthFail) {
+      sa.state = P1State::Deleting;
+      return;
+    }
+    if (kind == IkeSa::SetKind::XauthOk) {
+      sa.state = sa.aggressive ? P1State::AmActive : P1State::MmActive;
+      established_syslog(sa);
+      start_cfg_set(sa);
+    }
+    return;
+  }
+
+  if (a.type == kCfgRequest) {
+    if (sa.state == P1State::XauthWait) {
+      log(&sa, Tag::Event, "Mode-config request before XAUTH completed, dropping");
+      return;
+    }
+    log(&sa, Tag::Debug, "Processing cfg Request attributes");
+    for (const auto& at : a.attributes) {
+      auto name = request_name(at.type);
+      if (!name.empty())
+        log(&sa, Tag::Debug, fmt::format("MODE_CFG: Received request for {}!", name));
+      if (at.type == cfgattr::kApplicationVersion && !at.data.empty()) {
+        sa.client_version = text_of(at);
+        log(&sa, Tag::Event,
+            fmt::format("Client Type: {}  Client Application Version: {}", sa.client_version,
+                        sa.client_version));
+      }
+    }
+    if (!assign_address(sa)) {
+      sa.state = P1State::Deleting;
+      return;
+    }
+    log(&sa, Tag::Debug,
+        fmt::format("Obtained IP addr ({}) prior to initiating Mode Cfg (XAuth {})",
+                    sa.assigned->str(), sa.username.empty() ? "disabled" : "enabled"));
+    log(&sa, Tag::Event,
+        fmt::format("Assigned private IP address {} to remote user", sa.assigned->str()));
+    syslog(&sa, 6, 713228,
+           fmt::format("Assigned private IP address {} to remote user", sa.assigned->str()));
+    ModeConfigInputs in;
+    if (auto gp = cfg_.group_policies.find(sa.group_policy); gp != cfg_.group_policies.end()) {
+      in.policy = &gp->second;
+      if (gp->second.split_tunnel_network_list)
+        if (auto acl = cfg_.access_lists.find(*gp->second.split_tunnel_network_list);
+            acl != cfg_.access_lists.end())
+          in.split_acl = &acl->second;
+    }
+    in.address = *sa.assigned;
+    in.netmask = sa.assigned_mask;
+    in.application_version = "Rampart Version " RAMPART_VERSION_STRING;
+    auto reply = build_mode_config_reply(a.attributes, in);
+    for (const auto& l : reply.log) log(&sa, l.level <= 1 ? Tag::Event : Tag::Debug, l.text);
+    AttributePayload out;
+    out.type = kCfgReply;
+    out.identifier = a.identifier;
+    out.attributes = std::move(reply.attributes);
+    log(&sa, Tag::Debug, "constructing blank hash payload");
+    log(&sa, Tag::Debug, "constructing qm hash payload");
+    send_protected(sa, Exchange::Transaction, msgid, {out}, {}, false);
+    sa.exchange_ivs.erase(msgid);
+    return;
+  }
+  log(&sa, Tag::Debug, fmt::format("Unexpected transaction message (type {}), dropping", a.type));
+}
+
+}  // namespace rampart::ike

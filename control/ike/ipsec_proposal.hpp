@@ -1,0 +1,63 @@
+// Phase-2 (quick mode) proposal matching against transform sets, and the KEYMAT of the
+// resulting SAs (RFC 2407 4.5, RFC 2409 5.5).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "control/config/model.hpp"
+#include "control/ike/codec/payloads.hpp"
+#include "control/ike/crypto/prf.hpp"
+
+namespace rampart::ike {
+
+namespace p2attr {
+constexpr uint16_t kLifeType = 1, kLifeDuration = 2, kGroup = 3, kEncapsulation = 4,
+                   kAuthAlgorithm = 5, kKeyLength = 6;
+constexpr uint16_t kLifeSeconds = 1, kLifeKilobytes = 2;
+constexpr uint16_t kTunnel = 1, kTransport = 2, kUdpTunnel = 3, kUdpTransport = 4,
+                   kUdpTunnelDraft = 61443, kUdpTransportDraft = 61444;
+constexpr uint8_t kEspDes = 2, kEsp3Des = 3, kEspNull = 11, kEspAes = 12;
+constexpr uint16_t kHmacMd5 = 1, kHmacSha = 2, kHmacSha256 = 5, kHmacSha384 = 6, kHmacSha512 = 7;
+constexpr uint8_t kProtoEsp = 3;
+}  // namespace p2attr
+
+// What one ESP transform offers.
+struct EspOffer {
+  uint8_t transform = 0;
+  uint16_t key_bits = 0;
+  uint16_t auth = 0;  // 0: none
+  uint16_t encapsulation = p2attr::kTunnel;
+  std::optional<uint32_t> life_seconds, life_kilobytes;
+  std::optional<uint16_t> group;
+};
+EspOffer decode_esp(const Transform& t);
+
+struct EspChoice {
+  uint8_t proposal = 0, transform_number = 0;
+  const Proposal* offered = nullptr;
+  const Transform* transform = nullptr;
+  EspOffer offer;
+  std::string transform_set;
+};
+
+// The first offered ESP transform that one of the named transform sets allows, proposals in
+// the peer's order, transform sets in ours (as the ASA: "IPSec SA Proposal # 12, Transform # 1
+// acceptable").
+std::optional<EspChoice> match_esp(const SaPayload& sa, const config::Config& cfg,
+                                   const std::vector<std::string>& transform_sets);
+
+// Key lengths of an ESP SA in bytes.
+size_t esp_encryption_key_length(const EspOffer& o);
+size_t esp_integrity_key_length(const EspOffer& o);
+// "esp-aes-256 esp-sha-hmac" for show output.
+std::string esp_transform_text(const EspOffer& o);
+
+// RFC 2409 5.5: KEYMAT = K1 | K2 | ... with K1 = prf(SKEYID_d, [g^xy] | protocol | SPI | Ni_b |
+// Nr_b) and Kn = prf(SKEYID_d, Kn-1 | [g^xy] | protocol | SPI | Ni_b | Nr_b).
+SecretBytes quick_mode_keymat(HashAlg h, const SecretBytes& skeyid_d, const Bytes& gxy,
+                              uint8_t protocol, uint32_t spi, const Bytes& ni, const Bytes& nr,
+                              size_t length);
+
+}  // namespace rampart::ike

@@ -1,0 +1,144 @@
+// The IKE and IPsec SA database: what each negotiation knows, from the first packet to the
+// delete. The engine owns it; "show crypto isakmp sa", "show vpn-sessiondb" and the dataplane
+// API read it.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "control/config/types.hpp"
+#include "control/ike/codec/message.hpp"
+#include "control/ike/crypto/dh.hpp"
+#include "control/ike/phase1_policy.hpp"
+#include "control/ike/vendor_ids.hpp"
+
+namespace rampart::ike {
+
+// A UDP endpoint.
+struct Endpoint {
+  config::Ipv4 address;
+  uint16_t port = 500;
+  auto operator<=>(const Endpoint&) const = default;
+  std::string str() const;  // "198.51.100.2:500"
+};
+
+// Phase-1 states with the ASA's names (show crypto isakmp sa).
+enum class P1State {
+  MmWaitMsg3,   // responder: sent MM2
+  MmWaitMsg5,   // sent MM4
+  AmWaitMsg3,   // sent AM2
+  XauthWait,    // phase 1 done, XAUTH request sent, waiting for the user
+  ModeCfgWait,  // waiting for the mode-config request / ack
+  MmActive,
+  AmActive,
+  Deleting,
+};
+std::string_view state_name(P1State s, bool aggressive);
+
+// One direction of an IPsec SA as the dataplane will hold it.
+struct IpsecKeys {
+  uint32_t spi = 0;
+  SecretBytes encryption_key;
+  SecretBytes integrity_key;
+};
+
+// A selector of a quick-mode proxy identity: address/mask, protocol, port.
+struct Selector {
+  config::Ipv4 address;
+  config::Mask mask{0xffffffffu};
+  uint8_t protocol = 0;
+  uint16_t port = 0;
+  bool operator==(const Selector&) const = default;
+};
+
+struct IpsecSa {
+  uint32_t id = 0;  // conn_id
+  uint32_t message_id = 0;
+  std::string crypto_map;       // the map on the interface
+  uint32_t map_seq = 0;         // the static or dynamic entry's map sequence
+  std::string transform_set;    // the set whose transform was accepted
+  uint8_t esp_transform = 0;    // ESP_AES 12, ESP_3DES 3, ...
+  uint16_t key_bits = 0;        // AES key length
+  uint16_t auth_algorithm = 0;  // HMAC-SHA 2, HMAC-MD5 1, ...
+  bool udp_encapsulated = false;
+  bool tunnel_mode = true;
+  int pfs_group = 0;
+  Selector local, remote;  // our side and the peer's side
+  IpsecKeys inbound, outbound;
+  uint32_t lifetime_seconds = 28800;
+  uint32_t lifetime_kilobytes = 4608000;
+  uint64_t established_at = 0;
+};
+
+// An IKE SA and its session (username, address, group-policy).
+struct IkeSa {
+  uint64_t index = 0;  // session index, as "show vpn-sessiondb" numbers them
+  Cookie icookie{}, rcookie{};
+  bool aggressive = false;
+  bool responder = true;
+  P1State state = P1State::MmWaitMsg3;
+  Endpoint peer, local;
+  std::string nameif;  // the interface the peer reached
+  std::string tunnel_group;
+  std::string group_policy;
+  std::string username;
+  bool remote_access = true;  // Type user; false for L2L
+  Phase1Choice choice;
+  bool xauth = false;  // the peer's proposal asked for XAUTH
+  int xauth_attempts = 0;
+  std::optional<config::Ipv4> assigned;  // mode-config address
+  config::Mask assigned_mask{0xffffffffu};
+  bool address_from_pool = false;
+  // What the peer's vendor IDs said it supports.
+  bool peer_dpd = false, peer_unity = false, peer_xauth = false, peer_frag = false;
+  Vendor natt = Vendor::Unknown;             // the NAT-T variant agreed, Unknown for none
+  bool nat_peer = false, nat_local = false;  // NAT-D results
+  std::string client_version;                // APPLICATION_VERSION from the client
+
+  // Key exchange material; dropped (wiped) once phase 1 is done where no longer needed.
+  std::unique_ptr<DhKey> dh;
+  Bytes sai_b;  // the initiator's SA payload body, for HASH_I/HASH_R
+  Bytes gxi, gxr, ni, nr;
+  Bytes idi_b;  // the initiator's ID payload body
+  Phase1Keys keys;
+  Bytes phase1_iv;  // IV chain of phase 1; after it, the base of exchange IVs
+  std::map<uint32_t, Bytes> exchange_ivs;  // message id -> current IV of that exchange
+
+  // Retransmission: the last message we sent, and what answered it.
+  Bytes last_sent;
+  Bytes last_received_hash;  // a duplicate of what we last answered gets the same answer
+  uint64_t next_retransmit = 0;
+  int retransmits = 0;
+  bool awaiting_reply = false;  // we sent a request (XAUTH, CFG_SET, R-U-THERE) and wait
+
+  // Exchanges in flight that we started.
+  uint32_t xauth_msgid = 0;
+  uint16_t xauth_identifier = 0;
+  uint32_t cfg_set_msgid = 0;
+  enum class SetKind { None, XauthOk, XauthFail, ModeCfg } set_kind = SetKind::None;
+  // Quick modes in flight (responder): message id -> what QM2 offered.
+  struct PendingQm {
+    IpsecSa sa;
+    Bytes ni, nr;
+    std::unique_ptr<DhKey> dh;
+    Bytes gxy;
+    uint64_t started = 0;
+  };
+  std::map<uint32_t, std::shared_ptr<PendingQm>> pending_qm;
+  std::vector<IpsecSa> ipsec;
+
+  std::string delete_reason;  // why a Deleting SA goes, for the disconnect syslog
+  uint64_t created = 0;
+  uint64_t established = 0;  // when phase 1 completed
+  uint64_t last_heard = 0;   // any authenticated packet from the peer
+  uint32_t dpd_sequence = 0;
+  uint64_t dpd_sent = 0;
+  int dpd_outstanding = 0;
+  uint64_t bytes_rx = 0, bytes_tx = 0;  // IKE bytes until the dataplane counts ESP
+};
+
+}  // namespace rampart::ike

@@ -1,0 +1,116 @@
+#include "firmware/daemon/ike_service.hpp"
+
+#include <openssl/rand.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <ctime>
+
+#include <fmt/format.h>
+
+#include "platform/log.hpp"
+
+namespace rampart::firmware {
+
+IkeService::IkeService(cli::Appliance& app)
+    : app_(app), engine_(std::make_unique<ike::Engine>(app.config(), *this)) {
+  app_.set_ike(engine_.get());
+}
+
+IkeService::~IkeService() {
+  app_.set_ike(nullptr);
+  if (timer_fd_ >= 0) ::close(timer_fd_);
+}
+
+std::optional<std::string> IkeService::open() {
+  for (auto [port, natt] : {std::pair<uint16_t, bool>{500, false}, {4500, true}}) {
+    auto s = platform::IkeSocket::open(port, natt);
+    if (!s) return s.error();
+    sockets_.push_back(std::move(*s));
+  }
+  timer_fd_ = ::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+  itimerspec every{{1, 0}, {1, 0}};
+  ::timerfd_settime(timer_fd_, 0, &every, nullptr);
+  return std::nullopt;
+}
+
+std::vector<int> IkeService::fds() const {
+  std::vector<int> v;
+  for (const auto& s : sockets_) v.push_back(s.fd());
+  if (timer_fd_ >= 0) v.push_back(timer_fd_);
+  return v;
+}
+
+std::string IkeService::nameif_for(uint32_t local_address) const {
+  for (const auto& [hw, itf] : app_.config().interfaces)
+    if (itf.address && itf.address->value == local_address && itf.nameif && !itf.shutdown)
+      return *itf.nameif;
+  return {};
+}
+
+void IkeService::on_readable(int fd) {
+  if (fd == timer_fd_) {
+    uint64_t expirations = 0;
+    (void)!::read(timer_fd_, &expirations, sizeof expirations);
+    engine_->tick();
+    return;
+  }
+  for (auto& s : sockets_) {
+    if (s.fd() != fd) continue;
+    for (auto& d : s.receive()) {
+      ike::Datagram in;
+      in.local = {config::Ipv4{d.local_address}, d.local_port};
+      in.peer = {config::Ipv4{d.peer_address}, d.peer_port};
+      in.nameif = nameif_for(d.local_address);
+      in.data = std::move(d.data);
+      engine_->receive(in);
+    }
+  }
+}
+
+uint64_t IkeService::now() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec);
+}
+
+void IkeService::random(uint8_t* out, size_t n) {
+  if (RAND_bytes(out, static_cast<int>(n)) != 1) {
+    // Never send predictable cookies, nonces or SPIs: a failing DRBG stops the daemon.
+    platform::log(platform::Severity::Error, "RAND_bytes failed; stopping");
+    std::abort();
+  }
+}
+
+void IkeService::send(const ike::Endpoint& local, const ike::Endpoint& peer, const ike::Bytes& d) {
+  for (auto& s : sockets_)
+    if (s.port() == local.port) {
+      if (!s.send(local.address.value, peer.address.value, peer.port, d))
+        platform::log(platform::Severity::Debug, fmt::format("IKE send to {} failed", peer.str()));
+      return;
+    }
+}
+
+void IkeService::debug(ike::DebugKind kind, int level, std::string_view line) {
+  // The ASA prefixes console debug lines with the time ("Aug 24 11:31:03 [IKEv1]...").
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  ::localtime_r(&t, &tm);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%b %d %H:%M:%S", &tm);
+  app_.debug(
+      kind == ike::DebugKind::Isakmp ? cli::DebugFacility::Isakmp : cli::DebugFacility::Ipsec,
+      level, fmt::format("{} {}", stamp, line));
+}
+
+void IkeService::syslog(int severity, int id, std::string_view text) {
+  auto sev = severity <= 3   ? platform::Severity::Error
+             : severity == 4 ? platform::Severity::Warning
+             : severity == 5 ? platform::Severity::Notice
+             : severity == 6 ? platform::Severity::Info
+                             : platform::Severity::Debug;
+  platform::log(sev, fmt::format("%ASA-{}-{}: {}", severity, id, text));
+}
+
+}  // namespace rampart::firmware

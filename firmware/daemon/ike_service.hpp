@@ -1,0 +1,43 @@
+// The IKE control plane as the daemon runs it: the engine, its UDP 500/4500 sockets, a
+// one-second tick, and the Environment that sends through the sockets, logs to syslog and hands
+// debug lines to the CLI sessions that asked for them.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "cli/session.hpp"
+#include "control/ike/engine.hpp"
+#include "platform/udp.hpp"
+
+namespace rampart::firmware {
+
+class IkeService : public ike::Environment {
+ public:
+  explicit IkeService(cli::Appliance& app);
+  ~IkeService() override;
+  // Opens the sockets; an error text when a port cannot be bound.
+  std::optional<std::string> open();
+  // The file descriptors to watch: the sockets and the timer.
+  std::vector<int> fds() const;
+  void on_readable(int fd);
+
+  ike::Engine& engine() { return *engine_; }
+
+  // ike::Environment
+  uint64_t now() override;
+  void random(uint8_t* out, size_t n) override;
+  void send(const ike::Endpoint& local, const ike::Endpoint& peer, const ike::Bytes& d) override;
+  void debug(ike::DebugKind kind, int level, std::string_view line) override;
+  void syslog(int severity, int id, std::string_view text) override;
+
+ private:
+  std::string nameif_for(uint32_t local_address) const;
+  cli::Appliance& app_;
+  std::unique_ptr<ike::Engine> engine_;
+  std::vector<platform::IkeSocket> sockets_;
+  int timer_fd_ = -1;
+};
+
+}  // namespace rampart::firmware
