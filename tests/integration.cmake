@@ -13,9 +13,12 @@ add_test(NAME concurrent_sessions COMMAND bash ${SRC}/tests/integration/concurre
 add_test(NAME startup_errors COMMAND bash ${SRC}/tests/integration/startup_errors.sh ${BIN})
 add_test(NAME textfsm_conformance
          COMMAND bash ${SRC}/tests/integration/textfsm_conformance.sh ${BIN})
+add_test(NAME ike_vpnc COMMAND bash ${SRC}/tests/integration/ike_vpnc.sh ${BIN})
+add_test(NAME ike_vpnc_nat COMMAND bash ${SRC}/tests/integration/ike_vpnc.sh ${BIN} nat)
 add_test(NAME lab_smoke COMMAND bash ${SRC}/tests/integration/lab_smoke.sh)
 add_test(NAME format_check COMMAND bash ${SRC}/tests/integration/format_check.sh)
 set_tests_properties(golden_transcripts netns_interfaces crash_safety shell_pty
                      concurrent_sessions startup_errors textfsm_conformance lab_smoke
+                     ike_vpnc ike_vpnc_nat
                      PROPERTIES LABELS integration RUN_SERIAL TRUE)
 set_tests_properties(format_check PROPERTIES LABELS style)

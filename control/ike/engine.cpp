@@ -523,7 +523,8 @@ void Engine::remove(uint64_t index, std::string_view reason, bool notify_peer) {
   if (it == sas_.end()) return;
   IkeSa& sa = *it->second;
   if (notify_peer && sa.keys.skeyid_a.size() != 0) {
-    for (size_t i = sa.ipsec.size(); i-- > 0;) delete_ipsec(sa, i, true, reason);
+    // The IKE SA's delete alone: its IPsec SAs go with it at the peer. Deleting those first
+    // makes clients such as vpnc start a new quick mode instead of disconnecting.
     DeletePayload del;
     del.protocol = 1;
     del.spi_size = 16;
@@ -532,6 +533,7 @@ void Engine::remove(uint64_t index, std::string_view reason, bool notify_peer) {
     del.spis.push_back(spi);
     log(&sa, Tag::Debug, "constructing IKE delete payload");
     send_informational(sa, {del});
+    for (size_t i = sa.ipsec.size(); i-- > 0;) delete_ipsec(sa, i, false, reason);
   }
   if (sa.established && sa.remote_access && !reason.empty())
     syslog(

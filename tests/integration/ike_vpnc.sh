@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# vpnc (the open-source Cisco VPN Client) connects to Rampart as to an ASA EzVPN server (seed
+# 000's setup): aggressive mode, group PSK, XAUTH against the local user database, mode-config
+# pull, quick mode. Run directly and again through a NAT namespace (nftables masquerade), where
+# NAT-T must float the session to UDP 4500. Checks the address vpnc was given, the show output
+# and the debug lines.
+#   ike_vpnc.sh BIN [nat]
+source "$(dirname "$0")/lib.sh"
+MODE=${2:-direct}
+CNS=rcli$$
+XNS=rnat$$
+VPNC_PID=
+cleanup_peers() {
+  [[ -n "$VPNC_PID" ]] && kill "$VPNC_PID" 2>/dev/null && wait "$VPNC_PID" 2>/dev/null
+  ip netns del "$CNS" 2>/dev/null || true
+  ip netns del "$XNS" 2>/dev/null || true
+  cleanup
+}
+trap cleanup_peers EXIT
+
+# The appliance namespace with eth0 (outside) cabled to the client, or to the NAT box.
+ip netns add "$NS"
+ip -n "$NS" link set lo up
+ip netns add "$CNS"
+ip -n "$CNS" link set lo up
+ip -n "$NS" link add eth0 type veth peer name "c$$"
+ip -n "$NS" link add eth1 type veth peer name "i$$"
+ip -n "$NS" link set "i$$" up
+if [[ "$MODE" == nat ]]; then
+  ip netns add "$XNS"
+  ip -n "$XNS" link set lo up
+  ip -n "$NS" link set "c$$" netns "$XNS"
+  ip -n "$XNS" link set "c$$" name eth0
+  ip -n "$XNS" addr add 198.51.100.2/26 dev eth0
+  ip -n "$XNS" link set eth0 up
+  ip -n "$XNS" link add eth1 type veth peer name "l$$"
+  ip -n "$XNS" link set "l$$" netns "$CNS"
+  ip -n "$CNS" link set "l$$" name eth0
+  ip -n "$XNS" addr add 198.51.100.65/26 dev eth1
+  ip -n "$XNS" link set eth1 up
+  ip netns exec "$XNS" sysctl -qw net.ipv4.ip_forward=1
+  printf 'table ip nat {\n chain post {\n  type nat hook postrouting priority 100;\n  oifname "eth0" masquerade\n }\n}\n' |
+    ip netns exec "$XNS" nft -f - || fail "nftables masquerade"
+  ip -n "$CNS" addr add 198.51.100.66/26 dev eth0
+  ip -n "$CNS" link set eth0 up
+  ip -n "$CNS" route add default via 198.51.100.65
+  PUBLIC=198.51.100.2
+else
+  ip -n "$NS" link set "c$$" netns "$CNS"
+  ip -n "$CNS" link set "c$$" name eth0
+  ip -n "$CNS" addr add 198.51.100.2/26 dev eth0
+  ip -n "$CNS" link set eth0 up
+  PUBLIC=198.51.100.2
+fi
+
+start_daemon
+out=$(cli "configure terminal" \
+  "interface GigabitEthernet0/0" "nameif outside" "security-level 0" \
+  "ip address 198.51.100.1 255.255.255.192" "no shutdown" "exit" \
+  "interface GigabitEthernet0/1" "nameif inside" "security-level 100" \
+  "ip address 192.0.2.1 255.255.255.0" "no shutdown" "exit" \
+  "ip local pool POOL 203.0.113.10-203.0.113.50 mask 255.255.255.0" \
+  "access-list SPLIT standard permit 192.0.2.0 255.255.255.0" \
+  "crypto ipsec ikev1 transform-set TRA esp-aes esp-sha-hmac" \
+  "crypto dynamic-map DYN 10 set ikev1 transform-set TRA" \
+  "crypto dynamic-map DYN 10 set reverse-route" \
+  "crypto map MAP 65000 ipsec-isakmp dynamic DYN" "crypto map MAP interface outside" \
+  "crypto ikev1 enable outside" \
+  "crypto ikev1 policy 10" "authentication pre-share" "encryption aes" "hash sha" "group 2" \
+  "lifetime 86400" "exit" \
+  "username cisco password cisco" \
+  "group-policy EZ internal" "group-policy EZ attributes" "dns-server value 192.0.2.53" \
+  "default-domain value example.com" "split-tunnel-policy tunnelspecified" \
+  "split-tunnel-network-list value SPLIT" "exit" \
+  "tunnel-group EZ type remote-access" "tunnel-group EZ general-attributes" \
+  "address-pool POOL" "default-group-policy EZ" "exit" \
+  "tunnel-group EZ ipsec-attributes" "ikev1 pre-shared-key cisco123" "end")
+grep -E 'ERROR|Invalid' <<<"$out" && fail "configuration refused"
+
+# A console with debugs on, as an operator would watch a client connect.
+mkfifo "$WORK/console.in"
+"$BIN/rampart" --control "$SOCK" <"$WORK/console.in" >"$WORK/console.out" 2>&1 &
+exec 7>"$WORK/console.in"
+printf 'enable\n\nterminal pager 0\ndebug crypto isakmp 127\n' >&7
+
+cat >"$WORK/vpnc.conf" <<EOC
+IPSec gateway 198.51.100.1
+IPSec ID EZ
+IPSec secret cisco123
+Xauth username cisco
+Xauth password cisco
+EOC
+# vpnc hands the mode-config it received to its script; ours records it.
+cat >"$WORK/script.sh" <<EOS
+#!/bin/sh
+env | grep -E '^(reason|INTERNAL_IP4|CISCO)' >"$WORK/vpnc-env.\$reason"
+EOS
+chmod +x "$WORK/script.sh"
+ip netns exec "$CNS" vpnc --no-detach --debug 1 --pid-file "$WORK/vpnc.pid" --dh dh2 \
+  --pfs nopfs --script "$WORK/script.sh" "$WORK/vpnc.conf" >"$WORK/vpnc.log" 2>&1 &
+VPNC_PID=$!
+for _ in $(seq 100); do
+  [[ -f "$WORK/vpnc-env.connect" ]] && break
+  kill -0 "$VPNC_PID" 2>/dev/null || break
+  sleep 0.1
+done
+[[ -f "$WORK/vpnc-env.connect" ]] || { tail -30 "$WORK/vpnc.log"; cat "$WORK/console.out"; fail "vpnc did not connect"; }
+cat "$WORK/vpnc-env.connect"
+grep -qx 'INTERNAL_IP4_ADDRESS=203.0.113.10' "$WORK/vpnc-env.connect" || fail "address from the pool"
+grep -qx 'INTERNAL_IP4_DNS=192.0.2.53' "$WORK/vpnc-env.connect" || fail "DNS server"
+grep -qx 'CISCO_DEF_DOMAIN=example.com' "$WORK/vpnc-env.connect" || fail "default domain"
+grep -qx 'CISCO_SPLIT_INC_0_ADDR=192.0.2.0' "$WORK/vpnc-env.connect" || fail "split tunnel list"
+sleep 1  # quick mode follows the script's run
+
+printf 'show crypto isakmp sa detail\nshow vpn-sessiondb remote\nshow ip local pool POOL\n' >&7
+sleep 1
+show=$(cat "$WORK/console.out")
+grep -q '^1   IKE Peer: 198.51.100.2$' <<<"$show" || fail "IKE peer line"
+grep -q '^    Type    : user            Role    : responder $' <<<"$show" || fail "Type/Role line"
+grep -q '^    Rekey   : no              State   : AM_ACTIVE $' <<<"$show" || fail "State line"
+grep -q '^    Encrypt : aes             Hash    : SHA $' <<<"$show" || fail "Encrypt line"
+grep -q '^Username     : cisco                  Index        : 1$' <<<"$show" || fail "sessiondb user"
+grep -q '^Assigned IP  : 203.0.113.10           Public IP    : '"$PUBLIC"'$' <<<"$show" ||
+  fail "sessiondb addresses"
+grep -q '^Group Policy : EZ                     Tunnel Group : EZ$' <<<"$show" || fail "sessiondb groups"
+grep -q '^In Use Addresses:$' <<<"$show" || fail "pool in use"
+for line in 'IKE_DECODE RECEIVED Message (msgid=0) with payloads : HDR + SA (1) + KE (4) + NONCE (10) + ID (5) + VENDOR (13)' \
+  '[IKEv1]IP = '"$PUBLIC"', Connection landed on tunnel_group EZ' \
+  'IKE SA Proposal # ' \
+  'User (cisco) authenticated.' \
+  'MODE_CFG: Received request for IPV4 address!' \
+  'Assigned private IP address 203.0.113.10 to remote user' \
+  'PHASE 1 COMPLETED' \
+  'IKE Remote Peer configured for crypto map: DYN' \
+  'PHASE 2 COMPLETED (msgid='; do
+  grep -qF "$line" <<<"$show" || fail "debug line missing: $line"
+done
+if [[ "$MODE" == nat ]]; then
+  grep -q 'Remote end IS behind a NAT device' <<<"$show" || fail "NAT not detected"
+  grep -q '^Protocol     : IKE IPsecOverNatT$' <<<"$show" || fail "session not NAT-T"
+  grep -q 'IKE_DECODE RECEIVED Message (msgid=[0-9a-f]*) with payloads : HDR + HASH (8) + SA (1)' <<<"$show" ||
+    fail "quick mode"
+fi
+
+# The administrator ends the session: vpnc is told and the address goes back to the pool.
+printf 'vpn-sessiondb logoff name cisco\nshow crypto isakmp sa\nshow ip local pool POOL\nexit\n' >&7
+exec 7>&-
+for _ in $(seq 50); do kill -0 "$VPNC_PID" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$VPNC_PID" 2>/dev/null && { cat "$WORK/vpnc.log"; fail "vpnc still up after logoff"; }
+VPNC_PID=
+sleep 0.3
+tail -12 "$WORK/console.out"
+grep -q 'INFO: Number of sessions with name cisco logged off : 1' "$WORK/console.out" || fail "logoff"
+grep -q '^There are no IKEv1 SAs$' "$WORK/console.out" || fail "SA left after logoff"
+echo "PASS ike_vpnc ($MODE)"
