@@ -13,7 +13,7 @@ namespace rampart::ike {
 
 namespace {
 
-constexpr int kMaxRetransmits = 4;        // then the negotiation is abandoned
+constexpr int kMaxRetransmits = 3;        // at 2, 6 and 14 s; abandoned at 30 s
 constexpr uint64_t kFirstRetransmit = 2;  // seconds, doubled each time
 constexpr uint64_t kHalfOpenLifetime = 30;
 constexpr uint64_t kXauthTimeout = 120;  // the user has this long to answer

@@ -1,0 +1,278 @@
+// The IKEv1 engine as responder, driven in-process by a test initiator (tests/unit/
+// ike_initiator.hpp) with a fake clock and RNG: the EzVPN flow end to end, and what goes wrong.
+#include <catch2/catch.hpp>
+
+#include "control/ike/engine.hpp"
+#include "tests/unit/ike_initiator.hpp"
+#include "tests/unit/session_helpers.hpp"
+
+using namespace rampart;
+using namespace rampart::ike;
+
+namespace {
+
+constexpr const char* kConfig =
+    "interface GigabitEthernet0/0\nnameif outside\nip address 198.51.100.1 255.255.255.192\n"
+    "exit\n"
+    "ip local pool POOL 203.0.113.10-203.0.113.11 mask 255.255.255.0\n"
+    "crypto ipsec ikev1 transform-set TRA esp-aes esp-sha-hmac\n"
+    "crypto dynamic-map DYN 10 set ikev1 transform-set TRA\n"
+    "crypto map MAP 65000 ipsec-isakmp dynamic DYN\n"
+    "crypto map MAP interface outside\n"
+    "crypto ikev1 enable outside\n"
+    "crypto ikev1 policy 10\nauthentication pre-share\nencryption aes\nhash sha\ngroup 2\nexit\n"
+    "username cisco password cisco\n"
+    "group-policy EZ internal\ngroup-policy EZ attributes\ndns-server value 192.0.2.53\nexit\n"
+    "tunnel-group EZ type remote-access\ntunnel-group EZ general-attributes\n"
+    "address-pool POOL\ndefault-group-policy EZ\nexit\n"
+    "tunnel-group EZ ipsec-attributes\nikev1 pre-shared-key cisco123\nexit\n";
+
+struct Lab {
+  test::Console console;
+  test::FakeEnv env;
+  Engine engine{console.cfg(), env};
+  test::Initiator peer;
+  Lab() {
+    REQUIRE(console.run(kConfig).find("ERROR") == std::string::npos);
+    console.app.set_ike(&engine);
+  }
+  ~Lab() { console.app.set_ike(nullptr); }
+  void deliver(Bytes d) { engine.receive(peer.datagram(std::move(d))); }
+  const IkeSa& only_sa() {
+    REQUIRE(engine.sas().size() == 1);
+    return *engine.sas().begin()->second;
+  }
+
+  // Aggressive mode up to XAUTH's request.
+  void phase1() {
+    deliver(peer.am1("EZ"));
+    Bytes am2 = env.take();
+    deliver(peer.am3(am2));
+  }
+
+  void xauth(const std::string& user, const std::string& password) {
+    uint32_t msgid = 0;
+    auto req = peer.open(env.take(), msgid);
+    const auto& a = std::get<AttributePayload>(req.at(1));
+    CHECK(a.type == 1);  // CFG_REQUEST
+    AttributePayload reply;
+    reply.type = 2;
+    reply.identifier = a.identifier;
+    reply.attributes = {Attribute::tlv(16521, Bytes(user.begin(), user.end())),
+                        Attribute::tlv(16522, Bytes(password.begin(), password.end()))};
+    deliver(peer.seal(Exchange::Transaction, msgid, {reply}));
+  }
+
+  // Answers the CFG_SET that follows XAUTH; returns its XAUTH_STATUS.
+  uint16_t ack_status() {
+    uint32_t msgid = 0;
+    auto set = peer.open(env.take(), msgid);
+    const auto& a = std::get<AttributePayload>(set.at(1));
+    REQUIRE(a.type == 3);
+    AttributePayload ack;
+    ack.type = 4;
+    ack.identifier = a.identifier;
+    deliver(peer.seal(Exchange::Transaction, msgid, {ack}));
+    return a.attributes.at(0).value;
+  }
+
+  AttributePayload mode_config() {
+    AttributePayload req;
+    req.type = 1;
+    req.identifier = 7;
+    for (uint16_t t : {1, 2, 3}) req.attributes.push_back(Attribute::tlv(t, {}));
+    deliver(peer.seal(Exchange::Transaction, 0x1234, {req}));
+    uint32_t msgid = 0;
+    auto reply = peer.open(env.take(), msgid);
+    CHECK(msgid == 0x1234);
+    return std::get<AttributePayload>(reply.at(1));
+  }
+};
+
+}  // namespace
+
+TEST_CASE("EzVPN client: aggressive mode, XAUTH, mode-config, quick mode") {
+  Lab lab;
+  lab.phase1();
+  CHECK(lab.env.logged("[IKEv1]IP = 198.51.100.2, Connection landed on tunnel_group EZ"));
+  CHECK(lab.only_sa().state == P1State::XauthWait);
+  lab.xauth("cisco", "cisco");
+  CHECK(lab.env.logged("User (cisco) authenticated."));
+  CHECK(lab.ack_status() == 1);
+  CHECK(lab.only_sa().state == P1State::AmActive);
+  CHECK(lab.env.logged("Group = EZ, Username = cisco, IP = 198.51.100.2, PHASE 1 COMPLETED"));
+
+  AttributePayload cfg = lab.mode_config();
+  REQUIRE(cfg.attributes.size() == 3);
+  CHECK(cfg.attributes[0].data == Bytes{203, 0, 113, 10});
+  CHECK(cfg.attributes[1].data == Bytes{255, 255, 255, 0});
+  CHECK(cfg.attributes[2].data == Bytes{192, 0, 2, 53});
+
+  // Quick mode: ESP AES-128/SHA-1 tunnel for the assigned address to anything.
+  Transform t{1,
+              12,
+              {Attribute::tv(4, 1), Attribute::tv(5, 2), Attribute::tv(6, 128), Attribute::tv(1, 1),
+               Attribute::tlv(2, test::be32(2147483))}};
+  SaPayload sa;
+  sa.proposals.push_back(Proposal{1, 3, test::be32(0xc0ffee01), {t}});
+  IdPayload idci{1, 0, 0, {203, 0, 113, 10}}, idcr{4, 0, 0, {0, 0, 0, 0, 0, 0, 0, 0}};
+  Bytes ni(24, 0x22);
+  const uint32_t qm = 0x0e83792e;
+  lab.deliver(lab.peer.seal(Exchange::QuickMode, qm,
+                            {sa, OpaquePayload{PayloadType::Nonce, ni}, idci, idcr}));
+  uint32_t msgid = 0;
+  auto qm2 = lab.peer.open(lab.env.take(), msgid, ni);
+  CHECK(msgid == qm);
+  const auto& chosen = std::get<SaPayload>(qm2.at(1));
+  uint32_t our_spi = 0;
+  for (uint8_t b : chosen.proposals.at(0).spi) our_spi = (our_spi << 8) | b;
+  Bytes nr = std::get<OpaquePayload>(qm2.at(2)).data;
+  bool lifetime_notify = false;
+  for (const auto& p : qm2)
+    if (const auto* n = std::get_if<NotifyPayload>(&p)) lifetime_notify = n->type == 24576;
+  CHECK(lifetime_notify);  // 28800 s is shorter than the offered 2147483 s
+  CHECK(lab.env.logged("Overriding Initiator's IPSec rekeying duration from 2147483 to 28800"));
+
+  Bytes h3{0};
+  Bytes mid = test::be32(qm);
+  h3.insert(h3.end(), mid.begin(), mid.end());
+  h3.insert(h3.end(), ni.begin(), ni.end());
+  h3.insert(h3.end(), nr.begin(), nr.end());
+  lab.deliver(lab.peer.seal(Exchange::QuickMode, qm, {}, {},
+                            prf(HashAlg::Sha1, lab.peer.keys.skeyid_a.bytes(), h3)));
+  const IkeSa& s = lab.only_sa();
+  REQUIRE(s.ipsec.size() == 1);
+  const IpsecSa& ips = s.ipsec[0];
+  CHECK(ips.outbound.spi == 0xc0ffee01);
+  CHECK(ips.inbound.spi == our_spi);
+  CHECK(ips.lifetime_seconds == 28800);
+  // Both ends derive the same ESP keys (RFC 2409 5.5), each from its own state.
+  SecretBytes km =
+      quick_mode_keymat(HashAlg::Sha1, lab.peer.keys.skeyid_d, {}, 3, 0xc0ffee01, ni, nr, 36);
+  CHECK(Bytes(km.bytes().begin(), km.bytes().begin() + 16) == ips.outbound.encryption_key.bytes());
+  CHECK(Bytes(km.bytes().begin() + 16, km.bytes().end()) == ips.outbound.integrity_key.bytes());
+  CHECK(lab.env.logged(fmt::format("PHASE 2 COMPLETED (msgid={:08x})", qm)));
+
+  std::string show = lab.console.run("show crypto isakmp sa detail");
+  CHECK(show.find("1   IKE Peer: 198.51.100.2\n"
+                  "    Type    : user            Role    : responder \n"
+                  "    Rekey   : no              State   : AM_ACTIVE \n"
+                  "    Encrypt : aes             Hash    : SHA \n"
+                  "    Auth    : preshared       Lifetime: 86400 \n"
+                  "    Lifetime Remaining: 86400\n") != std::string::npos);
+  show = lab.console.run("show vpn-sessiondb remote");
+  CHECK(show.find("Username     : cisco                  Index        : 1\n"
+                  "Assigned IP  : 203.0.113.10           Public IP    : 198.51.100.2\n") !=
+        std::string::npos);
+  CHECK(lab.console.run("show ip local pool POOL").find("In Use Addresses:\n203.0.113.10\n") !=
+        std::string::npos);
+
+  // DPD: an R-U-THERE is answered with the same sequence number.
+  NotifyPayload dpd;
+  dpd.protocol = 1;
+  dpd.type = 36136;
+  dpd.spi.assign(lab.peer.ci.begin(), lab.peer.ci.end());
+  dpd.spi.insert(dpd.spi.end(), lab.peer.cr.begin(), lab.peer.cr.end());
+  dpd.data = test::be32(77);
+  lab.deliver(lab.peer.seal(Exchange::Informational, 0x5151, {dpd}));
+  auto ack = lab.peer.open(lab.env.take(), msgid);
+  CHECK(std::get<NotifyPayload>(ack.at(1)).type == 36137);
+  CHECK(std::get<NotifyPayload>(ack.at(1)).data == test::be32(77));
+
+  // clear crypto isakmp sa: the peer is told, the address returns to the pool.
+  lab.console.run("clear crypto isakmp sa");
+  CHECK(lab.engine.sas().empty());
+  auto del = lab.peer.open(lab.env.take(), msgid);
+  CHECK(std::get<DeletePayload>(del.at(1)).protocol == 1);
+  CHECK(lab.console.run("show ip local pool POOL").find("In Use") == std::string::npos);
+  CHECK(lab.console.run("show crypto isakmp sa").find("There are no IKEv1 SAs") !=
+        std::string::npos);
+}
+
+TEST_CASE("a wrong group key fails the hash check and leaves nothing behind") {
+  Lab lab;
+  lab.peer.psk = "not-the-key";
+  lab.deliver(lab.peer.am1("EZ"));
+  lab.deliver(lab.peer.am3(lab.env.take(), false));
+  CHECK(lab.engine.sas().empty());
+  CHECK(lab.engine.stats().hash_fails == 1);
+  CHECK(lab.env.logged("Hash verification failed"));
+  bool logged = false;
+  for (const auto& s : lab.env.syslogs) logged |= s.find("%ASA-3-713167") == 0;
+  CHECK(logged);
+  for (const auto& l : lab.env.lines) CHECK(l.find("cisco123") == std::string::npos);
+}
+
+TEST_CASE("three wrong XAUTH passwords end the negotiation") {
+  Lab lab;
+  lab.phase1();
+  lab.xauth("cisco", "wrong1");
+  lab.xauth("cisco", "wrong2");
+  lab.xauth("cisco", "wrong3");
+  CHECK(lab.ack_status() == 0);
+  CHECK(lab.engine.stats().auth_fails == 3);
+  CHECK(lab.env.logged("User (cisco) authentication rejected."));
+  lab.env.t += 1;
+  lab.engine.tick();
+  CHECK(lab.engine.sas().empty());
+  for (const auto& s : lab.env.syslogs) CHECK(s.find("wrong") == std::string::npos);
+}
+
+TEST_CASE("no acceptable phase-1 proposal: NO_PROPOSAL_CHOSEN and the ASA's reason") {
+  Lab lab;
+  lab.peer.group = 5;
+  lab.peer.dh = std::move(*DhKey::generate(5));
+  lab.deliver(lab.peer.am1("EZ"));
+  CHECK(
+      lab.env.logged("Phase 1 failure: Mismatched attribute types for class Group Description: "
+                     "Rcv'd: Group 5  Cfg'd: Group 2"));
+  Bytes n = lab.env.take();
+  auto m = parse_message(n.data(), n.size());
+  REQUIRE(m);
+  CHECK(m->header.exchange == Exchange::Informational);
+  CHECK(std::get<NotifyPayload>(m->payloads.at(0)).type == 14);
+  CHECK(lab.engine.sas().empty());
+  CHECK(lab.engine.stats().responder_fails == 1);
+}
+
+TEST_CASE("lost replies: retransmitted requests get the same answer, silence gets resends") {
+  Lab lab;
+  Bytes am1 = lab.peer.am1("EZ");
+  lab.deliver(am1);
+  Bytes am2 = lab.env.take();
+  lab.deliver(am1);  // the client did not hear us
+  CHECK(lab.env.take() == am2);
+  CHECK(lab.engine.stats().duplicates == 1);
+  for (int i = 0; i < 3; ++i) {  // at 2, 6 and 14 s
+    lab.env.t += 2u << i;
+    lab.engine.tick();
+    CHECK(lab.env.take() == am2);
+  }
+  lab.env.t += 16;
+  lab.engine.tick();
+  CHECK(lab.env.sent.empty());
+  CHECK(lab.engine.sas().empty());
+}
+
+TEST_CASE("aggressive mode can be refused and an unknown group without a default is refused") {
+  Lab lab;
+  lab.console.run("crypto ikev1 am-disable");
+  lab.deliver(lab.peer.am1("EZ"));
+  CHECK(lab.env.sent.empty());
+  CHECK(lab.engine.sas().empty());
+  lab.console.run("no crypto ikev1 am-disable");
+  lab.deliver(lab.peer.am1("NOSUCHGROUP"));
+  CHECK(lab.env.sent.empty());
+  CHECK(lab.env.logged("Can't find a valid tunnel group, aborting..."));
+}
+
+TEST_CASE("garbage datagrams are counted and dropped") {
+  Lab lab;
+  for (size_t n : {0, 1, 27, 28, 100}) {
+    Bytes junk(n, 0xab);
+    lab.deliver(junk);
+  }
+  CHECK(lab.engine.sas().empty());
+  CHECK(lab.env.sent.empty());
+  CHECK(lab.engine.stats().malformed >= 4);
+}
