@@ -3,6 +3,7 @@
 //   rampart [--control SOCKET]
 // On a terminal: readline with history, TAB completion, '?' help, Ctrl-Z, the ASA pager.
 // With piped stdin: a scripted console session that prints each prompt and line it runs.
+#include <poll.h>
 #include <readline/history.h>
 #include <readline/readline.h>
 #include <sys/socket.h>
@@ -128,9 +129,21 @@ bool await_prompt() {
   }
 }
 
+// Debug lines (Async frames) that arrived while a reply was awaited: shown once it is in.
+std::string g_async_backlog;
+
+// The next frame that is not a debug line.
+std::optional<protocol::Frame> read_reply() {
+  for (;;) {
+    auto f = read_frame();
+    if (!f || f->type != protocol::Type::Async) return f;
+    g_async_backlog += f->payload;
+  }
+}
+
 std::string ask_help(std::string_view text) {
   if (!send_frame(protocol::Type::Help, text)) return {};
-  auto f = read_frame();
+  auto f = read_reply();
   int lines = 0;
   std::string out;
   if (f && f->type == protocol::Type::Output) protocol::parse_output(f->payload, lines, out);
@@ -140,7 +153,7 @@ std::string ask_help(std::string_view text) {
 std::vector<std::string> ask_completions(std::string_view text) {
   std::vector<std::string> out;
   if (!send_frame(protocol::Type::Complete, text)) return out;
-  auto f = read_frame();
+  auto f = read_reply();
   if (!f || f->type != protocol::Type::Completions) return out;
   size_t p = 0;
   while (p < f->payload.size()) {
@@ -193,6 +206,33 @@ void secret_redisplay() {
   std::fflush(stdout);
 }
 
+// While readline waits for a key: debug lines that arrive are printed at once, above the
+// prompt and whatever is typed, which readline then redraws (as the ASA console does).
+int show_async_while_idle() {
+  pollfd p{g_fd, POLLIN, 0};
+  if (g_async_backlog.empty() && (::poll(&p, 1, 0) <= 0 || !(p.revents & POLLIN))) return 0;
+  std::string text = std::move(g_async_backlog);
+  g_async_backlog.clear();
+  while (::poll(&p, 1, 0) > 0 && (p.revents & POLLIN)) {
+    auto f = read_frame();
+    if (!f) {
+      g_closed = true;
+      rl_done = 1;
+      break;
+    }
+    if (f->type == protocol::Type::Async) text += f->payload;
+    if (f->type == protocol::Type::Close) {
+      g_closed = true;
+      rl_done = 1;
+    }
+  }
+  if (text.empty()) return 0;
+  std::printf("\r\33[K%s", text.c_str());
+  rl_on_new_line();
+  rl_redisplay();
+  return 0;
+}
+
 int interactive() {
   termios saved{};
   bool have_tty = ::tcgetattr(STDIN_FILENO, &saved) == 0;
@@ -206,6 +246,8 @@ int interactive() {
   rl_bind_key('?', help_key);
   rl_bind_key(26, ctrl_z_key);
   rl_completion_append_character = ' ';
+  rl_event_hook = show_async_while_idle;
+  rl_set_keyboard_input_timeout(100000);  // the hook runs every 0.1 s while idle
   while (!g_closed) {
     bool secret = g_secret;
     auto plain = rl_redisplay_function;

@@ -53,5 +53,12 @@ keys 'interface GigabitEthernet0/0' Enter
 wait_for '^rampart\(config-if\)# ?$'
 keys C-z
 wait_for '^rampart# ?$'
-keys 'exit' Enter
+# Debug lines appear while the console sits at the prompt, with what was typed kept below.
+keys 'debug crypto isakmp 127' Enter
+wait_for '^rampart# ?$'
+keys 'show ver'
+ip netns exec "$NS" bash -c 'printf "not ike" >/dev/udp/127.0.0.1/500'
+wait_for 'IKEv1 DEBUG\]IP = 127.0.0.1, Received malformed IKE message'
+wait_for '^rampart# show ver$'
+keys C-u 'exit' Enter
 echo "PASS shell_pty"
