@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# strongSwan (charon, IKEv1) as the remote-access client of Rampart.
+#   ike_strongswan.sh BIN am [nat]   aggressive mode, group PSK sent as a key ID, XAUTH,
+#                                    mode-config pull: the EzVPN flow of seed 000
+#   ike_strongswan.sh BIN pix [nat]  main mode, the PIX 6.3 wildcard key, XAUTH, mode-config
+#                                    push (crypto map ... client configuration address
+#                                    initiate): seed 004's flow for the VPN Client 1.1
+# charon runs in the client namespace under its own mount namespace (its pid file and vici
+# socket must not meet another charon's), with userspace ESP (kernel-libipsec).
+source "$(dirname "$0")/lib.sh"
+FLOW=${2:?usage: $0 BIN am|pix [nat]}
+MODE=${3:-direct}
+CNS=rcli$$
+XNS=rnat$$
+CHARON_PID=
+cleanup_peers() {
+  [[ -n "${KEEP:-}" ]] && cp -r "$WORK" "$KEEP"
+  [[ -n "$CHARON_PID" ]] && kill "$CHARON_PID" 2>/dev/null && wait "$CHARON_PID" 2>/dev/null
+  ip netns del "$CNS" 2>/dev/null || true
+  ip netns del "$XNS" 2>/dev/null || true
+  cleanup
+}
+trap cleanup_peers EXIT
+
+ip netns add "$NS"
+ip -n "$NS" link set lo up
+ip netns add "$CNS"
+ip -n "$CNS" link set lo up
+ip -n "$NS" link add eth0 type veth peer name "c$$"
+ip -n "$NS" link add eth1 type veth peer name "i$$"
+ip -n "$NS" link set "i$$" up
+PUBLIC=198.51.100.2
+if [[ "$MODE" == nat ]]; then
+  ip netns add "$XNS"
+  ip -n "$XNS" link set lo up
+  ip -n "$NS" link set "c$$" netns "$XNS"
+  ip -n "$XNS" link set "c$$" name eth0
+  ip -n "$XNS" addr add 198.51.100.2/26 dev eth0
+  ip -n "$XNS" link set eth0 up
+  ip -n "$XNS" link add eth1 type veth peer name "l$$"
+  ip -n "$XNS" link set "l$$" netns "$CNS"
+  ip -n "$CNS" link set "l$$" name eth0
+  ip -n "$XNS" addr add 198.51.100.65/26 dev eth1
+  ip -n "$XNS" link set eth1 up
+  ip netns exec "$XNS" sysctl -qw net.ipv4.ip_forward=1
+  printf 'table ip nat {\n chain post {\n  type nat hook postrouting priority 100;\n  oifname "eth0" masquerade\n }\n}\n' |
+    ip netns exec "$XNS" nft -f - || fail "nftables masquerade"
+  ip -n "$CNS" addr add 198.51.100.66/26 dev eth0
+  ip -n "$CNS" link set eth0 up
+  ip -n "$CNS" route add default via 198.51.100.65
+else
+  ip -n "$NS" link set "c$$" netns "$CNS"
+  ip -n "$CNS" link set "c$$" name eth0
+  ip -n "$CNS" addr add 198.51.100.2/26 dev eth0
+  ip -n "$CNS" link set eth0 up
+fi
+
+start_daemon
+common=("configure terminal"
+  "interface GigabitEthernet0/0" "nameif outside" "security-level 0"
+  "ip address 198.51.100.1 255.255.255.192" "no shutdown" "exit"
+  "interface GigabitEthernet0/1" "nameif inside" "security-level 100"
+  "ip address 192.0.2.1 255.255.255.0" "no shutdown" "exit"
+  "username cisco password cisco")
+if [[ "$FLOW" == am ]]; then
+  out=$(cli "${common[@]}" \
+    "ip local pool POOL 203.0.113.10-203.0.113.50 mask 255.255.255.0" \
+    "crypto ipsec ikev1 transform-set TRA esp-aes esp-sha-hmac" \
+    "crypto dynamic-map DYN 10 set ikev1 transform-set TRA" \
+    "crypto map MAP 65000 ipsec-isakmp dynamic DYN" "crypto map MAP interface outside" \
+    "crypto ikev1 enable outside" \
+    "crypto ikev1 policy 10" "authentication pre-share" "encryption aes" "hash sha" "group 2" "exit" \
+    "group-policy EZ internal" "group-policy EZ attributes" "dns-server value 192.0.2.53" "exit" \
+    "tunnel-group EZ type remote-access" "tunnel-group EZ general-attributes" \
+    "address-pool POOL" "default-group-policy EZ" "exit" \
+    "tunnel-group EZ ipsec-attributes" "ikev1 pre-shared-key cisco123" "end")
+  EXPECT_ADDR=203.0.113.10 STATE=AM_ACTIVE GROUP=EZ
+  AGGRESSIVE=yes PULL=yes LOCAL_ID="keyid:EZ" IKE=aes128-sha1-modp1024 ESP=aes128-sha1
+else
+  # Seed 004's PIX 6.3 lines, as an old configuration pasted into Rampart.
+  out=$(cli "${common[@]}" \
+    "ip local pool ippool 203.0.113.100-203.0.113.110" \
+    "sysopt connection permit-ipsec" \
+    "crypto ipsec transform-set myset esp-des esp-md5-hmac" \
+    "crypto dynamic-map dynmap 10 set transform-set myset" \
+    "crypto map mymap 10 ipsec-isakmp dynamic dynmap" \
+    "crypto map mymap client configuration address initiate" \
+    "crypto map mymap client authentication LOCAL" \
+    "crypto map mymap interface outside" \
+    "isakmp enable outside" \
+    "isakmp key cisco123 address 0.0.0.0 netmask 0.0.0.0" \
+    "isakmp client configuration address-pool local ippool outside" \
+    "isakmp policy 10 authentication pre-share" "isakmp policy 10 encryption des" \
+    "isakmp policy 10 hash md5" "isakmp policy 10 group 2" "isakmp policy 10 lifetime 86400" \
+    "end")
+  EXPECT_ADDR=203.0.113.100 STATE=MM_ACTIVE GROUP=DefaultRAGroup
+  AGGRESSIVE=no PULL=no LOCAL_ID="%any" IKE=des-md5-modp1024 ESP=des-md5
+fi
+grep -E 'ERROR|Invalid' <<<"$out" && { echo "$out"; fail "configuration refused"; }
+
+mkfifo "$WORK/console.in"
+"$BIN/rampart" --control "$SOCK" <"$WORK/console.in" >"$WORK/console.out" 2>&1 &
+exec 7>"$WORK/console.in"
+printf 'enable\n\nterminal pager 0\ndebug crypto isakmp 127\n' >&7
+
+cat >"$WORK/strongswan.conf" <<EOC
+charon {
+  load = random nonce openssl aes des sha1 sha2 md5 hmac gmp kernel-libipsec kernel-netlink socket-default vici xauth-generic attr resolve
+  i_dont_care_about_security_and_use_aggressive_mode_psk = yes
+  install_virtual_ip = yes
+  plugins {
+    vici { socket = unix://$WORK/vici.sock }
+    resolve { file = $WORK/resolv.conf }
+  }
+  filelog {
+    log { path = $WORK/charon.log
+          flush_line = yes
+          default = 1
+          ike = 2
+          cfg = 2 }
+  }
+}
+EOC
+cat >"$WORK/swanctl.conf" <<EOC
+connections {
+  ra {
+    version = 1
+    aggressive = $AGGRESSIVE
+    pull = $PULL
+    remote_addrs = 198.51.100.1
+    vips = 0.0.0.0
+    proposals = $IKE
+    local { auth = psk
+            id = $LOCAL_ID }
+    local-xauth { auth = xauth
+                  xauth_id = cisco }
+    remote { auth = psk }
+    children { ra { remote_ts = 0.0.0.0/0
+                    esp_proposals = $ESP } }
+  }
+}
+secrets {
+  ike-ra { secret = cisco123 }
+  xauth-cisco { id = cisco
+                secret = cisco }
+}
+EOC
+ip netns exec "$CNS" unshare -m sh -c "mount -t tmpfs tmpfs /run && exec env STRONGSWAN_CONF=$WORK/strongswan.conf /usr/lib/ipsec/charon" \
+  >"$WORK/charon.out" 2>&1 &
+CHARON_PID=$!
+for _ in $(seq 100); do [[ -S "$WORK/vici.sock" ]] && break; sleep 0.05; done
+[[ -S "$WORK/vici.sock" ]] || { cat "$WORK/charon.out"; fail "charon did not start"; }
+swanctl --load-all --file "$WORK/swanctl.conf" --uri "unix://$WORK/vici.sock" >"$WORK/load.out" 2>&1 ||
+  { cat "$WORK/load.out"; fail "swanctl --load-all"; }
+timeout 20 swanctl --initiate --child ra --uri "unix://$WORK/vici.sock" >"$WORK/initiate.out" 2>&1 ||
+  { cat "$WORK/initiate.out" "$WORK/charon.log" | grep -E "IKE\]|ENC|CFG\] (received|sending)" | tail -40; cat "$WORK/console.out"; fail "strongSwan could not connect"; }
+grep -q "installing new virtual IP $EXPECT_ADDR" "$WORK/charon.log" ||
+  { tail -20 "$WORK/charon.log"; fail "virtual IP $EXPECT_ADDR not installed"; }
+sas=$(swanctl --list-sas --uri "unix://$WORK/vici.sock")
+echo "$sas"
+grep -q 'INSTALLED, TUNNEL' <<<"$sas" || fail "no CHILD_SA installed"
+
+printf 'show crypto isakmp sa detail\nshow vpn-sessiondb remote\n' >&7
+sleep 1
+show=$(cat "$WORK/console.out")
+grep -q '^1   IKE Peer: '"$PUBLIC"'$' <<<"$show" || fail "IKE peer line"
+grep -q "^    Rekey   : no              State   : $STATE \$" <<<"$show" || fail "state $STATE"
+grep -q '^Assigned IP  : '"$EXPECT_ADDR"' ' <<<"$show" || fail "sessiondb address"
+grep -q "Tunnel Group : $GROUP\$" <<<"$show" || fail "tunnel group $GROUP"
+for line in "Connection landed on tunnel_group $GROUP" 'User (cisco) authenticated.' \
+  "Assigned private IP address $EXPECT_ADDR to remote user" 'PHASE 1 COMPLETED' \
+  'PHASE 2 COMPLETED (msgid='; do
+  grep -qF "$line" <<<"$show" || fail "debug line missing: $line"
+done
+[[ "$MODE" == nat ]] && { grep -q 'Remote end IS behind a NAT device' <<<"$show" || fail "NAT not detected"; }
+printf 'exit\n' >&7
+exec 7>&-
+echo "PASS ike_strongswan ($FLOW, $MODE)"
