@@ -64,3 +64,18 @@ TEST_CASE("a key no longer than SKEYID_e is its prefix") {
   CHECK(digest_size(HashAlg::Md5) == 16);
   CHECK(digest_size(HashAlg::Sha512) == 64);
 }
+
+TEST_CASE("phase-1 keys match what vpnc computed in a real negotiation") {
+  // tests/vectors/ikev1_vpnc_am_psk_sha1_aes128.txt: recorded from vpnc --debug 99.
+  auto v = load_vectors("ikev1_vpnc_am_psk_sha1_aes128.txt");
+  REQUIRE(v.size() == 14);
+  Phase1Inputs in{HashAlg::Sha1, v["psk"],   v["ni"],    v["nr"], v["gxy"], v["gxi"],
+                  v["gxr"],      v["cky_i"], v["cky_r"], 16,      16};
+  Phase1Keys k = derive_phase1_psk(in);
+  CHECK(k.skeyid.bytes() == v["skeyid"]);
+  CHECK(k.skeyid_d.bytes() == v["skeyid_d"]);
+  CHECK(k.skeyid_a.bytes() == v["skeyid_a"]);
+  CHECK(k.skeyid_e.bytes() == v["skeyid_e"]);
+  CHECK(k.encryption_key.bytes() == v["enc_key"]);
+  CHECK(k.iv == v["iv"]);
+}
