@@ -279,3 +279,71 @@ TEST_CASE("garbage datagrams are counted and dropped") {
   CHECK(lab.env.sent.empty());
   CHECK(lab.engine.stats().malformed >= 4);
 }
+
+TEST_CASE("dead peer detection: a quiet peer is probed, a silent one is deleted") {
+  Lab lab;
+  lab.phase1();
+  lab.xauth("cisco", "cisco");
+  lab.ack_status();
+  lab.env.sent.clear();
+  lab.env.t += 299;
+  lab.engine.tick();
+  CHECK(lab.env.sent.empty());  // the default threshold for remote access is 300 s
+  lab.env.t += 1;
+  lab.engine.tick();
+  uint32_t msgid = 0;
+  auto probe = lab.peer.open(lab.env.take(), msgid);
+  const auto& n = std::get<NotifyPayload>(probe.at(1));
+  CHECK(n.type == 36136);  // R-U-THERE
+  NotifyPayload ack = n;
+  ack.type = 36137;
+  lab.deliver(lab.peer.seal(Exchange::Informational, 0x600d, {ack}));
+  CHECK(lab.engine.sas().begin()->second->dpd_outstanding == 0);
+  // Now silence: probes every retry interval, then the SA goes.
+  for (int i = 0; i < 20 && !lab.engine.sas().empty(); ++i) {
+    lab.env.t += 300;
+    lab.engine.tick();
+  }
+  CHECK(lab.engine.sas().empty());
+  CHECK(lab.env.logged("Heartbeat timeout"));
+}
+
+TEST_CASE("INITIAL-CONTACT replaces the peer's previous session") {
+  Lab lab;
+  lab.phase1();
+  lab.xauth("cisco", "cisco");
+  lab.ack_status();
+  lab.mode_config();
+  CHECK(lab.engine.sas().size() == 1);
+  // The client restarts: new cookies, and INITIAL-CONTACT in AM3.
+  test::Initiator again;
+  again.ci = {9, 9, 9, 9, 9, 9, 9, 9};
+  lab.engine.receive(again.datagram(again.am1("EZ")));
+  Bytes am3 = again.am3(lab.env.take());
+  auto m = parse_message(am3.data(), am3.size());
+  REQUIRE(m);
+  NotifyPayload ic;
+  ic.protocol = 1;
+  ic.type = 24578;
+  ic.spi.assign(again.ci.begin(), again.ci.end());
+  ic.spi.insert(ic.spi.end(), again.cr.begin(), again.cr.end());
+  m->payloads.push_back(ic);
+  lab.engine.receive(again.datagram(serialize_message(*m)));
+  REQUIRE(lab.engine.sas().size() == 1);
+  CHECK(lab.engine.sas().begin()->second->icookie == again.ci);
+  // The old session's address went back to the pool.
+  CHECK(lab.console.run("show ip local pool POOL").find("In Use") == std::string::npos);
+}
+
+TEST_CASE("crypto ikev1 limit max-in-negotiation-sa caps half-open SAs") {
+  Lab lab;
+  lab.console.run("crypto ikev1 limit max-in-negotiation-sa 2");
+  for (uint8_t i = 1; i <= 3; ++i) {
+    test::Initiator p;
+    p.ci = {i, i, i, i, i, i, i, i};
+    lab.engine.receive(p.datagram(p.am1("EZ")));
+  }
+  CHECK(lab.engine.sas().size() == 2);
+  CHECK(lab.engine.stats().system_capacity_fails == 1);
+  CHECK(lab.env.logged("Maximum concurrent IKE negotiations exceeded!"));
+}
