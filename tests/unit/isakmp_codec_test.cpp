@@ -2,6 +2,9 @@
 // IKE_DECODE summary, and every malformed-input error.
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <map>
+
 #include "control/ike/codec/message.hpp"
 
 using namespace rampart::ike;
@@ -143,4 +146,34 @@ TEST_CASE("malformed input is a value-level error that says where") {
   CHECK(d.error().text().starts_with("DELETE payload: number of SPIs does not match the length"));
   Bytes huge(kMaxMessage + 1, 0);
   CHECK(err(huge).starts_with("HDR payload: length too large"));
+}
+
+TEST_CASE("datagrams captured from a vpnc session round-trip byte for byte") {
+  // tests/vectors/isakmp_captured.txt: tshark's capture of vpnc 0.5.3 talking to Rampart.
+  std::ifstream f(std::string(RAMPART_SOURCE_DIR) + "/tests/vectors/isakmp_captured.txt");
+  std::map<std::string, Bytes> v;
+  for (std::string line; std::getline(f, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    auto eq = line.find(" = ");
+    Bytes b;
+    for (size_t i = eq + 3; i + 1 < line.size(); i += 2)
+      b.push_back(static_cast<uint8_t>(std::stoi(line.substr(i, 2), nullptr, 16)));
+    v[line.substr(0, eq)] = b;
+  }
+  REQUIRE(v.size() == 3);
+  for (const auto& [name, wire] : v) {
+    INFO(name);
+    auto m = parse_message(wire.data(), wire.size());
+    REQUIRE(m);
+    CHECK(serialize_message(*m) == wire);
+  }
+  auto am1 = parse_message(v["vpnc_am1"].data(), v["vpnc_am1"].size());
+  CHECK(describe(am1->payloads, v["vpnc_am1"].size()) ==
+        "HDR + SA (1) + KE (4) + NONCE (10) + ID (5) + VENDOR (13) + VENDOR (13) + VENDOR (13) + "
+        "VENDOR (13) + VENDOR (13) + VENDOR (13) + VENDOR (13) + VENDOR (13) + VENDOR (13) + NONE "
+        "(0) total length : 1298");
+  const auto& sa = std::get<SaPayload>(am1->payloads.at(0));
+  CHECK(sa.proposals.at(0).transforms.size() == 24);
+  auto am3 = parse_message(v["vpnc_am3_encrypted"].data(), v["vpnc_am3_encrypted"].size());
+  CHECK((am3->header.flags & kFlagEncrypted));
 }
