@@ -17,6 +17,7 @@ constexpr int kMaxRetransmits = 3;        // at 2, 6 and 14 s; abandoned at 30 s
 constexpr uint64_t kFirstRetransmit = 2;  // seconds, doubled each time
 constexpr uint64_t kHalfOpenLifetime = 30;
 constexpr uint64_t kXauthTimeout = 120;  // the user has this long to answer
+constexpr size_t kMaxExchanges = 32;     // phase-2 style exchanges in flight per IKE SA
 
 Bytes be32(uint32_t v) {
   return {static_cast<uint8_t>(v >> 24), static_cast<uint8_t>(v >> 16),
@@ -237,7 +238,29 @@ bool Engine::verify_hash(IkeSa& sa, uint32_t msgid, const Bytes& body, size_t co
   if (len < 4 || len > consumed) return false;
   Bytes received(body.begin() + 4, body.begin() + static_cast<long>(len));
   Bytes rest(body.begin() + static_cast<long>(len), body.begin() + static_cast<long>(consumed));
-  return equal_ct(received, hash_over(sa, msgid, extra, rest));
+  if (!equal_ct(received, hash_over(sa, msgid, extra, rest))) return false;
+  commit_inbound(sa);
+  return true;
+}
+
+void Engine::commit_inbound(IkeSa& sa) {
+  if (inbound_.encrypted) {
+    if (inbound_.msgid == 0) {
+      sa.phase1_iv = inbound_.next_iv;
+    } else {
+      if (!sa.exchange_ivs.contains(inbound_.msgid) && sa.exchange_ivs.size() >= kMaxExchanges)
+        sa.exchange_ivs.erase(sa.exchange_ivs.begin());
+      sa.exchange_ivs[inbound_.msgid] = inbound_.next_iv;
+    }
+  }
+  // NAT-T (RFC 3947 4): the peer may move to port 4500, and a NAT may change its address.
+  if (inbound_.peer != sa.peer || inbound_.local != sa.local) {
+    if (sa.established)
+      log(&sa, Tag::Debug,
+          fmt::format("Peer moved from {} to {}", sa.peer.str(), inbound_.peer.str()));
+    sa.peer = inbound_.peer;
+    sa.local = inbound_.local;
+  }
 }
 
 void Engine::send_notify_unencrypted(const Datagram& d, const Header& h, uint16_t type) {
@@ -344,7 +367,13 @@ void Engine::receive(const Datagram& d) {
       ++stats_.decrypt_fails;
       return;
     }
-    Bytes& iv = msgid == 0 ? sa->phase1_iv : exchange_iv_for(*sa, msgid);
+    Bytes iv;
+    if (msgid == 0)
+      iv = sa->phase1_iv;
+    else if (auto it = sa->exchange_ivs.find(msgid); it != sa->exchange_ivs.end())
+      iv = it->second;
+    else
+      iv = exchange_iv(sa->choice.hash, sa->choice.cipher, sa->phase1_iv, msgid);
     auto plain = decrypt(sa->choice.cipher, sa->keys.encryption_key, iv, m.encrypted_body);
     if (!plain) {
       ++stats_.decrypt_fails;
@@ -354,7 +383,9 @@ void Engine::receive(const Datagram& d) {
     if (!chain) {
       ++stats_.decrypt_fails;
       ++stats_.in_drop;
-      if (msgid == 0) {
+      if (msgid == 0 && !sa->established) {
+        // Only while phase 1 is being authenticated does garbage mean a wrong key; later it
+        // is noise (or someone who saw the cookies) and must not cost the session.
         log(sa, Tag::Event,
             "ERROR, had problems decrypting packet, probably due to mismatched pre-shared key.  "
             "Aborting");
@@ -365,8 +396,10 @@ void Engine::receive(const Datagram& d) {
       }
       return;
     }
-    // The IV only moves on once the message proved good: a forged packet cannot desync us.
-    iv = last_block(sa->choice.cipher, m.encrypted_body);
+    // The IV chain and the peer's address move on only once a handler has authenticated the
+    // message (commit_inbound): a forged or replayed packet can neither desynchronise the
+    // exchange nor redirect the session.
+    inbound_.next_iv = last_block(sa->choice.cipher, m.encrypted_body);
     payloads = std::move(*chain);
     body = std::move(*plain);
   } else {
@@ -374,19 +407,16 @@ void Engine::receive(const Datagram& d) {
   }
   log_decode(d.peer, false, msgid, payloads, d.data.size());
 
-  // NAT-T: the peer may move to port 4500 (and a NAT may change its address) mid-SA.
-  if (sa->established && (d.peer != sa->peer || d.local != sa->local) &&
-      (m.header.flags & kFlagEncrypted)) {
-    sa->peer = d.peer;
-    sa->local = d.local;
-  }
+  inbound_.msgid = msgid;
+  inbound_.encrypted = (m.header.flags & kFlagEncrypted) != 0;
+  inbound_.peer = d.peer;
+  inbound_.local = d.local;
 
   const uint64_t before = stats_.out_packets;
   bool encrypted = m.header.flags & kFlagEncrypted;
   switch (m.header.exchange) {
     case Exchange::Aggressive:
       if (sa->state == P1State::AmWaitMsg3 && msgid == 0) {
-        if (d.peer != sa->peer) sa->peer = d.peer, sa->local = d.local;
         aggressive_3(*sa, m, payloads);
       } else {
         ++stats_.in_drop;
@@ -395,10 +425,9 @@ void Engine::receive(const Datagram& d) {
     case Exchange::MainMode:
       if (sa->state == P1State::MmWaitMsg3 && !encrypted)
         main_3(*sa, m);
-      else if (sa->state == P1State::MmWaitMsg5 && encrypted) {
-        if (d.peer != sa->peer) sa->peer = d.peer, sa->local = d.local;
+      else if (sa->state == P1State::MmWaitMsg5 && encrypted)
         main_5(*sa, payloads);
-      } else
+      else
         ++stats_.in_drop;
       break;
     case Exchange::Transaction:
@@ -476,6 +505,9 @@ void Engine::tick() {
         doomed.emplace_back(idx, "P1 lifetime expired");
         continue;
       }
+      // Quick modes whose third message never came are forgotten.
+      std::erase_if(sa.pending_qm,
+                    [&](const auto& e) { return now >= e.second->started + kHalfOpenLifetime; });
       for (size_t i = sa.ipsec.size(); i-- > 0;) {
         const auto& ips = sa.ipsec[i];
         if (ips.lifetime_seconds && now >= ips.established_at + ips.lifetime_seconds)

@@ -113,6 +113,9 @@ class Engine {
   // Checks the HASH that leads a decrypted phase-2 style message.
   bool verify_hash(IkeSa& sa, uint32_t msgid, const Bytes& body, size_t consumed,
                    const Bytes& extra);
+  // Accepts what the message being handled changed: its IV chain and the peer's endpoint.
+  // Called once the message is authenticated (its HASH verified).
+  void commit_inbound(IkeSa& sa);
   Bytes hash_over(const IkeSa& sa, uint32_t msgid, const Bytes& extra, const Bytes& rest) const;
   Bytes& exchange_iv_for(IkeSa& sa, uint32_t msgid);
   void remove(uint64_t index, std::string_view reason, bool notify_peer);
@@ -168,6 +171,13 @@ class Engine {
   uint32_t next_conn_id_ = 1;
   IkeStats stats_;
   AddressPools pools_;
+  // The message being handled, until a handler authenticates it.
+  struct Inbound {
+    uint32_t msgid = 0;
+    bool encrypted = false;
+    Bytes next_iv;
+    Endpoint peer, local;
+  } inbound_;
 };
 
 }  // namespace rampart::ike

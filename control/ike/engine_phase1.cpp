@@ -14,6 +14,7 @@ namespace {
 constexpr uint16_t kNoProposalChosen = 14;
 constexpr uint16_t kInvalidKeyInformation = 17;
 constexpr uint16_t kInitialContact = 24578;
+constexpr uint16_t kResponderLifetime = 24576;
 constexpr uint8_t kIdIpv4 = 1, kIdFqdn = 2, kIdUserFqdn = 3, kIdKeyId = 11;
 constexpr size_t kNonceLength = 32;
 
@@ -353,6 +354,26 @@ void Engine::aggressive_1(const Datagram& d, const Message& m) {
   out.push_back(OpaquePayload{
       PayloadType::Hash,
       hash_r(sa.choice.hash, sa.keys.skeyid, sa.gxi, sa.gxr, cki, ckr, sa.sai_b, body_of(ours))});
+  if (sa.choice.responder_lifetime) {
+    // Ours is shorter than offered: say so (RFC 2407 4.6.3.1), or the client would expect the
+    // SA to live on after we have deleted it.
+    log(&sa, Tag::Debug, "Sending RESPONDER LIFETIME notification to Initiator");
+    NotifyPayload n;
+    n.protocol = 1;
+    n.type = kResponderLifetime;
+    n.spi = cki;
+    n.spi.insert(n.spi.end(), ckr.begin(), ckr.end());
+    Writer w;
+    uint32_t life = sa.choice.lifetime_seconds;
+    serialize_attributes(
+        {Attribute::tv(p1attr::kLifeType, p1attr::kLifeSeconds),
+         Attribute::tlv(p1attr::kLifeDuration,
+                        {static_cast<uint8_t>(life >> 24), static_cast<uint8_t>(life >> 16),
+                         static_cast<uint8_t>(life >> 8), static_cast<uint8_t>(life)})},
+        w);
+    n.data = w.take();
+    out.push_back(n);
+  }
   add_our_vendor_ids(sa, out, true);
   add_nat_d(sa, out);
   sa.state = P1State::AmWaitMsg3;
@@ -379,6 +400,7 @@ void Engine::aggressive_3(IkeSa& sa, const Message& m, const std::vector<Payload
     remove(sa.index, {}, false);
     return;
   }
+  commit_inbound(sa);
   sa.awaiting_reply = false;
   nat_discovery(sa, p);
   phase1_done(sa, p);
@@ -486,6 +508,7 @@ void Engine::main_5(IkeSa& sa, const std::vector<Payload>& p) {
     remove(sa.index, {}, false);
     return;
   }
+  commit_inbound(sa);
   sa.awaiting_reply = false;
   std::vector<Payload> out;
   log(&sa, Tag::Debug, "constructing ID payload");

@@ -17,6 +17,7 @@ constexpr uint8_t kIdIpv4 = 1, kIdIpv4Subnet = 4;
 constexpr uint16_t kResponderLifetime = 24576;
 constexpr uint16_t kNoProposalChosen = 14;
 constexpr uint16_t kInvalidIdInformation = 18;
+constexpr size_t kMaxPendingQuickModes = 16;  // per IKE SA: QM1 without QM3 costs us state
 
 Bytes be32(uint32_t v) {
   return {static_cast<uint8_t>(v >> 24), static_cast<uint8_t>(v >> 16),
@@ -86,6 +87,7 @@ void Engine::quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p
       log(&sa, Tag::Event, "Hash verification failed on quick mode message 3, dropping");
       return;
     }
+    commit_inbound(sa);
     sa.awaiting_reply = false;
     log(&sa, Tag::Debug, "loading all IPSEC SAs");
     IpsecSa ips = q.sa;
@@ -145,6 +147,11 @@ void Engine::quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p
   if (sa.state == P1State::XauthWait) {
     log(&sa, Tag::Debug, "Delay Quick Mode processing, Cert/Trans Exch/RM DSID in progress");
     return;  // the client retransmits once XAUTH is through
+  }
+  if (sa.pending_qm.size() >= kMaxPendingQuickModes) {
+    ++stats_.in_drop;
+    log(&sa, Tag::Event, "Too many quick modes in progress, dropping");
+    return;
   }
   log(nullptr, Tag::Decode, fmt::format("IKE Responder starting QM: msg id = {:08x}", msgid),
       &sa.peer);
