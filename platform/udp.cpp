@@ -106,13 +106,15 @@ std::vector<UdpDatagram> IkeSocket::receive() {
 
 bool IkeSocket::send(uint32_t local_address, uint32_t peer_address, uint16_t peer_port,
                      const std::vector<uint8_t>& data) {
-  std::vector<uint8_t> framed;
+  if (!natt_) return send_raw(local_address, peer_address, peer_port, data);
+  std::vector<uint8_t> framed(kMarker, 0);
+  framed.insert(framed.end(), data.begin(), data.end());
+  return send_raw(local_address, peer_address, peer_port, framed);
+}
+
+bool IkeSocket::send_raw(uint32_t local_address, uint32_t peer_address, uint16_t peer_port,
+                         const std::vector<uint8_t>& data) {
   const std::vector<uint8_t>* what = &data;
-  if (natt_) {
-    framed.assign(kMarker, 0);
-    framed.insert(framed.end(), data.begin(), data.end());
-    what = &framed;
-  }
   sockaddr_in to{};
   to.sin_family = AF_INET;
   to.sin_addr.s_addr = htonl(peer_address);

@@ -34,6 +34,9 @@ class IkeSocket {
   std::vector<UdpDatagram> receive();
   bool send(uint32_t local_address, uint32_t peer_address, uint16_t peer_port,
             const std::vector<uint8_t>& data);
+  // As is, without the non-ESP marker (NAT-T keepalives).
+  bool send_raw(uint32_t local_address, uint32_t peer_address, uint16_t peer_port,
+                const std::vector<uint8_t>& data);
 
  private:
   IkeSocket(int fd, uint16_t port, bool natt) : fd_(fd), port_(port), natt_(natt) {}

@@ -505,6 +505,12 @@ void Engine::tick() {
         doomed.emplace_back(idx, "P1 lifetime expired");
         continue;
       }
+      // Behind a NAT ourselves: keep its mapping open (crypto isakmp nat-traversal N).
+      if (sa.nat_local && sa.local.port == 4500 && cfg_.crypto.nat_traversal &&
+          now >= sa.last_keepalive + static_cast<uint64_t>(cfg_.crypto.nat_traversal_keepalive)) {
+        env_.send_nat_keepalive(sa.local, sa.peer);
+        sa.last_keepalive = now;
+      }
       // Quick modes whose third message never came are forgotten.
       std::erase_if(sa.pending_qm,
                     [&](const auto& e) { return now >= e.second->started + kHalfOpenLifetime; });

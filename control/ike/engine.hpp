@@ -37,6 +37,8 @@ class Environment {
   virtual uint64_t now() = 0;  // seconds, monotonic
   virtual void random(uint8_t* out, size_t n) = 0;
   virtual void send(const Endpoint& local, const Endpoint& peer, const Bytes& data) = 0;
+  // A NAT-T keepalive (RFC 3948 2.3): the single byte 0xFF on UDP 4500, without the marker.
+  virtual void send_nat_keepalive(const Endpoint& local, const Endpoint& peer) = 0;
   // A "debug crypto isakmp|ipsec" line (without timestamp) of the given level.
   virtual void debug(DebugKind kind, int level, std::string_view line) = 0;
   // A syslog message with the ASA's id: "%ASA-<severity>-<id>: <text>".

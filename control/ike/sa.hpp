@@ -133,8 +133,9 @@ struct IkeSa {
 
   std::string delete_reason;  // why a Deleting SA goes, for the disconnect syslog
   uint64_t created = 0;
-  uint64_t established = 0;  // when phase 1 completed
-  uint64_t last_heard = 0;   // any authenticated packet from the peer
+  uint64_t established = 0;     // when phase 1 completed
+  uint64_t last_heard = 0;      // any authenticated packet from the peer
+  uint64_t last_keepalive = 0;  // NAT-T keepalives we send when we are the one behind a NAT
   uint32_t dpd_sequence = 0;
   uint64_t dpd_sent = 0;
   int dpd_outstanding = 0;

@@ -92,6 +92,12 @@ void IkeService::send(const ike::Endpoint& local, const ike::Endpoint& peer, con
     }
 }
 
+void IkeService::send_nat_keepalive(const ike::Endpoint& local, const ike::Endpoint& peer) {
+  for (auto& s : sockets_)
+    if (s.port() == local.port)
+      s.send_raw(local.address.value, peer.address.value, peer.port, {0xff});
+}
+
 void IkeService::debug(ike::DebugKind kind, int level, std::string_view line) {
   // The ASA prefixes console debug lines with the time ("Aug 24 11:31:03 [IKEv1]...").
   std::time_t t = std::time(nullptr);

@@ -29,6 +29,7 @@ class IkeService : public ike::Environment {
   uint64_t now() override;
   void random(uint8_t* out, size_t n) override;
   void send(const ike::Endpoint& local, const ike::Endpoint& peer, const ike::Bytes& d) override;
+  void send_nat_keepalive(const ike::Endpoint& local, const ike::Endpoint& peer) override;
   void debug(ike::DebugKind kind, int level, std::string_view line) override;
   void syslog(int severity, int id, std::string_view text) override;
 

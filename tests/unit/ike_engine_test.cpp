@@ -347,3 +347,29 @@ TEST_CASE("crypto ikev1 limit max-in-negotiation-sa caps half-open SAs") {
   CHECK(lab.engine.stats().system_capacity_fails == 1);
   CHECK(lab.env.logged("Maximum concurrent IKE negotiations exceeded!"));
 }
+
+TEST_CASE("NAT-T: detection, the float to 4500, and keepalives when we are behind the NAT") {
+  Lab lab;
+  lab.peer.natt = true;
+  // The client reached us at an address that is not ours: a NAT is in front of the gateway.
+  lab.peer.gw_seen = {*config::Ipv4::parse("203.0.113.200"), 500};
+  lab.deliver(lab.peer.am1("EZ"));
+  lab.deliver(lab.peer.am3(lab.env.take()));
+  CHECK(lab.env.logged(
+      "Remote end is NOT behind a NAT device     This   end IS behind a NAT device"));
+  // The client floats: everything from now on comes to and goes from port 4500.
+  lab.peer.me.port = 4500;
+  lab.peer.gw.port = 4500;
+  lab.xauth("cisco", "cisco");
+  CHECK(lab.only_sa().peer.port == 4500);
+  CHECK(lab.only_sa().local.port == 4500);
+  CHECK(lab.env.sent.back().first.port == 4500);
+  lab.ack_status();
+  int before = lab.env.keepalives;
+  lab.env.t += 20;
+  lab.engine.tick();
+  CHECK(lab.env.keepalives == before + 1);
+  lab.env.t += 5;
+  lab.engine.tick();
+  CHECK(lab.env.keepalives == before + 1);  // every 20 s, not every tick
+}

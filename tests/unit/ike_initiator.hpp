@@ -34,6 +34,8 @@ struct FakeEnv : ike::Environment {
   void send(const ike::Endpoint&, const ike::Endpoint& peer, const ike::Bytes& d) override {
     sent.emplace_back(peer, d);
   }
+  int keepalives = 0;
+  void send_nat_keepalive(const ike::Endpoint&, const ike::Endpoint&) override { ++keepalives; }
   void debug(ike::DebugKind, int, std::string_view line) override { lines.emplace_back(line); }
   void syslog(int sev, int id, std::string_view text) override {
     syslogs.push_back(fmt::format("%ASA-{}-{}: {}", sev, id, text));
@@ -68,7 +70,9 @@ struct Initiator {
   uint16_t auth_method = 65001;  // XAUTHInitPreShared
   int group = 2;
   std::map<uint32_t, ike::Bytes> ivs;
-  bool hash_ok = false;  // the last HASH the engine sent verified
+  bool hash_ok = false;        // the last HASH the engine sent verified
+  bool natt = false;           // announce RFC 3947 and send NAT-D in AM3
+  ike::Endpoint gw_seen = gw;  // the gateway's address as a NAT in between would show it
 
   // Thrown when what the engine sent cannot be read at all (tests fail, fuzzing moves on).
   static void need(bool ok) {
@@ -112,6 +116,9 @@ struct Initiator {
         id,
         ike::OpaquePayload{ike::PayloadType::VendorId, ike::vendor_id(ike::Vendor::Dpd)},
         ike::OpaquePayload{ike::PayloadType::VendorId, ike::vendor_id(ike::Vendor::CiscoUnity)}};
+    if (natt)
+      m.payloads.push_back(
+          ike::OpaquePayload{ike::PayloadType::VendorId, ike::vendor_id(ike::Vendor::NatTRfc)});
     return ike::serialize_message(m);
   }
 
@@ -150,6 +157,17 @@ struct Initiator {
     out.payloads = {ike::OpaquePayload{
         ike::PayloadType::Hash, ike::hash_i(ike::HashAlg::Sha1, keys.skeyid, in.gxi, gxr, in.cky_i,
                                             in.cky_r, sai_b, idi_b)}};
+    if (natt)
+      for (const ike::Endpoint* e : {&gw_seen, &me}) {  // RFC 3947 3.2: them first, then us
+        ike::Bytes h = in.cky_i;
+        h.insert(h.end(), in.cky_r.begin(), in.cky_r.end());
+        ike::Bytes a = be32(e->address.value);
+        h.insert(h.end(), a.begin(), a.end());
+        h.push_back(static_cast<uint8_t>(e->port >> 8));
+        h.push_back(static_cast<uint8_t>(e->port));
+        out.payloads.push_back(
+            ike::OpaquePayload{ike::PayloadType::NatD, ike::hash(ike::HashAlg::Sha1, h)});
+      }
     return ike::serialize_message(out);
   }
 
