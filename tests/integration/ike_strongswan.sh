@@ -5,10 +5,13 @@
 #   ike_strongswan.sh BIN pix [nat]  main mode, the PIX 6.3 wildcard key, XAUTH, mode-config
 #                                    push (crypto map ... client configuration address
 #                                    initiate): seed 004's flow for the VPN Client 1.1
+#   ike_strongswan.sh BIN l2l [nat]  LAN-to-LAN: main mode, a tunnel-group named by the peer's
+#                                    address, a static crypto map entry whose ACL the proxies
+#                                    must match, PFS group 5
 # charon runs in the client namespace under its own mount namespace (its pid file and vici
 # socket must not meet another charon's), with userspace ESP (kernel-libipsec).
 source "$(dirname "$0")/lib.sh"
-FLOW=${2:?usage: $0 BIN am|pix [nat]}
+FLOW=${2:?usage: $0 BIN am|pix|l2l [nat]}
 MODE=${3:-direct}
 CNS=rcli$$
 XNS=rnat$$
@@ -55,6 +58,8 @@ else
   ip -n "$CNS" link set eth0 up
 fi
 
+# The remote site's LAN for LAN-to-LAN: an address on the client box inside its local_ts.
+[[ "$FLOW" == l2l ]] && ip -n "$CNS" addr add 198.51.100.129/26 dev lo
 start_daemon
 common=("configure terminal"
   "interface GigabitEthernet0/0" "nameif outside" "security-level 0"
@@ -76,6 +81,19 @@ if [[ "$FLOW" == am ]]; then
     "tunnel-group EZ ipsec-attributes" "ikev1 pre-shared-key cisco123" "end")
   EXPECT_ADDR=203.0.113.10 STATE=AM_ACTIVE GROUP=EZ
   AGGRESSIVE=yes PULL=yes LOCAL_ID="keyid:EZ" IKE=aes128-sha1-modp1024 ESP=aes128-sha1
+elif [[ "$FLOW" == l2l ]]; then
+  out=$(cli "${common[@]}" \
+    "access-list L2L extended permit ip 192.0.2.0 255.255.255.0 198.51.100.128 255.255.255.192" \
+    "crypto ipsec ikev1 transform-set AES256 esp-aes-256 esp-sha-hmac" \
+    "crypto map MAP 10 match address L2L" "crypto map MAP 10 set peer 198.51.100.2" \
+    "crypto map MAP 10 set ikev1 transform-set AES256" "crypto map MAP 10 set pfs group5" \
+    "crypto map MAP interface outside" "crypto ikev1 enable outside" \
+    "crypto ikev1 policy 20" "authentication pre-share" "encryption aes-256" "hash sha" \
+    "group 5" "exit" \
+    "tunnel-group 198.51.100.2 type ipsec-l2l" "tunnel-group 198.51.100.2 ipsec-attributes" \
+    "ikev1 pre-shared-key l2l-secret" "end")
+  STATE=MM_ACTIVE GROUP=198.51.100.2
+  AGGRESSIVE=no IKE=aes256-sha1-modp1536 ESP=aes256-sha1-modp1536
 else
   # Seed 004's PIX 6.3 lines, as an old configuration pasted into Rampart.
   out=$(cli "${common[@]}" \
@@ -121,6 +139,26 @@ charon {
   }
 }
 EOC
+if [[ "$FLOW" == l2l ]]; then
+cat >"$WORK/swanctl.conf" <<EOC
+connections {
+  l2l {
+    version = 1
+    aggressive = no
+    remote_addrs = 198.51.100.1
+    proposals = $IKE
+    local { auth = psk }
+    remote { auth = psk }
+    children { ra { local_ts = 198.51.100.128/26
+                    remote_ts = 192.0.2.0/24
+                    esp_proposals = $ESP } }
+  }
+}
+secrets {
+  ike-l2l { secret = l2l-secret }
+}
+EOC
+else
 cat >"$WORK/swanctl.conf" <<EOC
 connections {
   ra {
@@ -145,6 +183,7 @@ secrets {
                 secret = cisco }
 }
 EOC
+fi
 ip netns exec "$CNS" unshare -m sh -c "mount -t tmpfs tmpfs /run && exec env STRONGSWAN_CONF=$WORK/strongswan.conf /usr/lib/ipsec/charon" \
   >"$WORK/charon.out" 2>&1 &
 CHARON_PID=$!
@@ -154,8 +193,10 @@ swanctl --load-all --file "$WORK/swanctl.conf" --uri "unix://$WORK/vici.sock" >"
   { cat "$WORK/load.out"; fail "swanctl --load-all"; }
 timeout 20 swanctl --initiate --child ra --uri "unix://$WORK/vici.sock" >"$WORK/initiate.out" 2>&1 ||
   { cat "$WORK/initiate.out" "$WORK/charon.log" | grep -E "IKE\]|ENC|CFG\] (received|sending)" | tail -40; cat "$WORK/console.out"; fail "strongSwan could not connect"; }
-grep -q "installing new virtual IP $EXPECT_ADDR" "$WORK/charon.log" ||
-  { tail -20 "$WORK/charon.log"; fail "virtual IP $EXPECT_ADDR not installed"; }
+if [[ "$FLOW" != l2l ]]; then
+  grep -q "installing new virtual IP $EXPECT_ADDR" "$WORK/charon.log" ||
+    { tail -20 "$WORK/charon.log"; fail "virtual IP $EXPECT_ADDR not installed"; }
+fi
 sas=$(swanctl --list-sas --uri "unix://$WORK/vici.sock")
 echo "$sas"
 grep -q 'INSTALLED, TUNNEL' <<<"$sas" || fail "no CHILD_SA installed"
@@ -165,11 +206,21 @@ sleep 1
 show=$(cat "$WORK/console.out")
 grep -q '^1   IKE Peer: '"$PUBLIC"'$' <<<"$show" || fail "IKE peer line"
 grep -q "^    Rekey   : no              State   : $STATE \$" <<<"$show" || fail "state $STATE"
-grep -q '^Assigned IP  : '"$EXPECT_ADDR"' ' <<<"$show" || fail "sessiondb address"
-grep -q "Tunnel Group : $GROUP\$" <<<"$show" || fail "tunnel group $GROUP"
-for line in "Connection landed on tunnel_group $GROUP" 'User (cisco) authenticated.' \
-  "Assigned private IP address $EXPECT_ADDR to remote user" 'PHASE 1 COMPLETED' \
-  'PHASE 2 COMPLETED (msgid='; do
+if [[ "$FLOW" == l2l ]]; then
+  grep -q '^    Type    : L2L             Role    : responder $' <<<"$show" || fail "Type L2L"
+  grep -q 'INFO: There are presently no active sessions' <<<"$show" || fail "L2L listed as remote access"
+  lines=("Connection landed on tunnel_group $GROUP" 'PHASE 1 COMPLETED'
+         'IKE Remote Peer configured for crypto map: MAP'
+         'Received remote IP Proxy Subnet data in ID Payload:   Address 198.51.100.128, Mask 255.255.255.192'
+         'PHASE 2 COMPLETED (msgid=')
+else
+  grep -q '^Assigned IP  : '"$EXPECT_ADDR"' ' <<<"$show" || fail "sessiondb address"
+  grep -q "Tunnel Group : $GROUP\$" <<<"$show" || fail "tunnel group $GROUP"
+  lines=("Connection landed on tunnel_group $GROUP" 'User (cisco) authenticated.'
+         "Assigned private IP address $EXPECT_ADDR to remote user" 'PHASE 1 COMPLETED'
+         'PHASE 2 COMPLETED (msgid=')
+fi
+for line in "${lines[@]}"; do
   grep -qF "$line" <<<"$show" || fail "debug line missing: $line"
 done
 [[ "$MODE" == nat ]] && { grep -q 'Remote end IS behind a NAT device' <<<"$show" || fail "NAT not detected"; }
