@@ -241,6 +241,7 @@ void Engine::quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p
     return;
   }
   std::optional<EspChoice> choice;
+  bool proxies_matched = false;
   const config::CryptoMapSettings* settings = nullptr;
   uint32_t seq = 0;
   for (const auto& [s, entry] : map->entries) {
@@ -259,6 +260,7 @@ void Engine::quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p
         auto acl = cfg_.access_lists.find(*cs->match_address);
         if (acl == cfg_.access_lists.end() || !acl_covers(acl->second, local, remote)) continue;
       }
+      proxies_matched = true;
       if (auto c = match_esp(*offered, cfg_, cs->transform_sets)) {
         choice = c;
         settings = cs;
@@ -270,6 +272,15 @@ void Engine::quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p
       }
     }
     if (choice) break;
+  }
+  if (!choice && !proxies_matched) {
+    std::string why = fmt::format(
+        "Rejecting IPSec tunnel: no matching crypto map entry for remote proxy {} local proxy {} "
+        "on interface {}",
+        proxy_text(remote), proxy_text(local), sa.nameif);
+    syslog(&sa, 3, 713061, why);
+    reject(kInvalidIdInformation, why);
+    return;
   }
   if (!choice) {
     ++stats_.in_p2_rejects;

@@ -373,3 +373,34 @@ TEST_CASE("NAT-T: detection, the float to 4500, and keepalives when we are behin
   lab.engine.tick();
   CHECK(lab.env.keepalives == before + 1);  // every 20 s, not every tick
 }
+
+TEST_CASE("quick mode refusals: a foreign proxy, an unacceptable transform") {
+  Lab lab;
+  lab.phase1();
+  lab.xauth("cisco", "cisco");
+  lab.ack_status();
+  lab.mode_config();
+  auto qm1 = [&](uint8_t esp, std::vector<uint8_t> client, uint32_t msgid) {
+    Transform t{1, esp, {Attribute::tv(4, 1), Attribute::tv(5, 2)}};
+    if (esp == 12) t.attributes.push_back(Attribute::tv(6, 128));
+    SaPayload sa;
+    sa.proposals.push_back(Proposal{1, 3, test::be32(0xc0ffee02), {t}});
+    IdPayload idci{1, 0, 0, client}, idcr{4, 0, 0, {0, 0, 0, 0, 0, 0, 0, 0}};
+    lab.deliver(lab.peer.seal(Exchange::QuickMode, msgid,
+                              {sa, OpaquePayload{PayloadType::Nonce, Bytes(16, 7)}, idci, idcr}));
+    uint32_t got = 0;
+    auto reply = lab.peer.open(lab.env.take(), got);
+    CHECK(got != msgid);  // an informational, not QM2
+    return std::get<NotifyPayload>(reply.at(1)).type;
+  };
+  // Someone else's address as the client's proxy.
+  CHECK(qm1(12, {203, 0, 113, 11}, 0x100) == 18);  // INVALID-ID-INFORMATION
+  CHECK(
+      lab.env.logged("Rejecting IPSec tunnel: remote proxy 203.0.113.11/255.255.255.255/0/0 "
+                     "is not the address assigned to the client (203.0.113.10)"));
+  // 3DES where the transform set says AES.
+  CHECK(qm1(3, {203, 0, 113, 10}, 0x101) == 14);  // NO-PROPOSAL-CHOSEN
+  CHECK(lab.env.logged("All IPSec SA proposals found unacceptable!"));
+  CHECK(lab.only_sa().ipsec.empty());
+  CHECK(lab.engine.stats().in_p2_rejects == 2);
+}
