@@ -36,6 +36,12 @@ std::string Endpoint::str() const {
 
 std::string_view state_name(P1State s, bool aggressive) {
   switch (s) {
+    case P1State::MmWaitMsg2:
+      return "MM_WAIT_MSG2";
+    case P1State::MmWaitMsg4:
+      return "MM_WAIT_MSG4";
+    case P1State::MmWaitMsg6:
+      return "MM_WAIT_MSG6";
     case P1State::MmWaitMsg3:
       return "MM_WAIT_MSG3";
     case P1State::MmWaitMsg5:
@@ -206,10 +212,15 @@ Bytes& Engine::exchange_iv_for(IkeSa& sa, uint32_t msgid) {
 
 void Engine::send_protected(IkeSa& sa, Exchange ex, uint32_t msgid, std::vector<Payload> rest,
                             const Bytes& extra, bool await_reply) {
-  Bytes rest_bytes = serialize_payloads(rest);
+  Bytes h = hash_over(sa, msgid, extra, serialize_payloads(rest));
+  send_hashed(sa, ex, msgid, std::move(h), std::move(rest), await_reply);
+}
+
+void Engine::send_hashed(IkeSa& sa, Exchange ex, uint32_t msgid, Bytes hash_value,
+                         std::vector<Payload> rest, bool await_reply) {
   std::vector<Payload> all;
   all.reserve(rest.size() + 1);
-  all.push_back(OpaquePayload{PayloadType::Hash, hash_over(sa, msgid, extra, rest_bytes)});
+  all.push_back(OpaquePayload{PayloadType::Hash, std::move(hash_value)});
   for (auto& p : rest) all.push_back(std::move(p));
   Bytes plain = serialize_payloads(all);
   Bytes& iv = exchange_iv_for(sa, msgid);
@@ -339,6 +350,15 @@ void Engine::receive(const Datagram& d) {
   }
 
   IkeSa* sa = find(m.header.initiator_cookie, m.header.responder_cookie);
+  if (!sa && m.header.exchange == Exchange::MainMode && m.header.message_id == 0) {
+    // The answer to our MM1 names the responder's cookie for the first time.
+    for (auto& [idx, s] : sas_)
+      if (!s->responder && s->state == P1State::MmWaitMsg2 &&
+          s->icookie == m.header.initiator_cookie && s->peer.address == d.peer.address) {
+        s->rcookie = m.header.responder_cookie;
+        sa = s.get();
+      }
+  }
   if (!sa) {
     ++stats_.no_sa_fails;
     ++stats_.in_drop;
@@ -423,7 +443,13 @@ void Engine::receive(const Datagram& d) {
       }
       break;
     case Exchange::MainMode:
-      if (sa->state == P1State::MmWaitMsg3 && !encrypted)
+      if (sa->state == P1State::MmWaitMsg2 && !encrypted)
+        main_2(*sa, m);
+      else if (sa->state == P1State::MmWaitMsg4 && !encrypted)
+        main_4(*sa, m);
+      else if (sa->state == P1State::MmWaitMsg6 && encrypted)
+        main_6(*sa, payloads);
+      else if (sa->state == P1State::MmWaitMsg3 && !encrypted)
         main_3(*sa, m);
       else if (sa->state == P1State::MmWaitMsg5 && encrypted)
         main_5(*sa, payloads);

@@ -89,6 +89,13 @@ class Engine {
   const IkeStats& stats() const { return stats_; }
   const AddressPools& pools() const { return pools_; }
 
+  // Starts a LAN-to-LAN negotiation for a static crypto map entry: main mode with the key of
+  // the tunnel-group named by the entry's peer, then quick mode for the given proxies. The
+  // dataplane's acquire (traffic that the entry's ACL matches) calls this. Returns the session
+  // index, or nullopt with the reason logged.
+  std::optional<uint64_t> initiate(const std::string& map, uint32_t seq, const Selector& local,
+                                   const Selector& remote);
+
   // clear crypto isakmp sa [peer]: deletes (with a Delete notification) and returns how many.
   size_t clear(std::optional<config::Ipv4> peer = std::nullopt);
   // vpn-sessiondb logoff ...: by index, by username, or all (nullopt/empty).
@@ -112,6 +119,9 @@ class Engine {
   // exchange's IV chain.
   void send_protected(IkeSa& sa, Exchange ex, uint32_t msgid, std::vector<Payload> rest,
                       const Bytes& extra, bool await_reply);
+  // The same with the HASH already computed (quick mode's third message hashes differently).
+  void send_hashed(IkeSa& sa, Exchange ex, uint32_t msgid, Bytes hash_value,
+                   std::vector<Payload> rest, bool await_reply);
   // Checks the HASH that leads a decrypted phase-2 style message.
   bool verify_hash(IkeSa& sa, uint32_t msgid, const Bytes& body, size_t consumed,
                    const Bytes& extra);
@@ -151,6 +161,12 @@ class Engine {
   void add_nat_d(IkeSa& sa, std::vector<Payload>& out);
   void phase1_done(IkeSa& sa, const std::vector<Payload>& p);
   void established_syslog(IkeSa& sa);
+  // engine_initiator.cpp
+  void main_2(IkeSa& sa, const Message& m);
+  void main_4(IkeSa& sa, const Message& m);
+  void main_6(IkeSa& sa, const std::vector<Payload>& p);
+  void start_quick_mode(IkeSa& sa);
+  void quick_mode_2(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p, const Bytes& body);
   // engine_transaction.cpp
   void start_xauth(IkeSa& sa);
   void start_cfg_set(IkeSa& sa);

@@ -70,6 +70,11 @@ std::string proxy_text(const Selector& s) {
 void Engine::quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p,
                         const Bytes& body) {
   sa.last_heard = env_.now();
+  if (auto pending = sa.pending_qm.find(msgid);
+      pending != sa.pending_qm.end() && pending->second->initiator) {
+    quick_mode_2(sa, msgid, p, body);
+    return;
+  }
   if (auto pending = sa.pending_qm.find(msgid); pending != sa.pending_qm.end()) {
     // QM3: HASH(3) = prf(SKEYID_a, 0 | M-ID | Ni_b | Nr_b) and nothing else.
     auto& q = *pending->second;

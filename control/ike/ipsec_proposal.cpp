@@ -115,6 +115,34 @@ std::optional<EspChoice> match_esp(const SaPayload& sa, const config::Config& cf
   return std::nullopt;
 }
 
+std::optional<Transform> esp_transform_for(const config::TransformSet& ts, uint8_t number,
+                                           uint32_t life_seconds, uint32_t life_kilobytes,
+                                           int pfs_group, bool udp_encapsulation, bool rfc_natt) {
+  Allowed a = allowed_of(ts);
+  if (!a.transform) return std::nullopt;
+  auto be = [](uint32_t v) {
+    return Bytes{static_cast<uint8_t>(v >> 24), static_cast<uint8_t>(v >> 16),
+                 static_cast<uint8_t>(v >> 8), static_cast<uint8_t>(v)};
+  };
+  Transform t;
+  t.number = number;
+  t.id = a.transform;
+  t.attributes.push_back(Attribute::tv(p2attr::kLifeType, p2attr::kLifeSeconds));
+  t.attributes.push_back(Attribute::tlv(p2attr::kLifeDuration, be(life_seconds)));
+  t.attributes.push_back(Attribute::tv(p2attr::kLifeType, p2attr::kLifeKilobytes));
+  t.attributes.push_back(Attribute::tlv(p2attr::kLifeDuration, be(life_kilobytes)));
+  uint16_t mode = a.transport ? p2attr::kTransport : p2attr::kTunnel;
+  if (udp_encapsulation)
+    mode = a.transport ? (rfc_natt ? p2attr::kUdpTransport : p2attr::kUdpTransportDraft)
+                       : (rfc_natt ? p2attr::kUdpTunnel : p2attr::kUdpTunnelDraft);
+  t.attributes.push_back(Attribute::tv(p2attr::kEncapsulation, mode));
+  if (a.auth) t.attributes.push_back(Attribute::tv(p2attr::kAuthAlgorithm, a.auth));
+  if (a.key_bits) t.attributes.push_back(Attribute::tv(p2attr::kKeyLength, a.key_bits));
+  if (pfs_group)
+    t.attributes.push_back(Attribute::tv(p2attr::kGroup, static_cast<uint16_t>(pfs_group)));
+  return t;
+}
+
 size_t esp_encryption_key_length(const EspOffer& o) {
   switch (o.transform) {
     case p2attr::kEspDes:

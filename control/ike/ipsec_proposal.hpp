@@ -48,6 +48,11 @@ struct EspChoice {
 std::optional<EspChoice> match_esp(const SaPayload& sa, const config::Config& cfg,
                                    const std::vector<std::string>& transform_sets);
 
+// The ESP transform an initiator offers for a transform set (nullopt for what it cannot say).
+std::optional<Transform> esp_transform_for(const config::TransformSet& ts, uint8_t number,
+                                           uint32_t life_seconds, uint32_t life_kilobytes,
+                                           int pfs_group, bool udp_encapsulation, bool rfc_natt);
+
 // Key lengths of an ESP SA in bytes.
 size_t esp_encryption_key_length(const EspOffer& o);
 size_t esp_integrity_key_length(const EspOffer& o);

@@ -218,3 +218,28 @@ Phase1Match match_phase1(const SaPayload& sa,
 }
 
 }  // namespace rampart::ike
+
+namespace rampart::ike {
+
+std::optional<Transform> transform_for(const config::IsakmpPolicy& p, uint8_t number) {
+  auto enc = cfg_encryption(p.encryption);
+  if (!enc || p.authentication != "pre-share") return std::nullopt;
+  Transform t;
+  t.number = number;
+  t.id = 1;  // KEY_IKE
+  t.attributes.push_back(Attribute::tv(p1attr::kEncryption, enc->first));
+  if (enc->second) t.attributes.push_back(Attribute::tv(p1attr::kKeyLength, enc->second));
+  t.attributes.push_back(Attribute::tv(p1attr::kHash, cfg_hash(p.hash)));
+  t.attributes.push_back(Attribute::tv(p1attr::kAuth, p1attr::kAuthPsk));
+  t.attributes.push_back(Attribute::tv(p1attr::kGroup, static_cast<uint16_t>(p.group)));
+  if (p.lifetime) {
+    t.attributes.push_back(Attribute::tv(p1attr::kLifeType, p1attr::kLifeSeconds));
+    t.attributes.push_back(Attribute::tlv(
+        p1attr::kLifeDuration,
+        {static_cast<uint8_t>(p.lifetime >> 24), static_cast<uint8_t>(p.lifetime >> 16),
+         static_cast<uint8_t>(p.lifetime >> 8), static_cast<uint8_t>(p.lifetime)}));
+  }
+  return t;
+}
+
+}  // namespace rampart::ike

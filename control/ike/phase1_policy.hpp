@@ -46,6 +46,9 @@ struct Phase1Match {
   std::vector<DebugLine> log;
 };
 
+// The transform an initiator offers for a pre-shared-key policy (nullopt for others).
+std::optional<Transform> transform_for(const config::IsakmpPolicy& p, uint8_t number);
+
 Phase1Match match_phase1(const SaPayload& sa,
                          const std::map<uint32_t, config::IsakmpPolicy>& policies);
 

@@ -28,6 +28,9 @@ struct Endpoint {
 
 // Phase-1 states with the ASA's names (show crypto isakmp sa).
 enum class P1State {
+  MmWaitMsg2,   // initiator: sent MM1
+  MmWaitMsg4,   // initiator: sent MM3
+  MmWaitMsg6,   // initiator: sent MM5
   MmWaitMsg3,   // responder: sent MM2
   MmWaitMsg5,   // sent MM4
   AmWaitMsg3,   // sent AM2
@@ -122,6 +125,7 @@ struct IkeSa {
   enum class SetKind { None, XauthOk, XauthFail, ModeCfg } set_kind = SetKind::None;
   // Quick modes in flight (responder): message id -> what QM2 offered.
   struct PendingQm {
+    bool initiator = false;  // we sent QM1 and wait for QM2
     IpsecSa sa;
     Bytes ni, nr;
     std::unique_ptr<DhKey> dh;
@@ -131,6 +135,13 @@ struct IkeSa {
   std::map<uint32_t, std::shared_ptr<PendingQm>> pending_qm;
   std::vector<IpsecSa> ipsec;
 
+  // What an initiator set out to protect: the crypto map entry and the proxies.
+  struct Wanted {
+    std::string map;
+    uint32_t seq = 0;
+    Selector local, remote;
+  };
+  std::optional<Wanted> wanted;
   std::string delete_reason;  // why a Deleting SA goes, for the disconnect syslog
   uint64_t created = 0;
   uint64_t established = 0;     // when phase 1 completed

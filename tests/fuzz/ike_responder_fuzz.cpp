@@ -95,6 +95,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     } catch (const std::exception&) {
     }
     env.sent.clear();
+    env.sent_from.clear();
   }
   env.t += 100000;
   engine.tick();

@@ -31,8 +31,10 @@ struct FakeEnv : ike::Environment {
       out[i] = static_cast<uint8_t>(seed >> 56);
     }
   }
-  void send(const ike::Endpoint&, const ike::Endpoint& peer, const ike::Bytes& d) override {
+  std::vector<ike::Endpoint> sent_from;  // the local endpoint of each entry of sent
+  void send(const ike::Endpoint& local, const ike::Endpoint& peer, const ike::Bytes& d) override {
     sent.emplace_back(peer, d);
+    sent_from.push_back(local);
   }
   int keepalives = 0;
   void send_nat_keepalive(const ike::Endpoint&, const ike::Endpoint&) override { ++keepalives; }
@@ -49,6 +51,7 @@ struct FakeEnv : ike::Environment {
     if (sent.empty()) throw std::runtime_error("the engine sent nothing");
     ike::Bytes d = sent.front().second;
     sent.erase(sent.begin());
+    if (!sent_from.empty()) sent_from.erase(sent_from.begin());
     return d;
   }
 };

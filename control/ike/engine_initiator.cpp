@@ -1,0 +1,456 @@
+// The initiator's side, for LAN-to-LAN: main mode with a pre-shared key (RFC 2409 5, messages
+// 1, 3, 5 sent and 2, 4, 6 checked) and quick mode for a static crypto map entry (messages 1
+// and 3 sent, 2 checked), with NAT-T and PFS.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "control/ike/engine.hpp"
+#include "control/ike/ipsec_proposal.hpp"
+#include "control/ike/message_rules.hpp"
+
+namespace rampart::ike {
+
+namespace {
+
+constexpr uint8_t kIdIpv4 = 1, kIdIpv4Subnet = 4;
+constexpr uint16_t kInitialContact = 24578;
+constexpr uint16_t kResponderLifetime = 24576;
+constexpr size_t kNonceLength = 32;
+
+Bytes be32(uint32_t v) {
+  return {static_cast<uint8_t>(v >> 24), static_cast<uint8_t>(v >> 16),
+          static_cast<uint8_t>(v >> 8), static_cast<uint8_t>(v)};
+}
+
+uint32_t u32(const Bytes& b, size_t at = 0) {
+  return b.size() < at + 4 ? 0
+                           : (uint32_t{b[at]} << 24) | (uint32_t{b[at + 1]} << 16) |
+                                 (uint32_t{b[at + 2]} << 8) | b[at + 3];
+}
+
+Bytes body_of(const Payload& p) {
+  Writer w;
+  serialize_payload(p, w);
+  return w.take();
+}
+
+const OpaquePayload* opaque(const std::vector<Payload>& p, PayloadType t) {
+  for (const auto& x : p)
+    if (const auto* v = std::get_if<OpaquePayload>(&x); v && v->type == t) return v;
+  return nullptr;
+}
+
+IdPayload id_of(const Selector& s) {
+  IdPayload id;
+  id.protocol = s.protocol;
+  id.port = s.port;
+  id.data = be32(s.address.value);
+  if (s.mask.value == 0xffffffffu) {
+    id.id_type = kIdIpv4;
+  } else {
+    id.id_type = kIdIpv4Subnet;
+    Bytes m = be32(s.mask.value);
+    id.data.insert(id.data.end(), m.begin(), m.end());
+  }
+  return id;
+}
+
+}  // namespace
+
+std::optional<uint64_t> Engine::initiate(const std::string& map_name, uint32_t seq,
+                                         const Selector& local, const Selector& remote) {
+  auto map = cfg_.crypto.maps.find(map_name);
+  if (map == cfg_.crypto.maps.end() || !map->second.entries.contains(seq) ||
+      !map->second.interface) {
+    log(nullptr, Tag::Event,
+        fmt::format("IKE Initiator: no crypto map {} {} on an interface", map_name, seq));
+    return std::nullopt;
+  }
+  const config::CryptoMapEntry& entry = map->second.entries.at(seq);
+  const config::Interface* itf = cfg_.interface_by_nameif(*map->second.interface);
+  std::optional<config::Ipv4> peer;
+  if (!entry.settings.peers.empty()) peer = config::Ipv4::parse(entry.settings.peers.front());
+  if (!peer || !itf || !itf->address) {
+    log(nullptr, Tag::Event,
+        fmt::format("IKE Initiator: crypto map {} {} has no peer address or interface address",
+                    map_name, seq));
+    return std::nullopt;
+  }
+  auto tg = cfg_.tunnel_groups.find(peer->str());
+  if (tg == cfg_.tunnel_groups.end() || !tg->second.ipsec.pre_shared_key) {
+    log(nullptr, Tag::Event,
+        fmt::format("IKE Initiator: no tunnel-group {} with a pre-shared key", peer->str()));
+    return std::nullopt;
+  }
+
+  auto owned = std::make_unique<IkeSa>();
+  IkeSa& sa = *owned;
+  sa.index = next_index_++;
+  Bytes ic = random_bytes(8);
+  std::copy(ic.begin(), ic.end(), sa.icookie.begin());
+  sa.responder = false;
+  sa.peer = {*peer, 500};
+  sa.local = {*itf->address, 500};
+  sa.nameif = *map->second.interface;
+  sa.tunnel_group = tg->first;
+  sa.remote_access = false;
+  sa.created = env_.now();
+  sa.last_heard = sa.created;
+  sa.state = P1State::MmWaitMsg2;
+  sa.wanted = IkeSa::Wanted{map_name, seq, local, remote};
+  sas_.emplace(sa.index, std::move(owned));
+  ++stats_.initiator_tunnels;
+
+  log(&sa, Tag::Event,
+      fmt::format("IKE Initiator: New Phase 1, Intf {}, IKE Peer {}  local Proxy Address {}, "
+                  "remote Proxy Address {},  Crypto map ({})",
+                  sa.nameif, peer->str(), local.address.str(), remote.address.str(), map_name));
+  syslog(nullptr, 5, 713041,
+         fmt::format("IKE Initiator: New Phase 1, Intf {}, IKE Peer {}  local Proxy Address {}, "
+                     "remote Proxy Address {},  Crypto map ({})",
+                     sa.nameif, peer->str(), local.address.str(), remote.address.str(), map_name),
+         &sa.peer);
+
+  // MM1: every pre-shared-key policy, in priority order, as the transforms of one proposal.
+  SaPayload offer;
+  Proposal prop{1, 1, {}, {}};
+  uint8_t n = 1;
+  for (const auto& [prio, policy] : cfg_.crypto.policies)
+    if (auto t = transform_for(policy, n)) {
+      prop.transforms.push_back(*t);
+      ++n;
+    }
+  if (prop.transforms.empty()) {
+    log(&sa, Tag::Event, "IKE Initiator: no pre-shared-key IKEv1 policy to offer");
+    remove(sa.index, {}, false);
+    return std::nullopt;
+  }
+  offer.proposals.push_back(prop);
+  sa.sai_b = body_of(offer);
+  std::vector<Payload> out{offer};
+  log(&sa, Tag::Debug, "constructing ISAKMP SA payload");
+  for (Vendor v :
+       {Vendor::NatTRfc, Vendor::NatT03, Vendor::NatT02n, Vendor::Dpd, Vendor::CiscoVpn3000})
+    out.push_back(OpaquePayload{PayloadType::VendorId, vendor_id(v)});
+  send_phase1(sa, Exchange::MainMode, std::move(out), false, true);
+  return sa.index;
+}
+
+void Engine::main_2(IkeSa& sa, const Message& m) {
+  if (auto bad = check_message(MessageKind::MM2, false, m.payloads)) {
+    ++stats_.malformed;
+    log(&sa, Tag::Event, fmt::format("Dropping malformed message: {}", bad->text));
+    return;
+  }
+  sa.awaiting_reply = false;
+  const SaPayload* chosen = nullptr;
+  for (const auto& x : m.payloads)
+    if (const auto* s = std::get_if<SaPayload>(&x)) chosen = s;
+  log(&sa, Tag::Debug, "processing SA payload");
+  // The responder must return exactly one of the transforms we offered.
+  auto match = match_phase1(*chosen, cfg_.crypto.policies);
+  if (!match.choice || chosen->proposals.size() != 1 ||
+      chosen->proposals[0].transforms.size() != 1) {
+    for (const auto& l : match.log) log(&sa, l.level <= 1 ? Tag::Event : Tag::Debug, l.text);
+    log(&sa, Tag::Event, "Phase 1 failure: the responder chose a transform we did not offer");
+    ++stats_.initiator_fails;
+    remove(sa.index, {}, false);
+    return;
+  }
+  log(&sa, Tag::Debug, "Oakley proposal is acceptable");
+  sa.choice = *match.choice;
+  read_vendor_ids(sa, m.payloads);
+  auto dh = DhKey::generate(sa.choice.group);
+  if (!dh) {
+    remove(sa.index, "DH failure", false);
+    return;
+  }
+  sa.gxi = dh->public_value();
+  sa.dh = std::make_unique<DhKey>(std::move(*dh));
+  sa.ni = random_bytes(kNonceLength);
+  std::vector<Payload> out;
+  log(&sa, Tag::Debug, "constructing ke payload");
+  out.push_back(OpaquePayload{PayloadType::KE, sa.gxi});
+  log(&sa, Tag::Debug, "constructing nonce payload");
+  out.push_back(OpaquePayload{PayloadType::Nonce, sa.ni});
+  add_nat_d(sa, out);
+  sa.state = P1State::MmWaitMsg4;
+  send_phase1(sa, Exchange::MainMode, std::move(out), false, true);
+}
+
+void Engine::main_4(IkeSa& sa, const Message& m) {
+  if (auto bad = check_message(MessageKind::MM4, false, m.payloads)) {
+    ++stats_.malformed;
+    log(&sa, Tag::Event, fmt::format("Dropping malformed message: {}", bad->text));
+    return;
+  }
+  sa.awaiting_reply = false;
+  log(&sa, Tag::Debug, "processing ke payload");
+  log(&sa, Tag::Debug, "processing nonce payload");
+  const Bytes& gxr = opaque(m.payloads, PayloadType::KE)->data;
+  if (gxr.size() != dh_public_length(sa.choice.group)) {
+    log(&sa, Tag::Event, "Received KE payload of the wrong length");
+    ++stats_.initiator_fails;
+    remove(sa.index, {}, false);
+    return;
+  }
+  auto gxy = sa.dh->shared_secret(gxr);
+  if (!gxy) {
+    log(&sa, Tag::Event, fmt::format("Invalid Diffie-Hellman value from peer: {}", gxy.error()));
+    ++stats_.initiator_fails;
+    remove(sa.index, {}, false);
+    return;
+  }
+  sa.gxr = gxr;
+  sa.nr = opaque(m.payloads, PayloadType::Nonce)->data;
+  const auto& psk = cfg_.tunnel_groups.at(sa.tunnel_group).ipsec.pre_shared_key->reveal();
+  Phase1Inputs in;
+  in.hash = sa.choice.hash;
+  in.psk.assign(psk.begin(), psk.end());
+  in.ni = sa.ni;
+  in.nr = sa.nr;
+  in.gxy = gxy->bytes();
+  in.gxi = sa.gxi;
+  in.gxr = sa.gxr;
+  in.cky_i.assign(sa.icookie.begin(), sa.icookie.end());
+  in.cky_r.assign(sa.rcookie.begin(), sa.rcookie.end());
+  in.key_length = key_length(sa.choice.cipher);
+  in.block_size = block_size(sa.choice.cipher);
+  sa.keys = derive_phase1_psk(in);
+  std::fill(in.psk.begin(), in.psk.end(), 0);
+  std::fill(in.gxy.begin(), in.gxy.end(), 0);
+  sa.phase1_iv = sa.keys.iv;
+  log(&sa, Tag::Debug, "Generating keys for Initiator...");
+  nat_discovery(sa, m.payloads);
+  if (sa.natt != Vendor::Unknown && (sa.nat_local || sa.nat_peer)) {
+    // RFC 3947 4: with a NAT in between the initiator moves to port 4500 from message 5 on.
+    sa.local.port = 4500;
+    sa.peer.port = 4500;
+  }
+  IdPayload ours;
+  ours.id_type = kIdIpv4;
+  ours.data = be32(sa.local.address.value);
+  sa.idi_b = body_of(ours);
+  std::vector<Payload> out;
+  log(&sa, Tag::Debug, "constructing ID payload");
+  out.push_back(ours);
+  log(&sa, Tag::Debug, "constructing hash payload");
+  log(&sa, Tag::Debug, "Computing hash for ISAKMP");
+  Bytes cki(sa.icookie.begin(), sa.icookie.end()), ckr(sa.rcookie.begin(), sa.rcookie.end());
+  out.push_back(OpaquePayload{PayloadType::Hash, hash_i(sa.choice.hash, sa.keys.skeyid, sa.gxi,
+                                                        sa.gxr, cki, ckr, sa.sai_b, sa.idi_b)});
+  // We start afresh with this peer: anything it still holds for us is stale.
+  NotifyPayload ic;
+  ic.protocol = 1;
+  ic.type = kInitialContact;
+  ic.spi = cki;
+  ic.spi.insert(ic.spi.end(), ckr.begin(), ckr.end());
+  log(&sa, Tag::Debug, "constructing initial contact notify payload");
+  out.push_back(ic);
+  sa.state = P1State::MmWaitMsg6;
+  send_phase1(sa, Exchange::MainMode, std::move(out), true, true);
+}
+
+void Engine::main_6(IkeSa& sa, const std::vector<Payload>& p) {
+  if (auto bad = check_message(MessageKind::MM6, true, p)) {
+    ++stats_.malformed;
+    log(&sa, Tag::Event, fmt::format("Dropping malformed message: {}", bad->text));
+    return;
+  }
+  const IdPayload* id = nullptr;
+  for (const auto& x : p)
+    if (const auto* i = std::get_if<IdPayload>(&x)) id = i;
+  log(&sa, Tag::Debug, "processing ID payload");
+  log(&sa, Tag::Debug, "processing hash payload");
+  log(&sa, Tag::Debug, "Computing hash for ISAKMP");
+  Bytes cki(sa.icookie.begin(), sa.icookie.end()), ckr(sa.rcookie.begin(), sa.rcookie.end());
+  Bytes expected =
+      hash_r(sa.choice.hash, sa.keys.skeyid, sa.gxi, sa.gxr, cki, ckr, sa.sai_b, body_of(*id));
+  if (!equal_ct(opaque(p, PayloadType::Hash)->data, expected)) {
+    ++stats_.hash_fails;
+    ++stats_.initiator_fails;
+    log(&sa, Tag::Event, "Hash verification failed: probably a mismatched pre-shared key");
+    syslog(&sa, 3, 713167, "Remote peer has failed user authentication - check configured key");
+    remove(sa.index, {}, false);
+    return;
+  }
+  commit_inbound(sa);
+  sa.awaiting_reply = false;
+  sa.established = env_.now();
+  sa.last_heard = sa.established;
+  sa.dh.reset();
+  sa.state = P1State::MmActive;
+  sa.group_policy =
+      cfg_.tunnel_groups.at(sa.tunnel_group).general.default_group_policy.value_or("DfltGrpPolicy");
+  ++stats_.cumulative_sessions;
+  established_syslog(sa);
+  start_quick_mode(sa);
+}
+
+void Engine::start_quick_mode(IkeSa& sa) {
+  if (!sa.wanted) return;
+  auto map = cfg_.crypto.maps.find(sa.wanted->map);
+  if (map == cfg_.crypto.maps.end() || !map->second.entries.contains(sa.wanted->seq)) return;
+  const config::CryptoMapSettings& cs = map->second.entries.at(sa.wanted->seq).settings;
+  auto q = std::make_shared<IkeSa::PendingQm>();
+  q->initiator = true;
+  q->started = env_.now();
+  q->ni = random_bytes(kNonceLength);
+  IpsecSa& ips = q->sa;
+  ips.id = next_conn_id_++;
+  ips.crypto_map = sa.wanted->map;
+  ips.map_seq = sa.wanted->seq;
+  ips.local = sa.wanted->local;
+  ips.remote = sa.wanted->remote;
+  do {
+    ips.inbound.spi = u32(random_bytes(4));
+  } while (ips.inbound.spi < 0x100);
+  uint32_t life_s = cs.lifetime_seconds.value_or(cfg_.crypto.sa_lifetime_seconds);
+  uint32_t life_kb = cs.lifetime_kilobytes.value_or(cfg_.crypto.sa_lifetime_kilobytes);
+  int pfs = cs.pfs_group.value_or(0);
+  bool udp = sa.natt != Vendor::Unknown && (sa.nat_local || sa.nat_peer);
+  Proposal prop{1, 3, be32(ips.inbound.spi), {}};
+  uint8_t n = 1;
+  for (const auto& name : cs.transform_sets)
+    if (auto ts = cfg_.crypto.transform_sets.find(name); ts != cfg_.crypto.transform_sets.end())
+      if (auto t = esp_transform_for(ts->second, n, life_s, life_kb, pfs, udp,
+                                     sa.natt == Vendor::NatTRfc)) {
+        prop.transforms.push_back(*t);
+        ++n;
+      }
+  if (prop.transforms.empty()) {
+    log(&sa, Tag::Event, "IKE Initiator: the crypto map entry has no usable transform set");
+    return;
+  }
+  SaPayload offer;
+  offer.proposals.push_back(prop);
+  std::vector<Payload> rest{offer, OpaquePayload{PayloadType::Nonce, q->ni}};
+  if (pfs) {
+    auto dh = DhKey::generate(pfs);
+    if (!dh) return;
+    rest.push_back(OpaquePayload{PayloadType::KE, dh->public_value()});
+    q->dh = std::make_unique<DhKey>(std::move(*dh));
+    ips.pfs_group = pfs;
+  }
+  rest.push_back(id_of(ips.local));
+  rest.push_back(id_of(ips.remote));
+  uint32_t msgid = random_msgid();
+  ips.message_id = msgid;
+  sa.pending_qm[msgid] = q;
+  log(&sa, Tag::Debug, "oakley constructing quick mode");
+  log(&sa, Tag::Debug, "constructing blank hash payload");
+  log(&sa, Tag::Debug, "constructing IPSec SA payload");
+  log(&sa, Tag::Debug, "constructing IPSec nonce payload");
+  log(&sa, Tag::Debug, "constructing proxy ID");
+  log(&sa, Tag::Debug, "constructing qm hash payload");
+  log(&sa, Tag::Decode, fmt::format("IKE Initiator sending 1st QM pkt: msg id = {:08x}", msgid));
+  send_protected(sa, Exchange::QuickMode, msgid, std::move(rest), {}, true);
+}
+
+void Engine::quick_mode_2(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p,
+                          const Bytes& body) {
+  auto pending = sa.pending_qm.find(msgid);
+  auto q = pending->second;
+  if (auto bad = check_message(MessageKind::QM2, true, p)) {
+    ++stats_.malformed;
+    log(&sa, Tag::Event, fmt::format("Dropping malformed message: {}", bad->text));
+    return;
+  }
+  log(&sa, Tag::Debug, "processing hash payload");
+  if (!verify_hash(sa, msgid, body, body.size(), q->ni)) {
+    ++stats_.hash_fails;
+    log(&sa, Tag::Event, "Hash verification failed on quick mode message 2, dropping");
+    return;
+  }
+  sa.awaiting_reply = false;
+  const SaPayload* chosen = nullptr;
+  const OpaquePayload* ke = nullptr;
+  for (const auto& x : p) {
+    if (const auto* s = std::get_if<SaPayload>(&x)) chosen = s;
+    if (const auto* o = std::get_if<OpaquePayload>(&x); o && o->type == PayloadType::KE) ke = o;
+  }
+  IpsecSa& ips = q->sa;
+  const config::CryptoMapSettings& cs =
+      cfg_.crypto.maps.at(sa.wanted->map).entries.at(sa.wanted->seq).settings;
+  auto choice = match_esp(*chosen, cfg_, cs.transform_sets);
+  if (!choice || chosen->proposals.size() != 1 || chosen->proposals[0].transforms.size() != 1) {
+    log(&sa, Tag::Event, "The responder chose an IPSec transform we did not offer");
+    sa.pending_qm.erase(pending);
+    return;
+  }
+  q->nr = opaque(p, PayloadType::Nonce)->data;
+  if (q->dh) {
+    if (!ke) {
+      log(&sa, Tag::Event, "PFS was offered but the responder sent no KE payload");
+      sa.pending_qm.erase(pending);
+      return;
+    }
+    auto gxy = q->dh->shared_secret(ke->data);
+    if (!gxy) {
+      sa.pending_qm.erase(pending);
+      return;
+    }
+    q->gxy = gxy->bytes();
+  }
+  ips.transform_set = choice->transform_set;
+  ips.esp_transform = choice->offer.transform;
+  ips.key_bits = choice->offer.key_bits;
+  ips.auth_algorithm = choice->offer.auth;
+  ips.udp_encapsulated = choice->offer.encapsulation == p2attr::kUdpTunnel ||
+                         choice->offer.encapsulation == p2attr::kUdpTunnelDraft;
+  ips.outbound.spi = u32(choice->offered->spi);
+  ips.lifetime_seconds = choice->offer.life_seconds.value_or(
+      cs.lifetime_seconds.value_or(cfg_.crypto.sa_lifetime_seconds));
+  ips.lifetime_kilobytes = choice->offer.life_kilobytes.value_or(
+      cs.lifetime_kilobytes.value_or(cfg_.crypto.sa_lifetime_kilobytes));
+  for (const auto& x : p)
+    if (const auto* n = std::get_if<NotifyPayload>(&x); n && n->type == kResponderLifetime) {
+      Reader r(n->data);
+      if (auto attrs = parse_attributes(r, "Notify")) {
+        uint16_t type = 0;
+        for (const auto& a : *attrs) {
+          uint32_t v = a.short_form ? a.value : u32(a.data);
+          if (a.type == p2attr::kLifeType) type = static_cast<uint16_t>(v);
+          if (a.type == p2attr::kLifeDuration && type == p2attr::kLifeSeconds)
+            ips.lifetime_seconds = std::min(ips.lifetime_seconds, v);
+          if (a.type == p2attr::kLifeDuration && type == p2attr::kLifeKilobytes)
+            ips.lifetime_kilobytes = std::min(ips.lifetime_kilobytes, v);
+        }
+      }
+      log(&sa, Tag::Debug, "processing notify payload (RESPONDER-LIFETIME)");
+    }
+  log(&sa, Tag::Debug, "loading all IPSEC SAs");
+  size_t ek = esp_encryption_key_length(choice->offer),
+         ak = esp_integrity_key_length(choice->offer);
+  for (IpsecKeys* k : {&ips.inbound, &ips.outbound}) {
+    SecretBytes km = quick_mode_keymat(sa.choice.hash, sa.keys.skeyid_d, q->gxy, p2attr::kProtoEsp,
+                                       k->spi, q->ni, q->nr, ek + ak);
+    const Bytes& b = km.bytes();
+    k->encryption_key = SecretBytes(Bytes(b.begin(), b.begin() + static_cast<long>(ek)));
+    k->integrity_key = SecretBytes(Bytes(b.begin() + static_cast<long>(ek), b.end()));
+  }
+  log(&sa, Tag::Debug, "Generating Quick Mode Key!");
+  // QM3: HASH(3) = prf(SKEYID_a, 0 | M-ID | Ni_b | Nr_b) alone.
+  Bytes data{0};
+  Bytes mid = be32(msgid);
+  data.insert(data.end(), mid.begin(), mid.end());
+  data.insert(data.end(), q->ni.begin(), q->ni.end());
+  data.insert(data.end(), q->nr.begin(), q->nr.end());
+  log(&sa, Tag::Debug, "constructing qm hash payload");
+  send_hashed(sa, Exchange::QuickMode, msgid, prf(sa.choice.hash, sa.keys.skeyid_a.bytes(), data),
+              {}, false);
+  ips.established_at = env_.now();
+  log(&sa, Tag::Event,
+      fmt::format("Security negotiation complete for LAN-to-LAN Group ({})  Initiator, Inbound "
+                  "SPI = 0x{:08x}, Outbound SPI = 0x{:08x}",
+                  sa.tunnel_group, ips.inbound.spi, ips.outbound.spi));
+  log(&sa, Tag::Event, fmt::format("PHASE 2 COMPLETED (msgid={:08x})", msgid));
+  syslog(&sa, 5, 713120, fmt::format("PHASE 2 COMPLETED (msgid={:08x})", msgid));
+  ++stats_.out_p2_exchanges;
+  sa.ipsec.push_back(std::move(ips));
+  sa.pending_qm.erase(pending);
+  sa.exchange_ivs.erase(msgid);
+}
+
+}  // namespace rampart::ike

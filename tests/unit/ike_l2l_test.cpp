@@ -1,0 +1,163 @@
+// Two Rampart engines in-process, one initiating LAN-to-LAN and one answering, each with its own
+// fake clock and RNG: main mode, quick mode with PFS, the same ESP keys on both sides; with and
+// without a NAT in between.
+#include <catch2/catch.hpp>
+
+#include "control/ike/engine.hpp"
+#include "tests/unit/ike_initiator.hpp"
+#include "tests/unit/session_helpers.hpp"
+
+using namespace rampart;
+using namespace rampart::ike;
+
+namespace {
+
+// Site A (198.51.100.1, LAN 192.0.2.0/24) and site B (198.51.100.2, LAN 198.51.100.128/26).
+std::string site(const std::string& me, const std::string& peer, const std::string& lan,
+                 const std::string& far) {
+  return "interface GigabitEthernet0/0\nnameif outside\nip address " + me +
+         " 255.255.255.192\nexit\n"
+         "access-list L2L extended permit ip " +
+         lan + " " + far +
+         "\n"
+         "crypto ipsec ikev1 transform-set T1 esp-3des esp-md5-hmac\n"
+         "crypto ipsec ikev1 transform-set T2 esp-aes-256 esp-sha-hmac\n"
+         "crypto map MAP 10 match address L2L\ncrypto map MAP 10 set peer " +
+         peer +
+         "\n"
+         "crypto map MAP 10 set ikev1 transform-set T2\ncrypto map MAP 10 set pfs group14\n"
+         "crypto map MAP interface outside\ncrypto ikev1 enable outside\n"
+         "crypto ikev1 policy 10\nauthentication pre-share\nencryption aes-256\nhash sha\n"
+         "group 14\nexit\n"
+         "tunnel-group " +
+         peer + " type ipsec-l2l\ntunnel-group " + peer +
+         " ipsec-attributes\nikev1 pre-shared-key between-sites\nexit\n";
+}
+
+struct Site {
+  test::Console console;
+  test::FakeEnv env;
+  Engine engine{console.cfg(), env};
+  Endpoint address;
+  Site(const std::string& cfg, const std::string& me, uint64_t seed) {
+    env.seed = seed;
+    REQUIRE(console.run(cfg).find("ERROR") == std::string::npos);
+    console.app.set_ike(&engine);
+    address = {*config::Ipv4::parse(me), 500};
+  }
+  ~Site() { console.app.set_ike(nullptr); }
+};
+
+// Carries datagrams between the two until both are quiet. nat: what A sends reaches B from
+// another address (a NAT in front of A), and B's answers to that address reach A.
+void shuttle(Site& a, Site& b, const std::optional<Endpoint>& nat = std::nullopt) {
+  for (int round = 0; round < 50; ++round) {
+    bool moved = false;
+    while (!a.env.sent.empty()) {
+      auto [to, data] = a.env.sent.front();
+      Endpoint from = a.env.sent_from.front();
+      a.env.sent.erase(a.env.sent.begin());
+      a.env.sent_from.erase(a.env.sent_from.begin());
+      if (nat) from = {nat->address, static_cast<uint16_t>(from.port == 500 ? 1500 : 14500)};
+      b.engine.receive(Datagram{to, from, "outside", data});
+      moved = true;
+    }
+    while (!b.env.sent.empty()) {
+      auto [to, data] = b.env.sent.front();
+      Endpoint from = b.env.sent_from.front();
+      b.env.sent.erase(b.env.sent.begin());
+      b.env.sent_from.erase(b.env.sent_from.begin());
+      if (nat) to = {a.address.address, static_cast<uint16_t>(to.port == 1500 ? 500 : 4500)};
+      a.engine.receive(Datagram{to, from, "outside", data});
+      moved = true;
+    }
+    if (!moved) return;
+  }
+  FAIL("the engines never went quiet");
+}
+
+void check_tunnel(Site& a, Site& b) {
+  REQUIRE(a.engine.sas().size() == 1);
+  REQUIRE(b.engine.sas().size() == 1);
+  const IkeSa& i = *a.engine.sas().begin()->second;
+  const IkeSa& r = *b.engine.sas().begin()->second;
+  CHECK(i.state == P1State::MmActive);
+  CHECK(r.state == P1State::MmActive);
+  CHECK_FALSE(i.responder);
+  CHECK(r.responder);
+  REQUIRE(i.ipsec.size() == 1);
+  REQUIRE(r.ipsec.size() == 1);
+  const IpsecSa &x = i.ipsec[0], &y = r.ipsec[0];
+  CHECK(x.outbound.spi == y.inbound.spi);
+  CHECK(x.inbound.spi == y.outbound.spi);
+  CHECK(x.outbound.encryption_key.bytes() == y.inbound.encryption_key.bytes());
+  CHECK(x.outbound.integrity_key.bytes() == y.inbound.integrity_key.bytes());
+  CHECK(x.inbound.encryption_key.bytes() == y.outbound.encryption_key.bytes());
+  CHECK(x.inbound.encryption_key.size() == 32);  // esp-aes-256
+  CHECK(x.inbound.integrity_key.size() == 20);   // esp-sha-hmac
+  CHECK(x.pfs_group == 14);
+  CHECK(y.pfs_group == 14);
+  CHECK(y.remote.address == *config::Ipv4::parse("192.0.2.0"));
+  CHECK(y.local.mask == config::Mask::from_prefix(26));
+}
+
+}  // namespace
+
+TEST_CASE("two Rampart engines build a LAN-to-LAN tunnel") {
+  Site a(site("198.51.100.1", "198.51.100.2", "192.0.2.0 255.255.255.0",
+              "198.51.100.128 255.255.255.192"),
+         "198.51.100.1", 1);
+  Site b(site("198.51.100.2", "198.51.100.1", "198.51.100.128 255.255.255.192",
+              "192.0.2.0 255.255.255.0"),
+         "198.51.100.2", 2);
+  Selector lan_a{*config::Ipv4::parse("192.0.2.0"), config::Mask::from_prefix(24)};
+  Selector lan_b{*config::Ipv4::parse("198.51.100.128"), config::Mask::from_prefix(26)};
+  REQUIRE(a.engine.initiate("MAP", 10, lan_a, lan_b));
+  shuttle(a, b);
+  check_tunnel(a, b);
+  CHECK(a.env.logged("IKE Initiator: New Phase 1, Intf outside, IKE Peer 198.51.100.2"));
+  CHECK(b.env.logged("IKE Remote Peer configured for crypto map: MAP"));
+  std::string show = a.console.run("show crypto isakmp sa");
+  CHECK(show.find("    Type    : L2L             Role    : initiator \n") != std::string::npos);
+  CHECK(b.console.run("show crypto isakmp sa").find("Role    : responder ") != std::string::npos);
+}
+
+TEST_CASE("LAN-to-LAN through a NAT floats to 4500 and encapsulates ESP in UDP") {
+  Site a(site("198.51.100.1", "198.51.100.2", "192.0.2.0 255.255.255.0",
+              "198.51.100.128 255.255.255.192"),
+         "198.51.100.1", 3);
+  // B knows A by the NAT's outside address.
+  Site b(site("198.51.100.2", "198.51.100.3", "198.51.100.128 255.255.255.192",
+              "192.0.2.0 255.255.255.0"),
+         "198.51.100.2", 4);
+  Selector lan_a{*config::Ipv4::parse("192.0.2.0"), config::Mask::from_prefix(24)};
+  Selector lan_b{*config::Ipv4::parse("198.51.100.128"), config::Mask::from_prefix(26)};
+  REQUIRE(a.engine.initiate("MAP", 10, lan_a, lan_b));
+  shuttle(a, b, Endpoint{*config::Ipv4::parse("198.51.100.3"), 0});
+  check_tunnel(a, b);
+  const IkeSa& r = *b.engine.sas().begin()->second;
+  CHECK(r.nat_peer);
+  CHECK(r.peer.port == 14500);
+  CHECK(r.local.port == 4500);
+  CHECK(r.ipsec[0].udp_encapsulated);
+  CHECK(a.engine.sas().begin()->second->ipsec[0].udp_encapsulated);
+}
+
+TEST_CASE("a LAN-to-LAN key mismatch fails on both sides without leftovers") {
+  Site a(site("198.51.100.1", "198.51.100.2", "192.0.2.0 255.255.255.0",
+              "198.51.100.128 255.255.255.192"),
+         "198.51.100.1", 5);
+  Site b(site("198.51.100.2", "198.51.100.1", "198.51.100.128 255.255.255.192",
+              "192.0.2.0 255.255.255.0"),
+         "198.51.100.2", 6);
+  b.console.run("tunnel-group 198.51.100.1 ipsec-attributes\nikev1 pre-shared-key other\nexit");
+  Selector lan_a{*config::Ipv4::parse("192.0.2.0"), config::Mask::from_prefix(24)};
+  Selector lan_b{*config::Ipv4::parse("198.51.100.128"), config::Mask::from_prefix(26)};
+  REQUIRE(a.engine.initiate("MAP", 10, lan_a, lan_b));
+  shuttle(a, b);
+  CHECK(b.engine.sas().empty());
+  CHECK(b.env.logged("mismatched pre-shared key"));
+  a.env.t += 31;
+  a.engine.tick();
+  CHECK(a.engine.sas().empty());
+}
