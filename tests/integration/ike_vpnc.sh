@@ -94,6 +94,12 @@ EOC
 cat >"$WORK/script.sh" <<EOS
 #!/bin/sh
 env | grep -E '^(reason|INTERNAL_IP4|CISCO)' >"$WORK/vpnc-env.\$reason"
+# The tunnel device, as vpnc-script would set it up (but leaving the host's resolv.conf alone).
+if [ "\$reason" = connect ]; then
+  ip addr add "\$INTERNAL_IP4_ADDRESS/32" dev "\$TUNDEV"
+  ip link set "\$TUNDEV" up
+  ip route add 192.0.2.0/24 dev "\$TUNDEV"
+fi
 EOS
 chmod +x "$WORK/script.sh"
 ip netns exec "$CNS" vpnc --no-detach --debug 1 --pid-file "$WORK/vpnc.pid" --dh dh2 \
@@ -140,6 +146,28 @@ if [[ "$MODE" == nat ]]; then
   grep -q '^Protocol     : IKE IPsecOverNatT$' <<<"$show" || fail "session not NAT-T"
   grep -q 'IKE_DECODE RECEIVED Message (msgid=[0-9a-f]*) with payloads : HDR + HASH (8) + SA (1)' <<<"$show" ||
     fail "quick mode"
+fi
+
+if [[ "$MODE" == nat ]]; then
+  # ESP in UDP 4500 from the client reaches the box but never the IKE socket (its filter
+  # passes only the non-ESP marker): IKE's packet count does not move while ESP flows.
+  printf 'show crypto isakmp stats\n' >&7
+  sleep 0.5
+  before=$(grep -c . "$WORK/console.out")
+  in_before=$(grep 'In Packets:' "$WORK/console.out" | tail -1 | awk '{print $3}')
+  ip netns exec "$NS" tshark -q -i eth0 -f 'udp port 4500' -w "$WORK/esp.pcap" >/dev/null 2>&1 &
+  TSHARK=$!
+  sleep 2
+  ip netns exec "$CNS" ping -c 3 -i 0.2 -W 1 192.0.2.10 >/dev/null 2>&1 || true
+  sleep 0.5
+  kill "$TSHARK"; wait "$TSHARK" 2>/dev/null || true
+  esp=$(tshark -r "$WORK/esp.pcap" -Y esp 2>/dev/null | wc -l)
+  printf 'show crypto isakmp stats\n' >&7
+  sleep 0.5
+  in_after=$(grep 'In Packets:' "$WORK/console.out" | tail -1 | awk '{print $3}')
+  echo "ESP-in-UDP frames seen on the outside: $esp; IKE In Packets $in_before -> $in_after"
+  ((esp >= 3)) || fail "the client sent no ESP in UDP"
+  [[ "$in_before" == "$in_after" ]] || fail "ESP in UDP reached the IKE socket"
 fi
 
 # The administrator ends the session: vpnc is told and the address goes back to the pool.
