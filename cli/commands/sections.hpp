@@ -20,11 +20,13 @@ void register_pools(CommandTree& t);   // ip local pool, show ip local pool
 void register_users(CommandTree& t);   // username, username attributes
 void register_tunnel_groups(CommandTree& t);
 void register_group_policies(CommandTree& t);
-void register_aaa(CommandTree& t);           // aaa-server, aaa authentication
-void register_management(CommandTree& t);    // ssh, sysopt, console timeout
-void register_pix(CommandTree& t);           // PIX 6.3 commands migrated to the ASA model
-void register_debug(CommandTree& t);         // debug crypto ..., undebug all, show debug
-void register_vpn_sessions(CommandTree& t);  // show crypto isakmp sa, show vpn-sessiondb, clear
+void register_aaa(CommandTree& t);         // aaa-server, aaa authentication
+void register_management(CommandTree& t);  // ssh, sysopt, console timeout
+void register_pix(CommandTree& t);         // PIX 6.3 commands migrated to the ASA model
+void register_debug(CommandTree& t);       // debug crypto ..., undebug all, show debug
+void register_vpn_sessions(CommandTree& t);
+void register_ipsec_sa(CommandTree& t);  // show crypto ipsec sa, clear crypto ipsec sa  // show
+                                         // crypto isakmp sa, show vpn-sessiondb, clear
 
 inline void register_all(CommandTree& t) {
   register_exec(t);
@@ -40,6 +42,7 @@ inline void register_all(CommandTree& t) {
   register_aaa(t);
   register_management(t);
   register_vpn_sessions(t);
+  register_ipsec_sa(t);
   register_pix(t);
   register_debug(t);
 }

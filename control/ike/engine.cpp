@@ -611,6 +611,7 @@ void Engine::remove(uint64_t index, std::string_view reason, bool notify_peer) {
               return fmt::format("{}h:{:02}m:{:02}s", s / 3600, s / 60 % 60, s % 60);
             }(),
             sa.bytes_tx, sa.bytes_rx, reason));
+  for (const auto& ips : sa.ipsec) uninstall(ips);  // whatever is left goes from the dataplane
   if (sa.established) log(&sa, Tag::Debug, fmt::format("IKE SA deleted: {}", reason));
   release_address(sa);
   sas_.erase(it);
@@ -622,6 +623,16 @@ size_t Engine::clear(std::optional<config::Ipv4> peer) {
     if (!peer || sa->peer.address == *peer) which.push_back(idx);
   for (uint64_t idx : which) remove(idx, "Administrator Reset", true);
   return which.size();
+}
+
+size_t Engine::clear_ipsec(std::optional<config::Ipv4> peer) {
+  size_t n = 0;
+  for (auto& [idx, sa] : sas_) {
+    if (peer && sa->peer.address != *peer) continue;
+    for (size_t i = sa->ipsec.size(); i-- > 0; ++n)
+      delete_ipsec(*sa, i, true, "Administrator Reset");
+  }
+  return n;
 }
 
 size_t Engine::logoff_index(uint64_t index) {

@@ -17,6 +17,7 @@
 #include "control/config/model.hpp"
 #include "control/ike/address_pools.hpp"
 #include "control/ike/sa.hpp"
+#include "dataplane/sad/sad.hpp"
 
 namespace rampart::ike {
 
@@ -79,6 +80,9 @@ class Engine {
   Engine& operator=(const Engine&) = delete;
 
   void set_authenticator(Authenticator a) { auth_ = std::move(a); }
+  // Where negotiated IPsec SAs go (and are removed from); none in unit tests of IKE alone.
+  void set_sad(dataplane::Sad* sad) { sad_ = sad; }
+  dataplane::Sad* sad() const { return sad_; }
 
   void receive(const Datagram& d);
   // Timers: retransmission, half-open expiry, DPD, lifetimes. Call about once a second.
@@ -98,6 +102,8 @@ class Engine {
 
   // clear crypto isakmp sa [peer]: deletes (with a Delete notification) and returns how many.
   size_t clear(std::optional<config::Ipv4> peer = std::nullopt);
+  // clear crypto ipsec sa [peer]: deletes the IPsec SAs (telling the peers), keeps IKE.
+  size_t clear_ipsec(std::optional<config::Ipv4> peer = std::nullopt);
   // vpn-sessiondb logoff ...: by index, by username, or all (nullopt/empty).
   size_t logoff_index(uint64_t index);
   size_t logoff_name(const std::string& user);
@@ -167,6 +173,9 @@ class Engine {
   void main_6(IkeSa& sa, const std::vector<Payload>& p);
   void start_quick_mode(IkeSa& sa);
   void quick_mode_2(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p, const Bytes& body);
+  // engine_dataplane.cpp
+  void install(const IkeSa& sa, const IpsecSa& ips);
+  void uninstall(const IpsecSa& ips);
   // engine_transaction.cpp
   void start_xauth(IkeSa& sa);
   void start_cfg_set(IkeSa& sa);
@@ -184,6 +193,7 @@ class Engine {
   const config::Config& cfg_;
   Environment& env_;
   Authenticator auth_;
+  dataplane::Sad* sad_ = nullptr;
   std::map<uint64_t, std::unique_ptr<IkeSa>> sas_;
   uint64_t next_index_ = 1;
   uint32_t next_conn_id_ = 1;

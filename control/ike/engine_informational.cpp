@@ -73,6 +73,7 @@ void Engine::delete_ipsec(IkeSa& sa, size_t which, bool notify_peer, std::string
                      sa.username.empty() ? sa.peer.address.str() : sa.username));
   log(&sa, Tag::Debug,
       fmt::format("IPSec SA with SPI 0x{:08x} deleted: {}", ips.inbound.spi, reason));
+  uninstall(ips);
   sa.ipsec.erase(sa.ipsec.begin() + static_cast<long>(which));
 }
 

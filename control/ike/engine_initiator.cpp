@@ -448,6 +448,7 @@ void Engine::quick_mode_2(IkeSa& sa, uint32_t msgid, const std::vector<Payload>&
   log(&sa, Tag::Event, fmt::format("PHASE 2 COMPLETED (msgid={:08x})", msgid));
   syslog(&sa, 5, 713120, fmt::format("PHASE 2 COMPLETED (msgid={:08x})", msgid));
   ++stats_.out_p2_exchanges;
+  install(sa, ips);
   sa.ipsec.push_back(std::move(ips));
   sa.pending_qm.erase(pending);
   sa.exchange_ivs.erase(msgid);

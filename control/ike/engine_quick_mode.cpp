@@ -142,6 +142,7 @@ void Engine::quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p
     log(&sa, Tag::Event, fmt::format("PHASE 2 COMPLETED (msgid={:08x})", msgid));
     syslog(&sa, 5, 713120, fmt::format("PHASE 2 COMPLETED (msgid={:08x})", msgid));
     ++stats_.in_p2_exchanges;
+    install(sa, ips);
     sa.ipsec.push_back(std::move(ips));
     sa.pending_qm.erase(pending);
     sa.exchange_ivs.erase(msgid);
@@ -247,6 +248,7 @@ void Engine::quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p
   }
   std::optional<EspChoice> choice;
   bool proxies_matched = false;
+  std::string map_tag;
   const config::CryptoMapSettings* settings = nullptr;
   uint32_t seq = 0;
   for (const auto& [s, entry] : map->entries) {
@@ -270,6 +272,7 @@ void Engine::quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p
         choice = c;
         settings = cs;
         seq = cseq;
+        map_tag = entry.dynamic_map ? *entry.dynamic_map : map->name;  // as the ASA tags it
         log(&sa, Tag::Event,
             fmt::format("IKE Remote Peer configured for crypto map: {}",
                         entry.dynamic_map ? *entry.dynamic_map : map->name));
@@ -338,7 +341,7 @@ void Engine::quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p
   IpsecSa& ips = q->sa;
   ips.id = next_conn_id_++;
   ips.message_id = msgid;
-  ips.crypto_map = map->name;
+  ips.crypto_map = map_tag;
   ips.map_seq = seq;
   ips.transform_set = choice->transform_set;
   ips.esp_transform = choice->offer.transform;

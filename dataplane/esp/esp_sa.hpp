@@ -78,6 +78,7 @@ class EspSa {
   size_t decap(uint8_t* esp, size_t len, uint8_t** inner, uint8_t* next_header, EspDrop* drop);
 
   const EspCounters& counters() const { return counters_; }
+  void clear_counters() { counters_ = {}; }
   const ReplayWindow& replay() const { return replay_; }
   uint32_t last_sequence() const { return seq_out_; }
   // Only for tests and vectors: the next outbound sequence number will be seq.

@@ -15,6 +15,7 @@ namespace rampart::firmware {
 
 IkeService::IkeService(cli::Appliance& app)
     : app_(app), engine_(std::make_unique<ike::Engine>(app.config(), *this)) {
+  engine_->set_sad(&sad_);
   app_.set_ike(engine_.get());
 }
 

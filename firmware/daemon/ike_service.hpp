@@ -36,6 +36,7 @@ class IkeService : public ike::Environment {
  private:
   std::string nameif_for(uint32_t local_address) const;
   cli::Appliance& app_;
+  dataplane::Sad sad_;
   std::unique_ptr<ike::Engine> engine_;
   std::vector<platform::IkeSocket> sockets_;
   int timer_fd_ = -1;

@@ -119,6 +119,7 @@ grep -qx 'CISCO_SPLIT_INC_0_ADDR=192.0.2.0' "$WORK/vpnc-env.connect" || fail "sp
 sleep 1  # quick mode follows the script's run
 
 printf 'show crypto isakmp sa detail\nshow vpn-sessiondb remote\nshow ip local pool POOL\n' >&7
+printf 'undebug all\nshow crypto ipsec sa\nshow vpn-sessiondb\n' >&7
 sleep 1
 show=$(cat "$WORK/console.out")
 grep -q '^1   IKE Peer: 198.51.100.2$' <<<"$show" || fail "IKE peer line"
@@ -130,6 +131,24 @@ grep -q '^Assigned IP  : 203.0.113.10           Public IP    : '"$PUBLIC"'$' <<<
   fail "sessiondb addresses"
 grep -q '^Group Policy : EZ                     Tunnel Group : EZ$' <<<"$show" || fail "sessiondb groups"
 grep -q '^In Use Addresses:$' <<<"$show" || fail "pool in use"
+# Operators' TextFSM templates read our tables into the right fields (shared/conformance).
+CONF=$(cd "$(dirname "$0")/../.." && pwd)/../shared/conformance
+section() {  # the output of one command from the console transcript
+  awk -v cmd="rampart# $1" '$0 == cmd {on = 1; next} /^rampart# / {on = 0} on' "$WORK/console.out" |
+    grep -v '^[A-Z][a-z][a-z] [ 0-9][0-9] [0-9:]* \[IKEv1'
+}
+if [[ -x "$CONF/textfsm-parse" ]]; then
+  j=$(section "show crypto ipsec sa" | /usr/bin/python3 "$CONF/textfsm-parse" \
+      "$CONF/ntc-templates/cisco_asa_show_crypto_ipsec_sa.textfsm") || fail "ipsec sa did not parse"
+  grep -q '"CRYPTO_MAP_TAG": "DYN"' <<<"$j" && grep -q '"REMOTE_IDENTITY_ADDR": "203.0.113.10"' <<<"$j" &&
+    grep -q '"INBOUND_ENCRYPTION": "esp-aes"' <<<"$j" && grep -q '"DYNAMIC_PEER": "203.0.113.10"' <<<"$j" ||
+    { echo "$j"; fail "ipsec sa fields"; }
+  j=$(section "show vpn-sessiondb" | /usr/bin/python3 "$CONF/textfsm-parse" \
+      "$CONF/ntc-templates/cisco_asa_show_vpn-sessiondb.textfsm") || fail "vpn-sessiondb did not parse"
+  grep -q '"TOTAL_ACTIVE_AND_INACTIVE": "1"' <<<"$j" || { echo "$j"; fail "vpn-sessiondb fields"; }
+else
+  fail "no conformance templates at $CONF"
+fi
 for line in 'IKE_DECODE RECEIVED Message (msgid=0) with payloads : HDR + SA (1) + KE (4) + NONCE (10) + ID (5) + VENDOR (13)' \
   '[IKEv1]IP = '"$PUBLIC"', Connection landed on tunnel_group EZ' \
   'IKE SA Proposal # ' \

@@ -31,8 +31,10 @@ struct Lab {
   test::Console console;
   test::FakeEnv env;
   Engine engine{console.cfg(), env};
+  dataplane::Sad sad;
   test::Initiator peer;
   Lab() {
+    engine.set_sad(&sad);
     REQUIRE(console.run(kConfig).find("ERROR") == std::string::npos);
     console.app.set_ike(&engine);
   }
@@ -169,6 +171,25 @@ TEST_CASE("EzVPN client: aggressive mode, XAUTH, mode-config, quick mode") {
         std::string::npos);
   CHECK(lab.console.run("show ip local pool POOL").find("In Use Addresses:\n203.0.113.10\n") !=
         std::string::npos);
+  // The SA pair is in the dataplane, and show crypto ipsec sa reads it there.
+  CHECK(lab.sad.size() == 1);
+  REQUIRE(lab.sad.inbound(our_spi));
+  show = lab.console.run("show crypto ipsec sa");
+  for (const char* line :
+       {"interface: outside\n", "    Crypto map tag: DYN, seq num: 10, local addr: 198.51.100.1\n",
+        "      local ident (addr/mask/prot/port): (0.0.0.0/0.0.0.0/0/0)\n",
+        "      remote ident (addr/mask/prot/port): (203.0.113.10/255.255.255.255/0/0)\n",
+        "      current_peer: 198.51.100.2, username: cisco\n",
+        "      dynamic allocated peer ip: 203.0.113.10\n",
+        "      #pkts encaps: 0, #pkts encrypt: 0, #pkts digest: 0\n",
+        "      path mtu 1500, ipsec overhead 74, media mtu 1500\n",
+        "      current outbound spi: C0FFEE01\n",
+        "         transform: esp-aes esp-sha-hmac no compression\n",
+        "         in use settings ={RA, Tunnel, IKEv1, }\n",
+        "         sa timing: remaining key lifetime (kB/sec): (4608000/28800)\n"}) {
+    INFO(std::string(line) + "----\n" + show);
+    CHECK(show.find(line) != std::string::npos);
+  }
 
   // DPD: an R-U-THERE is answered with the same sequence number.
   NotifyPayload dpd;
@@ -189,6 +210,9 @@ TEST_CASE("EzVPN client: aggressive mode, XAUTH, mode-config, quick mode") {
   CHECK(std::get<DeletePayload>(del.at(1)).protocol == 1);
   CHECK(lab.console.run("show ip local pool POOL").find("In Use") == std::string::npos);
   CHECK(lab.console.run("show crypto isakmp sa").find("There are no IKEv1 SAs") !=
+        std::string::npos);
+  CHECK(lab.sad.size() == 0);
+  CHECK(lab.console.run("show crypto ipsec sa").find("There are no ipsec sas") !=
         std::string::npos);
 }
 

@@ -1,0 +1,205 @@
+// show crypto ipsec sa [peer A.B.C.D] in the ASA 8.4/9.x layout, from the SAs the IKE engine
+// negotiated and the counters of their dataplane SAs; clear crypto ipsec sa [peer|counters].
+#include "cli/commands/common.hpp"
+#include "cli/commands/sections.hpp"
+#include "control/ike/engine.hpp"
+#include "control/ike/ipsec_proposal.hpp"
+
+namespace rampart::cli {
+
+namespace {
+
+struct Counts {
+  uint64_t encaps = 0, decaps = 0, out_bytes = 0, in_bytes = 0, send_errors = 0, recv_errors = 0;
+  uint32_t top = 0;
+  uint64_t bitmap = 0;  // bit i: top - i was received
+  bool in_dataplane = false;
+};
+
+Counts counts_of(const ike::Engine& e, const ike::IpsecSa& ips) {
+  Counts c;
+  if (!e.sad()) return c;
+  e.sad()->with(ips.id, [&](const dataplane::Sad::Entry& entry) {
+    c.in_dataplane = true;
+    c.encaps = entry.out->counters().packets;
+    c.out_bytes = entry.out->counters().bytes;
+    c.decaps = entry.in->counters().packets;
+    c.in_bytes = entry.in->counters().bytes;
+    for (uint64_t d : entry.in->counters().drops) c.recv_errors += d;
+    for (uint64_t d : entry.out->counters().drops) c.send_errors += d;
+    const auto& w = entry.in->replay();
+    c.top = w.highest();
+    for (uint32_t i = 0; i < 64 && i < c.top; ++i)
+      if (w.received(c.top - i)) c.bitmap |= uint64_t{1} << i;
+  });
+  return c;
+}
+
+size_t iv_size(const ike::IpsecSa& s) {
+  return s.esp_transform == ike::p2attr::kEspAes    ? 16
+         : s.esp_transform == ike::p2attr::kEspNull ? 0
+                                                    : 8;
+}
+
+size_t block_size(const ike::IpsecSa& s) {
+  return s.esp_transform == ike::p2attr::kEspAes    ? 16
+         : s.esp_transform == ike::p2attr::kEspNull ? 4
+                                                    : 8;
+}
+
+size_t icv_size(const ike::IpsecSa& s) {
+  switch (s.auth_algorithm) {
+    case ike::p2attr::kHmacMd5:
+    case ike::p2attr::kHmacSha:
+      return 12;
+    case ike::p2attr::kHmacSha256:
+      return 16;
+    case ike::p2attr::kHmacSha384:
+      return 24;
+    case ike::p2attr::kHmacSha512:
+      return 32;
+    default:
+      return 0;
+  }
+}
+
+std::string ident(const ike::Selector& s) {
+  return fmt::format("({}/{}/{}/{})", s.address.str(), s.mask.str(), s.protocol, s.port);
+}
+
+std::string direction(const ike::IkeSa& sa, const ike::IpsecSa& s, bool inbound, const Counts& c,
+                      uint64_t now) {
+  ike::EspOffer o;
+  o.transform = s.esp_transform;
+  o.key_bits = s.key_bits;
+  o.auth = s.auth_algorithm;
+  uint32_t spi = inbound ? s.inbound.spi : s.outbound.spi;
+  uint64_t bytes = inbound ? c.in_bytes : c.out_bytes;
+  uint64_t age = now - s.established_at;
+  uint64_t kb_left = s.lifetime_kilobytes > bytes / 1024 ? s.lifetime_kilobytes - bytes / 1024 : 0;
+  uint64_t s_left = s.lifetime_seconds > age ? s.lifetime_seconds - age : 0;
+  std::string out = fmt::format("    {} esp sas:\n", inbound ? "inbound" : "outbound");
+  out += fmt::format("      spi: 0x{:08X} ({})\n", spi, spi);
+  out += "         SA State: active\n";
+  out += fmt::format("         transform: {} no compression\n", ike::esp_transform_text(o));
+  out += fmt::format("         in use settings ={{{}, {}, {}IKEv1, }}\n",
+                     sa.remote_access ? "RA" : "L2L", s.tunnel_mode ? "Tunnel" : "Transport",
+                     s.udp_encapsulated ? " NAT-T-Encaps, " : "");
+  out += fmt::format("         slot: 0, conn_id: {}, crypto-map: {}\n", s.id, s.crypto_map);
+  out += fmt::format("         sa timing: remaining key lifetime (kB/sec): ({}/{})\n", kb_left,
+                     s_left);
+  out += fmt::format("         IV size: {} bytes\n", iv_size(s));
+  out += "         replay detection support: Y\n";
+  out += "         Anti replay bitmap: \n";
+  uint64_t bitmap = inbound ? c.bitmap : (c.encaps ? 1 : 0);
+  out += fmt::format("          0x{:08X} 0x{:08X}\n", static_cast<uint32_t>(bitmap >> 32),
+                     static_cast<uint32_t>(bitmap));
+  return out;
+}
+
+void show_ipsec_sa(Ctx& c, std::optional<config::Ipv4> peer) {
+  const ike::Engine* e = c.session.appliance().ike();
+  std::string body;
+  std::string last_interface;
+  if (e)
+    for (const auto& [idx, sa] : e->sas()) {
+      if (peer && sa->peer.address != *peer) continue;
+      for (const auto& s : sa->ipsec) {
+        Counts n = counts_of(*e, s);
+        if (sa->nameif != last_interface) {
+          body += fmt::format("interface: {}\n", sa->nameif);
+          last_interface = sa->nameif;
+        }
+        body += fmt::format("    Crypto map tag: {}, seq num: {}, local addr: {}\n\n", s.crypto_map,
+                            s.map_seq, sa->local.address.str());
+        // A static entry names its ACL; dynamic ones (remote access) have none to show.
+        if (auto m = c.cfg.crypto.maps.find(s.crypto_map); m != c.cfg.crypto.maps.end())
+          if (auto en = m->second.entries.find(s.map_seq);
+              en != m->second.entries.end() && en->second.settings.match_address)
+            if (auto acl = c.cfg.access_lists.find(*en->second.settings.match_address);
+                acl != c.cfg.access_lists.end())
+              for (const auto& ace : acl->second.entries)
+                if (ace.type == config::AccessListEntry::Type::Extended && ace.permit) {
+                  auto addr = [](const config::AclAddress& a) {
+                    using K = config::AclAddress::Kind;
+                    return a.kind == K::Any    ? std::string("any")
+                           : a.kind == K::Host ? "host " + a.address.str()
+                                               : a.address.str() + " " + a.mask.str();
+                  };
+                  body += fmt::format("      access-list {} extended permit {} {} {}\n", acl->first,
+                                      ace.protocol, addr(ace.source), addr(ace.destination));
+                }
+        body += fmt::format("      local ident (addr/mask/prot/port): {}\n", ident(s.local));
+        body += fmt::format("      remote ident (addr/mask/prot/port): {}\n", ident(s.remote));
+        body += fmt::format("      current_peer: {}{}\n", sa->peer.address.str(),
+                            sa->username.empty() ? "" : ", username: " + sa->username);
+        if (sa->assigned)
+          body += fmt::format("      dynamic allocated peer ip: {}\n", sa->assigned->str());
+        body += "\n";
+        body += fmt::format(
+            "      #pkts encaps: {0}, #pkts encrypt: {0}, #pkts digest: {0}\n"
+            "      #pkts decaps: {1}, #pkts decrypt: {1}, #pkts verify: {1}\n"
+            "      #pkts compressed: 0, #pkts decompressed: 0\n"
+            "      #pkts not compressed: {0}, #pkts comp failed: 0, #pkts decomp failed: 0\n"
+            "      #pre-frag successes: 0, #pre-frag failures: 0, #fragments created: 0\n"
+            "      #PMTUs sent: 0, #PMTUs rcvd: 0, #decapsulated frgs needing reassembly: 0\n"
+            "      #TFC rcvd: 0, #TFC sent: 0\n"
+            "      #Valid ICMP Errors rcvd: 0, #Invalid ICMP Errors rcvd: 0\n"
+            "      #send errors: {2}, #recv errors: {3}\n\n",
+            n.encaps, n.decaps, n.send_errors, n.recv_errors);
+        uint16_t lp = s.udp_encapsulated ? sa->local.port : 0,
+                 pp = s.udp_encapsulated ? sa->peer.port : 0;
+        body += fmt::format("      local crypto endpt.: {}/{}, remote crypto endpt.: {}/{}\n",
+                            sa->local.address.str(), lp, sa->peer.address.str(), pp);
+        // Outer IP, UDP when encapsulated, ESP header, IV, worst-case padding and trailer, ICV.
+        size_t overhead =
+            20 + (s.udp_encapsulated ? 8 : 0) + 8 + iv_size(s) + block_size(s) + 2 + icv_size(s);
+        int mtu = 1500;
+        if (auto it = c.cfg.system.mtu.find(sa->nameif); it != c.cfg.system.mtu.end())
+          mtu = it->second;
+        std::string df = "copy-df";
+        if (auto it = c.cfg.crypto.df_bit.find(sa->nameif); it != c.cfg.crypto.df_bit.end())
+          df = it->second;
+        body +=
+            fmt::format("      path mtu {0}, ipsec overhead {1}, media mtu {0}\n", mtu, overhead);
+        body += fmt::format("      PMTU time remaining (sec): 0, DF policy: {}\n", df);
+        body += "      ICMP error validation: disabled, TFC packets: disabled\n";
+        body += fmt::format("      current outbound spi: {:08X}\n", s.outbound.spi);
+        body += fmt::format("      current inbound spi : {:08X}\n\n", s.inbound.spi);
+        body += direction(*sa, s, true, n, e->now());
+        body += direction(*sa, s, false, n, e->now());
+        body += "\n";
+      }
+    }
+  c.out += body.empty() ? "\nThere are no ipsec sas\n" : "\n" + body;
+}
+
+}  // namespace
+
+void register_ipsec_sa(CommandTree& t) {
+  t.add({kPrivAndConfig,
+         "show crypto ipsec sa [peer <peer:A.B.C.D>]",
+         {kHelpShow, "Show crypto information", "Show IPsec information",
+          "Show IPsec Security Associations", "Show the SAs of one peer", "Peer address"},
+         [](Ctx& c) {
+           show_ipsec_sa(c, c.args.has("peer") ? std::optional(c.args.ip("peer")) : std::nullopt);
+         }});
+  t.add({kPrivAndConfig,
+         "clear crypto ipsec sa [peer <peer:A.B.C.D>]",
+         {kHelpClear, "Clear crypto information", "Clear IPsec information",
+          "Clear IPsec Security Associations", "Clear the SAs of one peer", "Peer address"},
+         [](Ctx& c) {
+           if (ike::Engine* e = c.session.appliance().ike())
+             e->clear_ipsec(c.args.has("peer") ? std::optional(c.args.ip("peer")) : std::nullopt);
+         }});
+  t.add({kPrivAndConfig,
+         "clear crypto ipsec sa counters",
+         {kHelpClear, "Clear crypto information", "Clear IPsec information",
+          "Clear IPsec Security Associations", "Clear the IPsec SA counters"},
+         [](Ctx& c) {
+           if (ike::Engine* e = c.session.appliance().ike(); e && e->sad())
+             e->sad()->clear_counters();
+         }});
+}
+
+}  // namespace rampart::cli

@@ -1,0 +1,83 @@
+// Hands negotiated IPsec SAs to the dataplane's SA database, and takes them back.
+#include <fmt/format.h>
+
+#include "control/ike/engine.hpp"
+#include "control/ike/ipsec_proposal.hpp"
+
+namespace rampart::ike {
+
+namespace {
+
+dataplane::EspCipher cipher_of(const IpsecSa& s) {
+  switch (s.esp_transform) {
+    case p2attr::kEspDes:
+      return dataplane::EspCipher::Des;
+    case p2attr::kEsp3Des:
+      return dataplane::EspCipher::TripleDes;
+    case p2attr::kEspNull:
+      return dataplane::EspCipher::Null;
+    default:
+      return s.key_bits == 256   ? dataplane::EspCipher::AesCbc256
+             : s.key_bits == 192 ? dataplane::EspCipher::AesCbc192
+                                 : dataplane::EspCipher::AesCbc128;
+  }
+}
+
+dataplane::EspAuth auth_of(const IpsecSa& s) {
+  switch (s.auth_algorithm) {
+    case p2attr::kHmacMd5:
+      return dataplane::EspAuth::HmacMd5;
+    case p2attr::kHmacSha:
+      return dataplane::EspAuth::HmacSha1;
+    case p2attr::kHmacSha256:
+      return dataplane::EspAuth::HmacSha256;
+    case p2attr::kHmacSha384:
+      return dataplane::EspAuth::HmacSha384;
+    case p2attr::kHmacSha512:
+      return dataplane::EspAuth::HmacSha512;
+    default:
+      return dataplane::EspAuth::None;
+  }
+}
+
+dataplane::Selector4 selector(const Selector& s) {
+  return {s.address.value, s.mask.value, s.protocol, s.port};
+}
+
+}  // namespace
+
+void Engine::install(const IkeSa& sa, const IpsecSa& ips) {
+  if (!sad_) return;
+  dataplane::SaSpec spec;
+  spec.id = ips.id;
+  spec.spi_in = ips.inbound.spi;
+  spec.spi_out = ips.outbound.spi;
+  spec.keys_in = {cipher_of(ips), auth_of(ips), ips.inbound.encryption_key.bytes(),
+                  ips.inbound.integrity_key.bytes()};
+  spec.keys_out = {cipher_of(ips), auth_of(ips), ips.outbound.encryption_key.bytes(),
+                   ips.outbound.integrity_key.bytes()};
+  spec.local = sa.local.address.value;
+  spec.peer = sa.peer.address.value;
+  if (ips.udp_encapsulated) {
+    spec.local_port = sa.local.port;
+    spec.peer_port = sa.peer.port;
+  }
+  spec.local_ts = selector(ips.local);
+  spec.remote_ts = selector(ips.remote);
+  spec.replay_window = static_cast<size_t>(cfg_.crypto.replay_window);
+  spec.lifetime_seconds = ips.lifetime_seconds;
+  spec.lifetime_kilobytes = ips.lifetime_kilobytes;
+  if (auto r = sad_->add(spec); !r)
+    ipsec_log(1, fmt::format("IPSEC: cannot install SA with SPI 0x{:08X}: {}", ips.inbound.spi,
+                             r.error()));
+  std::fill(spec.keys_in.encryption.begin(), spec.keys_in.encryption.end(), 0);
+  std::fill(spec.keys_in.integrity.begin(), spec.keys_in.integrity.end(), 0);
+  std::fill(spec.keys_out.encryption.begin(), spec.keys_out.encryption.end(), 0);
+  std::fill(spec.keys_out.integrity.begin(), spec.keys_out.integrity.end(), 0);
+}
+
+void Engine::uninstall(const IpsecSa& ips) {
+  if (sad_) sad_->remove(ips.id);
+}
+
+}  // namespace rampart::ike

@@ -1,0 +1,58 @@
+#include "dataplane/sad/sad.hpp"
+
+namespace rampart::dataplane {
+
+rampart::expected<void, std::string> Sad::add(const SaSpec& spec) {
+  auto in = EspSa::create(spec.spi_in, spec.keys_in, spec.replay_window);
+  if (!in) return rampart::unexpected(in.error());
+  auto out = EspSa::create(spec.spi_out, spec.keys_out, 0);
+  if (!out) return rampart::unexpected(out.error());
+  auto e = std::make_unique<Entry>();
+  e->spec = spec;
+  e->in = std::move(*in);
+  e->out = std::move(*out);
+  std::lock_guard lock(mu_);
+  by_spi_[spec.spi_in] = e.get();
+  entries_[spec.id] = std::move(e);
+  return {};
+}
+
+void Sad::remove(uint64_t id) {
+  std::lock_guard lock(mu_);
+  auto it = entries_.find(id);
+  if (it == entries_.end()) return;
+  by_spi_.erase(it->second->spec.spi_in);
+  entries_.erase(it);
+}
+
+Sad::Entry* Sad::inbound(uint32_t spi) {
+  std::lock_guard lock(mu_);
+  auto it = by_spi_.find(spi);
+  return it == by_spi_.end() ? nullptr : it->second;
+}
+
+Sad::Entry* Sad::outbound(uint32_t src, uint32_t dst) {
+  // The most specific remote side wins, as an ordered crypto ACL would have it.
+  std::lock_guard lock(mu_);
+  Entry* best = nullptr;
+  for (auto& [id, e] : entries_)
+    if (e->spec.local_ts.contains(src) && e->spec.remote_ts.contains(dst) &&
+        (!best || e->spec.remote_ts.mask > best->spec.remote_ts.mask))
+      best = e.get();
+  return best;
+}
+
+void Sad::clear_counters() {
+  std::lock_guard lock(mu_);
+  for (auto& [id, e] : entries_) {
+    e->in->clear_counters();
+    e->out->clear_counters();
+  }
+}
+
+size_t Sad::size() const {
+  std::lock_guard lock(mu_);
+  return entries_.size();
+}
+
+}  // namespace rampart::dataplane

@@ -1,0 +1,69 @@
+// The security association database the packet workers read: inbound SAs by SPI, outbound SAs
+// by the traffic they protect. The control plane adds and removes; nothing here knows IKE or
+// the configuration model (DESIGN: the dataplane gets SAs through its own small API).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dataplane/esp/esp_sa.hpp"
+#include "platform/expected.hpp"
+
+namespace rampart::dataplane {
+
+struct Selector4 {
+  uint32_t address = 0, mask = 0;  // host order
+  uint8_t protocol = 0;            // 0: any
+  uint16_t port = 0;               // 0: any
+  bool contains(uint32_t a) const { return (a & mask) == (address & mask); }
+};
+
+struct SaSpec {
+  uint64_t id = 0;  // the control plane's handle (conn_id)
+  uint32_t spi_in = 0, spi_out = 0;
+  EspKeys keys_in, keys_out;
+  uint32_t local = 0, peer = 0;            // tunnel endpoints, host order
+  uint16_t local_port = 0, peer_port = 0;  // UDP encapsulation (RFC 3948) when both are set
+  Selector4 local_ts, remote_ts;           // protected traffic: our side and the peer's side
+  size_t replay_window = 64;
+  uint32_t lifetime_seconds = 0, lifetime_kilobytes = 0;
+};
+
+class Sad {
+ public:
+  struct Entry {
+    SaSpec spec;
+    std::unique_ptr<EspSa> in, out;
+  };
+  // Prepares both directions (keys the EVP contexts); an error text when a key is unusable.
+  rampart::expected<void, std::string> add(const SaSpec& spec);
+  void remove(uint64_t id);
+  // Reads under the lock: f(const Entry&) for the SA with this id, when there is one.
+  template <typename F>
+  bool with(uint64_t id, F&& f) const {
+    std::lock_guard lock(mu_);
+    auto it = entries_.find(id);
+    if (it == entries_.end()) return false;
+    f(*it->second);
+    return true;
+  }
+  // The SA an inbound ESP packet belongs to / the SA that protects src -> dst. The pointer is
+  // valid until remove(id); once workers run on their own threads this needs an epoch scheme.
+  Entry* inbound(uint32_t spi);
+  Entry* outbound(uint32_t src, uint32_t dst);
+  size_t size() const;
+  // clear crypto ipsec sa counters
+  void clear_counters();
+
+ private:
+  mutable std::mutex mu_;
+  std::map<uint64_t, std::unique_ptr<Entry>> entries_;
+  std::map<uint32_t, Entry*> by_spi_;
+};
+
+}  // namespace rampart::dataplane
