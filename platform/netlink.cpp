@@ -5,6 +5,7 @@
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
+#include <netlink/route/neighbour.h>
 #include <netlink/route/route.h>
 
 #include <cstring>
@@ -99,6 +100,27 @@ rampart::expected<std::vector<Address>, std::string> Netlink::addresses() {
     if (rtnl_addr_get_family(a) != AF_INET) continue;
     out.push_back(
         {rtnl_addr_get_ifindex(a), host_of(rtnl_addr_get_local(a)), rtnl_addr_get_prefixlen(a)});
+  }
+  return out;
+}
+
+rampart::expected<std::vector<Neighbour>, std::string> Netlink::neighbours() {
+  nl_cache* raw = nullptr;
+  if (int err = rtnl_neigh_alloc_cache(sk_, &raw); err < 0) return nl_fail("neighbours", err);
+  Cache cache(raw);
+  std::vector<Neighbour> out;
+  for (nl_object* o = nl_cache_get_first(raw); o; o = nl_cache_get_next(o)) {
+    auto* n = reinterpret_cast<rtnl_neigh*>(o);
+    if (rtnl_neigh_get_family(n) != AF_INET) continue;
+    nl_addr* ll = rtnl_neigh_get_lladdr(n);
+    Neighbour e;
+    e.ifindex = rtnl_neigh_get_ifindex(n);
+    e.address = host_of(rtnl_neigh_get_dst(n));
+    int state = rtnl_neigh_get_state(n);
+    e.reachable = ll && nl_addr_get_len(ll) == 6 &&
+                  (state & (NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT));
+    if (ll && nl_addr_get_len(ll) == 6) std::memcpy(e.mac, nl_addr_get_binary_addr(ll), 6);
+    out.push_back(e);
   }
   return out;
 }

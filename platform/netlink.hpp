@@ -42,6 +42,14 @@ struct RouteEntry {
   uint32_t metric = 0;
 };
 
+struct Neighbour {
+  int ifindex = 0;
+  uint32_t address = 0;  // host byte order
+  uint8_t mac[6] = {};
+  bool reachable =
+      false;  // a usable link-layer address (REACHABLE, STALE, DELAY, PROBE, PERMANENT)
+};
+
 class Netlink {
  public:
   static rampart::expected<Netlink, std::string> open();
@@ -51,7 +59,8 @@ class Netlink {
 
   rampart::expected<std::vector<Link>, std::string> links();
   rampart::expected<std::vector<Address>, std::string> addresses();
-  rampart::expected<std::vector<RouteEntry>, std::string> routes();  // main table, IPv4
+  rampart::expected<std::vector<RouteEntry>, std::string> routes();     // main table, IPv4
+  rampart::expected<std::vector<Neighbour>, std::string> neighbours();  // IPv4 ARP entries
 
   rampart::expected<void, std::string> set_up(int ifindex, bool up);
   rampart::expected<void, std::string> set_mtu(int ifindex, uint32_t mtu);

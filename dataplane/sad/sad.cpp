@@ -32,8 +32,12 @@ Sad::Entry* Sad::inbound(uint32_t spi) {
 }
 
 Sad::Entry* Sad::outbound(uint32_t src, uint32_t dst) {
-  // The most specific remote side wins, as an ordered crypto ACL would have it.
   std::lock_guard lock(mu_);
+  return outbound_locked(src, dst);
+}
+
+Sad::Entry* Sad::outbound_locked(uint32_t src, uint32_t dst) {
+  // The most specific remote side wins, as an ordered crypto ACL would have it.
   Entry* best = nullptr;
   for (auto& [id, e] : entries_)
     if (e->spec.local_ts.contains(src) && e->spec.remote_ts.contains(dst) &&

@@ -52,6 +52,25 @@ class Sad {
     f(*it->second);
     return true;
   }
+  // Runs f(Entry&) under the lock for the SA an inbound ESP packet belongs to, or for the SA
+  // that protects src -> dst (the most specific remote side). False when there is none. The
+  // workers use these: an SA cannot go away while a packet is in it.
+  template <typename F>
+  bool with_inbound(uint32_t spi, F&& f) {
+    std::lock_guard lock(mu_);
+    auto it = by_spi_.find(spi);
+    if (it == by_spi_.end()) return false;
+    f(*it->second);
+    return true;
+  }
+  template <typename F>
+  bool with_outbound(uint32_t src, uint32_t dst, F&& f) {
+    std::lock_guard lock(mu_);
+    Entry* e = outbound_locked(src, dst);
+    if (!e) return false;
+    f(*e);
+    return true;
+  }
   // The SA an inbound ESP packet belongs to / the SA that protects src -> dst. The pointer is
   // valid until remove(id); once workers run on their own threads this needs an epoch scheme.
   Entry* inbound(uint32_t spi);
@@ -61,6 +80,7 @@ class Sad {
   void clear_counters();
 
  private:
+  Entry* outbound_locked(uint32_t src, uint32_t dst);
   mutable std::mutex mu_;
   std::map<uint64_t, std::unique_ptr<Entry>> entries_;
   std::map<uint32_t, Entry*> by_spi_;

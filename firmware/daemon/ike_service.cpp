@@ -16,10 +16,12 @@ namespace rampart::firmware {
 IkeService::IkeService(cli::Appliance& app)
     : app_(app), engine_(std::make_unique<ike::Engine>(app.config(), *this)) {
   engine_->set_sad(&sad_);
+  dataplane_ = std::make_unique<DataplaneService>(sad_, app.sys());
   app_.set_ike(engine_.get());
 }
 
 IkeService::~IkeService() {
+  dataplane_.reset();  // the worker stops before the SAs it reads go
   app_.set_ike(nullptr);
   if (timer_fd_ >= 0) ::close(timer_fd_);
 }
@@ -55,6 +57,7 @@ void IkeService::on_readable(int fd) {
     uint64_t expirations = 0;
     (void)!::read(timer_fd_, &expirations, sizeof expirations);
     engine_->tick();
+    dataplane_->sync(app_.config());
     return;
   }
   for (auto& s : sockets_) {

@@ -9,6 +9,7 @@
 
 #include "cli/session.hpp"
 #include "control/ike/engine.hpp"
+#include "firmware/daemon/dataplane_service.hpp"
 #include "platform/udp.hpp"
 
 namespace rampart::firmware {
@@ -24,6 +25,7 @@ class IkeService : public ike::Environment {
   void on_readable(int fd);
 
   ike::Engine& engine() { return *engine_; }
+  const DataplaneService& dataplane() const { return *dataplane_; }
 
   // ike::Environment
   uint64_t now() override;
@@ -38,6 +40,7 @@ class IkeService : public ike::Environment {
   cli::Appliance& app_;
   dataplane::Sad sad_;
   std::unique_ptr<ike::Engine> engine_;
+  std::unique_ptr<DataplaneService> dataplane_;
   std::vector<platform::IkeSocket> sockets_;
   int timer_fd_ = -1;
 };

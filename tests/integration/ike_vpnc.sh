@@ -9,11 +9,13 @@ source "$(dirname "$0")/lib.sh"
 MODE=${2:-direct}
 CNS=rcli$$
 XNS=rnat$$
+INS=rins$$
 VPNC_PID=
 cleanup_peers() {
   [[ -n "$VPNC_PID" ]] && kill "$VPNC_PID" 2>/dev/null && wait "$VPNC_PID" 2>/dev/null
   ip netns del "$CNS" 2>/dev/null || true
   ip netns del "$XNS" 2>/dev/null || true
+  ip netns del "$INS" 2>/dev/null || true
   cleanup
 }
 trap cleanup_peers EXIT
@@ -25,7 +27,14 @@ ip netns add "$CNS"
 ip -n "$CNS" link set lo up
 ip -n "$NS" link add eth0 type veth peer name "c$$"
 ip -n "$NS" link add eth1 type veth peer name "i$$"
-ip -n "$NS" link set "i$$" up
+# The inside host, reached through the tunnel: 192.0.2.10, its way back via the appliance.
+ip netns add "$INS"
+ip -n "$INS" link set lo up
+ip -n "$NS" link set "i$$" netns "$INS"
+ip -n "$INS" link set "i$$" name eth0
+ip -n "$INS" addr add 192.0.2.10/24 dev eth0
+ip -n "$INS" link set eth0 up
+ip -n "$INS" route add default via 192.0.2.1
 if [[ "$MODE" == nat ]]; then
   ip netns add "$XNS"
   ip -n "$XNS" link set lo up
@@ -166,6 +175,21 @@ if [[ "$MODE" == nat ]]; then
   grep -q 'IKE_DECODE RECEIVED Message (msgid=[0-9a-f]*) with payloads : HDR + HASH (8) + SA (1)' <<<"$show" ||
     fail "quick mode"
 fi
+
+# Traffic: the client pings the inside host through the tunnel; Rampart's dataplane decrypts,
+# forwards, and encrypts the replies; the SA counters say so.
+sleep 1.5  # the dataplane worker picks up the interfaces on its next tick
+ip netns exec "$CNS" ping -c 3 -i 0.2 -W 2 192.0.2.10 || { tail -5 "$WORK/rampartd.log"; fail "no ping through the tunnel"; }
+printf 'show crypto ipsec sa\n' >&7
+sleep 0.5
+# Every echo request was decapsulated and every reply encapsulated (the client may send a
+# little more of its own, never less).
+encaps=$(grep -o '#pkts encaps: [0-9]*' "$WORK/console.out" | tail -1 | awk '{print $3}')
+decaps=$(grep -o '#pkts decaps: [0-9]*' "$WORK/console.out" | tail -1 | awk '{print $3}')
+echo "SA counters: encaps $encaps, decaps $decaps"
+((encaps >= 3 && decaps >= 3)) || fail "SA counters"
+grep -q '^          0x00000000 0x0000000[7F]$' "$WORK/console.out" || fail "anti-replay bitmap"
+
 
 if [[ "$MODE" == nat ]]; then
   # ESP in UDP 4500 from the client reaches the box but never the IKE socket (its filter

@@ -1,0 +1,76 @@
+#include "firmware/daemon/dataplane_service.hpp"
+
+#include <fmt/format.h>
+
+#include "platform/firewall.hpp"
+#include "platform/log.hpp"
+#include "platform/netlink.hpp"
+
+namespace rampart::firmware {
+
+namespace {
+
+// "0200.5e00.5301" (the ASA's spelling, as platform reports it) to bytes.
+std::array<uint8_t, 6> mac_bytes(const std::string& s) {
+  std::array<uint8_t, 6> m{};
+  std::string hex;
+  for (char c : s)
+    if (c != '.' && c != ':') hex += c;
+  for (size_t i = 0; i < 6 && i * 2 + 1 < hex.size(); ++i)
+    m[i] = static_cast<uint8_t>(std::stoi(hex.substr(i * 2, 2), nullptr, 16));
+  return m;
+}
+
+}  // namespace
+
+DataplaneService::~DataplaneService() {
+  worker_.reset();
+  if (rules_) platform::remove_dataplane_rules();
+}
+
+void DataplaneService::sync(const config::Config& cfg) {
+  auto nl = platform::Netlink::open();
+  if (!nl) return;
+  auto links = nl->links();
+  if (!links) return;
+  std::vector<dataplane::PortConfig> want;
+  for (const auto& [hw, itf] : cfg.interfaces) {
+    if (!itf.nameif || !itf.address || !itf.mask || itf.shutdown) continue;
+    std::string dev = sys_.device_for(hw);
+    for (const auto& l : *links)
+      if (l.name == dev && l.oper_up) {
+        dataplane::PortConfig p;
+        p.ifindex = l.ifindex;
+        p.name = dev;
+        p.mac = mac_bytes(l.mac);
+        p.address = itf.address->value;
+        p.prefix = itf.mask->prefix_len();
+        for (const auto& [name, map] : cfg.crypto.maps)
+          if (map.interface == *itf.nameif) p.outside = true;
+        want.push_back(p);
+      }
+  }
+  bool any_outside = false;
+  for (const auto& p : want) any_outside |= p.outside;
+  if (!any_outside) want.clear();  // no crypto map anywhere: nothing for the dataplane to do
+  if (worker_ && worker_->ports() == want) return;
+  worker_.reset();
+  if (want.empty()) return;
+  if (!rules_) {
+    if (auto err = platform::install_dataplane_rules())
+      platform::log(platform::Severity::Warning, "dataplane: kernel rules: " + *err);
+    else
+      rules_ = true;
+  }
+  auto w = std::make_unique<dataplane::Worker>(sad_, want);
+  if (auto r = w->start(); !r) {
+    platform::log(platform::Severity::Error, "dataplane: " + r.error());
+    return;
+  }
+  std::string names;
+  for (const auto& p : want) names += fmt::format(" {}{}", p.name, p.outside ? "(outside)" : "");
+  platform::log(platform::Severity::Notice, "dataplane: worker on" + names);
+  worker_ = std::move(w);
+}
+
+}  // namespace rampart::firmware

@@ -1,0 +1,110 @@
+#include "platform/packet_port.hpp"
+
+#include <arpa/inet.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+namespace rampart::platform {
+
+rampart::expected<PacketPort, std::string> PacketPort::open(int ifindex, size_t ring_blocks,
+                                                            size_t block_size) {
+  auto fail = [](std::string_view what) {
+    return rampart::unexpected(fmt::format("{}: {}", what, std::strerror(errno)));
+  };
+  PacketPort p;
+  p.ifindex_ = ifindex;
+  p.fd_ = ::socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ALL));
+  if (p.fd_ < 0) return fail("AF_PACKET socket");
+  int v3 = TPACKET_V3;
+  if (::setsockopt(p.fd_, SOL_PACKET, PACKET_VERSION, &v3, sizeof v3) != 0)
+    return fail("PACKET_VERSION");
+  tpacket_req3 req{};
+  req.tp_block_size = static_cast<unsigned>(block_size);
+  req.tp_block_nr = static_cast<unsigned>(ring_blocks);
+  req.tp_frame_size = 2048;
+  req.tp_frame_nr = static_cast<unsigned>(block_size / 2048 * ring_blocks);
+  req.tp_retire_blk_tov = 1;  // ms: a partly filled block is handed to us soon
+  if (::setsockopt(p.fd_, SOL_PACKET, PACKET_RX_RING, &req, sizeof req) != 0)
+    return fail("PACKET_RX_RING");
+  p.ring_size_ = block_size * ring_blocks;
+  p.block_size_ = block_size;
+  p.blocks_ = ring_blocks;
+  void* m =
+      ::mmap(nullptr, p.ring_size_, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_LOCKED, p.fd_, 0);
+  if (m == MAP_FAILED)
+    m = ::mmap(nullptr, p.ring_size_, PROT_READ | PROT_WRITE, MAP_SHARED, p.fd_, 0);
+  if (m == MAP_FAILED) return fail("mmap ring");
+  p.ring_ = static_cast<uint8_t*>(m);
+  int one = 1;
+  ::setsockopt(p.fd_, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof one);
+  // Our own transmissions are not received back.
+  ::setsockopt(p.fd_, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof one);
+  sockaddr_ll ll{};
+  ll.sll_family = AF_PACKET;
+  ll.sll_protocol = htons(ETH_P_ALL);
+  ll.sll_ifindex = ifindex;
+  if (::bind(p.fd_, reinterpret_cast<sockaddr*>(&ll), sizeof ll) != 0) return fail("bind");
+  return p;
+}
+
+PacketPort::PacketPort(PacketPort&& o) noexcept {
+  *this = std::move(o);
+}
+
+PacketPort& PacketPort::operator=(PacketPort&& o) noexcept {
+  if (this != &o) {
+    this->~PacketPort();
+    fd_ = o.fd_;
+    ifindex_ = o.ifindex_;
+    ring_ = o.ring_;
+    ring_size_ = o.ring_size_;
+    block_size_ = o.block_size_;
+    blocks_ = o.blocks_;
+    next_block_ = o.next_block_;
+    o.fd_ = -1;
+    o.ring_ = nullptr;
+  }
+  return *this;
+}
+
+PacketPort::~PacketPort() {
+  if (ring_) ::munmap(ring_, ring_size_);
+  if (fd_ >= 0) ::close(fd_);
+  ring_ = nullptr;
+  fd_ = -1;
+}
+
+size_t PacketPort::drain(const std::function<void(uint8_t*, size_t)>& f) {
+  size_t frames = 0;
+  for (size_t seen = 0; seen < blocks_; ++seen) {
+    auto* bd = reinterpret_cast<tpacket_block_desc*>(ring_ + next_block_ * block_size_);
+    if (!(__atomic_load_n(&bd->hdr.bh1.block_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER)) break;
+    uint32_t n = bd->hdr.bh1.num_pkts;
+    auto* h = reinterpret_cast<tpacket3_hdr*>(reinterpret_cast<uint8_t*>(bd) +
+                                              bd->hdr.bh1.offset_to_first_pkt);
+    for (uint32_t i = 0; i < n; ++i) {
+      f(reinterpret_cast<uint8_t*>(h) + h->tp_mac, h->tp_snaplen);
+      ++frames;
+      h = reinterpret_cast<tpacket3_hdr*>(reinterpret_cast<uint8_t*>(h) + h->tp_next_offset);
+    }
+    // Every frame of the block is done: only now does it go back to the kernel.
+    __atomic_store_n(&bd->hdr.bh1.block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
+    next_block_ = (next_block_ + 1) % blocks_;
+  }
+  return frames;
+}
+
+bool PacketPort::send(const uint8_t* frame, size_t len) {
+  return ::send(fd_, frame, len, MSG_DONTWAIT) == static_cast<ssize_t>(len);
+}
+
+}  // namespace rampart::platform
