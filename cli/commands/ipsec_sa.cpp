@@ -1,5 +1,7 @@
 // show crypto ipsec sa [peer A.B.C.D] in the ASA 8.4/9.x layout, from the SAs the IKE engine
 // negotiated and the counters of their dataplane SAs; clear crypto ipsec sa [peer|counters].
+#include <ctime>
+
 #include "cli/commands/common.hpp"
 #include "cli/commands/sections.hpp"
 #include "control/ike/engine.hpp"
@@ -174,9 +176,61 @@ void show_ipsec_sa(Ctx& c, std::optional<config::Ipv4> peer) {
   c.out += body.empty() ? "\nThere are no ipsec sas\n" : "\n" + body;
 }
 
+void show_asp_drop(Ctx& c) {
+  ike::Engine* e = c.session.appliance().ike();
+  dataplane::Sad* sad = e ? e->sad() : nullptr;
+  c.out += "\nFrame drop:\n";
+  auto row = [&](std::string_view what, uint64_t n) {
+    if (n) c.out += fmt::format("  {:<66}{:>12}\n", what, n);  // the ASA lists non-zero ones
+  };
+  int64_t cleared = 0;
+  if (sad) {
+    auto& k = sad->counters();
+    auto esp = sad->esp_drops();
+    auto at = [&](dataplane::EspDrop d) { return esp[static_cast<size_t>(d)]; };
+    row("IPSEC tunnel is down (ipsec-tun-down)", k.no_sa);
+    row("IPSEC packet failed authentication (ipsec-auth-failed)",
+        at(dataplane::EspDrop::AuthFailed));
+    row("IPSEC anti-replay check failed (ipsec-replay)",
+        at(dataplane::EspDrop::Replay) + at(dataplane::EspDrop::TooOld));
+    row("IPSEC packet too short (ipsec-runt)", at(dataplane::EspDrop::Runt));
+    row("IPSEC bad padding (ipsec-bad-pad)", at(dataplane::EspDrop::BadPadding));
+    row("IPSEC sequence number exhausted (ipsec-seq-exhausted)",
+        at(dataplane::EspDrop::SeqExhausted));
+    row("Slowpath security checks failed (sp-security-failed)", k.policy_mismatch);
+    row("Expired TTL (ttl-exceeded)", k.ttl_expired);
+    row("No route to host (no-route)", k.no_route);
+    row("No valid adjacency (no-adjacency)", k.no_adjacency);
+    row("Packet too big for the encapsulation (ipsec-too-big)", k.too_big);
+    row("Transmit failed (tx-failed)", k.tx_failed);
+    cleared = k.cleared_at;
+  }
+  std::string when = "Never";
+  if (cleared) {
+    std::time_t t = static_cast<std::time_t>(cleared);
+    std::tm tm{};
+    ::gmtime_r(&t, &tm);
+    char buf[64];
+    std::strftime(buf, sizeof buf, "%H:%M:%S UTC %b %d %Y", &tm);
+    when = buf;
+  }
+  c.out += fmt::format("\nLast clearing: {}\n\nFlow drop:\n\nLast clearing: {}\n", when, when);
+}
+
 }  // namespace
 
 void register_ipsec_sa(CommandTree& t) {
+  t.add({kPrivAndConfig,
+         "show asp drop",
+         {kHelpShow, "Accelerated security path", "Dropped packets and flows"},
+         show_asp_drop});
+  t.add({kPrivAndConfig,
+         "clear asp drop",
+         {kHelpClear, "Accelerated security path", "Clear the drop counters"},
+         [](Ctx& c) {
+           if (ike::Engine* e = c.session.appliance().ike(); e && e->sad())
+             e->sad()->clear_drops(static_cast<int64_t>(c.sys.now_seconds()));
+         }});
   t.add({kPrivAndConfig,
          "show crypto ipsec sa [peer <peer:A.B.C.D>]",
          {kHelpShow, "Show crypto information", "Show IPsec information",

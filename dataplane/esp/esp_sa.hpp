@@ -79,6 +79,7 @@ class EspSa {
 
   const EspCounters& counters() const { return counters_; }
   void clear_counters() { counters_ = {}; }
+  uint64_t (&drops_mut())[8] { return counters_.drops; }
   const ReplayWindow& replay() const { return replay_; }
   uint32_t last_sequence() const { return seq_out_; }
   // Only for tests and vectors: the next outbound sequence number will be seq.

@@ -143,7 +143,7 @@ rampart::expected<void, std::string> Worker::start() {
               }
       }
       if (port == cfg_.size()) {
-        ++stats_.no_route;
+        ++sad_.counters().no_route;
         return;
       }
       uint8_t* eth = ip - kEth;  // callers leave room for the Ethernet header
@@ -153,7 +153,7 @@ rampart::expected<void, std::string> Worker::start() {
           m.held.emplace(hop, Impl::Held{port, std::vector<uint8_t>(eth, ip + len),
                                          std::chrono::steady_clock::now()});
         else
-          ++stats_.neighbour_unresolved;
+          ++sad_.counters().no_adjacency;
         m.resolve(hop);
         return;
       }
@@ -161,9 +161,9 @@ rampart::expected<void, std::string> Worker::start() {
       std::memcpy(eth + 6, cfg_[port].mac.data(), 6);
       put16(eth + 12, kIpv4Type);
       if (m.ports[port].send(eth, len + kEth))
-        ++stats_.transmitted;
+        ++sad_.counters().transmitted;
       else
-        ++stats_.tx_failed;
+        ++sad_.counters().tx_failed;
     };
     auto release_held = [&] {
       if (m.held.empty()) return;
@@ -177,12 +177,12 @@ rampart::expected<void, std::string> Worker::start() {
           std::memcpy(f.data() + 6, cfg_[it->second.port].mac.data(), 6);
           put16(f.data() + 12, kIpv4Type);
           if (m.ports[it->second.port].send(f.data(), f.size()))
-            ++stats_.transmitted;
+            ++sad_.counters().transmitted;
           else
-            ++stats_.tx_failed;
+            ++sad_.counters().tx_failed;
           it = m.held.erase(it);
         } else if (now - it->second.since > std::chrono::seconds(1)) {
-          ++stats_.neighbour_unresolved;
+          ++sad_.counters().no_adjacency;
           it = m.held.erase(it);
         } else {
           ++it;
@@ -211,7 +211,7 @@ rampart::expected<void, std::string> Worker::start() {
       } else {
         return;  // IKE, keepalives and everything else are the kernel's
       }
-      ++stats_.frames;
+      ++sad_.counters().frames;
       uint32_t spi = get32(esp);
       uint8_t* inner = nullptr;
       size_t inner_len = 0;
@@ -220,25 +220,24 @@ rampart::expected<void, std::string> Worker::start() {
         EspDrop drop;
         inner_len = e.in->decap(esp, esp_len, &inner, &nh, &drop);
         if (!inner_len) {
-          ++stats_.esp_dropped;
           return;
         }
         // The SA carries only its selectors (RFC 4301 5.2): a packet that decrypts but does not
         // belong is dropped.
         if (nh != 4 || inner_len < 20 || !e.spec.remote_ts.contains(get32(inner + 12)) ||
             !e.spec.local_ts.contains(get32(inner + 16))) {
-          ++stats_.policy_mismatch;
+          ++sad_.counters().policy_mismatch;
           inner_len = 0;
         }
       });
       if (!found) {
-        ++stats_.no_sa;
+        ++sad_.counters().no_sa;
         return;
       }
       if (!inner_len) return;
-      ++stats_.decapsulated;
+      ++sad_.counters().decapsulated;
       if (inner[8] <= 1) {
-        ++stats_.ttl_expired;
+        ++sad_.counters().ttl_expired;
         return;
       }
       decrement_ttl(inner);
@@ -291,12 +290,12 @@ rampart::expected<void, std::string> Worker::start() {
         peer = e.spec.peer;
       });
       if (!found) return;  // not ours: the kernel decides
-      ++stats_.frames;
+      ++sad_.counters().frames;
       if (!esp_len) {
-        ++stats_.too_big;
+        ++sad_.counters().too_big;
         return;
       }
-      ++stats_.encapsulated;
+      ++sad_.counters().encapsulated;
       transmit(peer, outer, esp_at + esp_len);
     };
 

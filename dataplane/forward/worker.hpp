@@ -30,13 +30,6 @@ struct PortConfig {
   bool operator==(const PortConfig&) const = default;
 };
 
-// Drops and events of the worker, by name ("show asp drop" style).
-struct WorkerStats {
-  std::atomic<uint64_t> frames{0}, decapsulated{0}, encapsulated{0}, transmitted{0};
-  std::atomic<uint64_t> no_sa{0}, esp_dropped{0}, policy_mismatch{0}, ttl_expired{0}, no_route{0},
-      neighbour_unresolved{0}, tx_failed{0}, too_big{0};
-};
-
 class Worker {
  public:
   Worker(Sad& sad, std::vector<PortConfig> ports);
@@ -47,13 +40,11 @@ class Worker {
   rampart::expected<void, std::string> start();
   void stop();
   const std::vector<PortConfig>& ports() const { return cfg_; }
-  const WorkerStats& stats() const { return stats_; }
 
  private:
   struct Impl;
   Sad& sad_;
   std::vector<PortConfig> cfg_;
-  WorkerStats stats_;
   std::unique_ptr<Impl> impl_;
   std::thread thread_;
   std::atomic<bool> stop_{false};

@@ -22,6 +22,8 @@ void Sad::remove(uint64_t id) {
   auto it = entries_.find(id);
   if (it == entries_.end()) return;
   by_spi_.erase(it->second->spec.spi_in);
+  for (size_t i = 0; i < 8; ++i)
+    counters_.esp[i] += it->second->in->counters().drops[i] + it->second->out->counters().drops[i];
   entries_.erase(it);
 }
 
@@ -52,6 +54,29 @@ void Sad::clear_counters() {
     e->in->clear_counters();
     e->out->clear_counters();
   }
+}
+
+std::array<uint64_t, 8> Sad::esp_drops() const {
+  std::lock_guard lock(mu_);
+  std::array<uint64_t, 8> d{};
+  for (size_t i = 0; i < 8; ++i) d[i] = counters_.esp[i];
+  for (const auto& [id, e] : entries_)
+    for (size_t i = 0; i < 8; ++i) d[i] += e->in->counters().drops[i] + e->out->counters().drops[i];
+  return d;
+}
+
+void Sad::clear_drops(int64_t now) {
+  std::lock_guard lock(mu_);
+  for (auto* c :
+       {&counters_.no_sa, &counters_.policy_mismatch, &counters_.ttl_expired, &counters_.no_route,
+        &counters_.no_adjacency, &counters_.tx_failed, &counters_.too_big})
+    *c = 0;
+  for (auto& c : counters_.esp) c = 0;
+  for (auto& [id, e] : entries_) {
+    for (auto& d : e->in->drops_mut()) d = 0;
+    for (auto& d : e->out->drops_mut()) d = 0;
+  }
+  counters_.cleared_at = now;
 }
 
 size_t Sad::size() const {

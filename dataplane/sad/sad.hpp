@@ -3,6 +3,8 @@
 // the configuration model (DESIGN: the dataplane gets SAs through its own small API).
 #pragma once
 
+#include <array>
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -32,6 +34,16 @@ struct SaSpec {
   Selector4 local_ts, remote_ts;           // protected traffic: our side and the peer's side
   size_t replay_window = 64;
   uint32_t lifetime_seconds = 0, lifetime_kilobytes = 0;
+};
+
+// Dataplane-wide drops and events ("show asp drop"), kept beside the SAs so that what a
+// deleted SA counted is not lost. Workers add; the CLI reads.
+struct DataplaneCounters {
+  std::atomic<uint64_t> frames{0}, decapsulated{0}, encapsulated{0}, transmitted{0};
+  std::atomic<uint64_t> no_sa{0}, policy_mismatch{0}, ttl_expired{0}, no_route{0}, no_adjacency{0},
+      tx_failed{0}, too_big{0};
+  std::atomic<uint64_t> esp[8]{};      // by EspDrop, of SAs already deleted
+  std::atomic<int64_t> cleared_at{0};  // clear asp drop: when (seconds since the epoch), 0 never
 };
 
 class Sad {
@@ -78,10 +90,15 @@ class Sad {
   size_t size() const;
   // clear crypto ipsec sa counters
   void clear_counters();
+  DataplaneCounters& counters() { return counters_; }
+  // Every ESP drop, of live and deleted SAs, by EspDrop.
+  std::array<uint64_t, 8> esp_drops() const;
+  void clear_drops(int64_t now);
 
  private:
   Entry* outbound_locked(uint32_t src, uint32_t dst);
   mutable std::mutex mu_;
+  DataplaneCounters counters_;
   std::map<uint64_t, std::unique_ptr<Entry>> entries_;
   std::map<uint32_t, Entry*> by_spi_;
 };

@@ -179,6 +179,11 @@ fi
 # Traffic: the client pings the inside host through the tunnel; Rampart's dataplane decrypts,
 # forwards, and encrypts the replies; the SA counters say so.
 sleep 1.5  # the dataplane worker picks up the interfaces on its next tick
+[[ "$MODE" == direct ]] && {
+  ip netns exec "$NS" tshark -q -i eth0 -f 'ip proto 50' -w "$WORK/esp-in.pcap" >/dev/null 2>&1 &
+  TSHARK=$!
+  sleep 2
+}
 ip netns exec "$CNS" ping -c 3 -i 0.2 -W 2 192.0.2.10 || { tail -5 "$WORK/rampartd.log"; fail "no ping through the tunnel"; }
 printf 'show crypto ipsec sa\n' >&7
 sleep 0.5
@@ -190,6 +195,44 @@ echo "SA counters: encaps $encaps, decaps $decaps"
 ((encaps >= 3 && decaps >= 3)) || fail "SA counters"
 grep -q '^          0x00000000 0x0000000[7F]$' "$WORK/console.out" || fail "anti-replay bitmap"
 
+
+if [[ "$MODE" == direct ]]; then
+  kill "$TSHARK"; wait "$TSHARK" 2>/dev/null || true
+  # Bad traffic, made from a real packet of the client's: the same packet again (replay), one
+  # with a fresh sequence number and a changed byte (tampered), one for an SPI nobody has, and
+  # a runt. Each is dropped and counted; nothing goes back (no ICMP protocol-unreachable); the
+  # tunnel carries on.
+  ip netns exec "$CNS" tshark -q -i eth0 -f 'icmp' -w "$WORK/icmp.pcap" >/dev/null 2>&1 &
+  TSHARK=$!
+  sleep 2
+  ip netns exec "$CNS" /usr/bin/python3 - "$WORK/esp-in.pcap" <<'EOPY' || fail "could not inject"
+import sys, warnings
+warnings.filterwarnings("ignore")
+from scapy.all import rdpcap, sendp, Ether, IP, conf
+conf.verb = 0
+frames = [f for f in rdpcap(sys.argv[1]) if IP in f and f[IP].proto == 50 and f[IP].src == "198.51.100.2"]
+f = bytes(frames[0])
+esp = 14 + 20
+replay = f
+tampered = bytearray(f); tampered[esp + 4:esp + 8] = (5000).to_bytes(4, "big"); tampered[-20] ^= 0x55
+unknown = bytearray(f); unknown[esp:esp + 4] = (0xDEADBEEF).to_bytes(4, "big")
+runt = Ether(f[:14]) / IP(src="198.51.100.2", dst="198.51.100.1", proto=50) / f[esp:esp + 12]
+for pkt in (replay, bytes(tampered), bytes(unknown), bytes(runt)):
+    sendp(Ether(pkt) if isinstance(pkt, bytes) else pkt, iface="eth0")
+EOPY
+  sleep 1
+  kill "$TSHARK"; wait "$TSHARK" 2>/dev/null || true
+  unreach=$(tshark -r "$WORK/icmp.pcap" -Y 'icmp.type == 3 && ip.src == 198.51.100.1' 2>/dev/null | wc -l)
+  ((unreach == 0)) || fail "the appliance answered ESP with ICMP unreachable ($unreach)"
+  printf 'show asp drop\n' >&7
+  sleep 0.5
+  drops=$(awk '/rampart# show asp drop/ {on = 1} on' "$WORK/console.out")
+  echo "$drops" | grep -E '\(ipsec-' || true
+  for name in ipsec-replay ipsec-auth-failed ipsec-tun-down ipsec-runt; do
+    grep -qE "\($name\) +[1-9]" <<<"$drops" || fail "no $name drop counted"
+  done
+  ip netns exec "$CNS" ping -c 2 -i 0.2 -W 2 192.0.2.10 >/dev/null || fail "tunnel broken by bad traffic"
+fi
 
 if [[ "$MODE" == nat ]]; then
   # ESP in UDP 4500 from the client reaches the box but never the IKE socket (its filter
