@@ -15,12 +15,14 @@ FLOW=${2:?usage: $0 BIN am|pix|l2l [nat]}
 MODE=${3:-direct}
 CNS=rcli$$
 XNS=rnat$$
+INS=rins$$
 CHARON_PID=
 cleanup_peers() {
   [[ -n "${KEEP:-}" ]] && cp -r "$WORK" "$KEEP"
   [[ -n "$CHARON_PID" ]] && kill "$CHARON_PID" 2>/dev/null && wait "$CHARON_PID" 2>/dev/null
   ip netns del "$CNS" 2>/dev/null || true
   ip netns del "$XNS" 2>/dev/null || true
+  ip netns del "$INS" 2>/dev/null || true
   cleanup
 }
 trap cleanup_peers EXIT
@@ -31,7 +33,14 @@ ip netns add "$CNS"
 ip -n "$CNS" link set lo up
 ip -n "$NS" link add eth0 type veth peer name "c$$"
 ip -n "$NS" link add eth1 type veth peer name "i$$"
-ip -n "$NS" link set "i$$" up
+# The inside host behind the appliance, whose replies go back through it.
+ip netns add "$INS"
+ip -n "$INS" link set lo up
+ip -n "$NS" link set "i$$" netns "$INS"
+ip -n "$INS" link set "i$$" name eth0
+ip -n "$INS" addr add 192.0.2.10/24 dev eth0
+ip -n "$INS" link set eth0 up
+ip -n "$INS" route add default via 192.0.2.1
 PUBLIC=198.51.100.2
 if [[ "$MODE" == nat ]]; then
   ip netns add "$XNS"
@@ -224,6 +233,19 @@ for line in "${lines[@]}"; do
   grep -qF "$line" <<<"$show" || fail "debug line missing: $line"
 done
 [[ "$MODE" == nat ]] && { grep -q 'Remote end IS behind a NAT device' <<<"$show" || fail "NAT not detected"; }
+# Traffic through the tunnel: strongSwan's userspace ESP (kernel-libipsec) on one end,
+# Rampart's dataplane on the other.
+src=()
+[[ "$FLOW" == l2l ]] && src=(-I 198.51.100.129)
+sleep 1.5  # the dataplane worker picks up the interfaces on its next tick
+ip netns exec "$CNS" ping "${src[@]}" -c 3 -i 0.2 -W 2 192.0.2.10 ||
+  { tail -5 "$WORK/rampartd.log"; fail "no ping through the tunnel"; }
+printf 'show crypto ipsec sa\n' >&7
+sleep 0.5
+encaps=$(grep -o '#pkts encaps: [0-9]*' "$WORK/console.out" | tail -1 | awk '{print $3}')
+decaps=$(grep -o '#pkts decaps: [0-9]*' "$WORK/console.out" | tail -1 | awk '{print $3}')
+echo "SA counters: encaps $encaps, decaps $decaps"
+((encaps >= 3 && decaps >= 3)) || fail "SA counters"
 printf 'exit\n' >&7
 exec 7>&-
 echo "PASS ike_strongswan ($FLOW, $MODE)"
