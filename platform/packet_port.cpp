@@ -15,8 +15,8 @@
 
 namespace rampart::platform {
 
-rampart::expected<PacketPort, std::string> PacketPort::open(int ifindex, size_t ring_blocks,
-                                                            size_t block_size) {
+rampart::expected<PacketPort, std::string> PacketPort::open(int ifindex, uint16_t fanout_group,
+                                                            size_t ring_blocks, size_t block_size) {
   auto fail = [](std::string_view what) {
     return rampart::unexpected(fmt::format("{}: {}", what, std::strerror(errno)));
   };
@@ -53,6 +53,11 @@ rampart::expected<PacketPort, std::string> PacketPort::open(int ifindex, size_t 
   ll.sll_protocol = htons(ETH_P_ALL);
   ll.sll_ifindex = ifindex;
   if (::bind(p.fd_, reinterpret_cast<sockaddr*>(&ll), sizeof ll) != 0) return fail("bind");
+  if (fanout_group) {
+    int arg = fanout_group | (PACKET_FANOUT_HASH << 16);
+    if (::setsockopt(p.fd_, SOL_PACKET, PACKET_FANOUT, &arg, sizeof arg) != 0)
+      return fail("PACKET_FANOUT");
+  }
   return p;
 }
 

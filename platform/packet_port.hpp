@@ -14,8 +14,11 @@ namespace rampart::platform {
 
 class PacketPort {
  public:
-  // Opens the port on a device; ring_blocks of block_size bytes make the receive ring.
-  static rampart::expected<PacketPort, std::string> open(int ifindex, size_t ring_blocks = 64,
+  // Opens the port on a device; ring_blocks of block_size bytes make the receive ring. With a
+  // fanout group (non-zero), the ports of several workers on one device share its traffic by
+  // flow hash (PACKET_FANOUT_HASH), so a flow stays on one worker and in order.
+  static rampart::expected<PacketPort, std::string> open(int ifindex, uint16_t fanout_group = 0,
+                                                         size_t ring_blocks = 64,
                                                          size_t block_size = 1 << 18);
   PacketPort(PacketPort&& o) noexcept;
   PacketPort& operator=(PacketPort&& o) noexcept;

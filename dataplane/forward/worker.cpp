@@ -101,7 +101,8 @@ struct Worker::Impl {
   }
 };
 
-Worker::Worker(Sad& sad, std::vector<PortConfig> ports) : sad_(sad), cfg_(std::move(ports)) {}
+Worker::Worker(Sad& sad, std::vector<PortConfig> ports, uint16_t fanout_base)
+    : sad_(sad), cfg_(std::move(ports)), fanout_base_(fanout_base) {}
 
 Worker::~Worker() {
   stop();
@@ -109,8 +110,10 @@ Worker::~Worker() {
 
 rampart::expected<void, std::string> Worker::start() {
   impl_ = std::make_unique<Impl>();
-  for (const auto& p : cfg_) {
-    auto port = platform::PacketPort::open(p.ifindex);
+  for (size_t i = 0; i < cfg_.size(); ++i) {
+    const auto& p = cfg_[i];
+    auto port = platform::PacketPort::open(
+        p.ifindex, fanout_base_ ? static_cast<uint16_t>(fanout_base_ + i) : uint16_t{0});
     if (!port) return rampart::unexpected(p.name + ": " + port.error());
     impl_->ports.push_back(std::move(*port));
   }

@@ -32,7 +32,8 @@ struct PortConfig {
 
 class Worker {
  public:
-  Worker(Sad& sad, std::vector<PortConfig> ports);
+  // fanout_base: non-zero when several workers share the ports (group = base + port index).
+  Worker(Sad& sad, std::vector<PortConfig> ports, uint16_t fanout_base = 0);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
@@ -45,6 +46,7 @@ class Worker {
   struct Impl;
   Sad& sad_;
   std::vector<PortConfig> cfg_;
+  uint16_t fanout_base_ = 0;
   std::unique_ptr<Impl> impl_;
   std::thread thread_;
   std::atomic<bool> stop_{false};

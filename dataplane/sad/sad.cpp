@@ -28,13 +28,13 @@ void Sad::remove(uint64_t id) {
 }
 
 Sad::Entry* Sad::inbound(uint32_t spi) {
-  std::lock_guard lock(mu_);
+  std::shared_lock lock(mu_);
   auto it = by_spi_.find(spi);
   return it == by_spi_.end() ? nullptr : it->second;
 }
 
 Sad::Entry* Sad::outbound(uint32_t src, uint32_t dst) {
-  std::lock_guard lock(mu_);
+  std::shared_lock lock(mu_);
   return outbound_locked(src, dst);
 }
 
@@ -57,7 +57,7 @@ void Sad::clear_counters() {
 }
 
 std::array<uint64_t, 8> Sad::esp_drops() const {
-  std::lock_guard lock(mu_);
+  std::shared_lock lock(mu_);
   std::array<uint64_t, 8> d{};
   for (size_t i = 0; i < 8; ++i) d[i] = counters_.esp[i];
   for (const auto& [id, e] : entries_)
@@ -80,7 +80,7 @@ void Sad::clear_drops(int64_t now) {
 }
 
 size_t Sad::size() const {
-  std::lock_guard lock(mu_);
+  std::shared_lock lock(mu_);
   return entries_.size();
 }
 

@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,9 @@ class Sad {
   struct Entry {
     SaSpec spec;
     std::unique_ptr<EspSa> in, out;
+    // One packet at a time per SA (sequence numbers, the replay window); different SAs run in
+    // parallel on different workers.
+    std::mutex busy;
   };
   // Prepares both directions (keys the EVP contexts); an error text when a key is unusable.
   rampart::expected<void, std::string> add(const SaSpec& spec);
@@ -58,9 +62,10 @@ class Sad {
   // Reads under the lock: f(const Entry&) for the SA with this id, when there is one.
   template <typename F>
   bool with(uint64_t id, F&& f) const {
-    std::lock_guard lock(mu_);
+    std::shared_lock lock(mu_);
     auto it = entries_.find(id);
     if (it == entries_.end()) return false;
+    std::lock_guard busy(it->second->busy);
     f(*it->second);
     return true;
   }
@@ -69,17 +74,19 @@ class Sad {
   // workers use these: an SA cannot go away while a packet is in it.
   template <typename F>
   bool with_inbound(uint32_t spi, F&& f) {
-    std::lock_guard lock(mu_);
+    std::shared_lock lock(mu_);
     auto it = by_spi_.find(spi);
     if (it == by_spi_.end()) return false;
+    std::lock_guard busy(it->second->busy);
     f(*it->second);
     return true;
   }
   template <typename F>
   bool with_outbound(uint32_t src, uint32_t dst, F&& f) {
-    std::lock_guard lock(mu_);
+    std::shared_lock lock(mu_);
     Entry* e = outbound_locked(src, dst);
     if (!e) return false;
+    std::lock_guard busy(e->busy);
     f(*e);
     return true;
   }
@@ -97,7 +104,7 @@ class Sad {
 
  private:
   Entry* outbound_locked(uint32_t src, uint32_t dst);
-  mutable std::mutex mu_;
+  mutable std::shared_mutex mu_;  // the maps: workers read, the control plane writes
   DataplaneCounters counters_;
   std::map<uint64_t, std::unique_ptr<Entry>> entries_;
   std::map<uint32_t, Entry*> by_spi_;

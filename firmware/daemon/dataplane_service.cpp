@@ -1,5 +1,7 @@
 #include "firmware/daemon/dataplane_service.hpp"
 
+#include <unistd.h>
+
 #include <fmt/format.h>
 
 #include "platform/firewall.hpp"
@@ -24,7 +26,7 @@ std::array<uint8_t, 6> mac_bytes(const std::string& s) {
 }  // namespace
 
 DataplaneService::~DataplaneService() {
-  worker_.reset();
+  workers_running_.clear();
   if (rules_) platform::remove_dataplane_rules();
 }
 
@@ -53,8 +55,9 @@ void DataplaneService::sync(const config::Config& cfg) {
   bool any_outside = false;
   for (const auto& p : want) any_outside |= p.outside;
   if (!any_outside) want.clear();  // no crypto map anywhere: nothing for the dataplane to do
-  if (worker_ && worker_->ports() == want) return;
-  worker_.reset();
+  if (!workers_running_.empty() && ports_ == want) return;
+  workers_running_.clear();
+  ports_ = want;
   if (want.empty()) return;
   if (!rules_) {
     if (auto err = platform::install_dataplane_rules())
@@ -62,15 +65,21 @@ void DataplaneService::sync(const config::Config& cfg) {
     else
       rules_ = true;
   }
-  auto w = std::make_unique<dataplane::Worker>(sad_, want);
-  if (auto r = w->start(); !r) {
-    platform::log(platform::Severity::Error, "dataplane: " + r.error());
-    return;
+  // Fanout groups are per namespace; ours start at a base of our own.
+  uint16_t fanout = workers_ > 1 ? static_cast<uint16_t>(0x5200 + (::getpid() & 0xff) * 16) : 0;
+  for (unsigned i = 0; i < workers_; ++i) {
+    auto w = std::make_unique<dataplane::Worker>(sad_, want, fanout);
+    if (auto r = w->start(); !r) {
+      platform::log(platform::Severity::Error, "dataplane: " + r.error());
+      workers_running_.clear();
+      return;
+    }
+    workers_running_.push_back(std::move(w));
   }
   std::string names;
   for (const auto& p : want) names += fmt::format(" {}{}", p.name, p.outside ? "(outside)" : "");
-  platform::log(platform::Severity::Notice, "dataplane: worker on" + names);
-  worker_ = std::move(w);
+  platform::log(platform::Severity::Notice,
+                fmt::format("dataplane: {} worker(s) on{}", workers_, names));
 }
 
 }  // namespace rampart::firmware

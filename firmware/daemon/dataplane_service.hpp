@@ -13,15 +13,19 @@ namespace rampart::firmware {
 
 class DataplaneService {
  public:
-  DataplaneService(dataplane::Sad& sad, cli::System& sys) : sad_(sad), sys_(sys) {}
+  // workers: how many packet workers share the ports (PACKET_FANOUT), at least 1.
+  DataplaneService(dataplane::Sad& sad, cli::System& sys, unsigned workers = 1)
+      : sad_(sad), sys_(sys), workers_(workers ? workers : 1) {}
   ~DataplaneService();
   void sync(const config::Config& cfg);
-  const dataplane::Worker* worker() const { return worker_.get(); }
+  size_t workers() const { return workers_running_.size(); }
 
  private:
   dataplane::Sad& sad_;
   cli::System& sys_;
-  std::unique_ptr<dataplane::Worker> worker_;
+  unsigned workers_;
+  std::vector<dataplane::PortConfig> ports_;
+  std::vector<std::unique_ptr<dataplane::Worker>> workers_running_;
   bool rules_ = false;
 };
 

@@ -13,10 +13,10 @@
 
 namespace rampart::firmware {
 
-IkeService::IkeService(cli::Appliance& app)
+IkeService::IkeService(cli::Appliance& app, unsigned dataplane_workers)
     : app_(app), engine_(std::make_unique<ike::Engine>(app.config(), *this)) {
   engine_->set_sad(&sad_);
-  dataplane_ = std::make_unique<DataplaneService>(sad_, app.sys());
+  dataplane_ = std::make_unique<DataplaneService>(sad_, app.sys(), dataplane_workers);
   app_.set_ike(engine_.get());
 }
 

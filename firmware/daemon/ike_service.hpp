@@ -16,7 +16,7 @@ namespace rampart::firmware {
 
 class IkeService : public ike::Environment {
  public:
-  explicit IkeService(cli::Appliance& app);
+  IkeService(cli::Appliance& app, unsigned dataplane_workers);
   ~IkeService() override;
   // Opens the sockets; an error text when a port cannot be bound.
   std::optional<std::string> open();

@@ -7,9 +7,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -29,7 +32,7 @@ constexpr const char* kDefaultSocket = "/run/rampart/control.sock";
 int usage() {
   std::fprintf(stderr,
                "usage: rampartd --flash DIR [--control SOCKET] [--foreground] [--ifmap FILE]\n"
-               "                [--manage-host-network]\n");
+               "                [--workers N] [--manage-host-network]\n");
   return 2;
 }
 
@@ -69,6 +72,8 @@ std::string self_path() {
 int main(int argc, char** argv) {
   std::string flash, socket = kDefaultSocket, ifmap_file;
   bool foreground = false, manage_host = false;
+  // Packet workers: one per core unless told (--workers N).
+  unsigned workers = std::max(1u, std::thread::hardware_concurrency());
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--flash" && i + 1 < argc)
@@ -79,6 +84,10 @@ int main(int argc, char** argv) {
       ifmap_file = argv[++i];
     else if (a == "--foreground")
       foreground = true;
+    else if (a == "--manage-host-network")
+      manage_host = true;
+    else if (a == "--workers" && i + 1 < argc)
+      workers = static_cast<unsigned>(std::strtoul(argv[++i], nullptr, 10));
     else
       return usage();
   }
@@ -120,7 +129,7 @@ int main(int argc, char** argv) {
   }
   for (const auto& w : sys.apply(app.config())) platform::log(platform::Severity::Warning, w);
 
-  firmware::IkeService ike(app);
+  firmware::IkeService ike(app, workers);
   if (auto err = ike.open())
     platform::log(platform::Severity::Error, fmt::format("IKE disabled: {}", *err));
   firmware::Server server(app, socket, &ike);
