@@ -1,9 +1,12 @@
 #include "platform/packet_port.hpp"
 
 #include <arpa/inet.h>
+#include <linux/ethtool.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
+#include <linux/sockios.h>
 #include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -53,6 +56,14 @@ rampart::expected<PacketPort, std::string> PacketPort::open(int ifindex, uint16_
   ll.sll_protocol = htons(ETH_P_ALL);
   ll.sll_ifindex = ifindex;
   if (::bind(p.fd_, reinterpret_cast<sockaddr*>(&ll), sizeof ll) != 0) return fail("bind");
+  // The dataplane forwards frames one by one: the NIC must not merge them into super-frames
+  // (GRO/LRO) that no wire could carry once encrypted.
+  ifreq ifr{};
+  if (::if_indextoname(static_cast<unsigned>(ifindex), ifr.ifr_name)) {
+    ethtool_value gro{ETHTOOL_SGRO, 0};
+    ifr.ifr_data = reinterpret_cast<char*>(&gro);
+    ::ioctl(p.fd_, SIOCETHTOOL, &ifr);
+  }
   if (fanout_group) {
     int arg = fanout_group | (PACKET_FANOUT_HASH << 16);
     if (::setsockopt(p.fd_, SOL_PACKET, PACKET_FANOUT, &arg, sizeof arg) != 0)
@@ -88,7 +99,7 @@ PacketPort::~PacketPort() {
   fd_ = -1;
 }
 
-size_t PacketPort::drain(const std::function<void(uint8_t*, size_t)>& f) {
+size_t PacketPort::drain(const std::function<void(uint8_t*, size_t, bool)>& f) {
   size_t frames = 0;
   for (size_t seen = 0; seen < blocks_; ++seen) {
     auto* bd = reinterpret_cast<tpacket_block_desc*>(ring_ + next_block_ * block_size_);
@@ -97,7 +108,8 @@ size_t PacketPort::drain(const std::function<void(uint8_t*, size_t)>& f) {
     auto* h = reinterpret_cast<tpacket3_hdr*>(reinterpret_cast<uint8_t*>(bd) +
                                               bd->hdr.bh1.offset_to_first_pkt);
     for (uint32_t i = 0; i < n; ++i) {
-      f(reinterpret_cast<uint8_t*>(h) + h->tp_mac, h->tp_snaplen);
+      f(reinterpret_cast<uint8_t*>(h) + h->tp_mac, h->tp_snaplen,
+        (h->tp_status & TP_STATUS_CSUMNOTREADY) != 0);
       ++frames;
       h = reinterpret_cast<tpacket3_hdr*>(reinterpret_cast<uint8_t*>(h) + h->tp_next_offset);
     }

@@ -26,9 +26,11 @@ class PacketPort {
 
   int fd() const { return fd_; }
   int ifindex() const { return ifindex_; }
-  // Calls f(frame, length) for every frame the kernel has filled (Ethernet header first), then
-  // returns the blocks. Returns how many frames there were.
-  size_t drain(const std::function<void(uint8_t*, size_t)>& f);
+  // Calls f(frame, length, checksum_pending) for every frame the kernel has filled (Ethernet
+  // header first), then returns the blocks. checksum_pending: the sender left its TCP/UDP
+  // checksum to offload (TP_STATUS_CSUMNOTREADY, e.g. locally made frames over veth); whoever
+  // forwards the frame must complete it. Returns how many frames there were.
+  size_t drain(const std::function<void(uint8_t*, size_t, bool)>& f);
   bool send(const uint8_t* frame, size_t len);
 
  private:

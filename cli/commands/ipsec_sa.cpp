@@ -15,6 +15,7 @@ struct Counts {
   uint64_t encaps = 0, decaps = 0, out_bytes = 0, in_bytes = 0, send_errors = 0, recv_errors = 0;
   uint32_t top = 0;
   uint64_t bitmap = 0;  // bit i: top - i was received
+  uint64_t prefrag_ok = 0, prefrag_failed = 0, fragments = 0, pmtu_sent = 0;
   bool in_dataplane = false;
 };
 
@@ -23,6 +24,10 @@ Counts counts_of(const ike::Engine& e, const ike::IpsecSa& ips) {
   if (!e.sad()) return c;
   e.sad()->with(ips.id, [&](const dataplane::Sad::Entry& entry) {
     c.in_dataplane = true;
+    c.prefrag_ok = entry.prefrag_ok;
+    c.prefrag_failed = entry.prefrag_failed;
+    c.fragments = entry.fragments;
+    c.pmtu_sent = entry.pmtu_sent;
     c.encaps = entry.out->counters().packets;
     c.out_bytes = entry.out->counters().bytes;
     c.decaps = entry.in->counters().packets;
@@ -143,12 +148,13 @@ void show_ipsec_sa(Ctx& c, std::optional<config::Ipv4> peer) {
             "      #pkts decaps: {1}, #pkts decrypt: {1}, #pkts verify: {1}\n"
             "      #pkts compressed: 0, #pkts decompressed: 0\n"
             "      #pkts not compressed: {0}, #pkts comp failed: 0, #pkts decomp failed: 0\n"
-            "      #pre-frag successes: 0, #pre-frag failures: 0, #fragments created: 0\n"
-            "      #PMTUs sent: 0, #PMTUs rcvd: 0, #decapsulated frgs needing reassembly: 0\n"
+            "      #pre-frag successes: {4}, #pre-frag failures: {5}, #fragments created: {6}\n"
+            "      #PMTUs sent: {7}, #PMTUs rcvd: 0, #decapsulated frgs needing reassembly: 0\n"
             "      #TFC rcvd: 0, #TFC sent: 0\n"
             "      #Valid ICMP Errors rcvd: 0, #Invalid ICMP Errors rcvd: 0\n"
             "      #send errors: {2}, #recv errors: {3}\n\n",
-            n.encaps, n.decaps, n.send_errors, n.recv_errors);
+            n.encaps, n.decaps, n.send_errors, n.recv_errors, n.prefrag_ok, n.prefrag_failed,
+            n.fragments, n.pmtu_sent);
         uint16_t lp = s.udp_encapsulated ? sa->local.port : 0,
                  pp = s.udp_encapsulated ? sa->peer.port : 0;
         body += fmt::format("      local crypto endpt.: {}/{}, remote crypto endpt.: {}/{}\n",

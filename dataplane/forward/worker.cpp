@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 
@@ -50,6 +51,26 @@ void decrement_ttl(uint8_t* ip) {
   uint32_t sum = uint32_t{get16(ip + 10)} + 0x0100;
   sum = (sum & 0xffff) + (sum >> 16);
   put16(ip + 10, static_cast<uint16_t>(sum));
+}
+
+// Completes the TCP or UDP checksum of an IPv4 packet whose sender left it to offload.
+void complete_l4_checksum(uint8_t* ip, size_t total) {
+  size_t ihl = (ip[0] & 0x0f) * 4u;
+  uint8_t proto = ip[9];
+  if ((proto != 6 && proto != 17) || total <= ihl || (get16(ip + 6) & 0x3fff)) return;
+  size_t len = total - ihl;
+  size_t at = proto == 6 ? 16 : 6;  // checksum offset in the TCP / UDP header
+  if (len < at + 2) return;
+  uint8_t* l4 = ip + ihl;
+  l4[at] = l4[at + 1] = 0;
+  uint32_t sum = get16(ip + 12) + get16(ip + 14) + get16(ip + 16) + get16(ip + 18) + proto +
+                 static_cast<uint32_t>(len);
+  for (size_t i = 0; i + 1 < len; i += 2) sum += get16(l4 + i);
+  if (len & 1) sum += uint32_t{l4[len - 1]} << 8;
+  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+  uint16_t c = static_cast<uint16_t>(~sum);
+  if (proto == 17 && c == 0) c = 0xffff;
+  put16(l4 + at, c);
 }
 
 uint32_t mask_of(int prefix) {
@@ -249,7 +270,7 @@ rampart::expected<void, std::string> Worker::start() {
                get16(inner + 2) <= inner_len ? get16(inner + 2) : inner_len);
     };
 
-    auto inside = [&](size_t port, uint8_t* f, size_t len) {
+    auto inside = [&](size_t port, uint8_t* f, size_t len, bool csum_pending) {
       if (len < kEth + 20 || get16(f + 12) != kIpv4Type ||
           std::memcmp(f, cfg_[port].mac.data(), 6) != 0)
         return;
@@ -260,46 +281,119 @@ rampart::expected<void, std::string> Worker::start() {
       for (const auto& p : cfg_)
         if (p.address == dst) return;  // for the box itself
       if (ip[8] <= 1) return;          // the kernel answers with time-exceeded
-      // Outer IPv4 header (+ UDP) then ESP, after room for Ethernet.
-      uint8_t* eth = m.out.data();
-      uint8_t* outer = eth + kEth;
-      size_t esp_at = 0, esp_len = 0;
-      uint32_t peer = 0;
+      // Outer IPv4 header (+ UDP) then ESP, after room for Ethernet. The path MTU is the
+      // outside port's: what would not fit is fragmented before encryption (DF clear, the
+      // ASA's default "fragmentation before-encryption") or refused with ICMP
+      // fragmentation-needed to its sender (DF set), so that its PMTU discovery adapts.
+      uint32_t mtu = 1500;
+      for (const auto& p : cfg_)
+        if (p.outside) mtu = p.mtu;
+      struct Out {
+        uint32_t peer = 0;
+        size_t at = 0, len = 0;
+      };
+      std::vector<Out> sent;
       bool found = sad_.with_outbound(src, dst, [&](Sad::Entry& e) {
+        if (csum_pending) complete_l4_checksum(ip, total);
         bool udp = e.spec.local_port && e.spec.peer_port;
-        esp_at = 20 + (udp ? 8 : 0);
+        size_t head = 20 + (udp ? 8 : 0);
+        auto fits = [&](size_t inner) { return head + inner + e.out->overhead(inner) <= mtu; };
         decrement_ttl(ip);
-        EspDrop drop;
-        esp_len = e.out->encap(ip, total, outer + esp_at, m.out.size() - kEth - esp_at, &drop);
-        if (!esp_len) return;
-        size_t outer_len = esp_at + esp_len;
-        outer[0] = 0x45;
-        outer[1] = ip[1];  // DSCP copied, as the ASA does
-        put16(outer + 2, static_cast<uint16_t>(outer_len));
-        put16(outer + 4, m.ip_id++);
-        put16(outer + 6, get16(ip + 6) & 0x4000);  // copy-df
-        outer[8] = 64;
-        outer[9] = udp ? kProtoUdp : kProtoEsp;
-        put16(outer + 10, 0);
-        put32(outer + 12, e.spec.local);
-        put32(outer + 16, e.spec.peer);
-        put16(outer + 10, ip_checksum(outer, 20));
-        if (udp) {
-          put16(outer + 20, e.spec.local_port);
-          put16(outer + 22, e.spec.peer_port);
-          put16(outer + 24, static_cast<uint16_t>(8 + esp_len));
-          put16(outer + 26, 0);  // RFC 3948 3.1.1: zero UDP checksum
+        auto encap_one = [&](const uint8_t* pkt, size_t plen) {
+          uint8_t* eth = m.out.data();
+          uint8_t* outer = eth + kEth;
+          EspDrop drop;
+          size_t esp_len = e.out->encap(pkt, plen, outer + head, m.out.size() - kEth - head, &drop);
+          if (!esp_len) {
+            ++sad_.counters().too_big;
+            return;
+          }
+          size_t outer_len = head + esp_len;
+          outer[0] = 0x45;
+          outer[1] = pkt[1];  // DSCP copied, as the ASA does
+          put16(outer + 2, static_cast<uint16_t>(outer_len));
+          put16(outer + 4, m.ip_id++);
+          put16(outer + 6, get16(pkt + 6) & 0x4000);  // copy-df
+          outer[8] = 64;
+          outer[9] = udp ? kProtoUdp : kProtoEsp;
+          put16(outer + 10, 0);
+          put32(outer + 12, e.spec.local);
+          put32(outer + 16, e.spec.peer);
+          put16(outer + 10, ip_checksum(outer, 20));
+          if (udp) {
+            put16(outer + 20, e.spec.local_port);
+            put16(outer + 22, e.spec.peer_port);
+            put16(outer + 24, static_cast<uint16_t>(8 + esp_len));
+            put16(outer + 26, 0);  // RFC 3948 3.1.1: zero UDP checksum
+          }
+          ++sad_.counters().encapsulated;
+          transmit(e.spec.peer, outer, outer_len);
+        };
+        if (fits(total)) {
+          encap_one(ip, total);
+          return;
         }
-        peer = e.spec.peer;
+        // The largest inner packet that still fits, fragment payloads in multiples of 8.
+        size_t room = mtu > head ? mtu - head : 0;
+        while (room > 68 && !fits(room)) --room;
+        size_t ihl = (ip[0] & 0x0f) * 4u;
+        if (get16(ip + 6) & 0x4000) {
+          // DF: tell the sender (RFC 1191) instead of fragmenting.
+          uint8_t* icmp_eth = m.out.data() + 8192;
+          uint8_t* h = icmp_eth + kEth;
+          size_t quote = std::min(total, ihl + 8);
+          size_t ilen = 20 + 8 + quote;
+          h[0] = 0x45;
+          h[1] = 0xc0;
+          put16(h + 2, static_cast<uint16_t>(ilen));
+          put16(h + 4, m.ip_id++);
+          put16(h + 6, 0);
+          h[8] = 64;
+          h[9] = 1;
+          put16(h + 10, 0);
+          put32(h + 12, cfg_[port].address);
+          put32(h + 16, src);
+          put16(h + 10, ip_checksum(h, 20));
+          uint8_t* icmp = h + 20;
+          icmp[0] = 3;  // destination unreachable
+          icmp[1] = 4;  // fragmentation needed and DF set
+          put16(icmp + 2, 0);
+          put16(icmp + 4, 0);
+          put16(icmp + 6, static_cast<uint16_t>(room));
+          std::memcpy(icmp + 8, ip, quote);
+          icmp[8 + 8] += 1;  // quote the packet as it arrived (before our TTL decrement)
+          put16(icmp + 2, ip_checksum(icmp, 8 + quote));
+          ++e.pmtu_sent;
+          sent.push_back({src, 8192, ilen});
+          return;
+        }
+        size_t chunk = (room - ihl) / 8 * 8;
+        if (chunk < 8) {
+          ++e.prefrag_failed;
+          ++sad_.counters().too_big;
+          return;
+        }
+        uint8_t frag[2048];
+        size_t payload = total - ihl;
+        uint16_t base_off = get16(ip + 6) & 0x1fff;
+        bool more_after = get16(ip + 6) & 0x2000;
+        for (size_t off = 0; off < payload; off += chunk) {
+          size_t n = std::min(chunk, payload - off);
+          std::memcpy(frag, ip, ihl);
+          std::memcpy(frag + ihl, ip + ihl + off, n);
+          bool more = off + n < payload || more_after;
+          put16(frag + 2, static_cast<uint16_t>(ihl + n));
+          put16(frag + 6, static_cast<uint16_t>((more ? 0x2000 : 0) | (base_off + off / 8)));
+          put16(frag + 10, 0);
+          put16(frag + 10, ip_checksum(frag, ihl));
+          ++e.fragments;
+          encap_one(frag, ihl + n);
+        }
+        ++e.prefrag_ok;
       });
       if (!found) return;  // not ours: the kernel decides
       ++sad_.counters().frames;
-      if (!esp_len) {
-        ++sad_.counters().too_big;
-        return;
-      }
-      ++sad_.counters().encapsulated;
-      transmit(peer, outer, esp_at + esp_len);
+      for (const auto& o : sent) transmit(o.peer, m.out.data() + o.at + kEth, o.len);
     };
 
     while (!stop_) {
@@ -307,11 +401,11 @@ rampart::expected<void, std::string> Worker::start() {
       release_held();
       if (n <= 0) continue;
       for (size_t i = 0; i < m.ports.size(); ++i)
-        m.ports[i].drain([&](uint8_t* f, size_t len) {
+        m.ports[i].drain([&](uint8_t* f, size_t len, bool csum_pending) {
           if (cfg_[i].outside)
             outside(f, len);
           else
-            inside(i, f, len);
+            inside(i, f, len, csum_pending);
         });
     }
   });

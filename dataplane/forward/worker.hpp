@@ -27,6 +27,7 @@ struct PortConfig {
   uint32_t address = 0;  // host order
   int prefix = 0;
   bool outside = false;  // a crypto map is applied here: ESP arrives and leaves here
+  uint32_t mtu = 1500;
   bool operator==(const PortConfig&) const = default;
 };
 

@@ -55,6 +55,8 @@ class Sad {
     // One packet at a time per SA (sequence numbers, the replay window); different SAs run in
     // parallel on different workers.
     std::mutex busy;
+    // "show crypto ipsec sa"'s per-SA fragmentation and PMTU lines.
+    uint64_t prefrag_ok = 0, prefrag_failed = 0, fragments = 0, pmtu_sent = 0;
   };
   // Prepares both directions (keys the EVP contexts); an error text when a key is unusable.
   rampart::expected<void, std::string> add(const SaSpec& spec);

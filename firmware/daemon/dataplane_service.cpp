@@ -47,6 +47,7 @@ void DataplaneService::sync(const config::Config& cfg) {
         p.mac = mac_bytes(l.mac);
         p.address = itf.address->value;
         p.prefix = itf.mask->prefix_len();
+        p.mtu = l.mtu ? l.mtu : 1500;
         for (const auto& [name, map] : cfg.crypto.maps)
           if (map.interface == *itf.nameif) p.outside = true;
         want.push_back(p);

@@ -41,6 +41,8 @@ ip -n "$INS" link set "i$$" name eth0
 ip -n "$INS" addr add 192.0.2.10/24 dev eth0
 ip -n "$INS" link set eth0 up
 ip -n "$INS" route add default via 192.0.2.1
+# A host on a wire sends frames of at most the MTU: no TSO/GSO super-frames over the veth.
+ip netns exec "$INS" ethtool -K eth0 tso off gso off >/dev/null 2>&1 || true
 PUBLIC=198.51.100.2
 if [[ "$MODE" == nat ]]; then
   ip netns add "$XNS"
