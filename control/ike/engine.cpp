@@ -19,11 +19,6 @@ constexpr uint64_t kHalfOpenLifetime = 30;
 constexpr uint64_t kXauthTimeout = 120;  // the user has this long to answer
 constexpr size_t kMaxExchanges = 32;     // phase-2 style exchanges in flight per IKE SA
 
-Bytes be32(uint32_t v) {
-  return {static_cast<uint8_t>(v >> 24), static_cast<uint8_t>(v >> 16),
-          static_cast<uint8_t>(v >> 8), static_cast<uint8_t>(v)};
-}
-
 bool zero(const Cookie& c) {
   return std::all_of(c.begin(), c.end(), [](uint8_t b) { return b == 0; });
 }

@@ -163,6 +163,8 @@ class Engine {
   void read_vendor_ids(IkeSa& sa, const std::vector<Payload>& p);
   void add_our_vendor_ids(IkeSa& sa, std::vector<Payload>& out, bool phase1_reply);
   bool derive_keys(IkeSa& sa, const Bytes& peer_ke);
+  // SKEYID and the rest from g^xy, the nonces, publics and cookies held in sa (either role).
+  void phase1_keys(IkeSa& sa, const SecretBytes& gxy);
   void nat_discovery(IkeSa& sa, const std::vector<Payload>& p);
   void add_nat_d(IkeSa& sa, std::vector<Payload>& out);
   void phase1_done(IkeSa& sa, const std::vector<Payload>& p);

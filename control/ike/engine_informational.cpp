@@ -12,17 +12,6 @@ namespace {
 constexpr uint16_t kRUThere = 36136, kRUThereAck = 36137;
 constexpr uint16_t kInitialContact = 24578;
 
-uint32_t u32(const Bytes& b) {
-  return b.size() < 4
-             ? 0
-             : (uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16) | (uint32_t{b[2]} << 8) | b[3];
-}
-
-Bytes be32(uint32_t v) {
-  return {static_cast<uint8_t>(v >> 24), static_cast<uint8_t>(v >> 16),
-          static_cast<uint8_t>(v >> 8), static_cast<uint8_t>(v)};
-}
-
 }  // namespace
 
 void Engine::send_informational(IkeSa& sa, std::vector<Payload> payloads) {
@@ -96,18 +85,18 @@ void Engine::informational(IkeSa& sa, uint32_t msgid, const std::vector<Payload>
       if (n->type == kRUThere) {
         log(&sa, Tag::Debug,
             fmt::format("Received keep-alive of type DPD R-U-THERE (seq number 0x{:x})",
-                        u32(n->data)));
+                        get_be32(n->data)));
         NotifyPayload ack = *n;
         ack.type = kRUThereAck;
         log(&sa, Tag::Debug,
             fmt::format("Sending keep-alive of type DPD R-U-THERE-ACK (seq number 0x{:x})",
-                        u32(n->data)));
+                        get_be32(n->data)));
         send_informational(sa, {ack});
       } else if (n->type == kRUThereAck) {
         log(&sa, Tag::Debug,
             fmt::format("Received keep-alive of type DPD R-U-THERE-ACK (seq number 0x{:x})",
-                        u32(n->data)));
-        if (u32(n->data) == sa.dpd_sequence) sa.dpd_outstanding = 0;
+                        get_be32(n->data)));
+        if (get_be32(n->data) == sa.dpd_sequence) sa.dpd_outstanding = 0;
       } else if (n->type == kInitialContact) {
         log(&sa, Tag::Debug, "Received INITIAL-CONTACT notify");
       } else {
@@ -125,7 +114,7 @@ void Engine::informational(IkeSa& sa, uint32_t msgid, const std::vector<Payload>
       } else if (d->protocol == p2attr::kProtoEsp) {
         ++stats_.in_p2_sa_delete;
         for (const auto& spi : d->spis) {
-          uint32_t v = u32(spi);
+          uint32_t v = get_be32(spi);
           for (size_t i = sa.ipsec.size(); i-- > 0;)
             if (sa.ipsec[i].outbound.spi == v) {
               log(&sa, Tag::Event,

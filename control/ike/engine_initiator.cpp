@@ -18,17 +18,6 @@ constexpr uint16_t kInitialContact = 24578;
 constexpr uint16_t kResponderLifetime = 24576;
 constexpr size_t kNonceLength = 32;
 
-Bytes be32(uint32_t v) {
-  return {static_cast<uint8_t>(v >> 24), static_cast<uint8_t>(v >> 16),
-          static_cast<uint8_t>(v >> 8), static_cast<uint8_t>(v)};
-}
-
-uint32_t u32(const Bytes& b, size_t at = 0) {
-  return b.size() < at + 4 ? 0
-                           : (uint32_t{b[at]} << 24) | (uint32_t{b[at + 1]} << 16) |
-                                 (uint32_t{b[at + 2]} << 8) | b[at + 3];
-}
-
 Bytes body_of(const Payload& p) {
   Writer w;
   serialize_payload(p, w);
@@ -204,23 +193,7 @@ void Engine::main_4(IkeSa& sa, const Message& m) {
   }
   sa.gxr = gxr;
   sa.nr = opaque(m.payloads, PayloadType::Nonce)->data;
-  const auto& psk = cfg_.tunnel_groups.at(sa.tunnel_group).ipsec.pre_shared_key->reveal();
-  Phase1Inputs in;
-  in.hash = sa.choice.hash;
-  in.psk.assign(psk.begin(), psk.end());
-  in.ni = sa.ni;
-  in.nr = sa.nr;
-  in.gxy = gxy->bytes();
-  in.gxi = sa.gxi;
-  in.gxr = sa.gxr;
-  in.cky_i.assign(sa.icookie.begin(), sa.icookie.end());
-  in.cky_r.assign(sa.rcookie.begin(), sa.rcookie.end());
-  in.key_length = key_length(sa.choice.cipher);
-  in.block_size = block_size(sa.choice.cipher);
-  sa.keys = derive_phase1_psk(in);
-  std::fill(in.psk.begin(), in.psk.end(), 0);
-  std::fill(in.gxy.begin(), in.gxy.end(), 0);
-  sa.phase1_iv = sa.keys.iv;
+  phase1_keys(sa, *gxy);
   log(&sa, Tag::Debug, "Generating keys for Initiator...");
   nat_discovery(sa, m.payloads);
   if (sa.natt != Vendor::Unknown && (sa.nat_local || sa.nat_peer)) {
@@ -304,7 +277,7 @@ void Engine::start_quick_mode(IkeSa& sa) {
   ips.local = sa.wanted->local;
   ips.remote = sa.wanted->remote;
   do {
-    ips.inbound.spi = u32(random_bytes(4));
+    ips.inbound.spi = get_be32(random_bytes(4));
   } while (ips.inbound.spi < 0x100);
   uint32_t life_s = cs.lifetime_seconds.value_or(cfg_.crypto.sa_lifetime_seconds);
   uint32_t life_kb = cs.lifetime_kilobytes.value_or(cfg_.crypto.sa_lifetime_kilobytes);
@@ -399,7 +372,7 @@ void Engine::quick_mode_2(IkeSa& sa, uint32_t msgid, const std::vector<Payload>&
   ips.auth_algorithm = choice->offer.auth;
   ips.udp_encapsulated = choice->offer.encapsulation == p2attr::kUdpTunnel ||
                          choice->offer.encapsulation == p2attr::kUdpTunnelDraft;
-  ips.outbound.spi = u32(choice->offered->spi);
+  ips.outbound.spi = get_be32(choice->offered->spi);
   ips.lifetime_seconds = choice->offer.life_seconds.value_or(
       cs.lifetime_seconds.value_or(cfg_.crypto.sa_lifetime_seconds));
   ips.lifetime_kilobytes = choice->offer.life_kilobytes.value_or(
@@ -410,7 +383,7 @@ void Engine::quick_mode_2(IkeSa& sa, uint32_t msgid, const std::vector<Payload>&
       if (auto attrs = parse_attributes(r, "Notify")) {
         uint16_t type = 0;
         for (const auto& a : *attrs) {
-          uint32_t v = a.short_form ? a.value : u32(a.data);
+          uint32_t v = a.short_form ? a.value : get_be32(a.data);
           if (a.type == p2attr::kLifeType) type = static_cast<uint16_t>(v);
           if (a.type == p2attr::kLifeDuration && type == p2attr::kLifeSeconds)
             ips.lifetime_seconds = std::min(ips.lifetime_seconds, v);

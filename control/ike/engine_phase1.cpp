@@ -56,6 +56,21 @@ bool is_draft(Vendor v) {
   return v == Vendor::NatT02 || v == Vendor::NatT02n || v == Vendor::NatT03;
 }
 
+// The responder's SA payload: the proposal and transform it chose, as the initiator sent them.
+SaPayload chosen_sa(const SaPayload& offered, const Phase1Choice& c) {
+  SaPayload reply;
+  for (const auto& prop : offered.proposals)
+    if (prop.number == c.proposal) {
+      Proposal p = prop;
+      p.transforms.clear();
+      for (const auto& t : prop.transforms)
+        if (t.number == c.transform) p.transforms.push_back(t);
+      reply.proposals.push_back(p);
+      break;
+    }
+  return reply;
+}
+
 }  // namespace
 
 void Engine::start_phase1(const Datagram& d, const Message& m) {
@@ -198,13 +213,20 @@ bool Engine::derive_keys(IkeSa& sa, const Bytes& peer_ke) {
   sa.gxi = peer_ke;
   sa.gxr = dh->public_value();
   sa.nr = random_bytes(kNonceLength);
+  phase1_keys(sa, *gxy);
+  sa.dh = std::make_unique<DhKey>(std::move(*dh));
+  log(&sa, Tag::Debug, "Generating keys for Responder...");
+  return true;
+}
+
+void Engine::phase1_keys(IkeSa& sa, const SecretBytes& gxy) {
   const auto& psk = cfg_.tunnel_groups.at(sa.tunnel_group).ipsec.pre_shared_key->reveal();
   Phase1Inputs in;
   in.hash = sa.choice.hash;
   in.psk.assign(psk.begin(), psk.end());
   in.ni = sa.ni;
   in.nr = sa.nr;
-  in.gxy = gxy->bytes();
+  in.gxy = gxy.bytes();
   in.gxi = sa.gxi;
   in.gxr = sa.gxr;
   in.cky_i.assign(sa.icookie.begin(), sa.icookie.end());
@@ -215,9 +237,6 @@ bool Engine::derive_keys(IkeSa& sa, const Bytes& peer_ke) {
   std::fill(in.psk.begin(), in.psk.end(), 0);
   std::fill(in.gxy.begin(), in.gxy.end(), 0);
   sa.phase1_iv = sa.keys.iv;
-  sa.dh = std::make_unique<DhKey>(std::move(*dh));
-  log(&sa, Tag::Debug, "Generating keys for Responder...");
-  return true;
 }
 
 void Engine::add_nat_d(IkeSa& sa, std::vector<Payload>& out) {
@@ -325,17 +344,7 @@ void Engine::aggressive_1(const Datagram& d, const Message& m) {
   // AM2: the chosen transform, our KE, nonce and identity, HASH_R, vendor IDs, NAT-D.
   std::vector<Payload> out;
   log(&sa, Tag::Debug, "constructing ISAKMP SA payload");
-  SaPayload reply;
-  for (const auto& prop : sap->proposals)
-    if (prop.number == sa.choice.proposal) {
-      Proposal p = prop;
-      p.transforms.clear();
-      for (const auto& t : prop.transforms)
-        if (t.number == sa.choice.transform) p.transforms.push_back(t);
-      reply.proposals.push_back(p);
-      break;
-    }
-  out.push_back(reply);
+  out.push_back(chosen_sa(*sap, sa.choice));
   log(&sa, Tag::Debug, "constructing ke payload");
   out.push_back(OpaquePayload{PayloadType::KE, sa.gxr});
   log(&sa, Tag::Debug, "constructing nonce payload");
@@ -434,17 +443,7 @@ void Engine::main_1(const Datagram& d, const Message& m) {
   sa.sai_b = body_of(*sap);
   std::vector<Payload> out;
   log(&sa, Tag::Debug, "constructing ISAKMP SA payload");
-  SaPayload reply;
-  for (const auto& prop : sap->proposals)
-    if (prop.number == sa.choice.proposal) {
-      Proposal pr = prop;
-      pr.transforms.clear();
-      for (const auto& t : prop.transforms)
-        if (t.number == sa.choice.transform) pr.transforms.push_back(t);
-      reply.proposals.push_back(pr);
-      break;
-    }
-  out.push_back(reply);
+  out.push_back(chosen_sa(*sap, sa.choice));
   add_our_vendor_ids(sa, out, true);
   sa.state = P1State::MmWaitMsg3;
   send_phase1(sa, Exchange::MainMode, std::move(out), false, true);

@@ -19,27 +19,17 @@ constexpr uint16_t kNoProposalChosen = 14;
 constexpr uint16_t kInvalidIdInformation = 18;
 constexpr size_t kMaxPendingQuickModes = 16;  // per IKE SA: QM1 without QM3 costs us state
 
-Bytes be32(uint32_t v) {
-  return {static_cast<uint8_t>(v >> 24), static_cast<uint8_t>(v >> 16),
-          static_cast<uint8_t>(v >> 8), static_cast<uint8_t>(v)};
-}
-
-uint32_t u32(const Bytes& b, size_t at) {
-  return (uint32_t{b[at]} << 24) | (uint32_t{b[at + 1]} << 16) | (uint32_t{b[at + 2]} << 8) |
-         b[at + 3];
-}
-
 std::optional<Selector> selector_of(const IdPayload& id) {
   Selector s;
   s.protocol = id.protocol;
   s.port = id.port;
   if (id.id_type == kIdIpv4 && id.data.size() == 4) {
-    s.address = config::Ipv4{u32(id.data, 0)};
+    s.address = config::Ipv4{get_be32(id.data, 0)};
     return s;
   }
   if (id.id_type == kIdIpv4Subnet && id.data.size() == 8) {
-    s.address = config::Ipv4{u32(id.data, 0)};
-    s.mask = config::Mask{u32(id.data, 4)};
+    s.address = config::Ipv4{get_be32(id.data, 0)};
+    s.mask = config::Mask{get_be32(id.data, 4)};
     return s;
   }
   return std::nullopt;
@@ -356,11 +346,11 @@ void Engine::quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p
                     choice->offer.encapsulation != p2attr::kUdpTransportDraft;
   ips.local = local;
   ips.remote = remote;
-  ips.outbound.spi = u32(choice->offered->spi, 0);
+  ips.outbound.spi = get_be32(choice->offered->spi, 0);
   log(&sa, Tag::Event, "IKE: requesting SPI!");
   do {
     Bytes spi = random_bytes(4);
-    ips.inbound.spi = u32(spi, 0);
+    ips.inbound.spi = get_be32(spi, 0);
   } while (ips.inbound.spi < 0x100);
   log(&sa, Tag::Debug, fmt::format("IKE got SPI from key engine: SPI = 0x{:08x}", ips.inbound.spi));
 

@@ -64,6 +64,22 @@ const AttributePayload* attr_payload(const std::vector<Payload>& p) {
   return nullptr;
 }
 
+// What the client is told: the effective group-policy, its split list, the address.
+ModeConfigInputs mode_config_inputs(const config::Config& cfg, const IkeSa& sa) {
+  ModeConfigInputs in;
+  if (auto gp = cfg.group_policies.find(sa.group_policy); gp != cfg.group_policies.end()) {
+    in.policy = &gp->second;
+    if (gp->second.split_tunnel_network_list)
+      if (auto acl = cfg.access_lists.find(*gp->second.split_tunnel_network_list);
+          acl != cfg.access_lists.end())
+        in.split_acl = &acl->second;
+  }
+  in.address = *sa.assigned;
+  in.netmask = sa.assigned_mask;
+  in.application_version = "Rampart Version " RAMPART_VERSION_STRING;
+  return in;
+}
+
 }  // namespace
 
 // ---- addresses ----------------------------------------------------------------------------
@@ -148,17 +164,7 @@ void Engine::start_cfg_set(IkeSa& sa) {
   for (uint16_t t : {cfgattr::kIp4Address, cfgattr::kIp4Netmask, cfgattr::kIp4Dns,
                      cfgattr::kIp4Nbns, cfgattr::kDefaultDomain, cfgattr::kSplitInclude})
     want.push_back(Attribute::tlv(t, {}));
-  ModeConfigInputs in;
-  if (auto gp = cfg_.group_policies.find(sa.group_policy); gp != cfg_.group_policies.end()) {
-    in.policy = &gp->second;
-    if (gp->second.split_tunnel_network_list)
-      if (auto acl = cfg_.access_lists.find(*gp->second.split_tunnel_network_list);
-          acl != cfg_.access_lists.end())
-        in.split_acl = &acl->second;
-  }
-  in.address = *sa.assigned;
-  in.netmask = sa.assigned_mask;
-  in.application_version = "Rampart Version " RAMPART_VERSION_STRING;
+  ModeConfigInputs in = mode_config_inputs(cfg_, sa);
   auto reply = build_mode_config_reply(want, in);
   AttributePayload set;
   set.type = kCfgSet;
@@ -288,17 +294,7 @@ void Engine::transaction(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& 
         fmt::format("Assigned private IP address {} to remote user", sa.assigned->str()));
     syslog(&sa, 6, 713228,
            fmt::format("Assigned private IP address {} to remote user", sa.assigned->str()));
-    ModeConfigInputs in;
-    if (auto gp = cfg_.group_policies.find(sa.group_policy); gp != cfg_.group_policies.end()) {
-      in.policy = &gp->second;
-      if (gp->second.split_tunnel_network_list)
-        if (auto acl = cfg_.access_lists.find(*gp->second.split_tunnel_network_list);
-            acl != cfg_.access_lists.end())
-          in.split_acl = &acl->second;
-    }
-    in.address = *sa.assigned;
-    in.netmask = sa.assigned_mask;
-    in.application_version = "Rampart Version " RAMPART_VERSION_STRING;
+    ModeConfigInputs in = mode_config_inputs(cfg_, sa);
     auto reply = build_mode_config_reply(a.attributes, in);
     for (const auto& l : reply.log) log(&sa, l.level <= 1 ? Tag::Event : Tag::Debug, l.text);
     AttributePayload out;

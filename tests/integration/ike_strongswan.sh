@@ -13,61 +13,15 @@
 source "$(dirname "$0")/lib.sh"
 FLOW=${2:?usage: $0 BIN am|pix|l2l [nat]}
 MODE=${3:-direct}
-CNS=rcli$$
-XNS=rnat$$
-INS=rins$$
 CHARON_PID=
 cleanup_peers() {
   [[ -n "${KEEP:-}" ]] && cp -r "$WORK" "$KEEP"
   [[ -n "$CHARON_PID" ]] && kill "$CHARON_PID" 2>/dev/null && wait "$CHARON_PID" 2>/dev/null
-  ip netns del "$CNS" 2>/dev/null || true
-  ip netns del "$XNS" 2>/dev/null || true
-  ip netns del "$INS" 2>/dev/null || true
   cleanup
 }
 trap cleanup_peers EXIT
 
-ip netns add "$NS"
-ip -n "$NS" link set lo up
-ip netns add "$CNS"
-ip -n "$CNS" link set lo up
-ip -n "$NS" link add eth0 type veth peer name "c$$"
-ip -n "$NS" link add eth1 type veth peer name "i$$"
-# The inside host behind the appliance, whose replies go back through it.
-ip netns add "$INS"
-ip -n "$INS" link set lo up
-ip -n "$NS" link set "i$$" netns "$INS"
-ip -n "$INS" link set "i$$" name eth0
-ip -n "$INS" addr add 192.0.2.10/24 dev eth0
-ip -n "$INS" link set eth0 up
-ip -n "$INS" route add default via 192.0.2.1
-# A host on a wire sends frames of at most the MTU: no TSO/GSO super-frames over the veth.
-ip netns exec "$INS" ethtool -K eth0 tso off gso off >/dev/null 2>&1 || true
-PUBLIC=198.51.100.2
-if [[ "$MODE" == nat ]]; then
-  ip netns add "$XNS"
-  ip -n "$XNS" link set lo up
-  ip -n "$NS" link set "c$$" netns "$XNS"
-  ip -n "$XNS" link set "c$$" name eth0
-  ip -n "$XNS" addr add 198.51.100.2/26 dev eth0
-  ip -n "$XNS" link set eth0 up
-  ip -n "$XNS" link add eth1 type veth peer name "l$$"
-  ip -n "$XNS" link set "l$$" netns "$CNS"
-  ip -n "$CNS" link set "l$$" name eth0
-  ip -n "$XNS" addr add 198.51.100.65/26 dev eth1
-  ip -n "$XNS" link set eth1 up
-  ip netns exec "$XNS" sysctl -qw net.ipv4.ip_forward=1
-  printf 'table ip nat {\n chain post {\n  type nat hook postrouting priority 100;\n  oifname "eth0" masquerade\n }\n}\n' |
-    ip netns exec "$XNS" nft -f - || fail "nftables masquerade"
-  ip -n "$CNS" addr add 198.51.100.66/26 dev eth0
-  ip -n "$CNS" link set eth0 up
-  ip -n "$CNS" route add default via 198.51.100.65
-else
-  ip -n "$NS" link set "c$$" netns "$CNS"
-  ip -n "$CNS" link set "c$$" name eth0
-  ip -n "$CNS" addr add 198.51.100.2/26 dev eth0
-  ip -n "$CNS" link set eth0 up
-fi
+make_vpn_lab "$MODE"
 
 # The remote site's LAN for LAN-to-LAN: an address on the client box inside its local_ts.
 [[ "$FLOW" == l2l ]] && ip -n "$CNS" addr add 198.51.100.129/26 dev lo

@@ -9,8 +9,14 @@ SOCK=$WORK/control.sock
 DAEMON_PID=
 mkdir -p "$FLASH"
 
+# The namespaces of make_vpn_lab: client, NAT box, inside host.
+CNS=rcli$$
+XNS=rnat$$
+INS=rins$$
+
 cleanup() {
   if [[ -n "$DAEMON_PID" ]]; then kill "$DAEMON_PID" 2>/dev/null || true; wait "$DAEMON_PID" 2>/dev/null || true; fi
+  for ns in "$CNS" "$XNS" "$INS"; do ip netns del "$ns" 2>/dev/null || true; done
   ip netns del "$NS" 2>/dev/null || true
   rm -rf "$WORK"
 }
@@ -50,3 +56,52 @@ cli() {
 }
 
 fail() { echo "FAIL: $*"; exit 1; }
+
+# make_vpn_lab [nat]: the appliance namespace $NS with eth0 (outside) and eth1 (inside); a client
+# namespace $CNS on the outside (198.51.100.2/26), or with "nat" behind a NAT namespace $XNS
+# (client 198.51.100.66/26, the NAT's outside 198.51.100.2, nftables masquerade); and an inside
+# host $INS (192.0.2.10/24, its way back through the appliance). The appliance's own addresses
+# come from its CLI. Sets PUBLIC: the client's address as the appliance sees it.
+make_vpn_lab() {
+  local mode=${1:-direct}
+  ip netns add "$NS"
+  ip -n "$NS" link set lo up
+  ip netns add "$CNS"
+  ip -n "$CNS" link set lo up
+  ip -n "$NS" link add eth0 type veth peer name "c$$"
+  ip -n "$NS" link add eth1 type veth peer name "i$$"
+  ip netns add "$INS"
+  ip -n "$INS" link set lo up
+  ip -n "$NS" link set "i$$" netns "$INS"
+  ip -n "$INS" link set "i$$" name eth0
+  ip -n "$INS" addr add 192.0.2.10/24 dev eth0
+  ip -n "$INS" link set eth0 up
+  ip -n "$INS" route add default via 192.0.2.1
+  # A host on a wire sends frames of at most the MTU: no TSO/GSO super-frames over the veth.
+  ip netns exec "$INS" ethtool -K eth0 tso off gso off >/dev/null 2>&1 || true
+  PUBLIC=198.51.100.2
+  if [[ "$mode" == nat ]]; then
+    ip netns add "$XNS"
+    ip -n "$XNS" link set lo up
+    ip -n "$NS" link set "c$$" netns "$XNS"
+    ip -n "$XNS" link set "c$$" name eth0
+    ip -n "$XNS" addr add 198.51.100.2/26 dev eth0
+    ip -n "$XNS" link set eth0 up
+    ip -n "$XNS" link add eth1 type veth peer name "l$$"
+    ip -n "$XNS" link set "l$$" netns "$CNS"
+    ip -n "$CNS" link set "l$$" name eth0
+    ip -n "$XNS" addr add 198.51.100.65/26 dev eth1
+    ip -n "$XNS" link set eth1 up
+    ip netns exec "$XNS" sysctl -qw net.ipv4.ip_forward=1
+    printf 'table ip nat {\n chain post {\n  type nat hook postrouting priority 100;\n  oifname "eth0" masquerade\n }\n}\n' |
+      ip netns exec "$XNS" nft -f - || fail "nftables masquerade"
+    ip -n "$CNS" addr add 198.51.100.66/26 dev eth0
+    ip -n "$CNS" link set eth0 up
+    ip -n "$CNS" route add default via 198.51.100.65
+  else
+    ip -n "$NS" link set "c$$" netns "$CNS"
+    ip -n "$CNS" link set "c$$" name eth0
+    ip -n "$CNS" addr add 198.51.100.2/26 dev eth0
+    ip -n "$CNS" link set eth0 up
+  fi
+}

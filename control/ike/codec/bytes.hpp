@@ -21,6 +21,18 @@ struct DecodeError {
   std::string text() const;
 };
 
+// Network-order 32-bit values outside a Reader/Writer: message ids, SPIs, lifetimes.
+inline Bytes be32(uint32_t v) {
+  return {static_cast<uint8_t>(v >> 24), static_cast<uint8_t>(v >> 16),
+          static_cast<uint8_t>(v >> 8), static_cast<uint8_t>(v)};
+}
+// 0 when fewer than four bytes are there.
+inline uint32_t get_be32(const Bytes& b, size_t at = 0) {
+  return b.size() < at + 4 ? 0
+                           : (uint32_t{b[at]} << 24) | (uint32_t{b[at + 1]} << 16) |
+                                 (uint32_t{b[at + 2]} << 8) | b[at + 3];
+}
+
 class Reader {
  public:
   Reader(const uint8_t* data, size_t size, size_t base = 0) : p_(data), n_(size), base_(base) {}
