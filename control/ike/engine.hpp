@@ -167,6 +167,8 @@ class Engine {
   void phase1_keys(IkeSa& sa, const SecretBytes& gxy);
   void nat_discovery(IkeSa& sa, const std::vector<Payload>& p);
   void add_nat_d(IkeSa& sa, std::vector<Payload>& out);
+  // Checks the peer's HASH_I/HASH_R; on failure the SA is gone and false is returned.
+  bool peer_authenticated(IkeSa& sa, const Bytes& received, const Bytes& peer_id_b);
   void phase1_done(IkeSa& sa, const std::vector<Payload>& p);
   void established_syslog(IkeSa& sa);
   // engine_initiator.cpp

@@ -237,19 +237,7 @@ void Engine::main_6(IkeSa& sa, const std::vector<Payload>& p) {
   log(&sa, Tag::Debug, "processing ID payload");
   log(&sa, Tag::Debug, "processing hash payload");
   log(&sa, Tag::Debug, "Computing hash for ISAKMP");
-  Bytes cki(sa.icookie.begin(), sa.icookie.end()), ckr(sa.rcookie.begin(), sa.rcookie.end());
-  Bytes expected =
-      hash_r(sa.choice.hash, sa.keys.skeyid, sa.gxi, sa.gxr, cki, ckr, sa.sai_b, body_of(*id));
-  if (!equal_ct(opaque(p, PayloadType::Hash)->data, expected)) {
-    ++stats_.hash_fails;
-    ++stats_.initiator_fails;
-    log(&sa, Tag::Event, "Hash verification failed: probably a mismatched pre-shared key");
-    syslog(&sa, 3, 713167, "Remote peer has failed user authentication - check configured key");
-    remove(sa.index, {}, false);
-    return;
-  }
-  commit_inbound(sa);
-  sa.awaiting_reply = false;
+  if (!peer_authenticated(sa, opaque(p, PayloadType::Hash)->data, body_of(*id))) return;
   sa.established = env_.now();
   sa.last_heard = sa.established;
   sa.dh.reset();

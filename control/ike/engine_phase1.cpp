@@ -398,19 +398,7 @@ void Engine::aggressive_3(IkeSa& sa, const Message& m, const std::vector<Payload
   }
   log(&sa, Tag::Debug, "processing hash payload");
   log(&sa, Tag::Debug, "Computing hash for ISAKMP");
-  Bytes cki(sa.icookie.begin(), sa.icookie.end()), ckr(sa.rcookie.begin(), sa.rcookie.end());
-  Bytes expected =
-      hash_i(sa.choice.hash, sa.keys.skeyid, sa.gxi, sa.gxr, cki, ckr, sa.sai_b, sa.idi_b);
-  if (!equal_ct(opaque(p, PayloadType::Hash)->data, expected)) {
-    ++stats_.hash_fails;
-    ++stats_.responder_fails;
-    log(&sa, Tag::Event, "Hash verification failed: probably a mismatched pre-shared key");
-    syslog(&sa, 3, 713167, "Remote peer has failed user authentication - check configured key");
-    remove(sa.index, {}, false);
-    return;
-  }
-  commit_inbound(sa);
-  sa.awaiting_reply = false;
+  if (!peer_authenticated(sa, opaque(p, PayloadType::Hash)->data, sa.idi_b)) return;
   nat_discovery(sa, p);
   phase1_done(sa, p);
 }
@@ -496,19 +484,7 @@ void Engine::main_5(IkeSa& sa, const std::vector<Payload>& p) {
   log(&sa, Tag::Debug, "processing hash payload");
   log(&sa, Tag::Debug, "Computing hash for ISAKMP");
   sa.idi_b = body_of(*id);
-  Bytes cki(sa.icookie.begin(), sa.icookie.end()), ckr(sa.rcookie.begin(), sa.rcookie.end());
-  Bytes expected =
-      hash_i(sa.choice.hash, sa.keys.skeyid, sa.gxi, sa.gxr, cki, ckr, sa.sai_b, sa.idi_b);
-  if (!equal_ct(opaque(p, PayloadType::Hash)->data, expected)) {
-    ++stats_.hash_fails;
-    ++stats_.responder_fails;
-    log(&sa, Tag::Event, "Hash verification failed: probably a mismatched pre-shared key");
-    syslog(&sa, 3, 713167, "Remote peer has failed user authentication - check configured key");
-    remove(sa.index, {}, false);
-    return;
-  }
-  commit_inbound(sa);
-  sa.awaiting_reply = false;
+  if (!peer_authenticated(sa, opaque(p, PayloadType::Hash)->data, sa.idi_b)) return;
   std::vector<Payload> out;
   log(&sa, Tag::Debug, "constructing ID payload");
   IdPayload ours;
@@ -520,11 +496,35 @@ void Engine::main_5(IkeSa& sa, const std::vector<Payload>& p) {
   out.push_back(ours);
   log(&sa, Tag::Debug, "constructing hash payload");
   log(&sa, Tag::Debug, "Computing hash for ISAKMP");
+  Bytes cki(sa.icookie.begin(), sa.icookie.end()), ckr(sa.rcookie.begin(), sa.rcookie.end());
   out.push_back(OpaquePayload{
       PayloadType::Hash,
       hash_r(sa.choice.hash, sa.keys.skeyid, sa.gxi, sa.gxr, cki, ckr, sa.sai_b, body_of(ours))});
   send_phase1(sa, Exchange::MainMode, std::move(out), true, false);
   phase1_done(sa, p);
+}
+
+// ---- authentication ------------------------------------------------------------------------
+
+bool Engine::peer_authenticated(IkeSa& sa, const Bytes& received, const Bytes& peer_id_b) {
+  // The peer proves the key with HASH_I (it initiated) or HASH_R (we did), checked in
+  // constant time. A failure ends the negotiation: nothing of it is kept.
+  Bytes cki(sa.icookie.begin(), sa.icookie.end()), ckr(sa.rcookie.begin(), sa.rcookie.end());
+  Bytes expected =
+      sa.responder
+          ? hash_i(sa.choice.hash, sa.keys.skeyid, sa.gxi, sa.gxr, cki, ckr, sa.sai_b, peer_id_b)
+          : hash_r(sa.choice.hash, sa.keys.skeyid, sa.gxi, sa.gxr, cki, ckr, sa.sai_b, peer_id_b);
+  if (!equal_ct(received, expected)) {
+    ++stats_.hash_fails;
+    ++(sa.responder ? stats_.responder_fails : stats_.initiator_fails);
+    log(&sa, Tag::Event, "Hash verification failed: probably a mismatched pre-shared key");
+    syslog(&sa, 3, 713167, "Remote peer has failed user authentication - check configured key");
+    remove(sa.index, {}, false);
+    return false;
+  }
+  commit_inbound(sa);
+  sa.awaiting_reply = false;
+  return true;
 }
 
 // ---- phase 1 complete ---------------------------------------------------------------------
