@@ -298,7 +298,6 @@ rampart::expected<void, std::string> Worker::start() {
         bool udp = e.spec.local_port && e.spec.peer_port;
         size_t head = 20 + (udp ? 8 : 0);
         auto fits = [&](size_t inner) { return head + inner + e.out->overhead(inner) <= mtu; };
-        decrement_ttl(ip);
         auto encap_one = [&](const uint8_t* pkt, size_t plen) {
           uint8_t* eth = m.out.data();
           uint8_t* outer = eth + kEth;
@@ -330,6 +329,7 @@ rampart::expected<void, std::string> Worker::start() {
           transmit(e.spec.peer, outer, outer_len);
         };
         if (fits(total)) {
+          decrement_ttl(ip);
           encap_one(ip, total);
           return;
         }
@@ -361,7 +361,6 @@ rampart::expected<void, std::string> Worker::start() {
           put16(icmp + 4, 0);
           put16(icmp + 6, static_cast<uint16_t>(room));
           std::memcpy(icmp + 8, ip, quote);
-          icmp[8 + 8] += 1;  // quote the packet as it arrived (before our TTL decrement)
           put16(icmp + 2, ip_checksum(icmp, 8 + quote));
           ++e.pmtu_sent;
           sent.push_back({src, 8192, ilen});
@@ -373,6 +372,7 @@ rampart::expected<void, std::string> Worker::start() {
           ++sad_.counters().too_big;
           return;
         }
+        decrement_ttl(ip);  // forwarded, in pieces
         uint8_t frag[2048];
         size_t payload = total - ihl;
         uint16_t base_off = get16(ip + 6) & 0x1fff;
