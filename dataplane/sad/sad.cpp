@@ -27,17 +27,6 @@ void Sad::remove(uint64_t id) {
   entries_.erase(it);
 }
 
-Sad::Entry* Sad::inbound(uint32_t spi) {
-  std::shared_lock lock(mu_);
-  auto it = by_spi_.find(spi);
-  return it == by_spi_.end() ? nullptr : it->second;
-}
-
-Sad::Entry* Sad::outbound(uint32_t src, uint32_t dst) {
-  std::shared_lock lock(mu_);
-  return outbound_locked(src, dst);
-}
-
 Sad::Entry* Sad::outbound_locked(uint32_t src, uint32_t dst) {
   // The most specific remote side wins, as an ordered crypto ACL would have it.
   Entry* best = nullptr;

@@ -92,10 +92,6 @@ class Sad {
     f(*e);
     return true;
   }
-  // The SA an inbound ESP packet belongs to / the SA that protects src -> dst. The pointer is
-  // valid until remove(id); once workers run on their own threads this needs an epoch scheme.
-  Entry* inbound(uint32_t spi);
-  Entry* outbound(uint32_t src, uint32_t dst);
   size_t size() const;
   // clear crypto ipsec sa counters
   void clear_counters();
