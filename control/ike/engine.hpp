@@ -167,6 +167,7 @@ class Engine {
   void phase1_keys(IkeSa& sa, const SecretBytes& gxy);
   void nat_discovery(IkeSa& sa, const std::vector<Payload>& p);
   void add_nat_d(IkeSa& sa, std::vector<Payload>& out);
+  void add_identity_and_hash_r(IkeSa& sa, std::vector<Payload>& out);
   // Checks the peer's HASH_I/HASH_R; on failure the SA is gone and false is returned.
   bool peer_authenticated(IkeSa& sa, const Bytes& received, const Bytes& peer_id_b);
   void phase1_done(IkeSa& sa, const std::vector<Payload>& p);
@@ -179,6 +180,8 @@ class Engine {
   void quick_mode_2(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p, const Bytes& body);
   // engine_dataplane.cpp
   void install(const IkeSa& sa, const IpsecSa& ips);
+  // 602303/602304: an IPsec SA of the given direction was created or deleted.
+  void ipsec_sa_syslog(const IkeSa& sa, uint32_t spi, bool inbound, bool created);
   void uninstall(const IpsecSa& ips);
   // engine_transaction.cpp
   void start_xauth(IkeSa& sa);

@@ -76,6 +76,17 @@ void Engine::install(const IkeSa& sa, const IpsecSa& ips) {
   std::fill(spec.keys_out.integrity.begin(), spec.keys_out.integrity.end(), 0);
 }
 
+void Engine::ipsec_sa_syslog(const IkeSa& sa, uint32_t spi, bool inbound, bool created) {
+  syslog(
+      nullptr, created ? 6 : 5, created ? 602303 : 602304,
+      fmt::format("IPSEC: An {} {} SA (SPI= 0x{:08X}) between {} and {} (user= {}) has been "
+                  "{}.",
+                  inbound ? "inbound" : "outbound",
+                  sa.remote_access ? "remote access" : "LAN-to-LAN", spi, sa.local.address.str(),
+                  sa.peer.address.str(), sa.username.empty() ? sa.peer.address.str() : sa.username,
+                  created ? "created" : "deleted"));
+}
+
 void Engine::uninstall(const IpsecSa& ips) {
   if (sad_) sad_->remove(ips.id);
 }

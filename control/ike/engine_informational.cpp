@@ -54,12 +54,8 @@ void Engine::delete_ipsec(IkeSa& sa, size_t which, bool notify_peer, std::string
     send_informational(sa, {del});
     ++stats_.out_p2_sa_delete;
   }
-  syslog(nullptr, 5, 602304,
-         fmt::format("IPSEC: An inbound {} SA (SPI= 0x{:08X}) between {} and {} (user= {}) has "
-                     "been deleted.",
-                     sa.remote_access ? "remote access" : "LAN-to-LAN", ips.inbound.spi,
-                     sa.local.address.str(), sa.peer.address.str(),
-                     sa.username.empty() ? sa.peer.address.str() : sa.username));
+  ipsec_sa_syslog(sa, ips.inbound.spi, true, false);
+  ipsec_sa_syslog(sa, ips.outbound.spi, false, false);
   log(&sa, Tag::Debug,
       fmt::format("IPSec SA with SPI 0x{:08x} deleted: {}", ips.inbound.spi, reason));
   uninstall(ips);

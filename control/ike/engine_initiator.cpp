@@ -406,6 +406,8 @@ void Engine::quick_mode_2(IkeSa& sa, uint32_t msgid, const std::vector<Payload>&
       fmt::format("Security negotiation complete for LAN-to-LAN Group ({})  Initiator, Inbound "
                   "SPI = 0x{:08x}, Outbound SPI = 0x{:08x}",
                   sa.tunnel_group, ips.inbound.spi, ips.outbound.spi));
+  ipsec_sa_syslog(sa, ips.inbound.spi, true, true);
+  ipsec_sa_syslog(sa, ips.outbound.spi, false, true);
   log(&sa, Tag::Event, fmt::format("PHASE 2 COMPLETED (msgid={:08x})", msgid));
   syslog(&sa, 5, 713120, fmt::format("PHASE 2 COMPLETED (msgid={:08x})", msgid));
   ++stats_.out_p2_exchanges;

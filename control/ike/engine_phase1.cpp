@@ -349,20 +349,7 @@ void Engine::aggressive_1(const Datagram& d, const Message& m) {
   out.push_back(OpaquePayload{PayloadType::KE, sa.gxr});
   log(&sa, Tag::Debug, "constructing nonce payload");
   out.push_back(OpaquePayload{PayloadType::Nonce, sa.nr});
-  log(&sa, Tag::Debug, "constructing ID payload");
-  IdPayload ours;
-  ours.id_type = kIdIpv4;
-  ours.protocol = 17;
-  ours.port = 500;
-  Bytes local_bytes = endpoint_bytes(sa.local);
-  ours.data.assign(local_bytes.begin(), local_bytes.begin() + 4);
-  out.push_back(ours);
-  log(&sa, Tag::Debug, "constructing hash payload");
-  log(&sa, Tag::Debug, "Computing hash for ISAKMP");
-  Bytes cki(sa.icookie.begin(), sa.icookie.end()), ckr(sa.rcookie.begin(), sa.rcookie.end());
-  out.push_back(OpaquePayload{
-      PayloadType::Hash,
-      hash_r(sa.choice.hash, sa.keys.skeyid, sa.gxi, sa.gxr, cki, ckr, sa.sai_b, body_of(ours))});
+  add_identity_and_hash_r(sa, out);
   if (sa.choice.responder_lifetime) {
     // Ours is shorter than offered: say so (RFC 2407 4.6.3.1), or the client would expect the
     // SA to live on after we have deleted it.
@@ -370,16 +357,12 @@ void Engine::aggressive_1(const Datagram& d, const Message& m) {
     NotifyPayload n;
     n.protocol = 1;
     n.type = kResponderLifetime;
-    n.spi = cki;
-    n.spi.insert(n.spi.end(), ckr.begin(), ckr.end());
+    n.spi.assign(sa.icookie.begin(), sa.icookie.end());
+    n.spi.insert(n.spi.end(), sa.rcookie.begin(), sa.rcookie.end());
     Writer w;
-    uint32_t life = sa.choice.lifetime_seconds;
-    serialize_attributes(
-        {Attribute::tv(p1attr::kLifeType, p1attr::kLifeSeconds),
-         Attribute::tlv(p1attr::kLifeDuration,
-                        {static_cast<uint8_t>(life >> 24), static_cast<uint8_t>(life >> 16),
-                         static_cast<uint8_t>(life >> 8), static_cast<uint8_t>(life)})},
-        w);
+    serialize_attributes({Attribute::tv(p1attr::kLifeType, p1attr::kLifeSeconds),
+                          Attribute::tlv(p1attr::kLifeDuration, be32(sa.choice.lifetime_seconds))},
+                         w);
     n.data = w.take();
     out.push_back(n);
   }
@@ -486,13 +469,20 @@ void Engine::main_5(IkeSa& sa, const std::vector<Payload>& p) {
   sa.idi_b = body_of(*id);
   if (!peer_authenticated(sa, opaque(p, PayloadType::Hash)->data, sa.idi_b)) return;
   std::vector<Payload> out;
+  add_identity_and_hash_r(sa, out);
+  send_phase1(sa, Exchange::MainMode, std::move(out), true, false);
+  phase1_done(sa, p);
+}
+
+void Engine::add_identity_and_hash_r(IkeSa& sa, std::vector<Payload>& out) {
+  // Our identity is our address (ID_IPV4_ADDR, UDP 500, as the ASA sends it), and HASH_R
+  // proves our key over it.
   log(&sa, Tag::Debug, "constructing ID payload");
   IdPayload ours;
   ours.id_type = kIdIpv4;
   ours.protocol = 17;
   ours.port = 500;
-  Bytes eb = endpoint_bytes(sa.local);
-  ours.data.assign(eb.begin(), eb.begin() + 4);
+  ours.data = be32(sa.local.address.value);
   out.push_back(ours);
   log(&sa, Tag::Debug, "constructing hash payload");
   log(&sa, Tag::Debug, "Computing hash for ISAKMP");
@@ -500,8 +490,6 @@ void Engine::main_5(IkeSa& sa, const std::vector<Payload>& p) {
   out.push_back(OpaquePayload{
       PayloadType::Hash,
       hash_r(sa.choice.hash, sa.keys.skeyid, sa.gxi, sa.gxr, cki, ckr, sa.sai_b, body_of(ours))});
-  send_phase1(sa, Exchange::MainMode, std::move(out), true, false);
-  phase1_done(sa, p);
 }
 
 // ---- authentication ------------------------------------------------------------------------

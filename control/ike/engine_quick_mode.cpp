@@ -117,18 +117,8 @@ void Engine::quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p
     }
     ipsec_log(1, fmt::format("IPSEC: Completed host IBSA update, SPI 0x{:08X}", ips.inbound.spi));
     ipsec_log(1, fmt::format("IPSEC: Completed host OBSA update, SPI 0x{:08X}", ips.outbound.spi));
-    syslog(nullptr, 6, 602303,
-           fmt::format("IPSEC: An inbound {} SA (SPI= 0x{:08X}) between {} and {} (user= {}) has "
-                       "been created.",
-                       sa.remote_access ? "remote access" : "LAN-to-LAN", ips.inbound.spi,
-                       sa.local.address.str(), sa.peer.address.str(),
-                       sa.username.empty() ? sa.peer.address.str() : sa.username));
-    syslog(nullptr, 6, 602303,
-           fmt::format("IPSEC: An outbound {} SA (SPI= 0x{:08X}) between {} and {} (user= {}) "
-                       "has been created.",
-                       sa.remote_access ? "remote access" : "LAN-to-LAN", ips.outbound.spi,
-                       sa.local.address.str(), sa.peer.address.str(),
-                       sa.username.empty() ? sa.peer.address.str() : sa.username));
+    ipsec_sa_syslog(sa, ips.inbound.spi, true, true);
+    ipsec_sa_syslog(sa, ips.outbound.spi, false, true);
     log(&sa, Tag::Event, fmt::format("PHASE 2 COMPLETED (msgid={:08x})", msgid));
     syslog(&sa, 5, 713120, fmt::format("PHASE 2 COMPLETED (msgid={:08x})", msgid));
     ++stats_.in_p2_exchanges;
