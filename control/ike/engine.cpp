@@ -539,6 +539,8 @@ void Engine::tick() {
         const auto& ips = sa.ipsec[i];
         if (ips.lifetime_seconds && now >= ips.established_at + ips.lifetime_seconds)
           delete_ipsec(sa, i, true, "lifetime expired");
+        else if (auto why = dataplane_expired(ips))
+          delete_ipsec(sa, i, true, *why);
       }
       // DPD (RFC 3706): worry only when the peer has been quiet for the threshold.
       const config::TunnelGroup* tg = nullptr;

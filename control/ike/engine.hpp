@@ -81,6 +81,9 @@ class Engine {
 
   void set_authenticator(Authenticator a) { auth_ = std::move(a); }
   // Where negotiated IPsec SAs go (and are removed from); none in unit tests of IKE alone.
+  // Outbound sequence numbers left when the SA is ended (RFC 4303 3.3.3): a margin for the packets
+  // in flight between two ticks.
+  static constexpr uint32_t kSequenceLimit = 0xffffffffu - (1u << 24);
   void set_sad(dataplane::Sad* sad) { sad_ = sad; }
   dataplane::Sad* sad() const { return sad_; }
 
@@ -183,6 +186,9 @@ class Engine {
   // 602303/602304: an IPsec SA of the given direction was created or deleted.
   void ipsec_sa_syslog(const IkeSa& sa, uint32_t spi, bool inbound, bool created);
   void uninstall(const IpsecSa& ips);
+  // Why the dataplane says an SA must end (its volume lifetime, or its sequence numbers ran
+  // out), checked every tick; nothing when it may go on.
+  std::optional<std::string> dataplane_expired(const IpsecSa& ips) const;
   // engine_transaction.cpp
   void start_xauth(IkeSa& sa);
   void start_cfg_set(IkeSa& sa);

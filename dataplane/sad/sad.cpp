@@ -1,5 +1,7 @@
 #include "dataplane/sad/sad.hpp"
 
+#include <algorithm>
+
 namespace rampart::dataplane {
 
 rampart::expected<void, std::string> Sad::add(const SaSpec& spec) {
@@ -14,6 +16,7 @@ rampart::expected<void, std::string> Sad::add(const SaSpec& spec) {
   std::lock_guard lock(mu_);
   by_spi_[spec.spi_in] = e.get();
   entries_[spec.id] = std::move(e);
+  reindex_locked();
   return {};
 }
 
@@ -22,26 +25,64 @@ void Sad::remove(uint64_t id) {
   auto it = entries_.find(id);
   if (it == entries_.end()) return;
   by_spi_.erase(it->second->spec.spi_in);
-  for (size_t i = 0; i < 8; ++i)
-    counters_.esp[i] += it->second->in->counters().drops[i] + it->second->out->counters().drops[i];
+  {
+    std::lock_guard busy(it->second->busy);
+    for (size_t i = 0; i < 8; ++i)
+      counters_.esp[i] +=
+          it->second->in->counters().drops[i] + it->second->out->counters().drops[i];
+  }
   entries_.erase(it);
+  reindex_locked();
+}
+
+void Sad::reindex_locked() {
+  by_remote_host_.clear();
+  by_remote_prefix_.clear();
+  for (auto& [id, e] : entries_) {
+    if (e->spec.remote_ts.mask == 0xffffffffu)
+      by_remote_host_[e->spec.remote_ts.address].push_back(e.get());
+    else
+      by_remote_prefix_.push_back(e.get());
+  }
+  std::stable_sort(by_remote_prefix_.begin(), by_remote_prefix_.end(),
+                   [](const Entry* a, const Entry* b) {
+                     return a->spec.remote_ts.mask > b->spec.remote_ts.mask;
+                   });
+  generation_.fetch_add(1, std::memory_order_release);
 }
 
 Sad::Entry* Sad::outbound_locked(uint32_t src, uint32_t dst) {
-  // The most specific remote side wins, as an ordered crypto ACL would have it.
-  Entry* best = nullptr;
-  for (auto& [id, e] : entries_)
-    if (e->spec.local_ts.contains(src) && e->spec.remote_ts.contains(dst) &&
-        (!best || e->spec.remote_ts.mask > best->spec.remote_ts.mask))
-      best = e.get();
-  return best;
+  // The most specific remote side wins, as an ordered crypto ACL would have it: a host entry
+  // first, then the prefixes longest first.
+  if (auto h = by_remote_host_.find(dst); h != by_remote_host_.end())
+    for (Entry* e : h->second)
+      if (e->spec.local_ts.contains(src)) return e;
+  for (Entry* e : by_remote_prefix_)
+    if (e->spec.remote_ts.contains(dst) && e->spec.local_ts.contains(src)) return e;
+  return nullptr;
+}
+
+std::vector<uint32_t> Sad::remote_hosts() const {
+  std::shared_lock lock(mu_);
+  std::vector<uint32_t> v;
+  for (const auto& [a, list] : by_remote_host_) v.push_back(a);
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+bool Sad::is_remote_host(uint32_t address) const {
+  std::shared_lock lock(mu_);
+  return by_remote_host_.count(address) != 0;
 }
 
 void Sad::clear_counters() {
   std::lock_guard lock(mu_);
   for (auto& [id, e] : entries_) {
+    std::lock_guard busy(e->busy);
     e->in->clear_counters();
     e->out->clear_counters();
+    e->prefrag_ok = e->prefrag_failed = e->postfrag_ok = e->postfrag_failed = e->fragments =
+        e->pmtu_sent = e->invalid_identity = 0;
   }
 }
 
@@ -49,8 +90,10 @@ std::array<uint64_t, 8> Sad::esp_drops() const {
   std::shared_lock lock(mu_);
   std::array<uint64_t, 8> d{};
   for (size_t i = 0; i < 8; ++i) d[i] = counters_.esp[i];
-  for (const auto& [id, e] : entries_)
+  for (const auto& [id, e] : entries_) {
+    std::lock_guard busy(e->busy);  // the workers write these under it
     for (size_t i = 0; i < 8; ++i) d[i] += e->in->counters().drops[i] + e->out->counters().drops[i];
+  }
   return d;
 }
 
@@ -62,6 +105,7 @@ void Sad::clear_drops(int64_t now) {
     *c = 0;
   for (auto& c : counters_.esp) c = 0;
   for (auto& [id, e] : entries_) {
+    std::lock_guard busy(e->busy);
     for (auto& d : e->in->drops_mut()) d = 0;
     for (auto& d : e->out->drops_mut()) d = 0;
   }

@@ -12,6 +12,7 @@
 #include <optional>
 #include <shared_mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "dataplane/esp/esp_sa.hpp"
@@ -43,7 +44,8 @@ struct DataplaneCounters {
   std::atomic<uint64_t> frames{0}, decapsulated{0}, encapsulated{0}, transmitted{0};
   std::atomic<uint64_t> no_sa{0}, policy_mismatch{0}, ttl_expired{0}, no_route{0}, no_adjacency{0},
       tx_failed{0}, too_big{0};
-  std::atomic<uint64_t> esp[8]{};      // by EspDrop, of SAs already deleted
+  std::atomic<uint64_t> arp_replies{0}, arp_announced{0};  // proxy and gratuitous ARP
+  std::atomic<uint64_t> esp[8]{};                          // by EspDrop, of SAs already deleted
   std::atomic<int64_t> cleared_at{0};  // clear asp drop: when (seconds since the epoch), 0 never
 };
 
@@ -55,8 +57,10 @@ class Sad {
     // One packet at a time per SA (sequence numbers, the replay window); different SAs run in
     // parallel on different workers.
     std::mutex busy;
-    // "show crypto ipsec sa"'s per-SA fragmentation and PMTU lines.
-    uint64_t prefrag_ok = 0, prefrag_failed = 0, fragments = 0, pmtu_sent = 0;
+    // "show crypto ipsec sa"'s per-SA fragmentation and PMTU lines, and packets that decrypted
+    // but did not match the SA's selectors ("#pkts invalid identity (rcv)").
+    uint64_t prefrag_ok = 0, prefrag_failed = 0, postfrag_ok = 0, postfrag_failed = 0,
+             fragments = 0, pmtu_sent = 0, invalid_identity = 0;
   };
   // Prepares both directions (keys the EVP contexts); an error text when a key is unusable.
   rampart::expected<void, std::string> add(const SaSpec& spec);
@@ -93,6 +97,12 @@ class Sad {
     return true;
   }
   size_t size() const;
+  // Changes whenever an SA is added or removed, so that a reader of hosts() knows to look again.
+  uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
+  // The peers' inner addresses that are single hosts (remote-access clients' assigned
+  // addresses): the inside answers ARP for them and announces them.
+  std::vector<uint32_t> remote_hosts() const;
+  bool is_remote_host(uint32_t address) const;
   // clear crypto ipsec sa counters
   void clear_counters();
   DataplaneCounters& counters() { return counters_; }
@@ -102,10 +112,17 @@ class Sad {
 
  private:
   Entry* outbound_locked(uint32_t src, uint32_t dst);
+  void reindex_locked();
   mutable std::shared_mutex mu_;  // the maps: workers read, the control plane writes
   DataplaneCounters counters_;
   std::map<uint64_t, std::unique_ptr<Entry>> entries_;
   std::map<uint32_t, Entry*> by_spi_;
+  // The SPD: SAs whose remote side is one host (remote access: one per client) by that address,
+  // and the others from the most specific remote side down (ties in id order), so that an
+  // outbound lookup is a hash probe plus a walk over the site-to-site SAs only.
+  std::unordered_map<uint32_t, std::vector<Entry*>> by_remote_host_;
+  std::vector<Entry*> by_remote_prefix_;
+  std::atomic<uint64_t> generation_{0};
 };
 
 }  // namespace rampart::dataplane

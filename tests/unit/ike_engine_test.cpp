@@ -203,6 +203,18 @@ TEST_CASE("EzVPN client: aggressive mode, XAUTH, mode-config, quick mode") {
   CHECK(std::get<NotifyPayload>(ack.at(1)).type == 36137);
   CHECK(std::get<NotifyPayload>(ack.at(1)).data == test::be32(77));
 
+  // The dataplane running out of sequence numbers ends the IPsec SA (RFC 4303 3.3.3): it is
+  // removed and the peer is told, the IKE SA stays.
+  lab.sad.with_inbound(our_spi, [](dataplane::Sad::Entry& e) {
+    e.out->set_next_sequence(Engine::kSequenceLimit + 1);
+  });
+  lab.engine.tick();
+  CHECK(lab.sad.size() == 0);
+  CHECK(lab.only_sa().ipsec.empty());
+  auto gone = lab.peer.open(lab.env.take(), msgid);
+  CHECK(std::get<DeletePayload>(gone.at(1)).protocol == 3);
+  CHECK(lab.env.logged("deleted: sequence number exhausted"));
+
   // clear crypto isakmp sa: the peer is told, the address returns to the pool.
   lab.console.run("clear crypto isakmp sa");
   CHECK(lab.engine.sas().empty());
