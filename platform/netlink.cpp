@@ -7,7 +7,10 @@
 #include <netlink/route/link.h>
 #include <netlink/route/neighbour.h>
 #include <netlink/route/route.h>
+#include <netlink/socket.h>
+#include <sys/socket.h>
 
+#include <cerrno>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -242,6 +245,55 @@ rampart::expected<void, std::string> Netlink::delete_route(const RouteEntry& e) 
   rtnl_route_put(r);
   if (err < 0) return nl_fail("delete route", err);
   return {};
+}
+
+rampart::expected<NetlinkEvents, std::string> NetlinkEvents::open() {
+  nl_sock* sk = nl_socket_alloc();
+  if (!sk) return rampart::unexpected(std::string("netlink: out of memory"));
+  nl_socket_disable_seq_check(sk);  // notifications carry no sequence of ours
+  if (int err = nl_connect(sk, NETLINK_ROUTE); err < 0) {
+    nl_socket_free(sk);
+    return nl_fail("netlink connect", err);
+  }
+  if (int err = nl_socket_add_memberships(sk, RTNLGRP_NEIGH, RTNLGRP_IPV4_ROUTE, RTNLGRP_LINK, 0);
+      err < 0) {
+    nl_socket_free(sk);
+    return nl_fail("netlink groups", err);
+  }
+  nl_socket_set_nonblocking(sk);
+  return NetlinkEvents(sk);
+}
+
+NetlinkEvents::NetlinkEvents(NetlinkEvents&& o) noexcept : sk_(o.sk_) {
+  o.sk_ = nullptr;
+}
+NetlinkEvents& NetlinkEvents::operator=(NetlinkEvents&& o) noexcept {
+  std::swap(sk_, o.sk_);
+  return *this;
+}
+NetlinkEvents::~NetlinkEvents() {
+  if (sk_) nl_socket_free(sk_);
+}
+
+int NetlinkEvents::fd() const {
+  return sk_ ? nl_socket_get_fd(sk_) : -1;
+}
+
+bool NetlinkEvents::drain() {
+  bool any = false;
+  char buf[8192];
+  for (;;) {
+    ssize_t n = ::recv(fd(), buf, sizeof buf, MSG_DONTWAIT);
+    if (n > 0) {
+      any = true;
+      continue;
+    }
+    if (n < 0 && errno == ENOBUFS) {  // overrun: some were lost, the tables changed anyway
+      any = true;
+      continue;
+    }
+    return any;
+  }
 }
 
 }  // namespace rampart::platform

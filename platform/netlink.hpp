@@ -75,4 +75,24 @@ class Netlink {
   nl_sock* sk_ = nullptr;
 };
 
+// Tells when the kernel's neighbours, IPv4 routes or links change: its descriptor becomes
+// readable on a notification (RTNLGRP_NEIGH, RTNLGRP_IPV4_ROUTE, RTNLGRP_LINK), so that a reader
+// of those tables refreshes when they change instead of polling them.
+class NetlinkEvents {
+ public:
+  static rampart::expected<NetlinkEvents, std::string> open();
+  NetlinkEvents(NetlinkEvents&&) noexcept;
+  NetlinkEvents& operator=(NetlinkEvents&&) noexcept;
+  ~NetlinkEvents();
+
+  int fd() const;
+  // Reads every pending notification; true when there was at least one (or the kernel had to
+  // drop some, which means the same: refresh).
+  bool drain();
+
+ private:
+  explicit NetlinkEvents(nl_sock* sk) : sk_(sk) {}
+  nl_sock* sk_ = nullptr;
+};
+
 }  // namespace rampart::platform

@@ -1,11 +1,13 @@
 // A NIC as the dataplane sees it: an AF_PACKET socket with a TPACKET_V3 receive ring mapped
 // into our memory (blocks handed back to the kernel only once every frame in them is done) and
-// direct transmission that bypasses the qdisc layer (PACKET_QDISC_BYPASS).
+// batched transmission that bypasses the qdisc layer (PACKET_QDISC_BYPASS): frames are queued
+// into a staging area and leave together in one sendmmsg() call.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "platform/expected.hpp"
@@ -16,7 +18,8 @@ class PacketPort {
  public:
   // Opens the port on a device; ring_blocks of block_size bytes make the receive ring. With a
   // fanout group (non-zero), the ports of several workers on one device share its traffic by
-  // flow hash (PACKET_FANOUT_HASH), so a flow stays on one worker and in order.
+  // flow hash (PACKET_FANOUT_HASH), so a flow stays on one worker and in order; in a group,
+  // IPv4 fragments are reassembled by the kernel before they reach us.
   static rampart::expected<PacketPort, std::string> open(int ifindex, uint16_t fanout_group = 0,
                                                          size_t ring_blocks = 64,
                                                          size_t block_size = 1 << 18);
@@ -31,7 +34,17 @@ class PacketPort {
   // checksum to offload (TP_STATUS_CSUMNOTREADY, e.g. locally made frames over veth); whoever
   // forwards the frame must complete it. Returns how many frames there were.
   size_t drain(const std::function<void(uint8_t*, size_t, bool)>& f);
-  bool send(const uint8_t* frame, size_t len);
+  // Copies a frame into the transmit batch; the batch leaves when it is full or on flush().
+  // A frame larger than a slot is sent alone, at once.
+  void queue(const uint8_t* frame, size_t len);
+  struct Sent {
+    size_t sent = 0, failed = 0;
+  };
+  // Sends what is queued (one system call for the batch) and reports what left.
+  Sent flush();
+  size_t queued() const { return queued_; }
+
+  static constexpr size_t kBatch = 64, kSlot = 2048;
 
  private:
   PacketPort() = default;
@@ -39,6 +52,10 @@ class PacketPort {
   int ifindex_ = 0;
   uint8_t* ring_ = nullptr;
   size_t ring_size_ = 0, block_size_ = 0, blocks_ = 0, next_block_ = 0;
+  std::unique_ptr<uint8_t[]> tx_;  // kBatch slots of kSlot bytes
+  size_t tx_len_[kBatch] = {};
+  size_t queued_ = 0;
+  Sent pending_;  // results of frames sent early (oversized ones, or a full batch)
 };
 
 }  // namespace rampart::platform

@@ -1,412 +1,405 @@
 #include "dataplane/forward/worker.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/eventfd.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstring>
+#include <set>
 
-#include "platform/netlink.hpp"
+#include "dataplane/forward/ipv4.hpp"
+#include "dataplane/forward/next_hop.hpp"
 #include "platform/packet_port.hpp"
 
 namespace rampart::dataplane {
 
-namespace {
-
-constexpr size_t kEth = 14;
-constexpr uint16_t kIpv4Type = 0x0800;
-constexpr uint8_t kProtoEsp = 50, kProtoUdp = 17;
-constexpr uint16_t kNattPort = 4500;
-
-uint16_t get16(const uint8_t* p) {
-  return static_cast<uint16_t>((p[0] << 8) | p[1]);
-}
-uint32_t get32(const uint8_t* p) {
-  return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
-}
-void put16(uint8_t* p, uint16_t v) {
-  p[0] = static_cast<uint8_t>(v >> 8);
-  p[1] = static_cast<uint8_t>(v);
-}
-void put32(uint8_t* p, uint32_t v) {
-  put16(p, static_cast<uint16_t>(v >> 16));
-  put16(p + 2, static_cast<uint16_t>(v));
-}
-
-uint16_t ip_checksum(const uint8_t* h, size_t len) {
-  uint32_t sum = 0;
-  for (size_t i = 0; i + 1 < len; i += 2) sum += get16(h + i);
-  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
-  return static_cast<uint16_t>(~sum);
-}
-
-// RFC 1624 incremental update for a TTL decrement.
-void decrement_ttl(uint8_t* ip) {
-  ip[8] -= 1;
-  uint32_t sum = uint32_t{get16(ip + 10)} + 0x0100;
-  sum = (sum & 0xffff) + (sum >> 16);
-  put16(ip + 10, static_cast<uint16_t>(sum));
-}
-
-// Completes the TCP or UDP checksum of an IPv4 packet whose sender left it to offload.
-void complete_l4_checksum(uint8_t* ip, size_t total) {
-  size_t ihl = (ip[0] & 0x0f) * 4u;
-  uint8_t proto = ip[9];
-  if ((proto != 6 && proto != 17) || total <= ihl || (get16(ip + 6) & 0x3fff)) return;
-  size_t len = total - ihl;
-  size_t at = proto == 6 ? 16 : 6;  // checksum offset in the TCP / UDP header
-  if (len < at + 2) return;
-  uint8_t* l4 = ip + ihl;
-  l4[at] = l4[at + 1] = 0;
-  uint32_t sum = get16(ip + 12) + get16(ip + 14) + get16(ip + 16) + get16(ip + 18) + proto +
-                 static_cast<uint32_t>(len);
-  for (size_t i = 0; i + 1 < len; i += 2) sum += get16(l4 + i);
-  if (len & 1) sum += uint32_t{l4[len - 1]} << 8;
-  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
-  uint16_t c = static_cast<uint16_t>(~sum);
-  if (proto == 17 && c == 0) c = 0xffff;
-  put16(l4 + at, c);
-}
-
-uint32_t mask_of(int prefix) {
-  return prefix <= 0 ? 0 : prefix >= 32 ? 0xffffffffu : ~((1u << (32 - prefix)) - 1);
-}
-
-}  // namespace
+using namespace ipv4;
 
 struct Worker::Impl {
-  std::vector<platform::PacketPort> ports;
-  int wake = -1;
-  std::optional<platform::Netlink> nl;
-  std::map<uint32_t, std::array<uint8_t, 6>> neighbours;
-  std::vector<platform::RouteEntry> routes;
-  std::chrono::steady_clock::time_point refreshed{};
-  int resolver = -1;  // a UDP socket whose sends make the kernel resolve a neighbour
-  // Frames held while their next hop is being resolved (as the kernel holds a few per
-  // neighbour): sent when the MAC appears, dropped after a second.
-  struct Held {
-    size_t port;
-    std::vector<uint8_t> frame;  // Ethernet header left blank
-    std::chrono::steady_clock::time_point since;
-  };
-  std::multimap<uint32_t, Held> held;
-  static constexpr size_t kHeldPerHop = 3, kHeldTotal = 256;
-  uint16_t ip_id = 1;
-  std::vector<uint8_t> out = std::vector<uint8_t>(65536 + 256);
+  Impl(Sad& sad, const std::vector<PortConfig>& cfg) : sad(sad), cfg(cfg), hops(cfg) {}
 
-  void refresh() {
-    auto now = std::chrono::steady_clock::now();
-    auto every = held.empty() ? std::chrono::milliseconds(200) : std::chrono::milliseconds(10);
-    if (now - refreshed < every) return;
-    refreshed = now;
-    if (!nl) return;
-    if (auto n = nl->neighbours()) {
-      neighbours.clear();
-      for (const auto& e : *n)
-        if (e.reachable) std::copy(e.mac, e.mac + 6, neighbours[e.address].begin());
-    }
-    if (auto r = nl->routes()) routes = *r;
+  Sad& sad;
+  const std::vector<PortConfig>& cfg;
+  std::vector<platform::PacketPort> ports;
+  NextHops hops;
+  int wake = -1;
+  uint16_t ip_id = 1;
+  // Packets are built here with room for an Ethernet header in front; one buffer for the
+  // encrypted packet, one for a fragment of it, one for an ICMP error.
+  std::vector<uint8_t> out = std::vector<uint8_t>(65536 + 512);
+  uint8_t piece[kEth + 2048] = {};
+  uint8_t icmp[kEth + 128] = {};
+  // Gratuitous ARP: the clients' addresses already announced, and the SAD generation seen.
+  std::set<uint32_t> announced;
+  uint64_t generation = ~uint64_t{0};
+
+  DataplaneCounters& counters() { return sad.counters(); }
+  const PortConfig* outside_port() const {
+    for (const auto& p : cfg)
+      if (p.outside) return &p;
+    return nullptr;
   }
-  void resolve(uint32_t ip) {
-    // The kernel keeps ARP: a datagram to the address makes it ask (port 9, discard).
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(9);
-    a.sin_addr.s_addr = htonl(ip);
-    ::sendto(resolver, "", 0, MSG_DONTWAIT, reinterpret_cast<sockaddr*>(&a), sizeof a);
+
+  // Sends an IPv4 packet that has kEth bytes of room before it toward dst.
+  void transmit(uint32_t dst, uint8_t* ip, size_t len) {
+    auto hop = hops.route(dst);
+    if (!hop) {
+      ++counters().no_route;
+      return;
+    }
+    uint8_t* eth = ip - kEth;
+    put16(eth + 12, kTypeIpv4);
+    if (const auto* mac = hops.mac(hop->address)) {
+      std::memcpy(eth, mac->data(), 6);
+      std::memcpy(eth + 6, cfg[hop->port].mac.data(), 6);
+      ports[hop->port].queue(eth, len + kEth);
+    } else if (!hops.hold(*hop, eth, len + kEth)) {
+      ++counters().no_adjacency;
+    }
+  }
+
+  void flush() {
+    for (auto& p : ports) {
+      if (!p.queued()) continue;
+      auto r = p.flush();
+      counters().transmitted += r.sent;
+      counters().tx_failed += r.failed;
+    }
+  }
+
+  void release_held() {
+    hops.release(
+        [&](size_t port, const std::array<uint8_t, 6>& mac, uint8_t* f, size_t len) {
+          std::memcpy(f, mac.data(), 6);
+          std::memcpy(f + 6, cfg[port].mac.data(), 6);
+          ports[port].queue(f, len);
+        },
+        [&] { ++counters().no_adjacency; });
+  }
+
+  // ---- outside: ESP in, cleartext out --------------------------------------------------------
+
+  void outside(uint8_t* f, size_t len) {
+    if (len < kEth + 20 || get16(f + 12) != kTypeIpv4) return;
+    uint8_t* ip = f + kEth;
+    size_t ihl = (ip[0] & 0x0f) * 4u;
+    size_t total = get16(ip + 2);
+    if ((ip[0] >> 4) != 4 || ihl < 20 || total > len - kEth || total < ihl) return;
+    uint32_t dst = get32(ip + 16);
+    if (std::none_of(cfg.begin(), cfg.end(), [&](const auto& p) { return p.address == dst; }))
+      return;
+    uint8_t* esp = nullptr;
+    size_t esp_len = 0;
+    if (ip[9] == kProtoEsp) {
+      esp = ip + ihl;
+      esp_len = total - ihl;
+    } else if (ip[9] == kProtoUdp && total >= ihl + 8 + 8 && get16(ip + ihl + 2) == kNattPort &&
+               get32(ip + ihl + 8) != 0) {
+      esp = ip + ihl + 8;  // RFC 3948: ESP right after the UDP header, no marker
+      esp_len = total - ihl - 8;
+    } else {
+      return;  // IKE, keepalives and everything else are the kernel's
+    }
+    ++counters().frames;
+    uint8_t* inner = nullptr;
+    size_t inner_len = 0;
+    bool found = sad.with_inbound(get32(esp), [&](Sad::Entry& e) {
+      uint8_t nh = 0;
+      EspDrop drop;
+      inner_len = e.in->decap(esp, esp_len, &inner, &nh, &drop);
+      if (!inner_len) return;
+      // The SA carries only its selectors (RFC 4301 5.2): a packet that decrypts but does not
+      // belong is dropped.
+      if (nh != 4 || inner_len < 20 || (inner[0] >> 4) != 4 ||
+          !e.spec.remote_ts.contains(get32(inner + 12)) ||
+          !e.spec.local_ts.contains(get32(inner + 16))) {
+        ++e.invalid_identity;
+        ++counters().policy_mismatch;
+        inner_len = 0;
+      }
+    });
+    if (!found) {
+      ++counters().no_sa;
+      return;
+    }
+    if (!inner_len) return;
+    ++counters().decapsulated;
+    if (inner[8] <= 1) {
+      ++counters().ttl_expired;
+      return;
+    }
+    decrement_ttl(inner);
+    // The ESP header in front of the inner packet is the room for its Ethernet header.
+    transmit(get32(inner + 16), inner, std::min<size_t>(get16(inner + 2), inner_len));
+  }
+
+  // ---- inside: cleartext in, ESP out ---------------------------------------------------------
+
+  void inside(size_t port, uint8_t* f, size_t len, bool csum_pending) {
+    if (len < kEth + 20) return;
+    if (get16(f + 12) == kTypeArp) return arp(port, f, len);
+    if (get16(f + 12) != kTypeIpv4 || std::memcmp(f, cfg[port].mac.data(), 6) != 0) return;
+    uint8_t* ip = f + kEth;
+    size_t total = get16(ip + 2);
+    if ((ip[0] >> 4) != 4 || total > len - kEth || total < 20) return;
+    uint32_t src = get32(ip + 12), dst = get32(ip + 16);
+    if (std::any_of(cfg.begin(), cfg.end(), [&](const auto& p) { return p.address == dst; }))
+      return;                // for the box itself
+    if (ip[8] <= 1) return;  // the kernel answers with time-exceeded
+    const PortConfig* out = outside_port();
+    if (!out) return;
+    struct Icmp {
+      uint32_t to = 0;
+      size_t len = 0;
+    } icmp_error;
+    bool found = sad.with_outbound(src, dst, [&](Sad::Entry& e) {
+      if (csum_pending) complete_l4_checksum(ip, total);
+      icmp_error = {src, encapsulate(e, *out, port, ip, total)};
+    });
+    if (!found) return;  // not ours: the kernel decides
+    ++counters().frames;
+    // Sent once the SA is released: the route lookup may take a while.
+    if (icmp_error.len) transmit(icmp_error.to, icmp + kEth, icmp_error.len);
+  }
+
+  // Encrypts one inner packet (fragmenting before or after encryption as the outside port's
+  // policy says, or refusing it with ICMP fragmentation-needed). Returns the length of an ICMP
+  // error built in icmp for the sender, 0 when there is none. Called with the SA held.
+  size_t encapsulate(Sad::Entry& e, const PortConfig& out, size_t in_port, uint8_t* ip,
+                     size_t total) {
+    bool udp = e.spec.local_port && e.spec.peer_port;
+    size_t head = 20 + (udp ? 8 : 0);
+    auto fits = [&](size_t inner) { return head + inner + e.out->overhead(inner) <= out.mtu; };
+    bool inner_df = get16(ip + 6) & kDf;
+    bool outer_df = out.df == DfPolicy::Copy ? inner_df : out.df == DfPolicy::Set;
+    if (fits(total)) {
+      decrement_ttl(ip);
+      encrypt(e, ip, total, outer_df, udp);
+      return 0;
+    }
+    // The largest inner packet that still fits once encrypted.
+    size_t room = out.mtu > head ? out.mtu - head : 0;
+    while (room > 68 && !fits(room)) --room;
+    if (!out.fragment_after_encryption && !inner_df) {
+      fragment_inner(e, ip, total, room, outer_df, udp);
+      return 0;
+    }
+    if (!outer_df) {  // after encryption, or clear-df letting a DF packet through in pieces
+      decrement_ttl(ip);
+      size_t len = encrypt(e, ip, total, false, udp, /*send=*/false);
+      if (len) fragment_outer(e, len, out.mtu);
+      return 0;
+    }
+    if (inner_df) {
+      ++e.pmtu_sent;  // RFC 1191: the sender learns the path MTU
+      return frag_needed(cfg[in_port].address, ip, total, room);
+    }
+    ++e.postfrag_failed;  // set-df with fragmentation after encryption: nothing may be split
+    ++counters().too_big;
+    return 0;
+  }
+
+  // ESP-encapsulates pkt into out (after room for Ethernet) and sends it unless told not to.
+  // Returns the outer length, 0 on failure.
+  size_t encrypt(Sad::Entry& e, const uint8_t* pkt, size_t plen, bool df, bool udp,
+                 bool send = true) {
+    uint8_t* outer = out.data() + kEth;
+    size_t head = 20 + (udp ? 8 : 0);
+    EspDrop drop;
+    size_t esp_len = e.out->encap(pkt, plen, outer + head, out.size() - kEth - head, &drop);
+    if (!esp_len) {
+      ++counters().too_big;
+      return 0;
+    }
+    size_t outer_len = head + esp_len;
+    // DSCP copied into the outer header, as the ASA does.
+    write_header(outer, {pkt[1], 64, udp ? kProtoUdp : kProtoEsp, static_cast<uint16_t>(outer_len),
+                         ip_id++, static_cast<uint16_t>(df ? kDf : 0), e.spec.local, e.spec.peer});
+    if (udp) {
+      put16(outer + 20, e.spec.local_port);
+      put16(outer + 22, e.spec.peer_port);
+      put16(outer + 24, static_cast<uint16_t>(8 + esp_len));
+      put16(outer + 26, 0);  // RFC 3948 3.1.1: zero UDP checksum
+    }
+    ++counters().encapsulated;
+    if (send) transmit(e.spec.peer, outer, outer_len);
+    return outer_len;
+  }
+
+  // Fragmentation before encryption: pieces of the inner packet, each encrypted on its own.
+  void fragment_inner(Sad::Entry& e, uint8_t* ip, size_t total, size_t room, bool df, bool udp) {
+    size_t ihl = (ip[0] & 0x0f) * 4u;
+    size_t chunk = room > ihl ? (room - ihl) / 8 * 8 : 0;
+    if (chunk < 8) {
+      ++e.prefrag_failed;
+      ++counters().too_big;
+      return;
+    }
+    decrement_ttl(ip);
+    uint8_t* frag = piece + kEth;
+    size_t payload = total - ihl;
+    uint16_t base = get16(ip + 6) & kOffsetMask;
+    bool more_after = get16(ip + 6) & kMf;
+    for (size_t off = 0; off < payload; off += chunk) {
+      size_t n = std::min(chunk, payload - off);
+      std::memcpy(frag, ip, ihl);
+      std::memcpy(frag + ihl, ip + ihl + off, n);
+      bool more = off + n < payload || more_after;
+      put16(frag + 2, static_cast<uint16_t>(ihl + n));
+      put16(frag + 6, static_cast<uint16_t>((more ? kMf : 0) | (base + off / 8)));
+      put16(frag + 10, 0);
+      put16(frag + 10, checksum(frag, ihl));
+      ++e.fragments;
+      encrypt(e, frag, ihl + n, df, udp);
+    }
+    ++e.prefrag_ok;
+  }
+
+  // Fragmentation after encryption: the ESP packet in out is split to the path MTU.
+  void fragment_outer(Sad::Entry& e, size_t outer_len, uint32_t mtu) {
+    const uint8_t* outer = out.data() + kEth;
+    size_t chunk = (mtu - 20) / 8 * 8;
+    uint8_t* frag = piece + kEth;
+    size_t payload = outer_len - 20;
+    for (size_t off = 0; off < payload; off += chunk) {
+      size_t n = std::min(chunk, payload - off);
+      std::memcpy(frag, outer, 20);
+      std::memcpy(frag + 20, outer + 20 + off, n);
+      put16(frag + 2, static_cast<uint16_t>(20 + n));
+      put16(frag + 6, static_cast<uint16_t>((off + n < payload ? kMf : 0) | (off / 8)));
+      put16(frag + 10, 0);
+      put16(frag + 10, checksum(frag, 20));
+      ++e.fragments;
+      transmit(e.spec.peer, frag, 20 + n);
+    }
+    ++e.postfrag_ok;
+  }
+
+  // ICMP destination unreachable, fragmentation needed (RFC 1191), quoting the packet as it
+  // arrived. Built in icmp; returns its IP length.
+  size_t frag_needed(uint32_t from, const uint8_t* ip, size_t total, size_t mtu) {
+    size_t ihl = (ip[0] & 0x0f) * 4u;
+    size_t quote = std::min(total, ihl + 8);
+    size_t len = 20 + 8 + quote;
+    uint8_t* h = icmp + kEth;
+    write_header(
+        h, {0xc0, 64, kProtoIcmp, static_cast<uint16_t>(len), ip_id++, 0, from, get32(ip + 12)});
+    uint8_t* m = h + 20;
+    m[0] = 3;  // destination unreachable
+    m[1] = 4;  // fragmentation needed and DF set
+    put16(m + 2, 0);
+    put16(m + 4, 0);
+    put16(m + 6, static_cast<uint16_t>(mtu));
+    std::memcpy(m + 8, ip, quote);
+    put16(m + 2, checksum(m, 8 + quote));
+    return len;
+  }
+
+  // ---- ARP for the clients' addresses --------------------------------------------------------
+
+  // The pool may share the inside subnet: hosts there ARP for a client's address, and we answer
+  // for it (proxy ARP) while its SA is up.
+  void arp(size_t port, const uint8_t* f, size_t len) {
+    const uint8_t* a = f + kEth;
+    if (len < kEth + 28 || get16(a) != 1 || get16(a + 2) != kTypeIpv4 || a[4] != 6 || a[5] != 4 ||
+        get16(a + 6) != 1)
+      return;
+    uint32_t target = get32(a + 24);
+    const PortConfig& p = cfg[port];
+    uint32_t m = mask_of(p.prefix);
+    if ((target & m) != (p.address & m) || target == p.address || !sad.is_remote_host(target))
+      return;
+    uint8_t r[kEth + 28];
+    std::memcpy(r, a + 8, 6);  // to the asker
+    std::memcpy(r + 6, p.mac.data(), 6);
+    put16(r + 12, kTypeArp);
+    uint8_t* b = r + kEth;
+    put16(b, 1);
+    put16(b + 2, kTypeIpv4);
+    b[4] = 6;
+    b[5] = 4;
+    put16(b + 6, 2);  // reply
+    std::memcpy(b + 8, p.mac.data(), 6);
+    put32(b + 14, target);
+    std::memcpy(b + 18, a + 8, 10);  // the asker's MAC and address
+    ports[port].queue(r, sizeof r);
+    ++counters().arp_replies;
+  }
+
+  // Announces clients' addresses that fall in an inside subnet when their SA comes up, so that
+  // neighbours' caches point at us (the ASA's "Gratuitous ARP sent for ...").
+  void announce() {
+    uint64_t g = sad.generation();
+    if (g == generation) return;
+    generation = g;
+    auto hosts = sad.remote_hosts();
+    std::set<uint32_t> now(hosts.begin(), hosts.end());
+    for (uint32_t h : now) {
+      if (announced.count(h)) continue;
+      for (size_t i = 0; i < cfg.size(); ++i) {
+        uint32_t m = mask_of(cfg[i].prefix);
+        if (cfg[i].outside || (h & m) != (cfg[i].address & m)) continue;
+        uint8_t r[kEth + 28] = {};
+        std::memset(r, 0xff, 6);
+        std::memcpy(r + 6, cfg[i].mac.data(), 6);
+        put16(r + 12, kTypeArp);
+        uint8_t* b = r + kEth;
+        put16(b, 1);
+        put16(b + 2, kTypeIpv4);
+        b[4] = 6;
+        b[5] = 4;
+        put16(b + 6, 1);  // a request for itself: sender and target address are the client's
+        std::memcpy(b + 8, cfg[i].mac.data(), 6);
+        put32(b + 14, h);
+        put32(b + 24, h);
+        ports[i].queue(r, sizeof r);
+        ++counters().arp_announced;
+      }
+    }
+    announced = std::move(now);
   }
 };
 
-Worker::Worker(Sad& sad, std::vector<PortConfig> ports, uint16_t fanout_base)
-    : sad_(sad), cfg_(std::move(ports)), fanout_base_(fanout_base) {}
+Worker::Worker(Sad& sad, std::vector<PortConfig> ports, uint16_t fanout_base, bool announces)
+    : sad_(sad), cfg_(std::move(ports)), fanout_base_(fanout_base), announces_(announces) {}
 
 Worker::~Worker() {
   stop();
 }
 
 rampart::expected<void, std::string> Worker::start() {
-  impl_ = std::make_unique<Impl>();
+  impl_ = std::make_unique<Impl>(sad_, cfg_);
   for (size_t i = 0; i < cfg_.size(); ++i) {
-    const auto& p = cfg_[i];
-    auto port = platform::PacketPort::open(
-        p.ifindex, fanout_base_ ? static_cast<uint16_t>(fanout_base_ + i) : uint16_t{0});
-    if (!port) return rampart::unexpected(p.name + ": " + port.error());
+    auto port =
+        platform::PacketPort::open(cfg_[i].ifindex, static_cast<uint16_t>(fanout_base_ + i));
+    if (!port) return rampart::unexpected(cfg_[i].name + ": " + port.error());
     impl_->ports.push_back(std::move(*port));
   }
   impl_->wake = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  impl_->resolver = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (auto nl = platform::Netlink::open()) impl_->nl.emplace(std::move(*nl));
   stop_ = false;
   thread_ = std::thread([this] {
     Impl& m = *impl_;
     std::vector<pollfd> fds;
     for (const auto& p : m.ports) fds.push_back({p.fd(), POLLIN, 0});
     fds.push_back({m.wake, POLLIN, 0});
-    // Next hop for a destination: on-link through a port, else a route's gateway.
-    auto transmit = [&](uint32_t dst, uint8_t* ip, size_t len) {
-      m.refresh();
-      size_t port = cfg_.size();
-      uint32_t hop = dst;
-      for (size_t i = 0; i < cfg_.size(); ++i)
-        if ((dst & mask_of(cfg_[i].prefix)) == (cfg_[i].address & mask_of(cfg_[i].prefix)))
-          port = i;
-      if (port == cfg_.size()) {
-        int best = -1;
-        for (const auto& r : m.routes)
-          if (r.gateway && r.prefix > best && (dst & mask_of(r.prefix)) == r.destination)
-            for (size_t i = 0; i < cfg_.size(); ++i)
-              if (cfg_[i].ifindex == r.ifindex) {
-                port = i;
-                hop = *r.gateway;
-                best = r.prefix;
-              }
-      }
-      if (port == cfg_.size()) {
-        ++sad_.counters().no_route;
-        return;
-      }
-      uint8_t* eth = ip - kEth;  // callers leave room for the Ethernet header
-      auto n = m.neighbours.find(hop);
-      if (n == m.neighbours.end()) {
-        if (m.held.count(hop) < Impl::kHeldPerHop && m.held.size() < Impl::kHeldTotal)
-          m.held.emplace(hop, Impl::Held{port, std::vector<uint8_t>(eth, ip + len),
-                                         std::chrono::steady_clock::now()});
-        else
-          ++sad_.counters().no_adjacency;
-        m.resolve(hop);
-        return;
-      }
-      std::memcpy(eth, n->second.data(), 6);
-      std::memcpy(eth + 6, cfg_[port].mac.data(), 6);
-      put16(eth + 12, kIpv4Type);
-      if (m.ports[port].send(eth, len + kEth))
-        ++sad_.counters().transmitted;
-      else
-        ++sad_.counters().tx_failed;
-    };
-    auto release_held = [&] {
-      if (m.held.empty()) return;
-      m.refresh();
-      auto now = std::chrono::steady_clock::now();
-      for (auto it = m.held.begin(); it != m.held.end();) {
-        auto n = m.neighbours.find(it->first);
-        if (n != m.neighbours.end()) {
-          auto& f = it->second.frame;
-          std::memcpy(f.data(), n->second.data(), 6);
-          std::memcpy(f.data() + 6, cfg_[it->second.port].mac.data(), 6);
-          put16(f.data() + 12, kIpv4Type);
-          if (m.ports[it->second.port].send(f.data(), f.size()))
-            ++sad_.counters().transmitted;
-          else
-            ++sad_.counters().tx_failed;
-          it = m.held.erase(it);
-        } else if (now - it->second.since > std::chrono::seconds(1)) {
-          ++sad_.counters().no_adjacency;
-          it = m.held.erase(it);
-        } else {
-          ++it;
-        }
-      }
-    };
-
-    auto outside = [&](uint8_t* f, size_t len) {
-      if (len < kEth + 20 || get16(f + 12) != kIpv4Type) return;
-      uint8_t* ip = f + kEth;
-      size_t ihl = (ip[0] & 0x0f) * 4u;
-      size_t total = get16(ip + 2);
-      if ((ip[0] >> 4) != 4 || ihl < 20 || total > len - kEth || total < ihl) return;
-      bool for_us = false;
-      for (const auto& p : cfg_) for_us |= p.address == get32(ip + 16);
-      if (!for_us) return;
-      uint8_t* esp = nullptr;
-      size_t esp_len = 0;
-      if (ip[9] == kProtoEsp) {
-        esp = ip + ihl;
-        esp_len = total - ihl;
-      } else if (ip[9] == kProtoUdp && total >= ihl + 8 + 8 && get16(ip + ihl + 2) == kNattPort &&
-                 get32(ip + ihl + 8) != 0) {
-        esp = ip + ihl + 8;  // RFC 3948: ESP right after the UDP header, no marker
-        esp_len = total - ihl - 8;
-      } else {
-        return;  // IKE, keepalives and everything else are the kernel's
-      }
-      ++sad_.counters().frames;
-      uint32_t spi = get32(esp);
-      uint8_t* inner = nullptr;
-      size_t inner_len = 0;
-      bool found = sad_.with_inbound(spi, [&](Sad::Entry& e) {
-        uint8_t nh = 0;
-        EspDrop drop;
-        inner_len = e.in->decap(esp, esp_len, &inner, &nh, &drop);
-        if (!inner_len) {
-          return;
-        }
-        // The SA carries only its selectors (RFC 4301 5.2): a packet that decrypts but does not
-        // belong is dropped.
-        if (nh != 4 || inner_len < 20 || !e.spec.remote_ts.contains(get32(inner + 12)) ||
-            !e.spec.local_ts.contains(get32(inner + 16))) {
-          ++sad_.counters().policy_mismatch;
-          inner_len = 0;
-        }
-      });
-      if (!found) {
-        ++sad_.counters().no_sa;
-        return;
-      }
-      if (!inner_len) return;
-      ++sad_.counters().decapsulated;
-      if (inner[8] <= 1) {
-        ++sad_.counters().ttl_expired;
-        return;
-      }
-      decrement_ttl(inner);
-      // Room for an Ethernet header before the inner packet: the ESP header is there.
-      transmit(get32(inner + 16), inner,
-               get16(inner + 2) <= inner_len ? get16(inner + 2) : inner_len);
-    };
-
-    auto inside = [&](size_t port, uint8_t* f, size_t len, bool csum_pending) {
-      if (len < kEth + 20 || get16(f + 12) != kIpv4Type ||
-          std::memcmp(f, cfg_[port].mac.data(), 6) != 0)
-        return;
-      uint8_t* ip = f + kEth;
-      size_t total = get16(ip + 2);
-      if ((ip[0] >> 4) != 4 || total > len - kEth || total < 20) return;
-      uint32_t src = get32(ip + 12), dst = get32(ip + 16);
-      for (const auto& p : cfg_)
-        if (p.address == dst) return;  // for the box itself
-      if (ip[8] <= 1) return;          // the kernel answers with time-exceeded
-      // Outer IPv4 header (+ UDP) then ESP, after room for Ethernet. The path MTU is the
-      // outside port's: what would not fit is fragmented before encryption (DF clear, the
-      // ASA's default "fragmentation before-encryption") or refused with ICMP
-      // fragmentation-needed to its sender (DF set), so that its PMTU discovery adapts.
-      uint32_t mtu = 1500;
-      for (const auto& p : cfg_)
-        if (p.outside) mtu = p.mtu;
-      struct Out {
-        uint32_t peer = 0;
-        size_t at = 0, len = 0;
-      };
-      std::vector<Out> sent;
-      bool found = sad_.with_outbound(src, dst, [&](Sad::Entry& e) {
-        if (csum_pending) complete_l4_checksum(ip, total);
-        bool udp = e.spec.local_port && e.spec.peer_port;
-        size_t head = 20 + (udp ? 8 : 0);
-        auto fits = [&](size_t inner) { return head + inner + e.out->overhead(inner) <= mtu; };
-        auto encap_one = [&](const uint8_t* pkt, size_t plen) {
-          uint8_t* eth = m.out.data();
-          uint8_t* outer = eth + kEth;
-          EspDrop drop;
-          size_t esp_len = e.out->encap(pkt, plen, outer + head, m.out.size() - kEth - head, &drop);
-          if (!esp_len) {
-            ++sad_.counters().too_big;
-            return;
-          }
-          size_t outer_len = head + esp_len;
-          outer[0] = 0x45;
-          outer[1] = pkt[1];  // DSCP copied, as the ASA does
-          put16(outer + 2, static_cast<uint16_t>(outer_len));
-          put16(outer + 4, m.ip_id++);
-          put16(outer + 6, get16(pkt + 6) & 0x4000);  // copy-df
-          outer[8] = 64;
-          outer[9] = udp ? kProtoUdp : kProtoEsp;
-          put16(outer + 10, 0);
-          put32(outer + 12, e.spec.local);
-          put32(outer + 16, e.spec.peer);
-          put16(outer + 10, ip_checksum(outer, 20));
-          if (udp) {
-            put16(outer + 20, e.spec.local_port);
-            put16(outer + 22, e.spec.peer_port);
-            put16(outer + 24, static_cast<uint16_t>(8 + esp_len));
-            put16(outer + 26, 0);  // RFC 3948 3.1.1: zero UDP checksum
-          }
-          ++sad_.counters().encapsulated;
-          transmit(e.spec.peer, outer, outer_len);
-        };
-        if (fits(total)) {
-          decrement_ttl(ip);
-          encap_one(ip, total);
-          return;
-        }
-        // The largest inner packet that still fits, fragment payloads in multiples of 8.
-        size_t room = mtu > head ? mtu - head : 0;
-        while (room > 68 && !fits(room)) --room;
-        size_t ihl = (ip[0] & 0x0f) * 4u;
-        if (get16(ip + 6) & 0x4000) {
-          // DF: tell the sender (RFC 1191) instead of fragmenting.
-          uint8_t* icmp_eth = m.out.data() + 8192;
-          uint8_t* h = icmp_eth + kEth;
-          size_t quote = std::min(total, ihl + 8);
-          size_t ilen = 20 + 8 + quote;
-          h[0] = 0x45;
-          h[1] = 0xc0;
-          put16(h + 2, static_cast<uint16_t>(ilen));
-          put16(h + 4, m.ip_id++);
-          put16(h + 6, 0);
-          h[8] = 64;
-          h[9] = 1;
-          put16(h + 10, 0);
-          put32(h + 12, cfg_[port].address);
-          put32(h + 16, src);
-          put16(h + 10, ip_checksum(h, 20));
-          uint8_t* icmp = h + 20;
-          icmp[0] = 3;  // destination unreachable
-          icmp[1] = 4;  // fragmentation needed and DF set
-          put16(icmp + 2, 0);
-          put16(icmp + 4, 0);
-          put16(icmp + 6, static_cast<uint16_t>(room));
-          std::memcpy(icmp + 8, ip, quote);
-          put16(icmp + 2, ip_checksum(icmp, 8 + quote));
-          ++e.pmtu_sent;
-          sent.push_back({src, 8192, ilen});
-          return;
-        }
-        size_t chunk = (room - ihl) / 8 * 8;
-        if (chunk < 8) {
-          ++e.prefrag_failed;
-          ++sad_.counters().too_big;
-          return;
-        }
-        decrement_ttl(ip);  // forwarded, in pieces
-        uint8_t frag[2048];
-        size_t payload = total - ihl;
-        uint16_t base_off = get16(ip + 6) & 0x1fff;
-        bool more_after = get16(ip + 6) & 0x2000;
-        for (size_t off = 0; off < payload; off += chunk) {
-          size_t n = std::min(chunk, payload - off);
-          std::memcpy(frag, ip, ihl);
-          std::memcpy(frag + ihl, ip + ihl + off, n);
-          bool more = off + n < payload || more_after;
-          put16(frag + 2, static_cast<uint16_t>(ihl + n));
-          put16(frag + 6, static_cast<uint16_t>((more ? 0x2000 : 0) | (base_off + off / 8)));
-          put16(frag + 10, 0);
-          put16(frag + 10, ip_checksum(frag, ihl));
-          ++e.fragments;
-          encap_one(frag, ihl + n);
-        }
-        ++e.prefrag_ok;
-      });
-      if (!found) return;  // not ours: the kernel decides
-      ++sad_.counters().frames;
-      for (const auto& o : sent) transmit(o.peer, m.out.data() + o.at + kEth, o.len);
-    };
-
+    if (m.hops.event_fd() >= 0) fds.push_back({m.hops.event_fd(), POLLIN, 0});
     while (!stop_) {
-      int n = ::poll(fds.data(), fds.size(), m.held.empty() ? 100 : 10);
-      release_held();
-      if (n <= 0) continue;
-      for (size_t i = 0; i < m.ports.size(); ++i)
-        m.ports[i].drain([&](uint8_t* f, size_t len, bool csum_pending) {
-          if (cfg_[i].outside)
-            outside(f, len);
-          else
-            inside(i, f, len, csum_pending);
-        });
+      int n = ::poll(fds.data(), fds.size(), m.hops.holding() ? 10 : 100);
+      if (fds.back().fd == m.hops.event_fd() && (fds.back().revents & POLLIN)) m.hops.on_event();
+      m.release_held();
+      if (announces_) m.announce();
+      if (n > 0)
+        for (size_t i = 0; i < m.ports.size(); ++i) {
+          m.ports[i].drain([&](uint8_t* f, size_t len, bool csum_pending) {
+            if (cfg_[i].outside)
+              m.outside(f, len);
+            else
+              m.inside(i, f, len, csum_pending);
+          });
+          m.flush();  // the batch leaves once per ring drained
+        }
+      m.flush();
     }
   });
   return {};
@@ -419,7 +412,6 @@ void Worker::stop() {
   (void)!::write(impl_->wake, &one, sizeof one);
   thread_.join();
   ::close(impl_->wake);
-  ::close(impl_->resolver);
   impl_.reset();
 }
 

@@ -2,39 +2,32 @@
 // outside port it takes ESP (IP protocol 50) and ESP-in-UDP (port 4500 without the non-ESP
 // marker) addressed to us, decapsulates, checks the inner packet against the SA's selectors
 // and forwards it; on an inside port it takes IPv4 sent to our MAC that an outbound SA
-// protects, encapsulates it and sends it to the peer. Everything else stays the kernel's.
-// Frames are built here, with next-hop MACs from the kernel's neighbour table.
+// protects, encapsulates it and sends it to the peer; it answers ARP on the inside for the
+// remote-access clients' addresses (proxy ARP) and announces them (gratuitous ARP). Everything
+// else stays the kernel's. Frames are built here, with next-hop MACs from the kernel's neighbour
+// table, and leave in batches.
 #pragma once
 
 #include <array>
 #include <atomic>
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "dataplane/forward/port_config.hpp"
 #include "dataplane/sad/sad.hpp"
 #include "platform/expected.hpp"
 
 namespace rampart::dataplane {
 
-struct PortConfig {
-  int ifindex = 0;
-  std::string name;
-  std::array<uint8_t, 6> mac{};
-  uint32_t address = 0;  // host order
-  int prefix = 0;
-  bool outside = false;  // a crypto map is applied here: ESP arrives and leaves here
-  uint32_t mtu = 1500;
-  bool operator==(const PortConfig&) const = default;
-};
-
 class Worker {
  public:
-  // fanout_base: non-zero when several workers share the ports (group = base + port index).
-  Worker(Sad& sad, std::vector<PortConfig> ports, uint16_t fanout_base = 0);
+  // The workers of one dataplane share the ports through fanout groups fanout_base + port
+  // index (the kernel reassembles IP fragments before it spreads them); the one that announces
+  // sends the gratuitous ARPs.
+  Worker(Sad& sad, std::vector<PortConfig> ports, uint16_t fanout_base, bool announces);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
@@ -48,6 +41,7 @@ class Worker {
   Sad& sad_;
   std::vector<PortConfig> cfg_;
   uint16_t fanout_base_ = 0;
+  bool announces_ = false;
   std::unique_ptr<Impl> impl_;
   std::thread thread_;
   std::atomic<bool> stop_{false};

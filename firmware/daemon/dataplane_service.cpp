@@ -50,6 +50,11 @@ void DataplaneService::sync(const config::Config& cfg) {
         p.mtu = l.mtu ? l.mtu : 1500;
         for (const auto& [name, map] : cfg.crypto.maps)
           if (map.interface == *itf.nameif) p.outside = true;
+        if (auto df = cfg.crypto.df_bit.find(*itf.nameif); df != cfg.crypto.df_bit.end())
+          p.df = df->second == "clear-df" ? dataplane::DfPolicy::Clear : dataplane::DfPolicy::Set;
+        if (auto fr = cfg.crypto.fragmentation.find(*itf.nameif);
+            fr != cfg.crypto.fragmentation.end())
+          p.fragment_after_encryption = fr->second == "after-encryption";
         want.push_back(p);
       }
   }
@@ -66,10 +71,11 @@ void DataplaneService::sync(const config::Config& cfg) {
     else
       rules_ = true;
   }
-  // Fanout groups are per namespace; ours start at a base of our own.
-  uint16_t fanout = workers_ > 1 ? static_cast<uint16_t>(0x5200 + (::getpid() & 0xff) * 16) : 0;
+  // Fanout groups are per namespace; ours start at a base of our own. Even one worker joins
+  // one, for the kernel's reassembly of fragmented ESP before fanout.
+  auto fanout = static_cast<uint16_t>(0x5200 + (::getpid() & 0xff) * 16);
   for (unsigned i = 0; i < workers_; ++i) {
-    auto w = std::make_unique<dataplane::Worker>(sad_, want, fanout);
+    auto w = std::make_unique<dataplane::Worker>(sad_, want, fanout, i == 0);
     if (auto r = w->start(); !r) {
       platform::log(platform::Severity::Error, "dataplane: " + r.error());
       workers_running_.clear();
