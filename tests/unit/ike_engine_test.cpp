@@ -191,6 +191,19 @@ TEST_CASE("EzVPN client: aggressive mode, XAUTH, mode-config, quick mode") {
     CHECK(show.find(line) != std::string::npos);
   }
 
+  show = lab.console.run("show crypto ipsec sa detail");
+  CHECK(show.find("      #pkts invalid identity (rcv): 0, #pkts invalid len (rcv): 0\n") !=
+        std::string::npos);
+  CHECK(show.find("      #pkts replay failed (rcv): 0\n") != std::string::npos);
+  show = lab.console.run("show crypto ipsec sa identity");
+  CHECK(show.find("current_peer: 198.51.100.2") != std::string::npos);
+  CHECK(show.find("inbound esp sas") == std::string::npos);
+  CHECK(lab.console.run("show crypto ipsec sa map DYN").find("current_peer") != std::string::npos);
+  CHECK(lab.console.run("show crypto ipsec sa map OTHER").find("There are no ipsec sas") !=
+        std::string::npos);
+  CHECK(lab.console.run("show crypto ipsec sa peer 198.51.100.9 detail")
+            .find("There are no ipsec sas") != std::string::npos);
+
   // DPD: an R-U-THERE is answered with the same sequence number.
   NotifyPayload dpd;
   dpd.protocol = 1;
