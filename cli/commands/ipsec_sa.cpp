@@ -253,7 +253,7 @@ void show_asp_drop(Ctx& c) {
     auto& k = sad->counters();
     auto esp = sad->esp_drops();
     auto at = [&](dataplane::EspDrop d) { return esp[static_cast<size_t>(d)]; };
-    row("IPSEC tunnel is down (ipsec-tun-down)", k.no_sa);
+    row("IPSEC tunnel is down (ipsec-tun-down)", k.no_sa + k.tunnel_pending);
     row("IPSEC packet failed authentication (ipsec-auth-failed)",
         at(dataplane::EspDrop::AuthFailed));
     row("IPSEC anti-replay check failed (ipsec-replay)",

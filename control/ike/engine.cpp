@@ -488,6 +488,7 @@ void Engine::receive(const Datagram& d) {
 
 void Engine::tick() {
   const uint64_t now = env_.now();
+  sync_acquire();
   std::vector<std::pair<uint64_t, std::string>> doomed;
   for (auto& [idx, sa_ptr] : sas_) {
     IkeSa& sa = *sa_ptr;

@@ -180,6 +180,16 @@ class Engine {
   void main_4(IkeSa& sa, const Message& m);
   void main_6(IkeSa& sa, const std::vector<Payload>& p);
   void start_quick_mode(IkeSa& sa);
+  // Acquire (engine_acquire.cpp): the dataplane's policies from the static crypto map entries,
+  // and the negotiations that traffic under them asks for.
+  struct AcquireTarget {
+    std::string map;
+    uint32_t seq = 0;
+    Selector local, remote;
+    bool operator==(const AcquireTarget&) const = default;
+  };
+  void sync_acquire();
+  void acquire(const AcquireTarget& t);
   void quick_mode_2(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p, const Bytes& body);
   // engine_dataplane.cpp
   void install(const IkeSa& sa, const IpsecSa& ips);
@@ -210,6 +220,7 @@ class Engine {
   std::map<uint64_t, std::unique_ptr<IkeSa>> sas_;
   uint64_t next_index_ = 1;
   uint32_t next_conn_id_ = 1;
+  std::vector<AcquireTarget> acquire_targets_;  // index = the dataplane policy's cookie
   IkeStats stats_;
   AddressPools pools_;
   // The message being handled, until a handler authenticates it.

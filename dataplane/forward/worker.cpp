@@ -158,7 +158,11 @@ struct Worker::Impl {
       if (csum_pending) complete_l4_checksum(ip, total);
       icmp_error = {src, encapsulate(e, *out, port, ip, total)};
     });
-    if (!found) return;  // not ours: the kernel decides
+    if (!found) {
+      // Traffic a crypto map protects goes nowhere in clear: it waits for its tunnel.
+      if (sad.acquire(src, dst)) ++counters().tunnel_pending;
+      return;  // otherwise not ours: the kernel decides
+    }
     ++counters().frames;
     // Sent once the SA is released: the route lookup may take a while.
     if (icmp_error.len) transmit(icmp_error.to, icmp + kEth, icmp_error.len);

@@ -1,6 +1,7 @@
 #include "dataplane/sad/sad.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace rampart::dataplane {
 
@@ -100,7 +101,7 @@ std::array<uint64_t, 8> Sad::esp_drops() const {
 void Sad::clear_drops(int64_t now) {
   std::lock_guard lock(mu_);
   for (auto* c :
-       {&counters_.no_sa, &counters_.policy_mismatch, &counters_.ttl_expired, &counters_.no_route,
+       {&counters_.no_sa, &counters_.tunnel_pending, &counters_.policy_mismatch, &counters_.ttl_expired, &counters_.no_route,
         &counters_.no_adjacency, &counters_.tx_failed, &counters_.too_big})
     *c = 0;
   for (auto& c : counters_.esp) c = 0;
@@ -110,6 +111,28 @@ void Sad::clear_drops(int64_t now) {
     for (auto& d : e->out->drops_mut()) d = 0;
   }
   counters_.cleared_at = now;
+}
+
+void Sad::set_acquire_policies(std::vector<AcquirePolicy> policies) {
+  std::lock_guard lock(mu_);
+  acquire_policies_ = std::move(policies);
+}
+
+bool Sad::acquire(uint32_t src, uint32_t dst) {
+  std::shared_lock lock(mu_);
+  for (const auto& p : acquire_policies_)
+    if (p.local.contains(src) && p.remote.contains(dst)) {
+      std::lock_guard q(acquire_mu_);
+      if (std::find(acquires_.begin(), acquires_.end(), p.cookie) == acquires_.end())
+        acquires_.push_back(p.cookie);
+      return true;
+    }
+  return false;
+}
+
+std::vector<uint64_t> Sad::take_acquires() {
+  std::lock_guard q(acquire_mu_);
+  return std::exchange(acquires_, {});
 }
 
 size_t Sad::size() const {

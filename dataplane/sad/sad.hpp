@@ -45,8 +45,17 @@ struct DataplaneCounters {
   std::atomic<uint64_t> no_sa{0}, policy_mismatch{0}, ttl_expired{0}, no_route{0}, no_adjacency{0},
       tx_failed{0}, too_big{0};
   std::atomic<uint64_t> arp_replies{0}, arp_announced{0};  // proxy and gratuitous ARP
+  std::atomic<uint64_t> tunnel_pending{0};  // dropped under an acquire policy, no SA yet
   std::atomic<uint64_t> esp[8]{};                          // by EspDrop, of SAs already deleted
   std::atomic<int64_t> cleared_at{0};  // clear asp drop: when (seconds since the epoch), 0 never
+};
+
+// Traffic that a static crypto map entry protects (a permit line of its ACL) while no SA does
+// yet: the control plane's "acquire" policies. A packet under one is dropped, as the ASA drops
+// while the tunnel comes up, and the control plane is asked to negotiate.
+struct AcquirePolicy {
+  Selector4 local, remote;
+  uint64_t cookie = 0;  // the control plane's handle for the entry
 };
 
 class Sad {
@@ -103,6 +112,13 @@ class Sad {
   // addresses): the inside answers ARP for them and announces them.
   std::vector<uint32_t> remote_hosts() const;
   bool is_remote_host(uint32_t address) const;
+
+  void set_acquire_policies(std::vector<AcquirePolicy> policies);
+  // From the workers, for a packet no SA protects: true when a policy covers it (the packet is
+  // to be dropped) and its acquire is queued.
+  bool acquire(uint32_t src, uint32_t dst);
+  // The control plane takes the queued acquires (each policy once, however many packets).
+  std::vector<uint64_t> take_acquires();
   // clear crypto ipsec sa counters
   void clear_counters();
   DataplaneCounters& counters() { return counters_; }
@@ -123,6 +139,9 @@ class Sad {
   std::unordered_map<uint32_t, std::vector<Entry*>> by_remote_host_;
   std::vector<Entry*> by_remote_prefix_;
   std::atomic<uint64_t> generation_{0};
+  std::vector<AcquirePolicy> acquire_policies_;  // under mu_
+  std::mutex acquire_mu_;
+  std::vector<uint64_t> acquires_;  // under acquire_mu_
 };
 
 }  // namespace rampart::dataplane

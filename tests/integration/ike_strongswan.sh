@@ -196,12 +196,45 @@ src=()
 sleep 1.5  # the dataplane worker picks up the interfaces on its next tick
 ip netns exec "$CNS" ping "${src[@]}" -c 3 -i 0.2 -W 2 192.0.2.10 ||
   { tail -5 "$WORK/rampartd.log"; fail "no ping through the tunnel"; }
+# TCP as well (iperf3), the inside host answering through Rampart's encapsulation.
+bind=()
+[[ "$FLOW" == l2l ]] && bind=(-B 198.51.100.129)
+ip netns exec "$INS" iperf3 -s -1 -D --pidfile "$WORK/iperf.pid" >/dev/null 2>&1
+sleep 0.3
+ip netns exec "$CNS" timeout 20 iperf3 "${bind[@]}" -c 192.0.2.10 -n 2M >"$WORK/iperf.out" 2>&1 ||
+  { cat "$WORK/iperf.out"; fail "no TCP through the tunnel"; }
+grep -E 'receiver' "$WORK/iperf.out" | tail -1
 printf 'show crypto ipsec sa\n' >&7
 sleep 0.5
 encaps=$(grep -o '#pkts encaps: [0-9]*' "$WORK/console.out" | tail -1 | awk '{print $3}')
 decaps=$(grep -o '#pkts decaps: [0-9]*' "$WORK/console.out" | tail -1 | awk '{print $3}')
 echo "SA counters: encaps $encaps, decaps $decaps"
 ((encaps >= 3 && decaps >= 3)) || fail "SA counters"
+if [[ "$FLOW" == l2l && "$MODE" == direct ]]; then
+  # Interesting traffic brings a tunnel up from our side (acquire): with every SA gone, the
+  # inside host's packets to the remote LAN are held back, never sent in clear, and Rampart
+  # negotiates main mode and quick mode as the initiator.
+  printf 'clear crypto isakmp sa\n' >&7
+  sleep 1
+  ip netns exec "$CNS" tshark -q -i eth0 -f 'icmp' -w "$WORK/clear.pcap" >/dev/null 2>&1 &
+  TSHARK=$!
+  sleep 2
+  up=
+  for _ in $(seq 15); do
+    if ip netns exec "$INS" ping -c 1 -W 1 198.51.100.129 >/dev/null 2>&1; then up=1; break; fi
+  done
+  kill "$TSHARK"; wait "$TSHARK" 2>/dev/null || true
+  [[ -n "$up" ]] || { grep -E 'Initiator|PHASE' "$WORK/console.out" | tail; fail "acquire did not bring the tunnel up"; }
+  clear=$(tshark -r "$WORK/clear.pcap" 2>/dev/null | wc -l)
+  ((clear == 0)) || fail "$clear ICMP packets crossed the outside in clear"
+  printf 'show crypto isakmp sa detail\nshow asp drop\n' >&7
+  sleep 0.5
+  grep -q 'IKE Initiator: New Phase 1, Intf outside, IKE Peer 198.51.100.2' "$WORK/console.out" ||
+    fail "no initiator phase 1 in the debug"
+  grep -q '^    Type    : L2L             Role    : initiator $' "$WORK/console.out" ||
+    fail "the new IKE SA is not ours"
+  grep -qE '\(ipsec-tun-down\) +[1-9]' "$WORK/console.out" || fail "held-back packets not counted"
+fi
 printf 'exit\n' >&7
 exec 7>&-
 echo "PASS ike_strongswan ($FLOW, $MODE)"

@@ -161,3 +161,30 @@ TEST_CASE("a LAN-to-LAN key mismatch fails on both sides without leftovers") {
   a.engine.tick();
   CHECK(a.engine.sas().empty());
 }
+
+TEST_CASE("traffic under a crypto map's ACL brings the tunnel up (acquire), once per entry") {
+  Site a(site("198.51.100.1", "198.51.100.2", "192.0.2.0 255.255.255.0",
+              "198.51.100.128 255.255.255.192"),
+         "198.51.100.1", 3);
+  Site b(site("198.51.100.2", "198.51.100.1", "198.51.100.128 255.255.255.192",
+              "192.0.2.0 255.255.255.0"),
+         "198.51.100.2", 4);
+  dataplane::Sad sad;
+  a.engine.set_sad(&sad);
+  a.engine.tick();  // the dataplane learns the entry's policy
+  // What the ACL does not cover is not the tunnel's business.
+  CHECK_FALSE(sad.acquire(0xc000020a, 0xc6336405));
+  // A packet from the inside LAN to site B's LAN: dropped while the tunnel comes up, and many
+  // packets ask once.
+  CHECK(sad.acquire(0xc000020a, 0xc6336481));
+  CHECK(sad.acquire(0xc000020b, 0xc6336482));
+  a.engine.tick();
+  CHECK(a.env.logged("IKE Initiator: New Phase 1, Intf outside, IKE Peer 198.51.100.2"));
+  REQUIRE(a.engine.sas().size() == 1);
+  shuttle(a, b);
+  check_tunnel(a, b);
+  // The SA now carries that traffic: the dataplane finds it, nothing more is asked.
+  CHECK(sad.with_outbound(0xc000020a, 0xc6336481, [](dataplane::Sad::Entry&) {}));
+  CHECK(sad.take_acquires().empty());
+  a.engine.set_sad(nullptr);
+}

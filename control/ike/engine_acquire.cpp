@@ -1,0 +1,77 @@
+// Acquire: traffic that a static crypto map entry's ACL says to protect, arriving while no SA
+// protects it, brings the tunnel up (the ASA's "interesting traffic"). The dataplane holds the
+// entries' policies and queues what matched; every tick turns that into negotiations: a quick
+// mode over an IKE SA already up with the peer, else main mode from the start.
+#include <fmt/format.h>
+
+#include "control/ike/engine.hpp"
+
+namespace rampart::ike {
+
+namespace {
+
+Selector selector_of(const config::AclAddress& a) {
+  using K = config::AclAddress::Kind;
+  Selector s;
+  s.address = a.kind == K::Any ? config::Ipv4{0} : a.address;
+  s.mask = a.kind == K::Any ? config::Mask{0} : a.kind == K::Host ? config::Mask{0xffffffffu} : a.mask;
+  return s;
+}
+
+dataplane::Selector4 selector4(const Selector& s) {
+  return {s.address.value, s.mask.value, s.protocol, s.port};
+}
+
+}  // namespace
+
+void Engine::sync_acquire() {
+  if (!sad_) return;
+  std::vector<AcquireTarget> targets;
+  for (const auto& [name, map] : cfg_.crypto.maps) {
+    if (!map.interface) continue;
+    for (const auto& [seq, entry] : map.entries) {
+      const auto& cs = entry.settings;
+      if (entry.dynamic_map || !cs.match_address || cs.peers.empty()) continue;
+      auto acl = cfg_.access_lists.find(*cs.match_address);
+      if (acl == cfg_.access_lists.end()) continue;
+      for (const auto& ace : acl->second.entries)
+        if (ace.type == config::AccessListEntry::Type::Extended && ace.permit)
+          targets.push_back({name, seq, selector_of(ace.source), selector_of(ace.destination)});
+    }
+  }
+  if (targets != acquire_targets_) {
+    std::vector<dataplane::AcquirePolicy> policies;
+    for (size_t i = 0; i < targets.size(); ++i)
+      policies.push_back({selector4(targets[i].local), selector4(targets[i].remote), i});
+    sad_->set_acquire_policies(std::move(policies));
+    acquire_targets_ = std::move(targets);
+    sad_->take_acquires();  // cookies of the old list mean nothing now
+    return;
+  }
+  for (uint64_t cookie : sad_->take_acquires())
+    if (cookie < acquire_targets_.size()) acquire(acquire_targets_[cookie]);
+}
+
+void Engine::acquire(const AcquireTarget& t) {
+  const auto& entry = cfg_.crypto.maps.at(t.map).entries.at(t.seq);
+  auto peer = config::Ipv4::parse(entry.settings.peers.front());
+  if (!peer) return;
+  for (auto& [idx, sa] : sas_) {
+    if (sa->peer.address != *peer || sa->remote_access) continue;
+    for (const auto& ips : sa->ipsec)
+      if (ips.local == t.local && ips.remote == t.remote) return;  // up (the worker raced it)
+    // Phase 1 or a quick mode under way: what follows brings these proxies or, on the next
+    // acquire, the next ones.
+    if (!sa->established || !sa->pending_qm.empty() || sa->state != P1State::MmActive) return;
+    sa->wanted = IkeSa::Wanted{t.map, t.seq, t.local, t.remote};
+    log(sa.get(), Tag::Event,
+        fmt::format("IKE Initiator: New Phase 2, local Proxy Address {}, remote Proxy Address {},"
+                    "  Crypto map ({})",
+                    t.local.address.str(), t.remote.address.str(), t.map));
+    start_quick_mode(*sa);
+    return;
+  }
+  initiate(t.map, t.seq, t.local, t.remote);
+}
+
+}  // namespace rampart::ike
