@@ -212,13 +212,14 @@ rampart::expected<void, std::string> Netlink::delete_address(int ifindex, uint32
 }
 
 rampart::expected<void, std::string> Netlink::add_route(uint32_t dst, int prefix, uint32_t gateway,
-                                                        int ifindex, uint32_t metric) {
+                                                        int ifindex, uint32_t metric,
+                                                        uint8_t protocol) {
   rtnl_route* r = rtnl_route_alloc();
   NlAddr d = ipv4(dst, prefix);
   NlAddr gw = ipv4(gateway, 32);
   rtnl_route_set_family(r, AF_INET);
   rtnl_route_set_table(r, RT_TABLE_MAIN);
-  rtnl_route_set_protocol(r, kRampartRouteProtocol);
+  rtnl_route_set_protocol(r, protocol);
   rtnl_route_set_scope(r, RT_SCOPE_UNIVERSE);
   rtnl_route_set_type(r, RTN_UNICAST);
   rtnl_route_set_dst(r, d.get());
@@ -239,6 +240,9 @@ rampart::expected<void, std::string> Netlink::delete_route(const RouteEntry& e) 
   rtnl_route_set_family(r, AF_INET);
   rtnl_route_set_table(r, RT_TABLE_MAIN);
   rtnl_route_set_protocol(r, e.protocol);
+  // Unset, libnl asks for link scope on a route without a next hop, and the kernel then finds
+  // no universe-scope route with a gateway to delete.
+  rtnl_route_set_scope(r, e.link_scope ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE);
   rtnl_route_set_dst(r, d.get());
   rtnl_route_set_priority(r, e.metric);
   int err = rtnl_route_delete(sk_, r, 0);

@@ -16,6 +16,9 @@ namespace rampart::platform {
 // Routes rampartd installs carry this rtm_protocol, so that it only ever removes its own and
 // "ip route" shows where they came from (values below 200 are taken or reserved by iproute2).
 constexpr uint8_t kRampartRouteProtocol = 201;
+// Reverse-route injection's routes follow the SAs, not the configuration: a protocol of their
+// own keeps the two owners from removing each other's routes.
+constexpr uint8_t kRampartRriProtocol = 202;
 
 struct Link {
   std::string name;
@@ -67,7 +70,8 @@ class Netlink {
   rampart::expected<void, std::string> add_address(int ifindex, uint32_t address, int prefix);
   rampart::expected<void, std::string> delete_address(int ifindex, uint32_t address, int prefix);
   rampart::expected<void, std::string> add_route(uint32_t dst, int prefix, uint32_t gateway,
-                                                 int ifindex, uint32_t metric);
+                                                 int ifindex, uint32_t metric,
+                                                 uint8_t protocol = kRampartRouteProtocol);
   rampart::expected<void, std::string> delete_route(const RouteEntry& r);
 
  private:

@@ -14,7 +14,9 @@ Selector selector_of(const config::AclAddress& a) {
   using K = config::AclAddress::Kind;
   Selector s;
   s.address = a.kind == K::Any ? config::Ipv4{0} : a.address;
-  s.mask = a.kind == K::Any ? config::Mask{0} : a.kind == K::Host ? config::Mask{0xffffffffu} : a.mask;
+  s.mask = a.kind == K::Any    ? config::Mask{0}
+           : a.kind == K::Host ? config::Mask{0xffffffffu}
+                               : a.mask;
   return s;
 }
 

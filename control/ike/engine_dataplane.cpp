@@ -67,9 +67,19 @@ void Engine::install(const IkeSa& sa, const IpsecSa& ips) {
   spec.replay_window = static_cast<size_t>(cfg_.crypto.replay_window);
   spec.lifetime_seconds = ips.lifetime_seconds;
   spec.lifetime_kilobytes = ips.lifetime_kilobytes;
-  if (auto r = sad_->add(spec); !r)
+  if (auto r = sad_->add(spec); !r) {
     ipsec_log(1, fmt::format("IPSEC: cannot install SA with SPI 0x{:08X}: {}", ips.inbound.spi,
                              r.error()));
+  } else if (sa.assigned) {
+    // A client address on an inside subnet: the dataplane announces it there and answers ARP
+    // for it while the SA lives.
+    for (const auto& [hw, itf] : cfg_.interfaces)
+      if (itf.nameif && *itf.nameif != sa.nameif && itf.address && itf.mask && !itf.shutdown &&
+          (sa.assigned->value & itf.mask->value) == (itf.address->value & itf.mask->value)) {
+        log(&sa, Tag::Event, fmt::format("Gratuitous ARP sent for {}", sa.assigned->str()));
+        break;
+      }
+  }
   std::fill(spec.keys_in.encryption.begin(), spec.keys_in.encryption.end(), 0);
   std::fill(spec.keys_in.integrity.begin(), spec.keys_in.integrity.end(), 0);
   std::fill(spec.keys_out.encryption.begin(), spec.keys_out.encryption.end(), 0);

@@ -17,6 +17,7 @@ IkeService::IkeService(cli::Appliance& app, unsigned dataplane_workers)
     : app_(app), engine_(std::make_unique<ike::Engine>(app.config(), *this)) {
   engine_->set_sad(&sad_);
   dataplane_ = std::make_unique<DataplaneService>(sad_, app.sys(), dataplane_workers);
+  reverse_routes_ = std::make_unique<ReverseRoutes>(app.sys());
   app_.set_ike(engine_.get());
 }
 
@@ -58,6 +59,7 @@ void IkeService::on_readable(int fd) {
     (void)!::read(timer_fd_, &expirations, sizeof expirations);
     engine_->tick();
     dataplane_->sync(app_.config());
+    reverse_routes_->sync(*engine_, app_.config());
     return;
   }
   for (auto& s : sockets_) {

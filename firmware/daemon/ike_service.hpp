@@ -10,6 +10,7 @@
 #include "cli/session.hpp"
 #include "control/ike/engine.hpp"
 #include "firmware/daemon/dataplane_service.hpp"
+#include "firmware/daemon/reverse_routes.hpp"
 #include "platform/udp.hpp"
 
 namespace rampart::firmware {
@@ -41,6 +42,7 @@ class IkeService : public ike::Environment {
   dataplane::Sad sad_;
   std::unique_ptr<ike::Engine> engine_;
   std::unique_ptr<DataplaneService> dataplane_;
+  std::unique_ptr<ReverseRoutes> reverse_routes_;
   std::vector<platform::IkeSocket> sockets_;
   int timer_fd_ = -1;
 };

@@ -34,7 +34,7 @@ common=("configure terminal"
   "username cisco password cisco")
 if [[ "$FLOW" == am ]]; then
   out=$(cli "${common[@]}" \
-    "ip local pool POOL 203.0.113.10-203.0.113.50 mask 255.255.255.0" \
+    "ip local pool POOL 192.0.2.100-192.0.2.120 mask 255.255.255.0" \
     "crypto ipsec ikev1 transform-set TRA esp-aes esp-sha-hmac" \
     "crypto dynamic-map DYN 10 set ikev1 transform-set TRA" \
     "crypto map MAP 65000 ipsec-isakmp dynamic DYN" "crypto map MAP interface outside" \
@@ -44,7 +44,9 @@ if [[ "$FLOW" == am ]]; then
     "tunnel-group EZ type remote-access" "tunnel-group EZ general-attributes" \
     "address-pool POOL" "default-group-policy EZ" "exit" \
     "tunnel-group EZ ipsec-attributes" "ikev1 pre-shared-key cisco123" "end")
-  EXPECT_ADDR=203.0.113.10 STATE=AM_ACTIVE GROUP=EZ
+  # The pool shares the inside subnet: the inside host reaches the client by ARP, which
+  # Rampart answers for it (proxy ARP) after announcing it (gratuitous ARP).
+  EXPECT_ADDR=192.0.2.100 STATE=AM_ACTIVE GROUP=EZ
   AGGRESSIVE=yes PULL=yes LOCAL_ID="keyid:EZ" IKE=aes128-sha1-modp1024 ESP=aes128-sha1
 elif [[ "$FLOW" == l2l ]]; then
   out=$(cli "${common[@]}" \
@@ -189,6 +191,15 @@ for line in "${lines[@]}"; do
   grep -qF "$line" <<<"$show" || fail "debug line missing: $line"
 done
 [[ "$MODE" == nat ]] && { grep -q 'Remote end IS behind a NAT device' <<<"$show" || fail "NAT not detected"; }
+if [[ "$FLOW" == am ]]; then
+  # Before any traffic: the inside host learnt the client's address from our announcement.
+  grep -qF "Gratuitous ARP sent for 192.0.2.100" <<<"$show" || fail "no gratuitous ARP line"
+  mac=$(ip -n "$NS" -br link show eth1 | awk '{print $3}')
+  sleep 0.5
+  neigh=$(ip -n "$INS" neigh show 192.0.2.100)
+  echo "inside host's neighbour entry: $neigh (appliance inside MAC $mac)"
+  grep -q "lladdr $mac" <<<"$neigh" || fail "the gratuitous ARP did not reach the inside host"
+fi
 # Traffic through the tunnel: strongSwan's userspace ESP (kernel-libipsec) on one end,
 # Rampart's dataplane on the other.
 src=()
@@ -196,6 +207,11 @@ src=()
 sleep 1.5  # the dataplane worker picks up the interfaces on its next tick
 ip netns exec "$CNS" ping "${src[@]}" -c 3 -i 0.2 -W 2 192.0.2.10 ||
   { tail -5 "$WORK/rampartd.log"; fail "no ping through the tunnel"; }
+if [[ "$FLOW" == am ]]; then
+  ip -n "$INS" neigh flush 192.0.2.100
+  ip netns exec "$INS" ping -c 2 -i 0.2 -W 2 192.0.2.100 >/dev/null || fail "inside host cannot reach the client (proxy ARP)"
+  grep -q "lladdr $mac" <<<"$(ip -n "$INS" neigh show 192.0.2.100)" || fail "proxy ARP answered with another MAC"
+fi
 # TCP as well (iperf3), the inside host answering through Rampart's encapsulation.
 bind=()
 [[ "$FLOW" == l2l ]] && bind=(-B 198.51.100.129)

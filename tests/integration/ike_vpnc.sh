@@ -130,6 +130,17 @@ if [[ "$MODE" == nat ]]; then
     fail "quick mode"
 fi
 
+# Reverse-route injection (the dynamic map's "set reverse-route"): a route to the client's
+# address along the tunnel's path, while the SA lives.
+sleep 1.2  # the daemon's next tick
+rri=$(ip -n "$NS" route show 203.0.113.10/32 proto 202)
+echo "reverse route: $rri"
+grep -q '^203.0.113.10 via 198.51.100.2 dev eth0' <<<"$rri" || fail "no reverse route for the client"
+printf 'show route\n' >&7
+sleep 0.5
+grep -q '^S        203.0.113.10 255.255.255.255 \[1/0\] via 198.51.100.2, outside$' "$WORK/console.out" ||
+  fail "show route does not list the reverse route"
+
 # Traffic: the client pings the inside host through the tunnel; Rampart's dataplane decrypts,
 # forwards, and encrypts the replies; the SA counters say so.
 sleep 1.5  # the dataplane worker picks up the interfaces on its next tick
@@ -292,4 +303,7 @@ sleep 0.3
 tail -12 "$WORK/console.out"
 grep -q 'INFO: Number of sessions with name cisco logged off : 1' "$WORK/console.out" || fail "logoff"
 grep -q '^There are no IKEv1 SAs$' "$WORK/console.out" || fail "SA left after logoff"
+sleep 1.2
+[[ -z "$(ip -n "$NS" route show 203.0.113.10/32 proto 202)" ]] ||
+  { tail -5 "$WORK/rampartd.log"; fail "reverse route left after logoff"; }
 echo "PASS ike_vpnc ($MODE)"

@@ -75,6 +75,8 @@ make_vpn_lab() {
   ip -n "$NS" link set "i$$" netns "$INS"
   ip -n "$INS" link set "i$$" name eth0
   ip -n "$INS" addr add 192.0.2.10/24 dev eth0
+  # Like many hosts, it learns neighbours from gratuitous ARP (Linux does not by default).
+  ip netns exec "$INS" sysctl -qw net.ipv4.conf.eth0.arp_accept=1
   ip -n "$INS" link set eth0 up
   ip -n "$INS" route add default via 192.0.2.1
   # A host on a wire sends frames of at most the MTU: no TSO/GSO super-frames over the veth.
