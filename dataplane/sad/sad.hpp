@@ -46,7 +46,7 @@ struct DataplaneCounters {
       tx_failed{0}, too_big{0};
   std::atomic<uint64_t> arp_replies{0}, arp_announced{0};  // proxy and gratuitous ARP
   std::atomic<uint64_t> tunnel_pending{0};  // dropped under an acquire policy, no SA yet
-  std::atomic<uint64_t> esp[8]{};                          // by EspDrop, of SAs already deleted
+  std::atomic<uint64_t> esp[8]{};           // by EspDrop, of SAs already deleted
   std::atomic<int64_t> cleared_at{0};  // clear asp drop: when (seconds since the epoch), 0 never
 };
 
