@@ -198,7 +198,34 @@ void Session::invalid_input_at(std::string& out, const Args& args, std::string_v
   out += kInvalidInput;
 }
 
+void Session::begin_login() {
+  logging_in_ = true;
+  ask("Username: ", false, [](Session& s, std::string_view name, std::string&) {
+    if (name.empty()) {
+      s.begin_login();
+      return;
+    }
+    std::string user(name);
+    s.ask("Password: ", true, [user](Session& s, std::string_view password, std::string& out) {
+      const auto& users = s.appliance().config().users;
+      auto it = users.find(user);
+      bool ok = it != users.end() &&
+                (it->second.password ? aaa::verify_password(*it->second.password, password)
+                                     : password.empty());
+      if (!ok) {
+        out += "Invalid password\n";
+        s.begin_login();
+        return;
+      }
+      s.logging_in_ = false;
+      s.user_ = user;
+      out += "Type help or '?' for a list of available commands.\n";
+    });
+  });
+}
+
 std::string Session::help(std::string_view line) const {
+  if (logging_in_) return {};
   auto entries = app_.tree().help(mode(), line);
   auto words = split_words(line);
   bool partial = !line.empty() && line.back() != ' ' && !words.empty();
@@ -231,6 +258,7 @@ std::string Session::help(std::string_view line) const {
 }
 
 std::vector<std::string> Session::complete(std::string_view line) const {
+  if (logging_in_) return {};
   return app_.tree().complete(mode(), line);
 }
 

@@ -139,6 +139,15 @@ class Session {
   using Answer = std::function<void(Session&, std::string_view answer, std::string& out)>;
   void ask(std::string question, bool secret, Answer then);
 
+  // Console login ("aaa authentication serial console LOCAL"): asks "Username:" and
+  // "Password:" until a user of the local database logs in; until then no line reaches the
+  // parser, and help and completion offer nothing.
+  void begin_login();
+  bool logging_in() const { return logging_in_; }
+  // Who is logged in on this session (console login or SSH); empty for an anonymous console.
+  const std::string& user() const { return user_; }
+  void set_user(std::string name) { user_ = std::move(name); }
+
   // Runs a line on behalf of a migration (PIX -> ASA) without recording history or counting
   // a line: the caller remains responsible for the user's line.
   Reply execute_internal(std::string_view line);
@@ -150,6 +159,8 @@ class Session {
   std::vector<std::string> history_;
   uint32_t line_number_ = 0;
   bool closed_ = false;
+  bool logging_in_ = false;
+  std::string user_;
   size_t typed_prompt_width_ = 0;
   struct Question {
     std::string text;

@@ -37,6 +37,27 @@ struct KernelRoute {
   int metric = 0;
 };
 
+// One entry of a flash directory listing.
+struct FlashFile {
+  std::string name;
+  uint64_t size = 0;
+  int64_t mtime = 0;  // seconds since the epoch
+  bool directory = false;
+  uint64_t index = 0;  // the file's number in "dir" (its inode on the box)
+};
+
+struct FlashUsage {
+  uint64_t total = 0;
+  uint64_t free = 0;
+};
+
+// Which firmware runs and what the last boot attempt did.
+struct BootStatus {
+  std::string slot;          // "A" or "B" on the appliance; empty in a lab
+  std::string image;         // "disk0:/rampart-1.0.1.bin": the firmware that booted
+  std::string failed_image;  // a firmware whose trial boot did not come up (we fell back)
+};
+
 struct VersionInfo {
   std::string version;   // "1.0(1)"
   std::string build;     // compiler/date line
@@ -44,7 +65,9 @@ struct VersionInfo {
   uint64_t uptime_seconds = 0;
   std::string hardware;           // CPU model, memory
   std::string serial;             // from DMI or machine-id
-  std::string image;              // "disk0:/rampart-1.0.1.img" or the binary path in a lab
+  std::string image;              // "disk0:/rampart-1.0.1.bin" or the binary path in a lab
+  std::string flash;              // "Internal ATA Compact Flash, 128MB" (empty when unknown)
+  std::string build_date;         // "Tue 01-Dec-26 14:20": when the firmware was built
   std::vector<std::string> nics;  // "eth0: address 0050.56a1.0b2c" per NIC
 };
 
@@ -70,6 +93,28 @@ class System {
   virtual rampart::expected<void, std::string> write_startup(const std::string& text) = 0;
   virtual rampart::expected<void, std::string> erase_startup() = 0;
   virtual std::string flash_label() const = 0;  // "disk0:"
+
+  // Files on flash. Paths are relative to the flash root ("" is the root, "log/x"); the CLI
+  // parses "disk0:/..." and refuses "..". Sources for flash_copy are flash paths or
+  // "tftp://host/path". flash_copy returns the bytes copied.
+  virtual rampart::expected<std::vector<FlashFile>, std::string> flash_list(
+      const std::string& dir) const = 0;
+  virtual FlashUsage flash_usage() const = 0;
+  virtual rampart::expected<uint64_t, std::string> flash_copy(const std::string& from,
+                                                              const std::string& to) = 0;
+  virtual rampart::expected<void, std::string> flash_delete(const std::string& path) = 0;
+  // A text file's contents ("more disk0:/log/messages"), at most limit bytes from its end.
+  virtual rampart::expected<std::string, std::string> flash_read(const std::string& path,
+                                                                 size_t limit) const = 0;
+
+  // Boot: what runs now, and preparing the next boot from the first of images (flash paths
+  // from "boot system") that is a valid firmware file. Returns the image that will boot, or
+  // why none can (then the current firmware boots again).
+  virtual BootStatus boot_status() const = 0;
+  virtual rampart::expected<std::string, std::string> prepare_boot(
+      const std::vector<std::string>& images) = 0;
+  // Asks for a reload once the current reply has reached the terminal.
+  virtual void request_reload() = 0;
 
   virtual VersionInfo version() const = 0;
   virtual uint64_t now_seconds() const = 0;  // wall clock, for "show clock" and timestamps

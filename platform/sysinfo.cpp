@@ -1,6 +1,8 @@
 #include "platform/sysinfo.hpp"
 
 #include <cctype>
+#include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <sstream>
 
@@ -62,6 +64,21 @@ uint64_t uptime_seconds() {
   double up = 0;
   f >> up;
   return static_cast<uint64_t>(up);
+}
+
+std::string build_date(const char* date, const char* time) {
+  static constexpr std::string_view kMonths = "JanFebMarAprMayJunJulAugSepOctNovDec";
+  std::string_view d(date);
+  if (d.size() < 11) return date;
+  std::tm tm{};
+  tm.tm_mon = static_cast<int>(kMonths.find(d.substr(0, 3)) / 3);
+  tm.tm_mday = std::atoi(date + 4);
+  tm.tm_year = std::atoi(date + 7) - 1900;
+  std::time_t t = timegm(&tm);
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%a %d-%b-%y", &tm);
+  return fmt::format("{} {}", buf, std::string_view(time).substr(0, 5));
 }
 
 }  // namespace rampart::platform

@@ -52,11 +52,13 @@ void show_version(Ctx& c) {
   std::string& o = c.out;
   o += fmt::format("\nRampart Adaptive Security Appliance Software Version {}\n", v.version);
   o += "Configuration language: ASA Version 9.1(7) (IKEv1)\n\n";
-  o += fmt::format("Compiled {}\n", v.build);
+  o += fmt::format("Compiled on {} by builders ({})\n", v.build_date, v.build);
   o += fmt::format("System image file is \"{}\"\n", v.image);
   o += "Config file at boot was \"startup-config\"\n\n";
   o += fmt::format("{} up {}\n\n", c.cfg.system.hostname, uptime_text(v.uptime_seconds));
-  o += fmt::format("Hardware:   {}\n\n", v.hardware);
+  o += fmt::format("Hardware:   {}\n", v.hardware);
+  if (!v.flash.empty()) o += v.flash + "\n";
+  o += "\n";
   int i = 0;
   for (const auto& name : c.sys.hardware_interfaces()) {
     LinkState l = c.sys.link_state(name);
@@ -65,6 +67,8 @@ void show_version(Ctx& c) {
   }
   o += fmt::format("\nSerial Number: {}\n", v.serial);
   o += "Configuration register is 0x1\n";
+  BootStatus b = c.sys.boot_status();
+  if (!b.slot.empty()) o += fmt::format("Firmware slot {} (A/B) is running\n", b.slot);
 }
 
 void show_clock(Ctx& c) {

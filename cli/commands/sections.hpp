@@ -22,6 +22,7 @@ void register_tunnel_groups(CommandTree& t);
 void register_group_policies(CommandTree& t);
 void register_aaa(CommandTree& t);         // aaa-server, aaa authentication
 void register_management(CommandTree& t);  // ssh, sysopt, console timeout
+void register_flash(CommandTree& t);       // dir, copy, delete, boot system, show bootvar, reload
 void register_pix(CommandTree& t);         // PIX 6.3 commands migrated to the ASA model
 void register_debug(CommandTree& t);       // debug crypto ..., undebug all, show debug
 void register_vpn_sessions(CommandTree& t);
@@ -43,6 +44,7 @@ inline void register_all(CommandTree& t) {
   register_management(t);
   register_vpn_sessions(t);
   register_ipsec_sa(t);
+  register_flash(t);
   register_pix(t);
   register_debug(t);
 }

@@ -15,6 +15,7 @@ void render_body(const config::Config& cfg, ConfigWriter& w) {
   render_system(cfg, w);
   w.bang();
   render_interfaces(cfg, w);
+  render_boot(cfg, w);
   render_access_lists(cfg, w);
   render_terminal(cfg, w);
   render_pools(cfg, w);

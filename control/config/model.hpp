@@ -36,9 +36,10 @@ struct System {
   int pager_lines = 24;                         // "pager lines N"; 0 disables
   std::vector<std::string> banner_motd;
   int console_timeout = 0;
-  std::map<std::string, int> mtu;  // nameif -> MTU ("mtu outside 1500")
-  std::vector<std::string> names;  // "name 192.0.2.10 host1" lines, kept in order
-  bool names_enabled = false;      // "names"
+  std::map<std::string, int> mtu;        // nameif -> MTU ("mtu outside 1500")
+  std::vector<std::string> names;        // "name 192.0.2.10 host1" lines, kept in order
+  bool names_enabled = false;            // "names"
+  std::vector<std::string> boot_images;  // "boot system disk0:/x.bin", tried in this order
 };
 
 // ---- interfaces and routing ---------------------------------------------------------------

@@ -2,6 +2,9 @@
 
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+
 #include <algorithm>
 #include <ctime>
 #include <map>
@@ -10,9 +13,11 @@
 #include <fmt/format.h>
 
 #include "control/config/model.hpp"
+#include "platform/files.hpp"
 #include "platform/flash.hpp"
 #include "platform/netlink.hpp"
 #include "platform/sysinfo.hpp"
+#include "platform/tftp.hpp"
 
 namespace rampart::firmware {
 
@@ -196,18 +201,110 @@ rampart::expected<void, std::string> BoxSystem::erase_startup() {
   return platform::remove_file(startup_path());
 }
 
+void BoxSystem::set_release(const std::string& release_file) {
+  auto text = platform::read_file(release_file);
+  if (!text) return;
+  size_t p = 0;
+  while (p < text->size()) {
+    size_t e = text->find('\n', p);
+    if (e == std::string::npos) e = text->size();
+    std::string_view line(text->data() + p, e - p);
+    if (line.starts_with("version=")) version_ = line.substr(8);
+    if (line.starts_with("image=")) image_ = "disk0:/" + std::string(line.substr(6));
+    p = e + 1;
+  }
+}
+
+rampart::expected<std::vector<cli::FlashFile>, std::string> BoxSystem::flash_list(
+    const std::string& dir) const {
+  auto list = platform::list_directory(dir.empty() ? flash_dir_ : flash_dir_ + "/" + dir);
+  if (!list) return rampart::unexpected(list.error());
+  std::vector<cli::FlashFile> out;
+  for (const auto& e : *list) out.push_back({e.name, e.size, e.mtime, e.directory, e.inode});
+  return out;
+}
+
+cli::FlashUsage BoxSystem::flash_usage() const {
+  auto s = platform::file_system_space(flash_dir_);
+  return {s.total, s.free};
+}
+
+rampart::expected<uint64_t, std::string> BoxSystem::flash_copy(const std::string& from,
+                                                               const std::string& to) {
+  std::string dest = flash_dir_ + "/" + to;
+  if (from.starts_with("tftp://")) {
+    platform::AtomicFile out;
+    if (auto o = out.open(dest); !o) return rampart::unexpected(o.error());
+    auto n = platform::tftp_get(from, [&](std::string_view b) { return out.write(b); });
+    if (!n) return n;
+    if (auto c = out.commit(); !c) return rampart::unexpected(c.error());
+    return n;
+  }
+  if (from == to)
+    return rampart::unexpected(std::string("Source and destination are the same file"));
+  return platform::copy_file(flash_dir_ + "/" + from, dest);
+}
+
+rampart::expected<void, std::string> BoxSystem::flash_delete(const std::string& path) {
+  std::string full = flash_dir_ + "/" + path;
+  if (::access(full.c_str(), F_OK) != 0)
+    return rampart::unexpected(std::string("No such file or directory"));
+  if (::unlink(full.c_str()) != 0 && ::rmdir(full.c_str()) != 0)
+    return rampart::unexpected(std::string(std::strerror(errno)));
+  return {};
+}
+
+rampart::expected<std::string, std::string> BoxSystem::flash_read(const std::string& path,
+                                                                  size_t limit) const {
+  auto list = platform::list_directory(flash_dir_ + "/" + path);
+  if (!list) return rampart::unexpected(list.error());
+  if (list->size() != 1 || list->front().directory)
+    return rampart::unexpected(std::string("Is a directory"));
+  uint64_t size = list->front().size, from = size > limit ? size - limit : 0;
+  std::string out;
+  auto r = platform::read_chunks(flash_dir_ + "/" + path, from, size - from,
+                                 [&](std::string_view b) -> rampart::expected<void, std::string> {
+                                   out.append(b);
+                                   return {};
+                                 });
+  if (!r) return rampart::unexpected(r.error());
+  return out;
+}
+
+cli::BootStatus BoxSystem::boot_status() const {
+  if (slots_) return slots_->status();
+  return {"", image_, ""};
+}
+
+rampart::expected<std::string, std::string> BoxSystem::prepare_boot(
+    const std::vector<std::string>& images) {
+  if (!slots_)
+    return rampart::unexpected(
+        std::string("this box runs the firmware of its build tree, not from flash"));
+  return slots_->prepare(images);
+}
+
 cli::VersionInfo BoxSystem::version() const {
   cli::VersionInfo v;
-  v.version = RAMPART_VERSION_STRING;
+  v.version = version_;
+  v.build_date = platform::build_date(__DATE__, __TIME__);
   v.build = "with g++ " __VERSION__;
   char host[256] = {};
   ::gethostname(host, sizeof host - 1);
   v.hostname = host;
   // The firmware's uptime: on the appliance image it is the machine's, in a lab it is ours.
   v.uptime_seconds = static_cast<uint64_t>(std::time(nullptr) - started_);
+  if (slots_) {
+    // The appliance is up as long as its kernel.
+    if (auto up = platform::read_file("/proc/uptime"))
+      v.uptime_seconds = std::strtoull(up->c_str(), nullptr, 10);
+  }
   v.hardware = fmt::format("{}, {} MB RAM", platform::cpu_model(), platform::memory_mb());
   v.serial = platform::serial_number();
-  v.image = image_;
+  v.image = slots_ ? slots_->status().image : image_;
+  if (v.image.empty()) v.image = image_;
+  auto space = platform::file_system_space(flash_dir_);
+  if (space.total) v.flash = fmt::format("Internal ATA Compact Flash, {}MB", space.total >> 20);
   return v;
 }
 

@@ -2,10 +2,13 @@
 // on the flash directory, facts from /proc and DMI.
 #pragma once
 
+#include <atomic>
 #include <ctime>
+#include <memory>
 #include <string>
 
 #include "cli/system.hpp"
+#include "firmware/daemon/boot_slots.hpp"
 #include "platform/ifmap.hpp"
 
 namespace rampart::firmware {
@@ -13,6 +16,11 @@ namespace rampart::firmware {
 class BoxSystem : public cli::System {
  public:
   BoxSystem(std::string flash_dir, platform::InterfaceMap map, std::string image);
+  // On the appliance: the boot slots (see BootSlots) and the release file of the running
+  // firmware ("version=", "image="), which name the version and image show version prints.
+  void set_boot(std::unique_ptr<BootSlots> slots) { slots_ = std::move(slots); }
+  BootSlots* boot_slots() { return slots_.get(); }
+  void set_release(const std::string& release_file);
 
   std::string device_for(const std::string& hw) const override;
   std::vector<std::string> hardware_interfaces() const override;
@@ -23,6 +31,20 @@ class BoxSystem : public cli::System {
   rampart::expected<void, std::string> write_startup(const std::string& text) override;
   rampart::expected<void, std::string> erase_startup() override;
   std::string flash_label() const override { return "disk0:"; }
+  rampart::expected<std::vector<cli::FlashFile>, std::string> flash_list(
+      const std::string& dir) const override;
+  cli::FlashUsage flash_usage() const override;
+  rampart::expected<uint64_t, std::string> flash_copy(const std::string& from,
+                                                      const std::string& to) override;
+  rampart::expected<void, std::string> flash_delete(const std::string& path) override;
+  rampart::expected<std::string, std::string> flash_read(const std::string& path,
+                                                         size_t limit) const override;
+  cli::BootStatus boot_status() const override;
+  rampart::expected<std::string, std::string> prepare_boot(
+      const std::vector<std::string>& images) override;
+  void request_reload() override { reload_requested_ = true; }
+  // Whether a session asked for a reload (the server acts on it once replies are out).
+  bool reload_requested() const { return reload_requested_; }
   cli::VersionInfo version() const override;
   uint64_t now_seconds() const override;
 
@@ -31,7 +53,10 @@ class BoxSystem : public cli::System {
   std::string flash_dir_;
   platform::InterfaceMap map_;
   std::string image_;
+  std::string version_ = RAMPART_VERSION_STRING;
   std::time_t started_;
+  std::unique_ptr<BootSlots> slots_;
+  std::atomic<bool> reload_requested_{false};
 };
 
 }  // namespace rampart::firmware

@@ -1,5 +1,8 @@
 // rampartd: the firmware process.
 //   rampartd --flash DIR [--control SOCKET] [--foreground] [--ifmap FILE] [--manage-host-network]
+//            [--boot DIR] [--release FILE] [--sshd PATH]
+// The image's init adds --boot (the A/B firmware slots), --release (the running firmware's
+// version and image name) and --sshd (SSH management through OpenSSH).
 // Loads DIR/startup-config (factory defaults when there is none), pushes interfaces and routes
 // to the kernel, and serves CLI sessions on the control socket until SIGTERM.
 #include <dirent.h>
@@ -11,6 +14,7 @@
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <thread>
 
@@ -20,6 +24,7 @@
 #include "firmware/daemon/box_system.hpp"
 #include "firmware/daemon/ike_service.hpp"
 #include "firmware/daemon/server.hpp"
+#include "firmware/daemon/ssh_service.hpp"
 #include "platform/flash.hpp"
 #include "platform/log.hpp"
 
@@ -32,7 +37,8 @@ constexpr const char* kDefaultSocket = "/run/rampart/control.sock";
 int usage() {
   std::fprintf(stderr,
                "usage: rampartd --flash DIR [--control SOCKET] [--foreground] [--ifmap FILE]\n"
-               "                [--workers N] [--manage-host-network]\n");
+               "                [--workers N] [--manage-host-network] [--boot DIR]\n"
+               "                [--release FILE] [--sshd PATH]\n");
   return 2;
 }
 
@@ -67,10 +73,18 @@ std::string self_path() {
   return n > 0 ? std::string(buf, static_cast<size_t>(n)) : "rampartd";
 }
 
+// The firmware slot the kernel was booted from ("rampart.slot=A" from GRUB).
+std::string booted_slot() {
+  auto cmdline = platform::read_file("/proc/cmdline");
+  if (!cmdline) return "A";
+  auto p = cmdline->find("rampart.slot=");
+  return p == std::string::npos ? "A" : cmdline->substr(p + 13, 1);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string flash, socket = kDefaultSocket, ifmap_file;
+  std::string flash, socket = kDefaultSocket, ifmap_file, boot_dir, release, sshd;
   bool foreground = false, manage_host = false;
   // Packet workers: one per core unless told (--workers N).
   unsigned workers = std::max(1u, std::thread::hardware_concurrency());
@@ -82,6 +96,12 @@ int main(int argc, char** argv) {
       socket = argv[++i];
     else if (a == "--ifmap" && i + 1 < argc)
       ifmap_file = argv[++i];
+    else if (a == "--boot" && i + 1 < argc)
+      boot_dir = argv[++i];
+    else if (a == "--release" && i + 1 < argc)
+      release = argv[++i];
+    else if (a == "--sshd" && i + 1 < argc)
+      sshd = argv[++i];
     else if (a == "--foreground")
       foreground = true;
     else if (a == "--manage-host-network")
@@ -119,6 +139,9 @@ int main(int argc, char** argv) {
     ::mkdir(socket.substr(0, slash).c_str(), 0700);
 
   firmware::BoxSystem sys(flash, std::move(map), self_path());
+  if (!release.empty()) sys.set_release(release);
+  if (!boot_dir.empty())
+    sys.set_boot(std::make_unique<firmware::BootSlots>(boot_dir, booted_slot(), flash));
   cli::Appliance app(sys);
   std::string report = app.load_startup();
   for (size_t p = 0; p < report.size();) {
@@ -133,6 +156,34 @@ int main(int argc, char** argv) {
   if (auto err = ike.open())
     platform::log(platform::Severity::Error, fmt::format("IKE disabled: {}", *err));
   firmware::Server server(app, socket, &ike);
+  std::unique_ptr<firmware::SshService> ssh;
+  if (!sshd.empty()) {
+    ssh = std::make_unique<firmware::SshService>(
+        firmware::SshService::Options{sshd, "/run/rampart", flash + "/.private"});
+    server.allow_ssh_users(firmware::SshService::kGroup,
+                           [&](unsigned uid) { return ssh->user_for_uid(uid); });
+  }
+  bool confirmed = false;
+  server.on_tick([&] {
+    // Serving the console is what "came up" means for a trial boot of new firmware.
+    if (!confirmed && sys.boot_slots()) sys.boot_slots()->confirm();
+    confirmed = true;
+    if (ssh) ssh->sync(app.config());
+  });
+  server.reload_pending([&] { return sys.reload_requested(); });
+  server.on_reload([&] {
+    platform::log(platform::Severity::Notice, "reload requested from the CLI");
+    ::sync();
+    if (sys.boot_slots()) {
+      // The appliance: busybox init reboots on SIGTERM, after its shutdown actions.
+      ssh.reset();
+      ::kill(1, SIGTERM);
+      for (;;) ::pause();
+    }
+    // A lab: start again from the startup configuration, as a reload would.
+    ::execv("/proc/self/exe", argv);
+    platform::log(platform::Severity::Error, "reload: cannot restart rampartd");
+  });
   if (auto r = server.run(); !r) {
     platform::log(platform::Severity::Error, r.error());
     return 1;

@@ -15,6 +15,7 @@
 
 #include <fmt/format.h>
 
+#include "control/aaa/password.hpp"
 #include "platform/log.hpp"
 
 namespace rampart::firmware {
@@ -59,7 +60,13 @@ rampart::expected<void, std::string> Server::run() {
   int rc = ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
   ::umask(old);
   if (rc != 0) return sys_fail("bind " + path_);
-  ::chmod(path_.c_str(), 0600);
+  if (user_for_uid_) {
+    // SSH users' shells run under their own uids in group ssh_gid_.
+    if (::chown(path_.c_str(), 0, ssh_gid_) != 0 || ::chmod(path_.c_str(), 0660) != 0)
+      return sys_fail("chmod " + path_);
+  } else {
+    ::chmod(path_.c_str(), 0600);
+  }
   if (::listen(listen_fd_, 16) != 0) return sys_fail("listen");
 
   sigset_t mask;
@@ -87,7 +94,13 @@ rampart::expected<void, std::string> Server::run() {
 
   epoll_event events[kMaxEvents];
   for (;;) {
-    int n = ::epoll_wait(epoll_fd_, events, kMaxEvents, -1);
+    if (tick_) tick_();
+    if (reload_pending_ && reload_pending_()) {
+      for (auto& [fd, c] : clients_) flush(c);
+      if (reload_) reload_();
+      return {};
+    }
+    int n = ::epoll_wait(epoll_fd_, events, kMaxEvents, tick_ ? 1000 : -1);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return sys_fail("epoll_wait");
     for (int i = 0; i < n; ++i) {
@@ -142,6 +155,13 @@ void Server::accept_clients() {
     if (fd < 0) return;
     Client c;
     c.fd = fd;
+    ucred cred{};
+    socklen_t len = sizeof cred;
+    if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
+      ::close(fd);
+      continue;
+    }
+    c.uid = cred.uid;
     // A console session starts in user EXEC, as on the ASA.
     c.session = std::make_unique<cli::Session>(app_, false);
     clients_.emplace(fd, std::move(c));
@@ -186,7 +206,10 @@ void Server::handle(Client& c, const protocol::Frame& f) {
   try {
     switch (f.type) {
       case Type::Hello:
-        send(c, Type::Prompt, protocol::prompt_payload(false, s.prompt()));
+        hello(c, f.payload);
+        break;
+      case Type::Authenticate:
+        authenticate(c, f.payload);
         break;
       case Type::Line: {
         cli::Reply r = s.execute(f.payload);
@@ -223,6 +246,49 @@ void Server::handle(Client& c, const protocol::Frame& f) {
     send(c, Type::Output, protocol::output_payload(0, "ERROR: internal error\n"));
     send(c, Type::Prompt, protocol::prompt_payload(false, s.prompt()));
   }
+}
+
+void Server::hello(Client& c, const std::string& payload) {
+  using protocol::Type;
+  cli::Session& s = *c.session;
+  if (c.uid != 0) {
+    // An SSH login: sshd and PAM checked the password; the uid names the user.
+    std::string user = user_for_uid_ ? user_for_uid_(c.uid) : "";
+    if (user.empty()) {
+      send(c, Type::Close, "");
+      c.closing = true;
+      return;
+    }
+    s.set_user(user);
+  } else if (payload.find("login=1") != std::string::npos &&
+             app_.config().management.aaa_authentication.contains("serial console LOCAL")) {
+    s.begin_login();
+  }
+  send(c, Type::Prompt, protocol::prompt_payload(false, s.prompt()));
+}
+
+void Server::authenticate(Client& c, const std::string& payload) {
+  // "user\0password[\0remote host]" from the PAM helper, which runs as root inside sshd.
+  using protocol::Type;
+  size_t z = payload.find('\0');
+  bool ok = false;
+  std::string user = payload.substr(0, z);
+  std::string rhost;
+  if (c.uid == 0 && z != std::string::npos) {
+    size_t z2 = payload.find('\0', z + 1);
+    std::string password = payload.substr(z + 1, z2 == std::string::npos ? z2 : z2 - z - 1);
+    if (z2 != std::string::npos) rhost = payload.substr(z2 + 1);
+    const auto& cfg = app_.config();
+    auto it = cfg.users.find(user);
+    ok = cfg.management.aaa_authentication.contains("ssh console LOCAL") && it != cfg.users.end() &&
+         it->second.password && aaa::verify_password(*it->second.password, password);
+  }
+  // The ASA's syslog 605004/605005 for management logins.
+  platform::log(ok ? platform::Severity::Info : platform::Severity::Warning,
+                fmt::format("%ASA-6-{}: Login {} from {}/ssh for user \"{}\"", ok ? 605005 : 605004,
+                            ok ? "permitted" : "denied", rhost.empty() ? "unknown" : rhost, user));
+  send(c, Type::AuthResult, ok ? "1" : "0");
+  c.closing = true;
 }
 
 void Server::send(Client& c, protocol::Type t, std::string_view payload) {

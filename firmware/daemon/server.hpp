@@ -2,6 +2,7 @@
 // appliance (configuration, grammar), so a change made in one is seen by all at once.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -16,6 +17,19 @@ class Server {
  public:
   Server(cli::Appliance& app, std::string socket_path, IkeService* ike = nullptr);
   ~Server();
+
+  // SSH logins: sessions from non-root peers belong to the user this maps their uid to (none:
+  // refused), and the socket is opened to group gid. Unset, only root may connect.
+  void allow_ssh_users(unsigned gid, std::function<std::string(unsigned uid)> user_for_uid) {
+    ssh_gid_ = gid;
+    user_for_uid_ = std::move(user_for_uid);
+  }
+  // Called about once a second and after every command (supervision of helpers, like sshd).
+  void on_tick(std::function<void()> f) { tick_ = std::move(f); }
+  // Called once a session asked for a reload and every reply has been sent.
+  void on_reload(std::function<void()> f) { reload_ = std::move(f); }
+  // Whether a session has asked for a reload (polled after each command).
+  void reload_pending(std::function<bool()> f) { reload_pending_ = std::move(f); }
   // Runs until SIGTERM or SIGINT. Returns an error text if the socket cannot be served.
   rampart::expected<void, std::string> run();
 
@@ -26,6 +40,7 @@ class Server {
     std::string out;
     std::unique_ptr<cli::Session> session;
     bool closing = false;
+    unsigned uid = 0;  // the peer's, from SO_PEERCRED
   };
   void accept_clients();
   void read_client(Client& c);
@@ -35,6 +50,8 @@ class Server {
   void drop(int fd);
   void apply_if_changed();
   void deliver_debug();
+  void authenticate(Client& c, const std::string& payload);
+  void hello(Client& c, const std::string& payload);
 
   cli::Appliance& app_;
   IkeService* ike_ = nullptr;
@@ -46,6 +63,10 @@ class Server {
   std::map<int, Client> clients_;
   config::Config applied_;  // the interfaces and routes last pushed to the kernel
   uint64_t internal_errors_ = 0;
+  unsigned ssh_gid_ = 0;
+  std::function<std::string(unsigned)> user_for_uid_;
+  std::function<void()> tick_, reload_;
+  std::function<bool()> reload_pending_;
 };
 
 }  // namespace rampart::firmware

@@ -14,16 +14,19 @@ namespace rampart::protocol {
 
 enum class Type : uint8_t {
   // shell -> daemon
-  Hello = 1,     // payload: "interactive=0|1 width=N height=N"
-  Line = 2,      // a line as typed
-  Help = 3,      // the text before '?'
-  Complete = 4,  // the text before TAB
+  Hello = 1,         // payload: "interactive=0|1 login=0|1" (login: a console that asks for a user
+                     // when "aaa authentication serial console LOCAL" is configured)
+  Line = 2,          // a line as typed
+  Help = 3,          // the text before '?'
+  Complete = 4,      // the text before TAB
+  Authenticate = 5,  // "user\0password": an SSH login checked for sshd's PAM (root only)
   // daemon -> shell
   Output = 10,       // payload: 4-byte pager lines (big-endian, signed), then text
   Prompt = 11,       // payload: 1 byte secret-input flag, then the prompt text
   Completions = 12,  // payload: candidates separated by '\n'
   Close = 13,
-  Async = 14,  // unsolicited text (terminal monitor)
+  Async = 14,       // unsolicited text (terminal monitor)
+  AuthResult = 15,  // "1" when Authenticate succeeded, else "0"
 };
 
 // Larger frames are a protocol error: the connection is closed.

@@ -1,6 +1,7 @@
 // rampart: the console shell. A thin client of rampartd: it sends what is typed and prints
 // what comes back; the grammar, help and completion all live in the daemon.
-//   rampart [--control SOCKET]
+//   rampart [--control SOCKET] [--login]
+//   rampart --pam-auth      (for sshd's pam_exec: checks PAM_USER and the password on stdin)
 // On a terminal: readline with history, TAB completion, '?' help, Ctrl-Z, the ASA pager.
 // With piped stdin: a scripted console session that prints each prompt and line it runs.
 #include <poll.h>
@@ -13,6 +14,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -260,6 +262,7 @@ int interactive() {
     }
     std::string line = raw;
     std::free(raw);
+    if (secret) std::printf("\n");  // our redisplay hides the line, and readline's newline
     if (!secret && !line.empty()) add_history(line.c_str());
     if (!send_frame(protocol::Type::Line, line) || !await_prompt()) break;
   }
@@ -306,16 +309,37 @@ int scripted() {
   return 0;
 }
 
+// pam_exec with expose_authtok: the user in PAM_USER, the password on stdin (NUL-ended).
+// Exit status 0 lets sshd in. rampartd answers from the username database.
+int pam_auth() {
+  const char* user = std::getenv("PAM_USER");
+  if (!user || !*user) return 1;
+  std::string password;
+  char c;
+  while (password.size() < 1024 && ::read(STDIN_FILENO, &c, 1) == 1 && c != '\0' && c != '\n')
+    password += c;
+  std::string payload = std::string(user) + '\0' + password;
+  if (const char* rhost = std::getenv("PAM_RHOST")) payload += std::string(1, '\0') + rhost;
+  if (!send_frame(protocol::Type::Authenticate, payload)) return 1;
+  auto f = read_frame();
+  return f && f->type == protocol::Type::AuthResult && f->payload == "1" ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::string path = kDefaultSocket;
+  bool login = false, pam = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--control" && i + 1 < argc) {
       path = argv[++i];
+    } else if (a == "--login") {
+      login = true;
+    } else if (a == "--pam-auth") {
+      pam = true;
     } else {
-      std::fprintf(stderr, "usage: rampart [--control SOCKET]\n");
+      std::fprintf(stderr, "usage: rampart [--control SOCKET] [--login] | --pam-auth\n");
       return 2;
     }
   }
@@ -328,10 +352,12 @@ int main(int argc, char** argv) {
                  std::strerror(errno));
     return 1;
   }
+  if (pam) return pam_auth();
   bool tty = isatty(STDIN_FILENO);
   g_tty_out = isatty(STDOUT_FILENO);
-  if (!send_frame(protocol::Type::Hello, tty ? "interactive=1" : "interactive=0") ||
-      !await_prompt()) {
+  std::string hello = tty ? "interactive=1" : "interactive=0";
+  if (login) hello += " login=1";
+  if (!send_frame(protocol::Type::Hello, hello) || !await_prompt()) {
     std::fprintf(stderr, "rampart: rampartd closed the session\n");
     return 1;
   }

@@ -2,6 +2,7 @@
 // the model. The real one (firmware/daemon) is exercised by the integration tests.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -52,14 +53,76 @@ class FakeSystem : public cli::System {
     return {};
   }
   std::string flash_label() const override { return "disk0:"; }
+  rampart::expected<std::vector<cli::FlashFile>, std::string> flash_list(
+      const std::string& dir) const override {
+    std::vector<cli::FlashFile> out;
+    uint64_t index = 10;
+    for (const auto& [path, data] : files) {
+      ++index;
+      if (path == dir)
+        return std::vector<cli::FlashFile>{{path, data.size(), 1795000000, false, index}};
+      std::string prefix = dir.empty() ? "" : dir + "/";
+      if (!path.starts_with(prefix) || path.find('/', prefix.size()) != std::string::npos) continue;
+      out.push_back({path.substr(prefix.size()), data.size(), 1795000000, false, index});
+    }
+    if (out.empty() && !dir.empty())
+      return rampart::unexpected(std::string("No such file or directory"));
+    return out;
+  }
+  cli::FlashUsage flash_usage() const override {
+    uint64_t used = 0;
+    for (const auto& [p, d] : files) used += d.size();
+    return {1 << 20, (1 << 20) - used};
+  }
+  rampart::expected<uint64_t, std::string> flash_copy(const std::string& from,
+                                                      const std::string& to) override {
+    auto it = files.find(from);
+    if (it == files.end()) return rampart::unexpected(std::string("No such file or directory"));
+    files[to] = it->second;
+    return files[to].size();
+  }
+  rampart::expected<void, std::string> flash_delete(const std::string& path) override {
+    if (!files.erase(path)) return rampart::unexpected(std::string("No such file or directory"));
+    return {};
+  }
+  rampart::expected<std::string, std::string> flash_read(const std::string& path,
+                                                         size_t limit) const override {
+    auto it = files.find(path);
+    if (it == files.end()) return rampart::unexpected(std::string("No such file or directory"));
+    return it->second.size() > limit ? it->second.substr(it->second.size() - limit) : it->second;
+  }
+  cli::BootStatus boot_status() const override { return {"A", "disk0:/test.bin", ""}; }
+  rampart::expected<std::string, std::string> prepare_boot(
+      const std::vector<std::string>& images) override {
+    for (const auto& i : images)
+      if (files.contains(i)) {
+        prepared = i;
+        return "disk0:/" + i;
+      }
+    return rampart::unexpected(std::string("no valid image"));
+  }
+  void request_reload() override { ++reloads; }
   cli::VersionInfo version() const override {
-    return {"1.0(1)", "by tests", "test", 3725, "Test box", "TEST0001", "disk0:/test.img", {}};
+    cli::VersionInfo v;
+    v.version = "1.0(1)";
+    v.build = "by tests";
+    v.build_date = "Tue 01-Dec-26 14:20";
+    v.hostname = "test";
+    v.uptime_seconds = 3725;
+    v.hardware = "Test box";
+    v.serial = "TEST0001";
+    v.image = "disk0:/test.bin";
+    v.flash = "Internal ATA Compact Flash, 1MB";
+    return v;
   }
   uint64_t now_seconds() const override { return 1795000000; }
 
   std::string startup;
   bool has_startup = false;
   int applies = 0;
+  std::map<std::string, std::string> files;  // flash: path -> contents
+  std::string prepared;                      // the image prepare_boot chose
+  int reloads = 0;
 
  private:
   platform::InterfaceMap map_;

@@ -1,0 +1,367 @@
+// The flash file system and booting: dir, show flash:/disk0:, copy, delete, boot system,
+// show bootvar, reload.
+#include <chrono>
+#include <ctime>
+
+#include "cli/commands/common.hpp"
+#include "cli/commands/sections.hpp"
+#include "cli/render/running_config.hpp"
+#include "cli/render/writer.hpp"
+
+namespace rampart::cli {
+
+namespace {
+
+constexpr ModeMask kPriv = mask_of(Mode::PrivExec);
+constexpr std::string_view kHelpCopy = "Copy from one file to another";
+constexpr size_t kMaxBootImages = 4;  // the ASA keeps up to four boot system entries
+
+// "disk0:/a/b", "disk0:a", "flash:/a", "disk0:", "/a" and "a" (the current directory is
+// disk0:/) give the path below the flash root; ".." or an unknown file system gives nullopt.
+std::optional<std::string> flash_path(std::string_view typed) {
+  for (std::string_view fs : {"disk0:", "flash:"}) {
+    if (typed.size() >= fs.size() &&
+        std::equal(fs.begin(), fs.end(), typed.begin(), [](char a, char b) {
+          return a == std::tolower(static_cast<unsigned char>(b));
+        })) {
+      typed.remove_prefix(fs.size());
+      break;
+    }
+  }
+  if (typed.find(':') != std::string_view::npos) return std::nullopt;
+  std::string out;
+  size_t p = 0;
+  while (p <= typed.size()) {
+    size_t e = typed.find('/', p);
+    if (e == std::string_view::npos) e = typed.size();
+    std::string_view part = typed.substr(p, e - p);
+    if (part == "..") return std::nullopt;
+    if (!part.empty() && part != ".") out += (out.empty() ? "" : "/") + std::string(part);
+    p = e + 1;
+  }
+  return out;
+}
+
+std::string shown(const std::string& rel) {
+  return "disk0:/" + rel;
+}
+
+std::string base_name(std::string_view path) {
+  size_t s = path.rfind('/');
+  return std::string(s == std::string_view::npos ? path : path.substr(s + 1));
+}
+
+bool yes(std::string_view answer) {
+  return answer.empty() || answer == "y" || answer == "Y" || answer == "yes";
+}
+
+std::string dir_time(int64_t t) {
+  std::time_t tt = static_cast<std::time_t>(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%H:%M:%S %b %d %Y", &tm);
+  return buf;
+}
+
+std::string usage_line(const FlashUsage& u, bool percent) {
+  if (!percent) return fmt::format("{} bytes total ({} bytes free)\n", u.total, u.free);
+  uint64_t pct = u.total ? u.free * 100 / u.total : 0;
+  return fmt::format("{} bytes total ({} bytes free/{}% free)\n", u.total, u.free, pct);
+}
+
+void dir_cmd(Ctx& c) {
+  std::string typed = c.args.has("path") ? c.args.str("path") : "disk0:/";
+  auto rel = flash_path(typed);
+  if (!rel) {
+    c.out += fmt::format("%Error opening {} (Invalid path)\n", typed);
+    return;
+  }
+  auto list = c.sys.flash_list(*rel);
+  if (!list) {
+    c.out += fmt::format("%Error opening {} ({})\n", shown(*rel), list.error());
+    return;
+  }
+  c.out += fmt::format("\nDirectory of {}{}\n\n", shown(*rel),
+                       rel->empty() || list->size() != 1 || list->front().name != base_name(*rel)
+                           ? (rel->empty() ? "" : "/")
+                           : "");
+  for (const auto& f : *list)
+    c.out += fmt::format("{:<7}{:<6}{:<13}{}  {}\n", f.index, f.directory ? "drwx" : "-rwx", f.size,
+                         dir_time(f.mtime), f.name);
+  c.out += "\n" + usage_line(c.sys.flash_usage(), true);
+}
+
+// show flash: lists every file with its path below the root, as the ASA does.
+void show_flash(Ctx& c) {
+  c.out += "--#--  --length--  -----date/time------  path\n";
+  std::vector<std::string> dirs{""};
+  for (size_t i = 0; i < dirs.size(); ++i) {
+    auto list = c.sys.flash_list(dirs[i]);
+    if (!list) continue;
+    for (const auto& f : *list) {
+      std::string path = dirs[i].empty() ? f.name : dirs[i] + "/" + f.name;
+      std::time_t tt = static_cast<std::time_t>(f.mtime);
+      std::tm tm{};
+      gmtime_r(&tt, &tm);
+      char when[32];
+      std::strftime(when, sizeof when, "%b %d %Y %H:%M:%S", &tm);
+      c.out += fmt::format("{:>5}  {:<10}  {}  {}\n", f.index, f.size, when, path);
+      if (f.directory) dirs.push_back(path);
+    }
+  }
+  c.out += "\n" + usage_line(c.sys.flash_usage(), false);
+}
+
+void run_copy(Session& s, const std::string& from, const std::string& to_typed, std::string& out) {
+  auto to = flash_path(to_typed);
+  if (!to || to->empty()) {
+    out += fmt::format("%Error opening {} (Invalid path)\n", to_typed);
+    return;
+  }
+  std::string source = from;
+  bool remote = from.starts_with("tftp://");
+  if (!remote) {
+    auto rel = flash_path(from);
+    if (!rel || rel->empty()) {
+      out += fmt::format("%Error opening {} (Invalid path)\n", from);
+      return;
+    }
+    source = *rel;
+  }
+  auto t0 = std::chrono::steady_clock::now();
+  auto n = s.appliance().sys().flash_copy(source, *to);
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (!n) {
+    out += fmt::format("\n%Error copying {} ({})\n", remote ? from : shown(source), n.error());
+    return;
+  }
+  // One '!' per block moved, as the ASA marks progress (printed once the copy is done).
+  std::string bangs(std::min<uint64_t>(*n / 32768 + 1, 400), '!');
+  out += fmt::format("\nAccessing {}...{}\nWriting file {}...\n{}\n", remote ? from : shown(source),
+                     bangs, shown(*to), bangs);
+  out += fmt::format("{} bytes copied in {:.3f} secs ({} bytes/sec)\n", *n, secs,
+                     secs > 0 ? static_cast<uint64_t>(static_cast<double>(*n) / secs) : *n);
+}
+
+void copy_cmd(Ctx& c) {
+  std::string from = c.args.str("src"), to = c.args.str("dst");
+  if (from == "running-config" || from == "startup-config") {
+    c.out += fmt::format("%Error opening {} (Not supported: use write memory)\n", to);
+    return;
+  }
+  if (c.args.has("noconfirm")) {
+    run_copy(c.session, from, to, c.out);
+    return;
+  }
+  std::string src_name = base_name(from), dst_name = base_name(to);
+  if (dst_name.empty() || dst_name.ends_with(':')) dst_name = src_name;
+  c.session.ask(fmt::format("Source filename [{}]? ", src_name), false,
+                [from, to, dst_name](Session& s, std::string_view a1, std::string&) {
+                  std::string src = from;
+                  if (!a1.empty())
+                    src = from.substr(0, from.size() - base_name(from).size()) + std::string(a1);
+                  s.ask(fmt::format("Destination filename [{}]? ", dst_name), false,
+                        [src, to, dst_name](Session& s, std::string_view a2, std::string& out) {
+                          std::string dst = to;
+                          if (!flash_path(dst) || flash_path(dst)->empty() || !a2.empty())
+                            dst = "disk0:/" + (a2.empty() ? dst_name : std::string(a2));
+                          run_copy(s, src, dst, out);
+                        });
+                });
+}
+
+void delete_file(Session& s, const std::string& rel, std::string& out) {
+  if (auto r = s.appliance().sys().flash_delete(rel); !r)
+    out += fmt::format("\n%Error deleting {} ({})\n", shown(rel), r.error());
+}
+
+void delete_cmd(Ctx& c) {
+  std::string typed = c.args.str("path");
+  auto rel = flash_path(typed);
+  if (!rel || rel->empty()) {
+    c.out += fmt::format("%Error deleting {} (Invalid path)\n", typed);
+    return;
+  }
+  if (c.args.has("noconfirm")) {
+    delete_file(c.session, *rel, c.out);
+    return;
+  }
+  std::string r = *rel;
+  c.session.ask(fmt::format("\nDelete filename [{}]? ", r), false,
+                [r](Session& s, std::string_view a, std::string&) {
+                  std::string target = a.empty() ? r : flash_path(a).value_or(r);
+                  s.ask(fmt::format("\nDelete {}? [confirm]", shown(target)), false,
+                        [target](Session& s, std::string_view a2, std::string& out) {
+                          if (yes(a2)) delete_file(s, target, out);
+                        });
+                });
+}
+
+// "more disk0:/log/messages": a text file on the terminal (its last 256 KB when longer), paged.
+void more_cmd(Ctx& c) {
+  constexpr size_t kLimit = 256 * 1024;
+  std::string typed = c.args.str("path");
+  auto rel = flash_path(typed);
+  if (!rel || rel->empty()) {
+    c.out += fmt::format("%Error opening {} (Invalid path)\n", typed);
+    return;
+  }
+  auto text = c.sys.flash_read(*rel, kLimit);
+  if (!text) {
+    c.out += fmt::format("%Error opening {} ({})\n", shown(*rel), text.error());
+    return;
+  }
+  c.out += *text;
+  if (!text->empty() && text->back() != '\n') c.out += "\n";
+}
+
+void boot_system(Ctx& c) {
+  auto& list = c.cfg.system.boot_images;
+  std::string typed = c.args.str("url");
+  auto rel = flash_path(typed);
+  if (!rel || rel->empty()) {
+    c.out += fmt::format("ERROR: {}: Invalid boot image path\n", typed);
+    return;
+  }
+  std::string url = shown(*rel);
+  auto it = std::find(list.begin(), list.end(), url);
+  if (c.negated) {
+    if (it != list.end()) list.erase(it);
+    return;
+  }
+  if (it != list.end()) return;
+  if (list.size() >= kMaxBootImages) {
+    c.out += fmt::format("ERROR: Only {} boot system entries are allowed\n", kMaxBootImages);
+    return;
+  }
+  list.push_back(url);
+}
+
+std::string joined(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : ";") + x;
+  return s;
+}
+
+// The boot system list of the saved configuration: what the next boot uses.
+std::vector<std::string> saved_boot_images(System& sys) {
+  std::vector<std::string> out;
+  auto text = sys.read_startup();
+  if (!text) return out;
+  size_t p = 0;
+  while (p < text->size()) {
+    size_t e = text->find('\n', p);
+    if (e == std::string::npos) e = text->size();
+    std::string_view line(text->data() + p, e - p);
+    if (line.starts_with("boot system ")) out.emplace_back(line.substr(12));
+    p = e + 1;
+  }
+  return out;
+}
+
+void show_bootvar(Ctx& c) {
+  c.out += fmt::format("\nBOOT variable = {}\n", joined(saved_boot_images(c.sys)));
+  c.out += fmt::format("Current BOOT variable = {}\n", joined(c.cfg.system.boot_images));
+  c.out += "CONFIG_FILE variable = \nCurrent CONFIG_FILE variable = \n";
+  BootStatus b = c.sys.boot_status();
+  if (!b.slot.empty()) c.out += fmt::format("Running firmware: {} (slot {})\n", b.image, b.slot);
+  if (!b.failed_image.empty())
+    c.out += fmt::format("Last boot of {} failed; the previous firmware was booted instead\n",
+                         b.failed_image);
+}
+
+void do_reload(Session& s, std::string& out) {
+  System& sys = s.appliance().sys();
+  std::vector<std::string> rel;
+  for (const auto& url : saved_boot_images(sys))
+    if (auto r = flash_path(url)) rel.push_back(*r);
+  if (!rel.empty()) {
+    auto next = sys.prepare_boot(rel);
+    if (!next)
+      out += fmt::format("%Warning: {}; booting the current firmware again\n", next.error());
+  }
+  out +=
+      "\n***\n*** --- START GRACEFUL SHUTDOWN ---\nShutting down isakmp\nShutting down File "
+      "system\n\n***\n*** --- SHUTDOWN NOW ---\n";
+  sys.request_reload();
+  s.close();
+}
+
+void ask_proceed(Session& s) {
+  s.ask("Proceed with reload? [confirm]", false,
+        [](Session& s, std::string_view a, std::string& out) {
+          if (yes(a)) do_reload(s, out);
+        });
+}
+
+bool config_modified(Session& s) {
+  auto saved = s.appliance().sys().read_startup();
+  return !saved || render_running_config(s.appliance().config(), RenderOptions{}) != *saved;
+}
+
+void reload_cmd(Ctx& c) {
+  if (c.args.has("noconfirm")) {
+    do_reload(c.session, c.out);
+    return;
+  }
+  if (!config_modified(c.session)) {
+    ask_proceed(c.session);
+    return;
+  }
+  c.session.ask("System config has been modified. Save? [Y]es/[N]o: ", false,
+                [](Session& s, std::string_view a, std::string& out) {
+                  if (a.empty() || a[0] == 'y' || a[0] == 'Y') {
+                    Reply r = s.execute_internal("write memory");
+                    out += r.output;
+                  }
+                  ask_proceed(s);
+                });
+}
+
+}  // namespace
+
+void register_flash(CommandTree& t) {
+  t.add({kPriv,
+         "dir [<path:WORD>]",
+         {"List files on a filesystem", "Directory or file name (disk0:, flash:)"},
+         dir_cmd});
+  for (std::string_view fs : {"flash:", "disk0:"})
+    t.add({kPriv,
+           fmt::format("show {}", fs),
+           {kHelpShow, "Display information about the internal flash"},
+           show_flash});
+  t.add({kPriv,
+         "copy [{noconfirm:/noconfirm}] <src:WORD> <dst:WORD>",
+         {kHelpCopy, "Do not prompt for confirmation",
+          "Source: disk0:/file, flash:/file or tftp://host/file", "Destination: disk0:/file"},
+         copy_cmd});
+  t.add({kPriv,
+         "delete [{noconfirm:/noconfirm}] <path:WORD>",
+         {"Delete a file", "Do not prompt for confirmation", "File to delete (disk0:/file)"},
+         delete_cmd});
+  t.add({kPriv,
+         "more <path:WORD>",
+         {"Display the contents of a file", "File (disk0:/file)"},
+         more_cmd});
+  t.add({kConfig,
+         "boot system <url:WORD>",
+         {"Modify system boot parameters", "System image file",
+          "Image file on disk0: (disk0:/rampart-x.y.z.bin)"},
+         boot_system});
+  t.add({kConfig,
+         "no boot system <url:WORD>",
+         {kHelpNo, "Modify system boot parameters", "System image file", "Image file"},
+         boot_system});
+  t.add({kPriv, "show bootvar", {kHelpShow, "Show boot configuration"}, show_bootvar});
+  t.add({kPriv,
+         "reload [{noconfirm:noconfirm}]",
+         {"Halt and reload system", "Reload without asking for confirmation"},
+         reload_cmd});
+}
+
+void render_boot(const config::Config& cfg, ConfigWriter& w) {
+  for (const auto& url : cfg.system.boot_images) w.line("boot system " + url);
+}
+
+}  // namespace rampart::cli

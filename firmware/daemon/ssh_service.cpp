@@ -1,0 +1,153 @@
+#include "firmware/daemon/ssh_service.hpp"
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <cstring>
+#include <ctime>
+
+#include <fmt/format.h>
+
+#include "platform/flash.hpp"
+#include "platform/log.hpp"
+
+namespace rampart::firmware {
+
+namespace {
+
+constexpr int kRestartSeconds = 5;  // a crashing sshd is restarted at most this often
+
+// Names that can be Unix accounts without quoting surprises; others cannot log in by SSH.
+bool account_name(const std::string& n) {
+  if (n.empty() || n.size() > 32 || n[0] == '-' || n[0] == '.') return false;
+  for (char c : n)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-')
+      return false;
+  return true;
+}
+
+std::string exit_reason(int status) {
+  if (WIFSIGNALED(status)) return fmt::format("was killed by signal {}", WTERMSIG(status));
+  return fmt::format("exited with status {}", WEXITSTATUS(status));
+}
+
+}  // namespace
+
+SshService::SshService(Options o) : o_(std::move(o)) {
+  if (auto t = platform::read_file(o_.passwd)) base_passwd_ = *t;
+}
+
+SshService::~SshService() {
+  stop();
+}
+
+std::string SshService::render(const config::Config& cfg) const {
+  const auto& m = cfg.management;
+  if (!m.aaa_authentication.contains("ssh console LOCAL")) return {};
+  std::string listen, allow;
+  for (const auto& a : m.ssh) {
+    const config::Interface* itf = cfg.interface_by_nameif(a.nameif);
+    if (!itf || !itf->address || itf->shutdown) continue;
+    std::string l = fmt::format("ListenAddress {}\n", itf->address->str());
+    if (listen.find(l) == std::string::npos) listen += l;
+    allow += fmt::format(" *@{}/{}", a.network.str(), a.mask.prefix_len());
+  }
+  if (listen.empty()) return {};
+  std::string c = "# Rendered by rampartd from the configuration's ssh lines; edits are lost.\n";
+  c += listen;
+  for (const char* t : {"rsa", "ed25519"})
+    c += fmt::format("HostKey {}/ssh_host_{}_key\n", o_.key_dir, t);
+  c += fmt::format("PidFile {}/sshd.pid\n", o_.run_dir);
+  c += "AllowUsers" + allow + "\n";
+  c += "UsePAM yes\nPasswordAuthentication yes\nKbdInteractiveAuthentication no\n";
+  c += "PubkeyAuthentication no\nPermitRootLogin no\nPermitEmptyPasswords no\n";
+  c += fmt::format("ForceCommand {}\n", o_.shell);
+  c += "DisableForwarding yes\nPermitTTY yes\nPermitUserEnvironment no\nPrintMotd no\n";
+  c += "PrintLastLog no\nMaxAuthTries 3\nLoginGraceTime 60\n";
+  // "ssh timeout N": an idle session is closed after N minutes.
+  c += fmt::format("ChannelTimeout session={}m\nClientAliveInterval 60\n", m.ssh_timeout);
+  return c;
+}
+
+void SshService::write_accounts(const config::Config& cfg) {
+  std::string text = base_passwd_;
+  if (!text.empty() && text.back() != '\n') text += '\n';
+  for (const auto& [name, user] : cfg.users) {
+    if (!user.password || !account_name(name) ||
+        base_passwd_.find("\n" + name + ":") != std::string::npos ||
+        base_passwd_.starts_with(name + ":"))
+      continue;
+    auto [it, fresh] = uids_.try_emplace(name, next_uid_);
+    if (fresh) ++next_uid_;
+    text += fmt::format("{}:x:{}:{}:Rampart user:/var/empty:/bin/sh\n", name, it->second, kGroup);
+  }
+  if (text == accounts_) return;
+  if (auto r = platform::atomic_write(o_.passwd, text); !r) {
+    platform::log(platform::Severity::Error, fmt::format("ssh: {}", r.error()));
+    return;
+  }
+  ::chmod(o_.passwd.c_str(), 0644);
+  accounts_ = text;
+}
+
+std::string SshService::user_for_uid(unsigned uid) const {
+  for (const auto& [name, u] : uids_)
+    if (u == uid) return name;
+  return {};
+}
+
+void SshService::reap() {
+  if (pid_ < 0) return;
+  int status = 0;
+  if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+    platform::log(platform::Severity::Error,
+                  fmt::format("sshd {}; restarting it", exit_reason(status)));
+    pid_ = -1;
+  }
+}
+
+void SshService::start() {
+  std::string conf = o_.run_dir + "/sshd_config";
+  if (auto r = platform::atomic_write(conf, config_); !r) {
+    platform::log(platform::Severity::Error, fmt::format("ssh: {}", r.error()));
+    return;
+  }
+  last_start_ = std::time(nullptr);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    ::execl(o_.sshd.c_str(), o_.sshd.c_str(), "-D", "-f", conf.c_str(),
+            static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  pid_ = pid;
+  if (pid < 0) platform::log(platform::Severity::Error, "ssh: cannot start sshd");
+}
+
+void SshService::stop() {
+  if (pid_ < 0) return;
+  ::kill(pid_, SIGTERM);
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
+void SshService::sync(const config::Config& cfg) {
+  reap();
+  write_accounts(cfg);
+  std::string wanted = render(cfg);
+  if (wanted != config_) {
+    stop();
+    config_ = wanted;
+    if (!config_.empty()) start();
+    return;
+  }
+  if (!config_.empty() && pid_ < 0 && std::time(nullptr) - last_start_ >= kRestartSeconds) start();
+}
+
+}  // namespace rampart::firmware

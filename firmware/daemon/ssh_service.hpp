@@ -1,0 +1,58 @@
+// SSH management access on the appliance: OpenSSH's sshd configured from the "ssh" lines,
+// "ssh version", "ssh timeout" and "aaa authentication ssh console LOCAL", with the username
+// database as its accounts. Logins land in the Rampart shell (ForceCommand), never in a Unix
+// shell; passwords are checked by rampartd through PAM (rampart --pam-auth).
+#pragma once
+
+#include <sys/types.h>
+
+#include <map>
+#include <string>
+
+#include "control/config/model.hpp"
+
+namespace rampart::firmware {
+
+class SshService {
+ public:
+  struct Options {
+    std::string sshd;                      // the sshd binary
+    std::string run_dir = "/run/rampart";  // sshd_config and the pid file go here
+    std::string key_dir;                   // host keys (on flash), made by the image's init
+    std::string passwd = "/etc/passwd";    // rewritten: the shipped accounts plus users
+    std::string shell = "/usr/bin/rampart";
+  };
+  static constexpr unsigned kGroup = 2000;  // group of SSH users; may use the control socket
+
+  explicit SshService(Options o);
+  ~SshService();
+  SshService(const SshService&) = delete;
+  SshService& operator=(const SshService&) = delete;
+
+  // Brings sshd in line with the configuration: (re)started with a new sshd_config when it
+  // changed, stopped when SSH is not enabled, restarted (and why it stopped logged) when it
+  // died. Cheap when nothing changed.
+  void sync(const config::Config& cfg);
+  // The user a uid was given to, or empty.
+  std::string user_for_uid(unsigned uid) const;
+
+  // The sshd_config for cfg, or empty when SSH is not enabled (no ssh line whose interface
+  // has an address, or no "aaa authentication ssh console LOCAL").
+  std::string render(const config::Config& cfg) const;
+
+ private:
+  void write_accounts(const config::Config& cfg);
+  void start();
+  void stop();
+  void reap();
+  Options o_;
+  std::string base_passwd_;
+  std::string config_;  // what the running sshd was started with
+  std::string accounts_;
+  std::map<std::string, unsigned> uids_;
+  unsigned next_uid_ = kGroup + 1;
+  pid_t pid_ = -1;
+  time_t last_start_ = 0;
+};
+
+}  // namespace rampart::firmware

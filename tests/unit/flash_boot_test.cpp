@@ -1,0 +1,224 @@
+// Flash and boot commands on the in-memory box; the console login; GRUB's environment block,
+// firmware files and the A/B slots on a temporary directory; the rendered sshd_config.
+#include <unistd.h>
+
+#include <openssl/evp.h>
+#include <catch2/catch.hpp>
+#include <filesystem>
+
+#include <fmt/format.h>
+#include <fstream>
+
+#include "firmware/daemon/boot_slots.hpp"
+#include "firmware/daemon/ssh_service.hpp"
+#include "tests/unit/session_helpers.hpp"
+
+using rampart::test::Console;
+namespace fw = rampart::firmware;
+namespace fs = std::filesystem;
+
+namespace {
+
+Console& privileged(Console& c) {
+  c.run("end");
+  return c;
+}
+
+void write(const fs::path& p, const std::string& text) {
+  fs::create_directories(p.parent_path());
+  std::ofstream(p, std::ios::binary) << text;
+}
+
+std::string read(const fs::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(f), {}};
+}
+
+// A firmware file as images/build packs it (sha256 of "KERNELinitrd").
+std::string firmware_file(const std::string& version, bool damaged = false) {
+  std::string body = "KERNELinitrd";
+  // Computed with OpenSSL in the test itself, so that the test states the format, not a hash.
+  unsigned char d[32];
+  unsigned int n = 0;
+  EVP_Digest(body.data(), body.size(), d, &n, EVP_sha256(), nullptr);
+  std::string hex;
+  for (unsigned i = 0; i < n; ++i) hex += fmt::format("{:02x}", d[i]);
+  if (damaged) body[0] = 'X';
+  return fmt::format("RAMPART-IMAGE 1\nversion={}\nkernel=6\ninitrd=6\nsha256={}\n\n", version,
+                     hex) +
+         body;
+}
+
+}  // namespace
+
+TEST_CASE("dir, copy, delete on flash in the ASA's words") {
+  Console c;
+  privileged(c);
+  c.sys.files["rampart-1.0.1.bin"] = std::string(1000, 'x');
+  std::string d = c.run("dir");
+  CHECK(d.starts_with("\nDirectory of disk0:/\n\n"));
+  CHECK(d.find("-rwx  1000         ") != std::string::npos);
+  CHECK(d.find("rampart-1.0.1.bin\n") != std::string::npos);
+  CHECK(d.ends_with("1048576 bytes total (1047576 bytes free/99% free)\n"));
+  CHECK(c.run("dir disk0:/nothing") ==
+        "%Error opening disk0:/nothing (No such file or directory)\n");
+  CHECK(c.run("dir disk0:/../etc").starts_with("%Error opening disk0:/../etc (Invalid path)"));
+
+  std::string out = c.run("copy /noconfirm disk0:/rampart-1.0.1.bin disk0:/backup.bin");
+  CHECK(out.find("Writing file disk0:/backup.bin...") != std::string::npos);
+  CHECK(out.find("1000 bytes copied in") != std::string::npos);
+  CHECK(c.sys.files.contains("backup.bin"));
+  // The prompts, answered with the defaults.
+  CHECK(c.run("copy flash:/backup.bin disk0:/b2.bin") == "");
+  CHECK(c.s.prompt() == "Source filename [backup.bin]? ");
+  c.s.execute("").output;
+  CHECK(c.s.prompt() == "Destination filename [b2.bin]? ");
+  CHECK(c.s.execute("").output.find("bytes copied") != std::string::npos);
+  CHECK(c.sys.files.contains("b2.bin"));
+
+  c.run("delete disk0:/b2.bin");
+  CHECK(c.s.prompt() == "\nDelete filename [b2.bin]? ");
+  c.s.execute("").output;
+  CHECK(c.s.prompt() == "\nDelete disk0:/b2.bin? [confirm]");
+  c.s.execute("").output;
+  CHECK_FALSE(c.sys.files.contains("b2.bin"));
+  CHECK(c.run("delete /noconfirm disk0:/gone.bin").find("%Error deleting disk0:/gone.bin") !=
+        std::string::npos);
+  std::string sf = c.run("show flash:");
+  CHECK(sf.starts_with("--#--  --length--  -----date/time------  path\n"));
+  CHECK(sf.find("backup.bin") != std::string::npos);
+}
+
+TEST_CASE("boot system, show bootvar and reload") {
+  Console c;
+  c.sys.files["new.bin"] = "x";
+  c.run("boot system disk0:/new.bin\nboot system flash:/other.bin");
+  CHECK(c.section({"boot"}) == "boot system disk0:/new.bin\nboot system disk0:/other.bin\n");
+  c.run("no boot system disk0:/other.bin");
+  CHECK(c.section({"boot"}) == "boot system disk0:/new.bin\n");
+  privileged(c);
+  std::string bv = c.run("show bootvar");
+  CHECK(bv.starts_with("\nBOOT variable = \nCurrent BOOT variable = disk0:/new.bin\n"));
+  CHECK(bv.find("Running firmware: disk0:/test.bin (slot A)") != std::string::npos);
+
+  // Unsaved changes: the ASA offers to save, then asks to proceed.
+  c.run("reload");
+  CHECK(c.s.prompt() == "System config has been modified. Save? [Y]es/[N]o: ");
+  CHECK(c.run("y").find("[OK]") != std::string::npos);
+  CHECK(c.s.prompt() == "Proceed with reload? [confirm]");
+  std::string r = c.s.execute("").output;
+  CHECK(r.find("*** --- SHUTDOWN NOW ---") != std::string::npos);
+  CHECK(c.sys.reloads == 1);
+  CHECK(c.sys.prepared == "new.bin");  // the saved boot system list decides
+  CHECK(c.s.closed());
+}
+
+TEST_CASE("reload from user EXEC is refused as on the ASA") {
+  Console c;
+  c.s.set_privileged(false);
+  CHECK(c.run("reload") == "         ^\nERROR: % Invalid input detected at '^' marker.\n");
+}
+
+TEST_CASE("console login asks for a user of the local database") {
+  Console c;
+  c.run("username admin password Secr3t privilege 15\naaa authentication serial console LOCAL");
+  rampart::cli::Session s(c.app, false);
+  s.begin_login();
+  CHECK(s.prompt() == "Username: ");
+  CHECK(s.help("").empty());
+  CHECK(s.complete("sh").empty());
+  s.execute("admin");
+  CHECK(s.prompt() == "Password: ");
+  CHECK(s.execute("wrong").output == "Invalid password\n");
+  CHECK(s.prompt() == "Username: ");
+  s.execute("show running-config");  // a command is a user name here, never run
+  CHECK(s.prompt() == "Password: ");
+  s.execute("x");
+  s.execute("admin");
+  CHECK(s.execute("Secr3t").output.find("Type help") != std::string::npos);
+  CHECK(s.prompt() == "rampart> ");
+  CHECK(s.user() == "admin");
+}
+
+TEST_CASE("GRUB environment block and firmware files") {
+  auto env = fw::GrubEnv::parse(std::string("# GRUB Environment Block\ngood_slot=A\ntry_slot=\n") +
+                                std::string(1024 - 46, '#'));
+  CHECK(env.vars["good_slot"] == "A");
+  CHECK(env.vars.at("try_slot").empty());
+  auto block = env.render();
+  REQUIRE(block);
+  CHECK(block->size() == 1024);
+  CHECK(block->starts_with("# GRUB Environment Block\ngood_slot=A\ntry_slot=\n#"));
+  env.vars["x"] = std::string(1100, 'y');
+  CHECK_FALSE(env.render());
+}
+
+TEST_CASE("boot slots: install into the other slot, confirm, report a failed trial") {
+  fs::path dir = fs::temp_directory_path() / fmt::format("rampart-slots-{}", ::getpid());
+  fs::remove_all(dir);
+  fs::path flash = dir / "flash";
+  fs::create_directories(flash);
+  fs::create_directories(dir / "B");
+  write(dir / "esp/grub/grubenv",
+        *fw::GrubEnv{{{"good_slot", "A"}, {"try_slot", ""}, {"tried_slot", ""}}}.render());
+  write(dir / "A/release", "version=1.0(1)\nimage=rampart-1.0.1.bin\nsha256=00\n");
+  write(flash / "new.bin", firmware_file("1.0(2)"));
+  write(flash / "damaged.bin", firmware_file("1.0(3)", true));
+  write(flash / "junk.bin", "not a firmware");
+
+  fw::BootSlots a(dir.string(), "A", flash.string());
+  CHECK(a.status().image == "disk0:/rampart-1.0.1.bin");
+  auto r = a.prepare({"junk.bin", "damaged.bin"});
+  REQUIRE_FALSE(r);
+  CHECK(r.error() ==
+        "disk0:/junk.bin: not a Rampart firmware file; disk0:/damaged.bin: checksum mismatch: "
+        "the file is damaged");
+  CHECK_FALSE(fs::exists(dir / "B/vmlinuz"));
+  r = a.prepare({"junk.bin", "new.bin"});
+  REQUIRE(r);
+  CHECK(*r == "disk0:/new.bin");
+  CHECK(read(dir / "B/vmlinuz") == "KERNEL");
+  CHECK(read(dir / "B/initrd.img") == "initrd");
+  CHECK(read(dir / "B/release").starts_with("version=1.0(2)\nimage=new.bin\n"));
+  CHECK(fw::GrubEnv::parse(read(dir / "esp/grub/grubenv")).vars["try_slot"] == "B");
+
+  // GRUB consumed try_slot and booted B: B comes up and becomes the default.
+  auto env = fw::GrubEnv::parse(read(dir / "esp/grub/grubenv"));
+  env.vars["try_slot"] = "";
+  env.vars["tried_slot"] = "B";
+  write(dir / "esp/grub/grubenv", *env.render());
+  fw::BootSlots b(dir.string(), "B", flash.string());
+  b.confirm();
+  auto after = fw::GrubEnv::parse(read(dir / "esp/grub/grubenv"));
+  CHECK(after.vars["good_slot"] == "B");
+  CHECK(after.vars["tried_slot"].empty());
+  CHECK(b.status().failed_image.empty());
+
+  // A trial of A that never came up: GRUB fell back to B, which reports it.
+  after.vars["tried_slot"] = "A";
+  write(dir / "esp/grub/grubenv", *after.render());
+  fw::BootSlots b2(dir.string(), "B", flash.string());
+  b2.confirm();
+  CHECK(b2.status().failed_image == "disk0:/rampart-1.0.1.bin");
+  CHECK(fw::GrubEnv::parse(read(dir / "esp/grub/grubenv")).vars["good_slot"] == "B");
+  fs::remove_all(dir);
+}
+
+TEST_CASE("sshd_config follows the ssh lines") {
+  Console c;
+  fw::SshService ssh({"/usr/sbin/sshd", "/run/x", "/flash/.private", "/nonexistent"});
+  c.run(
+      "interface GigabitEthernet0/0\nnameif outside\nip address 192.0.2.10 255.255.255.0\n"
+      "no shutdown\nexit\nssh 192.0.2.0 255.255.255.0 outside\nssh 198.51.100.0 "
+      "255.255.255.128 outside\nssh timeout 7");
+  CHECK(ssh.render(c.cfg()).empty());  // no aaa authentication ssh console LOCAL yet
+  c.run("aaa authentication ssh console LOCAL");
+  std::string conf = ssh.render(c.cfg());
+  CHECK(conf.find("ListenAddress 192.0.2.10\n") != std::string::npos);
+  CHECK(conf.find("AllowUsers *@192.0.2.0/24 *@198.51.100.0/25\n") != std::string::npos);
+  CHECK(conf.find("ForceCommand /usr/bin/rampart\n") != std::string::npos);
+  CHECK(conf.find("ChannelTimeout session=7m\n") != std::string::npos);
+  CHECK(conf.find("PermitRootLogin no\n") != std::string::npos);
+  c.run("ssh 10.0.0.0 255.0.0.0 inside");  // no such interface: nothing listens there
+  CHECK(ssh.render(c.cfg()).find("ListenAddress 10.") == std::string::npos);
+}
