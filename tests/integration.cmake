@@ -30,3 +30,7 @@ set_tests_properties(golden_transcripts netns_interfaces crash_safety shell_pty
                      ike_strongswan_l2l_nat
                      PROPERTIES LABELS integration RUN_SERIAL TRUE)
 set_tests_properties(format_check PROPERTIES LABELS style)
+
+# The appliance image under qemu (BIOS and UEFI), its console, SSH, upgrade and fall-back.
+add_test(NAME image_boot COMMAND python3 ${SRC}/tests/image/boot_test.py ${CMAKE_BINARY_DIR})
+set_tests_properties(image_boot PROPERTIES LABELS image RUN_SERIAL TRUE TIMEOUT 1800)

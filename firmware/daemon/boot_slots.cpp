@@ -182,8 +182,11 @@ rampart::expected<void, std::string> BootSlots::install(const std::string& rel,
       return c;
     return out.commit();
   };
-  // The release file goes last: a slot whose copy was interrupted names no image.
-  (void)platform::remove_file(dir + "/release");
+  // The slot is not the running one: its old firmware goes first (a slot holds one firmware
+  // with little room to spare), the release file before it and again last, so that a slot
+  // whose copy was interrupted names no image.
+  for (const char* f : {"release", "vmlinuz", "initrd.img"})
+    if (auto rm = platform::remove_file(dir + "/" + f); !rm) return rm;
   if (auto k = part("vmlinuz", h.offset, h.kernel); !k) return k;
   if (auto i = part("initrd.img", h.offset + h.kernel, h.initrd); !i) return i;
   return platform::atomic_write(

@@ -18,7 +18,7 @@ uint32_t get_u32(std::string_view s) {
 }
 
 bool known(uint8_t t) {
-  return (t >= 1 && t <= 4) || (t >= 10 && t <= 14);
+  return (t >= 1 && t <= 5) || (t >= 10 && t <= 15);
 }
 
 }  // namespace

@@ -118,6 +118,12 @@ def ssh(args, password):
                          encoding="utf-8", codec_errors="replace", timeout=120)
 
 
+def host_keys():
+    r = subprocess.run(["ip", "netns", "exec", NS, "ssh-keyscan", "-p", "2222", "-t", "ed25519",
+                        "127.0.0.1"], capture_output=True, text=True, timeout=60)
+    return r.stdout.strip()
+
+
 def ssh_checks():
     s = ssh(["admin@127.0.0.1"], PASSWORD)
     s.expect("password: ")
@@ -147,7 +153,7 @@ def ssh_checks():
     check(i == 0, "SSH with a wrong password is refused")
     bad.close()
     # A command on the ssh line still gets the Rampart shell, never a Unix shell.
-    cmd = ssh(["admin@127.0.0.1", "id; cat /etc/passwd"], PASSWORD)
+    cmd = ssh(["-n", "admin@127.0.0.1", "id; cat /etc/passwd"], PASSWORD)
     cmd.expect("password: ")
     cmd.sendline(PASSWORD)
     cmd.expect([pexpect.EOF, pexpect.TIMEOUT])
@@ -210,6 +216,8 @@ def main():
               "dir disk0: lists the firmware and the startup configuration")
         time.sleep(2)
         ssh_checks()
+        keys = host_keys()
+        check("ssh-ed25519" in keys, "sshd offers the host key made on first boot")
         if failures:
             print(box.cmd("more disk0:/log/messages")[-3000:])
         box.power_off()  # a power cut, not a clean shutdown
@@ -225,6 +233,8 @@ def main():
         run = box.cmd("show running-config")
         check("ip address 192.0.2.10 255.255.255.0" in run and "ssh timeout 10" in run,
               "the configuration came back after the power cut")
+        time.sleep(2)
+        check(host_keys() == keys, "the SSH host key is the same after the power cut (on flash)")
 
         # ---- upgrade: copy tftp:, boot system, reload -------------------------------------
         new = f"rampart-{upgrade}.bin"
@@ -259,6 +269,10 @@ def main():
         box.started = time.monotonic()
         box.line("reload", r"Proceed with reload\? \[confirm\]")
         box.p.sendline("")
+        i = box.p.expect(["SHUTDOWN NOW", "%Warning[^\n]*"])
+        check(i == 0, "reload installs the broken firmware in the other slot")
+        if i:
+            print("    ", box.p.after)
         box.wait_console("reload into a broken firmware, then back")
         box.login()
         box.enable()
