@@ -185,6 +185,12 @@ Reply Session::run(std::string_view raw, bool record) {
       }
     }
   }
+  if (deferred_) {
+    if (app_.background_work())
+      reply.pending = true;
+    else
+      reply.output += take_deferred()();
+  }
   if (closed_) reply.closed = true;
   if (!questions_.empty()) {
     reply.input_prompt = questions_.front().text;

@@ -7,6 +7,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "cli/engine/tree.hpp"
@@ -59,9 +60,15 @@ class Appliance {
   ike::Engine* ike() const { return ike_; }
   void set_ike(ike::Engine* e) { ike_ = e; }
 
+  // Whether slow work that sessions defer (Session::defer) runs on another thread while the
+  // daemon goes on (rampartd's server says so); otherwise it runs at once, in line.
+  bool background_work() const { return background_work_; }
+  void set_background_work(bool on) { background_work_ = on; }
+
  private:
   System& sys_;
   ike::Engine* ike_ = nullptr;
+  bool background_work_ = false;
   config::Config cfg_;
   CommandTree tree_;
   std::string startup_errors_;
@@ -82,6 +89,7 @@ struct Reply {
   bool closed = false;        // the session ended (exit/logout/quit from exec)
   bool secret_input = false;  // the next line is a password: do not echo it
   std::string input_prompt;   // when set, print this instead of the mode prompt ("Password: ")
+  bool pending = false;       // deferred work runs: its output and the prompt come later
 };
 
 class Session {
@@ -148,6 +156,14 @@ class Session {
   const std::string& user() const { return user_; }
   void set_user(std::string name) { user_ = std::move(name); }
 
+  // Work that must not hold up the daemon (a file transfer). It runs on another thread when
+  // the appliance allows (then it must touch only the System's files, never the
+  // configuration) or at once otherwise; what it returns is printed when it is done, and
+  // only then does the session get its prompt back.
+  using Work = std::function<std::string()>;
+  void defer(Work w) { deferred_ = std::move(w); }
+  Work take_deferred() { return std::exchange(deferred_, nullptr); }
+
   // Runs a line on behalf of a migration (PIX -> ASA) without recording history or counting
   // a line: the caller remains responsible for the user's line.
   Reply execute_internal(std::string_view line);
@@ -161,6 +177,7 @@ class Session {
   bool closed_ = false;
   bool logging_in_ = false;
   std::string user_;
+  Work deferred_;
   size_t typed_prompt_width_ = 0;
   struct Question {
     std::string text;

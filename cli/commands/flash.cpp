@@ -87,8 +87,8 @@ void dir_cmd(Ctx& c) {
                            ? (rel->empty() ? "" : "/")
                            : "");
   for (const auto& f : *list)
-    c.out += fmt::format("{:<7}{:<6}{:<13}{}  {}\n", f.index, f.directory ? "drwx" : "-rwx", f.size,
-                         dir_time(f.mtime), f.name);
+    c.out += fmt::format("{:<6} {:<5} {:<12} {}  {}\n", f.index, f.directory ? "drwx" : "-rwx",
+                         f.size, dir_time(f.mtime), f.name);
   c.out += "\n" + usage_line(c.sys.flash_usage(), true);
 }
 
@@ -129,19 +129,24 @@ void run_copy(Session& s, const std::string& from, const std::string& to_typed, 
     }
     source = *rel;
   }
-  auto t0 = std::chrono::steady_clock::now();
-  auto n = s.appliance().sys().flash_copy(source, *to);
-  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (!n) {
-    out += fmt::format("\n%Error copying {} ({})\n", remote ? from : shown(source), n.error());
-    return;
-  }
-  // One '!' per block moved, as the ASA marks progress (printed once the copy is done).
-  std::string bangs(std::min<uint64_t>(*n / 32768 + 1, 400), '!');
-  out += fmt::format("\nAccessing {}...{}\nWriting file {}...\n{}\n", remote ? from : shown(source),
-                     bangs, shown(*to), bangs);
-  out += fmt::format("{} bytes copied in {:.3f} secs ({} bytes/sec)\n", *n, secs,
-                     secs > 0 ? static_cast<uint64_t>(static_cast<double>(*n) / secs) : *n);
+  // The transfer runs while the daemon goes on (IKE, other sessions); the result follows.
+  System& sys = s.appliance().sys();
+  std::string dest = *to;
+  s.defer([&sys, source, dest, from, remote] {
+    auto t0 = std::chrono::steady_clock::now();
+    auto n = sys.flash_copy(source, dest);
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::string shown_src = remote ? from : shown(source);
+    if (!n) return fmt::format("\n%Error copying {} ({})\n", shown_src, n.error());
+    // One '!' per block moved, as the ASA marks progress (printed once the copy is done).
+    std::string bangs(std::min<uint64_t>(*n / 32768 + 1, 400), '!');
+    return fmt::format(
+        "\nAccessing {}...{}\nWriting file {}...\n{}\n{} bytes copied in {:.3f} secs ({} "
+        "bytes/sec)\n",
+        shown_src, bangs, shown(dest), bangs, *n, secs,
+        secs > 0 ? static_cast<uint64_t>(static_cast<double>(*n) / secs) : *n);
+  });
+  (void)out;
 }
 
 void copy_cmd(Ctx& c) {

@@ -22,7 +22,13 @@ constexpr std::string_view kEnvHeader = "# GRUB Environment Block\n";
 constexpr std::string_view kMagic = "RAMPART-IMAGE 1\n";
 constexpr size_t kMaxHeader = 4096;
 
-std::map<std::string, std::string> key_values(std::string_view text) {
+std::string other(const std::string& slot) {
+  return slot == "A" ? "B" : "A";
+}
+
+}  // namespace
+
+std::map<std::string, std::string> key_value_lines(std::string_view text) {
   std::map<std::string, std::string> out;
   size_t p = 0;
   while (p < text.size()) {
@@ -36,15 +42,9 @@ std::map<std::string, std::string> key_values(std::string_view text) {
   return out;
 }
 
-std::string other(const std::string& slot) {
-  return slot == "A" ? "B" : "A";
-}
-
-}  // namespace
-
 GrubEnv GrubEnv::parse(std::string_view block) {
   GrubEnv env;
-  env.vars = key_values(block);
+  env.vars = key_value_lines(block);
   return env;
 }
 
@@ -69,7 +69,7 @@ rampart::expected<FirmwareHeader, std::string> read_firmware_header(const std::s
   size_t end = head.find("\n\n");
   if (!head.starts_with(kMagic) || end == std::string::npos)
     return rampart::unexpected(std::string("not a Rampart firmware file"));
-  auto kv = key_values(std::string_view(head).substr(0, end + 1));
+  auto kv = key_value_lines(std::string_view(head).substr(0, end + 1));
   FirmwareHeader h;
   h.version = kv["version"];
   h.kernel = std::strtoull(kv["kernel"].c_str(), nullptr, 10);
@@ -110,7 +110,7 @@ rampart::expected<void, std::string> BootSlots::save_env(const GrubEnv& env) con
 
 std::map<std::string, std::string> BootSlots::slot_release(const std::string& slot) const {
   auto text = platform::read_file(dir_ + "/" + slot + "/release");
-  return text ? key_values(*text) : std::map<std::string, std::string>{};
+  return text ? key_value_lines(*text) : std::map<std::string, std::string>{};
 }
 
 cli::BootStatus BootSlots::status() const {

@@ -12,6 +12,9 @@
 
 namespace rampart::firmware {
 
+// "key=value" lines (GRUB's environment, firmware headers, release notes); '#' lines skipped.
+std::map<std::string, std::string> key_value_lines(std::string_view text);
+
 // GRUB's 1024-byte environment block ("# GRUB Environment Block", key=value lines, '#' fill).
 struct GrubEnv {
   std::map<std::string, std::string> vars;

@@ -204,15 +204,9 @@ rampart::expected<void, std::string> BoxSystem::erase_startup() {
 void BoxSystem::set_release(const std::string& release_file) {
   auto text = platform::read_file(release_file);
   if (!text) return;
-  size_t p = 0;
-  while (p < text->size()) {
-    size_t e = text->find('\n', p);
-    if (e == std::string::npos) e = text->size();
-    std::string_view line(text->data() + p, e - p);
-    if (line.starts_with("version=")) version_ = line.substr(8);
-    if (line.starts_with("image=")) image_ = "disk0:/" + std::string(line.substr(6));
-    p = e + 1;
-  }
+  auto kv = key_value_lines(*text);
+  if (!kv["version"].empty()) version_ = kv["version"];
+  if (!kv["image"].empty()) image_ = "disk0:/" + kv["image"];
 }
 
 rampart::expected<std::vector<cli::FlashFile>, std::string> BoxSystem::flash_list(

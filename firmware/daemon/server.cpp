@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -35,9 +36,14 @@ rampart::unexpected<std::string> sys_fail(std::string_view what) {
 Server::Server(cli::Appliance& app, std::string socket_path, IkeService* ike)
     : app_(app), ike_(ike), path_(std::move(socket_path)) {
   applied_ = app_.config();
+  app_.set_background_work(true);
 }
 
 Server::~Server() {
+  for (auto& [efd, job] : jobs_) {
+    job->thread.join();
+    ::close(efd);
+  }
   for (auto& [fd, c] : clients_) ::close(fd);
   if (listen_fd_ >= 0) {
     ::close(listen_fd_);
@@ -117,6 +123,10 @@ rampart::expected<void, std::string> Server::run() {
         accept_clients();
         continue;
       }
+      if (jobs_.contains(fd)) {
+        finish_job(fd);
+        continue;
+      }
       if (std::find(ike_fds_.begin(), ike_fds_.end(), fd) != ike_fds_.end()) {
         ike_->on_readable(fd);
         continue;
@@ -162,6 +172,7 @@ void Server::accept_clients() {
       continue;
     }
     c.uid = cred.uid;
+    c.id = next_client_id_++;
     // A console session starts in user EXEC, as on the ASA.
     c.session = std::make_unique<cli::Session>(app_, false);
     clients_.emplace(fd, std::move(c));
@@ -182,7 +193,11 @@ void Server::read_client(Client& c) {
     }
     c.in.feed(std::string_view(buf, static_cast<size_t>(n)));
   }
-  for (;;) {
+  process_frames(c);
+}
+
+void Server::process_frames(Client& c) {
+  while (!c.busy) {
     auto f = c.in.next();
     if (!f) {
       platform::log(platform::Severity::Warning,
@@ -196,6 +211,46 @@ void Server::read_client(Client& c) {
     if (!clients_.contains(fd)) return;
   }
   flush(c);
+}
+
+void Server::start_job(Client& c, cli::Session::Work work) {
+  int efd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (efd < 0) {  // no eventfd: do the work in line rather than not at all
+    send(c, protocol::Type::Output, protocol::output_payload(0, work()));
+    return;
+  }
+  auto job = std::make_unique<Job>();
+  job->client = c.id;
+  job->work = std::move(work);
+  job->efd = efd;
+  Job* j = job.get();
+  j->thread = std::thread([j] {
+    j->result = j->work();
+    uint64_t one = 1;
+    (void)!::write(j->efd, &one, sizeof one);
+  });
+  jobs_.emplace(efd, std::move(job));
+  epoll_event ev{EPOLLIN, {.fd = efd}};
+  ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, efd, &ev);
+  c.busy = true;
+}
+
+void Server::finish_job(int efd) {
+  auto it = jobs_.find(efd);
+  it->second->thread.join();
+  std::unique_ptr<Job> job = std::move(it->second);
+  jobs_.erase(it);
+  ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, efd, nullptr);
+  ::close(efd);
+  for (auto& [fd, c] : clients_) {
+    if (c.id != job->client) continue;  // the session may have gone meanwhile
+    c.busy = false;
+    cli::Session& s = *c.session;
+    send(c, protocol::Type::Output, protocol::output_payload(0, job->result));
+    send(c, protocol::Type::Prompt, protocol::prompt_payload(false, s.prompt()));
+    process_frames(c);
+    return;
+  }
 }
 
 void Server::handle(Client& c, const protocol::Frame& f) {
@@ -216,6 +271,10 @@ void Server::handle(Client& c, const protocol::Frame& f) {
         apply_if_changed();
         if (!r.output.empty())
           send(c, Type::Output, protocol::output_payload(s.effective_pager_lines(), r.output));
+        if (r.pending) {
+          start_job(c, s.take_deferred());
+          if (c.busy) break;  // the prompt follows the work's output
+        }
         if (r.closed) {
           send(c, Type::Close, "");
           c.closing = true;

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "cli/session.hpp"
 #include "firmware/daemon/ike_service.hpp"
@@ -40,10 +41,24 @@ class Server {
     std::string out;
     std::unique_ptr<cli::Session> session;
     bool closing = false;
-    unsigned uid = 0;  // the peer's, from SO_PEERCRED
+    unsigned uid = 0;   // the peer's, from SO_PEERCRED
+    uint64_t id = 0;    // never reused, unlike fds
+    bool busy = false;  // deferred work runs; further lines wait in the decoder
+  };
+  // Deferred work of a session (a file transfer) on its own thread; it signals an eventfd
+  // that the loop watches when it is done.
+  struct Job {
+    uint64_t client = 0;
+    cli::Session::Work work;
+    std::string result;
+    int efd = -1;
+    std::thread thread;
   };
   void accept_clients();
   void read_client(Client& c);
+  void process_frames(Client& c);
+  void start_job(Client& c, cli::Session::Work work);
+  void finish_job(int efd);
   void handle(Client& c, const protocol::Frame& f);
   void send(Client& c, protocol::Type t, std::string_view payload);
   void flush(Client& c);
@@ -61,6 +76,8 @@ class Server {
   int epoll_fd_ = -1;
   int signal_fd_ = -1;
   std::map<int, Client> clients_;
+  std::map<int, std::unique_ptr<Job>> jobs_;  // by eventfd
+  uint64_t next_client_id_ = 1;
   config::Config applied_;  // the interfaces and routes last pushed to the kernel
   uint64_t internal_errors_ = 0;
   unsigned ssh_gid_ = 0;

@@ -222,3 +222,18 @@ TEST_CASE("sshd_config follows the ssh lines") {
   c.run("ssh 10.0.0.0 255.0.0.0 inside");  // no such interface: nothing listens there
   CHECK(ssh.render(c.cfg()).find("ListenAddress 10.") == std::string::npos);
 }
+
+TEST_CASE("a copy is deferred work when the daemon runs it in the background") {
+  Console c;
+  privileged(c);
+  c.sys.files["a.bin"] = "data";
+  c.app.set_background_work(true);
+  auto r = c.s.execute("copy /noconfirm disk0:/a.bin disk0:/b.bin");
+  CHECK(r.pending);
+  CHECK_FALSE(c.sys.files.contains("b.bin"));  // nothing done in line
+  auto work = c.s.take_deferred();
+  REQUIRE(work);
+  CHECK(work().find("4 bytes copied in") != std::string::npos);
+  CHECK(c.sys.files.at("b.bin") == "data");
+  CHECK_FALSE(c.s.execute("dir").pending);
+}
