@@ -58,6 +58,13 @@ struct BootStatus {
   std::string failed_image;  // a firmware whose trial boot did not come up (we fell back)
 };
 
+// The box's RSA key pair ("crypto key generate rsa"), the SSH host key.
+struct RsaKeyInfo {
+  int64_t generated = 0;  // when, seconds since the epoch
+  int bits = 0;
+  std::string public_der;  // SubjectPublicKeyInfo
+};
+
 struct VersionInfo {
   std::string version;   // "1.0(1)"
   std::string build;     // compiler/date line
@@ -106,6 +113,12 @@ class System {
   // A text file's contents ("more disk0:/log/messages"), at most limit bytes from its end.
   virtual rampart::expected<std::string, std::string> flash_read(const std::string& path,
                                                                  size_t limit) const = 0;
+
+  // The RSA key pair: nullopt when there is none. Generating replaces it; both may take
+  // seconds (run them as deferred work).
+  virtual std::optional<RsaKeyInfo> rsa_key() const = 0;
+  virtual rampart::expected<void, std::string> generate_rsa_key(int bits) = 0;
+  virtual rampart::expected<void, std::string> zeroize_rsa_key() = 0;
 
   // Boot: what runs now, and preparing the next boot from the first of images (flash paths
   // from "boot system") that is a valid firmware file. Returns the image that will boot, or

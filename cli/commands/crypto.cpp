@@ -9,6 +9,7 @@ void register_crypto(CommandTree& t) {
   register_crypto_ipsec(t);
   register_crypto_maps(t);
   register_crypto_ikev1(t);
+  register_crypto_keys(t);
 }
 
 void render_crypto(const config::Config& cfg, ConfigWriter& w) {

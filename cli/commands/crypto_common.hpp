@@ -11,6 +11,7 @@ namespace rampart::cli {
 void register_crypto_ipsec(CommandTree& t);  // transform sets, SA lifetime, replay, df-bit
 void register_crypto_maps(CommandTree& t);   // crypto dynamic-map, crypto map
 void register_crypto_ikev1(CommandTree& t);  // crypto ikev1|isakmp enable/policy/nat-t/...
+void register_crypto_keys(CommandTree& t);   // crypto key generate|zeroize rsa
 
 void render_crypto_ipsec(const config::Config& cfg, ConfigWriter& w);
 void render_crypto_maps(const config::Config& cfg, ConfigWriter& w);

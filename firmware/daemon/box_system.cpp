@@ -1,5 +1,6 @@
 #include "firmware/daemon/box_system.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -16,6 +17,7 @@
 #include "platform/files.hpp"
 #include "platform/flash.hpp"
 #include "platform/netlink.hpp"
+#include "platform/rsa_key.hpp"
 #include "platform/sysinfo.hpp"
 #include "platform/tftp.hpp"
 
@@ -263,6 +265,27 @@ rampart::expected<std::string, std::string> BoxSystem::flash_read(const std::str
                                  });
   if (!r) return rampart::unexpected(r.error());
   return out;
+}
+
+std::optional<cli::RsaKeyInfo> BoxSystem::rsa_key() const {
+  auto pem = platform::read_file(rsa_key_path());
+  if (!pem) return std::nullopt;
+  auto pub = platform::rsa_public_of(*pem);
+  if (!pub) return std::nullopt;
+  auto entry = platform::list_directory(rsa_key_path());
+  int64_t when = entry && entry->size() == 1 ? entry->front().mtime : 0;
+  return cli::RsaKeyInfo{when, pub->bits, pub->spki_der};
+}
+
+rampart::expected<void, std::string> BoxSystem::generate_rsa_key(int bits) {
+  auto pem = platform::generate_rsa_pem(bits);
+  if (!pem) return rampart::unexpected(pem.error());
+  ::mkdir((flash_dir_ + "/.private").c_str(), 0700);
+  return platform::atomic_write(rsa_key_path(), *pem);
+}
+
+rampart::expected<void, std::string> BoxSystem::zeroize_rsa_key() {
+  return platform::remove_file(rsa_key_path());
 }
 
 cli::BootStatus BoxSystem::boot_status() const {

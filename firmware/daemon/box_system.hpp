@@ -39,6 +39,11 @@ class BoxSystem : public cli::System {
   rampart::expected<void, std::string> flash_delete(const std::string& path) override;
   rampart::expected<std::string, std::string> flash_read(const std::string& path,
                                                          size_t limit) const override;
+  std::optional<cli::RsaKeyInfo> rsa_key() const override;
+  rampart::expected<void, std::string> generate_rsa_key(int bits) override;
+  rampart::expected<void, std::string> zeroize_rsa_key() override;
+  // Where the SSH host keys live: disk0:/.private (hidden from dir, as the ASA's).
+  std::string rsa_key_path() const { return flash_dir_ + "/.private/ssh_host_rsa_key"; }
   cli::BootStatus boot_status() const override;
   rampart::expected<std::string, std::string> prepare_boot(
       const std::vector<std::string>& images) override;

@@ -158,6 +158,13 @@ int main(int argc, char** argv) {
   firmware::Server server(app, socket, &ike);
   std::unique_ptr<firmware::SshService> ssh;
   if (!sshd.empty()) {
+    // The SSH host key: made on the first start (as an ASA makes its default key), replaced
+    // by "crypto key generate rsa".
+    if (!sys.rsa_key()) {
+      platform::log(platform::Severity::Notice, "generating the default 2048-bit RSA key");
+      if (auto r = sys.generate_rsa_key(2048); !r)
+        platform::log(platform::Severity::Error, fmt::format("RSA key: {}", r.error()));
+    }
     ssh = std::make_unique<firmware::SshService>(
         firmware::SshService::Options{sshd, "/run/rampart", flash + "/.private"});
     server.allow_ssh_users(firmware::SshService::kGroup,

@@ -137,11 +137,26 @@ void SshService::stop() {
   pid_ = -1;
 }
 
+std::string SshService::key_stamp() const {
+  std::string stamp;
+  for (const char* t : {"rsa", "ed25519"}) {
+    struct stat st {};
+    if (::stat(fmt::format("{}/ssh_host_{}_key", o_.key_dir, t).c_str(), &st) == 0)
+      stamp +=
+          fmt::format("{}:{}:{};", t, st.st_size, st.st_mtim.tv_nsec + st.st_mtime * 1000000000LL);
+  }
+  return stamp;
+}
+
 void SshService::sync(const config::Config& cfg) {
   reap();
   write_accounts(cfg);
   std::string wanted = render(cfg);
-  if (wanted != config_) {
+  std::string keys = key_stamp();
+  if (wanted != config_ || keys != keys_) {
+    // sshd reads its host keys when it starts: a new key ("crypto key generate rsa") means a
+    // new sshd; sessions already open go on.
+    keys_ = keys;
     stop();
     config_ = wanted;
     if (!config_.empty()) start();

@@ -45,12 +45,14 @@ class SshService {
   void start();
   void stop();
   void reap();
+  std::string key_stamp() const;
   Options o_;
   std::string base_passwd_;
   std::string config_;  // what the running sshd was started with
   std::string accounts_;
   std::map<std::string, unsigned> uids_;
   unsigned next_uid_ = kGroup + 1;
+  std::string keys_;  // the host key files' sizes and times the running sshd loaded
   pid_t pid_ = -1;
   time_t last_start_ = 0;
 };

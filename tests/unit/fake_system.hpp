@@ -91,6 +91,15 @@ class FakeSystem : public cli::System {
     if (it == files.end()) return rampart::unexpected(std::string("No such file or directory"));
     return it->second.size() > limit ? it->second.substr(it->second.size() - limit) : it->second;
   }
+  std::optional<cli::RsaKeyInfo> rsa_key() const override { return key; }
+  rampart::expected<void, std::string> generate_rsa_key(int bits) override {
+    key = cli::RsaKeyInfo{1795000000, bits, std::string(bits / 8 + 38, '\x42')};
+    return {};
+  }
+  rampart::expected<void, std::string> zeroize_rsa_key() override {
+    key.reset();
+    return {};
+  }
   cli::BootStatus boot_status() const override { return {"A", "disk0:/test.bin", ""}; }
   rampart::expected<std::string, std::string> prepare_boot(
       const std::vector<std::string>& images) override {
@@ -123,6 +132,7 @@ class FakeSystem : public cli::System {
   std::map<std::string, std::string> files;  // flash: path -> contents
   std::string prepared;                      // the image prepare_boot chose
   int reloads = 0;
+  std::optional<cli::RsaKeyInfo> key;
 
  private:
   platform::InterfaceMap map_;

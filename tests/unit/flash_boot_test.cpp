@@ -11,6 +11,7 @@
 
 #include "firmware/daemon/boot_slots.hpp"
 #include "firmware/daemon/ssh_service.hpp"
+#include "platform/rsa_key.hpp"
 #include "tests/unit/session_helpers.hpp"
 
 using rampart::test::Console;
@@ -236,4 +237,44 @@ TEST_CASE("a copy is deferred work when the daemon runs it in the background") {
   CHECK(work().find("4 bytes copied in") != std::string::npos);
   CHECK(c.sys.files.at("b.bin") == "data");
   CHECK_FALSE(c.s.execute("dir").pending);
+}
+
+TEST_CASE("crypto key generate rsa, zeroize and show crypto key mypubkey rsa") {
+  Console c;
+  CHECK(c.run("crypto key generate rsa modulus 2048") ==
+        "Keypair generation process begin. Please wait...\n");
+  REQUIRE(c.sys.key);
+  CHECK(c.sys.key->bits == 2048);
+  // A key exists: the ASA warns and asks.
+  CHECK(c.run("crypto key generate rsa general-keys modulus 4096") ==
+        "WARNING: You have a RSA keypair already defined named <Default-RSA-Key>.\n\n");
+  CHECK(c.s.prompt() == "Do you really want to replace them? [yes/no]: ");
+  c.run("no");
+  CHECK(c.sys.key->bits == 2048);
+  c.run("crypto key generate rsa modulus 4096\nyes");
+  CHECK(c.sys.key->bits == 4096);
+  CHECK(c.run("crypto key generate rsa modulus 1000").find("ERROR: % Invalid input") !=
+        std::string::npos);
+  std::string show = c.run("show crypto key mypubkey rsa");
+  CHECK(show.starts_with("Key pair was generated at: "));
+  CHECK(show.find("Key name: <Default-RSA-Key>\n Usage: General Purpose Key\n Modulus Size "
+                  "(bits): 4096\n Storage: config\n Key Data:\n\n  42424242 42424242") !=
+        std::string::npos);
+  c.run("crypto key zeroize rsa");
+  CHECK(c.s.prompt() == "Do you really want to remove these keys? [yes/no]: ");
+  c.run("yes");
+  CHECK_FALSE(c.sys.key);
+  CHECK(c.run("show crypto key mypubkey rsa").empty());
+}
+
+TEST_CASE("RSA key pairs through OpenSSL") {
+  auto pem = rampart::platform::generate_rsa_pem(1024);
+  REQUIRE(pem);
+  CHECK(pem->starts_with("-----BEGIN PRIVATE KEY-----"));
+  auto pub = rampart::platform::rsa_public_of(*pem);
+  REQUIRE(pub);
+  CHECK(pub->bits == 1024);
+  CHECK(pub->spki_der.size() == 162);  // SEQUENCE { rsaEncryption, BIT STRING { n, e } }
+  CHECK(static_cast<uint8_t>(pub->spki_der[0]) == 0x30);
+  CHECK_FALSE(rampart::platform::rsa_public_of("not a key"));
 }
