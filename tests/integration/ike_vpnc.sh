@@ -150,6 +150,46 @@ sleep 1.5  # the dataplane worker picks up the interfaces on its next tick
   sleep 2
 }
 ip netns exec "$CNS" ping -c 3 -i 0.2 -W 2 192.0.2.10 || { tail -5 "$WORK/rampartd.log"; fail "no ping through the tunnel"; }
+
+# The SA counters equal what the wires carried, packet for packet, and nothing is duplicated
+# (the kernel never forwards a second copy of what the dataplane owns). Captured on the far
+# ends of the appliance's cables: its own transmissions bypass the qdisc and its taps.
+WIRE_NS=$CNS
+[[ "$MODE" == nat ]] && WIRE_NS=$XNS
+# Counted before any TCP runs: a late segment of a TCP connection could fall between the
+# clearing of the counters and the start of a capture.
+ip netns exec "$WIRE_NS" tshark -q -i eth0 -f 'host 198.51.100.1 and (ip proto 50 or udp port 4500)' \
+  -w "$WORK/outside-wire.pcap" >/dev/null 2>&1 &
+T_OUT=$!
+ip netns exec "$INS" tshark -q -i eth0 -f icmp -w "$WORK/inside-wire.pcap" >/dev/null 2>&1 &
+T_IN=$!
+sleep 2  # both captures running before the counters start from zero
+printf 'clear crypto ipsec sa counters\n' >&7
+sleep 0.5
+ip netns exec "$CNS" ping -c 20 -i 0.05 -W 2 192.0.2.10 >/dev/null || fail "ping for the wire count"
+sleep 0.5
+kill "$T_OUT" "$T_IN"; wait "$T_OUT" "$T_IN" 2>/dev/null || true
+printf 'show crypto ipsec sa\n' >&7
+sleep 0.5
+encaps=$(grep -o '#pkts encaps: [0-9]*' "$WORK/console.out" | tail -1 | awk '{print $3}')
+decaps=$(grep -o '#pkts decaps: [0-9]*' "$WORK/console.out" | tail -1 | awk '{print $3}')
+esp_in=$(tshark -r "$WORK/outside-wire.pcap" -Y 'esp && ip.dst == 198.51.100.1' 2>/dev/null | wc -l)
+esp_out=$(tshark -r "$WORK/outside-wire.pcap" -Y 'esp && ip.src == 198.51.100.1' 2>/dev/null | wc -l)
+requests=$(tshark -r "$WORK/inside-wire.pcap" -Y 'icmp.type == 8 && ip.dst == 192.0.2.10' 2>/dev/null | wc -l)
+replies=$(tshark -r "$WORK/inside-wire.pcap" -Y 'icmp.type == 0 && ip.src == 192.0.2.10' 2>/dev/null | wc -l)
+echo "wires: ESP in $esp_in, out $esp_out; inside echo requests $requests, replies $replies;" \
+  "SA: decaps $decaps, encaps $encaps"
+((requests == 20 && replies == 20)) || fail "the inside wire carried $requests requests, $replies replies for 20 pings"
+if ((decaps != esp_in || encaps != esp_out)); then
+  tshark -r "$WORK/outside-wire.pcap" -T fields -e frame.time_relative -e ip.src -e esp.sequence \
+    -e frame.len 2>/dev/null
+  printf 'show asp drop\n' >&7
+  sleep 0.5
+  tail -n 30 "$WORK/console.out"
+  fail "SA counters differ from the outside wire"
+fi
+((esp_out == 20)) || fail "$esp_out ESP packets for 20 replies"
+
 # TCP too: the inside host's kernel leaves its checksums to offload over veth
 # (TP_STATUS_CSUMNOTREADY); the dataplane completes them before encrypting.
 ip netns exec "$INS" iperf3 -s -1 -D --pidfile "$WORK/iperf.pid" >/dev/null 2>&1
@@ -181,34 +221,6 @@ grep -qE '#PMTUs sent: [1-9]' "$WORK/console.out" || fail "no PMTU message sent"
 grep -qE '#pre-frag successes: [1-9], #pre-frag failures: 0, #fragments created: [2-9]' \
   "$WORK/console.out" || { grep -E 'pre-frag|PMTU' "$WORK/console.out"; fail "no fragmentation before encryption"; }
 
-# The SA counters equal what the wires carried, packet for packet, and nothing is duplicated
-# (the kernel never forwards a second copy of what the dataplane owns). Captured on the far
-# ends of the appliance's cables: its own transmissions bypass the qdisc and its taps.
-WIRE_NS=$CNS
-[[ "$MODE" == nat ]] && WIRE_NS=$XNS
-printf 'clear crypto ipsec sa counters\n' >&7
-ip netns exec "$WIRE_NS" tshark -q -i eth0 -f 'host 198.51.100.1 and (ip proto 50 or udp port 4500)' \
-  -w "$WORK/outside-wire.pcap" >/dev/null 2>&1 &
-T_OUT=$!
-ip netns exec "$INS" tshark -q -i eth0 -f icmp -w "$WORK/inside-wire.pcap" >/dev/null 2>&1 &
-T_IN=$!
-sleep 2
-ip netns exec "$CNS" ping -c 20 -i 0.05 -W 2 192.0.2.10 >/dev/null || fail "ping for the wire count"
-sleep 0.5
-kill "$T_OUT" "$T_IN"; wait "$T_OUT" "$T_IN" 2>/dev/null || true
-printf 'show crypto ipsec sa\n' >&7
-sleep 0.5
-encaps=$(grep -o '#pkts encaps: [0-9]*' "$WORK/console.out" | tail -1 | awk '{print $3}')
-decaps=$(grep -o '#pkts decaps: [0-9]*' "$WORK/console.out" | tail -1 | awk '{print $3}')
-esp_in=$(tshark -r "$WORK/outside-wire.pcap" -Y 'esp && ip.dst == 198.51.100.1' 2>/dev/null | wc -l)
-esp_out=$(tshark -r "$WORK/outside-wire.pcap" -Y 'esp && ip.src == 198.51.100.1' 2>/dev/null | wc -l)
-requests=$(tshark -r "$WORK/inside-wire.pcap" -Y 'icmp.type == 8 && ip.dst == 192.0.2.10' 2>/dev/null | wc -l)
-replies=$(tshark -r "$WORK/inside-wire.pcap" -Y 'icmp.type == 0 && ip.src == 192.0.2.10' 2>/dev/null | wc -l)
-echo "wires: ESP in $esp_in, out $esp_out; inside echo requests $requests, replies $replies;" \
-  "SA: decaps $decaps, encaps $encaps"
-((requests == 20 && replies == 20)) || fail "the inside wire carried $requests requests, $replies replies for 20 pings"
-((decaps == esp_in && encaps == esp_out)) || fail "SA counters differ from the outside wire"
-((esp_out == 20)) || fail "$esp_out ESP packets for 20 replies"
 
 # A packet that decrypts but whose inner source is not the client's assigned address breaks
 # the SA's selectors: dropped and counted, never forwarded.
