@@ -96,14 +96,14 @@ void register_crypto_keys(CommandTree& t) {
   };
   t.add({kConfig,
          "crypto key generate rsa [general-keys] [modulus {bits:1024|2048|3072|4096}] "
-         "[noconfirm]",
+         "[{noconfirm:noconfirm}]",
          with({"Generate new keys", "Generate RSA keys",
                "Generate a general purpose RSA key pair for signing and encryption",
                "Provide number of modulus bits on the command line",
                "1024 bits|2048 bits|3072 bits|4096 bits",
                "Specify this keyword to suppress all interactive prompting"}),
          generate_cmd});
-  t.add({kConfig, "crypto key zeroize rsa [noconfirm]",
+  t.add({kConfig, "crypto key zeroize rsa [{noconfirm:noconfirm}]",
          with({"Remove keys", "Remove RSA keys",
                "Specify this keyword to suppress all interactive prompting"}),
          zeroize_cmd});

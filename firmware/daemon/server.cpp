@@ -101,6 +101,7 @@ rampart::expected<void, std::string> Server::run() {
   epoll_event events[kMaxEvents];
   for (;;) {
     if (tick_) tick_();
+    log_off_idle();
     if (reload_pending_ && reload_pending_()) {
       for (auto& [fd, c] : clients_) flush(c);
       if (reload_) reload_();
@@ -159,6 +160,26 @@ void Server::deliver_debug() {
   }
 }
 
+void Server::log_off_idle() {
+  // "console timeout N" for the consoles, "ssh timeout N" for SSH (minutes; 0: never).
+  std::time_t now = std::time(nullptr);
+  std::vector<int> idle;
+  for (const auto& [fd, c] : clients_) {
+    int minutes = c.kind == Client::Kind::Console ? app_.config().system.console_timeout
+                  : c.kind == Client::Kind::Ssh   ? app_.config().management.ssh_timeout
+                                                  : 0;
+    if (minutes > 0 && !c.busy && !c.closing && now - c.last_active >= minutes * 60)
+      idle.push_back(fd);
+  }
+  for (int fd : idle) {
+    Client& c = clients_.at(fd);
+    send(c, protocol::Type::Output, protocol::output_payload(0, "\nLogoff\n\n"));
+    send(c, protocol::Type::Close, "");
+    c.closing = true;
+    flush(c);
+  }
+}
+
 void Server::accept_clients() {
   for (;;) {
     int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
@@ -173,6 +194,7 @@ void Server::accept_clients() {
     }
     c.uid = cred.uid;
     c.id = next_client_id_++;
+    c.last_active = std::time(nullptr);
     // A console session starts in user EXEC, as on the ASA.
     c.session = std::make_unique<cli::Session>(app_, false);
     clients_.emplace(fd, std::move(c));
@@ -256,6 +278,7 @@ void Server::finish_job(int efd) {
 void Server::handle(Client& c, const protocol::Frame& f) {
   using protocol::Type;
   cli::Session& s = *c.session;
+  c.last_active = std::time(nullptr);
   // The one boundary where a programming error in a handler is caught: the session gets an
   // error, the event is logged and counted, the daemon and every other session go on.
   try {
@@ -319,9 +342,11 @@ void Server::hello(Client& c, const std::string& payload) {
       return;
     }
     s.set_user(user);
-  } else if (payload.find("login=1") != std::string::npos &&
-             app_.config().management.aaa_authentication.contains("serial console LOCAL")) {
-    s.begin_login();
+    c.kind = Client::Kind::Ssh;
+  } else if (payload.find("login=1") != std::string::npos) {
+    c.kind = Client::Kind::Console;
+    if (app_.config().management.aaa_authentication.contains("serial console LOCAL"))
+      s.begin_login();
   }
   send(c, Type::Prompt, protocol::prompt_payload(false, s.prompt()));
 }

@@ -2,6 +2,7 @@
 // appliance (configuration, grammar), so a change made in one is seen by all at once.
 #pragma once
 
+#include <ctime>
 #include <functional>
 #include <map>
 #include <memory>
@@ -44,6 +45,8 @@ class Server {
     unsigned uid = 0;   // the peer's, from SO_PEERCRED
     uint64_t id = 0;    // never reused, unlike fds
     bool busy = false;  // deferred work runs; further lines wait in the decoder
+    enum class Kind { Local, Console, Ssh } kind = Kind::Local;  // set by Hello
+    std::time_t last_active = 0;  // for "console timeout" and "ssh timeout"
   };
   // Deferred work of a session (a file transfer) on its own thread; it signals an eventfd
   // that the loop watches when it is done.
@@ -65,6 +68,7 @@ class Server {
   void drop(int fd);
   void apply_if_changed();
   void deliver_debug();
+  void log_off_idle();
   void authenticate(Client& c, const std::string& payload);
   void hello(Client& c, const std::string& payload);
 

@@ -223,6 +223,11 @@ int show_async_while_idle() {
       break;
     }
     if (f->type == protocol::Type::Async) text += f->payload;
+    if (f->type == protocol::Type::Output) {  // the daemon ending an idle session says so
+      int lines = 0;
+      std::string out;
+      if (protocol::parse_output(f->payload, lines, out)) text += out;
+    }
     if (f->type == protocol::Type::Close) {
       g_closed = true;
       rl_done = 1;

@@ -118,8 +118,8 @@ def ssh(args, password):
                          encoding="utf-8", codec_errors="replace", timeout=120)
 
 
-def host_keys():
-    r = subprocess.run(["ip", "netns", "exec", NS, "ssh-keyscan", "-p", "2222", "-t", "ed25519",
+def host_keys(kind="ed25519"):
+    r = subprocess.run(["ip", "netns", "exec", NS, "ssh-keyscan", "-p", "2222", "-t", kind,
                         "127.0.0.1"], capture_output=True, text=True, timeout=60)
     return r.stdout.strip()
 
@@ -218,6 +218,20 @@ def main():
         ssh_checks()
         keys = host_keys()
         check("ssh-ed25519" in keys, "sshd offers the host key made on first boot")
+        rsa = host_keys("rsa")
+        check("ssh-rsa" in rsa, "sshd offers the default RSA key")
+        box.p.sendline("configure terminal")
+        box.p.expect_exact("rampart(config)# ")
+        box.p.sendline("crypto key generate rsa modulus 2048 noconfirm")
+        box.p.expect_exact("rampart(config)# ", timeout=300)
+        box.cmd("end")
+        mp = box.cmd("show crypto key mypubkey rsa")
+        check("Modulus Size (bits): 2048" in mp and "Key Data:" in mp,
+              "show crypto key mypubkey rsa")
+        time.sleep(3)
+        new_rsa = host_keys("rsa")
+        check("ssh-rsa" in new_rsa and new_rsa != rsa,
+              "crypto key generate rsa replaces the SSH host key")
         if failures:
             print(box.cmd("more disk0:/log/messages")[-3000:])
         box.power_off()  # a power cut, not a clean shutdown
@@ -281,6 +295,16 @@ def main():
               "the broken firmware fell back to the previous one")
         bv = box.cmd("show bootvar")
         check(f"Last boot of disk0:/{bad} failed" in bv, "show bootvar reports the failed boot")
+        # console timeout: an idle console is logged off and asks for a user again.
+        box.p.sendline("configure terminal")
+        box.p.expect_exact("rampart(config)# ")
+        box.p.sendline("console timeout 1")
+        box.p.expect_exact("rampart(config)# ")
+        t = time.monotonic()
+        i = box.p.expect(["Logoff", pexpect.TIMEOUT], timeout=100)
+        box.p.expect("Username: ", timeout=60)
+        check(i == 0 and time.monotonic() - t >= 55,
+              f"console timeout 1 logs an idle console off ({time.monotonic() - t:.0f} s)")
         box.power_off()
 
         # ---- UEFI ----------------------------------------------------------------------------

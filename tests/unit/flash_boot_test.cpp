@@ -253,6 +253,10 @@ TEST_CASE("crypto key generate rsa, zeroize and show crypto key mypubkey rsa") {
   CHECK(c.sys.key->bits == 2048);
   c.run("crypto key generate rsa modulus 4096\nyes");
   CHECK(c.sys.key->bits == 4096);
+  CHECK(c.run("crypto key generate rsa modulus 3072 noconfirm") ==
+        "Keypair generation process begin. Please wait...\n");
+  CHECK(c.sys.key->bits == 3072);
+  c.run("crypto key generate rsa modulus 4096 noconfirm");
   CHECK(c.run("crypto key generate rsa modulus 1000").find("ERROR: % Invalid input") !=
         std::string::npos);
   std::string show = c.run("show crypto key mypubkey rsa");
@@ -265,6 +269,10 @@ TEST_CASE("crypto key generate rsa, zeroize and show crypto key mypubkey rsa") {
   c.run("yes");
   CHECK_FALSE(c.sys.key);
   CHECK(c.run("show crypto key mypubkey rsa").empty());
+  c.run("crypto key generate rsa");
+  CHECK(c.sys.key->bits == 2048);  // the default modulus
+  CHECK(c.run("crypto key zeroize rsa noconfirm").empty());
+  CHECK_FALSE(c.sys.key);
 }
 
 TEST_CASE("RSA key pairs through OpenSSL") {
