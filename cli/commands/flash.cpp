@@ -115,6 +115,7 @@ void show_flash(Ctx& c) {
 
 void run_copy(Session& s, const std::string& from, const std::string& to_typed, std::string& out) {
   auto to = flash_path(to_typed);
+  if (to && to->empty()) to = base_name(from);  // "copy tftp://h/x.bin disk0:" keeps the name
   if (!to || to->empty()) {
     out += fmt::format("%Error opening {} (Invalid path)\n", to_typed);
     return;

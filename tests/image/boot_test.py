@@ -270,6 +270,9 @@ def main():
         up_asa = f"{major}.{minor}({int(patch) + 1})"
         check(f"Software Version {up_asa}" in v and f'"disk0:/{new}"' in v and "slot B" in v,
               "after the upgrade show version reports the new firmware in slot B")
+        run = box.cmd("show running-config")
+        check(f"boot system disk0:/{new}" in run and "ip address 192.0.2.10 255.255.255.0" in run,
+              "the configuration came back after reload")
 
         # ---- a broken firmware falls back --------------------------------------------------
         bad = f"rampart-{broken}-broken.bin"

@@ -78,6 +78,8 @@ class FakeSystem : public cli::System {
                                                       const std::string& to) override {
     auto it = files.find(from);
     if (it == files.end()) return rampart::unexpected(std::string("No such file or directory"));
+    if (from == to)
+      return rampart::unexpected(std::string("Source and destination are the same file"));
     files[to] = it->second;
     return files[to].size();
   }

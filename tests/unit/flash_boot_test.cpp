@@ -69,6 +69,10 @@ TEST_CASE("dir, copy, delete on flash in the ASA's words") {
   CHECK(out.find("Writing file disk0:/backup.bin...") != std::string::npos);
   CHECK(out.find("1000 bytes copied in") != std::string::npos);
   CHECK(c.sys.files.contains("backup.bin"));
+  // To the root of disk0: the file keeps its name (here: onto itself, which is refused).
+  CHECK(c.run("copy /noconfirm flash:/backup.bin disk0:")
+            .find("%Error copying disk0:/backup.bin (Source and destination are the same file)") !=
+        std::string::npos);
   // The prompts, answered with the defaults.
   CHECK(c.run("copy flash:/backup.bin disk0:/b2.bin") == "");
   CHECK(c.s.prompt() == "Source filename [backup.bin]? ");
