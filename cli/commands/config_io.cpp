@@ -75,14 +75,10 @@ void show_running(Ctx& c, const Section* section) {
   c.out += render_section(c.cfg, opt, prefixes);
 }
 
-std::string saved_text(const config::Config& cfg) {
-  return render_running_config(cfg, RenderOptions{.reveal_secrets = true});
-}
-
 void save(Ctx& c) {
   auto start = std::chrono::steady_clock::now();
   c.out += "Building configuration...\n";
-  std::string text = saved_text(c.cfg);
+  std::string text = render_saved_config(c.cfg);
   std::string sum = config_checksum(c.cfg);
   c.out += fmt::format("Cryptochecksum: {} {} {} {} \n\n", sum.substr(0, 8), sum.substr(8, 8),
                        sum.substr(16, 8), sum.substr(24, 8));

@@ -303,7 +303,8 @@ void ask_proceed(Session& s) {
 
 bool config_modified(Session& s) {
   auto saved = s.appliance().sys().read_startup();
-  return !saved || render_running_config(s.appliance().config(), RenderOptions{}) != *saved;
+  // Compared with what write memory would save: the saved text holds the secrets in clear.
+  return !saved || render_saved_config(s.appliance().config()) != *saved;
 }
 
 void reload_cmd(Ctx& c) {

@@ -68,4 +68,8 @@ std::string render_section(const config::Config& cfg, const RenderOptions& opt,
   return w.filtered(prefixes);
 }
 
+std::string render_saved_config(const config::Config& cfg) {
+  return render_running_config(cfg, RenderOptions{.reveal_secrets = true});
+}
+
 }  // namespace rampart::cli

@@ -15,6 +15,8 @@ class System;
 // Every block of the configuration, in ASA order, with the header (": Saved", "ASA Version")
 // and trailer (": end"). Used by show running-config, write memory and the round-trip tests.
 std::string render_running_config(const config::Config& cfg, const RenderOptions& opt);
+// The startup-config text "write memory" saves: the running configuration with its secrets.
+std::string render_saved_config(const config::Config& cfg);
 // Only the blocks whose top-level line starts with one of the prefixes ("crypto map",
 // "tunnel-group EZ", ...), in configuration order; no header.
 std::string render_section(const config::Config& cfg, const RenderOptions& opt,

@@ -118,6 +118,17 @@ TEST_CASE("boot system, show bootvar and reload") {
   CHECK(c.s.closed());
 }
 
+TEST_CASE("reload does not offer to save a configuration that is saved, secrets and all") {
+  Console c;
+  c.run(
+      "tunnel-group EZ type remote-access\ntunnel-group EZ ipsec-attributes\n"
+      "ikev1 pre-shared-key s3cret-key\nend\nwrite memory");
+  c.run("reload");
+  CHECK(c.s.prompt() == "Proceed with reload? [confirm]");
+  c.s.execute("n");
+  CHECK(c.sys.reloads == 0);
+}
+
 TEST_CASE("reload from user EXEC is refused as on the ASA") {
   Console c;
   c.s.set_privileged(false);
