@@ -9,6 +9,7 @@
 #include "firmware/protocol/frame.hpp"
 #include "platform/flash.hpp"
 #include "platform/ifmap.hpp"
+#include "platform/printable.hpp"
 
 using namespace rampart;
 
@@ -77,4 +78,13 @@ TEST_CASE("interface names canonicalise; the map file overrides") {
   CHECK(!m.cli_name_for("wlan0"));
   CHECK(platform::InterfaceMap::parse("GigabitEthernet0/3\n", m).value() ==
         "line 1: expected \"<interface> <device>\"");
+}
+
+TEST_CASE("peer bytes are shown escaped", "[platform][security]") {
+  using rampart::platform::printable;
+  CHECK(printable("alice") == "alice");
+  CHECK(printable("bob\n%ASA-6-605005: admin") == "bob\\x0a%ASA-6-605005: admin");
+  CHECK(printable(std::string_view("a\0b", 3)) == "a\\x00b");
+  CHECK(printable("\x1b[2J\xff") == "\\x1b[2J\\xff");
+  CHECK(printable("back\\slash") == "back\\x5cslash");
 }
