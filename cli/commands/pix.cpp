@@ -149,15 +149,16 @@ void isakmp_key(Ctx& c) {
   const std::string& key = c.args.str("key");
   std::vector<std::string> asa;
   if (c.args.ip("address").value == 0 && mask->value == 0) {
-    // The wildcard key: every peer. Remote-access clients land in DefaultRAGroup and
-    // LAN-to-LAN peers without their own group in DefaultL2LGroup.
-    for (std::string_view g : {"DefaultRAGroup", "DefaultL2LGroup"}) {
-      asa.push_back(fmt::format("tunnel-group {} ipsec-attributes", g));
-      asa.push_back("ikev1 pre-shared-key " + key);
-    }
+    // The wildcard key: every peer. On the PIX, XAUTH belongs to the crypto map ("client
+    // authentication"), so every peer using this key must pass it: the key goes to
+    // DefaultRAGroup, whose sessions always run XAUTH. Only with no-xauth did the PIX let such
+    // peers in without it; then LAN-to-LAN peers without a group of their own may use it too.
+    asa.push_back("tunnel-group DefaultRAGroup ipsec-attributes");
+    asa.push_back("ikev1 pre-shared-key " + key);
     if (c.args.has("noxauth")) {
-      asa.push_back("tunnel-group DefaultRAGroup ipsec-attributes");
       asa.push_back("isakmp ikev1-user-authentication none");
+      asa.push_back("tunnel-group DefaultL2LGroup ipsec-attributes");
+      asa.push_back("ikev1 pre-shared-key " + key);
     }
   } else if (mask->value == 0xffffffffu) {
     const std::string& peer = c.args.str("address");

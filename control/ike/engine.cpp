@@ -307,7 +307,46 @@ IkeSa* Engine::new_sa(const Datagram& d, const Message& m) {
   return raw;
 }
 
+const config::TunnelGroup* Engine::tunnel_group_of(const IkeSa& sa) const {
+  auto it = cfg_.tunnel_groups.find(sa.tunnel_group);
+  return it == cfg_.tunnel_groups.end() ? nullptr : &it->second;
+}
+
+const config::CryptoMapSettings* Engine::static_entry(const std::string& map, uint32_t seq) const {
+  auto m = cfg_.crypto.maps.find(map);
+  if (m == cfg_.crypto.maps.end()) return nullptr;
+  auto e = m->second.entries.find(seq);
+  if (e == m->second.entries.end() || e->second.dynamic_map) return nullptr;
+  return &e->second.settings;
+}
+
+// The one boundary where a programming error in the engine is caught (STYLE 5): it is logged
+// and counted, the SA the message was for is dropped (its state may be half-changed), and the
+// daemon with every other tunnel goes on.
 void Engine::receive(const Datagram& d) {
+  try {
+    receive_message(d);
+  } catch (const std::exception& e) {
+    ++stats_.internal_errors;
+    ++stats_.in_drop;
+    log(nullptr, Tag::Event, fmt::format("Internal error while processing a message: {}", e.what()),
+        &d.peer);
+    if (auto m = parse_message(d.data.data(), d.data.size()))
+      if (IkeSa* sa = find(m->header.initiator_cookie, m->header.responder_cookie))
+        remove(sa->index, "Internal Error", false);
+  }
+}
+
+void Engine::tick() {
+  try {
+    run_timers();
+  } catch (const std::exception& e) {
+    ++stats_.internal_errors;
+    log(nullptr, Tag::Event, fmt::format("Internal error in the IKE timers: {}", e.what()));
+  }
+}
+
+void Engine::receive_message(const Datagram& d) {
   ++stats_.in_packets;
   stats_.in_octets += d.data.size();
   auto parsed = parse_message(d.data.data(), d.data.size());
@@ -486,7 +525,7 @@ void Engine::receive(const Datagram& d) {
 
 // ---- timers -------------------------------------------------------------------------------
 
-void Engine::tick() {
+void Engine::run_timers() {
   const uint64_t now = env_.now();
   sync_acquire();
   std::vector<std::pair<uint64_t, std::string>> doomed;
@@ -544,9 +583,7 @@ void Engine::tick() {
           delete_ipsec(sa, i, true, *why);
       }
       // DPD (RFC 3706): worry only when the peer has been quiet for the threshold.
-      const config::TunnelGroup* tg = nullptr;
-      if (auto t = cfg_.tunnel_groups.find(sa.tunnel_group); t != cfg_.tunnel_groups.end())
-        tg = &t->second;
+      const config::TunnelGroup* tg = tunnel_group_of(sa);
       bool keepalive_off = tg && tg->ipsec.keepalive_disabled;
       int threshold = tg && tg->ipsec.keepalive_threshold ? *tg->ipsec.keepalive_threshold
                       : sa.remote_access                  ? 300

@@ -69,6 +69,9 @@ struct IkeStats {
   uint64_t system_capacity_fails = 0, auth_fails = 0, decrypt_fails = 0, hash_fails = 0;
   uint64_t no_sa_fails = 0;
   uint64_t malformed = 0, retransmits = 0, duplicates = 0;
+  // Programming errors caught at the engine's boundary (a message or a tick that threw): the
+  // SA it concerned is dropped, the daemon goes on.
+  uint64_t internal_errors = 0;
   uint64_t cumulative_sessions = 0, peak_sessions = 0;
 };
 
@@ -116,6 +119,12 @@ class Engine {
  private:
   struct Received;  // a parsed, decrypted message with its context
   // engine.cpp
+  void receive_message(const Datagram& d);
+  void run_timers();
+  // The configuration may change between any two messages (an operator deletes a tunnel-group
+  // or a crypto map entry mid-negotiation): these look it up afresh and say when it is gone.
+  const config::TunnelGroup* tunnel_group_of(const IkeSa& sa) const;
+  const config::CryptoMapSettings* static_entry(const std::string& map, uint32_t seq) const;
   IkeSa* find(const Cookie& i, const Cookie& r);
   IkeSa* find_half_open(const Cookie& i, const Endpoint& peer);
   // Sends a datagram to the SA's peer; remembered for retransmission when a reply is awaited.
@@ -167,8 +176,10 @@ class Engine {
   void add_our_vendor_ids(IkeSa& sa, std::vector<Payload>& out, bool phase1_reply);
   bool derive_keys(IkeSa& sa, const Bytes& peer_ke);
   // SKEYID and the rest from g^xy, the nonces, publics and cookies held in sa (either role).
-  void phase1_keys(IkeSa& sa, const SecretBytes& gxy);
-  void nat_discovery(IkeSa& sa, const std::vector<Payload>& p);
+  bool phase1_keys(IkeSa& sa, const SecretBytes& gxy);
+  // NAT-D (RFC 3947 3.2) of the payloads against the endpoints the peer hashed.
+  void nat_discovery(IkeSa& sa, const std::vector<Payload>& p, const Endpoint& local,
+                     const Endpoint& peer);
   void add_nat_d(IkeSa& sa, std::vector<Payload>& out);
   void add_identity_and_hash_r(IkeSa& sa, std::vector<Payload>& out);
   // Checks the peer's HASH_I/HASH_R; on failure the SA is gone and false is returned.
@@ -207,6 +218,7 @@ class Engine {
   void release_address(IkeSa& sa);
   // engine_quick_mode.cpp
   void quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p, const Bytes& body);
+  void retire_superseded(IkeSa& sa, const IpsecSa& fresh);
   // engine_informational.cpp
   void informational(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p, const Bytes& body);
   void send_informational(IkeSa& sa, std::vector<Payload> payloads);

@@ -55,8 +55,9 @@ void Engine::sync_acquire() {
 }
 
 void Engine::acquire(const AcquireTarget& t) {
-  const auto& entry = cfg_.crypto.maps.at(t.map).entries.at(t.seq);
-  auto peer = config::Ipv4::parse(entry.settings.peers.front());
+  const config::CryptoMapSettings* entry = static_entry(t.map, t.seq);
+  if (!entry || entry->peers.empty()) return;  // removed since the policies were last synced
+  auto peer = config::Ipv4::parse(entry->peers.front());
   if (!peer) return;
   for (auto& [idx, sa] : sas_) {
     if (sa->peer.address != *peer || sa->remote_access) continue;

@@ -193,9 +193,13 @@ void Engine::main_4(IkeSa& sa, const Message& m) {
   }
   sa.gxr = gxr;
   sa.nr = opaque(m.payloads, PayloadType::Nonce)->data;
-  phase1_keys(sa, *gxy);
+  if (!phase1_keys(sa, *gxy)) {
+    ++stats_.initiator_fails;
+    remove(sa.index, {}, false);
+    return;
+  }
   log(&sa, Tag::Debug, "Generating keys for Initiator...");
-  nat_discovery(sa, m.payloads);
+  nat_discovery(sa, m.payloads, sa.local, sa.peer);
   if (sa.natt != Vendor::Unknown && (sa.nat_local || sa.nat_peer)) {
     // RFC 3947 4: with a NAT in between the initiator moves to port 4500 from message 5 on.
     sa.local.port = 4500;
@@ -242,8 +246,10 @@ void Engine::main_6(IkeSa& sa, const std::vector<Payload>& p) {
   sa.last_heard = sa.established;
   sa.dh.reset();
   sa.state = P1State::MmActive;
-  sa.group_policy =
-      cfg_.tunnel_groups.at(sa.tunnel_group).general.default_group_policy.value_or("DfltGrpPolicy");
+  sa.authorized = true;  // a LAN-to-LAN peer we chose by its crypto map entry
+  const config::TunnelGroup* tg = tunnel_group_of(sa);
+  sa.group_policy = tg ? tg->general.default_group_policy.value_or("DfltGrpPolicy")
+                       : std::string("DfltGrpPolicy");
   ++stats_.cumulative_sessions;
   established_syslog(sa);
   start_quick_mode(sa);
@@ -251,9 +257,9 @@ void Engine::main_6(IkeSa& sa, const std::vector<Payload>& p) {
 
 void Engine::start_quick_mode(IkeSa& sa) {
   if (!sa.wanted) return;
-  auto map = cfg_.crypto.maps.find(sa.wanted->map);
-  if (map == cfg_.crypto.maps.end() || !map->second.entries.contains(sa.wanted->seq)) return;
-  const config::CryptoMapSettings& cs = map->second.entries.at(sa.wanted->seq).settings;
+  const config::CryptoMapSettings* entry = static_entry(sa.wanted->map, sa.wanted->seq);
+  if (!entry) return;
+  const config::CryptoMapSettings& cs = *entry;
   auto q = std::make_shared<IkeSa::PendingQm>();
   q->initiator = true;
   q->started = env_.now();
@@ -332,9 +338,14 @@ void Engine::quick_mode_2(IkeSa& sa, uint32_t msgid, const std::vector<Payload>&
     if (const auto* o = std::get_if<OpaquePayload>(&x); o && o->type == PayloadType::KE) ke = o;
   }
   IpsecSa& ips = q->sa;
-  const config::CryptoMapSettings& cs =
-      cfg_.crypto.maps.at(sa.wanted->map).entries.at(sa.wanted->seq).settings;
-  auto choice = match_esp(*chosen, cfg_, cs.transform_sets);
+  const config::CryptoMapSettings* cs =
+      sa.wanted ? static_entry(sa.wanted->map, sa.wanted->seq) : nullptr;
+  if (!cs) {
+    log(&sa, Tag::Event, "Crypto map entry was removed during the negotiation, abandoning it");
+    sa.pending_qm.erase(pending);
+    return;
+  }
+  auto choice = match_esp(*chosen, cfg_, cs->transform_sets);
   if (!choice || chosen->proposals.size() != 1 || chosen->proposals[0].transforms.size() != 1) {
     log(&sa, Tag::Event, "The responder chose an IPSec transform we did not offer");
     sa.pending_qm.erase(pending);
@@ -362,9 +373,9 @@ void Engine::quick_mode_2(IkeSa& sa, uint32_t msgid, const std::vector<Payload>&
                          choice->offer.encapsulation == p2attr::kUdpTunnelDraft;
   ips.outbound.spi = get_be32(choice->offered->spi);
   ips.lifetime_seconds = choice->offer.life_seconds.value_or(
-      cs.lifetime_seconds.value_or(cfg_.crypto.sa_lifetime_seconds));
+      cs->lifetime_seconds.value_or(cfg_.crypto.sa_lifetime_seconds));
   ips.lifetime_kilobytes = choice->offer.life_kilobytes.value_or(
-      cs.lifetime_kilobytes.value_or(cfg_.crypto.sa_lifetime_kilobytes));
+      cs->lifetime_kilobytes.value_or(cfg_.crypto.sa_lifetime_kilobytes));
   for (const auto& x : p)
     if (const auto* n = std::get_if<NotifyPayload>(&x); n && n->type == kResponderLifetime) {
       Reader r(n->data);
@@ -373,9 +384,10 @@ void Engine::quick_mode_2(IkeSa& sa, uint32_t msgid, const std::vector<Payload>&
         for (const auto& a : *attrs) {
           uint32_t v = a.short_form ? a.value : get_be32(a.data);
           if (a.type == p2attr::kLifeType) type = static_cast<uint16_t>(v);
-          if (a.type == p2attr::kLifeDuration && type == p2attr::kLifeSeconds)
+          if (a.type != p2attr::kLifeDuration || v == 0) continue;  // 0 would mean never
+          if (type == p2attr::kLifeSeconds)
             ips.lifetime_seconds = std::min(ips.lifetime_seconds, v);
-          if (a.type == p2attr::kLifeDuration && type == p2attr::kLifeKilobytes)
+          if (type == p2attr::kLifeKilobytes)
             ips.lifetime_kilobytes = std::min(ips.lifetime_kilobytes, v);
         }
       }

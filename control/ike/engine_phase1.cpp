@@ -175,13 +175,21 @@ bool Engine::select_group(IkeSa& sa, const IdPayload* id) {
     wanted = id_text(*id);
   else
     wanted = sa.peer.address.str();
+  auto has_key = [&](auto it) {
+    return it != cfg_.tunnel_groups.end() && it->second.ipsec.pre_shared_key &&
+           !it->second.ipsec.pre_shared_key->empty();
+  };
   auto it = cfg_.tunnel_groups.find(wanted);
   if (it == cfg_.tunnel_groups.end()) {
+    // A peer without a group of its own: remote access when it says XAUTH (or uses aggressive
+    // mode), else LAN-to-LAN where DefaultL2LGroup has a key. A main-mode peer proposing plain
+    // pre-shared key with only DefaultRAGroup keyed (the PIX wildcard key) is a remote-access
+    // client, and passes XAUTH like every other.
     bool remote = sa.aggressive || sa.xauth;
     it = cfg_.tunnel_groups.find(remote ? "DefaultRAGroup" : "DefaultL2LGroup");
+    if (!remote && !has_key(it)) it = cfg_.tunnel_groups.find("DefaultRAGroup");
   }
-  if (it == cfg_.tunnel_groups.end() || !it->second.ipsec.pre_shared_key ||
-      it->second.ipsec.pre_shared_key->empty()) {
+  if (!has_key(it)) {
     log(nullptr, Tag::Event,
         fmt::format("Can't find a valid tunnel group, aborting...{}",
                     wanted.empty() ? "" : fmt::format(" (group {})", wanted)),
@@ -213,14 +221,19 @@ bool Engine::derive_keys(IkeSa& sa, const Bytes& peer_ke) {
   sa.gxi = peer_ke;
   sa.gxr = dh->public_value();
   sa.nr = random_bytes(kNonceLength);
-  phase1_keys(sa, *gxy);
+  if (!phase1_keys(sa, *gxy)) return false;
   sa.dh = std::make_unique<DhKey>(std::move(*dh));
   log(&sa, Tag::Debug, "Generating keys for Responder...");
   return true;
 }
 
-void Engine::phase1_keys(IkeSa& sa, const SecretBytes& gxy) {
-  const auto& psk = cfg_.tunnel_groups.at(sa.tunnel_group).ipsec.pre_shared_key->reveal();
+bool Engine::phase1_keys(IkeSa& sa, const SecretBytes& gxy) {
+  const config::TunnelGroup* tg = tunnel_group_of(sa);
+  if (!tg || !tg->ipsec.pre_shared_key || tg->ipsec.pre_shared_key->empty()) {
+    log(&sa, Tag::Event, "Tunnel group or its pre-shared key was removed, aborting negotiation");
+    return false;
+  }
+  const auto& psk = tg->ipsec.pre_shared_key->reveal();
   Phase1Inputs in;
   in.hash = sa.choice.hash;
   in.psk.assign(psk.begin(), psk.end());
@@ -237,6 +250,7 @@ void Engine::phase1_keys(IkeSa& sa, const SecretBytes& gxy) {
   std::fill(in.psk.begin(), in.psk.end(), 0);
   std::fill(in.gxy.begin(), in.gxy.end(), 0);
   sa.phase1_iv = sa.keys.iv;
+  return true;
 }
 
 void Engine::add_nat_d(IkeSa& sa, std::vector<Payload>& out) {
@@ -255,7 +269,8 @@ void Engine::add_nat_d(IkeSa& sa, std::vector<Payload>& out) {
   }
 }
 
-void Engine::nat_discovery(IkeSa& sa, const std::vector<Payload>& p) {
+void Engine::nat_discovery(IkeSa& sa, const std::vector<Payload>& p, const Endpoint& local,
+                           const Endpoint& peer) {
   if (sa.natt == Vendor::Unknown) return;
   Bytes ck(sa.icookie.begin(), sa.icookie.end());
   ck.insert(ck.end(), sa.rcookie.begin(), sa.rcookie.end());
@@ -275,8 +290,8 @@ void Engine::nat_discovery(IkeSa& sa, const std::vector<Payload>& p) {
     }
   if (hashes.empty()) return;
   // The first is us as the peer addressed us; the others are the peer's own addresses.
-  sa.nat_local = !equal_ct(hashes[0], digest(sa.local));
-  Bytes them = digest(sa.peer);
+  sa.nat_local = !equal_ct(hashes[0], digest(local));
+  Bytes them = digest(peer);
   sa.nat_peer = std::none_of(hashes.begin() + 1, hashes.end(),
                              [&](const Bytes& h) { return equal_ct(h, them); });
   log(&sa, Tag::Event,
@@ -381,8 +396,11 @@ void Engine::aggressive_3(IkeSa& sa, const Message& m, const std::vector<Payload
   }
   log(&sa, Tag::Debug, "processing hash payload");
   log(&sa, Tag::Debug, "Computing hash for ISAKMP");
+  // RFC 3947 3.2: AM3's NAT-D hashes cover the endpoints of AM1/AM2, not the port 4500 that a
+  // client floating already for AM3 now uses (which the authentication below accepts).
+  const Endpoint local = sa.local, peer = sa.peer;
   if (!peer_authenticated(sa, opaque(p, PayloadType::Hash)->data, sa.idi_b)) return;
-  nat_discovery(sa, p);
+  nat_discovery(sa, p, local, peer);
   phase1_done(sa, p);
 }
 
@@ -442,7 +460,7 @@ void Engine::main_3(IkeSa& sa, const Message& m) {
     remove(sa.index, {}, false);
     return;
   }
-  nat_discovery(sa, m.payloads);
+  nat_discovery(sa, m.payloads, sa.local, sa.peer);
   std::vector<Payload> out;
   log(&sa, Tag::Debug, "constructing ke payload");
   out.push_back(OpaquePayload{PayloadType::KE, sa.gxr});
@@ -532,13 +550,26 @@ void Engine::phase1_done(IkeSa& sa, const std::vector<Payload>& p) {
       for (uint64_t idx : stale) remove(idx, "Peer Reconnected (INITIAL-CONTACT)", false);
     }
   ++stats_.cumulative_sessions;
-  const config::TunnelGroup& tg = cfg_.tunnel_groups.at(sa.tunnel_group);
-  sa.group_policy = tg.general.default_group_policy.value_or("DfltGrpPolicy");
-  bool run_xauth = sa.xauth && sa.remote_access && !tg.ipsec.xauth_disabled;
-  if (run_xauth) {
+  const config::TunnelGroup* tg = tunnel_group_of(sa);
+  if (!tg) {
+    log(&sa, Tag::Event, "Tunnel group was removed during the negotiation, aborting");
+    sa.state = P1State::Deleting;
+    sa.delete_reason = "Internal Error";
+    return;
+  }
+  sa.group_policy = tg->general.default_group_policy.value_or("DfltGrpPolicy");
+  // Whether the peer must pass XAUTH is the tunnel-group's to say, never the peer's: a client
+  // that proposes plain pre-shared key (1) instead of XAUTHInitPreShared (65001) is asked all
+  // the same, and nothing but XAUTH happens on this SA until the user is through.
+  if (sa.remote_access && !tg->ipsec.xauth_disabled) {
+    if (!sa.xauth)
+      log(&sa, Tag::Debug,
+          "Peer proposed pre-shared key without XAUTH; the tunnel group requires user "
+          "authentication");
     start_xauth(sa);
     return;
   }
+  sa.authorized = true;
   sa.state = sa.aggressive ? P1State::AmActive : P1State::MmActive;
   established_syslog(sa);
   if (sa.remote_access) start_cfg_set(sa);  // only when the crypto map says push

@@ -18,6 +18,9 @@ constexpr uint16_t kResponderLifetime = 24576;
 constexpr uint16_t kNoProposalChosen = 14;
 constexpr uint16_t kInvalidIdInformation = 18;
 constexpr size_t kMaxPendingQuickModes = 16;  // per IKE SA: QM1 without QM3 costs us state
+// Per IKE SA. A site-to-site peer negotiates a pair per crypto ACL line (and a second during a
+// rekey); past this an authenticated peer is only filling our memory and the SPD.
+constexpr size_t kMaxIpsecSasPerIkeSa = 128;
 
 std::optional<Selector> selector_of(const IdPayload& id) {
   Selector s;
@@ -56,6 +59,21 @@ std::string proxy_text(const Selector& s) {
 }
 
 }  // namespace
+
+// A new SA for the same proxies replaces what came before: the one it rekeys stays (traffic in
+// flight still arrives on it) until its own lifetime, anything older goes now, so that a peer
+// repeating quick mode cannot pile SAs up.
+void Engine::retire_superseded(IkeSa& sa, const IpsecSa& fresh) {
+  bool kept_one = false;
+  for (size_t i = sa.ipsec.size(); i-- > 0;) {
+    if (sa.ipsec[i].local != fresh.local || sa.ipsec[i].remote != fresh.remote) continue;
+    if (!kept_one) {
+      kept_one = true;
+      continue;
+    }
+    delete_ipsec(sa, i, true, "superseded by a newer SA");
+  }
+}
 
 void Engine::quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p,
                         const Bytes& body) {
@@ -122,6 +140,7 @@ void Engine::quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p
     log(&sa, Tag::Event, fmt::format("PHASE 2 COMPLETED (msgid={:08x})", msgid));
     syslog(&sa, 5, 713120, fmt::format("PHASE 2 COMPLETED (msgid={:08x})", msgid));
     ++stats_.in_p2_exchanges;
+    retire_superseded(sa, ips);
     install(sa, ips);
     sa.ipsec.push_back(std::move(ips));
     sa.pending_qm.erase(pending);
@@ -130,9 +149,17 @@ void Engine::quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p
   }
 
   // QM1.
-  if (sa.state == P1State::XauthWait) {
+  if (!sa.authorized) {
+    ++stats_.in_drop;
     log(&sa, Tag::Debug, "Delay Quick Mode processing, Cert/Trans Exch/RM DSID in progress");
     return;  // the client retransmits once XAUTH is through
+  }
+  if (sa.ipsec.size() + sa.pending_qm.size() >= kMaxIpsecSasPerIkeSa) {
+    ++stats_.in_drop;
+    ++stats_.in_p2_rejects;
+    log(&sa, Tag::Event,
+        fmt::format("Rejecting IPSec tunnel: the peer already has {} IPsec SAs", sa.ipsec.size()));
+    return;
   }
   if (sa.pending_qm.size() >= kMaxPendingQuickModes) {
     ++stats_.in_drop;
@@ -207,12 +234,16 @@ void Engine::quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p
       }
     }
   }
-  if (sa.remote_access && sa.assigned &&
-      !(remote.address == *sa.assigned && remote.mask.value == 0xffffffffu)) {
-    reject(kInvalidIdInformation,
-           fmt::format("Rejecting IPSec tunnel: remote proxy {} is not the address assigned to "
-                       "the client ({})",
-                       proxy_text(remote), sa.assigned->str()));
+  // A remote-access client speaks for the one address it was given, nothing else: not an inside
+  // host, not the pool's next address, not a subnet. Without an assigned address (a client that
+  // skipped mode-config) it speaks for nothing.
+  if (sa.remote_access &&
+      (!sa.assigned || remote.address != *sa.assigned || remote.mask.value != 0xffffffffu)) {
+    std::string why = fmt::format(
+        "Rejecting IPSec tunnel: remote proxy {} is not the address assigned to the client ({})",
+        proxy_text(remote), sa.assigned ? sa.assigned->str() : "none");
+    syslog(&sa, 3, 713061, why);
+    reject(kInvalidIdInformation, why);
     return;
   }
 

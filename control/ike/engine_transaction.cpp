@@ -259,6 +259,7 @@ void Engine::transaction(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& 
       return;
     }
     if (kind == IkeSa::SetKind::XauthOk) {
+      sa.authorized = true;
       sa.state = sa.aggressive ? P1State::AmActive : P1State::MmActive;
       established_syslog(sa);
       start_cfg_set(sa);
@@ -267,8 +268,13 @@ void Engine::transaction(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& 
   }
 
   if (a.type == kCfgRequest) {
-    if (sa.state == P1State::XauthWait) {
-      log(&sa, Tag::Event, "Mode-config request before XAUTH completed, dropping");
+    if (!sa.authorized || !sa.remote_access) {
+      // Addresses go to authenticated remote-access users only: never before XAUTH is through,
+      // never to a LAN-to-LAN peer.
+      ++stats_.in_drop;
+      log(&sa, Tag::Event,
+          sa.remote_access ? "Mode-config request before XAUTH completed, dropping"
+                           : "Mode-config request from a LAN-to-LAN peer, dropping");
       return;
     }
     log(&sa, Tag::Debug, "Processing cfg Request attributes");

@@ -55,6 +55,9 @@ Allowed allowed_of(const config::TransformSet& ts) {
 
 bool acceptable(const EspOffer& o, const Allowed& a) {
   if (o.transform != a.transform || o.auth != a.auth) return false;
+  // A lifetime of 0 would be an SA that never expires (and never rekeys its keys); the ASA's
+  // own range starts at 120 s and 10 kB.
+  if (o.life_seconds == 0u || o.life_kilobytes == 0u) return false;
   if (o.transform == p2attr::kEspAes && (o.key_bits ? o.key_bits : 128) != a.key_bits) return false;
   bool transport = o.encapsulation == p2attr::kTransport ||
                    o.encapsulation == p2attr::kUdpTransport ||

@@ -93,6 +93,9 @@ struct IkeSa {
   Phase1Choice choice;
   bool xauth = false;  // the peer's proposal asked for XAUTH
   int xauth_attempts = 0;
+  // The user passed XAUTH, or the tunnel-group asks none (L2L, ikev1-user-authentication none).
+  // Until then the SA carries XAUTH alone: no mode-config, no quick mode.
+  bool authorized = false;
   std::optional<config::Ipv4> assigned;  // mode-config address
   config::Mask assigned_mask{0xffffffffu};
   bool address_from_pool = false;

@@ -3,97 +3,11 @@
 #include <catch2/catch.hpp>
 
 #include "control/ike/engine.hpp"
-#include "tests/unit/ike_initiator.hpp"
-#include "tests/unit/session_helpers.hpp"
+#include "tests/unit/ike_lab.hpp"
 
 using namespace rampart;
 using namespace rampart::ike;
-
-namespace {
-
-constexpr const char* kConfig =
-    "interface GigabitEthernet0/0\nnameif outside\nip address 198.51.100.1 255.255.255.192\n"
-    "exit\n"
-    "ip local pool POOL 203.0.113.10-203.0.113.11 mask 255.255.255.0\n"
-    "crypto ipsec ikev1 transform-set TRA esp-aes esp-sha-hmac\n"
-    "crypto dynamic-map DYN 10 set ikev1 transform-set TRA\n"
-    "crypto map MAP 65000 ipsec-isakmp dynamic DYN\n"
-    "crypto map MAP interface outside\n"
-    "crypto ikev1 enable outside\n"
-    "crypto ikev1 policy 10\nauthentication pre-share\nencryption aes\nhash sha\ngroup 2\nexit\n"
-    "username cisco password cisco\n"
-    "group-policy EZ internal\ngroup-policy EZ attributes\ndns-server value 192.0.2.53\nexit\n"
-    "tunnel-group EZ type remote-access\ntunnel-group EZ general-attributes\n"
-    "address-pool POOL\ndefault-group-policy EZ\nexit\n"
-    "tunnel-group EZ ipsec-attributes\nikev1 pre-shared-key cisco123\nexit\n";
-
-struct Lab {
-  test::Console console;
-  test::FakeEnv env;
-  Engine engine{console.cfg(), env};
-  dataplane::Sad sad;
-  test::Initiator peer;
-  Lab() {
-    engine.set_sad(&sad);
-    REQUIRE(console.run(kConfig).find("ERROR") == std::string::npos);
-    console.app.set_ike(&engine);
-  }
-  ~Lab() { console.app.set_ike(nullptr); }
-  void deliver(Bytes d) { engine.receive(peer.datagram(std::move(d))); }
-  const IkeSa& only_sa() {
-    REQUIRE(engine.sas().size() == 1);
-    return *engine.sas().begin()->second;
-  }
-
-  // Aggressive mode up to XAUTH's request.
-  void phase1() {
-    deliver(peer.am1("EZ"));
-    Bytes am2 = env.take();
-    deliver(peer.am3(am2));
-    CHECK(peer.hash_ok);
-  }
-
-  void xauth(const std::string& user, const std::string& password) {
-    uint32_t msgid = 0;
-    auto req = peer.open(env.take(), msgid);
-    CHECK(peer.hash_ok);
-    const auto& a = std::get<AttributePayload>(req.at(1));
-    CHECK(a.type == 1);  // CFG_REQUEST
-    AttributePayload reply;
-    reply.type = 2;
-    reply.identifier = a.identifier;
-    reply.attributes = {Attribute::tlv(16521, Bytes(user.begin(), user.end())),
-                        Attribute::tlv(16522, Bytes(password.begin(), password.end()))};
-    deliver(peer.seal(Exchange::Transaction, msgid, {reply}));
-  }
-
-  // Answers the CFG_SET that follows XAUTH; returns its XAUTH_STATUS.
-  uint16_t ack_status() {
-    uint32_t msgid = 0;
-    auto set = peer.open(env.take(), msgid);
-    const auto& a = std::get<AttributePayload>(set.at(1));
-    REQUIRE(a.type == 3);
-    AttributePayload ack;
-    ack.type = 4;
-    ack.identifier = a.identifier;
-    deliver(peer.seal(Exchange::Transaction, msgid, {ack}));
-    return a.attributes.at(0).value;
-  }
-
-  AttributePayload mode_config() {
-    AttributePayload req;
-    req.type = 1;
-    req.identifier = 7;
-    for (uint16_t t : {1, 2, 3}) req.attributes.push_back(Attribute::tlv(t, {}));
-    deliver(peer.seal(Exchange::Transaction, 0x1234, {req}));
-    uint32_t msgid = 0;
-    auto reply = peer.open(env.take(), msgid);
-    CHECK(msgid == 0x1234);
-    return std::get<AttributePayload>(reply.at(1));
-  }
-};
-
-}  // namespace
+using test::Lab;
 
 TEST_CASE("EzVPN client: aggressive mode, XAUTH, mode-config, quick mode") {
   Lab lab;

@@ -111,9 +111,13 @@ TEST_CASE("seed 004 becomes the ASA model") {
   CHECK(map.client_config_respond);
   CHECK(map.client_authentication == "AuthInbound");
   CHECK(map.interface == "outside");
-  // The wildcard key serves every peer through the default groups.
+  // The wildcard key serves every peer through DefaultRAGroup, whose sessions pass XAUTH (on the
+  // PIX the crypto map's client authentication applied to every peer using the key); without
+  // no-xauth it never becomes a LAN-to-LAN key that skips XAUTH.
   CHECK(c.tunnel_groups.at("DefaultRAGroup").ipsec.pre_shared_key->reveal() == "cisco1234");
-  CHECK(c.tunnel_groups.at("DefaultL2LGroup").ipsec.pre_shared_key->reveal() == "cisco1234");
+  CHECK(!c.tunnel_groups.at("DefaultRAGroup").ipsec.xauth_disabled);
+  CHECK((!c.tunnel_groups.contains("DefaultL2LGroup") ||
+         !c.tunnel_groups.at("DefaultL2LGroup").ipsec.pre_shared_key));
   CHECK(c.tunnel_groups.at("DefaultRAGroup").general.address_pools ==
         std::vector<std::string>{"VPNpool"});
   // vpngroup vpn3000 -> tunnel-group + group-policy of the same name.
