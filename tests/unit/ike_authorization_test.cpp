@@ -3,6 +3,8 @@
 // on IPsec SAs, and the engine's safety against configuration changes mid-negotiation.
 #include <catch2/catch.hpp>
 
+#include <functional>
+
 #include "tests/unit/ike_lab.hpp"
 
 using namespace rampart;
@@ -130,4 +132,133 @@ TEST_CASE("NAT detection uses the endpoints AM3's NAT-D hashes cover", "[ike][se
   lab.env.t += 60;
   lab.engine.tick();
   CHECK(lab.env.keepalives == before);  // only the one behind the NAT keeps it open
+}
+
+namespace {
+
+// One message of the EzVPN flow from the client's side; false when the engine gave it nothing
+// to go on with (the flow stops there). Reading what the engine sent may throw when it sent
+// something else: that ends the flow too.
+using Step = std::function<bool(Lab&)>;
+
+std::vector<Step> ezvpn_flow() {
+  static uint32_t xauth_msgid = 0, set_msgid = 0;
+  static uint16_t identifier = 0;
+  static std::optional<std::vector<Payload>> qm2;
+  auto answered = [](Lab& lab) { return !lab.env.sent.empty(); };
+  return {
+      [=](Lab& lab) {
+        lab.deliver(lab.peer.am1("EZ"));
+        return answered(lab);
+      },
+      [=](Lab& lab) {
+        lab.deliver(lab.peer.am3(lab.env.take()));
+        return answered(lab);
+      },
+      [=](Lab& lab) {
+        auto req = lab.peer.open(lab.env.take(), xauth_msgid);
+        identifier = std::get<AttributePayload>(req.at(1)).identifier;
+        AttributePayload reply;
+        reply.type = 2;
+        reply.identifier = identifier;
+        reply.attributes = {Attribute::tlv(16521, Bytes{'c', 'i', 's', 'c', 'o'}),
+                            Attribute::tlv(16522, Bytes{'c', 'i', 's', 'c', 'o'})};
+        lab.deliver(lab.peer.seal(Exchange::Transaction, xauth_msgid, {reply}));
+        return answered(lab);
+      },
+      [=](Lab& lab) {
+        auto set = lab.peer.open(lab.env.take(), set_msgid);
+        AttributePayload ack;
+        ack.type = 4;
+        ack.identifier = std::get<AttributePayload>(set.at(1)).identifier;
+        lab.deliver(lab.peer.seal(Exchange::Transaction, set_msgid, {ack}));
+        return true;
+      },
+      [=](Lab& lab) {
+        AttributePayload req;
+        req.type = 1;
+        req.identifier = 7;
+        for (uint16_t t : {1, 2, 3}) req.attributes.push_back(Attribute::tlv(t, {}));
+        lab.deliver(lab.peer.seal(Exchange::Transaction, 0x1234, {req}));
+        if (!answered(lab)) return false;
+        uint32_t msgid = 0;
+        lab.peer.open(lab.env.take(), msgid);
+        return true;
+      },
+      [=](Lab& lab) {
+        qm2 = lab.qm1(0x0e83792e, kFirstPoolAddress);
+        return qm2.has_value();
+      },
+      [=](Lab& lab) {
+        lab.qm3(0x0e83792e, *qm2);
+        return true;
+      },
+      [=](Lab& lab) {
+        NotifyPayload dpd;
+        dpd.protocol = 1;
+        dpd.type = 36136;
+        dpd.spi.assign(lab.peer.ci.begin(), lab.peer.ci.end());
+        dpd.spi.insert(dpd.spi.end(), lab.peer.cr.begin(), lab.peer.cr.end());
+        dpd.data = test::be32(1);
+        lab.deliver(lab.peer.seal(Exchange::Informational, 0x5151, {dpd}));
+        lab.env.t += 400;  // and the timers: DPD, lifetimes, idle
+        REQUIRE_NOTHROW(lab.engine.tick());
+        return true;
+      },
+  };
+}
+
+// What an operator might remove or change while a client is negotiating.
+const std::vector<const char*> kEdits = {
+    "clear configure tunnel-group",
+    "tunnel-group EZ ipsec-attributes\nikev1 pre-shared-key another-key\nexit",
+    "clear configure group-policy",
+    "no username cisco",
+    "clear configure ip local pool",
+    "no crypto map MAP 65000",
+    "clear configure crypto dynamic-map",
+    "clear configure crypto ipsec",
+    "clear configure crypto ikev1",
+    "clear configure crypto map",
+    "clear configure crypto",
+    "clear configure interface",
+    "clear configure all",
+};
+
+}  // namespace
+
+TEST_CASE("configuration changes at any moment of a negotiation never take the engine down",
+          "[ike][security]") {
+  const size_t steps = ezvpn_flow().size();
+  for (const char* edit : kEdits) {
+    for (size_t at = 0; at <= steps; ++at) {
+      INFO("edit '" << edit << "' before message " << at);
+      Lab lab;
+      auto flow = ezvpn_flow();
+      for (size_t i = 0; i < flow.size(); ++i) {
+        if (i == at) {
+          std::string out = lab.console.run(edit);
+          INFO(out);
+          REQUIRE(out.find("ERROR") == std::string::npos);
+        }
+        bool go_on = false;
+        try {
+          go_on = flow[i](lab);
+        } catch (const std::exception&) {
+          go_on = false;  // the engine sent something the client did not expect: it gives up
+        }
+        if (!go_on) break;
+      }
+      lab.env.t += 120;
+      REQUIRE_NOTHROW(lab.engine.tick());
+      REQUIRE_NOTHROW(lab.console.run(
+          "show crypto isakmp sa detail\nshow vpn-sessiondb detail remote\n"
+          "show crypto ipsec sa detail\nshow vpn-sessiondb summary\nshow crypto isakmp stats"));
+      CHECK(lab.engine.stats().internal_errors == 0);
+      // Whatever is left still answers the operator and can be cleared.
+      lab.console.run("clear crypto isakmp sa");
+      CHECK(lab.engine.sas().empty());
+      CHECK(lab.sad.size() == 0);
+    }
+  }
 }
