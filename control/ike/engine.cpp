@@ -8,6 +8,7 @@
 
 #include "control/aaa/password.hpp"
 #include "control/ike/crypto/cipher.hpp"
+#include "platform/printable.hpp"
 
 namespace rampart::ike {
 
@@ -105,8 +106,9 @@ void Engine::log(const IkeSa* sa, Tag tag, std::string_view text, const Endpoint
   static constexpr std::string_view kTags[] = {"[IKEv1]", "[IKEv1 DEBUG]", "[IKEv1 DECODE]"};
   static constexpr int kLevels[] = {1, 5, 10};
   auto t = static_cast<size_t>(tag);
+  // Peer-supplied bytes (IDs, user names, versions) are in these lines: escaped at the sink.
   env_.debug(DebugKind::Isakmp, kLevels[t],
-             fmt::format("{}{}{}", kTags[t], prefix(sa, peer), text));
+             platform::printable(fmt::format("{}{}{}", kTags[t], prefix(sa, peer), text)));
 }
 
 void Engine::ipsec_log(int level, std::string_view text) {
@@ -115,7 +117,7 @@ void Engine::ipsec_log(int level, std::string_view text) {
 
 void Engine::syslog(const IkeSa* sa, int severity, int id, std::string_view text,
                     const Endpoint* peer) {
-  env_.syslog(severity, id, prefix(sa, peer) + std::string(text));
+  env_.syslog(severity, id, platform::printable(prefix(sa, peer) + std::string(text)));
 }
 
 void Engine::log_decode(const Endpoint& peer, bool sending, uint32_t msgid,
@@ -581,6 +583,10 @@ void Engine::run_timers() {
           delete_ipsec(sa, i, true, "lifetime expired");
         else if (auto why = dataplane_expired(ips))
           delete_ipsec(sa, i, true, *why);
+      }
+      if (auto why = session_expired(sa, now)) {
+        doomed.emplace_back(idx, *why);
+        continue;
       }
       // DPD (RFC 3706): worry only when the peer has been quiet for the threshold.
       const config::TunnelGroup* tg = tunnel_group_of(sa);

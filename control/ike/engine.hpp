@@ -184,6 +184,8 @@ class Engine {
   void add_identity_and_hash_r(IkeSa& sa, std::vector<Payload>& out);
   // Checks the peer's HASH_I/HASH_R; on failure the SA is gone and false is returned.
   bool peer_authenticated(IkeSa& sa, const Bytes& received, const Bytes& peer_id_b);
+  // peer-id-validate of the tunnel-group against the identity main mode's MM5 carried.
+  bool peer_id_valid(IkeSa& sa, const IdPayload& id);
   void phase1_done(IkeSa& sa, const std::vector<Payload>& p);
   void established_syslog(IkeSa& sa);
   // engine_initiator.cpp
@@ -210,6 +212,12 @@ class Engine {
   // Why the dataplane says an SA must end (its volume lifetime, or its sequence numbers ran
   // out), checked every tick; nothing when it may go on.
   std::optional<std::string> dataplane_expired(const IpsecSa& ips) const;
+  // engine_session_limits.cpp
+  // A user who passed XAUTH: may they use IKEv1, and how many sessions at once (at the limit,
+  // the longest idle is logged off)? False when refused (logged).
+  bool admit_user(IkeSa& sa, const std::string& user);
+  // The idle and session timeouts of the group-policy: why the session must end now, if it must.
+  std::optional<std::string> session_expired(IkeSa& sa, uint64_t now);
   // engine_transaction.cpp
   void start_xauth(IkeSa& sa);
   void start_cfg_set(IkeSa& sa);

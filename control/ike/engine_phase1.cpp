@@ -486,10 +486,33 @@ void Engine::main_5(IkeSa& sa, const std::vector<Payload>& p) {
   log(&sa, Tag::Debug, "Computing hash for ISAKMP");
   sa.idi_b = body_of(*id);
   if (!peer_authenticated(sa, opaque(p, PayloadType::Hash)->data, sa.idi_b)) return;
+  if (!peer_id_valid(sa, *id)) {
+    ++stats_.auth_fails;
+    ++stats_.responder_fails;
+    remove(sa.index, {}, false);
+    return;
+  }
   std::vector<Payload> out;
   add_identity_and_hash_r(sa, out);
   send_phase1(sa, Exchange::MainMode, std::move(out), true, false);
   phase1_done(sa, p);
+}
+
+bool Engine::peer_id_valid(IkeSa& sa, const IdPayload& id) {
+  // peer-id-validate (req by default): a pre-shared-key peer that names itself by address must
+  // name the address it comes from, unless NAT-T found a NAT in front of it (it then names its
+  // private address). Other identity types can only be checked against a certificate.
+  const config::TunnelGroup* tg = tunnel_group_of(sa);
+  std::string mode = tg && tg->ipsec.peer_id_validate ? *tg->ipsec.peer_id_validate : "req";
+  if (mode == "nocheck" || id.id_type != kIdIpv4 || id.data.size() != 4 || sa.nat_peer) return true;
+  if (get_be32(id.data, 0) == sa.peer.address.value) return true;
+  // [U] the ASA's words for a failed peer identity check.
+  std::string why = fmt::format(
+      "Peer ID check failed: ID_IPV4_ADDR {} is not the peer's address (peer-id-validate {})",
+      id_text(id), mode);
+  log(&sa, Tag::Event, why);
+  syslog(&sa, 3, 713167, why);
+  return false;
 }
 
 void Engine::add_identity_and_hash_r(IkeSa& sa, std::vector<Payload>& out) {

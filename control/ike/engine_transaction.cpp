@@ -212,6 +212,7 @@ void Engine::transaction(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& 
     }
     XauthResult r = auth_(cfg_, sa.tunnel_group, user, password);
     std::fill(password.begin(), password.end(), '\0');
+    bool admitted = r.accepted && admit_user(sa, user);
     AttributePayload set;
     set.type = kCfgSet;
     Bytes id = random_bytes(2);
@@ -224,8 +225,8 @@ void Engine::transaction(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& 
       syslog(nullptr, 6, 113012,
              fmt::format("AAA user authentication Successful : local database : user = {}", user));
       log(&sa, Tag::Event, fmt::format("User ({}) authenticated.", user));
-      set.attributes = {Attribute::tv(kXauthStatus, 1)};
-      sa.set_kind = IkeSa::SetKind::XauthOk;
+      set.attributes = {Attribute::tv(kXauthStatus, admitted ? 1 : 0)};
+      sa.set_kind = admitted ? IkeSa::SetKind::XauthOk : IkeSa::SetKind::XauthFail;
     } else {
       ++sa.xauth_attempts;
       ++stats_.auth_fails;

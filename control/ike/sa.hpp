@@ -154,6 +154,9 @@ struct IkeSa {
   uint64_t dpd_sent = 0;
   int dpd_outstanding = 0;
   uint64_t bytes_rx = 0, bytes_tx = 0;  // IKE bytes until the dataplane counts ESP
+  // vpn-idle-timeout: when the tunnel last carried traffic, and the packet count then.
+  uint64_t last_activity = 0;
+  uint64_t traffic_packets = 0;
 };
 
 }  // namespace rampart::ike

@@ -262,3 +262,120 @@ TEST_CASE("configuration changes at any moment of a negotiation never take the e
     }
   }
 }
+
+namespace {
+
+bool syslogged(const Lab& lab, std::string_view needle) {
+  for (const auto& s : lab.env.syslogs)
+    if (s.find(needle) != std::string::npos) return true;
+  return false;
+}
+
+// A second client: another address and cookie, the same group.
+void second_client(Lab& lab, uint8_t host) {
+  lab.peer = test::Initiator{};
+  lab.peer.me = {*config::Ipv4::parse(fmt::format("198.51.100.{}", host)), 500};
+  lab.peer.ci = {9, 9, 9, 9, 9, 9, 9, host};
+  lab.peer.ni = Bytes(32, host);
+}
+
+}  // namespace
+
+TEST_CASE("vpn-tunnel-protocol without ikev1 keeps IKEv1 users out", "[ike][security]") {
+  Lab lab;
+  lab.console.run("group-policy EZ attributes\nvpn-tunnel-protocol ikev2\nexit");
+  lab.phase1();
+  lab.xauth("cisco", "cisco");
+  CHECK(lab.ack_status() == 0);  // XAUTH status: fail
+  CHECK(
+      lab.env.logged("Tunnel Rejected: User (cisco) not permitted to use IKEv1 by the "
+                     "vpn-tunnel-protocol of group-policy EZ"));
+  lab.engine.tick();
+  CHECK(lab.engine.sas().empty());
+  // The user's own attribute overrides the group-policy.
+  Lab ok;
+  ok.console.run(
+      "group-policy EZ attributes\nvpn-tunnel-protocol ikev2\nexit\n"
+      "username cisco attributes\nvpn-tunnel-protocol ikev1\nexit");
+  connect(ok);
+}
+
+TEST_CASE("vpn-simultaneous-logins: at the limit the longest idle session goes",
+          "[ike][security]") {
+  Lab lab;
+  lab.console.run("group-policy EZ attributes\nvpn-simultaneous-logins 1\nexit");
+  connect(lab);
+  uint64_t first = lab.engine.sas().begin()->first;
+  lab.env.t += 10;
+  second_client(lab, 3);
+  lab.phase1();
+  lab.xauth("cisco", "cisco");
+  // The first client is told its session is gone; the second gets its XAUTH status.
+  size_t to_first = 0;
+  for (size_t i = lab.env.sent.size(); i-- > 0;)
+    if (lab.env.sent[i].first.address != lab.peer.me.address) {
+      lab.env.sent.erase(lab.env.sent.begin() + static_cast<long>(i));
+      lab.env.sent_from.erase(lab.env.sent_from.begin() + static_cast<long>(i));
+      ++to_first;
+    }
+  CHECK(to_first == 1);  // the IKE delete
+  CHECK(lab.ack_status() == 1);
+  REQUIRE(lab.engine.sas().size() == 1);
+  CHECK(lab.engine.sas().begin()->first != first);
+  CHECK(syslogged(lab, "Username = cisco, IP = 198.51.100.2, Session disconnected."));
+  CHECK(syslogged(lab, "Reason: Port Preempted"));
+  // 0: nobody logs in.
+  lab.console.run("group-policy EZ attributes\nvpn-simultaneous-logins 0\nexit");
+  second_client(lab, 4);
+  lab.phase1();
+  lab.xauth("cisco", "cisco");
+  CHECK(lab.ack_status() == 0);
+  CHECK(lab.env.logged("may not log in (vpn-simultaneous-logins 0)"));
+}
+
+TEST_CASE("vpn-simultaneous-logins 2 keeps two sessions of the same user", "[ike][security]") {
+  Lab lab;
+  lab.console.run("group-policy EZ attributes\nvpn-simultaneous-logins 2\nexit");
+  connect(lab);
+  second_client(lab, 3);
+  lab.phase1();
+  lab.xauth("cisco", "cisco");
+  CHECK(lab.ack_status() == 1);
+  CHECK(lab.engine.sas().size() == 2);
+}
+
+TEST_CASE("vpn-idle-timeout and vpn-session-timeout end sessions", "[ike][security]") {
+  Lab lab;
+  lab.console.run("group-policy EZ attributes\nvpn-idle-timeout 1\nexit");
+  connect(lab);
+  lab.engine.tick();
+  lab.env.t += 59;
+  lab.engine.tick();
+  CHECK(lab.engine.sas().size() == 1);
+  lab.env.t += 1;
+  lab.engine.tick();
+  CHECK(lab.engine.sas().empty());
+  CHECK(syslogged(lab, "Reason: Idle Timeout"));
+
+  Lab timed;
+  timed.console.run(
+      "group-policy EZ attributes\nvpn-idle-timeout none\n"
+      "vpn-session-timeout 2\nexit");
+  connect(timed);
+  timed.env.t += 119;
+  timed.engine.tick();
+  CHECK(timed.engine.sas().size() == 1);
+  timed.env.t += 1;
+  timed.engine.tick();
+  CHECK(timed.engine.sas().empty());
+  CHECK(syslogged(timed, "Reason: Max time exceeded"));
+}
+
+TEST_CASE("a user name with a newline cannot forge a log line", "[ike][security]") {
+  Lab lab;
+  lab.phase1();
+  lab.xauth("eve\n%ASA-6-113012: AAA user authentication Successful : user = admin", "x");
+  for (const auto& l : lab.env.lines) CHECK(l.find('\n') == std::string::npos);
+  for (const auto& s : lab.env.syslogs) CHECK(s.find('\n') == std::string::npos);
+  CHECK(syslogged(lab, "user = eve\\x0a%ASA-6-113012"));
+}

@@ -188,3 +188,65 @@ TEST_CASE("traffic under a crypto map's ACL brings the tunnel up (acquire), once
   CHECK(sad.take_acquires().empty());
   a.engine.set_sad(nullptr);
 }
+
+TEST_CASE("peer-id-validate: a peer naming another address than its own is refused",
+          "[ike][security]") {
+  // B knows A by the address A's packets come from (198.51.100.3); A names itself 198.51.100.1.
+  // Without NAT-T nothing explains the difference: the identity check fails.
+  for (bool nocheck : {false, true}) {
+    Site a(site("198.51.100.1", "198.51.100.2", "192.0.2.0 255.255.255.0",
+                "198.51.100.128 255.255.255.192"),
+           "198.51.100.1", 7);
+    Site b(site("198.51.100.2", "198.51.100.3", "198.51.100.128 255.255.255.192",
+                "192.0.2.0 255.255.255.0"),
+           "198.51.100.2", 8);
+    b.console.run("no crypto isakmp nat-traversal");
+    if (nocheck)
+      b.console.run("tunnel-group 198.51.100.3 ipsec-attributes\npeer-id-validate nocheck\nexit");
+    Selector lan_a{*config::Ipv4::parse("192.0.2.0"), config::Mask::from_prefix(24)};
+    Selector lan_b{*config::Ipv4::parse("198.51.100.128"), config::Mask::from_prefix(26)};
+    REQUIRE(a.engine.initiate("MAP", 10, lan_a, lan_b));
+    shuttle(a, b, Endpoint{*config::Ipv4::parse("198.51.100.3"), 0});
+    if (nocheck) {
+      REQUIRE(b.engine.sas().size() == 1);
+      CHECK(b.engine.sas().begin()->second->ipsec.size() == 1);
+    } else {
+      CHECK(b.engine.sas().empty());
+      CHECK(
+          b.env.logged("Peer ID check failed: ID_IPV4_ADDR 198.51.100.1 is not the peer's "
+                       "address (peer-id-validate req)"));
+      CHECK(b.engine.stats().auth_fails == 1);
+    }
+  }
+}
+
+TEST_CASE("the PIX wildcard key does not let a main-mode peer skip XAUTH", "[ike][security]") {
+  // Seed 004's gateway: a dynamic map for clients, the wildcard key, XAUTH on the map. A
+  // LAN-to-LAN peer that knows the key completes main mode but gets no IPsec SA without XAUTH.
+  Site a(site("198.51.100.1", "198.51.100.2", "192.0.2.0 255.255.255.0",
+              "198.51.100.128 255.255.255.192"),
+         "198.51.100.1", 9);
+  Site b(
+      "interface GigabitEthernet0/0\nnameif outside\nip address 198.51.100.2 "
+      "255.255.255.192\nexit\n"
+      "ip local pool VPNpool 203.0.113.10-203.0.113.20\n"
+      "crypto ipsec ikev1 transform-set T2 esp-aes-256 esp-sha-hmac\n"
+      "crypto dynamic-map dynmap 10 set ikev1 transform-set T2\n"
+      "crypto map mymap 10 ipsec-isakmp dynamic dynmap\ncrypto map mymap interface outside\n"
+      "crypto ikev1 enable outside\n"
+      "crypto ikev1 policy 10\nauthentication pre-share\nencryption aes-256\nhash sha\n"
+      "group 14\nexit\n"
+      "isakmp key between-sites address 0.0.0.0 netmask 0.0.0.0\n",
+      "198.51.100.2", 10);
+  Selector lan_a{*config::Ipv4::parse("192.0.2.0"), config::Mask::from_prefix(24)};
+  Selector lan_b{*config::Ipv4::parse("198.51.100.128"), config::Mask::from_prefix(26)};
+  REQUIRE(a.engine.initiate("MAP", 10, lan_a, lan_b));
+  shuttle(a, b);
+  REQUIRE(b.engine.sas().size() == 1);
+  const IkeSa& r = *b.engine.sas().begin()->second;
+  CHECK(r.tunnel_group == "DefaultRAGroup");
+  CHECK(r.state == P1State::XauthWait);
+  CHECK(r.ipsec.empty());
+  CHECK(b.engine.stats().in_p2_exchanges == 0);
+  CHECK(a.engine.sas().begin()->second->ipsec.empty());
+}
