@@ -1,11 +1,14 @@
 #include "cli/session.hpp"
 
 #include <algorithm>
+#include <iterator>
+#include <optional>
 
 #include <fmt/format.h>
 
 #include "cli/commands/sections.hpp"
 #include "control/aaa/password.hpp"
+#include "platform/printable.hpp"
 
 namespace rampart::cli {
 
@@ -27,6 +30,39 @@ std::string_view trim(std::string_view s) {
 bool is_comment(std::string_view line) {
   return line.starts_with("!") || line.starts_with(":") || line.starts_with("Cryptochecksum:") ||
          line.starts_with("ASA Version ");
+}
+
+// The first control character of a line (a byte below 0x20 other than tab, or DEL), if any. No
+// command takes one: in a key it would be a secret nobody can type again, in a name a forged
+// line on a terminal or in a log.
+std::optional<size_t> control_character(std::string_view line) {
+  for (size_t i = 0; i < line.size(); ++i) {
+    auto b = static_cast<unsigned char>(line[i]);
+    if ((b < 0x20 && b != '\t') || b == 0x7f) return i;
+  }
+  return std::nullopt;
+}
+
+// A configuration line as the loader reports it: the word after a secret's keyword masked as
+// show running-config masks it, every other byte the operator could not see made visible.
+std::string shown_line(std::string_view line) {
+  static constexpr std::string_view kSecretBefore[] = {"pre-shared-key", "password", "passwd",
+                                                       "key", "secret"};
+  std::string out;
+  bool mask_next = false;
+  size_t p = 0;
+  while (p < line.size()) {
+    size_t sp = line.find(' ', p);
+    std::string_view word = line.substr(p, sp == std::string_view::npos ? line.npos : sp - p);
+    out += mask_next && !word.empty() ? "*****" : platform::printable(word);
+    if (!word.empty())
+      mask_next = std::find(std::begin(kSecretBefore), std::end(kSecretBefore), word) !=
+                  std::end(kSecretBefore);
+    if (sp == std::string_view::npos) break;
+    out += ' ';
+    p = sp + 1;
+  }
+  return out;
 }
 
 }  // namespace
@@ -151,7 +187,11 @@ Reply Session::run(std::string_view raw, bool record) {
       ++line_number_;
       if (!line.empty()) history_.emplace_back(line);
     }
-    if (!line.empty() && !is_comment(line)) {
+    if (auto bad = control_character(line)) {
+      reply.output += std::string(typed_prompt_width_ + *bad, ' ') + "^\n";
+      reply.output += kInvalidInput;
+      if (auto* k = counters()) ++k->invalid_input;
+    } else if (!line.empty() && !is_comment(line)) {
       // Try the current mode, then walk up (sub-mode -> Config), as the ASA does for a line
       // that belongs to the parent mode; report the error of the deepest attempt.
       MatchResult best = app_.tree().match(mode(), line);
@@ -175,12 +215,15 @@ Reply Session::run(std::string_view raw, bool record) {
         case MatchStatus::NoMatch:
           reply.output += std::string(typed_prompt_width_ + best.offset, ' ') + "^\n";
           reply.output += kInvalidInput;
+          if (auto* k = counters()) ++k->invalid_input;
           break;
         case MatchStatus::Ambiguous:
           reply.output += fmt::format("ERROR: % Ambiguous command:  \"{}\"\n", line);
+          if (auto* k = counters()) ++k->ambiguous;
           break;
         case MatchStatus::Incomplete:
           reply.output += kIncomplete;
+          if (auto* k = counters()) ++k->incomplete;
           break;
       }
     }
@@ -202,6 +245,7 @@ Reply Session::run(std::string_view raw, bool record) {
 void Session::invalid_input_at(std::string& out, const Args& args, std::string_view arg) const {
   out += std::string(typed_prompt_width_ + args.offset(arg), ' ') + "^\n";
   out += kInvalidInput;
+  if (auto* k = counters()) ++k->invalid_input;
 }
 
 void Session::begin_login() {
@@ -271,6 +315,7 @@ std::vector<std::string> Session::complete(std::string_view line) const {
 std::string load_config_text(Appliance& app, std::string_view text) {
   // A fresh privileged session in config mode, as "copy startup-config running-config" runs.
   Session s(app, true);
+  s.loading_config = true;
   s.enter({Mode::Config});
   std::string out;
   uint32_t n = 0;
@@ -293,7 +338,10 @@ std::string load_config_text(Appliance& app, std::string_view text) {
       if (trim(l) == "^") continue;
       body += std::string(l) + "\n";
     }
-    if (is_error) out += fmt::format("ERROR: line {}: {}\n", n, trim(line));
+    if (is_error) {
+      out += fmt::format("ERROR: line {}: {}\n", n, shown_line(trim(line)));
+      ++app.counters().config_errors;
+    }
     out += body;
     // A configuration that ends up in exec mode (a stray "end") keeps loading in config mode.
     if (s.mode() == Mode::PrivExec || s.mode() == Mode::UserExec) {

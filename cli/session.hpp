@@ -26,6 +26,18 @@ class Session;
 // that typed it, without "terminal monitor").
 enum class DebugFacility { Isakmp, Ipsec };
 
+// Bad input counted per channel for "show counters" (the ASA's table of internal counters):
+// CLI lines refused, enable passwords refused, configuration lines that failed to load. Kept
+// since boot (a reload starts them again, as on the ASA).
+struct InputCounters {
+  uint64_t invalid_input = 0;  // ERROR: % Invalid input detected at '^' marker.
+  uint64_t incomplete = 0;     // ERROR: % Incomplete command
+  uint64_t ambiguous = 0;      // ERROR: % Ambiguous command
+  uint64_t rejected = 0;       // ERROR: <why> (a value the grammar took and the box refused)
+  uint64_t enable_failed = 0;  // a wrong answer to enable's "Password:"
+  uint64_t config_errors = 0;  // ERROR: line N: ... while a configuration loaded
+};
+
 // Everything sessions share: the running configuration, the grammar and the box.
 class Appliance {
  public:
@@ -47,6 +59,8 @@ class Appliance {
   // what the load reported for "show startup-config errors". Returns that report.
   std::string load_startup();
   const std::string& startup_errors() const { return startup_errors_; }
+
+  InputCounters& counters() { return counters_; }
 
   // Sessions register while they exist, so that debug lines reach those that asked for them.
   void attach(Session* s);
@@ -72,6 +86,7 @@ class Appliance {
   config::Config cfg_;
   CommandTree tree_;
   std::string startup_errors_;
+  InputCounters counters_;
   std::vector<Session*> sessions_;
 };
 
@@ -140,6 +155,10 @@ class Session {
   size_t typed_prompt_width() const { return typed_prompt_width_; }
   // Writes the ASA's invalid-input error with the marker under argument arg of the line.
   void invalid_input_at(std::string& out, const Args& args, std::string_view arg) const;
+  // Where this session's refused lines are counted: the CLI's counters, or none while it loads
+  // a configuration (the loader counts each bad line once, as a configuration error).
+  InputCounters* counters() const { return loading_config ? nullptr : &app_.counters(); }
+  bool loading_config = false;
 
   // Asks a question whose answer is the next line the user types ("[confirm]", "Source
   // filename [running-config]?", "Password: "). The answer goes to then(), not to the parser.

@@ -22,12 +22,14 @@ foreach(flow am pix l2l)
            COMMAND bash ${SRC}/tests/integration/ike_strongswan.sh ${BIN} ${flow} nat)
 endforeach()
 add_test(NAME lab_smoke COMMAND bash ${SRC}/tests/integration/lab_smoke.sh)
+# The bad-input catalogue: network, CLI and configuration cases against one rampartd.
+add_test(NAME bad_input COMMAND /usr/bin/python3 ${SRC}/tests/bad_input/run.py ${CMAKE_BINARY_DIR})
 add_test(NAME format_check COMMAND bash ${SRC}/tests/integration/format_check.sh)
 set_tests_properties(golden_transcripts netns_interfaces crash_safety shell_pty
                      concurrent_sessions startup_errors textfsm_conformance lab_smoke
                      ike_vpnc ike_vpnc_nat ike_strongswan_am ike_strongswan_am_nat
                      ike_strongswan_pix ike_strongswan_pix_nat ike_strongswan_l2l
-                     ike_strongswan_l2l_nat
+                     ike_strongswan_l2l_nat bad_input
                      PROPERTIES LABELS integration RUN_SERIAL TRUE)
 set_tests_properties(format_check PROPERTIES LABELS style)
 

@@ -30,6 +30,7 @@ constexpr ModeMask kConfig = mask_of(Mode::Config);
 // The ASA's generic rejection of a value the grammar accepted but the box does not.
 inline void error(Ctx& c, std::string_view text) {
   c.out += fmt::format("ERROR: {}\n", text);
+  if (auto* k = c.session.counters()) ++k->rejected;
 }
 inline void warning(Ctx& c, std::string_view text) {
   c.out += fmt::format("WARNING: {}\n", text);

@@ -25,6 +25,7 @@ void ask_enable_password(Session& s, int attempt) {
       s.set_privileged(true);
       return;
     }
+    ++s.appliance().counters().enable_failed;
     if (attempt + 1 >= kEnableAttempts) {
       out += "Access denied.\n";
       return;

@@ -25,6 +25,7 @@ void register_management(CommandTree& t);  // ssh, sysopt, console timeout
 void register_flash(CommandTree& t);       // dir, copy, delete, boot system, show bootvar, reload
 void register_pix(CommandTree& t);         // PIX 6.3 commands migrated to the ASA model
 void register_debug(CommandTree& t);       // debug crypto ..., undebug all, show debug
+void register_counters(CommandTree& t);    // show counters (bad input the CLI refused)
 void register_vpn_sessions(CommandTree& t);
 void register_ipsec_sa(CommandTree& t);  // show crypto ipsec sa, clear crypto ipsec sa  // show
                                          // crypto isakmp sa, show vpn-sessiondb, clear
@@ -47,6 +48,7 @@ inline void register_all(CommandTree& t) {
   register_flash(t);
   register_pix(t);
   register_debug(t);
+  register_counters(t);
 }
 
 }  // namespace rampart::cli

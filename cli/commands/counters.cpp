@@ -1,0 +1,44 @@
+// show counters [protocol NAME]: the ASA's table of internal counters, here the bad input the
+// management plane refused (the dataplane's drops are in "show asp drop", IKE's in "show
+// crypto isakmp stats"). As on the ASA only counters that moved are listed.
+#include "cli/commands/common.hpp"
+#include "cli/commands/sections.hpp"
+
+namespace rampart::cli {
+
+namespace {
+
+std::string row(std::string_view protocol, std::string_view counter, std::string_view value) {
+  return fmt::format("{:<13}{:<30}{:>9}   {}\n", protocol, counter, value, "Summary");
+}
+
+void show_counters(Ctx& c) {
+  const InputCounters& k = c.session.appliance().counters();
+  const struct {
+    std::string_view protocol, name;
+    uint64_t value;
+  } rows[] = {
+      {"CLI", "INVALID_INPUT", k.invalid_input}, {"CLI", "INCOMPLETE", k.incomplete},
+      {"CLI", "AMBIGUOUS", k.ambiguous},         {"CLI", "REJECTED", k.rejected},
+      {"CLI", "ENABLE_FAILED", k.enable_failed}, {"CONFIG", "LOAD_ERRORS", k.config_errors},
+  };
+  std::string want = c.args.has("protocol") ? c.args.str("protocol") : "";
+  for (char& ch : want) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  std::string body;
+  for (const auto& r : rows)
+    if (r.value && (want.empty() || want == r.protocol))
+      body += row(r.protocol, r.name, std::to_string(r.value));
+  c.out += fmt::format("{:<13}{:<30}{:>9}   {}\n", "Protocol", "Counter", "Value", "Context");
+  c.out += body;
+}
+
+}  // namespace
+
+void register_counters(CommandTree& t) {
+  t.add({kPrivAndConfig,
+         "show counters [protocol <protocol:WORD>]",
+         {kHelpShow, "Show internal counters", "Counters of one protocol", "Protocol name"},
+         show_counters});
+}
+
+}  // namespace rampart::cli
