@@ -140,7 +140,12 @@ Reply Session::execute_internal(std::string_view line) {
 
 Reply Session::run(std::string_view raw, bool record) {
   Reply reply;
-  if (!questions_.empty() && record) {
+  if (raw.size() > kMaxLineLength) {
+    // Nothing of an over-long line is run or kept (a question waiting goes on waiting).
+    if (record) ++line_number_;
+    reply.output += std::string(prompt().size() + kMaxLineLength, ' ') + "^\n";
+    reply.output += kInvalidInput;
+  } else if (!questions_.empty() && record) {
     Question q = std::move(questions_.front());
     questions_.erase(questions_.begin());
     q.then(*this, trim(raw), reply.output);
@@ -149,7 +154,10 @@ Reply Session::run(std::string_view raw, bool record) {
     typed_prompt_width_ = prompt().size() + static_cast<size_t>(line.data() - raw.data());
     if (record) {
       ++line_number_;
-      if (!line.empty()) history_.emplace_back(line);
+      if (!line.empty()) {
+        if (history_.size() >= kHistoryLines) history_.erase(history_.begin());
+        history_.emplace_back(line);
+      }
     }
     if (!line.empty() && !is_comment(line)) {
       // Try the current mode, then walk up (sub-mode -> Config), as the ASA does for a line
@@ -293,7 +301,8 @@ std::string load_config_text(Appliance& app, std::string_view text) {
       if (trim(l) == "^") continue;
       body += std::string(l) + "\n";
     }
-    if (is_error) out += fmt::format("ERROR: line {}: {}\n", n, trim(line));
+    if (is_error)
+      out += fmt::format("ERROR: line {}: {}\n", n, trim(line).substr(0, Session::kMaxLineLength));
     out += body;
     // A configuration that ends up in exec mode (a stray "end") keeps loading in config mode.
     if (s.mode() == Mode::PrivExec || s.mode() == Mode::UserExec) {
