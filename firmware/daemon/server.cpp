@@ -406,7 +406,7 @@ void Server::flush(Client& c) {
     drop(c.fd);
     return;
   }
-  uint32_t want = c.in.buffered() < kMaxPendingInput ? EPOLLIN : 0;
+  uint32_t want = c.in.buffered() < kMaxPendingInput ? uint32_t{EPOLLIN} : 0u;
   if (!c.out.empty()) want |= EPOLLOUT;
   epoll_event ev{want, {.fd = c.fd}};
   ::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, c.fd, &ev);

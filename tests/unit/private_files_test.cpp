@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <fmt/format.h>
+
 #include "firmware/daemon/box_system.hpp"
 #include "platform/files.hpp"
 #include "platform/flash.hpp"
