@@ -10,6 +10,7 @@
 # Also: a user name with a newline in it cannot forge a second syslog line (issue 11).
 source "$(dirname "$0")/lib.sh"
 command -v /usr/sbin/sshd >/dev/null || fail "openssh-server is not installed (scripts/deps)"
+BIN=$(cd "$BIN" && pwd)  # sshd and PAM run it by absolute path
 make_vpn_lab
 ip -n "$CNS" addr add 203.0.113.2/24 dev eth0
 ip -n "$CNS" route add 192.0.2.0/24 via 198.51.100.1
@@ -35,7 +36,8 @@ EOF
 
 # rampartd rewrites /etc/passwd with the SSH accounts and sshd reads /etc/pam.d/sshd: both are
 # a copy of /etc bound over /etc in the daemon's own mount namespace, with /run a tmpfs (sshd's
-# privilege separation directory, the control socket). The host's files are never touched.
+# privilege separation directory, the control socket; /run/netns kept, by which rampartd sees
+# that it runs in a namespace of its own). The host's files are never touched.
 cp -a /etc "$WORK/etc"
 cat >"$WORK/etc/pam.d/sshd" <<EOF
 auth     required pam_exec.so expose_authtok quiet $BIN/rampart --pam-auth
@@ -44,8 +46,10 @@ session  required pam_permit.so
 password required pam_deny.so
 EOF
 ip netns exec "$NS" unshare -m --propagation private sh -c '
+  mkdir -p "$1/netns" && mount --rbind /run/netns "$1/netns" &&
   mount --bind "$1/etc" /etc && mount -t tmpfs tmpfs /run &&
-  mkdir -p /run/sshd /run/rampart && chmod 755 /run/rampart &&
+  mkdir -p /run/sshd /run/rampart /run/netns && chmod 755 /run/rampart &&
+  mount --rbind "$1/netns" /run/netns &&
   exec "$2/rampartd" --flash "$3" --foreground --sshd /usr/sbin/sshd --ssh-shell "$2/rampart"' \
   sh "$WORK" "$BIN" "$FLASH" >>"$WORK/rampartd.log" 2>&1 &
 DAEMON_PID=$!
@@ -73,20 +77,20 @@ touch "$WORK/asked.\$SSH_TEST_NAME"
 echo Adm1n-pw
 EOF
 chmod 755 "$WORK/askpass"
-# try NAME NS [ssh options...] DEST: runs "show ssh" through a scripted session; output in
+# try NAME NS [ssh options...] DEST: runs "show version" through a scripted session; output in
 # $WORK/NAME.out, status returned.
 try() {
   local name=$1 ns=$2
   shift 2
-  printf 'show running-config ssh\nexit\n' |
+  printf 'show version\nexit\n' |
     ip netns exec "$ns" env SSH_TEST_NAME="$name" SSH_ASKPASS="$WORK/askpass" \
       SSH_ASKPASS_REQUIRE=force setsid -w timeout 20 ssh -o StrictHostKeyChecking=no \
       -o UserKnownHostsFile=/dev/null -o ConnectTimeout=5 -o PreferredAuthentications=password \
       -o NumberOfPasswordPrompts=1 -l admin "$@" >"$WORK/$name.out" 2>&1
 }
 admitted() {
-  try "$@" || { cat "$WORK/$1.out"; fail "$1: not let in"; }
-  grep -q '^ssh 203.0.113.0 255.255.255.0 outside$' "$WORK/$1.out" ||
+  try "$@" || { cat "$WORK/$1.out" "$WORK/rampartd.log"; tail -5 "$WORK/etc/passwd"; fail "$1: not let in"; }
+  grep -q '^sshfw> exit$' "$WORK/$1.out" ||
     fail "$1: no Rampart session: $(cat "$WORK/$1.out")"
   [[ -e "$WORK/asked.$1" ]] || fail "$1: got in without a password"
 }
