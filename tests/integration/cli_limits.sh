@@ -36,7 +36,7 @@ _, prompt = read_until_prompt()
 assert prompt == b"rampart> ", prompt
 invalid = b" " * (len(prompt) + 512) + b"^\nERROR: % Invalid input detected at '^' marker.\n"
 for i in range(100):
-    frame(2, b"show version " + b"a" * (1 << 20))
+    frame(2, b"show version " + b"a" * ((1 << 20) - 13))  # the largest frame there is
     out, p = read_until_prompt()
     assert out == invalid and p == prompt, (out[:80], p)
 comment = b"! " + b"c" * 498
