@@ -176,7 +176,13 @@ Reply Session::execute_internal(std::string_view line) {
 
 Reply Session::run(std::string_view raw, bool record) {
   Reply reply;
-  if (!questions_.empty() && record) {
+  if (raw.size() > kMaxLineLength) {
+    // Nothing of an over-long line is run or kept (a question waiting goes on waiting).
+    if (record) ++line_number_;
+    reply.output += std::string(prompt().size() + kMaxLineLength, ' ') + "^\n";
+    reply.output += kInvalidInput;
+    if (auto* k = counters()) ++k->invalid_input;
+  } else if (!questions_.empty() && record) {
     Question q = std::move(questions_.front());
     questions_.erase(questions_.begin());
     q.then(*this, trim(raw), reply.output);
@@ -185,7 +191,10 @@ Reply Session::run(std::string_view raw, bool record) {
     typed_prompt_width_ = prompt().size() + static_cast<size_t>(line.data() - raw.data());
     if (record) {
       ++line_number_;
-      if (!line.empty()) history_.emplace_back(line);
+      if (!line.empty()) {
+        if (history_.size() >= kHistoryLines) history_.erase(history_.begin());
+        history_.emplace_back(line);
+      }
     }
     if (auto bad = control_character(line)) {
       reply.output += std::string(typed_prompt_width_ + *bad, ' ') + "^\n";
@@ -339,7 +348,8 @@ std::string load_config_text(Appliance& app, std::string_view text) {
       body += std::string(l) + "\n";
     }
     if (is_error) {
-      out += fmt::format("ERROR: line {}: {}\n", n, shown_line(trim(line)));
+      out += fmt::format("ERROR: line {}: {}\n", n,
+                         shown_line(trim(line).substr(0, Session::kMaxLineLength)));
       ++app.counters().config_errors;
     }
     out += body;

@@ -145,6 +145,12 @@ class Session {
   int width = 80;
   int effective_pager_lines() const;
   const std::vector<std::string>& history() const { return history_; }
+  // The ASA's command line takes at most 512 characters; a longer line is refused whole (as
+  // invalid input, the caret under the first character past the limit) and is not kept.
+  static constexpr size_t kMaxLineLength = 512;
+  // "show history" keeps the last lines only, as the Cisco CLI's history buffer does (10 lines
+  // by default on IOS, whose line editing the ASA's follows; the ASA's own count is [U]).
+  static constexpr size_t kHistoryLines = 10;
 
   // The number of the line being executed in this session (1-based), so that migration and
   // "not supported" notices can say which line of a pasted or loaded configuration they mean.

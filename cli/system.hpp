@@ -120,6 +120,16 @@ class System {
   virtual rampart::expected<void, std::string> generate_rsa_key(int bits) = 0;
   virtual rampart::expected<void, std::string> zeroize_rsa_key() = 0;
 
+  // "verify disk0:/FILE": a firmware file's hashes and its signature's verdict (empty when it
+  // verifies with the release key); an error when it is not a firmware file or cannot be read.
+  struct ImageCheck {
+    std::string computed_sha256, embedded_sha256, signature_error;
+  };
+  virtual rampart::expected<ImageCheck, std::string> verify_image(const std::string& path) const {
+    (void)path;
+    return rampart::unexpected(std::string("not a Rampart firmware file"));
+  }
+
   // Boot: what runs now, and preparing the next boot from the first of images (flash paths
   // from "boot system") that is a valid firmware file. Returns the image that will boot, or
   // why none can (then the current firmware boots again).

@@ -1,26 +1,36 @@
 #!/usr/bin/env python3
 """Byte-level steps of the image build that no Debian tool does on a plain file.
 
-  imagetool.py pack-bin OUT VERSION KERNEL INITRD   the upgrade file (.bin)
+  imagetool.py pack-bin OUT VERSION KERNEL INITRD KEY  the upgrade file (.bin), signed with
+                                                       KEY (an Ed25519 private key, PEM)
   imagetool.py grubenv OUT KEY=VALUE...              a 1024-byte GRUB environment block
   imagetool.py bios-boot DISK CORE_IMG BOOT_IMG LBA  GRUB's MBR code and core.img in the
                                                      BIOS boot partition starting at LBA
 
 The .bin layout is read by rampartd (firmware/daemon/boot_image.cpp): a text header ending in
-an empty line, then the kernel and the initramfs back to back.
+an empty line (its last line the release key's signature), then the kernel and the initramfs
+back to back.
 """
 import hashlib
+import subprocess
 import sys
 
 SECTOR = 512
 
 
-def pack_bin(out, version, kernel, initrd):
+def pack_bin(out, version, kernel, initrd, key):
     k = open(kernel, "rb").read()
     i = open(initrd, "rb").read()
     digest = hashlib.sha256(k + i).hexdigest()
     header = (f"RAMPART-IMAGE 1\nversion={version}\nkernel={len(k)}\ninitrd={len(i)}\n"
-              f"sha256={digest}\n\n").encode()
+              f"sha256={digest}\n").encode()
+    # Ed25519 (deterministic: the same key and inputs give the same bytes) over the header
+    # lines, which carry the payload's sizes and SHA-256: the signature covers the whole file.
+    sig = subprocess.run(["openssl", "pkeyutl", "-sign", "-rawin", "-inkey", key],
+                         input=header, capture_output=True, check=True).stdout
+    if len(sig) != 64:
+        sys.exit("pack-bin: openssl gave no Ed25519 signature")
+    header += f"signature={sig.hex()}\n\n".encode()
     with open(out, "wb") as f:
         f.write(header + k + i)
 
@@ -62,7 +72,7 @@ def bios_boot(disk, core_path, boot_path, lba):
 
 
 def main(argv):
-    if len(argv) >= 2 and argv[1] == "pack-bin" and len(argv) == 6:
+    if len(argv) >= 2 and argv[1] == "pack-bin" and len(argv) == 7:
         pack_bin(*argv[2:])
     elif len(argv) >= 3 and argv[1] == "grubenv":
         grubenv(argv[2], argv[3:])

@@ -27,6 +27,27 @@ DirEntry entry_of(const std::string& name, const struct stat& st) {
 
 }  // namespace
 
+rampart::expected<std::string, std::string> path_beneath(const std::string& root,
+                                                         const std::string& rel) {
+  auto refused = [] { return rampart::unexpected(std::string("No such file or directory")); };
+  std::string path = root;
+  size_t p = 0;
+  bool exists = true;
+  while (p < rel.size()) {
+    size_t e = rel.find('/', p);
+    if (e == std::string::npos) e = rel.size();
+    std::string_view part(rel.data() + p, e - p);
+    p = e + 1;
+    if (part.empty() || part == ".") continue;
+    if (part == "..") return refused();
+    path += "/" + std::string(part);
+    struct stat st {};
+    if (exists && ::lstat(path.c_str(), &st) != 0) exists = false;  // nothing below it either
+    if (exists && S_ISLNK(st.st_mode)) return refused();
+  }
+  return path;
+}
+
 rampart::expected<std::vector<DirEntry>, std::string> list_directory(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return rampart::unexpected(std::string(std::strerror(errno)));

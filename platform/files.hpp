@@ -19,6 +19,12 @@ struct DirEntry {
   uint64_t inode = 0;
 };
 
+// root + "/" + rel when every part of rel that exists is a plain file or directory below root:
+// no "..", and no symbolic link anywhere (the flash is FAT on the appliance and has none; one
+// in a lab's flash directory could lead anywhere). Otherwise "No such file or directory".
+rampart::expected<std::string, std::string> path_beneath(const std::string& root,
+                                                         const std::string& rel);
+
 // The entries of a directory sorted by name (dot files left out), or the one entry of a file.
 rampart::expected<std::vector<DirEntry>, std::string> list_directory(const std::string& path);
 

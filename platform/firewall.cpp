@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include <fmt/format.h>
+
 namespace rampart::platform {
 
 namespace {
@@ -29,6 +31,25 @@ std::optional<std::string> install_dataplane_rules() {
 
 void remove_dataplane_rules() {
   (void)nft("add table ip rampart_dataplane\ndelete table ip rampart_dataplane\n");
+}
+
+std::string ssh_rules_script(const std::vector<SshBinding>& bindings) {
+  std::string s = "add table ip rampart_ssh\ndelete table ip rampart_ssh\n";
+  if (bindings.empty()) return s;
+  s +=
+      "add table ip rampart_ssh\n"
+      "add chain ip rampart_ssh input { type filter hook input priority -290 ; policy accept ; }\n";
+  // The box's own connections to itself come in on lo.
+  for (const auto& b : bindings)
+    s += fmt::format(
+        "add rule ip rampart_ssh input ip daddr {} tcp dport 22 iifname != {{ \"{}\", \"lo\" }} "
+        "counter drop\n",
+        b.address, b.device);
+  return s;
+}
+
+std::optional<std::string> install_ssh_rules(const std::vector<SshBinding>& bindings) {
+  return nft(ssh_rules_script(bindings).c_str());
 }
 
 }  // namespace rampart::platform

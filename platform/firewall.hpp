@@ -6,11 +6,23 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace rampart::platform {
 
 // Installs (or refreshes) table ip rampart_dataplane. An error text when nft is unavailable.
 std::optional<std::string> install_dataplane_rules();
 void remove_dataplane_rules();
+
+// SSH to the box is admitted on an interface's own address only when it arrives on that
+// interface: Linux answers for any of its addresses on every port (the weak host model), so
+// without these rules an outside host could route to the inside address and log in there
+// under "ssh ... inside". Table ip rampart_ssh; an empty list removes it.
+struct SshBinding {
+  std::string address;  // the interface's address, sshd's ListenAddress
+  std::string device;   // the Linux device it belongs to ("eth1")
+};
+std::string ssh_rules_script(const std::vector<SshBinding>& bindings);
+std::optional<std::string> install_ssh_rules(const std::vector<SshBinding>& bindings);
 
 }  // namespace rampart::platform

@@ -2,8 +2,10 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -29,6 +31,25 @@ rampart::expected<void, std::string> sync_dir(const std::string& dir) {
   ::close(fd);
   if (r != 0) return fail("fsync", dir);
   return {};
+}
+
+// Writes zeros over the whole of an open file and makes them durable, so that what it held
+// (a key, a pre-shared key) does not stay behind in the flash's free blocks once unlinked. FAT
+// and ext4 rewrite a file's blocks in place; a flash chip's own wear levelling may still keep
+// old pages, which no file system call reaches.
+bool overwrite_with_zeros(int fd) {
+  off_t size = ::lseek(fd, 0, SEEK_END);
+  if (size < 0) return false;
+  static const char zeros[65536] = {};
+  off_t done = 0;
+  while (done < size) {
+    size_t want = static_cast<size_t>(std::min<off_t>(size - done, sizeof zeros));
+    ssize_t n = ::pwrite(fd, zeros, want, done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += n;
+  }
+  return ::fsync(fd) == 0;
 }
 
 }  // namespace
@@ -57,12 +78,23 @@ rampart::expected<void, std::string> atomic_write(const std::string& path,
     return e;
   }
   ::close(fd);
+  // The old contents are wiped once the new file has replaced them (never before: a power cut
+  // in between must still leave a whole file under the name).
+  int old = ::open(path.c_str(), O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     auto e = fail("rename", tmp);
     ::unlink(tmp.c_str());
+    if (old >= 0) ::close(old);
     return e;
   }
-  return sync_dir(dir_of(path));
+  auto synced = sync_dir(dir_of(path));
+  if (old >= 0) {
+    struct stat st {};
+    // Only an inode that the rename really unlinked (not a second name of it).
+    if (::fstat(old, &st) == 0 && st.st_nlink == 0) (void)overwrite_with_zeros(old);
+    ::close(old);
+  }
+  return synced;
 }
 
 rampart::expected<std::string, std::string> read_file(const std::string& path) {
@@ -88,6 +120,16 @@ rampart::expected<std::string, std::string> read_file(const std::string& path) {
 rampart::expected<void, std::string> remove_file(const std::string& path) {
   if (::unlink(path.c_str()) != 0 && errno != ENOENT) return fail("unlink", path);
   return sync_dir(dir_of(path));
+}
+
+rampart::expected<void, std::string> destroy_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0 && errno == ENOENT) return {};
+  if (fd < 0) return fail("open", path);
+  bool wiped = overwrite_with_zeros(fd);
+  ::close(fd);
+  if (!wiped) return fail("overwrite", path);
+  return remove_file(path);
 }
 
 void remove_stale_temporaries(const std::string& path) {

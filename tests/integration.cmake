@@ -11,6 +11,8 @@ add_test(NAME crash_safety COMMAND bash ${SRC}/tests/integration/crash_safety.sh
 add_test(NAME shell_pty COMMAND bash ${SRC}/tests/integration/shell_pty.sh ${BIN})
 add_test(NAME concurrent_sessions COMMAND bash ${SRC}/tests/integration/concurrent_sessions.sh ${BIN})
 add_test(NAME startup_errors COMMAND bash ${SRC}/tests/integration/startup_errors.sh ${BIN})
+add_test(NAME cli_limits COMMAND bash ${SRC}/tests/integration/cli_limits.sh ${BIN})
+add_test(NAME ssh_access COMMAND bash ${SRC}/tests/integration/ssh_access.sh ${BIN})
 add_test(NAME textfsm_conformance
          COMMAND bash ${SRC}/tests/integration/textfsm_conformance.sh ${BIN})
 add_test(NAME ike_vpnc COMMAND bash ${SRC}/tests/integration/ike_vpnc.sh ${BIN})
@@ -26,7 +28,8 @@ add_test(NAME lab_smoke COMMAND bash ${SRC}/tests/integration/lab_smoke.sh)
 add_test(NAME bad_input COMMAND /usr/bin/python3 ${SRC}/tests/bad_input/run.py ${CMAKE_BINARY_DIR})
 add_test(NAME format_check COMMAND bash ${SRC}/tests/integration/format_check.sh)
 set_tests_properties(golden_transcripts netns_interfaces crash_safety shell_pty
-                     concurrent_sessions startup_errors textfsm_conformance lab_smoke
+                     concurrent_sessions startup_errors textfsm_conformance lab_smoke ssh_access
+                     cli_limits
                      ike_vpnc ike_vpnc_nat ike_strongswan_am ike_strongswan_am_nat
                      ike_strongswan_pix ike_strongswan_pix_nat ike_strongswan_l2l
                      ike_strongswan_l2l_nat bad_input

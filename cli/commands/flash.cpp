@@ -46,6 +46,67 @@ std::string shown(const std::string& rel) {
   return "disk0:/" + rel;
 }
 
+// Names starting with '.' are the box's own (".private" holds the SSH host key): no flash
+// command names or lists them, and they answer as a missing file does on the ASA.
+bool is_private(std::string_view rel) {
+  size_t p = 0;
+  while (p < rel.size()) {
+    if (rel[p] == '.') return true;
+    size_t e = rel.find('/', p);
+    if (e == std::string_view::npos) break;
+    p = e + 1;
+  }
+  return false;
+}
+
+std::string no_such_file(std::string_view verb, const std::string& rel) {
+  return fmt::format("%Error {} {} (No such file or directory)\n", verb, shown(rel));
+}
+
+// Secrets in a configuration file shown by "more": the word after "pre-shared-key", after an
+// aaa-server's or PIX/ASA 7 isakmp "key", and after "password"/"passwd" unless it is a hash
+// (followed by encrypted/pbkdf2/nt-encrypted, as show running-config prints it) becomes *****.
+std::string masked_line(std::string_view line) {
+  std::vector<std::string_view> w;
+  for (size_t p = 0; p < line.size();) {
+    size_t b = line.find_first_not_of(' ', p);
+    if (b == std::string_view::npos) break;
+    size_t e = line.find(' ', b);
+    if (e == std::string_view::npos) e = line.size();
+    w.push_back(line.substr(b, e - b));
+    p = e;
+  }
+  auto secret_after = [&](size_t i) {
+    if (i + 1 >= w.size()) return false;
+    std::string_view k = w[i];
+    if (k == "pre-shared-key") return true;
+    if (k == "key") return i == 0 || (i >= 1 && w[i - 1] == "isakmp");
+    if (k != "password" && k != "passwd") return false;
+    return i + 2 >= w.size() ||
+           (w[i + 2] != "encrypted" && w[i + 2] != "pbkdf2" && w[i + 2] != "nt-encrypted");
+  };
+  std::string out(line);
+  for (size_t i = w.size(); i-- > 0;) {
+    if (!secret_after(i)) continue;
+    size_t at = static_cast<size_t>(w[i + 1].data() - line.data());
+    out.replace(at, w[i + 1].size(), "*****");
+  }
+  return out;
+}
+
+std::string masked(std::string_view text) {
+  std::string out;
+  size_t p = 0;
+  while (p < text.size()) {
+    size_t e = text.find('\n', p);
+    if (e == std::string_view::npos) e = text.size();
+    out += masked_line(text.substr(p, e - p));
+    if (e < text.size()) out += '\n';
+    p = e + 1;
+  }
+  return out;
+}
+
 std::string base_name(std::string_view path) {
   size_t s = path.rfind('/');
   return std::string(s == std::string_view::npos ? path : path.substr(s + 1));
@@ -75,6 +136,10 @@ void dir_cmd(Ctx& c) {
   auto rel = flash_path(typed);
   if (!rel) {
     c.out += fmt::format("%Error opening {} (Invalid path)\n", typed);
+    return;
+  }
+  if (is_private(*rel)) {
+    c.out += no_such_file("opening", *rel);
     return;
   }
   auto list = c.sys.flash_list(*rel);
@@ -120,12 +185,20 @@ void run_copy(Session& s, const std::string& from, const std::string& to_typed, 
     out += fmt::format("%Error opening {} (Invalid path)\n", to_typed);
     return;
   }
+  if (is_private(*to)) {
+    out += no_such_file("opening", *to);
+    return;
+  }
   std::string source = from;
   bool remote = from.starts_with("tftp://");
   if (!remote) {
     auto rel = flash_path(from);
     if (!rel || rel->empty()) {
       out += fmt::format("%Error opening {} (Invalid path)\n", from);
+      return;
+    }
+    if (is_private(*rel)) {
+      out += no_such_file("opening", *rel);
       return;
     }
     source = *rel;
@@ -178,6 +251,10 @@ void copy_cmd(Ctx& c) {
 }
 
 void delete_file(Session& s, const std::string& rel, std::string& out) {
+  if (is_private(rel)) {
+    out += "\n" + no_such_file("deleting", rel);
+    return;
+  }
   if (auto r = s.appliance().sys().flash_delete(rel); !r)
     out += fmt::format("\n%Error deleting {} ({})\n", shown(rel), r.error());
 }
@@ -213,12 +290,18 @@ void more_cmd(Ctx& c) {
     c.out += fmt::format("%Error opening {} (Invalid path)\n", typed);
     return;
   }
+  if (is_private(*rel)) {
+    c.out += no_such_file("opening", *rel);
+    return;
+  }
   auto text = c.sys.flash_read(*rel, kLimit);
   if (!text) {
     c.out += fmt::format("%Error opening {} ({})\n", shown(*rel), text.error());
     return;
   }
-  c.out += *text;
+  // A saved configuration holds its pre-shared keys in clear; more shows them masked, as show
+  // running-config does (a real ASA prints them: here any file may be a configuration).
+  c.out += masked(*text);
   if (!text->empty() && text->back() != '\n') c.out += "\n";
 }
 
@@ -226,7 +309,7 @@ void boot_system(Ctx& c) {
   auto& list = c.cfg.system.boot_images;
   std::string typed = c.args.str("url");
   auto rel = flash_path(typed);
-  if (!rel || rel->empty()) {
+  if (!rel || rel->empty() || is_private(*rel)) {
     c.out += fmt::format("ERROR: {}: Invalid boot image path\n", typed);
     return;
   }
@@ -234,6 +317,12 @@ void boot_system(Ctx& c) {
   auto it = std::find(list.begin(), list.end(), url);
   if (c.negated) {
     if (it != list.end()) list.erase(it);
+    return;
+  }
+  // A firmware file on flash must carry the release key's signature (one not copied yet is
+  // checked again at reload).
+  if (auto check = c.sys.verify_image(*rel); check && !check->signature_error.empty()) {
+    c.out += fmt::format("%ERROR: Signature not valid for file {}\n", url);
     return;
   }
   if (it != list.end()) return;
@@ -264,6 +353,33 @@ std::vector<std::string> saved_boot_images(System& sys) {
     p = e + 1;
   }
   return out;
+}
+
+// "verify disk0:/FILE", as the ASA verifies an image: both hashes, then the signature.
+void verify_cmd(Ctx& c) {
+  std::string typed = c.args.str("path");
+  auto rel = flash_path(typed);
+  if (!rel || rel->empty()) {
+    c.out += fmt::format("%Error opening {} (Invalid path)\n", typed);
+    return;
+  }
+  if (is_private(*rel)) {
+    c.out += no_such_file("opening", *rel);
+    return;
+  }
+  auto check = c.sys.verify_image(*rel);
+  if (!check) {
+    c.out += fmt::format("%Error verifying {} ({})\n", shown(*rel), check.error());
+    return;
+  }
+  c.out += fmt::format(
+      "Verifying file integrity of {}\n\nComputed Hash   SHA2: {}\nEmbedded Hash   SHA2: {}\n\n",
+      shown(*rel), check->computed_sha256, check->embedded_sha256);
+  if (check->signature_error.empty())
+    c.out += "Digital signature successfully validated\n";
+  else
+    c.out += fmt::format("%ERROR: Signature not valid for file {} ({})\n", shown(*rel),
+                         check->signature_error);
 }
 
 void show_bootvar(Ctx& c) {
@@ -360,6 +476,10 @@ void register_flash(CommandTree& t) {
          "no boot system <url:WORD>",
          {kHelpNo, "Modify system boot parameters", "System image file", "Image file"},
          boot_system});
+  t.add({kPriv,
+         "verify <path:WORD>",
+         {"Verify a file's integrity and signature", "Firmware file (disk0:/file)"},
+         verify_cmd});
   t.add({kPriv, "show bootvar", {kHelpShow, "Show boot configuration"}, show_bootvar});
   t.add({kPriv,
          "reload [{noconfirm:noconfirm}]",

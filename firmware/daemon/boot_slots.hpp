@@ -24,20 +24,42 @@ struct GrubEnv {
 };
 
 // A firmware file (".bin", built by images/build): a text header, the kernel, the initramfs.
+// The header's last line is "signature=<hex>", Ed25519 over the header's lines before it; as
+// they carry the sizes and the SHA-256 of the kernel and initramfs, it signs the whole file.
 struct FirmwareHeader {
   std::string version;
   uint64_t kernel = 0;
   uint64_t initrd = 0;
-  std::string sha256;   // of kernel and initramfs together, hex
-  uint64_t offset = 0;  // where the kernel starts
+  std::string sha256;       // of kernel and initramfs together, hex
+  uint64_t offset = 0;      // where the kernel starts
+  std::string signature;    // hex, empty when the file is not signed
+  std::string signed_text;  // the header bytes the signature covers
 };
 rampart::expected<FirmwareHeader, std::string> read_firmware_header(const std::string& path);
+
+// The release signing key this firmware was built with (32 raw bytes of an Ed25519 public
+// key, from build/keys by CMake), or empty: a build without a key accepts no firmware file.
+std::string_view builtin_signing_key();
+// Whether h's signature verifies with public_key (raw Ed25519). The error is the reason.
+rampart::expected<void, std::string> check_signature(const FirmwareHeader& h,
+                                                     std::string_view public_key);
+
+// What "verify disk0:/FILE" reports: the hash computed over the kernel and initramfs, the one
+// the header carries, and the signature's verdict (empty when valid).
+struct FirmwareCheck {
+  std::string computed_sha256, embedded_sha256;
+  std::string signature_error;
+};
+rampart::expected<FirmwareCheck, std::string> check_firmware_file(const std::string& path,
+                                                                  std::string_view public_key);
 
 class BootSlots {
  public:
   // dir holds esp/grub/grubenv and the slot file systems A/ and B/ (the image's init mounts
   // them); slot is the one running ("A"/"B", from the kernel command line).
-  BootSlots(std::string dir, std::string slot, std::string flash_dir);
+  // Firmware files must be signed by public_key (raw Ed25519; the built-in one by default).
+  BootSlots(std::string dir, std::string slot, std::string flash_dir,
+            std::string public_key = std::string(builtin_signing_key()));
 
   cli::BootStatus status() const;
   // Installs the first valid image (flash-relative paths) into the other slot and asks GRUB to
@@ -53,6 +75,7 @@ class BootSlots {
   rampart::expected<void, std::string> install(const std::string& rel, const FirmwareHeader& h,
                                                const std::string& slot);
   std::string dir_, slot_, flash_;
+  std::string public_key_;
   std::string failed_image_;
 };
 

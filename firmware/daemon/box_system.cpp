@@ -200,7 +200,7 @@ rampart::expected<void, std::string> BoxSystem::write_startup(const std::string&
 }
 
 rampart::expected<void, std::string> BoxSystem::erase_startup() {
-  return platform::remove_file(startup_path());
+  return platform::destroy_file(startup_path());  // its pre-shared keys are not left behind
 }
 
 void BoxSystem::set_release(const std::string& release_file) {
@@ -213,7 +213,9 @@ void BoxSystem::set_release(const std::string& release_file) {
 
 rampart::expected<std::vector<cli::FlashFile>, std::string> BoxSystem::flash_list(
     const std::string& dir) const {
-  auto list = platform::list_directory(dir.empty() ? flash_dir_ : flash_dir_ + "/" + dir);
+  auto full = platform::path_beneath(flash_dir_, dir);
+  if (!full) return rampart::unexpected(full.error());
+  auto list = platform::list_directory(*full);
   if (!list) return rampart::unexpected(list.error());
   std::vector<cli::FlashFile> out;
   for (const auto& e : *list) out.push_back({e.name, e.size, e.mtime, e.directory, e.inode});
@@ -227,7 +229,9 @@ cli::FlashUsage BoxSystem::flash_usage() const {
 
 rampart::expected<uint64_t, std::string> BoxSystem::flash_copy(const std::string& from,
                                                                const std::string& to) {
-  std::string dest = flash_dir_ + "/" + to;
+  auto beneath = platform::path_beneath(flash_dir_, to);
+  if (!beneath) return rampart::unexpected(beneath.error());
+  std::string dest = *beneath;
   if (from.starts_with("tftp://")) {
     platform::AtomicFile out;
     if (auto o = out.open(dest); !o) return rampart::unexpected(o.error());
@@ -238,11 +242,15 @@ rampart::expected<uint64_t, std::string> BoxSystem::flash_copy(const std::string
   }
   if (from == to)
     return rampart::unexpected(std::string("Source and destination are the same file"));
-  return platform::copy_file(flash_dir_ + "/" + from, dest);
+  auto source = platform::path_beneath(flash_dir_, from);
+  if (!source) return rampart::unexpected(source.error());
+  return platform::copy_file(*source, dest);
 }
 
 rampart::expected<void, std::string> BoxSystem::flash_delete(const std::string& path) {
-  std::string full = flash_dir_ + "/" + path;
+  auto beneath = platform::path_beneath(flash_dir_, path);
+  if (!beneath) return rampart::unexpected(beneath.error());
+  std::string full = *beneath;
   if (::access(full.c_str(), F_OK) != 0)
     return rampart::unexpected(std::string("No such file or directory"));
   if (::unlink(full.c_str()) != 0 && ::rmdir(full.c_str()) != 0)
@@ -252,19 +260,30 @@ rampart::expected<void, std::string> BoxSystem::flash_delete(const std::string& 
 
 rampart::expected<std::string, std::string> BoxSystem::flash_read(const std::string& path,
                                                                   size_t limit) const {
-  auto list = platform::list_directory(flash_dir_ + "/" + path);
+  auto full = platform::path_beneath(flash_dir_, path);
+  if (!full) return rampart::unexpected(full.error());
+  auto list = platform::list_directory(*full);
   if (!list) return rampart::unexpected(list.error());
   if (list->size() != 1 || list->front().directory)
     return rampart::unexpected(std::string("Is a directory"));
   uint64_t size = list->front().size, from = size > limit ? size - limit : 0;
   std::string out;
-  auto r = platform::read_chunks(flash_dir_ + "/" + path, from, size - from,
+  auto r = platform::read_chunks(*full, from, size - from,
                                  [&](std::string_view b) -> rampart::expected<void, std::string> {
                                    out.append(b);
                                    return {};
                                  });
   if (!r) return rampart::unexpected(r.error());
   return out;
+}
+
+rampart::expected<cli::System::ImageCheck, std::string> BoxSystem::verify_image(
+    const std::string& path) const {
+  auto full = platform::path_beneath(flash_dir_, path);
+  if (!full) return rampart::unexpected(full.error());
+  auto c = check_firmware_file(*full, builtin_signing_key());
+  if (!c) return rampart::unexpected(c.error());
+  return ImageCheck{c->computed_sha256, c->embedded_sha256, c->signature_error};
 }
 
 std::optional<cli::RsaKeyInfo> BoxSystem::rsa_key() const {
@@ -285,7 +304,7 @@ rampart::expected<void, std::string> BoxSystem::generate_rsa_key(int bits) {
 }
 
 rampart::expected<void, std::string> BoxSystem::zeroize_rsa_key() {
-  return platform::remove_file(rsa_key_path());
+  return platform::destroy_file(rsa_key_path());
 }
 
 cli::BootStatus BoxSystem::boot_status() const {

@@ -39,6 +39,7 @@ class BoxSystem : public cli::System {
   rampart::expected<void, std::string> flash_delete(const std::string& path) override;
   rampart::expected<std::string, std::string> flash_read(const std::string& path,
                                                          size_t limit) const override;
+  rampart::expected<ImageCheck, std::string> verify_image(const std::string& path) const override;
   std::optional<cli::RsaKeyInfo> rsa_key() const override;
   rampart::expected<void, std::string> generate_rsa_key(int bits) override;
   rampart::expected<void, std::string> zeroize_rsa_key() override;

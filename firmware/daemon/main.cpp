@@ -1,8 +1,9 @@
 // rampartd: the firmware process.
 //   rampartd --flash DIR [--control SOCKET] [--foreground] [--ifmap FILE] [--manage-host-network]
-//            [--boot DIR] [--release FILE] [--sshd PATH]
+//            [--boot DIR] [--release FILE] [--sshd PATH] [--ssh-shell PATH]
 // The image's init adds --boot (the A/B firmware slots), --release (the running firmware's
-// version and image name) and --sshd (SSH management through OpenSSH).
+// version and image name) and --sshd (SSH management through OpenSSH). --ssh-shell names the
+// Rampart shell sshd runs for SSH users (default /usr/bin/rampart; tests run the build's).
 // Loads DIR/startup-config (factory defaults when there is none), pushes interfaces and routes
 // to the kernel, and serves CLI sessions on the control socket until SIGTERM.
 #include <dirent.h>
@@ -38,7 +39,7 @@ int usage() {
   std::fprintf(stderr,
                "usage: rampartd --flash DIR [--control SOCKET] [--foreground] [--ifmap FILE]\n"
                "                [--workers N] [--manage-host-network] [--boot DIR]\n"
-               "                [--release FILE] [--sshd PATH]\n");
+               "                [--release FILE] [--sshd PATH] [--ssh-shell PATH]\n");
   return 2;
 }
 
@@ -84,7 +85,8 @@ std::string booted_slot() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string flash, socket = kDefaultSocket, ifmap_file, boot_dir, release, sshd;
+  std::string flash, socket = kDefaultSocket, ifmap_file, boot_dir, release, sshd,
+                     ssh_shell = "/usr/bin/rampart";
   bool foreground = false, manage_host = false;
   // Packet workers: one per core unless told (--workers N).
   unsigned workers = std::max(1u, std::thread::hardware_concurrency());
@@ -102,6 +104,8 @@ int main(int argc, char** argv) {
       release = argv[++i];
     else if (a == "--sshd" && i + 1 < argc)
       sshd = argv[++i];
+    else if (a == "--ssh-shell" && i + 1 < argc)
+      ssh_shell = argv[++i];
     else if (a == "--foreground")
       foreground = true;
     else if (a == "--manage-host-network")
@@ -165,8 +169,9 @@ int main(int argc, char** argv) {
       if (auto r = sys.generate_rsa_key(2048); !r)
         platform::log(platform::Severity::Error, fmt::format("RSA key: {}", r.error()));
     }
-    ssh = std::make_unique<firmware::SshService>(
-        firmware::SshService::Options{sshd, "/run/rampart", flash + "/.private"});
+    ssh = std::make_unique<firmware::SshService>(firmware::SshService::Options{
+        sshd, "/run/rampart", flash + "/.private", "/etc/passwd", ssh_shell,
+        [&sys](const std::string& hw) { return sys.device_for(hw); }});
     server.allow_ssh_users(firmware::SshService::kGroup,
                            [&](unsigned uid) { return ssh->user_for_uid(uid); });
   }

@@ -18,6 +18,7 @@
 
 #include "control/aaa/password.hpp"
 #include "platform/log.hpp"
+#include "platform/printable.hpp"
 
 namespace rampart::firmware {
 
@@ -26,6 +27,9 @@ namespace {
 constexpr int kMaxEvents = 64;
 // A client that does not read its output is cut off rather than growing our memory.
 constexpr size_t kMaxPendingOutput = 16 << 20;
+// Input read ahead of a busy session (a copy running): above this the socket is not read until
+// the session is free again, and the kernel's socket buffer holds the sender back.
+constexpr size_t kMaxPendingInput = protocol::kMaxPayload + 64 * 1024;
 
 rampart::unexpected<std::string> sys_fail(std::string_view what) {
   return rampart::unexpected(fmt::format("{}: {}", what, std::strerror(errno)));
@@ -205,7 +209,7 @@ void Server::accept_clients() {
 
 void Server::read_client(Client& c) {
   char buf[65536];
-  for (;;) {
+  while (c.in.buffered() < kMaxPendingInput) {
     ssize_t n = ::read(c.fd, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
@@ -367,10 +371,14 @@ void Server::authenticate(Client& c, const std::string& payload) {
     ok = cfg.management.aaa_authentication.contains("ssh console LOCAL") && it != cfg.users.end() &&
          it->second.password && aaa::verify_password(*it->second.password, password);
   }
-  // The ASA's syslog 605004/605005 for management logins.
+  // The ASA's syslog 605004/605005 for management logins. The name and the host are the
+  // client's bytes (sshd passes them on as sent): printable() keeps a newline in them from
+  // forging a second line.
   platform::log(ok ? platform::Severity::Info : platform::Severity::Warning,
                 fmt::format("%ASA-6-{}: Login {} from {}/ssh for user \"{}\"", ok ? 605005 : 605004,
-                            ok ? "permitted" : "denied", rhost.empty() ? "unknown" : rhost, user));
+                            ok ? "permitted" : "denied",
+                            rhost.empty() ? "unknown" : platform::printable(rhost),
+                            platform::printable(user)));
   send(c, Type::AuthResult, ok ? "1" : "0");
   c.closing = true;
 }
@@ -398,7 +406,7 @@ void Server::flush(Client& c) {
     drop(c.fd);
     return;
   }
-  uint32_t want = EPOLLIN;
+  uint32_t want = c.in.buffered() < kMaxPendingInput ? uint32_t{EPOLLIN} : 0u;
   if (!c.out.empty()) want |= EPOLLOUT;
   epoll_event ev{want, {.fd = c.fd}};
   ::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, c.fd, &ev);

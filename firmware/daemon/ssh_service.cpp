@@ -5,12 +5,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <ctime>
+#include <vector>
 
 #include <fmt/format.h>
 
+#include "platform/firewall.hpp"
 #include "platform/flash.hpp"
 #include "platform/log.hpp"
 
@@ -42,34 +45,73 @@ SshService::SshService(Options o) : o_(std::move(o)) {
 
 SshService::~SshService() {
   stop();
+  if (o_.device_for && !config_.empty()) (void)platform::install_ssh_rules({});
 }
+
+namespace {
+
+// The networks "ssh" lines admit, by the address of their interface (and its hardware name).
+struct Access {
+  std::string hw;
+  std::vector<std::string> nets;
+};
+std::map<std::string, Access> access_by_address(const config::Config& cfg) {
+  std::map<std::string, Access> out;
+  for (const auto& a : cfg.management.ssh) {
+    const config::Interface* itf = cfg.interface_by_nameif(a.nameif);
+    if (!itf || !itf->address || itf->shutdown) continue;
+    Access& acc = out[itf->address->str()];
+    acc.hw = itf->hw_name;
+    std::string net = fmt::format("{}/{}", a.network.str(), a.mask.prefix_len());
+    if (std::find(acc.nets.begin(), acc.nets.end(), net) == acc.nets.end()) acc.nets.push_back(net);
+  }
+  return out;
+}
+
+}  // namespace
 
 std::string SshService::render(const config::Config& cfg) const {
   const auto& m = cfg.management;
   if (!m.aaa_authentication.contains("ssh console LOCAL")) return {};
-  std::string listen, allow;
-  for (const auto& a : m.ssh) {
-    const config::Interface* itf = cfg.interface_by_nameif(a.nameif);
-    if (!itf || !itf->address || itf->shutdown) continue;
-    std::string l = fmt::format("ListenAddress {}\n", itf->address->str());
-    if (listen.find(l) == std::string::npos) listen += l;
-    allow += fmt::format(" *@{}/{}", a.network.str(), a.mask.prefix_len());
-  }
-  if (listen.empty()) return {};
+  // Each "ssh NET MASK IF" admits NET on IF's own address only: one Match block per address
+  // below, and rules() keeps connections to that address to the interface it belongs to.
+  auto nets_by_address = access_by_address(cfg);
+  if (nets_by_address.empty()) return {};
   std::string c = "# Rendered by rampartd from the configuration's ssh lines; edits are lost.\n";
-  c += listen;
+  for (const auto& [address, nets] : nets_by_address)
+    c += fmt::format("ListenAddress {}\n", address);
   for (const char* t : {"rsa", "ed25519"})
     c += fmt::format("HostKey {}/ssh_host_{}_key\n", o_.key_dir, t);
   c += fmt::format("PidFile {}/sshd.pid\n", o_.run_dir);
-  c += "AllowUsers" + allow + "\n";
   c += "UsePAM yes\nPasswordAuthentication yes\nKbdInteractiveAuthentication no\n";
   c += "PubkeyAuthentication no\nPermitRootLogin no\nPermitEmptyPasswords no\n";
   c += fmt::format("ForceCommand {}\n", o_.shell);
   c += "DisableForwarding yes\nPermitTTY yes\nPermitUserEnvironment no\nPrintMotd no\n";
-  c += "PrintLastLog no\nMaxAuthTries 3\nLoginGraceTime 60\n";
+  c += "PrintLastLog no\nLoginGraceTime 60\n";
   // "ssh timeout N": an idle session is closed after N minutes.
   c += fmt::format("ChannelTimeout session={}m\nClientAliveInterval 60\n", m.ssh_timeout);
+  // The default denies everything: no source is 0.0.0.0, and with MaxAuthTries 0 sshd
+  // disconnects at the client's first authentication request, before any password is asked.
+  // Only a Match below (the address reached and the source together) lifts both.
+  c += "AllowUsers *@0.0.0.0/32\nMaxAuthTries 0\n";
+  for (const auto& [address, acc] : nets_by_address) {
+    std::string list, users;
+    for (const auto& n : acc.nets) {
+      list += (list.empty() ? "" : ",") + n;
+      users += " *@" + n;
+    }
+    c += fmt::format("Match LocalAddress {} Address {}\n AllowUsers{}\n MaxAuthTries 3\n", address,
+                     list, users);
+  }
   return c;
+}
+
+std::vector<platform::SshBinding> SshService::bindings(const config::Config& cfg) const {
+  std::vector<platform::SshBinding> out;
+  if (!o_.device_for || render(cfg).empty()) return out;
+  for (const auto& [address, acc] : access_by_address(cfg))
+    out.push_back({address, o_.device_for(acc.hw)});
+  return out;
 }
 
 void SshService::write_accounts(const config::Config& cfg) {
@@ -158,6 +200,9 @@ void SshService::sync(const config::Config& cfg) {
     // new sshd; sessions already open go on.
     keys_ = keys;
     stop();
+    if (o_.device_for)
+      if (auto err = platform::install_ssh_rules(bindings(cfg)))
+        platform::log(platform::Severity::Error, fmt::format("ssh: {}", *err));
     config_ = wanted;
     if (!config_.empty()) start();
     return;

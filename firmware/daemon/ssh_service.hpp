@@ -6,10 +6,13 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "control/config/model.hpp"
+#include "platform/firewall.hpp"
 
 namespace rampart::firmware {
 
@@ -21,6 +24,9 @@ class SshService {
     std::string key_dir;                   // host keys (on flash), made by the image's init
     std::string passwd = "/etc/passwd";    // rewritten: the shipped accounts plus users
     std::string shell = "/usr/bin/rampart";
+    // The Linux device of a hardware interface name; set, sync() also installs the kernel
+    // rules that keep each address's SSH to its own interface (platform::install_ssh_rules).
+    std::function<std::string(const std::string& hw)> device_for;
   };
   static constexpr unsigned kGroup = 2000;  // group of SSH users; may use the control socket
 
@@ -39,6 +45,9 @@ class SshService {
   // The sshd_config for cfg, or empty when SSH is not enabled (no ssh line whose interface
   // has an address, or no "aaa authentication ssh console LOCAL").
   std::string render(const config::Config& cfg) const;
+  // The (address, device) pairs whose SSH the kernel keeps to that device (none without
+  // Options::device_for, or when SSH is not enabled).
+  std::vector<platform::SshBinding> bindings(const config::Config& cfg) const;
 
  private:
   void write_accounts(const config::Config& cfg);

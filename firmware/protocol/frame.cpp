@@ -17,6 +17,8 @@ uint32_t get_u32(std::string_view s) {
          (uint32_t{static_cast<uint8_t>(s[2])} << 8) | uint32_t{static_cast<uint8_t>(s[3])};
 }
 
+constexpr size_t kKeepCapacity = 64 * 1024;
+
 bool known(uint8_t t) {
   return (t >= 1 && t <= 5) || (t >= 10 && t <= 15);
 }
@@ -41,6 +43,8 @@ rampart::expected<std::optional<Frame>, std::string> Decoder::next() {
   if (buf_.size() < 5 + static_cast<size_t>(len)) return std::optional<Frame>{};
   Frame f{static_cast<Type>(t), buf_.substr(5, len)};
   buf_.erase(0, 5 + static_cast<size_t>(len));
+  // A large frame leaves a large buffer behind; give it back once it has been taken.
+  if (buf_.capacity() > kKeepCapacity && buf_.size() <= kKeepCapacity) buf_.shrink_to_fit();
   return std::optional<Frame>{std::move(f)};
 }
 

@@ -43,6 +43,9 @@ std::string encode(Type type, std::string_view payload);
 class Decoder {
  public:
   void feed(std::string_view bytes) { buf_.append(bytes); }
+  // Bytes received and not yet taken as frames: a reader stops reading above a bound of its
+  // own, so a peer that sends faster than it is served costs at most that much memory.
+  size_t buffered() const { return buf_.size(); }
   // A frame, std::nullopt-like empty optional when more bytes are needed, or an error text.
   rampart::expected<std::optional<Frame>, std::string> next();
 

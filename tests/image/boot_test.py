@@ -254,6 +254,9 @@ def main():
         new = f"rampart-{upgrade}.bin"
         c = box.cmd(f"copy /noconfirm tftp://192.0.2.2/{new} disk0:/{new}", timeout=600)
         check("bytes copied" in c, f"copy tftp: {new} to disk0:")
+        c = box.cmd(f"verify disk0:/{new}", timeout=120)
+        check("Digital signature successfully validated" in c,
+              "verify: the upgrade file carries the build's release signature")
         for line in ["configure terminal", f"boot system disk0:/{new}", "end"]:
             box.p.sendline(line)
             box.p.expect(r"rampart\(?[a-z-]*\)?# ")

@@ -35,8 +35,44 @@ std::string read(const fs::path& p) {
   return {std::istreambuf_iterator<char>(f), {}};
 }
 
-// A firmware file as images/build packs it (sha256 of "KERNELinitrd").
-std::string firmware_file(const std::string& version, bool damaged = false) {
+// An Ed25519 key pair made for the test (the release key stays with images/build).
+struct TestKey {
+  EVP_PKEY* pkey = nullptr;
+  TestKey() {
+    EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, nullptr);
+    EVP_PKEY_keygen_init(ctx);
+    EVP_PKEY_keygen(ctx, &pkey);
+    EVP_PKEY_CTX_free(ctx);
+  }
+  ~TestKey() { EVP_PKEY_free(pkey); }
+  std::string public_raw() const {
+    std::string out(32, '\0');
+    size_t n = out.size();
+    EVP_PKEY_get_raw_public_key(pkey, reinterpret_cast<unsigned char*>(out.data()), &n);
+    return out;
+  }
+  std::string sign_hex(const std::string& msg) const {
+    unsigned char sig[64];
+    size_t n = sizeof sig;
+    EVP_MD_CTX* md = EVP_MD_CTX_new();
+    EVP_DigestSignInit(md, nullptr, nullptr, nullptr, pkey);
+    EVP_DigestSign(md, sig, &n, reinterpret_cast<const unsigned char*>(msg.data()), msg.size());
+    EVP_MD_CTX_free(md);
+    std::string hex;
+    for (size_t i = 0; i < n; ++i) hex += fmt::format("{:02x}", sig[i]);
+    return hex;
+  }
+};
+
+const TestKey& release_key() {
+  static TestKey k;
+  return k;
+}
+
+// A firmware file as images/build packs it (sha256 of "KERNELinitrd"), signed by key (none:
+// unsigned).
+std::string firmware_file(const std::string& version, bool damaged = false,
+                          const TestKey* key = &release_key()) {
   std::string body = "KERNELinitrd";
   // Computed with OpenSSL in the test itself, so that the test states the format, not a hash.
   unsigned char d[32];
@@ -45,9 +81,10 @@ std::string firmware_file(const std::string& version, bool damaged = false) {
   std::string hex;
   for (unsigned i = 0; i < n; ++i) hex += fmt::format("{:02x}", d[i]);
   if (damaged) body[0] = 'X';
-  return fmt::format("RAMPART-IMAGE 1\nversion={}\nkernel=6\ninitrd=6\nsha256={}\n\n", version,
-                     hex) +
-         body;
+  std::string header =
+      fmt::format("RAMPART-IMAGE 1\nversion={}\nkernel=6\ninitrd=6\nsha256={}\n", version, hex);
+  if (key) header += "signature=" + key->sign_hex(header) + "\n";
+  return header + "\n" + body;
 }
 
 }  // namespace
@@ -182,7 +219,7 @@ TEST_CASE("boot slots: install into the other slot, confirm, report a failed tri
   write(flash / "damaged.bin", firmware_file("1.0(3)", true));
   write(flash / "junk.bin", "not a firmware");
 
-  fw::BootSlots a(dir.string(), "A", flash.string());
+  fw::BootSlots a(dir.string(), "A", flash.string(), release_key().public_raw());
   CHECK(a.status().image == "disk0:/rampart-1.0.1.bin");
   auto r = a.prepare({"junk.bin", "damaged.bin"});
   REQUIRE_FALSE(r);
@@ -203,7 +240,7 @@ TEST_CASE("boot slots: install into the other slot, confirm, report a failed tri
   env.vars["try_slot"] = "";
   env.vars["tried_slot"] = "B";
   write(dir / "esp/grub/grubenv", *env.render());
-  fw::BootSlots b(dir.string(), "B", flash.string());
+  fw::BootSlots b(dir.string(), "B", flash.string(), release_key().public_raw());
   b.confirm();
   auto after = fw::GrubEnv::parse(read(dir / "esp/grub/grubenv"));
   CHECK(after.vars["good_slot"] == "B");
@@ -213,11 +250,95 @@ TEST_CASE("boot slots: install into the other slot, confirm, report a failed tri
   // A trial of A that never came up: GRUB fell back to B, which reports it.
   after.vars["tried_slot"] = "A";
   write(dir / "esp/grub/grubenv", *after.render());
-  fw::BootSlots b2(dir.string(), "B", flash.string());
+  fw::BootSlots b2(dir.string(), "B", flash.string(), release_key().public_raw());
   b2.confirm();
   CHECK(b2.status().failed_image == "disk0:/rampart-1.0.1.bin");
   CHECK(fw::GrubEnv::parse(read(dir / "esp/grub/grubenv")).vars["good_slot"] == "B");
   fs::remove_all(dir);
+}
+
+// Issue 11: a firmware file was accepted on its own SHA-256, so anyone on the TFTP path could
+// substitute one. Only files the release key signed reach a slot now.
+TEST_CASE("boot slots take only firmware files signed by the release key", "[security]") {
+  fs::path dir = fs::temp_directory_path() / fmt::format("rampart-signed-{}", ::getpid());
+  fs::remove_all(dir);
+  fs::path flash = dir / "flash";
+  fs::create_directories(flash);
+  write(dir / "esp/grub/grubenv", *fw::GrubEnv{{{"good_slot", "A"}, {"try_slot", ""}}}.render());
+  write(dir / "A/release", "version=1.0(1)\nimage=rampart-1.0.1.bin\nsha256=00\n");
+  fs::create_directories(dir / "B");
+  TestKey other;
+  std::string good = firmware_file("1.0(2)");
+  write(flash / "unsigned.bin", firmware_file("1.0(2)", false, nullptr));
+  write(flash / "other-key.bin", firmware_file("1.0(2)", false, &other));
+  std::string forged = good;
+  forged.replace(forged.find("version=1.0(2)"), 14, "version=9.9(9)");  // after signing
+  write(flash / "forged.bin", forged);
+  std::string bad_sig = good;
+  size_t s = bad_sig.find("signature=") + 10;
+  bad_sig[s] = bad_sig[s] == '0' ? '1' : '0';
+  write(flash / "bad-signature.bin", bad_sig);
+  write(flash / "truncated.bin", good.substr(0, good.size() - 3));
+  std::string appended = good;  // a line after the signature is not covered by it
+  appended.insert(appended.find("\n\n") + 1, "kernel=7\n");
+  write(flash / "appended.bin", appended);
+  write(flash / "good.bin", good);
+
+  fw::BootSlots a(dir.string(), "A", flash.string(), release_key().public_raw());
+  for (const char* f : {"unsigned.bin", "other-key.bin", "forged.bin", "bad-signature.bin"}) {
+    auto r = a.prepare({f});
+    REQUIRE_FALSE(r);
+    CHECK(r.error().starts_with(fmt::format("Signature not valid for file disk0:/{} (", f)));
+  }
+  CHECK(a.prepare({"unsigned.bin"}).error().ends_with("(the file is not signed)"));
+  CHECK(a.prepare({"truncated.bin"}).error() == "disk0:/truncated.bin: file is truncated");
+  CHECK(a.prepare({"appended.bin"}).error() == "disk0:/appended.bin: damaged firmware file header");
+  CHECK_FALSE(fs::exists(dir / "B/vmlinuz"));  // nothing reached the slot
+  CHECK(*a.prepare({"unsigned.bin", "good.bin"}) == "disk0:/good.bin");
+  CHECK(read(dir / "B/vmlinuz") == "KERNEL");
+
+  // A firmware built without a key takes nothing, signed or not.
+  fw::BootSlots keyless(dir.string(), "A", flash.string(), "");
+  CHECK(keyless.prepare({"good.bin"}).error() ==
+        "Signature not valid for file disk0:/good.bin (this firmware has no release signing "
+        "key)");
+
+  // What verify reports.
+  auto c = fw::check_firmware_file((flash / "good.bin").string(), release_key().public_raw());
+  REQUIRE(c);
+  CHECK(c->computed_sha256 == c->embedded_sha256);
+  CHECK(c->signature_error.empty());
+  c = fw::check_firmware_file((flash / "other-key.bin").string(), release_key().public_raw());
+  REQUIRE(c);
+  CHECK(c->signature_error == "the signature does not verify");
+  fs::remove_all(dir);
+}
+
+TEST_CASE("verify and boot system answer in the ASA's words", "[security]") {
+  struct Box : rampart::test::FakeSystem {
+    rampart::expected<ImageCheck, std::string> verify_image(const std::string& p) const override {
+      if (p == "good.bin") return ImageCheck{"ab12", "ab12", ""};
+      if (p == "evil.bin") return ImageCheck{"cd34", "cd34", "the signature does not verify"};
+      return rampart::unexpected(std::string("No such file or directory"));
+    }
+  };
+  Box sys;
+  rampart::cli::Appliance app{sys};
+  rampart::cli::Session s{app, true};
+  CHECK(s.execute("verify disk0:/good.bin").output ==
+        "Verifying file integrity of disk0:/good.bin\n\nComputed Hash   SHA2: ab12\n"
+        "Embedded Hash   SHA2: ab12\n\nDigital signature successfully validated\n");
+  CHECK(s.execute("verify disk0:/evil.bin").output ==
+        "Verifying file integrity of disk0:/evil.bin\n\nComputed Hash   SHA2: cd34\n"
+        "Embedded Hash   SHA2: cd34\n\n%ERROR: Signature not valid for file disk0:/evil.bin (the "
+        "signature does not verify)\n");
+  CHECK(s.execute("verify disk0:/none.bin").output ==
+        "%Error verifying disk0:/none.bin (No such file or directory)\n");
+  s.execute("configure terminal");
+  CHECK(s.execute("boot system disk0:/evil.bin").output ==
+        "%ERROR: Signature not valid for file disk0:/evil.bin\n");
+  CHECK(s.execute("boot system disk0:/good.bin").output.empty());
+  CHECK(app.config().system.boot_images == std::vector<std::string>{"disk0:/good.bin"});
 }
 
 TEST_CASE("sshd_config follows the ssh lines") {
@@ -231,12 +352,41 @@ TEST_CASE("sshd_config follows the ssh lines") {
   c.run("aaa authentication ssh console LOCAL");
   std::string conf = ssh.render(c.cfg());
   CHECK(conf.find("ListenAddress 192.0.2.10\n") != std::string::npos);
-  CHECK(conf.find("AllowUsers *@192.0.2.0/24 *@198.51.100.0/25\n") != std::string::npos);
+  CHECK(conf.find("Match LocalAddress 192.0.2.10 Address 192.0.2.0/24,198.51.100.0/25\n"
+                  " AllowUsers *@192.0.2.0/24 *@198.51.100.0/25\n MaxAuthTries 3\n") !=
+        std::string::npos);
   CHECK(conf.find("ForceCommand /usr/bin/rampart\n") != std::string::npos);
   CHECK(conf.find("ChannelTimeout session=7m\n") != std::string::npos);
   CHECK(conf.find("PermitRootLogin no\n") != std::string::npos);
   c.run("ssh 10.0.0.0 255.0.0.0 inside");  // no such interface: nothing listens there
   CHECK(ssh.render(c.cfg()).find("ListenAddress 10.") == std::string::npos);
+}
+
+// Issue 11: "ssh 0.0.0.0 0.0.0.0 inside" once let every source try passwords on the outside
+// address too, as sshd had one AllowUsers list for every address it listened on.
+TEST_CASE("sshd_config admits each ssh line's network on its own interface's address only") {
+  Console c;
+  fw::SshService ssh({"/usr/sbin/sshd", "/run/x", "/flash/.private", "/nonexistent"});
+  c.run(
+      "interface GigabitEthernet0/0\nnameif outside\nip address 198.51.100.1 255.255.255.192\n"
+      "no shutdown\nexit\ninterface GigabitEthernet0/1\nnameif inside\n"
+      "ip address 192.0.2.1 255.255.255.0\nno shutdown\nexit\n"
+      "aaa authentication ssh console LOCAL\nssh 0.0.0.0 0.0.0.0 inside\n"
+      "ssh 203.0.113.0 255.255.255.0 outside");
+  std::string conf = ssh.render(c.cfg());
+  // Before any Match: the default admits no one and ends the connection at the first
+  // authentication request (no password prompt).
+  size_t first_match = conf.find("Match ");
+  REQUIRE(first_match != std::string::npos);
+  std::string global = conf.substr(0, first_match);
+  CHECK(global.find("AllowUsers *@0.0.0.0/32\nMaxAuthTries 0\n") != std::string::npos);
+  CHECK(global.find("*@0.0.0.0/0") == std::string::npos);
+  CHECK(global.find("*@203.0.113.0/24") == std::string::npos);
+  CHECK(conf.substr(first_match) ==
+        "Match LocalAddress 192.0.2.1 Address 0.0.0.0/0\n AllowUsers *@0.0.0.0/0\n"
+        " MaxAuthTries 3\n"
+        "Match LocalAddress 198.51.100.1 Address 203.0.113.0/24\n AllowUsers *@203.0.113.0/24\n"
+        " MaxAuthTries 3\n");
 }
 
 TEST_CASE("a copy is deferred work when the daemon runs it in the background") {

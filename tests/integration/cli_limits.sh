@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# What one CLI session may cost the daemon (issue 11): 100 lines of 1 MiB and 10,000 lines of
+# 500 characters from a user-EXEC session leave rampartd's memory where it was, every line is
+# answered, and "show history" holds the last 10 lines.
+source "$(dirname "$0")/lib.sh"
+make_ns
+start_daemon
+rss() { awk '/^VmRSS/ {print $2}' "/proc/$DAEMON_PID/status"; }
+before=$(rss)
+python3 - "$SOCK" <<'PY' || fail "the session was not answered as expected"
+import socket, struct, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+buf = b""
+def frame(t, payload):
+    s.sendall(bytes([t]) + struct.pack(">I", len(payload)) + payload)
+def read_until_prompt():
+    global buf
+    out = b""
+    while True:
+        while len(buf) < 5 or len(buf) < 5 + struct.unpack(">I", buf[1:5])[0]:
+            chunk = s.recv(1 << 20)
+            if not chunk:
+                sys.exit("connection closed")
+            buf += chunk
+        n = struct.unpack(">I", buf[1:5])[0]
+        t, payload, buf = buf[0], buf[5:5 + n], buf[5 + n:]
+        if t == 10:
+            out += payload[4:]
+        elif t == 11:
+            return out, payload[1:]
+        else:
+            sys.exit("unexpected frame %d" % t)
+frame(1, b"interactive=0 login=0")
+_, prompt = read_until_prompt()
+assert prompt == b"rampart> ", prompt
+invalid = b" " * (len(prompt) + 512) + b"^\nERROR: % Invalid input detected at '^' marker.\n"
+for i in range(100):
+    frame(2, b"show version " + b"a" * ((1 << 20) - 13))  # the largest frame there is
+    out, p = read_until_prompt()
+    assert out == invalid and p == prompt, (out[:80], p)
+comment = b"! " + b"c" * 498
+for i in range(10000):
+    # Sent in batches: the answers come back in order.
+    frame(2, comment + str(i).encode())
+    if i % 100 == 99:
+        for _ in range(100):
+            out, p = read_until_prompt()
+            assert out == b"" and p == prompt, (out[:80], p)
+frame(2, b"show history")
+out, _ = read_until_prompt()
+lines = out.decode().splitlines()
+assert len(lines) == 10 and lines[-1] == "  show history", lines
+assert lines[0] == "  " + (comment + b"9991").decode(), lines[0][:20]
+PY
+after=$(rss)
+# Before the fix the history alone held 100 MiB of the long lines and 5 MB of the others.
+(( after - before < 16384 )) || fail "rampartd grew from ${before} kB to ${after} kB"
+echo "PASS cli_limits (rss ${before} kB -> ${after} kB)"
