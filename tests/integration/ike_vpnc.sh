@@ -125,6 +125,9 @@ for line in 'IKE_DECODE RECEIVED Message (msgid=0) with payloads : HDR + SA (1) 
 done
 if [[ "$MODE" == nat ]]; then
   grep -q 'Remote end IS behind a NAT device' <<<"$show" || fail "NAT not detected"
+  # The appliance has a public address: it must not think itself behind the client's NAT (it
+  # did when vpnc floated to 4500 for AM3) and send keepalives.
+  grep -q 'This   end is NOT behind a NAT device' <<<"$show" || fail "NAT wrongly seen at our end"
   grep -q '^Protocol     : IKE IPsecOverNatT$' <<<"$show" || fail "session not NAT-T"
   grep -q 'IKE_DECODE RECEIVED Message (msgid=[0-9a-f]*) with payloads : HDR + HASH (8) + SA (1)' <<<"$show" ||
     fail "quick mode"
