@@ -32,6 +32,11 @@ inline void error(Ctx& c, std::string_view text) {
   c.out += fmt::format("ERROR: {}\n", text);
   if (auto* k = c.session.counters()) ++k->rejected;
 }
+// A flash command's refusal in the ASA's "%Error opening disk0:/x (reason)" form, counted.
+inline void flash_error(Ctx& c, std::string_view text) {
+  c.out += text;
+  if (auto* k = c.session.counters()) ++k->rejected;
+}
 inline void warning(Ctx& c, std::string_view text) {
   c.out += fmt::format("WARNING: {}\n", text);
 }

@@ -135,16 +135,16 @@ void dir_cmd(Ctx& c) {
   std::string typed = c.args.has("path") ? c.args.str("path") : "disk0:/";
   auto rel = flash_path(typed);
   if (!rel) {
-    c.out += fmt::format("%Error opening {} (Invalid path)\n", typed);
+    flash_error(c, fmt::format("%Error opening {} (Invalid path)\n", typed));
     return;
   }
   if (is_private(*rel)) {
-    c.out += no_such_file("opening", *rel);
+    flash_error(c, no_such_file("opening", *rel));
     return;
   }
   auto list = c.sys.flash_list(*rel);
   if (!list) {
-    c.out += fmt::format("%Error opening {} ({})\n", shown(*rel), list.error());
+    flash_error(c, fmt::format("%Error opening {} ({})\n", shown(*rel), list.error()));
     return;
   }
   c.out += fmt::format("\nDirectory of {}{}\n\n", shown(*rel),
@@ -226,7 +226,7 @@ void run_copy(Session& s, const std::string& from, const std::string& to_typed, 
 void copy_cmd(Ctx& c) {
   std::string from = c.args.str("src"), to = c.args.str("dst");
   if (from == "running-config" || from == "startup-config") {
-    c.out += fmt::format("%Error opening {} (Not supported: use write memory)\n", to);
+    flash_error(c, fmt::format("%Error opening {} (Not supported: use write memory)\n", to));
     return;
   }
   if (c.args.has("noconfirm")) {
@@ -263,7 +263,7 @@ void delete_cmd(Ctx& c) {
   std::string typed = c.args.str("path");
   auto rel = flash_path(typed);
   if (!rel || rel->empty()) {
-    c.out += fmt::format("%Error deleting {} (Invalid path)\n", typed);
+    flash_error(c, fmt::format("%Error deleting {} (Invalid path)\n", typed));
     return;
   }
   if (c.args.has("noconfirm")) {
@@ -287,16 +287,16 @@ void more_cmd(Ctx& c) {
   std::string typed = c.args.str("path");
   auto rel = flash_path(typed);
   if (!rel || rel->empty()) {
-    c.out += fmt::format("%Error opening {} (Invalid path)\n", typed);
+    flash_error(c, fmt::format("%Error opening {} (Invalid path)\n", typed));
     return;
   }
   if (is_private(*rel)) {
-    c.out += no_such_file("opening", *rel);
+    flash_error(c, no_such_file("opening", *rel));
     return;
   }
   auto text = c.sys.flash_read(*rel, kLimit);
   if (!text) {
-    c.out += fmt::format("%Error opening {} ({})\n", shown(*rel), text.error());
+    flash_error(c, fmt::format("%Error opening {} ({})\n", shown(*rel), text.error()));
     return;
   }
   // A saved configuration holds its pre-shared keys in clear; more shows them masked, as show
@@ -360,16 +360,16 @@ void verify_cmd(Ctx& c) {
   std::string typed = c.args.str("path");
   auto rel = flash_path(typed);
   if (!rel || rel->empty()) {
-    c.out += fmt::format("%Error opening {} (Invalid path)\n", typed);
+    flash_error(c, fmt::format("%Error opening {} (Invalid path)\n", typed));
     return;
   }
   if (is_private(*rel)) {
-    c.out += no_such_file("opening", *rel);
+    flash_error(c, no_such_file("opening", *rel));
     return;
   }
   auto check = c.sys.verify_image(*rel);
   if (!check) {
-    c.out += fmt::format("%Error verifying {} ({})\n", shown(*rel), check.error());
+    flash_error(c, fmt::format("%Error verifying {} ({})\n", shown(*rel), check.error()));
     return;
   }
   c.out += fmt::format(

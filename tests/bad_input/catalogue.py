@@ -173,6 +173,17 @@ CLI_CASES = [
     Case("cli-control-character", "cli", "a hostname with a BEL (0x07) in it",
          r"\n {28}" + INVALID, CLI("INVALID_INPUT"), where="cli",
          lines=["configure terminal", "hostname ab\x07cd"]),
+    Case("cli-over-long-line", "cli", "a 600-character line (the ASA takes 512)",
+         r"\n {520,}" + INVALID, CLI("INVALID_INPUT"), where="cli", lines=["show " + "x" * 595]),
+    Case("cli-private-file", "cli", "more of the SSH host keys' folder",
+         r"%Error opening disk0:/\.private/ssh_host_ed25519_key \(No such file or directory\)",
+         CLI("REJECTED"), where="cli", lines=["more disk0:/.private/ssh_host_ed25519_key"]),
+    Case("cli-flash-traversal", "cli", "a flash path climbing out of disk0:",
+         r"%Error opening disk0:/\.\./\.\./etc/passwd", CLI("REJECTED"), where="cli",
+         lines=["more disk0:/../../etc/passwd"]),
+    Case("cli-ipsec-lifetime-zero", "cli", "an IPsec SA lifetime of 0 s (120-2147483647)",
+         INVALID, CLI("INVALID_INPUT"), where="cli",
+         lines=["configure terminal", "crypto ipsec security-association lifetime seconds 0"]),
     Case("cli-lifetime-range", "cli", "an IKE lifetime of 50 s (120-2147483647)", INVALID,
          CLI("INVALID_INPUT"), where="cli",
          lines=["configure terminal", "crypto ikev1 policy 20", "lifetime 50"]),
@@ -222,8 +233,9 @@ CONFIG_CASES = [
     Case("cfg-pix-non-vpn", "config", "a PIX 6.3 line for a non-VPN feature (fixup)",
          r'^WARNING: line {n}: "fixup protocol ftp 21" is not supported \(not a VPN function\); '
          r"ignored$", CONFIG, delta=0, where="errors", lines=["fixup protocol ftp 21"]),
+    # Over the ASA's 512 characters a line is refused whole; the report shows its first 512.
     Case("cfg-over-long-line", "config", "a 600-character line",
-         _err("{n}", "A{600}") + r"\nERROR: % Invalid input", CONFIG, where="errors",
+         _err("{n}", "A{512}") + r"\nERROR: % Invalid input", CONFIG, where="errors",
          lines=["A" * 600]),
 ]
 
