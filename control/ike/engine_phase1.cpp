@@ -565,11 +565,19 @@ void Engine::phase1_done(IkeSa& sa, const std::vector<Payload>& p) {
   for (const auto& x : p)
     if (const auto* n = std::get_if<NotifyPayload>(&x); n && n->type == kInitialContact) {
       log(&sa, Tag::Debug, "processing notify payload");
-      // INITIAL-CONTACT: the peer rebooted; what we still hold for it is stale.
+      // INITIAL-CONTACT: the peer rebooted; what we still hold for *it* is stale. Many
+      // remote-access clients share one address behind a NAT (hotels, homes, offices): a
+      // client is its address and port. A site is its address and its tunnel-group, whatever
+      // port its NAT gives it this time.
       std::vector<uint64_t> stale;
-      for (auto& [idx, other] : sas_)
-        if (other.get() != &sa && other->peer.address == sa.peer.address && other->established)
-          stale.push_back(idx);
+      for (auto& [idx, other] : sas_) {
+        if (other.get() == &sa || !other->established || other->peer.address != sa.peer.address)
+          continue;
+        bool same = sa.remote_access
+                        ? other->peer.port == sa.peer.port
+                        : !other->remote_access && other->tunnel_group == sa.tunnel_group;
+        if (same) stale.push_back(idx);
+      }
       for (uint64_t idx : stale) remove(idx, "Peer Reconnected (INITIAL-CONTACT)", false);
     }
   ++stats_.cumulative_sessions;

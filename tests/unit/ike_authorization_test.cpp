@@ -379,3 +379,37 @@ TEST_CASE("a user name with a newline cannot forge a log line", "[ike][security]
   for (const auto& s : lab.env.syslogs) CHECK(s.find('\n') == std::string::npos);
   CHECK(syslogged(lab, "user = eve\\x0a%ASA-6-113012"));
 }
+
+TEST_CASE("INITIAL-CONTACT from a second client behind the same NAT spares the first",
+          "[ike][security]") {
+  Lab lab;
+  Endpoint nat{*config::Ipv4::parse("198.51.100.2"), 500};
+  lab.peer.me = nat;
+  connect(lab);
+  // Another user's client behind the same NAT: same address, another port, INITIAL-CONTACT.
+  auto with_initial_contact = [&](uint16_t port, uint8_t id) {
+    second_client(lab, 2);
+    lab.peer.me.port = port;
+    lab.peer.ci = {7, 7, 7, 7, 7, 7, 7, id};
+    lab.env.sent.clear();
+    lab.env.sent_from.clear();
+    lab.deliver(lab.peer.am1("EZ"));
+    Bytes am3 = lab.peer.am3(lab.env.take());
+    auto m = parse_message(am3.data(), am3.size());
+    REQUIRE(m);
+    NotifyPayload ic;
+    ic.protocol = 1;
+    ic.type = 24578;
+    ic.spi.assign(lab.peer.ci.begin(), lab.peer.ci.end());
+    ic.spi.insert(ic.spi.end(), lab.peer.cr.begin(), lab.peer.cr.end());
+    m->payloads.push_back(ic);
+    lab.deliver(serialize_message(*m));
+  };
+  with_initial_contact(191, 1);
+  CHECK(lab.engine.sas().size() == 2);
+  CHECK_FALSE(lab.env.logged("Peer Reconnected (INITIAL-CONTACT)"));
+  // The first client itself restarting (same address and port) replaces its old session.
+  with_initial_contact(500, 2);
+  CHECK(lab.engine.sas().size() == 2);
+  CHECK(lab.env.logged("IKE SA deleted: Peer Reconnected (INITIAL-CONTACT)"));
+}

@@ -259,21 +259,22 @@ TEST_CASE("a dynamic LAN-to-LAN entry honours its match address", "[ike][securit
                 within ? "192.0.2.0 255.255.255.128" : "192.0.2.0 255.255.255.0",
                 "198.51.100.128 255.255.255.192"),
            "198.51.100.1", 11);
-    Site b("interface GigabitEthernet0/0\nnameif outside\nip address 198.51.100.2 "
-           "255.255.255.192\nexit\n"
-           "access-list SITES extended permit ip 198.51.100.128 255.255.255.192 192.0.2.0 "
-           "255.255.255.128\n"
-           "crypto ipsec ikev1 transform-set T2 esp-aes-256 esp-sha-hmac\n"
-           "crypto dynamic-map SITES 10 match address SITES\n"
-           "crypto dynamic-map SITES 10 set ikev1 transform-set T2\n"
-           "crypto dynamic-map SITES 10 set pfs group14\n"
-           "crypto map MAP 10 ipsec-isakmp dynamic SITES\ncrypto map MAP interface outside\n"
-           "crypto ikev1 enable outside\n"
-           "crypto ikev1 policy 10\nauthentication pre-share\nencryption aes-256\nhash sha\n"
-           "group 14\nexit\n"
-           "tunnel-group DefaultL2LGroup ipsec-attributes\nikev1 pre-shared-key between-sites\n"
-           "exit\n",
-           "198.51.100.2", 12);
+    Site b(
+        "interface GigabitEthernet0/0\nnameif outside\nip address 198.51.100.2 "
+        "255.255.255.192\nexit\n"
+        "access-list SITES extended permit ip 198.51.100.128 255.255.255.192 192.0.2.0 "
+        "255.255.255.128\n"
+        "crypto ipsec ikev1 transform-set T2 esp-aes-256 esp-sha-hmac\n"
+        "crypto dynamic-map SITES 10 match address SITES\n"
+        "crypto dynamic-map SITES 10 set ikev1 transform-set T2\n"
+        "crypto dynamic-map SITES 10 set pfs group14\n"
+        "crypto map MAP 10 ipsec-isakmp dynamic SITES\ncrypto map MAP interface outside\n"
+        "crypto ikev1 enable outside\n"
+        "crypto ikev1 policy 10\nauthentication pre-share\nencryption aes-256\nhash sha\n"
+        "group 14\nexit\n"
+        "tunnel-group DefaultL2LGroup ipsec-attributes\nikev1 pre-shared-key between-sites\n"
+        "exit\n",
+        "198.51.100.2", 12);
     Selector lan_a{*config::Ipv4::parse("192.0.2.0"), config::Mask::from_prefix(within ? 25 : 24)};
     Selector lan_b{*config::Ipv4::parse("198.51.100.128"), config::Mask::from_prefix(26)};
     REQUIRE(a.engine.initiate("MAP", 10, lan_a, lan_b));
