@@ -3,9 +3,15 @@
 #include <algorithm>
 #include <utility>
 
+#include <fmt/format.h>
+
 namespace rampart::dataplane {
 
 rampart::expected<void, std::string> Sad::add(const SaSpec& spec) {
+  // RFC 4301 4.1: an inbound SPI names one SA. A second SA under the same SPI would take over
+  // the first one's packets (and leave its index pointing at a freed entry): refused.
+  if (inbound_spi_in_use(spec.spi_in))
+    return rampart::unexpected(fmt::format("inbound SPI 0x{:08X} already in use", spec.spi_in));
   auto in = EspSa::create(spec.spi_in, spec.keys_in, spec.replay_window);
   if (!in) return rampart::unexpected(in.error());
   auto out = EspSa::create(spec.spi_out, spec.keys_out, 0);
@@ -15,10 +21,19 @@ rampart::expected<void, std::string> Sad::add(const SaSpec& spec) {
   e->in = std::move(*in);
   e->out = std::move(*out);
   std::lock_guard lock(mu_);
+  if (by_spi_.contains(spec.spi_in))  // added meanwhile by another thread
+    return rampart::unexpected(fmt::format("inbound SPI 0x{:08X} already in use", spec.spi_in));
+  if (entries_.contains(spec.id))
+    return rampart::unexpected(fmt::format("SA {} already installed", spec.id));
   by_spi_[spec.spi_in] = e.get();
   entries_[spec.id] = std::move(e);
   reindex_locked();
   return {};
+}
+
+bool Sad::inbound_spi_in_use(uint32_t spi) const {
+  std::shared_lock lock(mu_);
+  return by_spi_.contains(spi);
 }
 
 void Sad::remove(uint64_t id) {

@@ -71,8 +71,10 @@ class Sad {
     uint64_t prefrag_ok = 0, prefrag_failed = 0, postfrag_ok = 0, postfrag_failed = 0,
              fragments = 0, pmtu_sent = 0, invalid_identity = 0;
   };
-  // Prepares both directions (keys the EVP contexts); an error text when a key is unusable.
+  // Prepares both directions (keys the EVP contexts); an error text when a key is unusable, or
+  // when the inbound SPI or the id is already installed (nothing is replaced).
   rampart::expected<void, std::string> add(const SaSpec& spec);
+  bool inbound_spi_in_use(uint32_t spi) const;
   void remove(uint64_t id);
   // Reads under the lock: f(const Entry&) for the SA with this id, when there is one.
   template <typename F>
