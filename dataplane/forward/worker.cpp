@@ -108,10 +108,19 @@ struct Worker::Impl {
       EspDrop drop;
       inner_len = e.in->decap(esp, esp_len, &inner, &nh, &drop);
       if (!inner_len) return;
-      // The SA carries only its selectors (RFC 4301 5.2): a packet that decrypts but does not
-      // belong is dropped.
-      if (nh != 4 || inner_len < 20 || (inner[0] >> 4) != 4 ||
-          !e.spec.remote_ts.contains(get32(inner + 12)) ||
+      // Our SAs carry IPv4 in tunnel mode. What decrypts to anything else is the ASA's
+      // "#pkts invalid ip version (rcv)": typically the client's own IPv6 (a Router
+      // Solicitation, MLD reports) that its kernel sends into the tunnel device as soon as it
+      // is up. vpnc wraps it as next header 4, so the version nibble decides too.
+      if (nh != 4 || inner_len < 20 || (inner[0] >> 4) != 4) {
+        ++e.invalid_ip_version;
+        ++counters().inner_not_ipv4;
+        inner_len = 0;
+        return;
+      }
+      // The SA carries only its selectors (RFC 4301 5.2): an IPv4 packet that decrypts but
+      // whose addresses do not belong is "#pkts invalid identity (rcv)".
+      if (!e.spec.remote_ts.contains(get32(inner + 12)) ||
           !e.spec.local_ts.contains(get32(inner + 16))) {
         ++e.invalid_identity;
         ++counters().policy_mismatch;

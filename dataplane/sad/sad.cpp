@@ -98,7 +98,7 @@ void Sad::clear_counters() {
     e->in->clear_counters();
     e->out->clear_counters();
     e->prefrag_ok = e->prefrag_failed = e->postfrag_ok = e->postfrag_failed = e->fragments =
-        e->pmtu_sent = e->invalid_identity = 0;
+        e->pmtu_sent = e->invalid_identity = e->invalid_ip_version = 0;
   }
 }
 
@@ -117,7 +117,7 @@ void Sad::clear_drops(int64_t now) {
   std::lock_guard lock(mu_);
   for (auto* c : {&counters_.no_sa, &counters_.tunnel_pending, &counters_.policy_mismatch,
                   &counters_.ttl_expired, &counters_.no_route, &counters_.no_adjacency,
-                  &counters_.tx_failed, &counters_.too_big})
+                  &counters_.tx_failed, &counters_.too_big, &counters_.inner_not_ipv4})
     *c = 0;
   for (auto& c : counters_.esp) c = 0;
   for (auto& [id, e] : entries_) {
