@@ -106,12 +106,14 @@ for i in range(5):
 EOPY
   got() { (($(awk '$1 == 12000' "$WORK/received" | wc -l) >= before + 5)); }
   if ! wait_for 10 got; then
-    cli "show crypto ipsec sa detail" "show asp drop"
+    asan_clean
+    cli "show crypto ipsec sa detail" "show asp drop" || true
     fail "$mode: $(($(wc -l <"$WORK/received") - before)) of 5 datagrams of 12,000 bytes arrived"
   fi
   asan_clean
   ip netns exec "$INS" ping -c 3 -i 0.2 -W 3 -s 12000 "$CLIENT" >"$WORK/ping.$mode" ||
-    { cat "$WORK/ping.$mode"; cli "show crypto ipsec sa detail" "show asp drop"; fail "$mode: big pings"; }
+    { cat "$WORK/ping.$mode"; asan_clean; cli "show crypto ipsec sa detail" "show asp drop" || true
+      fail "$mode: big pings"; }
   asan_clean
   echo "$mode: 5 datagrams and 3 pings of 12,000 bytes through the tunnel"
 }

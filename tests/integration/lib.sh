@@ -164,9 +164,9 @@ wait_for() {
 
 # asan_clean: rampartd is alive and its log has no sanitizer report.
 asan_clean() {
-  kill -0 "$DAEMON_PID" 2>/dev/null || { tail -60 "$WORK/rampartd.log"; fail "rampartd died"; }
   if grep -qE 'ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanitizer' "$WORK/rampartd.log"; then
     grep -A40 -E 'ERROR: AddressSanitizer|runtime error:' "$WORK/rampartd.log" | head -80
     fail "sanitizer report in rampartd's log"
   fi
+  kill -0 "$DAEMON_PID" 2>/dev/null || { tail -60 "$WORK/rampartd.log"; fail "rampartd died"; }
 }
