@@ -265,13 +265,15 @@ void show_asp_drop(Ctx& c) {
     row("IPSEC sequence number exhausted (ipsec-seq-exhausted)",
         at(dataplane::EspDrop::SeqExhausted));
     row("Slowpath security checks failed (sp-security-failed)", k.policy_mismatch);
-    // The wording of this row is ours: no stored ASA sample names this reason.
+    // The wording of this row and the egress MTU one is ours: no stored ASA sample names
+    // these reasons.
     row("Invalid IP version (invalid-ip-version)", k.inner_not_ipv4);
     row("Expired TTL (ttl-exceeded)", k.ttl_expired);
     row("No route to host (no-route)", k.no_route);
     row("No valid adjacency (no-adjacency)", k.no_adjacency);
     row("Packet too big for the encapsulation (ipsec-too-big)", k.too_big);
     row("Transmit failed (tx-failed)", k.tx_failed);
+    row("Packet larger than the egress interface MTU (egress-mtu-exceeded)", k.egress_too_big);
     cleared = k.cleared_at;
   }
   std::string when = "Never";

@@ -47,6 +47,13 @@ struct Worker::Impl {
       ++counters().no_route;
       return;
     }
+    // A decrypted packet larger than the egress port's MTU (a client with jumbo frames toward
+    // a 1500-byte inside): the NIC or the peer would drop the frame unseen, so it is dropped
+    // and counted here. (Fragmenting it, or ICMP back through the tunnel, is not done yet.)
+    if (len > cfg[hop->port].mtu) {
+      ++counters().egress_too_big;
+      return;
+    }
     uint8_t* eth = ip - kEth;
     put16(eth + 12, kTypeIpv4);
     if (const auto* mac = hops.mac(hop->address)) {

@@ -115,9 +115,10 @@ std::array<uint64_t, 8> Sad::esp_drops() const {
 
 void Sad::clear_drops(int64_t now) {
   std::lock_guard lock(mu_);
-  for (auto* c : {&counters_.no_sa, &counters_.tunnel_pending, &counters_.policy_mismatch,
-                  &counters_.ttl_expired, &counters_.no_route, &counters_.no_adjacency,
-                  &counters_.tx_failed, &counters_.too_big, &counters_.inner_not_ipv4})
+  for (auto* c :
+       {&counters_.no_sa, &counters_.tunnel_pending, &counters_.policy_mismatch,
+        &counters_.ttl_expired, &counters_.no_route, &counters_.no_adjacency, &counters_.tx_failed,
+        &counters_.too_big, &counters_.inner_not_ipv4, &counters_.egress_too_big})
     *c = 0;
   for (auto& c : counters_.esp) c = 0;
   for (auto& [id, e] : entries_) {

@@ -44,7 +44,8 @@ struct DataplaneCounters {
   std::atomic<uint64_t> frames{0}, decapsulated{0}, encapsulated{0}, transmitted{0};
   std::atomic<uint64_t> no_sa{0}, policy_mismatch{0}, ttl_expired{0}, no_route{0}, no_adjacency{0},
       tx_failed{0}, too_big{0};
-  std::atomic<uint64_t> inner_not_ipv4{0};                 // decrypted, but not an IPv4 packet
+  std::atomic<uint64_t> inner_not_ipv4{0};  // decrypted, but not an IPv4 packet
+  std::atomic<uint64_t> egress_too_big{0};  // larger than the MTU of the port it would leave by
   std::atomic<uint64_t> arp_replies{0}, arp_announced{0};  // proxy and gratuitous ARP
   std::atomic<uint64_t> tunnel_pending{0};  // dropped under an acquire policy, no SA yet
   std::atomic<uint64_t> esp[8]{};           // by EspDrop, of SAs already deleted

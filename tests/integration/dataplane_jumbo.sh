@@ -135,4 +135,17 @@ grep -E '#post-frag|#pkts encaps' <<<"$sa"
 grep -qE '#post-frag successes: ([89]|[1-9][0-9]+), #post-frag failures: 0, #fragments created: [1-9]' <<<"$sa" ||
   fail "fragmentation after encryption not counted"
 asan_clean
+
+# The other way: a decrypted packet larger than the port it leaves by. The inside's MTU goes
+# down to 1000 and the client pings with 1,228-byte DF packets: they cannot leave whole and
+# must not be split, so they are dropped, and counted (the NIC would have dropped them unseen).
+n=$(workers_started)
+cli "configure terminal" "mtu inside 1000" "end" >/dev/null
+wait_for 5 workers_restarted || fail "the dataplane did not take the inside MTU"
+ip netns exec "$CNS" ping -c 2 -i 0.2 -W 1 -M do -s 1200 192.0.2.10 >/dev/null &&
+  fail "a 1,228-byte DF packet crossed a 1000-byte inside"
+drops=$(cli "show asp drop")
+grep -E 'egress-mtu' <<<"$drops" || true
+grep -qE '\(egress-mtu-exceeded\) +[1-9]' <<<"$drops" || { echo "$drops"; fail "oversized decrypted packet not counted"; }
+asan_clean
 echo "PASS dataplane_jumbo"
