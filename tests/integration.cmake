@@ -17,6 +17,7 @@ add_test(NAME textfsm_conformance
          COMMAND bash ${SRC}/tests/integration/textfsm_conformance.sh ${BIN})
 add_test(NAME ike_vpnc COMMAND bash ${SRC}/tests/integration/ike_vpnc.sh ${BIN})
 add_test(NAME ike_vpnc_nat COMMAND bash ${SRC}/tests/integration/ike_vpnc.sh ${BIN} nat)
+add_test(NAME dataplane_start COMMAND bash ${SRC}/tests/integration/dataplane_start.sh ${BIN})
 foreach(flow am pix l2l)
   add_test(NAME ike_strongswan_${flow}
            COMMAND bash ${SRC}/tests/integration/ike_strongswan.sh ${BIN} ${flow})
@@ -30,7 +31,7 @@ add_test(NAME format_check COMMAND bash ${SRC}/tests/integration/format_check.sh
 set_tests_properties(golden_transcripts netns_interfaces crash_safety shell_pty
                      concurrent_sessions startup_errors textfsm_conformance lab_smoke ssh_access
                      cli_limits
-                     ike_vpnc ike_vpnc_nat ike_strongswan_am ike_strongswan_am_nat
+                     ike_vpnc ike_vpnc_nat dataplane_start ike_strongswan_am ike_strongswan_am_nat
                      ike_strongswan_pix ike_strongswan_pix_nat ike_strongswan_l2l
                      ike_strongswan_l2l_nat bad_input
                      PROPERTIES LABELS integration RUN_SERIAL TRUE)

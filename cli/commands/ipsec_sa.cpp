@@ -20,7 +20,7 @@ struct Counts {
   uint32_t top = 0;
   uint64_t bitmap = 0;  // bit i: top - i was received
   uint64_t prefrag_ok = 0, prefrag_failed = 0, postfrag_ok = 0, postfrag_failed = 0, fragments = 0,
-           pmtu_sent = 0, invalid_identity = 0;
+           pmtu_sent = 0, invalid_identity = 0, invalid_ip_version = 0;
   std::array<uint64_t, 8> in_drops{}, out_drops{};  // by dataplane::EspDrop
   bool in_dataplane = false;
   uint64_t in(dataplane::EspDrop d) const { return in_drops[static_cast<size_t>(d)]; }
@@ -47,7 +47,8 @@ Counts counts_of(const ike::Engine& e, const ike::IpsecSa& ips) {
     c.out_bytes = entry.out->counters().bytes;
     c.decaps = entry.in->counters().packets;
     c.in_bytes = entry.in->counters().bytes;
-    c.recv_errors = entry.invalid_identity;
+    c.invalid_ip_version = entry.invalid_ip_version;
+    c.recv_errors = entry.invalid_identity + entry.invalid_ip_version;
     for (uint64_t d : entry.in->counters().drops) c.recv_errors += d;
     for (uint64_t d : entry.out->counters().drops) c.send_errors += d;
     const auto& w = entry.in->replay();
@@ -131,14 +132,15 @@ std::string detail_counters(const Counts& n) {
       "      #pkts invalid prot (rcv): 0, #pkts verify failed: {}\n"
       "      #pkts invalid identity (rcv): {}, #pkts invalid len (rcv): {}\n"
       "      #pkts invalid pad (rcv): {},\n"
-      "      #pkts invalid ip version (rcv): 0,\n"
+      "      #pkts invalid ip version (rcv): {},\n"
       "      #pkts replay rollover (send): {}, #pkts replay rollover (rcv): 0\n"
       "      #pkts replay failed (rcv): {}\n"
       "      #pkts min mtu frag failed (send): {}, #pkts bad frag offset (rcv): 0\n"
       "      #pkts internal err (send): {}, #pkts internal err (rcv): {}\n\n",
       n.send_errors, n.recv_errors, n.in(D::AuthFailed), n.invalid_identity, n.in(D::Runt),
-      n.in(D::BadPadding), n.out(D::SeqExhausted), n.in(D::Replay) + n.in(D::TooOld),
-      n.prefrag_failed + n.postfrag_failed, n.out(D::BufferTooSmall), n.in(D::BufferTooSmall));
+      n.in(D::BadPadding), n.invalid_ip_version, n.out(D::SeqExhausted),
+      n.in(D::Replay) + n.in(D::TooOld), n.prefrag_failed + n.postfrag_failed,
+      n.out(D::BufferTooSmall), n.in(D::BufferTooSmall));
 }
 
 struct SaView {
@@ -263,11 +265,15 @@ void show_asp_drop(Ctx& c) {
     row("IPSEC sequence number exhausted (ipsec-seq-exhausted)",
         at(dataplane::EspDrop::SeqExhausted));
     row("Slowpath security checks failed (sp-security-failed)", k.policy_mismatch);
+    // The wording of this row and the egress MTU one is ours: no stored ASA sample names
+    // these reasons.
+    row("Invalid IP version (invalid-ip-version)", k.inner_not_ipv4);
     row("Expired TTL (ttl-exceeded)", k.ttl_expired);
     row("No route to host (no-route)", k.no_route);
     row("No valid adjacency (no-adjacency)", k.no_adjacency);
     row("Packet too big for the encapsulation (ipsec-too-big)", k.too_big);
     row("Transmit failed (tx-failed)", k.tx_failed);
+    row("Packet larger than the egress interface MTU (egress-mtu-exceeded)", k.egress_too_big);
     cleared = k.cleared_at;
   }
   std::string when = "Never";

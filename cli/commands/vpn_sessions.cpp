@@ -1,6 +1,7 @@
 // What the operator sees of the IKE control plane: show crypto isakmp|ikev1 sa [detail],
 // show crypto isakmp stats, show vpn-sessiondb [remote|summary|detail remote], and the actions
 // clear crypto isakmp sa [peer] and vpn-sessiondb logoff. Layouts follow ASA 8.4/9.x.
+#include <algorithm>
 #include <ctime>
 
 #include "cli/commands/common.hpp"
@@ -208,6 +209,24 @@ std::string one(std::string_view l, std::string_view v) {
   return fmt::format("{:<13}: {}\n", l, v);
 }
 
+// What the dataplane counted for one IPsec SA: inner bytes and packets sent (its outbound
+// ESP SA) and received (its inbound one, authenticated packets only).
+struct Traffic {
+  uint64_t bytes_tx = 0, bytes_rx = 0, pkts_tx = 0, pkts_rx = 0;
+};
+
+Traffic traffic_of(const ike::Engine& e, const ike::IpsecSa& ips) {
+  Traffic t;
+  if (e.sad())
+    e.sad()->with(ips.id, [&](const dataplane::Sad::Entry& entry) {
+      t.bytes_tx = entry.out->counters().bytes;
+      t.pkts_tx = entry.out->counters().packets;
+      t.bytes_rx = entry.in->counters().bytes;
+      t.pkts_rx = entry.in->counters().packets;
+    });
+  return t;
+}
+
 void show_remote(Ctx& c, bool detail, std::optional<std::string> filter_name = {}) {
   const ike::Engine* e = engine(c);
   std::string head = detail ? "\nSession Type: IPsec Detailed\n\n" : "\nSession Type: IPsec\n\n";
@@ -233,8 +252,14 @@ void show_remote(Ctx& c, bool detail, std::optional<std::string> filter_name = {
       c.out += one("Protocol", natt_session(*sa) ? "IKE IPsecOverNatT" : "IKE IPsec");
       c.out += one("License", "IPsec");
       c.out += two("Encryption", enc, "Hashing", hash);
-      c.out +=
-          two("Bytes Tx", std::to_string(sa->bytes_tx), "Bytes Rx", std::to_string(sa->bytes_rx));
+      // The session's totals: its IKE messages and what its IPsec SAs carried.
+      uint64_t tx = sa->bytes_tx, rx = sa->bytes_rx;
+      for (const auto& i : sa->ipsec) {
+        Traffic t = traffic_of(*e, i);
+        tx += t.bytes_tx;
+        rx += t.bytes_rx;
+      }
+      c.out += two("Bytes Tx", std::to_string(tx), "Bytes Rx", std::to_string(rx));
       c.out += two("Group Policy", sa->group_policy, "Tunnel Group", sa->tunnel_group);
       c.out += one("Login Time", login_time(c.sys, up));
       c.out += one("Duration", duration(up));
@@ -283,10 +308,14 @@ void show_remote(Ctx& c, bool detail, std::optional<std::string> filter_name = {
           sub("Rekey Int (T)", fmt::format("{} Seconds", i.lifetime_seconds), "Rekey Left(T)",
               fmt::format("{} Seconds",
                           i.lifetime_seconds > ip_up ? i.lifetime_seconds - ip_up : 0));
+          Traffic t = traffic_of(*e, i);
+          // The volume lifetime runs down per direction; the fuller one ends the SA first.
+          uint64_t used_kb = std::max(t.bytes_tx, t.bytes_rx) / 1024;
           sub("Rekey Int (D)", fmt::format("{} K-Bytes", i.lifetime_kilobytes), "Rekey Left(D)",
-              fmt::format("{} K-Bytes", i.lifetime_kilobytes));
-          sub("Bytes Tx", "0", "Bytes Rx", "0");
-          sub("Pkts Tx", "0", "Pkts Rx", "0");
+              fmt::format("{} K-Bytes",
+                          i.lifetime_kilobytes > used_kb ? i.lifetime_kilobytes - used_kb : 0));
+          sub("Bytes Tx", std::to_string(t.bytes_tx), "Bytes Rx", std::to_string(t.bytes_rx));
+          sub("Pkts Tx", std::to_string(t.pkts_tx), "Pkts Rx", std::to_string(t.pkts_rx));
         }
       }
       c.out += "\n";

@@ -209,6 +209,9 @@ class Engine {
   // 602303/602304: an IPsec SA of the given direction was created or deleted.
   void ipsec_sa_syslog(const IkeSa& sa, uint32_t spi, bool inbound, bool created);
   void uninstall(const IpsecSa& ips);
+  // A fresh inbound SPI (at least 0x100) that no installed SA, no other quick mode in flight
+  // and no other negotiated SA uses.
+  uint32_t draw_inbound_spi();
   // Why the dataplane says an SA must end (its volume lifetime, or its sequence numbers ran
   // out), checked every tick; nothing when it may go on.
   std::optional<std::string> dataplane_expired(const IpsecSa& ips) const;

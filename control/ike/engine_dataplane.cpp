@@ -97,6 +97,28 @@ void Engine::ipsec_sa_syslog(const IkeSa& sa, uint32_t spi, bool inbound, bool c
                   created ? "created" : "deleted"));
 }
 
+uint32_t Engine::draw_inbound_spi() {
+  auto taken = [&](uint32_t spi) {
+    if (sad_ && sad_->inbound_spi_in_use(spi)) return true;
+    // SPIs handed to a peer in a quick mode that has not finished are not installed yet.
+    for (const auto& [index, sa] : sas_) {
+      for (const auto& ips : sa->ipsec)
+        if (ips.inbound.spi == spi) return true;
+      for (const auto& [msgid, q] : sa->pending_qm)
+        if (q && q->sa.inbound.spi == spi) return true;
+    }
+    return false;
+  };
+  // RFC 4303 2.1: SPIs 1-255 are reserved, 0 is never sent. A broken random source that keeps
+  // repeating itself ends the loop: the SA database then refuses the duplicate (no overwrite).
+  uint32_t spi = 0;
+  for (int tries = 0; tries < 1024; ++tries) {
+    spi = get_be32(random_bytes(4));
+    if (spi >= 0x100 && !taken(spi)) break;
+  }
+  return spi;
+}
+
 void Engine::uninstall(const IpsecSa& ips) {
   if (sad_) sad_->remove(ips.id);
 }

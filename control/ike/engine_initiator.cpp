@@ -270,9 +270,7 @@ void Engine::start_quick_mode(IkeSa& sa) {
   ips.map_seq = sa.wanted->seq;
   ips.local = sa.wanted->local;
   ips.remote = sa.wanted->remote;
-  do {
-    ips.inbound.spi = get_be32(random_bytes(4));
-  } while (ips.inbound.spi < 0x100);
+  ips.inbound.spi = draw_inbound_spi();
   uint32_t life_s = cs.lifetime_seconds.value_or(cfg_.crypto.sa_lifetime_seconds);
   uint32_t life_kb = cs.lifetime_kilobytes.value_or(cfg_.crypto.sa_lifetime_kilobytes);
   int pfs = cs.pfs_group.value_or(0);

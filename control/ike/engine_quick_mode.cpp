@@ -369,10 +369,7 @@ void Engine::quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p
   ips.remote = remote;
   ips.outbound.spi = get_be32(choice->offered->spi, 0);
   log(&sa, Tag::Event, "IKE: requesting SPI!");
-  do {
-    Bytes spi = random_bytes(4);
-    ips.inbound.spi = get_be32(spi, 0);
-  } while (ips.inbound.spi < 0x100);
+  ips.inbound.spi = draw_inbound_spi();
   log(&sa, Tag::Debug, fmt::format("IKE got SPI from key engine: SPI = 0x{:08x}", ips.inbound.spi));
 
   // Lifetimes: ours (the entry's, else global) against the offer; the shorter is used and we

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <set>
 
+#include "dataplane/forward/encap.hpp"
 #include "dataplane/forward/ipv4.hpp"
 #include "dataplane/forward/next_hop.hpp"
 #include "platform/packet_port.hpp"
@@ -25,12 +26,9 @@ struct Worker::Impl {
   std::vector<platform::PacketPort> ports;
   NextHops hops;
   int wake = -1;
-  uint16_t ip_id = 1;
-  // Packets are built here with room for an Ethernet header in front; one buffer for the
-  // encrypted packet, one for a fragment of it, one for an ICMP error.
-  std::vector<uint8_t> out = std::vector<uint8_t>(65536 + 512);
-  uint8_t piece[kEth + 2048] = {};
-  uint8_t icmp[kEth + 128] = {};
+  // Builds the ESP packets (and fragments, and ICMP errors) with room for Ethernet in front.
+  Encapsulator enc{sad.counters(),
+                   [this](uint32_t dst, uint8_t* ip, size_t len) { transmit(dst, ip, len); }};
   // Gratuitous ARP: the clients' addresses already announced, and the SAD generation seen.
   std::set<uint32_t> announced;
   uint64_t generation = ~uint64_t{0};
@@ -47,6 +45,13 @@ struct Worker::Impl {
     auto hop = hops.route(dst);
     if (!hop) {
       ++counters().no_route;
+      return;
+    }
+    // A decrypted packet larger than the egress port's MTU (a client with jumbo frames toward
+    // a 1500-byte inside): the NIC or the peer would drop the frame unseen, so it is dropped
+    // and counted here. (Fragmenting it, or ICMP back through the tunnel, is not done yet.)
+    if (len > cfg[hop->port].mtu) {
+      ++counters().egress_too_big;
       return;
     }
     uint8_t* eth = ip - kEth;
@@ -110,10 +115,19 @@ struct Worker::Impl {
       EspDrop drop;
       inner_len = e.in->decap(esp, esp_len, &inner, &nh, &drop);
       if (!inner_len) return;
-      // The SA carries only its selectors (RFC 4301 5.2): a packet that decrypts but does not
-      // belong is dropped.
-      if (nh != 4 || inner_len < 20 || (inner[0] >> 4) != 4 ||
-          !e.spec.remote_ts.contains(get32(inner + 12)) ||
+      // Our SAs carry IPv4 in tunnel mode. What decrypts to anything else is the ASA's
+      // "#pkts invalid ip version (rcv)": typically the client's own IPv6 (a Router
+      // Solicitation, MLD reports) that its kernel sends into the tunnel device as soon as it
+      // is up. vpnc wraps it as next header 4, so the version nibble decides too.
+      if (nh != 4 || inner_len < 20 || (inner[0] >> 4) != 4) {
+        ++e.invalid_ip_version;
+        ++counters().inner_not_ipv4;
+        inner_len = 0;
+        return;
+      }
+      // The SA carries only its selectors (RFC 4301 5.2): an IPv4 packet that decrypts but
+      // whose addresses do not belong is "#pkts invalid identity (rcv)".
+      if (!e.spec.remote_ts.contains(get32(inner + 12)) ||
           !e.spec.local_ts.contains(get32(inner + 16))) {
         ++e.invalid_identity;
         ++counters().policy_mismatch;
@@ -156,7 +170,7 @@ struct Worker::Impl {
     } icmp_error;
     bool found = sad.with_outbound(src, dst, [&](Sad::Entry& e) {
       if (csum_pending) complete_l4_checksum(ip, total);
-      icmp_error = {src, encapsulate(e, *out, port, ip, total)};
+      icmp_error = {src, enc.encapsulate(e, *out, cfg[port].address, ip, total)};
     });
     if (!found) {
       // Traffic a crypto map protects goes nowhere in clear: it waits for its tunnel.
@@ -165,140 +179,7 @@ struct Worker::Impl {
     }
     ++counters().frames;
     // Sent once the SA is released: the route lookup may take a while.
-    if (icmp_error.len) transmit(icmp_error.to, icmp + kEth, icmp_error.len);
-  }
-
-  // Encrypts one inner packet (fragmenting before or after encryption as the outside port's
-  // policy says, or refusing it with ICMP fragmentation-needed). Returns the length of an ICMP
-  // error built in icmp for the sender, 0 when there is none. Called with the SA held.
-  size_t encapsulate(Sad::Entry& e, const PortConfig& out, size_t in_port, uint8_t* ip,
-                     size_t total) {
-    bool udp = e.spec.local_port && e.spec.peer_port;
-    size_t head = 20 + (udp ? 8 : 0);
-    auto fits = [&](size_t inner) { return head + inner + e.out->overhead(inner) <= out.mtu; };
-    bool inner_df = get16(ip + 6) & kDf;
-    bool outer_df = out.df == DfPolicy::Copy ? inner_df : out.df == DfPolicy::Set;
-    if (fits(total)) {
-      decrement_ttl(ip);
-      encrypt(e, ip, total, outer_df, udp);
-      return 0;
-    }
-    // The largest inner packet that still fits once encrypted.
-    size_t room = out.mtu > head ? out.mtu - head : 0;
-    while (room > 68 && !fits(room)) --room;
-    if (!out.fragment_after_encryption && !inner_df) {
-      fragment_inner(e, ip, total, room, outer_df, udp);
-      return 0;
-    }
-    if (!outer_df) {  // after encryption, or clear-df letting a DF packet through in pieces
-      decrement_ttl(ip);
-      size_t len = encrypt(e, ip, total, false, udp, /*send=*/false);
-      if (len) fragment_outer(e, len, out.mtu);
-      return 0;
-    }
-    if (inner_df) {
-      ++e.pmtu_sent;  // RFC 1191: the sender learns the path MTU
-      return frag_needed(cfg[in_port].address, ip, total, room);
-    }
-    ++e.postfrag_failed;  // set-df with fragmentation after encryption: nothing may be split
-    ++counters().too_big;
-    return 0;
-  }
-
-  // ESP-encapsulates pkt into out (after room for Ethernet) and sends it unless told not to.
-  // Returns the outer length, 0 on failure.
-  size_t encrypt(Sad::Entry& e, const uint8_t* pkt, size_t plen, bool df, bool udp,
-                 bool send = true) {
-    uint8_t* outer = out.data() + kEth;
-    size_t head = 20 + (udp ? 8 : 0);
-    EspDrop drop;
-    size_t esp_len = e.out->encap(pkt, plen, outer + head, out.size() - kEth - head, &drop);
-    if (!esp_len) {
-      ++counters().too_big;
-      return 0;
-    }
-    size_t outer_len = head + esp_len;
-    // DSCP copied into the outer header, as the ASA does.
-    write_header(outer, {pkt[1], 64, udp ? kProtoUdp : kProtoEsp, static_cast<uint16_t>(outer_len),
-                         ip_id++, static_cast<uint16_t>(df ? kDf : 0), e.spec.local, e.spec.peer});
-    if (udp) {
-      put16(outer + 20, e.spec.local_port);
-      put16(outer + 22, e.spec.peer_port);
-      put16(outer + 24, static_cast<uint16_t>(8 + esp_len));
-      put16(outer + 26, 0);  // RFC 3948 3.1.1: zero UDP checksum
-    }
-    ++counters().encapsulated;
-    if (send) transmit(e.spec.peer, outer, outer_len);
-    return outer_len;
-  }
-
-  // Fragmentation before encryption: pieces of the inner packet, each encrypted on its own.
-  void fragment_inner(Sad::Entry& e, uint8_t* ip, size_t total, size_t room, bool df, bool udp) {
-    size_t ihl = (ip[0] & 0x0f) * 4u;
-    size_t chunk = room > ihl ? (room - ihl) / 8 * 8 : 0;
-    if (chunk < 8) {
-      ++e.prefrag_failed;
-      ++counters().too_big;
-      return;
-    }
-    decrement_ttl(ip);
-    uint8_t* frag = piece + kEth;
-    size_t payload = total - ihl;
-    uint16_t base = get16(ip + 6) & kOffsetMask;
-    bool more_after = get16(ip + 6) & kMf;
-    for (size_t off = 0; off < payload; off += chunk) {
-      size_t n = std::min(chunk, payload - off);
-      std::memcpy(frag, ip, ihl);
-      std::memcpy(frag + ihl, ip + ihl + off, n);
-      bool more = off + n < payload || more_after;
-      put16(frag + 2, static_cast<uint16_t>(ihl + n));
-      put16(frag + 6, static_cast<uint16_t>((more ? kMf : 0) | (base + off / 8)));
-      put16(frag + 10, 0);
-      put16(frag + 10, checksum(frag, ihl));
-      ++e.fragments;
-      encrypt(e, frag, ihl + n, df, udp);
-    }
-    ++e.prefrag_ok;
-  }
-
-  // Fragmentation after encryption: the ESP packet in out is split to the path MTU.
-  void fragment_outer(Sad::Entry& e, size_t outer_len, uint32_t mtu) {
-    const uint8_t* outer = out.data() + kEth;
-    size_t chunk = (mtu - 20) / 8 * 8;
-    uint8_t* frag = piece + kEth;
-    size_t payload = outer_len - 20;
-    for (size_t off = 0; off < payload; off += chunk) {
-      size_t n = std::min(chunk, payload - off);
-      std::memcpy(frag, outer, 20);
-      std::memcpy(frag + 20, outer + 20 + off, n);
-      put16(frag + 2, static_cast<uint16_t>(20 + n));
-      put16(frag + 6, static_cast<uint16_t>((off + n < payload ? kMf : 0) | (off / 8)));
-      put16(frag + 10, 0);
-      put16(frag + 10, checksum(frag, 20));
-      ++e.fragments;
-      transmit(e.spec.peer, frag, 20 + n);
-    }
-    ++e.postfrag_ok;
-  }
-
-  // ICMP destination unreachable, fragmentation needed (RFC 1191), quoting the packet as it
-  // arrived. Built in icmp; returns its IP length.
-  size_t frag_needed(uint32_t from, const uint8_t* ip, size_t total, size_t mtu) {
-    size_t ihl = (ip[0] & 0x0f) * 4u;
-    size_t quote = std::min(total, ihl + 8);
-    size_t len = 20 + 8 + quote;
-    uint8_t* h = icmp + kEth;
-    write_header(
-        h, {0xc0, 64, kProtoIcmp, static_cast<uint16_t>(len), ip_id++, 0, from, get32(ip + 12)});
-    uint8_t* m = h + 20;
-    m[0] = 3;  // destination unreachable
-    m[1] = 4;  // fragmentation needed and DF set
-    put16(m + 2, 0);
-    put16(m + 4, 0);
-    put16(m + 6, static_cast<uint16_t>(mtu));
-    std::memcpy(m + 8, ip, quote);
-    put16(m + 2, checksum(m, 8 + quote));
-    return len;
+    if (icmp_error.len) transmit(icmp_error.to, enc.icmp(), icmp_error.len);
   }
 
   // ---- ARP for the clients' addresses --------------------------------------------------------

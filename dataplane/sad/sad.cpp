@@ -3,9 +3,15 @@
 #include <algorithm>
 #include <utility>
 
+#include <fmt/format.h>
+
 namespace rampart::dataplane {
 
 rampart::expected<void, std::string> Sad::add(const SaSpec& spec) {
+  // RFC 4301 4.1: an inbound SPI names one SA. A second SA under the same SPI would take over
+  // the first one's packets (and leave its index pointing at a freed entry): refused.
+  if (inbound_spi_in_use(spec.spi_in))
+    return rampart::unexpected(fmt::format("inbound SPI 0x{:08X} already in use", spec.spi_in));
   auto in = EspSa::create(spec.spi_in, spec.keys_in, spec.replay_window);
   if (!in) return rampart::unexpected(in.error());
   auto out = EspSa::create(spec.spi_out, spec.keys_out, 0);
@@ -15,10 +21,19 @@ rampart::expected<void, std::string> Sad::add(const SaSpec& spec) {
   e->in = std::move(*in);
   e->out = std::move(*out);
   std::lock_guard lock(mu_);
+  if (by_spi_.contains(spec.spi_in))  // added meanwhile by another thread
+    return rampart::unexpected(fmt::format("inbound SPI 0x{:08X} already in use", spec.spi_in));
+  if (entries_.contains(spec.id))
+    return rampart::unexpected(fmt::format("SA {} already installed", spec.id));
   by_spi_[spec.spi_in] = e.get();
   entries_[spec.id] = std::move(e);
   reindex_locked();
   return {};
+}
+
+bool Sad::inbound_spi_in_use(uint32_t spi) const {
+  std::shared_lock lock(mu_);
+  return by_spi_.contains(spi);
 }
 
 void Sad::remove(uint64_t id) {
@@ -83,7 +98,7 @@ void Sad::clear_counters() {
     e->in->clear_counters();
     e->out->clear_counters();
     e->prefrag_ok = e->prefrag_failed = e->postfrag_ok = e->postfrag_failed = e->fragments =
-        e->pmtu_sent = e->invalid_identity = 0;
+        e->pmtu_sent = e->invalid_identity = e->invalid_ip_version = 0;
   }
 }
 
@@ -100,9 +115,10 @@ std::array<uint64_t, 8> Sad::esp_drops() const {
 
 void Sad::clear_drops(int64_t now) {
   std::lock_guard lock(mu_);
-  for (auto* c : {&counters_.no_sa, &counters_.tunnel_pending, &counters_.policy_mismatch,
-                  &counters_.ttl_expired, &counters_.no_route, &counters_.no_adjacency,
-                  &counters_.tx_failed, &counters_.too_big})
+  for (auto* c :
+       {&counters_.no_sa, &counters_.tunnel_pending, &counters_.policy_mismatch,
+        &counters_.ttl_expired, &counters_.no_route, &counters_.no_adjacency, &counters_.tx_failed,
+        &counters_.too_big, &counters_.inner_not_ipv4, &counters_.egress_too_big})
     *c = 0;
   for (auto& c : counters_.esp) c = 0;
   for (auto& [id, e] : entries_) {

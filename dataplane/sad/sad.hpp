@@ -44,6 +44,8 @@ struct DataplaneCounters {
   std::atomic<uint64_t> frames{0}, decapsulated{0}, encapsulated{0}, transmitted{0};
   std::atomic<uint64_t> no_sa{0}, policy_mismatch{0}, ttl_expired{0}, no_route{0}, no_adjacency{0},
       tx_failed{0}, too_big{0};
+  std::atomic<uint64_t> inner_not_ipv4{0};  // decrypted, but not an IPv4 packet
+  std::atomic<uint64_t> egress_too_big{0};  // larger than the MTU of the port it would leave by
   std::atomic<uint64_t> arp_replies{0}, arp_announced{0};  // proxy and gratuitous ARP
   std::atomic<uint64_t> tunnel_pending{0};  // dropped under an acquire policy, no SA yet
   std::atomic<uint64_t> esp[8]{};           // by EspDrop, of SAs already deleted
@@ -67,12 +69,15 @@ class Sad {
     // parallel on different workers.
     std::mutex busy;
     // "show crypto ipsec sa"'s per-SA fragmentation and PMTU lines, and packets that decrypted
-    // but did not match the SA's selectors ("#pkts invalid identity (rcv)").
+    // but did not match the SA's selectors ("#pkts invalid identity (rcv)") or were not IPv4
+    // ("#pkts invalid ip version (rcv)").
     uint64_t prefrag_ok = 0, prefrag_failed = 0, postfrag_ok = 0, postfrag_failed = 0,
-             fragments = 0, pmtu_sent = 0, invalid_identity = 0;
+             fragments = 0, pmtu_sent = 0, invalid_identity = 0, invalid_ip_version = 0;
   };
-  // Prepares both directions (keys the EVP contexts); an error text when a key is unusable.
+  // Prepares both directions (keys the EVP contexts); an error text when a key is unusable, or
+  // when the inbound SPI or the id is already installed (nothing is replaced).
   rampart::expected<void, std::string> add(const SaSpec& spec);
+  bool inbound_spi_in_use(uint32_t spi) const;
   void remove(uint64_t id);
   // Reads under the lock: f(const Entry&) for the SA with this id, when there is one.
   template <typename F>

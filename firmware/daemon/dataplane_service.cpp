@@ -62,31 +62,48 @@ void DataplaneService::sync(const config::Config& cfg) {
   for (const auto& p : want) any_outside |= p.outside;
   if (!any_outside) want.clear();  // no crypto map anywhere: nothing for the dataplane to do
   if (!workers_running_.empty() && ports_ == want) return;
-  workers_running_.clear();
-  ports_ = want;
-  if (want.empty()) return;
+  if (want.empty()) {
+    workers_running_.clear();
+    ports_.clear();
+    return;
+  }
   if (!rules_) {
     if (auto err = platform::install_dataplane_rules())
       platform::log(platform::Severity::Warning, "dataplane: kernel rules: " + *err);
     else
       rules_ = true;
   }
-  // Fanout groups are per namespace; ours start at a base of our own. Even one worker joins
-  // one, for the kernel's reassembly of fragmented ESP before fanout.
-  auto fanout = static_cast<uint16_t>(0x5200 + (::getpid() & 0xff) * 16);
+  // Make before break: the new workers' rings are up before the old ones close, so that no
+  // frame falls between them (a port's MTU or a crypto map changed while traffic flows). The
+  // two sets use different fanout groups (a group belongs to one device, and port order may
+  // change), which the kernel both feeds meanwhile: a frame reaches one of them either way.
+  // Groups are per namespace; ours start at a base of our own. Even one worker joins one, for
+  // the kernel's reassembly of fragmented ESP before fanout.
+  generation_ ^= 1;
+  auto fanout =
+      static_cast<uint16_t>(0x5200 + (::getpid() & 0xff) * 16 + (generation_ ? 0x1000 : 0));
+  std::vector<std::unique_ptr<dataplane::Worker>> fresh;
   for (unsigned i = 0; i < workers_; ++i) {
     auto w = std::make_unique<dataplane::Worker>(sad_, want, fanout, i == 0);
     if (auto r = w->start(); !r) {
       platform::log(platform::Severity::Error, "dataplane: " + r.error());
-      workers_running_.clear();
-      return;
+      return;  // the running workers (if any) carry on; the next sync tries again
     }
-    workers_running_.push_back(std::move(w));
+    fresh.push_back(std::move(w));
   }
+  workers_running_ = std::move(fresh);  // the old workers stop here
+  ports_ = want;
   std::string names;
   for (const auto& p : want) names += fmt::format(" {}{}", p.name, p.outside ? "(outside)" : "");
   platform::log(platform::Severity::Notice,
                 fmt::format("dataplane: {} worker(s) on{}", workers_, names));
+}
+
+bool DataplaneService::carries(uint32_t local_address) const {
+  if (workers_running_.empty()) return false;
+  for (const auto& p : ports_)
+    if (p.outside && p.address == local_address) return true;
+  return false;
 }
 
 }  // namespace rampart::firmware

@@ -1,6 +1,7 @@
 // Keeps the packet worker in step with the configuration: which NICs it reads (those with a
 // nameif and an address) and which of them are outside (a crypto map is applied). Re-syncs on
-// every tick; restarting the worker is cheap and only happens when the ports change.
+// every tick, and before IKE starts or answers on an address it does not carry yet; restarting
+// the workers is cheap and only happens when the ports change.
 #pragma once
 
 #include <memory>
@@ -19,6 +20,9 @@ class DataplaneService {
   ~DataplaneService();
   void sync(const config::Config& cfg);
   size_t workers() const { return workers_running_.size(); }
+  // True when running workers take ESP for this address of an outside port: an SA negotiated
+  // there is carried from its first packet.
+  bool carries(uint32_t local_address) const;
 
  private:
   dataplane::Sad& sad_;
@@ -27,6 +31,7 @@ class DataplaneService {
   std::vector<dataplane::PortConfig> ports_;
   std::vector<std::unique_ptr<dataplane::Worker>> workers_running_;
   bool rules_ = false;
+  unsigned generation_ = 0;  // flips with each set of workers: their fanout groups differ
 };
 
 }  // namespace rampart::firmware

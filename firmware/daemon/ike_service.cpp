@@ -5,6 +5,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <ctime>
 
 #include <fmt/format.h>
@@ -28,6 +29,10 @@ IkeService::~IkeService() {
 }
 
 std::optional<std::string> IkeService::open() {
+  // The dataplane first: a client that connects the moment we answer IKE sends ESP right after
+  // its quick mode, and the workers' rings must be there to take it (issue 11).
+  dataplane_->sync(app_.config());
+  reverse_routes_->sync(*engine_, app_.config());
   for (auto [port, natt] : {std::pair<uint16_t, bool>{500, false}, {4500, true}}) {
     auto s = platform::IkeSocket::open(port, natt);
     if (!s) return s.error();
@@ -65,6 +70,7 @@ void IkeService::on_readable(int fd) {
   for (auto& s : sockets_) {
     if (s.fd() != fd) continue;
     for (auto& d : s.receive()) {
+      carry(d.local_address);
       ike::Datagram in;
       in.local = {config::Ipv4{d.local_address}, d.local_port};
       in.peer = {config::Ipv4{d.peer_address}, d.peer_port};
@@ -73,6 +79,18 @@ void IkeService::on_readable(int fd) {
       engine_->receive(in);
     }
   }
+}
+
+void IkeService::carry(uint32_t local_address) {
+  // An interface that came up or got its crypto map since the last tick: the dataplane takes
+  // it on now, before IKE can complete a quick mode there. Bounded, so that IKE traffic to an
+  // address the dataplane never carries (no crypto map) cannot make us re-read the links for
+  // every datagram.
+  if (dataplane_->carries(local_address)) return;
+  auto now = std::chrono::steady_clock::now();
+  if (now - last_forced_sync_ < std::chrono::milliseconds(200)) return;
+  last_forced_sync_ = now;
+  dataplane_->sync(app_.config());
 }
 
 uint64_t IkeService::now() {

@@ -3,6 +3,7 @@
 // debug lines to the CLI sessions that asked for them.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -38,6 +39,8 @@ class IkeService : public ike::Environment {
 
  private:
   std::string nameif_for(uint32_t local_address) const;
+  // Brings the dataplane in step before IKE answers on an address it does not carry yet.
+  void carry(uint32_t local_address);
   cli::Appliance& app_;
   dataplane::Sad sad_;
   std::unique_ptr<ike::Engine> engine_;
@@ -45,6 +48,7 @@ class IkeService : public ike::Environment {
   std::unique_ptr<ReverseRoutes> reverse_routes_;
   std::vector<platform::IkeSocket> sockets_;
   int timer_fd_ = -1;
+  std::chrono::steady_clock::time_point last_forced_sync_{};
 };
 
 }  // namespace rampart::firmware

@@ -107,3 +107,66 @@ make_vpn_lab() {
     ip -n "$CNS" link set eth0 up
   fi
 }
+
+# The EzVPN head-end of seed 000 on the lab's addresses (outside 198.51.100.1/26, inside
+# 192.0.2.1/24, pool 203.0.113.10-50, group EZ / cisco123, user cisco / cisco), as CLI lines;
+# extra lines may follow. Prints the lines; give them to cli, or to a startup-config.
+ezvpn_gateway_lines() {
+  printf '%s\n' "interface GigabitEthernet0/0" "nameif outside" "security-level 0" \
+    "ip address 198.51.100.1 255.255.255.192" "no shutdown" "exit" \
+    "interface GigabitEthernet0/1" "nameif inside" "security-level 100" \
+    "ip address 192.0.2.1 255.255.255.0" "no shutdown" "exit" \
+    "ip local pool POOL 203.0.113.10-203.0.113.50 mask 255.255.255.0" \
+    "crypto ipsec ikev1 transform-set TRA esp-aes esp-sha-hmac" \
+    "crypto dynamic-map DYN 10 set ikev1 transform-set TRA" \
+    "crypto map MAP 65000 ipsec-isakmp dynamic DYN" "crypto map MAP interface outside" \
+    "crypto ikev1 enable outside" \
+    "crypto ikev1 policy 10" "authentication pre-share" "encryption aes" "hash sha" "group 2" \
+    "lifetime 86400" "exit" \
+    "username cisco password cisco" \
+    "group-policy EZ internal" \
+    "tunnel-group EZ type remote-access" "tunnel-group EZ general-attributes" \
+    "address-pool POOL" "default-group-policy EZ" "exit" \
+    "tunnel-group EZ ipsec-attributes" "ikev1 pre-shared-key cisco123" "exit" "$@"
+}
+
+# start_vpnc: vpnc in $CNS against 198.51.100.1 as group EZ, user cisco; its script puts the
+# address on the tunnel device with a route to the inside (192.0.2.0/24) and records the
+# mode-config in $WORK/vpnc-env.<reason>. Sets VPNC_PID; the caller kills it.
+start_vpnc() {
+  printf '%s\n' "IPSec gateway 198.51.100.1" "IPSec ID EZ" "IPSec secret cisco123" \
+    "Xauth username cisco" "Xauth password cisco" >"$WORK/vpnc.conf"
+  cat >"$WORK/script.sh" <<EOS
+#!/bin/sh
+env | grep -E '^(reason|INTERNAL_IP4|CISCO|TUNDEV)' >"$WORK/vpnc-env.\$reason.tmp"
+if [ "\$reason" = connect ]; then
+  ip addr add "\$INTERNAL_IP4_ADDRESS/32" dev "\$TUNDEV"
+  ip link set "\$TUNDEV" up
+  ip route add 192.0.2.0/24 dev "\$TUNDEV"
+fi
+mv "$WORK/vpnc-env.\$reason.tmp" "$WORK/vpnc-env.\$reason"
+EOS
+  chmod +x "$WORK/script.sh"
+  ip netns exec "$CNS" vpnc --no-detach --debug 1 --pid-file "$WORK/vpnc.pid" --dh dh2 \
+    --pfs nopfs --script "$WORK/script.sh" "$WORK/vpnc.conf" >"$WORK/vpnc.log" 2>&1 &
+  VPNC_PID=$!
+}
+
+# wait_for SECONDS COMMAND...: polls COMMAND every 50 ms until it succeeds; fails after SECONDS.
+wait_for() {
+  local deadline=$((SECONDS + $1))
+  shift
+  until "$@"; do
+    ((SECONDS < deadline)) || return 1
+    sleep 0.05
+  done
+}
+
+# asan_clean: rampartd is alive and its log has no sanitizer report.
+asan_clean() {
+  if grep -qE 'ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanitizer' "$WORK/rampartd.log"; then
+    grep -A40 -E 'ERROR: AddressSanitizer|runtime error:' "$WORK/rampartd.log" | head -80
+    fail "sanitizer report in rampartd's log"
+  fi
+  kill -0 "$DAEMON_PID" 2>/dev/null || { tail -60 "$WORK/rampartd.log"; fail "rampartd died"; }
+}

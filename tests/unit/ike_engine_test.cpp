@@ -369,3 +369,102 @@ TEST_CASE("quick mode refusals: a foreign proxy, an unacceptable transform") {
   CHECK(lab.only_sa().ipsec.empty());
   CHECK(lab.engine.stats().in_p2_rejects == 2);
 }
+
+TEST_CASE("our inbound SPIs are unique even when the RNG repeats itself", "[spi]") {
+  Lab lab;
+  lab.phase1();
+  lab.xauth("cisco", "cisco");
+  CHECK(lab.ack_status() == 1);
+  lab.mode_config();
+  // Two quick modes in flight at once; the RNG hands out the same SPI for both (and once more).
+  const uint32_t kSame = 0x0badc0de;
+  lab.env.rigged_u32 = {kSame, kSame, kSame};
+  struct Qm {
+    uint32_t msgid, peer_spi;
+    Bytes ni, nr;
+    uint32_t our_spi = 0;
+  };
+  std::vector<Qm> qms{{0x11110001, 0xc0ffee01, Bytes(24, 0x22), {}},
+                      {0x11110002, 0xc0ffee02, Bytes(24, 0x33), {}}};
+  Transform t{1,
+              12,
+              {Attribute::tv(4, 1), Attribute::tv(5, 2), Attribute::tv(6, 128), Attribute::tv(1, 1),
+               Attribute::tlv(2, test::be32(28800))}};
+  IdPayload idci{1, 0, 0, {203, 0, 113, 10}}, idcr{4, 0, 0, {0, 0, 0, 0, 0, 0, 0, 0}};
+  for (auto& q : qms) {  // QM1 of both before either QM3: SPIs handed out, none installed
+    SaPayload sa;
+    sa.proposals.push_back(Proposal{1, 3, test::be32(q.peer_spi), {t}});
+    lab.deliver(lab.peer.seal(Exchange::QuickMode, q.msgid,
+                              {sa, OpaquePayload{PayloadType::Nonce, q.ni}, idci, idcr}));
+    uint32_t msgid = 0;
+    auto qm2 = lab.peer.open(lab.env.take(), msgid, q.ni);
+    REQUIRE(msgid == q.msgid);
+    for (uint8_t b : std::get<SaPayload>(qm2.at(1)).proposals.at(0).spi)
+      q.our_spi = (q.our_spi << 8) | b;
+    q.nr = std::get<OpaquePayload>(qm2.at(2)).data;
+  }
+  CHECK(qms[0].our_spi == kSame);
+  CHECK(qms[1].our_spi != kSame);
+  CHECK(qms[1].our_spi >= 0x100);
+  for (auto& q : qms) {
+    Bytes h3{0};
+    Bytes mid = test::be32(q.msgid);
+    h3.insert(h3.end(), mid.begin(), mid.end());
+    h3.insert(h3.end(), q.ni.begin(), q.ni.end());
+    h3.insert(h3.end(), q.nr.begin(), q.nr.end());
+    lab.deliver(lab.peer.seal(Exchange::QuickMode, q.msgid, {}, {},
+                              prf(HashAlg::Sha1, lab.peer.keys.skeyid_a.bytes(), h3)));
+  }
+  REQUIRE(lab.only_sa().ipsec.size() == 2);
+  CHECK(lab.sad.size() == 2);
+  // Each SPI leads to its own SA: the one whose outbound SPI the peer chose with it.
+  for (const auto& q : qms) {
+    uint32_t out = 0;
+    CHECK(lab.sad.with_inbound(q.our_spi, [&](dataplane::Sad::Entry& e) { out = e.spec.spi_out; }));
+    CHECK(out == q.peer_spi);
+  }
+}
+
+TEST_CASE("show vpn-sessiondb detail remote reads the IPsec SA's dataplane counters", "[spi]") {
+  Lab lab;
+  lab.phase1();
+  lab.xauth("cisco", "cisco");
+  CHECK(lab.ack_status() == 1);
+  lab.mode_config();
+  Transform t{1,
+              12,
+              {Attribute::tv(4, 1), Attribute::tv(5, 2), Attribute::tv(6, 128), Attribute::tv(1, 1),
+               Attribute::tlv(2, test::be32(28800))}};
+  SaPayload sa;
+  sa.proposals.push_back(Proposal{1, 3, test::be32(0xc0ffee01), {t}});
+  IdPayload idci{1, 0, 0, {203, 0, 113, 10}}, idcr{4, 0, 0, {0, 0, 0, 0, 0, 0, 0, 0}};
+  Bytes ni(24, 0x22);
+  const uint32_t qm = 0x22220001;
+  lab.deliver(lab.peer.seal(Exchange::QuickMode, qm,
+                            {sa, OpaquePayload{PayloadType::Nonce, ni}, idci, idcr}));
+  uint32_t msgid = 0;
+  auto qm2 = lab.peer.open(lab.env.take(), msgid, ni);
+  Bytes nr = std::get<OpaquePayload>(qm2.at(2)).data;
+  Bytes h3{0};
+  Bytes mid = test::be32(qm);
+  h3.insert(h3.end(), mid.begin(), mid.end());
+  h3.insert(h3.end(), ni.begin(), ni.end());
+  h3.insert(h3.end(), nr.begin(), nr.end());
+  lab.deliver(lab.peer.seal(Exchange::QuickMode, qm, {}, {},
+                            prf(HashAlg::Sha1, lab.peer.keys.skeyid_a.bytes(), h3)));
+  REQUIRE(lab.sad.size() == 1);
+  // Three 100-byte packets leave through the SA, as a worker would send them.
+  uint32_t spi = lab.only_sa().ipsec.at(0).inbound.spi;
+  std::vector<uint8_t> inner(100, 0x45), esp(400);
+  for (int i = 0; i < 3; ++i)
+    lab.sad.with_inbound(spi, [&](dataplane::Sad::Entry& e) {
+      REQUIRE(e.out->encap(inner.data(), inner.size(), esp.data(), esp.size()) > 0);
+    });
+  std::string show = lab.console.run("show vpn-sessiondb detail remote");
+  INFO(show);
+  CHECK(show.find("IPsec:\n") != std::string::npos);
+  CHECK(show.find("  Bytes Tx     : 300                    Bytes Rx     : 0\n") !=
+        std::string::npos);
+  CHECK(show.find("  Pkts Tx      : 3                      Pkts Rx      : 0\n") !=
+        std::string::npos);
+}

@@ -25,7 +25,15 @@ struct FakeEnv : ike::Environment {
   std::vector<std::pair<ike::Endpoint, ike::Bytes>> sent;
   std::vector<std::string> lines, syslogs;
   uint64_t now() override { return t; }
+  // Values the next 4-byte draws return (SPIs, message ids), in order: a rigged RNG.
+  std::vector<uint32_t> rigged_u32;
   void random(uint8_t* out, size_t n) override {
+    if (n == 4 && !rigged_u32.empty()) {
+      uint32_t v = rigged_u32.front();
+      rigged_u32.erase(rigged_u32.begin());
+      for (size_t i = 0; i < 4; ++i) out[i] = static_cast<uint8_t>(v >> (24 - 8 * i));
+      return;
+    }
     for (size_t i = 0; i < n; ++i) {
       seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
       out[i] = static_cast<uint8_t>(seed >> 56);

@@ -94,3 +94,28 @@ TEST_CASE("SPD knows the clients' host addresses and says when it changed", "[sa
   CHECK_FALSE(sad.is_remote_host(0xcb007105));
   CHECK(sad.remote_hosts().empty());
 }
+
+TEST_CASE("an inbound SPI already in use is refused, the SA holding it untouched", "[sad]") {
+  Sad sad;
+  Selector4 any{0, 0}, client{0xcb00710a, 0xffffffff};
+  REQUIRE(sad.add(spec(1, any, client)));
+  auto twin = spec(2, any, {0xcb00710b, 0xffffffff});
+  twin.spi_in = spec(1, any, client).spi_in;
+  auto r = sad.add(twin);
+  REQUIRE(!r);
+  CHECK(r.error() == "inbound SPI 0x00001001 already in use");
+  CHECK(sad.size() == 1);
+  CHECK(sad.inbound_spi_in_use(0x1001));
+  uint64_t id = 0;
+  CHECK(sad.with_inbound(0x1001, [&](Sad::Entry& e) { id = e.spec.id; }));
+  CHECK(id == 1);
+  // The same id twice is refused as well (its index entries would point at a freed SA).
+  auto again = spec(1, any, client);
+  again.spi_in = 0x7777;
+  CHECK(!sad.add(again));
+  CHECK(!sad.inbound_spi_in_use(0x7777));
+  // Once the first SA is gone, its SPI may be used again.
+  sad.remove(1);
+  CHECK(!sad.inbound_spi_in_use(0x1001));
+  CHECK(sad.add(twin));
+}
