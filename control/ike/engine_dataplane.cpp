@@ -67,6 +67,9 @@ void Engine::install(const IkeSa& sa, const IpsecSa& ips) {
   spec.replay_window = static_cast<size_t>(cfg_.crypto.replay_window);
   spec.lifetime_seconds = ips.lifetime_seconds;
   spec.lifetime_kilobytes = ips.lifetime_kilobytes;
+  // Quick mode admits a remote-access SA only for the client's assigned address/32.
+  spec.client = sa.remote_access && sa.assigned && ips.remote.address == *sa.assigned &&
+                ips.remote.mask.value == 0xffffffffu;
   if (auto r = sad_->add(spec); !r) {
     ipsec_log(1, fmt::format("IPSEC: cannot install SA with SPI 0x{:08X}: {}", ips.inbound.spi,
                              r.error()));

@@ -81,14 +81,18 @@ Sad::Entry* Sad::outbound_locked(uint32_t src, uint32_t dst) {
 std::vector<uint32_t> Sad::remote_hosts() const {
   std::shared_lock lock(mu_);
   std::vector<uint32_t> v;
-  for (const auto& [a, list] : by_remote_host_) v.push_back(a);
+  for (const auto& [a, list] : by_remote_host_)
+    if (std::any_of(list.begin(), list.end(), [](const Entry* e) { return e->spec.client; }))
+      v.push_back(a);
   std::sort(v.begin(), v.end());
   return v;
 }
 
 bool Sad::is_remote_host(uint32_t address) const {
   std::shared_lock lock(mu_);
-  return by_remote_host_.count(address) != 0;
+  auto h = by_remote_host_.find(address);
+  return h != by_remote_host_.end() && std::any_of(h->second.begin(), h->second.end(),
+                                                   [](const Entry* e) { return e->spec.client; });
 }
 
 void Sad::clear_counters() {

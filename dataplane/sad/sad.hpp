@@ -36,6 +36,10 @@ struct SaSpec {
   Selector4 local_ts, remote_ts;           // protected traffic: our side and the peer's side
   size_t replay_window = 64;
   uint32_t lifetime_seconds = 0, lifetime_kilobytes = 0;
+  // A remote-access client's SA: its remote side is the address IKE assigned it. Only these
+  // addresses are answered for (proxy ARP) and announced on the inside; a site's host selector
+  // is routed, never impersonated.
+  bool client = false;
 };
 
 // Dataplane-wide drops and events ("show asp drop"), kept beside the SAs so that what a
@@ -113,8 +117,8 @@ class Sad {
   size_t size() const;
   // Changes whenever an SA is added or removed, so that a reader of hosts() knows to look again.
   uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
-  // The peers' inner addresses that are single hosts (remote-access clients' assigned
-  // addresses): the inside answers ARP for them and announces them.
+  // Remote-access clients' assigned addresses (SaSpec::client): the inside answers ARP for them
+  // and announces them.
   std::vector<uint32_t> remote_hosts() const;
   bool is_remote_host(uint32_t address) const;
 

@@ -82,11 +82,17 @@ TEST_CASE("SPD outbound lookup equals the linear definition", "[sad]") {
 TEST_CASE("SPD knows the clients' host addresses and says when it changed", "[sad]") {
   Sad sad;
   uint64_t g0 = sad.generation();
-  REQUIRE(sad.add(spec(1, {0, 0}, {0xcb007105, 0xffffffff})));
+  SaSpec client = spec(1, {0, 0}, {0xcb007105, 0xffffffff});
+  client.client = true;
+  REQUIRE(sad.add(client));
   REQUIRE(sad.add(spec(2, {0xc0000200, 0xffffff00}, {0xc6336480, 0xffffffc0})));
+  // A site whose selector is one host (192.0.2.10, say an inside address it claims) is routed
+  // to, never answered for on the inside.
+  REQUIRE(sad.add(spec(3, {0xc0000200, 0xffffff00}, {0xc000020a, 0xffffffff})));
   CHECK(sad.generation() != g0);
   CHECK(sad.is_remote_host(0xcb007105));
   CHECK_FALSE(sad.is_remote_host(0xc6336481));  // inside a site's prefix, not a host SA
+  CHECK_FALSE(sad.is_remote_host(0xc000020a));  // a site's host selector, not a client
   CHECK(sad.remote_hosts() == std::vector<uint32_t>{0xcb007105});
   uint64_t g1 = sad.generation();
   sad.remove(1);
