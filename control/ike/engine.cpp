@@ -13,7 +13,10 @@ namespace rampart::ike {
 
 namespace {
 
-constexpr int kMaxRetransmits = 3;        // at 2, 6 and 14 s; abandoned at 30 s
+constexpr int kMaxRetransmits = 3;  // at 2, 6 and 14 s; abandoned at 30 s
+// A responder whose peer has not proven the key yet (before AM3/MM5 verified) may be talking
+// to a spoofed address: one resend (at 2 s; abandoned at 6 s) is all a third party gets.
+constexpr int kMaxUnverifiedRetransmits = 1;
 constexpr uint64_t kFirstRetransmit = 2;  // seconds, doubled each time
 constexpr uint64_t kHalfOpenLifetime = 30;
 constexpr uint64_t kXauthTimeout = 120;  // the user has this long to answer
@@ -21,6 +24,14 @@ constexpr size_t kMaxExchanges = 32;     // phase-2 style exchanges in flight pe
 
 bool zero(const Cookie& c) {
   return std::all_of(c.begin(), c.end(), [](uint8_t b) { return b == 0; });
+}
+
+bool unverified(const IkeSa& sa) {
+  return sa.responder && !sa.established;
+}
+
+int max_retransmits(const IkeSa& sa) {
+  return unverified(sa) ? kMaxUnverifiedRetransmits : kMaxRetransmits;
 }
 
 }  // namespace
@@ -302,6 +313,8 @@ IkeSa* Engine::new_sa(const Datagram& d, const Message& m) {
   sa->nameif = d.nameif;
   sa->created = env_.now();
   sa->last_heard = sa->created;
+  sa->half_open_address = d.peer.address.value;
+  admission_.opened(d.peer.address.value, sa->created);
   IkeSa* raw = sa.get();
   sas_.emplace(raw->index, std::move(sa));
   return raw;
@@ -334,9 +347,13 @@ void Engine::receive(const Datagram& d) {
     if (IkeSa* dup = find_half_open(m.header.initiator_cookie, d.peer)) {
       // A retransmitted first message: our answer was lost. Send it again.
       ++stats_.duplicates;
-      if (!dup->last_sent.empty()) {
+      // The answer again counts as the unverified peer's one resend.
+      if (!dup->last_sent.empty() && dup->retransmits < max_retransmits(*dup)) {
+        ++dup->retransmits;
         env_.send(dup->local, dup->peer, dup->last_sent);
         ++stats_.out_packets;
+      } else if (!dup->last_sent.empty()) {
+        ++stats_.unverified_resends_suppressed;
       }
       return;
     }
@@ -360,13 +377,20 @@ void Engine::receive(const Datagram& d) {
     log(nullptr, Tag::Debug, "Received packet for an unknown or deleted IKE SA, dropping", &d.peer);
     return;
   }
+  if (sa->dh_pending) {
+    ++stats_.in_drop;  // nothing of this exchange can be handled before our DH is done
+    return;
+  }
   sa->bytes_rx += d.data.size();
   Bytes digest = hash(HashAlg::Sha1, d.data);
   if (digest == sa->last_received_hash) {
     ++stats_.duplicates;
-    if (!sa->last_sent.empty()) {
+    if (!sa->last_sent.empty() && (!unverified(*sa) || sa->retransmits < max_retransmits(*sa))) {
+      if (unverified(*sa)) ++sa->retransmits;
       env_.send(sa->local, sa->peer, sa->last_sent);
       ++stats_.out_packets;
+    } else if (!sa->last_sent.empty()) {
+      ++stats_.unverified_resends_suppressed;
     }
     return;
   }
@@ -505,7 +529,7 @@ void Engine::tick() {
       continue;
     }
     if (sa.awaiting_reply && now >= sa.next_retransmit) {
-      if (sa.retransmits >= kMaxRetransmits) {
+      if (sa.retransmits >= max_retransmits(sa)) {
         log(&sa, Tag::Debug, "IKE message retransmission limit reached, deleting SA");
         doomed.emplace_back(idx, "retransmission limit");
         continue;
@@ -574,6 +598,7 @@ void Engine::tick() {
     // A peer that deleted, or a negotiation that never finished, is not told again.
     bool tell = it->second->state != P1State::Deleting || reason.empty();
     if (reason == "negotiation timed out" || reason == "User Requested") tell = false;
+    if (unverified(*it->second)) tell = false;  // perhaps a spoofed address: nothing more to it
     remove(idx, reason.empty() ? "Error" : reason, tell);
   }
 }
@@ -584,6 +609,7 @@ void Engine::remove(uint64_t index, std::string_view reason, bool notify_peer) {
   auto it = sas_.find(index);
   if (it == sas_.end()) return;
   IkeSa& sa = *it->second;
+  settle(sa);
   if (notify_peer && sa.keys.skeyid_a.size() != 0) {
     // The IKE SA's delete alone: its IPsec SAs go with it at the peer. Deleting those first
     // makes clients such as vpnc start a new quick mode instead of disconnecting.

@@ -16,12 +16,14 @@ namespace rampart::firmware {
 IkeService::IkeService(cli::Appliance& app, unsigned dataplane_workers)
     : app_(app), engine_(std::make_unique<ike::Engine>(app.config(), *this)) {
   engine_->set_sad(&sad_);
+  crypto_ = std::make_unique<CryptoWorkers>(CryptoWorkers::default_threads());
   dataplane_ = std::make_unique<DataplaneService>(sad_, app.sys(), dataplane_workers);
   reverse_routes_ = std::make_unique<ReverseRoutes>(app.sys());
   app_.set_ike(engine_.get());
 }
 
 IkeService::~IkeService() {
+  crypto_.reset();     // its threads stop; outcomes for the engine are dropped
   dataplane_.reset();  // the worker stops before the SAs it reads go
   app_.set_ike(nullptr);
   if (timer_fd_ >= 0) ::close(timer_fd_);
@@ -43,6 +45,7 @@ std::vector<int> IkeService::fds() const {
   std::vector<int> v;
   for (const auto& s : sockets_) v.push_back(s.fd());
   if (timer_fd_ >= 0) v.push_back(timer_fd_);
+  if (crypto_ && crypto_->fd() >= 0) v.push_back(crypto_->fd());
   return v;
 }
 
@@ -54,6 +57,10 @@ std::string IkeService::nameif_for(uint32_t local_address) const {
 }
 
 void IkeService::on_readable(int fd) {
+  if (crypto_ && fd == crypto_->fd()) {
+    crypto_->deliver();
+    return;
+  }
   if (fd == timer_fd_) {
     uint64_t expirations = 0;
     (void)!::read(timer_fd_, &expirations, sizeof expirations);
@@ -73,6 +80,11 @@ void IkeService::on_readable(int fd) {
       engine_->receive(in);
     }
   }
+}
+
+bool IkeService::compute_dh(int group, ike::Bytes peer_public, ike::DhDone done) {
+  if (!crypto_) return ike::Environment::compute_dh(group, std::move(peer_public), std::move(done));
+  return crypto_->submit(group, std::move(peer_public), std::move(done));
 }
 
 uint64_t IkeService::now() {
