@@ -34,7 +34,8 @@ Refusal Admission::check(uint32_t peer, uint64_t now, size_t global_limit) {
       it != started_by_peer_.end() && it->second >= kPerPeerPerSecond)
     return Refusal::PeerRate;
   if (total_ >= global_limit) return Refusal::GlobalLimit;
-  if (started_this_second_ >= kPerSecond) return Refusal::GlobalRate;
+  uint32_t budget = half_open_of(peer) == 0 ? kPerSecond : kPerSecondBusyPeers;
+  if (started_this_second_ >= budget) return Refusal::GlobalRate;
   return Refusal::None;
 }
 

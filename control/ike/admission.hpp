@@ -36,6 +36,10 @@ class Admission {
   // Answers to unverified peers per second for the box: bounds the DH work and what spoofed
   // sources can make us send to third parties (each answer is also retransmitted once).
   static constexpr uint32_t kPerSecond = 200;
+  // Of those, an address that already has a negotiation open may take only this many: the
+  // rest is kept for addresses with none, so that a real client still gets in while spoofed
+  // sources fill their per-peer allowance (a spoofer's range is finite; a client is one more).
+  static constexpr uint32_t kPerSecondBusyPeers = kPerSecond * 3 / 4;
 
   // May a negotiation from this peer address start now? Records nothing.
   Refusal check(uint32_t peer, uint64_t now, size_t global_limit);

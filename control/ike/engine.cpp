@@ -94,9 +94,21 @@ IkeSa* Engine::find(const Cookie& i, const Cookie& r) {
 }
 
 IkeSa* Engine::find_half_open(const Cookie& i, const Endpoint& peer) {
-  for (auto& [idx, sa] : sas_)
-    if (sa->icookie == i && sa->peer == peer && sa->established == 0) return sa.get();
+  // By the initiator's cookie through an index: this runs for every first message, and a
+  // flood of them must not cost a walk over every SA each.
+  auto [from, to] = by_icookie_.equal_range(cookie_key(i));
+  for (auto it = from; it != to; ++it)
+    if (auto sa = sas_.find(it->second); sa != sas_.end()) {
+      IkeSa& s = *sa->second;
+      if (s.icookie == i && s.peer == peer && s.established == 0) return &s;
+    }
   return nullptr;
+}
+
+uint64_t Engine::cookie_key(const Cookie& c) {
+  uint64_t k = 0;
+  for (uint8_t b : c) k = (k << 8) | b;
+  return k;
 }
 
 // ---- logging ------------------------------------------------------------------------------
@@ -314,6 +326,7 @@ IkeSa* Engine::new_sa(const Datagram& d, const Message& m) {
   sa->created = env_.now();
   sa->last_heard = sa->created;
   sa->half_open_address = d.peer.address.value;
+  by_icookie_.emplace(cookie_key(sa->icookie), sa->index);
   admission_.opened(d.peer.address.value, sa->created);
   IkeSa* raw = sa.get();
   sas_.emplace(raw->index, std::move(sa));
@@ -610,6 +623,12 @@ void Engine::remove(uint64_t index, std::string_view reason, bool notify_peer) {
   if (it == sas_.end()) return;
   IkeSa& sa = *it->second;
   settle(sa);
+  auto [from, to] = by_icookie_.equal_range(cookie_key(sa.icookie));
+  for (auto c = from; c != to; ++c)
+    if (c->second == index) {
+      by_icookie_.erase(c);
+      break;
+    }
   if (notify_peer && sa.keys.skeyid_a.size() != 0) {
     // The IKE SA's delete alone: its IPsec SAs go with it at the peer. Deleting those first
     // makes clients such as vpnc start a new quick mode instead of disconnecting.

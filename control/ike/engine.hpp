@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "control/config/model.hpp"
@@ -139,6 +140,7 @@ class Engine {
   // engine.cpp
   IkeSa* find(const Cookie& i, const Cookie& r);
   IkeSa* find_half_open(const Cookie& i, const Endpoint& peer);
+  static uint64_t cookie_key(const Cookie& c);
   // Sends a datagram to the SA's peer; remembered for retransmission when a reply is awaited.
   void transmit(IkeSa& sa, Bytes datagram, bool await_reply);
   // A phase-1 message, encrypted with the phase-1 IV chain when encrypt is set.
@@ -259,6 +261,7 @@ class Engine {
   IkeStats stats_;
   AddressPools pools_;
   Admission admission_;
+  std::unordered_multimap<uint64_t, uint64_t> by_icookie_;  // responder SAs: icookie -> index
   // The message being handled, until a handler authenticates it.
   struct Inbound {
     uint32_t msgid = 0;

@@ -174,6 +174,24 @@ TEST_CASE("new negotiations are answered at a bounded rate for the whole box", "
   CHECK(lab.engine.stats().refused_rate == 50);
 }
 
+TEST_CASE("busy sources cannot take the whole rate: a new address still gets in", "[ike][dos]") {
+  Lab lab;
+  // 100 spoofed addresses, each with a negotiation open, keep asking for more.
+  for (uint32_t round = 0; round < 3; ++round)
+    for (uint32_t i = 0; i < 100; ++i) {
+      auto p = from("198.51.100.2", static_cast<uint8_t>(i));
+      p.me.address.value = 0xc6336480u + i;
+      p.ci[0] = static_cast<uint8_t>(round);
+      lab.engine.receive(p.datagram(p.am1("EZ")));
+    }
+  CHECK(lab.engine.sas().size() == Admission::kPerSecondBusyPeers);
+  CHECK(lab.engine.stats().refused_rate == 300 - Admission::kPerSecondBusyPeers);
+  auto real = from("198.51.100.66", 1);
+  lab.env.sent.clear();
+  lab.engine.receive(real.datagram(real.am1("EZ")));
+  CHECK(lab.env.sent.size() == 1);
+}
+
 TEST_CASE("max-in-negotiation-sa counts refusals and expiry frees the table", "[ike][dos]") {
   Lab lab;
   lab.console.run("crypto ikev1 limit max-in-negotiation-sa 3");
