@@ -21,6 +21,7 @@ foreach(flow am pix l2l)
   add_test(NAME ike_strongswan_${flow}_nat
            COMMAND bash ${SRC}/tests/integration/ike_strongswan.sh ${BIN} ${flow} nat)
 endforeach()
+add_test(NAME ike_scan_groups COMMAND bash ${SRC}/tests/integration/ike_scan_groups.sh ${BIN})
 add_test(NAME ike_flood COMMAND bash ${SRC}/tests/integration/ike_flood.sh ${BIN} 15)
 add_test(NAME lab_smoke COMMAND bash ${SRC}/tests/integration/lab_smoke.sh)
 add_test(NAME format_check COMMAND bash ${SRC}/tests/integration/format_check.sh)
@@ -28,7 +29,7 @@ set_tests_properties(golden_transcripts netns_interfaces crash_safety shell_pty
                      concurrent_sessions startup_errors textfsm_conformance lab_smoke
                      ike_vpnc ike_vpnc_nat ike_strongswan_am ike_strongswan_am_nat
                      ike_strongswan_pix ike_strongswan_pix_nat ike_strongswan_l2l
-                     ike_strongswan_l2l_nat ike_flood
+                     ike_strongswan_l2l_nat ike_flood ike_scan_groups
                      PROPERTIES LABELS integration RUN_SERIAL TRUE)
 set_tests_properties(format_check PROPERTIES LABELS style)
 
