@@ -1,5 +1,7 @@
 #include "firmware/daemon/crypto_workers.hpp"
 
+#include <pthread.h>
+#include <signal.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -15,7 +17,13 @@ unsigned CryptoWorkers::default_threads() {
 CryptoWorkers::CryptoWorkers(unsigned threads)
     : limit_(kQueuePerThread * std::max(1u, threads)),
       efd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
+  // The threads inherit a mask with every signal blocked: the daemon takes SIGTERM and SIGINT
+  // through a signalfd on its loop, which works only if no thread can receive them.
+  sigset_t all, saved;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &saved);
   for (unsigned i = 0; i < std::max(1u, threads); ++i) threads_.emplace_back([this] { run(); });
+  pthread_sigmask(SIG_SETMASK, &saved, nullptr);
 }
 
 CryptoWorkers::~CryptoWorkers() {

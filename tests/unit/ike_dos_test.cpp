@@ -5,9 +5,12 @@
 #include <catch2/catch.hpp>
 
 #include <poll.h>
+#include <signal.h>
 
 #include <algorithm>
 #include <deque>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "control/ike/engine.hpp"
@@ -420,4 +423,31 @@ TEST_CASE("the daemon's crypto workers compute off the caller's thread and refus
     if (::poll(&p, 1, 10) > 0) workers.deliver();
   }
   CHECK(outcomes.back() == "refused");
+}
+
+namespace {
+
+// Threads of this process that could receive SIGTERM (its bit clear in SigBlk).
+int threads_taking_sigterm() {
+  int n = 0;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream status(task.path() / "status");
+    std::string line;
+    while (std::getline(status, line))
+      if (line.starts_with("SigBlk:")) {
+        uint64_t mask = std::stoull(line.substr(7), nullptr, 16);
+        n += (mask & (uint64_t{1} << (SIGTERM - 1))) == 0;
+      }
+  }
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("crypto worker threads leave SIGTERM to the daemon's signalfd", "[ike][dos]") {
+  // rampartd takes SIGTERM through a signalfd: a thread with it unblocked would be killed by
+  // it instead, and the daemon would die without removing its socket (a restart then failed).
+  int before = threads_taking_sigterm();
+  firmware::CryptoWorkers workers(2);
+  CHECK(threads_taking_sigterm() == before);
 }
