@@ -336,6 +336,7 @@ IkeSa* Engine::new_sa(const Datagram& d, const Message& m) {
 void Engine::receive(const Datagram& d) {
   ++stats_.in_packets;
   stats_.in_octets += d.data.size();
+  if (refused_unparsed(d)) return;
   auto parsed = parse_message(d.data.data(), d.data.size());
   if (!parsed) {
     ++stats_.malformed;
@@ -519,6 +520,25 @@ void Engine::receive(const Datagram& d) {
   // Remember what we answered: a retransmission of it gets the same answer.
   auto it = std::find_if(sas_.begin(), sas_.end(), [&](auto& e) { return e.second.get() == sa; });
   if (it != sas_.end() && stats_.out_packets != before) sa->last_received_hash = digest;
+}
+
+bool Engine::refused_unparsed(const Datagram& d) {
+  // RFC 2408 3.1: the cookies are the header's first 16 bytes. A first message (no responder
+  // cookie) that is not a retransmission is refused here, from the header alone, when its
+  // interface or its address may not start a negotiation: a flood is turned away before any
+  // parsing, which is most of what a refused packet would cost.
+  constexpr size_t kHeader = 28;
+  if (d.data.size() < kHeader) return false;
+  if (!std::all_of(d.data.begin() + 8, d.data.begin() + 16, [](uint8_t b) { return b == 0; }))
+    return false;
+  if (!cfg_.crypto.isakmp_enabled.contains(d.nameif)) {
+    ++stats_.in_drop;  // an ASA does not answer IKE on an interface without "crypto ikev1 enable"
+    return true;
+  }
+  Cookie icookie;
+  std::copy(d.data.begin(), d.data.begin() + 8, icookie.begin());
+  if (find_half_open(icookie, d.peer)) return false;  // a retransmission: answered below
+  return !admit(d);
 }
 
 // ---- timers -------------------------------------------------------------------------------

@@ -182,6 +182,8 @@ class Engine {
   void start_phase1(const Datagram& d, const Message& m);
   // Admission (Admission): false, counted and logged, when a new negotiation is refused.
   bool admit(const Datagram& d);
+  // A first message refused (counted) from its header alone, before it is parsed.
+  bool refused_unparsed(const Datagram& d);
   // The first message against its rules (message_rules.hpp); false, counted, when it breaks them.
   bool first_message_ok(const Datagram& d, const Message& m, MessageKind kind);
   void refuse(Refusal why, const Endpoint& peer);

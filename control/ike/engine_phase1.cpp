@@ -97,11 +97,7 @@ SaPayload chosen_sa(const SaPayload& offered, const Phase1Choice& c) {
 }  // namespace
 
 void Engine::start_phase1(const Datagram& d, const Message& m) {
-  if (!cfg_.crypto.isakmp_enabled.contains(d.nameif)) {
-    ++stats_.in_drop;  // an ASA does not answer IKE on an interface without "crypto ikev1 enable"
-    return;
-  }
-  if (!admit(d)) return;
+  // The interface and admission were checked on the header (refused_unparsed).
   log_decode(d.peer, false, 0, m.payloads, d.data.size());
   if (m.header.exchange == Exchange::Aggressive) {
     if (cfg_.crypto.am_disable) {

@@ -1,6 +1,7 @@
 #include "firmware/daemon/ike_service.hpp"
 
 #include <openssl/rand.h>
+#include <sys/socket.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -12,6 +13,10 @@
 #include "platform/log.hpp"
 
 namespace rampart::firmware {
+
+namespace {
+constexpr int kSocketBuffer = 8 << 20;  // about 50 ms of a 100k-packet/s flood
+}  // namespace
 
 IkeService::IkeService(cli::Appliance& app, unsigned dataplane_workers)
     : app_(app), engine_(std::make_unique<ike::Engine>(app.config(), *this)) {
@@ -33,6 +38,12 @@ std::optional<std::string> IkeService::open() {
   for (auto [port, natt] : {std::pair<uint16_t, bool>{500, false}, {4500, true}}) {
     auto s = platform::IkeSocket::open(port, natt);
     if (!s) return s.error();
+    // A flood of first messages is turned away cheaply, but only what the socket holds while
+    // the loop does something else (a console command, a tick) is seen at all: with the
+    // default buffer a few ms of that drop a real client's packets with the flood's.
+    int bytes = kSocketBuffer;
+    if (::setsockopt(s->fd(), SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof bytes) != 0)
+      ::setsockopt(s->fd(), SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes);
     sockets_.push_back(std::move(*s));
   }
   timer_fd_ = ::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);

@@ -107,7 +107,7 @@ since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.3f", b - a }'; 
 
 # start_vpnc NS TAG: starts vpnc in NS; $WORK/TAG.up appears once it is connected.
 start_vpnc() {
-  ip netns exec "$1" env VPNC_UP="$WORK/$2.up" vpnc --no-detach --debug 1 \
+  ip netns exec "$1" env VPNC_UP="$WORK/$2.up" stdbuf -oL vpnc --no-detach --debug 1 \
     --pid-file "$WORK/$2.pid" --dh dh2 --pfs nopfs --script "$WORK/script.sh" \
     "$WORK/vpnc.conf" >"$WORK/$2.log" 2>&1 &
   PIDS+=($!)
