@@ -24,6 +24,8 @@ foreach(flow am pix l2l)
   add_test(NAME ike_strongswan_${flow}_nat
            COMMAND bash ${SRC}/tests/integration/ike_strongswan.sh ${BIN} ${flow} nat)
 endforeach()
+add_test(NAME ike_scan_groups COMMAND bash ${SRC}/tests/integration/ike_scan_groups.sh ${BIN})
+add_test(NAME ike_flood COMMAND bash ${SRC}/tests/integration/ike_flood.sh ${BIN} 15)
 add_test(NAME lab_smoke COMMAND bash ${SRC}/tests/integration/lab_smoke.sh)
 # The bad-input catalogue: network, CLI and configuration cases against one rampartd.
 add_test(NAME bad_input COMMAND /usr/bin/python3 ${SRC}/tests/bad_input/run.py ${CMAKE_BINARY_DIR})
@@ -33,7 +35,7 @@ set_tests_properties(golden_transcripts netns_interfaces crash_safety shell_pty
                      cli_limits
                      ike_vpnc ike_vpnc_nat dataplane_start ike_strongswan_am ike_strongswan_am_nat
                      ike_strongswan_pix ike_strongswan_pix_nat ike_strongswan_l2l
-                     ike_strongswan_l2l_nat bad_input
+                     ike_strongswan_l2l_nat bad_input ike_flood ike_scan_groups
                      PROPERTIES LABELS integration RUN_SERIAL TRUE)
 set_tests_properties(format_check PROPERTIES LABELS style)
 

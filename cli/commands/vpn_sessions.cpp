@@ -192,6 +192,14 @@ void show_stats(Ctx& c) {
   row("Decrypt Fails", s.decrypt_fails);
   row("Hash Valid Fails", s.hash_fails);
   row("No Sa Fails", s.no_sa_fails);
+  // Ours, not the ASA's: new negotiations refused before any state or DH, by reason (the
+  // global max-in-negotiation-sa refusals are the System Capacity Fails above).
+  row("Refused Peer Limit", s.refused_peer_limit);
+  row("Refused Peer Rate", s.refused_peer_rate);
+  row("Refused Rate", s.refused_rate);
+  row("Refused Crypto Busy", s.refused_busy);
+  row("Refused Oversize SA", s.refused_oversize);
+  row("Unverified Resends Dropped", s.unverified_resends_suppressed);
 }
 
 bool natt_session(const IkeSa& sa) {

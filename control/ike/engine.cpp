@@ -14,7 +14,10 @@ namespace rampart::ike {
 
 namespace {
 
-constexpr int kMaxRetransmits = 3;        // at 2, 6 and 14 s; abandoned at 30 s
+constexpr int kMaxRetransmits = 3;  // at 2, 6 and 14 s; abandoned at 30 s
+// A responder whose peer has not proven the key yet (before AM3/MM5 verified) may be talking
+// to a spoofed address: one resend (at 2 s; abandoned at 6 s) is all a third party gets.
+constexpr int kMaxUnverifiedRetransmits = 1;
 constexpr uint64_t kFirstRetransmit = 2;  // seconds, doubled each time
 constexpr uint64_t kHalfOpenLifetime = 30;
 constexpr uint64_t kXauthTimeout = 120;  // the user has this long to answer
@@ -22,6 +25,14 @@ constexpr size_t kMaxExchanges = 32;     // phase-2 style exchanges in flight pe
 
 bool zero(const Cookie& c) {
   return std::all_of(c.begin(), c.end(), [](uint8_t b) { return b == 0; });
+}
+
+bool unverified(const IkeSa& sa) {
+  return sa.responder && !sa.established;
+}
+
+int max_retransmits(const IkeSa& sa) {
+  return unverified(sa) ? kMaxUnverifiedRetransmits : kMaxRetransmits;
 }
 
 }  // namespace
@@ -84,9 +95,21 @@ IkeSa* Engine::find(const Cookie& i, const Cookie& r) {
 }
 
 IkeSa* Engine::find_half_open(const Cookie& i, const Endpoint& peer) {
-  for (auto& [idx, sa] : sas_)
-    if (sa->icookie == i && sa->peer == peer && sa->established == 0) return sa.get();
+  // By the initiator's cookie through an index: this runs for every first message, and a
+  // flood of them must not cost a walk over every SA each.
+  auto [from, to] = by_icookie_.equal_range(cookie_key(i));
+  for (auto it = from; it != to; ++it)
+    if (auto sa = sas_.find(it->second); sa != sas_.end()) {
+      IkeSa& s = *sa->second;
+      if (s.icookie == i && s.peer == peer && s.established == 0) return &s;
+    }
   return nullptr;
+}
+
+uint64_t Engine::cookie_key(const Cookie& c) {
+  uint64_t k = 0;
+  for (uint8_t b : c) k = (k << 8) | b;
+  return k;
 }
 
 // ---- logging ------------------------------------------------------------------------------
@@ -304,6 +327,9 @@ IkeSa* Engine::new_sa(const Datagram& d, const Message& m) {
   sa->nameif = d.nameif;
   sa->created = env_.now();
   sa->last_heard = sa->created;
+  sa->half_open_address = d.peer.address.value;
+  by_icookie_.emplace(cookie_key(sa->icookie), sa->index);
+  admission_.opened(d.peer.address.value, sa->created);
   IkeSa* raw = sa.get();
   sas_.emplace(raw->index, std::move(sa));
   return raw;
@@ -351,6 +377,7 @@ void Engine::tick() {
 void Engine::receive_message(const Datagram& d) {
   ++stats_.in_packets;
   stats_.in_octets += d.data.size();
+  if (refused_unparsed(d)) return;
   auto parsed = parse_message(d.data.data(), d.data.size());
   if (!parsed) {
     ++stats_.malformed;
@@ -375,9 +402,13 @@ void Engine::receive_message(const Datagram& d) {
     if (IkeSa* dup = find_half_open(m.header.initiator_cookie, d.peer)) {
       // A retransmitted first message: our answer was lost. Send it again.
       ++stats_.duplicates;
-      if (!dup->last_sent.empty()) {
+      // The answer again counts as the unverified peer's one resend.
+      if (!dup->last_sent.empty() && dup->retransmits < max_retransmits(*dup)) {
+        ++dup->retransmits;
         env_.send(dup->local, dup->peer, dup->last_sent);
         ++stats_.out_packets;
+      } else if (!dup->last_sent.empty()) {
+        ++stats_.unverified_resends_suppressed;
       }
       return;
     }
@@ -401,13 +432,20 @@ void Engine::receive_message(const Datagram& d) {
     log(nullptr, Tag::Debug, "Received packet for an unknown or deleted IKE SA, dropping", &d.peer);
     return;
   }
+  if (sa->dh_pending) {
+    ++stats_.in_drop;  // nothing of this exchange can be handled before our DH is done
+    return;
+  }
   sa->bytes_rx += d.data.size();
   Bytes digest = hash(HashAlg::Sha1, d.data);
   if (digest == sa->last_received_hash) {
     ++stats_.duplicates;
-    if (!sa->last_sent.empty()) {
+    if (!sa->last_sent.empty() && (!unverified(*sa) || sa->retransmits < max_retransmits(*sa))) {
+      if (unverified(*sa)) ++sa->retransmits;
       env_.send(sa->local, sa->peer, sa->last_sent);
       ++stats_.out_packets;
+    } else if (!sa->last_sent.empty()) {
+      ++stats_.unverified_resends_suppressed;
     }
     return;
   }
@@ -525,6 +563,25 @@ void Engine::receive_message(const Datagram& d) {
   if (it != sas_.end() && stats_.out_packets != before) sa->last_received_hash = digest;
 }
 
+bool Engine::refused_unparsed(const Datagram& d) {
+  // RFC 2408 3.1: the cookies are the header's first 16 bytes. A first message (no responder
+  // cookie) that is not a retransmission is refused here, from the header alone, when its
+  // interface or its address may not start a negotiation: a flood is turned away before any
+  // parsing, which is most of what a refused packet would cost.
+  constexpr size_t kHeader = 28;
+  if (d.data.size() < kHeader) return false;
+  if (!std::all_of(d.data.begin() + 8, d.data.begin() + 16, [](uint8_t b) { return b == 0; }))
+    return false;
+  if (!cfg_.crypto.isakmp_enabled.contains(d.nameif)) {
+    ++stats_.in_drop;  // an ASA does not answer IKE on an interface without "crypto ikev1 enable"
+    return true;
+  }
+  Cookie icookie;
+  std::copy(d.data.begin(), d.data.begin() + 8, icookie.begin());
+  if (find_half_open(icookie, d.peer)) return false;  // a retransmission: answered below
+  return !admit(d);
+}
+
 // ---- timers -------------------------------------------------------------------------------
 
 void Engine::run_timers() {
@@ -546,7 +603,7 @@ void Engine::run_timers() {
       continue;
     }
     if (sa.awaiting_reply && now >= sa.next_retransmit) {
-      if (sa.retransmits >= kMaxRetransmits) {
+      if (sa.retransmits >= max_retransmits(sa)) {
         log(&sa, Tag::Debug, "IKE message retransmission limit reached, deleting SA");
         doomed.emplace_back(idx, "retransmission limit");
         continue;
@@ -617,6 +674,7 @@ void Engine::run_timers() {
     // A peer that deleted, or a negotiation that never finished, is not told again.
     bool tell = it->second->state != P1State::Deleting || reason.empty();
     if (reason == "negotiation timed out" || reason == "User Requested") tell = false;
+    if (unverified(*it->second)) tell = false;  // perhaps a spoofed address: nothing more to it
     remove(idx, reason.empty() ? "Error" : reason, tell);
   }
 }
@@ -627,6 +685,13 @@ void Engine::remove(uint64_t index, std::string_view reason, bool notify_peer) {
   auto it = sas_.find(index);
   if (it == sas_.end()) return;
   IkeSa& sa = *it->second;
+  settle(sa);
+  auto [from, to] = by_icookie_.equal_range(cookie_key(sa.icookie));
+  for (auto c = from; c != to; ++c)
+    if (c->second == index) {
+      by_icookie_.erase(c);
+      break;
+    }
   if (notify_peer && sa.keys.skeyid_a.size() != 0) {
     // The IKE SA's delete alone: its IPsec SAs go with it at the peer. Deleting those first
     // makes clients such as vpnc start a new quick mode instead of disconnecting.

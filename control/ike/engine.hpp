@@ -12,10 +12,14 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "control/config/model.hpp"
 #include "control/ike/address_pools.hpp"
+#include "control/ike/admission.hpp"
+#include "control/ike/crypto/dh.hpp"
+#include "control/ike/message_rules.hpp"
 #include "control/ike/sa.hpp"
 #include "dataplane/sad/sad.hpp"
 
@@ -32,6 +36,11 @@ struct Datagram {
 
 enum class DebugKind { Isakmp, Ipsec };
 
+// Diffie-Hellman work handed off the engine's thread (DESIGN.md: expensive crypto runs on a
+// worker pool and returns to the event loop).
+using DhOutcome = rampart::expected<DhExchange, std::string>;
+using DhDone = std::function<void(DhOutcome)>;
+
 class Environment {
  public:
   virtual ~Environment() = default;
@@ -44,6 +53,14 @@ class Environment {
   virtual void debug(DebugKind kind, int level, std::string_view line) = 0;
   // A syslog message with the ASA's id: "%ASA-<severity>-<id>: <text>".
   virtual void syslog(int severity, int id, std::string_view text) = 0;
+  // dh_respond(group, peer_public), with done called on the engine's thread with the outcome,
+  // now or later (the SA it was for may be gone by then). False when the work cannot be
+  // queued (the workers are saturated); done is then never called. This default computes in
+  // line, so tests and fuzzers stay deterministic; the daemon overrides it with its pool.
+  virtual bool compute_dh(int group, Bytes peer_public, DhDone done) {
+    done(dh_respond(group, peer_public));
+    return true;
+  }
 };
 
 // The XAUTH seam: the local user database now, RADIUS/TACACS+ later (aaa-server groups).
@@ -73,6 +90,11 @@ struct IkeStats {
   // SA it concerned is dropped, the daemon goes on.
   uint64_t internal_errors = 0;
   uint64_t cumulative_sessions = 0, peak_sessions = 0;
+  // New negotiations refused before any state or crypto, by reason (Refusal); the global
+  // limit is counted in system_capacity_fails as on the ASA.
+  uint64_t refused_peer_limit = 0, refused_peer_rate = 0, refused_rate = 0, refused_busy = 0;
+  uint64_t refused_oversize = 0;               // SA payloads beyond SaLimits
+  uint64_t unverified_resends_suppressed = 0;  // resends an unverified peer did not get
 };
 
 class Engine {
@@ -127,6 +149,7 @@ class Engine {
   const config::CryptoMapSettings* static_entry(const std::string& map, uint32_t seq) const;
   IkeSa* find(const Cookie& i, const Cookie& r);
   IkeSa* find_half_open(const Cookie& i, const Endpoint& peer);
+  static uint64_t cookie_key(const Cookie& c);
   // Sends a datagram to the SA's peer; remembered for retransmission when a reply is awaited.
   void transmit(IkeSa& sa, Bytes datagram, bool await_reply);
   // A phase-1 message, encrypted with the phase-1 IV chain when encrypt is set.
@@ -166,6 +189,23 @@ class Engine {
 
   // engine_phase1.cpp
   void start_phase1(const Datagram& d, const Message& m);
+  // Admission (Admission): false, counted and logged, when a new negotiation is refused.
+  bool admit(const Datagram& d);
+  // A first message refused (counted) from its header alone, before it is parsed.
+  bool refused_unparsed(const Datagram& d);
+  // The first message against its rules (message_rules.hpp); false, counted, when it breaks them.
+  bool first_message_ok(const Datagram& d, const Message& m, MessageKind kind);
+  void refuse(Refusal why, const Endpoint& peer);
+  // A responder SA stops counting as half-open: its peer proved the key, or it is gone.
+  void settle(IkeSa& sa);
+  // Hands sa's DH to the environment; the exchange goes on in dh_done (perhaps before this
+  // returns: sa must not be used after it). The SA goes, counted, when the workers cannot
+  // take it or the peer's value is refused.
+  void start_dh(IkeSa& sa, const Bytes& peer_ke);
+  void dh_done(uint64_t index, DhOutcome outcome);
+  void dh_failed(IkeSa& sa);
+  void send_aggressive_2(IkeSa& sa);
+  void send_main_4(IkeSa& sa);
   void aggressive_1(const Datagram& d, const Message& m);
   void aggressive_3(IkeSa& sa, const Message& m, const std::vector<Payload>& p);
   void main_1(const Datagram& d, const Message& m);
@@ -174,7 +214,6 @@ class Engine {
   bool select_group(IkeSa& sa, const IdPayload* id);
   void read_vendor_ids(IkeSa& sa, const std::vector<Payload>& p);
   void add_our_vendor_ids(IkeSa& sa, std::vector<Payload>& out, bool phase1_reply);
-  bool derive_keys(IkeSa& sa, const Bytes& peer_ke);
   // SKEYID and the rest from g^xy, the nonces, publics and cookies held in sa (either role).
   bool phase1_keys(IkeSa& sa, const SecretBytes& gxy);
   // NAT-D (RFC 3947 3.2) of the payloads against the endpoints the peer hashed.
@@ -246,6 +285,8 @@ class Engine {
   std::vector<AcquireTarget> acquire_targets_;  // index = the dataplane policy's cookie
   IkeStats stats_;
   AddressPools pools_;
+  Admission admission_;
+  std::unordered_multimap<uint64_t, uint64_t> by_icookie_;  // responder SAs: icookie -> index
   // The message being handled, until a handler authenticates it.
   struct Inbound {
     uint32_t msgid = 0;

@@ -56,40 +56,48 @@ bool is_draft(Vendor v) {
   return v == Vendor::NatT02 || v == Vendor::NatT02n || v == Vendor::NatT03;
 }
 
-// The responder's SA payload: the proposal and transform it chose, as the initiator sent them.
+// The responder's SA payload: the proposal and transform it chose, with only the attributes
+// the policy match understood, never more of what the initiator sent: an answer that echoed
+// the offer would let anyone bounce a large SA payload off us. A class given twice is
+// answered once with the value the match used (the last); life type/duration pairs (seconds,
+// kilobytes) are kept in order, two pairs at most.
 SaPayload chosen_sa(const SaPayload& offered, const Phase1Choice& c) {
+  static constexpr uint16_t kClasses[] = {p1attr::kEncryption, p1attr::kKeyLength, p1attr::kHash,
+                                          p1attr::kAuth, p1attr::kGroup};
+  auto is_class = [](uint16_t t) {
+    return std::find(std::begin(kClasses), std::end(kClasses), t) != std::end(kClasses);
+  };
   SaPayload reply;
-  for (const auto& prop : offered.proposals)
-    if (prop.number == c.proposal) {
-      Proposal p = prop;
-      p.transforms.clear();
-      for (const auto& t : prop.transforms)
-        if (t.number == c.transform) p.transforms.push_back(t);
-      reply.proposals.push_back(p);
+  for (const auto& prop : offered.proposals) {
+    if (prop.number != c.proposal) continue;
+    Proposal p{prop.number, prop.protocol, prop.spi, {}};
+    for (const auto& t : prop.transforms) {
+      if (t.number != c.transform) continue;
+      Transform kept{t.number, t.id, {}};
+      size_t life = 0;
+      for (const auto& a : t.attributes) {
+        auto same = std::find_if(kept.attributes.begin(), kept.attributes.end(),
+                                 [&](const Attribute& k) { return k.type == a.type; });
+        if (is_class(a.type) && same != kept.attributes.end())
+          *same = a;
+        else if (is_class(a.type))
+          kept.attributes.push_back(a);
+        else if ((a.type == p1attr::kLifeType || a.type == p1attr::kLifeDuration) && life++ < 4)
+          kept.attributes.push_back(a);
+      }
+      p.transforms.push_back(std::move(kept));
       break;
     }
+    reply.proposals.push_back(std::move(p));
+    break;
+  }
   return reply;
 }
 
 }  // namespace
 
 void Engine::start_phase1(const Datagram& d, const Message& m) {
-  if (!cfg_.crypto.isakmp_enabled.contains(d.nameif)) {
-    ++stats_.in_drop;  // an ASA does not answer IKE on an interface without "crypto ikev1 enable"
-    return;
-  }
-  size_t half_open = static_cast<size_t>(
-      std::count_if(sas_.begin(), sas_.end(), [](auto& e) { return e.second->established == 0; }));
-  size_t limit = cfg_.crypto.max_in_negotiation_sa
-                     ? static_cast<size_t>(*cfg_.crypto.max_in_negotiation_sa)
-                     : 1000;
-  if (half_open >= limit) {
-    ++stats_.system_capacity_fails;
-    ++stats_.in_drop;
-    log(nullptr, Tag::Event, "Maximum concurrent IKE negotiations exceeded!", &d.peer);
-    syslog(nullptr, 5, 713191, "Maximum concurrent IKE negotiations exceeded!", &d.peer);
-    return;
-  }
+  // The interface and admission were checked on the header (refused_unparsed).
   log_decode(d.peer, false, 0, m.payloads, d.data.size());
   if (m.header.exchange == Exchange::Aggressive) {
     if (cfg_.crypto.am_disable) {
@@ -102,6 +110,54 @@ void Engine::start_phase1(const Datagram& d, const Message& m) {
   } else {
     main_1(d, m);
   }
+}
+
+bool Engine::admit(const Datagram& d) {
+  size_t limit = cfg_.crypto.max_in_negotiation_sa
+                     ? static_cast<size_t>(*cfg_.crypto.max_in_negotiation_sa)
+                     : 1000;
+  Refusal why = admission_.check(d.peer.address.value, env_.now(), limit);
+  if (why == Refusal::None) return true;
+  refuse(why, d.peer);
+  return false;
+}
+
+void Engine::refuse(Refusal why, const Endpoint& peer) {
+  ++stats_.in_drop;
+  switch (why) {
+    case Refusal::GlobalLimit:
+      ++stats_.system_capacity_fails;
+      break;
+    case Refusal::PeerLimit:
+      ++stats_.refused_peer_limit;
+      break;
+    case Refusal::PeerRate:
+      ++stats_.refused_peer_rate;
+      break;
+    case Refusal::GlobalRate:
+      ++stats_.refused_rate;
+      break;
+    case Refusal::CryptoBusy:
+      ++stats_.refused_busy;
+      break;
+    case Refusal::None:
+      return;
+  }
+  // Anyone can send first messages: one line a second, whatever the rate.
+  auto due = admission_.log_due(env_.now());
+  if (!due) return;
+  log(nullptr, Tag::Event, "Maximum concurrent IKE negotiations exceeded!", &peer);
+  log(nullptr, Tag::Debug,
+      fmt::format("New negotiation refused ({}); {} more refused since the last report",
+                  refusal_name(why), *due),
+      &peer);
+  syslog(nullptr, 3, 713191, "Maximum concurrent IKE negotiations exceeded!", &peer);
+}
+
+void Engine::settle(IkeSa& sa) {
+  if (!sa.half_open_address) return;
+  admission_.settled(*sa.half_open_address);
+  sa.half_open_address.reset();
 }
 
 void Engine::read_vendor_ids(IkeSa& sa, const std::vector<Payload>& p) {
@@ -180,6 +236,18 @@ bool Engine::select_group(IkeSa& sa, const IdPayload* id) {
            !it->second.ipsec.pre_shared_key->empty();
   };
   auto it = cfg_.tunnel_groups.find(wanted);
+  // A site-to-site key belongs to the peer at the group's address. In aggressive mode the
+  // answer carries a hash of the key before the peer proved anything, so a peer that merely
+  // names such a group must not get it: an ipsec-l2l group is reached only from its own address.
+  if (it != cfg_.tunnel_groups.end() && sa.aggressive && it->second.type == "ipsec-l2l" &&
+      wanted != sa.peer.address.str()) {
+    log(nullptr, Tag::Debug,
+        fmt::format("Aggressive mode identity names LAN-to-LAN group {}, which is reached only "
+                    "from its own address",
+                    wanted),
+        &sa.peer);
+    it = cfg_.tunnel_groups.end();
+  }
   if (it == cfg_.tunnel_groups.end()) {
     // A peer without a group of its own: remote access when it says XAUTH (or uses aggressive
     // mode), else LAN-to-LAN where DefaultL2LGroup has a key. A main-mode peer proposing plain
@@ -204,39 +272,75 @@ bool Engine::select_group(IkeSa& sa, const IdPayload* id) {
   return true;
 }
 
-bool Engine::derive_keys(IkeSa& sa, const Bytes& peer_ke) {
+void Engine::start_dh(IkeSa& sa, const Bytes& peer_ke) {
   if (peer_ke.size() != dh_public_length(sa.choice.group)) {
     log(&sa, Tag::Event,
         fmt::format("Received KE payload of {} bytes for DH group {}, expected {}", peer_ke.size(),
                     sa.choice.group, dh_public_length(sa.choice.group)));
-    return false;
-  }
-  auto dh = DhKey::generate(sa.choice.group);
-  if (!dh) return false;
-  auto gxy = dh->shared_secret(peer_ke);
-  if (!gxy) {
-    log(&sa, Tag::Event, fmt::format("Invalid Diffie-Hellman value from peer: {}", gxy.error()));
-    return false;
+    dh_failed(sa);
+    return;
   }
   sa.gxi = peer_ke;
-  sa.gxr = dh->public_value();
+  sa.dh_pending = true;
+  const uint64_t index = sa.index;
+  bool queued = env_.compute_dh(sa.choice.group, peer_ke,
+                                [this, index](DhOutcome o) { dh_done(index, std::move(o)); });
+  if (queued) return;  // sa may be gone already: done may have run in line
+  refuse(Refusal::CryptoBusy, sa.peer);
+  remove(sa.index, {}, false);
+}
+
+void Engine::dh_failed(IkeSa& sa) {
+  ++stats_.responder_fails;
+  if (sa.aggressive) {
+    // Aggressive mode tells the initiator its KE was refused; main mode stays silent.
+    Header h;
+    h.initiator_cookie = sa.icookie;
+    h.responder_cookie = sa.rcookie;
+    send_notify_unencrypted(Datagram{sa.local, sa.peer, sa.nameif, {}}, h, kInvalidKeyInformation);
+  }
+  remove(sa.index, {}, false);
+}
+
+void Engine::dh_done(uint64_t index, DhOutcome outcome) {
+  auto it = sas_.find(index);
+  if (it == sas_.end() || !it->second->dh_pending) return;  // expired or cleared meanwhile
+  IkeSa& sa = *it->second;
+  sa.dh_pending = false;
+  if (!outcome) {
+    log(&sa, Tag::Event,
+        fmt::format("Invalid Diffie-Hellman value from peer: {}", outcome.error()));
+    dh_failed(sa);
+    return;
+  }
+  sa.gxr = outcome->our_public;
   sa.nr = random_bytes(kNonceLength);
-  if (!phase1_keys(sa, *gxy)) return false;
-  sa.dh = std::make_unique<DhKey>(std::move(*dh));
+  if (!phase1_keys(sa, outcome->shared)) {  // the group or its key went meanwhile
+    ++stats_.responder_fails;
+    remove(sa.index, {}, false);
+    return;
+  }
   log(&sa, Tag::Debug, "Generating keys for Responder...");
-  return true;
+  if (sa.aggressive)
+    send_aggressive_2(sa);
+  else
+    send_main_4(sa);
 }
 
 bool Engine::phase1_keys(IkeSa& sa, const SecretBytes& gxy) {
-  const config::TunnelGroup* tg = tunnel_group_of(sa);
-  if (!tg || !tg->ipsec.pre_shared_key || tg->ipsec.pre_shared_key->empty()) {
+  const config::TunnelGroup* tg = sa.decoy ? nullptr : tunnel_group_of(sa);
+  if (!sa.decoy && (!tg || !tg->ipsec.pre_shared_key || tg->ipsec.pre_shared_key->empty())) {
     log(&sa, Tag::Event, "Tunnel group or its pre-shared key was removed, aborting negotiation");
     return false;
   }
-  const auto& psk = tg->ipsec.pre_shared_key->reveal();
   Phase1Inputs in;
   in.hash = sa.choice.hash;
-  in.psk.assign(psk.begin(), psk.end());
+  if (sa.decoy) {
+    in.psk = sa.decoy_key.bytes();
+  } else {
+    const auto& psk = tg->ipsec.pre_shared_key->reveal();
+    in.psk.assign(psk.begin(), psk.end());
+  }
   in.ni = sa.ni;
   in.nr = sa.nr;
   in.gxy = gxy.bytes();
@@ -300,14 +404,22 @@ void Engine::nat_discovery(IkeSa& sa, const std::vector<Payload>& p, const Endpo
                   sa.nat_peer ? "IS" : "is NOT", sa.nat_local ? "IS" : "is NOT"));
 }
 
+bool Engine::first_message_ok(const Datagram& d, const Message& m, MessageKind kind) {
+  auto bad = check_message(kind, false, m.payloads);
+  if (!bad) return true;
+  ++stats_.malformed;
+  ++stats_.in_drop;
+  const auto* sap = first<SaPayload>(m.payloads);
+  if (sap && check_sa_limits(*sap)) ++stats_.refused_oversize;
+  if (admission_.log_due(env_.now()))  // anyone can send these: one line a second at most
+    log(nullptr, Tag::Event, fmt::format("Dropping malformed message: {}", bad->text), &d.peer);
+  return false;
+}
+
 // ---- aggressive mode ----------------------------------------------------------------------
 
 void Engine::aggressive_1(const Datagram& d, const Message& m) {
-  if (auto bad = check_message(MessageKind::AM1, false, m.payloads)) {
-    ++stats_.malformed;
-    log(nullptr, Tag::Event, fmt::format("Dropping malformed message: {}", bad->text), &d.peer);
-    return;
-  }
+  if (!first_message_ok(d, m, MessageKind::AM1)) return;
   IkeSa& sa = *new_sa(d, m);
   sa.aggressive = true;
   const auto* sap = first<SaPayload>(m.payloads);
@@ -329,9 +441,12 @@ void Engine::aggressive_1(const Datagram& d, const Message& m) {
   auto match = match_phase1(*sap, cfg_.crypto.policies);
   if (match.choice) sa.xauth = match.choice->auth_method == p1attr::kAuthXauthInitPsk;
   if (!select_group(sa, id)) {
-    ++stats_.responder_fails;
-    remove(sa.index, {}, false);
-    return;
+    // No group of that name: answer exactly as for one (the same proposal check, DH, and an
+    // AM2 whose HASH_R is over a random key), so that an answer confirms no group name and
+    // offers no key to crack. Its AM3 can only fail.
+    sa.decoy = true;
+    sa.decoy_key = SecretBytes(random_bytes(32));
+    log(&sa, Tag::Debug, "No tunnel group for this identity: answering with a decoy");
   }
   log(&sa, Tag::Debug, "processing IKE SA payload");
   for (const auto& l : match.log) log(&sa, l.level <= 1 ? Tag::Event : Tag::Debug, l.text);
@@ -347,19 +462,17 @@ void Engine::aggressive_1(const Datagram& d, const Message& m) {
   sa.sai_b = body_of(*sap);
   sa.idi_b = body_of(*id);
   sa.ni = opaque(m.payloads, PayloadType::Nonce)->data;
-  if (!derive_keys(sa, opaque(m.payloads, PayloadType::KE)->data)) {
-    ++stats_.responder_fails;
-    Header h = m.header;
-    h.responder_cookie = sa.rcookie;
-    send_notify_unencrypted(d, h, kInvalidKeyInformation);
-    remove(sa.index, {}, false);
-    return;
-  }
+  sa.reply_sa = chosen_sa(*sap, sa.choice);
+  sa.state = P1State::AmWaitMsg3;
+  start_dh(sa, opaque(m.payloads, PayloadType::KE)->data);  // AM2 follows in dh_done
+}
 
+void Engine::send_aggressive_2(IkeSa& sa) {
   // AM2: the chosen transform, our KE, nonce and identity, HASH_R, vendor IDs, NAT-D.
   std::vector<Payload> out;
   log(&sa, Tag::Debug, "constructing ISAKMP SA payload");
-  out.push_back(chosen_sa(*sap, sa.choice));
+  out.push_back(std::move(sa.reply_sa));
+  sa.reply_sa = {};
   log(&sa, Tag::Debug, "constructing ke payload");
   out.push_back(OpaquePayload{PayloadType::KE, sa.gxr});
   log(&sa, Tag::Debug, "constructing nonce payload");
@@ -383,7 +496,6 @@ void Engine::aggressive_1(const Datagram& d, const Message& m) {
   }
   add_our_vendor_ids(sa, out, true);
   add_nat_d(sa, out);
-  sa.state = P1State::AmWaitMsg3;
   send_phase1(sa, Exchange::Aggressive, std::move(out), false, true);
 }
 
@@ -400,6 +512,11 @@ void Engine::aggressive_3(IkeSa& sa, const Message& m, const std::vector<Payload
   // client floating already for AM3 now uses (which the authentication below accepts).
   const Endpoint local = sa.local, peer = sa.peer;
   if (!peer_authenticated(sa, opaque(p, PayloadType::Hash)->data, sa.idi_b)) return;
+  if (sa.decoy) {  // cannot happen: nobody knows its key; never let it reach phase1_done
+    remove(sa.index, {}, false);
+    return;
+  }
+  settle(sa);
   nat_discovery(sa, p, local, peer);
   phase1_done(sa, p);
 }
@@ -407,11 +524,7 @@ void Engine::aggressive_3(IkeSa& sa, const Message& m, const std::vector<Payload
 // ---- main mode ----------------------------------------------------------------------------
 
 void Engine::main_1(const Datagram& d, const Message& m) {
-  if (auto bad = check_message(MessageKind::MM1, false, m.payloads)) {
-    ++stats_.malformed;
-    log(nullptr, Tag::Event, fmt::format("Dropping malformed message: {}", bad->text), &d.peer);
-    return;
-  }
+  if (!first_message_ok(d, m, MessageKind::MM1)) return;
   IkeSa& sa = *new_sa(d, m);
   const auto* sap = first<SaPayload>(m.payloads);
   log(&sa, Tag::Debug, "processing SA payload");
@@ -455,12 +568,11 @@ void Engine::main_3(IkeSa& sa, const Message& m) {
     return;
   }
   sa.ni = opaque(m.payloads, PayloadType::Nonce)->data;
-  if (!derive_keys(sa, opaque(m.payloads, PayloadType::KE)->data)) {
-    ++stats_.responder_fails;
-    remove(sa.index, {}, false);
-    return;
-  }
   nat_discovery(sa, m.payloads, sa.local, sa.peer);
+  start_dh(sa, opaque(m.payloads, PayloadType::KE)->data);  // MM4 follows in dh_done
+}
+
+void Engine::send_main_4(IkeSa& sa) {
   std::vector<Payload> out;
   log(&sa, Tag::Debug, "constructing ke payload");
   out.push_back(OpaquePayload{PayloadType::KE, sa.gxr});
@@ -492,6 +604,7 @@ void Engine::main_5(IkeSa& sa, const std::vector<Payload>& p) {
     remove(sa.index, {}, false);
     return;
   }
+  settle(sa);
   std::vector<Payload> out;
   add_identity_and_hash_r(sa, out);
   send_phase1(sa, Exchange::MainMode, std::move(out), true, false);

@@ -89,6 +89,33 @@ std::string_view name_of(MessageKind k) {
   return names[static_cast<size_t>(k)];
 }
 
+std::optional<RuleViolation> check_sa_limits(const SaPayload& sa) {
+  auto too = [](std::string what) {
+    return RuleViolation{kPayloadMalformed, fmt::format("SA payload with {}", what)};
+  };
+  if (sa.proposals.size() > SaLimits::kMaxProposals)
+    return too(fmt::format("{} proposals", sa.proposals.size()));
+  size_t transforms = 0, bytes = 12;  // the SA body: DOI and situation
+  for (const auto& p : sa.proposals) {
+    if (p.spi.size() > SaLimits::kMaxSpi) return too(fmt::format("an SPI of {}", p.spi.size()));
+    transforms += p.transforms.size();
+    bytes += 8 + p.spi.size();
+    for (const auto& t : p.transforms) {
+      if (t.attributes.size() > SaLimits::kMaxAttributes)
+        return too(fmt::format("{} attributes in a transform", t.attributes.size()));
+      bytes += 8;
+      for (const auto& a : t.attributes) {
+        if (a.data.size() > SaLimits::kMaxAttributeData)
+          return too(fmt::format("a {}-byte attribute", a.data.size()));
+        bytes += 4 + (a.short_form ? 0 : a.data.size());
+      }
+    }
+  }
+  if (transforms > SaLimits::kMaxTransforms) return too(fmt::format("{} transforms", transforms));
+  if (bytes > SaLimits::kMaxBytes) return too(fmt::format("{} bytes", bytes));
+  return std::nullopt;
+}
+
 std::optional<RuleViolation> check_message(MessageKind kind, bool encrypted,
                                            const std::vector<Payload>& payloads) {
   const MessageRule& rule = rule_of(kind);
@@ -111,6 +138,9 @@ std::optional<RuleViolation> check_message(MessageKind kind, bool encrypted,
                            fmt::format("{} with unexpected {} ({}) payload", name_of(kind),
                                        asa_name(t), static_cast<unsigned>(t))};
   }
+  for (const Payload& p : payloads)
+    if (const auto* sa = std::get_if<SaPayload>(&p))
+      if (auto bad = check_sa_limits(*sa)) return bad;
   for (const auto& pr : rule.payloads) {
     size_t n = 0;
     for (const Payload& p : payloads) n += type_of(p) == pr.type;

@@ -105,6 +105,16 @@ struct IkeSa {
   bool nat_peer = false, nat_local = false;  // NAT-D results
   std::string client_version;                // APPLICATION_VERSION from the client
 
+  // Admission: a responder SA counts as half-open, under the address it came from, until its
+  // peer proved the key.
+  std::optional<uint32_t> half_open_address;
+  bool dh_pending = false;  // the DH is being computed; messages wait (are dropped) meanwhile
+  // No tunnel-group matched the aggressive-mode ID: the exchange goes on exactly as for a real
+  // group, keyed with this random key that nobody knows, so that the answer says nothing
+  // about which group names exist; AM3 can only fail.
+  bool decoy = false;
+  SecretBytes decoy_key;
+  SaPayload reply_sa;  // aggressive mode: our answer's SA payload, chosen before the DH
   // Key exchange material; dropped (wiped) once phase 1 is done where no longer needed.
   std::unique_ptr<DhKey> dh;
   Bytes sai_b;  // the initiator's SA payload body, for HASH_I/HASH_R

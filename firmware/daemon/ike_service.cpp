@@ -1,6 +1,7 @@
 #include "firmware/daemon/ike_service.hpp"
 
 #include <openssl/rand.h>
+#include <sys/socket.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -14,15 +15,21 @@
 
 namespace rampart::firmware {
 
+namespace {
+constexpr int kSocketBuffer = 8 << 20;  // about 50 ms of a 100k-packet/s flood
+}  // namespace
+
 IkeService::IkeService(cli::Appliance& app, unsigned dataplane_workers)
     : app_(app), engine_(std::make_unique<ike::Engine>(app.config(), *this)) {
   engine_->set_sad(&sad_);
+  crypto_ = std::make_unique<CryptoWorkers>(CryptoWorkers::default_threads());
   dataplane_ = std::make_unique<DataplaneService>(sad_, app.sys(), dataplane_workers);
   reverse_routes_ = std::make_unique<ReverseRoutes>(app.sys());
   app_.set_ike(engine_.get());
 }
 
 IkeService::~IkeService() {
+  crypto_.reset();     // its threads stop; outcomes for the engine are dropped
   dataplane_.reset();  // the worker stops before the SAs it reads go
   app_.set_ike(nullptr);
   if (timer_fd_ >= 0) ::close(timer_fd_);
@@ -36,6 +43,12 @@ std::optional<std::string> IkeService::open() {
   for (auto [port, natt] : {std::pair<uint16_t, bool>{500, false}, {4500, true}}) {
     auto s = platform::IkeSocket::open(port, natt);
     if (!s) return s.error();
+    // A flood of first messages is turned away cheaply, but only what the socket holds while
+    // the loop does something else (a console command, a tick) is seen at all: with the
+    // default buffer a few ms of that drop a real client's packets with the flood's.
+    int bytes = kSocketBuffer;
+    if (::setsockopt(s->fd(), SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof bytes) != 0)
+      ::setsockopt(s->fd(), SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes);
     sockets_.push_back(std::move(*s));
   }
   timer_fd_ = ::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
@@ -48,6 +61,7 @@ std::vector<int> IkeService::fds() const {
   std::vector<int> v;
   for (const auto& s : sockets_) v.push_back(s.fd());
   if (timer_fd_ >= 0) v.push_back(timer_fd_);
+  if (crypto_ && crypto_->fd() >= 0) v.push_back(crypto_->fd());
   return v;
 }
 
@@ -59,6 +73,10 @@ std::string IkeService::nameif_for(uint32_t local_address) const {
 }
 
 void IkeService::on_readable(int fd) {
+  if (crypto_ && fd == crypto_->fd()) {
+    crypto_->deliver();
+    return;
+  }
   if (fd == timer_fd_) {
     uint64_t expirations = 0;
     (void)!::read(timer_fd_, &expirations, sizeof expirations);
@@ -91,6 +109,11 @@ void IkeService::carry(uint32_t local_address) {
   if (now - last_forced_sync_ < std::chrono::milliseconds(200)) return;
   last_forced_sync_ = now;
   dataplane_->sync(app_.config());
+}
+
+bool IkeService::compute_dh(int group, ike::Bytes peer_public, ike::DhDone done) {
+  if (!crypto_) return ike::Environment::compute_dh(group, std::move(peer_public), std::move(done));
+  return crypto_->submit(group, std::move(peer_public), std::move(done));
 }
 
 uint64_t IkeService::now() {

@@ -10,6 +10,7 @@
 
 #include "cli/session.hpp"
 #include "control/ike/engine.hpp"
+#include "firmware/daemon/crypto_workers.hpp"
 #include "firmware/daemon/dataplane_service.hpp"
 #include "firmware/daemon/reverse_routes.hpp"
 #include "platform/udp.hpp"
@@ -36,6 +37,7 @@ class IkeService : public ike::Environment {
   void send_nat_keepalive(const ike::Endpoint& local, const ike::Endpoint& peer) override;
   void debug(ike::DebugKind kind, int level, std::string_view line) override;
   void syslog(int severity, int id, std::string_view text) override;
+  bool compute_dh(int group, ike::Bytes peer_public, ike::DhDone done) override;
 
  private:
   std::string nameif_for(uint32_t local_address) const;
@@ -44,6 +46,8 @@ class IkeService : public ike::Environment {
   cli::Appliance& app_;
   dataplane::Sad sad_;
   std::unique_ptr<ike::Engine> engine_;
+  // DH off the loop; goes before the engine its callbacks call into.
+  std::unique_ptr<CryptoWorkers> crypto_;
   std::unique_ptr<DataplaneService> dataplane_;
   std::unique_ptr<ReverseRoutes> reverse_routes_;
   std::vector<platform::IkeSocket> sockets_;

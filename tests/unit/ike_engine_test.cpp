@@ -201,7 +201,7 @@ TEST_CASE("no acceptable phase-1 proposal: NO_PROPOSAL_CHOSEN and the ASA's reas
   CHECK(lab.engine.stats().responder_fails == 1);
 }
 
-TEST_CASE("lost replies: retransmitted requests get the same answer, silence gets resends") {
+TEST_CASE("lost replies: a retransmitted first message gets the same answer, once") {
   Lab lab;
   Bytes am1 = lab.peer.am1("EZ");
   lab.deliver(am1);
@@ -209,12 +209,8 @@ TEST_CASE("lost replies: retransmitted requests get the same answer, silence get
   lab.deliver(am1);  // the client did not hear us
   CHECK(lab.env.take() == am2);
   CHECK(lab.engine.stats().duplicates == 1);
-  for (int i = 0; i < 3; ++i) {  // at 2, 6 and 14 s
-    lab.env.t += 2u << i;
-    lab.engine.tick();
-    CHECK(lab.env.take() == am2);
-  }
-  lab.env.t += 16;
+  // The peer has not proven the key: that answer was its one resend (ike_dos_test.cpp).
+  lab.env.t += 2;
   lab.engine.tick();
   CHECK(lab.env.sent.empty());
   CHECK(lab.engine.sas().empty());
@@ -228,7 +224,7 @@ TEST_CASE("aggressive mode can be refused and an unknown group without a default
   CHECK(lab.engine.sas().empty());
   lab.console.run("no crypto ikev1 am-disable");
   lab.deliver(lab.peer.am1("NOSUCHGROUP"));
-  CHECK(lab.env.sent.empty());
+  CHECK(lab.env.sent.size() == 1);  // a decoy, shaped like a real answer (ike_dos_test.cpp)
   CHECK(lab.env.logged("Can't find a valid tunnel group, aborting..."));
 }
 

@@ -175,4 +175,12 @@ rampart::expected<SecretBytes, std::string> DhKey::shared_secret(const Bytes& pe
   return SecretBytes(to_fixed(z.get(), static_cast<size_t>(BN_num_bytes(impl_->p.get()))));
 }
 
+rampart::expected<DhExchange, std::string> dh_respond(int group, const Bytes& peer_public) {
+  auto key = DhKey::generate(group);
+  if (!key) return rampart::unexpected(key.error());
+  auto shared = key->shared_secret(peer_public);
+  if (!shared) return rampart::unexpected(shared.error());
+  return DhExchange{key->public_value(), std::move(*shared)};
+}
+
 }  // namespace rampart::ike

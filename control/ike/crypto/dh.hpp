@@ -37,4 +37,13 @@ class DhKey {
   Bytes public_;
 };
 
+// The responder's whole share of an exchange in one call, safe on any thread (nothing shared):
+// a fresh private key of the group, its public value and g^xy with the peer's value. The
+// private key is gone when this returns: a responder never needs it again.
+struct DhExchange {
+  Bytes our_public;
+  SecretBytes shared;
+};
+rampart::expected<DhExchange, std::string> dh_respond(int group, const Bytes& peer_public);
+
 }  // namespace rampart::ike
