@@ -374,6 +374,16 @@ void Engine::tick() {
   }
 }
 
+void Engine::dh_result(uint64_t index, DhOutcome outcome) {
+  try {
+    dh_done(index, std::move(outcome));
+  } catch (const std::exception& e) {
+    ++stats_.internal_errors;
+    log(nullptr, Tag::Event, fmt::format("Internal error after a DH computation: {}", e.what()));
+    remove(index, "Internal Error", false);
+  }
+}
+
 void Engine::receive_message(const Datagram& d) {
   ++stats_.in_packets;
   stats_.in_octets += d.data.size();

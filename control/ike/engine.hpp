@@ -203,6 +203,9 @@ class Engine {
   // take it or the peer's value is refused.
   void start_dh(IkeSa& sa, const Bytes& peer_ke);
   void dh_done(uint64_t index, DhOutcome outcome);
+  // dh_done behind the engine's boundary: a DH result arrives from the daemon's event loop, not
+  // from receive() or tick(), and gets the same catch.
+  void dh_result(uint64_t index, DhOutcome outcome);
   void dh_failed(IkeSa& sa);
   void send_aggressive_2(IkeSa& sa);
   void send_main_4(IkeSa& sa);

@@ -284,7 +284,7 @@ void Engine::start_dh(IkeSa& sa, const Bytes& peer_ke) {
   sa.dh_pending = true;
   const uint64_t index = sa.index;
   bool queued = env_.compute_dh(sa.choice.group, peer_ke,
-                                [this, index](DhOutcome o) { dh_done(index, std::move(o)); });
+                                [this, index](DhOutcome o) { dh_result(index, std::move(o)); });
   if (queued) return;  // sa may be gone already: done may have run in line
   refuse(Refusal::CryptoBusy, sa.peer);
   remove(sa.index, {}, false);

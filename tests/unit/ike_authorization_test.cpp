@@ -413,3 +413,28 @@ TEST_CASE("INITIAL-CONTACT from a second client behind the same NAT spares the f
   CHECK(lab.engine.sas().size() == 2);
   CHECK(lab.env.logged("IKE SA deleted: Peer Reconnected (INITIAL-CONTACT)"));
 }
+
+TEST_CASE("configuration changes while a DH computation is on the crypto workers",
+          "[ike][security]") {
+  for (const char* edit : kEdits) {
+    INFO("edit '" << edit << "' while AM1's DH runs");
+    Lab lab;
+    lab.env.hold_dh = true;
+    lab.deliver(lab.peer.am1("EZ"));
+    REQUIRE(lab.env.held_dh.size() == 1);
+    REQUIRE(lab.console.run(edit).find("ERROR") == std::string::npos);
+    REQUIRE_NOTHROW(lab.env.run_held_dh());
+    REQUIRE_NOTHROW(lab.engine.tick());
+    CHECK(lab.engine.stats().internal_errors == 0);
+    lab.console.run("clear crypto isakmp sa");
+    CHECK(lab.engine.sas().empty());
+  }
+  // And the SA itself gone (cleared) before its DH comes back.
+  Lab lab;
+  lab.env.hold_dh = true;
+  lab.deliver(lab.peer.am1("EZ"));
+  lab.console.run("clear crypto isakmp sa");
+  REQUIRE_NOTHROW(lab.env.run_held_dh());
+  CHECK(lab.engine.sas().empty());
+  CHECK(lab.env.sent.empty());
+}

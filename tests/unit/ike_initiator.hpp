@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <functional>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -43,6 +44,20 @@ struct FakeEnv : ike::Environment {
   void send(const ike::Endpoint& local, const ike::Endpoint& peer, const ike::Bytes& d) override {
     sent.emplace_back(peer, d);
     sent_from.push_back(local);
+  }
+  // While hold_dh is set, DH work waits in held_dh as it would on the daemon's crypto workers;
+  // run_held_dh() finishes it.
+  bool hold_dh = false;
+  std::vector<std::function<void()>> held_dh;
+  bool compute_dh(int group, ike::Bytes peer, ike::DhDone done) override {
+    if (!hold_dh) return ike::Environment::compute_dh(group, std::move(peer), std::move(done));
+    held_dh.push_back([group, peer, done] { done(ike::dh_respond(group, peer)); });
+    return true;
+  }
+  void run_held_dh() {
+    auto jobs = std::move(held_dh);
+    held_dh.clear();
+    for (auto& j : jobs) j();
   }
   int keepalives = 0;
   void send_nat_keepalive(const ike::Endpoint&, const ike::Endpoint&) override { ++keepalives; }
