@@ -266,6 +266,8 @@ class Engine {
   // engine_transaction.cpp
   void start_xauth(IkeSa& sa);
   void start_cfg_set(IkeSa& sa);
+  // The user passed XAUTH and the client has the status: the SA is authorized and active.
+  void xauth_through(IkeSa& sa);
   void transaction(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p, const Bytes& body);
   bool assign_address(IkeSa& sa);
   void release_address(IkeSa& sa);

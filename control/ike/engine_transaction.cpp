@@ -184,6 +184,13 @@ void Engine::start_cfg_set(IkeSa& sa) {
 
 // ---- the transaction exchange ---------------------------------------------------------------
 
+void Engine::xauth_through(IkeSa& sa) {
+  sa.authorized = true;
+  sa.state = sa.aggressive ? P1State::AmActive : P1State::MmActive;
+  established_syslog(sa);
+  start_cfg_set(sa);
+}
+
 void Engine::transaction(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p,
                          const Bytes& body) {
   if (auto bad = check_message(MessageKind::Transaction, true, p)) {
@@ -259,13 +266,19 @@ void Engine::transaction(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& 
       sa.state = P1State::Deleting;
       return;
     }
-    if (kind == IkeSa::SetKind::XauthOk) {
-      sa.authorized = true;
-      sa.state = sa.aggressive ? P1State::AmActive : P1State::MmActive;
-      established_syslog(sa);
-      start_cfg_set(sa);
-    }
+    if (kind == IkeSa::SetKind::XauthOk) xauth_through(sa);
     return;
+  }
+
+  if (a.type == kCfgRequest && sa.set_kind == IkeSa::SetKind::XauthOk) {
+    // The client's ACK of our XAUTH status was lost, but it has moved on to mode-config: its
+    // authenticated request shows it saw the status. Take it as the ACK (else we would resend
+    // the status while the client waits for its reply, until the session times out).
+    log(&sa, Tag::Debug, "Mode-config request before the XAUTH status ACK: taking it as the ACK");
+    sa.awaiting_reply = false;
+    sa.exchange_ivs.erase(sa.cfg_set_msgid);
+    sa.set_kind = IkeSa::SetKind::None;
+    xauth_through(sa);
   }
 
   if (a.type == kCfgRequest) {

@@ -438,3 +438,20 @@ TEST_CASE("configuration changes while a DH computation is on the crypto workers
   CHECK(lab.engine.sas().empty());
   CHECK(lab.env.sent.empty());
 }
+
+TEST_CASE("a lost ACK of the XAUTH status does not stall the client's mode-config",
+          "[ike][security]") {
+  Lab lab;
+  lab.phase1();
+  lab.xauth("cisco", "cisco");
+  lab.env.take();  // the XAUTH status (OK); the client's ACK never arrives
+  // The client moves on: its mode-config request is answered, the session is up.
+  AttributePayload cfg = lab.mode_config();
+  REQUIRE(cfg.attributes.size() == 3);
+  CHECK(cfg.attributes[0].data == kFirstPoolAddress);
+  CHECK(lab.only_sa().authorized);
+  CHECK(lab.only_sa().state == P1State::AmActive);
+  lab.env.t += 30;
+  lab.engine.tick();
+  CHECK(lab.env.sent.empty());  // the status is not resent any more
+}
