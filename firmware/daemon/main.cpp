@@ -117,6 +117,14 @@ int main(int argc, char** argv) {
   }
   if (flash.empty()) return usage();
   ::signal(SIGPIPE, SIG_IGN);
+  // SIGTERM and SIGINT are taken through the server's signalfd. They are blocked here, before
+  // any thread starts (the packet workers start with IKE, before the server), so that every
+  // thread inherits the mask and none can be killed by them.
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGTERM);
+  sigaddset(&stop, SIGINT);
+  ::pthread_sigmask(SIG_BLOCK, &stop, nullptr);
   platform::log_open(foreground);
   if (in_host_network_namespace() && !manage_host) {
     platform::log(platform::Severity::Error,
