@@ -63,6 +63,22 @@ std::string no_such_file(std::string_view verb, const std::string& rel) {
   return fmt::format("%Error {} {} (No such file or directory)\n", verb, shown(rel));
 }
 
+// The flash path a command opens, or nothing with the ASA's refusal printed and counted: an
+// invalid path (the root too, unless root_ok), or a private file, which to the operator does not
+// exist.
+std::optional<std::string> path_to_open(Ctx& c, const std::string& typed, bool root_ok) {
+  auto rel = flash_path(typed);
+  if (!rel || (!root_ok && rel->empty())) {
+    flash_error(c, fmt::format("%Error opening {} (Invalid path)\n", typed));
+    return std::nullopt;
+  }
+  if (is_private(*rel)) {
+    flash_error(c, no_such_file("opening", *rel));
+    return std::nullopt;
+  }
+  return rel;
+}
+
 // Secrets in a configuration file shown by "more": the word after "pre-shared-key", after an
 // aaa-server's or PIX/ASA 7 isakmp "key", and after "password"/"passwd" unless it is a hash
 // (followed by encrypted/pbkdf2/nt-encrypted, as show running-config prints it) becomes *****.
@@ -133,15 +149,8 @@ std::string usage_line(const FlashUsage& u, bool percent) {
 
 void dir_cmd(Ctx& c) {
   std::string typed = c.args.has("path") ? c.args.str("path") : "disk0:/";
-  auto rel = flash_path(typed);
-  if (!rel) {
-    flash_error(c, fmt::format("%Error opening {} (Invalid path)\n", typed));
-    return;
-  }
-  if (is_private(*rel)) {
-    flash_error(c, no_such_file("opening", *rel));
-    return;
-  }
+  auto rel = path_to_open(c, typed, true);
+  if (!rel) return;
   auto list = c.sys.flash_list(*rel);
   if (!list) {
     flash_error(c, fmt::format("%Error opening {} ({})\n", shown(*rel), list.error()));
@@ -285,15 +294,8 @@ void delete_cmd(Ctx& c) {
 void more_cmd(Ctx& c) {
   constexpr size_t kLimit = 256 * 1024;
   std::string typed = c.args.str("path");
-  auto rel = flash_path(typed);
-  if (!rel || rel->empty()) {
-    flash_error(c, fmt::format("%Error opening {} (Invalid path)\n", typed));
-    return;
-  }
-  if (is_private(*rel)) {
-    flash_error(c, no_such_file("opening", *rel));
-    return;
-  }
+  auto rel = path_to_open(c, typed, false);
+  if (!rel) return;
   auto text = c.sys.flash_read(*rel, kLimit);
   if (!text) {
     flash_error(c, fmt::format("%Error opening {} ({})\n", shown(*rel), text.error()));
@@ -358,15 +360,8 @@ std::vector<std::string> saved_boot_images(System& sys) {
 // "verify disk0:/FILE", as the ASA verifies an image: both hashes, then the signature.
 void verify_cmd(Ctx& c) {
   std::string typed = c.args.str("path");
-  auto rel = flash_path(typed);
-  if (!rel || rel->empty()) {
-    flash_error(c, fmt::format("%Error opening {} (Invalid path)\n", typed));
-    return;
-  }
-  if (is_private(*rel)) {
-    flash_error(c, no_such_file("opening", *rel));
-    return;
-  }
+  auto rel = path_to_open(c, typed, false);
+  if (!rel) return;
   auto check = c.sys.verify_image(*rel);
   if (!check) {
     flash_error(c, fmt::format("%Error verifying {} ({})\n", shown(*rel), check.error()));
