@@ -427,27 +427,9 @@ TEST_CASE("show vpn-sessiondb detail remote reads the IPsec SA's dataplane count
   lab.xauth("cisco", "cisco");
   CHECK(lab.ack_status() == 1);
   lab.mode_config();
-  Transform t{1,
-              12,
-              {Attribute::tv(4, 1), Attribute::tv(5, 2), Attribute::tv(6, 128), Attribute::tv(1, 1),
-               Attribute::tlv(2, test::be32(28800))}};
-  SaPayload sa;
-  sa.proposals.push_back(Proposal{1, 3, test::be32(0xc0ffee01), {t}});
-  IdPayload idci{1, 0, 0, {203, 0, 113, 10}}, idcr{4, 0, 0, {0, 0, 0, 0, 0, 0, 0, 0}};
-  Bytes ni(24, 0x22);
-  const uint32_t qm = 0x22220001;
-  lab.deliver(lab.peer.seal(Exchange::QuickMode, qm,
-                            {sa, OpaquePayload{PayloadType::Nonce, ni}, idci, idcr}));
-  uint32_t msgid = 0;
-  auto qm2 = lab.peer.open(lab.env.take(), msgid, ni);
-  Bytes nr = std::get<OpaquePayload>(qm2.at(2)).data;
-  Bytes h3{0};
-  Bytes mid = test::be32(qm);
-  h3.insert(h3.end(), mid.begin(), mid.end());
-  h3.insert(h3.end(), ni.begin(), ni.end());
-  h3.insert(h3.end(), nr.begin(), nr.end());
-  lab.deliver(lab.peer.seal(Exchange::QuickMode, qm, {}, {},
-                            prf(HashAlg::Sha1, lab.peer.keys.skeyid_a.bytes(), h3)));
+  auto qm2 = lab.qm1(0x22220001, {203, 0, 113, 10});
+  REQUIRE(qm2.has_value());
+  lab.qm3(0x22220001, *qm2);
   REQUIRE(lab.sad.size() == 1);
   // Three 100-byte packets leave through the SA, as a worker would send them.
   uint32_t spi = lab.only_sa().ipsec.at(0).inbound.spi;
