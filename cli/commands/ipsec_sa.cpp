@@ -10,6 +10,7 @@
 #include "cli/commands/sections.hpp"
 #include "control/ike/engine.hpp"
 #include "control/ike/ipsec_proposal.hpp"
+#include "platform/printable.hpp"
 
 namespace rampart::cli {
 
@@ -176,7 +177,7 @@ std::string show_one(Ctx& c, const ike::Engine& e, const ike::IkeSa& sa, const i
   body += fmt::format("      local ident (addr/mask/prot/port): {}\n", ident(s.local));
   body += fmt::format("      remote ident (addr/mask/prot/port): {}\n", ident(s.remote));
   body += fmt::format("      current_peer: {}{}\n", sa.peer.address.str(),
-                      sa.username.empty() ? "" : ", username: " + sa.username);
+                      sa.username.empty() ? "" : ", username: " + platform::printable(sa.username));
   if (sa.assigned) body += fmt::format("      dynamic allocated peer ip: {}\n", sa.assigned->str());
   body += "\n";
   bool after = false;

@@ -7,6 +7,7 @@
 #include "cli/commands/common.hpp"
 #include "cli/commands/sections.hpp"
 #include "control/ike/engine.hpp"
+#include "platform/printable.hpp"
 
 namespace rampart::cli {
 
@@ -253,8 +254,10 @@ void show_remote(Ctx& c, bool detail, std::optional<std::string> filter_name = {
         if (enc.find(esp_cipher(i)) == std::string::npos) enc += " " + esp_cipher(i);
         if (hash.find(esp_hash(i)) == std::string::npos) hash += " " + esp_hash(i);
       }
-      c.out += two("Username", sa->username.empty() ? sa->peer.address.str() : sa->username,
-                   "Index", std::to_string(sa->index));
+      c.out +=
+          two("Username",
+              sa->username.empty() ? sa->peer.address.str() : platform::printable(sa->username),
+              "Index", std::to_string(sa->index));
       c.out += two("Assigned IP", sa->assigned ? sa->assigned->str() : "0.0.0.0", "Public IP",
                    sa->peer.address.str());
       c.out += one("Protocol", natt_session(*sa) ? "IKE IPsecOverNatT" : "IKE IPsec");
@@ -294,7 +297,8 @@ void show_remote(Ctx& c, bool detail, std::optional<std::string> filter_name = {
             fmt::format("{} Seconds", life > up ? life - up : 0));
         sub("D/H Group", std::to_string(sa->choice.group), "", "");
         sub("Filter Name", "", "", "");
-        if (!sa->client_version.empty()) sub("Client OS", sa->client_version, "", "");
+        if (!sa->client_version.empty())
+          sub("Client OS", platform::printable(sa->client_version), "", "");
         int n = 2;
         for (const auto& i : sa->ipsec) {
           uint64_t ip_up = e->now() - i.established_at;

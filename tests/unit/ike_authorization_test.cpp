@@ -455,3 +455,19 @@ TEST_CASE("a lost ACK of the XAUTH status does not stall the client's mode-confi
   lab.engine.tick();
   CHECK(lab.env.sent.empty());  // the status is not resent any more
 }
+
+TEST_CASE("peer bytes in show output are escaped", "[ike][security]") {
+  // An authentication server that accepts anyone (as a RADIUS server might accept a name with
+  // a newline): what the client sent is shown escaped in every table.
+  Lab lab;
+  lab.engine.set_authenticator(
+      [](const config::Config&, const std::string&, const std::string&, const std::string&) {
+        return XauthResult{true, {}};
+      });
+  lab.phase1();
+  lab.xauth("eve\nIndex        : 99", "x");
+  REQUIRE(lab.ack_status() == 1);
+  std::string show = lab.console.run("show vpn-sessiondb remote\nshow vpn-sessiondb detail remote");
+  CHECK(show.find("eve\\x0aIndex        : 99") != std::string::npos);
+  CHECK(show.find("\nIndex        : 99") == std::string::npos);
+}
