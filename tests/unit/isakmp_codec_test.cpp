@@ -200,3 +200,17 @@ TEST_CASE("datagrams captured from a vpnc session round-trip byte for byte") {
   auto am3 = parse_message(v["vpnc_am3_encrypted"].data(), v["vpnc_am3_encrypted"].size());
   CHECK((am3->header.flags & kFlagEncrypted));
 }
+
+TEST_CASE("the fuzz regression of libreswan's padded AM1 parses") {
+  // tests/fuzz/regressions/isakmp_decode/am1-ikepad-libreswan: SA, KE, NONCE and ID_KEY_ID
+  // "EZ" (a 10-byte payload), then 2 bytes of padding counted in the header's length.
+  std::ifstream f(std::string(RAMPART_SOURCE_DIR) +
+                      "/tests/fuzz/regressions/isakmp_decode/am1-ikepad-libreswan",
+                  std::ios::binary);
+  Bytes b((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  REQUIRE(b.size() == 396);
+  auto m = parse_message(b.data(), b.size());
+  REQUIRE(m);
+  REQUIRE(m->payloads.size() == 4);
+  CHECK(std::get<IdPayload>(m->payloads[3]).data == Bytes{'E', 'Z'});
+}
