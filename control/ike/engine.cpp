@@ -8,6 +8,7 @@
 
 #include "control/aaa/password.hpp"
 #include "control/ike/crypto/cipher.hpp"
+#include "control/ike/notify_types.hpp"
 #include "platform/printable.hpp"
 
 namespace rampart::ike {
@@ -176,6 +177,8 @@ void Engine::transmit(IkeSa& sa, Bytes datagram, bool await_reply) {
   ++stats_.out_packets;
   stats_.out_octets += datagram.size();
   sa.bytes_tx += datagram.size();
+  // The first message sent while handling a peer's message answers it (see receive_message).
+  if (&sa == inbound_.sa && inbound_.answer.empty()) inbound_.answer = datagram;
   if (await_reply) {
     sa.last_sent = std::move(datagram);
     sa.awaiting_reply = true;
@@ -450,11 +453,11 @@ void Engine::receive_message(const Datagram& d) {
   Bytes digest = hash(HashAlg::Sha1, d.data);
   if (digest == sa->last_received_hash) {
     ++stats_.duplicates;
-    if (!sa->last_sent.empty() && (!unverified(*sa) || sa->retransmits < max_retransmits(*sa))) {
+    if (!sa->last_answer.empty() && (!unverified(*sa) || sa->retransmits < max_retransmits(*sa))) {
       if (unverified(*sa)) ++sa->retransmits;
-      env_.send(sa->local, sa->peer, sa->last_sent);
+      env_.send(sa->local, sa->peer, sa->last_answer);
       ++stats_.out_packets;
-    } else if (!sa->last_sent.empty()) {
+    } else if (!sa->last_answer.empty()) {
       ++stats_.unverified_resends_suppressed;
     }
     return;
@@ -515,8 +518,9 @@ void Engine::receive_message(const Datagram& d) {
   inbound_.encrypted = (m.header.flags & kFlagEncrypted) != 0;
   inbound_.peer = d.peer;
   inbound_.local = d.local;
+  inbound_.sa = sa;
+  inbound_.answer.clear();
 
-  const uint64_t before = stats_.out_packets;
   bool encrypted = m.header.flags & kFlagEncrypted;
   switch (m.header.exchange) {
     case Exchange::Aggressive:
@@ -559,18 +563,29 @@ void Engine::receive_message(const Datagram& d) {
         informational(*sa, msgid, payloads,
                       Bytes(body.begin(), body.begin() + static_cast<long>(consumed)));
       else {
-        // Unauthenticated notifies are logged and never acted on.
+        // Unauthenticated notifies are logged and never acted on; the type tells the operator
+        // why the peer gave up (INVALID_HASH_INFORMATION: a wrong pre-shared key).
         ++stats_.in_notifies;
-        log(sa, Tag::Event, "Received an un-encrypted notify message, dropping");
+        const NotifyPayload* n = nullptr;
+        for (const auto& x : payloads)
+          if (!n) n = std::get_if<NotifyPayload>(&x);
+        log(sa, Tag::Event,
+            n ? fmt::format("Received an un-encrypted {} notify message, dropping",
+                            notify::name(n->type))
+              : std::string("Received an un-encrypted notify message, dropping"));
       }
       break;
     default:
       ++stats_.in_drop;
       break;
   }
-  // Remember what we answered: a retransmission of it gets the same answer.
+  // Remember what we answered: a retransmission of it gets that answer again, and only that.
   auto it = std::find_if(sas_.begin(), sas_.end(), [&](auto& e) { return e.second.get() == sa; });
-  if (it != sas_.end() && stats_.out_packets != before) sa->last_received_hash = digest;
+  if (it != sas_.end() && !inbound_.answer.empty()) {
+    sa->last_received_hash = digest;
+    sa->last_answer = std::move(inbound_.answer);
+  }
+  inbound_.sa = nullptr;
 }
 
 bool Engine::refused_unparsed(const Datagram& d) {
@@ -612,6 +627,10 @@ void Engine::run_timers() {
       doomed.emplace_back(idx, "XAUTH timed out");
       continue;
     }
+    // A quick mode whose answer never came fails alone (it clears awaiting_reply): the IKE SA
+    // and the session stay, as on the ASA.
+    if (sa.awaiting_reply && now >= sa.next_retransmit && sa.retransmits >= max_retransmits(sa))
+      abandon_quick_mode(sa);
     if (sa.awaiting_reply && now >= sa.next_retransmit) {
       if (sa.retransmits >= max_retransmits(sa)) {
         log(&sa, Tag::Debug, "IKE message retransmission limit reached, deleting SA");

@@ -274,6 +274,9 @@ class Engine {
   // engine_quick_mode.cpp
   void quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p, const Bytes& body);
   void retire_superseded(IkeSa& sa, const IpsecSa& fresh);
+  // The message we retransmit is a quick mode's (our QM2 awaiting QM3, or our QM1) and its
+  // retransmissions ran out: that quick mode alone is given up. False when it is not one.
+  bool abandon_quick_mode(IkeSa& sa);
   // engine_informational.cpp
   void informational(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p, const Bytes& body);
   void send_informational(IkeSa& sa, std::vector<Payload> payloads);
@@ -298,6 +301,10 @@ class Engine {
     bool encrypted = false;
     Bytes next_iv;
     Endpoint peer, local;
+    // The SA it is for, and the first message sent to that SA while handling it: its answer,
+    // sent again when the same message arrives again.
+    const IkeSa* sa = nullptr;
+    Bytes answer;
   } inbound_;
 };
 

@@ -75,6 +75,24 @@ void Engine::retire_superseded(IkeSa& sa, const IpsecSa& fresh) {
   }
 }
 
+bool Engine::abandon_quick_mode(IkeSa& sa) {
+  auto m = parse_message(sa.last_sent.data(), sa.last_sent.size());
+  if (!m || m->header.exchange != Exchange::QuickMode) return false;
+  const uint32_t msgid = m->header.message_id;
+  auto pending = sa.pending_qm.find(msgid);
+  if (pending == sa.pending_qm.end()) return false;
+  // The ASA's QM state machine fails with this line and phase 1 stays up: the peer may try
+  // again, and DPD or the idle timeout ends a session that is really gone.
+  log(&sa, Tag::Event,
+      fmt::format("QM FSM error (P2 struct &0x{:x}, mess id 0x{:x})!", pending->second->sa.id,
+                  msgid));
+  sa.pending_qm.erase(pending);
+  sa.exchange_ivs.erase(msgid);
+  sa.awaiting_reply = false;
+  sa.last_sent.clear();
+  return true;
+}
+
 void Engine::quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p,
                         const Bytes& body) {
   sa.last_heard = env_.now();

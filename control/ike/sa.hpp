@@ -126,7 +126,8 @@ struct IkeSa {
 
   // Retransmission: the last message we sent, and what answered it.
   Bytes last_sent;
-  Bytes last_received_hash;  // a duplicate of what we last answered gets the same answer
+  Bytes last_received_hash;  // a duplicate of what we last answered gets the same answer:
+  Bytes last_answer;         // this, what we sent in reply to it (not necessarily last_sent)
   uint64_t next_retransmit = 0;
   int retransmits = 0;
   bool awaiting_reply = false;  // we sent a request (XAUTH, CFG_SET, R-U-THERE) and wait

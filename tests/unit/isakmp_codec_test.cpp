@@ -5,6 +5,8 @@
 #include <fstream>
 #include <map>
 
+#include <fmt/format.h>
+
 #include "control/ike/codec/message.hpp"
 
 using namespace rampart::ike;
@@ -50,6 +52,13 @@ Message am1() {
   m.payloads.push_back(
       OpaquePayload{PayloadType::VendorId, hex("12f5f28c457168a9702d9fe274cc0100")});
   return m;
+}
+
+// The message with pad zero bytes appended and the header's length counting them.
+Bytes padded(Bytes b, size_t pad) {
+  b.insert(b.end(), pad, 0);
+  for (int i = 0; i < 4; ++i) b[27 - i] = static_cast<uint8_t>(b.size() >> (8 * i));
+  return b;
 }
 
 }  // namespace
@@ -108,6 +117,21 @@ TEST_CASE("delete, mode-config and opaque payloads round-trip") {
   CHECK(used == body.size() - 7);
 }
 
+TEST_CASE("a plain message padded after its last payload parses (libreswan ikepad=yes)") {
+  // AM1 of a client whose ID payload is not a multiple of 4 long (ID_KEY_ID "EZ"): libreswan
+  // pads the message to a multiple of 4 and counts the padding in the header's length.
+  Message am = am1();
+  Bytes plain = serialize_message(am);
+  for (size_t pad = 1; pad <= kMaxPlainPadding; ++pad) {
+    Bytes b = padded(plain, pad);
+    auto m = parse_message(b.data(), b.size());
+    INFO(pad);
+    REQUIRE(m);
+    CHECK(m->payloads == am.payloads);
+    CHECK(m->header.length == plain.size() + pad);
+  }
+}
+
 TEST_CASE("malformed input is a value-level error that says where") {
   Bytes good = serialize_message(am1());
   auto err = [](Bytes b) {
@@ -129,11 +153,10 @@ TEST_CASE("malformed input is a value-level error that says where") {
   Bytes long_len = good;
   long_len[kHeaderSize + 2] = 0xff;
   CHECK(err(long_len).starts_with("SA payload: length exceeds the enclosing data"));
-  Bytes trailing = good;
-  trailing.push_back(0);
-  trailing[27] = static_cast<uint8_t>(trailing.size());
-  trailing[26] = static_cast<uint8_t>(trailing.size() >> 8);
-  CHECK(err(trailing).starts_with("HDR payload: length has trailing data"));
+  // More bytes after the last payload than any padding: refused, and the offset says where.
+  Bytes trailing = padded(good, kMaxPlainPadding + 1);
+  CHECK(err(trailing) ==
+        fmt::format("HDR payload: length has trailing data (offset {})", good.size()));
   // A proposal that announces more transforms than it carries.
   Bytes count = good;
   count[kHeaderSize + 4 + 8 + 7] = 3;
@@ -176,4 +199,18 @@ TEST_CASE("datagrams captured from a vpnc session round-trip byte for byte") {
   CHECK(sa.proposals.at(0).transforms.size() == 24);
   auto am3 = parse_message(v["vpnc_am3_encrypted"].data(), v["vpnc_am3_encrypted"].size());
   CHECK((am3->header.flags & kFlagEncrypted));
+}
+
+TEST_CASE("the fuzz regression of libreswan's padded AM1 parses") {
+  // tests/fuzz/regressions/isakmp_decode/am1-ikepad-libreswan: SA, KE, NONCE and ID_KEY_ID
+  // "EZ" (a 10-byte payload), then 2 bytes of padding counted in the header's length.
+  std::ifstream f(std::string(RAMPART_SOURCE_DIR) +
+                      "/tests/fuzz/regressions/isakmp_decode/am1-ikepad-libreswan",
+                  std::ios::binary);
+  Bytes b((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  REQUIRE(b.size() == 396);
+  auto m = parse_message(b.data(), b.size());
+  REQUIRE(m);
+  REQUIRE(m->payloads.size() == 4);
+  CHECK(std::get<IdPayload>(m->payloads[3]).data == Bytes{'E', 'Z'});
 }

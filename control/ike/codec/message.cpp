@@ -90,8 +90,11 @@ rampart::expected<Message, DecodeError> parse_message(const uint8_t* data, size_
   auto payloads = parse_payloads(m.header.next, body, &used);
   if (!payloads) return rampart::unexpected(payloads.error());
   m.payloads = std::move(*payloads);
-  // A plain message ends with its last payload.
-  if (used != body.size())
+  // A plain message may carry a few bytes after its last payload: libreswan pads every IKEv1
+  // message to a multiple of 4 (ikepad=yes), and RFC 2408 3.1 counts the length over the whole
+  // message, not the chain. No hash or signature covers them and nothing reads them; more than a
+  // cipher block of them is not padding.
+  if (body.size() - used > kMaxPlainPadding)
     return rampart::unexpected(
         DecodeError{"HDR", "length", "has trailing data", kHeaderSize + used});
   return m;

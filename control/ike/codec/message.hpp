@@ -35,6 +35,9 @@ constexpr size_t kHeaderSize = 28;
 // A single IKEv1 message larger than this is refused before any parsing: legitimate ones
 // (certificates included) stay far below, and fragments reassemble under their own limit.
 constexpr size_t kMaxMessage = 65535;
+// Bytes a plain (unencrypted) message may carry after its last payload: padding to at most the
+// largest cipher block (16), more than any implementation pads (libreswan: to 4).
+constexpr size_t kMaxPlainPadding = 15;
 
 using Cookie = std::array<uint8_t, 8>;
 
