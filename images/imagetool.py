@@ -14,6 +14,7 @@ back to back.
 import hashlib
 import subprocess
 import sys
+import tempfile
 
 SECTOR = 512
 
@@ -26,8 +27,12 @@ def pack_bin(out, version, kernel, initrd, key):
               f"sha256={digest}\n").encode()
     # Ed25519 (deterministic: the same key and inputs give the same bytes) over the header
     # lines, which carry the payload's sizes and SHA-256: the signature covers the whole file.
-    sig = subprocess.run(["openssl", "pkeyutl", "-sign", "-rawin", "-inkey", key],
-                         input=header, capture_output=True, check=True).stdout
+    # OpenSSL 3.0 signs Ed25519 in one shot and must know the input's size: a file, not a pipe.
+    with tempfile.NamedTemporaryFile() as h:
+        h.write(header)
+        h.flush()
+        sig = subprocess.run(["openssl", "pkeyutl", "-sign", "-rawin", "-inkey", key, "-in", h.name],
+                             capture_output=True, check=True).stdout
     if len(sig) != 64:
         sys.exit("pack-bin: openssl gave no Ed25519 signature")
     header += f"signature={sig.hex()}\n\n".encode()
