@@ -285,3 +285,60 @@ TEST_CASE("a dynamic LAN-to-LAN entry honours its match address", "[ike][securit
     if (!within) CHECK(b.env.logged("Rejecting IPSec tunnel: no matching crypto map entry"));
   }
 }
+
+namespace {
+
+// Carries one datagram (A's first, else B's); false when both are quiet.
+bool step(Site& a, Site& b) {
+  for (auto [from, to] : {std::pair{&a, &b}, std::pair{&b, &a}}) {
+    if (from->env.sent.empty()) continue;
+    auto [dst, data] = from->env.sent.front();
+    Endpoint src = from->env.sent_from.front();
+    from->env.sent.erase(from->env.sent.begin());
+    from->env.sent_from.erase(from->env.sent_from.begin());
+    REQUIRE_NOTHROW(to->engine.receive(Datagram{dst, src, "outside", data}));
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("configuration changes on either side at any moment of main mode and quick mode",
+          "[ike][security]") {
+  const std::vector<const char*> edits = {"clear configure tunnel-group",
+                                          "clear configure crypto map",
+                                          "clear configure crypto ipsec",
+                                          "clear configure crypto ikev1",
+                                          "clear configure access-list",
+                                          "tunnel-group 198.51.100.1 ipsec-attributes\n"
+                                          "ikev1 pre-shared-key changed\nexit",
+                                          "clear configure all"};
+  Selector lan_a{*config::Ipv4::parse("192.0.2.0"), config::Mask::from_prefix(24)};
+  Selector lan_b{*config::Ipv4::parse("198.51.100.128"), config::Mask::from_prefix(26)};
+  for (const char* edit : edits)
+    for (bool on_initiator : {false, true})
+      for (int at = 0; at < 9; ++at) {
+        INFO("edit '" << edit << "' on " << (on_initiator ? "A" : "B") << " before datagram "
+                      << at);
+        Site a(site("198.51.100.1", "198.51.100.2", "192.0.2.0 255.255.255.0",
+                    "198.51.100.128 255.255.255.192"),
+               "198.51.100.1", 21);
+        Site b(site("198.51.100.2", "198.51.100.1", "198.51.100.128 255.255.255.192",
+                    "192.0.2.0 255.255.255.0"),
+               "198.51.100.2", 22);
+        REQUIRE(a.engine.initiate("MAP", 10, lan_a, lan_b));
+        for (int i = 0; i < 40; ++i) {
+          if (i == at) (on_initiator ? a : b).console.run(edit);
+          if (!step(a, b)) break;
+        }
+        for (Site* s : {&a, &b}) {
+          s->env.t += 60;
+          REQUIRE_NOTHROW(s->engine.tick());
+          REQUIRE_NOTHROW(s->console.run("show crypto isakmp sa detail\nshow crypto ipsec sa"));
+          CHECK(s->engine.stats().internal_errors == 0);
+          s->console.run("clear crypto isakmp sa");
+          CHECK(s->engine.sas().empty());
+        }
+      }
+}
