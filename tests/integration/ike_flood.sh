@@ -62,26 +62,10 @@ ip -n "$INS" link set eth0 up
 ip -n "$INS" route add default via 192.0.2.1
 
 start_daemon
-out=$(cli "configure terminal" \
-  "interface GigabitEthernet0/0" "nameif outside" "security-level 0" \
-  "ip address 198.51.100.1 255.255.255.192" "no shutdown" "exit" \
-  "interface GigabitEthernet0/1" "nameif inside" "security-level 100" \
-  "ip address 192.0.2.1 255.255.255.0" "no shutdown" "exit" \
+out=$(cli "configure terminal" "$(ezvpn_gateway_lines \
   "route outside 198.51.100.64 255.255.255.192 198.51.100.2" \
   "route outside 198.51.100.128 255.255.255.128 198.51.100.2" \
-  "ip local pool POOL 203.0.113.10-203.0.113.50 mask 255.255.255.0" \
-  "crypto ipsec ikev1 transform-set TRA esp-aes esp-sha-hmac" \
-  "crypto dynamic-map DYN 10 set ikev1 transform-set TRA" \
-  "crypto dynamic-map DYN 10 set reverse-route" \
-  "crypto map MAP 65000 ipsec-isakmp dynamic DYN" "crypto map MAP interface outside" \
-  "crypto ikev1 enable outside" \
-  "crypto ikev1 policy 10" "authentication pre-share" "encryption aes" "hash sha" "group 2" \
-  "lifetime 86400" "exit" \
-  "username cisco password cisco" \
-  "group-policy EZ internal" \
-  "tunnel-group EZ type remote-access" "tunnel-group EZ general-attributes" \
-  "address-pool POOL" "default-group-policy EZ" "exit" \
-  "tunnel-group EZ ipsec-attributes" "ikev1 pre-shared-key cisco123" "end")
+  "crypto dynamic-map DYN 10 set reverse-route" "end")")
 grep -E 'ERROR|Invalid' <<<"$out" && fail "configuration refused"
 
 cat >"$WORK/vpnc.conf" <<EOC

@@ -13,6 +13,8 @@ using namespace rampart::ike;
 namespace {
 
 // Site A (198.51.100.1, LAN 192.0.2.0/24) and site B (198.51.100.2, LAN 198.51.100.128/26).
+const Selector lan_a{*config::Ipv4::parse("192.0.2.0"), config::Mask::from_prefix(24)};
+const Selector lan_b{*config::Ipv4::parse("198.51.100.128"), config::Mask::from_prefix(26)};
 std::string site(const std::string& me, const std::string& peer, const std::string& lan,
                  const std::string& far) {
   return "interface GigabitEthernet0/0\nnameif outside\nip address " + me +
@@ -110,8 +112,6 @@ TEST_CASE("two Rampart engines build a LAN-to-LAN tunnel") {
   Site b(site("198.51.100.2", "198.51.100.1", "198.51.100.128 255.255.255.192",
               "192.0.2.0 255.255.255.0"),
          "198.51.100.2", 2);
-  Selector lan_a{*config::Ipv4::parse("192.0.2.0"), config::Mask::from_prefix(24)};
-  Selector lan_b{*config::Ipv4::parse("198.51.100.128"), config::Mask::from_prefix(26)};
   REQUIRE(a.engine.initiate("MAP", 10, lan_a, lan_b));
   shuttle(a, b);
   check_tunnel(a, b);
@@ -130,8 +130,6 @@ TEST_CASE("LAN-to-LAN through a NAT floats to 4500 and encapsulates ESP in UDP")
   Site b(site("198.51.100.2", "198.51.100.3", "198.51.100.128 255.255.255.192",
               "192.0.2.0 255.255.255.0"),
          "198.51.100.2", 4);
-  Selector lan_a{*config::Ipv4::parse("192.0.2.0"), config::Mask::from_prefix(24)};
-  Selector lan_b{*config::Ipv4::parse("198.51.100.128"), config::Mask::from_prefix(26)};
   REQUIRE(a.engine.initiate("MAP", 10, lan_a, lan_b));
   shuttle(a, b, Endpoint{*config::Ipv4::parse("198.51.100.3"), 0});
   check_tunnel(a, b);
@@ -151,8 +149,6 @@ TEST_CASE("a LAN-to-LAN key mismatch fails on both sides without leftovers") {
               "192.0.2.0 255.255.255.0"),
          "198.51.100.2", 6);
   b.console.run("tunnel-group 198.51.100.1 ipsec-attributes\nikev1 pre-shared-key other\nexit");
-  Selector lan_a{*config::Ipv4::parse("192.0.2.0"), config::Mask::from_prefix(24)};
-  Selector lan_b{*config::Ipv4::parse("198.51.100.128"), config::Mask::from_prefix(26)};
   REQUIRE(a.engine.initiate("MAP", 10, lan_a, lan_b));
   shuttle(a, b);
   CHECK(b.engine.sas().empty());
@@ -203,8 +199,6 @@ TEST_CASE("peer-id-validate: a peer naming another address than its own is refus
     b.console.run("no crypto isakmp nat-traversal");
     if (nocheck)
       b.console.run("tunnel-group 198.51.100.3 ipsec-attributes\npeer-id-validate nocheck\nexit");
-    Selector lan_a{*config::Ipv4::parse("192.0.2.0"), config::Mask::from_prefix(24)};
-    Selector lan_b{*config::Ipv4::parse("198.51.100.128"), config::Mask::from_prefix(26)};
     REQUIRE(a.engine.initiate("MAP", 10, lan_a, lan_b));
     shuttle(a, b, Endpoint{*config::Ipv4::parse("198.51.100.3"), 0});
     if (nocheck) {
@@ -238,8 +232,6 @@ TEST_CASE("the PIX wildcard key does not let a main-mode peer skip XAUTH", "[ike
       "group 14\nexit\n"
       "isakmp key between-sites address 0.0.0.0 netmask 0.0.0.0\n",
       "198.51.100.2", 10);
-  Selector lan_a{*config::Ipv4::parse("192.0.2.0"), config::Mask::from_prefix(24)};
-  Selector lan_b{*config::Ipv4::parse("198.51.100.128"), config::Mask::from_prefix(26)};
   REQUIRE(a.engine.initiate("MAP", 10, lan_a, lan_b));
   shuttle(a, b);
   REQUIRE(b.engine.sas().size() == 1);
@@ -276,7 +268,6 @@ TEST_CASE("a dynamic LAN-to-LAN entry honours its match address", "[ike][securit
         "exit\n",
         "198.51.100.2", 12);
     Selector lan_a{*config::Ipv4::parse("192.0.2.0"), config::Mask::from_prefix(within ? 25 : 24)};
-    Selector lan_b{*config::Ipv4::parse("198.51.100.128"), config::Mask::from_prefix(26)};
     REQUIRE(a.engine.initiate("MAP", 10, lan_a, lan_b));
     shuttle(a, b);
     REQUIRE(b.engine.sas().size() == 1);
@@ -314,8 +305,6 @@ TEST_CASE("configuration changes on either side at any moment of main mode and q
                                           "tunnel-group 198.51.100.1 ipsec-attributes\n"
                                           "ikev1 pre-shared-key changed\nexit",
                                           "clear configure all"};
-  Selector lan_a{*config::Ipv4::parse("192.0.2.0"), config::Mask::from_prefix(24)};
-  Selector lan_b{*config::Ipv4::parse("198.51.100.128"), config::Mask::from_prefix(26)};
   for (const char* edit : edits)
     for (bool on_initiator : {false, true})
       for (int at = 0; at < 9; ++at) {
