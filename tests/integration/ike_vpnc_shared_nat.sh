@@ -145,6 +145,7 @@ ten)
   # one address may have; the rest are refused and get in on vpnc's retransmission.
   for k in $(seq 10); do start_client "$k" "user$k"; done
   wait_connected $(seq 10)
+  grep -c '713191' "$WORK/rampartd.log" | sed 's/^/713191 lines (first messages refused at the per-address limit, logged at most once a second): /' || true
   expect_counts 10
   ping_all 20 $(seq 10)
   # Client 10 crashes (no delete sent) and comes back on the same ports, which the NAT maps to
@@ -161,6 +162,8 @@ ten)
   wait_connected 10
   one_reconnect() { (($(disconnects 'Peer Reconnected .INITIAL-CONTACT.') == 1)); }
   wait_for 5 one_reconnect || fail "$(disconnects 'Peer Reconnected') INITIAL-CONTACT removals, expected 1"
+  grep -q 'Username = user10, .*Reason: Peer Reconnected (INITIAL-CONTACT)' "$WORK/rampartd.log" ||
+    fail "the INITIAL-CONTACT removal was not client 10's own old session"
   expect_counts 10
   kill -0 "${PING[1]}" 2>/dev/null || fail "the reconnect outlasted the pings meant to span it"
   bad=
