@@ -17,6 +17,12 @@ add_test(NAME textfsm_conformance
          COMMAND bash ${SRC}/tests/integration/textfsm_conformance.sh ${BIN})
 add_test(NAME ike_vpnc COMMAND bash ${SRC}/tests/integration/ike_vpnc.sh ${BIN})
 add_test(NAME ike_vpnc_nat COMMAND bash ${SRC}/tests/integration/ike_vpnc.sh ${BIN} nat)
+# Clients behind one NAT: two users, ten users with a reconnect, one user twice.
+foreach(scenario two ten same-user)
+  add_test(NAME ike_vpnc_shared_nat_${scenario}
+           COMMAND bash ${SRC}/tests/integration/ike_vpnc_shared_nat.sh ${BIN} ${scenario})
+  list(APPEND SHARED_NAT_TESTS ike_vpnc_shared_nat_${scenario})
+endforeach()
 add_test(NAME dataplane_start COMMAND bash ${SRC}/tests/integration/dataplane_start.sh ${BIN})
 foreach(flow am pix l2l)
   add_test(NAME ike_strongswan_${flow}
@@ -43,6 +49,7 @@ set_tests_properties(golden_transcripts netns_interfaces crash_safety shell_pty
                      ike_vpnc ike_vpnc_nat dataplane_start ike_strongswan_am ike_strongswan_am_nat
                      ike_strongswan_pix ike_strongswan_pix_nat ike_strongswan_l2l
                      ike_strongswan_l2l_nat bad_input ike_flood ike_scan_groups ${LIBRESWAN_TESTS}
+                     ${SHARED_NAT_TESTS}
                      PROPERTIES LABELS integration RUN_SERIAL TRUE)
 set_tests_properties(format_check PROPERTIES LABELS style)
 
