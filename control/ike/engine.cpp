@@ -660,9 +660,13 @@ void Engine::run_timers() {
         env_.send_nat_keepalive(sa.local, sa.peer);
         sa.last_keepalive = now;
       }
-      // Quick modes whose third message never came are forgotten.
-      std::erase_if(sa.pending_qm,
-                    [&](const auto& e) { return now >= e.second->started + kHalfOpenLifetime; });
+      // Quick modes whose last message never came are forgotten (a rekey is tried again).
+      std::erase_if(sa.pending_qm, [&](const auto& e) {
+        if (now < e.second->started + kHalfOpenLifetime) return false;
+        if (e.second->rekeys) rekey_failed(sa, e.second->rekeys);
+        return true;
+      });
+      rekey_timers(sa, now);
       for (size_t i = sa.ipsec.size(); i-- > 0;) {
         const auto& ips = sa.ipsec[i];
         if (ips.lifetime_seconds && now >= ips.established_at + ips.lifetime_seconds)

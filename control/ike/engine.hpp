@@ -235,6 +235,17 @@ class Engine {
   void main_4(IkeSa& sa, const Message& m);
   void main_6(IkeSa& sa, const std::vector<Payload>& p);
   void start_quick_mode(IkeSa& sa);
+  // Phase-2 rekey (engine_rekey.cpp): a quick mode we start for the SA old's successor.
+  void start_rekey(IkeSa& sa, IpsecSa& old);
+  // QM1 of a quick mode we start, from what q holds (proxies, PFS group, transform sets).
+  void send_quick_mode_1(IkeSa& sa, std::shared_ptr<IkeSa::PendingQm> q);
+  // A new IPsec SA is up: its soft lifetime, and the SAs it replaces.
+  void ipsec_established(IkeSa& sa, IpsecSa& fresh);
+  bool carries_traffic(uint32_t id) const;
+  bool volume_soft_limit(const IpsecSa& ips) const;
+  void rekey_timers(IkeSa& sa, uint64_t now);
+  void rekey_failed(IkeSa& sa, uint32_t old_id);
+  static constexpr uint64_t kRekeyRetry = 10;  // seconds after an unanswered rekey
   // Acquire (engine_acquire.cpp): the dataplane's policies from the static crypto map entries,
   // and the negotiations that traffic under them asks for.
   struct AcquireTarget {

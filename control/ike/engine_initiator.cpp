@@ -261,31 +261,60 @@ void Engine::start_quick_mode(IkeSa& sa) {
   if (!entry) return;
   const config::CryptoMapSettings& cs = *entry;
   auto q = std::make_shared<IkeSa::PendingQm>();
+  IpsecSa& ips = q->sa;
+  ips.crypto_map = sa.wanted->map;
+  ips.map_seq = sa.wanted->seq;
+  ips.local = sa.wanted->local;
+  ips.remote = sa.wanted->remote;
+  ips.pfs_group = cs.pfs_group.value_or(0);
+  q->transform_sets = cs.transform_sets;
+  q->life_seconds = cs.lifetime_seconds.value_or(cfg_.crypto.sa_lifetime_seconds);
+  q->life_kilobytes = cs.lifetime_kilobytes.value_or(cfg_.crypto.sa_lifetime_kilobytes);
+  send_quick_mode_1(sa, std::move(q));
+}
+
+void Engine::start_rekey(IkeSa& sa, IpsecSa& old) {
+  // The same proxies, transform and PFS group as the SA being replaced, our side first.
+  old.rekeying = true;
+  auto q = std::make_shared<IkeSa::PendingQm>();
+  IpsecSa& ips = q->sa;
+  ips.crypto_map = old.crypto_map;
+  ips.map_seq = old.map_seq;
+  ips.local = old.local;
+  ips.remote = old.remote;
+  ips.pfs_group = old.pfs_group;
+  q->transform_sets = {old.transform_set};
+  q->life_seconds = old.lifetime_seconds;
+  q->life_kilobytes = old.lifetime_kilobytes;
+  q->rekeys = old.id;
+  log(&sa, Tag::Debug,
+      fmt::format("IKE Initiator: Rekeying Phase 2, Intf {}, IKE Peer {}  local Proxy Address "
+                  "{}, remote Proxy Address {}",
+                  sa.nameif, sa.peer.address.str(), old.local.address.str(),
+                  old.remote.address.str()));
+  send_quick_mode_1(sa, std::move(q));
+}
+
+void Engine::send_quick_mode_1(IkeSa& sa, std::shared_ptr<IkeSa::PendingQm> q) {
   q->initiator = true;
   q->started = env_.now();
   q->ni = random_bytes(kNonceLength);
   IpsecSa& ips = q->sa;
   ips.id = next_conn_id_++;
-  ips.crypto_map = sa.wanted->map;
-  ips.map_seq = sa.wanted->seq;
-  ips.local = sa.wanted->local;
-  ips.remote = sa.wanted->remote;
   ips.inbound.spi = draw_inbound_spi();
-  uint32_t life_s = cs.lifetime_seconds.value_or(cfg_.crypto.sa_lifetime_seconds);
-  uint32_t life_kb = cs.lifetime_kilobytes.value_or(cfg_.crypto.sa_lifetime_kilobytes);
-  int pfs = cs.pfs_group.value_or(0);
+  const int pfs = ips.pfs_group;
   bool udp = sa.natt != Vendor::Unknown && (sa.nat_local || sa.nat_peer);
   Proposal prop{1, 3, be32(ips.inbound.spi), {}};
   uint8_t n = 1;
-  for (const auto& name : cs.transform_sets)
+  for (const auto& name : q->transform_sets)
     if (auto ts = cfg_.crypto.transform_sets.find(name); ts != cfg_.crypto.transform_sets.end())
-      if (auto t = esp_transform_for(ts->second, n, life_s, life_kb, pfs, udp,
+      if (auto t = esp_transform_for(ts->second, n, q->life_seconds, q->life_kilobytes, pfs, udp,
                                      sa.natt == Vendor::NatTRfc)) {
         prop.transforms.push_back(*t);
         ++n;
       }
   if (prop.transforms.empty()) {
-    log(&sa, Tag::Event, "IKE Initiator: the crypto map entry has no usable transform set");
+    log(&sa, Tag::Event, "IKE Initiator: no usable transform set for the quick mode");
     return;
   }
   SaPayload offer;
@@ -296,7 +325,6 @@ void Engine::start_quick_mode(IkeSa& sa) {
     if (!dh) return;
     rest.push_back(OpaquePayload{PayloadType::KE, dh->public_value()});
     q->dh = std::make_unique<DhKey>(std::move(*dh));
-    ips.pfs_group = pfs;
   }
   rest.push_back(id_of(ips.local));
   rest.push_back(id_of(ips.remote));
@@ -336,14 +364,9 @@ void Engine::quick_mode_2(IkeSa& sa, uint32_t msgid, const std::vector<Payload>&
     if (const auto* o = std::get_if<OpaquePayload>(&x); o && o->type == PayloadType::KE) ke = o;
   }
   IpsecSa& ips = q->sa;
-  const config::CryptoMapSettings* cs =
-      sa.wanted ? static_entry(sa.wanted->map, sa.wanted->seq) : nullptr;
-  if (!cs) {
-    log(&sa, Tag::Event, "Crypto map entry was removed during the negotiation, abandoning it");
-    sa.pending_qm.erase(pending);
-    return;
-  }
-  auto choice = match_esp(*chosen, cfg_, cs->transform_sets);
+  // The answer must be one of the transforms QM1 offered (the transform sets are looked up
+  // afresh: one removed since then is no longer acceptable).
+  auto choice = match_esp(*chosen, cfg_, q->transform_sets);
   if (!choice || chosen->proposals.size() != 1 || chosen->proposals[0].transforms.size() != 1) {
     log(&sa, Tag::Event, "The responder chose an IPSec transform we did not offer");
     sa.pending_qm.erase(pending);
@@ -370,10 +393,8 @@ void Engine::quick_mode_2(IkeSa& sa, uint32_t msgid, const std::vector<Payload>&
   ips.udp_encapsulated = choice->offer.encapsulation == p2attr::kUdpTunnel ||
                          choice->offer.encapsulation == p2attr::kUdpTunnelDraft;
   ips.outbound.spi = get_be32(choice->offered->spi);
-  ips.lifetime_seconds = choice->offer.life_seconds.value_or(
-      cs->lifetime_seconds.value_or(cfg_.crypto.sa_lifetime_seconds));
-  ips.lifetime_kilobytes = choice->offer.life_kilobytes.value_or(
-      cs->lifetime_kilobytes.value_or(cfg_.crypto.sa_lifetime_kilobytes));
+  ips.lifetime_seconds = choice->offer.life_seconds.value_or(q->life_seconds);
+  ips.lifetime_kilobytes = choice->offer.life_kilobytes.value_or(q->life_kilobytes);
   for (const auto& x : p)
     if (const auto* n = std::get_if<NotifyPayload>(&x); n && n->type == kResponderLifetime) {
       Reader r(n->data);
@@ -413,14 +434,18 @@ void Engine::quick_mode_2(IkeSa& sa, uint32_t msgid, const std::vector<Payload>&
               {}, false);
   ips.established_at = env_.now();
   log(&sa, Tag::Event,
-      fmt::format("Security negotiation complete for LAN-to-LAN Group ({})  Initiator, Inbound "
-                  "SPI = 0x{:08x}, Outbound SPI = 0x{:08x}",
-                  sa.tunnel_group, ips.inbound.spi, ips.outbound.spi));
+      fmt::format("Security negotiation complete for {}  Initiator, Inbound SPI = 0x{:08x}, "
+                  "Outbound SPI = 0x{:08x}",
+                  sa.remote_access && !sa.username.empty()
+                      ? fmt::format("User ({})", sa.username)
+                      : fmt::format("LAN-to-LAN Group ({})", sa.tunnel_group),
+                  ips.inbound.spi, ips.outbound.spi));
   ipsec_sa_syslog(sa, ips.inbound.spi, true, true);
   ipsec_sa_syslog(sa, ips.outbound.spi, false, true);
   log(&sa, Tag::Event, fmt::format("PHASE 2 COMPLETED (msgid={:08x})", msgid));
   syslog(&sa, 5, 713120, fmt::format("PHASE 2 COMPLETED (msgid={:08x})", msgid));
   ++stats_.out_p2_exchanges;
+  ipsec_established(sa, ips);
   install(sa, ips);
   sa.ipsec.push_back(std::move(ips));
   sa.pending_qm.erase(pending);

@@ -86,6 +86,7 @@ bool Engine::abandon_quick_mode(IkeSa& sa) {
   log(&sa, Tag::Event,
       fmt::format("QM FSM error (P2 struct &0x{:x}, mess id 0x{:x})!", pending->second->sa.id,
                   msgid));
+  if (pending->second->rekeys) rekey_failed(sa, pending->second->rekeys);
   sa.pending_qm.erase(pending);
   sa.exchange_ivs.erase(msgid);
   sa.awaiting_reply = false;
@@ -159,6 +160,7 @@ void Engine::quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p
     syslog(&sa, 5, 713120, fmt::format("PHASE 2 COMPLETED (msgid={:08x})", msgid));
     ++stats_.in_p2_exchanges;
     retire_superseded(sa, ips);
+    ipsec_established(sa, ips);
     install(sa, ips);
     sa.ipsec.push_back(std::move(ips));
     sa.pending_qm.erase(pending);

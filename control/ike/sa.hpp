@@ -75,6 +75,12 @@ struct IpsecSa {
   uint32_t lifetime_seconds = 28800;
   uint32_t lifetime_kilobytes = 4608000;
   uint64_t established_at = 0;
+  // Rekey (we start it, as the ASA does, before the peer's lifetime ends): when, whether it is
+  // under way or done, and the SA that replaced this one (0 while none). A replaced SA stays
+  // until its successor carries traffic from the peer, then goes.
+  uint64_t rekey_at = 0;
+  bool rekeying = false;
+  uint32_t replaced_by = 0;
 };
 
 // An IKE SA and its session (username, address, group-policy).
@@ -145,6 +151,11 @@ struct IkeSa {
     std::unique_ptr<DhKey> dh;
     Bytes gxy;
     uint64_t started = 0;
+    // As initiator: what QM1 offered (the answer must be one of these) and, for a rekey, the
+    // SA it replaces.
+    std::vector<std::string> transform_sets;
+    uint32_t life_seconds = 0, life_kilobytes = 0;
+    uint32_t rekeys = 0;
   };
   std::map<uint32_t, std::shared_ptr<PendingQm>> pending_qm;
   std::vector<IpsecSa> ipsec;

@@ -54,7 +54,10 @@ void Sad::remove(uint64_t id) {
 void Sad::reindex_locked() {
   by_remote_host_.clear();
   by_remote_prefix_.clear();
-  for (auto& [id, e] : entries_) {
+  // Newest first (ids grow with each negotiation): when a rekey leaves two SAs for the same
+  // proxies, traffic leaves on the new one while the old one still takes what arrives on it.
+  for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) {
+    auto& e = it->second;
     if (e->spec.remote_ts.mask == 0xffffffffu)
       by_remote_host_[e->spec.remote_ts.address].push_back(e.get());
     else

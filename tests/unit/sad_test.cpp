@@ -29,9 +29,11 @@ SaSpec spec(uint64_t id, Selector4 local, Selector4 remote) {
 
 uint64_t linear(const std::vector<SaSpec>& specs, uint32_t src, uint32_t dst) {
   const SaSpec* best = nullptr;
-  for (const auto& s : specs)  // in id order
+  // In id order: the most specific remote side wins, and of equally specific ones the newest
+  // (a rekey's successor).
+  for (const auto& s : specs)
     if (s.local_ts.contains(src) && s.remote_ts.contains(dst) &&
-        (!best || s.remote_ts.mask > best->remote_ts.mask))
+        (!best || s.remote_ts.mask >= best->remote_ts.mask))
       best = &s;
   return best ? best->id : 0;
 }

@@ -1,0 +1,69 @@
+// Phase-2 rekey started by us, as an ASA does: shortly before an IPsec SA's lifetime runs out
+// (by time or by volume, whichever comes first) we negotiate its successor, and the old SA
+// stays until the successor carries the peer's traffic. Clients such as vpnc do not rekey
+// themselves; without this every tunnel would die at its first lifetime.
+#include <fmt/format.h>
+
+#include "control/ike/engine.hpp"
+
+namespace rampart::ike {
+
+void Engine::ipsec_established(IkeSa& sa, IpsecSa& fresh) {
+  // Soft lifetime: 85-90 % of the hard one, with jitter so that two ends (or many tunnels set
+  // up together) do not all rekey in the same second.
+  if (fresh.lifetime_seconds) {
+    uint64_t life = fresh.lifetime_seconds;
+    Bytes r = random_bytes(2);
+    uint64_t jitter = (uint64_t{r[0]} << 8 | r[1]) % (life / 20 + 1);
+    fresh.rekey_at = fresh.established_at + life - life / 10 - jitter;
+  }
+  // What it replaces (our rekey, the peer's, or both at once: every older SA for the same
+  // proxies, so that none waits on a successor that is itself gone) goes once it carries
+  // traffic.
+  for (IpsecSa& other : sa.ipsec)
+    if (other.local == fresh.local && other.remote == fresh.remote) {
+      other.replaced_by = fresh.id;
+      other.rekeying = true;
+    }
+}
+
+bool Engine::carries_traffic(uint32_t id) const {
+  if (!sad_) return true;  // no dataplane to wait for
+  bool in_use = false;
+  sad_->with(id, [&](const dataplane::Sad::Entry& e) { in_use = e.in->counters().packets > 0; });
+  return in_use;
+}
+
+bool Engine::volume_soft_limit(const IpsecSa& ips) const {
+  if (!sad_ || !ips.lifetime_kilobytes) return false;
+  uint64_t soft = uint64_t{ips.lifetime_kilobytes} * 1024 / 10 * 9;
+  bool reached = false;
+  sad_->with(ips.id, [&](const dataplane::Sad::Entry& e) {
+    reached = e.in->counters().bytes >= soft || e.out->counters().bytes >= soft;
+  });
+  return reached;
+}
+
+void Engine::rekey_timers(IkeSa& sa, uint64_t now) {
+  if (!sa.authorized) return;
+  for (size_t i = sa.ipsec.size(); i-- > 0;) {
+    IpsecSa& ips = sa.ipsec[i];
+    if (ips.replaced_by) {
+      if (carries_traffic(ips.replaced_by)) delete_ipsec(sa, i, true, "replaced by its rekey");
+      continue;
+    }
+    if (!ips.rekeying && ((ips.rekey_at && now >= ips.rekey_at) || volume_soft_limit(ips)))
+      start_rekey(sa, ips);
+  }
+}
+
+void Engine::rekey_failed(IkeSa& sa, uint32_t old_id) {
+  // The peer did not answer: try again shortly; the hard lifetime still ends the old SA.
+  for (IpsecSa& ips : sa.ipsec)
+    if (ips.id == old_id && !ips.replaced_by) {
+      ips.rekeying = false;
+      ips.rekey_at = env_.now() + kRekeyRetry;
+    }
+}
+
+}  // namespace rampart::ike

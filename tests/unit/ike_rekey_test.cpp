@@ -1,0 +1,153 @@
+// Phase-2 rekey started by the head-end (issue 17): before an IPsec SA's lifetime ends we
+// negotiate its successor with the client, traffic leaves on the new SA at once, and the old one
+// goes when the client's traffic arrives on the new one.
+#include <catch2/catch.hpp>
+
+#include "dataplane/esp/esp_sa.hpp"
+#include "tests/unit/ike_lab.hpp"
+
+using namespace rampart;
+using namespace rampart::ike;
+using test::Lab;
+
+namespace {
+
+const Bytes kClient{203, 0, 113, 10};
+
+// The client's side of a quick mode we start: QM1 in, QM2 out (the first transform, a fresh
+// SPI and nonce, the same identities). Returns the msgid, or 0 when no QM1 came.
+uint32_t answer_qm1(Lab& lab, uint32_t client_spi) {
+  if (lab.env.sent.empty()) return 0;
+  uint32_t msgid = 0;
+  auto qm1 = lab.peer.open(lab.env.take(), msgid);
+  REQUIRE(lab.peer.hash_ok);
+  const auto& offer = std::get<SaPayload>(qm1.at(1));
+  Bytes ni = std::get<OpaquePayload>(qm1.at(2)).data;
+  SaPayload chosen;
+  Proposal p = offer.proposals.at(0);
+  p.spi = test::be32(client_spi);
+  p.transforms.resize(1);
+  chosen.proposals.push_back(p);
+  std::vector<Payload> rest{chosen, OpaquePayload{PayloadType::Nonce, Bytes(32, 0x5a)}};
+  for (const auto& x : qm1)
+    if (std::holds_alternative<IdPayload>(x)) rest.push_back(x);
+  lab.deliver(lab.peer.seal(Exchange::QuickMode, msgid, rest, ni));
+  return msgid;
+}
+
+// A packet from the client through the SA the engine holds with this inbound SPI.
+void client_sends(Lab& lab, const IpsecSa& ips) {
+  dataplane::EspKeys keys{dataplane::EspCipher::AesCbc128, dataplane::EspAuth::HmacSha1,
+                          ips.inbound.encryption_key.bytes(), ips.inbound.integrity_key.bytes()};
+  auto client = dataplane::EspSa::create(ips.inbound.spi, keys);
+  REQUIRE(client);
+  std::vector<uint8_t> inner(60, 0), esp(200);
+  inner[0] = 0x45;
+  size_t n = (*client)->encap(inner.data(), inner.size(), esp.data(), esp.size());
+  REQUIRE(n > 0);
+  lab.sad.with_inbound(ips.inbound.spi, [&](dataplane::Sad::Entry& e) {
+    uint8_t* in = nullptr;
+    uint8_t next = 0;
+    dataplane::EspDrop drop{};
+    CHECK(e.in->decap(esp.data(), n, &in, &next, &drop) > 0);
+  });
+}
+
+void connect_with_lifetime(Lab& lab, uint32_t seconds) {
+  lab.phase1();
+  lab.xauth("cisco", "cisco");
+  REQUIRE(lab.ack_status() == 1);
+  lab.mode_config();
+  auto qm2 = lab.qm1(0x100, kClient, {}, seconds);
+  REQUIRE(qm2.has_value());
+  lab.qm3(0x100, *qm2);
+  REQUIRE(lab.only_sa().ipsec.size() == 1);
+}
+
+}  // namespace
+
+TEST_CASE("the head-end rekeys phase 2 before the lifetime ends", "[ike][rekey]") {
+  Lab lab;
+  lab.console.run("group-policy EZ attributes\nvpn-idle-timeout none\nexit");
+  connect_with_lifetime(lab, 120);
+  const uint32_t old_in = lab.only_sa().ipsec[0].inbound.spi;
+  // Nothing before 85 % of the lifetime.
+  lab.env.t += 100;
+  lab.engine.tick();
+  CHECK(lab.env.sent.empty());
+  // By 90 % a quick mode from us, for the same proxies.
+  lab.env.t += 8;
+  lab.engine.tick();
+  uint32_t msgid = answer_qm1(lab, 0xc11e0002);
+  REQUIRE(msgid != 0);
+  CHECK(lab.env.logged("IKE Initiator: Rekeying Phase 2"));
+  // QM3 from us, and both SAs are up; traffic leaves on the new one.
+  REQUIRE(lab.env.sent.size() == 1);
+  lab.env.take();
+  REQUIRE(lab.only_sa().ipsec.size() == 2);
+  const IpsecSa& fresh = lab.only_sa().ipsec[1];
+  CHECK(fresh.outbound.spi == 0xc11e0002);
+  CHECK(fresh.remote.address == config::Ipv4{0xcb00710a});
+  CHECK(lab.sad.size() == 2);
+  uint32_t out_spi = 0;
+  lab.sad.with_outbound(0xc000020a, 0xcb00710a,
+                        [&](dataplane::Sad::Entry& e) { out_spi = e.spec.spi_out; });
+  CHECK(out_spi == 0xc11e0002);
+  // The old SA stays while the client still sends on it...
+  lab.engine.tick();
+  CHECK(lab.only_sa().ipsec.size() == 2);
+  // ...and goes once the client's traffic arrives on the new one (the client is told).
+  client_sends(lab, fresh);
+  lab.engine.tick();
+  REQUIRE(lab.only_sa().ipsec.size() == 1);
+  CHECK(lab.only_sa().ipsec[0].inbound.spi != old_in);
+  CHECK(lab.env.logged("deleted: replaced by its rekey"));
+  // The successor is rekeyed in its turn.
+  lab.env.sent.clear();
+  lab.env.t += 110;
+  lab.engine.tick();
+  CHECK(answer_qm1(lab, 0xc11e0003) != 0);
+}
+
+TEST_CASE("a rekey the client never answers is tried again, and the SA ends at its lifetime",
+          "[ike][rekey]") {
+  Lab lab;
+  lab.console.run("group-policy EZ attributes\nvpn-idle-timeout none\nexit");
+  connect_with_lifetime(lab, 120);
+  int quick_modes = 0;
+  for (int s = 0; s < 125; ++s) {
+    lab.env.t += 1;
+    lab.engine.tick();
+    for (auto& [to, d] : lab.env.sent) {
+      auto m = parse_message(d.data(), d.size());
+      if (m && m->header.exchange == Exchange::QuickMode) ++quick_modes;
+    }
+    lab.env.sent.clear();
+  }
+  CHECK(quick_modes >= 2);  // the first try and its resends, at least
+  CHECK(lab.only_sa().ipsec.empty());
+  CHECK(lab.engine.sas().size() == 1);  // phase 1 stays
+  CHECK(lab.env.logged("deleted: lifetime expired"));
+}
+
+TEST_CASE("both ends rekeying at once leave one SA pair in use", "[ike][rekey]") {
+  Lab lab;
+  lab.console.run("group-policy EZ attributes\nvpn-idle-timeout none\nexit");
+  connect_with_lifetime(lab, 120);
+  lab.env.t += 108;
+  lab.engine.tick();  // our rekey goes out...
+  REQUIRE(!lab.env.sent.empty());
+  Bytes ours = lab.env.take();
+  // ...while the client starts its own for the same proxies.
+  auto qm2 = lab.qm1(0x200, kClient, {}, 120);
+  REQUIRE(qm2.has_value());
+  lab.qm3(0x200, *qm2);
+  lab.env.sent.insert(lab.env.sent.begin(), {lab.peer.gw, ours});
+  lab.env.sent_from.insert(lab.env.sent_from.begin(), lab.peer.gw);
+  REQUIRE(answer_qm1(lab, 0xc11e0009) != 0);
+  // Three SAs at most for a moment; the client's traffic on the newest retires the others.
+  CHECK(lab.only_sa().ipsec.size() <= 3);
+  client_sends(lab, lab.only_sa().ipsec.back());
+  lab.engine.tick();
+  CHECK(lab.only_sa().ipsec.size() == 1);
+}
