@@ -77,10 +77,19 @@ grep -E 'ERROR|Invalid' <<<"$out" && { echo "$out"; fail "configuration refused"
 mkfifo "$WORK/console.in"
 "$BIN/rampart" --control "$SOCK" <"$WORK/console.in" >"$WORK/console.out" 2>&1 &
 exec 7>"$WORK/console.in"
-printf 'enable\n\nterminal pager 0\ndebug crypto isakmp 127\n' >&7
+printf 'enable\n\nterminal pager 0\ndebug crypto isakmp 127\nshow debug\n' >&7
+# The debug is on before any client starts (else the first group's first lines may be missed).
+wait_for 10 grep -qF 'debug crypto ikev1 enabled at level 127' "$WORK/console.out" ||
+  fail "the console did not turn the debug on"
 # A scripted console prints the debug lines that came in when it is given its next line: an
 # empty line brings them. console_has reads from line $SINCE on.
 SINCE=1
+# console_has_line REGEX: a line of the whole console output matches (extended regex).
+console_has_line() {
+  printf '\n' >&7
+  sleep 0.1
+  grep -qE -- "$1" "$WORK/console.out"
+}
 console_has() {
   printf '\n' >&7
   sleep 0.1
@@ -188,9 +197,14 @@ case "$SCENARIO" in
         pluto_has "\"ra-$g\" #[0-9]+: $want" || { show_logs; fail "group $g: libreswan did not log $want"; }
       done
       wait_for 5 pluto_has "\"ra-$g\" #[0-9]+: netlink response for Add SA" || { show_logs; fail "group $g: QM2"; }
-      for want in "Connection landed on tunnel_group $g" "User (cisco) authenticated." \
-        "Assigned private IP address 203.0.113." "PHASE 1 COMPLETED"; do
-        console_has "$want" || { show_logs; fail "group $g: Rampart did not log $want"; }
+      # Rampart's lines for this group, wherever they fell in the console's output (the groups'
+      # sessions overlap by a tick: each is removed on the tick after the client's delete).
+      wait_for 5 console_has_line "Connection landed on tunnel_group $g\$" ||
+        { show_logs; fail "group $g: Rampart did not say where the connection landed"; }
+      for want in "User (cisco) authenticated." "Assigned private IP address 203.0.113." \
+        "PHASE 1 COMPLETED"; do
+        wait_for 5 console_has_line "Group = $g, .*$(sed 's/[.()]/\\&/g' <<<"$want")" ||
+          { show_logs; fail "group $g: Rampart did not log $want"; }
       done
       whack --name "ra-$g" --delete >/dev/null 2>&1 || true
       wait_for 5 console_has "Received an IKE Delete from the peer" || { show_logs; fail "group $g: no delete"; }
