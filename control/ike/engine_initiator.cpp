@@ -17,6 +17,10 @@ constexpr uint8_t kIdIpv4 = 1, kIdIpv4Subnet = 4;
 constexpr uint16_t kInitialContact = 24578;
 constexpr uint16_t kResponderLifetime = 24576;
 constexpr size_t kNonceLength = 32;
+// Our quick-mode nonce is 20 bytes, as the ASA's: vpnc answers a gateway's rekey by copying its
+// own 20-byte nonce over the start of ours in the QM1 it reuses as QM2, so with a longer nonce
+// the two ends derive different keys.
+constexpr size_t kQuickModeNonceLength = 20;
 
 Bytes body_of(const Payload& p) {
   Writer w;
@@ -298,7 +302,7 @@ void Engine::start_rekey(IkeSa& sa, IpsecSa& old) {
 void Engine::send_quick_mode_1(IkeSa& sa, std::shared_ptr<IkeSa::PendingQm> q) {
   q->initiator = true;
   q->started = env_.now();
-  q->ni = random_bytes(kNonceLength);
+  q->ni = random_bytes(kQuickModeNonceLength);
   IpsecSa& ips = q->sa;
   ips.id = next_conn_id_++;
   ips.inbound.spi = draw_inbound_spi();
