@@ -6,12 +6,6 @@
 # first 9 pings were lost with no drop counted anywhere (issue 11).
 #   dataplane_start.sh BIN
 source "$(dirname "$0")/lib.sh"
-VPNC_PID=
-cleanup_peers() {
-  [[ -n "$VPNC_PID" ]] && kill "$VPNC_PID" 2>/dev/null && wait "$VPNC_PID" 2>/dev/null
-  cleanup
-}
-trap cleanup_peers EXIT
 
 make_vpn_lab
 ezvpn_gateway_lines >"$FLASH/startup-config"

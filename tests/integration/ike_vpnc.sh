@@ -7,13 +7,7 @@
 #   ike_vpnc.sh BIN [nat]
 source "$(dirname "$0")/lib.sh"
 MODE=${2:-direct}
-VPNC_PID=
-cleanup_peers() {
-  [[ -n "$VPNC_PID" ]] && kill "$VPNC_PID" 2>/dev/null && wait "$VPNC_PID" 2>/dev/null
-  cleanup
-}
-trap cleanup_peers EXIT
-[[ -n "${KEEP:-}" ]] && trap "cp -r \"\$WORK\" \"\$KEEP\"; cleanup_peers" EXIT
+[[ -n "${KEEP:-}" ]] && trap "cp -r \"\$WORK\" \"\$KEEP\"; cleanup" EXIT
 
 make_vpn_lab "$MODE"
 

@@ -5,12 +5,6 @@
 # at its first lifetime (895 of 1,478 pings lost over 5 minutes at 120 s).
 #   ike_vpnc_rekey.sh BIN
 source "$(dirname "$0")/lib.sh"
-VPNC_PID=
-cleanup_peers() {
-  [[ -n "$VPNC_PID" ]] && kill "$VPNC_PID" 2>/dev/null && wait "$VPNC_PID" 2>/dev/null
-  cleanup
-}
-trap cleanup_peers EXIT
 
 make_vpn_lab
 ezvpn_gateway_lines "crypto ipsec security-association lifetime seconds 120" \

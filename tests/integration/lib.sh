@@ -14,7 +14,9 @@ CNS=rcli$$
 XNS=rnat$$
 INS=rins$$
 
+VPNC_PID=  # start_vpnc's client, stopped by cleanup
 cleanup() {
+  if [[ -n "$VPNC_PID" ]]; then kill "$VPNC_PID" 2>/dev/null || true; wait "$VPNC_PID" 2>/dev/null || true; fi
   if [[ -n "$DAEMON_PID" ]]; then kill "$DAEMON_PID" 2>/dev/null || true; wait "$DAEMON_PID" 2>/dev/null || true; fi
   for ns in "$CNS" "$XNS" "$INS"; do ip netns del "$ns" 2>/dev/null || true; done
   ip netns del "$NS" 2>/dev/null || true
