@@ -197,6 +197,12 @@ std::string address_text(const config::AclAddress& a) {
       return "host " + a.address.str();
     case config::AclAddress::Kind::Subnet:
       return a.address.str() + " " + a.mask.str();
+    case config::AclAddress::Kind::Object:
+      return "object " + a.name;
+    case config::AclAddress::Kind::Group:
+      return "object-group " + a.name;
+    case config::AclAddress::Kind::Interface:
+      return "interface " + a.name;
   }
   return "any";
 }

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "control/config/firewall.hpp"
 #include "control/config/types.hpp"
 
 namespace rampart::config {
@@ -70,28 +71,34 @@ struct Route {
 
 // ---- access lists -------------------------------------------------------------------------
 
-// One address operand of an ACE: any, host A, A M, or object-group (kept as text).
+// One address operand of an ACE: any, host A, A M, "object N" or "object-group N" (names that
+// control/firewall resolves; a crypto ACL expands them the same way).
 struct AclAddress {
-  enum class Kind { Any, Host, Subnet } kind = Kind::Any;
+  enum class Kind { Any, Host, Subnet, Object, Group, Interface } kind = Kind::Any;
   Ipv4 address;
   Mask mask;
+  std::string name;  // Object, Group: the object's name; Interface: the nameif
   bool operator==(const AclAddress&) const = default;
-};
-
-struct AclPort {
-  enum class Op { None, Eq, Lt, Gt, Neq, Range } op = Op::None;
-  uint16_t lo = 0, hi = 0;
-  bool operator==(const AclPort&) const = default;
 };
 
 struct AccessListEntry {
   enum class Type { Extended, Standard, Remark } type = Type::Extended;
   bool permit = true;
-  std::string protocol;  // "ip", "tcp", "udp", "icmp", or a number; empty for standard/remark
+  // "ip", "tcp", "udp", "icmp", or a number; empty for standard/remark. With a service
+  // operand ("object-group SVC" or "object SVC" in the protocol's place) it is empty and
+  // service names the object.
+  std::string protocol;
+  std::optional<AclAddress> service;  // Kind Object or Group
   AclAddress source;
   AclPort source_port;
   AclAddress destination;  // standard ACLs use only this one, as the ASA does
   AclPort destination_port;
+  std::optional<std::string> icmp_type;  // "permit icmp any any echo-reply"
+  // "log [LEVEL] [interval SECS] | log disable": syslog 106100 for this ACE.
+  std::optional<int> log_level;  // set when "log" is given (6 when no level)
+  std::optional<int> log_interval;
+  bool log_disable = false;
+  bool inactive = false;
   std::string remark;
   bool operator==(const AccessListEntry&) const = default;
 };
@@ -251,6 +258,7 @@ struct GroupPolicy {
   std::optional<std::vector<std::string>> address_pools;
   std::optional<bool> smartcard_removal_disconnect;
   std::optional<int> vpn_simultaneous_logins;
+  std::optional<std::string> vpn_filter;  // "vpn-filter value ACL" ("none" is nullopt)
 };
 
 // ---- AAA ----------------------------------------------------------------------------------
@@ -302,6 +310,7 @@ struct Config {
   std::map<std::string, GroupPolicy> group_policies;
   std::map<std::string, AaaServerGroup> aaa_servers;
   Management management;
+  Firewall firewall;
 
   const Interface* interface_by_nameif(const std::string& nameif) const;
 };

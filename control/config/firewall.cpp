@@ -1,0 +1,45 @@
+#include "control/config/firewall.hpp"
+
+#include <array>
+#include <utility>
+
+namespace rampart::config {
+
+namespace {
+
+// The ASA 9.x defaults, as "show running-config timeout" prints them on a new box.
+constexpr std::array<std::pair<std::string_view, uint32_t>, 18> kDefaults{{
+    {"xlate", 3 * 3600},
+    {"pat-xlate", 30},
+    {"conn", 3600},
+    {"half-closed", 600},
+    {"udp", 120},
+    {"sctp", 120},
+    {"icmp", 2},
+    {"sunrpc", 600},
+    {"h323", 300},
+    {"h225", 3600},
+    {"mgcp", 300},
+    {"mgcp-pat", 300},
+    {"sip", 1800},
+    {"sip_media", 120},
+    {"sip-invite", 180},
+    {"sip-disconnect", 120},
+    {"sip-provisional-media", 120},
+    {"uauth", 300},
+}};
+
+}  // namespace
+
+std::optional<uint32_t> default_timeout(std::string_view keyword) {
+  for (const auto& [k, v] : kDefaults)
+    if (k == keyword) return v;
+  return std::nullopt;
+}
+
+uint32_t timeout_seconds(const Firewall& fw, std::string_view keyword) {
+  if (auto it = fw.timeouts.find(std::string(keyword)); it != fw.timeouts.end()) return it->second;
+  return default_timeout(keyword).value_or(0);
+}
+
+}  // namespace rampart::config

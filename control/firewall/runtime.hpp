@@ -1,0 +1,66 @@
+// What the firewall knows at run time, as the CLI reads it: the policy in force with its
+// counters (rampartd's firewall service, over nftables) and the connection table (conntrack).
+// Abstract so that the CLI's show/clear commands and packet-tracer run in unit tests without a
+// kernel; Appliance holds one of each when rampartd runs.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "control/firewall/policy.hpp"
+
+namespace rampart::firewall {
+
+// The policy the kernel enforces now, and the hits of its rules since it was applied (carried
+// over a configuration change for rules that did not change, as the ASA keeps hit counts).
+class PolicyState {
+ public:
+  virtual ~PolicyState() = default;
+  virtual const Policy& policy() const = 0;
+  // Hits per expanded ACE line: key "ACL/ace-line/expansion-index" (expansion 0 for a plain
+  // ACE). Absent keys are 0.
+  virtual std::map<std::string, uint64_t> acl_hits() const = 0;
+  // Translations per NAT rule, key "section/line"; and reverse-direction hits for static rules.
+  virtual std::map<std::string, std::pair<uint64_t, uint64_t>> nat_hits() const = 0;
+  // The group-policy of the VPN client or LAN-to-LAN peer network that address belongs to, if
+  // any (vpn-filter and packet-tracer's VPN phase need it).
+  virtual std::optional<std::string> vpn_group_policy(uint32_t address) const = 0;
+};
+
+// One connection as conntrack holds it, both directions as seen on the wire.
+struct Connection {
+  uint32_t id = 0;
+  uint8_t protocol = 0;
+  uint32_t orig_src = 0, orig_dst = 0, reply_src = 0, reply_dst = 0;
+  uint16_t orig_sport = 0, orig_dport = 0, reply_sport = 0, reply_dport = 0;  // or ICMP id
+  uint64_t bytes = 0, packets = 0;                                            // both directions
+  uint32_t idle_seconds = 0;          // since the last packet
+  uint32_t age_seconds = 0;           // since it was built
+  uint32_t timeout_seconds = 0;       // what is left of its idle timer
+  std::string tcp_state;              // conntrack's ("ESTABLISHED", "SYN_SENT", ...)
+  bool assured = false;               // seen both ways
+  bool snat = false, dnat = false;    // translated
+  std::optional<std::string> helper;  // "ftp" when an inspection watches it
+  bool expected = false;              // a related flow an inspection opened (FTP data)
+};
+
+// What "clear conn" / "clear xlate" select; unset fields match everything.
+struct ConnectionFilter {
+  std::optional<uint8_t> protocol;
+  std::optional<uint32_t> address;  // either end, either direction
+  std::optional<uint16_t> port;
+  bool translated_only = false;  // clear xlate: only connections with NAT
+};
+
+class ConnectionTable {
+ public:
+  virtual ~ConnectionTable() = default;
+  virtual std::vector<Connection> connections() const = 0;
+  // Removes the matching connections; returns how many.
+  virtual size_t clear(const ConnectionFilter& filter) = 0;
+};
+
+}  // namespace rampart::firewall
