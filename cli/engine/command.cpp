@@ -28,6 +28,26 @@ std::string_view mode_name(Mode m) {
       return "AaaServerHost";
     case Mode::AaaServerGroup:
       return "AaaServerGroup";
+    case Mode::ObjectNetwork:
+      return "ObjectNetwork";
+    case Mode::ObjectService:
+      return "ObjectService";
+    case Mode::GroupNetwork:
+      return "GroupNetwork";
+    case Mode::GroupService:
+      return "GroupService";
+    case Mode::GroupProtocol:
+      return "GroupProtocol";
+    case Mode::GroupIcmp:
+      return "GroupIcmp";
+    case Mode::ClassMap:
+      return "ClassMap";
+    case Mode::PolicyMap:
+      return "PolicyMap";
+    case Mode::PolicyMapClass:
+      return "PolicyMapClass";
+    case Mode::PolicyMapParams:
+      return "PolicyMapParams";
     case Mode::Count:
       break;
   }
@@ -60,6 +80,26 @@ std::string_view mode_prompt_suffix(Mode m) {
       return "(config-aaa-server-host)# ";
     case Mode::AaaServerGroup:
       return "(config-aaa-server-group)# ";
+    case Mode::ObjectNetwork:
+      return "(config-network-object)# ";
+    case Mode::ObjectService:
+      return "(config-service-object)# ";
+    case Mode::GroupNetwork:
+      return "(config-network-object-group)# ";
+    case Mode::GroupService:
+      return "(config-service-object-group)# ";
+    case Mode::GroupProtocol:
+      return "(config-protocol-object-group)# ";
+    case Mode::GroupIcmp:
+      return "(config-icmp-object-group)# ";
+    case Mode::ClassMap:
+      return "(config-cmap)# ";
+    case Mode::PolicyMap:
+      return "(config-pmap)# ";
+    case Mode::PolicyMapClass:
+      return "(config-pmap-c)# ";
+    case Mode::PolicyMapParams:
+      return "(config-pmap-p)# ";
     case Mode::Count:
       break;
   }

@@ -32,17 +32,27 @@ namespace rampart::cli {
 
 // The CLI modes, as an explicit tree: each mode names its parent for walk-up (see parent()).
 enum class Mode : uint8_t {
-  UserExec,        // hostname>
-  PrivExec,        // hostname#
-  Config,          // hostname(config)#
-  Interface,       // hostname(config-if)#
-  IsakmpPolicy,    // hostname(config-ikev1-policy)# / (config-isakmp-policy)#
-  TunnelGeneral,   // hostname(config-tunnel-general)#
-  TunnelIpsec,     // hostname(config-tunnel-ipsec)#
-  GroupPolicy,     // hostname(config-group-policy)#
-  Username,        // hostname(config-username)#
-  AaaServerHost,   // hostname(config-aaa-server-host)#
-  AaaServerGroup,  // hostname(config-aaa-server-group)#
+  UserExec,         // hostname>
+  PrivExec,         // hostname#
+  Config,           // hostname(config)#
+  Interface,        // hostname(config-if)#
+  IsakmpPolicy,     // hostname(config-ikev1-policy)# / (config-isakmp-policy)#
+  TunnelGeneral,    // hostname(config-tunnel-general)#
+  TunnelIpsec,      // hostname(config-tunnel-ipsec)#
+  GroupPolicy,      // hostname(config-group-policy)#
+  Username,         // hostname(config-username)#
+  AaaServerHost,    // hostname(config-aaa-server-host)#
+  AaaServerGroup,   // hostname(config-aaa-server-group)#
+  ObjectNetwork,    // hostname(config-network-object)#
+  ObjectService,    // hostname(config-service-object)#
+  GroupNetwork,     // hostname(config-network-object-group)#
+  GroupService,     // hostname(config-service-object-group)#
+  GroupProtocol,    // hostname(config-protocol-object-group)#
+  GroupIcmp,        // hostname(config-icmp-object-group)#
+  ClassMap,         // hostname(config-cmap)#
+  PolicyMap,        // hostname(config-pmap)#
+  PolicyMapClass,   // hostname(config-pmap-c)#
+  PolicyMapParams,  // hostname(config-pmap-p)#
   Count
 };
 
