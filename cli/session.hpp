@@ -17,6 +17,10 @@
 namespace rampart::ike {
 class Engine;
 }
+namespace rampart::firewall {
+class PolicyState;
+class ConnectionTable;
+}  // namespace rampart::firewall
 
 namespace rampart::cli {
 
@@ -74,6 +78,13 @@ class Appliance {
   ike::Engine* ike() const { return ike_; }
   void set_ike(ike::Engine* e) { ike_ = e; }
 
+  // The firewall as rampartd enforces it (policy in force, rule hits) and its connection table;
+  // null in a CLI without a kernel, where show commands build the policy from the model.
+  firewall::PolicyState* policy_state() const { return policy_state_; }
+  void set_policy_state(firewall::PolicyState* p) { policy_state_ = p; }
+  firewall::ConnectionTable* connections() const { return connections_; }
+  void set_connections(firewall::ConnectionTable* t) { connections_ = t; }
+
   // Whether slow work that sessions defer (Session::defer) runs on another thread while the
   // daemon goes on (rampartd's server says so); otherwise it runs at once, in line.
   bool background_work() const { return background_work_; }
@@ -82,6 +93,8 @@ class Appliance {
  private:
   System& sys_;
   ike::Engine* ike_ = nullptr;
+  firewall::PolicyState* policy_state_ = nullptr;
+  firewall::ConnectionTable* connections_ = nullptr;
   bool background_work_ = false;
   config::Config cfg_;
   CommandTree tree_;
