@@ -211,7 +211,8 @@ struct Compiler {
   }
 
   std::vector<std::string> forward() {
-    std::vector<std::string> rules = {"ct state invalid counter drop"};
+    std::vector<std::string> rules = vpn_guard();
+    rules.push_back("ct state invalid counter drop");
     // Later packets pass by state; ICMP only with "inspect icmp" (else every ICMP packet is
     // judged as new), ICMP errors of other connections only with "inspect icmp error".
     if (p.inspects("icmp") && !p.inspects("icmp error")) {
@@ -248,6 +249,20 @@ struct Compiler {
     return rules;
   }
 
+  // Cleartext for a VPN client never leaves through a physical interface (it would bypass the
+  // encryption), and nothing from a physical interface may claim a VPN client's address.
+  std::vector<std::string> vpn_guard() {
+    std::vector<std::string> vpn;
+    for (const auto& i : p.interfaces)
+      if (i.vpn) vpn.push_back(quoted(*i.vpn));
+    std::string out_if = vpn.empty() ? "" : fmt::format("oifname != {{ {} }} ", join(vpn));
+    std::string in_if = vpn.empty() ? "" : fmt::format("iifname != {{ {} }} ", join(vpn));
+    return {fmt::format("ip daddr @vpn_clients {}counter drop", out_if),
+            fmt::format("ip daddr @vpn_pools {}counter drop", out_if),
+            fmt::format("ip saddr @vpn_clients {}counter drop", in_if),
+            fmt::format("ip saddr @vpn_pools {}counter drop", in_if)};
+  }
+
   static std::string join(const std::vector<std::string>& v) {
     std::string s;
     for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
@@ -264,7 +279,13 @@ struct Compiler {
   }
 
   std::string sets() {
-    std::string s;
+    std::string clients, pools;
+    for (uint32_t a : in.all_vpn_clients) clients += (clients.empty() ? "" : ", ") + ip(a);
+    for (const auto& r : in.vpn_pools) pools += (pools.empty() ? "" : ", ") + range_text(r);
+    std::string s = fmt::format("\tset vpn_clients {{\n\t\ttype ipv4_addr\n{}\t}}\n",
+                                clients.empty() ? "" : "\t\telements = { " + clients + " }\n");
+    s += fmt::format("\tset vpn_pools {{\n\t\ttype ipv4_addr\n\t\tflags interval\n{}\t}}\n",
+                     pools.empty() ? "" : "\t\telements = { " + pools + " }\n");
     for (const auto& [gp, acl] : p.vpn_filters) {
       std::string elements;
       if (auto c = in.vpn_clients.find(gp); c != in.vpn_clients.end())

@@ -35,6 +35,11 @@ struct CounterInfo {
 struct RulesetInputs {
   // VPN clients with a vpn-filter, by group-policy: the elements of the vpnf_N sets.
   std::map<std::string, std::vector<uint32_t>> vpn_clients;
+  // Every VPN client's address, and the address pools they are given from: traffic to them
+  // leaves only through a VPN device, traffic from them arrives only through one (set
+  // vpn_clients, updated as sessions come and go, and vpn_pools).
+  std::vector<uint32_t> all_vpn_clients;
+  AddressSet vpn_pools;
   // Initial values of named counters (packets, bytes) by counter name.
   std::map<std::string, std::pair<uint64_t, uint64_t>> counters;
 };
