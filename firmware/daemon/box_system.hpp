@@ -56,7 +56,8 @@ class BoxSystem : public cli::System {
   uint64_t now_seconds() const override;
   // Addresses another owner keeps on an interface (the firewall's proxy-ARP addresses), which
   // apply() leaves alone although the configuration does not name them.
-  using AddressKeeper = std::function<bool(const std::string& device, uint32_t address, int prefix)>;
+  using AddressKeeper =
+      std::function<bool(const std::string& device, uint32_t address, int prefix)>;
   void keep_addresses(AddressKeeper keep) { keep_ = std::move(keep); }
 
  private:

@@ -23,8 +23,7 @@ std::string counter_identity(const firewall::CounterInfo& c) {
 
 }  // namespace
 
-FirewallService::FirewallService(firewall::DeviceOf device_of)
-    : device_of_(std::move(device_of)) {
+FirewallService::FirewallService(firewall::DeviceOf device_of) : device_of_(std::move(device_of)) {
   // Fail closed: nothing is forwarded until a ruleset is in force.
   if (auto r = platform::set_sysctl("net.ipv4.ip_forward", "0"); !r)
     platform::log(platform::Severity::Warning, r.error());
@@ -208,8 +207,8 @@ std::vector<std::string> FirewallService::sync_proxy_arp(
     if (std::find(wanted.begin(), wanted.end(), old) == wanted.end())
       if (int i = ifindex(old.device))
         if (auto r = nl->delete_address(i, old.address, 32); !r)
-          warnings.push_back(fmt::format("firewall: {} on {}: {}", dotted(old.address),
-                                         old.device, r.error()));
+          warnings.push_back(
+              fmt::format("firewall: {} on {}: {}", dotted(old.address), old.device, r.error()));
   for (const auto& w : wanted) {
     if (std::find(proxy_arp_.begin(), proxy_arp_.end(), w) != proxy_arp_.end()) continue;
     int i = ifindex(w.device);
@@ -222,8 +221,7 @@ std::vector<std::string> FirewallService::sync_proxy_arp(
   return warnings;
 }
 
-bool FirewallService::owns_address(const std::string& device, uint32_t address,
-                                   int prefix) const {
+bool FirewallService::owns_address(const std::string& device, uint32_t address, int prefix) const {
   return prefix == 32 && std::any_of(proxy_arp_.begin(), proxy_arp_.end(), [&](const auto& a) {
            return a.device == device && a.address == address;
          });
@@ -249,8 +247,7 @@ std::vector<std::string> FirewallService::sync_clients(const ike::Engine* engine
     auto it = now.find(a);
     if (it != now.end() && it->second == gp) continue;
     element("delete", "vpn_clients", a);
-    if (auto set = firewall::vpn_filter_set(policy_, gp); !set.empty())
-      element("delete", set, a);
+    if (auto set = firewall::vpn_filter_set(policy_, gp); !set.empty()) element("delete", set, a);
   }
   for (const auto& [a, gp] : now) {
     auto it = clients_.find(a);
