@@ -57,7 +57,8 @@ rampart::expected<std::string, std::string> Nftables::execute(const std::string&
   int rc = nft_run_cmd_from_buffer(ctx_, script.c_str());
   nft_ctx_set_dry_run(ctx_, false);
   // Reading a buffer also empties it for the next command.
-  std::string out = nft_ctx_get_output_buffer(ctx_) ? nft_ctx_get_output_buffer(ctx_) : "";
+  const char* buffered = nft_ctx_get_output_buffer(ctx_);
+  std::string out = buffered ? buffered : "";
   std::string err = trimmed(nft_ctx_get_error_buffer(ctx_));
   if (rc != 0)
     return rampart::unexpected(err.empty() ? std::string("nftables refused the commands") : err);

@@ -160,6 +160,7 @@ std::vector<std::string> FirewallService::apply(const firewall::Policy& p, const
       warnings.push_back("firewall: " + r.error());
   }
   applied_ = true;
+  ++applies_;
   platform::log(platform::Severity::Notice,
                 fmt::format("firewall: ruleset applied ({} counters)", counters_.size()));
   return warnings;

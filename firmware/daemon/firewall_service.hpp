@@ -37,6 +37,9 @@ class FirewallService : public firewall::PolicyState {
 
   // Whether a ruleset is in force (forwarding is off until one is).
   bool applied() const { return applied_; }
+  // How many rulesets were applied since start (a change that compiles to the same ruleset
+  // applies nothing).
+  uint64_t applies() const { return applies_; }
 
   const firewall::Policy& policy() const override { return policy_; }
   std::map<std::string, uint64_t> acl_hits() const override;
@@ -73,6 +76,7 @@ class FirewallService : public firewall::PolicyState {
   firewall::Policy policy_;
   std::string applied_key_;  // the script with no runtime inputs: what the policy compiles to
   bool applied_ = false;
+  uint64_t applies_ = 0;
   std::map<std::string, firewall::CounterInfo> counters_;  // of the ruleset in force
   std::vector<firewall::ProxyArp> proxy_arp_;
   firewall::AddressSet pools_;

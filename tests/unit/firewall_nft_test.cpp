@@ -40,7 +40,8 @@ TEST_CASE("nft: one table replaced in one buffer, forward policy drop", "[firewa
   auto p = firewall::build_policy(small_firewall(), device_of);
   auto rs = firewall::compile_ruleset(p);
   const auto& s = rs.script;
-  CHECK(s.starts_with("add table ip rampart_fw\ndelete table ip rampart_fw\ntable ip rampart_fw {"));
+  CHECK(
+      s.starts_with("add table ip rampart_fw\ndelete table ip rampart_fw\ntable ip rampart_fw {"));
   CHECK(has(s, "type filter hook forward priority filter; policy drop;"));
   CHECK(has(s, "meta l4proto != icmp ct state established,related accept"));
   // The ACL's lines, each with its own counter, and its deny logging 106023.
@@ -53,12 +54,15 @@ TEST_CASE("nft: one table replaced in one buffer, forward policy drop", "[firewa
   CHECK(rs.counters.at("acl_0_3_1").text ==
         "extended permit tcp any host 198.51.100.11 eq https log informational interval 300");
   // Static NAT both ways, PAT on the interface address, proxy ARP for the mapped address.
-  CHECK(has(s, "iifname { \"eth0\" } ip daddr { 203.0.113.10 } counter name natr_2_1 dnat to "
-               "198.51.100.10"));
-  CHECK(has(s, "iifname { \"eth2\" } oifname { \"eth0\" } ip saddr { 198.51.100.10 } counter "
-               "name nat_2_1 snat to 203.0.113.10"));
-  CHECK(has(s, "iifname { \"eth1\" } oifname { \"eth0\" } ip saddr { 192.0.2.0/24 } counter "
-               "name nat_2_2 snat to 203.0.113.1"));
+  CHECK(has(s,
+            "iifname { \"eth0\" } ip daddr { 203.0.113.10 } counter name natr_2_1 dnat to "
+            "198.51.100.10"));
+  CHECK(has(s,
+            "iifname { \"eth2\" } oifname { \"eth0\" } ip saddr { 198.51.100.10 } counter "
+            "name nat_2_1 snat to 203.0.113.10"));
+  CHECK(has(s,
+            "iifname { \"eth1\" } oifname { \"eth0\" } ip saddr { 192.0.2.0/24 } counter "
+            "name nat_2_2 snat to 203.0.113.1"));
   REQUIRE(rs.proxy_arp.size() == 1);
   CHECK(rs.proxy_arp[0].device == "eth0");
   CHECK(has(s, "ip daddr { 203.0.113.10 } counter drop"));
@@ -82,14 +86,13 @@ TEST_CASE("nft: security levels without ACLs log 106001/106006/106014", "[firewa
   accepted_by_nft(s);
 }
 
-TEST_CASE("nft: inspections assign conntrack helpers; icmp becomes stateful",
-          "[firewall][nft]") {
+TEST_CASE("nft: inspections assign conntrack helpers; icmp becomes stateful", "[firewall][nft]") {
   auto cfg = small_firewall();
   config::PolicyMap pm;
   pm.name = "global_policy";
-  pm.classes.push_back({"inspection_default",
-                        {"ftp", "tftp", "sip", "h323 h225", "h323 ras", "icmp", "rtsp", "pptp",
-                         "netbios", "snmp"}});
+  pm.classes.push_back(
+      {"inspection_default",
+       {"ftp", "tftp", "sip", "h323 h225", "h323 ras", "icmp", "rtsp", "pptp", "netbios", "snmp"}});
   cfg.firewall.policy_maps[pm.name] = pm;
   cfg.firewall.service_policies.push_back({"global_policy", ""});
   auto s = firewall::compile_ruleset(firewall::build_policy(cfg, device_of)).script;
@@ -101,8 +104,7 @@ TEST_CASE("nft: inspections assign conntrack helpers; icmp becomes stateful",
   accepted_by_nft(s);
 }
 
-TEST_CASE("nft: VPN devices, vpn-filter sets, global and out ACLs, twice NAT",
-          "[firewall][nft]") {
+TEST_CASE("nft: VPN devices, vpn-filter sets, global and out ACLs, twice NAT", "[firewall][nft]") {
   auto cfg = small_firewall();
   config::CryptoMap map;
   map.name = "outside_map";
@@ -160,8 +162,9 @@ TEST_CASE("nft: VPN devices, vpn-filter sets, global and out ACLs, twice NAT",
   CHECK(has(s, "jump acl_out_0"));
   CHECK(has(s, "counter acl_1_1_0 {\n\t\tpackets 7 bytes 700\n"));
   // NAT exemption: identity, first.
-  CHECK(has(s, "ip saddr { 192.0.2.0/24 } ip daddr { 192.0.2.200-192.0.2.209 } counter name "
-               "nat_1_1 accept"));
+  CHECK(has(s,
+            "ip saddr { 192.0.2.0/24 } ip daddr { 192.0.2.200-192.0.2.209 } counter name "
+            "nat_1_1 accept"));
   CHECK(has(s, "tcp dport 8080 dnat to 198.51.100.10:80"));
   accepted_by_nft(s);
 }
