@@ -186,3 +186,41 @@ TEST_CASE("nft: a refused script returns the parser's words, no crash", "[firewa
   REQUIRE(!r);
   CHECK(!r.error().empty());
 }
+
+TEST_CASE("nft: 1,000 ACEs and 1,000 static port forwards compile and pass the dry run",
+          "[firewall][nft]") {
+  using K = config::NetworkObject::Kind;
+  auto cfg = small_firewall();
+  for (int n = 1; n <= 1000; ++n) {
+    std::string name = "fwd-" + std::to_string(n);
+    auto& o = add_object(cfg, "", K::Host, "192.0.2.20");
+    o.name = name;
+    config::ObjectNat s;
+    s.real_if = "inside";
+    s.mapped_if = "outside";
+    s.type = config::ObjectNat::Type::Static;
+    s.mapped_kind = config::ObjectNat::Mapped::Interface;
+    s.service_protocol = "tcp";
+    s.real_port = s.mapped_port = static_cast<uint16_t>(20000 + n);
+    o.nat = s;
+    cfg.firewall.network_objects[name] = o;
+    auto& big = cfg.access_lists["BIG"];
+    big.name = "BIG";
+    big.entries.push_back(ace(false, "tcp", host_a("192.0.2.30"), host_a("198.51.100.3"),
+                              eq(static_cast<uint16_t>(1000 + n))));
+  }
+  cfg.firewall.network_objects.erase("");
+  cfg.firewall.access_groups.push_back({"BIG", config::AccessGroup::Direction::In, "inside"});
+  auto p = firewall::build_policy(cfg, device_of);
+  REQUIRE(p.nat.size() == 1002);
+  // Statics first, one address each: by address (192.0.2.20 < 198.51.100.10), then by name.
+  CHECK(p.nat[0].text == "static fwd-1 interface service tcp 20001 20001");
+  CHECK(p.nat[1000].text == "static WEB 203.0.113.10");
+  CHECK(p.nat[1001].text == "dynamic LAN interface");
+  auto rs = firewall::compile_ruleset(p);
+  CHECK(rs.proxy_arp.size() == 1);  // the interface's own address is not added again
+  CHECK(has(rs.script,
+            "iifname { \"eth0\" } ip daddr { 203.0.113.1 } tcp dport 20001 counter "
+            "name natr_2_1 dnat to 192.0.2.20:20001"));
+  accepted_by_nft(rs.script);
+}
