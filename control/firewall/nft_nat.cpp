@@ -88,8 +88,6 @@ struct NatCompiler {
       auto src = address_match(*r.real_destination, "ip saddr");
       if (!src) return;
       m += *src;
-      if (r.mapped_destination != r.real_destination)
-        problem(r, "the reverse direction's destination translation is not done");
     }
     if (r.service_protocol)
       m += fmt::format("{} dport {} ", proto_name(r.service_protocol), r.mapped_port);
@@ -100,6 +98,17 @@ struct NatCompiler {
     auto to = static_map(r.mapped_source, r.real_source, "ip daddr", r.real_port);
     if (!to) return problem(r, "mapped and real addresses do not pair one to one");
     nat.dstnat.push_back(m + counter(r, true) + " dnat to " + *to);
+    reverse_source(r);
+  }
+
+  // Twice NAT's reverse direction also translates the peer: real destination back to mapped.
+  void reverse_source(const NatRule& r) {
+    if (!r.real_destination || r.mapped_destination == r.real_destination) return;
+    auto m = match(r.mapped_if, r.real_if, *r.real_destination, &r.real_source);
+    if (!m) return;
+    auto to = static_map(*r.real_destination, *r.mapped_destination, "ip saddr", 0);
+    if (!to) return problem(r, "mapped and real destinations do not pair one to one");
+    nat.srcnat.push_back(*m + "snat to " + *to);
   }
 
   // Twice NAT's destination: the forward direction's destination translated in prerouting.

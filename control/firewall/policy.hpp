@@ -25,6 +25,8 @@
 // errors about a connection (unreachable, time-exceeded) pass by state only with "inspect icmp
 // error"; otherwise they too are judged as new. A TCP connection's first packet must be a SYN:
 // any other packet of no known connection is dropped, as the ASA drops it, before step 1.
+// Also before step 1: a packet to or from a VPN client's address (or an address pool's) that
+// crosses a physical device rather than a VPN device is dropped (it would bypass encryption).
 //
 // NAT (ASA 8.3+): the rules in order - section 1 (manual/twice NAT), section 2 (object NAT:
 // static rules before dynamic ones, each by fewest real addresses, then lowest address, then

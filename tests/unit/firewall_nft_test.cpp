@@ -224,3 +224,37 @@ TEST_CASE("nft: 1,000 ACEs and 1,000 static port forwards compile and pass the d
             "name natr_2_1 dnat to 192.0.2.20:20001"));
   accepted_by_nft(rs.script);
 }
+
+TEST_CASE("nft: twice NAT with a destination translates both ends, both ways", "[firewall][nft]") {
+  using K = config::NetworkObject::Kind;
+  auto cfg = small_firewall();
+  add_object(cfg, "PUB", K::Host, "203.0.113.20");
+  add_object(cfg, "PEER-REAL", K::Host, "203.0.113.2");
+  add_object(cfg, "PEER-MAPPED", K::Host, "198.51.100.99");
+  config::TwiceNat t;
+  t.real_if = "dmz";
+  t.mapped_if = "outside";
+  t.source_real = "WEB";
+  t.source_mapped = "PUB";
+  t.destination_mapped = "PEER-MAPPED";
+  t.destination_real = "PEER-REAL";
+  cfg.firewall.twice_nat.push_back(t);
+  auto rs = firewall::compile_ruleset(firewall::build_policy(cfg, device_of));
+  const auto& s = rs.script;
+  // Forward: the DMZ host reaches the peer at its mapped address, seen as PUB.
+  CHECK(has(s,
+            "iifname { \"eth2\" } ip saddr { 198.51.100.10 } ip daddr { 198.51.100.99 } dnat "
+            "to 203.0.113.2"));
+  CHECK(has(s,
+            "oifname { \"eth0\" } ip saddr { 198.51.100.10 } ip daddr { 203.0.113.2 } counter "
+            "name nat_1_1 snat to 203.0.113.20"));
+  // Reverse: the peer reaches PUB, and the DMZ host sees the peer's mapped address.
+  CHECK(has(s,
+            "iifname { \"eth0\" } ip daddr { 203.0.113.20 } ip saddr { 203.0.113.2 } counter "
+            "name natr_1_1 dnat to 198.51.100.10"));
+  CHECK(has(s,
+            "oifname { \"eth2\" } ip saddr { 203.0.113.2 } ip daddr { 198.51.100.10 } snat to "
+            "198.51.100.99"));
+  CHECK(rs.problems.empty());
+  accepted_by_nft(s);
+}
