@@ -189,7 +189,8 @@ void compile_nat(const Policy& p, Ruleset& out, NatOut& nat) {
   if (!out.proxy_arp.empty()) {
     std::string set;
     for (const auto& a : out.proxy_arp) set += (set.empty() ? "" : ", ") + ip(a.address);
-    nat.input.push_back(fmt::format("ip daddr {{ {} }} counter drop", set));
+    nat.input.push_back(
+        fmt::format("ip daddr {{ {} }} {} drop", set, drop_counter(out, "mapped-to-box")));
   }
 }
 

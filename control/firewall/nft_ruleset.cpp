@@ -126,7 +126,7 @@ struct Compiler {
     if (acl_chains_made.insert(name).second)
       chain(name,
             {fmt::format("{} log group 1 prefix {}", kLogLimit, quoted("106023 " + acl.name + " ")),
-             "drop"});
+             drop_counter(out, "acl-drop") + " drop"});
     return name;
   }
 
@@ -187,13 +187,15 @@ struct Compiler {
                                       bool to_vpn) {
     std::vector<std::string> rules;
     bool same_if = i.nameif == e.nameif;
-    if (same_if && !p.same_security_intra) return {"counter drop"};
+    if (same_if && !p.same_security_intra)
+      return {drop_counter(out, "sp-security-failed") + " drop"};
     if (from_vpn) vpn_filters(rules, false);
     if (!(from_vpn && p.permit_vpn)) {
       bool acl = i.acl_in || p.global_acl;
       bool equal_ok = same_if ? p.same_security_intra : p.same_security_inter;
       if (i.level == e.level && !equal_ok) {
-        rules.push_back(acl ? "counter drop" : "goto level_deny");
+        rules.push_back(acl ? drop_counter(out, "sp-security-failed") + " drop"
+                            : "goto level_deny");
         return rules;
       }
       if (i.acl_in && p.acls.contains(*i.acl_in))
@@ -212,7 +214,7 @@ struct Compiler {
 
   std::vector<std::string> forward() {
     std::vector<std::string> rules = vpn_guard();
-    rules.push_back("ct state invalid counter drop");
+    rules.push_back("ct state invalid " + drop_counter(out, "tcp-not-syn") + " drop");
     // Later packets pass by state; ICMP only with "inspect icmp" (else every ICMP packet is
     // judged as new), ICMP errors of other connections only with "inspect icmp error".
     if (p.inspects("icmp") && !p.inspects("icmp error")) {
@@ -257,10 +259,11 @@ struct Compiler {
       if (i.vpn) vpn.push_back(quoted(*i.vpn));
     std::string out_if = vpn.empty() ? "" : fmt::format("oifname != {{ {} }} ", join(vpn));
     std::string in_if = vpn.empty() ? "" : fmt::format("iifname != {{ {} }} ", join(vpn));
-    return {fmt::format("ip daddr @vpn_clients {}counter drop", out_if),
-            fmt::format("ip daddr @vpn_pools {}counter drop", out_if),
-            fmt::format("ip saddr @vpn_clients {}counter drop", in_if),
-            fmt::format("ip saddr @vpn_pools {}counter drop", in_if)};
+    std::string c = drop_counter(out, "vpn-bypass");
+    return {fmt::format("ip daddr @vpn_clients {}{} drop", out_if, c),
+            fmt::format("ip daddr @vpn_pools {}{} drop", out_if, c),
+            fmt::format("ip saddr @vpn_clients {}{} drop", in_if, c),
+            fmt::format("ip saddr @vpn_pools {}{} drop", in_if, c)};
   }
 
   static std::string join(const std::vector<std::string>& v) {
@@ -275,7 +278,7 @@ struct Compiler {
         {fmt::format("meta l4proto tcp {} log group 1 prefix {}", kLogLimit, quoted("106001 - ")),
          fmt::format("meta l4proto udp {} log group 1 prefix {}", kLogLimit, quoted("106006 - ")),
          fmt::format("meta l4proto icmp {} log group 1 prefix {}", kLogLimit, quoted("106014 - ")),
-         "counter drop"});
+         drop_counter(out, "acl-drop") + " drop"});
   }
 
   std::string sets() {
@@ -322,6 +325,13 @@ std::string range_text(const AddressRange& r) {
     return fmt::format("{}/{}", ip(r.lo), prefix);
   }
   return ip(r.lo) + "-" + ip(r.hi);
+}
+
+std::string drop_counter(Ruleset& out, std::string_view reason) {
+  std::string name = "asp_";
+  for (char c : reason) name += c == '-' ? '_' : c;
+  out.counters[name] = {CounterInfo::Kind::Drop, std::string(reason), std::string(reason)};
+  return "counter name " + name;
 }
 
 std::string vpn_filter_set(const Policy& p, const std::string& group_policy) {

@@ -26,8 +26,11 @@ inline constexpr std::string_view kFirewallTable = "rampart_fw";
 // What a named counter counts: the PolicyState key ("ACL/line/expansion" or "section/line"),
 // the rule's text (counts carry over a replacement only while key and text stay the same),
 // and for NAT whether it counts the reverse (untranslate) direction.
+// Drops that no ACE or NAT rule counts have a counter per reason (Kind::Drop, key: the reason
+// as "show asp drop" names it: "tcp-not-syn", "acl-drop", "sp-security-failed", "vpn-bypass",
+// "mapped-to-box").
 struct CounterInfo {
-  enum class Kind { Acl, Nat, NatReverse } kind = Kind::Acl;
+  enum class Kind { Acl, Nat, NatReverse, Drop } kind = Kind::Acl;
   std::string key;
   std::string text;
 };
@@ -59,6 +62,9 @@ struct Ruleset {
 };
 
 Ruleset compile_ruleset(const Policy& p, const RulesetInputs& in = {});
+
+// "counter name asp_tcp_not_syn" for a drop reason, declaring the counter in out.
+std::string drop_counter(Ruleset& out, std::string_view reason);
 
 // The set that holds the addresses of the clients of a group-policy with a vpn-filter
 // ("vpnf_0"); empty when the group-policy has no filter.

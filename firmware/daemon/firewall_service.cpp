@@ -188,6 +188,12 @@ std::vector<std::string> FirewallService::set_kernel_parameters(const firewall::
   // ARP answers only for addresses of the interface asked (the ASA's behaviour; Linux would
   // otherwise answer for any of its addresses, proxy-ARP ones included, on every interface).
   set("net.ipv4.conf.all.arp_ignore", 1);
+  // No ICMP redirects: the kernel sends them before the forward hook (for traffic the ruleset
+  // then drops, or that the dataplane owns), and the ASA never sends any.
+  set("net.ipv4.conf.all.send_redirects", 0);
+  set("net.ipv4.conf.default.send_redirects", 0);
+  for (const auto& i : p.interfaces)
+    (void)platform::set_sysctl("net.ipv4.conf." + i.device + ".send_redirects", "0");
   return warnings;
 }
 
@@ -284,11 +290,22 @@ std::map<std::string, std::pair<uint64_t, uint64_t>> FirewallService::nat_hits()
   std::map<std::string, std::pair<uint64_t, uint64_t>> out;
   for (const auto& [name, value] : read_counters()) {
     auto it = counters_.find(name);
-    if (it == counters_.end() || it->second.kind == firewall::CounterInfo::Kind::Acl) continue;
+    using K = firewall::CounterInfo::Kind;
+    if (it == counters_.end() || (it->second.kind != K::Nat && it->second.kind != K::NatReverse))
+      continue;
     auto& hits = out[it->second.key];
     (it->second.kind == firewall::CounterInfo::Kind::Nat ? hits.first : hits.second) +=
         value.packets;
   }
+  return out;
+}
+
+std::map<std::string, uint64_t> FirewallService::drop_counts() const {
+  std::map<std::string, uint64_t> out;
+  for (const auto& [name, value] : read_counters())
+    if (auto it = counters_.find(name);
+        it != counters_.end() && it->second.kind == firewall::CounterInfo::Kind::Drop)
+      out[it->second.key] += value.packets;
   return out;
 }
 

@@ -65,7 +65,8 @@ TEST_CASE("nft: one table replaced in one buffer, forward policy drop", "[firewa
             "name nat_2_2 snat to 203.0.113.1"));
   REQUIRE(rs.proxy_arp.size() == 1);
   CHECK(rs.proxy_arp[0].device == "eth0");
-  CHECK(has(s, "ip daddr { 203.0.113.10 } counter drop"));
+  CHECK(has(s, "ip daddr { 203.0.113.10 } counter name asp_mapped_to_box drop"));
+  CHECK(rs.counters.at("asp_mapped_to_box").kind == firewall::CounterInfo::Kind::Drop);
   accepted_by_nft(s);
 }
 
@@ -82,7 +83,7 @@ TEST_CASE("nft: security levels without ACLs log 106001/106006/106014", "[firewa
   // inside (100) -> outside (0): permitted.
   CHECK(has(s, "chain p_1_0 {\n\t\taccept\n"));
   // Hairpin without same-security-traffic intra.
-  CHECK(has(s, "chain p_1_1 {\n\t\tcounter drop\n"));
+  CHECK(has(s, "chain p_1_1 {\n\t\tcounter name asp_sp_security_failed drop\n"));
   accepted_by_nft(s);
 }
 
