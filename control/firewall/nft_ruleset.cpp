@@ -357,7 +357,15 @@ Ruleset compile_ruleset(const Policy& p, const RulesetInputs& in) {
   c.chain("helpers", nat.helpers, "type filter hook prerouting priority mangle; policy accept;");
   c.chain("dstnat", nat.dstnat, "type nat hook prerouting priority dstnat; policy accept;");
   c.chain("srcnat", nat.srcnat, "type nat hook postrouting priority srcnat; policy accept;");
-  c.chain("input", nat.input, "type filter hook input priority filter; policy accept;");
+  // The box's own address answers only on its interface (or that interface's VPN device): the
+  // ASA does not route to itself through another interface, as Linux otherwise would.
+  std::vector<std::string> input;
+  for (const auto& i : p.interfaces)
+    input.push_back(fmt::format("ip daddr {} iifname != {{ {}{}, \"lo\" }} {} drop", ip(i.address),
+                                quoted(i.device), i.vpn ? ", " + quoted(*i.vpn) : "",
+                                drop_counter(out, "wrong-interface")));
+  input.insert(input.end(), nat.input.begin(), nat.input.end());
+  c.chain("input", input, "type filter hook input priority filter; policy accept;");
   // "add table" first so that "delete table" never fails on a box with no table yet; the whole
   // buffer is one transaction: there is never a moment with no ruleset or half of one.
   std::string s =

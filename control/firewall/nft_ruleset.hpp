@@ -3,7 +3,8 @@
 // packet of each connection; later packets pass by conntrack state.
 //
 // Chains: helpers (ct helper for the inspections), dstnat and srcnat (NAT in Policy order),
-// input (no way into the box through an address we answer ARP for), forward (verdict steps
+// input (no way into the box through an address we answer ARP for, nor to an interface's
+// address from another interface), forward (verdict steps
 // 1-5: one chain per ingress device and egress device, the ACLs as chains of their own).
 // One named counter per expanded ACE line and per NAT rule, read back with "list counters".
 // Logged drops carry an NFLOG group 1 prefix (the syslog service reads them):
@@ -28,7 +29,7 @@ inline constexpr std::string_view kFirewallTable = "rampart_fw";
 // and for NAT whether it counts the reverse (untranslate) direction.
 // Drops that no ACE or NAT rule counts have a counter per reason (Kind::Drop, key: the reason
 // as "show asp drop" names it: "tcp-not-syn", "acl-drop", "sp-security-failed", "vpn-bypass",
-// "mapped-to-box").
+// "mapped-to-box", "wrong-interface").
 struct CounterInfo {
   enum class Kind { Acl, Nat, NatReverse, Drop } kind = Kind::Acl;
   std::string key;

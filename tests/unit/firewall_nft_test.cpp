@@ -63,6 +63,9 @@ TEST_CASE("nft: one table replaced in one buffer, forward policy drop", "[firewa
   CHECK(has(s,
             "iifname { \"eth1\" } oifname { \"eth0\" } ip saddr { 192.0.2.0/24 } counter "
             "name nat_2_2 snat to 203.0.113.1"));
+  CHECK(has(s,
+            "ip daddr 192.0.2.1 iifname != { \"eth1\", \"lo\" } counter name "
+            "asp_wrong_interface drop"));
   REQUIRE(rs.proxy_arp.size() == 1);
   CHECK(rs.proxy_arp[0].device == "eth0");
   CHECK(has(s, "ip daddr { 203.0.113.10 } counter name asp_mapped_to_box drop"));
