@@ -143,7 +143,7 @@ std::vector<std::string> FirewallService::apply(const firewall::Policy& p, const
     warnings.push_back("firewall: the new ruleset was refused, the previous one stays: " +
                        r.error());
     if (!applied_) (void)platform::set_sysctl("net.ipv4.ip_forward", "0");
-    inputs_.reset();  // try again on the next change or tick
+    // Not retried (nor logged again) until the configuration changes.
     return warnings;
   }
   policy_ = p;

@@ -105,7 +105,11 @@ TEST_CASE(
     firmware::FirewallService good(device_of);
     good.sync(small_firewall(), nullptr);
     if (!good.applied()) return 3;
-    auto warnings = bad.sync(small_firewall(), nullptr);  // refused again
+    // The same configuration is not tried (nor logged) again; a changed one is, and refused.
+    if (!bad.sync(small_firewall(), nullptr).empty()) return 6;
+    auto changed = small_firewall();
+    changed.firewall.same_security_inter = true;
+    auto warnings = bad.sync(changed, nullptr);
     bool said = false;
     for (const auto& w : warnings) said = said || w.find("refused") != std::string::npos;
     if (!said) return 4;
