@@ -59,6 +59,8 @@ using nft::quoted;
 
 // Deny logs are rate-limited: a flood of denied packets must not become a flood of syslog.
 constexpr std::string_view kLogLimit = "limit rate 100/second burst 100 packets";
+// Below this many consecutive host/port lines, plain rules are as quick as a map lookup.
+constexpr size_t kMinMapRun = 8;
 
 enum class Role { In, Global, Out, VpnForward, VpnReverse };
 
@@ -139,6 +141,18 @@ struct Compiler {
     return name;
   }
 
+  // The key of a line that names one value per field (tcp/udp, one source host, one
+  // destination host, one destination port, any source port), for a verdict map lookup.
+  static std::optional<std::string> exact_key(const Match& m) {
+    auto one = [](const AddressSet& s) { return s.size() == 1 && s.front().lo == s.front().hi; };
+    if ((m.protocol != 6 && m.protocol != 17) || !one(m.source) || !one(m.destination) ||
+        !m.source_ports.empty() || m.destination_ports.size() != 1 ||
+        m.destination_ports.front().lo != m.destination_ports.front().hi)
+      return std::nullopt;
+    return fmt::format("{} . {} . {}", ip(m.source.front().lo), ip(m.destination.front().lo),
+                       m.destination_ports.front().lo);
+  }
+
   // An ACL in one role: a permit returns to the chain that jumped here (the verdict goes on to
   // the next step), a deny drops; no match falls to `fallback` (the global ACL) or the ACL's
   // implicit deny.
@@ -147,7 +161,12 @@ struct Compiler {
     int idx = acl_index.at(name);
     std::string chain_name = fmt::format("acl_{}_{}", role_tag(role), idx);
     if (!acl_chains_made.insert(chain_name).second) return chain_name;
-    std::vector<std::string> rules;
+    struct Line {
+      std::string match, action, element;  // element: its chain when it joins a verdict map
+      std::optional<std::string> key;
+      uint8_t protocol = 0;
+    };
+    std::vector<Line> lines;
     const Acl& acl = it->second;
     for (const auto& ace : acl.aces) {
       if (ace.inactive) continue;
@@ -160,8 +179,36 @@ struct Compiler {
         std::string verdict = !ace.permit ? "goto " + deny_chain(acl)
                               : ace.log   ? "goto " + permit_log_chain(acl, ace)
                                           : std::string("return");
-        rules.push_back(fmt::format("{}counter name {} {}", *m, counter, verdict));
+        Line l{*m, fmt::format("counter name {} {}", counter, verdict),
+               fmt::format("e_{}_{}_{}", idx, ace.line, x), std::nullopt, ace.lines[x].protocol};
+        if (role != Role::VpnReverse) l.key = exact_key(ace.lines[x]);
+        lines.push_back(std::move(l));
       }
+    }
+    std::vector<std::string> rules;
+    // Runs of such lines become one verdict-map lookup (a 1,000-line ACL of host/port lines is
+    // then one rule, not 1,000, for every new connection); order between runs and other lines
+    // is kept, and within a run the first line of a key is the one that can match.
+    for (size_t i = 0; i < lines.size();) {
+      size_t j = i;
+      while (j < lines.size() && lines[j].key && lines[j].protocol == lines[i].protocol) ++j;
+      if (j - i < kMinMapRun) {
+        rules.push_back(lines[i].match + lines[i].action);
+        ++i;
+        continue;
+      }
+      std::set<std::string> keys;
+      std::string elements;
+      for (size_t k = i; k < j; ++k) {
+        if (!keys.insert(*lines[k].key).second) continue;  // shadowed by an earlier line
+        if (acl_chains_made.insert(lines[k].element).second)
+          chain(lines[k].element, {lines[k].action});
+        elements += fmt::format("{}{} : goto {}", elements.empty() ? "" : ", ", *lines[k].key,
+                                lines[k].element);
+      }
+      std::string proto = lines[i].protocol == 6 ? "tcp" : "udp";
+      rules.push_back(fmt::format("ip saddr . ip daddr . {} dport vmap {{ {} }}", proto, elements));
+      i = j;
     }
     if (role == Role::In && p.global_acl && p.acls.contains(*p.global_acl))
       rules.push_back("goto " + acl_chain(*p.global_acl, Role::Global));
