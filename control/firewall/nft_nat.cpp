@@ -1,5 +1,6 @@
 // NAT rules, inspection helpers and the input guard of the nftables compiler.
 #include <algorithm>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -38,6 +39,17 @@ std::optional<std::string> static_map(const AddressSet& from, const AddressSet& 
     m += fmt::format("{}{} : {}", i ? ", " : "", ip(f[i]), ip(t[i]));
   return fmt::format("{} map {{ {} }}", field, m);
 }
+
+NatLine plain(std::string text) {
+  return {std::move(text), "", "", "", "", ""};
+}
+
+bool single(const AddressSet& s) {
+  return s.size() == 1 && s.front().lo == s.front().hi;
+}
+
+// Below this many port forwards in a row, plain rules are as quick as a map lookup.
+constexpr size_t kMinMapRun = 8;
 
 std::string proto_name(uint8_t p) {
   return p == 6 ? "tcp" : p == 17 ? "udp" : std::to_string(p);
@@ -92,12 +104,26 @@ struct NatCompiler {
     if (r.service_protocol)
       m += fmt::format("{} dport {} ", proto_name(r.service_protocol), r.mapped_port);
     if (r.identity) {
-      nat.dstnat.push_back(m + counter(r, true) + " accept");
+      nat.dstnat.push_back(plain(m + counter(r, true) + " accept"));
       return;
     }
     auto to = static_map(r.mapped_source, r.real_source, "ip daddr", r.real_port);
     if (!to) return problem(r, "mapped and real addresses do not pair one to one");
-    nat.dstnat.push_back(m + counter(r, true) + " dnat to " + *to);
+    std::string action = counter(r, true) + " dnat to " + *to;
+    if (r.service_protocol && !r.real_destination && single(r.mapped_source)) {
+      // A port forward: one key among many (see merge_nat).
+      std::string proto = proto_name(r.service_protocol);
+      std::string iif = devices_of(p, r.mapped_if);
+      std::string lookup =
+          fmt::format("{}ip daddr . {} dport", iif.empty() ? "" : "iifname " + iif + " ", proto);
+      // The element chain repeats the protocol: nft maps a port only after a protocol match.
+      nat.dstnat.push_back({m + action, lookup, lookup,
+                            fmt::format("{} . {}", ip(r.mapped_source.front().lo), r.mapped_port),
+                            fmt::format("nr_{}_{}", r.section, r.line),
+                            "meta l4proto " + proto + " " + action});
+    } else {
+      nat.dstnat.push_back(plain(m + action));
+    }
     reverse_source(r);
   }
 
@@ -108,7 +134,7 @@ struct NatCompiler {
     if (!m) return;
     auto to = static_map(*r.real_destination, *r.mapped_destination, "ip saddr", 0);
     if (!to) return problem(r, "mapped and real destinations do not pair one to one");
-    nat.srcnat.push_back(*m + "snat to " + *to);
+    nat.srcnat.push_back(plain(*m + "snat to " + *to));
   }
 
   // Twice NAT's destination: the forward direction's destination translated in prerouting.
@@ -122,7 +148,7 @@ struct NatCompiler {
             : "";
     auto to = static_map(*r.mapped_destination, *r.real_destination, "ip daddr", r.real_port);
     if (!to) return problem(r, "mapped and real destinations do not pair one to one");
-    nat.dstnat.push_back(*m + svc + "dnat to " + *to);
+    nat.dstnat.push_back(plain(*m + svc + "dnat to " + *to));
   }
 
   void forward(const NatRule& r) {
@@ -135,19 +161,33 @@ struct NatCompiler {
       svc = fmt::format("{} sport {} ", proto_name(r.service_protocol), r.real_port);
     std::string head = *m + svc + counter(r, false);
     if (r.identity) {
-      nat.srcnat.push_back(head + " accept");
+      nat.srcnat.push_back(plain(head + " accept"));
       return;
     }
     if (r.is_static) {
       auto to = static_map(r.real_source, r.mapped_source, "ip saddr",
                            r.mapped_destination ? 0 : r.mapped_port);
       if (!to) return problem(r, "mapped and real addresses do not pair one to one");
-      nat.srcnat.push_back(head + " snat to " + *to);
+      std::string action = counter(r, false) + " snat to " + *to;
+      if (!svc.empty() && !r.real_destination && single(r.real_source)) {
+        std::string ifs;
+        if (auto d = devices_of(p, r.real_if); !d.empty()) ifs += "iifname " + d + " ";
+        if (auto d = devices_of(p, r.mapped_if); !d.empty()) ifs += "oifname " + d + " ";
+        std::string lookup =
+            fmt::format("{}ip saddr . {} sport", ifs, proto_name(r.service_protocol));
+        nat.srcnat.push_back({head + " snat to " + *to, lookup, lookup,
+                              fmt::format("{} . {}", ip(r.real_source.front().lo), r.real_port),
+                              fmt::format("nf_{}_{}", r.section, r.line),
+                              "meta l4proto " + proto_name(r.service_protocol) + " " + action});
+      } else {
+        nat.srcnat.push_back(plain(head + " snat to " + *to));
+      }
       return;
     }
     if (r.mapped_source.empty()) {
       const Interface* e = p.interface(r.mapped_if);
-      nat.srcnat.push_back(head + (e ? " snat to " + ip(e->address) : std::string(" masquerade")));
+      nat.srcnat.push_back(
+          plain(head + (e ? " snat to " + ip(e->address) : std::string(" masquerade"))));
       return;
     }
     if (r.mapped_source.size() > 1)
@@ -155,7 +195,7 @@ struct NatCompiler {
     const AddressRange& pool = r.mapped_source.front();
     std::string to = pool.lo == pool.hi ? ip(pool.lo) : ip(pool.lo) + "-" + ip(pool.hi);
     // Dynamic NAT without PAT keeps one mapped address per real host.
-    nat.srcnat.push_back(head + " snat to " + to + (r.pat ? "" : " persistent"));
+    nat.srcnat.push_back(plain(head + " snat to " + to + (r.pat ? "" : " persistent")));
   }
 
   void proxy_arp(const NatRule& r) {
@@ -173,6 +213,30 @@ struct NatCompiler {
 };
 
 }  // namespace
+
+std::vector<std::string> merge_nat(const std::vector<NatLine>& lines, NatOut& nat) {
+  std::vector<std::string> rules;
+  for (size_t i = 0; i < lines.size();) {
+    size_t j = i;
+    while (j < lines.size() && !lines[i].group.empty() && lines[j].group == lines[i].group) ++j;
+    if (j - i < kMinMapRun) {
+      rules.push_back(lines[i].text);
+      ++i;
+      continue;
+    }
+    std::set<std::string> keys;
+    std::string elements;
+    for (size_t k = i; k < j; ++k) {
+      if (!keys.insert(lines[k].key).second) continue;  // the first rule of a key is the one
+      nat.element_chains.push_back({lines[k].element, lines[k].action});
+      elements += fmt::format("{}{} : goto {}", elements.empty() ? "" : ", ", lines[k].key,
+                              lines[k].element);
+    }
+    rules.push_back(fmt::format("{} vmap {{ {} }}", lines[i].lookup, elements));
+    i = j;
+  }
+  return rules;
+}
 
 void compile_nat(const Policy& p, Ruleset& out, NatOut& nat) {
   NatCompiler c{p, out, nat};

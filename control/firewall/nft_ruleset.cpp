@@ -402,8 +402,11 @@ Ruleset compile_ruleset(const Policy& p, const RulesetInputs& in) {
   nft::compile_nat(p, out, nat);
   nft::compile_helpers(p, nat);
   c.chain("helpers", nat.helpers, "type filter hook prerouting priority mangle; policy accept;");
-  c.chain("dstnat", nat.dstnat, "type nat hook prerouting priority dstnat; policy accept;");
-  c.chain("srcnat", nat.srcnat, "type nat hook postrouting priority srcnat; policy accept;");
+  c.chain("dstnat", nft::merge_nat(nat.dstnat, nat),
+          "type nat hook prerouting priority dstnat; policy accept;");
+  c.chain("srcnat", nft::merge_nat(nat.srcnat, nat),
+          "type nat hook postrouting priority srcnat; policy accept;");
+  for (const auto& [name, rule] : nat.element_chains) c.chain(name, {rule});
   // The box's own address answers only on its interface (or that interface's VPN device): the
   // ASA does not route to itself through another interface, as Linux otherwise would.
   std::vector<std::string> input;

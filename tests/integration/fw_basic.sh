@@ -8,7 +8,7 @@
 #
 # Shows: inside -> outside through interface PAT (the outside server sees 203.0.113.1); outside
 # -> the DMZ web server through its static 203.0.113.10 and the ACL; everything else denied and
-# counted (the deny ACE's counter read back); FTP passive and active through PAT with inspect
+# counted (the deny ACEs' counters read back); FTP passive and active through PAT with inspect
 # ftp; a long-lived TCP connection surviving an unrelated rule change; the ruleset replaced in
 # one transaction (never absent while it changes); forwarding only with a ruleset in force.
 source "$(dirname "$0")/lib.sh"
@@ -68,6 +68,14 @@ object network INSIDE-NET
 object network WEB
  host 198.51.100.10
  nat (dmz,outside) static 203.0.113.10
+access-list OUTSIDE_IN extended deny tcp host 203.0.113.2 host 198.51.100.10 eq 8001
+access-list OUTSIDE_IN extended deny tcp host 203.0.113.2 host 198.51.100.10 eq 8002
+access-list OUTSIDE_IN extended deny tcp host 203.0.113.2 host 198.51.100.10 eq 8003
+access-list OUTSIDE_IN extended deny tcp host 203.0.113.2 host 198.51.100.10 eq 8004
+access-list OUTSIDE_IN extended deny tcp host 203.0.113.2 host 198.51.100.10 eq 8005
+access-list OUTSIDE_IN extended deny tcp host 203.0.113.2 host 198.51.100.10 eq 8006
+access-list OUTSIDE_IN extended deny tcp host 203.0.113.2 host 198.51.100.10 eq 8080
+access-list OUTSIDE_IN extended deny tcp host 203.0.113.2 host 198.51.100.10 eq 8008
 access-list OUTSIDE_IN extended permit tcp any object WEB eq www
 access-list OUTSIDE_IN extended deny ip any any
 access-group OUTSIDE_IN in interface outside
@@ -133,15 +141,19 @@ echo "ok: inside -> outside through PAT (seen as 203.0.113.1)"
 [[ $(ip netns exec "$OUT" curl -sS -m 5 http://203.0.113.10/index.html) == rampart-fw-ok ]] ||
   fail "outside -> static 203.0.113.10"
 grep -q '^203.0.113.2 ' "$WORK/http-dmz.log" || fail "the DMZ server did not see the client's address"
-(($(counter acl_0_1_0) >= 1)) || fail "the permit ACE did not count"
+(($(counter acl_0_9_0) >= 1)) || fail "the permit ACE did not count"
 echo "ok: outside -> 203.0.113.10:80 (static + ACL), hit counted"
 
-# 3. Everything else denied, and counted by the deny ACE.
-before=$(counter acl_0_2_0)
+# 3. Everything else denied, and counted by the deny ACEs: 8080 by its own line (line 7, one of
+# the eight host/port lines the compiler turns into one map lookup), the rest by the last line.
 ip netns exec "$OUT" curl -s -m 2 http://203.0.113.10:8080/ >/dev/null && fail "outside -> 8080 passed"
+(($(counter acl_0_7_0) >= 1)) || fail "line 7 did not count the 8080 attempt"
+(($(counter acl_0_8_0) == 0)) || fail "line 8 counted what it does not match"
+before=$(counter acl_0_10_0)
+ip netns exec "$OUT" curl -s -m 2 http://203.0.113.10:8081/ >/dev/null && fail "outside -> 8081 passed"
 ip netns exec "$OUT" curl -s -m 2 http://192.0.2.10/ >/dev/null && fail "outside -> inside passed"
 ip netns exec "$OUT" ping -c 1 -W 1 198.51.100.10 >/dev/null && fail "outside -> dmz ping passed"
-after=$(counter acl_0_2_0)
+after=$(counter acl_0_10_0)
 ((after >= before + 3)) || fail "the deny ACE counted $before -> $after"
 # Lower to higher without an ACL: dmz (50) -> inside (100).
 ip netns exec "$DMZ" curl -s -m 2 http://192.0.2.10/ >/dev/null && fail "dmz -> inside passed"
@@ -190,7 +202,7 @@ echo >"$WORK/go"
 wait $LONG || true
 grep -q two "$WORK/long.out" || fail "the long-lived connection did not survive: $(cat "$WORK/long.out")"
 # The permit line kept its count across the replacements (same line, same text).
-(($(counter acl_0_1_0) >= 1)) || fail "hit count lost across the change"
+(($(counter acl_0_9_0) >= 1)) || fail "hit count lost across the change"
 echo "ok: long-lived TCP connection survived the rule changes, counts kept"
 
 grep -q "firewall: ruleset applied" "$WORK/rampartd.log" || fail "no apply logged"

@@ -223,9 +223,21 @@ TEST_CASE("nft: 1,000 ACEs and 1,000 static port forwards compile and pass the d
   CHECK(p.nat[1001].text == "dynamic LAN interface");
   auto rs = firewall::compile_ruleset(p);
   CHECK(rs.proxy_arp.size() == 1);  // the interface's own address is not added again
+  // The port forwards are one map lookup each way; each keeps its chain and counter.
   CHECK(has(rs.script,
-            "iifname { \"eth0\" } ip daddr { 203.0.113.1 } tcp dport 20001 counter "
-            "name natr_2_1 dnat to 192.0.2.20:20001"));
+            "iifname { \"eth0\" } ip daddr . tcp dport vmap { 203.0.113.1 . 20001 : "
+            "goto nr_2_1, "));
+  CHECK(has(rs.script,
+            "chain nr_2_1 {\n\t\tmeta l4proto tcp counter name natr_2_1 dnat to "
+            "192.0.2.20:20001\n"));
+  CHECK(has(rs.script,
+            "iifname { \"eth1\" } oifname { \"eth0\" } ip saddr . tcp sport vmap { "
+            "192.0.2.20 . 20001 : goto nf_2_1, "));
+  // So are the 1,000 host/port ACEs.
+  CHECK(has(rs.script,
+            "ip saddr . ip daddr . tcp dport vmap { 192.0.2.30 . 198.51.100.3 . 1001 "
+            ": goto e_0_1_0, "));
+  CHECK(has(rs.script, "chain e_0_1_0 {\n\t\tcounter name acl_0_1_0 goto dn_0\n"));
   accepted_by_nft(rs.script);
 }
 
