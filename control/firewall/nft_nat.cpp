@@ -241,6 +241,13 @@ std::vector<std::string> merge_nat(const std::vector<NatLine>& lines, NatOut& na
 void compile_nat(const Policy& p, Ruleset& out, NatOut& nat) {
   NatCompiler c{p, out, nat};
   for (const auto& r : p.nat) {
+    // A rule for an interface with no address here matches nothing (it is not "any").
+    bool real_ok = r.real_if == "any" || p.interface(r.real_if);
+    bool mapped_ok = r.mapped_if == "any" || p.interface(r.mapped_if);
+    if (!real_ok || !mapped_ok) {
+      c.problem(r, "its interface has no address: the rule matches nothing");
+      continue;
+    }
     if (r.is_static) c.reverse(r);
     c.forward_destination(r);
     c.forward(r);

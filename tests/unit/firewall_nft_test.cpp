@@ -274,3 +274,16 @@ TEST_CASE("nft: twice NAT with a destination translates both ends, both ways", "
   CHECK(rs.problems.empty());
   accepted_by_nft(s);
 }
+
+TEST_CASE("nft: a NAT rule naming an interface without an address matches nothing",
+          "[firewall][nft]") {
+  auto cfg = small_firewall();
+  cfg.firewall.network_objects["LAN"].nat->mapped_if = "backup";
+  auto rs = firewall::compile_ruleset(firewall::build_policy(cfg, device_of));
+  CHECK(!has(rs.script, "nat_2_2"));
+  REQUIRE(rs.problems.size() == 1);
+  CHECK(rs.problems[0] ==
+        "nat section 2 line 2 (dynamic LAN interface): its interface has no address: the rule "
+        "matches nothing");
+  accepted_by_nft(rs.script);
+}
