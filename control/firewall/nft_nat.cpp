@@ -240,18 +240,24 @@ std::vector<std::string> merge_nat(const std::vector<NatLine>& lines, NatOut& na
 
 void compile_nat(const Policy& p, Ruleset& out, NatOut& nat) {
   NatCompiler c{p, out, nat};
+  std::vector<const NatRule*> usable;
   for (const auto& r : p.nat) {
     // A rule for an interface with no address here matches nothing (it is not "any").
     bool real_ok = r.real_if == "any" || p.interface(r.real_if);
     bool mapped_ok = r.mapped_if == "any" || p.interface(r.mapped_if);
-    if (!real_ok || !mapped_ok) {
+    if (real_ok && mapped_ok)
+      usable.push_back(&r);
+    else
       c.problem(r, "its interface has no address: the rule matches nothing");
-      continue;
-    }
-    if (r.is_static) c.reverse(r);
-    c.forward_destination(r);
-    c.forward(r);
-    c.proxy_arp(r);
+  }
+  // The destination is looked up first among the static rules read in reverse, then among
+  // twice NAT's forward destinations (policy.hpp): all reverse rules precede those in dstnat.
+  for (const NatRule* r : usable)
+    if (r->is_static) c.reverse(*r);
+  for (const NatRule* r : usable) c.forward_destination(*r);
+  for (const NatRule* r : usable) {
+    c.forward(*r);
+    c.proxy_arp(*r);
   }
   std::sort(out.proxy_arp.begin(), out.proxy_arp.end());
   out.proxy_arp.erase(std::unique(out.proxy_arp.begin(), out.proxy_arp.end()), out.proxy_arp.end());
