@@ -236,10 +236,18 @@ bool FirewallService::owns_address(const std::string& device, uint32_t address, 
 
 std::vector<std::string> FirewallService::sync_clients(const ike::Engine* engine) {
   std::map<uint32_t, std::string> now;
+  l2l_.clear();
   if (engine)
-    for (const auto& [index, sa] : engine->sas())
+    for (const auto& [index, sa] : engine->sas()) {
       if (sa->remote_access && sa->authorized && sa->assigned)
         now[sa->assigned->value] = sa->group_policy;
+      if (!sa->remote_access)
+        for (const auto& child : sa->ipsec) {
+          uint32_t m = child.remote.mask.value;
+          l2l_.push_back({{child.remote.address.value & m, (child.remote.address.value & m) | ~m},
+                          sa->group_policy});
+        }
+    }
   if (now == clients_ || !applied_) {
     clients_ = std::move(now);
     return {};
@@ -311,6 +319,8 @@ std::map<std::string, uint64_t> FirewallService::drop_counts() const {
 
 std::optional<std::string> FirewallService::vpn_group_policy(uint32_t address) const {
   if (auto it = clients_.find(address); it != clients_.end()) return it->second;
+  for (const auto& [range, gp] : l2l_)
+    if (address >= range.lo && address <= range.hi) return gp;
   return std::nullopt;
 }
 

@@ -83,6 +83,9 @@ class FirewallService : public firewall::PolicyState {
   std::vector<firewall::ProxyArp> proxy_arp_;
   firewall::AddressSet pools_;
   std::map<uint32_t, std::string> clients_;  // VPN client address -> group-policy
+  // LAN-to-LAN peer networks (their IPsec SAs' remote proxies) -> group-policy. Answered by
+  // vpn_group_policy(); their vpn-filter is not enforced in the kernel (see not_enforced).
+  std::vector<std::pair<firewall::AddressRange, std::string>> l2l_;
 };
 
 }  // namespace rampart::firmware
