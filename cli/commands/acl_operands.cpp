@@ -6,21 +6,27 @@ namespace rampart::cli {
 
 namespace {
 
-// The ASA prints these ports by name in show running-config.
+// The ASA prints these ports by name in show running-config, each name for the transports it
+// belongs to (h323 is a TCP name; 1720/udp prints as a number).
+enum Transport : uint8_t { kTcp = 1, kUdp = 2, kBoth = 3 };
 struct PortName {
   std::string_view name;
   uint16_t port;
+  uint8_t transports;
 };
 constexpr PortName kPorts[] = {
-    {"echo", 7},          {"ftp-data", 20},     {"ftp", 21},      {"ssh", 22},
-    {"telnet", 23},       {"smtp", 25},         {"tacacs", 49},   {"domain", 53},
-    {"bootps", 67},       {"bootpc", 68},       {"tftp", 69},     {"www", 80},
-    {"pop3", 110},        {"sunrpc", 111},      {"ntp", 123},     {"netbios-ns", 137},
-    {"netbios-dgm", 138}, {"netbios-ssn", 139}, {"imap4", 143},   {"snmp", 161},
-    {"snmptrap", 162},    {"bgp", 179},         {"ldap", 389},    {"https", 443},
-    {"isakmp", 500},      {"syslog", 514},      {"rsh", 514},     {"ldaps", 636},
-    {"kerberos", 750},    {"sqlnet", 1521},     {"radius", 1645}, {"radius-acct", 1646},
-    {"h323", 1720},       {"pptp", 1723},       {"sip", 5060},
+    {"echo", 7, kBoth},           {"ftp-data", 20, kTcp},     {"ftp", 21, kTcp},
+    {"ssh", 22, kTcp},            {"telnet", 23, kTcp},       {"smtp", 25, kTcp},
+    {"tacacs", 49, kBoth},        {"domain", 53, kBoth},      {"bootps", 67, kUdp},
+    {"bootpc", 68, kUdp},         {"tftp", 69, kUdp},         {"www", 80, kBoth},
+    {"pop3", 110, kTcp},          {"sunrpc", 111, kBoth},     {"ntp", 123, kUdp},
+    {"netbios-ns", 137, kUdp},    {"netbios-dgm", 138, kUdp}, {"netbios-ssn", 139, kTcp},
+    {"imap4", 143, kTcp},         {"snmp", 161, kUdp},        {"snmptrap", 162, kUdp},
+    {"bgp", 179, kTcp},           {"ldap", 389, kTcp},        {"https", 443, kTcp},
+    {"isakmp", 500, kUdp},        {"syslog", 514, kUdp},      {"rsh", 514, kTcp},
+    {"ldaps", 636, kTcp},         {"kerberos", 750, kBoth},   {"sqlnet", 1521, kTcp},
+    {"radius", 1645, kUdp},       {"radius-acct", 1646, kUdp}, {"h323", 1720, kTcp},
+    {"pptp", 1723, kTcp},         {"sip", 5060, kBoth},
 };
 
 // The ICMP type names the ASA accepts and prints (RFC 792, 950, 1256, 1393, 1475).
@@ -79,12 +85,8 @@ std::optional<uint16_t> parse_port(std::string_view w) {
 }
 
 std::string port_name(uint16_t port, bool udp) {
-  for (const auto& p : kPorts) {
-    if (p.port != port) continue;
-    if (p.name == "rsh" && udp) continue;      // 514/udp is syslog
-    if (p.name == "syslog" && !udp) continue;  // 514/tcp is rsh
-    return std::string(p.name);
-  }
+  for (const auto& p : kPorts)
+    if (p.port == port && (p.transports & (udp ? kUdp : kTcp))) return std::string(p.name);
   return std::to_string(port);
 }
 

@@ -16,7 +16,8 @@ namespace rampart::cli {
 
 // A port by its ASA name ("www", "ftp", "domain") or number.
 std::optional<uint16_t> parse_port(std::string_view w);
-// The name the ASA prints for a port ("www"), or its number; udp picks syslog over rsh at 514.
+// The name the ASA prints for a port of that transport ("www", 514/udp "syslog" and 514/tcp
+// "rsh"), or its number.
 std::string port_name(uint16_t port, bool udp);
 // " eq www", " range 1000 2000", or "" for no operator.
 std::string port_text(const config::AclPort& p, bool udp);
