@@ -44,8 +44,7 @@ void register_access_groups(CommandTree& t) {
     v.insert(v.end(), more);
     return v;
   };
-  t.add({kConfig,
-         "access-group <acl:WORD> {dir:in|out} interface <ifname:WORD>",
+  t.add({kConfig, "access-group <acl:WORD> {dir:in|out} interface <ifname:WORD>",
          with({"Filter incoming traffic|Filter outgoing traffic",
                "Name of the interface to bind the access-list to", "Name of interface"}),
          [](Ctx& c) {
@@ -55,7 +54,10 @@ void register_access_groups(CommandTree& t) {
          true});
   t.add({kConfig, "access-group <acl:WORD> global",
          with({"Apply the access-list to traffic on every interface (after interface lists)"}),
-         [](Ctx& c) { bind(c, {c.args.str("acl"), Dir::Global, ""}); }, true});
+         [](Ctx& c) {
+           bind(c, {c.args.str("acl"), Dir::Global, ""});
+         },
+         true});
 }
 
 void render_access_groups(const config::Config& cfg, ConfigWriter& w) {

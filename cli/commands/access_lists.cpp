@@ -270,9 +270,9 @@ std::string log_text(const config::AccessListEntry& e) {
 std::string extended_text(const config::AccessListEntry& e) {
   bool udp = e.protocol == "udp";
   std::string proto = e.service ? address_text(*e.service) : e.protocol;
-  std::string s = fmt::format("{} {}{} {}{}", proto, address_text(e.source),
-                              port_text(e.source_port, udp), address_text(e.destination),
-                              port_text(e.destination_port, udp));
+  std::string s =
+      fmt::format("{} {}{} {}{}", proto, address_text(e.source), port_text(e.source_port, udp),
+                  address_text(e.destination), port_text(e.destination_port, udp));
   if (e.icmp_type) s += " " + *e.icmp_type;
   s += log_text(e);
   if (e.inactive) s += " inactive";
@@ -284,9 +284,10 @@ std::string extended_text(const config::AccessListEntry& e) {
 void register_access_lists(CommandTree& t) {
   const std::vector<std::string_view> base{"Configure an access control element",
                                            "Access list identifier"};
-  const std::vector<std::string_view> line{"Use this to specify line number at which ACE should "
-                                           "be entered",
-                                           "Enter line number (1-4294967295)"};
+  const std::vector<std::string_view> line{
+      "Use this to specify line number at which ACE should "
+      "be entered",
+      "Enter line number (1-4294967295)"};
   auto with = [&](std::initializer_list<std::string_view> more) {
     auto v = base;
     v.insert(v.end(), line.begin(), line.end());

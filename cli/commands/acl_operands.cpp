@@ -15,18 +15,18 @@ struct PortName {
   uint8_t transports;
 };
 constexpr PortName kPorts[] = {
-    {"echo", 7, kBoth},           {"ftp-data", 20, kTcp},     {"ftp", 21, kTcp},
-    {"ssh", 22, kTcp},            {"telnet", 23, kTcp},       {"smtp", 25, kTcp},
-    {"tacacs", 49, kBoth},        {"domain", 53, kBoth},      {"bootps", 67, kUdp},
-    {"bootpc", 68, kUdp},         {"tftp", 69, kUdp},         {"www", 80, kBoth},
-    {"pop3", 110, kTcp},          {"sunrpc", 111, kBoth},     {"ntp", 123, kUdp},
-    {"netbios-ns", 137, kUdp},    {"netbios-dgm", 138, kUdp}, {"netbios-ssn", 139, kTcp},
-    {"imap4", 143, kTcp},         {"snmp", 161, kUdp},        {"snmptrap", 162, kUdp},
-    {"bgp", 179, kTcp},           {"ldap", 389, kTcp},        {"https", 443, kTcp},
-    {"isakmp", 500, kUdp},        {"syslog", 514, kUdp},      {"rsh", 514, kTcp},
-    {"ldaps", 636, kTcp},         {"kerberos", 750, kBoth},   {"sqlnet", 1521, kTcp},
-    {"radius", 1645, kUdp},       {"radius-acct", 1646, kUdp}, {"h323", 1720, kTcp},
-    {"pptp", 1723, kTcp},         {"sip", 5060, kBoth},
+    {"echo", 7, kBoth},        {"ftp-data", 20, kTcp},      {"ftp", 21, kTcp},
+    {"ssh", 22, kTcp},         {"telnet", 23, kTcp},        {"smtp", 25, kTcp},
+    {"tacacs", 49, kBoth},     {"domain", 53, kBoth},       {"bootps", 67, kUdp},
+    {"bootpc", 68, kUdp},      {"tftp", 69, kUdp},          {"www", 80, kBoth},
+    {"pop3", 110, kTcp},       {"sunrpc", 111, kBoth},      {"ntp", 123, kUdp},
+    {"netbios-ns", 137, kUdp}, {"netbios-dgm", 138, kUdp},  {"netbios-ssn", 139, kTcp},
+    {"imap4", 143, kTcp},      {"snmp", 161, kUdp},         {"snmptrap", 162, kUdp},
+    {"bgp", 179, kTcp},        {"ldap", 389, kTcp},         {"https", 443, kTcp},
+    {"isakmp", 500, kUdp},     {"syslog", 514, kUdp},       {"rsh", 514, kTcp},
+    {"ldaps", 636, kTcp},      {"kerberos", 750, kBoth},    {"sqlnet", 1521, kTcp},
+    {"radius", 1645, kUdp},    {"radius-acct", 1646, kUdp}, {"h323", 1720, kTcp},
+    {"pptp", 1723, kTcp},      {"sip", 5060, kBoth},
 };
 
 // The ICMP type names the ASA accepts and prints (RFC 792, 950, 1256, 1393, 1475).
@@ -35,24 +35,26 @@ struct IcmpName {
   int type;
 };
 constexpr IcmpName kIcmp[] = {
-    {"echo-reply", 0},           {"unreachable", 3},           {"source-quench", 4},
-    {"redirect", 5},             {"alternate-address", 6},     {"echo", 8},
-    {"router-advertisement", 9}, {"router-solicitation", 10},  {"time-exceeded", 11},
-    {"parameter-problem", 12},   {"timestamp-request", 13},    {"timestamp-reply", 14},
-    {"information-request", 15}, {"information-reply", 16},    {"mask-request", 17},
-    {"mask-reply", 18},          {"traceroute", 30},           {"conversion-error", 31},
+    {"echo-reply", 0},           {"unreachable", 3},
+    {"source-quench", 4},        {"redirect", 5},
+    {"alternate-address", 6},    {"echo", 8},
+    {"router-advertisement", 9}, {"router-solicitation", 10},
+    {"time-exceeded", 11},       {"parameter-problem", 12},
+    {"timestamp-request", 13},   {"timestamp-reply", 14},
+    {"information-request", 15}, {"information-reply", 16},
+    {"mask-request", 17},        {"mask-reply", 18},
+    {"traceroute", 30},          {"conversion-error", 31},
     {"mobile-redirect", 32},
 };
 
-constexpr std::string_view kLevels[] = {"emergencies",   "alerts",        "critical",
-                                        "errors",        "warnings",      "notifications",
+constexpr std::string_view kLevels[] = {"emergencies",   "alerts",   "critical",
+                                        "errors",        "warnings", "notifications",
                                         "informational", "debugging"};
 
 std::optional<unsigned> number(std::string_view w, unsigned max) {
   unsigned v = 0;
   auto [ptr, ec] = std::from_chars(w.data(), w.data() + w.size(), v);
-  if (w.empty() || ec != std::errc() || ptr != w.data() + w.size() || v > max)
-    return std::nullopt;
+  if (w.empty() || ec != std::errc() || ptr != w.data() + w.size() || v > max) return std::nullopt;
   return v;
 }
 

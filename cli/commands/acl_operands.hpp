@@ -44,8 +44,7 @@ struct Cursor {
   size_t fail_at = 0;
   bool failed = false;
 
-  Cursor(std::string_view text, size_t base_offset)
-      : words(split_words(text)), base(base_offset) {}
+  Cursor(std::string_view text, size_t base_offset) : words(split_words(text)), base(base_offset) {}
   bool done() const { return i >= words.size(); }
   std::string_view peek() const { return done() ? std::string_view{} : words[i].text; }
   std::string_view take() { return words[i++].text; }

@@ -140,6 +140,16 @@ void clear_section(config::Config& cfg, std::string_view what, System& sys) {
   } else if (what == "access-list") {
     cfg.access_lists.clear();
     cfg.access_list_order.clear();
+    cfg.firewall.access_groups.clear();  // the ASA unbinds what it deletes
+  } else if (what == "access-group") {
+    cfg.firewall.access_groups.clear();
+  } else if (what == "timeout") {
+    cfg.firewall.timeouts.clear();
+    cfg.firewall.uauth_absolute = fresh.firewall.uauth_absolute;
+  } else if (what == "same-security-traffic") {
+    cfg.firewall.same_security_inter = cfg.firewall.same_security_intra = false;
+  } else if (what == "service-policy") {
+    cfg.firewall.service_policies.clear();
   } else if (what == "ip local pool") {
     cfg.pools.clear();
   } else if (what == "route") {
@@ -234,6 +244,10 @@ void register_config_io(CommandTree& t) {
       {"group-policy", {"Clear all group-policy configuration"}},
       {"username", {"Clear the local user database"}},
       {"access-list", {"Clear all access lists"}},
+      {"access-group", {"Clear all access-group bindings"}},
+      {"timeout", {"Clear all timeouts (back to their defaults)"}},
+      {"same-security-traffic", {"Clear same-security-traffic permissions"}},
+      {"service-policy", {"Clear all service-policy bindings"}},
       {"ip local pool",
        {"Clear IP configuration", "Clear local address pools", "Clear all IP address pools"}},
       {"route", {"Clear all static routes"}},

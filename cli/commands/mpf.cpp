@@ -1,9 +1,9 @@
 // The Modular Policy Framework as far as inspections need it: "class-map NAME" + "match ...",
 // "policy-map NAME" + "class NAME" + "inspect PROTO [args]", "policy-map type inspect dns NAME"
 // + "parameters" (its lines kept), and "service-policy NAME global|interface IF".
+#include "cli/commands/acl_operands.hpp"
 #include "cli/commands/common.hpp"
 #include "cli/commands/mpf_model.hpp"
-#include "cli/commands/acl_operands.hpp"
 #include "cli/commands/sections.hpp"
 #include "cli/render/running_config.hpp"
 
@@ -76,10 +76,13 @@ void register_class_map(CommandTree& t) {
            std::erase(fw(c).class_map_order, n);
          }});
   const std::string_view m = "Configure classification criteria";
-  t.add({kCmap, "match {what:default-inspection-traffic|any}",
+  t.add({kCmap,
+         "match {what:default-inspection-traffic|any}",
          {m, "Match default inspection traffic|Match any packet"},
-         [](Ctx& c) { match_cmd(c, c.args.str("what")); }, true});
-  t.add({kCmap, "match access-list <acl:WORD>",
+         [](Ctx& c) { match_cmd(c, c.args.str("what")); },
+         true});
+  t.add({kCmap,
+         "match access-list <acl:WORD>",
          {m, "Match an Access List", "Access-list name"},
          [](Ctx& c) {
            if (!c.negated && !c.cfg.access_lists.contains(c.args.str("acl"))) {
@@ -89,7 +92,8 @@ void register_class_map(CommandTree& t) {
            match_cmd(c, "access-list " + c.args.str("acl"));
          },
          true});
-  t.add({kCmap, "match port {proto:tcp|udp} eq <port:WORD>",
+  t.add({kCmap,
+         "match port {proto:tcp|udp} eq <port:WORD>",
          {m, "Match TCP/UDP port(s)", "Match TCP packets|Match UDP packets",
           "Port equal to operand", "Port number or name"},
          [](Ctx& c) {
@@ -99,9 +103,10 @@ void register_class_map(CommandTree& t) {
            match_cmd(c, fmt::format("port {} eq {}", c.args.str("proto"), port_name(*p, udp)));
          },
          true});
-  t.add({kCmap, "match port {proto:tcp|udp} range <lo:WORD> <hi:WORD>",
-         {m, "Match TCP/UDP port(s)", "Match TCP packets|Match UDP packets",
-          "Port range operand", "Start port number or name", "End port number or name"},
+  t.add({kCmap,
+         "match port {proto:tcp|udp} range <lo:WORD> <hi:WORD>",
+         {m, "Match TCP/UDP port(s)", "Match TCP packets|Match UDP packets", "Port range operand",
+          "Start port number or name", "End port number or name"},
          [](Ctx& c) {
            auto lo = port_arg(c, "lo");
            if (!lo) return;
@@ -112,12 +117,15 @@ void register_class_map(CommandTree& t) {
              return;
            }
            bool udp = c.args.str("proto") == "udp";
-           match_cmd(c, fmt::format("port {} range {} {}", c.args.str("proto"),
-                                    port_name(*lo, udp), port_name(*hi, udp)));
+           match_cmd(c, fmt::format("port {} range {} {}", c.args.str("proto"), port_name(*lo, udp),
+                                    port_name(*hi, udp)));
          },
          true});
-  t.add({kCmap, "description <text:LINE>", {"Specify class-map description", "Description"},
-         [](Ctx& c) { fw(c).class_maps[c.session.frame().name].description = c.args.str("text"); }});
+  t.add(
+      {kCmap,
+       "description <text:LINE>",
+       {"Specify class-map description", "Description"},
+       [](Ctx& c) { fw(c).class_maps[c.session.frame().name].description = c.args.str("text"); }});
   t.add({kCmap, "no description", {"Specify class-map description"}, [](Ctx& c) {
            fw(c).class_maps[c.session.frame().name].description.reset();
          }});
@@ -146,9 +154,10 @@ void delete_policy_map(Ctx& c) {
 
 void register_policy_map(CommandTree& t) {
   const std::vector<std::string_view> h{"Configure MPF Policy Map", "policy-map name"};
-  const std::vector<std::string_view> ht{"Configure MPF Policy Map", "Specifies the type of policy-map",
-                                         "Configure an inspection policy-map",
-                                         "Configure a DNS inspection policy-map", "policy-map name"};
+  const std::vector<std::string_view> ht{
+      "Configure MPF Policy Map", "Specifies the type of policy-map",
+      "Configure an inspection policy-map", "Configure a DNS inspection policy-map",
+      "policy-map name"};
   t.add({kConfig, "policy-map <name:WORD>", h, [](Ctx& c) { enter_policy_map(c, std::nullopt); }});
   t.add({kConfig, "policy-map type inspect dns <name:WORD>", ht,
          [](Ctx& c) { enter_policy_map(c, "dns"); }});
@@ -245,19 +254,25 @@ void register_service_policy(CommandTree& t) {
       if (have.interface == sp.interface) {
         if (have != sp)
           error(c, sp.interface.empty()
-                       ? "Policy map " + have.policy_map + " is already configured as a service "
-                                                           "policy"
-                       : fmt::format("Interface {} already has a service-policy",
-                                     sp.interface));
+                       ? "Policy map " + have.policy_map +
+                             " is already configured as a service "
+                             "policy"
+                       : fmt::format("Interface {} already has a service-policy", sp.interface));
         return;
       }
     list.push_back(std::move(sp));
   };
   t.add({kConfig, "service-policy <name:WORD> global", with({"Apply to all interfaces"}),
-         [apply](Ctx& c) { apply(c, {c.args.str("name"), ""}); }, true});
+         [apply](Ctx& c) {
+           apply(c, {c.args.str("name"), ""});
+         },
+         true});
   t.add({kConfig, "service-policy <name:WORD> interface <ifname:WORD>",
          with({"Apply to one interface", "Name of interface"}),
-         [apply](Ctx& c) { apply(c, {c.args.str("name"), c.args.str("ifname")}); }, true});
+         [apply](Ctx& c) {
+           apply(c, {c.args.str("name"), c.args.str("ifname")});
+         },
+         true});
 }
 
 }  // namespace
@@ -309,9 +324,9 @@ void render_mpf(const config::Config& cfg, ConfigWriter& w) {
   }
   bang();
   for (const auto& sp : f.service_policies)
-    w.line(sp.interface.empty() ? fmt::format("service-policy {} global", sp.policy_map)
-                                : fmt::format("service-policy {} interface {}", sp.policy_map,
-                                              sp.interface));
+    w.line(sp.interface.empty()
+               ? fmt::format("service-policy {} global", sp.policy_map)
+               : fmt::format("service-policy {} interface {}", sp.policy_map, sp.interface));
 }
 
 }  // namespace rampart::cli

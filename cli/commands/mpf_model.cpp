@@ -92,11 +92,12 @@ void add_default_inspection_policy(config::Firewall& fw) {
   dns.inspect_type = "dns";
   dns.parameters = {"message-length maximum client auto", "message-length maximum 512"};
   auto& pc = policy_class(policy_map(fw, std::string(kGlobalPolicy)), std::string(kDefaultClass));
-  for (const char* i : {"dns preset_dns_map", "ftp", "h323 h225", "h323 ras", "ip-options",
-                        "netbios", "rsh", "rtsp", "skinny", "esmtp", "sqlnet", "sunrpc", "tftp",
-                        "sip", "xdmcp"})
+  for (const char* i :
+       {"dns preset_dns_map", "ftp", "h323 h225", "h323 ras", "ip-options", "netbios", "rsh",
+        "rtsp", "skinny", "esmtp", "sqlnet", "sunrpc", "tftp", "sip", "xdmcp"})
     add_inspect(pc, i);
-  if (!has_global_service_policy(fw)) fw.service_policies.push_back({std::string(kGlobalPolicy), ""});
+  if (!has_global_service_policy(fw))
+    fw.service_policies.push_back({std::string(kGlobalPolicy), ""});
 }
 
 }  // namespace rampart::cli::mpf

@@ -41,8 +41,8 @@ Mode mode_of(GKind k) {
 }
 
 GKind kind_of(std::string_view w) {
-  return w == "service"    ? GKind::Service
-         : w == "protocol" ? GKind::Protocol
+  return w == "service"     ? GKind::Service
+         : w == "protocol"  ? GKind::Protocol
          : w == "icmp-type" ? GKind::IcmpType
                             : GKind::Network;
 }
@@ -137,8 +137,8 @@ void group_object(Ctx& c) {
   }
   std::set<std::string> seen;
   if (reaches(fw, name, self.name, seen)) {
-    error(c, fmt::format("Adding object-group ({}) to object-group ({}) would create a loop",
-                         name, self.name));
+    error(c, fmt::format("Adding object-group ({}) to object-group ({}) would create a loop", name,
+                         self.name));
     return;
   }
   apply(c, m);

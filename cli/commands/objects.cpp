@@ -141,9 +141,7 @@ void description(CommandTree& t, ModeMask modes, Get get) {
          "description <text:LINE>",
          {"Specify description text", "Up to 200 characters"},
          [get](Ctx& c) { get(c) = c.args.str("text"); }});
-  t.add({modes, "no description", {"Specify description text"}, [get](Ctx& c) {
-           get(c).reset();
-         }});
+  t.add({modes, "no description", {"Specify description text"}, [get](Ctx& c) { get(c).reset(); }});
 }
 
 }  // namespace

@@ -80,8 +80,8 @@ std::string_view why_unsupported(std::string_view line) {
 }
 
 void unsupported(Ctx& c, std::string_view what) {
-  warning(c, fmt::format("line {}: \"{}\" is not supported ({}); ignored",
-                         c.session.line_number(), masked(what), why_unsupported(what)));
+  warning(c, fmt::format("line {}: \"{}\" is not supported ({}); ignored", c.session.line_number(),
+                         masked(what), why_unsupported(what)));
 }
 
 bool group_exists(Ctx& c, const std::string& g) {

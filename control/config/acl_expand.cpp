@@ -52,8 +52,8 @@ void from_group(const Config& cfg, const std::string& name, std::set<std::string
 }
 
 // "tcp-udp" stands for both.
-void add_service(std::vector<ExpandedService>& out, const std::string& protocol,
-                 const AclPort& src, const AclPort& dst, std::optional<std::string> icmp) {
+void add_service(std::vector<ExpandedService>& out, const std::string& protocol, const AclPort& src,
+                 const AclPort& dst, std::optional<std::string> icmp) {
   if (protocol == "tcp-udp") {
     out.push_back({"tcp", src, dst, {}});
     out.push_back({"udp", src, dst, {}});

@@ -36,8 +36,9 @@ bool in_twice_nat(const std::vector<TwiceNat>& rules, std::string_view name) {
 
 bool in_object_nat(const Config& cfg, std::string_view name) {
   for (const auto& [oname, o] : cfg.firewall.network_objects)
-    if (o.nat && (o.nat->mapped_kind == ObjectNat::Mapped::Object ||
-                  o.nat->mapped_kind == ObjectNat::Mapped::PatPool) &&
+    if (o.nat &&
+        (o.nat->mapped_kind == ObjectNat::Mapped::Object ||
+         o.nat->mapped_kind == ObjectNat::Mapped::PatPool) &&
         o.nat->mapped == name)
       return true;
   return false;
@@ -46,8 +47,7 @@ bool in_object_nat(const Config& cfg, std::string_view name) {
 }  // namespace
 
 bool object_in_use(const Config& cfg, std::string_view name) {
-  return in_acls(cfg, name) || in_groups(cfg, name) ||
-         in_twice_nat(cfg.firewall.twice_nat, name) ||
+  return in_acls(cfg, name) || in_groups(cfg, name) || in_twice_nat(cfg.firewall.twice_nat, name) ||
          in_twice_nat(cfg.firewall.after_auto, name) || in_object_nat(cfg, name);
 }
 

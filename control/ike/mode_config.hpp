@@ -29,7 +29,7 @@ struct ModeConfigInputs {
   // split-tunnel-network-list, resolved, its objects and object-groups expanded
   // (config::expand_acl): split_entries reads plain addresses only.
   std::optional<config::AccessList> split_acl;
-  std::string application_version;                // ours, for APPLICATION_VERSION
+  std::string application_version;  // ours, for APPLICATION_VERSION
 };
 
 struct ModeConfigReply {

@@ -29,25 +29,26 @@ TEST_CASE("a range object becomes the fewest subnets that cover it exactly", "[a
 
 TEST_CASE("objects and nested groups expand; unknown names match nothing", "[acl-expand]") {
   test::Console c;
-  c.run("object network R\nrange 192.0.2.10 192.0.2.13\nexit\n"
-        "object network H\nhost 198.51.100.7\nexit\n"
-        "object-group network INNER\nnetwork-object object H\nexit\n"
-        "object-group network OUTER\nnetwork-object 203.0.113.0 255.255.255.0\n"
-        "group-object INNER\nexit\n"
-        "object-group service WEB\nservice-object tcp-udp destination eq 53\n"
-        "service-object tcp destination eq www\nexit\n"
-        "access-list A extended permit ip object R object-group OUTER\n"
-        "access-list A extended permit object-group WEB any object H\n"
-        "access-list A extended permit ip any any inactive\n"
-        "access-list A remark not an entry");
+  c.run(
+      "object network R\nrange 192.0.2.10 192.0.2.13\nexit\n"
+      "object network H\nhost 198.51.100.7\nexit\n"
+      "object-group network INNER\nnetwork-object object H\nexit\n"
+      "object-group network OUTER\nnetwork-object 203.0.113.0 255.255.255.0\n"
+      "group-object INNER\nexit\n"
+      "object-group service WEB\nservice-object tcp-udp destination eq 53\n"
+      "service-object tcp destination eq www\nexit\n"
+      "access-list A extended permit ip object R object-group OUTER\n"
+      "access-list A extended permit object-group WEB any object H\n"
+      "access-list A extended permit ip any any inactive\n"
+      "access-list A remark not an entry");
   auto x = config::expand_acl(c.cfg(), c.cfg().access_lists.at("A"));
   std::vector<std::string> got;
   for (const auto& e : x.entries)
     got.push_back(e.protocol + " " + text(e.source) + " " + text(e.destination) + " " +
                   std::to_string(e.destination_port.lo));
   CHECK(got == std::vector<std::string>{
-                   "ip 192.0.2.10/31 203.0.113.0/24 0",  "ip 192.0.2.10/31 198.51.100.7/32 0",
-                   "ip 192.0.2.12/31 203.0.113.0/24 0",  "ip 192.0.2.12/31 198.51.100.7/32 0",
+                   "ip 192.0.2.10/31 203.0.113.0/24 0", "ip 192.0.2.10/31 198.51.100.7/32 0",
+                   "ip 192.0.2.12/31 203.0.113.0/24 0", "ip 192.0.2.12/31 198.51.100.7/32 0",
                    "tcp any 198.51.100.7/32 53", "udp any 198.51.100.7/32 53",
                    "tcp any 198.51.100.7/32 80"});
   for (const auto& e : x.entries) CHECK_FALSE(e.service);
@@ -65,10 +66,11 @@ TEST_CASE("objects and nested groups expand; unknown names match nothing", "[acl
 TEST_CASE("a split-tunnel list with an object-group gives the client its networks",
           "[acl-expand]") {
   test::Console c;
-  c.run("object-group network LANS\nnetwork-object 192.0.2.0 255.255.255.0\n"
-        "network-object host 198.51.100.9\nexit\n"
-        "access-list SPLIT standard permit any\nno access-list SPLIT\n"
-        "access-list SPLIT extended permit ip object-group LANS any");
+  c.run(
+      "object-group network LANS\nnetwork-object 192.0.2.0 255.255.255.0\n"
+      "network-object host 198.51.100.9\nexit\n"
+      "access-list SPLIT standard permit any\nno access-list SPLIT\n"
+      "access-list SPLIT extended permit ip object-group LANS any");
   auto x = config::expand_acl(c.cfg(), c.cfg().access_lists.at("SPLIT"));
   REQUIRE(x.entries.size() == 2);
   CHECK(text(x.entries[0].source) == "192.0.2.0/24");

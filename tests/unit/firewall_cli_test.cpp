@@ -92,16 +92,18 @@ TEST_CASE("object network and object service: lines, rendering, refusals", "[fir
 
 TEST_CASE("object-groups of every kind, nesting without loops", "[firewall-cli]") {
   Box c;
-  c.run("object network WEB\nhost 192.0.2.10\nexit\nobject service HTTPS\n"
-        "service tcp destination eq https\nexit");
+  c.run(
+      "object network WEB\nhost 192.0.2.10\nexit\nobject service HTTPS\n"
+      "service tcp destination eq https\nexit");
   CHECK(c.run("object-group network SERVERS\ndescription published\n"
               "network-object host 192.0.2.11\nnetwork-object 192.0.2.64 255.255.255.192\n"
               "network-object object WEB") == "");
   CHECK(c.s.prompt() == "rampart(config-network-object-group)# ");
   CHECK(c.run("object-group network ALL\ngroup-object SERVERS\nnetwork-object host 192.0.2.99") ==
         "");
-  CHECK(c.run("object-group service WEBPORTS tcp\nport-object eq www\nport-object range 8000 8080") ==
-        "");
+  CHECK(
+      c.run("object-group service WEBPORTS tcp\nport-object eq www\nport-object range 8000 8080") ==
+      "");
   CHECK(c.run("object-group service SVCS\nservice-object tcp destination eq www\n"
               "service-object object HTTPS\nservice-object icmp echo-reply") == "");
   CHECK(c.run("object-group protocol PROTOS\nprotocol-object tcp\nprotocol-object 50") == "");
@@ -145,11 +147,12 @@ TEST_CASE("object-groups of every kind, nesting without loops", "[firewall-cli]"
 
 TEST_CASE("access-list operands: objects, services, ICMP, log, inactive, line", "[firewall-cli]") {
   Box c;
-  c.run("object network WEB\nhost 192.0.2.10\nexit\nobject service HTTPS\n"
-        "service tcp destination eq https\nexit\nobject-group network SERVERS\n"
-        "network-object host 192.0.2.11\nexit\nobject-group service SVCS\n"
-        "service-object tcp destination eq www\nexit\nobject-group protocol PROTOS\n"
-        "protocol-object udp\nexit");
+  c.run(
+      "object network WEB\nhost 192.0.2.10\nexit\nobject service HTTPS\n"
+      "service tcp destination eq https\nexit\nobject-group network SERVERS\n"
+      "network-object host 192.0.2.11\nexit\nobject-group service SVCS\n"
+      "service-object tcp destination eq www\nexit\nobject-group protocol PROTOS\n"
+      "protocol-object udp\nexit");
   CHECK(c.run("access-list IN extended permit tcp any object WEB eq www log") == "");
   CHECK(c.run("access-list IN extended permit object-group SVCS any object-group SERVERS") == "");
   CHECK(c.run("access-list IN extended permit object HTTPS any object WEB log 7 interval 60") ==
@@ -382,24 +385,25 @@ TEST_CASE("vpn-filter in a group-policy", "[firewall-cli]") {
 
 TEST_CASE("the firewall configuration survives render and reload unchanged", "[firewall-cli]") {
   Box c;
-  c.run("same-security-traffic permit intra-interface\n"
-        "object network WEB\nhost 192.0.2.10\ndescription web\nexit\n"
-        "object network POOL\nrange 203.0.113.10 203.0.113.20\nexit\n"
-        "object service HTTPS\nservice tcp destination eq https\nexit\n"
-        "object-group network SERVERS\nnetwork-object object WEB\nnetwork-object 192.0.2.64 "
-        "255.255.255.192\nexit\n"
-        "object-group service WEBPORTS tcp\nport-object range 8000 8080\nexit\n"
-        "object-group service SVCS\nservice-object object HTTPS\ngroup-object WEBPORTS\nexit\n"
-        "access-list IN extended permit object-group SVCS any object-group SERVERS log 5\n"
-        "access-list IN extended permit icmp any any unreachable\n"
-        "access-list IN extended deny ip any any log disable inactive\n"
-        "access-group IN in interface outside\n"
-        "timeout conn 2:00:00 udp 0:05:00 sunrpc 0:20:00\ntimeout uauth 0:10:00 inactivity\n"
-        "arp timeout 600\n"
-        "class-map ALT\nmatch port udp range 1000 2000\nexit\n"
-        "policy-map P\nclass ALT\ninspect tftp\nexit\nexit\n"
-        "service-policy P interface inside\n"
-        "group-policy GP internal\ngroup-policy GP attributes\nvpn-filter value IN");
+  c.run(
+      "same-security-traffic permit intra-interface\n"
+      "object network WEB\nhost 192.0.2.10\ndescription web\nexit\n"
+      "object network POOL\nrange 203.0.113.10 203.0.113.20\nexit\n"
+      "object service HTTPS\nservice tcp destination eq https\nexit\n"
+      "object-group network SERVERS\nnetwork-object object WEB\nnetwork-object 192.0.2.64 "
+      "255.255.255.192\nexit\n"
+      "object-group service WEBPORTS tcp\nport-object range 8000 8080\nexit\n"
+      "object-group service SVCS\nservice-object object HTTPS\ngroup-object WEBPORTS\nexit\n"
+      "access-list IN extended permit object-group SVCS any object-group SERVERS log 5\n"
+      "access-list IN extended permit icmp any any unreachable\n"
+      "access-list IN extended deny ip any any log disable inactive\n"
+      "access-group IN in interface outside\n"
+      "timeout conn 2:00:00 udp 0:05:00 sunrpc 0:20:00\ntimeout uauth 0:10:00 inactivity\n"
+      "arp timeout 600\n"
+      "class-map ALT\nmatch port udp range 1000 2000\nexit\n"
+      "policy-map P\nclass ALT\ninspect tftp\nexit\nexit\n"
+      "service-policy P interface inside\n"
+      "group-policy GP internal\ngroup-policy GP attributes\nvpn-filter value IN");
   CHECK(c.s.prompt() == "rampart(config-group-policy)# ");
   std::string text = cli::render_saved_config(c.cfg());
   test::FakeSystem sys;
@@ -410,4 +414,16 @@ TEST_CASE("the firewall configuration survives render and reload unchanged", "[f
   CHECK(reloaded.config().firewall == c.cfg().firewall);
   CHECK(reloaded.config().system.arp_timeout == 600);
   CHECK(cli::render_saved_config(reloaded.config()) == text);
+}
+
+TEST_CASE("clear configure for the firewall sections", "[firewall-cli]") {
+  Box c;
+  c.run(
+      "access-list A extended permit ip any any\naccess-group A in interface outside\n"
+      "timeout conn 2:00:00\nsame-security-traffic permit intra-interface");
+  c.run("clear configure timeout\nclear configure same-security-traffic");
+  CHECK(c.cfg().firewall.timeouts.empty());
+  CHECK_FALSE(c.cfg().firewall.same_security_intra);
+  c.run("clear configure access-list");
+  CHECK(c.cfg().firewall.access_groups.empty());  // nothing stays bound to a deleted list
 }

@@ -54,9 +54,9 @@ TEST_CASE("seed 004 loads with a notice or a report for every PIX line") {
     bool nat = l.starts_with("global") || l.starts_with("nat ") || l.starts_with("static");
     bool no_effect = l.starts_with("ip audit") || l.starts_with("failover") ||
                      l.starts_with("no failover") || l.starts_with("pdm") ||
-                     l.starts_with("aaa authentication include") ||
-                     l.starts_with("snmp-server") || l.starts_with("no snmp-server") ||
-                     l.starts_with("floodguard") || l.starts_with("telnet");
+                     l.starts_with("aaa authentication include") || l.starts_with("snmp-server") ||
+                     l.starts_with("no snmp-server") || l.starts_with("floodguard") ||
+                     l.starts_with("telnet");
     if (nat || no_effect) {
       INFO(l);
       CHECK(reported(n));
@@ -171,9 +171,9 @@ TEST_CASE("seed 004's firewall lines are applied: access-group, fixups, timeouts
         std::vector<std::string>{"message-length maximum 512"});
   const auto& classes = fw.policy_maps.at("global_policy").classes;
   REQUIRE(classes.size() == 1);
-  CHECK(classes[0].inspects ==
-        std::vector<std::string>{"dns preset_dns_map", "ftp", "h323 h225", "h323 ras", "http",
-                                 "rsh", "rtsp", "sip", "skinny", "esmtp", "sqlnet", "tftp"});
+  CHECK(classes[0].inspects == std::vector<std::string>{"dns preset_dns_map", "ftp", "h323 h225",
+                                                        "h323 ras", "http", "rsh", "rtsp", "sip",
+                                                        "skinny", "esmtp", "sqlnet", "tftp"});
   CHECK(report.find("INFO: PIX command converted: fixup protocol dns maximum-length 512 -> "
                     "policy-map type inspect dns preset_dns_map / parameters / message-length "
                     "maximum 512 / class-map inspection_default / match "
@@ -227,8 +227,7 @@ TEST_CASE("fixup on another port, and no fixup") {
   CHECK(c.run("fixup protocol gopher 70") ==
         std::string(sizeof("rampart(config)# ") - 1 + 15, ' ') +
             "^\nERROR: % Invalid input detected at '^' marker.\n");
-  CHECK(c.run("fixup protocol ftp 0") ==
-        std::string(sizeof("rampart(config)# ") - 1 + 19, ' ') +
-            "^\nERROR: % Invalid input detected at '^' marker.\n");
+  CHECK(c.run("fixup protocol ftp 0") == std::string(sizeof("rampart(config)# ") - 1 + 19, ' ') +
+                                             "^\nERROR: % Invalid input detected at '^' marker.\n");
   CHECK(c.app.counters().invalid_input == before + 2);
 }
