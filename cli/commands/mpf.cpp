@@ -47,7 +47,7 @@ bool policy_map_used(const config::Firewall& f, const std::string& name) {
 }
 
 void match_cmd(Ctx& c, std::string what) {
-  auto& cm = fw(c).class_maps[c.session.frame().name];
+  auto& cm = mpf::class_map(fw(c), c.session.frame().name);
   if (c.negated)
     cm.match.reset();
   else
@@ -121,13 +121,14 @@ void register_class_map(CommandTree& t) {
                                     port_name(*hi, udp)));
          },
          true});
-  t.add(
-      {kCmap,
-       "description <text:LINE>",
-       {"Specify class-map description", "Description"},
-       [](Ctx& c) { fw(c).class_maps[c.session.frame().name].description = c.args.str("text"); }});
+  t.add({kCmap,
+         "description <text:LINE>",
+         {"Specify class-map description", "Description"},
+         [](Ctx& c) {
+           mpf::class_map(fw(c), c.session.frame().name).description = c.args.str("text");
+         }});
   t.add({kCmap, "no description", {"Specify class-map description"}, [](Ctx& c) {
-           fw(c).class_maps[c.session.frame().name].description.reset();
+           mpf::class_map(fw(c), c.session.frame().name).description.reset();
          }});
 }
 

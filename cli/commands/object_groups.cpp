@@ -22,8 +22,24 @@ constexpr ModeMask kProtoGrp = mask_of(Mode::GroupProtocol);
 constexpr ModeMask kIcmpGrp = mask_of(Mode::GroupIcmp);
 constexpr ModeMask kAnyGrp = kNetGrp | kSvcGrp | kProtoGrp | kIcmpGrp;
 
+GKind kind_of_mode(Mode m) {
+  return m == Mode::GroupService    ? GKind::Service
+         : m == Mode::GroupProtocol ? GKind::Protocol
+         : m == Mode::GroupIcmp     ? GKind::IcmpType
+                                    : GKind::Network;
+}
+
+// The group this sub-mode edits; created again (in print order) when another session deleted
+// it meanwhile.
 config::ObjectGroup& group(Ctx& c) {
-  return c.cfg.firewall.object_groups[c.session.frame().name];
+  const std::string& name = c.session.frame().name;
+  auto [it, fresh] = c.cfg.firewall.object_groups.try_emplace(name);
+  if (fresh) {
+    it->second.name = name;
+    it->second.kind = kind_of_mode(c.session.mode());
+    c.cfg.firewall.object_group_order.push_back(name);
+  }
+  return it->second;
 }
 
 Mode mode_of(GKind k) {

@@ -23,12 +23,25 @@ bool name_taken_by_other_kind(Ctx& c, const std::string& name, bool network) {
   return clash;
 }
 
+// The object this sub-mode edits. Another session may have deleted it meanwhile: a line typed
+// here then creates it again, in print order, as "object network NAME" would.
+template <typename Map>
+typename Map::mapped_type& current(Ctx& c, Map& objects) {
+  const std::string& name = c.session.frame().name;
+  auto [it, fresh] = objects.try_emplace(name);
+  if (fresh) {
+    it->second.name = name;
+    c.cfg.firewall.object_order.push_back(name);
+  }
+  return it->second;
+}
+
 config::NetworkObject& net(Ctx& c) {
-  return c.cfg.firewall.network_objects[c.session.frame().name];
+  return current(c, c.cfg.firewall.network_objects);
 }
 
 config::ServiceObject& svc(Ctx& c) {
-  return c.cfg.firewall.service_objects[c.session.frame().name];
+  return current(c, c.cfg.firewall.service_objects);
 }
 
 void enter_object(Ctx& c, bool network) {

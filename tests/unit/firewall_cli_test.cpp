@@ -427,3 +427,14 @@ TEST_CASE("clear configure for the firewall sections", "[firewall-cli]") {
   c.run("clear configure access-list");
   CHECK(c.cfg().firewall.access_groups.empty());  // nothing stays bound to a deleted list
 }
+
+TEST_CASE("the factory default inspection policy survives a reload of its own rendering",
+          "[firewall-cli]") {
+  Console c;  // factory defaults
+  std::string text = cli::render_saved_config(c.cfg());
+  test::FakeSystem sys;
+  cli::Appliance reloaded(sys);
+  std::string report = reloaded.replace_config(text);
+  CHECK(report.find("ERROR") == std::string::npos);
+  CHECK(reloaded.config().firewall == c.cfg().firewall);
+}
