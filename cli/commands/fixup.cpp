@@ -38,6 +38,7 @@ constexpr Fixup kFixups[] = {
     {"pptp", "pptp", "tcp", 1723, 1723},
     {"ils", "ils", "tcp", 389, 389},
     {"ctiqbe", "ctiqbe", "tcp", 2748, 2748},
+    {"mgcp", "mgcp", "udp", 2427, 2427},
     {"icmp error", "icmp error", "", 0, 0},
 };
 
