@@ -53,9 +53,10 @@ bool parse(Cursor& cur, Parsed& out) {
   std::string proto(cur.peek());
   if (cur.done()) return cur.fail();
   cur.take();
-  std::string two = cur.done() ? proto : proto + " " + std::string(cur.peek());
+  // "h323 h225", "sip udp", "icmp error": a second word that belongs to the protocol's name.
+  std::string two = cur.done() ? std::string() : proto + " " + std::string(cur.peek());
   for (const auto& f : kFixups) {
-    if (f.pix == two) {
+    if (!two.empty() && f.pix == two) {
       cur.take();
       out.fixup = &f;
       break;

@@ -231,3 +231,14 @@ TEST_CASE("fixup on another port, and no fixup") {
                                              "^\nERROR: % Invalid input detected at '^' marker.\n");
   CHECK(c.app.counters().invalid_input == before + 2);
 }
+
+TEST_CASE("no fixup with the protocol alone, and a fixup cut short") {
+  test::Console c;
+  CHECK(c.run("no fixup protocol tftp")
+            .starts_with("INFO: PIX command converted: no fixup "
+                         "protocol tftp -> policy-map global_policy"));
+  CHECK(c.run("no fixup protocol h323") ==
+        std::string(sizeof("rampart(config)# ") - 1 + 18, ' ') +
+            "^\nERROR: % Invalid input detected at '^' marker.\n");
+  CHECK(c.run("fixup protocol icmp error").starts_with("INFO: PIX command converted"));
+}
