@@ -19,6 +19,7 @@ void render_body(const config::Config& cfg, ConfigWriter& w) {
   render_access_lists(cfg, w);
   render_terminal(cfg, w);
   render_pools(cfg, w);
+  render_nat(cfg, w);
   render_routes(cfg, w);
   render_aaa(cfg, w);
   render_sysopt(cfg, w);

@@ -33,7 +33,8 @@ void render_access_lists(const config::Config& cfg, ConfigWriter& w);  // access
 void render_terminal(const config::Config& cfg, ConfigWriter& w);      // pager lines, mtu
 void render_pools(const config::Config& cfg, ConfigWriter& w);         // ip local pool
 void render_boot(const config::Config& cfg, ConfigWriter& w);          // boot system
-void render_routes(const config::Config& cfg, ConfigWriter& w);        // route
+void render_nat(const config::Config& cfg, ConfigWriter& w);     // twice NAT, object NAT blocks
+void render_routes(const config::Config& cfg, ConfigWriter& w);  // route
 void render_aaa(const config::Config& cfg, ConfigWriter& w);     // aaa-server, aaa authentication
 void render_sysopt(const config::Config& cfg, ConfigWriter& w);  // sysopt connection permit-vpn
 void render_crypto(const config::Config& cfg,
