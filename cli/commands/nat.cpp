@@ -193,6 +193,15 @@ void register_nat(CommandTree& t) {
          {kHelpNat, kHelpNatArgs},
          object_nat,
          true});
+  t.add({kConfig,
+         "clear configure nat",
+         {kHelpClear, "Clear configuration", "Clear all NAT configuration"},
+         [](Ctx& c) {
+           auto& fw = c.cfg.firewall;
+           fw.twice_nat.clear();
+           fw.after_auto.clear();
+           for (auto& [name, obj] : fw.network_objects) obj.nat.reset();
+         }});
   t.add({kPrivAndConfig,
          "show running-config [{all:all}] nat",
          {kHelpShow, kHelpRunning, "Configuration including the default values",
