@@ -18,12 +18,35 @@ const PendingGlobal* pool_on(const Carry& k, uint32_t id, const std::string& ifc
   return nullptr;
 }
 
+// nat (IF) N access-list ACL + global: policy dynamic NAT, one twice NAT rule per permit ACE
+// ("source dynamic SRC POOL destination static DST DST").
+void convert_policy(Ctx& c, PendingNat& n, PendingGlobal& g, ObjectPlan& plan,
+                    const std::string& mapped) {
+  auto it = c.cfg.access_lists.find(*n.acl);
+  if (it == c.cfg.access_lists.end()) {
+    error(c, fmt::format("access-list {} does not exist", *n.acl));
+    return;
+  }
+  std::vector<std::string> rules;
+  for (const auto& e : it->second.entries) {
+    if (!translated_ace(c, e, *n.acl)) continue;
+    std::string s = acl_operand(plan, e.source), d = acl_operand(plan, e.destination);
+    rules.push_back(fmt::format("nat ({},{}) source dynamic {} {} destination static {} {}{}",
+                                n.ifc, g.ifc, s, mapped, d, d, n.dns ? " dns" : ""));
+  }
+  if (!plan.lines.empty()) plan.lines.push_back("exit");  // twice NAT is a config-mode line
+  plan.lines.insert(plan.lines.end(), rules.begin(), rules.end());
+  n.objects[g.ifc] = *n.acl;
+  n.paired = g.paired = true;
+  convert(c, n.line + " + " + g.line, plan.lines);
+}
+
 void convert_pair(Ctx& c, PendingNat& n, PendingGlobal& g, const Carry& k) {
   ObjectPlan plan{c.cfg.firewall, {}, {}};
   const bool iface = g.pool.kind == Addr::Kind::Interface;
   const PendingGlobal* pool = iface ? pool_on(k, g.id, g.ifc) : &g;
   auto done = n.objects.find(g.ifc);
-  if (done != n.objects.end() && !(iface && pool)) return;  // this interface is converted
+  if (done != n.objects.end() && (!(iface && pool) || n.acl)) return;  // converted already
   std::string mapped = pool ? plan.object(pool->pool, false) : "interface";
   // "global (IF) N interface" beside a pool: PAT on the interface when the pool runs out.
   bool fallback = false;
@@ -31,6 +54,7 @@ void convert_pair(Ctx& c, PendingNat& n, PendingGlobal& g, const Carry& k) {
     fallback |=
         pool && other.id == g.id && other.ifc == g.ifc && other.pool.kind == Addr::Kind::Interface;
   if (fallback) mapped += " interface";
+  if (n.acl) return convert_policy(c, n, g, plan, mapped);
   std::string obj;
   if (done != n.objects.end()) {  // the pool was converted first: add the fallback to it
     obj = done->second;
@@ -99,26 +123,11 @@ void exemption(Ctx& c, const std::string& ifc, const std::string& acl, const std
     return;
   }
   ObjectPlan plan{c.cfg.firewall, {}, {}};
-  auto operand = [&](const config::AclAddress& a) -> std::string {
-    using K = config::AclAddress::Kind;
-    switch (a.kind) {
-      case K::Host:
-        return plan.object({Addr::Kind::Host, a.address, {}, Mask{0xffffffffu}}, false);
-      case K::Subnet:
-        if (a.mask.value == 0) return "any";
-        return plan.object({Addr::Kind::Subnet, a.address, {}, a.mask}, false);
-      case K::Object:
-      case K::Group:
-        return a.name;
-      default:
-        return "any";
-    }
-  };
   auto targets = lower_interfaces(c.cfg, ifc);
   std::vector<std::string> rules;
   for (const auto& e : it->second.entries) {
-    if (e.type != config::AccessListEntry::Type::Extended || !e.permit || e.inactive) continue;
-    std::string s = operand(e.source), d = operand(e.destination);
+    if (!translated_ace(c, e, acl)) continue;
+    std::string s = acl_operand(plan, e.source), d = acl_operand(plan, e.destination);
     for (const auto& to : targets)
       rules.push_back(
           fmt::format("nat ({},{}) source static {} {} destination static {} {} "
@@ -179,18 +188,29 @@ void nat_line(Ctx& c, const std::vector<Word>& words) {
   ++i;
   std::string line = joined(words, "nat");
   if (!require_nameif(c, ifc)) return;
+  std::optional<std::string> acl;
   if (i < words.size() && words[i].text == "access-list") {
-    if (*id != 0 || i + 2 != words.size()) return bad(*id != 0 ? i : i + 2);
-    exemption(c, ifc, std::string(words[i + 1].text), line);
-    return;
+    if (i + 1 >= words.size()) return bad(i + 1);
+    if (*id == 0) {
+      if (i + 2 != words.size()) return bad(i + 2);
+      return exemption(c, ifc, std::string(words[i + 1].text), line);
+    }
+    acl = std::string(words[i + 1].text);
+    if (!c.cfg.access_lists.contains(*acl)) {
+      error(c, fmt::format("access-list {} does not exist", *acl));
+      return;
+    }
+    i += 2;
   }
-  auto a = i < words.size() ? pix_ip(words[i].text) : std::nullopt;
+  auto a = acl                ? std::optional<Ipv4>(Ipv4{0})
+           : i < words.size() ? pix_ip(words[i].text)
+                              : std::nullopt;
   if (!a) return bad(i);
-  ++i;
-  Mask m{0xffffffffu};
-  if (i < words.size() && pix_mask(words[i].text)) m = *pix_mask(words[i++].text);
+  if (!acl) ++i;
+  Mask m{acl ? 0u : 0xffffffffu};
+  if (!acl && i < words.size() && pix_mask(words[i].text)) m = *pix_mask(words[i++].text);
   if ((a->value & ~m.value) != 0) return bad(i - 1);
-  PendingNat n{line, c.session.line_number(), ifc, *id, {}, false, false, {}};
+  PendingNat n{line, c.session.line_number(), ifc, *id, {}, false, false, {}, acl};
   n.real = m.value == 0xffffffffu ? Addr{Addr::Kind::Host, *a, {}, m}
                                   : Addr{Addr::Kind::Subnet, *a, {}, m};
   // Options; connection limits other than 0 (unlimited) move to the MPF, which we do not write.

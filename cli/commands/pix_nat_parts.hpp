@@ -37,6 +37,7 @@ struct PendingNat {
   bool dns = false;
   bool paired = false;
   std::map<std::string, std::string> objects;  // mapped interface -> object holding the rule
+  std::optional<std::string> acl;              // policy NAT: "nat (IF) N access-list ACL"
 };
 
 struct PendingGlobal {
@@ -92,6 +93,13 @@ struct ObjectPlan {
 
 // Interfaces of lower security than ifc: where the PIX applied nat 0 and exemptions.
 std::vector<std::string> lower_interfaces(const config::Config& cfg, const std::string& ifc);
+
+// An ACE's address as a twice NAT operand: "any", an object the migration names (created by
+// plan's lines), or the object or group the ACE names.
+std::string acl_operand(ObjectPlan& plan, const config::AclAddress& a);
+// Whether an ACE of a policy NAT or exemption access-list becomes a rule (active permits);
+// warns that its ports are not carried.
+bool translated_ace(Ctx& c, const config::AccessListEntry& e, const std::string& acl);
 
 void static_line(Ctx& c);
 

@@ -1,6 +1,7 @@
 #include <charconv>
 
 #include "cli/commands/common.hpp"
+#include "cli/commands/nat_syntax.hpp"
 #include "cli/commands/pix_nat_parts.hpp"
 
 namespace rampart::cli::pix {
@@ -117,6 +118,37 @@ std::vector<std::string> lower_interfaces(const config::Config& cfg, const std::
     if (itf.nameif && *itf.nameif != ifc && itf.security_level.value_or(0) < level)
       out.push_back(*itf.nameif);
   return out;
+}
+
+// An ACE's address as a twice NAT operand: "any", an object the migration names, or the
+// object or group the ACE already names.
+std::string acl_operand(ObjectPlan& plan, const config::AclAddress& a) {
+  using K = config::AclAddress::Kind;
+  switch (a.kind) {
+    case K::Host:
+      return plan.object({Addr::Kind::Host, a.address, {}, Mask{0xffffffffu}}, false);
+    case K::Subnet:
+      if (a.mask.value == 0) return "any";
+      return plan.object({Addr::Kind::Subnet, a.address, {}, a.mask}, false);
+    case K::Object:
+    case K::Group:
+      return a.name;
+    default:
+      return "any";
+  }
+}
+
+// Whether an ACE of a policy NAT or exemption access-list becomes a rule: permits that are
+// active. Ports are not carried (the migration makes service objects of them; we do not), so
+// such an ACE is converted for all ports, with a warning.
+bool translated_ace(Ctx& c, const config::AccessListEntry& e, const std::string& acl) {
+  if (e.type != config::AccessListEntry::Type::Extended || !e.permit || e.inactive) return false;
+  if (e.source_port.op != config::AclPort::Op::None ||
+      e.destination_port.op != config::AclPort::Op::None || e.service)
+    warning(c, fmt::format("line {}: access-list {}: ports are not converted; the rule applies "
+                           "to all ports",
+                           c.session.line_number(), acl));
+  return true;
 }
 
 std::string object_name(Ipv4 a, std::optional<Mask> mask, std::optional<Ipv4> last) {

@@ -80,12 +80,44 @@ std::expected<StaticLine, size_t> read_static(Ctx& c, const std::vector<Word>& w
   return s;
 }
 
+// static (real_if,mapped_if) MAPPED access-list ACL: policy static NAT, one twice NAT rule per
+// permit ACE ("source static SRC obj-MAPPED destination static DST DST").
+void policy_static(Ctx& c, const std::vector<Word>& words, const std::string& line) {
+  auto pair = nat::interface_pair(words[0].text);
+  auto mapped = Ipv4::parse(words[1].text);
+  if (!pair || !mapped || words.size() != 4) {
+    size_t at = !pair ? 0 : !mapped ? 1 : words.size() > 4 ? 4 : 3;
+    marker(c, at < words.size() ? words[at].offset
+                                : words.back().offset + words.back().text.size() + 1);
+    return;
+  }
+  auto acl = c.cfg.access_lists.find(std::string(words[3].text));
+  if (!require_nameif(c, pair->first) || !require_nameif(c, pair->second)) return;
+  if (acl == c.cfg.access_lists.end()) {
+    error(c, fmt::format("access-list {} does not exist", words[3].text));
+    return;
+  }
+  ObjectPlan plan{c.cfg.firewall, {}, {}};
+  std::string m = plan.object({Addr::Kind::Host, *mapped, {}, Mask{0xffffffffu}}, false);
+  std::vector<std::string> rules;
+  for (const auto& e : acl->second.entries) {
+    if (!translated_ace(c, e, acl->first)) continue;
+    std::string s = acl_operand(plan, e.source), d = acl_operand(plan, e.destination);
+    rules.push_back(fmt::format("nat ({},{}) source static {} {} destination static {} {}",
+                                pair->first, pair->second, s, m, d, d));
+  }
+  if (!plan.lines.empty()) plan.lines.push_back("exit");  // twice NAT is a config-mode line
+  plan.lines.insert(plan.lines.end(), rules.begin(), rules.end());
+  convert(c, line, plan.lines);
+}
+
 }  // namespace
 
 void static_line(Ctx& c) {
   auto words = split_words(c.args.str("rest"));
   for (auto& w : words) w.offset += c.args.offset("rest");
   std::string line = joined(words, "static");
+  if (words.size() >= 3 && words[2].text == "access-list") return policy_static(c, words, line);
   auto s = read_static(c, words);
   if (!s) {
     size_t k = s.error();

@@ -2,6 +2,9 @@
 // nat/global/static forms converted as the ASA 8.3 upgrade converts them.
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <sstream>
+
 #include "cli/commands/nat_syntax.hpp"
 #include "cli/commands/pix_nat.hpp"
 #include "tests/unit/session_helpers.hpp"
@@ -374,4 +377,63 @@ TEST_CASE("seed 004's translation lines all convert", "[nat][pix]") {
         "object network obj-10.89.129.131\n"
         " nat (inside,outside) static 192.168.1.11\n");
   check_round_trip(con);
+}
+
+TEST_CASE("PIX policy NAT and policy static become twice NAT", "[nat][pix]") {
+  test::Console con;
+  con.run(kPixBase);
+  con.run(
+      "access-list POL permit ip 10.89.129.128 255.255.255.240 host 198.51.100.7\n"
+      "access-list POL permit tcp host 10.89.129.131 any eq www\n"
+      "global (outside) 3 192.168.1.50\n");
+  std::string out = con.run("nat (inside) 3 access-list POL");
+  CHECK(out.find("WARNING: line ") != std::string::npos);  // the ACE with a port
+  CHECK(out.ends_with(
+      "nat (inside,outside) source dynamic obj-10.89.129.128 obj-192.168.1.50 destination "
+      "static obj-198.51.100.7 obj-198.51.100.7 / nat (inside,outside) source dynamic "
+      "obj-10.89.129.131 obj-192.168.1.50 destination static any any\n"));
+  CHECK(con.cfg().firewall.twice_nat.size() == 2);
+  out = con.run("static (inside,outside) 192.168.1.60 access-list POL");
+  CHECK(
+      out.ends_with("nat (inside,outside) source static obj-10.89.129.128 obj-192.168.1.60 "
+                    "destination static obj-198.51.100.7 obj-198.51.100.7 / nat "
+                    "(inside,outside) source static obj-10.89.129.131 obj-192.168.1.60 "
+                    "destination static any any\n"));
+  CHECK(con.run("static (inside,outside) 192.168.1.60 access-list").find("^\nERROR") !=
+        std::string::npos);
+  CHECK(con.run("static (inside,outside) 192.168.1.60 access-list NONE") ==
+        "ERROR: access-list NONE does not exist\n");
+  CHECK(con.run("nat (inside) 4 access-list NONE") == "ERROR: access-list NONE does not exist\n");
+  check_round_trip(con);
+}
+
+TEST_CASE("PIX static typed at the console rewrites ACEs bound already", "[nat][pix]") {
+  test::Console con;
+  con.run(kPixBase);
+  con.run("access-list 120 permit tcp any host 192.168.1.11 eq www\n");
+  con.cfg().firewall.access_groups.push_back(
+      {"120", config::AccessGroup::Direction::In, "outside"});
+  std::string out = con.run("static (inside,outside) 192.168.1.11 10.89.129.131");
+  CHECK(
+      out.ends_with("INFO: PIX access-list converted to real addresses: access-list 120 line 1 "
+                    "destination host 192.168.1.11 -> host 10.89.129.131\n"));
+  CHECK(con.cfg().access_lists.at("120").entries[0].destination.address ==
+        *config::Ipv4::parse("10.89.129.131"));
+}
+
+TEST_CASE("seed 004 loaded whole: NAT converted, ACL 120 keeps its real address", "[nat][pix]") {
+  test::FakeSystem sys;
+  cli::Appliance app(sys);
+  std::ifstream f(std::string(RAMPART_SOURCE_DIR) + "/tests/fixtures/seed004-pix63.cfg");
+  std::stringstream ss;
+  ss << f.rdbuf();
+  std::string report = app.replace_config(ss.str());
+  CHECK(report.find("has no \"global") == std::string::npos);
+  CHECK(report.find("PIX access-list converted") == std::string::npos);
+  const auto& fw = app.config().firewall;
+  CHECK(fw.twice_nat.size() == 1);
+  CHECK(fw.network_objects.at("obj_any").nat);
+  CHECK(fw.network_objects.at("obj-10.89.129.131").nat);
+  for (const auto& e : app.config().access_lists.at("120").entries)
+    CHECK(e.destination.address == *config::Ipv4::parse("10.89.129.131"));
 }
