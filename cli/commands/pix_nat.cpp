@@ -86,6 +86,7 @@ std::optional<Addr> global_pool(std::string_view w) {
 // global (IF) N {A-B | A | interface} [netmask M]
 void global_line(Ctx& c) {
   auto words = split_words(c.args.str("rest"));
+  if (words.empty()) return;  // the grammar's LINE holds a word; never index an empty line
   for (auto& w : words) w.offset += c.args.offset("rest");
   auto bad = [&](size_t i) {
     marker(c,
@@ -173,6 +174,13 @@ bool is_pix_nat(const std::vector<Word>& words) {
 
 // nat [(IF)] N {access-list ACL | A [M]} [outside] [dns] [norandomseq] [max_conns [emb]]
 void nat_line(Ctx& c, const std::vector<Word>& words) {
+  if (c.negated) {
+    // What a PIX nat line became depends on its pairs; the ASA rule is removed in ASA terms.
+    error(c,
+          "A PIX nat line cannot be removed; remove its NAT rule as \"show running-config "
+          "nat\" shows it");
+    return;
+  }
   size_t i = 0;
   std::string ifc = "inside";
   if (auto f = one_interface(words[0].text)) {

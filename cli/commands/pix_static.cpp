@@ -116,6 +116,7 @@ void policy_static(Ctx& c, const std::vector<Word>& words, const std::string& li
 void static_line(Ctx& c) {
   auto words = split_words(c.args.str("rest"));
   for (auto& w : words) w.offset += c.args.offset("rest");
+  if (words.empty()) return;  // the grammar's LINE holds a word; never index an empty line
   std::string line = joined(words, "static");
   if (words.size() >= 3 && words[2].text == "access-list") return policy_static(c, words, line);
   auto s = read_static(c, words);

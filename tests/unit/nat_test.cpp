@@ -274,6 +274,8 @@ TEST_CASE("PIX nat 0: identity and the VPN exemption access-list", "[nat][pix]")
   CHECK(con.run("nat (inside) 0 10.89.129.140 255.255.255.255")
             .ends_with("nat (inside,outside) static obj-10.89.129.140\n"));
   CHECK(con.run("nat (inside) 0 access-list 999") == "ERROR: access-list 999 does not exist\n");
+  CHECK(con.run("no nat (inside) 0 access-list 101").starts_with("ERROR: A PIX nat line cannot"));
+  CHECK(con.cfg().firewall.twice_nat.size() == 2);
   check_round_trip(con);
 }
 
