@@ -439,3 +439,62 @@ TEST_CASE("seed 004 loaded whole: NAT converted, ACL 120 keeps its real address"
   for (const auto& e : app.config().access_lists.at("120").entries)
     CHECK(e.destination.address == *config::Ipv4::parse("10.89.129.131"));
 }
+
+TEST_CASE("NAT lines of random words: an answer for each, no crash", "[nat]") {
+  // Deterministic: a fixed LCG over the NAT vocabulary, object names and PIX operands.
+  const std::vector<std::string> vocab = {"(inside,outside)",
+                                          "(inside)",
+                                          "(any,any)",
+                                          "(,)",
+                                          "(a,b,c)",
+                                          "source",
+                                          "static",
+                                          "dynamic",
+                                          "destination",
+                                          "service",
+                                          "LAN",
+                                          "VPN",
+                                          "POOL",
+                                          "WEB",
+                                          "any",
+                                          "interface",
+                                          "pat-pool",
+                                          "dns",
+                                          "unidirectional",
+                                          "no-proxy-arp",
+                                          "route-lookup",
+                                          "inactive",
+                                          "description",
+                                          "net-to-net",
+                                          "after-auto",
+                                          "1",
+                                          "0",
+                                          "70000",
+                                          "tcp",
+                                          "udp",
+                                          "www",
+                                          "192.0.2.5",
+                                          "0.0.0.0",
+                                          "255.255.255.0",
+                                          "access-list",
+                                          "101",
+                                          "netmask",
+                                          "-"};
+  NatConsole con;
+  uint32_t x = 12345;
+  auto next = [&] { return x = x * 1103515245u + 12345u; };
+  for (int i = 0; i < 3000; ++i) {
+    std::string line = (next() >> 16) % 3 == 0 ? "global" : (next() >> 16) % 2 ? "nat" : "static";
+    int n = 1 + static_cast<int>((next() >> 16) % 9);
+    for (int k = 0; k < n; ++k) line += " " + vocab[(next() >> 16) % vocab.size()];
+    if ((next() >> 16) % 2) con.run("object network LAN");
+    std::string out = con.s.execute(line).output;
+    CHECK((out.empty() || out.starts_with("INFO") || out.find("ERROR") != std::string::npos ||
+           out.starts_with("WARNING")));
+    if (con.s.mode() != cli::Mode::Config) con.s.exit_mode();
+    REQUIRE(con.s.mode() == cli::Mode::Config);
+  }
+  // The objects are still there and every rule still renders and reloads.
+  CHECK(con.cfg().firewall.network_objects.size() >= 4);
+  check_round_trip(con);
+}
