@@ -183,10 +183,7 @@ void config_nat(Ctx& c) {
 
 }  // namespace
 
-void register_objects_stub(CommandTree& t);  // TEMPORARY until slice A lands
-
 void register_nat(CommandTree& t) {
-  register_objects_stub(t);
   t.add({kConfig, "nat <rest:LINE>", {kHelpNat, kHelpNatArgs}, config_nat, true});
   t.add({mask_of(Mode::ObjectNetwork),
          "nat <rest:LINE>",
@@ -216,10 +213,7 @@ void register_nat(CommandTree& t) {
 // Twice NAT (section 1), then the object NAT rules (section 2) each in an "object network"
 // block of its own after a "!", then after-auto twice NAT (section 3), as the ASA prints them
 // after "arp timeout" and before "access-group".
-void render_objects_stub(const config::Config& cfg, ConfigWriter& w);  // TEMPORARY
-
 void render_nat(const config::Config& cfg, ConfigWriter& w) {
-  render_objects_stub(cfg, w);  // TEMPORARY until slice A renders objects
   const auto& fw = cfg.firewall;
   for (const auto& n : fw.twice_nat) w.line(nat::render(n, false));
   bool bang = false;
