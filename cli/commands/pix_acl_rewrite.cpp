@@ -11,9 +11,15 @@ namespace rampart::cli::pix {
 
 namespace {
 
-std::string address_text(const config::AclAddress& a) {
-  if (a.kind == config::AclAddress::Kind::Host) return "host " + a.address.str();
-  return fmt::format("{} {}", a.address.str(), a.mask.str());
+// An ACE's destination as the notice shows it, with its port when it names one.
+std::string destination_text(const config::AccessListEntry& e) {
+  const auto& a = e.destination;
+  std::string s = a.kind == config::AclAddress::Kind::Host
+                      ? "host " + a.address.str()
+                      : fmt::format("{} {}", a.address.str(), a.mask.str());
+  if (e.destination_port.op == config::AclPort::Op::Eq)
+    s += fmt::format(" eq {}", e.destination_port.lo);
+  return s;
 }
 
 // The mapped address a static answers on: its own, or its interface's for "interface".
@@ -66,13 +72,13 @@ std::vector<std::string> rewrite_acls(config::Config& cfg, const std::vector<Sta
         auto& e = entries[i];
         if (e.type != config::AccessListEntry::Type::Extended || done.contains({g.acl, i}))
           continue;
-        std::string before = address_text(e.destination);
+        std::string before = destination_text(e);
         if (!rewrite(cfg, e, s)) continue;
         done.insert({g.acl, i});
         notices.push_back(fmt::format(
             "PIX access-list converted to real addresses: access-list {} line {} destination "
             "{} -> {}",
-            g.acl, i + 1, before, address_text(e.destination)));
+            g.acl, i + 1, before, destination_text(e)));
       }
     }
   }

@@ -313,29 +313,17 @@ TEST_CASE("PIX static rewrites inbound ACEs from the mapped to the real address"
                     "access-list 120 permit tcp any host 192.168.1.1 eq 2222\n"
                     "access-list 121 permit ip any host 192.168.1.11\n"
                     "static (inside,outside) 192.168.1.11 10.89.129.131 netmask 255.255.255.255\n"
-                    "static (inside,outside) tcp interface 2222 10.89.129.140 22\n";
+                    "static (inside,outside) tcp interface 2222 10.89.129.140 22\n"
+                    "access-group 120 in interface outside\n";
   std::string report = app.replace_config(cfg);
-  // The access-group line is slice A's; until it lands, bind the ACL in the model and run the
-  // rewrite the end of a load runs.
+  CHECK(report.find("INFO: PIX access-list converted to real addresses: access-list 120 line 1 "
+                    "destination host 192.168.1.11 eq 80 -> host 10.89.129.131 eq 80\n") != std::string::npos);
+  CHECK(report.find("INFO: PIX access-list converted to real addresses: access-list 120 line 3 "
+                    "destination host 192.168.1.1 eq 2222 -> host 10.89.129.140 eq 22\n") !=
+        std::string::npos);
+  CHECK(report.find("access-list 120 line 2") == std::string::npos);
+  CHECK(report.find("access-list 121") == std::string::npos);
   auto& c = app.config();
-  if (c.firewall.access_groups.empty()) {
-    c.firewall.access_groups.push_back({"120", config::AccessGroup::Direction::In, "outside"});
-    std::vector<cli::pix::StaticMap> statics = {
-        {"outside", *config::Ipv4::parse("192.168.1.11"), *config::Ipv4::parse("10.89.129.131")},
-        {"outside",
-         {},
-         *config::Ipv4::parse("10.89.129.140"),
-         config::Mask{0xffffffffu},
-         true,
-         "tcp",
-         2222,
-         22}};
-    auto notices = cli::pix::rewrite_acls(c, statics);
-    REQUIRE(notices.size() == 2);
-    CHECK(notices[0] ==
-          "PIX access-list converted to real addresses: access-list 120 line 1 destination "
-          "host 192.168.1.11 -> host 10.89.129.131");
-  }
   const auto& e = c.access_lists.at("120").entries;
   CHECK(e[0].destination.address == *config::Ipv4::parse("10.89.129.131"));
   CHECK(e[1].destination.address == *config::Ipv4::parse("10.89.129.131"));  // stays
@@ -413,12 +401,12 @@ TEST_CASE("PIX static typed at the console rewrites ACEs bound already", "[nat][
   test::Console con;
   con.run(kPixBase);
   con.run("access-list 120 permit tcp any host 192.168.1.11 eq www\n");
-  con.cfg().firewall.access_groups.push_back(
-      {"120", config::AccessGroup::Direction::In, "outside"});
+  con.run("access-group 120 in interface outside\n");
+  REQUIRE(con.cfg().firewall.access_groups.size() == 1);
   std::string out = con.run("static (inside,outside) 192.168.1.11 10.89.129.131");
   CHECK(
       out.ends_with("INFO: PIX access-list converted to real addresses: access-list 120 line 1 "
-                    "destination host 192.168.1.11 -> host 10.89.129.131\n"));
+                    "destination host 192.168.1.11 eq 80 -> host 10.89.129.131 eq 80\n"));
   CHECK(con.cfg().access_lists.at("120").entries[0].destination.address ==
         *config::Ipv4::parse("10.89.129.131"));
 }
