@@ -317,7 +317,8 @@ TEST_CASE("PIX static rewrites inbound ACEs from the mapped to the real address"
                     "access-group 120 in interface outside\n";
   std::string report = app.replace_config(cfg);
   CHECK(report.find("INFO: PIX access-list converted to real addresses: access-list 120 line 1 "
-                    "destination host 192.168.1.11 eq 80 -> host 10.89.129.131 eq 80\n") != std::string::npos);
+                    "destination host 192.168.1.11 eq 80 -> host 10.89.129.131 eq 80\n") !=
+        std::string::npos);
   CHECK(report.find("INFO: PIX access-list converted to real addresses: access-list 120 line 3 "
                     "destination host 192.168.1.1 eq 2222 -> host 10.89.129.140 eq 22\n") !=
         std::string::npos);
