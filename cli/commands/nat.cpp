@@ -6,6 +6,8 @@
 // The NAT line takes its operands in a fixed order with many optional words, so the grammar
 // binds the rest of the line and nat_syntax reads it word by word: a bad word still gets the
 // '^' marker under it.
+#include <algorithm>
+
 #include "cli/commands/common.hpp"
 #include "cli/commands/nat_syntax.hpp"
 #include "cli/commands/pix_nat.hpp"
@@ -168,6 +170,8 @@ void twice_nat(Ctx& c, const std::vector<Word>& words) {
     return;
   }
   if (!twice_nat_valid(c, parsed->rule)) return;
+  // The same rule typed again (a configuration pasted twice) stays one rule.
+  if (std::find(section.begin(), section.end(), parsed->rule) != section.end()) return;
   size_t at = parsed->line ? std::min<size_t>(*parsed->line - 1, section.size()) : section.size();
   section.insert(section.begin() + static_cast<std::ptrdiff_t>(at), parsed->rule);
 }

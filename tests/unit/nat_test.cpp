@@ -130,6 +130,8 @@ TEST_CASE("twice NAT: VPN exemption, dynamic PAT, lines and after-auto", "[nat]"
   CHECK(con.run("nat (inside,outside) source dynamic LAN pat-pool POOL interface description "
                 "office  PAT")
             .empty());
+  // The same rule again stays one rule.
+  CHECK(con.run("nat (inside,outside) after-auto source dynamic any interface").empty());
   // Line 1: before the exemption.
   CHECK(con.run("nat (inside,outside) 1 source static WEB WEB inactive").empty());
   const auto& fw = con.cfg().firewall;
