@@ -150,6 +150,8 @@ std::vector<std::string> BoxSystem::apply(const config::Config& cfg) {
                     a.prefix == itf.mask->prefix_len();
       if (wanted)
         have = true;
+      else if (keep_ && keep_(dev, a.address, a.prefix))
+        continue;
       else if (auto r = nl->delete_address(a.ifindex, a.address, a.prefix); !r)
         warnings.push_back(fmt::format("{}: {}", hw, r.error()));
     }
