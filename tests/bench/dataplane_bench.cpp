@@ -39,7 +39,9 @@
 #include "dataplane/forward/worker.hpp"
 #include "dataplane/sad/sad.hpp"
 #include "platform/firewall.hpp"
+#include "platform/netlink.hpp"
 #include "platform/packet_port.hpp"
+#include "platform/tun.hpp"
 #include "tests/bench/evp_baseline.hpp"
 
 using namespace rampart;
@@ -351,6 +353,22 @@ Result run(const std::string& gen_ns, Dir dir, const std::vector<std::vector<uin
   return r;
 }
 
+// What rampartd's dataplane service and VPN routes do around the workers: the TUN device up
+// and set for the handoff, and the clients' addresses routed into it (the device, and its
+// routes, go with the last worker, so this follows every start).
+void hand_off() {
+  if (auto r = platform::prepare_tun_device(vpn_device_of("eth0")); !r)
+    std::fprintf(stderr, "tun: %s\n", r.error().c_str());
+  auto nl = platform::Netlink::open();
+  if (!nl) return;
+  auto tun = static_cast<int>(::if_nametoindex(vpn_device_of("eth0").c_str()));
+  for (int i = 0; i < kSas; ++i)
+    if (auto r = nl->add_device_route(kClient0 + static_cast<uint32_t>(i), 32, std::nullopt, tun, 0,
+                                      platform::kRampartVpnProtocol);
+        !r)
+      std::fprintf(stderr, "route: %s\n", r.error().c_str());
+}
+
 std::vector<PortConfig> appliance_ports() {
   PortConfig out, in;
   out.ifindex = static_cast<int>(::if_nametoindex("eth0"));
@@ -410,6 +428,9 @@ int main(int argc, char** argv) {
   if (auto err = platform::install_dataplane_rules())  // the kernel leaves ESP to us
     std::fprintf(stderr, "nft: %s\n", err->c_str());
   auto ports = appliance_ports();
+  std::vector<PortConfig> crypto_ports{ports[0]};
+  if (auto r = platform::set_ip_forward(true); !r)
+    std::fprintf(stderr, "ip_forward: %s\n", r.error().c_str());
   std::printf("dataplane_bench: %.1f s per run, %u cores; the generator and the sink share them\n",
               seconds, std::thread::hardware_concurrency());
   auto cpu_text = [](const Cpu& c) {
@@ -459,10 +480,13 @@ int main(int argc, char** argv) {
               gen_ns, dir, frames, seconds, w, "dp-worker",
               [&] {
                 for (unsigned k = 0; k < w; ++k) {
-                  workers.push_back(std::make_unique<Worker>(sad, ports, uint16_t{0x6b00}, false));
+                  // The workers read the outside port and the TUN device; the kernel
+                  // forwards between the device and the inside.
+                  workers.push_back(std::make_unique<Worker>(sad, crypto_ports, uint16_t{0x6b00}));
                   if (auto s = workers.back()->start(); !s)
                     std::fprintf(stderr, "worker: %s\n", s.error().c_str());
                 }
+                hand_off();
               },
               [&] { workers.clear(); });
           // Per packet, a worker spends r.ns_per_pkt; the bound is the crypto plus the same
