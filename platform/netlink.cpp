@@ -276,7 +276,9 @@ rampart::expected<void, std::string> Netlink::add_device_route(uint32_t dst, int
     rtnl_route_nh_set_flags(nh, RTNH_F_ONLINK);
   }
   rtnl_route_add_nexthop(r, nh);
-  int err = rtnl_route_add(sk_, r, NLM_F_CREATE | NLM_F_REPLACE);
+  // Never in place of another owner's route with the same key (a connected route has metric 0
+  // too): the caller withdraws its own before it changes one.
+  int err = rtnl_route_add(sk_, r, NLM_F_CREATE | NLM_F_EXCL);
   rtnl_route_put(r);
   if (err < 0) return nl_fail("add route", err);
   return {};

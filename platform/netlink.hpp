@@ -78,7 +78,8 @@ class Netlink {
                                                  uint8_t protocol = kRampartRouteProtocol);
   rampart::expected<void, std::string> delete_route(const RouteEntry& r);
   // A route out of a device that has no link layer (a TUN device): without a gateway, or with
-  // one taken as on-link (RTNH_F_ONLINK) that only says where the route leads.
+  // one taken as on-link (RTNH_F_ONLINK) that only says where the route leads. Fails when a
+  // route with the same destination and metric exists (it replaces nothing).
   rampart::expected<void, std::string> add_device_route(uint32_t dst, int prefix,
                                                         std::optional<uint32_t> gateway,
                                                         int ifindex, uint32_t metric,

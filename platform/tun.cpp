@@ -116,6 +116,9 @@ rampart::expected<void, std::string> prepare_tun_device(const std::string& devic
   // the larger of conf.all and the device's: conf.all must stay 0, the namespace's default).
   if (auto r = set_ipv4_sysctl(device, "rp_filter", "0"); !r) return r;
   if (auto r = set_ipv4_sysctl(device, "accept_local", "1"); !r) return r;
+  // The tunnels carry IPv4: the kernel's own IPv6 for the device (router solicitations, MLD)
+  // has nowhere to go. Best effort: a kernel without IPv6 has no such setting.
+  (void)write_proc("/proc/sys/net/ipv6/conf/" + device + "/disable_ipv6", "1");
   return {};
 }
 
