@@ -1,10 +1,15 @@
 // The dataplane end to end over veth: a generator in another namespace injects ESP for static
 // SAs (decap) or cleartext (encap) at full rate into the appliance namespace, where Rampart's
-// packet workers forward it; a sink beside the generator counts what comes out. Prints Mpps,
-// Gbit/s of inner packets, loss and CPU-seconds (user, system, softirq, all cores) for one and
-// two workers, next to limits measured in the same run: (a) t_crypto, the bare EVP work per
-// packet (tests/bench/evp_baseline.hpp), and (b) the same AF_PACKET ports forwarding without
-// ESP, whose rate gives t_io. The combined limit is 1/(t_crypto/N + t_io(N)) for N workers.
+// packet workers and the kernel forward it (the workers between the outside port and the TUN
+// device eth0-vpn, the kernel between that device and the inside, as in rampartd); a sink
+// beside the generator counts what comes out. Prints Mpps, Gbit/s of inner packets, loss and
+// CPU-seconds (user, system, softirq, all cores) for one and two workers, next to limits
+// measured in the same run: (a) t_crypto, the bare EVP work per packet
+// (tests/bench/evp_baseline.hpp), and (b) the same AF_PACKET ports forwarding without ESP,
+// whose rate gives t_io. The combined limit is 1/(t_crypto/N + t_io(N)) for N workers.
+// Decapsulating, a worker's CPU includes the kernel's forwarding of what it writes into the
+// TUN device (the write runs it); encapsulating, the kernel forwards into the device in the
+// inside NIC's softirq, which only the all-cores CPU columns show.
 // Anti-replay is off on the benchmark SAs so that a pre-encrypted set of packets can be sent
 // again and again (every packet is still authenticated and decrypted). Never fails on a figure.
 //   dataplane_bench --gen-ns NS [--seconds S]   (in the appliance namespace; see
