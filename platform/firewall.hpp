@@ -12,11 +12,9 @@
 namespace rampart::platform {
 
 // Installs (or refreshes) table ip rampart_dataplane. An error text when nft is unavailable.
-// vpn_devices: the TUN devices of the VPN handoff; while the firewall does not own forwarding
-// yet, a forward chain here drops what neither enters nor leaves by one of them.
-std::string dataplane_rules_script(const std::vector<std::string>& vpn_devices);
-std::optional<std::string> install_dataplane_rules(
-    const std::vector<std::string>& vpn_devices = {});
+// Forwarding is the firewall's (table ip rampart_fw, firmware/daemon/firewall_service).
+std::string dataplane_rules_script();
+std::optional<std::string> install_dataplane_rules();
 void remove_dataplane_rules();
 
 // SSH to the box is admitted on an interface's own address only when it arrives on that

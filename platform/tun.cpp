@@ -93,10 +93,6 @@ rampart::expected<void, std::string> set_ipv4_neigh_sysctl(const std::string& de
   return write_proc("/proc/sys/net/ipv4/neigh/" + device + "/" + key, value);
 }
 
-rampart::expected<void, std::string> set_ip_forward(bool on) {
-  return set_ipv4_sysctl("", "ip_forward", on ? "1" : "0");
-}
-
 rampart::expected<void, std::string> prepare_tun_device(const std::string& device) {
   auto nl = Netlink::open();
   if (!nl) return rampart::unexpected(nl.error());

@@ -51,7 +51,4 @@ rampart::expected<void, std::string> set_ipv4_neigh_sysctl(const std::string& de
                                                            const std::string& key,
                                                            const std::string& value);
 
-// IPv4 forwarding of this network namespace (net.ipv4.ip_forward).
-rampart::expected<void, std::string> set_ip_forward(bool on);
-
 }  // namespace rampart::platform

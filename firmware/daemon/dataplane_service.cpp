@@ -28,8 +28,6 @@ std::array<uint8_t, 6> mac_bytes(const std::string& s) {
 
 DataplaneService::~DataplaneService() {
   workers_running_.clear();
-  // Fail closed: with no dataplane, and until the firewall owns it, nothing is forwarded.
-  if (forwarding_) (void)platform::set_ip_forward(false);
   if (rules_) platform::remove_dataplane_rules();
 }
 
@@ -73,13 +71,11 @@ void DataplaneService::sync(const config::Config& cfg) {
   }
   std::vector<std::string> devices;
   for (const auto& p : want) devices.push_back(dataplane::vpn_device_of(p.name));
-  if (!rules_ || devices != rule_devices_) {
-    if (auto err = platform::install_dataplane_rules(devices)) {
+  if (!rules_) {
+    if (auto err = platform::install_dataplane_rules())
       platform::log(platform::Severity::Warning, "dataplane: kernel rules: " + *err);
-    } else {
+    else
       rules_ = true;
-      rule_devices_ = devices;
-    }
   }
   // Make before break: the new workers' rings are up before the old ones close, so that no
   // frame falls between them (a port's MTU or a crypto map changed while traffic flows). The
@@ -113,14 +109,8 @@ void DataplaneService::hand_off(const std::vector<std::string>& devices) {
   for (const auto& d : devices)
     if (auto r = platform::prepare_tun_device(d); !r)
       platform::log(platform::Severity::Error, "dataplane: " + r.error());
-  // The kernel forwards the decrypted traffic from here on. IPv4 forwarding belongs to the
-  // firewall (issue 12, which turns it on once its ruleset is in place); until it does, the
-  // dataplane turns it on when it starts, with the forward guard of install_dataplane_rules
-  // keeping every other forwarded packet out; off again when the dataplane stops.
-  if (auto r = platform::set_ip_forward(true); !r)
-    platform::log(platform::Severity::Error, "dataplane: IPv4 forwarding: " + r.error());
-  else
-    forwarding_ = true;
+  // The kernel forwards the decrypted traffic from here on, under the firewall's ruleset; IPv4
+  // forwarding is the firewall service's, on only once that ruleset is in place.
 }
 
 bool DataplaneService::carries(uint32_t local_address) const {

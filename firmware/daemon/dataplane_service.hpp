@@ -35,8 +35,6 @@ class DataplaneService {
   std::vector<std::unique_ptr<dataplane::Worker>> workers_running_;
   void hand_off(const std::vector<std::string>& devices);
   bool rules_ = false;
-  bool forwarding_ = false;  // net.ipv4.ip_forward turned on here (see hand_off)
-  std::vector<std::string> rule_devices_;
   unsigned generation_ = 0;  // flips with each set of workers: their fanout groups differ
 };
 

@@ -46,6 +46,7 @@
 #include "platform/firewall.hpp"
 #include "platform/netlink.hpp"
 #include "platform/packet_port.hpp"
+#include "platform/sysctl.hpp"
 #include "platform/tun.hpp"
 #include "tests/bench/evp_baseline.hpp"
 
@@ -434,7 +435,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "nft: %s\n", err->c_str());
   auto ports = appliance_ports();
   std::vector<PortConfig> crypto_ports{ports[0]};
-  if (auto r = platform::set_ip_forward(true); !r)
+  if (auto r = platform::set_sysctl("net.ipv4.ip_forward", "1"); !r)
     std::fprintf(stderr, "ip_forward: %s\n", r.error().c_str());
   std::printf("dataplane_bench: %.1f s per run, %u cores; the generator and the sink share them\n",
               seconds, std::thread::hardware_concurrency());

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # VPN traffic goes through the kernel's firewall: the dataplane writes what it decrypts into the
 # outside's TUN device (eth0-vpn) and encrypts what the kernel routes back into it, so netfilter
-# sees every VPN packet as it sees any forwarded one. Shown with plain nftables rules in the
-# appliance's namespace (the firewall's own CLI-driven ruleset is another part of issue 12):
-#   - a deny rule in the forward path from eth0-vpn to the inside drops a vpnc client's pings
-#     to the inside host (the SA decrypted them; the kernel's rule counted and dropped them),
-#     and they pass again once the rule goes;
-#   - hairpin: the client reaches an "Internet" web server beyond the outside interface through
-#     the tunnel, the kernel masquerading it on the outside (the ASA's
-#     "nat (outside,outside) dynamic interface"); the server sees the appliance's address, and
-#     the answer comes back through the tunnel.
+# sees every VPN packet as it sees any forwarded one:
+#   - a deny rule in the kernel's forward path from eth0-vpn to the inside (a plain nftables
+#     table beside the firewall's) drops a vpnc client's pings to the inside host (the SA
+#     decrypted them; the kernel's rule counted and dropped them), and they pass again once the
+#     rule goes;
+#   - hairpin, configured as on an ASA: "same-security-traffic permit intra-interface" and
+#     "nat (outside,outside) dynamic interface" for the pool; the client reaches an "Internet"
+#     web server beyond the outside interface through the tunnel, the server sees the
+#     appliance's address, and the answer comes back through the tunnel. Without the
+#     same-security-traffic line the same fetch is refused.
 #   vpn_kernel_path.sh BIN
 source "$(dirname "$0")/lib.sh"
 WNS=rweb$$
@@ -78,11 +79,15 @@ echo "denied: SA decapsulated $((after - before)), the kernel's rule dropped $dr
 ip netns exec "$NS" nft delete table ip test_deny
 ip netns exec "$CNS" ping -c 3 -i 0.2 -W 2 192.0.2.10 >/dev/null || fail "no ping once the rule went"
 
-# Hairpin: in through the tunnel, out the outside, masqueraded, and back.
-printf '%s\n' 'table ip test_nat {' ' chain post {' \
-  '  type nat hook postrouting priority 100;' \
-  '  iifname "eth0-vpn" oifname "eth0" masquerade' ' }' '}' |
-  ip netns exec "$NS" nft -f - || fail "nft masquerade"
+# Hairpin: in through the tunnel, out the outside, PAT to the interface, and back. First
+# without same-security-traffic: the ASA drops a flow that leaves by the interface it came in.
+out=$(cli "configure terminal" "object network VPN-POOL" " subnet 203.0.113.0 255.255.255.0" \
+  " nat (outside,outside) dynamic interface" "end")
+grep -E 'ERROR|Invalid' <<<"$out" && fail "NAT refused: $out"
+ip netns exec "$CNS" curl -sS --max-time 3 --interface 203.0.113.10 http://198.51.100.130/ \
+  >/dev/null 2>&1 && fail "hairpin passed without same-security-traffic permit intra-interface"
+out=$(cli "configure terminal" "same-security-traffic permit intra-interface" "end")
+grep -E 'ERROR|Invalid' <<<"$out" && fail "same-security-traffic refused: $out"
 ip netns exec "$CNS" tshark -q -i eth0 -f 'host 198.51.100.130' -w "$WORK/clear.pcap" >/dev/null 2>&1 &
 T_CLEAR=$!
 sleep 2
