@@ -38,7 +38,9 @@ SEGMENTS = [
 REMOTE_NET = ("203.0.113.0", 26)  # beyond outside's gateway 198.51.100.2
 REMOTE_HOSTS = ["203.0.113.10", "203.0.113.11", "203.0.113.12"]
 MAPPED_NET = ("198.51.100.16", 28)  # static NAT's mapped addresses, on outside
-UNOWNED = ["203.0.113.30", "198.51.100.40"]  # routed somewhere, owned by nobody
+# Routed, but owned by nobody: the first reaches outside's gateway (which takes all of REMOTE),
+# the others die waiting for ARP on their segment.
+UNOWNED = ["203.0.113.30", "198.51.100.40", "192.0.2.100"]
 MARK = b"FWDIFF"
 
 
@@ -294,12 +296,17 @@ PACKET_OUTGOING = 4
 
 
 def enter(ns):
-    fd = os.open(f"/var/run/netns/{ns}" if ns else "/proc/1/ns/net", os.O_RDONLY)
+    """Moves this thread into a named network namespace; sockets it opens stay there."""
+    fd = os.open(f"/var/run/netns/{ns}", os.O_RDONLY)
     try:
-        if libc.setns(fd, CLONE_NEWNET) != 0:
-            raise OSError(ctypes.get_errno(), f"setns {ns}")
+        enter_fd(fd)
     finally:
         os.close(fd)
+
+
+def enter_fd(fd):
+    if libc.setns(fd, CLONE_NEWNET) != 0:
+        raise OSError(ctypes.get_errno(), "setns")
 
 
 def checksum(data):
@@ -373,16 +380,18 @@ def wire(plan):
     # FWDIFF_NS="outside=NS0 inside=NS1 ...": each segment's namespace; its NIC is eth0.
     names = dict(kv.split("=", 1) for kv in os.environ["FWDIFF_NS"].split())
     sniffers, senders = {}, {}
+    home = os.open("/proc/self/ns/net", os.O_RDONLY)
     for s in segs:
         enter(names[s["nameif"]])
-        sn = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_IP))
+        sn = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(ETH_P_IP))
         sn.bind(("eth0", 0))
         sn.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
         sn.setblocking(False)
         sniffers[sn] = s["nameif"]
         tx = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
         senders[s["nameif"]] = tx
-    enter(None)
+    enter_fd(home)
+    os.close(home)
     arrivals = {}
 
     def drain(timeout):
@@ -418,8 +427,9 @@ def owner(plan, address):
     for s in plan["segments"]:
         if address in s["hosts"]:
             return s["nameif"]
-    if address in plan["remote"]:
-        return "outside"
+    net, prefix = plan["remote_net"]
+    if network(address, prefix) == net:
+        return "outside"  # its gateway's namespace receives all of REMOTE
     return None
 
 
@@ -457,7 +467,10 @@ def check(d, transcript_path):
         stats["allowed" if a["allowed"] else "dropped"] += 1
         if a["allowed"] and owner(plan, a["dst"]) is None:
             stats["unowned"] += 1
-        seen = arrivals.get(f["id"], [])
+        # The flow's own packet only: not the destination's answer (an echo reply, an ICMP
+        # error quoting it), which carries the same mark back.
+        seen = [(ns, p) for ns, p in arrivals.get(f["id"], [])
+                if p["proto"] == f["proto"] and (f["proto"] != "icmp" or p["type"] == f["type"])]
         why = judge(plan, f, a, seen)
         if why is None:
             continue

@@ -7,7 +7,7 @@
 # every namespace. packet-tracer and the kernel must agree on every flow: allowed <-> arrived,
 # with the same translated source and destination.
 #
-#   FWDIFF_SEED=N   replay a run (the seed is printed)     FWDIFF_FLOWS=N   flows (2000)
+#   FWDIFF_SEED=N   replay a run (the seed is printed)     FWDIFF_FLOWS=N   flows (3000)
 #
 #        h0 (outside, + 203.0.113.0/26 behind it)    h2 (dmz)      h3 (dmz2, when 4 interfaces)
 #              \ eth0                                  / eth2       / eth3
@@ -17,7 +17,7 @@
 source "$(dirname "$0")/lib.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
 SEED=${FWDIFF_SEED:-$(((RANDOM << 15) | RANDOM))}
-FLOWS=${FWDIFF_FLOWS:-2000}
+FLOWS=${FWDIFF_FLOWS:-3000}
 echo "fw_differential: seed $SEED ($FLOWS flows); replay with FWDIFF_SEED=$SEED"
 
 HOSTS=()
