@@ -346,15 +346,18 @@ class Tracer {
     return true;
   }
 
+  // The source's translation, then the reverse-path check of the rule that untranslated the
+  // destination (the ASA's "NAT rpf-check" phase), when that is another rule.
   void source_nat() {
-    if (!t_.source_rule) return;
-    const NatRule& r = p_.nat[*t_.source_rule];
-    Phase ph{.type = "NAT", .config = nat_config(r)};
-    ph.info = {fmt::format("{} translate {}/{} to {}/{}", r.is_static ? "Static" : "Dynamic",
-                           dotted(f_.source), f_.source_port, dotted(t_.out_source),
-                           t_.out_source_port)};
-    t_.phases.push_back(std::move(ph));
-    if (t_.destination_rule && *t_.destination_rule != *t_.source_rule)
+    if (t_.source_rule) {
+      const NatRule& r = p_.nat[*t_.source_rule];
+      Phase ph{.type = "NAT", .config = nat_config(r)};
+      ph.info = {fmt::format("{} translate {}/{} to {}/{}", r.is_static ? "Static" : "Dynamic",
+                             dotted(f_.source), f_.source_port, dotted(t_.out_source),
+                             t_.out_source_port)};
+      t_.phases.push_back(std::move(ph));
+    }
+    if (t_.destination_rule && t_.destination_rule != t_.source_rule)
       t_.phases.push_back({.type = "NAT",
                            .subtype = "rpf-check",
                            .config = nat_config(p_.nat[*t_.destination_rule])});

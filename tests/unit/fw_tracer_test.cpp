@@ -244,6 +244,7 @@ TEST_CASE("tracer: static NAT both directions, dynamic PAT forward only", "[trac
         std::vector<std::string>{"NAT divert to egress interface inside",
                                  "Untranslate 198.51.100.11/80 to 192.0.2.20/80"});
   CHECK(in.out_destination == ip("192.0.2.20"));
+  CHECK(has_phase(in, "NAT", "rpf-check"));
   CHECK(in.destination_translated);
   CHECK_FALSE(in.source_translated);
   // Forward direction: the server's own connections leave as its mapped address; the static
