@@ -65,7 +65,8 @@ class Gen:
     def __init__(self, seed):
         self.r = random.Random(seed)
         self.lines = []
-        self.objects = {}  # name -> list of addresses it covers (for ACL operands)
+        self.objects = {}  # name -> what it covers (for ACL operands)
+        self.statics = []  # mapped addresses of the static rules
 
     def pick(self, seq):
         return self.r.choice(seq)
@@ -168,10 +169,11 @@ class Gen:
             s = self.pick(inner)
             real = self.pick(s["hosts"])
             L += [f"object network SRV{i}", f"host {real}"]
+            self.statics.append(mapped.pop())
             if self.r.random() < 0.25:
-                L.append(f"nat ({s['nameif']},outside) static {mapped.pop()} service tcp 8080 www")
+                L.append(f"nat ({s['nameif']},outside) static {self.statics[-1]} service tcp 8080 www")
             else:
-                L.append(f"nat ({s['nameif']},outside) static {mapped.pop()}")
+                L.append(f"nat ({s['nameif']},outside) static {self.statics[-1]}")
             L.append("exit")
         for s in inner:
             if self.r.random() < 0.75:
@@ -216,7 +218,8 @@ class Gen:
             if k < 0.6:
                 dst = self.pick(others)
             elif k < 0.85:
-                dst = self.pick(static_mapped)
+                # Mostly a static's own mapped address, sometimes one no rule maps.
+                dst = self.pick(self.statics if self.r.random() < 0.85 else static_mapped)
             elif k < 0.93:
                 dst = self.pick([t["box"] for t in segs])
             else:
