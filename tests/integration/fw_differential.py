@@ -3,6 +3,8 @@
 
   gen SEED DIR     writes DIR/config.txt (ASA lines), DIR/tracer.txt (one packet-tracer line
                    per flow), DIR/plan.json (segments, hosts, flows)
+  segments DIR     one line per segment: index nameif box-address prefix host-addresses...
+  mapped DIR       the static rules' mapped network (reached through the box)
   check DIR OUT    reads packet-tracer's answers (OUT: the shell's transcript), sends each flow's
                    first packet from its source host's namespace, captures what arrives in every
                    namespace, and compares: allowed <-> arrived, with the same translated source
@@ -110,12 +112,11 @@ class Gen:
 
     def ace(self, name, segs):
         action = "permit" if self.r.random() < 0.7 else "deny"
-        proto = self.pick(["ip", "tcp", "tcp", "udp", "icmp"])
         src, dst = self.address_operand(segs), self.address_operand(segs)
-        if proto in ("tcp", "udp") and self.r.random() < 0.15 and self.svc_groups.get(proto):
-            port = f" object-group {self.pick(self.svc_groups[proto])}"
-        else:
-            port = self.port_op(proto) if proto in ("tcp", "udp") and self.r.random() < 0.7 else ""
+        if self.svc_groups and self.r.random() < 0.15:
+            return f"access-list {name} extended {action} object-group {self.pick(self.svc_groups)} {src} {dst}"
+        proto = self.pick(["ip", "tcp", "tcp", "udp", "icmp"])
+        port = self.port_op(proto) if proto in ("tcp", "udp") and self.r.random() < 0.7 else ""
         sport = self.port_op(proto) if proto in ("tcp", "udp") and self.r.random() < 0.1 else ""
         icmp = f" {self.pick(['echo', 'echo-reply'])}" if proto == "icmp" and self.r.random() < 0.6 else ""
         return f"access-list {name} extended {action} {proto} {src}{sport} {dst}{port}{icmp}"
@@ -149,17 +150,19 @@ class Gen:
                     L.append(f"network-object {network(s['box'], s['prefix'])} {mask(s['prefix'])}")
             L.append("exit")
             self.groups.append(name)
-        self.svc_groups = {}
-        for proto in ("tcp", "udp"):
-            if self.r.random() < 0.6:
-                name = f"SVC_{proto.upper()}"
-                L.append(f"object-group service {name} {proto}")
-                for _ in range(self.r.randint(1, 3)):
-                    p = self.pick(PORTS)
-                    L.append(f"port-object eq {p}" if self.r.random() < 0.7
-                             else f"port-object range {p} {p + self.r.randint(1, 500)}")
-                L.append("exit")
-                self.svc_groups[proto] = [name]
+        # Service groups in the protocol's place ("object-group service N" of service-objects):
+        # the 8.3+ form (the model has no port group after an address).
+        self.svc_groups = []
+        for g in range(self.r.randint(0, 2)):
+            name = f"SVC{g}"
+            L.append(f"object-group service {name}")
+            for _ in range(self.r.randint(1, 3)):
+                proto = self.pick(["tcp", "udp"])
+                p = self.pick(PORTS)
+                L.append(f"service-object {proto} destination eq {p}" if self.r.random() < 0.7
+                         else f"service-object {proto} destination range {p} {p + self.r.randint(1, 500)}")
+            L.append("exit")
+            self.svc_groups.append(name)
         # NAT: statics for a few servers (one a port forward), PAT for inside networks, and the
         # VPN-style identity exemption toward REMOTE.
         mapped = [f"198.51.100.{a}" for a in range(17, 31)]
@@ -466,6 +469,7 @@ def check(d, transcript_path):
     arrivals = wire(plan)
     bad = 0
     stats = {"allowed": 0, "dropped": 0, "unowned": 0}
+    kinds = {}  # (why, protocol) -> count, the summary that points at the culprit
     for f, a in zip(plan["flows"], answers):
         stats["allowed" if a["allowed"] else "dropped"] += 1
         if a["allowed"] and owner(plan, a["dst"]) is None:
@@ -478,6 +482,8 @@ def check(d, transcript_path):
         if why is None:
             continue
         bad += 1
+        kind = (why, f["proto"] + (f" type {f['type']}" if f["proto"] == "icmp" else ""))
+        kinds[kind] = kinds.get(kind, 0) + 1
         if bad <= 20:
             print(f"DISAGREE flow {f['id']}: {why}\n  {tracer_line(f)}")
             print("  expected on the wire: src {} {} dst {} {}".format(
@@ -487,6 +493,8 @@ def check(d, transcript_path):
                 f"{'' if p['type'] is None else ' type ' + str(p['type'])}"
                 for ns, p in seen) or "nothing"))
             print("  " + a["text"].replace("\n", "\n  "))
+    for (why, proto), n in sorted(kinds.items()):
+        print(f"  {n} x {proto}: {why}")
     total = len(plan["flows"])
     print(f"seed {plan['seed']}: {total} flows, {stats['allowed']} allowed "
           f"({stats['unowned']} toward unowned addresses), {stats['dropped']} dropped, "
@@ -498,6 +506,15 @@ def main():
     if len(sys.argv) >= 4 and sys.argv[1] == "gen":
         n = int(sys.argv[4]) if len(sys.argv) > 4 else 2000
         gen(int(sys.argv[2]), sys.argv[3], n)
+        return 0
+    if len(sys.argv) == 3 and sys.argv[1] in ("segments", "mapped"):
+        with open(os.path.join(sys.argv[2], "plan.json")) as fh:
+            plan = json.load(fh)
+        if sys.argv[1] == "mapped":
+            print("{}/{}".format(*plan["mapped_net"]))
+        for s in plan["segments"] if sys.argv[1] == "segments" else []:
+            extra = plan["remote"] if s["nameif"] == "outside" else []
+            print(s["hw"], s["nameif"], s["box"], s["prefix"], " ".join(s["hosts"] + extra))
         return 0
     if len(sys.argv) == 4 and sys.argv[1] == "check":
         return check(sys.argv[2], sys.argv[3])
