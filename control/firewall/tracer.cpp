@@ -16,6 +16,8 @@ constexpr std::string_view kPatNoXlate =
     "(nat-no-xlate-to-pat-pool) Connection to PAT address without pre-existing xlate";
 constexpr std::string_view kIcmpNoRequest =
     "(inspect-icmp-seq-num-not-matched) ICMP Inspect seq num not matched";
+constexpr std::string_view kIcmpErrorNoConn =
+    "(inspect-icmp-error-no-existing-conn) ICMP Error Inspect no existing conn";
 constexpr std::string_view kInterfaceDown = "(interface-down) Interface is down";
 
 std::string dotted(uint32_t a) {
@@ -364,8 +366,13 @@ class Tracer {
   }
 
   // Inspections that see this connection. Under "inspect icmp" a reply is never the first
-  // packet of a connection: without the request's state the ASA drops it.
+  // packet of a connection: without the request's state the ASA drops it; under "inspect icmp
+  // error" an error passes only for a connection it is about, and a trace has none.
   bool inspect() {
+    if (is_icmp_error(f_) && policy_inspects(p_, "icmp error")) {
+      Phase ph{.type = "INSPECT", .subtype = "np-inspect", .config = {"  inspect icmp error"}};
+      return fail(std::move(ph), kIcmpErrorNoConn);
+    }
     std::string what = inspection_for(f_);
     if (what.empty() || !policy_inspects(p_, what)) return true;
     Phase ph{.type = "INSPECT", .subtype = what == "icmp" ? "np-inspect" : "inspect-" + what};
@@ -375,6 +382,12 @@ class Tracer {
     if (what == "icmp" && reply) return fail(std::move(ph), kIcmpNoRequest);
     t_.phases.push_back(std::move(ph));
     return true;
+  }
+
+  // Unreachable, source quench, redirect, time exceeded, parameter problem (RFC 792).
+  static bool is_icmp_error(const Flow& f) {
+    return f.protocol == 1 && (f.icmp_type == 3 || f.icmp_type == 4 || f.icmp_type == 5 ||
+                               f.icmp_type == 11 || f.icmp_type == 12);
   }
 
   static std::string inspection_for(const Flow& f) {

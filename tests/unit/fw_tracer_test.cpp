@@ -384,6 +384,15 @@ TEST_CASE("tracer: ICMP with and without inspect icmp", "[tracer]") {
   Trace out = trace(p, icmp("inside", "192.0.2.10", "198.51.100.50", 8));
   CHECK(out.allowed);
   CHECK(has_phase(out, "INSPECT", "np-inspect"));
+  // An ICMP error is judged as new without "inspect icmp error" (levels: inside -> outside
+  // passes); with it, it passes only for a connection it is about, which a trace has not.
+  Flow unreachable = icmp("inside", "192.0.2.10", "198.51.100.50", 3);
+  CHECK(trace(p, unreachable).allowed);
+  p.inspections.push_back("icmp error");
+  Trace err = trace(p, unreachable);
+  CHECK_FALSE(err.allowed);
+  CHECK(err.drop_reason ==
+        "(inspect-icmp-error-no-existing-conn) ICMP Error Inspect no existing conn");
 }
 
 TEST_CASE("tracer: VPN encrypt phase and vpn-filter both ways", "[tracer]") {
@@ -541,4 +550,45 @@ TEST_CASE("tracer: golden text of a dropped trace", "[tracer]") {
         "Action: drop\n"
         "Drop-reason: (acl-drop) Flow is denied by configured rule\n"
         "\n");
+}
+
+TEST_CASE("tracer: twice NAT with a destination translates both addresses, both ways", "[tracer]") {
+  Policy p = base();
+  // nat (inside,outside) source static LAN LAN_MAPPED destination static SRV_MAPPED SRV: inside
+  // reaches the outside server 198.51.100.50 as 203.0.113.200 and is seen as 198.51.100.64/28.
+  NatRule twice{.section = 1,
+                .line = 1,
+                .real_if = "inside",
+                .mapped_if = "outside",
+                .is_static = true,
+                .real_source = net("192.0.2.0", 28),
+                .mapped_source = net("198.51.100.64", 28),
+                .mapped_destination = host("203.0.113.200"),
+                .real_destination = host("198.51.100.50"),
+                .text = "static LAN LAN_MAPPED destination static SRV_MAPPED SRV"};
+  p.nat = {twice, lan_pat()};
+  p.routes.push_back({.network = ip("198.51.100.64"),
+                      .prefix = 28,
+                      .gateway = ip("198.51.100.3"),
+                      .nameif = "outside"});
+  Trace fwd = trace(p, tcp("inside", "192.0.2.5", 40000, "203.0.113.200", 80));
+  REQUIRE(fwd.allowed);
+  CHECK(fwd.output == "outside");
+  CHECK(fwd.out_source == ip("198.51.100.69"));
+  CHECK(fwd.out_destination == ip("198.51.100.50"));
+  CHECK(fwd.source_rule == 0u);
+  CHECK(fwd.destination_rule == 0u);
+  CHECK(fwd.phases[0].type == "UN-NAT");
+  // The same host to anywhere else: the rule does not match, the PAT does.
+  Trace other = trace(p, tcp("inside", "192.0.2.5", 40000, "198.51.100.60", 80));
+  CHECK(other.out_source == ip("198.51.100.1"));
+  // Back from the server to the mapped LAN: both untranslated by the same rule.
+  p.acls["OUT_IN"] = {
+      "OUT_IN", {ace(1, true, 0, any_address(), any_address(), {}, "extended permit ip any any")}};
+  itf(p, "outside").acl_in = "OUT_IN";
+  Trace back = trace(p, tcp("outside", "198.51.100.50", 80, "198.51.100.69", 40000));
+  REQUIRE(back.allowed);
+  CHECK(back.out_destination == ip("192.0.2.5"));
+  CHECK(back.out_source == ip("203.0.113.200"));
+  CHECK(back.output == "inside");
 }
