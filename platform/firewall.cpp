@@ -19,14 +19,31 @@ std::optional<std::string> nft(const char* script) {
 
 }  // namespace
 
-std::optional<std::string> install_dataplane_rules() {
+std::string dataplane_rules_script(const std::vector<std::string>& vpn_devices) {
   // One statement per line: nft 1.0.6 refuses some one-line forms (shared/LAB.md).
-  return nft(
+  std::string s =
       "add table ip rampart_dataplane\n"
       "flush table ip rampart_dataplane\n"
       "add chain ip rampart_dataplane input { type filter hook input priority -300 ; policy "
       "accept ; }\n"
-      "add rule ip rampart_dataplane input meta l4proto esp counter drop\n");
+      "add rule ip rampart_dataplane input meta l4proto esp counter drop\n";
+  if (vpn_devices.empty()) return s;
+  // Interim, until the firewall (issue 12's nftables ruleset) owns forwarding: the dataplane
+  // turns IPv4 forwarding on for VPN traffic only, and the kernel keeps forwarding nothing else,
+  // as before the TUN handoff. Goes when the firewall sets ip_forward with its own ruleset.
+  std::string devs;
+  for (const auto& d : vpn_devices) devs += fmt::format("{}\"{}\"", devs.empty() ? "" : ", ", d);
+  s += fmt::format(
+      "add chain ip rampart_dataplane forward {{ type filter hook forward priority 10 ; policy "
+      "accept ; }}\n"
+      "add rule ip rampart_dataplane forward iifname != {{ {0} }} oifname != {{ {0} }} counter "
+      "drop\n",
+      devs);
+  return s;
+}
+
+std::optional<std::string> install_dataplane_rules(const std::vector<std::string>& vpn_devices) {
+  return nft(dataplane_rules_script(vpn_devices).c_str());
 }
 
 void remove_dataplane_rules() {

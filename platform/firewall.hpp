@@ -1,6 +1,7 @@
 // The kernel rules that keep the kernel off what the dataplane owns (DESIGN: "rules live in one
 // place in platform/"): ESP addressed to the box is dropped at input, so the kernel, which has
-// no ESP of its own here, never answers it with ICMP protocol-unreachable. ESP-in-UDP needs no
+// no ESP of its own here, never answers it with ICMP protocol-unreachable (the ESP the dataplane
+// decrypts reaches the kernel through a TUN device, as cleartext). ESP-in-UDP needs no
 // rule: the IKE socket's filter refuses it and the socket exists, so no port-unreachable either.
 #pragma once
 
@@ -11,7 +12,11 @@
 namespace rampart::platform {
 
 // Installs (or refreshes) table ip rampart_dataplane. An error text when nft is unavailable.
-std::optional<std::string> install_dataplane_rules();
+// vpn_devices: the TUN devices of the VPN handoff; while the firewall does not own forwarding
+// yet, a forward chain here drops what neither enters nor leaves by one of them.
+std::string dataplane_rules_script(const std::vector<std::string>& vpn_devices);
+std::optional<std::string> install_dataplane_rules(
+    const std::vector<std::string>& vpn_devices = {});
 void remove_dataplane_rules();
 
 // SSH to the box is admitted on an interface's own address only when it arrives on that

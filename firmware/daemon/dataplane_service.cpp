@@ -7,6 +7,7 @@
 #include "platform/firewall.hpp"
 #include "platform/log.hpp"
 #include "platform/netlink.hpp"
+#include "platform/tun.hpp"
 
 namespace rampart::firmware {
 
@@ -27,6 +28,8 @@ std::array<uint8_t, 6> mac_bytes(const std::string& s) {
 
 DataplaneService::~DataplaneService() {
   workers_running_.clear();
+  // Fail closed: with no dataplane, and until the firewall owns it, nothing is forwarded.
+  if (forwarding_) (void)platform::set_ip_forward(false);
   if (rules_) platform::remove_dataplane_rules();
 }
 
@@ -38,6 +41,11 @@ void DataplaneService::sync(const config::Config& cfg) {
   std::vector<dataplane::PortConfig> want;
   for (const auto& [hw, itf] : cfg.interfaces) {
     if (!itf.nameif || !itf.address || !itf.mask || itf.shutdown) continue;
+    bool crypto = false;
+    for (const auto& [name, map] : cfg.crypto.maps) crypto |= map.interface == *itf.nameif;
+    // Only the interfaces with a crypto map: cleartext on the others is the kernel's, and VPN
+    // traffic reaches them through the kernel's routing from the TUN devices.
+    if (!crypto) continue;
     std::string dev = sys_.device_for(hw);
     for (const auto& l : *links)
       if (l.name == dev && l.oper_up) {
@@ -48,8 +56,7 @@ void DataplaneService::sync(const config::Config& cfg) {
         p.address = itf.address->value;
         p.prefix = itf.mask->prefix_len();
         p.mtu = l.mtu ? l.mtu : 1500;
-        for (const auto& [name, map] : cfg.crypto.maps)
-          if (map.interface == *itf.nameif) p.outside = true;
+        p.outside = true;
         if (auto df = cfg.crypto.df_bit.find(*itf.nameif); df != cfg.crypto.df_bit.end())
           p.df = df->second == "clear-df" ? dataplane::DfPolicy::Clear : dataplane::DfPolicy::Set;
         if (auto fr = cfg.crypto.fragmentation.find(*itf.nameif);
@@ -58,20 +65,21 @@ void DataplaneService::sync(const config::Config& cfg) {
         want.push_back(p);
       }
   }
-  bool any_outside = false;
-  for (const auto& p : want) any_outside |= p.outside;
-  if (!any_outside) want.clear();  // no crypto map anywhere: nothing for the dataplane to do
   if (!workers_running_.empty() && ports_ == want) return;
   if (want.empty()) {
     workers_running_.clear();
     ports_.clear();
     return;
   }
-  if (!rules_) {
-    if (auto err = platform::install_dataplane_rules())
+  std::vector<std::string> devices;
+  for (const auto& p : want) devices.push_back(dataplane::vpn_device_of(p.name));
+  if (!rules_ || devices != rule_devices_) {
+    if (auto err = platform::install_dataplane_rules(devices)) {
       platform::log(platform::Severity::Warning, "dataplane: kernel rules: " + *err);
-    else
+    } else {
       rules_ = true;
+      rule_devices_ = devices;
+    }
   }
   // Make before break: the new workers' rings are up before the old ones close, so that no
   // frame falls between them (a port's MTU or a crypto map changed while traffic flows). The
@@ -84,7 +92,7 @@ void DataplaneService::sync(const config::Config& cfg) {
       static_cast<uint16_t>(0x5200 + (::getpid() & 0xff) * 16 + (generation_ ? 0x1000 : 0));
   std::vector<std::unique_ptr<dataplane::Worker>> fresh;
   for (unsigned i = 0; i < workers_; ++i) {
-    auto w = std::make_unique<dataplane::Worker>(sad_, want, fanout, i == 0);
+    auto w = std::make_unique<dataplane::Worker>(sad_, want, fanout);
     if (auto r = w->start(); !r) {
       platform::log(platform::Severity::Error, "dataplane: " + r.error());
       return;  // the running workers (if any) carry on; the next sync tries again
@@ -93,10 +101,26 @@ void DataplaneService::sync(const config::Config& cfg) {
   }
   workers_running_ = std::move(fresh);  // the old workers stop here
   ports_ = want;
+  hand_off(devices);
   std::string names;
   for (const auto& p : want) names += fmt::format(" {}{}", p.name, p.outside ? "(outside)" : "");
   platform::log(platform::Severity::Notice,
                 fmt::format("dataplane: {} worker(s) on{}", workers_, names));
+}
+
+void DataplaneService::hand_off(const std::vector<std::string>& devices) {
+  // The workers' queues made the TUN devices; they carry traffic once up and set for it.
+  for (const auto& d : devices)
+    if (auto r = platform::prepare_tun_device(d); !r)
+      platform::log(platform::Severity::Error, "dataplane: " + r.error());
+  // The kernel forwards the decrypted traffic from here on. IPv4 forwarding belongs to the
+  // firewall (issue 12, which turns it on once its ruleset is in place); until it does, the
+  // dataplane turns it on when it starts, with the forward guard of install_dataplane_rules
+  // keeping every other forwarded packet out; off again when the dataplane stops.
+  if (auto r = platform::set_ip_forward(true); !r)
+    platform::log(platform::Severity::Error, "dataplane: IPv4 forwarding: " + r.error());
+  else
+    forwarding_ = true;
 }
 
 bool DataplaneService::carries(uint32_t local_address) const {
