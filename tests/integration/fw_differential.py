@@ -193,6 +193,9 @@ class Gen:
                     name = f"{s['nameif'].upper()}_{direction.upper()}"
                     for _ in range(self.r.randint(2, 8)):
                         L.append(self.ace(name, segs))
+                    # Often a broad permit last, so that NAT and the outbound ACLs see traffic.
+                    if self.r.random() < 0.4:
+                        L.append(f"access-list {name} extended permit {self.pick(['ip', 'tcp', 'udp'])} any any")
                     L.append(f"access-group {name} {direction} interface {s['nameif']}")
         if self.r.random() < 0.35:
             for _ in range(self.r.randint(1, 4)):
@@ -468,12 +471,14 @@ def check(d, transcript_path):
         answers = parse_traces(fh.read(), plan["flows"])
     arrivals = wire(plan)
     bad = 0
-    stats = {"allowed": 0, "dropped": 0, "unowned": 0}
+    stats = {"allowed": 0, "dropped": 0, "unowned": 0, "translated": 0}
     kinds = {}  # (why, protocol) -> count, the summary that points at the culprit
     for f, a in zip(plan["flows"], answers):
         stats["allowed" if a["allowed"] else "dropped"] += 1
         if a["allowed"] and owner(plan, a["dst"]) is None:
             stats["unowned"] += 1
+        elif a["allowed"] and (a["src"], a["dst"]) != (f["src"], f["dst"]):
+            stats["translated"] += 1
         # The flow's own packet only: not the destination's answer (an echo reply, an ICMP
         # error quoting it), which carries the same mark back.
         seen = [(ns, p) for ns, p in arrivals.get(f["id"], [])
@@ -497,7 +502,8 @@ def check(d, transcript_path):
         print(f"  {n} x {proto}: {why}")
     total = len(plan["flows"])
     print(f"seed {plan['seed']}: {total} flows, {stats['allowed']} allowed "
-          f"({stats['unowned']} toward unowned addresses), {stats['dropped']} dropped, "
+          f"({stats['unowned']} toward unowned addresses, {stats['translated']} translated), "
+          f"{stats['dropped']} dropped, "
           f"{bad} disagreements")
     return 1 if bad else 0
 
