@@ -57,6 +57,9 @@ set_tests_properties(golden_transcripts netns_interfaces crash_safety shell_pty
                      ${SHARED_NAT_TESTS}
                      PROPERTIES LABELS integration RUN_SERIAL TRUE)
 set_tests_properties(format_check PROPERTIES LABELS style)
+# The firewall's oracle: packet-tracer against the kernel on generated flows (FWDIFF_SEED).
+add_test(NAME fw_differential COMMAND bash ${SRC}/tests/integration/fw_differential.sh ${BIN})
+set_tests_properties(fw_differential PROPERTIES LABELS integration RUN_SERIAL TRUE TIMEOUT 300)
 
 # The appliance image under qemu (BIOS and UEFI), its console, SSH, upgrade and fall-back.
 add_test(NAME image_boot COMMAND python3 ${SRC}/tests/image/boot_test.py ${CMAKE_BINARY_DIR})

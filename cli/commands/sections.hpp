@@ -34,6 +34,7 @@ void register_nat(CommandTree& t);         // object NAT, twice NAT, show runnin
 void register_pix_nat(CommandTree& t);     // PIX global/static (nat: register_nat)
 void register_debug(CommandTree& t);       // debug crypto ..., undebug all, show debug
 void register_counters(CommandTree& t);    // show counters (bad input the CLI refused)
+void register_packet_tracer(CommandTree& t);  // packet-tracer input ...
 void register_vpn_sessions(CommandTree& t);
 void register_ipsec_sa(CommandTree& t);  // show crypto ipsec sa, clear crypto ipsec sa  // show
                                          // crypto isakmp sa, show vpn-sessiondb, clear
@@ -65,6 +66,7 @@ inline void register_all(CommandTree& t) {
   register_pix_nat(t);
   register_debug(t);
   register_counters(t);
+  register_packet_tracer(t);
 }
 
 }  // namespace rampart::cli

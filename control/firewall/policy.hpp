@@ -33,7 +33,17 @@
 // object name), section 3 (after-auto twice NAT). The first rule that matches a connection's
 // first packet translates it, in either direction for static rules, forward only for dynamic
 // ones; an identity rule (mapped == real) matches and translates nothing, which is how VPN
-// traffic is exempted.
+// traffic is exempted. As on the ASA, the two addresses are looked up separately: the
+// destination by the first static rule matching in reverse (packet in on mapped_if or "any",
+// destination among the mapped addresses, a service rule's protocol and mapped port, twice
+// NAT: source among the real destinations), the egress then routed on the real destination;
+// the source by the first rule matching forward (in on real_if, out on mapped_if, each or
+// "any"; source among the real addresses; twice NAT: destination among the mapped
+// destinations). A twice NAT rule with a destination part decides both addresses of what it
+// matches, and no other rule applies. Ports are kept (PAT included) unless a service rule maps
+// them; a dynamic pool maps to its first address. A new connection to a dynamic PAT address
+// is dropped (no xlate to follow), as are packets for one of the box's addresses arriving on
+// another interface.
 #pragma once
 
 #include <cstdint>

@@ -240,6 +240,16 @@ CLI_CASES = [
          INVALID, CLI("INVALID_INPUT"), where="cli",
          lines=["configure terminal",
                 "static (inside,outside) tcp interface 70000 192.0.2.22 22"]),
+    # packet-tracer: the '^' under the operand that is not one.
+    Case("cli-tracer-unknown-if", "cli", "packet-tracer from a nameif that does not exist",
+         r"\n {29}" + INVALID, CLI("INVALID_INPUT"), where="cli",
+         lines=["packet-tracer input nowhere tcp 192.0.2.10 1025 198.51.100.2 80"]),
+    Case("cli-tracer-bad-port", "cli", "packet-tracer with a port of 70000", r"\n {69}" + INVALID,
+         CLI("INVALID_INPUT"), where="cli",
+         lines=["packet-tracer input inside tcp 192.0.2.10 1025 198.51.100.2 70000"]),
+    Case("cli-tracer-bad-icmp", "cli", "packet-tracer with an ICMP type named wrong",
+         r"\n {52}" + INVALID, CLI("INVALID_INPUT"), where="cli",
+         lines=["packet-tracer input inside icmp 192.0.2.10 echoes 0 198.51.100.2"]),
 ]
 
 
