@@ -9,6 +9,7 @@
 #include "cli/commands/common.hpp"
 #include "cli/commands/sections.hpp"
 #include "control/config/acl_expand.hpp"
+#include "control/firewall/runtime.hpp"
 #include "control/ike/engine.hpp"
 #include "control/ike/ipsec_proposal.hpp"
 #include "platform/printable.hpp"
@@ -252,6 +253,10 @@ void show_asp_drop(Ctx& c) {
   auto row = [&](std::string_view what, uint64_t n) {
     if (n) c.out += fmt::format("  {:<66}{:>12}\n", what, n);  // the ASA lists non-zero ones
   };
+  // The firewall's own drops (rules that are not ACEs: their hits are in show access-list).
+  std::map<std::string, uint64_t> fw;
+  if (auto* st = c.session.appliance().policy_state()) fw = st->drop_counts();
+  auto fw_n = [&](const char* k) { return fw.contains(k) ? fw.at(k) : uint64_t{0}; };
   int64_t cleared = 0;
   if (sad) {
     auto& k = sad->counters();
@@ -266,7 +271,8 @@ void show_asp_drop(Ctx& c) {
     row("IPSEC bad padding (ipsec-bad-pad)", at(dataplane::EspDrop::BadPadding));
     row("IPSEC sequence number exhausted (ipsec-seq-exhausted)",
         at(dataplane::EspDrop::SeqExhausted));
-    row("Slowpath security checks failed (sp-security-failed)", k.policy_mismatch);
+    row("Slowpath security checks failed (sp-security-failed)",
+        k.policy_mismatch + fw_n("sp-security-failed"));
     // The wording of this row and the egress MTU one is ours: no stored ASA sample names
     // these reasons.
     row("Invalid IP version (invalid-ip-version)", k.inner_not_ipv4);
@@ -278,6 +284,17 @@ void show_asp_drop(Ctx& c) {
     row("Packet larger than the egress interface MTU (egress-mtu-exceeded)", k.egress_too_big);
     cleared = k.cleared_at;
   }
+  if (!sad) row("Slowpath security checks failed (sp-security-failed)", fw_n("sp-security-failed"));
+  row("Flow is denied by configured rule (acl-drop)", fw_n("acl-drop"));
+  row("First TCP packet not SYN (tcp-not-syn)", fw_n("tcp-not-syn"));
+  row("ICMP Inspect seq num not matched (inspect-icmp-seq-num-not-matched)",
+      fw_n("inspect-icmp-seq-num-not-matched"));
+  row("Invalid IP header (invalid-ip-header)", fw_n("invalid-ip-header"));
+  // [U] Our own reasons, worded by us: no ASA sample names these.
+  row("ICMP packet opens no connection (icmp-no-conn)", fw_n("icmp-no-conn"));
+  row("Cleartext for a VPN client by a physical interface (vpn-bypass)", fw_n("vpn-bypass"));
+  row("Mapped address is not the box's (mapped-to-box)", fw_n("mapped-to-box"));
+  row("Box address reached through another interface (wrong-interface)", fw_n("wrong-interface"));
   std::string when = "Never";
   if (cleared) {
     std::time_t t = static_cast<std::time_t>(cleared);

@@ -261,7 +261,19 @@ struct Compiler {
 
   std::vector<std::string> forward() {
     std::vector<std::string> rules = vpn_guard();
-    rules.push_back("ct state invalid " + drop_counter(out, "tcp-not-syn") + " drop");
+    // What conntrack cannot place: TCP that does not open with a SYN (the ASA's tcp-not-syn),
+    // and ICMP that is neither a request nor about a connection it knows (a reply with no
+    // request, an error about nothing). Such ICMP is dropped with or without "inspect icmp":
+    // conntrack cannot translate it, so letting it through would put untranslated addresses
+    // on the wire (policy.hpp; a divergence from the ASA, which judges it by the ACL).
+    rules.push_back("meta l4proto tcp ct state invalid " + drop_counter(out, "tcp-not-syn") +
+                    " drop");
+    rules.push_back("meta l4proto icmp ct state invalid " +
+                    drop_counter(out, p.inspects("icmp") ? "inspect-icmp-seq-num-not-matched"
+                                                         : "icmp-no-conn") +
+                    " drop");
+    rules.push_back("meta l4proto != { tcp, icmp } ct state invalid " +
+                    drop_counter(out, "invalid-ip-header") + " drop");
     // Later packets pass by state; ICMP only with "inspect icmp" (else every ICMP packet is
     // judged as new), ICMP errors of other connections only with "inspect icmp error".
     if (p.inspects("icmp") && !p.inspects("icmp error")) {

@@ -25,6 +25,11 @@
 // errors about a connection (unreachable, time-exceeded) pass by state only with "inspect icmp
 // error"; otherwise they too are judged as new. A TCP connection's first packet must be a SYN:
 // any other packet of no known connection is dropped, as the ASA drops it, before step 1.
+// Likewise ICMP that is neither a request (echo, timestamp, information, address mask) nor
+// about a known connection - a reply with no request, an error about nothing - is dropped
+// before step 1, inspected or not. Here we differ from the ASA, which judges such a packet
+// by its ACLs when ICMP is not inspected: conntrack cannot translate a packet it cannot
+// place, so passing it would put real addresses on the wire past a NAT rule.
 // Also before step 1: a packet to or from a VPN client's address (or an address pool's) that
 // crosses a physical device rather than a VPN device is dropped (it would bypass encryption).
 //

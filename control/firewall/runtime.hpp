@@ -28,6 +28,9 @@ class PolicyState {
   // The group-policy of the VPN client or LAN-to-LAN peer network that address belongs to, if
   // any (vpn-filter and packet-tracer's VPN phase need it).
   virtual std::optional<std::string> vpn_group_policy(uint32_t address) const = 0;
+  // Packets the ruleset dropped outside any ACE, by the ASA's asp-drop reason ("tcp-not-syn",
+  // "sp-security-failed", ...), for "show asp drop".
+  virtual std::map<std::string, uint64_t> drop_counts() const { return {}; }
 };
 
 // One connection as conntrack holds it, both directions as seen on the wire.

@@ -18,6 +18,8 @@ constexpr std::string_view kIcmpNoRequest =
     "(inspect-icmp-seq-num-not-matched) ICMP Inspect seq num not matched";
 constexpr std::string_view kIcmpErrorNoConn =
     "(inspect-icmp-error-no-existing-conn) ICMP Error Inspect no existing conn";
+// [U] Our own reason (the kernel's ICMP rule of policy.hpp), worded by us.
+constexpr std::string_view kIcmpNoConn = "(icmp-no-conn) ICMP packet opens no connection";
 constexpr std::string_view kInterfaceDown = "(interface-down) Interface is down";
 
 std::string dotted(uint32_t a) {
@@ -368,20 +370,31 @@ class Tracer {
   // Inspections that see this connection. Under "inspect icmp" a reply is never the first
   // packet of a connection: without the request's state the ASA drops it; under "inspect icmp
   // error" an error passes only for a connection it is about, and a trace has none.
+  // The kernel adds one rule of its own (policy.hpp): ICMP that is neither a request nor about a
+  // known connection opens no flow, with or without inspection, since it could not be
+  // translated; a trace has no connection, so every such ICMP packet is dropped here.
   bool inspect() {
     if (is_icmp_error(f_) && policy_inspects(p_, "icmp error")) {
       Phase ph{.type = "INSPECT", .subtype = "np-inspect", .config = {"  inspect icmp error"}};
       return fail(std::move(ph), kIcmpErrorNoConn);
     }
+    if (f_.protocol == 1 && !opens_flow(f_) && !policy_inspects(p_, "icmp")) {
+      Phase ph{.type = "INSPECT", .subtype = "np-inspect"};
+      ph.info = {"ICMP type that is neither a request nor about a known connection"};
+      return fail(std::move(ph), kIcmpNoConn);
+    }
     std::string what = inspection_for(f_);
     if (what.empty() || !policy_inspects(p_, what)) return true;
     Phase ph{.type = "INSPECT", .subtype = what == "icmp" ? "np-inspect" : "inspect-" + what};
     ph.config = {fmt::format("  inspect {}", what)};
-    bool reply = f_.protocol == 1 && (f_.icmp_type == 0 || f_.icmp_type == 14 ||
-                                      f_.icmp_type == 16 || f_.icmp_type == 18);
-    if (what == "icmp" && reply) return fail(std::move(ph), kIcmpNoRequest);
+    if (what == "icmp" && !opens_flow(f_)) return fail(std::move(ph), kIcmpNoRequest);
     t_.phases.push_back(std::move(ph));
     return true;
+  }
+
+  // Echo, timestamp, information and address-mask requests: the ICMP that starts a flow.
+  static bool opens_flow(const Flow& f) {
+    return f.icmp_type == 8 || f.icmp_type == 13 || f.icmp_type == 15 || f.icmp_type == 17;
   }
 
   // Unreachable, source quench, redirect, time exceeded, parameter problem (RFC 792).

@@ -46,7 +46,7 @@ class FirewallService : public firewall::PolicyState {
   std::map<std::string, std::pair<uint64_t, uint64_t>> nat_hits() const override;
   std::optional<std::string> vpn_group_policy(uint32_t address) const override;
   // Packets dropped by reason ("tcp-not-syn", "acl-drop", ...), for "show asp drop".
-  std::map<std::string, uint64_t> drop_counts() const;
+  std::map<std::string, uint64_t> drop_counts() const override;
 
  private:
   // The parts of the configuration the firewall depends on, kept to tell a change cheaply.
