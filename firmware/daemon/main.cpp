@@ -23,6 +23,7 @@
 
 #include "cli/session.hpp"
 #include "firmware/daemon/box_system.hpp"
+#include "firmware/daemon/connection_service.hpp"
 #include "firmware/daemon/ike_service.hpp"
 #include "firmware/daemon/server.hpp"
 #include "firmware/daemon/ssh_service.hpp"
@@ -164,6 +165,20 @@ int main(int argc, char** argv) {
   }
   for (const auto& w : sys.apply(app.config())) platform::log(platform::Severity::Warning, w);
 
+  // The connection table and the firewall's syslog messages (conntrack events, nflog).
+  firmware::ConnectionService connections;
+  for (const auto& w : connections.start())
+    platform::log(platform::Severity::Warning, fmt::format("firewall connections: {}", w));
+  app.set_connections(&connections);
+  auto refresh_connection_view = [&] {
+    if (auto* ps = app.policy_state())
+      connections.set_view(firmware::log_view_of(ps->policy()));
+    else
+      connections.set_view(firmware::log_view_of(firmware::interfaces_policy(
+          app.config(), [&sys](const std::string& hw) { return sys.device_for(hw); })));
+  };
+  refresh_connection_view();
+
   firmware::IkeService ike(app, workers);
   if (auto err = ike.open())
     platform::log(platform::Severity::Error, fmt::format("IKE disabled: {}", *err));
@@ -189,6 +204,7 @@ int main(int argc, char** argv) {
     if (!confirmed && sys.boot_slots()) sys.boot_slots()->confirm();
     confirmed = true;
     if (ssh) ssh->sync(app.config());
+    refresh_connection_view();
   });
   server.reload_pending([&] { return sys.reload_requested(); });
   server.on_reload([&] {
