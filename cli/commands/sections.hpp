@@ -26,6 +26,8 @@ void register_flash(CommandTree& t);       // dir, copy, delete, boot system, sh
 void register_pix(CommandTree& t);         // PIX 6.3 commands migrated to the ASA model
 void register_debug(CommandTree& t);       // debug crypto ..., undebug all, show debug
 void register_counters(CommandTree& t);    // show counters (bad input the CLI refused)
+void register_connections(CommandTree& t);  // show conn/xlate/local-host, clear conn/xlate
+void register_firewall_show(CommandTree& t);  // show access-list, show nat, show service-policy
 void register_vpn_sessions(CommandTree& t);
 void register_ipsec_sa(CommandTree& t);  // show crypto ipsec sa, clear crypto ipsec sa  // show
                                          // crypto isakmp sa, show vpn-sessiondb, clear
@@ -49,6 +51,8 @@ inline void register_all(CommandTree& t) {
   register_pix(t);
   register_debug(t);
   register_counters(t);
+  register_connections(t);
+  register_firewall_show(t);
 }
 
 }  // namespace rampart::cli

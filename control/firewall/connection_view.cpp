@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "control/config/firewall.hpp"
+
 namespace rampart::firewall {
 
 namespace {
@@ -62,6 +64,28 @@ ConnView view_of(const Policy& p, const Connection& c) {
   v.responder = end_of(p, c.reply_src, c.reply_sport, c.orig_dst, c.orig_dport);
   v.inbound = v.initiator.level < v.responder.level;
   return v;
+}
+
+firewall::Policy interfaces_policy(const config::Config& cfg, const firewall::DeviceOf& device_of) {
+  firewall::Policy p;
+  for (const auto& [hw, itf] : cfg.interfaces) {
+    if (!itf.nameif || !itf.address || !itf.mask) continue;
+    firewall::Interface i;
+    i.nameif = *itf.nameif;
+    i.device = device_of(hw);
+    i.level = itf.security_level.value_or(0);
+    i.address = itf.address->value;
+    i.prefix = itf.mask->prefix_len();
+    p.interfaces.push_back(std::move(i));
+  }
+  for (const auto& r : cfg.routes)
+    p.routes.push_back({r.network.value, r.mask.prefix_len(), r.gateway.value, r.nameif});
+  p.conn_timeout = config::timeout_seconds(cfg.firewall, "conn");
+  p.half_closed_timeout = config::timeout_seconds(cfg.firewall, "half-closed");
+  p.udp_timeout = config::timeout_seconds(cfg.firewall, "udp");
+  p.icmp_timeout = config::timeout_seconds(cfg.firewall, "icmp");
+  p.xlate_timeout = config::timeout_seconds(cfg.firewall, "xlate");
+  return p;
 }
 
 std::string ip_string(uint32_t a) {

@@ -41,6 +41,10 @@ struct ConnView {
 
 ConnView view_of(const Policy& p, const Connection& c);
 
+// The interfaces, routes and timeouts of a configuration: all that connections are shown
+// with, for when no policy is in force (a CLI without rampartd's firewall service).
+Policy interfaces_policy(const config::Config& cfg, const DeviceOf& device_of);
+
 std::string ip_string(uint32_t address);
 // "TCP", "UDP", "ICMP", or the protocol number.
 std::string protocol_upper(uint8_t protocol);

@@ -54,8 +54,8 @@ uint32_t policy_timeout(const platform::ConntrackEntry& e, const firewall::Polic
 
 bool matches(const firewall::ConnectionFilter& f, const platform::ConntrackEntry& e) {
   if (f.protocol && e.protocol != *f.protocol) return false;
-  if (f.address && e.orig_src != *f.address && e.orig_dst != *f.address &&
-      e.reply_src != *f.address && e.reply_dst != *f.address)
+  auto in = [&f](uint32_t a) { return (a & f.netmask) == (*f.address & f.netmask); };
+  if (f.address && !in(e.orig_src) && !in(e.orig_dst) && !in(e.reply_src) && !in(e.reply_dst))
     return false;
   if (f.port && e.orig_sport != *f.port && e.orig_dport != *f.port && e.reply_sport != *f.port &&
       e.reply_dport != *f.port)
@@ -97,28 +97,6 @@ LogView log_view_of(const firewall::Policy& p) {
     for (const auto& ace : acl.aces)
       if (ace.log) v.aces[fmt::format("{}/{}", name, ace.line)] = {ace.hash, ace.log_level};
   return v;
-}
-
-firewall::Policy interfaces_policy(const config::Config& cfg, const firewall::DeviceOf& device_of) {
-  firewall::Policy p;
-  for (const auto& [hw, itf] : cfg.interfaces) {
-    if (!itf.nameif || !itf.address || !itf.mask) continue;
-    firewall::Interface i;
-    i.nameif = *itf.nameif;
-    i.device = device_of(hw);
-    i.level = itf.security_level.value_or(0);
-    i.address = itf.address->value;
-    i.prefix = itf.mask->prefix_len();
-    p.interfaces.push_back(std::move(i));
-  }
-  for (const auto& r : cfg.routes)
-    p.routes.push_back({r.network.value, r.mask.prefix_len(), r.gateway.value, r.nameif});
-  p.conn_timeout = config::timeout_seconds(cfg.firewall, "conn");
-  p.half_closed_timeout = config::timeout_seconds(cfg.firewall, "half-closed");
-  p.udp_timeout = config::timeout_seconds(cfg.firewall, "udp");
-  p.icmp_timeout = config::timeout_seconds(cfg.firewall, "icmp");
-  p.xlate_timeout = config::timeout_seconds(cfg.firewall, "xlate");
-  return p;
 }
 
 firewall::Connection connection_of(const platform::ConntrackEntry& e,

@@ -39,9 +39,6 @@ struct LogView {
   bool same_as(const LogView& o) const;
 };
 LogView log_view_of(const firewall::Policy& p);
-// Until the firewall service publishes its policy: the interfaces, routes and timeouts of the
-// configuration, which is all the connection messages read.
-firewall::Policy interfaces_policy(const config::Config& cfg, const firewall::DeviceOf& device_of);
 
 class ConnectionService : public firewall::ConnectionTable {
  public:

@@ -174,7 +174,7 @@ int main(int argc, char** argv) {
     if (auto* ps = app.policy_state())
       connections.set_view(firmware::log_view_of(ps->policy()));
     else
-      connections.set_view(firmware::log_view_of(firmware::interfaces_policy(
+      connections.set_view(firmware::log_view_of(firewall::interfaces_policy(
           app.config(), [&sys](const std::string& hw) { return sys.device_for(hw); })));
   };
   refresh_connection_view();
