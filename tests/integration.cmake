@@ -57,3 +57,4 @@ set_tests_properties(format_check PROPERTIES LABELS style)
 # The appliance image under qemu (BIOS and UEFI), its console, SSH, upgrade and fall-back.
 add_test(NAME image_boot COMMAND python3 ${SRC}/tests/image/boot_test.py ${CMAKE_BINARY_DIR})
 set_tests_properties(image_boot PROPERTIES LABELS image RUN_SERIAL TRUE TIMEOUT 1800)
+add_test(NAME fw_conn COMMAND bash ${SRC}/tests/integration/fw_conn.sh ${BIN})

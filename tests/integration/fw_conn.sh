@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# The connection table as the operator sees it, with real traffic through the box: "show conn"
+# lists a curl download and a UDP flow on the right interfaces with their byte counts, "clear
+# conn address" cuts a long-lived TCP connection (its next segments no longer pass), syslog
+# 302013/302014/302015 reach rampartd's log (its foreground syslog copy), "show conn count".
+# Until the firewall's own ruleset is in, the test installs a minimal stateful forward chain
+# (new TCP only from a SYN, from inside) so that a cleared connection cannot be picked up again.
+source "$(dirname "$0")/lib.sh"
+[[ -n "${KEEP:-}" ]] && trap "cp -r \"\$WORK\" \"\$KEEP\"; cleanup" EXIT
+
+make_vpn_lab
+ip -n "$CNS" route add 192.0.2.0/24 via 198.51.100.1
+ip -n "$INS" addr add 192.0.2.11/24 dev eth0
+ip netns exec "$NS" sysctl -qw net.ipv4.ip_forward=1
+ip netns exec "$NS" sysctl -qw net.netfilter.nf_conntrack_tcp_loose=0 2>/dev/null || true
+ip netns exec "$NS" nft -f - <<'NFT' || fail "test ruleset"
+table ip fwtest {
+  chain forward {
+    type filter hook forward priority 0; policy drop;
+    ct state invalid drop
+    ct state established,related accept
+    iifname "eth1" tcp flags & (syn|ack) == syn ct state new accept
+    iifname "eth1" meta l4proto { udp, icmp } ct state new accept
+  }
+}
+NFT
+
+start_daemon
+out=$(cli "configure terminal" \
+  "interface GigabitEthernet0/0" "nameif outside" "security-level 0" \
+  "ip address 198.51.100.1 255.255.255.192" "no shutdown" "exit" \
+  "interface GigabitEthernet0/1" "nameif inside" "security-level 100" \
+  "ip address 192.0.2.1 255.255.255.0" "no shutdown" "end")
+grep -E 'ERROR|Invalid' <<<"$out" && fail "configuration refused"
+wait_for 10 ip netns exec "$INS" ping -c1 -W1 198.51.100.2 >/dev/null || fail "no forwarding"
+
+# A web server and a UDP listener outside; a 2 MB download and a datagram from inside.
+mkdir -p "$WORK/www"
+head -c 2000000 /dev/urandom >"$WORK/www/blob"
+(cd "$WORK/www" && exec ip netns exec "$CNS" python3 -m http.server 8080 --bind 198.51.100.2) \
+  >/dev/null 2>&1 &
+HTTP_PID=$!
+ip netns exec "$CNS" nc -u -l 198.51.100.2 5353 >"$WORK/udp.out" 2>/dev/null &
+UDP_PID=$!
+ip netns exec "$CNS" nc -l 198.51.100.2 9000 >"$WORK/tick.out" 2>/dev/null &
+TICK_SRV=$!
+trap 'kill $HTTP_PID $UDP_PID $TICK_SRV ${TICK_CLI:-} 2>/dev/null || true; cleanup' EXIT
+wait_for 10 ip netns exec "$INS" curl -s -o /dev/null http://198.51.100.2:8080/ ||
+  fail "web server"
+ip netns exec "$INS" curl -s -o "$WORK/blob.got" http://198.51.100.2:8080/blob
+cmp -s "$WORK/blob.got" "$WORK/www/blob" || fail "download"
+echo hello | ip netns exec "$INS" nc -u -w1 -s 192.0.2.10 -p 40053 198.51.100.2 5353 || true
+# A long-lived connection from 192.0.2.11: a line every 100 ms.
+(while sleep 0.1; do echo tick; done) | ip netns exec "$INS" nc -s 192.0.2.11 198.51.100.2 9000 &
+TICK_CLI=$!
+wait_for 10 test -s "$WORK/tick.out" || fail "long-lived connection"
+
+conn=$(cli "show conn")
+echo "$conn" | grep -E '^(TCP|UDP)' || true
+# The download: outside server first, inside client second, its bytes counted (headers too).
+bytes=$(grep -oE '^TCP outside 198\.51\.100\.2:8080 inside 192\.0\.2\.10:[0-9]+, idle [0-9]+:[0-9]{2}:[0-9]{2}, bytes [0-9]+' <<<"$conn" |
+  awk '{print $NF}' | sort -n | tail -1)
+[[ -n "$bytes" ]] && ((bytes > 2000000)) || fail "show conn lacks the download (bytes '$bytes')"
+grep -qE '^UDP outside 198\.51\.100\.2:5353 inside 192\.0\.2\.10:40053, idle [0-9:]+, bytes [1-9][0-9]*, flags -$' <<<"$conn" ||
+  fail "show conn lacks the UDP flow"
+grep -qE '^TCP outside 198\.51\.100\.2:9000 inside 192\.0\.2\.11:[0-9]+, idle 0:00:0[0-9], bytes [1-9][0-9]*, flags UIO$' <<<"$conn" ||
+  fail "show conn lacks the long-lived connection"
+grep -qE '^[0-9]+ in use, [0-9]+ most used$' <<<"$conn" || fail "show conn header"
+count=$(cli "show conn count" | grep -E '^[0-9]+ in use')
+n_lines=$(grep -cE '^(TCP|UDP|ICMP) ' <<<"$conn")
+[[ "${count%% *}" -ge "$n_lines" ]] || fail "show conn count '$count' for $n_lines lines"
+cli "show conn address 192.0.2.11" | grep -qE '^TCP outside 198\.51\.100\.2:9000 inside 192\.0\.2\.11:' ||
+  fail "show conn address"
+cli "show conn address 192.0.2.11" | grep -qE '^UDP ' && fail "show conn address shows other hosts"
+cli "show conn protocol udp" | grep -qE '^TCP ' && fail "show conn protocol udp shows TCP"
+cli "show local-host 192.0.2.11" | grep -q 'local host: <192.0.2.11>,' || fail "show local-host"
+
+# Cutting the long-lived connection: the server sees no tick after it.
+cleared=$(cli "clear conn address 192.0.2.11")
+grep -qE '^[1-9][0-9]* connection\(s\) deleted\.$' <<<"$cleared" || fail "clear conn: $cleared"
+sleep 0.5
+before=$(wc -c <"$WORK/tick.out")
+sleep 1.5
+after=$(wc -c <"$WORK/tick.out")
+((after == before)) || fail "ticks still pass after clear conn ($before -> $after bytes)"
+cli "show conn" | grep -qE 'inside 192\.0\.2\.11:' && fail "the cleared connection is listed"
+
+# Syslog: built and torn down, in the ASA's words.
+log="$WORK/rampartd.log"
+wait_for 5 grep -qE '%ASA-6-302013: Built outbound TCP connection [0-9]+ for outside:198\.51\.100\.2/8080 \(198\.51\.100\.2/8080\) to inside:192\.0\.2\.10/[0-9]+ \(192\.0\.2\.10/[0-9]+\)$' "$log" ||
+  fail "no 302013 for the download"
+wait_for 5 grep -qE '%ASA-6-302014: Teardown TCP connection [0-9]+ for outside:198\.51\.100\.2/9000 to inside:192\.0\.2\.11/[0-9]+ duration 0:00:0[0-9] bytes [1-9][0-9]* Xlate Clear$' "$log" ||
+  fail "no 302014 for the cleared connection"
+grep -qE '%ASA-6-302015: Built outbound UDP connection [0-9]+ for outside:198\.51\.100\.2/5353 \(198\.51\.100\.2/5353\) to inside:192\.0\.2\.10/40053 \(192\.0\.2\.10/40053\)$' "$log" ||
+  fail "no 302015 for the UDP flow"
+# Bad input is refused with the ASA's words and counted.
+bad=$(cli "show conn address 192.0.2.11 netmask 255.0.255.0")
+grep -q "Invalid input detected at '^' marker" <<<"$bad" || fail "a bad netmask was taken"
+cli "show counters" | grep -qE '^CLI +INVALID_INPUT +[1-9]' || fail "bad input not counted"
+asan_clean
+echo "fw_conn: OK"
