@@ -189,9 +189,9 @@ std::string xlate_line(const Shown& s, uint32_t xlate_timeout) {
                        firewall::ip_string(real.mapped), real.mapped_port,
                        firewall::hms(s.c.idle_seconds));
   return fmt::format("NAT from {}:{} to {}:{} flags {} idle {} timeout {}\n", real.nameif,
-                     firewall::ip_string(real.real), other.nameif,
-                     firewall::ip_string(real.mapped), s.c.snat ? "i" : "s",
-                     firewall::hms(s.c.idle_seconds), firewall::hms(s.c.snat ? xlate_timeout : 0));
+                     firewall::ip_string(real.real), other.nameif, firewall::ip_string(real.mapped),
+                     s.c.snat ? "i" : "s", firewall::hms(s.c.idle_seconds),
+                     firewall::hms(s.c.snat ? xlate_timeout : 0));
 }
 
 void show_xlate(Ctx& c) {
@@ -266,7 +266,7 @@ void register_connections(CommandTree& t) {
          {kHelpShow, kHelpConn, "Display all connections, to the box too", kHelpDetail},
          show_conn});
   t.add({kPrivAndConfig,
-         "show conn count",
+         "show conn {count:count}",
          {kHelpShow, kHelpConn, "Display the number of connections"},
          show_conn});
   t.add({kPrivAndConfig,
@@ -295,15 +295,15 @@ void register_connections(CommandTree& t) {
   const std::string_view kClPr = "Clear connections of a protocol";
   for (bool xlate : {false, true}) {
     std::string word = xlate ? "xlate" : "conn";
-    t.add({kPrivAndConfig,
-           fmt::format("clear {} [address <address:A.B.C.D> [netmask <netmask:A.B.C.D>]] "
-                       "[port <port:1-65535>] [protocol {{proto:tcp|udp}}]",
-                       word),
-           {kHelpClear,
-            xlate ? "Clear current translation and connection slot information"
-                  : "Clear connections",
-            kClA, kAv, kM, kMv, kClP, kPv, kClPr, "TCP connections|UDP connections"},
-           [xlate](Ctx& c) { clear_conn(c, xlate); }});
+    t.add(
+        {kPrivAndConfig,
+         fmt::format("clear {} [address <address:A.B.C.D> [netmask <netmask:A.B.C.D>]] "
+                     "[port <port:1-65535>] [protocol {{proto:tcp|udp}}]",
+                     word),
+         {kHelpClear,
+          xlate ? "Clear current translation and connection slot information" : "Clear connections",
+          kClA, kAv, kM, kMv, kClP, kPv, kClPr, "TCP connections|UDP connections"},
+         [xlate](Ctx& c) { clear_conn(c, xlate); }});
   }
 }
 

@@ -122,9 +122,9 @@ void show_nat(Ctx& c) {
       c.out += fmt::format("    Destination - Origin: {}, Translated: {}\n",
                            addresses(*r.mapped_destination), addresses(*r.real_destination));
     if (r.service_protocol)
-      c.out += fmt::format("    Service - Protocol: {} Real: {} Mapped: {}\n",
-                           firewall::protocol_lower(r.service_protocol), r.real_port,
-                           r.mapped_port);
+      c.out +=
+          fmt::format("    Service - Protocol: {} Real: {} Mapped: {}\n",
+                      firewall::protocol_lower(r.service_protocol), r.real_port, r.mapped_port);
   }
 }
 
@@ -171,9 +171,8 @@ void show_service_policy(Ctx& c) {
     for (const auto& cls : pm->second.classes) {
       c.out += fmt::format("    Class-map: {}\n", cls.class_map);
       for (const auto& insp : cls.inspects)
-        c.out += fmt::format(
-            "      Inspect: {}, packet {}, lock fail 0, drop 0, reset-drop 0\n", insp,
-            inspected_packets(c, insp));
+        c.out += fmt::format("      Inspect: {}, packet {}, lock fail 0, drop 0, reset-drop 0\n",
+                             insp, inspected_packets(c, insp));
     }
   }
   firewall::Policy storage;

@@ -51,7 +51,7 @@ struct Connection {
 struct ConnectionFilter {
   std::optional<uint8_t> protocol;
   std::optional<uint32_t> address;  // either end, either direction
-  uint32_t netmask = 0xffffffffu;    // with address: the network it names
+  uint32_t netmask = 0xffffffffu;   // with address: the network it names
   std::optional<uint16_t> port;
   bool translated_only = false;  // clear xlate: only connections with NAT
 };

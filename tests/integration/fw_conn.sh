@@ -44,7 +44,8 @@ ip netns exec "$CNS" nc -u -l 198.51.100.2 5353 >"$WORK/udp.out" 2>/dev/null &
 UDP_PID=$!
 ip netns exec "$CNS" nc -l 198.51.100.2 9000 >"$WORK/tick.out" 2>/dev/null &
 TICK_SRV=$!
-trap 'kill $HTTP_PID $UDP_PID $TICK_SRV ${TICK_CLI:-} 2>/dev/null || true; cleanup' EXIT
+stop_hosts() { kill $HTTP_PID $UDP_PID $TICK_SRV ${TICK_CLI:-} 2>/dev/null || true; }
+trap 'stop_hosts; [[ -n "${KEEP:-}" ]] && cp -r "$WORK" "$KEEP"; cleanup' EXIT
 wait_for 10 ip netns exec "$INS" curl -s -o /dev/null http://198.51.100.2:8080/ ||
   fail "web server"
 ip netns exec "$INS" curl -s -o "$WORK/blob.got" http://198.51.100.2:8080/blob
