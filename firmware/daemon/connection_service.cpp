@@ -15,8 +15,6 @@ namespace rampart::firmware {
 
 namespace {
 
-// Large enough for a burst of a few thousand connections between two reads.
-constexpr int kEventBuffer = 8 << 20;
 // 106100 aggregates a flow's hits per interval (the ASA's default "interval 300"); at most this
 // many flows are cached, as the ASA's deny-flow-max.
 constexpr uint32_t kAceInterval = 300;
@@ -134,7 +132,8 @@ firewall::Connection connection_of(const platform::ConntrackEntry& e,
   return c;
 }
 
-ConnectionService::ConnectionService() : view_(std::make_shared<LogView>()) {}
+ConnectionService::ConnectionService(int event_buffer)
+    : view_(std::make_shared<LogView>()), event_buffer_(event_buffer) {}
 
 ConnectionService::~ConnectionService() {
   if (thread_.joinable()) {
@@ -148,7 +147,7 @@ ConnectionService::~ConnectionService() {
 
 std::vector<std::string> ConnectionService::start() {
   std::vector<std::string> problems = platform::conntrack_enable_accounting();
-  if (auto r = events_.open([this](auto t, const auto& e) { on_event(t, e); }, kEventBuffer); !r)
+  if (auto r = events_.open([this](auto t, const auto& e) { on_event(t, e); }, event_buffer_); !r)
     problems.push_back(r.error());
   else
     events_ok_ = true;
@@ -158,7 +157,7 @@ std::vector<std::string> ConnectionService::start() {
     nflog_ok_ = true;
   // What is there already: it counts toward "most used" and its teardowns are reported.
   if (auto all = platform::conntrack_dump()) {
-    for (const auto& e : *all) live_[e.id] = e;
+    for (const auto& e : *all) live_[e.id] = e, number_[e.id] = next_number_++;
     in_use_ = live_.size();
     most_used_ = live_.size();
   }
@@ -208,9 +207,11 @@ void ConnectionService::on_event(platform::ConntrackEvents::Type t,
   int64_t now = now_ns();
   if (t == platform::ConntrackEvents::Type::New) {
     live_[e.id] = e;
+    number_[e.id] = next_number_++;
     in_use_ = live_.size();
     if (live_.size() > most_used_) most_used_ = live_.size();
     firewall::Connection c = connection_of(e, v->base, now);
+    c.id = number_[e.id];
     firewall::ConnView cv = firewall::view_of(v->base, c);
     if (cv.to_box()) return;  // the box's own connections (IKE, SSH) are not through-traffic
     if (auto m = firewall::xlate_message(cv, c, true, 0)) emit(*m);
@@ -222,6 +223,9 @@ void ConnectionService::on_event(platform::ConntrackEvents::Type t,
     return;
   }
   bool was_live = live_.erase(e.id) > 0;
+  auto number = number_.find(e.id);
+  uint32_t id = number != number_.end() ? number->second : 0;
+  if (number != number_.end()) number_.erase(number);
   in_use_ = live_.size();
   bool cleared = false;
   {
@@ -229,6 +233,7 @@ void ConnectionService::on_event(platform::ConntrackEvents::Type t,
     cleared = cleared_.erase(e.id) > 0;
   }
   firewall::Connection c = connection_of(e, v->base, now);
+  c.id = id;
   if (c.helper) {
     std::lock_guard lock(helper_mu_);
     helper_packets_[*c.helper] += c.packets;
@@ -254,6 +259,10 @@ void ConnectionService::resync() {
   for (const auto& [id, e] : live_)
     if (!now.count(id)) ++lost;
   events_lost_ += lost;
+  for (auto it = number_.begin(); it != number_.end();)
+    it = now.count(it->first) ? std::next(it) : number_.erase(it);
+  for (const auto& [id, e] : now)
+    if (!number_.count(id)) number_[id] = next_number_++;
   live_ = std::move(now);
   in_use_ = live_.size();
   if (live_.size() > most_used_) most_used_ = live_.size();

@@ -42,7 +42,9 @@ LogView log_view_of(const firewall::Policy& p);
 
 class ConnectionService : public firewall::ConnectionTable {
  public:
-  ConnectionService();
+  // event_buffer: the event socket's receive buffer in bytes (rampartd --conntrack-buffer).
+  static constexpr int kDefaultEventBuffer = 8 << 20;
+  explicit ConnectionService(int event_buffer = kDefaultEventBuffer);
   ~ConnectionService() override;
   // Turns on conntrack accounting and starts the reader thread. Returns what does not work
   // (each a warning for the log); the table still answers when events cannot be had.
@@ -72,9 +74,13 @@ class ConnectionService : public firewall::ConnectionTable {
   platform::ConntrackEvents events_;
   platform::NflogReader nflog_;
   bool events_ok_ = false, nflog_ok_ = false;
+  int event_buffer_;
 
   // Reader thread only.
   std::unordered_map<uint32_t, platform::ConntrackEntry> live_;
+  // The ASA numbers connections in order; conntrack's ids are hashes. Ours, by conntrack id.
+  std::unordered_map<uint32_t, uint32_t> number_;
+  uint32_t next_number_ = 1;
   struct AceFlow {
     uint64_t hits = 0;
     int64_t since = 0;  // when its interval began

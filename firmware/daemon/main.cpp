@@ -1,9 +1,11 @@
 // rampartd: the firmware process.
 //   rampartd --flash DIR [--control SOCKET] [--foreground] [--ifmap FILE] [--manage-host-network]
 //            [--boot DIR] [--release FILE] [--sshd PATH] [--ssh-shell PATH]
+//            [--conntrack-buffer BYTES]
 // The image's init adds --boot (the A/B firmware slots), --release (the running firmware's
 // version and image name) and --sshd (SSH management through OpenSSH). --ssh-shell names the
 // Rampart shell sshd runs for SSH users (default /usr/bin/rampart; tests run the build's).
+// --conntrack-buffer sizes the conntrack event socket (8 MB; tests make it small to overflow).
 // Loads DIR/startup-config (factory defaults when there is none), pushes interfaces and routes
 // to the kernel, and serves CLI sessions on the control socket until SIGTERM.
 #include <dirent.h>
@@ -40,7 +42,8 @@ int usage() {
   std::fprintf(stderr,
                "usage: rampartd --flash DIR [--control SOCKET] [--foreground] [--ifmap FILE]\n"
                "                [--workers N] [--manage-host-network] [--boot DIR]\n"
-               "                [--release FILE] [--sshd PATH] [--ssh-shell PATH]\n");
+               "                [--release FILE] [--sshd PATH] [--ssh-shell PATH]\n"
+               "                [--conntrack-buffer BYTES]\n");
   return 2;
 }
 
@@ -89,6 +92,7 @@ int main(int argc, char** argv) {
   std::string flash, socket = kDefaultSocket, ifmap_file, boot_dir, release, sshd,
                      ssh_shell = "/usr/bin/rampart";
   bool foreground = false, manage_host = false;
+  int conntrack_buffer = firmware::ConnectionService::kDefaultEventBuffer;
   // Packet workers: one per core unless told (--workers N).
   unsigned workers = std::max(1u, std::thread::hardware_concurrency());
   for (int i = 1; i < argc; ++i) {
@@ -107,6 +111,9 @@ int main(int argc, char** argv) {
       sshd = argv[++i];
     else if (a == "--ssh-shell" && i + 1 < argc)
       ssh_shell = argv[++i];
+    else if (a == "--conntrack-buffer" && i + 1 < argc)
+      conntrack_buffer =
+          static_cast<int>(std::clamp(std::strtol(argv[++i], nullptr, 10), 4096L, 1L << 30));
     else if (a == "--foreground")
       foreground = true;
     else if (a == "--manage-host-network")
@@ -166,7 +173,7 @@ int main(int argc, char** argv) {
   for (const auto& w : sys.apply(app.config())) platform::log(platform::Severity::Warning, w);
 
   // The connection table and the firewall's syslog messages (conntrack events, nflog).
-  firmware::ConnectionService connections;
+  firmware::ConnectionService connections(conntrack_buffer);
   for (const auto& w : connections.start())
     platform::log(platform::Severity::Warning, fmt::format("firewall connections: {}", w));
   app.set_connections(&connections);

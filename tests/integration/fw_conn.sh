@@ -4,7 +4,9 @@
 # conn address" cuts a long-lived TCP connection (its next segments no longer pass), syslog
 # 302013/302014/302015 reach rampartd's log (its foreground syslog copy), "show conn count".
 # Until the firewall's own ruleset is in, the test installs a minimal stateful forward chain
-# (new TCP only from a SYN, from inside) so that a cleared connection cannot be picked up again.
+# (new TCP only from a SYN, from inside) so that a cleared connection cannot be picked up again,
+# with log rules that follow the ruleset's nflog contract, for 106023/106001/106006 from what
+# the outside sends in.
 source "$(dirname "$0")/lib.sh"
 [[ -n "${KEEP:-}" ]] && trap "cp -r \"\$WORK\" \"\$KEEP\"; cleanup" EXIT
 
@@ -21,6 +23,9 @@ table ip fwtest {
     ct state established,related accept
     iifname "eth1" tcp flags & (syn|ack) == syn ct state new accept
     iifname "eth1" meta l4proto { udp, icmp } ct state new accept
+    iifname "eth0" tcp dport 23 log group 1 prefix "106023 120 " drop
+    iifname "eth0" tcp flags & (syn|ack) == syn log group 1 prefix "106001 - " drop
+    iifname "eth0" udp dport 7 log group 1 prefix "106006 - " drop
   }
 }
 NFT
@@ -94,6 +99,16 @@ wait_for 5 grep -qE '%ASA-6-302014: Teardown TCP connection [0-9]+ for outside:1
   fail "no 302014 for the cleared connection"
 grep -qE '%ASA-6-302015: Built outbound UDP connection [0-9]+ for outside:198\.51\.100\.2/5353 \(198\.51\.100\.2/5353\) to inside:192\.0\.2\.10/40053 \(192\.0\.2\.10/40053\)$' "$log" ||
   fail "no 302015 for the UDP flow"
+# Denied from outside, logged by the ruleset to nflog group 1, written in the ASA's words.
+ip netns exec "$CNS" nc -z -w1 192.0.2.10 23 || true
+ip netns exec "$CNS" nc -z -w1 192.0.2.10 22 || true
+echo x | ip netns exec "$CNS" nc -u -w1 192.0.2.10 7 || true
+wait_for 5 grep -qE '%ASA-4-106023: Deny tcp src outside:198\.51\.100\.2/[0-9]+ dst inside:192\.0\.2\.10/23 by access-group "120" \[0x0, 0x0\]$' "$log" ||
+  fail "no 106023"
+wait_for 5 grep -qE '%ASA-2-106001: Inbound TCP connection denied from 198\.51\.100\.2/[0-9]+ to 192\.0\.2\.10/22 flags SYN on interface outside$' "$log" ||
+  fail "no 106001"
+wait_for 5 grep -qE '%ASA-2-106006: Deny inbound UDP from 198\.51\.100\.2/[0-9]+ to 192\.0\.2\.10/7 on interface outside$' "$log" ||
+  fail "no 106006"
 # Bad input is refused with the ASA's words and counted.
 bad=$(cli "show conn address 192.0.2.11 netmask 255.0.255.0")
 grep -q "Invalid input detected at '^' marker" <<<"$bad" || fail "a bad netmask was taken"
