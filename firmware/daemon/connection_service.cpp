@@ -206,8 +206,11 @@ void ConnectionService::on_event(platform::ConntrackEvents::Type t,
   auto v = view();
   int64_t now = now_ns();
   if (t == platform::ConntrackEvents::Type::New) {
+    // Known already: a resynchronisation found it and counted its event lost, which it was
+    // not; it was only late.
+    if (live_.count(e.id) && events_lost_ > 0) --events_lost_;
     live_[e.id] = e;
-    number_[e.id] = next_number_++;
+    if (!number_.count(e.id)) number_[e.id] = next_number_++;
     in_use_ = live_.size();
     if (live_.size() > most_used_) most_used_ = live_.size();
     firewall::Connection c = connection_of(e, v->base, now);
