@@ -176,22 +176,27 @@ void clear_conn(Ctx& c, bool xlate) {
   if (!xlate) c.out += fmt::format("{} connection(s) deleted.\n", n);
 }
 
-// A translation the box made for a connection: PAT when the port changed too.
-std::string xlate_line(const Shown& s, uint32_t xlate_timeout) {
+// A translation the box made for a connection: PAT when the port changed too; static when a
+// static rule (or a destination translation, which only static rules make) did it.
+std::string xlate_line(const firewall::Policy& p, const Shown& s) {
   const firewall::ConnEnd& real = s.c.snat ? s.v.initiator : s.v.responder;
   const firewall::ConnEnd& other = s.c.snat ? s.v.responder : s.v.initiator;
+  const firewall::NatRule* rule = s.c.snat ? firewall::source_rule(p, s.c, s.v) : nullptr;
+  bool is_static = !s.c.snat || (rule && rule->is_static);
+  // Dynamic PAT lives as long as its connection, then 30 s (timeout pat-xlate); dynamic NAT
+  // for timeout xlate; static translations do not time out.
   bool pat = real.real_port != real.mapped_port;
+  uint32_t timeout = is_static ? 0 : pat ? 30 : p.xlate_timeout;
+  std::string flags = std::string(is_static ? "s" : "i");
   if (pat)
-    // PAT translations live as long as their connection, then 30 s (timeout pat-xlate).
-    return fmt::format("{} PAT from {}:{}/{} to {}:{}/{} flags ri idle {} timeout 0:00:30\n",
+    return fmt::format("{} PAT from {}:{}/{} to {}:{}/{} flags r{} idle {} timeout {}\n",
                        firewall::protocol_upper(s.c.protocol), real.nameif,
                        firewall::ip_string(real.real), real.real_port, other.nameif,
-                       firewall::ip_string(real.mapped), real.mapped_port,
-                       firewall::hms(s.c.idle_seconds));
+                       firewall::ip_string(real.mapped), real.mapped_port, flags,
+                       firewall::hms(s.c.idle_seconds), firewall::hms(timeout));
   return fmt::format("NAT from {}:{} to {}:{} flags {} idle {} timeout {}\n", real.nameif,
                      firewall::ip_string(real.real), other.nameif, firewall::ip_string(real.mapped),
-                     s.c.snat ? "i" : "s", firewall::hms(s.c.idle_seconds),
-                     firewall::hms(s.c.snat ? xlate_timeout : 0));
+                     flags, firewall::hms(s.c.idle_seconds), firewall::hms(timeout));
 }
 
 void show_xlate(Ctx& c) {
@@ -203,7 +208,7 @@ void show_xlate(Ctx& c) {
                                     s.v.responder.real == s.v.responder.mapped &&
                                     s.v.initiator.real_port == s.v.initiator.mapped_port &&
                                     s.v.responder.real_port == s.v.responder.mapped_port))
-      lines.push_back(xlate_line(s, p.xlate_timeout));
+      lines.push_back(xlate_line(p, s));
   c.out += fmt::format("{} in use, {} most used\n", lines.size(), lines.size());
   if (c.args.has("count")) return;
   c.out += kXlateFlags;

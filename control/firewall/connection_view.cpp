@@ -28,6 +28,12 @@ ConnEnd end_of(const Policy& p, uint32_t real, uint16_t real_port, uint32_t mapp
   return e;
 }
 
+bool in_set(const AddressSet& set, uint32_t a) {
+  for (const auto& r : set)
+    if (a >= r.lo && a <= r.hi) return true;
+  return false;
+}
+
 }  // namespace
 
 const Interface* interface_for(const Policy& p, uint32_t address) {
@@ -86,6 +92,16 @@ firewall::Policy interfaces_policy(const config::Config& cfg, const firewall::De
   p.icmp_timeout = config::timeout_seconds(cfg.firewall, "icmp");
   p.xlate_timeout = config::timeout_seconds(cfg.firewall, "xlate");
   return p;
+}
+
+const NatRule* source_rule(const Policy& p, const Connection& c, const ConnView& v) {
+  for (const auto& r : p.nat) {
+    if (r.real_if != "any" && r.real_if != v.initiator.nameif) continue;
+    if (!in_set(r.real_source, c.orig_src)) continue;
+    if (r.mapped_destination && !in_set(*r.mapped_destination, c.orig_dst)) continue;
+    return &r;
+  }
+  return nullptr;
 }
 
 std::string ip_string(uint32_t a) {

@@ -41,6 +41,11 @@ struct ConnView {
 
 ConnView view_of(const Policy& p, const Connection& c);
 
+// The NAT rule that translated a connection's source: the first in order whose real interface
+// and real source hold the initiator (and, for twice NAT, whose mapped destination holds what
+// it sent to). Null when none does.
+const NatRule* source_rule(const Policy& p, const Connection& c, const ConnView& v);
+
 // The interfaces, routes and timeouts of a configuration: all that connections are shown
 // with, for when no policy is in force (a CLI without rampartd's firewall service).
 Policy interfaces_policy(const config::Config& cfg, const DeviceOf& device_of);

@@ -81,20 +81,22 @@ std::string teardown_reason(const Connection& c, bool cleared) {
 }
 
 std::optional<FwMessage> xlate_message(const ConnView& v, const Connection& c, bool built,
-                                       uint64_t duration) {
-  if (!c.snat) return std::nullopt;
+                                       uint64_t duration, bool static_rule) {
+  if (!c.snat || static_rule) return std::nullopt;
   // The translated end is the initiator: its real address went out as the mapped one.
   const ConnEnd& in = v.initiator;
   const ConnEnd& out = v.responder;
-  std::string from = fmt::format("{}:{}/{}", in.nameif, ip_string(in.real), in.real_port);
-  std::string to = fmt::format("{}:{}/{}", out.nameif, ip_string(in.mapped), in.mapped_port);
-  std::string proto = protocol_upper(c.protocol);
-  if (built)
-    return FwMessage{6, 305011,
-                     fmt::format("Built dynamic {} translation from {} to {}", proto, from, to)};
-  return FwMessage{6, 305012,
-                   fmt::format("Teardown dynamic {} translation from {} to {} duration {}", proto,
-                               from, to, hms(duration))};
+  std::string tail = built ? "" : fmt::format(" duration {}", hms(duration));
+  const char* verb = built ? "Built" : "Teardown";
+  if (in.real_port == in.mapped_port)
+    return FwMessage{6, built ? 305009 : 305010,
+                     fmt::format("{} dynamic translation from {}:{} to {}:{}{}", verb, in.nameif,
+                                 ip_string(in.real), out.nameif, ip_string(in.mapped), tail)};
+  return FwMessage{
+      6, built ? 305011 : 305012,
+      fmt::format("{} dynamic {} translation from {}:{}/{} to {}:{}/{}{}", verb,
+                  protocol_upper(c.protocol), in.nameif, ip_string(in.real), in.real_port,
+                  out.nameif, ip_string(in.mapped), in.mapped_port, tail)};
 }
 
 std::optional<LogPrefix> parse_log_prefix(std::string_view s) {

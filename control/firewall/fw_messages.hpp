@@ -26,9 +26,11 @@ std::optional<FwMessage> teardown_message(const ConnView& v, const Connection& c
                                           const std::string& reason);
 // Why a TCP connection ended, from its last conntrack state and whether the CLI cleared it.
 std::string teardown_reason(const Connection& c, bool cleared);
-// 305011/305012 for a connection whose source the box translated (PAT or dynamic NAT).
+// 305011/305012 (PAT) or 305009/305010 (NAT) for a connection whose source the box
+// translated dynamically; nullopt when it was not translated or a static rule did it (a static
+// translation is there from the configuration on, not built per connection).
 std::optional<FwMessage> xlate_message(const ConnView& v, const Connection& c, bool built,
-                                       uint64_t duration);
+                                       uint64_t duration, bool static_rule = false);
 
 // A packet a rule logged, as the nflog reader delivers it, with its interfaces resolved.
 struct LoggedFlow {

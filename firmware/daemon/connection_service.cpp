@@ -50,6 +50,12 @@ uint32_t policy_timeout(const platform::ConntrackEntry& e, const firewall::Polic
   return 0;
 }
 
+bool static_source(const firewall::Policy& p, const firewall::Connection& c,
+                   const firewall::ConnView& v) {
+  const firewall::NatRule* r = c.snat ? firewall::source_rule(p, c, v) : nullptr;
+  return r && r->is_static;
+}
+
 bool matches(const firewall::ConnectionFilter& f, const platform::ConntrackEntry& e) {
   if (f.protocol && e.protocol != *f.protocol) return false;
   auto in = [&f](uint32_t a) { return (a & f.netmask) == (*f.address & f.netmask); };
@@ -79,7 +85,14 @@ bool LogView::same_as(const LogView& o) const {
          std::equal(a.routes.begin(), a.routes.end(), b.routes.begin(), b.routes.end(),
                     same_route) &&
          a.conn_timeout == b.conn_timeout && a.half_closed_timeout == b.half_closed_timeout &&
-         a.udp_timeout == b.udp_timeout && a.icmp_timeout == b.icmp_timeout && aces == o.aces;
+         a.udp_timeout == b.udp_timeout && a.icmp_timeout == b.icmp_timeout && aces == o.aces &&
+         std::equal(a.nat.begin(), a.nat.end(), b.nat.begin(), b.nat.end(),
+                    [](const firewall::NatRule& x, const firewall::NatRule& y) {
+                      return x.section == y.section && x.line == y.line && x.text == y.text &&
+                             x.real_if == y.real_if && x.real_source == y.real_source &&
+                             x.is_static == y.is_static &&
+                             x.mapped_destination == y.mapped_destination;
+                    });
 }
 
 LogView log_view_of(const firewall::Policy& p) {
@@ -91,6 +104,7 @@ LogView log_view_of(const firewall::Policy& p) {
   v.base.udp_timeout = p.udp_timeout;
   v.base.icmp_timeout = p.icmp_timeout;
   v.base.xlate_timeout = p.xlate_timeout;
+  v.base.nat = p.nat;
   for (const auto& [name, acl] : p.acls)
     for (const auto& ace : acl.aces)
       if (ace.log) v.aces[fmt::format("{}/{}", name, ace.line)] = {ace.hash, ace.log_level};
@@ -217,7 +231,7 @@ void ConnectionService::on_event(platform::ConntrackEvents::Type t,
     c.id = number_[e.id];
     firewall::ConnView cv = firewall::view_of(v->base, c);
     if (cv.to_box()) return;  // the box's own connections (IKE, SSH) are not through-traffic
-    if (auto m = firewall::xlate_message(cv, c, true, 0)) emit(*m);
+    if (auto m = firewall::xlate_message(cv, c, true, 0, static_source(v->base, c, cv))) emit(*m);
     if (auto m = firewall::built_message(cv, c)) emit(*m);
     return;
   }
@@ -246,7 +260,8 @@ void ConnectionService::on_event(platform::ConntrackEvents::Type t,
   if (auto m =
           firewall::teardown_message(cv, c, c.age_seconds, firewall::teardown_reason(c, cleared)))
     emit(*m);
-  if (auto m = firewall::xlate_message(cv, c, false, c.age_seconds)) emit(*m);
+  if (auto m = firewall::xlate_message(cv, c, false, c.age_seconds, static_source(v->base, c, cv)))
+    emit(*m);
 }
 
 // After an overflow: what the dump holds is the truth. Entries we did not know are NEW events

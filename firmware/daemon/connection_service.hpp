@@ -33,7 +33,7 @@ namespace rampart::firmware {
 
 // What the messages need of the policy, small enough to copy when it changes.
 struct LogView {
-  firewall::Policy base;  // interfaces, routes and timeouts only
+  firewall::Policy base;  // interfaces, routes, NAT rules and timeouts only
   // ACE "acl/line" -> {hash, log level}, for 106100.
   std::map<std::string, std::pair<uint32_t, int>> aces;
   bool same_as(const LogView& o) const;

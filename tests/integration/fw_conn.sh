@@ -21,6 +21,7 @@ table ip fwtest {
     type filter hook forward priority 0; policy drop;
     ct state invalid drop
     ct state established,related accept
+    iifname "eth1" tcp dport 9000 tcp flags & (syn|ack) == syn ct state new log group 1 prefix "106100 IN 1 " accept
     iifname "eth1" tcp flags & (syn|ack) == syn ct state new accept
     iifname "eth1" meta l4proto { udp, icmp } ct state new accept
     iifname "eth0" tcp dport 23 log group 1 prefix "106023 120 " drop
@@ -109,6 +110,8 @@ wait_for 5 grep -qE '%ASA-2-106001: Inbound TCP connection denied from 198\.51\.
   fail "no 106001"
 wait_for 5 grep -qE '%ASA-2-106006: Deny inbound UDP from 198\.51\.100\.2/[0-9]+ to 192\.0\.2\.10/7 on interface outside$' "$log" ||
   fail "no 106006"
+grep -qE '%ASA-6-106100: access-list IN permitted tcp inside/192\.0\.2\.11\([0-9]+\) -> outside/198\.51\.100\.2\(9000\) hit-cnt 1 first hit \[0x0, 0x0\]$' "$log" ||
+  fail "no 106100 for the logged permit"
 # Bad input is refused with the ASA's words and counted.
 bad=$(cli "show conn address 192.0.2.11 netmask 255.0.255.0")
 grep -q "Invalid input detected at '^' marker" <<<"$bad" || fail "a bad netmask was taken"

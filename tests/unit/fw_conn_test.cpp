@@ -291,6 +291,25 @@ TEST_CASE("connection syslog messages in the ASA's words", "[fwconn]") {
         "Teardown dynamic TCP translation from inside:192.0.2.10/40000 to "
         "outside:198.51.100.1/1024 duration 0:00:30");
   CHECK(!firewall::xlate_message(v, outbound_tcp(45), true, 0));
+  CHECK(!firewall::xlate_message(vp, pat, true, 0, true));  // a static rule's: no message
+  auto nat = outbound_tcp(46, 40000);                       // address only
+  nat.reply_dst = ip(198, 51, 100, 7);
+  auto vn = firewall::view_of(p, nat);
+  CHECK(firewall::xlate_message(vn, nat, true, 0)->text ==
+        "Built dynamic translation from inside:192.0.2.10 to outside:198.51.100.7");
+  CHECK(firewall::xlate_message(vn, nat, false, 5)->id == 305010);
+  // Which rule translated it: the first whose real side holds the initiator.
+  firewall::NatRule stat;
+  stat.section = 2, stat.real_if = "inside", stat.is_static = true;
+  stat.real_source = {{ip(192, 0, 2, 10), ip(192, 0, 2, 10)}};
+  firewall::NatRule dyn = stat;
+  dyn.is_static = false, dyn.real_source = {{ip(192, 0, 2, 0), ip(192, 0, 2, 255)}};
+  p.nat = {stat, dyn};
+  CHECK(firewall::source_rule(p, pat, vp)->is_static);
+  pat.orig_src = ip(192, 0, 2, 11);
+  CHECK(!firewall::source_rule(p, pat, firewall::view_of(p, pat))->is_static);
+  pat.orig_src = ip(203, 0, 113, 1);
+  CHECK(!firewall::source_rule(p, pat, firewall::view_of(p, pat)));
 }
 
 TEST_CASE("deny and ACE log messages from the ruleset's log prefixes", "[fwconn]") {
@@ -352,4 +371,14 @@ TEST_CASE("nflog packets: IPv4 parsed within its bounds", "[fwconn]") {
   platform::LoggedPacket cut;
   REQUIRE(platform::parse_ipv4(std::span(pkt).first(22), cut));  // ports cut short
   CHECK((cut.sport == 0 && cut.dport == 0));
+}
+
+TEST_CASE("the connection commands are privileged", "[fwconn]") {
+  Lab l;
+  cli::Session user{l.c.app, false};
+  for (const char* line : {"show conn", "clear conn", "clear xlate", "show access-list"}) {
+    l.table.last.reset();
+    CHECK(user.execute(line).output.find("Invalid input") != std::string::npos);
+    CHECK(!l.table.last);
+  }
 }
