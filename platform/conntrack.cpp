@@ -66,10 +66,6 @@ struct HandleCloser {
 };
 using Handle = std::unique_ptr<nfct_handle, HandleCloser>;
 
-struct DumpState {
-  std::vector<ConntrackEntry>* out;
-};
-
 int collect(enum nf_conntrack_msg_type, nf_conntrack* ct, void* data) {
   auto* out = static_cast<std::vector<ConntrackEntry>*>(data);
   if (nfct_get_attr_u8(ct, ATTR_ORIG_L3PROTO) == AF_INET) out->push_back(entry_of(ct));

@@ -172,7 +172,6 @@ std::vector<std::string> ConnectionService::start() {
   // What is there already: it counts toward "most used" and its teardowns are reported.
   if (auto all = platform::conntrack_dump()) {
     for (const auto& e : *all) live_[e.id] = e, number_[e.id] = next_number_++;
-    in_use_ = live_.size();
     most_used_ = live_.size();
   }
   stop_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -225,7 +224,6 @@ void ConnectionService::on_event(platform::ConntrackEvents::Type t,
     if (live_.count(e.id) && events_lost_ > 0) --events_lost_;
     live_[e.id] = e;
     if (!number_.count(e.id)) number_[e.id] = next_number_++;
-    in_use_ = live_.size();
     if (live_.size() > most_used_) most_used_ = live_.size();
     firewall::Connection c = connection_of(e, v->base, now);
     c.id = number_[e.id];
@@ -243,7 +241,6 @@ void ConnectionService::on_event(platform::ConntrackEvents::Type t,
   auto number = number_.find(e.id);
   uint32_t id = number != number_.end() ? number->second : 0;
   if (number != number_.end()) number_.erase(number);
-  in_use_ = live_.size();
   bool cleared = false;
   {
     std::lock_guard lock(mu_);
@@ -282,7 +279,6 @@ void ConnectionService::resync() {
   for (const auto& [id, e] : now)
     if (!number_.count(id)) number_[id] = next_number_++;
   live_ = std::move(now);
-  in_use_ = live_.size();
   if (live_.size() > most_used_) most_used_ = live_.size();
 }
 

@@ -94,7 +94,6 @@ class ConnectionService : public firewall::ConnectionTable {
 
   std::atomic<uint64_t> most_used_{0}, overflows_{0}, events_lost_{0}, log_lost_{0},
       log_suppressed_{0}, log_flows_{0}, log_malformed_{0};
-  std::atomic<size_t> in_use_{0};
   mutable std::mutex helper_mu_;
   std::map<std::string, uint64_t> helper_packets_;  // of ended connections, per helper
 };
