@@ -152,8 +152,7 @@ ConnectionService::ConnectionService(int event_buffer)
 ConnectionService::~ConnectionService() {
   if (thread_.joinable()) {
     uint64_t one = 1;
-    if (::write(stop_fd_, &one, sizeof one) < 0) {
-    }
+    [[maybe_unused]] ssize_t w = ::write(stop_fd_, &one, sizeof one);
     thread_.join();
   }
   if (stop_fd_ >= 0) ::close(stop_fd_);
@@ -201,11 +200,12 @@ void ConnectionService::run() {
     int n = ::poll(fds, 3, 1000);
     if (n < 0 && errno != EINTR) break;
     if (fds[0].revents) break;
-    if (fds[1].revents & POLLIN && !events_.read()) {
+    // An overflowed socket may report only POLLERR: read it too, or the loop would spin.
+    if (fds[1].revents & (POLLIN | POLLERR) && !events_.read()) {
       ++overflows_;
       resync();
     }
-    if (fds[2].revents & POLLIN) {
+    if (fds[2].revents & (POLLIN | POLLERR)) {
       log_lost_ += nflog_.read();
       log_malformed_ = nflog_.malformed();
     }
