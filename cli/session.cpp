@@ -1,5 +1,7 @@
 #include "cli/session.hpp"
 
+#include "cli/commands/mpf_model.hpp"
+
 #include <algorithm>
 #include <iterator>
 #include <optional>
@@ -78,6 +80,8 @@ void Appliance::reset_to_defaults(bool factory) {
     cfg_.interfaces[name].hw_name = name;
     cfg_.interfaces[name].shutdown = factory;
   }
+  // A new ASA inspects its default protocols; a configuration loaded whole says what it wants.
+  if (factory) mpf::add_default_inspection_policy(cfg_.firewall);
 }
 
 std::string Appliance::replace_config(std::string_view text) {
@@ -135,8 +139,10 @@ std::string Session::prompt() const {
 }
 
 void Session::enter(ModeFrame f) {
-  // Entering a sub-mode from another sub-mode replaces it: both hang off Config.
-  while (stack_.size() > 1 && parent(f.mode) && stack_.back().mode != Mode::Config)
+  // Entering a sub-mode from another sub-mode replaces it, up to the new mode's parent (Config,
+  // or the policy-map for its class and parameters sub-modes).
+  while (stack_.size() > 1 && parent(f.mode) && stack_.back().mode != Mode::Config &&
+         stack_.back().mode != *parent(f.mode))
     stack_.pop_back();
   stack_.push_back(std::move(f));
 }

@@ -1,136 +1,168 @@
 // access-list: extended, standard and remark entries. The operands after permit|deny are parsed
-// here (any, any4, host A, A M, protocol, port operators) so that a bad operand gets the '^'
-// marker under it, as the ASA draws it.
-#include <charconv>
-
+// here (any, host A, A M, object, object-group, interface, protocol or service object, ports,
+// ICMP type, log, inactive) so that a bad operand gets the '^' marker under it, as the ASA
+// draws it.
+#include "cli/commands/acl_operands.hpp"
 #include "cli/commands/common.hpp"
 #include "cli/commands/sections.hpp"
-#include "cli/engine/lexer.hpp"
 #include "cli/render/running_config.hpp"
 
 namespace rampart::cli {
 
 namespace {
 
-// The ASA prints these ports by name in show running-config.
-struct PortName {
-  std::string_view name;
-  uint16_t port;
-};
-constexpr PortName kPorts[] = {
-    {"echo", 7},          {"ftp-data", 20},     {"ftp", 21},      {"ssh", 22},
-    {"telnet", 23},       {"smtp", 25},         {"tacacs", 49},   {"domain", 53},
-    {"bootps", 67},       {"bootpc", 68},       {"tftp", 69},     {"www", 80},
-    {"pop3", 110},        {"sunrpc", 111},      {"ntp", 123},     {"netbios-ns", 137},
-    {"netbios-dgm", 138}, {"netbios-ssn", 139}, {"imap4", 143},   {"snmp", 161},
-    {"snmptrap", 162},    {"bgp", 179},         {"ldap", 389},    {"https", 443},
-    {"isakmp", 500},      {"syslog", 514},      {"rsh", 514},     {"ldaps", 636},
-    {"kerberos", 750},    {"sqlnet", 1521},     {"radius", 1645}, {"radius-acct", 1646},
-    {"h323", 1720},       {"pptp", 1723},       {"sip", 5060},
+using Kind = config::AclAddress::Kind;
+
+// Why an operand the grammar could read was refused: the ASA answers these with "ERROR: ..."
+// rather than the marker.
+struct Refusal {
+  std::string text;
 };
 
-std::optional<uint16_t> parse_port(std::string_view w) {
-  for (const auto& p : kPorts)
-    if (p.name == w) return p.port;
-  if (w == "http") return 80;
-  unsigned v = 0;
-  auto [ptr, ec] = std::from_chars(w.data(), w.data() + w.size(), v);
-  if (ec != std::errc() || ptr != w.data() + w.size() || v > 65535) return std::nullopt;
-  return static_cast<uint16_t>(v);
-}
+struct EntryParser {
+  Ctx& c;
+  Cursor cur;
+  std::optional<Refusal> refusal;
 
-std::string port_text(uint16_t port, bool udp) {
-  for (const auto& p : kPorts) {
-    if (p.port != port) continue;
-    if (p.name == "rsh" && udp) continue;      // 514/udp is syslog
-    if (p.name == "syslog" && !udp) continue;  // 514/tcp is rsh
-    return std::string(p.name);
-  }
-  return std::to_string(port);
-}
-
-// Reads the operands one word at a time; on failure, bad() is the offset of the word.
-struct Cursor {
-  std::vector<Word> words;
-  size_t i = 0;
-  size_t base = 0;  // offset of the operand text in the command line
-  size_t fail_at = 0;
-  bool failed = false;
-
-  bool done() const { return i >= words.size(); }
-  std::string_view peek() const { return done() ? std::string_view{} : words[i].text; }
-  std::string_view take() { return words[i++].text; }
-  bool fail() {
-    if (!failed)
-      fail_at =
-          base + (done() ? (words.empty() ? 0 : words.back().offset + words.back().text.size() + 1)
-                         : words[i].offset);
-    failed = true;
+  bool refuse(std::string text) {
+    refusal = Refusal{std::move(text)};
     return false;
   }
+
+  bool named_address(config::AclAddress& out, Kind kind) {
+    cur.take();
+    if (cur.done()) return cur.fail();
+    std::string name(cur.peek());
+    const auto& fw = c.cfg.firewall;
+    if (kind == Kind::Object && !fw.network_objects.contains(name)) {
+      if (fw.service_objects.contains(name) || fw.object_groups.contains(name)) return cur.fail();
+      return refuse(fmt::format("specified object <{}> not found", name));
+    }
+    if (kind == Kind::Group) {
+      auto g = fw.object_groups.find(name);
+      if (g == fw.object_groups.end())
+        return refuse(fmt::format("specified object group <{}> not found", name));
+      if (g->second.kind != config::ObjectGroup::Kind::Network) return cur.fail();
+    }
+    if (kind == Kind::Interface && !c.cfg.interface_by_nameif(name))
+      return refuse(fmt::format("'{}' is not a valid interface name", name));
+    cur.take();
+    out = {kind, {}, {}, name};
+    return true;
+  }
+
+  bool address(config::AclAddress& out, std::string& mismatch, bool objects) {
+    if (cur.done()) return cur.fail();
+    std::string_view w = cur.peek();
+    if (w == "any" || w == "any4") {
+      cur.take();
+      out.kind = Kind::Any;
+      return true;
+    }
+    if (objects && w == "object") return named_address(out, Kind::Object);
+    if (objects && w == "object-group") return named_address(out, Kind::Group);
+    if (objects && w == "interface") return named_address(out, Kind::Interface);
+    if (w == "host") {
+      cur.take();
+      auto ip = config::Ipv4::parse(cur.peek());
+      if (!ip) return cur.fail();
+      cur.take();
+      out = {Kind::Host, *ip, config::Mask{0xffffffffu}, {}};
+      return true;
+    }
+    auto ip = config::Ipv4::parse(w);
+    if (!ip) return cur.fail();
+    cur.take();
+    auto mask = config::Mask::parse(cur.peek());
+    if (!mask) return cur.fail();
+    cur.take();
+    if ((ip->value & ~mask->value) != 0) {
+      mismatch = fmt::format("IP address,mask <{},{}> doesn't pair", ip->str(), mask->str());
+      return false;
+    }
+    out = {Kind::Subnet, *ip, *mask, {}};
+    return true;
+  }
+
+  // The protocol operand: a protocol, or "object SVC" / "object-group SVC|PROTO".
+  bool protocol(config::AccessListEntry& e) {
+    if (cur.done()) return cur.fail();
+    std::string_view w = cur.peek();
+    if (w != "object" && w != "object-group") {
+      if (!valid_protocol(w)) return cur.fail();
+      e.protocol = std::string(cur.take());
+      return true;
+    }
+    bool group = w == "object-group";
+    cur.take();
+    if (cur.done()) return cur.fail();
+    std::string name(cur.peek());
+    const auto& fw = c.cfg.firewall;
+    if (!group && !fw.service_objects.contains(name)) {
+      if (fw.network_objects.contains(name)) return cur.fail();
+      return refuse(fmt::format("specified object <{}> not found", name));
+    }
+    if (group) {
+      auto g = fw.object_groups.find(name);
+      if (g == fw.object_groups.end())
+        return refuse(fmt::format("specified object group <{}> not found", name));
+      using GK = config::ObjectGroup::Kind;
+      // A port group ("object-group service N tcp") belongs after an address, not here.
+      bool fits = g->second.kind == GK::Protocol ||
+                  (g->second.kind == GK::Service && !g->second.service_protocol);
+      if (!fits) return cur.fail();
+    }
+    cur.take();
+    e.service = config::AclAddress{group ? Kind::Group : Kind::Object, {}, {}, name};
+    return true;
+  }
+
+  // "log [LEVEL] [interval SECS] | log disable | log default", "inactive".
+  bool options(config::AccessListEntry& e) {
+    while (!cur.done()) {
+      std::string_view w = cur.peek();
+      if (w == "inactive" && !e.inactive) {
+        cur.take();
+        e.inactive = true;
+      } else if (w == "log" && !e.log_level && !e.log_disable) {
+        cur.take();
+        if (!log_options(e)) return false;
+      } else {
+        return cur.fail();  // time-range and the rest are not supported
+      }
+    }
+    return true;
+  }
+
+  bool log_options(config::AccessListEntry& e) {
+    if (cur.peek() == "disable") {
+      cur.take();
+      e.log_disable = true;
+      return true;
+    }
+    if (cur.peek() == "default") {  // back to the default: no per-entry logging
+      cur.take();
+      return true;
+    }
+    e.log_level = 6;
+    if (auto lvl = parse_log_level(cur.peek())) {
+      cur.take();
+      e.log_level = *lvl;
+    }
+    if (cur.peek() == "interval") {
+      cur.take();
+      auto secs = parse_number(cur.peek(), 600);
+      if (!secs || *secs == 0) return cur.fail();
+      cur.take();
+      e.log_interval = static_cast<int>(*secs);
+    }
+    return true;
+  }
 };
 
-bool address(Cursor& c, config::AclAddress& out, std::string& mismatch) {
-  if (c.done()) return c.fail();
-  std::string_view w = c.peek();
-  if (w == "any" || w == "any4") {
-    c.take();
-    out.kind = config::AclAddress::Kind::Any;
-    return true;
-  }
-  if (w == "host") {
-    c.take();
-    auto ip = config::Ipv4::parse(c.peek());
-    if (!ip) return c.fail();
-    c.take();
-    out = {config::AclAddress::Kind::Host, *ip, config::Mask{0xffffffffu}};
-    return true;
-  }
-  auto ip = config::Ipv4::parse(w);
-  if (!ip) return c.fail();
-  c.take();
-  auto mask = config::Mask::parse(c.peek());
-  if (!mask) return c.fail();
-  c.take();
-  if ((ip->value & ~mask->value) != 0) {
-    mismatch = fmt::format("IP address,mask <{},{}> doesn't pair", ip->str(), mask->str());
-    return false;
-  }
-  out = {config::AclAddress::Kind::Subnet, *ip, *mask};
-  return true;
-}
+}  // namespace
 
-bool port_op(Cursor& c, config::AclPort& out) {
-  using Op = config::AclPort::Op;
-  std::string_view w = c.peek();
-  Op op = w == "eq"      ? Op::Eq
-          : w == "lt"    ? Op::Lt
-          : w == "gt"    ? Op::Gt
-          : w == "neq"   ? Op::Neq
-          : w == "range" ? Op::Range
-                         : Op::None;
-  if (op == Op::None) return true;  // no port operator: fine
-  c.take();
-  auto lo = parse_port(c.peek());
-  if (!lo) return c.fail();
-  c.take();
-  out = {op, *lo, *lo};
-  if (op == Op::Range) {
-    auto hi = parse_port(c.peek());
-    if (!hi || *hi < *lo) return c.fail();
-    c.take();
-    out.hi = *hi;
-  }
-  return true;
-}
-
-bool valid_protocol(std::string_view p) {
-  for (std::string_view k : {"ip", "tcp", "udp", "icmp", "esp", "ah", "gre", "igmp", "ospf"})
-    if (p == k) return true;
-  unsigned v = 0;
-  auto [ptr, ec] = std::from_chars(p.data(), p.data() + p.size(), v);
-  return ec == std::errc() && ptr == p.data() + p.size() && v <= 255;
-}
+namespace {
 
 config::AccessList& acl(Ctx& c) {
   const std::string& name = c.args.str("name");
@@ -142,14 +174,23 @@ config::AccessList& acl(Ctx& c) {
   return it->second;
 }
 
+// An access-list that loses its last entry is gone, and so are the access-groups that bound
+// it, as on the ASA (an interface never stays bound to a name that matches nothing).
 void remove_acl(config::Config& cfg, const std::string& name) {
   cfg.access_lists.erase(name);
   std::erase(cfg.access_list_order, name);
+  std::erase_if(cfg.firewall.access_groups,
+                [&](const config::AccessGroup& g) { return g.acl == name; });
 }
 
 void add_or_remove(Ctx& c, config::AccessListEntry e) {
   if (!c.negated) {
-    acl(c).entries.push_back(std::move(e));
+    auto& entries = acl(c).entries;
+    // "line N" inserts before the entry now at N (remarks count, as on the ASA); past the
+    // end it appends.
+    size_t at = c.args.has("line") ? c.args.num("line") - 1 : entries.size();
+    entries.insert(entries.begin() + static_cast<std::ptrdiff_t>(std::min(at, entries.size())),
+                   std::move(e));
     return;
   }
   auto it = c.cfg.access_lists.find(c.args.str("name"));
@@ -158,31 +199,41 @@ void add_or_remove(Ctx& c, config::AccessListEntry e) {
   if (it->second.entries.empty()) remove_acl(c.cfg, c.args.str("name"));
 }
 
+bool parse_extended(EntryParser& p, config::AccessListEntry& e, std::string& mismatch) {
+  if (!p.protocol(e)) return false;
+  bool ports = e.protocol == "tcp" || e.protocol == "udp";
+  if (!p.address(e.source, mismatch, true)) return false;
+  if (ports && !port_op(p.cur, e.source_port)) return false;
+  if (!p.address(e.destination, mismatch, true)) return false;
+  if (ports && !port_op(p.cur, e.destination_port)) return false;
+  if (e.protocol == "icmp" && !p.cur.done())
+    if (auto t = parse_icmp_type(p.cur.peek())) {
+      p.cur.take();
+      e.icmp_type = icmp_type_name(*t);
+    }
+  return p.options(e);
+}
+
 void entry_cmd(Ctx& c, bool standard) {
-  Cursor cur{split_words(c.args.str("rest")), 0, c.args.offset("rest")};
+  EntryParser p{c, Cursor(c.args.str("rest"), c.args.offset("rest")), {}};
   config::AccessListEntry e;
   e.type =
       standard ? config::AccessListEntry::Type::Standard : config::AccessListEntry::Type::Extended;
   e.permit = c.args.str("action") == "permit";
-  bool ok = true;
   std::string mismatch;
-  if (standard) {
-    ok = address(cur, e.destination, mismatch);
-  } else {
-    if (cur.done() || !valid_protocol(cur.peek())) ok = cur.fail();
-    if (ok) e.protocol = std::string(cur.take());
-    bool ports = e.protocol == "tcp" || e.protocol == "udp";
-    ok = ok && address(cur, e.source, mismatch) && (!ports || port_op(cur, e.source_port)) &&
-         address(cur, e.destination, mismatch) && (!ports || port_op(cur, e.destination_port));
+  bool ok = standard ? p.address(e.destination, mismatch, false) && (p.cur.done() || p.cur.fail())
+                     : parse_extended(p, e, mismatch);
+  if (p.refusal) {
+    error(c, p.refusal->text);
+    return;
   }
-  if (ok && !cur.done()) ok = cur.fail();  // log, time-range, ... are not supported
   if (!mismatch.empty()) {
     error(c, mismatch);
     return;
   }
   if (!ok) {
     Args at;
-    at.set("bad", "", cur.fail_at);
+    at.set("bad", "", p.cur.fail_at);
     c.session.invalid_input_at(c.out, at, "bad");
     return;
   }
@@ -191,39 +242,41 @@ void entry_cmd(Ctx& c, bool standard) {
 
 std::string address_text(const config::AclAddress& a) {
   switch (a.kind) {
-    case config::AclAddress::Kind::Any:
+    case Kind::Any:
       return "any";
-    case config::AclAddress::Kind::Host:
+    case Kind::Host:
       return "host " + a.address.str();
-    case config::AclAddress::Kind::Subnet:
+    case Kind::Subnet:
       return a.address.str() + " " + a.mask.str();
-    case config::AclAddress::Kind::Object:
+    case Kind::Object:
       return "object " + a.name;
-    case config::AclAddress::Kind::Group:
+    case Kind::Group:
       return "object-group " + a.name;
-    case config::AclAddress::Kind::Interface:
+    case Kind::Interface:
       return "interface " + a.name;
   }
   return "any";
 }
 
-std::string port_text(const config::AclPort& p, bool udp) {
-  using Op = config::AclPort::Op;
-  switch (p.op) {
-    case Op::None:
-      return "";
-    case Op::Eq:
-      return " eq " + port_text(p.lo, udp);
-    case Op::Lt:
-      return " lt " + port_text(p.lo, udp);
-    case Op::Gt:
-      return " gt " + port_text(p.lo, udp);
-    case Op::Neq:
-      return " neq " + port_text(p.lo, udp);
-    case Op::Range:
-      return " range " + port_text(p.lo, udp) + " " + port_text(p.hi, udp);
-  }
-  return "";
+std::string log_text(const config::AccessListEntry& e) {
+  if (e.log_disable) return " log disable";
+  if (!e.log_level) return "";
+  if (*e.log_level == 6 && !e.log_interval) return " log";
+  std::string s = " log " + log_level_name(*e.log_level);
+  if (e.log_interval) s += fmt::format(" interval {}", *e.log_interval);
+  return s;
+}
+
+std::string extended_text(const config::AccessListEntry& e) {
+  bool udp = e.protocol == "udp";
+  std::string proto = e.service ? address_text(*e.service) : e.protocol;
+  std::string s =
+      fmt::format("{} {}{} {}{}", proto, address_text(e.source), port_text(e.source_port, udp),
+                  address_text(e.destination), port_text(e.destination_port, udp));
+  if (e.icmp_type) s += " " + *e.icmp_type;
+  s += log_text(e);
+  if (e.inactive) s += " inactive";
+  return s;
 }
 
 }  // namespace
@@ -231,27 +284,38 @@ std::string port_text(const config::AclPort& p, bool udp) {
 void register_access_lists(CommandTree& t) {
   const std::vector<std::string_view> base{"Configure an access control element",
                                            "Access list identifier"};
+  const std::vector<std::string_view> line{
+      "Use this to specify line number at which ACE should "
+      "be entered",
+      "Enter line number (1-4294967295)"};
   auto with = [&](std::initializer_list<std::string_view> more) {
     auto v = base;
+    v.insert(v.end(), line.begin(), line.end());
     v.insert(v.end(), more);
     return v;
   };
-  t.add({kConfig, "access-list <name:WORD> extended {action:permit|deny} <rest:LINE>",
+  const std::string_view operands =
+      "Protocol or service (object|object-group), source and destination (any | host A | A M | "
+      "object N | object-group N | interface IF), ports, ICMP type, log, inactive";
+  t.add({kConfig,
+         "access-list <name:WORD> [line <line:1-4294967295>] extended {action:permit|deny} "
+         "<rest:LINE>",
          with({"Configure access policy for IP traffic through the system",
-               "Specify packets to forward|Specify packets to reject",
-               "Protocol, source and destination (any | host A | A M), ports"}),
+               "Specify packets to forward|Specify packets to reject", operands}),
          [](Ctx& c) { entry_cmd(c, false); }, true});
   // PIX 6.3 and ASA 7 accept an extended entry without the "extended" keyword.
-  t.add({kConfig, "access-list <name:WORD> {action:permit|deny} <rest:LINE>",
-         with({"Specify packets to forward|Specify packets to reject",
-               "Protocol, source and destination (any | host A | A M), ports"}),
+  t.add({kConfig,
+         "access-list <name:WORD> [line <line:1-4294967295>] {action:permit|deny} <rest:LINE>",
+         with({"Specify packets to forward|Specify packets to reject", operands}),
          [](Ctx& c) { entry_cmd(c, false); }, true, true});
-  t.add({kConfig, "access-list <name:WORD> standard {action:permit|deny} <rest:LINE>",
+  t.add({kConfig,
+         "access-list <name:WORD> [line <line:1-4294967295>] standard {action:permit|deny} "
+         "<rest:LINE>",
          with({"Specify a standard access list (destination addresses only)",
                "Specify packets to forward|Specify packets to reject",
                "Destination: any | host A | A M"}),
          [](Ctx& c) { entry_cmd(c, true); }, true});
-  t.add({kConfig, "access-list <name:WORD> remark <text:LINE>",
+  t.add({kConfig, "access-list <name:WORD> [line <line:1-4294967295>] remark <text:LINE>",
          with({"Specify a comment (remark) for the access list", "Comment text"}),
          [](Ctx& c) {
            config::AccessListEntry e;
@@ -271,17 +335,13 @@ void render_access_lists(const config::Config& cfg, ConfigWriter& w) {
     for (const auto& e : it->second.entries) {
       using T = config::AccessListEntry::Type;
       std::string action = e.permit ? "permit" : "deny";
-      if (e.type == T::Remark) {
+      if (e.type == T::Remark)
         w.line(fmt::format("access-list {} remark {}", name, e.remark));
-      } else if (e.type == T::Standard) {
+      else if (e.type == T::Standard)
         w.line(fmt::format("access-list {} standard {} {}", name, action,
                            address_text(e.destination)));
-      } else {
-        bool udp = e.protocol == "udp";
-        w.line(fmt::format("access-list {} extended {} {} {}{} {}{} ", name, action, e.protocol,
-                           address_text(e.source), port_text(e.source_port, udp),
-                           address_text(e.destination), port_text(e.destination_port, udp)));
-      }
+      else  // the ASA ends an extended entry with a space
+        w.line(fmt::format("access-list {} extended {} {} ", name, action, extended_text(e)));
     }
   }
 }

@@ -39,6 +39,25 @@ const std::vector<Section>& sections() {
       {"ipsec", {"Show IPsec configuration"}, {"crypto ipsec"}},
       {"interface", {"Show interface configuration"}, {"interface"}, true},
       {"access-list", {"Show configured access control elements"}, {"access-list"}, true},
+      {"access-group", {"Show access-group bindings"}, {"access-group"}},
+      {"object", {"Show configured objects"}, {"object"}},
+      {"object network",
+       {"Show configured objects", "Show network objects"},
+       {"object network"},
+       true},
+      {"object service",
+       {"Show configured objects", "Show service objects"},
+       {"object service"},
+       true},
+      {"object-group", {"Show configured object groups"}, {"object-group"}},
+      {"timeout", {"Show timeout configuration"}, {"timeout"}},
+      {"same-security-traffic",
+       {"Show same-security-traffic configuration"},
+       {"same-security-traffic"}},
+      {"arp", {"Show ARP configuration"}, {"arp"}},
+      {"class-map", {"Show class-map configuration"}, {"class-map"}, true},
+      {"policy-map", {"Show policy-map configuration"}, {"policy-map"}, true},
+      {"service-policy", {"Show service-policy configuration"}, {"service-policy"}},
       {"ip local pool",
        {"Show IP configuration", "Show local address pools", "Show IP address pools"},
        {"ip local pool"}},
@@ -140,6 +159,16 @@ void clear_section(config::Config& cfg, std::string_view what, System& sys) {
   } else if (what == "access-list") {
     cfg.access_lists.clear();
     cfg.access_list_order.clear();
+    cfg.firewall.access_groups.clear();  // the ASA unbinds what it deletes
+  } else if (what == "access-group") {
+    cfg.firewall.access_groups.clear();
+  } else if (what == "timeout") {
+    cfg.firewall.timeouts.clear();
+    cfg.firewall.uauth_absolute = fresh.firewall.uauth_absolute;
+  } else if (what == "same-security-traffic") {
+    cfg.firewall.same_security_inter = cfg.firewall.same_security_intra = false;
+  } else if (what == "service-policy") {
+    cfg.firewall.service_policies.clear();
   } else if (what == "ip local pool") {
     cfg.pools.clear();
   } else if (what == "route") {
@@ -234,6 +263,10 @@ void register_config_io(CommandTree& t) {
       {"group-policy", {"Clear all group-policy configuration"}},
       {"username", {"Clear the local user database"}},
       {"access-list", {"Clear all access lists"}},
+      {"access-group", {"Clear all access-group bindings"}},
+      {"timeout", {"Clear all timeouts (back to their defaults)"}},
+      {"same-security-traffic", {"Clear same-security-traffic permissions"}},
+      {"service-policy", {"Clear all service-policy bindings"}},
       {"ip local pool",
        {"Clear IP configuration", "Clear local address pools", "Clear all IP address pools"}},
       {"route", {"Clear all static routes"}},

@@ -161,6 +161,17 @@ void register_group_policies(CommandTree& t) {
                    else
                      gp.split_tunnel_network_list = v->empty() ? "" : v->front();
                  });
+  // "vpn-filter value ACL": the access-list that filters this group's decrypted traffic.
+  // "none" and "no vpn-filter" both leave the group without one (config::GroupPolicy).
+  list_attribute(t, "vpn-filter", "Specify the name of the access-list used for VPN filtering",
+                 "Access list name", 1,
+                 [](Ctx& c, const std::optional<std::vector<std::string>>& v) {
+                   auto& gp = current_gp(c);
+                   if (!v || v->empty())
+                     gp.vpn_filter.reset();
+                   else
+                     gp.vpn_filter = v->front();
+                 });
   list_attribute(t, "split-dns", "Set the domains resolved through the tunnel", "Domain name",
                  kMaxList, [](Ctx& c, const std::optional<std::vector<std::string>>& v) {
                    current_gp(c).split_dns = v;
@@ -288,7 +299,7 @@ void render_group_policies(const config::Config& cfg, ConfigWriter& w) {
                gp.split_tunnel_network_list || gp.split_dns || gp.vpn_tunnel_protocol ||
                gp.password_storage || gp.pfs || gp.banner || gp.backup_servers ||
                gp.vpn_idle_timeout || gp.vpn_session_timeout || gp.address_pools ||
-               gp.smartcard_removal_disconnect || gp.vpn_simultaneous_logins;
+               gp.smartcard_removal_disconnect || gp.vpn_simultaneous_logins || gp.vpn_filter;
     if (!any && !gp.has_attributes_block) continue;
     w.line(fmt::format("group-policy {} attributes", name));
     if (gp.banner) {
@@ -300,6 +311,7 @@ void render_group_policies(const config::Config& cfg, ConfigWriter& w) {
     number_line(w, "vpn-simultaneous-logins", gp.vpn_simultaneous_logins);
     number_line(w, "vpn-idle-timeout", gp.vpn_idle_timeout);
     number_line(w, "vpn-session-timeout", gp.vpn_session_timeout);
+    text_line(w, "vpn-filter", gp.vpn_filter);
     if (gp.vpn_tunnel_protocol) w.sub("vpn-tunnel-protocol " + joined(*gp.vpn_tunnel_protocol));
     flag_line(w, "password-storage", gp.password_storage);
     flag_line(w, "pfs", gp.pfs);

@@ -8,6 +8,7 @@
 
 #include "cli/commands/common.hpp"
 #include "cli/commands/sections.hpp"
+#include "control/config/acl_expand.hpp"
 #include "control/ike/engine.hpp"
 #include "control/ike/ipsec_proposal.hpp"
 #include "platform/printable.hpp"
@@ -163,7 +164,7 @@ std::string show_one(Ctx& c, const ike::Engine& e, const ike::IkeSa& sa, const i
         en != m->second.entries.end() && en->second.settings.match_address)
       if (auto acl = c.cfg.access_lists.find(*en->second.settings.match_address);
           acl != c.cfg.access_lists.end())
-        for (const auto& ace : acl->second.entries)
+        for (const auto& ace : config::expand_acl(c.cfg, acl->second).entries)
           if (ace.type == config::AccessListEntry::Type::Extended && ace.permit) {
             auto addr = [](const config::AclAddress& a) {
               using K = config::AclAddress::Kind;

@@ -15,9 +15,15 @@ void register_interfaces(
 void register_config_io(
     CommandTree& t);  // show running/startup-config, write, copy, clear configure
 void register_access_lists(CommandTree& t);
-void register_crypto(CommandTree& t);  // crypto ipsec / dynamic-map / map / isakmp|ikev1
-void register_pools(CommandTree& t);   // ip local pool, show ip local pool
-void register_users(CommandTree& t);   // username, username attributes
+void register_objects(CommandTree& t);            // object network|service
+void register_object_groups(CommandTree& t);      // object-group and its members
+void register_access_groups(CommandTree& t);      // access-group
+void register_firewall_settings(CommandTree& t);  // same-security-traffic, timeout, arp timeout
+void register_mpf(CommandTree& t);                // class-map, policy-map, service-policy
+void register_fixup(CommandTree& t);              // PIX fixup protocol -> inspect
+void register_crypto(CommandTree& t);             // crypto ipsec / dynamic-map / map / isakmp|ikev1
+void register_pools(CommandTree& t);              // ip local pool, show ip local pool
+void register_users(CommandTree& t);              // username, username attributes
 void register_tunnel_groups(CommandTree& t);
 void register_group_policies(CommandTree& t);
 void register_aaa(CommandTree& t);          // aaa-server, aaa authentication
@@ -38,6 +44,12 @@ inline void register_all(CommandTree& t) {
   register_interfaces(t);
   register_config_io(t);
   register_access_lists(t);
+  register_objects(t);
+  register_object_groups(t);
+  register_access_groups(t);
+  register_firewall_settings(t);
+  register_mpf(t);
+  register_fixup(t);
   register_crypto(t);
   register_pools(t);
   register_users(t);

@@ -113,6 +113,11 @@ std::optional<Mode> parent(Mode m) {
     case Mode::Config:
     case Mode::Count:
       return std::nullopt;
+    // A policy-map's class and parameters lines hang off the policy-map, as on the ASA: a
+    // "class" line typed in config-pmap-c walks up to config-pmap.
+    case Mode::PolicyMapClass:
+    case Mode::PolicyMapParams:
+      return Mode::PolicyMap;
     default:
       return Mode::Config;
   }

@@ -16,10 +16,16 @@ void render_body(const config::Config& cfg, ConfigWriter& w) {
   w.bang();
   render_interfaces(cfg, w);
   render_boot(cfg, w);
+  render_same_security(cfg, w);
+  render_objects(cfg, w);
+  render_object_groups(cfg, w);
   render_access_lists(cfg, w);
   render_terminal(cfg, w);
   render_pools(cfg, w);
+  render_arp(cfg, w);
+  render_access_groups(cfg, w);
   render_routes(cfg, w);
+  render_timeouts(cfg, w);
   render_aaa(cfg, w);
   render_sysopt(cfg, w);
   render_crypto(cfg, w);
@@ -29,6 +35,7 @@ void render_body(const config::Config& cfg, ConfigWriter& w) {
   render_group_policies(cfg, w);
   render_users(cfg, w);
   render_tunnel_groups(cfg, w);
+  render_mpf(cfg, w);
 }
 
 std::string md5_hex(std::string_view text) {

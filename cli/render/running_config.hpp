@@ -28,14 +28,22 @@ std::string config_checksum(const config::Config& cfg);
 // Section renderers, called in this order by render_running_config. Each lives beside the
 // commands that edit its part of the model (cli/commands/<section>.cpp).
 void render_system(const config::Config& cfg, ConfigWriter& w);  // hostname, enable, passwd, names
-void render_interfaces(const config::Config& cfg, ConfigWriter& w);    // interface blocks
-void render_access_lists(const config::Config& cfg, ConfigWriter& w);  // access-list
-void render_terminal(const config::Config& cfg, ConfigWriter& w);      // pager lines, mtu
-void render_pools(const config::Config& cfg, ConfigWriter& w);         // ip local pool
-void render_boot(const config::Config& cfg, ConfigWriter& w);          // boot system
-void render_routes(const config::Config& cfg, ConfigWriter& w);        // route
-void render_aaa(const config::Config& cfg, ConfigWriter& w);     // aaa-server, aaa authentication
-void render_sysopt(const config::Config& cfg, ConfigWriter& w);  // sysopt connection permit-vpn
+void render_interfaces(const config::Config& cfg, ConfigWriter& w);     // interface blocks
+void render_same_security(const config::Config& cfg, ConfigWriter& w);  // same-security-traffic
+void render_objects(const config::Config& cfg, ConfigWriter& w);        // object network|service
+void render_object_groups(const config::Config& cfg, ConfigWriter& w);  // object-group
+void render_access_lists(const config::Config& cfg, ConfigWriter& w);   // access-list
+void render_arp(const config::Config& cfg, ConfigWriter& w);            // arp timeout
+void render_access_groups(const config::Config& cfg, ConfigWriter& w);  // access-group
+void render_timeouts(const config::Config& cfg, ConfigWriter& w);       // timeout
+void render_mpf(const config::Config& cfg,
+                ConfigWriter& w);  // class-map, policy-map, service-policy
+void render_terminal(const config::Config& cfg, ConfigWriter& w);  // pager lines, mtu
+void render_pools(const config::Config& cfg, ConfigWriter& w);     // ip local pool
+void render_boot(const config::Config& cfg, ConfigWriter& w);      // boot system
+void render_routes(const config::Config& cfg, ConfigWriter& w);    // route
+void render_aaa(const config::Config& cfg, ConfigWriter& w);       // aaa-server, aaa authentication
+void render_sysopt(const config::Config& cfg, ConfigWriter& w);    // sysopt connection permit-vpn
 void render_crypto(const config::Config& cfg,
                    ConfigWriter& w);  // crypto ipsec/dynamic-map/map/ikev1
 void render_management(const config::Config& cfg, ConfigWriter& w);  // ssh, console timeout

@@ -8,7 +8,7 @@ namespace rampart::config {
 namespace {
 
 // The ASA 9.x defaults, as "show running-config timeout" prints them on a new box.
-constexpr std::array<std::pair<std::string_view, uint32_t>, 18> kDefaults{{
+constexpr std::array<std::pair<std::string_view, uint32_t>, 20> kDefaults{{
     {"xlate", 3 * 3600},
     {"pat-xlate", 30},
     {"conn", 3600},
@@ -27,6 +27,8 @@ constexpr std::array<std::pair<std::string_view, uint32_t>, 18> kDefaults{{
     {"sip-disconnect", 120},
     {"sip-provisional-media", 120},
     {"uauth", 300},
+    {"tcp-proxy-reassembly", 60},
+    {"floating-conn", 0},
 }};
 
 }  // namespace

@@ -179,7 +179,7 @@ struct Firewall {
   // xlate, sunrpc, h323, h225, mgcp, sip, sip_media, uauth, ...). Only keywords set away from
   // their default are stored; timeout_seconds() gives the effective value.
   std::map<std::string, uint32_t> timeouts;
-  bool uauth_absolute = false;
+  bool uauth_absolute = true;  // "uauth ... absolute" (the ASA's default) or inactivity
   std::map<std::string, ClassMap> class_maps;
   std::vector<std::string> class_map_order;
   std::map<std::string, PolicyMap> policy_maps;

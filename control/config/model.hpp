@@ -41,6 +41,7 @@ struct System {
   std::vector<std::string> names;        // "name 192.0.2.10 host1" lines, kept in order
   bool names_enabled = false;            // "names"
   std::vector<std::string> boot_images;  // "boot system disk0:/x.bin", tried in this order
+  int arp_timeout = 14400;               // "arp timeout N" (seconds): neighbour entries' life
 };
 
 // ---- interfaces and routing ---------------------------------------------------------------

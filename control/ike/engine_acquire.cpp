@@ -4,6 +4,7 @@
 // mode over an IKE SA already up with the peer, else main mode from the start.
 #include <fmt/format.h>
 
+#include "control/config/acl_expand.hpp"
 #include "control/ike/engine.hpp"
 
 namespace rampart::ike {
@@ -36,7 +37,8 @@ void Engine::sync_acquire() {
       if (entry.dynamic_map || !cs.match_address || cs.peers.empty()) continue;
       auto acl = cfg_.access_lists.find(*cs.match_address);
       if (acl == cfg_.access_lists.end()) continue;
-      for (const auto& ace : acl->second.entries)
+      // selector_of reads plain addresses: objects and object-groups are expanded first.
+      for (const auto& ace : config::expand_acl(cfg_, acl->second).entries)
         if (ace.type == config::AccessListEntry::Type::Extended && ace.permit)
           targets.push_back({name, seq, selector_of(ace.source), selector_of(ace.destination)});
     }

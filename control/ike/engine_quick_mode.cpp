@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "control/config/acl_expand.hpp"
 #include "control/ike/engine.hpp"
 #include "control/ike/ipsec_proposal.hpp"
 #include "control/ike/message_rules.hpp"
@@ -296,7 +297,10 @@ void Engine::quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p
     for (const auto& [cseq, cs] : candidates) {
       if (cs->match_address) {
         auto acl = cfg_.access_lists.find(*cs->match_address);
-        if (acl == cfg_.access_lists.end() || !acl_covers(acl->second, local, remote)) continue;
+        // within() reads plain addresses: objects and object-groups are expanded first.
+        if (acl == cfg_.access_lists.end() ||
+            !acl_covers(config::expand_acl(cfg_, acl->second), local, remote))
+          continue;
       }
       proxies_matched = true;
       if (auto c = match_esp(*offered, cfg_, cs->transform_sets)) {

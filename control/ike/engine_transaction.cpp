@@ -4,6 +4,7 @@
 // address initiate, the PIX and VPN Client 1.1 flow).
 #include <fmt/format.h>
 
+#include "control/config/acl_expand.hpp"
 #include "control/ike/engine.hpp"
 #include "control/ike/message_rules.hpp"
 #include "control/ike/mode_config.hpp"
@@ -72,7 +73,7 @@ ModeConfigInputs mode_config_inputs(const config::Config& cfg, const IkeSa& sa) 
     if (gp->second.split_tunnel_network_list)
       if (auto acl = cfg.access_lists.find(*gp->second.split_tunnel_network_list);
           acl != cfg.access_lists.end())
-        in.split_acl = &acl->second;
+        in.split_acl = config::expand_acl(cfg, acl->second);
   }
   in.address = *sa.assigned;
   in.netmask = sa.assigned_mask;

@@ -26,8 +26,10 @@ struct ModeConfigInputs {
   const config::GroupPolicy* policy = nullptr;  // the effective group-policy (may be null)
   config::Ipv4 address;                         // what the client gets
   config::Mask netmask;
-  const config::AccessList* split_acl = nullptr;  // split-tunnel-network-list, resolved
-  std::string application_version;                // ours, for APPLICATION_VERSION
+  // split-tunnel-network-list, resolved, its objects and object-groups expanded
+  // (config::expand_acl): split_entries reads plain addresses only.
+  std::optional<config::AccessList> split_acl;
+  std::string application_version;  // ours, for APPLICATION_VERSION
 };
 
 struct ModeConfigReply {

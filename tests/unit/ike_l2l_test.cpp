@@ -331,3 +331,31 @@ TEST_CASE("configuration changes on either side at any moment of main mode and q
         }
       }
 }
+
+TEST_CASE("a crypto ACL naming an object and an object-group protects exactly their networks",
+          "[ike][acl-expand]") {
+  // The same two sites, each ACL written with objects: an object read as "any" would make the
+  // acquire below fire for every destination, and quick mode accept any proxy.
+  auto with_objects = [](const std::string& near, const std::string& far) {
+    return "object network NEAR\nsubnet " + near + "\nexit\nobject-group network FAR\n" +
+           "network-object " + far + "\nexit\n";
+  };
+  Site a(with_objects("192.0.2.0 255.255.255.0", "198.51.100.128 255.255.255.192") +
+             site("198.51.100.1", "198.51.100.2", "object NEAR", "object-group FAR"),
+         "198.51.100.1", 5);
+  Site b(with_objects("198.51.100.128 255.255.255.192", "192.0.2.0 255.255.255.0") +
+             site("198.51.100.2", "198.51.100.1", "object NEAR", "object-group FAR"),
+         "198.51.100.2", 6);
+  REQUIRE(a.console.cfg().access_lists.at("L2L").entries.at(0).source.kind ==
+          config::AclAddress::Kind::Object);
+  dataplane::Sad sad;
+  a.engine.set_sad(&sad);
+  a.engine.tick();
+  CHECK_FALSE(sad.acquire(0xc000020a, 0xc6336405));  // 198.51.100.5: not in FAR
+  CHECK_FALSE(sad.acquire(0xc633640a, 0xc6336481));  // from outside NEAR
+  CHECK(sad.acquire(0xc000020a, 0xc6336481));        // NEAR -> FAR
+  a.engine.tick();
+  shuttle(a, b);
+  check_tunnel(a, b);  // B's quick mode matched the proxies against its expanded ACL
+  a.engine.set_sad(nullptr);
+}

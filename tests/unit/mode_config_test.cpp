@@ -36,7 +36,7 @@ TEST_CASE("seed 000's group-policy EZ answers the client's request") {
       "dns-server value 192.0.2.53\nvpn-tunnel-protocol ikev1\nsplit-tunnel-policy tunnelall\n"
       "default-domain value lab.example\nexit");
   ModeConfigInputs in{&c.cfg().group_policies.at("EZ"), *config::Ipv4::parse("203.0.113.100"),
-                      config::Mask::from_prefix(24), nullptr, "Rampart 1.0(1)"};
+                      config::Mask::from_prefix(24), std::nullopt, "Rampart 1.0(1)"};
   ModeConfigReply r = build_mode_config_reply(client_request(), in);
   REQUIRE(find(r, cfgattr::kIp4Address));
   CHECK(find(r, cfgattr::kIp4Address)->data == Bytes{203, 0, 113, 100});
@@ -62,7 +62,7 @@ TEST_CASE("tunnelspecified sends the ACL's networks as Unity split-include entri
       "split-tunnel-network-list value SPLIT\nbanner value Line one\nbanner value Line two\npfs "
       "enable\nexit");
   ModeConfigInputs in{&c.cfg().group_policies.at("GP"), *config::Ipv4::parse("203.0.113.10"),
-                      config::Mask::from_prefix(24), &c.cfg().access_lists.at("SPLIT"), "x"};
+                      config::Mask::from_prefix(24), c.cfg().access_lists.at("SPLIT"), "x"};
   ModeConfigReply r = build_mode_config_reply(client_request(), in);
   const Attribute* split = find(r, cfgattr::kSplitInclude);
   REQUIRE(split);

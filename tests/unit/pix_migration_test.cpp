@@ -51,20 +51,36 @@ TEST_CASE("seed 004 loads with a notice or a report for every PIX line") {
   size_t unsupported = 0;
   for (size_t n = 1; n <= input.size(); ++n) {
     const std::string& l = input[n - 1];
-    bool non_vpn =
-        l.starts_with("fixup") || l.starts_with("ip audit") || l.starts_with("failover") ||
-        l.starts_with("no failover") || l.starts_with("pdm") || l.starts_with("arp") ||
-        l.starts_with("global") || l.starts_with("nat ") || l.starts_with("static") ||
-        l.starts_with("access-group") || l.starts_with("timeout") ||
-        l.starts_with("aaa authentication include") || l.starts_with("snmp-server") ||
-        l.starts_with("no snmp-server") || l.starts_with("floodguard") || l.starts_with("telnet");
-    if (non_vpn) {
+    bool nat = l.starts_with("global") || l.starts_with("nat ") || l.starts_with("static");
+    bool no_effect = l.starts_with("ip audit") || l.starts_with("failover") ||
+                     l.starts_with("no failover") || l.starts_with("pdm") ||
+                     l.starts_with("aaa authentication include") || l.starts_with("snmp-server") ||
+                     l.starts_with("no snmp-server") || l.starts_with("floodguard") ||
+                     l.starts_with("telnet");
+    if (nat || no_effect) {
       INFO(l);
       CHECK(reported(n));
       ++unsupported;
     }
+    // What has no meaning here says why, line by line, not "not a VPN function".
+    if (no_effect) {
+      std::string shown = l == "snmp-server community public" ? "snmp-server community *****" : l;
+      for (const auto& o : out)
+        if (o.find("\"" + shown + "\"") != std::string::npos)
+          CHECK(o.find("not a VPN function") == std::string::npos);
+    }
   }
-  CHECK(unsupported == 40);
+  CHECK(unsupported == 21);
+  // Firewall lines are applied or converted, never reported.
+  for (const auto& o : out) {
+    INFO(o);
+    for (std::string_view kw : {"\"fixup", "\"access-group", "\"timeout", "\"arp"})
+      CHECK(o.find(kw) == std::string::npos);
+  }
+  CHECK(report.find("WARNING: line 67: \"floodguard enable\" is not supported (PIX AAA flood "
+                    "guard; the ASA dropped it for connection limits") != std::string::npos);
+  CHECK(report.find("WARNING: line 42: \"pdm history enable\" is not supported (no PIX Device "
+                    "Manager: this box is managed from its CLI); ignored") != std::string::npos);
   // One notice per converted PIX command.
   auto notices = [&](std::string_view prefix) {
     size_t k = 0;
@@ -79,6 +95,9 @@ TEST_CASE("seed 004 loads with a notice or a report for every PIX line") {
   CHECK(notices("isakmp key ***** address 0.0.0.0 netmask 0.0.0.0") == 1);
   CHECK(notices("interface ethernet") == 2);
   CHECK(notices("sysopt connection permit-ipsec") == 1);
+  CHECK(notices("fixup protocol") == 13);
+  CHECK(notices("timeout conn 1:00:00 half-closed 0:10:00 udp 0:02:00 rpc 0:10:00 h225 1:00:00 "
+                "-> timeout conn 1:00:00 half-closed 0:10:00 udp 0:02:00 sunrpc 0:10:00") == 1);
   CHECK(report.find("cisco1234") == std::string::npos);  // the key is never echoed
   CHECK(report.find("vpn3000-secret") == std::string::npos);
   CHECK(report.find("community public") == std::string::npos);
@@ -134,4 +153,92 @@ TEST_CASE("seed 004 becomes the ASA model") {
   CHECK(c.access_lists.at("101").entries.size() == 1);
   CHECK(c.routes.size() == 2);
   CHECK(c.system.enable_password->kind == "encrypted");
+}
+
+TEST_CASE("seed 004's firewall lines are applied: access-group, fixups, timeouts, arp") {
+  test::FakeSystem sys;
+  cli::Appliance app(sys);
+  std::string report = app.replace_config(seed004());
+  const auto& fw = app.config().firewall;
+  REQUIRE(fw.access_groups.size() == 1);
+  CHECK(fw.access_groups[0] ==
+        config::AccessGroup{"120", config::AccessGroup::Direction::In, "outside"});
+  // Every fixup became an inspect of the default class, the dns one with its message length.
+  REQUIRE(fw.service_policies.size() == 1);
+  CHECK(fw.service_policies[0] == config::ServicePolicy{"global_policy", ""});
+  CHECK(fw.class_maps.at("inspection_default").match == "default-inspection-traffic");
+  CHECK(fw.policy_maps.at("preset_dns_map").parameters ==
+        std::vector<std::string>{"message-length maximum 512"});
+  const auto& classes = fw.policy_maps.at("global_policy").classes;
+  REQUIRE(classes.size() == 1);
+  CHECK(classes[0].inspects == std::vector<std::string>{"dns preset_dns_map", "ftp", "h323 h225",
+                                                        "h323 ras", "http", "rsh", "rtsp", "sip",
+                                                        "skinny", "esmtp", "sqlnet", "tftp"});
+  CHECK(report.find("INFO: PIX command converted: fixup protocol dns maximum-length 512 -> "
+                    "policy-map type inspect dns preset_dns_map / parameters / message-length "
+                    "maximum 512 / class-map inspection_default / match "
+                    "default-inspection-traffic / policy-map global_policy / class "
+                    "inspection_default / inspect dns preset_dns_map / service-policy "
+                    "global_policy global\n") != std::string::npos);
+  CHECK(report.find("INFO: PIX command converted: fixup protocol smtp 25 -> policy-map "
+                    "global_policy / class inspection_default / inspect esmtp\n") !=
+        std::string::npos);
+  // The seed's timeouts are the ASA's defaults; rpc is sunrpc.
+  CHECK(config::timeout_seconds(fw, "sunrpc") == 600);
+  CHECK(config::timeout_seconds(fw, "h225") == 3600);
+  CHECK(fw.uauth_absolute);
+  CHECK(app.config().system.arp_timeout == 14400);
+  std::string run = cli::render_running_config(app.config(), cli::RenderOptions{});
+  CHECK(run.find("arp timeout 14400\naccess-group 120 in interface outside\nroute ") !=
+        std::string::npos);
+  CHECK(run.find("timeout sunrpc 0:10:00 h323 0:05:00 h225 1:00:00 mgcp 0:05:00") !=
+        std::string::npos);
+}
+
+TEST_CASE("fixup on another port, and no fixup") {
+  test::Console c;
+  c.cfg().firewall = {};
+  CHECK(c.run("fixup protocol ftp 2121") ==
+        "INFO: PIX command converted: fixup protocol ftp 2121 -> class-map inspection_ftp_2121 / "
+        "match port tcp eq 2121 / policy-map global_policy / class inspection_ftp_2121 / inspect "
+        "ftp / service-policy global_policy global\n");
+  CHECK(c.run("fixup protocol h323 ras 1718-1720") ==
+        "INFO: PIX command converted: fixup protocol h323 ras 1718-1720 -> class-map "
+        "inspection_h323_1718-1720 / match port udp range 1718 1720 / policy-map global_policy / "
+        "class inspection_h323_1718-1720 / inspect h323 ras\n");
+  CHECK(c.run("fixup protocol tftp 69") ==
+        "INFO: PIX command converted: fixup protocol tftp 69 -> class-map inspection_default / "
+        "match default-inspection-traffic / policy-map global_policy / class inspection_default "
+        "/ inspect tftp\n");
+  CHECK(c.run("no fixup protocol tftp") ==
+        "INFO: PIX command converted: no fixup protocol tftp -> policy-map global_policy / class "
+        "inspection_default / no inspect tftp\n");
+  CHECK(c.run("no fixup protocol ftp 2121") ==
+        "INFO: PIX command converted: no fixup protocol ftp 2121 -> policy-map global_policy / "
+        "class inspection_ftp_2121 / no inspect ftp\n");
+  auto& pm = c.cfg().firewall.policy_maps.at("global_policy");
+  CHECK(pm.classes.at(0).inspects.empty());
+  CHECK(pm.classes.at(1).inspects == std::vector<std::string>{"h323 ras"});
+  CHECK(c.section({"class-map"}) ==
+        "class-map inspection_ftp_2121\n match port tcp eq 2121\n"
+        "class-map inspection_h323_1718-1720\n match port udp range 1718 1720\n"
+        "class-map inspection_default\n match default-inspection-traffic\n");
+  auto before = c.app.counters().invalid_input;
+  CHECK(c.run("fixup protocol gopher 70") ==
+        std::string(sizeof("rampart(config)# ") - 1 + 15, ' ') +
+            "^\nERROR: % Invalid input detected at '^' marker.\n");
+  CHECK(c.run("fixup protocol ftp 0") == std::string(sizeof("rampart(config)# ") - 1 + 19, ' ') +
+                                             "^\nERROR: % Invalid input detected at '^' marker.\n");
+  CHECK(c.app.counters().invalid_input == before + 2);
+}
+
+TEST_CASE("no fixup with the protocol alone, and a fixup cut short") {
+  test::Console c;
+  CHECK(c.run("no fixup protocol tftp")
+            .starts_with("INFO: PIX command converted: no fixup "
+                         "protocol tftp -> policy-map global_policy"));
+  CHECK(c.run("no fixup protocol h323") ==
+        std::string(sizeof("rampart(config)# ") - 1 + 18, ' ') +
+            "^\nERROR: % Invalid input detected at '^' marker.\n");
+  CHECK(c.run("fixup protocol icmp error").starts_with("INFO: PIX command converted"));
 }
