@@ -246,7 +246,7 @@ TEST_CASE("show service-policy counts the packets each helper watched", "[fwconn
   pm.name = "global_policy";
   pm.classes.push_back({"inspection_default", {"ftp", "dns preset_dns_map"}});
   fw.policy_maps["global_policy"] = pm;
-  fw.service_policies.push_back({"global_policy", ""});
+  fw.service_policies = {{"global_policy", ""}};
   firewall::Connection ftp = outbound_tcp(9);
   ftp.helper = "ftp";
   ftp.packets = 7;
