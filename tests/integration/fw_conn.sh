@@ -17,6 +17,13 @@ ip netns exec "$NS" sysctl -qw net.ipv4.ip_forward=1
 ip netns exec "$NS" sysctl -qw net.netfilter.nf_conntrack_tcp_loose=0 2>/dev/null || true
 ip netns exec "$NS" nft -f - <<'NFT' || fail "test ruleset"
 table ip fwtest {
+  ct helper ftp-std {
+    type "ftp" protocol tcp;
+  }
+  chain pre {
+    type filter hook prerouting priority 0;
+    tcp dport 21 ct helper set "ftp-std"
+  }
   chain forward {
     type filter hook forward priority 0; policy drop;
     ct state invalid drop
@@ -50,7 +57,7 @@ ip netns exec "$CNS" nc -u -l 198.51.100.2 5353 >"$WORK/udp.out" 2>/dev/null &
 UDP_PID=$!
 ip netns exec "$CNS" nc -l 198.51.100.2 9000 >"$WORK/tick.out" 2>/dev/null &
 TICK_SRV=$!
-stop_hosts() { kill $HTTP_PID $UDP_PID $TICK_SRV ${TICK_CLI:-} 2>/dev/null || true; }
+stop_hosts() { kill $HTTP_PID $UDP_PID $TICK_SRV ${TICK_CLI:-} ${FTP_PID:-} 2>/dev/null || true; }
 trap 'stop_hosts; [[ -n "${KEEP:-}" ]] && cp -r "$WORK" "$KEEP"; cleanup' EXIT
 wait_for 10 ip netns exec "$INS" curl -s -o /dev/null http://198.51.100.2:8080/ ||
   fail "web server"
@@ -112,6 +119,17 @@ wait_for 5 grep -qE '%ASA-2-106006: Deny inbound UDP from 198\.51\.100\.2/[0-9]+
   fail "no 106006"
 grep -qE '%ASA-6-106100: access-list IN permitted tcp inside/192\.0\.2\.11\([0-9]+\) -> outside/198\.51\.100\.2\(9000\) hit-cnt 1 first hit \[0x0, 0x0\]$' "$log" ||
   fail "no 106100 for the logged permit"
+# FTP through the box, watched by the kernel's ftp helper: "show service-policy" counts the
+# packets of the connections it inspected.
+ip netns exec "$CNS" /usr/bin/python3 -m pyftpdlib -i 198.51.100.2 -p 21 -d "$WORK/www" \
+  >/dev/null 2>&1 &
+FTP_PID=$!
+wait_for 10 ip netns exec "$INS" curl -s -o "$WORK/ftp.got" ftp://198.51.100.2/blob ||
+  fail "FTP download"
+cmp -s "$WORK/ftp.got" "$WORK/www/blob" || fail "FTP download differs"
+sp=$(cli "show service-policy")
+grep -qE '^      Inspect: ftp, packet [1-9][0-9]*, lock fail 0, drop 0, reset-drop 0$' <<<"$sp" ||
+  fail "show service-policy counts no FTP packets: $(grep ftp <<<"$sp")"
 # Bad input is refused with the ASA's words and counted.
 bad=$(cli "show conn address 192.0.2.11 netmask 255.0.255.0")
 grep -q "Invalid input detected at '^' marker" <<<"$bad" || fail "a bad netmask was taken"
