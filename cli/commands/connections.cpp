@@ -178,11 +178,15 @@ void clear_conn(Ctx& c, bool xlate) {
 
 // A translation the box made for a connection: PAT when the port changed too; static when a
 // static rule (or a destination translation, which only static rules make) did it.
+bool static_xlate(const firewall::Policy& p, const Shown& s) {
+  const firewall::NatRule* rule = s.c.snat ? firewall::source_rule(p, s.c, s.v) : nullptr;
+  return !s.c.snat || (rule && rule->is_static);
+}
+
 std::string xlate_line(const firewall::Policy& p, const Shown& s) {
   const firewall::ConnEnd& real = s.c.snat ? s.v.initiator : s.v.responder;
   const firewall::ConnEnd& other = s.c.snat ? s.v.responder : s.v.initiator;
-  const firewall::NatRule* rule = s.c.snat ? firewall::source_rule(p, s.c, s.v) : nullptr;
-  bool is_static = !s.c.snat || (rule && rule->is_static);
+  bool is_static = static_xlate(p, s);
   // Dynamic PAT lives as long as its connection, then 30 s (timeout pat-xlate); dynamic NAT
   // for timeout xlate; static translations do not time out.
   bool pat = real.real_port != real.mapped_port;
@@ -203,12 +207,25 @@ void show_xlate(Ctx& c) {
   firewall::Policy storage;
   const firewall::Policy& p = policy_in_force(c, storage);
   std::vector<std::string> lines;
-  for (const auto& s : table(c, p, false))
-    if ((s.c.snat || s.c.dnat) && !(s.v.initiator.real == s.v.initiator.mapped &&
-                                    s.v.responder.real == s.v.responder.mapped &&
-                                    s.v.initiator.real_port == s.v.initiator.mapped_port &&
-                                    s.v.responder.real_port == s.v.responder.mapped_port))
-      lines.push_back(xlate_line(p, s));
+  // A static address translation is one xlate however many connections use it: the one used
+  // last (least idle) stands for them.
+  std::map<std::pair<uint32_t, uint32_t>, const Shown*> statics;
+  auto all = table(c, p, false);
+  for (const auto& s : all) {
+    if (!(s.c.snat || s.c.dnat) ||
+        (s.v.initiator.real == s.v.initiator.mapped && s.v.responder.real == s.v.responder.mapped &&
+         s.v.initiator.real_port == s.v.initiator.mapped_port &&
+         s.v.responder.real_port == s.v.responder.mapped_port))
+      continue;
+    const firewall::ConnEnd& real = s.c.snat ? s.v.initiator : s.v.responder;
+    if (real.real_port == real.mapped_port && static_xlate(p, s)) {
+      const Shown*& kept = statics[{real.real, real.mapped}];
+      if (!kept || s.c.idle_seconds < kept->c.idle_seconds) kept = &s;
+      continue;
+    }
+    lines.push_back(xlate_line(p, s));
+  }
+  for (const auto& [mapping, s] : statics) lines.push_back(xlate_line(p, *s));
   c.out += fmt::format("{} in use, {} most used\n", lines.size(), lines.size());
   if (c.args.has("count")) return;
   c.out += kXlateFlags;

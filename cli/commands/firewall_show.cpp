@@ -22,30 +22,49 @@ std::map<std::string, uint64_t> acl_hits(Ctx& c) {
   return ps ? ps->acl_hits() : std::map<std::string, uint64_t>{};
 }
 
+// One ACE as the ASA prints it: the ACE with the sum of its lines' hits, then (for an ACE of
+// objects or object-groups) each expanded line indented with its own. Lines end in a space
+// after the hash, as the ASA's do.
+std::string render_ace(const std::string& name, const firewall::Ace& ace,
+                       const std::map<std::string, uint64_t>& hits) {
+  auto hit = [&](size_t i) {
+    auto it = hits.find(fmt::format("{}/{}/{}", name, ace.line, i));
+    return it == hits.end() ? uint64_t{0} : it->second;
+  };
+  uint64_t total = 0;
+  for (size_t i = 0; i < ace.lines.size(); ++i) total += hit(i);
+  std::string inactive = ace.inactive ? " (inactive)" : "";
+  std::string out = fmt::format("access-list {} line {} {} (hitcnt={}){} 0x{:08x} \n", name,
+                                ace.line, ace.text, total, inactive, ace.hash);
+  if (ace.lines.size() == 1 && ace.lines[0].text == ace.text) return out;
+  for (size_t i = 0; i < ace.lines.size(); ++i) {
+    // A single expansion shares its ACE's hash, as on the ASA.
+    uint32_t hash = ace.lines.size() == 1
+                        ? ace.hash
+                        : name_hash(fmt::format("{}/{}/{}", name, ace.line, ace.lines[i].text));
+    out += fmt::format("  access-list {} line {} {} (hitcnt={}){} 0x{:08x} \n", name, ace.line,
+                       ace.lines[i].text, hit(i), inactive, hash);
+  }
+  return out;
+}
+
 void show_acl(Ctx& c, const std::string& name, const firewall::Acl& acl,
               const std::map<std::string, uint64_t>& hits) {
   size_t elements = 0;
   for (const auto& ace : acl.aces) elements += ace.lines.size();
   c.out += fmt::format("access-list {}; {} elements; name hash: 0x{:08x}\n", name, elements,
                        name_hash(name));
-  auto hit = [&](int line, size_t i) {
-    auto it = hits.find(fmt::format("{}/{}/{}", name, line, i));
-    return it == hits.end() ? uint64_t{0} : it->second;
-  };
-  for (const auto& ace : acl.aces) {
-    uint64_t total = 0;
-    for (size_t i = 0; i < ace.lines.size(); ++i) total += hit(ace.line, i);
-    std::string inactive = ace.inactive ? " (inactive)" : "";
-    c.out += fmt::format("access-list {} line {} {} (hitcnt={}){} 0x{:08x}\n", name, ace.line,
-                         ace.text, total, inactive, ace.hash);
-    // An ACE of object-groups lists each expansion with its own count.
-    bool plain = ace.lines.size() == 1 && ace.lines[0].text == ace.text;
-    if (plain) continue;
-    for (size_t i = 0; i < ace.lines.size(); ++i)
-      c.out += fmt::format("  access-list {} line {} {} (hitcnt={}){} 0x{:08x}\n", name, ace.line,
-                           ace.lines[i].text, hit(ace.line, i), inactive,
-                           name_hash(fmt::format("{}/{}/{}", name, ace.line, ace.lines[i].text)));
-  }
+  // Remarks hold their line numbers among the ACEs; the policy keeps only ACEs, the
+  // configuration has the remarks.
+  std::map<int, std::string> lines;
+  for (const auto& ace : acl.aces) lines[ace.line] = render_ace(name, ace, hits);
+  if (auto cfg = c.cfg.access_lists.find(name); cfg != c.cfg.access_lists.end())
+    for (size_t i = 0; i < cfg->second.entries.size(); ++i)
+      if (const auto& e = cfg->second.entries[i]; e.type == config::AccessListEntry::Type::Remark)
+        lines.try_emplace(
+            static_cast<int>(i + 1),
+            fmt::format("access-list {} line {} remark {} \n", name, i + 1, e.remark));
+  for (const auto& [line, text] : lines) c.out += text;
 }
 
 void show_access_list(Ctx& c) {

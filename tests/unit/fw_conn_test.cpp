@@ -126,7 +126,9 @@ TEST_CASE("show conn: lower-security end first, the box's own connections with a
 
 TEST_CASE("show xlate and show local-host", "[fwconn]") {
   Lab l;
-  l.table.conns = {outbound_tcp(1, 1024), inbound_udp(2)};
+  auto again = inbound_udp(3);  // a second flow to the same static: still one xlate
+  again.orig_sport = again.reply_dport = 5001, again.idle_seconds = 7;
+  l.table.conns = {outbound_tcp(1, 1024), inbound_udp(2), again};
   CHECK(l.c.run("show xlate") ==
         "2 in use, 2 most used\n"
         "Flags: D - DNS, e - extended, I - identity, i - dynamic, r - portmap,\n"
@@ -142,7 +144,7 @@ TEST_CASE("show xlate and show local-host", "[fwconn]") {
                 "    TCP flow count/limit = 1/unlimited\n"
                 "    TCP embryonic count to host = 0\n"
                 "    TCP intercept watermark = unlimited\n"
-                "    UDP flow count/limit = 1/unlimited\n\n  Conn:\n") != std::string::npos);
+                "    UDP flow count/limit = 2/unlimited\n\n  Conn:\n") != std::string::npos);
   CHECK(lh.find("local host: <198.51.100.2>") == std::string::npos);
 }
 
@@ -185,21 +187,30 @@ TEST_CASE("show access-list: header, hit counts per ACE and per expansion, inact
   l.state.p.acls["120"] = acl;
   l.state.acl = {{"120/1/0", 5}, {"120/2/1", 4}};
   l.table.st.log_flows = 2;
+  // A remark between them, from the configuration (the policy keeps only ACEs).
+  config::AccessListEntry remark;
+  remark.type = config::AccessListEntry::Type::Remark;
+  remark.remark = "web servers";
+  l.c.cfg().access_lists["120"].entries = {config::AccessListEntry{}, remark};
+  a2.line = 3, a3.line = 4;
+  l.state.p.acls["120"].aces = {a1, a2, a3};
+  l.state.acl = {{"120/1/0", 5}, {"120/3/1", 4}};
   std::string out = l.c.run("show access-list 120");
-  CHECK(out.starts_with(
-      "access-list cached ACL log flows: total 2, denied 0 (deny-flow-max 4096)\n"
-      "            alert-interval 300\n"
-      "access-list 120; 4 elements; name hash: 0x733864ae\n"
-      "access-list 120 line 1 extended permit tcp any host 192.168.1.11 eq www (hitcnt=5) "
-      "0x3ed6c9d4\n"
-      "access-list 120 line 2 extended permit tcp any object-group WEB eq www (hitcnt=4) "
-      "0x00000011\n"
-      "  access-list 120 line 2 extended permit tcp any host 192.168.1.12 eq www (hitcnt=0) "));
-  CHECK(out.find("  access-list 120 line 2 extended permit tcp any host 192.168.1.13 eq www "
-                 "(hitcnt=4) ") != std::string::npos);
-  CHECK(
-      out.ends_with("access-list 120 line 3 extended deny ip any any inactive (hitcnt=0) "
-                    "(inactive) 0x00000022\n"));
+  CHECK(out ==
+        "access-list cached ACL log flows: total 2, denied 0 (deny-flow-max 4096)\n"
+        "            alert-interval 300\n"
+        "access-list 120; 4 elements; name hash: 0x733864ae\n"
+        "access-list 120 line 1 extended permit tcp any host 192.168.1.11 eq www (hitcnt=5) "
+        "0x3ed6c9d4 \n"
+        "access-list 120 line 2 remark web servers \n"
+        "access-list 120 line 3 extended permit tcp any object-group WEB eq www (hitcnt=4) "
+        "0x00000011 \n"
+        "  access-list 120 line 3 extended permit tcp any host 192.168.1.12 eq www (hitcnt=0) "
+        "0x458696ac \n"
+        "  access-list 120 line 3 extended permit tcp any host 192.168.1.13 eq www (hitcnt=4) "
+        "0x6cf57391 \n"
+        "access-list 120 line 4 extended deny ip any any inactive (hitcnt=0) (inactive) "
+        "0x00000022 \n");
   CHECK(l.c.run("show access-list NOPE") == "ERROR: access-list <NOPE> does not exist\n");
 }
 
