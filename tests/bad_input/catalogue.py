@@ -224,6 +224,16 @@ CLI_CASES = [
     Case("cli-fixup-unknown", "cli", "a PIX fixup of a protocol the PIX had no fixup for",
          r"\n {32}" + INVALID, CLI("INVALID_INPUT"), where="cli",
          lines=["configure terminal", "fixup protocol gopher 70"]),
+    Case("cli-clear-conn-mask", "cli", "clear conn with a non-contiguous netmask: nothing cleared",
+         r"\n {46}" + INVALID, CLI("INVALID_INPUT"), where="cli",
+         lines=["clear conn address 192.0.2.1 netmask 255.0.255.0"]),
+    Case("cli-show-conn-port", "cli", "show conn port 70000 (1-65535)", r"\n {24}" + INVALID,
+         CLI("INVALID_INPUT"), where="cli", lines=["show conn port 70000"]),
+    Case("cli-show-conn-protocol", "cli", "show conn protocol gre (tcp, udp or icmp)",
+         r"\n {28}" + INVALID, CLI("INVALID_INPUT"), where="cli",
+         lines=["show conn protocol gre"]),
+    Case("cli-clear-conn-user-mode", "cli", "clear conn before enable", INVALID,
+         CLI("INVALID_INPUT"), where="cli", enable=False, lines=["clear conn"]),
 ]
 
 
