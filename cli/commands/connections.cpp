@@ -167,6 +167,7 @@ void clear_conn(Ctx& c, bool xlate) {
   firewall::ConnectionFilter f;
   if (!read_filter(c, f.address, f.netmask, f.port, f.protocol)) return;
   f.translated_only = xlate;
+  f.to_box = c.args.has("all");
   auto* t = c.session.appliance().connections();
   if (!t) {
     error(c, "The connection table is not available");
@@ -319,12 +320,13 @@ void register_connections(CommandTree& t) {
     std::string word = xlate ? "xlate" : "conn";
     t.add(
         {kPrivAndConfig,
-         fmt::format("clear {} [address <address:A.B.C.D> [netmask <netmask:A.B.C.D>]] "
-                     "[port <port:1-65535>] [protocol {{proto:tcp|udp}}]",
+         fmt::format("clear {} [{{all:all}}] [address <address:A.B.C.D> [netmask "
+                     "<netmask:A.B.C.D>]] [port <port:1-65535>] [protocol {{proto:tcp|udp}}]",
                      word),
          {kHelpClear,
           xlate ? "Clear current translation and connection slot information" : "Clear connections",
-          kClA, kAv, kM, kMv, kClP, kPv, kClPr, "TCP connections|UDP connections"},
+          "Clear connections to and from the box too", kClA, kAv, kM, kMv, kClP, kPv, kClPr,
+          "TCP connections|UDP connections"},
          [xlate](Ctx& c) { clear_conn(c, xlate); }});
   }
 }

@@ -54,6 +54,9 @@ struct ConnectionFilter {
   uint32_t netmask = 0xffffffffu;   // with address: the network it names
   std::optional<uint16_t> port;
   bool translated_only = false;  // clear xlate: only connections with NAT
+  // Connections to or from the box itself (SSH, IKE) only when asked ("clear conn all"): a
+  // plain "clear conn" must not cut the administrator's own session.
+  bool to_box = false;
 };
 
 // What the connection reader counted: the peak of the table, events lost when the kernel's

@@ -56,7 +56,11 @@ bool static_source(const firewall::Policy& p, const firewall::Connection& c,
   return r && r->is_static;
 }
 
-bool matches(const firewall::ConnectionFilter& f, const platform::ConntrackEntry& e) {
+bool matches(const firewall::ConnectionFilter& f, const platform::ConntrackEntry& e,
+             const firewall::Policy& p) {
+  if (!f.to_box &&
+      (firewall::is_box_address(p, e.orig_src) || firewall::is_box_address(p, e.reply_src)))
+    return false;
   if (f.protocol && e.protocol != *f.protocol) return false;
   auto in = [&f](uint32_t a) { return (a & f.netmask) == (*f.address & f.netmask); };
   if (f.address && !in(e.orig_src) && !in(e.orig_dst) && !in(e.reply_src) && !in(e.reply_dst))
@@ -366,8 +370,9 @@ std::vector<firewall::Connection> ConnectionService::connections() const {
 }
 
 size_t ConnectionService::clear(const firewall::ConnectionFilter& filter) {
+  auto v = view();
   auto n = platform::conntrack_delete([&](const platform::ConntrackEntry& e) {
-    if (!matches(filter, e)) return false;
+    if (!matches(filter, e, v->base)) return false;
     // Marked before the delete, so that its DESTROY event finds the mark.
     std::lock_guard lock(mu_);
     cleared_.insert(e.id);

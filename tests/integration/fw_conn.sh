@@ -24,6 +24,10 @@ table ip fwtest {
     type filter hook prerouting priority 0;
     tcp dport 21 ct helper set "ftp-std"
   }
+  chain input {
+    type filter hook input priority 0;
+    ct state invalid drop
+  }
   chain forward {
     type filter hook forward priority 0; policy drop;
     ct state invalid drop
@@ -57,7 +61,7 @@ ip netns exec "$CNS" nc -u -l 198.51.100.2 5353 >"$WORK/udp.out" 2>/dev/null &
 UDP_PID=$!
 ip netns exec "$CNS" nc -l 198.51.100.2 9000 >"$WORK/tick.out" 2>/dev/null &
 TICK_SRV=$!
-stop_hosts() { kill $HTTP_PID $UDP_PID $TICK_SRV ${TICK_CLI:-} ${FTP_PID:-} 2>/dev/null || true; }
+stop_hosts() { kill $HTTP_PID $UDP_PID $TICK_SRV ${TICK_CLI:-} ${FTP_PID:-} ${BOX_SRV:-} ${BOX_CLI:-} 2>/dev/null || true; }
 trap 'stop_hosts; [[ -n "${KEEP:-}" ]] && cp -r "$WORK" "$KEEP"; cleanup' EXIT
 wait_for 10 ip netns exec "$INS" curl -s -o /dev/null http://198.51.100.2:8080/ ||
   fail "web server"
@@ -130,6 +134,28 @@ cmp -s "$WORK/ftp.got" "$WORK/www/blob" || fail "FTP download differs"
 sp=$(cli "show service-policy")
 grep -qE '^      Inspect: ftp, packet [1-9][0-9]*, lock fail 0, drop 0, reset-drop 0$' <<<"$sp" ||
   fail "show service-policy counts no FTP packets: $(grep ftp <<<"$sp")"
+# A connection to the box itself (as the administrator's SSH is) survives "clear conn", and
+# goes with "clear conn all".
+ip netns exec "$NS" nc -l 198.51.100.1 7000 >"$WORK/box.out" 2>/dev/null &
+BOX_SRV=$!
+(while sleep 0.1; do echo tick; done) | ip netns exec "$CNS" nc 198.51.100.1 7000 &
+BOX_CLI=$!
+wait_for 10 test -s "$WORK/box.out" || fail "connection to the box"
+grows() {
+  local before after
+  sleep 0.5
+  before=$(wc -c <"$1")
+  sleep 1.5
+  after=$(wc -c <"$1")
+  ((after > before))
+}
+cli "clear conn" | grep -qE '^[0-9]+ connection\(s\) deleted\.$' || fail "clear conn"
+grows "$WORK/box.out" || fail "clear conn cut the connection to the box"
+cli "show conn all" | grep -qE '^TCP outside 198\.51\.100\.2:[0-9]+ NP Identity Ifc 198\.51\.100\.1:7000,' ||
+  fail "show conn all lacks the connection to the box"
+cli "show conn" | grep -q 'NP Identity Ifc' && fail "show conn lists a connection to the box"
+cli "clear conn all" | grep -qE '^[1-9][0-9]* connection\(s\) deleted\.$' || fail "clear conn all"
+grows "$WORK/box.out" && fail "clear conn all left the connection to the box"
 # Bad input is refused with the ASA's words and counted.
 bad=$(cli "show conn address 192.0.2.11 netmask 255.0.255.0")
 grep -q "Invalid input detected at '^' marker" <<<"$bad" || fail "a bad netmask was taken"

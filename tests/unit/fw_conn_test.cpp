@@ -158,6 +158,9 @@ TEST_CASE("clear conn: the filter, its count, and a bad netmask refused and coun
   CHECK(*l.table.last->port == 80);
   CHECK(*l.table.last->protocol == IPPROTO_TCP);
   CHECK(!l.table.last->translated_only);
+  CHECK(!l.table.last->to_box);  // the administrator's own SSH survives a plain clear conn
+  l.c.run("clear conn all");
+  CHECK(l.table.last->to_box);
   CHECK(l.c.run("clear xlate") == "");
   CHECK(l.table.last->translated_only);
   uint64_t before = l.c.app.counters().invalid_input;
