@@ -365,6 +365,13 @@ std::string load_config_text(Appliance& app, std::string_view text) {
       s.enter({Mode::Config});
     }
   }
+  out += s.finish_load();
+  return out;
+}
+
+std::string Session::finish_load() {
+  std::string out;
+  if (pix_carry) pix_carry->finish(*this, out);
   return out;
 }
 

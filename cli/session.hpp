@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -205,6 +206,16 @@ class Session {
   // Runs a line on behalf of a migration (PIX -> ASA) without recording history or counting
   // a line: the caller remains responsible for the user's line.
   Reply execute_internal(std::string_view line);
+
+  // What a migration carries from one line to the next in this session (the PIX nat/global
+  // pairs, the statics whose access-lists must come to name real addresses), and finishes
+  // once a configuration has been read whole (load_config_text calls finish_load()).
+  struct Carry {
+    virtual ~Carry() = default;
+    virtual void finish(Session& s, std::string& out) = 0;
+  };
+  std::unique_ptr<Carry> pix_carry;
+  std::string finish_load();
 
  private:
   Reply run(std::string_view line, bool record);

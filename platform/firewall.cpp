@@ -19,14 +19,17 @@ std::optional<std::string> nft(const char* script) {
 
 }  // namespace
 
-std::optional<std::string> install_dataplane_rules() {
+std::string dataplane_rules_script() {
   // One statement per line: nft 1.0.6 refuses some one-line forms (shared/LAB.md).
-  return nft(
-      "add table ip rampart_dataplane\n"
-      "flush table ip rampart_dataplane\n"
-      "add chain ip rampart_dataplane input { type filter hook input priority -300 ; policy "
-      "accept ; }\n"
-      "add rule ip rampart_dataplane input meta l4proto esp counter drop\n");
+  return "add table ip rampart_dataplane\n"
+         "flush table ip rampart_dataplane\n"
+         "add chain ip rampart_dataplane input { type filter hook input priority -300 ; policy "
+         "accept ; }\n"
+         "add rule ip rampart_dataplane input meta l4proto esp counter drop\n";
+}
+
+std::optional<std::string> install_dataplane_rules() {
+  return nft(dataplane_rules_script().c_str());
 }
 
 void remove_dataplane_rules() {

@@ -1,6 +1,7 @@
 // The kernel rules that keep the kernel off what the dataplane owns (DESIGN: "rules live in one
 // place in platform/"): ESP addressed to the box is dropped at input, so the kernel, which has
-// no ESP of its own here, never answers it with ICMP protocol-unreachable. ESP-in-UDP needs no
+// no ESP of its own here, never answers it with ICMP protocol-unreachable (the ESP the dataplane
+// decrypts reaches the kernel through a TUN device, as cleartext). ESP-in-UDP needs no
 // rule: the IKE socket's filter refuses it and the socket exists, so no port-unreachable either.
 #pragma once
 
@@ -11,6 +12,8 @@
 namespace rampart::platform {
 
 // Installs (or refreshes) table ip rampart_dataplane. An error text when nft is unavailable.
+// Forwarding is the firewall's (table ip rampart_fw, firmware/daemon/firewall_service).
+std::string dataplane_rules_script();
 std::optional<std::string> install_dataplane_rules();
 void remove_dataplane_rules();
 

@@ -1,6 +1,8 @@
 #include "platform/netlink.hpp"
 
 #include <arpa/inet.h>
+#include <linux/neighbour.h>
+#include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
@@ -248,6 +250,68 @@ rampart::expected<void, std::string> Netlink::delete_route(const RouteEntry& e) 
   int err = rtnl_route_delete(sk_, r, 0);
   rtnl_route_put(r);
   if (err < 0) return nl_fail("delete route", err);
+  return {};
+}
+
+rampart::expected<void, std::string> Netlink::add_device_route(uint32_t dst, int prefix,
+                                                               std::optional<uint32_t> gateway,
+                                                               int ifindex, uint32_t metric,
+                                                               uint8_t protocol) {
+  rtnl_route* r = rtnl_route_alloc();
+  NlAddr d = ipv4(dst, prefix);
+  rtnl_route_set_family(r, AF_INET);
+  rtnl_route_set_table(r, RT_TABLE_MAIN);
+  rtnl_route_set_protocol(r, protocol);
+  // Universe scope even without a gateway: a link-scope route reads as "directly connected".
+  rtnl_route_set_scope(r, RT_SCOPE_UNIVERSE);
+  rtnl_route_set_type(r, RTN_UNICAST);
+  rtnl_route_set_dst(r, d.get());
+  rtnl_route_set_priority(r, metric);
+  rtnl_nexthop* nh = rtnl_route_nh_alloc();
+  rtnl_route_nh_set_ifindex(nh, ifindex);
+  NlAddr gw;
+  if (gateway) {
+    gw = ipv4(*gateway, 32);
+    rtnl_route_nh_set_gateway(nh, gw.get());
+    rtnl_route_nh_set_flags(nh, RTNH_F_ONLINK);
+  }
+  rtnl_route_add_nexthop(r, nh);
+  // Never in place of another owner's route with the same key (a connected route has metric 0
+  // too): the caller withdraws its own before it changes one.
+  int err = rtnl_route_add(sk_, r, NLM_F_CREATE | NLM_F_EXCL);
+  rtnl_route_put(r);
+  if (err < 0) return nl_fail("add route", err);
+  return {};
+}
+
+namespace {
+
+rtnl_neigh* proxy_entry(int ifindex, uint32_t address) {
+  rtnl_neigh* n = rtnl_neigh_alloc();
+  NlAddr a = ipv4(address, 32);
+  rtnl_neigh_set_family(n, AF_INET);
+  rtnl_neigh_set_ifindex(n, ifindex);
+  rtnl_neigh_set_dst(n, a.get());  // takes its own reference
+  rtnl_neigh_set_flags(n, NTF_PROXY);
+  return n;
+}
+
+}  // namespace
+
+rampart::expected<void, std::string> Netlink::add_proxy_neighbour(int ifindex, uint32_t address) {
+  rtnl_neigh* n = proxy_entry(ifindex, address);
+  int err = rtnl_neigh_add(sk_, n, NLM_F_CREATE | NLM_F_REPLACE);
+  rtnl_neigh_put(n);
+  if (err < 0) return nl_fail("add proxy neighbour", err);
+  return {};
+}
+
+rampart::expected<void, std::string> Netlink::delete_proxy_neighbour(int ifindex,
+                                                                     uint32_t address) {
+  rtnl_neigh* n = proxy_entry(ifindex, address);
+  int err = rtnl_neigh_delete(sk_, n, 0);
+  rtnl_neigh_put(n);
+  if (err < 0) return nl_fail("delete proxy neighbour", err);
   return {};
 }
 

@@ -19,6 +19,10 @@ constexpr uint8_t kRampartRouteProtocol = 201;
 // Reverse-route injection's routes follow the SAs, not the configuration: a protocol of their
 // own keeps the two owners from removing each other's routes.
 constexpr uint8_t kRampartRriProtocol = 202;
+// Routes into a crypto interface's TUN device (VPN clients, LAN-to-LAN networks) that no
+// "set reverse-route" asked for: they exist for forwarding only, and show route leaves them
+// out as the ASA does (its own VPN routes are not in its routing table).
+constexpr uint8_t kRampartVpnProtocol = 203;
 
 struct Link {
   std::string name;
@@ -73,6 +77,18 @@ class Netlink {
                                                  int ifindex, uint32_t metric,
                                                  uint8_t protocol = kRampartRouteProtocol);
   rampart::expected<void, std::string> delete_route(const RouteEntry& r);
+  // A route out of a device that has no link layer (a TUN device): without a gateway, or with
+  // one taken as on-link (RTNH_F_ONLINK) that only says where the route leads. Fails when a
+  // route with the same destination and metric exists (it replaces nothing).
+  rampart::expected<void, std::string> add_device_route(uint32_t dst, int prefix,
+                                                        std::optional<uint32_t> gateway,
+                                                        int ifindex, uint32_t metric,
+                                                        uint8_t protocol);
+
+  // Proxy neighbour entries ("ip neigh add proxy A dev D"): the kernel answers ARP for A on D
+  // when its route to A leaves by another device (and forwarding is on). Adding is idempotent.
+  rampart::expected<void, std::string> add_proxy_neighbour(int ifindex, uint32_t address);
+  rampart::expected<void, std::string> delete_proxy_neighbour(int ifindex, uint32_t address);
 
  private:
   explicit Netlink(nl_sock* sk) : sk_(sk) {}

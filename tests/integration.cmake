@@ -24,6 +24,8 @@ foreach(scenario two ten same-user)
   list(APPEND SHARED_NAT_TESTS ike_vpnc_shared_nat_${scenario})
 endforeach()
 add_test(NAME dataplane_start COMMAND bash ${SRC}/tests/integration/dataplane_start.sh ${BIN})
+# VPN traffic through the kernel's firewall (TUN handoff): a deny rule drops it, hairpin NAT.
+add_test(NAME vpn_kernel_path COMMAND bash ${SRC}/tests/integration/vpn_kernel_path.sh ${BIN})
 foreach(flow am pix l2l)
   add_test(NAME ike_strongswan_${flow}
            COMMAND bash ${SRC}/tests/integration/ike_strongswan.sh ${BIN} ${flow})
@@ -43,13 +45,15 @@ add_test(NAME ike_vpnc_rekey COMMAND bash ${SRC}/tests/integration/ike_vpnc_reke
 add_test(NAME lab_smoke COMMAND bash ${SRC}/tests/integration/lab_smoke.sh)
 # The bad-input catalogue: network, CLI and configuration cases against one rampartd.
 add_test(NAME bad_input COMMAND /usr/bin/python3 ${SRC}/tests/bad_input/run.py ${CMAKE_BINARY_DIR})
+# The firewall (issue 12): PAT, static + ACL, FTP with inspect ftp, rule changes, real traffic.
+add_test(NAME fw_basic COMMAND bash ${SRC}/tests/integration/fw_basic.sh ${BIN})
 add_test(NAME format_check COMMAND bash ${SRC}/tests/integration/format_check.sh)
 set_tests_properties(golden_transcripts netns_interfaces crash_safety shell_pty
                      concurrent_sessions startup_errors textfsm_conformance lab_smoke ssh_access
                      cli_limits
-                     ike_vpnc ike_vpnc_nat dataplane_start ike_strongswan_am ike_strongswan_am_nat
+                     ike_vpnc ike_vpnc_nat dataplane_start vpn_kernel_path ike_strongswan_am ike_strongswan_am_nat
                      ike_strongswan_pix ike_strongswan_pix_nat ike_strongswan_l2l
-                     ike_strongswan_l2l_nat bad_input ike_flood ike_scan_groups ike_vpnc_rekey ${LIBRESWAN_TESTS}
+                     ike_strongswan_l2l_nat bad_input ike_flood ike_scan_groups ike_vpnc_rekey fw_basic ${LIBRESWAN_TESTS}
                      ${SHARED_NAT_TESTS}
                      PROPERTIES LABELS integration RUN_SERIAL TRUE)
 set_tests_properties(format_check PROPERTIES LABELS style)

@@ -14,8 +14,8 @@ namespace rampart::cli {
 
 const firewall::Policy& policy_in_force(Ctx& c, firewall::Policy& storage) {
   if (auto* ps = c.session.appliance().policy_state()) return ps->policy();
-  storage = firewall::interfaces_policy(
-      c.cfg, [&c](const std::string& hw) { return c.sys.device_for(hw); });
+  storage =
+      firewall::build_policy(c.cfg, [&c](const std::string& hw) { return c.sys.device_for(hw); });
   return storage;
 }
 

@@ -4,12 +4,11 @@
 #include <cctype>
 
 #include "cli/commands/common.hpp"
+#include "cli/commands/pix_nat.hpp"
 #include "cli/commands/sections.hpp"
 #include "platform/ifmap.hpp"
 
 namespace rampart::cli {
-
-namespace {
 
 // Runs ASA lines in order from Config mode, returns to Config mode, and prints one notice for
 // the PIX line (or the errors the ASA lines produced).
@@ -28,11 +27,14 @@ void convert(Ctx& c, std::string_view pix_line, const std::vector<std::string>& 
   // The notice names the ASA lines, with any secret they carry masked.
   std::string joined;
   for (const auto& l : asa_lines) {
+    if (l == "exit") continue;  // leaving a sub-mode is no part of what was converted
     std::string shown = l.starts_with("ikev1 pre-shared-key ") ? "ikev1 pre-shared-key *****" : l;
     joined += (joined.empty() ? "" : " / ") + shown;
   }
   info(c, fmt::format("PIX command converted: {} -> {}", pix_line, joined));
 }
+
+namespace {
 
 // The line as typed, rebuilt from the words the grammar bound.
 std::string words(const Args& a, std::initializer_list<std::string_view> keys, std::string prefix) {
@@ -211,9 +213,6 @@ void register_unsupported(CommandTree& t) {
        {"Configure IP parameters", "Intrusion detection (PIX)", "Arguments"}},
       {"failover [<rest:LINE>]", {"Failover configuration", "Arguments"}},
       {"no failover [<rest:LINE>]", {"Failover configuration", "Arguments"}},
-      {"global <rest:LINE>", {"Global NAT address pool (PIX)", "Arguments"}},
-      {"nat <rest:LINE>", {"Network address translation", "Arguments"}},
-      {"static <rest:LINE>", {"Static address translation (PIX)", "Arguments"}},
       {"snmp-server <rest:LINE>", {"SNMP settings", "Arguments"}},
       {"no snmp-server <rest:LINE>", {"SNMP settings", "Arguments"}},
       {"telnet <rest:LINE>", {"Telnet management access", "Arguments"}},

@@ -30,6 +30,8 @@ void register_aaa(CommandTree& t);          // aaa-server, aaa authentication
 void register_management(CommandTree& t);   // ssh, sysopt, console timeout
 void register_flash(CommandTree& t);        // dir, copy, delete, boot system, show bootvar, reload
 void register_pix(CommandTree& t);          // PIX 6.3 commands migrated to the ASA model
+void register_nat(CommandTree& t);          // object NAT, twice NAT, show running-config nat
+void register_pix_nat(CommandTree& t);      // PIX global/static (nat: register_nat)
 void register_debug(CommandTree& t);        // debug crypto ..., undebug all, show debug
 void register_counters(CommandTree& t);     // show counters (bad input the CLI refused)
 void register_connections(CommandTree& t);  // show conn/xlate/local-host, clear conn/xlate
@@ -61,6 +63,8 @@ inline void register_all(CommandTree& t) {
   register_ipsec_sa(t);
   register_flash(t);
   register_pix(t);
+  register_nat(t);
+  register_pix_nat(t);
   register_debug(t);
   register_counters(t);
   register_connections(t);

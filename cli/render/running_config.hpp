@@ -34,6 +34,7 @@ void render_objects(const config::Config& cfg, ConfigWriter& w);        // objec
 void render_object_groups(const config::Config& cfg, ConfigWriter& w);  // object-group
 void render_access_lists(const config::Config& cfg, ConfigWriter& w);   // access-list
 void render_arp(const config::Config& cfg, ConfigWriter& w);            // arp timeout
+void render_nat(const config::Config& cfg, ConfigWriter& w);  // twice NAT, object NAT blocks
 void render_access_groups(const config::Config& cfg, ConfigWriter& w);  // access-group
 void render_timeouts(const config::Config& cfg, ConfigWriter& w);       // timeout
 void render_mpf(const config::Config& cfg,

@@ -3,7 +3,11 @@
 namespace rampart::cli {
 
 void ConfigWriter::line(std::string text) {
-  blocks_.push_back({{std::move(text)}, false});
+  blocks_.push_back({{std::move(text)}, false, {}});
+}
+
+void ConfigWriter::line_in(std::string section, std::string text) {
+  blocks_.push_back({{std::move(text)}, false, std::move(section)});
 }
 
 void ConfigWriter::sub(std::string text) {
@@ -12,7 +16,7 @@ void ConfigWriter::sub(std::string text) {
 }
 
 void ConfigWriter::bang() {
-  blocks_.push_back({{"!"}, true});
+  blocks_.push_back({{"!"}, true, {}});
 }
 
 std::string ConfigWriter::secret(const config::Secret& s) const {
@@ -41,7 +45,7 @@ std::string ConfigWriter::filtered(const std::vector<std::string>& prefixes) con
       kept_previous = false;
       continue;
     }
-    kept_previous = !b.lines.empty() && wanted(b.lines.front());
+    kept_previous = !b.lines.empty() && wanted(b.section.empty() ? b.lines.front() : b.section);
     if (kept_previous)
       for (const auto& l : b.lines) out += l + "\n";
   }

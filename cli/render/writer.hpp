@@ -22,8 +22,12 @@ class ConfigWriter {
   const RenderOptions& options() const { return opt_; }
 
   void line(std::string text);  // starts a new block
-  void sub(std::string text);   // " text", part of the current block
-  void bang();                  // "!" separator (a block of its own, dropped when filtering)
+  // Starts a block that "show running-config <section>" files under section rather than under
+  // its own first words: object NAT prints as "object network X" + " nat ...", and belongs to
+  // "show running-config nat", not to "show running-config object".
+  void line_in(std::string section, std::string text);
+  void sub(std::string text);  // " text", part of the current block
+  void bang();                 // "!" separator (a block of its own, dropped when filtering)
   // A secret as this rendering shows it: "*****" unless reveal_secrets.
   std::string secret(const config::Secret& s) const;
 
@@ -36,6 +40,7 @@ class ConfigWriter {
   struct Block {
     std::vector<std::string> lines;
     bool separator = false;
+    std::string section;  // what filtering matches; the first line when empty
   };
   RenderOptions opt_;
   std::vector<Block> blocks_;

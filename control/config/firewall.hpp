@@ -41,6 +41,7 @@ struct ObjectNat {
   // "static ... service tcp|udp REAL_PORT MAPPED_PORT": a port forward.
   std::optional<std::string> service_protocol;
   uint16_t real_port = 0, mapped_port = 0;
+  bool net_to_net = false;  // "net-to-net": NAT46/64 only; kept so the line round-trips
   bool no_proxy_arp = false;
   bool route_lookup = false;
   bool dns = false;
@@ -122,6 +123,8 @@ struct TwiceNat {
   bool interface_fallback = false;
   std::optional<std::string> destination_mapped, destination_real;
   std::optional<std::string> service_real, service_mapped;  // service objects
+  bool net_to_net = false;
+  bool dns = false;
   bool no_proxy_arp = false;
   bool route_lookup = false;
   bool unidirectional = false;

@@ -4,8 +4,6 @@
 
 #include <fmt/format.h>
 
-#include "control/config/firewall.hpp"
-
 namespace rampart::firewall {
 
 namespace {
@@ -26,12 +24,6 @@ ConnEnd end_of(const Policy& p, uint32_t real, uint16_t real_port, uint32_t mapp
     e.level = itf->level;
   }
   return e;
-}
-
-bool in_set(const AddressSet& set, uint32_t a) {
-  for (const auto& r : set)
-    if (a >= r.lo && a <= r.hi) return true;
-  return false;
 }
 
 }  // namespace
@@ -72,33 +64,11 @@ ConnView view_of(const Policy& p, const Connection& c) {
   return v;
 }
 
-firewall::Policy interfaces_policy(const config::Config& cfg, const firewall::DeviceOf& device_of) {
-  firewall::Policy p;
-  for (const auto& [hw, itf] : cfg.interfaces) {
-    if (!itf.nameif || !itf.address || !itf.mask) continue;
-    firewall::Interface i;
-    i.nameif = *itf.nameif;
-    i.device = device_of(hw);
-    i.level = itf.security_level.value_or(0);
-    i.address = itf.address->value;
-    i.prefix = itf.mask->prefix_len();
-    p.interfaces.push_back(std::move(i));
-  }
-  for (const auto& r : cfg.routes)
-    p.routes.push_back({r.network.value, r.mask.prefix_len(), r.gateway.value, r.nameif});
-  p.conn_timeout = config::timeout_seconds(cfg.firewall, "conn");
-  p.half_closed_timeout = config::timeout_seconds(cfg.firewall, "half-closed");
-  p.udp_timeout = config::timeout_seconds(cfg.firewall, "udp");
-  p.icmp_timeout = config::timeout_seconds(cfg.firewall, "icmp");
-  p.xlate_timeout = config::timeout_seconds(cfg.firewall, "xlate");
-  return p;
-}
-
 const NatRule* source_rule(const Policy& p, const Connection& c, const ConnView& v) {
   for (const auto& r : p.nat) {
     if (r.real_if != "any" && r.real_if != v.initiator.nameif) continue;
-    if (!in_set(r.real_source, c.orig_src)) continue;
-    if (r.mapped_destination && !in_set(*r.mapped_destination, c.orig_dst)) continue;
+    if (!contains(r.real_source, c.orig_src)) continue;
+    if (r.mapped_destination && !contains(*r.mapped_destination, c.orig_dst)) continue;
     return &r;
   }
   return nullptr;

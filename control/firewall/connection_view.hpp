@@ -46,10 +46,6 @@ ConnView view_of(const Policy& p, const Connection& c);
 // it sent to). Null when none does.
 const NatRule* source_rule(const Policy& p, const Connection& c, const ConnView& v);
 
-// The interfaces, routes and timeouts of a configuration: all that connections are shown
-// with, for when no policy is in force (a CLI without rampartd's firewall service).
-Policy interfaces_policy(const config::Config& cfg, const DeviceOf& device_of);
-
 std::string ip_string(uint32_t address);
 // "TCP", "UDP", "ICMP", or the protocol number.
 std::string protocol_upper(uint8_t protocol);

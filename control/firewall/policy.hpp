@@ -21,7 +21,12 @@
 //     round (the client is the ACL's source, the inside host its destination).
 // Later packets of a permitted connection pass by state; so do related flows that an enabled
 // inspection expects (FTP data, TFTP, SIP/H.323 media). ICMP is stateful only with
-// "inspect icmp": without it every ICMP packet, echo replies included, is judged as new.
+// "inspect icmp": without it every ICMP packet, echo replies included, is judged as new. ICMP
+// errors about a connection (unreachable, time-exceeded) pass by state only with "inspect icmp
+// error"; otherwise they too are judged as new. A TCP connection's first packet must be a SYN:
+// any other packet of no known connection is dropped, as the ASA drops it, before step 1.
+// Also before step 1: a packet to or from a VPN client's address (or an address pool's) that
+// crosses a physical device rather than a VPN device is dropped (it would bypass encryption).
 //
 // NAT (ASA 8.3+): the rules in order - section 1 (manual/twice NAT), section 2 (object NAT:
 // static rules before dynamic ones, each by fewest real addresses, then lowest address, then
@@ -115,7 +120,9 @@ struct NatRule {
   uint16_t real_port = 0, mapped_port = 0;
   bool proxy_arp = true;
   bool route_lookup = false;
-  std::string text;  // as "show nat" prints it after "N (real) to (mapped) source ..."
+  // As "show nat" prints it after "N (real) to (mapped) source ": from "static"/"dynamic" on,
+  // e.g. "dynamic obj-inside interface", "static LAN LAN destination static VPN VPN".
+  std::string text;
 };
 
 // A static route of the configuration; connected subnets come from the interfaces.

@@ -43,7 +43,6 @@ size_t Encapsulator::encapsulate(Sad::Entry& e, const PortConfig& out, uint32_t 
   bool inner_df = get16(ip + 6) & kDf;
   bool outer_df = out.df == DfPolicy::Copy ? inner_df : out.df == DfPolicy::Set;
   if (fits(total)) {
-    decrement_ttl(ip);
     encrypt(e, ip, total, outer_df, udp, /*send=*/true);
     return 0;
   }
@@ -55,7 +54,6 @@ size_t Encapsulator::encapsulate(Sad::Entry& e, const PortConfig& out, uint32_t 
     return 0;
   }
   if (!outer_df) {  // after encryption, or clear-df letting a DF packet through in pieces
-    decrement_ttl(ip);
     size_t len = encrypt(e, ip, total, false, udp, /*send=*/false);
     if (len)
       fragment_outer(e, len, mtu);
@@ -112,7 +110,6 @@ void Encapsulator::fragment_inner(Sad::Entry& e, uint8_t* ip, size_t total, size
     ++counters_.too_big;
     return;
   }
-  decrement_ttl(ip);
   uint8_t* frag = piece_.data() + kEth;
   size_t payload = total - ihl;
   uint16_t base = get16(ip + 6) & kOffsetMask;

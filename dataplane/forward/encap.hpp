@@ -26,7 +26,8 @@ class Encapsulator {
 
   Encapsulator(DataplaneCounters& counters, Sink send);
 
-  // Encrypts the inner packet ip (total bytes, TTL not yet decremented) for SA e toward the
+  // Encrypts the inner packet ip (total bytes, as the kernel routed it into the tunnel: its
+  // TTL already decremented, so it is left alone here) for SA e toward the
   // outside port out. Returns the IP length of an ICMP error for the sender, built in icmp()
   // with room for Ethernet before it, 0 when there is none; icmp_from is the address it comes
   // from. Called with the SA held; the ICMP error is sent once it is released.

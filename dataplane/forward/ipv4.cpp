@@ -17,27 +17,6 @@ void decrement_ttl(uint8_t* ip) {
   put16(ip + 10, static_cast<uint16_t>(sum));
 }
 
-void complete_l4_checksum(uint8_t* ip, size_t total) {
-  size_t ihl = (ip[0] & 0x0f) * 4u;
-  uint8_t proto = ip[9];
-  if ((proto != kProtoTcp && proto != kProtoUdp) || total <= ihl ||
-      (get16(ip + 6) & (kMf | kOffsetMask)))
-    return;
-  size_t len = total - ihl;
-  size_t at = proto == kProtoTcp ? 16 : 6;  // checksum offset in the TCP / UDP header
-  if (len < at + 2) return;
-  uint8_t* l4 = ip + ihl;
-  l4[at] = l4[at + 1] = 0;
-  uint32_t sum = get16(ip + 12) + get16(ip + 14) + get16(ip + 16) + get16(ip + 18) + proto +
-                 static_cast<uint32_t>(len);
-  for (size_t i = 0; i + 1 < len; i += 2) sum += get16(l4 + i);
-  if (len & 1) sum += uint32_t{l4[len - 1]} << 8;
-  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
-  uint16_t c = static_cast<uint16_t>(~sum);
-  if (proto == kProtoUdp && c == 0) c = 0xffff;  // RFC 768: zero means "no checksum"
-  put16(l4 + at, c);
-}
-
 void write_header(uint8_t* ip, const Header& h) {
   ip[0] = 0x45;
   ip[1] = h.tos;

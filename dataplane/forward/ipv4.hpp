@@ -1,5 +1,5 @@
 // IPv4 header arithmetic the packet path shares: network-order loads and stores, the header
-// checksum, the RFC 1624 TTL update and completing a checksum a sender left to offload.
+// checksum and the RFC 1624 TTL update.
 #pragma once
 
 #include <cstddef>
@@ -36,10 +36,6 @@ uint16_t checksum(const uint8_t* data, size_t len);
 
 // RFC 1624 incremental update for a TTL decrement.
 void decrement_ttl(uint8_t* ip);
-
-// Completes the TCP or UDP checksum of an unfragmented IPv4 packet whose sender left it to
-// offload (TP_STATUS_CSUMNOTREADY).
-void complete_l4_checksum(uint8_t* ip, size_t total);
 
 // Writes a 20-byte header (no options) with its checksum.
 struct Header {

@@ -11,6 +11,14 @@ namespace rampart::dataplane {
 // always clear (the outer packet may be fragmented even when the inner said DF) or always set.
 enum class DfPolicy { Copy, Clear, Set };
 
+// The TUN device through which the kernel and the dataplane hand each other the cleartext of
+// the VPN traffic of interface dev: dev + "-vpn" ("eth0-vpn"). The same rule as
+// firewall::vpn_device_of in control/firewall/policy.hpp, written again here because the
+// dataplane does not depend on control; the two must agree (the firewall's rules name it).
+inline std::string vpn_device_of(const std::string& dev) {
+  return dev + "-vpn";
+}
+
 struct PortConfig {
   int ifindex = 0;
   std::string name;

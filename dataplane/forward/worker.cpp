@@ -6,50 +6,50 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
-#include <set>
 
 #include "dataplane/forward/encap.hpp"
 #include "dataplane/forward/ipv4.hpp"
 #include "dataplane/forward/next_hop.hpp"
 #include "platform/packet_port.hpp"
+#include "platform/tun.hpp"
 
 namespace rampart::dataplane {
 
 using namespace ipv4;
 
+namespace {
+// Packets read from one TUN queue before the rings get their turn again.
+constexpr int kTunBurst = 64;
+}  // namespace
+
 struct Worker::Impl {
-  Impl(Sad& sad, const std::vector<PortConfig>& cfg) : sad(sad), cfg(cfg), hops(cfg) {}
+  Impl(Sad& sad, const std::vector<PortConfig>& cfg)
+      : sad(sad), cfg(cfg), hops(cfg), from_tun(kEth + Encapsulator::kMaxPacket) {}
 
   Sad& sad;
   const std::vector<PortConfig>& cfg;
   std::vector<platform::PacketPort> ports;
+  std::vector<platform::TunQueue> tuns;  // port i's device, this worker's queue
   NextHops hops;
   int wake = -1;
   // Builds the ESP packets (and fragments, and ICMP errors) with room for Ethernet in front.
   Encapsulator enc{sad.counters(),
                    [this](uint32_t dst, uint8_t* ip, size_t len) { transmit(dst, ip, len); }};
-  // Gratuitous ARP: the clients' addresses already announced, and the SAD generation seen.
-  std::set<uint32_t> announced;
-  uint64_t generation = ~uint64_t{0};
+  std::vector<uint8_t> from_tun;  // one packet read from a TUN queue
 
   DataplaneCounters& counters() { return sad.counters(); }
-  const PortConfig* outside_port() const {
-    for (const auto& p : cfg)
-      if (p.outside) return &p;
-    return nullptr;
-  }
 
-  // Sends an IPv4 packet that has kEth bytes of room before it toward dst.
+  // Sends an ESP packet (IPv4, kEth bytes of room before it) toward dst.
   void transmit(uint32_t dst, uint8_t* ip, size_t len) {
     auto hop = hops.route(dst);
     if (!hop) {
       ++counters().no_route;
       return;
     }
-    // A decrypted packet larger than the egress port's MTU (a client with jumbo frames toward
-    // a 1500-byte inside): the NIC or the peer would drop the frame unseen, so it is dropped
-    // and counted here. (Fragmenting it, or ICMP back through the tunnel, is not done yet.)
+    // The encapsulation keeps to the port's MTU; a route to the peer through a port of smaller
+    // MTU than the crypto map's would make a frame the NIC drops unseen: counted here.
     if (len > cfg[hop->port].mtu) {
       ++counters().egress_too_big;
       return;
@@ -63,6 +63,15 @@ struct Worker::Impl {
     } else if (!hops.hold(*hop, eth, len + kEth)) {
       ++counters().no_adjacency;
     }
+  }
+
+  // Hands a cleartext packet to the kernel through port i's TUN device. Non-blocking: a queue
+  // that takes nothing more is a counted drop, never a stalled worker.
+  void to_kernel(size_t i, const uint8_t* ip, size_t len) {
+    if (tuns[i].write(ip, len) == static_cast<ssize_t>(len))
+      ++counters().transmitted;
+    else
+      ++counters().tx_failed;
   }
 
   void flush() {
@@ -84,9 +93,9 @@ struct Worker::Impl {
         [&] { ++counters().no_adjacency; });
   }
 
-  // ---- outside: ESP in, cleartext out --------------------------------------------------------
+  // ---- ESP in, cleartext to the kernel -----------------------------------------------------
 
-  void outside(uint8_t* f, size_t len) {
+  void inbound(size_t port, uint8_t* f, size_t len) {
     if (len < kEth + 20 || get16(f + 12) != kTypeIpv4) return;
     uint8_t* ip = f + kEth;
     size_t ihl = (ip[0] & 0x0f) * 4u;
@@ -126,7 +135,8 @@ struct Worker::Impl {
         return;
       }
       // The SA carries only its selectors (RFC 4301 5.2): an IPv4 packet that decrypts but
-      // whose addresses do not belong is "#pkts invalid identity (rcv)".
+      // whose addresses do not belong is "#pkts invalid identity (rcv)". Checked here, before
+      // the kernel sees it: the firewall then knows the source is the peer's to claim.
       if (!e.spec.remote_ts.contains(get32(inner + 12)) ||
           !e.spec.local_ts.contains(get32(inner + 16))) {
         ++e.invalid_identity;
@@ -140,115 +150,51 @@ struct Worker::Impl {
     }
     if (!inner_len) return;
     ++counters().decapsulated;
-    if (inner[8] <= 1) {
-      ++counters().ttl_expired;
-      return;
-    }
-    decrement_ttl(inner);
-    // The ESP header in front of the inner packet is the room for its Ethernet header.
-    transmit(get32(inner + 16), inner, std::min<size_t>(get16(inner + 2), inner_len));
+    // As it arrived: the kernel decrements the TTL when it forwards (and answers an expired
+    // one with time-exceeded through this same device and tunnel).
+    to_kernel(port, inner, std::min<size_t>(get16(inner + 2), inner_len));
   }
 
-  // ---- inside: cleartext in, ESP out ---------------------------------------------------------
+  // ---- cleartext from the kernel, ESP out -----------------------------------------------------
 
-  void inside(size_t port, uint8_t* f, size_t len, bool csum_pending) {
-    if (len < kEth + 20) return;
-    if (get16(f + 12) == kTypeArp) return arp(port, f, len);
-    if (get16(f + 12) != kTypeIpv4 || std::memcmp(f, cfg[port].mac.data(), 6) != 0) return;
-    uint8_t* ip = f + kEth;
+  void drain_tun(size_t port) {
+    for (int n = 0; n < kTunBurst; ++n) {
+      uint8_t* ip = from_tun.data() + kEth;
+      ssize_t got = tuns[port].read(ip, from_tun.size() - kEth);
+      if (got <= 0) return;  // EAGAIN: the queue is empty
+      outbound(port, ip, static_cast<size_t>(got));
+    }
+  }
+
+  void outbound(size_t port, uint8_t* ip, size_t len) {
+    if (len < 20 || (ip[0] >> 4) != 4) return;  // the kernel's IPv6 for the device: not ours
     size_t total = get16(ip + 2);
-    if ((ip[0] >> 4) != 4 || total > len - kEth || total < 20) return;
+    size_t ihl = (ip[0] & 0x0f) * 4u;
+    if (ihl < 20 || total > len || total < ihl) return;
     uint32_t src = get32(ip + 12), dst = get32(ip + 16);
-    if (std::any_of(cfg.begin(), cfg.end(), [&](const auto& p) { return p.address == dst; }))
-      return;                // for the box itself
-    if (ip[8] <= 1) return;  // the kernel answers with time-exceeded
-    const PortConfig* out = outside_port();
-    if (!out) return;
-    struct Icmp {
-      uint32_t to = 0;
-      size_t len = 0;
-    } icmp_error;
+    size_t icmp_len = 0;
     bool found = sad.with_outbound(src, dst, [&](Sad::Entry& e) {
-      if (csum_pending) complete_l4_checksum(ip, total);
-      icmp_error = {src, enc.encapsulate(e, *out, cfg[port].address, ip, total)};
+      // An ICMP error for the sender (fragmentation needed) comes from this port's address.
+      icmp_len = enc.encapsulate(e, cfg[port], cfg[port].address, ip, total);
     });
     if (!found) {
-      // Traffic a crypto map protects goes nowhere in clear: it waits for its tunnel.
-      if (sad.acquire(src, dst)) ++counters().tunnel_pending;
-      return;  // otherwise not ours: the kernel decides
+      // Routed into the tunnel with no SA: traffic a crypto map protects waits for its tunnel
+      // (the first packet brings it up); anything else here has lost its SA (a route not yet
+      // withdrawn). Either way it goes nowhere in clear.
+      if (sad.acquire(src, dst))
+        ++counters().tunnel_pending;
+      else
+        ++counters().no_sa;
+      return;
     }
     ++counters().frames;
-    // Sent once the SA is released: the route lookup may take a while.
-    if (icmp_error.len) transmit(icmp_error.to, enc.icmp(), icmp_error.len);
-  }
-
-  // ---- ARP for the clients' addresses --------------------------------------------------------
-
-  // The pool may share the inside subnet: hosts there ARP for a client's address, and we answer
-  // for it (proxy ARP) while its SA is up.
-  void arp(size_t port, const uint8_t* f, size_t len) {
-    const uint8_t* a = f + kEth;
-    if (len < kEth + 28 || get16(a) != 1 || get16(a + 2) != kTypeIpv4 || a[4] != 6 || a[5] != 4 ||
-        get16(a + 6) != 1)
-      return;
-    uint32_t target = get32(a + 24);
-    const PortConfig& p = cfg[port];
-    uint32_t m = mask_of(p.prefix);
-    if ((target & m) != (p.address & m) || target == p.address || !sad.is_remote_host(target))
-      return;
-    uint8_t r[kEth + 28];
-    std::memcpy(r, a + 8, 6);  // to the asker
-    std::memcpy(r + 6, p.mac.data(), 6);
-    put16(r + 12, kTypeArp);
-    uint8_t* b = r + kEth;
-    put16(b, 1);
-    put16(b + 2, kTypeIpv4);
-    b[4] = 6;
-    b[5] = 4;
-    put16(b + 6, 2);  // reply
-    std::memcpy(b + 8, p.mac.data(), 6);
-    put32(b + 14, target);
-    std::memcpy(b + 18, a + 8, 10);  // the asker's MAC and address
-    ports[port].queue(r, sizeof r);
-    ++counters().arp_replies;
-  }
-
-  // Announces clients' addresses that fall in an inside subnet when their SA comes up, so that
-  // neighbours' caches point at us (the ASA's "Gratuitous ARP sent for ...").
-  void announce() {
-    uint64_t g = sad.generation();
-    if (g == generation) return;
-    generation = g;
-    auto hosts = sad.remote_hosts();
-    std::set<uint32_t> now(hosts.begin(), hosts.end());
-    for (uint32_t h : now) {
-      if (announced.count(h)) continue;
-      for (size_t i = 0; i < cfg.size(); ++i) {
-        uint32_t m = mask_of(cfg[i].prefix);
-        if (cfg[i].outside || (h & m) != (cfg[i].address & m)) continue;
-        uint8_t r[kEth + 28] = {};
-        std::memset(r, 0xff, 6);
-        std::memcpy(r + 6, cfg[i].mac.data(), 6);
-        put16(r + 12, kTypeArp);
-        uint8_t* b = r + kEth;
-        put16(b, 1);
-        put16(b + 2, kTypeIpv4);
-        b[4] = 6;
-        b[5] = 4;
-        put16(b + 6, 1);  // a request for itself: sender and target address are the client's
-        std::memcpy(b + 8, cfg[i].mac.data(), 6);
-        put32(b + 14, h);
-        put32(b + 24, h);
-        ports[i].queue(r, sizeof r);
-        ++counters().arp_announced;
-      }
-    }
-    announced = std::move(now);
+    // Sent once the SA is released. Back into the kernel, which routes it to the sender.
+    if (icmp_len) to_kernel(port, enc.icmp(), icmp_len);
   }
 };
 
-Worker::Worker(Sad& sad, std::vector<PortConfig> ports, uint16_t fanout_base, bool announces)
-    : sad_(sad), cfg_(std::move(ports)), fanout_base_(fanout_base), announces_(announces) {}
+Worker::Worker(Sad& sad, std::vector<PortConfig> ports, uint16_t fanout_base)
+    : sad_(sad), cfg_(std::move(ports)), fanout_base_(fanout_base) {}
 
 Worker::~Worker() {
   stop();
@@ -261,30 +207,30 @@ rampart::expected<void, std::string> Worker::start() {
         platform::PacketPort::open(cfg_[i].ifindex, static_cast<uint16_t>(fanout_base_ + i));
     if (!port) return rampart::unexpected(cfg_[i].name + ": " + port.error());
     impl_->ports.push_back(std::move(*port));
+    auto tun = platform::TunQueue::open(vpn_device_of(cfg_[i].name));
+    if (!tun) return rampart::unexpected(tun.error());
+    impl_->tuns.push_back(std::move(*tun));
   }
   impl_->wake = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   stop_ = false;
   thread_ = std::thread([this] {
     ::pthread_setname_np(::pthread_self(), "dp-worker");  // as top -H and the benchmarks see it
     Impl& m = *impl_;
+    size_t n_ports = m.ports.size();
     std::vector<pollfd> fds;
     for (const auto& p : m.ports) fds.push_back({p.fd(), POLLIN, 0});
+    for (const auto& t : m.tuns) fds.push_back({t.fd(), POLLIN, 0});
     fds.push_back({m.wake, POLLIN, 0});
     if (m.hops.event_fd() >= 0) fds.push_back({m.hops.event_fd(), POLLIN, 0});
     while (!stop_) {
       int n = ::poll(fds.data(), fds.size(), m.hops.holding() ? 10 : 100);
       if (fds.back().fd == m.hops.event_fd() && (fds.back().revents & POLLIN)) m.hops.on_event();
       m.release_held();
-      if (announces_) m.announce();
       if (n > 0)
-        for (size_t i = 0; i < m.ports.size(); ++i) {
-          m.ports[i].drain([&](uint8_t* f, size_t len, bool csum_pending) {
-            if (cfg_[i].outside)
-              m.outside(f, len);
-            else
-              m.inside(i, f, len, csum_pending);
-          });
-          m.flush();  // the batch leaves once per ring drained
+        for (size_t i = 0; i < n_ports; ++i) {
+          m.ports[i].drain([&](uint8_t* f, size_t len, bool) { m.inbound(i, f, len); });
+          if (fds[n_ports + i].revents & POLLIN) m.drain_tun(i);
+          m.flush();  // the batch leaves once per ring and queue drained
         }
       m.flush();
     }

@@ -1,14 +1,14 @@
-// The packet worker: reads the NICs' AF_PACKET rings and moves what the SAs protect. On an
-// outside port it takes ESP (IP protocol 50) and ESP-in-UDP (port 4500 without the non-ESP
-// marker) addressed to us, decapsulates, checks the inner packet against the SA's selectors
-// and forwards it; on an inside port it takes IPv4 sent to our MAC that an outbound SA
-// protects, encapsulates it and sends it to the peer; it answers ARP on the inside for the
-// remote-access clients' addresses (proxy ARP) and announces them (gratuitous ARP). Everything
-// else stays the kernel's. Frames are built here, with next-hop MACs from the kernel's neighbour
-// table, and leave in batches.
+// The packet worker: ESP between the peers and the kernel. On a port with a crypto map it reads
+// the AF_PACKET ring for ESP (IP protocol 50) and ESP-in-UDP (port 4500 without the non-ESP
+// marker) addressed to us, decapsulates, checks the inner packet against the SA's selectors and
+// writes it into the port's TUN device (vpn_device_of), where the kernel routes, filters and
+// NATs it like any packet arriving on an interface. What the kernel routes into that device (a
+// VPN client's address, a LAN-to-LAN network) the worker reads from its queue, looks up in the
+// SAD, encapsulates and sends to the peer on the port, in batches, with next-hop MACs from the
+// kernel's neighbour table. Everything else stays the kernel's: one stateful engine (netfilter)
+// for the box's forwarded and decrypted traffic alike.
 #pragma once
 
-#include <array>
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -24,14 +24,15 @@ namespace rampart::dataplane {
 
 class Worker {
  public:
-  // The workers of one dataplane share the ports through fanout groups fanout_base + port
-  // index (the kernel reassembles IP fragments before it spreads them); the one that announces
-  // sends the gratuitous ARPs.
-  Worker(Sad& sad, std::vector<PortConfig> ports, uint16_t fanout_base, bool announces);
+  // ports: the interfaces with a crypto map. The workers of one dataplane share their rings
+  // through fanout groups fanout_base + port index (the kernel reassembles IP fragments before
+  // it spreads them) and their TUN devices through one queue each.
+  Worker(Sad& sad, std::vector<PortConfig> ports, uint16_t fanout_base);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
+  // Opens the rings and the TUN queues (creating the devices when they do not exist yet).
   rampart::expected<void, std::string> start();
   void stop();
   const std::vector<PortConfig>& ports() const { return cfg_; }
@@ -41,7 +42,6 @@ class Worker {
   Sad& sad_;
   std::vector<PortConfig> cfg_;
   uint16_t fanout_base_ = 0;
-  bool announces_ = false;
   std::unique_ptr<Impl> impl_;
   std::thread thread_;
   std::atomic<bool> stop_{false};

@@ -91,13 +91,6 @@ std::vector<uint32_t> Sad::remote_hosts() const {
   return v;
 }
 
-bool Sad::is_remote_host(uint32_t address) const {
-  std::shared_lock lock(mu_);
-  auto h = by_remote_host_.find(address);
-  return h != by_remote_host_.end() && std::any_of(h->second.begin(), h->second.end(),
-                                                   [](const Entry* e) { return e->spec.client; });
-}
-
 void Sad::clear_counters() {
   std::lock_guard lock(mu_);
   for (auto& [id, e] : entries_) {

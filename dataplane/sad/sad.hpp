@@ -50,7 +50,7 @@ struct DataplaneCounters {
       tx_failed{0}, too_big{0};
   std::atomic<uint64_t> inner_not_ipv4{0};  // decrypted, but not an IPv4 packet
   std::atomic<uint64_t> egress_too_big{0};  // larger than the MTU of the port it would leave by
-  std::atomic<uint64_t> arp_replies{0}, arp_announced{0};  // proxy and gratuitous ARP
+  std::atomic<uint64_t> arp_announced{0};   // gratuitous ARPs for clients' addresses
   std::atomic<uint64_t> tunnel_pending{0};  // dropped under an acquire policy, no SA yet
   std::atomic<uint64_t> esp[8]{};           // by EspDrop, of SAs already deleted
   std::atomic<int64_t> cleared_at{0};  // clear asp drop: when (seconds since the epoch), 0 never
@@ -117,10 +117,9 @@ class Sad {
   size_t size() const;
   // Changes whenever an SA is added or removed, so that a reader of hosts() knows to look again.
   uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
-  // Remote-access clients' assigned addresses (SaSpec::client): the inside answers ARP for them
-  // and announces them.
+  // Remote-access clients' assigned addresses (SaSpec::client), sorted: the inside answers ARP
+  // for them and announces them.
   std::vector<uint32_t> remote_hosts() const;
-  bool is_remote_host(uint32_t address) const;
 
   void set_acquire_policies(std::vector<AcquirePolicy> policies);
   // From the workers, for a packet no SA protects: true when a policy covers it (the packet is

@@ -108,6 +108,9 @@ std::vector<cli::KernelRoute> BoxSystem::kernel_routes() const {
     k.mask = config::Mask::from_prefix(r.prefix);
     if (r.gateway) k.gateway = config::Ipv4{*r.gateway};
     k.device = s.name_of(r.ifindex);
+    // A route into a crypto interface's TUN device (reverse-route injection) leaves, as the
+    // ASA shows it, by that interface: "eth0-vpn" is eth0's VPN side (dataplane::vpn_device_of).
+    if (k.device.size() > 4 && k.device.ends_with("-vpn")) k.device.resize(k.device.size() - 4);
     k.connected = r.link_scope && !r.gateway;
     k.metric = static_cast<int>(r.metric);
     out.push_back(k);
@@ -150,6 +153,8 @@ std::vector<std::string> BoxSystem::apply(const config::Config& cfg) {
                     a.prefix == itf.mask->prefix_len();
       if (wanted)
         have = true;
+      else if (keep_ && keep_(dev, a.address, a.prefix))
+        continue;
       else if (auto r = nl->delete_address(a.ifindex, a.address, a.prefix); !r)
         warnings.push_back(fmt::format("{}: {}", hw, r.error()));
     }

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <ctime>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -53,6 +54,11 @@ class BoxSystem : public cli::System {
   bool reload_requested() const { return reload_requested_; }
   cli::VersionInfo version() const override;
   uint64_t now_seconds() const override;
+  // Addresses another owner keeps on an interface (the firewall's proxy-ARP addresses), which
+  // apply() leaves alone although the configuration does not name them.
+  using AddressKeeper =
+      std::function<bool(const std::string& device, uint32_t address, int prefix)>;
+  void keep_addresses(AddressKeeper keep) { keep_ = std::move(keep); }
 
  private:
   std::string startup_path() const { return flash_dir_ + "/startup-config"; }
@@ -63,6 +69,7 @@ class BoxSystem : public cli::System {
   std::time_t started_;
   std::unique_ptr<BootSlots> slots_;
   std::atomic<bool> reload_requested_{false};
+  AddressKeeper keep_;
 };
 
 }  // namespace rampart::firmware

@@ -7,6 +7,7 @@
 #include "platform/firewall.hpp"
 #include "platform/log.hpp"
 #include "platform/netlink.hpp"
+#include "platform/tun.hpp"
 
 namespace rampart::firmware {
 
@@ -38,6 +39,11 @@ void DataplaneService::sync(const config::Config& cfg) {
   std::vector<dataplane::PortConfig> want;
   for (const auto& [hw, itf] : cfg.interfaces) {
     if (!itf.nameif || !itf.address || !itf.mask || itf.shutdown) continue;
+    bool crypto = false;
+    for (const auto& [name, map] : cfg.crypto.maps) crypto |= map.interface == *itf.nameif;
+    // Only the interfaces with a crypto map: cleartext on the others is the kernel's, and VPN
+    // traffic reaches them through the kernel's routing from the TUN devices.
+    if (!crypto) continue;
     std::string dev = sys_.device_for(hw);
     for (const auto& l : *links)
       if (l.name == dev && l.oper_up) {
@@ -48,8 +54,7 @@ void DataplaneService::sync(const config::Config& cfg) {
         p.address = itf.address->value;
         p.prefix = itf.mask->prefix_len();
         p.mtu = l.mtu ? l.mtu : 1500;
-        for (const auto& [name, map] : cfg.crypto.maps)
-          if (map.interface == *itf.nameif) p.outside = true;
+        p.outside = true;
         if (auto df = cfg.crypto.df_bit.find(*itf.nameif); df != cfg.crypto.df_bit.end())
           p.df = df->second == "clear-df" ? dataplane::DfPolicy::Clear : dataplane::DfPolicy::Set;
         if (auto fr = cfg.crypto.fragmentation.find(*itf.nameif);
@@ -58,15 +63,14 @@ void DataplaneService::sync(const config::Config& cfg) {
         want.push_back(p);
       }
   }
-  bool any_outside = false;
-  for (const auto& p : want) any_outside |= p.outside;
-  if (!any_outside) want.clear();  // no crypto map anywhere: nothing for the dataplane to do
   if (!workers_running_.empty() && ports_ == want) return;
   if (want.empty()) {
     workers_running_.clear();
     ports_.clear();
     return;
   }
+  std::vector<std::string> devices;
+  for (const auto& p : want) devices.push_back(dataplane::vpn_device_of(p.name));
   if (!rules_) {
     if (auto err = platform::install_dataplane_rules())
       platform::log(platform::Severity::Warning, "dataplane: kernel rules: " + *err);
@@ -84,7 +88,7 @@ void DataplaneService::sync(const config::Config& cfg) {
       static_cast<uint16_t>(0x5200 + (::getpid() & 0xff) * 16 + (generation_ ? 0x1000 : 0));
   std::vector<std::unique_ptr<dataplane::Worker>> fresh;
   for (unsigned i = 0; i < workers_; ++i) {
-    auto w = std::make_unique<dataplane::Worker>(sad_, want, fanout, i == 0);
+    auto w = std::make_unique<dataplane::Worker>(sad_, want, fanout);
     if (auto r = w->start(); !r) {
       platform::log(platform::Severity::Error, "dataplane: " + r.error());
       return;  // the running workers (if any) carry on; the next sync tries again
@@ -93,10 +97,20 @@ void DataplaneService::sync(const config::Config& cfg) {
   }
   workers_running_ = std::move(fresh);  // the old workers stop here
   ports_ = want;
+  hand_off(devices);
   std::string names;
   for (const auto& p : want) names += fmt::format(" {}{}", p.name, p.outside ? "(outside)" : "");
   platform::log(platform::Severity::Notice,
                 fmt::format("dataplane: {} worker(s) on{}", workers_, names));
+}
+
+void DataplaneService::hand_off(const std::vector<std::string>& devices) {
+  // The workers' queues made the TUN devices; they carry traffic once up and set for it.
+  for (const auto& d : devices)
+    if (auto r = platform::prepare_tun_device(d); !r)
+      platform::log(platform::Severity::Error, "dataplane: " + r.error());
+  // The kernel forwards the decrypted traffic from here on, under the firewall's ruleset; IPv4
+  // forwarding is the firewall service's, on only once that ruleset is in place.
 }
 
 bool DataplaneService::carries(uint32_t local_address) const {

@@ -1,10 +1,13 @@
 // Keeps the packet worker in step with the configuration: which NICs it reads (those with a
-// nameif and an address) and which of them are outside (a crypto map is applied). Re-syncs on
+// nameif, an address and a crypto map) and their TUN devices, through which decrypted traffic
+// goes to the kernel and the kernel's traffic for the tunnels comes back. Re-syncs on
 // every tick, and before IKE starts or answers on an address it does not carry yet; restarting
 // the workers is cheap and only happens when the ports change.
 #pragma once
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "cli/system.hpp"
 #include "control/config/model.hpp"
@@ -30,6 +33,7 @@ class DataplaneService {
   unsigned workers_;
   std::vector<dataplane::PortConfig> ports_;
   std::vector<std::unique_ptr<dataplane::Worker>> workers_running_;
+  void hand_off(const std::vector<std::string>& devices);
   bool rules_ = false;
   unsigned generation_ = 0;  // flips with each set of workers: their fanout groups differ
 };

@@ -24,7 +24,7 @@ IkeService::IkeService(cli::Appliance& app, unsigned dataplane_workers)
   engine_->set_sad(&sad_);
   crypto_ = std::make_unique<CryptoWorkers>(CryptoWorkers::default_threads());
   dataplane_ = std::make_unique<DataplaneService>(sad_, app.sys(), dataplane_workers);
-  reverse_routes_ = std::make_unique<ReverseRoutes>(app.sys());
+  vpn_routes_ = std::make_unique<VpnRoutes>(app.sys(), sad_);
   app_.set_ike(engine_.get());
 }
 
@@ -39,7 +39,7 @@ std::optional<std::string> IkeService::open() {
   // The dataplane first: a client that connects the moment we answer IKE sends ESP right after
   // its quick mode, and the workers' rings must be there to take it (issue 11).
   dataplane_->sync(app_.config());
-  reverse_routes_->sync(*engine_, app_.config());
+  vpn_routes_->sync(*engine_, app_.config(), true);
   for (auto [port, natt] : {std::pair<uint16_t, bool>{500, false}, {4500, true}}) {
     auto s = platform::IkeSocket::open(port, natt);
     if (!s) return s.error();
@@ -82,7 +82,7 @@ void IkeService::on_readable(int fd) {
     (void)!::read(timer_fd_, &expirations, sizeof expirations);
     engine_->tick();
     dataplane_->sync(app_.config());
-    reverse_routes_->sync(*engine_, app_.config());
+    vpn_routes_->sync(*engine_, app_.config(), true);
     return;
   }
   for (auto& s : sockets_) {
@@ -96,6 +96,9 @@ void IkeService::on_readable(int fd) {
       in.data = std::move(d.data);
       engine_->receive(in);
     }
+    // A client's address just assigned, an SA just up: the kernel routes its traffic into the
+    // tunnel before the first answer to it (no netlink when nothing changed).
+    vpn_routes_->sync(*engine_, app_.config(), false);
   }
 }
 

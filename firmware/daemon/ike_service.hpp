@@ -12,7 +12,7 @@
 #include "control/ike/engine.hpp"
 #include "firmware/daemon/crypto_workers.hpp"
 #include "firmware/daemon/dataplane_service.hpp"
-#include "firmware/daemon/reverse_routes.hpp"
+#include "firmware/daemon/vpn_routes.hpp"
 #include "platform/udp.hpp"
 
 namespace rampart::firmware {
@@ -49,7 +49,7 @@ class IkeService : public ike::Environment {
   // DH off the loop; goes before the engine its callbacks call into.
   std::unique_ptr<CryptoWorkers> crypto_;
   std::unique_ptr<DataplaneService> dataplane_;
-  std::unique_ptr<ReverseRoutes> reverse_routes_;
+  std::unique_ptr<VpnRoutes> vpn_routes_;
   std::vector<platform::IkeSocket> sockets_;
   int timer_fd_ = -1;
   std::chrono::steady_clock::time_point last_forced_sync_{};

@@ -26,6 +26,7 @@
 #include "cli/session.hpp"
 #include "firmware/daemon/box_system.hpp"
 #include "firmware/daemon/connection_service.hpp"
+#include "firmware/daemon/firewall_service.hpp"
 #include "firmware/daemon/ike_service.hpp"
 #include "firmware/daemon/server.hpp"
 #include "firmware/daemon/ssh_service.hpp"
@@ -170,7 +171,15 @@ int main(int argc, char** argv) {
     platform::log(platform::Severity::Warning, std::string_view(report).substr(p, e - p));
     p = e + 1;
   }
+  // The firewall: installed before anything is forwarded (forwarding waits for it).
+  firmware::FirewallService firewall([&sys](const std::string& hw) { return sys.device_for(hw); });
+  sys.keep_addresses([&firewall](const std::string& dev, uint32_t address, int prefix) {
+    return firewall.owns_address(dev, address, prefix);
+  });
+  app.set_policy_state(&firewall);
   for (const auto& w : sys.apply(app.config())) platform::log(platform::Severity::Warning, w);
+  for (const auto& w : firewall.sync(app.config(), nullptr))
+    platform::log(platform::Severity::Warning, w);
 
   // The connection table and the firewall's syslog messages (conntrack events, nflog).
   firmware::ConnectionService connections(conntrack_buffer);
@@ -181,7 +190,7 @@ int main(int argc, char** argv) {
     if (auto* ps = app.policy_state())
       connections.set_view(firmware::log_view_of(ps->policy()));
     else
-      connections.set_view(firmware::log_view_of(firewall::interfaces_policy(
+      connections.set_view(firmware::log_view_of(rampart::firewall::build_policy(
           app.config(), [&sys](const std::string& hw) { return sys.device_for(hw); })));
   };
   refresh_connection_view();
@@ -211,6 +220,9 @@ int main(int argc, char** argv) {
     if (!confirmed && sys.boot_slots()) sys.boot_slots()->confirm();
     confirmed = true;
     if (ssh) ssh->sync(app.config());
+    // After every CLI line and once a second: a changed configuration is compiled and applied.
+    for (const auto& w : firewall.sync(app.config(), app.ike()))
+      platform::log(platform::Severity::Warning, w);
     refresh_connection_view();
   });
   server.reload_pending([&] { return sys.reload_requested(); });

@@ -234,6 +234,22 @@ CLI_CASES = [
          lines=["show conn protocol gre"]),
     Case("cli-clear-conn-user-mode", "cli", "clear conn before enable", INVALID,
          CLI("INVALID_INPUT"), where="cli", enable=False, lines=["clear conn"]),
+    # NAT (issue 12): a misspelt word in the hand-read NAT line still gets its marker.
+    Case("cli-nat-bad-word", "cli", "twice NAT with 'source statik'",
+         r"\n {45}" + INVALID, CLI("INVALID_INPUT"), where="cli",
+         lines=["configure terminal", "nat (inside,outside) source statik any any"]),
+    Case("cli-nat-unknown-object", "cli", "twice NAT naming an object that does not exist",
+         r"ERROR: Object NOPE does not exist", CLI("REJECTED"), where="cli",
+         lines=["configure terminal", "nat (inside,outside) source static NOPE NOPE"]),
+    Case("cli-nat-route-lookup", "cli", "route-lookup on a NAT rule that is not identity NAT",
+         r"ERROR: Route-lookup is only supported for identity NAT", CLI("REJECTED"),
+         where="cli", lines=["configure terminal", "object network NATWEB",
+                             "host 192.0.2.80",
+                             "nat (inside,outside) static 203.0.113.80 route-lookup"]),
+    Case("cli-pix-static-bad-port", "cli", "a PIX static port forward with port 70000",
+         INVALID, CLI("INVALID_INPUT"), where="cli",
+         lines=["configure terminal",
+                "static (inside,outside) tcp interface 70000 192.0.2.22 22"]),
 ]
 
 
@@ -281,6 +297,10 @@ CONFIG_CASES = [
          r'^WARNING: line {n}: "pdm history enable" is not supported \(no PIX Device Manager: '
          r"this box is managed from its CLI\); ignored$", CONFIG, delta=0, where="errors",
          lines=["pdm history enable"]),
+    Case("cfg-pix-nat-no-global", "config", "a PIX nat id that no global pairs with",
+         r'^WARNING: line {n}: "nat \(inside\) 9 192\.0\.2\.0 255\.255\.255\.0" has no '
+         r'"global \(IF\) 9" to pair with; not converted$', CONFIG, delta=0, where="errors",
+         lines=["nat (inside) 9 192.0.2.0 255.255.255.0"]),
     # Over the ASA's 512 characters a line is refused whole; the report shows its first 512.
     Case("cfg-over-long-line", "config", "a 600-character line",
          _err("{n}", "A{512}") + r"\nERROR: % Invalid input", CONFIG, where="errors",

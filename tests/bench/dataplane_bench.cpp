@@ -1,10 +1,15 @@
 // The dataplane end to end over veth: a generator in another namespace injects ESP for static
 // SAs (decap) or cleartext (encap) at full rate into the appliance namespace, where Rampart's
-// packet workers forward it; a sink beside the generator counts what comes out. Prints Mpps,
-// Gbit/s of inner packets, loss and CPU-seconds (user, system, softirq, all cores) for one and
-// two workers, next to limits measured in the same run: (a) t_crypto, the bare EVP work per
-// packet (tests/bench/evp_baseline.hpp), and (b) the same AF_PACKET ports forwarding without
-// ESP, whose rate gives t_io. The combined limit is 1/(t_crypto/N + t_io(N)) for N workers.
+// packet workers and the kernel forward it (the workers between the outside port and the TUN
+// device eth0-vpn, the kernel between that device and the inside, as in rampartd); a sink
+// beside the generator counts what comes out. Prints Mpps, Gbit/s of inner packets, loss and
+// CPU-seconds (user, system, softirq, all cores) for one and two workers, next to limits
+// measured in the same run: (a) t_crypto, the bare EVP work per packet
+// (tests/bench/evp_baseline.hpp), and (b) the same AF_PACKET ports forwarding without ESP,
+// whose rate gives t_io. The combined limit is 1/(t_crypto/N + t_io(N)) for N workers.
+// Decapsulating, a worker's CPU includes the kernel's forwarding of what it writes into the
+// TUN device (the write runs it); encapsulating, the kernel forwards into the device in the
+// inside NIC's softirq, which only the all-cores CPU columns show.
 // Anti-replay is off on the benchmark SAs so that a pre-encrypted set of packets can be sent
 // again and again (every packet is still authenticated and decrypted). Never fails on a figure.
 //   dataplane_bench --gen-ns NS [--seconds S]   (in the appliance namespace; see
@@ -39,7 +44,10 @@
 #include "dataplane/forward/worker.hpp"
 #include "dataplane/sad/sad.hpp"
 #include "platform/firewall.hpp"
+#include "platform/netlink.hpp"
 #include "platform/packet_port.hpp"
+#include "platform/sysctl.hpp"
+#include "platform/tun.hpp"
 #include "tests/bench/evp_baseline.hpp"
 
 using namespace rampart;
@@ -351,6 +359,22 @@ Result run(const std::string& gen_ns, Dir dir, const std::vector<std::vector<uin
   return r;
 }
 
+// What rampartd's dataplane service and VPN routes do around the workers: the TUN device up
+// and set for the handoff, and the clients' addresses routed into it (the device, and its
+// routes, go with the last worker, so this follows every start).
+void hand_off() {
+  if (auto r = platform::prepare_tun_device(vpn_device_of("eth0")); !r)
+    std::fprintf(stderr, "tun: %s\n", r.error().c_str());
+  auto nl = platform::Netlink::open();
+  if (!nl) return;
+  auto tun = static_cast<int>(::if_nametoindex(vpn_device_of("eth0").c_str()));
+  for (int i = 0; i < kSas; ++i)
+    if (auto r = nl->add_device_route(kClient0 + static_cast<uint32_t>(i), 32, std::nullopt, tun, 0,
+                                      platform::kRampartVpnProtocol);
+        !r)
+      std::fprintf(stderr, "route: %s\n", r.error().c_str());
+}
+
 std::vector<PortConfig> appliance_ports() {
   PortConfig out, in;
   out.ifindex = static_cast<int>(::if_nametoindex("eth0"));
@@ -410,6 +434,9 @@ int main(int argc, char** argv) {
   if (auto err = platform::install_dataplane_rules())  // the kernel leaves ESP to us
     std::fprintf(stderr, "nft: %s\n", err->c_str());
   auto ports = appliance_ports();
+  std::vector<PortConfig> crypto_ports{ports[0]};
+  if (auto r = platform::set_sysctl("net.ipv4.ip_forward", "1"); !r)
+    std::fprintf(stderr, "ip_forward: %s\n", r.error().c_str());
   std::printf("dataplane_bench: %.1f s per run, %u cores; the generator and the sink share them\n",
               seconds, std::thread::hardware_concurrency());
   auto cpu_text = [](const Cpu& c) {
@@ -459,10 +486,13 @@ int main(int argc, char** argv) {
               gen_ns, dir, frames, seconds, w, "dp-worker",
               [&] {
                 for (unsigned k = 0; k < w; ++k) {
-                  workers.push_back(std::make_unique<Worker>(sad, ports, uint16_t{0x6b00}, false));
+                  // The workers read the outside port and the TUN device; the kernel
+                  // forwards between the device and the inside.
+                  workers.push_back(std::make_unique<Worker>(sad, crypto_ports, uint16_t{0x6b00}));
                   if (auto s = workers.back()->start(); !s)
                     std::fprintf(stderr, "worker: %s\n", s.error().c_str());
                 }
+                hand_off();
               },
               [&] { workers.clear(); });
           // Per packet, a worker spends r.ns_per_pkt; the bound is the crypto plus the same

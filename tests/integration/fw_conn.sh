@@ -3,41 +3,22 @@
 # lists a curl download and a UDP flow on the right interfaces with their byte counts, "clear
 # conn address" cuts a long-lived TCP connection (its next segments no longer pass), syslog
 # 302013/302014/302015 reach rampartd's log (its foreground syslog copy), "show conn count".
-# Until the firewall's own ruleset is in, the test installs a minimal stateful forward chain
-# (new TCP only from a SYN, from inside) so that a cleared connection cannot be picked up again,
-# with log rules that follow the ruleset's nflog contract, for 106023/106001/106006 from what
-# the outside sends in.
+# The firewall is rampartd's own (security levels; an inside ACL with a logged permit and a
+# deny; inspect ftp from the default global policy): 106100, 106023, 106001 and 106006 come
+# from its nflog rules, and "show access-list" shows its hit counts. A connection to the box
+# survives a plain "clear conn"; the test's one rule of its own drops invalid packets to the
+# box, so that a cleared connection to it could not be picked up again.
 source "$(dirname "$0")/lib.sh"
 [[ -n "${KEEP:-}" ]] && trap "cp -r \"\$WORK\" \"\$KEEP\"; cleanup" EXIT
 
 make_vpn_lab
 ip -n "$CNS" route add 192.0.2.0/24 via 198.51.100.1
 ip -n "$INS" addr add 192.0.2.11/24 dev eth0
-ip netns exec "$NS" sysctl -qw net.ipv4.ip_forward=1
-ip netns exec "$NS" sysctl -qw net.netfilter.nf_conntrack_tcp_loose=0 2>/dev/null || true
 ip netns exec "$NS" nft -f - <<'NFT' || fail "test ruleset"
 table ip fwtest {
-  ct helper ftp-std {
-    type "ftp" protocol tcp;
-  }
-  chain pre {
-    type filter hook prerouting priority 0;
-    tcp dport 21 ct helper set "ftp-std"
-  }
   chain input {
     type filter hook input priority 0;
     ct state invalid drop
-  }
-  chain forward {
-    type filter hook forward priority 0; policy drop;
-    ct state invalid drop
-    ct state established,related accept
-    iifname "eth1" tcp dport 9000 tcp flags & (syn|ack) == syn ct state new log group 1 prefix "106100 IN 1 " accept
-    iifname "eth1" tcp flags & (syn|ack) == syn ct state new accept
-    iifname "eth1" meta l4proto { udp, icmp } ct state new accept
-    iifname "eth0" tcp dport 23 log group 1 prefix "106023 120 " drop
-    iifname "eth0" tcp flags & (syn|ack) == syn log group 1 prefix "106001 - " drop
-    iifname "eth0" udp dport 7 log group 1 prefix "106006 - " drop
   }
 }
 NFT
@@ -47,9 +28,12 @@ out=$(cli "configure terminal" \
   "interface GigabitEthernet0/0" "nameif outside" "security-level 0" \
   "ip address 198.51.100.1 255.255.255.192" "no shutdown" "exit" \
   "interface GigabitEthernet0/1" "nameif inside" "security-level 100" \
-  "ip address 192.0.2.1 255.255.255.0" "no shutdown" "end")
+  "ip address 192.0.2.1 255.255.255.0" "no shutdown" "exit" \
+  "access-list IN extended permit tcp any any eq 9000 log" \
+  "access-list IN extended deny tcp any any eq 2323" \
+  "access-list IN extended permit ip any any" \
+  "access-group IN in interface inside" "end")
 grep -E 'ERROR|Invalid' <<<"$out" && fail "configuration refused"
-wait_for 10 ip netns exec "$INS" ping -c1 -W1 198.51.100.2 >/dev/null || fail "no forwarding"
 
 # A web server and a UDP listener outside; a 2 MB download and a datagram from inside.
 mkdir -p "$WORK/www"
@@ -112,17 +96,27 @@ wait_for 5 grep -qE '%ASA-6-302014: Teardown TCP connection [0-9]+ for outside:1
 grep -qE '%ASA-6-302015: Built outbound UDP connection [0-9]+ for outside:198\.51\.100\.2/5353 \(198\.51\.100\.2/5353\) to inside:192\.0\.2\.10/40053 \(192\.0\.2\.10/40053\)$' "$log" ||
   fail "no 302015 for the UDP flow"
 # Denied from outside, logged by the ruleset to nflog group 1, written in the ASA's words.
-ip netns exec "$CNS" nc -z -w1 192.0.2.10 23 || true
+ip netns exec "$INS" nc -z -w1 198.51.100.2 2323 || true
 ip netns exec "$CNS" nc -z -w1 192.0.2.10 22 || true
 echo x | ip netns exec "$CNS" nc -u -w1 192.0.2.10 7 || true
-wait_for 5 grep -qE '%ASA-4-106023: Deny tcp src outside:198\.51\.100\.2/[0-9]+ dst inside:192\.0\.2\.10/23 by access-group "120" \[0x0, 0x0\]$' "$log" ||
+wait_for 5 grep -qE '%ASA-4-106023: Deny tcp src inside:192\.0\.2\.10/[0-9]+ dst outside:198\.51\.100\.2/2323 by access-group "IN" \[0x0, 0x0\]$' "$log" ||
   fail "no 106023"
 wait_for 5 grep -qE '%ASA-2-106001: Inbound TCP connection denied from 198\.51\.100\.2/[0-9]+ to 192\.0\.2\.10/22 flags SYN on interface outside$' "$log" ||
   fail "no 106001"
 wait_for 5 grep -qE '%ASA-2-106006: Deny inbound UDP from 198\.51\.100\.2/[0-9]+ to 192\.0\.2\.10/7 on interface outside$' "$log" ||
   fail "no 106006"
-grep -qE '%ASA-6-106100: access-list IN permitted tcp inside/192\.0\.2\.11\([0-9]+\) -> outside/198\.51\.100\.2\(9000\) hit-cnt 1 first hit \[0x0, 0x0\]$' "$log" ||
+grep -qE '%ASA-6-106100: access-list IN permitted tcp inside/192\.0\.2\.11\([0-9]+\) -> outside/198\.51\.100\.2\(9000\) hit-cnt 1 first hit \[0x[0-9a-f]+, 0x0\]$' "$log" ||
   fail "no 106100 for the logged permit"
+# Hit counts from the ruleset's counters: the logged permit (the ticks' connection), the deny
+# (the probe to 2323) and the permit of everything else (the downloads).
+acl=$(cli "show access-list IN")
+echo "$acl" | grep '^access-list' || true
+grep -qE '^access-list IN line 1 extended permit tcp any any eq 9000 log .*\(hitcnt=[1-9][0-9]*\) 0x[0-9a-f]{8} $' <<<"$acl" ||
+  fail "show access-list: no hits on line 1"
+grep -qE '^access-list IN line 2 extended deny tcp any any eq 2323 \(hitcnt=[1-9][0-9]*\) 0x[0-9a-f]{8} $' <<<"$acl" ||
+  fail "show access-list: no hits on line 2"
+grep -qE '^access-list IN line 3 extended permit ip any any \(hitcnt=[1-9][0-9]*\) 0x[0-9a-f]{8} $' <<<"$acl" ||
+  fail "show access-list: no hits on line 3"
 # FTP through the box, watched by the kernel's ftp helper: "show service-policy" counts the
 # packets of the connections it inspected.
 ip netns exec "$CNS" /usr/bin/python3 -m pyftpdlib -i 198.51.100.2 -p 21 -d "$WORK/www" \

@@ -10,11 +10,6 @@ FLOWS=20000
 
 make_vpn_lab
 ip -n "$CNS" route add 192.0.2.0/24 via 198.51.100.1
-ip netns exec "$NS" sysctl -qw net.ipv4.ip_forward=1
-# conntrack tracks a namespace's traffic once a rule there needs it; until the firewall's own
-# ruleset is in, this one does.
-printf 'table ip fwtest {\n chain forward {\n  type filter hook forward priority 0;\n  ct state new,established accept\n }\n}\n' |
-  ip netns exec "$NS" nft -f - || fail "test ruleset"
 start_daemon --conntrack-buffer 4096
 out=$(cli "configure terminal" \
   "interface GigabitEthernet0/0" "nameif outside" "security-level 0" \
@@ -22,7 +17,12 @@ out=$(cli "configure terminal" \
   "interface GigabitEthernet0/1" "nameif inside" "security-level 100" \
   "ip address 192.0.2.1 255.255.255.0" "no shutdown" "end")
 grep -E 'ERROR|Invalid' <<<"$out" && fail "configuration refused"
-wait_for 10 ip netns exec "$INS" ping -c1 -W1 198.51.100.2 >/dev/null || fail "no forwarding"
+# Through rampartd's firewall (inside to outside by security levels): one flow gets through.
+ip netns exec "$CNS" nc -u -l 198.51.100.2 9 >"$WORK/first.out" 2>/dev/null &
+FIRST=$!
+trap 'kill $FIRST 2>/dev/null || true; cleanup' EXIT
+wait_for 10 bash -c "echo x | ip netns exec $INS nc -u -w0 198.51.100.2 9; test -s $WORK/first.out" ||
+  fail "no forwarding"
 
 # $FLOWS UDP flows, each from its own source port, as fast as one process can open them.
 ip netns exec "$INS" python3 - "$FLOWS" <<'PY' &

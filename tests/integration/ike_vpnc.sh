@@ -131,11 +131,12 @@ if [[ "$MODE" == nat ]]; then
 fi
 
 # Reverse-route injection (the dynamic map's "set reverse-route"): a route to the client's
-# address along the tunnel's path, while the SA lives.
+# address along the tunnel's path, while the SA lives: into the outside's TUN device (eth0-vpn),
+# where the dataplane takes what the kernel routes to the client.
 sleep 1.2  # the daemon's next tick
 rri=$(ip -n "$NS" route show 203.0.113.10/32 proto 202)
 echo "reverse route: $rri"
-grep -q '^203.0.113.10 via 198.51.100.2 dev eth0' <<<"$rri" || fail "no reverse route for the client"
+grep -q '^203.0.113.10 via 198.51.100.2 dev eth0-vpn ' <<<"$rri" || fail "no reverse route for the client"
 printf 'show route\n' >&7
 sleep 0.5
 grep -q '^S        203.0.113.10 255.255.255.255 \[1/0\] via 198.51.100.2, outside$' "$WORK/console.out" ||
@@ -168,7 +169,8 @@ grep -qE "#send errors: 0, #recv errors: $version\$" "$WORK/sa-detail" || { grep
 ip netns exec "$CNS" sysctl -qw net.ipv6.conf.tun0.disable_ipv6=1
 
 # Traffic: the client pings the inside host through the tunnel; Rampart's dataplane decrypts,
-# forwards, and encrypts the replies; the SA counters say so.
+# the kernel forwards (in by eth0-vpn, and the replies out by it), the dataplane encrypts the
+# replies; the SA counters say so.
 sleep 1.5  # the dataplane worker picks up the interfaces on its next tick
 [[ "$MODE" == direct ]] && {
   ip netns exec "$NS" tshark -q -i eth0 -f 'ip proto 50' -w "$WORK/esp-in.pcap" >/dev/null 2>&1 &

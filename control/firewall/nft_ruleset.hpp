@@ -1,0 +1,77 @@
+// The Policy compiled into one nftables table (ip rampart_fw), replaced in one transaction:
+// what the kernel enforces is exactly what policy.hpp's header comment says, for the first
+// packet of each connection; later packets pass by conntrack state.
+//
+// Chains: helpers (ct helper for the inspections), dstnat and srcnat (NAT in Policy order),
+// input (no way into the box through an address we answer ARP for, nor to an interface's
+// address from another interface), forward (verdict steps
+// 1-5: one chain per ingress device and egress device, the ACLs as chains of their own).
+// One named counter per expanded ACE line and per NAT rule, read back with "list counters".
+// Logged drops carry an NFLOG group 1 prefix (the syslog service reads them):
+//   "106023 <acl> "         deny by an ACE or by an ACL's implicit deny
+//   "106001 - " / "106006 - " / "106014 - "   TCP / UDP / ICMP denied by security levels
+//   "106100 <acl> <line> "  permit by an ACE with "log"
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "control/firewall/policy.hpp"
+
+namespace rampart::firewall {
+
+inline constexpr std::string_view kFirewallTable = "rampart_fw";
+
+// What a named counter counts: the PolicyState key ("ACL/line/expansion" or "section/line"),
+// the rule's text (counts carry over a replacement only while key and text stay the same),
+// and for NAT whether it counts the reverse (untranslate) direction.
+// Drops that no ACE or NAT rule counts have a counter per reason (Kind::Drop, key: the reason
+// as "show asp drop" names it: "tcp-not-syn", "acl-drop", "sp-security-failed", "vpn-bypass",
+// "mapped-to-box", "wrong-interface").
+struct CounterInfo {
+  enum class Kind { Acl, Nat, NatReverse, Drop } kind = Kind::Acl;
+  std::string key;
+  std::string text;
+};
+
+struct RulesetInputs {
+  // VPN clients with a vpn-filter, by group-policy: the elements of the vpnf_N sets.
+  std::map<std::string, std::vector<uint32_t>> vpn_clients;
+  // Every VPN client's address, and the address pools they are given from: traffic to them
+  // leaves only through a VPN device, traffic from them arrives only through one (set
+  // vpn_clients, updated as sessions come and go, and vpn_pools).
+  std::vector<uint32_t> all_vpn_clients;
+  AddressSet vpn_pools;
+  // Initial values of named counters (packets, bytes) by counter name.
+  std::map<std::string, std::pair<uint64_t, uint64_t>> counters;
+};
+
+// An address the box answers ARP for on a device (a NAT mapped address: proxy ARP).
+struct ProxyArp {
+  uint32_t address = 0;
+  std::string device;
+  auto operator<=>(const ProxyArp&) const = default;
+};
+
+struct Ruleset {
+  std::string script;  // deletes the old table and creates the new one: one transaction
+  std::map<std::string, CounterInfo> counters;  // by counter name
+  std::vector<ProxyArp> proxy_arp;
+  std::vector<std::string> problems;  // parts of the policy that could not be expressed
+};
+
+Ruleset compile_ruleset(const Policy& p, const RulesetInputs& in = {});
+
+// "counter name asp_tcp_not_syn" for a drop reason, declaring the counter in out.
+std::string drop_counter(Ruleset& out, std::string_view reason);
+
+// The set that holds the addresses of the clients of a group-policy with a vpn-filter
+// ("vpnf_0"); empty when the group-policy has no filter.
+std::string vpn_filter_set(const Policy& p, const std::string& group_policy);
+
+// "203.0.113.0/24", "192.0.2.1", "192.0.2.1-192.0.2.9": a range as nft writes it.
+std::string range_text(const AddressRange& r);
+
+}  // namespace rampart::firewall

@@ -1,0 +1,327 @@
+#include "firmware/daemon/firewall_service.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "control/ike/engine.hpp"
+#include "platform/log.hpp"
+#include "platform/netlink.hpp"
+#include "platform/sysctl.hpp"
+
+namespace rampart::firmware {
+
+namespace {
+
+std::string dotted(uint32_t a) {
+  return config::Ipv4{a}.str();
+}
+
+std::string counter_identity(const firewall::CounterInfo& c) {
+  return fmt::format("{}|{}|{}", static_cast<int>(c.kind), c.key, c.text);
+}
+
+}  // namespace
+
+FirewallService::FirewallService(firewall::DeviceOf device_of) : device_of_(std::move(device_of)) {
+  // Fail closed: nothing is forwarded until a ruleset is in force.
+  if (auto r = platform::set_sysctl("net.ipv4.ip_forward", "0"); !r)
+    platform::log(platform::Severity::Warning, r.error());
+  auto nft = platform::Nftables::open();
+  if (nft)
+    nft_ = std::move(*nft);
+  else
+    platform::log(platform::Severity::Error, "firewall: " + nft.error());
+}
+
+FirewallService::Inputs FirewallService::inputs_of(const config::Config& cfg) {
+  Inputs in;
+  in.interfaces = cfg.interfaces;
+  for (const auto& [name, acl] : cfg.access_lists) in.acls[name] = acl.entries;
+  in.firewall = cfg.firewall;
+  for (const auto& [name, map] : cfg.crypto.maps)
+    if (map.interface) in.crypto_bindings[name] = *map.interface;
+  for (const auto& [name, gp] : cfg.group_policies)
+    if (gp.vpn_filter) in.vpn_filters[name] = *gp.vpn_filter;
+  for (const auto& [name, pool] : cfg.pools) in.pools.insert({pool.first.value, pool.last.value});
+  in.routes = cfg.routes;
+  in.permit_vpn = cfg.management.permit_vpn;
+  return in;
+}
+
+bool FirewallService::same_inputs(const Inputs& a, const config::Config& cfg) {
+  // Compared in place, without copying the configuration on every tick.
+  if (a.permit_vpn != cfg.management.permit_vpn || a.interfaces != cfg.interfaces ||
+      a.routes != cfg.routes || !(a.firewall == cfg.firewall) ||
+      a.acls.size() != cfg.access_lists.size() || a.pools.size() != cfg.pools.size())
+    return false;
+  for (const auto& [name, acl] : cfg.access_lists) {
+    auto it = a.acls.find(name);
+    if (it == a.acls.end() || it->second != acl.entries) return false;
+  }
+  size_t bound = 0;
+  for (const auto& [name, map] : cfg.crypto.maps) {
+    if (!map.interface) continue;
+    ++bound;
+    auto it = a.crypto_bindings.find(name);
+    if (it == a.crypto_bindings.end() || it->second != *map.interface) return false;
+  }
+  size_t filters = 0;
+  for (const auto& [name, gp] : cfg.group_policies) {
+    if (!gp.vpn_filter) continue;
+    ++filters;
+    auto it = a.vpn_filters.find(name);
+    if (it == a.vpn_filters.end() || it->second != *gp.vpn_filter) return false;
+  }
+  for (const auto& [name, pool] : cfg.pools)
+    if (!a.pools.contains({pool.first.value, pool.last.value})) return false;
+  return bound == a.crypto_bindings.size() && filters == a.vpn_filters.size();
+}
+
+std::vector<std::string> FirewallService::sync(const config::Config& cfg,
+                                               const ike::Engine* engine) {
+  std::vector<std::string> warnings;
+  if (!nft_) return warnings;
+  if (!inputs_ || !same_inputs(*inputs_, cfg)) warnings = rebuild(cfg);
+  auto more = sync_clients(engine);
+  warnings.insert(warnings.end(), more.begin(), more.end());
+  return warnings;
+}
+
+std::vector<std::string> FirewallService::rebuild(const config::Config& cfg) {
+  inputs_ = inputs_of(cfg);
+  firewall::Policy p = firewall::build_policy(cfg, device_of_);
+  pools_.clear();
+  for (const auto& [first, last] : inputs_->pools)
+    pools_.push_back({std::min(first, last), std::max(first, last)});
+  std::sort(pools_.begin(), pools_.end(), [](auto& a, auto& b) { return a.lo < b.lo; });
+  firewall::AddressSet merged;
+  for (const auto& r : pools_) {
+    if (!merged.empty() && r.lo <= merged.back().hi) {
+      merged.back().hi = std::max(merged.back().hi, r.hi);
+      continue;
+    }
+    merged.push_back(r);
+  }
+  pools_ = merged;
+  // The key: what the policy compiles to, without counts or clients (those change alone).
+  firewall::RulesetInputs bare;
+  bare.vpn_pools = pools_;
+  std::string key = firewall::compile_ruleset(p, bare).script;
+  if (applied_ && key == applied_key_) {
+    policy_ = std::move(p);  // e.g. a route or a remark: nothing the kernel enforces changed
+    return {};
+  }
+  return apply(p, key);
+}
+
+firewall::RulesetInputs FirewallService::runtime_inputs() const {
+  firewall::RulesetInputs in;
+  in.vpn_pools = pools_;
+  for (const auto& [address, gp] : clients_) {
+    in.all_vpn_clients.push_back(address);
+    in.vpn_clients[gp].push_back(address);
+  }
+  return in;
+}
+
+std::vector<std::string> FirewallService::apply(const firewall::Policy& p, const std::string& key) {
+  std::vector<std::string> warnings;
+  // Hit counts carry over for rules whose key and text did not change, as on the ASA.
+  std::map<std::string, platform::CounterValue> by_identity;
+  for (const auto& [name, value] : read_counters())
+    if (auto it = counters_.find(name); it != counters_.end())
+      by_identity[counter_identity(it->second)] = value;
+  firewall::RulesetInputs in = runtime_inputs();
+  firewall::Ruleset probe = firewall::compile_ruleset(p, in);
+  for (const auto& [name, info] : probe.counters)
+    if (auto it = by_identity.find(counter_identity(info)); it != by_identity.end())
+      in.counters[name] = {it->second.packets, it->second.bytes};
+  firewall::Ruleset rs = firewall::compile_ruleset(p, in);
+  if (auto r = nft_->run(rs.script); !r) {
+    // The kernel refused it: the previous ruleset (if any) stays in force, whole.
+    warnings.push_back("firewall: the new ruleset was refused, the previous one stays: " +
+                       r.error());
+    if (!applied_) (void)platform::set_sysctl("net.ipv4.ip_forward", "0");
+    // Not retried (nor logged again) until the configuration changes.
+    return warnings;
+  }
+  policy_ = p;
+  applied_key_ = key;
+  counters_ = rs.counters;
+  for (const auto& line : p.not_enforced) warnings.push_back("firewall: " + line);
+  for (const auto& line : rs.problems) warnings.push_back("firewall: " + line);
+  auto more = set_kernel_parameters(p);
+  warnings.insert(warnings.end(), more.begin(), more.end());
+  more = sync_proxy_arp(rs.proxy_arp);
+  warnings.insert(warnings.end(), more.begin(), more.end());
+  if (!applied_) {
+    if (auto r = platform::set_sysctl("net.ipv4.ip_forward", "1"); !r)
+      warnings.push_back("firewall: " + r.error());
+  }
+  applied_ = true;
+  ++applies_;
+  platform::log(platform::Severity::Notice,
+                fmt::format("firewall: ruleset applied ({} counters)", counters_.size()));
+  return warnings;
+}
+
+std::vector<std::string> FirewallService::set_kernel_parameters(const firewall::Policy& p) {
+  std::vector<std::string> warnings;
+  auto set = [&](std::string_view name, uint64_t value) {
+    if (auto r = platform::set_sysctl(name, std::to_string(value)); !r)
+      warnings.push_back("firewall: " + r.error());
+  };
+  set("net.netfilter.nf_conntrack_tcp_timeout_established", p.conn_timeout);
+  set("net.netfilter.nf_conntrack_udp_timeout", p.udp_timeout);
+  set("net.netfilter.nf_conntrack_udp_timeout_stream", p.udp_timeout);
+  set("net.netfilter.nf_conntrack_icmp_timeout", p.icmp_timeout);
+  for (auto name : {"net.netfilter.nf_conntrack_tcp_timeout_fin_wait",
+                    "net.netfilter.nf_conntrack_tcp_timeout_close_wait",
+                    "net.netfilter.nf_conntrack_tcp_timeout_last_ack"})
+    set(name, p.half_closed_timeout);
+  // Bytes/packets and start times per connection: "show conn" prints them.
+  set("net.netfilter.nf_conntrack_acct", 1);
+  set("net.netfilter.nf_conntrack_timestamp", 1);
+  // A TCP connection starts with a SYN, as on the ASA: no picking up of mid-stream packets.
+  set("net.netfilter.nf_conntrack_tcp_loose", 0);
+  // ARP answers only for addresses of the interface asked (the ASA's behaviour; Linux would
+  // otherwise answer for any of its addresses, proxy-ARP ones included, on every interface).
+  set("net.ipv4.conf.all.arp_ignore", 1);
+  // No ICMP redirects: the kernel sends them before the forward hook (for traffic the ruleset
+  // then drops, or that the dataplane owns), and the ASA never sends any.
+  set("net.ipv4.conf.all.send_redirects", 0);
+  set("net.ipv4.conf.default.send_redirects", 0);
+  for (const auto& i : p.interfaces)
+    (void)platform::set_sysctl("net.ipv4.conf." + i.device + ".send_redirects", "0");
+  return warnings;
+}
+
+std::vector<std::string> FirewallService::sync_proxy_arp(
+    const std::vector<firewall::ProxyArp>& wanted) {
+  std::vector<std::string> warnings;
+  if (wanted == proxy_arp_) return warnings;
+  auto nl = platform::Netlink::open();
+  if (!nl) return {"firewall: proxy ARP: " + nl.error()};
+  auto links = nl->links();
+  if (!links) return {"firewall: proxy ARP: " + links.error()};
+  auto ifindex = [&](const std::string& dev) {
+    for (const auto& l : *links)
+      if (l.name == dev) return l.ifindex;
+    return 0;
+  };
+  for (const auto& old : proxy_arp_)
+    if (std::find(wanted.begin(), wanted.end(), old) == wanted.end())
+      if (int i = ifindex(old.device))
+        if (auto r = nl->delete_address(i, old.address, 32); !r)
+          warnings.push_back(
+              fmt::format("firewall: {} on {}: {}", dotted(old.address), old.device, r.error()));
+  for (const auto& w : wanted) {
+    if (std::find(proxy_arp_.begin(), proxy_arp_.end(), w) != proxy_arp_.end()) continue;
+    int i = ifindex(w.device);
+    if (!i) continue;
+    if (auto r = nl->add_address(i, w.address, 32); !r)
+      warnings.push_back(
+          fmt::format("firewall: {} on {}: {}", dotted(w.address), w.device, r.error()));
+  }
+  proxy_arp_ = wanted;
+  return warnings;
+}
+
+bool FirewallService::owns_address(const std::string& device, uint32_t address, int prefix) const {
+  return prefix == 32 && std::any_of(proxy_arp_.begin(), proxy_arp_.end(), [&](const auto& a) {
+           return a.device == device && a.address == address;
+         });
+}
+
+std::vector<std::string> FirewallService::sync_clients(const ike::Engine* engine) {
+  std::map<uint32_t, std::string> now;
+  l2l_.clear();
+  if (engine)
+    for (const auto& [index, sa] : engine->sas()) {
+      if (sa->remote_access && sa->authorized && sa->assigned)
+        now[sa->assigned->value] = sa->group_policy;
+      if (!sa->remote_access)
+        for (const auto& child : sa->ipsec) {
+          uint32_t m = child.remote.mask.value;
+          l2l_.push_back({{child.remote.address.value & m, (child.remote.address.value & m) | ~m},
+                          sa->group_policy});
+        }
+    }
+  if (now == clients_ || !applied_) {
+    clients_ = std::move(now);
+    return {};
+  }
+  // Small element changes, one transaction: the table and its counters stay as they are.
+  std::string script;
+  auto element = [&](const char* verb, const std::string& set, uint32_t a) {
+    script += fmt::format("{} element ip {} {} {{ {} }}\n", verb, firewall::kFirewallTable, set,
+                          dotted(a));
+  };
+  for (const auto& [a, gp] : clients_) {
+    auto it = now.find(a);
+    if (it != now.end() && it->second == gp) continue;
+    element("delete", "vpn_clients", a);
+    if (auto set = firewall::vpn_filter_set(policy_, gp); !set.empty()) element("delete", set, a);
+  }
+  for (const auto& [a, gp] : now) {
+    auto it = clients_.find(a);
+    if (it != clients_.end() && it->second == gp) continue;
+    element("add", "vpn_clients", a);
+    if (auto set = firewall::vpn_filter_set(policy_, gp); !set.empty()) element("add", set, a);
+  }
+  clients_ = std::move(now);
+  if (auto r = nft_->run(script); !r) {
+    inputs_.reset();  // rebuild the whole table with the clients on the next call
+    return {"firewall: VPN client sets: " + r.error()};
+  }
+  return {};
+}
+
+std::map<std::string, platform::CounterValue> FirewallService::read_counters() const {
+  if (!nft_) return {};
+  auto c = nft_->counters("ip", firewall::kFirewallTable);
+  if (!c) return {};
+  return *c;
+}
+
+std::map<std::string, uint64_t> FirewallService::acl_hits() const {
+  std::map<std::string, uint64_t> out;
+  for (const auto& [name, value] : read_counters())
+    if (auto it = counters_.find(name);
+        it != counters_.end() && it->second.kind == firewall::CounterInfo::Kind::Acl)
+      out[it->second.key] += value.packets;
+  return out;
+}
+
+std::map<std::string, std::pair<uint64_t, uint64_t>> FirewallService::nat_hits() const {
+  std::map<std::string, std::pair<uint64_t, uint64_t>> out;
+  for (const auto& [name, value] : read_counters()) {
+    auto it = counters_.find(name);
+    using K = firewall::CounterInfo::Kind;
+    if (it == counters_.end() || (it->second.kind != K::Nat && it->second.kind != K::NatReverse))
+      continue;
+    auto& hits = out[it->second.key];
+    (it->second.kind == firewall::CounterInfo::Kind::Nat ? hits.first : hits.second) +=
+        value.packets;
+  }
+  return out;
+}
+
+std::map<std::string, uint64_t> FirewallService::drop_counts() const {
+  std::map<std::string, uint64_t> out;
+  for (const auto& [name, value] : read_counters())
+    if (auto it = counters_.find(name);
+        it != counters_.end() && it->second.kind == firewall::CounterInfo::Kind::Drop)
+      out[it->second.key] += value.packets;
+  return out;
+}
+
+std::optional<std::string> FirewallService::vpn_group_policy(uint32_t address) const {
+  if (auto it = clients_.find(address); it != clients_.end()) return it->second;
+  for (const auto& [range, gp] : l2l_)
+    if (address >= range.lo && address <= range.hi) return gp;
+  return std::nullopt;
+}
+
+}  // namespace rampart::firmware

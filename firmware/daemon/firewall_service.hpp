@@ -1,0 +1,91 @@
+// The firewall as rampartd runs it: the configuration compiled into table ip rampart_fw and
+// applied in one transaction whenever what it depends on changes; the appliance's namespace
+// set up for it (forwarding only once the ruleset is in place, conntrack timeouts from the
+// configuration, accounting and timestamps for "show conn"); proxy ARP for mapped addresses;
+// the vpn-filter client sets kept in step with the IKE engine's sessions. It is the
+// PolicyState the CLI reads (policy in force, hit counts, VPN client -> group-policy).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "control/config/model.hpp"
+#include "control/firewall/nft_ruleset.hpp"
+#include "control/firewall/runtime.hpp"
+#include "platform/nftables.hpp"
+
+namespace rampart::ike {
+class Engine;
+}
+
+namespace rampart::firmware {
+
+class FirewallService : public firewall::PolicyState {
+ public:
+  explicit FirewallService(firewall::DeviceOf device_of);
+
+  // Rebuilds and applies when the configuration's firewall inputs changed; brings the VPN
+  // client sets up to date with the engine's sessions. Cheap when nothing changed: call it
+  // after every CLI line and on every tick. Returns the warnings of this call.
+  std::vector<std::string> sync(const config::Config& cfg, const ike::Engine* engine);
+
+  // An address this service put on an interface (proxy ARP for a NAT mapped address).
+  bool owns_address(const std::string& device, uint32_t address, int prefix) const;
+
+  // Whether a ruleset is in force (forwarding is off until one is).
+  bool applied() const { return applied_; }
+  // How many rulesets were applied since start (a change that compiles to the same ruleset
+  // applies nothing).
+  uint64_t applies() const { return applies_; }
+
+  const firewall::Policy& policy() const override { return policy_; }
+  std::map<std::string, uint64_t> acl_hits() const override;
+  std::map<std::string, std::pair<uint64_t, uint64_t>> nat_hits() const override;
+  std::optional<std::string> vpn_group_policy(uint32_t address) const override;
+  // Packets dropped by reason ("tcp-not-syn", "acl-drop", ...), for "show asp drop".
+  std::map<std::string, uint64_t> drop_counts() const;
+
+ private:
+  // The parts of the configuration the firewall depends on, kept to tell a change cheaply.
+  struct Inputs {
+    std::map<std::string, config::Interface, config::NaturalLess> interfaces;
+    std::map<std::string, std::vector<config::AccessListEntry>> acls;
+    config::Firewall firewall;
+    std::map<std::string, std::string> crypto_bindings;
+    std::map<std::string, std::string> vpn_filters;
+    std::set<std::pair<uint32_t, uint32_t>> pools;
+    std::set<config::Route> routes;
+    bool permit_vpn = true;
+    bool operator==(const Inputs&) const = default;
+  };
+  static bool same_inputs(const Inputs& a, const config::Config& cfg);
+  static Inputs inputs_of(const config::Config& cfg);
+
+  std::vector<std::string> rebuild(const config::Config& cfg);
+  std::vector<std::string> apply(const firewall::Policy& p, const std::string& key);
+  std::vector<std::string> sync_clients(const ike::Engine* engine);
+  std::vector<std::string> sync_proxy_arp(const std::vector<firewall::ProxyArp>& wanted);
+  std::vector<std::string> set_kernel_parameters(const firewall::Policy& p);
+  firewall::RulesetInputs runtime_inputs() const;
+  std::map<std::string, platform::CounterValue> read_counters() const;
+
+  firewall::DeviceOf device_of_;
+  mutable std::optional<platform::Nftables> nft_;
+  std::optional<Inputs> inputs_;
+  firewall::Policy policy_;
+  std::string applied_key_;  // the script with no runtime inputs: what the policy compiles to
+  bool applied_ = false;
+  uint64_t applies_ = 0;
+  std::map<std::string, firewall::CounterInfo> counters_;  // of the ruleset in force
+  std::vector<firewall::ProxyArp> proxy_arp_;
+  firewall::AddressSet pools_;
+  std::map<uint32_t, std::string> clients_;  // VPN client address -> group-policy
+  // LAN-to-LAN peer networks (their IPsec SAs' remote proxies) -> group-policy. Answered by
+  // vpn_group_policy(); their vpn-filter is not enforced in the kernel (see not_enforced).
+  std::vector<std::pair<firewall::AddressRange, std::string>> l2l_;
+};
+
+}  // namespace rampart::firmware

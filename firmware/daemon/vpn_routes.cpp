@@ -1,0 +1,231 @@
+#include "firmware/daemon/vpn_routes.hpp"
+
+#include <map>
+
+#include <fmt/format.h>
+
+#include "dataplane/forward/port_config.hpp"
+#include "platform/arp.hpp"
+#include "platform/log.hpp"
+#include "platform/netlink.hpp"
+#include "platform/tun.hpp"
+
+namespace rampart::firmware {
+
+namespace {
+
+bool reverse_route(const config::Config& cfg, const ike::IpsecSa& ips) {
+  // A dynamic entry is tagged with its dynamic map's name, a static one with its map's.
+  if (auto d = cfg.crypto.dynamic_maps.find(ips.crypto_map); d != cfg.crypto.dynamic_maps.end())
+    if (auto e = d->second.entries.find(ips.map_seq); e != d->second.entries.end())
+      return e->second.reverse_route;
+  if (auto m = cfg.crypto.maps.find(ips.crypto_map); m != cfg.crypto.maps.end())
+    if (auto e = m->second.entries.find(ips.map_seq); e != m->second.entries.end())
+      return e->second.settings.reverse_route;
+  return false;
+}
+
+uint32_t mask_of(int prefix) {
+  return prefix <= 0 ? 0 : prefix >= 32 ? 0xffffffffu : ~((1u << (32 - prefix)) - 1);
+}
+
+std::string dotted(uint32_t a) {
+  return fmt::format("{}.{}.{}.{}", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
+}
+
+// "0200.5e00.5301" (as platform reports MACs) to bytes.
+std::array<uint8_t, 6> mac_bytes(const std::string& s) {
+  std::array<uint8_t, 6> m{};
+  std::string hex;
+  for (char c : s)
+    if (c != '.' && c != ':') hex += c;
+  for (size_t i = 0; i < 6 && i * 2 + 1 < hex.size(); ++i)
+    m[i] = static_cast<uint8_t>(std::stoi(hex.substr(i * 2, 2), nullptr, 16));
+  return m;
+}
+
+bool ours(uint8_t protocol) {
+  return protocol == platform::kRampartRriProtocol || protocol == platform::kRampartVpnProtocol;
+}
+
+}  // namespace
+
+VpnRoutes::~VpnRoutes() {
+  apply_routes({});
+  apply_proxies({});
+}
+
+std::vector<VpnRoutes::Want> VpnRoutes::wanted(const ike::Engine& engine,
+                                               const config::Config& cfg) {
+  std::map<std::pair<uint32_t, int>, Want> by;
+  auto put = [&](Want w) {
+    // A default route into a tunnel would take the box's own traffic to the peer with it
+    // (IKE, the ESP itself): "any" stays with the kernel's routing.
+    if (w.prefix <= 0 || w.nameif.empty()) return;
+    w.destination &= mask_of(w.prefix);
+    auto [it, fresh] = by.emplace(std::pair{w.destination, w.prefix}, w);
+    if (!fresh && w.rri && !it->second.rri) it->second = w;
+  };
+  for (const auto& [idx, sa] : engine.sas()) {
+    // A client's address from mode-config on: its first packet may come with its quick mode.
+    if (sa->remote_access && sa->authorized && sa->assigned)
+      put({sa->assigned->value, 32, sa->nameif, false, 0});
+    for (const auto& ips : sa->ipsec)
+      put({ips.remote.address.value, ips.remote.mask.prefix_len(), sa->nameif,
+           reverse_route(cfg, ips), sa->peer.address.value});
+  }
+  // Static crypto maps: what their ACLs protect goes into the tunnel before it is up, so that
+  // the first packet brings it up (acquire).
+  using K = config::AclAddress::Kind;
+  for (const auto& [name, map] : cfg.crypto.maps) {
+    if (!map.interface) continue;
+    for (const auto& [seq, entry] : map.entries) {
+      const auto& cs = entry.settings;
+      if (entry.dynamic_map || !cs.match_address || cs.peers.empty()) continue;
+      auto acl = cfg.access_lists.find(*cs.match_address);
+      if (acl == cfg.access_lists.end()) continue;
+      for (const auto& ace : acl->second.entries) {
+        if (ace.type != config::AccessListEntry::Type::Extended || !ace.permit || ace.inactive)
+          continue;
+        const auto& d = ace.destination;
+        if (d.kind == K::Host)
+          put({d.address.value, 32, *map.interface, false, 0});
+        else if (d.kind == K::Subnet)
+          put({d.address.value, d.mask.prefix_len(), *map.interface, false, 0});
+      }
+    }
+  }
+  std::vector<Want> out;
+  for (auto& [key, w] : by) out.push_back(std::move(w));
+  return out;
+}
+
+void VpnRoutes::sync(const ike::Engine& engine, const config::Config& cfg, bool force) {
+  auto want = wanted(engine, cfg);
+  auto hosts = sad_.remote_hosts();
+  std::sort(hosts.begin(), hosts.end());
+  if (!force && synced_ && want == last_want_ && hosts == last_hosts_) return;
+  apply(want, hosts, cfg);
+  last_want_ = std::move(want);
+  last_hosts_ = std::move(hosts);
+  synced_ = true;
+}
+
+void VpnRoutes::apply(const std::vector<Want>& want, const std::vector<uint32_t>& hosts,
+                      const config::Config& cfg) {
+  auto nl = platform::Netlink::open();
+  if (!nl) return;
+  auto links = nl->links();
+  auto kernel = nl->routes();
+  if (!links || !kernel) return;
+  std::map<std::string, const platform::Link*> link;
+  for (const auto& l : *links) link[l.name] = &l;
+  std::map<std::string, std::string> device_of;  // nameif -> Linux device
+  for (const auto& [hw, itf] : cfg.interfaces)
+    if (itf.nameif) device_of[*itf.nameif] = sys_.device_for(hw);
+
+  std::set<Route> routes;
+  for (const auto& w : want) {
+    auto dev = device_of.find(w.nameif);
+    if (dev == device_of.end()) continue;
+    auto tun = link.find(dataplane::vpn_device_of(dev->second));
+    if (tun == link.end()) continue;  // no dataplane on that interface (yet)
+    Route r{w.destination, w.prefix, std::nullopt, tun->second->ifindex,
+            platform::kRampartVpnProtocol};
+    if (w.rri) {
+      // The tunnel's path: the gateway toward the peer, or the peer itself when on-link.
+      r.protocol = platform::kRampartRriProtocol;
+      r.gateway = w.peer;
+      int best = -1;
+      for (const auto& k : *kernel)
+        if (k.gateway && !ours(k.protocol) && k.prefix > best &&
+            (w.peer & mask_of(k.prefix)) == k.destination) {
+          r.gateway = *k.gateway;
+          best = k.prefix;
+        }
+    }
+    routes.insert(r);
+  }
+  apply_routes(routes);
+
+  // Clients' addresses in a connected subnet (not one with a crypto map) are answered for.
+  std::set<Proxy> proxies;
+  for (uint32_t h : hosts)
+    for (const auto& [hw, itf] : cfg.interfaces) {
+      if (!itf.nameif || !itf.address || !itf.mask || itf.shutdown) continue;
+      bool crypto = false;
+      for (const auto& [name, map] : cfg.crypto.maps) crypto |= map.interface == *itf.nameif;
+      uint32_t m = itf.mask->value;
+      if (crypto || (h & m) != (itf.address->value & m) || h == itf.address->value) continue;
+      auto l = link.find(sys_.device_for(hw));
+      if (l == link.end()) continue;
+      proxies.insert({l->second->ifindex, h});
+    }
+  apply_proxies(proxies);
+}
+
+void VpnRoutes::apply_routes(const std::set<Route>& want) {
+  auto nl = platform::Netlink::open();
+  if (!nl) return;
+  auto kernel = nl->routes();
+  if (!kernel) return;
+  std::set<Route> have;
+  for (const auto& k : *kernel) {
+    if (!ours(k.protocol)) continue;
+    Route r{k.destination, k.prefix, k.gateway, k.ifindex, k.protocol};
+    if (want.count(r) && k.metric == 0) {
+      have.insert(r);
+      continue;
+    }
+    // Not (or no longer) wanted, or left by an earlier run: withdrawn.
+    if (auto ok = nl->delete_route(k); !ok)
+      platform::log(platform::Severity::Warning, "VPN route withdrawal: " + ok.error());
+  }
+  for (const auto& r : want) {
+    if (have.count(r)) continue;
+    if (auto ok =
+            nl->add_device_route(r.destination, r.prefix, r.gateway, r.ifindex, 0, r.protocol);
+        !ok && failed_.insert(r).second)
+      platform::log(
+          platform::Severity::Warning,
+          fmt::format("VPN route {}/{}: {}", dotted(r.destination), r.prefix, ok.error()));
+  }
+  std::erase_if(failed_, [&](const Route& r) { return !want.count(r); });
+}
+
+void VpnRoutes::apply_proxies(const std::set<Proxy>& want) {
+  if (want == proxies_) return;
+  auto nl = platform::Netlink::open();
+  if (!nl) return;
+  for (const auto& p : proxies_)
+    if (!want.count(p)) (void)nl->delete_proxy_neighbour(p.ifindex, p.address);
+  std::set<Proxy> now;
+  for (const auto& p : want) {
+    if (proxies_.count(p)) {
+      now.insert(p);
+      continue;
+    }
+    if (auto ok = nl->add_proxy_neighbour(p.ifindex, p.address); !ok) {
+      platform::log(platform::Severity::Warning,
+                    fmt::format("proxy ARP for {}: {}", dotted(p.address), ok.error()));
+      continue;
+    }
+    now.insert(p);
+    auto links = nl->links();
+    if (!links) continue;
+    for (const auto& l : *links) {
+      if (l.ifindex != p.ifindex) continue;
+      // The kernel answers a broadcast request for a proxied address after a random delay of
+      // up to proxy_delay (0.8 s by default), as a router that may not be the best one would;
+      // here it is the only one.
+      (void)platform::set_ipv4_neigh_sysctl(l.name, "proxy_delay", "0");
+      if (auto ok = platform::send_gratuitous_arp(p.ifindex, mac_bytes(l.mac), p.address); ok)
+        ++sad_.counters().arp_announced;
+      else
+        platform::log(platform::Severity::Warning, ok.error());
+    }
+  }
+  proxies_ = std::move(now);
+}
+
+}  // namespace rampart::firmware

@@ -1,0 +1,84 @@
+// The kernel's way into the tunnels. VPN traffic leaves the box through the TUN device of the
+// interface whose crypto map protects it (dataplane::vpn_device_of), so the kernel needs a route
+// there for every destination a tunnel serves: each remote-access client's assigned address
+// (from the moment IKE assigns it, so that the first answer to the client's first packet finds
+// it), each LAN-to-LAN SA's remote network, and the destinations of static crypto maps' ACLs (so
+// that the first packet reaches the dataplane and brings the tunnel up). One object owns them
+// all and withdraws each with its SA or map.
+//
+// Reverse-route injection ("crypto map ... set reverse-route") keeps the ASA's meaning: a route
+// of such an entry is a static route toward the tunnel's path, with the peer's next hop as its
+// gateway, that "show route" lists (rtm_protocol kRampartRriProtocol); the others are there for
+// forwarding only (kRampartVpnProtocol) and, as on the ASA, not in the routing table it shows.
+//
+// A client's address in a connected subnet is answered for on that interface by the kernel
+// (a proxy neighbour entry; the kernel answers it because the route to the address leaves by the
+// TUN device) and announced once with a gratuitous ARP, while its SA is up.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "cli/system.hpp"
+#include "control/config/model.hpp"
+#include "control/ike/engine.hpp"
+#include "dataplane/sad/sad.hpp"
+
+namespace rampart::firmware {
+
+class VpnRoutes {
+ public:
+  VpnRoutes(cli::System& sys, dataplane::Sad& sad) : sys_(sys), sad_(sad) {}
+  ~VpnRoutes();
+  VpnRoutes(const VpnRoutes&) = delete;
+  VpnRoutes& operator=(const VpnRoutes&) = delete;
+
+  // Brings the kernel in step. Cheap when nothing changed since the last call (no netlink);
+  // force (the daemon's tick) checks the kernel anyway: a TUN device may have been re-created.
+  void sync(const ike::Engine& engine, const config::Config& cfg, bool force);
+
+  // What the routes are made from, before any device is looked up.
+  struct Want {
+    uint32_t destination = 0;
+    int prefix = 0;
+    std::string nameif;  // the interface with the crypto map
+    bool rri = false;
+    uint32_t peer = 0;  // RRI: the gateway is the next hop toward this peer
+    auto operator<=>(const Want&) const = default;
+  };
+  // One per destination: an RRI one wins over one without.
+  static std::vector<Want> wanted(const ike::Engine& engine, const config::Config& cfg);
+
+ private:
+  struct Route {
+    uint32_t destination = 0;
+    int prefix = 0;
+    std::optional<uint32_t> gateway;
+    int ifindex = 0;
+    uint8_t protocol = 0;
+    auto operator<=>(const Route&) const = default;
+  };
+  struct Proxy {
+    int ifindex = 0;
+    uint32_t address = 0;
+    auto operator<=>(const Proxy&) const = default;
+  };
+  void apply(const std::vector<Want>& want, const std::vector<uint32_t>& hosts,
+             const config::Config& cfg);
+  void apply_routes(const std::set<Route>& want);
+  void apply_proxies(const std::set<Proxy>& want);
+
+  cli::System& sys_;
+  dataplane::Sad& sad_;
+  std::vector<Want> last_want_;
+  std::vector<uint32_t> last_hosts_;
+  bool synced_ = false;
+  std::set<Route> failed_;  // said once, not every second
+  std::set<Proxy> proxies_;
+};
+
+}  // namespace rampart::firmware

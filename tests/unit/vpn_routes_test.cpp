@@ -1,0 +1,79 @@
+// What the kernel is told to route into the crypto interfaces' TUN devices before any tunnel is
+// up: the destinations of static crypto maps' ACLs (so the first packet reaches the dataplane
+// and brings its tunnel up), on the map's interface, one per destination; never a default
+// route, and nothing for a dynamic map (its peers' networks come with their SAs).
+#include <catch2/catch.hpp>
+
+#include "control/ike/engine.hpp"
+#include "firmware/daemon/vpn_routes.hpp"
+#include "platform/firewall.hpp"
+#include "tests/unit/ike_initiator.hpp"
+#include "tests/unit/session_helpers.hpp"
+
+using namespace rampart;
+using Want = firmware::VpnRoutes::Want;
+
+namespace {
+
+const char* kBase =
+    "interface GigabitEthernet0/0\nnameif outside\nip address 198.51.100.1 255.255.255.192\n"
+    "exit\ninterface GigabitEthernet0/1\nnameif inside\nip address 192.0.2.1 255.255.255.0\n"
+    "exit\ncrypto ipsec ikev1 transform-set T esp-aes esp-sha-hmac\n";
+
+std::vector<Want> wanted(const std::string& lines) {
+  test::Console console;
+  REQUIRE(console.run(std::string(kBase) + lines).find("ERROR") == std::string::npos);
+  test::FakeEnv env;
+  ike::Engine engine(console.cfg(), env);
+  return firmware::VpnRoutes::wanted(engine, console.cfg());
+}
+
+uint32_t ip(const char* s) {
+  return config::Ipv4::parse(s)->value;
+}
+
+}  // namespace
+
+TEST_CASE("static crypto map ACL destinations are routed into the map's interface",
+          "[vpn_routes]") {
+  auto w = wanted(
+      "access-list L2L extended permit ip 192.0.2.0 255.255.255.0 198.51.100.128 "
+      "255.255.255.192\n"
+      "access-list L2L extended permit ip host 192.0.2.5 host 203.0.113.7\n"
+      "access-list L2L extended permit ip 192.0.2.0 255.255.255.0 203.0.113.0 255.255.255.0\n"
+      "access-list L2L extended permit ip any any\n"
+      "crypto map MAP 10 match address L2L\ncrypto map MAP 10 set peer 198.51.100.2\n"
+      "crypto map MAP 10 set ikev1 transform-set T\ncrypto map MAP 10 set reverse-route\n"
+      "crypto map MAP interface outside\n");
+  std::vector<Want> expect = {
+      {ip("198.51.100.128"), 26, "outside", false, 0},
+      {ip("203.0.113.0"), 24, "outside", false, 0},
+      {ip("203.0.113.7"), 32, "outside", false, 0},
+  };
+  std::sort(w.begin(), w.end());
+  std::sort(expect.begin(), expect.end());
+  // "any" is left to the kernel's own routing: a default route into the tunnel would take the
+  // box's IKE and ESP to the peer with it. RRI comes with the SA, not with the ACL.
+  CHECK(w == expect);
+}
+
+TEST_CASE("no routes without a static map on an interface", "[vpn_routes]") {
+  // A map not applied to any interface, and a dynamic map (its peers are unknown until they
+  // connect): nothing to route yet.
+  CHECK(wanted("access-list L2L extended permit ip 192.0.2.0 255.255.255.0 198.51.100.128 "
+               "255.255.255.192\n"
+               "crypto map MAP 10 match address L2L\ncrypto map MAP 10 set peer 198.51.100.2\n"
+               "crypto map MAP 10 set ikev1 transform-set T\n")
+            .empty());
+  CHECK(wanted("crypto dynamic-map DYN 10 set ikev1 transform-set T\n"
+               "crypto map MAP 65000 ipsec-isakmp dynamic DYN\n"
+               "crypto map MAP interface outside\n")
+            .empty());
+}
+
+TEST_CASE("the dataplane's kernel rules drop ESP at input and leave forwarding to the firewall",
+          "[vpn_routes]") {
+  auto s = platform::dataplane_rules_script();
+  CHECK(s.find("meta l4proto esp counter drop") != std::string::npos);
+  CHECK(s.find("forward") == std::string::npos);
+}
