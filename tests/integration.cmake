@@ -47,13 +47,18 @@ add_test(NAME lab_smoke COMMAND bash ${SRC}/tests/integration/lab_smoke.sh)
 add_test(NAME bad_input COMMAND /usr/bin/python3 ${SRC}/tests/bad_input/run.py ${CMAKE_BINARY_DIR})
 # The firewall (issue 12): PAT, static + ACL, FTP with inspect ftp, rule changes, real traffic.
 add_test(NAME fw_basic COMMAND bash ${SRC}/tests/integration/fw_basic.sh ${BIN})
+# The operator's view of the firewall: show conn/clear conn/syslog with real traffic, and a
+# flood that overflows the conntrack event socket.
+add_test(NAME fw_conn COMMAND bash ${SRC}/tests/integration/fw_conn.sh ${BIN})
+add_test(NAME fw_conn_flood COMMAND bash ${SRC}/tests/integration/fw_conn_flood.sh ${BIN})
 add_test(NAME format_check COMMAND bash ${SRC}/tests/integration/format_check.sh)
 set_tests_properties(golden_transcripts netns_interfaces crash_safety shell_pty
                      concurrent_sessions startup_errors textfsm_conformance lab_smoke ssh_access
                      cli_limits
                      ike_vpnc ike_vpnc_nat dataplane_start vpn_kernel_path ike_strongswan_am ike_strongswan_am_nat
                      ike_strongswan_pix ike_strongswan_pix_nat ike_strongswan_l2l
-                     ike_strongswan_l2l_nat bad_input ike_flood ike_scan_groups ike_vpnc_rekey fw_basic ${LIBRESWAN_TESTS}
+                     ike_strongswan_l2l_nat bad_input ike_flood ike_scan_groups ike_vpnc_rekey fw_basic fw_conn fw_conn_flood
+                     ${LIBRESWAN_TESTS}
                      ${SHARED_NAT_TESTS}
                      PROPERTIES LABELS integration RUN_SERIAL TRUE)
 set_tests_properties(format_check PROPERTIES LABELS style)
@@ -61,5 +66,3 @@ set_tests_properties(format_check PROPERTIES LABELS style)
 # The appliance image under qemu (BIOS and UEFI), its console, SSH, upgrade and fall-back.
 add_test(NAME image_boot COMMAND python3 ${SRC}/tests/image/boot_test.py ${CMAKE_BINARY_DIR})
 set_tests_properties(image_boot PROPERTIES LABELS image RUN_SERIAL TRUE TIMEOUT 1800)
-add_test(NAME fw_conn COMMAND bash ${SRC}/tests/integration/fw_conn.sh ${BIN})
-add_test(NAME fw_conn_flood COMMAND bash ${SRC}/tests/integration/fw_conn_flood.sh ${BIN})

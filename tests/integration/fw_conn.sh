@@ -53,6 +53,8 @@ ip netns exec "$INS" curl -s -o "$WORK/blob.got" http://198.51.100.2:8080/blob
 cmp -s "$WORK/blob.got" "$WORK/www/blob" || fail "download"
 echo hello | ip netns exec "$INS" nc -u -w1 -s 192.0.2.10 -p 40053 198.51.100.2 5353 || true
 # A long-lived connection from 192.0.2.11: a line every 100 ms.
+wait_for 5 bash -c "ip netns exec $CNS ss -ltn | grep -q ' 198.51.100.2:9000 '" ||
+  fail "no listener for the long-lived connection"
 (while sleep 0.1; do echo tick; done) | ip netns exec "$INS" nc -s 192.0.2.11 198.51.100.2 9000 &
 TICK_CLI=$!
 wait_for 10 test -s "$WORK/tick.out" || fail "long-lived connection"
@@ -132,6 +134,8 @@ grep -qE '^      Inspect: ftp, packet [1-9][0-9]*, lock fail 0, drop 0, reset-dr
 # goes with "clear conn all".
 ip netns exec "$NS" nc -l 198.51.100.1 7000 >"$WORK/box.out" 2>/dev/null &
 BOX_SRV=$!
+listening() { ip netns exec "$1" ss -ltn | grep -q " $2 "; }
+wait_for 5 listening "$NS" 198.51.100.1:7000 || fail "no listener on the box"
 (while sleep 0.1; do echo tick; done) | ip netns exec "$CNS" nc 198.51.100.1 7000 &
 BOX_CLI=$!
 wait_for 10 test -s "$WORK/box.out" || fail "connection to the box"
