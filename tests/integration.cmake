@@ -49,13 +49,18 @@ add_test(NAME bad_input COMMAND /usr/bin/python3 ${SRC}/tests/bad_input/run.py $
 add_test(NAME fw_basic COMMAND bash ${SRC}/tests/integration/fw_basic.sh ${BIN})
 # VPN traffic under the firewall: NAT exemption both ways, vpn-filter, with vpnc.
 add_test(NAME fw_vpn COMMAND bash ${SRC}/tests/integration/fw_vpn.sh ${BIN})
+# The operator's view of the firewall: show conn/clear conn/syslog with real traffic, and a
+# flood that overflows the conntrack event socket.
+add_test(NAME fw_conn COMMAND bash ${SRC}/tests/integration/fw_conn.sh ${BIN})
+add_test(NAME fw_conn_flood COMMAND bash ${SRC}/tests/integration/fw_conn_flood.sh ${BIN})
 add_test(NAME format_check COMMAND bash ${SRC}/tests/integration/format_check.sh)
 set_tests_properties(golden_transcripts netns_interfaces crash_safety shell_pty
                      concurrent_sessions startup_errors textfsm_conformance lab_smoke ssh_access
                      cli_limits
                      ike_vpnc ike_vpnc_nat dataplane_start vpn_kernel_path ike_strongswan_am ike_strongswan_am_nat
                      ike_strongswan_pix ike_strongswan_pix_nat ike_strongswan_l2l
-                     ike_strongswan_l2l_nat bad_input ike_flood ike_scan_groups ike_vpnc_rekey fw_basic fw_vpn ${LIBRESWAN_TESTS}
+                     ike_strongswan_l2l_nat bad_input ike_flood ike_scan_groups ike_vpnc_rekey fw_basic fw_vpn fw_conn fw_conn_flood
+                     ${LIBRESWAN_TESTS}
                      ${SHARED_NAT_TESTS}
                      PROPERTIES LABELS integration RUN_SERIAL TRUE)
 set_tests_properties(format_check PROPERTIES LABELS style)

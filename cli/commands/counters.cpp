@@ -1,8 +1,10 @@
 // show counters [protocol NAME]: the ASA's table of internal counters, here the bad input the
 // management plane refused (the dataplane's drops are in "show asp drop", IKE's in "show
-// crypto isakmp stats"). As on the ASA only counters that moved are listed.
+// crypto isakmp stats"), and the firewall connection reader's losses (FW). As on the ASA only
+// counters that moved are listed.
 #include "cli/commands/common.hpp"
 #include "cli/commands/sections.hpp"
+#include "control/firewall/runtime.hpp"
 
 namespace rampart::cli {
 
@@ -22,10 +24,26 @@ void show_counters(Ctx& c) {
       {"CLI", "AMBIGUOUS", k.ambiguous},         {"CLI", "REJECTED", k.rejected},
       {"CLI", "ENABLE_FAILED", k.enable_failed}, {"CONFIG", "LOAD_ERRORS", k.config_errors},
   };
+  // The firewall's connection reader: what the kernel could not tell it in time.
+  firewall::ConnectionStats fw;
+  if (auto* t = c.session.appliance().connections()) fw = t->stats();
+  const struct {
+    std::string_view protocol, name;
+    uint64_t value;
+  } fw_rows[] = {
+      {"FW", "CONN_EVENT_OVERFLOW", fw.event_overflows},
+      {"FW", "CONN_EVENTS_LOST", fw.events_lost},
+      {"FW", "LOG_LOST", fw.log_lost},
+      {"FW", "LOG_RATE_LIMITED", fw.log_suppressed},
+      {"FW", "LOG_MALFORMED", fw.log_malformed},
+  };
   std::string want = c.args.has("protocol") ? c.args.str("protocol") : "";
   for (char& ch : want) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   std::string body;
   for (const auto& r : rows)
+    if (r.value && (want.empty() || want == r.protocol))
+      body += row(r.protocol, r.name, std::to_string(r.value));
+  for (const auto& r : fw_rows)
     if (r.value && (want.empty() || want == r.protocol))
       body += row(r.protocol, r.name, std::to_string(r.value));
   c.out += fmt::format("{:<13}{:<30}{:>9}   {}\n", "Protocol", "Counter", "Value", "Context");

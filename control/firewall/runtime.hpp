@@ -54,8 +54,26 @@ struct Connection {
 struct ConnectionFilter {
   std::optional<uint8_t> protocol;
   std::optional<uint32_t> address;  // either end, either direction
+  uint32_t netmask = 0xffffffffu;   // with address: the network it names
   std::optional<uint16_t> port;
   bool translated_only = false;  // clear xlate: only connections with NAT
+  // Connections to or from the box itself (SSH, IKE) only when asked ("clear conn all"): a
+  // plain "clear conn" must not cut the administrator's own session.
+  bool to_box = false;
+};
+
+// What the connection reader counted: the peak of the table, events lost when the kernel's
+// event socket overflowed, the ACL log flows it aggregates for 106100, and the packets of
+// ended connections per inspection helper.
+struct ConnectionStats {
+  uint64_t most_used = 0;
+  uint64_t event_overflows = 0;  // ENOBUFS on the conntrack event socket
+  uint64_t events_lost = 0;      // NEW/DESTROY events a resynchronisation found missing
+  uint64_t log_lost = 0;         // nflog packets the kernel could not queue
+  uint64_t log_suppressed = 0;   // deny messages over the rate limit
+  uint64_t log_flows = 0;        // flows cached for 106100
+  uint64_t log_malformed = 0;    // nflog packets that were not IPv4
+  std::map<std::string, uint64_t> helper_packets;  // "ftp" -> packets of ended connections
 };
 
 class ConnectionTable {
@@ -64,6 +82,7 @@ class ConnectionTable {
   virtual std::vector<Connection> connections() const = 0;
   // Removes the matching connections; returns how many.
   virtual size_t clear(const ConnectionFilter& filter) = 0;
+  virtual ConnectionStats stats() const { return {}; }
 };
 
 }  // namespace rampart::firewall

@@ -1,9 +1,11 @@
 // rampartd: the firmware process.
 //   rampartd --flash DIR [--control SOCKET] [--foreground] [--ifmap FILE] [--manage-host-network]
 //            [--boot DIR] [--release FILE] [--sshd PATH] [--ssh-shell PATH]
+//            [--conntrack-buffer BYTES]
 // The image's init adds --boot (the A/B firmware slots), --release (the running firmware's
 // version and image name) and --sshd (SSH management through OpenSSH). --ssh-shell names the
 // Rampart shell sshd runs for SSH users (default /usr/bin/rampart; tests run the build's).
+// --conntrack-buffer sizes the conntrack event socket (8 MB; tests make it small to overflow).
 // Loads DIR/startup-config (factory defaults when there is none), pushes interfaces and routes
 // to the kernel, and serves CLI sessions on the control socket until SIGTERM.
 #include <dirent.h>
@@ -23,6 +25,7 @@
 
 #include "cli/session.hpp"
 #include "firmware/daemon/box_system.hpp"
+#include "firmware/daemon/connection_service.hpp"
 #include "firmware/daemon/firewall_service.hpp"
 #include "firmware/daemon/ike_service.hpp"
 #include "firmware/daemon/server.hpp"
@@ -40,7 +43,8 @@ int usage() {
   std::fprintf(stderr,
                "usage: rampartd --flash DIR [--control SOCKET] [--foreground] [--ifmap FILE]\n"
                "                [--workers N] [--manage-host-network] [--boot DIR]\n"
-               "                [--release FILE] [--sshd PATH] [--ssh-shell PATH]\n");
+               "                [--release FILE] [--sshd PATH] [--ssh-shell PATH]\n"
+               "                [--conntrack-buffer BYTES]\n");
   return 2;
 }
 
@@ -89,6 +93,7 @@ int main(int argc, char** argv) {
   std::string flash, socket = kDefaultSocket, ifmap_file, boot_dir, release, sshd,
                      ssh_shell = "/usr/bin/rampart";
   bool foreground = false, manage_host = false;
+  int conntrack_buffer = firmware::ConnectionService::kDefaultEventBuffer;
   // Packet workers: one per core unless told (--workers N).
   unsigned workers = std::max(1u, std::thread::hardware_concurrency());
   for (int i = 1; i < argc; ++i) {
@@ -107,6 +112,9 @@ int main(int argc, char** argv) {
       sshd = argv[++i];
     else if (a == "--ssh-shell" && i + 1 < argc)
       ssh_shell = argv[++i];
+    else if (a == "--conntrack-buffer" && i + 1 < argc)
+      conntrack_buffer =
+          static_cast<int>(std::clamp(std::strtol(argv[++i], nullptr, 10), 4096L, 1L << 30));
     else if (a == "--foreground")
       foreground = true;
     else if (a == "--manage-host-network")
@@ -173,6 +181,20 @@ int main(int argc, char** argv) {
   for (const auto& w : firewall.sync(app.config(), nullptr))
     platform::log(platform::Severity::Warning, w);
 
+  // The connection table and the firewall's syslog messages (conntrack events, nflog).
+  firmware::ConnectionService connections(conntrack_buffer);
+  for (const auto& w : connections.start())
+    platform::log(platform::Severity::Warning, fmt::format("firewall connections: {}", w));
+  app.set_connections(&connections);
+  auto refresh_connection_view = [&] {
+    if (auto* ps = app.policy_state())
+      connections.set_view(firmware::log_view_of(ps->policy()));
+    else
+      connections.set_view(firmware::log_view_of(rampart::firewall::build_policy(
+          app.config(), [&sys](const std::string& hw) { return sys.device_for(hw); })));
+  };
+  refresh_connection_view();
+
   firmware::IkeService ike(app, workers);
   if (auto err = ike.open())
     platform::log(platform::Severity::Error, fmt::format("IKE disabled: {}", *err));
@@ -201,6 +223,7 @@ int main(int argc, char** argv) {
     // After every CLI line and once a second: a changed configuration is compiled and applied.
     for (const auto& w : firewall.sync(app.config(), app.ike()))
       platform::log(platform::Severity::Warning, w);
+    refresh_connection_view();
   });
   server.reload_pending([&] { return sys.reload_requested(); });
   server.on_reload([&] {

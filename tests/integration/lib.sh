@@ -33,9 +33,10 @@ make_ns() {
   done
 }
 
+# start_daemon [OPTION...]: rampartd in $NS, with any further options given.
 start_daemon() {
   rm -f "$SOCK"
-  ip netns exec "$NS" "$BIN/rampartd" --flash "$FLASH" --control "$SOCK" --foreground \
+  ip netns exec "$NS" "$BIN/rampartd" --flash "$FLASH" --control "$SOCK" --foreground "$@" \
     >>"$WORK/rampartd.log" 2>&1 &
   DAEMON_PID=$!
   for _ in $(seq 200); do
