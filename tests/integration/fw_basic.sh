@@ -9,7 +9,8 @@
 # Shows: inside -> outside through interface PAT (the outside server sees 203.0.113.1); outside
 # -> the DMZ web server through its static 203.0.113.10 and the ACL; everything else denied and
 # counted (the deny ACEs' counters read back); FTP passive and active through PAT with inspect
-# ftp; a long-lived TCP connection surviving an unrelated rule change; the ruleset replaced in
+# ftp; a long-lived TCP connection surviving an unrelated rule change, and one whose own permit
+# is removed going on until "clear conn" cuts it (a new one refused); the ruleset replaced in
 # one transaction (never absent while it changes); forwarding only with a ruleset in force.
 source "$(dirname "$0")/lib.sh"
 OUT=rfo$$ DMZ=rfd$$ IN=rfi$$
@@ -204,6 +205,55 @@ grep -q two "$WORK/long.out" || fail "the long-lived connection did not survive:
 # The permit line kept its count across the replacements (same line, same text).
 (($(counter acl_0_9_0) >= 1)) || fail "hit count lost across the change"
 echo "ok: long-lived TCP connection survived the rule changes, counts kept"
+
+# 6. A connection whose own permit is removed: it goes on (the ASA keeps established
+# connections across an ACL change), a new one is refused, and "clear conn" cuts the old one.
+ip netns exec "$OUT" $PY -c '
+import socket, threading
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("203.0.113.2", 9001)); s.listen(8)
+def echo(c):
+    while (d := c.recv(100)):
+        c.sendall(d)
+while True:
+    threading.Thread(target=echo, args=(s.accept()[0],), daemon=True).start()
+' &
+PIDS+=($!)
+out=$(cli "configure terminal" \
+  "access-list INSIDE_IN extended permit tcp 192.0.2.0 255.255.255.0 host 203.0.113.2 eq 9001" \
+  "access-list INSIDE_IN extended permit icmp any any" \
+  "access-group INSIDE_IN in interface inside" "end")
+grep -E 'ERROR|Invalid' <<<"$out" && fail "INSIDE_IN refused: $out"
+mkfifo "$WORK/go2" "$WORK/go3"
+ip netns exec "$IN" $PY -c '
+import socket, sys
+c = socket.create_connection(("203.0.113.2", 9001), timeout=5)
+for word, gate in (("one", None), ("two", sys.argv[1]), ("three", sys.argv[2])):
+    if gate: open(gate).read()
+    try:
+        c.sendall(word.encode()); print(c.recv(10).decode(), flush=True)
+    except OSError as e:
+        print("cut", word, e, flush=True); break
+' "$WORK/go2" "$WORK/go3" >"$WORK/own.out" 2>&1 &
+OWN=$!
+PIDS+=($OWN)
+wait_for 10 grep -qx one "$WORK/own.out" || fail "the connection to 9001 did not start: $(cat "$WORK/own.out")"
+out=$(cli "configure terminal" \
+  "no access-list INSIDE_IN extended permit tcp 192.0.2.0 255.255.255.0 host 203.0.113.2 eq 9001" "end")
+grep -E 'ERROR|Invalid' <<<"$out" && fail "removing the permit refused: $out"
+sleep 1
+ip netns exec "$IN" $PY -c '
+import socket
+socket.create_connection(("203.0.113.2", 9001), timeout=2)' 2>/dev/null &&
+  fail "a new connection passed once its permit was removed"
+echo >"$WORK/go2"
+wait_for 5 grep -qx two "$WORK/own.out" || fail "the established connection did not go on: $(cat "$WORK/own.out")"
+cli "clear conn address 192.0.2.10 port 9001" | grep -qE '^[1-9][0-9]* connection\(s\) deleted\.$' ||
+  fail "clear conn deleted nothing"
+echo >"$WORK/go3"
+wait $OWN || true
+grep -qx three "$WORK/own.out" && fail "the connection went on after clear conn: $(cat "$WORK/own.out")"
+echo "ok: its permit removed, the connection went on and a new one was refused; clear conn cut it"
 
 grep -q "firewall: ruleset applied" "$WORK/rampartd.log" || fail "no apply logged"
 echo "PASS"
