@@ -8,7 +8,9 @@
 #     only the inside network).
 #   - vpn-filter: the group-policy's filter (written with the client as source) lets ICMP
 #     between the client and the inside host through in both directions and stops TCP both
-#     ways; each refused packet is counted on the filter's ACE.
+#     ways; show access-list counts its permit's hits.
+#   - "no sysopt connection permit-vpn": decrypted traffic then meets the outside interface's
+#     security level and ACL like any other traffic arriving there.
 #   fw_vpn.sh BIN
 source "$(dirname "$0")/lib.sh"
 HTTP_IN= HTTP_CL=
@@ -87,4 +89,20 @@ out=$(cli "configure terminal" "group-policy EZ attributes" "vpn-filter none" "e
 ip netns exec "$CNS" curl -sS --max-time 5 "http://192.0.2.10/" >/dev/null ||
   fail "TCP still refused once the filter went"
 echo "vpn-filter: ICMP both ways, TCP refused both ways, $hits hits on its permit"
+
+# Without "sysopt connection permit-vpn" decrypted traffic meets the outside interface's rules:
+# from security level 0 to 100 it needs the outside ACL's permit.
+out=$(cli "configure terminal" "no sysopt connection permit-vpn" "end")
+grep -E 'ERROR|Invalid' <<<"$out" && fail "no sysopt refused: $out"
+ip netns exec "$CNS" curl -sS --max-time 3 "http://192.0.2.10/" >/dev/null 2>&1 &&
+  fail "decrypted traffic passed the outside's security level without permit-vpn"
+out=$(cli "configure terminal" \
+  "access-list OUTSIDE_IN extended permit tcp 203.0.113.0 255.255.255.0 host 192.0.2.10 eq www" \
+  "access-group OUTSIDE_IN in interface outside" "end")
+grep -E 'ERROR|Invalid' <<<"$out" && fail "OUTSIDE_IN refused: $out"
+ip netns exec "$CNS" curl -sS --max-time 5 "http://192.0.2.10/" >/dev/null ||
+  fail "the outside ACL's permit did not let the client's TCP in"
+ip netns exec "$CNS" ping -c 1 -W 2 192.0.2.10 >/dev/null 2>&1 &&
+  fail "the client's ping passed, which the outside ACL does not permit"
+echo "no sysopt connection permit-vpn: the outside ACL decides for decrypted traffic"
 echo "PASS fw_vpn"
