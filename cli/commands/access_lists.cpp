@@ -199,13 +199,35 @@ void add_or_remove(Ctx& c, config::AccessListEntry e) {
   if (it->second.entries.empty()) remove_acl(c.cfg, c.args.str("name"));
 }
 
+// "object-group NAME" at the cursor when NAME is a port group usable with protocol (an
+// "object-group service NAME tcp|udp|tcp-udp"): taken into out. Anything else is left for the
+// next operand (after a source address the same words may name the destination's group).
+bool port_group(Cursor& cur, const config::Config& cfg, const std::string& protocol,
+                std::optional<std::string>& out) {
+  if (cur.peek() != "object-group" || cur.i + 1 >= cur.words.size()) return false;
+  std::string name(cur.words[cur.i + 1].text);
+  auto g = cfg.firewall.object_groups.find(name);
+  if (g == cfg.firewall.object_groups.end() || !g->second.service_protocol) return false;
+  const std::string& sp = *g->second.service_protocol;
+  if (sp != protocol && sp != "tcp-udp") return false;
+  cur.take();
+  cur.take();
+  out = name;
+  return true;
+}
+
+bool ports_at(EntryParser& p, const std::string& protocol, config::AclPort& op,
+              std::optional<std::string>& group) {
+  return port_group(p.cur, p.c.cfg, protocol, group) || port_op(p.cur, op);
+}
+
 bool parse_extended(EntryParser& p, config::AccessListEntry& e, std::string& mismatch) {
   if (!p.protocol(e)) return false;
   bool ports = e.protocol == "tcp" || e.protocol == "udp";
   if (!p.address(e.source, mismatch, true)) return false;
-  if (ports && !port_op(p.cur, e.source_port)) return false;
+  if (ports && !ports_at(p, e.protocol, e.source_port, e.source_port_group)) return false;
   if (!p.address(e.destination, mismatch, true)) return false;
-  if (ports && !port_op(p.cur, e.destination_port)) return false;
+  if (ports && !ports_at(p, e.protocol, e.destination_port, e.destination_port_group)) return false;
   if (e.protocol == "icmp" && !p.cur.done())
     if (auto t = parse_icmp_type(p.cur.peek())) {
       p.cur.take();
@@ -267,12 +289,18 @@ std::string log_text(const config::AccessListEntry& e) {
   return s;
 }
 
+std::string ports_text(const config::AclPort& p, const std::optional<std::string>& group,
+                       bool udp) {
+  return group ? " object-group " + *group : port_text(p, udp);
+}
+
 std::string extended_text(const config::AccessListEntry& e) {
   bool udp = e.protocol == "udp";
   std::string proto = e.service ? address_text(*e.service) : e.protocol;
   std::string s =
-      fmt::format("{} {}{} {}{}", proto, address_text(e.source), port_text(e.source_port, udp),
-                  address_text(e.destination), port_text(e.destination_port, udp));
+      fmt::format("{} {}{} {}{}", proto, address_text(e.source),
+                  ports_text(e.source_port, e.source_port_group, udp), address_text(e.destination),
+                  ports_text(e.destination_port, e.destination_port_group, udp));
   if (e.icmp_type) s += " " + *e.icmp_type;
   s += log_text(e);
   if (e.inactive) s += " inactive";

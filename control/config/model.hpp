@@ -101,6 +101,9 @@ struct AccessListEntry {
   bool log_disable = false;
   bool inactive = false;
   std::string remark;
+  // A port group in a port's place ("... any object-group WEB-PORTS"): an
+  // "object-group service NAME tcp|udp|tcp-udp" of port-objects, named instead of an operator.
+  std::optional<std::string> source_port_group, destination_port_group;
   bool operator==(const AccessListEntry&) const = default;
 };
 

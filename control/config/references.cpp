@@ -13,7 +13,8 @@ bool in_acls(const Config& cfg, std::string_view name) {
   for (const auto& [acl_name, acl] : cfg.access_lists)
     for (const auto& e : acl.entries)
       if (names(e.source, name) || names(e.destination, name) ||
-          (e.service && names(*e.service, name)))
+          (e.service && names(*e.service, name)) || e.source_port_group == name ||
+          e.destination_port_group == name)
         return true;
   return false;
 }

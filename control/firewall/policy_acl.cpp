@@ -60,6 +60,23 @@ std::vector<std::pair<int, std::string>> icmp_types(const config::Config& cfg,
   return {};
 }
 
+struct PortChoice {
+  PortSet set;
+  std::string text;  // " eq www"
+};
+
+// The ports of one side of a TCP/UDP ACE: its operator, or each port-object of the port group
+// named in its place (one expanded line each, as show access-list prints them).
+std::vector<PortChoice> port_choices(const config::Config& cfg, const config::AclPort& op,
+                                     const std::optional<std::string>& group, uint8_t protocol,
+                                     std::vector<std::string>& problems) {
+  if (!group) return {{port_set(op), port_op_text(op, protocol == 17)}};
+  std::vector<PortChoice> out;
+  for (const auto& item : service_items(cfg, *group, problems))
+    if (item.protocol == protocol) out.push_back({item.destination_ports, item.destination_text});
+  return out;
+}
+
 std::vector<SvcItem> services_of(const config::Config& cfg, const config::AccessListEntry& e,
                                  std::vector<std::string>& problems) {
   if (e.service) {
@@ -75,10 +92,18 @@ std::vector<SvcItem> services_of(const config::Config& cfg, const config::Access
   s.protocol = *n;
   s.protocol_text = e.protocol.empty() ? "ip" : e.protocol;
   if (*n == 6 || *n == 17) {
-    s.source_ports = port_set(e.source_port);
-    s.destination_ports = port_set(e.destination_port);
-    s.source_text = port_op_text(e.source_port, *n == 17);
-    s.destination_text = port_op_text(e.destination_port, *n == 17);
+    std::vector<SvcItem> out;
+    for (const auto& sp : port_choices(cfg, e.source_port, e.source_port_group, *n, problems))
+      for (const auto& dp :
+           port_choices(cfg, e.destination_port, e.destination_port_group, *n, problems)) {
+        SvcItem t = s;
+        t.source_ports = sp.set;
+        t.source_text = sp.text;
+        t.destination_ports = dp.set;
+        t.destination_text = dp.text;
+        out.push_back(std::move(t));
+      }
+    return out;
   }
   if (*n != 1 || !e.icmp_type) return {s};
   std::vector<SvcItem> out;
@@ -97,9 +122,13 @@ std::string configured_text(const config::AccessListEntry& e) {
   if (standard) return fmt::format("standard {} {}", verb, operand_text(e.destination));
   std::string proto = e.service ? operand_text(*e.service) : e.protocol;
   bool udp = e.protocol == "udp";
-  std::string s = fmt::format("extended {} {} {}{} {}{}", verb, proto, operand_text(e.source),
-                              port_op_text(e.source_port, udp), operand_text(e.destination),
-                              port_op_text(e.destination_port, udp));
+  auto ports = [&](const config::AclPort& p, const std::optional<std::string>& group) {
+    return group ? " object-group " + *group : port_op_text(p, udp);
+  };
+  std::string s =
+      fmt::format("extended {} {} {}{} {}{}", verb, proto, operand_text(e.source),
+                  ports(e.source_port, e.source_port_group), operand_text(e.destination),
+                  ports(e.destination_port, e.destination_port_group));
   if (e.icmp_type) s += " " + *e.icmp_type;
   s += log_text(e);
   if (e.inactive) s += " inactive";

@@ -11,7 +11,7 @@ cli "${cfg[@]}" >/dev/null
 
 T=rampart-pty-$$
 tmux kill-session -t "$T" 2>/dev/null || true
-tmux new-session -d -s "$T" -x 100 -y 40 "$BIN/rampart --control $SOCK"
+tmux new-session -d -s "$T" -x 100 -y 60 "$BIN/rampart --control $SOCK"
 trap 'tmux kill-session -t "$T" 2>/dev/null || true; cleanup' EXIT
 screen() { tmux capture-pane -p -t "$T"; }
 wait_for() {  # wait_for REGEX: until the screen shows it (5 s)
@@ -37,7 +37,7 @@ wait_for '<--- More --->'
 lines_before=$(screen | grep -vc '^$')
 keys Enter
 sleep 0.3
-[[ $(screen | grep -vc '^$') -eq $((lines_before + 1)) ]] || fail "Enter did not show exactly one line"
+[[ $(screen | grep -vc "^$") -eq $((lines_before + 1)) ]] || { screen; echo "before $lines_before"; fail "Enter did not show exactly one line"; }
 for _ in 1 2 3 4 5; do
   screen | grep -q 'host 192.0.2.1 any' && break
   keys Space
