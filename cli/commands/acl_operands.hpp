@@ -11,16 +11,19 @@
 
 #include "cli/engine/lexer.hpp"
 #include "control/config/firewall.hpp"
+#include "control/config/well_known.hpp"
 
 namespace rampart::cli {
 
-// A port by its ASA name ("www", "ftp", "domain") or number.
-std::optional<uint16_t> parse_port(std::string_view w);
-// The name the ASA prints for a port of that transport ("www", 514/udp "syslog" and 514/tcp
-// "rsh"), or its number.
-std::string port_name(uint16_t port, bool udp);
+// Port and ICMP type names: the one table in control/config/well_known.
+using config::icmp_type_name;
+using config::parse_icmp_type;
+using config::parse_port;
+using config::port_name;
 // " eq www", " range 1000 2000", or "" for no operator.
-std::string port_text(const config::AclPort& p, bool udp);
+inline std::string port_text(const config::AclPort& p, bool udp) {
+  return config::port_op_text(p, udp);
+}
 
 // A decimal number no greater than max.
 std::optional<unsigned> parse_number(std::string_view w, unsigned max);
@@ -30,10 +33,6 @@ std::string log_level_name(int level);
 
 // ip, tcp, udp, icmp, esp, ah, gre, igmp, ospf, or a number 0-255.
 bool valid_protocol(std::string_view p);
-// An ICMP type by its ASA name ("echo-reply") or number 0-255.
-std::optional<int> parse_icmp_type(std::string_view w);
-// The ASA's name of an ICMP type, or its number.
-std::string icmp_type_name(int type);
 
 // Reads operands one word at a time. On failure, fail_at is the offset (in the command line)
 // of the word that failed, or just past the last word when one is missing.

@@ -4,22 +4,11 @@
 
 #include <fmt/format.h>
 
+#include "control/config/well_known.hpp"
+
 namespace rampart::cli::nat {
 
 namespace {
-
-// The ASA prints well-known ports by name in a NAT service operand, as in access-lists.
-struct PortName {
-  std::string_view name;
-  uint16_t port;
-};
-constexpr PortName kPorts[] = {
-    {"ftp-data", 20}, {"ftp", 21},   {"ssh", 22},    {"telnet", 23}, {"smtp", 25},
-    {"domain", 53},   {"tftp", 69},  {"www", 80},    {"pop3", 110},  {"ntp", 123},
-    {"imap4", 143},   {"snmp", 161}, {"ldap", 389},  {"https", 443}, {"isakmp", 500},
-    {"syslog", 514},  {"rsh", 514},  {"ldaps", 636}, {"h323", 1720}, {"pptp", 1723},
-    {"sqlnet", 1521}, {"sip", 5060},
-};
 
 // Reads words one at a time; fail() records the offset of the word that does not fit (or of
 // the end of the line, when a word is missing).
@@ -194,23 +183,15 @@ std::optional<std::pair<std::string, std::string>> interface_pair(std::string_vi
   return std::make_pair(std::string(inner.substr(0, comma)), std::string(inner.substr(comma + 1)));
 }
 
+// Names as in access-lists (control/config/well_known); port 0 is no NAT service port.
 std::optional<uint16_t> parse_port(std::string_view w) {
-  for (const auto& p : kPorts)
-    if (p.name == w) return p.port;
-  if (w == "http") return 80;
-  auto v = number(w);
-  if (!v || *v == 0 || *v > 65535) return std::nullopt;
-  return static_cast<uint16_t>(*v);
+  auto p = config::parse_port(w);
+  if (!p || *p == 0) return std::nullopt;
+  return p;
 }
 
 std::string port_text(uint16_t port, bool udp) {
-  for (const auto& p : kPorts) {
-    if (p.port != port) continue;
-    if (p.name == "rsh" && udp) continue;      // 514/udp is syslog
-    if (p.name == "syslog" && !udp) continue;  // 514/tcp is rsh
-    return std::string(p.name);
-  }
-  return std::to_string(port);
+  return config::port_name(port, udp);
 }
 
 std::expected<config::ObjectNat, ParseError> parse_object_nat(const std::vector<Word>& words) {

@@ -7,6 +7,7 @@
 
 #include "cli/commands/common.hpp"
 #include "cli/commands/sections.hpp"
+#include "control/config/well_known.hpp"
 #include "control/firewall/runtime.hpp"
 #include "control/firewall/tracer.hpp"
 
@@ -17,29 +18,6 @@ namespace {
 struct Named {
   std::string_view name;
   uint16_t value;
-};
-
-// Port names the ASA accepts in place of numbers (those of its ACLs).
-constexpr Named kPorts[] = {
-    {"echo", 7},    {"ftp-data", 20}, {"ftp", 21},       {"ssh", 22},     {"telnet", 23},
-    {"smtp", 25},   {"domain", 53},   {"bootps", 67},    {"bootpc", 68},  {"tftp", 69},
-    {"www", 80},    {"http", 80},     {"pop3", 110},     {"sunrpc", 111}, {"ntp", 123},
-    {"imap4", 143}, {"snmp", 161},    {"snmptrap", 162}, {"bgp", 179},    {"ldap", 389},
-    {"https", 443}, {"isakmp", 500},  {"syslog", 514},   {"ldaps", 636},  {"sqlnet", 1521},
-    {"h323", 1720}, {"pptp", 1723},   {"sip", 5060},
-};
-
-// ICMP type names (the ASA's icmp-type keywords).
-constexpr Named kIcmpTypes[] = {
-    {"echo-reply", 0},           {"unreachable", 3},
-    {"source-quench", 4},        {"redirect", 5},
-    {"alternate-address", 6},    {"echo", 8},
-    {"router-advertisement", 9}, {"router-solicitation", 10},
-    {"time-exceeded", 11},       {"parameter-problem", 12},
-    {"timestamp-request", 13},   {"timestamp-reply", 14},
-    {"information-request", 15}, {"information-reply", 16},
-    {"mask-request", 17},        {"mask-reply", 18},
-    {"traceroute", 30},          {"conversion-error", 31},
 };
 
 // IP protocol names for rawip.
@@ -97,7 +75,7 @@ void packet_tracer(Ctx& c) {
       .input = ifname, .source = c.args.ip("src").value, .destination = c.args.ip("dst").value};
   if (c.args.has("type")) {
     f.protocol = 1;
-    auto type = number_or_name(c.args.str("type"), kIcmpTypes, 255);
+    auto type = config::parse_icmp_type(c.args.str("type"));
     if (!type) return c.session.invalid_input_at(c.out, c.args, "type");
     auto code = number(c.args.str("code"), 255);
     if (!code) return c.session.invalid_input_at(c.out, c.args, "code");
@@ -109,9 +87,9 @@ void packet_tracer(Ctx& c) {
     f.protocol = static_cast<uint8_t>(*proto);
   } else {
     f.protocol = c.args.str("proto") == "udp" ? 17 : 6;
-    auto sport = number_or_name(c.args.str("sport"), kPorts, 65535);
+    auto sport = config::parse_port(c.args.str("sport"));
     if (!sport) return c.session.invalid_input_at(c.out, c.args, "sport");
-    auto dport = number_or_name(c.args.str("dport"), kPorts, 65535);
+    auto dport = config::parse_port(c.args.str("dport"));
     if (!dport) return c.session.invalid_input_at(c.out, c.args, "dport");
     f.source_port = *sport;
     f.destination_port = *dport;

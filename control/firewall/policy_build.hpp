@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "control/config/model.hpp"
+#include "control/config/well_known.hpp"
 #include "control/firewall/policy.hpp"
 
 namespace rampart::firewall::detail {
@@ -39,11 +40,18 @@ AddressSet named_addresses(const config::Config& cfg, const std::string& name,
                            std::vector<std::string>& problems);
 
 std::optional<uint8_t> protocol_number(std::string_view p);
-std::string port_text(uint16_t port, bool udp);
 PortSet port_set(const config::AclPort& p);
-std::string port_op_text(const config::AclPort& p, bool udp);
-std::optional<int> icmp_type_number(std::string_view name);
-std::string icmp_type_text(int type);
+// Names of ports and ICMP types: control/config/well_known's table.
+inline std::string port_text(uint16_t port, bool udp) {
+  return config::port_name(port, udp);
+}
+using config::port_op_text;
+inline std::optional<int> icmp_type_number(std::string_view name) {
+  return config::parse_icmp_type(name);
+}
+inline std::string icmp_type_text(int type) {
+  return config::icmp_type_name(type);
+}
 
 // The leaves of a service operand: a service object, a service group (its members, nested
 // groups flattened), or a protocol group.

@@ -15,40 +15,6 @@ namespace {
 // configuration might still carry one).
 constexpr int kMaxGroupDepth = 16;
 
-struct PortName {
-  std::string_view name;
-  uint16_t port;
-};
-// The ASA's port names, as show access-list prints them.
-constexpr PortName kPorts[] = {
-    {"echo", 7},          {"ftp-data", 20},     {"ftp", 21},      {"ssh", 22},
-    {"telnet", 23},       {"smtp", 25},         {"tacacs", 49},   {"domain", 53},
-    {"bootps", 67},       {"bootpc", 68},       {"tftp", 69},     {"www", 80},
-    {"pop3", 110},        {"sunrpc", 111},      {"ntp", 123},     {"netbios-ns", 137},
-    {"netbios-dgm", 138}, {"netbios-ssn", 139}, {"imap4", 143},   {"snmp", 161},
-    {"snmptrap", 162},    {"bgp", 179},         {"ldap", 389},    {"https", 443},
-    {"isakmp", 500},      {"syslog", 514},      {"rsh", 514},     {"ldaps", 636},
-    {"kerberos", 750},    {"sqlnet", 1521},     {"radius", 1645}, {"radius-acct", 1646},
-    {"h323", 1720},       {"pptp", 1723},       {"sip", 5060},
-};
-
-struct IcmpName {
-  std::string_view name;
-  int type;
-};
-constexpr IcmpName kIcmp[] = {
-    {"echo-reply", 0},           {"unreachable", 3},
-    {"source-quench", 4},        {"redirect", 5},
-    {"alternate-address", 6},    {"echo", 8},
-    {"router-advertisement", 9}, {"router-solicitation", 10},
-    {"time-exceeded", 11},       {"parameter-problem", 12},
-    {"timestamp-request", 13},   {"timestamp-reply", 14},
-    {"information-request", 15}, {"information-reply", 16},
-    {"mask-request", 17},        {"mask-reply", 18},
-    {"traceroute", 30},          {"conversion-error", 31},
-    {"mobile-redirect", 32},
-};
-
 struct Resolver {
   const config::Config& cfg;
   const Policy& policy;
@@ -284,16 +250,6 @@ std::optional<uint8_t> protocol_number(std::string_view p) {
   return static_cast<uint8_t>(v);
 }
 
-std::string port_text(uint16_t port, bool udp) {
-  for (const auto& p : kPorts) {
-    if (p.port != port) continue;
-    if (p.name == "rsh" && udp) continue;      // 514/udp is syslog
-    if (p.name == "syslog" && !udp) continue;  // 514/tcp is rsh
-    return std::string(p.name);
-  }
-  return std::to_string(port);
-}
-
 PortSet port_set(const config::AclPort& p) {
   using Op = config::AclPort::Op;
   switch (p.op) {
@@ -315,41 +271,6 @@ PortSet port_set(const config::AclPort& p) {
     }
   }
   return {};
-}
-
-std::string port_op_text(const config::AclPort& p, bool udp) {
-  using Op = config::AclPort::Op;
-  switch (p.op) {
-    case Op::None:
-      return "";
-    case Op::Eq:
-      return " eq " + port_text(p.lo, udp);
-    case Op::Lt:
-      return " lt " + port_text(p.lo, udp);
-    case Op::Gt:
-      return " gt " + port_text(p.lo, udp);
-    case Op::Neq:
-      return " neq " + port_text(p.lo, udp);
-    case Op::Range:
-      return " range " + port_text(p.lo, udp) + " " + port_text(p.hi, udp);
-  }
-  return "";
-}
-
-std::optional<int> icmp_type_number(std::string_view name) {
-  for (const auto& i : kIcmp)
-    if (i.name == name) return i.type;
-  int v = 0;
-  auto [ptr, ec] = std::from_chars(name.data(), name.data() + name.size(), v);
-  if (ec != std::errc() || ptr != name.data() + name.size() || v < 0 || v > 255)
-    return std::nullopt;
-  return v;
-}
-
-std::string icmp_type_text(int type) {
-  for (const auto& i : kIcmp)
-    if (i.type == type) return std::string(i.name);
-  return std::to_string(type);
 }
 
 uint32_t text_hash(std::string_view text) {
