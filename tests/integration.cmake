@@ -47,6 +47,8 @@ add_test(NAME lab_smoke COMMAND bash ${SRC}/tests/integration/lab_smoke.sh)
 add_test(NAME bad_input COMMAND /usr/bin/python3 ${SRC}/tests/bad_input/run.py ${CMAKE_BINARY_DIR})
 # The firewall (issue 12): PAT, static + ACL, FTP with inspect ftp, rule changes, real traffic.
 add_test(NAME fw_basic COMMAND bash ${SRC}/tests/integration/fw_basic.sh ${BIN})
+# Seed 004's PIX configuration whole, with real traffic through its nat/global/static/ACL 120.
+add_test(NAME fw_seed004 COMMAND bash ${SRC}/tests/integration/fw_seed004.sh ${BIN})
 # VPN traffic under the firewall: NAT exemption both ways, vpn-filter, with vpnc.
 add_test(NAME fw_vpn COMMAND bash ${SRC}/tests/integration/fw_vpn.sh ${BIN})
 # The operator's view of the firewall: show conn/clear conn/syslog with real traffic, and a
@@ -59,7 +61,7 @@ set_tests_properties(golden_transcripts netns_interfaces crash_safety shell_pty
                      cli_limits
                      ike_vpnc ike_vpnc_nat dataplane_start vpn_kernel_path ike_strongswan_am ike_strongswan_am_nat
                      ike_strongswan_pix ike_strongswan_pix_nat ike_strongswan_l2l
-                     ike_strongswan_l2l_nat bad_input ike_flood ike_scan_groups ike_vpnc_rekey fw_basic fw_vpn fw_conn fw_conn_flood
+                     ike_strongswan_l2l_nat bad_input ike_flood ike_scan_groups ike_vpnc_rekey fw_basic fw_seed004 fw_vpn fw_conn fw_conn_flood
                      ${LIBRESWAN_TESTS}
                      ${SHARED_NAT_TESTS}
                      PROPERTIES LABELS integration RUN_SERIAL TRUE)
