@@ -62,30 +62,30 @@ bool read_interfaces(Reader& r, Rule& rule) {
   return true;
 }
 
-std::expected<config::ObjectNat, ParseError> object_dynamic(Reader& r, config::ObjectNat n) {
+rampart::expected<config::ObjectNat, ParseError> object_dynamic(Reader& r, config::ObjectNat n) {
   using M = config::ObjectNat::Mapped;
   n.type = config::ObjectNat::Type::Dynamic;
   if (r.accept("interface")) {
     n.mapped_kind = M::Interface;
   } else {
     bool pool = r.accept("pat-pool");
-    if (!name_like(r.peek())) return std::unexpected(r.fail());
+    if (!name_like(r.peek())) return rampart::unexpected(r.fail());
     n.mapped = r.take();
     n.mapped_kind = pool ? M::PatPool : config::Ipv4::parse(n.mapped) ? M::Address : M::Object;
     if (n.mapped_kind != M::Address) n.interface_fallback = r.accept("interface");
   }
   n.dns = r.accept("dns");
-  if (!r.done()) return std::unexpected(r.fail());
+  if (!r.done()) return rampart::unexpected(r.fail());
   return n;
 }
 
-std::expected<config::ObjectNat, ParseError> object_static(Reader& r, config::ObjectNat n) {
+rampart::expected<config::ObjectNat, ParseError> object_static(Reader& r, config::ObjectNat n) {
   using M = config::ObjectNat::Mapped;
   n.type = config::ObjectNat::Type::Static;
   if (r.accept("interface")) {
     n.mapped_kind = M::Interface;
   } else {
-    if (!name_like(r.peek())) return std::unexpected(r.fail());
+    if (!name_like(r.peek())) return rampart::unexpected(r.fail());
     n.mapped = r.take();
     n.mapped_kind = config::Ipv4::parse(n.mapped) ? M::Address : M::Object;
   }
@@ -94,20 +94,20 @@ std::expected<config::ObjectNat, ParseError> object_static(Reader& r, config::Ob
   if (r.accept("dns")) {
     n.dns = true;
   } else if (r.accept("service")) {
-    if (r.peek() != "tcp" && r.peek() != "udp") return std::unexpected(r.fail());
+    if (r.peek() != "tcp" && r.peek() != "udp") return rampart::unexpected(r.fail());
     n.service_protocol = r.take();
     auto real = parse_port(r.peek());
-    if (!real) return std::unexpected(r.fail());
+    if (!real) return rampart::unexpected(r.fail());
     r.take();
     auto mapped = parse_port(r.peek());
-    if (!mapped) return std::unexpected(r.fail());
+    if (!mapped) return rampart::unexpected(r.fail());
     r.take();
     n.real_port = *real;
     n.mapped_port = *mapped;
   }
   n.no_proxy_arp = r.accept("no-proxy-arp");
   n.route_lookup = r.accept("route-lookup");
-  if (!r.done()) return std::unexpected(r.fail());
+  if (!r.done()) return rampart::unexpected(r.fail());
   return n;
 }
 
@@ -194,32 +194,32 @@ std::string port_text(uint16_t port, bool udp) {
   return config::port_name(port, udp);
 }
 
-std::expected<config::ObjectNat, ParseError> parse_object_nat(const std::vector<Word>& words) {
+rampart::expected<config::ObjectNat, ParseError> parse_object_nat(const std::vector<Word>& words) {
   Reader r{words};
   config::ObjectNat n;
-  if (!read_interfaces(r, n)) return std::unexpected(r.fail());
+  if (!read_interfaces(r, n)) return rampart::unexpected(r.fail());
   if (r.accept("dynamic")) return object_dynamic(r, n);
   if (r.accept("static")) return object_static(r, n);
-  return std::unexpected(r.fail());
+  return rampart::unexpected(r.fail());
 }
 
-std::expected<TwiceNatLine, ParseError> parse_twice_nat(const std::vector<Word>& words) {
+rampart::expected<TwiceNatLine, ParseError> parse_twice_nat(const std::vector<Word>& words) {
   Reader r{words};
   TwiceNatLine out;
-  if (!read_interfaces(r, out.rule)) return std::unexpected(r.fail());
+  if (!read_interfaces(r, out.rule)) return rampart::unexpected(r.fail());
   out.after_auto = r.accept("after-auto");
   if (auto v = number(r.peek())) {
-    if (*v < 1 || *v > 2147483647) return std::unexpected(r.fail());
+    if (*v < 1 || *v > 2147483647) return rampart::unexpected(r.fail());
     out.line = *v;
     r.take();
   }
-  if (!twice_source(r, out.rule)) return std::unexpected(r.fail());
-  if (words.empty()) return std::unexpected(r.fail());
+  if (!twice_source(r, out.rule)) return rampart::unexpected(r.fail());
+  if (words.empty()) return rampart::unexpected(r.fail());
   // The text from the first word on, so a description keeps its spacing.
   std::string_view all(
       words.front().text.data(),
       words.back().text.data() + words.back().text.size() - words.front().text.data());
-  if (!twice_options(r, out.rule, words, all)) return std::unexpected(r.fail());
+  if (!twice_options(r, out.rule, words, all)) return rampart::unexpected(r.fail());
   return out;
 }
 

@@ -6,7 +6,6 @@
 #pragma once
 
 #include <cstdint>
-#include <expected>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,6 +13,7 @@
 
 #include "cli/engine/lexer.hpp"
 #include "control/config/firewall.hpp"
+#include "platform/expected.hpp"
 
 namespace rampart::cli::nat {
 
@@ -26,7 +26,7 @@ struct ParseError {
 std::optional<std::pair<std::string, std::string>> interface_pair(std::string_view word);
 
 // The words after "nat" in object network mode.
-std::expected<config::ObjectNat, ParseError> parse_object_nat(const std::vector<Word>& words);
+rampart::expected<config::ObjectNat, ParseError> parse_object_nat(const std::vector<Word>& words);
 
 struct TwiceNatLine {
   config::TwiceNat rule;
@@ -34,7 +34,7 @@ struct TwiceNatLine {
   std::optional<uint32_t> line;  // "nat (a,b) 3 source ...": insert as line 3 of its section
 };
 // The words after "nat" in config mode.
-std::expected<TwiceNatLine, ParseError> parse_twice_nat(const std::vector<Word>& words);
+rampart::expected<TwiceNatLine, ParseError> parse_twice_nat(const std::vector<Word>& words);
 
 // Port numbers in NAT service operands, by the ASA's names (www, smtp, ...) or number.
 std::optional<uint16_t> parse_port(std::string_view word);

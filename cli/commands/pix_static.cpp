@@ -21,7 +21,7 @@ struct StaticLine {
 };
 
 // Reads the line; returns the index of the bad word on failure.
-std::expected<StaticLine, size_t> read_static(Ctx& c, const std::vector<Word>& words) {
+rampart::expected<StaticLine, size_t> read_static(Ctx& c, const std::vector<Word>& words) {
   StaticLine s;
   size_t i = 0;
   auto at = [&](size_t k) { return k < words.size() ? words[k].text : std::string_view{}; };
@@ -38,28 +38,28 @@ std::expected<StaticLine, size_t> read_static(Ctx& c, const std::vector<Word>& w
     s.mapped = *m;
     ++i;
   } else {
-    return std::unexpected(i);
+    return rampart::unexpected(i);
   }
   if (s.protocol) {
     auto p = nat::parse_port(at(i));
-    if (!p) return std::unexpected(i);
+    if (!p) return rampart::unexpected(i);
     s.mapped_port = *p;
     ++i;
   }
   auto r = Ipv4::parse(at(i));
-  if (!r) return std::unexpected(i);
+  if (!r) return rampart::unexpected(i);
   s.real = *r;
   ++i;
   if (s.protocol) {
     auto p = nat::parse_port(at(i));
-    if (!p) return std::unexpected(i);
+    if (!p) return rampart::unexpected(i);
     s.real_port = *p;
     ++i;
   }
   if (at(i) == "netmask") {
     auto m = Mask::parse(at(i + 1));
     if (!m || (s.real.value & ~m->value) != 0 || (s.mapped.value & ~m->value) != 0)
-      return std::unexpected(i + 1);
+      return rampart::unexpected(i + 1);
     s.mask = *m;
     i += 2;
   }
@@ -74,7 +74,7 @@ std::expected<StaticLine, size_t> read_static(Ctx& c, const std::vector<Word>& w
         warning(c, fmt::format("line {}: connection limit {} is not converted",
                                c.session.line_number(), *v));
     } else {
-      return std::unexpected(i);
+      return rampart::unexpected(i);
     }
   }
   return s;

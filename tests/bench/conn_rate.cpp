@@ -76,7 +76,10 @@ int client(const char* address, uint16_t port, double seconds, int in_flight) {
       int s = evs[i].data.fd, err = 0;
       socklen_t len = sizeof err;
       getsockopt(s, SOL_SOCKET, SO_ERROR, &err, &len);
-      (err == 0 ? done : failed)++;
+      if (err == 0)
+        ++done;
+      else
+        ++failed;
       close(s);  // closing removes it from the epoll set
       if (start(ep, to) < 0) ++failed;
     }
