@@ -11,16 +11,6 @@
 
 namespace rampart::platform {
 
-std::array<uint8_t, 6> mac_bytes(const std::string& s) {
-  std::array<uint8_t, 6> m{};
-  std::string hex;
-  for (char c : s)
-    if (c != '.' && c != ':') hex += c;
-  for (size_t i = 0; i < 6 && i * 2 + 1 < hex.size(); ++i)
-    m[i] = static_cast<uint8_t>(std::stoi(hex.substr(i * 2, 2), nullptr, 16));
-  return m;
-}
-
 rampart::expected<void, std::string> send_gratuitous_arp(int ifindex,
                                                          const std::array<uint8_t, 6>& mac,
                                                          uint32_t address) {

@@ -11,10 +11,6 @@
 
 namespace rampart::platform {
 
-// A MAC as platform reports it ("0200.5e00.5301", the ASA's spelling, or "02:00:5e:...") to
-// bytes.
-std::array<uint8_t, 6> mac_bytes(const std::string& text);
-
 // Sends one gratuitous ARP for address (host order) from mac on the device ifindex.
 rampart::expected<void, std::string> send_gratuitous_arp(int ifindex,
                                                          const std::array<uint8_t, 6>& mac,

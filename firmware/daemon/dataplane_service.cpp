@@ -4,13 +4,27 @@
 
 #include <fmt/format.h>
 
-#include "platform/arp.hpp"
 #include "platform/firewall.hpp"
 #include "platform/log.hpp"
 #include "platform/netlink.hpp"
 #include "platform/tun.hpp"
 
 namespace rampart::firmware {
+
+namespace {
+
+// "0200.5e00.5301" (the ASA's spelling, as platform reports it) to bytes.
+std::array<uint8_t, 6> mac_bytes(const std::string& s) {
+  std::array<uint8_t, 6> m{};
+  std::string hex;
+  for (char c : s)
+    if (c != '.' && c != ':') hex += c;
+  for (size_t i = 0; i < 6 && i * 2 + 1 < hex.size(); ++i)
+    m[i] = static_cast<uint8_t>(std::stoi(hex.substr(i * 2, 2), nullptr, 16));
+  return m;
+}
+
+}  // namespace
 
 DataplaneService::~DataplaneService() {
   workers_running_.clear();
@@ -36,7 +50,7 @@ void DataplaneService::sync(const config::Config& cfg) {
         dataplane::PortConfig p;
         p.ifindex = l.ifindex;
         p.name = dev;
-        p.mac = platform::mac_bytes(l.mac);
+        p.mac = mac_bytes(l.mac);
         p.address = itf.address->value;
         p.prefix = itf.mask->prefix_len();
         p.mtu = l.mtu ? l.mtu : 1500;

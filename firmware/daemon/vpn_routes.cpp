@@ -33,6 +33,17 @@ std::string dotted(uint32_t a) {
   return fmt::format("{}.{}.{}.{}", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
 }
 
+// "0200.5e00.5301" (as platform reports MACs) to bytes.
+std::array<uint8_t, 6> mac_bytes(const std::string& s) {
+  std::array<uint8_t, 6> m{};
+  std::string hex;
+  for (char c : s)
+    if (c != '.' && c != ':') hex += c;
+  for (size_t i = 0; i < 6 && i * 2 + 1 < hex.size(); ++i)
+    m[i] = static_cast<uint8_t>(std::stoi(hex.substr(i * 2, 2), nullptr, 16));
+  return m;
+}
+
 bool ours(uint8_t protocol) {
   return protocol == platform::kRampartRriProtocol || protocol == platform::kRampartVpnProtocol;
 }
@@ -208,8 +219,7 @@ void VpnRoutes::apply_proxies(const std::set<Proxy>& want) {
       // up to proxy_delay (0.8 s by default), as a router that may not be the best one would;
       // here it is the only one.
       (void)platform::set_ipv4_neigh_sysctl(l.name, "proxy_delay", "0");
-      if (auto ok = platform::send_gratuitous_arp(p.ifindex, platform::mac_bytes(l.mac), p.address);
-          ok)
+      if (auto ok = platform::send_gratuitous_arp(p.ifindex, mac_bytes(l.mac), p.address); ok)
         ++sad_.counters().arp_announced;
       else
         platform::log(platform::Severity::Warning, ok.error());
