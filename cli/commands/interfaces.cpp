@@ -104,6 +104,7 @@ void rename_nameif(config::Config& cfg, const std::string& from, const std::stri
     ssh.insert(a);
   }
   cfg.management.ssh = std::move(ssh);
+  config::rename_interface(cfg.firewall, from, to);
   for (auto& [name, g] : cfg.aaa_servers)
     std::erase_if(g.hosts, [&](config::AaaServerHost& h) {
       if (h.interface != from) return false;

@@ -292,6 +292,23 @@ void register_mpf(CommandTree& t) {
   register_service_policy(t);
 }
 
+namespace {
+
+void render_policy_map(const std::string& n, const config::PolicyMap& pm, ConfigWriter& w) {
+  w.line(pm.inspect_type ? fmt::format("policy-map type inspect {} {}", *pm.inspect_type, n)
+                         : "policy-map " + n);
+  if (pm.inspect_type) {
+    w.sub("parameters");
+    for (const auto& p : pm.parameters) w.sub(" " + p);
+  }
+  for (const auto& pc : pm.classes) {
+    w.sub("class " + pc.class_map);
+    for (const auto& i : pc.inspects) w.sub(" inspect " + i);
+  }
+}
+
+}  // namespace
+
 void render_mpf(const config::Config& cfg, ConfigWriter& w) {
   const auto& f = cfg.firewall;
   // The ASA's "!" lines around this part are plain lines, not separators: "show running-config
@@ -308,21 +325,15 @@ void render_mpf(const config::Config& cfg, ConfigWriter& w) {
   }
   bang();
   bang();
-  for (const auto& n : f.policy_map_order) {
-    auto it = f.policy_maps.find(n);
-    if (it == f.policy_maps.end()) continue;
-    const auto& pm = it->second;
-    w.line(pm.inspect_type ? fmt::format("policy-map type inspect {} {}", *pm.inspect_type, n)
-                           : "policy-map " + n);
-    if (pm.inspect_type) {
-      w.sub("parameters");
-      for (const auto& p : pm.parameters) w.sub(" " + p);
+  // Inspect maps come first, as on the ASA: "inspect dns MAP" in a policy-map names one, and a
+  // configuration must load in the order it is printed.
+  for (bool inspect_maps : {true, false})
+    for (const auto& n : f.policy_map_order) {
+      auto it = f.policy_maps.find(n);
+      if (it == f.policy_maps.end() || it->second.inspect_type.has_value() != inspect_maps)
+        continue;
+      render_policy_map(n, it->second, w);
     }
-    for (const auto& pc : pm.classes) {
-      w.sub("class " + pc.class_map);
-      for (const auto& i : pc.inspects) w.sub(" inspect " + i);
-    }
-  }
   bang();
   for (const auto& sp : f.service_policies)
     w.line(sp.interface.empty()

@@ -44,4 +44,33 @@ uint32_t timeout_seconds(const Firewall& fw, std::string_view keyword) {
   return default_timeout(keyword).value_or(0);
 }
 
+namespace {
+
+// Renames one side of a NAT rule; false when the rule is bound to a name that goes away.
+bool follow(std::string& nameif, const std::string& from, const std::string& to) {
+  if (nameif != from) return true;
+  nameif = to;
+  return !to.empty();
+}
+
+}  // namespace
+
+void rename_interface(Firewall& fw, const std::string& from, const std::string& to) {
+  if (from.empty() || from == to) return;
+  auto nat_stays = [&](auto& rule) {
+    bool real = follow(rule.real_if, from, to);
+    return follow(rule.mapped_if, from, to) && real;
+  };
+  std::erase_if(fw.twice_nat, [&](TwiceNat& r) { return !nat_stays(r); });
+  std::erase_if(fw.after_auto, [&](TwiceNat& r) { return !nat_stays(r); });
+  for (auto& [name, obj] : fw.network_objects)
+    if (obj.nat && !nat_stays(*obj.nat)) obj.nat.reset();
+  std::erase_if(fw.access_groups, [&](AccessGroup& g) {
+    return g.direction != AccessGroup::Direction::Global && !follow(g.interface, from, to);
+  });
+  std::erase_if(fw.service_policies, [&](ServicePolicy& sp) {
+    return !sp.interface.empty() && !follow(sp.interface, from, to);
+  });
+}
+
 }  // namespace rampart::config

@@ -2,6 +2,7 @@
 // without a complaint: a configuration we print must always be one we accept.
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 
@@ -16,6 +17,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string first = rampart::cli::render_running_config(app.config(), {true, false});
   again.replace_config(first);
   std::string second = rampart::cli::render_running_config(again.config(), {true, false});
-  if (first != second) std::abort();  // the round trip is broken for this input
+  if (first != second) {  // the round trip is broken for this input: show both, then stop
+    std::fprintf(stderr, "--- first rendering\n%s\n--- second rendering\n%s\n", first.c_str(),
+                 second.c_str());
+    std::abort();
+  }
   return 0;
 }
