@@ -131,20 +131,21 @@ void register_aaa(CommandTree& t) {
            true});
   }
   t.add({kConfig,
-         "aaa authentication {service:ssh|serial|enable|http|telnet} console <group:WORD>",
+         "aaa authentication {service:ssh|serial|enable|http|telnet} console <group:WORD> "
+         "[{local:LOCAL}]",
          {"Enable, disable, or view user authentication, authorization and accounting",
           "Enable or disable user authentication",
           "SSH logins|Serial console logins|The enable command|ASDM (HTTP) logins|Telnet logins",
-          "Authenticate console and management access", "Server group, or LOCAL"},
+          "Authenticate console and management access", "Server group, or LOCAL",
+          "Fall back to the local database when no server answers"},
          [](Ctx& c) {
-           std::string entry =
-               fmt::format("{} console {}", c.args.str("service"), c.args.str("group"));
            auto& a = c.cfg.management.aaa_authentication;
            // One server group per service: a new line replaces the old one.
-           std::erase_if(a, [&](const std::string& e) {
-             return e.starts_with(c.args.str("service") + " console ");
-           });
-           if (!c.negated) a.insert(entry);
+           if (c.negated) {
+             a.erase(c.args.str("service"));
+             return;
+           }
+           a[c.args.str("service")] = {c.args.str("group"), c.args.has("local")};
          },
          true});
 }
@@ -162,7 +163,9 @@ void render_aaa(const config::Config& cfg, ConfigWriter& w) {
       if (h.accounting_port) w.sub(fmt::format("accounting-port {}", *h.accounting_port));
     }
   }
-  for (const auto& a : cfg.management.aaa_authentication) w.line("aaa authentication " + a);
+  for (const auto& [service, a] : cfg.management.aaa_authentication)
+    w.line(fmt::format("aaa authentication {} console {}{}", service, a.group,
+                       a.fallback_local ? " LOCAL" : ""));
 }
 
 }  // namespace rampart::cli

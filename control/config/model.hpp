@@ -215,8 +215,11 @@ struct TunnelGroupGeneral {
   std::vector<std::string> address_pools;
   std::optional<std::string> default_group_policy;
   std::optional<std::string> authentication_server_group;
+  bool authentication_fallback_local = false;  // "authentication-server-group G LOCAL"
   std::optional<std::string> authorization_server_group;
   std::optional<std::string> accounting_server_group;
+  // "password-management [password-expire-in-days N]": expired passwords changed in XAUTH.
+  std::optional<int> password_management_days;  // 0 without password-expire-in-days
 };
 
 struct TunnelGroupIpsec {
@@ -267,20 +270,37 @@ struct GroupPolicy {
 
 // ---- AAA ----------------------------------------------------------------------------------
 
+// "aaa-server G (IF) host A" and its sub-mode. Unset fields take the ASA's defaults
+// (control/aaa/defaults.hpp): timeout 10 s, retry-interval 10 s, RADIUS ports 1645/1646,
+// TACACS+ port 49.
 struct AaaServerHost {
   std::string interface;  // nameif
   Ipv4 address;
   std::optional<Secret> key;
-  std::optional<int> timeout;
+  std::optional<int> timeout;         // seconds, 1-300
+  std::optional<int> retry_interval;  // seconds, 1-10 (RADIUS)
   std::optional<uint16_t> authentication_port;
   std::optional<uint16_t> accounting_port;
 };
 
 struct AaaServerGroup {
   std::string name;
-  std::string protocol;  // radius | tacacs+ | local | ldap
-  std::vector<AaaServerHost> hosts;
-  std::optional<int> max_failed_attempts;
+  std::string protocol;                    // radius | tacacs+ | local | ldap
+  std::vector<AaaServerHost> hosts;        // tried in this order
+  std::optional<int> max_failed_attempts;  // 1-5, default 3
+  // "reactivation-mode depletion [deadtime M]" (default, deadtime 10) | "reactivation-mode timed"
+  bool reactivation_timed = false;
+  std::optional<int> deadtime;  // minutes, 0-1440
+  // "interim-accounting-update [periodic [H]]": 0 = on a new address only; H hours.
+  std::optional<int> interim_accounting_update;
+  bool accounting_simultaneous = false;  // "accounting-mode simultaneous" (default single)
+};
+
+// "aaa authentication SERVICE console GROUP [LOCAL]".
+struct AdminAuthentication {
+  std::string group;            // a server group, or "LOCAL"
+  bool fallback_local = false;  // "GROUP LOCAL"
+  bool operator==(const AdminAuthentication&) const = default;
 };
 
 struct Management {
@@ -293,8 +313,15 @@ struct Management {
   };
   std::set<SshAccess> ssh;
   int ssh_version = 2;
-  int ssh_timeout = 5;                       // minutes
-  std::set<std::string> aaa_authentication;  // "ssh console LOCAL", "serial console LOCAL", ...
+  int ssh_timeout = 5;  // minutes
+  // By service: "ssh", "serial", "telnet", "enable", "http".
+  std::map<std::string, AdminAuthentication> aaa_authentication;
+  bool authorization_exec_server = false;  // "aaa authorization exec authentication-server"
+  std::optional<std::string> accounting_command_group;  // "aaa accounting command GROUP"
+  // True when SERVICE logins are checked at all (LOCAL or a server group).
+  bool authenticates(const std::string& service) const {
+    return aaa_authentication.contains(service);
+  }
   bool permit_vpn = true;  // sysopt connection permit-vpn: on by default on the ASA
 };
 

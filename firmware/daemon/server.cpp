@@ -349,8 +349,7 @@ void Server::hello(Client& c, const std::string& payload) {
     c.kind = Client::Kind::Ssh;
   } else if (payload.find("login=1") != std::string::npos) {
     c.kind = Client::Kind::Console;
-    if (app_.config().management.aaa_authentication.contains("serial console LOCAL"))
-      s.begin_login();
+    if (app_.config().management.authenticates("serial")) s.begin_login();
   }
   send(c, Type::Prompt, protocol::prompt_payload(false, s.prompt()));
 }
@@ -368,8 +367,10 @@ void Server::authenticate(Client& c, const std::string& payload) {
     if (z2 != std::string::npos) rhost = payload.substr(z2 + 1);
     const auto& cfg = app_.config();
     auto it = cfg.users.find(user);
-    ok = cfg.management.aaa_authentication.contains("ssh console LOCAL") && it != cfg.users.end() &&
-         it->second.password && aaa::verify_password(*it->second.password, password);
+    auto ssh = cfg.management.aaa_authentication.find("ssh");
+    ok = ssh != cfg.management.aaa_authentication.end() && ssh->second.group == "LOCAL" &&
+         it != cfg.users.end() && it->second.password &&
+         aaa::verify_password(*it->second.password, password);
   }
   // The ASA's syslog 605004/605005 for management logins. The name and the host are the
   // client's bytes (sshd passes them on as sent): printable() keeps a newline in them from

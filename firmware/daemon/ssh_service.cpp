@@ -72,7 +72,7 @@ std::map<std::string, Access> access_by_address(const config::Config& cfg) {
 
 std::string SshService::render(const config::Config& cfg) const {
   const auto& m = cfg.management;
-  if (!m.aaa_authentication.contains("ssh console LOCAL")) return {};
+  if (!m.authenticates("ssh")) return {};
   // Each "ssh NET MASK IF" admits NET on IF's own address only: one Match block per address
   // below, and rules() keeps connections to that address to the interface it belongs to.
   auto nets_by_address = access_by_address(cfg);

@@ -1,0 +1,12 @@
+#include "control/aaa/aaa.hpp"
+
+#include <openssl/crypto.h>
+
+namespace rampart::aaa {
+
+Password::~Password() {
+  // The optimiser may not drop this store: the buffer is freed right after.
+  if (!clear_.empty()) OPENSSL_cleanse(clear_.data(), clear_.size());
+}
+
+}  // namespace rampart::aaa
