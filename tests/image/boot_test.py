@@ -210,6 +210,11 @@ def main():
                      "ssh 192.0.2.0 255.255.255.0 outside", "ssh timeout 10", "end"]:
             box.p.sendline(line)
             box.p.expect(r"rampart\(?[a-z-]*\)?# ")
+            if "ERROR" in box.p.before:  # a line the console garbled or the CLI refused
+                print(f"     {line!r} answered: {box.p.before.strip()!r}", flush=True)
+        aaa = box.cmd("show running-config aaa")
+        check("aaa authentication serial console LOCAL" in aaa,
+              "the console login line is in the running configuration")
         check("[OK]" in box.cmd("write memory"), "write memory")
         d = box.cmd("dir disk0:")
         check(f"rampart-{version}.bin" in d and "startup-config" in d and "bytes free" in d,

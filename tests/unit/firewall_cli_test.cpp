@@ -442,9 +442,10 @@ TEST_CASE("the factory default inspection policy survives a reload of its own re
 TEST_CASE("an inspect map created after the policy-map that names it still prints first",
           "[firewall-cli]") {
   Box c;
-  c.run("policy-map P\nclass class-default\nexit\nexit\n"
-        "policy-map type inspect dns M\nparameters\nmessage-length maximum 512\nexit\nexit\n"
-        "policy-map P\nclass class-default\ninspect dns M\nexit\nexit");
+  c.run(
+      "policy-map P\nclass class-default\nexit\nexit\n"
+      "policy-map type inspect dns M\nparameters\nmessage-length maximum 512\nexit\nexit\n"
+      "policy-map P\nclass class-default\ninspect dns M\nexit\nexit");
   std::string text = cli::render_running_config(c.cfg(), cli::RenderOptions{});
   REQUIRE(text.find("policy-map type inspect dns M") != std::string::npos);
   CHECK(text.find("policy-map type inspect dns M") < text.find("policy-map P"));
@@ -458,12 +459,13 @@ TEST_CASE("an inspect map created after the policy-map that names it still print
 TEST_CASE("NAT, access-groups and service-policies follow a nameif, and go with it",
           "[firewall-cli]") {
   Box c;
-  c.run("object network LAN\nsubnet 192.0.2.0 255.255.255.0\n"
-        "nat (inside,outside) dynamic interface\nexit\n"
-        "object network VPN\nsubnet 203.0.113.0 255.255.255.0\nexit\n"
-        "nat (inside,outside) source static LAN LAN destination static VPN VPN\n"
-        "access-list A extended permit ip any any\naccess-group A in interface outside\n"
-        "policy-map P\nexit\nservice-policy P interface outside");
+  c.run(
+      "object network LAN\nsubnet 192.0.2.0 255.255.255.0\n"
+      "nat (inside,outside) dynamic interface\nexit\n"
+      "object network VPN\nsubnet 203.0.113.0 255.255.255.0\nexit\n"
+      "nat (inside,outside) source static LAN LAN destination static VPN VPN\n"
+      "access-list A extended permit ip any any\naccess-group A in interface outside\n"
+      "policy-map P\nexit\nservice-policy P interface outside");
   c.run("interface GigabitEthernet0/0\nnameif wan\nexit");
   const auto& fw = c.cfg().firewall;
   CHECK(fw.network_objects.at("LAN").nat->mapped_if == "wan");
