@@ -77,17 +77,24 @@ rampart::expected<void, std::string> atomic_write(const std::string& path,
     ::unlink(tmp.c_str());
     return e;
   }
-  ::close(fd);
   // The old contents are wiped once the new file has replaced them (never before: a power cut
   // in between must still leave a whole file under the name).
   int old = ::open(path.c_str(), O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     auto e = fail("rename", tmp);
+    ::close(fd);
     ::unlink(tmp.c_str());
     if (old >= 0) ::close(old);
     return e;
   }
+  // On FAT (the flash) a file's size and first cluster live in its directory entry, and a rename
+  // over an existing name moves the file into the old entry's slot without writing it: only
+  // the file's own fsync does. Without this, a power cut within the writeback delay left the
+  // name pointing at the old, freed clusters and fsck truncated it to nothing.
+  bool entry_synced = ::fsync(fd) == 0;
+  ::close(fd);
   auto synced = sync_dir(dir_of(path));
+  if (synced && !entry_synced) synced = fail("fsync", path);
   if (old >= 0) {
     struct stat st {};
     // Only an inode that the rename really unlinked (not a second name of it).
