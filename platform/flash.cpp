@@ -100,6 +100,12 @@ rampart::expected<void, std::string> atomic_write(const std::string& path,
     // Only an inode that the rename really unlinked (not a second name of it).
     if (::fstat(old, &st) == 0 && st.st_nlink == 0) (void)overwrite_with_zeros(old);
     ::close(old);
+    // Closing the last reference freed the old clusters; on FAT that change sits in the
+    // allocation table until writeback, and a power cut would leave them as fsck's lost chains.
+    if (int dfd = ::open(dir_of(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
+      (void)::syncfs(dfd);
+      ::close(dfd);
+    }
   }
   return synced;
 }
