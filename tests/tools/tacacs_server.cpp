@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstring>
@@ -249,7 +250,10 @@ bool Connection::on_author(const Header& h, const Bytes& body) {
   } else {
     out.status = AuthorStatus::PassAdd;
     out.args.push_back("priv-lvl=" + std::to_string(it->second.priv));
-    for (const auto& a : it->second.attrs) out.args.push_back(a);
+    // The network-access attributes answer network access (service=ppp) only.
+    const auto& a = req->c.args;
+    if (std::find(a.begin(), a.end(), "service=ppp") != a.end())
+      out.args.insert(out.args.end(), it->second.attrs.begin(), it->second.attrs.end());
   }
   std::string args;
   for (const auto& a : req->c.args) args += " " + a;
