@@ -127,6 +127,23 @@ expect '^kind=Accept ' "${S[@]}" --no-single --repeat 5 auth alice secret15 ssh
 final=$(grep -c "connection .* from" "$WORK/main.log")
 ((final - after == 5)) || fail "without single-connection: $((final - after)) connections"
 
+# A kept connection the server has closed meanwhile (it restarted): the next session notices
+# and opens a fresh one instead of failing.
+probe "${S[@]}" --repeat 2 --pause-ms 1500 auth alice secret15 ssh >"$WORK/restart.out" &
+probe_pid=$!
+for _ in $(seq 200); do
+  [[ -s "$WORK/restart.out" ]] && break
+  sleep 0.025
+done
+kill "${SERVER_PIDS[0]}"
+wait "${SERVER_PIDS[0]}" 2>/dev/null || true
+rm -f "$WORK/main.ready"
+start_server main 192.0.2.10 --key tackey
+wait "$probe_pid" || fail "restart: $(cat "$WORK/restart.out")"
+[[ $(grep -c '^kind=Accept ' "$WORK/restart.out") -eq 2 ]] ||
+  fail "across a server restart: $(cat "$WORK/restart.out")"
+echo "ok: a kept connection closed by the server is replaced"
+
 # Concurrent sessions from one client: each gets its own connection and its own answer.
 out=$(probe "${S[@]}" --parallel 8 auth alice secret15 ssh)
 [[ $(grep -c '^kind=Accept ' <<<"$out") -eq 8 ]] || fail "parallel logins: $out"

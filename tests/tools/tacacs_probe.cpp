@@ -2,7 +2,8 @@
 // ServerAnswer on one line, for tests/integration/aaa_tacacs_client.sh.
 //
 //   tacacs_probe --server ADDR [--port N] [--key KEY] [--timeout-ms N] [--source ADDR]
-//                [--pap] [--no-single] [--debug] [--repeat N] [--parallel N] COMMAND ARGS
+//                [--pap] [--no-single] [--debug] [--repeat N] [--pause-ms N]
+//                [--parallel N] COMMAND ARGS
 //   COMMAND: auth USER PASSWORD [vpn|ssh|enable] | authz USER [shell|vpn]
 //            | acct start|interim|stop USER SESSION | acct command USER PRIV LINE...
 //
@@ -56,7 +57,8 @@ std::string render(const ServerAnswer& a) {
 
 int usage() {
   std::cerr << "usage: tacacs_probe --server ADDR [--port N] [--key KEY] [--timeout-ms N] "
-               "[--source ADDR] [--pap] [--no-single] [--debug] [--repeat N] [--parallel N] "
+               "[--source ADDR] [--pap] [--no-single] [--debug] [--repeat N] [--pause-ms N] "
+               "[--parallel N] "
                "auth USER PASS [vpn|ssh|enable] | authz USER [shell|vpn] | "
                "acct start|interim|stop USER SESSION | acct command USER PRIV LINE...\n";
   return 2;
@@ -76,6 +78,7 @@ int main(int argc, char** argv) {
   TacacsOptions options;
   bool debug = false;
   int repeat = 1, parallel = 1;
+  std::chrono::milliseconds pause{0};  // between repeats
   std::vector<std::string> cmd;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -100,6 +103,8 @@ int main(int argc, char** argv) {
       debug = true;
     } else if (a == "--repeat") {
       repeat = std::stoi(next());
+    } else if (a == "--pause-ms") {
+      pause = std::chrono::milliseconds(std::stoi(next()));
     } else if (a == "--parallel") {
       parallel = std::stoi(next());
     } else {
@@ -155,6 +160,7 @@ int main(int argc, char** argv) {
 
   bool all_answered = true;
   for (int n = 0; n < repeat; ++n) {
+    if (n > 0) std::this_thread::sleep_for(pause);
     std::vector<std::thread> threads;
     for (int p = 0; p < parallel; ++p)
       threads.emplace_back([&] {
