@@ -64,7 +64,7 @@ class TacacsClient final : public ProtocolClient {
  private:
   bool debugging() const { return debug_.on && debug_.line && debug_.on(); }
   void say(std::string line) const {
-    if (debugging()) debug_.line(std::move(line));
+    if (debugging()) debug_.line(printable(line, 512));
   }
   ServerAnswer authen_dialogue(Session& s, const AuthRequest& r);
 
@@ -76,7 +76,7 @@ class TacacsClient final : public ProtocolClient {
 ServerAnswer answer(Kind kind, std::string message = {}) {
   ServerAnswer a;
   a.kind = kind;
-  a.message = std::move(message);
+  a.message = printable(message);  // it may come from the server
   return a;
 }
 

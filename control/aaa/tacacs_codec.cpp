@@ -510,6 +510,13 @@ bool split_arg(std::string_view arg, std::string& name, std::string& value) {
   return true;
 }
 
+std::string printable(std::string_view text, size_t cap) {
+  std::string out;
+  for (char c : text.substr(0, cap)) out.push_back(c >= 0x20 && c < 0x7f ? c : '.');
+  if (text.size() > cap) out += "...";
+  return out;
+}
+
 std::string_view name(AuthenStatus s) {
   switch (s) {
     case AuthenStatus::Pass:

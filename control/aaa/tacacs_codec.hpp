@@ -197,6 +197,10 @@ Result<AcctReply> decode_acct_reply(const Bytes& body);
 // "name=value" / "name*value" -> {name, value}; false when the argument has no separator.
 bool split_arg(std::string_view arg, std::string& name, std::string& value);
 
+// Text from the server (server_msg, arguments) made safe for a log line: control characters
+// and bytes outside printable ASCII become '.', and the length is capped (with "...").
+std::string printable(std::string_view text, size_t cap = 256);
+
 // Names for debug lines ("PASS", "GETPASS", ...).
 std::string_view name(AuthenStatus s);
 std::string_view name(AuthorStatus s);

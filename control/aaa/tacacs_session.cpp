@@ -23,7 +23,7 @@ using Clock = std::chrono::steady_clock;
 ServerAnswer answer(Kind kind, std::string message) {
   ServerAnswer a;
   a.kind = kind;
-  a.message = std::move(message);
+  a.message = printable(message);  // it may come from the server
   return a;
 }
 
@@ -103,7 +103,7 @@ std::chrono::milliseconds Session::elapsed() const {
 }
 
 void Session::say(std::string line) const {
-  if (debug_.on && debug_.line && debug_.on()) debug_.line(std::move(line));
+  if (debug_.on && debug_.line && debug_.on()) debug_.line(printable(line, 512));
 }
 
 void Session::close_fd() {

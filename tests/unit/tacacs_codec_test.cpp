@@ -287,3 +287,9 @@ TEST_CASE("the fuzzer's seed replies decode with the corpus key", "[tacacs]") {
   }
   CHECK(seen >= 10);
 }
+
+TEST_CASE("server text is made safe for log lines", "[tacacs]") {
+  CHECK(printable("Password: ") == "Password: ");
+  CHECK(printable("a\nb\r\x1b[2J\xff") == "a.b..[2J.");
+  CHECK(printable(std::string(300, 'x'), 256) == std::string(256, 'x') + "...");
+}
