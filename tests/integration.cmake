@@ -55,10 +55,12 @@ add_test(NAME fw_vpn COMMAND bash ${SRC}/tests/integration/fw_vpn.sh ${BIN})
 # flood that overflows the conntrack event socket.
 add_test(NAME fw_conn COMMAND bash ${SRC}/tests/integration/fw_conn.sh ${BIN})
 add_test(NAME fw_conn_flood COMMAND bash ${SRC}/tests/integration/fw_conn_flood.sh ${BIN})
+# TACACS+ (issue 13): the client against the test server in namespaces, through tacacs_probe.
+add_test(NAME aaa_tacacs_client COMMAND bash ${SRC}/tests/integration/aaa_tacacs_client.sh ${BIN})
 add_test(NAME format_check COMMAND bash ${SRC}/tests/integration/format_check.sh)
 set_tests_properties(golden_transcripts netns_interfaces crash_safety shell_pty
                      concurrent_sessions startup_errors textfsm_conformance lab_smoke ssh_access
-                     cli_limits
+                     cli_limits aaa_tacacs_client
                      ike_vpnc ike_vpnc_nat dataplane_start vpn_kernel_path ike_strongswan_am ike_strongswan_am_nat
                      ike_strongswan_pix ike_strongswan_pix_nat ike_strongswan_l2l
                      ike_strongswan_l2l_nat bad_input ike_flood ike_scan_groups ike_vpnc_rekey fw_basic fw_seed004 fw_vpn fw_conn fw_conn_flood
