@@ -3,6 +3,9 @@
 // what was rendered, and the refusals (with their words and counters).
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <sstream>
+
 #include <fmt/format.h>
 
 #include "tests/unit/session_helpers.hpp"
@@ -107,6 +110,10 @@ TEST_CASE("aaa-server hosts: one-line form, sub-mode, order and rendering", "[aa
         "aaa-server TAC protocol tacacs+\n"
         "aaa-server TAC (inside) host 192.0.2.20\n key *****\n"
         " server-port 4949\n");
+  // no key, no timeout: back to none and to the default.
+  CHECK(c.run("aaa-server RAD (inside) host 192.0.2.10\n no key\n no timeout 5\nexit\n") == "");
+  CHECK_FALSE(hosts[0].key);
+  CHECK_FALSE(hosts[0].timeout);
   // no removes one host and keeps the others in order.
   c.run("no aaa-server RAD (inside) host 192.0.2.10\n");
   REQUIRE(hosts.size() == 2);
@@ -267,4 +274,23 @@ TEST_CASE("the one-line host key is never echoed in a load report", "[aaa-cli]")
   CHECK(report.find("hush-hush") == std::string::npos);
   CHECK(report.find("ERROR: line 2: aaa-server T (inside) host 192.0.2.5 ***** timeout 999") !=
         std::string::npos);
+}
+
+TEST_CASE("the AAA fuzz seed loads cleanly and round-trips", "[aaa-cli]") {
+  std::ifstream f(std::string(RAMPART_SOURCE_DIR) +
+                  "/tests/fuzz/corpus/startup_config/aaa-servers");
+  std::stringstream ss;
+  ss << f.rdbuf();
+  test::FakeSystem sys;
+  cli::Appliance app(sys);
+  std::string report = app.replace_config(ss.str());
+  CHECK(report.find("ERROR") == std::string::npos);
+  CHECK(report.find("WARNING") == std::string::npos);
+  CHECK(report.find("secret") == std::string::npos);
+  const auto& c = app.config();
+  CHECK(c.aaa_servers.at("RAD").hosts.size() == 3);
+  CHECK(c.aaa_servers.at("RAD").hosts.at(1).key->reveal() == "second-secret");
+  CHECK(c.tunnel_groups.at("EZ").general.authentication_fallback_local);
+  CHECK(c.management.accounting_command_privilege == 15);
+  CHECK(reload(c) == cli::render_saved_config(c));
 }
