@@ -52,14 +52,20 @@ std::string shown_line(std::string_view line) {
                                                        "key", "secret"};
   std::string out;
   bool mask_next = false;
+  // "aaa-server G (IF) host A KEY [timeout N]": the word after the address is the key.
+  bool aaa_server = line.starts_with("aaa-server ");
+  int after_host = -1;  // words since "host" in an aaa-server line
   size_t p = 0;
   while (p < line.size()) {
     size_t sp = line.find(' ', p);
     std::string_view word = line.substr(p, sp == std::string_view::npos ? line.npos : sp - p);
+    if (after_host == 1 && !word.empty() && word != "timeout") mask_next = true;
     out += mask_next && !word.empty() ? "*****" : platform::printable(word);
-    if (!word.empty())
+    if (!word.empty()) {
       mask_next = std::find(std::begin(kSecretBefore), std::end(kSecretBefore), word) !=
                   std::end(kSecretBefore);
+      after_host = after_host >= 0 ? after_host + 1 : (aaa_server && word == "host" ? 0 : -1);
+    }
     if (sp == std::string_view::npos) break;
     out += ' ';
     p = sp + 1;

@@ -2,6 +2,7 @@
 // write memory, copy running-config startup-config, write erase, clear configure <section>.
 #include <chrono>
 
+#include "cli/commands/aaa_parts.hpp"
 #include "cli/commands/common.hpp"
 #include "cli/commands/sections.hpp"
 #include "cli/render/running_config.hpp"
@@ -174,7 +175,7 @@ void clear_section(config::Config& cfg, std::string_view what, System& sys) {
   } else if (what == "route") {
     cfg.routes.clear();
   } else if (what == "aaa-server") {
-    cfg.aaa_servers.clear();
+    clear_server_groups(cfg);  // with every reference to them
   } else if (what == "ssh") {
     cfg.management.ssh.clear();
     cfg.management.ssh_version = fresh.management.ssh_version;

@@ -2,8 +2,10 @@
 // interface binding, and the PIX 6.3 client lines kept for mode-config push.
 #include <functional>
 
+#include "cli/commands/aaa_parts.hpp"
 #include "cli/commands/common.hpp"
 #include "cli/commands/crypto_common.hpp"
+#include "cli/commands/pix_nat.hpp"
 
 namespace rampart::cli {
 
@@ -191,6 +193,39 @@ void register_settings(CommandTree& t, const std::string& prefix,
          true});
 }
 
+// PIX 6.3 "crypto map M client authentication G": the XAUTH server group of the peers the
+// map serves. The ASA has no such line; converting, it puts the group into the remote-access
+// tunnel-groups as their authentication-server-group. Those that exist get it now; the map
+// keeps the group so that the tunnel-groups later PIX lines create (vpngroup, the wildcard
+// isakmp key) get it too (pix.cpp), whichever order the PIX configuration has.
+void map_client_authentication(Ctx& c) {
+  const std::string& map = c.args.str("map");
+  const std::string& group = c.args.str("aaa");
+  if (c.negated) {
+    if (auto it = c.cfg.crypto.maps.find(map); it != c.cfg.crypto.maps.end())
+      it->second.client_authentication.reset();
+    return;
+  }
+  if (!require_server_group(c, group)) return;
+  auto& m = c.cfg.crypto.maps[map];
+  m.name = map;
+  m.client_authentication = group;
+  std::vector<std::string> asa;
+  for (const auto& [name, tg] : c.cfg.tunnel_groups) {
+    if (tg.type != "remote-access" || tg.general.authentication_server_group) continue;
+    asa.push_back(fmt::format("tunnel-group {} general-attributes", name));
+    asa.push_back("authentication-server-group " + group);
+  }
+  std::string line = fmt::format("crypto map {} client authentication {}", map, group);
+  if (asa.empty()) {
+    info(c, fmt::format("PIX command converted: {} -> authentication-server-group {} in each "
+                        "remote-access tunnel-group",
+                        line, group));
+    return;
+  }
+  convert(c, line, asa);
+}
+
 void map_client_config(Ctx& c) {
   auto& m = c.cfg.crypto.maps[c.args.str("map")];
   m.name = c.args.str("map");
@@ -289,14 +324,7 @@ void register_crypto_maps(CommandTree& t) {
          "crypto map <map:WORD> client authentication <aaa:WORD>",
          {kHelpCrypto, "Configure a crypto map", "Crypto map tag", "Client settings (PIX)",
           "Extended authentication (XAUTH) server group", "AAA server group name"},
-         [](Ctx& c) {
-           auto& m = c.cfg.crypto.maps[c.args.str("map")];
-           m.name = c.args.str("map");
-           if (c.negated)
-             m.client_authentication.reset();
-           else
-             m.client_authentication = c.args.str("aaa");
-         },
+         map_client_authentication,
          true,
          true});
 }
@@ -346,8 +374,7 @@ void render_crypto_maps(const config::Config& cfg, ConfigWriter& w) {
       w.line(fmt::format("crypto map {} client configuration address initiate", name));
     if (m.client_config_respond)
       w.line(fmt::format("crypto map {} client configuration address respond", name));
-    if (m.client_authentication)
-      w.line(fmt::format("crypto map {} client authentication {}", name, *m.client_authentication));
+    // client authentication is not printed: converted, it lives in the tunnel-groups.
     if (m.interface) w.line(fmt::format("crypto map {} interface {}", name, *m.interface));
   }
 }

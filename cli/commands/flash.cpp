@@ -97,6 +97,8 @@ std::string masked_line(std::string_view line) {
     std::string_view k = w[i];
     if (k == "pre-shared-key") return true;
     if (k == "key") return i == 0 || (i >= 1 && w[i - 1] == "isakmp");
+    // "aaa-server G (IF) host A KEY [timeout N]": the word after the address.
+    if (i >= 1 && w[i - 1] == "host" && w[0] == "aaa-server") return w[i + 1] != "timeout";
     if (k != "password" && k != "passwd") return false;
     return i + 2 >= w.size() ||
            (w[i + 2] != "encrypted" && w[i + 2] != "pbkdf2" && w[i + 2] != "nt-encrypted");

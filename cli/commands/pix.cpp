@@ -90,10 +90,26 @@ bool group_exists(Ctx& c, const std::string& g) {
   return c.cfg.tunnel_groups.contains(g);
 }
 
+// The XAUTH server group an earlier "crypto map M client authentication G" gave the map's
+// peers, for a remote-access tunnel-group a PIX line creates or first fills (the ASA's
+// conversion puts it there; see crypto_map.cpp). Nothing when the group has one already.
+std::vector<std::string> client_authentication(Ctx& c, const std::string& g) {
+  auto tg = c.cfg.tunnel_groups.find(g);
+  if (tg != c.cfg.tunnel_groups.end() && tg->second.general.authentication_server_group) return {};
+  for (const auto& [name, m] : c.cfg.crypto.maps)
+    if (m.client_authentication && c.cfg.aaa_servers.contains(*m.client_authentication))
+      return {fmt::format("tunnel-group {} general-attributes", g),
+              "authentication-server-group " + *m.client_authentication};
+  return {};
+}
+
 // vpngroup settings live in the tunnel-group and a group-policy of the same name (C8).
 std::vector<std::string> ensure_group(Ctx& c, const std::string& g) {
   std::vector<std::string> l;
-  if (!group_exists(c, g)) l.push_back(fmt::format("tunnel-group {} type remote-access", g));
+  if (!group_exists(c, g)) {
+    l.push_back(fmt::format("tunnel-group {} type remote-access", g));
+    for (auto& a : client_authentication(c, g)) l.push_back(std::move(a));
+  }
   return l;
 }
 
@@ -181,6 +197,7 @@ void isakmp_key(Ctx& c) {
     // authentication"), so every peer using this key must pass it: the key goes to
     // DefaultRAGroup, whose sessions always run XAUTH. Only with no-xauth did the PIX let such
     // peers in without it; then LAN-to-LAN peers without a group of their own may use it too.
+    asa = client_authentication(c, "DefaultRAGroup");
     asa.push_back("tunnel-group DefaultRAGroup ipsec-attributes");
     asa.push_back("ikev1 pre-shared-key " + key);
     if (c.args.has("noxauth")) {
@@ -223,7 +240,7 @@ void register_unsupported(CommandTree& t) {
         "Arguments"}},
       {"aaa accounting <rest:LINE>",
        {"Enable, disable, or view user authentication, authorization and accounting",
-        "Accounting for cut-through proxy (PIX)", "Arguments"}},
+        "Enable or disable user accounting", "Arguments"}},
   };
   for (const auto& u : list)
     t.add({kConfig, std::string(u.syntax), u.help,
@@ -326,11 +343,13 @@ void register_pix(CommandTree& t) {
          h({"Client settings", "Mode configuration", "Address pool for clients", "Local pool",
             "Pool name", "Name of interface"}),
          [](Ctx& c) {
+           auto asa = client_authentication(c, "DefaultRAGroup");
+           asa.push_back("tunnel-group DefaultRAGroup general-attributes");
+           asa.push_back("address-pool " + c.args.str("pool"));
            convert(
                c,
                words(c.args, {"pool", "ifname"}, "isakmp client configuration address-pool local"),
-               {"tunnel-group DefaultRAGroup general-attributes",
-                "address-pool " + c.args.str("pool")});
+               asa);
          },
          false, true});
   t.add({kConfig, "isakmp nat-traversal [<keepalive:10-3600>]",

@@ -1,4 +1,6 @@
 // tunnel-group NAME type ..., general-attributes and ipsec-attributes sub-modes.
+
+#include "cli/commands/aaa_parts.hpp"
 #include "cli/commands/common.hpp"
 #include "cli/commands/sections.hpp"
 #include "cli/render/running_config.hpp"
@@ -66,6 +68,58 @@ std::vector<std::string> names_without_interface(const Args& a, int max) {
   return out;
 }
 
+// "authentication-server-group [(IF)] GROUP [LOCAL]", "authorization-server-group GROUP",
+// "accounting-server-group GROUP": the group must exist (the aaa-server lines print before the
+// tunnel-groups, so a saved configuration loads in order). The (IF) form names no other group
+// here: one server group serves every interface.
+void server_group_cmd(Ctx& c, std::string_view kind) {
+  auto& g = current_group(c).general;
+  auto& field = kind == "authentication"  ? g.authentication_server_group
+                : kind == "authorization" ? g.authorization_server_group
+                                          : g.accounting_server_group;
+  if (c.negated) {
+    field.reset();
+    if (kind == "authentication") g.authentication_fallback_local = false;
+    return;
+  }
+  std::vector<std::string> keys;
+  for (std::string_view k : {"n1", "n2", "n3"})
+    if (c.args.has(k)) keys.emplace_back(k);
+  size_t i = 0;
+  const std::string& first = c.args.str(keys[0]);
+  if (first.starts_with("(") && first.ends_with(")")) {
+    if (kind != "authentication" || keys.size() == 1) {
+      c.session.invalid_input_at(c.out, c.args, keys[0]);
+      return;
+    }
+    if (!require_nameif(c, first.substr(1, first.size() - 2))) return;
+    i = 1;
+  }
+  const std::string& group = c.args.str(keys[i]);
+  // After the group: LOCAL, for authentication after a server group only; nothing else.
+  size_t bad = i + 1;
+  bool fallback = bad < keys.size() && kind == "authentication" &&
+                  c.args.str(keys[bad]) == "LOCAL" && !is_local_group(c.cfg, group);
+  if (fallback) ++bad;
+  if (bad < keys.size()) {
+    c.session.invalid_input_at(c.out, c.args, keys[bad]);
+    return;
+  }
+  if (!require_server_group(c, group)) return;
+  if (kind == "accounting") {
+    auto it = c.cfg.aaa_servers.find(group);
+    if (it == c.cfg.aaa_servers.end() ||
+        (it->second.protocol != "radius" && it->second.protocol != "tacacs+")) {
+      error(c, fmt::format("aaa-server group {} does not do accounting: use a RADIUS or TACACS+ "
+                           "group",
+                           group));
+      return;
+    }
+  }
+  field = is_local_group(c.cfg, group) ? std::string("LOCAL") : group;
+  if (kind == "authentication") g.authentication_fallback_local = fallback;
+}
+
 }  // namespace
 
 void register_tunnel_groups(CommandTree& t) {
@@ -127,22 +181,28 @@ void register_tunnel_groups(CommandTree& t) {
                                       : "Enter the name of the accounting server group",
             "(interface name) or AAA server group name", "AAA server group name",
             "LOCAL: fall back to the local database"},
-           [kind](Ctx& c) {
-             auto& g = current_group(c).general;
-             auto& field = kind == "authentication"  ? g.authentication_server_group
-                           : kind == "authorization" ? g.authorization_server_group
-                                                     : g.accounting_server_group;
-             if (c.negated) {
-               field.reset();
-               return;
-             }
-             auto names = names_without_interface(c.args, 3);
-             std::string v;
-             for (const auto& n : names) v += (v.empty() ? "" : " ") + n;
-             field = v;
-           },
+           [kind](Ctx& c) { server_group_cmd(c, kind); },
            true});
+    t.add({kGeneral,
+           fmt::format("no {}-server-group", kind),
+           {kind == "authentication"  ? "Enter the name of the authentication server group"
+            : kind == "authorization" ? "Enter the name of the authorization server group"
+                                      : "Enter the name of the accounting server group"},
+           [kind](Ctx& c) {
+             Ctx no{c.session, c.cfg, c.sys, c.out, c.args, true};
+             server_group_cmd(no, kind);
+           }});
   }
+  t.add({kGeneral,
+         "password-management [password-expire-in-days <days:0-180>]",
+         {"Enable password management (expired passwords changed during XAUTH)",
+          "Days before expiry at which the user is warned", "Number of days"},
+         [](Ctx& c) {
+           auto& g = current_group(c).general;
+           set_or_reset(g.password_management_days, c.negated,
+                        static_cast<int>(c.args.num("days", 0)));
+         },
+         true});
 
   // ipsec-attributes
   for (bool ikev1 : {true, false}) {
@@ -219,7 +279,7 @@ void render_tunnel_groups(const config::Config& cfg, ConfigWriter& w) {
     const auto& g = tg.general;
     bool general = !g.address_pools.empty() || g.default_group_policy ||
                    g.authentication_server_group || g.authorization_server_group ||
-                   g.accounting_server_group;
+                   g.accounting_server_group || g.password_management_days;
     if (general || (tg.has_general_block && !is_default_group(name))) {
       w.line(fmt::format("tunnel-group {} general-attributes", name));
       if (!g.address_pools.empty()) {
@@ -228,11 +288,17 @@ void render_tunnel_groups(const config::Config& cfg, ConfigWriter& w) {
         w.sub(l);
       }
       if (g.authentication_server_group)
-        w.sub("authentication-server-group " + *g.authentication_server_group);
+        w.sub("authentication-server-group " + *g.authentication_server_group +
+              (g.authentication_fallback_local ? " LOCAL" : ""));
       if (g.authorization_server_group)
         w.sub("authorization-server-group " + *g.authorization_server_group);
       if (g.accounting_server_group) w.sub("accounting-server-group " + *g.accounting_server_group);
       if (g.default_group_policy) w.sub("default-group-policy " + *g.default_group_policy);
+      if (g.password_management_days)
+        w.sub(*g.password_management_days == 0
+                  ? std::string("password-management")
+                  : fmt::format("password-management password-expire-in-days {}",
+                                *g.password_management_days));
     }
     const auto& i = tg.ipsec;
     bool ipsec = i.pre_shared_key || i.keepalive_disabled || i.keepalive_threshold ||

@@ -318,6 +318,7 @@ struct Management {
   std::map<std::string, AdminAuthentication> aaa_authentication;
   bool authorization_exec_server = false;  // "aaa authorization exec authentication-server"
   std::optional<std::string> accounting_command_group;  // "aaa accounting command GROUP"
+  std::optional<int> accounting_command_privilege;      // "... command privilege N GROUP"
   // True when SERVICE logins are checked at all (LOCAL or a server group).
   bool authenticates(const std::string& service) const {
     return aaa_authentication.contains(service);

@@ -153,6 +153,12 @@ TEST_CASE("seed 004 becomes the ASA model") {
   CHECK(c.management.permit_vpn);
   CHECK(c.aaa_servers.at("AuthInbound").hosts.at(0).key->reveal() == "secretkey");
   CHECK(c.aaa_servers.at("AuthInbound").hosts.at(0).timeout == 10);
+  CHECK(c.aaa_servers.at("AuthInbound").hosts.at(0).interface == "inside");
+  CHECK(c.aaa_servers.at("AuthInbound").protocol == "tacacs+");
+  // "crypto map mymap client authentication AuthInbound" comes before the isakmp key and the
+  // vpngroup lines that create the tunnel-groups: they get the server group when they come.
+  CHECK(c.tunnel_groups.at("vpn3000").general.authentication_server_group == "AuthInbound");
+  CHECK(c.tunnel_groups.at("DefaultRAGroup").general.authentication_server_group == "AuthInbound");
   CHECK(c.access_lists.at("101").entries.size() == 1);
   CHECK(c.routes.size() == 2);
   CHECK(c.system.enable_password->kind == "encrypted");
@@ -249,4 +255,31 @@ TEST_CASE("no fixup with the protocol alone, and a fixup cut short") {
         std::string(sizeof("rampart(config)# ") - 1 + 18, ' ') +
             "^\nERROR: % Invalid input detected at '^' marker.\n");
   CHECK(c.run("fixup protocol icmp error").starts_with("INFO: PIX command converted"));
+}
+
+TEST_CASE("seed 004's TACACS+ server: the key wrapped onto its own line in the seed's text",
+          "[aaa-cli]") {
+  // The seed document prints "aaa-server AuthInbound (inside) host 10.89.129.134" and, after
+  // a page break, "secretkey timeout 10": one PIX line, the key and timeout its last words.
+  // The fixture joins them, as the configuration was; joined, it loads with both.
+  test::FakeSystem sys;
+  cli::Appliance app(sys);
+  std::string report = app.replace_config(seed004());
+  CHECK(report.find("secretkey") == std::string::npos);
+  const auto& host = app.config().aaa_servers.at("AuthInbound").hosts.at(0);
+  CHECK(host.key->reveal() == "secretkey");
+  CHECK(host.timeout == 10);
+  std::string run = cli::render_running_config(app.config(), cli::RenderOptions{});
+  CHECK(run.find("aaa-server AuthInbound protocol tacacs+\naaa-server AuthInbound (inside) host "
+                 "10.89.129.134\n timeout 10\n key *****\n") != std::string::npos);
+  CHECK(run.find("tunnel-group vpn3000 general-attributes\n address-pool VPNpool\n "
+                 "authentication-server-group AuthInbound\n") != std::string::npos);
+  // Left on its own line, the continuation is refused by number: no stray word becomes a key.
+  std::string wrapped =
+      "aaa-server AuthInbound protocol tacacs+\n"
+      "aaa-server AuthInbound (inside) host 10.89.129.134\n"
+      "secretkey timeout 10\n";
+  cli::Appliance other(sys);
+  report = other.replace_config(wrapped);
+  CHECK(report.find("ERROR: line 3:") != std::string::npos);
 }
