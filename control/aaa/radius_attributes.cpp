@@ -14,12 +14,12 @@ namespace rampart::aaa::radius {
 const std::string_view kCiscoDictionary =
     "VENDOR Cisco 9\n"
     "ATTRIBUTE Cisco-AVPair 1 string vendor=Cisco\n"
-    "VENDOR Cisco-VPN3000 3076\n"
-    "ATTRIBUTE Simultaneous-Logins 2 integer vendor=Cisco-VPN3000\n"
-    "ATTRIBUTE Group-Policy 25 string vendor=Cisco-VPN3000\n"
-    "ATTRIBUTE Tunnel-Group-Name 146 string vendor=Cisco-VPN3000\n"
-    "ATTRIBUTE Client-Type 150 integer vendor=Cisco-VPN3000\n"
-    "ATTRIBUTE Privilege-Level 220 integer vendor=Cisco-VPN3000\n";
+    "VENDOR Cisco-ASA 3076\n"
+    "ATTRIBUTE Simultaneous-Logins 2 integer vendor=Cisco-ASA\n"
+    "ATTRIBUTE Group-Policy 25 string vendor=Cisco-ASA\n"
+    "ATTRIBUTE Tunnel-Group-Name 146 string vendor=Cisco-ASA\n"
+    "ATTRIBUTE Client-Type 150 integer vendor=Cisco-ASA\n"
+    "ATTRIBUTE Privilege-Level 220 integer vendor=Cisco-ASA\n";
 
 namespace {
 
@@ -299,6 +299,8 @@ std::string attribute_name(uint32_t vendor, uint8_t type) {
       return "Acct-Output-Gigawords";
     case kNasPortType:
       return "NAS-Port-Type";
+    case 80:
+      return "Message-Authenticator";
     default:
       return "Unknown";
   }
@@ -352,32 +354,75 @@ bool address_type(uint32_t vendor, uint8_t type) {
 
 }  // namespace
 
-std::vector<std::string> debug_request(std::string_view kind, uint8_t code,
-                                       const std::vector<Attribute>& attrs, bool with_password,
-                                       size_t password_len) {
-  std::vector<std::string> out{fmt::format("RADIUS packet decode ({})", kind),
-                               "--------------------------------------", "Parsed packet data.....",
-                               fmt::format("Radius: Code = {} (0x{:02X})", code, code)};
-  for (const auto& at : attrs) {
-    const bool num = at.kind != Attribute::Kind::Text;
-    type_line(out, at.vendor, at.type, num ? 6 : at.text.size() + 2);
-    value_lines(out, at.kind == Attribute::Kind::Address, at.vendor,
-                num ? std::optional<uint32_t>(at.number) : std::nullopt, at.text);
-    if (with_password && at.type == kUserName && at.vendor == 0) {
-      // RFC 2865 5.2: hidden in 16-octet blocks, so only the padded length shows.
-      const size_t padded =
-          std::max<size_t>(16, (std::min<size_t>(password_len, 128) + 15) / 16 * 16);
-      type_line(out, 0, kUserPassword, padded + 2);
-      out.push_back("Radius: Value (String) = (...)");
+Header Header::of(std::span<const uint8_t> packet) {
+  Header h;
+  if (packet.size() < 20) return h;
+  h.code = packet[0];
+  h.id = packet[1];
+  h.length = static_cast<uint16_t>(packet[2] << 8 | packet[3]);
+  std::copy_n(packet.begin() + 4, 16, h.vector.begin());
+  return h;
+}
+
+std::vector<std::string> debug_raw(std::span<const uint8_t> packet) {
+  std::string masked(packet.begin(), packet.end());
+  // The hidden password stays off the console: its octets print as "**".
+  std::vector<bool> hide(masked.size(), false);
+  for (size_t i = 20; i + 2 <= packet.size() && packet[i + 1] >= 2; i += packet[i + 1])
+    if (packet[i] == kUserPassword)
+      for (size_t j = i + 2; j < std::min(packet.size(), i + packet[i + 1]); ++j) hide[j] = true;
+  std::vector<std::string> out{fmt::format("Raw packet data (length = {}).....", packet.size())};
+  for (size_t i = 0; i < packet.size(); i += 16) {
+    std::string hex, chars;
+    for (size_t j = i; j < std::min(packet.size(), i + 16); ++j) {
+      hex += hide[j] ? "** " : fmt::format("{:02x} ", packet[j]);
+      chars += !hide[j] && std::isprint(packet[j]) ? static_cast<char>(packet[j]) : '.';
     }
+    out.push_back(fmt::format("{:<48}|  {}", hex, chars));
   }
   return out;
 }
 
-std::vector<std::string> debug_reply(uint8_t code, const std::vector<ReplyAttribute>& attrs) {
+namespace {
+
+void header_lines(std::vector<std::string>& out, const Header& h) {
+  out.push_back("Parsed packet data.....");
+  out.push_back(fmt::format("Radius: Code = {} (0x{:02X})", h.code, h.code));
+  out.push_back(fmt::format("Radius: Identifier = {} (0x{:02X})", h.id, h.id));
+  out.push_back(fmt::format("Radius: Length = {} (0x{:04X})", h.length, h.length));
+  std::string v;
+  for (auto b : h.vector) v += fmt::format("{:02X}", b);
+  out.push_back("Radius: Vector: " + v);
+}
+
+}  // namespace
+
+std::vector<std::string> debug_request(std::string_view kind, const Header& h,
+                                       const std::vector<Attribute>& attrs, size_t password_len) {
+  std::vector<std::string> out{fmt::format("RADIUS packet decode ({})", kind),
+                               "--------------------------------------"};
+  header_lines(out, h);
+  for (const auto& at : attrs) {
+    const bool num = at.kind != Attribute::Kind::Text;
+    if (!num && at.text.empty()) continue;  // not sent
+    type_line(out, at.vendor, at.type, num ? 6 : std::min<size_t>(at.text.size(), 253) + 2);
+    value_lines(out, at.kind == Attribute::Kind::Address, at.vendor,
+                num ? std::optional<uint32_t>(at.number) : std::nullopt, at.text);
+  }
+  if (h.code == 1) {
+    // RFC 2865 5.2: hidden in 16-octet blocks, so only the padded length shows.
+    const size_t padded =
+        std::max<size_t>(16, (std::min<size_t>(password_len, 128) + 15) / 16 * 16);
+    type_line(out, 0, kUserPassword, padded + 2);
+    out.push_back("Radius: Value (String) = (...)");
+  }
+  return out;
+}
+
+std::vector<std::string> debug_reply(const Header& h, const std::vector<ReplyAttribute>& attrs) {
   std::vector<std::string> out{"RADIUS packet decode (response)",
-                               "--------------------------------------", "Parsed packet data.....",
-                               fmt::format("Radius: Code = {} (0x{:02X})", code, code)};
+                               "--------------------------------------"};
+  header_lines(out, h);
   for (const auto& at : attrs) {
     type_line(out, at.vendor, at.type, at.number ? 6 : at.octets.size() + 2);
     value_lines(out, address_type(at.vendor, at.type), at.vendor, at.number, at.octets);

@@ -5,8 +5,10 @@
 // pairs and back, the unit tests and the reply fuzzer call them directly.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -104,12 +106,21 @@ Authorization interpret_reply(const std::vector<ReplyAttribute>& attrs);
 // Reply-Message values, joined by newlines (the server's words for the log).
 std::string reply_message(const std::vector<ReplyAttribute>& attrs);
 
-// "debug radius" lines. kind: "authentication request", "accounting request", "response".
-// User-Password is printed as "(...)", never its value; the key is never an argument.
-std::vector<std::string> debug_request(std::string_view kind, uint8_t code,
-                                       const std::vector<Attribute>& attrs, bool with_password,
-                                       size_t password_len);
-std::vector<std::string> debug_reply(uint8_t code, const std::vector<ReplyAttribute>& attrs);
+// A packet's header, for the debug lines.
+struct Header {
+  uint8_t code = 0, id = 0;
+  uint16_t length = 0;
+  std::array<uint8_t, 16> vector{};
+  static Header of(std::span<const uint8_t> packet);
+};
+
+// "debug radius" lines, as the ASA prints them. kind: "authentication request", "accounting
+// request". password_len: the length of the password sent (0: none); User-Password prints as
+// "(...)" in the parsed lines and as "**" octets in the raw ones. The key is never an argument.
+std::vector<std::string> debug_raw(std::span<const uint8_t> packet);
+std::vector<std::string> debug_request(std::string_view kind, const Header& h,
+                                       const std::vector<Attribute>& attrs, size_t password_len);
+std::vector<std::string> debug_reply(const Header& h, const std::vector<ReplyAttribute>& attrs);
 std::string attribute_name(uint32_t vendor, uint8_t type);
 
 }  // namespace rampart::aaa::radius

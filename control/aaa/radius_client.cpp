@@ -1,106 +1,60 @@
 #include "control/aaa/radius_client.hpp"
 
+#include <arpa/inet.h>
+#include <fmt/format.h>
+#include <netinet/in.h>
 #include <openssl/crypto.h>
+#include <openssl/rand.h>
+#include <poll.h>
 #include <radcli/radcli.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
-#include <cstdlib>
+#include <cerrno>
 #include <cstring>
 #include <memory>
 #include <mutex>
 #include <string>
 
-#include <fmt/format.h>
+#include "control/aaa/radius_packet.hpp"
 
 namespace rampart::aaa {
 namespace radius {
 namespace {
 
-constexpr const char* kDictionary = "/etc/radcli/dictionary";
-// radcli copies the key into a 96-octet buffer (MAX_SECRET_LENGTH) and cuts it silently; a
-// longer key would be a different key, so we refuse it.
-constexpr size_t kMaxKey = MAX_SECRET_LENGTH - 1;
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
 
-// rc_new() counts its handles in an unguarded static: creating handles is serialised.
-std::mutex& radcli_init_mutex() {
-  static std::mutex m;
-  return m;
-}
+constexpr const char* kDictionary = "/etc/radcli/dictionary";
+
+// ---- radcli: the dictionary and the attribute decoder ----------------------------------------
 
 struct HandleDeleter {
   void operator()(rc_handle* h) const { rc_destroy(h); }
 };
 using Handle = std::unique_ptr<rc_handle, HandleDeleter>;
-
 struct PairsDeleter {
-  void operator()(VALUE_PAIR* vp) const {
-    // The request list holds a copy of the password: wiped before radcli frees it.
-    for (VALUE_PAIR* p = vp; p; p = p->next) OPENSSL_cleanse(p->strvalue, sizeof(p->strvalue));
-    rc_avpair_free(vp);
-  }
+  void operator()(VALUE_PAIR* vp) const { rc_avpair_free(vp); }
 };
 using Pairs = std::unique_ptr<VALUE_PAIR, PairsDeleter>;
 
-bool load_dictionary(rc_handle* h) {
-  return rc_read_dictionary(h, kDictionary) == 0 &&
-         rc_read_dictionary_from_buffer(h, kCiscoDictionary.data(), kCiscoDictionary.size()) == 0;
+// One handle for every thread, built once (thread-safe static initialisation) and then only
+// read: rc_avpair_gen and rc_dict_getattr take it const.
+const rc_handle* dictionary() {
+  static const Handle h = [] {
+    Handle made(rc_new());
+    if (made && (!rc_config_init(made.get()))) return Handle(made.release(), {});
+    if (made && (rc_read_dictionary(made.get(), kDictionary) != 0 ||
+                 rc_read_dictionary_from_buffer(made.get(), kCiscoDictionary.data(),
+                                                kCiscoDictionary.size()) != 0))
+      made.reset();
+    return made;
+  }();
+  return h.get();
 }
 
-Handle new_handle() {
-  std::lock_guard lock(radcli_init_mutex());
-  rc_handle* h = rc_new();
-  if (!h) return {};
-  if (!rc_config_init(h)) return {};  // rc_config_init destroys h on failure
-  return Handle(h);
-}
-
-// A handle for one server: "ADDR:PORT" as authserver or acctserver, the key set on the parsed
-// server entry (radcli's "ADDR:PORT:SECRET" form splits at commas and blanks in the key).
-Handle configure(const ServerTarget& t, bool accounting, std::string& why) {
-  if (t.key.empty() || t.key.size() > kMaxKey || t.key.find('\0') != std::string::npos) {
-    why = t.key.empty() ? "no key configured" : "key longer than 95 characters";
-    return {};
-  }
-  Handle h = new_handle();
-  if (!h) {
-    why = "radcli: out of memory";
-    return {};
-  }
-  const char* option = accounting ? "acctserver" : "authserver";
-  const Schedule s = schedule(t);
-  const std::string server = fmt::format("{}:{}", t.address.str(), t.port);
-  bool ok = rc_add_config(h.get(), option, server.c_str(), __func__, __LINE__) == 0 &&
-            rc_add_config(h.get(), "radius_timeout", std::to_string(s.interval_seconds).c_str(),
-                          __func__, __LINE__) == 0 &&
-            rc_add_config(h.get(), "radius_retries", std::to_string(s.retries).c_str(), __func__,
-                          __LINE__) == 0;
-  if (ok && t.source)
-    ok = rc_add_config(h.get(), "bindaddr", t.source->str().c_str(), __func__, __LINE__) == 0;
-  SERVER* srv = ok ? rc_conf_srv(h.get(), option) : nullptr;
-  if (!srv || srv->max != 1) {
-    why = "radcli: bad server configuration";
-    return {};
-  }
-  srv->secret[0] = strdup(t.key.c_str());  // freed by rc_destroy
-  if (!srv->secret[0] || rc_apply_config(h.get()) != 0 || !load_dictionary(h.get())) {
-    why = "radcli: configuration failed";
-    return {};
-  }
-  return h;
-}
-
-bool add(rc_handle* h, VALUE_PAIR** list, const Attribute& a) {
-  if (a.kind == Attribute::Kind::Text) {
-    if (a.text.empty()) return true;  // RFC 2865 5: text attributes have at least one octet
-    return rc_avpair_add(h, list, a.type, a.text.data(), static_cast<int>(a.text.size()),
-                         static_cast<int>(a.vendor)) != nullptr;
-  }
-  uint32_t v = a.number;
-  return rc_avpair_add(h, list, a.type, &v, 0, static_cast<int>(a.vendor)) != nullptr;
-}
-
-std::vector<ReplyAttribute> convert(VALUE_PAIR* vp) {
+std::vector<ReplyAttribute> convert(const VALUE_PAIR* vp) {
   std::vector<ReplyAttribute> out;
   for (; vp; vp = vp->next) {
     ReplyAttribute r;
@@ -115,13 +69,34 @@ std::vector<ReplyAttribute> convert(VALUE_PAIR* vp) {
   return out;
 }
 
-// The same framing checks rc_send_server makes before it decodes a reply.
-bool framed(std::span<const uint8_t> s) {
-  for (size_t i = 0; i < s.size();) {
-    if (s[i] == 0 || i + 1 >= s.size() || s[i + 1] < 2 || i + s[i + 1] > s.size()) return false;
-    i += s[i + 1];
+// ---- the exchange -------------------------------------------------------------------------
+
+class Socket {
+ public:
+  Socket() : fd_(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) {}
+  ~Socket() {
+    if (fd_ >= 0) ::close(fd_);
   }
-  return true;
+  Socket(const Socket&) = delete;
+  Socket& operator=(const Socket&) = delete;
+  int fd() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+sockaddr_in sockaddr_of(config::Ipv4 a, uint16_t port) {
+  sockaddr_in s{};
+  s.sin_family = AF_INET;
+  s.sin_addr.s_addr = htonl(a.value);
+  s.sin_port = htons(port);
+  return s;
+}
+
+// ICMP errors on a connected UDP socket: the server is not there (yet). An ICMP message is
+// easily forged, so it never ends the exchange; the timeout does.
+bool transient(int e) {
+  return e == ECONNREFUSED || e == EHOSTUNREACH || e == ENETUNREACH || e == EINTR || e == EAGAIN;
 }
 
 const char* kind_word(ServerAnswer::Kind k) {
@@ -146,35 +121,20 @@ const char* kind_word(ServerAnswer::Kind k) {
   return "ERROR";
 }
 
-ServerAnswer::Kind kind_of(int rc) {
-  switch (rc) {
-    case OK_RC:
-      return ServerAnswer::Kind::Accept;
-    case REJECT_RC:
+ServerAnswer::Kind kind_of_code(uint8_t code) {
+  switch (code) {
+    case kAccessReject:
       return ServerAnswer::Kind::Reject;
-    case CHALLENGE_RC:
+    case kAccessChallenge:
       return ServerAnswer::Kind::Challenge;
-    case TIMEOUT_RC:
-      return ServerAnswer::Kind::Timeout;
-    // A wrong Response Authenticator, a reply length out of 20..4096, or a reply code that
-    // does not answer the request: radcli says BADRESP_RC for all three.
-    case BADRESP_RC:
-      return ServerAnswer::Kind::BadAuthenticator;
-    case BADRESPID_RC:
-      return ServerAnswer::Kind::Malformed;
     default:
-      return ServerAnswer::Kind::Error;  // includes replies with broken attributes
+      return ServerAnswer::Kind::Accept;  // Access-Accept, Accounting-Response
   }
-}
-
-uint8_t reply_code(ServerAnswer::Kind k, bool accounting) {
-  if (accounting) return 5;  // RFC 2866 4.2 Accounting-Response
-  return k == ServerAnswer::Kind::Reject ? 3 : k == ServerAnswer::Kind::Challenge ? 11 : 2;
 }
 
 class RadiusClient final : public ProtocolClient {
  public:
-  explicit RadiusClient(DebugSink debug) : debug_(std::move(debug)) {}
+  RadiusClient(DebugSink debug, ClientOptions o) : debug_(std::move(debug)), options_(o) {}
 
   ServerAnswer authenticate(const ServerTarget& t, const AuthRequest& r) override {
     return access(t, r, r.password.reveal());
@@ -185,7 +145,12 @@ class RadiusClient final : public ProtocolClient {
     return access(t, r, r.user);
   }
   ServerAnswer account(const ServerTarget& t, const AccountingRecord& r) override {
-    return exchange(t, accounting_request(r, t), nullptr, r.nas_port, "accounting request");
+    if (!status_type(r.kind)) return fail("command accounting is TACACS+ only");
+    if (t.key.empty()) return fail("no key configured");
+    const auto attrs = accounting_request(r, t);
+    Bytes packet = accounting_request_packet(random_id(), attrs, t.key);
+    if (debugging()) print(debug_request("accounting request", Header::of(packet), attrs, 0));
+    return exchange(t, packet);
   }
 
  private:
@@ -194,124 +159,159 @@ class RadiusClient final : public ProtocolClient {
     for (const auto& l : lines) debug_.line(l);
   }
 
-  ServerAnswer access(const ServerTarget& t, const AuthRequest& r, const std::string& pw) {
-    return exchange(t, access_request(r, t), &pw, r.nas_port, "authentication request");
+  static uint8_t random_id() {
+    uint8_t id = 0;
+    RAND_bytes(&id, 1);
+    return id;
   }
 
-  ServerAnswer exchange(const ServerTarget& t, const std::vector<Attribute>& attrs,
-                        const std::string* password, uint32_t nas_port, const char* what) {
-    const bool accounting = password == nullptr;
-    ServerAnswer ans;
-    std::string why;
-    Handle h = configure(t, accounting, why);
-    if (!h) return fail(ServerAnswer::Kind::Error, why);
-    VALUE_PAIR* raw = nullptr;
-    for (const auto& a : attrs)
-      if (!add(h.get(), &raw, a)) {
-        Pairs drop(raw);
-        return fail(ServerAnswer::Kind::Error, "radcli: attribute not in the dictionary");
-      }
-    if (password && !rc_avpair_add(h.get(), &raw, PW_USER_PASSWORD, password->data(),
-                                   static_cast<int>(password->size()), 0)) {
-      Pairs drop(raw);
-      return fail(ServerAnswer::Kind::Error, "radcli: password not accepted");
-    }
-    Pairs send(raw);
+  ServerAnswer access(const ServerTarget& t, const AuthRequest& r, const std::string& pw) {
+    if (t.key.empty()) return fail("no key configured");
+    Authenticator ra{};
+    if (RAND_bytes(ra.data(), static_cast<int>(ra.size())) != 1) return fail("no random bytes");
+    const auto attrs = access_request(r, t);
+    Bytes packet = access_request_packet(random_id(), ra, attrs, pw, t.key);
     if (debugging()) {
-      print(debug_request(what, accounting ? 4 : 1, attrs, !accounting,
-                          password ? password->size() : 0));
-      debug_.line(fmt::format("send pkt {}/{}", t.address.str(), t.port));
+      print(debug_request("authentication request", Header::of(packet), attrs, pw.size()));
+      print(debug_raw(packet));
     }
-    VALUE_PAIR* got = nullptr;
-    char msg[PW_MAX_MSG_SIZE] = {};
-    const auto start = std::chrono::steady_clock::now();
-    const int rc = rc_aaa(h.get(), nas_port, send.get(), accounting ? nullptr : &got,
-                          accounting ? nullptr : msg, 0,
-                          accounting ? PW_ACCOUNTING_REQUEST : PW_ACCESS_REQUEST);
-    Pairs received(got);
-    ans.rtt = std::chrono::duration_cast<std::chrono::milliseconds>(
-        std::chrono::steady_clock::now() - start);
-    ans.kind = kind_of(rc);
-    ans.retransmissions = retransmissions(t, ans);
-    const auto reply = convert(received.get());
-    if (ans.kind == ServerAnswer::Kind::Accept && !accounting) ans.authz = interpret_reply(reply);
-    ans.message = reply_message(reply);
-    if (debugging()) trace(ans, reply, accounting, t);
+    ServerAnswer a = exchange(t, packet);
+    OPENSSL_cleanse(packet.data(), packet.size());  // the hidden password
+    return a;
+  }
+
+  // Sends, resends every interval, and takes the first reply that passes check_reply().
+  ServerAnswer exchange(const ServerTarget& t, const Bytes& packet) {
+    Socket s;
+    if (s.fd() < 0) return fail(fmt::format("socket: {}", std::strerror(errno)));
+    if (t.source) {
+      const sockaddr_in src = sockaddr_of(*t.source, 0);
+      if (::bind(s.fd(), reinterpret_cast<const sockaddr*>(&src), sizeof src) != 0)
+        return fail(fmt::format("bind {}: {}", t.source->str(), std::strerror(errno)));
+    }
+    const sockaddr_in dst = sockaddr_of(t.address, t.port);
+    if (::connect(s.fd(), reinterpret_cast<const sockaddr*>(&dst), sizeof dst) != 0)
+      return fail(fmt::format("connect {}: {}", t.address.str(), std::strerror(errno)));
+
+    const Schedule plan = schedule(t);
+    const auto start = Clock::now();
+    const auto deadline = start + std::max(t.timeout, milliseconds(1));
+    ServerAnswer ans;
+    bool bad_auth = false, malformed = false;
+    Clock::time_point sent{};
+    for (int n = 0; n < plan.sends && Clock::now() < deadline; ++n) {
+      if (::send(s.fd(), packet.data(), packet.size(), 0) < 0 && !transient(errno))
+        return fail(fmt::format("send to {}: {}", t.address.str(), std::strerror(errno)));
+      sent = Clock::now();
+      ans.retransmissions = static_cast<uint32_t>(n);
+      if (debugging()) debug_.line(fmt::format("send pkt {}/{}", t.address.str(), t.port));
+      const auto until = n + 1 == plan.sends ? deadline : std::min(deadline, sent + plan.interval);
+      while (Clock::now() < until) {
+        auto got = receive(s.fd(), until);
+        if (!got) continue;
+        const ReplyCheck c =
+            check_reply(*got, packet, t.key, options_.require_message_authenticator);
+        if (c == ReplyCheck::Ok) {
+          ans.rtt = std::chrono::duration_cast<milliseconds>(Clock::now() - sent);
+          return accepted(ans, *got);
+        }
+        if (c == ReplyCheck::WrongId) continue;
+        (c == ReplyCheck::Malformed ? malformed : bad_auth) = true;
+        if (debugging())
+          debug_.line(fmt::format("rad_vrfy() : response message failed verification ({})",
+                                  c == ReplyCheck::Malformed ? "malformed"
+                                  : c == ReplyCheck::BadAuthenticator
+                                      ? "bad authenticator"
+                                      : "bad Message-Authenticator"));
+      }
+    }
+    using K = ServerAnswer::Kind;
+    ans.kind = bad_auth ? K::BadAuthenticator : malformed ? K::Malformed : K::Timeout;
+    ans.rtt = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
+    if (debugging())
+      debug_.line(fmt::format("RADIUS_{}: no valid response from {}/{} ({} retransmissions)",
+                              kind_word(ans.kind), t.address.str(), t.port, ans.retransmissions));
     return ans;
   }
 
-  // radcli resends exactly every interval and does not report how often: a reply after k
-  // whole intervals followed k retransmissions.
-  static uint32_t retransmissions(const ServerTarget& t, const ServerAnswer& a) {
-    const Schedule s = schedule(t);
-    if (a.kind == ServerAnswer::Kind::Timeout) return static_cast<uint32_t>(s.retries);
-    const auto k = a.rtt.count() / (s.interval_seconds * 1000LL);
-    return static_cast<uint32_t>(std::min<long long>(k, s.retries));
+  // One datagram, or nothing before `until`.
+  static std::optional<Bytes> receive(int fd, Clock::time_point until) {
+    const auto left = std::chrono::ceil<milliseconds>(until - Clock::now()).count();
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(std::max<long long>(left, 0))) <= 0) return std::nullopt;
+    Bytes buf(kMaxPacket + 1);
+    const ssize_t n = ::recv(fd, buf.data(), buf.size(), 0);
+    if (n <= 0) return std::nullopt;  // ICMP errors included: see transient()
+    buf.resize(static_cast<size_t>(n));
+    return buf;
   }
 
-  void trace(const ServerAnswer& a, const std::vector<ReplyAttribute>& reply, bool accounting,
-             const ServerTarget& t) const {
-    using K = ServerAnswer::Kind;
-    if (a.kind == K::Accept || a.kind == K::Reject || a.kind == K::Challenge) {
+  ServerAnswer accepted(ServerAnswer ans, const Bytes& reply) const {
+    ans.kind = kind_of_code(reply[0]);
+    auto attrs = decode_attributes(reply_attributes(reply)).value_or(std::vector<ReplyAttribute>{});
+    if (ans.kind == ServerAnswer::Kind::Accept && reply[0] == kAccessAccept)
+      ans.authz = interpret_reply(attrs);
+    ans.message = reply_message(attrs);
+    if (debugging()) {
       debug_.line("rad_vrfy() : response message verified");
-      print(debug_reply(reply_code(a.kind, accounting), reply));
-      debug_.line(fmt::format("rad_procpkt: {}", kind_word(a.kind)));
-      if (a.kind == K::Accept)
-        debug_.line(accounting ? "RADIUS_ACCOUNTING_RESPONSE: normal termination"
-                               : "RADIUS_ACCESS_ACCEPT: normal termination");
-    } else if (a.kind == K::BadAuthenticator) {
-      debug_.line("rad_vrfy() : response message failed verification");
-    } else {
-      debug_.line(fmt::format("RADIUS_{}: no valid response from {}/{} ({} retransmissions)",
-                              kind_word(a.kind), t.address.str(), t.port, a.retransmissions));
+      print(debug_reply(Header::of(reply), attrs));
+      debug_.line(fmt::format("rad_procpkt: {}", kind_word(ans.kind)));
+      if (reply[0] == kAccessAccept) debug_.line("RADIUS_ACCESS_ACCEPT: normal termination");
+      if (reply[0] == kAccountingResponse)
+        debug_.line("RADIUS_ACCOUNTING_RESPONSE: normal termination");
+      debug_.line("RADIUS_DELETE");
     }
-    debug_.line("RADIUS_DELETE");
+    return ans;
   }
 
-  ServerAnswer fail(ServerAnswer::Kind k, std::string why) const {
+  ServerAnswer fail(std::string why) const {
     if (debugging()) debug_.line(fmt::format("RADIUS: {}", why));
     ServerAnswer a;
-    a.kind = k;
+    a.kind = ServerAnswer::Kind::Error;
     a.message = std::move(why);
     return a;
   }
 
   DebugSink debug_;
+  ClientOptions options_;
 };
+
+// The framing rc_send_server checks before it decodes (type 0 and short lengths refused).
+bool framed(std::span<const uint8_t> s) {
+  for (size_t i = 0; i < s.size();) {
+    if (s[i] == 0 || i + 1 >= s.size() || s[i + 1] < 2 || i + s[i + 1] > s.size()) return false;
+    i += s[i + 1];
+  }
+  return true;
+}
 
 }  // namespace
 
 Schedule schedule(const ServerTarget& t) {
-  using std::chrono::milliseconds;
-  const auto timeout = std::max<int64_t>(t.timeout.count(), 1000);
-  const auto interval = std::clamp<int64_t>(t.retry_interval.count(), 1000, timeout);
+  const auto timeout = std::max(t.timeout, milliseconds(1));
   Schedule s;
-  // radcli waits whole seconds per send.
-  s.interval_seconds = static_cast<int>(interval / 1000);
-  s.retries = static_cast<int>(timeout / (s.interval_seconds * 1000LL)) - 1;
+  s.interval = std::clamp(t.retry_interval, milliseconds(1), timeout);
+  s.sends = static_cast<int>(std::max<int64_t>(1, timeout / s.interval));
   return s;
 }
 
 std::optional<std::vector<ReplyAttribute>> decode_attributes(std::span<const uint8_t> section) {
-  // A reply is at most 4096 octets (RFC 2865 3), its attributes 4076 of them.
-  if (section.size() > 4076 || !framed(section)) return std::nullopt;
+  if (section.size() > kMaxPacket - kHeaderLen || !framed(section)) return std::nullopt;
   if (section.empty()) return std::vector<ReplyAttribute>{};
-  // One read-only dictionary for every thread: rc_avpair_gen only reads the handle.
-  static const Handle dict = [] {
-    Handle h = new_handle();
-    if (h && !load_dictionary(h.get())) h.reset();
-    return h;
-  }();
+  const rc_handle* dict = dictionary();
   if (!dict) return std::nullopt;
-  Pairs pairs(
-      rc_avpair_gen(dict.get(), nullptr, section.data(), static_cast<int>(section.size()), 0));
+  Pairs pairs(rc_avpair_gen(dict, nullptr, section.data(), static_cast<int>(section.size()), 0));
   return convert(pairs.get());
+}
+
+std::unique_ptr<ProtocolClient> make_client(DebugSink debug, ClientOptions options) {
+  return std::make_unique<RadiusClient>(std::move(debug), options);
 }
 
 }  // namespace radius
 
 std::unique_ptr<ProtocolClient> make_radius_client(DebugSink debug) {
-  return std::make_unique<radius::RadiusClient>(std::move(debug));
+  return radius::make_client(std::move(debug), {});
 }
 
 }  // namespace rampart::aaa

@@ -1,18 +1,24 @@
-// The RADIUS protocol client over radcli 1.2.11 (RFC 2865 PAP, RFC 2866 accounting): one
-// radcli handle per call, configured in memory for that one server, so that calls on several
-// worker threads never share radcli state.
+// The RADIUS protocol client (RFC 2865 PAP, RFC 2866 accounting) as the ASA speaks it.
 //
-// What is verified where (radcli 1.2.11, lib/sendserver.c):
-// - radcli checks each reply's Identifier and Response Authenticator (MD5 over the reply, the
-//   request's authenticator and the key) before it decodes anything: a wrong key or a forged
-//   reply ends the exchange with BADRESP_RC, our BadAuthenticator.
-// - radcli adds a Message-Authenticator (RFC 3579 3.2) to an Access-Request only when it
-//   carries an EAP-Message, and never checks one in a reply: its reply buffer is not handed
-//   back, so we cannot check it either. A Message-Authenticator pair added by the caller is
-//   packed as given (not computed), which a server drops as invalid, so we send none.
+// What is verified where:
+// - Our requests: every Access-Request carries a Message-Authenticator (RFC 3579 3.2,
+//   radius_packet.cpp), computed by us; Accounting-Requests carry the RFC 2866 Request
+//   Authenticator.
+// - Replies (radius_packet.cpp check_reply, before anything in them is read): the socket is
+//   connected to the server's address and port, so the kernel drops datagrams from anyone
+//   else; the Identifier must match; the Length and attribute framing must hold; the Response
+//   Authenticator must verify with our key; an Access-Accept/Reject/Challenge must carry a
+//   valid Message-Authenticator (require_message_authenticator). A reply that fails is
+//   counted and dropped and we keep waiting until the timeout, so a forged datagram cannot
+//   end the exchange early.
+// - radcli 1.2.11 is used for what it does safely: its dictionary and rc_avpair_gen decode
+//   the attribute section of a reply that passed those checks. Its transport (rc_aaa) is not
+//   used: it overwrites its own Response Authenticator verdict (radius_packet.hpp).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -22,15 +28,22 @@
 namespace rampart::aaa::radius {
 
 // The attribute section of a reply (what follows the 20-octet header) through radcli's own
-// decoder (rc_avpair_gen) with our dictionary. nullopt: radcli rejected the section.
+// decoder (rc_avpair_gen) with our dictionary. nullopt: the framing is broken.
 std::optional<std::vector<ReplyAttribute>> decode_attributes(std::span<const uint8_t> section);
 
-// radcli's per-attempt wait and retry count for a target: the ASA's retry-interval between
-// sends and as many sends as fit into its timeout (at least one).
+// When to send: the ASA's retry-interval between sends and as many sends as fit into its
+// timeout (at least one). The exchange ends at the timeout.
 struct Schedule {
-  int interval_seconds = 10;  // radius_timeout
-  int retries = 0;            // radius_retries: sends after the first
+  std::chrono::milliseconds interval{10000};
+  int sends = 1;
 };
 Schedule schedule(const ServerTarget& t);
+
+// Options of one client (tests turn the Message-Authenticator requirement off to show what a
+// server that omits it gets).
+struct ClientOptions {
+  bool require_message_authenticator = true;
+};
+std::unique_ptr<ProtocolClient> make_client(DebugSink debug, ClientOptions options);
 
 }  // namespace rampart::aaa::radius
