@@ -87,6 +87,7 @@ struct ReplyAttribute {
   uint8_t type = 0;
   std::optional<uint32_t> number;  // integer and address attributes
   std::string octets;              // string attributes
+  bool operator==(const ReplyAttribute&) const = default;
 };
 
 // The Access-Request's attributes, password excluded. For RADIUS authorization the ASA sends

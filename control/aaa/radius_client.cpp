@@ -248,7 +248,14 @@ class RadiusClient final : public ProtocolClient {
 
   ServerAnswer accepted(ServerAnswer ans, const Bytes& reply) const {
     ans.kind = kind_of_code(reply[0]);
-    auto attrs = decode_attributes(reply_attributes(reply)).value_or(std::vector<ReplyAttribute>{});
+    auto decoded = decode_attributes(reply_attributes(reply));
+    if (!decoded) {
+      // RFC 2865 5: an attribute of an invalid length; the reply is discarded.
+      ans.kind = ServerAnswer::Kind::Malformed;
+      if (debugging()) debug_.line("rad_vrfy() : response message failed verification (malformed)");
+      return ans;
+    }
+    const auto& attrs = *decoded;
     if (ans.kind == ServerAnswer::Kind::Accept && reply[0] == kAccessAccept)
       ans.authz = interpret_reply(attrs);
     ans.message = reply_message(attrs);
@@ -276,10 +283,27 @@ class RadiusClient final : public ProtocolClient {
   ClientOptions options_;
 };
 
-// The framing rc_send_server checks before it decodes (type 0 and short lengths refused).
-bool framed(std::span<const uint8_t> s) {
+// RFC 2865 5: the framing rc_send_server checks before it decodes (type 0 and short lengths
+// refused), and the lengths radcli does not check well enough: a VSA's sub-attributes, and
+// integer/address/date values of other than 4 octets, which rc_avpair_gen returns as 0.
+bool well_formed(const rc_handle* dict, std::span<const uint8_t> s, uint32_t vendor) {
   for (size_t i = 0; i < s.size();) {
-    if (s[i] == 0 || i + 1 >= s.size() || s[i + 1] < 2 || i + s[i + 1] > s.size()) return false;
+    if (i + 2 > s.size() || (vendor == 0 && s[i] == 0) || s[i + 1] < 2 || i + s[i + 1] > s.size())
+      return false;
+    const auto value = s.subspan(i + 2, s[i + 1] - 2u);
+    if (vendor == 0 && s[i] == kVendorSpecific) {
+      if (value.size() < 4) return false;
+      const uint32_t v =
+          uint32_t{value[0]} << 24 | uint32_t{value[1]} << 16 | uint32_t{value[2]} << 8 | value[3];
+      // radcli skips the VSAs of vendors it does not know, whatever their inner format.
+      const bool known = v != 0 && v <= 0xffff && rc_dict_getvend(dict, static_cast<int>(v));
+      if (known && !well_formed(dict, value.subspan(4), v)) return false;
+    } else if (const DICT_ATTR* d =
+                   rc_dict_getattr(dict, static_cast<int>(s[i] | (vendor & 0xffff) << 16))) {
+      const bool four =
+          d->type == PW_TYPE_INTEGER || d->type == PW_TYPE_IPADDR || d->type == PW_TYPE_DATE;
+      if (four && value.size() != 4) return false;
+    }
     i += s[i + 1];
   }
   return true;
@@ -296,10 +320,10 @@ Schedule schedule(const ServerTarget& t) {
 }
 
 std::optional<std::vector<ReplyAttribute>> decode_attributes(std::span<const uint8_t> section) {
-  if (section.size() > kMaxPacket - kHeaderLen || !framed(section)) return std::nullopt;
+  if (section.size() > kMaxPacket - kHeaderLen) return std::nullopt;
   if (section.empty()) return std::vector<ReplyAttribute>{};
   const rc_handle* dict = dictionary();
-  if (!dict) return std::nullopt;
+  if (!dict || !well_formed(dict, section, 0)) return std::nullopt;
   Pairs pairs(rc_avpair_gen(dict, nullptr, section.data(), static_cast<int>(section.size()), 0));
   return convert(pairs.get());
 }

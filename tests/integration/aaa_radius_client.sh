@@ -11,7 +11,8 @@
 # shared secret (Timeout: FreeRADIUS drops both requests, their Message-Authenticator or
 # Request Authenticator failing); an Accept without a Message-Authenticator refused; accounting Start/Stop in FreeRADIUS's detail file with the octet counts
 # (Gigawords beyond 2^32), the Class echoed and the terminate cause; and with the server
-# stopped, Timeout within the configured timeout after the retransmissions that fit into it.
+# stopped, Timeout within the configured timeout after the retransmissions that fit into it;
+# forged Access-Accepts (right Identifier, no key; or from another address) never believed.
 source "$(dirname "$0")/lib.sh"
 RNS=rrad$$
 RAD_PID=
@@ -168,6 +169,36 @@ probe acct-start --port 1813 --key-file "$BADKEY" --user alice --session bad1 \
   --timeout-ms 2000 --retry-ms 1000
 expect "kind=Timeout"
 echo "wrong key: ok"
+
+# ---- forged answers (an inside host on the server's segment) ----------------------------------
+# A responder on port 1645 that answers every request at once with an Access-Accept of the right
+# Identifier but no knowledge of the key: from the server's address (bad authenticator, dropped
+# while we wait), or from another address (the connected socket never delivers it).
+ip -n "$RNS" addr add 192.0.2.135/24 dev eth0
+cat >"$WORK/forger.py" <<'PY'
+import os, socket, sys
+rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+rx.bind(("192.0.2.134", 1645))
+tx = rx
+if sys.argv[1] == "other-address":
+    tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    tx.bind(("192.0.2.135", 1645))
+while True:
+    req, peer = rx.recvfrom(4096)
+    attrs = bytes([11, 8]) + b"forged"
+    tx.sendto(bytes([2, req[1]]) + (20 + len(attrs)).to_bytes(2, "big") + os.urandom(16) + attrs, peer)
+PY
+for mode in same-address other-address; do
+  ip netns exec "$RNS" python3 "$WORK/forger.py" "$mode" &
+  FORGER=$!
+  sleep 0.3
+  probe auth --port 1645 --key-file "$KEY" --user alice --password wonderland \
+    --timeout-ms 2000 --retry-ms 1000
+  kill "$FORGER"; wait "$FORGER" 2>/dev/null || true
+  if grep -q "forged" <<<"$OUT"; then echo "$OUT"; fail "a forged Access-Accept was believed ($mode)"; fi
+  [[ $mode == same-address ]] && expect "kind=BadAuthenticator" || expect "kind=Timeout"
+done
+echo "forged replies: ok"
 
 # ---- accounting into the detail file -----------------------------------------------------------
 probe acct-start --port 1813 --key-file "$KEY" --user alice --session 0A0B0C01 \
