@@ -200,7 +200,7 @@ class RadiusClient final : public ProtocolClient {
     bool bad_auth = false, malformed = false;
     Clock::time_point sent{};
     for (int n = 0; n < plan.sends && Clock::now() < deadline; ++n) {
-      if (::send(s.fd(), packet.data(), packet.size(), 0) < 0 && !transient(errno))
+      if (!send_once(s.fd(), packet))
         return fail(fmt::format("send to {}: {}", t.address.str(), std::strerror(errno)));
       sent = Clock::now();
       ans.retransmissions = static_cast<uint32_t>(n);
@@ -232,6 +232,16 @@ class RadiusClient final : public ProtocolClient {
       debug_.line(fmt::format("RADIUS_{}: no valid response from {}/{} ({} retransmissions)",
                               kind_word(ans.kind), t.address.str(), t.port, ans.retransmissions));
     return ans;
+  }
+
+  // A failed send may report an earlier datagram's ICMP error (pending on the socket, and
+  // cleared by reporting it): one more try tells that from a local failure such as no route.
+  static bool send_once(int fd, const Bytes& packet) {
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      if (::send(fd, packet.data(), packet.size(), 0) >= 0) return true;
+      if (!transient(errno)) return false;
+    }
+    return false;
   }
 
   // One datagram, or nothing before `until`.
@@ -286,8 +296,14 @@ class RadiusClient final : public ProtocolClient {
 // RFC 2865 5: the framing rc_send_server checks before it decodes (type 0 and short lengths
 // refused), and the lengths radcli does not check well enough: a VSA's sub-attributes, and
 // integer/address/date values of other than 4 octets, which rc_avpair_gen returns as 0.
-bool well_formed(const rc_handle* dict, std::span<const uint8_t> s, uint32_t vendor) {
+// rc_avpair_gen recurses once per attribute (about 600 octets of stack each): a bound keeps a
+// reply of 2-octet attributes from taking a worker's stack.
+constexpr size_t kMaxAttributes = 1024;
+
+bool well_formed(const rc_handle* dict, std::span<const uint8_t> s, uint32_t vendor,
+                 size_t& count) {
   for (size_t i = 0; i < s.size();) {
+    if (++count > kMaxAttributes) return false;
     if (i + 2 > s.size() || (vendor == 0 && s[i] == 0) || s[i + 1] < 2 || i + s[i + 1] > s.size())
       return false;
     const auto value = s.subspan(i + 2, s[i + 1] - 2u);
@@ -297,7 +313,7 @@ bool well_formed(const rc_handle* dict, std::span<const uint8_t> s, uint32_t ven
           uint32_t{value[0]} << 24 | uint32_t{value[1]} << 16 | uint32_t{value[2]} << 8 | value[3];
       // radcli skips the VSAs of vendors it does not know, whatever their inner format.
       const bool known = v != 0 && v <= 0xffff && rc_dict_getvend(dict, static_cast<int>(v));
-      if (known && !well_formed(dict, value.subspan(4), v)) return false;
+      if (known && !well_formed(dict, value.subspan(4), v, count)) return false;
     } else if (const DICT_ATTR* d =
                    rc_dict_getattr(dict, static_cast<int>(s[i] | (vendor & 0xffff) << 16))) {
       const bool four =
@@ -323,7 +339,8 @@ std::optional<std::vector<ReplyAttribute>> decode_attributes(std::span<const uin
   if (section.size() > kMaxPacket - kHeaderLen) return std::nullopt;
   if (section.empty()) return std::vector<ReplyAttribute>{};
   const rc_handle* dict = dictionary();
-  if (!dict || !well_formed(dict, section, 0)) return std::nullopt;
+  size_t count = 0;
+  if (!dict || !well_formed(dict, section, 0, count)) return std::nullopt;
   Pairs pairs(rc_avpair_gen(dict, nullptr, section.data(), static_cast<int>(section.size()), 0));
   return convert(pairs.get());
 }

@@ -319,6 +319,12 @@ TEST_CASE("radcli's decoder with our dictionary", "[radius]") {
   // inner format.
   CHECK(decode_attributes(hex("f0 03 01"))->empty());
   CHECK(decode_attributes(hex("1a 07 00 00 00 63 ff"))->empty());
+  // At most 1024 attributes (radcli's decoder recurses once per attribute).
+  Bytes many;
+  for (int i = 0; i < 1024; ++i) many.insert(many.end(), {0xf0, 0x02});
+  CHECK(decode_attributes(many));
+  many.insert(many.end(), {0xf0, 0x02});
+  CHECK_FALSE(decode_attributes(many));
 }
 
 TEST_CASE("debug radius never shows the password", "[radius]") {
