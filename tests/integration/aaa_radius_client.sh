@@ -129,6 +129,11 @@ grep -qxF "rad_procpkt: ACCEPT" "$WORK/debug" || fail "no rad_procpkt line"
 if grep -q "wonderland\|k3y" "$WORK/debug"; then fail "debug output shows a secret"; fi
 echo "debug: ok"
 
+# Twenty calls at once on one client, as rampartd's workers make them.
+probe auth --port 1812 --key-file "$KEY" --user alice --password wonderland --threads 20
+expect "concurrent_accepts=20"
+echo "concurrent: ok"
+
 # The Group-Policy VSA wins over Class, as on the ASA.
 probe auth --port 1812 --key-file "$KEY" --user carol --password carol
 expect "kind=Accept"

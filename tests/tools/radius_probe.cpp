@@ -6,13 +6,15 @@
 //                [--client ADDR] [--tunnel-group G] [--timeout-ms N] [--retry-ms N]
 //                [--session ID] [--in-octets N] [--out-octets N] [--in-packets N]
 //                [--out-packets N] [--seconds N] [--cause WORDS] [--class C]... [--debug]
-//                [--no-require-message-authenticator]
+//                [--no-require-message-authenticator] [--threads N]
 // The key comes from a file so that it never shows in a process listing.
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "control/aaa/aaa.hpp"
@@ -123,7 +125,24 @@ int main(int argc, char** argv) {
     r.client = address(o, "client");
     r.tunnel_group = o["tunnel-group"];
     r.nas_port = 7;
-    a = op == "auth" ? client->authenticate(t, r) : client->authorize(t, r);
+    // --threads N: N calls at once on one client (worker threads in rampartd); the answer of
+    // the first is printed, and how many of them were accepted.
+    const int threads = o.contains("threads") ? std::stoi(o["threads"]) : 1;
+    std::vector<aaa::ServerAnswer> answers(static_cast<size_t>(std::max(threads, 1)));
+    {
+      std::vector<std::jthread> workers;
+      for (auto& slot : answers)
+        workers.emplace_back([&, out = &slot] {
+          *out = op == "auth" ? client->authenticate(t, r) : client->authorize(t, r);
+        });
+    }
+    a = answers.front();
+    if (threads > 1)
+      std::cout << "concurrent_accepts="
+                << std::count_if(
+                       answers.begin(), answers.end(),
+                       [](const auto& x) { return x.kind == aaa::ServerAnswer::Kind::Accept; })
+                << "\n";
   } else if (op.starts_with("acct-")) {
     aaa::AccountingRecord r;
     using K = aaa::AccountingRecord::Kind;
