@@ -1,0 +1,242 @@
+#!/usr/bin/env bash
+# The RADIUS client (aaa::make_radius_client over radcli) against a real FreeRADIUS 3.2:
+#
+#   NAS ns     eth0 192.0.2.1/24 ──── eth0 192.0.2.134/24   RADIUS ns (freeradius -f -d DIR)
+#
+# Shows: an Access-Accept whose Framed-IP-Address, Class, Filter-Id, Session-Timeout, Cisco
+# Group-Policy and Reply-Message reach aaa::Authorization (the users entry only matches when our
+# request carries NAS-Port-Type Virtual, Service-Type Framed, the ASA's Tunnel-Group-Name and
+# Client-Type VSAs and Calling-Station-Id, so the request attributes are checked by the server);
+# authorization with the username as the password; Access-Reject for a wrong password; a wrong
+# shared secret (Timeout: FreeRADIUS drops both requests, their Message-Authenticator or
+# Request Authenticator failing); an Accept without a Message-Authenticator refused; accounting Start/Stop in FreeRADIUS's detail file with the octet counts
+# (Gigawords beyond 2^32), the Class echoed and the terminate cause; and with the server
+# stopped, Timeout within the configured timeout after the retransmissions that fit into it;
+# forged Access-Accepts (right Identifier, no key; or from another address) never believed.
+source "$(dirname "$0")/lib.sh"
+RNS=rrad$$
+RAD_PID=
+KEY=$WORK/key
+BADKEY=$WORK/badkey
+RADDB=$WORK/raddb
+command -v freeradius >/dev/null || fail "freeradius is not installed (scripts/deps)"
+[[ -x "$BIN/radius_probe" ]] || fail "$BIN/radius_probe not built (RAMPART_TESTS)"
+
+rad_cleanup() {
+  if [[ -n "$RAD_PID" ]]; then kill "$RAD_PID" 2>/dev/null || true; wait "$RAD_PID" 2>/dev/null || true; fi
+  ip netns del "$RNS" 2>/dev/null || true
+  cleanup
+}
+trap rad_cleanup EXIT
+
+# ---- the two namespaces and their cable ------------------------------------------------------
+ip netns add "$NS"
+ip netns add "$RNS"
+ip -n "$NS" link set lo up
+ip -n "$RNS" link set lo up
+ip -n "$NS" link add eth0 type veth peer name "r$$"
+ip -n "$NS" link set "r$$" netns "$RNS"
+ip -n "$RNS" link set "r$$" name eth0
+ip -n "$NS" addr add 192.0.2.1/24 dev eth0
+ip -n "$RNS" addr add 192.0.2.134/24 dev eth0
+ip -n "$NS" link set eth0 up
+ip -n "$RNS" link set eth0 up
+
+# ---- FreeRADIUS's configuration: a copy of Debian's, our client and users ------------------
+printf 'k3y,with:odd chars\n' >"$KEY"
+printf 'not-the-key\n' >"$BADKEY"
+chmod 600 "$KEY" "$BADKEY"
+cp -a /etc/freeradius/3.0 "$RADDB"
+mkdir -p "$WORK/radlog" "$WORK/radrun"
+# Foreground as root, logs and the detail files under $WORK.
+sed -i -e "s|^logdir = .*|logdir = $WORK/radlog|" -e "s|^run_dir = .*|run_dir = $WORK/radrun|" \
+  -e 's|^\s*user = freerad|#&|' -e 's|^\s*group = freerad|#&|' "$RADDB/radiusd.conf"
+cat >"$RADDB/clients.conf" <<CONF
+client rampart {
+	ipaddr = 192.0.2.1
+	secret = "$(cat "$KEY")"
+}
+CONF
+cat >"$RADDB/mods-config/files/authorize" <<'USERS'
+alice	Cleartext-Password := "wonderland", NAS-Port-Type == Virtual, Service-Type == Framed-User, ASA-TunnelGroupName == "RA-GROUP", ASA-ClientType == 2, Calling-Station-Id == "198.51.100.2"
+	Framed-IP-Address = 203.0.113.77,
+	Framed-IP-Netmask = 255.255.255.0,
+	Class = "OU=engineering;",
+	Class = "CACS:0a0b0c",
+	Filter-Id = "vpn_acl",
+	Session-Timeout = 3600,
+	Idle-Timeout = 600,
+	ASA-Simultaneous-Logins = 2,
+	Reply-Message = "welcome alice",
+	Message-Authenticator = 0x00
+
+dave	Cleartext-Password := "dave"
+	Filter-Id = "no_message_authenticator"
+
+carol	Cleartext-Password := "carol"
+	ASA-Group-Policy = "contractors",
+	Class = "OU=engineering;",
+	Message-Authenticator = 0x00
+
+USERS
+cat "/etc/freeradius/3.0/mods-config/files/authorize" >>"$RADDB/mods-config/files/authorize"
+
+start_radius() {
+  ip netns exec "$RNS" freeradius -f -d "$RADDB" -l "$WORK/radlog/radius.log" &
+  RAD_PID=$!
+  for _ in $(seq 200); do
+    ip netns exec "$RNS" ss -lun 2>/dev/null | grep -q '192.0.2.134:1813\|\*:1813\|0.0.0.0:1813' && return 0
+    kill -0 "$RAD_PID" 2>/dev/null || { cat "$WORK/radlog/radius.log"; fail "freeradius did not start"; }
+    sleep 0.05
+  done
+  fail "freeradius does not listen"
+}
+stop_radius() {
+  kill "$RAD_PID" 2>/dev/null || true
+  wait "$RAD_PID" 2>/dev/null || true
+  RAD_PID=
+}
+
+probe() {  # probe OP [ARGS...]: the client in the NAS namespace, its answer in $OUT
+  OUT=$(ip netns exec "$NS" "$BIN/radius_probe" "$1" --server 192.0.2.134 --source 192.0.2.1 \
+    --nas 192.0.2.1 --client 198.51.100.2 --tunnel-group RA-GROUP "${@:2}")
+}
+expect() {  # expect LINE: the probe's last answer has this line
+  grep -qxF "$1" <<<"$OUT" || { echo "$OUT"; fail "expected '$1'"; }
+}
+
+start_radius
+
+# ---- Access-Accept and what it authorises ---------------------------------------------------
+probe auth --port 1812 --key-file "$KEY" --user alice --password wonderland --debug 2>"$WORK/debug"
+expect "kind=Accept"
+expect "framed_ip=203.0.113.77"
+expect "framed_mask=255.255.255.0"
+expect "group_policy=engineering"
+expect "filter_acl=vpn_acl"
+expect "session_timeout=3600"
+expect "idle_timeout=600"
+expect "simultaneous_logins=2"
+expect "class=OU=engineering;"
+expect "class=CACS:0a0b0c"
+expect "message=welcome alice"
+expect "retransmissions=0"
+echo "accept: ok"
+# debug radius: the request decoded, the password never.
+grep -qxF "RADIUS packet decode (authentication request)" "$WORK/debug" || fail "no debug lines"
+grep -qxF "Radius: Value (String) = (...)" "$WORK/debug" || fail "password not masked"
+grep -qxF "rad_procpkt: ACCEPT" "$WORK/debug" || fail "no rad_procpkt line"
+if grep -q "wonderland\|k3y" "$WORK/debug"; then fail "debug output shows a secret"; fi
+echo "debug: ok"
+
+# Twenty calls at once on one client, as rampartd's workers make them.
+probe auth --port 1812 --key-file "$KEY" --user alice --password wonderland --threads 20
+expect "concurrent_accepts=20"
+echo "concurrent: ok"
+
+# The Group-Policy VSA wins over Class, as on the ASA.
+probe auth --port 1812 --key-file "$KEY" --user carol --password carol
+expect "kind=Accept"
+expect "group_policy=contractors"
+
+# A server that signs its Access-Accept without a Message-Authenticator (FreeRADIUS before
+# 3.2.5 unless told to add one, as the users entries above do): refused, since nothing but
+# the MD5 Response Authenticator would protect it (Blast-RADIUS, CVE-2024-3596); accepted
+# only by a client told not to require it.
+probe auth --port 1812 --key-file "$KEY" --user dave --password dave --timeout-ms 2000 --retry-ms 1000
+expect "kind=BadAuthenticator"
+probe auth --port 1812 --key-file "$KEY" --user dave --password dave --no-require-message-authenticator
+expect "kind=Accept"
+expect "filter_acl=no_message_authenticator"
+echo "message-authenticator: ok"
+
+# RADIUS authorization: an Access-Request whose password is the username.
+probe authz --port 1812 --key-file "$KEY" --user carol
+expect "kind=Accept"
+expect "group_policy=contractors"
+echo "authorization: ok"
+
+# ---- Access-Reject --------------------------------------------------------------------------
+probe auth --port 1812 --key-file "$KEY" --user alice --password wrong
+expect "kind=Reject"
+echo "reject: ok"
+
+# ---- a wrong shared secret --------------------------------------------------------------------
+# Our Access-Request's Message-Authenticator does not verify with the server's key:
+# FreeRADIUS drops it silently ("invalid Message-Authenticator"), so the client times out
+# after its retransmission. (radcli's own rc_aaa() would have taken the server's Reject.)
+probe auth --port 1812 --key-file "$BADKEY" --user alice --password wonderland \
+  --timeout-ms 2000 --retry-ms 1000
+expect "kind=Timeout"
+expect "retransmissions=1"
+# An Accounting-Request's Request Authenticator is checked by the server, which drops it.
+probe acct-start --port 1813 --key-file "$BADKEY" --user alice --session bad1 \
+  --timeout-ms 2000 --retry-ms 1000
+expect "kind=Timeout"
+echo "wrong key: ok"
+
+# ---- forged answers (an inside host on the server's segment) ----------------------------------
+# A responder on port 1645 that answers every request at once with an Access-Accept of the right
+# Identifier but no knowledge of the key: from the server's address (bad authenticator, dropped
+# while we wait), or from another address (the connected socket never delivers it).
+ip -n "$RNS" addr add 192.0.2.135/24 dev eth0
+cat >"$WORK/forger.py" <<'PY'
+import os, socket, sys
+rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+rx.bind(("192.0.2.134", 1645))
+tx = rx
+if sys.argv[1] == "other-address":
+    tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    tx.bind(("192.0.2.135", 1645))
+while True:
+    req, peer = rx.recvfrom(4096)
+    attrs = bytes([11, 8]) + b"forged"
+    tx.sendto(bytes([2, req[1]]) + (20 + len(attrs)).to_bytes(2, "big") + os.urandom(16) + attrs, peer)
+PY
+for mode in same-address other-address; do
+  ip netns exec "$RNS" python3 "$WORK/forger.py" "$mode" &
+  FORGER=$!
+  sleep 0.3
+  probe auth --port 1645 --key-file "$KEY" --user alice --password wonderland \
+    --timeout-ms 2000 --retry-ms 1000
+  kill "$FORGER"; wait "$FORGER" 2>/dev/null || true
+  if grep -q "forged" <<<"$OUT"; then echo "$OUT"; fail "a forged Access-Accept was believed ($mode)"; fi
+  [[ $mode == same-address ]] && expect "kind=BadAuthenticator" || expect "kind=Timeout"
+done
+echo "forged replies: ok"
+
+# ---- accounting into the detail file -----------------------------------------------------------
+probe acct-start --port 1813 --key-file "$KEY" --user alice --session 0A0B0C01 \
+  --framed-ip 203.0.113.77 --class "OU=engineering;"
+expect "kind=Accept"
+probe acct-stop --port 1813 --key-file "$KEY" --user alice --session 0A0B0C01 \
+  --framed-ip 203.0.113.77 --class "OU=engineering;" --in-octets 5000000123 --out-octets 4242 \
+  --in-packets 3500000 --out-packets 17 --seconds 95 --cause Idle-Timeout
+expect "kind=Accept"
+detail=$(cat "$WORK"/radlog/radacct/192.0.2.1/detail-* 2>/dev/null) || fail "no detail file"
+stop_record=$(awk '/Acct-Status-Type = Stop/,/^$/' <<<"$detail")
+start_record=$(awk '/Acct-Status-Type = Start/,/^$/' <<<"$detail")
+for line in 'Acct-Session-Id = "0A0B0C01"' 'User-Name = "alice"' 'Class = 0x4f553d656e67696e656572696e673b' \
+  'Framed-IP-Address = 203.0.113.77' 'NAS-Port-Type = Virtual' 'ASA-TunnelGroupName = "RA-GROUP"'; do
+  grep -qF "$line" <<<"$start_record" || { echo "$start_record"; fail "Start lacks $line"; }
+done
+# 5000000123 = 1 * 2^32 + 705032827
+for line in 'Acct-Input-Octets = 705032827' 'Acct-Input-Gigawords = 1' 'Acct-Output-Octets = 4242' \
+  'Acct-Input-Packets = 3500000' 'Acct-Output-Packets = 17' 'Acct-Session-Time = 95' \
+  'Acct-Terminate-Cause = Idle-Timeout' 'Acct-Session-Id = "0A0B0C01"'; do
+  grep -qF "$line" <<<"$stop_record" || { echo "$stop_record"; fail "Stop lacks $line"; }
+done
+grep -q 'Acct-Output-Gigawords' <<<"$stop_record" && fail "Gigawords sent for a count below 2^32"
+echo "accounting: ok"
+
+# ---- the server stopped: Timeout within the timeout ----------------------------------------
+stop_radius
+start=$(date +%s%N)
+probe auth --port 1812 --key-file "$KEY" --user alice --password wonderland \
+  --timeout-ms 3000 --retry-ms 1000
+ms=$((($(date +%s%N) - start) / 1000000))
+expect "kind=Timeout"
+expect "retransmissions=2"
+((ms >= 2900 && ms < 4500)) || fail "timeout took $ms ms, configured 3000"
+echo "server stopped: ok ($ms ms)"
+echo "PASS"
