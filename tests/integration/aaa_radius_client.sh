@@ -14,8 +14,8 @@
 # stopped, Timeout within the configured timeout after the retransmissions that fit into it;
 # forged Access-Accepts (right Identifier, no key; or from another address) never believed.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/radius_lib.sh"
 RNS=rrad$$
-RAD_PID=
 KEY=$WORK/key
 BADKEY=$WORK/badkey
 RADDB=$WORK/raddb
@@ -23,7 +23,7 @@ command -v freeradius >/dev/null || fail "freeradius is not installed (scripts/d
 [[ -x "$BIN/radius_probe" ]] || fail "$BIN/radius_probe not built (RAMPART_TESTS)"
 
 rad_cleanup() {
-  if [[ -n "$RAD_PID" ]]; then kill "$RAD_PID" 2>/dev/null || true; wait "$RAD_PID" 2>/dev/null || true; fi
+  radius_stop_all
   ip netns del "$RNS" 2>/dev/null || true
   cleanup
 }
@@ -46,17 +46,7 @@ ip -n "$RNS" link set eth0 up
 printf 'k3y,with:odd chars\n' >"$KEY"
 printf 'not-the-key\n' >"$BADKEY"
 chmod 600 "$KEY" "$BADKEY"
-cp -a /etc/freeradius/3.0 "$RADDB"
-mkdir -p "$WORK/radlog" "$WORK/radrun"
-# Foreground as root, logs and the detail files under $WORK.
-sed -i -e "s|^logdir = .*|logdir = $WORK/radlog|" -e "s|^run_dir = .*|run_dir = $WORK/radrun|" \
-  -e 's|^\s*user = freerad|#&|' -e 's|^\s*group = freerad|#&|' "$RADDB/radiusd.conf"
-cat >"$RADDB/clients.conf" <<CONF
-client rampart {
-	ipaddr = 192.0.2.1
-	secret = "$(cat "$KEY")"
-}
-CONF
+radius_prepare "$RADDB" 192.0.2.134 192.0.2.1 "$(cat "$KEY")"
 cat >"$RADDB/mods-config/files/authorize" <<'USERS'
 alice	Cleartext-Password := "wonderland", NAS-Port-Type == Virtual, Service-Type == Framed-User, ASA-TunnelGroupName == "RA-GROUP", ASA-ClientType == 2, Calling-Station-Id == "198.51.100.2"
 	Framed-IP-Address = 203.0.113.77,
@@ -79,23 +69,10 @@ carol	Cleartext-Password := "carol"
 	Message-Authenticator = 0x00
 
 USERS
-cat "/etc/freeradius/3.0/mods-config/files/authorize" >>"$RADDB/mods-config/files/authorize"
+radius_users "$RADDB"
 
-start_radius() {
-  ip netns exec "$RNS" freeradius -f -d "$RADDB" -l "$WORK/radlog/radius.log" &
-  RAD_PID=$!
-  for _ in $(seq 200); do
-    ip netns exec "$RNS" ss -lun 2>/dev/null | grep -q '192.0.2.134:1813\|\*:1813\|0.0.0.0:1813' && return 0
-    kill -0 "$RAD_PID" 2>/dev/null || { cat "$WORK/radlog/radius.log"; fail "freeradius did not start"; }
-    sleep 0.05
-  done
-  fail "freeradius does not listen"
-}
-stop_radius() {
-  kill "$RAD_PID" 2>/dev/null || true
-  wait "$RAD_PID" 2>/dev/null || true
-  RAD_PID=
-}
+start_radius() { radius_start "$RNS" "$RADDB" 192.0.2.134; }
+stop_radius() { radius_stop_all; }
 
 probe() {  # probe OP [ARGS...]: the client in the NAS namespace, its answer in $OUT
   OUT=$(ip netns exec "$NS" "$BIN/radius_probe" "$1" --server 192.0.2.134 --source 192.0.2.1 \
@@ -213,7 +190,7 @@ probe acct-stop --port 1813 --key-file "$KEY" --user alice --session 0A0B0C01 \
   --framed-ip 203.0.113.77 --class "OU=engineering;" --in-octets 5000000123 --out-octets 4242 \
   --in-packets 3500000 --out-packets 17 --seconds 95 --cause Idle-Timeout
 expect "kind=Accept"
-detail=$(cat "$WORK"/radlog/radacct/192.0.2.1/detail-* 2>/dev/null) || fail "no detail file"
+detail=$(cat "$RADDB"/log/radacct/192.0.2.1/detail-* 2>/dev/null) || fail "no detail file"
 stop_record=$(awk '/Acct-Status-Type = Stop/,/^$/' <<<"$detail")
 start_record=$(awk '/Acct-Status-Type = Start/,/^$/' <<<"$detail")
 for line in 'Acct-Session-Id = "0A0B0C01"' 'User-Name = "alice"' 'Class = 0x4f553d656e67696e656572696e673b' \
