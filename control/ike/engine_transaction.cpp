@@ -4,6 +4,8 @@
 // address initiate, the PIX and VPN Client 1.1 flow).
 #include <fmt/format.h>
 
+#include <tuple>
+
 #include "control/config/acl_expand.hpp"
 #include "control/ike/engine.hpp"
 #include "control/ike/message_rules.hpp"
@@ -57,6 +59,21 @@ std::string_view request_name(uint16_t t) {
     default:
       return {};
   }
+}
+
+// "authentication-server-group G [LOCAL]": the group that decides (LOCAL when none is named) and
+// whether the local database answers when no server of it does. The CLI may keep "G LOCAL" in
+// the one text.
+std::pair<std::string, bool> authentication_group(const config::TunnelGroup& tg) {
+  const auto& g = tg.general;
+  if (!g.authentication_server_group) return {"LOCAL", false};
+  std::string name = *g.authentication_server_group;
+  bool fallback = g.authentication_fallback_local;
+  if (name.size() > 6 && name.ends_with(" LOCAL")) {
+    name.resize(name.size() - 6);
+    fallback = true;
+  }
+  return {name, fallback};
 }
 
 const AttributePayload* attr_payload(const std::vector<Payload>& p) {
@@ -206,8 +223,7 @@ void Engine::xauth_reply(IkeSa& sa, const AttributePayload& a) {
     if (at.type == kXauthUserName) r.user = text_of(at);
     if (at.type == kXauthUserPassword) r.password = aaa::Password(text_of(at));
   }
-  r.group = tg->general.authentication_server_group.value_or("LOCAL");
-  r.fallback_local = tg->general.authentication_fallback_local;
+  std::tie(r.group, r.fallback_local) = authentication_group(*tg);
   r.purpose = aaa::Purpose::VpnUser;
   r.tunnel_group = sa.tunnel_group;
   r.client = sa.peer.address;
@@ -245,7 +261,7 @@ void Engine::xauth_done(uint64_t index, uint64_t ticket, aaa::AuthResult r) {
     sa.delete_reason = "Internal Error";
     return;
   }
-  if (tg->general.authentication_server_group.value_or("LOCAL") != sa.xauth_group) {
+  if (authentication_group(*tg).first != sa.xauth_group) {
     // The group that answered is no longer the one that decides: the user is asked again.
     log(&sa, Tag::Event, "Authentication server group changed during the request");
     r = aaa::AuthResult{aaa::Outcome::Rejected, "AAA Server has been removed", {}, false, {}};
