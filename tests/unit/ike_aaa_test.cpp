@@ -25,10 +25,11 @@ struct AaaLab : Lab {
   AaaLab() {
     env.aaa = &server;
     REQUIRE(console
-                .run("aaa-server RAD protocol radius\n"
+                .run("access-list SALES-ONLY extended permit ip any 192.0.2.0 255.255.255.0\n"
+                     "aaa-server RAD protocol radius\n"
                      "aaa-server RAD (outside) host 192.0.2.5\nkey s3cret\nexit\n"
                      "group-policy SALES internal\ngroup-policy SALES attributes\n"
-                     "dns-server value 192.0.2.54\nexit\n"
+                     "dns-server value 192.0.2.54\nvpn-filter value SALES-ONLY\nexit\n"
                      "tunnel-group EZ general-attributes\nauthentication-server-group RAD\n"
                      "accounting-server-group RAD\nexit\n")
                 .find("ERROR") == std::string::npos);
@@ -116,6 +117,7 @@ TEST_CASE("XAUTH through a RADIUS group applies the framed address and the class
   std::string show = lab.console.run("show vpn-sessiondb detail remote");
   CHECK(show.find("Assigned IP  : 203.0.113.50") != std::string::npos);
   CHECK(show.find("Group Policy : SALES") != std::string::npos);
+  CHECK(show.find("  Filter Name  : SALES-ONLY") != std::string::npos);
   // No pool address was taken.
   CHECK(lab.console.run("show ip local pool POOL").find("In Use") == std::string::npos);
   // Accounting: one Start, to RAD, with the session's 8-hex-digit id and the Class.
