@@ -1,5 +1,6 @@
 #include "cli/session.hpp"
 
+#include "cli/admin_auth.hpp"
 #include "cli/commands/mpf_model.hpp"
 
 #include <algorithm>
@@ -250,10 +251,12 @@ Reply Session::run(std::string_view raw, bool record) {
     }
   }
   if (deferred_) {
-    if (app_.background_work())
+    if (app_.background_work()) {
       reply.pending = true;
-    else
-      reply.output += take_deferred()();
+    } else {
+      Reply done = finish_deferred(take_deferred()());
+      reply.output += done.output;
+    }
   }
   if (closed_) reply.closed = true;
   if (!questions_.empty()) {
@@ -269,6 +272,18 @@ void Session::invalid_input_at(std::string& out, const Args& args, std::string_v
   if (auto* k = counters()) ++k->invalid_input;
 }
 
+Reply Session::finish_deferred(std::string result) {
+  Reply r;
+  r.output = std::move(result);
+  if (auto then = std::exchange(deferred_then_, nullptr)) then(*this, r.output);
+  r.closed = closed_;
+  if (!questions_.empty()) {
+    r.input_prompt = questions_.front().text;
+    r.secret_input = questions_.front().secret;
+  }
+  return r;
+}
+
 void Session::begin_login() {
   logging_in_ = true;
   ask("Username: ", false, [](Session& s, std::string_view name, std::string&) {
@@ -278,19 +293,23 @@ void Session::begin_login() {
     }
     std::string user(name);
     s.ask("Password: ", true, [user](Session& s, std::string_view password, std::string& out) {
-      const auto& users = s.appliance().config().users;
-      auto it = users.find(user);
-      bool ok = it != users.end() &&
-                (it->second.password ? aaa::verify_password(*it->second.password, password)
-                                     : password.empty());
-      if (!ok) {
-        out += "Invalid password\n";
-        s.begin_login();
-        return;
-      }
-      s.logging_in_ = false;
-      s.user_ = user;
-      out += "Type help or '?' for a list of available commands.\n";
+      auto local = [user](const config::Config& cfg, std::string_view pw) {
+        auto it = cfg.users.find(user);
+        return it != cfg.users.end() &&
+               (it->second.password ? aaa::verify_password(*it->second.password, pw) : pw.empty());
+      };
+      check_admin_password(s, out, "serial", aaa::Purpose::AdminLogin, user, password, local,
+                           [user](Session& s, const AdminVerdict& v, std::string& out) {
+                             if (!v.ok) {
+                               out += "Invalid password\n";
+                               s.begin_login();
+                               return;
+                             }
+                             s.logging_in_ = false;
+                             s.user_ = user;
+                             if (v.privileged) s.set_privileged(true);
+                             out += "Type help or '?' for a list of available commands.\n";
+                           });
     });
   });
 }

@@ -18,6 +18,9 @@
 namespace rampart::ike {
 class Engine;
 }
+namespace rampart::aaa {
+class Service;
+}
 namespace rampart::firewall {
 class PolicyState;
 class ConnectionTable;
@@ -91,12 +94,18 @@ class Appliance {
   bool background_work() const { return background_work_; }
   void set_background_work(bool on) { background_work_ = on; }
 
+  // The aaa-server groups (rampartd's AaaService): administrators' logins and enable go to
+  // them when "aaa authentication SERVICE console GROUP" names one. Null: the local database.
+  aaa::Service* aaa() const { return aaa_; }
+  void set_aaa(aaa::Service* s) { aaa_ = s; }
+
  private:
   System& sys_;
   ike::Engine* ike_ = nullptr;
   firewall::PolicyState* policy_state_ = nullptr;
   firewall::ConnectionTable* connections_ = nullptr;
   bool background_work_ = false;
+  aaa::Service* aaa_ = nullptr;
   config::Config cfg_;
   CommandTree tree_;
   std::string startup_errors_;
@@ -200,8 +209,17 @@ class Session {
   // configuration) or at once otherwise; what it returns is printed when it is done, and
   // only then does the session get its prompt back.
   using Work = std::function<std::string()>;
-  void defer(Work w) { deferred_ = std::move(w); }
+  // then, when given, runs on the session's thread once the work is done (it may change the
+  // session: a login completes, enable turns privileged), its output after the work's.
+  using Then = std::function<void(Session&, std::string& out)>;
+  void defer(Work w, Then then = {}) {
+    deferred_ = std::move(w);
+    deferred_then_ = std::move(then);
+  }
   Work take_deferred() { return std::exchange(deferred_, nullptr); }
+  // What the server sends once the deferred work's result is in: the result, what then adds,
+  // and the prompt (a question's, when then asked one).
+  Reply finish_deferred(std::string result);
 
   // Runs a line on behalf of a migration (PIX -> ASA) without recording history or counting
   // a line: the caller remains responsible for the user's line.
@@ -227,6 +245,7 @@ class Session {
   bool logging_in_ = false;
   std::string user_;
   Work deferred_;
+  Then deferred_then_;
   size_t typed_prompt_width_ = 0;
   struct Question {
     std::string text;

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/admin_auth.hpp"
 #include "cli/commands/sections.hpp"
 #include "cli/session.hpp"
 #include "cli/system.hpp"
@@ -18,20 +19,26 @@ constexpr int kEnableAttempts = 3;
 
 void ask_enable_password(Session& s, int attempt) {
   s.ask("Password: ", true, [attempt](Session& s, std::string_view answer, std::string& out) {
-    const auto& stored = s.appliance().config().system.enable_password;
-    // No enable password configured: the ASA still asks, and an empty answer lets you in.
-    bool ok = stored ? aaa::verify_password(*stored, answer) : answer.empty();
-    if (ok) {
-      s.set_privileged(true);
-      return;
-    }
-    ++s.appliance().counters().enable_failed;
-    if (attempt + 1 >= kEnableAttempts) {
-      out += "Access denied.\n";
-      return;
-    }
-    out += "Invalid password\n";
-    ask_enable_password(s, attempt + 1);
+    auto local = [](const config::Config& cfg, std::string_view pw) {
+      const auto& stored = cfg.system.enable_password;
+      // No enable password configured: the ASA still asks, and an empty answer lets you in.
+      return stored ? aaa::verify_password(*stored, pw) : pw.empty();
+    };
+    // "aaa authentication enable console GROUP": the logged-in user's password at the group.
+    check_admin_password(s, out, "enable", aaa::Purpose::Enable, s.user(), answer, local,
+                         [attempt](Session& s, const AdminVerdict& v, std::string& out) {
+                           if (v.ok) {
+                             s.set_privileged(true);
+                             return;
+                           }
+                           ++s.appliance().counters().enable_failed;
+                           if (attempt + 1 >= kEnableAttempts) {
+                             out += "Access denied.\n";
+                             return;
+                           }
+                           out += "Invalid password\n";
+                           ask_enable_password(s, attempt + 1);
+                         });
   });
 }
 

@@ -296,7 +296,12 @@ void show_remote(Ctx& c, bool detail, std::optional<std::string> filter_name = {
         sub("Rekey Int (T)", fmt::format("{} Seconds", life), "Rekey Left(T)",
             fmt::format("{} Seconds", life > up ? life - up : 0));
         sub("D/H Group", std::to_string(sa->choice.group), "", "");
-        sub("Filter Name", "", "", "");
+        // The vpn-filter of the session's group-policy (a server's Class may have chosen it).
+        std::string filter;
+        if (auto gp = c.cfg.group_policies.find(sa->group_policy);
+            gp != c.cfg.group_policies.end() && gp->second.vpn_filter)
+          filter = *gp->second.vpn_filter;
+        sub("Filter Name", filter, "", "");
         if (!sa->client_version.empty())
           sub("Client OS", platform::printable(sa->client_version), "", "");
         int n = 2;

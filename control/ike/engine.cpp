@@ -82,8 +82,16 @@ XauthResult authenticate_local(const config::Config& cfg, const std::string&,
   return {true, {}};
 }
 
-Engine::Engine(const config::Config& cfg, Environment& env)
-    : cfg_(cfg), env_(env), auth_(authenticate_local) {}
+void Environment::authenticate(const config::Config& cfg, aaa::AuthRequest r, aaa::AuthDone done) {
+  XauthResult x = authenticate_local(cfg, r.group, r.user, r.password.reveal());
+  aaa::AuthResult out;
+  out.outcome = x.accepted ? aaa::Outcome::Accepted : aaa::Outcome::Rejected;
+  out.reason = std::move(x.reason);
+  out.local = true;
+  done(std::move(out));
+}
+
+Engine::Engine(const config::Config& cfg, Environment& env) : cfg_(cfg), env_(env) {}
 
 Engine::~Engine() = default;
 
@@ -387,6 +395,16 @@ void Engine::dh_result(uint64_t index, DhOutcome outcome) {
   }
 }
 
+void Engine::xauth_result(uint64_t index, uint64_t ticket, aaa::AuthResult r) {
+  try {
+    xauth_done(index, ticket, std::move(r));
+  } catch (const std::exception& e) {
+    ++stats_.internal_errors;
+    log(nullptr, Tag::Event, fmt::format("Internal error after an AAA answer: {}", e.what()));
+    remove(index, "Internal Error", false);
+  }
+}
+
 void Engine::receive_message(const Datagram& d) {
   ++stats_.in_packets;
   stats_.in_octets += d.data.size();
@@ -678,6 +696,7 @@ void Engine::run_timers() {
         doomed.emplace_back(idx, *why);
         continue;
       }
+      accounting_interim(sa, now);
       // DPD (RFC 3706): worry only when the peer has been quiet for the threshold.
       const config::TunnelGroup* tg = tunnel_group_of(sa);
       bool keepalive_off = tg && tg->ipsec.keepalive_disabled;
@@ -750,7 +769,8 @@ void Engine::remove(uint64_t index, std::string_view reason, bool notify_peer) {
               return fmt::format("{}h:{:02}m:{:02}s", s / 3600, s / 60 % 60, s % 60);
             }(),
             sa.bytes_tx, sa.bytes_rx, reason));
-  for (const auto& ips : sa.ipsec) uninstall(ips);  // whatever is left goes from the dataplane
+  for (const auto& ips : sa.ipsec) uninstall(sa, ips);  // what is left goes from the dataplane
+  accounting_stop(sa, reason);
   if (sa.established) log(&sa, Tag::Debug, fmt::format("IKE SA deleted: {}", reason));
   release_address(sa);
   sas_.erase(it);

@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "control/aaa/aaa.hpp"
 #include "control/config/model.hpp"
 #include "control/ike/address_pools.hpp"
 #include "control/ike/admission.hpp"
@@ -61,16 +62,21 @@ class Environment {
     done(dh_respond(group, peer_public));
     return true;
   }
+  // XAUTH's question to r.group (an aaa-server group, or "LOCAL"), done called exactly once on
+  // the engine's thread, now or later (the SA it was for may be gone by then). This default
+  // answers in line from cfg's local user database whatever the group, so that tests and
+  // fuzzers stay deterministic; the daemon overrides it with its aaa::Service.
+  virtual void authenticate(const config::Config& cfg, aaa::AuthRequest r, aaa::AuthDone done);
+  // A remote-access session's accounting record for its tunnel-group's accounting-server-group.
+  // Dropped by default.
+  virtual void account(aaa::AccountingRecord) {}
 };
 
-// The XAUTH seam: the local user database now, RADIUS/TACACS+ later (aaa-server groups).
+// The local user database's answer to XAUTH.
 struct XauthResult {
   bool accepted = false;
   std::string reason;  // for the log when refused
 };
-using Authenticator =
-    std::function<XauthResult(const config::Config&, const std::string& group,
-                              const std::string& user, const std::string& password)>;
 XauthResult authenticate_local(const config::Config& cfg, const std::string& group,
                                const std::string& user, const std::string& password);
 
@@ -104,7 +110,6 @@ class Engine {
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
-  void set_authenticator(Authenticator a) { auth_ = std::move(a); }
   // Where negotiated IPsec SAs go (and are removed from); none in unit tests of IKE alone.
   // Outbound sequence numbers left when the SA is ended (RFC 4303 3.3.3): a margin for the packets
   // in flight between two ticks.
@@ -261,7 +266,8 @@ class Engine {
   void install(const IkeSa& sa, const IpsecSa& ips);
   // 602303/602304: an IPsec SA of the given direction was created or deleted.
   void ipsec_sa_syslog(const IkeSa& sa, uint32_t spi, bool inbound, bool created);
-  void uninstall(const IpsecSa& ips);
+  // Removes ips from the dataplane, its traffic kept in sa's accounting session first.
+  void uninstall(IkeSa& sa, const IpsecSa& ips);
   // A fresh inbound SPI (at least 0x100) that no installed SA, no other quick mode in flight
   // and no other negotiated SA uses.
   uint32_t draw_inbound_spi();
@@ -280,6 +286,22 @@ class Engine {
   // The user passed XAUTH and the client has the status: the SA is authorized and active.
   void xauth_through(IkeSa& sa);
   void transaction(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p, const Bytes& body);
+  // The client's XAUTH reply: the credentials go to the tunnel-group's authentication server
+  // group through the Environment; the exchange goes on in xauth_done.
+  void xauth_reply(IkeSa& sa, const AttributePayload& a);
+  void xauth_result(uint64_t index, uint64_t ticket, aaa::AuthResult r);
+  void xauth_done(uint64_t index, uint64_t ticket, aaa::AuthResult r);
+  void xauth_accepted(IkeSa& sa, const aaa::AuthResult& r);
+  void xauth_refused(IkeSa& sa, const aaa::AuthResult& r);
+  void send_xauth_status(IkeSa& sa, bool ok);
+  // engine_accounting.cpp: Start once the client has its address, Interim every
+  // interim-accounting-update hours, Stop when the session goes; ended says why.
+  void accounting_start(IkeSa& sa);
+  void accounting_interim(IkeSa& sa, uint64_t now);
+  void accounting_stop(IkeSa& sa, std::string_view reason);
+  // The traffic an IPsec SA carried, kept in its session's totals before the SA goes.
+  void retire_traffic(IkeSa& sa, const IpsecSa& ips);
+  aaa::AccountingRecord accounting_record(const IkeSa& sa, aaa::AccountingRecord::Kind kind);
   bool assign_address(IkeSa& sa);
   void release_address(IkeSa& sa);
   // engine_quick_mode.cpp
@@ -296,7 +318,9 @@ class Engine {
 
   const config::Config& cfg_;
   Environment& env_;
-  Authenticator auth_;
+  // Callbacks that may run after the engine is gone (an AAA answer) hold this weakly.
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+  uint64_t next_xauth_ticket_ = 1;
   dataplane::Sad* sad_ = nullptr;
   std::map<uint64_t, std::unique_ptr<IkeSa>> sas_;
   uint64_t next_index_ = 1;

@@ -122,7 +122,8 @@ uint32_t Engine::draw_inbound_spi() {
   return spi;
 }
 
-void Engine::uninstall(const IpsecSa& ips) {
+void Engine::uninstall(IkeSa& sa, const IpsecSa& ips) {
+  retire_traffic(sa, ips);
   if (sad_) sad_->remove(ips.id);
 }
 

@@ -58,7 +58,7 @@ void Engine::delete_ipsec(IkeSa& sa, size_t which, bool notify_peer, std::string
   ipsec_sa_syslog(sa, ips.outbound.spi, false, false);
   log(&sa, Tag::Debug,
       fmt::format("IPSec SA with SPI 0x{:08x} deleted: {}", ips.inbound.spi, reason));
-  uninstall(ips);
+  uninstall(sa, ips);
   sa.ipsec.erase(sa.ipsec.begin() + static_cast<long>(which));
 }
 

@@ -10,8 +10,36 @@
 
 namespace rampart::ike {
 
+namespace {
+
+// The limits of sa's session: the configuration's, under what an AAA server said about the user
+// (its group-policy, Session-Timeout, Idle-Timeout, simultaneous logins). Times in seconds.
+struct Limits {
+  SessionLimits config;
+  std::optional<uint64_t> idle_seconds, session_seconds;
+};
+
+Limits limits_of(const config::Config& cfg, const IkeSa& sa, const std::string& user) {
+  const bool by_server = sa.aaa_server.has_value();
+  Limits l;
+  l.config = session_limits(cfg, by_server ? std::string{} : user, sa.tunnel_group,
+                            by_server ? sa.authz.group_policy.value_or("") : std::string{});
+  if (l.config.idle_minutes) l.idle_seconds = uint64_t(*l.config.idle_minutes) * 60;
+  if (l.config.session_minutes) l.session_seconds = uint64_t(*l.config.session_minutes) * 60;
+  // A server's 0 means "no limit" (RFC 2865 5.27/5.28 leave it to the NAS; the ASA ignores 0).
+  if (sa.authz.idle_timeout && *sa.authz.idle_timeout) l.idle_seconds = *sa.authz.idle_timeout;
+  if (sa.authz.session_timeout && *sa.authz.session_timeout)
+    l.session_seconds = *sa.authz.session_timeout;
+  if (sa.authz.simultaneous_logins)
+    l.config.simultaneous_logins =
+        static_cast<int>(std::min<uint32_t>(*sa.authz.simultaneous_logins, 2147483647u));
+  return l;
+}
+
+}  // namespace
+
 bool Engine::admit_user(IkeSa& sa, const std::string& user) {
-  SessionLimits l = session_limits(cfg_, user, sa.tunnel_group);
+  SessionLimits l = limits_of(cfg_, sa, user).config;
   if (!l.ikev1_permitted) {
     // [U] the ASA's exact words for a tunnel protocol the group-policy does not allow.
     log(&sa, Tag::Event,
@@ -58,11 +86,9 @@ std::optional<std::string> Engine::session_expired(IkeSa& sa, uint64_t now) {
     sa.traffic_packets = packets;
     sa.last_activity = std::max(now, sa.established);
   }
-  SessionLimits l = session_limits(cfg_, sa.username, sa.tunnel_group);
-  if (l.session_minutes && now >= sa.established + uint64_t(*l.session_minutes) * 60)
-    return "Max time exceeded";
-  if (l.idle_minutes && now >= sa.last_activity + uint64_t(*l.idle_minutes) * 60)
-    return "Idle Timeout";
+  Limits l = limits_of(cfg_, sa, sa.username);
+  if (l.session_seconds && now >= sa.established + *l.session_seconds) return "Max time exceeded";
+  if (l.idle_seconds && now >= sa.last_activity + *l.idle_seconds) return "Idle Timeout";
   return std::nullopt;
 }
 

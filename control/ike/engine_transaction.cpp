@@ -4,6 +4,8 @@
 // address initiate, the PIX and VPN Client 1.1 flow).
 #include <fmt/format.h>
 
+#include <tuple>
+
 #include "control/config/acl_expand.hpp"
 #include "control/ike/engine.hpp"
 #include "control/ike/message_rules.hpp"
@@ -59,6 +61,21 @@ std::string_view request_name(uint16_t t) {
   }
 }
 
+// "authentication-server-group G [LOCAL]": the group that decides (LOCAL when none is named) and
+// whether the local database answers when no server of it does. The CLI may keep "G LOCAL" in
+// the one text.
+std::pair<std::string, bool> authentication_group(const config::TunnelGroup& tg) {
+  const auto& g = tg.general;
+  if (!g.authentication_server_group) return {"LOCAL", false};
+  std::string name = *g.authentication_server_group;
+  bool fallback = g.authentication_fallback_local;
+  if (name.size() > 6 && name.ends_with(" LOCAL")) {
+    name.resize(name.size() - 6);
+    fallback = true;
+  }
+  return {name, fallback};
+}
+
 const AttributePayload* attr_payload(const std::vector<Payload>& p) {
   for (const auto& x : p)
     if (const auto* a = std::get_if<AttributePayload>(&x)) return a;
@@ -87,17 +104,27 @@ ModeConfigInputs mode_config_inputs(const config::Config& cfg, const IkeSa& sa) 
 
 bool Engine::assign_address(IkeSa& sa) {
   if (sa.assigned) return true;
-  const config::User* user = nullptr;
-  if (auto u = cfg_.users.find(sa.username); u != cfg_.users.end()) user = &u->second;
-  if (user && user->attributes.framed_ip) {
-    if (!pools_.claim(*user->attributes.framed_ip)) {
+  // The user's own address: what the AAA server said (Framed-IP-Address), or the local
+  // user's vpn-framed-ip-address. Never one another session holds.
+  std::optional<config::Ipv4> framed;
+  std::optional<config::Mask> framed_mask;
+  if (sa.aaa_server) {
+    framed = sa.authz.framed_ip;
+    framed_mask = sa.authz.framed_mask;
+  } else if (auto u = cfg_.users.find(sa.username); u != cfg_.users.end()) {
+    framed = u->second.attributes.framed_ip;
+    framed_mask = u->second.attributes.framed_mask;
+  }
+  if (framed) {
+    if (!pools_.claim(*framed)) {
       log(&sa, Tag::Event,
-          fmt::format("Address {} of user {} is in use by another session",
-                      user->attributes.framed_ip->str(), sa.username));
+          fmt::format("Address {} of user {} is in use by another session", framed->str(),
+                      sa.username));
+      syslog(&sa, 3, 713132, "Cannot obtain an IP address for remote peer");
       return false;
     }
-    sa.assigned = *user->attributes.framed_ip;
-    sa.assigned_mask = user->attributes.framed_mask.value_or(config::Mask{0xffffffffu});
+    sa.assigned = *framed;
+    sa.assigned_mask = framed_mask.value_or(config::Mask{0xffffffffu});
     sa.address_from_pool = false;
     return true;
   }
@@ -183,6 +210,144 @@ void Engine::start_cfg_set(IkeSa& sa) {
   send_protected(sa, Exchange::Transaction, sa.cfg_set_msgid, {set}, {}, true);
 }
 
+void Engine::xauth_reply(IkeSa& sa, const AttributePayload& a) {
+  const config::TunnelGroup* tg = tunnel_group_of(sa);
+  if (!tg) {
+    log(&sa, Tag::Event, "Tunnel group was removed during the negotiation, aborting");
+    sa.state = P1State::Deleting;
+    sa.delete_reason = "Internal Error";
+    return;
+  }
+  aaa::AuthRequest r;
+  for (const auto& at : a.attributes) {
+    if (at.type == kXauthUserName) r.user = text_of(at);
+    if (at.type == kXauthUserPassword) r.password = aaa::Password(text_of(at));
+  }
+  std::tie(r.group, r.fallback_local) = authentication_group(*tg);
+  r.purpose = aaa::Purpose::VpnUser;
+  r.tunnel_group = sa.tunnel_group;
+  r.client = sa.peer.address;
+  r.nas = sa.local.address;
+  r.nas_port = static_cast<uint32_t>(sa.index);
+  r.port_name = "vpn";
+  // The reply is consumed: a copy of it arriving later matches nothing.
+  sa.xauth_msgid = 0;
+  sa.xauth_user = r.user;
+  sa.xauth_group = r.group;
+  const uint64_t ticket = next_xauth_ticket_++;
+  sa.xauth_ticket = ticket;
+  const uint64_t index = sa.index;
+  std::weak_ptr<int> alive = alive_;
+  // sa must not be used after this: the answer may have come (and the SA gone) in line.
+  env_.authenticate(cfg_, std::move(r), [this, alive, index, ticket](aaa::AuthResult res) {
+    if (!alive.expired()) xauth_result(index, ticket, std::move(res));
+  });
+}
+
+void Engine::xauth_done(uint64_t index, uint64_t ticket, aaa::AuthResult r) {
+  // The SA is looked up again: it may have been deleted, or asked again, meanwhile.
+  auto it = sas_.find(index);
+  if (it == sas_.end() || it->second->xauth_ticket != ticket) {
+    log(nullptr, Tag::Debug, fmt::format("AAA answer for session {} that is gone, dropped", index));
+    return;
+  }
+  IkeSa& sa = *it->second;
+  sa.xauth_ticket = 0;
+  if (sa.state != P1State::XauthWait) return;  // being deleted
+  const config::TunnelGroup* tg = tunnel_group_of(sa);
+  if (!tg) {
+    log(&sa, Tag::Event, "Tunnel group was removed during the negotiation, aborting");
+    sa.state = P1State::Deleting;
+    sa.delete_reason = "Internal Error";
+    return;
+  }
+  if (authentication_group(*tg).first != sa.xauth_group) {
+    // The group that answered is no longer the one that decides: the user is asked again.
+    log(&sa, Tag::Event, "Authentication server group changed during the request");
+    r = aaa::AuthResult{aaa::Outcome::Rejected, "AAA Server has been removed", {}, false, {}};
+  }
+  if (r.outcome == aaa::Outcome::Accepted)
+    xauth_accepted(sa, r);
+  else
+    xauth_refused(sa, r);
+}
+
+void Engine::xauth_accepted(IkeSa& sa, const aaa::AuthResult& r) {
+  const std::string user = sa.xauth_user;
+  sa.username = user;
+  // A user the local database vouched for takes its attributes from there (assign_address,
+  // session_limits); a server's user from what the server said.
+  const bool by_server = !r.local;
+  sa.aaa_server = by_server ? std::optional(r.server.value_or(config::Ipv4{})) : std::nullopt;
+  sa.authz = by_server ? r.authz : aaa::Authorization{};
+  if (by_server) {
+    syslog(nullptr, 6, 113004,
+           fmt::format("AAA user authentication Successful : server = {} : user = {}",
+                       r.server ? r.server->str() : sa.xauth_group, user));
+    if (sa.authz.group_policy) {
+      if (cfg_.group_policies.contains(*sa.authz.group_policy)) {
+        sa.group_policy = *sa.authz.group_policy;
+        syslog(
+            nullptr, 6, 113003,
+            fmt::format("AAA group policy for user {} is being set to {}", user, sa.group_policy));
+      } else {
+        log(&sa, Tag::Event,
+            fmt::format("Group policy {} from the AAA server does not exist, using {}",
+                        *sa.authz.group_policy, sa.group_policy));
+      }
+    }
+  } else {
+    if (auto u = cfg_.users.find(user); u != cfg_.users.end() && u->second.attributes.group_policy)
+      sa.group_policy = *u->second.attributes.group_policy;
+    syslog(nullptr, 6, 113012,
+           fmt::format("AAA user authentication Successful : local database : user = {}", user));
+  }
+  log(&sa, Tag::Event, fmt::format("User ({}) authenticated.", user));
+  send_xauth_status(sa, admit_user(sa, user));
+}
+
+void Engine::xauth_refused(IkeSa& sa, const aaa::AuthResult& r) {
+  const std::string& user = sa.xauth_user;
+  ++sa.xauth_attempts;
+  ++stats_.auth_fails;
+  const bool no_server = r.outcome == aaa::Outcome::NoServer;
+  if (r.local && !no_server) {
+    syslog(nullptr, 6, 113015,
+           fmt::format("AAA user authentication Rejected : reason = {} : local database : "
+                       "user = {}",
+                       r.reason, user));
+  } else {
+    // [U] the reason words when no server of the group answered.
+    std::string reason = !r.reason.empty() ? r.reason
+                         : no_server       ? "AAA Server not responding"
+                                           : "AAA failure";
+    syslog(nullptr, 6, 113005,
+           fmt::format("AAA user authentication Rejected : reason = {} : server = {} : user = {}",
+                       reason, r.server ? r.server->str() : sa.xauth_group, user));
+  }
+  log(&sa, Tag::Event, fmt::format("User ({}) authentication rejected.", user));
+  // A wrong password may be typed again, as the ASA allows; servers that do not answer are not
+  // asked again for this client.
+  if (!no_server && sa.xauth_attempts < kXauthMaxAttempts) {
+    start_xauth(sa);
+    return;
+  }
+  send_xauth_status(sa, false);
+}
+
+void Engine::send_xauth_status(IkeSa& sa, bool ok) {
+  AttributePayload set;
+  set.type = kCfgSet;
+  Bytes id = random_bytes(2);
+  set.identifier = static_cast<uint16_t>((id[0] << 8) | id[1]);
+  set.attributes = {Attribute::tv(kXauthStatus, ok ? 1 : 0)};
+  sa.set_kind = ok ? IkeSa::SetKind::XauthOk : IkeSa::SetKind::XauthFail;
+  sa.cfg_set_msgid = random_msgid();
+  log(&sa, Tag::Debug, "constructing blank hash payload");
+  log(&sa, Tag::Debug, "constructing qm hash payload");
+  send_protected(sa, Exchange::Transaction, sa.cfg_set_msgid, {set}, {}, true);
+}
+
 // ---- the transaction exchange ---------------------------------------------------------------
 
 void Engine::xauth_through(IkeSa& sa) {
@@ -209,51 +374,18 @@ void Engine::transaction(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& 
   const AttributePayload& a = *attr_payload(p);
   log(&sa, Tag::Debug, "process_attr(): Enter!");
 
+  if (a.type == kCfgReply && sa.xauth_ticket != 0) {
+    // The client sent its reply again while the server is being asked: one question is enough,
+    // and the status goes out (and is retransmitted) once the answer is in.
+    ++stats_.duplicates;
+    log(&sa, Tag::Debug, "XAUTH reply repeated while the AAA server is asked, dropping");
+    return;
+  }
   if (a.type == kCfgReply && msgid == sa.xauth_msgid && sa.state == P1State::XauthWait) {
     sa.awaiting_reply = false;
     sa.exchange_ivs.erase(msgid);
     log(&sa, Tag::Debug, "Processing MODE_CFG Reply attributes.");
-    std::string user, password;
-    for (const auto& at : a.attributes) {
-      if (at.type == kXauthUserName) user = text_of(at);
-      if (at.type == kXauthUserPassword) password = text_of(at);
-    }
-    XauthResult r = auth_(cfg_, sa.tunnel_group, user, password);
-    std::fill(password.begin(), password.end(), '\0');
-    bool admitted = r.accepted && admit_user(sa, user);
-    AttributePayload set;
-    set.type = kCfgSet;
-    Bytes id = random_bytes(2);
-    set.identifier = static_cast<uint16_t>((id[0] << 8) | id[1]);
-    if (r.accepted) {
-      sa.username = user;
-      if (auto u = cfg_.users.find(user);
-          u != cfg_.users.end() && u->second.attributes.group_policy)
-        sa.group_policy = *u->second.attributes.group_policy;
-      syslog(nullptr, 6, 113012,
-             fmt::format("AAA user authentication Successful : local database : user = {}", user));
-      log(&sa, Tag::Event, fmt::format("User ({}) authenticated.", user));
-      set.attributes = {Attribute::tv(kXauthStatus, admitted ? 1 : 0)};
-      sa.set_kind = admitted ? IkeSa::SetKind::XauthOk : IkeSa::SetKind::XauthFail;
-    } else {
-      ++sa.xauth_attempts;
-      ++stats_.auth_fails;
-      syslog(nullptr, 6, 113015,
-             fmt::format("AAA user authentication Rejected : reason = {} : local database : "
-                         "user = {}",
-                         r.reason, user));
-      log(&sa, Tag::Event, fmt::format("User ({}) authentication rejected.", user));
-      if (sa.xauth_attempts < kXauthMaxAttempts) {
-        start_xauth(sa);  // ask again, as the ASA does
-        return;
-      }
-      set.attributes = {Attribute::tv(kXauthStatus, 0)};
-      sa.set_kind = IkeSa::SetKind::XauthFail;
-    }
-    sa.cfg_set_msgid = random_msgid();
-    log(&sa, Tag::Debug, "constructing blank hash payload");
-    log(&sa, Tag::Debug, "constructing qm hash payload");
-    send_protected(sa, Exchange::Transaction, sa.cfg_set_msgid, {set}, {}, true);
+    xauth_reply(sa, a);
     return;
   }
 
@@ -268,6 +400,7 @@ void Engine::transaction(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& 
       return;
     }
     if (kind == IkeSa::SetKind::XauthOk) xauth_through(sa);
+    if (kind == IkeSa::SetKind::ModeCfg) accounting_start(sa);  // the pushed address is taken
     return;
   }
 
@@ -326,6 +459,7 @@ void Engine::transaction(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& 
     log(&sa, Tag::Debug, "constructing qm hash payload");
     send_protected(sa, Exchange::Transaction, msgid, {out}, {}, false);
     sa.exchange_ivs.erase(msgid);
+    accounting_start(sa);
     return;
   }
   log(&sa, Tag::Debug, fmt::format("Unexpected transaction message (type {}), dropping", a.type));

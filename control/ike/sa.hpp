@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "control/aaa/aaa.hpp"
 #include "control/config/types.hpp"
 #include "control/ike/codec/message.hpp"
 #include "control/ike/crypto/dh.hpp"
@@ -83,6 +84,16 @@ struct IpsecSa {
   uint32_t replaced_by = 0;
 };
 
+// A remote-access session as accounting sees it: its Acct-Session-Id and the traffic of the
+// IPsec SAs that are gone. The IKE SAs that carry the session in turn share it (a phase-1
+// rekey hands it on); the Stop goes when the last of them does.
+struct AccountingSession {
+  std::string id;     // 8 hex digits, as the ASA numbers sessions
+  std::string group;  // the accounting-server-group the Start went to
+  uint64_t started = 0, last_interim = 0;
+  uint64_t in_octets = 0, out_octets = 0, in_packets = 0, out_packets = 0;
+};
+
 // An IKE SA and its session (username, address, group-policy).
 struct IkeSa {
   uint64_t index = 0;  // session index, as "show vpn-sessiondb" numbers them
@@ -99,6 +110,15 @@ struct IkeSa {
   Phase1Choice choice;
   bool xauth = false;  // the peer's proposal asked for XAUTH
   int xauth_attempts = 0;
+  // The client's credentials are with the authentication server group: the request's ticket
+  // (0: none outstanding) and the user it is about. A repeat of the reply meanwhile is dropped.
+  uint64_t xauth_ticket = 0;
+  std::string xauth_user, xauth_group;
+  // Who said yes (none: the local database) and what the server said about the user: applied
+  // to the address, the group-policy, the filter and the session's limits.
+  std::optional<config::Ipv4> aaa_server;
+  aaa::Authorization authz;
+  std::shared_ptr<AccountingSession> accounting;
   // The user passed XAUTH, or the tunnel-group asks none (L2L, ikev1-user-authentication none).
   // Until then the SA carries XAUTH alone: no mode-config, no quick mode.
   bool authorized = false;

@@ -10,9 +10,11 @@ namespace {
 // The group-policies whose attributes apply, most specific first.
 std::vector<const config::GroupPolicy*> policy_chain(const config::Config& cfg,
                                                      const config::User* user,
-                                                     const std::string& tunnel_group) {
+                                                     const std::string& tunnel_group,
+                                                     const std::string& server_policy) {
   std::vector<std::string> names;
   if (user && user->attributes.group_policy) names.push_back(*user->attributes.group_policy);
+  if (!server_policy.empty()) names.push_back(server_policy);
   if (auto tg = cfg.tunnel_groups.find(tunnel_group); tg != cfg.tunnel_groups.end())
     names.push_back(tg->second.general.default_group_policy.value_or("DfltGrpPolicy"));
   names.push_back("DfltGrpPolicy");
@@ -38,11 +40,11 @@ bool names_ikev1(const std::string& protocols) {
 }  // namespace
 
 SessionLimits session_limits(const config::Config& cfg, const std::string& user_name,
-                             const std::string& tunnel_group) {
+                             const std::string& tunnel_group, const std::string& server_policy) {
   const config::User* user = nullptr;
   if (auto u = cfg.users.find(user_name); !user_name.empty() && u != cfg.users.end())
     user = &u->second;
-  auto chain = policy_chain(cfg, user, tunnel_group);
+  auto chain = policy_chain(cfg, user, tunnel_group, server_policy);
   SessionLimits l;
   bool logins = false, idle = false, session = false, protocol = false;
   if (user) {

@@ -19,9 +19,11 @@ struct SessionLimits {
   std::string tunnel_protocol_from;      // the group-policy (or user) that said it, for the log
 };
 
-// user may be empty (before XAUTH, or a LAN-to-LAN peer); tunnel_group names the session's
-// connection profile.
+// user may be empty (before XAUTH, or a LAN-to-LAN peer, or a user an AAA server vouched for:
+// local attributes are not theirs); tunnel_group names the session's connection profile;
+// server_policy is the group-policy an AAA server gave the user (Class OU=), empty for none.
 SessionLimits session_limits(const config::Config& cfg, const std::string& user,
-                             const std::string& tunnel_group);
+                             const std::string& tunnel_group,
+                             const std::string& server_policy = {});
 
 }  // namespace rampart::ike

@@ -160,6 +160,20 @@ void IkeService::debug(ike::DebugKind kind, int level, std::string_view line) {
       level, fmt::format("{} {}", stamp, line));
 }
 
+void IkeService::authenticate(const config::Config& cfg, aaa::AuthRequest r, aaa::AuthDone done) {
+  // LOCAL stays with the engine's own check (it refuses nas-prompt users remote access); a
+  // server group goes to the AAA service, which answers later on the event loop.
+  if (!aaa_ || r.group == "LOCAL") {
+    ike::Environment::authenticate(cfg, std::move(r), std::move(done));
+    return;
+  }
+  aaa_->authenticate(std::move(r), std::move(done));
+}
+
+void IkeService::account(aaa::AccountingRecord r) {
+  if (aaa_) aaa_->account(std::move(r));
+}
+
 void IkeService::syslog(int severity, int id, std::string_view text) {
   auto sev = severity <= 3   ? platform::Severity::Error
              : severity == 4 ? platform::Severity::Warning

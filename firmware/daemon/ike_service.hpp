@@ -28,6 +28,9 @@ class IkeService : public ike::Environment {
   void on_readable(int fd);
 
   ike::Engine& engine() { return *engine_; }
+  // Where XAUTH asks aaa-server groups and accounting goes (rampartd's AaaService); null: the
+  // local user database answers and nothing is accounted. Must outlive the service or be reset.
+  void set_aaa(aaa::Service* aaa) { aaa_ = aaa; }
   const DataplaneService& dataplane() const { return *dataplane_; }
 
   // ike::Environment
@@ -38,12 +41,15 @@ class IkeService : public ike::Environment {
   void debug(ike::DebugKind kind, int level, std::string_view line) override;
   void syslog(int severity, int id, std::string_view text) override;
   bool compute_dh(int group, ike::Bytes peer_public, ike::DhDone done) override;
+  void authenticate(const config::Config& cfg, aaa::AuthRequest r, aaa::AuthDone done) override;
+  void account(aaa::AccountingRecord r) override;
 
  private:
   std::string nameif_for(uint32_t local_address) const;
   // Brings the dataplane in step before IKE answers on an address it does not carry yet.
   void carry(uint32_t local_address);
   cli::Appliance& app_;
+  aaa::Service* aaa_ = nullptr;
   dataplane::Sad sad_;
   std::unique_ptr<ike::Engine> engine_;
   // DH off the loop; goes before the engine its callbacks call into.

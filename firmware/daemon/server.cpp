@@ -272,8 +272,18 @@ void Server::finish_job(int efd) {
     if (c.id != job->client) continue;  // the session may have gone meanwhile
     c.busy = false;
     cli::Session& s = *c.session;
-    send(c, protocol::Type::Output, protocol::output_payload(0, job->result));
-    send(c, protocol::Type::Prompt, protocol::prompt_payload(false, s.prompt()));
+    // What the session makes of the result (a console login or enable completes) comes after
+    // it, and the prompt is then the session's (or the question it asked again).
+    cli::Reply r = s.finish_deferred(std::move(job->result));
+    send(c, protocol::Type::Output, protocol::output_payload(0, r.output));
+    if (r.closed) {
+      send(c, protocol::Type::Close, "");
+      c.closing = true;
+    } else {
+      send(c, protocol::Type::Prompt,
+           protocol::prompt_payload(r.secret_input,
+                                    r.input_prompt.empty() ? s.prompt() : r.input_prompt));
+    }
     process_frames(c);
     return;
   }
@@ -338,14 +348,20 @@ void Server::hello(Client& c, const std::string& payload) {
   using protocol::Type;
   cli::Session& s = *c.session;
   if (c.uid != 0) {
-    // An SSH login: sshd and PAM checked the password; the uid names the user.
+    // An SSH login: sshd and PAM checked the password; the uid names the user, or, for the
+    // account users of AAA servers share, the shell does (sshd's USER) and a login the server
+    // just accepted under that name vouches for it.
     std::string user = user_for_uid_ ? user_for_uid_(c.uid) : "";
-    if (user.empty()) {
+    bool shared = aaa_uid_ && c.uid == *aaa_uid_;
+    if (shared) user = hello_user(payload);
+    std::optional<AaaLogin> by_server = take_aaa_login(user);
+    if (user.empty() || (shared && !by_server)) {
       send(c, Type::Close, "");
       c.closing = true;
       return;
     }
     s.set_user(user);
+    if (by_server && by_server->privileged) s.set_privileged(true);
     c.kind = Client::Kind::Ssh;
   } else if (payload.find("login=1") != std::string::npos) {
     c.kind = Client::Kind::Console;
@@ -354,24 +370,65 @@ void Server::hello(Client& c, const std::string& payload) {
   send(c, Type::Prompt, protocol::prompt_payload(false, s.prompt()));
 }
 
+namespace {
+
+// The local database's answer for an SSH login: a user with a password, the right one.
+bool local_ssh_user(const config::Config& cfg, const std::string& user, std::string_view pw) {
+  auto it = cfg.users.find(user);
+  return it != cfg.users.end() && it->second.password &&
+         aaa::verify_password(*it->second.password, pw);
+}
+
+}  // namespace
+
 void Server::authenticate(Client& c, const std::string& payload) {
   // "user\0password[\0remote host]" from the PAM helper, which runs as root inside sshd.
-  using protocol::Type;
   size_t z = payload.find('\0');
-  bool ok = false;
   std::string user = payload.substr(0, z);
   std::string rhost;
-  if (c.uid == 0 && z != std::string::npos) {
-    size_t z2 = payload.find('\0', z + 1);
-    std::string password = payload.substr(z + 1, z2 == std::string::npos ? z2 : z2 - z - 1);
-    if (z2 != std::string::npos) rhost = payload.substr(z2 + 1);
-    const auto& cfg = app_.config();
-    auto it = cfg.users.find(user);
-    auto ssh = cfg.management.aaa_authentication.find("ssh");
-    ok = ssh != cfg.management.aaa_authentication.end() && ssh->second.group == "LOCAL" &&
-         it != cfg.users.end() && it->second.password &&
-         aaa::verify_password(*it->second.password, password);
+  if (c.uid != 0 || z == std::string::npos) {
+    auth_answer(c, false, user, rhost);
+    return;
   }
+  size_t z2 = payload.find('\0', z + 1);
+  aaa::Password password(payload.substr(z + 1, z2 == std::string::npos ? z2 : z2 - z - 1));
+  if (z2 != std::string::npos) rhost = payload.substr(z2 + 1);
+  const auto& cfg = app_.config();
+  auto ssh = cfg.management.aaa_authentication.find("ssh");
+  if (ssh == cfg.management.aaa_authentication.end()) {
+    auth_answer(c, false, user, rhost);
+    return;
+  }
+  auto req =
+      cli::admin_request(cfg, aaa_, "ssh", aaa::Purpose::AdminLogin, user, password.reveal());
+  if (!req) {
+    auth_answer(c, ssh->second.group == "LOCAL" && local_ssh_user(cfg, user, password.reveal()),
+                user, rhost);
+    return;
+  }
+  req->client = config::Ipv4::parse(rhost);
+  // The helper waits (its client is parked, taking no more frames) while the group is asked;
+  // the loop serves everyone else. The client is found again by its id: it may be gone.
+  c.busy = true;
+  const uint64_t id = c.id;
+  std::weak_ptr<int> alive = alive_;
+  aaa_->authenticate(std::move(*req), [this, alive, id, user, rhost, password](aaa::AuthResult r) {
+    if (alive.expired()) return;
+    for (auto& [fd, client] : clients_) {
+      if (client.id != id) continue;
+      const auto& cfg = app_.config();
+      cli::AdminVerdict v = cli::admin_verdict(
+          cfg, "ssh", r, [&] { return local_ssh_user(cfg, user, password.reveal()); });
+      if (v.ok && !v.local) remember_aaa_login(user, v);
+      client.busy = false;
+      auth_answer(client, v.ok, user, rhost);
+      flush(client);
+      return;
+    }
+  });
+}
+
+void Server::auth_answer(Client& c, bool ok, const std::string& user, const std::string& rhost) {
   // The ASA's syslog 605004/605005 for management logins. The name and the host are the
   // client's bytes (sshd passes them on as sent): printable() keeps a newline in them from
   // forging a second line.
@@ -380,8 +437,35 @@ void Server::authenticate(Client& c, const std::string& payload) {
                             ok ? "permitted" : "denied",
                             rhost.empty() ? "unknown" : platform::printable(rhost),
                             platform::printable(user)));
-  send(c, Type::AuthResult, ok ? "1" : "0");
+  send(c, protocol::Type::AuthResult, ok ? "1" : "0");
   c.closing = true;
+}
+
+std::optional<Server::AaaLogin> Server::take_aaa_login(const std::string& user) {
+  std::time_t now = std::time(nullptr);
+  std::erase_if(aaa_logins_, [&](const auto& e) { return e.second.until < now; });
+  auto it = aaa_logins_.find(user);
+  if (it == aaa_logins_.end()) return std::nullopt;
+  AaaLogin l = it->second;
+  aaa_logins_.erase(it);
+  return l;
+}
+
+std::string Server::hello_user(const std::string& payload) {
+  // "... user=NAME": a name as sshd accepted it (no spaces, no control characters).
+  size_t at = payload.find(" user=");
+  if (at == std::string::npos) return {};
+  std::string name = payload.substr(at + 6);
+  name = name.substr(0, name.find(' '));
+  for (unsigned char ch : name)
+    if (ch < 0x21 || ch == 0x7f) return {};
+  return name;
+}
+
+void Server::remember_aaa_login(const std::string& user, const cli::AdminVerdict& v) {
+  // The shell sshd starts next for this user connects with the shared account's uid and names
+  // the user; it is believed for a short while after the server said yes, once.
+  aaa_logins_[user] = AaaLogin{std::time(nullptr) + kAaaLoginWindow, v.privileged};
 }
 
 void Server::send(Client& c, protocol::Type t, std::string_view payload) {

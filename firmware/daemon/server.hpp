@@ -9,6 +9,7 @@
 #include <string>
 #include <thread>
 
+#include "cli/admin_auth.hpp"
 #include "cli/session.hpp"
 #include "firmware/daemon/ike_service.hpp"
 #include "firmware/protocol/frame.hpp"
@@ -26,6 +27,16 @@ class Server {
     ssh_gid_ = gid;
     user_for_uid_ = std::move(user_for_uid);
   }
+  // Administrators' logins (SSH through the PAM helper; console login and enable through the
+  // appliance) go to these aaa-server groups when "aaa authentication ssh|serial|enable console
+  // GROUP" names one. Null: the local database alone.
+  void set_aaa(aaa::Service* aaa) {
+    aaa_ = aaa;
+    app_.set_aaa(aaa);
+  }
+  // The uid of the Unix account that users known only to an AAA server share (their shell
+  // names the user; see hello()). Unset: only local users log in over SSH.
+  void set_aaa_uid(unsigned uid) { aaa_uid_ = uid; }
   // Called about once a second and after every command (supervision of helpers, like sshd).
   void on_tick(std::function<void()> f) { tick_ = std::move(f); }
   // Called once a session asked for a reload and every reply has been sent.
@@ -70,6 +81,17 @@ class Server {
   void deliver_debug();
   void log_off_idle();
   void authenticate(Client& c, const std::string& payload);
+  void auth_answer(Client& c, bool ok, const std::string& user, const std::string& rhost);
+  // Logins an AAA server accepted, for the shell that sshd starts next: how long the word
+  // holds, and whether it lands in privileged EXEC.
+  struct AaaLogin {
+    std::time_t until = 0;
+    bool privileged = false;
+  };
+  static constexpr std::time_t kAaaLoginWindow = 60;
+  void remember_aaa_login(const std::string& user, const cli::AdminVerdict& v);
+  std::optional<AaaLogin> take_aaa_login(const std::string& user);
+  static std::string hello_user(const std::string& payload);
   void hello(Client& c, const std::string& payload);
 
   cli::Appliance& app_;
@@ -86,6 +108,11 @@ class Server {
   uint64_t internal_errors_ = 0;
   unsigned ssh_gid_ = 0;
   std::function<std::string(unsigned)> user_for_uid_;
+  aaa::Service* aaa_ = nullptr;
+  std::optional<unsigned> aaa_uid_;
+  std::map<std::string, AaaLogin> aaa_logins_;
+  // Answers of the AAA service that come after the server is gone hold this weakly.
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
   std::function<void()> tick_, reload_;
   std::function<bool()> reload_pending_;
 };

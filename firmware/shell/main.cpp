@@ -362,6 +362,10 @@ int main(int argc, char** argv) {
   g_tty_out = isatty(STDOUT_FILENO);
   std::string hello = tty ? "interactive=1" : "interactive=0";
   if (login) hello += " login=1";
+  // The name sshd logged in (it sets USER before the forced command runs): rampartd believes
+  // it only for the account that AAA servers' users share, and only right after a server
+  // accepted that name.
+  if (const char* u = std::getenv("USER"); u && *u && !login) hello += std::string(" user=") + u;
   if (!send_frame(protocol::Type::Hello, hello) || !await_prompt()) {
     std::fprintf(stderr, "rampart: rampartd closed the session\n");
     return 1;

@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "tests/unit/ike_lab.hpp"
+#include "tests/unit/scripted_aaa.hpp"
 
 using namespace rampart;
 using namespace rampart::ike;
@@ -460,10 +461,8 @@ TEST_CASE("peer bytes in show output are escaped", "[ike][security]") {
   // An authentication server that accepts anyone (as a RADIUS server might accept a name with
   // a newline): what the client sent is shown escaped in every table.
   Lab lab;
-  lab.engine.set_authenticator(
-      [](const config::Config&, const std::string&, const std::string&, const std::string&) {
-        return XauthResult{true, {}};
-      });
+  test::ScriptedAaa server;
+  lab.env.aaa = &server;
   lab.phase1();
   lab.xauth("eve\nIndex        : 99", "x");
   REQUIRE(lab.ack_status() == 1);

@@ -59,6 +59,18 @@ struct FakeEnv : ike::Environment {
     held_dh.clear();
     for (auto& j : jobs) j();
   }
+  // XAUTH and accounting go to this service when set (as the daemon's IkeService does), else
+  // the local database answers in line and records are dropped.
+  aaa::Service* aaa = nullptr;
+  void authenticate(const config::Config& cfg, aaa::AuthRequest r, aaa::AuthDone done) override {
+    if (aaa)
+      aaa->authenticate(std::move(r), std::move(done));
+    else
+      ike::Environment::authenticate(cfg, std::move(r), std::move(done));
+  }
+  void account(aaa::AccountingRecord r) override {
+    if (aaa) aaa->account(std::move(r));
+  }
   int keepalives = 0;
   void send_nat_keepalive(const ike::Endpoint&, const ike::Endpoint&) override { ++keepalives; }
   void debug(ike::DebugKind, int, std::string_view line) override { lines.emplace_back(line); }

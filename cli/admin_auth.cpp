@@ -1,0 +1,77 @@
+#include "cli/admin_auth.hpp"
+
+#include <memory>
+
+#include "cli/session.hpp"
+
+namespace rampart::cli {
+
+std::optional<aaa::AuthRequest> admin_request(const config::Config& cfg, const aaa::Service* svc,
+                                              std::string_view service, aaa::Purpose purpose,
+                                              std::string user, std::string_view password) {
+  auto line = cfg.management.aaa_authentication.find(std::string(service));
+  if (!svc || line == cfg.management.aaa_authentication.end() || line->second.group == "LOCAL")
+    return std::nullopt;
+  aaa::AuthRequest r;
+  r.group = line->second.group;
+  // LOCAL after the group is ours to apply (admin_verdict): the service is asked for the group.
+  r.fallback_local = false;
+  r.purpose = purpose;
+  r.user = std::move(user);
+  r.password = aaa::Password(std::string(password));
+  r.port_name = service == "ssh" ? "ssh" : "console";
+  return r;
+}
+
+AdminVerdict admin_verdict(const config::Config& cfg, std::string_view service,
+                           const aaa::AuthResult& r, const std::function<bool()>& local) {
+  AdminVerdict v;
+  v.reason = r.reason;
+  if (r.outcome == aaa::Outcome::NoServer) {
+    auto line = cfg.management.aaa_authentication.find(std::string(service));
+    if (line != cfg.management.aaa_authentication.end() && line->second.fallback_local) {
+      v.ok = local();
+      return v;
+    }
+    v.local = false;
+    v.no_server = true;
+    return v;
+  }
+  v.local = r.local;
+  v.server = r.server;
+  v.ok = r.outcome == aaa::Outcome::Accepted;
+  v.privileged = v.ok && !r.local && cfg.management.authorization_exec_server &&
+                 r.authz.privilege_level && *r.authz.privilege_level >= 15;
+  return v;
+}
+
+void check_admin_password(Session& s, std::string& out, std::string_view service,
+                          aaa::Purpose purpose, std::string user, std::string_view password,
+                          AdminLocalCheck local, AdminThen then) {
+  Appliance& app = s.appliance();
+  auto req = admin_request(app.config(), app.aaa(), service, purpose, std::move(user), password);
+  if (!req) {
+    AdminVerdict v;
+    v.ok = local(app.config(), password);
+    then(s, v, out);
+    return;
+  }
+  // The answer comes on the work's thread; the verdict is made on the session's, where the
+  // configuration (and the local database for the fallback) may be read.
+  auto result = std::make_shared<aaa::AuthResult>();
+  auto kept = std::make_shared<aaa::Password>(std::string(password));
+  aaa::Service* svc = app.aaa();
+  s.defer(
+      [svc, result, r = std::move(*req)]() mutable {
+        *result = svc->authenticate_now(std::move(r));
+        return std::string();
+      },
+      [result, kept, service = std::string(service), local, then](Session& s, std::string& out) {
+        const auto& cfg = s.appliance().config();
+        AdminVerdict v =
+            admin_verdict(cfg, service, *result, [&] { return local(cfg, kept->reveal()); });
+        then(s, v, out);
+      });
+}
+
+}  // namespace rampart::cli

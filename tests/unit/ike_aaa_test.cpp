@@ -1,0 +1,471 @@
+// XAUTH through an aaa-server group (issue 13), in-process: the engine asks the tunnel-group's
+// authentication-server-group through its Environment, a scripted aaa::Service answers at once
+// or later, and what the server authorized (address, group-policy, timeouts) shapes the session;
+// remote-access sessions are accounted (Start, Interim, Stop) to the accounting-server-group.
+#include <catch2/catch.hpp>
+
+#include "dataplane/esp/esp_sa.hpp"
+#include "tests/unit/ike_lab.hpp"
+#include "tests/unit/scripted_aaa.hpp"
+
+using namespace rampart;
+using namespace rampart::ike;
+using test::Lab;
+using test::ScriptedAaa;
+using Kind = aaa::AccountingRecord::Kind;
+
+namespace {
+
+const config::Ipv4 kServer{0xc0000205};  // 192.0.2.5
+const Bytes kFramed{203, 0, 113, 50};
+
+// The lab with a RADIUS group deciding for tunnel-group EZ and accounting to it.
+struct AaaLab : Lab {
+  ScriptedAaa server;
+  AaaLab() {
+    env.aaa = &server;
+    REQUIRE(console
+                .run("access-list SALES-ONLY extended permit ip any 192.0.2.0 255.255.255.0\n"
+                     "aaa-server RAD protocol radius\n"
+                     "aaa-server RAD (outside) host 192.0.2.5\nkey s3cret\nexit\n"
+                     "group-policy SALES internal\ngroup-policy SALES attributes\n"
+                     "dns-server value 192.0.2.54\nvpn-filter value SALES-ONLY\nexit\n"
+                     "tunnel-group EZ general-attributes\nauthentication-server-group RAD\n"
+                     "accounting-server-group RAD\nexit\n")
+                .find("ERROR") == std::string::npos);
+  }
+  bool syslogged(std::string_view needle) const {
+    for (const auto& s : env.syslogs)
+      if (s.find(needle) != std::string::npos) return true;
+    return false;
+  }
+  // The status the engine sent after XAUTH, if it sent one (not a new XAUTH request).
+  std::optional<uint16_t> status() {
+    if (env.sent.empty()) return std::nullopt;
+    // A look at the message without consuming the initiator's IV chain.
+    auto ivs = peer.ivs;
+    uint32_t msgid = 0;
+    auto p = peer.open(env.sent.front().second, msgid);
+    peer.ivs = std::move(ivs);
+    if (std::get<AttributePayload>(p.at(1)).type != 3) return std::nullopt;
+    return ack_status();
+  }
+};
+
+aaa::AuthResult accept_with(std::optional<std::string> policy) {
+  aaa::AuthResult r{aaa::Outcome::Accepted, {}, kServer, false, {}};
+  r.authz.framed_ip = config::Ipv4{0xcb007132};  // 203.0.113.50
+  r.authz.framed_mask = config::Mask{0xffffff00};
+  r.authz.group_policy = std::move(policy);
+  r.authz.classes = {"OU=SALES;"};
+  return r;
+}
+
+// Packets from the client through the SA the engine holds (sequence numbers 1, 2, ...).
+void client_sends(Lab& lab, const IpsecSa& ips, int packets = 1) {
+  dataplane::EspKeys keys{dataplane::EspCipher::AesCbc128, dataplane::EspAuth::HmacSha1,
+                          ips.inbound.encryption_key.bytes(), ips.inbound.integrity_key.bytes()};
+  auto client = dataplane::EspSa::create(ips.inbound.spi, keys);
+  REQUIRE(client);
+  for (int i = 0; i < packets; ++i) {
+    std::vector<uint8_t> inner(60, 0), esp(200);
+    inner[0] = 0x45;
+    size_t n = (*client)->encap(inner.data(), inner.size(), esp.data(), esp.size());
+    REQUIRE(n > 0);
+    lab.sad.with_inbound(ips.inbound.spi, [&](dataplane::Sad::Entry& e) {
+      uint8_t* in = nullptr;
+      uint8_t next = 0;
+      dataplane::EspDrop drop{};
+      CHECK(e.in->decap(esp.data(), n, &in, &next, &drop) > 0);
+    });
+  }
+}
+
+uint64_t inbound_bytes(Lab& lab, const IpsecSa& ips) {
+  uint64_t b = 0;
+  lab.sad.with(ips.id, [&](const dataplane::Sad::Entry& e) { b = e.in->counters().bytes; });
+  return b;
+}
+
+}  // namespace
+
+TEST_CASE("XAUTH through a RADIUS group applies the framed address and the class group-policy",
+          "[ike][aaa]") {
+  AaaLab lab;
+  lab.server.script = accept_with("SALES");
+  lab.phase1();
+  lab.xauth("alice", "pw1");
+  REQUIRE(lab.server.asked.size() == 1);
+  const aaa::AuthRequest& q = lab.server.asked[0];
+  CHECK(q.group == "RAD");
+  CHECK_FALSE(q.fallback_local);
+  CHECK(q.purpose == aaa::Purpose::VpnUser);
+  CHECK(q.user == "alice");
+  CHECK(q.password.reveal() == "pw1");
+  CHECK(q.tunnel_group == "EZ");
+  CHECK(q.client == config::Ipv4{0xc6336402});
+  CHECK(lab.status() == 1);
+  CHECK(
+      lab.syslogged("%ASA-6-113004: AAA user authentication Successful : server = 192.0.2.5 : "
+                    "user = alice"));
+  CHECK(lab.syslogged("AAA group policy for user alice is being set to SALES"));
+  AttributePayload mc = lab.mode_config();
+  CHECK(mc.attributes.at(0).data == kFramed);
+  CHECK(mc.attributes.at(1).data == Bytes{255, 255, 255, 0});
+  CHECK(mc.attributes.at(2).data == Bytes{192, 0, 2, 54});  // SALES's DNS, not EZ's
+  CHECK(lab.only_sa().group_policy == "SALES");
+  std::string show = lab.console.run("show vpn-sessiondb detail remote");
+  CHECK(show.find("Assigned IP  : 203.0.113.50") != std::string::npos);
+  CHECK(show.find("Group Policy : SALES") != std::string::npos);
+  CHECK(show.find("  Filter Name  : SALES-ONLY") != std::string::npos);
+  // No pool address was taken.
+  CHECK(lab.console.run("show ip local pool POOL").find("In Use") == std::string::npos);
+  // Accounting: one Start, to RAD, with the session's 8-hex-digit id and the Class.
+  REQUIRE(lab.server.count(Kind::Start) == 1);
+  const auto& start = lab.server.records[0];
+  CHECK(start.group == "RAD");
+  CHECK(start.session_id.size() == 8);
+  CHECK(start.session_id.find_first_not_of("0123456789ABCDEF") == std::string::npos);
+  CHECK(start.user == "alice");
+  CHECK(start.framed_ip == config::Ipv4{0xcb007132});
+  CHECK(start.classes == std::vector<std::string>{"OU=SALES;"});
+  // The same address for a second client is refused while alice holds it.
+  lab.peer = test::Initiator{};
+  lab.peer.me = {config::Ipv4{0xc6336403}, 500};
+  lab.peer.ci = {9, 9, 9, 9, 9, 9, 9, 3};
+  lab.phase1();
+  lab.xauth("bob", "pw2");
+  CHECK(lab.status() == 1);
+  AttributePayload req;
+  req.type = 1;
+  req.identifier = 8;
+  req.attributes = {Attribute::tlv(1, {})};
+  lab.deliver(lab.peer.seal(Exchange::Transaction, 0x2222, {req}));
+  CHECK(lab.env.sent.empty());
+  CHECK(lab.env.logged("Address 203.0.113.50 of user bob is in use by another session"));
+}
+
+TEST_CASE("a group-policy the server names that does not exist leaves the tunnel-group's",
+          "[ike][aaa]") {
+  AaaLab lab;
+  lab.server.script = accept_with("NOSUCH");
+  lab.phase1();
+  lab.xauth("alice", "pw1");
+  CHECK(lab.status() == 1);
+  CHECK(lab.only_sa().group_policy == "EZ");
+  CHECK(lab.env.logged("Group policy NOSUCH from the AAA server does not exist, using EZ"));
+}
+
+TEST_CASE("a rejected user is asked again; the third rejection fails XAUTH", "[ike][aaa]") {
+  AaaLab lab;
+  lab.server.script = {aaa::Outcome::Rejected, "", kServer, false, {}};
+  lab.phase1();
+  lab.xauth("alice", "wrong");
+  CHECK_FALSE(lab.status().has_value());  // a new XAUTH request, not a status
+  CHECK(
+      lab.syslogged("%ASA-6-113005: AAA user authentication Rejected : reason = AAA failure : "
+                    "server = 192.0.2.5 : user = alice"));
+  lab.server.script = accept_with(std::nullopt);
+  lab.xauth("alice", "right");
+  CHECK(lab.status() == 1);
+  CHECK(lab.server.asked.size() == 2);
+  CHECK(lab.only_sa().authorized);
+
+  AaaLab refused;
+  refused.server.script = {aaa::Outcome::Rejected, "", kServer, false, {}};
+  refused.phase1();
+  refused.xauth("alice", "1");
+  refused.xauth("alice", "2");
+  refused.xauth("alice", "3");
+  CHECK(refused.status() == 0);
+  CHECK(refused.engine.stats().auth_fails == 3);
+  CHECK(refused.server.records.empty());
+}
+
+TEST_CASE("no server answering fails XAUTH at once", "[ike][aaa]") {
+  AaaLab lab;
+  lab.server.script = {aaa::Outcome::NoServer, "", std::nullopt, false, {}};
+  lab.phase1();
+  lab.xauth("alice", "pw");
+  CHECK(lab.status() == 0);
+  CHECK(lab.server.asked.size() == 1);
+  CHECK(
+      lab.syslogged("AAA user authentication Rejected : reason = AAA Server not responding : "
+                    "server = RAD : user = alice"));
+  lab.engine.tick();
+  CHECK(lab.engine.sas().empty());
+}
+
+TEST_CASE("authentication-server-group G LOCAL asks with the local fallback", "[ike][aaa]") {
+  AaaLab lab;
+  lab.console.run(
+      "tunnel-group EZ general-attributes\nauthentication-server-group RAD LOCAL\nexit");
+  lab.server.script = {aaa::Outcome::Accepted, "", std::nullopt, true, {}};
+  lab.phase1();
+  lab.xauth("cisco", "cisco");
+  REQUIRE(lab.server.asked.size() == 1);
+  CHECK(lab.server.asked[0].group == "RAD");
+  CHECK(lab.server.asked[0].fallback_local);
+  CHECK(lab.status() == 1);
+  CHECK(
+      lab.syslogged("113012: AAA user authentication Successful : local database : user = "
+                    "cisco"));
+}
+
+TEST_CASE("while the server thinks, a repeated reply is not asked twice and timers run",
+          "[ike][aaa]") {
+  AaaLab lab;
+  lab.server.hold = true;
+  lab.server.script = accept_with("SALES");
+  lab.phase1();
+  uint32_t msgid = 0;
+  auto req = lab.peer.open(lab.env.take(), msgid);
+  AttributePayload reply;
+  reply.type = 2;
+  reply.identifier = std::get<AttributePayload>(req.at(1)).identifier;
+  reply.attributes = {Attribute::tlv(16521, Bytes{'a', 'l', 'i', 'c', 'e'}),
+                      Attribute::tlv(16522, Bytes{'p', 'w', '1'})};
+  Bytes sealed = lab.peer.seal(Exchange::Transaction, msgid, {reply});
+  lab.deliver(sealed);
+  CHECK(lab.env.sent.empty());
+  REQUIRE(lab.server.held.size() == 1);
+  // The client sends its reply again: dropped, the server is not asked again.
+  lab.deliver(sealed);
+  CHECK(lab.server.asked.size() == 1);
+  CHECK(lab.env.sent.empty());
+  // The engine's timers go on meanwhile (nothing to resend: the client answered).
+  lab.env.t += 5;
+  lab.engine.tick();
+  CHECK(lab.env.sent.empty());
+  CHECK(lab.engine.sas().size() == 1);
+  // The answer comes: the status goes out, and is resent until acknowledged.
+  lab.server.answer_held();
+  REQUIRE(lab.env.sent.size() == 1);
+  lab.env.t += 5;
+  lab.engine.tick();
+  CHECK(lab.env.sent.size() == 2);
+  lab.env.sent.erase(lab.env.sent.begin());
+  lab.env.sent_from.erase(lab.env.sent_from.begin());
+  CHECK(lab.status() == 1);
+  CHECK(lab.only_sa().authorized);
+}
+
+TEST_CASE("an answer for an SA that is gone is dropped", "[ike][aaa]") {
+  AaaLab lab;
+  lab.server.hold = true;
+  lab.phase1();
+  lab.xauth("alice", "pw1");
+  CHECK(lab.engine.clear() == 1);
+  lab.env.sent.clear();
+  lab.server.answer_held();
+  CHECK(lab.engine.sas().empty());
+  CHECK(lab.env.sent.empty());
+  CHECK(lab.engine.stats().internal_errors == 0);
+  CHECK(lab.env.logged("AAA answer for session 1 that is gone, dropped"));
+  CHECK(lab.server.records.empty());
+  // An engine gone before the answer is not called back.
+  auto env = std::make_unique<test::FakeEnv>();
+  ScriptedAaa late;
+  late.hold = true;
+  env->aaa = &late;
+  {
+    test::Console console;
+    REQUIRE(console.run(test::kConfig).find("ERROR") == std::string::npos);
+    Engine engine{console.cfg(), *env};
+    test::Initiator client;
+    engine.receive(client.datagram(client.am1("EZ")));
+    engine.receive(client.datagram(client.am3(env->take())));
+    uint32_t msgid = 0;
+    auto req = client.open(env->take(), msgid);
+    AttributePayload reply;
+    reply.type = 2;
+    reply.identifier = std::get<AttributePayload>(req.at(1)).identifier;
+    reply.attributes = {Attribute::tlv(16521, Bytes{'a'}), Attribute::tlv(16522, Bytes{'b'})};
+    engine.receive(client.datagram(client.seal(Exchange::Transaction, msgid, {reply})));
+    REQUIRE(late.held.size() == 1);
+  }
+  late.answer_held();  // must not touch the destroyed engine
+  CHECK(env->sent.empty());
+}
+
+TEST_CASE("an answer after the tunnel-group was removed ends the negotiation", "[ike][aaa]") {
+  AaaLab lab;
+  lab.server.hold = true;
+  lab.server.script = accept_with("SALES");
+  lab.phase1();
+  lab.xauth("alice", "pw1");
+  INFO(lab.console.run("no tunnel-group EZ"));
+  REQUIRE_FALSE(lab.console.cfg().tunnel_groups.contains("EZ"));
+  lab.server.answer_held();
+  CHECK(lab.env.sent.empty());  // no status for a group that is gone
+  CHECK(lab.env.logged("Tunnel group was removed during the negotiation, aborting"));
+  lab.engine.tick();
+  CHECK(lab.engine.sas().empty());
+  CHECK(lab.server.records.empty());
+}
+
+TEST_CASE("an answer from a group the tunnel-group no longer names is not trusted", "[ike][aaa]") {
+  AaaLab lab;
+  lab.server.hold = true;
+  lab.server.script = accept_with("SALES");
+  lab.phase1();
+  lab.xauth("alice", "pw1");
+  lab.console.run("tunnel-group EZ general-attributes\nauthentication-server-group OTHER\nexit");
+  lab.server.answer_held();
+  CHECK_FALSE(lab.status().has_value());  // asked again
+  CHECK_FALSE(lab.only_sa().authorized);
+  CHECK(lab.env.logged("Authentication server group changed during the request"));
+}
+
+TEST_CASE("the server's Session-Timeout and Idle-Timeout end the session", "[ike][aaa]") {
+  AaaLab lab;
+  auto r = accept_with(std::nullopt);
+  r.authz.session_timeout = 90;
+  lab.server.script = r;
+  lab.phase1();
+  lab.xauth("alice", "pw");
+  REQUIRE(lab.status() == 1);
+  lab.mode_config();
+  lab.env.t += 89;
+  lab.engine.tick();
+  CHECK(lab.engine.sas().size() == 1);
+  lab.env.t += 1;
+  lab.engine.tick();
+  CHECK(lab.engine.sas().empty());
+  REQUIRE(lab.server.count(Kind::Stop) == 1);
+  CHECK(lab.server.records.back().terminate_cause == "Session-Timeout");
+  CHECK(lab.server.records.back().session_seconds == 90);
+
+  AaaLab idle;
+  r = accept_with(std::nullopt);
+  r.authz.idle_timeout = 40;  // shorter than the group-policy's 30 minutes
+  idle.server.script = r;
+  idle.phase1();
+  idle.xauth("alice", "pw");
+  REQUIRE(idle.status() == 1);
+  idle.mode_config();
+  idle.engine.tick();
+  idle.env.t += 40;
+  idle.engine.tick();
+  CHECK(idle.engine.sas().empty());
+  REQUIRE(idle.server.count(Kind::Stop) == 1);
+  CHECK(idle.server.records.back().terminate_cause == "Idle-Timeout");
+}
+
+TEST_CASE("the server's simultaneous-logins limit applies", "[ike][aaa]") {
+  AaaLab lab;
+  auto r = accept_with(std::nullopt);
+  r.authz.framed_ip.reset();
+  r.authz.simultaneous_logins = 0;
+  lab.server.script = r;
+  lab.phase1();
+  lab.xauth("alice", "pw");
+  CHECK(lab.status() == 0);
+  CHECK(lab.env.logged("may not log in (vpn-simultaneous-logins 0)"));
+}
+
+TEST_CASE("accounting: Stop carries the traffic of every IPsec SA, rekeyed ones too",
+          "[ike][aaa]") {
+  AaaLab lab;
+  lab.console.run("group-policy EZ attributes\nvpn-idle-timeout none\nexit\n");
+  lab.console.cfg().aaa_servers["RAD"].interim_accounting_update = 1;
+  auto r = accept_with(std::nullopt);
+  r.authz.framed_ip.reset();
+  lab.server.script = r;
+  lab.phase1();
+  lab.xauth("alice", "pw");
+  REQUIRE(lab.status() == 1);
+  lab.mode_config();
+  REQUIRE(lab.server.count(Kind::Start) == 1);
+  const std::string id = lab.server.records[0].session_id;
+  auto qm2 = lab.qm1(0x100, Bytes{203, 0, 113, 10});
+  REQUIRE(qm2.has_value());
+  lab.qm3(0x100, *qm2);
+  client_sends(lab, lab.only_sa().ipsec.at(0), 2);
+  const uint64_t first = inbound_bytes(lab, lab.only_sa().ipsec.at(0));
+  REQUIRE(first > 0);
+  // The client rekeys phase 2: a new SA pair; the old one goes with the client's delete.
+  auto qm2b = lab.qm1(0x201, Bytes{203, 0, 113, 10});
+  REQUIRE(qm2b.has_value());
+  lab.qm3(0x201, *qm2b);
+  REQUIRE(lab.only_sa().ipsec.size() == 2);
+  client_sends(lab, lab.only_sa().ipsec.at(1));
+  const uint64_t second = inbound_bytes(lab, lab.only_sa().ipsec.at(1));
+  DeletePayload del;
+  del.protocol = 3;
+  del.spi_size = 4;
+  del.spis.push_back(test::be32(lab.only_sa().ipsec.at(0).outbound.spi));
+  lab.deliver(lab.peer.seal(Exchange::Informational, 0x300, {del}));
+  REQUIRE(lab.only_sa().ipsec.size() == 1);
+  // An Interim after an hour, with the same id.
+  lab.env.t += 3600;
+  lab.engine.tick();
+  REQUIRE(lab.server.count(Kind::Interim) == 1);
+  CHECK(lab.server.records.back().session_id == id);
+  CHECK(lab.server.records.back().in_packets == 3);
+  // vpn-sessiondb logoff: Stop, Admin-Reset, every packet and byte.
+  lab.console.run("vpn-sessiondb logoff name alice");
+  CHECK(lab.engine.sas().empty());
+  REQUIRE(lab.server.count(Kind::Stop) == 1);
+  const auto& stop = lab.server.records.back();
+  CHECK(stop.kind == Kind::Stop);
+  CHECK(stop.session_id == id);
+  CHECK(stop.terminate_cause == "Admin-Reset");
+  CHECK(stop.in_packets == 3);
+  CHECK(stop.in_octets == first + second);
+  CHECK(stop.user == "alice");
+}
+
+TEST_CASE("accounting: the client's delete is User-Request; a phase-1 rekey keeps the id",
+          "[ike][aaa]") {
+  AaaLab lab;
+  auto r = accept_with(std::nullopt);
+  r.authz.framed_ip.reset();
+  lab.server.script = r;
+  lab.phase1();
+  lab.xauth("alice", "pw");
+  REQUIRE(lab.status() == 1);
+  lab.mode_config();
+  REQUIRE(lab.server.count(Kind::Start) == 1);
+  const std::string id = lab.server.records[0].session_id;
+  const uint64_t old_index = lab.only_sa().index;
+  // A new IKE SA from the same client and user: the session goes on under the same id.
+  lab.peer = test::Initiator{};
+  lab.peer.ci = {7, 7, 7, 7, 7, 7, 7, 7};
+  lab.peer.ni = Bytes(32, 0x77);
+  lab.phase1();
+  lab.xauth("alice", "pw");
+  REQUIRE(lab.status() == 1);
+  lab.mode_config();
+  CHECK(lab.server.count(Kind::Start) == 1);
+  CHECK(lab.engine.logoff_index(old_index) == 1);
+  CHECK(lab.server.count(Kind::Stop) == 0);
+  // The client deletes the new IKE SA: the Stop, User-Request, same id.
+  DeletePayload del;
+  del.protocol = 1;
+  del.spi_size = 16;
+  Bytes spi(16);
+  std::copy(lab.peer.ci.begin(), lab.peer.ci.end(), spi.begin());
+  std::copy(lab.peer.cr.begin(), lab.peer.cr.end(), spi.begin() + 8);
+  del.spis.push_back(spi);
+  lab.deliver(lab.peer.seal(Exchange::Informational, 0x400, {del}));
+  lab.engine.tick();
+  CHECK(lab.engine.sas().empty());
+  REQUIRE(lab.server.count(Kind::Stop) == 1);
+  CHECK(lab.server.records.back().session_id == id);
+  CHECK(lab.server.records.back().terminate_cause == "User-Request");
+}
+
+TEST_CASE("no accounting without an accounting-server-group, and the local database as before",
+          "[ike][aaa]") {
+  Lab lab;
+  ScriptedAaa server;
+  server.script = {aaa::Outcome::Accepted, "", std::nullopt, true, {}};
+  lab.env.aaa = &server;
+  lab.phase1();
+  lab.xauth("cisco", "cisco");
+  REQUIRE(lab.ack_status() == 1);
+  lab.mode_config();
+  CHECK(server.asked.at(0).group == "LOCAL");
+  CHECK(server.records.empty());
+}
