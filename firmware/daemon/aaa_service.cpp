@@ -169,7 +169,11 @@ aaa::AuthResult AaaService::answer_local(const aaa::AuthRequest& r) {
   {
     std::lock_guard lock(mu_);
     // The engine's check of the username database (service-type, legacy hashes), reused.
-    ike::XauthResult x = ike::authenticate_local(cfg_, r.tunnel_group, r.user, r.password.reveal());
+    // Authorization asks only whether the user exists (the password was checked elsewhere).
+    ike::XauthResult x = !r.authorize_only ? ike::authenticate_local(cfg_, r.tunnel_group, r.user,
+                                                                     r.password.reveal())
+                         : cfg_.users.contains(r.user) ? ike::XauthResult{true, {}}
+                                                       : ike::XauthResult{false, "user not found"};
     res.outcome = x.accepted ? Outcome::Accepted : Outcome::Rejected;
     res.reason = local_reason(x.reason);
     if (x.accepted) {

@@ -206,6 +206,15 @@ TEST_CASE("LOCAL answers in line; fallback to LOCAL only when no server answers"
       lab.logged("%ASA-6-113015: AAA user authentication Rejected : reason = Invalid password "
                  ": local database : user = ***** : user IP = 203.0.113.50"));
 
+  auto authz = Lab::req("LOCAL", "alice", "");
+  authz.authorize_only = true;
+  CHECK(lab.svc->authenticate_now(authz).outcome == aaa::Outcome::Accepted);
+  authz.user = "nobody";
+  CHECK(lab.svc->authenticate_now(authz).outcome == aaa::Outcome::Rejected);
+  CHECK(
+      lab.logged("%ASA-6-113015: AAA user authorization Rejected : reason = User was not found "
+                 ": local database : user = ***** : user IP = 203.0.113.50"));
+
   // Every server of PAIR down: without LOCAL, NoServer; with LOCAL, the local database.
   lab.client->scripts[ip("198.51.100.20").value] = {K::Timeout, 0ms};
   lab.client->scripts[ip("198.51.100.21").value] = {K::Error, 0ms};
