@@ -86,12 +86,15 @@ AaaService::AaaService(ClientFactory clients, Syslog log, Options o)
       groups_(opt_.clock.steady_ms ? opt_.clock : system_clock()),
       efd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
   if (!opt_.clock.steady_ms) opt_.clock = system_clock();
+  opt_.threads = std::max(1u, opt_.threads);
+  // Accounting takes at most half the threads, so that logins never all wait behind a slow
+  // accounting server. Fixed before the threads start: they read it.
+  accounting_threads_ = std::max(1u, opt_.threads / 2);
   // No thread may take SIGTERM/SIGINT: the daemon reads them through a signalfd.
   sigset_t all, saved;
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &saved);
-  for (unsigned i = 0; i < std::max(1u, opt_.threads); ++i)
-    threads_.emplace_back([this] { run(); });
+  for (unsigned i = 0; i < opt_.threads; ++i) threads_.emplace_back([this] { run(); });
   pthread_sigmask(SIG_SETMASK, &saved, nullptr);
 }
 
@@ -373,11 +376,9 @@ void AaaService::run() {
           todo_.pop_front();
           break;
         }
-        // Accounting takes at most half the threads, so that logins are never all waiting
-        // behind a slow accounting server.
         int64_t now = opt_.clock.steady_ms();
         int64_t wake_at = 0;
-        if (accounting_running_ < std::max<size_t>(1, threads_.size() / 2)) {
+        if (accounting_running_ < accounting_threads_) {
           auto it = std::find_if(records_.begin(), records_.end(),
                                  [&](const Record& x) { return x.not_before <= now; });
           if (it != records_.end()) {

@@ -109,6 +109,7 @@ class AaaService : public aaa::Service {
   size_t in_flight_ = 0;          // authentication jobs queued or running, not yet delivered
   size_t records_in_flight_ = 0;  // accounting records queued or running
   size_t accounting_running_ = 0;
+  size_t accounting_threads_ = 1;  // at most this many threads send accounting at once
   Counters counters_;
   bool stop_ = false;
   int efd_ = -1;
