@@ -169,6 +169,18 @@ std::optional<Candidate> ServerGroups::next(const std::string& group, RequestKin
   return std::nullopt;
 }
 
+std::vector<Candidate> ServerGroups::simultaneous(const std::string& group,
+                                                  std::vector<AaaEvent>& events) {
+  std::vector<Candidate> out;
+  auto git = groups_.find(group);
+  if (git == groups_.end() || !git->second.cfg.accounting_simultaneous) return out;
+  reactivate(git->second, events);
+  for (const auto& h : git->second.hosts)
+    if (h.st.state == ServerStatus::State::Active)
+      out.push_back(candidate(git->second, h, RequestKind::Accounting));
+  return out;
+}
+
 void ServerGroups::begin(const std::string& group, config::Ipv4 server, RequestKind kind) {
   Host* h = find(group, server);
   if (!h) return;  // removed meanwhile: nothing to count

@@ -76,6 +76,10 @@ class ServerGroups {
                                 const std::map<uint32_t, int>& tries,
                                 std::optional<config::Ipv4> only, std::vector<AaaEvent>& events);
 
+  // "accounting-mode simultaneous": every ACTIVE server of the group, in order (empty when the
+  // group is in single mode, has none, or does not exist).
+  std::vector<Candidate> simultaneous(const std::string& group, std::vector<AaaEvent>& events);
+
   // An attempt starts (counts the request, one more pending) and ends with the server's answer.
   void begin(const std::string& group, config::Ipv4 server, RequestKind kind);
   void finish(const std::string& group, config::Ipv4 server, RequestKind kind,

@@ -331,33 +331,56 @@ aaa::AuthResult AaaService::serve(const aaa::AuthRequest& r) {
   return res;
 }
 
+aaa::ServerAnswer AaaService::account_once(const aaa::Candidate& c,
+                                           const aaa::AccountingRecord& r) {
+  aaa::ProtocolClient* pc = nullptr;
+  {
+    std::lock_guard lock(mu_);
+    pc = client(c.protocol);
+    groups_.begin(r.group, c.target.address, RequestKind::Accounting);
+  }
+  aaa::ServerAnswer a;
+  if (pc)
+    a = pc->account(c.target, r);
+  else
+    a.kind = K::Error;
+  std::vector<aaa::AaaEvent> events;
+  {
+    std::lock_guard lock(mu_);
+    groups_.finish(r.group, c.target.address, RequestKind::Accounting, a, events);
+  }
+  log(events);
+  return a;
+}
+
 bool AaaService::send_accounting(const aaa::AccountingRecord& r) {
+  std::vector<aaa::Candidate> all;
+  {
+    std::vector<aaa::AaaEvent> events;
+    {
+      std::lock_guard lock(mu_);
+      all = groups_.simultaneous(r.group, events);
+    }
+    log(events);
+  }
+  if (!all.empty()) {
+    // "accounting-mode simultaneous": every active server gets the record, once each; it is
+    // delivered when one of them took it.
+    bool taken = false;
+    for (const auto& c : all) taken |= account_once(c, r).kind == K::Accept;
+    return taken;
+  }
   std::map<uint32_t, int> tries;
   for (;;) {
     std::vector<aaa::AaaEvent> events;
     std::optional<aaa::Candidate> c;
-    aaa::ProtocolClient* pc = nullptr;
     {
       std::lock_guard lock(mu_);
       c = groups_.next(r.group, RequestKind::Accounting, tries, std::nullopt, events);
-      if (c) {
-        pc = client(c->protocol);
-        groups_.begin(r.group, c->target.address, RequestKind::Accounting);
-      }
     }
     log(events);
     if (!c) return false;
-    aaa::ServerAnswer a;
-    if (pc)
-      a = pc->account(c->target, r);
-    else
-      a.kind = K::Error;
-    events.clear();
-    {
-      std::lock_guard lock(mu_);
-      groups_.finish(r.group, c->target.address, RequestKind::Accounting, a, events);
-    }
-    log(events);
+    aaa::ServerAnswer a = account_once(*c, r);
     ++tries[c->target.address.value];
     if (a.kind == K::Accept) return true;
   }

@@ -90,6 +90,7 @@ class AaaService : public aaa::Service {
   void run();
   aaa::AuthResult serve(const aaa::AuthRequest& r);
   bool send_accounting(const aaa::AccountingRecord& r);
+  aaa::ServerAnswer account_once(const aaa::Candidate& c, const aaa::AccountingRecord& r);
   aaa::ProtocolClient* client(const std::string& protocol);  // mu_ held
   void log(const std::vector<aaa::AaaEvent>& events);
   void log_result(const aaa::AuthRequest& r, const aaa::AuthResult& res,

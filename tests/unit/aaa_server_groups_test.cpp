@@ -243,3 +243,17 @@ TEST_CASE("counters: requests, answers, round trips, pending; clear keeps the st
   lab.groups.clear_statistics();
   CHECK(lab.groups.status().front().rejects == 0);
 }
+
+TEST_CASE("accounting-mode simultaneous names every ACTIVE server", "[aaa-groups]") {
+  Lab lab({"198.51.100.10", "198.51.100.11", "198.51.100.12"});
+  CHECK(lab.groups.simultaneous("RAD", lab.events).empty());  // single mode
+  lab.group().accounting_simultaneous = true;
+  lab.group().max_failed_attempts = 1;
+  lab.groups.reconcile(lab.cfg);
+  lab.attempt(K::Timeout);  // the first one FAILED
+  auto all = lab.groups.simultaneous("RAD", lab.events);
+  REQUIRE(all.size() == 2);
+  CHECK(all[0].target.address == ip("198.51.100.11"));
+  CHECK(all[1].target.address == ip("198.51.100.12"));
+  CHECK(all[0].target.port == 1646);
+}

@@ -270,6 +270,22 @@ TEST_CASE("accounting is queued, retried on the next server and in later rounds"
   CHECK(lab.svc->counters().unknown_group == 1);
 }
 
+TEST_CASE("accounting-mode simultaneous sends the record to every server", "[aaa-service]") {
+  Lab lab;
+  lab.add_group("BOTH", "radius", {"198.51.100.40", "198.51.100.41"});
+  lab.cfg.aaa_servers["BOTH"].accounting_simultaneous = true;
+  lab.svc->configure(lab.cfg);
+  lab.client->scripts[ip("198.51.100.40").value] = {K::Timeout, 0ms};
+  aaa::AccountingRecord rec;
+  rec.group = "BOTH";
+  lab.svc->account(rec);
+  REQUIRE(lab.loop_until([&] { return lab.svc->counters().accounting_sent == 1; }));
+  CHECK(lab.client->accounting_calls == 2);  // once each, the silent one included
+  auto st = lab.svc->status();
+  for (const auto& s : st)
+    if (s.group == "BOTH") CHECK(s.accounting_requests == 1);
+}
+
 TEST_CASE("the accounting queue is bounded", "[aaa-service]") {
   firmware::AaaService::Options o;
   o.threads = 2;
