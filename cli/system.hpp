@@ -14,6 +14,9 @@
 namespace rampart::config {
 struct Config;
 }
+namespace rampart::aaa {
+class Service;
+}
 
 namespace rampart::cli {
 
@@ -138,6 +141,10 @@ class System {
       const std::vector<std::string>& images) = 0;
   // Asks for a reload once the current reply has reached the terminal.
   virtual void request_reload() = 0;
+
+  // The AAA service (rampartd's AaaService): "show aaa-server", "test aaa-server" and
+  // "clear aaa-server statistics" ask it. Null where none runs (then they say so).
+  virtual aaa::Service* aaa() { return nullptr; }
 
   virtual VersionInfo version() const = 0;
   virtual uint64_t now_seconds() const = 0;  // wall clock, for "show clock" and timestamps

@@ -27,6 +27,7 @@ void register_users(CommandTree& t);              // username, username attribut
 void register_tunnel_groups(CommandTree& t);
 void register_group_policies(CommandTree& t);
 void register_aaa(CommandTree& t);          // aaa-server, aaa authentication
+void register_aaa_show(CommandTree& t);     // show/clear/test aaa-server
 void register_management(CommandTree& t);   // ssh, sysopt, console timeout
 void register_flash(CommandTree& t);        // dir, copy, delete, boot system, show bootvar, reload
 void register_pix(CommandTree& t);          // PIX 6.3 commands migrated to the ASA model
@@ -59,6 +60,7 @@ inline void register_all(CommandTree& t) {
   register_tunnel_groups(t);
   register_group_policies(t);
   register_aaa(t);
+  register_aaa_show(t);
   register_management(t);
   register_vpn_sessions(t);
   register_ipsec_sa(t);

@@ -138,6 +138,10 @@ class Service {
   virtual void account(AccountingRecord r) = 0;
   virtual std::vector<ServerStatus> status() const = 0;
   virtual void clear_statistics() = 0;
+  // "clear aaa-server statistics GROUP": one group's counters (all of them when empty).
+  virtual void clear_group_statistics(const std::string& group) {
+    if (group.empty()) clear_statistics();
+  }
 };
 
 // ---- one server, for the protocol clients ----------------------------------------------

@@ -201,6 +201,7 @@ struct UserAttributes {
   std::optional<std::string> tunnel_protocol;  // vpn-tunnel-protocol
   std::optional<int> idle_timeout;
   std::optional<int> simultaneous_logins;
+  bool operator==(const UserAttributes&) const = default;
 };
 
 struct User {
@@ -209,6 +210,7 @@ struct User {
   int privilege = 2;                     // ASA default privilege for username is 2
   UserAttributes attributes;
   bool has_attributes_block = false;  // "username X attributes" entered even if empty
+  bool operator==(const User&) const = default;
 };
 
 struct TunnelGroupGeneral {
@@ -281,6 +283,7 @@ struct AaaServerHost {
   std::optional<int> retry_interval;  // seconds, 1-10 (RADIUS)
   std::optional<uint16_t> authentication_port;
   std::optional<uint16_t> accounting_port;
+  bool operator==(const AaaServerHost&) const = default;
 };
 
 struct AaaServerGroup {
@@ -294,6 +297,7 @@ struct AaaServerGroup {
   // "interim-accounting-update [periodic [H]]": 0 = on a new address only; H hours.
   std::optional<int> interim_accounting_update;
   bool accounting_simultaneous = false;  // "accounting-mode simultaneous" (default single)
+  bool operator==(const AaaServerGroup&) const = default;
 };
 
 // "aaa authentication SERVICE console GROUP [LOCAL]".

@@ -59,6 +59,9 @@ class BoxSystem : public cli::System {
   using AddressKeeper =
       std::function<bool(const std::string& device, uint32_t address, int prefix)>;
   void keep_addresses(AddressKeeper keep) { keep_ = std::move(keep); }
+  // The daemon's AAA service, owned by main.
+  aaa::Service* aaa() override { return aaa_; }
+  void set_aaa(aaa::Service* s) { aaa_ = s; }
 
  private:
   std::string startup_path() const { return flash_dir_ + "/startup-config"; }
@@ -70,6 +73,7 @@ class BoxSystem : public cli::System {
   std::unique_ptr<BootSlots> slots_;
   std::atomic<bool> reload_requested_{false};
   AddressKeeper keep_;
+  aaa::Service* aaa_ = nullptr;
 };
 
 }  // namespace rampart::firmware

@@ -24,6 +24,8 @@
 #include <fmt/format.h>
 
 #include "cli/session.hpp"
+#include "control/aaa/aaa.hpp"
+#include "firmware/daemon/aaa_service.hpp"
 #include "firmware/daemon/box_system.hpp"
 #include "firmware/daemon/connection_service.hpp"
 #include "firmware/daemon/firewall_service.hpp"
@@ -198,7 +200,21 @@ int main(int argc, char** argv) {
   firmware::IkeService ike(app, workers);
   if (auto err = ike.open())
     platform::log(platform::Severity::Error, fmt::format("IKE disabled: {}", *err));
+  // AAA: server groups on worker threads, answers on the loop, syslog through IKE's path.
+  firmware::AaaService aaa_service(
+      [](const std::string& protocol) -> std::unique_ptr<aaa::ProtocolClient> {
+        // [U] debug radius / debug tacacs reach the sessions once the CLI slice wires them.
+        aaa::DebugSink quiet{[] { return false; }, [](std::string) {}};
+        if (protocol == "radius") return aaa::make_radius_client(quiet);
+        if (protocol == "tacacs+") return aaa::make_tacacs_client(quiet);
+        return nullptr;  // ldap: counted as a server that does not answer
+      },
+      [&ike](int severity, int id, const std::string& text) { ike.syslog(severity, id, text); },
+      {});
+  aaa_service.configure(app.config());
+  sys.set_aaa(&aaa_service);
   firmware::Server server(app, socket, &ike);
+  server.watch(aaa_service.fd(), [&] { aaa_service.deliver(); });
   std::unique_ptr<firmware::SshService> ssh;
   if (!sshd.empty()) {
     // The SSH host key: made on the first start (as an ASA makes its default key), replaced
@@ -220,6 +236,7 @@ int main(int argc, char** argv) {
     if (!confirmed && sys.boot_slots()) sys.boot_slots()->confirm();
     confirmed = true;
     if (ssh) ssh->sync(app.config());
+    aaa_service.configure(app.config());
     // After every CLI line and once a second: a changed configuration is compiled and applied.
     for (const auto& w : firewall.sync(app.config(), app.ike()))
       platform::log(platform::Severity::Warning, w);

@@ -100,6 +100,10 @@ rampart::expected<void, std::string> Server::run() {
       ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev);
     }
   }
+  for (const auto& [fd, f] : watched_) {
+    epoll_event ev{EPOLLIN, {.fd = fd}};
+    ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev);
+  }
   platform::log(platform::Severity::Notice, fmt::format("serving CLI sessions on {}", path_));
 
   epoll_event events[kMaxEvents];
@@ -130,6 +134,10 @@ rampart::expected<void, std::string> Server::run() {
       }
       if (jobs_.contains(fd)) {
         finish_job(fd);
+        continue;
+      }
+      if (auto w = watched_.find(fd); w != watched_.end()) {
+        w->second();
         continue;
       }
       if (std::find(ike_fds_.begin(), ike_fds_.end(), fd) != ike_fds_.end()) {

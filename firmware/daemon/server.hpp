@@ -43,6 +43,9 @@ class Server {
   void on_reload(std::function<void()> f) { reload_ = std::move(f); }
   // Whether a session has asked for a reload (polled after each command).
   void reload_pending(std::function<bool()> f) { reload_pending_ = std::move(f); }
+  // Another file descriptor for the loop (the AAA service's eventfd): on_readable runs on the
+  // loop when it is readable. Set before run().
+  void watch(int fd, std::function<void()> on_readable) { watched_[fd] = std::move(on_readable); }
   // Runs until SIGTERM or SIGINT. Returns an error text if the socket cannot be served.
   rampart::expected<void, std::string> run();
 
@@ -97,6 +100,7 @@ class Server {
   cli::Appliance& app_;
   IkeService* ike_ = nullptr;
   std::vector<int> ike_fds_;
+  std::map<int, std::function<void()>> watched_;
   std::string path_;
   int listen_fd_ = -1;
   int epoll_fd_ = -1;

@@ -127,6 +127,7 @@ class FakeSystem : public cli::System {
     return v;
   }
   uint64_t now_seconds() const override { return 1795000000; }
+  aaa::Service* aaa() override { return aaa_service; }
 
   std::string startup;
   bool has_startup = false;
@@ -135,6 +136,7 @@ class FakeSystem : public cli::System {
   std::string prepared;                      // the image prepare_boot chose
   int reloads = 0;
   std::optional<cli::RsaKeyInfo> key;
+  aaa::Service* aaa_service = nullptr;  // the AAA service a test runs, if any
 
  private:
   platform::InterfaceMap map_;
