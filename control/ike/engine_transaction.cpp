@@ -67,13 +67,7 @@ std::string_view request_name(uint16_t t) {
 std::pair<std::string, bool> authentication_group(const config::TunnelGroup& tg) {
   const auto& g = tg.general;
   if (!g.authentication_server_group) return {"LOCAL", false};
-  std::string name = *g.authentication_server_group;
-  bool fallback = g.authentication_fallback_local;
-  if (name.size() > 6 && name.ends_with(" LOCAL")) {
-    name.resize(name.size() - 6);
-    fallback = true;
-  }
-  return {name, fallback};
+  return {*g.authentication_server_group, g.authentication_fallback_local};
 }
 
 const AttributePayload* attr_payload(const std::vector<Payload>& p) {
@@ -280,10 +274,10 @@ void Engine::xauth_accepted(IkeSa& sa, const aaa::AuthResult& r) {
   const bool by_server = !r.local;
   sa.aaa_server = by_server ? std::optional(r.server.value_or(config::Ipv4{})) : std::nullopt;
   sa.authz = by_server ? r.authz : aaa::Authorization{};
+  // The AAA service writes 113004/113012 for what a server group answered (one line per
+  // answer); the engine only for the local database it asked itself.
+  const bool engine_asked = sa.xauth_group == "LOCAL";
   if (by_server) {
-    syslog(nullptr, 6, 113004,
-           fmt::format("AAA user authentication Successful : server = {} : user = {}",
-                       r.server ? r.server->str() : sa.xauth_group, user));
     if (sa.authz.group_policy) {
       if (cfg_.group_policies.contains(*sa.authz.group_policy)) {
         sa.group_policy = *sa.authz.group_policy;
@@ -299,8 +293,9 @@ void Engine::xauth_accepted(IkeSa& sa, const aaa::AuthResult& r) {
   } else {
     if (auto u = cfg_.users.find(user); u != cfg_.users.end() && u->second.attributes.group_policy)
       sa.group_policy = *u->second.attributes.group_policy;
-    syslog(nullptr, 6, 113012,
-           fmt::format("AAA user authentication Successful : local database : user = {}", user));
+    if (engine_asked)
+      syslog(nullptr, 6, 113012,
+             fmt::format("AAA user authentication Successful : local database : user = {}", user));
   }
   log(&sa, Tag::Event, fmt::format("User ({}) authenticated.", user));
   send_xauth_status(sa, admit_user(sa, user));
@@ -311,20 +306,12 @@ void Engine::xauth_refused(IkeSa& sa, const aaa::AuthResult& r) {
   ++sa.xauth_attempts;
   ++stats_.auth_fails;
   const bool no_server = r.outcome == aaa::Outcome::NoServer;
-  if (r.local && !no_server) {
+  // Server groups' refusals are logged by the AAA service (113005, the user masked).
+  if (sa.xauth_group == "LOCAL")
     syslog(nullptr, 6, 113015,
            fmt::format("AAA user authentication Rejected : reason = {} : local database : "
                        "user = {}",
                        r.reason, user));
-  } else {
-    // [U] the reason words when no server of the group answered.
-    std::string reason = !r.reason.empty() ? r.reason
-                         : no_server       ? "AAA Server not responding"
-                                           : "AAA failure";
-    syslog(nullptr, 6, 113005,
-           fmt::format("AAA user authentication Rejected : reason = {} : server = {} : user = {}",
-                       reason, r.server ? r.server->str() : sa.xauth_group, user));
-  }
   log(&sa, Tag::Event, fmt::format("User ({}) authentication rejected.", user));
   // A wrong password may be typed again, as the ASA allows; servers that do not answer are not
   // asked again for this client.

@@ -215,6 +215,9 @@ int main(int argc, char** argv) {
   sys.set_aaa(&aaa_service);
   firmware::Server server(app, socket, &ike);
   server.watch(aaa_service.fd(), [&] { aaa_service.deliver(); });
+  // XAUTH and administrators' logins ask the server groups through the service.
+  ike.set_aaa(&aaa_service);
+  server.set_aaa(&aaa_service);
   std::unique_ptr<firmware::SshService> ssh;
   if (!sshd.empty()) {
     // The SSH host key: made on the first start (as an ASA makes its default key), replaced

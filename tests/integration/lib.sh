@@ -133,12 +133,13 @@ ezvpn_gateway_lines() {
     "tunnel-group EZ ipsec-attributes" "ikev1 pre-shared-key cisco123" "exit" "$@"
 }
 
-# start_vpnc: vpnc in $CNS against 198.51.100.1 as group EZ, user cisco; its script puts the
+# start_vpnc: vpnc in $CNS against 198.51.100.1 as group EZ, user cisco (or $VPNC_USER with
+# $VPNC_PASSWORD); its script puts the
 # address on the tunnel device with a route to the inside (192.0.2.0/24) and records the
 # mode-config in $WORK/vpnc-env.<reason>. Sets VPNC_PID; the caller kills it.
 start_vpnc() {
   printf '%s\n' "IPSec gateway 198.51.100.1" "IPSec ID EZ" "IPSec secret cisco123" \
-    "Xauth username cisco" "Xauth password cisco" >"$WORK/vpnc.conf"
+    "Xauth username ${VPNC_USER:-cisco}" "Xauth password ${VPNC_PASSWORD:-cisco}" >"$WORK/vpnc.conf"
   cat >"$WORK/script.sh" <<EOS
 #!/bin/sh
 env | grep -E '^(reason|INTERNAL_IP4|CISCO|TUNDEV)' >"$WORK/vpnc-env.\$reason.tmp"

@@ -105,9 +105,8 @@ TEST_CASE("XAUTH through a RADIUS group applies the framed address and the class
   CHECK(q.tunnel_group == "EZ");
   CHECK(q.client == config::Ipv4{0xc6336402});
   CHECK(lab.status() == 1);
-  CHECK(
-      lab.syslogged("%ASA-6-113004: AAA user authentication Successful : server = 192.0.2.5 : "
-                    "user = alice"));
+  // 113004 is the AAA service's line (one per answer); the engine does not repeat it.
+  CHECK_FALSE(lab.syslogged("113004"));
   CHECK(lab.syslogged("AAA group policy for user alice is being set to SALES"));
   AttributePayload mc = lab.mode_config();
   CHECK(mc.attributes.at(0).data == kFramed);
@@ -162,9 +161,7 @@ TEST_CASE("a rejected user is asked again; the third rejection fails XAUTH", "[i
   lab.phase1();
   lab.xauth("alice", "wrong");
   CHECK_FALSE(lab.status().has_value());  // a new XAUTH request, not a status
-  CHECK(
-      lab.syslogged("%ASA-6-113005: AAA user authentication Rejected : reason = AAA failure : "
-                    "server = 192.0.2.5 : user = alice"));
+  CHECK_FALSE(lab.syslogged("113005"));   // the AAA service's line
   lab.server.script = accept_with(std::nullopt);
   lab.xauth("alice", "right");
   CHECK(lab.status() == 1);
@@ -189,9 +186,7 @@ TEST_CASE("no server answering fails XAUTH at once", "[ike][aaa]") {
   lab.xauth("alice", "pw");
   CHECK(lab.status() == 0);
   CHECK(lab.server.asked.size() == 1);
-  CHECK(
-      lab.syslogged("AAA user authentication Rejected : reason = AAA Server not responding : "
-                    "server = RAD : user = alice"));
+  CHECK_FALSE(lab.syslogged("113005"));  // the AAA service's line
   lab.engine.tick();
   CHECK(lab.engine.sas().empty());
 }
@@ -207,9 +202,7 @@ TEST_CASE("authentication-server-group G LOCAL asks with the local fallback", "[
   CHECK(lab.server.asked[0].group == "RAD");
   CHECK(lab.server.asked[0].fallback_local);
   CHECK(lab.status() == 1);
-  CHECK(
-      lab.syslogged("113012: AAA user authentication Successful : local database : user = "
-                    "cisco"));
+  CHECK_FALSE(lab.syslogged("113012"));  // the AAA service answered from LOCAL, and logs it
 }
 
 TEST_CASE("while the server thinks, a repeated reply is not asked twice and timers run",
@@ -310,7 +303,10 @@ TEST_CASE("an answer from a group the tunnel-group no longer names is not truste
   lab.server.script = accept_with("SALES");
   lab.phase1();
   lab.xauth("alice", "pw1");
-  lab.console.run("tunnel-group EZ general-attributes\nauthentication-server-group OTHER\nexit");
+  lab.console.run(
+      "aaa-server OTHER protocol radius\nexit\n"
+      "tunnel-group EZ general-attributes\nauthentication-server-group OTHER\nexit");
+  REQUIRE(lab.console.cfg().tunnel_groups.at("EZ").general.authentication_server_group == "OTHER");
   lab.server.answer_held();
   CHECK_FALSE(lab.status().has_value());  // asked again
   CHECK_FALSE(lab.only_sa().authorized);

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Remote-access users authenticated by RADIUS (issue 13), with real parts: vpnc as the client,
+# two FreeRADIUS servers on the inside (192.0.2.10 and 192.0.2.11, in the inside host's
+# namespace), rampartd between them.
+#  1. alice logs in by XAUTH against the first server: the Framed-IP-Address is her address and
+#     the Class "OU=ENG;" selects group-policy ENG (its DNS server reaches vpnc), both seen in
+#     "show vpn-sessiondb detail remote"; traffic passes; when she disconnects, accounting Start
+#     and Stop are in the server's detail file, Stop with the session's byte counts as
+#     "show vpn-sessiondb" gave them just before.
+#  2. A wrong password is refused (113005 in the log), the client is not connected.
+#  3. The first server is stopped: the next login is answered by the second one.
+#  4. Both stopped: "authentication-server-group RAD LOCAL" lets the local user in.
+#   aaa_vpnc_radius.sh BIN
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/radius_lib.sh"
+command -v freeradius >/dev/null || fail "freeradius is not installed (scripts/deps)"
+trap '[[ -n "${KEEP:-}" ]] && cp -r "$WORK" "$KEEP"; radius_stop_all; cleanup' EXIT
+KEY=rad1us-k3y
+
+make_vpn_lab
+ip -n "$INS" addr add 192.0.2.11/24 dev eth0
+for n in 1 2; do
+  dir=$WORK/raddb$n
+  radius_prepare "$dir" "192.0.2.1$((n - 1))" 192.0.2.1 "$KEY"
+  # Message-Authenticator in every reply: Rampart requires it (Blast-RADIUS); FreeRADIUS before
+  # 3.2.5 adds it only when asked.
+  cat >"$dir/mods-config/files/authorize" <<USERS
+alice	Cleartext-Password := "wonderland"
+	Framed-IP-Address = 203.0.113.77,
+	Framed-IP-Netmask = 255.255.255.0,
+	Class = "OU=ENG;",
+	Reply-Message = "served by $n",
+	Message-Authenticator = 0x00
+
+USERS
+  radius_users "$dir"
+done
+radius_start "$INS" "$WORK/raddb1" 192.0.2.10
+RAD1=$RAD_PID
+radius_start "$INS" "$WORK/raddb2" 192.0.2.11
+RAD2=$RAD_PID
+
+start_daemon
+mapfile -t lines < <(ezvpn_gateway_lines \
+  "aaa-server RAD protocol radius" \
+  "aaa-server RAD (inside) host 192.0.2.10" "key $KEY" "authentication-port 1812" \
+  "accounting-port 1813" "timeout 2" "retry-interval 1" "exit" \
+  "aaa-server RAD (inside) host 192.0.2.11" "key $KEY" "authentication-port 1812" \
+  "accounting-port 1813" "timeout 2" "retry-interval 1" "exit" \
+  "group-policy ENG internal" "group-policy ENG attributes" "dns-server value 192.0.2.99" "exit" \
+  "tunnel-group EZ general-attributes" "authentication-server-group RAD LOCAL" \
+  "accounting-server-group RAD" "exit")
+out=$(cli "configure terminal" "${lines[@]}" "end")
+grep -E 'ERROR|Invalid' <<<"$out" && fail "configuration refused"
+grep -q "$KEY" <<<"$(cli "show running-config aaa-server")" && fail "show running-config shows the key"
+
+connect() {  # connect USER PASSWORD: vpnc up (true) or given up (false)
+  rm -f "$WORK"/vpnc-env.*
+  VPNC_USER=$1 VPNC_PASSWORD=$2 start_vpnc
+  for _ in $(seq 200); do
+    [[ -f "$WORK/vpnc-env.connect" ]] && return 0
+    kill -0 "$VPNC_PID" 2>/dev/null || { VPNC_PID=; return 1; }
+    sleep 0.1
+  done
+  return 1
+}
+disconnect() {
+  kill "$VPNC_PID" 2>/dev/null || true
+  wait "$VPNC_PID" 2>/dev/null || true
+  VPNC_PID=
+  gone() { ! cli "show vpn-sessiondb remote" | grep -q "Username"; }
+  wait_for 15 gone || fail "the session stayed after vpnc left"
+}
+sessiondb() { cli "show vpn-sessiondb detail remote"; }
+
+# ---- 1. alice through the first server ------------------------------------------------------
+connect alice wonderland || { tail -20 "$WORK/vpnc.log"; tail -20 "$WORK/rampartd.log"; fail "alice did not connect"; }
+grep -qx 'INTERNAL_IP4_ADDRESS=203.0.113.77' "$WORK/vpnc-env.connect" || fail "Framed-IP-Address not given"
+grep -qx 'INTERNAL_IP4_DNS=192.0.2.99' "$WORK/vpnc-env.connect" || fail "group-policy ENG (Class) not applied"
+sa_up() { cli "show crypto ipsec sa" | grep -q 'current_peer: '; }
+wait_for 15 sa_up || fail "no IPsec SA"
+ip netns exec "$CNS" ping -c 5 -i 0.2 -W 2 192.0.2.10 >/dev/null || fail "no traffic through the tunnel"
+db=$(sessiondb)
+grep -Eq 'Assigned IP +: 203\.0\.113\.77' <<<"$db" || { echo "$db"; fail "sessiondb: assigned IP"; }
+grep -Eq 'Group Policy +: ENG' <<<"$db" || { echo "$db"; fail "sessiondb: group policy"; }
+# The IPsec SAs' counters (the "IPsec:" sections; the session's top line adds IKE's own bytes).
+ipsec_sum() {
+  awk -v field="$1" '/^IPsec:/ { s = 1 } s && $0 ~ "Bytes Tx" {
+      for (i = 1; i <= NF; i++) if ($i == "Tx" && field == "tx") t += $(i + 2);
+      for (i = 1; i <= NF; i++) if ($i == "Rx" && field == "rx") t += $(i + 2) }
+    END { print t + 0 }' <<<"$db"
+}
+tx=$(ipsec_sum tx)
+rx=$(ipsec_sum rx)
+grep -q 'AAA user authentication Successful : server = *192.0.2.10' "$WORK/rampartd.log" ||
+  fail "no 113004 naming the first server"
+echo "ok   alice: address and group-policy from RADIUS, traffic passes"
+disconnect
+detail() { cat "$WORK"/raddb"$1"/log/radacct/192.0.2.1/detail-* 2>/dev/null; }
+stop_seen() { detail 1 | grep -q 'Acct-Status-Type = Stop'; }
+wait_for 10 stop_seen || { detail 1; fail "no accounting Stop at the first server"; }
+d=$(detail 1)
+grep -q 'Acct-Status-Type = Start' <<<"$d" || fail "no accounting Start"
+grep -q 'User-Name = "alice"' <<<"$d" || fail "accounting without the user"
+grep -q 'Class = 0x4f553d454e473b' <<<"$d" || grep -q 'Class = "OU=ENG;"' <<<"$d" || fail "Class not echoed"
+# The Stop's counts are the SAs', as sessiondb showed them: Acct-Input-Octets is what the
+# gateway received from the user (RFC 2866 counts from the NAS's side).
+in_oct=$(grep -A40 'Acct-Status-Type = Stop' <<<"$d" | sed -nE 's/.*Acct-Input-Octets = ([0-9]+).*/\1/p' | head -1)
+out_oct=$(grep -A40 'Acct-Status-Type = Stop' <<<"$d" | sed -nE 's/.*Acct-Output-Octets = ([0-9]+).*/\1/p' | head -1)
+[[ -n "$in_oct" && -n "$out_oct" ]] || fail "Stop without octet counts"
+[[ "$in_oct" == "$rx" && "$out_oct" == "$tx" ]] ||
+  fail "Stop octets in=$in_oct out=$out_oct, sessiondb Tx=$tx Rx=$rx"
+((in_oct > 0 && out_oct > 0)) || fail "Stop octets are zero"
+echo "ok   accounting Start and Stop (in $in_oct, out $out_oct bytes) at the first server"
+
+# ---- 2. a wrong password ------------------------------------------------------------------
+if connect alice not-her-password; then fail "a wrong password was let in"; fi
+grep -q 'AAA user authentication Rejected' "$WORK/rampartd.log" || fail "no 113005 for the wrong password"
+echo "ok   a wrong password is refused"
+[[ -n "$VPNC_PID" ]] && { kill "$VPNC_PID" 2>/dev/null || true; wait "$VPNC_PID" 2>/dev/null || true; VPNC_PID=; }
+
+# ---- 3. the first server stops: the second answers ---------------------------------------
+radius_stop "$RAD1"
+connect alice wonderland || { tail -20 "$WORK/rampartd.log"; fail "no failover to the second server"; }
+grep -q 'AAA user authentication Successful : server = *192.0.2.11' "$WORK/rampartd.log" ||
+  fail "the second server did not answer"
+echo "ok   the second server answers when the first is down"
+disconnect
+cli "show aaa-server RAD" | tee "$WORK/show-aaa" | grep -q 'Server Address: *192.0.2.11' || fail "show aaa-server"
+
+# ---- 4. both down: LOCAL -------------------------------------------------------------------
+radius_stop "$RAD2"
+connect cisco cisco || { tail -30 "$WORK/rampartd.log"; fail "no fallback to LOCAL with both servers down"; }
+echo "ok   LOCAL answers when no server does"
+disconnect
+asan_clean
+echo PASS
