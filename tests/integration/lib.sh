@@ -133,13 +133,16 @@ ezvpn_gateway_lines() {
     "tunnel-group EZ ipsec-attributes" "ikev1 pre-shared-key cisco123" "exit" "$@"
 }
 
-# start_vpnc: vpnc in $CNS against 198.51.100.1 as group EZ, user cisco (or $VPNC_USER with
-# $VPNC_PASSWORD); its script puts the
+# start_vpnc: vpnc in $CNS against 198.51.100.1 as group EZ with secret cisco123 (or $VPNC_GROUP
+# with $VPNC_SECRET), user cisco (or $VPNC_USER with $VPNC_PASSWORD), single DES allowed when
+# $VPNC_WEAK is set; its script puts the
 # address on the tunnel device with a route to the inside (192.0.2.0/24) and records the
 # mode-config in $WORK/vpnc-env.<reason>. Sets VPNC_PID; the caller kills it.
 start_vpnc() {
-  printf '%s\n' "IPSec gateway 198.51.100.1" "IPSec ID EZ" "IPSec secret cisco123" \
+  printf '%s\n' "IPSec gateway 198.51.100.1" "IPSec ID ${VPNC_GROUP:-EZ}" \
+    "IPSec secret ${VPNC_SECRET:-cisco123}" \
     "Xauth username ${VPNC_USER:-cisco}" "Xauth password ${VPNC_PASSWORD:-cisco}" >"$WORK/vpnc.conf"
+  if [[ -n "${VPNC_WEAK:-}" ]]; then echo "Enable weak encryption" >>"$WORK/vpnc.conf"; fi
   cat >"$WORK/script.sh" <<EOS
 #!/bin/sh
 env | grep -E '^(reason|INTERNAL_IP4|CISCO|TUNDEV)' >"$WORK/vpnc-env.\$reason.tmp"
@@ -154,6 +157,19 @@ EOS
   ip netns exec "$CNS" vpnc --no-detach --debug 1 --pid-file "$WORK/vpnc.pid" --dh dh2 \
     --pfs nopfs --script "$WORK/script.sh" "$WORK/vpnc.conf" >"$WORK/vpnc.log" 2>&1 &
   VPNC_PID=$!
+}
+
+# vpnc_connect USER PASSWORD: start_vpnc as USER; true once vpnc is up, false when it gives up
+# (VPNC_PID is then empty) or is not up within 20 s.
+vpnc_connect() {
+  rm -f "$WORK"/vpnc-env.*
+  VPNC_USER=$1 VPNC_PASSWORD=$2 start_vpnc
+  for _ in $(seq 200); do
+    [[ -f "$WORK/vpnc-env.connect" ]] && return 0
+    kill -0 "$VPNC_PID" 2>/dev/null || { VPNC_PID=; return 1; }
+    sleep 0.1
+  done
+  return 1
 }
 
 # wait_for SECONDS COMMAND...: polls COMMAND every 50 ms until it succeeds; fails after SECONDS.
