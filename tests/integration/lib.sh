@@ -134,15 +134,17 @@ ezvpn_gateway_lines() {
 }
 
 # start_vpnc: vpnc in $CNS against 198.51.100.1 as group EZ with secret cisco123 (or $VPNC_GROUP
-# with $VPNC_SECRET), user cisco (or $VPNC_USER with $VPNC_PASSWORD), single DES allowed when
-# $VPNC_WEAK is set; its script puts the
+# with $VPNC_SECRET), user cisco (or $VPNC_USER with $VPNC_PASSWORD), single DES and MD5 (seed
+# 004's) allowed when $VPNC_WEAK is set; its script puts the
 # address on the tunnel device with a route to the inside (192.0.2.0/24) and records the
 # mode-config in $WORK/vpnc-env.<reason>. Sets VPNC_PID; the caller kills it.
 start_vpnc() {
   printf '%s\n' "IPSec gateway 198.51.100.1" "IPSec ID ${VPNC_GROUP:-EZ}" \
     "IPSec secret ${VPNC_SECRET:-cisco123}" \
     "Xauth username ${VPNC_USER:-cisco}" "Xauth password ${VPNC_PASSWORD:-cisco}" >"$WORK/vpnc.conf"
-  if [[ -n "${VPNC_WEAK:-}" ]]; then echo "Enable weak encryption" >>"$WORK/vpnc.conf"; fi
+  if [[ -n "${VPNC_WEAK:-}" ]]; then
+    printf '%s\n' "Enable weak encryption" "Enable weak authentication" >>"$WORK/vpnc.conf"
+  fi
   cat >"$WORK/script.sh" <<EOS
 #!/bin/sh
 env | grep -E '^(reason|INTERNAL_IP4|CISCO|TUNDEV)' >"$WORK/vpnc-env.\$reason.tmp"
