@@ -33,6 +33,24 @@ make_ns() {
   done
 }
 
+# wire_hosts NAME...: the appliance namespace $NS, and for each NAME a host namespace whose eth0
+# is wired to the appliance's eth0, eth1, ... in order (no offloads: frames of at most the MTU).
+wire_hosts() {
+  local k=0 ns
+  ip netns add "$NS"
+  ip -n "$NS" link set lo up
+  for ns in "$@"; do
+    ip netns add "$ns"
+    ip -n "$ns" link set lo up
+    ip -n "$NS" link add "eth$k" type veth peer name "h$k$$"
+    ip -n "$NS" link set "h$k$$" netns "$ns"
+    ip -n "$ns" link set "h$k$$" name eth0
+    ip -n "$ns" link set eth0 up
+    ip netns exec "$ns" ethtool -K eth0 tso off gso off >/dev/null 2>&1 || true
+    k=$((k + 1))
+  done
+}
+
 # start_daemon [OPTION...]: rampartd in $NS, with any further options given.
 start_daemon() {
   rm -f "$SOCK"

@@ -10,19 +10,7 @@
 # seed004_lab OUTNS INNS: the namespaces and the startup-config in $FLASH; the caller adds the
 # hosts, the inside router's default route (via 192.0.2.194) and starts rampartd.
 seed004_lab() {
-  local k=0 ns
-  ip netns add "$NS"
-  ip -n "$NS" link set lo up
-  for ns in "$1" "$2"; do
-    ip netns add "$ns"
-    ip -n "$ns" link set lo up
-    ip -n "$NS" link add "eth$k" type veth peer name "s$k$$"
-    ip -n "$NS" link set "s$k$$" netns "$ns"
-    ip -n "$ns" link set "s$k$$" name eth0
-    ip -n "$ns" link set eth0 up
-    ip netns exec "$ns" ethtool -K eth0 tso off gso off >/dev/null 2>&1 || true
-    k=$((k + 1))
-  done
+  wire_hosts "$1" "$2"
   ip -n "$1" addr add 198.51.100.3/24 dev eth0
   ip -n "$2" addr add 192.0.2.193/28 dev eth0
   sed -e 's/192\.168\.1\./198.51.100./g' -e 's/10\.89\.129\./192.0.2./g' \
