@@ -173,10 +173,15 @@ void Engine::start_xauth(IkeSa& sa) {
 
 void Engine::start_cfg_set(IkeSa& sa) {
   // Push only where the crypto map on this interface says so (PIX "client configuration
-  // address initiate"); everyone else pulls.
+  // address initiate"); everyone else pulls. A Cisco Unity client (VPN Client 3.x and later,
+  // vpnc) asks by itself right after XAUTH: where the map also responds, a push would cross its
+  // request and the client, waiting for its reply, would take our SET for a wrong answer and
+  // give up (seed 004 has both lines). Such a client is answered instead.
   bool push = false;
   for (const auto& [name, map] : cfg_.crypto.maps)
-    if (map.interface == sa.nameif && map.client_config_initiate) push = true;
+    if (map.interface == sa.nameif && map.client_config_initiate &&
+        !(map.client_config_respond && sa.peer_unity))
+      push = true;
   if (!push) return;
   if (!assign_address(sa)) {
     sa.state = P1State::Deleting;

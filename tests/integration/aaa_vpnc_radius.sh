@@ -54,16 +54,6 @@ out=$(cli "configure terminal" "${lines[@]}" "end")
 grep -E 'ERROR|Invalid' <<<"$out" && fail "configuration refused"
 grep -q "$KEY" <<<"$(cli "show running-config aaa-server")" && fail "show running-config shows the key"
 
-connect() {  # connect USER PASSWORD: vpnc up (true) or given up (false)
-  rm -f "$WORK"/vpnc-env.*
-  VPNC_USER=$1 VPNC_PASSWORD=$2 start_vpnc
-  for _ in $(seq 200); do
-    [[ -f "$WORK/vpnc-env.connect" ]] && return 0
-    kill -0 "$VPNC_PID" 2>/dev/null || { VPNC_PID=; return 1; }
-    sleep 0.1
-  done
-  return 1
-}
 disconnect() {
   kill "$VPNC_PID" 2>/dev/null || true
   wait "$VPNC_PID" 2>/dev/null || true
@@ -74,7 +64,7 @@ disconnect() {
 sessiondb() { cli "show vpn-sessiondb detail remote"; }
 
 # ---- 1. alice through the first server ------------------------------------------------------
-connect alice wonderland || { tail -20 "$WORK/vpnc.log"; tail -20 "$WORK/rampartd.log"; fail "alice did not connect"; }
+vpnc_connect alice wonderland || { tail -20 "$WORK/vpnc.log"; tail -20 "$WORK/rampartd.log"; fail "alice did not connect"; }
 grep -qx 'INTERNAL_IP4_ADDRESS=203.0.113.77' "$WORK/vpnc-env.connect" || fail "Framed-IP-Address not given"
 grep -qx 'INTERNAL_IP4_DNS=192.0.2.99' "$WORK/vpnc-env.connect" || fail "group-policy ENG (Class) not applied"
 sa_up() { cli "show crypto ipsec sa" | grep -q 'current_peer: '; }
@@ -114,14 +104,14 @@ out_oct=$(grep -A40 'Acct-Status-Type = Stop' <<<"$d" | sed -nE 's/.*Acct-Output
 echo "ok   accounting Start and Stop (in $in_oct, out $out_oct bytes) at the first server"
 
 # ---- 2. a wrong password ------------------------------------------------------------------
-if connect alice not-her-password; then fail "a wrong password was let in"; fi
+if vpnc_connect alice not-her-password; then fail "a wrong password was let in"; fi
 grep -q 'AAA user authentication Rejected' "$WORK/rampartd.log" || fail "no 113005 for the wrong password"
 echo "ok   a wrong password is refused"
 [[ -n "$VPNC_PID" ]] && { kill "$VPNC_PID" 2>/dev/null || true; wait "$VPNC_PID" 2>/dev/null || true; VPNC_PID=; }
 
 # ---- 3. the first server stops: the second answers ---------------------------------------
 radius_stop "$RAD1"
-connect alice wonderland || { tail -20 "$WORK/rampartd.log"; fail "no failover to the second server"; }
+vpnc_connect alice wonderland || { tail -20 "$WORK/rampartd.log"; fail "no failover to the second server"; }
 grep -q 'AAA user authentication Successful : server = *192.0.2.11' "$WORK/rampartd.log" ||
   fail "the second server did not answer"
 echo "ok   the second server answers when the first is down"
@@ -130,7 +120,7 @@ cli "show aaa-server RAD" | tee "$WORK/show-aaa" | grep -q 'Server Address: *192
 
 # ---- 4. both down: LOCAL -------------------------------------------------------------------
 radius_stop "$RAD2"
-connect cisco cisco || { tail -30 "$WORK/rampartd.log"; fail "no fallback to LOCAL with both servers down"; }
+vpnc_connect cisco cisco || { tail -30 "$WORK/rampartd.log"; fail "no fallback to LOCAL with both servers down"; }
 echo "ok   LOCAL answers when no server does"
 disconnect
 asan_clean

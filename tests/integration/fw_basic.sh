@@ -24,20 +24,7 @@ lab_cleanup() {
 }
 trap lab_cleanup EXIT
 
-ip netns add "$NS"
-ip -n "$NS" link set lo up
-k=0
-for host in "$OUT 203.0.113" "$IN 192.0.2" "$DMZ 198.51.100"; do
-  set -- $host
-  ip netns add "$1"
-  ip -n "$1" link set lo up
-  ip -n "$NS" link add "eth$k" type veth peer name "h$k$$"
-  ip -n "$NS" link set "h$k$$" netns "$1"
-  ip -n "$1" link set "h$k$$" name eth0
-  ip -n "$1" link set eth0 up
-  ip netns exec "$1" ethtool -K eth0 tso off gso off >/dev/null 2>&1 || true
-  k=$((k + 1))
-done
+wire_hosts "$OUT" "$IN" "$DMZ"
 ip -n "$OUT" addr add 203.0.113.2/24 dev eth0
 ip -n "$OUT" route add 192.0.2.0/24 via 203.0.113.1   # so "outside -> inside" is attempted
 ip -n "$OUT" route add 198.51.100.0/24 via 203.0.113.1

@@ -1,12 +1,8 @@
 #!/usr/bin/env bash
 # Seed 004's PIX 6.3 configuration, whole, as the startup-config, with real traffic (issue 12).
-# Its addresses are rewritten into the lab's plan, keeping every mask and last octet:
-# 192.168.1.0/24 (outside) -> 198.51.100.0/24 and 10.89.129.0/24 (inside) -> 192.0.2.0/24.
-#
-#   outside ns  eth0 198.51.100.3/24 (the seed's default gateway: "the Internet")
-#       |                     appliance: outside 198.51.100.1, inside 192.0.2.194/28
-#   inside ns   eth0 192.0.2.193/28 (the seed's inside router), and behind it (addresses of its
-#               own) the web server 192.0.2.131 and a workstation 192.0.2.140
+# The lab is seed004_lib.sh's: the outside namespace is the Internet (198.51.100.3), the inside
+# one the seed's inside router 192.0.2.193 with, behind it, the web server 192.0.2.131 and a
+# workstation 192.0.2.140.
 #
 # Shows, through the PIX lines themselves: "nat (inside) 1 0 0" + "global (outside) 1
 # .6-.10" (the workstation reaches the Internet from a pool address), "static (inside,outside)
@@ -15,6 +11,7 @@
 # drop is counted), "fixup protocol ftp 21" (passive and active FTP through the pool), and the
 # load itself: no line "ignored" without a reason.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/seed004_lib.sh"
 OUT=rso$$ IN=rsi$$
 PY=/usr/bin/python3
 PIDS=()
@@ -25,26 +22,9 @@ seed_cleanup() {
 }
 trap seed_cleanup EXIT
 
-ip netns add "$NS"
-ip -n "$NS" link set lo up
-k=0
-for ns in $OUT $IN; do
-  ip netns add "$ns"
-  ip -n "$ns" link set lo up
-  ip -n "$NS" link add "eth$k" type veth peer name "s$k$$"
-  ip -n "$NS" link set "s$k$$" netns "$ns"
-  ip -n "$ns" link set "s$k$$" name eth0
-  ip -n "$ns" link set eth0 up
-  ip netns exec "$ns" ethtool -K eth0 tso off gso off >/dev/null 2>&1 || true
-  k=$((k + 1))
-done
-ip -n $OUT addr add 198.51.100.3/24 dev eth0
-ip -n $IN addr add 192.0.2.193/28 dev eth0
+seed004_lab $OUT $IN
 ip -n $IN addr add 192.0.2.131/32 dev lo
 ip -n $IN addr add 192.0.2.140/32 dev lo
-
-sed -e 's/192\.168\.1\./198.51.100./g' -e 's/10\.89\.129\./192.0.2./g' \
-  "$(dirname "$0")/../fixtures/seed004-pix63.cfg" >"$FLASH/startup-config"
 
 mkdir -p "$WORK/www"
 echo "seed004-web" >"$WORK/www/index.html"
@@ -70,8 +50,7 @@ wait_for 10 listening $OUT 198.51.100.3:8000 || fail "the Internet's web server 
 ip -n $IN route add default via 192.0.2.194
 
 start_daemon
-forwarding() { [[ $(ip netns exec "$NS" sysctl -n net.ipv4.ip_forward) == 1 ]]; }
-wait_for 20 forwarding || { tail -30 "$WORK/rampartd.log"; fail "the firewall never took over"; }
+seed004_wait_takeover
 
 # The load: every line applied or converted; what has no meaning here is named with a reason.
 errors=$(cli "show startup-config errors")

@@ -33,6 +33,24 @@ make_ns() {
   done
 }
 
+# wire_hosts NAME...: the appliance namespace $NS, and for each NAME a host namespace whose eth0
+# is wired to the appliance's eth0, eth1, ... in order (no offloads: frames of at most the MTU).
+wire_hosts() {
+  local k=0 ns
+  ip netns add "$NS"
+  ip -n "$NS" link set lo up
+  for ns in "$@"; do
+    ip netns add "$ns"
+    ip -n "$ns" link set lo up
+    ip -n "$NS" link add "eth$k" type veth peer name "h$k$$"
+    ip -n "$NS" link set "h$k$$" netns "$ns"
+    ip -n "$ns" link set "h$k$$" name eth0
+    ip -n "$ns" link set eth0 up
+    ip netns exec "$ns" ethtool -K eth0 tso off gso off >/dev/null 2>&1 || true
+    k=$((k + 1))
+  done
+}
+
 # start_daemon [OPTION...]: rampartd in $NS, with any further options given.
 start_daemon() {
   rm -f "$SOCK"
@@ -133,13 +151,18 @@ ezvpn_gateway_lines() {
     "tunnel-group EZ ipsec-attributes" "ikev1 pre-shared-key cisco123" "exit" "$@"
 }
 
-# start_vpnc: vpnc in $CNS against 198.51.100.1 as group EZ, user cisco (or $VPNC_USER with
-# $VPNC_PASSWORD); its script puts the
+# start_vpnc: vpnc in $CNS against 198.51.100.1 as group EZ with secret cisco123 (or $VPNC_GROUP
+# with $VPNC_SECRET), user cisco (or $VPNC_USER with $VPNC_PASSWORD), single DES and MD5 (seed
+# 004's) allowed when $VPNC_WEAK is set; its script puts the
 # address on the tunnel device with a route to the inside (192.0.2.0/24) and records the
 # mode-config in $WORK/vpnc-env.<reason>. Sets VPNC_PID; the caller kills it.
 start_vpnc() {
-  printf '%s\n' "IPSec gateway 198.51.100.1" "IPSec ID EZ" "IPSec secret cisco123" \
+  printf '%s\n' "IPSec gateway 198.51.100.1" "IPSec ID ${VPNC_GROUP:-EZ}" \
+    "IPSec secret ${VPNC_SECRET:-cisco123}" \
     "Xauth username ${VPNC_USER:-cisco}" "Xauth password ${VPNC_PASSWORD:-cisco}" >"$WORK/vpnc.conf"
+  if [[ -n "${VPNC_WEAK:-}" ]]; then
+    printf '%s\n' "Enable weak encryption" "Enable weak authentication" >>"$WORK/vpnc.conf"
+  fi
   cat >"$WORK/script.sh" <<EOS
 #!/bin/sh
 env | grep -E '^(reason|INTERNAL_IP4|CISCO|TUNDEV)' >"$WORK/vpnc-env.\$reason.tmp"
@@ -154,6 +177,19 @@ EOS
   ip netns exec "$CNS" vpnc --no-detach --debug 1 --pid-file "$WORK/vpnc.pid" --dh dh2 \
     --pfs nopfs --script "$WORK/script.sh" "$WORK/vpnc.conf" >"$WORK/vpnc.log" 2>&1 &
   VPNC_PID=$!
+}
+
+# vpnc_connect USER PASSWORD: start_vpnc as USER; true once vpnc is up, false when it gives up
+# (VPNC_PID is then empty) or is not up within 20 s.
+vpnc_connect() {
+  rm -f "$WORK"/vpnc-env.*
+  VPNC_USER=$1 VPNC_PASSWORD=$2 start_vpnc
+  for _ in $(seq 200); do
+    [[ -f "$WORK/vpnc-env.connect" ]] && return 0
+    kill -0 "$VPNC_PID" 2>/dev/null || { VPNC_PID=; return 1; }
+    sleep 0.1
+  done
+  return 1
 }
 
 # wait_for SECONDS COMMAND...: polls COMMAND every 50 ms until it succeeds; fails after SECONDS.
