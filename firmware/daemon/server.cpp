@@ -156,7 +156,9 @@ rampart::expected<void, std::string> Server::run() {
 
 void Server::deliver_debug() {
   // Debug lines the control plane queued for sessions that asked for them (per session, as on
-  // the ASA). The shell prints them when it next reads from us.
+  // the ASA). The shell prints them when it next reads from us. First the lines the AAA
+  // clients posted from their worker threads.
+  app_.deliver_posted_debug();
   std::vector<int> waiting;
   for (const auto& [fd, c] : clients_)
     if (!c.session->pending_async.empty()) waiting.push_back(fd);
