@@ -61,6 +61,8 @@ add_test(NAME aaa_tacacs_client COMMAND bash ${SRC}/tests/integration/aaa_tacacs
 add_test(NAME aaa_radius_client COMMAND bash ${SRC}/tests/integration/aaa_radius_client.sh ${BIN})
 # vpnc users authenticated and accounted by two FreeRADIUS servers, failover, LOCAL fallback.
 add_test(NAME aaa_vpnc_radius COMMAND bash ${SRC}/tests/integration/aaa_vpnc_radius.sh ${BIN})
+# "debug tacacs" lines of a "test aaa-server" reach the console session, without secrets.
+add_test(NAME aaa_debug COMMAND bash ${SRC}/tests/integration/aaa_debug.sh ${BIN})
 add_test(NAME format_check COMMAND bash ${SRC}/tests/integration/format_check.sh)
 set_tests_properties(golden_transcripts netns_interfaces crash_safety shell_pty
                      concurrent_sessions startup_errors textfsm_conformance lab_smoke ssh_access
@@ -68,7 +70,7 @@ set_tests_properties(golden_transcripts netns_interfaces crash_safety shell_pty
                      ike_vpnc ike_vpnc_nat dataplane_start vpn_kernel_path ike_strongswan_am ike_strongswan_am_nat
                      ike_strongswan_pix ike_strongswan_pix_nat ike_strongswan_l2l
                      ike_strongswan_l2l_nat bad_input ike_flood ike_scan_groups ike_vpnc_rekey fw_basic fw_seed004 fw_vpn fw_conn fw_conn_flood
-                     aaa_radius_client aaa_vpnc_radius
+                     aaa_radius_client aaa_vpnc_radius aaa_debug
                      ${LIBRESWAN_TESTS}
                      ${SHARED_NAT_TESTS}
                      PROPERTIES LABELS integration RUN_SERIAL TRUE)
