@@ -170,7 +170,14 @@ void Appliance::debug_settings_changed() {
 void Appliance::post_debug(DebugFacility f, std::string line) {
   std::lock_guard l(posted_mu_);
   // A flood of lines (a busy server with debugging on) must not grow memory without bound.
-  if (posted_.size() < kMaxPostedDebug) posted_.emplace_back(f, std::move(line));
+  if (posted_.size() >= kMaxPostedDebug) return;
+  posted_.emplace_back(f, std::move(line));
+  if (posted_.size() == 1 && debug_wakeup_) debug_wakeup_();
+}
+
+void Appliance::set_debug_wakeup(std::function<void()> wake) {
+  std::lock_guard l(posted_mu_);
+  debug_wakeup_ = std::move(wake);
 }
 
 void Appliance::deliver_posted_debug() {

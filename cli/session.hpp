@@ -99,6 +99,9 @@ class Appliance {
   // to the sessions in deliver_posted_debug(). Bounded: lines past kMaxPostedDebug are dropped.
   void post_debug(DebugFacility f, std::string line);
   void deliver_posted_debug();
+  // Called (from the posting thread, under the queue's lock) when a line is queued on an empty
+  // queue, so that the loop shows the lines as they come, not at its next event. Null: none.
+  void set_debug_wakeup(std::function<void()> wake);
   static constexpr size_t kMaxPostedDebug = 4096;
 
   // The IKE control plane, when one runs (rampartd, engine tests); show and clear commands read
@@ -138,6 +141,7 @@ class Appliance {
   std::atomic<bool> debug_radius_{false}, debug_tacacs_{false};
   std::mutex posted_mu_;
   std::vector<std::pair<DebugFacility, std::string>> posted_;
+  std::function<void()> debug_wakeup_;  // under posted_mu_
 };
 
 // A mode entered by a command, with the key that the sub-mode edits

@@ -53,6 +53,10 @@ lines=$(grep -c -E "$DEBUG_LINE" <<<"$dbg" || true)
 grep -q "^user: alice" <<<"$dbg" || fail "the debug does not name the user: $dbg"
 grep -q "^mkpkt_continue - response: \*\*\*" <<<"$dbg" || fail "the password's CONTINUE is not masked: $dbg"
 grep -q "^tacp_procpkt_authen: PASS" <<<"$dbg" || fail "no PASS in the debug: $dbg"
+# Shown as the exchange goes on: the server's PASS before the test's result.
+pass_at=$(grep -n "^tacp_procpkt_authen: PASS" <<<"$dbg" | head -n 1 | cut -d: -f1)
+result_at=$(grep -n "INFO: Authentication Successful" <<<"$dbg" | head -n 1 | cut -d: -f1)
+((pass_at < result_at)) || fail "the debug lines came after the result: $dbg"
 # The password appears only in the echoed command line, never in a debug line; the key never.
 grep -v "test aaa-server" <<<"$dbg" | grep -q -- "$PASSWORD" && fail "a debug line shows the password"
 grep -q -- "$KEY" <<<"$dbg" && fail "a debug line shows the key"

@@ -144,7 +144,10 @@ TEST_CASE("the clients' flag follows every session's debugs; lines go to those s
   a.run("debug radius user");
   CHECK(a.app.debugging(F::Radius));
 
-  // Posted from other threads (the clients' workers), delivered by the loop.
+  // Posted from other threads (the clients' workers), delivered by the loop, which the first
+  // line on an empty queue wakes.
+  std::atomic<int> wakes{0};
+  a.app.set_debug_wakeup([&] { ++wakes; });
   std::thread t1([&] { a.app.post_debug(F::Radius, "radius line"); });
   std::thread t2([&] { a.app.post_debug(F::Tacacs, "tacacs line"); });
   t1.join();
@@ -153,6 +156,12 @@ TEST_CASE("the clients' flag follows every session's debugs; lines go to those s
   a.app.deliver_posted_debug();
   CHECK(a.s.pending_async == std::vector<std::string>{"radius line"});
   CHECK(b->pending_async == std::vector<std::string>{"tacacs line"});
+  CHECK(wakes == 1);
+  a.app.post_debug(F::Radius, "next");
+  CHECK(wakes == 2);
+  a.app.deliver_posted_debug();
+  a.app.set_debug_wakeup(nullptr);
+  a.s.pending_async.clear();
 
   // A session that ends takes its debugs with it.
   b.reset();
