@@ -88,6 +88,9 @@ void check_no_secret(const std::vector<std::string>& lines) {
 
 TEST_CASE("debug radius and debug tacacs: keywords, no forms, show debug", "[aaa-debug]") {
   test::Console a;
+  CHECK(a.s.help("debug radius ").find("Decode RADIUS messages") != std::string::npos);
+  CHECK(a.s.help("undebug tacacs ").find("TACACS+ user debugging") != std::string::npos);
+  CHECK(a.s.help("debug ").find("radius") != std::string::npos);
   CHECK(a.run("show debug").empty());
   CHECK(a.run("debug radius").empty());
   CHECK(a.run("show debug") == "debug radius enabled at level 1\n");
