@@ -122,13 +122,71 @@ void Appliance::attach(Session* s) {
 
 void Appliance::detach(Session* s) {
   std::erase(sessions_, s);
+  debug_settings_changed();  // its debugs end with it
 }
 
-void Appliance::debug(DebugFacility f, int level, std::string_view line) {
-  for (Session* s : sessions_) {
-    int want = f == DebugFacility::Isakmp ? s->debug_isakmp : s->debug_ipsec;
-    if (want >= level) s->pending_async.emplace_back(line);
+namespace {
+
+// The level a session debugs a facility at; RADIUS and TACACS+ have the one level 1 (their
+// lines are not split by keyword: any keyword shows every line of the protocol).
+int debug_level(const Session& s, DebugFacility f) {
+  switch (f) {
+    case DebugFacility::Isakmp:
+      return s.debug_isakmp;
+    case DebugFacility::Ipsec:
+      return s.debug_ipsec;
+    case DebugFacility::Radius:
+      return s.debug_radius ? 1 : 0;
+    case DebugFacility::Tacacs:
+      return s.debug_tacacs ? 1 : 0;
   }
+  return 0;
+}
+
+}  // namespace
+
+void Appliance::debug(DebugFacility f, int level, std::string_view line) {
+  for (Session* s : sessions_)
+    if (debug_level(*s, f) >= level) s->pending_async.emplace_back(line);
+}
+
+bool Appliance::debugging(DebugFacility f) const {
+  if (f == DebugFacility::Radius) return debug_radius_.load(std::memory_order_relaxed);
+  if (f == DebugFacility::Tacacs) return debug_tacacs_.load(std::memory_order_relaxed);
+  return std::any_of(sessions_.begin(), sessions_.end(),
+                     [f](const Session* s) { return debug_level(*s, f) > 0; });
+}
+
+void Appliance::debug_settings_changed() {
+  bool radius = false, tacacs = false;
+  for (const Session* s : sessions_) {
+    radius = radius || s->debug_radius;
+    tacacs = tacacs || s->debug_tacacs;
+  }
+  debug_radius_.store(radius, std::memory_order_relaxed);
+  debug_tacacs_.store(tacacs, std::memory_order_relaxed);
+}
+
+void Appliance::post_debug(DebugFacility f, std::string line) {
+  std::lock_guard l(posted_mu_);
+  // A flood of lines (a busy server with debugging on) must not grow memory without bound.
+  if (posted_.size() >= kMaxPostedDebug) return;
+  posted_.emplace_back(f, std::move(line));
+  if (posted_.size() == 1 && debug_wakeup_) debug_wakeup_();
+}
+
+void Appliance::set_debug_wakeup(std::function<void()> wake) {
+  std::lock_guard l(posted_mu_);
+  debug_wakeup_ = std::move(wake);
+}
+
+void Appliance::deliver_posted_debug() {
+  std::vector<std::pair<DebugFacility, std::string>> lines;
+  {
+    std::lock_guard l(posted_mu_);
+    lines.swap(posted_);
+  }
+  for (const auto& [f, line] : lines) debug(f, 1, line);
 }
 
 Session::Session(Appliance& app, bool privileged_start) : app_(app) {

@@ -3,9 +3,11 @@
 // so a change made in one session is seen by the others at once.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -32,7 +34,18 @@ class Session;
 
 // Debug facilities, per session as on the ASA ("debug crypto isakmp 127" shows on the session
 // that typed it, without "terminal monitor").
-enum class DebugFacility { Isakmp, Ipsec };
+// "debug radius" and "debug tacacs" come from the AAA clients' worker threads: see post_debug.
+enum class DebugFacility { Isakmp, Ipsec, Radius, Tacacs };
+
+// What "debug radius [all|decode|session|user]" and "debug tacacs [session|user]" turned on,
+// per session: a bit per keyword; the plain command (and "all") turns on every one of them.
+enum DebugAaaBits : unsigned {
+  kDebugAaaDecode = 1,
+  kDebugAaaSession = 2,
+  kDebugAaaUser = 4,
+  kDebugRadiusAll = kDebugAaaDecode | kDebugAaaSession | kDebugAaaUser,
+  kDebugTacacsAll = kDebugAaaSession | kDebugAaaUser,
+};
 
 // Bad input counted per channel for "show counters" (the ASA's table of internal counters):
 // CLI lines refused, enable passwords refused, configuration lines that failed to load. Kept
@@ -76,6 +89,20 @@ class Appliance {
   // Queues a debug line of the given level for every session debugging that facility at that
   // level or above. The control plane calls this; the server delivers the queues.
   void debug(DebugFacility f, int level, std::string_view line);
+  // Whether any session debugs the facility (RADIUS, TACACS+): cheap and safe from any thread,
+  // so the AAA clients build no lines when nobody looks.
+  bool debugging(DebugFacility f) const;
+  // Recomputes debugging() after a session's debug settings changed (the debug commands, a
+  // session that ends). Loop thread only.
+  void debug_settings_changed();
+  // Queues a line from any thread (the AAA clients' workers); the loop hands the queued lines
+  // to the sessions in deliver_posted_debug(). Bounded: lines past kMaxPostedDebug are dropped.
+  void post_debug(DebugFacility f, std::string line);
+  void deliver_posted_debug();
+  // Called (from the posting thread, under the queue's lock) when a line is queued on an empty
+  // queue, so that the loop shows the lines as they come, not at its next event. Null: none.
+  void set_debug_wakeup(std::function<void()> wake);
+  static constexpr size_t kMaxPostedDebug = 4096;
 
   // The IKE control plane, when one runs (rampartd, engine tests); show and clear commands read
   // and act on it. Null in a CLI without one.
@@ -111,6 +138,10 @@ class Appliance {
   std::string startup_errors_;
   InputCounters counters_;
   std::vector<Session*> sessions_;
+  std::atomic<bool> debug_radius_{false}, debug_tacacs_{false};
+  std::mutex posted_mu_;
+  std::vector<std::pair<DebugFacility, std::string>> posted_;
+  std::function<void()> debug_wakeup_;  // under posted_mu_
 };
 
 // A mode entered by a command, with the key that the sub-mode edits
@@ -159,10 +190,12 @@ class Session {
   bool closed() const { return closed_; }
 
   // Terminal settings (per session, as on the ASA).
-  int pager_lines = -1;  // -1: follow the configuration's "pager lines"
-  bool monitor = false;  // terminal monitor
-  int debug_isakmp = 0;  // debug crypto isakmp|ikev1 <1-255>; 0 = off
-  int debug_ipsec = 0;   // debug crypto ipsec <1-255>
+  int pager_lines = -1;       // -1: follow the configuration's "pager lines"
+  bool monitor = false;       // terminal monitor
+  int debug_isakmp = 0;       // debug crypto isakmp|ikev1 <1-255>; 0 = off
+  int debug_ipsec = 0;        // debug crypto ipsec <1-255>
+  unsigned debug_radius = 0;  // DebugAaaBits: debug radius [all|decode|session|user]
+  unsigned debug_tacacs = 0;  // DebugAaaBits: debug tacacs [session|user]
   // Debug lines waiting to be shown on this session's terminal.
   std::vector<std::string> pending_async;
   int width = 80;

@@ -202,11 +202,16 @@ int main(int argc, char** argv) {
     platform::log(platform::Severity::Error, fmt::format("IKE disabled: {}", *err));
   // AAA: server groups on worker threads, answers on the loop, syslog through IKE's path.
   firmware::AaaService aaa_service(
-      [](const std::string& protocol) -> std::unique_ptr<aaa::ProtocolClient> {
-        // [U] debug radius / debug tacacs reach the sessions once the CLI slice wires them.
-        aaa::DebugSink quiet{[] { return false; }, [](std::string) {}};
-        if (protocol == "radius") return aaa::make_radius_client(quiet);
-        if (protocol == "tacacs+") return aaa::make_tacacs_client(quiet);
+      [&app](const std::string& protocol) -> std::unique_ptr<aaa::ProtocolClient> {
+        // "debug radius" / "debug tacacs": the clients ask on() (an atomic flag the debug
+        // commands keep) from their worker threads and post lines the loop hands to the
+        // sessions debugging the protocol.
+        auto sink = [&app](cli::DebugFacility f) {
+          return aaa::DebugSink{[&app, f] { return app.debugging(f); },
+                                [&app, f](std::string l) { app.post_debug(f, std::move(l)); }};
+        };
+        if (protocol == "radius") return aaa::make_radius_client(sink(cli::DebugFacility::Radius));
+        if (protocol == "tacacs+") return aaa::make_tacacs_client(sink(cli::DebugFacility::Tacacs));
         return nullptr;  // ldap: counted as a server that does not answer
       },
       [&ike](int severity, int id, const std::string& text) { ike.syslog(severity, id, text); },

@@ -41,9 +41,25 @@ Server::Server(cli::Appliance& app, std::string socket_path, IkeService* ike)
     : app_(app), ike_(ike), path_(std::move(socket_path)) {
   applied_ = app_.config();
   app_.set_background_work(true);
+  // Debug lines the AAA clients post from their worker threads wake the loop, so that they
+  // show while the exchange goes on, as on the ASA.
+  debug_efd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (debug_efd_ >= 0) {
+    app_.set_debug_wakeup([fd = debug_efd_] {
+      uint64_t one = 1;
+      (void)!::write(fd, &one, sizeof one);
+    });
+    watch(debug_efd_, [this] {
+      uint64_t n = 0;
+      (void)!::read(debug_efd_, &n, sizeof n);
+      deliver_debug();
+    });
+  }
 }
 
 Server::~Server() {
+  app_.set_debug_wakeup(nullptr);  // the AAA workers may outlive us
+  if (debug_efd_ >= 0) ::close(debug_efd_);
   for (auto& [efd, job] : jobs_) {
     job->thread.join();
     ::close(efd);
@@ -156,7 +172,9 @@ rampart::expected<void, std::string> Server::run() {
 
 void Server::deliver_debug() {
   // Debug lines the control plane queued for sessions that asked for them (per session, as on
-  // the ASA). The shell prints them when it next reads from us.
+  // the ASA). The shell prints them when it next reads from us. First the lines the AAA
+  // clients posted from their worker threads.
+  app_.deliver_posted_debug();
   std::vector<int> waiting;
   for (const auto& [fd, c] : clients_)
     if (!c.session->pending_async.empty()) waiting.push_back(fd);
@@ -276,6 +294,8 @@ void Server::finish_job(int efd) {
   jobs_.erase(it);
   ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, efd, nullptr);
   ::close(efd);
+  // The debug lines of the job's exchange ("test aaa-server") come before its result.
+  deliver_debug();
   for (auto& [fd, c] : clients_) {
     if (c.id != job->client) continue;  // the session may have gone meanwhile
     c.busy = false;

@@ -101,6 +101,7 @@ class Server {
   IkeService* ike_ = nullptr;
   std::vector<int> ike_fds_;
   std::map<int, std::function<void()>> watched_;
+  int debug_efd_ = -1;  // woken by Appliance::post_debug
   std::string path_;
   int listen_fd_ = -1;
   int epoll_fd_ = -1;
