@@ -351,6 +351,16 @@ const config::TunnelGroup* Engine::tunnel_group_of(const IkeSa& sa) const {
   return it == cfg_.tunnel_groups.end() ? nullptr : &it->second;
 }
 
+const config::TunnelGroup* Engine::tunnel_group_or_abort(IkeSa& sa) {
+  const config::TunnelGroup* tg = tunnel_group_of(sa);
+  if (!tg) {
+    log(&sa, Tag::Event, "Tunnel group was removed during the negotiation, aborting");
+    sa.state = P1State::Deleting;
+    sa.delete_reason = "Internal Error";
+  }
+  return tg;
+}
+
 const config::CryptoMapSettings* Engine::static_entry(const std::string& map, uint32_t seq) const {
   auto m = cfg_.crypto.maps.find(map);
   if (m == cfg_.crypto.maps.end()) return nullptr;

@@ -151,6 +151,9 @@ class Engine {
   // The configuration may change between any two messages (an operator deletes a tunnel-group
   // or a crypto map entry mid-negotiation): these look it up afresh and say when it is gone.
   const config::TunnelGroup* tunnel_group_of(const IkeSa& sa) const;
+  // The SA's tunnel-group; when the configuration lost it mid-negotiation, the SA is marked for
+  // deletion (logged) and null returned.
+  const config::TunnelGroup* tunnel_group_or_abort(IkeSa& sa);
   const config::CryptoMapSettings* static_entry(const std::string& map, uint32_t seq) const;
   IkeSa* find(const Cookie& i, const Cookie& r);
   IkeSa* find_half_open(const Cookie& i, const Endpoint& peer);

@@ -694,13 +694,8 @@ void Engine::phase1_done(IkeSa& sa, const std::vector<Payload>& p) {
       for (uint64_t idx : stale) remove(idx, "Peer Reconnected (INITIAL-CONTACT)", false);
     }
   ++stats_.cumulative_sessions;
-  const config::TunnelGroup* tg = tunnel_group_of(sa);
-  if (!tg) {
-    log(&sa, Tag::Event, "Tunnel group was removed during the negotiation, aborting");
-    sa.state = P1State::Deleting;
-    sa.delete_reason = "Internal Error";
-    return;
-  }
+  const config::TunnelGroup* tg = tunnel_group_or_abort(sa);
+  if (!tg) return;
   sa.group_policy = tg->general.default_group_policy.value_or("DfltGrpPolicy");
   // Whether the peer must pass XAUTH is the tunnel-group's to say, never the peer's: a client
   // that proposes plain pre-shared key (1) instead of XAUTHInitPreShared (65001) is asked all

@@ -210,13 +210,8 @@ void Engine::start_cfg_set(IkeSa& sa) {
 }
 
 void Engine::xauth_reply(IkeSa& sa, const AttributePayload& a) {
-  const config::TunnelGroup* tg = tunnel_group_of(sa);
-  if (!tg) {
-    log(&sa, Tag::Event, "Tunnel group was removed during the negotiation, aborting");
-    sa.state = P1State::Deleting;
-    sa.delete_reason = "Internal Error";
-    return;
-  }
+  const config::TunnelGroup* tg = tunnel_group_or_abort(sa);
+  if (!tg) return;
   aaa::AuthRequest r;
   for (const auto& at : a.attributes) {
     if (at.type == kXauthUserName) r.user = text_of(at);
@@ -253,13 +248,8 @@ void Engine::xauth_done(uint64_t index, uint64_t ticket, aaa::AuthResult r) {
   IkeSa& sa = *it->second;
   sa.xauth_ticket = 0;
   if (sa.state != P1State::XauthWait) return;  // being deleted
-  const config::TunnelGroup* tg = tunnel_group_of(sa);
-  if (!tg) {
-    log(&sa, Tag::Event, "Tunnel group was removed during the negotiation, aborting");
-    sa.state = P1State::Deleting;
-    sa.delete_reason = "Internal Error";
-    return;
-  }
+  const config::TunnelGroup* tg = tunnel_group_or_abort(sa);
+  if (!tg) return;
   if (authentication_group(*tg).first != sa.xauth_group) {
     // The group that answered is no longer the one that decides: the user is asked again.
     log(&sa, Tag::Event, "Authentication server group changed during the request");
