@@ -272,40 +272,7 @@ Reply Session::run(std::string_view raw, bool record) {
       reply.output += kInvalidInput;
       if (auto* k = counters()) ++k->invalid_input;
     } else if (!line.empty() && !is_comment(line)) {
-      // Try the current mode, then walk up (sub-mode -> Config), as the ASA does for a line
-      // that belongs to the parent mode; report the error of the deepest attempt.
-      MatchResult best = app_.tree().match(mode(), line);
-      if (best.status != MatchStatus::Ok) {
-        for (auto up = parent(mode()); up; up = parent(*up)) {
-          MatchResult r = app_.tree().match(*up, line);
-          if (r.status == MatchStatus::Ok) {
-            while (stack_.size() > 1 && stack_.back().mode != *up) stack_.pop_back();
-            best = std::move(r);
-            break;
-          }
-          if (r.offset > best.offset) best = std::move(r);
-        }
-      }
-      switch (best.status) {
-        case MatchStatus::Ok: {
-          Ctx ctx{*this, app_.config(), app_.sys(), reply.output, best.args, best.negated};
-          best.command->handler(ctx);
-          break;
-        }
-        case MatchStatus::NoMatch:
-          reply.output += std::string(typed_prompt_width_ + best.offset, ' ') + "^\n";
-          reply.output += kInvalidInput;
-          if (auto* k = counters()) ++k->invalid_input;
-          break;
-        case MatchStatus::Ambiguous:
-          reply.output += fmt::format("ERROR: % Ambiguous command:  \"{}\"\n", line);
-          if (auto* k = counters()) ++k->ambiguous;
-          break;
-        case MatchStatus::Incomplete:
-          reply.output += kIncomplete;
-          if (auto* k = counters()) ++k->incomplete;
-          break;
-      }
+      dispatch(raw, line, reply);
     }
   }
   if (deferred_) {
@@ -324,6 +291,87 @@ Reply Session::run(std::string_view raw, bool record) {
   return reply;
 }
 
+void Session::dispatch(std::string_view raw, std::string_view line, Reply& reply) {
+  // "show ... | include REGEX": the filter is read from the line as typed (its trailing blanks
+  // are part of the expression) and applied to what the command prints.
+  std::optional<OutputFilter> filter;
+  if (size_t bar = output_filter_bar(app_.tree(), mode(), line); bar != line.npos) {
+    size_t at = static_cast<size_t>(line.data() - raw.data()) + bar + 1;
+    std::string_view rest = raw.substr(at);
+    while (!rest.empty() && (rest.back() == '\n' || rest.back() == '\r')) rest.remove_suffix(1);
+    auto parsed = OutputFilter::parse(rest);
+    if (!filter_usable(parsed, typed_prompt_width_ + bar + 1, reply.output)) return;
+    filter = std::move(parsed.filter);
+    line = trim(line.substr(0, bar));
+  }
+  size_t from = reply.output.size();
+  run_command(line, reply);
+  if (!filter) return;
+  if (deferred_)
+    deferred_filter_ = std::move(filter);
+  else
+    reply.output.replace(from, std::string::npos, filter->apply(reply.output.substr(from)));
+}
+
+bool Session::filter_usable(const OutputFilter::Parsed& p, size_t column, std::string& out) {
+  auto* k = counters();
+  switch (p.status) {
+    case OutputFilter::Parsed::Status::Ok:
+      return true;
+    case OutputFilter::Parsed::Status::Invalid:
+      out += std::string(column + p.offset, ' ') + "^\n";
+      out += kInvalidInput;
+      if (k) ++k->invalid_input;
+      return false;
+    case OutputFilter::Parsed::Status::Incomplete:
+      out += kIncomplete;
+      if (k) ++k->incomplete;
+      return false;
+    case OutputFilter::Parsed::Status::BadRegex:
+      out += "ERROR: Invalid regular expression\n";  // [U] the ASA's words
+      if (k) ++k->rejected;
+      return false;
+  }
+  return false;
+}
+
+void Session::run_command(std::string_view line, Reply& reply) {
+  // Try the current mode, then walk up (sub-mode -> Config), as the ASA does for a line
+  // that belongs to the parent mode; report the error of the deepest attempt.
+  MatchResult best = app_.tree().match(mode(), line);
+  if (best.status != MatchStatus::Ok) {
+    for (auto up = parent(mode()); up; up = parent(*up)) {
+      MatchResult r = app_.tree().match(*up, line);
+      if (r.status == MatchStatus::Ok) {
+        while (stack_.size() > 1 && stack_.back().mode != *up) stack_.pop_back();
+        best = std::move(r);
+        break;
+      }
+      if (r.offset > best.offset) best = std::move(r);
+    }
+  }
+  switch (best.status) {
+    case MatchStatus::Ok: {
+      Ctx ctx{*this, app_.config(), app_.sys(), reply.output, best.args, best.negated};
+      best.command->handler(ctx);
+      break;
+    }
+    case MatchStatus::NoMatch:
+      reply.output += std::string(typed_prompt_width_ + best.offset, ' ') + "^\n";
+      reply.output += kInvalidInput;
+      if (auto* k = counters()) ++k->invalid_input;
+      break;
+    case MatchStatus::Ambiguous:
+      reply.output += fmt::format("ERROR: % Ambiguous command:  \"{}\"\n", line);
+      if (auto* k = counters()) ++k->ambiguous;
+      break;
+    case MatchStatus::Incomplete:
+      reply.output += kIncomplete;
+      if (auto* k = counters()) ++k->incomplete;
+      break;
+  }
+}
+
 void Session::invalid_input_at(std::string& out, const Args& args, std::string_view arg) const {
   out += std::string(typed_prompt_width_ + args.offset(arg), ' ') + "^\n";
   out += kInvalidInput;
@@ -333,6 +381,7 @@ void Session::invalid_input_at(std::string& out, const Args& args, std::string_v
 Reply Session::finish_deferred(std::string result) {
   Reply r;
   r.output = std::move(result);
+  if (auto f = std::exchange(deferred_filter_, std::nullopt)) r.output = f->apply(r.output);
   if (auto then = std::exchange(deferred_then_, nullptr)) then(*this, r.output);
   r.closed = closed_;
   if (!questions_.empty()) {
@@ -374,9 +423,16 @@ void Session::begin_login() {
 
 std::string Session::help(std::string_view line) const {
   if (logging_in_) return {};
-  auto entries = app_.tree().help(mode(), line);
+  size_t bar = output_filter_bar(app_.tree(), mode(), line);
+  bool piped = bar != line.npos;
+  auto entries = piped ? output_filter_help(line.substr(bar + 1)) : app_.tree().help(mode(), line);
   auto words = split_words(line);
-  bool partial = !line.empty() && line.back() != ' ' && !words.empty();
+  bool partial = !line.empty() && line.back() != ' ' && !words.empty() && line.back() != '|';
+  if (piped && entries.empty()) {
+    size_t at = bar + 1;
+    while (at < line.size() && line[at] == ' ') ++at;
+    return std::string(prompt().size() + at, ' ') + "^\n" + std::string(kInvalidInput);
+  }
   if (entries.empty()) {
     // Nothing can follow: the ASA marks the first word it does not understand.
     MatchResult r = app_.tree().match(mode(), line);

@@ -8,12 +8,14 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "cli/engine/tree.hpp"
+#include "cli/output_filter.hpp"
 #include "cli/system.hpp"
 #include "control/config/model.hpp"
 
@@ -270,6 +272,9 @@ class Session {
 
  private:
   Reply run(std::string_view line, bool record);
+  void dispatch(std::string_view raw, std::string_view line, Reply& reply);
+  bool filter_usable(const OutputFilter::Parsed& p, size_t column, std::string& out);
+  void run_command(std::string_view line, Reply& reply);
   Appliance& app_;
   std::vector<ModeFrame> stack_;
   std::vector<std::string> history_;
@@ -279,6 +284,7 @@ class Session {
   std::string user_;
   Work deferred_;
   Then deferred_then_;
+  std::optional<OutputFilter> deferred_filter_;  // for the deferred work's output
   size_t typed_prompt_width_ = 0;
   struct Question {
     std::string text;

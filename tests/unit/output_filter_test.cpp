@@ -1,0 +1,116 @@
+// Issue 14: the output filters of every show and more command ("| include", "| exclude",
+// "| begin", "| grep [-v]", "| count"), as an administrator types them.
+#include <catch2/catch.hpp>
+
+#include "tests/unit/session_helpers.hpp"
+
+namespace {
+
+constexpr const char* kConfig =
+    "hostname fw\n"
+    "access-list OUT extended permit tcp any any eq www\n"
+    "access-list OUT extended deny ip any any\n"
+    "crypto ipsec ikev1 transform-set TS esp-aes esp-sha-hmac\n"
+    "crypto map CM 10 set ikev1 transform-set TS\n"
+    "crypto map CM 10 set peer 198.51.100.7\n"
+    "crypto map CM 10 match address OUT\n";
+
+// The lines of out, in order.
+std::vector<std::string> lines_of(const std::string& out) {
+  std::vector<std::string> v;
+  size_t p = 0;
+  while (p < out.size()) {
+    size_t e = out.find('\n', p);
+    v.push_back(out.substr(p, e - p));
+    p = e == std::string::npos ? out.size() : e + 1;
+  }
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("| include, | exclude and | grep [-v] keep or drop the lines a regex matches",
+          "[output-filter]") {
+  rampart::test::Console c;
+  c.run(kConfig);
+  std::string all = c.run("show running-config");
+  auto inc = lines_of(c.run("show running-config | include crypto map"));
+  REQUIRE(inc.size() == 3);
+  for (const auto& l : inc) CHECK(l.starts_with("crypto map CM 10 "));
+  CHECK(c.run("show running-config | grep crypto map") ==
+        c.run("show running-config | include crypto map"));
+  // Abbreviated keywords and command words, as fingers type them.
+  CHECK(c.run("sh run | i crypto map") == c.run("show running-config | include crypto map"));
+  std::string exc = c.run("show running-config | exclude crypto");
+  CHECK(exc.find("crypto") == std::string::npos);
+  CHECK(exc.find("access-list OUT extended deny ip any any") != std::string::npos);
+  CHECK(c.run("show running-config | grep -v crypto") == exc);
+  CHECK(lines_of(exc).size() + lines_of(c.run("show running-config | in crypto")).size() ==
+        lines_of(all).size());
+  // Extended expressions: alternation, anchors, classes.
+  auto alt = lines_of(c.run("show running-config | include ^hostname|deny ip"));
+  CHECK(alt ==
+        std::vector<std::string>{"hostname fw", "access-list OUT extended deny ip any any "});
+}
+
+TEST_CASE("| begin starts at the first match; | count counts", "[output-filter]") {
+  rampart::test::Console c;
+  c.run(kConfig);
+  std::string all = c.run("show running-config");
+  std::string begun = c.run("show running-config | begin ^crypto map");
+  REQUIRE(!begun.empty());
+  CHECK(begun.starts_with("crypto map CM 10 "));
+  CHECK(all.ends_with(begun));
+  CHECK(c.run("show running-config | b ^crypto map") == begun);
+  CHECK(c.run("show running-config | count crypto map") ==
+        "Number of lines which match regexp = 3\n");
+  CHECK(c.run("show running-config | count") ==
+        "Number of lines which match regexp = " + std::to_string(lines_of(all).size()) + "\n");
+  CHECK(c.run("show running-config | include no-such-text").empty());
+}
+
+TEST_CASE("the expression keeps its trailing blanks, as on the ASA", "[output-filter]") {
+  rampart::test::Console c;
+  c.run(kConfig);
+  // "OUT " (with the blank) matches the access-list lines, not "match address OUT" at the end
+  // of a line.
+  auto l = lines_of(c.run("show running-config | include OUT "));
+  REQUIRE(l.size() == 2);
+  CHECK(l[0].starts_with("access-list OUT"));
+}
+
+TEST_CASE("a bad filter is refused in the ASA's words and counted", "[output-filter]") {
+  rampart::test::Console c;
+  c.run(kConfig);
+  auto& k = c.app.counters();
+  uint64_t invalid = k.invalid_input, incomplete = k.incomplete, rejected = k.rejected;
+  std::string prompt = c.s.prompt();
+  CHECK(c.run("show running-config | frobnicate x") ==
+        std::string(prompt.size() + 22, ' ') +
+            "^\nERROR: % Invalid input detected at '^' marker.\n");
+  CHECK(c.run("show running-config | include") == "ERROR: % Incomplete command\n");
+  CHECK(c.run("show running-config |") == "ERROR: % Incomplete command\n");
+  CHECK(c.run("show running-config | include ([") == "ERROR: Invalid regular expression\n");
+  CHECK(k.invalid_input == invalid + 1);
+  CHECK(k.incomplete == incomplete + 2);
+  CHECK(k.rejected == rejected + 1);
+}
+
+TEST_CASE("a '|' that belongs to a command is not a filter", "[output-filter]") {
+  rampart::test::Console c;
+  c.run(kConfig);
+  CHECK(c.run("access-list OUT remark web | mail") == "");
+  CHECK(c.run("show running-config | include remark") == "access-list OUT remark web | mail\n");
+}
+
+TEST_CASE("'?' after the bar lists the filters and what they take", "[output-filter]") {
+  rampart::test::Console c;
+  std::string h = c.s.help("show running-config | ");
+  CHECK(h.find("  begin    Begin with the line that matches\n") != std::string::npos);
+  CHECK(h.find("  include  Include lines that match\n") != std::string::npos);
+  CHECK(h.find("  grep     Include/exclude lines that match\n") != std::string::npos);
+  CHECK(c.s.help("show running-config | in") == "include\n");
+  CHECK(c.s.help("show running-config | grep ").find("-v") != std::string::npos);
+  CHECK(c.s.help("show running-config | include ").find("LINE") != std::string::npos);
+  CHECK(c.s.help("show running-config | zz").find("^") != std::string::npos);
+}
