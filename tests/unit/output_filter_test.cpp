@@ -114,3 +114,26 @@ TEST_CASE("'?' after the bar lists the filters and what they take", "[output-fil
   CHECK(c.s.help("show running-config | include ").find("LINE") != std::string::npos);
   CHECK(c.s.help("show running-config | zz").find("^") != std::string::npos);
 }
+
+TEST_CASE("show startup-config shows what was saved, the same each time, secrets masked",
+          "[output-filter]") {
+  rampart::test::Console c;
+  c.run(std::string(kConfig) +
+        "username admin password Adm1n-pw privilege 15\n"
+        "enable password En4ble-pw\n"
+        "passwd Telnet-pw\n"
+        "tunnel-group 198.51.100.7 type ipsec-l2l\n"
+        "tunnel-group 198.51.100.7 ipsec-attributes\n"
+        " ikev1 pre-shared-key S3cret-psk\n"
+        "exit\n"
+        "write memory\n");
+  std::string first = c.run("show startup-config");
+  CHECK(first == c.run("show startup-config"));
+  CHECK(first.find("S3cret-psk") == std::string::npos);
+  CHECK(first.find("ikev1 pre-shared-key *****") != std::string::npos);
+  c.run("hostname changed");
+  std::string after = c.run("show startup-config");
+  CHECK(after == first);
+  CHECK(after.find("hostname fw\n") != std::string::npos);
+  CHECK(c.run("show startup-config | include ^hostname") == "hostname fw\n");
+}
