@@ -6,6 +6,7 @@
 
 #include "cli/admin_auth.hpp"
 #include "cli/commands/sections.hpp"
+#include "cli/render/running_config.hpp"
 #include "cli/session.hpp"
 #include "cli/system.hpp"
 #include "control/aaa/password.hpp"
@@ -59,7 +60,7 @@ void show_version(Ctx& c) {
   VersionInfo v = c.sys.version();
   std::string& o = c.out;
   o += fmt::format("\nRampart Adaptive Security Appliance Software Version {}\n", v.version);
-  o += "Configuration language: ASA Version 9.1(7) (IKEv1)\n\n";
+  o += fmt::format("Configuration language: ASA Version {} (IKEv1)\n\n", kAsaRelease);
   o += fmt::format("Compiled on {} by builders ({})\n", v.build_date, v.build);
   o += fmt::format("System image file is \"{}\"\n", v.image);
   o += "Config file at boot was \"startup-config\"\n\n";

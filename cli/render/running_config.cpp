@@ -8,9 +8,6 @@ namespace rampart::cli {
 
 namespace {
 
-// The configuration language we speak, for tools that read the "ASA Version" line.
-constexpr std::string_view kAsaLanguageVersion = "9.1(7)";
-
 void render_body(const config::Config& cfg, ConfigWriter& w) {
   render_system(cfg, w);
   w.bang();
@@ -63,7 +60,7 @@ std::string render_running_config(const config::Config& cfg, const RenderOptions
   render_body(cfg, w);
   std::string out = ": Saved\n:\n";
   out += fmt::format(": Rampart Version {}\n:\n", RAMPART_VERSION_STRING);
-  out += fmt::format("ASA Version {}\n!\n", kAsaLanguageVersion);
+  out += fmt::format("ASA Version {}\n!\n", kAsaRelease);
   out += w.text();
   out += fmt::format("Cryptochecksum:{}\n: end\n", config_checksum(cfg));
   return out;

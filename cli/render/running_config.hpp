@@ -12,6 +12,11 @@ namespace rampart::cli {
 
 class System;
 
+// The one ASA release Rampart speaks, everywhere it shows: "show version", the running-config's
+// "ASA Version" header, the password hash forms (PBKDF2, 9.7+) and the debug and show formats
+// (9.x with IKEv1 and the 8.4 command set of the seeds). README "Which ASA" says why this one.
+inline constexpr std::string_view kAsaRelease = "9.8(4)";
+
 // Every block of the configuration, in ASA order, with the header (": Saved", "ASA Version")
 // and trailer (": end"). Used by show running-config, write memory and the round-trip tests.
 std::string render_running_config(const config::Config& cfg, const RenderOptions& opt);
