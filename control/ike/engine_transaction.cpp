@@ -302,6 +302,7 @@ bool Engine::user_filter_exists(IkeSa& sa) {
   // without it the user's traffic could not be filtered as the server asked.
   auto acl = missing_user_filter(cfg_, sa);
   if (!acl) return true;
+  ++stats_.responder_fails;  // "show crypto isakmp stats": a tunnel this box refused
   // [U] 113030's severity and wording, from memory of the ASA's message catalogue (the search
   // corpus does not hold it).
   syslog(nullptr, 4, 113030,

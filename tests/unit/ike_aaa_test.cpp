@@ -498,8 +498,10 @@ TEST_CASE("a Filter-Id naming no access-list of this box refuses the session (11
   r.authz.filter_acl = "NO-SUCH-ACL";
   lab.server.script = r;
   lab.phase1();
+  const uint64_t fails = lab.engine.stats().responder_fails;
   lab.xauth("alice", "pw1");
   CHECK(lab.status() == 0);
+  CHECK(lab.engine.stats().responder_fails == fails + 1);
   CHECK(lab.syslogged("113030"));
   CHECK(lab.syslogged(
       "Group EZ User alice IP 198.51.100.2 User ACL NO-SUCH-ACL from AAA doesn't exist on the "
