@@ -57,6 +57,7 @@ firewall::TraceContext context_for(Ctx& c, bool detailed) {
   };
   if (auto* s = c.session.appliance().policy_state()) {
     ctx.vpn_group_policy = [s](uint32_t a) { return s->vpn_group_policy(a); };
+    ctx.vpn_filter = [s](uint32_t a) { return s->vpn_filter(a); };
     if (detailed) ctx.acl_hits = s->acl_hits();  // read from the kernel: only when shown
   }
   // The ASA numbers the flows a trace would create from one counter, as it numbers conns.

@@ -7,6 +7,7 @@
 #include "cli/commands/common.hpp"
 #include "cli/commands/sections.hpp"
 #include "control/ike/engine.hpp"
+#include "control/ike/session_filter.hpp"
 #include "platform/printable.hpp"
 
 namespace rampart::cli {
@@ -296,12 +297,10 @@ void show_remote(Ctx& c, bool detail, std::optional<std::string> filter_name = {
         sub("Rekey Int (T)", fmt::format("{} Seconds", life), "Rekey Left(T)",
             fmt::format("{} Seconds", life > up ? life - up : 0));
         sub("D/H Group", std::to_string(sa->choice.group), "", "");
-        // The vpn-filter of the session's group-policy (a server's Class may have chosen it).
-        std::string filter;
-        if (auto gp = c.cfg.group_policies.find(sa->group_policy);
-            gp != c.cfg.group_policies.end() && gp->second.vpn_filter)
-          filter = *gp->second.vpn_filter;
-        sub("Filter Name", filter, "", "");
+        // The session's filter: a server's Filter-Id, else its group-policy's vpn-filter (a
+        // server's Class may have chosen the group-policy).
+        sub("Filter Name", platform::printable(ike::session_vpn_filter(c.cfg, *sa).value_or("")),
+            "", "");
         if (!sa->client_version.empty())
           sub("Client OS", platform::printable(sa->client_version), "", "");
         int n = 2;

@@ -1,6 +1,7 @@
 // The Policy compiled into table ip rampart_fw (see nft_ruleset.hpp for its shape).
 #include "control/firewall/nft_ruleset.hpp"
 
+#include <iterator>
 #include <set>
 
 #include <fmt/format.h>
@@ -218,11 +219,11 @@ struct Compiler {
     return chain_name;
   }
 
-  // Steps 2 and 5: the vpn-filters, by the set of each group-policy's clients.
+  // Steps 2 and 5: the vpn-filters, by the set of the clients each filter ACL applies to.
   void vpn_filters(std::vector<std::string>& rules, bool toward_client) {
-    for (const auto& [gp, acl] : p.vpn_filters) {
+    for (const auto& acl : p.vpn_filter_acls) {
       if (!p.acls.contains(acl)) continue;
-      std::string set = vpn_filter_set(p, gp);
+      std::string set = vpn_filter_set(p, acl);
       std::string c = acl_chain(acl, toward_client ? Role::VpnReverse : Role::VpnForward);
       rules.push_back(fmt::format("ip {} @{} jump {}", toward_client ? "daddr" : "saddr", set, c));
     }
@@ -348,11 +349,11 @@ struct Compiler {
                                 clients.empty() ? "" : "\t\telements = { " + clients + " }\n");
     s += fmt::format("\tset vpn_pools {{\n\t\ttype ipv4_addr\n\t\tflags interval\n{}\t}}\n",
                      pools.empty() ? "" : "\t\telements = { " + pools + " }\n");
-    for (const auto& [gp, acl] : p.vpn_filters) {
+    for (const auto& acl : p.vpn_filter_acls) {
       std::string elements;
-      if (auto c = in.vpn_clients.find(gp); c != in.vpn_clients.end())
+      if (auto c = in.vpn_clients.find(acl); c != in.vpn_clients.end())
         for (uint32_t a : c->second) elements += (elements.empty() ? "" : ", ") + ip(a);
-      s += fmt::format("\tset {} {{\n\t\ttype ipv4_addr\n{}\t}}\n", vpn_filter_set(p, gp),
+      s += fmt::format("\tset {} {{\n\t\ttype ipv4_addr\n{}\t}}\n", vpn_filter_set(p, acl),
                        elements.empty() ? "" : "\t\telements = { " + elements + " }\n");
     }
     return s;
@@ -393,13 +394,10 @@ std::string drop_counter(Ruleset& out, std::string_view reason) {
   return "counter name " + name;
 }
 
-std::string vpn_filter_set(const Policy& p, const std::string& group_policy) {
-  int n = 0;
-  for (const auto& [gp, acl] : p.vpn_filters) {
-    if (gp == group_policy) return fmt::format("vpnf_{}", n);
-    ++n;
-  }
-  return "";
+std::string vpn_filter_set(const Policy& p, const std::string& acl) {
+  auto it = p.vpn_filter_acls.find(acl);
+  if (it == p.vpn_filter_acls.end()) return "";
+  return fmt::format("vpnf_{}", std::distance(p.vpn_filter_acls.begin(), it));
 }
 
 Ruleset compile_ruleset(const Policy& p, const RulesetInputs& in) {

@@ -37,7 +37,8 @@ struct CounterInfo {
 };
 
 struct RulesetInputs {
-  // VPN clients with a vpn-filter, by group-policy: the elements of the vpnf_N sets.
+  // VPN clients with a vpn-filter, by the filter ACL in force for each (their group-policy's,
+  // or the one an AAA server named): the elements of the vpnf_N sets.
   std::map<std::string, std::vector<uint32_t>> vpn_clients;
   // Every VPN client's address, and the address pools they are given from: traffic to them
   // leaves only through a VPN device, traffic from them arrives only through one (set
@@ -67,9 +68,9 @@ Ruleset compile_ruleset(const Policy& p, const RulesetInputs& in = {});
 // "counter name asp_tcp_not_syn" for a drop reason, declaring the counter in out.
 std::string drop_counter(Ruleset& out, std::string_view reason);
 
-// The set that holds the addresses of the clients of a group-policy with a vpn-filter
-// ("vpnf_0"); empty when the group-policy has no filter.
-std::string vpn_filter_set(const Policy& p, const std::string& group_policy);
+// The set that holds the addresses of the clients filtered by ACL acl ("vpnf_0"); empty when
+// acl is not one of the policy's vpn_filter_acls.
+std::string vpn_filter_set(const Policy& p, const std::string& acl);
 
 // "203.0.113.0/24", "192.0.2.1", "192.0.2.1-192.0.2.9": a range as nft writes it.
 std::string range_text(const AddressRange& r);

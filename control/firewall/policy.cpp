@@ -51,7 +51,8 @@ std::vector<Interface> interfaces_of(const config::Config& cfg, const DeviceOf& 
   return out;
 }
 
-void bind_acls(const config::Config& cfg, Policy& p, std::vector<std::string>& problems) {
+void bind_acls(const config::Config& cfg, Policy& p, const std::set<std::string>& session_filters,
+               std::vector<std::string>& problems) {
   std::set<std::string> used;
   for (const auto& g : cfg.firewall.access_groups) {
     using D = config::AccessGroup::Direction;
@@ -72,8 +73,13 @@ void bind_acls(const config::Config& cfg, Policy& p, std::vector<std::string>& p
   for (const auto& [name, gp] : cfg.group_policies)
     if (gp.vpn_filter) {
       p.vpn_filters[name] = *gp.vpn_filter;
+      p.vpn_filter_acls.insert(*gp.vpn_filter);
       used.insert(*gp.vpn_filter);
     }
+  for (const auto& name : session_filters) {
+    p.vpn_filter_acls.insert(name);
+    used.insert(name);
+  }
   for (const auto& name : used) {
     auto it = cfg.access_lists.find(name);
     // An access-group naming a missing ACL: the ASA refuses it; a stale one permits nothing.
@@ -154,13 +160,14 @@ std::string vpn_device_of(const std::string& device) {
   return device + "-vpn";
 }
 
-Policy build_policy(const config::Config& cfg, const DeviceOf& device_of) {
+Policy build_policy(const config::Config& cfg, const DeviceOf& device_of,
+                    const std::set<std::string>& session_filters) {
   Policy p;
   p.interfaces = interfaces_of(cfg, device_of);
   for (const auto& r : cfg.routes)
     p.routes.push_back({r.network.value, r.mask.prefix_len(), r.gateway.value, r.nameif});
   std::vector<std::string> problems;
-  bind_acls(cfg, p, problems);
+  bind_acls(cfg, p, session_filters, problems);
   p.nat = detail::build_nat(cfg, p, problems);
   p.same_security_inter = cfg.firewall.same_security_inter;
   p.same_security_intra = cfg.firewall.same_security_intra;

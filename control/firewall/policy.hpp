@@ -55,6 +55,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -165,6 +166,10 @@ struct Policy {
            xlate_timeout = 10800;
   // vpn-filter ACL by group-policy name; which client has which group-policy is runtime state.
   std::map<std::string, std::string> vpn_filters;
+  // Every ACL a VPN client's traffic is filtered by: the group-policies' and those AAA servers
+  // named for the sessions up now (Filter-Id). Each has a set of its clients (vpnf_N, N its
+  // place here).
+  std::set<std::string> vpn_filter_acls;
   // What the configuration asks for that this box does not enforce, one line each (e.g. an
   // inspection with no kernel helper); shown by "show service-policy" and at load.
   std::vector<std::string> not_enforced;
@@ -178,7 +183,9 @@ using DeviceOf = std::function<std::string(const std::string& hw_name)>;
 
 // Normalises cfg. vpn_device names the device decrypted traffic of an interface with a crypto
 // map arrives on (firmware passes its TUN naming); interfaces without one have none.
-Policy build_policy(const config::Config& cfg, const DeviceOf& device_of);
+// session_filters: the filter ACLs AAA servers gave the sessions up now.
+Policy build_policy(const config::Config& cfg, const DeviceOf& device_of,
+                    const std::set<std::string>& session_filters = {});
 
 // The name of the VPN device for an interface's device: "eth0" -> "eth0-vpn".
 std::string vpn_device_of(const std::string& device);

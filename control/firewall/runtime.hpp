@@ -28,6 +28,15 @@ class PolicyState {
   // The group-policy of the VPN client or LAN-to-LAN peer network that address belongs to, if
   // any (vpn-filter and packet-tracer's VPN phase need it).
   virtual std::optional<std::string> vpn_group_policy(uint32_t address) const = 0;
+  // The vpn-filter ACL in force for that address's session: an AAA server's Filter-Id, else its
+  // group-policy's vpn-filter; nullopt for none.
+  virtual std::optional<std::string> vpn_filter(uint32_t address) const {
+    auto gp = vpn_group_policy(address);
+    if (!gp) return std::nullopt;
+    auto it = policy().vpn_filters.find(*gp);
+    if (it == policy().vpn_filters.end()) return std::nullopt;
+    return it->second;
+  }
   // Packets the ruleset dropped outside any ACE, by the ASA's asp-drop reason ("tcp-not-syn",
   // "sp-security-failed", ...), for "show asp drop".
   virtual std::map<std::string, uint64_t> drop_counts() const { return {}; }

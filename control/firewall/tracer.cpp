@@ -301,7 +301,7 @@ class Tracer {
     std::optional<std::string> client =
         in->vpn && ctx_.vpn_group_policy ? ctx_.vpn_group_policy(f_.source) : std::nullopt;
     if (client) {
-      if (!vpn_filter(*client, key(), "ipsec-tunnel-flow")) return false;
+      if (!vpn_filter(f_.source, *client, key(), "ipsec-tunnel-flow")) return false;
       if (p_.permit_vpn) return true;
     }
     // Step 3: same-security needs its permission whatever an ACL says.
@@ -334,16 +334,28 @@ class Tracer {
     return true;
   }
 
-  // The vpn-filter of a client's group-policy; the client is the ACL's source whichever way
-  // the packet goes (k is already oriented so).
-  bool vpn_filter(const std::string& group, const AclKey& k, std::string_view subtype) {
+  // The vpn-filter of a client: the ACL an AAA server named for its session, else its
+  // group-policy's; the client is the ACL's source whichever way the packet goes (k is already
+  // oriented so).
+  bool vpn_filter(uint32_t client, const std::string& group, const AclKey& k,
+                  std::string_view subtype) {
     Phase ph{.type = "VPN", .subtype = std::string(subtype)};
+    std::optional<std::string> acl;
     auto f = p_.vpn_filters.find(group);
-    if (f != p_.vpn_filters.end()) {
-      AclMatch m = first_match(find_acl(p_, f->second), k);
+    if (f != p_.vpn_filters.end()) acl = f->second;
+    std::optional<std::string> user = ctx_.vpn_filter ? ctx_.vpn_filter(client) : std::nullopt;
+    if (user && user != acl) {
+      acl = user;
+      // [U] how the ASA's packet-tracer names a per-user filter (no capture of it at hand):
+      // the ACL alone, as the server gave no configuration line.
+      ph.config = {fmt::format("filter-id {} (from the AAA server)", *acl)};
+    } else if (acl) {
       ph.config = {fmt::format("group-policy {} attributes", group),
-                   fmt::format(" vpn-filter value {}", f->second)};
-      if (m.ace) ph.config.push_back(fmt::format("access-list {} {}", f->second, m.ace->text));
+                   fmt::format(" vpn-filter value {}", *acl)};
+    }
+    if (acl) {
+      AclMatch m = first_match(find_acl(p_, *acl), k);
+      if (m.ace) ph.config.push_back(fmt::format("access-list {} {}", *acl, m.ace->text));
       if (!m.ace || !m.ace->permit) return fail(std::move(ph), kAclDrop);
     }
     t_.phases.push_back(std::move(ph));
@@ -427,7 +439,7 @@ class Tracer {
     AclKey reversed{f_.protocol,        t_.out_destination,
                     t_.out_source,      t_.out_destination_port,
                     t_.out_source_port, f_.protocol == 1 ? int{f_.icmp_type} : -1};
-    return vpn_filter(*group, reversed, "encrypt");
+    return vpn_filter(t_.out_destination, *group, reversed, "encrypt");
   }
 
   // Step 4.

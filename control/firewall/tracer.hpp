@@ -43,6 +43,9 @@ struct Phase {
 struct TraceContext {
   std::function<bool(const std::string& nameif)> link_up;  // absent: every link is up
   std::function<std::optional<std::string>(uint32_t address)> vpn_group_policy;
+  // The filter ACL of that address's session when it is not its group-policy's (a server's
+  // Filter-Id); absent: the group-policy's vpn-filter decides.
+  std::function<std::optional<std::string>(uint32_t address)> vpn_filter;
   std::map<std::string, uint64_t> acl_hits;  // PolicyState::acl_hits() keys
   uint32_t flow_id = 1;                      // "New flow created with id N"
 };

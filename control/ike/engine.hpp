@@ -281,6 +281,8 @@ class Engine {
   // A user who passed XAUTH: may they use IKEv1, and how many sessions at once (at the limit,
   // the longest idle is logged off)? False when refused (logged).
   bool admit_user(IkeSa& sa, const std::string& user);
+  // False (and 113030) when an AAA server named a filter ACL this box does not have.
+  bool user_filter_exists(IkeSa& sa);
   // The idle and session timeouts of the group-policy: why the session must end now, if it must.
   std::optional<std::string> session_expired(IkeSa& sa, uint64_t now);
   // engine_transaction.cpp

@@ -10,6 +10,7 @@
 #include "control/ike/engine.hpp"
 #include "control/ike/message_rules.hpp"
 #include "control/ike/mode_config.hpp"
+#include "control/ike/session_filter.hpp"
 
 namespace rampart::ike {
 
@@ -293,7 +294,22 @@ void Engine::xauth_accepted(IkeSa& sa, const aaa::AuthResult& r) {
              fmt::format("AAA user authentication Successful : local database : user = {}", user));
   }
   log(&sa, Tag::Event, fmt::format("User ({}) authenticated.", user));
-  send_xauth_status(sa, admit_user(sa, user));
+  send_xauth_status(sa, user_filter_exists(sa) && admit_user(sa, user));
+}
+
+bool Engine::user_filter_exists(IkeSa& sa) {
+  // The ASA refuses a session whose per-user ACL (Filter-Id) names no access-list of its own:
+  // without it the user's traffic could not be filtered as the server asked.
+  auto acl = missing_user_filter(cfg_, sa);
+  if (!acl) return true;
+  ++stats_.responder_fails;  // "show crypto isakmp stats": a tunnel this box refused
+  // [U] 113030's severity and wording, from memory of the ASA's message catalogue (the search
+  // corpus does not hold it).
+  syslog(nullptr, 4, 113030,
+         fmt::format("Group {} User {} IP {} User ACL {} from AAA doesn't exist on the device, "
+                     "terminating connection.",
+                     sa.tunnel_group, sa.username, sa.peer.address.str(), *acl));
+  return false;
 }
 
 void Engine::xauth_refused(IkeSa& sa, const aaa::AuthResult& r) {

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "control/ike/engine.hpp"
+#include "control/ike/session_filter.hpp"
 #include "platform/log.hpp"
 #include "platform/netlink.hpp"
 #include "platform/sysctl.hpp"
@@ -82,15 +83,24 @@ std::vector<std::string> FirewallService::sync(const config::Config& cfg,
                                                const ike::Engine* engine) {
   std::vector<std::string> warnings;
   if (!nft_) return warnings;
-  if (!inputs_ || !same_inputs(*inputs_, cfg)) warnings = rebuild(cfg);
-  auto more = sync_clients(engine);
+  Clients now = clients_of(cfg, engine);
+  std::set<std::string> filters;
+  for (const auto& [address, client] : now)
+    if (client.filter) filters.insert(*client.filter);
+  // A filter ACL no group-policy names (a server's Filter-Id) gets its chains and set only
+  // while a session uses it.
+  if (!inputs_ || !same_inputs(*inputs_, cfg) || inputs_->session_filters != filters)
+    warnings = rebuild(cfg, filters);
+  auto more = sync_clients(std::move(now));
   warnings.insert(warnings.end(), more.begin(), more.end());
   return warnings;
 }
 
-std::vector<std::string> FirewallService::rebuild(const config::Config& cfg) {
+std::vector<std::string> FirewallService::rebuild(const config::Config& cfg,
+                                                  const std::set<std::string>& session_filters) {
   inputs_ = inputs_of(cfg);
-  firewall::Policy p = firewall::build_policy(cfg, device_of_);
+  inputs_->session_filters = session_filters;
+  firewall::Policy p = firewall::build_policy(cfg, device_of_, session_filters);
   pools_.clear();
   for (const auto& [first, last] : inputs_->pools)
     pools_.push_back({std::min(first, last), std::max(first, last)});
@@ -118,9 +128,9 @@ std::vector<std::string> FirewallService::rebuild(const config::Config& cfg) {
 firewall::RulesetInputs FirewallService::runtime_inputs() const {
   firewall::RulesetInputs in;
   in.vpn_pools = pools_;
-  for (const auto& [address, gp] : clients_) {
+  for (const auto& [address, client] : clients_) {
     in.all_vpn_clients.push_back(address);
-    in.vpn_clients[gp].push_back(address);
+    if (client.filter) in.vpn_clients[*client.filter].push_back(address);
   }
   return in;
 }
@@ -234,13 +244,14 @@ bool FirewallService::owns_address(const std::string& device, uint32_t address, 
          });
 }
 
-std::vector<std::string> FirewallService::sync_clients(const ike::Engine* engine) {
-  std::map<uint32_t, std::string> now;
+FirewallService::Clients FirewallService::clients_of(const config::Config& cfg,
+                                                     const ike::Engine* engine) {
+  Clients now;
   l2l_.clear();
   if (engine)
     for (const auto& [index, sa] : engine->sas()) {
       if (sa->remote_access && sa->authorized && sa->assigned)
-        now[sa->assigned->value] = sa->group_policy;
+        now[sa->assigned->value] = {sa->group_policy, ike::session_vpn_filter(cfg, *sa)};
       if (!sa->remote_access)
         for (const auto& child : sa->ipsec) {
           uint32_t m = child.remote.mask.value;
@@ -248,6 +259,10 @@ std::vector<std::string> FirewallService::sync_clients(const ike::Engine* engine
                           sa->group_policy});
         }
     }
+  return now;
+}
+
+std::vector<std::string> FirewallService::sync_clients(Clients now) {
   if (now == clients_ || !applied_) {
     clients_ = std::move(now);
     return {};
@@ -258,17 +273,20 @@ std::vector<std::string> FirewallService::sync_clients(const ike::Engine* engine
     script += fmt::format("{} element ip {} {} {{ {} }}\n", verb, firewall::kFirewallTable, set,
                           dotted(a));
   };
-  for (const auto& [a, gp] : clients_) {
+  auto filter_set = [&](const Client& c) {
+    return c.filter ? firewall::vpn_filter_set(policy_, *c.filter) : std::string();
+  };
+  for (const auto& [a, c] : clients_) {
     auto it = now.find(a);
-    if (it != now.end() && it->second == gp) continue;
+    if (it != now.end() && it->second == c) continue;
     element("delete", "vpn_clients", a);
-    if (auto set = firewall::vpn_filter_set(policy_, gp); !set.empty()) element("delete", set, a);
+    if (auto set = filter_set(c); !set.empty()) element("delete", set, a);
   }
-  for (const auto& [a, gp] : now) {
+  for (const auto& [a, c] : now) {
     auto it = clients_.find(a);
-    if (it != clients_.end() && it->second == gp) continue;
+    if (it != clients_.end() && it->second == c) continue;
     element("add", "vpn_clients", a);
-    if (auto set = firewall::vpn_filter_set(policy_, gp); !set.empty()) element("add", set, a);
+    if (auto set = filter_set(c); !set.empty()) element("add", set, a);
   }
   clients_ = std::move(now);
   if (auto r = nft_->run(script); !r) {
@@ -318,10 +336,16 @@ std::map<std::string, uint64_t> FirewallService::drop_counts() const {
 }
 
 std::optional<std::string> FirewallService::vpn_group_policy(uint32_t address) const {
-  if (auto it = clients_.find(address); it != clients_.end()) return it->second;
+  if (auto it = clients_.find(address); it != clients_.end()) return it->second.group_policy;
   for (const auto& [range, gp] : l2l_)
     if (address >= range.lo && address <= range.hi) return gp;
   return std::nullopt;
+}
+
+std::optional<std::string> FirewallService::vpn_filter(uint32_t address) const {
+  if (auto it = clients_.find(address); it != clients_.end()) return it->second.filter;
+  // A LAN-to-LAN network: its group-policy's filter (not enforced in the kernel, traced).
+  return firewall::PolicyState::vpn_filter(address);
 }
 
 }  // namespace rampart::firmware

@@ -45,6 +45,7 @@ class FirewallService : public firewall::PolicyState {
   std::map<std::string, uint64_t> acl_hits() const override;
   std::map<std::string, std::pair<uint64_t, uint64_t>> nat_hits() const override;
   std::optional<std::string> vpn_group_policy(uint32_t address) const override;
+  std::optional<std::string> vpn_filter(uint32_t address) const override;
   // Packets dropped by reason ("tcp-not-syn", "acl-drop", ...), for "show asp drop".
   std::map<std::string, uint64_t> drop_counts() const override;
 
@@ -56,6 +57,7 @@ class FirewallService : public firewall::PolicyState {
     config::Firewall firewall;
     std::map<std::string, std::string> crypto_bindings;
     std::map<std::string, std::string> vpn_filters;
+    std::set<std::string> session_filters;  // filter ACLs of the sessions up
     std::set<std::pair<uint32_t, uint32_t>> pools;
     std::set<config::Route> routes;
     bool permit_vpn = true;
@@ -64,9 +66,20 @@ class FirewallService : public firewall::PolicyState {
   static bool same_inputs(const Inputs& a, const config::Config& cfg);
   static Inputs inputs_of(const config::Config& cfg);
 
-  std::vector<std::string> rebuild(const config::Config& cfg);
+  // A remote-access client as the firewall places it: its group-policy and the filter ACL in
+  // force for it (the server's Filter-Id, else the group-policy's vpn-filter).
+  struct Client {
+    std::string group_policy;
+    std::optional<std::string> filter;
+    bool operator==(const Client&) const = default;
+  };
+  using Clients = std::map<uint32_t, Client>;  // by client address
+  Clients clients_of(const config::Config& cfg, const ike::Engine* engine);
+
+  std::vector<std::string> rebuild(const config::Config& cfg,
+                                   const std::set<std::string>& session_filters);
   std::vector<std::string> apply(const firewall::Policy& p, const std::string& key);
-  std::vector<std::string> sync_clients(const ike::Engine* engine);
+  std::vector<std::string> sync_clients(Clients now);
   std::vector<std::string> sync_proxy_arp(const std::vector<firewall::ProxyArp>& wanted);
   std::vector<std::string> set_kernel_parameters(const firewall::Policy& p);
   firewall::RulesetInputs runtime_inputs() const;
@@ -82,7 +95,7 @@ class FirewallService : public firewall::PolicyState {
   std::map<std::string, firewall::CounterInfo> counters_;  // of the ruleset in force
   std::vector<firewall::ProxyArp> proxy_arp_;
   firewall::AddressSet pools_;
-  std::map<uint32_t, std::string> clients_;  // VPN client address -> group-policy
+  Clients clients_;
   // LAN-to-LAN peer networks (their IPsec SAs' remote proxies) -> group-policy. Answered by
   // vpn_group_policy(); their vpn-filter is not enforced in the kernel (see not_enforced).
   std::vector<std::pair<firewall::AddressRange, std::string>> l2l_;

@@ -7,6 +7,10 @@
 #     "show vpn-sessiondb detail remote"; traffic passes; when she disconnects, accounting Start
 #     and Stop are in the server's detail file, Stop with the session's byte counts as
 #     "show vpn-sessiondb" gave them just before.
+#  1b. carol's Filter-Id names ACL USERF: it filters her traffic instead of her group-policy's
+#     vpn-filter (sessiondb's Filter Name, ping passes, TCP is dropped, packet-tracer agrees);
+#     dave, without Filter-Id, has the group-policy's (TCP passes, ping is dropped); a Filter-Id
+#     naming no ACL of the box is refused with 113030.
 #  2. A wrong password is refused (113005 in the log), the client is not connected.
 #  3. The first server is stopped: the next login is answered by the second one.
 #  4. Both stopped: "authentication-server-group RAD LOCAL" lets the local user in.
@@ -32,6 +36,24 @@ alice	Cleartext-Password := "wonderland"
 	Reply-Message = "served by $n",
 	Message-Authenticator = 0x00
 
+carol	Cleartext-Password := "c4rol"
+	Framed-IP-Address = 203.0.113.78,
+	Framed-IP-Netmask = 255.255.255.0,
+	Class = "OU=FILT;",
+	Filter-Id = "USERF",
+	Message-Authenticator = 0x00
+
+dave	Cleartext-Password := "d4ve"
+	Framed-IP-Address = 203.0.113.79,
+	Framed-IP-Netmask = 255.255.255.0,
+	Class = "OU=FILT;",
+	Message-Authenticator = 0x00
+
+ghost	Cleartext-Password := "gh0st"
+	Class = "OU=FILT;",
+	Filter-Id = "NO-SUCH-ACL",
+	Message-Authenticator = 0x00
+
 USERS
   radius_users "$dir"
 done
@@ -48,6 +70,9 @@ mapfile -t lines < <(ezvpn_gateway_lines \
   "aaa-server RAD (inside) host 192.0.2.11" "key $KEY" "authentication-port 1812" \
   "accounting-port 1813" "timeout 2" "retry-interval 1" "exit" \
   "group-policy ENG internal" "group-policy ENG attributes" "dns-server value 192.0.2.99" "exit" \
+  "access-list USERF extended permit icmp any any" \
+  "access-list FILTGP extended permit tcp any host 192.0.2.10 eq 8080" \
+  "group-policy FILT internal" "group-policy FILT attributes" "vpn-filter value FILTGP" "exit" \
   "tunnel-group EZ general-attributes" "authentication-server-group RAD LOCAL" \
   "accounting-server-group RAD" "exit")
 out=$(cli "configure terminal" "${lines[@]}" "end")
@@ -102,6 +127,41 @@ out_oct=$(grep -A40 'Acct-Status-Type = Stop' <<<"$d" | sed -nE 's/.*Acct-Output
   fail "Stop octets in=$in_oct out=$out_oct, sessiondb Tx=$tx Rx=$rx"
 ((in_oct > 0 && out_oct > 0)) || fail "Stop octets are zero"
 echo "ok   accounting Start and Stop (in $in_oct, out $out_oct bytes) at the first server"
+
+# ---- 1b. Filter-Id: the server's ACL instead of the group-policy's vpn-filter ---------------
+# Group-policy FILT's vpn-filter lets TCP 8080 to the inside host through and nothing else;
+# carol's Filter-Id USERF lets ICMP through and nothing else; dave (no Filter-Id) has FILT's.
+ip netns exec "$INS" python3 -m http.server 8080 --bind 192.0.2.10 >/dev/null 2>&1 &
+HTTP_PID=$!
+trap '[[ -n "${KEEP:-}" ]] && cp -r "$WORK" "$KEEP"; kill $HTTP_PID 2>/dev/null; radius_stop_all; cleanup' EXIT
+pings() { ip netns exec "$CNS" ping -c 2 -i 0.2 -W 1 192.0.2.10 >/dev/null 2>&1; }
+fetches() { ip netns exec "$CNS" curl -s -o /dev/null -m 2 http://192.0.2.10:8080/; }
+# The firewall puts a new client in its filter's set on its next pass (at most a second).
+in_set() { ip netns exec "$NS" nft list table ip rampart_fw | grep -q "elements = { $1 }"; }
+filtered_login() {  # USER PASSWORD ADDRESS FILTER
+  vpnc_connect "$1" "$2" || { tail -20 "$WORK/rampartd.log"; fail "$1 did not connect"; }
+  wait_for 15 sa_up || fail "no IPsec SA for $1"
+  wait_for 5 in_set "$3" || fail "$1's address is in no filter set"
+  db=$(sessiondb)
+  grep -Eq "^  Filter Name  : $4\$" <<<"$db" || { echo "$db"; fail "sessiondb: $1's filter is not $4"; }
+}
+filtered_login carol c4rol 203.0.113.78 USERF
+pings || fail "carol: ICMP, which her Filter-Id permits, was dropped"
+fetches && fail "carol: TCP 8080 passed although her Filter-Id does not permit it"
+pt=$(cli "packet-tracer input outside tcp 203.0.113.78 5000 192.0.2.10 8080")
+grep -q 'Action: drop' <<<"$pt" || { echo "$pt"; fail "packet-tracer: carol's TCP 8080 not dropped"; }
+echo "ok   carol: Filter-Id USERF replaces FILT's vpn-filter (sessiondb, traffic, packet-tracer)"
+disconnect
+filtered_login dave d4ve 203.0.113.79 FILTGP
+fetches || fail "dave: TCP 8080, which FILT's vpn-filter permits, did not pass"
+pings && fail "dave: ICMP passed although FILT's vpn-filter does not permit it"
+echo "ok   dave: no Filter-Id, the group-policy's vpn-filter"
+disconnect
+if vpnc_connect ghost gh0st; then fail "a Filter-Id naming no ACL was let in"; fi
+[[ -n "$VPNC_PID" ]] && { kill "$VPNC_PID" 2>/dev/null || true; wait "$VPNC_PID" 2>/dev/null || true; VPNC_PID=; }
+grep -q "113030.*User ACL NO-SUCH-ACL from AAA doesn't exist on the device, terminating connection" \
+  "$WORK/rampartd.log" || fail "no 113030 for a Filter-Id naming no ACL"
+echo "ok   a Filter-Id naming no ACL is refused (113030)"
 
 # ---- 2. a wrong password ------------------------------------------------------------------
 if vpnc_connect alice not-her-password; then fail "a wrong password was let in"; fi

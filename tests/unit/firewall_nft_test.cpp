@@ -153,11 +153,12 @@ TEST_CASE("nft: VPN devices, vpn-filter sets, global and out ACLs, twice NAT", "
   cfg.firewall.twice_nat.push_back(fwd);
   auto p = firewall::build_policy(cfg, device_of);
   firewall::RulesetInputs in;
-  in.vpn_clients["RA"] = {0xc00002c8};
+  in.vpn_clients["outside_in"] = {0xc00002c8};
   in.counters["acl_1_1_0"] = {7, 700};
   auto rs = firewall::compile_ruleset(p, in);
   const auto& s = rs.script;
-  CHECK(firewall::vpn_filter_set(p, "RA") == "vpnf_0");
+  CHECK(firewall::vpn_filter_set(p, "outside_in") == "vpnf_0");
+  CHECK(firewall::vpn_filter_set(p, "RA").empty());
   CHECK(has(s, "set vpnf_0 {\n\t\ttype ipv4_addr\n\t\telements = { 192.0.2.200 }\n"));
   CHECK(has(s, "ip saddr @vpnf_0 jump acl_vf_1"));
   CHECK(has(s, "ip daddr @vpnf_0 jump acl_vr_1"));
@@ -359,4 +360,52 @@ TEST_CASE("nft: generated policies all pass the dry run", "[firewall][nft]") {
     INFO("round " << round);
     accepted_by_nft(rs.script);
   }
+}
+
+TEST_CASE("nft: a session's Filter-Id ACL has its own set beside the group-policy's",
+          "[firewall][nft][fw-vpnfilter]") {
+  auto cfg = small_firewall();
+  config::CryptoMap map;
+  map.name = "outside_map";
+  map.interface = "outside";
+  cfg.crypto.maps["outside_map"] = map;
+  config::GroupPolicy gp;
+  gp.name = "RA";
+  gp.vpn_filter = "outside_in";
+  cfg.group_policies["RA"] = gp;
+  config::AccessList user;
+  user.name = "USERF";
+  user.entries.push_back(ace(true, "icmp", any_a(), any_a()));
+  cfg.access_lists["USERF"] = user;
+  // Without a session naming it, USERF is no filter: no set, no chains.
+  auto bare = firewall::build_policy(cfg, device_of);
+  CHECK(bare.vpn_filter_acls == std::set<std::string>{"outside_in"});
+  CHECK_FALSE(bare.acls.contains("USERF"));
+  // A session's Filter-Id (and one naming an ACL the configuration lost meanwhile).
+  auto p = firewall::build_policy(cfg, device_of, {"USERF", "GONE"});
+  CHECK(p.vpn_filter_acls == std::set<std::string>{"GONE", "USERF", "outside_in"});
+  CHECK(firewall::vpn_filter_set(p, "GONE") == "vpnf_0");
+  CHECK(firewall::vpn_filter_set(p, "USERF") == "vpnf_1");
+  CHECK(firewall::vpn_filter_set(p, "outside_in") == "vpnf_2");
+  firewall::RulesetInputs in;
+  in.all_vpn_clients = {0xc00002c8, 0xc00002c9, 0xc00002ca};
+  in.vpn_clients["USERF"] = {0xc00002c8};       // alice: the server's filter
+  in.vpn_clients["outside_in"] = {0xc00002c9};  // bob: the group-policy's
+  in.vpn_clients["GONE"] = {0xc00002ca};
+  auto rs = firewall::compile_ruleset(p, in);
+  const auto& s = rs.script;
+  CHECK(has(s, "set vpnf_1 {\n\t\ttype ipv4_addr\n\t\telements = { 192.0.2.200 }\n"));
+  CHECK(has(s, "set vpnf_2 {\n\t\ttype ipv4_addr\n\t\telements = { 192.0.2.201 }\n"));
+  CHECK(has(s, "set vpnf_0 {\n\t\ttype ipv4_addr\n\t\telements = { 192.0.2.202 }\n"));
+  CHECK(has(s, "ip saddr @vpnf_1 jump acl_vf_"));
+  CHECK(has(s, "ip daddr @vpnf_1 jump acl_vr_"));
+  CHECK(has(s, "ip saddr @vpnf_2 jump acl_vf_"));
+  // A filter the configuration no longer has permits nothing (fail closed), and says so.
+  CHECK(has(s, "ip saddr @vpnf_0 jump acl_vf_"));
+  bool said = false;
+  for (const auto& line : p.not_enforced) said |= line.find("GONE") != std::string::npos;
+  auto problems = rs.problems;
+  for (const auto& line : problems) said |= line.find("GONE") != std::string::npos;
+  CHECK(said);
+  accepted_by_nft(s);
 }

@@ -14,6 +14,8 @@
 #include "firmware/daemon/firewall_service.hpp"
 #include "platform/nftables.hpp"
 #include "tests/unit/firewall_fixture.hpp"
+#include "tests/unit/ike_lab.hpp"
+#include "tests/unit/scripted_aaa.hpp"
 
 using namespace rampart;
 using namespace rampart::test;
@@ -116,6 +118,70 @@ TEST_CASE(
     auto nft = platform::Nftables::open();
     auto table = nft->output("list table ip rampart_fw");
     if (!table || table->find("\"eth0\"") == std::string::npos) return 5;  // the good one
+    return 0;
+  });
+  if (rc == 77) {
+    WARN("no network namespace (not root): skipped");
+    return;
+  }
+  CHECK(rc == 0);
+}
+
+TEST_CASE(
+    "firewall service: each client's address is in the set of its filter ACL, the server's "
+    "Filter-Id before its group-policy's",
+    "[firewall][service][fw-vpnfilter]") {
+  int rc = in_namespace([] {
+    Lab lab;
+    ScriptedAaa server;
+    lab.env.aaa = &server;
+    if (lab.console
+            .run("access-list GP-F extended permit tcp any any eq ssh\n"
+                 "access-list USER-F extended permit icmp any any\n"
+                 "group-policy EZ attributes\nvpn-filter value GP-F\nexit\n"
+                 "aaa-server RAD protocol radius\n"
+                 "aaa-server RAD (outside) host 192.0.2.5\nkey s3cret\nexit\n"
+                 "tunnel-group EZ general-attributes\nauthentication-server-group RAD\nexit\n")
+            .find("ERROR") != std::string::npos)
+      return 1;
+    // alice: the server names USER-F and her address; bob: neither (EZ's GP-F, a pool address).
+    server.script.authz.filter_acl = "USER-F";
+    server.script.authz.framed_ip = config::Ipv4{0xcb007132};  // 203.0.113.50
+    lab.phase1();
+    lab.xauth("alice", "pw");
+    if (lab.ack_status() != 1) return 2;
+    lab.mode_config();
+    server.script.authz = {};
+    lab.peer = Initiator{};
+    lab.peer.me = {config::Ipv4{0xc6336403}, 500};
+    lab.peer.ci = {9, 9, 9, 9, 9, 9, 9, 3};
+    lab.phase1();
+    lab.xauth("bob", "pw");
+    if (lab.ack_status() != 1) return 3;
+    lab.mode_config();
+
+    firmware::FirewallService fw(device_of);
+    fw.sync(lab.console.cfg(), &lab.engine);
+    if (!fw.applied()) return 4;
+    const uint32_t alice = 0xcb007132, bob = 0xcb00710a;  // 203.0.113.50, .10
+    if (fw.vpn_filter(alice) != "USER-F" || fw.vpn_filter(bob) != "GP-F") return 5;
+    if (fw.vpn_group_policy(alice) != "EZ") return 6;
+    auto nft = platform::Nftables::open();
+    auto set = [&](const char* acl) {
+      auto name = firewall::vpn_filter_set(fw.policy(), acl);
+      if (name.empty()) return std::string("<none>");
+      return nft->output("list set ip rampart_fw " + name).value_or("");
+    };
+    if (set("USER-F").find("203.0.113.50") == std::string::npos) return 7;
+    if (set("USER-F").find("203.0.113.10") != std::string::npos) return 8;
+    if (set("GP-F").find("203.0.113.10") == std::string::npos) return 9;
+    if (set("GP-F").find("203.0.113.50") != std::string::npos) return 10;
+    // alice leaves: USER-F, which no group-policy names, loses its set; bob stays in GP-F's.
+    lab.engine.logoff_name("alice");
+    fw.sync(lab.console.cfg(), &lab.engine);
+    if (fw.policy().vpn_filter_acls.contains("USER-F")) return 11;
+    if (set("GP-F").find("203.0.113.10") == std::string::npos) return 12;
+    if (fw.vpn_filter(alice)) return 13;
     return 0;
   });
   if (rc == 77) {

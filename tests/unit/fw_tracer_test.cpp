@@ -433,6 +433,46 @@ TEST_CASE("tracer: VPN encrypt phase and vpn-filter both ways", "[tracer]") {
       has_phase(trace(p, tcp("inside", "192.0.2.10", 22, "203.0.113.200", 5000), ctx), "VPN"));
 }
 
+TEST_CASE("tracer: a session's Filter-Id ACL decides instead of its group-policy's",
+          "[tracer][fw-vpnfilter]") {
+  Policy p = base();
+  itf(p, "outside").vpn = "eth0-vpn";
+  p.routes.push_back({.network = ip("203.0.113.192"),
+                      .prefix = 26,
+                      .gateway = ip("198.51.100.3"),
+                      .nameif = "outside"});
+  p.acls["FILT"] = {"FILT",
+                    {ace(1, true, 6, net("203.0.113.192", 26), host("192.0.2.10"), {{22, 22}},
+                         "extended permit tcp 203.0.113.192 255.255.255.192 "
+                         "host 192.0.2.10 eq ssh")}};
+  p.acls["USERF"] = {"USERF",
+                     {ace(1, true, 6, host("203.0.113.200"), host("192.0.2.10"), {{80, 80}},
+                          "extended permit tcp host 203.0.113.200 host 192.0.2.10 eq www")}};
+  p.vpn_filters["RA"] = "FILT";
+  TraceContext ctx;
+  ctx.vpn_group_policy = [](uint32_t a) -> std::optional<std::string> {
+    if ((a & 0xffffffc0u) == ip("203.0.113.192")) return "RA";
+    return std::nullopt;
+  };
+  // .200 has the server's USERF; .201 has none of its own: RA's FILT.
+  ctx.vpn_filter = [](uint32_t a) -> std::optional<std::string> {
+    if (a == ip("203.0.113.200")) return "USERF";
+    return "FILT";
+  };
+  Trace web = trace(p, tcp("outside", "203.0.113.200", 5000, "192.0.2.10", 80), ctx);
+  CHECK(web.allowed);
+  CHECK_FALSE(trace(p, tcp("outside", "203.0.113.200", 5000, "192.0.2.10", 22), ctx).allowed);
+  CHECK(trace(p, tcp("outside", "203.0.113.201", 5000, "192.0.2.10", 22), ctx).allowed);
+  CHECK_FALSE(trace(p, tcp("outside", "203.0.113.201", 5000, "192.0.2.10", 80), ctx).allowed);
+  // Toward the client the same ACL, read the other way round.
+  CHECK(trace(p, tcp("inside", "192.0.2.10", 80, "203.0.113.200", 5000), ctx).allowed);
+  CHECK_FALSE(trace(p, tcp("inside", "192.0.2.10", 22, "203.0.113.200", 5000), ctx).allowed);
+  bool named = false;
+  for (const auto& ph : web.phases)
+    for (const auto& line : ph.config) named |= line.find("USERF") != std::string::npos;
+  CHECK(named);
+}
+
 TEST_CASE("tracer: no route and a link down", "[tracer]") {
   Policy p = base();
   p.routes.clear();

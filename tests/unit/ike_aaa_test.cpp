@@ -4,6 +4,7 @@
 // remote-access sessions are accounted (Start, Interim, Stop) to the accounting-server-group.
 #include <catch2/catch.hpp>
 
+#include "control/ike/session_filter.hpp"
 #include "dataplane/esp/esp_sa.hpp"
 #include "tests/unit/ike_lab.hpp"
 #include "tests/unit/scripted_aaa.hpp"
@@ -464,4 +465,46 @@ TEST_CASE("no accounting without an accounting-server-group, and the local datab
   lab.mode_config();
   CHECK(server.asked.at(0).group == "LOCAL");
   CHECK(server.records.empty());
+}
+
+TEST_CASE("a server's Filter-Id supersedes the group-policy's vpn-filter",
+          "[ike][aaa][fw-vpnfilter]") {
+  AaaLab lab;
+  lab.console.run("access-list USER-F extended permit icmp any any");
+  auto r = accept_with("SALES");
+  r.authz.filter_acl = "USER-F";
+  lab.server.script = r;
+  lab.phase1();
+  lab.xauth("alice", "pw1");
+  CHECK(lab.status() == 1);
+  lab.mode_config();
+  const IkeSa& sa = lab.only_sa();
+  CHECK(sa.group_policy == "SALES");
+  CHECK(session_vpn_filter(lab.console.cfg(), sa) == "USER-F");
+  std::string show = lab.console.run("show vpn-sessiondb detail remote");
+  CHECK(show.find("  Filter Name  : USER-F\n") != std::string::npos);
+  // Without a Filter-Id the group-policy's filter applies; with neither, none.
+  IkeSa plain;
+  plain.group_policy = "SALES";
+  CHECK(session_vpn_filter(lab.console.cfg(), plain) == "SALES-ONLY");
+  plain.group_policy = "DfltGrpPolicy";
+  CHECK_FALSE(session_vpn_filter(lab.console.cfg(), plain));
+}
+
+TEST_CASE("a Filter-Id naming no access-list of this box refuses the session (113030)",
+          "[ike][aaa][fw-vpnfilter]") {
+  AaaLab lab;
+  auto r = accept_with("SALES");
+  r.authz.filter_acl = "NO-SUCH-ACL";
+  lab.server.script = r;
+  lab.phase1();
+  const uint64_t fails = lab.engine.stats().responder_fails;
+  lab.xauth("alice", "pw1");
+  CHECK(lab.status() == 0);
+  CHECK(lab.engine.stats().responder_fails == fails + 1);
+  CHECK(lab.syslogged("113030"));
+  CHECK(lab.syslogged(
+      "Group EZ User alice IP 198.51.100.2 User ACL NO-SUCH-ACL from AAA doesn't exist on the "
+      "device, terminating connection."));
+  CHECK_FALSE(lab.only_sa().authorized);  // no mode-config, no quick mode: ended on the ack
 }
