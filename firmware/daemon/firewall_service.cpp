@@ -125,10 +125,18 @@ std::vector<std::string> FirewallService::rebuild(const config::Config& cfg,
   return apply(p, key);
 }
 
-firewall::RulesetInputs FirewallService::runtime_inputs() const {
+// Whether a client may be in the VPN client set under policy p: a client whose filter ACL has no
+// set in p (the ruleset that would have compiled it was refused) is kept out of every set, so
+// that its traffic meets the interface's access rules instead of passing unfiltered.
+bool FirewallService::admitted(const firewall::Policy& p, const Client& c) {
+  return !c.filter || !firewall::vpn_filter_set(p, *c.filter).empty();
+}
+
+firewall::RulesetInputs FirewallService::runtime_inputs(const firewall::Policy& p) const {
   firewall::RulesetInputs in;
   in.vpn_pools = pools_;
   for (const auto& [address, client] : clients_) {
+    if (!admitted(p, client)) continue;
     in.all_vpn_clients.push_back(address);
     if (client.filter) in.vpn_clients[*client.filter].push_back(address);
   }
@@ -142,7 +150,7 @@ std::vector<std::string> FirewallService::apply(const firewall::Policy& p, const
   for (const auto& [name, value] : read_counters())
     if (auto it = counters_.find(name); it != counters_.end())
       by_identity[counter_identity(it->second)] = value;
-  firewall::RulesetInputs in = runtime_inputs();
+  firewall::RulesetInputs in = runtime_inputs(p);
   firewall::Ruleset probe = firewall::compile_ruleset(p, in);
   for (const auto& [name, info] : probe.counters)
     if (auto it = by_identity.find(counter_identity(info)); it != by_identity.end())
@@ -276,24 +284,31 @@ std::vector<std::string> FirewallService::sync_clients(Clients now) {
   auto filter_set = [&](const Client& c) {
     return c.filter ? firewall::vpn_filter_set(policy_, *c.filter) : std::string();
   };
+  std::vector<std::string> warnings;
   for (const auto& [a, c] : clients_) {
     auto it = now.find(a);
-    if (it != now.end() && it->second == c) continue;
+    if ((it != now.end() && it->second == c) || !admitted(policy_, c)) continue;
     element("delete", "vpn_clients", a);
     if (auto set = filter_set(c); !set.empty()) element("delete", set, a);
   }
   for (const auto& [a, c] : now) {
     auto it = clients_.find(a);
     if (it != clients_.end() && it->second == c) continue;
+    if (!admitted(policy_, c)) {
+      warnings.push_back(fmt::format(
+          "firewall: VPN client {} kept out: its filter {} is not in force", dotted(a), *c.filter));
+      continue;
+    }
     element("add", "vpn_clients", a);
     if (auto set = filter_set(c); !set.empty()) element("add", set, a);
   }
   clients_ = std::move(now);
+  if (script.empty()) return warnings;
   if (auto r = nft_->run(script); !r) {
     inputs_.reset();  // rebuild the whole table with the clients on the next call
-    return {"firewall: VPN client sets: " + r.error()};
+    warnings.push_back("firewall: VPN client sets: " + r.error());
   }
-  return {};
+  return warnings;
 }
 
 std::map<std::string, platform::CounterValue> FirewallService::read_counters() const {

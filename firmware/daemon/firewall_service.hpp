@@ -74,6 +74,7 @@ class FirewallService : public firewall::PolicyState {
     bool operator==(const Client&) const = default;
   };
   using Clients = std::map<uint32_t, Client>;  // by client address
+  static bool admitted(const firewall::Policy& p, const Client& c);
   Clients clients_of(const config::Config& cfg, const ike::Engine* engine);
 
   std::vector<std::string> rebuild(const config::Config& cfg,
@@ -82,7 +83,7 @@ class FirewallService : public firewall::PolicyState {
   std::vector<std::string> sync_clients(Clients now);
   std::vector<std::string> sync_proxy_arp(const std::vector<firewall::ProxyArp>& wanted);
   std::vector<std::string> set_kernel_parameters(const firewall::Policy& p);
-  firewall::RulesetInputs runtime_inputs() const;
+  firewall::RulesetInputs runtime_inputs(const firewall::Policy& p) const;
   std::map<std::string, platform::CounterValue> read_counters() const;
 
   firewall::DeviceOf device_of_;
