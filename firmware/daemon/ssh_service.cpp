@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "firmware/nss/aaa_account.hpp"
 #include "platform/firewall.hpp"
 #include "platform/flash.hpp"
 #include "platform/log.hpp"
@@ -41,10 +42,13 @@ std::string exit_reason(int status) {
 
 SshService::SshService(Options o) : o_(std::move(o)) {
   if (auto t = platform::read_file(o_.passwd)) base_passwd_ = *t;
+  // A file a previous rampartd left (it was killed) says nothing about this configuration.
+  ::unlink(aaa_account_path().c_str());
 }
 
 SshService::~SshService() {
   stop();
+  if (!aaa_account_.empty()) ::unlink(aaa_account_path().c_str());
   if (o_.device_for && !config_.empty()) (void)platform::install_ssh_rules({});
 }
 
@@ -135,6 +139,37 @@ void SshService::write_accounts(const config::Config& cfg) {
   accounts_ = text;
 }
 
+void SshService::write_aaa_account(const config::Config& cfg) {
+  // Only while SSH is on and a server group (not LOCAL) checks its passwords: otherwise no
+  // name outside the local files resolves, and sshd refuses such names before any password.
+  std::string text;
+  auto line = cfg.management.aaa_authentication.find("ssh");
+  if (line != cfg.management.aaa_authentication.end() && line->second.group != "LOCAL" &&
+      !render(cfg).empty()) {
+    nss::AaaAccount a;
+    a.uid = kAaaUid;
+    a.gid = kGroup;
+    char buf[nss::kMaxFile + 1];
+    if (o_.shell.size() < sizeof a.shell) {
+      std::memcpy(a.shell, o_.shell.c_str(), o_.shell.size() + 1);
+      if (nss::format_account(a, buf, sizeof buf)) text = buf;
+    }
+    if (text.empty())
+      platform::log(platform::Severity::Error, "ssh: the shell path cannot be an account's");
+  }
+  if (text == aaa_account_ && (text.empty() || ::access(aaa_account_path().c_str(), F_OK) == 0))
+    return;
+  if (text.empty()) {
+    ::unlink(aaa_account_path().c_str());
+  } else if (auto r = platform::atomic_write(aaa_account_path(), text); !r) {
+    platform::log(platform::Severity::Error, fmt::format("ssh: {}", r.error()));
+    return;
+  } else {
+    ::chmod(aaa_account_path().c_str(), 0644);
+  }
+  aaa_account_ = text;
+}
+
 std::string SshService::user_for_uid(unsigned uid) const {
   for (const auto& [name, u] : uids_)
     if (u == uid) return name;
@@ -193,6 +228,7 @@ std::string SshService::key_stamp() const {
 void SshService::sync(const config::Config& cfg) {
   reap();
   write_accounts(cfg);
+  write_aaa_account(cfg);
   std::string wanted = render(cfg);
   std::string keys = key_stamp();
   if (wanted != config_ || keys != keys_) {
