@@ -22,7 +22,8 @@ namespace rampart::firmware {
 
 namespace {
 
-constexpr int kRestartSeconds = 5;  // a crashing sshd is restarted at most this often
+constexpr int kRestartSeconds = 5;         // a crashing sshd is restarted at most this often
+constexpr char kLoginShell[] = "/bin/sh";  // of every SSH account; sshd runs ForceCommand with it
 
 // Names that can be Unix accounts without quoting surprises; others cannot log in by SSH.
 bool account_name(const std::string& n) {
@@ -128,7 +129,8 @@ void SshService::write_accounts(const config::Config& cfg) {
       continue;
     auto [it, fresh] = uids_.try_emplace(name, next_uid_);
     if (fresh) ++next_uid_;
-    text += fmt::format("{}:x:{}:{}:Rampart user:/var/empty:/bin/sh\n", name, it->second, kGroup);
+    text += fmt::format("{}:x:{}:{}:Rampart user:/var/empty:{}\n", name, it->second, kGroup,
+                        kLoginShell);
   }
   if (text == accounts_) return;
   if (auto r = platform::atomic_write(o_.passwd, text); !r) {
@@ -149,13 +151,11 @@ void SshService::write_aaa_account(const config::Config& cfg) {
     nss::AaaAccount a;
     a.uid = kAaaUid;
     a.gid = kGroup;
+    // The login shell, as the local accounts': sshd runs the ForceCommand (the Rampart shell)
+    // through it, "/bin/sh -c ...".
+    std::memcpy(a.shell, kLoginShell, sizeof kLoginShell);
     char buf[nss::kMaxFile + 1];
-    if (o_.shell.size() < sizeof a.shell) {
-      std::memcpy(a.shell, o_.shell.c_str(), o_.shell.size() + 1);
-      if (nss::format_account(a, buf, sizeof buf)) text = buf;
-    }
-    if (text.empty())
-      platform::log(platform::Severity::Error, "ssh: the shell path cannot be an account's");
+    if (nss::format_account(a, buf, sizeof buf)) text = buf;
   }
   if (text == aaa_account_ && (text.empty() || ::access(aaa_account_path().c_str(), F_OK) == 0))
     return;

@@ -91,6 +91,12 @@ vpnonly	Cleartext-Password := "Vpn-0nly-2"
 	Service-Type = Framed-User,
 	Message-Authenticator = 0x00
 
+# Anyone else (a name only the appliance's local database knows): rejected, with a
+# Message-Authenticator as every answer our client takes.
+DEFAULT
+	Message-Authenticator = 0x00,
+	Fall-Through = Yes
+
 USERS
 radius_users "$RADDB"
 
