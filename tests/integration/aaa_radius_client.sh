@@ -276,6 +276,32 @@ ssh_lands privop "$RNS" privop Pr1v-op-15 192.0.2.1 "radfw#"
 grep -q '%ASA-6-605005: Login permitted from 192.0.2.134/ssh for user "nasop"' "$WORK/rampartd.log" ||
   fail "no 605005 for nasop"
 echo "ssh: NAS-Prompt in user EXEC, Administrative and priv-lvl 15 in privileged EXEC: ok"
+# The shared uid's reach: a process on it (what any AAA administrator's shell runs as) gets no
+# session by naming a user, not even one the server accepted earlier (that word was used once),
+# and cannot ask rampartd to check passwords.
+cat >"$WORK/shared_uid.py" <<'PY'
+import socket, struct, sys
+def frame(t, payload):
+    return bytes([t]) + struct.pack(">I", len(payload)) + payload
+def first_frame(t, payload):
+    s = socket.socket(socket.AF_UNIX)
+    s.connect("/run/rampart/control.sock")
+    s.sendall(frame(t, payload))
+    head = s.recv(5)
+    body = s.recv(65536) if head[1:] != b"\0\0\0\0" else b""
+    return head[0], body
+kind, _ = first_frame(1, b"interactive=0 user=" + sys.argv[1].encode())
+assert kind == 13, "a session on the shared uid without the server's word (frame %d)" % kind
+kind, body = first_frame(5, b"radadmin\0R4d-admin-6\0192.0.2.66")
+assert kind == 15 and body == b"0", "the shared uid checked a password"
+print("refused")
+PY
+for who in radadmin nobody-known; do
+  out=$(nsenter -t "$DAEMON_PID" -m -- setpriv --reuid 2000 --regid 2000 --clear-groups \
+    /usr/bin/python3 - "$who" <"$WORK/shared_uid.py" 2>&1) || fail "shared uid as $who: $out"
+  [[ $out == refused ]] || fail "shared uid as $who: $out"
+done
+echo "ssh: the shared uid gets no session or password check on its own word: ok"
 ssh_refused vpnonly "$RNS" vpnonly Vpn-0nly-2 192.0.2.1
 grep -qF '%ASA-3-113021: Attempted console login failed. User vpnonly did NOT have appropriate Admin Rights.' \
   "$WORK/rampartd.log" || { grep -E '1130|6050' "$WORK/rampartd.log"; fail "no 113021 for vpnonly"; }
