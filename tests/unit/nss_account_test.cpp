@@ -1,11 +1,16 @@
 // The NSS module's shared account (firmware/nss): the file rampartd writes, the names it
 // answers, the passwd entry in the caller's buffer (ERANGE when too small).
-#include <catch2/catch.hpp>
+#include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cstring>
+#include <filesystem>
 #include <string>
 
+#include "firmware/daemon/ssh_service.hpp"
 #include "firmware/nss/aaa_account.hpp"
+#include "platform/flash.hpp"
+#include "tests/unit/session_helpers.hpp"
 
 using namespace rampart;
 
@@ -96,4 +101,45 @@ TEST_CASE("aaa-account: a missing file is no account", "[nss]") {
   nss::AaaAccount a;
   CHECK_FALSE(nss::read_account("/nonexistent/rampart/aaa-account", a));
   CHECK_FALSE(nss::read_account("/dev/null", a));  // not a regular file
+}
+
+TEST_CASE("aaa-account: rampartd writes it only while a server group authenticates SSH", "[nss]") {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("nss-account-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  // A leftover of an earlier rampartd says nothing about this configuration.
+  REQUIRE(platform::atomic_write((dir / "aaa-account").string(), "2000 2000 /bin/sh\n"));
+  {
+    // sshd "/bin/true" exits at once: the service restarts it now and then, nothing more.
+    firmware::SshService ssh(
+        {"/bin/true", dir.string(), "/nonexistent", (dir / "passwd").string()});
+    CHECK_FALSE(fs::exists(ssh.aaa_account_path()));
+    test::Console c;
+    c.run(
+        "interface GigabitEthernet0/0\nnameif inside\nip address 192.0.2.1 255.255.255.0\n"
+        "no shutdown\nexit\naaa-server RAD protocol radius\nexit\n"
+        "aaa authentication ssh console RAD LOCAL");
+    ssh.sync(c.cfg());
+    CHECK_FALSE(fs::exists(ssh.aaa_account_path()));  // no ssh line: SSH is off
+    c.run("ssh 192.0.2.0 255.255.255.0 inside");
+    ssh.sync(c.cfg());
+    auto text = platform::read_file(ssh.aaa_account_path());
+    REQUIRE(text);
+    CHECK(*text == "2000 2000 /bin/sh\n");
+    nss::AaaAccount a;
+    REQUIRE(nss::parse_account(text->data(), text->size(), a));
+    CHECK(a.uid == firmware::SshService::kAaaUid);
+    CHECK(a.gid == firmware::SshService::kGroup);
+    CHECK((fs::status(ssh.aaa_account_path()).permissions() & fs::perms::others_write) ==
+          fs::perms::none);
+    c.run("aaa authentication ssh console LOCAL");
+    ssh.sync(c.cfg());
+    CHECK_FALSE(fs::exists(ssh.aaa_account_path()));  // the local database alone
+    c.run("aaa authentication ssh console RAD");
+    ssh.sync(c.cfg());
+    CHECK(fs::exists(ssh.aaa_account_path()));
+  }
+  // Gone with the service (rampartd stopping).
+  CHECK_FALSE(fs::exists(dir / "aaa-account"));
+  fs::remove_all(dir);
 }
