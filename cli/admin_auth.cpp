@@ -45,6 +45,50 @@ AdminVerdict admin_verdict(const config::Config& cfg, std::string_view service,
   return v;
 }
 
+bool exec_authorization_applies(const config::Config& cfg, const AdminVerdict& v) {
+  return cfg.management.authorization_exec_server && v.ok && !v.local;
+}
+
+std::optional<aaa::AuthRequest> exec_authorization_request(const config::Config& cfg,
+                                                           std::string_view service,
+                                                           const AdminVerdict& v,
+                                                           std::string user) {
+  auto line = cfg.management.aaa_authentication.find(std::string(service));
+  if (line == cfg.management.aaa_authentication.end() || !v.server) return std::nullopt;
+  auto group = cfg.aaa_servers.find(line->second.group);
+  if (group == cfg.aaa_servers.end() || group->second.protocol != "tacacs+") return std::nullopt;
+  aaa::AuthRequest r;
+  r.group = line->second.group;
+  r.only_host = v.server;  // "authentication-server": the server that said yes
+  r.purpose = aaa::Purpose::AdminLogin;
+  r.authorize_only = true;
+  r.user = std::move(user);
+  r.port_name = service == "ssh" ? "ssh" : "console";
+  return r;
+}
+
+ExecVerdict radius_exec_verdict(const aaa::Authorization& authz) {
+  // RFC 2865 5.6 values the ASA documents for management authorization.
+  constexpr uint32_t kAdministrative = 6, kNasPrompt = 7;
+  ExecVerdict e;
+  if (!authz.service_type ||
+      (*authz.service_type != kAdministrative && *authz.service_type != kNasPrompt))
+    return e;
+  e.allowed = true;
+  int level = *authz.service_type == kAdministrative ? 15 : 1;
+  if (authz.privilege_level) level = *authz.privilege_level;
+  e.privileged = level >= 15;
+  return e;
+}
+
+ExecVerdict tacacs_exec_verdict(const aaa::AuthResult& authorization) {
+  ExecVerdict e;
+  if (authorization.outcome != aaa::Outcome::Accepted || authorization.local) return e;
+  e.allowed = true;
+  e.privileged = authorization.authz.privilege_level.value_or(1) >= 15;
+  return e;
+}
+
 void check_admin_password(Session& s, std::string& out, std::string_view service,
                           aaa::Purpose purpose, std::string user, std::string_view password,
                           AdminLocalCheck local, AdminThen then) {

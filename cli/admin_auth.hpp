@@ -38,6 +38,33 @@ std::optional<aaa::AuthRequest> admin_request(const config::Config& cfg, const a
 AdminVerdict admin_verdict(const config::Config& cfg, std::string_view service,
                            const aaa::AuthResult& r, const std::function<bool()>& local);
 
+// "aaa authorization exec authentication-server" for a login a server accepted: whether the
+// server lets the user have the CLI at all, and at which level it lands.
+struct ExecVerdict {
+  bool allowed = false;
+  bool privileged = false;  // privileged EXEC at once (level 15); else user EXEC
+};
+
+// Whether exec authorization applies to verdict v: the line is configured and a server (not
+// LOCAL) accepted the login.
+bool exec_authorization_applies(const config::Config& cfg, const AdminVerdict& v);
+
+// The TACACS+ authorization (service=shell) the ASA sends after the login, to the server that
+// authenticated it; nullopt when the service's group is not TACACS+ (RADIUS says it all in
+// its Access-Accept) or no server is known.
+std::optional<aaa::AuthRequest> exec_authorization_request(const config::Config& cfg,
+                                                           std::string_view service,
+                                                           const AdminVerdict& v, std::string user);
+
+// RADIUS, from the Access-Accept: Service-Type Administrative (6) or NAS-Prompt (7) admits
+// (others, or none, refuse: a VPN user's entry is no administrator's); the level is
+// cisco-av-pair shell:priv-lvl / the ASA's Privilege-Level VSA when sent, else 15 for
+// Administrative and 1 for NAS-Prompt.
+ExecVerdict radius_exec_verdict(const aaa::Authorization& authz);
+// TACACS+, from the authorization's answer: PASS admits at its priv-lvl (1 when absent); FAIL,
+// ERROR or no answer refuse.
+ExecVerdict tacacs_exec_verdict(const aaa::AuthResult& authorization);
+
 // Checks a password in a session: the local check at once, or a server group's as deferred
 // work (the server may take seconds; the session waits, others go on). then() runs on the
 // session's thread with the verdict.

@@ -72,6 +72,8 @@ struct Authorization {
   std::optional<uint32_t> simultaneous_logins;
   std::optional<int> privilege_level;  // 0..15 (TACACS+ priv-lvl, shell:priv-lvl, 6 = 15)
   std::vector<std::string> classes;    // Class values, echoed in accounting as received
+  // RADIUS Service-Type (RFC 2865 5.6) as received: management authorization reads it.
+  std::optional<uint32_t> service_type;
   bool operator==(const Authorization&) const = default;
 };
 

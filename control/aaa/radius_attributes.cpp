@@ -195,6 +195,7 @@ Authorization interpret_reply(const std::vector<ReplyAttribute>& attrs) {
           if (n) a.idle_timeout = *n;
           break;
         case kServiceType:
+          if (n) a.service_type = *n;
           if (n && *n == kServiceAdministrative) from_service = 15;
           break;
         default:

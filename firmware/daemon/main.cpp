@@ -237,6 +237,9 @@ int main(int argc, char** argv) {
         [&sys](const std::string& hw) { return sys.device_for(hw); }});
     server.allow_ssh_users(firmware::SshService::kGroup,
                            [&](unsigned uid) { return ssh->user_for_uid(uid); });
+    // Administrators known only to an AAA server: the NSS module (libnss_rampart) gives their
+    // names this uid; a session on it is the user a server just accepted (Server::hello).
+    server.set_aaa_uid(firmware::SshService::kAaaUid);
   }
   bool confirmed = false;
   server.on_tick([&] {

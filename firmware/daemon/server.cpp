@@ -442,18 +442,48 @@ void Server::authenticate(Client& c, const std::string& payload) {
   std::weak_ptr<int> alive = alive_;
   aaa_->authenticate(std::move(*req), [this, alive, id, user, rhost, password](aaa::AuthResult r) {
     if (alive.expired()) return;
-    for (auto& [fd, client] : clients_) {
-      if (client.id != id) continue;
-      const auto& cfg = app_.config();
-      cli::AdminVerdict v = cli::admin_verdict(
-          cfg, "ssh", r, [&] { return local_ssh_user(cfg, user, password.reveal()); });
-      if (v.ok && !v.local) remember_aaa_login(user, v);
-      client.busy = false;
-      auth_answer(client, v.ok, user, rhost);
-      flush(client);
+    const auto& cfg = app_.config();
+    cli::AdminVerdict v = cli::admin_verdict(
+        cfg, "ssh", r, [&] { return local_ssh_user(cfg, user, password.reveal()); });
+    if (!cli::exec_authorization_applies(cfg, v)) {
+      finish_ssh_auth(id, user, rhost, v.ok, v.ok && !v.local, v.privileged);
       return;
     }
+    // "aaa authorization exec authentication-server": TACACS+ asks the server that said yes
+    // (service=shell) while the helper still waits; RADIUS said it in its Access-Accept.
+    if (auto q = cli::exec_authorization_request(cfg, "ssh", v, user)) {
+      q->client = config::Ipv4::parse(rhost);
+      aaa_->authenticate(std::move(*q), [this, alive, id, user, rhost](aaa::AuthResult a) {
+        if (!alive.expired()) exec_decided(id, user, rhost, cli::tacacs_exec_verdict(a));
+      });
+      return;
+    }
+    exec_decided(id, user, rhost, cli::radius_exec_verdict(r.authz));
   });
+}
+
+void Server::exec_decided(uint64_t id, const std::string& user, const std::string& rhost,
+                          const cli::ExecVerdict& e) {
+  // The ASA's words for an administrator the server authenticated but would not give the CLI.
+  // The password was right, so the name is no mistyped password: it is shown, as printable().
+  if (!e.allowed)
+    platform::log(platform::Severity::Error,
+                  fmt::format("%ASA-3-113021: Attempted console login failed. User {} did NOT "
+                              "have appropriate Admin Rights.",
+                              platform::printable(user)));
+  finish_ssh_auth(id, user, rhost, e.allowed, e.allowed, e.privileged);
+}
+
+void Server::finish_ssh_auth(uint64_t id, const std::string& user, const std::string& rhost,
+                             bool ok, bool by_server, bool privileged) {
+  for (auto& [fd, client] : clients_) {
+    if (client.id != id) continue;  // the helper may have gone meanwhile
+    if (ok && by_server) remember_aaa_login(user, privileged);
+    client.busy = false;
+    auth_answer(client, ok, user, rhost);
+    flush(client);
+    return;
+  }
 }
 
 void Server::auth_answer(Client& c, bool ok, const std::string& user, const std::string& rhost) {
@@ -490,10 +520,10 @@ std::string Server::hello_user(const std::string& payload) {
   return name;
 }
 
-void Server::remember_aaa_login(const std::string& user, const cli::AdminVerdict& v) {
+void Server::remember_aaa_login(const std::string& user, bool privileged) {
   // The shell sshd starts next for this user connects with the shared account's uid and names
   // the user; it is believed for a short while after the server said yes, once.
-  aaa_logins_[user] = AaaLogin{std::time(nullptr) + kAaaLoginWindow, v.privileged};
+  aaa_logins_[user] = AaaLogin{std::time(nullptr) + kAaaLoginWindow, privileged};
 }
 
 void Server::send(Client& c, protocol::Type t, std::string_view payload) {

@@ -92,7 +92,13 @@ class Server {
     bool privileged = false;
   };
   static constexpr std::time_t kAaaLoginWindow = 60;
-  void remember_aaa_login(const std::string& user, const cli::AdminVerdict& v);
+  void remember_aaa_login(const std::string& user, bool privileged);
+  // The end of an SSH password check: the helper's answer, and for a server's yes the word
+  // for the shell that follows.
+  void finish_ssh_auth(uint64_t id, const std::string& user, const std::string& rhost, bool ok,
+                       bool by_server, bool privileged);
+  void exec_decided(uint64_t id, const std::string& user, const std::string& rhost,
+                    const cli::ExecVerdict& e);
   std::optional<AaaLogin> take_aaa_login(const std::string& user);
   static std::string hello_user(const std::string& payload);
   void hello(Client& c, const std::string& payload);

@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "firmware/nss/aaa_account.hpp"
 #include "platform/firewall.hpp"
 #include "platform/flash.hpp"
 #include "platform/log.hpp"
@@ -21,7 +22,8 @@ namespace rampart::firmware {
 
 namespace {
 
-constexpr int kRestartSeconds = 5;  // a crashing sshd is restarted at most this often
+constexpr int kRestartSeconds = 5;         // a crashing sshd is restarted at most this often
+constexpr char kLoginShell[] = "/bin/sh";  // of every SSH account; sshd runs ForceCommand with it
 
 // Names that can be Unix accounts without quoting surprises; others cannot log in by SSH.
 bool account_name(const std::string& n) {
@@ -41,10 +43,13 @@ std::string exit_reason(int status) {
 
 SshService::SshService(Options o) : o_(std::move(o)) {
   if (auto t = platform::read_file(o_.passwd)) base_passwd_ = *t;
+  // A file a previous rampartd left (it was killed) says nothing about this configuration.
+  ::unlink(aaa_account_path().c_str());
 }
 
 SshService::~SshService() {
   stop();
+  if (!aaa_account_.empty()) ::unlink(aaa_account_path().c_str());
   if (o_.device_for && !config_.empty()) (void)platform::install_ssh_rules({});
 }
 
@@ -124,7 +129,8 @@ void SshService::write_accounts(const config::Config& cfg) {
       continue;
     auto [it, fresh] = uids_.try_emplace(name, next_uid_);
     if (fresh) ++next_uid_;
-    text += fmt::format("{}:x:{}:{}:Rampart user:/var/empty:/bin/sh\n", name, it->second, kGroup);
+    text += fmt::format("{}:x:{}:{}:Rampart user:/var/empty:{}\n", name, it->second, kGroup,
+                        kLoginShell);
   }
   if (text == accounts_) return;
   if (auto r = platform::atomic_write(o_.passwd, text); !r) {
@@ -133,6 +139,35 @@ void SshService::write_accounts(const config::Config& cfg) {
   }
   ::chmod(o_.passwd.c_str(), 0644);
   accounts_ = text;
+}
+
+void SshService::write_aaa_account(const config::Config& cfg) {
+  // Only while SSH is on and a server group (not LOCAL) checks its passwords: otherwise no
+  // name outside the local files resolves, and sshd refuses such names before any password.
+  std::string text;
+  auto line = cfg.management.aaa_authentication.find("ssh");
+  if (line != cfg.management.aaa_authentication.end() && line->second.group != "LOCAL" &&
+      !render(cfg).empty()) {
+    nss::AaaAccount a;
+    a.uid = kAaaUid;
+    a.gid = kGroup;
+    // The login shell, as the local accounts': sshd runs the ForceCommand (the Rampart shell)
+    // through it, "/bin/sh -c ...".
+    std::memcpy(a.shell, kLoginShell, sizeof kLoginShell);
+    char buf[nss::kMaxFile + 1];
+    if (nss::format_account(a, buf, sizeof buf)) text = buf;
+  }
+  if (text == aaa_account_ && (text.empty() || ::access(aaa_account_path().c_str(), F_OK) == 0))
+    return;
+  if (text.empty()) {
+    ::unlink(aaa_account_path().c_str());
+  } else if (auto r = platform::atomic_write(aaa_account_path(), text); !r) {
+    platform::log(platform::Severity::Error, fmt::format("ssh: {}", r.error()));
+    return;
+  } else {
+    ::chmod(aaa_account_path().c_str(), 0644);
+  }
+  aaa_account_ = text;
 }
 
 std::string SshService::user_for_uid(unsigned uid) const {
@@ -193,6 +228,7 @@ std::string SshService::key_stamp() const {
 void SshService::sync(const config::Config& cfg) {
   reap();
   write_accounts(cfg);
+  write_aaa_account(cfg);
   std::string wanted = render(cfg);
   std::string keys = key_stamp();
   if (wanted != config_ || keys != keys_) {

@@ -29,6 +29,10 @@ class SshService {
     std::function<std::string(const std::string& hw)> device_for;
   };
   static constexpr unsigned kGroup = 2000;  // group of SSH users; may use the control socket
+  // The one uid administrators known only to an AAA server share (the NSS module gives it to
+  // any name the local files lack, while a server group authenticates SSH); local users get
+  // kGroup + 1 and up.
+  static constexpr unsigned kAaaUid = kGroup;
 
   explicit SshService(Options o);
   ~SshService();
@@ -39,6 +43,9 @@ class SshService {
   // changed, stopped when SSH is not enabled, restarted (and why it stopped logged) when it
   // died. Cheap when nothing changed.
   void sync(const config::Config& cfg);
+  // The file the NSS module reads (nss::kAaaAccountFile in the image): "UID GID SHELL" while
+  // "aaa authentication ssh console GROUP" names a server group and SSH is enabled, else none.
+  std::string aaa_account_path() const { return o_.run_dir + "/aaa-account"; }
   // The user a uid was given to, or empty.
   std::string user_for_uid(unsigned uid) const;
 
@@ -51,6 +58,7 @@ class SshService {
 
  private:
   void write_accounts(const config::Config& cfg);
+  void write_aaa_account(const config::Config& cfg);
   void start();
   void stop();
   void reap();
@@ -59,6 +67,7 @@ class SshService {
   std::string base_passwd_;
   std::string config_;  // what the running sshd was started with
   std::string accounts_;
+  std::string aaa_account_;  // what aaa_account_path() holds ("" = removed)
   std::map<std::string, unsigned> uids_;
   unsigned next_uid_ = kGroup + 1;
   std::string keys_;  // the host key files' sizes and times the running sshd loaded

@@ -13,8 +13,14 @@
 # (Gigawords beyond 2^32), the Class echoed and the terminate cause; and with the server
 # stopped, Timeout within the configured timeout after the retransmissions that fit into it;
 # forged Access-Accepts (right Identifier, no key; or from another address) never believed.
+# Then SSH end to end (OpenSSH -> PAM -> rampartd -> FreeRADIUS, the client in the server's
+# namespace): administrators known only to FreeRADIUS log in under "aaa authorization exec
+# authentication-server", NAS-Prompt in user EXEC, Administrative or shell:priv-lvl=15 in
+# privileged EXEC, Framed-User refused with 113021; a wrong password refused; a name only the
+# local database knows gets in (LOCAL) only once the server no longer answers.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/radius_lib.sh"
+source "$(dirname "$0")/ssh_lib.sh"
 RNS=rrad$$
 KEY=$WORK/key
 BADKEY=$WORK/badkey
@@ -67,6 +73,29 @@ carol	Cleartext-Password := "carol"
 	ASA-Group-Policy = "contractors",
 	Class = "OU=engineering;",
 	Message-Authenticator = 0x00
+
+nasop	Cleartext-Password := "N4s-prompt-1"
+	Service-Type = NAS-Prompt-User,
+	Message-Authenticator = 0x00
+
+radadmin	Cleartext-Password := "R4d-admin-6"
+	Service-Type = Administrative-User,
+	Message-Authenticator = 0x00
+
+privop	Cleartext-Password := "Pr1v-op-15"
+	Service-Type = NAS-Prompt-User,
+	Cisco-AVPair = "shell:priv-lvl=15",
+	Message-Authenticator = 0x00
+
+vpnonly	Cleartext-Password := "Vpn-0nly-2"
+	Service-Type = Framed-User,
+	Message-Authenticator = 0x00
+
+# Anyone else (a name only the appliance's local database knows): rejected, with a
+# Message-Authenticator as every answer our client takes.
+DEFAULT
+	Message-Authenticator = 0x00,
+	Fall-Through = Yes
 
 USERS
 radius_users "$RADDB"
@@ -216,4 +245,81 @@ expect "kind=Timeout"
 expect "retransmissions=2"
 ((ms >= 2900 && ms < 4500)) || fail "timeout took $ms ms, configured 3000"
 echo "server stopped: ok ($ms ms)"
+
+# ---- SSH logins of administrators FreeRADIUS knows ---------------------------------------------
+# The appliance's key for this part is a plain word (the CLI's key is one token).
+sed -i 's/^\tsecret = .*/\tsecret = "Rad1us-ssh-key"/' "$RADDB/clients.conf"
+start_radius
+cat >"$FLASH/startup-config" <<'EOF'
+hostname radfw
+interface GigabitEthernet0/0
+ nameif inside
+ security-level 100
+ ip address 192.0.2.1 255.255.255.0
+ no shutdown
+username localadm password L0cal-adm1n privilege 15
+aaa-server RAD protocol radius
+aaa-server RAD (inside) host 192.0.2.134
+ key Rad1us-ssh-key
+ authentication-port 1812
+ accounting-port 1813
+ timeout 2
+aaa authentication ssh console RAD LOCAL
+aaa authorization exec authentication-server
+ssh 192.0.2.0 255.255.255.0 inside
+EOF
+ssh_start_daemon
+ssh_wait_listen 192.0.2.1
+ssh_lands nasop "$RNS" nasop N4s-prompt-1 192.0.2.1 "radfw>"
+ssh_lands radadmin "$RNS" radadmin R4d-admin-6 192.0.2.1 "radfw#"
+ssh_lands privop "$RNS" privop Pr1v-op-15 192.0.2.1 "radfw#"
+grep -q '%ASA-6-605005: Login permitted from 192.0.2.134/ssh for user "nasop"' "$WORK/rampartd.log" ||
+  fail "no 605005 for nasop"
+echo "ssh: NAS-Prompt in user EXEC, Administrative and priv-lvl 15 in privileged EXEC: ok"
+# The shared uid's reach: a process on it (what any AAA administrator's shell runs as) gets no
+# session by naming a user, not even one the server accepted earlier (that word was used once),
+# and cannot ask rampartd to check passwords.
+cat >"$WORK/shared_uid.py" <<'PY'
+import socket, struct, sys
+def frame(t, payload):
+    return bytes([t]) + struct.pack(">I", len(payload)) + payload
+def first_frame(t, payload):
+    s = socket.socket(socket.AF_UNIX)
+    s.connect("/run/rampart/control.sock")
+    s.sendall(frame(t, payload))
+    head = s.recv(5)
+    body = s.recv(65536) if head[1:] != b"\0\0\0\0" else b""
+    return head[0], body
+kind, _ = first_frame(1, b"interactive=0 user=" + sys.argv[1].encode())
+assert kind == 13, "a session on the shared uid without the server's word (frame %d)" % kind
+kind, body = first_frame(5, b"radadmin\0R4d-admin-6\0192.0.2.66")
+assert kind == 15 and body == b"0", "the shared uid checked a password"
+print("refused")
+PY
+for who in radadmin nobody-known; do
+  out=$(nsenter -t "$DAEMON_PID" -m -- setpriv --reuid 2000 --regid 2000 --clear-groups \
+    /usr/bin/python3 - "$who" <"$WORK/shared_uid.py" 2>&1) || fail "shared uid as $who: $out"
+  [[ $out == refused ]] || fail "shared uid as $who: $out"
+done
+echo "ssh: the shared uid gets no session or password check on its own word: ok"
+ssh_refused vpnonly "$RNS" vpnonly Vpn-0nly-2 192.0.2.1
+grep -qF '%ASA-3-113021: Attempted console login failed. User vpnonly did NOT have appropriate Admin Rights.' \
+  "$WORK/rampartd.log" || { grep -E '1130|6050' "$WORK/rampartd.log"; fail "no 113021 for vpnonly"; }
+ssh_refused wrong-password "$RNS" nasop not-the-password 192.0.2.1
+# The local database is the fallback only: a server that answers "no" is the answer.
+ssh_refused local-while-up "$RNS" localadm L0cal-adm1n 192.0.2.1
+grep -q 'Vpn-0nly-2\|N4s-prompt-1\|Rad1us-ssh-key' "$WORK/rampartd.log" && fail "rampartd logged a secret"
+echo "ssh: Framed-User refused (113021), a wrong password refused, LOCAL not asked while RADIUS answers: ok"
+# The account file the NSS module reads exists only while a server group checks SSH.
+ACCOUNT=/proc/$DAEMON_PID/root/run/rampart/aaa-account
+[[ -f $ACCOUNT ]] || fail "no aaa-account while RAD authenticates SSH"
+stop_radius
+ssh_lands local-when-down "$RNS" localadm L0cal-adm1n 192.0.2.1 "radfw>"
+ssh_refused server-only-when-down "$RNS" nasop N4s-prompt-1 192.0.2.1
+cli "configure terminal" "aaa authentication ssh console LOCAL" "end" >/dev/null
+for _ in $(seq 100); do [[ -f $ACCOUNT ]] || break; sleep 0.05; done
+[[ -f $ACCOUNT ]] && fail "aaa-account left under 'console LOCAL'"
+ssh_refused unknown-under-local "$RNS" nasop N4s-prompt-1 192.0.2.1
+asan_clean
+echo "ssh: LOCAL when the server is down, no AAA account once SSH is LOCAL: ok"
 echo "PASS"

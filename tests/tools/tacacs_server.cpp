@@ -4,8 +4,9 @@
 //   tacacs_server --listen ADDR:PORT --users FILE [--key KEY] [--acct-log FILE]
 //                 [--ready FILE] [--drop] [--no-single]
 //
-// Users file, one per line: USER PASSWORD PRIV-LVL [expired] [NAME=VALUE ...]; the NAME=VALUE
-// pairs are returned by authorization beside priv-lvl. Accounting appends one line per record
+// Users file, one per line: USER PASSWORD PRIV-LVL [expired] [noexec] [NAME=VALUE ...]; the
+// NAME=VALUE pairs are returned by authorization beside priv-lvl; noexec fails exec (shell)
+// authorization of a user whose login passes. Accounting appends one line per record
 // to the log. --drop accepts connections and reads them but never answers; --no-single refuses
 // single-connection mode (one session per connection).
 #include <arpa/inet.h>
@@ -38,6 +39,7 @@ struct User {
   std::string password;
   int priv = 1;
   bool expired = false;
+  bool noexec = false;
   std::vector<std::string> attrs;
 };
 
@@ -71,6 +73,8 @@ bool read_users(const std::string& path) {
     while (words >> word) {
       if (word == "expired")
         u.expired = true;
+      else if (word == "noexec")
+        u.noexec = true;
       else
         u.attrs.push_back(word);
     }
@@ -245,13 +249,16 @@ bool Connection::on_author(const Header& h, const Bytes& body) {
   if (!req) return reply_error(h, req.error());
   AuthorResponse out;
   auto it = g.users.find(req->c.user);
+  const auto& a = req->c.args;
+  const bool shell = std::find(a.begin(), a.end(), "service=shell") != a.end();
   if (it == g.users.end()) {
     out = {AuthorStatus::Fail, {}, "unknown user", ""};
+  } else if (shell && it->second.noexec) {
+    out = {AuthorStatus::Fail, {}, "no exec for this user", ""};
   } else {
     out.status = AuthorStatus::PassAdd;
     out.args.push_back("priv-lvl=" + std::to_string(it->second.priv));
     // The network-access attributes answer network access (service=ppp) only.
-    const auto& a = req->c.args;
     if (std::find(a.begin(), a.end(), "service=ppp") != a.end())
       out.args.insert(out.args.end(), it->second.attrs.begin(), it->second.attrs.end());
   }

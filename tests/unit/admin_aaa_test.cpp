@@ -207,3 +207,68 @@ TEST_CASE("admin_verdict: fallback, privilege and refusal", "[aaa][admin]") {
   ScriptedAaa svc;
   CHECK_FALSE(cli::admin_request(cfg, &svc, "ssh", aaa::Purpose::AdminLogin, "u", "p"));
 }
+
+TEST_CASE("exec authorization: RADIUS Service-Type and priv-lvl decide the SSH level",
+          "[aaa][admin]") {
+  auto radius = [](std::optional<uint32_t> type, std::optional<int> level) {
+    aaa::Authorization a;
+    a.service_type = type;
+    a.privilege_level = level;
+    return cli::radius_exec_verdict(a);
+  };
+  // Administrative: privileged EXEC unless the server names a lower level.
+  CHECK(radius(6, 15).allowed);
+  CHECK(radius(6, 15).privileged);
+  CHECK(radius(6, 1).allowed);
+  CHECK_FALSE(radius(6, 1).privileged);
+  // NAS-Prompt: user EXEC, privileged only with shell:priv-lvl=15.
+  CHECK(radius(7, std::nullopt).allowed);
+  CHECK_FALSE(radius(7, std::nullopt).privileged);
+  CHECK(radius(7, 15).privileged);
+  CHECK_FALSE(radius(7, 14).privileged);
+  // Login, Framed (a VPN user's entry), Outbound, none: no CLI, even with a level.
+  for (std::optional<uint32_t> t : {std::optional<uint32_t>{1}, std::optional<uint32_t>{2},
+                                    std::optional<uint32_t>{5}, std::optional<uint32_t>{}}) {
+    CHECK_FALSE(radius(t, 15).allowed);
+    CHECK_FALSE(radius(t, 15).privileged);
+  }
+}
+
+TEST_CASE("exec authorization: the TACACS+ answer decides; only TACACS+ groups are asked",
+          "[aaa][admin]") {
+  CHECK(cli::tacacs_exec_verdict(accepted(15)).privileged);
+  CHECK(cli::tacacs_exec_verdict(accepted(1)).allowed);
+  CHECK_FALSE(cli::tacacs_exec_verdict(accepted(1)).privileged);
+  CHECK_FALSE(cli::tacacs_exec_verdict(accepted(std::nullopt)).privileged);
+  CHECK_FALSE(cli::tacacs_exec_verdict({aaa::Outcome::Rejected, "", kServer, false, {}}).allowed);
+  CHECK_FALSE(
+      cli::tacacs_exec_verdict({aaa::Outcome::NoServer, "", std::nullopt, false, {}}).allowed);
+  // An answer of the local database is no server's authorization.
+  CHECK_FALSE(
+      cli::tacacs_exec_verdict({aaa::Outcome::Accepted, "", std::nullopt, true, {}}).allowed);
+
+  config::Config cfg;
+  cfg.aaa_servers["TAC"].protocol = "tacacs+";
+  cfg.aaa_servers["RAD"].protocol = "radius";
+  cfg.management.aaa_authentication["ssh"] = {"TAC", true};
+  cli::AdminVerdict v;
+  v.ok = true;
+  v.local = false;
+  v.server = kServer;
+  CHECK_FALSE(cli::exec_authorization_applies(cfg, v));  // the line is not configured
+  cfg.management.authorization_exec_server = true;
+  CHECK(cli::exec_authorization_applies(cfg, v));
+  auto q = cli::exec_authorization_request(cfg, "ssh", v, "ops");
+  REQUIRE(q);
+  CHECK(q->authorize_only);
+  CHECK(q->group == "TAC");
+  CHECK(q->only_host == kServer);  // the server that authenticated, no other
+  CHECK(q->user == "ops");
+  CHECK(q->port_name == "ssh");
+  CHECK(q->password.empty());
+  cfg.management.aaa_authentication["ssh"].group = "RAD";
+  CHECK_FALSE(cli::exec_authorization_request(cfg, "ssh", v, "ops"));
+  // A LOCAL fallback login is not the server's to authorize.
+  v.local = true;
+  CHECK_FALSE(cli::exec_authorization_applies(cfg, v));
+}
