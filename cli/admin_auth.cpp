@@ -78,6 +78,7 @@ ExecVerdict radius_exec_verdict(const aaa::Authorization& authz) {
   int level = *authz.service_type == kAdministrative ? 15 : 1;
   if (authz.privilege_level) level = *authz.privilege_level;
   e.privileged = level >= 15;
+  e.enable_barred = *authz.service_type == kNasPrompt;
   return e;
 }
 

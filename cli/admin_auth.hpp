@@ -43,6 +43,9 @@ AdminVerdict admin_verdict(const config::Config& cfg, std::string_view service,
 struct ExecVerdict {
   bool allowed = false;
   bool privileged = false;  // privileged EXEC at once (level 15); else user EXEC
+  // RADIUS NAS-Prompt: the CLI, but never privileged EXEC through "enable" while "aaa
+  // authentication enable console" is configured (the ASA's management authorization).
+  bool enable_barred = false;
 };
 
 // Whether exec authorization applies to verdict v: the line is configured and a server (not

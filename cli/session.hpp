@@ -238,6 +238,10 @@ class Session {
   // Who is logged in on this session (console login or SSH); empty for an anonymous console.
   const std::string& user() const { return user_; }
   void set_user(std::string name) { user_ = std::move(name); }
+  // A login the server gave the CLI but not privileged EXEC (RADIUS NAS-Prompt): "enable" is
+  // refused while "aaa authentication enable console" is configured.
+  void bar_enable() { enable_barred_ = true; }
+  bool enable_barred() const { return enable_barred_; }
 
   // Work that must not hold up the daemon (a file transfer). It runs on another thread when
   // the appliance allows (then it must touch only the System's files, never the
@@ -282,6 +286,7 @@ class Session {
   bool closed_ = false;
   bool logging_in_ = false;
   std::string user_;
+  bool enable_barred_ = false;
   Work deferred_;
   Then deferred_then_;
   std::optional<OutputFilter> deferred_filter_;  // for the deferred work's output

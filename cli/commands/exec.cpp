@@ -98,6 +98,13 @@ void register_exec(CommandTree& t) {
   const ModeMask submodes = kAllModes & ~kExecModes & ~config;
 
   t.add({user, "enable", {"Turn on privileged commands"}, [](Ctx& c) {
+           // A NAS-Prompt administrator never reaches privileged EXEC through enable
+           // authentication (the ASA's management authorization). [U] the ASA's words.
+           if (c.session.enable_barred() && c.cfg.management.authenticates("enable")) {
+             ++c.session.appliance().counters().enable_failed;
+             c.out += "Access denied.\n";
+             return;
+           }
            ask_enable_password(c.session, 0);
          }});
   t.add({priv, "enable", {"Turn on privileged commands"}, [](Ctx&) {}});

@@ -389,7 +389,8 @@ void Server::hello(Client& c, const std::string& payload) {
       return;
     }
     s.set_user(user);
-    if (by_server && by_server->privileged) s.set_privileged(true);
+    if (by_server && by_server->exec.privileged) s.set_privileged(true);
+    if (by_server && by_server->exec.enable_barred) s.bar_enable();
     c.kind = Client::Kind::Ssh;
   } else if (payload.find("login=1") != std::string::npos) {
     c.kind = Client::Kind::Console;
@@ -446,7 +447,8 @@ void Server::authenticate(Client& c, const std::string& payload) {
     cli::AdminVerdict v = cli::admin_verdict(
         cfg, "ssh", r, [&] { return local_ssh_user(cfg, user, password.reveal()); });
     if (!cli::exec_authorization_applies(cfg, v)) {
-      finish_ssh_auth(id, user, rhost, v.ok, v.ok && !v.local, v.privileged);
+      finish_ssh_auth(id, user, rhost, v.ok, v.ok && !v.local,
+                      cli::ExecVerdict{.allowed = v.ok, .privileged = v.privileged});
       return;
     }
     // "aaa authorization exec authentication-server": TACACS+ asks the server that said yes
@@ -471,14 +473,14 @@ void Server::exec_decided(uint64_t id, const std::string& user, const std::strin
                   fmt::format("%ASA-3-113021: Attempted console login failed. User {} did NOT "
                               "have appropriate Admin Rights.",
                               platform::printable(user)));
-  finish_ssh_auth(id, user, rhost, e.allowed, e.allowed, e.privileged);
+  finish_ssh_auth(id, user, rhost, e.allowed, e.allowed, e);
 }
 
 void Server::finish_ssh_auth(uint64_t id, const std::string& user, const std::string& rhost,
-                             bool ok, bool by_server, bool privileged) {
+                             bool ok, bool by_server, const cli::ExecVerdict& exec) {
   for (auto& [fd, client] : clients_) {
     if (client.id != id) continue;  // the helper may have gone meanwhile
-    if (ok && by_server) remember_aaa_login(user, privileged);
+    if (ok && by_server) remember_aaa_login(user, exec);
     client.busy = false;
     auth_answer(client, ok, user, rhost);
     flush(client);
@@ -520,10 +522,10 @@ std::string Server::hello_user(const std::string& payload) {
   return name;
 }
 
-void Server::remember_aaa_login(const std::string& user, bool privileged) {
+void Server::remember_aaa_login(const std::string& user, const cli::ExecVerdict& exec) {
   // The shell sshd starts next for this user connects with the shared account's uid and names
   // the user; it is believed for a short while after the server said yes, once.
-  aaa_logins_[user] = AaaLogin{std::time(nullptr) + kAaaLoginWindow, privileged};
+  aaa_logins_.emplace(user, AaaLogin{std::time(nullptr) + kAaaLoginWindow, exec});
 }
 
 void Server::send(Client& c, protocol::Type t, std::string_view payload) {

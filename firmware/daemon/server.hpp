@@ -89,14 +89,14 @@ class Server {
   // holds, and whether it lands in privileged EXEC.
   struct AaaLogin {
     std::time_t until = 0;
-    bool privileged = false;
+    cli::ExecVerdict exec;  // where the login lands
   };
   static constexpr std::time_t kAaaLoginWindow = 60;
-  void remember_aaa_login(const std::string& user, bool privileged);
+  void remember_aaa_login(const std::string& user, const cli::ExecVerdict& exec);
   // The end of an SSH password check: the helper's answer, and for a server's yes the word
   // for the shell that follows.
   void finish_ssh_auth(uint64_t id, const std::string& user, const std::string& rhost, bool ok,
-                       bool by_server, bool privileged);
+                       bool by_server, const cli::ExecVerdict& exec);
   void exec_decided(uint64_t id, const std::string& user, const std::string& rhost,
                     const cli::ExecVerdict& e);
   std::optional<AaaLogin> take_aaa_login(const std::string& user);
@@ -121,7 +121,7 @@ class Server {
   std::function<std::string(unsigned)> user_for_uid_;
   aaa::Service* aaa_ = nullptr;
   std::optional<unsigned> aaa_uid_;
-  std::map<std::string, AaaLogin> aaa_logins_;
+  std::multimap<std::string, AaaLogin> aaa_logins_;  // one per accepted login
   // Answers of the AAA service that come after the server is gone hold this weakly.
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);
   std::function<void()> tick_, reload_;

@@ -167,6 +167,28 @@ TEST_CASE("enable through the group 'aaa authentication enable console' names", 
   CHECK(u.privileged());
 }
 
+TEST_CASE("a NAS-Prompt administrator cannot enable while enable authentication is on",
+          "[aaa][admin]") {
+  AdminLab lab;
+  lab.console.run("enable password L0cal");
+  cli::Session s{lab.console.app, false};
+  s.set_user("operator");
+  s.bar_enable();
+  // Without enable authentication the enable password still works, as on the ASA.
+  s.execute("enable");
+  s.execute("L0cal");
+  CHECK(s.privileged());
+  s.execute("disable");
+  lab.console.run("aaa authentication enable console TAC LOCAL");
+  uint64_t failed = lab.console.app.counters().enable_failed;
+  auto r = s.execute("enable");
+  CHECK(r.output == "Access denied.\n");
+  CHECK(r.input_prompt.empty());
+  CHECK_FALSE(s.privileged());
+  CHECK(lab.server.asked.empty());
+  CHECK(lab.console.app.counters().enable_failed == failed + 1);
+}
+
 TEST_CASE("LOCAL alone never asks a server", "[aaa][admin]") {
   AdminLab lab;
   lab.console.run("aaa authentication serial console LOCAL");
@@ -226,6 +248,8 @@ TEST_CASE("exec authorization: RADIUS Service-Type and priv-lvl decide the SSH l
   CHECK_FALSE(radius(7, std::nullopt).privileged);
   CHECK(radius(7, 15).privileged);
   CHECK_FALSE(radius(7, 14).privileged);
+  CHECK(radius(7, std::nullopt).enable_barred);
+  CHECK_FALSE(radius(6, std::nullopt).enable_barred);
   // Login, Framed (a VPN user's entry), Outbound, none: no CLI, even with a level.
   for (std::optional<uint32_t> t : {std::optional<uint32_t>{1}, std::optional<uint32_t>{2},
                                     std::optional<uint32_t>{5}, std::optional<uint32_t>{}}) {
