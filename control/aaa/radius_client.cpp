@@ -191,7 +191,15 @@ class RadiusClient final : public ProtocolClient {
     if (RAND_bytes(ra.data(), static_cast<int>(ra.size())) != 1) return fail("no random bytes");
     MschapExchange ex;
     auto credential = mschap_attributes(r, ex);
-    if (!credential) return fail("MS-CHAPv2: password too long");
+    if (!credential) {
+      // RFC 2759 8.10: at most 256 characters. The user's doing, not the server's: a refusal,
+      // never an Error (which would count the server as failing, for anyone to provoke).
+      if (debugging()) debug_.line("RADIUS: MS-CHAPv2 password longer than 256 characters");
+      ServerAnswer a;
+      a.kind = ServerAnswer::Kind::Reject;
+      a.message = "password too long";
+      return a;
+    }
     auto attrs = access_request(r, t);
     attrs.insert(attrs.end(), credential->begin(), credential->end());
     for (auto& a : *credential) OPENSSL_cleanse(a.text.data(), a.text.size());

@@ -164,6 +164,10 @@ grep -q "User-Password" "$WORK/debug" && fail "an MS-CHAPv2 request with a User-
 grep -q "Mary-Pass1" "$WORK/debug" && fail "debug output shows the password"
 probe auth --port 1812 --key-file "$KEY" --user mary --password wrong --mschapv2
 expect "kind=Reject"
+# RFC 2759: at most 256 characters; a longer one is refused here, not counted against the server.
+probe auth --port 1812 --key-file "$KEY" --user mary --password "$(printf 'x%.0s' {1..300})" --mschapv2
+expect "kind=Reject"
+expect "message=password too long"
 # The expired account: E=648, then the change with the old and the new password.
 probe auth --port 1812 --key-file "$KEY" --user erin --password Old-Pass1 --mschapv2
 expect "kind=PasswordExpired"
