@@ -161,7 +161,9 @@ start_vpnc() {
     "IPSec secret ${VPNC_SECRET:-cisco123}" \
     "Xauth username ${VPNC_USER:-cisco}" "Xauth password ${VPNC_PASSWORD:-cisco}" >"$WORK/vpnc.conf"
   # The answer to a server's further question (a new password: XAUTH NEXT-PIN).
-  [[ -n "${VPNC_PASSWORD_HELPER:-}" ]] && echo "Password helper $VPNC_PASSWORD_HELPER" >>"$WORK/vpnc.conf"
+  if [[ -n "${VPNC_PASSWORD_HELPER:-}" ]]; then
+    echo "Password helper $VPNC_PASSWORD_HELPER" >>"$WORK/vpnc.conf"
+  fi
   if [[ -n "${VPNC_WEAK:-}" ]]; then
     printf '%s\n' "Enable weak encryption" "Enable weak authentication" >>"$WORK/vpnc.conf"
   fi
