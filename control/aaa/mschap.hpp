@@ -3,8 +3,9 @@
 // ("S=..."), and the password-change blocks (RFC 2759 8.9-8.13).
 //
 // MD4, single DES and RC4 are "legacy" algorithms in OpenSSL 3. They are fetched from a
-// private library context that alone has the legacy provider loaded: the rest of the program
-// (IKE, ESP, the RADIUS packet code) keeps the default context, which cannot reach them.
+// private library context that has the legacy provider loaded: this code never loads it into
+// the default context (IKE's crypto/cipher.cpp does, for single-DES proposals; that is its own
+// choice), and works whether or not the default context has it.
 #pragma once
 
 #include <array>
