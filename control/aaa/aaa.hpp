@@ -33,6 +33,8 @@ class Password {
   ~Password();
   const std::string& reveal() const { return clear_; }
   bool empty() const { return clear_.empty(); }
+  // Wipes the cleartext now: assigning an empty Password would leave the old octets behind.
+  void wipe();
 
  private:
   std::string clear_;

@@ -230,7 +230,8 @@ void Engine::xauth_reply(IkeSa& sa, const AttributePayload& a) {
   r.port_name = "vpn";
   // password-management: MS-CHAPv2, and the password kept for a change should it have expired.
   r.mschapv2 = tg->general.password_management_days.has_value();
-  sa.xauth_old_password = r.mschapv2 ? r.password : aaa::Password();
+  sa.xauth_old_password.wipe();
+  if (r.mschapv2) sa.xauth_old_password = r.password;
   sa.xauth_changing = false;
   xauth_ask(sa, std::move(r));
 }
@@ -274,7 +275,7 @@ void Engine::xauth_done(uint64_t index, uint64_t ticket, aaa::AuthResult r) {
     start_xauth_new_password(sa);
     return;
   }
-  sa.xauth_old_password = aaa::Password();
+  sa.xauth_old_password.wipe();
   if (r.outcome == aaa::Outcome::Accepted)
     xauth_accepted(sa, r);
   else

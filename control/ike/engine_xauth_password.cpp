@@ -51,8 +51,8 @@ void Engine::start_xauth_new_password(IkeSa& sa) {
 void Engine::xauth_new_password_reply(IkeSa& sa, const AttributePayload& a) {
   sa.xauth_new_password_asked = false;
   // The old password leaves the SA now, whatever happens next.
-  aaa::Password old = std::move(sa.xauth_old_password);
-  sa.xauth_old_password = aaa::Password();
+  aaa::Password old = sa.xauth_old_password;
+  sa.xauth_old_password.wipe();
   const config::TunnelGroup* tg = tunnel_group_or_abort(sa);
   if (!tg) return;
   aaa::Password fresh;
