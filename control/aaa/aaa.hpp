@@ -33,6 +33,8 @@ class Password {
   ~Password();
   const std::string& reveal() const { return clear_; }
   bool empty() const { return clear_.empty(); }
+  // Wipes the cleartext now: assigning an empty Password would leave the old octets behind.
+  void wipe();
 
  private:
   std::string clear_;
@@ -53,6 +55,11 @@ struct AuthRequest {
   bool authorize_only = false;  // authorization-server-group / test ... authorization
   std::string user;
   Password password;
+  // password-management (tunnel-group general-attributes): RADIUS servers are asked with
+  // MS-CHAPv2 (RFC 2759) instead of PAP, so that they can say "password expired" (E=648).
+  bool mschapv2 = false;
+  // Set after PasswordExpired: change `password` (the old one) to this (MS-CHAP2-CPW).
+  Password new_password;
   // Who and where, for the NAS attributes (RADIUS) and rem_addr/port (TACACS+).
   std::string tunnel_group;            // VPN: the client's tunnel-group
   std::optional<config::Ipv4> client;  // the client's public address (Calling-Station-Id)

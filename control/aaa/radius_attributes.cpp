@@ -19,7 +19,11 @@ const std::string_view kCiscoDictionary =
     "ATTRIBUTE Group-Policy 25 string vendor=Cisco-ASA\n"
     "ATTRIBUTE Tunnel-Group-Name 146 string vendor=Cisco-ASA\n"
     "ATTRIBUTE Client-Type 150 integer vendor=Cisco-ASA\n"
-    "ATTRIBUTE Privilege-Level 220 integer vendor=Cisco-ASA\n";
+    "ATTRIBUTE Privilege-Level 220 integer vendor=Cisco-ASA\n"
+    // radcli ships dictionary.microsoft but its main dictionary does not include it.
+    "VENDOR Microsoft 311\n"
+    "ATTRIBUTE MS-CHAP-Error 2 string vendor=Microsoft\n"
+    "ATTRIBUTE MS-CHAP2-Success 26 string vendor=Microsoft\n";
 
 namespace {
 
@@ -246,6 +250,24 @@ std::string attribute_name(uint32_t vendor, uint8_t type) {
     }
   }
   if (vendor == kVendorCisco) return type == kCiscoAvPair ? "Cisco-AVpair" : "Unknown";
+  if (vendor == kVendorMicrosoft) {
+    switch (type) {
+      case kMsChapError:
+        return "MS-CHAP-Error";
+      case kMsChapNtEncPw:
+        return "MS-CHAP-NT-Enc-PW";
+      case kMsChapChallenge:
+        return "MS-CHAP-Challenge";
+      case kMsChap2Response:
+        return "MS-CHAP2-Response";
+      case kMsChap2Success:
+        return "MS-CHAP2-Success";
+      case kMsChap2Cpw:
+        return "MS-CHAP2-CPW";
+      default:
+        return "Unknown";
+    }
+  }
   if (vendor != 0) return "Unknown";
   switch (type) {
     case kUserName:
@@ -355,6 +377,16 @@ bool address_type(uint32_t vendor, uint8_t type) {
 
 }  // namespace
 
+namespace {
+
+// A Vendor-Specific attribute of Microsoft's (the MS-CHAP responses and password blocks).
+bool microsoft_vsa(std::span<const uint8_t> at) {
+  return at.size() >= 6 && at[0] == kVendorSpecific && at[1] >= 6 && at[2] == 0 && at[3] == 0 &&
+         at[4] == (kVendorMicrosoft >> 8) && at[5] == (kVendorMicrosoft & 0xff);
+}
+
+}  // namespace
+
 Header Header::of(std::span<const uint8_t> packet) {
   Header h;
   if (packet.size() < 20) return h;
@@ -369,8 +401,9 @@ std::vector<std::string> debug_raw(std::span<const uint8_t> packet) {
   std::string masked(packet.begin(), packet.end());
   // The hidden password stays off the console: its octets print as "**".
   std::vector<bool> hide(masked.size(), false);
+  const bool request = !packet.empty() && packet[0] == 1;
   for (size_t i = 20; i + 2 <= packet.size() && packet[i + 1] >= 2; i += packet[i + 1])
-    if (packet[i] == kUserPassword)
+    if (packet[i] == kUserPassword || (request && microsoft_vsa(packet.subspan(i))))
       for (size_t j = i + 2; j < std::min(packet.size(), i + packet[i + 1]); ++j) hide[j] = true;
   std::vector<std::string> out{fmt::format("Raw packet data (length = {}).....", packet.size())};
   for (size_t i = 0; i < packet.size(); i += 16) {
@@ -407,10 +440,16 @@ std::vector<std::string> debug_request(std::string_view kind, const Header& h,
     const bool num = at.kind != Attribute::Kind::Text;
     if (!num && at.text.empty()) continue;  // not sent
     type_line(out, at.vendor, at.type, num ? 6 : std::min<size_t>(at.text.size(), 253) + 2);
+    if (at.secret) {
+      out.push_back("Radius: Value (String) = (...)");
+      continue;
+    }
     value_lines(out, at.kind == Attribute::Kind::Address, at.vendor,
                 num ? std::optional<uint32_t>(at.number) : std::nullopt, at.text);
   }
-  if (h.code == 1) {
+  const bool mschap = std::any_of(attrs.begin(), attrs.end(),
+                                  [](const Attribute& a) { return a.vendor == kVendorMicrosoft; });
+  if (h.code == 1 && !mschap) {
     // RFC 2865 5.2: hidden in 16-octet blocks, so only the padded length shows.
     const size_t padded =
         std::max<size_t>(16, (std::min<size_t>(password_len, 128) + 15) / 16 * 16);

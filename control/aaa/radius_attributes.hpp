@@ -56,6 +56,14 @@ constexpr uint8_t kAsaGroupPolicy = 25;
 constexpr uint8_t kAsaTunnelGroupName = 146;
 constexpr uint8_t kAsaClientType = 150;
 constexpr uint8_t kAsaPrivilegeLevel = 220;
+// RFC 2548 2: Microsoft's MS-CHAP attributes (password-management uses MS-CHAPv2).
+constexpr uint32_t kVendorMicrosoft = 311;
+constexpr uint8_t kMsChapError = 2;       // 2.1.5
+constexpr uint8_t kMsChapNtEncPw = 6;     // 2.2
+constexpr uint8_t kMsChapChallenge = 11;  // 2.1.2
+constexpr uint8_t kMsChap2Response = 25;  // 2.3.2
+constexpr uint8_t kMsChap2Success = 26;   // 2.3.3
+constexpr uint8_t kMsChap2Cpw = 27;       // 2.3.4
 
 // RFC 2865 5.6 Service-Type values.
 constexpr uint32_t kServiceLogin = 1;
@@ -78,6 +86,8 @@ struct Attribute {
   uint8_t type = 0;
   uint32_t number = 0;  // Integer, Address (host order)
   std::string text;     // Text (octets)
+  bool secret = false;  // credential material (MS-CHAP responses, the encrypted new password):
+                        // "debug radius" prints "(...)" for it, as for User-Password
   bool operator==(const Attribute&) const = default;
 };
 
@@ -117,7 +127,9 @@ struct Header {
 
 // "debug radius" lines, as the ASA prints them. kind: "authentication request", "accounting
 // request". password_len: the length of the password sent (0: none); User-Password prints as
-// "(...)" in the parsed lines and as "**" octets in the raw ones. The key is never an argument.
+// "(...)" in the parsed lines and as "**" octets in the raw ones, as do secret attributes and
+// every Microsoft VSA of a request. A request with Microsoft (MS-CHAP) attributes carries no
+// User-Password and prints none. The key is never an argument.
 std::vector<std::string> debug_raw(std::span<const uint8_t> packet);
 std::vector<std::string> debug_request(std::string_view kind, const Header& h,
                                        const std::vector<Attribute>& attrs, size_t password_len);

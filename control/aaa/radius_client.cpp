@@ -17,6 +17,7 @@
 #include <mutex>
 #include <string>
 
+#include "control/aaa/radius_mschap.hpp"
 #include "control/aaa/radius_packet.hpp"
 
 namespace rampart::aaa {
@@ -137,6 +138,7 @@ class RadiusClient final : public ProtocolClient {
   RadiusClient(DebugSink debug, ClientOptions o) : debug_(std::move(debug)), options_(o) {}
 
   ServerAnswer authenticate(const ServerTarget& t, const AuthRequest& r) override {
+    if (r.mschapv2 || !r.new_password.empty()) return mschap_access(t, r);
     return access(t, r, r.password.reveal());
   }
   // RADIUS has no authorization-only request: the ASA sends an Access-Request whose password
@@ -180,8 +182,41 @@ class RadiusClient final : public ProtocolClient {
     return a;
   }
 
+  // password-management: MS-CHAPv2 (RFC 2548), a login or a password change. Never PAP in its
+  // place: a server that cannot do MS-CHAPv2 rejects, and the user is told so.
+  ServerAnswer mschap_access(const ServerTarget& t, const AuthRequest& r) {
+    if (t.key.empty()) return fail("no key configured");
+    if (!mschap::available()) return fail("MS-CHAPv2: no MD4/DES/RC4 (OpenSSL legacy provider)");
+    Authenticator ra{};
+    if (RAND_bytes(ra.data(), static_cast<int>(ra.size())) != 1) return fail("no random bytes");
+    MschapExchange ex;
+    auto credential = mschap_attributes(r, ex);
+    if (!credential) {
+      // RFC 2759 8.10: at most 256 characters. The user's doing, not the server's: a refusal,
+      // never an Error (which would count the server as failing, for anyone to provoke).
+      if (debugging()) debug_.line("RADIUS: MS-CHAPv2 password longer than 256 characters");
+      ServerAnswer a;
+      a.kind = ServerAnswer::Kind::Reject;
+      a.message = "password too long";
+      return a;
+    }
+    auto attrs = access_request(r, t);
+    attrs.insert(attrs.end(), credential->begin(), credential->end());
+    for (auto& a : *credential) OPENSSL_cleanse(a.text.data(), a.text.size());
+    Bytes packet = access_request_packet(random_id(), ra, attrs, std::nullopt, t.key);
+    if (debugging()) {
+      print(debug_request("authentication request", Header::of(packet), attrs, 0));
+      print(debug_raw(packet));
+    }
+    for (auto& a : attrs) OPENSSL_cleanse(a.text.data(), a.text.size());
+    ServerAnswer a = exchange(t, packet, &ex, &r);
+    OPENSSL_cleanse(packet.data(), packet.size());
+    return a;
+  }
+
   // Sends, resends every interval, and takes the first reply that passes check_reply().
-  ServerAnswer exchange(const ServerTarget& t, const Bytes& packet) {
+  ServerAnswer exchange(const ServerTarget& t, const Bytes& packet,
+                        const MschapExchange* ex = nullptr, const AuthRequest* r = nullptr) {
     Socket s;
     if (s.fd() < 0) return fail(fmt::format("socket: {}", std::strerror(errno)));
     if (t.source) {
@@ -213,7 +248,7 @@ class RadiusClient final : public ProtocolClient {
             check_reply(*got, packet, t.key, options_.require_message_authenticator);
         if (c == ReplyCheck::Ok) {
           ans.rtt = std::chrono::duration_cast<milliseconds>(Clock::now() - sent);
-          return accepted(ans, *got);
+          return accepted(ans, *got, ex, r);
         }
         if (c == ReplyCheck::WrongId) continue;
         (c == ReplyCheck::Malformed ? malformed : bad_auth) = true;
@@ -256,7 +291,8 @@ class RadiusClient final : public ProtocolClient {
     return buf;
   }
 
-  ServerAnswer accepted(ServerAnswer ans, const Bytes& reply) const {
+  ServerAnswer accepted(ServerAnswer ans, const Bytes& reply, const MschapExchange* ex,
+                        const AuthRequest* r) const {
     ans.kind = kind_of_code(reply[0]);
     auto decoded = decode_attributes(reply_attributes(reply));
     if (!decoded) {
@@ -269,16 +305,31 @@ class RadiusClient final : public ProtocolClient {
     if (ans.kind == ServerAnswer::Kind::Accept && reply[0] == kAccessAccept)
       ans.authz = interpret_reply(attrs);
     ans.message = reply_message(attrs);
+    if (ex && r && reply[0] != kAccountingResponse) mschap_verdict(ans, reply[0], attrs, *ex, *r);
     if (debugging()) {
       debug_.line("rad_vrfy() : response message verified");
       print(debug_reply(Header::of(reply), attrs));
       debug_.line(fmt::format("rad_procpkt: {}", kind_word(ans.kind)));
-      if (reply[0] == kAccessAccept) debug_.line("RADIUS_ACCESS_ACCEPT: normal termination");
+      if (ans.kind == ServerAnswer::Kind::Accept && reply[0] == kAccessAccept)
+        debug_.line("RADIUS_ACCESS_ACCEPT: normal termination");
       if (reply[0] == kAccountingResponse)
         debug_.line("RADIUS_ACCOUNTING_RESPONSE: normal termination");
       debug_.line("RADIUS_DELETE");
     }
     return ans;
+  }
+
+  // An MS-CHAPv2 answer's meaning: a refused Accept is no Accept, an expired password is said.
+  void mschap_verdict(ServerAnswer& ans, uint8_t code, const std::vector<ReplyAttribute>& attrs,
+                      const MschapExchange& ex, const AuthRequest& r) const {
+    const MschapVerdict v = read_mschap_reply(code, attrs, ex, r);
+    ans.kind = v.kind;
+    if (v.kind != ServerAnswer::Kind::Accept) ans.authz = {};
+    if (!v.message.empty()) ans.message = v.message;
+    if (!debugging()) return;
+    if (!v.why.empty())
+      debug_.line(fmt::format("rad_procpkt: MS-CHAPv2 reply refused ({})", v.why));
+    if (v.error) debug_.line(fmt::format("rad_procpkt: MS-CHAP error {}", *v.error));
   }
 
   ServerAnswer fail(std::string why) const {

@@ -106,17 +106,19 @@ Bytes hide_password(std::string_view password, std::string_view key, const Authe
 }
 
 Bytes access_request_packet(uint8_t id, const Authenticator& ra,
-                            const std::vector<Attribute>& attrs, std::string_view password,
-                            std::string_view key) {
+                            const std::vector<Attribute>& attrs,
+                            std::optional<std::string_view> password, std::string_view key) {
   Bytes p = header(kAccessRequest, id);
   std::copy(ra.begin(), ra.end(), p.begin() + 4);
   const Bytes a = encode_attributes(attrs);
   p.insert(p.end(), a.begin(), a.end());
-  Bytes hidden = hide_password(password, key, ra);
-  p.push_back(kUserPassword);
-  p.push_back(static_cast<uint8_t>(2 + hidden.size()));
-  p.insert(p.end(), hidden.begin(), hidden.end());
-  OPENSSL_cleanse(hidden.data(), hidden.size());
+  if (password) {
+    Bytes hidden = hide_password(*password, key, ra);
+    p.push_back(kUserPassword);
+    p.push_back(static_cast<uint8_t>(2 + hidden.size()));
+    p.insert(p.end(), hidden.begin(), hidden.end());
+    OPENSSL_cleanse(hidden.data(), hidden.size());
+  }
   // RFC 3579 3.2: HMAC-MD5 over the packet with the Message-Authenticator's value zeroed.
   p.push_back(kMessageAuthenticator);
   p.push_back(18);

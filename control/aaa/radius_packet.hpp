@@ -12,6 +12,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -44,9 +45,10 @@ Bytes hide_password(std::string_view password, std::string_view key, const Authe
 
 // An Access-Request: attributes, User-Password, then a Message-Authenticator over the whole
 // packet (RFC 3579 3.2; Blast-RADIUS, CVE-2024-3596). ra is the random Request Authenticator.
+// No password: the credential is among the attributes (MS-CHAPv2, RFC 2548).
 Bytes access_request_packet(uint8_t id, const Authenticator& ra,
-                            const std::vector<Attribute>& attrs, std::string_view password,
-                            std::string_view key);
+                            const std::vector<Attribute>& attrs,
+                            std::optional<std::string_view> password, std::string_view key);
 // An Accounting-Request: Request Authenticator = MD5(Code+ID+Length+16 zero octets+attrs+key).
 Bytes accounting_request_packet(uint8_t id, const std::vector<Attribute>& attrs,
                                 std::string_view key);

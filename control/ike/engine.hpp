@@ -294,11 +294,17 @@ class Engine {
   // The client's XAUTH reply: the credentials go to the tunnel-group's authentication server
   // group through the Environment; the exchange goes on in xauth_done.
   void xauth_reply(IkeSa& sa, const AttributePayload& a);
+  // Sends r to the group (the ticket, the weak engine pointer): xauth_done takes the answer.
+  void xauth_ask(IkeSa& sa, aaa::AuthRequest r);
   void xauth_result(uint64_t index, uint64_t ticket, aaa::AuthResult r);
   void xauth_done(uint64_t index, uint64_t ticket, aaa::AuthResult r);
   void xauth_accepted(IkeSa& sa, const aaa::AuthResult& r);
   void xauth_refused(IkeSa& sa, const aaa::AuthResult& r);
   void send_xauth_status(IkeSa& sa, bool ok);
+  // engine_xauth_password.cpp (password-management): the server said the password expired;
+  // the client is asked for a new one and the server for the change.
+  void start_xauth_new_password(IkeSa& sa);
+  void xauth_new_password_reply(IkeSa& sa, const AttributePayload& a);
   // engine_accounting.cpp: Start once the client has its address, Interim every
   // interim-accounting-update hours, Stop when the session goes; ended says why.
   void accounting_start(IkeSa& sa);

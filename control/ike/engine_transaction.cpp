@@ -211,6 +211,10 @@ void Engine::start_cfg_set(IkeSa& sa) {
 }
 
 void Engine::xauth_reply(IkeSa& sa, const AttributePayload& a) {
+  if (sa.xauth_new_password_asked) {
+    xauth_new_password_reply(sa, a);
+    return;
+  }
   const config::TunnelGroup* tg = tunnel_group_or_abort(sa);
   if (!tg) return;
   aaa::AuthRequest r;
@@ -225,6 +229,15 @@ void Engine::xauth_reply(IkeSa& sa, const AttributePayload& a) {
   r.nas = sa.local.address;
   r.nas_port = static_cast<uint32_t>(sa.index);
   r.port_name = "vpn";
+  // password-management: MS-CHAPv2, and the password kept for a change should it have expired.
+  r.mschapv2 = tg->general.password_management_days.has_value();
+  sa.xauth_old_password.wipe();
+  if (r.mschapv2) sa.xauth_old_password = r.password;
+  sa.xauth_changing = false;
+  xauth_ask(sa, std::move(r));
+}
+
+void Engine::xauth_ask(IkeSa& sa, aaa::AuthRequest r) {
   // The reply is consumed: a copy of it arriving later matches nothing.
   sa.xauth_msgid = 0;
   sa.xauth_user = r.user;
@@ -256,6 +269,14 @@ void Engine::xauth_done(uint64_t index, uint64_t ticket, aaa::AuthResult r) {
     log(&sa, Tag::Event, "Authentication server group changed during the request");
     r = aaa::AuthResult{aaa::Outcome::Rejected, "AAA Server has been removed", {}, false, {}};
   }
+  const bool may_change =
+      tg->general.password_management_days && !sa.xauth_changing && !sa.xauth_old_password.empty();
+  sa.xauth_changing = false;
+  if (r.outcome == aaa::Outcome::PasswordExpired && may_change) {
+    start_xauth_new_password(sa);
+    return;
+  }
+  sa.xauth_old_password.wipe();
   if (r.outcome == aaa::Outcome::Accepted)
     xauth_accepted(sa, r);
   else

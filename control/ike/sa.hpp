@@ -114,6 +114,11 @@ struct IkeSa {
   // (0: none outstanding) and the user it is about. A repeat of the reply meanwhile is dropped.
   uint64_t xauth_ticket = 0;
   std::string xauth_user, xauth_group;
+  // password-management: the password of the outstanding request, kept (and wiped when it goes)
+  // in case the server says it expired; then the XAUTH request outstanding asks for a new one
+  // (new_password_asked), and the AAA request outstanding is the change (changing).
+  aaa::Password xauth_old_password;
+  bool xauth_new_password_asked = false, xauth_changing = false;
   // Who said yes (none: the local database) and what the server said about the user: applied
   // to the address, the group-policy, the filter and the session's limits.
   std::optional<config::Ipv4> aaa_server;

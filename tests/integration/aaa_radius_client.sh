@@ -12,7 +12,11 @@
 # Request Authenticator failing); an Accept without a Message-Authenticator refused; accounting Start/Stop in FreeRADIUS's detail file with the octet counts
 # (Gigawords beyond 2^32), the Class echoed and the terminate cause; and with the server
 # stopped, Timeout within the configured timeout after the retransmissions that fit into it;
-# forged Access-Accepts (right Identifier, no key; or from another address) never believed.
+# forged Access-Accepts (right Identifier, no key; or from another address) never believed;
+# MS-CHAPv2 (password-management): Accept only with the server's MS-CHAP2-Success verified,
+# Reject, E=648 PasswordExpired, a change (MS-CHAP2-CPW + NT-Enc-PW) that the directory behind
+# FreeRADIUS decrypts to the new password (a wrong old password changes nothing), then the new
+# password accepted and the old refused; no password in the debug lines.
 # Then SSH end to end (OpenSSH -> PAM -> rampartd -> FreeRADIUS, the client in the server's
 # namespace): administrators known only to FreeRADIUS log in under "aaa authorization exec
 # authentication-server", NAS-Prompt in user EXEC, Administrative or shell:priv-lvl=15 in
@@ -91,6 +95,12 @@ vpnonly	Cleartext-Password := "Vpn-0nly-2"
 	Service-Type = Framed-User,
 	Message-Authenticator = 0x00
 
+mary	NAS-Port-Type == Virtual
+	Message-Authenticator = 0x00
+
+erin	NAS-Port-Type == Virtual
+	Message-Authenticator = 0x00
+
 # Anyone else (a name only the appliance's local database knows): rejected, with a
 # Message-Authenticator as every answer our client takes.
 DEFAULT
@@ -98,6 +108,13 @@ DEFAULT
 	Fall-Through = Yes
 
 USERS
+# password-management: the directory behind rlm_mschap says "Password expired" for erin until a
+# change (MS-CHAP2-CPW) has gone through.
+AD=$WORK/ad
+radius_directory "$RADDB" "$AD"
+printf 'Mary-Pass1' >"$AD/mary.pw"
+printf 'Old-Pass1' >"$AD/erin.pw"
+: >"$AD/erin.expired"
 radius_users "$RADDB"
 
 start_radius() { radius_start "$RNS" "$RADDB" 192.0.2.134; }
@@ -166,6 +183,36 @@ echo "authorization: ok"
 probe auth --port 1812 --key-file "$KEY" --user alice --password wrong
 expect "kind=Reject"
 echo "reject: ok"
+
+# ---- MS-CHAPv2 (password-management) ----------------------------------------------------------
+# The server proves it knows the password too (MS-CHAP2-Success checked, else no Accept).
+probe auth --port 1812 --key-file "$KEY" --user mary --password Mary-Pass1 --mschapv2 --debug 2>"$WORK/debug"
+expect "kind=Accept"
+grep -qxF "Radius: Type = 25 (0x19) MS-CHAP2-Response" "$WORK/debug" || fail "no MS-CHAP2-Response"
+grep -q "User-Password" "$WORK/debug" && fail "an MS-CHAPv2 request with a User-Password"
+grep -q "Mary-Pass1" "$WORK/debug" && fail "debug output shows the password"
+probe auth --port 1812 --key-file "$KEY" --user mary --password wrong --mschapv2
+expect "kind=Reject"
+# RFC 2759: at most 256 characters; a longer one is refused here, not counted against the server.
+probe auth --port 1812 --key-file "$KEY" --user mary --password "$(printf 'x%.0s' {1..300})" --mschapv2
+expect "kind=Reject"
+expect "message=password too long"
+# The expired account: E=648, then the change with the old and the new password.
+probe auth --port 1812 --key-file "$KEY" --user erin --password Old-Pass1 --mschapv2
+expect "kind=PasswordExpired"
+probe auth --port 1812 --key-file "$KEY" --user erin --password Wrong-Old --new-password New-Pass2 --mschapv2
+expect "kind=Reject"
+[[ $(cat "$AD/erin.pw") == Old-Pass1 ]] || fail "a change with a wrong old password went through"
+probe auth --port 1812 --key-file "$KEY" --user erin --password Old-Pass1 --new-password New-Pass2 --mschapv2 --debug 2>"$WORK/debug"
+expect "kind=Accept"
+[[ $(cat "$AD/erin.pw") == New-Pass2 ]] || fail "the directory decrypted '$(cat "$AD/erin.pw")'"
+grep -qxF "Radius: Type = 27 (0x1B) MS-CHAP2-CPW" "$WORK/debug" || fail "no MS-CHAP2-CPW"
+grep -q "Old-Pass1\|New-Pass2" "$WORK/debug" && fail "debug output shows a password"
+probe auth --port 1812 --key-file "$KEY" --user erin --password New-Pass2 --mschapv2
+expect "kind=Accept"
+probe auth --port 1812 --key-file "$KEY" --user erin --password Old-Pass1 --mschapv2
+expect "kind=Reject"
+echo "mschapv2: ok"
 
 # ---- a wrong shared secret --------------------------------------------------------------------
 # Our Access-Request's Message-Authenticator does not verify with the server's key:

@@ -13,7 +13,10 @@
 #     naming no ACL of the box is refused with 113030.
 #  2. A wrong password is refused (113005 in the log), the client is not connected.
 #  3. The first server is stopped: the next login is answered by the second one.
-#  4. Both stopped: "authentication-server-group RAD LOCAL" lets the local user in.
+#  4. password-management: erin's password has expired (MS-CHAP E=648 from the directory behind
+#     FreeRADIUS); rampartd asks vpnc for a new one (XAUTH NEXT-PIN, vpnc's password helper
+#     answers), the server changes it (MS-CHAP2-CPW) and erin is connected.
+#  5. Both stopped: "authentication-server-group RAD LOCAL" lets the local user in.
 #   aaa_vpnc_radius.sh BIN
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/radius_lib.sh"
@@ -54,8 +57,12 @@ ghost	Cleartext-Password := "gh0st"
 	Filter-Id = "NO-SUCH-ACL",
 	Message-Authenticator = 0x00
 
+erin	NAS-Port-Type == Virtual
+	Message-Authenticator = 0x00
+
 USERS
   radius_users "$dir"
+  radius_directory "$dir" "$WORK/ad"
 done
 radius_start "$INS" "$WORK/raddb1" 192.0.2.10
 RAD1=$RAD_PID
@@ -178,7 +185,28 @@ echo "ok   the second server answers when the first is down"
 disconnect
 cli "show aaa-server RAD" | tee "$WORK/show-aaa" | grep -q 'Server Address: *192.0.2.11' || fail "show aaa-server"
 
-# ---- 4. both down: LOCAL -------------------------------------------------------------------
+# ---- 4. password-management: an expired password changed in XAUTH --------------------------
+printf 'Old-Pass1' >"$WORK/ad/erin.pw"
+: >"$WORK/ad/erin.expired"
+printf '#!/bin/sh\nprintf New-Pass2\n' >"$WORK/new-password"
+chmod 700 "$WORK/new-password"
+out=$(cli "configure terminal" "tunnel-group EZ general-attributes" "password-management" "end")
+grep -E 'ERROR|Invalid' <<<"$out" && fail "password-management refused"
+VPNC_PASSWORD_HELPER=$WORK/new-password vpnc_connect erin Old-Pass1 ||
+  { tail -20 "$WORK/vpnc.log"; tail -30 "$WORK/rampartd.log"; fail "erin did not connect with a new password"; }
+[[ $(cat "$WORK/ad/erin.pw") == New-Pass2 ]] || fail "the directory has '$(cat "$WORK/ad/erin.pw")'"
+[[ -e $WORK/ad/erin.expired ]] && fail "erin's password still expired"
+grep -q 'AAA user authentication Rejected : reason = Password expired' "$WORK/rampartd.log" ||
+  fail "no 113005 for the expired password"
+grep -q 'Old-Pass1\|New-Pass2' "$WORK/rampartd.log" && fail "rampartd's log shows a password"
+disconnect
+# vpnc showed the XAUTH-MESSAGE of the request that asked for the new password (its stdout is
+# written when it ends).
+grep -q 'Your password has expired' "$WORK/vpnc.log" || fail "vpnc was not told why"
+echo "ok   an expired password is changed through XAUTH (MS-CHAPv2)"
+out=$(cli "configure terminal" "tunnel-group EZ general-attributes" "no password-management" "end")
+
+# ---- 5. both down: LOCAL -------------------------------------------------------------------
 radius_stop "$RAD2"
 vpnc_connect cisco cisco || { tail -30 "$WORK/rampartd.log"; fail "no fallback to LOCAL with both servers down"; }
 echo "ok   LOCAL answers when no server does"

@@ -160,6 +160,10 @@ start_vpnc() {
   printf '%s\n' "IPSec gateway 198.51.100.1" "IPSec ID ${VPNC_GROUP:-EZ}" \
     "IPSec secret ${VPNC_SECRET:-cisco123}" \
     "Xauth username ${VPNC_USER:-cisco}" "Xauth password ${VPNC_PASSWORD:-cisco}" >"$WORK/vpnc.conf"
+  # The answer to a server's further question (a new password: XAUTH NEXT-PIN).
+  if [[ -n "${VPNC_PASSWORD_HELPER:-}" ]]; then
+    echo "Password helper $VPNC_PASSWORD_HELPER" >>"$WORK/vpnc.conf"
+  fi
   if [[ -n "${VPNC_WEAK:-}" ]]; then
     printf '%s\n' "Enable weak encryption" "Enable weak authentication" >>"$WORK/vpnc.conf"
   fi

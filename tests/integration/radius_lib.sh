@@ -35,6 +35,20 @@ radius_users() {
   cat /etc/freeradius/3.0/mods-config/files/authorize >>"$1/mods-config/files/authorize"
 }
 
+# radius_directory DIR AD: rlm_mschap asks "Active Directory" through the ntlm_auth interface
+# (ad_password_helper.py: passwords in AD/USER.pw, AD/USER.expired while one has expired) for
+# MS-CHAPv2 logins and password changes (FreeRADIUS 3.2.1's own local_cpw crashes).
+radius_directory() {
+  local dir=$1 ad=$2
+  local helper
+  helper="/usr/bin/python3 $(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/ad_password_helper.py"
+  mkdir -p "$ad"
+  sed -i -e "s|^\tpasschange {|&\n\t\tntlm_auth = \"$helper cpw $ad\"\n\t\tntlm_auth_username = \"username: %{mschap:User-Name}\"\n\t\tntlm_auth_domain = \"nt-domain: %{mschap:NT-Domain}\"|" \
+    -e "s|^mschap {|&\n\tntlm_auth = \"$helper auth $ad --username=%{mschap:User-Name} --challenge=%{%{mschap:Challenge}:-00} --nt-response=%{%{mschap:NT-Response}:-00}\"|" \
+    "$dir/mods-available/mschap"
+  [[ $(grep -c "ad_password_helper" "$dir/mods-available/mschap") == 2 ]] || fail "mschap not configured"
+}
+
 # radius_start NAMESPACE DIR ADDR: starts the server and waits until it listens; its pid is
 # added to RAD_PIDS (radius_stop_all ends them all). Sets RAD_PID to it.
 radius_start() {

@@ -7,6 +7,9 @@
 //                [--session ID] [--in-octets N] [--out-octets N] [--in-packets N]
 //                [--out-packets N] [--seconds N] [--cause WORDS] [--class C]... [--debug]
 //                [--no-require-message-authenticator] [--threads N]
+//                [--mschapv2] [--new-password P]
+// --mschapv2: MS-CHAPv2 instead of PAP (password-management); --new-password: a password
+// change (MS-CHAP2-CPW) from --password to P.
 // The key comes from a file so that it never shows in a process listing.
 #include <algorithm>
 #include <cstdio>
@@ -83,11 +86,13 @@ int main(int argc, char** argv) {
   const std::string op = argv[1];
   std::map<std::string, std::string> o;
   std::vector<std::string> classes;
-  bool debug = false, require_ma = true;
+  bool debug = false, require_ma = true, mschapv2 = false;
   for (int i = 2; i < argc; ++i) {
     std::string k = argv[i];
     if (k == "--debug") {
       debug = true;
+    } else if (k == "--mschapv2") {
+      mschapv2 = true;
     } else if (k == "--no-require-message-authenticator") {
       require_ma = false;
     } else if (k.starts_with("--") && i + 1 < argc) {
@@ -121,6 +126,8 @@ int main(int argc, char** argv) {
     aaa::AuthRequest r;
     r.user = o["user"];
     r.password = aaa::Password(o["password"]);
+    r.mschapv2 = mschapv2;
+    r.new_password = aaa::Password(o["new-password"]);
     r.nas = address(o, "nas");
     r.client = address(o, "client");
     r.tunnel_group = o["tunnel-group"];

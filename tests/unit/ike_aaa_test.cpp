@@ -508,3 +508,130 @@ TEST_CASE("a Filter-Id naming no access-list of this box refuses the session (11
       "device, terminating connection."));
   CHECK_FALSE(lab.only_sa().authorized);  // no mode-config, no quick mode: ended on the ack
 }
+
+// ---- password-management: an expired password changed in XAUTH ------------------------------
+
+namespace {
+
+// The engine's next XAUTH request; the client answers it with attrs (a NEXT-PIN, say).
+std::vector<Attribute> answer_request(AaaLab& lab, std::vector<Attribute> attrs) {
+  uint32_t msgid = 0;
+  auto req = lab.peer.open(lab.env.take(), msgid);
+  const auto& a = std::get<AttributePayload>(req.at(1));
+  REQUIRE(a.type == 1);  // CFG_REQUEST
+  AttributePayload reply;
+  reply.type = 2;
+  reply.identifier = a.identifier;
+  reply.attributes = std::move(attrs);
+  lab.deliver(lab.peer.seal(Exchange::Transaction, msgid, {reply}));
+  return a.attributes;
+}
+
+Attribute next_pin(std::string_view pw) {
+  return Attribute::tlv(16528, Bytes(pw.begin(), pw.end()));
+}
+
+bool has(const std::vector<Attribute>& attrs, uint16_t type) {
+  return std::any_of(attrs.begin(), attrs.end(),
+                     [&](const Attribute& a) { return a.type == type; });
+}
+
+bool logs_show(const AaaLab& lab, std::string_view secret) {
+  for (const auto& l : lab.env.lines)
+    if (l.find(secret) != std::string::npos) return true;
+  for (const auto& l : lab.env.syslogs)
+    if (l.find(secret) != std::string::npos) return true;
+  return false;
+}
+
+const aaa::AuthResult kExpired{
+    aaa::Outcome::PasswordExpired, "Password expired", kServer, false, {}};
+
+}  // namespace
+
+TEST_CASE("password-management: an expired password is changed through a second XAUTH request",
+          "[ike][aaa]") {
+  AaaLab lab;
+  lab.console.run("tunnel-group EZ general-attributes\npassword-management\nexit");
+  lab.server.script = kExpired;
+  lab.phase1();
+  lab.xauth("alice", "0ld-Secret");
+  REQUIRE(lab.server.asked.size() == 1);
+  CHECK(lab.server.asked[0].mschapv2);
+  CHECK(lab.server.asked[0].new_password.empty());
+  // Not a status: a request for the new password, with a message, and no user password.
+  CHECK_FALSE(lab.status().has_value());
+  lab.server.script = accept_with(std::nullopt);
+  const auto asked = answer_request(lab, {next_pin("n3w-Secret")});
+  CHECK(has(asked, 16528));  // XAUTH-NEXT-PIN
+  CHECK(has(asked, 16524));  // XAUTH-MESSAGE
+  CHECK_FALSE(has(asked, 16522));
+  REQUIRE(lab.server.asked.size() == 2);
+  const aaa::AuthRequest& change = lab.server.asked[1];
+  CHECK(change.user == "alice");
+  CHECK(change.password.reveal() == "0ld-Secret");
+  CHECK(change.new_password.reveal() == "n3w-Secret");
+  CHECK(change.mschapv2);
+  CHECK_FALSE(change.fallback_local);
+  CHECK(change.group == "RAD");
+  CHECK(lab.status() == 1);
+  CHECK(lab.only_sa().authorized);
+  CHECK(lab.only_sa().xauth_old_password.empty());
+  CHECK(lab.env.logged("User (alice) password expired, asking the client for a new password"));
+  CHECK_FALSE(logs_show(lab, "0ld-Secret"));
+  CHECK_FALSE(logs_show(lab, "n3w-Secret"));
+}
+
+TEST_CASE("password-management: a refused change asks again from the start", "[ike][aaa]") {
+  AaaLab lab;
+  lab.console.run("tunnel-group EZ general-attributes\npassword-management\nexit");
+  lab.server.script = kExpired;
+  lab.phase1();
+  lab.xauth("alice", "0ld");
+  // The server refuses the change (E=709), or says "expired" again: never a second prompt.
+  answer_request(lab, {next_pin("n3w")});
+  REQUIRE(lab.server.asked.size() == 2);
+  CHECK_FALSE(lab.status().has_value());
+  const auto again = answer_request(lab, {Attribute::tlv(16521, Bytes{'a', 'l', 'i', 'c', 'e'}),
+                                          Attribute::tlv(16522, Bytes{'0', 'l', 'd'})});
+  CHECK(has(again, 16522));  // the user and password question again
+  CHECK_FALSE(has(again, 16528));
+  REQUIRE(lab.server.asked.size() == 3);
+  CHECK(lab.server.asked[2].new_password.empty());
+  CHECK(lab.engine.stats().auth_fails == 1);
+}
+
+TEST_CASE("password-management: a reply without a new password, or for another user, is refused",
+          "[ike][aaa]") {
+  for (bool other_user : {false, true}) {
+    AaaLab lab;
+    lab.console.run("tunnel-group EZ general-attributes\npassword-management\nexit");
+    lab.server.script = kExpired;
+    lab.phase1();
+    lab.xauth("alice", "0ld");
+    std::vector<Attribute> reply;
+    if (other_user) reply = {Attribute::tlv(16521, Bytes{'b', 'o', 'b'}), next_pin("n3w")};
+    answer_request(lab, reply);
+    CHECK(lab.server.asked.size() == 1);  // no change was asked for
+    CHECK(lab.engine.stats().auth_fails == 1);
+    CHECK(lab.env.logged("User (alice) gave no new password for the expired one"));
+    CHECK(lab.only_sa().xauth_old_password.empty());
+  }
+}
+
+TEST_CASE("without password-management: PAP, and an expired password is a refusal", "[ike][aaa]") {
+  AaaLab lab;
+  lab.server.script = kExpired;
+  lab.phase1();
+  lab.xauth("alice", "0ld");
+  REQUIRE(lab.server.asked.size() == 1);
+  CHECK_FALSE(lab.server.asked[0].mschapv2);
+  CHECK(lab.only_sa().xauth_old_password.empty());
+  const auto again = answer_request(lab, {});
+  CHECK(has(again, 16522));
+  CHECK_FALSE(has(again, 16528));
+  // The (empty) answer went to the server as a login, not as a change.
+  REQUIRE(lab.server.asked.size() == 2);
+  CHECK(lab.server.asked[1].new_password.empty());
+  CHECK(lab.engine.stats().auth_fails == 2);
+}

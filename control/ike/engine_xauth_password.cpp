@@ -1,0 +1,93 @@
+// password-management in XAUTH: the RADIUS server (MS-CHAPv2, RFC 2759) said the user's
+// password expired (E=648); the client is asked for a new one in a second XAUTH request and the
+// server is asked to change it (MS-CHAP2-CPW), whose Access-Accept completes the login.
+//
+// The question (draft-ietf-ipsec-isakmp-xauth-06 4): XAUTH-TYPE generic, an XAUTH-MESSAGE that
+// says why, and XAUTH-NEXT-PIN for the new password. vpnc shows the message and prompts for the
+// NEXT-PIN (its password helper answers when it runs without a terminal); the Cisco VPN Client
+// shows its own "new password" dialog. [U] which attributes the ASA puts in this request and its
+// message's words: no capture of an ASA's password-expiry exchange was found.
+#include <fmt/format.h>
+
+#include "control/ike/engine.hpp"
+
+namespace rampart::ike {
+
+namespace {
+
+constexpr uint8_t kCfgRequest = 1;
+constexpr uint16_t kXauthType = 16520, kXauthUserName = 16521, kXauthMessage = 16524,
+                   kXauthNextPin = 16528;
+// [U] the ASA's words.
+constexpr std::string_view kPrompt = "Your password has expired. Enter a new password.";
+
+std::string text_of(const Attribute& a) {
+  return std::string(a.data.begin(), a.data.end());
+}
+
+}  // namespace
+
+void Engine::start_xauth_new_password(IkeSa& sa) {
+  // [U] the ASA's log line for an expired password.
+  log(&sa, Tag::Event,
+      fmt::format("User ({}) password expired, asking the client for a new password",
+                  sa.xauth_user));
+  sa.xauth_new_password_asked = true;
+  sa.state = P1State::XauthWait;
+  sa.xauth_msgid = random_msgid();
+  Bytes id = random_bytes(2);
+  sa.xauth_identifier = static_cast<uint16_t>((id[0] << 8) | id[1]);
+  AttributePayload req;
+  req.type = kCfgRequest;
+  req.identifier = sa.xauth_identifier;
+  req.attributes = {Attribute::tv(kXauthType, 0),
+                    Attribute::tlv(kXauthMessage, Bytes(kPrompt.begin(), kPrompt.end())),
+                    Attribute::tlv(kXauthNextPin, {})};
+  log(&sa, Tag::Debug, "constructing blank hash payload");
+  log(&sa, Tag::Debug, "constructing qm hash payload");
+  send_protected(sa, Exchange::Transaction, sa.xauth_msgid, {req}, {}, true);
+}
+
+void Engine::xauth_new_password_reply(IkeSa& sa, const AttributePayload& a) {
+  sa.xauth_new_password_asked = false;
+  // The old password leaves the SA now, whatever happens next.
+  aaa::Password old = sa.xauth_old_password;
+  sa.xauth_old_password.wipe();
+  const config::TunnelGroup* tg = tunnel_group_or_abort(sa);
+  if (!tg) return;
+  aaa::Password fresh;
+  bool other_user = false;
+  for (const auto& at : a.attributes) {
+    if (at.type == kXauthNextPin) fresh = aaa::Password(text_of(at));
+    if (at.type == kXauthUserName && text_of(at) != sa.xauth_user) other_user = true;
+  }
+  if (fresh.empty() || other_user || old.empty() || !tg->general.password_management_days) {
+    // A client that does not give a new password (or speaks for someone else) is refused as a
+    // wrong password is: asked again from the start, up to the attempts.
+    sa.xauth_msgid = 0;
+    log(&sa, Tag::Event,
+        fmt::format("User ({}) gave no new password for the expired one", sa.xauth_user));
+    xauth_refused(sa,
+                  aaa::AuthResult{aaa::Outcome::Rejected, "Password change failed", {}, false, {}});
+    return;
+  }
+  aaa::AuthRequest r;
+  r.user = sa.xauth_user;
+  r.password = std::move(old);
+  r.new_password = std::move(fresh);
+  r.mschapv2 = true;
+  // Only a server changes a password: the local database is no fallback for it.
+  r.group = sa.xauth_group;
+  r.fallback_local = false;
+  r.purpose = aaa::Purpose::VpnUser;
+  r.tunnel_group = sa.tunnel_group;
+  r.client = sa.peer.address;
+  r.nas = sa.local.address;
+  r.nas_port = static_cast<uint32_t>(sa.index);
+  r.port_name = "vpn";
+  sa.xauth_changing = true;
+  log(&sa, Tag::Event, fmt::format("User ({}) password change requested", sa.xauth_user));
+  xauth_ask(sa, std::move(r));
+}
+
+}  // namespace rampart::ike
