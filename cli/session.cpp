@@ -128,7 +128,7 @@ void Appliance::detach(Session* s) {
 namespace {
 
 // The level a session debugs a facility at; RADIUS and TACACS+ have the one level 1 (their
-// lines are not split by keyword: any keyword shows every line of the protocol).
+// lines posted by the clients are sorted by keyword in deliver_posted_debug).
 int debug_level(const Session& s, DebugFacility f) {
   switch (f) {
     case DebugFacility::Isakmp:
@@ -168,11 +168,24 @@ void Appliance::debug_settings_changed() {
 }
 
 void Appliance::post_debug(DebugFacility f, std::string line) {
+  post_debug(f, 0, {}, std::move(line));
+}
+
+void Appliance::post_debug(DebugFacility f, unsigned kind, std::string user, std::string line) {
   std::lock_guard l(posted_mu_);
   // A flood of lines (a busy server with debugging on) must not grow memory without bound.
   if (posted_.size() >= kMaxPostedDebug) return;
-  posted_.emplace_back(f, std::move(line));
+  posted_.push_back({f, kind, std::move(user), std::move(line)});
   if (posted_.size() == 1 && debug_wakeup_) debug_wakeup_();
+}
+
+bool aaa_debug_shows(unsigned bits, std::string_view user, unsigned line_kind,
+                     std::string_view line_user) {
+  if (!bits) return false;
+  if (!line_kind || (bits & (kDebugAaaAll | line_kind))) return true;
+  // "user NAME": that user's lines of every kind. Names compare exactly, as the ASA's
+  // usernames do (case counts).
+  return (bits & kDebugAaaUser) && !user.empty() && line_user == user;
 }
 
 void Appliance::set_debug_wakeup(std::function<void()> wake) {
@@ -181,12 +194,23 @@ void Appliance::set_debug_wakeup(std::function<void()> wake) {
 }
 
 void Appliance::deliver_posted_debug() {
-  std::vector<std::pair<DebugFacility, std::string>> lines;
+  std::vector<PostedDebug> lines;
   {
     std::lock_guard l(posted_mu_);
     lines.swap(posted_);
   }
-  for (const auto& [f, line] : lines) debug(f, 1, line);
+  for (const auto& p : lines) {
+    const bool radius = p.facility == DebugFacility::Radius;
+    if (!radius && p.facility != DebugFacility::Tacacs) {
+      debug(p.facility, 1, p.line);
+      continue;
+    }
+    for (Session* s : sessions_) {
+      const unsigned bits = radius ? s->debug_radius : s->debug_tacacs;
+      const std::string& who = radius ? s->debug_radius_user : s->debug_tacacs_user;
+      if (aaa_debug_shows(bits, who, p.kind, p.user)) s->pending_async.push_back(p.line);
+    }
+  }
 }
 
 Session::Session(Appliance& app, bool privileged_start) : app_(app) {

@@ -39,15 +39,22 @@ class Session;
 // "debug radius" and "debug tacacs" come from the AAA clients' worker threads: see post_debug.
 enum class DebugFacility { Isakmp, Ipsec, Radius, Tacacs };
 
-// What "debug radius [all|decode|session|user]" and "debug tacacs [session|user]" turned on,
-// per session: a bit per keyword; the plain command (and "all") turns on every one of them.
+// What "debug radius [all|decode|session|user NAME]" and "debug tacacs [session|user NAME]"
+// turned on, per session: a bit per keyword. A client's line is of one kind, decode (a packet's
+// contents, RADIUS only) or session (the rest of an exchange), and of one user; a session sees
+// it when it debugs all, that kind, or that user (the name in Session::debug_*_user).
 enum DebugAaaBits : unsigned {
   kDebugAaaDecode = 1,
   kDebugAaaSession = 2,
   kDebugAaaUser = 4,
-  kDebugRadiusAll = kDebugAaaDecode | kDebugAaaSession | kDebugAaaUser,
-  kDebugTacacsAll = kDebugAaaSession | kDebugAaaUser,
+  kDebugAaaAll = 8,  // the plain command and "all": every line of every user
+  kDebugRadiusAll = kDebugAaaAll,
+  kDebugTacacsAll = kDebugAaaAll,
 };
+// Whether a session debugging `bits` (and `user` with kDebugAaaUser) sees a line of kind
+// `line_kind` (kDebugAaaDecode or kDebugAaaSession; 0: untagged, seen by all) about `line_user`.
+bool aaa_debug_shows(unsigned bits, std::string_view user, unsigned line_kind,
+                     std::string_view line_user);
 
 // Bad input counted per channel for "show counters" (the ASA's table of internal counters):
 // CLI lines refused, enable passwords refused, configuration lines that failed to load. Kept
@@ -100,6 +107,9 @@ class Appliance {
   // Queues a line from any thread (the AAA clients' workers); the loop hands the queued lines
   // to the sessions in deliver_posted_debug(). Bounded: lines past kMaxPostedDebug are dropped.
   void post_debug(DebugFacility f, std::string line);
+  // The same, for a line of one kind (kDebugAaaDecode/kDebugAaaSession) about one user, shown
+  // only to the sessions whose keywords ask for it (aaa_debug_shows).
+  void post_debug(DebugFacility f, unsigned kind, std::string user, std::string line);
   void deliver_posted_debug();
   // Called (from the posting thread, under the queue's lock) when a line is queued on an empty
   // queue, so that the loop shows the lines as they come, not at its next event. Null: none.
@@ -142,7 +152,13 @@ class Appliance {
   std::vector<Session*> sessions_;
   std::atomic<bool> debug_radius_{false}, debug_tacacs_{false};
   std::mutex posted_mu_;
-  std::vector<std::pair<DebugFacility, std::string>> posted_;
+  struct PostedDebug {
+    DebugFacility facility;
+    unsigned kind;  // DebugAaaBits; 0: any session debugging the facility
+    std::string user;
+    std::string line;
+  };
+  std::vector<PostedDebug> posted_;
   std::function<void()> debug_wakeup_;  // under posted_mu_
 };
 
@@ -196,8 +212,9 @@ class Session {
   bool monitor = false;       // terminal monitor
   int debug_isakmp = 0;       // debug crypto isakmp|ikev1 <1-255>; 0 = off
   int debug_ipsec = 0;        // debug crypto ipsec <1-255>
-  unsigned debug_radius = 0;  // DebugAaaBits: debug radius [all|decode|session|user]
-  unsigned debug_tacacs = 0;  // DebugAaaBits: debug tacacs [session|user]
+  unsigned debug_radius = 0;  // DebugAaaBits: debug radius [all|decode|session|user NAME]
+  unsigned debug_tacacs = 0;  // DebugAaaBits: debug tacacs [session|user NAME]
+  std::string debug_radius_user, debug_tacacs_user;  // the NAME of "user NAME"
   // Debug lines waiting to be shown on this session's terminal.
   std::vector<std::string> pending_async;
   int width = 80;

@@ -1,6 +1,6 @@
-// debug crypto isakmp|ikev1|ipsec [1-255], debug radius [all|decode|session|user], debug tacacs
-// [session|user], their no/undebug forms, undebug all, show debug. Debugs belong to the session
-// that set them, as on the ASA; the lines themselves come from the control plane through
+// debug crypto isakmp|ikev1|ipsec [1-255], debug radius [all|decode|session|user NAME], debug
+// tacacs [session|user NAME], their no/undebug forms, undebug all, show debug. Debugs belong to the
+// session that set them, as on the ASA; the lines themselves come from the control plane through
 // Appliance::debug.
 #include "cli/commands/common.hpp"
 #include "cli/commands/sections.hpp"
@@ -15,34 +15,71 @@ int& field(Session& s, std::string_view facility) {
   return facility == "ipsec" ? s.debug_ipsec : s.debug_isakmp;
 }
 
-// The bits a "debug radius|tacacs [KEYWORD]" line names: the keyword's, or all of them.
-unsigned aaa_bits(const Ctx& c, unsigned all) {
-  if (!c.args.has("kind")) return all;
-  const std::string& k = c.args.str("kind");
-  return k == "decode"    ? kDebugAaaDecode
-         : k == "session" ? kDebugAaaSession
-         : k == "user"    ? kDebugAaaUser
-                          : all;
+// One protocol's debug settings in a session: the keyword bits and the NAME of "user NAME".
+struct AaaDebug {
+  unsigned& bits;
+  std::string& user;
+  unsigned kinds;  // what "all" stands for when one keyword is turned off: its line kinds
+};
+
+AaaDebug aaa_debug(Session& s, bool radius) {
+  return radius ? AaaDebug{s.debug_radius, s.debug_radius_user, kDebugAaaDecode | kDebugAaaSession}
+                : AaaDebug{s.debug_tacacs, s.debug_tacacs_user, kDebugAaaSession};
 }
 
-void set_aaa(Ctx& c, unsigned& field, unsigned all, bool off) {
-  unsigned bits = aaa_bits(c, all);
-  field = off ? field & ~bits : field | bits;
+// The bit a "debug radius|tacacs [KEYWORD]" line names: the plain form and "all" name all.
+unsigned aaa_bit(const Ctx& c) {
+  if (!c.args.has("kind")) return kDebugAaaAll;
+  const std::string& k = c.args.str("kind");
+  return k == "decode" ? kDebugAaaDecode : k == "session" ? kDebugAaaSession : kDebugAaaAll;
+}
+
+// debug radius [all|decode|session] / debug tacacs [session], and their off forms. Turning all
+// off turns everything off (the user's lines too); turning one kind off after "all" leaves the
+// other kinds on, as the plain command had them.
+void set_aaa(Ctx& c, bool radius, bool off) {
+  AaaDebug d = aaa_debug(c.session, radius);
+  const unsigned bit = aaa_bit(c);
+  if (!off) {
+    d.bits |= bit;
+  } else if (bit == kDebugAaaAll) {
+    d.bits = 0;
+    d.user.clear();
+  } else {
+    if (d.bits & kDebugAaaAll) d.bits = (d.bits & ~kDebugAaaAll) | d.kinds;
+    d.bits &= ~bit;
+  }
   c.session.appliance().debug_settings_changed();
 }
 
-// "show debug" lines of one protocol: the plain form when every keyword is on (what the plain
-// command and "all" set), else one line per keyword. The keyword lines' wording is [U].
-void show_aaa(std::string& out, std::string_view protocol, unsigned field, unsigned all) {
+// debug radius|tacacs user NAME: one user's lines of every kind (one user at a time: a new
+// NAME replaces the last). The off form takes the NAME or none.
+void set_aaa_user(Ctx& c, bool radius, bool off) {
+  AaaDebug d = aaa_debug(c.session, radius);
+  if (off) {
+    d.bits &= ~kDebugAaaUser;
+    d.user.clear();
+  } else {
+    d.bits |= kDebugAaaUser;
+    d.user = c.args.str("name");
+  }
+  c.session.appliance().debug_settings_changed();
+}
+
+// "show debug" lines of one protocol: the plain form when "all" is on, else one line per
+// keyword. The keyword lines' wording is [U].
+void show_aaa(std::string& out, std::string_view protocol, unsigned field,
+              const std::string& user) {
   if (!field) return;
-  if (field == all) {
+  if (field & kDebugAaaAll) {
     out += fmt::format("debug {} enabled at level 1\n", protocol);
     return;
   }
-  static constexpr std::pair<unsigned, std::string_view> kWords[] = {
-      {kDebugAaaDecode, "decode"}, {kDebugAaaSession, "session"}, {kDebugAaaUser, "user"}};
-  for (const auto& [bit, word] : kWords)
-    if (field & bit) out += fmt::format("debug {} {} enabled at level 1\n", protocol, word);
+  if (field & kDebugAaaDecode) out += fmt::format("debug {} decode enabled at level 1\n", protocol);
+  if (field & kDebugAaaSession)
+    out += fmt::format("debug {} session enabled at level 1\n", protocol);
+  if (field & kDebugAaaUser)
+    out += fmt::format("debug {} user {} enabled at level 1\n", protocol, user);
 }
 
 }  // namespace
@@ -59,29 +96,31 @@ void register_debug(CommandTree& t) {
          },
          true});
   static constexpr std::string_view kRadiusHelp[] = {
-      "RADIUS debugging",
-      "All RADIUS debugging|Decode RADIUS messages|RADIUS session debugging|RADIUS user "
-      "debugging"};
-  static constexpr std::string_view kTacacsHelp[] = {
-      "TACACS+ debugging", "TACACS+ session debugging|TACACS+ user debugging"};
+      "RADIUS debugging", "All RADIUS debugging|Decode RADIUS messages|RADIUS session debugging"};
+  static constexpr std::string_view kTacacsHelp[] = {"TACACS+ debugging",
+                                                     "TACACS+ session debugging"};
   for (bool undebug : {false, true}) {
     std::string_view verb = undebug ? "undebug" : "debug";
     std::string_view verb_help = undebug ? "Disable debugging functions (see also 'debug')"
                                          : "Debugging functions (see also 'undebug')";
-    t.add({priv,
-           fmt::format("{} radius [{{kind:all|decode|session|user}}]", verb),
-           {verb_help, kRadiusHelp[0], kRadiusHelp[1]},
-           [undebug](Ctx& c) {
-             set_aaa(c, c.session.debug_radius, kDebugRadiusAll, undebug || c.negated);
-           },
-           !undebug});
-    t.add({priv,
-           fmt::format("{} tacacs [{{kind:session|user}}]", verb),
-           {verb_help, kTacacsHelp[0], kTacacsHelp[1]},
-           [undebug](Ctx& c) {
-             set_aaa(c, c.session.debug_tacacs, kDebugTacacsAll, undebug || c.negated);
-           },
-           !undebug});
+    // "user NAME": the NAME is required to turn it on, optional to turn it off.
+    std::string_view name = undebug ? "[<name:WORD>]" : "<name:WORD>";
+    for (bool radius : {true, false}) {
+      std::string_view proto = radius ? "radius" : "tacacs";
+      const auto& help = radius ? kRadiusHelp : kTacacsHelp;
+      t.add({priv,
+             fmt::format("{} {} [{{kind:{}}}]", verb, proto,
+                         radius ? "all|decode|session" : "session"),
+             {verb_help, help[0], help[1]},
+             [undebug, radius](Ctx& c) { set_aaa(c, radius, undebug || c.negated); },
+             !undebug});
+      t.add({priv,
+             fmt::format("{} {} user {}", verb, proto, name),
+             {verb_help, help[0], radius ? "RADIUS user debugging" : "TACACS+ user debugging",
+              "User name"},
+             [undebug, radius](Ctx& c) { set_aaa_user(c, radius, undebug || c.negated); },
+             !undebug});
+    }
   }
   t.add({priv,
          "undebug all",
@@ -91,6 +130,8 @@ void register_debug(CommandTree& t) {
            c.session.debug_ipsec = 0;
            c.session.debug_radius = 0;
            c.session.debug_tacacs = 0;
+           c.session.debug_radius_user.clear();
+           c.session.debug_tacacs_user.clear();
            c.session.appliance().debug_settings_changed();
          }});
   t.add({priv,
@@ -104,8 +145,8 @@ void register_debug(CommandTree& t) {
            if (c.session.debug_ipsec)
              c.out +=
                  fmt::format("debug crypto ipsec enabled at level {}\n", c.session.debug_ipsec);
-           show_aaa(c.out, "radius", c.session.debug_radius, kDebugRadiusAll);
-           show_aaa(c.out, "tacacs", c.session.debug_tacacs, kDebugTacacsAll);
+           show_aaa(c.out, "radius", c.session.debug_radius, c.session.debug_radius_user);
+           show_aaa(c.out, "tacacs", c.session.debug_tacacs, c.session.debug_tacacs_user);
          }});
 }
 

@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "control/config/types.hpp"
@@ -183,9 +184,32 @@ struct ServerAnswer {
 
 // Debug output of a client ("debug radius", "debug tacacs"): on() is cheap and says whether to
 // build lines at all; line() may be called from any thread. Never given a password or a key.
+// decode() takes the packets' decoded contents ("debug radius decode"); line() the rest of an
+// exchange ("debug radius session"); without decode() they go to line() as well.
 struct DebugSink {
   std::function<bool()> on;
   std::function<void(std::string)> line;
+  std::function<void(std::string)> decode;
+
+  void packet(std::string l) const { (decode ? decode : line)(std::move(l)); }
+};
+
+// The user whose request the calling thread is sending ("debug radius user NAME" shows only
+// that user's lines): a client sets it for the length of one call, the sink reads it when it
+// takes a line. Per thread, since the clients' calls run on worker threads at once.
+class DebugUserScope {
+ public:
+  explicit DebugUserScope(std::string_view user) : saved_(std::move(current_)) {
+    current_ = std::string(user);
+  }
+  ~DebugUserScope() { current_ = std::move(saved_); }
+  DebugUserScope(const DebugUserScope&) = delete;
+  DebugUserScope& operator=(const DebugUserScope&) = delete;
+  static const std::string& current() { return current_; }
+
+ private:
+  static inline thread_local std::string current_;
+  std::string saved_;
 };
 
 // One protocol. Calls block (worker threads only) and may run concurrently.

@@ -138,15 +138,18 @@ class RadiusClient final : public ProtocolClient {
   RadiusClient(DebugSink debug, ClientOptions o) : debug_(std::move(debug)), options_(o) {}
 
   ServerAnswer authenticate(const ServerTarget& t, const AuthRequest& r) override {
+    DebugUserScope who(r.user);
     if (r.mschapv2 || !r.new_password.empty()) return mschap_access(t, r);
     return access(t, r, r.password.reveal());
   }
   // RADIUS has no authorization-only request: the ASA sends an Access-Request whose password
   // is the username and reads the Access-Accept's attributes.
   ServerAnswer authorize(const ServerTarget& t, const AuthRequest& r) override {
+    DebugUserScope who(r.user);
     return access(t, r, r.user);
   }
   ServerAnswer account(const ServerTarget& t, const AccountingRecord& r) override {
+    DebugUserScope who(r.user);
     if (!status_type(r.kind)) return fail("command accounting is TACACS+ only");
     if (t.key.empty()) return fail("no key configured");
     const auto attrs = accounting_request(r, t);
@@ -157,8 +160,9 @@ class RadiusClient final : public ProtocolClient {
 
  private:
   bool debugging() const { return debug_.on && debug_.line && debug_.on(); }
+  // Packet contents: "debug radius decode".
   void print(const std::vector<std::string>& lines) const {
-    for (const auto& l : lines) debug_.line(l);
+    for (const auto& l : lines) debug_.packet(l);
   }
 
   static uint8_t random_id() {

@@ -81,6 +81,7 @@ ServerAnswer answer(Kind kind, std::string message = {}) {
 }
 
 ServerAnswer TacacsClient::authenticate(const ServerTarget& t, const AuthRequest& r) {
+  DebugUserScope who(r.user);  // "debug tacacs user NAME"
   Session s(pool_, t, Type::Authen, debug_);
   ServerAnswer a = authen_dialogue(s, r);
   s.finish(a.kind == Kind::Accept || a.kind == Kind::Reject);
@@ -161,6 +162,7 @@ std::vector<std::string> author_args(const AuthRequest& r) {
 }
 
 ServerAnswer TacacsClient::authorize(const ServerTarget& t, const AuthRequest& r) {
+  DebugUserScope who(r.user);  // "debug tacacs user NAME"
   Session s(pool_, t, Type::Author, debug_);
   AuthorRequest q;
   q.c.priv_lvl = r.purpose == Purpose::Enable ? kPrivMax : kPrivUser;
@@ -260,6 +262,7 @@ AcctRequest acct_request(const AccountingRecord& r, AuthenType type, uint32_t fa
 }
 
 ServerAnswer TacacsClient::account(const ServerTarget& t, const AccountingRecord& r) {
+  DebugUserScope who(r.user);  // "debug tacacs user NAME"
   Session s(pool_, t, Type::Acct, debug_);
   auto body = encode(acct_request(r, options_.login, s.id()));
   if (!body) return answer(Kind::Error, body.error());

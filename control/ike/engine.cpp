@@ -375,6 +375,7 @@ const config::CryptoMapSettings* Engine::static_entry(const std::string& map, ui
 void Engine::receive(const Datagram& d) {
   try {
     receive_message(d);
+    remove_peer_deleted();
   } catch (const std::exception& e) {
     ++stats_.internal_errors;
     ++stats_.in_drop;
@@ -742,6 +743,17 @@ void Engine::run_timers() {
 }
 
 // ---- removal ------------------------------------------------------------------------------
+
+// The SAs a peer's IKE Delete ended, as the tick would remove them: the peer is not told.
+void Engine::remove_peer_deleted() {
+  std::vector<uint64_t> which;
+  which.swap(peer_deleted_);
+  for (uint64_t idx : which) {
+    auto it = sas_.find(idx);
+    if (it != sas_.end() && it->second->state == P1State::Deleting)
+      remove(idx, it->second->delete_reason, false);
+  }
+}
 
 void Engine::remove(uint64_t index, std::string_view reason, bool notify_peer) {
   auto it = sas_.find(index);

@@ -148,6 +148,7 @@ class Engine {
   // engine.cpp
   void receive_message(const Datagram& d);
   void run_timers();
+  void remove_peer_deleted();
   // The configuration may change between any two messages (an operator deletes a tunnel-group
   // or a crypto map entry mid-negotiation): these look it up afresh and say when it is gone.
   const config::TunnelGroup* tunnel_group_of(const IkeSa& sa) const;
@@ -334,6 +335,10 @@ class Engine {
   uint64_t next_xauth_ticket_ = 1;
   dataplane::Sad* sad_ = nullptr;
   std::map<uint64_t, std::unique_ptr<IkeSa>> sas_;
+  // SAs whose peer sent an IKE Delete during the message being handled: removed as soon as it
+  // is done with (receive), not at the next tick, so that a departing user's address returns to
+  // the pool at once (a burst of short sessions could otherwise drain it within a second).
+  std::vector<uint64_t> peer_deleted_;
   uint64_t next_index_ = 1;
   uint32_t next_conn_id_ = 1;
   std::vector<AcquireTarget> acquire_targets_;  // index = the dataplane policy's cookie

@@ -105,8 +105,9 @@ void Engine::informational(IkeSa& sa, uint32_t msgid, const std::vector<Payload>
         log(&sa, Tag::Event, "Received an IKE Delete from the peer");
         sa.state = P1State::Deleting;
         for (size_t i = sa.ipsec.size(); i-- > 0;) delete_ipsec(sa, i, false, "peer deleted");
-        // Removed at the next tick: the caller still holds this SA.
+        // Removed once the message is handled (the caller still holds this SA).
         sa.delete_reason = "User Requested";
+        peer_deleted_.push_back(sa.index);
       } else if (d->protocol == p2attr::kProtoEsp) {
         ++stats_.in_p2_sa_delete;
         for (const auto& spi : d->spis) {

@@ -23,6 +23,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/aaa_debug_sink.hpp"
 #include "cli/session.hpp"
 #include "control/aaa/aaa.hpp"
 #include "firmware/daemon/aaa_service.hpp"
@@ -203,15 +204,12 @@ int main(int argc, char** argv) {
   // AAA: server groups on worker threads, answers on the loop, syslog through IKE's path.
   firmware::AaaService aaa_service(
       [&app](const std::string& protocol) -> std::unique_ptr<aaa::ProtocolClient> {
-        // "debug radius" / "debug tacacs": the clients ask on() (an atomic flag the debug
-        // commands keep) from their worker threads and post lines the loop hands to the
-        // sessions debugging the protocol.
-        auto sink = [&app](cli::DebugFacility f) {
-          return aaa::DebugSink{[&app, f] { return app.debugging(f); },
-                                [&app, f](std::string l) { app.post_debug(f, std::move(l)); }};
-        };
-        if (protocol == "radius") return aaa::make_radius_client(sink(cli::DebugFacility::Radius));
-        if (protocol == "tacacs+") return aaa::make_tacacs_client(sink(cli::DebugFacility::Tacacs));
+        // "debug radius" / "debug tacacs": the clients post lines the loop hands to the
+        // sessions whose keywords (decode, session, user NAME) ask for them.
+        if (protocol == "radius")
+          return aaa::make_radius_client(cli::aaa_debug_sink(app, cli::DebugFacility::Radius));
+        if (protocol == "tacacs+")
+          return aaa::make_tacacs_client(cli::aaa_debug_sink(app, cli::DebugFacility::Tacacs));
         return nullptr;  // ldap: counted as a server that does not answer
       },
       [&ike](int severity, int id, const std::string& text) { ike.syslog(severity, id, text); },

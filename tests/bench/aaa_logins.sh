@@ -13,7 +13,8 @@ source "$here/../integration/lib.sh" "$1"
 source "$here/../integration/radius_lib.sh"
 PIDS=()
 LOGINS=()
-trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; [[ -n "${KEEP:-}" ]] && cp -r "$WORK" "$KEEP"; radius_stop_all; cleanup' EXIT
+# (Under set -e a failing kill in the trap would end it before the clean-up: "|| true".)
+trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; [[ -n "${KEEP:-}" ]] && cp -r "$WORK" "$KEEP"; radius_stop_all; cleanup' EXIT
 KEY=load-k3y
 
 make_vpn_lab
@@ -60,7 +61,7 @@ login() {  # login I: one vpnc login as userI, up and down; prints its time in m
   chmod +x "$d/script"
   local t0 p
   t0=$(date +%s%N)
-  ip netns exec "$CNS" vpnc --no-detach --pid-file "$d/pid" --dh dh2 --pfs nopfs \
+  ip netns exec "$CNS" vpnc --no-detach --debug 1 --pid-file "$d/pid" --dh dh2 --pfs nopfs \
     --script "$d/script" "$d/conf" >"$d/log" 2>&1 &
   p=$!
   for _ in $(seq 300); do
@@ -68,20 +69,20 @@ login() {  # login I: one vpnc login as userI, up and down; prints its time in m
     kill -0 "$p" 2>/dev/null || break
     sleep 0.05
   done
-  if [[ -f "$d/up" ]]; then echo $((($(date +%s%N) - t0) / 1000000)); else echo "fail: $(grep -v "^$" "$d/log" | tail -1)"; fi
+  if [[ -f "$d/up" ]]; then echo $((($(date +%s%N) - t0) / 1000000)); else echo "fail user$i: vpnc: $(grep -v "^$" "$d/log" | tail -1)"; fi
   kill "$p" 2>/dev/null
-  wait "$p" 2>/dev/null
+  wait "$p" 2>/dev/null || true  # vpnc ends with a status of its own on SIGTERM
 }
 
 start=$(date +%s%N)
 running=0
 for i in $(seq -w 1 "$N"); do
-  if ((running >= C)); then wait -n "${LOGINS[@]}" 2>/dev/null; running=$((running - 1)); fi
+  if ((running >= C)); then wait -n "${LOGINS[@]}" 2>/dev/null || true; running=$((running - 1)); fi
   login "$i" >"$WORK/t$i" &
   LOGINS+=($!)
   running=$((running + 1))
 done
-wait "${LOGINS[@]}" 2>/dev/null
+wait "${LOGINS[@]}" 2>/dev/null || true
 elapsed=$((($(date +%s%N) - start) / 1000000))
 touch "$WORK/stop"
 ok=$(cat "$WORK"/t* | grep -vc fail || true)
@@ -91,6 +92,24 @@ median=$(cat "$WORK"/t* | grep -v fail | sort -n | awk '{a[NR]=$1} END {print a[
 echo "logins: $ok ok, $failed failed, in $((elapsed / 1000)).$((elapsed % 1000 / 100)) s, $C at a time"
 awk -v n="$ok" -v ms="$elapsed" 'BEGIN { printf "logins per second: %.1f\n", n * 1000 / ms }'
 echo "login time: median $median ms, slowest $slowest ms"
-grep -h '^fail' "$WORK"/t* | sort | uniq -c | head -5 || true
+# Why a login did not come up: how far the gateway got with that user (its log), and what
+# vpnc said last.
+why() {
+  local u=$1 log=$WORK/rampartd.log
+  if grep -q "Username = $u, .*Cannot obtain an IP address" "$log"; then
+    echo "the address pool was empty (713132): sessions that ended still held their addresses"
+  elif grep -q "Username = $u, .*PHASE 2 COMPLETED" "$log"; then
+    echo "the gateway completed quick mode: vpnc was late to run its script"
+  elif grep -q "Username = $u, .*PHASE 1 COMPLETED" "$log"; then
+    echo "phase 1 and XAUTH done, no quick mode"
+  elif grep -q "user = $u\$" "$log"; then
+    echo "authenticated by RADIUS, phase 1 not completed"
+  else
+    echo "the gateway never got to XAUTH for it"
+  fi
+}
+{ grep -h '^fail' "$WORK"/t* || true; } | while read -r _ user rest; do
+  echo "${user%:}: $rest; $(why "${user%:}")"
+done | head -20
 echo "worst console stall (show version): $(cat "$WORK/worst" 2>/dev/null || echo 0) ms"
 cli "show aaa-server RAD" | grep -E "Server Address|Server status|Number of (authentication requests|accepts|rejects|timeouts)|Average round trip"

@@ -12,6 +12,9 @@
 #     dave, without Filter-Id, has the group-policy's (TCP passes, ping is dropped); a Filter-Id
 #     naming no ACL of the box is refused with 113030.
 #  2. A wrong password is refused (113005 in the log), the client is not connected.
+#     strongSwan (charon, IKEv1 aggressive mode, PSK + XAUTH, mode-config pull) as bob, a user
+#     only the server knows: his Framed-IP-Address, group-policy ENG in sessiondb, traffic, the
+#     Stop's octets equal to the SAs'; then bob with a wrong password is refused (113005).
 #  3. The first server is stopped: the next login is answered by the second one.
 #  4. password-management: erin's password has expired (MS-CHAP E=648 from the directory behind
 #     FreeRADIUS); rampartd asks vpnc for a new one (XAUTH NEXT-PIN, vpnc's password helper
@@ -21,7 +24,8 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/radius_lib.sh"
 command -v freeradius >/dev/null || fail "freeradius is not installed (scripts/deps)"
-trap '[[ -n "${KEEP:-}" ]] && cp -r "$WORK" "$KEEP"; radius_stop_all; cleanup' EXIT
+CHARON_PID=
+trap '[[ -n "${KEEP:-}" ]] && cp -r "$WORK" "$KEEP"; charon_stop; radius_stop_all; cleanup' EXIT
 KEY=rad1us-k3y
 
 make_vpn_lab
@@ -60,6 +64,12 @@ ghost	Cleartext-Password := "gh0st"
 erin	NAS-Port-Type == Virtual
 	Message-Authenticator = 0x00
 
+bob	Cleartext-Password := "builder"
+	Framed-IP-Address = 203.0.113.80,
+	Framed-IP-Netmask = 255.255.255.0,
+	Class = "OU=ENG;",
+	Message-Authenticator = 0x00
+
 USERS
   radius_users "$dir"
   radius_directory "$dir" "$WORK/ad"
@@ -94,6 +104,75 @@ disconnect() {
   wait_for 15 gone || fail "the session stayed after vpnc left"
 }
 sessiondb() { cli "show vpn-sessiondb detail remote"; }
+# The IPsec SAs' counters in a sessiondb output (the "IPsec:" sections; the session's top line
+# adds IKE's own bytes).
+ipsec_sum() {
+  awk -v field="$1" '/^IPsec:/ { s = 1 } s && $0 ~ "Bytes Tx" {
+      for (i = 1; i <= NF; i++) if ($i == "Tx" && field == "tx") t += $(i + 2);
+      for (i = 1; i <= NF; i++) if ($i == "Rx" && field == "rx") t += $(i + 2) }
+    END { print t + 0 }' <<<"$2"
+}
+detail() { cat "$WORK"/raddb"$1"/log/radacct/192.0.2.1/detail-* 2>/dev/null; }
+# stop_record SERVER USER: the server's accounting Stop record for USER (records are paragraphs).
+stop_record() {
+  detail "$1" | awk -v u="User-Name = \"$2\"" 'BEGIN { RS = "" } index($0, u) && /Acct-Status-Type = Stop/'
+}
+octets() { sed -nE "s/.*Acct-$1-Octets = ([0-9]+).*/\1/p" | head -1; }
+
+# strongSwan as an XAUTH client: charon in the client namespace under its own mount namespace
+# (its pid file and vici socket), userspace ESP (kernel-libipsec); the EzVPN flow (aggressive
+# mode, group EZ as a key ID, XAUTH, mode-config pull) as bob. charon_secrets PASSWORD
+# (re)loads the secrets.
+charon_start() {
+  cat >"$WORK/strongswan.conf" <<EOC
+charon {
+  load = random nonce openssl aes sha1 sha2 hmac gmp kernel-libipsec kernel-netlink socket-default vici xauth-generic attr
+  i_dont_care_about_security_and_use_aggressive_mode_psk = yes
+  install_virtual_ip = yes
+  plugins { vici { socket = unix://$WORK/vici.sock } }
+  filelog { log { path = $WORK/charon.log
+                  flush_line = yes
+                  default = 1
+                  ike = 2 } }
+}
+EOC
+  cat >"$WORK/swanctl.conf" <<EOC
+connections {
+  ra { version = 1
+    aggressive = yes
+    pull = yes
+    remote_addrs = 198.51.100.1
+    vips = 0.0.0.0
+    proposals = aes128-sha1-modp1024
+    local { auth = psk
+            id = keyid:EZ }
+    local-xauth { auth = xauth
+                  xauth_id = bob }
+    remote { auth = psk }
+    children { ra { remote_ts = 0.0.0.0/0
+                    esp_proposals = aes128-sha1 } } }
+}
+EOC
+  ip netns exec "$CNS" unshare -m sh -c "mount -t tmpfs tmpfs /run && exec env STRONGSWAN_CONF=$WORK/strongswan.conf /usr/lib/ipsec/charon" \
+    >"$WORK/charon.out" 2>&1 &
+  CHARON_PID=$!
+  wait_for 10 test -S "$WORK/vici.sock" || { cat "$WORK/charon.out"; fail "charon did not start"; }
+  swan --load-conns --file "$WORK/swanctl.conf" >"$WORK/load.out" 2>&1 ||
+    { cat "$WORK/load.out"; fail "swanctl --load-conns"; }
+}
+charon_secrets() {
+  printf 'secrets {\n ike-ez { secret = cisco123 }\n xauth-bob { id = bob\n secret = "%s" }\n}\n' \
+    "$1" >"$WORK/secrets.conf"
+  swan --load-creds --clear --file "$WORK/secrets.conf" >"$WORK/load.out" 2>&1 ||
+    { cat "$WORK/load.out"; fail "swanctl --load-creds"; }
+}
+charon_stop() {
+  [[ -n "$CHARON_PID" ]] || return 0
+  kill "$CHARON_PID" 2>/dev/null || true
+  wait "$CHARON_PID" 2>/dev/null || true
+  CHARON_PID=
+}
+swan() { swanctl "$@" --uri "unix://$WORK/vici.sock"; }
 
 # ---- 1. alice through the first server ------------------------------------------------------
 vpnc_connect alice wonderland || { tail -20 "$WORK/vpnc.log"; tail -20 "$WORK/rampartd.log"; fail "alice did not connect"; }
@@ -105,20 +184,12 @@ ip netns exec "$CNS" ping -c 5 -i 0.2 -W 2 192.0.2.10 >/dev/null || fail "no tra
 db=$(sessiondb)
 grep -Eq 'Assigned IP +: 203\.0\.113\.77' <<<"$db" || { echo "$db"; fail "sessiondb: assigned IP"; }
 grep -Eq 'Group Policy +: ENG' <<<"$db" || { echo "$db"; fail "sessiondb: group policy"; }
-# The IPsec SAs' counters (the "IPsec:" sections; the session's top line adds IKE's own bytes).
-ipsec_sum() {
-  awk -v field="$1" '/^IPsec:/ { s = 1 } s && $0 ~ "Bytes Tx" {
-      for (i = 1; i <= NF; i++) if ($i == "Tx" && field == "tx") t += $(i + 2);
-      for (i = 1; i <= NF; i++) if ($i == "Rx" && field == "rx") t += $(i + 2) }
-    END { print t + 0 }' <<<"$db"
-}
-tx=$(ipsec_sum tx)
-rx=$(ipsec_sum rx)
+tx=$(ipsec_sum tx "$db")
+rx=$(ipsec_sum rx "$db")
 grep -q 'AAA user authentication Successful : server = *192.0.2.10' "$WORK/rampartd.log" ||
   fail "no 113004 naming the first server"
 echo "ok   alice: address and group-policy from RADIUS, traffic passes"
 disconnect
-detail() { cat "$WORK"/raddb"$1"/log/radacct/192.0.2.1/detail-* 2>/dev/null; }
 stop_seen() { detail 1 | grep -q 'Acct-Status-Type = Stop'; }
 wait_for 10 stop_seen || { detail 1; fail "no accounting Stop at the first server"; }
 d=$(detail 1)
@@ -175,6 +246,44 @@ if vpnc_connect alice not-her-password; then fail "a wrong password was let in";
 grep -q 'AAA user authentication Rejected' "$WORK/rampartd.log" || fail "no 113005 for the wrong password"
 echo "ok   a wrong password is refused"
 [[ -n "$VPNC_PID" ]] && { kill "$VPNC_PID" 2>/dev/null || true; wait "$VPNC_PID" 2>/dev/null || true; VPNC_PID=; }
+
+# ---- 2b. strongSwan as bob, a user only the server knows ------------------------------------
+charon_start
+charon_secrets builder
+timeout 20 swanctl --initiate --child ra --uri "unix://$WORK/vici.sock" >"$WORK/initiate.out" 2>&1 ||
+  { grep -E 'IKE\]|CFG\]' "$WORK/charon.log" | tail -30; tail -20 "$WORK/rampartd.log"; fail "strongSwan (bob) could not connect"; }
+grep -q 'installing new virtual IP 203.0.113.80' "$WORK/charon.log" ||
+  { grep -F 'virtual IP' "$WORK/charon.log"; fail "strongSwan: Framed-IP-Address not given"; }
+grep -q 'AAA user authentication Successful : server = *192.0.2.10 : user = bob' "$WORK/rampartd.log" ||
+  fail "no 113004 for bob"
+sleep 1.5  # the dataplane worker picks up the new SA on its next tick
+ip netns exec "$CNS" ping -c 5 -i 0.2 -W 2 192.0.2.10 >/dev/null || fail "strongSwan: no traffic through the tunnel"
+db=$(sessiondb)
+grep -Eq 'Username +: bob ' <<<"$db" || { echo "$db"; fail "sessiondb: bob"; }
+grep -Eq 'Assigned IP +: 203\.0\.113\.80' <<<"$db" || { echo "$db"; fail "sessiondb: bob's assigned IP"; }
+grep -Eq 'Group Policy +: ENG' <<<"$db" || { echo "$db"; fail "sessiondb: bob's group policy"; }
+tx=$(ipsec_sum tx "$db")
+rx=$(ipsec_sum rx "$db")
+swan --terminate --ike ra >/dev/null 2>&1 || true
+bob_stop() { [[ -n "$(stop_record 1 bob)" ]]; }
+wait_for 15 bob_stop || { detail 1 | tail -40; fail "no accounting Stop for bob"; }
+in_oct=$(stop_record 1 bob | octets Input)
+out_oct=$(stop_record 1 bob | octets Output)
+[[ "$in_oct" == "$rx" && "$out_oct" == "$tx" ]] && ((in_oct > 0)) ||
+  fail "bob's Stop octets in=$in_oct out=$out_oct, sessiondb Tx=$tx Rx=$rx"
+echo "ok   strongSwan: bob by XAUTH, address and group-policy from RADIUS, traffic, Stop (in $in_oct, out $out_oct)"
+charon_secrets not-his-password
+rejected() { grep -Ec 'AAA user authentication Rejected : reason = AAA failure : server = *192.0.2.10 : user = \*\*\*\*\* : user IP = 198.51.100.2' "$WORK/rampartd.log" || true; }
+before=$(rejected)
+if timeout 20 swanctl --initiate --child ra --uri "unix://$WORK/vici.sock" >"$WORK/initiate-bad.out" 2>&1; then
+  fail "strongSwan with a wrong password was let in"
+fi
+# The ASA asks three times (charon sends the same wrong password each time), then says FAIL.
+(($(rejected) == before + 3)) || fail "not three 113005 for bob's wrong password ($before before, $(rejected) after)"
+grep -q "XAuth authentication of 'bob' (myself) failed" "$WORK/charon.log" || fail "charon was not told XAUTH failed"
+cli "show vpn-sessiondb remote" | grep -q 'bob' && fail "bob is connected with a wrong password"
+echo "ok   strongSwan: a wrong password is refused"
+charon_stop
 
 # ---- 3. the first server stops: the second answers ---------------------------------------
 radius_stop "$RAD1"

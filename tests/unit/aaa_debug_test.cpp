@@ -8,9 +8,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <thread>
 
+#include "cli/aaa_debug_sink.hpp"
 #include "control/aaa/aaa.hpp"
 #include "control/aaa/tacacs_client.hpp"
 #include "tests/unit/session_helpers.hpp"
@@ -22,10 +24,9 @@ namespace {
 constexpr std::string_view kPassword = "Pw-s3cret-9";
 constexpr std::string_view kKey = "K3y-shared-7";
 
-// The sink rampartd gives the clients: the appliance's flag, lines posted for the loop.
+// The sink rampartd gives the clients.
 aaa::DebugSink sink_of(cli::Appliance& app, cli::DebugFacility f) {
-  return {[&app, f] { return app.debugging(f); },
-          [&app, f](std::string l) { app.post_debug(f, std::move(l)); }};
+  return cli::aaa_debug_sink(app, f);
 }
 
 // A loopback socket of the given type bound to an ephemeral port; returns {fd, port}.
@@ -95,16 +96,25 @@ TEST_CASE("debug radius and debug tacacs: keywords, no forms, show debug", "[aaa
   CHECK(a.run("debug radius").empty());
   CHECK(a.run("show debug") == "debug radius enabled at level 1\n");
   a.run("no debug radius decode");
+  CHECK(a.run("show debug") == "debug radius session enabled at level 1\n");
+  a.run("debug radius user bob");
   CHECK(a.run("show debug") ==
-        "debug radius session enabled at level 1\ndebug radius user enabled at level 1\n");
+        "debug radius session enabled at level 1\ndebug radius user bob enabled at level 1\n");
   a.run("undebug radius user");
   CHECK(a.run("show debug") == "debug radius session enabled at level 1\n");
   a.run("debug radius all");
   CHECK(a.run("show debug") == "debug radius enabled at level 1\n");
-  a.run("debug tacacs user");
+  a.run("debug tacacs user carol");
   CHECK(a.run("show debug") ==
-        "debug radius enabled at level 1\ndebug tacacs user enabled at level 1\n");
+        "debug radius enabled at level 1\ndebug tacacs user carol enabled at level 1\n");
+  a.run("debug tacacs user dave");  // one user at a time: the new name replaces the last
+  CHECK(a.run("show debug") ==
+        "debug radius enabled at level 1\ndebug tacacs user dave enabled at level 1\n");
+  a.run("no debug tacacs user dave");
   a.run("debug tacacs session");
+  CHECK(a.run("show debug") ==
+        "debug radius enabled at level 1\ndebug tacacs session enabled at level 1\n");
+  a.run("debug tacacs");
   CHECK(a.run("show debug") ==
         "debug radius enabled at level 1\ndebug tacacs enabled at level 1\n");
   a.run("debug crypto isakmp 3");
@@ -126,7 +136,11 @@ TEST_CASE("debug radius|tacacs: bad input gets the ASA's words and is counted", 
         std::string::npos);
   CHECK(a.run("debug radius session 5").find("ERROR: % Invalid input detected at '^' marker.") !=
         std::string::npos);
-  CHECK(a.app.counters().invalid_input == before + 2);
+  // "user" without its NAME is incomplete; tacacs has no "all".
+  CHECK(a.run("debug radius user").find("ERROR: % Incomplete command") != std::string::npos);
+  CHECK(a.run("debug tacacs all").find("ERROR: % Invalid input detected at '^' marker.") !=
+        std::string::npos);
+  CHECK(a.app.counters().invalid_input == before + 3);
   CHECK(a.run("show debug").empty());
   // User EXEC has no debug commands, as on the ASA.
   cli::Session user(a.app, false);
@@ -144,7 +158,7 @@ TEST_CASE("the clients' flag follows every session's debugs; lines go to those s
   b->execute("debug tacacs session");
   CHECK(a.app.debugging(F::Tacacs));
   CHECK_FALSE(a.app.debugging(F::Radius));
-  a.run("debug radius user");
+  a.run("debug radius user alice");
   CHECK(a.app.debugging(F::Radius));
 
   // Posted from other threads (the clients' workers), delivered by the loop, which the first
@@ -169,7 +183,7 @@ TEST_CASE("the clients' flag follows every session's debugs; lines go to those s
   // A session that ends takes its debugs with it.
   b.reset();
   CHECK_FALSE(a.app.debugging(F::Tacacs));
-  a.run("no debug radius user");
+  a.run("no debug radius user alice");
   CHECK_FALSE(a.app.debugging(F::Radius));
 
   // The queue is bounded: a flood is dropped past the limit, not kept.
@@ -256,4 +270,129 @@ TEST_CASE("a TACACS+ exchange's debug lines reach the session and carry no secre
   for (const auto& l : lines) user_shown = user_shown || l.find("alice") != std::string::npos;
   CHECK(user_shown);
   check_no_secret(lines);
+}
+
+namespace {
+
+// One RADIUS authentication for `user` against a loopback "server" that answers with a wrong
+// authenticator: the client's lines of both kinds (the request decoded, the exchange).
+void radius_exchange(cli::Appliance& app, const std::string& user) {
+  auto client = aaa::make_radius_client(sink_of(app, cli::DebugFacility::Radius));
+  auto [fd, port] = loopback_socket(SOCK_DGRAM);
+  std::thread server([fd] {
+    uint8_t buf[4096];
+    sockaddr_in from{};
+    socklen_t len = sizeof from;
+    ssize_t n = ::recvfrom(fd, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &len);
+    if (n < 20) return;
+    uint8_t reply[20] = {2, buf[1], 0, 20};
+    ::sendto(fd, reply, sizeof reply, 0, reinterpret_cast<sockaddr*>(&from), len);
+  });
+  auto r = login_request();
+  r.user = user;
+  auto t = loopback_target(port);
+  t.timeout = std::chrono::milliseconds(300);
+  client->authenticate(t, r);
+  server.join();
+  ::close(fd);
+  app.deliver_posted_debug();
+}
+
+bool has(const std::vector<std::string>& lines, std::string_view start) {
+  return std::any_of(lines.begin(), lines.end(),
+                     [start](const std::string& l) { return l.starts_with(start); });
+}
+
+}  // namespace
+
+TEST_CASE("debug radius decode|session|user NAME: each session sees what its keywords name",
+          "[aaa-debug]") {
+  test::Console all;
+  cli::Session decode(all.app, true), session(all.app, true), bob(all.app, true),
+      none(all.app, true);
+  all.run("debug radius");
+  decode.execute("debug radius decode");
+  session.execute("debug radius session");
+  bob.execute("debug radius user bob");
+  none.execute("debug tacacs");  // another protocol: no RADIUS line
+  std::vector<cli::Session*> sessions{&all.s, &decode, &session, &bob, &none};
+  for (auto* s : sessions) s->pending_async.clear();
+
+  constexpr std::string_view kDecode = "RADIUS packet decode (authentication request)";
+  constexpr std::string_view kSend = "send pkt 127.0.0.1/";
+  radius_exchange(all.app, "alice");
+  CHECK(has(all.s.pending_async, kDecode));
+  CHECK(has(all.s.pending_async, kSend));
+  CHECK(has(decode.pending_async, kDecode));
+  CHECK_FALSE(has(decode.pending_async, kSend));
+  CHECK(has(session.pending_async, kSend));
+  CHECK_FALSE(has(session.pending_async, kDecode));
+  CHECK(bob.pending_async.empty());  // alice's exchange
+  CHECK(none.pending_async.empty());
+  for (auto* s : sessions) s->pending_async.clear();
+
+  radius_exchange(all.app, "bob");
+  CHECK(has(bob.pending_async, kDecode));  // every kind of bob's lines
+  CHECK(has(bob.pending_async, kSend));
+  CHECK(bob.pending_async == all.s.pending_async);
+  CHECK_FALSE(has(decode.pending_async, kSend));
+  CHECK(none.pending_async.empty());
+  check_no_secret(bob.pending_async);
+  for (auto* s : sessions) s->pending_async.clear();
+
+  // Names compare exactly; a session that stops debugging bob sees none of his lines.
+  radius_exchange(all.app, "Bob");
+  CHECK(bob.pending_async.empty());
+  bob.execute("undebug radius user bob");
+  radius_exchange(all.app, "bob");
+  CHECK(bob.pending_async.empty());
+  CHECK_FALSE(all.s.pending_async.empty());
+}
+
+TEST_CASE("debug tacacs user NAME shows that user's exchanges only", "[aaa-debug]") {
+  test::Console a;
+  cli::Session carol(a.app, true);
+  a.run("debug tacacs session");
+  carol.execute("debug tacacs user carol");
+  auto client = aaa::make_tacacs_client(sink_of(a.app, cli::DebugFacility::Tacacs),
+                                        {aaa::tacacs::AuthenType::Pap, false});
+  auto one = [&](const std::string& user) {
+    auto [fd, port] = loopback_socket(SOCK_STREAM);
+    std::thread server([fd] {
+      int c = ::accept(fd, nullptr, nullptr);
+      if (c < 0) return;
+      uint8_t buf[4096];
+      (void)::read(c, buf, sizeof buf);
+      ::close(c);
+    });
+    auto r = login_request();
+    r.user = user;
+    client->authenticate(loopback_target(port), r);
+    server.join();
+    ::close(fd);
+    a.app.deliver_posted_debug();
+  };
+  a.s.pending_async.clear();
+  carol.pending_async.clear();
+  one("alice");
+  CHECK_FALSE(a.s.pending_async.empty());
+  CHECK(carol.pending_async.empty());
+  a.s.pending_async.clear();
+  one("carol");
+  CHECK_FALSE(carol.pending_async.empty());
+  CHECK(carol.pending_async == a.s.pending_async);
+}
+
+TEST_CASE("aaa_debug_shows: the keywords' rule", "[aaa-debug]") {
+  using cli::aaa_debug_shows;
+  constexpr unsigned D = cli::kDebugAaaDecode, S = cli::kDebugAaaSession, U = cli::kDebugAaaUser,
+                     A = cli::kDebugAaaAll;
+  CHECK_FALSE(aaa_debug_shows(0, "", S, "alice"));
+  CHECK(aaa_debug_shows(A, "", D, "alice"));
+  CHECK(aaa_debug_shows(D, "", D, ""));
+  CHECK_FALSE(aaa_debug_shows(D, "", S, "alice"));
+  CHECK(aaa_debug_shows(U, "alice", S, "alice"));
+  CHECK_FALSE(aaa_debug_shows(U, "alice", S, "alicex"));
+  CHECK_FALSE(aaa_debug_shows(U, "alice", D, ""));  // a line of no user (a server's own)
+  CHECK(aaa_debug_shows(U, "alice", 0, ""));        // untagged lines reach every debugger
 }
