@@ -9,8 +9,7 @@
 # asked, on the outside address and on the inside address (routed through the outside port).
 # Also: a user name with a newline in it cannot forge a second syslog line (issue 11).
 source "$(dirname "$0")/lib.sh"
-command -v /usr/sbin/sshd >/dev/null || fail "openssh-server is not installed (scripts/deps)"
-BIN=$(cd "$BIN" && pwd)  # sshd and PAM run it by absolute path
+source "$(dirname "$0")/ssh_lib.sh"
 make_vpn_lab
 ip -n "$CNS" addr add 203.0.113.2/24 dev eth0
 ip -n "$CNS" route add 192.0.2.0/24 via 198.51.100.1
@@ -34,40 +33,11 @@ ssh 0.0.0.0 0.0.0.0 inside
 ssh 203.0.113.0 255.255.255.0 outside
 EOF
 
-# rampartd rewrites /etc/passwd with the SSH accounts and sshd reads /etc/pam.d/sshd: both are
-# a copy of /etc bound over /etc in the daemon's own mount namespace, with /run a tmpfs (sshd's
-# privilege separation directory, the control socket; /run/netns kept, by which rampartd sees
-# that it runs in a namespace of its own). The host's files are never touched.
-cp -a /etc "$WORK/etc"
-cat >"$WORK/etc/pam.d/sshd" <<EOF
-auth     required pam_exec.so expose_authtok quiet $BIN/rampart --pam-auth
-account  required pam_permit.so
-session  required pam_permit.so
-password required pam_deny.so
-EOF
-ip netns exec "$NS" unshare -m --propagation private sh -c '
-  mkdir -p "$1/netns" && mount --rbind /run/netns "$1/netns" &&
-  mount --bind "$1/etc" /etc && mount -t tmpfs tmpfs /run &&
-  mkdir -p /run/sshd /run/rampart /run/netns && chmod 755 /run/rampart &&
-  mount --rbind "$1/netns" /run/netns &&
-  exec "$2/rampartd" --flash "$3" --foreground --sshd /usr/sbin/sshd --ssh-shell "$2/rampart"' \
-  sh "$WORK" "$BIN" "$FLASH" >>"$WORK/rampartd.log" 2>&1 &
-DAEMON_PID=$!
-SOCK=/proc/$DAEMON_PID/root/run/rampart/control.sock
-for _ in $(seq 400); do
-  [[ -S "$SOCK" ]] && break
-  kill -0 "$DAEMON_PID" 2>/dev/null || { cat "$WORK/rampartd.log"; fail "rampartd exited"; }
-  sleep 0.05
-done
-[[ -S "$SOCK" ]] || fail "rampartd did not open its control socket"
-for _ in $(seq 200); do
-  ip netns exec "$NS" ss -ltn | grep -q '198.51.100.1:22' && break
-  sleep 0.05
-done
-ip netns exec "$NS" ss -ltn | grep -q '192.0.2.1:22' || {
-  cat "$WORK/rampartd.log"
-  fail "sshd does not listen on both addresses"
-}
+# rampartd runs in its own mount namespace with a copy of /etc (ssh_lib.sh): the host's files
+# are never touched.
+ssh_start_daemon
+ssh_wait_listen 198.51.100.1
+ssh_wait_listen 192.0.2.1
 
 # The password comes from SSH_ASKPASS, which also leaves a mark: a refused client must never
 # have been asked for it.
