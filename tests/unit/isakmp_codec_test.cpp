@@ -8,22 +8,13 @@
 #include <fmt/format.h>
 
 #include "control/ike/codec/message.hpp"
+#include "tests/unit/hex.hpp"
 
 using namespace rampart::ike;
 
 namespace {
 
-Bytes hex(std::string_view h) {
-  Bytes b;
-  for (size_t i = 0; i + 1 < h.size(); i += 2) {
-    if (h[i] == ' ') {
-      --i;
-      continue;
-    }
-    b.push_back(static_cast<uint8_t>(std::stoi(std::string(h.substr(i, 2)), nullptr, 16)));
-  }
-  return b;
-}
+using rampart::test::hex;
 
 // An aggressive-mode first message shaped like vpnc's (seed 000: SA, KE, NONCE, ID, VIDs).
 Message am1() {

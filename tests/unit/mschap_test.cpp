@@ -11,6 +11,7 @@
 #include "control/aaa/radius_attributes.hpp"
 #include "control/aaa/radius_mschap.hpp"
 #include "control/aaa/radius_packet.hpp"
+#include "tests/unit/hex.hpp"
 
 using namespace rampart;
 using namespace rampart::aaa;
@@ -18,18 +19,7 @@ using namespace rampart::aaa::radius;
 
 namespace {
 
-std::vector<uint8_t> hex(std::string_view h) {
-  std::vector<uint8_t> out;
-  for (size_t i = 0; i + 1 < h.size();) {
-    if (h[i] == ' ') {
-      ++i;
-      continue;
-    }
-    out.push_back(static_cast<uint8_t>(std::stoi(std::string(h.substr(i, 2)), nullptr, 16)));
-    i += 2;
-  }
-  return out;
-}
+using rampart::test::hex;
 
 template <size_t N>
 std::array<uint8_t, N> arr(std::string_view h) {

@@ -10,24 +10,14 @@
 #include "control/aaa/radius_attributes.hpp"
 #include "control/aaa/radius_client.hpp"
 #include "control/aaa/radius_packet.hpp"
+#include "tests/unit/hex.hpp"
 
 using namespace rampart;
 using namespace rampart::aaa::radius;
 
 namespace {
 
-Bytes hex(std::string_view h) {
-  Bytes out;
-  for (size_t i = 0; i + 1 < h.size();) {
-    if (h[i] == ' ') {
-      ++i;
-      continue;
-    }
-    out.push_back(static_cast<uint8_t>(std::stoi(std::string(h.substr(i, 2)), nullptr, 16)));
-    i += 2;
-  }
-  return out;
-}
+using rampart::test::hex;
 
 config::Ipv4 ip(const char* s) {
   return *config::Ipv4::parse(s);

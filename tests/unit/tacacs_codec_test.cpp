@@ -10,6 +10,7 @@
 
 #include "control/aaa/tacacs_client.hpp"
 #include "control/aaa/tacacs_codec.hpp"
+#include "tests/unit/hex.hpp"
 
 using namespace rampart::aaa;
 using namespace rampart::aaa::tacacs;
@@ -44,12 +45,7 @@ Bytes rfc_pad(uint32_t session_id, const std::string& key, uint8_t version, uint
   return pad;
 }
 
-Bytes hex(std::string_view h) {
-  Bytes b;
-  for (size_t i = 0; i + 1 < h.size(); i += 2)
-    b.push_back(static_cast<uint8_t>(std::stoi(std::string(h.substr(i, 2)), nullptr, 16)));
-  return b;
-}
+using rampart::test::hex;
 
 Header header_for(Type type, uint8_t seq, uint32_t id, uint32_t len) {
   Header h;

@@ -3,17 +3,13 @@
 #include <catch2/catch.hpp>
 
 #include "control/ike/vendor_ids.hpp"
+#include "tests/unit/hex.hpp"
 
 using namespace rampart::ike;
 
 namespace {
 
-Bytes hex(std::string_view h) {
-  Bytes b;
-  for (size_t i = 0; i + 1 < h.size(); i += 2)
-    b.push_back(static_cast<uint8_t>(std::stoi(std::string(h.substr(i, 2)), nullptr, 16)));
-  return b;
-}
+using rampart::test::hex;
 
 }  // namespace
 
