@@ -37,6 +37,24 @@ void accepted_by_nft(const std::string& script) {
 
 }  // namespace
 
+namespace {
+
+// small_firewall() with a crypto map on outside and group-policy RA filtering by outside_in.
+config::Config vpn_firewall() {
+  auto cfg = small_firewall();
+  config::CryptoMap map;
+  map.name = "outside_map";
+  map.interface = "outside";
+  cfg.crypto.maps["outside_map"] = map;
+  config::GroupPolicy gp;
+  gp.name = "RA";
+  gp.vpn_filter = "outside_in";
+  cfg.group_policies["RA"] = gp;
+  return cfg;
+}
+
+}  // namespace
+
 TEST_CASE("nft: one table replaced in one buffer, forward policy drop", "[firewall][nft]") {
   auto p = firewall::build_policy(small_firewall(), device_of);
   auto rs = firewall::compile_ruleset(p);
@@ -110,15 +128,7 @@ TEST_CASE("nft: inspections assign conntrack helpers; icmp becomes stateful", "[
 }
 
 TEST_CASE("nft: VPN devices, vpn-filter sets, global and out ACLs, twice NAT", "[firewall][nft]") {
-  auto cfg = small_firewall();
-  config::CryptoMap map;
-  map.name = "outside_map";
-  map.interface = "outside";
-  cfg.crypto.maps["outside_map"] = map;
-  config::GroupPolicy gp;
-  gp.name = "RA";
-  gp.vpn_filter = "outside_in";
-  cfg.group_policies["RA"] = gp;
+  auto cfg = vpn_firewall();
   config::AccessList g;
   g.name = "global_acl";
   g.entries.push_back(ace(true, "icmp", any_a(), any_a()));
@@ -353,7 +363,7 @@ TEST_CASE("nft: generated policies all pass the dry run", "[firewall][nft]") {
     gp.vpn_filter = "outside_in";
     cfg.group_policies["RA"] = gp;
     firewall::RulesetInputs in;
-    in.vpn_clients["RA"] = {0xcb007164};
+    in.vpn_clients["outside_in"] = {0xcb007164};  // sets are keyed by filter ACL
     in.all_vpn_clients = {0xcb007164};
     in.vpn_pools = {{0xcb007164, 0xcb007178}};
     auto rs = firewall::compile_ruleset(firewall::build_policy(cfg, device_of), in);
@@ -364,15 +374,7 @@ TEST_CASE("nft: generated policies all pass the dry run", "[firewall][nft]") {
 
 TEST_CASE("nft: a session's Filter-Id ACL has its own set beside the group-policy's",
           "[firewall][nft][fw-vpnfilter]") {
-  auto cfg = small_firewall();
-  config::CryptoMap map;
-  map.name = "outside_map";
-  map.interface = "outside";
-  cfg.crypto.maps["outside_map"] = map;
-  config::GroupPolicy gp;
-  gp.name = "RA";
-  gp.vpn_filter = "outside_in";
-  cfg.group_policies["RA"] = gp;
+  auto cfg = vpn_firewall();
   config::AccessList user;
   user.name = "USERF";
   user.entries.push_back(ace(true, "icmp", any_a(), any_a()));
