@@ -174,7 +174,10 @@ void Appliance::post_debug(DebugFacility f, std::string line) {
 void Appliance::post_debug(DebugFacility f, unsigned kind, std::string user, std::string line) {
   std::lock_guard l(posted_mu_);
   // A flood of lines (a busy server with debugging on) must not grow memory without bound.
-  if (posted_.size() >= kMaxPostedDebug) return;
+  if (posted_.size() >= kMaxPostedDebug) {
+    ++debug_dropped_;
+    return;
+  }
   posted_.push_back({f, kind, std::move(user), std::move(line)});
   if (posted_.size() == 1 && debug_wakeup_) debug_wakeup_();
 }
@@ -186,6 +189,11 @@ bool aaa_debug_shows(unsigned bits, std::string_view user, unsigned line_kind,
   // "user NAME": that user's lines of every kind. Names compare exactly, as the ASA's
   // usernames do (case counts).
   return (bits & kDebugAaaUser) && !user.empty() && line_user == user;
+}
+
+uint64_t Appliance::debug_lines_dropped() const {
+  std::lock_guard l(posted_mu_);
+  return debug_dropped_;
 }
 
 void Appliance::set_debug_wakeup(std::function<void()> wake) {

@@ -115,6 +115,8 @@ class Appliance {
   // queue, so that the loop shows the lines as they come, not at its next event. Null: none.
   void set_debug_wakeup(std::function<void()> wake);
   static constexpr size_t kMaxPostedDebug = 4096;
+  // Lines dropped because the queue was full ("show counters": DEBUG LINES_DROPPED).
+  uint64_t debug_lines_dropped() const;
 
   // The IKE control plane, when one runs (rampartd, engine tests); show and clear commands read
   // and act on it. Null in a CLI without one.
@@ -151,7 +153,8 @@ class Appliance {
   InputCounters counters_;
   std::vector<Session*> sessions_;
   std::atomic<bool> debug_radius_{false}, debug_tacacs_{false};
-  std::mutex posted_mu_;
+  mutable std::mutex posted_mu_;
+  uint64_t debug_dropped_ = 0;  // under posted_mu_
   struct PostedDebug {
     DebugFacility facility;
     unsigned kind;  // DebugAaaBits; 0: any session debugging the facility

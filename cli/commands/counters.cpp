@@ -36,6 +36,7 @@ void show_counters(Ctx& c) {
       {"FW", "LOG_LOST", fw.log_lost},
       {"FW", "LOG_RATE_LIMITED", fw.log_suppressed},
       {"FW", "LOG_MALFORMED", fw.log_malformed},
+      {"DEBUG", "LINES_DROPPED", c.session.appliance().debug_lines_dropped()},
   };
   std::string want = c.args.has("protocol") ? c.args.str("protocol") : "";
   for (char& ch : want) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));

@@ -206,6 +206,9 @@ while True:
     threading.Thread(target=echo, args=(s.accept()[0],), daemon=True).start()
 ' &
 PIDS+=($!)
+# The echo server listens before anyone connects (a loaded machine starts python slowly).
+listening_9001() { ip netns exec "$OUT" ss -ltn | grep -q '203.0.113.2:9001 '; }
+wait_for 10 listening_9001 || fail "the echo server on 9001 did not start"
 out=$(cli "configure terminal" \
   "access-list INSIDE_IN extended permit tcp 192.0.2.0 255.255.255.0 host 203.0.113.2 eq 9001" \
   "access-list INSIDE_IN extended permit icmp any any" \

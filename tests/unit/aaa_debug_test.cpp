@@ -193,6 +193,8 @@ TEST_CASE("the clients' flag follows every session's debugs; lines go to those s
     a.app.post_debug(F::Radius, "x");
   a.app.deliver_posted_debug();
   CHECK(a.s.pending_async.size() == cli::Appliance::kMaxPostedDebug);
+  CHECK(a.app.debug_lines_dropped() == 10);
+  CHECK(a.run("show counters protocol DEBUG").find("LINES_DROPPED") != std::string::npos);
 }
 
 TEST_CASE("a RADIUS exchange's debug lines reach the session and carry no secret", "[aaa-debug]") {
