@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "cli/commands/sections.hpp"
+#include "cli/render/running_config.hpp"
 
 namespace rampart::cli {
 
@@ -189,6 +190,25 @@ void ping_cmd(Ctx& c) {
   });
 }
 
+// "more system:running-config": the running configuration with its secrets in clear, as the
+// ASA prints it (privileged EXEC only; the way an administrator reads back a pre-shared key).
+void more_running(Ctx& c) {
+  RenderOptions opt;
+  opt.reveal_secrets = true;
+  c.out += render_running_config(c.cfg, opt);
+}
+
+// "show tech-support": the views a support case asks for, one after another under the ASA's
+// headers. Each runs as its own command would, so secrets stay masked as there.
+void show_tech_support(Ctx& c) {
+  for (std::string_view cmd :
+       {"show version", "show running-config", "show interface", "show route", "show cpu usage",
+        "show memory", "show process", "show crypto isakmp sa", "show crypto ipsec sa"}) {
+    c.out += fmt::format("\n------------------ {} ------------------\n\n", cmd);
+    c.out += c.session.execute_internal(cmd).output;
+  }
+}
+
 }  // namespace
 
 void register_system_views(CommandTree& t) {
@@ -217,6 +237,14 @@ void register_system_views(CommandTree& t) {
          "show process",
          {kHelpShow, "Show the threads of the system"},
          show_process});
+  t.add({mask_of(Mode::PrivExec),
+         "more system:running-config",
+         {"Display the contents of a file", "The running configuration, secrets included"},
+         more_running});
+  t.add({kPrivAndConfig,
+         "show tech-support",
+         {kHelpShow, "Show system information for Technical Support"},
+         show_tech_support});
   // Our limits: at most 1000 echoes of at most 65535 bytes, each waited for at most an hour
   // (the ASA's own ranges, repeat narrowed so that one line cannot hold a session for days).
   t.add({kPrivAndConfig,

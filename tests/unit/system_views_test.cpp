@@ -196,3 +196,32 @@ TEST_CASE("proc parsers: /proc/stat, meminfo, a thread's stat, the CPU averages"
   CHECK(h.usage(5) == std::vector<int>{50});
   CHECK(h.usage(300) == std::vector<int>{50});
 }
+
+TEST_CASE("more system:running-config shows secrets; show tech-support masks them", "[views]") {
+  Console c;
+  lab(c);
+  c.run(
+      "tunnel-group 198.51.100.2 type ipsec-l2l\ntunnel-group 198.51.100.2 ipsec-attributes\n"
+      "ikev1 pre-shared-key Sup3rS3cretK3y\nexit\n"
+      "aaa-server RAD protocol radius\naaa-server RAD (inside) host 192.0.2.50 RadKey77\nexit\n"
+      "end");
+  c.sys.mem = cli::MemoryUsage{1000, 500};
+  std::string tech = c.run("show tech-support");
+  CHECK(tech.find("------------------ show version ------------------") != std::string::npos);
+  CHECK(tech.find("------------------ show running-config ------------------") !=
+        std::string::npos);
+  CHECK(tech.find("ikev1 pre-shared-key *****") != std::string::npos);
+  CHECK(tech.find("Interface GigabitEthernet0/1 \"inside\"") != std::string::npos);
+  CHECK(tech.find("Free memory:") != std::string::npos);
+  CHECK(tech.find("Sup3rS3cretK3y") == std::string::npos);
+  CHECK(tech.find("RadKey77") == std::string::npos);
+  std::string more = c.run("more system:running-config");
+  CHECK(more.find("ikev1 pre-shared-key Sup3rS3cretK3y") != std::string::npos);
+  CHECK(more.find("RadKey77") != std::string::npos);
+  // Only in privileged EXEC: not in configuration mode, not for an unprivileged session.
+  c.run("configure terminal");
+  CHECK(c.run("more system:running-config").ends_with(kInvalid));
+  c.run("end\ndisable");
+  CHECK(c.run("more system:running-config").ends_with(kInvalid));
+  CHECK(c.run("show tech-support").ends_with(kInvalid));
+}
