@@ -225,3 +225,13 @@ TEST_CASE("more system:running-config shows secrets; show tech-support masks the
   CHECK(c.run("more system:running-config").ends_with(kInvalid));
   CHECK(c.run("show tech-support").ends_with(kInvalid));
 }
+
+TEST_CASE("show process lists the daemon's threads", "[views]") {
+  Console c;
+  c.run("end");
+  c.sys.threads = {{101, "rampartd", 1500, 'S'}, {102, "ike-worker", 20, 'R'}};
+  CHECK(c.run("show process") ==
+        "     PID STATE      Runtime Process\n"
+        "     101 S             1500 rampartd\n"
+        "     102 R               20 ike-worker\n");
+}
