@@ -31,6 +31,60 @@ struct LinkState {
   uint32_t mtu = 0;
 };
 
+// An interface's counters for show interface: the kernel's link statistics, plus what the
+// dataplane dropped on that interface itself when it knows.
+struct LinkCounters {
+  uint64_t rx_packets = 0, rx_bytes = 0, tx_packets = 0, tx_bytes = 0;
+  uint64_t rx_broadcast = 0;  // the kernel counts multicast and broadcast together
+  uint64_t rx_errors = 0, rx_crc = 0, rx_frame = 0, rx_overrun = 0, rx_ignored = 0;
+  uint64_t rx_runts = 0, rx_no_buffer = 0;
+  uint64_t tx_errors = 0, tx_underruns = 0, collisions = 0;
+  uint64_t dropped = 0;     // input and output drops, the Traffic Statistics "packets dropped"
+  uint32_t speed_mbps = 0;  // 0 when the driver does not say
+};
+
+// One ARP entry: "show arp".
+struct ArpEntry {
+  std::string device;
+  config::Ipv4 address;
+  std::string mac;  // "0011.2233.4455"
+  uint32_t age_seconds = 0;
+  bool permanent = false;
+};
+
+// show cpu usage: busy percent over 5 s, 1 min and 5 min, for the box and each core.
+struct CpuUsage {
+  struct Averages {
+    int five_seconds = 0, one_minute = 0, five_minutes = 0;
+  };
+  Averages total;
+  std::vector<Averages> cores;
+  bool known = false;  // false until the daemon has taken two samples
+};
+
+struct MemoryUsage {
+  uint64_t total = 0, free = 0;  // bytes
+};
+
+// One thread of rampartd for show process.
+struct ProcessEntry {
+  int tid = 0;
+  std::string name;
+  uint64_t runtime_ms = 0;
+  char state = '?';
+};
+
+// ping: what to send, and each echo's fate ('!' answered in rtt_ms, '?' not, 'U' unreachable).
+struct PingRequest {
+  std::string device;
+  config::Ipv4 target;
+  int repeat = 5, size = 100, timeout_seconds = 2;
+};
+struct PingResult {
+  char result = '?';
+  uint32_t rtt_ms = 0;
+};
+
 struct KernelRoute {
   config::Ipv4 network;
   config::Mask mask;
@@ -145,6 +199,23 @@ class System {
   // The AAA service (rampartd's AaaService): "show aaa-server", "test aaa-server" and
   // "clear aaa-server statistics" ask it. Null where none runs (then they say so).
   virtual aaa::Service* aaa() { return nullptr; }
+
+  // System views (show interface counters, show arp, show cpu, show memory, show process,
+  // ping). Defaults say "nothing known" so that a System without them still builds.
+  virtual std::optional<LinkCounters> link_counters(const std::string& hw_name) const {
+    (void)hw_name;
+    return std::nullopt;
+  }
+  virtual std::vector<ArpEntry> arp_table() const { return {}; }
+  virtual CpuUsage cpu_usage() const { return {}; }
+  virtual std::optional<MemoryUsage> memory() const { return std::nullopt; }
+  virtual std::vector<ProcessEntry> processes() const { return {}; }
+  // Sends the echoes and waits for each: seconds of blocking, so only as deferred work (it
+  // touches nothing but a socket of its own). An error when no socket could be made.
+  virtual rampart::expected<std::vector<PingResult>, std::string> ping(const PingRequest& r) {
+    (void)r;
+    return rampart::unexpected(std::string("ping is not available"));
+  }
 
   virtual VersionInfo version() const = 0;
   virtual uint64_t now_seconds() const = 0;  // wall clock, for "show clock" and timestamps

@@ -4,6 +4,7 @@
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
+#include <netlink/msg.h>
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
@@ -11,6 +12,7 @@
 #include <netlink/route/route.h>
 #include <netlink/socket.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -48,7 +50,82 @@ uint32_t host_of(nl_addr* a) {
   return ntohl(be);
 }
 
+LinkStats stats_of(rtnl_link* l) {
+  auto g = [l](rtnl_link_stat_id_t id) { return rtnl_link_get_stat(l, id); };
+  LinkStats s;
+  s.rx_packets = g(RTNL_LINK_RX_PACKETS);
+  s.rx_bytes = g(RTNL_LINK_RX_BYTES);
+  s.tx_packets = g(RTNL_LINK_TX_PACKETS);
+  s.tx_bytes = g(RTNL_LINK_TX_BYTES);
+  s.rx_errors = g(RTNL_LINK_RX_ERRORS);
+  s.tx_errors = g(RTNL_LINK_TX_ERRORS);
+  s.rx_dropped = g(RTNL_LINK_RX_DROPPED);
+  s.tx_dropped = g(RTNL_LINK_TX_DROPPED);
+  s.multicast = g(RTNL_LINK_MULTICAST);
+  s.collisions = g(RTNL_LINK_COLLISIONS);
+  s.rx_crc = g(RTNL_LINK_RX_CRC_ERR);
+  s.rx_frame = g(RTNL_LINK_RX_FRAME_ERR);
+  s.rx_over = g(RTNL_LINK_RX_OVER_ERR);
+  s.rx_missed = g(RTNL_LINK_RX_MISSED_ERR);
+  s.rx_length = g(RTNL_LINK_RX_LEN_ERR);
+  s.rx_fifo = g(RTNL_LINK_RX_FIFO_ERR);
+  s.tx_fifo = g(RTNL_LINK_TX_FIFO_ERR);
+  s.tx_aborted = g(RTNL_LINK_TX_ABORT_ERR);
+  s.tx_carrier = g(RTNL_LINK_TX_CARRIER_ERR);
+  s.rx_nohandler = g(RTNL_LINK_RX_NOHANDLER);
+  return s;
+}
+
+// One RTM_NEWNEIGH of an ARP dump: address, MAC, state and age.
+int on_arp_entry(nl_msg* msg, void* arg) {
+  auto* out = static_cast<std::vector<Neighbour>*>(arg);
+  nlmsghdr* h = nlmsg_hdr(msg);
+  if (h->nlmsg_type != RTM_NEWNEIGH) return NL_OK;
+  auto* nd = static_cast<ndmsg*>(nlmsg_data(h));
+  nlattr* tb[NDA_MAX + 1] = {};
+  if (nd->ndm_family != AF_INET || nlmsg_parse(h, sizeof(ndmsg), tb, NDA_MAX, nullptr) < 0)
+    return NL_OK;
+  if (!tb[NDA_DST] || nla_len(tb[NDA_DST]) != 4 || !tb[NDA_LLADDR] || nla_len(tb[NDA_LLADDR]) != 6)
+    return NL_OK;
+  constexpr int kUsable = NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT;
+  if (!(nd->ndm_state & kUsable) || (nd->ndm_flags & NTF_PROXY)) return NL_OK;
+  Neighbour e;
+  e.ifindex = nd->ndm_ifindex;
+  uint32_t be = 0;
+  std::memcpy(&be, nla_data(tb[NDA_DST]), 4);
+  e.address = ntohl(be);
+  std::memcpy(e.mac, nla_data(tb[NDA_LLADDR]), 6);
+  e.reachable = true;
+  e.permanent = nd->ndm_state & NUD_PERMANENT;
+  if (tb[NDA_CACHEINFO] && nla_len(tb[NDA_CACHEINFO]) >= static_cast<int>(sizeof(nda_cacheinfo))) {
+    // ndm_updated is the time since the entry was last updated, in USER_HZ clock ticks.
+    nda_cacheinfo ci;
+    std::memcpy(&ci, nla_data(tb[NDA_CACHEINFO]), sizeof ci);
+    long hz = ::sysconf(_SC_CLK_TCK);
+    e.age_seconds = hz > 0 ? ci.ndm_updated / static_cast<uint32_t>(hz) : 0;
+  }
+  out->push_back(e);
+  return NL_OK;
+}
+
 }  // namespace
+
+rampart::expected<std::vector<Neighbour>, std::string> Netlink::arp_table() {
+  // A socket of its own: the dump's callback must not stay on the shared one.
+  nl_sock* sk = nl_socket_alloc();
+  if (!sk) return rampart::unexpected(std::string("netlink: out of memory"));
+  std::unique_ptr<nl_sock, void (*)(nl_sock*)> owner(sk, nl_socket_free);
+  if (int err = nl_connect(sk, NETLINK_ROUTE); err < 0) return nl_fail("arp connect", err);
+  nl_socket_disable_auto_ack(sk);  // a dump ends with NLMSG_DONE; no ACK to wait for
+  std::vector<Neighbour> out;
+  nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, on_arp_entry, &out);
+  ndmsg req{};
+  req.ndm_family = AF_INET;
+  if (int err = nl_send_simple(sk, RTM_GETNEIGH, NLM_F_DUMP, &req, sizeof req); err < 0)
+    return nl_fail("arp dump", err);
+  if (int err = nl_recvmsgs_default(sk); err < 0) return nl_fail("arp dump", err);
+  return out;
+}
 
 rampart::expected<Netlink, std::string> Netlink::open() {
   nl_sock* sk = nl_socket_alloc();
@@ -90,6 +167,7 @@ rampart::expected<std::vector<Link>, std::string> Netlink::links() {
       k.mac =
           fmt::format("{:02x}{:02x}.{:02x}{:02x}.{:02x}{:02x}", b[0], b[1], b[2], b[3], b[4], b[5]);
     }
+    k.stats = stats_of(l);
     out.push_back(std::move(k));
   }
   return out;

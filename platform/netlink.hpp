@@ -24,6 +24,15 @@ constexpr uint8_t kRampartRriProtocol = 202;
 // out as the ASA does (its own VPN routes are not in its routing table).
 constexpr uint8_t kRampartVpnProtocol = 203;
 
+// A link's counters as the kernel keeps them (struct rtnl_link_stats64), for show interface.
+struct LinkStats {
+  uint64_t rx_packets = 0, rx_bytes = 0, tx_packets = 0, tx_bytes = 0;
+  uint64_t rx_errors = 0, tx_errors = 0, rx_dropped = 0, tx_dropped = 0;
+  uint64_t multicast = 0, collisions = 0;
+  uint64_t rx_crc = 0, rx_frame = 0, rx_over = 0, rx_missed = 0, rx_length = 0, rx_fifo = 0;
+  uint64_t tx_fifo = 0, tx_aborted = 0, tx_carrier = 0, rx_nohandler = 0;
+};
+
 struct Link {
   std::string name;
   int ifindex = 0;
@@ -31,6 +40,7 @@ struct Link {
   bool oper_up = false;
   std::string mac;  // "0200.5e00.5301", as the ASA prints MACs
   uint32_t mtu = 0;
+  LinkStats stats;
 };
 
 struct Address {
@@ -55,6 +65,8 @@ struct Neighbour {
   uint8_t mac[6] = {};
   bool reachable =
       false;  // a usable link-layer address (REACHABLE, STALE, DELAY, PROBE, PERMANENT)
+  bool permanent = false;    // NUD_PERMANENT: a static entry ("alias" on the ASA)
+  uint32_t age_seconds = 0;  // since the kernel last updated it (NDA_CACHEINFO)
 };
 
 class Netlink {
@@ -68,6 +80,9 @@ class Netlink {
   rampart::expected<std::vector<Address>, std::string> addresses();
   rampart::expected<std::vector<RouteEntry>, std::string> routes();     // main table, IPv4
   rampart::expected<std::vector<Neighbour>, std::string> neighbours();  // IPv4 ARP entries
+  // The same, with each entry's age, which libnl's neighbour object does not carry: a dump
+  // parsed here (show arp). Only entries with a usable link-layer address.
+  rampart::expected<std::vector<Neighbour>, std::string> arp_table();
 
   rampart::expected<void, std::string> set_up(int ifindex, bool up);
   rampart::expected<void, std::string> set_mtu(int ifindex, uint32_t mtu);

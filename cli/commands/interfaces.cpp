@@ -4,6 +4,7 @@
 
 #include "cli/commands/common.hpp"
 #include "cli/commands/sections.hpp"
+#include "cli/commands/system_views.hpp"
 #include "cli/render/running_config.hpp"
 #include "cli/system.hpp"
 #include "platform/ifmap.hpp"
@@ -204,12 +205,15 @@ void show_ip_brief(Ctx& c) {
   }
 }
 
-void show_one_interface(Ctx& c, const config::Interface& itf) {
+void show_one_interface(Ctx& c, const config::Interface& itf, bool detail) {
   LinkState l = c.sys.link_state(itf.hw_name);
   std::string name = itf.nameif ? fmt::format(" \"{}\"", *itf.nameif) : " \"\"";
   c.out += fmt::format("Interface {}{}, is {}, line protocol is {}\n", itf.hw_name, name,
                        status_of(l), l.exists && l.oper_up && l.admin_up ? "up" : "down");
-  c.out += fmt::format("  Hardware is {}{}\n", l.device, l.exists ? "" : " (not present)");
+  auto counters = c.sys.link_counters(itf.hw_name);
+  uint32_t bw = counters && counters->speed_mbps ? counters->speed_mbps : 1000;
+  c.out += fmt::format("  Hardware is {}{}, BW {} Mbps, DLY 10 usec\n", l.device,
+                       l.exists ? "" : " (not present)", bw);
   if (itf.description) c.out += fmt::format("  Description: {}\n", *itf.description);
   c.out += fmt::format("        MAC address {}, MTU {}\n", l.mac.empty() ? "0000.0000.0000" : l.mac,
                        l.mtu);
@@ -219,6 +223,7 @@ void show_one_interface(Ctx& c, const config::Interface& itf) {
         fmt::format("        IP address {}, subnet mask {}\n", l.address->str(), l.mask->str());
   else
     c.out += "        IP address unassigned\n";
+  render_interface_counters(c, itf, detail);
 }
 
 void show_interface(Ctx& c) {
@@ -229,10 +234,10 @@ void show_interface(Ctx& c) {
       c.session.invalid_input_at(c.out, c.args, "name");
       return;
     }
-    show_one_interface(c, it->second);
+    show_one_interface(c, it->second, c.args.has("detail"));
     return;
   }
-  for (const auto& [hw, itf] : c.cfg.interfaces) show_one_interface(c, itf);
+  for (const auto& [hw, itf] : c.cfg.interfaces) show_one_interface(c, itf, c.args.has("detail"));
 }
 
 // The nameif of the interface whose device is dev, for show route.
@@ -355,8 +360,9 @@ void register_interfaces(CommandTree& t) {
           "Brief summary of IP status and configuration"},
          show_ip_brief});
   t.add({kPrivAndConfig,
-         "show interface [<name:WORD>]",
-         {kHelpShow, "Show interface status and configuration", "Interface name"},
+         "show interface [<name:WORD>] [{detail:detail}]",
+         {kHelpShow, "Show interface status and configuration", "Interface name",
+          "Show detailed interface information"},
          show_interface});
   t.add({kPrivAndConfig, "show route", {kHelpShow, "Show the routing table"}, show_route});
 }

@@ -11,6 +11,7 @@
 #include "cli/system.hpp"
 #include "firmware/daemon/boot_slots.hpp"
 #include "platform/ifmap.hpp"
+#include "platform/proc_stats.hpp"
 
 namespace rampart::firmware {
 
@@ -52,6 +53,17 @@ class BoxSystem : public cli::System {
   void request_reload() override { reload_requested_ = true; }
   // Whether a session asked for a reload (the server acts on it once replies are out).
   bool reload_requested() const { return reload_requested_; }
+  // System views (box_views.cpp).
+  std::optional<cli::LinkCounters> link_counters(const std::string& hw) const override;
+  std::vector<cli::ArpEntry> arp_table() const override;
+  cli::CpuUsage cpu_usage() const override;
+  std::optional<cli::MemoryUsage> memory() const override;
+  std::vector<cli::ProcessEntry> processes() const override;
+  rampart::expected<std::vector<cli::PingResult>, std::string> ping(
+      const cli::PingRequest& r) override;
+  // Takes a /proc/stat sample for show cpu usage; the daemon calls it from its tick (about once
+  // a second; closer samples are ignored). Loop thread only, as cpu_usage().
+  void sample_cpu();
   cli::VersionInfo version() const override;
   uint64_t now_seconds() const override;
   // Addresses another owner keeps on an interface (the firewall's proxy-ARP addresses), which
@@ -74,6 +86,7 @@ class BoxSystem : public cli::System {
   std::atomic<bool> reload_requested_{false};
   AddressKeeper keep_;
   aaa::Service* aaa_ = nullptr;
+  platform::CpuHistory cpu_;
 };
 
 }  // namespace rampart::firmware

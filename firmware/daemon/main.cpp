@@ -244,6 +244,7 @@ int main(int argc, char** argv) {
     // Serving the console is what "came up" means for a trial boot of new firmware.
     if (!confirmed && sys.boot_slots()) sys.boot_slots()->confirm();
     confirmed = true;
+    sys.sample_cpu();  // show cpu usage's averages
     if (ssh) ssh->sync(app.config());
     aaa_service.configure(app.config());
     // After every CLI line and once a second: a changed configuration is compiled and applied.

@@ -34,4 +34,30 @@ cli "configure terminal" "interface GigabitEthernet0/1" "nameif inside" \
 ip -n "$NS" route add 192.0.2.128/25 via 192.0.2.2
 cli "configure terminal" "route outside 203.0.113.0 255.255.255.0 198.51.100.3" "end" >/dev/null
 [[ -n "$(ip -n "$NS" route show 192.0.2.128/25)" ]] || fail "a foreign route was removed"
+
+# System views against a real host on the inside wire: the appliance pings it (5/5) and a
+# documentation address nobody holds (0/5), show arp lists the host's MAC, and show interface's
+# input counter grows with the replies.
+ip netns add "$INS"
+ip -n "$NS" link set wire1 netns "$INS"
+ip -n "$INS" link set wire1 address 02:00:5e:00:53:aa up
+ip -n "$INS" addr add 192.0.2.10/24 dev wire1
+input_packets() {
+  cli "show interface GigabitEthernet0/1" | grep -oE '^ +[0-9]+ packets input' | head -n 1 | grep -oE '[0-9]+'
+}
+before=$(input_packets)
+out=$(cli "ping inside 192.0.2.10" "ping inside 192.0.2.99 timeout 1" "show arp" \
+  "show interface GigabitEthernet0/1" "show nameif" "show cpu usage" "show memory")
+echo "$out"
+after=$(input_packets)
+grep -qxF 'Sending 5, 100-byte ICMP Echos to 192.0.2.10, timeout is 2 seconds:' <<<"$out" || fail "ping header"
+grep -qE '^Success rate is 100 percent \(5/5\), round-trip min/avg/max = [0-9]+/[0-9]+/[0-9]+ ms$' <<<"$out" \
+  || fail "ping to the inside host"
+grep -qxF '?????' <<<"$out" && grep -qxF 'Success rate is 0 percent (0/5)' <<<"$out" || fail "ping to nobody"
+grep -qE '^ +inside 192\.0\.2\.10 0200\.5e00\.53aa [0-9]+$' <<<"$out" || fail "show arp"
+grep -qE '^  Traffic Statistics for "inside":$' <<<"$out" || fail "show interface traffic statistics"
+[[ -n "$before" && -n "$after" ]] && ((after >= before + 5)) || fail "input counter: $before -> $after"
+grep -qE '^GigabitEthernet0/1 +inside +100$' <<<"$out" || fail "show nameif"
+grep -qE '^CPU utilization for 5 seconds = [0-9]+%; 1 minute: [0-9]+%; 5 minutes: [0-9]+%$' <<<"$out" || fail "show cpu usage"
+grep -qE '^Free memory: +[0-9]+ bytes \( ?[0-9]+%\)$' <<<"$out" || fail "show memory"
 echo "PASS netns_interfaces"

@@ -127,6 +127,25 @@ class FakeSystem : public cli::System {
     return v;
   }
   uint64_t now_seconds() const override { return 1795000000; }
+  std::optional<cli::LinkCounters> link_counters(const std::string& hw) const override {
+    auto it = counters.find(hw);
+    if (it == counters.end()) return std::nullopt;
+    return it->second;
+  }
+  std::vector<cli::ArpEntry> arp_table() const override { return arp; }
+  cli::CpuUsage cpu_usage() const override { return cpu; }
+  std::optional<cli::MemoryUsage> memory() const override { return mem; }
+  std::vector<cli::ProcessEntry> processes() const override { return threads; }
+  rampart::expected<std::vector<cli::PingResult>, std::string> ping(
+      const cli::PingRequest& r) override {
+    pings.push_back(r);
+    if (!ping_answers) return rampart::unexpected(std::string("socket: Operation not permitted"));
+    std::vector<cli::PingResult> out;
+    for (int i = 0; i < r.repeat; ++i)
+      out.push_back(i < static_cast<int>(ping_answers->size()) ? (*ping_answers)[i]
+                                                               : cli::PingResult{'?', 0});
+    return out;
+  }
   aaa::Service* aaa() override { return aaa_service; }
 
   std::string startup;
@@ -137,6 +156,14 @@ class FakeSystem : public cli::System {
   int reloads = 0;
   std::optional<cli::RsaKeyInfo> key;
   aaa::Service* aaa_service = nullptr;  // the AAA service a test runs, if any
+  // System views: what the kernel would say.
+  std::map<std::string, cli::LinkCounters> counters;  // by hardware name
+  std::vector<cli::ArpEntry> arp;
+  cli::CpuUsage cpu;
+  std::optional<cli::MemoryUsage> mem;
+  std::vector<cli::ProcessEntry> threads;
+  std::optional<std::vector<cli::PingResult>> ping_answers;  // nullopt: no socket
+  std::vector<cli::PingRequest> pings;                       // what ping was asked
 
  private:
   platform::InterfaceMap map_;

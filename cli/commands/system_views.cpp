@@ -1,0 +1,260 @@
+// System views: show nameif, show ip address, show arp, show cpu usage|core, show memory,
+// show process, ping, and show interface's counter block. What the box knows comes through
+// cli::System (rampartd: rtnetlink, /proc, a raw ICMP socket).
+#include "cli/commands/system_views.hpp"
+
+#include <algorithm>
+
+#include "cli/commands/sections.hpp"
+#include "cli/render/running_config.hpp"
+
+namespace rampart::cli {
+
+void render_interface_counters(Ctx& c, const config::Interface& itf, bool detail) {
+  auto k = c.sys.link_counters(itf.hw_name);
+  if (!k) {
+    c.out += "        Counters are not available\n";
+    return;
+  }
+  c.out += fmt::format("        {} packets input, {} bytes, {} no buffer\n", k->rx_packets,
+                       k->rx_bytes, k->rx_no_buffer);
+  c.out += fmt::format("        Received {} broadcasts, {} runts, 0 giants\n", k->rx_broadcast,
+                       k->rx_runts);
+  c.out +=
+      fmt::format("        {} input errors, {} CRC, {} frame, {} overrun, {} ignored, 0 abort\n",
+                  k->rx_errors, k->rx_crc, k->rx_frame, k->rx_overrun, k->rx_ignored);
+  c.out += fmt::format("        {} packets output, {} bytes, {} underruns\n", k->tx_packets,
+                       k->tx_bytes, k->tx_underruns);
+  c.out += fmt::format("        {} output errors, {} collisions, 0 interface resets\n",
+                       k->tx_errors, k->collisions);
+  if (itf.nameif) {
+    c.out += fmt::format("  Traffic Statistics for \"{}\":\n", *itf.nameif);
+    c.out += fmt::format("        {} packets input, {} bytes\n", k->rx_packets, k->rx_bytes);
+    c.out += fmt::format("        {} packets output, {} bytes\n", k->tx_packets, k->tx_bytes);
+    c.out += fmt::format("        {} packets dropped\n", k->dropped);
+  }
+  if (detail) {
+    int number = 0, i = 0;
+    for (const auto& [hw, other] : c.cfg.interfaces) {
+      ++i;
+      if (hw == itf.hw_name) number = i;
+    }
+    LinkState l = c.sys.link_state(itf.hw_name);
+    bool active = l.exists && l.admin_up && itf.nameif;
+    c.out += "  Control Point Interface States:\n";
+    c.out += fmt::format("        Interface number is {}\n", number);
+    c.out += fmt::format("        Interface config status is {}\n",
+                         itf.nameif && !itf.shutdown ? "active" : "not active");
+    c.out += fmt::format("        Interface state is {}\n", active ? "active" : "not active");
+  }
+}
+
+namespace {
+
+void show_nameif(Ctx& c) {
+  c.out += fmt::format("{:<25}{:<25}{}\n", "Interface", "Name", "Security");
+  for (const auto& [hw, itf] : c.cfg.interfaces) {
+    if (!itf.nameif) continue;
+    c.out += fmt::format("{:<25}{:<25}{:>3}\n", hw, *itf.nameif, itf.security_level.value_or(0));
+  }
+}
+
+// One block of show ip address: the configured addresses (System) or those in force (Current).
+void ip_address_block(Ctx& c, bool current) {
+  c.out += current ? "Current IP Addresses:\n" : "System IP Addresses:\n";
+  c.out += fmt::format("{:<25}{:<23}{:<16}{:<16}{}\n", "Interface", "Name", "IP address",
+                       "Subnet mask", "Method");
+  for (const auto& [hw, itf] : c.cfg.interfaces) {
+    if (!itf.nameif) continue;
+    std::optional<config::Ipv4> addr = itf.address;
+    std::optional<config::Mask> mask = itf.mask;
+    if (current) {
+      LinkState l = c.sys.link_state(hw);
+      addr = l.address;
+      mask = l.mask;
+    }
+    if (!addr || !mask) continue;
+    c.out +=
+        fmt::format("{:<25}{:<23}{:<16}{:<16}CONFIG\n", hw, *itf.nameif, addr->str(), mask->str());
+  }
+}
+
+void show_ip_address(Ctx& c) {
+  ip_address_block(c, false);
+  ip_address_block(c, true);
+}
+
+// The nameif an ARP entry's device belongs to; empty when it is no named interface's.
+std::string nameif_on(Ctx& c, const std::string& device) {
+  for (const auto& [hw, itf] : c.cfg.interfaces)
+    if (itf.nameif && c.sys.device_for(hw) == device) return *itf.nameif;
+  return "";
+}
+
+void show_arp(Ctx& c) {
+  auto entries = c.sys.arp_table();
+  std::sort(entries.begin(), entries.end(), [](const ArpEntry& a, const ArpEntry& b) {
+    return std::tie(a.device, a.address.value) < std::tie(b.device, b.address.value);
+  });
+  for (const auto& e : entries) {
+    std::string name = nameif_on(c, e.device);
+    if (name.empty()) continue;  // the TUN devices and links no interface names
+    if (c.args.has("ifname") && name != c.args.str("ifname")) continue;
+    std::string age = e.permanent ? "-" : std::to_string(e.age_seconds);
+    c.out += fmt::format("        {} {} {} {}\n", name, e.address.str(), e.mac, age);
+  }
+}
+
+void show_cpu_usage(Ctx& c) {
+  CpuUsage u = c.sys.cpu_usage();
+  // Before the daemon's second sample there is no interval to average over: 0 as the ASA
+  // shows right after boot.
+  c.out += fmt::format("CPU utilization for 5 seconds = {}%; 1 minute: {}%; 5 minutes: {}%\n",
+                       u.total.five_seconds, u.total.one_minute, u.total.five_minutes);
+}
+
+void show_cpu_core(Ctx& c) {
+  CpuUsage u = c.sys.cpu_usage();
+  c.out += fmt::format("{:<14}{:>5}{:>10}{:>10}\n", "Core", "5 sec", "1 min", "5 min");
+  for (size_t i = 0; i < u.cores.size(); ++i) {
+    const auto& a = u.cores[i];
+    c.out += fmt::format("{:<14}{:>5.1f}%{:>9.1f}%{:>9.1f}%\n", fmt::format("Core {}", i),
+                         static_cast<double>(a.five_seconds), static_cast<double>(a.one_minute),
+                         static_cast<double>(a.five_minutes));
+  }
+}
+
+void show_memory(Ctx& c) {
+  auto m = c.sys.memory();
+  if (!m || m->total == 0) {
+    error(c, "Memory figures are not available");
+    return;
+  }
+  uint64_t used = m->total - m->free;
+  int free_pct = static_cast<int>((m->free * 100 + m->total / 2) / m->total);
+  c.out += fmt::format("Free memory:     {:>15} bytes ({:>2}%)\n", m->free, free_pct);
+  c.out += fmt::format("Used memory:     {:>15} bytes ({:>2}%)\n", used, 100 - free_pct);
+  c.out += "-------------     ------------------\n";
+  c.out += fmt::format("Total memory:    {:>15} bytes (100%)\n", m->total);
+}
+
+void show_process(Ctx& c) {
+  c.out += fmt::format("{:>8} {:<5} {:>12} {}\n", "PID", "STATE", "Runtime", "Process");
+  for (const auto& p : c.sys.processes())
+    c.out += fmt::format("{:>8} {:<5} {:>12} {}\n", p.tid, p.state, p.runtime_ms, p.name);
+}
+
+// The ASA's summary: one character per echo, then the success rate and, when any came back,
+// the round-trip times.
+std::string ping_report(const std::vector<PingResult>& probes) {
+  std::string line;
+  uint32_t ok = 0, min = 0, max = 0;
+  uint64_t sum = 0;
+  for (const auto& p : probes) {
+    line += p.result;
+    if (p.result != '!') continue;
+    min = ok == 0 ? p.rtt_ms : std::min(min, p.rtt_ms);
+    max = std::max(max, p.rtt_ms);
+    sum += p.rtt_ms;
+    ++ok;
+  }
+  size_t n = probes.size();
+  std::string out = line + "\n";
+  out += fmt::format("Success rate is {} percent ({}/{})", n ? ok * 100 / n : 0, ok, n);
+  if (ok) out += fmt::format(", round-trip min/avg/max = {}/{}/{} ms", min, sum / ok, max);
+  return out + "\n";
+}
+
+void ping_cmd(Ctx& c) {
+  PingRequest r;
+  r.target = c.args.ip("address");
+  if (c.args.has("ifname")) {
+    const config::Interface* itf = c.cfg.interface_by_nameif(c.args.str("ifname"));
+    if (!itf) {
+      c.session.invalid_input_at(c.out, c.args, "ifname");
+      return;
+    }
+    r.device = c.sys.device_for(itf->hw_name);
+  }
+  r.repeat = static_cast<int>(c.args.num("repeat", 5));
+  r.size = static_cast<int>(c.args.num("size", 100));
+  r.timeout_seconds = static_cast<int>(c.args.num("timeout", 2));
+  c.out += "Type escape sequence to abort.\n";
+  c.out += fmt::format("Sending {}, {}-byte ICMP Echos to {}, timeout is {} seconds:\n", r.repeat,
+                       r.size, r.target.str(), r.timeout_seconds);
+  System& sys = c.sys;
+  c.session.defer([&sys, r]() -> std::string {
+    auto probes = sys.ping(r);
+    if (!probes) return fmt::format("ERROR: {}\n", probes.error());
+    return ping_report(*probes);
+  });
+}
+
+// "more system:running-config": the running configuration with its secrets in clear, as the
+// ASA prints it (privileged EXEC only; the way an administrator reads back a pre-shared key).
+void more_running(Ctx& c) {
+  RenderOptions opt;
+  opt.reveal_secrets = true;
+  c.out += render_running_config(c.cfg, opt);
+}
+
+// "show tech-support": the views a support case asks for, one after another under the ASA's
+// headers. Each runs as its own command would, so secrets stay masked as there.
+void show_tech_support(Ctx& c) {
+  for (std::string_view cmd :
+       {"show version", "show running-config", "show interface", "show route", "show cpu usage",
+        "show memory", "show process", "show crypto isakmp sa", "show crypto ipsec sa"}) {
+    c.out += fmt::format("\n------------------ {} ------------------\n\n", cmd);
+    c.out += c.session.execute_internal(cmd).output;
+  }
+}
+
+}  // namespace
+
+void register_system_views(CommandTree& t) {
+  t.add({kPrivAndConfig,
+         "show nameif",
+         {kHelpShow, "Show interface name and security level"},
+         show_nameif});
+  t.add({kPrivAndConfig,
+         "show ip address",
+         {kHelpShow, "Show IP configuration", "Show IP addresses of the interfaces"},
+         show_ip_address});
+  t.add({kPrivAndConfig,
+         "show arp [<ifname:WORD>]",
+         {kHelpShow, "Show the ARP table", "Name of interface"},
+         show_arp});
+  t.add({kPrivAndConfig,
+         "show cpu usage",
+         {kHelpShow, "Show CPU usage information", "Show CPU usage"},
+         show_cpu_usage});
+  t.add({kPrivAndConfig,
+         "show cpu core",
+         {kHelpShow, "Show CPU usage information", "Show CPU usage per core"},
+         show_cpu_core});
+  t.add({kPrivAndConfig, "show memory", {kHelpShow, "System memory utilization"}, show_memory});
+  t.add({kPrivAndConfig,
+         "show process",
+         {kHelpShow, "Show the threads of the system"},
+         show_process});
+  t.add({mask_of(Mode::PrivExec),
+         "more system:running-config",
+         {"Display the contents of a file", "The running configuration, secrets included"},
+         more_running});
+  t.add({kPrivAndConfig,
+         "show tech-support",
+         {kHelpShow, "Show system information for Technical Support"},
+         show_tech_support});
+  // Our limits: at most 1000 echoes of at most 65535 bytes, each waited for at most an hour
+  // (the ASA's own ranges, repeat narrowed so that one line cannot hold a session for days).
+  t.add({kPrivAndConfig,
+         "ping [<ifname:WORD>] <address:A.B.C.D> [repeat <repeat:1-1000>] [size <size:28-65535>] "
+         "[timeout <timeout:0-3600>]",
+         {"Send echo messages", "Name of the interface to send from", "Destination address",
+          "Number of echo messages to send", "Number of echo messages (1-1000)",
+          "Datagram size of the echo messages", "Size in bytes (28-65535)",
+          "Seconds to wait for each reply", "Timeout in seconds (0-3600)"},
+         ping_cmd});
+}
+
+}  // namespace rampart::cli

@@ -1,0 +1,125 @@
+// BoxSystem's system views: interface counters, ARP, CPU, memory, threads and ping, from the
+// kernel (rtnetlink, /proc, sysfs) and a raw ICMP socket.
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "firmware/daemon/box_system.hpp"
+#include "platform/netlink.hpp"
+#include "platform/ping.hpp"
+#include "platform/sysinfo.hpp"
+
+namespace rampart::firmware {
+
+namespace {
+
+// The link speed the driver reports in sysfs (Mbps); 0 when it has none (-1 or absent).
+uint32_t speed_of(const std::string& device) {
+  std::ifstream f("/sys/class/net/" + device + "/speed");
+  long v = 0;
+  if (!(f >> v) || v <= 0) return 0;
+  return static_cast<uint32_t>(v);
+}
+
+std::string mac_text(const uint8_t* b) {
+  return fmt::format("{:02x}{:02x}.{:02x}{:02x}.{:02x}{:02x}", b[0], b[1], b[2], b[3], b[4], b[5]);
+}
+
+}  // namespace
+
+std::optional<cli::LinkCounters> BoxSystem::link_counters(const std::string& hw) const {
+  std::string dev = device_for(hw);
+  auto nl = platform::Netlink::open();
+  if (!nl) return std::nullopt;
+  auto links = nl->links();
+  if (!links) return std::nullopt;
+  for (const auto& l : *links) {
+    if (l.name != dev) continue;
+    const platform::LinkStats& s = l.stats;
+    cli::LinkCounters c;
+    c.rx_packets = s.rx_packets;
+    c.rx_bytes = s.rx_bytes;
+    c.tx_packets = s.tx_packets;
+    c.tx_bytes = s.tx_bytes;
+    c.rx_broadcast = s.multicast;
+    c.rx_errors = s.rx_errors;
+    c.rx_crc = s.rx_crc;
+    c.rx_frame = s.rx_frame;
+    c.rx_overrun = s.rx_over + s.rx_fifo;
+    c.rx_ignored = s.rx_missed;
+    c.rx_runts = s.rx_length;
+    // The kernel's receive drops are packets it had no room or no use for.
+    c.rx_no_buffer = s.rx_dropped;
+    c.tx_errors = s.tx_errors;
+    c.tx_underruns = s.tx_fifo;
+    c.collisions = s.collisions;
+    c.dropped = s.rx_dropped + s.tx_dropped + s.rx_nohandler;
+    c.speed_mbps = speed_of(dev);
+    return c;
+  }
+  return std::nullopt;
+}
+
+std::vector<cli::ArpEntry> BoxSystem::arp_table() const {
+  std::vector<cli::ArpEntry> out;
+  auto nl = platform::Netlink::open();
+  if (!nl) return out;
+  auto links = nl->links();
+  auto arp = nl->arp_table();
+  if (!links || !arp) return out;
+  for (const auto& n : *arp) {
+    cli::ArpEntry e;
+    for (const auto& l : *links)
+      if (l.ifindex == n.ifindex) e.device = l.name;
+    e.address = config::Ipv4{n.address};
+    e.mac = mac_text(n.mac);
+    e.age_seconds = n.age_seconds;
+    e.permanent = n.permanent;
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+void BoxSystem::sample_cpu() {
+  cpu_.add(platform::uptime_seconds(), platform::read_proc_stat());
+}
+
+cli::CpuUsage BoxSystem::cpu_usage() const {
+  cli::CpuUsage u;
+  auto five = cpu_.usage(5), minute = cpu_.usage(60), five_min = cpu_.usage(300);
+  if (five.empty() || five.size() != minute.size() || five.size() != five_min.size()) return u;
+  u.known = true;
+  u.total = {five[0], minute[0], five_min[0]};
+  for (size_t i = 1; i < five.size(); ++i) u.cores.push_back({five[i], minute[i], five_min[i]});
+  return u;
+}
+
+std::optional<cli::MemoryUsage> BoxSystem::memory() const {
+  auto m = platform::read_meminfo();
+  if (!m) return std::nullopt;
+  return cli::MemoryUsage{m->total, m->free};
+}
+
+std::vector<cli::ProcessEntry> BoxSystem::processes() const {
+  std::vector<cli::ProcessEntry> out;
+  for (const auto& t : platform::read_threads())
+    out.push_back({t.tid, t.name, t.runtime_ms, t.state});
+  return out;
+}
+
+rampart::expected<std::vector<cli::PingResult>, std::string> BoxSystem::ping(
+    const cli::PingRequest& r) {
+  platform::PingOptions o;
+  o.device = r.device;
+  o.target = r.target.value;
+  o.repeat = r.repeat;
+  o.size = r.size;
+  o.timeout_seconds = r.timeout_seconds;
+  auto probes = platform::ping(o);
+  if (!probes) return rampart::unexpected(probes.error());
+  std::vector<cli::PingResult> out;
+  for (const auto& p : *probes) out.push_back({p.result, p.rtt_ms});
+  return out;
+}
+
+}  // namespace rampart::firmware
