@@ -13,7 +13,9 @@ ip -n "$NS" -4 addr show eth0 | grep -q "inet 198.51.100.1/24" || fail "eth0 has
 ip -n "$NS" link show eth0 | grep -q "state UP\|,UP" || fail "eth0 is not up"
 ip -n "$NS" route show 203.0.113.0/24 | grep -q "via 198.51.100.254 dev eth0 proto 201" \
   || fail "static route missing: $(ip -n "$NS" route)"
-grep -qE '^GigabitEthernet0/0 +198\.51\.100\.1 +YES CONFIG up +up$' <<<"$out" || fail "show interface ip brief"
+# The line protocol follows the carrier, which the kernel raises a moment after the link.
+brief_up() { cli "show interface ip brief" | grep -qE '^GigabitEthernet0/0 +198\.51\.100\.1 +YES CONFIG up +up$'; }
+wait_for 10 brief_up || fail "show interface ip brief: $(cli "show interface ip brief")"
 grep -qE '^S +203\.0\.113\.0 255\.255\.255\.0 \[1/0\] via 198\.51\.100\.254, outside$' <<<"$out" || fail "show route S"
 grep -qE '^C +198\.51\.100\.0 255\.255\.255\.0 is directly connected, outside$' <<<"$out" || fail "show route C"
 
