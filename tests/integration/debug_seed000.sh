@@ -11,7 +11,8 @@ SRC=$(cd "$(dirname "$0")/../.." && pwd)
 MIN=${2:-95}
 [[ -n "${KEEP:-}" ]] && trap "cp -r \"\$WORK\" \"\$KEEP\"; cleanup" EXIT
 
-make_vpn_lab direct
+# Behind a NAT, as the seed's client was (NAT-T, UDP 4500).
+make_vpn_lab nat
 start_daemon
 
 # The seed's configuration on the lab's addresses: outside 198.51.100.1/26, the user's framed
