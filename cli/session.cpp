@@ -157,6 +157,11 @@ bool Appliance::debugging(DebugFacility f) const {
                      [f](const Session* s) { return debug_level(*s, f) > 0; });
 }
 
+bool Appliance::debugging(DebugFacility f, int level) const {
+  return std::any_of(sessions_.begin(), sessions_.end(),
+                     [f, level](const Session* s) { return debug_level(*s, f) >= level; });
+}
+
 void Appliance::debug_settings_changed() {
   bool radius = false, tacacs = false;
   for (const Session* s : sessions_) {

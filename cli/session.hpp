@@ -101,6 +101,8 @@ class Appliance {
   // Whether any session debugs the facility (RADIUS, TACACS+): cheap and safe from any thread,
   // so the AAA clients build no lines when nobody looks.
   bool debugging(DebugFacility f) const;
+  // Whether a session shows lines of this level (a multi-line block is built only then).
+  bool debugging(DebugFacility f, int level) const;
   // Recomputes debugging() after a session's debug settings changed (the debug commands, a
   // session that ends). Loop thread only.
   void debug_settings_changed();

@@ -17,6 +17,7 @@ add_test(NAME textfsm_conformance
          COMMAND bash ${SRC}/tests/integration/textfsm_conformance.sh ${BIN})
 add_test(NAME ike_vpnc COMMAND bash ${SRC}/tests/integration/ike_vpnc.sh ${BIN})
 add_test(NAME ike_vpnc_nat COMMAND bash ${SRC}/tests/integration/ike_vpnc.sh ${BIN} nat)
+add_test(NAME debug_seed000 COMMAND bash ${SRC}/tests/integration/debug_seed000.sh ${BIN})
 # Clients behind one NAT: two users, ten users with a reconnect, one user twice.
 foreach(scenario two ten same-user)
   add_test(NAME ike_vpnc_shared_nat_${scenario}
@@ -69,7 +70,7 @@ add_test(NAME format_check COMMAND bash ${SRC}/tests/integration/format_check.sh
 set_tests_properties(golden_transcripts netns_interfaces crash_safety shell_pty
                      concurrent_sessions startup_errors textfsm_conformance lab_smoke ssh_access
                      cli_limits aaa_tacacs_client
-                     ike_vpnc ike_vpnc_nat dataplane_start vpn_kernel_path ike_strongswan_am ike_strongswan_am_nat
+                     ike_vpnc ike_vpnc_nat debug_seed000 dataplane_start vpn_kernel_path ike_strongswan_am ike_strongswan_am_nat
                      ike_strongswan_pix ike_strongswan_pix_nat ike_strongswan_l2l
                      ike_strongswan_l2l_nat bad_input ike_flood ike_scan_groups ike_vpnc_rekey fw_basic fw_seed004 fw_vpn fw_conn fw_conn_flood
                      aaa_radius_client aaa_vpnc_radius aaa_seed004_tacacs aaa_debug

@@ -52,6 +52,9 @@ class Environment {
   virtual void send_nat_keepalive(const Endpoint& local, const Endpoint& peer) = 0;
   // A "debug crypto isakmp|ipsec" line (without timestamp) of the given level.
   virtual void debug(DebugKind kind, int level, std::string_view line) = 0;
+  // Whether anyone watches lines of this kind and level: multi-line debug blocks are built
+  // only then. True by default (tests and fuzzers see every line).
+  virtual bool debugging(DebugKind, int /*level*/) { return true; }
   // A syslog message with the ASA's id: "%ASA-<severity>-<id>: <text>".
   virtual void syslog(int severity, int id, std::string_view text) = 0;
   // dh_respond(group, peer_public), with done called on the engine's thread with the outcome,
@@ -186,6 +189,7 @@ class Engine {
   enum class Tag { Event, Debug, Decode };
   void log(const IkeSa* sa, Tag tag, std::string_view text, const Endpoint* peer = nullptr);
   void ipsec_log(int level, std::string_view text);
+  bool debugging(DebugKind kind, int level) { return env_.debugging(kind, level); }
   void syslog(const IkeSa* sa, int severity, int id, std::string_view text,
               const Endpoint* peer = nullptr);
   void log_decode(const Endpoint& peer, bool sending, uint32_t msgid, const std::vector<Payload>& p,
@@ -216,7 +220,7 @@ class Engine {
   // from receive() or tick(), and gets the same catch.
   void dh_result(uint64_t index, DhOutcome outcome);
   void dh_failed(IkeSa& sa);
-  void send_aggressive_2(IkeSa& sa);
+  void send_aggressive_2(IkeSa& sa, const SecretBytes& gxy);
   void send_main_4(IkeSa& sa);
   void aggressive_1(const Datagram& d, const Message& m);
   void aggressive_3(IkeSa& sa, const Message& m, const std::vector<Payload>& p);
@@ -225,12 +229,17 @@ class Engine {
   void main_5(IkeSa& sa, const std::vector<Payload>& p);
   bool select_group(IkeSa& sa, const IdPayload* id);
   void read_vendor_ids(IkeSa& sa, const std::vector<Payload>& p);
-  void add_our_vendor_ids(IkeSa& sa, std::vector<Payload>& out, bool phase1_reply);
+  void add_our_vendor_ids(IkeSa& sa, std::vector<Payload>& out, bool with_gateway_vid);
+  void add_gateway_vid(IkeSa& sa, std::vector<Payload>& out);
+  void read_later_vendor_ids(IkeSa& sa, const std::vector<Payload>& p);
+  void process_initial_contact(IkeSa& sa, const std::vector<Payload>& p);
   // SKEYID and the rest from g^xy, the nonces, publics and cookies held in sa (either role).
   bool phase1_keys(IkeSa& sa, const SecretBytes& gxy);
   // NAT-D (RFC 3947 3.2) of the payloads against the endpoints the peer hashed.
+  // NAT-D payloads, then before_verdict (the ASA reads AM3's vendor IDs there), then the
+  // NAT detection verdict.
   void nat_discovery(IkeSa& sa, const std::vector<Payload>& p, const Endpoint& local,
-                     const Endpoint& peer);
+                     const Endpoint& peer, const std::function<void()>& before_verdict = {});
   void add_nat_d(IkeSa& sa, std::vector<Payload>& out);
   void add_identity_and_hash_r(IkeSa& sa, std::vector<Payload>& out);
   // Checks the peer's HASH_I/HASH_R; on failure the SA is gone and false is returned.

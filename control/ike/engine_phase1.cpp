@@ -206,7 +206,7 @@ void Engine::read_vendor_ids(IkeSa& sa, const std::vector<Payload>& p) {
                    : Vendor::Unknown;
 }
 
-void Engine::add_our_vendor_ids(IkeSa& sa, std::vector<Payload>& out, bool) {
+void Engine::add_our_vendor_ids(IkeSa& sa, std::vector<Payload>& out, bool with_gateway_vid) {
   auto vid = [&](Vendor v, std::string_view what) {
     log(&sa, Tag::Debug, what);
     out.push_back(OpaquePayload{PayloadType::VendorId, vendor_id(v)});
@@ -219,8 +219,23 @@ void Engine::add_our_vendor_ids(IkeSa& sa, std::vector<Payload>& out, bool) {
                      ? "constructing NAT-Traversal VID ver RFC payload"
                      : fmt::format("constructing NAT-Traversal VID ver {} payload",
                                    sa.natt == Vendor::NatT03 ? "03" : "02"));
+  if (with_gateway_vid) add_gateway_vid(sa, out);
+}
+
+void Engine::add_gateway_vid(IkeSa& sa, std::vector<Payload>& out) {
   log(&sa, Tag::Debug, "constructing VID payload");
-  vid(Vendor::CiscoVpn3000, "Send Altiga/Cisco VPN3000/Cisco ASA GW VID");
+  log(&sa, Tag::Debug, "Send Altiga/Cisco VPN3000/Cisco ASA GW VID");
+  out.push_back(OpaquePayload{PayloadType::VendorId, vendor_id(Vendor::CiscoVpn3000)});
+}
+
+// Vendor IDs after the first message (the Cisco client repeats Unity and adds its IOS-style VID
+// in AM3): read and named, they change nothing negotiated by then.
+void Engine::read_later_vendor_ids(IkeSa& sa, const std::vector<Payload>& p) {
+  for (const auto& x : p)
+    if (const auto* o = std::get_if<OpaquePayload>(&x); o && o->type == PayloadType::VendorId) {
+      log(&sa, Tag::Debug, "processing VID payload");
+      log(&sa, Tag::Debug, received_text(classify_vendor_id(o->data)));
+    }
 }
 
 bool Engine::select_group(IkeSa& sa, const IdPayload* id) {
@@ -315,16 +330,17 @@ void Engine::dh_done(uint64_t index, DhOutcome outcome) {
   }
   sa.gxr = outcome->our_public;
   sa.nr = random_bytes(kNonceLength);
+  if (sa.aggressive) {  // AM2 derives the keys once its nonce is in, as the ASA logs it
+    send_aggressive_2(sa, outcome->shared);
+    return;
+  }
   if (!phase1_keys(sa, outcome->shared)) {  // the group or its key went meanwhile
     ++stats_.responder_fails;
     remove(sa.index, {}, false);
     return;
   }
   log(&sa, Tag::Debug, "Generating keys for Responder...");
-  if (sa.aggressive)
-    send_aggressive_2(sa);
-  else
-    send_main_4(sa);
+  send_main_4(sa);
 }
 
 bool Engine::phase1_keys(IkeSa& sa, const SecretBytes& gxy) {
@@ -374,8 +390,11 @@ void Engine::add_nat_d(IkeSa& sa, std::vector<Payload>& out) {
 }
 
 void Engine::nat_discovery(IkeSa& sa, const std::vector<Payload>& p, const Endpoint& local,
-                           const Endpoint& peer) {
-  if (sa.natt == Vendor::Unknown) return;
+                           const Endpoint& peer, const std::function<void()>& before_verdict) {
+  if (sa.natt == Vendor::Unknown) {
+    if (before_verdict) before_verdict();
+    return;
+  }
   Bytes ck(sa.icookie.begin(), sa.icookie.end());
   ck.insert(ck.end(), sa.rcookie.begin(), sa.rcookie.end());
   auto digest = [&](const Endpoint& e) {
@@ -392,6 +411,7 @@ void Engine::nat_discovery(IkeSa& sa, const std::vector<Payload>& p, const Endpo
       log(&sa, Tag::Debug, "computing NAT Discovery hash");
       hashes.push_back(o->data);
     }
+  if (before_verdict) before_verdict();
   if (hashes.empty()) return;
   // The first is us as the peer addressed us; the others are the peer's own addresses.
   sa.nat_local = !equal_ct(hashes[0], digest(local));
@@ -449,7 +469,9 @@ void Engine::aggressive_1(const Datagram& d, const Message& m) {
     log(&sa, Tag::Debug, "No tunnel group for this identity: answering with a decoy");
   }
   log(&sa, Tag::Debug, "processing IKE SA payload");
-  for (const auto& l : match.log) log(&sa, l.level <= 1 ? Tag::Event : Tag::Debug, l.text);
+  for (const auto& l : match.log)  // the ASA prints "Phase 1 failure" bare, with no prefix
+    log(l.text.starts_with("Phase 1 failure") ? nullptr : &sa,
+        l.level <= 1 ? Tag::Event : Tag::Debug, l.text);
   if (!match.choice) {
     ++stats_.responder_fails;
     Header h = m.header;
@@ -467,8 +489,9 @@ void Engine::aggressive_1(const Datagram& d, const Message& m) {
   start_dh(sa, opaque(m.payloads, PayloadType::KE)->data);  // AM2 follows in dh_done
 }
 
-void Engine::send_aggressive_2(IkeSa& sa) {
-  // AM2: the chosen transform, our KE, nonce and identity, HASH_R, vendor IDs, NAT-D.
+void Engine::send_aggressive_2(IkeSa& sa, const SecretBytes& gxy) {
+  // AM2: the chosen transform, our KE, nonce and identity, HASH_R, vendor IDs, NAT-D, and the
+  // gateway's VID last (the ASA's order).
   std::vector<Payload> out;
   log(&sa, Tag::Debug, "constructing ISAKMP SA payload");
   out.push_back(std::move(sa.reply_sa));
@@ -477,6 +500,12 @@ void Engine::send_aggressive_2(IkeSa& sa) {
   out.push_back(OpaquePayload{PayloadType::KE, sa.gxr});
   log(&sa, Tag::Debug, "constructing nonce payload");
   out.push_back(OpaquePayload{PayloadType::Nonce, sa.nr});
+  log(&sa, Tag::Debug, "Generating keys for Responder...");
+  if (!phase1_keys(sa, gxy)) {  // the group or its key went meanwhile
+    ++stats_.responder_fails;
+    remove(sa.index, {}, false);
+    return;
+  }
   add_identity_and_hash_r(sa, out);
   if (sa.choice.responder_lifetime) {
     // Ours is shorter than offered: say so (RFC 2407 4.6.3.1), or the client would expect the
@@ -494,8 +523,9 @@ void Engine::send_aggressive_2(IkeSa& sa) {
     n.data = w.take();
     out.push_back(n);
   }
-  add_our_vendor_ids(sa, out, true);
+  add_our_vendor_ids(sa, out, false);
   add_nat_d(sa, out);
+  add_gateway_vid(sa, out);
   send_phase1(sa, Exchange::Aggressive, std::move(out), false, true);
 }
 
@@ -517,8 +547,10 @@ void Engine::aggressive_3(IkeSa& sa, const Message& m, const std::vector<Payload
     return;
   }
   settle(sa);
-  nat_discovery(sa, p, local, peer);
-  phase1_done(sa, p);
+  // The ASA's order: notify, NAT-D, then the vendor IDs, then the NAT verdict.
+  process_initial_contact(sa, p);
+  nat_discovery(sa, p, local, peer, [&] { read_later_vendor_ids(sa, p); });
+  phase1_done(sa, {});
 }
 
 // ---- main mode ----------------------------------------------------------------------------
@@ -529,7 +561,9 @@ void Engine::main_1(const Datagram& d, const Message& m) {
   const auto* sap = first<SaPayload>(m.payloads);
   log(&sa, Tag::Debug, "processing SA payload");
   auto match = match_phase1(*sap, cfg_.crypto.policies);
-  for (const auto& l : match.log) log(&sa, l.level <= 1 ? Tag::Event : Tag::Debug, l.text);
+  for (const auto& l : match.log)  // the ASA prints "Phase 1 failure" bare, with no prefix
+    log(l.text.starts_with("Phase 1 failure") ? nullptr : &sa,
+        l.level <= 1 ? Tag::Event : Tag::Debug, l.text);
   read_vendor_ids(sa, m.payloads);
   if (!match.choice) {
     ++stats_.responder_fails;
@@ -671,10 +705,7 @@ bool Engine::peer_authenticated(IkeSa& sa, const Bytes& received, const Bytes& p
 
 // ---- phase 1 complete ---------------------------------------------------------------------
 
-void Engine::phase1_done(IkeSa& sa, const std::vector<Payload>& p) {
-  sa.established = env_.now();
-  sa.last_heard = sa.established;
-  sa.dh.reset();  // the DH private value is no longer needed
+void Engine::process_initial_contact(IkeSa& sa, const std::vector<Payload>& p) {
   for (const auto& x : p)
     if (const auto* n = std::get_if<NotifyPayload>(&x); n && n->type == kInitialContact) {
       log(&sa, Tag::Debug, "processing notify payload");
@@ -693,6 +724,13 @@ void Engine::phase1_done(IkeSa& sa, const std::vector<Payload>& p) {
       }
       for (uint64_t idx : stale) remove(idx, "Peer Reconnected (INITIAL-CONTACT)", false);
     }
+}
+
+void Engine::phase1_done(IkeSa& sa, const std::vector<Payload>& p) {
+  sa.established = env_.now();
+  sa.last_heard = sa.established;
+  sa.dh.reset();  // the DH private value is no longer needed
+  process_initial_contact(sa, p);
   ++stats_.cumulative_sessions;
   const config::TunnelGroup* tg = tunnel_group_or_abort(sa);
   if (!tg) return;

@@ -236,7 +236,7 @@ void Engine::quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p
     remote = *r;
     local = *l;
     for (auto [s, side] : {std::pair{&remote, "remote"}, std::pair{&local, "local"}}) {
-      log(&sa, Tag::Debug, "Processing ID");
+      log(&sa, Tag::Debug, "processing ID payload");
       if (s->mask.value == 0xffffffffu &&
           (side == std::string_view("remote") ? ids[0] : ids[1])->id_type == kIdIpv4) {
         log(&sa, Tag::Decode, fmt::format("ID_IPV4_ADDR ID received {}", s->address.str()));
@@ -268,6 +268,14 @@ void Engine::quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p
     return;
   }
 
+  // A rekey is an SA for the same remote proxy that this peer already holds (retire_superseded
+  // settles which one stays once the new one is up).
+  if (std::none_of(sa.ipsec.begin(), sa.ipsec.end(),
+                   [&](const IpsecSa& o) { return o.remote.address == remote.address; }))
+    log(&sa, Tag::Event, "QM IsRekeyed old sa not found by addr");
+  else
+    log(&sa, Tag::Event, "QM IsRekeyed old sa found by addr");
+
   // The crypto map on the interface the peer reached: static entries for this peer whose ACL
   // covers the proxies, then dynamic entries.
   const config::CryptoMap* map = nullptr;
@@ -285,7 +293,11 @@ void Engine::quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p
   uint32_t seq = 0;
   for (const auto& [s, entry] : map->entries) {
     std::vector<std::pair<uint32_t, const config::CryptoMapSettings*>> candidates;
+    log(&sa, Tag::Event,
+        fmt::format("Static Crypto Map check, checking map = {}, seq = {}...", map->name, s));
     if (entry.dynamic_map) {
+      // A dynamic entry names no peer and no ACL: nothing to check it against statically.
+      log(&sa, Tag::Event, "Static Crypto Map check by-passed: Crypto map entry incomplete!");
       auto dm = cfg_.crypto.dynamic_maps.find(*entry.dynamic_map);
       if (dm == cfg_.crypto.dynamic_maps.end()) continue;
       for (const auto& [ds, dset] : dm->second.entries) candidates.emplace_back(ds, &dset);

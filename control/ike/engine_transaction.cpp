@@ -93,6 +93,18 @@ ModeConfigInputs mode_config_inputs(const config::Config& cfg, const IkeSa& sa) 
   return in;
 }
 
+// "Cisco Systems VPN Client 5.0.07.0290:WinNT" reads "Client Type: WinNT  Client Application
+// Version: 5.0.07.0290" on the ASA: the platform after the colon, the version before it.
+std::string client_type_line(const std::string& v) {
+  auto colon = v.rfind(':');
+  if (colon == std::string::npos)
+    return fmt::format("Client Type: Unknown  Client Application Version: {}", v);
+  std::string version = v.substr(0, colon);
+  if (auto sp = version.rfind(' '); sp != std::string::npos) version = version.substr(sp + 1);
+  return fmt::format("Client Type: {}  Client Application Version: {}", v.substr(colon + 1),
+                     version);
+}
+
 }  // namespace
 
 // ---- addresses ----------------------------------------------------------------------------
@@ -314,6 +326,12 @@ void Engine::xauth_accepted(IkeSa& sa, const aaa::AuthResult& r) {
       syslog(nullptr, 6, 113012,
              fmt::format("AAA user authentication Successful : local database : user = {}", user));
   }
+  if (debugging(DebugKind::Isakmp, 5)) {
+    auto gp = cfg_.group_policies.find(sa.group_policy);
+    for (const auto& l :
+         user_attribute_lines(gp == cfg_.group_policies.end() ? nullptr : &gp->second))
+      log(&sa, Tag::Debug, l);
+  }
   log(&sa, Tag::Event, fmt::format("User ({}) authenticated.", user));
   send_xauth_status(sa, user_filter_exists(sa) && admit_user(sa, user));
 }
@@ -451,9 +469,7 @@ void Engine::transaction(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& 
         log(&sa, Tag::Debug, fmt::format("MODE_CFG: Received request for {}!", name));
       if (at.type == cfgattr::kApplicationVersion && !at.data.empty()) {
         sa.client_version = text_of(at);
-        log(&sa, Tag::Event,
-            fmt::format("Client Type: {}  Client Application Version: {}", sa.client_version,
-                        sa.client_version));
+        log(&sa, Tag::Event, client_type_line(sa.client_version));
       }
     }
     if (!assign_address(sa)) {
@@ -463,10 +479,16 @@ void Engine::transaction(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& 
     log(&sa, Tag::Debug,
         fmt::format("Obtained IP addr ({}) prior to initiating Mode Cfg (XAuth {})",
                     sa.assigned->str(), sa.username.empty() ? "disabled" : "enabled"));
+    if (std::any_of(a.attributes.begin(), a.attributes.end(),
+                    [](const Attribute& x) { return x.type == cfgattr::kIp4Netmask; }))
+      log(&sa, Tag::Debug,
+          fmt::format("Sending subnet mask ({}) to remote client", sa.assigned_mask.str()));
     log(&sa, Tag::Event,
         fmt::format("Assigned private IP address {} to remote user", sa.assigned->str()));
     syslog(&sa, 6, 713228,
            fmt::format("Assigned private IP address {} to remote user", sa.assigned->str()));
+    // As the ASA: the blank hash first, then the attributes (construct_cfg_set), then the hash.
+    log(&sa, Tag::Debug, "constructing blank hash payload");
     ModeConfigInputs in = mode_config_inputs(cfg_, sa);
     auto reply = build_mode_config_reply(a.attributes, in);
     for (const auto& l : reply.log) log(&sa, l.level <= 1 ? Tag::Event : Tag::Debug, l.text);
@@ -474,7 +496,6 @@ void Engine::transaction(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& 
     out.type = kCfgReply;
     out.identifier = a.identifier;
     out.attributes = std::move(reply.attributes);
-    log(&sa, Tag::Debug, "constructing blank hash payload");
     log(&sa, Tag::Debug, "constructing qm hash payload");
     send_protected(sa, Exchange::Transaction, msgid, {out}, {}, false);
     sa.exchange_ivs.erase(msgid);

@@ -76,8 +76,11 @@ ModeConfigReply build_mode_config_reply(const std::vector<Attribute>& request,
           r.attributes.push_back(Attribute::tv(want.type, *gp->password_storage ? 1 : 0));
         break;
       case cfgattr::kDefaultDomain:
-        if (gp && gp->default_domain && !gp->default_domain->empty())
+        if (gp && gp->default_domain && !gp->default_domain->empty()) {
+          r.log.push_back(
+              {5, fmt::format("construct_cfg_set: default domain = {}", *gp->default_domain)});
           add(want.type, text(*gp->default_domain));
+        }
         break;
       case cfgattr::kSplitDns:
         if (gp && gp->split_dns && !gp->split_dns->empty())
@@ -108,6 +111,35 @@ ModeConfigReply build_mode_config_reply(const std::vector<Attribute>& request,
     }
   }
   return r;
+}
+
+std::vector<std::string> user_attribute_lines(const config::GroupPolicy* gp) {
+  // The ASA reads the user's effective attributes when XAUTH succeeds and lists them
+  // ("IKEGetUserAttributes: ..."); an attribute without a value reads "cleared".
+  auto nth = [](const std::optional<std::vector<config::Ipv4>>& v, size_t i) {
+    return v && v->size() > i ? (*v)[i].str() : std::string("cleared");
+  };
+  std::vector<std::string> out;
+  auto line = [&](std::string_view what, const std::string& value) {
+    out.push_back(fmt::format("IKEGetUserAttributes: {} = {}", what, value));
+  };
+  line("primary DNS", nth(gp ? gp->dns_servers : std::nullopt, 0));
+  line("secondary DNS", nth(gp ? gp->dns_servers : std::nullopt, 1));
+  line("primary WINS", nth(gp ? gp->wins_servers : std::nullopt, 0));
+  line("secondary WINS", nth(gp ? gp->wins_servers : std::nullopt, 1));
+  if (gp && gp->split_tunnel_network_list)
+    line("split tunneling list", *gp->split_tunnel_network_list);
+  if (gp && gp->default_domain && !gp->default_domain->empty())
+    line("default domain", *gp->default_domain);
+  line("IP Compression", "disabled");  // Rampart compresses nothing (no IPComp)
+  const std::string policy = gp ? gp->split_tunnel_policy.value_or("tunnelall") : "tunnelall";
+  line("Split Tunneling Policy", policy == "tunnelspecified"    ? "Tunnel Specified"
+                                 : policy == "excludespecified" ? "Exclude Specified"
+                                                                : "Disabled");
+  // No msie-proxy support: the client's browser settings are never changed.
+  line("Browser Proxy Setting", "no-modify");
+  line("Browser Proxy Bypass Local", "disable");
+  return out;
 }
 
 }  // namespace rampart::ike

@@ -43,4 +43,8 @@ struct ModeConfigReply {
 ModeConfigReply build_mode_config_reply(const std::vector<Attribute>& request,
                                         const ModeConfigInputs& in);
 
+// The effective attributes of a user's group-policy as the ASA lists them when XAUTH succeeds
+// ("IKEGetUserAttributes: primary DNS = 192.0.2.53"), one line each.
+std::vector<std::string> user_attribute_lines(const config::GroupPolicy* gp);
+
 }  // namespace rampart::ike

@@ -160,6 +160,12 @@ void IkeService::debug(ike::DebugKind kind, int level, std::string_view line) {
       level, fmt::format("{} {}", stamp, line));
 }
 
+bool IkeService::debugging(ike::DebugKind kind, int level) {
+  return app_.debugging(
+      kind == ike::DebugKind::Isakmp ? cli::DebugFacility::Isakmp : cli::DebugFacility::Ipsec,
+      level);
+}
+
 void IkeService::authenticate(const config::Config& cfg, aaa::AuthRequest r, aaa::AuthDone done) {
   // LOCAL stays with the engine's own check (it refuses nas-prompt users remote access); a
   // server group goes to the AAA service, which answers later on the event loop.

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Debug fidelity against seed 000: vpnc negotiates with rampartd configured from seed 000's own
+# configuration (tests/fixtures/seed000-asa83.cfg, its addresses moved into the lab's plan)
+# while a console session runs `debug crypto isakmp 127` and `debug crypto ipsec 127`; the
+# session's transcript is held against the seed's ASA lines (tests/golden/seed000_debug.txt) by
+# tests/golden/debug_match.py, which prints the seed lines that did not appear and fails below
+# 95 %.
+#   debug_seed000.sh BIN [MIN_PERCENT]
+source "$(dirname "$0")/lib.sh"
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+MIN=${2:-95}
+[[ -n "${KEEP:-}" ]] && trap "cp -r \"\$WORK\" \"\$KEEP\"; cleanup" EXIT
+
+# Behind a NAT, as the seed's client was (NAT-T, UDP 4500).
+make_vpn_lab nat
+start_daemon
+
+# The seed's configuration on the lab's addresses: outside 198.51.100.1/26, the user's framed
+# address on the inside subnet (as the seed's 192.168.1.100 is), DNS and domain from the plan.
+config=$(sed -e 's/10\.48\.67\.14 255\.255\.254\.0/198.51.100.1 255.255.255.192/' \
+  -e 's/192\.168\.1\.100 255\.255\.255\.0/192.0.2.100 255.255.255.0/' \
+  -e 's/192\.168\.1\.99/192.0.2.53/' -e 's/jyoungta-labdomain\.cisco\.com/example.com/' \
+  -e 's/pre-shared-key \*\*\*\*\*/pre-shared-key cisco123/' "$SRC/tests/fixtures/seed000-asa83.cfg")
+mapfile -t lines <<<"$config"
+out=$(cli "configure terminal" "${lines[@]}" \
+  "interface GigabitEthernet0/0" "no shutdown" "exit" \
+  "interface GigabitEthernet0/1" "nameif inside" "security-level 100" \
+  "ip address 192.0.2.1 255.255.255.0" "no shutdown" "end")
+grep -E 'ERROR|Invalid' <<<"$out" && fail "seed 000's configuration refused"
+
+# The operator's console, debugs on, left open while the client connects.
+mkfifo "$WORK/console.in"
+"$BIN/rampart" --control "$SOCK" <"$WORK/console.in" >"$WORK/console.out" 2>&1 &
+CONSOLE_PID=$!
+exec 7>"$WORK/console.in"
+printf 'enable\n\nterminal pager 0\ndebug crypto isakmp 127\ndebug crypto ipsec 127\n' >&7
+wait_for 5 grep -q 'debug crypto ipsec 127' "$WORK/console.out" || fail "console did not start"
+
+vpnc_connect cisco cisco || { tail -30 "$WORK/vpnc.log"; fail "vpnc did not connect"; }
+grep -qx 'INTERNAL_IP4_ADDRESS=192.0.2.100' "$WORK/vpnc-env.connect" || fail "framed address"
+sa_up() { cli "show crypto ipsec sa" | grep -q 'current_peer: '; }
+wait_for 15 sa_up || fail "no IPsec SA"
+# The session prints pending debug lines as it handles its next command.
+printf 'undebug all\n' >&7
+phase2_done() { grep -q 'PHASE 2 COMPLETED' "$WORK/console.out"; }
+wait_for 5 phase2_done || fail "no PHASE 2 COMPLETED on the console"
+printf 'exit\n' >&7
+exec 7>&-
+wait "$CONSOLE_PID" || true
+
+python3 "$SRC/tests/golden/debug_match.py" "$SRC/tests/golden/seed000_debug.txt" \
+  "$WORK/console.out" "$MIN" || fail "debug lines differ from seed 000's"
+echo PASS
