@@ -26,16 +26,18 @@ void register_pools(CommandTree& t);              // ip local pool, show ip loca
 void register_users(CommandTree& t);              // username, username attributes
 void register_tunnel_groups(CommandTree& t);
 void register_group_policies(CommandTree& t);
-void register_aaa(CommandTree& t);          // aaa-server, aaa authentication
-void register_aaa_show(CommandTree& t);     // show/clear/test aaa-server
-void register_management(CommandTree& t);   // ssh, sysopt, console timeout
-void register_flash(CommandTree& t);        // dir, copy, delete, boot system, show bootvar, reload
-void register_pix(CommandTree& t);          // PIX 6.3 commands migrated to the ASA model
-void register_nat(CommandTree& t);          // object NAT, twice NAT, show running-config nat
-void register_pix_nat(CommandTree& t);      // PIX global/static (nat: register_nat)
-void register_debug(CommandTree& t);        // debug crypto ..., undebug all, show debug
-void register_counters(CommandTree& t);     // show counters (bad input the CLI refused)
-void register_connections(CommandTree& t);  // show conn/xlate/local-host, clear conn/xlate
+void register_aaa(CommandTree& t);           // aaa-server, aaa authentication
+void register_aaa_show(CommandTree& t);      // show/clear/test aaa-server
+void register_management(CommandTree& t);    // ssh, sysopt, console timeout
+void register_flash(CommandTree& t);         // dir, copy, delete, boot system, show bootvar, reload
+void register_pix(CommandTree& t);           // PIX 6.3 commands migrated to the ASA model
+void register_nat(CommandTree& t);           // object NAT, twice NAT, show running-config nat
+void register_pix_nat(CommandTree& t);       // PIX global/static (nat: register_nat)
+void register_debug(CommandTree& t);         // debug crypto ..., undebug all, show debug
+void register_logging(CommandTree& t);       // logging ... (configuration)
+void register_logging_show(CommandTree& t);  // show logging, clear logging buffer
+void register_counters(CommandTree& t);      // show counters (bad input the CLI refused)
+void register_connections(CommandTree& t);   // show conn/xlate/local-host, clear conn/xlate
 void register_firewall_show(CommandTree& t);  // show access-list, show nat, show service-policy
 void register_packet_tracer(CommandTree& t);  // packet-tracer input ...
 void register_vpn_sessions(CommandTree& t);
@@ -45,6 +47,8 @@ void register_ipsec_sa(CommandTree& t);  // show crypto ipsec sa, clear crypto i
 inline void register_all(CommandTree& t) {
   register_exec(t);
   register_system(t);
+  register_logging(t);
+  register_logging_show(t);
   register_interfaces(t);
   register_config_io(t);
   register_access_lists(t);
