@@ -215,15 +215,17 @@ std::string Logger::wire_line(const Message& m, const config::LoggingHost& h) co
 }
 
 std::string mask_secrets(std::string_view command) {
-  static constexpr std::array<std::string_view, 9> kBefore{"password",
-                                                           "passwd",
-                                                           "key",
-                                                           "secret",
-                                                           "pre-shared-key",
-                                                           "community",
-                                                           "authentication-key",
-                                                           "key-string",
-                                                           "ldap-login-password"};
+  // The word after one of these is a secret ("md5" for "ntp authentication-key N md5 KEY").
+  static constexpr std::string_view kBefore[] = {"password",
+                                                 "passwd",
+                                                 "key",
+                                                 "secret",
+                                                 "pre-shared-key",
+                                                 "community",
+                                                 "authentication-key",
+                                                 "key-string",
+                                                 "ldap-login-password",
+                                                 "md5"};
   std::string out;
   bool mask_next = false;
   size_t i = 0;

@@ -197,6 +197,8 @@ TEST_CASE("secrets in a logged command are masked", "[logging]") {
         "username bob password ***** privilege 15");
   CHECK(logging::mask_secrets("aaa-server T (inside) host 192.0.2.134 key tacacskey") ==
         "aaa-server T (inside) host 192.0.2.134 key *****");
+  CHECK(logging::mask_secrets("ntp authentication-key 1 md5 ntpsecret") ==
+        "ntp authentication-key ***** md5 *****");
   CHECK(logging::mask_secrets("hostname fw") == "hostname fw");
 }
 
@@ -283,4 +285,19 @@ TEST_CASE("bad logging input gets the ASA's words and is counted", "[logging]") 
   CHECK(out.find("ERROR: % Invalid input detected at '^' marker.") != std::string::npos);
   CHECK(c.cfg().logging.hosts.empty());
   CHECK(c.cfg().logging.lists.empty());
+}
+
+TEST_CASE("terminal monitor shows messages at the monitor level on that session only",
+          "[logging]") {
+  test::Console c;
+  cli::Session quiet{c.app, true};
+  c.run("logging enable\nlogging monitor notifications\nterminal monitor");
+  c.app.deliver_posted_debug();
+  c.s.pending_async.clear();
+  c.run("hostname fw");
+  c.app.deliver_posted_debug();
+  REQUIRE(c.s.pending_async.size() == 2);  // 111008 and 111010; 111009 is debugging
+  CHECK(c.s.pending_async[0] ==
+        "%ASA-5-111008: User 'enable_15' executed the 'hostname fw' command.");
+  CHECK(quiet.pending_async.empty());
 }
