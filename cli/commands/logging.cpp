@@ -263,7 +263,7 @@ void register_logging_config(CommandTree& t) {
        [](Ctx& c) { c.cfg.logging.facility = c.negated ? 20 : static_cast<int>(c.args.num("n")); },
        true});
   t.add({kConfig,
-         "logging host <ifname:WORD> <addr:A.B.C.D> [<transport:WORD>] [format emblem]",
+         "logging host <ifname:WORD> <addr:A.B.C.D> [<transport:WORD>] [format {emblem:emblem}]",
          {kHelpLogging, "Set syslog server IP address and parameters", "Name of the interface",
           "IP address of the syslog server",
           "Protocol and port: udp/514 (default) or tcp/1470 (port 1025-65535)",

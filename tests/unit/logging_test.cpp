@@ -301,3 +301,15 @@ TEST_CASE("terminal monitor shows messages at the monitor level on that session 
         "%ASA-5-111008: User 'enable_15' executed the 'hostname fw' command.");
   CHECK(quiet.pending_async.empty());
 }
+
+TEST_CASE("logging host takes format emblem with or without a port", "[logging]") {
+  test::Console c;
+  c.run("interface GigabitEthernet0/1\n nameif inside\n exit");
+  CHECK(c.run("logging host inside 192.0.2.52 format emblem\n"
+              "logging host inside 192.0.2.53 udp/1514 format emblem") == "");
+  CHECK(c.section({"logging host"}) ==
+        "logging host inside 192.0.2.52 format emblem\n"
+        "logging host inside 192.0.2.53 17/1514 format emblem\n");
+  CHECK(c.run("logging host inside 192.0.2.54 tcp/1470 format emblem") ==
+        "ERROR: EMBLEM format is supported only over UDP\n");
+}
