@@ -76,9 +76,12 @@ std::string shown_line(std::string_view line) {
 
 }  // namespace
 
-Appliance::Appliance(System& sys) : sys_(sys) {
+Appliance::Appliance(System& sys)
+    : sys_(sys), logger_([this] { return static_cast<int64_t>(sys_.now_seconds()); }) {
   register_all(tree_);
   reset_to_defaults();
+  logger_.set_monitor(
+      [this](const std::string& line) { post_debug(DebugFacility::Monitor, line); });
 }
 
 void Appliance::reset_to_defaults(bool factory) {
@@ -139,6 +142,8 @@ int debug_level(const Session& s, DebugFacility f) {
       return s.debug_radius ? 1 : 0;
     case DebugFacility::Tacacs:
       return s.debug_tacacs ? 1 : 0;
+    case DebugFacility::Monitor:
+      return s.monitor ? 1 : 0;
   }
   return 0;
 }
@@ -309,9 +314,13 @@ Reply Session::run(std::string_view raw, bool record) {
       reply.output += kInvalidInput;
       if (auto* k = counters()) ++k->invalid_input;
     } else if (!line.empty() && !is_comment(line)) {
+      const Mode before = mode();
+      matched_ = false;
       dispatch(raw, line, reply);
+      if (matched_ && record && !loading_config) log_command(line, before);
     }
   }
+  app_.logger().configure(app_.config());
   if (deferred_) {
     if (app_.background_work()) {
       reply.pending = true;
@@ -389,6 +398,7 @@ void Session::run_command(std::string_view line, Reply& reply) {
   }
   switch (best.status) {
     case MatchStatus::Ok: {
+      matched_ = true;
       Ctx ctx{*this, app_.config(), app_.sys(), reply.output, best.args, best.negated};
       best.command->handler(ctx);
       break;
@@ -407,6 +417,23 @@ void Session::run_command(std::string_view line, Reply& reply) {
       if (auto* k = counters()) ++k->incomplete;
       break;
   }
+}
+
+void Session::log_command(std::string_view line, Mode before) {
+  // The ASA's accounting of commands: 111008 and 111010 for configuration commands (what
+  // operators watch for changes), 111009 (debugging) for the rest. Secrets in the line are
+  // masked. [U] the peer's address of an SSH session is not known here: 0.0.0.0 as the console.
+  std::string user = !user_.empty() ? platform::printable(user_)
+                     : privileged() ? "enable_15"
+                                    : "enable_1";
+  std::string cmd = logging::mask_secrets(line);
+  auto& log = app_.logger();
+  if (before == Mode::UserExec || before == Mode::PrivExec) {
+    logging::syslog(log, 111009, user, cmd);
+    return;
+  }
+  logging::syslog(log, 111008, user, cmd);
+  logging::syslog(log, 111010, user, "CLI", "0.0.0.0", cmd);
 }
 
 void Session::invalid_input_at(std::string& out, const Args& args, std::string_view arg) const {

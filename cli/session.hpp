@@ -18,6 +18,7 @@
 #include "cli/output_filter.hpp"
 #include "cli/system.hpp"
 #include "control/config/model.hpp"
+#include "control/logging/logger.hpp"
 
 namespace rampart::ike {
 class Engine;
@@ -37,7 +38,9 @@ class Session;
 // Debug facilities, per session as on the ASA ("debug crypto isakmp 127" shows on the session
 // that typed it, without "terminal monitor").
 // "debug radius" and "debug tacacs" come from the AAA clients' worker threads: see post_debug.
-enum class DebugFacility { Isakmp, Ipsec, Radius, Tacacs };
+// Monitor: syslog messages for the sessions with "terminal monitor" (the logger filters by
+// "logging monitor LEVEL" before they are posted).
+enum class DebugFacility { Isakmp, Ipsec, Radius, Tacacs, Monitor };
 
 // What "debug radius [all|decode|session|user NAME]" and "debug tacacs [session|user NAME]"
 // turned on, per session: a bit per keyword. A client's line is of one kind, decode (a packet's
@@ -142,6 +145,11 @@ class Appliance {
   aaa::Service* aaa() const { return aaa_; }
   void set_aaa(aaa::Service* s) { aaa_ = s; }
 
+  // The logging subsystem: every %ASA message goes through it; "logging ..." configures it
+  // (after each command), "show logging" reads it. Monitor lines reach sessions through
+  // post_debug(DebugFacility::Monitor, ...), so any thread may log.
+  logging::Logger& logger() { return logger_; }
+
  private:
   System& sys_;
   ike::Engine* ike_ = nullptr;
@@ -165,6 +173,7 @@ class Appliance {
   };
   std::vector<PostedDebug> posted_;
   std::function<void()> debug_wakeup_;  // under posted_mu_
+  logging::Logger logger_;              // last: its sinks use the members above
 };
 
 // A mode entered by a command, with the key that the sub-mode edits
@@ -301,6 +310,8 @@ class Session {
   void dispatch(std::string_view raw, std::string_view line, Reply& reply);
   bool filter_usable(const OutputFilter::Parsed& p, size_t column, std::string& out);
   void run_command(std::string_view line, Reply& reply);
+  void log_command(std::string_view line, Mode before);  // 111008/111009/111010
+  bool matched_ = false;  // the last line matched a command and its handler ran
   Appliance& app_;
   std::vector<ModeFrame> stack_;
   std::vector<std::string> history_;

@@ -70,6 +70,8 @@ add_test(NAME aaa_seed004_tacacs COMMAND bash ${SRC}/tests/integration/aaa_seed0
 # "debug tacacs" lines of a "test aaa-server" reach the console session, without secrets.
 add_test(NAME aaa_debug COMMAND bash ${SRC}/tests/integration/aaa_debug.sh ${BIN})
 add_test(NAME format_check COMMAND bash ${SRC}/tests/integration/format_check.sh)
+add_test(NAME syslog_ids_check COMMAND bash ${SRC}/tests/integration/syslog_ids_check.sh)
+add_test(NAME logging_rsyslog COMMAND bash ${SRC}/tests/integration/logging_rsyslog.sh ${BIN})
 set_tests_properties(golden_transcripts netns_interfaces crash_safety shell_pty
                      concurrent_sessions startup_errors textfsm_conformance lab_smoke ssh_access
                      cli_limits aaa_tacacs_client
@@ -81,6 +83,7 @@ set_tests_properties(golden_transcripts netns_interfaces crash_safety shell_pty
                      ${SHARED_NAT_TESTS}
                      PROPERTIES LABELS integration RUN_SERIAL TRUE)
 set_tests_properties(format_check PROPERTIES LABELS style)
+set_tests_properties(syslog_ids_check PROPERTIES LABELS style)
 # The firewall's oracle: packet-tracer against the kernel on generated flows (FWDIFF_SEED).
 add_test(NAME fw_differential COMMAND bash ${SRC}/tests/integration/fw_differential.sh ${BIN})
 set_tests_properties(fw_differential PROPERTIES LABELS integration RUN_SERIAL TRUE TIMEOUT 300)

@@ -35,6 +35,8 @@ void register_nat(CommandTree& t);           // object NAT, twice NAT, show runn
 void register_pix_nat(CommandTree& t);       // PIX global/static (nat: register_nat)
 void register_debug(CommandTree& t);         // debug crypto ..., undebug all, show debug
 void register_system_views(CommandTree& t);  // show nameif|ip address|arp|cpu|memory, ping
+void register_logging(CommandTree& t);       // logging ... (configuration)
+void register_logging_show(CommandTree& t);  // show logging, clear logging buffer
 void register_counters(CommandTree& t);      // show counters (bad input the CLI refused)
 void register_connections(CommandTree& t);   // show conn/xlate/local-host, clear conn/xlate
 void register_firewall_show(CommandTree& t);  // show access-list, show nat, show service-policy
@@ -46,6 +48,8 @@ void register_ipsec_sa(CommandTree& t);  // show crypto ipsec sa, clear crypto i
 inline void register_all(CommandTree& t) {
   register_exec(t);
   register_system(t);
+  register_logging(t);
+  register_logging_show(t);
   register_interfaces(t);
   register_system_views(t);
   register_config_io(t);

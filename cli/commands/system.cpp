@@ -145,6 +145,7 @@ void render_system(const config::Config& cfg, ConfigWriter& w) {
 
 void render_terminal(const config::Config& cfg, ConfigWriter& w) {
   w.line(fmt::format("pager lines {}", cfg.system.pager_lines));
+  render_logging(cfg, w);  // between pager and mtu, as the ASA prints it
   // The ASA prints an mtu line for every named interface, 1500 unless configured.
   for (const auto& [hw, itf] : cfg.interfaces) {
     if (!itf.nameif) continue;

@@ -44,7 +44,8 @@ void render_access_groups(const config::Config& cfg, ConfigWriter& w);  // acces
 void render_timeouts(const config::Config& cfg, ConfigWriter& w);       // timeout
 void render_mpf(const config::Config& cfg,
                 ConfigWriter& w);  // class-map, policy-map, service-policy
-void render_terminal(const config::Config& cfg, ConfigWriter& w);  // pager lines, mtu
+void render_terminal(const config::Config& cfg, ConfigWriter& w);  // pager lines, logging, mtu
+void render_logging(const config::Config& cfg, ConfigWriter& w);   // logging ...
 void render_pools(const config::Config& cfg, ConfigWriter& w);     // ip local pool
 void render_boot(const config::Config& cfg, ConfigWriter& w);      // boot system
 void render_routes(const config::Config& cfg, ConfigWriter& w);    // route

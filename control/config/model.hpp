@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "control/config/firewall.hpp"
+#include "control/config/logging.hpp"
 #include "control/config/types.hpp"
 
 namespace rampart::config {
@@ -347,6 +348,7 @@ struct Config {
   std::map<std::string, AaaServerGroup> aaa_servers;
   Management management;
   Firewall firewall;
+  Logging logging;
 
   const Interface* interface_by_nameif(const std::string& nameif) const;
 };

@@ -193,6 +193,12 @@ std::shared_ptr<const LogView> ConnectionService::view() const {
 }
 
 void ConnectionService::emit(const firewall::FwMessage& m) {
+  if (auto* log = logger_.load()) {
+    // 106100's level is the ACE's ("log LEVEL"); the others' are the message table's.
+    log->emit(static_cast<uint32_t>(m.id), m.text,
+              m.id == 106100 ? std::optional<int>(m.severity) : std::nullopt);
+    return;
+  }
   platform::log(severity_of(m.severity), fmt::format("%ASA-{}-{}: {}", m.severity, m.id, m.text));
 }
 

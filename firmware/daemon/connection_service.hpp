@@ -26,6 +26,7 @@
 #include "control/config/model.hpp"
 #include "control/firewall/fw_messages.hpp"
 #include "control/firewall/runtime.hpp"
+#include "control/logging/logger.hpp"
 #include "platform/conntrack.hpp"
 #include "platform/nflog.hpp"
 
@@ -45,6 +46,9 @@ class ConnectionService : public firewall::ConnectionTable {
   // event_buffer: the event socket's receive buffer in bytes (rampartd --conntrack-buffer).
   static constexpr int kDefaultEventBuffer = 8 << 20;
   explicit ConnectionService(int event_buffer = kDefaultEventBuffer);
+  // Messages go through the logging subsystem once this is set (before start()); without it,
+  // to the daemon's log alone.
+  void set_logger(logging::Logger* l) { logger_.store(l); }
   ~ConnectionService() override;
   // Turns on conntrack accounting and starts the reader thread. Returns what does not work
   // (each a warning for the log); the table still answers when events cannot be had.
@@ -57,6 +61,7 @@ class ConnectionService : public firewall::ConnectionTable {
   firewall::ConnectionStats stats() const override;
 
  private:
+  std::atomic<logging::Logger*> logger_{nullptr};
   void run();
   void on_event(platform::ConntrackEvents::Type t, const platform::ConntrackEntry& e);
   void on_log(const platform::LoggedPacket& p);

@@ -181,12 +181,9 @@ void IkeService::account(aaa::AccountingRecord r) {
 }
 
 void IkeService::syslog(int severity, int id, std::string_view text) {
-  auto sev = severity <= 3   ? platform::Severity::Error
-             : severity == 4 ? platform::Severity::Warning
-             : severity == 5 ? platform::Severity::Notice
-             : severity == 6 ? platform::Severity::Info
-                             : platform::Severity::Debug;
-  platform::log(sev, fmt::format("%ASA-{}-{}: {}", severity, id, text));
+  // The level is the message table's (and "logging message N level L"'s), not the caller's.
+  (void)severity;
+  app_.logger().emit(static_cast<uint32_t>(id), std::string(text));
 }
 
 }  // namespace rampart::firmware

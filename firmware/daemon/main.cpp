@@ -33,6 +33,7 @@
 #include "firmware/daemon/ike_service.hpp"
 #include "firmware/daemon/server.hpp"
 #include "firmware/daemon/ssh_service.hpp"
+#include "firmware/daemon/syslog_transport.hpp"
 #include "platform/flash.hpp"
 #include "platform/log.hpp"
 
@@ -167,7 +168,18 @@ int main(int argc, char** argv) {
   if (!boot_dir.empty())
     sys.set_boot(std::make_unique<firmware::BootSlots>(boot_dir, booted_slot(), flash));
   cli::Appliance app(sys);
+  // Logging: every %ASA message to the daemon's own log, and where "logging ..." sends it.
+  app.logger().set_daemon_log([](int level, const std::string& line) {
+    platform::log(level <= 3   ? platform::Severity::Error
+                  : level == 4 ? platform::Severity::Warning
+                  : level == 5 ? platform::Severity::Notice
+                  : level == 6 ? platform::Severity::Info
+                               : platform::Severity::Debug,
+                  line);
+  });
+  app.logger().set_transport(std::make_unique<firmware::SyslogTransport>());
   std::string report = app.load_startup();
+  app.logger().configure(app.config());
   for (size_t p = 0; p < report.size();) {
     size_t e = report.find('\n', p);
     if (e == std::string::npos) e = report.size();
@@ -186,6 +198,7 @@ int main(int argc, char** argv) {
 
   // The connection table and the firewall's syslog messages (conntrack events, nflog).
   firmware::ConnectionService connections(conntrack_buffer);
+  connections.set_logger(&app.logger());
   for (const auto& w : connections.start())
     platform::log(platform::Severity::Warning, fmt::format("firewall connections: {}", w));
   app.set_connections(&connections);
@@ -251,6 +264,7 @@ int main(int argc, char** argv) {
     for (const auto& w : firewall.sync(app.config(), app.ike()))
       platform::log(platform::Severity::Warning, w);
     refresh_connection_view();
+    app.logger().poll();  // TCP syslog hosts: reconnects and queued messages
   });
   server.reload_pending([&] { return sys.reload_requested(); });
   server.on_reload([&] {

@@ -468,11 +468,7 @@ void Server::exec_decided(uint64_t id, const std::string& user, const std::strin
                           const cli::ExecVerdict& e) {
   // The ASA's words for an administrator the server authenticated but would not give the CLI.
   // The password was right, so the name is no mistyped password: it is shown, as printable().
-  if (!e.allowed)
-    platform::log(platform::Severity::Error,
-                  fmt::format("%ASA-3-113021: Attempted console login failed. User {} did NOT "
-                              "have appropriate Admin Rights.",
-                              platform::printable(user)));
+  if (!e.allowed) logging::syslog(app_.logger(), 113021, platform::printable(user));
   finish_ssh_auth(id, user, rhost, e.allowed, e.allowed, e);
 }
 
@@ -492,11 +488,9 @@ void Server::auth_answer(Client& c, bool ok, const std::string& user, const std:
   // The ASA's syslog 605004/605005 for management logins. The name and the host are the
   // client's bytes (sshd passes them on as sent): printable() keeps a newline in them from
   // forging a second line.
-  platform::log(ok ? platform::Severity::Info : platform::Severity::Warning,
-                fmt::format("%ASA-6-{}: Login {} from {}/ssh for user \"{}\"", ok ? 605005 : 605004,
-                            ok ? "permitted" : "denied",
-                            rhost.empty() ? "unknown" : platform::printable(rhost),
-                            platform::printable(user)));
+  logging::syslog(app_.logger(), ok ? 605005 : 605004,
+                  rhost.empty() ? "unknown" : platform::printable(rhost), "ssh",
+                  platform::printable(user));
   send(c, protocol::Type::AuthResult, ok ? "1" : "0");
   c.closing = true;
 }
