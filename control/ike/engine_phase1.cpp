@@ -754,7 +754,7 @@ void Engine::phase1_done(IkeSa& sa, const std::vector<Payload>& p) {
 
 void Engine::established_syslog(IkeSa& sa) {
   log(&sa, Tag::Event, "PHASE 1 COMPLETED");
-  syslog(&sa, 6, 113009, "PHASE 1 COMPLETED");
+  syslog(&sa, 5, 713119, "PHASE 1 COMPLETED");
   if (sa.peer_dpd) log(nullptr, Tag::Event, "Keep-alive type for this connection: DPD", &sa.peer);
   if (sa.choice.lifetime_seconds)
     log(&sa, Tag::Debug,

@@ -58,6 +58,7 @@ constexpr std::array kMessages{
                "{}IKE Initiator: New Phase 1, Intf {}, IKE Peer {}  local Proxy Address "
                "{}, remote Proxy Address {},  Crypto map ({})"},
     MessageDef{713061, 3, "{}{}"},
+    MessageDef{713119, 5, "{}PHASE 1 COMPLETED"},
     MessageDef{713120, 5, "{}PHASE 2 COMPLETED (msgid={:08x})"},
     MessageDef{713132, 3, "{}Cannot obtain an IP address for remote peer"},
     MessageDef{713167, 3, "{}{}"},
