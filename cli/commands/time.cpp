@@ -178,9 +178,15 @@ std::string summer_lines(const config::ClockSettings& clk, int64_t now_ms) {
   auto year = time::local_time(clk, now_ms).year;
   auto w = time::summer_window(clk, year);
   if (!w) return {};
+  // Each edge as the clock reads just before it: the start in standard time, the end in
+  // summer time ("02:00:00 PST", "02:00:00 PDT").
+  config::ClockSettings standard = clk;
+  standard.summer.reset();
+  time::LocalTime start = time::local_time(standard, w->start_ms);
+  time::LocalTime end = time::local_time(standard, w->end_ms + clk.summer->offset_minutes * 60'000);
+  end.zone = clk.summer->zone;
   return fmt::format("Summer time starts {}\nSummer time ends {}\n",
-                     time::format_clock_seconds(time::local_time(clk, w->start_ms)),
-                     time::format_clock_seconds(time::local_time(clk, w->end_ms)));
+                     time::format_clock_seconds(start), time::format_clock_seconds(end));
 }
 
 // Asks chronyd on deferred work and renders its answer there, from a copy of the clock

@@ -49,6 +49,21 @@ struct FieldReader {
     if (s.empty() || end != s.c_str() + s.size()) fail(i);
     return v;
   }
+  Stamp stamp(size_t i) {
+    auto s = f[i];
+    auto dot = s.find('.');
+    Stamp t;
+    auto whole = s.substr(0, dot);
+    auto [p, ec] = std::from_chars(whole.data(), whole.data() + whole.size(), t.sec);
+    if (ec != std::errc() || p != whole.data() + whole.size()) fail(i);
+    if (dot != std::string_view::npos) {
+      std::string frac = "0" + std::string(s.substr(dot));
+      char* end = nullptr;
+      t.frac = std::strtod(frac.c_str(), &end);
+      if (end != frac.c_str() + frac.size()) fail(i);
+    }
+    return t;
+  }
   void fail(size_t i) {
     if (error.empty()) error = fmt::format("field {} is not a number: '{}'", i + 1, f[i]);
   }
@@ -99,7 +114,7 @@ rampart::expected<Tracking, std::string> parse_tracking(std::string_view csv) {
   t.ref_id = static_cast<uint32_t>(r.integer(0, 16));
   t.ref_address = std::string(f[1]);
   t.stratum = static_cast<int>(r.integer(2));
-  t.ref_time = r.real(3);
+  t.ref_time = r.stamp(3);
   t.system_offset = r.real(4);
   t.frequency_ppm = r.real(7);
   t.root_delay = r.real(10);
@@ -150,7 +165,7 @@ rampart::expected<std::vector<NtpData>, std::string> parse_ntpdata(std::string_v
     d.root_delay = r.real(13);
     d.root_dispersion = r.real(14);
     d.ref_id = static_cast<uint32_t>(r.integer(15, 16));
-    d.ref_time = r.real(17);
+    d.ref_time = r.stamp(17);
     d.offset = r.real(18);
     d.peer_delay = r.real(19);
     d.peer_dispersion = r.real(20);

@@ -14,6 +14,13 @@
 
 namespace rampart::time {
 
+// A time as chronyc prints it ("1796476110.581181427"), kept whole: a double would lose the
+// low bits of the NTP timestamp the ASA prints.
+struct Stamp {
+  int64_t sec = 0;  // since the epoch; 0: never
+  double frac = 0;  // [0, 1)
+};
+
 struct ChronyPaths {
   std::string dir;  // chronyd's run directory: conf, keys, socket, pid, drift (mode 0700)
   std::string conf() const { return dir + "/chrony.conf"; }
@@ -42,7 +49,7 @@ struct Tracking {
   uint32_t ref_id = 0;
   std::string ref_address;  // "192.0.2.123"; empty when none
   int stratum = 0;
-  double ref_time = 0;       // seconds since the epoch (0: never)
+  Stamp ref_time;
   double system_offset = 0;  // seconds
   double frequency_ppm = 0;
   double root_delay = 0, root_dispersion = 0;  // seconds
@@ -72,7 +79,7 @@ struct NtpData {
   int version = 0, stratum = 0, poll = 0, precision = 0;
   double root_delay = 0, root_dispersion = 0;
   uint32_t ref_id = 0;
-  double ref_time = 0;
+  Stamp ref_time;
   double offset = 0, peer_delay = 0, peer_dispersion = 0;
   bool tests_passed = false;  // all nine of "NTP tests"
   bool authenticated = false;

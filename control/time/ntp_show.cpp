@@ -10,8 +10,8 @@ namespace rampart::time {
 
 namespace {
 
-constexpr double kNtpEpochOffset = 2208988800.0;  // RFC 5905: 1900-01-01 to 1970-01-01
-constexpr double kNominalHz = 100.0;              // the tick the ASA's show ntp status names
+constexpr int64_t kNtpEpochOffset = 2208988800;  // RFC 5905: 1900-01-01 to 1970-01-01
+constexpr double kNominalHz = 100.0;             // the tick the ASA's show ntp status names
 
 const NtpData* data_for(const NtpSnapshot& s, const std::string& address) {
   for (const auto& d : s.data)
@@ -38,11 +38,10 @@ char tally(const Source& src, bool synced) {
   }
 }
 
-std::string paren_time(double unix_seconds, const config::ClockSettings& clock) {
-  if (unix_seconds <= 0) return "00000000.00000000 (00:00:00.000 UTC Mon Jan 1 1900)";
-  auto ms = static_cast<int64_t>(std::llround(unix_seconds * 1000));
-  return fmt::format("{} ({})", ntp_timestamp_hex(unix_seconds),
-                     format_clock(local_time(clock, ms)));
+std::string paren_time(const Stamp& t, const config::ClockSettings& clock) {
+  if (t.sec <= 0) return "00000000.00000000 (00:00:00.000 UTC Mon Jan 1 1900)";
+  int64_t ms = t.sec * 1000 + static_cast<int64_t>(t.frac * 1000);
+  return fmt::format("{} ({})", ntp_timestamp_hex(t), format_clock(local_time(clock, ms)));
 }
 
 }  // namespace
@@ -54,12 +53,10 @@ bool ntp_synchronized(const NtpSnapshot& s) {
   return false;
 }
 
-std::string ntp_timestamp_hex(double unix_seconds) {
-  double ntp = unix_seconds + kNtpEpochOffset;
-  double whole = std::floor(ntp);
-  auto frac = static_cast<uint64_t>((ntp - whole) * 4294967296.0);
-  return fmt::format("{:08x}.{:08x}", static_cast<uint64_t>(whole) & 0xffffffffu,
-                     frac & 0xffffffffu);
+std::string ntp_timestamp_hex(const Stamp& t) {
+  auto seconds = static_cast<uint64_t>(t.sec + kNtpEpochOffset);  // wraps in 2036, as NTP's era
+  auto frac = static_cast<uint64_t>(t.frac * 4294967296.0);
+  return fmt::format("{:08x}.{:08x}", seconds & 0xffffffffu, frac & 0xffffffffu);
 }
 
 std::string render_ntp_status(const NtpSnapshot& s, const config::ClockSettings& clock) {
@@ -125,7 +122,7 @@ std::string render_ntp_associations_detail(const NtpSnapshot& s,
     int stratum = d && src.reach ? d->stratum : 16;
     o += fmt::format("{} {}, stratum {}\n", src.address, words, stratum);
     o += fmt::format("ref ID {}, time {}\n", d ? ref_id_text(d->ref_id) : "0.0.0.0",
-                     paren_time(d ? d->ref_time : 0, clock));
+                     paren_time(d ? d->ref_time : Stamp{}, clock));
     int peer_poll = d ? d->poll : src.poll;
     o += fmt::format("our mode client, peer mode server, our poll intvl {}, peer poll intvl {}\n",
                      1L << std::max(src.poll, 0), 1L << std::max(peer_poll, 0));

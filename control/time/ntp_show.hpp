@@ -22,7 +22,7 @@ struct NtpSnapshot {
 bool ntp_synchronized(const NtpSnapshot& s);
 
 // NTP timestamps: seconds since 1900, as the ASA prints reference times ("e8f2a1b0.2a3c5f1e").
-std::string ntp_timestamp_hex(double unix_seconds);
+std::string ntp_timestamp_hex(const Stamp& t);
 
 std::string render_ntp_status(const NtpSnapshot& s, const config::ClockSettings& clock);
 std::string render_ntp_associations(const NtpSnapshot& s);

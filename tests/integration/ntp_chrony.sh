@@ -87,6 +87,20 @@ unsynced() {
 wait_for 20 unsynced || fail "still synchronized with a wrong key: $(cli 'show ntp status' 'show ntp associations')"
 cli "show ntp associations detail" | grep -q '^192\.0\.2\.123 configured, .*invalid' ||
   fail "wrong-key server not invalid: $(cli 'show ntp associations detail')"
+# The server is up and gets the requests, but a chronyd answers no request whose MAC fails: the
+# appliance's requests go unanswered (sent > received + 4) and the server counts them.
+rejected() {
+  ip netns exec "$NS" chronyc -h "$WORK/ntp/chronyd.sock" -c ntpdata |
+    awk -F, '$1 == "192.0.2.123" && $31 > $32 + 4 { ok = 1 } END { exit !ok }' &&
+    kill -0 "$SERVER_PID" &&
+    ip netns exec "$INS" chronyc -h "$SRV/chronyd.sock" -c serverstats | awk -F, '$1 > 4 { ok = 1 } END { exit !ok }'
+}
+wait_for 10 rejected || fail "the wrong-key server's silence not seen: $(ip netns exec "$NS" chronyc -h "$WORK/ntp/chronyd.sock" ntpdata)"
+unsynced || fail "synchronized again with a wrong key"
+# The right key again: synchronized again (what failed was the key, nothing else).
+stop_server
+start_server "$KEY"
+wait_for 30 synced || fail "not synchronized again with the right key"
 
 # Removing the server stops chronyd (rampartd's child), and no chronyd is left.
 cli "configure terminal" "no ntp server 192.0.2.123" >/dev/null
