@@ -10,6 +10,7 @@
 #include "platform/expected.hpp"
 
 #include "control/config/types.hpp"
+#include "control/time/ntp_show.hpp"
 
 namespace rampart::config {
 struct Config;
@@ -135,6 +136,17 @@ struct VersionInfo {
   std::vector<std::string> nics;  // "eth0: address 0050.56a1.0b2c" per NIC
 };
 
+// Where the appliance's clock last came from, for "show clock detail".
+enum class TimeSource { HardwareCalendar, User, Ntp };
+
+// The NTP client (rampartd's NtpService over chronyd). query() asks chronyd over its command
+// socket and may take a second when chronyd does not answer: call it from deferred work only.
+class NtpClient {
+ public:
+  virtual ~NtpClient() = default;
+  virtual rampart::expected<time::NtpSnapshot, std::string> query() const = 0;
+};
+
 class System {
  public:
   virtual ~System() = default;
@@ -219,6 +231,18 @@ class System {
 
   virtual VersionInfo version() const = 0;
   virtual uint64_t now_seconds() const = 0;  // wall clock, for "show clock" and timestamps
+
+  // The appliance's clock in UTC milliseconds: the kernel's plus what "clock set" moved it by.
+  // Shown in the configured zone through time::local_time() only.
+  virtual int64_t now_ms() const { return static_cast<int64_t>(now_seconds()) * 1000; }
+  // "clock set": the appliance's clock reads utc_ms from now on. The kernel's clock is left to
+  // NTP (chronyd), so a wrong "clock set" never fights it.
+  virtual void set_clock(int64_t utc_ms) { (void)utc_ms; }
+  // What chronyd last said (show ntp, show clock detail): synchronized means NTP sets the
+  // time, and a "clock set" offset gives way to it.
+  virtual void note_ntp(bool synchronized) { (void)synchronized; }
+  virtual TimeSource time_source() const { return TimeSource::HardwareCalendar; }
+  virtual NtpClient* ntp() { return nullptr; }
 };
 
 }  // namespace rampart::cli

@@ -74,6 +74,8 @@ const std::vector<Section>& sections() {
       {"tunnel-group", {"Show tunnel-group configuration"}, {"tunnel-group"}, true},
       {"group-policy", {"Show group-policy configuration"}, {"group-policy"}, true},
       {"username", {"Show local user database configuration"}, {"username"}, true},
+      {"ntp", {"Show NTP configuration"}, {"ntp"}},
+      {"clock", {"Show clock configuration"}, {"clock"}},
   };
   return s;
 }

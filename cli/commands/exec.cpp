@@ -1,5 +1,6 @@
 // Exec-level commands that move between modes or set up the terminal: enable, disable,
-// configure terminal, exit, end, quit/logout, terminal ..., show history/version/clock.
+// configure terminal, exit, end, quit/logout, terminal ..., show history/version (show clock:
+// time.cpp).
 #include <ctime>
 
 #include <fmt/format.h>
@@ -78,15 +79,6 @@ void show_version(Ctx& c) {
   o += "Configuration register is 0x1\n";
   BootStatus b = c.sys.boot_status();
   if (!b.slot.empty()) o += fmt::format("Firmware slot {} (A/B) is running\n", b.slot);
-}
-
-void show_clock(Ctx& c) {
-  std::time_t t = static_cast<std::time_t>(c.sys.now_seconds());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[64];
-  std::strftime(buf, sizeof buf, "%H:%M:%S.000 UTC %a %b %d %Y", &tm);
-  c.out += std::string(buf) + "\n";
 }
 
 }  // namespace
@@ -172,10 +164,6 @@ void register_exec(CommandTree& t) {
            const std::string& e = c.session.appliance().startup_errors();
            c.out += e.empty() ? "No errors found in the startup configuration.\n" : e;
          }});
-  t.add({kAllModes,
-         "show clock",
-         {"Show running system information", "Display the system clock"},
-         show_clock});
 }
 
 }  // namespace rampart::cli

@@ -40,7 +40,8 @@ void register_logging_show(CommandTree& t);  // show logging, clear logging buff
 void register_counters(CommandTree& t);      // show counters (bad input the CLI refused)
 void register_connections(CommandTree& t);   // show conn/xlate/local-host, clear conn/xlate
 void register_firewall_show(CommandTree& t);  // show access-list, show nat, show service-policy
-void register_packet_tracer(CommandTree& t);  // packet-tracer input ...
+void register_packet_tracer(CommandTree& t);
+void register_time(CommandTree& t);  // clock, ntp, show clock, show ntp  // packet-tracer input ...
 void register_vpn_sessions(CommandTree& t);
 void register_ipsec_sa(CommandTree& t);  // show crypto ipsec sa, clear crypto ipsec sa  // show
                                          // crypto isakmp sa, show vpn-sessiondb, clear
@@ -79,6 +80,7 @@ inline void register_all(CommandTree& t) {
   register_packet_tracer(t);
   register_connections(t);
   register_firewall_show(t);
+  register_time(t);
 }
 
 }  // namespace rampart::cli

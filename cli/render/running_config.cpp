@@ -13,6 +13,7 @@ void render_body(const config::Config& cfg, ConfigWriter& w) {
   w.bang();
   render_interfaces(cfg, w);
   render_boot(cfg, w);
+  render_clock(cfg, w);
   render_same_security(cfg, w);
   render_objects(cfg, w);
   render_object_groups(cfg, w);
@@ -30,6 +31,7 @@ void render_body(const config::Config& cfg, ConfigWriter& w) {
   render_management(cfg, w);
   if (cfg.system.console_timeout != 0 || w.options().show_defaults)
     w.line(fmt::format("console timeout {}", cfg.system.console_timeout));
+  render_ntp(cfg, w);
   render_group_policies(cfg, w);
   render_users(cfg, w);
   render_tunnel_groups(cfg, w);

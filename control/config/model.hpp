@@ -331,6 +331,54 @@ struct Management {
   bool permit_vpn = true;  // sysopt connection permit-vpn: on by default on the ASA
 };
 
+// ---- time ---------------------------------------------------------------------------------
+
+// When summer time begins or ends, as "clock summer-time" gives it: a recurring rule (the
+// week of the month, 1-4 or 5 for "last", a weekday 0 = Sunday, a month 1-12) or one date.
+struct SummerEdge {
+  int week = 0;  // recurring: 1-4, 5 = last
+  int weekday = 0;
+  int month = 1;
+  int day = 0;   // date form: the day of the month
+  int year = 0;  // date form: the year
+  int minute_of_day = 0;
+  bool operator==(const SummerEdge&) const = default;
+};
+
+struct SummerTime {
+  std::string zone;  // "PDT": shown while summer time is in effect
+  bool recurring = true;
+  SummerEdge start, end;
+  int offset_minutes = 60;
+  bool operator==(const SummerTime&) const = default;
+};
+
+// "clock timezone ZONE HOURS [MINUTES]" and "clock summer-time ...": how the appliance shows
+// its clock (show clock, syslog timestamps). The kernel keeps UTC; see control/time.
+struct ClockSettings {
+  std::string zone = "UTC";
+  int offset_minutes = 0;  // from UTC, signed
+  bool timezone_set = false;
+  std::optional<SummerTime> summer;
+  bool operator==(const ClockSettings&) const = default;
+};
+
+// "ntp server ADDR [key N] [source IF] [prefer]".
+struct NtpServer {
+  std::optional<uint32_t> key;
+  std::optional<std::string> source;  // nameif
+  bool prefer = false;
+  bool operator==(const NtpServer&) const = default;
+};
+
+struct Ntp {
+  std::map<Ipv4, NtpServer> servers;
+  bool authenticate = false;            // "ntp authenticate"
+  std::map<uint32_t, Secret> md5_keys;  // "ntp authentication-key N md5 KEY"
+  std::set<uint32_t> trusted_keys;      // "ntp trusted-key N"
+  bool operator==(const Ntp&) const = default;
+};
+
 // ---- the whole configuration --------------------------------------------------------------
 
 struct Config {
@@ -349,6 +397,8 @@ struct Config {
   Management management;
   Firewall firewall;
   Logging logging;
+  ClockSettings clock;
+  Ntp ntp;
 
   const Interface* interface_by_nameif(const std::string& nameif) const;
 };

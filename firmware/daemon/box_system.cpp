@@ -350,7 +350,27 @@ cli::VersionInfo BoxSystem::version() const {
 }
 
 uint64_t BoxSystem::now_seconds() const {
-  return static_cast<uint64_t>(std::time(nullptr));
+  return static_cast<uint64_t>(now_ms() / 1000);
+}
+
+int64_t BoxSystem::now_ms() const {
+  timespec ts{};
+  ::clock_gettime(CLOCK_REALTIME, &ts);
+  return int64_t{ts.tv_sec} * 1000 + ts.tv_nsec / 1'000'000 + clock_offset_ms_.load();
+}
+
+void BoxSystem::set_clock(int64_t utc_ms) {
+  clock_offset_ms_ = utc_ms - (now_ms() - clock_offset_ms_.load());
+  source_ = cli::TimeSource::User;
+}
+
+void BoxSystem::note_ntp(bool synchronized) {
+  // The ASA lets an administrator set the clock while NTP runs; NTP's next synchronized
+  // answer wins again. Here the kernel clock is what chronyd disciplines, so dropping the
+  // offset is that answer.
+  if (!synchronized) return;
+  clock_offset_ms_ = 0;
+  source_ = cli::TimeSource::Ntp;
 }
 
 }  // namespace rampart::firmware

@@ -73,6 +73,14 @@ class BoxSystem : public cli::System {
   void keep_addresses(AddressKeeper keep) { keep_ = std::move(keep); }
   // The daemon's AAA service, owned by main.
   aaa::Service* aaa() override { return aaa_; }
+  // The clock: "clock set" moves the appliance's clock by an offset from the kernel's, which
+  // stays NTP's (chronyd) alone; NTP synchronized takes over from a "clock set".
+  int64_t now_ms() const override;
+  void set_clock(int64_t utc_ms) override;
+  void note_ntp(bool synchronized) override;
+  cli::TimeSource time_source() const override { return source_.load(); }
+  cli::NtpClient* ntp() override { return ntp_; }
+  void set_ntp(cli::NtpClient* n) { ntp_ = n; }
   void set_aaa(aaa::Service* s) { aaa_ = s; }
 
  private:
@@ -87,6 +95,9 @@ class BoxSystem : public cli::System {
   AddressKeeper keep_;
   aaa::Service* aaa_ = nullptr;
   platform::CpuHistory cpu_;
+  std::atomic<int64_t> clock_offset_ms_{0};
+  std::atomic<cli::TimeSource> source_{cli::TimeSource::HardwareCalendar};
+  cli::NtpClient* ntp_ = nullptr;
 };
 
 }  // namespace rampart::firmware

@@ -31,6 +31,7 @@
 #include "firmware/daemon/connection_service.hpp"
 #include "firmware/daemon/firewall_service.hpp"
 #include "firmware/daemon/ike_service.hpp"
+#include "firmware/daemon/ntp_service.hpp"
 #include "firmware/daemon/server.hpp"
 #include "firmware/daemon/ssh_service.hpp"
 #include "firmware/daemon/syslog_transport.hpp"
@@ -48,7 +49,8 @@ int usage() {
                "usage: rampartd --flash DIR [--control SOCKET] [--foreground] [--ifmap FILE]\n"
                "                [--workers N] [--manage-host-network] [--boot DIR]\n"
                "                [--release FILE] [--sshd PATH] [--ssh-shell PATH]\n"
-               "                [--conntrack-buffer BYTES]\n");
+               "                [--conntrack-buffer BYTES] [--ntp-dir DIR] [--ntp-keep-clock]\n"
+               "                [--ntp-poll LOG2SECONDS]\n");
   return 2;
 }
 
@@ -100,6 +102,8 @@ int main(int argc, char** argv) {
   int conntrack_buffer = firmware::ConnectionService::kDefaultEventBuffer;
   // Packet workers: one per core unless told (--workers N).
   unsigned workers = std::max(1u, std::thread::hardware_concurrency());
+  // NTP (chronyd): its run directory, whether it may set the kernel's clock, lab polling.
+  firmware::NtpService::Options ntp;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--flash" && i + 1 < argc)
@@ -123,6 +127,13 @@ int main(int argc, char** argv) {
       foreground = true;
     else if (a == "--manage-host-network")
       manage_host = true;
+    else if (a == "--ntp-dir" && i + 1 < argc)
+      ntp.run_dir = argv[++i];
+    else if (a == "--ntp-keep-clock")
+      ntp.set_system_clock = false;
+    else if (a == "--ntp-poll" && i + 1 < argc)
+      ntp.poll.minpoll = ntp.poll.maxpoll =
+          static_cast<int>(std::clamp(std::strtol(argv[++i], nullptr, 10), -6L, 10L));
     else if (a == "--workers" && i + 1 < argc)
       workers = static_cast<unsigned>(std::strtoul(argv[++i], nullptr, 10));
     else
@@ -229,6 +240,9 @@ int main(int argc, char** argv) {
       {});
   aaa_service.configure(app.config());
   sys.set_aaa(&aaa_service);
+  firmware::NtpService ntp_service(ntp);
+  ntp_service.sync(app.config());
+  sys.set_ntp(&ntp_service);
   firmware::Server server(app, socket, &ike);
   server.watch(aaa_service.fd(), [&] { aaa_service.deliver(); });
   // XAUTH and administrators' logins ask the server groups through the service.
@@ -260,6 +274,7 @@ int main(int argc, char** argv) {
     sys.sample_cpu();  // show cpu usage's averages
     if (ssh) ssh->sync(app.config());
     aaa_service.configure(app.config());
+    ntp_service.sync(app.config());
     // After every CLI line and once a second: a changed configuration is compiled and applied.
     for (const auto& w : firewall.sync(app.config(), app.ike()))
       platform::log(platform::Severity::Warning, w);

@@ -126,7 +126,20 @@ class FakeSystem : public cli::System {
     v.flash = "Internal ATA Compact Flash, 1MB";
     return v;
   }
-  uint64_t now_seconds() const override { return 1795000000; }
+  uint64_t now_seconds() const override { return static_cast<uint64_t>(clock_ms / 1000); }
+  int64_t now_ms() const override { return clock_ms; }
+  void set_clock(int64_t utc_ms) override {
+    clock_ms = utc_ms;
+    source = cli::TimeSource::User;
+  }
+  void note_ntp(bool synced) override {
+    if (synced) source = cli::TimeSource::Ntp;
+  }
+  cli::TimeSource time_source() const override { return source; }
+  cli::NtpClient* ntp() override { return ntp_client; }
+  int64_t clock_ms = 1795000000000;  // Wed Nov 18 2026 11:06:40 UTC
+  cli::TimeSource source = cli::TimeSource::HardwareCalendar;
+  cli::NtpClient* ntp_client = nullptr;
   std::optional<cli::LinkCounters> link_counters(const std::string& hw) const override {
     auto it = counters.find(hw);
     if (it == counters.end()) return std::nullopt;
