@@ -7,6 +7,7 @@
 
 #include "control/config/model.hpp"
 #include "control/logging/messages.hpp"
+#include "control/time/clock.hpp"
 
 namespace rampart::logging {
 
@@ -46,7 +47,8 @@ Logger::Logger(Clock now) : now_(std::move(now)) {}
 void Logger::configure(const config::Config& cfg) {
   std::lock_guard l(mu_);
   std::string id = device_id_of(cfg);
-  if (cfg.logging == cfg_ && id == device_id_) return;
+  if (cfg.logging == cfg_ && id == device_id_ && cfg.clock == clock_) return;
+  clock_ = cfg.clock;  // timestamps in the zone of "clock timezone|summer-time"
   const bool hosts_changed = cfg.logging.hosts != cfg_.hosts;
   if (cfg.logging.rate_limits != cfg_.rate_limits)
     windows_.assign(cfg.logging.rate_limits.size(), {});
@@ -182,14 +184,12 @@ std::vector<HostStatus> Logger::host_status() const {
   return transport_->status();
 }
 
-std::string Logger::timestamp(int64_t t) {
+std::string Logger::timestamp(int64_t t) const {
   static constexpr std::array<const char*, 12> kMonths{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  return fmt::format("{} {:02} {} {:02}:{:02}:{:02}", kMonths[static_cast<size_t>(tm.tm_mon)],
-                     tm.tm_mday, tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  time::LocalTime lt = time::local_time(clock_, t * 1000);
+  return fmt::format("{} {:02} {} {:02}:{:02}:{:02}", kMonths[static_cast<size_t>(lt.month - 1)],
+                     lt.day, lt.year, lt.hour, lt.minute, lt.second);
 }
 
 std::string Logger::local_line(const Message& m) const {

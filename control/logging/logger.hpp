@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "control/config/logging.hpp"
+#include "control/config/model.hpp"
 #include "control/logging/messages.hpp"
 
 namespace rampart::config {
@@ -95,7 +96,7 @@ class Logger {
   // line, or the EMBLEM form for hosts with "format emblem".
   std::string wire_line(const Message& m, const config::LoggingHost& h) const;
 
-  static std::string timestamp(int64_t t);  // "Dec 05 2026 13:05:01"
+  std::string timestamp(int64_t t) const;  // "Dec 05 2026 13:05:01", local time
 
  private:
   bool takes(const config::LoggingFilter& f, const Message& m) const;
@@ -106,6 +107,7 @@ class Logger {
   mutable std::mutex mu_;
   config::Logging cfg_;
   std::string device_id_;  // resolved: hostname, an address, or the string
+  config::ClockSettings clock_;
   std::unique_ptr<Transport> transport_;
   std::function<void(const std::string&)> monitor_;
   std::function<void(const std::string&)> console_;

@@ -87,6 +87,13 @@ TEST_CASE("the buffer takes messages at its level and below, in the ASA's line f
   CHECK(b.log.buffer().back().starts_with("Nov 18 2026 "));
   CHECK(b.log.buffer().back().find(": %ASA-3-113021: Attempted console login failed. User bob") !=
         std::string::npos);
+  // Timestamps are the appliance's local time: "clock timezone PST -8".
+  b.cfg.clock.zone = "PST";
+  b.cfg.clock.offset_minutes = -8 * 60;
+  b.cfg.clock.timezone_set = true;
+  b.apply();
+  logging::syslog(b.log, 113021, "bob");
+  CHECK(b.log.buffer().back().starts_with("Nov 18 2026 03:06:40: "));
   b.log.clear_buffer();
   CHECK(b.log.buffer().empty());
 }
