@@ -297,6 +297,7 @@ class Engine {
   std::optional<std::string> session_expired(IkeSa& sa, uint64_t now);
   // engine_transaction.cpp
   void start_xauth(IkeSa& sa);
+  void send_xauth_request(IkeSa& sa, std::vector<Attribute> attributes);
   void start_cfg_set(IkeSa& sa);
   // The user passed XAUTH and the client has the status: the SA is authorized and active.
   void xauth_through(IkeSa& sa);

@@ -170,6 +170,13 @@ void Engine::release_address(IkeSa& sa) {
 // ---- XAUTH --------------------------------------------------------------------------------
 
 void Engine::start_xauth(IkeSa& sa) {
+  send_xauth_request(sa, {Attribute::tv(kXauthType, 0), Attribute::tlv(kXauthUserName, {}),
+                          Attribute::tlv(kXauthUserPassword, {})});
+}
+
+void Engine::send_xauth_request(IkeSa& sa, std::vector<Attribute> attributes) {
+  // A new exchange each time (a new message ID and identifier): a first request or, for an
+  // expired password, the request for a new one.
   sa.state = P1State::XauthWait;
   sa.xauth_msgid = random_msgid();
   Bytes id = random_bytes(2);
@@ -177,8 +184,7 @@ void Engine::start_xauth(IkeSa& sa) {
   AttributePayload req;
   req.type = kCfgRequest;
   req.identifier = sa.xauth_identifier;
-  req.attributes = {Attribute::tv(kXauthType, 0), Attribute::tlv(kXauthUserName, {}),
-                    Attribute::tlv(kXauthUserPassword, {})};
+  req.attributes = std::move(attributes);
   log(&sa, Tag::Debug, "constructing blank hash payload");
   log(&sa, Tag::Debug, "constructing qm hash payload");
   send_protected(sa, Exchange::Transaction, sa.xauth_msgid, {req}, {}, true);

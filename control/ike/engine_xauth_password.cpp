@@ -33,19 +33,9 @@ void Engine::start_xauth_new_password(IkeSa& sa) {
       fmt::format("User ({}) password expired, asking the client for a new password",
                   sa.xauth_user));
   sa.xauth_new_password_asked = true;
-  sa.state = P1State::XauthWait;
-  sa.xauth_msgid = random_msgid();
-  Bytes id = random_bytes(2);
-  sa.xauth_identifier = static_cast<uint16_t>((id[0] << 8) | id[1]);
-  AttributePayload req;
-  req.type = kCfgRequest;
-  req.identifier = sa.xauth_identifier;
-  req.attributes = {Attribute::tv(kXauthType, 0),
-                    Attribute::tlv(kXauthMessage, Bytes(kPrompt.begin(), kPrompt.end())),
-                    Attribute::tlv(kXauthNextPin, {})};
-  log(&sa, Tag::Debug, "constructing blank hash payload");
-  log(&sa, Tag::Debug, "constructing qm hash payload");
-  send_protected(sa, Exchange::Transaction, sa.xauth_msgid, {req}, {}, true);
+  send_xauth_request(sa, {Attribute::tv(kXauthType, 0),
+                          Attribute::tlv(kXauthMessage, Bytes(kPrompt.begin(), kPrompt.end())),
+                          Attribute::tlv(kXauthNextPin, {})});
 }
 
 void Engine::xauth_new_password_reply(IkeSa& sa, const AttributePayload& a) {

@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -46,12 +45,8 @@ NtpService::~NtpService() {
 }
 
 void NtpService::reap() {
-  if (pid_ < 0) return;
-  int status = 0;
-  if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-    platform::log(platform::Severity::Error, "chronyd exited; restarting it");
-    pid_ = -1;
-  }
+  if (auto why = chronyd_.exited())
+    platform::log(platform::Severity::Error, fmt::format("chronyd {}; restarting it", *why));
 }
 
 void NtpService::start() {
@@ -70,36 +65,17 @@ void NtpService::start() {
   }
   ::unlink(paths_.pid().c_str());  // a pid file a killed rampartd left says nothing now
   last_start_ = std::time(nullptr);
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, nullptr);
-    ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // a killed rampartd leaves no chronyd behind
-    // -n: stay our child; -u root: the appliance has no chrony user (see SECURITY.md).
-    if (o_.set_system_clock)
-      ::execl(o_.chronyd.c_str(), o_.chronyd.c_str(), "-n", "-u", "root", "-f",
-              paths_.conf().c_str(), static_cast<char*>(nullptr));
-    else
-      ::execl(o_.chronyd.c_str(), o_.chronyd.c_str(), "-n", "-x", "-u", "root", "-f",
-              paths_.conf().c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  pid_ = pid;
-  if (pid < 0) platform::log(platform::Severity::Error, "ntp: cannot start chronyd");
+  // -n: stay our child; -u root: the appliance has no chrony user (see SECURITY.md); -x (tests):
+  // never touch the system clock. A killed rampartd leaves no chronyd behind.
+  std::vector<std::string> argv{o_.chronyd, "-n"};
+  if (!o_.set_system_clock) argv.push_back("-x");
+  argv.insert(argv.end(), {"-u", "root", "-f", paths_.conf()});
+  if (!chronyd_.start(argv, true))
+    platform::log(platform::Severity::Error, "ntp: cannot start chronyd");
 }
 
 void NtpService::stop() {
-  if (pid_ < 0) return;
-  ::kill(pid_, SIGTERM);
-  int status = 0;
-  // chronyd exits at once on SIGTERM; a wedged one is not allowed to hold the loop.
-  for (int i = 0; i < 100 && ::waitpid(pid_, &status, WNOHANG) == 0; ++i) ::usleep(10'000);
-  if (::waitpid(pid_, &status, WNOHANG) == 0) {
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, &status, 0);
-  }
-  pid_ = -1;
+  chronyd_.stop();
 }
 
 void NtpService::sync(const config::Config& cfg) {
@@ -111,7 +87,8 @@ void NtpService::sync(const config::Config& cfg) {
     if (!applied_.servers.empty()) start();
     return;
   }
-  if (!applied_.servers.empty() && pid_ < 0 && std::time(nullptr) - last_start_ >= kRestartSeconds)
+  if (!applied_.servers.empty() && !chronyd_.running() &&
+      std::time(nullptr) - last_start_ >= kRestartSeconds)
     start();
 }
 

@@ -10,6 +10,7 @@
 #include "cli/system.hpp"
 #include "control/config/model.hpp"
 #include "control/time/chrony.hpp"
+#include "platform/child.hpp"
 
 namespace rampart::firmware {
 
@@ -44,7 +45,7 @@ class NtpService : public cli::NtpClient {
   time::ChronyPaths paths_;
   config::Ntp applied_;
   bool have_applied_ = false;
-  pid_t pid_ = -1;
+  platform::Child chronyd_;
   int64_t last_start_ = 0;
 };
 

@@ -34,11 +34,6 @@ bool account_name(const std::string& n) {
   return true;
 }
 
-std::string exit_reason(int status) {
-  if (WIFSIGNALED(status)) return fmt::format("was killed by signal {}", WTERMSIG(status));
-  return fmt::format("exited with status {}", WEXITSTATUS(status));
-}
-
 }  // namespace
 
 SshService::SshService(Options o) : o_(std::move(o)) {
@@ -177,13 +172,8 @@ std::string SshService::user_for_uid(unsigned uid) const {
 }
 
 void SshService::reap() {
-  if (pid_ < 0) return;
-  int status = 0;
-  if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-    platform::log(platform::Severity::Error,
-                  fmt::format("sshd {}; restarting it", exit_reason(status)));
-    pid_ = -1;
-  }
+  if (auto why = sshd_.exited())
+    platform::log(platform::Severity::Error, fmt::format("sshd {}; restarting it", *why));
 }
 
 void SshService::start() {
@@ -193,25 +183,12 @@ void SshService::start() {
     return;
   }
   last_start_ = std::time(nullptr);
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, nullptr);
-    ::execl(o_.sshd.c_str(), o_.sshd.c_str(), "-D", "-f", conf.c_str(),
-            static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  pid_ = pid;
-  if (pid < 0) platform::log(platform::Severity::Error, "ssh: cannot start sshd");
+  if (!sshd_.start({o_.sshd, "-D", "-f", conf}, /*die_with_parent=*/false))
+    platform::log(platform::Severity::Error, "ssh: cannot start sshd");
 }
 
 void SshService::stop() {
-  if (pid_ < 0) return;
-  ::kill(pid_, SIGTERM);
-  int status = 0;
-  ::waitpid(pid_, &status, 0);
-  pid_ = -1;
+  sshd_.stop();
 }
 
 std::string SshService::key_stamp() const {
@@ -243,7 +220,8 @@ void SshService::sync(const config::Config& cfg) {
     if (!config_.empty()) start();
     return;
   }
-  if (!config_.empty() && pid_ < 0 && std::time(nullptr) - last_start_ >= kRestartSeconds) start();
+  if (!config_.empty() && !sshd_.running() && std::time(nullptr) - last_start_ >= kRestartSeconds)
+    start();
 }
 
 }  // namespace rampart::firmware

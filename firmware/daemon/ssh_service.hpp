@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "control/config/model.hpp"
+#include "platform/child.hpp"
 #include "platform/firewall.hpp"
 
 namespace rampart::firmware {
@@ -71,7 +72,7 @@ class SshService {
   std::map<std::string, unsigned> uids_;
   unsigned next_uid_ = kGroup + 1;
   std::string keys_;  // the host key files' sizes and times the running sshd loaded
-  pid_t pid_ = -1;
+  platform::Child sshd_;
   time_t last_start_ = 0;
 };
 

@@ -13,7 +13,8 @@ printf 'enable\n\nconfigure terminal\nhostname shared-fw\n' >&7
 # A is still connected and has not left config mode: B must see its change anyway.
 for _ in $(seq 100); do
   out=$(cli "show running-config hostname")
-  grep -q '^hostname shared-fw$' <<<"$out" && break
+  # Both, in one session: B's first prompts may come before A's change lands.
+  grep -q '^hostname shared-fw$' <<<"$out" && grep -q '^shared-fw# ' <<<"$out" && break
   sleep 0.05
 done
 grep -q '^hostname shared-fw$' <<<"$out" || fail "B does not see A's change: $out"

@@ -5,8 +5,10 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <optional>
 
 #include "firmware/protocol/frame.hpp"
+#include "platform/child.hpp"
 #include "platform/flash.hpp"
 #include "platform/ifmap.hpp"
 #include "platform/printable.hpp"
@@ -87,4 +89,22 @@ TEST_CASE("peer bytes are shown escaped", "[platform][security]") {
   CHECK(printable(std::string_view("a\0b", 3)) == "a\\x00b");
   CHECK(printable("\x1b[2J\xff") == "\\x1b[2J\\xff");
   CHECK(printable("back\\slash") == "back\\x5cslash");
+}
+
+TEST_CASE("a child daemon is started, seen to exit, and stopped within its grace") {
+  rampart::platform::Child c;
+  REQUIRE(c.start({"/bin/sh", "-c", "exit 3"}, true));
+  std::optional<std::string> why;
+  for (int i = 0; i < 500 && !why; ++i) {
+    why = c.exited();
+    if (!why) ::usleep(10'000);
+  }
+  CHECK(why == "exited with status 3");
+  CHECK_FALSE(c.running());
+  // A child that ignores SIGTERM is killed once the grace is over.
+  REQUIRE(c.start({"/bin/sh", "-c", "trap '' TERM; while :; do sleep 1; done"}, true));
+  ::usleep(100'000);  // the trap is set
+  c.stop(200);
+  CHECK_FALSE(c.running());
+  CHECK_FALSE(c.exited());
 }
