@@ -15,7 +15,6 @@ namespace rampart::ike {
 
 namespace {
 
-constexpr uint8_t kCfgRequest = 1;
 constexpr uint16_t kXauthType = 16520, kXauthUserName = 16521, kXauthMessage = 16524,
                    kXauthNextPin = 16528;
 // [U] the ASA's words.
