@@ -6,9 +6,18 @@
 
 #include <fmt/format.h>
 
+#include "control/logging/messages.hpp"
+
 namespace rampart::firewall {
 
 namespace {
+
+// A message's severity and words come from the one table; the caller gives the id and values.
+template <class... A>
+FwMessage message(int id, const A&... args) {
+  const logging::MessageDef* def = logging::find_message(static_cast<uint32_t>(id));
+  return FwMessage{def ? def->level : 6, id, logging::text(static_cast<uint32_t>(id), args...)};
+}
 
 // "outside:198.51.100.2/40000"
 std::string at(const ConnEnd& e) {
@@ -38,14 +47,11 @@ std::optional<FwMessage> built_message(const ConnView& v, const Connection& c) {
   const char* dir = v.inbound ? "inbound" : "outbound";
   switch (c.protocol) {
     case IPPROTO_TCP:
+      return message(302013, dir, c.id, at_mapped(v.first()), at_mapped(v.second()));
     case IPPROTO_UDP:
-      return FwMessage{
-          6, c.protocol == IPPROTO_TCP ? 302013 : 302015,
-          fmt::format("Built {} {} connection {} for {} to {}", dir, protocol_upper(c.protocol),
-                      c.id, at_mapped(v.first()), at_mapped(v.second()))};
+      return message(302015, dir, c.id, at_mapped(v.first()), at_mapped(v.second()));
     case IPPROTO_ICMP:
-      return FwMessage{6, 302020,
-                       fmt::format("Built {} ICMP connection for {}", dir, icmp_ends(v))};
+      return message(302020, dir, icmp_ends(v));
     default:
       return std::nullopt;
   }
@@ -55,15 +61,12 @@ std::optional<FwMessage> teardown_message(const ConnView& v, const Connection& c
                                           const std::string& reason) {
   switch (c.protocol) {
     case IPPROTO_TCP:
-    case IPPROTO_UDP: {
-      std::string text = fmt::format("Teardown {} connection {} for {} to {} duration {} bytes {}",
-                                     protocol_upper(c.protocol), c.id, at(v.first()),
-                                     at(v.second()), hms(duration), c.bytes);
-      if (c.protocol == IPPROTO_TCP && !reason.empty()) text += " " + reason;
-      return FwMessage{6, c.protocol == IPPROTO_TCP ? 302014 : 302016, std::move(text)};
-    }
+      return message(302014, c.id, at(v.first()), at(v.second()), hms(duration), c.bytes,
+                     reason.empty() ? std::string() : " " + reason);
+    case IPPROTO_UDP:
+      return message(302016, c.id, at(v.first()), at(v.second()), hms(duration), c.bytes);
     case IPPROTO_ICMP:
-      return FwMessage{6, 302021, fmt::format("Teardown ICMP connection for {}", icmp_ends(v))};
+      return message(302021, icmp_ends(v));
     default:
       return std::nullopt;
   }
@@ -86,17 +89,13 @@ std::optional<FwMessage> xlate_message(const ConnView& v, const Connection& c, b
   // The translated end is the initiator: its real address went out as the mapped one.
   const ConnEnd& in = v.initiator;
   const ConnEnd& out = v.responder;
-  std::string tail = built ? "" : fmt::format(" duration {}", hms(duration));
-  const char* verb = built ? "Built" : "Teardown";
+  // The Built forms have no duration: fmt leaves the last value unused there.
+  std::string took = hms(duration);
   if (in.real_port == in.mapped_port)
-    return FwMessage{6, built ? 305009 : 305010,
-                     fmt::format("{} dynamic translation from {}:{} to {}:{}{}", verb, in.nameif,
-                                 ip_string(in.real), out.nameif, ip_string(in.mapped), tail)};
-  return FwMessage{
-      6, built ? 305011 : 305012,
-      fmt::format("{} dynamic {} translation from {}:{}/{} to {}:{}/{}{}", verb,
-                  protocol_upper(c.protocol), in.nameif, ip_string(in.real), in.real_port,
-                  out.nameif, ip_string(in.mapped), in.mapped_port, tail)};
+    return message(built ? 305009 : 305010, in.nameif, ip_string(in.real), out.nameif,
+                   ip_string(in.mapped), took);
+  return message(built ? 305011 : 305012, protocol_upper(c.protocol), in.nameif, ip_string(in.real),
+                 in.real_port, out.nameif, ip_string(in.mapped), in.mapped_port, took);
 }
 
 std::optional<LogPrefix> parse_log_prefix(std::string_view s) {
@@ -160,31 +159,22 @@ FwMessage acl_deny_message(const LoggedFlow& f, const std::string& acl) {
       f.protocol == IPPROTO_TCP || f.protocol == IPPROTO_UDP || f.protocol == IPPROTO_ICMP
           ? protocol_lower(f.protocol)
           : fmt::format("protocol {}", f.protocol);
-  return {4, 106023,
-          fmt::format("Deny {} src {} dst {}{} by access-group \"{}\" [0x0, 0x0]", proto, src, dst,
-                      icmp, acl)};
+  return message(106023, proto, src, dst, icmp, acl);
 }
 
 std::optional<FwMessage> level_deny_message(int id, const LoggedFlow& f) {
   switch (id) {
     case 106001:
       if (f.protocol != IPPROTO_TCP) return std::nullopt;
-      return FwMessage{2, id,
-                       fmt::format("Inbound TCP connection denied from {}/{} to {}/{} flags {} "
-                                   "on interface {}",
-                                   ip_string(f.src), f.sport, ip_string(f.dst), f.dport,
-                                   tcp_flag_names(f.tcp_flags), f.in_if)};
+      return message(id, ip_string(f.src), f.sport, ip_string(f.dst), f.dport,
+                     tcp_flag_names(f.tcp_flags), f.in_if);
     case 106006:
       if (f.protocol != IPPROTO_UDP) return std::nullopt;
-      return FwMessage{2, id,
-                       fmt::format("Deny inbound UDP from {}/{} to {}/{} on interface {}",
-                                   ip_string(f.src), f.sport, ip_string(f.dst), f.dport, f.in_if)};
+      return message(id, ip_string(f.src), f.sport, ip_string(f.dst), f.dport, f.in_if);
     case 106014:
       if (f.protocol != IPPROTO_ICMP) return std::nullopt;
-      return FwMessage{
-          3, id,
-          fmt::format("Deny inbound icmp src {}:{} dst {}:{} (type {}, code {})", f.in_if,
-                      ip_string(f.src), f.out_if, ip_string(f.dst), f.icmp_type, f.icmp_code)};
+      return message(id, f.in_if, ip_string(f.src), f.out_if, ip_string(f.dst), f.icmp_type,
+                     f.icmp_code);
     default:
       return std::nullopt;
   }
@@ -193,13 +183,13 @@ std::optional<FwMessage> level_deny_message(int id, const LoggedFlow& f) {
 FwMessage ace_log_message(const LoggedFlow& f, const std::string& acl, int level, uint32_t hash,
                           uint64_t hits, bool first, uint32_t interval) {
   std::string when = first ? "first hit" : fmt::format("{}-second interval", interval);
-  return {
-      level, 106100,
-      fmt::format("access-list {} permitted {} {}/{}({}) -> {}/{}({}) hit-cnt {} {} "
-                  "[0x{:x}, 0x0]",
-                  acl, protocol_lower(f.protocol), f.in_if, ip_string(f.src),
-                  f.protocol == IPPROTO_ICMP ? f.icmp_type : f.sport, f.out_if, ip_string(f.dst),
-                  f.protocol == IPPROTO_ICMP ? f.icmp_code : f.dport, hits, when, hash)};
+  // The ACE's own "log LEVEL" sets this message's level, not the table.
+  FwMessage m =
+      message(106100, acl, protocol_lower(f.protocol), f.in_if, ip_string(f.src),
+              f.protocol == IPPROTO_ICMP ? f.icmp_type : f.sport, f.out_if, ip_string(f.dst),
+              f.protocol == IPPROTO_ICMP ? f.icmp_code : f.dport, hits, when, hash);
+  m.severity = level;
+  return m;
 }
 
 }  // namespace rampart::firewall

@@ -37,7 +37,7 @@ constexpr std::array kMessages{
     MessageDef{113030, 4,
                "Group {} User {} IP {} User ACL {} from AAA doesn't exist on the device, "
                "terminating connection."},
-    MessageDef{302013, 6, "Built {} {} connection {} for {} to {}"},
+    MessageDef{302013, 6, "Built {} TCP connection {} for {} to {}"},
     MessageDef{302014, 6, "Teardown TCP connection {} for {} to {} duration {} bytes {}{}"},
     MessageDef{302015, 6, "Built {} UDP connection {} for {} to {}"},
     MessageDef{302016, 6, "Teardown UDP connection {} for {} to {} duration {} bytes {}"},
