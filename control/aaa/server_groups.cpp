@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "control/aaa/defaults.hpp"
+#include "control/logging/messages.hpp"
 
 namespace rampart::aaa {
 
@@ -98,13 +99,20 @@ ServerGroups::Host* ServerGroups::find(const std::string& group, config::Ipv4 se
   return nullptr;
 }
 
+namespace {
+// The message table holds the words and the level; the group logic gives the values.
+template <class... A>
+AaaEvent event(uint32_t id, const A&... args) {
+  const logging::MessageDef* def = logging::find_message(id);
+  return {def ? def->level : 6, static_cast<int>(id), logging::text(id, args...)};
+}
+}  // namespace
+
 void ServerGroups::mark_failed(Group& g, Host& h, std::vector<AaaEvent>& events) {
   h.st.state = ServerStatus::State::Failed;
   h.failed_at_ms = clock_.steady_ms();
   h.st.failed_since = clock_.wall();
-  events.push_back({2, 113022,
-                    fmt::format("AAA Marking {} server {} in aaa-server group {} as FAILED",
-                                protocol_label(g.cfg.protocol), h.cfg.address.str(), g.cfg.name)});
+  events.push_back(event(113022, protocol_label(g.cfg.protocol), h.cfg.address.str(), g.cfg.name));
 }
 
 void ServerGroups::reactivate(Group& g, std::vector<AaaEvent>& events) {
@@ -122,11 +130,8 @@ void ServerGroups::reactivate(Group& g, std::vector<AaaEvent>& events) {
     if (!back) continue;
     h.st.state = ServerStatus::State::Active;
     h.consecutive_failures = 0;
-    // [U] the ASA's 113023 wording says "server group" where 113022 says "aaa-server group".
     events.push_back(
-        {2, 113023,
-         fmt::format("AAA Marking {} server {} in server group {} as ACTIVE",
-                     protocol_label(g.cfg.protocol), h.cfg.address.str(), g.cfg.name)});
+        event(113023, protocol_label(g.cfg.protocol), h.cfg.address.str(), g.cfg.name));
   }
 }
 

@@ -28,11 +28,12 @@ constexpr std::array kMessages{
     MessageDef{113009, 6, "{}AAA retrieved default group policy ({}) for user = {}"},
     MessageDef{113012, 6, "AAA user {} Successful : local database : user = {}"},
     MessageDef{113014, 6, "AAA {} server not accessible : server = {} : user = {}"},
-    MessageDef{113015, 6, "AAA user {} Rejected : reason = {} : local database : user = {}"},
+    MessageDef{113015, 6, "AAA user {} Rejected : reason = {} : local database : user = *****{}"},
     MessageDef{113019, 4, "{}Session disconnected. Reason: {}"},
     MessageDef{113021, 3,
                "Attempted console login failed. User {} did NOT have appropriate Admin Rights."},
     MessageDef{113022, 2, "AAA Marking {} server {} in aaa-server group {} as FAILED"},
+    // [U] 113023 says "server group" where 113022 says "aaa-server group".
     MessageDef{113023, 2, "AAA Marking {} server {} in server group {} as ACTIVE"},
     MessageDef{113030, 4,
                "Group {} User {} IP {} User ACL {} from AAA doesn't exist on the device, "

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "control/ike/engine.hpp"
+#include "control/logging/messages.hpp"
 #include "platform/printable.hpp"
 
 namespace rampart::firmware {
@@ -133,6 +134,12 @@ void AaaService::log(const std::vector<aaa::AaaEvent>& events) {
   for (const auto& e : events) syslog_(e.severity, e.id, e.text);
 }
 
+template <class... A>
+void AaaService::log_id(uint32_t id, const A&... args) {
+  const logging::MessageDef* def = logging::find_message(id);
+  syslog_(def ? def->level : 6, static_cast<int>(id), logging::text(id, args...));
+}
+
 void AaaService::log_result(const aaa::AuthRequest& r, const aaa::AuthResult& res,
                             std::optional<config::Ipv4> last_tried) {
   if (!syslog_) return;
@@ -142,27 +149,17 @@ void AaaService::log_result(const aaa::AuthRequest& r, const aaa::AuthResult& re
   std::string what = r.authorize_only ? "authorization" : "authentication";
   if (res.local) {
     if (res.outcome == Outcome::Accepted)
-      syslog_(6, 113012,
-              fmt::format("AAA user {} Successful : local database : user = {}", what, user));
+      log_id(113012, what, user);
     else
-      syslog_(6, 113015,
-              fmt::format("AAA user {} Rejected : reason = {} : local database : user = *****{}",
-                          what, res.reason, user_ip(r)));
+      log_id(113015, what, res.reason, user_ip(r));
     return;
   }
   if (res.outcome == Outcome::Accepted) {
-    syslog_(6, 113004,
-            fmt::format("AAA user {} Successful : server = {} : user = {}", what, res.server->str(),
-                        user));
+    log_id(113004, what, res.server->str(), user);
   } else if (res.outcome == Outcome::NoServer) {
-    if (last_tried)
-      syslog_(6, 113014,
-              fmt::format("AAA {} server not accessible : server = {} : user = {}", what,
-                          last_tried->str(), user));
+    if (last_tried) log_id(113014, what, last_tried->str(), user);
   } else {
-    syslog_(6, 113005,
-            fmt::format("AAA user {} Rejected : reason = {} : server = {} : user = *****{}", what,
-                        res.reason, res.server->str(), user_ip(r)));
+    log_id(113005, what, res.reason, res.server->str(), user_ip(r));
   }
 }
 

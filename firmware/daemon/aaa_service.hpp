@@ -97,6 +97,9 @@ class AaaService : public aaa::Service {
                   std::optional<config::Ipv4> last_tried);
 
   ClientFactory factory_;
+  // Message id's words and level from the one table (control/logging/messages.cpp).
+  template <class... A>
+  void log_id(uint32_t id, const A&... args);
   Syslog syslog_;
   Options opt_;
   mutable std::mutex mu_;
