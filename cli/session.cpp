@@ -398,9 +398,12 @@ void Session::run_command(std::string_view line, Reply& reply) {
   }
   switch (best.status) {
     case MatchStatus::Ok: {
-      matched_ = true;
       Ctx ctx{*this, app_.config(), app_.sys(), reply.output, best.args, best.negated};
+      const uint64_t refused = refusals();
       best.command->handler(ctx);
+      // A line its handler refused (a value out of range, an unknown interface) was not
+      // executed: it gets no 111008/111010.
+      matched_ = refusals() == refused;
       break;
     }
     case MatchStatus::NoMatch:
@@ -417,6 +420,11 @@ void Session::run_command(std::string_view line, Reply& reply) {
       if (auto* k = counters()) ++k->incomplete;
       break;
   }
+}
+
+uint64_t Session::refusals() const {
+  const InputCounters* k = counters();
+  return k ? k->invalid_input + k->rejected : 0;
 }
 
 void Session::log_command(std::string_view line, Mode before) {

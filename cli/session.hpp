@@ -253,6 +253,7 @@ class Session {
   // Where this session's refused lines are counted: the CLI's counters, or none while it loads
   // a configuration (the loader counts each bad line once, as a configuration error).
   InputCounters* counters() const { return loading_config ? nullptr : &app_.counters(); }
+  uint64_t refusals() const;  // lines refused so far, for "was this one executed?"
   bool loading_config = false;
 
   // Asks a question whose answer is the next line the user types ("[confirm]", "Source
@@ -311,7 +312,7 @@ class Session {
   bool filter_usable(const OutputFilter::Parsed& p, size_t column, std::string& out);
   void run_command(std::string_view line, Reply& reply);
   void log_command(std::string_view line, Mode before);  // 111008/111009/111010
-  bool matched_ = false;  // the last line matched a command and its handler ran
+  bool matched_ = false;  // the last line matched a command and its handler ran it unrefused
   Appliance& app_;
   std::vector<ModeFrame> stack_;
   std::vector<std::string> history_;

@@ -144,6 +144,9 @@ VOLATILE = [
     (re.compile(r"^Cryptochecksum: [0-9a-f]{8} [0-9a-f]{8} [0-9a-f]{8} [0-9a-f]{8} $"),
      lambda m: "~~Cryptochecksum: [0-9a-f]{8} [0-9a-f]{8} [0-9a-f]{8} [0-9a-f]{8} "),
     (re.compile(r"^\d+ bytes copied in \d+\.\d+ secs$"), lambda m: r"~~\d+ bytes copied in \d+\.\d+ secs"),
+    # A syslog line's timestamp ("logging timestamp"): "Dec 05 2026 13:05:01".
+    (re.compile(r"^[A-Z][a-z]{2} \d\d \d{4} \d\d:\d\d:\d\d(.*)$"),
+     lambda m: r"~~[A-Z][a-z]{2} \d\d \d{4} \d\d:\d\d:\d\d" + re.escape(m.group(1))),
 ]
 
 
