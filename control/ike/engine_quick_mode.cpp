@@ -187,6 +187,7 @@ void Engine::quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p
     log(&sa, Tag::Event, "Too many quick modes in progress, dropping");
     return;
   }
+  if (!sa.phase1_reported) established_syslog(sa);  // a client that asked for no configuration
   log(nullptr, Tag::Decode, fmt::format("IKE Responder starting QM: msg id = {:08x}", msgid),
       &sa.peer);
   if (auto bad = check_message(MessageKind::QM1, true, p)) {
