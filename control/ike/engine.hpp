@@ -277,7 +277,9 @@ class Engine {
   void acquire(const AcquireTarget& t);
   void quick_mode_2(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p, const Bytes& body);
   // engine_dataplane.cpp
-  void install(const IkeSa& sa, const IpsecSa& ips);
+  // keyed runs once the dataplane holds the outbound SA, before the inbound one is keyed (the
+  // ASA's KEY_ADD), or at the end when there is no dataplane or the install failed before.
+  void install(const IkeSa& sa, const IpsecSa& ips, const std::function<void()>& keyed = {});
   // 602303/602304: an IPsec SA of the given direction was created or deleted.
   void ipsec_sa_syslog(const IkeSa& sa, uint32_t spi, bool inbound, bool created);
   // Removes ips from the dataplane, its traffic kept in sa's accounting session first.
