@@ -248,6 +248,7 @@ class Engine {
   bool peer_id_valid(IkeSa& sa, const IdPayload& id);
   void phase1_done(IkeSa& sa, const std::vector<Payload>& p);
   void established_syslog(IkeSa& sa);
+  void send_responder_lifetime(IkeSa& sa);
   // engine_initiator.cpp
   void main_2(IkeSa& sa, const Message& m);
   void main_4(IkeSa& sa, const Message& m);
@@ -276,7 +277,9 @@ class Engine {
   void acquire(const AcquireTarget& t);
   void quick_mode_2(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p, const Bytes& body);
   // engine_dataplane.cpp
-  void install(const IkeSa& sa, const IpsecSa& ips);
+  // keyed runs once the dataplane holds the outbound SA, before the inbound one is keyed (the
+  // ASA's KEY_ADD), or at the end when there is no dataplane or the install failed before.
+  void install(const IkeSa& sa, const IpsecSa& ips, const std::function<void()>& keyed = {});
   // 602303/602304: an IPsec SA of the given direction was created or deleted.
   void ipsec_sa_syslog(const IkeSa& sa, uint32_t spi, bool inbound, bool created);
   // Removes ips from the dataplane, its traffic kept in sa's accounting session first.
@@ -299,6 +302,9 @@ class Engine {
   void start_xauth(IkeSa& sa);
   void send_xauth_request(IkeSa& sa, std::vector<Attribute> attributes);
   void start_cfg_set(IkeSa& sa);
+  bool pushes_config(const IkeSa& sa) const;
+  // After XAUTH (or phase 1 without it): PHASE 1 COMPLETED now, or with the mode-config reply.
+  void report_phase1_unless_pulling(IkeSa& sa);
   // The user passed XAUTH and the client has the status: the SA is authorized and active.
   void xauth_through(IkeSa& sa);
   void transaction(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p, const Bytes& body);

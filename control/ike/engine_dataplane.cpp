@@ -46,8 +46,17 @@ dataplane::Selector4 selector(const Selector& s) {
 
 }  // namespace
 
-void Engine::install(const IkeSa& sa, const IpsecSa& ips) {
-  if (!sad_) return;
+void Engine::install(const IkeSa& sa, const IpsecSa& ips, const std::function<void()>& keyed) {
+  bool told = false;
+  auto tell = [&] {
+    if (told) return;
+    told = true;
+    if (keyed) keyed();
+  };
+  if (!sad_) {
+    tell();
+    return;
+  }
   dataplane::SaSpec spec;
   spec.id = ips.id;
   spec.spi_in = ips.inbound.spi;
@@ -70,7 +79,16 @@ void Engine::install(const IkeSa& sa, const IpsecSa& ips) {
   // Quick mode admits a remote-access SA only for the client's assigned address/32.
   spec.client = sa.remote_access && sa.assigned && ips.remote.address == *sa.assigned &&
                 ips.remote.mask.value == 0xffffffffu;
-  if (auto r = sad_->add(spec); !r) {
+  dataplane::Sad::Trace trace;
+  if (debugging(DebugKind::Ipsec, 1)) trace = [this](const std::string& l) { ipsec_log(1, l); };
+  auto outbound_added = [&] {
+    tell();
+    log(&sa, Tag::Debug,
+        fmt::format("IKE got a KEY_ADD msg for SA: SPI = 0x{:08x}", ips.outbound.spi));
+  };
+  auto r = sad_->add(spec, trace, outbound_added);
+  tell();
+  if (!r) {
     ipsec_log(1, fmt::format("IPSEC: cannot install SA with SPI 0x{:08X}: {}", ips.inbound.spi,
                              r.error()));
   } else if (sa.assigned) {

@@ -507,22 +507,8 @@ void Engine::send_aggressive_2(IkeSa& sa, const SecretBytes& gxy) {
     return;
   }
   add_identity_and_hash_r(sa, out);
-  if (sa.choice.responder_lifetime) {
-    // Ours is shorter than offered: say so (RFC 2407 4.6.3.1), or the client would expect the
-    // SA to live on after we have deleted it.
-    log(&sa, Tag::Debug, "Sending RESPONDER LIFETIME notification to Initiator");
-    NotifyPayload n;
-    n.protocol = 1;
-    n.type = kResponderLifetime;
-    n.spi.assign(sa.icookie.begin(), sa.icookie.end());
-    n.spi.insert(n.spi.end(), sa.rcookie.begin(), sa.rcookie.end());
-    Writer w;
-    serialize_attributes({Attribute::tv(p1attr::kLifeType, p1attr::kLifeSeconds),
-                          Attribute::tlv(p1attr::kLifeDuration, be32(sa.choice.lifetime_seconds))},
-                         w);
-    n.data = w.take();
-    out.push_back(n);
-  }
+  // Our lifetime, when shorter than offered, goes in its own notify once phase 1 completes
+  // (established_syslog), as seed 000's ASA sends it: its aggressive mode 2 carries none.
   add_our_vendor_ids(sa, out, false);
   add_nat_d(sa, out);
   add_gateway_vid(sa, out);
@@ -748,11 +734,13 @@ void Engine::phase1_done(IkeSa& sa, const std::vector<Payload>& p) {
   }
   sa.authorized = true;
   sa.state = sa.aggressive ? P1State::AmActive : P1State::MmActive;
-  established_syslog(sa);
+  report_phase1_unless_pulling(sa);
   if (sa.remote_access) start_cfg_set(sa);  // only when the crypto map says push
 }
 
 void Engine::established_syslog(IkeSa& sa) {
+  if (sa.phase1_reported) return;
+  sa.phase1_reported = true;
   log(&sa, Tag::Event, "PHASE 1 COMPLETED");
   syslog(&sa, 5, 713119, "PHASE 1 COMPLETED");
   if (sa.peer_dpd) log(nullptr, Tag::Event, "Keep-alive type for this connection: DPD", &sa.peer);
@@ -762,6 +750,26 @@ void Engine::established_syslog(IkeSa& sa) {
   size_t active = static_cast<size_t>(
       std::count_if(sas_.begin(), sas_.end(), [](auto& e) { return e.second->established != 0; }));
   stats_.peak_sessions = std::max<uint64_t>(stats_.peak_sessions, active);
+  if (sa.aggressive && sa.choice.responder_lifetime) send_responder_lifetime(sa);
+}
+
+// Ours is shorter than offered: say so (RFC 2407 4.6.3.1), or the client would expect the SA to
+// live on after we have deleted it. An informational of its own, after PHASE 1 COMPLETED.
+void Engine::send_responder_lifetime(IkeSa& sa) {
+  log(&sa, Tag::Debug, "sending notify message");
+  NotifyPayload n;
+  n.protocol = 1;
+  n.type = kResponderLifetime;
+  n.spi.assign(sa.icookie.begin(), sa.icookie.end());
+  n.spi.insert(n.spi.end(), sa.rcookie.begin(), sa.rcookie.end());
+  Writer w;
+  serialize_attributes({Attribute::tv(p1attr::kLifeType, p1attr::kLifeSeconds),
+                        Attribute::tlv(p1attr::kLifeDuration, be32(sa.choice.lifetime_seconds))},
+                       w);
+  n.data = w.take();
+  log(&sa, Tag::Debug, "constructing blank hash payload");
+  log(&sa, Tag::Debug, "constructing qm hash payload");
+  send_informational(sa, {n});
 }
 
 }  // namespace rampart::ike

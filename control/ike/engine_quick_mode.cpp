@@ -142,10 +142,14 @@ void Engine::quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p
     std::string who = sa.remote_access && !sa.username.empty()
                           ? fmt::format("User ({})", sa.username)
                           : fmt::format("Group {}", sa.tunnel_group);
-    log(&sa, Tag::Event,
-        fmt::format("Security negotiation complete for {}  Responder, Inbound SPI = 0x{:08x}, "
-                    "Outbound SPI = 0x{:08x}",
-                    who, ips.inbound.spi, ips.outbound.spi));
+    // Logged once the dataplane holds the outbound SA, amid its "IPSEC: ..." steps (as the
+    // ASA prints it when its key engine has added that SA).
+    install(sa, ips, [&] {
+      log(&sa, Tag::Event,
+          fmt::format("Security negotiation complete for {}  Responder, Inbound SPI = 0x{:08x}, "
+                      "Outbound SPI = 0x{:08x}",
+                      who, ips.inbound.spi, ips.outbound.spi));
+    });
     if (ips.lifetime_seconds)
       log(&sa, Tag::Debug,
           fmt::format("Starting P2 rekey timer: {} seconds.", ips.lifetime_seconds * 95 / 100));
@@ -153,8 +157,6 @@ void Engine::quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p
       log(&sa, Tag::Event,
           fmt::format("Adding static route for client address: {}", sa.assigned->str()));
     }
-    ipsec_log(1, fmt::format("IPSEC: Completed host IBSA update, SPI 0x{:08X}", ips.inbound.spi));
-    ipsec_log(1, fmt::format("IPSEC: Completed host OBSA update, SPI 0x{:08X}", ips.outbound.spi));
     ipsec_sa_syslog(sa, ips.inbound.spi, true, true);
     ipsec_sa_syslog(sa, ips.outbound.spi, false, true);
     log(&sa, Tag::Event, fmt::format("PHASE 2 COMPLETED (msgid={:08x})", msgid));
@@ -162,7 +164,6 @@ void Engine::quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p
     ++stats_.in_p2_exchanges;
     retire_superseded(sa, ips);
     ipsec_established(sa, ips);
-    install(sa, ips);
     sa.ipsec.push_back(std::move(ips));
     sa.pending_qm.erase(pending);
     sa.exchange_ivs.erase(msgid);
@@ -187,6 +188,7 @@ void Engine::quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p
     log(&sa, Tag::Event, "Too many quick modes in progress, dropping");
     return;
   }
+  if (!sa.phase1_reported) established_syslog(sa);  // a client that asked for no configuration
   log(nullptr, Tag::Decode, fmt::format("IKE Responder starting QM: msg id = {:08x}", msgid),
       &sa.peer);
   if (auto bad = check_message(MessageKind::QM1, true, p)) {
@@ -315,7 +317,12 @@ void Engine::quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p
           continue;
       }
       proxies_matched = true;
-      if (auto c = match_esp(*offered, cfg_, cs->transform_sets)) {
+      bool udp_only = sa.nat_peer || sa.nat_local;
+      if (udp_only)
+        log(&sa, Tag::Debug,
+            "Selecting only UDP-Encapsulated-Tunnel and UDP-Encapsulated-Transport modes defined "
+            "by NAT-Traversal");
+      if (auto c = match_esp(*offered, cfg_, cs->transform_sets, udp_only)) {
         choice = c;
         settings = cs;
         seq = cseq;
@@ -406,6 +413,10 @@ void Engine::quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p
   ips.outbound.spi = get_be32(choice->offered->spi, 0);
   log(&sa, Tag::Event, "IKE: requesting SPI!");
   ips.inbound.spi = draw_inbound_spi();
+  // The SPI is held by this not yet keyed SA (pending_qm) until QM3 installs it.
+  ipsec_log(1, fmt::format("IPSEC: New embryonic SA created @ 0x{:08X}, Direction: inbound, SPI: "
+                           "0x{:08X}, Session ID: 0x{:08X}, Tunnel type: {}, Protocol: esp",
+                           ips.id, ips.inbound.spi, ips.id, sa.remote_access ? "ra" : "l2l"));
   log(&sa, Tag::Debug, fmt::format("IKE got SPI from key engine: SPI = 0x{:08x}", ips.inbound.spi));
 
   // Lifetimes: ours (the entry's, else global) against the offer; the shorter is used and we

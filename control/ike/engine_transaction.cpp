@@ -190,18 +190,28 @@ void Engine::send_xauth_request(IkeSa& sa, std::vector<Attribute> attributes) {
   send_protected(sa, Exchange::Transaction, sa.xauth_msgid, {req}, {}, true);
 }
 
+bool Engine::pushes_config(const IkeSa& sa) const {
+  for (const auto& [name, map] : cfg_.crypto.maps)
+    if (map.interface == sa.nameif && map.client_config_initiate &&
+        !(map.client_config_respond && sa.peer_unity))
+      return true;
+  return false;
+}
+
+// Seed 000: an ASA answering a client's mode-config request prints PHASE 1 COMPLETED (and
+// sends its lifetime notify) after the reply; one that pushes, or has nothing to configure,
+// completes phase 1 at once. A client that pulls nothing completes with its first quick mode.
+void Engine::report_phase1_unless_pulling(IkeSa& sa) {
+  if (!sa.remote_access || pushes_config(sa)) established_syslog(sa);
+}
+
 void Engine::start_cfg_set(IkeSa& sa) {
   // Push only where the crypto map on this interface says so (PIX "client configuration
   // address initiate"); everyone else pulls. A Cisco Unity client (VPN Client 3.x and later,
   // vpnc) asks by itself right after XAUTH: where the map also responds, a push would cross its
   // request and the client, waiting for its reply, would take our SET for a wrong answer and
   // give up (seed 004 has both lines). Such a client is answered instead.
-  bool push = false;
-  for (const auto& [name, map] : cfg_.crypto.maps)
-    if (map.interface == sa.nameif && map.client_config_initiate &&
-        !(map.client_config_respond && sa.peer_unity))
-      push = true;
-  if (!push) return;
+  if (!pushes_config(sa)) return;
   if (!assign_address(sa)) {
     sa.state = P1State::Deleting;
     return;
@@ -396,7 +406,7 @@ void Engine::send_xauth_status(IkeSa& sa, bool ok) {
 void Engine::xauth_through(IkeSa& sa) {
   sa.authorized = true;
   sa.state = sa.aggressive ? P1State::AmActive : P1State::MmActive;
-  established_syslog(sa);
+  report_phase1_unless_pulling(sa);
   start_cfg_set(sa);
 }
 
@@ -505,6 +515,7 @@ void Engine::transaction(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& 
     log(&sa, Tag::Debug, "constructing qm hash payload");
     send_protected(sa, Exchange::Transaction, msgid, {out}, {}, false);
     sa.exchange_ivs.erase(msgid);
+    established_syslog(sa);
     accounting_start(sa);
     return;
   }

@@ -102,11 +102,13 @@ EspOffer decode_esp(const Transform& t) {
 }
 
 std::optional<EspChoice> match_esp(const SaPayload& sa, const config::Config& cfg,
-                                   const std::vector<std::string>& transform_sets) {
+                                   const std::vector<std::string>& transform_sets, bool udp_only) {
   for (const auto& prop : sa.proposals) {
     if (prop.protocol != p2attr::kProtoEsp || prop.spi.size() != 4) continue;
     for (const auto& t : prop.transforms) {
       EspOffer o = decode_esp(t);
+      if (udp_only && (o.encapsulation == p2attr::kTunnel || o.encapsulation == p2attr::kTransport))
+        continue;
       for (const auto& name : transform_sets) {
         auto ts = cfg.crypto.transform_sets.find(name);
         if (ts == cfg.crypto.transform_sets.end()) continue;

@@ -44,9 +44,11 @@ struct EspChoice {
 
 // The first offered ESP transform that one of the named transform sets allows, proposals in
 // the peer's order, transform sets in ours (as the ASA: "IPSec SA Proposal # 12, Transform # 1
-// acceptable").
+// acceptable"). With a NAT between the ends (udp_only), only the UDP-encapsulated modes of NAT
+// traversal (RFC 3947 5.1) are: plain ESP would not pass the NAT.
 std::optional<EspChoice> match_esp(const SaPayload& sa, const config::Config& cfg,
-                                   const std::vector<std::string>& transform_sets);
+                                   const std::vector<std::string>& transform_sets,
+                                   bool udp_only = false);
 
 // The ESP transform an initiator offers for a transform set (nullopt for what it cannot say).
 std::optional<Transform> esp_transform_for(const config::TransformSet& ts, uint8_t number,

@@ -194,7 +194,9 @@ struct IkeSa {
   std::optional<Wanted> wanted;
   std::string delete_reason;  // why a Deleting SA goes, for the disconnect syslog
   uint64_t created = 0;
-  uint64_t established = 0;     // when phase 1 completed
+  uint64_t established = 0;  // when phase 1 completed
+  // PHASE 1 COMPLETED logged: a client that pulls its configuration completes with the reply.
+  bool phase1_reported = false;
   uint64_t last_heard = 0;      // any authenticated packet from the peer
   uint64_t last_keepalive = 0;  // NAT-T keepalives we send when we are the one behind a NAT
   uint32_t dpd_sequence = 0;

@@ -7,28 +7,111 @@
 
 namespace rampart::dataplane {
 
-rampart::expected<void, std::string> Sad::add(const SaSpec& spec) {
+namespace {
+
+// "debug crypto ipsec" lines for an install. The ASA prints addresses of its own structures as
+// handles; ours is the control plane's SA id (never a pointer: the console is not told where
+// the keys live in memory). Field lists after the head are [U]: re-translated from seed 000.
+std::string selector_text(const Selector4& s) {
+  auto ip = [](uint32_t a) {
+    return fmt::format("{}.{}.{}.{}", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
+  };
+  return fmt::format("{}, mask: {}, protocol: {}, port: {}", ip(s.address), ip(s.mask), s.protocol,
+                     s.port);
+}
+
+void trace_sa(const Sad::Trace& trace, const SaSpec& spec, bool inbound) {
+  if (!trace) return;
+  uint32_t spi = inbound ? spec.spi_in : spec.spi_out;
+  const char* dir = inbound ? "inbound" : "outbound";
+  if (!inbound)  // the inbound one was embryonic since IKE drew its SPI (the control plane's)
+    trace(
+        fmt::format("IPSEC: New embryonic SA created @ 0x{:08X}, Direction: outbound, SPI: "
+                    "0x{:08X}, Session ID: 0x{:08X}, Tunnel type: {}, Protocol: esp, "
+                    "Lifetime: {} seconds",
+                    spec.id, spi, spec.id, spec.client ? "ra" : "l2l", spec.lifetime_seconds));
+  trace(
+      fmt::format("IPSEC: Completed host {} update, SPI 0x{:08X}", inbound ? "IBSA" : "OBSA", spi));
+  trace(
+      fmt::format("IPSEC: Creating {} VPN context, SPI 0x{:08X}, SA: 0x{:08X}", dir, spi, spec.id));
+  trace(fmt::format("IPSEC: Completed {} VPN context, SPI 0x{:08X}, VPN handle: 0x{:08X}", dir, spi,
+                    spec.id));
+}
+
+void trace_rule(const Sad::Trace& trace, std::string_view what, uint32_t spi,
+                const std::string& detail, uint64_t id) {
+  if (!trace) return;
+  trace(fmt::format("IPSEC: New {}, SPI 0x{:08X}, {}", what, spi, detail));
+  trace(fmt::format("IPSEC: Completed {}, SPI 0x{:08X}, Rule ID: 0x{:08X}", what, spi, id));
+}
+
+}  // namespace
+
+rampart::expected<void, std::string> Sad::add(const SaSpec& spec, const Trace& trace,
+                                              const std::function<void()>& outbound_added) {
   // RFC 4301 4.1: an inbound SPI names one SA. A second SA under the same SPI would take over
   // the first one's packets (and leave its index pointing at a freed entry): refused.
   if (inbound_spi_in_use(spec.spi_in))
     return rampart::unexpected(fmt::format("inbound SPI 0x{:08X} already in use", spec.spi_in));
-  auto in = EspSa::create(spec.spi_in, spec.keys_in, spec.replay_window);
-  if (!in) return rampart::unexpected(in.error());
+  // Outbound first, as the ASA builds them.
   auto out = EspSa::create(spec.spi_out, spec.keys_out, 0);
   if (!out) return rampart::unexpected(out.error());
+  trace_sa(trace, spec, false);
+  if (outbound_added) outbound_added();
+  auto in = EspSa::create(spec.spi_in, spec.keys_in, spec.replay_window);
+  if (!in) return rampart::unexpected(in.error());
+  trace_sa(trace, spec, true);
   auto e = std::make_unique<Entry>();
   e->spec = spec;
   e->in = std::move(*in);
   e->out = std::move(*out);
-  std::lock_guard lock(mu_);
-  if (by_spi_.contains(spec.spi_in))  // added meanwhile by another thread
-    return rampart::unexpected(fmt::format("inbound SPI 0x{:08X} already in use", spec.spi_in));
-  if (entries_.contains(spec.id))
-    return rampart::unexpected(fmt::format("SA {} already installed", spec.id));
-  by_spi_[spec.spi_in] = e.get();
-  entries_[spec.id] = std::move(e);
-  reindex_locked();
+  if (trace) {  // one entry holds both directions: the outbound one now knows its peer
+    trace(
+        fmt::format("IPSEC: Updating outbound VPN context 0x{:08X}, SPI 0x{:08X}, peer: "
+                    "0x{:08X}",
+                    spec.id, spec.spi_out, spec.id));
+    trace(fmt::format("IPSEC: Completed outbound VPN context, SPI 0x{:08X}, VPN handle: 0x{:08X}",
+                      spec.spi_out, spec.id));
+  }
+  // The rules' lines wait until the lock is released: the workers are not held by the console.
+  std::vector<std::string> ruled;
+  Trace later = [&](const std::string& l) { ruled.push_back(l); };
+  if (!trace) later = nullptr;
+  {
+    std::lock_guard lock(mu_);
+    if (by_spi_.contains(spec.spi_in))  // added meanwhile by another thread
+      return rampart::unexpected(fmt::format("inbound SPI 0x{:08X} already in use", spec.spi_in));
+    if (entries_.contains(spec.id))
+      return rampart::unexpected(fmt::format("SA {} already installed", spec.id));
+    publish_locked(std::move(e), later);
+  }
+  for (const auto& l : ruled) trace(l);
   return {};
+}
+
+void Sad::publish_locked(std::unique_ptr<Entry> e, const Trace& trace) {
+  const SaSpec& spec = e->spec;
+  // What a decrypted packet must match (the workers check it against the entry's selectors).
+  trace_rule(trace, "inbound tunnel flow rule", spec.spi_in,
+             fmt::format("source: {}, destination: {}", selector_text(spec.remote_ts),
+                         selector_text(spec.local_ts)),
+             spec.id);
+  by_spi_[spec.spi_in] = e.get();
+  trace_rule(trace, "inbound decrypt rule", spec.spi_in,
+             fmt::format("source: {}, destination: {}",
+                         selector_text({spec.peer, 0xffffffffu, uint8_t(spec.peer_port ? 17 : 50),
+                                        spec.peer_port}),
+                         selector_text({spec.local, 0xffffffffu, uint8_t(spec.local_port ? 17 : 50),
+                                        spec.local_port})),
+             spec.id);
+  // The outbound index (reindex_locked) is the encrypt rule.
+  trace_rule(trace, "outbound encrypt rule", spec.spi_out,
+             fmt::format("source: {}, destination: {}", selector_text(spec.local_ts),
+                         selector_text(spec.remote_ts)),
+             spec.id);
+  uint64_t id = spec.id;
+  entries_[id] = std::move(e);
+  reindex_locked();
 }
 
 bool Sad::inbound_spi_in_use(uint32_t spi) const {

@@ -6,6 +6,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -78,9 +79,15 @@ class Sad {
     uint64_t prefrag_ok = 0, prefrag_failed = 0, postfrag_ok = 0, postfrag_failed = 0,
              fragments = 0, pmtu_sent = 0, invalid_identity = 0, invalid_ip_version = 0;
   };
+  // Each step of an install, as "debug crypto ipsec" prints it ("IPSEC: ..."); the caller
+  // decides whether anyone watches.
+  using Trace = std::function<void(const std::string&)>;
   // Prepares both directions (keys the EVP contexts); an error text when a key is unusable, or
-  // when the inbound SPI or the id is already installed (nothing is replaced).
-  rampart::expected<void, std::string> add(const SaSpec& spec);
+  // when the inbound SPI or the id is already installed (nothing is replaced). The steps taken
+  // are told to trace, in the order they happen; outbound_added runs once the outbound SA is
+  // keyed, before the inbound one is.
+  rampart::expected<void, std::string> add(const SaSpec& spec, const Trace& trace = {},
+                                           const std::function<void()>& outbound_added = {});
   bool inbound_spi_in_use(uint32_t spi) const;
   void remove(uint64_t id);
   // Reads under the lock: f(const Entry&) for the SA with this id, when there is one.
@@ -136,6 +143,8 @@ class Sad {
 
  private:
   Entry* outbound_locked(uint32_t src, uint32_t dst);
+  // Indexes a new entry (inbound by SPI, outbound by selectors), telling trace each rule.
+  void publish_locked(std::unique_ptr<Entry> e, const Trace& trace);
   void reindex_locked();
   mutable std::shared_mutex mu_;  // the maps: workers read, the control plane writes
   DataplaneCounters counters_;

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "control/ike/engine.hpp"
+#include "control/ike/ipsec_proposal.hpp"
 #include "tests/unit/ike_lab.hpp"
 
 using namespace rampart;
@@ -18,9 +19,11 @@ TEST_CASE("EzVPN client: aggressive mode, XAUTH, mode-config, quick mode") {
   CHECK(lab.env.logged("User (cisco) authenticated."));
   CHECK(lab.ack_status() == 1);
   CHECK(lab.only_sa().state == P1State::AmActive);
-  CHECK(lab.env.logged("Group = EZ, Username = cisco, IP = 198.51.100.2, PHASE 1 COMPLETED"));
+  // A client that pulls its configuration completes phase 1 with the reply (seed 000's order).
+  CHECK_FALSE(lab.env.logged("PHASE 1 COMPLETED"));
 
   AttributePayload cfg = lab.mode_config();
+  CHECK(lab.env.logged("Group = EZ, Username = cisco, IP = 198.51.100.2, PHASE 1 COMPLETED"));
   REQUIRE(cfg.attributes.size() == 3);
   CHECK(cfg.attributes[0].data == Bytes{203, 0, 113, 10});
   CHECK(cfg.attributes[1].data == Bytes{255, 255, 255, 0});
@@ -445,4 +448,50 @@ TEST_CASE("show vpn-sessiondb detail remote reads the IPsec SA's dataplane count
         std::string::npos);
   CHECK(show.find("  Pkts Tx      : 3                      Pkts Rx      : 0\n") !=
         std::string::npos);
+}
+
+TEST_CASE("aggressive mode: our shorter lifetime is told on its own after PHASE 1 COMPLETED",
+          "[ike]") {
+  Lab lab;
+  REQUIRE(lab.console.run("crypto ikev1 policy 10\nlifetime 3600\nexit").find("ERROR") ==
+          std::string::npos);
+  lab.deliver(lab.peer.am1("EZ"));  // offers 86400 s
+  Bytes am2 = lab.env.take();
+  auto m = parse_message(am2.data(), am2.size());
+  REQUIRE(m);
+  for (const auto& p : m->payloads) CHECK_FALSE(std::holds_alternative<NotifyPayload>(p));
+  lab.deliver(lab.peer.am3(am2));
+  lab.xauth("cisco", "cisco");
+  CHECK(lab.ack_status() == 1);
+  CHECK(lab.env.sent.empty());  // nothing until the client has its configuration
+  lab.mode_config();            // the reply comes first, then the notify
+  uint32_t msgid = 0;
+  auto info = lab.peer.open(lab.env.take(), msgid);
+  CHECK(lab.peer.hash_ok);
+  const NotifyPayload* n = nullptr;
+  for (const auto& p : info)
+    if (const auto* x = std::get_if<NotifyPayload>(&p)) n = x;
+  REQUIRE(n);
+  CHECK(n->type == 24576);
+  CHECK(n->data == Bytes{0x80, 11, 0, 1, 0, 12, 0, 4, 0, 0, 0x0e, 0x10});  // seconds: 3600
+  CHECK(lab.env.logged("PHASE 1 COMPLETED"));
+  CHECK(lab.env.logged("sending notify message"));
+}
+
+TEST_CASE("behind a NAT only the UDP-encapsulated ESP modes are accepted", "[ike]") {
+  Lab lab;
+  auto offer = [](uint16_t mode) {
+    Transform t{1,
+                12,
+                {Attribute::tv(4, mode), Attribute::tv(5, 2), Attribute::tv(6, 128),
+                 Attribute::tv(1, 1), Attribute::tlv(2, test::be32(28800))}};
+    SaPayload sa;
+    sa.proposals.push_back(Proposal{1, 3, test::be32(0xc0ffee01), {t}});
+    return sa;
+  };
+  const std::vector<std::string> sets{"TRA"};
+  CHECK(match_esp(offer(1), lab.console.cfg(), sets, false));
+  CHECK_FALSE(match_esp(offer(1), lab.console.cfg(), sets, true));  // plain tunnel mode
+  CHECK(match_esp(offer(3), lab.console.cfg(), sets, true));        // UDP-Encapsulated-Tunnel
+  CHECK(match_esp(offer(61443), lab.console.cfg(), sets, true));    // its draft number
 }

@@ -124,3 +124,40 @@ TEST_CASE("an inbound SPI already in use is refused, the SA holding it untouched
   CHECK(!sad.inbound_spi_in_use(0x1001));
   CHECK(sad.add(twin));
 }
+
+TEST_CASE("an install tells its steps in the order it takes them, outbound first", "[sad]") {
+  Sad sad;
+  std::vector<std::string> lines;
+  size_t outbound_at = 0;
+  Sad::Trace trace = [&](const std::string& l) { lines.push_back(l); };
+  SaSpec s = spec(5, {0, 0}, {0xcb00710a, 0xffffffff});
+  s.client = true;
+  s.lifetime_seconds = 28800;
+  REQUIRE(sad.add(s, trace, [&] { outbound_at = lines.size(); }));
+  auto starts = [](const std::string& l, std::string_view head) { return l.rfind(head, 0) == 0; };
+  REQUIRE(lines.size() == 15);
+  CHECK(lines[0] ==
+        "IPSEC: New embryonic SA created @ 0x00000005, Direction: outbound, SPI: 0x00002005, "
+        "Session ID: 0x00000005, Tunnel type: ra, Protocol: esp, Lifetime: 28800 seconds");
+  CHECK(lines[1] == "IPSEC: Completed host OBSA update, SPI 0x00002005");
+  CHECK(outbound_at == 4);  // the outbound SA and its context are ready, the inbound not yet
+  CHECK(lines[4] == "IPSEC: Completed host IBSA update, SPI 0x00001005");
+  CHECK(starts(lines[7], "IPSEC: Updating outbound VPN context 0x00000005, SPI 0x00002005"));
+  CHECK(lines[9] ==
+        "IPSEC: New inbound tunnel flow rule, SPI 0x00001005, source: 203.0.113.10, mask: "
+        "255.255.255.255, protocol: 0, port: 0, destination: 0.0.0.0, mask: 0.0.0.0, protocol: "
+        "0, port: 0");
+  CHECK(starts(lines[11],
+               "IPSEC: New inbound decrypt rule, SPI 0x00001005, source: "
+               "198.51.100.2, mask: 255.255.255.255, protocol: 50"));
+  CHECK(lines[14] == "IPSEC: Completed outbound encrypt rule, SPI 0x00002005, Rule ID: 0x00000005");
+  // Refused (the inbound SPI is taken): nothing is told, nothing is added.
+  lines.clear();
+  outbound_at = 99;
+  SaSpec twin = spec(6, {0, 0}, {0xcb00710b, 0xffffffff});
+  twin.spi_in = s.spi_in;
+  CHECK_FALSE(sad.add(twin, trace, [&] { outbound_at = 0; }));
+  CHECK(lines.empty());
+  CHECK(outbound_at == 99);
+  CHECK(sad.size() == 1);
+}
