@@ -76,6 +76,7 @@ const std::vector<Section>& sections() {
       {"username", {"Show local user database configuration"}, {"username"}, true},
       {"ntp", {"Show NTP configuration"}, {"ntp"}},
       {"clock", {"Show clock configuration"}, {"clock"}},
+      {"snmp-server", {"Show snmp-server configuration"}, {"snmp-server", "no snmp-server"}},
   };
   return s;
 }
