@@ -101,17 +101,19 @@ std::string sink_line(const config::Config& cfg, const config::Ipv4& addr,
     auto u = s.users.find(h.user);
     if (u == s.users.end()) return {};
     const auto& user = u->second;
-    std::string line = "trapsess -v 3 -u " + q(h.user);
+    // trapsink/trapsess words are split at blanks, quotes kept: secrets go bare (the CLI's
+    // words have no blanks).
+    std::string line = "trapsess -v 3 -u " + h.user;
     if (user.auth == config::SnmpAuth::None) return line + " -l noAuthNoPriv " + target + "\n";
-    line += " -a " + auth_name(user.auth) + " -A " + q(user.auth_password.reveal());
+    line += " -a " + auth_name(user.auth) + " -A " + user.auth_password.reveal();
     if (user.priv == config::SnmpPriv::None) return line + " -l authNoPriv " + target + "\n";
-    line += " -x " + priv_name(user.priv) + " -X " + q(user.priv_password.reveal());
+    line += " -x " + priv_name(user.priv) + " -X " + user.priv_password.reveal();
     return line + " -l authPriv " + target + "\n";
   }
   std::string community = community_of(s, h);
   if (community.empty()) return {};
   return fmt::format("{} {} {}\n", h.version == config::SnmpVersion::V1 ? "trapsink" : "trap2sink",
-                     target, q(community));
+                     target, community);
 }
 
 }  // namespace

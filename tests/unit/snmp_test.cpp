@@ -307,7 +307,7 @@ TEST_CASE("snmpd.conf: listens and answers only as configured; secrets only here
   CHECK(conf.find("access g2 \"\" usm priv exact asa none none\n") != std::string::npos);
   // Trap-only hosts get notifications and no access; polling-only hosts no notifications.
   CHECK(conf.find("trap2sink 198.51.100.52:1162") == std::string::npos);
-  CHECK(conf.find("trapsink 198.51.100.52:1162 \"t3rap\"\n") != std::string::npos);
+  CHECK(conf.find("trapsink 198.51.100.52:1162 t3rap\n") != std::string::npos);
   CHECK(conf.find("198.51.100.52/32") == std::string::npos);
   CHECK(conf.find("sink 198.51.100.50") == std::string::npos);
   CHECK(snmp::snmpd_wanted(con.cfg()));
