@@ -88,6 +88,8 @@ shown=$(cli "show running-config snmp-server")
 grep -q "^snmp-server host inside 192.0.2.10 community \*\*\*\*\* version 2c udp-port 1162$" <<<"$shown" ||
   fail "running-config: $shown"
 grep -qE "$COMMUNITY|Auth-Pass-1|Priv-Pass-1" <<<"$shown" && fail "secret shown: $shown"
+# The command accounting (%ASA-5-111008/111010) logs the lines with their secrets masked.
+grep -qE "$COMMUNITY|Auth-Pass-1|Priv-Pass-1" "$WORK/rampartd.log" && fail "secret in the daemon's log"
 
 # A tunnel: counted, and its start and stop sent as notifications.
 vpnc_connect cisco cisco || fail "vpnc did not connect: $(tail -5 "$WORK/vpnc.log")"

@@ -3,6 +3,7 @@
 // RFC's layouts (5.1 OIDs, 6.1 header, 6.2.5-7 requests) in both byte orders.
 #include <catch2/catch.hpp>
 
+#include "control/logging/logger.hpp"
 #include "control/snmp/agentx.hpp"
 #include "control/snmp/mib.hpp"
 #include "control/snmp/snmpd_conf.hpp"
@@ -285,6 +286,17 @@ TEST_CASE("snmp-server lines: model, masked secrets, ASA errors", "[snmp]") {
   CHECK(shown.find("snmp-server enable traps ipsec start\n") != std::string::npos);
   CHECK(shown.find("location") == std::string::npos);
   CHECK(shown.find("no snmp-server enable\n") != std::string::npos);
+}
+
+TEST_CASE("snmp-server user: the command accounting (111008) masks the USM passwords", "[snmp]") {
+  CHECK(logging::mask_secrets("snmp-server user ops NMS v3 auth sha Auth-Pass-1 priv aes 128 "
+                              "Priv-Pass-1") ==
+        "snmp-server user ops NMS v3 auth sha ***** priv aes 128 *****");
+  CHECK(
+      logging::mask_secrets("snmp-server user ops NMS v3 auth md5 AuthPass1 priv 3des PrivPass1") ==
+      "snmp-server user ops NMS v3 auth md5 ***** priv 3des *****");
+  CHECK(logging::mask_secrets("snmp-server host inside 192.0.2.1 community c0mm version 2c") ==
+        "snmp-server host inside 192.0.2.1 community ***** version 2c");
 }
 
 TEST_CASE("snmpd.conf: listens and answers only as configured; secrets only here", "[snmp]") {
