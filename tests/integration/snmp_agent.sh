@@ -80,6 +80,8 @@ ip netns exec "$CNS" snmpget -v2c -c "$COMMUNITY" -t 1 -r 0 198.51.100.1 1.3.6.1
 v3=$(q snmpget -v3 -u ops -l authPriv -a SHA -A Auth-Pass-1 -x AES -X Priv-Pass-1 \
   --clientaddr=192.0.2.12 192.0.2.1 1.3.6.1.2.1.2.1.0) || fail "v3 authPriv: no answer"
 grep -q 'INTEGER: [0-9]' <<<"$v3" || fail "v3 ifNumber: $v3"
+q snmpget -v3 -u ops -l authPriv -a SHA -A Auth-Pass-1 -x AES -X Wrong-Pass-1 \
+  --clientaddr=192.0.2.12 192.0.2.1 1.3.6.1.2.1.2.1.0 >/dev/null 2>&1 && fail "v3 with a wrong privacy password"
 
 # Secrets at rest, and on the console.
 [[ $(stat -c %a "$WORK/snmp") == 700 ]] || fail "run directory mode $(stat -c %a "$WORK/snmp")"
