@@ -77,19 +77,16 @@ void SnmpService::start_snmpd() {
   }
   ::unlink(paths_.socket().c_str());
   last_start_ = std::time(nullptr);
-  // -f: stay our child; -C: no other config file; -I: IF-MIB's tables are Rampart's (AgentX),
-  // not snmpd's own view of the kernel's devices.
-  std::vector<std::string> argv{o_.snmpd,
-                                "-f",
-                                "-C",
-                                "-c",
-                                paths_.conf(),
-                                "-Lf",
-                                paths_.log(),
-                                "-I",
-                                "-interfaces,ifTable,ifXTable,ifInvertedTable,ifStackTable",
-                                "-p",
-                                paths_.dir + "/snmpd.pid"};
+  // -f: stay our child; -C: no other config file; -LF 0-3: errors only (snmpd logs every
+  // request, refused ones too, at lower levels: anyone could fill /run with them); -I: IF-MIB's
+  // tables are Rampart's (AgentX), not snmpd's own view of the kernel's devices.
+  std::vector<std::string> argv{
+      o_.snmpd,      "-f",
+      "-C",          "-c",
+      paths_.conf(), "-LF",
+      "0-3",         paths_.log(),
+      "-I",          "-interfaces,ifTable,ifXTable,ifInvertedTable,ifStackTable",
+      "-p",          paths_.dir + "/snmpd.pid"};
   if (!snmpd_.start(argv, true))
     platform::log(platform::Severity::Error, "snmp: cannot start snmpd");
 }

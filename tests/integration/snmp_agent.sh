@@ -76,6 +76,9 @@ q snmpget -v2c -c "$COMMUNITY" --clientaddr=192.0.2.11 192.0.2.1 1.3.6.1.2.1.1.1
 ip netns exec "$CNS" snmpget -v2c -c "$COMMUNITY" -t 1 -r 0 198.51.100.1 1.3.6.1.2.1.1.1.0 \
   >/dev/null 2>&1 && fail "answered on the outside"
 
+# snmpd logs errors only: refused requests cannot fill the appliance's /run.
+grep -q "Connection from" "$WORK/snmp/snmpd.log" && fail "snmpd logs every request"
+
 # v3 authPriv from the v3 host.
 v3=$(q snmpget -v3 -u ops -l authPriv -a SHA -A Auth-Pass-1 -x AES -X Priv-Pass-1 \
   --clientaddr=192.0.2.12 192.0.2.1 1.3.6.1.2.1.2.1.0) || fail "v3 authPriv: no answer"
