@@ -23,6 +23,12 @@ int32_t status(bool up) {
   return up ? 1 : 2;
 }
 
+// IPSIPAddress (CISCO-IPSEC-FLOW-MONITOR-MIB): an OCTET STRING of four, network order.
+Value address(uint32_t a) {
+  return Value::string(std::string{static_cast<char>(a >> 24), static_cast<char>(a >> 16),
+                                   static_cast<char>(a >> 8), static_cast<char>(a)});
+}
+
 void add_interfaces(Tree& t, const std::vector<InterfaceRow>& rows) {
   t[join(kInterfaces, {1, 0})] = Value::integer(static_cast<int32_t>(rows.size()));
   const Oid entry = join(kInterfaces, {2, 1});
@@ -65,22 +71,29 @@ void add_sessions(Tree& t, const Snapshot& s) {
   t[join(activity, {26, 0})] = Value::gauge32(s.ra_sessions);         // crasIPSecNumSessions
   t[join(activity, {29, 0})] = Value::gauge32(s.l2l_sessions);        // crasL2LNumSessions
   t[join(kCipsec, {1, 2, 1, 1, 0})] = Value::gauge32(s.ike_tunnels);  // cikeGlobalActiveTunnels
+  const Oid ike_entry = join(kCipsec, {1, 2, 3, 1});
+  for (const IkeRow& r : s.ike) {
+    auto col = [&](uint32_t c, Value v) { t[join(ike_entry, {c, r.index})] = std::move(v); };
+    col(4, address(r.local));                 // cikeTunLocalAddr
+    col(8, address(r.remote));                // cikeTunRemoteAddr
+    col(19, Value::counter32(r.in_octets));   // cikeTunInOctets
+    col(27, Value::counter32(r.out_octets));  // cikeTunOutOctets
+  }
   t[join(kCipsec, {1, 3, 1, 1, 0})] =
       Value::gauge32(s.tunnels.size());  // cipSecGlobalActiveTunnels
   const Oid entry = join(kCipsec, {1, 3, 2, 1});
   for (const TunnelRow& r : s.tunnels) {
     auto col = [&](uint32_t c, Value v) { t[join(entry, {c, r.index})] = std::move(v); };
-    col(2, Value::integer(static_cast<int32_t>(r.ike_index)));  // cipSecTunIkeTunnelIndex
-    col(3, Value::integer(1));                                  // cipSecTunIkeTunnelAlive true
-    // cipSecTunLocalAddr / RemoteAddr: IPSIPAddress, four octets.
-    auto addr = [](uint32_t a) {
-      return Value::string(std::string{static_cast<char>(a >> 24), static_cast<char>(a >> 16),
-                                       static_cast<char>(a >> 8), static_cast<char>(a)});
-    };
-    col(4, addr(r.local));
-    col(5, addr(r.remote));
-    col(26, Value::counter32(r.in_octets));   // cipSecTunInOctets
-    col(39, Value::counter32(r.out_octets));  // cipSecTunOutOctets
+    col(2, Value::integer(static_cast<int32_t>(r.ike_index)));       // cipSecTunIkeTunnelIndex
+    col(3, Value::integer(1));                                       // cipSecTunIkeTunnelAlive true
+    col(4, address(r.local));                                        // cipSecTunLocalAddr
+    col(5, address(r.remote));                                       // cipSecTunRemoteAddr
+    col(8, Value::integer(static_cast<int32_t>(r.life_kilobytes)));  // cipSecTunLifeSize
+    col(9, Value::integer(static_cast<int32_t>(r.life_seconds)));    // cipSecTunLifeTime
+    col(10, Value::integer(static_cast<int32_t>(
+                std::min<uint64_t>(r.active_seconds * 100, 0x7fffffff))));  // cipSecTunActiveTime
+    col(26, Value::counter32(r.in_octets));                                 // cipSecTunInOctets
+    col(39, Value::counter32(r.out_octets));                                // cipSecTunOutOctets
   }
 }
 
@@ -164,14 +177,16 @@ std::vector<VarBind> tunnel_start_varbinds(uint32_t index, uint32_t life_seconds
                                            uint32_t life_kilobytes) {
   const Oid entry = join(kCipsec, {1, 3, 2, 1});
   return {{agentx::kSnmpTrapOid, Value::object(kCipSecTunnelStart)},
-          {join(entry, {10, index}), Value::integer(static_cast<int32_t>(life_seconds))},
-          {join(entry, {11, index}), Value::integer(static_cast<int32_t>(life_kilobytes))}};
+          {join(entry, {9, index}), Value::integer(static_cast<int32_t>(life_seconds))},
+          {join(entry, {8, index}), Value::integer(static_cast<int32_t>(life_kilobytes))}};
 }
 
-std::vector<VarBind> tunnel_stop_varbinds(uint32_t index, uint32_t active_ticks) {
+std::vector<VarBind> tunnel_stop_varbinds(uint32_t index, uint32_t active_hundredths) {
   const Oid entry = join(kCipsec, {1, 3, 2, 1});
-  return {{agentx::kSnmpTrapOid, Value::object(kCipSecTunnelStop)},
-          {join(entry, {35, index}), Value::ticks(active_ticks)}};
+  return {
+      {agentx::kSnmpTrapOid, Value::object(kCipSecTunnelStop)},
+      {join(entry, {10, index}),
+       Value::integer(static_cast<int32_t>(std::min<uint32_t>(active_hundredths, 0x7fffffff)))}};
 }
 
 }  // namespace rampart::snmp

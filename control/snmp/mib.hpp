@@ -7,8 +7,9 @@
 //                 ifXTable 1.3.6.1.2.1.31.1.1.1.{1,6,7,10,11,15}
 //   CISCO-REMOTE-ACCESS-MONITOR-MIB 1.3.6.1.4.1.9.9.392.1.3.{1,3,26,29}
 //   CISCO-IPSEC-FLOW-MONITOR-MIB    cikeGlobalActiveTunnels 1.3.6.1.4.1.9.9.171.1.2.1.1,
+//                 cikeTunnelTable 1.3.6.1.4.1.9.9.171.1.2.3.1.{4,8,19,27},
 //                 cipSecGlobalActiveTunnels 1.3.6.1.4.1.9.9.171.1.3.1.1,
-//                 cipSecTunnelTable 1.3.6.1.4.1.9.9.171.1.3.2.1.{2,3,4,5,26,39}
+//                 cipSecTunnelTable 1.3.6.1.4.1.9.9.171.1.3.2.1.{2,3,4,5,8,9,10,26,39}
 #pragma once
 
 #include <cstdint>
@@ -38,6 +39,15 @@ struct TunnelRow {
   uint32_t ike_index = 0;  // the session index of its IKE SA
   uint32_t local = 0, remote = 0;
   uint64_t in_octets = 0, out_octets = 0;
+  uint32_t life_kilobytes = 0, life_seconds = 0;
+  uint64_t active_seconds = 0;
+};
+
+// One IKE SA as cikeTunnelTable shows it.
+struct IkeRow {
+  uint32_t index = 0;  // cikeTunIndex: the session index
+  uint32_t local = 0, remote = 0;
+  uint64_t in_octets = 0, out_octets = 0;  // IKE messages
 };
 
 struct Snapshot {
@@ -46,6 +56,7 @@ struct Snapshot {
   uint32_t ra_users = 0;                 // distinct users among them
   uint32_t l2l_sessions = 0;
   uint32_t ike_tunnels = 0;  // IKE SAs established
+  std::vector<IkeRow> ike;
   std::vector<TunnelRow> tunnels;
 };
 
@@ -64,11 +75,11 @@ std::vector<VarBind> answer(const Tree& tree, const agentx::Request& q);
 // OIDs of the notifications Rampart sends (CISCO-IPSEC-FLOW-MONITOR-MIB cipMIBNotifications).
 inline const Oid kCipSecTunnelStart = {1, 3, 6, 1, 4, 1, 9, 9, 171, 2, 0, 7};
 inline const Oid kCipSecTunnelStop = {1, 3, 6, 1, 4, 1, 9, 9, 171, 2, 0, 8};
-// cipSecTunnelTable columns a notification carries: cipSecTunLifeTime (.10), cipSecTunLifeSize
-// (.11) on start; cipSecTunActiveTime (.35) on stop [U: column numbers from the MIB's
-// published walks; verify against the MIB text].
+// The objects each notification carries (the MIB's OBJECTS clauses): cipSecTunLifeTime (.9)
+// and cipSecTunLifeSize (.8) on start, cipSecTunActiveTime (.10, hundredths of seconds) on
+// stop.
 std::vector<VarBind> tunnel_start_varbinds(uint32_t index, uint32_t life_seconds,
                                            uint32_t life_kilobytes);
-std::vector<VarBind> tunnel_stop_varbinds(uint32_t index, uint32_t active_ticks);
+std::vector<VarBind> tunnel_stop_varbinds(uint32_t index, uint32_t active_hundredths);
 
 }  // namespace rampart::snmp

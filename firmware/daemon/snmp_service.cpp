@@ -271,13 +271,17 @@ snmp::Snapshot SnmpService::snapshot() const {
     } else if (!sa->remote_access) {
       ++s.l2l_sessions;
     }
+    s.ike.push_back({static_cast<uint32_t>(sa->index), sa->local.address.value,
+                     sa->peer.address.value, sa->bytes_rx, sa->bytes_tx});
     for (const auto& i : sa->ipsec) {
-      snmp::TunnelRow t{i.id,
-                        static_cast<uint32_t>(sa->index),
-                        sa->local.address.value,
-                        sa->peer.address.value,
-                        0,
-                        0};
+      snmp::TunnelRow t;
+      t.index = i.id;
+      t.ike_index = static_cast<uint32_t>(sa->index);
+      t.local = sa->local.address.value;
+      t.remote = sa->peer.address.value;
+      t.life_kilobytes = i.lifetime_kilobytes;
+      t.life_seconds = i.lifetime_seconds;
+      t.active_seconds = e->now() > i.established_at ? e->now() - i.established_at : 0;
       if (e->sad())
         e->sad()->with(i.id, [&](const dataplane::Sad::Entry& entry) {
           t.in_octets = entry.in->counters().bytes;

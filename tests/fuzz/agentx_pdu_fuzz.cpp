@@ -20,7 +20,8 @@ const Tree& tree() {
     r.hw = "GigabitEthernet0/0";
     r.nameif = "outside";
     s.interfaces = {r, r};
-    s.tunnels = {{5, 1, 1, 2, 3, 4}};
+    s.ike = {{1, 1, 2, 3, 4}};
+    s.tunnels = {{5, 1, 1, 2, 3, 4, 100, 200, 300}};
     return build_tree(s);
   }();
   return t;

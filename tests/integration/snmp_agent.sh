@@ -101,9 +101,18 @@ vpnc_connect cisco cisco || fail "vpnc did not connect: $(tail -5 "$WORK/vpnc.lo
 sessions() { get2c 1.3.6.1.4.1.9.9.392.1.3.1.0 | grep -q "Gauge32: $1\$"; }
 wait_for 10 sessions 1 || fail "crasNumSessions: $(get2c 1.3.6.1.4.1.9.9.392.1.3.1.0)"
 get2c 1.3.6.1.4.1.9.9.171.1.3.1.1.0 | grep -q 'Gauge32: 1$' || fail "cipSecGlobalActiveTunnels"
+# The tunnel's row: the client's address (cipSecTunRemoteAddr, four octets) and its IKE SA's.
+tun=$(q snmpwalk -v2c -c "$COMMUNITY" 192.0.2.1 1.3.6.1.4.1.9.9.171.1)
+grep -q '^\.1\.3\.6\.1\.4\.1\.9\.9\.171\.1\.3\.2\.1\.5\.[0-9]* = Hex-STRING: C6 33 64 02' <<<"$tun" ||
+  fail "cipSecTunRemoteAddr: $tun"
+grep -q '^\.1\.3\.6\.1\.4\.1\.9\.9\.171\.1\.2\.3\.1\.8\.[0-9]* = Hex-STRING: C6 33 64 02' <<<"$tun" ||
+  fail "cikeTunRemoteAddr: $tun"
 trap_seen() { grep -q "$1" "$WORK/traps.log" 2>/dev/null; }
 wait_for 10 trap_seen '\.1\.3\.6\.1\.4\.1\.9\.9\.171\.2\.0\.7' ||
   fail "no cipSecTunnelStart: $(cat "$WORK/traps.log"; grep "snmp:" "$WORK/rampartd.log" | tail -5)"
+# cipSecTunnelStart carries cipSecTunLifeTime (the transform's 28800 s).
+grep -q '\.1\.3\.6\.1\.4\.1\.9\.9\.171\.1\.3\.2\.1\.9\.[0-9]* = INTEGER: 28800' "$WORK/traps.log" ||
+  fail "cipSecTunnelStart without its lifetime: $(cat "$WORK/traps.log")"
 kill "$VPNC_PID"
 wait "$VPNC_PID" 2>/dev/null || true
 VPNC_PID=

@@ -78,7 +78,18 @@ snmp::Snapshot two_interfaces() {
   s.ra_sessions = 1;
   s.ra_users = 1;
   s.ike_tunnels = 1;
-  s.tunnels = {{77, 3, 0xcb007101, 0xcb007102, 1000, 2000}};
+  s.ike = {{3, 0xcb007101, 0xcb007102, 300, 400}};
+  snmp::TunnelRow t;
+  t.index = 77;
+  t.ike_index = 3;
+  t.local = 0xcb007101;
+  t.remote = 0xcb007102;
+  t.in_octets = 1000;
+  t.out_octets = 2000;
+  t.life_seconds = 28800;
+  t.life_kilobytes = 4608000;
+  t.active_seconds = 5;
+  s.tunnels = {t};
   return s;
 }
 
@@ -180,6 +191,11 @@ TEST_CASE("mib: the tree is in OID order and holds the VPN counts", "[snmp]") {
   CHECK(tree.at({1, 3, 6, 1, 4, 1, 9, 9, 171, 1, 3, 2, 1, 5, 77}) ==
         snmp::Value::string(std::string("\xcb\x00\x71\x02", 4)));
   CHECK(tree.at({1, 3, 6, 1, 4, 1, 9, 9, 171, 1, 3, 2, 1, 39, 77}) == snmp::Value::counter32(2000));
+  CHECK(tree.at({1, 3, 6, 1, 4, 1, 9, 9, 171, 1, 3, 2, 1, 9, 77}) == snmp::Value::integer(28800));
+  CHECK(tree.at({1, 3, 6, 1, 4, 1, 9, 9, 171, 1, 3, 2, 1, 10, 77}) == snmp::Value::integer(500));
+  CHECK(tree.at({1, 3, 6, 1, 4, 1, 9, 9, 171, 1, 2, 3, 1, 8, 3}) ==
+        snmp::Value::string(std::string("\xcb\x00\x71\x02", 4)));
+  CHECK(tree.at({1, 3, 6, 1, 4, 1, 9, 9, 171, 1, 2, 3, 1, 27, 3}) == snmp::Value::counter32(400));
   // Walking by getnext from the root visits every object once, in order.
   ax::Request next;
   next.header.type = ax::PduType::GetNext;
@@ -222,7 +238,11 @@ TEST_CASE("mib: tunnel notifications carry snmpTrapOID first", "[snmp]") {
   REQUIRE(start.size() == 3);
   CHECK(start[0].name == ax::kSnmpTrapOid);
   CHECK(start[0].value == snmp::Value::object(snmp::kCipSecTunnelStart));
+  CHECK(start[1].name == Oid{1, 3, 6, 1, 4, 1, 9, 9, 171, 1, 3, 2, 1, 9, 77});  // LifeTime
+  CHECK(start[2].name == Oid{1, 3, 6, 1, 4, 1, 9, 9, 171, 1, 3, 2, 1, 8, 77});  // LifeSize
   auto stop = snmp::tunnel_stop_varbinds(77, 500);
+  CHECK(stop[1] == snmp::VarBind{{1, 3, 6, 1, 4, 1, 9, 9, 171, 1, 3, 2, 1, 10, 77},
+                                 snmp::Value::integer(500)});
   CHECK(stop[0].value == snmp::Value::object(snmp::kCipSecTunnelStop));
   auto pdu = ax::parse(ax::notify_pdu(1, 2, stop));
   REQUIRE(pdu);
