@@ -137,11 +137,17 @@ void SnmpService::connect() {
 
 void SnmpService::disconnect(const std::string& why) {
   if (sock_ < 0) return;
-  if (state_ == State::Ready) send(snmp::agentx::close_pdu(session_, ++packet_));
-  ::epoll_ctl(epoll_, EPOLL_CTL_DEL, sock_, nullptr);
-  ::close(sock_);
+  // Down first: a Close that cannot be written must not bring us back here.
+  int s = sock_;
+  bool was_open = state_ == State::Ready;
   sock_ = -1;
   state_ = State::Down;
+  if (was_open) {
+    auto pdu = snmp::agentx::close_pdu(session_, ++packet_);
+    (void)::send(s, pdu.data(), pdu.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  }
+  ::epoll_ctl(epoll_, EPOLL_CTL_DEL, s, nullptr);
+  ::close(s);
   platform::log(platform::Severity::Info, fmt::format("snmp: AgentX session closed: {}", why));
 }
 

@@ -86,6 +86,11 @@ grep -q 'INTEGER: [0-9]' <<<"$v3" || fail "v3 ifNumber: $v3"
 q snmpget -v3 -u ops -l authPriv -a SHA -A Auth-Pass-1 -x AES -X Wrong-Pass-1 \
   --clientaddr=192.0.2.12 192.0.2.1 1.3.6.1.2.1.2.1.0 >/dev/null 2>&1 && fail "v3 with a wrong privacy password"
 
+# snmpd killed: rampartd starts it again and its subagent session comes back.
+kill -9 "$(cat "$WORK/snmp/snmpd.pid")"
+ifname_back() { get2c 1.3.6.1.2.1.31.1.1.1.1."$idx" 2>/dev/null | grep -q 'STRING: "inside"'; }
+wait_for 20 ifname_back || fail "no IF-MIB after snmpd was killed: $(grep 'snmp' "$WORK/rampartd.log" | tail -3)"
+
 # Secrets at rest, and on the console.
 [[ $(stat -c %a "$WORK/snmp") == 700 ]] || fail "run directory mode $(stat -c %a "$WORK/snmp")"
 [[ $(stat -c %a "$WORK/snmp/snmpd.conf") == 600 ]] || fail "snmpd.conf mode"
