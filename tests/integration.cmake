@@ -71,6 +71,8 @@ add_test(NAME aaa_seed004_tacacs COMMAND bash ${SRC}/tests/integration/aaa_seed0
 add_test(NAME aaa_debug COMMAND bash ${SRC}/tests/integration/aaa_debug.sh ${BIN})
 # NTP through rampartd's chronyd against a chronyd server with an MD5 key (issue 14).
 add_test(NAME ntp_chrony COMMAND bash ${SRC}/tests/integration/ntp_chrony.sh ${BIN})
+# SNMP through rampartd's snmpd (AgentX subagent) with snmpget/snmpwalk/snmptrapd (issue 14).
+add_test(NAME snmp_agent COMMAND bash ${SRC}/tests/integration/snmp_agent.sh ${BIN})
 add_test(NAME format_check COMMAND bash ${SRC}/tests/integration/format_check.sh)
 add_test(NAME syslog_ids_check COMMAND bash ${SRC}/tests/integration/syslog_ids_check.sh)
 add_test(NAME logging_rsyslog COMMAND bash ${SRC}/tests/integration/logging_rsyslog.sh ${BIN})
@@ -80,7 +82,7 @@ set_tests_properties(golden_transcripts netns_interfaces crash_safety shell_pty
                      ike_vpnc ike_vpnc_nat debug_seed000 dataplane_start vpn_kernel_path ike_strongswan_am ike_strongswan_am_nat
                      ike_strongswan_pix ike_strongswan_pix_nat ike_strongswan_l2l
                      ike_strongswan_l2l_nat bad_input ike_flood ike_scan_groups ike_vpnc_rekey fw_basic fw_seed004 fw_vpn fw_conn fw_conn_flood
-                     aaa_radius_client aaa_vpnc_radius aaa_seed004_tacacs aaa_debug ntp_chrony
+                     aaa_radius_client aaa_vpnc_radius aaa_seed004_tacacs aaa_debug ntp_chrony snmp_agent
                      ${LIBRESWAN_TESTS}
                      ${SHARED_NAT_TESTS}
                      PROPERTIES LABELS integration RUN_SERIAL TRUE)

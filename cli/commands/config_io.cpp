@@ -77,6 +77,7 @@ const std::vector<Section>& sections() {
       {"ntp", {"Show NTP configuration"}, {"ntp"}},
       {"clock", {"Show clock configuration"}, {"clock"}},
       {"logging", {"Show logging configuration"}, {"logging", "no logging"}},
+      {"snmp-server", {"Show snmp-server configuration"}, {"snmp-server", "no snmp-server"}},
   };
   return s;
 }

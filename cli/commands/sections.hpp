@@ -42,6 +42,7 @@ void register_connections(CommandTree& t);   // show conn/xlate/local-host, clea
 void register_firewall_show(CommandTree& t);  // show access-list, show nat, show service-policy
 void register_packet_tracer(CommandTree& t);
 void register_time(CommandTree& t);  // clock, ntp, show clock, show ntp  // packet-tracer input ...
+void register_snmp(CommandTree& t);  // snmp-server ...
 void register_vpn_sessions(CommandTree& t);
 void register_ipsec_sa(CommandTree& t);  // show crypto ipsec sa, clear crypto ipsec sa  // show
                                          // crypto isakmp sa, show vpn-sessiondb, clear
@@ -81,6 +82,7 @@ inline void register_all(CommandTree& t) {
   register_connections(t);
   register_firewall_show(t);
   register_time(t);
+  register_snmp(t);
 }
 
 }  // namespace rampart::cli

@@ -26,6 +26,7 @@ void render_body(const config::Config& cfg, ConfigWriter& w) {
   render_routes(cfg, w);
   render_timeouts(cfg, w);
   render_aaa(cfg, w);
+  render_snmp(cfg, w);
   render_sysopt(cfg, w);
   render_crypto(cfg, w);
   render_management(cfg, w);

@@ -56,6 +56,7 @@ void render_crypto(const config::Config& cfg,
 void render_management(const config::Config& cfg, ConfigWriter& w);  // ssh, console timeout
 void render_clock(const config::Config& cfg, ConfigWriter& w);       // clock timezone|summer-time
 void render_ntp(const config::Config& cfg, ConfigWriter& w);         // ntp
+void render_snmp(const config::Config& cfg, ConfigWriter& w);        // snmp-server
 void render_group_policies(const config::Config& cfg, ConfigWriter& w);
 void render_users(const config::Config& cfg, ConfigWriter& w);
 void render_tunnel_groups(const config::Config& cfg, ConfigWriter& w);

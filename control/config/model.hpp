@@ -379,6 +379,44 @@ struct Ntp {
   bool operator==(const Ntp&) const = default;
 };
 
+// ---- SNMP ("snmp-server ..."): net-snmp's snmpd answers, Rampart serves its MIBs over AgentX --
+
+enum class SnmpVersion : uint8_t { V1, V2c, V3 };
+enum class SnmpSecurity : uint8_t { NoAuth, Auth, Priv };  // "snmp-server group G v3 ..."
+enum class SnmpAuth : uint8_t { None, Md5, Sha };
+enum class SnmpPriv : uint8_t { None, Des, TripleDes, Aes128, Aes192, Aes256 };
+
+// "snmp-server host IF ADDR [poll|trap] [community C] [version 1|2c|3 USER] [udp-port N]".
+struct SnmpHost {
+  bool poll = true, trap = true;    // neither keyword: both
+  std::optional<Secret> community;  // none: the global "snmp-server community"
+  SnmpVersion version = SnmpVersion::V1;
+  std::string user;  // version 3
+  uint16_t udp_port = 162;
+  bool operator==(const SnmpHost&) const = default;
+};
+
+// "snmp-server user U G v3 [auth md5|sha P] [priv des|3des|aes 128|192|256 P]".
+struct SnmpUser {
+  std::string group;
+  SnmpAuth auth = SnmpAuth::None;
+  Secret auth_password;
+  SnmpPriv priv = SnmpPriv::None;
+  Secret priv_password;
+  bool operator==(const SnmpUser&) const = default;
+};
+
+struct Snmp {
+  bool enabled = true;  // "snmp-server enable" is the ASA's default
+  std::optional<Secret> community;
+  std::string location, contact;
+  std::set<std::string> traps;  // "ipsec start", "snmp linkup", ... (family and name)
+  std::map<std::pair<std::string, Ipv4>, SnmpHost> hosts;  // by nameif and address
+  std::map<std::string, SnmpSecurity> groups;              // v3 groups
+  std::map<std::string, SnmpUser> users;
+  bool operator==(const Snmp&) const = default;
+};
+
 // ---- the whole configuration --------------------------------------------------------------
 
 struct Config {
@@ -399,6 +437,7 @@ struct Config {
   Logging logging;
   ClockSettings clock;
   Ntp ntp;
+  Snmp snmp;
 
   const Interface* interface_by_nameif(const std::string& nameif) const;
 };

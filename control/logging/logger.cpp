@@ -226,6 +226,10 @@ std::string mask_secrets(std::string_view command) {
                                                  "key-string",
                                                  "ldap-login-password",
                                                  "md5"};
+  // "snmp-server user U G v3 auth sha PASS priv aes 128 PASS": the USM passwords follow the
+  // algorithm's word (and AES's key size).
+  static constexpr std::string_view kBeforeUsm[] = {"sha", "des", "3des", "128", "192", "256"};
+  const bool usm = command.find("snmp-server user ") != command.npos;
   std::string out;
   bool mask_next = false;
   size_t i = 0;
@@ -239,6 +243,9 @@ std::string mask_secrets(std::string_view command) {
       mask_next = false;
       for (auto k : kBefore)
         if (w == k) mask_next = true;
+      if (usm)
+        for (auto k : kBeforeUsm)
+          if (w == k) mask_next = true;
     }
     i = j + 1;
   }

@@ -33,6 +33,7 @@
 #include "firmware/daemon/ike_service.hpp"
 #include "firmware/daemon/ntp_service.hpp"
 #include "firmware/daemon/server.hpp"
+#include "firmware/daemon/snmp_service.hpp"
 #include "firmware/daemon/ssh_service.hpp"
 #include "firmware/daemon/syslog_transport.hpp"
 #include "platform/flash.hpp"
@@ -50,7 +51,7 @@ int usage() {
                "                [--workers N] [--manage-host-network] [--boot DIR]\n"
                "                [--release FILE] [--sshd PATH] [--ssh-shell PATH]\n"
                "                [--conntrack-buffer BYTES] [--ntp-dir DIR] [--ntp-keep-clock]\n"
-               "                [--ntp-poll LOG2SECONDS]\n");
+               "                [--ntp-poll LOG2SECONDS] [--snmp-dir DIR]\n");
   return 2;
 }
 
@@ -104,6 +105,8 @@ int main(int argc, char** argv) {
   unsigned workers = std::max(1u, std::thread::hardware_concurrency());
   // NTP (chronyd): its run directory, whether it may set the kernel's clock, lab polling.
   firmware::NtpService::Options ntp;
+  // SNMP (snmpd): its run directory (conf with secrets, AgentX socket).
+  firmware::SnmpService::Options snmp;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--flash" && i + 1 < argc)
@@ -129,6 +132,8 @@ int main(int argc, char** argv) {
       manage_host = true;
     else if (a == "--ntp-dir" && i + 1 < argc)
       ntp.run_dir = argv[++i];
+    else if (a == "--snmp-dir" && i + 1 < argc)
+      snmp.run_dir = argv[++i];
     else if (a == "--ntp-keep-clock")
       ntp.set_system_clock = false;
     else if (a == "--ntp-poll" && i + 1 < argc)
@@ -245,6 +250,9 @@ int main(int argc, char** argv) {
   sys.set_ntp(&ntp_service);
   firmware::Server server(app, socket, &ike);
   server.watch(aaa_service.fd(), [&] { aaa_service.deliver(); });
+  firmware::SnmpService snmp_service(snmp, app, sys);
+  snmp_service.sync(app.config());
+  server.watch(snmp_service.fd(), [&] { snmp_service.readable(); });
   // XAUTH and administrators' logins ask the server groups through the service.
   ike.set_aaa(&aaa_service);
   server.set_aaa(&aaa_service);
@@ -275,6 +283,7 @@ int main(int argc, char** argv) {
     if (ssh) ssh->sync(app.config());
     aaa_service.configure(app.config());
     ntp_service.sync(app.config());
+    snmp_service.sync(app.config());
     // After every CLI line and once a second: a changed configuration is compiled and applied.
     for (const auto& w : firewall.sync(app.config(), app.ike()))
       platform::log(platform::Severity::Warning, w);

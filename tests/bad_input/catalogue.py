@@ -260,6 +260,25 @@ CLI_CASES = [
     Case("cli-tracer-bad-icmp", "cli", "packet-tracer with an ICMP type named wrong",
          r"\n {52}" + INVALID, CLI("INVALID_INPUT"), where="cli",
          lines=["packet-tracer input inside icmp 192.0.2.10 echoes 0 198.51.100.2"]),
+    # SNMP (issue 14): the snmp-server lines refuse what snmpd could not be given.
+    Case("cli-snmp-host-version", "cli", "snmp-server host with version 4 (1, 2c or 3)",
+         r"\n {59}" + INVALID, CLI("INVALID_INPUT"), where="cli",
+         lines=["configure terminal", "snmp-server host inside 192.0.2.9 version 4"]),
+    Case("cli-snmp-host-v3-no-user", "cli", "snmp-server host version 3 without its user",
+         r"ERROR: % Incomplete command", CLI("INCOMPLETE"), where="cli",
+         lines=["configure terminal", "snmp-server host inside 192.0.2.9 version 3"]),
+    Case("cli-snmp-host-no-nameif", "cli", "snmp-server host on an interface name not there",
+         r"ERROR: 'nowhere' is not a valid interface name", CLI("REJECTED"), where="cli",
+         lines=["configure terminal", "snmp-server host nowhere 192.0.2.9"]),
+    Case("cli-snmp-user-no-group", "cli", "snmp-server user in a group not defined",
+         r"ERROR: Group NOGROUP does not exist", CLI("REJECTED"), where="cli",
+         lines=["configure terminal", "snmp-server user CAT-U NOGROUP v3"]),
+    Case("cli-snmp-community-long", "cli", "a community of 33 characters (32 at most)",
+         r"ERROR: Community string length exceeds 32 characters", CLI("REJECTED"), where="cli",
+         lines=["configure terminal", "snmp-server community " + "c" * 33]),
+    Case("cli-snmp-trap-unknown", "cli", "snmp-server enable traps of a family the ASA lacks",
+         r"\n {42}" + INVALID, CLI("INVALID_INPUT"), where="cli",
+         lines=["configure terminal", "snmp-server enable traps bogus"]),
 ]
 
 

@@ -66,7 +66,8 @@ class Lab:
         log = open(os.path.join(self.tmp, "rampartd.log"), "a")
         self.proc = subprocess.Popen(
             ["ip", "netns", "exec", self.ns, os.path.join(self.build, "bin", "rampartd"),
-             "--flash", self.flash, "--control", self.sock, "--foreground"],
+             "--flash", self.flash, "--control", self.sock, "--foreground",
+             "--snmp-dir", os.path.join(self.tmp, "snmp")],
             stdout=log, stderr=log)
         for _ in range(200):
             if os.path.exists(self.sock):

@@ -1,0 +1,163 @@
+#include "control/snmp/snmpd_conf.hpp"
+
+#include <set>
+
+#include <fmt/format.h>
+
+namespace rampart::snmp {
+
+namespace {
+
+// The subtrees a manager may read: system, IF-MIB and the two Cisco MIBs Rampart serves, and
+// snmpd's own engine objects. Nothing else snmpd knows (processes, routes, disks) is shown.
+constexpr const char* kViewSubtrees[] = {
+    ".1.3.6.1.2.1.1",       ".1.3.6.1.2.1.2",      ".1.3.6.1.2.1.31",     ".1.3.6.1.4.1.9.9.392",
+    ".1.3.6.1.4.1.9.9.171", ".1.3.6.1.6.3.10.2.1", ".1.3.6.1.6.3.11.2.1", ".1.3.6.1.6.3.15.1.1",
+};
+
+// net-snmp's config reader takes a double-quoted word whole; the CLI refuses quotes and
+// backslashes in SNMP secrets, so quoting is enough.
+std::string q(const std::string& s) {
+  return "\"" + s + "\"";
+}
+
+const char* level_of(config::SnmpSecurity s) {
+  switch (s) {
+    case config::SnmpSecurity::NoAuth:
+      return "noauth";
+    case config::SnmpSecurity::Auth:
+      return "auth";
+    case config::SnmpSecurity::Priv:
+      break;
+  }
+  return "priv";
+}
+
+std::string auth_name(config::SnmpAuth a) {
+  return a == config::SnmpAuth::Md5 ? "MD5" : "SHA";
+}
+
+// net-snmp names AES-128 "AES"; 192 and 256 need its AES192/AES256 (Blumenthal key
+// extension), which Debian's build has.
+std::string priv_name(config::SnmpPriv p) {
+  switch (p) {
+    case config::SnmpPriv::Des:
+    case config::SnmpPriv::TripleDes:  // [U] net-snmp has no 3DES USM; DES is the nearest
+      return "DES";
+    case config::SnmpPriv::Aes192:
+      return "AES192";
+    case config::SnmpPriv::Aes256:
+      return "AES256";
+    default:
+      break;
+  }
+  return "AES";
+}
+
+std::string create_user(const std::string& name, const config::SnmpUser& u) {
+  std::string line = "createUser " + q(name);
+  if (u.auth != config::SnmpAuth::None) {
+    line += " " + auth_name(u.auth) + " " + q(u.auth_password.reveal());
+    if (u.priv != config::SnmpPriv::None)
+      line += " " + priv_name(u.priv) + " " + q(u.priv_password.reveal());
+  }
+  return line + "\n";
+}
+
+std::string community_of(const config::Snmp& s, const config::SnmpHost& h) {
+  if (h.community) return h.community->reveal();
+  return s.community ? s.community->reveal() : std::string();
+}
+
+// The VACM lines letting one polling host read the view: its community from its address only
+// (v1/v2c), or its user at the group's level (v3).
+std::string access_lines(const config::Config& cfg, const config::Ipv4& addr,
+                         const config::SnmpHost& h, int n) {
+  const config::Snmp& s = cfg.snmp;
+  std::string out;
+  if (h.version == config::SnmpVersion::V3) {
+    auto u = s.users.find(h.user);
+    if (u == s.users.end()) return {};
+    auto g = s.groups.find(u->second.group);
+    auto level = g == s.groups.end() ? config::SnmpSecurity::Priv : g->second;
+    out += fmt::format("group g{} usm {}\n", n, q(h.user));
+    out += fmt::format("access g{} \"\" usm {} exact asa none none\n", n, level_of(level));
+    return out;
+  }
+  std::string community = community_of(s, h);
+  if (community.empty()) return {};
+  const char* model = h.version == config::SnmpVersion::V1 ? "v1" : "v2c";
+  out += fmt::format("com2sec s{} {}/32 {}\n", n, addr.str(), q(community));
+  out += fmt::format("group g{} {} s{}\n", n, model, n);
+  out += fmt::format("access g{} \"\" {} noauth exact asa none none\n", n, model);
+  return out;
+}
+
+std::string sink_line(const config::Config& cfg, const config::Ipv4& addr,
+                      const config::SnmpHost& h) {
+  const config::Snmp& s = cfg.snmp;
+  std::string target = fmt::format("{}:{}", addr.str(), h.udp_port);
+  if (h.version == config::SnmpVersion::V3) {
+    auto u = s.users.find(h.user);
+    if (u == s.users.end()) return {};
+    const auto& user = u->second;
+    // trapsink/trapsess words are split at blanks, quotes kept: secrets go bare (the CLI's
+    // words have no blanks).
+    std::string line = "trapsess -v 3 -u " + h.user;
+    if (user.auth == config::SnmpAuth::None) return line + " -l noAuthNoPriv " + target + "\n";
+    line += " -a " + auth_name(user.auth) + " -A " + user.auth_password.reveal();
+    if (user.priv == config::SnmpPriv::None) return line + " -l authNoPriv " + target + "\n";
+    line += " -x " + priv_name(user.priv) + " -X " + user.priv_password.reveal();
+    return line + " -l authPriv " + target + "\n";
+  }
+  std::string community = community_of(s, h);
+  if (community.empty()) return {};
+  return fmt::format("{} {} {}\n", h.version == config::SnmpVersion::V1 ? "trapsink" : "trap2sink",
+                     target, community);
+}
+
+}  // namespace
+
+bool trap_enabled(const config::Snmp& s, const std::string& name) {
+  return s.traps.contains(name);
+}
+
+bool snmpd_wanted(const config::Config& cfg) {
+  return cfg.snmp.enabled && !cfg.snmp.hosts.empty();
+}
+
+std::string snmpd_conf(const config::Config& cfg, const SnmpdPaths& paths,
+                       const std::string& asa_release) {
+  const config::Snmp& s = cfg.snmp;
+  std::string out = "# written by rampartd from the snmp-server lines; do not edit\n";
+  out += "[snmp] persistentDir " + paths.persist() + "\n";
+  out += "master agentx\nagentXSocket unix:" + paths.socket() + "\nagentXPerms 0600 0700\n";
+  out += "agentXTimeout 5\nagentXRetries 1\n";
+  // Listen on the interfaces that have a polling host, and nowhere else.
+  std::set<std::string> listen;
+  for (const auto& [key, h] : s.hosts) {
+    if (!h.poll) continue;
+    const config::Interface* itf = cfg.interface_by_nameif(key.first);
+    if (itf && itf->address) listen.insert(fmt::format("udp:{}:161", itf->address->str()));
+  }
+  std::string agent;
+  for (const auto& a : listen) agent += (agent.empty() ? "" : ",") + a;
+  // No polling host: snmpd still runs for traps, bound to the loopback only.
+  out += "agentAddress " + (agent.empty() ? std::string("udp:127.0.0.1:161") : agent) + "\n";
+  out += fmt::format("sysDescr Cisco Adaptive Security Appliance Version {}\n", asa_release);
+  out += "sysName " + cfg.system.hostname + "\n";
+  if (!s.location.empty()) out += "sysLocation " + s.location + "\n";
+  if (!s.contact.empty()) out += "sysContact " + s.contact + "\n";
+  out += "sysServices 76\n";
+  for (const char* v : kViewSubtrees) out += fmt::format("view asa included {}\n", v);
+  for (const auto& [name, u] : s.users) out += create_user(name, u);
+  int n = 0;
+  for (const auto& [key, h] : s.hosts)
+    if (h.poll) out += access_lines(cfg, key.second, h, ++n);
+  for (const auto& [key, h] : s.hosts)
+    if (h.trap) out += sink_line(cfg, key.second, h);
+  out += fmt::format("authtrapenable {}\n", trap_enabled(s, "snmp authentication") ? 1 : 2);
+  return out;
+}
+
+}  // namespace rampart::snmp

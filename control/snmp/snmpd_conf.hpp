@@ -1,0 +1,29 @@
+// net-snmp's snmpd as the appliance's SNMP agent: the snmpd.conf rampartd writes from the
+// snmp-server lines. snmpd listens only on the addresses of interfaces that have a polling
+// host, answers only those hosts (their community or v3 user), shows only the MIB subtrees an
+// ASA serves, sends notifications to the trap hosts, and is an AgentX master on a unix socket
+// in a 0700 directory, where Rampart (rampartd) is the only subagent that can connect.
+#pragma once
+
+#include <string>
+
+#include "control/config/model.hpp"
+
+namespace rampart::snmp {
+
+struct SnmpdPaths {
+  std::string dir;  // mode 0700: snmpd.conf (0600, secrets), the AgentX socket, persistent state
+  std::string conf() const { return dir + "/snmpd.conf"; }
+  std::string socket() const { return dir + "/agentx.sock"; }
+  std::string persist() const { return dir + "/persist"; }
+  std::string log() const { return dir + "/snmpd.log"; }
+};
+
+// snmpd runs at all: enabled and at least one host to answer or notify.
+bool snmpd_wanted(const config::Config& cfg);
+std::string snmpd_conf(const config::Config& cfg, const SnmpdPaths& paths,
+                       const std::string& asa_release);
+// Whether a trap family is on: "ipsec start", "snmp linkup", ...
+bool trap_enabled(const config::Snmp& s, const std::string& name);
+
+}  // namespace rampart::snmp

@@ -1,0 +1,83 @@
+// SNMP through net-snmp's snmpd: rampartd writes snmpd.conf from the snmp-server lines into a
+// 0700 directory, runs snmpd as its own child (an AgentX master on a unix socket in that
+// directory), and is its AgentX subagent (RFC 2741) for IF-MIB and the Cisco VPN MIBs: each
+// request is answered from a snapshot of the interfaces and sessions taken for it. Tunnels
+// coming up and going down become cipSecTunnelStart/Stop notifications, which snmpd sends to
+// the trap hosts.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "control/config/model.hpp"
+#include "control/snmp/agentx.hpp"
+#include "control/snmp/mib.hpp"
+#include "control/snmp/snmpd_conf.hpp"
+#include "platform/child.hpp"
+
+namespace rampart::cli {
+class Appliance;
+}
+
+namespace rampart::firmware {
+
+class BoxSystem;
+
+class SnmpService {
+ public:
+  struct Options {
+    std::string snmpd = "/usr/sbin/snmpd";
+    std::string run_dir = "/run/rampart/snmp";
+  };
+  SnmpService(Options o, cli::Appliance& app, const BoxSystem& sys);
+  ~SnmpService();
+  SnmpService(const SnmpService&) = delete;
+  SnmpService& operator=(const SnmpService&) = delete;
+
+  // A stable descriptor for the server's loop to watch (an epoll set holding the AgentX
+  // connection, whichever it is now); readable() does the work.
+  int fd() const { return epoll_; }
+  void readable();
+  // After every CLI line and once a second: applies changed snmp-server lines (restarting
+  // snmpd), reconnects to snmpd, and turns tunnel changes into notifications.
+  void sync(const config::Config& cfg);
+
+  static constexpr int kRestartSeconds = 5;
+  // Notifications kept while snmpd is not there; past this the oldest go (counted in the log).
+  static constexpr size_t kMaxQueued = 64;
+
+ private:
+  enum class State { Down, Opening, Registering, Ready };
+  void start_snmpd();
+  void stop_snmpd();
+  void connect();
+  void disconnect(const std::string& why);
+  void send(const std::vector<uint8_t>& pdu);
+  void handle(const snmp::agentx::Request& q);
+  void watch_tunnels(const config::Config& cfg);
+  void notify(std::vector<snmp::VarBind> varbinds);
+  snmp::Snapshot snapshot() const;
+
+  Options o_;
+  cli::Appliance& app_;
+  const BoxSystem& sys_;
+  snmp::SnmpdPaths paths_;
+  platform::Child snmpd_;
+  std::string applied_conf_;
+  int64_t last_start_ = 0;
+  int epoll_ = -1;
+  int sock_ = -1;
+  State state_ = State::Down;
+  uint32_t session_ = 0, packet_ = 0;
+  size_t registered_ = 0;
+  std::vector<uint8_t> in_;
+  std::deque<std::vector<snmp::VarBind>> queued_;
+  // IPsec SAs seen up at the last look: conn_id -> when we first saw it (seconds, monotonic).
+  std::map<uint32_t, uint64_t> tunnels_;
+  bool tunnels_known_ = false;
+};
+
+}  // namespace rampart::firmware

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# SNMP (issue 14): rampartd runs net-snmp's snmpd from the snmp-server lines and serves IF-MIB
+# and the Cisco VPN MIBs to it as an AgentX subagent; snmpget/snmpwalk and snmptrapd are the
+# real peers:
+#
+#   $CNS vpnc 198.51.100.2 --- outside 198.51.100.1 [$NS rampartd + snmpd] inside 192.0.2.1
+#                                                             |
+#   $INS 192.0.2.10 (v2c NMS + snmptrapd :1162), 192.0.2.11 (not configured), 192.0.2.12 (v3)
+#
+# The configured host reads with its community (and only it: a wrong community, another inside
+# address and the outside get no answer); the v3 user reads with authPriv; ifHCInOctets rises
+# with traffic; a vpnc tunnel shows in crasNumSessions and cipSecGlobalActiveTunnels and its
+# start and stop arrive at snmptrapd as cipSecTunnelStart/Stop. Secrets stay in a 0600 file in
+# a 0700 directory and are masked in show running-config.
+source "$(dirname "$0")/lib.sh"
+# Debian ships no MIB files: numeric OIDs only, and no MIB loading (nor its complaints).
+export MIBS=
+
+TRAPD_PID=
+stop_trapd() {
+  if [[ -n "$TRAPD_PID" ]]; then kill "$TRAPD_PID" 2>/dev/null || true; wait "$TRAPD_PID" 2>/dev/null || true; fi
+  TRAPD_PID=
+}
+trap 'stop_trapd; cleanup' EXIT
+
+COMMUNITY=s3cretComm
+make_vpn_lab
+ip -n "$INS" addr add 192.0.2.11/24 dev eth0
+ip -n "$INS" addr add 192.0.2.12/24 dev eth0
+
+# snmptrapd on the NMS: every notification logged with numeric OIDs.
+mkdir -m 0700 "$WORK/trapd"
+printf 'authCommunity log %s\n' "$COMMUNITY" >"$WORK/trapd/snmptrapd.conf"
+SNMP_PERSISTENT_DIR=$WORK/trapd ip netns exec "$INS" snmptrapd -f -C -c "$WORK/trapd/snmptrapd.conf" \
+  -On -Lf "$WORK/traps.log" udp:192.0.2.10:1162 &
+TRAPD_PID=$!
+
+start_daemon --snmp-dir "$WORK/snmp"
+ezvpn_gateway_lines "snmp-server host inside 192.0.2.10 community $COMMUNITY version 2c udp-port 1162" \
+  "snmp-server group NMS v3 priv" \
+  "snmp-server user ops NMS v3 auth sha Auth-Pass-1 priv aes 128 Priv-Pass-1" \
+  "snmp-server host inside 192.0.2.12 poll version 3 ops" \
+  "snmp-server location Lab rack 1" "snmp-server enable traps ipsec start stop" >"$WORK/lines"
+mapfile -t LINES <"$WORK/lines"
+cli "configure terminal" "${LINES[@]}" >"$WORK/config.out"
+grep -q ERROR "$WORK/config.out" && fail "configuration refused: $(cat "$WORK/config.out")"
+
+# v2c from the NMS; the options of every query: numeric OIDs, one try of a second.
+q() { ip netns exec "$INS" "$@" -On -t 1 -r 0; }
+get2c() { q snmpget -v2c -c "$COMMUNITY" 192.0.2.1 "$@"; }
+wait_for 20 get2c 1.3.6.1.2.1.1.1.0 >/dev/null 2>&1 || { tail -20 "$WORK/snmp/snmpd.log"; fail "no SNMP answer"; }
+descr=$(get2c 1.3.6.1.2.1.1.1.0)
+grep -q 'STRING: "Cisco Adaptive Security Appliance Version 9.8(4)"' <<<"$descr" || fail "sysDescr: $descr"
+grep -q 'Lab rack 1' <<<"$(get2c 1.3.6.1.2.1.1.6.0)" || fail "sysLocation"
+
+# IF-MIB from Rampart: the inside interface by its ifName, and its ifDescr.
+names=$(q snmpwalk -v2c -c "$COMMUNITY" 192.0.2.1 1.3.6.1.2.1.31.1.1.1.1)
+idx=$(sed -n 's/^\.1\.3\.6\.1\.2\.1\.31\.1\.1\.1\.1\.\([0-9]*\) = STRING: "inside"$/\1/p' <<<"$names")
+[[ -n "$idx" ]] || fail "no ifName inside: $names"
+grep -q "STRING: \"Adaptive Security Appliance 'inside' interface\"" \
+  <<<"$(get2c 1.3.6.1.2.1.2.2.1.2."$idx")" || fail "ifDescr: $(get2c 1.3.6.1.2.1.2.2.1.2."$idx")"
+walk=$(q snmpwalk -v2c -c "$COMMUNITY" 192.0.2.1 1.3.6.1.2.1.2)
+[[ $(grep -c '^\.1\.3\.6\.1\.2\.1\.2\.2\.1\.10\.' <<<"$walk") -ge 2 ]] || fail "ifInOctets walk: $walk"
+# Counters rise with traffic: 30 pings of 1000 bytes to the inside address.
+octets() { get2c 1.3.6.1.2.1.31.1.1.1.6."$idx" | sed -n 's/.*Counter64: //p'; }
+before=$(octets)
+ip netns exec "$INS" ping -q -c 30 -i 0.01 -s 1000 192.0.2.1 >/dev/null
+after=$(octets)
+((after - before >= 30000)) || fail "ifHCInOctets $before -> $after"
+
+# Nobody else is answered: a wrong community, an address not configured, the outside.
+get2c_wrong() { q snmpget -v2c -c wrong 192.0.2.1 1.3.6.1.2.1.1.1.0; }
+get2c_wrong >/dev/null 2>&1 && fail "answered a wrong community"
+q snmpget -v2c -c "$COMMUNITY" --clientaddr=192.0.2.11 192.0.2.1 1.3.6.1.2.1.1.1.0 >/dev/null 2>&1 &&
+  fail "answered 192.0.2.11"
+ip netns exec "$CNS" snmpget -v2c -c "$COMMUNITY" -t 1 -r 0 198.51.100.1 1.3.6.1.2.1.1.1.0 \
+  >/dev/null 2>&1 && fail "answered on the outside"
+
+# snmpd logs errors only: refused requests cannot fill the appliance's /run.
+grep -q "Connection from" "$WORK/snmp/snmpd.log" && fail "snmpd logs every request"
+
+# v3 authPriv from the v3 host.
+v3=$(q snmpget -v3 -u ops -l authPriv -a SHA -A Auth-Pass-1 -x AES -X Priv-Pass-1 \
+  --clientaddr=192.0.2.12 192.0.2.1 1.3.6.1.2.1.2.1.0) || fail "v3 authPriv: no answer"
+grep -q 'INTEGER: [0-9]' <<<"$v3" || fail "v3 ifNumber: $v3"
+q snmpget -v3 -u ops -l authPriv -a SHA -A Auth-Pass-1 -x AES -X Wrong-Pass-1 \
+  --clientaddr=192.0.2.12 192.0.2.1 1.3.6.1.2.1.2.1.0 >/dev/null 2>&1 && fail "v3 with a wrong privacy password"
+
+# snmpd killed: rampartd starts it again and its subagent session comes back.
+kill -9 "$(cat "$WORK/snmp/snmpd.pid")"
+ifname_back() { get2c 1.3.6.1.2.1.31.1.1.1.1."$idx" 2>/dev/null | grep -q 'STRING: "inside"'; }
+wait_for 20 ifname_back || fail "no IF-MIB after snmpd was killed: $(grep 'snmp' "$WORK/rampartd.log" | tail -3)"
+
+# Secrets at rest, and on the console.
+[[ $(stat -c %a "$WORK/snmp") == 700 ]] || fail "run directory mode $(stat -c %a "$WORK/snmp")"
+[[ $(stat -c %a "$WORK/snmp/snmpd.conf") == 600 ]] || fail "snmpd.conf mode"
+shown=$(cli "show running-config snmp-server")
+grep -q "^snmp-server host inside 192.0.2.10 community \*\*\*\*\* version 2c udp-port 1162$" <<<"$shown" ||
+  fail "running-config: $shown"
+grep -qE "$COMMUNITY|Auth-Pass-1|Priv-Pass-1" <<<"$shown" && fail "secret shown: $shown"
+# The command accounting (%ASA-5-111008/111010) logs the lines with their secrets masked.
+grep -qE "$COMMUNITY|Auth-Pass-1|Priv-Pass-1" "$WORK/rampartd.log" && fail "secret in the daemon's log"
+
+# A tunnel: counted, and its start and stop sent as notifications.
+vpnc_connect cisco cisco || fail "vpnc did not connect: $(tail -5 "$WORK/vpnc.log")"
+sessions() { get2c 1.3.6.1.4.1.9.9.392.1.3.1.0 | grep -q "Gauge32: $1\$"; }
+wait_for 10 sessions 1 || fail "crasNumSessions: $(get2c 1.3.6.1.4.1.9.9.392.1.3.1.0)"
+get2c 1.3.6.1.4.1.9.9.171.1.3.1.1.0 | grep -q 'Gauge32: 1$' || fail "cipSecGlobalActiveTunnels"
+# The tunnel's row: the client's address (cipSecTunRemoteAddr, four octets) and its IKE SA's.
+tun=$(q snmpwalk -v2c -c "$COMMUNITY" 192.0.2.1 1.3.6.1.4.1.9.9.171.1)
+grep -q '^\.1\.3\.6\.1\.4\.1\.9\.9\.171\.1\.3\.2\.1\.5\.[0-9]* = Hex-STRING: C6 33 64 02' <<<"$tun" ||
+  fail "cipSecTunRemoteAddr: $tun"
+grep -q '^\.1\.3\.6\.1\.4\.1\.9\.9\.171\.1\.2\.3\.1\.8\.[0-9]* = Hex-STRING: C6 33 64 02' <<<"$tun" ||
+  fail "cikeTunRemoteAddr: $tun"
+trap_seen() { grep -q "$1" "$WORK/traps.log" 2>/dev/null; }
+wait_for 10 trap_seen '\.1\.3\.6\.1\.4\.1\.9\.9\.171\.2\.0\.7' ||
+  fail "no cipSecTunnelStart: $(cat "$WORK/traps.log"; grep "snmp:" "$WORK/rampartd.log" | tail -5)"
+# cipSecTunnelStart carries cipSecTunLifeTime (the transform's 28800 s).
+grep -q '\.1\.3\.6\.1\.4\.1\.9\.9\.171\.1\.3\.2\.1\.9\.[0-9]* = INTEGER: 28800' "$WORK/traps.log" ||
+  fail "cipSecTunnelStart without its lifetime: $(cat "$WORK/traps.log")"
+kill "$VPNC_PID"
+wait "$VPNC_PID" 2>/dev/null || true
+VPNC_PID=
+cli "vpn-sessiondb logoff all" >/dev/null
+wait_for 15 trap_seen '\.1\.3\.6\.1\.4\.1\.9\.9\.171\.2\.0\.8' ||
+  fail "no cipSecTunnelStop: $(cat "$WORK/traps.log")"
+wait_for 10 sessions 0 || fail "crasNumSessions after the tunnel: $(get2c 1.3.6.1.4.1.9.9.392.1.3.1.0)"
+asan_clean
+echo "PASS snmp_agent"

@@ -1,0 +1,351 @@
+// SNMP: the AgentX codec (RFC 2741), the MIB tree and its Get/GetNext/GetBulk ordering, the
+// snmpd.conf rampartd writes, and the snmp-server lines. The AgentX vectors are built from the
+// RFC's layouts (5.1 OIDs, 6.1 header, 6.2.5-7 requests) in both byte orders.
+#include <catch2/catch.hpp>
+
+#include "control/logging/logger.hpp"
+#include "control/snmp/agentx.hpp"
+#include "control/snmp/mib.hpp"
+#include "control/snmp/snmpd_conf.hpp"
+#include "tests/unit/session_helpers.hpp"
+
+namespace rampart::test {
+namespace {
+
+using snmp::Oid;
+using snmp::Type;
+namespace ax = snmp::agentx;
+
+// A request as snmpd sends it: header, then search ranges; `big` picks the byte order.
+std::vector<uint8_t> request(ax::PduType type, bool big, const std::vector<std::pair<Oid, Oid>>& r,
+                             uint16_t non_rep = 0, uint16_t max_rep = 0, bool include = false) {
+  std::vector<uint8_t> body;
+  auto u16 = [&](uint16_t v) {
+    if (big) {
+      body.push_back(static_cast<uint8_t>(v >> 8));
+      body.push_back(static_cast<uint8_t>(v));
+    } else {
+      body.push_back(static_cast<uint8_t>(v));
+      body.push_back(static_cast<uint8_t>(v >> 8));
+    }
+  };
+  auto u32 = [&](uint32_t v) {
+    for (int i = 0; i < 4; ++i)
+      body.push_back(static_cast<uint8_t>(v >> (big ? 24 - 8 * i : 8 * i)));
+  };
+  auto oid = [&](const Oid& o, bool inc) {
+    // The 1.3.6.1.x prefix form, as net-snmp sends it.
+    bool prefixed = o.size() >= 5 && o[0] == 1 && o[1] == 3 && o[2] == 6 && o[3] == 1 && o[4] < 256;
+    body.push_back(static_cast<uint8_t>(prefixed ? o.size() - 5 : o.size()));
+    body.push_back(static_cast<uint8_t>(prefixed ? o[4] : 0));
+    body.push_back(inc ? 1 : 0);
+    body.push_back(0);
+    for (size_t i = prefixed ? 5 : 0; i < o.size(); ++i) u32(o[i]);
+  };
+  if (type == ax::PduType::GetBulk) {
+    u16(non_rep);
+    u16(max_rep);
+  }
+  for (const auto& [start, end] : r) {
+    oid(start, include);
+    oid(end, false);
+  }
+  std::vector<uint8_t> pdu = {1, static_cast<uint8_t>(type),
+                              static_cast<uint8_t>(big ? ax::kFlagNetworkByteOrder : 0), 0};
+  std::vector<uint8_t> tail = std::move(body);
+  body.clear();
+  u32(7);  // session
+  u32(8);  // transaction
+  u32(9);  // packet
+  u32(static_cast<uint32_t>(tail.size()));
+  pdu.insert(pdu.end(), body.begin(), body.end());
+  pdu.insert(pdu.end(), tail.begin(), tail.end());
+  return pdu;
+}
+
+snmp::Snapshot two_interfaces() {
+  snmp::Snapshot s;
+  snmp::InterfaceRow out;
+  out.hw = "GigabitEthernet0/0";
+  out.nameif = "outside";
+  out.admin_up = out.oper_up = true;
+  out.in_octets = (uint64_t{1} << 32) + 5;  // past Counter32: wraps there, not in ifHC*
+  out.out_packets = 42;
+  snmp::InterfaceRow in;
+  in.hw = "GigabitEthernet0/1";
+  in.nameif = "inside";
+  s.interfaces = {out, in};
+  s.ra_sessions = 1;
+  s.ra_users = 1;
+  s.ike_tunnels = 1;
+  s.ike = {{3, 0xcb007101, 0xcb007102, 300, 400}};
+  snmp::TunnelRow t;
+  t.index = 77;
+  t.ike_index = 3;
+  t.local = 0xcb007101;
+  t.remote = 0xcb007102;
+  t.in_octets = 1000;
+  t.out_octets = 2000;
+  t.life_seconds = 28800;
+  t.life_kilobytes = 4608000;
+  t.active_seconds = 5;
+  s.tunnels = {t};
+  return s;
+}
+
+const Oid kIfDescr1 = {1, 3, 6, 1, 2, 1, 2, 2, 1, 2, 1};
+
+TEST_CASE("agentx: requests parse in either byte order, with prefixed OIDs", "[snmp]") {
+  for (bool big : {true, false}) {
+    auto pdu = request(ax::PduType::GetNext, big, {{kIfDescr1, {1, 3, 6, 1, 2, 1, 3}}});
+    auto q = ax::parse(pdu);
+    REQUIRE(q);
+    CHECK(q->header.type == ax::PduType::GetNext);
+    CHECK(q->header.session_id == 7);
+    CHECK(q->header.transaction_id == 8);
+    CHECK(q->header.packet_id == 9);
+    REQUIRE(q->ranges.size() == 1);
+    CHECK(q->ranges[0].start == kIfDescr1);
+    CHECK(q->ranges[0].end == Oid{1, 3, 6, 1, 2, 1, 3});
+  }
+  auto bulk = ax::parse(request(ax::PduType::GetBulk, true, {{kIfDescr1, {}}}, 0, 10));
+  REQUIRE(bulk);
+  CHECK(bulk->max_repetitions == 10);
+  CHECK(bulk->ranges[0].end.empty());
+}
+
+TEST_CASE("agentx: truncated and oversized PDUs are errors that say where", "[snmp]") {
+  auto pdu = request(ax::PduType::Get, true, {{kIfDescr1, {}}});
+  for (size_t cut : {size_t{3}, size_t{19}, size_t{24}, pdu.size() - 1}) {
+    std::vector<uint8_t> part(pdu.begin(), pdu.begin() + static_cast<ptrdiff_t>(cut));
+    CHECK_FALSE(ax::parse(part));
+  }
+  auto huge = pdu;
+  huge[16] = 0x7f;  // payload length far past our limit
+  auto h = ax::parse_header(huge.data(), huge.size());
+  REQUIRE_FALSE(h);
+  CHECK(h.error().find("payload length") != std::string::npos);
+  auto v2 = pdu;
+  v2[0] = 2;
+  CHECK_FALSE(ax::parse(v2));
+}
+
+TEST_CASE("agentx: a response we build parses back, values intact", "[snmp]") {
+  ax::Header to;
+  to.session_id = 1;
+  to.transaction_id = 2;
+  to.packet_id = 3;
+  std::vector<snmp::VarBind> vbs = {
+      {{1, 3, 6, 1, 2, 1, 2, 1, 0}, snmp::Value::integer(-3)},
+      {kIfDescr1, snmp::Value::string("abcde")},
+      {{1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 6, 1}, snmp::Value::counter64(0x1234567890ull)},
+      {{1, 2}, snmp::Value::ip(0xc0000201)},
+      {{1, 3}, snmp::Value::object({1, 3, 6, 1, 4, 1, 9})},
+      {{1, 4}, snmp::Value::exception(Type::EndOfMibView)},
+  };
+  auto q = ax::parse(ax::response_pdu(to, ax::Error::NoError, 0, vbs));
+  REQUIRE(q);
+  CHECK(q->header.type == ax::PduType::Response);
+  CHECK(q->header.packet_id == 3);
+  CHECK(q->varbinds == vbs);
+}
+
+TEST_CASE("mib: get, getnext and the end of the view", "[snmp]") {
+  auto tree = snmp::build_tree(two_interfaces());
+  ax::Request get;
+  get.header.type = ax::PduType::Get;
+  get.ranges = {{kIfDescr1, false, {}},
+                {{1, 3, 6, 1, 2, 1, 2, 2, 1, 2, 9}, false, {}},
+                {{1, 3, 6, 1, 2, 1, 99}, false, {}}};
+  auto a = snmp::answer(tree, get);
+  REQUIRE(a.size() == 3);
+  CHECK(a[0].value == snmp::Value::string("Adaptive Security Appliance 'outside' interface"));
+  CHECK(a[1].value.type == Type::NoSuchInstance);
+  CHECK(a[2].value.type == Type::NoSuchObject);
+
+  ax::Request next;
+  next.header.type = ax::PduType::GetNext;
+  // ifInOctets.1 then ifInOctets.2; the Counter32 keeps the low 32 bits.
+  next.ranges = {{{1, 3, 6, 1, 2, 1, 2, 2, 1, 10}, false, {}}};
+  a = snmp::answer(tree, next);
+  CHECK(a[0].name == Oid{1, 3, 6, 1, 2, 1, 2, 2, 1, 10, 1});
+  CHECK(a[0].value == snmp::Value::counter32(5));
+  // ifHCInOctets has all 64 bits.
+  next.ranges = {{{1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 6}, false, {}}};
+  CHECK(snmp::answer(tree, next)[0].value == snmp::Value::counter64((uint64_t{1} << 32) + 5));
+  // An included start is answered itself; a bound stops the walk.
+  next.ranges = {{kIfDescr1, true, {}}};
+  CHECK(snmp::answer(tree, next)[0].name == kIfDescr1);
+  next.ranges = {{kIfDescr1, false, {1, 3, 6, 1, 2, 1, 2, 2, 1, 2, 2}}};
+  CHECK(snmp::answer(tree, next)[0].value.type == Type::EndOfMibView);
+  next.ranges = {{{1, 3, 6, 1, 4, 1, 9, 9, 999}, false, {}}};
+  CHECK(snmp::answer(tree, next)[0].value.type == Type::EndOfMibView);
+}
+
+TEST_CASE("mib: the tree is in OID order and holds the VPN counts", "[snmp]") {
+  auto tree = snmp::build_tree(two_interfaces());
+  CHECK(tree.at({1, 3, 6, 1, 2, 1, 2, 1, 0}) == snmp::Value::integer(2));
+  CHECK(tree.at({1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 1, 2}) == snmp::Value::string("inside"));
+  CHECK(tree.at({1, 3, 6, 1, 4, 1, 9, 9, 392, 1, 3, 1, 0}) == snmp::Value::gauge32(1));
+  CHECK(tree.at({1, 3, 6, 1, 4, 1, 9, 9, 171, 1, 3, 1, 1, 0}) == snmp::Value::gauge32(1));
+  CHECK(tree.at({1, 3, 6, 1, 4, 1, 9, 9, 171, 1, 3, 2, 1, 5, 77}) ==
+        snmp::Value::string(std::string("\xcb\x00\x71\x02", 4)));
+  CHECK(tree.at({1, 3, 6, 1, 4, 1, 9, 9, 171, 1, 3, 2, 1, 39, 77}) == snmp::Value::counter32(2000));
+  CHECK(tree.at({1, 3, 6, 1, 4, 1, 9, 9, 171, 1, 3, 2, 1, 9, 77}) == snmp::Value::integer(28800));
+  CHECK(tree.at({1, 3, 6, 1, 4, 1, 9, 9, 171, 1, 3, 2, 1, 10, 77}) == snmp::Value::integer(500));
+  CHECK(tree.at({1, 3, 6, 1, 4, 1, 9, 9, 171, 1, 2, 3, 1, 8, 3}) ==
+        snmp::Value::string(std::string("\xcb\x00\x71\x02", 4)));
+  CHECK(tree.at({1, 3, 6, 1, 4, 1, 9, 9, 171, 1, 2, 3, 1, 27, 3}) == snmp::Value::counter32(400));
+  // Walking by getnext from the root visits every object once, in order.
+  ax::Request next;
+  next.header.type = ax::PduType::GetNext;
+  next.ranges = {{{1, 3, 6, 1}, false, {}}};
+  size_t visited = 0;
+  Oid last;
+  for (;;) {
+    auto vb = snmp::answer(tree, next)[0];
+    if (vb.value.type == Type::EndOfMibView) break;
+    CHECK(last < vb.name);
+    last = vb.name;
+    next.ranges[0].start = vb.name;
+    ++visited;
+  }
+  CHECK(visited == tree.size());
+}
+
+TEST_CASE("mib: getbulk repeats row by row and stops at the end of the view", "[snmp]") {
+  auto tree = snmp::build_tree(two_interfaces());
+  ax::Request bulk;
+  bulk.header.type = ax::PduType::GetBulk;
+  bulk.non_repeaters = 1;
+  bulk.max_repetitions = 3;
+  bulk.ranges = {{{1, 3, 6, 1, 2, 1, 2, 1}, false, {}},                     // ifNumber
+                 {{1, 3, 6, 1, 2, 1, 2, 2, 1, 2}, false, {}},               // ifDescr column
+                 {{1, 3, 6, 1, 4, 1, 9, 9, 392, 1, 3, 29, 0}, false, {}}};  // the last
+  auto a = snmp::answer(tree, bulk);
+  // 1 non-repeater, then 2 per repetition; the second range is at its end from the first
+  // repetition, and the walk stops once every range is at its end (2 repetitions here).
+  REQUIRE(a.size() == 1 + 2 * 3);
+  CHECK(a[0].name == Oid{1, 3, 6, 1, 2, 1, 2, 1, 0});
+  CHECK(a[1].name == kIfDescr1);
+  CHECK(a[2].value.type == Type::EndOfMibView);
+  CHECK(a[3].name == Oid{1, 3, 6, 1, 2, 1, 2, 2, 1, 2, 2});
+  CHECK(a[5].name == Oid{1, 3, 6, 1, 2, 1, 2, 2, 1, 3, 1});
+}
+
+TEST_CASE("mib: tunnel notifications carry snmpTrapOID first", "[snmp]") {
+  auto start = snmp::tunnel_start_varbinds(77, 28800, 4608000);
+  REQUIRE(start.size() == 3);
+  CHECK(start[0].name == ax::kSnmpTrapOid);
+  CHECK(start[0].value == snmp::Value::object(snmp::kCipSecTunnelStart));
+  CHECK(start[1].name == Oid{1, 3, 6, 1, 4, 1, 9, 9, 171, 1, 3, 2, 1, 9, 77});  // LifeTime
+  CHECK(start[2].name == Oid{1, 3, 6, 1, 4, 1, 9, 9, 171, 1, 3, 2, 1, 8, 77});  // LifeSize
+  auto stop = snmp::tunnel_stop_varbinds(77, 500);
+  CHECK(stop[1] == snmp::VarBind{{1, 3, 6, 1, 4, 1, 9, 9, 171, 1, 3, 2, 1, 10, 77},
+                                 snmp::Value::integer(500)});
+  CHECK(stop[0].value == snmp::Value::object(snmp::kCipSecTunnelStop));
+  auto pdu = ax::parse(ax::notify_pdu(1, 2, stop));
+  REQUIRE(pdu);
+  CHECK(pdu->header.type == ax::PduType::Notify);
+}
+
+TEST_CASE("snmp-server lines: model, masked secrets, ASA errors", "[snmp]") {
+  Console con;
+  con.cfg().interfaces["GigabitEthernet0/1"].nameif = "inside";
+  con.cfg().interfaces["GigabitEthernet0/1"].address = config::Ipv4{0xc6336401};
+  CHECK(con.run("snmp-server group NMS v3 priv\n"
+                "snmp-server user ops NMS v3 auth sha authpass1 priv aes 128 privpass1\n"
+                "snmp-server host inside 198.51.100.50 poll community s3cret version 2c\n"
+                "snmp-server host inside 198.51.100.51 version 3 ops\n"
+                "snmp-server host inside 198.51.100.52 trap community t3rap udp-port 1162\n"
+                "snmp-server location Rack 4, row 2\n"
+                "snmp-server contact noc@example.com\n"
+                "snmp-server community gl0bal\n"
+                "snmp-server enable traps ipsec start stop\n"
+                "snmp-server enable traps snmp linkup\n")
+            .empty());
+  std::string shown = con.section({"snmp-server"});
+  CHECK(shown ==
+        "snmp-server group NMS v3 priv\n"
+        "snmp-server user ops NMS v3 auth sha ***** priv aes 128 *****\n"
+        "snmp-server host inside 198.51.100.50 poll community ***** version 2c\n"
+        "snmp-server host inside 198.51.100.51 version 3 ops\n"
+        "snmp-server host inside 198.51.100.52 trap community ***** udp-port 1162\n"
+        "snmp-server location Rack 4, row 2\n"
+        "snmp-server contact noc@example.com\n"
+        "snmp-server community *****\n"
+        "snmp-server enable traps snmp linkup\n"
+        "snmp-server enable traps ipsec start stop\n");
+  for (const char* secret : {"s3cret", "t3rap", "gl0bal", "authpass1", "privpass1"})
+    CHECK(shown.find(secret) == std::string::npos);
+  // Bad input: the ASA's words, counted.
+  auto before = con.app.counters();
+  CHECK(con.run("snmp-server host dmz 198.51.100.9\n") ==
+        "ERROR: 'dmz' is not a valid interface name\n");
+  CHECK(con.run("snmp-server host inside 198.51.100.9 version 4\n").find("Invalid input") !=
+        std::string::npos);
+  CHECK(con.run("snmp-server host inside 198.51.100.9 version 3\n") ==
+        "ERROR: % Incomplete command\n");
+  CHECK(con.run("snmp-server user bob NOPE v3\n") == "ERROR: Group NOPE does not exist\n");
+  CHECK(con.run("snmp-server user bob NMS v3 auth md5 short\n") ==
+        "ERROR: Authentication password must be at least 8 characters\n");
+  CHECK(con.run("snmp-server community bad\"quote\n").starts_with("ERROR: "));
+  auto after = con.app.counters();
+  CHECK(after.rejected == before.rejected + 4);
+  CHECK(after.invalid_input == before.invalid_input + 1);
+  CHECK(after.incomplete == before.incomplete + 1);
+  // no forms.
+  CHECK(con.run("no snmp-server host inside 198.51.100.52\n"
+                "no snmp-server enable traps ipsec stop\n"
+                "no snmp-server location\n"
+                "no snmp-server community\n"
+                "no snmp-server enable\n")
+            .empty());
+  shown = con.section({"snmp-server", "no snmp-server"});
+  CHECK(shown.find("198.51.100.52") == std::string::npos);
+  CHECK(shown.find("snmp-server enable traps ipsec start\n") != std::string::npos);
+  CHECK(shown.find("location") == std::string::npos);
+  CHECK(shown.find("no snmp-server enable\n") != std::string::npos);
+}
+
+TEST_CASE("snmp-server user: the command accounting (111008) masks the USM passwords", "[snmp]") {
+  CHECK(logging::mask_secrets("snmp-server user ops NMS v3 auth sha Auth-Pass-1 priv aes 128 "
+                              "Priv-Pass-1") ==
+        "snmp-server user ops NMS v3 auth sha ***** priv aes 128 *****");
+  CHECK(
+      logging::mask_secrets("snmp-server user ops NMS v3 auth md5 AuthPass1 priv 3des PrivPass1") ==
+      "snmp-server user ops NMS v3 auth md5 ***** priv 3des *****");
+  CHECK(logging::mask_secrets("snmp-server host inside 192.0.2.1 community c0mm version 2c") ==
+        "snmp-server host inside 192.0.2.1 community ***** version 2c");
+}
+
+TEST_CASE("snmpd.conf: listens and answers only as configured; secrets only here", "[snmp]") {
+  Console con;
+  con.cfg().interfaces["GigabitEthernet0/1"].nameif = "inside";
+  con.cfg().interfaces["GigabitEthernet0/1"].address = config::Ipv4{0xc6336401};  // .100.1
+  con.run(
+      "snmp-server group NMS v3 priv\n"
+      "snmp-server user ops NMS v3 auth sha authpass1 priv aes 128 privpass1\n"
+      "snmp-server host inside 198.51.100.50 poll community s3cret version 2c\n"
+      "snmp-server host inside 198.51.100.51 version 3 ops\n"
+      "snmp-server host inside 198.51.100.52 trap community t3rap udp-port 1162\n");
+  snmp::SnmpdPaths p{"/run/x"};
+  std::string conf = snmp::snmpd_conf(con.cfg(), p, "9.8(4)");
+  CHECK(conf.find("agentAddress udp:198.51.100.1:161\n") != std::string::npos);
+  CHECK(conf.find("agentXSocket unix:/run/x/agentx.sock\n") != std::string::npos);
+  CHECK(conf.find("com2sec s1 198.51.100.50/32 \"s3cret\"\n") != std::string::npos);
+  CHECK(conf.find("group g1 v2c s1\n") != std::string::npos);
+  CHECK(conf.find("createUser \"ops\" SHA \"authpass1\" AES \"privpass1\"\n") != std::string::npos);
+  CHECK(conf.find("access g2 \"\" usm priv exact asa none none\n") != std::string::npos);
+  // Trap-only hosts get notifications and no access; polling-only hosts no notifications.
+  CHECK(conf.find("trap2sink 198.51.100.52:1162") == std::string::npos);
+  CHECK(conf.find("trapsink 198.51.100.52:1162 t3rap\n") != std::string::npos);
+  CHECK(conf.find("198.51.100.52/32") == std::string::npos);
+  CHECK(conf.find("sink 198.51.100.50") == std::string::npos);
+  CHECK(snmp::snmpd_wanted(con.cfg()));
+  con.run("no snmp-server enable\n");
+  CHECK_FALSE(snmp::snmpd_wanted(con.cfg()));
+}
+
+}  // namespace
+}  // namespace rampart::test
