@@ -61,9 +61,14 @@ class BoxSystem : public cli::System {
   std::vector<cli::ProcessEntry> processes() const override;
   rampart::expected<std::vector<cli::PingResult>, std::string> ping(
       const cli::PingRequest& r) override;
+  rampart::expected<std::vector<cli::TraceHopResult>, std::string> traceroute(
+      const cli::TraceRequest& r) override;
   // Takes a /proc/stat sample for show cpu usage; the daemon calls it from its tick (about once
   // a second; closer samples are ignored). Loop thread only, as cpu_usage().
   void sample_cpu();
+  // Samples every link's counters for show interface's rate lines (every
+  // LinkRateHistory::kInterval seconds; the tick calls it more often). Loop thread only.
+  void sample_links();
   cli::VersionInfo version() const override;
   uint64_t now_seconds() const override;
   // Addresses another owner keeps on an interface (the firewall's proxy-ARP addresses), which

@@ -1,5 +1,6 @@
 // BoxSystem's system views: interface counters, ARP, CPU, memory, threads and ping, from the
-// kernel (rtnetlink, /proc, sysfs) and a raw ICMP socket.
+// kernel (rtnetlink, /proc, sysfs) and raw ICMP sockets (ping, traceroute).
+#include <algorithm>
 #include <fstream>
 
 #include <fmt/format.h>
@@ -8,6 +9,7 @@
 #include "platform/netlink.hpp"
 #include "platform/ping.hpp"
 #include "platform/sysinfo.hpp"
+#include "platform/traceroute.hpp"
 
 namespace rampart::firmware {
 
@@ -119,6 +121,34 @@ rampart::expected<std::vector<cli::PingResult>, std::string> BoxSystem::ping(
   if (!probes) return rampart::unexpected(probes.error());
   std::vector<cli::PingResult> out;
   for (const auto& p : *probes) out.push_back({p.result, p.rtt_ms});
+  return out;
+}
+
+rampart::expected<std::vector<cli::TraceHopResult>, std::string> BoxSystem::traceroute(
+    const cli::TraceRequest& r) {
+  platform::TraceOptions o;
+  o.device = r.device;
+  o.source = r.source ? r.source->value : 0;
+  o.target = r.target.value;
+  o.timeout_seconds = r.timeout_seconds;
+  o.probes = r.probes;
+  o.min_ttl = r.min_ttl;
+  o.max_ttl = r.max_ttl;
+  o.port = static_cast<uint16_t>(r.port);
+  o.use_icmp = r.use_icmp;
+  auto hops = platform::traceroute(o);
+  if (!hops) return rampart::unexpected(hops.error());
+  std::vector<cli::TraceHopResult> out;
+  for (const auto& h : *hops) {
+    cli::TraceHopResult hop{h.ttl, {}};
+    for (const auto& p : h.probes) {
+      char mark = p.answered && p.reply.answer == platform::TraceAnswer::Unreachable
+                      ? unreachable_mark(p.reply.code)
+                      : 0;
+      hop.probes.push_back({p.answered, config::Ipv4{p.from}, p.rtt_ms, mark});
+    }
+    out.push_back(std::move(hop));
+  }
   return out;
 }
 
