@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 #include "platform/expected.hpp"
+#include "platform/link_rates.hpp"
 
 #include "control/config/types.hpp"
 #include "control/time/ntp_show.hpp"
@@ -42,6 +43,8 @@ struct LinkCounters {
   uint64_t tx_errors = 0, tx_underruns = 0, collisions = 0;
   uint64_t dropped = 0;     // input and output drops, the Traffic Statistics "packets dropped"
   uint32_t speed_mbps = 0;  // 0 when the driver does not say
+  // The daemon's samples of these counters, as rates per second (zeros until it has two).
+  platform::LinkRate one_minute, five_minutes;
 };
 
 // One ARP entry: "show arp".

@@ -10,6 +10,19 @@
 
 namespace rampart::cli {
 
+namespace {
+
+// The ASA's three rate lines for one window (two spaces before the byte rate, as it prints).
+void rate_lines(Ctx& c, std::string_view window, const platform::LinkRate& r) {
+  c.out += fmt::format("      {} input rate {} pkts/sec,  {} bytes/sec\n", window, r.in_packets,
+                       r.in_bytes);
+  c.out += fmt::format("      {} output rate {} pkts/sec,  {} bytes/sec\n", window, r.out_packets,
+                       r.out_bytes);
+  c.out += fmt::format("      {} drop rate, {} pkts/sec\n", window, r.drop_packets);
+}
+
+}  // namespace
+
 void render_interface_counters(Ctx& c, const config::Interface& itf, bool detail) {
   auto k = c.sys.link_counters(itf.hw_name);
   if (!k) {
@@ -32,6 +45,8 @@ void render_interface_counters(Ctx& c, const config::Interface& itf, bool detail
     c.out += fmt::format("        {} packets input, {} bytes\n", k->rx_packets, k->rx_bytes);
     c.out += fmt::format("        {} packets output, {} bytes\n", k->tx_packets, k->tx_bytes);
     c.out += fmt::format("        {} packets dropped\n", k->dropped);
+    rate_lines(c, "1 minute", k->one_minute);
+    rate_lines(c, "5 minute", k->five_minutes);
   }
   if (detail) {
     int number = 0, i = 0;

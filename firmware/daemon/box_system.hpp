@@ -5,12 +5,14 @@
 #include <atomic>
 #include <ctime>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
 #include "cli/system.hpp"
 #include "firmware/daemon/boot_slots.hpp"
 #include "platform/ifmap.hpp"
+#include "platform/link_rates.hpp"
 #include "platform/proc_stats.hpp"
 
 namespace rampart::firmware {
@@ -100,6 +102,8 @@ class BoxSystem : public cli::System {
   AddressKeeper keep_;
   aaa::Service* aaa_ = nullptr;
   platform::CpuHistory cpu_;
+  std::map<std::string, platform::LinkRateHistory> link_rates_;  // by Linux device name
+  uint64_t last_link_sample_ = 0;
   std::atomic<int64_t> clock_offset_ms_{0};
   std::atomic<cli::TimeSource> source_{cli::TimeSource::HardwareCalendar};
   cli::NtpClient* ntp_ = nullptr;

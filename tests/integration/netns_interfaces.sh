@@ -58,6 +58,8 @@ grep -qE '^Success rate is 100 percent \(5/5\), round-trip min/avg/max = [0-9]+/
 grep -qxF '?????' <<<"$out" && grep -qxF 'Success rate is 0 percent (0/5)' <<<"$out" || fail "ping to nobody"
 grep -qE '^ +inside 192\.0\.2\.10 0200\.5e00\.53aa [0-9]+$' <<<"$out" || fail "show arp"
 grep -qE '^  Traffic Statistics for "inside":$' <<<"$out" || fail "show interface traffic statistics"
+grep -qE '^      1 minute input rate [0-9]+ pkts/sec,  [0-9]+ bytes/sec$' <<<"$out" &&
+  grep -qE '^      5 minute drop rate, [0-9]+ pkts/sec$' <<<"$out" || fail "show interface rate lines"
 [[ -n "$before" && -n "$after" ]] && ((after >= before + 5)) || fail "input counter: $before -> $after"
 grep -qE '^GigabitEthernet0/1 +inside +100$' <<<"$out" || fail "show nameif"
 grep -qE '^CPU utilization for 5 seconds = [0-9]+%; 1 minute: [0-9]+%; 5 minutes: [0-9]+%$' <<<"$out" || fail "show cpu usage"
