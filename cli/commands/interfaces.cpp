@@ -217,7 +217,8 @@ void show_one_interface(Ctx& c, const config::Interface& itf, bool detail) {
   if (itf.description) c.out += fmt::format("  Description: {}\n", *itf.description);
   c.out += fmt::format("        MAC address {}, MTU {}\n", l.mac.empty() ? "0000.0000.0000" : l.mac,
                        l.mtu);
-  if (itf.security_level) c.out += fmt::format("        Security level {}\n", *itf.security_level);
+  // No security level line: the ASA's show interface has none (show nameif says it), and
+  // operators' parsers (ntc-templates' cisco_asa_show_interface) stop at a line they do not know.
   if (l.address && l.mask)
     c.out +=
         fmt::format("        IP address {}, subnet mask {}\n", l.address->str(), l.mask->str());

@@ -46,7 +46,6 @@ TEST_CASE("show interface prints the ASA's counter block", "[views]") {
         "Interface GigabitEthernet0/0 \"outside\", is up, line protocol is up\n"
         "  Hardware is eth0, BW 10000 Mbps, DLY 10 usec\n"
         "        MAC address 0200.5e00.5301, MTU 1500\n"
-        "        Security level 0\n"
         "        IP address 198.51.100.1, subnet mask 255.255.255.0\n"
         "        1200 packets input, 345678 bytes, 3 no buffer\n"
         "        Received 7 broadcasts, 0 runts, 0 giants\n"
