@@ -82,6 +82,10 @@ Appliance::Appliance(System& sys)
   reset_to_defaults();
   logger_.set_monitor(
       [this](const std::string& line) { post_debug(DebugFacility::Monitor, line); });
+  // The ASA prints "logging console" messages on its console line: here the sessions of the
+  // serial console's login (the server marks them), never SSH's.
+  logger_.set_console(
+      [this](const std::string& line) { post_debug(DebugFacility::Console, line); });
 }
 
 void Appliance::reset_to_defaults(bool factory) {
@@ -144,6 +148,8 @@ int debug_level(const Session& s, DebugFacility f) {
       return s.debug_tacacs ? 1 : 0;
     case DebugFacility::Monitor:
       return s.monitor ? 1 : 0;
+    case DebugFacility::Console:
+      return s.console_line ? 1 : 0;
   }
   return 0;
 }

@@ -40,7 +40,8 @@ class Session;
 // "debug radius" and "debug tacacs" come from the AAA clients' worker threads: see post_debug.
 // Monitor: syslog messages for the sessions with "terminal monitor" (the logger filters by
 // "logging monitor LEVEL" before they are posted).
-enum class DebugFacility { Isakmp, Ipsec, Radius, Tacacs, Monitor };
+// Monitor: "terminal monitor" sessions; Console: the serial console's ("logging console").
+enum class DebugFacility { Isakmp, Ipsec, Radius, Tacacs, Monitor, Console };
 
 // What "debug radius [all|decode|session|user NAME]" and "debug tacacs [session|user NAME]"
 // turned on, per session: a bit per keyword. A client's line is of one kind, decode (a packet's
@@ -224,6 +225,7 @@ class Session {
   // Terminal settings (per session, as on the ASA).
   int pager_lines = -1;       // -1: follow the configuration's "pager lines"
   bool monitor = false;       // terminal monitor
+  bool console_line = false;  // the serial console's login: "logging console" messages show here
   int debug_isakmp = 0;       // debug crypto isakmp|ikev1 <1-255>; 0 = off
   int debug_ipsec = 0;        // debug crypto ipsec <1-255>
   unsigned debug_radius = 0;  // DebugAaaBits: debug radius [all|decode|session|user NAME]

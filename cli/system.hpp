@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 #include "platform/expected.hpp"
+#include "platform/link_rates.hpp"
 
 #include "control/config/types.hpp"
 #include "control/time/ntp_show.hpp"
@@ -42,6 +43,8 @@ struct LinkCounters {
   uint64_t tx_errors = 0, tx_underruns = 0, collisions = 0;
   uint64_t dropped = 0;     // input and output drops, the Traffic Statistics "packets dropped"
   uint32_t speed_mbps = 0;  // 0 when the driver does not say
+  // The daemon's samples of these counters, as rates per second (zeros until it has two).
+  platform::LinkRate one_minute, five_minutes;
 };
 
 // One ARP entry: "show arp".
@@ -84,6 +87,27 @@ struct PingRequest {
 struct PingResult {
   char result = '?';
   uint32_t rtt_ms = 0;
+};
+
+// traceroute: what to send, and each hop's probes. A probe's mark is 0 for a time-exceeded or
+// the target's answer, else the letter the ASA prints after the time for an unreachable
+// (N network, H host, P protocol, A administratively prohibited, ? any other code).
+struct TraceRequest {
+  std::string device;
+  std::optional<config::Ipv4> source;
+  config::Ipv4 target;
+  int timeout_seconds = 3, probes = 3, min_ttl = 1, max_ttl = 30, port = 33434;
+  bool use_icmp = false;
+};
+struct TraceProbeResult {
+  bool answered = false;
+  config::Ipv4 from;
+  uint32_t rtt_ms = 0;
+  char mark = 0;
+};
+struct TraceHopResult {
+  int ttl = 0;
+  std::vector<TraceProbeResult> probes;
 };
 
 struct KernelRoute {
@@ -227,6 +251,13 @@ class System {
   virtual rampart::expected<std::vector<PingResult>, std::string> ping(const PingRequest& r) {
     (void)r;
     return rampart::unexpected(std::string("ping is not available"));
+  }
+
+  // The probes of traceroute: blocking like ping, so only as deferred work.
+  virtual rampart::expected<std::vector<TraceHopResult>, std::string> traceroute(
+      const TraceRequest& r) {
+    (void)r;
+    return rampart::unexpected(std::string("traceroute is not available"));
   }
 
   virtual VersionInfo version() const = 0;

@@ -13,18 +13,11 @@
 
 #include <fmt/format.h>
 
+#include "platform/inet_checksum.hpp"
+
 namespace rampart::platform {
 
 namespace {
-
-// RFC 1071 Internet checksum.
-uint16_t checksum(const uint8_t* p, size_t n) {
-  uint32_t sum = 0;
-  for (size_t i = 0; i + 1 < n; i += 2) sum += static_cast<uint32_t>(p[i] << 8 | p[i + 1]);
-  if (n & 1) sum += static_cast<uint32_t>(p[n - 1] << 8);
-  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
-  return htons(static_cast<uint16_t>(~sum));
-}
 
 struct Fd {
   int fd = -1;
@@ -108,7 +101,7 @@ rampart::expected<std::vector<PingProbe>, std::string> ping(const PingOptions& o
     pkt[5] = static_cast<uint8_t>(id);
     pkt[6] = static_cast<uint8_t>(seq >> 8);
     pkt[7] = static_cast<uint8_t>(seq);
-    uint16_t c = checksum(pkt.data(), pkt.size());
+    uint16_t c = inet_checksum(pkt.data(), pkt.size());
     std::memcpy(&pkt[2], &c, 2);
     auto sent = std::chrono::steady_clock::now();
     auto deadline = sent + std::chrono::seconds(o.timeout_seconds);

@@ -1,6 +1,9 @@
 // Configuration I/O: show running-config [all] [section], write terminal, show startup-config,
 // write memory, copy running-config startup-config, write erase, clear configure <section>.
+#include <algorithm>
 #include <chrono>
+#include <map>
+#include <set>
 
 #include "cli/commands/aaa_parts.hpp"
 #include "cli/commands/common.hpp"
@@ -114,16 +117,78 @@ void save(Ctx& c) {
   c.out += fmt::format("{} bytes copied in {:.3f} secs\n[OK]\n", text.size(), secs);
 }
 
+// The secrets a configuration holds, as show running-config masks them: each line whose
+// revealed rendering differs from its masked one, and the words that differ in it.
+struct SecretLines {
+  std::map<std::string, std::string> masked_line;  // revealed line -> masked line
+  std::set<std::string> words;                     // the secrets themselves
+};
+
+// The text split at sep, empty parts kept (lines) or dropped (words).
+std::vector<std::string> split_at(std::string_view text, char sep, bool keep_empty) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = std::min(text.find(sep, start), text.size());
+    if (keep_empty || end > start) out.emplace_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+std::vector<std::string> lines_of(std::string_view text) {
+  return split_at(text, '\n', true);
+}
+std::vector<std::string> words_of(const std::string& line) {
+  return split_at(line, ' ', false);
+}
+
+SecretLines secret_lines(const config::Config& cfg) {
+  SecretLines s;
+  auto clear = lines_of(render_running_config(cfg, RenderOptions{.reveal_secrets = true}));
+  auto masked = lines_of(render_running_config(cfg, RenderOptions{}));
+  for (size_t i = 0; i < clear.size() && i < masked.size(); ++i) {
+    if (clear[i] == masked[i]) continue;
+    s.masked_line[clear[i]] = masked[i];
+    auto cw = words_of(clear[i]), mw = words_of(masked[i]);
+    for (size_t w = 0; w < cw.size() && w < mw.size(); ++w)
+      if (cw[w] != mw[w] && mw[w] == config::Secret::masked) s.words.insert(cw[w]);
+  }
+  return s;
+}
+
+// A saved line as show startup-config prints it: the masked form of a line the renderer
+// wrote; for any other line (a file copied in by hand), every word that is one of the
+// configuration's secrets masked.
+std::string masked_saved_line(const std::string& line, const SecretLines& s) {
+  if (auto it = s.masked_line.find(line); it != s.masked_line.end()) return it->second;
+  bool hit = false;
+  std::string out;
+  for (const auto& w : words_of(line)) {
+    bool secret = s.words.contains(w);
+    hit = hit || secret;
+    out += (out.empty() ? "" : " ") + (secret ? std::string(config::Secret::masked) : w);
+  }
+  if (!hit) return line;
+  size_t indent = line.find_first_not_of(' ');
+  return std::string(indent == std::string::npos ? 0 : indent, ' ') + out;
+}
+
+// The saved file's own text, as write memory wrote it, its secrets masked as show
+// running-config masks them (the ASA's show startup-config masks keys the same way; "more
+// system:running-config" is the way to read them back).
 void show_startup(Ctx& c) {
   auto text = c.sys.read_startup();
   if (!text) {
     c.out += "No Configuration\n";
     return;
   }
-  // Shown as the box would load it, with secrets masked: the saved file holds them in clear.
   Appliance scratch(c.sys);
   scratch.replace_config(*text);
-  c.out += render_running_config(scratch.config(), RenderOptions{});
+  SecretLines secrets = secret_lines(scratch.config());
+  auto lines = lines_of(*text);
+  if (!lines.empty() && lines.back().empty()) lines.pop_back();
+  for (const auto& l : lines) c.out += masked_saved_line(l, secrets) + "\n";
 }
 
 // What "clear configure <section>" resets, as the ASA does: the section back to defaults.

@@ -61,7 +61,10 @@ void show_version(Ctx& c) {
   VersionInfo v = c.sys.version();
   std::string& o = c.out;
   o += fmt::format("\nRampart Adaptive Security Appliance Software Version {}\n", v.version);
-  o += fmt::format("Configuration language: ASA Version {} (IKEv1)\n\n", kAsaRelease);
+  // "Software Version" on this line too: operators' parsers (ntc-templates'
+  // cisco_asa_show_version) stop at a line they do not know, and take the last "Software
+  // Version" as the ASA release whose syntax their automation speaks.
+  o += fmt::format("Configuration language: ASA Software Version {} (IKEv1)\n\n", kAsaRelease);
   o += fmt::format("Compiled on {} by builders ({})\n", v.build_date, v.build);
   o += fmt::format("System image file is \"{}\"\n", v.image);
   o += "Config file at boot was \"startup-config\"\n\n";

@@ -217,7 +217,8 @@ void show_one_interface(Ctx& c, const config::Interface& itf, bool detail) {
   if (itf.description) c.out += fmt::format("  Description: {}\n", *itf.description);
   c.out += fmt::format("        MAC address {}, MTU {}\n", l.mac.empty() ? "0000.0000.0000" : l.mac,
                        l.mtu);
-  if (itf.security_level) c.out += fmt::format("        Security level {}\n", *itf.security_level);
+  // No security level line: the ASA's show interface has none (show nameif says it), and
+  // operators' parsers (ntc-templates' cisco_asa_show_interface) stop at a line they do not know.
   if (l.address && l.mask)
     c.out +=
         fmt::format("        IP address {}, subnet mask {}\n", l.address->str(), l.mask->str());
@@ -227,6 +228,8 @@ void show_one_interface(Ctx& c, const config::Interface& itf, bool detail) {
 }
 
 void show_interface(Ctx& c) {
+  // "stats" is the ASA's default view: the same block as no keyword.
+  bool detail = c.args.has("view") && c.args.str("view") == "detail";
   if (c.args.has("name")) {
     auto name = platform::canonical_interface_name(c.args.str("name"));
     auto it = name ? c.cfg.interfaces.find(*name) : c.cfg.interfaces.end();
@@ -234,10 +237,10 @@ void show_interface(Ctx& c) {
       c.session.invalid_input_at(c.out, c.args, "name");
       return;
     }
-    show_one_interface(c, it->second, c.args.has("detail"));
+    show_one_interface(c, it->second, detail);
     return;
   }
-  for (const auto& [hw, itf] : c.cfg.interfaces) show_one_interface(c, itf, c.args.has("detail"));
+  for (const auto& [hw, itf] : c.cfg.interfaces) show_one_interface(c, itf, detail);
 }
 
 // The nameif of the interface whose device is dev, for show route.
@@ -360,9 +363,10 @@ void register_interfaces(CommandTree& t) {
           "Brief summary of IP status and configuration"},
          show_ip_brief});
   t.add({kPrivAndConfig,
-         "show interface [<name:WORD>] [{detail:detail}]",
+         "show interface [<name:WORD>] [{view:detail|stats}]",
          {kHelpShow, "Show interface status and configuration", "Interface name",
-          "Show detailed interface information"},
+          "Show detailed interface information|Show interface information and statistics "
+          "(the default)"},
          show_interface});
   t.add({kPrivAndConfig, "show route", {kHelpShow, "Show the routing table"}, show_route});
 }

@@ -1,6 +1,6 @@
 // System views: show nameif, show ip address, show arp, show cpu usage|core, show memory,
-// show process, ping, and show interface's counter block. What the box knows comes through
-// cli::System (rampartd: rtnetlink, /proc, a raw ICMP socket).
+// show process, ping, traceroute, and show interface's counter block. What the box knows comes
+// through cli::System (rampartd: rtnetlink, /proc, a raw ICMP socket).
 #include "cli/commands/system_views.hpp"
 
 #include <algorithm>
@@ -9,6 +9,19 @@
 #include "cli/render/running_config.hpp"
 
 namespace rampart::cli {
+
+namespace {
+
+// The ASA's three rate lines for one window (two spaces before the byte rate, as it prints).
+void rate_lines(Ctx& c, std::string_view window, const platform::LinkRate& r) {
+  c.out += fmt::format("      {} input rate {} pkts/sec,  {} bytes/sec\n", window, r.in_packets,
+                       r.in_bytes);
+  c.out += fmt::format("      {} output rate {} pkts/sec,  {} bytes/sec\n", window, r.out_packets,
+                       r.out_bytes);
+  c.out += fmt::format("      {} drop rate, {} pkts/sec\n", window, r.drop_packets);
+}
+
+}  // namespace
 
 void render_interface_counters(Ctx& c, const config::Interface& itf, bool detail) {
   auto k = c.sys.link_counters(itf.hw_name);
@@ -32,6 +45,8 @@ void render_interface_counters(Ctx& c, const config::Interface& itf, bool detail
     c.out += fmt::format("        {} packets input, {} bytes\n", k->rx_packets, k->rx_bytes);
     c.out += fmt::format("        {} packets output, {} bytes\n", k->tx_packets, k->tx_bytes);
     c.out += fmt::format("        {} packets dropped\n", k->dropped);
+    rate_lines(c, "1 minute", k->one_minute);
+    rate_lines(c, "5 minute", k->five_minutes);
   }
   if (detail) {
     int number = 0, i = 0;
@@ -190,6 +205,86 @@ void ping_cmd(Ctx& c) {
   });
 }
 
+// One hop's line: the TTL, then each probe's time ("*" unanswered), the answering address
+// before its first time and again whenever another router answers within the hop. An
+// unreachable's letter follows its time. [U] the spacing of "*" lines and of a second address
+// within one hop: no ASA sample shows them; the first-address layout follows the command
+// reference's example ("  1  10.83.194.1 0 msec 10 msec 0 msec" less one leading space).
+std::string trace_hop_line(const TraceHopResult& hop) {
+  std::string line = fmt::format("{:>2} ", hop.ttl);
+  std::optional<uint32_t> shown;
+  for (const auto& p : hop.probes) {
+    if (!p.answered) {
+      line += " *";
+      continue;
+    }
+    if (shown != p.from.value) line += " " + p.from.str();
+    shown = p.from.value;
+    line += fmt::format(" {} msec", p.rtt_ms);
+    if (p.mark) line += fmt::format(" !{}", p.mark);
+  }
+  return line + "\n";
+}
+
+std::string trace_report(const std::vector<TraceHopResult>& hops) {
+  std::string out;
+  for (const auto& h : hops) out += trace_hop_line(h);
+  return out;
+}
+
+// "source IF|ADDR": an interface's name, or the address of one of the box's interfaces. Fills
+// the device and source address; false when it names neither.
+bool trace_source(Ctx& c, const std::string& word, TraceRequest& r) {
+  for (const auto& [hw, itf] : c.cfg.interfaces) {
+    if (!itf.nameif || !itf.address) continue;
+    bool by_name = *itf.nameif == word;
+    bool by_address = itf.address->str() == word;
+    if (!by_name && !by_address) continue;
+    r.device = c.sys.device_for(hw);
+    r.source = itf.address;
+    return true;
+  }
+  return false;
+}
+
+void traceroute_cmd(Ctx& c) {
+  TraceRequest r;
+  r.target = c.args.ip("address");
+  if (c.args.has("ifname")) {
+    const config::Interface* itf = c.cfg.interface_by_nameif(c.args.str("ifname"));
+    if (!itf) {
+      c.session.invalid_input_at(c.out, c.args, "ifname");
+      return;
+    }
+    r.device = c.sys.device_for(itf->hw_name);
+  }
+  if (c.args.has("source") && !trace_source(c, c.args.str("source"), r)) {
+    c.session.invalid_input_at(c.out, c.args, "source");
+    return;
+  }
+  r.timeout_seconds = static_cast<int>(c.args.num("timeout", 3));
+  r.probes = static_cast<int>(c.args.num("probe", 3));
+  r.min_ttl = static_cast<int>(c.args.num("min_ttl", 1));
+  r.max_ttl = static_cast<int>(c.args.num("max_ttl", 30));
+  r.port = static_cast<int>(c.args.num("port", 33434));
+  r.use_icmp = c.args.has("use-icmp");
+  // "numeric" is accepted and changes nothing: Rampart resolves no names, every hop prints as
+  // its address already.
+  if (r.min_ttl > r.max_ttl) {
+    error(c, "Minimum TTL must be less than or equal to maximum TTL");  // [U] the ASA's words
+    return;
+  }
+  c.out += "Type escape sequence to abort.\n";
+  // [U] the blank line after the header, as remembered from the command reference's example.
+  c.out += fmt::format("Tracing the route to {}\n\n", r.target.str());
+  System& sys = c.sys;
+  c.session.defer([&sys, r]() -> std::string {
+    auto hops = sys.traceroute(r);
+    if (!hops) return fmt::format("ERROR: {}\n", hops.error());
+    return trace_report(*hops);
+  });
+}
+
 // "more system:running-config": the running configuration with its secrets in clear, as the
 // ASA prints it (privileged EXEC only; the way an administrator reads back a pre-shared key).
 void more_running(Ctx& c) {
@@ -255,6 +350,19 @@ void register_system_views(CommandTree& t) {
           "Datagram size of the echo messages", "Size in bytes (28-65535)",
           "Seconds to wait for each reply", "Timeout in seconds (0-3600)"},
          ping_cmd});
+  // The ASA's ranges; probes narrowed to 1-100 so that one line cannot hold a session for days
+  // (100 probes x 255 hops x 3600 s is still long, but each probe is one datagram).
+  t.add({kPrivAndConfig,
+         "traceroute [<ifname:WORD>] <address:A.B.C.D> [source <source:WORD>] [{numeric:numeric}] "
+         "[timeout <timeout:0-3600>] [probe <probe:1-100>] [ttl <min_ttl:1-255> <max_ttl:1-255>] "
+         "[port <port:1-65535>] [{use-icmp:use-icmp}]",
+         {"Trace route to destination", "Name of the interface to send from", "Destination address",
+          "Specify source interface or IP address", "Source interface name or IP address",
+          "Display numeric addresses", "Specify timeout", "Timeout in seconds (0-3600)",
+          "Specify number of probes", "Number of probes per TTL (1-100)",
+          "Specify minimum and maximum TTL", "Minimum TTL (1-255)", "Maximum TTL (1-255)",
+          "Specify port number", "Port number (1-65535)", "Use ICMP probes"},
+         traceroute_cmd});
 }
 
 }  // namespace rampart::cli

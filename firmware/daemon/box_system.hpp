@@ -5,12 +5,14 @@
 #include <atomic>
 #include <ctime>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
 #include "cli/system.hpp"
 #include "firmware/daemon/boot_slots.hpp"
 #include "platform/ifmap.hpp"
+#include "platform/link_rates.hpp"
 #include "platform/proc_stats.hpp"
 
 namespace rampart::firmware {
@@ -61,9 +63,14 @@ class BoxSystem : public cli::System {
   std::vector<cli::ProcessEntry> processes() const override;
   rampart::expected<std::vector<cli::PingResult>, std::string> ping(
       const cli::PingRequest& r) override;
+  rampart::expected<std::vector<cli::TraceHopResult>, std::string> traceroute(
+      const cli::TraceRequest& r) override;
   // Takes a /proc/stat sample for show cpu usage; the daemon calls it from its tick (about once
   // a second; closer samples are ignored). Loop thread only, as cpu_usage().
   void sample_cpu();
+  // Samples every link's counters for show interface's rate lines (every
+  // LinkRateHistory::kInterval seconds; the tick calls it more often). Loop thread only.
+  void sample_links();
   cli::VersionInfo version() const override;
   uint64_t now_seconds() const override;
   // Addresses another owner keeps on an interface (the firewall's proxy-ARP addresses), which
@@ -95,6 +102,8 @@ class BoxSystem : public cli::System {
   AddressKeeper keep_;
   aaa::Service* aaa_ = nullptr;
   platform::CpuHistory cpu_;
+  std::map<std::string, platform::LinkRateHistory> link_rates_;  // by Linux device name
+  uint64_t last_link_sample_ = 0;
   std::atomic<int64_t> clock_offset_ms_{0};
   std::atomic<cli::TimeSource> source_{cli::TimeSource::HardwareCalendar};
   cli::NtpClient* ntp_ = nullptr;

@@ -1,5 +1,6 @@
 // BoxSystem's system views: interface counters, ARP, CPU, memory, threads and ping, from the
-// kernel (rtnetlink, /proc, sysfs) and a raw ICMP socket.
+// kernel (rtnetlink, /proc, sysfs) and raw ICMP sockets (ping, traceroute).
+#include <algorithm>
 #include <fstream>
 
 #include <fmt/format.h>
@@ -8,17 +9,42 @@
 #include "platform/netlink.hpp"
 #include "platform/ping.hpp"
 #include "platform/sysinfo.hpp"
+#include "platform/traceroute.hpp"
 
 namespace rampart::firmware {
 
 namespace {
 
 // The link speed the driver reports in sysfs (Mbps); 0 when it has none (-1 or absent).
+// The ASA's letter for an unreachable's code (RFC 792 / 1812 codes).
+char unreachable_mark(uint8_t code) {
+  switch (code) {
+    case 0:
+      return 'N';
+    case 1:
+      return 'H';
+    case 2:
+      return 'P';
+    case 9:
+    case 10:
+    case 13:
+      return 'A';
+    default:
+      return '?';
+  }
+}
+
 uint32_t speed_of(const std::string& device) {
   std::ifstream f("/sys/class/net/" + device + "/speed");
   long v = 0;
   if (!(f >> v) || v <= 0) return 0;
   return static_cast<uint32_t>(v);
+}
+
+// What the rate lines count: the Traffic Statistics' packets, bytes and drops.
+platform::LinkSample sample_of(const platform::LinkStats& s) {
+  return {s.rx_packets, s.rx_bytes, s.tx_packets, s.tx_bytes,
+          s.rx_dropped + s.tx_dropped + s.rx_nohandler};
 }
 
 std::string mac_text(const uint8_t* b) {
@@ -53,8 +79,12 @@ std::optional<cli::LinkCounters> BoxSystem::link_counters(const std::string& hw)
     c.tx_errors = s.tx_errors;
     c.tx_underruns = s.tx_fifo;
     c.collisions = s.collisions;
-    c.dropped = s.rx_dropped + s.tx_dropped + s.rx_nohandler;
+    c.dropped = sample_of(s).dropped;
     c.speed_mbps = speed_of(dev);
+    if (auto h = link_rates_.find(dev); h != link_rates_.end()) {
+      c.one_minute = h->second.rate(60);
+      c.five_minutes = h->second.rate(300);
+    }
     return c;
   }
   return std::nullopt;
@@ -82,6 +112,23 @@ std::vector<cli::ArpEntry> BoxSystem::arp_table() const {
 
 void BoxSystem::sample_cpu() {
   cpu_.add(platform::uptime_seconds(), platform::read_proc_stat());
+}
+
+void BoxSystem::sample_links() {
+  uint64_t now = platform::uptime_seconds();
+  if (!link_rates_.empty() && now < last_link_sample_ + platform::LinkRateHistory::kInterval)
+    return;
+  auto nl = platform::Netlink::open();
+  if (!nl) return;
+  auto links = nl->links();
+  if (!links) return;
+  last_link_sample_ = now;
+  // Devices that went away (a VPN's TUN device) take their history with them.
+  std::erase_if(link_rates_, [&](const auto& e) {
+    return std::none_of(links->begin(), links->end(),
+                        [&](const auto& l) { return l.name == e.first; });
+  });
+  for (const auto& l : *links) link_rates_[l.name].add(now, sample_of(l.stats));
 }
 
 cli::CpuUsage BoxSystem::cpu_usage() const {
@@ -119,6 +166,34 @@ rampart::expected<std::vector<cli::PingResult>, std::string> BoxSystem::ping(
   if (!probes) return rampart::unexpected(probes.error());
   std::vector<cli::PingResult> out;
   for (const auto& p : *probes) out.push_back({p.result, p.rtt_ms});
+  return out;
+}
+
+rampart::expected<std::vector<cli::TraceHopResult>, std::string> BoxSystem::traceroute(
+    const cli::TraceRequest& r) {
+  platform::TraceOptions o;
+  o.device = r.device;
+  o.source = r.source ? r.source->value : 0;
+  o.target = r.target.value;
+  o.timeout_seconds = r.timeout_seconds;
+  o.probes = r.probes;
+  o.min_ttl = r.min_ttl;
+  o.max_ttl = r.max_ttl;
+  o.port = static_cast<uint16_t>(r.port);
+  o.use_icmp = r.use_icmp;
+  auto hops = platform::traceroute(o);
+  if (!hops) return rampart::unexpected(hops.error());
+  std::vector<cli::TraceHopResult> out;
+  for (const auto& h : *hops) {
+    cli::TraceHopResult hop{h.ttl, {}};
+    for (const auto& p : h.probes) {
+      char mark = p.answered && p.reply.answer == platform::TraceAnswer::Unreachable
+                      ? unreachable_mark(p.reply.code)
+                      : 0;
+      hop.probes.push_back({p.answered, config::Ipv4{p.from}, p.rtt_ms, mark});
+    }
+    out.push_back(std::move(hop));
+  }
   return out;
 }
 

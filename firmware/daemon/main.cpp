@@ -279,7 +279,8 @@ int main(int argc, char** argv) {
     // Serving the console is what "came up" means for a trial boot of new firmware.
     if (!confirmed && sys.boot_slots()) sys.boot_slots()->confirm();
     confirmed = true;
-    sys.sample_cpu();  // show cpu usage's averages
+    sys.sample_cpu();    // show cpu usage's averages
+    sys.sample_links();  // show interface's rate lines
     if (ssh) ssh->sync(app.config());
     aaa_service.configure(app.config());
     ntp_service.sync(app.config());

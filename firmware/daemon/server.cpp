@@ -394,6 +394,7 @@ void Server::hello(Client& c, const std::string& payload) {
     c.kind = Client::Kind::Ssh;
   } else if (payload.find("login=1") != std::string::npos) {
     c.kind = Client::Kind::Console;
+    s.console_line = true;  // "logging console" messages show on this one
     if (app_.config().management.authenticates("serial")) s.begin_login();
   }
   send(c, Type::Prompt, protocol::prompt_payload(false, s.prompt()));

@@ -89,3 +89,17 @@ grep -qx '        Logging to inside 192.0.2.51 tcp/1470 Connected' <<<"$show" ||
 grep -qE 'Logging to inside 192\.0\.2\.50 \([1-9][0-9]* messages lost, 0 queued\)' <<<"$show" ||
   fail "UDP messages sent while rsyslogd was down are not counted as lost: $show"
 echo "PASS: queued messages sent after rsyslogd returned"
+
+# logging console: the serial console's login (rampart --login) shows the messages at the
+# console level; any other session (ssh, a script) does not.
+cli "configure terminal" "logging console notifications" "end" >/dev/null
+out=$({ printf 'enable\n\nconfigure terminal\nhostname fwcon\n'; sleep 1; echo end; sleep 1; } |
+  "$BIN/rampart" --control "$SOCK" --login)
+echo "$out"
+grep -qE "%ASA-5-111008: User 'enable_15' executed the 'hostname fwcon' command\.$" <<<"$out" ||
+  fail "logging console: the console login did not show the message"
+other=$(cli "configure terminal" "hostname fwother" "end")
+grep -q '%ASA-' <<<"$other" && fail "logging console: a non-console session showed messages"
+grep -qE 'Console logging: level notifications, [1-9][0-9]* messages logged' <<<"$(cli 'show logging')" ||
+  fail "logging console: not counted in show logging"
+echo "PASS: logging console on the console login only"

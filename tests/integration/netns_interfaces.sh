@@ -58,8 +58,35 @@ grep -qE '^Success rate is 100 percent \(5/5\), round-trip min/avg/max = [0-9]+/
 grep -qxF '?????' <<<"$out" && grep -qxF 'Success rate is 0 percent (0/5)' <<<"$out" || fail "ping to nobody"
 grep -qE '^ +inside 192\.0\.2\.10 0200\.5e00\.53aa [0-9]+$' <<<"$out" || fail "show arp"
 grep -qE '^  Traffic Statistics for "inside":$' <<<"$out" || fail "show interface traffic statistics"
+grep -qE '^      1 minute input rate [0-9]+ pkts/sec,  [0-9]+ bytes/sec$' <<<"$out" &&
+  grep -qE '^      5 minute drop rate, [0-9]+ pkts/sec$' <<<"$out" || fail "show interface rate lines"
 [[ -n "$before" && -n "$after" ]] && ((after >= before + 5)) || fail "input counter: $before -> $after"
 grep -qE '^GigabitEthernet0/1 +inside +100$' <<<"$out" || fail "show nameif"
 grep -qE '^CPU utilization for 5 seconds = [0-9]+%; 1 minute: [0-9]+%; 5 minutes: [0-9]+%$' <<<"$out" || fail "show cpu usage"
 grep -qE '^Free memory: +[0-9]+ bytes \( ?[0-9]+%\)$' <<<"$out" || fail "show memory"
+
+# traceroute over a real two-hop path: the inside host routes for a far host (203.0.113.20 in
+# $XNS) behind it. Hop 1 is the router's time exceeded, hop 2 the far host's port unreachable;
+# a neighbour nobody answers gives "*" on every hop (our own stack's unreachable is no answer).
+ip netns add "$XNS"
+ip link add "f$$" netns "$INS" type veth peer name eth0 netns "$XNS"
+ip -n "$INS" addr add 203.0.113.1/24 dev "f$$"
+ip -n "$INS" link set "f$$" up
+ip -n "$XNS" addr add 203.0.113.20/24 dev eth0
+ip -n "$XNS" link set eth0 up
+ip -n "$XNS" route add default via 203.0.113.1
+# Routers answer every probe here: no ICMP rate limit in the lab's namespaces.
+ip netns exec "$INS" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.icmp_ratelimit=0
+ip netns exec "$XNS" sysctl -qw net.ipv4.icmp_ratelimit=0
+cli "configure terminal" "no route outside 203.0.113.0 255.255.255.0 198.51.100.3" \
+  "route inside 203.0.113.0 255.255.255.0 192.0.2.10" "end" >/dev/null
+out=$(cli "traceroute 203.0.113.20 timeout 2" "traceroute 192.0.2.99 timeout 1 probe 1 ttl 1 2" \
+  "traceroute 203.0.113.20 source inside timeout 2 probe 1 use-icmp")
+echo "$out"
+grep -qxF 'Tracing the route to 203.0.113.20' <<<"$out" || fail "traceroute header"
+grep -qE '^ 1  192\.0\.2\.10 [0-9]+ msec [0-9]+ msec [0-9]+ msec$' <<<"$out" || fail "traceroute hop 1"
+grep -qE '^ 2  203\.0\.113\.20 [0-9]+ msec [0-9]+ msec [0-9]+ msec$' <<<"$out" || fail "traceroute hop 2"
+grep -qE '^ 2  203\.0\.113\.20 [0-9]+ msec$' <<<"$out" || fail "traceroute use-icmp hop 2"
+grep -qE '^ 3 ' <<<"$out" && fail "traceroute went past the target"
+grep -qxF ' 1  *' <<<"$out" && grep -qxF ' 2  *' <<<"$out" || fail "traceroute to nobody"
 echo "PASS netns_interfaces"

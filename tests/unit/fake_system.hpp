@@ -159,6 +159,12 @@ class FakeSystem : public cli::System {
                                                                : cli::PingResult{'?', 0});
     return out;
   }
+  rampart::expected<std::vector<cli::TraceHopResult>, std::string> traceroute(
+      const cli::TraceRequest& r) override {
+    traces.push_back(r);
+    if (!trace_hops) return rampart::unexpected(std::string("socket: Operation not permitted"));
+    return *trace_hops;
+  }
   aaa::Service* aaa() override { return aaa_service; }
 
   std::string startup;
@@ -175,8 +181,10 @@ class FakeSystem : public cli::System {
   cli::CpuUsage cpu;
   std::optional<cli::MemoryUsage> mem;
   std::vector<cli::ProcessEntry> threads;
-  std::optional<std::vector<cli::PingResult>> ping_answers;  // nullopt: no socket
-  std::vector<cli::PingRequest> pings;                       // what ping was asked
+  std::optional<std::vector<cli::PingResult>> ping_answers;    // nullopt: no socket
+  std::vector<cli::PingRequest> pings;                         // what ping was asked
+  std::optional<std::vector<cli::TraceHopResult>> trace_hops;  // nullopt: no socket
+  std::vector<cli::TraceRequest> traces;                       // what traceroute was asked
 
  private:
   platform::InterfaceMap map_;

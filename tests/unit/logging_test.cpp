@@ -309,6 +309,29 @@ TEST_CASE("terminal monitor shows messages at the monitor level on that session 
   CHECK(quiet.pending_async.empty());
 }
 
+TEST_CASE("logging console shows messages at its level on the console line only", "[logging]") {
+  test::Console c;
+  c.s.console_line = true;  // as the server marks the serial console's login
+  cli::Session ssh{c.app, true};
+  c.run("logging enable\nlogging console notifications");
+  c.app.deliver_posted_debug();
+  c.s.pending_async.clear();
+  c.run("hostname fw");
+  c.app.deliver_posted_debug();
+  REQUIRE(c.s.pending_async.size() == 2);  // 111008 and 111010; 111009 is debugging
+  CHECK(c.s.pending_async[0] ==
+        "%ASA-5-111008: User 'enable_15' executed the 'hostname fw' command.");
+  CHECK(ssh.pending_async.empty());  // not the console: nothing, terminal monitor or not
+  CHECK(c.app.logger().stats().console_logged >= 2);
+  // Off again: the console line stays quiet.
+  c.run("no logging console");
+  c.app.deliver_posted_debug();
+  c.s.pending_async.clear();
+  c.run("hostname fw2");
+  c.app.deliver_posted_debug();
+  CHECK(c.s.pending_async.empty());
+}
+
 TEST_CASE("logging host takes format emblem with or without a port", "[logging]") {
   test::Console c;
   c.run("interface GigabitEthernet0/1\n nameif inside\n exit");

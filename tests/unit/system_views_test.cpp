@@ -1,7 +1,8 @@
 // System views in the ASA's formats, from a FakeSystem's counters, ARP table, CPU and memory
-// figures; ping's report. [views]
+// figures; the rate lines' arithmetic; ping's report. [views]
 #include <catch2/catch.hpp>
 
+#include "platform/link_rates.hpp"
 #include "platform/proc_stats.hpp"
 #include "tests/unit/session_helpers.hpp"
 
@@ -38,13 +39,13 @@ TEST_CASE("show interface prints the ASA's counter block", "[views]") {
   k.tx_bytes = 123456;
   k.dropped = 4;
   k.speed_mbps = 10000;
+  k.one_minute = {178, 18825, 267, 306674, 1};
   c.sys.counters["GigabitEthernet0/0"] = k;
   std::string out = c.run("show interface GigabitEthernet0/0");
   CHECK(out ==
         "Interface GigabitEthernet0/0 \"outside\", is up, line protocol is up\n"
         "  Hardware is eth0, BW 10000 Mbps, DLY 10 usec\n"
         "        MAC address 0200.5e00.5301, MTU 1500\n"
-        "        Security level 0\n"
         "        IP address 198.51.100.1, subnet mask 255.255.255.0\n"
         "        1200 packets input, 345678 bytes, 3 no buffer\n"
         "        Received 7 broadcasts, 0 runts, 0 giants\n"
@@ -54,7 +55,17 @@ TEST_CASE("show interface prints the ASA's counter block", "[views]") {
         "  Traffic Statistics for \"outside\":\n"
         "        1200 packets input, 345678 bytes\n"
         "        900 packets output, 123456 bytes\n"
-        "        4 packets dropped\n");
+        "        4 packets dropped\n"
+        "      1 minute input rate 178 pkts/sec,  18825 bytes/sec\n"
+        "      1 minute output rate 267 pkts/sec,  306674 bytes/sec\n"
+        "      1 minute drop rate, 1 pkts/sec\n"
+        "      5 minute input rate 0 pkts/sec,  0 bytes/sec\n"
+        "      5 minute output rate 0 pkts/sec,  0 bytes/sec\n"
+        "      5 minute drop rate, 0 pkts/sec\n");
+  // "stats" is the default view, named.
+  CHECK(c.run("show interface GigabitEthernet0/0 stats") ==
+        c.run("show interface GigabitEthernet0/0"));
+  CHECK(c.run("show interface stats") == c.run("show interface"));
   // Without the kernel's figures it says so rather than printing zeros.
   CHECK(c.run("show interface GigabitEthernet0/1").find("Counters are not available") !=
         std::string::npos);
@@ -161,6 +172,40 @@ TEST_CASE("bad system-view input gets the ASA's words and is counted", "[views]"
   CHECK(c.run("show cpu bogus").ends_with(kInvalid));
   CHECK(c.sys.pings.empty());
   CHECK(c.s.counters()->invalid_input >= before + 5);
+}
+
+TEST_CASE("rate lines: per-second rates over 1 and 5 minutes on a fake clock", "[views]") {
+  platform::LinkRateHistory h;
+  CHECK(h.rate(60).in_packets == 0);  // no sample: zeros, as right after boot
+  h.add(1000, {0, 0, 0, 0, 0});
+  CHECK(h.rate(60).in_bytes == 0);  // one sample: still no interval
+  // 100 pkt/s and 1500 B/s in, 50 pkt/s out, one drop every 5 s, sampled every 5 s for 6 min.
+  uint64_t t = 1000;
+  for (uint64_t i = 1; i <= 72; ++i) {
+    t = 1000 + 5 * i;
+    h.add(t, {100 * 5 * i, 1500 * 5 * i, 50 * 5 * i, 700 * 5 * i, i});
+  }
+  auto m = h.rate(60);
+  CHECK(m.in_packets == 100);
+  CHECK(m.in_bytes == 1500);
+  CHECK(m.out_packets == 50);
+  CHECK(m.out_bytes == 700);
+  CHECK(m.drop_packets == 0);  // 12 drops in 60 s: 0.2/s rounds down
+  // Traffic doubles for the last minute: the 1-minute rate follows, the 5-minute one averages.
+  for (uint64_t i = 1; i <= 12; ++i)
+    h.add(t + 5 * i, {36000 + 1000 * i, 540000 + 15000 * i, 18000 + 500 * i, 252000, 72});
+  t += 60;
+  CHECK(h.rate(60).in_packets == 200);
+  CHECK(h.rate(300).in_packets == (200 * 60 + 100 * 240) / 300);
+  CHECK(h.rate(300).out_bytes == 700 * 240 / 300);
+  // A sample sooner than the interval is ignored.
+  h.add(t + 1, {0, 0, 0, 0, 0});
+  CHECK(h.rate(60).in_packets == 200);
+  // Counters that went down (the device was recreated) start afresh: no rate spans it.
+  h.add(t + 5, {10, 10, 10, 10, 0});
+  CHECK(h.rate(60).in_packets == 0);
+  h.add(t + 10, {60, 10, 10, 10, 0});
+  CHECK(h.rate(60).in_packets == 10);  // since the oldest kept: 50 packets in 5 s
 }
 
 TEST_CASE("proc parsers: /proc/stat, meminfo, a thread's stat, the CPU averages", "[views]") {
