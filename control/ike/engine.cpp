@@ -147,9 +147,18 @@ void Engine::ipsec_log(int level, std::string_view text) {
   env_.debug(DebugKind::Ipsec, level, text);
 }
 
-void Engine::syslog(const IkeSa* sa, int severity, int id, std::string_view text,
-                    const Endpoint* peer) {
-  env_.syslog(severity, id, platform::printable(prefix(sa, peer) + std::string(text)));
+namespace {
+// 113019's reason in the ASA's words for why the engine removed a session.
+std::string_view disconnect_reason(std::string_view why) {
+  if (why == "DPD failure") return "Lost Service";
+  return why;
+}
+}  // namespace
+
+void Engine::emit_syslog(uint32_t id, const std::string& text) {
+  const logging::MessageDef* def = logging::find_message(id);
+  // Peer-supplied bytes (IDs, user names) are in these lines: escaped before they leave.
+  env_.syslog(def ? def->level : 6, static_cast<int>(id), platform::printable(text));
 }
 
 void Engine::log_decode(const Endpoint& peer, bool sending, uint32_t msgid,
@@ -525,9 +534,9 @@ void Engine::receive_message(const Datagram& d) {
         log(sa, Tag::Event,
             "ERROR, had problems decrypting packet, probably due to mismatched pre-shared key.  "
             "Aborting");
-        syslog(sa, 3, 713902,
-               "ERROR, had problems decrypting packet, probably due to mismatched pre-shared "
-               "key.  Aborting");
+        syslog_sa(sa, nullptr, 713902,
+                  "ERROR, had problems decrypting packet, probably due to mismatched pre-shared "
+                  "key.  Aborting");
         remove(sa->index, "decryption failure", false);
       }
       return;
@@ -722,7 +731,6 @@ void Engine::run_timers() {
         } else if (sa.dpd_outstanding > 0 && now >= sa.dpd_sent + static_cast<uint64_t>(retry)) {
           if (sa.dpd_outstanding > 5) {
             log(&sa, Tag::Event, "Heartbeat timeout: peer is not responding, deleting SA");
-            syslog(&sa, 4, 113019, "Session disconnected. Reason: Lost Service");
             doomed.emplace_back(idx, "DPD failure");
             continue;
           }
@@ -780,17 +788,14 @@ void Engine::remove(uint64_t index, std::string_view reason, bool notify_peer) {
     for (size_t i = sa.ipsec.size(); i-- > 0;) delete_ipsec(sa, i, false, reason);
   }
   if (sa.established && sa.remote_access && !reason.empty())
-    syslog(
-        &sa, 4, 113019,
-        fmt::format(
-            "Session disconnected. Session Type: {}, Duration: {}, Bytes xmt: {}, "
-            "Bytes rcv: {}, Reason: {}",
-            sa.natt != Vendor::Unknown && (sa.nat_peer || sa.nat_local) ? "IPsecOverNatT" : "IPsec",
-            [&] {
-              uint64_t s = env_.now() - sa.established;
-              return fmt::format("{}h:{:02}m:{:02}s", s / 3600, s / 60 % 60, s % 60);
-            }(),
-            sa.bytes_tx, sa.bytes_rx, reason));
+    syslog_sa(
+        &sa, nullptr, 113019,
+        sa.natt != Vendor::Unknown && (sa.nat_peer || sa.nat_local) ? "IPsecOverNatT" : "IPsec",
+        [&] {
+          uint64_t s = env_.now() - sa.established;
+          return fmt::format("{}h:{:02}m:{:02}s", s / 3600, s / 60 % 60, s % 60);
+        }(),
+        sa.bytes_tx, sa.bytes_rx, disconnect_reason(reason));
   for (const auto& ips : sa.ipsec) uninstall(sa, ips);  // what is left goes from the dataplane
   accounting_stop(sa, reason);
   if (sa.established) log(&sa, Tag::Debug, fmt::format("IKE SA deleted: {}", reason));

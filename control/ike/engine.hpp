@@ -22,6 +22,7 @@
 #include "control/ike/crypto/dh.hpp"
 #include "control/ike/message_rules.hpp"
 #include "control/ike/sa.hpp"
+#include "control/logging/messages.hpp"
 #include "dataplane/sad/sad.hpp"
 
 namespace rampart::ike {
@@ -190,8 +191,18 @@ class Engine {
   void log(const IkeSa* sa, Tag tag, std::string_view text, const Endpoint* peer = nullptr);
   void ipsec_log(int level, std::string_view text);
   bool debugging(DebugKind kind, int level) { return env_.debugging(kind, level); }
-  void syslog(const IkeSa* sa, int severity, int id, std::string_view text,
-              const Endpoint* peer = nullptr);
+  // Syslog message id with the words and level of the one message table. syslog_sa fills the
+  // table's leading "{}" with the session's "Group = ..., IP = ...," prefix (sa or peer may be
+  // null); syslog_plain is for the messages that carry none.
+  template <class... A>
+  void syslog_sa(const IkeSa* sa, const Endpoint* peer, uint32_t id, const A&... args) {
+    emit_syslog(id, logging::text(id, prefix(sa, peer), args...));
+  }
+  template <class... A>
+  void syslog_plain(uint32_t id, const A&... args) {
+    emit_syslog(id, logging::text(id, args...));
+  }
+  void emit_syslog(uint32_t id, const std::string& text);
   void log_decode(const Endpoint& peer, bool sending, uint32_t msgid, const std::vector<Payload>& p,
                   size_t length, bool resending = false);
   std::string prefix(const IkeSa* sa, const Endpoint* peer = nullptr) const;

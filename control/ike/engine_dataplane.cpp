@@ -108,14 +108,9 @@ void Engine::install(const IkeSa& sa, const IpsecSa& ips, const std::function<vo
 }
 
 void Engine::ipsec_sa_syslog(const IkeSa& sa, uint32_t spi, bool inbound, bool created) {
-  syslog(
-      nullptr, created ? 6 : 5, created ? 602303 : 602304,
-      fmt::format("IPSEC: An {} {} SA (SPI= 0x{:08X}) between {} and {} (user= {}) has been "
-                  "{}.",
-                  inbound ? "inbound" : "outbound",
-                  sa.remote_access ? "remote access" : "LAN-to-LAN", spi, sa.local.address.str(),
-                  sa.peer.address.str(), sa.username.empty() ? sa.peer.address.str() : sa.username,
-                  created ? "created" : "deleted"));
+  syslog_plain(created ? 602303 : 602304, inbound ? "inbound" : "outbound",
+               sa.remote_access ? "remote access" : "LAN-to-LAN", spi, sa.local.address.str(),
+               sa.peer.address.str(), sa.username.empty() ? sa.peer.address.str() : sa.username);
 }
 
 uint32_t Engine::draw_inbound_spi() {

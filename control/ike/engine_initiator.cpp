@@ -99,11 +99,8 @@ std::optional<uint64_t> Engine::initiate(const std::string& map_name, uint32_t s
       fmt::format("IKE Initiator: New Phase 1, Intf {}, IKE Peer {}  local Proxy Address {}, "
                   "remote Proxy Address {},  Crypto map ({})",
                   sa.nameif, peer->str(), local.address.str(), remote.address.str(), map_name));
-  syslog(nullptr, 5, 713041,
-         fmt::format("IKE Initiator: New Phase 1, Intf {}, IKE Peer {}  local Proxy Address {}, "
-                     "remote Proxy Address {},  Crypto map ({})",
-                     sa.nameif, peer->str(), local.address.str(), remote.address.str(), map_name),
-         &sa.peer);
+  syslog_sa(nullptr, &sa.peer, 713041, sa.nameif, peer->str(), local.address.str(),
+            remote.address.str(), map_name);
 
   // MM1: every pre-shared-key policy, in priority order, as the transforms of one proposal.
   SaPayload offer;
@@ -447,7 +444,7 @@ void Engine::quick_mode_2(IkeSa& sa, uint32_t msgid, const std::vector<Payload>&
   ipsec_sa_syslog(sa, ips.inbound.spi, true, true);
   ipsec_sa_syslog(sa, ips.outbound.spi, false, true);
   log(&sa, Tag::Event, fmt::format("PHASE 2 COMPLETED (msgid={:08x})", msgid));
-  syslog(&sa, 5, 713120, fmt::format("PHASE 2 COMPLETED (msgid={:08x})", msgid));
+  syslog_sa(&sa, nullptr, 713120, msgid);
   ++stats_.out_p2_exchanges;
   ipsec_established(sa, ips);
   install(sa, ips);

@@ -151,7 +151,7 @@ void Engine::refuse(Refusal why, const Endpoint& peer) {
       fmt::format("New negotiation refused ({}); {} more refused since the last report",
                   refusal_name(why), *due),
       &peer);
-  syslog(nullptr, 3, 713191, "Maximum concurrent IKE negotiations exceeded!", &peer);
+  syslog_sa(nullptr, &peer, 713191);
 }
 
 void Engine::settle(IkeSa& sa) {
@@ -277,7 +277,7 @@ bool Engine::select_group(IkeSa& sa, const IdPayload* id) {
         fmt::format("Can't find a valid tunnel group, aborting...{}",
                     wanted.empty() ? "" : fmt::format(" (group {})", wanted)),
         &sa.peer);
-    syslog(nullptr, 3, 713245, "Can't find a valid tunnel group, aborting...", &sa.peer);
+    syslog_sa(nullptr, &sa.peer, 713245);
     return false;
   }
   sa.tunnel_group = it->first;
@@ -644,7 +644,7 @@ bool Engine::peer_id_valid(IkeSa& sa, const IdPayload& id) {
       "Peer ID check failed: ID_IPV4_ADDR {} is not the peer's address (peer-id-validate {})",
       id_text(id), mode);
   log(&sa, Tag::Event, why);
-  syslog(&sa, 3, 713167, why);
+  syslog_sa(&sa, nullptr, 713167, why);
   return false;
 }
 
@@ -680,7 +680,8 @@ bool Engine::peer_authenticated(IkeSa& sa, const Bytes& received, const Bytes& p
     ++stats_.hash_fails;
     ++(sa.responder ? stats_.responder_fails : stats_.initiator_fails);
     log(&sa, Tag::Event, "Hash verification failed: probably a mismatched pre-shared key");
-    syslog(&sa, 3, 713167, "Remote peer has failed user authentication - check configured key");
+    syslog_sa(&sa, nullptr, 713167,
+              "Remote peer has failed user authentication - check configured key");
     remove(sa.index, {}, false);
     return false;
   }
@@ -742,7 +743,7 @@ void Engine::established_syslog(IkeSa& sa) {
   if (sa.phase1_reported) return;
   sa.phase1_reported = true;
   log(&sa, Tag::Event, "PHASE 1 COMPLETED");
-  syslog(&sa, 5, 713119, "PHASE 1 COMPLETED");
+  syslog_sa(&sa, nullptr, 713119);
   if (sa.peer_dpd) log(nullptr, Tag::Event, "Keep-alive type for this connection: DPD", &sa.peer);
   if (sa.choice.lifetime_seconds)
     log(&sa, Tag::Debug,

@@ -160,7 +160,7 @@ void Engine::quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p
     ipsec_sa_syslog(sa, ips.inbound.spi, true, true);
     ipsec_sa_syslog(sa, ips.outbound.spi, false, true);
     log(&sa, Tag::Event, fmt::format("PHASE 2 COMPLETED (msgid={:08x})", msgid));
-    syslog(&sa, 5, 713120, fmt::format("PHASE 2 COMPLETED (msgid={:08x})", msgid));
+    syslog_sa(&sa, nullptr, 713120, msgid);
     ++stats_.in_p2_exchanges;
     retire_superseded(sa, ips);
     ipsec_established(sa, ips);
@@ -265,7 +265,7 @@ void Engine::quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p
     std::string why = fmt::format(
         "Rejecting IPSec tunnel: remote proxy {} is not the address assigned to the client ({})",
         proxy_text(remote), sa.assigned ? sa.assigned->str() : "none");
-    syslog(&sa, 3, 713061, why);
+    syslog_sa(&sa, nullptr, 713061, why);
     reject(kInvalidIdInformation, why);
     return;
   }
@@ -340,14 +340,14 @@ void Engine::quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p
         "Rejecting IPSec tunnel: no matching crypto map entry for remote proxy {} local proxy {} "
         "on interface {}",
         proxy_text(remote), proxy_text(local), sa.nameif);
-    syslog(&sa, 3, 713061, why);
+    syslog_sa(&sa, nullptr, 713061, why);
     reject(kInvalidIdInformation, why);
     return;
   }
   if (!choice) {
     ++stats_.in_p2_rejects;
     log(&sa, Tag::Event, "All IPSec SA proposals found unacceptable!");
-    syslog(&sa, 3, 713902, "All IPSec SA proposals found unacceptable!");
+    syslog_sa(&sa, nullptr, 713902, "All IPSec SA proposals found unacceptable!");
     NotifyPayload n;
     n.protocol = p2attr::kProtoEsp;
     n.type = kNoProposalChosen;

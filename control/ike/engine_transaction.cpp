@@ -127,7 +127,7 @@ bool Engine::assign_address(IkeSa& sa) {
       log(&sa, Tag::Event,
           fmt::format("Address {} of user {} is in use by another session", framed->str(),
                       sa.username));
-      syslog(&sa, 3, 713132, "Cannot obtain an IP address for remote peer");
+      syslog_sa(&sa, nullptr, 713132);
       return false;
     }
     sa.assigned = *framed;
@@ -146,7 +146,7 @@ bool Engine::assign_address(IkeSa& sa) {
   auto a = pools_.allocate(cfg_, names);
   if (!a) {
     log(&sa, Tag::Event, "Cannot obtain an IP address for remote peer");
-    syslog(&sa, 3, 713132, "Cannot obtain an IP address for remote peer");
+    syslog_sa(&sa, nullptr, 713132);
     return false;
   }
   sa.assigned = *a;
@@ -231,8 +231,7 @@ void Engine::start_cfg_set(IkeSa& sa) {
   sa.set_kind = IkeSa::SetKind::ModeCfg;
   log(&sa, Tag::Event,
       fmt::format("Assigned private IP address {} to remote user", sa.assigned->str()));
-  syslog(&sa, 6, 713228,
-         fmt::format("Assigned private IP address {} to remote user", sa.assigned->str()));
+  syslog_sa(&sa, nullptr, 713228, sa.assigned->str());
   log(&sa, Tag::Debug, "constructing blank hash payload");
   log(&sa, Tag::Debug, "constructing qm hash payload");
   send_protected(sa, Exchange::Transaction, sa.cfg_set_msgid, {set}, {}, true);
@@ -326,9 +325,7 @@ void Engine::xauth_accepted(IkeSa& sa, const aaa::AuthResult& r) {
     if (sa.authz.group_policy) {
       if (cfg_.group_policies.contains(*sa.authz.group_policy)) {
         sa.group_policy = *sa.authz.group_policy;
-        syslog(
-            nullptr, 6, 113003,
-            fmt::format("AAA group policy for user {} is being set to {}", user, sa.group_policy));
+        syslog_plain(113003, user, sa.group_policy);
       } else {
         log(&sa, Tag::Event,
             fmt::format("Group policy {} from the AAA server does not exist, using {}",
@@ -338,9 +335,7 @@ void Engine::xauth_accepted(IkeSa& sa, const aaa::AuthResult& r) {
   } else {
     if (auto u = cfg_.users.find(user); u != cfg_.users.end() && u->second.attributes.group_policy)
       sa.group_policy = *u->second.attributes.group_policy;
-    if (engine_asked)
-      syslog(nullptr, 6, 113012,
-             fmt::format("AAA user authentication Successful : local database : user = {}", user));
+    if (engine_asked) syslog_plain(113012, "authentication", user);
   }
   if (debugging(DebugKind::Isakmp, 5)) {
     auto gp = cfg_.group_policies.find(sa.group_policy);
@@ -358,12 +353,8 @@ bool Engine::user_filter_exists(IkeSa& sa) {
   auto acl = missing_user_filter(cfg_, sa);
   if (!acl) return true;
   ++stats_.responder_fails;  // "show crypto isakmp stats": a tunnel this box refused
-  // [U] 113030's severity and wording, from memory of the ASA's message catalogue (the search
-  // corpus does not hold it).
-  syslog(nullptr, 4, 113030,
-         fmt::format("Group {} User {} IP {} User ACL {} from AAA doesn't exist on the device, "
-                     "terminating connection.",
-                     sa.tunnel_group, sa.username, sa.peer.address.str(), *acl));
+  // [U] 113030's severity and wording (the table's), from memory of the ASA's catalogue.
+  syslog_plain(113030, sa.tunnel_group, sa.username, sa.peer.address.str(), *acl);
   return false;
 }
 
@@ -374,10 +365,10 @@ void Engine::xauth_refused(IkeSa& sa, const aaa::AuthResult& r) {
   const bool no_server = r.outcome == aaa::Outcome::NoServer;
   // Server groups' refusals are logged by the AAA service (113005, the user masked).
   if (sa.xauth_group == "LOCAL")
-    syslog(nullptr, 6, 113015,
-           fmt::format("AAA user authentication Rejected : reason = {} : local database : "
-                       "user = {}",
-                       r.reason, user));
+    // The refused name is masked (it may be a password typed in the wrong box), as the
+    // AAA service's 113015/113005 do.
+    syslog_plain(113015, "authentication", r.reason,
+                 fmt::format(" : user IP = {}", sa.peer.address.str()));
   log(&sa, Tag::Event, fmt::format("User ({}) authentication rejected.", user));
   // A wrong password may be typed again, as the ASA allows; servers that do not answer are not
   // asked again for this client.
@@ -501,8 +492,7 @@ void Engine::transaction(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& 
           fmt::format("Sending subnet mask ({}) to remote client", sa.assigned_mask.str()));
     log(&sa, Tag::Event,
         fmt::format("Assigned private IP address {} to remote user", sa.assigned->str()));
-    syslog(&sa, 6, 713228,
-           fmt::format("Assigned private IP address {} to remote user", sa.assigned->str()));
+    syslog_sa(&sa, nullptr, 713228, sa.assigned->str());
     // As the ASA: the blank hash first, then the attributes (construct_cfg_set), then the hash.
     log(&sa, Tag::Debug, "constructing blank hash payload");
     ModeConfigInputs in = mode_config_inputs(cfg_, sa);

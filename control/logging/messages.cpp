@@ -29,7 +29,9 @@ constexpr std::array kMessages{
     MessageDef{113012, 6, "AAA user {} Successful : local database : user = {}"},
     MessageDef{113014, 6, "AAA {} server not accessible : server = {} : user = {}"},
     MessageDef{113015, 6, "AAA user {} Rejected : reason = {} : local database : user = *****{}"},
-    MessageDef{113019, 4, "{}Session disconnected. Reason: {}"},
+    MessageDef{113019, 4,
+               "{}Session disconnected. Session Type: {}, Duration: {}, Bytes xmt: {}, Bytes "
+               "rcv: {}, Reason: {}"},
     MessageDef{113021, 3,
                "Attempted console login failed. User {} did NOT have appropriate Admin Rights."},
     MessageDef{113022, 2, "AAA Marking {} server {} in aaa-server group {} as FAILED"},
