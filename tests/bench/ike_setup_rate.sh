@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Responder set-ups per second (issue 15): build/bin/ike_load sets up COUNT EzVPN clients
+# (aggressive mode + XAUTH + mode-config + quick mode, each disconnecting once up) against
+# rampartd as an EzVPN head-end, for DH groups 2, 14 and 19, then against strongSwan's charon
+# (IKEv1 aggressive responder with XAUTH and a mode-config pool, its ordinary configuration,
+# kernel IPsec) answering the same generator with the same proposals, in the same run. Next to
+# each figure: the DH-only bound of the same run (ike_load --dh-bound: one fresh key and one
+# shared secret per set-up, on one core, through ike::dh_respond as our crypto workers do).
+# A benchmark, not a test: no time fails it; it fails only when set-ups fail wholesale (fewer
+# than 95 % completed), so that it cannot silently measure nothing.
+#   tests/bench/ike_setup_rate.sh [BIN] [COUNT] [--crypto-workers N] [--window W]
+#
+#  rcli (ike_load, 198.51.100.2-.62) ── eth0 .1 rampartd / charon (198.51.100.0/26)
+here=$(cd "$(dirname "$0")" && pwd)
+BIN_DIR=${1:-$here/../../build/bin}
+COUNT=${2:-2000}
+shift $(($# < 2 ? $# : 2))
+WORKERS= WINDOW=32
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --crypto-workers) WORKERS=$2; shift 2 ;;
+    --window) WINDOW=$2; shift 2 ;;
+    *) echo "unknown option $1"; exit 2 ;;
+  esac
+done
+source "$here/../integration/lib.sh" "$BIN_DIR"
+GROUPS_DH=(2 14 19)
+CHARON_PID=
+cleanup_rate() {
+  if [[ -n "$CHARON_PID" ]]; then kill "$CHARON_PID" 2>/dev/null || true; wait "$CHARON_PID" 2>/dev/null || true; fi
+  cleanup
+}
+trap cleanup_rate EXIT
+
+make_vpn_lab
+for i in $(seq 3 62); do ip -n "$CNS" addr add "198.51.100.$i/26" dev eth0; done
+SOURCES=198.51.100.3+60
+
+# ---- the DH-only bound ---------------------------------------------------------------------
+declare -A BOUND OURS THEIRS
+for g in "${GROUPS_DH[@]}"; do
+  line=$("$BIN/ike_load" --dh-bound 2 --dh "$g")
+  echo "$line"
+  BOUND[$g]=$(sed -E 's/.*: ([0-9]+) set-ups.*/\1/' <<<"$line")
+done
+
+# run_load LABEL GROUP: COUNT set-ups; prints ike_load's report and sets RATE (or fails).
+run_load() {
+  local out
+  out=$(ip netns exec "$CNS" "$BIN/ike_load" --target 198.51.100.1 --sources "$SOURCES" \
+    --count "$COUNT" --window "$WINDOW" --dh "$2" --remote 0.0.0.0/0 --timeout-ms 2000 \
+    --max-seconds 300)
+  sed "s/^/  [$1] /" <<<"$out"
+  local completed
+  completed=$(sed -nE 's/^RESULT .*completed=([0-9]+).*/\1/p' <<<"$out")
+  RATE=$(sed -nE 's/^RESULT setups_per_s=([0-9.]+).*/\1/p' <<<"$out")
+  [[ -n "$completed" && $((completed * 100)) -ge $((COUNT * 95)) ]] ||
+    { [[ -f "$WORK/charon.log" ]] && tail -30 "$WORK/charon.log"
+      fail "$1 group $2: only ${completed:-0} of $COUNT set-ups completed"; }
+}
+
+# ---- rampartd ------------------------------------------------------------------------------
+daemon_opts=()
+if [[ -n "$WORKERS" ]]; then
+  if "$BIN/rampartd" --help 2>&1 | grep -q -- --crypto-workers; then
+    daemon_opts=(--crypto-workers "$WORKERS")
+  else
+    echo "rampartd has no --crypto-workers option yet: one configuration only (its default," \
+      "half the cores, 1 to 4)"
+  fi
+fi
+start_daemon "${daemon_opts[@]}"
+out=$(cli "configure terminal" "$(ezvpn_gateway_lines \
+  "ip local pool BIG 203.0.113.60-203.0.113.250 mask 255.255.255.0" \
+  "tunnel-group EZ general-attributes" "address-pool BIG" "exit" \
+  "group-policy EZ attributes" "vpn-simultaneous-logins 100000" "exit" \
+  "crypto ikev1 policy 20" "authentication pre-share" "encryption aes" "hash sha" "group 14" "exit" \
+  "crypto ikev1 policy 30" "authentication pre-share" "encryption aes" "hash sha" "group 19" "exit" \
+  "end")")
+grep -E 'ERROR|Invalid' <<<"$out" && { echo "$out"; fail "configuration refused"; }
+for g in "${GROUPS_DH[@]}"; do
+  run_load rampart "$g"
+  OURS[$g]=$RATE
+done
+cli "show crypto isakmp stats" | grep -iE "refus|drop|fail" | sed 's/^/  [rampart] /' || true
+asan_clean
+stop_daemon
+
+# ---- strongSwan charon on the same addresses -----------------------------------------------
+ip -n "$NS" addr replace 198.51.100.1/26 dev eth0
+ip -n "$NS" link set eth0 up
+cat >"$WORK/strongswan.conf" <<EOC
+charon {
+  load = random nonce openssl aes sha1 sha2 hmac gmp kernel-netlink socket-default vici xauth-generic attr
+  i_dont_care_about_security_and_use_aggressive_mode_psk = yes
+  plugins { vici { socket = unix://$WORK/vici.sock } }
+  filelog { log { path = $WORK/charon.log
+                  default = 1 } }
+}
+EOC
+cat >"$WORK/swanctl.conf" <<EOC
+connections {
+  ez {
+    version = 1
+    aggressive = yes
+    pull = yes
+    local_addrs = 198.51.100.1
+    proposals = aes128-sha1-modp1024, aes128-sha1-modp2048, aes128-sha1-ecp256
+    pools = ezpool
+    local { auth = psk }
+    remote { auth = psk
+             id = keyid:EZ }
+    remote-xauth { auth = xauth }
+    children { ez { local_ts = 0.0.0.0/0
+                    esp_proposals = aes128-sha1 } }
+  }
+}
+pools { ezpool { addrs = 203.0.113.0/24 } }
+secrets {
+  ike-ez { secret = cisco123 }
+  xauth-cisco { id = cisco
+                secret = cisco }
+}
+EOC
+ip netns exec "$NS" unshare -m sh -c "mount -t tmpfs tmpfs /run && exec env \
+  STRONGSWAN_CONF=$WORK/strongswan.conf /usr/lib/ipsec/charon" >"$WORK/charon.out" 2>&1 &
+CHARON_PID=$!
+for _ in $(seq 100); do [[ -S "$WORK/vici.sock" ]] && break; sleep 0.05; done
+swanctl --load-all --file "$WORK/swanctl.conf" --uri "unix://$WORK/vici.sock" >"$WORK/swanctl.out" 2>&1 ||
+  fail "swanctl could not load the configuration"
+for g in "${GROUPS_DH[@]}"; do
+  run_load strongswan "$g"
+  THEIRS[$g]=$RATE
+done
+
+# ---- the table -------------------------------------------------------------------------------
+echo
+echo "responder set-ups/s, $COUNT EzVPN set-ups per figure, window $WINDOW, $(nproc) cores"
+printf '%-6s %12s %12s %10s %14s %12s\n' group "DH bound/s" rampart/s "of bound" strongswan/s \
+  ours/theirs
+for g in "${GROUPS_DH[@]}"; do
+  printf '%-6s %12s %12s %9.0f%% %14s %12.2f\n' "$g" "${BOUND[$g]}" "${OURS[$g]}" \
+    "$(bc -l <<<"100 * ${OURS[$g]} / ${BOUND[$g]}")" "${THEIRS[$g]}" \
+    "$(bc -l <<<"${OURS[$g]} / ${THEIRS[$g]}")"
+done
