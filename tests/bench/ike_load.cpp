@@ -12,8 +12,9 @@
 // once its last one completed or failed. Ordinary sockets, not raw ones: the kernel's UDP path
 // is what real clients use, and answers reach the right client by its socket.
 //   ike_load --target A.B.C.D --sources A.B.C.D[+N] [--count N] [--window W] [--rate R]
-//            [--dh G] [--main-mode] [--id NAME] [--psk KEY] [--user U] [--password P]
-//            [--remote NET/BITS] [--timeout-ms T] [--retries R] [--hold] [--max-seconds S]
+//            [--dh G] [--main-mode | --no-xauth] [--id NAME] [--psk KEY] [--user U] [--password P]
+//            [--remote NET/BITS] [--timeout-ms T] [--retries R] [--pause-ms P] [--hold]
+//            [--max-seconds S]
 //   ike_load --dh-bound SECONDS [--dh G]
 #include <arpa/inet.h>
 #include <sys/epoll.h>
@@ -44,10 +45,11 @@ struct Options {
   size_t window = 32;
   double rate = 0;  // new clients per second; 0: as fast as answered
   int group = 2;
-  bool main_mode = false, hold = false;
+  bool main_mode = false, hold = false, xauth = true;
   std::string id = "EZ", psk = "cisco123", user = "cisco", password = "cisco";
   uint32_t remote_net = 0, remote_mask = 0;
   int timeout_ms = 2000, retries = 3;
+  int pause_ms = 10;  // before a message that follows one nothing answers (see take_deferred)
   double max_seconds = 600, dh_bound = 0;
   size_t key_pool = 16;
 };
@@ -81,6 +83,10 @@ Options parse(int argc, char** argv) {
       o.hold = true;
       continue;
     }
+    if (k == "--no-xauth") {
+      o.xauth = false;
+      continue;
+    }
     if (i + 1 >= argc) usage(("no value for " + k).c_str());
     std::string v = argv[++i];
     if (k == "--target") {
@@ -112,6 +118,8 @@ Options parse(int argc, char** argv) {
       o.password = v;
     } else if (k == "--timeout-ms") {
       o.timeout_ms = std::stoi(v);
+    } else if (k == "--pause-ms") {
+      o.pause_ms = std::stoi(v);
     } else if (k == "--retries") {
       o.retries = std::stoi(v);
     } else if (k == "--max-seconds") {
@@ -153,7 +161,8 @@ int dh_bound(const Options& o) {
 struct Slot {
   int fd = -1;
   std::optional<Client> client;
-  Clock::time_point started, deadline;
+  Clock::time_point started, deadline, deferred_at;
+  Bytes deferred;
   int retransmits = 0;
 };
 
@@ -219,7 +228,8 @@ class Generator {
 
   int report() {
     const char* kind = o_.main_mode ? "main mode + quick mode"
-                                    : "aggressive mode + xauth + mode-config + quick mode";
+                       : o_.xauth   ? "aggressive mode + xauth + mode-config + quick mode"
+                                    : "aggressive mode + mode-config + quick mode (no xauth)";
     std::printf("ike_load: %s, DH group %d, %llu set-ups, window %zu%s, %u source addresses\n",
                 kind, o_.group, static_cast<unsigned long long>(o_.count), o_.window,
                 o_.rate > 0 ? (", rate " + std::to_string(o_.rate)).c_str() : "", o_.sources);
@@ -236,7 +246,8 @@ class Generator {
     std::printf("latency ms: p50 %.1f  p90 %.1f  p99 %.1f  max %.1f\n", p50, p90, p99, max);
     std::printf("passed:");
     for (Phase p : {Phase::Phase1, Phase::Xauth, Phase::ModeConfig, Phase::QuickMode})
-      if (!o_.main_mode || p == Phase::Phase1 || p == Phase::QuickMode)
+      if (p == Phase::Phase1 || p == Phase::QuickMode ||
+          (!o_.main_mode && (p == Phase::ModeConfig || o_.xauth)))
         std::printf(" %s %llu", phase_name(p), static_cast<unsigned long long>(t_.passed[p]));
     std::printf("\nfailed %llu, retransmits %llu, ignored answers %llu\n",
                 static_cast<unsigned long long>(t_.failed),
@@ -276,6 +287,7 @@ class Generator {
       }
       ClientParams p;
       p.main_mode = o_.main_mode;
+      p.xauth = o_.xauth;
       p.dh_group = o_.group;
       p.group = o_.id;
       p.psk = o_.psk;
@@ -300,7 +312,7 @@ class Generator {
 
   void wait_and_receive() {
     epoll_event evs[64];
-    int n = ::epoll_wait(ep_, evs, 64, 5);
+    int n = ::epoll_wait(ep_, evs, 64, 1);
     uint8_t buf[65536];
     for (int k = 0; k < n; ++k) {
       Slot& s = slots_[evs[k].data.u64];
@@ -317,6 +329,10 @@ class Generator {
         t_.ignored += s.client->ignored() - ignored_before;
         for (const auto& b : out) send(s, b);
         if (s.client->phase() != before) arm(s);  // progress: a fresh timeout for the next step
+        if (Bytes d = s.client->take_deferred(); !d.empty()) {
+          s.deferred = std::move(d);
+          s.deferred_at = Clock::now() + std::chrono::milliseconds(o_.pause_ms);
+        }
         if (s.client->failed()) {
           finish(s, s.client->error());
         } else if (s.client->done()) {
@@ -331,7 +347,12 @@ class Generator {
   void expire() {
     const auto now = Clock::now();
     for (auto& s : slots_) {
-      if (!s.client || now < s.deadline) continue;
+      if (s.client && !s.deferred.empty() && now >= s.deferred_at) {
+        send(s, s.deferred);
+        s.deferred.clear();
+        arm(s);
+      }
+      if (!s.client || !s.deferred.empty() || now < s.deadline) continue;
       if (s.retransmits >= o_.retries) {
         finish(s, "no answer");
         continue;
@@ -358,6 +379,7 @@ class Generator {
       ++t_.failures[std::string(phase_name(reached)) + ": " + error];
     }
     s.client.reset();
+    s.deferred.clear();
   }
 
   const Options& o_;

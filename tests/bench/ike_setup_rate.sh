@@ -1,25 +1,32 @@
 #!/usr/bin/env bash
 # Responder set-ups per second (issue 15): build/bin/ike_load sets up COUNT EzVPN clients
 # (aggressive mode + XAUTH + mode-config + quick mode, each disconnecting once up) against
-# rampartd as an EzVPN head-end, for DH groups 2, 14 and 19, then against strongSwan's charon
+# rampartd as an EzVPN head-end, for DH groups 2, 14 and 19, and again for a tunnel-group
+# without XAUTH (aggressive mode + mode-config + quick mode: what is left is mostly the DH, and
+# no user database answers), then the same against strongSwan's charon
 # (IKEv1 aggressive responder with XAUTH and a mode-config pool, its ordinary configuration,
 # kernel IPsec) answering the same generator with the same proposals, in the same run. Next to
 # each figure: the DH-only bound of the same run (ike_load --dh-bound: one fresh key and one
 # shared secret per set-up, on one core, through ike::dh_respond as our crypto workers do).
 # A benchmark, not a test: no time fails it; it fails only when set-ups fail wholesale (fewer
 # than 95 % completed), so that it cannot silently measure nothing.
-#   tests/bench/ike_setup_rate.sh [BIN] [COUNT] [--crypto-workers N] [--window W]
+#   tests/bench/ike_setup_rate.sh [BIN] [COUNT] [--crypto-workers N] [--window W] [--rate R]
+#                                 [--perf]
+# --rate starts clients at R per second instead of as fast as answered; --perf records rampartd
+# with perf during its runs and prints where its time went.
 #
 #  rcli (ike_load, 198.51.100.2-.62) ── eth0 .1 rampartd / charon (198.51.100.0/26)
 here=$(cd "$(dirname "$0")" && pwd)
 BIN_DIR=${1:-$here/../../build/bin}
 COUNT=${2:-2000}
 shift $(($# < 2 ? $# : 2))
-WORKERS= WINDOW=32
+WORKERS= WINDOW=32 RATE_OPT=() PERF=
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --crypto-workers) WORKERS=$2; shift 2 ;;
     --window) WINDOW=$2; shift 2 ;;
+    --rate) RATE_OPT=(--rate "$2"); shift 2 ;;
+    --perf) PERF=1; shift ;;
     *) echo "unknown option $1"; exit 2 ;;
   esac
 done
@@ -31,25 +38,27 @@ cleanup_rate() {
   cleanup
 }
 trap cleanup_rate EXIT
+[[ -n "${KEEP_LOGS:-}" ]] && trap 'cp -r "$WORK" "$KEEP_LOGS"; cleanup_rate' EXIT
 
 make_vpn_lab
 for i in $(seq 3 62); do ip -n "$CNS" addr add "198.51.100.$i/26" dev eth0; done
 SOURCES=198.51.100.3+60
 
 # ---- the DH-only bound ---------------------------------------------------------------------
-declare -A BOUND OURS THEIRS
+declare -A BOUND OURS THEIRS OURS_NX THEIRS_NX
 for g in "${GROUPS_DH[@]}"; do
   line=$("$BIN/ike_load" --dh-bound 2 --dh "$g")
   echo "$line"
   BOUND[$g]=$(sed -E 's/.*: ([0-9]+) set-ups.*/\1/' <<<"$line")
 done
 
-# run_load LABEL GROUP: COUNT set-ups; prints ike_load's report and sets RATE (or fails).
+# run_load LABEL GROUP [ike_load OPTION...]: COUNT set-ups; prints ike_load's report and sets
+# RATE (or fails).
 run_load() {
   local out
   out=$(ip netns exec "$CNS" "$BIN/ike_load" --target 198.51.100.1 --sources "$SOURCES" \
     --count "$COUNT" --window "$WINDOW" --dh "$2" --remote 0.0.0.0/0 --timeout-ms 2000 \
-    --max-seconds 300)
+    --max-seconds 300 "${RATE_OPT[@]}" "${@:3}")
   sed "s/^/  [$1] /" <<<"$out"
   local completed
   completed=$(sed -nE 's/^RESULT .*completed=([0-9]+).*/\1/p' <<<"$out")
@@ -76,12 +85,38 @@ out=$(cli "configure terminal" "$(ezvpn_gateway_lines \
   "group-policy EZ attributes" "vpn-simultaneous-logins 100000" "exit" \
   "crypto ikev1 policy 20" "authentication pre-share" "encryption aes" "hash sha" "group 14" "exit" \
   "crypto ikev1 policy 30" "authentication pre-share" "encryption aes" "hash sha" "group 19" "exit" \
+  "tunnel-group NOX type remote-access" "tunnel-group NOX general-attributes" \
+  "address-pool BIG" "default-group-policy EZ" "exit" \
+  "tunnel-group NOX ipsec-attributes" "ikev1 pre-shared-key cisco123" \
+  "isakmp ikev1-user-authentication none" "exit" \
   "end")")
 grep -E 'ERROR|Invalid' <<<"$out" && { echo "$out"; fail "configuration refused"; }
+PERF_PID=
+if [[ -n "$PERF" ]]; then
+  perf record -F 999 -g -p "$DAEMON_PID" -o "$WORK/perf.data" >/dev/null 2>&1 &
+  PERF_PID=$!
+  sleep 0.5
+fi
 for g in "${GROUPS_DH[@]}"; do
   run_load rampart "$g"
   OURS[$g]=$RATE
+  run_load rampart-noxauth "$g" --no-xauth --id NOX
+  OURS_NX[$g]=$RATE
 done
+if [[ -n "$PERF_PID" ]]; then
+  kill -INT "$PERF_PID"
+  wait "$PERF_PID" || true
+  echo "  [rampart] where rampartd's time went (perf, all three groups): by thread, then by symbol"
+  perf report -i "$WORK/perf.data" --stdio --no-children --sort pid 2>/dev/null |
+    grep -E '^ +[0-9.]+%' | head -8 | awk '{printf "  [rampart]   %7s %s\n", $1, $2}' || true
+  perf report -i "$WORK/perf.data" --stdio --no-children --sort dso,symbol 2>/dev/null |
+    grep -E '^ +[0-9.]+%' | head -15 | awk '{printf "  [rampart]   %7s %-20s %s\n", $1, $2, $4}' || true
+  [[ -n "${PERF_KEEP:-}" ]] && cp "$WORK/perf.data" "$PERF_KEEP"
+  echo "  [rampart] rampartd's own functions, with what they call (inclusive):"
+  perf report -i "$WORK/perf.data" --stdio --children --sort symbol --dsos rampartd 2>/dev/null |
+    grep -E '^ +[0-9.]+%' | head -25 | awk '{$2=""; $3=""; $4=""; printf "  [rampart]   %s\n", $0}' |
+    cut -c1-150 || true
+fi
 cli "show crypto isakmp stats" | grep -iE "refus|drop|fail" | sed 's/^/  [rampart] /' || true
 asan_clean
 stop_daemon
@@ -95,7 +130,8 @@ charon {
   i_dont_care_about_security_and_use_aggressive_mode_psk = yes
   plugins { vici { socket = unix://$WORK/vici.sock } }
   filelog { log { path = $WORK/charon.log
-                  default = 1 } }
+                  default = 1
+                  ike = 2 } }
 }
 EOC
 cat >"$WORK/swanctl.conf" <<EOC
@@ -114,6 +150,19 @@ connections {
     children { ez { local_ts = 0.0.0.0/0
                     esp_proposals = aes128-sha1 } }
   }
+  nox {
+    version = 1
+    aggressive = yes
+    pull = yes
+    local_addrs = 198.51.100.1
+    proposals = aes128-sha1-modp1024, aes128-sha1-modp2048, aes128-sha1-ecp256
+    pools = ezpool
+    local { auth = psk }
+    remote { auth = psk
+             id = keyid:NOX }
+    children { nox { local_ts = 0.0.0.0/0
+                     esp_proposals = aes128-sha1 } }
+  }
 }
 pools { ezpool { addrs = 203.0.113.0/24 } }
 secrets {
@@ -131,15 +180,25 @@ swanctl --load-all --file "$WORK/swanctl.conf" --uri "unix://$WORK/vici.sock" >"
 for g in "${GROUPS_DH[@]}"; do
   run_load strongswan "$g"
   THEIRS[$g]=$RATE
+  run_load strongswan-noxauth "$g" --no-xauth --id NOX
+  THEIRS_NX[$g]=$RATE
 done
 
 # ---- the table -------------------------------------------------------------------------------
+# table TITLE OURS THEIRS: one line per group (the arrays named).
+table() {
+  local -n ours=$2 theirs=$3
+  echo "$1"
+  printf '  %-6s %11s %11s %9s %13s %12s\n' group "DH bound/s" rampart/s "of bound" strongswan/s \
+    ours/theirs
+  for g in "${GROUPS_DH[@]}"; do
+    printf '  %-6s %11s %11s %8.0f%% %13s %12.2f\n' "$g" "${BOUND[$g]}" "${ours[$g]}" \
+      "$(bc -l <<<"100 * ${ours[$g]} / ${BOUND[$g]}")" "${theirs[$g]}" \
+      "$(bc -l <<<"${ours[$g]} / ${theirs[$g]}")"
+  done
+}
 echo
-echo "responder set-ups/s, $COUNT EzVPN set-ups per figure, window $WINDOW, $(nproc) cores"
-printf '%-6s %12s %12s %10s %14s %12s\n' group "DH bound/s" rampart/s "of bound" strongswan/s \
-  ours/theirs
-for g in "${GROUPS_DH[@]}"; do
-  printf '%-6s %12s %12s %9.0f%% %14s %12.2f\n' "$g" "${BOUND[$g]}" "${OURS[$g]}" \
-    "$(bc -l <<<"100 * ${OURS[$g]} / ${BOUND[$g]}")" "${THEIRS[$g]}" \
-    "$(bc -l <<<"${OURS[$g]} / ${THEIRS[$g]}")"
-done
+echo "responder set-ups/s: $COUNT set-ups per figure, window $WINDOW${RATE_OPT[1]:+, rate ${RATE_OPT[1]}/s}," \
+  "$(nproc) cores; DH bound: one core"
+table "EzVPN (aggressive mode + XAUTH + mode-config + quick mode):" OURS THEIRS
+table "without XAUTH (aggressive mode + mode-config + quick mode):" OURS_NX THEIRS_NX

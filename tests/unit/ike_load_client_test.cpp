@@ -43,6 +43,7 @@ void converse(Lab& lab, Client& c, std::vector<Bytes> to_engine,
       Bytes d = lab.env.take();
       if (on_the_wire) on_the_wire(d);
       for (auto& b : c.receive(d)) to_engine.push_back(std::move(b));
+      if (Bytes later = c.take_deferred(); !later.empty()) to_engine.push_back(std::move(later));
     }
   }
 }
@@ -78,6 +79,24 @@ TEST_CASE("ike_load client: DH groups 14 and 19", "[ike_load]") {
     INFO(group << ": " << c.error());
     CHECK(c.done());
   }
+}
+
+TEST_CASE("ike_load client: a tunnel-group without XAUTH: mode-config right after AM3",
+          "[ike_load]") {
+  Lab lab;
+  REQUIRE(lab.console
+              .run("tunnel-group EZ ipsec-attributes\nisakmp ikev1-user-authentication none\n"
+                   "exit\n")
+              .find("ERROR") == std::string::npos);
+  ClientParams p = ezvpn();
+  p.xauth = false;
+  Client c(p, counter_random());
+  converse(lab, c, {c.start()});
+  INFO(c.error());
+  REQUIRE(c.done());
+  CHECK(c.assigned_address() == config::Ipv4::parse("203.0.113.10")->value);
+  CHECK_FALSE(lab.env.logged("User (cisco) authenticated."));
+  CHECK(lab.only_sa().ipsec.size() == 1);
 }
 
 TEST_CASE("ike_load client: a wrong group key fails phase 1 on HASH_R", "[ike_load]") {

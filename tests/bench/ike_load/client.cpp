@@ -128,12 +128,16 @@ Bytes Client::request(Bytes b) {
   return b;
 }
 
+uint16_t Client::auth_method() const {
+  return p_.main_mode || !p_.xauth ? p1attr::kAuthPsk : p1attr::kAuthXauthInitPsk;
+}
+
 Bytes Client::start() {
   Bytes c = random_bytes(8);
   std::copy(c.begin(), c.end(), ci_.begin());
-  uint16_t auth = p_.main_mode ? p1attr::kAuthPsk : p1attr::kAuthXauthInitPsk;
   SaPayload sa;
-  sa.proposals.push_back(Proposal{1, kProtoIsakmp, {}, {phase1_transform(auth, p_.dh_group)}});
+  sa.proposals.push_back(
+      Proposal{1, kProtoIsakmp, {}, {phase1_transform(auth_method(), p_.dh_group)}});
   sai_b_ = body_of(sa);
   std::vector<Payload> out{sa};
   if (!p_.main_mode) {
@@ -339,7 +343,7 @@ std::vector<Bytes> Client::on_aggressive_2(const Message& m) {
   const auto* id = first<IdPayload>(m.payloads);
   const auto* hash = opaque(m.payloads, PayloadType::Hash);
   if (!sa || !ke || !nonce || !id || !hash) return fail("AM2 without SA, KE, nonce, ID or hash");
-  if (!same_phase1_choice(*sa, p1attr::kAuthXauthInitPsk, p_.dh_group))
+  if (!same_phase1_choice(*sa, auth_method(), p_.dh_group))
     return fail("AM2 chose a transform we did not offer");
   cr_ = m.header.responder_cookie;
   nr_ = nonce->data;
@@ -348,14 +352,20 @@ std::vector<Bytes> Client::on_aggressive_2(const Message& m) {
   if (!equal_ct(hash->data,
                 hash_r(kHash, keys_.skeyid, gxi_, gxr_, cki, ckr, sai_b_, body_of(*id))))
     return fail("HASH_R does not verify");
-  // AM3 in the clear, as RFC 2409 5.4 draws it; the gateway's XAUTH request follows.
-  phase_ = Phase::Xauth;
-  awaiting_ = true;  // the gateway speaks next; our AM3 is what to repeat until it does
+  // AM3 in the clear, as RFC 2409 5.4 draws it; the gateway's XAUTH request follows, or
+  // without XAUTH our mode-config request goes right after it.
   Bytes am3 = phase1_message(
       Exchange::Aggressive,
       {OpaquePayload{PayloadType::Hash,
                      hash_i(kHash, keys_.skeyid, gxi_, gxr_, cki, ckr, sai_b_, idi_b_)}},
       false);
+  if (!p_.xauth) {
+    phase_ = Phase::ModeConfig;
+    deferred_ = mode_config_request();
+    return {am3};
+  }
+  phase_ = Phase::Xauth;
+  awaiting_ = true;  // the gateway speaks next; our AM3 is what to repeat until it does
   last_request_ = am3;
   return {am3};
 }

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "control/ike/codec/message.hpp"
@@ -26,6 +27,9 @@ using ike::Bytes;
 // What the client is, and whom it talks to (addresses in host order).
 struct ClientParams {
   bool main_mode = false;  // false: aggressive mode + XAUTH + mode-config (EzVPN)
+  // Without XAUTH (a tunnel-group with "isakmp ikev1-user-authentication none"): aggressive
+  // mode offers plain pre-shared key and mode-config follows AM3 at once.
+  bool xauth = true;
   int dh_group = 2;
   std::string group = "EZ", psk = "cisco123", user = "cisco", password = "cisco";
   uint32_t local_address = 0;
@@ -51,6 +55,10 @@ class Client {
   // One datagram from the gateway: what to send in answer (nothing, one or two messages). A
   // check that fails sets failed(); a copy of a message already answered repeats the answer.
   std::vector<Bytes> receive(const Bytes& datagram);
+  // A message to send a moment after the last answer rather than with it: without XAUTH the
+  // mode-config request follows AM3, which nothing answers, and a gateway that handles
+  // messages on several threads (strongSwan) may see the request first and ignore it.
+  Bytes take_deferred() { return std::exchange(deferred_, {}); }
   // The Informational messages that end the session (IPsec SA, then IKE SA delete), once done.
   std::vector<Bytes> disconnect();
 
@@ -86,6 +94,7 @@ class Client {
   Bytes random_bytes(size_t n);
   uint32_t random_msgid();
   bool make_key();
+  uint16_t auth_method() const;
   Bytes mode_config_request();
   Bytes quick_mode_1();
   Bytes request(Bytes b);
@@ -105,7 +114,7 @@ class Client {
   Bytes qm_ni_;
   uint32_t inbound_spi_ = 0, outbound_spi_ = 0;
   uint32_t assigned_ = 0;
-  Bytes last_request_, last_received_;
+  Bytes last_request_, last_received_, deferred_;
   std::vector<Bytes> last_answer_;
   bool awaiting_ = false;
   uint64_t ignored_ = 0;
