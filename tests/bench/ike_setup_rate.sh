@@ -45,21 +45,29 @@ for i in $(seq 3 62); do ip -n "$CNS" addr add "198.51.100.$i/26" dev eth0; done
 SOURCES=198.51.100.3+60
 
 # ---- the DH-only bound ---------------------------------------------------------------------
-declare -A BOUND OURS THEIRS OURS_NX THEIRS_NX
+declare -A BOUND OURS THEIRS OURS_NX THEIRS_NX CPU_OURS CPU_THEIRS CPU_OURS_NX CPU_THEIRS_NX
 for g in "${GROUPS_DH[@]}"; do
   line=$("$BIN/ike_load" --dh-bound 2 --dh "$g")
   echo "$line"
   BOUND[$g]=$(sed -E 's/.*: ([0-9]+) set-ups.*/\1/' <<<"$line")
 done
 
-# run_load LABEL GROUP [ike_load OPTION...]: COUNT set-ups; prints ike_load's report and sets
-# RATE (or fails).
+# cpu_ms PID: the CPU time the process (all its threads) used so far, in ms.
+cpu_ms() {
+  awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$1/stat"
+}
+
+# run_load LABEL GROUP [ike_load OPTION...]: COUNT set-ups; prints ike_load's report and the
+# responder's CPU per set-up ($RESPONDER_PID), and sets RATE and CPU (or fails).
 run_load() {
-  local out
+  local out before
+  before=$(cpu_ms "$RESPONDER_PID")
   out=$(ip netns exec "$CNS" "$BIN/ike_load" --target 198.51.100.1 --sources "$SOURCES" \
-    --count "$COUNT" --window "$WINDOW" --dh "$2" --remote 0.0.0.0/0 --timeout-ms 2000 \
+    --count "$COUNT" --window "$WINDOW" --dh "$2" --remote 0.0.0.0/0 --timeout-ms 1000 \
     --max-seconds 300 "${RATE_OPT[@]}" "${@:3}")
   sed "s/^/  [$1] /" <<<"$out"
+  CPU=$(printf '%.2f' "$(bc -l <<<"($(cpu_ms "$RESPONDER_PID") - $before) / $COUNT")")
+  echo "  [$1] responder CPU: $CPU ms per set-up (all its threads)"
   local completed
   completed=$(sed -nE 's/^RESULT .*completed=([0-9]+).*/\1/p' <<<"$out")
   RATE=$(sed -nE 's/^RESULT setups_per_s=([0-9.]+).*/\1/p' <<<"$out")
@@ -70,15 +78,14 @@ run_load() {
 
 # ---- rampartd ------------------------------------------------------------------------------
 daemon_opts=()
-if [[ -n "$WORKERS" ]]; then
-  if "$BIN/rampartd" --help 2>&1 | grep -q -- --crypto-workers; then
-    daemon_opts=(--crypto-workers "$WORKERS")
-  else
-    echo "rampartd has no --crypto-workers option yet: one configuration only (its default," \
-      "half the cores, 1 to 4)"
-  fi
+if "$BIN/rampartd" --help 2>&1 | grep -q -- --crypto-workers; then
+  [[ -n "$WORKERS" ]] && daemon_opts=(--crypto-workers "$WORKERS")
+else
+  echo "rampartd has no --crypto-workers option yet: one configuration only, its default" \
+    "(CryptoWorkers::default_threads(): half the cores, 1 to 4)${WORKERS:+; --crypto-workers $WORKERS not applied}"
 fi
 start_daemon "${daemon_opts[@]}"
+RESPONDER_PID=$DAEMON_PID
 out=$(cli "configure terminal" "$(ezvpn_gateway_lines \
   "ip local pool BIG 203.0.113.60-203.0.113.250 mask 255.255.255.0" \
   "tunnel-group EZ general-attributes" "address-pool BIG" "exit" \
@@ -99,9 +106,9 @@ if [[ -n "$PERF" ]]; then
 fi
 for g in "${GROUPS_DH[@]}"; do
   run_load rampart "$g"
-  OURS[$g]=$RATE
+  OURS[$g]=$RATE CPU_OURS[$g]=$CPU
   run_load rampart-noxauth "$g" --no-xauth --id NOX
-  OURS_NX[$g]=$RATE
+  OURS_NX[$g]=$RATE CPU_OURS_NX[$g]=$CPU
 done
 if [[ -n "$PERF_PID" ]]; then
   kill -INT "$PERF_PID"
@@ -111,11 +118,6 @@ if [[ -n "$PERF_PID" ]]; then
     grep -E '^ +[0-9.]+%' | head -8 | awk '{printf "  [rampart]   %7s %s\n", $1, $2}' || true
   perf report -i "$WORK/perf.data" --stdio --no-children --sort dso,symbol 2>/dev/null |
     grep -E '^ +[0-9.]+%' | head -15 | awk '{printf "  [rampart]   %7s %-20s %s\n", $1, $2, $4}' || true
-  [[ -n "${PERF_KEEP:-}" ]] && cp "$WORK/perf.data" "$PERF_KEEP"
-  echo "  [rampart] rampartd's own functions, with what they call (inclusive):"
-  perf report -i "$WORK/perf.data" --stdio --children --sort symbol --dsos rampartd 2>/dev/null |
-    grep -E '^ +[0-9.]+%' | head -25 | awk '{$2=""; $3=""; $4=""; printf "  [rampart]   %s\n", $0}' |
-    cut -c1-150 || true
 fi
 cli "show crypto isakmp stats" | grep -iE "refus|drop|fail" | sed 's/^/  [rampart] /' || true
 asan_clean
@@ -174,31 +176,34 @@ EOC
 ip netns exec "$NS" unshare -m sh -c "mount -t tmpfs tmpfs /run && exec env \
   STRONGSWAN_CONF=$WORK/strongswan.conf /usr/lib/ipsec/charon" >"$WORK/charon.out" 2>&1 &
 CHARON_PID=$!
+RESPONDER_PID=$CHARON_PID
 for _ in $(seq 100); do [[ -S "$WORK/vici.sock" ]] && break; sleep 0.05; done
 swanctl --load-all --file "$WORK/swanctl.conf" --uri "unix://$WORK/vici.sock" >"$WORK/swanctl.out" 2>&1 ||
   fail "swanctl could not load the configuration"
 for g in "${GROUPS_DH[@]}"; do
   run_load strongswan "$g"
-  THEIRS[$g]=$RATE
+  THEIRS[$g]=$RATE CPU_THEIRS[$g]=$CPU
   run_load strongswan-noxauth "$g" --no-xauth --id NOX
-  THEIRS_NX[$g]=$RATE
+  THEIRS_NX[$g]=$RATE CPU_THEIRS_NX[$g]=$CPU
 done
 
 # ---- the table -------------------------------------------------------------------------------
-# table TITLE OURS THEIRS: one line per group (the arrays named).
+# table TITLE OURS THEIRS CPU_OURS CPU_THEIRS: one line per group (the arrays named).
 table() {
-  local -n ours=$2 theirs=$3
+  local -n ours=$2 theirs=$3 cpu_ours=$4 cpu_theirs=$5
   echo "$1"
-  printf '  %-6s %11s %11s %9s %13s %12s\n' group "DH bound/s" rampart/s "of bound" strongswan/s \
-    ours/theirs
+  printf '  %-6s %11s %11s %9s %13s %12s %19s\n' group "DH bound/s" rampart/s "of bound" \
+    strongswan/s ours/theirs "CPU ms ours/theirs"
   for g in "${GROUPS_DH[@]}"; do
-    printf '  %-6s %11s %11s %8.0f%% %13s %12.2f\n' "$g" "${BOUND[$g]}" "${ours[$g]}" \
+    printf '  %-6s %11s %11s %8.0f%% %13s %12.2f %11s / %-6s\n' "$g" "${BOUND[$g]}" "${ours[$g]}" \
       "$(bc -l <<<"100 * ${ours[$g]} / ${BOUND[$g]}")" "${theirs[$g]}" \
-      "$(bc -l <<<"${ours[$g]} / ${theirs[$g]}")"
+      "$(bc -l <<<"${ours[$g]} / ${theirs[$g]}")" "${cpu_ours[$g]}" "${cpu_theirs[$g]}"
   done
 }
 echo
 echo "responder set-ups/s: $COUNT set-ups per figure, window $WINDOW${RATE_OPT[1]:+, rate ${RATE_OPT[1]}/s}," \
   "$(nproc) cores; DH bound: one core"
-table "EzVPN (aggressive mode + XAUTH + mode-config + quick mode):" OURS THEIRS
-table "without XAUTH (aggressive mode + mode-config + quick mode):" OURS_NX THEIRS_NX
+table "EzVPN (aggressive mode + XAUTH + mode-config + quick mode):" OURS THEIRS CPU_OURS CPU_THEIRS
+table "without XAUTH (aggressive mode + mode-config + quick mode):" OURS_NX THEIRS_NX CPU_OURS_NX \
+  CPU_THEIRS_NX
+echo "CPU ms: the responder's CPU time (all threads) per set-up; DH bound: 1000/bound ms on one core"
