@@ -168,8 +168,10 @@ struct Slot {
 
 struct Tally {
   uint64_t started = 0, completed = 0, failed = 0, retransmits = 0, ignored = 0;
-  std::map<Phase, uint64_t> passed;          // clients that got through each phase
-  std::map<std::string, uint64_t> failures;  // "phase: reason"
+  uint64_t late = 0;  // answers to a client already finished (the gateway's Deletes, resends)
+  std::map<Phase, uint64_t> passed;             // clients that got through each phase
+  std::map<std::string, uint64_t> failures;     // "phase: reason"
+  std::map<int, uint64_t> ignored_by_exchange;  // ISAKMP exchange type of what was ignored
   std::vector<double> latency_ms;
 };
 
@@ -249,10 +251,16 @@ class Generator {
       if (p == Phase::Phase1 || p == Phase::QuickMode ||
           (!o_.main_mode && (p == Phase::ModeConfig || o_.xauth)))
         std::printf(" %s %llu", phase_name(p), static_cast<unsigned long long>(t_.passed[p]));
-    std::printf("\nfailed %llu, retransmits %llu, ignored answers %llu\n",
-                static_cast<unsigned long long>(t_.failed),
-                static_cast<unsigned long long>(t_.retransmits),
-                static_cast<unsigned long long>(t_.ignored));
+    std::printf(
+        "\nfailed %llu, retransmits %llu, ignored answers %llu, after the end %llu\n",
+        static_cast<unsigned long long>(t_.failed), static_cast<unsigned long long>(t_.retransmits),
+        static_cast<unsigned long long>(t_.ignored), static_cast<unsigned long long>(t_.late));
+    if (!t_.ignored_by_exchange.empty()) {
+      std::printf("  ignored by exchange type:");
+      for (const auto& [ex, n] : t_.ignored_by_exchange)
+        std::printf(" %d: %llu", ex, static_cast<unsigned long long>(n));
+      std::printf(" (2 main, 4 aggressive, 5 informational, 6 transaction, 32 quick mode)\n");
+    }
     for (const auto& [why, n] : t_.failures)
       std::printf("  failure: %s: %llu\n", why.c_str(), static_cast<unsigned long long>(n));
     std::printf("RESULT setups_per_s=%.1f completed=%llu started=%llu p50_ms=%.1f p99_ms=%.1f\n",
@@ -320,13 +328,16 @@ class Generator {
         ssize_t len = ::recv(s.fd, buf, sizeof buf, 0);
         if (len <= 0) break;
         if (!s.client) {
-          ++t_.ignored;  // an answer to a client already finished
+          ++t_.late;
           continue;
         }
         const Phase before = s.client->phase();
         uint64_t ignored_before = s.client->ignored();
         auto out = s.client->receive(Bytes(buf, buf + len));
-        t_.ignored += s.client->ignored() - ignored_before;
+        if (uint64_t more = s.client->ignored() - ignored_before; more > 0) {
+          t_.ignored += more;
+          t_.ignored_by_exchange[len > 18 ? buf[18] : 0] += more;  // header byte 18: exchange
+        }
         for (const auto& b : out) send(s, b);
         if (s.client->phase() != before) arm(s);  // progress: a fresh timeout for the next step
         if (Bytes d = s.client->take_deferred(); !d.empty()) {
