@@ -28,6 +28,7 @@
 #include <cstring>
 #include <map>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -406,7 +407,12 @@ class Generator {
 }  // namespace
 
 int main(int argc, char** argv) {
-  Options o = parse(argc, argv);
+  Options o;
+  try {
+    o = parse(argc, argv);
+  } catch (const std::exception&) {  // std::stoi and the like on a value that is no number
+    usage("a value is not a number");
+  }
   if (o.dh_bound > 0) return dh_bound(o);
   Generator g(o);
   if (!g.open_slots()) return 1;
