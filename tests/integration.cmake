@@ -38,6 +38,8 @@ foreach(flow am pix l2l)
 endforeach()
 add_test(NAME ike_scan_groups COMMAND bash ${SRC}/tests/integration/ike_scan_groups.sh ${BIN})
 add_test(NAME ike_flood COMMAND bash ${SRC}/tests/integration/ike_flood.sh ${BIN} 15)
+# The load generator against rampartd: 20 EzVPN and 20 main-mode set-ups, every one complete.
+add_test(NAME ike_load_smoke COMMAND bash ${SRC}/tests/integration/ike_load_smoke.sh ${BIN})
 # libreswan (pluto, unpacked by scripts/deps) as EzVPN client and LAN-to-LAN peer.
 set(LIBRESWAN_SCENARIOS ezvpn xauth-fail psk-fail l2l-in l2l-out qm-refused)
 foreach(scenario ${LIBRESWAN_SCENARIOS})
@@ -81,7 +83,7 @@ set_tests_properties(golden_transcripts netns_interfaces crash_safety shell_pty
                      cli_limits aaa_tacacs_client
                      ike_vpnc ike_vpnc_nat debug_seed000 dataplane_start vpn_kernel_path ike_strongswan_am ike_strongswan_am_nat
                      ike_strongswan_pix ike_strongswan_pix_nat ike_strongswan_l2l
-                     ike_strongswan_l2l_nat bad_input ike_flood ike_scan_groups ike_vpnc_rekey fw_basic fw_seed004 fw_vpn fw_conn fw_conn_flood
+                     ike_strongswan_l2l_nat bad_input ike_flood ike_load_smoke ike_scan_groups ike_vpnc_rekey fw_basic fw_seed004 fw_vpn fw_conn fw_conn_flood
                      aaa_radius_client aaa_vpnc_radius aaa_seed004_tacacs aaa_debug ntp_chrony snmp_agent
                      ${LIBRESWAN_TESTS}
                      ${SHARED_NAT_TESTS}

@@ -1,0 +1,421 @@
+// A load generator for IKEv1 responders (issue 15): many EzVPN clients (aggressive mode + XAUTH
+// + mode-config + quick mode, tests/bench/ike_load/client.hpp) or LAN-to-LAN peers (main mode +
+// quick mode) set up against a gateway, each checking everything it receives, as fast as the
+// gateway answers (a window of clients in flight) or at a chosen rate. Prints set-ups per
+// second, latency percentiles and completions and failures by phase. With --dh-bound it times
+// instead the responder's DH work per set-up (one fresh key and one shared secret of the group,
+// ike::dh_respond: what our engine's crypto workers run) on this one thread.
+//
+// Sources: each slot of the window is a UDP socket bound to one of the --sources addresses (the
+// caller puts them on the interface) and an ephemeral port, so that every client in flight has
+// its own address and port as a client behind its own NAT would; a slot starts its next client
+// once its last one completed or failed. Ordinary sockets, not raw ones: the kernel's UDP path
+// is what real clients use, and answers reach the right client by its socket.
+//   ike_load --target A.B.C.D --sources A.B.C.D[+N] [--count N] [--window W] [--rate R]
+//            [--dh G] [--main-mode | --no-xauth] [--id NAME] [--psk KEY] [--user U] [--password P]
+//            [--remote NET/BITS] [--timeout-ms T] [--retries R] [--pause-ms P] [--hold]
+//            [--max-seconds S]
+//   ike_load --dh-bound SECONDS [--dh G]
+#include <arpa/inet.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <openssl/rand.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "tests/bench/ike_load/client.hpp"
+
+using namespace rampart;
+using namespace rampart::bench;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Options {
+  uint32_t target = 0, first_source = 0, sources = 1;
+  uint64_t count = 100;
+  size_t window = 32;
+  double rate = 0;  // new clients per second; 0: as fast as answered
+  int group = 2;
+  bool main_mode = false, hold = false, xauth = true;
+  std::string id = "EZ", psk = "cisco123", user = "cisco", password = "cisco";
+  uint32_t remote_net = 0, remote_mask = 0;
+  int timeout_ms = 2000, retries = 3;
+  int pause_ms = 10;  // before a message that follows one nothing answers (see take_deferred)
+  double max_seconds = 600, dh_bound = 0;
+  size_t key_pool = 16;
+};
+
+[[noreturn]] void usage(const char* why) {
+  std::fprintf(stderr, "ike_load: %s (see the comment at the top of ike_load.cpp)\n", why);
+  std::exit(2);
+}
+
+uint32_t parse_ip(const std::string& s) {
+  in_addr a{};
+  if (inet_pton(AF_INET, s.c_str(), &a) != 1) usage(("bad address " + s).c_str());
+  return ntohl(a.s_addr);
+}
+
+std::string ip_text(uint32_t a) {
+  in_addr x{htonl(a)};
+  char b[INET_ADDRSTRLEN];
+  return inet_ntop(AF_INET, &x, b, sizeof b);
+}
+
+Options parse(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    std::string k = argv[i];
+    if (k == "--main-mode") {
+      o.main_mode = true;
+      continue;
+    }
+    if (k == "--hold") {
+      o.hold = true;
+      continue;
+    }
+    if (k == "--no-xauth") {
+      o.xauth = false;
+      continue;
+    }
+    if (i + 1 >= argc) usage(("no value for " + k).c_str());
+    std::string v = argv[++i];
+    if (k == "--target") {
+      o.target = parse_ip(v);
+    } else if (k == "--sources") {
+      auto plus = v.find('+');
+      o.first_source = parse_ip(v.substr(0, plus));
+      o.sources = plus == std::string::npos ? 1 : std::stoul(v.substr(plus + 1));
+    } else if (k == "--remote") {
+      auto slash = v.find('/');
+      int bits = slash == std::string::npos ? 32 : std::stoi(v.substr(slash + 1));
+      o.remote_mask = bits == 0 ? 0 : ~uint32_t{0} << (32 - bits);
+      o.remote_net = parse_ip(v.substr(0, slash)) & o.remote_mask;
+    } else if (k == "--count") {
+      o.count = std::stoull(v);
+    } else if (k == "--window") {
+      o.window = std::stoul(v);
+    } else if (k == "--rate") {
+      o.rate = std::stod(v);
+    } else if (k == "--dh") {
+      o.group = std::stoi(v);
+    } else if (k == "--id") {
+      o.id = v;
+    } else if (k == "--psk") {
+      o.psk = v;
+    } else if (k == "--user") {
+      o.user = v;
+    } else if (k == "--password") {
+      o.password = v;
+    } else if (k == "--timeout-ms") {
+      o.timeout_ms = std::stoi(v);
+    } else if (k == "--pause-ms") {
+      o.pause_ms = std::stoi(v);
+    } else if (k == "--retries") {
+      o.retries = std::stoi(v);
+    } else if (k == "--max-seconds") {
+      o.max_seconds = std::stod(v);
+    } else if (k == "--dh-bound") {
+      o.dh_bound = std::stod(v);
+    } else {
+      usage(("unknown option " + k).c_str());
+    }
+  }
+  if (!ike::dh_group_supported(o.group)) usage("unsupported DH group");
+  if (o.dh_bound == 0 && (!o.target || !o.first_source || o.window == 0 || o.sources == 0))
+    usage("--target, --sources and a window are needed");
+  return o;
+}
+
+void fill_random(uint8_t* out, size_t n) {
+  if (RAND_bytes(out, static_cast<int>(n)) != 1) std::abort();
+}
+
+// The responder's DH per set-up, on this thread: the upper bound of set-ups per second per core.
+int dh_bound(const Options& o) {
+  auto peer = ike::DhKey::generate(o.group);
+  if (!peer) return 1;
+  uint64_t n = 0;
+  const auto start = Clock::now();
+  const auto end = start + std::chrono::duration<double>(o.dh_bound);
+  for (auto now = start; now < end; now = Clock::now())
+    for (int i = 0; i < 8; ++i, ++n)
+      if (!ike::dh_respond(o.group, peer->public_value())) return 1;
+  double secs = std::chrono::duration<double>(Clock::now() - start).count();
+  std::printf(
+      "dh-bound: group %d: %.0f set-ups/s per core (%llu x one key + one shared secret "
+      "in %.2f s)\n",
+      o.group, static_cast<double>(n) / secs, static_cast<unsigned long long>(n), secs);
+  return 0;
+}
+
+struct Slot {
+  int fd = -1;
+  std::optional<Client> client;
+  Clock::time_point started, deadline, deferred_at;
+  Bytes deferred;
+  int retransmits = 0;
+};
+
+struct Tally {
+  uint64_t started = 0, completed = 0, failed = 0, retransmits = 0, ignored = 0;
+  uint64_t late = 0;  // answers to a client already finished (the gateway's Deletes, resends)
+  std::map<Phase, uint64_t> passed;             // clients that got through each phase
+  std::map<std::string, uint64_t> failures;     // "phase: reason"
+  std::map<int, uint64_t> ignored_by_exchange;  // ISAKMP exchange type of what was ignored
+  std::vector<double> latency_ms;
+};
+
+int open_socket(uint32_t address) {
+  int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+  if (fd < 0) return -1;
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(address);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    std::perror(("bind " + ip_text(address)).c_str());
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+class Generator {
+ public:
+  explicit Generator(const Options& o) : o_(o) {
+    to_.sin_family = AF_INET;
+    to_.sin_addr.s_addr = htonl(o.target);
+    to_.sin_port = htons(500);
+    for (size_t i = 0; i < o.key_pool; ++i) {
+      auto k = ike::DhKey::generate(o.group);
+      if (k) keys_.push_back(std::make_shared<const ike::DhKey>(std::move(*k)));
+    }
+  }
+
+  bool open_slots() {
+    ep_ = ::epoll_create1(0);
+    slots_.resize(o_.window);
+    for (size_t i = 0; i < slots_.size(); ++i) {
+      slots_[i].fd = open_socket(o_.first_source + static_cast<uint32_t>(i % o_.sources));
+      if (slots_[i].fd < 0) return false;
+      epoll_event ev{};
+      ev.events = EPOLLIN;
+      ev.data.u64 = i;
+      ::epoll_ctl(ep_, EPOLL_CTL_ADD, slots_[i].fd, &ev);
+    }
+    return true;
+  }
+
+  void run() {
+    begin_ = Clock::now();
+    const auto give_up = begin_ + std::chrono::duration<double>(o_.max_seconds);
+    while ((t_.started < o_.count || busy()) && Clock::now() < give_up) {
+      start_due();
+      wait_and_receive();
+      expire();
+    }
+    elapsed_ = std::chrono::duration<double>(Clock::now() - begin_).count();
+    for (auto& s : slots_)
+      if (s.client) finish(s, "unfinished at the time limit");
+  }
+
+  int report() {
+    const char* kind = o_.main_mode ? "main mode + quick mode"
+                       : o_.xauth   ? "aggressive mode + xauth + mode-config + quick mode"
+                                    : "aggressive mode + mode-config + quick mode (no xauth)";
+    std::printf("ike_load: %s, DH group %d, %llu set-ups, window %zu%s, %u source addresses\n",
+                kind, o_.group, static_cast<unsigned long long>(o_.count), o_.window,
+                o_.rate > 0 ? (", rate " + std::to_string(o_.rate)).c_str() : "", o_.sources);
+    double rate = elapsed_ > 0 ? static_cast<double>(t_.completed) / elapsed_ : 0;
+    std::printf(
+        "completed %llu of %llu (%.1f %%) in %.2f s: %.1f set-ups/s\n",
+        static_cast<unsigned long long>(t_.completed), static_cast<unsigned long long>(t_.started),
+        t_.started ? 100.0 * static_cast<double>(t_.completed) / static_cast<double>(t_.started)
+                   : 0.0,
+        elapsed_, rate);
+    auto& l = t_.latency_ms;
+    double p50 = percentile(l, 50), p90 = percentile(l, 90), p99 = percentile(l, 99),
+           max = percentile(l, 100);
+    std::printf("latency ms: p50 %.1f  p90 %.1f  p99 %.1f  max %.1f\n", p50, p90, p99, max);
+    std::printf("passed:");
+    for (Phase p : {Phase::Phase1, Phase::Xauth, Phase::ModeConfig, Phase::QuickMode})
+      if (p == Phase::Phase1 || p == Phase::QuickMode ||
+          (!o_.main_mode && (p == Phase::ModeConfig || o_.xauth)))
+        std::printf(" %s %llu", phase_name(p), static_cast<unsigned long long>(t_.passed[p]));
+    std::printf(
+        "\nfailed %llu, retransmits %llu, ignored answers %llu, after the end %llu\n",
+        static_cast<unsigned long long>(t_.failed), static_cast<unsigned long long>(t_.retransmits),
+        static_cast<unsigned long long>(t_.ignored), static_cast<unsigned long long>(t_.late));
+    if (!t_.ignored_by_exchange.empty()) {
+      std::printf("  ignored by exchange type:");
+      for (const auto& [ex, n] : t_.ignored_by_exchange)
+        std::printf(" %d: %llu", ex, static_cast<unsigned long long>(n));
+      std::printf(" (2 main, 4 aggressive, 5 informational, 6 transaction, 32 quick mode)\n");
+    }
+    for (const auto& [why, n] : t_.failures)
+      std::printf("  failure: %s: %llu\n", why.c_str(), static_cast<unsigned long long>(n));
+    std::printf("RESULT setups_per_s=%.1f completed=%llu started=%llu p50_ms=%.1f p99_ms=%.1f\n",
+                rate, static_cast<unsigned long long>(t_.completed),
+                static_cast<unsigned long long>(t_.started), p50, p99);
+    return 0;
+  }
+
+ private:
+  bool busy() const {
+    for (const auto& s : slots_)
+      if (s.client) return true;
+    return false;
+  }
+
+  void send(const Slot& s, const Bytes& b) {
+    ::sendto(s.fd, b.data(), b.size(), 0, reinterpret_cast<const sockaddr*>(&to_), sizeof to_);
+  }
+
+  void arm(Slot& s) {
+    s.deadline = Clock::now() + std::chrono::milliseconds(o_.timeout_ms);
+    s.retransmits = 0;
+  }
+
+  void start_due() {
+    for (size_t i = 0; i < slots_.size() && t_.started < o_.count; ++i) {
+      Slot& s = slots_[i];
+      if (s.client) continue;
+      if (o_.rate > 0) {
+        double due = std::chrono::duration<double>(Clock::now() - begin_).count() * o_.rate;
+        if (static_cast<double>(t_.started) >= due) return;
+      }
+      ClientParams p;
+      p.main_mode = o_.main_mode;
+      p.xauth = o_.xauth;
+      p.dh_group = o_.group;
+      p.group = o_.id;
+      p.psk = o_.psk;
+      p.user = o_.user;
+      p.password = o_.password;
+      p.local_address = o_.first_source + static_cast<uint32_t>(i % o_.sources);
+      p.remote_net = o_.remote_net;
+      p.remote_mask = o_.remote_mask;
+      if (!keys_.empty()) p.key = keys_[t_.started % keys_.size()];
+      s.client.emplace(std::move(p), fill_random);
+      s.started = Clock::now();
+      ++t_.started;
+      Bytes first = s.client->start();
+      if (s.client->failed()) {
+        finish(s, s.client->error());
+        continue;
+      }
+      send(s, first);
+      arm(s);
+    }
+  }
+
+  void wait_and_receive() {
+    epoll_event evs[64];
+    int n = ::epoll_wait(ep_, evs, 64, 1);
+    uint8_t buf[65536];
+    for (int k = 0; k < n; ++k) {
+      Slot& s = slots_[evs[k].data.u64];
+      for (;;) {
+        ssize_t len = ::recv(s.fd, buf, sizeof buf, 0);
+        if (len <= 0) break;
+        if (!s.client) {
+          ++t_.late;
+          continue;
+        }
+        const Phase before = s.client->phase();
+        uint64_t ignored_before = s.client->ignored();
+        auto out = s.client->receive(Bytes(buf, buf + len));
+        if (uint64_t more = s.client->ignored() - ignored_before; more > 0) {
+          t_.ignored += more;
+          t_.ignored_by_exchange[len > 18 ? buf[18] : 0] += more;  // header byte 18: exchange
+        }
+        for (const auto& b : out) send(s, b);
+        if (s.client->phase() != before) arm(s);  // progress: a fresh timeout for the next step
+        if (Bytes d = s.client->take_deferred(); !d.empty()) {
+          s.deferred = std::move(d);
+          s.deferred_at = Clock::now() + std::chrono::milliseconds(o_.pause_ms);
+        }
+        if (s.client->failed()) {
+          finish(s, s.client->error());
+        } else if (s.client->done()) {
+          t_.latency_ms.push_back(
+              std::chrono::duration<double, std::milli>(Clock::now() - s.started).count());
+          finish(s, {});
+        }
+      }
+    }
+  }
+
+  void expire() {
+    const auto now = Clock::now();
+    for (auto& s : slots_) {
+      if (s.client && !s.deferred.empty() && now >= s.deferred_at) {
+        send(s, s.deferred);
+        s.deferred.clear();
+        arm(s);
+      }
+      if (!s.client || !s.deferred.empty() || now < s.deadline) continue;
+      if (s.retransmits >= o_.retries) {
+        finish(s, "no answer");
+        continue;
+      }
+      ++s.retransmits;
+      ++t_.retransmits;
+      send(s, s.client->last_request());
+      s.deadline = now + std::chrono::milliseconds(o_.timeout_ms << s.retransmits);
+    }
+  }
+
+  // Counts the client's end; a completed one says goodbye unless the tunnels are to stay.
+  void finish(Slot& s, const std::string& error) {
+    Client& c = *s.client;
+    const Phase reached = c.phase();
+    for (Phase p : {Phase::Phase1, Phase::Xauth, Phase::ModeConfig, Phase::QuickMode})
+      if (static_cast<int>(p) < static_cast<int>(reached)) ++t_.passed[p];
+    if (error.empty()) {
+      ++t_.completed;
+      if (!o_.hold)
+        for (const auto& b : c.disconnect()) send(s, b);
+    } else {
+      ++t_.failed;
+      ++t_.failures[std::string(phase_name(reached)) + ": " + error];
+    }
+    s.client.reset();
+    s.deferred.clear();
+  }
+
+  const Options& o_;
+  sockaddr_in to_{};
+  int ep_ = -1;
+  std::vector<Slot> slots_;
+  std::vector<std::shared_ptr<const ike::DhKey>> keys_;
+  Tally t_;
+  Clock::time_point begin_;
+  double elapsed_ = 0;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  try {
+    o = parse(argc, argv);
+  } catch (const std::exception&) {  // std::stoi and the like on a value that is no number
+    usage("a value is not a number");
+  }
+  if (o.dh_bound > 0) return dh_bound(o);
+  Generator g(o);
+  if (!g.open_slots()) return 1;
+  g.run();
+  return g.report();
+}

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The load generator speaks IKEv1 as the gateway expects (issue 15): build/bin/ike_load sets up
+# 20 EzVPN clients (aggressive mode + XAUTH + mode-config + quick mode) and then 20 LAN-to-LAN
+# peers (main mode + quick mode) against rampartd from 20 addresses, keeping them up (--hold);
+# every one must complete, and `show crypto isakmp sa` must list 20 AM_ACTIVE and 20 MM_ACTIVE
+# SAs, with an IPsec SA for each; and with a wrong group key it must fail on HASH_R. What
+# ike_load measures in tests/bench/ike_setup_rate.sh is only worth something if this passes.
+#   ike_load_smoke.sh BIN
+source "$(dirname "$0")/lib.sh"
+
+make_vpn_lab
+for i in $(seq 3 24); do ip -n "$CNS" addr add "198.51.100.$i/26" dev eth0; done
+start_daemon
+out=$(cli "configure terminal" "$(ezvpn_gateway_lines \
+  "group-policy EZ attributes" "vpn-simultaneous-logins 100" "exit" \
+  "tunnel-group DefaultL2LGroup ipsec-attributes" "ikev1 pre-shared-key l2l-secret" "exit" "end")")
+grep -E 'ERROR|Invalid' <<<"$out" && { echo "$out"; fail "configuration refused"; }
+
+load() {
+  ip netns exec "$CNS" "$BIN/ike_load" --target 198.51.100.1 --sources 198.51.100.3+20 \
+    --count 20 --window 20 --hold --timeout-ms 1000 "$@"
+}
+out=$(load --remote 0.0.0.0/0)
+echo "$out"
+grep -q "^RESULT .* completed=20 started=20" <<<"$out" || fail "EzVPN set-ups did not all complete"
+out=$(load --main-mode --psk l2l-secret --remote 192.0.2.0/24)
+echo "$out"
+grep -q "^RESULT .* completed=20 started=20" <<<"$out" || fail "main-mode set-ups did not all complete"
+
+sas=$(cli "show crypto isakmp sa")
+am=$(grep -c "AM_ACTIVE" <<<"$sas" || true)
+mm=$(grep -c "MM_ACTIVE" <<<"$sas" || true)
+echo "show crypto isakmp sa: $am AM_ACTIVE, $mm MM_ACTIVE"
+[[ "$am" == 20 && "$mm" == 20 ]] || { echo "$sas"; fail "expected 20 AM_ACTIVE and 20 MM_ACTIVE"; }
+ipsec=$(cli "show crypto ipsec sa" | grep -c "inbound esp sas:" || true)
+echo "show crypto ipsec sa: $ipsec peers with inbound ESP SAs"
+[[ "$ipsec" -ge 40 ]] || fail "expected an IPsec SA for each of the 40 peers"
+# The generator checks what it receives: with a wrong group key, HASH_R does not verify. From
+# two addresses of their own: a LAN-to-LAN peer above proposed its own address as its network,
+# and the route rampartd puts in for it (dev eth0-vpn) also takes the daemon's IKE answers to
+# that address (seen 2026-12-05; reported with issue 15).
+out=$(ip netns exec "$CNS" "$BIN/ike_load" --target 198.51.100.1 --sources 198.51.100.23+2 \
+  --count 2 --window 2 --timeout-ms 500 --retries 1 --psk not-the-key --remote 0.0.0.0/0)
+echo "$out"
+grep -q "failure: phase 1: HASH_R does not verify: 2" <<<"$out" ||
+  fail "a wrong group key was not caught by the generator"
+asan_clean
+echo PASS
