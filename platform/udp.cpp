@@ -12,6 +12,8 @@
 
 #include <fmt/format.h>
 
+#include "platform/address_interface.hpp"
+
 namespace rampart::platform {
 
 namespace {
@@ -134,6 +136,10 @@ bool IkeSocket::send_raw(uint32_t local_address, uint32_t peer_address, uint16_t
   c->cmsg_len = CMSG_LEN(sizeof(in_pktinfo));
   in_pktinfo pi{};
   pi.ipi_spec_dst.s_addr = htonl(local_address);  // the source address of the reply
+  // Out of the interface that holds that address: the kernel then skips routes by other
+  // devices, so a tunnel's route toward the peer (a LAN-to-LAN peer whose own address is in
+  // its protected network) cannot take the IKE packets into the tunnel device.
+  pi.ipi_ifindex = interface_of_address(local_address);
   std::memcpy(CMSG_DATA(c), &pi, sizeof pi);
   return ::sendmsg(fd_, &msg, 0) == static_cast<ssize_t>(what->size());
 }

@@ -36,10 +36,10 @@ ipsec=$(cli "show crypto ipsec sa" | grep -c "inbound esp sas:" || true)
 echo "show crypto ipsec sa: $ipsec peers with inbound ESP SAs"
 [[ "$ipsec" -ge 40 ]] || fail "expected an IPsec SA for each of the 40 peers"
 # The generator checks what it receives: with a wrong group key, HASH_R does not verify. From
-# two addresses of their own: a LAN-to-LAN peer above proposed its own address as its network,
-# and the route rampartd puts in for it (dev eth0-vpn) also takes the daemon's IKE answers to
-# that address (seen 2026-12-05; reported with issue 15).
-out=$(ip netns exec "$CNS" "$BIN/ike_load" --target 198.51.100.1 --sources 198.51.100.23+2 \
+# two addresses of the LAN-to-LAN peers above: each proposed its own address as its network, so
+# a tunnel route leads to it, and the daemon's IKE answers must still leave in clear by eth0
+# (they went into the tunnel device until the IKE socket named its interface).
+out=$(ip netns exec "$CNS" "$BIN/ike_load" --target 198.51.100.1 --sources 198.51.100.3+2 \
   --count 2 --window 2 --timeout-ms 500 --retries 1 --psk not-the-key --remote 0.0.0.0/0)
 echo "$out"
 grep -q "failure: phase 1: HASH_R does not verify: 2" <<<"$out" ||
