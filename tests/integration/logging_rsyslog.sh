@@ -22,11 +22,11 @@ ECHO_PID= LONG_PID=
 trap 'stop_rsyslog; kill $ECHO_PID $LONG_PID 2>/dev/null; ip netns del $ONS 2>/dev/null; cleanup' EXIT
 
 wire_hosts "$INS" "$ONS"
-ip -n "$INS" route add default via 192.0.2.1
 ip -n "$ONS" addr add 203.0.113.2/24 dev eth0
 ip -n "$ONS" route add 192.0.2.0/24 via 203.0.113.1
 ip -n "$INS" addr add 192.0.2.50/24 dev eth0
 ip -n "$INS" addr add 192.0.2.51/24 dev eth0
+ip -n "$INS" route add default via 192.0.2.1
 
 mkdir -p "$WORK/rs"
 cat >"$WORK/rsyslog.conf" <<CONF
@@ -121,7 +121,7 @@ echo "PASS: with the TCP server down the CLI answers; messages queued"
 want414003='%ASA-3-414003: TCP Syslog Server inside:192.0.2.51/1470 not responding. New connections are denied based on logging permit-hostdown policy'
 wait_for 5 grep -qF "$want414003" "$WORK/rampartd.log" ||
   fail "no 414003: $(grep 4140 "$WORK/rampartd.log")"
-new_conn && fail "a new connection passed with the TCP syslog server down"
+new_conn 2>/dev/null && fail "a new connection passed with the TCP syslog server down"
 echo >"$WORK/go"
 wait "$LONG_PID" || true
 LONG_PID=
