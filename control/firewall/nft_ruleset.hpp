@@ -47,6 +47,9 @@ struct RulesetInputs {
   AddressSet vpn_pools;
   // Initial values of named counters (packets, bytes) by counter name.
   std::map<std::string, std::pair<uint64_t, uint64_t>> counters;
+  // A TCP syslog server is down and "logging permit-hostdown" is not set: new connections
+  // through the box are denied (chain hostdown, see hostdown_rules).
+  bool deny_new = false;
 };
 
 // An address the box answers ARP for on a device (a NAT mapped address: proxy ARP).
@@ -64,6 +67,14 @@ struct Ruleset {
 };
 
 Ruleset compile_ruleset(const Policy& p, const RulesetInputs& in = {});
+
+// The rules of chain hostdown, which forward jumps to after the established and related
+// packets passed: empty, or one rule dropping what opens a new connection while a TCP syslog
+// server is down (the ASA's 414003 policy). Packets of connections already open never reach
+// it; traffic to and from the box itself (SSH, the syslog connection) does not pass forward.
+// Declares its counter in out either way, so that the daemon can fill the chain later.
+std::vector<std::string> hostdown_rules(Ruleset& out, bool deny_new);
+inline constexpr std::string_view kHostdownChain = "hostdown";
 
 // "counter name asp_tcp_not_syn" for a drop reason, declaring the counter in out.
 std::string drop_counter(Ruleset& out, std::string_view reason);

@@ -32,6 +32,9 @@ struct HostStatus {
   uint64_t sent = 0;       // messages handed to the kernel
   uint64_t lost = 0;       // messages dropped (queue full, socket error)
   uint64_t queued = 0;     // TCP: waiting for the connection
+  // TCP: a connection attempt failed or the connection dropped, and none succeeded since
+  // (what the ASA's 414003 reports). A first attempt still in progress is not down.
+  bool down = false;
 };
 
 // The remote half: one socket per "logging host", owned by rampartd. Called with the logger's

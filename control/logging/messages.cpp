@@ -50,7 +50,12 @@ constexpr std::array kMessages{
     MessageDef{305010, 6, "Teardown dynamic translation from {}:{} to {}:{} duration {}"},
     MessageDef{305011, 6, "Built dynamic {} translation from {}:{}/{} to {}:{}/{}"},
     MessageDef{305012, 6, "Teardown dynamic {} translation from {}:{}/{} to {}:{}/{} duration {}"},
-    MessageDef{414003, 3, "TCP Syslog Server {} - {} connection failed. New connections are {}"},
+    // [U] 414003/414004: the words as recalled from the ASA's syslog guide (no sample found):
+    // "intf:address/port", then "permitted" or "denied".
+    MessageDef{414003, 3,
+               "TCP Syslog Server {} not responding. New connections are {} based on logging "
+               "permit-hostdown policy"},
+    MessageDef{414004, 6, "TCP Syslog Server {} - Connection restored"},
     MessageDef{602303, 6,
                "IPSEC: An {} {} SA (SPI= 0x{:08X}) between {} and {} (user= {}) has been created."},
     MessageDef{602304, 5,

@@ -135,6 +135,7 @@ bool FirewallService::admitted(const firewall::Policy& p, const Client& c) {
 firewall::RulesetInputs FirewallService::runtime_inputs(const firewall::Policy& p) const {
   firewall::RulesetInputs in;
   in.vpn_pools = pools_;
+  in.deny_new = deny_new_;
   for (const auto& [address, client] : clients_) {
     if (!admitted(p, client)) continue;
     in.all_vpn_clients.push_back(address);
@@ -268,6 +269,26 @@ FirewallService::Clients FirewallService::clients_of(const config::Config& cfg,
         }
     }
   return now;
+}
+
+std::vector<std::string> FirewallService::set_deny_new(bool deny) {
+  if (deny == deny_new_) return {};
+  deny_new_ = deny;
+  if (!nft_ || !applied_) return {};  // the first ruleset applied carries it
+  std::string script =
+      fmt::format("flush chain ip {} {}\n", firewall::kFirewallTable, firewall::kHostdownChain);
+  firewall::Ruleset scratch;
+  for (const auto& rule : firewall::hostdown_rules(scratch, deny))
+    script += fmt::format("add rule ip {} {} {}\n", firewall::kFirewallTable,
+                          firewall::kHostdownChain, rule);
+  platform::log(platform::Severity::Notice,
+                fmt::format("firewall: new connections {} (TCP syslog hostdown policy)",
+                            deny ? "denied" : "permitted again"));
+  if (auto r = nft_->run(script); !r) {
+    inputs_.reset();  // rebuild the whole table with the state on the next sync
+    return {"firewall: syslog hostdown policy: " + r.error()};
+  }
+  return {};
 }
 
 std::vector<std::string> FirewallService::sync_clients(Clients now) {

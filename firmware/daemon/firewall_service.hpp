@@ -32,6 +32,11 @@ class FirewallService : public firewall::PolicyState {
   // after every CLI line and on every tick. Returns the warnings of this call.
   std::vector<std::string> sync(const config::Config& cfg, const ike::Engine* engine);
 
+  // The syslog hostdown policy (logging::HostdownWatch): while set, new connections through
+  // the box are dropped; open ones and traffic to the box are not. Changes chain hostdown
+  // alone, without rebuilding the table; a later rebuild keeps the state.
+  std::vector<std::string> set_deny_new(bool deny);
+
   // An address this service put on an interface (proxy ARP for a NAT mapped address).
   bool owns_address(const std::string& device, uint32_t address, int prefix) const;
 
@@ -97,6 +102,7 @@ class FirewallService : public firewall::PolicyState {
   std::vector<firewall::ProxyArp> proxy_arp_;
   firewall::AddressSet pools_;
   Clients clients_;
+  bool deny_new_ = false;
   // LAN-to-LAN peer networks (their IPsec SAs' remote proxies) -> group-policy. Answered by
   // vpn_group_policy(); their vpn-filter is not enforced in the kernel (see not_enforced).
   std::vector<std::pair<firewall::AddressRange, std::string>> l2l_;

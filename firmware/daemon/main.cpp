@@ -26,6 +26,7 @@
 #include "cli/aaa_debug_sink.hpp"
 #include "cli/session.hpp"
 #include "control/aaa/aaa.hpp"
+#include "control/logging/hostdown.hpp"
 #include "firmware/daemon/aaa_service.hpp"
 #include "firmware/daemon/box_system.hpp"
 #include "firmware/daemon/connection_service.hpp"
@@ -275,6 +276,7 @@ int main(int argc, char** argv) {
     server.set_aaa_uid(firmware::SshService::kAaaUid);
   }
   bool confirmed = false;
+  logging::HostdownWatch hostdown;
   server.on_tick([&] {
     // Serving the console is what "came up" means for a trial boot of new firmware.
     if (!confirmed && sys.boot_slots()) sys.boot_slots()->confirm();
@@ -290,6 +292,11 @@ int main(int argc, char** argv) {
       platform::log(platform::Severity::Warning, w);
     refresh_connection_view();
     app.logger().poll();  // TCP syslog hosts: reconnects and queued messages
+    // A TCP syslog server lost or back: 414003/414004, and the firewall's hostdown policy.
+    for (const auto& e : hostdown.update(app.config().logging, app.logger().host_status()))
+      app.logger().emit(e.id, e.text);
+    for (const auto& w : firewall.set_deny_new(hostdown.deny_new()))
+      platform::log(platform::Severity::Warning, w);
   });
   server.reload_pending([&] { return sys.reload_requested(); });
   server.on_reload([&] {

@@ -84,6 +84,7 @@ void SyslogTransport::start_connect(Host& h) {
   int r = ::connect(h.fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
   if (r == 0) {
     h.connected = true;
+    h.down = false;
     h.backoff = 0;
   } else if (errno == EINPROGRESS) {
     h.connecting = true;
@@ -101,6 +102,7 @@ void SyslogTransport::check_connect(Host& h) {
   if (err != 0) return fail(h);
   h.connecting = false;
   h.connected = true;
+  h.down = false;
   h.backoff = 0;
 }
 
@@ -118,6 +120,7 @@ void SyslogTransport::check_closed(Host& h) {
 
 void SyslogTransport::fail(Host& h) {
   close_fd(h);
+  h.down = h.cfg.tcp;
   // Backoff from 500 ms doubling to kMaxBackoffMs: a dead server costs a connect attempt every
   // few seconds, not a busy loop.
   h.backoff = h.backoff ? std::min(h.backoff * 2, kMaxBackoffMs) : 500;
@@ -181,6 +184,7 @@ std::vector<logging::HostStatus> SyslogTransport::status() const {
     logging::HostStatus s = h.st;
     s.connected = h.connected;
     s.queued = h.queue.size();
+    s.down = h.down;
     out.push_back(s);
   }
   return out;

@@ -33,6 +33,7 @@ class SyslogTransport : public logging::Transport {
     config::LoggingHost cfg;
     int fd = -1;
     bool connecting = false, connected = false;
+    bool down = false;              // failed since it last connected (HostStatus::down)
     std::deque<std::string> queue;  // TCP: whole lines, LF-terminated
     size_t sent_of_front = 0;       // bytes of queue.front() already written
     uint64_t next_attempt = 0, backoff = 0;

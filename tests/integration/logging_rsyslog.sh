@@ -12,16 +12,21 @@
 source "$(dirname "$0")/lib.sh"
 command -v rsyslogd >/dev/null || fail "rsyslogd is not installed (scripts/deps)"
 
+ONS=rlo$$  # an outside host, for traffic through the box (the hostdown policy)
 RS_PID=
 stop_rsyslog() {
   if [[ -n "$RS_PID" ]]; then kill -9 "$RS_PID" 2>/dev/null || true; wait "$RS_PID" 2>/dev/null || true; fi
   RS_PID=
 }
-trap 'stop_rsyslog; cleanup' EXIT
+ECHO_PID= LONG_PID=
+trap 'stop_rsyslog; kill $ECHO_PID $LONG_PID 2>/dev/null; ip netns del $ONS 2>/dev/null; cleanup' EXIT
 
-wire_hosts "$INS"
+wire_hosts "$INS" "$ONS"
+ip -n "$ONS" addr add 203.0.113.2/24 dev eth0
+ip -n "$ONS" route add 192.0.2.0/24 via 203.0.113.1
 ip -n "$INS" addr add 192.0.2.50/24 dev eth0
 ip -n "$INS" addr add 192.0.2.51/24 dev eth0
+ip -n "$INS" route add default via 192.0.2.1
 
 mkdir -p "$WORK/rs"
 cat >"$WORK/rsyslog.conf" <<CONF
@@ -46,7 +51,9 @@ start_rsyslog
 
 start_daemon
 cli 'configure terminal' 'interface GigabitEthernet0/0' ' nameif inside' \
-  ' ip address 192.0.2.1 255.255.255.0' ' no shutdown' ' exit' \
+  ' ip address 192.0.2.1 255.255.255.0' ' security-level 100' ' no shutdown' ' exit' \
+  'interface GigabitEthernet0/1' ' nameif outside' ' security-level 0' \
+  ' ip address 203.0.113.1 255.255.255.0' ' no shutdown' ' exit' \
   'logging enable' 'logging timestamp' 'logging device-id hostname' 'logging trap notifications' \
   'logging buffered informational' \
   'logging host inside 192.0.2.50' 'logging host inside 192.0.2.51 tcp/1470' >/dev/null
@@ -67,6 +74,37 @@ done
 grep -q '111009' "$RECEIVED" && fail "a debugging message went to the syslog hosts"
 echo "PASS: 111008/111010 over UDP and TCP with PRI 165, timestamp and device-id"
 
+# The hostdown policy needs traffic through the box: an echo server outside, and a connection
+# from the inside host opened while the syslog server is up (it must keep flowing after).
+ip netns exec "$ONS" python3 -c '
+import socketserver
+class Echo(socketserver.BaseRequestHandler):
+    def handle(self):
+        while (d := self.request.recv(100)):
+            self.request.sendall(d)
+socketserver.ThreadingTCPServer.allow_reuse_address = True
+socketserver.ThreadingTCPServer(("203.0.113.2", 9000), Echo).serve_forever()
+' &
+ECHO_PID=$!
+# new_conn: a new TCP connection from inside to outside through the box echoes a byte.
+new_conn() {
+  ip netns exec "$INS" timeout 5 python3 -c '
+import socket
+c = socket.create_connection(("203.0.113.2", 9000), timeout=1.5)
+c.sendall(b"x"); assert c.recv(1) == b"x"'
+}
+wait_for 10 new_conn || fail "no connection through the box with the syslog server up"
+mkfifo "$WORK/go"
+ip netns exec "$INS" python3 -c '
+import socket, sys
+c = socket.create_connection(("203.0.113.2", 9000), timeout=5)
+c.sendall(b"one"); print(c.recv(10).decode(), flush=True)
+open(sys.argv[1]).read()
+c.sendall(b"two"); print(c.recv(10).decode(), flush=True)
+' "$WORK/go" >"$WORK/long.out" 2>&1 &
+LONG_PID=$!
+wait_for 5 grep -q one "$WORK/long.out" || fail "the long connection did not open"
+
 # The receiver goes away.
 stop_rsyslog
 wait_for 10 bash -c "$BIN/rampart --control $SOCK <<<\$'enable\n\nshow logging' | grep -q 'tcp/1470 Not connected'" ||
@@ -77,6 +115,24 @@ show=$(cli 'show logging')
 grep -qE 'Logging to inside 192\.0\.2\.51 tcp/1470 Not connected \(0 messages lost, [1-9][0-9]* queued\)' <<<"$show" ||
   fail "the messages are not queued: $show"
 echo "PASS: with the TCP server down the CLI answers; messages queued"
+
+# The ASA's TCP syslog rule: server down and no permit-hostdown -> 414003 once, new connections
+# through the box denied, open ones and the CLI unaffected.
+want414003='%ASA-3-414003: TCP Syslog Server inside:192.0.2.51/1470 not responding. New connections are denied based on logging permit-hostdown policy'
+wait_for 5 grep -qF "$want414003" "$WORK/rampartd.log" ||
+  fail "no 414003: $(grep 4140 "$WORK/rampartd.log")"
+new_conn 2>/dev/null && fail "a new connection passed with the TCP syslog server down"
+echo >"$WORK/go"
+wait "$LONG_PID" || true
+LONG_PID=
+grep -q two "$WORK/long.out" || fail "the open connection stopped: $(cat "$WORK/long.out")"
+(($(grep -c '414003' "$WORK/rampartd.log") == 1)) || fail "414003 more than once per outage"
+cli 'configure terminal' 'logging permit-hostdown' >/dev/null
+wait_for 5 new_conn || fail "logging permit-hostdown: a new connection still denied"
+cli 'configure terminal' 'no logging permit-hostdown' >/dev/null
+wait_for 5 bash -c "! ip netns exec $INS timeout 5 python3 -c 'import socket; socket.create_connection((\"203.0.113.2\", 9000), timeout=1.5)' 2>/dev/null" ||
+  fail "no logging permit-hostdown: new connections not denied again"
+echo "PASS: TCP syslog server down: 414003, new connections denied (open ones flow), permit-hostdown lets them pass"
 
 start_rsyslog
 wait_for 20 grep -qE "^imtcp 20 5 <165>$ts lab2 : %ASA-5-111008: User 'enable_15' executed the 'hostname lab3' command\\.\$" "$RECEIVED" ||
@@ -89,6 +145,12 @@ grep -qx '        Logging to inside 192.0.2.51 tcp/1470 Connected' <<<"$show" ||
 grep -qE 'Logging to inside 192\.0\.2\.50 \([1-9][0-9]* messages lost, 0 queued\)' <<<"$show" ||
   fail "UDP messages sent while rsyslogd was down are not counted as lost: $show"
 echo "PASS: queued messages sent after rsyslogd returned"
+
+grep -qF '%ASA-6-414004: TCP Syslog Server inside:192.0.2.51/1470 - Connection restored' \
+  "$WORK/rampartd.log" || fail "no 414004: $(grep 4140 "$WORK/rampartd.log")"
+wait_for 5 new_conn || fail "the TCP syslog server is back: new connections still denied"
+grep -qE "^imtcp 20 3 <163>.*%ASA-3-414003: " "$RECEIVED" || fail "414003 was not sent once the server was back"
+echo "PASS: TCP syslog server back: 414004, new connections pass"
 
 # logging console: the serial console's login (rampart --login) shows the messages at the
 # console level; any other session (ssh, a script) does not.

@@ -411,3 +411,38 @@ TEST_CASE("nft: a session's Filter-Id ACL has its own set beside the group-polic
   CHECK(said);
   accepted_by_nft(s);
 }
+
+TEST_CASE("nft: a TCP syslog server down denies new connections, not open ones",
+          "[firewall][nft][hostdown]") {
+  auto p = firewall::build_policy(small_firewall(), device_of);
+  auto up = firewall::compile_ruleset(p);
+  // The chain is there (empty) either way, so the daemon can fill it without a rebuild; its
+  // counter is declared either way for the same reason.
+  CHECK(has(up.script, "\tchain hostdown {\n\t}\n"));
+  CHECK(up.counters.at("asp_syslog_hostdown").kind == firewall::CounterInfo::Kind::Drop);
+  firewall::RulesetInputs in;
+  in.deny_new = true;
+  auto down = firewall::compile_ruleset(p, in);
+  CHECK(has(down.script,
+            "\tchain hostdown {\n\t\tct state new counter name asp_syslog_hostdown drop\n\t}\n"));
+  // Jumped to after the packets of open connections passed and before any ACL judges a new
+  // one: an established connection keeps flowing, a permitted new one is still dropped.
+  const auto& s = down.script;
+  size_t established = s.find("ct state established,related accept");
+  size_t jump = s.find("jump hostdown");
+  size_t acls = s.find("iifname vmap");
+  REQUIRE(established != std::string::npos);
+  REQUIRE(jump != std::string::npos);
+  CHECK(established < jump);
+  CHECK(jump < acls);
+  // Only the forward hook: the input chain (SSH, the console's sessions) does not jump there.
+  size_t input = s.find("chain input {");
+  REQUIRE(input != std::string::npos);
+  CHECK(s.find("hostdown", input) == std::string::npos);
+  // The rules the daemon puts in the chain at run time are the same text.
+  firewall::Ruleset scratch;
+  CHECK(firewall::hostdown_rules(scratch, true) ==
+        std::vector<std::string>{"ct state new counter name asp_syslog_hostdown drop"});
+  CHECK(firewall::hostdown_rules(scratch, false).empty());
+  accepted_by_nft(s);
+}
