@@ -295,6 +295,8 @@ void show_asp_drop(Ctx& c) {
   row("Cleartext for a VPN client by a physical interface (vpn-bypass)", fw_n("vpn-bypass"));
   row("Mapped address is not the box's (mapped-to-box)", fw_n("mapped-to-box"));
   row("Box address reached through another interface (wrong-interface)", fw_n("wrong-interface"));
+  row("New connection denied while a TCP syslog server is down (syslog-hostdown)",
+      fw_n("syslog-hostdown"));
   std::string when = "Never";
   if (cleared) {
     std::time_t t = static_cast<std::time_t>(cleared);

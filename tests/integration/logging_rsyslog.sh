@@ -127,6 +127,8 @@ wait "$LONG_PID" || true
 LONG_PID=
 grep -q two "$WORK/long.out" || fail "the open connection stopped: $(cat "$WORK/long.out")"
 (($(grep -c '414003' "$WORK/rampartd.log") == 1)) || fail "414003 more than once per outage"
+cli "show asp drop" | grep -qE '\(syslog-hostdown\) +[1-9]' ||
+  fail "show asp drop does not count the denied connection: $(cli "show asp drop")"
 cli 'configure terminal' 'logging permit-hostdown' >/dev/null
 wait_for 5 new_conn || fail "logging permit-hostdown: a new connection still denied"
 cli 'configure terminal' 'no logging permit-hostdown' >/dev/null
