@@ -96,4 +96,5 @@ set_tests_properties(fw_differential PROPERTIES LABELS integration RUN_SERIAL TR
 
 # The appliance image under qemu (BIOS and UEFI), its console, SSH, upgrade and fall-back.
 add_test(NAME image_boot COMMAND python3 ${SRC}/tests/image/boot_test.py ${CMAKE_BINARY_DIR})
-set_tests_properties(image_boot PROPERTIES LABELS image RUN_SERIAL TRUE TIMEOUT 1800)
+# It runs in the long stage, beside the ASan and fuzz builds (scripts/test).
+set_tests_properties(image_boot PROPERTIES LABELS "image;long" RUN_SERIAL TRUE TIMEOUT 1800)
