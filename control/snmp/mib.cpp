@@ -189,4 +189,12 @@ std::vector<VarBind> tunnel_stop_varbinds(uint32_t index, uint32_t active_hundre
        Value::integer(static_cast<int32_t>(std::min<uint32_t>(active_hundredths, 0x7fffffff)))}};
 }
 
+std::vector<VarBind> link_varbinds(uint32_t if_index, bool admin_up, bool oper_up) {
+  const Oid entry = join(kInterfaces, {2, 1});
+  return {{agentx::kSnmpTrapOid, Value::object(oper_up ? kLinkUp : kLinkDown)},
+          {join(entry, {1, if_index}), Value::integer(static_cast<int32_t>(if_index))},
+          {join(entry, {7, if_index}), Value::integer(status(admin_up))},
+          {join(entry, {8, if_index}), Value::integer(status(oper_up))}};
+}
+
 }  // namespace rampart::snmp

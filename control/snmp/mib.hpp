@@ -82,4 +82,10 @@ std::vector<VarBind> tunnel_start_varbinds(uint32_t index, uint32_t life_seconds
                                            uint32_t life_kilobytes);
 std::vector<VarBind> tunnel_stop_varbinds(uint32_t index, uint32_t active_hundredths);
 
+// IF-MIB linkDown/linkUp (RFC 2863 ifMIBNotifications, sent as SNMPv2-MIB's snmpTraps
+// .5.3/.5.4): ifIndex, ifAdminStatus and ifOperStatus of the interface that changed.
+inline const Oid kLinkDown = {1, 3, 6, 1, 6, 3, 1, 1, 5, 3};
+inline const Oid kLinkUp = {1, 3, 6, 1, 6, 3, 1, 1, 5, 4};
+std::vector<VarBind> link_varbinds(uint32_t if_index, bool admin_up, bool oper_up);
+
 }  // namespace rampart::snmp

@@ -103,7 +103,7 @@ std::string sink_line(const config::Config& cfg, const config::Ipv4& addr,
     const auto& user = u->second;
     // trapsink/trapsess words are split at blanks, quotes kept: secrets go bare (the CLI's
     // words have no blanks).
-    std::string line = "trapsess -v 3 -u " + h.user;
+    std::string line = "trapsess -profile asa -v 3 -u " + h.user;
     if (user.auth == config::SnmpAuth::None) return line + " -l noAuthNoPriv " + target + "\n";
     line += " -a " + auth_name(user.auth) + " -A " + user.auth_password.reveal();
     if (user.priv == config::SnmpPriv::None) return line + " -l authNoPriv " + target + "\n";
@@ -112,8 +112,32 @@ std::string sink_line(const config::Config& cfg, const config::Ipv4& addr,
   }
   std::string community = community_of(s, h);
   if (community.empty()) return {};
-  return fmt::format("{} {} {}\n", h.version == config::SnmpVersion::V1 ? "trapsink" : "trap2sink",
-                     target, community);
+  return fmt::format("{} -profile asa {} {}\n",
+                     h.version == config::SnmpVersion::V1 ? "trapsink" : "trap2sink", target,
+                     community);
+}
+
+// snmpd's own notifications that "snmp-server enable traps snmp ..." gates (SNMPv2-MIB
+// snmpTraps), and net-snmp's private ones (nsNotifyStart/Shutdown/Restart), which an ASA never
+// sends. Rampart's linkUp/linkDown go through the same filter as its AgentX notifications.
+struct Gated {
+  const char* trap;  // "snmp coldstart"; empty: never sent
+  const char* oid;
+};
+constexpr Gated kGated[] = {
+    {"snmp coldstart", ".1.3.6.1.6.3.1.1.5.1"},      {"snmp warmstart", ".1.3.6.1.6.3.1.1.5.2"},
+    {"snmp linkdown", ".1.3.6.1.6.3.1.1.5.3"},       {"snmp linkup", ".1.3.6.1.6.3.1.1.5.4"},
+    {"snmp authentication", ".1.3.6.1.6.3.1.1.5.5"}, {"", ".1.3.6.1.4.1.8072"},
+};
+
+// The notification filter profile every sink uses (SNMP-NOTIFICATION-MIB): all notifications
+// but the disabled ones. The mask of all ones makes each entry match its subtree exactly.
+std::string filter_lines(const config::Snmp& s) {
+  std::string out = "notificationFilter asa .1.3 0xffff included\n";
+  for (const Gated& g : kGated)
+    if (!*g.trap || !s.traps.contains(g.trap))
+      out += fmt::format("notificationFilter asa {} 0xffff excluded\n", g.oid);
+  return out;
 }
 
 }  // namespace
@@ -154,6 +178,7 @@ std::string snmpd_conf(const config::Config& cfg, const SnmpdPaths& paths,
   int n = 0;
   for (const auto& [key, h] : s.hosts)
     if (h.poll) out += access_lines(cfg, key.second, h, ++n);
+  out += filter_lines(s);
   for (const auto& [key, h] : s.hosts)
     if (h.trap) out += sink_line(cfg, key.second, h);
   out += fmt::format("authtrapenable {}\n", trap_enabled(s, "snmp authentication") ? 1 : 2);

@@ -114,6 +114,7 @@ void SnmpService::sync(const config::Config& cfg) {
   }
   if (snmpd_.running() && state_ == State::Down) connect();
   watch_tunnels(cfg);
+  watch_links(cfg);
 }
 
 void SnmpService::connect() {
@@ -337,6 +338,37 @@ void SnmpService::watch_tunnels(const config::Config& cfg) {
     it = tunnels_.erase(it);
   }
   tunnels_known_ = true;
+}
+
+// One netlink dump a tick (about a second), only while linkup or linkdown traps are on. The
+// first look learns the states; a change after it is news. ifIndex is the row's position, as
+// snapshot() numbers the ifTable.
+void SnmpService::watch_links(const config::Config& cfg) {
+  bool up_on = snmp::trap_enabled(cfg.snmp, "snmp linkup");
+  bool down_on = snmp::trap_enabled(cfg.snmp, "snmp linkdown");
+  if (!snmp::snmpd_wanted(cfg) || (!up_on && !down_on)) {
+    links_up_.clear();
+    return;
+  }
+  auto nl = platform::Netlink::open();
+  if (!nl) return;
+  auto links = nl->links();
+  if (!links) return;
+  bool first = links_up_.empty();
+  std::map<std::string, bool> now;
+  uint32_t if_index = 0;
+  for (const auto& [hw, itf] : cfg.interfaces) {
+    ++if_index;
+    std::string dev = sys_.device_for(hw);
+    bool oper = false;
+    for (const auto& l : *links)
+      if (l.name == dev) oper = l.oper_up && !itf.shutdown;
+    now[hw] = oper;
+    auto was = links_up_.find(hw);
+    if (first || was == links_up_.end() || was->second == oper) continue;
+    if (oper ? up_on : down_on) notify(snmp::link_varbinds(if_index, !itf.shutdown, oper));
+  }
+  links_up_ = std::move(now);
 }
 
 }  // namespace rampart::firmware

@@ -10,7 +10,9 @@
 # The configured host reads with its community (and only it: a wrong community, another inside
 # address and the outside get no answer); the v3 user reads with authPriv; ifHCInOctets rises
 # with traffic; a vpnc tunnel shows in crasNumSessions and cipSecGlobalActiveTunnels and its
-# start and stop arrive at snmptrapd as cipSecTunnelStart/Stop. Secrets stay in a 0600 file in
+# start and stop arrive at snmptrapd as cipSecTunnelStart/Stop; snmpd's coldStart does not (not
+# enabled); with "enable traps snmp linkup linkdown" the outside wire pulled and put back
+# arrives as linkDown/linkUp. Secrets stay in a 0600 file in
 # a 0700 directory and are masked in show running-config.
 source "$(dirname "$0")/lib.sh"
 # Debian ships no MIB files: numeric OIDs only, and no MIB loading (nor its complaints).
@@ -125,5 +127,28 @@ cli "vpn-sessiondb logoff all" >/dev/null
 wait_for 15 trap_seen '\.1\.3\.6\.1\.4\.1\.9\.9\.171\.2\.0\.8' ||
   fail "no cipSecTunnelStop: $(cat "$WORK/traps.log")"
 wait_for 10 sessions 0 || fail "crasNumSessions after the tunnel: $(get2c 1.3.6.1.4.1.9.9.392.1.3.1.0)"
+
+# No "snmp-server enable traps snmp": snmpd started (and restarted) several times above, yet
+# neither its coldStart nor net-snmp's own notifications reached the NMS.
+# snmptrapd logs a notification's varbinds on one line, tab-separated.
+cold='OID: \.1\.3\.6\.1\.6\.3\.1\.1\.5\.1([[:space:]]|$)'
+grep -qE "$cold" "$WORK/traps.log" && fail "coldStart sent: $(cat "$WORK/traps.log")"
+grep -q 'OID: \.1\.3\.6\.1\.4\.1\.8072\.4\.' "$WORK/traps.log" && fail "net-snmp notification sent"
+# linkdown and linkup: the outside wire pulled and put back (the client's end of the veth).
+cli "configure terminal" "snmp-server enable traps snmp linkup linkdown" >/dev/null
+wait_for 20 ifname_back || fail "no IF-MIB after enabling link traps"
+out=$(sed -n 's/^\.1\.3\.6\.1\.2\.1\.31\.1\.1\.1\.1\.\([0-9]*\) = STRING: "outside"$/\1/p' <<<"$names")
+[[ -n "$out" ]] || fail "no ifName outside: $names"
+sleep 1.2 # one tick of the daemon: it learns the links' states before they change
+ip -n "$CNS" link set eth0 down
+wait_for 10 trap_seen 'OID: \.1\.3\.6\.1\.6\.3\.1\.1\.5\.3' || fail "no linkDown: $(cat "$WORK/traps.log")"
+# ifIndex, ifAdminStatus up(1), ifOperStatus down(2) of the outside interface.
+down=$(grep 'OID: \.1\.3\.6\.1\.6\.3\.1\.1\.5\.3' "$WORK/traps.log")
+grep -qE "\.1\.3\.6\.1\.2\.1\.2\.2\.1\.8\.$out = INTEGER: 2([[:space:]]|$)" <<<"$down" &&
+  grep -qE "\.1\.3\.6\.1\.2\.1\.2\.2\.1\.7\.$out = INTEGER: 1([[:space:]]|$)" <<<"$down" ||
+  fail "linkDown varbinds: $(cat "$WORK/traps.log")"
+ip -n "$CNS" link set eth0 up
+wait_for 10 trap_seen 'OID: \.1\.3\.6\.1\.6\.3\.1\.1\.5\.4' || fail "no linkUp: $(cat "$WORK/traps.log")"
+grep -qE "$cold" "$WORK/traps.log" && fail "coldStart sent with linkup linkdown only"
 asan_clean
 echo "PASS snmp_agent"

@@ -1,6 +1,7 @@
 // SNMP: the AgentX codec (RFC 2741), the MIB tree and its Get/GetNext/GetBulk ordering, the
 // snmpd.conf rampartd writes, and the snmp-server lines. The AgentX vectors are built from the
 // RFC's layouts (5.1 OIDs, 6.1 header, 6.2.5-7 requests) in both byte orders.
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
 
 #include "control/logging/logger.hpp"
@@ -244,6 +245,13 @@ TEST_CASE("mib: tunnel notifications carry snmpTrapOID first", "[snmp]") {
   CHECK(stop[1] == snmp::VarBind{{1, 3, 6, 1, 4, 1, 9, 9, 171, 1, 3, 2, 1, 10, 77},
                                  snmp::Value::integer(500)});
   CHECK(stop[0].value == snmp::Value::object(snmp::kCipSecTunnelStop));
+  auto down = snmp::link_varbinds(3, true, false);
+  REQUIRE(down.size() == 4);
+  CHECK(down[0].value == snmp::Value::object(snmp::kLinkDown));
+  CHECK(down[1] == snmp::VarBind{{1, 3, 6, 1, 2, 1, 2, 2, 1, 1, 3}, snmp::Value::integer(3)});
+  CHECK(down[2] == snmp::VarBind{{1, 3, 6, 1, 2, 1, 2, 2, 1, 7, 3}, snmp::Value::integer(1)});
+  CHECK(down[3] == snmp::VarBind{{1, 3, 6, 1, 2, 1, 2, 2, 1, 8, 3}, snmp::Value::integer(2)});
+  CHECK(snmp::link_varbinds(3, true, true)[0].value == snmp::Value::object(snmp::kLinkUp));
   auto pdu = ax::parse(ax::notify_pdu(1, 2, stop));
   REQUIRE(pdu);
   CHECK(pdu->header.type == ax::PduType::Notify);
@@ -339,9 +347,24 @@ TEST_CASE("snmpd.conf: listens and answers only as configured; secrets only here
   CHECK(conf.find("access g2 \"\" usm priv exact asa none none\n") != std::string::npos);
   // Trap-only hosts get notifications and no access; polling-only hosts no notifications.
   CHECK(conf.find("trap2sink 198.51.100.52:1162") == std::string::npos);
-  CHECK(conf.find("trapsink 198.51.100.52:1162 t3rap\n") != std::string::npos);
+  CHECK(conf.find("trapsink -profile asa 198.51.100.52:1162 t3rap\n") != std::string::npos);
   CHECK(conf.find("198.51.100.52/32") == std::string::npos);
-  CHECK(conf.find("sink 198.51.100.50") == std::string::npos);
+  CHECK(conf.find("asa 198.51.100.50") == std::string::npos);
+  // No "snmp-server enable traps snmp ...": snmpd's coldStart, authenticationFailure and
+  // net-snmp's own notifications are filtered out, and authentication failures not counted as
+  // traps at all.
+  CHECK(conf.find("notificationFilter asa .1.3 0xffff included\n") != std::string::npos);
+  for (const char* oid : {".1.3.6.1.6.3.1.1.5.1 ", ".1.3.6.1.6.3.1.1.5.3 ", ".1.3.6.1.6.3.1.1.5.4 ",
+                          ".1.3.6.1.6.3.1.1.5.5 ", ".1.3.6.1.4.1.8072 "})
+    CHECK(conf.find(fmt::format("notificationFilter asa {}0xffff excluded\n", oid)) !=
+          std::string::npos);
+  CHECK(conf.find("authtrapenable 2\n") != std::string::npos);
+  con.run("snmp-server enable traps snmp linkup coldstart\n");
+  conf = snmp::snmpd_conf(con.cfg(), p, "9.8(4)");
+  CHECK(conf.find("asa .1.3.6.1.6.3.1.1.5.1 ") == std::string::npos);
+  CHECK(conf.find("asa .1.3.6.1.6.3.1.1.5.4 ") == std::string::npos);
+  CHECK(conf.find("asa .1.3.6.1.6.3.1.1.5.3 0xffff excluded\n") != std::string::npos);
+  CHECK(conf.find("asa .1.3.6.1.4.1.8072 0xffff excluded\n") != std::string::npos);
   CHECK(snmp::snmpd_wanted(con.cfg()));
   con.run("no snmp-server enable\n");
   CHECK_FALSE(snmp::snmpd_wanted(con.cfg()));
