@@ -151,7 +151,7 @@ bool snmpd_wanted(const config::Config& cfg) {
 }
 
 std::string snmpd_conf(const config::Config& cfg, const SnmpdPaths& paths,
-                       const std::string& asa_release) {
+                       const std::string& asa_release, const std::string& self_community) {
   const config::Snmp& s = cfg.snmp;
   std::string out = "# written by rampartd from the snmp-server lines; do not edit\n";
   out += "[snmp] persistentDir " + paths.persist() + "\n";
@@ -164,10 +164,10 @@ std::string snmpd_conf(const config::Config& cfg, const SnmpdPaths& paths,
     const config::Interface* itf = cfg.interface_by_nameif(key.first);
     if (itf && itf->address) listen.insert(fmt::format("udp:{}:161", itf->address->str()));
   }
-  std::string agent;
-  for (const auto& a : listen) agent += (agent.empty() ? "" : ",") + a;
-  // No polling host: snmpd still runs for traps, bound to the loopback only.
-  out += "agentAddress " + (agent.empty() ? std::string("udp:127.0.0.1:161") : agent) + "\n";
+  // And on the unix socket of rampartd's own queries, which is all it has with no polling host.
+  std::string agent = "unix:" + paths.query_socket();
+  for (const auto& a : listen) agent += "," + a;
+  out += "agentAddress " + agent + "\n";
   out += fmt::format("sysDescr Cisco Adaptive Security Appliance Version {}\n", asa_release);
   out += "sysName " + cfg.system.hostname + "\n";
   if (!s.location.empty()) out += "sysLocation " + s.location + "\n";
@@ -175,6 +175,11 @@ std::string snmpd_conf(const config::Config& cfg, const SnmpdPaths& paths,
   out += "sysServices 76\n";
   for (const char* v : kViewSubtrees) out += fmt::format("view asa included {}\n", v);
   for (const auto& [name, u] : s.users) out += create_user(name, u);
+  // rampartd's statistics queries: the unix socket only (com2secunix never matches a UDP
+  // request), the snmp group only, read-only.
+  out += "view stats included .1.3.6.1.2.1.11\n";
+  out += fmt::format("com2secunix self {} {}\n", paths.query_socket(), q(self_community));
+  out += "group gself v2c self\naccess gself \"\" v2c noauth exact stats none none\n";
   int n = 0;
   for (const auto& [key, h] : s.hosts)
     if (h.poll) out += access_lines(cfg, key.second, h, ++n);

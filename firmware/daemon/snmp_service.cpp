@@ -57,7 +57,7 @@ std::string mac_octets(const std::string& text) {
 }  // namespace
 
 SnmpService::SnmpService(Options o, cli::Appliance& app, const BoxSystem& sys)
-    : o_(std::move(o)), app_(app), sys_(sys), paths_{o_.run_dir} {
+    : o_(std::move(o)), app_(app), sys_(sys), paths_{o_.run_dir}, counters_(paths_.query_socket()) {
   epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
 }
 
@@ -89,20 +89,25 @@ void SnmpService::start_snmpd() {
       "-p",          paths_.dir + "/snmpd.pid"};
   if (!snmpd_.start(argv, true))
     platform::log(platform::Severity::Error, "snmp: cannot start snmpd");
+  else
+    counters_.started();
 }
 
 void SnmpService::stop_snmpd() {
+  if (snmpd_.running()) counters_.stopping();
   snmpd_.stop();
 }
 
 void SnmpService::sync(const config::Config& cfg) {
   if (auto why = snmpd_.exited()) {
     platform::log(platform::Severity::Error, fmt::format("snmpd {}; restarting it", *why));
+    counters_.died();
     disconnect("snmpd exited");
   }
-  std::string conf = snmp::snmpd_wanted(cfg)
-                         ? snmp::snmpd_conf(cfg, paths_, std::string(cli::kAsaRelease))
-                         : std::string();
+  std::string conf =
+      snmp::snmpd_wanted(cfg)
+          ? snmp::snmpd_conf(cfg, paths_, std::string(cli::kAsaRelease), counters_.community())
+          : std::string();
   if (conf != applied_conf_) {
     applied_conf_ = std::move(conf);
     disconnect("configuration changed");

@@ -16,6 +16,7 @@
 #include "control/snmp/agentx.hpp"
 #include "control/snmp/mib.hpp"
 #include "control/snmp/snmpd_conf.hpp"
+#include "firmware/daemon/snmp_counters.hpp"
 #include "platform/child.hpp"
 
 namespace rampart::cli {
@@ -45,6 +46,9 @@ class SnmpService {
   // snmpd), reconnects to snmpd, and turns tunnel changes into notifications.
   void sync(const config::Config& cfg);
 
+  // show snmp-server statistics' source (BoxSystem hands it to the CLI).
+  cli::SnmpStatsClient* statistics() { return &counters_; }
+
   static constexpr int kRestartSeconds = 5;
   // Notifications kept while snmpd is not there; past this the oldest go (counted in the log).
   static constexpr size_t kMaxQueued = 64;
@@ -66,6 +70,7 @@ class SnmpService {
   cli::Appliance& app_;
   const BoxSystem& sys_;
   snmp::SnmpdPaths paths_;
+  SnmpCounters counters_;
   platform::Child snmpd_;
   std::string applied_conf_;
   int64_t last_start_ = 0;

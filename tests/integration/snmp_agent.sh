@@ -53,6 +53,9 @@ get2c() { q snmpget -v2c -c "$COMMUNITY" 192.0.2.1 "$@"; }
 wait_for 20 get2c 1.3.6.1.2.1.1.1.0 >/dev/null 2>&1 || { tail -20 "$WORK/snmp/snmpd.log"; fail "no SNMP answer"; }
 descr=$(get2c 1.3.6.1.2.1.1.1.0)
 grep -q 'STRING: "Cisco Adaptive Security Appliance Version 9.8(4)"' <<<"$descr" || fail "sysDescr: $descr"
+# snmpd answers its own objects at once; Rampart's once its AgentX session is open.
+if_number() { get2c 1.3.6.1.2.1.2.1.0 2>/dev/null | grep -q 'INTEGER: [0-9]'; }
+wait_for 10 if_number || fail "no IF-MIB: $(grep 'snmp' "$WORK/rampartd.log" | tail -3)"
 grep -q 'Lab rack 1' <<<"$(get2c 1.3.6.1.2.1.1.6.0)" || fail "sysLocation"
 
 # IF-MIB from Rampart: the inside interface by its ifName, and its ifDescr.
@@ -78,6 +81,23 @@ q snmpget -v2c -c "$COMMUNITY" --clientaddr=192.0.2.11 192.0.2.1 1.3.6.1.2.1.1.1
 ip netns exec "$CNS" snmpget -v2c -c "$COMMUNITY" -t 1 -r 0 198.51.100.1 1.3.6.1.2.1.1.1.0 \
   >/dev/null 2>&1 && fail "answered on the outside"
 
+# show snmp-server statistics: snmpd's own counters, less rampartd's queries for them.
+counter() { sed -n "s/^ *\([0-9]*\) $2\$/\1/p" <<<"$1"; }
+s1=$(cli "show snmp-server statistics")
+(($(counter "$s1" "Unknown community name") >= 2)) || fail "bad communities not counted: $s1"
+(($(counter "$s1" "Get-next PDUs") >= 10)) || fail "walks not counted: $s1"
+for i in 1 2 3; do get2c 1.3.6.1.2.1.1.5.0 >/dev/null; done
+s2=$(cli "show snmp-server statistics")
+(($(counter "$s2" "Get-request PDUs") - $(counter "$s1" "Get-request PDUs") == 3)) || fail "3 gets: $s1 / $s2"
+(($(counter "$s2" "SNMP packets input") - $(counter "$s1" "SNMP packets input") == 3)) || fail "3 packets: $s1 / $s2"
+(($(counter "$s2" "Response PDUs") - $(counter "$s1" "Response PDUs") == 3)) || fail "3 responses: $s1 / $s2"
+# rampartd's own community: on snmpd's unix socket only, never on the wire nor shown.
+SELF=$(sed -n 's/^com2secunix self [^ ]* "\(.*\)"$/\1/p' "$WORK/snmp/snmpd.conf")
+[[ ${#SELF} == 32 ]] || fail "no random community for rampartd's queries"
+q snmpget -v2c -c "$SELF" 192.0.2.1 1.3.6.1.2.1.11.1.0 >/dev/null 2>&1 && fail "rampartd's community answered over UDP"
+grep -q "$SELF" "$WORK/rampartd.log" && fail "rampartd's community in its log"
+grep -q "$SELF" <<<"$(cli "show running-config all")" && fail "rampartd's community shown"
+
 # snmpd logs errors only: refused requests cannot fill the appliance's /run.
 grep -q "Connection from" "$WORK/snmp/snmpd.log" && fail "snmpd logs every request"
 
@@ -92,6 +112,9 @@ q snmpget -v3 -u ops -l authPriv -a SHA -A Auth-Pass-1 -x AES -X Wrong-Pass-1 \
 kill -9 "$(cat "$WORK/snmp/snmpd.pid")"
 ifname_back() { get2c 1.3.6.1.2.1.31.1.1.1.1."$idx" 2>/dev/null | grep -q 'STRING: "inside"'; }
 wait_for 20 ifname_back || fail "no IF-MIB after snmpd was killed: $(grep 'snmp' "$WORK/rampartd.log" | tail -3)"
+# The counters of the snmpd before are kept: they count since rampartd started.
+s3=$(cli "show snmp-server statistics")
+(($(counter "$s3" "Get-request PDUs") >= $(counter "$s2" "Get-request PDUs"))) || fail "counters lost: $s2 / $s3"
 
 # Secrets at rest, and on the console.
 [[ $(stat -c %a "$WORK/snmp") == 700 ]] || fail "run directory mode $(stat -c %a "$WORK/snmp")"
