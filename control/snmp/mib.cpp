@@ -93,7 +93,9 @@ void add_sessions(Tree& t, const Snapshot& s) {
     col(10, Value::integer(static_cast<int32_t>(
                 std::min<uint64_t>(r.active_seconds * 100, 0x7fffffff))));  // cipSecTunActiveTime
     col(26, Value::counter32(r.in_octets));                                 // cipSecTunInOctets
+    col(32, Value::counter32(r.in_packets));                                // cipSecTunInPkts
     col(39, Value::counter32(r.out_octets));                                // cipSecTunOutOctets
+    col(45, Value::counter32(r.out_packets));                               // cipSecTunOutPkts
   }
 }
 

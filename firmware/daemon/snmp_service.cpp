@@ -298,6 +298,8 @@ snmp::Snapshot SnmpService::snapshot() const {
         e->sad()->with(i.id, [&](const dataplane::Sad::Entry& entry) {
           t.in_octets = entry.in->counters().bytes;
           t.out_octets = entry.out->counters().bytes;
+          t.in_packets = entry.in->counters().packets;
+          t.out_packets = entry.out->counters().packets;
         });
       s.tunnels.push_back(t);
     }

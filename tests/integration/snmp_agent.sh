@@ -137,6 +137,12 @@ grep -q '^\.1\.3\.6\.1\.4\.1\.9\.9\.171\.1\.3\.2\.1\.5\.[0-9]* = Hex-STRING: C6 
   fail "cipSecTunRemoteAddr: $tun"
 grep -q '^\.1\.3\.6\.1\.4\.1\.9\.9\.171\.1\.2\.3\.1\.8\.[0-9]* = Hex-STRING: C6 33 64 02' <<<"$tun" ||
   fail "cikeTunRemoteAddr: $tun"
+# Packets through the tunnel: cipSecTunInPkts (.32) and cipSecTunOutPkts (.45) from the SA's
+# counters (10 pings from the client to the inside host and their replies).
+ip netns exec "$CNS" ping -q -c 10 -i 0.02 -W 1 192.0.2.10 >/dev/null 2>&1 || true
+tun=$(q snmpwalk -v2c -c "$COMMUNITY" 192.0.2.1 1.3.6.1.4.1.9.9.171.1.3.2.1)
+pkts() { sed -n "s/^\.1\.3\.6\.1\.4\.1\.9\.9\.171\.1\.3\.2\.1\.$1\.[0-9]* = Counter32: //p" <<<"$tun"; }
+(($(pkts 32) >= 10 && $(pkts 45) >= 10)) || fail "cipSecTunIn/OutPkts: $(pkts 32) / $(pkts 45)"
 trap_seen() { grep -q "$1" "$WORK/traps.log" 2>/dev/null; }
 wait_for 10 trap_seen '\.1\.3\.6\.1\.4\.1\.9\.9\.171\.2\.0\.7' ||
   fail "no cipSecTunnelStart: $(cat "$WORK/traps.log"; grep "snmp:" "$WORK/rampartd.log" | tail -5)"

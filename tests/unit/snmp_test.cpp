@@ -89,6 +89,8 @@ snmp::Snapshot two_interfaces() {
   t.remote = 0xcb007102;
   t.in_octets = 1000;
   t.out_octets = 2000;
+  t.in_packets = 10;
+  t.out_packets = 20;
   t.life_seconds = 28800;
   t.life_kilobytes = 4608000;
   t.active_seconds = 5;
@@ -194,6 +196,9 @@ TEST_CASE("mib: the tree is in OID order and holds the VPN counts", "[snmp]") {
   CHECK(tree.at({1, 3, 6, 1, 4, 1, 9, 9, 171, 1, 3, 2, 1, 5, 77}) ==
         snmp::Value::string(std::string("\xcb\x00\x71\x02", 4)));
   CHECK(tree.at({1, 3, 6, 1, 4, 1, 9, 9, 171, 1, 3, 2, 1, 39, 77}) == snmp::Value::counter32(2000));
+  // cipSecTunInPkts (.32) and cipSecTunOutPkts (.45).
+  CHECK(tree.at({1, 3, 6, 1, 4, 1, 9, 9, 171, 1, 3, 2, 1, 32, 77}) == snmp::Value::counter32(10));
+  CHECK(tree.at({1, 3, 6, 1, 4, 1, 9, 9, 171, 1, 3, 2, 1, 45, 77}) == snmp::Value::counter32(20));
   CHECK(tree.at({1, 3, 6, 1, 4, 1, 9, 9, 171, 1, 3, 2, 1, 9, 77}) == snmp::Value::integer(28800));
   CHECK(tree.at({1, 3, 6, 1, 4, 1, 9, 9, 171, 1, 3, 2, 1, 10, 77}) == snmp::Value::integer(500));
   CHECK(tree.at({1, 3, 6, 1, 4, 1, 9, 9, 171, 1, 2, 3, 1, 8, 3}) ==
