@@ -11,6 +11,7 @@
 #include "platform/link_rates.hpp"
 
 #include "control/config/types.hpp"
+#include "control/snmp/statistics.hpp"
 #include "control/time/ntp_show.hpp"
 
 namespace rampart::config {
@@ -171,6 +172,14 @@ class NtpClient {
   virtual rampart::expected<time::NtpSnapshot, std::string> query() const = 0;
 };
 
+// snmpd's own counters for show snmp-server statistics (rampartd asks snmpd on a unix socket);
+// asked on deferred work, as NtpClient.
+class SnmpStatsClient {
+ public:
+  virtual ~SnmpStatsClient() = default;
+  virtual rampart::expected<snmp::Statistics, std::string> query() = 0;
+};
+
 class System {
  public:
   virtual ~System() = default;
@@ -274,6 +283,8 @@ class System {
   virtual void note_ntp(bool synchronized) { (void)synchronized; }
   virtual TimeSource time_source() const { return TimeSource::HardwareCalendar; }
   virtual NtpClient* ntp() { return nullptr; }
+  // rampartd's SNMP counters; none in a CLI without rampartd.
+  virtual SnmpStatsClient* snmp_stats() { return nullptr; }
 };
 
 }  // namespace rampart::cli

@@ -8,6 +8,8 @@
 #include "cli/commands/common.hpp"
 #include "cli/commands/sections.hpp"
 #include "cli/render/running_config.hpp"
+#include "cli/system.hpp"
+#include "control/snmp/statistics.hpp"
 
 namespace rampart::cli {
 
@@ -262,6 +264,22 @@ void register_usm(CommandTree& t) {
          snmp_user, true});
 }
 
+// snmpd's counters, asked on deferred work (a unix socket round trip to snmpd). A CLI without
+// rampartd has no agent: nothing was counted.
+void show_statistics(Ctx& c) {
+  SnmpStatsClient* client = c.sys.snmp_stats();
+  if (!client) {
+    c.out += snmp::render_statistics({});
+    return;
+  }
+  c.session.defer([client]() -> std::string {
+    auto s = client->query();
+    if (!s)
+      return fmt::format("ERROR: Unable to read the SNMP statistics: {}\n", s.error());  // [U]
+    return snmp::render_statistics(*s);
+  });
+}
+
 }  // namespace
 
 void render_snmp(const config::Config& cfg, ConfigWriter& w) {
@@ -354,6 +372,10 @@ void register_snmp(CommandTree& t) {
          true});
   register_traps(t);
   register_usm(t);
+  t.add({kPrivAndConfig,
+         "show snmp-server statistics",
+         {kHelpShow, "Show snmp-server information", "Show SNMP statistics"},  // [U] help texts
+         show_statistics});
 }
 
 }  // namespace rampart::cli

@@ -93,7 +93,9 @@ void add_sessions(Tree& t, const Snapshot& s) {
     col(10, Value::integer(static_cast<int32_t>(
                 std::min<uint64_t>(r.active_seconds * 100, 0x7fffffff))));  // cipSecTunActiveTime
     col(26, Value::counter32(r.in_octets));                                 // cipSecTunInOctets
+    col(32, Value::counter32(r.in_packets));                                // cipSecTunInPkts
     col(39, Value::counter32(r.out_octets));                                // cipSecTunOutOctets
+    col(45, Value::counter32(r.out_packets));                               // cipSecTunOutPkts
   }
 }
 
@@ -187,6 +189,14 @@ std::vector<VarBind> tunnel_stop_varbinds(uint32_t index, uint32_t active_hundre
       {agentx::kSnmpTrapOid, Value::object(kCipSecTunnelStop)},
       {join(entry, {10, index}),
        Value::integer(static_cast<int32_t>(std::min<uint32_t>(active_hundredths, 0x7fffffff)))}};
+}
+
+std::vector<VarBind> link_varbinds(uint32_t if_index, bool admin_up, bool oper_up) {
+  const Oid entry = join(kInterfaces, {2, 1});
+  return {{agentx::kSnmpTrapOid, Value::object(oper_up ? kLinkUp : kLinkDown)},
+          {join(entry, {1, if_index}), Value::integer(static_cast<int32_t>(if_index))},
+          {join(entry, {7, if_index}), Value::integer(status(admin_up))},
+          {join(entry, {8, if_index}), Value::integer(status(oper_up))}};
 }
 
 }  // namespace rampart::snmp

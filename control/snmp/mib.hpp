@@ -9,7 +9,7 @@
 //   CISCO-IPSEC-FLOW-MONITOR-MIB    cikeGlobalActiveTunnels 1.3.6.1.4.1.9.9.171.1.2.1.1,
 //                 cikeTunnelTable 1.3.6.1.4.1.9.9.171.1.2.3.1.{4,8,19,27},
 //                 cipSecGlobalActiveTunnels 1.3.6.1.4.1.9.9.171.1.3.1.1,
-//                 cipSecTunnelTable 1.3.6.1.4.1.9.9.171.1.3.2.1.{2,3,4,5,8,9,10,26,39}
+//                 cipSecTunnelTable 1.3.6.1.4.1.9.9.171.1.3.2.1.{2,3,4,5,8,9,10,26,32,39,45}
 #pragma once
 
 #include <cstdint>
@@ -41,6 +41,7 @@ struct TunnelRow {
   uint64_t in_octets = 0, out_octets = 0;
   uint32_t life_kilobytes = 0, life_seconds = 0;
   uint64_t active_seconds = 0;
+  uint64_t in_packets = 0, out_packets = 0;  // authenticated in, sent out (the SA's counters)
 };
 
 // One IKE SA as cikeTunnelTable shows it.
@@ -81,5 +82,11 @@ inline const Oid kCipSecTunnelStop = {1, 3, 6, 1, 4, 1, 9, 9, 171, 2, 0, 8};
 std::vector<VarBind> tunnel_start_varbinds(uint32_t index, uint32_t life_seconds,
                                            uint32_t life_kilobytes);
 std::vector<VarBind> tunnel_stop_varbinds(uint32_t index, uint32_t active_hundredths);
+
+// IF-MIB linkDown/linkUp (RFC 2863 ifMIBNotifications, sent as SNMPv2-MIB's snmpTraps
+// .5.3/.5.4): ifIndex, ifAdminStatus and ifOperStatus of the interface that changed.
+inline const Oid kLinkDown = {1, 3, 6, 1, 6, 3, 1, 1, 5, 3};
+inline const Oid kLinkUp = {1, 3, 6, 1, 6, 3, 1, 1, 5, 4};
+std::vector<VarBind> link_varbinds(uint32_t if_index, bool admin_up, bool oper_up);
 
 }  // namespace rampart::snmp

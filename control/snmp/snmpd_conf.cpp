@@ -103,7 +103,7 @@ std::string sink_line(const config::Config& cfg, const config::Ipv4& addr,
     const auto& user = u->second;
     // trapsink/trapsess words are split at blanks, quotes kept: secrets go bare (the CLI's
     // words have no blanks).
-    std::string line = "trapsess -v 3 -u " + h.user;
+    std::string line = "trapsess -profile asa -v 3 -u " + h.user;
     if (user.auth == config::SnmpAuth::None) return line + " -l noAuthNoPriv " + target + "\n";
     line += " -a " + auth_name(user.auth) + " -A " + user.auth_password.reveal();
     if (user.priv == config::SnmpPriv::None) return line + " -l authNoPriv " + target + "\n";
@@ -112,8 +112,32 @@ std::string sink_line(const config::Config& cfg, const config::Ipv4& addr,
   }
   std::string community = community_of(s, h);
   if (community.empty()) return {};
-  return fmt::format("{} {} {}\n", h.version == config::SnmpVersion::V1 ? "trapsink" : "trap2sink",
-                     target, community);
+  return fmt::format("{} -profile asa {} {}\n",
+                     h.version == config::SnmpVersion::V1 ? "trapsink" : "trap2sink", target,
+                     community);
+}
+
+// snmpd's own notifications that "snmp-server enable traps snmp ..." gates (SNMPv2-MIB
+// snmpTraps), and net-snmp's private ones (nsNotifyStart/Shutdown/Restart), which an ASA never
+// sends. Rampart's linkUp/linkDown go through the same filter as its AgentX notifications.
+struct Gated {
+  const char* trap;  // "snmp coldstart"; empty: never sent
+  const char* oid;
+};
+constexpr Gated kGated[] = {
+    {"snmp coldstart", ".1.3.6.1.6.3.1.1.5.1"},      {"snmp warmstart", ".1.3.6.1.6.3.1.1.5.2"},
+    {"snmp linkdown", ".1.3.6.1.6.3.1.1.5.3"},       {"snmp linkup", ".1.3.6.1.6.3.1.1.5.4"},
+    {"snmp authentication", ".1.3.6.1.6.3.1.1.5.5"}, {"", ".1.3.6.1.4.1.8072"},
+};
+
+// The notification filter profile every sink uses (SNMP-NOTIFICATION-MIB): all notifications
+// but the disabled ones. The mask of all ones makes each entry match its subtree exactly.
+std::string filter_lines(const config::Snmp& s) {
+  std::string out = "notificationFilter asa .1.3 0xffff included\n";
+  for (const Gated& g : kGated)
+    if (!*g.trap || !s.traps.contains(g.trap))
+      out += fmt::format("notificationFilter asa {} 0xffff excluded\n", g.oid);
+  return out;
 }
 
 }  // namespace
@@ -127,7 +151,7 @@ bool snmpd_wanted(const config::Config& cfg) {
 }
 
 std::string snmpd_conf(const config::Config& cfg, const SnmpdPaths& paths,
-                       const std::string& asa_release) {
+                       const std::string& asa_release, const std::string& self_community) {
   const config::Snmp& s = cfg.snmp;
   std::string out = "# written by rampartd from the snmp-server lines; do not edit\n";
   out += "[snmp] persistentDir " + paths.persist() + "\n";
@@ -140,10 +164,10 @@ std::string snmpd_conf(const config::Config& cfg, const SnmpdPaths& paths,
     const config::Interface* itf = cfg.interface_by_nameif(key.first);
     if (itf && itf->address) listen.insert(fmt::format("udp:{}:161", itf->address->str()));
   }
-  std::string agent;
-  for (const auto& a : listen) agent += (agent.empty() ? "" : ",") + a;
-  // No polling host: snmpd still runs for traps, bound to the loopback only.
-  out += "agentAddress " + (agent.empty() ? std::string("udp:127.0.0.1:161") : agent) + "\n";
+  // And on the unix socket of rampartd's own queries, which is all it has with no polling host.
+  std::string agent = "unix:" + paths.query_socket();
+  for (const auto& a : listen) agent += "," + a;
+  out += "agentAddress " + agent + "\n";
   out += fmt::format("sysDescr Cisco Adaptive Security Appliance Version {}\n", asa_release);
   out += "sysName " + cfg.system.hostname + "\n";
   if (!s.location.empty()) out += "sysLocation " + s.location + "\n";
@@ -151,9 +175,15 @@ std::string snmpd_conf(const config::Config& cfg, const SnmpdPaths& paths,
   out += "sysServices 76\n";
   for (const char* v : kViewSubtrees) out += fmt::format("view asa included {}\n", v);
   for (const auto& [name, u] : s.users) out += create_user(name, u);
+  // rampartd's statistics queries: the unix socket only (com2secunix never matches a UDP
+  // request), the snmp group only, read-only.
+  out += "view stats included .1.3.6.1.2.1.11\n";
+  out += fmt::format("com2secunix self {} {}\n", paths.query_socket(), q(self_community));
+  out += "group gself v2c self\naccess gself \"\" v2c noauth exact stats none none\n";
   int n = 0;
   for (const auto& [key, h] : s.hosts)
     if (h.poll) out += access_lines(cfg, key.second, h, ++n);
+  out += filter_lines(s);
   for (const auto& [key, h] : s.hosts)
     if (h.trap) out += sink_line(cfg, key.second, h);
   out += fmt::format("authtrapenable {}\n", trap_enabled(s, "snmp authentication") ? 1 : 2);

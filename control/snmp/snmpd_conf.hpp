@@ -15,14 +15,18 @@ struct SnmpdPaths {
   std::string dir;  // mode 0700: snmpd.conf (0600, secrets), the AgentX socket, persistent state
   std::string conf() const { return dir + "/snmpd.conf"; }
   std::string socket() const { return dir + "/agentx.sock"; }
+  // rampartd's own v2c queries (show snmp-server statistics): the snmp group only.
+  std::string query_socket() const { return dir + "/query.sock"; }
   std::string persist() const { return dir + "/persist"; }
   std::string log() const { return dir + "/snmpd.log"; }
 };
 
 // snmpd runs at all: enabled and at least one host to answer or notify.
 bool snmpd_wanted(const config::Config& cfg);
+// `self_community`: the secret of rampartd's own queries on paths.query_socket(), made at
+// random by rampartd and never shown; no network address takes it.
 std::string snmpd_conf(const config::Config& cfg, const SnmpdPaths& paths,
-                       const std::string& asa_release);
+                       const std::string& asa_release, const std::string& self_community);
 // Whether a trap family is on: "ipsec start", "snmp linkup", ...
 bool trap_enabled(const config::Snmp& s, const std::string& name);
 

@@ -88,6 +88,8 @@ class BoxSystem : public cli::System {
   cli::TimeSource time_source() const override { return source_.load(); }
   cli::NtpClient* ntp() override { return ntp_; }
   void set_ntp(cli::NtpClient* n) { ntp_ = n; }
+  cli::SnmpStatsClient* snmp_stats() override { return snmp_stats_; }
+  void set_snmp_stats(cli::SnmpStatsClient* s) { snmp_stats_ = s; }
   void set_aaa(aaa::Service* s) { aaa_ = s; }
 
  private:
@@ -107,6 +109,7 @@ class BoxSystem : public cli::System {
   std::atomic<int64_t> clock_offset_ms_{0};
   std::atomic<cli::TimeSource> source_{cli::TimeSource::HardwareCalendar};
   cli::NtpClient* ntp_ = nullptr;
+  cli::SnmpStatsClient* snmp_stats_ = nullptr;
 };
 
 }  // namespace rampart::firmware

@@ -254,6 +254,7 @@ int main(int argc, char** argv) {
   firmware::SnmpService snmp_service(snmp, app, sys);
   snmp_service.sync(app.config());
   server.watch(snmp_service.fd(), [&] { snmp_service.readable(); });
+  sys.set_snmp_stats(snmp_service.statistics());
   // XAUTH and administrators' logins ask the server groups through the service.
   ike.set_aaa(&aaa_service);
   server.set_aaa(&aaa_service);

@@ -57,7 +57,7 @@ std::string mac_octets(const std::string& text) {
 }  // namespace
 
 SnmpService::SnmpService(Options o, cli::Appliance& app, const BoxSystem& sys)
-    : o_(std::move(o)), app_(app), sys_(sys), paths_{o_.run_dir} {
+    : o_(std::move(o)), app_(app), sys_(sys), paths_{o_.run_dir}, counters_(paths_.query_socket()) {
   epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
 }
 
@@ -89,20 +89,25 @@ void SnmpService::start_snmpd() {
       "-p",          paths_.dir + "/snmpd.pid"};
   if (!snmpd_.start(argv, true))
     platform::log(platform::Severity::Error, "snmp: cannot start snmpd");
+  else
+    counters_.started();
 }
 
 void SnmpService::stop_snmpd() {
+  if (snmpd_.running()) counters_.stopping();
   snmpd_.stop();
 }
 
 void SnmpService::sync(const config::Config& cfg) {
   if (auto why = snmpd_.exited()) {
     platform::log(platform::Severity::Error, fmt::format("snmpd {}; restarting it", *why));
+    counters_.died();
     disconnect("snmpd exited");
   }
-  std::string conf = snmp::snmpd_wanted(cfg)
-                         ? snmp::snmpd_conf(cfg, paths_, std::string(cli::kAsaRelease))
-                         : std::string();
+  std::string conf =
+      snmp::snmpd_wanted(cfg)
+          ? snmp::snmpd_conf(cfg, paths_, std::string(cli::kAsaRelease), counters_.community())
+          : std::string();
   if (conf != applied_conf_) {
     applied_conf_ = std::move(conf);
     disconnect("configuration changed");
@@ -114,6 +119,7 @@ void SnmpService::sync(const config::Config& cfg) {
   }
   if (snmpd_.running() && state_ == State::Down) connect();
   watch_tunnels(cfg);
+  watch_links(cfg);
 }
 
 void SnmpService::connect() {
@@ -292,6 +298,8 @@ snmp::Snapshot SnmpService::snapshot() const {
         e->sad()->with(i.id, [&](const dataplane::Sad::Entry& entry) {
           t.in_octets = entry.in->counters().bytes;
           t.out_octets = entry.out->counters().bytes;
+          t.in_packets = entry.in->counters().packets;
+          t.out_packets = entry.out->counters().packets;
         });
       s.tunnels.push_back(t);
     }
@@ -337,6 +345,37 @@ void SnmpService::watch_tunnels(const config::Config& cfg) {
     it = tunnels_.erase(it);
   }
   tunnels_known_ = true;
+}
+
+// One netlink dump a tick (about a second), only while linkup or linkdown traps are on. The
+// first look learns the states; a change after it is news. ifIndex is the row's position, as
+// snapshot() numbers the ifTable.
+void SnmpService::watch_links(const config::Config& cfg) {
+  bool up_on = snmp::trap_enabled(cfg.snmp, "snmp linkup");
+  bool down_on = snmp::trap_enabled(cfg.snmp, "snmp linkdown");
+  if (!snmp::snmpd_wanted(cfg) || (!up_on && !down_on)) {
+    links_up_.clear();
+    return;
+  }
+  auto nl = platform::Netlink::open();
+  if (!nl) return;
+  auto links = nl->links();
+  if (!links) return;
+  bool first = links_up_.empty();
+  std::map<std::string, bool> now;
+  uint32_t if_index = 0;
+  for (const auto& [hw, itf] : cfg.interfaces) {
+    ++if_index;
+    std::string dev = sys_.device_for(hw);
+    bool oper = false;
+    for (const auto& l : *links)
+      if (l.name == dev) oper = l.oper_up && !itf.shutdown;
+    now[hw] = oper;
+    auto was = links_up_.find(hw);
+    if (first || was == links_up_.end() || was->second == oper) continue;
+    if (oper ? up_on : down_on) notify(snmp::link_varbinds(if_index, !itf.shutdown, oper));
+  }
+  links_up_ = std::move(now);
 }
 
 }  // namespace rampart::firmware

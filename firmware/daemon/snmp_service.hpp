@@ -2,8 +2,8 @@
 // 0700 directory, runs snmpd as its own child (an AgentX master on a unix socket in that
 // directory), and is its AgentX subagent (RFC 2741) for IF-MIB and the Cisco VPN MIBs: each
 // request is answered from a snapshot of the interfaces and sessions taken for it. Tunnels
-// coming up and going down become cipSecTunnelStart/Stop notifications, which snmpd sends to
-// the trap hosts.
+// coming up and going down become cipSecTunnelStart/Stop notifications, and interfaces' links
+// IF-MIB linkUp/linkDown, which snmpd sends to the trap hosts.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +16,7 @@
 #include "control/snmp/agentx.hpp"
 #include "control/snmp/mib.hpp"
 #include "control/snmp/snmpd_conf.hpp"
+#include "firmware/daemon/snmp_counters.hpp"
 #include "platform/child.hpp"
 
 namespace rampart::cli {
@@ -45,6 +46,9 @@ class SnmpService {
   // snmpd), reconnects to snmpd, and turns tunnel changes into notifications.
   void sync(const config::Config& cfg);
 
+  // show snmp-server statistics' source (BoxSystem hands it to the CLI).
+  cli::SnmpStatsClient* statistics() { return &counters_; }
+
   static constexpr int kRestartSeconds = 5;
   // Notifications kept while snmpd is not there; past this the oldest go (counted in the log).
   static constexpr size_t kMaxQueued = 64;
@@ -58,6 +62,7 @@ class SnmpService {
   void send(const std::vector<uint8_t>& pdu);
   void handle(const snmp::agentx::Request& q);
   void watch_tunnels(const config::Config& cfg);
+  void watch_links(const config::Config& cfg);
   void notify(std::vector<snmp::VarBind> varbinds);
   snmp::Snapshot snapshot() const;
 
@@ -65,6 +70,7 @@ class SnmpService {
   cli::Appliance& app_;
   const BoxSystem& sys_;
   snmp::SnmpdPaths paths_;
+  SnmpCounters counters_;
   platform::Child snmpd_;
   std::string applied_conf_;
   int64_t last_start_ = 0;
@@ -78,6 +84,9 @@ class SnmpService {
   // IPsec SAs seen up at the last look: conn_id -> when we first saw it (seconds, monotonic).
   std::map<uint32_t, uint64_t> tunnels_;
   bool tunnels_known_ = false;
+  // Operational state of each configured interface at the last look (by hardware name), while
+  // linkup or linkdown traps are on; empty otherwise.
+  std::map<std::string, bool> links_up_;
 };
 
 }  // namespace rampart::firmware

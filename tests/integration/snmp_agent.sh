@@ -10,7 +10,9 @@
 # The configured host reads with its community (and only it: a wrong community, another inside
 # address and the outside get no answer); the v3 user reads with authPriv; ifHCInOctets rises
 # with traffic; a vpnc tunnel shows in crasNumSessions and cipSecGlobalActiveTunnels and its
-# start and stop arrive at snmptrapd as cipSecTunnelStart/Stop. Secrets stay in a 0600 file in
+# start and stop arrive at snmptrapd as cipSecTunnelStart/Stop; snmpd's coldStart does not (not
+# enabled); with "enable traps snmp linkup linkdown" the outside wire pulled and put back
+# arrives as linkDown/linkUp. Secrets stay in a 0600 file in
 # a 0700 directory and are masked in show running-config.
 source "$(dirname "$0")/lib.sh"
 # Debian ships no MIB files: numeric OIDs only, and no MIB loading (nor its complaints).
@@ -51,6 +53,9 @@ get2c() { q snmpget -v2c -c "$COMMUNITY" 192.0.2.1 "$@"; }
 wait_for 20 get2c 1.3.6.1.2.1.1.1.0 >/dev/null 2>&1 || { tail -20 "$WORK/snmp/snmpd.log"; fail "no SNMP answer"; }
 descr=$(get2c 1.3.6.1.2.1.1.1.0)
 grep -q 'STRING: "Cisco Adaptive Security Appliance Version 9.8(4)"' <<<"$descr" || fail "sysDescr: $descr"
+# snmpd answers its own objects at once; Rampart's once its AgentX session is open.
+if_number() { get2c 1.3.6.1.2.1.2.1.0 2>/dev/null | grep -q 'INTEGER: [0-9]'; }
+wait_for 10 if_number || fail "no IF-MIB: $(grep 'snmp' "$WORK/rampartd.log" | tail -3)"
 grep -q 'Lab rack 1' <<<"$(get2c 1.3.6.1.2.1.1.6.0)" || fail "sysLocation"
 
 # IF-MIB from Rampart: the inside interface by its ifName, and its ifDescr.
@@ -76,6 +81,23 @@ q snmpget -v2c -c "$COMMUNITY" --clientaddr=192.0.2.11 192.0.2.1 1.3.6.1.2.1.1.1
 ip netns exec "$CNS" snmpget -v2c -c "$COMMUNITY" -t 1 -r 0 198.51.100.1 1.3.6.1.2.1.1.1.0 \
   >/dev/null 2>&1 && fail "answered on the outside"
 
+# show snmp-server statistics: snmpd's own counters, less rampartd's queries for them.
+counter() { sed -n "s/^ *\([0-9]*\) $2\$/\1/p" <<<"$1"; }
+s1=$(cli "show snmp-server statistics")
+(($(counter "$s1" "Unknown community name") >= 2)) || fail "bad communities not counted: $s1"
+(($(counter "$s1" "Get-next PDUs") >= 10)) || fail "walks not counted: $s1"
+for i in 1 2 3; do get2c 1.3.6.1.2.1.1.5.0 >/dev/null; done
+s2=$(cli "show snmp-server statistics")
+(($(counter "$s2" "Get-request PDUs") - $(counter "$s1" "Get-request PDUs") == 3)) || fail "3 gets: $s1 / $s2"
+(($(counter "$s2" "SNMP packets input") - $(counter "$s1" "SNMP packets input") == 3)) || fail "3 packets: $s1 / $s2"
+(($(counter "$s2" "Response PDUs") - $(counter "$s1" "Response PDUs") == 3)) || fail "3 responses: $s1 / $s2"
+# rampartd's own community: on snmpd's unix socket only, never on the wire nor shown.
+SELF=$(sed -n 's/^com2secunix self [^ ]* "\(.*\)"$/\1/p' "$WORK/snmp/snmpd.conf")
+[[ ${#SELF} == 32 ]] || fail "no random community for rampartd's queries"
+q snmpget -v2c -c "$SELF" 192.0.2.1 1.3.6.1.2.1.11.1.0 >/dev/null 2>&1 && fail "rampartd's community answered over UDP"
+grep -q "$SELF" "$WORK/rampartd.log" && fail "rampartd's community in its log"
+grep -q "$SELF" <<<"$(cli "show running-config all")" && fail "rampartd's community shown"
+
 # snmpd logs errors only: refused requests cannot fill the appliance's /run.
 grep -q "Connection from" "$WORK/snmp/snmpd.log" && fail "snmpd logs every request"
 
@@ -90,6 +112,9 @@ q snmpget -v3 -u ops -l authPriv -a SHA -A Auth-Pass-1 -x AES -X Wrong-Pass-1 \
 kill -9 "$(cat "$WORK/snmp/snmpd.pid")"
 ifname_back() { get2c 1.3.6.1.2.1.31.1.1.1.1."$idx" 2>/dev/null | grep -q 'STRING: "inside"'; }
 wait_for 20 ifname_back || fail "no IF-MIB after snmpd was killed: $(grep 'snmp' "$WORK/rampartd.log" | tail -3)"
+# The counters of the snmpd before are kept: they count since rampartd started.
+s3=$(cli "show snmp-server statistics")
+(($(counter "$s3" "Get-request PDUs") >= $(counter "$s2" "Get-request PDUs"))) || fail "counters lost: $s2 / $s3"
 
 # Secrets at rest, and on the console.
 [[ $(stat -c %a "$WORK/snmp") == 700 ]] || fail "run directory mode $(stat -c %a "$WORK/snmp")"
@@ -112,6 +137,12 @@ grep -q '^\.1\.3\.6\.1\.4\.1\.9\.9\.171\.1\.3\.2\.1\.5\.[0-9]* = Hex-STRING: C6 
   fail "cipSecTunRemoteAddr: $tun"
 grep -q '^\.1\.3\.6\.1\.4\.1\.9\.9\.171\.1\.2\.3\.1\.8\.[0-9]* = Hex-STRING: C6 33 64 02' <<<"$tun" ||
   fail "cikeTunRemoteAddr: $tun"
+# Packets through the tunnel: cipSecTunInPkts (.32) and cipSecTunOutPkts (.45) from the SA's
+# counters (10 pings from the client to the inside host and their replies).
+ip netns exec "$CNS" ping -q -c 10 -i 0.02 -W 1 192.0.2.10 >/dev/null 2>&1 || true
+tun=$(q snmpwalk -v2c -c "$COMMUNITY" 192.0.2.1 1.3.6.1.4.1.9.9.171.1.3.2.1)
+pkts() { sed -n "s/^\.1\.3\.6\.1\.4\.1\.9\.9\.171\.1\.3\.2\.1\.$1\.[0-9]* = Counter32: //p" <<<"$tun"; }
+(($(pkts 32) >= 10 && $(pkts 45) >= 10)) || fail "cipSecTunIn/OutPkts: $(pkts 32) / $(pkts 45)"
 trap_seen() { grep -q "$1" "$WORK/traps.log" 2>/dev/null; }
 wait_for 10 trap_seen '\.1\.3\.6\.1\.4\.1\.9\.9\.171\.2\.0\.7' ||
   fail "no cipSecTunnelStart: $(cat "$WORK/traps.log"; grep "snmp:" "$WORK/rampartd.log" | tail -5)"
@@ -125,5 +156,28 @@ cli "vpn-sessiondb logoff all" >/dev/null
 wait_for 15 trap_seen '\.1\.3\.6\.1\.4\.1\.9\.9\.171\.2\.0\.8' ||
   fail "no cipSecTunnelStop: $(cat "$WORK/traps.log")"
 wait_for 10 sessions 0 || fail "crasNumSessions after the tunnel: $(get2c 1.3.6.1.4.1.9.9.392.1.3.1.0)"
+
+# No "snmp-server enable traps snmp": snmpd started (and restarted) several times above, yet
+# neither its coldStart nor net-snmp's own notifications reached the NMS.
+# snmptrapd logs a notification's varbinds on one line, tab-separated.
+cold='OID: \.1\.3\.6\.1\.6\.3\.1\.1\.5\.1([[:space:]]|$)'
+grep -qE "$cold" "$WORK/traps.log" && fail "coldStart sent: $(cat "$WORK/traps.log")"
+grep -q 'OID: \.1\.3\.6\.1\.4\.1\.8072\.4\.' "$WORK/traps.log" && fail "net-snmp notification sent"
+# linkdown and linkup: the outside wire pulled and put back (the client's end of the veth).
+cli "configure terminal" "snmp-server enable traps snmp linkup linkdown" >/dev/null
+wait_for 20 ifname_back || fail "no IF-MIB after enabling link traps"
+out=$(sed -n 's/^\.1\.3\.6\.1\.2\.1\.31\.1\.1\.1\.1\.\([0-9]*\) = STRING: "outside"$/\1/p' <<<"$names")
+[[ -n "$out" ]] || fail "no ifName outside: $names"
+sleep 1.2 # one tick of the daemon: it learns the links' states before they change
+ip -n "$CNS" link set eth0 down
+wait_for 10 trap_seen 'OID: \.1\.3\.6\.1\.6\.3\.1\.1\.5\.3' || fail "no linkDown: $(cat "$WORK/traps.log")"
+# ifIndex, ifAdminStatus up(1), ifOperStatus down(2) of the outside interface.
+down=$(grep 'OID: \.1\.3\.6\.1\.6\.3\.1\.1\.5\.3' "$WORK/traps.log")
+grep -qE "\.1\.3\.6\.1\.2\.1\.2\.2\.1\.8\.$out = INTEGER: 2([[:space:]]|$)" <<<"$down" &&
+  grep -qE "\.1\.3\.6\.1\.2\.1\.2\.2\.1\.7\.$out = INTEGER: 1([[:space:]]|$)" <<<"$down" ||
+  fail "linkDown varbinds: $(cat "$WORK/traps.log")"
+ip -n "$CNS" link set eth0 up
+wait_for 10 trap_seen 'OID: \.1\.3\.6\.1\.6\.3\.1\.1\.5\.4' || fail "no linkUp: $(cat "$WORK/traps.log")"
+grep -qE "$cold" "$WORK/traps.log" && fail "coldStart sent with linkup linkdown only"
 asan_clean
 echo "PASS snmp_agent"

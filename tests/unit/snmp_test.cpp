@@ -1,12 +1,15 @@
 // SNMP: the AgentX codec (RFC 2741), the MIB tree and its Get/GetNext/GetBulk ordering, the
 // snmpd.conf rampartd writes, and the snmp-server lines. The AgentX vectors are built from the
 // RFC's layouts (5.1 OIDs, 6.1 header, 6.2.5-7 requests) in both byte orders.
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
 
 #include "control/logging/logger.hpp"
 #include "control/snmp/agentx.hpp"
+#include "control/snmp/ber.hpp"
 #include "control/snmp/mib.hpp"
 #include "control/snmp/snmpd_conf.hpp"
+#include "control/snmp/statistics.hpp"
 #include "tests/unit/session_helpers.hpp"
 
 namespace rampart::test {
@@ -86,6 +89,8 @@ snmp::Snapshot two_interfaces() {
   t.remote = 0xcb007102;
   t.in_octets = 1000;
   t.out_octets = 2000;
+  t.in_packets = 10;
+  t.out_packets = 20;
   t.life_seconds = 28800;
   t.life_kilobytes = 4608000;
   t.active_seconds = 5;
@@ -191,6 +196,9 @@ TEST_CASE("mib: the tree is in OID order and holds the VPN counts", "[snmp]") {
   CHECK(tree.at({1, 3, 6, 1, 4, 1, 9, 9, 171, 1, 3, 2, 1, 5, 77}) ==
         snmp::Value::string(std::string("\xcb\x00\x71\x02", 4)));
   CHECK(tree.at({1, 3, 6, 1, 4, 1, 9, 9, 171, 1, 3, 2, 1, 39, 77}) == snmp::Value::counter32(2000));
+  // cipSecTunInPkts (.32) and cipSecTunOutPkts (.45).
+  CHECK(tree.at({1, 3, 6, 1, 4, 1, 9, 9, 171, 1, 3, 2, 1, 32, 77}) == snmp::Value::counter32(10));
+  CHECK(tree.at({1, 3, 6, 1, 4, 1, 9, 9, 171, 1, 3, 2, 1, 45, 77}) == snmp::Value::counter32(20));
   CHECK(tree.at({1, 3, 6, 1, 4, 1, 9, 9, 171, 1, 3, 2, 1, 9, 77}) == snmp::Value::integer(28800));
   CHECK(tree.at({1, 3, 6, 1, 4, 1, 9, 9, 171, 1, 3, 2, 1, 10, 77}) == snmp::Value::integer(500));
   CHECK(tree.at({1, 3, 6, 1, 4, 1, 9, 9, 171, 1, 2, 3, 1, 8, 3}) ==
@@ -244,9 +252,101 @@ TEST_CASE("mib: tunnel notifications carry snmpTrapOID first", "[snmp]") {
   CHECK(stop[1] == snmp::VarBind{{1, 3, 6, 1, 4, 1, 9, 9, 171, 1, 3, 2, 1, 10, 77},
                                  snmp::Value::integer(500)});
   CHECK(stop[0].value == snmp::Value::object(snmp::kCipSecTunnelStop));
+  auto down = snmp::link_varbinds(3, true, false);
+  REQUIRE(down.size() == 4);
+  CHECK(down[0].value == snmp::Value::object(snmp::kLinkDown));
+  CHECK(down[1] == snmp::VarBind{{1, 3, 6, 1, 2, 1, 2, 2, 1, 1, 3}, snmp::Value::integer(3)});
+  CHECK(down[2] == snmp::VarBind{{1, 3, 6, 1, 2, 1, 2, 2, 1, 7, 3}, snmp::Value::integer(1)});
+  CHECK(down[3] == snmp::VarBind{{1, 3, 6, 1, 2, 1, 2, 2, 1, 8, 3}, snmp::Value::integer(2)});
+  CHECK(snmp::link_varbinds(3, true, true)[0].value == snmp::Value::object(snmp::kLinkUp));
   auto pdu = ax::parse(ax::notify_pdu(1, 2, stop));
   REQUIRE(pdu);
   CHECK(pdu->header.type == ax::PduType::Notify);
+}
+
+TEST_CASE("ber: a v2c GetRequest as X.690 lays it out", "[snmp]") {
+  // SEQUENCE { INTEGER 1, OCTET STRING "ab", GetRequest { id 300, 0, 0,
+  //   { { 1.3.6.1.2.1.11.1.0, NULL } } } }
+  auto m = snmp::ber::get_request("ab", 300, {{1, 3, 6, 1, 2, 1, 11, 1, 0}});
+  const std::vector<uint8_t> want = {0x30, 0x23, 0x02, 0x01, 0x01, 0x04, 0x02, 'a',  'b',  0xa0,
+                                     0x1a, 0x02, 0x02, 0x01, 0x2c, 0x02, 0x01, 0x00, 0x02, 0x01,
+                                     0x00, 0x30, 0x0e, 0x30, 0x0c, 0x06, 0x08, 0x2b, 0x06, 0x01,
+                                     0x02, 0x01, 0x0b, 0x01, 0x00, 0x05, 0x00};
+  CHECK(m == want);
+  CHECK(snmp::ber::message_size(m.data(), m.size()) == m.size());
+  CHECK(snmp::ber::message_size(m.data(), m.size() - 1) == 0);
+}
+
+TEST_CASE("ber: a Response's counters; other requests, errors and bad encodings refused",
+          "[snmp]") {
+  // Response id 7: snmpInPkts.0 = Counter32 200 (two octets, leading zero), an OID of a
+  // multi-octet arc = Counter64 2^32, and a noSuchObject left out.
+  const std::vector<uint8_t> r = {
+      0x30, 0x3a, 0x02, 0x01, 0x01, 0x04, 0x02, 0x61, 0x62, 0xa2, 0x31, 0x02, 0x01, 0x07, 0x02,
+      0x01, 0x00, 0x02, 0x01, 0x00, 0x30, 0x26, 0x30, 0x0e, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x02,
+      0x01, 0x0b, 0x01, 0x00, 0x41, 0x02, 0x00, 0xc8, 0x30, 0x0c, 0x06, 0x03, 0x2b, 0x81, 0x00,
+      0x46, 0x05, 0x01, 0x00, 0x00, 0x00, 0x00, 0x30, 0x06, 0x06, 0x02, 0x2b, 0x06, 0x80, 0x00};
+  auto v = snmp::ber::parse_response(r.data(), r.size(), 7);
+  REQUIRE(v);
+  CHECK(v->size() == 2);
+  CHECK(v->at({1, 3, 6, 1, 2, 1, 11, 1, 0}) == 200);
+  CHECK(v->at({1, 3, 128}) == (uint64_t{1} << 32));
+  CHECK_FALSE(snmp::ber::parse_response(r.data(), r.size(), 8));  // another request's
+  for (size_t cut = 1; cut < r.size(); ++cut)
+    CHECK_FALSE(snmp::ber::parse_response(r.data(), r.size() - cut, 7));
+  auto err = r;
+  err[16] = 0x05;  // error-status genErr
+  CHECK_FALSE(snmp::ber::parse_response(err.data(), err.size(), 7));
+}
+
+TEST_CASE("statistics: rampartd's own queries are not counted; the ASA's layout", "[snmp]") {
+  std::map<snmp::Oid, uint64_t> v;
+  auto at = [&](uint32_t c, uint64_t n) { v[{1, 3, 6, 1, 2, 1, 11, c, 0}] = n; };
+  // Two queries of ours before this one (17 variables each), this one counted in as a packet
+  // and a Get; managers sent 5 Gets, 4 GetNexts, 2 GetBulks and 1 bad community.
+  at(1, 2 + 1 + 5 + 4 + 2 + 1);
+  at(2, 2 + 11);
+  at(4, 1);
+  at(13, 2 * 17 + 40);
+  at(15, 2 + 1 + 5);
+  at(16, 4);
+  at(28, 2 + 11);
+  at(29, 3);
+  auto s = snmp::statistics_from(v, 2);
+  CHECK(s.in_packets == 12);
+  CHECK(s.get_requests == 5);
+  CHECK(s.get_nexts == 4);
+  CHECK(s.get_bulks == 2);
+  CHECK(s.bad_community_names == 1);
+  CHECK(s.requested_variables == 40);
+  CHECK(s.out_packets == 11);
+  CHECK(s.responses == 11);
+  CHECK(s.traps == 3);
+  // Fewer than ours (snmpd restarted under us): never below zero.
+  CHECK(snmp::statistics_from({}, 5) == snmp::Statistics{});
+  snmp::Statistics sum = s;
+  sum += s;
+  CHECK(sum.in_packets == 24);
+  CHECK(sum.traps == 6);
+  CHECK(snmp::render_statistics(s) ==
+        "12 SNMP packets input\n"
+        "    0 Bad SNMP version errors\n"
+        "    1 Unknown community name\n"
+        "    0 Illegal operation for community name supplied\n"
+        "    0 Encoding errors\n"
+        "    40 Number of requested variables\n"
+        "    0 Number of altered variables\n"
+        "    5 Get-request PDUs\n"
+        "    4 Get-next PDUs\n"
+        "    2 Get-bulk PDUs\n"
+        "    0 Set-request PDUs (Not supported)\n"
+        "11 SNMP packets output\n"
+        "    0 Too big errors (Maximum packet size 1500)\n"
+        "    0 No such name errors\n"
+        "    0 Bad values errors\n"
+        "    0 General errors\n"
+        "    11 Response PDUs\n"
+        "    3 Trap PDUs\n");
 }
 
 TEST_CASE("snmp-server lines: model, masked secrets, ASA errors", "[snmp]") {
@@ -330,8 +430,14 @@ TEST_CASE("snmpd.conf: listens and answers only as configured; secrets only here
       "snmp-server host inside 198.51.100.51 version 3 ops\n"
       "snmp-server host inside 198.51.100.52 trap community t3rap udp-port 1162\n");
   snmp::SnmpdPaths p{"/run/x"};
-  std::string conf = snmp::snmpd_conf(con.cfg(), p, "9.8(4)");
-  CHECK(conf.find("agentAddress udp:198.51.100.1:161\n") != std::string::npos);
+  std::string conf = snmp::snmpd_conf(con.cfg(), p, "9.8(4)", "selfS3cret");
+  CHECK(conf.find("agentAddress unix:/run/x/query.sock,udp:198.51.100.1:161\n") !=
+        std::string::npos);
+  // rampartd's own community: on the unix socket only, for the snmp group only.
+  CHECK(conf.find("com2secunix self /run/x/query.sock \"selfS3cret\"\n") != std::string::npos);
+  CHECK(conf.find("access gself \"\" v2c noauth exact stats none none\n") != std::string::npos);
+  CHECK(conf.find("view stats included .1.3.6.1.2.1.11\n") != std::string::npos);
+  CHECK(conf.find("selfS3cret") == conf.rfind("selfS3cret"));
   CHECK(conf.find("agentXSocket unix:/run/x/agentx.sock\n") != std::string::npos);
   CHECK(conf.find("com2sec s1 198.51.100.50/32 \"s3cret\"\n") != std::string::npos);
   CHECK(conf.find("group g1 v2c s1\n") != std::string::npos);
@@ -339,9 +445,24 @@ TEST_CASE("snmpd.conf: listens and answers only as configured; secrets only here
   CHECK(conf.find("access g2 \"\" usm priv exact asa none none\n") != std::string::npos);
   // Trap-only hosts get notifications and no access; polling-only hosts no notifications.
   CHECK(conf.find("trap2sink 198.51.100.52:1162") == std::string::npos);
-  CHECK(conf.find("trapsink 198.51.100.52:1162 t3rap\n") != std::string::npos);
+  CHECK(conf.find("trapsink -profile asa 198.51.100.52:1162 t3rap\n") != std::string::npos);
   CHECK(conf.find("198.51.100.52/32") == std::string::npos);
-  CHECK(conf.find("sink 198.51.100.50") == std::string::npos);
+  CHECK(conf.find("asa 198.51.100.50") == std::string::npos);
+  // No "snmp-server enable traps snmp ...": snmpd's coldStart, authenticationFailure and
+  // net-snmp's own notifications are filtered out, and authentication failures not counted as
+  // traps at all.
+  CHECK(conf.find("notificationFilter asa .1.3 0xffff included\n") != std::string::npos);
+  for (const char* oid : {".1.3.6.1.6.3.1.1.5.1 ", ".1.3.6.1.6.3.1.1.5.3 ", ".1.3.6.1.6.3.1.1.5.4 ",
+                          ".1.3.6.1.6.3.1.1.5.5 ", ".1.3.6.1.4.1.8072 "})
+    CHECK(conf.find(fmt::format("notificationFilter asa {}0xffff excluded\n", oid)) !=
+          std::string::npos);
+  CHECK(conf.find("authtrapenable 2\n") != std::string::npos);
+  con.run("snmp-server enable traps snmp linkup coldstart\n");
+  conf = snmp::snmpd_conf(con.cfg(), p, "9.8(4)", "selfS3cret");
+  CHECK(conf.find("asa .1.3.6.1.6.3.1.1.5.1 ") == std::string::npos);
+  CHECK(conf.find("asa .1.3.6.1.6.3.1.1.5.4 ") == std::string::npos);
+  CHECK(conf.find("asa .1.3.6.1.6.3.1.1.5.3 0xffff excluded\n") != std::string::npos);
+  CHECK(conf.find("asa .1.3.6.1.4.1.8072 0xffff excluded\n") != std::string::npos);
   CHECK(snmp::snmpd_wanted(con.cfg()));
   con.run("no snmp-server enable\n");
   CHECK_FALSE(snmp::snmpd_wanted(con.cfg()));
