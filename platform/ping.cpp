@@ -1,4 +1,5 @@
 #include "platform/ping.hpp"
+#include "platform/raw_receive.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/ip.h>
@@ -38,16 +39,12 @@ PingProbe await_reply(int fd, uint16_t id, uint16_t seq, uint32_t target,
   using namespace std::chrono;
   uint8_t buf[2048];
   for (;;) {
-    auto left = duration_cast<milliseconds>(deadline - steady_clock::now()).count();
-    if (left <= 0) return {};
-    pollfd p{fd, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(left)) <= 0) continue;
     sockaddr_in from{};
-    socklen_t fl = sizeof from;
-    ssize_t n = ::recvfrom(fd, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &fl);
-    if (n < static_cast<ssize_t>(kIpHeader + kIcmpHeader)) continue;
+    size_t n = receive_before(fd, buf, sizeof buf, from, deadline);
+    if (n == 0) return {};
+    if (n < kIpHeader + kIcmpHeader) continue;
     size_t ihl = static_cast<size_t>(buf[0] & 0x0f) * 4;
-    if (ihl < kIpHeader || static_cast<size_t>(n) < ihl + kIcmpHeader) continue;
+    if (ihl < kIpHeader || n < ihl + kIcmpHeader) continue;
     const uint8_t* icmp = buf + ihl;
     uint16_t rid = static_cast<uint16_t>(icmp[4] << 8 | icmp[5]);
     uint16_t rseq = static_cast<uint16_t>(icmp[6] << 8 | icmp[7]);
@@ -59,10 +56,10 @@ PingProbe await_reply(int fd, uint16_t id, uint16_t seq, uint32_t target,
     // An unreachable quotes our IP header and the first 8 bytes of our echo. One our own
     // stack made (no ARP answer: its source is the echo's own source) is no answer from the
     // network, as on the ASA, which prints '?' for it.
-    if (icmp[0] == ICMP_DEST_UNREACH && static_cast<size_t>(n) >= ihl + 8 + kIpHeader + 8) {
+    if (icmp[0] == ICMP_DEST_UNREACH && n >= ihl + 8 + kIpHeader + 8) {
       const uint8_t* inner = icmp + 8;
       size_t iihl = static_cast<size_t>(inner[0] & 0x0f) * 4;
-      if (static_cast<size_t>(n) < ihl + 8 + iihl + 8) continue;
+      if (n < ihl + 8 + iihl + 8) continue;
       uint32_t inner_src = 0;
       std::memcpy(&inner_src, inner + 12, 4);
       if (inner_src == from.sin_addr.s_addr) continue;

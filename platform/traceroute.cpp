@@ -1,4 +1,5 @@
 #include "platform/traceroute.hpp"
+#include "platform/raw_receive.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -118,16 +119,11 @@ TraceProbe await_answer(int fd, const TraceProbeKey& key,
   auto deadline = sent + seconds(timeout_seconds);
   uint8_t buf[2048];
   for (;;) {
-    auto left = duration_cast<milliseconds>(deadline - steady_clock::now()).count();
-    if (left <= 0) return {};
-    pollfd p{fd, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(left)) <= 0) continue;
     sockaddr_in from{};
-    socklen_t fl = sizeof from;
-    ssize_t n = ::recvfrom(fd, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &fl);
-    if (n <= 0) continue;
+    size_t n = receive_before(fd, buf, sizeof buf, from, deadline);
+    if (n == 0) return {};
     uint32_t who = ntohl(from.sin_addr.s_addr);
-    auto reply = parse_trace_reply(buf, static_cast<size_t>(n), who, key);
+    auto reply = parse_trace_reply(buf, n, who, key);
     if (!reply) continue;
     auto rtt = duration_cast<milliseconds>(steady_clock::now() - sent).count();
     return {true, who, static_cast<uint32_t>(rtt), *reply};

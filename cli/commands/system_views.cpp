@@ -180,17 +180,23 @@ std::string ping_report(const std::vector<PingResult>& probes) {
   return out + "\n";
 }
 
+// "ping|traceroute IF ADDR": IF's kernel device into device; false (answered) when IF is no
+// interface's name.
+bool probe_device(Ctx& c, std::string& device) {
+  if (!c.args.has("ifname")) return true;
+  const config::Interface* itf = c.cfg.interface_by_nameif(c.args.str("ifname"));
+  if (!itf) {
+    c.session.invalid_input_at(c.out, c.args, "ifname");
+    return false;
+  }
+  device = c.sys.device_for(itf->hw_name);
+  return true;
+}
+
 void ping_cmd(Ctx& c) {
   PingRequest r;
   r.target = c.args.ip("address");
-  if (c.args.has("ifname")) {
-    const config::Interface* itf = c.cfg.interface_by_nameif(c.args.str("ifname"));
-    if (!itf) {
-      c.session.invalid_input_at(c.out, c.args, "ifname");
-      return;
-    }
-    r.device = c.sys.device_for(itf->hw_name);
-  }
+  if (!probe_device(c, r.device)) return;
   r.repeat = static_cast<int>(c.args.num("repeat", 5));
   r.size = static_cast<int>(c.args.num("size", 100));
   r.timeout_seconds = static_cast<int>(c.args.num("timeout", 2));
@@ -250,14 +256,7 @@ bool trace_source(Ctx& c, const std::string& word, TraceRequest& r) {
 void traceroute_cmd(Ctx& c) {
   TraceRequest r;
   r.target = c.args.ip("address");
-  if (c.args.has("ifname")) {
-    const config::Interface* itf = c.cfg.interface_by_nameif(c.args.str("ifname"));
-    if (!itf) {
-      c.session.invalid_input_at(c.out, c.args, "ifname");
-      return;
-    }
-    r.device = c.sys.device_for(itf->hw_name);
-  }
+  if (!probe_device(c, r.device)) return;
   if (c.args.has("source") && !trace_source(c, c.args.str("source"), r)) {
     c.session.invalid_input_at(c.out, c.args, "source");
     return;

@@ -1,0 +1,31 @@
+// Reading a raw ICMP socket until a deadline, for ping and traceroute: each datagram that
+// arrives in time is handed over; the caller decides whether it is its answer.
+#pragma once
+
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+
+namespace rampart::platform {
+
+// The next datagram on fd before deadline: its length (> 0) with from filled, or 0 when the
+// deadline passed first.
+inline size_t receive_before(int fd, uint8_t* buf, size_t len, sockaddr_in& from,
+                             std::chrono::steady_clock::time_point deadline) {
+  using namespace std::chrono;
+  for (;;) {
+    auto left = duration_cast<milliseconds>(deadline - steady_clock::now()).count();
+    if (left <= 0) return 0;
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(left)) <= 0) continue;
+    socklen_t fl = sizeof from;
+    ssize_t n = ::recvfrom(fd, buf, len, 0, reinterpret_cast<sockaddr*>(&from), &fl);
+    if (n > 0) return static_cast<size_t>(n);
+  }
+}
+
+}  // namespace rampart::platform
