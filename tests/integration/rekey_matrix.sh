@@ -328,6 +328,9 @@ EOPY
 iperf_check time vpnc
 for c in "${CLIENTS[@]}"; do iperf_check volume "$c"; done
 for g in "${GATEWAYS[@]}"; do
+  # No new SA may have failed verification on every packet (vpnc's old defect would).
+  alarms=$(gcli "$g" "show logging" | grep -c '402120' || true)
+  check "$g: $alarms SAs failed verification on every packet (402120)" test "$alarms" -eq 0
   gcli "$g" "show asp drop" | grep -E 'ipsec|esp' || true
   gcli "$g" "show crypto isakmp sa" | grep -E 'IKE Peer|State' || true
 done
