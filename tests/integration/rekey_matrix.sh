@@ -22,17 +22,29 @@ CLIENTS=(vpnc am mm l2l)
 declare -A ADDR=([vpnc]=198.51.100.2 [am]=198.51.100.3 [mm]=198.51.100.4 [l2l]=198.51.100.5)
 PIDS=()
 NSES=()
+# Everything still running in our namespaces is ours (the daemons, clients, iperf3 servers).
+ns_pids() {
+  local ns
+  for ns in "${NSES[@]}"; do ip netns pids "$ns" 2>/dev/null || true; done
+}
 trap_cleanup() {
-  local pid ns
-  [[ -n "${KEEP:-}" ]] && cp -r "$WORK" "$KEEP"
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  # What is left in our namespaces is ours too (the iperf3 servers, a client a subshell ran).
-  for ns in "${NSES[@]}"; do
-    pid=$(ip netns pids "$ns" 2>/dev/null) || true
-    [[ -n "$pid" ]] && kill $pid 2>/dev/null
-    ip netns del "$ns" 2>/dev/null || true
+  local pid ns left
+  set +e
+  [[ -n "${KEEP:-}" ]] && cp -r "$WORK" "$KEEP" 2>/dev/null
+  # The subshells' own children first (an iperf3 run's sleep), then everything else.
+  for pid in "${PIDS[@]}"; do pkill -P "$pid" 2>/dev/null; done
+  for pid in "${PIDS[@]}" $(ns_pids); do kill "$pid" 2>/dev/null; done
+  # A vpnc whose IKE SA we deleted hung on SIGTERM (seen with a 120 s phase-1 lifetime): wait
+  # 10 s at most, then SIGKILL what is left.
+  for _ in $(seq 100); do
+    left=$(ns_pids)
+    [[ -z "$left" ]] && break
+    sleep 0.1
   done
+  [[ -n "$left" ]] && kill -9 $left 2>/dev/null
+  for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null; done
+  for ns in "${NSES[@]}"; do ip netns del "$ns" 2>/dev/null; done
   rm -rf "$WORK"
 }
 trap trap_cleanup EXIT
