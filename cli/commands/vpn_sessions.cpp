@@ -202,6 +202,7 @@ void show_stats(Ctx& c) {
   row("Refused Crypto Busy", s.refused_busy);
   row("Refused Oversize SA", s.refused_oversize);
   row("Unverified Resends Dropped", s.unverified_resends_suppressed);
+  row("SAs Failing Verification", s.sas_failing_verification);  // 402120 told, once per SA
 }
 
 bool natt_session(const IkeSa& sa) {

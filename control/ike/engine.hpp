@@ -105,6 +105,7 @@ struct IkeStats {
   uint64_t refused_peer_limit = 0, refused_peer_rate = 0, refused_rate = 0, refused_busy = 0;
   uint64_t refused_oversize = 0;               // SA payloads beyond SaLimits
   uint64_t unverified_resends_suppressed = 0;  // resends an unverified peer did not get
+  uint64_t sas_failing_verification = 0;       // IPsec SAs whose every packet failed its ICV
 };
 
 class Engine {
@@ -276,6 +277,13 @@ class Engine {
   void rekey_timers(IkeSa& sa, uint64_t now);
   void rekey_failed(IkeSa& sa, uint32_t old_id);
   static constexpr uint64_t kRekeyRetry = 10;  // seconds after an unanswered rekey
+  // An inbound SA that failed its ICV this many times without one good packet is keyed
+  // differently from the peer: 402120 once for it (at most one in kVerifySyslogGap seconds
+  // over all SAs, the ASA's rate for that message), and counted.
+  void check_verification(const IkeSa& sa, IpsecSa& ips, uint64_t now);
+  static constexpr uint64_t kVerifyAlarmPackets = 16;
+  static constexpr uint64_t kVerifySyslogGap = 5;
+  uint64_t next_verify_syslog_ = 0;
   // Acquire (engine_acquire.cpp): the dataplane's policies from the static crypto map entries,
   // and the negotiations that traffic under them asks for.
   struct AcquireTarget {

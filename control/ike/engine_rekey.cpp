@@ -48,6 +48,7 @@ void Engine::rekey_timers(IkeSa& sa, uint64_t now) {
   if (!sa.authorized) return;
   for (size_t i = sa.ipsec.size(); i-- > 0;) {
     IpsecSa& ips = sa.ipsec[i];
+    check_verification(sa, ips, now);
     if (ips.replaced_by) {
       if (carries_traffic(ips.replaced_by)) delete_ipsec(sa, i, true, "replaced by its rekey");
       continue;
@@ -55,6 +56,31 @@ void Engine::rekey_timers(IkeSa& sa, uint64_t now) {
     if (!ips.rekeying && ((ips.rekey_at && now >= ips.rekey_at) || volume_soft_limit(ips)))
       start_rekey(sa, ips);
   }
+}
+
+// A session whose newest SA drops every packet at the ICV still shows up in every view (vpnc's
+// delete-triggered quick mode did that: it kept the old keys). The operator is told, once per
+// SA; a forged packet cannot trigger it on an SA that has carried a good one.
+void Engine::check_verification(const IkeSa& sa, IpsecSa& ips, uint64_t now) {
+  if (!sad_ || ips.verify_alarm) return;
+  uint64_t good = 0, failed = 0;
+  uint32_t seq = 0;
+  sad_->with(ips.id, [&](const dataplane::Sad::Entry& e) {
+    const dataplane::EspCounters& c = e.in->counters();
+    good = c.packets;
+    failed = c.drops[static_cast<size_t>(dataplane::EspDrop::AuthFailed)];
+    seq = c.last_failed_seq;
+  });
+  if (good || failed < kVerifyAlarmPackets) return;
+  ips.verify_alarm = true;
+  ++stats_.sas_failing_verification;
+  ipsec_log(1, fmt::format("IPSEC: Inbound SA (SPI 0x{:08X}) from {}: {} packets failed "
+                           "authentication and none passed",  // [U] ours, no ASA sample
+                           ips.inbound.spi, sa.peer.address.str(), failed));
+  if (now < next_verify_syslog_) return;
+  next_verify_syslog_ = now + kVerifySyslogGap;
+  syslog_plain(402120, "ESP", ips.inbound.spi, seq, sa.peer.address.str(),
+               sa.username.empty() ? sa.peer.address.str() : sa.username, sa.local.address.str());
 }
 
 void Engine::rekey_failed(IkeSa& sa, uint32_t old_id) {

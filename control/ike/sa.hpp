@@ -82,6 +82,9 @@ struct IpsecSa {
   uint64_t rekey_at = 0;
   bool rekeying = false;
   uint32_t replaced_by = 0;
+  // Told (402120, counted) that this SA failed its ICV on every packet it got: keys that differ
+  // from the peer's. Once per SA.
+  bool verify_alarm = false;
 };
 
 // A remote-access session as accounting sees it: its Acct-Session-Id and the traffic of the

@@ -50,6 +50,11 @@ constexpr std::array kMessages{
     MessageDef{305010, 6, "Teardown dynamic translation from {}:{} to {}:{} duration {}"},
     MessageDef{305011, 6, "Built dynamic {} translation from {}:{}/{} to {}:{}/{}"},
     MessageDef{305012, 6, "Teardown dynamic {} translation from {}:{}/{} to {}:{}/{} duration {}"},
+    // [U] the spacing after "SPI=" and "user=" follows 602303 (the catalogue writes them
+    // without); no sample line of 402120 found.
+    MessageDef{402120, 4,
+               "IPSEC: Received an {} packet (SPI= 0x{:08X}, sequence number= 0x{:X}) from {} "
+               "(user= {}) to {} that failed authentication."},
     // [U] 414003/414004: the words as recalled from the ASA's syslog guide (no sample found):
     // "intf:address/port", then "permitted" or "denied".
     MessageDef{414003, 3,

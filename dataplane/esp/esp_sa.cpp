@@ -225,6 +225,11 @@ size_t EspSa::fail(EspDrop d, EspDrop* out) {
   return 0;
 }
 
+size_t EspSa::auth_failed(uint32_t seq, EspDrop* out) {
+  counters_.last_failed_seq = seq;
+  return fail(EspDrop::AuthFailed, out);
+}
+
 void EspSa::fresh_iv(uint8_t* iv) {
   if (aead()) {
     // RFC 4106 3.1: the IV must never repeat under a key; the packet counter does that.
@@ -324,7 +329,7 @@ size_t EspSa::decap(uint8_t* esp, size_t len, uint8_t** inner, uint8_t* next_hea
         !EVP_DecryptUpdate(e.dec, payload, &n, payload, static_cast<int>(ct_len)) ||
         !EVP_CIPHER_CTX_ctrl(e.dec, EVP_CTRL_AEAD_SET_TAG, 16, icv) ||
         EVP_DecryptFinal_ex(e.dec, payload + ct_len, &n) <= 0)
-      return fail(EspDrop::AuthFailed, drop);
+      return auth_failed(seq, drop);
   } else {
     // Encrypt-then-MAC: the ICV is checked before anything is decrypted.
     if (e.hmac) {
@@ -333,11 +338,11 @@ size_t EspSa::decap(uint8_t* esp, size_t len, uint8_t** inner, uint8_t* next_hea
       EVP_MAC_init(e.hmac, nullptr, 0, nullptr);
       EVP_MAC_update(e.hmac, esp, kHeader + iv_size_ + ct_len);
       EVP_MAC_final(e.hmac, mac, &mlen, sizeof mac);
-      if (CRYPTO_memcmp(mac, icv, icv_size_) != 0) return fail(EspDrop::AuthFailed, drop);
+      if (CRYPTO_memcmp(mac, icv, icv_size_) != 0) return auth_failed(seq, drop);
     }
     if (e.dec && (!EVP_DecryptInit_ex2(e.dec, nullptr, nullptr, ivp, nullptr) ||
                   !EVP_DecryptUpdate(e.dec, payload, &n, payload, static_cast<int>(ct_len))))
-      return fail(EspDrop::AuthFailed, drop);
+      return auth_failed(seq, drop);
   }
   uint8_t pad = payload[ct_len - 2];
   if (static_cast<size_t>(pad) + 2 > ct_len) return fail(EspDrop::BadPadding, drop);

@@ -50,6 +50,7 @@ std::string_view drop_name(EspDrop d);
 struct EspCounters {
   uint64_t packets = 0, bytes = 0;  // authenticated (decap) or sent (encap); inner bytes
   uint64_t drops[8] = {};           // by EspDrop
+  uint32_t last_failed_seq = 0;     // the latest packet that failed its ICV (syslog 402120)
 };
 
 class EspSa {
@@ -92,6 +93,7 @@ class EspSa {
   size_t block() const;
   void fresh_iv(uint8_t* iv);
   size_t fail(EspDrop d, EspDrop* out);
+  size_t auth_failed(uint32_t seq, EspDrop* out);  // an ICV mismatch, remembering its number
 
   uint32_t spi_ = 0;
   EspCipher cipher_ = EspCipher::Null;

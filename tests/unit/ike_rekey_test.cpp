@@ -151,3 +151,82 @@ TEST_CASE("both ends rekeying at once leave one SA pair in use", "[ike][rekey]")
   lab.engine.tick();
   CHECK(lab.only_sa().ipsec.size() == 1);
 }
+
+namespace {
+
+// n ESP packets on the SA's inbound SPI, numbered from seq, whose ICV is wrong (the client keyed
+// with other keys): each fails at the dataplane, as vpnc's did after its delete-triggered
+// quick mode.
+void client_sends_badly(Lab& lab, const IpsecSa& ips, int n, uint32_t seq = 1) {
+  dataplane::EspKeys keys{dataplane::EspCipher::AesCbc128, dataplane::EspAuth::HmacSha1,
+                          ips.inbound.encryption_key.bytes(), Bytes(20, 0x77)};
+  auto client = dataplane::EspSa::create(ips.inbound.spi, keys);
+  REQUIRE(client);
+  (*client)->set_next_sequence(seq);
+  for (int i = 0; i < n; ++i) {
+    std::vector<uint8_t> inner(60, 0), esp(200);
+    inner[0] = 0x45;
+    size_t len = (*client)->encap(inner.data(), inner.size(), esp.data(), esp.size());
+    REQUIRE(len > 0);
+    lab.sad.with_inbound(ips.inbound.spi, [&](dataplane::Sad::Entry& e) {
+      uint8_t* in = nullptr;
+      uint8_t next = 0;
+      dataplane::EspDrop drop{};
+      CHECK(e.in->decap(esp.data(), len, &in, &next, &drop) == 0);
+      CHECK(drop == dataplane::EspDrop::AuthFailed);
+    });
+  }
+}
+
+size_t count_402120(const Lab& lab) {
+  size_t n = 0;
+  for (const auto& s : lab.env.syslogs) n += s.starts_with("%ASA-4-402120: ");
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("a new SA that fails verification on every packet is logged once and counted",
+          "[ike][rekey]") {
+  Lab lab;
+  lab.console.run("group-policy EZ attributes\nvpn-idle-timeout none\nexit");
+  connect_with_lifetime(lab, 120);
+  const IpsecSa first = lab.only_sa().ipsec[0];
+  // A few bad packets are not yet a pattern.
+  client_sends_badly(lab, first, 15);
+  lab.engine.tick();
+  CHECK(count_402120(lab) == 0);
+  CHECK(lab.engine.stats().sas_failing_verification == 0);
+  // The sixteenth, with none good before it: told once, counted once.
+  client_sends_badly(lab, first, 1, 16);
+  lab.engine.tick();
+  REQUIRE(count_402120(lab) == 1);
+  CHECK(lab.env.syslogs.back() ==
+        fmt::format("%ASA-4-402120: IPSEC: Received an ESP packet (SPI= 0x{:08X}, sequence "
+                    "number= 0x10) from 198.51.100.2 (user= cisco) to 198.51.100.1 that failed "
+                    "authentication.",
+                    first.inbound.spi));
+  CHECK(lab.engine.stats().sas_failing_verification == 1);
+  CHECK(lab.env.logged("packets failed authentication and none passed"));
+  // More of the same stays one line: a flood cannot fill the log.
+  client_sends_badly(lab, first, 100, 17);
+  for (int s = 0; s < 10; ++s) {
+    lab.env.t += 1;
+    lab.engine.tick();
+  }
+  CHECK(count_402120(lab) == 1);
+  CHECK(lab.engine.stats().sas_failing_verification == 1);
+}
+
+TEST_CASE("forged packets on an SA that carried traffic are not taken for bad keys",
+          "[ike][rekey]") {
+  Lab lab;
+  lab.console.run("group-policy EZ attributes\nvpn-idle-timeout none\nexit");
+  connect_with_lifetime(lab, 120);
+  const IpsecSa first = lab.only_sa().ipsec[0];
+  client_sends(lab, first);
+  client_sends_badly(lab, first, 50, 2);
+  lab.engine.tick();
+  CHECK(count_402120(lab) == 0);
+  CHECK(lab.engine.stats().sas_failing_verification == 0);
+}
