@@ -47,7 +47,6 @@ foreach(scenario ${LIBRESWAN_SCENARIOS})
            COMMAND bash ${SRC}/tests/integration/ike_libreswan.sh ${BIN} ${scenario})
   list(APPEND LIBRESWAN_TESTS ike_libreswan_${scenario})
 endforeach()
-add_test(NAME ike_vpnc_rekey COMMAND bash ${SRC}/tests/integration/ike_vpnc_rekey.sh ${BIN})
 add_test(NAME lab_smoke COMMAND bash ${SRC}/tests/integration/lab_smoke.sh)
 # The bad-input catalogue: network, CLI and configuration cases against one rampartd.
 add_test(NAME bad_input COMMAND /usr/bin/python3 ${SRC}/tests/bad_input/run.py ${CMAKE_BINARY_DIR})
@@ -83,7 +82,7 @@ set_tests_properties(golden_transcripts netns_interfaces crash_safety shell_pty
                      cli_limits aaa_tacacs_client
                      ike_vpnc ike_vpnc_nat debug_seed000 dataplane_start vpn_kernel_path ike_strongswan_am ike_strongswan_am_nat
                      ike_strongswan_pix ike_strongswan_pix_nat ike_strongswan_l2l
-                     ike_strongswan_l2l_nat bad_input ike_flood ike_load_smoke ike_scan_groups ike_vpnc_rekey fw_basic fw_seed004 fw_vpn fw_conn fw_conn_flood
+                     ike_strongswan_l2l_nat bad_input ike_flood ike_load_smoke ike_scan_groups fw_basic fw_seed004 fw_vpn fw_conn fw_conn_flood
                      aaa_radius_client aaa_vpnc_radius aaa_seed004_tacacs aaa_debug ntp_chrony snmp_agent
                      ${LIBRESWAN_TESTS}
                      ${SHARED_NAT_TESTS}
