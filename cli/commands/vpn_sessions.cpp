@@ -131,16 +131,24 @@ void show_isakmp_sa(Ctx& c, bool detail) {
     c.out += "There are no IKEv1 SAs\n\nThere are no IKEv2 SAs\n";
     return;
   }
+  // During a phase-1 rekey a tunnel has two IKE SAs: the one carrying it is Active, the other
+  // (ours under way, or the replaced one until it goes) the Rekey SA.
+  auto rekey = [](const IkeSa* sa) {
+    return sa->replaced_by || (sa->rekey_of && !sa->established);
+  };
+  size_t rekeys = static_cast<size_t>(std::count_if(sas.begin(), sas.end(), rekey));
   c.out += "IKEv1 SAs:\n\n";
-  c.out += fmt::format("   Active SA: {}\n", sas.size());
-  c.out += "    Rekey SA: 0 (A tunnel will report 1 Active and 1 Rekey SA during rekey)\n";
+  c.out += fmt::format("   Active SA: {}\n", sas.size() - rekeys);
+  c.out += fmt::format(
+      "    Rekey SA: {} (A tunnel will report 1 Active and 1 Rekey SA during rekey)\n", rekeys);
   c.out += fmt::format("Total IKE SA: {}\n\n", sas.size());
   int n = 1;
   for (const IkeSa* sa : sas) {
     c.out += fmt::format("{:<4}IKE Peer: {}\n", n++, sa->peer.address.str());
     c.out += pair_line("Type", sa->remote_access ? "user" : "L2L", "Role",
                        sa->responder ? "responder" : "initiator");
-    c.out += pair_line("Rekey", "no", "State", ike::state_name(sa->state, sa->aggressive));
+    c.out += pair_line("Rekey", rekey(sa) ? "yes" : "no", "State",
+                       ike::state_name(sa->state, sa->aggressive));
     if (detail) {
       c.out += pair_line("Encrypt", cipher_name(sa->choice.cipher), "Hash",
                          hash_name(sa->choice.hash, false));
@@ -162,7 +170,7 @@ void show_stats(Ctx& c) {
   ike::IkeStats s = e ? e->stats() : ike::IkeStats{};
   size_t active = 0;
   if (e)
-    for (const auto& [i, sa] : e->sas()) active += sa->established ? 1 : 0;
+    for (const auto& [i, sa] : e->sas()) active += ike::carries_session(*sa) ? 1 : 0;
   auto row = [&](std::string_view label, uint64_t v) {
     c.out += fmt::format("  {:<28}{:>10}\n", std::string(label) + ":", v);
   };
@@ -246,10 +254,11 @@ void show_remote(Ctx& c, bool detail, std::optional<std::string> filter_name = {
   bool any = false;
   if (e)
     for (const auto& [idx, sa] : e->sas()) {
-      if (!sa->remote_access || !sa->established || sa->state == ike::P1State::XauthWait) continue;
+      if (!sa->remote_access || !ike::carries_session(*sa) || sa->state == ike::P1State::XauthWait)
+        continue;
       if (filter_name && sa->username != *filter_name) continue;
       any = true;
-      uint64_t up = e->now() - sa->established;
+      uint64_t up = e->now() - sa->session_start;
       std::string enc = session_cipher(sa->choice.cipher);
       std::string hash = std::string(hash_name(sa->choice.hash, true));
       for (const auto& i : sa->ipsec) {
@@ -346,7 +355,7 @@ void show_summary(Ctx& c) {
   uint64_t ra = 0, l2l = 0, ipsec = 0, natt = 0;
   if (e)
     for (const auto& [i, sa] : e->sas()) {
-      if (!sa->established) continue;
+      if (!ike::carries_session(*sa)) continue;
       (sa->remote_access ? ra : l2l) += 1;
       for (const auto& x : sa->ipsec) (x.udp_encapsulated ? natt : ipsec) += 1;
     }

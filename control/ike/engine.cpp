@@ -689,7 +689,12 @@ void Engine::run_timers() {
     if (sa.established) {
       uint32_t life = sa.choice.lifetime_seconds;
       if (life != 0 && now >= sa.established + life) {
-        doomed.emplace_back(idx, "P1 lifetime expired");
+        doomed.emplace_back(idx,
+                            sa.replaced_by ? std::string(kPhase1Rekeyed) : "P1 lifetime expired");
+        continue;
+      }
+      if (auto why = phase1_rekey_timers(sa, now)) {
+        doomed.emplace_back(idx, *why);
         continue;
       }
       // Behind a NAT ourselves: keep its mapping open (crypto isakmp nat-traversal N).
@@ -724,7 +729,7 @@ void Engine::run_timers() {
                       : sa.remote_access                  ? 300
                                                           : 10;
       int retry = tg && tg->ipsec.keepalive_retry ? *tg->ipsec.keepalive_retry : 2;
-      if (sa.peer_dpd && !keepalive_off && !sa.awaiting_reply &&
+      if (sa.peer_dpd && !keepalive_off && !sa.awaiting_reply && !sa.replaced_by &&
           (sa.state == P1State::AmActive || sa.state == P1State::MmActive)) {
         if (sa.dpd_outstanding == 0 && now >= sa.last_heard + static_cast<uint64_t>(threshold)) {
           send_dpd(sa);
@@ -774,6 +779,13 @@ void Engine::remove(uint64_t index, std::string_view reason, bool notify_peer) {
       by_icookie_.erase(c);
       break;
     }
+  phase1_rekey_failed(sa);
+  // A replaced SA's session lives on in its successor: no disconnect, and what it still held
+  // goes there.
+  if (auto next = sas_.find(sa.replaced_by); sa.replaced_by && next != sas_.end()) {
+    for (IpsecSa& ips : sa.ipsec) next->second->ipsec.push_back(std::move(ips));
+    sa.ipsec.clear();
+  }
   if (notify_peer && sa.keys.skeyid_a.size() != 0) {
     // The IKE SA's delete alone: its IPsec SAs go with it at the peer. Deleting those first
     // makes clients such as vpnc start a new quick mode instead of disconnecting.
@@ -787,7 +799,7 @@ void Engine::remove(uint64_t index, std::string_view reason, bool notify_peer) {
     send_informational(sa, {del});
     for (size_t i = sa.ipsec.size(); i-- > 0;) delete_ipsec(sa, i, false, reason);
   }
-  if (sa.established && sa.remote_access && !reason.empty())
+  if (sa.established && sa.remote_access && !reason.empty() && !sa.replaced_by)
     syslog_sa(
         &sa, nullptr, 113019,
         sa.natt != Vendor::Unknown && (sa.nat_peer || sa.nat_local) ? "IPsecOverNatT" : "IPsec",

@@ -261,10 +261,26 @@ class Engine {
   void phase1_done(IkeSa& sa, const std::vector<Payload>& p);
   void established_syslog(IkeSa& sa);
   void send_responder_lifetime(IkeSa& sa);
+  // engine_phase1_rekey.cpp
+  // The SA whose session sa continues: same peer, tunnel-group (and user and port for a
+  // client), established and carrying it; none when sa said INITIAL-CONTACT.
+  IkeSa* predecessor(const IkeSa& sa);
+  // fresh carries old's session from now on; old goes a little later, quietly.
+  void take_over(IkeSa& fresh, IkeSa& old);
+  // When we replace sa ourselves: LAN-to-LAN only, at 95 % of its lifetime less jitter.
+  void schedule_phase1_rekey(IkeSa& sa);
+  // Per tick: a replaced SA's end (its reason, when due), our rekey's start.
+  std::optional<std::string> phase1_rekey_timers(IkeSa& sa, uint64_t now);
+  void start_phase1_rekey(IkeSa& old);
+  // sa, our replacement of another SA, failed before it was up: tried again later.
+  void phase1_rekey_failed(const IkeSa& sa);
+  static constexpr std::string_view kPhase1Rekeyed = "Phase 1 rekeyed";
   // engine_initiator.cpp
   void main_2(IkeSa& sa, const Message& m);
   void main_4(IkeSa& sa, const Message& m);
   void main_6(IkeSa& sa, const std::vector<Payload>& p);
+  // MM1 with every pre-shared-key policy; false (nothing sent) when there is none.
+  bool send_main_1(IkeSa& sa);
   void start_quick_mode(IkeSa& sa);
   // Phase-2 rekey (engine_rekey.cpp): a quick mode we start for the SA old's successor.
   void start_rekey(IkeSa& sa, IpsecSa& old);

@@ -101,7 +101,14 @@ std::optional<uint64_t> Engine::initiate(const std::string& map_name, uint32_t s
                   sa.nameif, peer->str(), local.address.str(), remote.address.str(), map_name));
   syslog_sa(nullptr, &sa.peer, 713041, sa.nameif, peer->str(), local.address.str(),
             remote.address.str(), map_name);
+  if (!send_main_1(sa)) {
+    remove(sa.index, {}, false);
+    return std::nullopt;
+  }
+  return sa.index;
+}
 
+bool Engine::send_main_1(IkeSa& sa) {
   // MM1: every pre-shared-key policy, in priority order, as the transforms of one proposal.
   SaPayload offer;
   Proposal prop{1, 1, {}, {}};
@@ -113,8 +120,7 @@ std::optional<uint64_t> Engine::initiate(const std::string& map_name, uint32_t s
     }
   if (prop.transforms.empty()) {
     log(&sa, Tag::Event, "IKE Initiator: no pre-shared-key IKEv1 policy to offer");
-    remove(sa.index, {}, false);
-    return std::nullopt;
+    return false;
   }
   offer.proposals.push_back(prop);
   sa.sai_b = body_of(offer);
@@ -124,7 +130,7 @@ std::optional<uint64_t> Engine::initiate(const std::string& map_name, uint32_t s
        {Vendor::NatTRfc, Vendor::NatT03, Vendor::NatT02n, Vendor::Dpd, Vendor::CiscoVpn3000})
     out.push_back(OpaquePayload{PayloadType::VendorId, vendor_id(v)});
   send_phase1(sa, Exchange::MainMode, std::move(out), false, true);
-  return sa.index;
+  return true;
 }
 
 void Engine::main_2(IkeSa& sa, const Message& m) {
@@ -218,14 +224,17 @@ void Engine::main_4(IkeSa& sa, const Message& m) {
   Bytes cki(sa.icookie.begin(), sa.icookie.end()), ckr(sa.rcookie.begin(), sa.rcookie.end());
   out.push_back(OpaquePayload{PayloadType::Hash, hash_i(sa.choice.hash, sa.keys.skeyid, sa.gxi,
                                                         sa.gxr, cki, ckr, sa.sai_b, sa.idi_b)});
-  // We start afresh with this peer: anything it still holds for us is stale.
-  NotifyPayload ic;
-  ic.protocol = 1;
-  ic.type = kInitialContact;
-  ic.spi = cki;
-  ic.spi.insert(ic.spi.end(), ckr.begin(), ckr.end());
-  log(&sa, Tag::Debug, "constructing initial contact notify payload");
-  out.push_back(ic);
+  // We start afresh with this peer: anything it still holds for us is stale. Not so when
+  // this SA replaces one: the peer must keep the IPsec SAs.
+  if (!sa.rekey_of) {
+    NotifyPayload ic;
+    ic.protocol = 1;
+    ic.type = kInitialContact;
+    ic.spi = cki;
+    ic.spi.insert(ic.spi.end(), ckr.begin(), ckr.end());
+    log(&sa, Tag::Debug, "constructing initial contact notify payload");
+    out.push_back(ic);
+  }
   sa.state = P1State::MmWaitMsg6;
   send_phase1(sa, Exchange::MainMode, std::move(out), true, true);
 }
@@ -244,6 +253,7 @@ void Engine::main_6(IkeSa& sa, const std::vector<Payload>& p) {
   log(&sa, Tag::Debug, "Computing hash for ISAKMP");
   if (!peer_authenticated(sa, opaque(p, PayloadType::Hash)->data, body_of(*id))) return;
   sa.established = env_.now();
+  sa.session_start = sa.established;
   sa.last_heard = sa.established;
   sa.dh.reset();
   sa.state = P1State::MmActive;
@@ -253,6 +263,10 @@ void Engine::main_6(IkeSa& sa, const std::vector<Payload>& p) {
                        : std::string("DfltGrpPolicy");
   ++stats_.cumulative_sessions;
   established_syslog(sa);
+  if (IkeSa* old = predecessor(sa))
+    take_over(sa, *old);
+  else
+    schedule_phase1_rekey(sa);
   start_quick_mode(sa);
 }
 

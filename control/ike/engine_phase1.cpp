@@ -696,6 +696,7 @@ void Engine::process_initial_contact(IkeSa& sa, const std::vector<Payload>& p) {
   for (const auto& x : p)
     if (const auto* n = std::get_if<NotifyPayload>(&x); n && n->type == kInitialContact) {
       log(&sa, Tag::Debug, "processing notify payload");
+      sa.initial_contact = true;
       // INITIAL-CONTACT: the peer rebooted; what we still hold for *it* is stale. Many
       // remote-access clients share one address behind a NAT (hotels, homes, offices): a
       // client is its address and port. A site is its address and its tunnel-group, whatever
@@ -715,6 +716,7 @@ void Engine::process_initial_contact(IkeSa& sa, const std::vector<Payload>& p) {
 
 void Engine::phase1_done(IkeSa& sa, const std::vector<Payload>& p) {
   sa.established = env_.now();
+  sa.session_start = sa.established;
   sa.last_heard = sa.established;
   sa.dh.reset();  // the DH private value is no longer needed
   process_initial_contact(sa, p);
@@ -736,6 +738,10 @@ void Engine::phase1_done(IkeSa& sa, const std::vector<Payload>& p) {
   sa.authorized = true;
   sa.state = sa.aggressive ? P1State::AmActive : P1State::MmActive;
   report_phase1_unless_pulling(sa);
+  if (IkeSa* old = predecessor(sa))
+    take_over(sa, *old);  // a peer's phase-1 rekey
+  else
+    schedule_phase1_rekey(sa);
   if (sa.remote_access) start_cfg_set(sa);  // only when the crypto map says push
 }
 

@@ -55,12 +55,14 @@ bool Engine::admit_user(IkeSa& sa, const std::string& user) {
     return false;
   }
   // The ASA's rule: at the limit, the user's session idle the longest is logged off, and of
-  // equally idle ones the oldest.
+  // equally idle ones the oldest. The session this SA continues (a phase-1 rekey) is not
+  // another login.
+  const IkeSa* continued = predecessor(sa);
   for (;;) {
     std::vector<IkeSa*> mine;
     for (auto& [idx, other] : sas_)
-      if (other.get() != &sa && other->authorized && other->username == user &&
-          other->state != P1State::Deleting)
+      if (other.get() != &sa && other.get() != continued && other->authorized &&
+          !other->replaced_by && other->username == user && other->state != P1State::Deleting)
         mine.push_back(other.get());
     if (static_cast<int>(mine.size()) < l.simultaneous_logins) return true;
     IkeSa* victim = mine.front();
@@ -74,7 +76,7 @@ bool Engine::admit_user(IkeSa& sa, const std::string& user) {
 }
 
 std::optional<std::string> Engine::session_expired(IkeSa& sa, uint64_t now) {
-  if (!sa.authorized) return std::nullopt;
+  if (!sa.authorized || sa.replaced_by) return std::nullopt;
   // Activity is traffic through the tunnel (either direction), not IKE keepalives.
   uint64_t packets = 0;
   if (sad_)
@@ -84,10 +86,10 @@ std::optional<std::string> Engine::session_expired(IkeSa& sa, uint64_t now) {
       });
   if (sa.last_activity == 0 || packets != sa.traffic_packets) {
     sa.traffic_packets = packets;
-    sa.last_activity = std::max(now, sa.established);
+    sa.last_activity = std::max(now, sa.session_start);
   }
   Limits l = limits_of(cfg_, sa, sa.username);
-  if (l.session_seconds && now >= sa.established + *l.session_seconds) return "Max time exceeded";
+  if (l.session_seconds && now >= sa.session_start + *l.session_seconds) return "Max time exceeded";
   if (l.idle_seconds && now >= sa.last_activity + *l.idle_seconds) return "Idle Timeout";
   return std::nullopt;
 }

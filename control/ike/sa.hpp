@@ -198,6 +198,16 @@ struct IkeSa {
   std::string delete_reason;  // why a Deleting SA goes, for the disconnect syslog
   uint64_t created = 0;
   uint64_t established = 0;  // when phase 1 completed
+  // Phase-1 rekey (engine_phase1_rekey.cpp). IKEv1 has no rekey of its own: a new IKE SA of
+  // the same peer and identity, without INITIAL-CONTACT, takes over the session (its IPsec
+  // SAs, address, accounting, start) and the old one goes shortly after, quietly.
+  uint64_t session_start = 0;    // when the session began, kept across phase-1 rekeys
+  bool initial_contact = false;  // the peer sent INITIAL-CONTACT in phase 1: not a rekey
+  uint64_t rekey_of = 0;         // we started this SA to replace that one (LAN-to-LAN)
+  uint64_t p1_rekey_at = 0;      // when we start that (0: we do not; the client rekeys)
+  bool p1_rekeying = false;      // our replacement of this SA is under way
+  uint64_t replaced_by = 0;      // this SA's session went to that SA, at replaced_at
+  uint64_t replaced_at = 0;
   // PHASE 1 COMPLETED logged: a client that pulls its configuration completes with the reply.
   bool phase1_reported = false;
   uint64_t last_heard = 0;      // any authenticated packet from the peer
@@ -210,5 +220,11 @@ struct IkeSa {
   uint64_t last_activity = 0;
   uint64_t traffic_packets = 0;
 };
+
+// Whether sa carries a session now: established and not replaced by a phase-1 rekey (a
+// replaced SA lingers briefly, with nothing of the session left on it).
+inline bool carries_session(const IkeSa& sa) {
+  return sa.established && !sa.replaced_by;
+}
 
 }  // namespace rampart::ike

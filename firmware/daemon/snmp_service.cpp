@@ -277,7 +277,9 @@ snmp::Snapshot SnmpService::snapshot() const {
   for (const auto& [idx, sa] : e->sas()) {
     if (!sa->established) continue;
     ++s.ike_tunnels;
-    if (sa->remote_access && sa->state != ike::P1State::XauthWait) {
+    if (!ike::carries_session(*sa)) {
+      // Replaced by a phase-1 rekey: an IKE tunnel for a moment more, no session.
+    } else if (sa->remote_access && sa->state != ike::P1State::XauthWait) {
       ++s.ra_sessions;
       users.insert(sa->username.empty() ? sa->peer.address.str() : sa->username);
     } else if (!sa->remote_access) {

@@ -1,0 +1,139 @@
+// Phase-1 rekey. IKEv1 has no rekey exchange: a new phase 1 between the same peers, without
+// INITIAL-CONTACT, replaces the old IKE SA, and the IPsec SAs (which never depended on it) go
+// on under the new one. Who starts it: a remote-access client rekeys its own phase 1 (vpnc at
+// 80 % of the lifetime we told it, strongSwan at its reauth time), because only it can answer
+// XAUTH again; for a LAN-to-LAN peer we start it ourselves at 95 % of the lifetime, as the
+// ASA's "Starting P1 rekey timer" says. Either way the new SA takes over the session (its IPsec
+// SAs, address, accounting and start) the moment it is authorized, so that nothing the user
+// sees changes, and the old SA goes a little later: its peer deletes it, or we do.
+#include <fmt/format.h>
+
+#include "control/ike/engine.hpp"
+
+namespace rampart::ike {
+
+namespace {
+
+// The old SA stays this long after its successor took over: the peer may still have messages
+// in flight on it, and strongSwan, as responder, moves its CHILD_SAs to the new IKE SA in a job
+// of its own and deletes the old one after 10 s; deleting it before would take the CHILD_SAs.
+constexpr uint64_t kSupersededGrace = 15;
+
+bool continuable(const IkeSa& s) {
+  return carries_session(s) && s.authorized && s.state != P1State::Deleting;
+}
+
+}  // namespace
+
+IkeSa* Engine::predecessor(const IkeSa& sa) {
+  if (sa.initial_contact) return nullptr;  // the peer started afresh: nothing to continue
+  if (!sa.responder && !sa.rekey_of) return nullptr;  // ours, with INITIAL-CONTACT
+  if (sa.rekey_of) {
+    auto it = sas_.find(sa.rekey_of);
+    return it != sas_.end() && continuable(*it->second) ? it->second.get() : nullptr;
+  }
+  for (auto& [idx, other] : sas_) {
+    if (other.get() == &sa || !continuable(*other) || other->remote_access != sa.remote_access ||
+        other->tunnel_group != sa.tunnel_group || other->peer.address != sa.peer.address)
+      continue;
+    // A client is its address, port and user (many share one NAT); a site is its address and
+    // tunnel-group, whatever port its NAT gives it this time.
+    if (sa.remote_access && (other->peer.port != sa.peer.port || other->username != sa.username))
+      continue;
+    return other.get();
+  }
+  return nullptr;
+}
+
+void Engine::take_over(IkeSa& fresh, IkeSa& old) {
+  log(&fresh, Tag::Debug,
+      fmt::format("Phase 1 rekey: session {} continues on this SA, {} IPsec SA(s) moved", old.index,
+                  old.ipsec.size()));  // [U] ours, no ASA sample
+  for (IpsecSa& ips : old.ipsec) fresh.ipsec.push_back(std::move(ips));
+  old.ipsec.clear();
+  fresh.assigned = old.assigned;
+  fresh.assigned_mask = old.assigned_mask;
+  fresh.address_from_pool = old.address_from_pool;
+  old.assigned.reset();  // the address is the session's: it stays claimed, now by fresh
+  if (!fresh.accounting) fresh.accounting = old.accounting;
+  old.accounting.reset();
+  fresh.session_start = old.session_start;
+  fresh.last_activity = old.last_activity;
+  fresh.traffic_packets = old.traffic_packets;
+  fresh.bytes_rx += old.bytes_rx;
+  fresh.bytes_tx += old.bytes_tx;
+  if (fresh.client_version.empty()) fresh.client_version = old.client_version;
+  old.replaced_by = fresh.index;
+  old.replaced_at = env_.now();
+  old.p1_rekeying = false;
+  schedule_phase1_rekey(fresh);
+}
+
+void Engine::schedule_phase1_rekey(IkeSa& sa) {
+  sa.p1_rekey_at = 0;
+  uint64_t life = sa.choice.lifetime_seconds;
+  if (sa.remote_access || !life || !sa.established) return;
+  // 95 %, less up to 2.5 % of jitter so that the two ends of a tunnel (or many tunnels that
+  // came up together) seldom start at the same second.
+  Bytes r = random_bytes(2);
+  uint64_t jitter = (uint64_t{r[0]} << 8 | r[1]) % (life / 40 + 1);
+  sa.p1_rekey_at = sa.established + life - life / 20 - jitter;
+}
+
+std::optional<std::string> Engine::phase1_rekey_timers(IkeSa& sa, uint64_t now) {
+  if (sa.replaced_by) {
+    // Anything the old SA still brought up (a quick mode that finished on it) is the session's.
+    if (auto it = sas_.find(sa.replaced_by); it != sas_.end()) {
+      for (IpsecSa& ips : sa.ipsec) it->second->ipsec.push_back(std::move(ips));
+      sa.ipsec.clear();
+    }
+    if (now >= sa.replaced_at + kSupersededGrace) return std::string(kPhase1Rekeyed);
+    return std::nullopt;
+  }
+  if (sa.p1_rekey_at && !sa.p1_rekeying && now >= sa.p1_rekey_at && continuable(sa))
+    start_phase1_rekey(sa);
+  return std::nullopt;
+}
+
+void Engine::start_phase1_rekey(IkeSa& old) {
+  old.p1_rekeying = true;
+  auto owned = std::make_unique<IkeSa>();
+  IkeSa& sa = *owned;
+  sa.index = next_index_++;
+  Bytes ic = random_bytes(8);
+  std::copy(ic.begin(), ic.end(), sa.icookie.begin());
+  sa.responder = false;
+  // The peer where it is now: behind a NAT that is the mapping of its port 4500, which its
+  // keepalives hold open; port 500 may have no mapping any more (RFC 3947 allows starting there).
+  sa.peer = old.peer;
+  sa.local = old.local;
+  sa.nameif = old.nameif;
+  sa.tunnel_group = old.tunnel_group;
+  sa.remote_access = false;
+  sa.created = env_.now();
+  sa.last_heard = sa.created;
+  sa.state = P1State::MmWaitMsg2;
+  sa.rekey_of = old.index;
+  sas_.emplace(sa.index, std::move(owned));
+  log(&sa, Tag::Event,
+      fmt::format("IKE Initiator: Rekeying Phase 1, Intf {}, IKE Peer {}  local Proxy Address "
+                  "N/A, remote Proxy Address N/A,  Crypto map (N/A)",
+                  sa.nameif, sa.peer.address.str()));
+  if (!send_main_1(sa)) {
+    old.p1_rekeying = false;
+    old.p1_rekey_at = 0;  // no policy to offer: the old SA runs to its end
+    remove(sa.index, {}, false);
+  }
+}
+
+void Engine::phase1_rekey_failed(const IkeSa& sa) {
+  if (!sa.rekey_of || sa.established) return;
+  auto it = sas_.find(sa.rekey_of);
+  if (it == sas_.end() || it->second->replaced_by) return;
+  IkeSa& old = *it->second;
+  // Tried again shortly while the old SA lives; its hard lifetime still ends it.
+  old.p1_rekeying = false;
+  old.p1_rekey_at = env_.now() + kRekeyRetry;
+}
+
+}  // namespace rampart::ike
