@@ -804,7 +804,7 @@ void Engine::remove(uint64_t index, std::string_view reason, bool notify_peer) {
         &sa, nullptr, 113019,
         sa.natt != Vendor::Unknown && (sa.nat_peer || sa.nat_local) ? "IPsecOverNatT" : "IPsec",
         [&] {
-          uint64_t s = env_.now() - sa.established;
+          uint64_t s = env_.now() - sa.session_start;
           return fmt::format("{}h:{:02}m:{:02}s", s / 3600, s / 60 % 60, s % 60);
         }(),
         sa.bytes_tx, sa.bytes_rx, disconnect_reason(reason));

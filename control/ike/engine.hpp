@@ -378,6 +378,9 @@ class Engine {
   void send_informational(IkeSa& sa, std::vector<Payload> payloads);
   void send_dpd(IkeSa& sa);
   void delete_ipsec(IkeSa& sa, size_t which, bool notify_peer, std::string_view reason);
+  // The IKE SA an IKE Delete that came on via names by its cookies, or null (logged).
+  IkeSa* ike_sa_named(IkeSa& via, const Bytes& cookies);
+  void peer_deletes_ike(IkeSa& via, IkeSa& target);
 
   const config::Config& cfg_;
   Environment& env_;

@@ -1,5 +1,7 @@
 // Informational exchanges: notifications and deletes both ways, and dead peer detection
 // (RFC 3706 R-U-THERE / R-U-THERE-ACK).
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "control/ike/engine.hpp"
@@ -62,6 +64,32 @@ void Engine::delete_ipsec(IkeSa& sa, size_t which, bool notify_peer, std::string
   sa.ipsec.erase(sa.ipsec.begin() + static_cast<long>(which));
 }
 
+// An IKE Delete names its SA by the cookie pair (RFC 2408 3.15). It is the SA it came on, or
+// one that SA replaced: a client that rekeyed phase 1 deletes its old SA through the new one
+// (vpnc does). Nothing else: one peer cannot end another's SAs.
+IkeSa* Engine::ike_sa_named(IkeSa& via, const Bytes& cookies) {
+  auto named = [&](const IkeSa& s) {
+    return cookies.size() == 16 &&
+           std::equal(s.icookie.begin(), s.icookie.end(), cookies.begin()) &&
+           std::equal(s.rcookie.begin(), s.rcookie.end(), cookies.begin() + 8);
+  };
+  if (named(via)) return &via;
+  for (auto& [idx, other] : sas_)
+    if (other->replaced_by == via.index && named(*other)) return other.get();
+  log(&via, Tag::Debug, "IKE Delete for an SA this peer does not hold, ignored");  // [U]
+  return nullptr;
+}
+
+void Engine::peer_deletes_ike(IkeSa& via, IkeSa& target) {
+  log(&target, Tag::Event, "Received an IKE Delete from the peer");
+  if (&target != &via) log(&via, Tag::Debug, "The peer deleted the IKE SA this one replaced");
+  target.state = P1State::Deleting;
+  for (size_t i = target.ipsec.size(); i-- > 0;) delete_ipsec(target, i, false, "peer deleted");
+  // Removed once the message is handled (the caller still holds the SA it came on).
+  target.delete_reason = "User Requested";
+  peer_deleted_.push_back(target.index);
+}
+
 void Engine::informational(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p,
                            const Bytes& body) {
   log(&sa, Tag::Debug, "processing hash payload");
@@ -102,12 +130,9 @@ void Engine::informational(IkeSa& sa, uint32_t msgid, const std::vector<Payload>
     } else if (const auto* d = std::get_if<DeletePayload>(&x)) {
       log(&sa, Tag::Debug, "processing delete");
       if (d->protocol == 1) {
-        log(&sa, Tag::Event, "Received an IKE Delete from the peer");
-        sa.state = P1State::Deleting;
-        for (size_t i = sa.ipsec.size(); i-- > 0;) delete_ipsec(sa, i, false, "peer deleted");
-        // Removed once the message is handled (the caller still holds this SA).
-        sa.delete_reason = "User Requested";
-        peer_deleted_.push_back(sa.index);
+        if (d->spis.empty()) peer_deletes_ike(sa, sa);  // no SPI: the SA it came on, leniently
+        for (const auto& spi : d->spis)
+          if (IkeSa* target = ike_sa_named(sa, spi)) peer_deletes_ike(sa, *target);
       } else if (d->protocol == p2attr::kProtoEsp) {
         ++stats_.in_p2_sa_delete;
         for (const auto& spi : d->spis) {

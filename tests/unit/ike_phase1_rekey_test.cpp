@@ -54,6 +54,16 @@ test::Initiator rekey(Lab& lab) {
   return old;
 }
 
+DeletePayload ike_delete(const test::Initiator& of) {
+  DeletePayload del;
+  del.protocol = 1;
+  del.spi_size = 16;
+  Bytes cookies(of.ci.begin(), of.ci.end());
+  cookies.insert(cookies.end(), of.cr.begin(), of.cr.end());
+  del.spis.push_back(cookies);
+  return del;
+}
+
 const IkeSa* sa_with(Lab& lab, const Cookie& ci) {
   for (const auto& [idx, sa] : lab.engine.sas())
     if (sa->icookie == ci) return sa.get();
@@ -95,14 +105,9 @@ TEST_CASE("a client's phase-1 rekey takes over its session", "[ike][rekey][p1rek
   CHECK(std::count(sessions.begin(), sessions.end(), '\n') > 3);
   CHECK(sessions.find("Index        : " + std::to_string(fresh->index)) != std::string::npos);
   CHECK(sessions.find("Index        : " + std::to_string(first)) == std::string::npos);
-  // The client deletes its old IKE SA: no disconnect, no IPsec SA lost, the address still held.
-  DeletePayload del;
-  del.protocol = 1;
-  del.spi_size = 16;
-  Bytes cookies(old.ci.begin(), old.ci.end());
-  cookies.insert(cookies.end(), old.cr.begin(), old.cr.end());
-  del.spis.push_back(cookies);
-  lab.deliver(old.seal(Exchange::Informational, 0x4444, {del}));
+  // The client deletes its old IKE SA through the new one, as vpnc does: no disconnect, no
+  // IPsec SA lost, the address still held.
+  lab.deliver(lab.peer.seal(Exchange::Informational, 0x4444, {ike_delete(old)}));
   REQUIRE(lab.engine.sas().size() == 1);
   CHECK(lab.only_sa().ipsec.size() == 1);
   CHECK(lab.sad.size() == installed);
@@ -162,6 +167,14 @@ TEST_CASE("a new phase 1 with INITIAL-CONTACT or another user is no rekey",
   CHECK(second->ipsec.empty());
   CHECK_FALSE(second->assigned.has_value());
   CHECK(sa_with(lab, first.ci)->ipsec.size() == 1);
+  // An IKE Delete naming the first user's SA, sent on the second's, ends nothing.
+  lab.deliver(lab.peer.seal(Exchange::Informational, 0x4545, {ike_delete(first)}));
+  CHECK(lab.engine.sas().size() == 2);
+  CHECK(lab.env.logged("IKE Delete for an SA this peer does not hold, ignored"));
+  // Its own SA's delete ends it, and only it.
+  lab.deliver(lab.peer.seal(Exchange::Informational, 0x4546, {ike_delete(lab.peer)}));
+  REQUIRE(lab.engine.sas().size() == 1);
+  CHECK(lab.only_sa().icookie == first.ci);
 }
 
 namespace {
