@@ -267,6 +267,10 @@ class Engine {
   IkeSa* predecessor(const IkeSa& sa);
   // fresh carries old's session from now on; old goes a little later, quietly.
   void take_over(IkeSa& fresh, IkeSa& old);
+  // fresh, now authorized, continues a session if it has a predecessor (taking it over, or,
+  // losing a rekey collision, replaced at once itself): true then. Otherwise its own rekey is
+  // scheduled.
+  bool continue_session(IkeSa& fresh);
   // When we replace sa ourselves: LAN-to-LAN only, at 95 % of its lifetime less jitter.
   void schedule_phase1_rekey(IkeSa& sa);
   // Per tick: a replaced SA's end (its reason, when due), our rekey's start.

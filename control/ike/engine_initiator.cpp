@@ -263,10 +263,7 @@ void Engine::main_6(IkeSa& sa, const std::vector<Payload>& p) {
                        : std::string("DfltGrpPolicy");
   ++stats_.cumulative_sessions;
   established_syslog(sa);
-  if (IkeSa* old = predecessor(sa))
-    take_over(sa, *old);
-  else
-    schedule_phase1_rekey(sa);
+  continue_session(sa);
   start_quick_mode(sa);
 }
 

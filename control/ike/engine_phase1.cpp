@@ -738,10 +738,7 @@ void Engine::phase1_done(IkeSa& sa, const std::vector<Payload>& p) {
   sa.authorized = true;
   sa.state = sa.aggressive ? P1State::AmActive : P1State::MmActive;
   report_phase1_unless_pulling(sa);
-  if (IkeSa* old = predecessor(sa))
-    take_over(sa, *old);  // a peer's phase-1 rekey
-  else
-    schedule_phase1_rekey(sa);
+  continue_session(sa);                     // a peer's phase-1 rekey, perhaps
   if (sa.remote_access) start_cfg_set(sa);  // only when the crypto map says push
 }
 

@@ -6,6 +6,9 @@
 // ASA's "Starting P1 rekey timer" says. Either way the new SA takes over the session (its IPsec
 // SAs, address, accounting and start) the moment it is authorized, so that nothing the user
 // sees changes, and the old SA goes a little later: its peer deletes it, or we do.
+#include <algorithm>
+#include <tuple>
+
 #include <fmt/format.h>
 
 #include "control/ike/engine.hpp"
@@ -23,14 +26,27 @@ bool continuable(const IkeSa& s) {
   return carries_session(s) && s.authorized && s.state != P1State::Deleting;
 }
 
+// Two new SAs for one session (both ends started a rekey at once, or a peer's crossed ours):
+// both ends keep the same one, the one whose cookies compare greater, in whatever order the
+// two completed on each side. Otherwise each end could keep the SA the other deletes.
+bool wins(const IkeSa& a, const IkeSa& b) {
+  return std::tie(a.icookie, a.rcookie) > std::tie(b.icookie, b.rcookie);
+}
+
 }  // namespace
 
 IkeSa* Engine::predecessor(const IkeSa& sa) {
   if (sa.initial_contact) return nullptr;  // the peer started afresh: nothing to continue
   if (!sa.responder && !sa.rekey_of) return nullptr;  // ours, with INITIAL-CONTACT
   if (sa.rekey_of) {
-    auto it = sas_.find(sa.rekey_of);
-    return it != sas_.end() && continuable(*it->second) ? it->second.get() : nullptr;
+    // The SA we set out to replace, or whichever took its session over meanwhile.
+    IkeSa* c = nullptr;
+    for (uint64_t idx = sa.rekey_of; idx;) {
+      auto it = sas_.find(idx);
+      c = it == sas_.end() ? nullptr : it->second.get();
+      idx = c ? c->replaced_by : 0;
+    }
+    return c && continuable(*c) ? c : nullptr;
   }
   for (auto& [idx, other] : sas_) {
     if (other.get() == &sa || !continuable(*other) || other->remote_access != sa.remote_access ||
@@ -43,6 +59,27 @@ IkeSa* Engine::predecessor(const IkeSa& sa) {
     return other.get();
   }
   return nullptr;
+}
+
+bool Engine::continue_session(IkeSa& fresh) {
+  IkeSa* carrier = predecessor(fresh);
+  if (!carrier) {
+    schedule_phase1_rekey(fresh);
+    return false;
+  }
+  bool collided = std::any_of(sas_.begin(), sas_.end(), [&](const auto& e) {
+    return e.second->replaced_by == carrier->index;
+  });
+  if (collided && !wins(fresh, *carrier)) {
+    log(&fresh, Tag::Debug,
+        fmt::format("Phase 1 rekey collision: session {} stays on SA {}", carrier->index,
+                    carrier->index));  // [U] ours
+    fresh.replaced_by = carrier->index;
+    fresh.replaced_at = env_.now();
+    return true;
+  }
+  take_over(fresh, *carrier);
+  return true;
 }
 
 void Engine::take_over(IkeSa& fresh, IkeSa& old) {

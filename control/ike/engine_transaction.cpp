@@ -397,10 +397,9 @@ void Engine::send_xauth_status(IkeSa& sa, bool ok) {
 void Engine::xauth_through(IkeSa& sa) {
   sa.authorized = true;
   sa.state = sa.aggressive ? P1State::AmActive : P1State::MmActive;
-  if (IkeSa* old = predecessor(sa)) {
+  if (continue_session(sa)) {
     // The client's phase-1 rekey: it has its address and asks for no configuration (vpnc
     // waits for our lifetime notify instead, and gives up without it), so phase 1 completes now.
-    take_over(sa, *old);
     established_syslog(sa);
   } else {
     report_phase1_unless_pulling(sa);

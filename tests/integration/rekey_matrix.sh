@@ -266,6 +266,14 @@ for g in "${GATEWAYS[@]}"; do
   wait_for 30 test -S "$WORK/$g/control.sock" || { cat "$WORK/$g/rampartd.log"; fail "$g: rampartd"; }
   out=$(gcli "$g" "show running-config crypto")
   grep -q "security-association lifetime" <<<"$out" || { echo "$out"; fail "$g: no lifetime"; }
+  if [[ -n "${DEBUG_CONSOLE:-}" ]]; then  # for a look with KEEP: IKE debug in GW/console.out
+    mkfifo "$WORK/$g/console.in"
+    "$BIN/rampart" --control "$WORK/$g/control.sock" <"$WORK/$g/console.in" \
+      >"$WORK/$g/console.out" 2>&1 &
+    PIDS+=($!)
+    exec {console_fd}>"$WORK/$g/console.in"
+    printf 'enable\n\nterminal pager 0\ndebug crypto isakmp 127\n' >&"$console_fd"
+  fi
   for c in "${CLIENTS[@]}"; do
     if [[ $c == vpnc ]]; then start_vpnc_on "$g"; else start_charon "$g" "$c"; fi
   done

@@ -337,3 +337,30 @@ TEST_CASE("a phase-1 rekey the peer never answers is tried again until the SA en
   CHECK(p.a.engine.sas().empty());
   CHECK(p.b.engine.sas().empty());
 }
+
+TEST_CASE("both sites starting a phase-1 rekey at once keep one tunnel", "[ike][rekey][p1rekey]") {
+  Pair p;
+  for (int s = 0; s < 550; ++s) second(p.a, p.b);
+  // Nothing is carried until both ends have started their own rekey: the main modes cross.
+  for (int s = 0; s < 30; ++s) {
+    if (p.a.env.logged("Rekeying Phase 1") && p.b.env.logged("Rekeying Phase 1")) break;
+    for (Site* x : {&p.a, &p.b}) {
+      x->env.t += 1;
+      x->engine.tick();
+    }
+  }
+  REQUIRE(p.a.env.logged("Rekeying Phase 1"));
+  REQUIRE(p.b.env.logged("Rekeying Phase 1"));
+  shuttle(p.a, p.b);
+  for (int s = 0; s < 20; ++s) second(p.a, p.b);
+  // One IKE SA left on each side, carrying the one IPsec SA pair, still keyed alike.
+  for (Engine* e : {&p.a.engine, &p.b.engine}) {
+    REQUIRE(e->sas().size() == 1);
+    REQUIRE(e->sas().begin()->second->ipsec.size() == 1);
+  }
+  const IpsecSa& x = p.a.engine.sas().begin()->second->ipsec[0];
+  const IpsecSa& y = p.b.engine.sas().begin()->second->ipsec[0];
+  CHECK(x.inbound.spi == p.spi);
+  CHECK(x.outbound.spi == y.inbound.spi);
+  CHECK(x.inbound.spi == y.outbound.spi);
+}
