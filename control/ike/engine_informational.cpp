@@ -73,9 +73,22 @@ IkeSa* Engine::ike_sa_named(IkeSa& via, const Bytes& cookies) {
            std::equal(s.icookie.begin(), s.icookie.end(), cookies.begin()) &&
            std::equal(s.rcookie.begin(), s.rcookie.end(), cookies.begin() + 8);
   };
-  if (named(via)) return &via;
+  IkeSa* replaced = nullptr;
   for (auto& [idx, other] : sas_)
-    if (other->replaced_by == via.index && named(*other)) return other.get();
+    if (other->replaced_by == via.index) replaced = other.get();
+  if (named(via)) {
+    // vpnc, having rekeyed phase 1, deletes "the old SA" by the new SA's cookies, on the new
+    // SA. While the SA this one replaced is still here, that Delete means the replaced one: a
+    // client does not end the session it has just rekeyed (its ESP deletes would come first).
+    if (replaced) {
+      log(&via, Tag::Debug,
+          "IKE Delete names the SA that just replaced another: the peer means "
+          "the replaced one");  // [U] ours
+      return replaced;
+    }
+    return &via;
+  }
+  if (replaced && named(*replaced)) return replaced;
   log(&via, Tag::Debug, "IKE Delete for an SA this peer does not hold, ignored");  // [U]
   return nullptr;
 }

@@ -26,6 +26,7 @@ read -r -a CLIENTS <<<"${CLIENTS:-vpnc am mm l2l}"
 declare -A ADDR=([vpnc]=198.51.100.2 [am]=198.51.100.3 [mm]=198.51.100.4 [l2l]=198.51.100.5)
 PIDS=()
 NSES=()
+CONSOLE_FDS=()
 has() { [[ " ${*:2} " == *" $1 "* ]]; }  # has WORD LIST...
 # Everything still running in our namespaces is ours (the daemons, clients, iperf3 servers).
 ns_pids() {
@@ -35,6 +36,9 @@ ns_pids() {
 trap_cleanup() {
   local pid ns left
   set +e
+  # The debug consoles write what they hold once their input closes.
+  for fd in "${CONSOLE_FDS[@]}"; do exec {fd}>&-; done
+  ((${#CONSOLE_FDS[@]})) && sleep 1
   [[ -n "${KEEP:-}" ]] && mkdir -p "$KEEP" && tar -C "$WORK" -cf - --exclude="*.sock" . | tar -C "$KEEP" -xf -
   # The subshells' own children first (an iperf3 run's sleep), then everything else.
   for pid in "${PIDS[@]}"; do pkill -P "$pid" 2>/dev/null; done
@@ -272,6 +276,7 @@ for g in "${GATEWAYS[@]}"; do
       >"$WORK/$g/console.out" 2>&1 &
     PIDS+=($!)
     exec {console_fd}>"$WORK/$g/console.in"
+    CONSOLE_FDS+=("$console_fd")
     printf 'enable\n\nterminal pager 0\ndebug crypto isakmp 127\n' >&"$console_fd"
   fi
   for c in "${CLIENTS[@]}"; do

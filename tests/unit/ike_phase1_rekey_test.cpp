@@ -105,9 +105,10 @@ TEST_CASE("a client's phase-1 rekey takes over its session", "[ike][rekey][p1rek
   CHECK(std::count(sessions.begin(), sessions.end(), '\n') > 3);
   CHECK(sessions.find("Index        : " + std::to_string(fresh->index)) != std::string::npos);
   CHECK(sessions.find("Index        : " + std::to_string(first)) == std::string::npos);
-  // The client deletes its old IKE SA through the new one, as vpnc does: no disconnect, no
-  // IPsec SA lost, the address still held.
-  lab.deliver(lab.peer.seal(Exchange::Informational, 0x4444, {ike_delete(old)}));
+  // The client deletes "its old IKE SA" through the new one, naming the new one's cookies, as
+  // Debian's vpnc 0.5.3 does: the old SA goes, no disconnect, no IPsec SA lost, the address
+  // still held.
+  lab.deliver(lab.peer.seal(Exchange::Informational, 0x4444, {ike_delete(lab.peer)}));
   REQUIRE(lab.engine.sas().size() == 1);
   CHECK(lab.only_sa().ipsec.size() == 1);
   CHECK(lab.sad.size() == installed);
@@ -121,6 +122,20 @@ TEST_CASE("a client's phase-1 rekey takes over its session", "[ike][rekey][p1rek
   REQUIRE(lab.engine.sas().size() == 1);
   CHECK(lab.only_sa().ipsec.size() == 1);
   CHECK_FALSE(lab.env.logged("P1 lifetime expired"));
+}
+
+TEST_CASE("a client deleting its old IKE SA on the old SA keeps the session",
+          "[ike][rekey][p1rekey]") {
+  Lab lab;
+  connect(lab);
+  lab.env.t += 480;
+  lab.engine.tick();
+  test::Initiator old = rekey(lab);
+  lab.deliver(old.seal(Exchange::Informational, 0x4747, {ike_delete(old)}));
+  REQUIRE(lab.engine.sas().size() == 1);
+  CHECK(lab.only_sa().icookie == lab.peer.ci);
+  CHECK(lab.only_sa().ipsec.size() == 1);
+  CHECK(count_syslog(lab.env, "113019") == 0);
 }
 
 TEST_CASE("a replaced IKE SA the client keeps is deleted by us, quietly", "[ike][rekey][p1rekey]") {
