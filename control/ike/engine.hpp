@@ -66,6 +66,9 @@ class Environment {
     done(dh_respond(group, peer_public));
     return true;
   }
+  // The DH computations per second the workers complete, measured (0: unknown). The global
+  // admission rate follows it (Admission::set_capacity); in line, as here, it is unknown.
+  virtual uint32_t dh_capacity() { return 0; }
   // XAUTH's question to r.group (an aaa-server group, or "LOCAL"), done called exactly once on
   // the engine's thread, now or later (the SA it was for may be gone by then). This default
   // answers in line from cfg's local user database whatever the group, so that tests and

@@ -52,7 +52,8 @@ int usage() {
                "                [--workers N] [--manage-host-network] [--boot DIR]\n"
                "                [--release FILE] [--sshd PATH] [--ssh-shell PATH]\n"
                "                [--conntrack-buffer BYTES] [--ntp-dir DIR] [--ntp-keep-clock]\n"
-               "                [--ntp-poll LOG2SECONDS] [--snmp-dir DIR]\n");
+               "                [--ntp-poll LOG2SECONDS] [--snmp-dir DIR]\n"
+               "                [--crypto-workers N]\n");
   return 2;
 }
 
@@ -104,6 +105,8 @@ int main(int argc, char** argv) {
   int conntrack_buffer = firmware::ConnectionService::kDefaultEventBuffer;
   // Packet workers: one per core unless told (--workers N).
   unsigned workers = std::max(1u, std::thread::hardware_concurrency());
+  // IKE crypto workers (DH, LOCAL XAUTH): half the cores, 1 to 4, unless told.
+  unsigned crypto_workers = 0;
   // NTP (chronyd): its run directory, whether it may set the kernel's clock, lab polling.
   firmware::NtpService::Options ntp;
   // SNMP (snmpd): its run directory (conf with secrets, AgentX socket).
@@ -140,6 +143,9 @@ int main(int argc, char** argv) {
     else if (a == "--ntp-poll" && i + 1 < argc)
       ntp.poll.minpoll = ntp.poll.maxpoll =
           static_cast<int>(std::clamp(std::strtol(argv[++i], nullptr, 10), -6L, 10L));
+    else if (a == "--crypto-workers" && i + 1 < argc)
+      crypto_workers = static_cast<unsigned>(std::clamp(
+          std::strtol(argv[++i], nullptr, 10), 1L, long{firmware::CryptoWorkers::kMaxThreads}));
     else if (a == "--workers" && i + 1 < argc)
       workers = static_cast<unsigned>(std::strtoul(argv[++i], nullptr, 10));
     else
@@ -228,7 +234,7 @@ int main(int argc, char** argv) {
   };
   refresh_connection_view();
 
-  firmware::IkeService ike(app, workers);
+  firmware::IkeService ike(app, workers, crypto_workers);
   if (auto err = ike.open())
     platform::log(platform::Severity::Error, fmt::format("IKE disabled: {}", *err));
   // AAA: server groups on worker threads, answers on the loop, syslog through IKE's path.
