@@ -150,13 +150,16 @@ void Engine::log(const IkeSa* sa, Tag tag, std::string_view text, const Endpoint
   static constexpr std::string_view kTags[] = {"[IKEv1]", "[IKEv1 DEBUG]", "[IKEv1 DECODE]"};
   static constexpr int kLevels[] = {1, 5, 10};
   auto t = static_cast<size_t>(tag);
+  // Several lines per datagram, and usually no session watches them: the prefix, the
+  // escaping and the daemon's timestamp are spent only for one that does.
+  if (!env_.debugging(DebugKind::Isakmp, kLevels[t])) return;
   // Peer-supplied bytes (IDs, user names, versions) are in these lines: escaped at the sink.
   env_.debug(DebugKind::Isakmp, kLevels[t],
              platform::printable(fmt::format("{}{}{}", kTags[t], prefix(sa, peer), text)));
 }
 
 void Engine::ipsec_log(int level, std::string_view text) {
-  env_.debug(DebugKind::Ipsec, level, text);
+  if (env_.debugging(DebugKind::Ipsec, level)) env_.debug(DebugKind::Ipsec, level, text);
 }
 
 namespace {
