@@ -309,6 +309,12 @@ int main(int argc, char** argv) {
     for (const auto& w : firewall.set_deny_new(hostdown.deny_new()))
       platform::log(platform::Severity::Warning, w);
   });
+  server.on_ike_events([&] {
+    // A session up or down: its address is admitted to (or withdrawn from) the firewall's VPN
+    // client set now, not at the next tick (no nft run when nothing changed).
+    for (const auto& w : firewall.sync(app.config(), app.ike()))
+      platform::log(platform::Severity::Warning, w);
+  });
   server.reload_pending([&] { return sys.reload_requested(); });
   server.on_reload([&] {
     platform::log(platform::Severity::Notice, "reload requested from the CLI");
