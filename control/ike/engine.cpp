@@ -178,6 +178,7 @@ void Engine::emit_syslog(uint32_t id, const std::string& text) {
 
 void Engine::log_decode(const Endpoint& peer, bool sending, uint32_t msgid,
                         const std::vector<Payload>& p, size_t length, bool resending) {
+  if (!env_.debugging(DebugKind::Isakmp, 5)) return;  // two per exchanged message, as log()
   std::string what = resending ? "RESENDING" : sending ? "SENDING" : "RECEIVED";
   std::string line = fmt::format("IKE_DECODE {} Message (msgid={:x}) with payloads : {}", what,
                                  msgid, describe(p, length));
