@@ -34,7 +34,7 @@ class Admission {
   // and what spoofed sources can make us send to third parties (each answer is also resent
   // once). A constant would either cap a real head-end far below what it computes or let a
   // small one queue more than it can ever finish, so it follows the DH workers' measured
-  // capacity (set_capacity), with kHeadroom above it: a burst beyond what the workers finish
+  // capacity (set_capacity), kHeadroomPercent of it: a burst beyond what the workers finish
   // in a second waits in their bounded queue (a full queue refuses as CryptoBusy), and what
   // no worker could ever finish is refused here, before any state exists. Never below
   // kMinPerSecond, which any box computes (about 200 group-14 DH a second on one slow core),

@@ -172,8 +172,8 @@ bool IkeService::debugging(ike::DebugKind kind, int level) {
 }
 
 void IkeService::authenticate(const config::Config& cfg, aaa::AuthRequest r, aaa::AuthDone done) {
-  // LOCAL stays with the engine's own check (it refuses nas-prompt users remote access); a
-  // server group goes to the AAA service, which answers later on the event loop.
+  // LOCAL stays with the engine's own check (it refuses nas-prompt users remote access), run
+  // on a crypto worker; a server group goes to the AAA service. Both answer later, on the loop.
   if (!aaa_ || r.group == "LOCAL") {
     authenticate_local_later(cfg, std::move(r), std::move(done));
     return;
