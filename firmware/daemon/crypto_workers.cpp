@@ -22,15 +22,15 @@ unsigned CryptoWorkers::default_threads() {
 }
 
 CryptoWorkers::CryptoWorkers(unsigned threads)
-    : limit_(kQueuePerThread * std::clamp(threads, 1u, kMaxThreads)),
+    : count_(std::clamp(threads, 1u, kMaxThreads)),
+      limit_(kQueuePerThread * count_),
       efd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
   // The threads inherit a mask with every signal blocked: the daemon takes SIGTERM and SIGINT
   // through a signalfd on its loop, which works only if no thread can receive them.
   sigset_t all, saved;
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &saved);
-  for (unsigned i = 0; i < std::clamp(threads, 1u, kMaxThreads); ++i)
-    threads_.emplace_back([this] { run(); });
+  for (unsigned i = 0; i < count_; ++i) threads_.emplace_back([this] { run(); });
   pthread_sigmask(SIG_SETMASK, &saved, nullptr);
 }
 
@@ -70,7 +70,7 @@ void CryptoWorkers::submit_first(Task work) {
 void CryptoWorkers::measured(uint64_t ns) {
   double x = static_cast<double>(std::max<uint64_t>(ns, 1));
   ns_per_dh_ = ns_per_dh_ == 0 ? x : ns_per_dh_ + (x - ns_per_dh_) * kAverageWeight;
-  double per_second = 1e9 * static_cast<double>(threads_.size()) / ns_per_dh_;
+  double per_second = 1e9 * static_cast<double>(count_) / ns_per_dh_;
   dh_per_second_.store(static_cast<uint32_t>(std::min(per_second, 1e9)), std::memory_order_relaxed);
 }
 

@@ -45,7 +45,7 @@ class CryptoWorkers {
   // On the event loop: runs what finished jobs returned, in completion order.
   void deliver();
   size_t pending() const;
-  unsigned threads() const { return static_cast<unsigned>(threads_.size()); }
+  unsigned threads() const { return count_; }
   // DH computations per second the threads complete, from the measured wall time of recent
   // ones (so it falls when the cores are shared); 0 until one has been measured.
   uint32_t dh_per_second() const { return dh_per_second_.load(std::memory_order_relaxed); }
@@ -69,6 +69,7 @@ class CryptoWorkers {
   std::vector<Done> finished_;
   size_t in_flight_ = 0;         // DH queued or running, not yet delivered
   size_t others_in_flight_ = 0;  // submit_first work, the same
+  const unsigned count_;         // threads_.size(), fixed before any thread starts
   size_t limit_ = 0;
   double ns_per_dh_ = 0;  // moving average over recent DH jobs
   std::atomic<uint32_t> dh_per_second_{0};
