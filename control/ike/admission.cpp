@@ -1,5 +1,8 @@
 #include "control/ike/admission.hpp"
 
+#include <algorithm>
+#include <limits>
+
 namespace rampart::ike {
 
 std::string_view refusal_name(Refusal r) {
@@ -20,6 +23,20 @@ std::string_view refusal_name(Refusal r) {
   return "unknown";
 }
 
+void Admission::set_capacity(uint32_t dh_per_second) {
+  uint64_t with_headroom = uint64_t{dh_per_second} * kHeadroomPercent / 100;
+  per_second_ = static_cast<uint32_t>(
+      std::clamp<uint64_t>(with_headroom, kMinPerSecond, std::numeric_limits<uint32_t>::max()));
+}
+
+uint32_t Admission::per_second_busy_peers() const {
+  return static_cast<uint32_t>(uint64_t{per_second_} * kBusyPeersPercent / 100);
+}
+
+uint32_t Admission::per_peer_per_second() const {
+  return std::max(kMinPerPeerPerSecond, per_second_ / kPeerShare);
+}
+
 void Admission::roll(uint64_t now) {
   if (now == second_) return;
   second_ = now;
@@ -31,10 +48,10 @@ Refusal Admission::check(uint32_t peer, uint64_t now, size_t global_limit) {
   roll(now);
   if (half_open_of(peer) >= kPerPeerHalfOpen) return Refusal::PeerLimit;
   if (auto it = started_by_peer_.find(peer);
-      it != started_by_peer_.end() && it->second >= kPerPeerPerSecond)
+      it != started_by_peer_.end() && it->second >= per_peer_per_second())
     return Refusal::PeerRate;
   if (total_ >= global_limit) return Refusal::GlobalLimit;
-  uint32_t budget = half_open_of(peer) == 0 ? kPerSecond : kPerSecondBusyPeers;
+  uint32_t budget = half_open_of(peer) == 0 ? per_second_ : per_second_busy_peers();
   if (started_this_second_ >= budget) return Refusal::GlobalRate;
   return Refusal::None;
 }

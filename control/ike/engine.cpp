@@ -98,9 +98,21 @@ Engine::~Engine() = default;
 // ---- lookup -------------------------------------------------------------------------------
 
 IkeSa* Engine::find(const Cookie& i, const Cookie& r) {
-  for (auto& [idx, sa] : sas_)
-    if (sa->icookie == i && sa->rcookie == r) return sa.get();
+  // Through the index, as for first messages: this runs for every datagram, and a walk over
+  // every SA each would cost 10,000 comparisons per packet at 10,000 tunnels (and a garbage
+  // packet with random cookies always the whole walk).
+  auto [from, to] = by_icookie_.equal_range(cookie_key(i));
+  for (auto it = from; it != to; ++it)
+    if (auto sa = sas_.find(it->second); sa != sas_.end())
+      if (sa->second->icookie == i && sa->second->rcookie == r) return sa->second.get();
   return nullptr;
+}
+
+IkeSa& Engine::adopt(std::unique_ptr<IkeSa> sa) {
+  IkeSa& raw = *sa;
+  by_icookie_.emplace(cookie_key(raw.icookie), raw.index);
+  sas_.emplace(raw.index, std::move(sa));
+  return raw;
 }
 
 IkeSa* Engine::find_half_open(const Cookie& i, const Endpoint& peer) {
@@ -110,7 +122,7 @@ IkeSa* Engine::find_half_open(const Cookie& i, const Endpoint& peer) {
   for (auto it = from; it != to; ++it)
     if (auto sa = sas_.find(it->second); sa != sas_.end()) {
       IkeSa& s = *sa->second;
-      if (s.icookie == i && s.peer == peer && s.established == 0) return &s;
+      if (s.responder && s.icookie == i && s.peer == peer && s.established == 0) return &s;
     }
   return nullptr;
 }
@@ -138,13 +150,16 @@ void Engine::log(const IkeSa* sa, Tag tag, std::string_view text, const Endpoint
   static constexpr std::string_view kTags[] = {"[IKEv1]", "[IKEv1 DEBUG]", "[IKEv1 DECODE]"};
   static constexpr int kLevels[] = {1, 5, 10};
   auto t = static_cast<size_t>(tag);
+  // Several lines per datagram, and usually no session watches them: the prefix, the
+  // escaping and the daemon's timestamp are spent only for one that does.
+  if (!env_.debugging(DebugKind::Isakmp, kLevels[t])) return;
   // Peer-supplied bytes (IDs, user names, versions) are in these lines: escaped at the sink.
   env_.debug(DebugKind::Isakmp, kLevels[t],
              platform::printable(fmt::format("{}{}{}", kTags[t], prefix(sa, peer), text)));
 }
 
 void Engine::ipsec_log(int level, std::string_view text) {
-  env_.debug(DebugKind::Ipsec, level, text);
+  if (env_.debugging(DebugKind::Ipsec, level)) env_.debug(DebugKind::Ipsec, level, text);
 }
 
 namespace {
@@ -163,6 +178,7 @@ void Engine::emit_syslog(uint32_t id, const std::string& text) {
 
 void Engine::log_decode(const Endpoint& peer, bool sending, uint32_t msgid,
                         const std::vector<Payload>& p, size_t length, bool resending) {
+  if (!env_.debugging(DebugKind::Isakmp, 5)) return;  // two per exchanged message, as log()
   std::string what = resending ? "RESENDING" : sending ? "SENDING" : "RECEIVED";
   std::string line = fmt::format("IKE_DECODE {} Message (msgid={:x}) with payloads : {}", what,
                                  msgid, describe(p, length));
@@ -348,11 +364,8 @@ IkeSa* Engine::new_sa(const Datagram& d, const Message& m) {
   sa->created = env_.now();
   sa->last_heard = sa->created;
   sa->half_open_address = d.peer.address.value;
-  by_icookie_.emplace(cookie_key(sa->icookie), sa->index);
   admission_.opened(d.peer.address.value, sa->created);
-  IkeSa* raw = sa.get();
-  sas_.emplace(raw->index, std::move(sa));
-  return raw;
+  return &adopt(std::move(sa));
 }
 
 const config::TunnelGroup* Engine::tunnel_group_of(const IkeSa& sa) const {

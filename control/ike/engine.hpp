@@ -66,6 +66,9 @@ class Environment {
     done(dh_respond(group, peer_public));
     return true;
   }
+  // The DH computations per second the workers complete, measured (0: unknown). The global
+  // admission rate follows it (Admission::set_capacity); in line, as here, it is unknown.
+  virtual uint32_t dh_capacity() { return 0; }
   // XAUTH's question to r.group (an aaa-server group, or "LOCAL"), done called exactly once on
   // the engine's thread, now or later (the SA it was for may be gone by then). This default
   // answers in line from cfg's local user database whatever the group, so that tests and
@@ -162,6 +165,8 @@ class Engine {
   const config::TunnelGroup* tunnel_group_or_abort(IkeSa& sa);
   const config::CryptoMapSettings* static_entry(const std::string& map, uint32_t seq) const;
   IkeSa* find(const Cookie& i, const Cookie& r);
+  // Puts a new SA in sas_ and in the cookie index find() uses: every SA goes in this way.
+  IkeSa& adopt(std::unique_ptr<IkeSa> sa);
   IkeSa* find_half_open(const Cookie& i, const Endpoint& peer);
   static uint64_t cookie_key(const Cookie& c);
   // Sends a datagram to the SA's peer; remembered for retransmission when a reply is awaited.
@@ -403,7 +408,7 @@ class Engine {
   IkeStats stats_;
   AddressPools pools_;
   Admission admission_;
-  std::unordered_multimap<uint64_t, uint64_t> by_icookie_;  // responder SAs: icookie -> index
+  std::unordered_multimap<uint64_t, uint64_t> by_icookie_;  // every SA: icookie -> index
   // The message being handled, until a handler authenticates it.
   struct Inbound {
     uint32_t msgid = 0;

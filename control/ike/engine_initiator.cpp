@@ -92,7 +92,7 @@ std::optional<uint64_t> Engine::initiate(const std::string& map_name, uint32_t s
   sa.last_heard = sa.created;
   sa.state = P1State::MmWaitMsg2;
   sa.wanted = IkeSa::Wanted{map_name, seq, local, remote};
-  sas_.emplace(sa.index, std::move(owned));
+  adopt(std::move(owned));
   ++stats_.initiator_tunnels;
 
   log(&sa, Tag::Event,

@@ -116,6 +116,7 @@ bool Engine::admit(const Datagram& d) {
   size_t limit = cfg_.crypto.max_in_negotiation_sa
                      ? static_cast<size_t>(*cfg_.crypto.max_in_negotiation_sa)
                      : 1000;
+  admission_.set_capacity(env_.dh_capacity());
   Refusal why = admission_.check(d.peer.address.value, env_.now(), limit);
   if (why == Refusal::None) return true;
   refuse(why, d.peer);

@@ -95,7 +95,10 @@ AaaService::AaaService(ClientFactory clients, Syslog log, Options o)
   sigset_t all, saved;
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &saved);
-  for (unsigned i = 0; i < opt_.threads; ++i) threads_.emplace_back([this] { run(); });
+  for (unsigned i = 0; i < opt_.threads; ++i) threads_.emplace_back([this] { run(false); });
+  // One more takes only the local database's checks, so that they never wait behind threads
+  // all held by servers that do not answer.
+  threads_.emplace_back([this] { run(true); });
   pthread_sigmask(SIG_SETMASK, &saved, nullptr);
 }
 
@@ -105,6 +108,8 @@ AaaService::~AaaService() {
     std::lock_guard lock(mu_);
     stop_ = true;
     orphans.swap(todo_);
+    for (auto& j : local_) orphans.push_back(std::move(j));
+    local_.clear();
   }
   wake_.notify_all();
   for (auto& t : threads_) t.join();
@@ -164,22 +169,27 @@ void AaaService::log_result(const aaa::AuthRequest& r, const aaa::AuthResult& re
 }
 
 aaa::AuthResult AaaService::answer_local(const aaa::AuthRequest& r) {
-  aaa::AuthResult res;
-  res.local = true;
+  // The check reads the user's entry alone: a copy of it is taken under the lock and the
+  // password (PBKDF2: milliseconds) checked outside it, so that other threads and the loop's
+  // configure() do not wait for it.
+  config::Config one;
   {
     std::lock_guard lock(mu_);
-    // The engine's check of the username database (service-type, legacy hashes), reused.
-    // Authorization asks only whether the user exists (the password was checked elsewhere).
-    ike::XauthResult x = !r.authorize_only ? ike::authenticate_local(cfg_, r.tunnel_group, r.user,
-                                                                     r.password.reveal())
-                         : cfg_.users.contains(r.user) ? ike::XauthResult{true, {}}
-                                                       : ike::XauthResult{false, "user not found"};
-    res.outcome = x.accepted ? Outcome::Accepted : Outcome::Rejected;
-    res.reason = local_reason(x.reason);
-    if (x.accepted) {
-      const auto& attrs = cfg_.users.at(r.user).attributes;
-      res.authz.group_policy = attrs.group_policy;
-    }
+    if (auto it = cfg_.users.find(r.user); it != cfg_.users.end()) one.users.insert(*it);
+  }
+  // The engine's check of the username database (service-type, legacy hashes), reused.
+  // Authorization asks only whether the user exists (the password was checked elsewhere).
+  ike::XauthResult x =
+      !r.authorize_only ? ike::authenticate_local(one, r.tunnel_group, r.user, r.password.reveal())
+      : one.users.contains(r.user) ? ike::XauthResult{true, {}}
+                                   : ike::XauthResult{false, "user not found"};
+  aaa::AuthResult res;
+  res.local = true;
+  res.outcome = x.accepted ? Outcome::Accepted : Outcome::Rejected;
+  res.reason = local_reason(x.reason);
+  if (x.accepted) res.authz.group_policy = one.users.at(r.user).attributes.group_policy;
+  {
+    std::lock_guard lock(mu_);
     groups_.local_answer(
         r.authorize_only ? RequestKind::Authorization : RequestKind::Authentication, x.accepted);
     ++counters_.local_answers;
@@ -188,16 +198,20 @@ aaa::AuthResult AaaService::answer_local(const aaa::AuthRequest& r) {
   return res;
 }
 
-std::optional<aaa::AuthResult> AaaService::answer_in_line(aaa::AuthRequest& r) {
+AaaService::Route AaaService::route(const aaa::AuthRequest& r) {
   std::string protocol;
   {
     std::lock_guard lock(mu_);
     protocol = groups_.protocol(r.group);
     if (r.group != aaa::kLocalGroup && protocol.empty()) ++counters_.unknown_group;
   }
-  if (r.group == aaa::kLocalGroup || protocol == "local") return answer_local(r);
-  if (!protocol.empty()) return std::nullopt;
-  if (r.fallback_local && !r.only_host) return answer_local(r);
+  if (r.group == aaa::kLocalGroup || protocol == "local") return Route::Local;
+  if (!protocol.empty()) return Route::Servers;
+  if (r.fallback_local && !r.only_host) return Route::Local;
+  return Route::Nowhere;
+}
+
+aaa::AuthResult AaaService::removed() {
   aaa::AuthResult res;
   res.outcome = Outcome::NoServer;
   res.reason = "AAA Server has been removed";
@@ -212,26 +226,31 @@ bool AaaService::enqueue(Job job) {
       return false;
     }
     ++in_flight_;
-    todo_.push_back(std::move(job));
+    (job.local ? local_ : todo_).push_back(std::move(job));
   }
-  wake_.notify_one();
+  wake_.notify_all();
   return true;
 }
 
 void AaaService::authenticate(aaa::AuthRequest r, aaa::AuthDone done) {
-  if (auto res = answer_in_line(r)) {
-    done(std::move(*res));
+  // On the event loop: even the local database is asked on a thread (its PBKDF2 would hold
+  // up IKE and the CLI for milliseconds per login), and answered through deliver().
+  Route how = route(r);
+  if (how == Route::Nowhere) {
+    done(removed());
     return;
   }
   auto shared = std::make_shared<aaa::AuthDone>(std::move(done));
-  Job job{std::move(r), [this, shared](aaa::AuthResult res) {
+  Job job{std::move(r),
+          [this, shared](aaa::AuthResult res) {
             {
               std::lock_guard lock(mu_);
               finished_.push_back({std::move(*shared), std::move(res)});
             }
             uint64_t one = 1;
             (void)!::write(efd_, &one, sizeof one);
-          }};
+          },
+          how == Route::Local};
   if (!enqueue(std::move(job))) {
     aaa::AuthResult busy;
     busy.outcome = Outcome::NoServer;
@@ -241,7 +260,10 @@ void AaaService::authenticate(aaa::AuthRequest r, aaa::AuthDone done) {
 }
 
 aaa::AuthResult AaaService::authenticate_now(aaa::AuthRequest r) {
-  if (auto res = answer_in_line(r)) return std::move(*res);
+  // A CLI thread waits here, not the loop: the local database is asked on it.
+  Route how = route(r);
+  if (how == Route::Local) return answer_local(r);
+  if (how == Route::Nowhere) return removed();
   auto promise = std::make_shared<std::promise<aaa::AuthResult>>();
   auto future = promise->get_future();
   Job job{std::move(r), [this, promise](aaa::AuthResult res) {
@@ -274,7 +296,7 @@ void AaaService::account(aaa::AccountingRecord r) {
     ++records_in_flight_;
     records_.push_back({std::move(r), 0, 0});
   }
-  wake_.notify_one();
+  wake_.notify_all();
 }
 
 aaa::ProtocolClient* AaaService::client(const std::string& protocol) {
@@ -383,7 +405,7 @@ bool AaaService::send_accounting(const aaa::AccountingRecord& r) {
   }
 }
 
-void AaaService::run() {
+void AaaService::run(bool local_only) {
   for (;;) {
     std::optional<Job> job;
     std::optional<Record> rec;
@@ -391,10 +413,16 @@ void AaaService::run() {
       std::unique_lock lock(mu_);
       for (;;) {
         if (stop_) return;
-        if (!todo_.empty()) {
-          job = std::move(todo_.front());
-          todo_.pop_front();
+        // The local database first: it answers in milliseconds, a server in up to its timeout.
+        auto& from = !local_.empty() || local_only ? local_ : todo_;
+        if (!from.empty()) {
+          job = std::move(from.front());
+          from.pop_front();
           break;
+        }
+        if (local_only) {
+          wake_.wait(lock);
+          continue;
         }
         int64_t now = opt_.clock.steady_ms();
         int64_t wake_at = 0;
@@ -417,7 +445,7 @@ void AaaService::run() {
       }
     }
     if (job) {
-      job->finish(serve(job->req));
+      job->finish(job->local ? answer_local(job->req) : serve(job->req));
       continue;
     }
     bool sent = send_accounting(rec->rec);
@@ -434,7 +462,7 @@ void AaaService::run() {
       rec->not_before = opt_.clock.steady_ms() + opt_.accounting_retry_ms;
       records_.push_back(std::move(*rec));
     }
-    wake_.notify_one();
+    wake_.notify_all();
   }
 }
 

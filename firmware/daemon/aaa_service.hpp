@@ -2,9 +2,10 @@
 // threads walk a group's servers (ServerGroups decides which, under the mutex) and call the
 // group's protocol client, whose calls block for up to a server's timeout; answers come back
 // on the event loop through an eventfd (fd() + deliver(), as CryptoWorkers does), so a dead
-// or slow server never stalls IKE, the CLI or another group's requests. LOCAL, and groups that
-// do not exist, are answered in line. The queues are bounded: a request that finds them full
-// is answered NoServer and counted, never dropped silently.
+// or slow server never stalls IKE, the CLI or another group's requests. LOCAL is answered on a
+// thread too (PBKDF2 takes milliseconds): one thread takes only those, and the others take
+// them before server work; groups that do not exist are answered in line. The queues are
+// bounded: a request that finds them full is answered NoServer and counted, never dropped.
 #pragma once
 
 #include <condition_variable>
@@ -73,7 +74,9 @@ class AaaService : public aaa::Service {
   struct Job {
     aaa::AuthRequest req;
     std::function<void(aaa::AuthResult)> finish;  // on the worker: queue for deliver, or promise
+    bool local = false;                           // the local database answers
   };
+  enum class Route { Local, Servers, Nowhere };
   struct Record {
     aaa::AccountingRecord rec;
     int rounds = 0;
@@ -83,11 +86,13 @@ class AaaService : public aaa::Service {
     aaa::AuthDone done;
     aaa::AuthResult result;
   };
-  // Answers LOCAL and unknown groups in line; nullopt when the request must go to servers.
-  std::optional<aaa::AuthResult> answer_in_line(aaa::AuthRequest& r);
+  // Who answers r: the local database, the group's servers, or no one (an unknown group,
+  // counted).
+  Route route(const aaa::AuthRequest& r);
+  static aaa::AuthResult removed();  // no one: the group does not exist
   aaa::AuthResult answer_local(const aaa::AuthRequest& r);
   bool enqueue(Job job);
-  void run();
+  void run(bool local_only);
   aaa::AuthResult serve(const aaa::AuthRequest& r);
   bool send_accounting(const aaa::AccountingRecord& r);
   aaa::ServerAnswer account_once(const aaa::Candidate& c, const aaa::AccountingRecord& r);
@@ -103,11 +108,13 @@ class AaaService : public aaa::Service {
   Syslog syslog_;
   Options opt_;
   mutable std::mutex mu_;
+  // Always notify_all: a notify_one could wake only the thread that takes local checks alone.
   std::condition_variable wake_;
   aaa::ServerGroups groups_;
   config::Config cfg_;  // the AAA part only: groups, users, interfaces
   std::map<std::string, std::unique_ptr<aaa::ProtocolClient>> clients_;
   std::deque<Job> todo_;
+  std::deque<Job> local_;  // requests the local database answers
   std::deque<Record> records_;
   std::vector<Done> finished_;
   size_t in_flight_ = 0;          // authentication jobs queued or running, not yet delivered

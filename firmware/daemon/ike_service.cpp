@@ -19,10 +19,11 @@ namespace {
 constexpr int kSocketBuffer = 8 << 20;  // about 50 ms of a 100k-packet/s flood
 }  // namespace
 
-IkeService::IkeService(cli::Appliance& app, unsigned dataplane_workers)
+IkeService::IkeService(cli::Appliance& app, unsigned dataplane_workers, unsigned crypto_workers)
     : app_(app), engine_(std::make_unique<ike::Engine>(app.config(), *this)) {
   engine_->set_sad(&sad_);
-  crypto_ = std::make_unique<CryptoWorkers>(CryptoWorkers::default_threads());
+  crypto_ = std::make_unique<CryptoWorkers>(crypto_workers ? crypto_workers
+                                                           : CryptoWorkers::default_threads());
   dataplane_ = std::make_unique<DataplaneService>(sad_, app.sys(), dataplane_workers);
   vpn_routes_ = std::make_unique<VpnRoutes>(app.sys(), sad_);
   app_.set_ike(engine_.get());
@@ -119,6 +120,10 @@ bool IkeService::compute_dh(int group, ike::Bytes peer_public, ike::DhDone done)
   return crypto_->submit(group, std::move(peer_public), std::move(done));
 }
 
+uint32_t IkeService::dh_capacity() {
+  return crypto_ ? crypto_->dh_per_second() : 0;
+}
+
 uint64_t IkeService::now() {
   timespec ts{};
   ::clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -167,13 +172,37 @@ bool IkeService::debugging(ike::DebugKind kind, int level) {
 }
 
 void IkeService::authenticate(const config::Config& cfg, aaa::AuthRequest r, aaa::AuthDone done) {
-  // LOCAL stays with the engine's own check (it refuses nas-prompt users remote access); a
-  // server group goes to the AAA service, which answers later on the event loop.
+  // LOCAL stays with the engine's own check (it refuses nas-prompt users remote access), run
+  // on a crypto worker; a server group goes to the AAA service. Both answer later, on the loop.
   if (!aaa_ || r.group == "LOCAL") {
-    ike::Environment::authenticate(cfg, std::move(r), std::move(done));
+    authenticate_local_later(cfg, std::move(r), std::move(done));
     return;
   }
   aaa_->authenticate(std::move(r), std::move(done));
+}
+
+void IkeService::authenticate_local_later(const config::Config& cfg, aaa::AuthRequest r,
+                                          aaa::AuthDone done) {
+  if (!crypto_) {
+    ike::Environment::authenticate(cfg, std::move(r), std::move(done));
+    return;
+  }
+  // The worker gets a configuration holding only this user's entry, copied now: the check
+  // reads nothing else, and the loop may change the real one meanwhile. The answer is the one
+  // of the database as it was when the password arrived, as an answer in line would be.
+  auto one = std::make_shared<config::Config>();
+  if (auto it = cfg.users.find(r.user); it != cfg.users.end()) one->users.insert(*it);
+  auto request = std::make_shared<aaa::AuthRequest>(std::move(r));
+  crypto_->submit_first([one, request, done = std::move(done)]() -> std::function<void()> {
+    ike::XauthResult x =
+        ike::authenticate_local(*one, request->group, request->user, request->password.reveal());
+    request->password.wipe();
+    aaa::AuthResult out;
+    out.outcome = x.accepted ? aaa::Outcome::Accepted : aaa::Outcome::Rejected;
+    out.reason = std::move(x.reason);
+    out.local = true;
+    return [done, out = std::move(out)]() mutable { done(std::move(out)); };
+  });
 }
 
 void IkeService::account(aaa::AccountingRecord r) {

@@ -19,7 +19,8 @@ namespace rampart::firmware {
 
 class IkeService : public ike::Environment {
  public:
-  IkeService(cli::Appliance& app, unsigned dataplane_workers);
+  // crypto_workers: DH/XAUTH threads (rampartd --crypto-workers); 0: default_threads().
+  IkeService(cli::Appliance& app, unsigned dataplane_workers, unsigned crypto_workers = 0);
   ~IkeService() override;
   // Opens the sockets; an error text when a port cannot be bound.
   std::optional<std::string> open();
@@ -42,6 +43,7 @@ class IkeService : public ike::Environment {
   bool debugging(ike::DebugKind kind, int level) override;
   void syslog(int severity, int id, std::string_view text) override;
   bool compute_dh(int group, ike::Bytes peer_public, ike::DhDone done) override;
+  uint32_t dh_capacity() override;
   void authenticate(const config::Config& cfg, aaa::AuthRequest r, aaa::AuthDone done) override;
   void account(aaa::AccountingRecord r) override;
 
@@ -49,6 +51,8 @@ class IkeService : public ike::Environment {
   std::string nameif_for(uint32_t local_address) const;
   // Brings the dataplane in step before IKE answers on an address it does not carry yet.
   void carry(uint32_t local_address);
+  // The local user database's XAUTH answer (PBKDF2: milliseconds) on a crypto worker.
+  void authenticate_local_later(const config::Config& cfg, aaa::AuthRequest r, aaa::AuthDone done);
   cli::Appliance& app_;
   aaa::Service* aaa_ = nullptr;
   dataplane::Sad sad_;

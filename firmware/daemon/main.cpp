@@ -52,7 +52,8 @@ int usage() {
                "                [--workers N] [--manage-host-network] [--boot DIR]\n"
                "                [--release FILE] [--sshd PATH] [--ssh-shell PATH]\n"
                "                [--conntrack-buffer BYTES] [--ntp-dir DIR] [--ntp-keep-clock]\n"
-               "                [--ntp-poll LOG2SECONDS] [--snmp-dir DIR]\n");
+               "                [--ntp-poll LOG2SECONDS] [--snmp-dir DIR]\n"
+               "                [--crypto-workers N (1-16; default: half the cores, 1-4)]\n");
   return 2;
 }
 
@@ -104,6 +105,8 @@ int main(int argc, char** argv) {
   int conntrack_buffer = firmware::ConnectionService::kDefaultEventBuffer;
   // Packet workers: one per core unless told (--workers N).
   unsigned workers = std::max(1u, std::thread::hardware_concurrency());
+  // IKE crypto workers (DH, LOCAL XAUTH): half the cores, 1 to 4, unless told.
+  unsigned crypto_workers = 0;
   // NTP (chronyd): its run directory, whether it may set the kernel's clock, lab polling.
   firmware::NtpService::Options ntp;
   // SNMP (snmpd): its run directory (conf with secrets, AgentX socket).
@@ -140,7 +143,14 @@ int main(int argc, char** argv) {
     else if (a == "--ntp-poll" && i + 1 < argc)
       ntp.poll.minpoll = ntp.poll.maxpoll =
           static_cast<int>(std::clamp(std::strtol(argv[++i], nullptr, 10), -6L, 10L));
-    else if (a == "--workers" && i + 1 < argc)
+    else if (a == "--crypto-workers" && i + 1 < argc) {
+      // A count the operator chose (benchmarks compare 1 and 2): anything but 1..16 is refused
+      // rather than quietly becoming another count.
+      char* end = nullptr;
+      long n = std::strtol(argv[++i], &end, 10);
+      if (*end != '\0' || n < 1 || n > long{firmware::CryptoWorkers::kMaxThreads}) return usage();
+      crypto_workers = static_cast<unsigned>(n);
+    } else if (a == "--workers" && i + 1 < argc)
       workers = static_cast<unsigned>(std::strtoul(argv[++i], nullptr, 10));
     else
       return usage();
@@ -228,7 +238,7 @@ int main(int argc, char** argv) {
   };
   refresh_connection_view();
 
-  firmware::IkeService ike(app, workers);
+  firmware::IkeService ike(app, workers, crypto_workers);
   if (auto err = ike.open())
     platform::log(platform::Severity::Error, fmt::format("IKE disabled: {}", *err));
   // AAA: server groups on worker threads, answers on the loop, syslog through IKE's path.
@@ -297,6 +307,12 @@ int main(int argc, char** argv) {
     for (const auto& e : hostdown.update(app.config().logging, app.logger().host_status()))
       app.logger().emit(e.id, e.text);
     for (const auto& w : firewall.set_deny_new(hostdown.deny_new()))
+      platform::log(platform::Severity::Warning, w);
+  });
+  server.on_ike_events([&] {
+    // A session up or down: its address is admitted to (or withdrawn from) the firewall's VPN
+    // client set now, not at the next tick (no nft run when nothing changed).
+    for (const auto& w : firewall.sync(app.config(), app.ike()))
       platform::log(platform::Severity::Warning, w);
   });
   server.reload_pending([&] { return sys.reload_requested(); });

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -123,19 +124,40 @@ rampart::expected<void, std::string> Server::run() {
   platform::log(platform::Severity::Notice, fmt::format("serving CLI sessions on {}", path_));
 
   epoll_event events[kMaxEvents];
+  using Clock = std::chrono::steady_clock;
+  constexpr auto kTickEvery = std::chrono::seconds(1);
+  Clock::time_point last_tick{};
+  bool tick_due = true;     // something other than IKE was handled (a command, a job, a fd)
+  bool ike_events = false;  // IKE datagrams or crypto results were handled
   for (;;) {
-    if (tick_) tick_();
+    const auto now = Clock::now();
+    if (tick_ && (tick_due || now - last_tick >= kTickEvery)) {
+      tick_();
+      last_tick = now;
+    } else if (ike_events && after_ike_) {
+      after_ike_();
+    }
+    tick_due = ike_events = false;
     log_off_idle();
     if (reload_pending_ && reload_pending_()) {
       for (auto& [fd, c] : clients_) flush(c);
       if (reload_) reload_();
       return {};
     }
-    int n = ::epoll_wait(epoll_fd_, events, kMaxEvents, tick_ ? 1000 : -1);
+    int timeout = -1;
+    if (tick_) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(last_tick + kTickEvery -
+                                                                        Clock::now());
+      timeout = static_cast<int>(std::clamp<int64_t>(left.count(), 0, 1000));
+    }
+    int n = ::epoll_wait(epoll_fd_, events, kMaxEvents, timeout);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return sys_fail("epoll_wait");
     for (int i = 0; i < n; ++i) {
       int fd = events[i].data.fd;
+      // IKE's descriptors wake the loop at its packet rate; everything else is rare.
+      (std::find(ike_fds_.begin(), ike_fds_.end(), fd) != ike_fds_.end() ? ike_events : tick_due) =
+          true;
       if (fd == signal_fd_) {
         signalfd_siginfo si{};
         if (::read(signal_fd_, &si, sizeof si) > 0)

@@ -39,6 +39,11 @@ class Server {
   void set_aaa_uid(unsigned uid) { aaa_uid_ = uid; }
   // Called about once a second and after every command (supervision of helpers, like sshd).
   void on_tick(std::function<void()> f) { tick_ = std::move(f); }
+  // Called, between ticks, after the loop handled IKE's datagrams or crypto results: what must
+  // follow a session's change at once (a new client's firewall admission). IKE wakes the loop
+  // thousands of times a second under load; the tick's work (CPU and link samples, helpers'
+  // supervision) is not redone for each.
+  void on_ike_events(std::function<void()> f) { after_ike_ = std::move(f); }
   // Called once a session asked for a reload and every reply has been sent.
   void on_reload(std::function<void()> f) { reload_ = std::move(f); }
   // Whether a session has asked for a reload (polled after each command).
@@ -124,7 +129,7 @@ class Server {
   std::multimap<std::string, AaaLogin> aaa_logins_;  // one per accepted login
   // Answers of the AAA service that come after the server is gone hold this weakly.
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);
-  std::function<void()> tick_, reload_;
+  std::function<void()> tick_, reload_, after_ike_;
   std::function<bool()> reload_pending_;
 };
 

@@ -105,34 +105,40 @@ void VpnRoutes::sync(const ike::Engine& engine, const config::Config& cfg, bool 
   auto hosts = sad_.remote_hosts();
   std::sort(hosts.begin(), hosts.end());
   if (!force && synced_ && want == last_want_ && hosts == last_hosts_) return;
-  apply(want, hosts, cfg);
+  apply(want, hosts, cfg, force || !synced_);
   last_want_ = std::move(want);
   last_hosts_ = std::move(hosts);
   synced_ = true;
 }
 
-void VpnRoutes::apply(const std::vector<Want>& want, const std::vector<uint32_t>& hosts,
-                      const config::Config& cfg) {
-  auto nl = platform::Netlink::open();
-  if (!nl) return;
-  auto links = nl->links();
-  auto kernel = nl->routes();
-  if (!links || !kernel) return;
-  std::map<std::string, const platform::Link*> link;
-  for (const auto& l : *links) link[l.name] = &l;
+std::set<VpnRoutes::Route> VpnRoutes::routes_for(platform::Netlink& nl,
+                                                 const std::vector<Want>& want,
+                                                 const config::Config& cfg, bool full) {
   std::map<std::string, std::string> device_of;  // nameif -> Linux device
   for (const auto& [hw, itf] : cfg.interfaces)
     if (itf.nameif) device_of[*itf.nameif] = sys_.device_for(hw);
-
+  auto read_links = [&] {
+    ifindex_.clear();
+    if (auto links = nl.links())
+      for (const auto& l : *links) ifindex_[l.name] = l.ifindex;
+  };
+  if (full || ifindex_.empty()) read_links();
+  bool reread = full;
+  std::optional<std::vector<platform::RouteEntry>> kernel;  // read only for an RRI gateway
   std::set<Route> routes;
   for (const auto& w : want) {
     auto dev = device_of.find(w.nameif);
     if (dev == device_of.end()) continue;
-    auto tun = link.find(dataplane::vpn_device_of(dev->second));
-    if (tun == link.end()) continue;  // no dataplane on that interface (yet)
-    Route r{w.destination, w.prefix, std::nullopt, tun->second->ifindex,
-            platform::kRampartVpnProtocol};
+    auto tun = ifindex_.find(dataplane::vpn_device_of(dev->second));
+    if (tun == ifindex_.end() && !reread) {  // a TUN device made since the last read
+      read_links();
+      reread = true;
+      tun = ifindex_.find(dataplane::vpn_device_of(dev->second));
+    }
+    if (tun == ifindex_.end()) continue;  // no dataplane on that interface (yet)
+    Route r{w.destination, w.prefix, std::nullopt, tun->second, platform::kRampartVpnProtocol};
     if (w.rri) {
+      if (!kernel) kernel = nl.routes().value_or(std::vector<platform::RouteEntry>{});
       // The tunnel's path: the gateway toward the peer, or the peer itself when on-link.
       r.protocol = platform::kRampartRriProtocol;
       r.gateway = w.peer;
@@ -146,7 +152,18 @@ void VpnRoutes::apply(const std::vector<Want>& want, const std::vector<uint32_t>
     }
     routes.insert(r);
   }
-  apply_routes(routes);
+  return routes;
+}
+
+void VpnRoutes::apply(const std::vector<Want>& want, const std::vector<uint32_t>& hosts,
+                      const config::Config& cfg, bool full) {
+  auto nl = platform::Netlink::open();
+  if (!nl) return;
+  std::set<Route> routes = routes_for(*nl, want, cfg, full);
+  if (full)
+    apply_routes(routes);
+  else
+    change_routes(*nl, routes);
 
   // Clients' addresses in a connected subnet (not one with a crypto map) are answered for.
   std::set<Proxy> proxies;
@@ -157,9 +174,9 @@ void VpnRoutes::apply(const std::vector<Want>& want, const std::vector<uint32_t>
       for (const auto& [name, map] : cfg.crypto.maps) crypto |= map.interface == *itf.nameif;
       uint32_t m = itf.mask->value;
       if (crypto || (h & m) != (itf.address->value & m) || h == itf.address->value) continue;
-      auto l = link.find(sys_.device_for(hw));
-      if (l == link.end()) continue;
-      proxies.insert({l->second->ifindex, h});
+      auto l = ifindex_.find(sys_.device_for(hw));
+      if (l == ifindex_.end()) continue;
+      proxies.insert({l->second, h});
     }
   apply_proxies(proxies);
 }
@@ -181,16 +198,43 @@ void VpnRoutes::apply_routes(const std::set<Route>& want) {
     if (auto ok = nl->delete_route(k); !ok)
       platform::log(platform::Severity::Warning, "VPN route withdrawal: " + ok.error());
   }
+  installed_ = have;
   for (const auto& r : want) {
     if (have.count(r)) continue;
     if (auto ok =
             nl->add_device_route(r.destination, r.prefix, r.gateway, r.ifindex, 0, r.protocol);
-        !ok && failed_.insert(r).second)
+        ok)
+      installed_.insert(r);
+    else if (failed_.insert(r).second)
       platform::log(
           platform::Severity::Warning,
           fmt::format("VPN route {}/{}: {}", dotted(r.destination), r.prefix, ok.error()));
   }
   std::erase_if(failed_, [&](const Route& r) { return !want.count(r); });
+}
+
+void VpnRoutes::change_routes(platform::Netlink& nl, const std::set<Route>& want) {
+  for (auto it = installed_.begin(); it != installed_.end();) {
+    if (want.count(*it)) {
+      ++it;
+      continue;
+    }
+    platform::RouteEntry k;
+    k.destination = it->destination;
+    k.prefix = it->prefix;
+    k.gateway = it->gateway;
+    k.ifindex = it->ifindex;
+    k.protocol = it->protocol;
+    // Gone already (a TUN device re-created) is fine: the next full apply checks the kernel.
+    (void)nl.delete_route(k);
+    it = installed_.erase(it);
+  }
+  for (const auto& r : want) {
+    if (installed_.count(r)) continue;
+    if (nl.add_device_route(r.destination, r.prefix, r.gateway, r.ifindex, 0, r.protocol))
+      installed_.insert(r);
+    // A failure is said (once) by the next full apply, which tries again.
+  }
 }
 
 void VpnRoutes::apply_proxies(const std::set<Proxy>& want) {

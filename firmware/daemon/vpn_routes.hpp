@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -27,6 +28,7 @@
 #include "control/config/model.hpp"
 #include "control/ike/engine.hpp"
 #include "dataplane/sad/sad.hpp"
+#include "platform/netlink.hpp"
 
 namespace rampart::firmware {
 
@@ -67,9 +69,16 @@ class VpnRoutes {
     uint32_t address = 0;
     auto operator<=>(const Proxy&) const = default;
   };
+  // full (the tick, the first call): the kernel's links and routes are read and reconciled
+  // with what is wanted. Otherwise (a set-up or a teardown between ticks) only the difference
+  // from what we installed is sent: a client's set-up costs its own route, not a dump of every
+  // other client's (with 10,000 clients, two dumps of 10,000 routes per set-up).
   void apply(const std::vector<Want>& want, const std::vector<uint32_t>& hosts,
-             const config::Config& cfg);
-  void apply_routes(const std::set<Route>& want);
+             const config::Config& cfg, bool full);
+  std::set<Route> routes_for(platform::Netlink& nl, const std::vector<Want>& want,
+                             const config::Config& cfg, bool full);
+  void apply_routes(const std::set<Route>& want);  // full: from the kernel's table
+  void change_routes(platform::Netlink& nl, const std::set<Route>& want);  // from installed_
   void apply_proxies(const std::set<Proxy>& want);
 
   cli::System& sys_;
@@ -77,7 +86,9 @@ class VpnRoutes {
   std::vector<Want> last_want_;
   std::vector<uint32_t> last_hosts_;
   bool synced_ = false;
-  std::set<Route> failed_;  // said once, not every second
+  std::set<Route> failed_;     // said once, not every second
+  std::set<Route> installed_;  // in the kernel since the last full apply, as far as we know
+  std::map<std::string, int> ifindex_;  // Linux device -> ifindex, from the last read of links
   std::set<Proxy> proxies_;
 };
 

@@ -5,12 +5,19 @@
 # every one must complete, and `show crypto isakmp sa` must list 20 AM_ACTIVE and 20 MM_ACTIVE
 # SAs, with an IPsec SA for each; and with a wrong group key it must fail on HASH_R. What
 # ike_load measures in tests/bench/ike_setup_rate.sh is only worth something if this passes.
+# rampartd runs with the bench's --crypto-workers 1, and refuses counts outside 1..16.
 #   ike_load_smoke.sh BIN
 source "$(dirname "$0")/lib.sh"
 
 make_vpn_lab
 for i in $(seq 3 24); do ip -n "$CNS" addr add "198.51.100.$i/26" dev eth0; done
-start_daemon
+# The crypto worker count the benchmark chooses: only 1..16 is taken.
+for bad in 0 17 abc 2x ""; do
+  rc=0
+  "$BIN/rampartd" --flash "$FLASH" --crypto-workers "$bad" >/dev/null 2>&1 || rc=$?
+  [[ $rc -eq 2 ]] || fail "rampartd took --crypto-workers '$bad' (exit $rc)"
+done
+start_daemon --crypto-workers 1
 out=$(cli "configure terminal" "$(ezvpn_gateway_lines \
   "group-policy EZ attributes" "vpn-simultaneous-logins 100" "exit" \
   "tunnel-group DefaultL2LGroup ipsec-attributes" "ikev1 pre-shared-key l2l-secret" "exit" "end")")

@@ -1,6 +1,7 @@
 // rampartd's AaaService with a scripted protocol client: requests run on the workers and come
 // back through the eventfd on the caller's thread; a slow server holds up only its own group;
-// the queue is bounded and refusals are answered; LOCAL answers in line and as fallback;
+// the queue is bounded and refusals are answered; LOCAL answers on a thread and as fallback,
+// and never waits behind servers that hold every other thread;
 // accounting records are retried; the syslog lines say what the ASA says. The real RADIUS and
 // TACACS+ clients are tested by their own suites against real servers.
 #include <poll.h>
@@ -191,13 +192,19 @@ TEST_CASE("authenticate_now blocks for the answer; failover; syslog", "[aaa-serv
   CHECK(lab.all_logs().find("sharedkey") == std::string::npos);
 }
 
-TEST_CASE("LOCAL answers in line; fallback to LOCAL only when no server answers", "[aaa-service]") {
+TEST_CASE("LOCAL answers off the loop; fallback to LOCAL only when no server answers",
+          "[aaa-service]") {
   Lab lab;
-  bool in_line = false;
+  bool accepted = false, answered = false;
+  const auto loop = std::this_thread::get_id();
   lab.svc->authenticate(Lab::req("LOCAL", "alice", "wonderland"), [&](aaa::AuthResult r) {
-    in_line = r.outcome == aaa::Outcome::Accepted && r.local;
+    CHECK(std::this_thread::get_id() == loop);
+    answered = true;
+    accepted = r.outcome == aaa::Outcome::Accepted && r.local;
   });
-  CHECK(in_line);
+  CHECK_FALSE(answered);  // the PBKDF2 check runs on a thread, the answer comes by deliver()
+  REQUIRE(lab.loop_until([&] { return answered; }));
+  CHECK(accepted);
   CHECK(lab.logged(
       "%ASA-6-113012: AAA user authentication Successful : local database : user = alice"));
   auto bad = lab.svc->authenticate_now(Lab::req("LOCAL", "alice", "nope"));
@@ -314,4 +321,23 @@ TEST_CASE("show aaa-server counters come from the service", "[aaa-service]") {
   st = lab.svc->status();
   fast = std::find_if(st.begin(), st.end(), [](auto& s) { return s.group == "FAST"; });
   CHECK(fast->accepts == 0);
+}
+
+TEST_CASE("LOCAL checks are not held behind servers that hold every thread", "[aaa-service]") {
+  firmware::AaaService::Options o;
+  o.threads = 2;
+  Lab lab(o);
+  // Both general threads wait on a server that answers in 1.5 s.
+  lab.client->scripts[ip("198.51.100.10").value] = {K::Accept, 1500ms};
+  int slow = 0;
+  for (int i = 0; i < 2; ++i)
+    lab.svc->authenticate(Lab::req("SLOW"), [&](aaa::AuthResult) { ++slow; });
+  std::this_thread::sleep_for(100ms);
+  bool local = false;
+  lab.svc->authenticate(Lab::req("LOCAL", "alice", "wonderland"),
+                        [&](aaa::AuthResult r) { local = r.outcome == aaa::Outcome::Accepted; });
+  REQUIRE(lab.loop_until([&] { return local || slow > 0; }));
+  CHECK(local);
+  CHECK(slow == 0);  // answered while both servers' requests still waited
+  REQUIRE(lab.loop_until([&] { return slow == 2; }));
 }

@@ -11,6 +11,7 @@
 #include <deque>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <thread>
 
 #include "control/ike/engine.hpp"
@@ -155,9 +156,9 @@ TEST_CASE("a host looping AM1 and a bogus AM3 is held to the per-peer rate", "[i
     ++answered;
     lab.engine.receive(p.datagram(p.am3(lab.env.take())));  // fails: the SA goes
   }
-  CHECK(answered == Admission::kPerPeerPerSecond);
-  CHECK(lab.engine.stats().hash_fails == Admission::kPerPeerPerSecond);
-  CHECK(lab.engine.stats().refused_peer_rate == 30 - Admission::kPerPeerPerSecond);
+  CHECK(answered == Admission::kMinPerPeerPerSecond);
+  CHECK(lab.engine.stats().hash_fails == Admission::kMinPerPeerPerSecond);
+  CHECK(lab.engine.stats().refused_peer_rate == 30 - Admission::kMinPerPeerPerSecond);
   CHECK(lab.engine.sas().empty());
   lab.env.t += 1;  // a new second, a new allowance
   auto p = from("198.51.100.21", 77);
@@ -167,14 +168,45 @@ TEST_CASE("a host looping AM1 and a bogus AM3 is held to the per-peer rate", "[i
 
 TEST_CASE("new negotiations are answered at a bounded rate for the whole box", "[ike][dos]") {
   Lab lab;
-  for (uint32_t i = 0; i < Admission::kPerSecond + 50; ++i) {
+  for (uint32_t i = 0; i < Admission::kMinPerSecond + 50; ++i) {
     auto p = from("198.51.100.2", static_cast<uint8_t>(i));
     p.me.address.value = 0xc6336400u + 64 + i;  // one source each, as a spoofer would
     p.ci[0] = static_cast<uint8_t>(i >> 8);
     lab.engine.receive(p.datagram(p.am1("EZ")));
   }
-  CHECK(lab.engine.sas().size() == Admission::kPerSecond);
+  CHECK(lab.engine.sas().size() == Admission::kMinPerSecond);
   CHECK(lab.engine.stats().refused_rate == 50);
+}
+
+// The daemon's environment reports what its DH workers compute; here a fixed figure.
+struct MeasuredEnv : test::FakeEnv {
+  uint32_t capacity = 0;
+  uint32_t dh_capacity() override { return capacity; }
+};
+
+TEST_CASE("the box's rate follows what its DH workers compute", "[ike][dos][admission]") {
+  Lab<MeasuredEnv> lab;
+  lab.env.capacity = 400;  // the rate becomes 500 a second (max-in-negotiation-sa: 1,000)
+  for (uint32_t i = 0; i < 600; ++i) {
+    auto p = from("198.51.100.2", static_cast<uint8_t>(i));
+    p.me.address.value = 0xcb007100u + i;  // one source each, as a spoofer would
+    p.ci[0] = static_cast<uint8_t>(i >> 8);
+    lab.engine.receive(p.datagram(p.am1("EZ")));
+  }
+  CHECK(lab.engine.sas().size() == 500);
+  CHECK(lab.engine.stats().refused_rate == 100);
+  // A measurement that falls (the cores got busy) lowers it, never under the floor.
+  lab.env.capacity = 1;
+  lab.env.t += 1;
+  size_t before = lab.engine.sas().size();
+  for (uint32_t i = 0; i < Admission::kMinPerSecond + 10; ++i) {
+    auto p = from("198.51.100.2", static_cast<uint8_t>(i));
+    p.me.address.value = 0xcb007800u + i;
+    p.ci[0] = static_cast<uint8_t>(i >> 8);
+    p.ci[1] = 0xee;
+    lab.engine.receive(p.datagram(p.am1("EZ")));
+  }
+  CHECK(lab.engine.sas().size() - before == Admission::kMinPerSecond);
 }
 
 TEST_CASE("busy sources cannot take the whole rate: a new address still gets in", "[ike][dos]") {
@@ -187,8 +219,9 @@ TEST_CASE("busy sources cannot take the whole rate: a new address still gets in"
       p.ci[0] = static_cast<uint8_t>(round);
       lab.engine.receive(p.datagram(p.am1("EZ")));
     }
-  CHECK(lab.engine.sas().size() == Admission::kPerSecondBusyPeers);
-  CHECK(lab.engine.stats().refused_rate == 300 - Admission::kPerSecondBusyPeers);
+  const size_t busy = Admission::kMinPerSecond * Admission::kBusyPeersPercent / 100;
+  CHECK(lab.engine.sas().size() == busy);
+  CHECK(lab.engine.stats().refused_rate == 300 - busy);
   auto real = from("198.51.100.66", 1);
   lab.env.sent.clear();
   lab.engine.receive(real.datagram(real.am1("EZ")));
@@ -423,6 +456,50 @@ TEST_CASE("the daemon's crypto workers compute off the caller's thread and refus
     if (::poll(&p, 1, 10) > 0) workers.deliver();
   }
   CHECK(outcomes.back() == "refused");
+}
+
+TEST_CASE("password checks run before queued DH, are never refused, and DH is measured",
+          "[ike][dos][admission]") {
+  firmware::CryptoWorkers workers(1);
+  CHECK(workers.dh_per_second() == 0);
+  DhKey peer = std::move(*DhKey::generate(14));
+  std::vector<std::string> order;
+  // The one thread held until the queues are filled, so the order is the queues' alone.
+  std::promise<void> gate;
+  std::shared_future<void> open = gate.get_future().share();
+  workers.submit_first([open]() -> std::function<void()> {
+    open.wait();
+    return [] {};
+  });
+  size_t queued = 0;
+  for (size_t i = 0; i < firmware::CryptoWorkers::kQueuePerThread; ++i)
+    queued += workers.submit(14, peer.public_value(),
+                             [&](DhOutcome o) { order.push_back(o ? "dh" : o.error()); });
+  REQUIRE(queued == firmware::CryptoWorkers::kQueuePerThread);
+  CHECK_FALSE(workers.submit(14, peer.public_value(), [](DhOutcome) {}));  // DH queue full
+  const std::thread::id loop = std::this_thread::get_id();
+  std::thread::id ran_on;
+  workers.submit_first([&]() -> std::function<void()> {  // still taken
+    ran_on = std::this_thread::get_id();
+    return [&] {
+      CHECK(std::this_thread::get_id() == loop);  // the answer comes back on the loop
+      order.push_back("check");
+    };
+  });
+  CHECK(workers.pending() == queued + 2);
+  gate.set_value();
+  for (int spins = 0; spins < 3000 && order.size() < queued + 1; ++spins) {
+    pollfd p{workers.fd(), POLLIN, 0};
+    if (::poll(&p, 1, 10) > 0) workers.deliver();
+  }
+  REQUIRE(order.size() == queued + 1);
+  CHECK(ran_on != loop);
+  CHECK(order.front() == "check");  // before every DH queued ahead of it
+  CHECK(std::count(order.begin(), order.end(), "dh") == static_cast<long>(queued));
+  CHECK(workers.pending() == 0);
+  // 64 group-14 computations measured: some hundreds a second on one thread, not zero.
+  CHECK(workers.dh_per_second() > 10);
+  CHECK(workers.dh_per_second() < 1'000'000);
 }
 
 namespace {
