@@ -151,7 +151,7 @@ void Engine::start_phase1_rekey(IkeSa& old) {
   sa.last_heard = sa.created;
   sa.state = P1State::MmWaitMsg2;
   sa.rekey_of = old.index;
-  sas_.emplace(sa.index, std::move(owned));
+  adopt(std::move(owned));
   log(&sa, Tag::Event,
       fmt::format("IKE Initiator: Rekeying Phase 1, Intf {}, IKE Peer {}  local Proxy Address "
                   "N/A, remote Proxy Address N/A,  Crypto map (N/A)",
