@@ -101,12 +101,14 @@ void Engine::quick_mode_2(IkeSa& sa, uint32_t msgid, const std::vector<Payload>&
   // longer acceptable).
   auto choice = match_esp(*chosen, cfg_, q.transform_sets, udp_encapsulating(sa));
   if (!choice || chosen->proposals.size() != 1 || chosen->proposals[0].transforms.size() != 1) {
+    ++stats_.in_p2_invalid;
     log(&sa, Tag::Event, "The responder chose an IPSec transform we did not offer");
     sa.pending_qm.erase(msgid);
     return;
   }
   q.nr = opaque(p, PayloadType::Nonce)->data;
   if (q.dh && !initiator_pfs(sa, q, opaque(p, PayloadType::KE))) {
+    ++stats_.in_p2_invalid;
     sa.pending_qm.erase(msgid);
     return;
   }

@@ -404,3 +404,28 @@ TEST_CASE("both ends take the same encapsulation mode and lifetimes from one qui
     CHECK(b.engine.stats().in_p2_exchanges == 1);
   }
 }
+
+TEST_CASE("a QM2 choosing what QM1 no longer offers is refused and counted", "[ike][qm-sa]") {
+  Site a(site("198.51.100.1", "198.51.100.2", "192.0.2.0 255.255.255.0",
+              "198.51.100.128 255.255.255.192"),
+         "198.51.100.1", 15);
+  Site b(site("198.51.100.2", "198.51.100.1", "198.51.100.128 255.255.255.192",
+              "192.0.2.0 255.255.255.0"),
+         "198.51.100.2", 16);
+  REQUIRE(a.engine.initiate("MAP", 10, lan_a, lan_b));
+  auto pending = [&] { return a.engine.sas().begin()->second->pending_qm.size(); };
+  // Main mode, then A's QM1 in flight; B answers it.
+  for (int i = 0; i < 40 && pending() == 0; ++i) REQUIRE(step(a, b));
+  REQUIRE(pending() == 1);
+  REQUIRE(step(a, b));
+  REQUIRE_FALSE(b.env.sent.empty());
+  // The transform set goes before QM2 arrives: B's choice is no longer one A accepts.
+  a.console.run("clear configure crypto ipsec");
+  while (step(a, b)) {
+  }
+  CHECK(a.env.logged("The responder chose an IPSec transform we did not offer"));
+  CHECK(a.engine.stats().in_p2_invalid == 1);
+  CHECK(pending() == 0);
+  CHECK(a.engine.sas().begin()->second->ipsec.empty());
+  CHECK(a.engine.stats().out_p2_exchanges == 0);
+}
