@@ -27,6 +27,11 @@
 
 namespace rampart::ike {
 
+struct EspChoice;          // ipsec_proposal.hpp
+struct MapQuery;           // crypto_map_select.hpp
+struct MapSelection;       // crypto_map_select.hpp
+struct ResponderLifetime;  // ipsec_lifetime.hpp
+
 // A datagram as the IKE sockets see it. On port 4500 the non-ESP marker is already removed on
 // receipt and added on sending by the socket layer.
 struct Datagram {
@@ -319,7 +324,9 @@ class Engine {
   };
   void sync_acquire();
   void acquire(const AcquireTarget& t);
+  // engine_quick_mode_initiator.cpp: QM2 of a quick mode we started, and its PFS.
   void quick_mode_2(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p, const Bytes& body);
+  bool initiator_pfs(IkeSa& sa, IkeSa::PendingQm& q, const OpaquePayload* ke);
   // engine_dataplane.cpp
   // keyed runs once the dataplane holds the outbound SA, before the inbound one is keyed (the
   // ASA's KEY_ADD), or at the end when there is no dataplane or the install failed before.
@@ -376,8 +383,25 @@ class Engine {
   aaa::AccountingRecord accounting_record(const IkeSa& sa, aaa::AccountingRecord::Kind kind);
   bool assign_address(IkeSa& sa);
   void release_address(IkeSa& sa);
-  // engine_quick_mode.cpp
+  // engine_quick_mode.cpp: the dispatch by role and message, and the responder's QM1 and QM3.
   void quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p, const Bytes& body);
+  void quick_mode_1(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p, const Bytes& body);
+  void quick_mode_3(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p);
+  // The IKE SA may start another IPsec SA (authorized, under its limits); false, counted, if not.
+  bool quick_mode_admitted(IkeSa& sa);
+  // Refuses a QM1: counted, logged, the notify sent to the peer.
+  void reject_quick_mode(IkeSa& sa, uint16_t notify, std::string_view why);
+  bool read_proxies(IkeSa& sa, const std::vector<const IdPayload*>& ids, Selector& local,
+                    Selector& remote);
+  bool select_entry(IkeSa& sa, const MapQuery& query, MapSelection& out);
+  bool responder_pfs(IkeSa& sa, IkeSa::PendingQm& q, const OpaquePayload* ke, int want_group,
+                     const EspChoice& choice, Bytes& our_ke);
+  void send_quick_mode_2(IkeSa& sa, uint32_t msgid, std::shared_ptr<IkeSa::PendingQm> q,
+                         const EspChoice& choice, const std::vector<const IdPayload*>& ids,
+                         const ResponderLifetime& life, const Bytes& our_ke);
+  // engine_quick_mode_complete.cpp: keys, HASH(3) when we initiated, install and the SA database,
+  // for both roles once the quick mode msgid is authenticated.
+  void complete_quick_mode(IkeSa& sa, uint32_t msgid);
   void retire_superseded(IkeSa& sa, const IpsecSa& fresh);
   // The message we retransmit is a quick mode's (our QM2 awaiting QM3, or our QM1) and its
   // retransmissions ran out: that quick mode alone is given up. False when it is not one.

@@ -1,6 +1,6 @@
 // The initiator's side, for LAN-to-LAN: main mode with a pre-shared key (RFC 2409 5, messages
-// 1, 3, 5 sent and 2, 4, 6 checked) and quick mode for a static crypto map entry (messages 1
-// and 3 sent, 2 checked), with NAT-T and PFS.
+// 1, 3, 5 sent and 2, 4, 6 checked), then quick mode for a static crypto map entry (started
+// here, carried on in engine_quick_mode_initiator.cpp), with NAT-T and PFS.
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -13,14 +13,9 @@ namespace rampart::ike {
 
 namespace {
 
-constexpr uint8_t kIdIpv4 = 1, kIdIpv4Subnet = 4;
+constexpr uint8_t kIdIpv4 = 1;
 constexpr uint16_t kInitialContact = 24578;
-constexpr uint16_t kResponderLifetime = 24576;
 constexpr size_t kNonceLength = 32;
-// Our quick-mode nonce is 20 bytes, as the ASA's: vpnc answers a gateway's rekey by copying its
-// own 20-byte nonce over the start of ours in the QM1 it reuses as QM2, so with a longer nonce
-// the two ends derive different keys.
-constexpr size_t kQuickModeNonceLength = 20;
 
 Bytes body_of(const Payload& p) {
   Writer w;
@@ -32,21 +27,6 @@ const OpaquePayload* opaque(const std::vector<Payload>& p, PayloadType t) {
   for (const auto& x : p)
     if (const auto* v = std::get_if<OpaquePayload>(&x); v && v->type == t) return v;
   return nullptr;
-}
-
-IdPayload id_of(const Selector& s) {
-  IdPayload id;
-  id.protocol = s.protocol;
-  id.port = s.port;
-  id.data = be32(s.address.value);
-  if (s.mask.value == 0xffffffffu) {
-    id.id_type = kIdIpv4;
-  } else {
-    id.id_type = kIdIpv4Subnet;
-    Bytes m = be32(s.mask.value);
-    id.data.insert(id.data.end(), m.begin(), m.end());
-  }
-  return id;
 }
 
 }  // namespace
@@ -305,163 +285,6 @@ void Engine::start_rekey(IkeSa& sa, IpsecSa& old) {
                   sa.nameif, sa.peer.address.str(), old.local.address.str(),
                   old.remote.address.str()));
   send_quick_mode_1(sa, std::move(q));
-}
-
-void Engine::send_quick_mode_1(IkeSa& sa, std::shared_ptr<IkeSa::PendingQm> q) {
-  q->initiator = true;
-  q->started = env_.now();
-  q->ni = random_bytes(kQuickModeNonceLength);
-  IpsecSa& ips = q->sa;
-  ips.id = next_conn_id_++;
-  ips.inbound.spi = draw_inbound_spi();
-  const int pfs = ips.pfs_group;
-  bool udp = sa.natt != Vendor::Unknown && (sa.nat_local || sa.nat_peer);
-  Proposal prop{1, 3, be32(ips.inbound.spi), {}};
-  uint8_t n = 1;
-  for (const auto& name : q->transform_sets)
-    if (auto ts = cfg_.crypto.transform_sets.find(name); ts != cfg_.crypto.transform_sets.end())
-      if (auto t = esp_transform_for(ts->second, n, q->life_seconds, q->life_kilobytes, pfs, udp,
-                                     sa.natt == Vendor::NatTRfc)) {
-        prop.transforms.push_back(*t);
-        ++n;
-      }
-  if (prop.transforms.empty()) {
-    log(&sa, Tag::Event, "IKE Initiator: no usable transform set for the quick mode");
-    return;
-  }
-  SaPayload offer;
-  offer.proposals.push_back(prop);
-  std::vector<Payload> rest{offer, OpaquePayload{PayloadType::Nonce, q->ni}};
-  if (pfs) {
-    auto dh = DhKey::generate(pfs);
-    if (!dh) return;
-    rest.push_back(OpaquePayload{PayloadType::KE, dh->public_value()});
-    q->dh = std::make_unique<DhKey>(std::move(*dh));
-  }
-  rest.push_back(id_of(ips.local));
-  rest.push_back(id_of(ips.remote));
-  uint32_t msgid = random_msgid();
-  ips.message_id = msgid;
-  sa.pending_qm[msgid] = q;
-  log(&sa, Tag::Debug, "oakley constructing quick mode");
-  log(&sa, Tag::Debug, "constructing blank hash payload");
-  log(&sa, Tag::Debug, "constructing IPSec SA payload");
-  log(&sa, Tag::Debug, "constructing IPSec nonce payload");
-  log(&sa, Tag::Debug, "constructing proxy ID");
-  log(&sa, Tag::Debug, "constructing qm hash payload");
-  log(&sa, Tag::Decode, fmt::format("IKE Initiator sending 1st QM pkt: msg id = {:08x}", msgid));
-  send_protected(sa, Exchange::QuickMode, msgid, std::move(rest), {}, true);
-}
-
-void Engine::quick_mode_2(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p,
-                          const Bytes& body) {
-  auto pending = sa.pending_qm.find(msgid);
-  auto q = pending->second;
-  if (auto bad = check_message(MessageKind::QM2, true, p)) {
-    ++stats_.malformed;
-    log(&sa, Tag::Event, fmt::format("Dropping malformed message: {}", bad->text));
-    return;
-  }
-  log(&sa, Tag::Debug, "processing hash payload");
-  if (!verify_hash(sa, msgid, body, body.size(), q->ni)) {
-    ++stats_.hash_fails;
-    log(&sa, Tag::Event, "Hash verification failed on quick mode message 2, dropping");
-    return;
-  }
-  sa.awaiting_reply = false;
-  const SaPayload* chosen = nullptr;
-  const OpaquePayload* ke = nullptr;
-  for (const auto& x : p) {
-    if (const auto* s = std::get_if<SaPayload>(&x)) chosen = s;
-    if (const auto* o = std::get_if<OpaquePayload>(&x); o && o->type == PayloadType::KE) ke = o;
-  }
-  IpsecSa& ips = q->sa;
-  // The answer must be one of the transforms QM1 offered (the transform sets are looked up
-  // afresh: one removed since then is no longer acceptable).
-  auto choice = match_esp(*chosen, cfg_, q->transform_sets);
-  if (!choice || chosen->proposals.size() != 1 || chosen->proposals[0].transforms.size() != 1) {
-    log(&sa, Tag::Event, "The responder chose an IPSec transform we did not offer");
-    sa.pending_qm.erase(pending);
-    return;
-  }
-  q->nr = opaque(p, PayloadType::Nonce)->data;
-  if (q->dh) {
-    if (!ke) {
-      log(&sa, Tag::Event, "PFS was offered but the responder sent no KE payload");
-      sa.pending_qm.erase(pending);
-      return;
-    }
-    auto gxy = q->dh->shared_secret(ke->data);
-    if (!gxy) {
-      sa.pending_qm.erase(pending);
-      return;
-    }
-    q->gxy = gxy->bytes();
-  }
-  ips.transform_set = choice->transform_set;
-  ips.esp_transform = choice->offer.transform;
-  ips.key_bits = choice->offer.key_bits;
-  ips.auth_algorithm = choice->offer.auth;
-  ips.udp_encapsulated = choice->offer.encapsulation == p2attr::kUdpTunnel ||
-                         choice->offer.encapsulation == p2attr::kUdpTunnelDraft;
-  ips.outbound.spi = get_be32(choice->offered->spi);
-  ips.lifetime_seconds = choice->offer.life_seconds.value_or(q->life_seconds);
-  ips.lifetime_kilobytes = choice->offer.life_kilobytes.value_or(q->life_kilobytes);
-  for (const auto& x : p)
-    if (const auto* n = std::get_if<NotifyPayload>(&x); n && n->type == kResponderLifetime) {
-      Reader r(n->data);
-      if (auto attrs = parse_attributes(r, "Notify")) {
-        uint16_t type = 0;
-        for (const auto& a : *attrs) {
-          uint32_t v = a.short_form ? a.value : get_be32(a.data);
-          if (a.type == p2attr::kLifeType) type = static_cast<uint16_t>(v);
-          if (a.type != p2attr::kLifeDuration || v == 0) continue;  // 0 would mean never
-          if (type == p2attr::kLifeSeconds)
-            ips.lifetime_seconds = std::min(ips.lifetime_seconds, v);
-          if (type == p2attr::kLifeKilobytes)
-            ips.lifetime_kilobytes = std::min(ips.lifetime_kilobytes, v);
-        }
-      }
-      log(&sa, Tag::Debug, "processing notify payload (RESPONDER-LIFETIME)");
-    }
-  log(&sa, Tag::Debug, "loading all IPSEC SAs");
-  size_t ek = esp_encryption_key_length(choice->offer),
-         ak = esp_integrity_key_length(choice->offer);
-  for (IpsecKeys* k : {&ips.inbound, &ips.outbound}) {
-    SecretBytes km = quick_mode_keymat(sa.choice.hash, sa.keys.skeyid_d, q->gxy, p2attr::kProtoEsp,
-                                       k->spi, q->ni, q->nr, ek + ak);
-    const Bytes& b = km.bytes();
-    k->encryption_key = SecretBytes(Bytes(b.begin(), b.begin() + static_cast<long>(ek)));
-    k->integrity_key = SecretBytes(Bytes(b.begin() + static_cast<long>(ek), b.end()));
-  }
-  log(&sa, Tag::Debug, "Generating Quick Mode Key!");
-  // QM3: HASH(3) = prf(SKEYID_a, 0 | M-ID | Ni_b | Nr_b) alone.
-  Bytes data{0};
-  Bytes mid = be32(msgid);
-  data.insert(data.end(), mid.begin(), mid.end());
-  data.insert(data.end(), q->ni.begin(), q->ni.end());
-  data.insert(data.end(), q->nr.begin(), q->nr.end());
-  log(&sa, Tag::Debug, "constructing qm hash payload");
-  send_hashed(sa, Exchange::QuickMode, msgid, prf(sa.choice.hash, sa.keys.skeyid_a.bytes(), data),
-              {}, false);
-  ips.established_at = env_.now();
-  log(&sa, Tag::Event,
-      fmt::format("Security negotiation complete for {}  Initiator, Inbound SPI = 0x{:08x}, "
-                  "Outbound SPI = 0x{:08x}",
-                  sa.remote_access && !sa.username.empty()
-                      ? fmt::format("User ({})", sa.username)
-                      : fmt::format("LAN-to-LAN Group ({})", sa.tunnel_group),
-                  ips.inbound.spi, ips.outbound.spi));
-  ipsec_sa_syslog(sa, ips.inbound.spi, true, true);
-  ipsec_sa_syslog(sa, ips.outbound.spi, false, true);
-  log(&sa, Tag::Event, fmt::format("PHASE 2 COMPLETED (msgid={:08x})", msgid));
-  syslog_sa(&sa, nullptr, 713120, msgid);
-  ++stats_.out_p2_exchanges;
-  ipsec_established(sa, ips);
-  install(sa, ips);
-  sa.ipsec.push_back(std::move(ips));
-  sa.pending_qm.erase(pending);
-  sa.exchange_ivs.erase(msgid);
 }
 
 }  // namespace rampart::ike

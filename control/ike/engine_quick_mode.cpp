@@ -1,20 +1,22 @@
 // Quick mode as responder (RFC 2409 5.5): proxy identities checked against the crypto map (the
-// client's assigned address for remote access), the ESP proposal matched against the entry's
-// transform sets, optional PFS, RESPONDER-LIFETIME, and the keys of both SAs.
+// client's assigned address for remote access), the entry chosen by select_crypto_map, optional
+// PFS, the lifetimes by negotiate_lifetime, and QM2; QM3's HASH(3) then completes the exchange
+// on the path both roles share (engine_quick_mode_complete.cpp).
 #include <algorithm>
 
 #include <fmt/format.h>
 
-#include "control/config/acl_expand.hpp"
+#include "control/ike/crypto_map_select.hpp"
 #include "control/ike/engine.hpp"
+#include "control/ike/ipsec_lifetime.hpp"
 #include "control/ike/ipsec_proposal.hpp"
 #include "control/ike/message_rules.hpp"
+#include "control/ike/quick_mode_sa.hpp"
 
 namespace rampart::ike {
 
 namespace {
 
-constexpr uint8_t kIdIpv4 = 1, kIdIpv4Subnet = 4;
 constexpr uint16_t kResponderLifetime = 24576;
 constexpr uint16_t kNoProposalChosen = 14;
 constexpr uint16_t kInvalidIdInformation = 18;
@@ -22,41 +24,30 @@ constexpr size_t kMaxPendingQuickModes = 16;  // per IKE SA: QM1 without QM3 cos
 // Per IKE SA. A site-to-site peer negotiates a pair per crypto ACL line (and a second during a
 // rekey); past this an authenticated peer is only filling our memory and the SPD.
 constexpr size_t kMaxIpsecSasPerIkeSa = 128;
-
-std::optional<Selector> selector_of(const IdPayload& id) {
-  Selector s;
-  s.protocol = id.protocol;
-  s.port = id.port;
-  if (id.id_type == kIdIpv4 && id.data.size() == 4) {
-    s.address = config::Ipv4{get_be32(id.data, 0)};
-    return s;
-  }
-  if (id.id_type == kIdIpv4Subnet && id.data.size() == 8) {
-    s.address = config::Ipv4{get_be32(id.data, 0)};
-    s.mask = config::Mask{get_be32(id.data, 4)};
-    return s;
-  }
-  return std::nullopt;
-}
-
-bool within(const Selector& s, const config::AclAddress& a) {
-  using K = config::AclAddress::Kind;
-  if (a.kind == K::Any) return true;
-  uint32_t m = a.kind == K::Host ? 0xffffffffu : a.mask.value;
-  return (s.mask.value & m) == m && (s.address.value & m) == (a.address.value & m);
-}
-
-// A static crypto map's ACL names our side as source and the peer's as destination.
-bool acl_covers(const config::AccessList& acl, const Selector& local, const Selector& remote) {
-  for (const auto& e : acl.entries) {
-    if (e.type != config::AccessListEntry::Type::Extended || !e.permit) continue;
-    if (within(local, e.source) && within(remote, e.destination)) return true;
-  }
-  return false;
-}
+constexpr size_t kResponderNonceLength = 32;
 
 std::string proxy_text(const Selector& s) {
   return fmt::format("{}/{}/{}/{}", s.address.str(), s.mask.str(), s.protocol, s.port);
+}
+
+// The payloads of a QM1 that passed its message rules (message_rules.cpp): SA and nonce are there.
+struct Qm1 {
+  const SaPayload* offered = nullptr;
+  const OpaquePayload *nonce = nullptr, *ke = nullptr;
+  std::vector<const IdPayload*> ids;
+};
+
+Qm1 qm1_of(const std::vector<Payload>& p) {
+  Qm1 m;
+  for (const auto& x : p) {
+    if (const auto* s = std::get_if<SaPayload>(&x)) m.offered = s;
+    if (const auto* i = std::get_if<IdPayload>(&x)) m.ids.push_back(i);
+    if (const auto* o = std::get_if<OpaquePayload>(&x)) {
+      if (o->type == PayloadType::Nonce) m.nonce = o;
+      if (o->type == PayloadType::KE) m.ke = o;
+    }
+  }
+  return m;
 }
 
 }  // namespace
@@ -98,96 +89,163 @@ bool Engine::abandon_quick_mode(IkeSa& sa) {
 void Engine::quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p,
                         const Bytes& body) {
   sa.last_heard = env_.now();
-  if (auto pending = sa.pending_qm.find(msgid);
-      pending != sa.pending_qm.end() && pending->second->initiator) {
+  auto pending = sa.pending_qm.find(msgid);
+  if (pending == sa.pending_qm.end())
+    quick_mode_1(sa, msgid, p, body);
+  else if (pending->second->initiator)
     quick_mode_2(sa, msgid, p, body);
-    return;
-  }
-  if (auto pending = sa.pending_qm.find(msgid); pending != sa.pending_qm.end()) {
-    // QM3: HASH(3) = prf(SKEYID_a, 0 | M-ID | Ni_b | Nr_b) and nothing else.
-    auto& q = *pending->second;
-    log(&sa, Tag::Debug, "processing hash payload");
-    Bytes data{0};
-    Bytes mid = be32(msgid);
-    data.insert(data.end(), mid.begin(), mid.end());
-    data.insert(data.end(), q.ni.begin(), q.ni.end());
-    data.insert(data.end(), q.nr.begin(), q.nr.end());
-    const auto* h = p.empty() ? nullptr : std::get_if<OpaquePayload>(&p.front());
-    if (!h || h->type != PayloadType::Hash ||
-        !equal_ct(h->data, prf(sa.choice.hash, sa.keys.skeyid_a.bytes(), data))) {
-      ++stats_.hash_fails;
-      ++stats_.in_p2_invalid;
-      log(&sa, Tag::Event, "Hash verification failed on quick mode message 3, dropping");
-      return;
-    }
-    commit_inbound(sa);
-    sa.awaiting_reply = false;
-    log(&sa, Tag::Debug, "loading all IPSEC SAs");
-    IpsecSa ips = q.sa;
-    log(&sa, Tag::Debug, "Generating Quick Mode Key!");
-    EspOffer o;
-    o.transform = ips.esp_transform;
-    o.key_bits = ips.key_bits;
-    o.auth = ips.auth_algorithm;
-    size_t ek = esp_encryption_key_length(o), ak = esp_integrity_key_length(o);
-    for (IpsecKeys* k : {&ips.inbound, &ips.outbound}) {
-      SecretBytes km = quick_mode_keymat(sa.choice.hash, sa.keys.skeyid_d, q.gxy, p2attr::kProtoEsp,
-                                         k->spi, q.ni, q.nr, ek + ak);
-      const Bytes& b = km.bytes();
-      k->encryption_key = SecretBytes(Bytes(b.begin(), b.begin() + static_cast<long>(ek)));
-      k->integrity_key = SecretBytes(Bytes(b.begin() + static_cast<long>(ek), b.end()));
-    }
-    log(&sa, Tag::Debug, "Generating Quick Mode Key!");
-    ips.established_at = env_.now();
-    std::string who = sa.remote_access && !sa.username.empty()
-                          ? fmt::format("User ({})", sa.username)
-                          : fmt::format("Group {}", sa.tunnel_group);
-    // Logged once the dataplane holds the outbound SA, amid its "IPSEC: ..." steps (as the
-    // ASA prints it when its key engine has added that SA).
-    install(sa, ips, [&] {
-      log(&sa, Tag::Event,
-          fmt::format("Security negotiation complete for {}  Responder, Inbound SPI = 0x{:08x}, "
-                      "Outbound SPI = 0x{:08x}",
-                      who, ips.inbound.spi, ips.outbound.spi));
-    });
-    if (ips.lifetime_seconds)
-      log(&sa, Tag::Debug,
-          fmt::format("Starting P2 rekey timer: {} seconds.", ips.lifetime_seconds * 95 / 100));
-    if (sa.assigned) {
-      log(&sa, Tag::Event,
-          fmt::format("Adding static route for client address: {}", sa.assigned->str()));
-    }
-    ipsec_sa_syslog(sa, ips.inbound.spi, true, true);
-    ipsec_sa_syslog(sa, ips.outbound.spi, false, true);
-    log(&sa, Tag::Event, fmt::format("PHASE 2 COMPLETED (msgid={:08x})", msgid));
-    syslog_sa(&sa, nullptr, 713120, msgid);
-    ++stats_.in_p2_exchanges;
-    retire_superseded(sa, ips);
-    ipsec_established(sa, ips);
-    sa.ipsec.push_back(std::move(ips));
-    sa.pending_qm.erase(pending);
-    sa.exchange_ivs.erase(msgid);
-    return;
-  }
+  else
+    quick_mode_3(sa, msgid, p);
+}
 
-  // QM1.
+void Engine::quick_mode_3(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p) {
+  // QM3: HASH(3) = prf(SKEYID_a, 0 | M-ID | Ni_b | Nr_b) and nothing else.
+  const IkeSa::PendingQm& q = *sa.pending_qm.at(msgid);
+  log(&sa, Tag::Debug, "processing hash payload");
+  const auto* h = p.empty() ? nullptr : std::get_if<OpaquePayload>(&p.front());
+  if (!h || h->type != PayloadType::Hash ||
+      !equal_ct(h->data, quick_mode_hash3(sa.choice.hash, sa.keys.skeyid_a, msgid, q.ni, q.nr))) {
+    ++stats_.hash_fails;
+    ++stats_.in_p2_invalid;
+    log(&sa, Tag::Event, "Hash verification failed on quick mode message 3, dropping");
+    return;
+  }
+  commit_inbound(sa);
+  sa.awaiting_reply = false;
+  complete_quick_mode(sa, msgid);
+}
+
+bool Engine::quick_mode_admitted(IkeSa& sa) {
   if (!sa.authorized) {
     ++stats_.in_drop;
     log(&sa, Tag::Debug, "Delay Quick Mode processing, Cert/Trans Exch/RM DSID in progress");
-    return;  // the client retransmits once XAUTH is through
+    return false;  // the client retransmits once XAUTH is through
   }
   if (sa.ipsec.size() + sa.pending_qm.size() >= kMaxIpsecSasPerIkeSa) {
     ++stats_.in_drop;
     ++stats_.in_p2_rejects;
     log(&sa, Tag::Event,
         fmt::format("Rejecting IPSec tunnel: the peer already has {} IPsec SAs", sa.ipsec.size()));
-    return;
+    return false;
   }
   if (sa.pending_qm.size() >= kMaxPendingQuickModes) {
     ++stats_.in_drop;
     log(&sa, Tag::Event, "Too many quick modes in progress, dropping");
-    return;
+    return false;
   }
+  return true;
+}
+
+void Engine::reject_quick_mode(IkeSa& sa, uint16_t notify, std::string_view why) {
+  ++stats_.in_p2_rejects;
+  log(&sa, Tag::Event, why);
+  NotifyPayload n;
+  n.protocol = p2attr::kProtoEsp;
+  n.type = notify;
+  send_informational(sa, {n});
+}
+
+// Proxy identities: absent means the two peers themselves (RFC 2409 5.5). False (rejected) for
+// an identity type a proxy cannot be.
+bool Engine::read_proxies(IkeSa& sa, const std::vector<const IdPayload*>& ids, Selector& local,
+                          Selector& remote) {
+  remote = Selector{sa.peer.address};
+  local = Selector{sa.local.address};
+  if (ids.size() != 2) return true;
+  auto r = selector_of(*ids[0]), l = selector_of(*ids[1]);
+  if (!r || !l) {
+    reject_quick_mode(sa, kInvalidIdInformation,
+                      "Received an unsupported proxy ID type, rejecting");
+    return false;
+  }
+  remote = *r;
+  local = *l;
+  for (auto [s, id, side] : {std::tuple{&remote, ids[0], "remote"}, {&local, ids[1], "local"}}) {
+    log(&sa, Tag::Debug, "processing ID payload");
+    if (s->mask.value == 0xffffffffu && id->id_type == kIdIpv4Addr) {
+      log(&sa, Tag::Decode, fmt::format("ID_IPV4_ADDR ID received {}", s->address.str()));
+      log(&sa, Tag::Event,
+          fmt::format("Received {} Proxy Host data in ID Payload:  Address {}, Protocol {}, "
+                      "Port {}",
+                      side, s->address.str(), s->protocol, s->port));
+    } else {
+      log(&sa, Tag::Decode,
+          fmt::format("ID_IPV4_ADDR_SUBNET ID received--{}--{}", s->address.str(), s->mask.str()));
+      log(&sa, Tag::Event,
+          fmt::format("Received {} IP Proxy Subnet data in ID Payload:   Address {}, Mask {}, "
+                      "Protocol {}, Port {}",
+                      side, s->address.str(), s->mask.str(), s->protocol, s->port));
+    }
+  }
+  return true;
+}
+
+// The crypto map entry for the proxies (select_crypto_map), its walk logged; false (rejected,
+// counted) when there is none or none accepts a transform offered.
+bool Engine::select_entry(IkeSa& sa, const MapQuery& query, MapSelection& out) {
+  out = select_crypto_map(cfg_, query);
+  using O = MapSelection::Outcome;
+  if (out.outcome == O::NoMap) {
+    reject_quick_mode(
+        sa, kNoProposalChosen,
+        fmt::format("Rejecting IPSec tunnel: no crypto map on interface {}", sa.nameif));
+    return false;
+  }
+  for (const auto& l : out.log) log(&sa, l.level <= 1 ? Tag::Event : Tag::Debug, l.text);
+  if (out.outcome == O::NoProxyMatch) {
+    std::string why = fmt::format(
+        "Rejecting IPSec tunnel: no matching crypto map entry for remote proxy {} local proxy {} "
+        "on interface {}",
+        proxy_text(query.remote), proxy_text(query.local), sa.nameif);
+    syslog_sa(&sa, nullptr, 713061, why);
+    reject_quick_mode(sa, kInvalidIdInformation, why);
+    return false;
+  }
+  if (out.outcome == O::NoProposal) {
+    ++stats_.in_p2_rejects;
+    log(&sa, Tag::Event, "All IPSec SA proposals found unacceptable!");
+    syslog_sa(&sa, nullptr, 713902, "All IPSec SA proposals found unacceptable!");
+    NotifyPayload n;
+    n.protocol = p2attr::kProtoEsp;
+    n.type = kNoProposalChosen;
+    send_informational(sa, {n});
+    return false;
+  }
+  log(&sa, Tag::Debug, "processing IPSec SA payload");
+  log(&sa, Tag::Debug,
+      fmt::format("IPSec SA Proposal # {}, Transform # {} acceptable  Matches global IPSec SA "
+                  "entry # {}",
+                  out.choice->proposal, out.choice->transform_number, out.seq));
+  return true;
+}
+
+// PFS: the entry demands a group, or the client offers a KE in the group of the transform
+// chosen. On success q holds g^xy and our public value is in our_ke (empty without PFS).
+bool Engine::responder_pfs(IkeSa& sa, IkeSa::PendingQm& q, const OpaquePayload* ke, int want_group,
+                           const EspChoice& choice, Bytes& our_ke) {
+  if (!ke) return true;
+  int group = choice.offer.group.value_or(0);
+  if (!group || (want_group && group != want_group) || !dh_group_supported(group) ||
+      ke->data.size() != dh_public_length(group)) {
+    reject_quick_mode(sa, kNoProposalChosen, "Rejecting IPSec tunnel: PFS group mismatch");
+    return false;
+  }
+  auto dh = DhKey::generate(group);
+  if (!dh) return false;
+  auto gxy = dh->shared_secret(ke->data);
+  if (!gxy) {
+    reject_quick_mode(sa, kNoProposalChosen, "Rejecting IPSec tunnel: invalid PFS public value");
+    return false;
+  }
+  q.gxy = gxy->bytes();
+  our_ke = dh->public_value();
+  q.sa.pfs_group = group;
+  return true;
+}
+
+void Engine::quick_mode_1(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p,
+                          const Bytes& body) {
+  if (!quick_mode_admitted(sa)) return;
   if (!sa.phase1_reported) established_syslog(sa);  // a client that asked for no configuration
   log(nullptr, Tag::Decode, fmt::format("IKE Responder starting QM: msg id = {:08x}", msgid),
       &sa.peer);
@@ -204,59 +262,11 @@ void Engine::quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p
     log(&sa, Tag::Event, "Hash verification failed on quick mode message 1, dropping");
     return;
   }
-  const SaPayload* offered = nullptr;
-  const OpaquePayload *nonce = nullptr, *ke = nullptr;
-  std::vector<const IdPayload*> ids;
-  for (const auto& x : p) {
-    if (const auto* s = std::get_if<SaPayload>(&x)) offered = s;
-    if (const auto* i = std::get_if<IdPayload>(&x)) ids.push_back(i);
-    if (const auto* o = std::get_if<OpaquePayload>(&x)) {
-      if (o->type == PayloadType::Nonce) nonce = o;
-      if (o->type == PayloadType::KE) ke = o;
-    }
-  }
+  const Qm1 m = qm1_of(p);
   log(&sa, Tag::Debug, "processing SA payload");
   log(&sa, Tag::Debug, "processing nonce payload");
-
-  auto reject = [&](uint16_t notify, std::string_view why) {
-    ++stats_.in_p2_rejects;
-    log(&sa, Tag::Event, why);
-    NotifyPayload n;
-    n.protocol = p2attr::kProtoEsp;
-    n.type = notify;
-    send_informational(sa, {n});
-  };
-
-  // Proxy identities: absent means the two peers themselves (RFC 2409 5.5).
-  Selector remote{sa.peer.address}, local{sa.local.address};
-  if (ids.size() == 2) {
-    auto r = selector_of(*ids[0]), l = selector_of(*ids[1]);
-    if (!r || !l) {
-      reject(kInvalidIdInformation, "Received an unsupported proxy ID type, rejecting");
-      return;
-    }
-    remote = *r;
-    local = *l;
-    for (auto [s, side] : {std::pair{&remote, "remote"}, std::pair{&local, "local"}}) {
-      log(&sa, Tag::Debug, "processing ID payload");
-      if (s->mask.value == 0xffffffffu &&
-          (side == std::string_view("remote") ? ids[0] : ids[1])->id_type == kIdIpv4) {
-        log(&sa, Tag::Decode, fmt::format("ID_IPV4_ADDR ID received {}", s->address.str()));
-        log(&sa, Tag::Event,
-            fmt::format("Received {} Proxy Host data in ID Payload:  Address {}, Protocol {}, "
-                        "Port {}",
-                        side, s->address.str(), s->protocol, s->port));
-      } else {
-        log(&sa, Tag::Decode,
-            fmt::format("ID_IPV4_ADDR_SUBNET ID received--{}--{}", s->address.str(),
-                        s->mask.str()));
-        log(&sa, Tag::Event,
-            fmt::format("Received {} IP Proxy Subnet data in ID Payload:   Address {}, Mask {}, "
-                        "Protocol {}, Port {}",
-                        side, s->address.str(), s->mask.str(), s->protocol, s->port));
-      }
-    }
-  }
+  Selector remote, local;
+  if (!read_proxies(sa, m.ids, local, remote)) return;
   // A remote-access client speaks for the one address it was given, nothing else: not an inside
   // host, not the pool's next address, not a subnet. Without an assigned address (a client that
   // skipped mode-config) it speaks for nothing.
@@ -266,10 +276,9 @@ void Engine::quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p
         "Rejecting IPSec tunnel: remote proxy {} is not the address assigned to the client ({})",
         proxy_text(remote), sa.assigned ? sa.assigned->str() : "none");
     syslog_sa(&sa, nullptr, 713061, why);
-    reject(kInvalidIdInformation, why);
+    reject_quick_mode(sa, kInvalidIdInformation, why);
     return;
   }
-
   // A rekey is an SA for the same remote proxy that this peer already holds (retire_superseded
   // settles which one stays once the new one is up).
   if (std::none_of(sa.ipsec.begin(), sa.ipsec.end(),
@@ -278,139 +287,35 @@ void Engine::quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p
   else
     log(&sa, Tag::Event, "QM IsRekeyed old sa found by addr");
 
-  // The crypto map on the interface the peer reached: static entries for this peer whose ACL
-  // covers the proxies, then dynamic entries.
-  const config::CryptoMap* map = nullptr;
-  for (const auto& [name, m] : cfg_.crypto.maps)
-    if (m.interface == sa.nameif) map = &m;
-  if (!map) {
-    reject(kNoProposalChosen,
-           fmt::format("Rejecting IPSec tunnel: no crypto map on interface {}", sa.nameif));
+  MapSelection entry;
+  if (!select_entry(
+          sa, {sa.nameif, sa.peer.address, local, remote, m.offered, sa.nat_peer || sa.nat_local},
+          entry))
     return;
-  }
-  std::optional<EspChoice> choice;
-  bool proxies_matched = false;
-  std::string map_tag;
-  const config::CryptoMapSettings* settings = nullptr;
-  uint32_t seq = 0;
-  for (const auto& [s, entry] : map->entries) {
-    std::vector<std::pair<uint32_t, const config::CryptoMapSettings*>> candidates;
-    log(&sa, Tag::Event,
-        fmt::format("Static Crypto Map check, checking map = {}, seq = {}...", map->name, s));
-    if (entry.dynamic_map) {
-      // A dynamic entry names no peer and no ACL: nothing to check it against statically.
-      log(&sa, Tag::Event, "Static Crypto Map check by-passed: Crypto map entry incomplete!");
-      auto dm = cfg_.crypto.dynamic_maps.find(*entry.dynamic_map);
-      if (dm == cfg_.crypto.dynamic_maps.end()) continue;
-      for (const auto& [ds, dset] : dm->second.entries) candidates.emplace_back(ds, &dset);
-    } else {
-      const auto& peers = entry.settings.peers;
-      if (std::find(peers.begin(), peers.end(), sa.peer.address.str()) == peers.end()) continue;
-      candidates.emplace_back(s, &entry.settings);
-    }
-    for (const auto& [cseq, cs] : candidates) {
-      if (cs->match_address) {
-        auto acl = cfg_.access_lists.find(*cs->match_address);
-        // within() reads plain addresses: objects and object-groups are expanded first.
-        if (acl == cfg_.access_lists.end() ||
-            !acl_covers(config::expand_acl(cfg_, acl->second), local, remote))
-          continue;
-      }
-      proxies_matched = true;
-      bool udp_only = sa.nat_peer || sa.nat_local;
-      if (udp_only)
-        log(&sa, Tag::Debug,
-            "Selecting only UDP-Encapsulated-Tunnel and UDP-Encapsulated-Transport modes defined "
-            "by NAT-Traversal");
-      if (auto c = match_esp(*offered, cfg_, cs->transform_sets, udp_only)) {
-        choice = c;
-        settings = cs;
-        seq = cseq;
-        map_tag = entry.dynamic_map ? *entry.dynamic_map : map->name;  // as the ASA tags it
-        log(&sa, Tag::Event,
-            fmt::format("IKE Remote Peer configured for crypto map: {}",
-                        entry.dynamic_map ? *entry.dynamic_map : map->name));
-        break;
-      }
-    }
-    if (choice) break;
-  }
-  if (!choice && !proxies_matched) {
-    std::string why = fmt::format(
-        "Rejecting IPSec tunnel: no matching crypto map entry for remote proxy {} local proxy {} "
-        "on interface {}",
-        proxy_text(remote), proxy_text(local), sa.nameif);
-    syslog_sa(&sa, nullptr, 713061, why);
-    reject(kInvalidIdInformation, why);
-    return;
-  }
-  if (!choice) {
-    ++stats_.in_p2_rejects;
-    log(&sa, Tag::Event, "All IPSec SA proposals found unacceptable!");
-    syslog_sa(&sa, nullptr, 713902, "All IPSec SA proposals found unacceptable!");
-    NotifyPayload n;
-    n.protocol = p2attr::kProtoEsp;
-    n.type = kNoProposalChosen;
-    send_informational(sa, {n});
-    return;
-  }
-  log(&sa, Tag::Debug, "processing IPSec SA payload");
-  log(&sa, Tag::Debug,
-      fmt::format("IPSec SA Proposal # {}, Transform # {} acceptable  Matches global IPSec SA "
-                  "entry # {}",
-                  choice->proposal, choice->transform_number, seq));
-
-  // PFS: the entry demands it, or the client offers a KE.
-  int want_group = settings->pfs_group.value_or(0);
-  if (want_group && !ke) {
-    reject(
-        kNoProposalChosen,
+  const EspChoice& choice = *entry.choice;
+  int want_group = entry.settings->pfs_group.value_or(0);
+  if (want_group && !m.ke) {
+    reject_quick_mode(
+        sa, kNoProposalChosen,
         fmt::format("Rejecting IPSec tunnel: PFS group {} required but not offered", want_group));
     return;
   }
   auto q = std::make_shared<IkeSa::PendingQm>();
-  q->ni = nonce->data;
-  q->nr = random_bytes(32);
+  q->ni = m.nonce->data;
+  q->nr = random_bytes(kResponderNonceLength);
   q->started = env_.now();
   Bytes our_ke;
-  if (ke) {
-    int group = choice->offer.group.value_or(0);
-    if (!group || (want_group && group != want_group) || !dh_group_supported(group) ||
-        ke->data.size() != dh_public_length(group)) {
-      reject(kNoProposalChosen, "Rejecting IPSec tunnel: PFS group mismatch");
-      return;
-    }
-    auto dh = DhKey::generate(group);
-    if (!dh) return;
-    auto gxy = dh->shared_secret(ke->data);
-    if (!gxy) {
-      reject(kNoProposalChosen, "Rejecting IPSec tunnel: invalid PFS public value");
-      return;
-    }
-    q->gxy = gxy->bytes();
-    our_ke = dh->public_value();
-    q->sa.pfs_group = group;
-  }
+  if (!responder_pfs(sa, *q, m.ke, want_group, choice, our_ke)) return;
 
   IpsecSa& ips = q->sa;
   ips.id = next_conn_id_++;
   ips.message_id = msgid;
-  ips.crypto_map = map_tag;
-  ips.map_seq = seq;
-  ips.transform_set = choice->transform_set;
-  ips.esp_transform = choice->offer.transform;
-  ips.key_bits = choice->offer.key_bits;
-  ips.auth_algorithm = choice->offer.auth;
-  ips.udp_encapsulated = choice->offer.encapsulation == p2attr::kUdpTunnel ||
-                         choice->offer.encapsulation == p2attr::kUdpTunnelDraft ||
-                         choice->offer.encapsulation == p2attr::kUdpTransport ||
-                         choice->offer.encapsulation == p2attr::kUdpTransportDraft;
-  ips.tunnel_mode = choice->offer.encapsulation != p2attr::kTransport &&
-                    choice->offer.encapsulation != p2attr::kUdpTransport &&
-                    choice->offer.encapsulation != p2attr::kUdpTransportDraft;
+  ips.crypto_map = entry.map_tag;
+  ips.map_seq = entry.seq;
+  take_choice(ips, choice);
   ips.local = local;
   ips.remote = remote;
-  ips.outbound.spi = get_be32(choice->offered->spi, 0);
+  ips.outbound.spi = get_be32(choice.offered->spi, 0);
   log(&sa, Tag::Event, "IKE: requesting SPI!");
   ips.inbound.spi = draw_inbound_spi();
   // The SPI is held by this not yet keyed SA (pending_qm) until QM3 installs it.
@@ -419,32 +324,37 @@ void Engine::quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p
                            ips.id, ips.inbound.spi, ips.id, sa.remote_access ? "ra" : "l2l"));
   log(&sa, Tag::Debug, fmt::format("IKE got SPI from key engine: SPI = 0x{:08x}", ips.inbound.spi));
 
-  // Lifetimes: ours (the entry's, else global) against the offer; the shorter is used and we
-  // tell the initiator when that is ours.
-  uint32_t our_s = settings->lifetime_seconds.value_or(cfg_.crypto.sa_lifetime_seconds);
-  uint32_t our_kb = settings->lifetime_kilobytes.value_or(cfg_.crypto.sa_lifetime_kilobytes);
-  uint32_t their_s = choice->offer.life_seconds.value_or(28800);
-  uint32_t their_kb = choice->offer.life_kilobytes.value_or(0);
-  ips.lifetime_seconds = std::min(our_s, their_s);
-  ips.lifetime_kilobytes = their_kb ? std::min(our_kb, their_kb) : our_kb;
-  bool tell = their_s > our_s || (their_kb && their_kb > our_kb);
+  // Lifetimes: ours (the entry's, else global) against the offer.
+  const config::CryptoMapSettings& cs = *entry.settings;
+  ResponderLifetime life =
+      negotiate_lifetime({cs.lifetime_seconds.value_or(cfg_.crypto.sa_lifetime_seconds),
+                          cs.lifetime_kilobytes.value_or(cfg_.crypto.sa_lifetime_kilobytes)},
+                         choice.offer);
+  ips.lifetime_seconds = life.chosen.seconds;
+  ips.lifetime_kilobytes = life.chosen.kilobytes;
+  send_quick_mode_2(sa, msgid, std::move(q), choice, m.ids, life, our_ke);
+}
 
+void Engine::send_quick_mode_2(IkeSa& sa, uint32_t msgid, std::shared_ptr<IkeSa::PendingQm> q,
+                               const EspChoice& choice, const std::vector<const IdPayload*>& ids,
+                               const ResponderLifetime& life, const Bytes& our_ke) {
+  const IpsecSa& ips = q->sa;
   log(&sa, Tag::Debug, "oakley constucting quick mode");
   log(&sa, Tag::Debug, "constructing blank hash payload");
   std::vector<Payload> rest;
   log(&sa, Tag::Debug, "constructing IPSec SA payload");
-  if (their_s > our_s)
+  if (life.overridden_seconds)
     log(&sa, Tag::Event,
-        fmt::format("Overriding Initiator's IPSec rekeying duration from {} to {} seconds", their_s,
-                    our_s));
-  if (their_kb && their_kb > our_kb)
+        fmt::format("Overriding Initiator's IPSec rekeying duration from {} to {} seconds",
+                    *life.overridden_seconds, life.chosen.seconds));
+  if (life.overridden_kilobytes)
     log(&sa, Tag::Event,
-        fmt::format("Overriding Initiator's IPSec rekeying duration from {} to {} Kbs", their_kb,
-                    our_kb));
+        fmt::format("Overriding Initiator's IPSec rekeying duration from {} to {} Kbs",
+                    *life.overridden_kilobytes, life.chosen.kilobytes));
   SaPayload reply;
-  Proposal prop = *choice->offered;
+  Proposal prop = *choice.offered;
   prop.spi = be32(ips.inbound.spi);
-  prop.transforms = {*choice->transform};
+  prop.transforms = {*choice.transform};
   reply.proposals.push_back(prop);
   rest.push_back(reply);
   log(&sa, Tag::Debug, "constructing IPSec nonce payload");
@@ -454,6 +364,7 @@ void Engine::quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p
     rest.push_back(OpaquePayload{PayloadType::KE, our_ke});
   }
   if (ids.size() == 2) {
+    const Selector &remote = ips.remote, &local = ips.local;
     log(&sa, Tag::Debug, "constructing proxy ID");
     log(&sa, Tag::Debug,
         fmt::format("Transmitting Proxy Id:   Remote {}: {}  Protocol {}  Port {}   Local "
@@ -464,26 +375,20 @@ void Engine::quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p
     rest.push_back(*ids[0]);
     rest.push_back(*ids[1]);
   }
-  if (tell) {
+  if (life.notify()) {
     log(&sa, Tag::Debug, "Sending RESPONDER LIFETIME notification to Initiator");
     NotifyPayload n;
     n.protocol = p2attr::kProtoEsp;
     n.type = kResponderLifetime;
-    n.spi = choice->offered->spi;
-    Writer w;
-    std::vector<Attribute> life = {
-        Attribute::tv(p2attr::kLifeType, p2attr::kLifeSeconds),
-        Attribute::tlv(p2attr::kLifeDuration, be32(ips.lifetime_seconds)),
-        Attribute::tv(p2attr::kLifeType, p2attr::kLifeKilobytes),
-        Attribute::tlv(p2attr::kLifeDuration, be32(ips.lifetime_kilobytes))};
-    serialize_attributes(life, w);
-    n.data = w.take();
+    n.spi = choice.offered->spi;
+    n.data = responder_lifetime_data(life.chosen);
     rest.push_back(n);
   }
   log(&sa, Tag::Debug, "constructing qm hash payload");
   log(&sa, Tag::Decode, fmt::format("IKE Responder sending 2nd QM pkt: msg id = {:08x}", msgid));
-  sa.pending_qm[msgid] = q;
-  send_protected(sa, Exchange::QuickMode, msgid, std::move(rest), q->ni, true);
+  const Bytes ni = q->ni;
+  sa.pending_qm[msgid] = std::move(q);
+  send_protected(sa, Exchange::QuickMode, msgid, std::move(rest), ni, true);
 }
 
 }  // namespace rampart::ike

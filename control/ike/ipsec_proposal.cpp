@@ -59,13 +59,28 @@ bool acceptable(const EspOffer& o, const Allowed& a) {
   // own range starts at 120 s and 10 kB.
   if (o.life_seconds == 0u || o.life_kilobytes == 0u) return false;
   if (o.transform == p2attr::kEspAes && (o.key_bits ? o.key_bits : 128) != a.key_bits) return false;
-  bool transport = o.encapsulation == p2attr::kTransport ||
-                   o.encapsulation == p2attr::kUdpTransport ||
-                   o.encapsulation == p2attr::kUdpTransportDraft;
-  return transport == a.transport;
+  auto mode = encapsulation_of(o.encapsulation);
+  return mode && mode->tunnel != a.transport;
 }
 
 }  // namespace
+
+std::optional<Encapsulation> encapsulation_of(uint16_t mode) {
+  switch (mode) {
+    case p2attr::kTunnel:
+      return Encapsulation{true, false};
+    case p2attr::kTransport:
+      return Encapsulation{false, false};
+    case p2attr::kUdpTunnel:
+    case p2attr::kUdpTunnelDraft:
+      return Encapsulation{true, true};
+    case p2attr::kUdpTransport:
+    case p2attr::kUdpTransportDraft:
+      return Encapsulation{false, true};
+    default:
+      return std::nullopt;
+  }
+}
 
 EspOffer decode_esp(const Transform& t) {
   EspOffer o;
@@ -107,8 +122,8 @@ std::optional<EspChoice> match_esp(const SaPayload& sa, const config::Config& cf
     if (prop.protocol != p2attr::kProtoEsp || prop.spi.size() != 4) continue;
     for (const auto& t : prop.transforms) {
       EspOffer o = decode_esp(t);
-      if (udp_only && (o.encapsulation == p2attr::kTunnel || o.encapsulation == p2attr::kTransport))
-        continue;
+      auto mode = encapsulation_of(o.encapsulation);
+      if (udp_only && mode && !mode->udp) continue;
       for (const auto& name : transform_sets) {
         auto ts = cfg.crypto.transform_sets.find(name);
         if (ts == cfg.crypto.transform_sets.end()) continue;

@@ -23,6 +23,14 @@ constexpr uint16_t kHmacMd5 = 1, kHmacSha = 2, kHmacSha256 = 5, kHmacSha384 = 6,
 constexpr uint8_t kProtoEsp = 3;
 }  // namespace p2attr
 
+// RFC 2407 4.5 Encapsulation Mode, with RFC 3947 5.1's UDP modes and the numbers of the NAT-T
+// drafts that Cisco clients still send: where ESP goes and how. Any other value is refused.
+struct Encapsulation {
+  bool tunnel = true;
+  bool udp = false;
+};
+std::optional<Encapsulation> encapsulation_of(uint16_t mode);
+
 // What one ESP transform offers.
 struct EspOffer {
   uint8_t transform = 0;
@@ -44,7 +52,8 @@ struct EspChoice {
 
 // The first offered ESP transform that one of the named transform sets allows, proposals in
 // the peer's order, transform sets in ours (as the ASA: "IPSec SA Proposal # 12, Transform # 1
-// acceptable"). With a NAT between the ends (udp_only), only the UDP-encapsulated modes of NAT
+// acceptable"). The encapsulation must be one encapsulation_of knows, in the transform set's
+// mode. With a NAT between the ends (udp_only), only the UDP-encapsulated modes of NAT
 // traversal (RFC 3947 5.1) are: plain ESP would not pass the NAT.
 std::optional<EspChoice> match_esp(const SaPayload& sa, const config::Config& cfg,
                                    const std::vector<std::string>& transform_sets,

@@ -359,3 +359,73 @@ TEST_CASE("a crypto ACL naming an object and an object-group protects exactly th
   check_tunnel(a, b);  // B's quick mode matched the proxies against its expanded ACL
   a.engine.set_sad(nullptr);
 }
+
+TEST_CASE("both ends take the same encapsulation mode and lifetimes from one quick mode",
+          "[ike][qm-sa]") {
+  // Transport-mode transform sets on both sides, and B's entry with shorter lifetimes than A's
+  // global ones; once with no NAT (plain transport) and once behind one (UDP-encapsulated
+  // transport, RFC 3947 5.1). The initiator used to recognise two of the four UDP modes and
+  // never set the mode at all, so its SA went out as plain ESP in tunnel mode.
+  for (bool nat : {false, true}) {
+    CAPTURE(nat);
+    Site a(site("198.51.100.1", "198.51.100.2", "192.0.2.0 255.255.255.0",
+                "198.51.100.128 255.255.255.192"),
+           "198.51.100.1", 13);
+    Site b(site("198.51.100.2", nat ? "198.51.100.3" : "198.51.100.1",
+                "198.51.100.128 255.255.255.192", "192.0.2.0 255.255.255.0"),
+           "198.51.100.2", 14);
+    for (Site* s : {&a, &b})
+      REQUIRE(s->console.run("crypto ipsec ikev1 transform-set T2 mode transport").empty());
+    REQUIRE(b.console
+                .run("crypto map MAP 10 set security-association lifetime seconds 3600\n"
+                     "crypto map MAP 10 set security-association lifetime kilobytes 50000")
+                .empty());
+    REQUIRE(a.engine.initiate("MAP", 10, lan_a, lan_b));
+    if (nat)
+      shuttle(a, b, Endpoint{*config::Ipv4::parse("198.51.100.3"), 0});
+    else
+      shuttle(a, b);
+    check_tunnel(a, b);
+    const IpsecSa& x = a.engine.sas().begin()->second->ipsec[0];
+    const IpsecSa& y = b.engine.sas().begin()->second->ipsec[0];
+    CHECK_FALSE(x.tunnel_mode);
+    CHECK_FALSE(y.tunnel_mode);
+    CHECK(x.udp_encapsulated == nat);
+    CHECK(y.udp_encapsulated == nat);
+    // B's shorter lifetimes reach A through RESPONDER-LIFETIME.
+    CHECK(
+        b.env.logged("Overriding Initiator's IPSec rekeying duration from 28800 to 3600 seconds"));
+    CHECK(a.env.logged("processing notify payload (RESPONDER-LIFETIME)"));
+    CHECK(x.lifetime_seconds == 3600);
+    CHECK(y.lifetime_seconds == 3600);
+    CHECK(x.lifetime_kilobytes == 50000);
+    CHECK(y.lifetime_kilobytes == 50000);
+    CHECK(a.engine.stats().out_p2_exchanges == 1);
+    CHECK(b.engine.stats().in_p2_exchanges == 1);
+  }
+}
+
+TEST_CASE("a QM2 choosing what QM1 no longer offers is refused and counted", "[ike][qm-sa]") {
+  Site a(site("198.51.100.1", "198.51.100.2", "192.0.2.0 255.255.255.0",
+              "198.51.100.128 255.255.255.192"),
+         "198.51.100.1", 15);
+  Site b(site("198.51.100.2", "198.51.100.1", "198.51.100.128 255.255.255.192",
+              "192.0.2.0 255.255.255.0"),
+         "198.51.100.2", 16);
+  REQUIRE(a.engine.initiate("MAP", 10, lan_a, lan_b));
+  auto pending = [&] { return a.engine.sas().begin()->second->pending_qm.size(); };
+  // Main mode, then A's QM1 in flight; B answers it.
+  for (int i = 0; i < 40 && pending() == 0; ++i) REQUIRE(step(a, b));
+  REQUIRE(pending() == 1);
+  REQUIRE(step(a, b));
+  REQUIRE_FALSE(b.env.sent.empty());
+  // The transform set goes before QM2 arrives: B's choice is no longer one A accepts.
+  a.console.run("clear configure crypto ipsec");
+  while (step(a, b)) {
+  }
+  CHECK(a.env.logged("The responder chose an IPSec transform we did not offer"));
+  CHECK(a.engine.stats().in_p2_invalid == 1);
+  CHECK(pending() == 0);
+  CHECK(a.engine.sas().begin()->second->ipsec.empty());
+  CHECK(a.engine.stats().out_p2_exchanges == 0);
+}

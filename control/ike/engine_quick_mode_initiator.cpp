@@ -1,0 +1,141 @@
+// Quick mode as initiator (RFC 2409 5.5), for a crypto map entry or a rekey: QM1 offers the
+// proxies, the transform sets (UDP-encapsulated behind a NAT) and PFS; QM2's answer must be one
+// of them, its lifetimes no longer than ours (initiator_lifetime, RESPONDER-LIFETIME), and the
+// exchange completes on the path both roles share (engine_quick_mode_complete.cpp).
+#include <fmt/format.h>
+
+#include "control/ike/engine.hpp"
+#include "control/ike/ipsec_lifetime.hpp"
+#include "control/ike/ipsec_proposal.hpp"
+#include "control/ike/message_rules.hpp"
+#include "control/ike/quick_mode_sa.hpp"
+
+namespace rampart::ike {
+
+namespace {
+
+constexpr uint16_t kResponderLifetime = 24576;
+// Our quick-mode nonce is 20 bytes, as the ASA's: vpnc answers a gateway's rekey by copying its
+// own 20-byte nonce over the start of ours in the QM1 it reuses as QM2, so with a longer nonce
+// the two ends derive different keys.
+constexpr size_t kQuickModeNonceLength = 20;
+
+const OpaquePayload* opaque(const std::vector<Payload>& p, PayloadType t) {
+  for (const auto& x : p)
+    if (const auto* v = std::get_if<OpaquePayload>(&x); v && v->type == t) return v;
+  return nullptr;
+}
+
+// A NAT between the ends (and NAT-T agreed): only UDP-encapsulated modes, both ways.
+bool udp_encapsulating(const IkeSa& sa) {
+  return sa.natt != Vendor::Unknown && (sa.nat_local || sa.nat_peer);
+}
+
+}  // namespace
+
+void Engine::send_quick_mode_1(IkeSa& sa, std::shared_ptr<IkeSa::PendingQm> q) {
+  q->initiator = true;
+  q->started = env_.now();
+  q->ni = random_bytes(kQuickModeNonceLength);
+  IpsecSa& ips = q->sa;
+  ips.id = next_conn_id_++;
+  ips.inbound.spi = draw_inbound_spi();
+  const int pfs = ips.pfs_group;
+  Proposal prop{1, 3, be32(ips.inbound.spi), {}};
+  uint8_t n = 1;
+  for (const auto& name : q->transform_sets)
+    if (auto ts = cfg_.crypto.transform_sets.find(name); ts != cfg_.crypto.transform_sets.end())
+      if (auto t = esp_transform_for(ts->second, n, q->life_seconds, q->life_kilobytes, pfs,
+                                     udp_encapsulating(sa), sa.natt == Vendor::NatTRfc)) {
+        prop.transforms.push_back(*t);
+        ++n;
+      }
+  if (prop.transforms.empty()) {
+    log(&sa, Tag::Event, "IKE Initiator: no usable transform set for the quick mode");
+    return;
+  }
+  SaPayload offer;
+  offer.proposals.push_back(prop);
+  std::vector<Payload> rest{offer, OpaquePayload{PayloadType::Nonce, q->ni}};
+  if (pfs) {
+    auto dh = DhKey::generate(pfs);
+    if (!dh) return;
+    rest.push_back(OpaquePayload{PayloadType::KE, dh->public_value()});
+    q->dh = std::make_unique<DhKey>(std::move(*dh));
+  }
+  rest.push_back(id_of(ips.local));
+  rest.push_back(id_of(ips.remote));
+  uint32_t msgid = random_msgid();
+  ips.message_id = msgid;
+  sa.pending_qm[msgid] = q;
+  log(&sa, Tag::Debug, "oakley constructing quick mode");
+  log(&sa, Tag::Debug, "constructing blank hash payload");
+  log(&sa, Tag::Debug, "constructing IPSec SA payload");
+  log(&sa, Tag::Debug, "constructing IPSec nonce payload");
+  log(&sa, Tag::Debug, "constructing proxy ID");
+  log(&sa, Tag::Debug, "constructing qm hash payload");
+  log(&sa, Tag::Decode, fmt::format("IKE Initiator sending 1st QM pkt: msg id = {:08x}", msgid));
+  send_protected(sa, Exchange::QuickMode, msgid, std::move(rest), {}, true);
+}
+
+void Engine::quick_mode_2(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p,
+                          const Bytes& body) {
+  IkeSa::PendingQm& q = *sa.pending_qm.at(msgid);
+  if (auto bad = check_message(MessageKind::QM2, true, p)) {
+    ++stats_.malformed;
+    log(&sa, Tag::Event, fmt::format("Dropping malformed message: {}", bad->text));
+    return;
+  }
+  log(&sa, Tag::Debug, "processing hash payload");
+  if (!verify_hash(sa, msgid, body, body.size(), q.ni)) {
+    ++stats_.hash_fails;
+    log(&sa, Tag::Event, "Hash verification failed on quick mode message 2, dropping");
+    return;
+  }
+  sa.awaiting_reply = false;
+  const SaPayload* chosen = nullptr;
+  for (const auto& x : p)
+    if (const auto* s = std::get_if<SaPayload>(&x)) chosen = s;
+  // The answer must be one of the transforms QM1 offered, in an encapsulation mode the responder
+  // would accept from us (the transform sets are looked up afresh: one removed since then is no
+  // longer acceptable).
+  auto choice = match_esp(*chosen, cfg_, q.transform_sets, udp_encapsulating(sa));
+  if (!choice || chosen->proposals.size() != 1 || chosen->proposals[0].transforms.size() != 1) {
+    ++stats_.in_p2_invalid;
+    log(&sa, Tag::Event, "The responder chose an IPSec transform we did not offer");
+    sa.pending_qm.erase(msgid);
+    return;
+  }
+  q.nr = opaque(p, PayloadType::Nonce)->data;
+  if (q.dh && !initiator_pfs(sa, q, opaque(p, PayloadType::KE))) {
+    ++stats_.in_p2_invalid;
+    sa.pending_qm.erase(msgid);
+    return;
+  }
+  IpsecSa& ips = q.sa;
+  take_choice(ips, *choice);
+  ips.outbound.spi = get_be32(choice->offered->spi);
+  Lifetime life = initiator_lifetime({q.life_seconds, q.life_kilobytes}, choice->offer);
+  for (const auto& x : p)
+    if (const auto* n = std::get_if<NotifyPayload>(&x); n && n->type == kResponderLifetime) {
+      life = apply_responder_lifetime(life, n->data);
+      log(&sa, Tag::Debug, "processing notify payload (RESPONDER-LIFETIME)");
+    }
+  ips.lifetime_seconds = life.seconds;
+  ips.lifetime_kilobytes = life.kilobytes;
+  complete_quick_mode(sa, msgid);
+}
+
+// PFS we offered: the responder's KE gives g^xy (false, logged, when it sent none or a bad one).
+bool Engine::initiator_pfs(IkeSa& sa, IkeSa::PendingQm& q, const OpaquePayload* ke) {
+  if (!ke) {
+    log(&sa, Tag::Event, "PFS was offered but the responder sent no KE payload");
+    return false;
+  }
+  auto gxy = q.dh->shared_secret(ke->data);
+  if (!gxy) return false;
+  q.gxy = gxy->bytes();
+  return true;
+}
+
+}  // namespace rampart::ike
