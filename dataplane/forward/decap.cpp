@@ -55,6 +55,11 @@ void Decapsulator::frame(size_t port, uint8_t* f, size_t len) {
   Esp esp = esp_of(f + kEth, len - kEth);
   if (!esp.at) return;
   counters_.add(Count::Frames);
+  // RFC 4303 2: an SPI and a sequence number at least; shorter is no SA's to count.
+  if (esp.len < 8) {
+    counters_.add(Count::EspRunt);
+    return;
+  }
   uint8_t* inner = nullptr;
   size_t inner_len = 0;
   bool found = sad_.with_inbound(

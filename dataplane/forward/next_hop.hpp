@@ -36,7 +36,8 @@ class NeighbourSource {
   virtual bool routes(std::vector<platform::RouteEntry>& out) = 0;
   // Makes the neighbour's address be resolved (the kernel sends the ARP request).
   virtual void resolve(uint32_t address) = 0;
-  // The kernel's tables through netlink; resolution by a datagram the kernel must route.
+  // The kernel's tables through netlink; resolution by a datagram the kernel must route
+  // (kernel_neighbours.cpp).
   static std::unique_ptr<NeighbourSource> kernel();
 };
 
@@ -44,9 +45,8 @@ class NextHops {
  public:
   using Clock = std::chrono::steady_clock;
   using Now = Clock::time_point (*)();
-  explicit NextHops(const std::vector<PortConfig>& ports,
-                    std::unique_ptr<NeighbourSource> source = NeighbourSource::kernel(),
-                    Now now = &Clock::now);
+  NextHops(const std::vector<PortConfig>& ports, std::unique_ptr<NeighbourSource> source,
+           Now now = &Clock::now);
   ~NextHops();
   NextHops(const NextHops&) = delete;
   NextHops& operator=(const NextHops&) = delete;

@@ -28,7 +28,7 @@ struct Worker::Impl {
       : sad(sad),
         counters(sad.counters().attach()),
         io(std::move(io)),
-        hops(cfg),
+        hops(cfg, NeighbourSource::kernel()),
         egress(cfg, hops, this->io, *counters),
         decap(sad, cfg, this->io, *counters),
         outbound(sad, cfg, egress, this->io, *counters),

@@ -35,6 +35,7 @@ enum class Count : uint8_t {
   InnerNotIpv4,  // decrypted, but not an IPv4 packet
   EgressTooBig,  // larger than the MTU of the port it would leave by
   EncapFailed,   // the cipher refused to encrypt (its own reason, never "too big")
+  EspRunt,       // ESP too short for an SPI and a sequence number: no SA to count it
   ArpAnnounced,  // gratuitous ARPs for clients' addresses (the control plane's block)
   kCount
 };

@@ -252,6 +252,8 @@ TEST_CASE("decap counts each drop under its own reason", "[worker]") {
 
   lab.receive(esp_frame(Bytes(good.begin(), good.begin() + 20)));
   CHECK(lab.esp_drop(EspDrop::Runt) == 1);
+  lab.receive(esp_frame(Bytes(good.begin(), good.begin() + 3)));  // not even an SPI
+  CHECK(lab.n(Count::EspRunt) == 1);
 
   lab.receive(esp_frame(peer_esp(v, v.get("inner"), 500)));  // moves the window to 500
   REQUIRE(lab.io.kernel.size() == 2);
@@ -282,7 +284,7 @@ TEST_CASE("decap counts each drop under its own reason", "[worker]") {
 
   CHECK(lab.io.kernel.size() == 2);
   CHECK(lab.n(Count::Decapsulated) == 3);
-  CHECK(lab.n(Count::Frames) == 10);
+  CHECK(lab.n(Count::Frames) == 11);
 }
 
 TEST_CASE("decap drops an authentic packet with bad padding", "[worker]") {
