@@ -269,8 +269,7 @@ void show_asp_drop(Ctx& c) {
         at(dataplane::EspDrop::AuthFailed));
     row("IPSEC anti-replay check failed (ipsec-replay)",
         at(dataplane::EspDrop::Replay) + at(dataplane::EspDrop::TooOld));
-    row("IPSEC packet too short (ipsec-runt)",
-        at(dataplane::EspDrop::Runt) + k[Count::EspRunt]);
+    row("IPSEC packet too short (ipsec-runt)", at(dataplane::EspDrop::Runt) + k[Count::EspRunt]);
     row("IPSEC bad padding (ipsec-bad-pad)", at(dataplane::EspDrop::BadPadding));
     row("IPSEC sequence number exhausted (ipsec-seq-exhausted)",
         at(dataplane::EspDrop::SeqExhausted));
