@@ -259,30 +259,36 @@ void show_asp_drop(Ctx& c) {
   auto fw_n = [&](const char* k) { return fw.contains(k) ? fw.at(k) : uint64_t{0}; };
   int64_t cleared = 0;
   if (sad) {
-    auto& k = sad->counters();
+    // The workers' counts, summed over their blocks as of now.
+    auto k = sad->counters().read();
+    using dataplane::Count;
     auto esp = sad->esp_drops();
     auto at = [&](dataplane::EspDrop d) { return esp[static_cast<size_t>(d)]; };
-    row("IPSEC tunnel is down (ipsec-tun-down)", k.no_sa + k.tunnel_pending);
+    row("IPSEC tunnel is down (ipsec-tun-down)", k[Count::NoSa] + k[Count::TunnelPending]);
     row("IPSEC packet failed authentication (ipsec-auth-failed)",
         at(dataplane::EspDrop::AuthFailed));
     row("IPSEC anti-replay check failed (ipsec-replay)",
         at(dataplane::EspDrop::Replay) + at(dataplane::EspDrop::TooOld));
-    row("IPSEC packet too short (ipsec-runt)", at(dataplane::EspDrop::Runt));
+    row("IPSEC packet too short (ipsec-runt)", at(dataplane::EspDrop::Runt) + k[Count::EspRunt]);
     row("IPSEC bad padding (ipsec-bad-pad)", at(dataplane::EspDrop::BadPadding));
     row("IPSEC sequence number exhausted (ipsec-seq-exhausted)",
         at(dataplane::EspDrop::SeqExhausted));
+    // [U] The ASA's crypto engine failures are "(ctm-error)"; the description is ours, no
+    // stored sample shows the row.
+    row("CTM returned error (ctm-error)", k[Count::EncapFailed]);
     row("Slowpath security checks failed (sp-security-failed)",
-        k.policy_mismatch + fw_n("sp-security-failed"));
+        k[Count::PolicyMismatch] + fw_n("sp-security-failed"));
     // The wording of this row and the egress MTU one is ours: no stored ASA sample names
     // these reasons.
-    row("Invalid IP version (invalid-ip-version)", k.inner_not_ipv4);
-    row("Expired TTL (ttl-exceeded)", k.ttl_expired);
-    row("No route to host (no-route)", k.no_route);
-    row("No valid adjacency (no-adjacency)", k.no_adjacency);
-    row("Packet too big for the encapsulation (ipsec-too-big)", k.too_big);
-    row("Transmit failed (tx-failed)", k.tx_failed);
-    row("Packet larger than the egress interface MTU (egress-mtu-exceeded)", k.egress_too_big);
-    cleared = k.cleared_at;
+    row("Invalid IP version (invalid-ip-version)", k[Count::InnerNotIpv4]);
+    row("Expired TTL (ttl-exceeded)", k[Count::TtlExpired]);
+    row("No route to host (no-route)", k[Count::NoRoute]);
+    row("No valid adjacency (no-adjacency)", k[Count::NoAdjacency]);
+    row("Packet too big for the encapsulation (ipsec-too-big)", k[Count::TooBig]);
+    row("Transmit failed (tx-failed)", k[Count::TxFailed]);
+    row("Packet larger than the egress interface MTU (egress-mtu-exceeded)",
+        k[Count::EgressTooBig]);
+    cleared = sad->counters().cleared_at();
   }
   if (!sad) row("Slowpath security checks failed (sp-security-failed)", fw_n("sp-security-failed"));
   row("Flow is denied by configured rule (acl-drop)", fw_n("acl-drop"));

@@ -23,7 +23,17 @@ size_t usable_mtu(uint32_t mtu) {
 
 }  // namespace
 
-Encapsulator::Encapsulator(DataplaneCounters& counters, Sink send)
+std::optional<Count> encap_drop(EspDrop d) {
+  switch (d) {
+    case EspDrop::None:
+    case EspDrop::SeqExhausted:
+      return std::nullopt;
+    default:
+      return Count::EncapFailed;
+  }
+}
+
+Encapsulator::Encapsulator(WorkerCounters& counters, Sink send)
     : counters_(counters),
       send_(std::move(send)),
       out_(kEth + kMaxPacket + kMaxOverhead),
@@ -66,7 +76,7 @@ size_t Encapsulator::encapsulate(Sad::Entry& e, const PortConfig& out, uint32_t 
     return frag_needed(icmp_from, ip, total, room);
   }
   ++e.postfrag_failed;  // set-df with fragmentation after encryption: nothing may be split
-  ++counters_.too_big;
+  counters_.add(Count::TooBig);
   return 0;
 }
 
@@ -76,12 +86,16 @@ size_t Encapsulator::encrypt(Sad::Entry& e, const uint8_t* pkt, size_t plen, boo
                              bool send) {
   uint8_t* outer = out_.data() + kEth;
   size_t head = 20 + (udp ? 8 : 0);
-  EspDrop drop;
+  EspDrop drop = EspDrop::None;
   size_t esp_len = e.out->encap(pkt, plen, outer + head, out_.size() - kEth - head, &drop);
+  if (!esp_len) {
+    if (auto c = encap_drop(drop)) counters_.add(*c);
+    return 0;
+  }
   // An inner packet near 64 KB encrypts into more than an IPv4 length can say (only possible
   // when fragmenting after encryption): it cannot be sent.
-  if (!esp_len || head + esp_len > kMaxPacket) {
-    ++counters_.too_big;
+  if (head + esp_len > kMaxPacket) {
+    counters_.add(Count::TooBig);
     return 0;
   }
   size_t outer_len = head + esp_len;
@@ -94,7 +108,7 @@ size_t Encapsulator::encrypt(Sad::Entry& e, const uint8_t* pkt, size_t plen, boo
     put16(outer + 24, static_cast<uint16_t>(8 + esp_len));
     put16(outer + 26, 0);  // RFC 3948 3.1.1: zero UDP checksum
   }
-  ++counters_.encapsulated;
+  counters_.add(Count::Encapsulated);
   if (send) send_(e.spec.peer, outer, outer_len);
   return outer_len;
 }
@@ -107,7 +121,7 @@ void Encapsulator::fragment_inner(Sad::Entry& e, uint8_t* ip, size_t total, size
   size_t chunk = room > ihl ? (room - ihl) / 8 * 8 : 0;
   if (chunk < 8 || ihl + chunk > piece_.size() - kEth) {
     ++e.prefrag_failed;
-    ++counters_.too_big;
+    counters_.add(Count::TooBig);
     return;
   }
   uint8_t* frag = piece_.data() + kEth;

@@ -8,12 +8,20 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "dataplane/forward/port_config.hpp"
+#include "dataplane/sad/dataplane_counters.hpp"
 #include "dataplane/sad/sad.hpp"
 
 namespace rampart::dataplane {
+
+// The worker's drop reason for an ESP encapsulation the SA refused, when the SA's own counter is
+// not already the row show asp drop prints for it: an exhausted sequence number is
+// ipsec-seq-exhausted (the SA's count, which also ends the SA through IKE); any other refusal is
+// the cipher's (EncapFailed). Never "too big": that is for packets no encapsulation can carry.
+std::optional<Count> encap_drop(EspDrop d);
 
 class Encapsulator {
  public:
@@ -24,7 +32,7 @@ class Encapsulator {
   // Sends an IPv4 packet of len bytes that has kEth bytes of room before ip, toward dst.
   using Sink = std::function<void(uint32_t dst, uint8_t* ip, size_t len)>;
 
-  Encapsulator(DataplaneCounters& counters, Sink send);
+  Encapsulator(WorkerCounters& counters, Sink send);
 
   // Encrypts the inner packet ip (total bytes, as the kernel routed it into the tunnel: its
   // TTL already decremented, so it is left alone here) for SA e toward the
@@ -41,7 +49,7 @@ class Encapsulator {
   void fragment_outer(Sad::Entry& e, size_t outer_len, size_t mtu);
   size_t frag_needed(uint32_t from, const uint8_t* ip, size_t total, size_t mtu);
 
-  DataplaneCounters& counters_;
+  WorkerCounters& counters_;
   Sink send_;
   uint16_t ip_id_ = 1;
   // Room for Ethernet, then the encrypted packet (up to the largest inner packet plus the most

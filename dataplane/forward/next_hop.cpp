@@ -1,49 +1,36 @@
 #include "dataplane/forward/next_hop.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
 
 #include "dataplane/forward/ipv4.hpp"
 
 namespace rampart::dataplane {
 
-NextHops::NextHops(const std::vector<PortConfig>& ports) : ports_(ports) {
-  if (auto nl = platform::Netlink::open()) nl_.emplace(std::move(*nl));
-  if (auto ev = platform::NetlinkEvents::open()) events_.emplace(std::move(*ev));
-  resolver_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+NextHops::NextHops(const std::vector<PortConfig>& ports, std::unique_ptr<NeighbourSource> source,
+                   Now now)
+    : ports_(ports), source_(std::move(source)), now_(now) {
   refresh(true);
 }
 
-NextHops::~NextHops() {
-  if (resolver_ >= 0) ::close(resolver_);
-}
+NextHops::~NextHops() = default;
 
 int NextHops::event_fd() const {
-  return events_ ? events_->fd() : -1;
+  return source_->event_fd();
 }
 
 void NextHops::on_event() {
-  if (events_ && events_->drain()) refresh(true);
+  if (source_->changed()) refresh(true);
 }
 
 void NextHops::refresh(bool force) {
   // Events make refreshes immediate; the periodic one is only a safety net for a lost event
   // (faster while frames wait for a neighbour).
-  auto now = std::chrono::steady_clock::now();
+  auto now = now_();
   auto every = held_.empty() ? std::chrono::milliseconds(1000) : std::chrono::milliseconds(10);
   if (!force && now - refreshed_ < every) return;
   refreshed_ = now;
-  if (!nl_) return;
-  if (auto n = nl_->neighbours()) {
-    neighbours_.clear();
-    for (const auto& e : *n)
-      if (e.reachable) std::copy(e.mac, e.mac + 6, neighbours_[e.address].begin());
-  }
-  if (auto r = nl_->routes()) routes_ = std::move(*r);
+  source_->neighbours(neighbours_);
+  source_->routes(routes_);
 }
 
 std::optional<NextHops::Hop> NextHops::route(uint32_t dst) {
@@ -69,20 +56,10 @@ const std::array<uint8_t, 6>* NextHops::mac(uint32_t neighbour) {
   return n == neighbours_.end() ? nullptr : &n->second;
 }
 
-void NextHops::resolve(uint32_t ip) {
-  // A datagram to the address makes the kernel ask for it (port 9, discard).
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(9);
-  a.sin_addr.s_addr = htonl(ip);
-  ::sendto(resolver_, "", 0, MSG_DONTWAIT, reinterpret_cast<sockaddr*>(&a), sizeof a);
-}
-
 bool NextHops::hold(const Hop& hop, const uint8_t* frame, size_t len) {
-  resolve(hop.address);
+  source_->resolve(hop.address);
   if (held_.count(hop.address) >= kHeldPerHop || held_.size() >= kHeldTotal) return false;
-  held_.emplace(hop.address, Held{hop.port, std::vector<uint8_t>(frame, frame + len),
-                                  std::chrono::steady_clock::now()});
+  held_.emplace(hop.address, Held{hop.port, std::vector<uint8_t>(frame, frame + len), now_()});
   return true;
 }
 
@@ -91,12 +68,12 @@ void NextHops::release(
     const std::function<void()>& expired) {
   if (held_.empty()) return;
   refresh(false);
-  auto now = std::chrono::steady_clock::now();
+  auto now = now_();
   for (auto it = held_.begin(); it != held_.end();) {
     if (const auto* m = mac(it->first)) {
       send(it->second.port, *m, it->second.frame.data(), it->second.frame.size());
       it = held_.erase(it);
-    } else if (now - it->second.since > std::chrono::seconds(1)) {
+    } else if (now - it->second.since > kHoldFor) {
       expired();
       it = held_.erase(it);
     } else {

@@ -3,6 +3,9 @@
 // kernel's neighbour table. The kernel keeps ARP: an unknown neighbour is resolved by making the
 // kernel ask, and the frames for it wait here a moment (as the kernel holds a few per
 // neighbour) instead of being dropped. Tables are read again when netlink says they changed.
+// Where the tables come from is a NeighbourSource (the kernel's, through netlink, in the
+// workers; a test's own in-process) and the clock is injected, so that holding, releasing and
+// expiring run in a unit test without a network or a sleep.
 #pragma once
 
 #include <array>
@@ -10,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -18,9 +22,31 @@
 
 namespace rampart::dataplane {
 
+// The neighbour and route tables and the way to get a neighbour resolved.
+class NeighbourSource {
+ public:
+  virtual ~NeighbourSource() = default;
+  // Readable when the tables changed; -1 without change events.
+  virtual int event_fd() const { return -1; }
+  // Takes the pending change events; true when the tables are to be read again.
+  virtual bool changed() { return false; }
+  // The usable neighbours (address -> MAC) and the routes; false when they cannot be read
+  // (the previous tables stay).
+  virtual bool neighbours(std::map<uint32_t, std::array<uint8_t, 6>>& out) = 0;
+  virtual bool routes(std::vector<platform::RouteEntry>& out) = 0;
+  // Makes the neighbour's address be resolved (the kernel sends the ARP request).
+  virtual void resolve(uint32_t address) = 0;
+  // The kernel's tables through netlink; resolution by a datagram the kernel must route
+  // (kernel_neighbours.cpp).
+  static std::unique_ptr<NeighbourSource> kernel();
+};
+
 class NextHops {
  public:
-  explicit NextHops(const std::vector<PortConfig>& ports);
+  using Clock = std::chrono::steady_clock;
+  using Now = Clock::time_point (*)();
+  NextHops(const std::vector<PortConfig>& ports, std::unique_ptr<NeighbourSource> source,
+           Now now = &Clock::now);
   ~NextHops();
   NextHops(const NextHops&) = delete;
   NextHops& operator=(const NextHops&) = delete;
@@ -48,22 +74,25 @@ class NextHops {
 
  private:
   void refresh(bool force);
-  void resolve(uint32_t address);
 
   const std::vector<PortConfig>& ports_;
-  std::optional<platform::Netlink> nl_;
-  std::optional<platform::NetlinkEvents> events_;
+  std::unique_ptr<NeighbourSource> source_;
+  Now now_;
   std::map<uint32_t, std::array<uint8_t, 6>> neighbours_;
   std::vector<platform::RouteEntry> routes_;
-  std::chrono::steady_clock::time_point refreshed_{};
-  int resolver_ = -1;  // a UDP socket whose sends make the kernel resolve a neighbour
+  Clock::time_point refreshed_{};
   struct Held {
     size_t port;
     std::vector<uint8_t> frame;
-    std::chrono::steady_clock::time_point since;
+    Clock::time_point since;
   };
   std::multimap<uint32_t, Held> held_;
+
+ public:
+  // As the kernel holds a few frames per unresolved neighbour; a second is long for ARP on a
+  // segment, and frames older than that are stale for their senders anyway.
   static constexpr size_t kHeldPerHop = 3, kHeldTotal = 256;
+  static constexpr std::chrono::seconds kHoldFor{1};
 };
 
 }  // namespace rampart::dataplane

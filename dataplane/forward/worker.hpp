@@ -7,6 +7,10 @@
 // SAD, encapsulates and sends to the peer on the port, in batches, with next-hop MACs from the
 // kernel's neighbour table. Everything else stays the kernel's: one stateful engine (netfilter)
 // for the box's forwarded and decrypted traffic alike.
+// The worker is only the wiring: its I/O is a PacketIo (AF_PACKET rings and TUN queues,
+// afpacket_io), its logic the units that take a frame and a TxSink (decap, outbound with
+// encap, egress with next_hop), which the unit tests drive in-process ([worker]). It counts
+// into a block of its own (dataplane_counters), which readers sum with the others'.
 #pragma once
 
 #include <atomic>

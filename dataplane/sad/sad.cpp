@@ -198,18 +198,12 @@ std::array<uint64_t, 8> Sad::esp_drops() const {
 
 void Sad::clear_drops(int64_t now) {
   std::lock_guard lock(mu_);
-  for (auto* c :
-       {&counters_.no_sa, &counters_.tunnel_pending, &counters_.policy_mismatch,
-        &counters_.ttl_expired, &counters_.no_route, &counters_.no_adjacency, &counters_.tx_failed,
-        &counters_.too_big, &counters_.inner_not_ipv4, &counters_.egress_too_big})
-    *c = 0;
-  for (auto& c : counters_.esp) c = 0;
+  counters_.clear_drops(now);
   for (auto& [id, e] : entries_) {
     std::lock_guard busy(e->busy);
     for (auto& d : e->in->drops_mut()) d = 0;
     for (auto& d : e->out->drops_mut()) d = 0;
   }
-  counters_.cleared_at = now;
 }
 
 void Sad::set_acquire_policies(std::vector<AcquirePolicy> policies) {

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "dataplane/esp/esp_sa.hpp"
+#include "dataplane/sad/dataplane_counters.hpp"
 #include "platform/expected.hpp"
 
 namespace rampart::dataplane {
@@ -41,20 +42,6 @@ struct SaSpec {
   // addresses are answered for (proxy ARP) and announced on the inside; a site's host selector
   // is routed, never impersonated.
   bool client = false;
-};
-
-// Dataplane-wide drops and events ("show asp drop"), kept beside the SAs so that what a
-// deleted SA counted is not lost. Workers add; the CLI reads.
-struct DataplaneCounters {
-  std::atomic<uint64_t> frames{0}, decapsulated{0}, encapsulated{0}, transmitted{0};
-  std::atomic<uint64_t> no_sa{0}, policy_mismatch{0}, ttl_expired{0}, no_route{0}, no_adjacency{0},
-      tx_failed{0}, too_big{0};
-  std::atomic<uint64_t> inner_not_ipv4{0};  // decrypted, but not an IPv4 packet
-  std::atomic<uint64_t> egress_too_big{0};  // larger than the MTU of the port it would leave by
-  std::atomic<uint64_t> arp_announced{0};   // gratuitous ARPs for clients' addresses
-  std::atomic<uint64_t> tunnel_pending{0};  // dropped under an acquire policy, no SA yet
-  std::atomic<uint64_t> esp[8]{};           // by EspDrop, of SAs already deleted
-  std::atomic<int64_t> cleared_at{0};  // clear asp drop: when (seconds since the epoch), 0 never
 };
 
 // Traffic that a static crypto map entry protects (a permit line of its ACL) while no SA does
@@ -136,7 +123,10 @@ class Sad {
   std::vector<uint64_t> take_acquires();
   // clear crypto ipsec sa counters
   void clear_counters();
+  // The workers' drops and events (each worker counts in a block of its own; read sums them),
+  // kept beside the SAs so that what a deleted SA counted is not lost either.
   DataplaneCounters& counters() { return counters_; }
+  const DataplaneCounters& counters() const { return counters_; }
   // Every ESP drop, of live and deleted SAs, by EspDrop.
   std::array<uint64_t, 8> esp_drops() const;
   void clear_drops(int64_t now);

@@ -264,7 +264,7 @@ void VpnRoutes::apply_proxies(const std::set<Proxy>& want) {
       // here it is the only one.
       (void)platform::set_ipv4_neigh_sysctl(l.name, "proxy_delay", "0");
       if (auto ok = platform::send_gratuitous_arp(p.ifindex, mac_bytes(l.mac), p.address); ok)
-        ++sad_.counters().arp_announced;
+        sad_.counters().control().add(dataplane::Count::ArpAnnounced);
       else
         platform::log(platform::Severity::Warning, ok.error());
     }

@@ -92,8 +92,9 @@ struct Peer {
 
 struct Run {
   Sad sad;
+  WorkerCounters k;
   std::vector<std::vector<uint8_t>> sent;
-  Encapsulator enc{sad.counters(), [this](uint32_t dst, uint8_t* ip, size_t len) {
+  Encapsulator enc{k, [this](uint32_t dst, uint8_t* ip, size_t len) {
                      REQUIRE(dst == kPeer);
                      sent.emplace_back(ip, ip + len);
                    }};
@@ -186,7 +187,7 @@ TEST_CASE("the largest datagram: split before encryption, refused after", "[enca
     } else {
       // Encrypted it would exceed what an IPv4 length field can say: dropped and counted.
       REQUIRE(r.sent.empty());
-      REQUIRE(r.sad.counters().too_big == 1);
+      REQUIRE(r.k.get(Count::TooBig) == 1);
       r.entry([&](const Sad::Entry& e) { REQUIRE(e.postfrag_failed == 1); });
     }
   }

@@ -9,62 +9,21 @@
 #include <set>
 
 #include "dataplane/esp/esp_sa.hpp"
+#include "tests/unit/esp_vectors.hpp"
 
 using namespace rampart::dataplane;
 
 namespace {
 
-using Bytes = std::vector<uint8_t>;
-
-Bytes hex(const std::string& s) {
-  Bytes b;
-  for (size_t i = 0; i + 1 < s.size(); i += 2)
-    b.push_back(static_cast<uint8_t>(std::stoi(s.substr(i, 2), nullptr, 16)));
-  return b;
-}
-
-struct Vector {
-  std::map<std::string, std::string> f;
-  Bytes get(const std::string& k) const { return hex(f.at(k)); }
-};
+using rampart::test::Bytes;
+using Vector = rampart::test::EspVector;
 
 std::vector<Vector> load() {
-  std::ifstream in(std::string(RAMPART_SOURCE_DIR) + "/tests/vectors/esp_scapy.txt");
-  std::vector<Vector> out;
-  Vector cur;
-  for (std::string line; std::getline(in, line);) {
-    if (line.empty() || line[0] == '#') {
-      if (!cur.f.empty()) out.push_back(cur), cur = {};
-      continue;
-    }
-    auto eq = line.find(" = ");
-    cur.f[line.substr(0, eq)] = eq + 3 <= line.size() ? line.substr(eq + 3) : "";
-    if (line.back() == '=') cur.f[line.substr(0, line.size() - 2)] = "";
-  }
-  if (!cur.f.empty()) out.push_back(cur);
-  return out;
+  return rampart::test::load_esp_vectors();
 }
 
 EspKeys keys_for(const Vector& v) {
-  const std::string& t = v.f.at("transform");
-  EspKeys k;
-  k.cipher = t.starts_with("esp-null")          ? EspCipher::Null
-             : t.starts_with("esp-des ")        ? EspCipher::Des
-             : t.starts_with("esp-3des")        ? EspCipher::TripleDes
-             : t.starts_with("esp-aes-gcm-128") ? EspCipher::AesGcm128
-             : t.starts_with("esp-aes-gcm-256") ? EspCipher::AesGcm256
-             : t.starts_with("esp-aes-192")     ? EspCipher::AesCbc192
-             : t.starts_with("esp-aes-256")     ? EspCipher::AesCbc256
-                                                : EspCipher::AesCbc128;
-  k.auth = t.ends_with("esp-md5-hmac")      ? EspAuth::HmacMd5
-           : t.ends_with("esp-sha-hmac")    ? EspAuth::HmacSha1
-           : t.ends_with("esp-sha256-hmac") ? EspAuth::HmacSha256
-           : t.ends_with("esp-sha384-hmac") ? EspAuth::HmacSha384
-           : t.ends_with("esp-sha512-hmac") ? EspAuth::HmacSha512
-                                            : EspAuth::None;
-  k.encryption = v.get("enc_key");
-  k.integrity = v.get("auth_key");
-  return k;
+  return rampart::test::esp_keys_for(v);
 }
 
 }  // namespace

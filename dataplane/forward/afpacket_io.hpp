@@ -1,0 +1,44 @@
+// PacketIo on AF_PACKET: one TPACKET_V3 ring per port (shared with the other workers through a
+// fanout group, the kernel reassembling fragments before it spreads them), batched sends that
+// bypass the qdisc, and this worker's queue of each port's TUN device.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "dataplane/forward/packet_io.hpp"
+#include "dataplane/forward/port_config.hpp"
+#include "platform/expected.hpp"
+#include "platform/packet_port.hpp"
+#include "platform/tun.hpp"
+
+namespace rampart::dataplane {
+
+class AfPacketIo final : public PacketIo {
+ public:
+  // Opens the rings (fanout group fanout_base + port index) and the TUN queues, creating the
+  // devices when they do not exist yet.
+  static rampart::expected<AfPacketIo, std::string> open(const std::vector<PortConfig>& ports,
+                                                         uint16_t fanout_base);
+
+  void transmit(size_t port, const uint8_t* frame, size_t len) override {
+    ports_[port].queue(frame, len);
+  }
+  bool to_kernel(size_t port, const uint8_t* ip, size_t len) override {
+    return tuns_[port].write(ip, len) == static_cast<ssize_t>(len);
+  }
+  size_t receive(size_t port, const FrameFn& f) override;
+  ssize_t from_kernel(size_t port, uint8_t* buf, size_t cap) override {
+    return tuns_[port].read(buf, cap);
+  }
+  Flushed flush() override;
+  int wire_fd(size_t port) const override { return ports_[port].fd(); }
+  int kernel_fd(size_t port) const override { return tuns_[port].fd(); }
+
+ private:
+  AfPacketIo() = default;
+  std::vector<platform::PacketPort> ports_;
+  std::vector<platform::TunQueue> tuns_;  // port i's device, this worker's queue
+};
+
+}  // namespace rampart::dataplane
