@@ -89,8 +89,9 @@ class Backend {
 Backend& openssl();
 Backend* ipsec_mb();
 
-// The backend chosen at start: RAMPART_CRYPTO=openssl|ipsec-mb when set (ipsec-mb falls back to
-// OpenSSL, with a reason, when it cannot run), otherwise ipsec-mb when it can run here.
+// The backend chosen at start: RAMPART_CRYPTO=ipsec-mb when set and the library can run here,
+// otherwise OpenSSL. intel-ipsec-mb pays off on batches only (a single job costs a whole
+// multi-lane pass); until the packet workers submit RX batches, OpenSSL stays the default.
 Backend& active();
 // Why active() is what it is: "CPU and library support detected", "RAMPART_CRYPTO=openssl", ...
 std::string_view selection_reason();
