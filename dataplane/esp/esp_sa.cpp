@@ -154,7 +154,7 @@ bool EspSa::encap_prepare(const uint8_t* inner, size_t len, uint8_t* out, size_t
       fresh_iv(ivp);
   }
   uint8_t* payload = ivp + iv_size_;
-  std::memmove(payload, inner, len);
+  if (len) std::memmove(payload, inner, len);  // an empty inner packet may have no buffer
   size_t pad = padded - len - 2;
   for (size_t i = 0; i < pad; ++i) payload[len + i] = static_cast<uint8_t>(i + 1);
   payload[len + pad] = static_cast<uint8_t>(pad);
