@@ -89,4 +89,12 @@ TEST_CASE("show version names the crypto engine; bad input is refused and counte
   out = c.run("clear crypto accelerator statistic all");
   CHECK(out.find("ERROR: % Invalid input detected at '^' marker.") != std::string::npos);
   CHECK(c.app.counters().invalid_input == before + 2);
+  // A read-only session (user EXEC) sees the engine in show version, not the statistics, and
+  // cannot clear them.
+  c.run("end\ndisable");
+  CHECK(c.run("show version").find("\nEncryption hardware device : ") != std::string::npos);
+  for (const char* cmd :
+       {"show crypto accelerator statistics", "clear crypto accelerator statistics"})
+    CHECK(c.run(cmd).find("ERROR: % Invalid input detected at '^' marker.") != std::string::npos);
+  CHECK(c.app.counters().invalid_input == before + 4);
 }
