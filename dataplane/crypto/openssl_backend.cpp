@@ -57,14 +57,20 @@ const char* digest_name(EspAuth a) {
   return nullptr;
 }
 
-// DES lives in OpenSSL 3's legacy provider; loaded once, beside the default one, for the life
-// of the process. The handles are kept so that they stay reachable (LeakSanitizer reports a
-// provider whose handle was dropped).
+// DES lives in OpenSSL 3's legacy provider: loaded once, beside the default one, and unloaded
+// at exit. OpenSSL registered its own exit cleanup inside the first load, so this runs before
+// it; ciphers fetched meanwhile hold their own reference to the provider.
+struct Providers {
+  OSSL_PROVIDER* legacy = OSSL_PROVIDER_load(nullptr, "legacy");
+  OSSL_PROVIDER* base = OSSL_PROVIDER_load(nullptr, "default");
+  ~Providers() {
+    if (legacy) OSSL_PROVIDER_unload(legacy);
+    if (base) OSSL_PROVIDER_unload(base);
+  }
+};
+
 void load_providers() {
-  static OSSL_PROVIDER* const legacy = OSSL_PROVIDER_load(nullptr, "legacy");
-  static OSSL_PROVIDER* const base = OSSL_PROVIDER_load(nullptr, "default");
-  (void)legacy;
-  (void)base;
+  static Providers loaded;
 }
 
 struct EvpSa final : SaCipher {
