@@ -58,6 +58,7 @@ struct Op {
   bool encrypt = true;
   uint8_t* esp = nullptr;
   size_t payload_len = 0;  // a whole number of the cipher's blocks
+  size_t caller_len = 0;   // the caller's own (ESP: the inner packet's length), untouched here
   OpStatus status = OpStatus::Pending;
   uint8_t nonce[12] = {};     // backend scratch: the GCM nonce (salt | IV)
   uint8_t tag[kMaxIcv] = {};  // backend scratch: the ICV computed on decrypt

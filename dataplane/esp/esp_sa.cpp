@@ -159,16 +159,17 @@ bool EspSa::encap_prepare(const uint8_t* inner, size_t len, uint8_t* out, size_t
   for (size_t i = 0; i < pad; ++i) payload[len + i] = static_cast<uint8_t>(i + 1);
   payload[len + pad] = static_cast<uint8_t>(pad);
   payload[len + pad + 1] = kIpv4;
-  *op = crypto::Op{.sa = cipher_.get(), .encrypt = true, .esp = out, .payload_len = padded};
+  *op = crypto::Op{
+      .sa = cipher_.get(), .encrypt = true, .esp = out, .payload_len = padded, .caller_len = len};
   return true;
 }
 
 size_t EspSa::encap_finish(const crypto::Op& op, EspDrop* drop) {
   if (op.status == crypto::OpStatus::Skipped) return 0;  // counted by encap_prepare
   if (op.status != crypto::OpStatus::Ok) return fail(EspDrop::BufferTooSmall, drop);
-  size_t inner_len = op.payload_len - 2 - op.payload()[op.payload_len - 2];
+  // The trailer is ciphertext by now: the inner length comes from prepare.
   ++counters_.packets;
-  counters_.bytes += inner_len;
+  counters_.bytes += op.caller_len;
   if (drop) *drop = EspDrop::None;
   return op.hashed_len() + icv_size_;
 }

@@ -108,6 +108,9 @@ TEST_CASE("Both crypto backends are byte-for-byte equal, both ways, for every tr
       REQUIRE(n_o != 0);
       REQUIRE(n_o == n_m);
       REQUIRE(out_o == out_m);
+      // What each SA counts (the lifetime in kB runs on it) is the inner packet's size.
+      CHECK(tx_o->counters().bytes == len);
+      CHECK(tx_m->counters().bytes == len);
 
       // Across: each backend's receiver takes the other's packet and gives back the inner one.
       for (crypto::Backend* rx_b : {&ossl, &mb()}) {
@@ -119,6 +122,7 @@ TEST_CASE("Both crypto backends are byte-for-byte equal, both ways, for every tr
         REQUIRE(m == len);
         CHECK(Bytes(p, p + m) == inner);
         CHECK(nh == 4);
+        CHECK(rx->counters().bytes == len);
         // One flipped bit under a fresh number (right of the window, not what was signed):
         // refused by both. Without an ICV (esp-none) nothing can be refused.
         if (icv_bytes(c, a) == 0) continue;
@@ -166,6 +170,10 @@ TEST_CASE("A batch over mixed SAs and backends equals packet-by-packet, and drop
     len[i] = sas[which[i]].tx->encap_finish(ops[i], &drop);
     REQUIRE(len[i] == inner[i].size() + sas[which[i]].tx->overhead(inner[i].size()));
   }
+  uint64_t sent = 0, counted = 0;
+  for (size_t i = 0; i < kBatch; ++i) sent += inner[i].size();
+  for (auto& pair : sas) counted += pair.tx->counters().bytes;
+  CHECK(counted == sent);
   // The receivers take the batch back in one run, with packet 0 repeated at the end: it passes
   // the window check when prepared (nothing is advanced yet) and must still be dropped once.
   std::vector<Bytes> rx_wire(wire);
