@@ -268,12 +268,14 @@ class IpsecMbBackend final : public Backend {
   }
 
   void run(std::span<Op> ops) override {
-    IMB_MGR* m = thread_mgr();
+    // The thread's manager is fetched (allocated, the first time) only once an op is ours: a
+    // worker whose SAs are all OpenSSL's never allocates one.
+    IMB_MGR* m = nullptr;
     size_t mine = 0;
     for (Op& op : ops) {
       if (op.status != OpStatus::Pending || !op.sa || op.sa->kind() != BackendKind::IpsecMb)
         continue;
-      ++mine;
+      if (mine++ == 0) m = thread_mgr();
       if (!m) {
         op.status = OpStatus::Error;
         continue;
