@@ -72,6 +72,7 @@ void show_version(Ctx& c) {
   o += fmt::format("Hardware:   {}\n", v.hardware);
   if (!v.flash.empty()) o += v.flash + "\n";
   o += "\n";
+  o += crypto_engine_line() + "\n";  // the ESP crypto engine, as the ASA names its accelerator
   int i = 0;
   for (const auto& name : c.sys.hardware_interfaces()) {
     LinkState l = c.sys.link_state(name);

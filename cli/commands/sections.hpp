@@ -47,6 +47,9 @@ void register_vpn_sessions(CommandTree& t);
 void register_ipsec_sa(CommandTree& t);  // show crypto ipsec sa, clear crypto ipsec sa  // show
                                          // crypto isakmp sa, show vpn-sessiondb, clear
 
+void register_crypto_accelerator(CommandTree& t);  // show/clear crypto accelerator statistics
+std::string crypto_engine_line();  // show version's "Encryption hardware device" line
+
 inline void register_all(CommandTree& t) {
   register_exec(t);
   register_system(t);
@@ -72,6 +75,7 @@ inline void register_all(CommandTree& t) {
   register_management(t);
   register_vpn_sessions(t);
   register_ipsec_sa(t);
+  register_crypto_accelerator(t);
   register_flash(t);
   register_pix(t);
   register_nat(t);

@@ -1,7 +1,10 @@
-// One direction of an ESP security association (RFC 4303) in tunnel mode, with its OpenSSL EVP
-// contexts prepared once, so that a packet costs only its own cryptography: CBC ciphers with an
-// HMAC (RFC 2451, 3602, 2404, 4868), NULL encryption (RFC 2410) and AES-GCM (RFC 4106).
-// Buffers are the caller's; nothing is allocated per packet.
+// One direction of an ESP security association (RFC 4303) in tunnel mode: the framing (SPI,
+// sequence number, IV, padding, trailer, anti-replay, counters) over a crypto backend keyed
+// once (dataplane/crypto: OpenSSL or intel-ipsec-mb), so that a packet costs only its own
+// cryptography: CBC ciphers with an HMAC (RFC 2451, 3602, 2404, 4868), NULL encryption
+// (RFC 2410) and AES-GCM (RFC 4106). Buffers are the caller's; nothing is allocated per packet.
+// A packet goes through in one call (encap, decap), or in three steps so that a whole batch
+// shares one backend run: *_prepare for each packet, crypto::run over the ops, *_finish.
 #pragma once
 
 #include <cstddef>
@@ -10,29 +13,12 @@
 #include <string>
 #include <vector>
 
+#include "dataplane/crypto/backend.hpp"
+#include "dataplane/crypto/transform.hpp"
 #include "dataplane/esp/replay_window.hpp"
 #include "platform/expected.hpp"
 
 namespace rampart::dataplane {
-
-enum class EspCipher {
-  Null,
-  Des,
-  TripleDes,
-  AesCbc128,
-  AesCbc192,
-  AesCbc256,
-  AesGcm128,
-  AesGcm256
-};
-enum class EspAuth { None, HmacMd5, HmacSha1, HmacSha256, HmacSha384, HmacSha512 };
-
-struct EspKeys {
-  EspCipher cipher = EspCipher::AesCbc128;
-  EspAuth auth = EspAuth::HmacSha1;
-  std::vector<uint8_t> encryption;  // AES-GCM: the key followed by the 4-byte salt
-  std::vector<uint8_t> integrity;
-};
 
 // Why a packet was not taken; each has its counter ("show asp drop" style).
 enum class EspDrop {
@@ -55,9 +41,11 @@ struct EspCounters {
 
 class EspSa {
  public:
-  static rampart::expected<std::unique_ptr<EspSa>, std::string> create(uint32_t spi,
-                                                                       const EspKeys& keys,
-                                                                       size_t replay_window = 64);
+  // backend: null for the one chosen at start (crypto::active()); a transform it does not
+  // carry falls back to OpenSSL.
+  static rampart::expected<std::unique_ptr<EspSa>, std::string> create(
+      uint32_t spi, const EspKeys& keys, size_t replay_window = 64,
+      crypto::Backend* backend = nullptr);
   ~EspSa();
   EspSa(const EspSa&) = delete;
   EspSa& operator=(const EspSa&) = delete;
@@ -78,6 +66,19 @@ class EspSa {
   // packet's length and sets *inner to where it starts inside esp, and *next_header.
   size_t decap(uint8_t* esp, size_t len, uint8_t** inner, uint8_t* next_header, EspDrop* drop);
 
+  // The same in steps, for a batch. encap_prepare frames the packet into out and describes its
+  // crypto in *op (false, with *drop set, when it cannot be sent); after crypto::run,
+  // encap_finish returns the ESP length, or 0 with *drop set.
+  bool encap_prepare(const uint8_t* inner, size_t len, uint8_t* out, size_t cap, crypto::Op* op,
+                     EspDrop* drop, const uint8_t* iv = nullptr);
+  size_t encap_finish(const crypto::Op& op, EspDrop* drop);
+  // decap_prepare checks the length and the replay window (false, with *drop set, when the
+  // packet goes no further); decap_finish checks the ICV's verdict, the padding and the window
+  // again (a batch may carry the same number twice), and only then advances the window.
+  bool decap_prepare(uint8_t* esp, size_t len, crypto::Op* op, EspDrop* drop);
+  size_t decap_finish(const crypto::Op& op, uint8_t** inner, uint8_t* next_header, EspDrop* drop);
+
+  crypto::BackendKind backend() const { return cipher_->kind(); }
   const EspCounters& counters() const { return counters_; }
   void clear_counters() { counters_ = {}; }
   uint64_t (&drops_mut())[8] { return counters_.drops; }
@@ -87,24 +88,23 @@ class EspSa {
   void set_next_sequence(uint32_t seq) { seq_out_ = seq - 1; }
 
  private:
-  struct Evp;
+  struct IvGen;
   EspSa() = default;
-  bool aead() const { return cipher_ == EspCipher::AesGcm128 || cipher_ == EspCipher::AesGcm256; }
-  size_t block() const;
+  bool aead() const { return is_aead(cipher_kind_); }
   void fresh_iv(uint8_t* iv);
   size_t fail(EspDrop d, EspDrop* out);
+  bool refuse(EspDrop d, EspDrop* out);            // fail, for the steps that answer yes or no
   size_t auth_failed(uint32_t seq, EspDrop* out);  // an ICV mismatch, remembering its number
 
   uint32_t spi_ = 0;
-  EspCipher cipher_ = EspCipher::Null;
-  EspAuth auth_ = EspAuth::None;
+  EspCipher cipher_kind_ = EspCipher::Null;
   size_t iv_size_ = 0, icv_size_ = 0;
-  uint8_t salt_[4] = {};
   uint32_t seq_out_ = 0;
   uint64_t iv_counter_ = 0;
   ReplayWindow replay_;
   EspCounters counters_;
-  std::unique_ptr<Evp> evp_;
+  std::unique_ptr<crypto::SaCipher> cipher_;
+  std::unique_ptr<IvGen> iv_gen_;
 };
 
 }  // namespace rampart::dataplane

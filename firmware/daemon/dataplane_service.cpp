@@ -4,12 +4,21 @@
 
 #include <fmt/format.h>
 
+#include "dataplane/crypto/backend.hpp"
 #include "platform/firewall.hpp"
 #include "platform/log.hpp"
 #include "platform/netlink.hpp"
 #include "platform/tun.hpp"
 
 namespace rampart::firmware {
+
+DataplaneService::DataplaneService(dataplane::Sad& sad, cli::System& sys, unsigned workers)
+    : sad_(sad), sys_(sys), workers_(workers ? workers : 1) {
+  namespace crypto = dataplane::crypto;
+  platform::log(platform::Severity::Notice,
+                "dataplane: ESP crypto: " + crypto::active().description() + " (" +
+                    std::string(crypto::selection_reason()) + ")");
+}
 
 namespace {
 

@@ -18,8 +18,8 @@ namespace rampart::firmware {
 class DataplaneService {
  public:
   // workers: how many packet workers share the ports (PACKET_FANOUT), at least 1.
-  DataplaneService(dataplane::Sad& sad, cli::System& sys, unsigned workers = 1)
-      : sad_(sad), sys_(sys), workers_(workers ? workers : 1) {}
+  // Decides the ESP crypto backend here, at start, and logs it (dataplane/crypto).
+  DataplaneService(dataplane::Sad& sad, cli::System& sys, unsigned workers = 1);
   ~DataplaneService();
   void sync(const config::Config& cfg);
   size_t workers() const { return workers_running_.size(); }

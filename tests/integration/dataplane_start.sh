@@ -27,4 +27,21 @@ echo "lost $lost of 20 pings; drops counted: $counted"
 ((lost == 0 || lost <= counted)) || fail "$lost pings lost, only $counted drops counted"
 # The dataplane was there first: no more than the first ping or two may fall before the SA.
 ((lost <= 2)) || fail "$lost of the first 20 pings lost"
+# The pings went through the crypto engine chosen at start (RAMPART_CRYPTO, when set, picks
+# it): its own section counts each one decrypted and each reply encrypted.
+engines=$(cli "show crypto accelerator statistics")
+echo "$engines" | sed -n '/^\[Accelerator/,/Batches/p'
+active=$(awk '/^\[Accelerator/ {a = $0} /Status: Active/ {print a}' <<<"$engines")
+[[ -n "$active" ]] || fail "no active crypto engine"
+count() { awk -v sec="$active" -v f="$1" '/^\[Accelerator/ {on = ($0 == sec)}
+  on && $0 ~ "^ +" f ": " {print $NF}' <<<"$engines"; }
+dec=$(count "Decrypted packets")
+enc=$(count "Encrypted packets")
+echo "$active: decrypted $dec, encrypted $enc, ${received:-0} pings answered"
+((dec >= ${received:-0} && enc >= ${received:-0})) ||
+  fail "the active engine counted $dec decrypted, $enc encrypted for ${received:-0} pings"
+if [[ "${RAMPART_CRYPTO:-}" == ipsec-mb ]]; then
+  grep -q "intel-ipsec-mb" <<<"$(cli "show version" | grep "Encryption hardware device")" ||
+    fail "show version does not name intel-ipsec-mb"
+fi
 echo "PASS dataplane_start"
