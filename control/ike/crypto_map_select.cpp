@@ -22,12 +22,13 @@ bool address_within(const Selector& s, const config::AclAddress& a) {
   return (s.mask.value & m) == m && (s.address.value & m) == (a.address.value & m);
 }
 
-// A proxy's port 0 means every port (RFC 2407 4.6.2): only an entry without a port operator
-// covers it.
+// A proxy's port 0 means every port (RFC 2407 4.6.2). An ID names one port or all, so an entry
+// with a range, "gt", "lt" or "neq" can only be negotiated as all ports of its protocol (as our
+// own acquire asks for it); only "eq" demands its port.
 bool port_within(uint16_t port, const config::AclPort& p) {
   using Op = config::AclPort::Op;
   if (p.op == Op::None) return true;
-  if (port == 0) return false;
+  if (port == 0) return p.op != Op::Eq;
   switch (p.op) {
     case Op::Eq:
       return port == p.lo;

@@ -5,19 +5,24 @@
 #include <fmt/format.h>
 
 #include "control/config/acl_expand.hpp"
+#include "control/firewall/policy_build.hpp"  // protocol_number: the one table of names
 #include "control/ike/engine.hpp"
 
 namespace rampart::ike {
 
 namespace {
 
-Selector selector_of(const config::AclAddress& a) {
+// A proxy of the entry: its addresses, its protocol, and its port where the entry names one
+// ("eq"); an ID carries one port or all, so a range or "gt" asks for all of them.
+Selector selector_of(const config::AclAddress& a, uint8_t protocol, const config::AclPort& p) {
   using K = config::AclAddress::Kind;
   Selector s;
   s.address = a.kind == K::Any ? config::Ipv4{0} : a.address;
   s.mask = a.kind == K::Any    ? config::Mask{0}
            : a.kind == K::Host ? config::Mask{0xffffffffu}
                                : a.mask;
+  s.protocol = protocol;
+  if ((protocol == 6 || protocol == 17) && p.op == config::AclPort::Op::Eq) s.port = p.lo;
   return s;
 }
 
@@ -38,9 +43,14 @@ void Engine::sync_acquire() {
       auto acl = cfg_.access_lists.find(*cs.match_address);
       if (acl == cfg_.access_lists.end()) continue;
       // selector_of reads plain addresses: objects and object-groups are expanded first.
-      for (const auto& ace : config::expand_acl(cfg_, acl->second).entries)
-        if (ace.type == config::AccessListEntry::Type::Extended && ace.permit)
-          targets.push_back({name, seq, selector_of(ace.source), selector_of(ace.destination)});
+      for (const auto& ace : config::expand_acl(cfg_, acl->second).entries) {
+        if (ace.type != config::AccessListEntry::Type::Extended || !ace.permit) continue;
+        auto proto = firewall::detail::protocol_number(ace.protocol.empty() ? "ip" : ace.protocol);
+        if (!proto) continue;  // a protocol we cannot name in an ID
+        const auto p = static_cast<uint8_t>(*proto);
+        targets.push_back({name, seq, selector_of(ace.source, p, ace.source_port),
+                           selector_of(ace.destination, p, ace.destination_port)});
+      }
     }
   }
   if (targets != acquire_targets_) {

@@ -183,7 +183,9 @@ TEST_CASE("crypto map selection: an ACL entry covers only its protocol and ports
   // The source port operator holds our side's port.
   CHECK(acl_covers(dns, net("192.0.2.53", 32, 17, 5353), net("198.51.100.128", 26, 17, 53)));
   CHECK_FALSE(acl_covers(dns, net("192.0.2.53", 32, 17, 53), net("198.51.100.128", 26, 17, 53)));
-  CHECK_FALSE(acl_covers(dns, net("192.0.2.53", 32, 17, 0), net("198.51.100.128", 26, 17, 53)));
+  // An ID names one port or all: a range can only be asked for as all ports of the protocol.
+  CHECK(acl_covers(dns, net("192.0.2.53", 32, 17, 0), net("198.51.100.128", 26, 17, 53)));
+  CHECK_FALSE(acl_covers(dns, net("192.0.2.53", 32, 6, 0), net("198.51.100.128", 26, 6, 53)));
   // "ip" covers every protocol and port.
   CHECK(acl_covers(all, net("192.0.2.53", 32, 17, 53), net("198.51.100.128", 26, 6, 443)));
 

@@ -185,6 +185,36 @@ TEST_CASE("traffic under a crypto map's ACL brings the tunnel up (acquire), once
   a.engine.set_sad(nullptr);
 }
 
+TEST_CASE("acquire under a tcp crypto ACL asks for its protocol and port, and both ends agree") {
+  Site a(site("198.51.100.1", "198.51.100.2", "192.0.2.0 255.255.255.0",
+              "198.51.100.128 255.255.255.192"),
+         "198.51.100.1", 13);
+  Site b(site("198.51.100.2", "198.51.100.1", "198.51.100.128 255.255.255.192",
+              "192.0.2.0 255.255.255.0"),
+         "198.51.100.2", 14);
+  a.console.run(
+      "no access-list L2L\naccess-list L2L extended permit tcp 192.0.2.0 255.255.255.0 "
+      "198.51.100.128 255.255.255.192 eq 80");
+  b.console.run(
+      "no access-list L2L\naccess-list L2L extended permit tcp 198.51.100.128 "
+      "255.255.255.192 eq 80 192.0.2.0 255.255.255.0");
+  dataplane::Sad sad;
+  a.engine.set_sad(&sad);
+  a.engine.tick();
+  CHECK(sad.acquire(0xc000020a, 0xc6336481));
+  a.engine.tick();
+  shuttle(a, b);
+  REQUIRE(a.engine.sas().size() == 1);
+  REQUIRE(b.engine.sas().size() == 1);
+  const IkeSa& i = *a.engine.sas().begin()->second;
+  REQUIRE(i.ipsec.size() == 1);
+  CHECK(i.ipsec[0].remote.protocol == 6);
+  CHECK(i.ipsec[0].remote.port == 80);
+  CHECK(i.ipsec[0].local.port == 0);
+  CHECK(b.engine.sas().begin()->second->ipsec.size() == 1);
+  a.engine.set_sad(nullptr);
+}
+
 TEST_CASE("peer-id-validate: a peer naming another address than its own is refused",
           "[ike][security]") {
   // B knows A by the address A's packets come from (198.51.100.3); A names itself 198.51.100.1.
