@@ -9,31 +9,20 @@
 #include "control/aaa/password.hpp"
 #include "control/ike/crypto/cipher.hpp"
 #include "control/ike/notify_types.hpp"
+#include "control/ike/timers.hpp"
 #include "platform/printable.hpp"
 
 namespace rampart::ike {
 
 namespace {
 
-constexpr int kMaxRetransmits = 3;  // at 2, 6 and 14 s; abandoned at 30 s
-// A responder whose peer has not proven the key yet (before AM3/MM5 verified) may be talking
-// to a spoofed address: one resend (at 2 s; abandoned at 6 s) is all a third party gets.
-constexpr int kMaxUnverifiedRetransmits = 1;
-constexpr uint64_t kFirstRetransmit = 2;  // seconds, doubled each time
-constexpr uint64_t kHalfOpenLifetime = 30;
-constexpr uint64_t kXauthTimeout = 120;  // the user has this long to answer
-constexpr size_t kMaxExchanges = 32;     // phase-2 style exchanges in flight per IKE SA
+using timers::max_retransmits;
+using timers::unverified;
+
+constexpr size_t kMaxExchanges = 32;  // phase-2 style exchanges in flight per IKE SA
 
 bool zero(const Cookie& c) {
   return std::all_of(c.begin(), c.end(), [](uint8_t b) { return b == 0; });
-}
-
-bool unverified(const IkeSa& sa) {
-  return sa.responder && !sa.established;
-}
-
-int max_retransmits(const IkeSa& sa) {
-  return unverified(sa) ? kMaxUnverifiedRetransmits : kMaxRetransmits;
 }
 
 }  // namespace
@@ -216,7 +205,7 @@ void Engine::transmit(IkeSa& sa, Bytes datagram, bool await_reply) {
     sa.last_sent = std::move(datagram);
     sa.awaiting_reply = true;
     sa.retransmits = 0;
-    sa.next_retransmit = env_.now() + kFirstRetransmit;
+    sa.next_retransmit = timers::next_retransmit(env_.now(), 0);
   } else {
     // A reply: kept so that a retransmitted request is answered the same way.
     sa.last_sent = std::move(datagram);
@@ -656,116 +645,6 @@ bool Engine::refused_unparsed(const Datagram& d) {
   std::copy(d.data.begin(), d.data.begin() + 8, icookie.begin());
   if (find_half_open(icookie, d.peer)) return false;  // a retransmission: answered below
   return !admit(d);
-}
-
-// ---- timers -------------------------------------------------------------------------------
-
-void Engine::run_timers() {
-  const uint64_t now = env_.now();
-  sync_acquire();
-  std::vector<std::pair<uint64_t, std::string>> doomed;
-  for (auto& [idx, sa_ptr] : sas_) {
-    IkeSa& sa = *sa_ptr;
-    if (sa.state == P1State::Deleting) {
-      doomed.emplace_back(idx, sa.delete_reason);
-      continue;
-    }
-    if (!sa.established && now >= sa.created + kHalfOpenLifetime) {
-      doomed.emplace_back(idx, "negotiation timed out");
-      continue;
-    }
-    if (sa.state == P1State::XauthWait && now >= sa.established + kXauthTimeout) {
-      doomed.emplace_back(idx, "XAUTH timed out");
-      continue;
-    }
-    // A quick mode whose answer never came fails alone (it clears awaiting_reply): the IKE SA
-    // and the session stay, as on the ASA.
-    if (sa.awaiting_reply && now >= sa.next_retransmit && sa.retransmits >= max_retransmits(sa))
-      abandon_quick_mode(sa);
-    if (sa.awaiting_reply && now >= sa.next_retransmit) {
-      if (sa.retransmits >= max_retransmits(sa)) {
-        log(&sa, Tag::Debug, "IKE message retransmission limit reached, deleting SA");
-        doomed.emplace_back(idx, "retransmission limit");
-        continue;
-      }
-      ++sa.retransmits;
-      ++stats_.retransmits;
-      env_.send(sa.local, sa.peer, sa.last_sent);
-      ++stats_.out_packets;
-      auto m = parse_message(sa.last_sent.data(), sa.last_sent.size());
-      if (m)
-        log(&sa, Tag::Debug,
-            fmt::format("IKE_DECODE RESENDING Message (msgid={:x}) total length : {}",
-                        m->header.message_id, sa.last_sent.size()));
-      sa.next_retransmit = now + (kFirstRetransmit << sa.retransmits);
-    }
-    if (sa.established) {
-      uint32_t life = sa.choice.lifetime_seconds;
-      if (life != 0 && now >= sa.established + life) {
-        doomed.emplace_back(idx,
-                            sa.replaced_by ? std::string(kPhase1Rekeyed) : "P1 lifetime expired");
-        continue;
-      }
-      if (auto why = phase1_rekey_timers(sa, now)) {
-        doomed.emplace_back(idx, *why);
-        continue;
-      }
-      // Behind a NAT ourselves: keep its mapping open (crypto isakmp nat-traversal N).
-      if (sa.nat_local && sa.local.port == 4500 && cfg_.crypto.nat_traversal &&
-          now >= sa.last_keepalive + static_cast<uint64_t>(cfg_.crypto.nat_traversal_keepalive)) {
-        env_.send_nat_keepalive(sa.local, sa.peer);
-        sa.last_keepalive = now;
-      }
-      // Quick modes whose last message never came are forgotten (a rekey is tried again).
-      std::erase_if(sa.pending_qm, [&](const auto& e) {
-        if (now < e.second->started + kHalfOpenLifetime) return false;
-        if (e.second->rekeys) rekey_failed(sa, e.second->rekeys);
-        return true;
-      });
-      rekey_timers(sa, now);
-      for (size_t i = sa.ipsec.size(); i-- > 0;) {
-        const auto& ips = sa.ipsec[i];
-        if (ips.lifetime_seconds && now >= ips.established_at + ips.lifetime_seconds)
-          delete_ipsec(sa, i, true, "lifetime expired");
-        else if (auto why = dataplane_expired(ips))
-          delete_ipsec(sa, i, true, *why);
-      }
-      if (auto why = session_expired(sa, now)) {
-        doomed.emplace_back(idx, *why);
-        continue;
-      }
-      accounting_interim(sa, now);
-      // DPD (RFC 3706): worry only when the peer has been quiet for the threshold.
-      const config::TunnelGroup* tg = tunnel_group_of(sa);
-      bool keepalive_off = tg && tg->ipsec.keepalive_disabled;
-      int threshold = tg && tg->ipsec.keepalive_threshold ? *tg->ipsec.keepalive_threshold
-                      : sa.remote_access                  ? 300
-                                                          : 10;
-      int retry = tg && tg->ipsec.keepalive_retry ? *tg->ipsec.keepalive_retry : 2;
-      if (sa.peer_dpd && !keepalive_off && !sa.awaiting_reply && !sa.replaced_by &&
-          (sa.state == P1State::AmActive || sa.state == P1State::MmActive)) {
-        if (sa.dpd_outstanding == 0 && now >= sa.last_heard + static_cast<uint64_t>(threshold)) {
-          send_dpd(sa);
-        } else if (sa.dpd_outstanding > 0 && now >= sa.dpd_sent + static_cast<uint64_t>(retry)) {
-          if (sa.dpd_outstanding > 5) {
-            log(&sa, Tag::Event, "Heartbeat timeout: peer is not responding, deleting SA");
-            doomed.emplace_back(idx, "DPD failure");
-            continue;
-          }
-          send_dpd(sa);
-        }
-      }
-    }
-  }
-  for (auto& [idx, reason] : doomed) {
-    auto it = sas_.find(idx);
-    if (it == sas_.end()) continue;
-    // A peer that deleted, or a negotiation that never finished, is not told again.
-    bool tell = it->second->state != P1State::Deleting || reason.empty();
-    if (reason == "negotiation timed out" || reason == "User Requested") tell = false;
-    if (unverified(*it->second)) tell = false;  // perhaps a spoofed address: nothing more to it
-    remove(idx, reason.empty() ? "Error" : reason, tell);
-  }
 }
 
 // ---- removal ------------------------------------------------------------------------------

@@ -160,7 +160,17 @@ class Engine {
   struct Received;  // a parsed, decrypted message with its context
   // engine.cpp
   void receive_message(const Datagram& d);
+  // engine_timers.cpp: the tick, one named step per timer (constants in timers.hpp); a step
+  // that ends the SA returns why.
   void run_timers();
+  std::optional<std::string> sa_timers(IkeSa& sa, uint64_t now);
+  std::optional<std::string> negotiation_timer(const IkeSa& sa, uint64_t now);
+  std::optional<std::string> retransmit_timer(IkeSa& sa, uint64_t now);
+  std::optional<std::string> phase1_lifetime_timer(IkeSa& sa, uint64_t now);
+  void nat_keepalive_timer(IkeSa& sa, uint64_t now);
+  void quick_mode_timer(IkeSa& sa, uint64_t now);
+  void ipsec_timers(IkeSa& sa, uint64_t now);
+  std::optional<std::string> dpd_timer(IkeSa& sa, uint64_t now);
   void remove_peer_deleted();
   // The configuration may change between any two messages (an operator deletes a tunnel-group
   // or a crypto map entry mid-negotiation): these look it up afresh and say when it is gone.
@@ -306,13 +316,10 @@ class Engine {
   bool volume_soft_limit(const IpsecSa& ips) const;
   void rekey_timers(IkeSa& sa, uint64_t now);
   void rekey_failed(IkeSa& sa, uint32_t old_id);
-  static constexpr uint64_t kRekeyRetry = 10;  // seconds after an unanswered rekey
-  // An inbound SA that failed its ICV this many times without one good packet is keyed
-  // differently from the peer: 402120 once for it (at most one in kVerifySyslogGap seconds
-  // over all SAs, the ASA's rate for that message), and counted.
+  // An inbound SA that failed its ICV on every packet (timers::kVerifyAlarmPackets) is keyed
+  // differently from the peer: 402120 once for it (at most one in timers::kVerifySyslogGap
+  // seconds over all SAs, the ASA's rate for that message), and counted.
   void check_verification(const IkeSa& sa, IpsecSa& ips, uint64_t now);
-  static constexpr uint64_t kVerifyAlarmPackets = 16;
-  static constexpr uint64_t kVerifySyslogGap = 5;
   uint64_t next_verify_syslog_ = 0;
   // Acquire (engine_acquire.cpp): the dataplane's policies from the static crypto map entries,
   // and the negotiations that traffic under them asks for.

@@ -12,15 +12,11 @@
 #include <fmt/format.h>
 
 #include "control/ike/engine.hpp"
+#include "control/ike/timers.hpp"
 
 namespace rampart::ike {
 
 namespace {
-
-// The old SA stays this long after its successor took over: the peer may still have messages
-// in flight on it, and strongSwan, as responder, moves its CHILD_SAs to the new IKE SA in a job
-// of its own and deletes the old one after 10 s; deleting it before would take the CHILD_SAs.
-constexpr uint64_t kSupersededGrace = 15;
 
 bool continuable(const IkeSa& s) {
   return carries_session(s) && s.authorized && s.state != P1State::Deleting;
@@ -110,11 +106,9 @@ void Engine::schedule_phase1_rekey(IkeSa& sa) {
   sa.p1_rekey_at = 0;
   uint64_t life = sa.choice.lifetime_seconds;
   if (sa.remote_access || !life || !sa.established) return;
-  // 95 %, less up to 2.5 % of jitter so that the two ends of a tunnel (or many tunnels that
-  // came up together) seldom start at the same second.
   Bytes r = random_bytes(2);
-  uint64_t jitter = (uint64_t{r[0]} << 8 | r[1]) % (life / 40 + 1);
-  sa.p1_rekey_at = sa.established + life - life / 20 - jitter;
+  sa.p1_rekey_at =
+      timers::phase1_soft_expiry(sa.established, life, static_cast<uint16_t>(r[0] << 8 | r[1]));
 }
 
 std::optional<std::string> Engine::phase1_rekey_timers(IkeSa& sa, uint64_t now) {
@@ -124,7 +118,7 @@ std::optional<std::string> Engine::phase1_rekey_timers(IkeSa& sa, uint64_t now) 
       for (IpsecSa& ips : sa.ipsec) it->second->ipsec.push_back(std::move(ips));
       sa.ipsec.clear();
     }
-    if (now >= sa.replaced_at + kSupersededGrace) return std::string(kPhase1Rekeyed);
+    if (now >= sa.replaced_at + timers::kReplacedGrace) return std::string(kPhase1Rekeyed);
     return std::nullopt;
   }
   if (sa.p1_rekey_at && !sa.p1_rekeying && now >= sa.p1_rekey_at && continuable(sa))
@@ -170,7 +164,7 @@ void Engine::phase1_rekey_failed(const IkeSa& sa) {
   IkeSa& old = *it->second;
   // Tried again shortly while the old SA lives; its hard lifetime still ends it.
   old.p1_rekeying = false;
-  old.p1_rekey_at = env_.now() + kRekeyRetry;
+  old.p1_rekey_at = env_.now() + timers::kRekeyRetry;
 }
 
 }  // namespace rampart::ike

@@ -5,17 +5,15 @@
 #include <fmt/format.h>
 
 #include "control/ike/engine.hpp"
+#include "control/ike/timers.hpp"
 
 namespace rampart::ike {
 
 void Engine::ipsec_established(IkeSa& sa, IpsecSa& fresh) {
-  // Soft lifetime: 85-90 % of the hard one, with jitter so that two ends (or many tunnels set
-  // up together) do not all rekey in the same second.
   if (fresh.lifetime_seconds) {
-    uint64_t life = fresh.lifetime_seconds;
     Bytes r = random_bytes(2);
-    uint64_t jitter = (uint64_t{r[0]} << 8 | r[1]) % (life / 20 + 1);
-    fresh.rekey_at = fresh.established_at + life - life / 10 - jitter;
+    fresh.rekey_at = timers::ipsec_soft_expiry(fresh.established_at, fresh.lifetime_seconds,
+                                               static_cast<uint16_t>(r[0] << 8 | r[1]));
   }
   // What it replaces (our rekey, the peer's, or both at once: every older SA for the same
   // proxies, so that none waits on a successor that is itself gone) goes once it carries
@@ -36,7 +34,7 @@ bool Engine::carries_traffic(uint32_t id) const {
 
 bool Engine::volume_soft_limit(const IpsecSa& ips) const {
   if (!sad_ || !ips.lifetime_kilobytes) return false;
-  uint64_t soft = uint64_t{ips.lifetime_kilobytes} * 1024 / 10 * 9;
+  uint64_t soft = timers::ipsec_soft_volume(ips.lifetime_kilobytes);
   bool reached = false;
   sad_->with(ips.id, [&](const dataplane::Sad::Entry& e) {
     reached = e.in->counters().bytes >= soft || e.out->counters().bytes >= soft;
@@ -71,14 +69,14 @@ void Engine::check_verification(const IkeSa& sa, IpsecSa& ips, uint64_t now) {
     failed = c.drops[static_cast<size_t>(dataplane::EspDrop::AuthFailed)];
     seq = c.last_failed_seq;
   });
-  if (good || failed < kVerifyAlarmPackets) return;
+  if (good || failed < timers::kVerifyAlarmPackets) return;
   ips.verify_alarm = true;
   ++stats_.sas_failing_verification;
   ipsec_log(1, fmt::format("IPSEC: Inbound SA (SPI 0x{:08X}) from {}: {} packets failed "
                            "authentication and none passed",  // [U] ours, no ASA sample
                            ips.inbound.spi, sa.peer.address.str(), failed));
   if (now < next_verify_syslog_) return;
-  next_verify_syslog_ = now + kVerifySyslogGap;
+  next_verify_syslog_ = now + timers::kVerifySyslogGap;
   syslog_plain(402120, "ESP", ips.inbound.spi, seq, sa.peer.address.str(),
                sa.username.empty() ? sa.peer.address.str() : sa.username, sa.local.address.str());
 }
@@ -88,7 +86,7 @@ void Engine::rekey_failed(IkeSa& sa, uint32_t old_id) {
   for (IpsecSa& ips : sa.ipsec)
     if (ips.id == old_id && !ips.replaced_by) {
       ips.rekeying = false;
-      ips.rekey_at = env_.now() + kRekeyRetry;
+      ips.rekey_at = env_.now() + timers::kRekeyRetry;
     }
 }
 

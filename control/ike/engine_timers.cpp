@@ -1,0 +1,132 @@
+// The engine's tick: every SA's timers, each a named step with its constants in timers.hpp.
+// A step that ends the SA says why; the SA goes after the walk (the peer told or not).
+#include <fmt/format.h>
+
+#include "control/ike/engine.hpp"
+#include "control/ike/timers.hpp"
+
+namespace rampart::ike {
+
+void Engine::run_timers() {
+  const uint64_t now = env_.now();
+  sync_acquire();
+  std::vector<std::pair<uint64_t, std::string>> doomed;
+  for (auto& [idx, sa] : sas_)
+    if (auto why = sa_timers(*sa, now)) doomed.emplace_back(idx, std::move(*why));
+  for (auto& [idx, reason] : doomed) {
+    auto it = sas_.find(idx);
+    if (it == sas_.end()) continue;
+    // A peer that deleted, or a negotiation that never finished, is not told again.
+    bool tell = it->second->state != P1State::Deleting || reason.empty();
+    if (reason == "negotiation timed out" || reason == "User Requested") tell = false;
+    if (timers::unverified(*it->second)) tell = false;  // perhaps a spoofed address
+    remove(idx, reason.empty() ? "Error" : reason, tell);
+  }
+}
+
+std::optional<std::string> Engine::sa_timers(IkeSa& sa, uint64_t now) {
+  if (sa.state == P1State::Deleting) return sa.delete_reason;
+  if (auto why = negotiation_timer(sa, now)) return why;
+  if (auto why = retransmit_timer(sa, now)) return why;
+  if (!sa.established) return std::nullopt;
+  if (auto why = phase1_lifetime_timer(sa, now)) return why;
+  nat_keepalive_timer(sa, now);
+  quick_mode_timer(sa, now);
+  ipsec_timers(sa, now);
+  if (auto why = session_expired(sa, now)) return why;
+  accounting_interim(sa, now);
+  return dpd_timer(sa, now);
+}
+
+// Half-open phase 1, and a user who does not answer XAUTH.
+std::optional<std::string> Engine::negotiation_timer(const IkeSa& sa, uint64_t now) {
+  if (!sa.established && now >= sa.created + timers::kHalfOpen) return "negotiation timed out";
+  if (sa.state == P1State::XauthWait && now >= sa.established + timers::kXauth)
+    return "XAUTH timed out";
+  return std::nullopt;
+}
+
+// Our last request, again; at the limit a quick mode fails alone (the IKE SA and the session
+// stay, as on the ASA), anything else takes the IKE SA with it.
+std::optional<std::string> Engine::retransmit_timer(IkeSa& sa, uint64_t now) {
+  if (!sa.awaiting_reply || now < sa.next_retransmit) return std::nullopt;
+  if (sa.retransmits >= timers::max_retransmits(sa)) abandon_quick_mode(sa);
+  if (!sa.awaiting_reply) return std::nullopt;
+  if (sa.retransmits >= timers::max_retransmits(sa)) {
+    log(&sa, Tag::Debug, "IKE message retransmission limit reached, deleting SA");
+    return "retransmission limit";
+  }
+  ++sa.retransmits;
+  ++stats_.retransmits;
+  env_.send(sa.local, sa.peer, sa.last_sent);
+  ++stats_.out_packets;
+  if (auto m = parse_message(sa.last_sent.data(), sa.last_sent.size()))
+    log(&sa, Tag::Debug,
+        fmt::format("IKE_DECODE RESENDING Message (msgid={:x}) total length : {}",
+                    m->header.message_id, sa.last_sent.size()));
+  sa.next_retransmit = timers::next_retransmit(now, sa.retransmits);
+  return std::nullopt;
+}
+
+// The hard lifetime of phase 1; its rekey and a replaced SA's end (engine_phase1_rekey.cpp).
+std::optional<std::string> Engine::phase1_lifetime_timer(IkeSa& sa, uint64_t now) {
+  uint32_t life = sa.choice.lifetime_seconds;
+  if (life != 0 && now >= sa.established + life)
+    return sa.replaced_by ? std::string(kPhase1Rekeyed) : "P1 lifetime expired";
+  return phase1_rekey_timers(sa, now);
+}
+
+// Behind a NAT ourselves: keep its mapping open (crypto isakmp nat-traversal N).
+void Engine::nat_keepalive_timer(IkeSa& sa, uint64_t now) {
+  if (sa.nat_local && sa.local.port == 4500 && cfg_.crypto.nat_traversal &&
+      now >= sa.last_keepalive + static_cast<uint64_t>(cfg_.crypto.nat_traversal_keepalive)) {
+    env_.send_nat_keepalive(sa.local, sa.peer);
+    sa.last_keepalive = now;
+  }
+}
+
+// Quick modes whose last message never came are forgotten (a rekey is tried again).
+void Engine::quick_mode_timer(IkeSa& sa, uint64_t now) {
+  std::erase_if(sa.pending_qm, [&](const auto& e) {
+    if (now < e.second->started + timers::kHalfOpen) return false;
+    if (e.second->rekeys) rekey_failed(sa, e.second->rekeys);
+    return true;
+  });
+}
+
+// Phase-2 rekeys (engine_rekey.cpp), then the IPsec SAs' hard lifetimes, by time and by what
+// the dataplane says (volume, sequence numbers).
+void Engine::ipsec_timers(IkeSa& sa, uint64_t now) {
+  rekey_timers(sa, now);
+  for (size_t i = sa.ipsec.size(); i-- > 0;) {
+    const auto& ips = sa.ipsec[i];
+    if (ips.lifetime_seconds && now >= ips.established_at + ips.lifetime_seconds)
+      delete_ipsec(sa, i, true, "lifetime expired");
+    else if (auto why = dataplane_expired(ips))
+      delete_ipsec(sa, i, true, *why);
+  }
+}
+
+// DPD (RFC 3706): worry only when the peer has been quiet for the threshold.
+std::optional<std::string> Engine::dpd_timer(IkeSa& sa, uint64_t now) {
+  const config::TunnelGroup* tg = tunnel_group_of(sa);
+  if (!sa.peer_dpd || (tg && tg->ipsec.keepalive_disabled) || sa.awaiting_reply || sa.replaced_by ||
+      (sa.state != P1State::AmActive && sa.state != P1State::MmActive))
+    return std::nullopt;
+  int threshold = tg && tg->ipsec.keepalive_threshold ? *tg->ipsec.keepalive_threshold
+                  : sa.remote_access                  ? timers::kDpdThresholdRemoteAccess
+                                                      : timers::kDpdThresholdLanToLan;
+  int retry = tg && tg->ipsec.keepalive_retry ? *tg->ipsec.keepalive_retry : timers::kDpdRetry;
+  if (sa.dpd_outstanding == 0 && now >= sa.last_heard + static_cast<uint64_t>(threshold)) {
+    send_dpd(sa);
+  } else if (sa.dpd_outstanding > 0 && now >= sa.dpd_sent + static_cast<uint64_t>(retry)) {
+    if (sa.dpd_outstanding > timers::kDpdMaxOutstanding) {
+      log(&sa, Tag::Event, "Heartbeat timeout: peer is not responding, deleting SA");
+      return "DPD failure";
+    }
+    send_dpd(sa);
+  }
+  return std::nullopt;
+}
+
+}  // namespace rampart::ike
