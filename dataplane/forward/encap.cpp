@@ -86,15 +86,20 @@ size_t Encapsulator::encrypt(Sad::Entry& e, const uint8_t* pkt, size_t plen, boo
                              bool send) {
   uint8_t* outer = out_.data() + kEth;
   size_t head = 20 + (udp ? 8 : 0);
+  // An inner packet near 64 KB encrypts into more than an IPv4 length can say (only possible
+  // when fragmenting after encryption): it cannot be sent, whatever the crypto backend would
+  // make of it (intel-ipsec-mb refuses such a length outright).
+  if (head + plen + e.out->overhead(plen) > kMaxPacket) {
+    counters_.add(Count::TooBig);
+    return 0;
+  }
   EspDrop drop = EspDrop::None;
   size_t esp_len = e.out->encap(pkt, plen, outer + head, out_.size() - kEth - head, &drop);
   if (!esp_len) {
     if (auto c = encap_drop(drop)) counters_.add(*c);
     return 0;
   }
-  // An inner packet near 64 KB encrypts into more than an IPv4 length can say (only possible
-  // when fragmenting after encryption): it cannot be sent.
-  if (head + esp_len > kMaxPacket) {
+  if (head + esp_len > kMaxPacket) {  // overhead() said less than encap made: never expected
     counters_.add(Count::TooBig);
     return 0;
   }

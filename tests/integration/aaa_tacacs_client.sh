@@ -110,11 +110,13 @@ expect '^kind=BadAuthenticator ' --server 192.0.2.10 --key wrongkey auth alice s
 # No key while the server has one: it drops the connection.
 expect '^kind=Error ' --server 192.0.2.10 auth alice secret15 ssh
 
-# A server that accepts and never answers: Timeout, within the 1.5 s timeout.
+# A server that accepts and never answers: Timeout, at the 1.5 s timeout (not before it, and
+# nowhere near the 5 s default; a loaded CI machine adds some hundreds of ms, which is not
+# what this checks).
 start=$(date +%s%N)
-expect '^kind=Timeout rtt_ms=1[45][0-9][0-9] ' --server 192.0.2.11 --key tackey auth alice x ssh
+expect '^kind=Timeout rtt_ms=(1[4-9]|2[0-9])[0-9][0-9] ' --server 192.0.2.11 --key tackey auth alice x ssh
 elapsed=$((($(date +%s%N) - start) / 1000000))
-((elapsed < 2500)) || fail "the silent server took ${elapsed} ms"
+((elapsed < 4000)) || fail "the silent server took ${elapsed} ms"
 # No server listening: connection refused, at once.
 expect '^kind=Error .*refused' --server 192.0.2.12 --key tackey auth alice secret15 ssh
 
