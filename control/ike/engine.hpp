@@ -303,6 +303,9 @@ class Engine {
   void main_2(IkeSa& sa, const Message& m);
   void main_4(IkeSa& sa, const Message& m);
   void main_6(IkeSa& sa, const std::vector<Payload>& p);
+  // A LAN-to-LAN SA of ours, about to send MM1, in the table.
+  IkeSa& new_initiator_sa(const Endpoint& local, const Endpoint& peer, const std::string& nameif,
+                          const std::string& tunnel_group);
   // MM1 with every pre-shared-key policy; false (nothing sent) when there is none.
   bool send_main_1(IkeSa& sa);
   void start_quick_mode(IkeSa& sa);

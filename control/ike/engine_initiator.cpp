@@ -57,22 +57,9 @@ std::optional<uint64_t> Engine::initiate(const std::string& map_name, uint32_t s
     return std::nullopt;
   }
 
-  auto owned = std::make_unique<IkeSa>();
-  IkeSa& sa = *owned;
-  sa.index = next_index_++;
-  Bytes ic = random_bytes(8);
-  std::copy(ic.begin(), ic.end(), sa.icookie.begin());
-  sa.responder = false;
-  sa.peer = {*peer, 500};
-  sa.local = {*itf->address, 500};
-  sa.nameif = *map->second.interface;
-  sa.tunnel_group = tg->first;
-  sa.remote_access = false;
-  sa.created = env_.now();
-  sa.last_heard = sa.created;
-  sa.state = P1State::MmWaitMsg2;
+  IkeSa& sa =
+      new_initiator_sa({*itf->address, 500}, {*peer, 500}, *map->second.interface, tg->first);
   sa.wanted = IkeSa::Wanted{map_name, seq, local, remote};
-  adopt(std::move(owned));
   ++stats_.initiator_tunnels;
 
   log(&sa, Tag::Event,
@@ -86,6 +73,24 @@ std::optional<uint64_t> Engine::initiate(const std::string& map_name, uint32_t s
     return std::nullopt;
   }
   return sa.index;
+}
+
+IkeSa& Engine::new_initiator_sa(const Endpoint& local, const Endpoint& peer,
+                                const std::string& nameif, const std::string& tunnel_group) {
+  auto owned = std::make_unique<IkeSa>();
+  owned->index = next_index_++;
+  Bytes ic = random_bytes(8);
+  std::copy(ic.begin(), ic.end(), owned->icookie.begin());
+  owned->responder = false;
+  owned->local = local;
+  owned->peer = peer;
+  owned->nameif = nameif;
+  owned->tunnel_group = tunnel_group;
+  owned->remote_access = false;
+  owned->created = env_.now();
+  owned->last_heard = owned->created;
+  owned->state = P1State::MmWaitMsg2;
+  return adopt(std::move(owned));
 }
 
 bool Engine::send_main_1(IkeSa& sa) {

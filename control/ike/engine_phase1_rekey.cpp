@@ -128,24 +128,10 @@ std::optional<std::string> Engine::phase1_rekey_timers(IkeSa& sa, uint64_t now) 
 
 void Engine::start_phase1_rekey(IkeSa& old) {
   old.p1_rekeying = true;
-  auto owned = std::make_unique<IkeSa>();
-  IkeSa& sa = *owned;
-  sa.index = next_index_++;
-  Bytes ic = random_bytes(8);
-  std::copy(ic.begin(), ic.end(), sa.icookie.begin());
-  sa.responder = false;
   // The peer where it is now: behind a NAT that is the mapping of its port 4500, which its
   // keepalives hold open; port 500 may have no mapping any more (RFC 3947 allows starting there).
-  sa.peer = old.peer;
-  sa.local = old.local;
-  sa.nameif = old.nameif;
-  sa.tunnel_group = old.tunnel_group;
-  sa.remote_access = false;
-  sa.created = env_.now();
-  sa.last_heard = sa.created;
-  sa.state = P1State::MmWaitMsg2;
+  IkeSa& sa = new_initiator_sa(old.local, old.peer, old.nameif, old.tunnel_group);
   sa.rekey_of = old.index;
-  adopt(std::move(owned));
   log(&sa, Tag::Event,
       fmt::format("IKE Initiator: Rekeying Phase 1, Intf {}, IKE Peer {}  local Proxy Address "
                   "N/A, remote Proxy Address N/A,  Crypto map (N/A)",

@@ -313,11 +313,13 @@ sleep $((RUN + 5))
 failures=()
 check() { "${@:2}" || failures+=("$1"); }
 # rekeys GW CLIENT: new outbound SAs for the client's peer address after its first one.
-rekeys() {
+# after_first GW REGEX: log lines of the gateway matching REGEX, less the first.
+after_first() {
   local n
-  n=$(gcli "$1" "show logging" | grep -c "602303: IPSEC: An outbound .* between 198.51.100.1 and ${ADDR[$2]} " || true)
+  n=$(gcli "$1" "show logging" | grep -c "$2" || true)
   echo $((n > 0 ? n - 1 : 0))
 }
+rekeys() { after_first "$1" "602303: IPSEC: An outbound .* between 198.51.100.1 and ${ADDR[$2]} "; }
 for g in "${GATEWAYS[@]}"; do
   for c in "${CLIENTS[@]}"; do
     read -r sent received < <(sed -n 's/.*icmp_seq=\([0-9]*\) .*/\1/p' "$WORK/$g/$c.ping" |
@@ -375,11 +377,7 @@ for g in "${GATEWAYS[@]}"; do
   gcli "$g" "show crypto isakmp sa" | grep -E 'IKE Peer|State' || true
 done
 # Phase 1: rekeyed by every client (or by us), no session ever disconnected.
-p1_rekeys() {
-  local n
-  n=$(gcli "$1" "show logging" | grep -c "713119: .*IP = ${ADDR[$2]}, PHASE 1 COMPLETED" || true)
-  echo $((n > 0 ? n - 1 : 0))
-}
+p1_rekeys() { after_first "$1" "713119: .*IP = ${ADDR[$2]}, PHASE 1 COMPLETED"; }
 for g in "${GATEWAYS[@]}"; do
   for c in "${CLIENTS[@]}"; do
     n=$(p1_rekeys "$g" "$c")
