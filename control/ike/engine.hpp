@@ -285,8 +285,9 @@ class Engine {
   // The SA whose session sa continues: same peer, tunnel-group (and user and port for a
   // client), established and carrying it; none when sa said INITIAL-CONTACT.
   IkeSa* predecessor(const IkeSa& sa);
-  // fresh carries old's session from now on; old goes a little later, quietly.
+  // fresh carries old's session (and its index) from now on; old goes a little later, quietly.
   void take_over(IkeSa& fresh, IkeSa& old);
+  void swap_indexes(IkeSa& a, IkeSa& b);
   // fresh, now authorized, continues a session if it has a predecessor (taking it over, or,
   // losing a rekey collision, replaced at once itself): true then. Otherwise its own rekey is
   // scheduled.

@@ -96,10 +96,31 @@ void Engine::take_over(IkeSa& fresh, IkeSa& old) {
   fresh.bytes_rx += old.bytes_rx;
   fresh.bytes_tx += old.bytes_tx;
   if (fresh.client_version.empty()) fresh.client_version = old.client_version;
+  old.p1_rekeying = false;
+  // The session keeps its index (show vpn-sessiondb, logoff index, RADIUS NAS-Port): the two
+  // SAs trade theirs.
+  swap_indexes(fresh, old);
   old.replaced_by = fresh.index;
   old.replaced_at = env_.now();
-  old.p1_rekeying = false;
   schedule_phase1_rekey(fresh);
+}
+
+void Engine::swap_indexes(IkeSa& a, IkeSa& b) {
+  for (IkeSa* s : {&a, &b}) {  // the cookie index names SAs by index: out, and back after
+    auto [from, to] = by_icookie_.equal_range(cookie_key(s->icookie));
+    for (auto it = from; it != to; ++it)
+      if (it->second == s->index) {
+        by_icookie_.erase(it);
+        break;
+      }
+  }
+  auto na = sas_.extract(a.index), nb = sas_.extract(b.index);
+  std::swap(a.index, b.index);
+  na.key() = a.index;
+  nb.key() = b.index;
+  sas_.insert(std::move(na));
+  sas_.insert(std::move(nb));
+  for (IkeSa* s : {&a, &b}) by_icookie_.emplace(cookie_key(s->icookie), s->index);
 }
 
 void Engine::schedule_phase1_rekey(IkeSa& sa) {
