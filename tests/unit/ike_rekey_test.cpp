@@ -230,3 +230,20 @@ TEST_CASE("forged packets on an SA that carried traffic are not taken for bad ke
   CHECK(count_402120(lab) == 0);
   CHECK(lab.engine.stats().sas_failing_verification == 0);
 }
+
+TEST_CASE("a lost rekey message is sent again and the rekey completes", "[ike][rekey]") {
+  Lab lab;
+  lab.console.run("group-policy EZ attributes\nvpn-idle-timeout none\nexit");
+  connect_with_lifetime(lab, 120);
+  lab.env.t += 108;
+  lab.engine.tick();
+  REQUIRE(!lab.env.sent.empty());
+  lab.env.take();  // our QM1 is lost on the way
+  CHECK(lab.only_sa().ipsec.size() == 1);
+  lab.env.t += 2;
+  lab.engine.tick();  // resent after 2 s, the same message
+  REQUIRE(answer_qm1(lab, 0xc11e0042) != 0);
+  REQUIRE(lab.only_sa().ipsec.size() == 2);
+  CHECK(lab.only_sa().ipsec[1].outbound.spi == 0xc11e0042);
+  CHECK(lab.engine.stats().retransmits >= 1);
+}
