@@ -62,7 +62,7 @@ class IkeService : public ike::Environment {
   std::unique_ptr<CryptoWorkers> crypto_;
   std::unique_ptr<DataplaneService> dataplane_;
   std::unique_ptr<VpnRoutes> vpn_routes_;
-  std::pair<uint64_t, size_t> routes_mark_{};  // what the routes were last synced for
+  uint64_t routes_generation_ = ~uint64_t{0};  // the SA database's at the last route sync
   std::vector<platform::IkeSocket> sockets_;
   int timer_fd_ = -1;
   std::chrono::steady_clock::time_point last_forced_sync_{};
