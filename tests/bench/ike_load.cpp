@@ -596,10 +596,11 @@ class Generator {
 // keys, maps and cipher contexts is not in it): the SA database's floor, beside the RSS that
 // tunnel_scale.sh measures.
 int sizes() {
-  std::printf("sizeof: IkeSa %zu, IpsecSa %zu, IkeSa::PendingQm %zu, EspSa %zu bytes (fixed "
-              "parts; one tunnel: one IkeSa, one IpsecSa, two EspSa)\n",
-              sizeof(ike::IkeSa), sizeof(ike::IpsecSa), sizeof(ike::IkeSa::PendingQm),
-              sizeof(dataplane::EspSa));
+  std::printf(
+      "sizeof: IkeSa %zu, IpsecSa %zu, IkeSa::PendingQm %zu, EspSa %zu bytes (fixed "
+      "parts; one tunnel: one IkeSa, one IpsecSa, two EspSa)\n",
+      sizeof(ike::IkeSa), sizeof(ike::IpsecSa), sizeof(ike::IkeSa::PendingQm),
+      sizeof(dataplane::EspSa));
   return 0;
 }
 
