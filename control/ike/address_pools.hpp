@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "control/config/model.hpp"
@@ -26,6 +27,8 @@ class AddressPools {
 
  private:
   std::set<uint32_t> used_;
+  // Per pool range (first, last): every address of the range below this one is used.
+  std::map<std::pair<uint32_t, uint32_t>, uint32_t> free_from_;
 };
 
 }  // namespace rampart::ike

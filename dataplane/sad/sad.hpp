@@ -135,7 +135,8 @@ class Sad {
   Entry* outbound_locked(uint32_t src, uint32_t dst);
   // Indexes a new entry (inbound by SPI, outbound by selectors), telling trace each rule.
   void publish_locked(std::unique_ptr<Entry> e, const Trace& trace);
-  void reindex_locked();
+  void index_locked(Entry* e);    // into the outbound index, in order
+  void unindex_locked(Entry* e);  // out of it
   mutable std::shared_mutex mu_;  // the maps: workers read, the control plane writes
   DataplaneCounters counters_;
   std::map<uint64_t, std::unique_ptr<Entry>> entries_;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "cli/session.hpp"
@@ -61,6 +62,7 @@ class IkeService : public ike::Environment {
   std::unique_ptr<CryptoWorkers> crypto_;
   std::unique_ptr<DataplaneService> dataplane_;
   std::unique_ptr<VpnRoutes> vpn_routes_;
+  uint64_t routes_generation_ = ~uint64_t{0};  // the SA database's at the last route sync
   std::vector<platform::IkeSocket> sockets_;
   int timer_fd_ = -1;
   std::chrono::steady_clock::time_point last_forced_sync_{};

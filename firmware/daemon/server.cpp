@@ -290,7 +290,7 @@ void Server::process_frames(Client& c) {
 void Server::start_job(Client& c, cli::Session::Work work) {
   int efd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (efd < 0) {  // no eventfd: do the work in line rather than not at all
-    send(c, protocol::Type::Output, protocol::output_payload(0, work()));
+    send_output(c, 0, work());
     return;
   }
   auto job = std::make_unique<Job>();
@@ -325,7 +325,7 @@ void Server::finish_job(int efd) {
     // What the session makes of the result (a console login or enable completes) comes after
     // it, and the prompt is then the session's (or the question it asked again).
     cli::Reply r = s.finish_deferred(std::move(job->result));
-    send(c, protocol::Type::Output, protocol::output_payload(0, r.output));
+    send_output(c, 0, r.output);
     if (r.closed) {
       send(c, protocol::Type::Close, "");
       c.closing = true;
@@ -356,8 +356,7 @@ void Server::handle(Client& c, const protocol::Frame& f) {
       case Type::Line: {
         cli::Reply r = s.execute(f.payload);
         apply_if_changed();
-        if (!r.output.empty())
-          send(c, Type::Output, protocol::output_payload(s.effective_pager_lines(), r.output));
+        if (!r.output.empty()) send_output(c, s.effective_pager_lines(), r.output);
         if (r.pending) {
           start_job(c, s.take_deferred());
           if (c.busy) break;  // the prompt follows the work's output
@@ -547,6 +546,11 @@ void Server::remember_aaa_login(const std::string& user, const cli::ExecVerdict&
 
 void Server::send(Client& c, protocol::Type t, std::string_view payload) {
   c.out += protocol::encode(t, payload);
+}
+
+void Server::send_output(Client& c, int pager_lines, std::string_view text) {
+  for (const auto& p : protocol::output_payloads(pager_lines, text))
+    send(c, protocol::Type::Output, p);
 }
 
 void Server::flush(Client& c) {

@@ -83,6 +83,8 @@ class Server {
   void finish_job(int efd);
   void handle(Client& c, const protocol::Frame& f);
   void send(Client& c, protocol::Type t, std::string_view payload);
+  // A command's output, in as many Output frames as its size needs.
+  void send_output(Client& c, int pager_lines, std::string_view text);
   void flush(Client& c);
   void drop(int fd);
   void apply_if_changed();

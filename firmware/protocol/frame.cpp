@@ -1,5 +1,7 @@
 #include "firmware/protocol/frame.hpp"
 
+#include <algorithm>
+
 namespace rampart::protocol {
 
 namespace {
@@ -52,6 +54,19 @@ std::string output_payload(int pager_lines, std::string_view text) {
   std::string out;
   put_u32(out, static_cast<uint32_t>(pager_lines));
   out.append(text);
+  return out;
+}
+
+std::vector<std::string> output_payloads(int pager_lines, std::string_view text) {
+  constexpr size_t kMaxText = kMaxPayload - 4;  // the pager header's four bytes
+  std::vector<std::string> out;
+  do {
+    size_t n = std::min(text.size(), kMaxText);
+    if (n < text.size())
+      if (size_t nl = text.rfind('\n', n - 1); nl != std::string_view::npos) n = nl + 1;
+    out.push_back(output_payload(pager_lines, text.substr(0, n)));
+    text.remove_prefix(n);
+  } while (!text.empty());
   return out;
 }
 

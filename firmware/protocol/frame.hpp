@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
 #include "platform/expected.hpp"
 
 namespace rampart::protocol {
@@ -56,6 +57,10 @@ class Decoder {
 // Output and Prompt payload helpers.
 std::string output_payload(int pager_lines, std::string_view text);
 bool parse_output(std::string_view payload, int& pager_lines, std::string& text);
+// A command's output as Output payloads of at most kMaxPayload each, cut after a newline where
+// the piece has one: a view of any size reaches the client (`show crypto isakmp sa` at 10,000
+// SAs is megabytes), each piece a frame the client accepts. One payload for a short text.
+std::vector<std::string> output_payloads(int pager_lines, std::string_view text);
 std::string prompt_payload(bool secret, std::string_view text);
 
 }  // namespace rampart::protocol

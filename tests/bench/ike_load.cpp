@@ -15,8 +15,17 @@
 //   ike_load --target A.B.C.D --sources A.B.C.D[+N] [--count N] [--window W] [--rate R]
 //            [--dh G] [--main-mode | --no-xauth] [--id NAME] [--psk KEY] [--user U] [--password P]
 //            [--remote NET/BITS] [--timeout-ms T] [--retries R] [--pause-ms P] [--hold]
-//            [--max-seconds S]
+//            [--hold-seconds S [--rekey-s R [--rekey-after A]]] [--max-seconds S]
 //   ike_load --dh-bound SECONDS [--dh G]
+//   ike_load --sizes
+// --hold leaves the tunnels up (no Deletes). --hold-seconds keeps them as clients do
+// (tunnel_scale.sh): every tunnel keeps its own socket, each on the next --sources address (so give
+// at least
+// --count of them for one tunnel per address), the generator prints "HOLDING n" once all are
+// set up and then for S seconds answers the gateway's DPD R-U-THERE and, with --rekey-s, rekeys
+// each tunnel's phase 2 every R seconds (spread evenly over each period, the first period
+// beginning A seconds into the hold), deleting the SA it replaced; then it
+// disconnects them all and prints what the held tunnels saw.
 #include <arpa/inet.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -28,12 +37,15 @@
 #include <cstdio>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "control/aaa/password.hpp"
+#include "control/ike/sa.hpp"
+#include "dataplane/esp/esp_sa.hpp"
 #include "tests/bench/ike_load/client.hpp"
 
 using namespace rampart;
@@ -53,7 +65,8 @@ struct Options {
   uint32_t remote_net = 0, remote_mask = 0;
   int timeout_ms = 2000, retries = 3;
   int pause_ms = 10;  // before a message that follows one nothing answers (see take_deferred)
-  double max_seconds = 600, dh_bound = 0;
+  double max_seconds = 600, dh_bound = 0, hold_seconds = 0, rekey_seconds = 0;
+  double rekey_after = 0;
   size_t key_pool = 16;
 };
 
@@ -127,6 +140,13 @@ Options parse(int argc, char** argv) {
       o.retries = std::stoi(v);
     } else if (k == "--max-seconds") {
       o.max_seconds = std::stod(v);
+    } else if (k == "--hold-seconds") {
+      o.hold_seconds = std::stod(v);
+      o.hold = true;
+    } else if (k == "--rekey-after") {
+      o.rekey_after = std::stod(v);
+    } else if (k == "--rekey-s") {
+      o.rekey_seconds = std::stod(v);
     } else if (k == "--dh-bound") {
       o.dh_bound = std::stod(v);
     } else {
@@ -178,6 +198,7 @@ int dh_bound(const Options& o) {
 
 struct Slot {
   int fd = -1;
+  uint32_t address = 0;  // the fd's: the source of the slot's clients
   std::optional<Client> client;
   Clock::time_point started, deadline, deferred_at;
   Bytes deferred;
@@ -191,7 +212,21 @@ struct Tally {
   std::map<std::string, uint64_t> failures;     // "phase: reason"
   std::map<int, uint64_t> ignored_by_exchange;  // ISAKMP exchange type of what was ignored
   std::vector<double> latency_ms;
+  // The held tunnels (--hold-seconds): DPD answered, rekeys done and failed, Deletes received.
+  uint64_t dpd_acks = 0, rekeys = 0, rekeys_failed = 0, deletes = 0, lost = 0;
 };
+
+// A tunnel that is up and held: its client keeps the socket it was set up on.
+struct Held {
+  int fd = -1;
+  std::optional<Client> client;
+  Clock::time_point next_rekey, deadline;
+  int retransmits = 0;
+  bool rekeying = false;
+};
+
+// epoll's tag of a held tunnel's socket (slots are tagged by their index alone).
+constexpr uint64_t kHeldTag = uint64_t{1} << 63;
 
 int open_socket(uint32_t address) {
   int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
@@ -223,14 +258,57 @@ class Generator {
     ep_ = ::epoll_create1(0);
     slots_.resize(o_.window);
     for (size_t i = 0; i < slots_.size(); ++i) {
-      slots_[i].fd = open_socket(o_.first_source + static_cast<uint32_t>(i % o_.sources));
-      if (slots_[i].fd < 0) return false;
-      epoll_event ev{};
-      ev.events = EPOLLIN;
-      ev.data.u64 = i;
-      ::epoll_ctl(ep_, EPOLL_CTL_ADD, slots_[i].fd, &ev);
+      if (!open_slot(i)) return false;
     }
     return true;
+  }
+
+  // A fresh socket for slot I on the next source address (in turn, so that held tunnels
+  // spread over all of them).
+  bool open_slot(size_t i) {
+    Slot& s = slots_[i];
+    s.address = o_.first_source + static_cast<uint32_t>(next_source_++ % o_.sources);
+    s.fd = open_socket(s.address);
+    if (s.fd < 0) return false;
+    watch(s.fd, i);
+    return true;
+  }
+
+  void watch(int fd, uint64_t tag) {
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u64 = tag;
+    ::epoll_ctl(ep_, EPOLL_CTL_ADD, fd, &ev);
+  }
+
+  // --hold-seconds: the tunnels stay up for that long, answering DPD and rekeying; then all
+  // disconnect.
+  void hold() {
+    std::printf("HOLDING %zu tunnels, set up in %.2f s\n", held_.size(), elapsed_);
+    std::fflush(stdout);
+    const auto start = Clock::now();
+    const auto end = start + std::chrono::duration<double>(o_.hold_seconds);
+    const auto period = std::chrono::duration<double>(o_.rekey_seconds);
+    const auto first = start + std::chrono::duration_cast<Clock::duration>(
+                                   std::chrono::duration<double>(o_.rekey_after));
+    for (size_t i = 0; i < held_.size(); ++i)  // rekeys spread evenly over one period
+      held_[i]->next_rekey =
+          first + std::chrono::duration_cast<Clock::duration>(
+                      period * (static_cast<double>(i) + 0.5) / static_cast<double>(held_.size()));
+    auto next_tick = start;
+    for (auto now = start; now < end; now = Clock::now()) {
+      wait_and_receive();
+      if (now >= next_tick) {  // a walk of all tunnels each 10 ms, not each wake-up
+        tick_held(now);
+        next_tick = now + std::chrono::milliseconds(10);
+      }
+    }
+    for (auto& h : held_) {
+      if (!h->client) continue;
+      if (h->client->done())
+        for (const auto& b : h->client->disconnect()) send(h->fd, b);
+      retire(*h, {});
+    }
   }
 
   void run() {
@@ -245,6 +323,8 @@ class Generator {
     for (auto& s : slots_)
       if (s.client) finish(s, "unfinished at the time limit");
   }
+
+  bool holding() const { return o_.hold_seconds > 0; }
 
   int report() {
     const char* kind = o_.main_mode ? "main mode + quick mode"
@@ -281,6 +361,14 @@ class Generator {
     }
     for (const auto& [why, n] : t_.failures)
       std::printf("  failure: %s: %llu\n", why.c_str(), static_cast<unsigned long long>(n));
+    if (holding())
+      std::printf(
+          "HELD tunnels=%zu dpd_acks=%llu rekeys=%llu rekeys_failed=%llu deletes_received=%llu "
+          "lost=%llu\n",
+          held_.size(), static_cast<unsigned long long>(t_.dpd_acks),
+          static_cast<unsigned long long>(t_.rekeys),
+          static_cast<unsigned long long>(t_.rekeys_failed),
+          static_cast<unsigned long long>(t_.deletes), static_cast<unsigned long long>(t_.lost));
     std::printf("RESULT setups_per_s=%.1f completed=%llu started=%llu p50_ms=%.1f p99_ms=%.1f\n",
                 rate, static_cast<unsigned long long>(t_.completed),
                 static_cast<unsigned long long>(t_.started), p50, p99);
@@ -294,9 +382,10 @@ class Generator {
     return false;
   }
 
-  void send(const Slot& s, const Bytes& b) {
-    ::sendto(s.fd, b.data(), b.size(), 0, reinterpret_cast<const sockaddr*>(&to_), sizeof to_);
+  void send(int fd, const Bytes& b) {
+    ::sendto(fd, b.data(), b.size(), 0, reinterpret_cast<const sockaddr*>(&to_), sizeof to_);
   }
+  void send(const Slot& s, const Bytes& b) { send(s.fd, b); }
 
   void arm(Slot& s) {
     s.deadline = Clock::now() + std::chrono::milliseconds(o_.timeout_ms);
@@ -319,7 +408,7 @@ class Generator {
       p.psk = o_.psk;
       p.user = o_.user;
       p.password = o_.password;
-      p.local_address = o_.first_source + static_cast<uint32_t>(i % o_.sources);
+      p.local_address = s.address;
       p.remote_net = o_.remote_net;
       p.remote_mask = o_.remote_mask;
       if (!keys_.empty()) p.key = keys_[t_.started % keys_.size()];
@@ -341,6 +430,10 @@ class Generator {
     int n = ::epoll_wait(ep_, evs, 64, 1);
     uint8_t buf[65536];
     for (int k = 0; k < n; ++k) {
+      if (evs[k].data.u64 & kHeldTag) {
+        receive_held(*held_[evs[k].data.u64 & ~kHeldTag], buf, sizeof buf);
+        continue;
+      }
       Slot& s = slots_[evs[k].data.u64];
       for (;;) {
         ssize_t len = ::recv(s.fd, buf, sizeof buf, 0);
@@ -393,6 +486,63 @@ class Generator {
     }
   }
 
+  // Datagrams for a held tunnel: DPD to answer, a rekey's QM2, Deletes.
+  void receive_held(Held& h, uint8_t* buf, size_t size) {
+    for (;;) {
+      ssize_t len = ::recv(h.fd, buf, size, 0);
+      if (len <= 0) return;
+      if (!h.client) {
+        ++t_.late;
+        continue;
+      }
+      for (const auto& b : h.client->receive(Bytes(buf, buf + len))) send(h.fd, b);
+      if (h.client->failed()) {
+        retire(h, "held: " + h.client->error());
+      } else if (h.rekeying && h.client->done()) {
+        h.rekeying = false;
+        ++t_.rekeys;
+        for (const auto& b : h.client->retire_previous()) send(h.fd, b);
+      }
+    }
+  }
+
+  // Starts the rekeys that are due, resends those not answered, gives up on the silent.
+  void tick_held(Clock::time_point now) {
+    for (auto& hp : held_) {
+      Held& h = *hp;
+      if (!h.client) continue;
+      if (!h.rekeying && o_.rekey_seconds > 0 && now >= h.next_rekey) {
+        for (const auto& b : h.client->rekey()) send(h.fd, b);
+        h.rekeying = true;
+        h.retransmits = 0;
+        h.deadline = now + std::chrono::milliseconds(o_.timeout_ms);
+        h.next_rekey += std::chrono::duration_cast<Clock::duration>(
+            std::chrono::duration<double>(o_.rekey_seconds));
+      } else if (h.rekeying && now >= h.deadline) {
+        if (h.retransmits >= o_.retries) {
+          ++t_.rekeys_failed;
+          retire(h, "held: rekey not answered");
+          continue;
+        }
+        ++h.retransmits;
+        ++t_.retransmits;
+        send(h.fd, h.client->last_request());
+        h.deadline = now + std::chrono::milliseconds(o_.timeout_ms << h.retransmits);
+      }
+    }
+  }
+
+  // A held tunnel's end: its counts join the tally; with a reason, it was lost.
+  void retire(Held& h, const std::string& why) {
+    t_.dpd_acks += h.client->dpd_acks();
+    t_.deletes += h.client->deletes();
+    if (!why.empty()) {
+      ++t_.lost;
+      ++t_.failures[why];
+    }
+    h.client.reset();
+  }
+
   // Counts the client's end; a completed one says goodbye unless the tunnels are to stay.
   void finish(Slot& s, const std::string& error) {
     Client& c = *s.client;
@@ -401,6 +551,23 @@ class Generator {
       if (static_cast<int>(p) < static_cast<int>(reached)) ++t_.passed[p];
     if (error.empty()) {
       ++t_.completed;
+      if (holding()) {  // the tunnel keeps this socket; the slot takes a fresh one
+        auto h = std::make_unique<Held>();
+        h->fd = s.fd;
+        h->client.emplace(std::move(c));
+        epoll_event ev{};
+        ev.events = EPOLLIN;
+        ev.data.u64 = kHeldTag | held_.size();
+        ::epoll_ctl(ep_, EPOLL_CTL_MOD, s.fd, &ev);
+        held_.push_back(std::move(h));
+        s.client.reset();
+        s.deferred.clear();
+        if (!open_slot(static_cast<size_t>(&s - slots_.data()))) {
+          std::fprintf(stderr, "ike_load: no socket for the next client (ulimit -n?)\n");
+          std::exit(1);
+        }
+        return;
+      }
       if (!o_.hold)
         for (const auto& b : c.disconnect()) send(s, b);
     } else {
@@ -415,6 +582,8 @@ class Generator {
   sockaddr_in to_{};
   int ep_ = -1;
   std::vector<Slot> slots_;
+  std::vector<std::unique_ptr<Held>> held_;
+  uint64_t next_source_ = 0;
   std::vector<std::shared_ptr<const ike::DhKey>> keys_;
   Tally t_;
   Clock::time_point begin_;
@@ -423,7 +592,20 @@ class Generator {
 
 }  // namespace
 
+// The fixed part of what the daemon keeps per tunnel (sizeof; the heap behind its strings,
+// keys, maps and cipher contexts is not in it): the SA database's floor, beside the RSS that
+// tunnel_scale.sh measures.
+int sizes() {
+  std::printf(
+      "sizeof: IkeSa %zu, IpsecSa %zu, IkeSa::PendingQm %zu, EspSa %zu bytes (fixed "
+      "parts; one tunnel: one IkeSa, one IpsecSa, two EspSa)\n",
+      sizeof(ike::IkeSa), sizeof(ike::IpsecSa), sizeof(ike::IkeSa::PendingQm),
+      sizeof(dataplane::EspSa));
+  return 0;
+}
+
 int main(int argc, char** argv) {
+  if (argc == 2 && std::string(argv[1]) == "--sizes") return sizes();
   Options o;
   try {
     o = parse(argc, argv);
@@ -434,5 +616,6 @@ int main(int argc, char** argv) {
   Generator g(o);
   if (!g.open_slots()) return 1;
   g.run();
+  if (g.holding()) g.hold();
   return g.report();
 }

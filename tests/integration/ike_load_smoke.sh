@@ -51,5 +51,21 @@ out=$(ip netns exec "$CNS" "$BIN/ike_load" --target 198.51.100.1 --sources 198.5
 echo "$out"
 grep -q "failure: phase 1: HASH_R does not verify: 2" <<<"$out" ||
   fail "a wrong group key was not caught by the generator"
+# Held tunnels (tests/bench/tunnel_scale.sh holds 10,000 so): 10 more EzVPN clients stay up for
+# 15 s, each answering the gateway's DPD (keepalive threshold 10 s, the least the ASA takes: a
+# tunnel idle that long is probed) and then rekeying its phase 2 every 2 s from 11.5 s on (a
+# rekey is no idleness); none may be lost, no rekey may go unanswered.
+out=$(cli "configure terminal" "tunnel-group EZ ipsec-attributes" \
+  "isakmp keepalive threshold 10 retry 2" "end")
+grep -E 'ERROR|Invalid' <<<"$out" && { echo "$out"; fail "keepalive refused"; }
+out=$(ip netns exec "$CNS" "$BIN/ike_load" --target 198.51.100.1 --sources 198.51.100.5+10 \
+  --count 10 --window 10 --timeout-ms 1000 --remote 0.0.0.0/0 --hold-seconds 15 --rekey-s 2 \
+  --rekey-after 11.5)
+echo "$out"
+held=$(sed -nE 's/^HELD (.*)/\1/p' <<<"$out")
+[[ "$held" =~ tunnels=10\ dpd_acks=([0-9]+)\ rekeys=([0-9]+)\ rekeys_failed=0\ .*lost=0 ]] ||
+  fail "held tunnels: $held"
+((BASH_REMATCH[1] >= 10 && BASH_REMATCH[2] >= 10)) ||
+  fail "held tunnels answered ${BASH_REMATCH[1]} DPDs and rekeyed ${BASH_REMATCH[2]} times"
 asan_clean
 echo PASS

@@ -61,6 +61,28 @@ TEST_CASE("frames round-trip; truncated, oversized and unknown frames are refuse
   CHECK(protocol::parse_output(protocol::output_payload(24, "x\n"), lines, text));
   CHECK(lines == 24);
   CHECK(text == "x\n");
+  // A view larger than one frame goes in pieces, each a frame the decoder takes, cut after a
+  // newline, that put together are the whole text.
+  std::string line(99, 'a');
+  line += '\n';
+  std::string view;
+  while (view.size() < 2 * protocol::kMaxPayload + 50) view += line;
+  auto pieces = protocol::output_payloads(24, view);
+  REQUIRE(pieces.size() == 3);
+  std::string joined;
+  for (const auto& p : pieces) {
+    protocol::Decoder d2;
+    d2.feed(protocol::encode(protocol::Type::Output, p));
+    auto g = d2.next();
+    REQUIRE(g);
+    REQUIRE(*g);
+    REQUIRE(protocol::parse_output((*g)->payload, lines, text));
+    CHECK(lines == 24);
+    CHECK(text.back() == '\n');
+    joined += text;
+  }
+  CHECK(joined == view);
+  CHECK(protocol::output_payloads(0, "x\n").size() == 1);
 }
 
 TEST_CASE("interface names canonicalise; the map file overrides") {

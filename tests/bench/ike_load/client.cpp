@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "control/ike/mode_config.hpp"
+#include "control/ike/notify_types.hpp"
 #include "control/ike/phase1_policy.hpp"
 
 namespace rampart::bench {
@@ -538,9 +539,30 @@ std::vector<Bytes> Client::on_informational(const std::vector<Payload>& p) {
       return fail("notify " + std::to_string(n->type));
     if (std::holds_alternative<DeletePayload>(x) && phase_ != Phase::Done)
       return fail("deleted by the gateway");
+    if (std::holds_alternative<DeletePayload>(x)) ++deletes_;  // a held tunnel the gateway ended
+    // A held client answers DPD as vpnc does (RFC 3706: the ACK echoes the sequence number),
+    // so that the gateway keeps its tunnel; anything else that verified is only counted.
+    if (const auto* n = std::get_if<NotifyPayload>(&x); n && n->type == ike::notify::kRUThere) {
+      NotifyPayload ack = *n;
+      ack.type = ike::notify::kRUThereAck;
+      ++dpd_acks_;
+      return {protected_message(Exchange::Informational, random_msgid(), {ack})};
+    }
   }
-  ++ignored_;  // R-U-THERE, RESPONDER-LIFETIME and the like
+  ++ignored_;  // RESPONDER-LIFETIME and the like
   return {};
+}
+
+std::vector<Bytes> Client::rekey() {
+  if (!done()) return {};
+  previous_spi_ = inbound_spi_;
+  return {quick_mode_1()};
+}
+
+std::vector<Bytes> Client::retire_previous() {
+  if (!done() || previous_spi_ == 0) return {};
+  DeletePayload esp{1, p2attr::kProtoEsp, 4, {be32(std::exchange(previous_spi_, 0))}};
+  return {protected_message(Exchange::Informational, random_msgid(), {esp})};
 }
 
 std::vector<Bytes> Client::disconnect() {

@@ -61,6 +61,11 @@ class Client {
   Bytes take_deferred() { return std::exchange(deferred_, {}); }
   // The Informational messages that end the session (IPsec SA, then IKE SA delete), once done.
   std::vector<Bytes> disconnect();
+  // A phase-2 rekey of a client that is done (a new quick mode for the same address, as a
+  // client does before its lifetime ends): QM1. Once done again, retire_previous() is the
+  // Delete of the SA it replaced.
+  std::vector<Bytes> rekey();
+  std::vector<Bytes> retire_previous();
 
   Phase phase() const { return phase_; }
   bool done() const { return phase_ == Phase::Done; }
@@ -73,6 +78,9 @@ class Client {
   uint32_t assigned_address() const { return assigned_; }
   // Messages received that verified but were not for the current step (retransmits, notifies).
   uint64_t ignored() const { return ignored_; }
+  // R-U-THERE answered, and Deletes the gateway sent for a tunnel that was up.
+  uint64_t dpd_acks() const { return dpd_acks_; }
+  uint64_t deletes() const { return deletes_; }
 
  private:
   std::vector<Bytes> fail(std::string why);
@@ -112,12 +120,12 @@ class Client {
   uint32_t cfg_msgid_ = 0, qm_msgid_ = 0;
   uint16_t cfg_identifier_ = 0;
   Bytes qm_ni_;
-  uint32_t inbound_spi_ = 0, outbound_spi_ = 0;
+  uint32_t inbound_spi_ = 0, outbound_spi_ = 0, previous_spi_ = 0;
   uint32_t assigned_ = 0;
   Bytes last_request_, last_received_, deferred_;
   std::vector<Bytes> last_answer_;
   bool awaiting_ = false;
-  uint64_t ignored_ = 0;
+  uint64_t ignored_ = 0, dpd_acks_ = 0, deletes_ = 0;
 };
 
 // The p-th percentile (0..100) of values by nearest rank; 0 for none. Sorts its argument.
