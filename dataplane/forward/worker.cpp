@@ -75,7 +75,9 @@ void Worker::Impl::run(const std::atomic<bool>& stop, size_t n_ports) {
     egress.release_held();
     if (n > 0)
       for (size_t i = 0; i < n_ports; ++i) {
-        io.receive(i, [&](uint8_t* f, size_t len) { decap.frame(i, f, len); });
+        // Each ring block is one batch for the crypto backend (or several of Sad::kMaxBatch).
+        io.receive(
+            i, [&](uint8_t* f, size_t len) { decap.queue(i, f, len); }, [&] { decap.complete(); });
         if (fds[n_ports + i].revents & POLLIN) drain_tun(i);
         flush();  // the batch leaves once per ring and queue drained
       }

@@ -3,6 +3,7 @@
 // the configuration model (DESIGN: the dataplane gets SAs through its own small API).
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cstdint>
@@ -12,6 +13,7 @@
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -99,6 +101,28 @@ class Sad {
     f(*it->second);
     return true;
   }
+  // The most packets a worker hands over in one batch.
+  static constexpr size_t kMaxBatch = 64;
+  // A batch of inbound ESP packets: found[i] is the SA of spis[i] (null when none), and f()
+  // runs with every SA found locked, so that a batch shares one crypto run. The SAs are locked
+  // in address order, one worker's batch after the other's when they share an SA: two workers
+  // never wait on each other crosswise. The OpenSSL contexts are the SA's own, which is why
+  // the lock stays held over the run. No SA goes away before f returns.
+  template <typename F>
+  void with_inbound_batch(std::span<const uint32_t> spis, std::span<Entry*> found, F&& f) {
+    std::shared_lock lock(mu_);
+    std::array<Entry*, kMaxBatch> order;
+    size_t n = 0;
+    for (size_t i = 0; i < spis.size() && i < kMaxBatch; ++i) {
+      auto it = by_spi_.find(spis[i]);
+      found[i] = it == by_spi_.end() ? nullptr : it->second;
+      if (found[i]) order[n++] = found[i];
+    }
+    std::sort(order.begin(), order.begin() + n, std::less<Entry*>());
+    n = static_cast<size_t>(std::unique(order.begin(), order.begin() + n) - order.begin());
+    BatchLock held(order.data(), n);
+    f();
+  }
   template <typename F>
   bool with_outbound(uint32_t src, uint32_t dst, F&& f) {
     std::shared_lock lock(mu_);
@@ -132,6 +156,19 @@ class Sad {
   void clear_drops(int64_t now);
 
  private:
+  // Locks entries in the order given (the caller sorted them), unlocks when it goes.
+  struct BatchLock {
+    BatchLock(Entry* const* e, size_t n) : e_(e), n_(n) {
+      for (size_t i = 0; i < n_; ++i) e_[i]->busy.lock();
+    }
+    ~BatchLock() {
+      for (size_t i = n_; i-- > 0;) e_[i]->busy.unlock();
+    }
+    BatchLock(const BatchLock&) = delete;
+    BatchLock& operator=(const BatchLock&) = delete;
+    Entry* const* e_;
+    size_t n_;
+  };
   Entry* outbound_locked(uint32_t src, uint32_t dst);
   // Indexes a new entry (inbound by SPI, outbound by selectors), telling trace each rule.
   void publish_locked(std::unique_ptr<Entry> e, const Trace& trace);
