@@ -51,13 +51,15 @@ struct Worker::Impl {
     if (r.failed) counters->add(Count::TxFailed, r.failed);
   }
 
+  // One batch for the crypto backend: what the queue holds, up to kTunBurst packets.
   void drain_tun(size_t port) {
     for (int n = 0; n < kTunBurst; ++n) {
       uint8_t* ip = from_tun.data() + kEth;
       ssize_t got = io.from_kernel(port, ip, from_tun.size() - kEth);
-      if (got <= 0) return;  // EAGAIN: the queue is empty
-      outbound.packet(port, ip, static_cast<size_t>(got));
+      if (got <= 0) break;  // EAGAIN: the queue is empty
+      outbound.queue(port, ip, static_cast<size_t>(got));
     }
+    outbound.complete();
   }
 
   void run(const std::atomic<bool>& stop, size_t n_ports);

@@ -111,16 +111,22 @@ class Sad {
   template <typename F>
   void with_inbound_batch(std::span<const uint32_t> spis, std::span<Entry*> found, F&& f) {
     std::shared_lock lock(mu_);
-    std::array<Entry*, kMaxBatch> order;
-    size_t n = 0;
     for (size_t i = 0; i < spis.size() && i < kMaxBatch; ++i) {
       auto it = by_spi_.find(spis[i]);
       found[i] = it == by_spi_.end() ? nullptr : it->second;
-      if (found[i]) order[n++] = found[i];
     }
-    std::sort(order.begin(), order.begin() + n, std::less<Entry*>());
-    n = static_cast<size_t>(std::unique(order.begin(), order.begin() + n) - order.begin());
-    BatchLock held(order.data(), n);
+    BatchLock held(found.first(std::min(spis.size(), kMaxBatch)));
+    f();
+  }
+  // The same for a batch of outbound packets: found[i] is the SA that protects srcs[i] ->
+  // dsts[i], null when none does.
+  template <typename F>
+  void with_outbound_batch(std::span<const uint32_t> srcs, std::span<const uint32_t> dsts,
+                           std::span<Entry*> found, F&& f) {
+    std::shared_lock lock(mu_);
+    for (size_t i = 0; i < srcs.size() && i < kMaxBatch; ++i)
+      found[i] = outbound_locked(srcs[i], dsts[i]);
+    BatchLock held(found.first(std::min(srcs.size(), kMaxBatch)));
     f();
   }
   template <typename F>
@@ -156,18 +162,23 @@ class Sad {
   void clear_drops(int64_t now);
 
  private:
-  // Locks entries in the order given (the caller sorted them), unlocks when it goes.
+  // Locks the distinct entries of a batch in address order (nulls skipped), unlocks them when
+  // it goes.
   struct BatchLock {
-    BatchLock(Entry* const* e, size_t n) : e_(e), n_(n) {
-      for (size_t i = 0; i < n_; ++i) e_[i]->busy.lock();
+    explicit BatchLock(std::span<Entry* const> found) {
+      for (Entry* e : found)
+        if (e) order_[n_++] = e;
+      std::sort(order_.begin(), order_.begin() + n_, std::less<Entry*>());
+      n_ = static_cast<size_t>(std::unique(order_.begin(), order_.begin() + n_) - order_.begin());
+      for (size_t i = 0; i < n_; ++i) order_[i]->busy.lock();
     }
     ~BatchLock() {
-      for (size_t i = n_; i-- > 0;) e_[i]->busy.unlock();
+      for (size_t i = n_; i-- > 0;) order_[i]->busy.unlock();
     }
     BatchLock(const BatchLock&) = delete;
     BatchLock& operator=(const BatchLock&) = delete;
-    Entry* const* e_;
-    size_t n_;
+    std::array<Entry*, kMaxBatch> order_;
+    size_t n_ = 0;
   };
   Entry* outbound_locked(uint32_t src, uint32_t dst);
   // Indexes a new entry (inbound by SPI, outbound by selectors), telling trace each rule.

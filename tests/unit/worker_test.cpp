@@ -671,3 +671,70 @@ TEST_CASE("decap batches on two workers sharing SAs while the control plane remo
   CHECK(io2.kernel.size() == k2.get(Count::Decapsulated));
   CHECK(k1.get(Count::Decapsulated) > 0);
 }
+
+TEST_CASE("encap in batches: one crypto run over several SAs, sent in the order queued",
+          "[worker]") {
+  auto va = vector_of("esp-aes esp-sha-hmac", 28 + 36), vb = vector_of("esp-aes-gcm-256", 28 + 36);
+  Lab lab({outside_port(9000)});
+  REQUIRE(lab.sad.add(spec_for(va, false)));
+  SaSpec sb = spec_for(vb, false);
+  sb.id = 2;
+  sb.remote_ts = {0xc0000280, 0xffffff80};  // 192.0.2.128/25: more specific than a's /24
+  REQUIRE(lab.sad.add(sb));
+  auto kind = rampart::dataplane::crypto::active().kind();
+  INFO("backend " << rampart::dataplane::crypto::backend_name(kind));
+  std::vector<Bytes> in = {datagram(kClient, kInside, 10), datagram(kClient, 0xc00002c8, 20),
+                           datagram(0xc6336432, kInside, 30),  // no SA protects it
+                           datagram(kClient, kInside, 40), datagram(kClient, 0xc00002c8, 50)};
+  auto before = rampart::dataplane::crypto::stats(kind);
+  for (auto& p : in) lab.outbound.queue(0, p.data(), p.size());
+  for (auto& p : in) std::fill(p.begin(), p.end(), 0);  // queue() kept its own copy
+  CHECK(lab.io.wire.empty());
+  lab.outbound.complete();
+  auto after = rampart::dataplane::crypto::stats(kind);
+  CHECK(after.batches == before.batches + 1);
+  CHECK(after.out_packets == before.out_packets + 4);
+  REQUIRE(lab.io.wire.size() == 4);
+  CHECK(open_esp(va, outer_esp(lab.io.wire[0].second)) == datagram(kClient, kInside, 10));
+  CHECK(open_esp(vb, outer_esp(lab.io.wire[1].second)) == datagram(kClient, 0xc00002c8, 20));
+  CHECK(open_esp(va, outer_esp(lab.io.wire[2].second)) == datagram(kClient, kInside, 40));
+  CHECK(open_esp(vb, outer_esp(lab.io.wire[3].second)) == datagram(kClient, 0xc00002c8, 50));
+  CHECK(get32(outer_esp(lab.io.wire[2].second).data() + 4) == 2);  // a's second sequence number
+  CHECK(lab.n(Count::NoSa) == 1);
+  CHECK(lab.n(Count::Encapsulated) == 4);
+  CHECK(lab.n(Count::Frames) == 4);
+
+  // One too large for a slot goes alone, after what was queued before it and before what follows.
+  lab.io.wire.clear();
+  Bytes small = datagram(kClient, kInside, 60), big = datagram(kClient, kInside, 5000);
+  lab.outbound.queue(0, small.data(), small.size());
+  Bytes big_read(kEth + big.size());  // as the worker reads it: room for Ethernet first
+  std::memcpy(big_read.data() + kEth, big.data(), big.size());
+  lab.outbound.queue(0, big_read.data() + kEth, big.size());
+  lab.outbound.queue(0, small.data(), small.size());
+  lab.outbound.complete();
+  REQUIRE(lab.io.wire.size() == 3);
+  CHECK(open_esp(va, outer_esp(lab.io.wire[0].second)) == small);
+  CHECK(open_esp(va, outer_esp(lab.io.wire[1].second)) == big);
+  CHECK(open_esp(va, outer_esp(lab.io.wire[2].second)) == small);
+}
+
+TEST_CASE("encap in batches: a DF packet over the MTU is answered in its turn", "[worker]") {
+  auto v = vector_of("esp-aes esp-sha-hmac", 28 + 36);
+  Lab lab({outside_port(1400)});
+  REQUIRE(lab.sad.add(spec_for(v, false)));
+  Bytes small = datagram(kClient, kInside, 10), df = datagram(kClient, kInside, 1450, true);
+  lab.outbound.queue(0, small.data(), small.size());
+  lab.outbound.queue(0, df.data(), df.size());
+  lab.outbound.queue(0, small.data(), small.size());
+  lab.outbound.complete();
+  CHECK(lab.io.wire.size() == 2);
+  REQUIRE(lab.io.kernel.size() == 1);  // fragmentation needed, to the sender
+  const Bytes& icmp = lab.io.kernel[0].second;
+  CHECK(icmp[9] == kProtoIcmp);
+  CHECK(get32(icmp.data() + 16) == kClient);
+  CHECK(icmp[20] == 3);
+  CHECK(icmp[21] == 4);
+  CHECK(std::equal(df.begin(), df.begin() + 28, icmp.begin() + 28));  // the packet quoted
+  lab.sad.with(1, [&](const Sad::Entry& e) { CHECK(e.pmtu_sent == 1); });
+}
