@@ -44,6 +44,9 @@ struct SaSpec {
   // addresses are answered for (proxy ARP) and announced on the inside; a site's host selector
   // is routed, never impersonated.
   bool client = false;
+  // The crypto backend to key both directions for; null: the one chosen at start
+  // (crypto::active()). The benchmarks compare the backends in one run through it.
+  crypto::Backend* backend = nullptr;
 };
 
 // Traffic that a static crypto map entry protects (a permit line of its ACL) while no SA does
