@@ -108,7 +108,8 @@ PacketPort::~PacketPort() {
   fd_ = -1;
 }
 
-size_t PacketPort::drain(const std::function<void(uint8_t*, size_t, bool)>& f) {
+size_t PacketPort::drain(const std::function<void(uint8_t*, size_t, bool)>& f,
+                         const std::function<void()>& block_done) {
   size_t frames = 0;
   for (size_t seen = 0; seen < blocks_; ++seen) {
     auto* bd = reinterpret_cast<tpacket_block_desc*>(ring_ + next_block_ * block_size_);
@@ -122,6 +123,7 @@ size_t PacketPort::drain(const std::function<void(uint8_t*, size_t, bool)>& f) {
       ++frames;
       h = reinterpret_cast<tpacket3_hdr*>(reinterpret_cast<uint8_t*>(h) + h->tp_next_offset);
     }
+    if (block_done) block_done();
     // Every frame of the block is done: only now does it go back to the kernel.
     __atomic_store_n(&bd->hdr.bh1.block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
     next_block_ = (next_block_ + 1) % blocks_;

@@ -33,7 +33,10 @@ class PacketPort {
   // header first), then returns the blocks. checksum_pending: the sender left its TCP/UDP
   // checksum to offload (TP_STATUS_CSUMNOTREADY, e.g. locally made frames over veth); whoever
   // forwards the frame must complete it. Returns how many frames there were.
-  size_t drain(const std::function<void(uint8_t*, size_t, bool)>& f);
+  // block_done, when given, runs after each block's last frame and before the block goes back
+  // to the kernel: the frames are still there for a caller that batched them.
+  size_t drain(const std::function<void(uint8_t*, size_t, bool)>& f,
+               const std::function<void()>& block_done = {});
   // Copies a frame into the transmit batch; the batch leaves when it is full or on flush().
   // A frame larger than a slot is sent alone, at once.
   void queue(const uint8_t* frame, size_t len);

@@ -34,20 +34,16 @@ Registry& registry() {
     g.ipsec_mb = make_ipsec_mb(&why_not);
     const char* env = std::getenv("RAMPART_CRYPTO");
     std::string_view want = env ? env : "";
-    if (want == "ipsec-mb" && g.ipsec_mb) {
-      g.active = g.ipsec_mb.get();
-      g.reason = "RAMPART_CRYPTO=ipsec-mb";
-    } else {
+    // Measured (esp_bench, dataplane_bench): the multi-buffer manager beats EVP on a batch,
+    // and the packet workers submit whole RX batches and TUN bursts; one job alone it does not
+    // win (a whole multi-lane pass), but that is now the exception (large packets, fragments).
+    if (want == "openssl" || !g.ipsec_mb) {
       g.active = g.openssl.get();
-      if (want == "openssl")
-        g.reason = "RAMPART_CRYPTO=openssl";
-      else if (!g.ipsec_mb)
-        g.reason = "intel-ipsec-mb unavailable: " + why_not;
-      else
-        // Measured (esp_bench, "ours x1"): one job per run costs a whole multi-lane pass,
-        // slower than EVP for CBC+HMAC. The packet workers still run one packet at a time;
-        // once they submit an RX batch, the library becomes the default here.
-        g.reason = "intel-ipsec-mb available; the packet workers run one packet at a time";
+      g.reason = g.ipsec_mb ? "RAMPART_CRYPTO=openssl" : "intel-ipsec-mb unavailable: " + why_not;
+    } else {
+      g.active = g.ipsec_mb.get();
+      g.reason =
+          want == "ipsec-mb" ? "RAMPART_CRYPTO=ipsec-mb" : "CPU and library support detected";
     }
     if (!want.empty() && want != "openssl" && want != "ipsec-mb")
       g.reason += " (RAMPART_CRYPTO=" + std::string(want) + " not understood)";

@@ -90,9 +90,9 @@ class Backend {
 Backend& openssl();
 Backend* ipsec_mb();
 
-// The backend chosen at start: RAMPART_CRYPTO=ipsec-mb when set and the library can run here,
-// otherwise OpenSSL. intel-ipsec-mb pays off on batches only (a single job costs a whole
-// multi-lane pass); until the packet workers submit RX batches, OpenSSL stays the default.
+// The backend chosen at start: intel-ipsec-mb when the library can run here (the packet
+// workers submit whole RX batches, where it pays off; a single job costs a whole multi-lane
+// pass), OpenSSL otherwise or when RAMPART_CRYPTO=openssl.
 Backend& active();
 // Why active() is what it is: "CPU and library support detected", "RAMPART_CRYPTO=openssl", ...
 std::string_view selection_reason();

@@ -17,8 +17,8 @@ rampart::expected<AfPacketIo, std::string> AfPacketIo::open(const std::vector<Po
   return io;
 }
 
-size_t AfPacketIo::receive(size_t port, const FrameFn& f) {
-  return ports_[port].drain([&](uint8_t* frame, size_t len, bool) { f(frame, len); });
+size_t AfPacketIo::receive(size_t port, const FrameFn& f, const std::function<void()>& batch_done) {
+  return ports_[port].drain([&](uint8_t* frame, size_t len, bool) { f(frame, len); }, batch_done);
 }
 
 PacketIo::Flushed AfPacketIo::flush() {

@@ -27,7 +27,7 @@ class AfPacketIo final : public PacketIo {
   bool to_kernel(size_t port, const uint8_t* ip, size_t len) override {
     return tuns_[port].write(ip, len) == static_cast<ssize_t>(len);
   }
-  size_t receive(size_t port, const FrameFn& f) override;
+  size_t receive(size_t port, const FrameFn& f, const std::function<void()>& batch_done) override;
   ssize_t from_kernel(size_t port, uint8_t* buf, size_t cap) override {
     return tuns_[port].read(buf, cap);
   }

@@ -24,10 +24,10 @@ Decapsulator::Esp Decapsulator::esp_of(uint8_t* ip, size_t len) const {
   return {};  // IKE, keepalives and everything else are the kernel's
 }
 
-size_t Decapsulator::open(Sad::Entry& e, uint8_t* esp, size_t esp_len, uint8_t** inner) {
+size_t Decapsulator::finish(Sad::Entry& e, const crypto::Op& op, uint8_t** inner) {
   uint8_t nh = 0;
   EspDrop drop;
-  size_t inner_len = e.in->decap(esp, esp_len, inner, &nh, &drop);
+  size_t inner_len = e.in->decap_finish(op, inner, &nh, &drop);
   if (!inner_len) return 0;  // counted by the SA under its EspDrop
   // Our SAs carry IPv4 in tunnel mode. What decrypts to anything else is the ASA's
   // "#pkts invalid ip version (rcv)": typically the client's own IPv6 (a Router
@@ -50,7 +50,7 @@ size_t Decapsulator::open(Sad::Entry& e, uint8_t* esp, size_t esp_len, uint8_t**
   return inner_len;
 }
 
-void Decapsulator::frame(size_t port, uint8_t* f, size_t len) {
+void Decapsulator::queue(size_t port, uint8_t* f, size_t len) {
   if (len < kEth + 20 || get16(f + 12) != kTypeIpv4) return;
   Esp esp = esp_of(f + kEth, len - kEth);
   if (!esp.at) return;
@@ -60,22 +60,47 @@ void Decapsulator::frame(size_t port, uint8_t* f, size_t len) {
     counters_.add(Count::EspRunt);
     return;
   }
-  uint8_t* inner = nullptr;
-  size_t inner_len = 0;
-  bool found = sad_.with_inbound(
-      get32(esp.at), [&](Sad::Entry& e) { inner_len = open(e, esp.at, esp.len, &inner); });
-  if (!found) {
-    counters_.add(Count::NoSa);
-    return;
+  batch_[queued_++] = Pending{.port = port, .esp = esp.at, .esp_len = esp.len};
+  if (queued_ == batch_.size()) complete();
+}
+
+void Decapsulator::complete() {
+  size_t n = queued_;
+  if (!n) return;
+  queued_ = 0;
+  std::array<uint32_t, Sad::kMaxBatch> spis;
+  std::array<Sad::Entry*, Sad::kMaxBatch> sas;
+  for (size_t i = 0; i < n; ++i) spis[i] = get32(batch_[i].esp);
+  sad_.with_inbound_batch({spis.data(), n}, {sas.data(), n}, [&] {
+    for (size_t i = 0; i < n; ++i) {
+      ops_[i] = crypto::Op{.status = crypto::OpStatus::Skipped};
+      EspDrop drop;
+      if (sas[i]) sas[i]->in->decap_prepare(batch_[i].esp, batch_[i].esp_len, &ops_[i], &drop);
+    }
+    crypto::run({ops_.data(), n});  // every backend's ops of the batch, in one pass each
+    for (size_t i = 0; i < n; ++i)
+      if (sas[i]) batch_[i].inner_len = finish(*sas[i], ops_[i], &batch_[i].inner);
+  });
+  for (size_t i = 0; i < n; ++i) batch_[i].known = sas[i] != nullptr;
+  deliver(n);
+}
+
+void Decapsulator::deliver(size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    Pending& p = batch_[i];
+    if (!p.known) {
+      counters_.add(Count::NoSa);
+      continue;
+    }
+    if (!p.inner_len) continue;
+    counters_.add(Count::Decapsulated);
+    // As it arrived: the kernel decrements the TTL when it forwards (and answers an expired
+    // one with time-exceeded through this same device and tunnel).
+    if (io_.to_kernel(p.port, p.inner, std::min<size_t>(get16(p.inner + 2), p.inner_len)))
+      counters_.add(Count::Transmitted);
+    else
+      counters_.add(Count::TxFailed);
   }
-  if (!inner_len) return;
-  counters_.add(Count::Decapsulated);
-  // As it arrived: the kernel decrements the TTL when it forwards (and answers an expired
-  // one with time-exceeded through this same device and tunnel).
-  if (io_.to_kernel(port, inner, std::min<size_t>(get16(inner + 2), inner_len)))
-    counters_.add(Count::Transmitted);
-  else
-    counters_.add(Count::TxFailed);
 }
 
 }  // namespace rampart::dataplane

@@ -44,21 +44,29 @@ uint8_t* Encapsulator::icmp() {
   return icmp_.data() + kEth;
 }
 
+Encapsulator::Shape Encapsulator::shape_of(const Sad::Entry& e, const PortConfig& out,
+                                           const uint8_t* ip) {
+  Shape s;
+  s.udp = e.spec.local_port && e.spec.peer_port;
+  s.head = 20 + (s.udp ? 8 : 0);
+  s.mtu = usable_mtu(out.mtu);
+  s.inner_df = get16(ip + 6) & kDf;
+  s.outer_df = out.df == DfPolicy::Copy ? s.inner_df : out.df == DfPolicy::Set;
+  return s;
+}
+
 size_t Encapsulator::encapsulate(Sad::Entry& e, const PortConfig& out, uint32_t icmp_from,
                                  uint8_t* ip, size_t total) {
-  bool udp = e.spec.local_port && e.spec.peer_port;
-  size_t head = 20 + (udp ? 8 : 0);
-  size_t mtu = usable_mtu(out.mtu);
-  auto fits = [&](size_t inner) { return head + inner + e.out->overhead(inner) <= mtu; };
-  bool inner_df = get16(ip + 6) & kDf;
-  bool outer_df = out.df == DfPolicy::Copy ? inner_df : out.df == DfPolicy::Set;
-  if (fits(total)) {
+  Shape sh = shape_of(e, out, ip);
+  bool udp = sh.udp, inner_df = sh.inner_df, outer_df = sh.outer_df;
+  size_t mtu = sh.mtu;
+  if (sh.fits(e, total)) {
     encrypt(e, ip, total, outer_df, udp, /*send=*/true);
     return 0;
   }
   // The largest inner packet that still fits once encrypted.
-  size_t room = mtu - head;
-  while (room > kMinMtu && !fits(room)) --room;
+  size_t room = mtu - sh.head;
+  while (room > kMinMtu && !sh.fits(e, room)) --room;
   if (!out.fragment_after_encryption && !inner_df) {
     fragment_inner(e, ip, total, room, outer_df, udp);
     return 0;
@@ -80,41 +88,78 @@ size_t Encapsulator::encapsulate(Sad::Entry& e, const PortConfig& out, uint32_t 
   return 0;
 }
 
+Encapsulator::Plan Encapsulator::seal_prepare(Sad::Entry& e, const PortConfig& out,
+                                              const uint8_t* ip, size_t total, uint8_t* outer,
+                                              size_t cap, crypto::Op* op, Sealing* s) {
+  op->status = crypto::OpStatus::Skipped;
+  Shape sh = shape_of(e, out, ip);
+  if (!sh.fits(e, total)) return Plan::Other;
+  // Read before the framing moves the packet (ip may lie inside outer's buffer).
+  *s = Sealing{.outer = outer, .tos = ip[1], .df = sh.outer_df, .udp = sh.udp};
+  return esp_prepare(e, ip, total, outer, cap, sh.udp, op) ? Plan::Whole : Plan::Refused;
+}
+
+void Encapsulator::seal_finish(Sad::Entry& e, const crypto::Op& op, const Sealing& s) {
+  if (size_t len = esp_finish(e, op, s)) send_(e.spec.peer, s.outer, len);
+}
+
 // ESP-encapsulates pkt into out_ (after room for Ethernet) and sends it unless told not to.
 // Returns the outer length, 0 on failure (counted).
 size_t Encapsulator::encrypt(Sad::Entry& e, const uint8_t* pkt, size_t plen, bool df, bool udp,
                              bool send) {
-  uint8_t* outer = out_.data() + kEth;
+  Sealing s{.outer = out_.data() + kEth, .tos = pkt[1], .df = df, .udp = udp};
+  crypto::Op op;
+  if (!esp_prepare(e, pkt, plen, s.outer, out_.size() - kEth, udp, &op)) return 0;
+  crypto::run({&op, 1});
+  size_t outer_len = esp_finish(e, op, s);
+  if (outer_len && send) send_(e.spec.peer, s.outer, outer_len);
+  return outer_len;
+}
+
+// Frames pkt as ESP after the outer headers' room at outer; false when the SA refused it
+// (counted).
+bool Encapsulator::esp_prepare(Sad::Entry& e, const uint8_t* pkt, size_t plen, uint8_t* outer,
+                               size_t cap, bool udp, crypto::Op* op) {
   size_t head = 20 + (udp ? 8 : 0);
-  // An inner packet near 64 KB encrypts into more than an IPv4 length can say (only possible
-  // when fragmenting after encryption): it cannot be sent, whatever the crypto backend would
-  // make of it (intel-ipsec-mb refuses such a length outright).
+  // Near 64 KB, the ESP packet would be more than an IPv4 length says (only when fragmenting
+  // after encryption): too big, before any backend sees it (intel-ipsec-mb refuses the length
+  // as a crypto error).
   if (head + plen + e.out->overhead(plen) > kMaxPacket) {
     counters_.add(Count::TooBig);
-    return 0;
+    return false;
   }
   EspDrop drop = EspDrop::None;
-  size_t esp_len = e.out->encap(pkt, plen, outer + head, out_.size() - kEth - head, &drop);
+  if (e.out->encap_prepare(pkt, plen, outer + head, cap - head, op, &drop)) return true;
+  if (auto c = encap_drop(drop)) counters_.add(*c);
+  return false;
+}
+
+// After the crypto run: the outer IPv4 (and UDP) header. The outer length, 0 when dropped
+// (counted).
+size_t Encapsulator::esp_finish(Sad::Entry& e, const crypto::Op& op, const Sealing& s) {
+  uint8_t* outer = s.outer;
+  size_t head = 20 + (s.udp ? 8 : 0);
+  EspDrop drop = EspDrop::None;
+  size_t esp_len = e.out->encap_finish(op, &drop);
   if (!esp_len) {
     if (auto c = encap_drop(drop)) counters_.add(*c);
     return 0;
   }
-  if (head + esp_len > kMaxPacket) {  // overhead() said less than encap made: never expected
+  if (head + esp_len > kMaxPacket) {  // overhead() said less than the SA made: not expected
     counters_.add(Count::TooBig);
     return 0;
   }
   size_t outer_len = head + esp_len;
   // DSCP copied into the outer header, as the ASA does.
-  write_header(outer, {pkt[1], 64, udp ? kProtoUdp : kProtoEsp, static_cast<uint16_t>(outer_len),
-                       ip_id_++, static_cast<uint16_t>(df ? kDf : 0), e.spec.local, e.spec.peer});
-  if (udp) {
+  write_header(outer, {s.tos, 64, s.udp ? kProtoUdp : kProtoEsp, static_cast<uint16_t>(outer_len),
+                       ip_id_++, static_cast<uint16_t>(s.df ? kDf : 0), e.spec.local, e.spec.peer});
+  if (s.udp) {
     put16(outer + 20, e.spec.local_port);
     put16(outer + 22, e.spec.peer_port);
     put16(outer + 24, static_cast<uint16_t>(8 + esp_len));
     put16(outer + 26, 0);  // RFC 3948 3.1.1: zero UDP checksum
   }
   counters_.add(Count::Encapsulated);
-  if (send) send_(e.spec.peer, outer, outer_len);
   return outer_len;
 }
 

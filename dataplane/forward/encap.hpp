@@ -43,8 +43,35 @@ class Encapsulator {
                      size_t total);
   uint8_t* icmp();
 
+  // For a batch, in three steps like EspSa's. seal_prepare: when the inner packet at ip leaves
+  // whole in one ESP packet (it fits the port's MTU), frames it at outer (kEth bytes of room
+  // before it, cap bytes from it; ip may lie inside) and describes its crypto in *op. Other:
+  // it must be fragmented or answered, and the caller runs encapsulate() for it in its turn.
+  // After crypto::run, seal_finish writes the outer header and sends it.
+  enum class Plan { Whole, Refused, Other };
+  struct Sealing {
+    uint8_t* outer = nullptr;
+    uint8_t tos = 0;
+    bool df = false, udp = false;
+  };
+  Plan seal_prepare(Sad::Entry& e, const PortConfig& out, const uint8_t* ip, size_t total,
+                    uint8_t* outer, size_t cap, crypto::Op* op, Sealing* s);
+  void seal_finish(Sad::Entry& e, const crypto::Op& op, const Sealing& s);
+
  private:
+  // How a packet leaves through a port under an SA.
+  struct Shape {
+    bool udp = false, inner_df = false, outer_df = false;
+    size_t head = 0, mtu = 0;
+    bool fits(const Sad::Entry& e, size_t inner) const {
+      return head + inner + e.out->overhead(inner) <= mtu;
+    }
+  };
+  static Shape shape_of(const Sad::Entry& e, const PortConfig& out, const uint8_t* ip);
   size_t encrypt(Sad::Entry& e, const uint8_t* pkt, size_t plen, bool df, bool udp, bool send);
+  bool esp_prepare(Sad::Entry& e, const uint8_t* pkt, size_t plen, uint8_t* outer, size_t cap,
+                   bool udp, crypto::Op* op);
+  size_t esp_finish(Sad::Entry& e, const crypto::Op& op, const Sealing& s);
   void fragment_inner(Sad::Entry& e, uint8_t* ip, size_t total, size_t room, bool df, bool udp);
   void fragment_outer(Sad::Entry& e, size_t outer_len, size_t mtu);
   size_t frag_needed(uint32_t from, const uint8_t* ip, size_t total, size_t mtu);

@@ -29,8 +29,11 @@ class TxSink {
 class PacketIo : public TxSink {
  public:
   using FrameFn = std::function<void(uint8_t* frame, size_t len)>;
-  // Every frame that arrived on port's wire since the last call, in order.
-  virtual size_t receive(size_t port, const FrameFn& f) = 0;
+  // Every frame that arrived on port's wire since the last call, in order. The frames stay
+  // where they are until batch_done has run (after each ring block, or each batch the
+  // implementation hands over), so that the caller may hold them for one crypto run.
+  virtual size_t receive(size_t port, const FrameFn& f,
+                         const std::function<void()>& batch_done) = 0;
   // One packet the kernel routed into port's TUN device, read into buf (cap bytes); <= 0 when
   // there is none.
   virtual ssize_t from_kernel(size_t port, uint8_t* buf, size_t cap) = 0;

@@ -51,13 +51,15 @@ struct Worker::Impl {
     if (r.failed) counters->add(Count::TxFailed, r.failed);
   }
 
+  // One batch for the crypto backend: what the queue holds, up to kTunBurst packets.
   void drain_tun(size_t port) {
     for (int n = 0; n < kTunBurst; ++n) {
       uint8_t* ip = from_tun.data() + kEth;
       ssize_t got = io.from_kernel(port, ip, from_tun.size() - kEth);
-      if (got <= 0) return;  // EAGAIN: the queue is empty
-      outbound.packet(port, ip, static_cast<size_t>(got));
+      if (got <= 0) break;  // EAGAIN: the queue is empty
+      outbound.queue(port, ip, static_cast<size_t>(got));
     }
+    outbound.complete();
   }
 
   void run(const std::atomic<bool>& stop, size_t n_ports);
@@ -75,7 +77,9 @@ void Worker::Impl::run(const std::atomic<bool>& stop, size_t n_ports) {
     egress.release_held();
     if (n > 0)
       for (size_t i = 0; i < n_ports; ++i) {
-        io.receive(i, [&](uint8_t* f, size_t len) { decap.frame(i, f, len); });
+        // Each ring block is one batch for the crypto backend (or several of Sad::kMaxBatch).
+        io.receive(
+            i, [&](uint8_t* f, size_t len) { decap.queue(i, f, len); }, [&] { decap.complete(); });
         if (fds[n_ports + i].revents & POLLIN) drain_tun(i);
         flush();  // the batch leaves once per ring and queue drained
       }

@@ -54,11 +54,11 @@ rampart::expected<void, std::string> Sad::add(const SaSpec& spec, const Trace& t
   if (inbound_spi_in_use(spec.spi_in))
     return rampart::unexpected(fmt::format("inbound SPI 0x{:08X} already in use", spec.spi_in));
   // Outbound first, as the ASA builds them.
-  auto out = EspSa::create(spec.spi_out, spec.keys_out, 0);
+  auto out = EspSa::create(spec.spi_out, spec.keys_out, 0, spec.backend);
   if (!out) return rampart::unexpected(out.error());
   trace_sa(trace, spec, false);
   if (outbound_added) outbound_added();
-  auto in = EspSa::create(spec.spi_in, spec.keys_in, spec.replay_window);
+  auto in = EspSa::create(spec.spi_in, spec.keys_in, spec.replay_window, spec.backend);
   if (!in) return rampart::unexpected(in.error());
   trace_sa(trace, spec, true);
   auto e = std::make_unique<Entry>();

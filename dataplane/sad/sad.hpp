@@ -3,6 +3,7 @@
 // the configuration model (DESIGN: the dataplane gets SAs through its own small API).
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cstdint>
@@ -12,6 +13,7 @@
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -42,6 +44,9 @@ struct SaSpec {
   // addresses are answered for (proxy ARP) and announced on the inside; a site's host selector
   // is routed, never impersonated.
   bool client = false;
+  // The crypto backend to key both directions for; null: the one chosen at start
+  // (crypto::active()). The benchmarks compare the backends in one run through it.
+  crypto::Backend* backend = nullptr;
 };
 
 // Traffic that a static crypto map entry protects (a permit line of its ACL) while no SA does
@@ -99,6 +104,34 @@ class Sad {
     f(*it->second);
     return true;
   }
+  // The most packets a worker hands over in one batch.
+  static constexpr size_t kMaxBatch = 64;
+  // A batch of inbound ESP packets: found[i] is the SA of spis[i] (null when none), and f()
+  // runs with every SA found locked, so that a batch shares one crypto run. The SAs are locked
+  // in address order, one worker's batch after the other's when they share an SA: two workers
+  // never wait on each other crosswise. The OpenSSL contexts are the SA's own, which is why
+  // the lock stays held over the run. No SA goes away before f returns.
+  template <typename F>
+  void with_inbound_batch(std::span<const uint32_t> spis, std::span<Entry*> found, F&& f) {
+    std::shared_lock lock(mu_);
+    for (size_t i = 0; i < spis.size() && i < kMaxBatch; ++i) {
+      auto it = by_spi_.find(spis[i]);
+      found[i] = it == by_spi_.end() ? nullptr : it->second;
+    }
+    BatchLock held(found.first(std::min(spis.size(), kMaxBatch)));
+    f();
+  }
+  // The same for a batch of outbound packets: found[i] is the SA that protects srcs[i] ->
+  // dsts[i], null when none does.
+  template <typename F>
+  void with_outbound_batch(std::span<const uint32_t> srcs, std::span<const uint32_t> dsts,
+                           std::span<Entry*> found, F&& f) {
+    std::shared_lock lock(mu_);
+    for (size_t i = 0; i < srcs.size() && i < kMaxBatch; ++i)
+      found[i] = outbound_locked(srcs[i], dsts[i]);
+    BatchLock held(found.first(std::min(srcs.size(), kMaxBatch)));
+    f();
+  }
   template <typename F>
   bool with_outbound(uint32_t src, uint32_t dst, F&& f) {
     std::shared_lock lock(mu_);
@@ -132,6 +165,24 @@ class Sad {
   void clear_drops(int64_t now);
 
  private:
+  // Locks the distinct entries of a batch in address order (nulls skipped), unlocks them when
+  // it goes.
+  struct BatchLock {
+    explicit BatchLock(std::span<Entry* const> found) {
+      for (Entry* e : found)
+        if (e) order_[n_++] = e;
+      std::sort(order_.begin(), order_.begin() + n_, std::less<Entry*>());
+      n_ = static_cast<size_t>(std::unique(order_.begin(), order_.begin() + n_) - order_.begin());
+      for (size_t i = 0; i < n_; ++i) order_[i]->busy.lock();
+    }
+    ~BatchLock() {
+      for (size_t i = n_; i-- > 0;) order_[i]->busy.unlock();
+    }
+    BatchLock(const BatchLock&) = delete;
+    BatchLock& operator=(const BatchLock&) = delete;
+    std::array<Entry*, kMaxBatch> order_;
+    size_t n_ = 0;
+  };
   Entry* outbound_locked(uint32_t src, uint32_t dst);
   // Indexes a new entry (inbound by SPI, outbound by selectors), telling trace each rule.
   void publish_locked(std::unique_ptr<Entry> e, const Trace& trace);
