@@ -35,13 +35,16 @@ IkeSa* Engine::predecessor(const IkeSa& sa) {
   if (sa.initial_contact) return nullptr;  // the peer started afresh: nothing to continue
   if (!sa.responder && !sa.rekey_of) return nullptr;  // ours, with INITIAL-CONTACT
   if (sa.rekey_of) {
-    // The SA we set out to replace, or whichever took its session over meanwhile.
+    // The SA we set out to replace, or whichever took its session over meanwhile (a chain
+    // no longer than the table, whatever it holds).
     IkeSa* c = nullptr;
-    for (uint64_t idx = sa.rekey_of; idx;) {
+    uint64_t idx = sa.rekey_of;
+    for (size_t hops = 0; idx && hops <= sas_.size(); ++hops) {
       auto it = sas_.find(idx);
       c = it == sas_.end() ? nullptr : it->second.get();
       idx = c ? c->replaced_by : 0;
     }
+    if (idx) return nullptr;
     return c && continuable(*c) ? c : nullptr;
   }
   for (auto& [idx, other] : sas_) {
@@ -68,7 +71,7 @@ bool Engine::continue_session(IkeSa& fresh) {
   });
   if (collided && !wins(fresh, *carrier)) {
     log(&fresh, Tag::Debug,
-        fmt::format("Phase 1 rekey collision: session {} stays on SA {}", carrier->index,
+        fmt::format("Phase 1 rekey collision: session {} stays on the other new SA",
                     carrier->index));  // [U] ours
     fresh.replaced_by = carrier->index;
     fresh.replaced_at = env_.now();
