@@ -283,7 +283,7 @@ def main():
         for line in ["configure terminal", f"boot system disk0:/{new}", "end"]:
             box.p.sendline(line)
             box.p.expect(r"rampart\(?[a-z-]*\)?# ")
-        box.cmd("write memory")
+        box.cmd("write memory", timeout=300)  # after a copy: see the broken-firmware step
         bv = box.cmd("show bootvar")
         check(f"BOOT variable = disk0:/{new}" in bv, "show bootvar names the new image")
         box.reloading()
@@ -308,7 +308,9 @@ def main():
                      f"boot system disk0:/{bad}", "end"]:
             box.p.sendline(line)
             box.p.expect(r"rampart\(?[a-z-]*\)?# ")
-        box.cmd("write memory")
+        # Right after a 28 MB copy the flash's sync can take minutes under TCG on a loaded host
+        # (the long stage runs beside two sanitizer builds): wait for the prompt, not a clock.
+        box.cmd("write memory", timeout=300)
         box.reloading()
         box.line("reload", r"Proceed with reload\? \[confirm\]")
         box.p.sendline("")
