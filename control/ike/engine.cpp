@@ -674,10 +674,7 @@ void Engine::remove(uint64_t index, std::string_view reason, bool notify_peer) {
   phase1_rekey_failed(sa);
   // A replaced SA's session lives on in its successor: no disconnect, and what it still held
   // goes there.
-  if (auto next = sas_.find(sa.replaced_by); sa.replaced_by && next != sas_.end()) {
-    for (IpsecSa& ips : sa.ipsec) next->second->ipsec.push_back(std::move(ips));
-    sa.ipsec.clear();
-  }
+  hand_over_leftovers(sa);
   if (notify_peer && sa.keys.skeyid_a.size() != 0) {
     // The IKE SA's delete alone: its IPsec SAs go with it at the peer. Deleting those first
     // makes clients such as vpnc start a new quick mode instead of disconnecting.

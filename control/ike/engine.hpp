@@ -297,6 +297,8 @@ class Engine {
   // Per tick: a replaced SA's end (its reason, when due), our rekey's start.
   std::optional<std::string> phase1_rekey_timers(IkeSa& sa, uint64_t now);
   void start_phase1_rekey(IkeSa& old);
+  // A replaced SA's IPsec SAs (a quick mode that finished on it late) go to its successor.
+  void hand_over_leftovers(IkeSa& sa);
   // sa, our replacement of another SA, failed before it was up: tried again later.
   void phase1_rekey_failed(const IkeSa& sa);
   static constexpr std::string_view kPhase1Rekeyed = "Phase 1 rekeyed";

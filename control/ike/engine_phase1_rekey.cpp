@@ -137,17 +137,20 @@ void Engine::schedule_phase1_rekey(IkeSa& sa) {
 
 std::optional<std::string> Engine::phase1_rekey_timers(IkeSa& sa, uint64_t now) {
   if (sa.replaced_by) {
-    // Anything the old SA still brought up (a quick mode that finished on it) is the session's.
-    if (auto it = sas_.find(sa.replaced_by); it != sas_.end()) {
-      for (IpsecSa& ips : sa.ipsec) it->second->ipsec.push_back(std::move(ips));
-      sa.ipsec.clear();
-    }
+    hand_over_leftovers(sa);
     if (now >= sa.replaced_at + timers::kReplacedGrace) return std::string(kPhase1Rekeyed);
     return std::nullopt;
   }
   if (sa.p1_rekey_at && !sa.p1_rekeying && now >= sa.p1_rekey_at && continuable(sa))
     start_phase1_rekey(sa);
   return std::nullopt;
+}
+
+void Engine::hand_over_leftovers(IkeSa& sa) {
+  auto next = sas_.find(sa.replaced_by);
+  if (!sa.replaced_by || next == sas_.end()) return;
+  for (IpsecSa& ips : sa.ipsec) next->second->ipsec.push_back(std::move(ips));
+  sa.ipsec.clear();
 }
 
 void Engine::start_phase1_rekey(IkeSa& old) {

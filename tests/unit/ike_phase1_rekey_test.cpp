@@ -41,17 +41,22 @@ void connect(Lab& lab) {
 }
 
 // The client's phase-1 rekey from the same address and port: aggressive mode without
-// INITIAL-CONTACT, XAUTH again, no mode-config. Returns the old client (its keys).
-test::Initiator rekey(Lab& lab) {
+// INITIAL-CONTACT, XAUTH again (as user), no mode-config. Returns the old client (its keys).
+test::Initiator new_phase1(Lab& lab, Cookie ci, const std::string& user,
+                           const std::string& password) {
   lab.env.sent.clear();  // a DPD of the old SA, perhaps
   lab.env.sent_from.clear();
   test::Initiator old = std::move(lab.peer);
   lab.peer = test::Initiator{};
-  lab.peer.ci = {9, 8, 7, 6, 5, 4, 3, 2};
+  lab.peer.ci = ci;
   lab.phase1();
-  lab.xauth("cisco", "cisco");
+  lab.xauth(user, password);
   REQUIRE(lab.ack_status() == 1);
   return old;
+}
+
+test::Initiator rekey(Lab& lab) {
+  return new_phase1(lab, {9, 8, 7, 6, 5, 4, 3, 2}, "cisco", "cisco");
 }
 
 DeletePayload ike_delete(const test::Initiator& of) {
@@ -173,12 +178,7 @@ TEST_CASE("a new phase 1 with INITIAL-CONTACT or another user is no rekey",
       "username other password other-pw\n"
       "group-policy EZ attributes\nvpn-simultaneous-logins 3\nexit");
   // Another user from the same address and port (a NAT reusing a mapping): two sessions.
-  test::Initiator first = std::move(lab.peer);
-  lab.peer = test::Initiator{};
-  lab.peer.ci = {4, 4, 4, 4, 4, 4, 4, 4};
-  lab.phase1();
-  lab.xauth("other", "other-pw");
-  REQUIRE(lab.ack_status() == 1);
+  test::Initiator first = new_phase1(lab, {4, 4, 4, 4, 4, 4, 4, 4}, "other", "other-pw");
   REQUIRE(lab.engine.sas().size() == 2);
   for (const auto& [idx, sa] : lab.engine.sas()) CHECK(sa->replaced_by == 0);
   const IkeSa* second = sa_with(lab, lab.peer.ci);
