@@ -25,43 +25,6 @@ std::string text_of(const Attribute& a) {
   return std::string(a.data.begin(), a.data.end());
 }
 
-std::string_view request_name(uint16_t t) {
-  switch (t) {
-    case cfgattr::kIp4Address:
-      return "IPV4 address";
-    case cfgattr::kIp4Netmask:
-      return "IPV4 net mask";
-    case cfgattr::kIp4Dns:
-      return "DNS server address";
-    case cfgattr::kIp4Nbns:
-      return "WINS server address";
-    case cfgattr::kApplicationVersion:
-      return "Application Version";
-    case cfgattr::kBanner:
-      return "Banner";
-    case cfgattr::kSavePassword:
-      return "Save PW setting";
-    case cfgattr::kDefaultDomain:
-      return "Default Domain Name";
-    case cfgattr::kSplitInclude:
-      return "Split Tunnel List";
-    case cfgattr::kSplitDns:
-      return "Split DNS";
-    case cfgattr::kPfs:
-      return "PFS setting";
-    case cfgattr::kBackupServers:
-      return "backup ip-sec peer list";
-    case cfgattr::kFirewallType:
-      return "FWTYPE";
-    case cfgattr::kNattPort:
-      return "UDP Port";
-    case cfgattr::kLocalLan:
-      return "Local LAN Include";
-    default:
-      return {};
-  }
-}
-
 // "authentication-server-group G [LOCAL]": the group that decides (LOCAL when none is named) and
 // whether the local database answers when no server of it does. The CLI may keep "G LOCAL" in
 // the one text.
@@ -476,10 +439,10 @@ void Engine::transaction(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& 
       return;
     }
     log(&sa, Tag::Debug, "Processing cfg Request attributes");
-    for (const auto& at : a.attributes) {
-      auto name = request_name(at.type);
-      if (!name.empty())
-        log(&sa, Tag::Debug, fmt::format("MODE_CFG: Received request for {}!", name));
+    auto lines = mode_config_request_lines(a.attributes);
+    for (size_t i = 0; i < a.attributes.size(); ++i) {
+      const Attribute& at = a.attributes[i];
+      log(&sa, lines[i].level <= 1 ? Tag::Event : Tag::Debug, lines[i].text);
       if (at.type == cfgattr::kApplicationVersion && !at.data.empty()) {
         sa.client_version = text_of(at);
         log(&sa, Tag::Event, client_type_line(sa.client_version));

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace rampart::ike {
 
 namespace {
@@ -39,7 +41,66 @@ Bytes split_entries(const config::AccessList& acl) {
   return out;
 }
 
+// The ASA's name for each request attribute it knows ("MODE_CFG: Received request for %s!").
+std::string_view request_name(uint16_t t) {
+  switch (t) {
+    case cfgattr::kIp4Address:
+      return "IPV4 address";
+    case cfgattr::kIp4Netmask:
+      return "IPV4 net mask";
+    case cfgattr::kIp4Dns:
+      return "DNS server address";
+    case cfgattr::kIp4Nbns:
+      return "WINS server address";
+    case cfgattr::kApplicationVersion:
+      return "Application Version";
+    case cfgattr::kBanner:
+      return "Banner";
+    case cfgattr::kSavePassword:
+      return "Save PW setting";
+    case cfgattr::kDefaultDomain:
+      return "Default Domain Name";
+    case cfgattr::kSplitInclude:
+      return "Split Tunnel List";
+    case cfgattr::kSplitDns:
+      return "Split DNS";
+    case cfgattr::kPfs:
+      return "PFS setting";
+    case cfgattr::kBackupServers:
+      return "backup ip-sec peer list";
+    case cfgattr::kFirewallType:
+      return "FWTYPE";
+    case cfgattr::kNattPort:
+      return "UDP Port";
+    case cfgattr::kLocalLan:
+      return "Local LAN Include";
+    default:
+      return {};
+  }
+}
+
+// A DDNS host name is the client's own text: at most a DNS name's length of it is printed.
+constexpr size_t kMaxHostnameShown = 253;
+
 }  // namespace
+
+std::vector<DebugLine> mode_config_request_lines(const std::vector<Attribute>& request) {
+  std::vector<DebugLine> out;
+  for (const Attribute& at : request) {
+    if (at.type == cfgattr::kDdnsHostname) {
+      std::string host(at.data.begin(),
+                       at.data.begin() + std::min(at.data.size(), kMaxHostnameShown));
+      out.push_back(
+          {5, fmt::format("MODE_CFG: Received request for DHCP hostname for DDNS is: {}!", host)});
+    } else if (auto name = request_name(at.type); !name.empty()) {
+      out.push_back({5, fmt::format("MODE_CFG: Received request for {}!", name)});
+    } else {
+      out.push_back(
+          {1, fmt::format("Received unsupported transaction mode attribute: {}", at.type)});
+    }
+  }
+  return out;
+}
 
 ModeConfigReply build_mode_config_reply(const std::vector<Attribute>& request,
                                         const ModeConfigInputs& in) {
@@ -104,9 +165,7 @@ ModeConfigReply build_mode_config_reply(const std::vector<Attribute>& request,
                                   ? std::string()
                                   : joined(*gp->backup_servers, ",")));
         break;
-      default:
-        r.log.push_back(
-            {1, fmt::format("Received unsupported transaction mode attribute: {}", want.type)});
+      default:  // nothing to send (FWTYPE: no client firewall policy) or unsupported
         break;
     }
   }

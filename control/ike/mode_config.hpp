@@ -37,9 +37,14 @@ struct ModeConfigReply {
   std::vector<DebugLine> log;
 };
 
+// The ASA's lines for a CFG_REQUEST, one per attribute in the order the client asked:
+// "MODE_CFG: Received request for DNS server address!" for what we know, "Received unsupported
+// transaction mode attribute: 5" for what we do not. The DDNS request carries the client's
+// host name, which the ASA prints; the caller's log sanitizes it, we bound its length.
+std::vector<DebugLine> mode_config_request_lines(const std::vector<Attribute>& request);
+
 // The CFG_REPLY attributes for a CFG_REQUEST, in the order requested. Attributes we have no
-// value for are left out; those we do not support are logged as the ASA logs them
-// ("Received unsupported transaction mode attribute: 5").
+// value for (or do not support) are left out; mode_config_request_lines says which.
 ModeConfigReply build_mode_config_reply(const std::vector<Attribute>& request,
                                         const ModeConfigInputs& in);
 

@@ -50,10 +50,39 @@ TEST_CASE("seed 000's group-policy EZ answers the client's request") {
   CHECK(find(r, cfgattr::kApplicationVersion));
   std::vector<std::string> lines;
   for (const auto& l : r.log) lines.push_back(l.text);
-  CHECK(lines ==
-        std::vector<std::string>{"Received unsupported transaction mode attribute: 5",
-                                 "construct_cfg_set: default domain = lab.example",
-                                 "Received unsupported transaction mode attribute: 28680"});
+  CHECK(lines == std::vector<std::string>{"construct_cfg_set: default domain = lab.example"});
+}
+
+TEST_CASE("a request is read out in the client's order, unsupported attributes in place") {
+  auto req = client_request();
+  std::string host = "laptop-7.example.com";
+  req.push_back(Attribute::tlv(cfgattr::kDdnsHostname, Bytes(host.begin(), host.end())));
+  req.push_back(Attribute::tlv(6, {}));  // INTERNAL_IP4_DHCP: not an ASA attribute
+  std::vector<std::string> lines;
+  std::vector<int> levels;
+  for (const auto& l : mode_config_request_lines(req)) {
+    lines.push_back(l.text);
+    levels.push_back(l.level);
+  }
+  const std::string r = "MODE_CFG: Received request for ";
+  CHECK(lines == std::vector<std::string>{r + "IPV4 address!", r + "IPV4 net mask!",
+                                          r + "DNS server address!", r + "WINS server address!",
+                                          "Received unsupported transaction mode attribute: 5",
+                                          r + "Application Version!", r + "Banner!",
+                                          r + "Save PW setting!", r + "Default Domain Name!",
+                                          r + "Split DNS!", r + "Split Tunnel List!",
+                                          r + "PFS setting!", r + "FWTYPE!",
+                                          r + "DHCP hostname for DDNS is: laptop-7.example.com!",
+                                          "Received unsupported transaction mode attribute: 6"});
+  CHECK(levels[4] == 1);  // unsupported: an [IKEv1] event, as the seed prints it
+  CHECK(levels[0] == 5);
+}
+
+TEST_CASE("a client's DDNS host name is printed no longer than a DNS name") {
+  std::vector<Attribute> req{Attribute::tlv(cfgattr::kDdnsHostname, Bytes(4000, 'a'))};
+  auto lines = mode_config_request_lines(req);
+  REQUIRE(lines.size() == 1);
+  CHECK(lines[0].text.size() < 320);
 }
 
 TEST_CASE("tunnelspecified sends the ACL's networks as Unity split-include entries") {
