@@ -15,7 +15,8 @@
 //   ike_load --target A.B.C.D --sources A.B.C.D[+N] [--count N] [--window W] [--rate R]
 //            [--dh G] [--main-mode | --no-xauth] [--id NAME] [--psk KEY] [--user U] [--password P]
 //            [--remote NET/BITS] [--timeout-ms T] [--retries R] [--pause-ms P] [--hold]
-//            [--hold-seconds S [--rekey-s R [--rekey-after A]]] [--max-seconds S]
+//            [--hold-seconds S [--rekey-s R [--rekey-after A]]] [--p2-lifetime S]
+//            [--max-seconds S]
 //   ike_load --dh-bound SECONDS [--dh G]
 //   ike_load --sizes
 // --hold leaves the tunnels up (no Deletes). --hold-seconds keeps them as clients do
@@ -25,7 +26,9 @@
 // set up and then for S seconds answers the gateway's DPD R-U-THERE and, with --rekey-s, rekeys
 // each tunnel's phase 2 every R seconds (spread evenly over each period, the first period
 // beginning A seconds into the hold), deleting the SA it replaced; then it
-// disconnects them all and prints what the held tunnels saw.
+// disconnects them all and prints what the held tunnels saw. --p2-lifetime: the phase-2
+// lifetime offered in quick mode (default 28,800 s); the gateway keeps it if not longer than
+// its own, so a rekey must come before it ends.
 #include <arpa/inet.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -67,6 +70,7 @@ struct Options {
   int pause_ms = 10;  // before a message that follows one nothing answers (see take_deferred)
   double max_seconds = 600, dh_bound = 0, hold_seconds = 0, rekey_seconds = 0;
   double rekey_after = 0;
+  uint32_t phase2_life = 28800;
   size_t key_pool = 16;
 };
 
@@ -145,6 +149,8 @@ Options parse(int argc, char** argv) {
       o.hold = true;
     } else if (k == "--rekey-after") {
       o.rekey_after = std::stod(v);
+    } else if (k == "--p2-lifetime") {
+      o.phase2_life = static_cast<uint32_t>(std::stoul(v));
     } else if (k == "--rekey-s") {
       o.rekey_seconds = std::stod(v);
     } else if (k == "--dh-bound") {
@@ -411,6 +417,7 @@ class Generator {
       p.local_address = s.address;
       p.remote_net = o_.remote_net;
       p.remote_mask = o_.remote_mask;
+      p.phase2_life = o_.phase2_life;
       if (!keys_.empty()) p.key = keys_[t_.started % keys_.size()];
       s.client.emplace(std::move(p), fill_random);
       s.started = Clock::now();

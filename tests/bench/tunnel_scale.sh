@@ -16,6 +16,12 @@
 # 95 % up, or lost while held), so that it cannot silently measure nothing.
 #   tests/bench/tunnel_scale.sh [BIN] [COUNT...] [--smoke] [--no-strongswan] [--window W]
 #                               [--dpd-s D] [--rekey-s R] [--crypto-workers N]
+#                               [--rekey-run S [--p2-lifetime L]]
+# --rekey-run S: rekeys at scale instead (issue 15): each COUNT held S seconds with phase-2
+# lifetimes of L seconds (default 60; the clients offer it and the gateway keeps it) and each
+# tunnel rekeying every R seconds (default 0.75 L, vpnc's habit); every 60 s it prints the
+# sessions and IPsec SAs up and rampartd's CPU; it fails if a tunnel is lost, a rekey fails or
+# the gateway deletes an SA (one that expired before its rekey would be).
 # Default COUNTs: 1000 10000. --smoke: 50 tunnels, short windows, no strongSwan (seconds).
 #
 # Addresses: 10,000 clients need more than the documentation ranges hold, so the clients'
@@ -25,20 +31,23 @@
 here=$(cd "$(dirname "$0")" && pwd)
 BIN_DIR=$here/../../build/bin
 [[ $# -gt 0 && "$1" != --* && ! "$1" =~ ^[0-9]+$ ]] && { BIN_DIR=$1; shift; }
-COUNTS=() SMOKE= SWAN=1 WINDOW=32 DPD_S=20 REKEY_S=60 WORKERS=2
+COUNTS=() SMOKE= SWAN=1 WINDOW=32 DPD_S=20 REKEY_S=60 WORKERS=2 REKEY_RUN= P2_LIFE=60 REKEY_SET=
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --smoke) SMOKE=1 SWAN= DPD_S=3 REKEY_S=2; shift ;;
     --no-strongswan) SWAN=; shift ;;
     --window) WINDOW=$2; shift 2 ;;
     --dpd-s) DPD_S=$2; shift 2 ;;
-    --rekey-s) REKEY_S=$2; shift 2 ;;
+    --rekey-s) REKEY_S=$2 REKEY_SET=1; shift 2 ;;
+    --rekey-run) REKEY_RUN=$2 SWAN=; shift 2 ;;
+    --p2-lifetime) P2_LIFE=$2; shift 2 ;;
     --crypto-workers) WORKERS=$2; shift 2 ;;
     [0-9]*) COUNTS+=("$1"); shift ;;
     *) echo "unknown option $1"; exit 2 ;;
   esac
 done
 [[ ${#COUNTS[@]} -eq 0 ]] && { [[ -n "$SMOKE" ]] && COUNTS=(50) || COUNTS=(1000 10000); }
+[[ -n "$REKEY_RUN" && -z "$REKEY_SET" ]] && REKEY_S=$((P2_LIFE * 3 / 4))
 source "$here/../integration/lib.sh" "$BIN_DIR"
 # One socket per held tunnel in ike_load: as many files as this shell may have.
 ulimit -n "$(ulimit -Hn)"
@@ -195,6 +204,43 @@ run_rampart() {
   stop_daemon
 }
 
+# run_rekey_scale COUNT: COUNT tunnels held REKEY_RUN s with P2_LIFE s phase-2 lifetimes,
+# rekeying every REKEY_S s; a line a minute, then what ike_load saw.
+run_rekey_scale() {
+  local n=$1 t sessions sas c0 t0 minute=0
+  start_daemon --crypto-workers "$WORKERS"
+  RESPONDER_PID=$DAEMON_PID
+  configure_rampart
+  echo "rampartd, $n tunnels, phase-2 lifetime $P2_LIFE s, a rekey per tunnel every $REKEY_S s," \
+    "for $REKEY_RUN s (--crypto-workers $WORKERS):"
+  start_load "$n" $((REKEY_RUN + 10)) --rekey-s "$REKEY_S" --rekey-after 5 --p2-lifetime "$P2_LIFE"
+  printf '  set-up of all %d tunnels: %.2f s\n' "$n" "$SETUP_S"
+  # The lifetime the gateway took: the longest left on any inbound SA, in seconds.
+  printf '  the gateway keeps %s s at most (show crypto ipsec sa: remaining key lifetime)\n' \
+    "$(cli "show crypto ipsec sa | include remaining key lifetime" |
+      sed -nE 's/.*\(kB\/sec\): \([0-9]+\/([0-9]+)\).*/\1/p' | sort -n | tail -1)"
+  printf '  %6s %9s %10s %14s\n' "min" "sessions" "IPsec SAs" "CPU ms per s"
+  while ((minute * 60 + 60 <= REKEY_RUN)); do
+    minute=$((minute + 1))
+    c0=$(cpu_ms "$RESPONDER_PID") t0=$(now_ms)
+    sleep_until $((HOLD_T0 + minute * 60000))
+    t=$(bc -l <<<"($(cpu_ms "$RESPONDER_PID") - $c0) * 1000 / ($(now_ms) - $t0)")
+    sessions=$(cli "show vpn-sessiondb summary" | sed -nE 's/^Total Active and Inactive *: *([0-9]+).*/\1/p')
+    sas=$(cli "show crypto ipsec sa | include current outbound spi" | grep -c 'current outbound spi')
+    printf '  %6d %9s %10d %14.1f\n' "$minute" "${sessions:-?}" "$sas" "$t"
+  done
+  end_load
+  local failed deletes
+  failed=$(sed -nE 's/^HELD .*rekeys_failed=([0-9]+).*/\1/p' "$WORK/load.out")
+  deletes=$(sed -nE 's/^HELD .*deletes_received=([0-9]+).*/\1/p' "$WORK/load.out")
+  lost=$(sed -nE 's/^HELD .*lost=([0-9]+).*/\1/p' "$WORK/load.out")
+  ((${failed:-1} == 0 && ${deletes:-1} == 0 && ${lost:-1} == 0)) ||
+    fail "rekeys at scale: rekeys_failed=${failed:-?} deletes_received=${deletes:-?} lost=${lost:-?}"
+  echo "  no tunnel lost, no rekey failed, no SA deleted by the gateway"
+  asan_clean
+  stop_daemon
+}
+
 # run_charon COUNT: the same generator against charon; its RSS per tunnel.
 run_charon() {
   local n=$1 before after
@@ -265,6 +311,10 @@ EOC
 grep -q -- --crypto-workers <<<"$("$BIN/rampartd" --help 2>&1 || true)" ||
   fail "rampartd has no --crypto-workers"
 "$BIN/ike_load" --sizes | sed 's/^/  /'
+if [[ -n "$REKEY_RUN" ]]; then
+  for n in "${COUNTS[@]}"; do run_rekey_scale "$n"; done
+  exit 0
+fi
 for n in "${COUNTS[@]}"; do run_rampart "$n"; done
 [[ -n "$SWAN" ]] && run_charon "${COUNTS[0]}"
 

@@ -25,7 +25,7 @@ constexpr uint16_t kXauthType = 16520, kXauthUserName = 16521, kXauthUserPasswor
 constexpr uint8_t kProtoIsakmp = 1;
 constexpr uint16_t kFirstStatusNotify = 16384;  // RFC 2408 3.14.1: below are errors
 constexpr size_t kNonceLength = 20;             // vpnc's
-constexpr uint32_t kPhase1Life = 86400, kPhase2Life = 28800;
+constexpr uint32_t kPhase1Life = 86400;
 
 Bytes body_of(const Payload& p) {
   Writer w;
@@ -483,7 +483,7 @@ Bytes Client::quick_mode_1() {
                   Attribute::tv(p2attr::kAuthAlgorithm, p2attr::kHmacSha),
                   Attribute::tv(p2attr::kKeyLength, 128),
                   Attribute::tv(p2attr::kLifeType, p2attr::kLifeSeconds),
-                  Attribute::tlv(p2attr::kLifeDuration, be32(kPhase2Life))};
+                  Attribute::tlv(p2attr::kLifeDuration, be32(p_.phase2_life))};
   SaPayload sa;
   sa.proposals.push_back(Proposal{1, p2attr::kProtoEsp, be32(inbound_spi_), {t}});
   return request(protected_message(

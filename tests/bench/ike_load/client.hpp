@@ -34,6 +34,7 @@ struct ClientParams {
   std::string group = "EZ", psk = "cisco123", user = "cisco", password = "cisco";
   uint32_t local_address = 0;
   uint32_t remote_net = 0, remote_mask = 0;  // the gateway's proxy in quick mode
+  uint32_t phase2_life = 28800;              // seconds offered in quick mode (vpnc's default)
   // A DH key of the group to use instead of a fresh one: the generator may reuse a few keys
   // across its clients to spend its CPU on the shared secrets only (the gateway's work per
   // client is the same either way: a fresh key and a shared secret).
