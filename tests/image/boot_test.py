@@ -230,6 +230,19 @@ def main():
             box.p.expect(r"rampart\(?[a-z-]*\)?# ")
             if "ERROR" in box.p.before:  # a line the console garbled or the CLI refused
                 print(f"     {line!r} answered: {box.p.before.strip()!r}", flush=True)
+        # SNMP: the image carries snmpd; rampartd starts it for a polling host and reads its
+        # counters over snmpd's unix socket (an error line if snmpd is absent or silent).
+        for line in ["configure terminal",
+                     "snmp-server host outside 192.0.2.1 community Bt3stC0mm version 2c", "end"]:
+            box.line(line, r"rampart\(?[a-z-]*\)?# ")
+        stats = ""
+        for _ in range(10):
+            stats = box.cmd("show snmp-server statistics")
+            if "SNMP packets input" in stats:
+                break
+            time.sleep(2)
+        check("SNMP packets input" in stats and "ERROR" not in stats,
+              "snmpd runs in the image (show snmp-server statistics reads it)")
         aaa = box.cmd("show running-config aaa")
         check("aaa authentication serial console LOCAL" in aaa,
               "the console login line is in the running configuration")
