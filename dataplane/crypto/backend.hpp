@@ -34,6 +34,12 @@ class SaCipher {
   EspAuth auth() const { return auth_; }
   size_t iv_size() const { return iv_bytes(cipher_); }
   size_t icv_size() const { return icv_bytes(cipher_, auth_); }
+  // The bytes from this object's start that a packet's cryptography reads (the key schedules
+  // kept inside it), for prefetching a batch's SAs before the run.
+  size_t footprint() const { return footprint_; }
+
+ protected:
+  size_t footprint_ = 0;
 
  private:
   BackendKind kind_;

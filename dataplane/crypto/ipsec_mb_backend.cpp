@@ -38,6 +38,7 @@ IMB_MGR* thread_mgr() {
 // round keys and HMAC states, 64 for the GCM key data.
 struct MbSa final : SaCipher {
   MbSa(EspCipher c, EspAuth a) : SaCipher(BackendKind::IpsecMb, c, a) {
+    footprint_ = sizeof(MbSa);  // the keys are inside
     transform_added(BackendKind::IpsecMb);
   }
   ~MbSa() override {

@@ -49,15 +49,49 @@ std::string_view drop_name(EspDrop d) {
 }
 
 // Unpredictable CBC IVs without a DRBG call per packet: a counter encrypted under a random key
-// of the SA's own (the approach of RFC 3602 section 3's guidance). The same for every backend.
-struct EspSa::IvGen {
+// (the approach of RFC 3602 section 3's guidance). One generator per thread, not per SA: its
+// key schedule stays in the cache however many SAs a worker serves (a per-SA one was three
+// dependent cache misses per packet at 10,000 SAs, and a kilobyte per SA direction). The
+// counter never repeats under a thread's key, so the IVs are distinct and look random to
+// anyone without the key, across all SAs alike.
+namespace {
+
+struct IvSource {
   EVP_CIPHER* cipher = nullptr;
   EVP_CIPHER_CTX* ctx = nullptr;
-  ~IvGen() {
+  uint64_t counter = 0;
+  bool ok = false;
+  IvSource() {
+    uint8_t key[16];
+    cipher = EVP_CIPHER_fetch(nullptr, "AES-128-ECB", nullptr);
+    ctx = EVP_CIPHER_CTX_new();
+    ok = RAND_bytes(key, sizeof key) == 1 && cipher && ctx &&
+         EVP_EncryptInit_ex2(ctx, cipher, key, nullptr, nullptr);
+    OPENSSL_cleanse(key, sizeof key);
+    if (ok) EVP_CIPHER_CTX_set_padding(ctx, 0);
+  }
+  ~IvSource() {
     EVP_CIPHER_CTX_free(ctx);
     EVP_CIPHER_free(cipher);
   }
+  IvSource(const IvSource&) = delete;
+  IvSource& operator=(const IvSource&) = delete;
+  // 16 bytes of IV; should the generator not have come up, straight from the DRBG.
+  void next(uint8_t* out) {
+    uint8_t in[16] = {};
+    uint64_t c = ++counter;
+    for (int i = 15; i >= 8; --i, c >>= 8) in[i] = static_cast<uint8_t>(c);
+    int n = 0;
+    if (!ok || EVP_EncryptUpdate(ctx, out, &n, in, 16) != 1 || n != 16) RAND_bytes(out, 16);
+  }
 };
+
+IvSource& iv_source() {
+  thread_local IvSource s;
+  return s;
+}
+
+}  // namespace
 
 EspSa::~EspSa() = default;
 
@@ -83,18 +117,7 @@ rampart::expected<std::unique_ptr<EspSa>, std::string> EspSa::create(uint32_t sp
   auto keyed = b->key(keys.cipher, auth, key, salt, keys.integrity);
   if (!keyed) return rampart::unexpected(keyed.error());
   sa->cipher_ = std::move(*keyed);
-  if (!sa->aead() && sa->iv_size_) {
-    uint8_t ivkey[16];
-    if (RAND_bytes(ivkey, sizeof ivkey) != 1) return rampart::unexpected(std::string("RNG"));
-    sa->iv_gen_ = std::make_unique<IvGen>();
-    IvGen& g = *sa->iv_gen_;
-    g.cipher = EVP_CIPHER_fetch(nullptr, "AES-128-ECB", nullptr);
-    g.ctx = EVP_CIPHER_CTX_new();
-    bool ok = g.cipher && g.ctx && EVP_EncryptInit_ex2(g.ctx, g.cipher, ivkey, nullptr, nullptr);
-    OPENSSL_cleanse(ivkey, sizeof ivkey);
-    if (!ok) return rampart::unexpected(std::string("cannot key the IV generator"));
-    EVP_CIPHER_CTX_set_padding(g.ctx, 0);
-  }
+  sa->cipher_footprint_ = sa->cipher_->footprint();
   return sa;
 }
 
@@ -127,11 +150,8 @@ void EspSa::fresh_iv(uint8_t* iv) {
     for (int i = 7; i >= 0; --i, c >>= 8) iv[i] = static_cast<uint8_t>(c);
     return;
   }
-  uint8_t in[16] = {}, out[32];
-  uint64_t c = ++iv_counter_;
-  for (int i = 15; i >= 8; --i, c >>= 8) in[i] = static_cast<uint8_t>(c);
-  int n = 0;
-  EVP_EncryptUpdate(iv_gen_->ctx, out, &n, in, 16);
+  uint8_t out[16];
+  iv_source().next(out);
   std::memcpy(iv, out, iv_size_);
 }
 

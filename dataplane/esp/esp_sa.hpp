@@ -84,11 +84,21 @@ class EspSa {
   uint64_t (&drops_mut())[8] { return counters_.drops; }
   const ReplayWindow& replay() const { return replay_; }
   uint32_t last_sequence() const { return seq_out_; }
+  // Asks the cache for this SA's state, then (once that has arrived: a later call) for its
+  // keys. A batch over many SAs calls the first for all, then the second for all, so that the
+  // misses of different SAs overlap instead of following each other.
+  void prefetch_state() const {
+    for (size_t off = 0; off < sizeof(EspSa); off += 64)
+      __builtin_prefetch(reinterpret_cast<const char*>(this) + off);
+  }
+  void prefetch_keys() const {
+    const char* k = reinterpret_cast<const char*>(cipher_.get());
+    for (size_t off = 0; off < cipher_footprint_; off += 64) __builtin_prefetch(k + off);
+  }
   // Only for tests and vectors: the next outbound sequence number will be seq.
   void set_next_sequence(uint32_t seq) { seq_out_ = seq - 1; }
 
  private:
-  struct IvGen;
   EspSa() = default;
   bool aead() const { return is_aead(cipher_kind_); }
   void fresh_iv(uint8_t* iv);
@@ -104,7 +114,8 @@ class EspSa {
   ReplayWindow replay_;
   EspCounters counters_;
   std::unique_ptr<crypto::SaCipher> cipher_;
-  std::unique_ptr<IvGen> iv_gen_;
+  size_t cipher_footprint_ = 0;  // cipher_->footprint(), kept here so that prefetch_keys
+                                 // need not wait for the cipher object itself
 };
 
 }  // namespace rampart::dataplane

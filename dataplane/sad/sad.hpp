@@ -118,6 +118,7 @@ class Sad {
       auto it = by_spi_.find(spis[i]);
       found[i] = it == by_spi_.end() ? nullptr : it->second;
     }
+    prefetch_batch(found.first(std::min(spis.size(), kMaxBatch)), true);
     BatchLock held(found.first(std::min(spis.size(), kMaxBatch)));
     f();
   }
@@ -129,6 +130,7 @@ class Sad {
     std::shared_lock lock(mu_);
     for (size_t i = 0; i < srcs.size() && i < kMaxBatch; ++i)
       found[i] = outbound_locked(srcs[i], dsts[i]);
+    prefetch_batch(found.first(std::min(srcs.size(), kMaxBatch)), false);
     BatchLock held(found.first(std::min(srcs.size(), kMaxBatch)));
     f();
   }
@@ -165,6 +167,19 @@ class Sad {
   void clear_drops(int64_t now);
 
  private:
+  // At 10,000 SAs a batch's entries, SA states and keys are mostly out of the caches, and each
+  // is a pointer read from the one before: three stages over the whole batch, so that the
+  // misses of the batch's SAs overlap (as VPP's dual/quad loops do).
+  static void prefetch_batch(std::span<Entry* const> found, bool inbound) {
+    for (Entry* e : found)
+      if (e)
+        for (size_t off = 0; off < sizeof(Entry); off += 64)
+          __builtin_prefetch(reinterpret_cast<const char*>(e) + off);
+    for (Entry* e : found)
+      if (e) (inbound ? e->in : e->out)->prefetch_state();
+    for (Entry* e : found)
+      if (e) (inbound ? e->in : e->out)->prefetch_keys();
+  }
   // Locks the distinct entries of a batch in address order (nulls skipped), unlocks them when
   // it goes.
   struct BatchLock {
@@ -191,7 +206,9 @@ class Sad {
   mutable std::shared_mutex mu_;  // the maps: workers read, the control plane writes
   DataplaneCounters counters_;
   std::map<uint64_t, std::unique_ptr<Entry>> entries_;
-  std::map<uint32_t, Entry*> by_spi_;
+  // Hashed, not ordered: at 10,000 SAs a tree's walk was a chain of cache misses per packet.
+  // The SPIs are ours (drawn at random), so a sender cannot crowd one bucket.
+  std::unordered_map<uint32_t, Entry*> by_spi_;
   // The SPD: SAs whose remote side is one host (remote access: one per client) by that address,
   // and the others from the most specific remote side down (ties in id order), so that an
   // outbound lookup is a hash probe plus a walk over the site-to-site SAs only.
