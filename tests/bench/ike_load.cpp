@@ -28,7 +28,8 @@
 // beginning A seconds into the hold), deleting the SA it replaced; then it
 // disconnects them all and prints what the held tunnels saw. --p2-lifetime: the phase-2
 // lifetime offered in quick mode (default 28,800 s); the gateway keeps it if not longer than
-// its own, so a rekey must come before it ends.
+// its own, so a rekey must come before it ends: each held tunnel then rekeys every --rekey-s
+// from its own set-up (during the set-up of the others too), not on the hold's schedule.
 #include <arpa/inet.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -71,6 +72,7 @@ struct Options {
   double max_seconds = 600, dh_bound = 0, hold_seconds = 0, rekey_seconds = 0;
   double rekey_after = 0;
   uint32_t phase2_life = 28800;
+  bool phase2_life_given = false;
   size_t key_pool = 16;
 };
 
@@ -151,6 +153,7 @@ Options parse(int argc, char** argv) {
       o.rekey_after = std::stod(v);
     } else if (k == "--p2-lifetime") {
       o.phase2_life = static_cast<uint32_t>(std::stoul(v));
+      o.phase2_life_given = true;
     } else if (k == "--rekey-s") {
       o.rekey_seconds = std::stod(v);
     } else if (k == "--dh-bound") {
@@ -297,7 +300,7 @@ class Generator {
     const auto period = std::chrono::duration<double>(o_.rekey_seconds);
     const auto first = start + std::chrono::duration_cast<Clock::duration>(
                                    std::chrono::duration<double>(o_.rekey_after));
-    for (size_t i = 0; i < held_.size(); ++i)  // rekeys spread evenly over one period
+    for (size_t i = 0; i < held_.size() && !own_clock(); ++i)  // spread over one period
       held_[i]->next_rekey =
           first + std::chrono::duration_cast<Clock::duration>(
                       period * (static_cast<double>(i) + 0.5) / static_cast<double>(held_.size()));
@@ -320,10 +323,17 @@ class Generator {
   void run() {
     begin_ = Clock::now();
     const auto give_up = begin_ + std::chrono::duration<double>(o_.max_seconds);
+    auto next_tick = begin_;
     while ((t_.started < o_.count || busy()) && Clock::now() < give_up) {
       start_due();
       wait_and_receive();
       expire();
+      // Tunnels on their own clocks rekey while the others are still being set up: at 10,000
+      // the set-up takes longer than a short lifetime.
+      if (own_clock() && Clock::now() >= next_tick) {
+        tick_held(Clock::now());
+        next_tick = Clock::now() + std::chrono::milliseconds(10);
+      }
     }
     elapsed_ = std::chrono::duration<double>(Clock::now() - begin_).count();
     for (auto& s : slots_)
@@ -331,6 +341,9 @@ class Generator {
   }
 
   bool holding() const { return o_.hold_seconds > 0; }
+  // With --p2-lifetime each held tunnel rekeys every --rekey-s from its own set-up, as a real
+  // client does before its SA's lifetime ends; otherwise the rekeys are spread over the hold.
+  bool own_clock() const { return holding() && o_.rekey_seconds > 0 && o_.phase2_life_given; }
 
   int report() {
     const char* kind = o_.main_mode ? "main mode + quick mode"
@@ -562,6 +575,9 @@ class Generator {
         auto h = std::make_unique<Held>();
         h->fd = s.fd;
         h->client.emplace(std::move(c));
+        if (own_clock())
+          h->next_rekey = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                             std::chrono::duration<double>(o_.rekey_seconds));
         epoll_event ev{};
         ev.events = EPOLLIN;
         ev.data.u64 = kHeldTag | held_.size();
