@@ -36,6 +36,7 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 source "$here/../integration/lib.sh" "$BIN_DIR"
+source "$here/charon_lib.sh"
 GROUPS_DH=(2 14 19)
 CHARON_PID=
 cleanup_rate() {
@@ -134,16 +135,6 @@ for n in "${WORKER_COUNTS[@]}"; do run_rampart "$n"; done
 # ---- strongSwan charon on the same addresses -----------------------------------------------
 ip -n "$NS" addr replace 198.51.100.1/26 dev eth0
 ip -n "$NS" link set eth0 up
-cat >"$WORK/strongswan.conf" <<EOC
-charon {
-  load = random nonce openssl aes sha1 sha2 hmac gmp kernel-netlink socket-default vici xauth-generic attr
-  i_dont_care_about_security_and_use_aggressive_mode_psk = yes
-  plugins { vici { socket = unix://$WORK/vici.sock } }
-  filelog { log { path = $WORK/charon.log
-                  default = 1
-                  ike = 2 } }
-}
-EOC
 # swan_conn NAME ID [XAUTH]: one IKEv1 aggressive-mode responder connection for the group
 # ID's clients; with XAUTH, a second authentication round by XAUTH.
 swan_conn() {
@@ -175,13 +166,8 @@ secrets {
                 secret = cisco }
 }
 EOC
-ip netns exec "$NS" unshare -m sh -c "mount -t tmpfs tmpfs /run && exec env \
-  STRONGSWAN_CONF=$WORK/strongswan.conf /usr/lib/ipsec/charon" >"$WORK/charon.out" 2>&1 &
-CHARON_PID=$!
-RESPONDER_PID=$CHARON_PID
-for _ in $(seq 100); do [[ -S "$WORK/vici.sock" ]] && break; sleep 0.05; done
-swanctl --load-all --file "$WORK/swanctl.conf" --uri "unix://$WORK/vici.sock" >"$WORK/swanctl.out" 2>&1 ||
-  fail "swanctl could not load the configuration"
+start_charon "" "default = 1
+                  ike = 2"
 for g in "${GROUPS_DH[@]}"; do
   run_load strongswan "$g"
   THEIRS[$g]=$RATE CPU_THEIRS[$g]=$CPU

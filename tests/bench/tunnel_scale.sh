@@ -49,6 +49,7 @@ done
 [[ ${#COUNTS[@]} -eq 0 ]] && { [[ -n "$SMOKE" ]] && COUNTS=(50) || COUNTS=(1000 10000); }
 [[ -n "$REKEY_RUN" && -z "$REKEY_SET" ]] && REKEY_S=$((P2_LIFE * 3 / 4))
 source "$here/../integration/lib.sh" "$BIN_DIR"
+source "$here/charon_lib.sh"
 # One socket per held tunnel in ike_load: as many files as this shell may have.
 ulimit -n "$(ulimit -Hn)"
 LOAD_PID= CHARON_PID=
@@ -247,18 +248,6 @@ run_charon() {
   ip -n "$NS" addr replace 198.51.100.1/26 dev eth0
   ip -n "$NS" link set eth0 up
   ip -n "$NS" route replace 198.18.0.0/16 via 198.51.100.2
-  cat >"$WORK/strongswan.conf" <<EOC
-charon {
-  load = random nonce openssl aes sha1 sha2 hmac gmp kernel-netlink socket-default vici xauth-generic attr
-  i_dont_care_about_security_and_use_aggressive_mode_psk = yes
-  # strongSwan's advice for many SAs: a hash table of IKE SAs rather than one bucket
-  ikesa_table_size = 4096
-  ikesa_table_segments = 16
-  plugins { vici { socket = unix://$WORK/vici.sock } }
-  filelog { log { path = $WORK/charon.log
-                  default = 0 } }
-}
-EOC
   cat >"$WORK/swanctl.conf" <<EOC
 connections {
   ez {
@@ -285,13 +274,9 @@ secrets {
                 secret = cisco }
 }
 EOC
-  ip netns exec "$NS" unshare -m sh -c "mount -t tmpfs tmpfs /run && exec env \
-    STRONGSWAN_CONF=$WORK/strongswan.conf /usr/lib/ipsec/charon" >"$WORK/charon.out" 2>&1 &
-  CHARON_PID=$!
-  RESPONDER_PID=$CHARON_PID
-  for _ in $(seq 100); do [[ -S "$WORK/vici.sock" ]] && break; sleep 0.05; done
-  swanctl --load-all --file "$WORK/swanctl.conf" --uri "unix://$WORK/vici.sock" >"$WORK/swanctl.out" 2>&1 ||
-    { cat "$WORK/swanctl.out"; fail "swanctl could not load the configuration"; }
+  # strongSwan's advice for many SAs: a hash table of IKE SAs rather than one bucket.
+  start_charon "  ikesa_table_size = 4096
+  ikesa_table_segments = 16" "default = 0"
   sleep 1
   before=$(rss_kb "$CHARON_PID")
   echo "strongSwan charon, $n tunnels:"
