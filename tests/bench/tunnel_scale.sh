@@ -55,6 +55,8 @@ ulimit -n "$(ulimit -Hn)"
 LOAD_PID= CHARON_PID=
 cleanup_scale() {
   for p in $LOAD_PID $CHARON_PID; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  # KEEP=DIR: the logs (rampartd's, ike_load's, charon's) are copied there first.
+  if [[ -n "${KEEP:-}" ]]; then mkdir -p "$KEEP" && cp "$WORK"/*.log "$WORK"/*.out "$KEEP"/ 2>/dev/null || true; fi
   cleanup
 }
 trap cleanup_scale EXIT
@@ -220,16 +222,19 @@ run_rekey_scale() {
   printf '  the gateway keeps %s s at most (show crypto ipsec sa: remaining key lifetime)\n' \
     "$(cli "show crypto ipsec sa | include remaining key lifetime" |
       sed -nE 's/.*\(kB\/sec\): \([0-9]+\/([0-9]+)\).*/\1/p' | sort -n | tail -1)"
-  printf '  %6s %9s %10s %14s\n' "min" "sessions" "IPsec SAs" "CPU ms per s"
+  printf '  %6s %9s %10s %14s %10s\n' "min" "sessions" "IPsec SAs" "CPU ms per s" "views ms"
   while ((minute * 60 + 60 <= REKEY_RUN)); do
     minute=$((minute + 1))
     c0=$(cpu_ms "$RESPONDER_PID") t0=$(now_ms)
     sleep_until $((HOLD_T0 + minute * 60000))
     t=$(bc -l <<<"($(cpu_ms "$RESPONDER_PID") - $c0) * 1000 / ($(now_ms) - $t0)")
+    t0=$(now_ms)
     sessions=$(cli "show vpn-sessiondb summary" | sed -nE 's/^Total Active and Inactive *: *([0-9]+).*/\1/p')
     sas=$(cli "show crypto ipsec sa | include current outbound spi" | grep -c 'current outbound spi')
-    printf '  %6d %9s %10d %14.1f\n' "$minute" "${sessions:-?}" "$sas" "$t"
+    printf '  %6d %9s %10d %14.1f %10d\n' "$minute" "${sessions:-?}" "$sas" "$t" $(($(now_ms) - t0))
   done
+  cli "show crypto isakmp stats" | grep -iE "refus|drop|fail|dpd|timeout" | grep -vE ':\s+0\s*$' |
+    sed 's/^/  show crypto isakmp stats: /' || true
   end_load
   local failed deletes
   failed=$(sed -nE 's/^HELD .*rekeys_failed=([0-9]+).*/\1/p' "$WORK/load.out")
