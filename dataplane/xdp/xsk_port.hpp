@@ -1,0 +1,71 @@
+// One AF_XDP socket on one queue of a port, with a UMEM of its own: the frames the XDP program
+// steers arrive in the UMEM through the RX ring and go back to the kernel through the fill
+// ring once the worker is done with them; frames to send are copied into free UMEM frames,
+// posted on the TX ring and come back free through the completion ring.
+// Frame ownership, the invariant the rings rest on: every UMEM frame is at any time in exactly
+// one place: the fill ring or the kernel's RX path (the receive half, kRxFrames of them), the
+// RX ring until the worker's batch is done, the free stack, or the TX/completion path.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "platform/expected.hpp"
+
+struct xsk_umem;
+struct xsk_socket;
+struct xsk_ring_prod;
+struct xsk_ring_cons;
+
+namespace rampart::dataplane::xdp {
+
+class XskPort {
+ public:
+  // UMEM geometry: 4 KB frames (one page: the largest a socket takes without multi-buffer),
+  // half of them for receiving, half for sending.
+  static constexpr uint32_t kFrameSize = 4096, kFrames = 2048, kRxFrames = kFrames / 2;
+  // What a received frame may hold: the kernel keeps XDP_PACKET_HEADROOM (256) in each.
+  static constexpr uint32_t kMaxRxFrame = kFrameSize - 256;
+  static constexpr size_t kBatch = 64;
+
+  // Binds to queue of device name: zero-copy where the driver has it, copy mode otherwise.
+  static rampart::expected<std::unique_ptr<XskPort>, std::string> open(const std::string& name,
+                                                                       uint32_t queue);
+  ~XskPort();
+  XskPort(const XskPort&) = delete;
+  XskPort& operator=(const XskPort&) = delete;
+
+  int fd() const;
+  uint32_t queue() const { return queue_; }
+  bool zero_copy() const { return zero_copy_; }
+
+  // Calls f(frame, length) for each frame on the RX ring, kBatch at a time; batch_done runs
+  // after each batch, before its frames go back to the fill ring. Returns the frame count.
+  size_t drain(const std::function<void(uint8_t*, size_t)>& f,
+               const std::function<void()>& batch_done);
+  // Copies a frame into a free UMEM frame on the TX ring (posted at flush). False when it
+  // cannot (longer than a frame, no free frame or slot): the caller sends it another way.
+  bool queue(const uint8_t* frame, size_t len);
+  size_t queued() const { return queued_; }
+  // Posts what is queued and wakes the kernel to send it; returns how many were posted.
+  size_t flush();
+
+ private:
+  XskPort() = default;
+  void reclaim();  // completion ring -> free stack
+  uint8_t* area_ = nullptr;
+  xsk_umem* umem_ = nullptr;
+  xsk_socket* xsk_ = nullptr;
+  std::unique_ptr<xsk_ring_prod> fill_, tx_;
+  std::unique_ptr<xsk_ring_cons> comp_, rx_;
+  std::vector<uint64_t> free_;  // UMEM addresses of the sending half not in flight
+  uint32_t queue_ = 0;
+  size_t queued_ = 0;  // reserved on the TX ring, not yet submitted
+  bool zero_copy_ = false;
+};
+
+}  // namespace rampart::dataplane::xdp
