@@ -2,8 +2,9 @@
 # A client that connects the moment rampartd starts (the appliance booting with a remote-access
 # startup-config while vpnc waits) and pings the inside host every 50 ms as soon as its tunnel
 # is up: the dataplane is up before IKE answers, so the first pings get through, and any that
-# do not are counted in show asp drop. Once the dataplane started a second after IKE, and the
-# first 9 pings were lost with no drop counted anywhere (issue 11).
+# do not are counted in show asp drop (on the packet I/O RAMPART_PACKET_IO asks for). Once the
+# dataplane started a second after IKE, and the first 9 pings were lost with no drop counted
+# anywhere (issue 11).
 #   dataplane_start.sh BIN
 source "$(dirname "$0")/lib.sh"
 
@@ -49,4 +50,9 @@ if [[ "${RAMPART_CRYPTO:-}" == openssl ]]; then
 else
   grep -q "intel-ipsec-mb" <<<"$device" || fail "show version does not name intel-ipsec-mb"
 fi
+# The packet I/O asked for (RAMPART_PACKET_IO): on AF_XDP, every ESP packet of the pings came
+# through the XDP program's sockets; killed, rampartd leaves no program steering into them.
+check_packet_io eth0 "${received:-0}"
+stop_daemon -KILL
+check_xdp_detached eth0
 echo "PASS dataplane_start"
