@@ -59,13 +59,17 @@ static __always_inline int count(__u32 which, int verdict) {
 }
 
 // RFC 3948 2.2: ESP in UDP on 4500 starts with a non-zero SPI where IKE has four zero bytes.
-static __always_inline int esp_in_udp(void* l4, void* end) {
+// RFC 3948 2.2: ESP in UDP on 4500 starts with a non-zero SPI where IKE has four zero bytes.
+// Decapsulator wants the UDP header and eight bytes of ESP inside the IP total length.
+static __always_inline int esp_in_udp(void* l4, void* end, __u32 l4_len) {
   struct udphdr* udp = l4;
   __u32* first = (void*)(udp + 1);
-  if ((void*)(first + 1) > end) return 0;
+  if ((void*)(first + 1) > end || l4_len < sizeof(*udp) + 8) return 0;
   return udp->dest == bpf_htons(4500) && *first != 0;
 }
 
+// The checks of Decapsulator::queue and esp_of, in their order, plus the two that keep a frame
+// on AF_PACKET (a fragment, a frame longer than a socket's).
 static __always_inline int ours(struct xdp_md* ctx) {
   void* data = (void*)(long)ctx->data;
   void* end = (void*)(long)ctx->data_end;
@@ -73,18 +77,19 @@ static __always_inline int ours(struct xdp_md* ctx) {
   if ((void*)(eth + 1) > end || eth->h_proto != bpf_htons(ETH_P_IP)) return 0;
   struct iphdr* ip = (void*)(eth + 1);
   if ((void*)(ip + 1) > end || ip->version != 4 || ip->ihl < 5) return 0;
+  __u32 ihl = ip->ihl * 4, total = bpf_ntohs(ip->tot_len);
+  if (total > (__u32)(end - (void*)ip) || total < ihl) return 0;
+  if (!bpf_map_lookup_elem(&local_addrs, &ip->daddr)) return 0;
   // Fragments go to the kernel, which reassembles them for the AF_PACKET rings.
   if (ip->frag_off & bpf_htons(0x3fff)) return 0;
-  if (!bpf_map_lookup_elem(&local_addrs, &ip->daddr)) return 0;
   // A frame in several buffers (a jumbo frame: the program is frags-aware so that veth and
   // the drivers let the port keep a jumbo MTU) is longer than a socket's frame: the kernel's.
   __u32 key = 0;
   __u32* max_frame = bpf_map_lookup_elem(&settings, &key);
   if (!max_frame || bpf_xdp_get_buff_len(ctx) > *max_frame) return 0;
-  void* l4 = (void*)ip + ip->ihl * 4;
   if (ip->protocol == IPPROTO_ESP) return 1;
   if (ip->protocol != IPPROTO_UDP) return 0;
-  return esp_in_udp(l4, end);
+  return esp_in_udp((void*)ip + ihl, end, total - ihl);
 }
 
 SEC("xdp.frags")

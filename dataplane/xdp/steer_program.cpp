@@ -42,39 +42,63 @@ Registry& registry() {
 
 }  // namespace
 
+rampart::expected<void, std::string> SteerProgram::load_into() {
+  libbpf_set_print(quiet);
+  LIBBPF_OPTS(bpf_object_open_opts, open_opts, .object_name = "rampart_steer");
+  obj_ = bpf_object__open_mem(kSteerObject, sizeof kSteerObject, &open_opts);
+  if (!obj_) return rampart::unexpected("XDP program: " + errno_text(errno));
+  if (int err = bpf_object__load(obj_))
+    return rampart::unexpected("XDP program does not load: " + errno_text(err));
+  bpf_program* prog = bpf_object__find_program_by_name(obj_, "rampart_steer");
+  if (!prog) return rampart::unexpected("XDP program: rampart_steer missing");
+  prog_fd_ = bpf_program__fd(prog);
+  xsks_ = map_fd(obj_, "xsks");
+  addrs_ = map_fd(obj_, "local_addrs");
+  settings_ = map_fd(obj_, "settings");
+  counts_ = map_fd(obj_, "counts");
+  return {};
+}
+
+rampart::expected<void, std::string> SteerProgram::attach(int ifindex) {
+  // Native first (the driver runs the program before it makes an skb); generic otherwise.
+  for (uint32_t mode : {XDP_FLAGS_DRV_MODE, XDP_FLAGS_SKB_MODE}) {
+    LIBBPF_OPTS(bpf_link_create_opts, opts, .flags = mode);
+    link_fd_ = bpf_link_create(prog_fd_, ifindex, BPF_XDP, &opts);
+    if (link_fd_ >= 0) {
+      native_ = mode == XDP_FLAGS_DRV_MODE;
+      return {};
+    }
+  }
+  return rampart::unexpected("XDP attach refused: " + errno_text(errno));
+}
+
 rampart::expected<std::shared_ptr<SteerProgram>, std::string> SteerProgram::for_port(
     int ifindex, const std::string& name) {
   Registry& r = registry();
   std::lock_guard lock(r.mu);
   if (auto live = r.ports[ifindex].lock()) return live;
-  libbpf_set_print(quiet);
   std::shared_ptr<SteerProgram> p(new SteerProgram);
-  p->ifindex_ = ifindex;
   p->name_ = name;
-  LIBBPF_OPTS(bpf_object_open_opts, open_opts, .object_name = "rampart_steer");
-  p->obj_ = bpf_object__open_mem(kSteerObject, sizeof kSteerObject, &open_opts);
-  if (!p->obj_) return rampart::unexpected("XDP program: " + errno_text(errno));
-  if (int err = bpf_object__load(p->obj_))
-    return rampart::unexpected("XDP program does not load: " + errno_text(err));
-  bpf_program* prog = bpf_object__find_program_by_name(p->obj_, "rampart_steer");
-  if (!prog) return rampart::unexpected("XDP program: rampart_steer missing");
-  // Native first (the driver runs the program before it makes an skb); generic otherwise.
-  for (uint32_t mode : {XDP_FLAGS_DRV_MODE, XDP_FLAGS_SKB_MODE}) {
-    LIBBPF_OPTS(bpf_link_create_opts, opts, .flags = mode);
-    p->link_fd_ = bpf_link_create(bpf_program__fd(prog), ifindex, BPF_XDP, &opts);
-    if (p->link_fd_ >= 0) {
-      p->native_ = mode == XDP_FLAGS_DRV_MODE;
-      break;
-    }
-    if (mode == XDP_FLAGS_SKB_MODE)
-      return rampart::unexpected("XDP attach refused: " + errno_text(errno));
-  }
-  p->xsks_ = map_fd(p->obj_, "xsks");
-  p->addrs_ = map_fd(p->obj_, "local_addrs");
-  p->settings_ = map_fd(p->obj_, "settings");
-  p->counts_ = map_fd(p->obj_, "counts");
+  if (auto ok = p->load_into(); !ok) return rampart::unexpected(ok.error());
+  if (auto ok = p->attach(ifindex); !ok) return rampart::unexpected(ok.error());
   r.ports[ifindex] = p;
   return p;
+}
+
+rampart::expected<std::unique_ptr<SteerProgram>, std::string> SteerProgram::load() {
+  std::unique_ptr<SteerProgram> p(new SteerProgram);
+  if (auto ok = p->load_into(); !ok) return rampart::unexpected(ok.error());
+  return p;
+}
+
+rampart::expected<bool, std::string> SteerProgram::run_on(const uint8_t* frame, size_t len) const {
+  uint64_t before = counts().steered;
+  std::vector<uint8_t> copy(frame, frame + len);  // the kernel wants it writable
+  LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = copy.data(),
+              .data_size_in = static_cast<uint32_t>(copy.size()), .repeat = 1);
+  if (bpf_prog_test_run_opts(prog_fd_, &opts) != 0)
+    return rampart::unexpected("BPF_PROG_TEST_RUN: " + errno_text(errno));
+  return counts().steered != before;
 }
 
 SteerProgram::~SteerProgram() {

@@ -8,6 +8,7 @@
 // stays attached across it.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -26,6 +27,12 @@ class SteerProgram {
   // the port, the driver refuses, the kernel has no BPF.
   static rampart::expected<std::shared_ptr<SteerProgram>, std::string> for_port(
       int ifindex, const std::string& name);
+  // The program loaded into the kernel but attached nowhere: for the tests, which run it on
+  // frames of their own (run_on) as a port would.
+  static rampart::expected<std::unique_ptr<SteerProgram>, std::string> load();
+  // Runs the program once on frame in the kernel (BPF_PROG_TEST_RUN) and says whether it took
+  // the frame for the dataplane (its steered count moved).
+  rampart::expected<bool, std::string> run_on(const uint8_t* frame, size_t len) const;
   ~SteerProgram();
   SteerProgram(const SteerProgram&) = delete;
   SteerProgram& operator=(const SteerProgram&) = delete;
@@ -45,9 +52,11 @@ class SteerProgram {
 
  private:
   SteerProgram() = default;
+  rampart::expected<void, std::string> load_into();
+  rampart::expected<void, std::string> attach(int ifindex);
   bpf_object* obj_ = nullptr;
+  int prog_fd_ = -1;
   int link_fd_ = -1;
-  int ifindex_ = 0;
   bool native_ = false;
   std::string name_;
   int xsks_ = -1, addrs_ = -1, settings_ = -1, counts_ = -1;
