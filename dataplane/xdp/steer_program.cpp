@@ -69,7 +69,11 @@ rampart::expected<void, std::string> SteerProgram::attach(int ifindex) {
       return {};
     }
   }
-  return rampart::unexpected("XDP attach refused: " + errno_text(errno));
+  int err = errno;
+  // The kernel answers EEXIST (or EBUSY) when the port already has an XDP program: say so.
+  if (err == EEXIST || err == EBUSY)
+    return rampart::unexpected("XDP attach refused: another XDP program is on the port");
+  return rampart::unexpected("XDP attach refused: " + errno_text(err));
 }
 
 rampart::expected<std::shared_ptr<SteerProgram>, std::string> SteerProgram::for_port(

@@ -11,8 +11,11 @@ namespace rampart::dataplane::xdp {
 
 namespace {
 
-constexpr uint32_t kRingSize = 2048;  // each ring holds every frame that can be on it
-static_assert(kRingSize >= XskPort::kFrames);
+// Each ring holds every frame that can be on it: the fill and RX rings the receiving half,
+// the TX and completion rings the sending half.
+constexpr uint32_t kRingSize = 4096;
+static_assert(kRingSize >= XskPort::kRxFrames &&
+              kRingSize >= XskPort::kFrames - XskPort::kRxFrames);
 
 std::string errno_text(int err) {
   return std::strerror(err < 0 ? -err : err);

@@ -55,4 +55,17 @@ fi
 check_packet_io eth0 "${received:-0}"
 stop_daemon -KILL
 check_xdp_detached eth0
+# A port that refuses our program (another XDP program is on it: libxdp's pass-all filter) runs
+# on AF_PACKET, with a log line and show version saying why, and the other program untouched.
+if [[ "${RAMPART_PACKET_IO:-}" == af_xdp ]]; then
+  ip -n "$NS" link set dev eth0 xdp obj /usr/lib/x86_64-linux-gnu/bpf/xdpfilt_alw_all.o sec xdp
+  start_daemon
+  refused() { grep -q "dataplane: eth0: AF_XDP unavailable (XDP attach refused: .*), the port runs on AF_PACKET" "$WORK/rampartd.log"; }
+  wait_for 10 refused || { tail -5 "$WORK/rampartd.log"; fail "no log line for the refused port"; }
+  grep "AF_XDP unavailable" "$WORK/rampartd.log"
+  line=$(cli "show version" | grep "VPN packet I/O")
+  echo "$line"
+  grep -q ": AF_PACKET (XDP attach refused: " <<<"$line" || fail "show version: $line"
+  ip -n "$NS" link show eth0 | grep -q "name xdpfilt_alw_all" || fail "the other program was touched"
+fi
 echo "PASS dataplane_start"
