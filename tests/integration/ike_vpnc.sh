@@ -348,6 +348,7 @@ if [[ "$MODE" == nat ]]; then
   # On AF_XDP the ESP in UDP came through the XDP program, and IKE's 4500 did not (above).
   check_packet_io eth0 3
 fi
+[[ "$MODE" == nat ]] || check_packet_io eth0 3  # the I/O RAMPART_PACKET_IO asked for
 
 # The administrator ends the session: vpnc is told and the address goes back to the pool.
 printf 'vpn-sessiondb logoff name cisco\nshow crypto isakmp sa\nshow ip local pool POOL\nexit\n' >&7
