@@ -136,7 +136,7 @@ PacketIo::Flushed AfXdpIo::flush() {
   Flushed total = base_.flush();
   for (Port& p : ports_)
     for (auto& s : p.sockets)
-      if (s->queued()) total.sent += s->flush();
+      if (s->queued() || s->in_flight()) total.sent += s->flush();
   return total;
 }
 

@@ -53,6 +53,9 @@ class XskPort {
   // cannot (longer than a frame, no free frame or slot): the caller sends it another way.
   bool queue(const uint8_t* frame, size_t len);
   size_t queued() const { return queued_; }
+  // Frames posted to the kernel and not yet back through the completion ring: a flush that
+  // could not empty the TX ring (the kernel said EAGAIN) leaves some, for the next flush.
+  size_t in_flight() const { return (kFrames - kRxFrames) - free_.size() - queued_; }
   // Posts what is queued and wakes the kernel to send it; returns how many were posted.
   size_t flush();
 
