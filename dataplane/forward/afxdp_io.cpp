@@ -72,10 +72,12 @@ void AfXdpIo::setup_port(size_t i, const PortConfig& cfg, const std::vector<uint
   for (uint32_t q = 0, n = rx_queues(cfg.name); q < n; ++q)
     if (q % share_.count == share_.index) p.claimed.push_back(q);
   bind_missing(p);
-  if (share_.index == 0 && p.sockets.empty())
+  if (share_.index == 0 && p.sockets.empty()) {
     platform::log(platform::Severity::Notice, "dataplane: " + cfg.name +
                                                   ": no AF_XDP socket yet (" + p.why_not +
                                                   "); AF_PACKET carries the port meanwhile");
+    report_port_io(cfg.name, "no AF_XDP socket yet: " + p.why_not, false);
+  }
 }
 
 bool AfXdpIo::bind_missing(Port& p) {
