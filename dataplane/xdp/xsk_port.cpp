@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <xdp/xsk.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -70,6 +71,7 @@ rampart::expected<std::unique_ptr<XskPort>, std::string> XskPort::open(const std
     *xsk_ring_prod__fill_addr(p->fill_.get(), idx + i) = uint64_t{i} * kFrameSize;
   xsk_ring_prod__submit(p->fill_.get(), kRxFrames);
   for (uint32_t i = kRxFrames; i < kFrames; ++i) p->free_.push_back(uint64_t{i} * kFrameSize);
+  p->refill_.reserve(kRxFrames);  // no allocation on the packet path
   return p;
 }
 
@@ -83,8 +85,25 @@ int XskPort::fd() const {
   return xsk_socket__fd(xsk_);
 }
 
+// The fill ring has room for the whole receiving half, but the kernel publishes how far it
+// has read it only after its RX batch (it takes addresses before it says so), so a batch may
+// not fit at once: what does not waits in refill_ for the next call. Dropping it instead would
+// lose the frames for good, and the socket would starve (fill ring empty) a few at a time.
+void XskPort::refill() {
+  auto n = static_cast<uint32_t>(refill_.size());
+  if (!n) return;
+  n = std::min(n, xsk_prod_nb_free(fill_.get(), n));
+  uint32_t idx = 0;
+  if (!n || xsk_ring_prod__reserve(fill_.get(), n, &idx) != n) return;
+  for (uint32_t i = 0; i < n; ++i)
+    *xsk_ring_prod__fill_addr(fill_.get(), idx + i) = refill_[refill_.size() - n + i];
+  xsk_ring_prod__submit(fill_.get(), n);
+  refill_.resize(refill_.size() - n);
+}
+
 size_t XskPort::drain(const std::function<void(uint8_t*, size_t)>& f,
                       const std::function<void()>& batch_done) {
+  refill();  // what the last call could not give back
   size_t total = 0;
   // At most the receiving half per call, so that the TUN queues get their turn under load.
   while (total < kRxFrames) {
@@ -96,15 +115,10 @@ size_t XskPort::drain(const std::function<void(uint8_t*, size_t)>& f,
       f(static_cast<uint8_t*>(xsk_umem__get_data(area_, d->addr)), d->len);
     }
     batch_done();
-    // The batch's frames go straight back to the kernel: the fill ring has room for all of
-    // the receiving half, so the reservation cannot fall short.
-    uint32_t fidx = 0;
-    xsk_ring_prod__reserve(fill_.get(), n, &fidx);
     for (uint32_t i = 0; i < n; ++i)
-      *xsk_ring_prod__fill_addr(fill_.get(), fidx + i) =
-          xsk_umem__extract_addr(xsk_ring_cons__rx_desc(rx_.get(), idx + i)->addr);
-    xsk_ring_prod__submit(fill_.get(), n);
+      refill_.push_back(xsk_umem__extract_addr(xsk_ring_cons__rx_desc(rx_.get(), idx + i)->addr));
     xsk_ring_cons__release(rx_.get(), n);
+    refill();
     total += n;
   }
   if (total && xsk_ring_prod__needs_wakeup(fill_.get()))
@@ -139,6 +153,16 @@ size_t XskPort::flush() {
     if (::sendto(fd(), nullptr, 0, MSG_DONTWAIT, nullptr, 0) >= 0 || errno != EAGAIN) break;
   reclaim();
   return n;
+}
+
+XskPort::Drops XskPort::drops() const {
+  xdp_statistics st{};
+  socklen_t len = sizeof st;
+  if (::getsockopt(fd(), SOL_XDP, XDP_STATISTICS, &st, &len) != 0) return {};
+  // rx_dropped counts the fill-ring misses too.
+  uint64_t other =
+      st.rx_dropped > st.rx_fill_ring_empty_descs ? st.rx_dropped - st.rx_fill_ring_empty_descs : 0;
+  return {st.rx_ring_full, st.rx_fill_ring_empty_descs, other + st.rx_invalid_descs};
 }
 
 void XskPort::reclaim() {

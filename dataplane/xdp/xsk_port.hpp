@@ -4,7 +4,8 @@
 // posted on the TX ring and come back free through the completion ring.
 // Frame ownership, the invariant the rings rest on: every UMEM frame is at any time in exactly
 // one place: the fill ring or the kernel's RX path (the receive half, kRxFrames of them), the
-// RX ring until the worker's batch is done, the free stack, or the TX/completion path.
+// RX ring until the worker's batch is done, refill_ until the fill ring has room, the free
+// stack, or the TX/completion path.
 #pragma once
 
 #include <cstddef>
@@ -58,16 +59,24 @@ class XskPort {
   size_t in_flight() const { return (kFrames - kRxFrames) - free_.size() - queued_; }
   // Posts what is queued and wakes the kernel to send it; returns how many were posted.
   size_t flush();
+  // The kernel's own count of what it could not hand this socket (XDP_STATISTICS): frames
+  // dropped because the RX ring was full or the fill ring empty, or for another reason.
+  struct Drops {
+    uint64_t ring_full = 0, fill_empty = 0, other = 0;
+  };
+  Drops drops() const;
 
  private:
   XskPort() = default;
   void reclaim();  // completion ring -> free stack
+  void refill();   // refill_ -> fill ring, as far as it has room
   uint8_t* area_ = nullptr;
   xsk_umem* umem_ = nullptr;
   xsk_socket* xsk_ = nullptr;
   std::unique_ptr<xsk_ring_prod> fill_, tx_;
   std::unique_ptr<xsk_ring_cons> comp_, rx_;
-  std::vector<uint64_t> free_;  // UMEM addresses of the sending half not in flight
+  std::vector<uint64_t> free_;    // UMEM addresses of the sending half not in flight
+  std::vector<uint64_t> refill_;  // received frames done with, not yet on the fill ring
   uint32_t queue_ = 0;
   size_t queued_ = 0;  // reserved on the TX ring, not yet submitted
   bool zero_copy_ = false;

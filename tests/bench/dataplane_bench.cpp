@@ -335,6 +335,15 @@ struct XdpPlainForwarder {
             [&] { tx->flush(); });
     }
   }
+  // What the kernel could not hand the sockets (full RX rings, empty fill rings, other).
+  xdp::XskPort::Drops drops() const {
+    xdp::XskPort::Drops d;
+    for (const auto& r : rx) {
+      auto one = r->drops();
+      d.ring_full += one.ring_full, d.fill_empty += one.fill_empty, d.other += one.other;
+    }
+    return d;
+  }
   ~XdpPlainForwarder() {
     stop = true;
     if (thread.joinable()) thread.join();
@@ -603,6 +612,7 @@ int main(int argc, char** argv) {
         std::vector<std::unique_ptr<PlainForwarder>> fw;
         std::vector<std::unique_ptr<XdpPlainForwarder>> xfw;
         std::string error;
+        xdp::XskPort::Drops drops;
         Result r = run(
             gen_ns, Dir::PlainOut, frames, seconds, w, "dp-plain",
             [&] {
@@ -614,7 +624,14 @@ int main(int argc, char** argv) {
                          !xfw.back()->error.empty())
                   error = xfw.back()->error;
             },
-            [&] { fw.clear(), xfw.clear(); });
+            [&] {
+              for (const auto& x : xfw) {
+                auto d = x->drops();
+                drops.ring_full += d.ring_full, drops.fill_empty += d.fill_empty;
+                drops.other += d.other;
+              }
+              fw.clear(), xfw.clear();
+            });
         if (!error.empty()) {
           std::printf("%5zu %2u %-9s | %s\n", sizes[si], w, "af_xdp", error.c_str());
           continue;
@@ -624,10 +641,16 @@ int main(int argc, char** argv) {
           t_pkt = tio;
         else
           t_io_xdp[si][w] = tio;
-        std::printf("%5zu %2u %-9s | %7.3f %7.2f %5.1f%% | %4.0f%% %7.0fns | %5.2fx | %s\n",
+        std::printf("%5zu %2u %-9s | %7.3f %7.2f %5.1f%% | %4.0f%% %7.0fns | %5.2fx | %s",
                     sizes[si], w, std::string(io_kind_name(io)).c_str(), r.mpps, r.gbps,
                     r.loss * 100, r.busy * 100, tio, tio ? t_pkt / tio : 0,
                     cpu_text(r.cpu).c_str());
+        if (io == IoKind::AfXdp)  // the sockets' own drop counts (XDP_STATISTICS)
+          std::printf(" | socket drops: ring full %llu, fill empty %llu, other %llu",
+                      static_cast<unsigned long long>(drops.ring_full),
+                      static_cast<unsigned long long>(drops.fill_empty),
+                      static_cast<unsigned long long>(drops.other));
+        std::printf("\n");
       }
     }
 
