@@ -10,6 +10,7 @@
 #include <random>
 
 #include "dataplane/forward/decap.hpp"
+#include "dataplane/forward/io_choice.hpp"
 #include "dataplane/forward/ipv4.hpp"
 #include "dataplane/xdp/steer_program.hpp"
 #include "dataplane/xdp/xsk_port.hpp"
@@ -174,4 +175,28 @@ TEST_CASE("XDP program and Decapsulator split mutated frames alike", "[xdp]") {
   // Both sides of the split were exercised, not one.
   CHECK(steered > 300);
   CHECK(passed > 300);
+}
+
+TEST_CASE("The packet I/O choice parses and shows what each port runs on", "[xdp]") {
+  CHECK(parse_io_kind("af_xdp") == IoKind::AfXdp);
+  CHECK(parse_io_kind("af_packet") == IoKind::AfPacket);
+  CHECK(parse_io_kind("auto") == IoKind::Auto);
+  CHECK_FALSE(parse_io_kind("AF_XDP"));
+  CHECK_FALSE(parse_io_kind(""));
+  set_io_choice(IoKind::AfXdp);
+  forget_port_io();
+  CHECK(io_status() == "AF_XDP (--packet-io af_xdp, no port with a crypto map yet)");
+  report_port_io("eth0", "native, copy mode", true);
+  report_port_io("eth2", "native, copy mode", true);
+  CHECK(io_status() == "AF_XDP (native, copy mode)");
+  report_port_io("eth2", "XDP attach refused: another XDP program is on the port", false);
+  CHECK(io_status() ==
+        "AF_XDP (eth0 native, copy mode; eth2 AF_PACKET, XDP attach refused: "
+        "another XDP program is on the port)");
+  forget_port_io();
+  report_port_io("eth0", "no AF_XDP socket yet: AF_XDP bind: Device or resource busy", false);
+  CHECK(io_status() == "AF_PACKET (no AF_XDP socket yet: AF_XDP bind: Device or resource busy)");
+  set_io_choice(IoKind::AfPacket);  // as the other tests expect it
+  forget_port_io();
+  CHECK(io_status() == "AF_PACKET");
 }

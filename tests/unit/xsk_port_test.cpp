@@ -70,7 +70,10 @@ std::string in_lab(const std::function<void()>& f) {
       return;
     }
     // ip runs in a child of this thread, in its namespace.
-    if (std::system("ip link add xbox address 02:00:5e:00:53:01 type veth peer name xpeer "
+    // No IPv6: its router solicitations and MLD reports would cross the cable too.
+    if (std::system("sysctl -qw net.ipv6.conf.all.disable_ipv6=1 "
+                    "net.ipv6.conf.default.disable_ipv6=1 && "
+                    "ip link add xbox address 02:00:5e:00:53:01 type veth peer name xpeer "
                     "address 02:00:5e:00:53:02 && ip link set xbox up && ip link set xpeer up") !=
         0) {
       why = "ip link add: failed";
@@ -134,7 +137,14 @@ void send_rounds(xdp::XskPort& x, int peer, Seen& s) {
         x.flush();  // anything the kernel left on the TX ring
         continue;
       }
-      ssize_t n = ::recv(peer, buf.data(), buf.size(), 0);
+      sockaddr_ll from{};
+      socklen_t from_len = sizeof from;
+      ssize_t n = ::recvfrom(peer, buf.data(), buf.size(), 0, reinterpret_cast<sockaddr*>(&from),
+                             &from_len);
+      // Only what arrived from the box, and only ESP (nothing else is ours to count).
+      if (n < static_cast<ssize_t>(kEth + 20) || from.sll_pkttype == PACKET_OUTGOING ||
+          get16(buf.data() + 12) != kTypeIpv4 || buf[kEth + 9] != kProtoEsp)
+        continue;
       auto want = box_frame(s.seen);
       s.whole = s.whole && n == static_cast<ssize_t>(want.size()) &&
                 std::memcmp(buf.data(), want.data(), want.size()) == 0;
