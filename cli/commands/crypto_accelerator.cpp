@@ -9,6 +9,7 @@
 #include "cli/commands/sections.hpp"
 #include "dataplane/crypto/backend.hpp"
 #include "dataplane/crypto/stats.hpp"
+#include "dataplane/forward/io_choice.hpp"
 
 namespace rampart::cli {
 
@@ -85,6 +86,9 @@ void show_statistics(Ctx& c) {
   o += fmt::format("   Output packets: {}\n   Output error packets: {}\n   Output bytes: {}\n",
                    sum.out_packets, sum.out_bad_packets, sum.out_bytes);
   o += fmt::format("   Selection: {}\n", crypto::selection_reason());  // [U] ours: why
+  // [U] ours: the I/O that feeds the engines their batches (AF_PACKET ring blocks, AF_XDP
+  // socket batches).
+  o += fmt::format("   Packet I/O: {}\n", dataplane::io_status());
   for (const Engine& e : list) engine_section(o, e);
 }
 

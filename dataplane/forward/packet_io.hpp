@@ -2,7 +2,8 @@
 // encapsulation with fragmentation, next hops and ARP) take a frame and hand what they make to
 // a TxSink; they never see a socket, so that unit tests run them in-process on frames built from
 // the scapy vectors, and so that a second I/O layer (AF_XDP, issue 16) can sit under the same
-// logic. PacketIo is that I/O layer: AF_PACKET rings plus the TUN devices today.
+// logic. PacketIo is that I/O layer: AF_PACKET rings plus the TUN devices (afpacket_io), or
+// AF_XDP sockets over them (afxdp_io).
 #pragma once
 
 #include <sys/types.h>
@@ -10,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <vector>
 
 namespace rampart::dataplane {
 
@@ -45,6 +47,11 @@ class PacketIo : public TxSink {
   // Descriptors to poll: port i's wire is wire_fd(i), its TUN queue kernel_fd(i).
   virtual int wire_fd(size_t port) const = 0;
   virtual int kernel_fd(size_t port) const = 0;
+  // Every descriptor of port's wire (AF_XDP has its sockets beside the ring).
+  virtual void wire_fds(size_t port, std::vector<int>& out) const { out.push_back(wire_fd(port)); }
+  // Housekeeping between polls (AF_XDP binds a queue the previous workers held); true when
+  // the descriptors changed and the caller must ask for them again.
+  virtual bool maintain() { return false; }
 };
 
 }  // namespace rampart::dataplane

@@ -8,9 +8,10 @@
 // kernel's neighbour table. Everything else stays the kernel's: one stateful engine (netfilter)
 // for the box's forwarded and decrypted traffic alike.
 // The worker is only the wiring: its I/O is a PacketIo (AF_PACKET rings and TUN queues,
-// afpacket_io), its logic the units that take a frame and a TxSink (decap, outbound with
-// encap, egress with next_hop), which the unit tests drive in-process ([worker]). It counts
-// into a block of its own (dataplane_counters), which readers sum with the others'.
+// afpacket_io, or AF_XDP sockets over them, afxdp_io), its logic the units that take a frame and a
+// TxSink (decap, outbound with encap, egress with next_hop), which the unit tests drive in-process
+// ([worker]). It counts into a block of its own (dataplane_counters), which readers sum with the
+// others'.
 #pragma once
 
 #include <atomic>
@@ -20,18 +21,26 @@
 #include <thread>
 #include <vector>
 
+#include "dataplane/forward/io_choice.hpp"
 #include "dataplane/forward/port_config.hpp"
 #include "dataplane/sad/sad.hpp"
 #include "platform/expected.hpp"
 
 namespace rampart::dataplane {
 
+// The I/O a worker runs on: AF_PACKET, or AF_XDP on its share of each port's queues (worker
+// index of count) with AF_PACKET beneath (afxdp_io).
+struct WorkerIo {
+  IoKind kind = IoKind::AfPacket;
+  size_t index = 0, count = 1;
+};
+
 class Worker {
  public:
   // ports: the interfaces with a crypto map. The workers of one dataplane share their rings
   // through fanout groups fanout_base + port index (the kernel reassembles IP fragments before
   // it spreads them) and their TUN devices through one queue each.
-  Worker(Sad& sad, std::vector<PortConfig> ports, uint16_t fanout_base);
+  Worker(Sad& sad, std::vector<PortConfig> ports, uint16_t fanout_base, WorkerIo io = {});
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
@@ -46,6 +55,7 @@ class Worker {
   Sad& sad_;
   std::vector<PortConfig> cfg_;
   uint16_t fanout_base_ = 0;
+  WorkerIo io_;
   std::unique_ptr<Impl> impl_;
   std::thread thread_;
   std::atomic<bool> stop_{false};

@@ -18,6 +18,9 @@ DataplaneService::DataplaneService(dataplane::Sad& sad, cli::System& sys, unsign
   platform::log(platform::Severity::Notice,
                 "dataplane: ESP crypto: " + crypto::active().description() + " (" +
                     std::string(crypto::selection_reason()) + ")");
+  platform::log(
+      platform::Severity::Notice,
+      "dataplane: packet I/O: " + std::string(dataplane::io_kind_name(dataplane::io_choice())));
 }
 
 namespace {
@@ -96,8 +99,10 @@ void DataplaneService::sync(const config::Config& cfg) {
   auto fanout =
       static_cast<uint16_t>(0x5200 + (::getpid() & 0xff) * 16 + (generation_ ? 0x1000 : 0));
   std::vector<std::unique_ptr<dataplane::Worker>> fresh;
+  dataplane::forget_port_io();  // the new first worker reports each port's I/O
   for (unsigned i = 0; i < workers_; ++i) {
-    auto w = std::make_unique<dataplane::Worker>(sad_, want, fanout);
+    dataplane::WorkerIo io{.kind = dataplane::io_choice(), .index = i, .count = workers_};
+    auto w = std::make_unique<dataplane::Worker>(sad_, want, fanout, io);
     if (auto r = w->start(); !r) {
       platform::log(platform::Severity::Error, "dataplane: " + r.error());
       return;  // the running workers (if any) carry on; the next sync tries again

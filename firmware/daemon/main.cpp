@@ -1,11 +1,14 @@
 // rampartd: the firmware process.
 //   rampartd --flash DIR [--control SOCKET] [--foreground] [--ifmap FILE] [--manage-host-network]
 //            [--boot DIR] [--release FILE] [--sshd PATH] [--ssh-shell PATH]
-//            [--conntrack-buffer BYTES]
+//            [--conntrack-buffer BYTES] [--packet-io af_xdp|af_packet|auto]
 // The image's init adds --boot (the A/B firmware slots), --release (the running firmware's
 // version and image name) and --sshd (SSH management through OpenSSH). --ssh-shell names the
 // Rampart shell sshd runs for SSH users (default /usr/bin/rampart; tests run the build's).
 // --conntrack-buffer sizes the conntrack event socket (8 MB; tests make it small to overflow).
+// --packet-io picks the packet workers' I/O (default af_packet, or RAMPART_PACKET_IO): af_xdp
+// and auto run AF_XDP wherever the port takes our XDP program and sockets, AF_PACKET elsewhere
+// (logged; af_xdp logs it as an error).
 // Loads DIR/startup-config (factory defaults when there is none), pushes interfaces and routes
 // to the kernel, and serves CLI sessions on the control socket until SIGTERM.
 #include <dirent.h>
@@ -27,6 +30,7 @@
 #include "cli/session.hpp"
 #include "control/aaa/aaa.hpp"
 #include "control/logging/hostdown.hpp"
+#include "dataplane/forward/io_choice.hpp"
 #include "firmware/daemon/aaa_service.hpp"
 #include "firmware/daemon/box_system.hpp"
 #include "firmware/daemon/connection_service.hpp"
@@ -53,7 +57,8 @@ int usage() {
                "                [--release FILE] [--sshd PATH] [--ssh-shell PATH]\n"
                "                [--conntrack-buffer BYTES] [--ntp-dir DIR] [--ntp-keep-clock]\n"
                "                [--ntp-poll LOG2SECONDS] [--snmp-dir DIR]\n"
-               "                [--crypto-workers N (1-16; default: half the cores, 1-4)]\n");
+               "                [--crypto-workers N (1-16; default: half the cores, 1-4)]\n"
+               "                [--packet-io af_xdp|af_packet|auto]\n");
   return 2;
 }
 
@@ -111,6 +116,9 @@ int main(int argc, char** argv) {
   firmware::NtpService::Options ntp;
   // SNMP (snmpd): its run directory (conf with secrets, AgentX socket).
   firmware::SnmpService::Options snmp;
+  // The packet workers' I/O; the environment is how the tests run the suite on each.
+  const char* io_env = std::getenv("RAMPART_PACKET_IO");
+  std::string packet_io = io_env && *io_env ? io_env : "af_packet";
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--flash" && i + 1 < argc)
@@ -150,12 +158,21 @@ int main(int argc, char** argv) {
       long n = std::strtol(argv[++i], &end, 10);
       if (*end != '\0' || n < 1 || n > long{firmware::CryptoWorkers::kMaxThreads}) return usage();
       crypto_workers = static_cast<unsigned>(n);
-    } else if (a == "--workers" && i + 1 < argc)
+    } else if (a == "--packet-io" && i + 1 < argc)
+      packet_io = argv[++i];
+    else if (a == "--workers" && i + 1 < argc)
       workers = static_cast<unsigned>(std::strtoul(argv[++i], nullptr, 10));
     else
       return usage();
   }
   if (flash.empty()) return usage();
+  auto io_kind = dataplane::parse_io_kind(packet_io);
+  if (!io_kind) {
+    std::fprintf(stderr, "rampartd: --packet-io %s: not af_xdp, af_packet or auto\n",
+                 packet_io.c_str());
+    return usage();
+  }
+  dataplane::set_io_choice(*io_kind);
   ::signal(SIGPIPE, SIG_IGN);
   // SIGTERM and SIGINT are taken through the server's signalfd. They are blocked here, before
   // any thread starts (the packet workers start with IKE, before the server), so that every

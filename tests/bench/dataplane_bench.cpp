@@ -6,7 +6,10 @@
 // CPU-seconds (user, system, softirq, all cores) for one and two workers, next to limits
 // measured in the same run: (a) t_crypto, the bare EVP work per packet
 // (tests/bench/evp_baseline.hpp), and (b) the same AF_PACKET ports forwarding without ESP,
-// whose rate gives t_io. The combined limit is 1/(t_crypto/N + t_io(N)) for N workers.
+// whose rate gives t_io; and again on AF_XDP (issue 16): (b) the same frames forwarded by our
+// XDP program's AF_XDP sockets, against AF_PACKET on those frames, and the ESP table on both
+// I/O paths (the workers' WorkerIo), each row's limit using its own path's t_io. The combined
+// limit is 1/(t_crypto/N + t_io(N)) for N workers.
 // Decapsulating, a worker's CPU includes the kernel's forwarding of what it writes into the
 // TUN device (the write runs it); encapsulating, the kernel forwards into the device in the
 // inside NIC's softirq, which only the all-cores CPU columns show.
@@ -44,6 +47,8 @@
 #include "dataplane/forward/ipv4.hpp"
 #include "dataplane/forward/worker.hpp"
 #include "dataplane/sad/sad.hpp"
+#include "dataplane/xdp/steer_program.hpp"
+#include "dataplane/xdp/xsk_port.hpp"
 #include "platform/firewall.hpp"
 #include "platform/netlink.hpp"
 #include "platform/packet_port.hpp"
@@ -71,8 +76,11 @@ constexpr uint32_t kPeer0 = 0xc6336402;    // 198.51.100.2 .. (one peer per SA)
 constexpr uint32_t kClient0 = 0xcb00710a;  // 203.0.113.10 .. (each peer's inner address)
 constexpr int kSas = 8;                    // several peers, so that fanout spreads them
 constexpr size_t kFrames = 4096;           // distinct frames the generator cycles through
+constexpr uint32_t kQueues = 2;            // each cable's queues (dataplane_forward.sh)
 
-enum class Dir { Decap, Encap, Plain };
+// Plain: cleartext inside to outside, no ESP (limit b); PlainOut: the decap run's ESP frames
+// outside to inside, forwarded without ESP work (limit b for AF_XDP, which takes only ESP).
+enum class Dir { Decap, Encap, Plain, PlainOut };
 
 struct Transform {
   const char* name;
@@ -240,18 +248,19 @@ struct PlainForwarder {
   std::vector<platform::PacketPort> in, out;
   std::thread thread;
   std::atomic<bool> stop{false};
-  PlainForwarder(int in_ifindex, int out_ifindex, uint16_t fanout) {
+  // to_outside: the MACs of the outside cable (generator's o0), else of the inside one (i0).
+  PlainForwarder(int in_ifindex, int out_ifindex, uint16_t fanout, bool to_outside = true) {
     in.push_back(std::move(*platform::PacketPort::open(in_ifindex, fanout)));
     out.push_back(std::move(*platform::PacketPort::open(out_ifindex, fanout + 1)));
-    thread = std::thread([this] {
+    thread = std::thread([this, to_outside] {
       ::pthread_setname_np(::pthread_self(), "dp-plain");
       pollfd pfd{in[0].fd(), POLLIN, 0};
       while (!stop.load(std::memory_order_relaxed)) {
         if (::poll(&pfd, 1, 20) <= 0) continue;
         in[0].drain([&](uint8_t* f, size_t len, bool) {
           if (len < kEth + 20 || get16(f + 12) != kTypeIpv4 || f[kEth + 8] <= 1) return;
-          std::memcpy(f, kO0Mac, 6);
-          std::memcpy(f + 6, kEth0Mac, 6);
+          std::memcpy(f, to_outside ? kO0Mac : kI0Mac, 6);
+          std::memcpy(f + 6, to_outside ? kEth0Mac : kEth1Mac, 6);
           decrement_ttl(f + kEth);
           out[0].queue(f, len);
         });
@@ -262,6 +271,82 @@ struct PlainForwarder {
   ~PlainForwarder() {
     stop = true;
     thread.join();
+  }
+};
+
+// ---- limit (b) on AF_XDP: the same frames through our XDP program and AF_XDP sockets ----------
+
+// Forwards what the XDP program steers from eth0's queue into an AF_XDP socket out of eth1
+// through another (no ESP work): the AF_XDP path's own cost per packet. Only what the program
+// steers can take this path, so the frames are the decap run's ESP frames, outside to inside.
+struct XdpPlainForwarder {
+  std::shared_ptr<xdp::SteerProgram> program;
+  std::vector<std::unique_ptr<xdp::XskPort>> rx;
+  std::unique_ptr<xdp::XskPort> tx;
+  std::thread thread;
+  std::atomic<bool> stop{false};
+  std::string error;
+  // Forwarder k of n takes eth0's queues q with q mod n == k (as the workers share them) and
+  // sends on eth1's queue k.
+  XdpPlainForwarder(int out_ifindex, uint32_t k, uint32_t n) {
+    auto p = xdp::SteerProgram::for_port(out_ifindex, "eth0");
+    if (!p) {
+      error = p.error();
+      return;
+    }
+    program = *p;
+    program->set_addresses({kOutside});
+    program->set_max_frame(xdp::XskPort::kMaxRxFrame);
+    for (uint32_t q = k; q < kQueues; q += n) {
+      auto r = xdp::XskPort::open("eth0", q);
+      if (!r) {
+        error = r.error();
+        return;
+      }
+      if (auto ok = program->add_socket(q, (*r)->fd()); !ok) error = ok.error();
+      rx.push_back(std::move(*r));
+    }
+    auto t = xdp::XskPort::open("eth1", k);
+    if (!t) {
+      error = t.error();
+      return;
+    }
+    tx = std::move(*t);
+    thread = std::thread([this] { loop(); });
+  }
+  void loop() {
+    ::pthread_setname_np(::pthread_self(), "dp-plain");
+    std::vector<pollfd> fds;
+    for (const auto& r : rx) fds.push_back({r->fd(), POLLIN, 0});
+    while (!stop.load(std::memory_order_relaxed)) {
+      if (::poll(fds.data(), fds.size(), 20) <= 0) continue;
+      for (auto& r : rx)
+        r->drain(
+            [&](uint8_t* f, size_t len) {
+              if (len < kEth + 20 || f[kEth + 8] <= 1) return;
+              std::memcpy(f, kI0Mac, 6);
+              std::memcpy(f + 6, kEth1Mac, 6);
+              decrement_ttl(f + kEth);
+              if (!tx->queue(f, len)) {
+                tx->flush();
+                tx->queue(f, len);
+              }
+            },
+            [&] { tx->flush(); });
+    }
+  }
+  // What the kernel could not hand the sockets (full RX rings, empty fill rings, other).
+  xdp::XskPort::Drops drops() const {
+    xdp::XskPort::Drops d;
+    for (const auto& r : rx) {
+      auto one = r->drops();
+      d.ring_full += one.ring_full, d.fill_empty += one.fill_empty, d.other += one.other;
+    }
+    return d;
+  }
+  ~XdpPlainForwarder() {
+    stop = true;
+    if (thread.joinable()) thread.join();
   }
 };
 
@@ -321,10 +406,10 @@ Result run(const std::string& gen_ns, Dir dir, const std::vector<std::vector<uin
     NetnsGuard in(gen_ns);
     int o0 = static_cast<int>(::if_nametoindex("o0")),
         i0 = static_cast<int>(::if_nametoindex("i0"));
-    bool into_outside = dir == Dir::Decap;
+    bool into_outside = dir == Dir::Decap || dir == Dir::PlainOut;
     gen = std::make_unique<Generator>(into_outside ? o0 : i0);
-    sink =
-        std::make_unique<Sink>(into_outside ? i0 : o0, dir == Dir::Encap ? kProtoEsp : kProtoUdp);
+    bool esp_out = dir == Dir::Encap || dir == Dir::PlainOut;
+    sink = std::make_unique<Sink>(into_outside ? i0 : o0, esp_out ? kProtoEsp : kProtoUdp);
   }
   start_forwarding();
   std::atomic<bool> stop_sink{false}, stop_gen{false};
@@ -512,12 +597,69 @@ int main(int argc, char** argv) {
                   r.gbps, r.loss * 100, r.busy * 100, r.ns_per_pkt, cpu_text(r.cpu).c_str());
     }
 
+  // (b) on AF_XDP, against AF_PACKET on the very same frames and direction.
+  std::printf(
+      "\n(b) the same ports forwarding the decap run's ESP frames without ESP work, outside to"
+      "\n    inside: AF_PACKET rings, then our XDP program and AF_XDP sockets (one per queue)\n");
+  std::printf("%5s %2s %-9s | %7s %7s %6s | %5s %9s | %6s | %s\n", "bytes", "N", "io", "Mpps",
+              "Gbit/s", "loss", "busy", "t_io", "gain", "CPU-s user sys softirq (all cores)");
+  double t_io_xdp[2][3] = {};
+  for (size_t si = 0; si < 2; ++si)
+    for (unsigned w = 1; w <= 2; ++w) {
+      auto frames = make_frames(Dir::Decap, kTransforms[0], sizes[si]);
+      double t_pkt = 0;
+      for (IoKind io : {IoKind::AfPacket, IoKind::AfXdp}) {
+        std::vector<std::unique_ptr<PlainForwarder>> fw;
+        std::vector<std::unique_ptr<XdpPlainForwarder>> xfw;
+        std::string error;
+        xdp::XskPort::Drops drops;
+        Result r = run(
+            gen_ns, Dir::PlainOut, frames, seconds, w, "dp-plain",
+            [&] {
+              for (unsigned k = 0; k < w; ++k)
+                if (io == IoKind::AfPacket)
+                  fw.push_back(std::make_unique<PlainForwarder>(
+                      ports[0].ifindex, ports[1].ifindex, static_cast<uint16_t>(0x6c00), false));
+                else if (xfw.push_back(std::make_unique<XdpPlainForwarder>(ports[0].ifindex, k, w));
+                         !xfw.back()->error.empty())
+                  error = xfw.back()->error;
+            },
+            [&] {
+              for (const auto& x : xfw) {
+                auto d = x->drops();
+                drops.ring_full += d.ring_full, drops.fill_empty += d.fill_empty;
+                drops.other += d.other;
+              }
+              fw.clear(), xfw.clear();
+            });
+        if (!error.empty()) {
+          std::printf("%5zu %2u %-9s | %s\n", sizes[si], w, "af_xdp", error.c_str());
+          continue;
+        }
+        double tio = r.ns_per_pkt;
+        if (io == IoKind::AfPacket)
+          t_pkt = tio;
+        else
+          t_io_xdp[si][w] = tio;
+        std::printf("%5zu %2u %-9s | %7.3f %7.2f %5.1f%% | %4.0f%% %7.0fns | %5.2fx | %s",
+                    sizes[si], w, std::string(io_kind_name(io)).c_str(), r.mpps, r.gbps,
+                    r.loss * 100, r.busy * 100, tio, tio ? t_pkt / tio : 0,
+                    cpu_text(r.cpu).c_str());
+        if (io == IoKind::AfXdp)  // the sockets' own drop counts (XDP_STATISTICS)
+          std::printf(" | socket drops: ring full %llu, fill empty %llu, other %llu",
+                      static_cast<unsigned long long>(drops.ring_full),
+                      static_cast<unsigned long long>(drops.fill_empty),
+                      static_cast<unsigned long long>(drops.other));
+        std::printf("\n");
+      }
+    }
+
   std::printf("\nESP through the packet workers, on each crypto backend (batches of up to %zu)\n",
               Sad::kMaxBatch);
-  std::printf("%-16s %-8s %5s %5s %2s | %7s %7s %6s | %5s %7s | %7s %7s | %7s %7s %5s | %5s | %s\n",
-              "transform", "engine", "dir", "bytes", "N", "Mpps", "Gbit/s", "loss", "busy",
-              "worker", "t_crypt", "t_io", "can", "limit", "ratio", "gain",
-              "CPU-s user sys softirq");
+  std::printf(
+      "%-16s %-8s %-9s %5s %5s %2s | %7s %7s %6s | %5s %7s | %7s %7s | %7s %7s %5s | %5s | %s\n",
+      "transform", "engine", "io", "dir", "bytes", "N", "Mpps", "Gbit/s", "loss", "busy", "worker",
+      "t_crypt", "t_io", "can", "limit", "ratio", "gain", "CPU-s user sys softirq");
   std::vector<crypto::Backend*> engines{&crypto::openssl()};
   if (crypto::ipsec_mb()) engines.push_back(crypto::ipsec_mb());
   for (const auto& t : kTransforms)
@@ -531,39 +673,43 @@ int main(int argc, char** argv) {
           // Limit a: bare EVP for OpenSSL (one packet per call is how EVP runs anyway), the
           // library's own job loop over whole batches for intel-ipsec-mb.
           double tc = mb ? batch_ns(t, dir, size, *engine) : crypto_ns(t, dir, size);
-          for (unsigned w = 1; w <= 2; ++w) {
-            Sad sad;
-            add_sas(sad, t, engine);
-            std::vector<std::unique_ptr<Worker>> workers;
-            Result r = run(
-                gen_ns, dir, frames, seconds, w, "dp-worker",
-                [&] {
-                  for (unsigned k = 0; k < w; ++k) {
-                    // The workers read the outside port and the TUN device; the kernel
-                    // forwards between the device and the inside.
-                    workers.push_back(
-                        std::make_unique<Worker>(sad, crypto_ports, uint16_t{0x6b00}));
-                    if (auto s = workers.back()->start(); !s)
-                      std::fprintf(stderr, "worker: %s\n", s.error().c_str());
-                  }
-                  hand_off();
-                },
-                [&] { workers.clear(); });
-            // Per packet, a worker spends r.ns_per_pkt; the bound is the crypto plus the same
-            // ports' forwarding cost without ESP. "can" is what N such workers would forward if
-            // the generator kept up: N / cost; "gain" is can over OpenSSL's can in this run.
-            double tio = t_io[si][w];
-            double can = r.ns_per_pkt ? w * 1e3 / r.ns_per_pkt : 0;
-            double limit = w * 1e3 / (tc + tio);
-            if (!mb) can_openssl[w] = can;
-            std::printf(
-                "%-16s %-8s %5s %5zu %2u | %7.3f %7.2f %5.1f%% | %4.0f%% %5.0fns | %5.0fns "
-                "%5.0fns | %7.3f %7.3f %5.2f | %5.2f | %s\n",
-                t.name, std::string(crypto::backend_name(engine->kind())).c_str(),
-                dir == Dir::Decap ? "decap" : "encap", size, w, r.mpps, r.gbps, r.loss * 100,
-                r.busy * 100, r.ns_per_pkt, tc, tio, can, limit, can / limit,
-                can_openssl[w] ? can / can_openssl[w] : 0, cpu_text(r.cpu).c_str());
-          }
+          for (IoKind io : {IoKind::AfPacket, IoKind::AfXdp})
+            for (unsigned w = 1; w <= 2; ++w) {
+              Sad sad;
+              add_sas(sad, t, engine);
+              std::vector<std::unique_ptr<Worker>> workers;
+              Result r = run(
+                  gen_ns, dir, frames, seconds, w, "dp-worker",
+                  [&] {
+                    for (unsigned k = 0; k < w; ++k) {
+                      // The workers read the outside port and the TUN device; the kernel
+                      // forwards between the device and the inside.
+                      workers.push_back(std::make_unique<Worker>(
+                          sad, crypto_ports, uint16_t{0x6b00}, WorkerIo{io, k, w}));
+                      if (auto s = workers.back()->start(); !s)
+                        std::fprintf(stderr, "worker: %s\n", s.error().c_str());
+                    }
+                    hand_off();
+                  },
+                  [&] { workers.clear(); });
+              // Per packet, a worker spends r.ns_per_pkt; the bound is the crypto plus the same
+              // ports' forwarding cost without ESP. "can" is what N such workers would forward if
+              // the generator kept up: N / cost; "gain" is can over OpenSSL's can in this run.
+              // Each path's own t_io: AF_PACKET's from the first (b) table, AF_XDP's from the
+              // second (0 when its sockets could not be made: the limit is the crypto alone).
+              double tio = io == IoKind::AfXdp ? t_io_xdp[si][w] : t_io[si][w];
+              double can = r.ns_per_pkt ? w * 1e3 / r.ns_per_pkt : 0;
+              double limit = w * 1e3 / (tc + tio);
+              if (!mb && io == IoKind::AfPacket) can_openssl[w] = can;  // today's path
+              std::printf(
+                  "%-16s %-8s %-9s %5s %5zu %2u | %7.3f %7.2f %5.1f%% | %4.0f%% %5.0fns | %5.0fns "
+                  "%5.0fns | %7.3f %7.3f %5.2f | %5.2f | %s\n",
+                  t.name, std::string(crypto::backend_name(engine->kind())).c_str(),
+                  std::string(io_kind_name(io)).c_str(), dir == Dir::Decap ? "decap" : "encap",
+                  size, w, r.mpps, r.gbps, r.loss * 100, r.busy * 100, r.ns_per_pkt, tc, tio, can,
+                  limit, can / limit, can_openssl[w] ? can / can_openssl[w] : 0,
+                  cpu_text(r.cpu).c_str());
+            }
         }
       }
   std::printf(
@@ -574,7 +720,10 @@ int main(int argc, char** argv) {
       "same ports forwarding without ESP); t_crypt: the bare crypto per packet (limit a): EVP\n"
       "for openssl, the intel-ipsec-mb job loop over batches of %zu for ipsec-mb.\n"
       "can = N/worker, limit = N/(t_crypt + t_io) in Mpps, ratio = can/limit (targets: >= 0.80 at\n"
-      "1400 bytes; at 64 bytes with AES-128-GCM, t_io/worker >= 0.70); gain = can / openssl's.\n",
+      "1400 bytes; at 64 bytes with AES-128-GCM, t_io/worker >= 0.70); gain = can / the can of\n"
+      "openssl on af_packet (today's path), same N. In the (b) tables gain = AF_PACKET's t_io "
+      "over\n"
+      "AF_XDP's on the same frames.\n",
       Sad::kMaxBatch);
   platform::remove_dataplane_rules();
   return 0;

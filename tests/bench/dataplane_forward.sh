@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs dataplane_bench (the packet workers end to end over veth, with an ESP generator and
 # limits measured in the same run) in namespaces of its own: the appliance's eth0/eth1 cabled
-# to a generator namespace's o0/i0, with static neighbours so that nothing waits on ARP.
+# to a generator namespace's o0/i0, with static neighbours so that nothing waits on ARP. The ESP
+# table runs on AF_PACKET and on AF_XDP (issue 16), side by side.
 # A benchmark, not a test: it prints figures and never fails on them.
 #   tests/bench/dataplane_forward.sh [seconds-per-run]   (as root, after scripts/build)
 set -euo pipefail
@@ -16,8 +17,10 @@ for ns in $A $G; do
   ip -n $ns link set lo up
   ip netns exec $ns sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 done
-ip -n $A link add eth0 address 02:00:5e:00:53:01 type veth peer name o0 address 02:00:5e:00:53:a0
-ip -n $A link add eth1 address 02:00:5e:00:53:02 type veth peer name i0 address 02:00:5e:00:53:b0
+# Two queues a cable, so that two workers on AF_XDP have a socket each (one per RX queue).
+Q="numtxqueues 2 numrxqueues 2"
+ip -n $A link add eth0 address 02:00:5e:00:53:01 $Q type veth peer name o0 address 02:00:5e:00:53:a0 $Q
+ip -n $A link add eth1 address 02:00:5e:00:53:02 $Q type veth peer name i0 address 02:00:5e:00:53:b0 $Q
 ip -n $A link set o0 netns $G
 ip -n $A link set i0 netns $G
 ip -n $A addr add 198.51.100.1/26 dev eth0

@@ -8,6 +8,7 @@
 # the fragmentation, and rampartd's log has no sanitizer report. The client is strongSwan
 # (userspace ESP over UDP, datagrams up to charon.max_packet): vpnc reads ESP into a small
 # buffer and fails the ICV of anything larger ("HMAC mismatch in ESP mode").
+# ctest runs it on AF_XDP too (dataplane_jumbo_af_xdp, the release build).
 #   dataplane_jumbo.sh BIN
 source "$(dirname "$0")/lib.sh"
 CHARON_PID=
@@ -156,4 +157,7 @@ cat "$WORK/ping.df"
 grep -qE 'mtu ?= ?1000' "$WORK/ping.df" ||
   fail "the client was not told the path MTU (fragmentation needed, MTU 1000)"
 asan_clean
+# On AF_XDP (RAMPART_PACKET_IO=af_xdp) the ESP that fits a socket's frame came through the XDP
+# program; the jumbo ESP, and the fragments the kernel reassembled, through AF_PACKET beneath.
+check_packet_io eth0 1
 echo "PASS dataplane_jumbo"

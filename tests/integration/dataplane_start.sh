@@ -2,8 +2,9 @@
 # A client that connects the moment rampartd starts (the appliance booting with a remote-access
 # startup-config while vpnc waits) and pings the inside host every 50 ms as soon as its tunnel
 # is up: the dataplane is up before IKE answers, so the first pings get through, and any that
-# do not are counted in show asp drop. Once the dataplane started a second after IKE, and the
-# first 9 pings were lost with no drop counted anywhere (issue 11).
+# do not are counted in show asp drop (on the packet I/O RAMPART_PACKET_IO asks for). Once the
+# dataplane started a second after IKE, and the first 9 pings were lost with no drop counted
+# anywhere (issue 11).
 #   dataplane_start.sh BIN
 source "$(dirname "$0")/lib.sh"
 
@@ -48,5 +49,23 @@ if [[ "${RAMPART_CRYPTO:-}" == openssl ]]; then
   grep -q "OpenSSL .*(RAMPART_CRYPTO=openssl)" <<<"$device" || fail "show version: not OpenSSL"
 else
   grep -q "intel-ipsec-mb" <<<"$device" || fail "show version does not name intel-ipsec-mb"
+fi
+# The packet I/O asked for (RAMPART_PACKET_IO): on AF_XDP, every ESP packet of the pings came
+# through the XDP program's sockets; killed, rampartd leaves no program steering into them.
+check_packet_io eth0 "${received:-0}"
+stop_daemon -KILL
+check_xdp_detached eth0
+# A port that refuses our program (another XDP program is on it: libxdp's pass-all filter) runs
+# on AF_PACKET, with a log line and show version saying why, and the other program untouched.
+if [[ "${RAMPART_PACKET_IO:-}" == af_xdp ]]; then
+  ip -n "$NS" link set dev eth0 xdp obj /usr/lib/x86_64-linux-gnu/bpf/xdpfilt_alw_all.o sec xdp
+  start_daemon
+  refused() { grep -q "dataplane: eth0: AF_XDP unavailable (XDP attach refused: .*), the port runs on AF_PACKET" "$WORK/rampartd.log"; }
+  wait_for 10 refused || { tail -5 "$WORK/rampartd.log"; fail "no log line for the refused port"; }
+  grep "AF_XDP unavailable" "$WORK/rampartd.log"
+  line=$(cli "show version" | grep "VPN packet I/O")
+  echo "$line"
+  grep -q ": AF_PACKET (XDP attach refused: " <<<"$line" || fail "show version: $line"
+  ip -n "$NS" link show eth0 | grep -q "name xdpfilt_alw_all" || fail "the other program was touched"
 fi
 echo "PASS dataplane_start"

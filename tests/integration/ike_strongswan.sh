@@ -253,4 +253,5 @@ if [[ "$FLOW" == l2l && "$MODE" == direct ]]; then
 fi
 printf 'exit\n' >&7
 exec 7>&-
+check_packet_io eth0 2  # the packet I/O asked for (RAMPART_PACKET_IO) carried the tunnel
 echo "PASS ike_strongswan ($FLOW, $MODE)"

@@ -214,3 +214,31 @@ asan_clean() {
   fi
   kill -0 "$DAEMON_PID" 2>/dev/null || { tail -60 "$WORK/rampartd.log"; fail "rampartd died"; }
 }
+
+# check_packet_io [PORT [MIN]]: the packet workers ran on the I/O the suite asked for
+# (RAMPART_PACKET_IO, as ctest's *_af_xdp entries set it). On AF_XDP: show version says so, our
+# XDP program is on PORT (eth0), and the kernel's own counter (veth's rx_queue_0_xdp_redirect,
+# ethtool -S) saw at least MIN frames steered into the sockets. On AF_PACKET: no XDP program.
+check_packet_io() {
+  local port=${1:-eth0} min=${2:-1} line steered
+  line=$(cli "show version" | grep "VPN packet I/O")
+  echo "$line"
+  if [[ "${RAMPART_PACKET_IO:-af_packet}" == af_packet ]]; then
+    grep -q ": AF_PACKET$" <<<"$line" || fail "show version: not AF_PACKET"
+    ! ip -n "$NS" link show "$port" | grep -q "prog/xdp" || fail "an XDP program on $port"
+    return 0
+  fi
+  grep -q "AF_XDP (native, copy mode)" <<<"$line" || fail "show version: not AF_XDP (native)"
+  ip -n "$NS" -d link show "$port" | grep -q "prog/xdp .*name rampart_steer" ||
+    fail "rampart_steer is not on $port"
+  steered=$(ip netns exec "$NS" ethtool -S "$port" | awk '/rx_queue_0_xdp_redirect:/ {print $2}')
+  echo "$port: ${steered:-0} frames steered into AF_XDP sockets"
+  ((${steered:-0} >= min)) || fail "$port: ${steered:-0} frames steered, expected at least $min"
+}
+
+# check_xdp_detached [PORT]: after rampartd ended (even by SIGKILL), no program stays on PORT.
+check_xdp_detached() {
+  local port=${1:-eth0}
+  no_prog() { ! ip -n "$NS" link show "$port" | grep -q "prog/xdp"; }
+  wait_for 2 no_prog || fail "an XDP program stayed on $port after rampartd ended"
+}

@@ -28,4 +28,20 @@ grep -q '^ hash sha$' <<<"$out" || fail "policy line after the bad one not loade
 grep -q '^ ikev1 pre-shared-key \*\*\*\*\*$' <<<"$out" || fail "tunnel-group not loaded"
 grep -q 'loaded-secret' <<<"$out" && fail "a secret was printed"
 grep -q 'loaded-secret' "$WORK/rampartd.log" && fail "a secret was logged"
+# An unknown packet I/O (--packet-io, or RAMPART_PACKET_IO) is refused at start with its usage,
+# before anything is touched.
+for how in "--packet-io af_bogus" "env"; do
+  rc=0
+  if [[ "$how" == env ]]; then
+    out=$(RAMPART_PACKET_IO=af_bogus ip netns exec "$NS" "$BIN/rampartd" --flash "$WORK/f2" \
+      --control "$WORK/c2.sock" --foreground 2>&1) || rc=$?
+  else
+    out=$(ip netns exec "$NS" "$BIN/rampartd" --flash "$WORK/f2" --control "$WORK/c2.sock" \
+      --foreground $how 2>&1) || rc=$?
+  fi
+  ((rc == 2)) || fail "$how: exit status $rc, not 2"
+  grep -q '^rampartd: --packet-io af_bogus: not af_xdp, af_packet or auto$' <<<"$out" ||
+    fail "$how: $out"
+  [[ ! -e "$WORK/c2.sock" ]] || fail "$how: rampartd went on"
+done
 echo "PASS startup_errors"

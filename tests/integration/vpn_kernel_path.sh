@@ -106,4 +106,5 @@ grep -q '^198.51.100.1 - - .*"GET / HTTP' "$WORK/http.log" ||
 clear=$(tshark -r "$WORK/clear.pcap" -Y 'ip.src == 203.0.113.10 || ip.dst == 203.0.113.10' 2>/dev/null | wc -l)
 ((clear == 0)) || fail "$clear packets of the client's address in clear on the outside wire"
 echo "hairpin: page fetched, the server saw 198.51.100.1, SA decapsulated $((after - before))"
+check_packet_io eth0 4  # the packet I/O asked for (RAMPART_PACKET_IO) carried the tunnel
 echo "PASS vpn_kernel_path"

@@ -1,0 +1,150 @@
+#include "dataplane/forward/afxdp_io.hpp"
+
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "platform/log.hpp"
+
+namespace rampart::dataplane {
+
+namespace {
+
+// A bind refused because the previous workers' socket still holds the queue (a port change
+// starts the new workers first) succeeds once they stop; tried again every kRetry, for 10 s
+// (tries_left_), after which the port stays on AF_PACKET for this worker.
+constexpr auto kRetry = std::chrono::milliseconds(250);
+
+// The port's RX queues (ETHTOOL_GCHANNELS); 1 when the driver does not say.
+uint32_t rx_queues(const std::string& name) {
+  int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return 1;
+  ethtool_channels ch{};
+  ch.cmd = ETHTOOL_GCHANNELS;
+  ifreq ifr{};
+  std::strncpy(ifr.ifr_name, name.c_str(), IFNAMSIZ - 1);
+  ifr.ifr_data = reinterpret_cast<char*>(&ch);
+  int rc = ::ioctl(fd, SIOCETHTOOL, &ifr);
+  ::close(fd);
+  if (rc != 0) return 1;
+  return std::max<uint32_t>(1, ch.rx_count + ch.combined_count);
+}
+
+}  // namespace
+
+rampart::expected<std::unique_ptr<AfXdpIo>, std::string> AfXdpIo::open(
+    const std::vector<PortConfig>& ports, uint16_t fanout_base, Share share, IoKind asked) {
+  auto base = AfPacketIo::open(ports, fanout_base);
+  if (!base) return rampart::unexpected(base.error());
+  std::unique_ptr<AfXdpIo> io(new AfXdpIo(std::move(*base)));
+  io->share_ = share;
+  io->asked_ = asked;
+  std::vector<uint32_t> addresses;
+  for (const auto& p : ports) addresses.push_back(p.address);
+  for (size_t i = 0; i < ports.size(); ++i) io->setup_port(i, ports[i], addresses);
+  return io;
+}
+
+void AfXdpIo::setup_port(size_t i, const PortConfig& cfg, const std::vector<uint32_t>& addresses) {
+  ports_.push_back(Port{.name = cfg.name});
+  Port& p = ports_[i];
+  auto program = xdp::SteerProgram::for_port(cfg.ifindex, cfg.name);
+  if (!program) {
+    // The first worker speaks for the port: one line per port and start, not one per worker.
+    if (share_.index == 0) {
+      platform::log(
+          asked_ == IoKind::AfXdp ? platform::Severity::Error : platform::Severity::Notice,
+          "dataplane: " + cfg.name + ": AF_XDP unavailable (" + program.error() +
+              "), the port runs on AF_PACKET");
+      report_port_io(cfg.name, program.error(), false);
+    }
+    return;
+  }
+  p.program = *program;
+  p.program->set_addresses(addresses);
+  p.program->set_max_frame(xdp::XskPort::kMaxRxFrame);
+  for (uint32_t q = 0, n = rx_queues(cfg.name); q < n; ++q)
+    if (q % share_.count == share_.index) p.claimed.push_back(q);
+  bind_missing(p);
+  if (share_.index == 0 && p.sockets.empty()) {
+    platform::log(platform::Severity::Notice, "dataplane: " + cfg.name +
+                                                  ": no AF_XDP socket yet (" + p.why_not +
+                                                  "); AF_PACKET carries the port meanwhile");
+    report_port_io(cfg.name, "no AF_XDP socket yet: " + p.why_not, false);
+  }
+}
+
+bool AfXdpIo::bind_missing(Port& p) {
+  bool added = false;
+  for (uint32_t q : p.claimed) {
+    bool bound = std::any_of(p.sockets.begin(), p.sockets.end(),
+                             [&](const auto& s) { return s->queue() == q; });
+    if (bound) continue;
+    auto sock = xdp::XskPort::open(p.name, q);
+    if (!sock) {
+      p.why_not = sock.error();
+      continue;
+    }
+    if (auto ok = p.program->add_socket(q, (*sock)->fd()); !ok) {
+      p.why_not = ok.error();
+      continue;
+    }
+    if (share_.index == 0 && q == 0) {
+      std::string how = std::string(p.program->native() ? "native" : "generic") + ", " +
+                        ((*sock)->zero_copy() ? "zero-copy" : "copy mode");
+      report_port_io(p.name, how, true);
+      platform::log(platform::Severity::Info, "dataplane: " + p.name + ": AF_XDP (" + how + ")");
+    }
+    p.sockets.push_back(std::move(*sock));
+    added = true;
+  }
+  return added;
+}
+
+bool AfXdpIo::maintain() {
+  if (tries_left_ <= 0) return false;
+  auto now = std::chrono::steady_clock::now();
+  if (now < next_try_) return false;
+  next_try_ = now + kRetry;
+  bool missing = false, added = false;
+  for (Port& p : ports_) {
+    if (!p.program || p.sockets.size() == p.claimed.size()) continue;
+    missing = true;
+    added = bind_missing(p) || added;
+  }
+  if (missing) --tries_left_;
+  return added;
+}
+
+void AfXdpIo::transmit(size_t port, const uint8_t* frame, size_t len) {
+  Port& p = ports_[port];
+  if (!p.sockets.empty() && p.sockets.front()->queue(frame, len)) return;
+  base_.transmit(port, frame, len);
+}
+
+size_t AfXdpIo::receive(size_t port, const FrameFn& f, const std::function<void()>& batch_done) {
+  size_t n = base_.receive(port, f, batch_done);
+  for (auto& s : ports_[port].sockets) n += s->drain(f, batch_done);
+  return n;
+}
+
+PacketIo::Flushed AfXdpIo::flush() {
+  Flushed total = base_.flush();
+  for (Port& p : ports_)
+    for (auto& s : p.sockets)
+      if (s->queued() || s->in_flight()) total.sent += s->flush();
+  return total;
+}
+
+void AfXdpIo::wire_fds(size_t port, std::vector<int>& out) const {
+  out.push_back(base_.wire_fd(port));
+  for (const auto& s : ports_[port].sockets) out.push_back(s->fd());
+}
+
+}  // namespace rampart::dataplane
