@@ -5,6 +5,7 @@
 // recorded packets.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -116,6 +117,30 @@ struct IkeStats {
   uint64_t sas_failing_verification = 0;       // IPsec SAs whose every packet failed its ICV
 };
 
+// What a handler made of the message it was given. The dispatcher (engine_dispatch.cpp) acts on
+// it in one place: it counts, logs a drop, and removes a failed negotiation's SA.
+struct Outcome {
+  using Counter = uint64_t IkeStats::*;
+  enum class Kind : uint8_t {
+    Done,     // acted on: answered, refused with a notify, or waiting for a worker
+    Dropped,  // ignored: counted, and why logged as an event of the SA
+    Failed,   // the negotiation failed: counted, its SA goes without telling the peer
+  };
+  Kind kind = Kind::Done;
+  std::array<Counter, 2> counters{};
+  std::string why;          // Dropped: the debug line
+  uint64_t sa_index = 0;    // Failed: the SA that goes
+  std::string_view reason;  // Failed: why, for the session's end
+
+  static Outcome done() { return {}; }
+  static Outcome dropped(std::string why, Counter a = nullptr, Counter b = nullptr) {
+    return {Kind::Dropped, {a, b}, std::move(why), 0, {}};
+  }
+  static Outcome failed(const IkeSa& sa, Counter c = nullptr, std::string_view reason = {}) {
+    return {Kind::Failed, {c, nullptr}, {}, sa.index, reason};
+  }
+};
+
 class Engine {
  public:
   Engine(const config::Config& cfg, Environment& env);
@@ -157,9 +182,35 @@ class Engine {
   uint64_t now() const { return env_.now(); }
 
  private:
-  struct Received;  // a parsed, decrypted message with its context
-  // engine.cpp
+  // A message as dispatch hands it to its handler: parsed, decrypted, with the SA it is for
+  // (none for the first message of a negotiation).
+  struct Received {
+    const Datagram& d;
+    const Message& m;
+    IkeSa* sa;
+    const std::vector<Payload>& payloads;  // decrypted when it came encrypted
+    Bytes body;  // the decrypted payload chain without its padding: what a HASH covers
+    uint32_t msgid;
+    bool encrypted;
+  };
+  using Handler = Outcome (Engine::*)(const Received&);
+  // engine_dispatch.cpp: the table of (exchange, state, message kind) -> handler and the one
+  // place that checks a message against its rules, counts, logs and acts on the outcome.
+  struct Route;
+  static const Route* route_for(const IkeSa* sa, Exchange ex, uint32_t msgid, bool encrypted);
+  void dispatch(const Received& in);
+  bool rules_hold(const Received& in, const Route& r);
+  void act_on(const Received& in, const Outcome& o);
+  Outcome plain_informational(const Received& in);
+  bool aggressive_allowed(const Received& in);
+  bool quick_mode_heard(const Received& in);
+  bool quick_mode_1_allowed(const Received& in);
+  // engine.cpp: a datagram parsed, then handed on as a first message or one for its SA.
   void receive_message(const Datagram& d);
+  void receive_first(const Datagram& d, const Message& m);
+  void receive_for_sa(const Datagram& d, const Message& m);
+  // Decrypts m for sa into payloads and body; false (counted) when it cannot be read.
+  bool open_message(IkeSa& sa, const Message& m, std::vector<Payload>& payloads, Bytes& body);
   // engine_timers.cpp: the tick, one named step per timer (constants in timers.hpp); a step
   // that ends the SA returns why.
   void run_timers();
@@ -233,13 +284,10 @@ class Engine {
   IkeSa* new_sa(const Datagram& d, const Message& m);
 
   // engine_phase1.cpp
-  void start_phase1(const Datagram& d, const Message& m);
   // Admission (Admission): false, counted and logged, when a new negotiation is refused.
   bool admit(const Datagram& d);
   // A first message refused (counted) from its header alone, before it is parsed.
   bool refused_unparsed(const Datagram& d);
-  // The first message against its rules (message_rules.hpp); false, counted, when it breaks them.
-  bool first_message_ok(const Datagram& d, const Message& m, MessageKind kind);
   void refuse(Refusal why, const Endpoint& peer);
   // A responder SA stops counting as half-open: its peer proved the key, or it is gone.
   void settle(IkeSa& sa);
@@ -254,11 +302,13 @@ class Engine {
   void dh_failed(IkeSa& sa);
   void send_aggressive_2(IkeSa& sa, const SecretBytes& gxy);
   void send_main_4(IkeSa& sa);
-  void aggressive_1(const Datagram& d, const Message& m);
-  void aggressive_3(IkeSa& sa, const Message& m, const std::vector<Payload>& p);
-  void main_1(const Datagram& d, const Message& m);
-  void main_3(IkeSa& sa, const Message& m);
-  void main_5(IkeSa& sa, const std::vector<Payload>& p);
+  // The handlers of the dispatch table (engine_dispatch.cpp), as those below: each is given a
+  // message that passed its rules.
+  Outcome aggressive_1(const Received& in);
+  Outcome aggressive_3(const Received& in);
+  Outcome main_1(const Received& in);
+  Outcome main_3(const Received& in);
+  Outcome main_5(const Received& in);
   bool select_group(IkeSa& sa, const IdPayload* id);
   void read_vendor_ids(IkeSa& sa, const std::vector<Payload>& p);
   void add_our_vendor_ids(IkeSa& sa, std::vector<Payload>& out, bool with_gateway_vid);
@@ -303,9 +353,9 @@ class Engine {
   void phase1_rekey_failed(const IkeSa& sa);
   static constexpr std::string_view kPhase1Rekeyed = "Phase 1 rekeyed";
   // engine_initiator.cpp
-  void main_2(IkeSa& sa, const Message& m);
-  void main_4(IkeSa& sa, const Message& m);
-  void main_6(IkeSa& sa, const std::vector<Payload>& p);
+  Outcome main_2(const Received& in);
+  Outcome main_4(const Received& in);
+  Outcome main_6(const Received& in);
   // A LAN-to-LAN SA of ours, about to send MM1, in the table.
   IkeSa& new_initiator_sa(const Endpoint& local, const Endpoint& peer, const std::string& nameif,
                           const std::string& tunnel_group);
@@ -338,7 +388,7 @@ class Engine {
   void sync_acquire();
   void acquire(const AcquireTarget& t);
   // engine_quick_mode_initiator.cpp: QM2 of a quick mode we started, and its PFS.
-  void quick_mode_2(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p, const Bytes& body);
+  Outcome quick_mode_2(const Received& in);
   bool initiator_pfs(IkeSa& sa, IkeSa::PendingQm& q, const OpaquePayload* ke);
   // engine_dataplane.cpp
   // keyed runs once the dataplane holds the outbound SA, before the inbound one is keyed (the
@@ -371,7 +421,8 @@ class Engine {
   void report_phase1_unless_pulling(IkeSa& sa);
   // The user passed XAUTH and the client has the status: the SA is authorized and active.
   void xauth_through(IkeSa& sa);
-  void transaction(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p, const Bytes& body);
+  Outcome transaction(const Received& in);
+  void transaction_attributes(IkeSa& sa, uint32_t msgid, const AttributePayload& a);
   // The client's XAUTH reply: the credentials go to the tunnel-group's authentication server
   // group through the Environment; the exchange goes on in xauth_done.
   void xauth_reply(IkeSa& sa, const AttributePayload& a);
@@ -396,10 +447,9 @@ class Engine {
   aaa::AccountingRecord accounting_record(const IkeSa& sa, aaa::AccountingRecord::Kind kind);
   bool assign_address(IkeSa& sa);
   void release_address(IkeSa& sa);
-  // engine_quick_mode.cpp: the dispatch by role and message, and the responder's QM1 and QM3.
-  void quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p, const Bytes& body);
-  void quick_mode_1(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p, const Bytes& body);
-  void quick_mode_3(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p);
+  // engine_quick_mode.cpp: the responder's QM1 and QM3.
+  Outcome quick_mode_1(const Received& in);
+  Outcome quick_mode_3(const Received& in);
   // The IKE SA may start another IPsec SA (authorized, under its limits); false, counted, if not.
   bool quick_mode_admitted(IkeSa& sa);
   // Refuses a QM1: counted, logged, the notify sent to the peer.
@@ -420,7 +470,7 @@ class Engine {
   // retransmissions ran out: that quick mode alone is given up. False when it is not one.
   bool abandon_quick_mode(IkeSa& sa);
   // engine_informational.cpp
-  void informational(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p, const Bytes& body);
+  Outcome informational(const Received& in);
   void send_informational(IkeSa& sa, std::vector<Payload> payloads);
   void send_dpd(IkeSa& sa);
   void delete_ipsec(IkeSa& sa, size_t which, bool notify_peer, std::string_view reason);

@@ -7,7 +7,6 @@
 #include "control/ike/engine.hpp"
 #include "control/ike/ipsec_lifetime.hpp"
 #include "control/ike/ipsec_proposal.hpp"
-#include "control/ike/message_rules.hpp"
 #include "control/ike/quick_mode_sa.hpp"
 
 namespace rampart::ike {
@@ -78,20 +77,15 @@ void Engine::send_quick_mode_1(IkeSa& sa, std::shared_ptr<IkeSa::PendingQm> q) {
   send_protected(sa, Exchange::QuickMode, msgid, std::move(rest), {}, true);
 }
 
-void Engine::quick_mode_2(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p,
-                          const Bytes& body) {
+Outcome Engine::quick_mode_2(const Received& in) {
+  IkeSa& sa = *in.sa;
+  const uint32_t msgid = in.msgid;
+  const std::vector<Payload>& p = in.payloads;
   IkeSa::PendingQm& q = *sa.pending_qm.at(msgid);
-  if (auto bad = check_message(MessageKind::QM2, true, p)) {
-    ++stats_.malformed;
-    log(&sa, Tag::Event, fmt::format("Dropping malformed message: {}", bad->text));
-    return;
-  }
   log(&sa, Tag::Debug, "processing hash payload");
-  if (!verify_hash(sa, msgid, body, body.size(), q.ni)) {
-    ++stats_.hash_fails;
-    log(&sa, Tag::Event, "Hash verification failed on quick mode message 2, dropping");
-    return;
-  }
+  if (!verify_hash(sa, msgid, in.body, in.body.size(), q.ni))
+    return Outcome::dropped("Hash verification failed on quick mode message 2, dropping",
+                            &IkeStats::hash_fails);
   sa.awaiting_reply = false;
   const SaPayload* chosen = nullptr;
   for (const auto& x : p)
@@ -104,13 +98,13 @@ void Engine::quick_mode_2(IkeSa& sa, uint32_t msgid, const std::vector<Payload>&
     ++stats_.in_p2_invalid;
     log(&sa, Tag::Event, "The responder chose an IPSec transform we did not offer");
     sa.pending_qm.erase(msgid);
-    return;
+    return Outcome::done();
   }
   q.nr = opaque(p, PayloadType::Nonce)->data;
   if (q.dh && !initiator_pfs(sa, q, opaque(p, PayloadType::KE))) {
     ++stats_.in_p2_invalid;
     sa.pending_qm.erase(msgid);
-    return;
+    return Outcome::done();
   }
   IpsecSa& ips = q.sa;
   take_choice(ips, *choice);
@@ -124,6 +118,7 @@ void Engine::quick_mode_2(IkeSa& sa, uint32_t msgid, const std::vector<Payload>&
   ips.lifetime_seconds = life.seconds;
   ips.lifetime_kilobytes = life.kilobytes;
   complete_quick_mode(sa, msgid);
+  return Outcome::done();
 }
 
 // PFS we offered: the responder's KE gives g^xy (false, logged, when it sent none or a bad one).
