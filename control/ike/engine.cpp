@@ -150,14 +150,6 @@ void Engine::ipsec_log(int level, std::string_view text) {
   if (env_.debugging(DebugKind::Ipsec, level)) env_.debug(DebugKind::Ipsec, level, text);
 }
 
-namespace {
-// 113019's reason in the ASA's words for why the engine removed a session.
-std::string_view disconnect_reason(std::string_view why) {
-  if (why == "DPD failure") return "Lost Service";
-  return why;
-}
-}  // namespace
-
 void Engine::emit_syslog(uint32_t id, const std::string& text) {
   const logging::MessageDef* def = logging::find_message(id);
   // Peer-supplied bytes (IDs, user names) are in these lines: escaped before they leave.
@@ -366,7 +358,7 @@ const config::TunnelGroup* Engine::tunnel_group_or_abort(IkeSa& sa) {
   if (!tg) {
     log(&sa, Tag::Event, "Tunnel group was removed during the negotiation, aborting");
     sa.state = P1State::Deleting;
-    sa.delete_reason = "Internal Error";
+    sa.delete_reason = EndReason::InternalError;
   }
   return tg;
 }
@@ -393,7 +385,7 @@ void Engine::receive(const Datagram& d) {
         &d.peer);
     if (auto m = parse_message(d.data.data(), d.data.size()))
       if (IkeSa* sa = find(m->header.initiator_cookie, m->header.responder_cookie))
-        remove(sa->index, "Internal Error", false);
+        remove(sa->index, EndReason::InternalError, false);
   }
 }
 
@@ -412,7 +404,7 @@ void Engine::dh_result(uint64_t index, DhOutcome outcome) {
   } catch (const std::exception& e) {
     ++stats_.internal_errors;
     log(nullptr, Tag::Event, fmt::format("Internal error after a DH computation: {}", e.what()));
-    remove(index, "Internal Error", false);
+    remove(index, EndReason::InternalError, false);
   }
 }
 
@@ -422,7 +414,7 @@ void Engine::xauth_result(uint64_t index, uint64_t ticket, aaa::AuthResult r) {
   } catch (const std::exception& e) {
     ++stats_.internal_errors;
     log(nullptr, Tag::Event, fmt::format("Internal error after an AAA answer: {}", e.what()));
-    remove(index, "Internal Error", false);
+    remove(index, EndReason::InternalError, false);
   }
 }
 
@@ -574,7 +566,7 @@ bool Engine::open_message(IkeSa& sa, const Message& m, std::vector<Payload>& pay
       syslog_sa(&sa, nullptr, 713902,
                 "ERROR, had problems decrypting packet, probably due to mismatched pre-shared "
                 "key.  Aborting");
-      remove(sa.index, "decryption failure", false);
+      remove(sa.index, EndReason::DecryptionFailure, false);
     }
     return false;
   }
@@ -620,7 +612,7 @@ void Engine::remove_peer_deleted() {
   }
 }
 
-void Engine::remove(uint64_t index, std::string_view reason, bool notify_peer) {
+void Engine::remove(uint64_t index, EndReason reason, bool notify_peer) {
   auto it = sas_.find(index);
   if (it == sas_.end()) return;
   IkeSa& sa = *it->second;
@@ -646,9 +638,9 @@ void Engine::remove(uint64_t index, std::string_view reason, bool notify_peer) {
     del.spis.push_back(spi);
     log(&sa, Tag::Debug, "constructing IKE delete payload");
     send_informational(sa, {del});
-    for (size_t i = sa.ipsec.size(); i-- > 0;) delete_ipsec(sa, i, false, reason);
+    for (size_t i = sa.ipsec.size(); i-- > 0;) delete_ipsec(sa, i, false, debug_words(reason));
   }
-  if (sa.established && sa.remote_access && !reason.empty() && !sa.replaced_by)
+  if (sa.established && sa.remote_access && reason != EndReason::None && !sa.replaced_by)
     syslog_sa(
         &sa, nullptr, 113019,
         sa.natt != Vendor::Unknown && (sa.nat_peer || sa.nat_local) ? "IPsecOverNatT" : "IPsec",
@@ -656,10 +648,10 @@ void Engine::remove(uint64_t index, std::string_view reason, bool notify_peer) {
           uint64_t s = env_.now() - sa.session_start;
           return fmt::format("{}h:{:02}m:{:02}s", s / 3600, s / 60 % 60, s % 60);
         }(),
-        sa.bytes_tx, sa.bytes_rx, disconnect_reason(reason));
+        sa.bytes_tx, sa.bytes_rx, disconnect_words(reason));
   for (const auto& ips : sa.ipsec) uninstall(sa, ips);  // what is left goes from the dataplane
   accounting_stop(sa, reason);
-  if (sa.established) log(&sa, Tag::Debug, fmt::format("IKE SA deleted: {}", reason));
+  if (sa.established) log(&sa, Tag::Debug, fmt::format("IKE SA deleted: {}", debug_words(reason)));
   release_address(sa);
   sas_.erase(it);
 }
@@ -668,7 +660,7 @@ size_t Engine::clear(std::optional<config::Ipv4> peer) {
   std::vector<uint64_t> which;
   for (auto& [idx, sa] : sas_)
     if (!peer || sa->peer.address == *peer) which.push_back(idx);
-  for (uint64_t idx : which) remove(idx, "Administrator Reset", true);
+  for (uint64_t idx : which) remove(idx, EndReason::AdministratorReset, true);
   return which.size();
 }
 
@@ -684,7 +676,7 @@ size_t Engine::clear_ipsec(std::optional<config::Ipv4> peer) {
 
 size_t Engine::logoff_index(uint64_t index) {
   if (!sas_.contains(index)) return 0;
-  remove(index, "Administrator Reset", true);
+  remove(index, EndReason::AdministratorReset, true);
   return 1;
 }
 
@@ -692,7 +684,7 @@ size_t Engine::logoff_name(const std::string& user) {
   std::vector<uint64_t> which;
   for (auto& [idx, sa] : sas_)
     if (sa->username == user) which.push_back(idx);
-  for (uint64_t idx : which) remove(idx, "Administrator Reset", true);
+  for (uint64_t idx : which) remove(idx, EndReason::AdministratorReset, true);
   return which.size();
 }
 

@@ -21,6 +21,7 @@
 #include "control/ike/address_pools.hpp"
 #include "control/ike/admission.hpp"
 #include "control/ike/crypto/dh.hpp"
+#include "control/ike/end_reason.hpp"
 #include "control/ike/message_rules.hpp"
 #include "control/ike/sa.hpp"
 #include "control/logging/messages.hpp"
@@ -128,15 +129,15 @@ struct Outcome {
   };
   Kind kind = Kind::Done;
   std::array<Counter, 2> counters{};
-  std::string why;          // Dropped: the debug line
-  uint64_t sa_index = 0;    // Failed: the SA that goes
-  std::string_view reason;  // Failed: why, for the session's end
+  std::string why;                     // Dropped: the debug line
+  uint64_t sa_index = 0;               // Failed: the SA that goes
+  EndReason reason = EndReason::None;  // Failed: why, for the session's end
 
   static Outcome done() { return {}; }
   static Outcome dropped(std::string why, Counter a = nullptr, Counter b = nullptr) {
-    return {Kind::Dropped, {a, b}, std::move(why), 0, {}};
+    return {Kind::Dropped, {a, b}, std::move(why), 0, EndReason::None};
   }
-  static Outcome failed(const IkeSa& sa, Counter c = nullptr, std::string_view reason = {}) {
+  static Outcome failed(const IkeSa& sa, Counter c = nullptr, EndReason reason = EndReason::None) {
     return {Kind::Failed, {c, nullptr}, {}, sa.index, reason};
   }
 };
@@ -214,14 +215,14 @@ class Engine {
   // engine_timers.cpp: the tick, one named step per timer (constants in timers.hpp); a step
   // that ends the SA returns why.
   void run_timers();
-  std::optional<std::string> sa_timers(IkeSa& sa, uint64_t now);
-  std::optional<std::string> negotiation_timer(const IkeSa& sa, uint64_t now);
-  std::optional<std::string> retransmit_timer(IkeSa& sa, uint64_t now);
-  std::optional<std::string> phase1_lifetime_timer(IkeSa& sa, uint64_t now);
+  std::optional<EndReason> sa_timers(IkeSa& sa, uint64_t now);
+  std::optional<EndReason> negotiation_timer(const IkeSa& sa, uint64_t now);
+  std::optional<EndReason> retransmit_timer(IkeSa& sa, uint64_t now);
+  std::optional<EndReason> phase1_lifetime_timer(IkeSa& sa, uint64_t now);
   void nat_keepalive_timer(IkeSa& sa, uint64_t now);
   void quick_mode_timer(IkeSa& sa, uint64_t now);
   void ipsec_timers(IkeSa& sa, uint64_t now);
-  std::optional<std::string> dpd_timer(IkeSa& sa, uint64_t now);
+  std::optional<EndReason> dpd_timer(IkeSa& sa, uint64_t now);
   void remove_peer_deleted();
   // The configuration may change between any two messages (an operator deletes a tunnel-group
   // or a crypto map entry mid-negotiation): these look it up afresh and say when it is gone.
@@ -256,7 +257,7 @@ class Engine {
   void commit_inbound(IkeSa& sa);
   Bytes hash_over(const IkeSa& sa, uint32_t msgid, const Bytes& extra, const Bytes& rest) const;
   Bytes& exchange_iv_for(IkeSa& sa, uint32_t msgid);
-  void remove(uint64_t index, std::string_view reason, bool notify_peer);
+  void remove(uint64_t index, EndReason reason, bool notify_peer);
   // Debug lines as the ASA tags them: [IKEv1] events (level 1), [IKEv1 DEBUG] detail (5),
   // [IKEv1 DECODE] decodes (10).
   enum class Tag { Event, Debug, Decode };
@@ -345,13 +346,12 @@ class Engine {
   // When we replace sa ourselves: LAN-to-LAN only, at 95 % of its lifetime less jitter.
   void schedule_phase1_rekey(IkeSa& sa);
   // Per tick: a replaced SA's end (its reason, when due), our rekey's start.
-  std::optional<std::string> phase1_rekey_timers(IkeSa& sa, uint64_t now);
+  std::optional<EndReason> phase1_rekey_timers(IkeSa& sa, uint64_t now);
   void start_phase1_rekey(IkeSa& old);
   // A replaced SA's IPsec SAs (a quick mode that finished on it late) go to its successor.
   void hand_over_leftovers(IkeSa& sa);
   // sa, our replacement of another SA, failed before it was up: tried again later.
   void phase1_rekey_failed(const IkeSa& sa);
-  static constexpr std::string_view kPhase1Rekeyed = "Phase 1 rekeyed";
   // engine_initiator.cpp
   Outcome main_2(const Received& in);
   Outcome main_4(const Received& in);
@@ -411,7 +411,7 @@ class Engine {
   // False (and 113030) when an AAA server named a filter ACL this box does not have.
   bool user_filter_exists(IkeSa& sa);
   // The idle and session timeouts of the group-policy: why the session must end now, if it must.
-  std::optional<std::string> session_expired(IkeSa& sa, uint64_t now);
+  std::optional<EndReason> session_expired(IkeSa& sa, uint64_t now);
   // engine_transaction.cpp
   void start_xauth(IkeSa& sa);
   void send_xauth_request(IkeSa& sa, std::vector<Attribute> attributes);
@@ -441,7 +441,7 @@ class Engine {
   // interim-accounting-update hours, Stop when the session goes; ended says why.
   void accounting_start(IkeSa& sa);
   void accounting_interim(IkeSa& sa, uint64_t now);
-  void accounting_stop(IkeSa& sa, std::string_view reason);
+  void accounting_stop(IkeSa& sa, EndReason reason);
   // The traffic an IPsec SA carried, kept in its session's totals before the SA goes.
   void retire_traffic(IkeSa& sa, const IpsecSa& ips);
   aaa::AccountingRecord accounting_record(const IkeSa& sa, aaa::AccountingRecord::Kind kind);

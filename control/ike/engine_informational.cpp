@@ -99,7 +99,7 @@ void Engine::peer_deletes_ike(IkeSa& via, IkeSa& target) {
   target.state = P1State::Deleting;
   for (size_t i = target.ipsec.size(); i-- > 0;) delete_ipsec(target, i, false, "peer deleted");
   // Removed once the message is handled (the caller still holds the SA it came on).
-  target.delete_reason = "User Requested";
+  target.delete_reason = EndReason::UserRequested;
   peer_deleted_.push_back(target.index);
 }
 

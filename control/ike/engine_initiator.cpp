@@ -68,7 +68,7 @@ std::optional<uint64_t> Engine::initiate(const std::string& map_name, uint32_t s
   syslog_sa(nullptr, &sa.peer, 713041, sa.nameif, peer->str(), local.address.str(),
             remote.address.str(), map_name);
   if (!send_main_1(sa)) {
-    remove(sa.index, {}, false);
+    remove(sa.index, EndReason::None, false);
     return std::nullopt;
   }
   return sa.index;
@@ -137,7 +137,7 @@ Outcome Engine::main_2(const Received& in) {
   sa.choice = *match.choice;
   read_vendor_ids(sa, m.payloads);
   auto dh = DhKey::generate(sa.choice.group);
-  if (!dh) return Outcome::failed(sa, nullptr, "DH failure");
+  if (!dh) return Outcome::failed(sa, nullptr, EndReason::DhFailure);
   sa.gxi = dh->public_value();
   sa.dh = std::make_unique<DhKey>(std::move(*dh));
   sa.ni = random_bytes(kNonceLength);

@@ -286,7 +286,7 @@ void Engine::start_dh(IkeSa& sa, const Bytes& peer_ke) {
                                 [this, index](DhOutcome o) { dh_result(index, std::move(o)); });
   if (queued) return;  // sa may be gone already: done may have run in line
   refuse(Refusal::CryptoBusy, sa.peer);
-  remove(sa.index, {}, false);
+  remove(sa.index, EndReason::None, false);
 }
 
 void Engine::dh_failed(IkeSa& sa) {
@@ -298,7 +298,7 @@ void Engine::dh_failed(IkeSa& sa) {
     h.responder_cookie = sa.rcookie;
     send_notify_unencrypted(Datagram{sa.local, sa.peer, sa.nameif, {}}, h, kInvalidKeyInformation);
   }
-  remove(sa.index, {}, false);
+  remove(sa.index, EndReason::None, false);
 }
 
 void Engine::dh_done(uint64_t index, DhOutcome outcome) {
@@ -320,7 +320,7 @@ void Engine::dh_done(uint64_t index, DhOutcome outcome) {
   }
   if (!phase1_keys(sa, outcome->shared)) {  // the group or its key went meanwhile
     ++stats_.responder_fails;
-    remove(sa.index, {}, false);
+    remove(sa.index, EndReason::None, false);
     return;
   }
   log(&sa, Tag::Debug, "Generating keys for Responder...");
@@ -484,7 +484,7 @@ void Engine::send_aggressive_2(IkeSa& sa, const SecretBytes& gxy) {
   log(&sa, Tag::Debug, "Generating keys for Responder...");
   if (!phase1_keys(sa, gxy)) {  // the group or its key went meanwhile
     ++stats_.responder_fails;
-    remove(sa.index, {}, false);
+    remove(sa.index, EndReason::None, false);
     return;
   }
   add_identity_and_hash_r(sa, out);
@@ -650,7 +650,7 @@ bool Engine::peer_authenticated(IkeSa& sa, const Bytes& received, const Bytes& p
     log(&sa, Tag::Event, "Hash verification failed: probably a mismatched pre-shared key");
     syslog_sa(&sa, nullptr, 713167,
               "Remote peer has failed user authentication - check configured key");
-    remove(sa.index, {}, false);
+    remove(sa.index, EndReason::None, false);
     return false;
   }
   commit_inbound(sa);
@@ -678,7 +678,7 @@ void Engine::process_initial_contact(IkeSa& sa, const std::vector<Payload>& p) {
                         : !other->remote_access && other->tunnel_group == sa.tunnel_group;
         if (same) stale.push_back(idx);
       }
-      for (uint64_t idx : stale) remove(idx, "Peer Reconnected (INITIAL-CONTACT)", false);
+      for (uint64_t idx : stale) remove(idx, EndReason::PeerReconnected, false);
     }
 }
 

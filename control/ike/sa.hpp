@@ -14,6 +14,7 @@
 #include "control/config/types.hpp"
 #include "control/ike/codec/message.hpp"
 #include "control/ike/crypto/dh.hpp"
+#include "control/ike/end_reason.hpp"
 #include "control/ike/phase1_policy.hpp"
 #include "control/ike/vendor_ids.hpp"
 
@@ -195,7 +196,7 @@ struct IkeSa {
     Selector local, remote;
   };
   std::optional<Wanted> wanted;
-  std::string delete_reason;  // why a Deleting SA goes, for the disconnect syslog
+  EndReason delete_reason = EndReason::None;  // why a Deleting SA goes
   uint64_t created = 0;
   uint64_t established = 0;  // when phase 1 completed
   // Phase-1 rekey (engine_phase1_rekey.cpp). IKEv1 has no rekey of its own: a new IKE SA of
