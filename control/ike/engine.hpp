@@ -365,7 +365,7 @@ class Engine {
   // Phase-2 rekey (engine_rekey.cpp): a quick mode we start for the SA old's successor.
   void start_rekey(IkeSa& sa, IpsecSa& old);
   // QM1 of a quick mode we start, from what q holds (proxies, PFS group, transform sets).
-  void send_quick_mode_1(IkeSa& sa, std::shared_ptr<IkeSa::PendingQm> q);
+  void send_quick_mode_1(IkeSa& sa, std::shared_ptr<QuickModeExchange> q);
   // A new IPsec SA is up: its soft lifetime, and the SAs it replaces.
   void ipsec_established(IkeSa& sa, IpsecSa& fresh);
   bool carries_traffic(uint32_t id) const;
@@ -389,7 +389,7 @@ class Engine {
   void acquire(const AcquireTarget& t);
   // engine_quick_mode_initiator.cpp: QM2 of a quick mode we started, and its PFS.
   Outcome quick_mode_2(const Received& in);
-  bool initiator_pfs(IkeSa& sa, IkeSa::PendingQm& q, const OpaquePayload* ke);
+  bool initiator_pfs(IkeSa& sa, QuickModeExchange& q, const OpaquePayload* ke);
   // engine_dataplane.cpp
   // keyed runs once the dataplane holds the outbound SA, before the inbound one is keyed (the
   // ASA's KEY_ADD), or at the end when there is no dataplane or the install failed before.
@@ -457,9 +457,9 @@ class Engine {
   bool read_proxies(IkeSa& sa, const std::vector<const IdPayload*>& ids, Selector& local,
                     Selector& remote);
   bool select_entry(IkeSa& sa, const MapQuery& query, MapSelection& out);
-  bool responder_pfs(IkeSa& sa, IkeSa::PendingQm& q, const OpaquePayload* ke, int want_group,
+  bool responder_pfs(IkeSa& sa, QuickModeExchange& q, const OpaquePayload* ke, int want_group,
                      const EspChoice& choice, Bytes& our_ke);
-  void send_quick_mode_2(IkeSa& sa, uint32_t msgid, std::shared_ptr<IkeSa::PendingQm> q,
+  void send_quick_mode_2(IkeSa& sa, uint32_t msgid, std::shared_ptr<QuickModeExchange> q,
                          const EspChoice& choice, const std::vector<const IdPayload*>& ids,
                          const ResponderLifetime& life, const Bytes& our_ke);
   // engine_quick_mode_complete.cpp: keys, HASH(3) when we initiated, install and the SA database,

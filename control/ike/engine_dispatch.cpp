@@ -33,15 +33,10 @@ bool protected_exchange(const IkeSa* sa, uint32_t msgid, bool encrypted) {
   return sa && encrypted && sa->established && msgid != 0;
 }
 
-// Quick mode's message by the exchange the SA holds under its message id: none yet is the
-// peer's QM1; ours started (we initiated) awaits QM2; the peer's, answered, awaits QM3.
-enum class QmStep : uint8_t { First, Second, Third };
-template <QmStep Q>
+// Quick mode's message by what the exchange under its message id waits for (QuickModes).
+template <QuickModes::Next Q>
 bool quick_mode_at(const IkeSa* sa, uint32_t msgid, bool encrypted) {
-  if (!protected_exchange(sa, msgid, encrypted)) return false;
-  auto it = sa->pending_qm.find(msgid);
-  if (it == sa->pending_qm.end()) return Q == QmStep::First;
-  return Q == (it->second->initiator ? QmStep::Second : QmStep::Third);
+  return protected_exchange(sa, msgid, encrypted) && sa->quick_modes.next(msgid) == Q;
 }
 
 bool keyed(const IkeSa* sa, uint32_t, bool encrypted) {
@@ -91,12 +86,12 @@ const Engine::Route* Engine::route_for(const IkeSa* sa, Exchange ex, uint32_t ms
       // XAUTH and mode-config (engine_transaction.cpp).
       {E::Transaction, protected_exchange, K::Transaction, nullptr, nullptr, &Engine::transaction},
       // Quick mode (engine_quick_mode*.cpp); QM3 carries its HASH(3) alone, checked there.
-      {E::QuickMode, quick_mode_at<QmStep::First>, K::QM1, &IkeStats::in_p2_invalid,
+      {E::QuickMode, quick_mode_at<QuickModes::Next::Qm1>, K::QM1, &IkeStats::in_p2_invalid,
        &Engine::quick_mode_1_allowed, &Engine::quick_mode_1},
-      {E::QuickMode, quick_mode_at<QmStep::Second>, K::QM2, nullptr, &Engine::quick_mode_heard,
-       &Engine::quick_mode_2},
-      {E::QuickMode, quick_mode_at<QmStep::Third>, std::nullopt, nullptr, &Engine::quick_mode_heard,
-       &Engine::quick_mode_3},
+      {E::QuickMode, quick_mode_at<QuickModes::Next::Qm2>, K::QM2, nullptr,
+       &Engine::quick_mode_heard, &Engine::quick_mode_2},
+      {E::QuickMode, quick_mode_at<QuickModes::Next::Qm3>, std::nullopt, nullptr,
+       &Engine::quick_mode_heard, &Engine::quick_mode_3},
       // Informational (engine_informational.cpp): acted on only when protected by phase 1.
       {E::Informational, keyed, std::nullopt, nullptr, nullptr, &Engine::informational},
       {E::Informational, otherwise, std::nullopt, nullptr, nullptr, &Engine::plain_informational},

@@ -238,7 +238,7 @@ void Engine::start_quick_mode(IkeSa& sa) {
   const config::CryptoMapSettings* entry = static_entry(sa.wanted->map, sa.wanted->seq);
   if (!entry) return;
   const config::CryptoMapSettings& cs = *entry;
-  auto q = std::make_shared<IkeSa::PendingQm>();
+  auto q = std::make_shared<QuickModeExchange>();
   IpsecSa& ips = q->sa;
   ips.crypto_map = sa.wanted->map;
   ips.map_seq = sa.wanted->seq;
@@ -254,7 +254,7 @@ void Engine::start_quick_mode(IkeSa& sa) {
 void Engine::start_rekey(IkeSa& sa, IpsecSa& old) {
   // The same proxies, transform and PFS group as the SA being replaced, our side first.
   old.rekeying = true;
-  auto q = std::make_shared<IkeSa::PendingQm>();
+  auto q = std::make_shared<QuickModeExchange>();
   IpsecSa& ips = q->sa;
   ips.crypto_map = old.crypto_map;
   ips.map_seq = old.map_seq;

@@ -19,7 +19,6 @@ namespace {
 constexpr uint16_t kResponderLifetime = 24576;
 constexpr uint16_t kNoProposalChosen = 14;
 constexpr uint16_t kInvalidIdInformation = 18;
-constexpr size_t kMaxPendingQuickModes = 16;  // per IKE SA: QM1 without QM3 costs us state
 // Per IKE SA. A site-to-site peer negotiates a pair per crypto ACL line (and a second during a
 // rekey); past this an authenticated peer is only filling our memory and the SPD.
 constexpr size_t kMaxIpsecSasPerIkeSa = 128;
@@ -70,15 +69,13 @@ bool Engine::abandon_quick_mode(IkeSa& sa) {
   auto m = parse_message(sa.last_sent.data(), sa.last_sent.size());
   if (!m || m->header.exchange != Exchange::QuickMode) return false;
   const uint32_t msgid = m->header.message_id;
-  auto pending = sa.pending_qm.find(msgid);
-  if (pending == sa.pending_qm.end()) return false;
+  std::shared_ptr<QuickModeExchange> pending = sa.quick_modes.take(msgid);
+  if (!pending) return false;
   // The ASA's QM state machine fails with this line and phase 1 stays up: the peer may try
   // again, and DPD or the idle timeout ends a session that is really gone.
   log(&sa, Tag::Event,
-      fmt::format("QM FSM error (P2 struct &0x{:x}, mess id 0x{:x})!", pending->second->sa.id,
-                  msgid));
-  if (pending->second->rekeys) rekey_failed(sa, pending->second->rekeys);
-  sa.pending_qm.erase(pending);
+      fmt::format("QM FSM error (P2 struct &0x{:x}, mess id 0x{:x})!", pending->sa.id, msgid));
+  if (pending->rekeys) rekey_failed(sa, pending->rekeys);
   sa.exchange_ivs.erase(msgid);
   sa.awaiting_reply = false;
   sa.last_sent.clear();
@@ -88,7 +85,7 @@ bool Engine::abandon_quick_mode(IkeSa& sa) {
 Outcome Engine::quick_mode_3(const Received& in) {
   // QM3: HASH(3) = prf(SKEYID_a, 0 | M-ID | Ni_b | Nr_b) and nothing else.
   IkeSa& sa = *in.sa;
-  const IkeSa::PendingQm& q = *sa.pending_qm.at(in.msgid);
+  const QuickModeExchange& q = sa.quick_modes.at(in.msgid);
   log(&sa, Tag::Debug, "processing hash payload");
   const auto* h = in.payloads.empty() ? nullptr : std::get_if<OpaquePayload>(&in.payloads.front());
   if (!h || h->type != PayloadType::Hash ||
@@ -124,14 +121,14 @@ bool Engine::quick_mode_admitted(IkeSa& sa) {
     log(&sa, Tag::Debug, "Delay Quick Mode processing, Cert/Trans Exch/RM DSID in progress");
     return false;  // the client retransmits once XAUTH is through
   }
-  if (sa.ipsec.size() + sa.pending_qm.size() >= kMaxIpsecSasPerIkeSa) {
+  if (sa.ipsec.size() + sa.quick_modes.size() >= kMaxIpsecSasPerIkeSa) {
     ++stats_.in_drop;
     ++stats_.in_p2_rejects;
     log(&sa, Tag::Event,
         fmt::format("Rejecting IPSec tunnel: the peer already has {} IPsec SAs", sa.ipsec.size()));
     return false;
   }
-  if (sa.pending_qm.size() >= kMaxPendingQuickModes) {
+  if (sa.quick_modes.full()) {
     ++stats_.in_drop;
     log(&sa, Tag::Event, "Too many quick modes in progress, dropping");
     return false;
@@ -224,7 +221,7 @@ bool Engine::select_entry(IkeSa& sa, const MapQuery& query, MapSelection& out) {
 
 // PFS: the entry demands a group, or the client offers a KE in the group of the transform
 // chosen. On success q holds g^xy and our public value is in our_ke (empty without PFS).
-bool Engine::responder_pfs(IkeSa& sa, IkeSa::PendingQm& q, const OpaquePayload* ke, int want_group,
+bool Engine::responder_pfs(IkeSa& sa, QuickModeExchange& q, const OpaquePayload* ke, int want_group,
                            const EspChoice& choice, Bytes& our_ke) {
   if (!ke) return true;
   int group = choice.offer.group.value_or(0);
@@ -291,7 +288,7 @@ Outcome Engine::quick_mode_1(const Received& in) {
         fmt::format("Rejecting IPSec tunnel: PFS group {} required but not offered", want_group));
     return Outcome::done();
   }
-  auto q = std::make_shared<IkeSa::PendingQm>();
+  auto q = std::make_shared<QuickModeExchange>();
   q->ni = m.nonce->data;
   q->nr = random_bytes(kResponderNonceLength);
   q->started = env_.now();
@@ -309,7 +306,7 @@ Outcome Engine::quick_mode_1(const Received& in) {
   ips.outbound.spi = get_be32(choice.offered->spi, 0);
   log(&sa, Tag::Event, "IKE: requesting SPI!");
   ips.inbound.spi = draw_inbound_spi();
-  // The SPI is held by this not yet keyed SA (pending_qm) until QM3 installs it.
+  // The SPI is held by this not yet keyed SA (quick_modes) until QM3 installs it.
   ipsec_log(1, fmt::format("IPSEC: New embryonic SA created @ 0x{:08X}, Direction: inbound, SPI: "
                            "0x{:08X}, Session ID: 0x{:08X}, Tunnel type: {}, Protocol: esp",
                            ips.id, ips.inbound.spi, ips.id, sa.remote_access ? "ra" : "l2l"));
@@ -327,7 +324,7 @@ Outcome Engine::quick_mode_1(const Received& in) {
   return Outcome::done();
 }
 
-void Engine::send_quick_mode_2(IkeSa& sa, uint32_t msgid, std::shared_ptr<IkeSa::PendingQm> q,
+void Engine::send_quick_mode_2(IkeSa& sa, uint32_t msgid, std::shared_ptr<QuickModeExchange> q,
                                const EspChoice& choice, const std::vector<const IdPayload*>& ids,
                                const ResponderLifetime& life, const Bytes& our_ke) {
   const IpsecSa& ips = q->sa;
@@ -379,7 +376,7 @@ void Engine::send_quick_mode_2(IkeSa& sa, uint32_t msgid, std::shared_ptr<IkeSa:
   log(&sa, Tag::Debug, "constructing qm hash payload");
   log(&sa, Tag::Decode, fmt::format("IKE Responder sending 2nd QM pkt: msg id = {:08x}", msgid));
   const Bytes ni = q->ni;
-  sa.pending_qm[msgid] = std::move(q);
+  sa.quick_modes.add(msgid, std::move(q));
   send_protected(sa, Exchange::QuickMode, msgid, std::move(rest), ni, true);
 }
 

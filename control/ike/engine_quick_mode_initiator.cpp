@@ -32,7 +32,7 @@ bool udp_encapsulating(const IkeSa& sa) {
 
 }  // namespace
 
-void Engine::send_quick_mode_1(IkeSa& sa, std::shared_ptr<IkeSa::PendingQm> q) {
+void Engine::send_quick_mode_1(IkeSa& sa, std::shared_ptr<QuickModeExchange> q) {
   q->initiator = true;
   q->started = env_.now();
   q->ni = random_bytes(kQuickModeNonceLength);
@@ -66,7 +66,7 @@ void Engine::send_quick_mode_1(IkeSa& sa, std::shared_ptr<IkeSa::PendingQm> q) {
   rest.push_back(id_of(ips.remote));
   uint32_t msgid = random_msgid();
   ips.message_id = msgid;
-  sa.pending_qm[msgid] = q;
+  sa.quick_modes.add(msgid, q);
   log(&sa, Tag::Debug, "oakley constructing quick mode");
   log(&sa, Tag::Debug, "constructing blank hash payload");
   log(&sa, Tag::Debug, "constructing IPSec SA payload");
@@ -81,7 +81,7 @@ Outcome Engine::quick_mode_2(const Received& in) {
   IkeSa& sa = *in.sa;
   const uint32_t msgid = in.msgid;
   const std::vector<Payload>& p = in.payloads;
-  IkeSa::PendingQm& q = *sa.pending_qm.at(msgid);
+  QuickModeExchange& q = sa.quick_modes.at(msgid);
   log(&sa, Tag::Debug, "processing hash payload");
   if (!verify_hash(sa, msgid, in.body, in.body.size(), q.ni))
     return Outcome::dropped("Hash verification failed on quick mode message 2, dropping",
@@ -97,13 +97,13 @@ Outcome Engine::quick_mode_2(const Received& in) {
   if (!choice || chosen->proposals.size() != 1 || chosen->proposals[0].transforms.size() != 1) {
     ++stats_.in_p2_invalid;
     log(&sa, Tag::Event, "The responder chose an IPSec transform we did not offer");
-    sa.pending_qm.erase(msgid);
+    sa.quick_modes.end(msgid);
     return Outcome::done();
   }
   q.nr = opaque(p, PayloadType::Nonce)->data;
   if (q.dh && !initiator_pfs(sa, q, opaque(p, PayloadType::KE))) {
     ++stats_.in_p2_invalid;
-    sa.pending_qm.erase(msgid);
+    sa.quick_modes.end(msgid);
     return Outcome::done();
   }
   IpsecSa& ips = q.sa;
@@ -122,7 +122,7 @@ Outcome Engine::quick_mode_2(const Received& in) {
 }
 
 // PFS we offered: the responder's KE gives g^xy (false, logged, when it sent none or a bad one).
-bool Engine::initiator_pfs(IkeSa& sa, IkeSa::PendingQm& q, const OpaquePayload* ke) {
+bool Engine::initiator_pfs(IkeSa& sa, QuickModeExchange& q, const OpaquePayload* ke) {
   if (!ke) {
     log(&sa, Tag::Event, "PFS was offered but the responder sent no KE payload");
     return false;

@@ -88,10 +88,8 @@ void Engine::nat_keepalive_timer(IkeSa& sa, uint64_t now) {
 
 // Quick modes whose last message never came are forgotten (a rekey is tried again).
 void Engine::quick_mode_timer(IkeSa& sa, uint64_t now) {
-  std::erase_if(sa.pending_qm, [&](const auto& e) {
-    if (now < e.second->started + timers::kHalfOpen) return false;
-    if (e.second->rekeys) rekey_failed(sa, e.second->rekeys);
-    return true;
+  sa.quick_modes.expire(now, timers::kHalfOpen, [&](const QuickModeExchange& q) {
+    if (q.rekeys) rekey_failed(sa, q.rekeys);
   });
 }
 
