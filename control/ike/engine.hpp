@@ -137,8 +137,9 @@ struct Outcome {
   static Outcome dropped(std::string why, Counter a = nullptr, Counter b = nullptr) {
     return {Kind::Dropped, {a, b}, std::move(why), 0, EndReason::None};
   }
-  static Outcome failed(const IkeSa& sa, Counter c = nullptr, EndReason reason = EndReason::None) {
-    return {Kind::Failed, {c, nullptr}, {}, sa.index, reason};
+  static Outcome failed(const IkeSa& sa, Counter a = nullptr, Counter b = nullptr,
+                        EndReason reason = EndReason::None) {
+    return {Kind::Failed, {a, b}, {}, sa.index, reason};
   }
 };
 
@@ -325,8 +326,8 @@ class Engine {
                      const Endpoint& peer, const std::function<void()>& before_verdict = {});
   void add_nat_d(IkeSa& sa, std::vector<Payload>& out);
   void add_identity_and_hash_r(IkeSa& sa, std::vector<Payload>& out);
-  // Checks the peer's HASH_I/HASH_R; on failure the SA is gone and false is returned.
-  bool peer_authenticated(IkeSa& sa, const Bytes& received, const Bytes& peer_id_b);
+  // Checks the peer's HASH_I/HASH_R: nothing when it proves the key, else the failure (logged).
+  std::optional<Outcome> unauthenticated(IkeSa& sa, const Bytes& received, const Bytes& peer_id_b);
   // peer-id-validate of the tunnel-group against the identity main mode's MM5 carried.
   bool peer_id_valid(IkeSa& sa, const IdPayload& id);
   void phase1_done(IkeSa& sa, const std::vector<Payload>& p);

@@ -137,7 +137,7 @@ Outcome Engine::main_2(const Received& in) {
   sa.choice = *match.choice;
   read_vendor_ids(sa, m.payloads);
   auto dh = DhKey::generate(sa.choice.group);
-  if (!dh) return Outcome::failed(sa, nullptr, EndReason::DhFailure);
+  if (!dh) return Outcome::failed(sa, nullptr, nullptr, EndReason::DhFailure);
   sa.gxi = dh->public_value();
   sa.dh = std::make_unique<DhKey>(std::move(*dh));
   sa.ni = random_bytes(kNonceLength);
@@ -215,8 +215,8 @@ Outcome Engine::main_6(const Received& in) {
   log(&sa, Tag::Debug, "processing ID payload");
   log(&sa, Tag::Debug, "processing hash payload");
   log(&sa, Tag::Debug, "Computing hash for ISAKMP");
-  if (!peer_authenticated(sa, opaque(p, PayloadType::Hash)->data, body_of(*id)))
-    return Outcome::done();  // gone
+  if (auto failed = unauthenticated(sa, opaque(p, PayloadType::Hash)->data, body_of(*id)))
+    return *failed;
   sa.established = env_.now();
   sa.session_start = sa.established;
   sa.last_heard = sa.established;

@@ -504,9 +504,9 @@ Outcome Engine::aggressive_3(const Received& in) {
   // RFC 3947 3.2: AM3's NAT-D hashes cover the endpoints of AM1/AM2, not the port 4500 that a
   // client floating already for AM3 now uses (which the authentication below accepts).
   const Endpoint local = sa.local, peer = sa.peer;
-  if (!peer_authenticated(sa, opaque(p, PayloadType::Hash)->data, sa.idi_b))
-    return Outcome::done();  // gone
-  if (sa.decoy)              // cannot happen: nobody knows its key; never let it reach phase1_done
+  if (auto failed = unauthenticated(sa, opaque(p, PayloadType::Hash)->data, sa.idi_b))
+    return *failed;
+  if (sa.decoy)  // cannot happen: nobody knows its key; never let it reach phase1_done
     return Outcome::failed(sa);
   settle(sa);
   // The ASA's order: notify, NAT-D, then the vendor IDs, then the NAT verdict.
@@ -585,12 +585,10 @@ Outcome Engine::main_5(const Received& in) {
   log(&sa, Tag::Debug, "processing hash payload");
   log(&sa, Tag::Debug, "Computing hash for ISAKMP");
   sa.idi_b = body_of(*id);
-  if (!peer_authenticated(sa, opaque(p, PayloadType::Hash)->data, sa.idi_b))
-    return Outcome::done();  // gone
-  if (!peer_id_valid(sa, *id)) {
-    ++stats_.auth_fails;
-    return Outcome::failed(sa, &IkeStats::responder_fails);
-  }
+  if (auto failed = unauthenticated(sa, opaque(p, PayloadType::Hash)->data, sa.idi_b))
+    return *failed;
+  if (!peer_id_valid(sa, *id))
+    return Outcome::failed(sa, &IkeStats::auth_fails, &IkeStats::responder_fails);
   settle(sa);
   std::vector<Payload> out;
   add_identity_and_hash_r(sa, out);
@@ -636,7 +634,8 @@ void Engine::add_identity_and_hash_r(IkeSa& sa, std::vector<Payload>& out) {
 
 // ---- authentication ------------------------------------------------------------------------
 
-bool Engine::peer_authenticated(IkeSa& sa, const Bytes& received, const Bytes& peer_id_b) {
+std::optional<Outcome> Engine::unauthenticated(IkeSa& sa, const Bytes& received,
+                                               const Bytes& peer_id_b) {
   // The peer proves the key with HASH_I (it initiated) or HASH_R (we did), checked in
   // constant time. A failure ends the negotiation: nothing of it is kept.
   Bytes cki(sa.icookie.begin(), sa.icookie.end()), ckr(sa.rcookie.begin(), sa.rcookie.end());
@@ -645,17 +644,15 @@ bool Engine::peer_authenticated(IkeSa& sa, const Bytes& received, const Bytes& p
           ? hash_i(sa.choice.hash, sa.keys.skeyid, sa.gxi, sa.gxr, cki, ckr, sa.sai_b, peer_id_b)
           : hash_r(sa.choice.hash, sa.keys.skeyid, sa.gxi, sa.gxr, cki, ckr, sa.sai_b, peer_id_b);
   if (!equal_ct(received, expected)) {
-    ++stats_.hash_fails;
-    ++(sa.responder ? stats_.responder_fails : stats_.initiator_fails);
     log(&sa, Tag::Event, "Hash verification failed: probably a mismatched pre-shared key");
     syslog_sa(&sa, nullptr, 713167,
               "Remote peer has failed user authentication - check configured key");
-    remove(sa.index, EndReason::None, false);
-    return false;
+    return Outcome::failed(sa, &IkeStats::hash_fails,
+                           sa.responder ? &IkeStats::responder_fails : &IkeStats::initiator_fails);
   }
   commit_inbound(sa);
   sa.awaiting_reply = false;
-  return true;
+  return std::nullopt;
 }
 
 // ---- phase 1 complete ---------------------------------------------------------------------
