@@ -55,8 +55,10 @@ struct Engine::Route {
   // The rules the message is checked against before the handler runs; none for the messages
   // whose handler checks its HASH first and answers a broken one in its own words.
   std::optional<MessageKind> rules;
-  Outcome::Counter also_count;              // besides "malformed", when the rules are broken
-  bool (Engine::*before)(const Received&);  // before the rules: false, the message goes no further
+  Outcome::Counter also_count;  // besides "malformed", when the rules are broken
+  // Before the rules: false, the message goes no further (am-disable in engine_phase1.cpp;
+  // quick-mode admission and the peer heard from in engine_quick_mode.cpp).
+  bool (Engine::*before)(const Received&);
   Handler handler;
 };
 
