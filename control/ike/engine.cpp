@@ -8,7 +8,6 @@
 
 #include "control/aaa/password.hpp"
 #include "control/ike/crypto/cipher.hpp"
-#include "control/ike/notify_types.hpp"
 #include "control/ike/timers.hpp"
 #include "platform/printable.hpp"
 
@@ -150,14 +149,6 @@ void Engine::log(const IkeSa* sa, Tag tag, std::string_view text, const Endpoint
 void Engine::ipsec_log(int level, std::string_view text) {
   if (env_.debugging(DebugKind::Ipsec, level)) env_.debug(DebugKind::Ipsec, level, text);
 }
-
-namespace {
-// 113019's reason in the ASA's words for why the engine removed a session.
-std::string_view disconnect_reason(std::string_view why) {
-  if (why == "DPD failure") return "Lost Service";
-  return why;
-}
-}  // namespace
 
 void Engine::emit_syslog(uint32_t id, const std::string& text) {
   const logging::MessageDef* def = logging::find_message(id);
@@ -367,7 +358,7 @@ const config::TunnelGroup* Engine::tunnel_group_or_abort(IkeSa& sa) {
   if (!tg) {
     log(&sa, Tag::Event, "Tunnel group was removed during the negotiation, aborting");
     sa.state = P1State::Deleting;
-    sa.delete_reason = "Internal Error";
+    sa.delete_reason = EndReason::InternalError;
   }
   return tg;
 }
@@ -394,7 +385,7 @@ void Engine::receive(const Datagram& d) {
         &d.peer);
     if (auto m = parse_message(d.data.data(), d.data.size()))
       if (IkeSa* sa = find(m->header.initiator_cookie, m->header.responder_cookie))
-        remove(sa->index, "Internal Error", false);
+        remove(sa->index, EndReason::InternalError, false);
   }
 }
 
@@ -413,7 +404,7 @@ void Engine::dh_result(uint64_t index, DhOutcome outcome) {
   } catch (const std::exception& e) {
     ++stats_.internal_errors;
     log(nullptr, Tag::Event, fmt::format("Internal error after a DH computation: {}", e.what()));
-    remove(index, "Internal Error", false);
+    remove(index, EndReason::InternalError, false);
   }
 }
 
@@ -423,7 +414,7 @@ void Engine::xauth_result(uint64_t index, uint64_t ticket, aaa::AuthResult r) {
   } catch (const std::exception& e) {
     ++stats_.internal_errors;
     log(nullptr, Tag::Event, fmt::format("Internal error after an AAA answer: {}", e.what()));
-    remove(index, "Internal Error", false);
+    remove(index, EndReason::InternalError, false);
   }
 }
 
@@ -440,35 +431,43 @@ void Engine::receive_message(const Datagram& d) {
         &d.peer);
     return;
   }
-  Message& m = *parsed;
+  const Message& m = *parsed;
   if ((m.header.version >> 4) != 1) {
     ++stats_.in_drop;  // IKEv2 (or worse) is not spoken here
     return;
   }
+  if (zero(m.header.responder_cookie))
+    receive_first(d, m);
+  else
+    receive_for_sa(d, m);
+}
 
-  if (zero(m.header.responder_cookie)) {
-    if (m.header.message_id != 0 ||
-        (m.header.exchange != Exchange::Aggressive && m.header.exchange != Exchange::MainMode)) {
-      ++stats_.in_drop;
-      return;
-    }
-    if (IkeSa* dup = find_half_open(m.header.initiator_cookie, d.peer)) {
-      // A retransmitted first message: our answer was lost. Send it again.
-      ++stats_.duplicates;
-      // The answer again counts as the unverified peer's one resend.
-      if (!dup->last_sent.empty() && dup->retransmits < max_retransmits(*dup)) {
-        ++dup->retransmits;
-        env_.send(dup->local, dup->peer, dup->last_sent);
-        ++stats_.out_packets;
-      } else if (!dup->last_sent.empty()) {
-        ++stats_.unverified_resends_suppressed;
-      }
-      return;
-    }
-    start_phase1(d, m);
+// A message without the responder's cookie starts a negotiation, or repeats one that did.
+void Engine::receive_first(const Datagram& d, const Message& m) {
+  if (m.header.message_id != 0 ||
+      (m.header.exchange != Exchange::Aggressive && m.header.exchange != Exchange::MainMode)) {
+    ++stats_.in_drop;
     return;
   }
+  if (IkeSa* dup = find_half_open(m.header.initiator_cookie, d.peer)) {
+    // A retransmitted first message: our answer was lost. Send it again.
+    ++stats_.duplicates;
+    // The answer again counts as the unverified peer's one resend.
+    if (!dup->last_sent.empty() && dup->retransmits < max_retransmits(*dup)) {
+      ++dup->retransmits;
+      env_.send(dup->local, dup->peer, dup->last_sent);
+      ++stats_.out_packets;
+    } else if (!dup->last_sent.empty()) {
+      ++stats_.unverified_resends_suppressed;
+    }
+    return;
+  }
+  // The interface and admission were checked on the header (refused_unparsed).
+  log_decode(d.peer, false, 0, m.payloads, d.data.size());
+  dispatch({d, m, nullptr, m.payloads, {}, 0, false});
+}
 
+void Engine::receive_for_sa(const Datagram& d, const Message& m) {
   IkeSa* sa = find(m.header.initiator_cookie, m.header.responder_cookie);
   if (!sa && m.header.exchange == Exchange::MainMode && m.header.message_id == 0) {
     // The answer to our MM1 names the responder's cookie for the first time.
@@ -502,130 +501,83 @@ void Engine::receive_message(const Datagram& d) {
     }
     return;
   }
-
+  const bool encrypted = m.header.flags & kFlagEncrypted;
   std::vector<Payload> payloads;
   Bytes body;
-  size_t consumed = 0;
-  const uint32_t msgid = m.header.message_id;
-  if (m.header.flags & kFlagEncrypted) {
-    if (sa->keys.encryption_key.size() == 0 ||
-        m.encrypted_body.size() % block_size(sa->choice.cipher) != 0 || m.encrypted_body.empty()) {
-      ++stats_.in_drop;
-      ++stats_.decrypt_fails;
-      return;
-    }
-    Bytes iv;
-    if (msgid == 0)
-      iv = sa->phase1_iv;
-    else if (auto it = sa->exchange_ivs.find(msgid); it != sa->exchange_ivs.end())
-      iv = it->second;
-    else
-      iv = exchange_iv(sa->choice.hash, sa->choice.cipher, sa->phase1_iv, msgid);
-    auto plain = decrypt(sa->choice.cipher, sa->keys.encryption_key, iv, m.encrypted_body);
-    if (!plain) {
-      ++stats_.decrypt_fails;
-      return;
-    }
-    auto chain = parse_payloads(m.header.next, *plain, &consumed);
-    if (!chain) {
-      ++stats_.decrypt_fails;
-      ++stats_.in_drop;
-      if (msgid == 0 && !sa->established) {
-        // Only while phase 1 is being authenticated does garbage mean a wrong key; later it
-        // is noise (or someone who saw the cookies) and must not cost the session.
-        log(sa, Tag::Event,
-            "ERROR, had problems decrypting packet, probably due to mismatched pre-shared key.  "
-            "Aborting");
-        syslog_sa(sa, nullptr, 713902,
-                  "ERROR, had problems decrypting packet, probably due to mismatched pre-shared "
-                  "key.  Aborting");
-        remove(sa->index, "decryption failure", false);
-      }
-      return;
-    }
-    // The IV chain and the peer's address move on only once a handler has authenticated the
-    // message (commit_inbound): a forged or replayed packet can neither desynchronise the
-    // exchange nor redirect the session.
-    inbound_.next_iv = last_block(sa->choice.cipher, m.encrypted_body);
-    payloads = std::move(*chain);
-    body = std::move(*plain);
-  } else {
-    payloads = m.payloads;
-  }
-  log_decode(d.peer, false, msgid, payloads, d.data.size());
+  if (encrypted && !open_message(*sa, m, payloads, body)) return;
+  const std::vector<Payload>& p = encrypted ? payloads : m.payloads;
+  log_decode(d.peer, false, m.header.message_id, p, d.data.size());
 
-  inbound_.msgid = msgid;
-  inbound_.encrypted = (m.header.flags & kFlagEncrypted) != 0;
+  inbound_.msgid = m.header.message_id;
+  inbound_.encrypted = encrypted;
   inbound_.peer = d.peer;
   inbound_.local = d.local;
   inbound_.sa = sa;
   inbound_.answer.clear();
-
-  bool encrypted = m.header.flags & kFlagEncrypted;
-  switch (m.header.exchange) {
-    case Exchange::Aggressive:
-      if (sa->state == P1State::AmWaitMsg3 && msgid == 0) {
-        aggressive_3(*sa, m, payloads);
-      } else {
-        ++stats_.in_drop;
-      }
-      break;
-    case Exchange::MainMode:
-      if (sa->state == P1State::MmWaitMsg2 && !encrypted)
-        main_2(*sa, m);
-      else if (sa->state == P1State::MmWaitMsg4 && !encrypted)
-        main_4(*sa, m);
-      else if (sa->state == P1State::MmWaitMsg6 && encrypted)
-        main_6(*sa, payloads);
-      else if (sa->state == P1State::MmWaitMsg3 && !encrypted)
-        main_3(*sa, m);
-      else if (sa->state == P1State::MmWaitMsg5 && encrypted)
-        main_5(*sa, payloads);
-      else
-        ++stats_.in_drop;
-      break;
-    case Exchange::Transaction:
-      if (encrypted && sa->established && msgid != 0)
-        transaction(*sa, msgid, payloads,
-                    Bytes(body.begin(), body.begin() + static_cast<long>(consumed)));
-      else
-        ++stats_.in_drop;
-      break;
-    case Exchange::QuickMode:
-      if (encrypted && sa->established && msgid != 0)
-        quick_mode(*sa, msgid, payloads,
-                   Bytes(body.begin(), body.begin() + static_cast<long>(consumed)));
-      else
-        ++stats_.in_drop;
-      break;
-    case Exchange::Informational:
-      if (encrypted && sa->keys.skeyid_a.size() != 0)
-        informational(*sa, msgid, payloads,
-                      Bytes(body.begin(), body.begin() + static_cast<long>(consumed)));
-      else {
-        // Unauthenticated notifies are logged and never acted on; the type tells the operator
-        // why the peer gave up (INVALID_HASH_INFORMATION: a wrong pre-shared key).
-        ++stats_.in_notifies;
-        const NotifyPayload* n = nullptr;
-        for (const auto& x : payloads)
-          if (!n) n = std::get_if<NotifyPayload>(&x);
-        log(sa, Tag::Event,
-            n ? fmt::format("Received an un-encrypted {} notify message, dropping",
-                            notify::name(n->type))
-              : std::string("Received an un-encrypted notify message, dropping"));
-      }
-      break;
-    default:
-      ++stats_.in_drop;
-      break;
-  }
+  const uint64_t index = sa->index;
+  dispatch({d, m, sa, p, std::move(body), m.header.message_id, encrypted});
   // Remember what we answered: a retransmission of it gets that answer again, and only that.
-  auto it = std::find_if(sas_.begin(), sas_.end(), [&](auto& e) { return e.second.get() == sa; });
-  if (it != sas_.end() && !inbound_.answer.empty()) {
+  // The SA may be gone by now, or under another index (a phase-1 rekey swaps them): found by
+  // its index first, else by a walk that only such a message costs.
+  auto holds = [&](const auto& e) { return e.second.get() == sa; };
+  auto alive = [&] {
+    auto it = sas_.find(index);
+    return (it != sas_.end() && holds(*it)) || std::any_of(sas_.begin(), sas_.end(), holds);
+  };
+  if (!inbound_.answer.empty() && alive()) {
     sa->last_received_hash = digest;
     sa->last_answer = std::move(inbound_.answer);
   }
   inbound_.sa = nullptr;
+}
+
+bool Engine::open_message(IkeSa& sa, const Message& m, std::vector<Payload>& payloads,
+                          Bytes& body) {
+  const uint32_t msgid = m.header.message_id;
+  if (sa.keys.encryption_key.size() == 0 ||
+      m.encrypted_body.size() % block_size(sa.choice.cipher) != 0 || m.encrypted_body.empty()) {
+    ++stats_.in_drop;
+    ++stats_.decrypt_fails;
+    return false;
+  }
+  Bytes iv;
+  if (msgid == 0)
+    iv = sa.phase1_iv;
+  else if (auto it = sa.exchange_ivs.find(msgid); it != sa.exchange_ivs.end())
+    iv = it->second;
+  else
+    iv = exchange_iv(sa.choice.hash, sa.choice.cipher, sa.phase1_iv, msgid);
+  auto plain = decrypt(sa.choice.cipher, sa.keys.encryption_key, iv, m.encrypted_body);
+  if (!plain) {
+    ++stats_.decrypt_fails;
+    return false;
+  }
+  size_t consumed = 0;
+  auto chain = parse_payloads(m.header.next, *plain, &consumed);
+  if (!chain) {
+    ++stats_.decrypt_fails;
+    ++stats_.in_drop;
+    if (msgid == 0 && !sa.established) {
+      // Only while phase 1 is being authenticated does garbage mean a wrong key; later it
+      // is noise (or someone who saw the cookies) and must not cost the session.
+      log(&sa, Tag::Event,
+          "ERROR, had problems decrypting packet, probably due to mismatched pre-shared key.  "
+          "Aborting");
+      syslog_sa(&sa, nullptr, 713902,
+                "ERROR, had problems decrypting packet, probably due to mismatched pre-shared "
+                "key.  Aborting");
+      remove(sa.index, EndReason::DecryptionFailure, false);
+    }
+    return false;
+  }
+  // The IV chain and the peer's address move on only once a handler has authenticated the
+  // message (commit_inbound): a forged or replayed packet can neither desynchronise the
+  // exchange nor redirect the session.
+  inbound_.next_iv = last_block(sa.choice.cipher, m.encrypted_body);
+  payloads = std::move(*chain);
+  plain->resize(consumed);  // the padding is not hashed
+  body = std::move(*plain);
+  return true;
 }
 
 bool Engine::refused_unparsed(const Datagram& d) {
@@ -660,7 +612,7 @@ void Engine::remove_peer_deleted() {
   }
 }
 
-void Engine::remove(uint64_t index, std::string_view reason, bool notify_peer) {
+void Engine::remove(uint64_t index, EndReason reason, bool notify_peer) {
   auto it = sas_.find(index);
   if (it == sas_.end()) return;
   IkeSa& sa = *it->second;
@@ -686,9 +638,9 @@ void Engine::remove(uint64_t index, std::string_view reason, bool notify_peer) {
     del.spis.push_back(spi);
     log(&sa, Tag::Debug, "constructing IKE delete payload");
     send_informational(sa, {del});
-    for (size_t i = sa.ipsec.size(); i-- > 0;) delete_ipsec(sa, i, false, reason);
+    for (size_t i = sa.ipsec.size(); i-- > 0;) delete_ipsec(sa, i, false, debug_words(reason));
   }
-  if (sa.established && sa.remote_access && !reason.empty() && !sa.replaced_by)
+  if (sa.established && sa.remote_access && reason != EndReason::None && !sa.replaced_by)
     syslog_sa(
         &sa, nullptr, 113019,
         sa.natt != Vendor::Unknown && (sa.nat_peer || sa.nat_local) ? "IPsecOverNatT" : "IPsec",
@@ -696,10 +648,10 @@ void Engine::remove(uint64_t index, std::string_view reason, bool notify_peer) {
           uint64_t s = env_.now() - sa.session_start;
           return fmt::format("{}h:{:02}m:{:02}s", s / 3600, s / 60 % 60, s % 60);
         }(),
-        sa.bytes_tx, sa.bytes_rx, disconnect_reason(reason));
+        sa.bytes_tx, sa.bytes_rx, disconnect_words(reason));
   for (const auto& ips : sa.ipsec) uninstall(sa, ips);  // what is left goes from the dataplane
   accounting_stop(sa, reason);
-  if (sa.established) log(&sa, Tag::Debug, fmt::format("IKE SA deleted: {}", reason));
+  if (sa.established) log(&sa, Tag::Debug, fmt::format("IKE SA deleted: {}", debug_words(reason)));
   release_address(sa);
   sas_.erase(it);
 }
@@ -708,7 +660,7 @@ size_t Engine::clear(std::optional<config::Ipv4> peer) {
   std::vector<uint64_t> which;
   for (auto& [idx, sa] : sas_)
     if (!peer || sa->peer.address == *peer) which.push_back(idx);
-  for (uint64_t idx : which) remove(idx, "Administrator Reset", true);
+  for (uint64_t idx : which) remove(idx, EndReason::AdministratorReset, true);
   return which.size();
 }
 
@@ -724,7 +676,7 @@ size_t Engine::clear_ipsec(std::optional<config::Ipv4> peer) {
 
 size_t Engine::logoff_index(uint64_t index) {
   if (!sas_.contains(index)) return 0;
-  remove(index, "Administrator Reset", true);
+  remove(index, EndReason::AdministratorReset, true);
   return 1;
 }
 
@@ -732,7 +684,7 @@ size_t Engine::logoff_name(const std::string& user) {
   std::vector<uint64_t> which;
   for (auto& [idx, sa] : sas_)
     if (sa->username == user) which.push_back(idx);
-  for (uint64_t idx : which) remove(idx, "Administrator Reset", true);
+  for (uint64_t idx : which) remove(idx, EndReason::AdministratorReset, true);
   return which.size();
 }
 

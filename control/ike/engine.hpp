@@ -5,6 +5,7 @@
 // recorded packets.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -20,6 +21,7 @@
 #include "control/ike/address_pools.hpp"
 #include "control/ike/admission.hpp"
 #include "control/ike/crypto/dh.hpp"
+#include "control/ike/end_reason.hpp"
 #include "control/ike/message_rules.hpp"
 #include "control/ike/sa.hpp"
 #include "control/logging/messages.hpp"
@@ -116,6 +118,31 @@ struct IkeStats {
   uint64_t sas_failing_verification = 0;       // IPsec SAs whose every packet failed its ICV
 };
 
+// What a handler made of the message it was given. The dispatcher (engine_dispatch.cpp) acts on
+// it in one place: it counts, logs a drop, and removes a failed negotiation's SA.
+struct Outcome {
+  using Counter = uint64_t IkeStats::*;
+  enum class Kind : uint8_t {
+    Done,     // acted on: answered, refused with a notify, or waiting for a worker
+    Dropped,  // ignored: counted, and why logged as an event of the SA
+    Failed,   // the negotiation failed: counted, its SA goes without telling the peer
+  };
+  Kind kind = Kind::Done;
+  std::array<Counter, 2> counters{};
+  std::string why;                     // Dropped: the debug line
+  uint64_t sa_index = 0;               // Failed: the SA that goes
+  EndReason reason = EndReason::None;  // Failed: why, for the session's end
+
+  static Outcome done() { return {}; }
+  static Outcome dropped(std::string why, Counter a = nullptr, Counter b = nullptr) {
+    return {Kind::Dropped, {a, b}, std::move(why), 0, EndReason::None};
+  }
+  static Outcome failed(const IkeSa& sa, Counter a = nullptr, Counter b = nullptr,
+                        EndReason reason = EndReason::None) {
+    return {Kind::Failed, {a, b}, {}, sa.index, reason};
+  }
+};
+
 class Engine {
  public:
   Engine(const config::Config& cfg, Environment& env);
@@ -157,20 +184,46 @@ class Engine {
   uint64_t now() const { return env_.now(); }
 
  private:
-  struct Received;  // a parsed, decrypted message with its context
-  // engine.cpp
+  // A message as dispatch hands it to its handler: parsed, decrypted, with the SA it is for
+  // (none for the first message of a negotiation).
+  struct Received {
+    const Datagram& d;
+    const Message& m;
+    IkeSa* sa;
+    const std::vector<Payload>& payloads;  // decrypted when it came encrypted
+    Bytes body;  // the decrypted payload chain without its padding: what a HASH covers
+    uint32_t msgid;
+    bool encrypted;
+  };
+  using Handler = Outcome (Engine::*)(const Received&);
+  // engine_dispatch.cpp: the table of (exchange, state, message kind) -> handler and the one
+  // place that checks a message against its rules, counts, logs and acts on the outcome.
+  struct Route;
+  static const Route* route_for(const IkeSa* sa, Exchange ex, uint32_t msgid, bool encrypted);
+  void dispatch(const Received& in);
+  bool rules_hold(const Received& in, const Route& r);
+  void act_on(const Received& in, const Outcome& o);
+  Outcome plain_informational(const Received& in);
+  bool aggressive_allowed(const Received& in);
+  bool quick_mode_heard(const Received& in);
+  bool quick_mode_1_allowed(const Received& in);
+  // engine.cpp: a datagram parsed, then handed on as a first message or one for its SA.
   void receive_message(const Datagram& d);
+  void receive_first(const Datagram& d, const Message& m);
+  void receive_for_sa(const Datagram& d, const Message& m);
+  // Decrypts m for sa into payloads and body; false (counted) when it cannot be read.
+  bool open_message(IkeSa& sa, const Message& m, std::vector<Payload>& payloads, Bytes& body);
   // engine_timers.cpp: the tick, one named step per timer (constants in timers.hpp); a step
   // that ends the SA returns why.
   void run_timers();
-  std::optional<std::string> sa_timers(IkeSa& sa, uint64_t now);
-  std::optional<std::string> negotiation_timer(const IkeSa& sa, uint64_t now);
-  std::optional<std::string> retransmit_timer(IkeSa& sa, uint64_t now);
-  std::optional<std::string> phase1_lifetime_timer(IkeSa& sa, uint64_t now);
+  std::optional<EndReason> sa_timers(IkeSa& sa, uint64_t now);
+  std::optional<EndReason> negotiation_timer(const IkeSa& sa, uint64_t now);
+  std::optional<EndReason> retransmit_timer(IkeSa& sa, uint64_t now);
+  std::optional<EndReason> phase1_lifetime_timer(IkeSa& sa, uint64_t now);
   void nat_keepalive_timer(IkeSa& sa, uint64_t now);
   void quick_mode_timer(IkeSa& sa, uint64_t now);
   void ipsec_timers(IkeSa& sa, uint64_t now);
-  std::optional<std::string> dpd_timer(IkeSa& sa, uint64_t now);
+  std::optional<EndReason> dpd_timer(IkeSa& sa, uint64_t now);
   void remove_peer_deleted();
   // The configuration may change between any two messages (an operator deletes a tunnel-group
   // or a crypto map entry mid-negotiation): these look it up afresh and say when it is gone.
@@ -205,7 +258,7 @@ class Engine {
   void commit_inbound(IkeSa& sa);
   Bytes hash_over(const IkeSa& sa, uint32_t msgid, const Bytes& extra, const Bytes& rest) const;
   Bytes& exchange_iv_for(IkeSa& sa, uint32_t msgid);
-  void remove(uint64_t index, std::string_view reason, bool notify_peer);
+  void remove(uint64_t index, EndReason reason, bool notify_peer);
   // Debug lines as the ASA tags them: [IKEv1] events (level 1), [IKEv1 DEBUG] detail (5),
   // [IKEv1 DECODE] decodes (10).
   enum class Tag { Event, Debug, Decode };
@@ -233,13 +286,10 @@ class Engine {
   IkeSa* new_sa(const Datagram& d, const Message& m);
 
   // engine_phase1.cpp
-  void start_phase1(const Datagram& d, const Message& m);
   // Admission (Admission): false, counted and logged, when a new negotiation is refused.
   bool admit(const Datagram& d);
   // A first message refused (counted) from its header alone, before it is parsed.
   bool refused_unparsed(const Datagram& d);
-  // The first message against its rules (message_rules.hpp); false, counted, when it breaks them.
-  bool first_message_ok(const Datagram& d, const Message& m, MessageKind kind);
   void refuse(Refusal why, const Endpoint& peer);
   // A responder SA stops counting as half-open: its peer proved the key, or it is gone.
   void settle(IkeSa& sa);
@@ -254,11 +304,13 @@ class Engine {
   void dh_failed(IkeSa& sa);
   void send_aggressive_2(IkeSa& sa, const SecretBytes& gxy);
   void send_main_4(IkeSa& sa);
-  void aggressive_1(const Datagram& d, const Message& m);
-  void aggressive_3(IkeSa& sa, const Message& m, const std::vector<Payload>& p);
-  void main_1(const Datagram& d, const Message& m);
-  void main_3(IkeSa& sa, const Message& m);
-  void main_5(IkeSa& sa, const std::vector<Payload>& p);
+  // The handlers of the dispatch table (engine_dispatch.cpp), as those below: each is given a
+  // message that passed its rules.
+  Outcome aggressive_1(const Received& in);
+  Outcome aggressive_3(const Received& in);
+  Outcome main_1(const Received& in);
+  Outcome main_3(const Received& in);
+  Outcome main_5(const Received& in);
   bool select_group(IkeSa& sa, const IdPayload* id);
   void read_vendor_ids(IkeSa& sa, const std::vector<Payload>& p);
   void add_our_vendor_ids(IkeSa& sa, std::vector<Payload>& out, bool with_gateway_vid);
@@ -274,8 +326,8 @@ class Engine {
                      const Endpoint& peer, const std::function<void()>& before_verdict = {});
   void add_nat_d(IkeSa& sa, std::vector<Payload>& out);
   void add_identity_and_hash_r(IkeSa& sa, std::vector<Payload>& out);
-  // Checks the peer's HASH_I/HASH_R; on failure the SA is gone and false is returned.
-  bool peer_authenticated(IkeSa& sa, const Bytes& received, const Bytes& peer_id_b);
+  // Checks the peer's HASH_I/HASH_R: nothing when it proves the key, else the failure (logged).
+  std::optional<Outcome> unauthenticated(IkeSa& sa, const Bytes& received, const Bytes& peer_id_b);
   // peer-id-validate of the tunnel-group against the identity main mode's MM5 carried.
   bool peer_id_valid(IkeSa& sa, const IdPayload& id);
   void phase1_done(IkeSa& sa, const std::vector<Payload>& p);
@@ -295,17 +347,16 @@ class Engine {
   // When we replace sa ourselves: LAN-to-LAN only, at 95 % of its lifetime less jitter.
   void schedule_phase1_rekey(IkeSa& sa);
   // Per tick: a replaced SA's end (its reason, when due), our rekey's start.
-  std::optional<std::string> phase1_rekey_timers(IkeSa& sa, uint64_t now);
+  std::optional<EndReason> phase1_rekey_timers(IkeSa& sa, uint64_t now);
   void start_phase1_rekey(IkeSa& old);
   // A replaced SA's IPsec SAs (a quick mode that finished on it late) go to its successor.
   void hand_over_leftovers(IkeSa& sa);
   // sa, our replacement of another SA, failed before it was up: tried again later.
   void phase1_rekey_failed(const IkeSa& sa);
-  static constexpr std::string_view kPhase1Rekeyed = "Phase 1 rekeyed";
   // engine_initiator.cpp
-  void main_2(IkeSa& sa, const Message& m);
-  void main_4(IkeSa& sa, const Message& m);
-  void main_6(IkeSa& sa, const std::vector<Payload>& p);
+  Outcome main_2(const Received& in);
+  Outcome main_4(const Received& in);
+  Outcome main_6(const Received& in);
   // A LAN-to-LAN SA of ours, about to send MM1, in the table.
   IkeSa& new_initiator_sa(const Endpoint& local, const Endpoint& peer, const std::string& nameif,
                           const std::string& tunnel_group);
@@ -315,7 +366,7 @@ class Engine {
   // Phase-2 rekey (engine_rekey.cpp): a quick mode we start for the SA old's successor.
   void start_rekey(IkeSa& sa, IpsecSa& old);
   // QM1 of a quick mode we start, from what q holds (proxies, PFS group, transform sets).
-  void send_quick_mode_1(IkeSa& sa, std::shared_ptr<IkeSa::PendingQm> q);
+  void send_quick_mode_1(IkeSa& sa, std::shared_ptr<QuickModeExchange> q);
   // A new IPsec SA is up: its soft lifetime, and the SAs it replaces.
   void ipsec_established(IkeSa& sa, IpsecSa& fresh);
   bool carries_traffic(uint32_t id) const;
@@ -338,8 +389,8 @@ class Engine {
   void sync_acquire();
   void acquire(const AcquireTarget& t);
   // engine_quick_mode_initiator.cpp: QM2 of a quick mode we started, and its PFS.
-  void quick_mode_2(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p, const Bytes& body);
-  bool initiator_pfs(IkeSa& sa, IkeSa::PendingQm& q, const OpaquePayload* ke);
+  Outcome quick_mode_2(const Received& in);
+  bool initiator_pfs(IkeSa& sa, QuickModeExchange& q, const OpaquePayload* ke);
   // engine_dataplane.cpp
   // keyed runs once the dataplane holds the outbound SA, before the inbound one is keyed (the
   // ASA's KEY_ADD), or at the end when there is no dataplane or the install failed before.
@@ -361,7 +412,7 @@ class Engine {
   // False (and 113030) when an AAA server named a filter ACL this box does not have.
   bool user_filter_exists(IkeSa& sa);
   // The idle and session timeouts of the group-policy: why the session must end now, if it must.
-  std::optional<std::string> session_expired(IkeSa& sa, uint64_t now);
+  std::optional<EndReason> session_expired(IkeSa& sa, uint64_t now);
   // engine_transaction.cpp
   void start_xauth(IkeSa& sa);
   void send_xauth_request(IkeSa& sa, std::vector<Attribute> attributes);
@@ -371,7 +422,8 @@ class Engine {
   void report_phase1_unless_pulling(IkeSa& sa);
   // The user passed XAUTH and the client has the status: the SA is authorized and active.
   void xauth_through(IkeSa& sa);
-  void transaction(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p, const Bytes& body);
+  Outcome transaction(const Received& in);
+  void transaction_attributes(IkeSa& sa, uint32_t msgid, const AttributePayload& a);
   // The client's XAUTH reply: the credentials go to the tunnel-group's authentication server
   // group through the Environment; the exchange goes on in xauth_done.
   void xauth_reply(IkeSa& sa, const AttributePayload& a);
@@ -390,16 +442,15 @@ class Engine {
   // interim-accounting-update hours, Stop when the session goes; ended says why.
   void accounting_start(IkeSa& sa);
   void accounting_interim(IkeSa& sa, uint64_t now);
-  void accounting_stop(IkeSa& sa, std::string_view reason);
+  void accounting_stop(IkeSa& sa, EndReason reason);
   // The traffic an IPsec SA carried, kept in its session's totals before the SA goes.
   void retire_traffic(IkeSa& sa, const IpsecSa& ips);
   aaa::AccountingRecord accounting_record(const IkeSa& sa, aaa::AccountingRecord::Kind kind);
   bool assign_address(IkeSa& sa);
   void release_address(IkeSa& sa);
-  // engine_quick_mode.cpp: the dispatch by role and message, and the responder's QM1 and QM3.
-  void quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p, const Bytes& body);
-  void quick_mode_1(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p, const Bytes& body);
-  void quick_mode_3(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p);
+  // engine_quick_mode.cpp: the responder's QM1 and QM3.
+  Outcome quick_mode_1(const Received& in);
+  Outcome quick_mode_3(const Received& in);
   // The IKE SA may start another IPsec SA (authorized, under its limits); false, counted, if not.
   bool quick_mode_admitted(IkeSa& sa);
   // Refuses a QM1: counted, logged, the notify sent to the peer.
@@ -407,9 +458,9 @@ class Engine {
   bool read_proxies(IkeSa& sa, const std::vector<const IdPayload*>& ids, Selector& local,
                     Selector& remote);
   bool select_entry(IkeSa& sa, const MapQuery& query, MapSelection& out);
-  bool responder_pfs(IkeSa& sa, IkeSa::PendingQm& q, const OpaquePayload* ke, int want_group,
+  bool responder_pfs(IkeSa& sa, QuickModeExchange& q, const OpaquePayload* ke, int want_group,
                      const EspChoice& choice, Bytes& our_ke);
-  void send_quick_mode_2(IkeSa& sa, uint32_t msgid, std::shared_ptr<IkeSa::PendingQm> q,
+  void send_quick_mode_2(IkeSa& sa, uint32_t msgid, std::shared_ptr<QuickModeExchange> q,
                          const EspChoice& choice, const std::vector<const IdPayload*>& ids,
                          const ResponderLifetime& life, const Bytes& our_ke);
   // engine_quick_mode_complete.cpp: keys, HASH(3) when we initiated, install and the SA database,
@@ -420,7 +471,7 @@ class Engine {
   // retransmissions ran out: that quick mode alone is given up. False when it is not one.
   bool abandon_quick_mode(IkeSa& sa);
   // engine_informational.cpp
-  void informational(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p, const Bytes& body);
+  Outcome informational(const Received& in);
   void send_informational(IkeSa& sa, std::vector<Payload> payloads);
   void send_dpd(IkeSa& sa);
   void delete_ipsec(IkeSa& sa, size_t which, bool notify_peer, std::string_view reason);

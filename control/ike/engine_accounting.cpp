@@ -6,33 +6,9 @@
 // client, same user, same tunnel-group) shares it, so that the Stop goes with the last of them.
 #include <fmt/format.h>
 
-#include <array>
-#include <utility>
-
 #include "control/ike/engine.hpp"
 
 namespace rampart::ike {
-
-namespace {
-
-// RFC 2866 5.10 Acct-Terminate-Cause for the engine's disconnect reasons.
-std::string terminate_cause(std::string_view reason) {
-  static constexpr std::array<std::pair<std::string_view, std::string_view>, 8> kCauses{{
-      {"User Requested", "User-Request"},
-      {"Idle Timeout", "Idle-Timeout"},
-      {"Max time exceeded", "Session-Timeout"},
-      {"Administrator Reset", "Admin-Reset"},
-      {"DPD failure", "Lost-Carrier"},
-      {"Port Preempted", "Port-Preempted"},
-      {"Peer Reconnected (INITIAL-CONTACT)", "Lost-Carrier"},
-      {"Internal Error", "NAS-Error"},
-  }};
-  for (const auto& [engine, radius] : kCauses)
-    if (reason == engine) return std::string(radius);
-  return "NAS-Request";
-}
-
-}  // namespace
 
 void Engine::accounting_start(IkeSa& sa) {
   if (sa.accounting || !sa.remote_access || !sa.authorized || !sa.assigned) return;
@@ -76,14 +52,14 @@ void Engine::accounting_interim(IkeSa& sa, uint64_t now) {
   env_.account(accounting_record(sa, aaa::AccountingRecord::Kind::Interim));
 }
 
-void Engine::accounting_stop(IkeSa& sa, std::string_view reason) {
+void Engine::accounting_stop(IkeSa& sa, EndReason reason) {
   if (!sa.accounting) return;
   if (sa.accounting.use_count() > 1) {  // another IKE SA carries the session on
     sa.accounting.reset();
     return;
   }
   auto r = accounting_record(sa, aaa::AccountingRecord::Kind::Stop);
-  r.terminate_cause = terminate_cause(reason);
+  r.terminate_cause = std::string(terminate_cause(reason));
   sa.accounting.reset();
   env_.account(std::move(r));
 }

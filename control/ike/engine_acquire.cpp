@@ -77,7 +77,7 @@ void Engine::acquire(const AcquireTarget& t) {
       if (ips.local == t.local && ips.remote == t.remote) return;  // up (the worker raced it)
     // Phase 1 or a quick mode under way: what follows brings these proxies or, on the next
     // acquire, the next ones.
-    if (!sa->established || !sa->pending_qm.empty() || sa->state != P1State::MmActive) return;
+    if (!sa->established || !sa->quick_modes.empty() || sa->state != P1State::MmActive) return;
     sa->wanted = IkeSa::Wanted{t.map, t.seq, t.local, t.remote};
     log(sa.get(), Tag::Event,
         fmt::format("IKE Initiator: New Phase 2, local Proxy Address {}, remote Proxy Address {},"

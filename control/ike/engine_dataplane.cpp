@@ -120,8 +120,7 @@ uint32_t Engine::draw_inbound_spi() {
     for (const auto& [index, sa] : sas_) {
       for (const auto& ips : sa->ipsec)
         if (ips.inbound.spi == spi) return true;
-      for (const auto& [msgid, q] : sa->pending_qm)
-        if (q && q->sa.inbound.spi == spi) return true;
+      if (sa->quick_modes.holds_spi(spi)) return true;
     }
     return false;
   };

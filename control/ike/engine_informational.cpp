@@ -99,21 +99,19 @@ void Engine::peer_deletes_ike(IkeSa& via, IkeSa& target) {
   target.state = P1State::Deleting;
   for (size_t i = target.ipsec.size(); i-- > 0;) delete_ipsec(target, i, false, "peer deleted");
   // Removed once the message is handled (the caller still holds the SA it came on).
-  target.delete_reason = "User Requested";
+  target.delete_reason = EndReason::UserRequested;
   peer_deleted_.push_back(target.index);
 }
 
-void Engine::informational(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p,
-                           const Bytes& body) {
+Outcome Engine::informational(const Received& in) {
+  IkeSa& sa = *in.sa;
+  const std::vector<Payload>& p = in.payloads;
   log(&sa, Tag::Debug, "processing hash payload");
   if (p.empty() || !std::holds_alternative<OpaquePayload>(p.front()) ||
       std::get<OpaquePayload>(p.front()).type != PayloadType::Hash ||
-      !verify_hash(sa, msgid, body, body.size(), {})) {
-    ++stats_.hash_fails;
-    log(&sa, Tag::Event, "Information Exchange processing failed");
-    return;
-  }
-  sa.exchange_ivs.erase(msgid);
+      !verify_hash(sa, in.msgid, in.body, in.body.size(), {}))
+    return Outcome::dropped("Information Exchange processing failed", &IkeStats::hash_fails);
+  sa.exchange_ivs.erase(in.msgid);
   sa.last_heard = env_.now();
   for (const auto& x : p) {
     if (const auto* n = std::get_if<NotifyPayload>(&x)) {
@@ -163,6 +161,7 @@ void Engine::informational(IkeSa& sa, uint32_t msgid, const std::vector<Payload>
       }
     }
   }
+  return Outcome::done();
 }
 
 }  // namespace rampart::ike

@@ -7,7 +7,6 @@
 
 #include "control/ike/engine.hpp"
 #include "control/ike/ipsec_proposal.hpp"
-#include "control/ike/message_rules.hpp"
 
 namespace rampart::ike {
 
@@ -69,7 +68,7 @@ std::optional<uint64_t> Engine::initiate(const std::string& map_name, uint32_t s
   syslog_sa(nullptr, &sa.peer, 713041, sa.nameif, peer->str(), local.address.str(),
             remote.address.str(), map_name);
   if (!send_main_1(sa)) {
-    remove(sa.index, {}, false);
+    remove(sa.index, EndReason::None, false);
     return std::nullopt;
   }
   return sa.index;
@@ -118,12 +117,9 @@ bool Engine::send_main_1(IkeSa& sa) {
   return true;
 }
 
-void Engine::main_2(IkeSa& sa, const Message& m) {
-  if (auto bad = check_message(MessageKind::MM2, false, m.payloads)) {
-    ++stats_.malformed;
-    log(&sa, Tag::Event, fmt::format("Dropping malformed message: {}", bad->text));
-    return;
-  }
+Outcome Engine::main_2(const Received& in) {
+  IkeSa& sa = *in.sa;
+  const Message& m = in.m;
   sa.awaiting_reply = false;
   const SaPayload* chosen = nullptr;
   for (const auto& x : m.payloads)
@@ -135,18 +131,13 @@ void Engine::main_2(IkeSa& sa, const Message& m) {
       chosen->proposals[0].transforms.size() != 1) {
     for (const auto& l : match.log) log(&sa, l.level <= 1 ? Tag::Event : Tag::Debug, l.text);
     log(&sa, Tag::Event, "Phase 1 failure: the responder chose a transform we did not offer");
-    ++stats_.initiator_fails;
-    remove(sa.index, {}, false);
-    return;
+    return Outcome::failed(sa, &IkeStats::initiator_fails);
   }
   log(&sa, Tag::Debug, "Oakley proposal is acceptable");
   sa.choice = *match.choice;
   read_vendor_ids(sa, m.payloads);
   auto dh = DhKey::generate(sa.choice.group);
-  if (!dh) {
-    remove(sa.index, "DH failure", false);
-    return;
-  }
+  if (!dh) return Outcome::failed(sa, nullptr, nullptr, EndReason::DhFailure);
   sa.gxi = dh->public_value();
   sa.dh = std::make_unique<DhKey>(std::move(*dh));
   sa.ni = random_bytes(kNonceLength);
@@ -158,38 +149,28 @@ void Engine::main_2(IkeSa& sa, const Message& m) {
   add_nat_d(sa, out);
   sa.state = P1State::MmWaitMsg4;
   send_phase1(sa, Exchange::MainMode, std::move(out), false, true);
+  return Outcome::done();
 }
 
-void Engine::main_4(IkeSa& sa, const Message& m) {
-  if (auto bad = check_message(MessageKind::MM4, false, m.payloads)) {
-    ++stats_.malformed;
-    log(&sa, Tag::Event, fmt::format("Dropping malformed message: {}", bad->text));
-    return;
-  }
+Outcome Engine::main_4(const Received& in) {
+  IkeSa& sa = *in.sa;
+  const Message& m = in.m;
   sa.awaiting_reply = false;
   log(&sa, Tag::Debug, "processing ke payload");
   log(&sa, Tag::Debug, "processing nonce payload");
   const Bytes& gxr = opaque(m.payloads, PayloadType::KE)->data;
   if (gxr.size() != dh_public_length(sa.choice.group)) {
     log(&sa, Tag::Event, "Received KE payload of the wrong length");
-    ++stats_.initiator_fails;
-    remove(sa.index, {}, false);
-    return;
+    return Outcome::failed(sa, &IkeStats::initiator_fails);
   }
   auto gxy = sa.dh->shared_secret(gxr);
   if (!gxy) {
     log(&sa, Tag::Event, fmt::format("Invalid Diffie-Hellman value from peer: {}", gxy.error()));
-    ++stats_.initiator_fails;
-    remove(sa.index, {}, false);
-    return;
+    return Outcome::failed(sa, &IkeStats::initiator_fails);
   }
   sa.gxr = gxr;
   sa.nr = opaque(m.payloads, PayloadType::Nonce)->data;
-  if (!phase1_keys(sa, *gxy)) {
-    ++stats_.initiator_fails;
-    remove(sa.index, {}, false);
-    return;
-  }
+  if (!phase1_keys(sa, *gxy)) return Outcome::failed(sa, &IkeStats::initiator_fails);
   log(&sa, Tag::Debug, "Generating keys for Initiator...");
   nat_discovery(sa, m.payloads, sa.local, sa.peer);
   if (sa.natt != Vendor::Unknown && (sa.nat_local || sa.nat_peer)) {
@@ -222,21 +203,20 @@ void Engine::main_4(IkeSa& sa, const Message& m) {
   }
   sa.state = P1State::MmWaitMsg6;
   send_phase1(sa, Exchange::MainMode, std::move(out), true, true);
+  return Outcome::done();
 }
 
-void Engine::main_6(IkeSa& sa, const std::vector<Payload>& p) {
-  if (auto bad = check_message(MessageKind::MM6, true, p)) {
-    ++stats_.malformed;
-    log(&sa, Tag::Event, fmt::format("Dropping malformed message: {}", bad->text));
-    return;
-  }
+Outcome Engine::main_6(const Received& in) {
+  IkeSa& sa = *in.sa;
+  const std::vector<Payload>& p = in.payloads;
   const IdPayload* id = nullptr;
   for (const auto& x : p)
     if (const auto* i = std::get_if<IdPayload>(&x)) id = i;
   log(&sa, Tag::Debug, "processing ID payload");
   log(&sa, Tag::Debug, "processing hash payload");
   log(&sa, Tag::Debug, "Computing hash for ISAKMP");
-  if (!peer_authenticated(sa, opaque(p, PayloadType::Hash)->data, body_of(*id))) return;
+  if (auto failed = unauthenticated(sa, opaque(p, PayloadType::Hash)->data, body_of(*id)))
+    return *failed;
   sa.established = env_.now();
   sa.session_start = sa.established;
   sa.last_heard = sa.established;
@@ -250,6 +230,7 @@ void Engine::main_6(IkeSa& sa, const std::vector<Payload>& p) {
   established_syslog(sa);
   continue_session(sa);
   start_quick_mode(sa);
+  return Outcome::done();
 }
 
 void Engine::start_quick_mode(IkeSa& sa) {
@@ -257,7 +238,7 @@ void Engine::start_quick_mode(IkeSa& sa) {
   const config::CryptoMapSettings* entry = static_entry(sa.wanted->map, sa.wanted->seq);
   if (!entry) return;
   const config::CryptoMapSettings& cs = *entry;
-  auto q = std::make_shared<IkeSa::PendingQm>();
+  auto q = std::make_shared<QuickModeExchange>();
   IpsecSa& ips = q->sa;
   ips.crypto_map = sa.wanted->map;
   ips.map_seq = sa.wanted->seq;
@@ -273,7 +254,7 @@ void Engine::start_quick_mode(IkeSa& sa) {
 void Engine::start_rekey(IkeSa& sa, IpsecSa& old) {
   // The same proxies, transform and PFS group as the SA being replaced, our side first.
   old.rekeying = true;
-  auto q = std::make_shared<IkeSa::PendingQm>();
+  auto q = std::make_shared<QuickModeExchange>();
   IpsecSa& ips = q->sa;
   ips.crypto_map = old.crypto_map;
   ips.map_seq = old.map_seq;

@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 
 #include "control/ike/engine.hpp"
-#include "control/ike/message_rules.hpp"
 
 namespace rampart::ike {
 
@@ -95,22 +94,6 @@ SaPayload chosen_sa(const SaPayload& offered, const Phase1Choice& c) {
 }
 
 }  // namespace
-
-void Engine::start_phase1(const Datagram& d, const Message& m) {
-  // The interface and admission were checked on the header (refused_unparsed).
-  log_decode(d.peer, false, 0, m.payloads, d.data.size());
-  if (m.header.exchange == Exchange::Aggressive) {
-    if (cfg_.crypto.am_disable) {
-      ++stats_.in_drop;
-      log(nullptr, Tag::Event, "Aggressive Mode is disabled (crypto ikev1 am-disable), dropping",
-          &d.peer);
-      return;
-    }
-    aggressive_1(d, m);
-  } else {
-    main_1(d, m);
-  }
-}
 
 bool Engine::admit(const Datagram& d) {
   size_t limit = cfg_.crypto.max_in_negotiation_sa
@@ -303,7 +286,7 @@ void Engine::start_dh(IkeSa& sa, const Bytes& peer_ke) {
                                 [this, index](DhOutcome o) { dh_result(index, std::move(o)); });
   if (queued) return;  // sa may be gone already: done may have run in line
   refuse(Refusal::CryptoBusy, sa.peer);
-  remove(sa.index, {}, false);
+  remove(sa.index, EndReason::None, false);
 }
 
 void Engine::dh_failed(IkeSa& sa) {
@@ -315,7 +298,7 @@ void Engine::dh_failed(IkeSa& sa) {
     h.responder_cookie = sa.rcookie;
     send_notify_unencrypted(Datagram{sa.local, sa.peer, sa.nameif, {}}, h, kInvalidKeyInformation);
   }
-  remove(sa.index, {}, false);
+  remove(sa.index, EndReason::None, false);
 }
 
 void Engine::dh_done(uint64_t index, DhOutcome outcome) {
@@ -337,7 +320,7 @@ void Engine::dh_done(uint64_t index, DhOutcome outcome) {
   }
   if (!phase1_keys(sa, outcome->shared)) {  // the group or its key went meanwhile
     ++stats_.responder_fails;
-    remove(sa.index, {}, false);
+    remove(sa.index, EndReason::None, false);
     return;
   }
   log(&sa, Tag::Debug, "Generating keys for Responder...");
@@ -425,22 +408,20 @@ void Engine::nat_discovery(IkeSa& sa, const std::vector<Payload>& p, const Endpo
                   sa.nat_peer ? "IS" : "is NOT", sa.nat_local ? "IS" : "is NOT"));
 }
 
-bool Engine::first_message_ok(const Datagram& d, const Message& m, MessageKind kind) {
-  auto bad = check_message(kind, false, m.payloads);
-  if (!bad) return true;
-  ++stats_.malformed;
+// ---- aggressive mode ----------------------------------------------------------------------
+
+// Before an AM1 is read: aggressive mode may be switched off.
+bool Engine::aggressive_allowed(const Received& in) {
+  if (!cfg_.crypto.am_disable) return true;
   ++stats_.in_drop;
-  const auto* sap = first<SaPayload>(m.payloads);
-  if (sap && check_sa_limits(*sap)) ++stats_.refused_oversize;
-  if (admission_.log_due(env_.now()))  // anyone can send these: one line a second at most
-    log(nullptr, Tag::Event, fmt::format("Dropping malformed message: {}", bad->text), &d.peer);
+  log(nullptr, Tag::Event, "Aggressive Mode is disabled (crypto ikev1 am-disable), dropping",
+      &in.d.peer);
   return false;
 }
 
-// ---- aggressive mode ----------------------------------------------------------------------
-
-void Engine::aggressive_1(const Datagram& d, const Message& m) {
-  if (!first_message_ok(d, m, MessageKind::AM1)) return;
+Outcome Engine::aggressive_1(const Received& in) {
+  const Datagram& d = in.d;
+  const Message& m = in.m;
   IkeSa& sa = *new_sa(d, m);
   sa.aggressive = true;
   const auto* sap = first<SaPayload>(m.payloads);
@@ -474,12 +455,10 @@ void Engine::aggressive_1(const Datagram& d, const Message& m) {
     log(l.text.starts_with("Phase 1 failure") ? nullptr : &sa,
         l.level <= 1 ? Tag::Event : Tag::Debug, l.text);
   if (!match.choice) {
-    ++stats_.responder_fails;
     Header h = m.header;
     h.responder_cookie = sa.rcookie;
     send_notify_unencrypted(d, h, kNoProposalChosen);
-    remove(sa.index, {}, false);
-    return;
+    return Outcome::failed(sa, &IkeStats::responder_fails);
   }
   sa.choice = *match.choice;
   sa.sai_b = body_of(*sap);
@@ -488,6 +467,7 @@ void Engine::aggressive_1(const Datagram& d, const Message& m) {
   sa.reply_sa = chosen_sa(*sap, sa.choice);
   sa.state = P1State::AmWaitMsg3;
   start_dh(sa, opaque(m.payloads, PayloadType::KE)->data);  // AM2 follows in dh_done
+  return Outcome::done();
 }
 
 void Engine::send_aggressive_2(IkeSa& sa, const SecretBytes& gxy) {
@@ -504,7 +484,7 @@ void Engine::send_aggressive_2(IkeSa& sa, const SecretBytes& gxy) {
   log(&sa, Tag::Debug, "Generating keys for Responder...");
   if (!phase1_keys(sa, gxy)) {  // the group or its key went meanwhile
     ++stats_.responder_fails;
-    remove(sa.index, {}, false);
+    remove(sa.index, EndReason::None, false);
     return;
   }
   add_identity_and_hash_r(sa, out);
@@ -516,34 +496,31 @@ void Engine::send_aggressive_2(IkeSa& sa, const SecretBytes& gxy) {
   send_phase1(sa, Exchange::Aggressive, std::move(out), false, true);
 }
 
-void Engine::aggressive_3(IkeSa& sa, const Message& m, const std::vector<Payload>& p) {
-  bool encrypted = m.header.flags & kFlagEncrypted;
-  if (auto bad = check_message(MessageKind::AM3, encrypted, p)) {
-    ++stats_.malformed;
-    log(&sa, Tag::Event, fmt::format("Dropping malformed message: {}", bad->text));
-    return;
-  }
+Outcome Engine::aggressive_3(const Received& in) {
+  IkeSa& sa = *in.sa;
+  const std::vector<Payload>& p = in.payloads;
   log(&sa, Tag::Debug, "processing hash payload");
   log(&sa, Tag::Debug, "Computing hash for ISAKMP");
   // RFC 3947 3.2: AM3's NAT-D hashes cover the endpoints of AM1/AM2, not the port 4500 that a
   // client floating already for AM3 now uses (which the authentication below accepts).
   const Endpoint local = sa.local, peer = sa.peer;
-  if (!peer_authenticated(sa, opaque(p, PayloadType::Hash)->data, sa.idi_b)) return;
-  if (sa.decoy) {  // cannot happen: nobody knows its key; never let it reach phase1_done
-    remove(sa.index, {}, false);
-    return;
-  }
+  if (auto failed = unauthenticated(sa, opaque(p, PayloadType::Hash)->data, sa.idi_b))
+    return *failed;
+  if (sa.decoy)  // cannot happen: nobody knows its key; never let it reach phase1_done
+    return Outcome::failed(sa);
   settle(sa);
   // The ASA's order: notify, NAT-D, then the vendor IDs, then the NAT verdict.
   process_initial_contact(sa, p);
   nat_discovery(sa, p, local, peer, [&] { read_later_vendor_ids(sa, p); });
   phase1_done(sa, {});
+  return Outcome::done();
 }
 
 // ---- main mode ----------------------------------------------------------------------------
 
-void Engine::main_1(const Datagram& d, const Message& m) {
-  if (!first_message_ok(d, m, MessageKind::MM1)) return;
+Outcome Engine::main_1(const Received& in) {
+  const Datagram& d = in.d;
+  const Message& m = in.m;
   IkeSa& sa = *new_sa(d, m);
   const auto* sap = first<SaPayload>(m.payloads);
   log(&sa, Tag::Debug, "processing SA payload");
@@ -553,12 +530,10 @@ void Engine::main_1(const Datagram& d, const Message& m) {
         l.level <= 1 ? Tag::Event : Tag::Debug, l.text);
   read_vendor_ids(sa, m.payloads);
   if (!match.choice) {
-    ++stats_.responder_fails;
     Header h = m.header;
     h.responder_cookie = sa.rcookie;
     send_notify_unencrypted(d, h, kNoProposalChosen);
-    remove(sa.index, {}, false);
-    return;
+    return Outcome::failed(sa, &IkeStats::responder_fails);
   }
   log(&sa, Tag::Debug, "Oakley proposal is acceptable");
   sa.choice = *match.choice;
@@ -570,27 +545,22 @@ void Engine::main_1(const Datagram& d, const Message& m) {
   add_our_vendor_ids(sa, out, true);
   sa.state = P1State::MmWaitMsg3;
   send_phase1(sa, Exchange::MainMode, std::move(out), false, true);
+  return Outcome::done();
 }
 
-void Engine::main_3(IkeSa& sa, const Message& m) {
-  if (auto bad = check_message(MessageKind::MM3, false, m.payloads)) {
-    ++stats_.malformed;
-    log(&sa, Tag::Event, fmt::format("Dropping malformed message: {}", bad->text));
-    return;
-  }
+Outcome Engine::main_3(const Received& in) {
+  IkeSa& sa = *in.sa;
+  const Message& m = in.m;
   log(&sa, Tag::Debug, "processing ke payload");
   log(&sa, Tag::Debug, "processing ISA_KE payload");
   log(&sa, Tag::Debug, "processing nonce payload");
   // Main mode with a pre-shared key: the key must be chosen before the peer's identity is
   // known, so by its address (RFC 2409 5.4), else the default groups.
-  if (!select_group(sa, nullptr)) {
-    ++stats_.responder_fails;
-    remove(sa.index, {}, false);
-    return;
-  }
+  if (!select_group(sa, nullptr)) return Outcome::failed(sa, &IkeStats::responder_fails);
   sa.ni = opaque(m.payloads, PayloadType::Nonce)->data;
   nat_discovery(sa, m.payloads, sa.local, sa.peer);
   start_dh(sa, opaque(m.payloads, PayloadType::KE)->data);  // MM4 follows in dh_done
+  return Outcome::done();
 }
 
 void Engine::send_main_4(IkeSa& sa) {
@@ -604,12 +574,9 @@ void Engine::send_main_4(IkeSa& sa) {
   send_phase1(sa, Exchange::MainMode, std::move(out), false, true);
 }
 
-void Engine::main_5(IkeSa& sa, const std::vector<Payload>& p) {
-  if (auto bad = check_message(MessageKind::MM5, true, p)) {
-    ++stats_.malformed;
-    log(&sa, Tag::Event, fmt::format("Dropping malformed message: {}", bad->text));
-    return;
-  }
+Outcome Engine::main_5(const Received& in) {
+  IkeSa& sa = *in.sa;
+  const std::vector<Payload>& p = in.payloads;
   const auto* id = first<IdPayload>(p);
   log(&sa, Tag::Debug, "processing ID payload");
   log(&sa, Tag::Decode,
@@ -618,18 +585,16 @@ void Engine::main_5(IkeSa& sa, const std::vector<Payload>& p) {
   log(&sa, Tag::Debug, "processing hash payload");
   log(&sa, Tag::Debug, "Computing hash for ISAKMP");
   sa.idi_b = body_of(*id);
-  if (!peer_authenticated(sa, opaque(p, PayloadType::Hash)->data, sa.idi_b)) return;
-  if (!peer_id_valid(sa, *id)) {
-    ++stats_.auth_fails;
-    ++stats_.responder_fails;
-    remove(sa.index, {}, false);
-    return;
-  }
+  if (auto failed = unauthenticated(sa, opaque(p, PayloadType::Hash)->data, sa.idi_b))
+    return *failed;
+  if (!peer_id_valid(sa, *id))
+    return Outcome::failed(sa, &IkeStats::auth_fails, &IkeStats::responder_fails);
   settle(sa);
   std::vector<Payload> out;
   add_identity_and_hash_r(sa, out);
   send_phase1(sa, Exchange::MainMode, std::move(out), true, false);
   phase1_done(sa, p);
+  return Outcome::done();
 }
 
 bool Engine::peer_id_valid(IkeSa& sa, const IdPayload& id) {
@@ -669,7 +634,8 @@ void Engine::add_identity_and_hash_r(IkeSa& sa, std::vector<Payload>& out) {
 
 // ---- authentication ------------------------------------------------------------------------
 
-bool Engine::peer_authenticated(IkeSa& sa, const Bytes& received, const Bytes& peer_id_b) {
+std::optional<Outcome> Engine::unauthenticated(IkeSa& sa, const Bytes& received,
+                                               const Bytes& peer_id_b) {
   // The peer proves the key with HASH_I (it initiated) or HASH_R (we did), checked in
   // constant time. A failure ends the negotiation: nothing of it is kept.
   Bytes cki(sa.icookie.begin(), sa.icookie.end()), ckr(sa.rcookie.begin(), sa.rcookie.end());
@@ -678,17 +644,15 @@ bool Engine::peer_authenticated(IkeSa& sa, const Bytes& received, const Bytes& p
           ? hash_i(sa.choice.hash, sa.keys.skeyid, sa.gxi, sa.gxr, cki, ckr, sa.sai_b, peer_id_b)
           : hash_r(sa.choice.hash, sa.keys.skeyid, sa.gxi, sa.gxr, cki, ckr, sa.sai_b, peer_id_b);
   if (!equal_ct(received, expected)) {
-    ++stats_.hash_fails;
-    ++(sa.responder ? stats_.responder_fails : stats_.initiator_fails);
     log(&sa, Tag::Event, "Hash verification failed: probably a mismatched pre-shared key");
     syslog_sa(&sa, nullptr, 713167,
               "Remote peer has failed user authentication - check configured key");
-    remove(sa.index, {}, false);
-    return false;
+    return Outcome::failed(sa, &IkeStats::hash_fails,
+                           sa.responder ? &IkeStats::responder_fails : &IkeStats::initiator_fails);
   }
   commit_inbound(sa);
   sa.awaiting_reply = false;
-  return true;
+  return std::nullopt;
 }
 
 // ---- phase 1 complete ---------------------------------------------------------------------
@@ -711,7 +675,7 @@ void Engine::process_initial_contact(IkeSa& sa, const std::vector<Payload>& p) {
                         : !other->remote_access && other->tunnel_group == sa.tunnel_group;
         if (same) stale.push_back(idx);
       }
-      for (uint64_t idx : stale) remove(idx, "Peer Reconnected (INITIAL-CONTACT)", false);
+      for (uint64_t idx : stale) remove(idx, EndReason::PeerReconnected, false);
     }
 }
 

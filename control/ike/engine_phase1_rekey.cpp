@@ -135,10 +135,10 @@ void Engine::schedule_phase1_rekey(IkeSa& sa) {
       timers::phase1_soft_expiry(sa.established, life, static_cast<uint16_t>(r[0] << 8 | r[1]));
 }
 
-std::optional<std::string> Engine::phase1_rekey_timers(IkeSa& sa, uint64_t now) {
+std::optional<EndReason> Engine::phase1_rekey_timers(IkeSa& sa, uint64_t now) {
   if (sa.replaced_by) {
     hand_over_leftovers(sa);
-    if (now >= sa.replaced_at + timers::kReplacedGrace) return std::string(kPhase1Rekeyed);
+    if (now >= sa.replaced_at + timers::kReplacedGrace) return EndReason::Phase1Rekeyed;
     return std::nullopt;
   }
   if (sa.p1_rekey_at && !sa.p1_rekeying && now >= sa.p1_rekey_at && continuable(sa))
@@ -166,7 +166,7 @@ void Engine::start_phase1_rekey(IkeSa& old) {
   if (!send_main_1(sa)) {
     old.p1_rekeying = false;
     old.p1_rekey_at = 0;  // no policy to offer: the old SA runs to its end
-    remove(sa.index, {}, false);
+    remove(sa.index, EndReason::None, false);
   }
 }
 

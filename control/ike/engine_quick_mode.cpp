@@ -10,7 +10,6 @@
 #include "control/ike/engine.hpp"
 #include "control/ike/ipsec_lifetime.hpp"
 #include "control/ike/ipsec_proposal.hpp"
-#include "control/ike/message_rules.hpp"
 #include "control/ike/quick_mode_sa.hpp"
 
 namespace rampart::ike {
@@ -20,7 +19,6 @@ namespace {
 constexpr uint16_t kResponderLifetime = 24576;
 constexpr uint16_t kNoProposalChosen = 14;
 constexpr uint16_t kInvalidIdInformation = 18;
-constexpr size_t kMaxPendingQuickModes = 16;  // per IKE SA: QM1 without QM3 costs us state
 // Per IKE SA. A site-to-site peer negotiates a pair per crypto ACL line (and a second during a
 // rekey); past this an authenticated peer is only filling our memory and the SPD.
 constexpr size_t kMaxIpsecSasPerIkeSa = 128;
@@ -71,48 +69,50 @@ bool Engine::abandon_quick_mode(IkeSa& sa) {
   auto m = parse_message(sa.last_sent.data(), sa.last_sent.size());
   if (!m || m->header.exchange != Exchange::QuickMode) return false;
   const uint32_t msgid = m->header.message_id;
-  auto pending = sa.pending_qm.find(msgid);
-  if (pending == sa.pending_qm.end()) return false;
+  std::shared_ptr<QuickModeExchange> pending = sa.quick_modes.take(msgid);
+  if (!pending) return false;
   // The ASA's QM state machine fails with this line and phase 1 stays up: the peer may try
   // again, and DPD or the idle timeout ends a session that is really gone.
   log(&sa, Tag::Event,
-      fmt::format("QM FSM error (P2 struct &0x{:x}, mess id 0x{:x})!", pending->second->sa.id,
-                  msgid));
-  if (pending->second->rekeys) rekey_failed(sa, pending->second->rekeys);
-  sa.pending_qm.erase(pending);
+      fmt::format("QM FSM error (P2 struct &0x{:x}, mess id 0x{:x})!", pending->sa.id, msgid));
+  if (pending->rekeys) rekey_failed(sa, pending->rekeys);
   sa.exchange_ivs.erase(msgid);
   sa.awaiting_reply = false;
   sa.last_sent.clear();
   return true;
 }
 
-void Engine::quick_mode(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p,
-                        const Bytes& body) {
-  sa.last_heard = env_.now();
-  auto pending = sa.pending_qm.find(msgid);
-  if (pending == sa.pending_qm.end())
-    quick_mode_1(sa, msgid, p, body);
-  else if (pending->second->initiator)
-    quick_mode_2(sa, msgid, p, body);
-  else
-    quick_mode_3(sa, msgid, p);
-}
-
-void Engine::quick_mode_3(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p) {
+Outcome Engine::quick_mode_3(const Received& in) {
   // QM3: HASH(3) = prf(SKEYID_a, 0 | M-ID | Ni_b | Nr_b) and nothing else.
-  const IkeSa::PendingQm& q = *sa.pending_qm.at(msgid);
+  IkeSa& sa = *in.sa;
+  const QuickModeExchange& q = sa.quick_modes.at(in.msgid);
   log(&sa, Tag::Debug, "processing hash payload");
-  const auto* h = p.empty() ? nullptr : std::get_if<OpaquePayload>(&p.front());
+  const auto* h = in.payloads.empty() ? nullptr : std::get_if<OpaquePayload>(&in.payloads.front());
   if (!h || h->type != PayloadType::Hash ||
-      !equal_ct(h->data, quick_mode_hash3(sa.choice.hash, sa.keys.skeyid_a, msgid, q.ni, q.nr))) {
-    ++stats_.hash_fails;
-    ++stats_.in_p2_invalid;
-    log(&sa, Tag::Event, "Hash verification failed on quick mode message 3, dropping");
-    return;
-  }
+      !equal_ct(h->data, quick_mode_hash3(sa.choice.hash, sa.keys.skeyid_a, in.msgid, q.ni, q.nr)))
+    return Outcome::dropped("Hash verification failed on quick mode message 3, dropping",
+                            &IkeStats::hash_fails, &IkeStats::in_p2_invalid);
   commit_inbound(sa);
   sa.awaiting_reply = false;
-  complete_quick_mode(sa, msgid);
+  complete_quick_mode(sa, in.msgid);
+  return Outcome::done();
+}
+
+// Before QM2 and QM3 are read: the peer was heard from (DPD waits longer).
+bool Engine::quick_mode_heard(const Received& in) {
+  in.sa->last_heard = env_.now();
+  return true;
+}
+
+// Before a QM1 is read: may this IKE SA start another IPsec SA at all?
+bool Engine::quick_mode_1_allowed(const Received& in) {
+  IkeSa& sa = *in.sa;
+  sa.last_heard = env_.now();
+  if (!quick_mode_admitted(sa)) return false;
+  if (!sa.phase1_reported) established_syslog(sa);  // a client that asked for no configuration
+  log(nullptr, Tag::Decode, fmt::format("IKE Responder starting QM: msg id = {:08x}", in.msgid),
+      &sa.peer);
+  return true;
 }
 
 bool Engine::quick_mode_admitted(IkeSa& sa) {
@@ -121,14 +121,14 @@ bool Engine::quick_mode_admitted(IkeSa& sa) {
     log(&sa, Tag::Debug, "Delay Quick Mode processing, Cert/Trans Exch/RM DSID in progress");
     return false;  // the client retransmits once XAUTH is through
   }
-  if (sa.ipsec.size() + sa.pending_qm.size() >= kMaxIpsecSasPerIkeSa) {
+  if (sa.ipsec.size() + sa.quick_modes.size() >= kMaxIpsecSasPerIkeSa) {
     ++stats_.in_drop;
     ++stats_.in_p2_rejects;
     log(&sa, Tag::Event,
         fmt::format("Rejecting IPSec tunnel: the peer already has {} IPsec SAs", sa.ipsec.size()));
     return false;
   }
-  if (sa.pending_qm.size() >= kMaxPendingQuickModes) {
+  if (sa.quick_modes.full()) {
     ++stats_.in_drop;
     log(&sa, Tag::Event, "Too many quick modes in progress, dropping");
     return false;
@@ -221,7 +221,7 @@ bool Engine::select_entry(IkeSa& sa, const MapQuery& query, MapSelection& out) {
 
 // PFS: the entry demands a group, or the client offers a KE in the group of the transform
 // chosen. On success q holds g^xy and our public value is in our_ke (empty without PFS).
-bool Engine::responder_pfs(IkeSa& sa, IkeSa::PendingQm& q, const OpaquePayload* ke, int want_group,
+bool Engine::responder_pfs(IkeSa& sa, QuickModeExchange& q, const OpaquePayload* ke, int want_group,
                            const EspChoice& choice, Bytes& our_ke) {
   if (!ke) return true;
   int group = choice.offer.group.value_or(0);
@@ -243,30 +243,18 @@ bool Engine::responder_pfs(IkeSa& sa, IkeSa::PendingQm& q, const OpaquePayload* 
   return true;
 }
 
-void Engine::quick_mode_1(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p,
-                          const Bytes& body) {
-  if (!quick_mode_admitted(sa)) return;
-  if (!sa.phase1_reported) established_syslog(sa);  // a client that asked for no configuration
-  log(nullptr, Tag::Decode, fmt::format("IKE Responder starting QM: msg id = {:08x}", msgid),
-      &sa.peer);
-  if (auto bad = check_message(MessageKind::QM1, true, p)) {
-    ++stats_.malformed;
-    ++stats_.in_p2_invalid;
-    log(&sa, Tag::Event, fmt::format("Dropping malformed message: {}", bad->text));
-    return;
-  }
+Outcome Engine::quick_mode_1(const Received& in) {
+  IkeSa& sa = *in.sa;
+  const uint32_t msgid = in.msgid;
   log(&sa, Tag::Debug, "processing hash payload");
-  if (!verify_hash(sa, msgid, body, body.size(), {})) {
-    ++stats_.hash_fails;
-    ++stats_.in_p2_invalid;
-    log(&sa, Tag::Event, "Hash verification failed on quick mode message 1, dropping");
-    return;
-  }
-  const Qm1 m = qm1_of(p);
+  if (!verify_hash(sa, msgid, in.body, in.body.size(), {}))
+    return Outcome::dropped("Hash verification failed on quick mode message 1, dropping",
+                            &IkeStats::hash_fails, &IkeStats::in_p2_invalid);
+  const Qm1 m = qm1_of(in.payloads);
   log(&sa, Tag::Debug, "processing SA payload");
   log(&sa, Tag::Debug, "processing nonce payload");
   Selector remote, local;
-  if (!read_proxies(sa, m.ids, local, remote)) return;
+  if (!read_proxies(sa, m.ids, local, remote)) return Outcome::done();
   // A remote-access client speaks for the one address it was given, nothing else: not an inside
   // host, not the pool's next address, not a subnet. Without an assigned address (a client that
   // skipped mode-config) it speaks for nothing.
@@ -277,7 +265,7 @@ void Engine::quick_mode_1(IkeSa& sa, uint32_t msgid, const std::vector<Payload>&
         proxy_text(remote), sa.assigned ? sa.assigned->str() : "none");
     syslog_sa(&sa, nullptr, 713061, why);
     reject_quick_mode(sa, kInvalidIdInformation, why);
-    return;
+    return Outcome::done();
   }
   // A rekey is an SA for the same remote proxy that this peer already holds (retire_superseded
   // settles which one stays once the new one is up).
@@ -291,21 +279,21 @@ void Engine::quick_mode_1(IkeSa& sa, uint32_t msgid, const std::vector<Payload>&
   if (!select_entry(
           sa, {sa.nameif, sa.peer.address, local, remote, m.offered, sa.nat_peer || sa.nat_local},
           entry))
-    return;
+    return Outcome::done();
   const EspChoice& choice = *entry.choice;
   int want_group = entry.settings->pfs_group.value_or(0);
   if (want_group && !m.ke) {
     reject_quick_mode(
         sa, kNoProposalChosen,
         fmt::format("Rejecting IPSec tunnel: PFS group {} required but not offered", want_group));
-    return;
+    return Outcome::done();
   }
-  auto q = std::make_shared<IkeSa::PendingQm>();
+  auto q = std::make_shared<QuickModeExchange>();
   q->ni = m.nonce->data;
   q->nr = random_bytes(kResponderNonceLength);
   q->started = env_.now();
   Bytes our_ke;
-  if (!responder_pfs(sa, *q, m.ke, want_group, choice, our_ke)) return;
+  if (!responder_pfs(sa, *q, m.ke, want_group, choice, our_ke)) return Outcome::done();
 
   IpsecSa& ips = q->sa;
   ips.id = next_conn_id_++;
@@ -318,7 +306,7 @@ void Engine::quick_mode_1(IkeSa& sa, uint32_t msgid, const std::vector<Payload>&
   ips.outbound.spi = get_be32(choice.offered->spi, 0);
   log(&sa, Tag::Event, "IKE: requesting SPI!");
   ips.inbound.spi = draw_inbound_spi();
-  // The SPI is held by this not yet keyed SA (pending_qm) until QM3 installs it.
+  // The SPI is held by this not yet keyed SA (quick_modes) until QM3 installs it.
   ipsec_log(1, fmt::format("IPSEC: New embryonic SA created @ 0x{:08X}, Direction: inbound, SPI: "
                            "0x{:08X}, Session ID: 0x{:08X}, Tunnel type: {}, Protocol: esp",
                            ips.id, ips.inbound.spi, ips.id, sa.remote_access ? "ra" : "l2l"));
@@ -333,9 +321,10 @@ void Engine::quick_mode_1(IkeSa& sa, uint32_t msgid, const std::vector<Payload>&
   ips.lifetime_seconds = life.chosen.seconds;
   ips.lifetime_kilobytes = life.chosen.kilobytes;
   send_quick_mode_2(sa, msgid, std::move(q), choice, m.ids, life, our_ke);
+  return Outcome::done();
 }
 
-void Engine::send_quick_mode_2(IkeSa& sa, uint32_t msgid, std::shared_ptr<IkeSa::PendingQm> q,
+void Engine::send_quick_mode_2(IkeSa& sa, uint32_t msgid, std::shared_ptr<QuickModeExchange> q,
                                const EspChoice& choice, const std::vector<const IdPayload*>& ids,
                                const ResponderLifetime& life, const Bytes& our_ke) {
   const IpsecSa& ips = q->sa;
@@ -387,7 +376,7 @@ void Engine::send_quick_mode_2(IkeSa& sa, uint32_t msgid, std::shared_ptr<IkeSa:
   log(&sa, Tag::Debug, "constructing qm hash payload");
   log(&sa, Tag::Decode, fmt::format("IKE Responder sending 2nd QM pkt: msg id = {:08x}", msgid));
   const Bytes ni = q->ni;
-  sa.pending_qm[msgid] = std::move(q);
+  sa.quick_modes.add(msgid, std::move(q));
   send_protected(sa, Exchange::QuickMode, msgid, std::move(rest), ni, true);
 }
 

@@ -22,17 +22,17 @@ std::string negotiating_party(const IkeSa& sa, bool initiator) {
 }  // namespace
 
 void Engine::complete_quick_mode(IkeSa& sa, uint32_t msgid) {
-  std::shared_ptr<IkeSa::PendingQm> q = sa.pending_qm.at(msgid);
-  const bool initiator = q->initiator;
-  IpsecSa ips = std::move(q->sa);
+  QuickModeExchange& q = sa.quick_modes.at(msgid);
+  const bool initiator = q.initiator;
+  IpsecSa ips = std::move(q.sa);
   log(&sa, Tag::Debug, "loading all IPSEC SAs");
   log(&sa, Tag::Debug, "Generating Quick Mode Key!");
-  derive_quick_mode_keys(ips, sa.choice.hash, sa.keys.skeyid_d, q->gxy, q->ni, q->nr);
+  derive_quick_mode_keys(ips, sa.choice.hash, sa.keys.skeyid_d, q.gxy, q.ni, q.nr);
   log(&sa, Tag::Debug, "Generating Quick Mode Key!");
   if (initiator) {
     log(&sa, Tag::Debug, "constructing qm hash payload");
     send_hashed(sa, Exchange::QuickMode, msgid,
-                quick_mode_hash3(sa.choice.hash, sa.keys.skeyid_a, msgid, q->ni, q->nr), {}, false);
+                quick_mode_hash3(sa.choice.hash, sa.keys.skeyid_a, msgid, q.ni, q.nr), {}, false);
   }
   ips.established_at = env_.now();
   // Logged once the dataplane holds the outbound SA, amid its "IPSEC: ..." steps (as the
@@ -59,7 +59,7 @@ void Engine::complete_quick_mode(IkeSa& sa, uint32_t msgid) {
   retire_superseded(sa, ips);
   ipsec_established(sa, ips);
   sa.ipsec.push_back(std::move(ips));
-  sa.pending_qm.erase(msgid);
+  sa.quick_modes.end(msgid);
   sa.exchange_ivs.erase(msgid);
 }
 

@@ -7,7 +7,6 @@
 #include "control/ike/engine.hpp"
 #include "control/ike/ipsec_lifetime.hpp"
 #include "control/ike/ipsec_proposal.hpp"
-#include "control/ike/message_rules.hpp"
 #include "control/ike/quick_mode_sa.hpp"
 
 namespace rampart::ike {
@@ -33,7 +32,7 @@ bool udp_encapsulating(const IkeSa& sa) {
 
 }  // namespace
 
-void Engine::send_quick_mode_1(IkeSa& sa, std::shared_ptr<IkeSa::PendingQm> q) {
+void Engine::send_quick_mode_1(IkeSa& sa, std::shared_ptr<QuickModeExchange> q) {
   q->initiator = true;
   q->started = env_.now();
   q->ni = random_bytes(kQuickModeNonceLength);
@@ -67,7 +66,7 @@ void Engine::send_quick_mode_1(IkeSa& sa, std::shared_ptr<IkeSa::PendingQm> q) {
   rest.push_back(id_of(ips.remote));
   uint32_t msgid = random_msgid();
   ips.message_id = msgid;
-  sa.pending_qm[msgid] = q;
+  sa.quick_modes.add(msgid, q);
   log(&sa, Tag::Debug, "oakley constructing quick mode");
   log(&sa, Tag::Debug, "constructing blank hash payload");
   log(&sa, Tag::Debug, "constructing IPSec SA payload");
@@ -78,20 +77,15 @@ void Engine::send_quick_mode_1(IkeSa& sa, std::shared_ptr<IkeSa::PendingQm> q) {
   send_protected(sa, Exchange::QuickMode, msgid, std::move(rest), {}, true);
 }
 
-void Engine::quick_mode_2(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p,
-                          const Bytes& body) {
-  IkeSa::PendingQm& q = *sa.pending_qm.at(msgid);
-  if (auto bad = check_message(MessageKind::QM2, true, p)) {
-    ++stats_.malformed;
-    log(&sa, Tag::Event, fmt::format("Dropping malformed message: {}", bad->text));
-    return;
-  }
+Outcome Engine::quick_mode_2(const Received& in) {
+  IkeSa& sa = *in.sa;
+  const uint32_t msgid = in.msgid;
+  const std::vector<Payload>& p = in.payloads;
+  QuickModeExchange& q = sa.quick_modes.at(msgid);
   log(&sa, Tag::Debug, "processing hash payload");
-  if (!verify_hash(sa, msgid, body, body.size(), q.ni)) {
-    ++stats_.hash_fails;
-    log(&sa, Tag::Event, "Hash verification failed on quick mode message 2, dropping");
-    return;
-  }
+  if (!verify_hash(sa, msgid, in.body, in.body.size(), q.ni))
+    return Outcome::dropped("Hash verification failed on quick mode message 2, dropping",
+                            &IkeStats::hash_fails);
   sa.awaiting_reply = false;
   const SaPayload* chosen = nullptr;
   for (const auto& x : p)
@@ -103,14 +97,14 @@ void Engine::quick_mode_2(IkeSa& sa, uint32_t msgid, const std::vector<Payload>&
   if (!choice || chosen->proposals.size() != 1 || chosen->proposals[0].transforms.size() != 1) {
     ++stats_.in_p2_invalid;
     log(&sa, Tag::Event, "The responder chose an IPSec transform we did not offer");
-    sa.pending_qm.erase(msgid);
-    return;
+    sa.quick_modes.end(msgid);
+    return Outcome::done();
   }
   q.nr = opaque(p, PayloadType::Nonce)->data;
   if (q.dh && !initiator_pfs(sa, q, opaque(p, PayloadType::KE))) {
     ++stats_.in_p2_invalid;
-    sa.pending_qm.erase(msgid);
-    return;
+    sa.quick_modes.end(msgid);
+    return Outcome::done();
   }
   IpsecSa& ips = q.sa;
   take_choice(ips, *choice);
@@ -124,10 +118,11 @@ void Engine::quick_mode_2(IkeSa& sa, uint32_t msgid, const std::vector<Payload>&
   ips.lifetime_seconds = life.seconds;
   ips.lifetime_kilobytes = life.kilobytes;
   complete_quick_mode(sa, msgid);
+  return Outcome::done();
 }
 
 // PFS we offered: the responder's KE gives g^xy (false, logged, when it sent none or a bad one).
-bool Engine::initiator_pfs(IkeSa& sa, IkeSa::PendingQm& q, const OpaquePayload* ke) {
+bool Engine::initiator_pfs(IkeSa& sa, QuickModeExchange& q, const OpaquePayload* ke) {
   if (!ke) {
     log(&sa, Tag::Event, "PFS was offered but the responder sent no KE payload");
     return false;

@@ -71,11 +71,11 @@ bool Engine::admit_user(IkeSa& sa, const std::string& user) {
           (s->last_activity == victim->last_activity && s->established < victim->established))
         victim = s;
     // [U] the disconnect reason the ASA's 113019 gives for a preempted login.
-    remove(victim->index, "Port Preempted", true);
+    remove(victim->index, EndReason::PortPreempted, true);
   }
 }
 
-std::optional<std::string> Engine::session_expired(IkeSa& sa, uint64_t now) {
+std::optional<EndReason> Engine::session_expired(IkeSa& sa, uint64_t now) {
   if (!sa.authorized || sa.replaced_by) return std::nullopt;
   // Activity is traffic through the tunnel (either direction), not IKE keepalives.
   uint64_t packets = 0;
@@ -89,8 +89,9 @@ std::optional<std::string> Engine::session_expired(IkeSa& sa, uint64_t now) {
     sa.last_activity = std::max(now, sa.session_start);
   }
   Limits l = limits_of(cfg_, sa, sa.username);
-  if (l.session_seconds && now >= sa.session_start + *l.session_seconds) return "Max time exceeded";
-  if (l.idle_seconds && now >= sa.last_activity + *l.idle_seconds) return "Idle Timeout";
+  if (l.session_seconds && now >= sa.session_start + *l.session_seconds)
+    return EndReason::MaxTimeExceeded;
+  if (l.idle_seconds && now >= sa.last_activity + *l.idle_seconds) return EndReason::IdleTimeout;
   return std::nullopt;
 }
 

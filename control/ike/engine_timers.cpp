@@ -10,21 +10,21 @@ namespace rampart::ike {
 void Engine::run_timers() {
   const uint64_t now = env_.now();
   sync_acquire();
-  std::vector<std::pair<uint64_t, std::string>> doomed;
+  std::vector<std::pair<uint64_t, EndReason>> doomed;
   for (auto& [idx, sa] : sas_)
-    if (auto why = sa_timers(*sa, now)) doomed.emplace_back(idx, std::move(*why));
-  for (auto& [idx, reason] : doomed) {
+    if (auto why = sa_timers(*sa, now)) doomed.emplace_back(idx, *why);
+  for (auto [idx, reason] : doomed) {
     auto it = sas_.find(idx);
     if (it == sas_.end()) continue;
     // A peer that deleted, or a negotiation that never finished, is not told again.
-    bool tell = it->second->state != P1State::Deleting || reason.empty();
-    if (reason == "negotiation timed out" || reason == "User Requested") tell = false;
+    bool tell = it->second->state != P1State::Deleting || reason == EndReason::None;
+    if (!peer_told(reason)) tell = false;
     if (timers::unverified(*it->second)) tell = false;  // perhaps a spoofed address
-    remove(idx, reason.empty() ? "Error" : reason, tell);
+    remove(idx, reason == EndReason::None ? EndReason::Error : reason, tell);
   }
 }
 
-std::optional<std::string> Engine::sa_timers(IkeSa& sa, uint64_t now) {
+std::optional<EndReason> Engine::sa_timers(IkeSa& sa, uint64_t now) {
   if (sa.state == P1State::Deleting) return sa.delete_reason;
   if (auto why = negotiation_timer(sa, now)) return why;
   if (auto why = retransmit_timer(sa, now)) return why;
@@ -39,22 +39,23 @@ std::optional<std::string> Engine::sa_timers(IkeSa& sa, uint64_t now) {
 }
 
 // Half-open phase 1, and a user who does not answer XAUTH.
-std::optional<std::string> Engine::negotiation_timer(const IkeSa& sa, uint64_t now) {
-  if (!sa.established && now >= sa.created + timers::kHalfOpen) return "negotiation timed out";
+std::optional<EndReason> Engine::negotiation_timer(const IkeSa& sa, uint64_t now) {
+  if (!sa.established && now >= sa.created + timers::kHalfOpen)
+    return EndReason::NegotiationTimedOut;
   if (sa.state == P1State::XauthWait && now >= sa.established + timers::kXauth)
-    return "XAUTH timed out";
+    return EndReason::XauthTimedOut;
   return std::nullopt;
 }
 
 // Our last request, again; at the limit a quick mode fails alone (the IKE SA and the session
 // stay, as on the ASA), anything else takes the IKE SA with it.
-std::optional<std::string> Engine::retransmit_timer(IkeSa& sa, uint64_t now) {
+std::optional<EndReason> Engine::retransmit_timer(IkeSa& sa, uint64_t now) {
   if (!sa.awaiting_reply || now < sa.next_retransmit) return std::nullopt;
   if (sa.retransmits >= timers::max_retransmits(sa)) abandon_quick_mode(sa);
   if (!sa.awaiting_reply) return std::nullopt;
   if (sa.retransmits >= timers::max_retransmits(sa)) {
     log(&sa, Tag::Debug, "IKE message retransmission limit reached, deleting SA");
-    return "retransmission limit";
+    return EndReason::RetransmissionLimit;
   }
   ++sa.retransmits;
   ++stats_.retransmits;
@@ -69,10 +70,10 @@ std::optional<std::string> Engine::retransmit_timer(IkeSa& sa, uint64_t now) {
 }
 
 // The hard lifetime of phase 1; its rekey and a replaced SA's end (engine_phase1_rekey.cpp).
-std::optional<std::string> Engine::phase1_lifetime_timer(IkeSa& sa, uint64_t now) {
+std::optional<EndReason> Engine::phase1_lifetime_timer(IkeSa& sa, uint64_t now) {
   uint32_t life = sa.choice.lifetime_seconds;
   if (life != 0 && now >= sa.established + life)
-    return sa.replaced_by ? std::string(kPhase1Rekeyed) : "P1 lifetime expired";
+    return sa.replaced_by ? EndReason::Phase1Rekeyed : EndReason::P1LifetimeExpired;
   return phase1_rekey_timers(sa, now);
 }
 
@@ -87,10 +88,8 @@ void Engine::nat_keepalive_timer(IkeSa& sa, uint64_t now) {
 
 // Quick modes whose last message never came are forgotten (a rekey is tried again).
 void Engine::quick_mode_timer(IkeSa& sa, uint64_t now) {
-  std::erase_if(sa.pending_qm, [&](const auto& e) {
-    if (now < e.second->started + timers::kHalfOpen) return false;
-    if (e.second->rekeys) rekey_failed(sa, e.second->rekeys);
-    return true;
+  sa.quick_modes.expire(now, timers::kHalfOpen, [&](const QuickModeExchange& q) {
+    if (q.rekeys) rekey_failed(sa, q.rekeys);
   });
 }
 
@@ -108,7 +107,7 @@ void Engine::ipsec_timers(IkeSa& sa, uint64_t now) {
 }
 
 // DPD (RFC 3706): worry only when the peer has been quiet for the threshold.
-std::optional<std::string> Engine::dpd_timer(IkeSa& sa, uint64_t now) {
+std::optional<EndReason> Engine::dpd_timer(IkeSa& sa, uint64_t now) {
   const config::TunnelGroup* tg = tunnel_group_of(sa);
   if (!sa.peer_dpd || (tg && tg->ipsec.keepalive_disabled) || sa.awaiting_reply || sa.replaced_by ||
       (sa.state != P1State::AmActive && sa.state != P1State::MmActive))
@@ -122,7 +121,7 @@ std::optional<std::string> Engine::dpd_timer(IkeSa& sa, uint64_t now) {
   } else if (sa.dpd_outstanding > 0 && now >= sa.dpd_sent + static_cast<uint64_t>(retry)) {
     if (sa.dpd_outstanding > timers::kDpdMaxOutstanding) {
       log(&sa, Tag::Event, "Heartbeat timeout: peer is not responding, deleting SA");
-      return "DPD failure";
+      return EndReason::DpdFailure;
     }
     send_dpd(sa);
   }

@@ -8,7 +8,6 @@
 
 #include "control/config/acl_expand.hpp"
 #include "control/ike/engine.hpp"
-#include "control/ike/message_rules.hpp"
 #include "control/ike/mode_config.hpp"
 #include "control/ike/session_filter.hpp"
 
@@ -370,21 +369,18 @@ void Engine::xauth_through(IkeSa& sa) {
   start_cfg_set(sa);
 }
 
-void Engine::transaction(IkeSa& sa, uint32_t msgid, const std::vector<Payload>& p,
-                         const Bytes& body) {
-  if (auto bad = check_message(MessageKind::Transaction, true, p)) {
-    ++stats_.malformed;
-    log(&sa, Tag::Event, fmt::format("Dropping malformed message: {}", bad->text));
-    return;
-  }
+Outcome Engine::transaction(const Received& in) {
+  IkeSa& sa = *in.sa;
   log(&sa, Tag::Debug, "processing hash payload");
-  if (!verify_hash(sa, msgid, body, body.size(), {})) {
-    ++stats_.hash_fails;
-    log(&sa, Tag::Event, "Hash verification failed on a transaction message, dropping");
-    return;
-  }
+  if (!verify_hash(sa, in.msgid, in.body, in.body.size(), {}))
+    return Outcome::dropped("Hash verification failed on a transaction message, dropping",
+                            &IkeStats::hash_fails);
   sa.last_heard = env_.now();
-  const AttributePayload& a = *attr_payload(p);
+  transaction_attributes(sa, in.msgid, *attr_payload(in.payloads));
+  return Outcome::done();
+}
+
+void Engine::transaction_attributes(IkeSa& sa, uint32_t msgid, const AttributePayload& a) {
   log(&sa, Tag::Debug, "process_attr(): Enter!");
 
   if (a.type == kCfgReply && sa.xauth_ticket != 0) {

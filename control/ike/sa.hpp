@@ -14,6 +14,7 @@
 #include "control/config/types.hpp"
 #include "control/ike/codec/message.hpp"
 #include "control/ike/crypto/dh.hpp"
+#include "control/ike/end_reason.hpp"
 #include "control/ike/phase1_policy.hpp"
 #include "control/ike/vendor_ids.hpp"
 
@@ -85,6 +86,72 @@ struct IpsecSa {
   // Told (402120, counted) that this SA failed its ICV on every packet it got: keys that differ
   // from the peer's. Once per SA.
   bool verify_alarm = false;
+};
+
+// A quick mode in flight (RFC 2409 5.5), from its first message to its last: the IPsec SA it
+// will make, the nonces and the PFS key of its HASHes and keys.
+struct QuickModeExchange {
+  bool initiator = false;  // we sent QM1 and wait for QM2; else we sent QM2 and wait for QM3
+  IpsecSa sa;
+  Bytes ni, nr;
+  std::unique_ptr<DhKey> dh;
+  Bytes gxy;
+  uint64_t started = 0;
+  // As initiator: what QM1 offered (the answer must be one of these) and, for a rekey, the
+  // SA it replaces.
+  std::vector<std::string> transform_sets;
+  uint32_t life_seconds = 0, life_kilobytes = 0;
+  uint32_t rekeys = 0;
+};
+
+// The quick modes in flight on one IKE SA, by message id: which message each waits for, how
+// many there may be, and when they are given up.
+class QuickModes {
+ public:
+  // Per IKE SA: a QM1 without its QM3 costs us state.
+  static constexpr size_t kMax = 16;
+  // What a quick-mode message with this id is: a new exchange's first (nothing under its id),
+  // the second of one we started, or the third of one we answered.
+  enum class Next : uint8_t { Qm1, Qm2, Qm3 };
+  Next next(uint32_t msgid) const {
+    auto it = by_msgid_.find(msgid);
+    if (it == by_msgid_.end()) return Next::Qm1;
+    return it->second->initiator ? Next::Qm2 : Next::Qm3;
+  }
+  size_t size() const { return by_msgid_.size(); }
+  bool empty() const { return by_msgid_.empty(); }
+  bool full() const { return by_msgid_.size() >= kMax; }
+  QuickModeExchange& at(uint32_t msgid) { return *by_msgid_.at(msgid); }
+  void add(uint32_t msgid, std::shared_ptr<QuickModeExchange> q) {
+    by_msgid_[msgid] = std::move(q);
+  }
+  // The exchange under msgid, no longer in flight; null when there is none.
+  std::shared_ptr<QuickModeExchange> take(uint32_t msgid) {
+    auto it = by_msgid_.find(msgid);
+    if (it == by_msgid_.end()) return nullptr;
+    auto q = std::move(it->second);
+    by_msgid_.erase(it);
+    return q;
+  }
+  void end(uint32_t msgid) { by_msgid_.erase(msgid); }
+  // Those started timeout seconds or more before now go, each shown to gone first.
+  template <class F>
+  void expire(uint64_t now, uint64_t timeout, F&& gone) {
+    std::erase_if(by_msgid_, [&](const auto& e) {
+      if (now < e.second->started + timeout) return false;
+      gone(*e.second);
+      return true;
+    });
+  }
+  // Whether an exchange in flight handed this inbound SPI to the peer (not installed yet).
+  bool holds_spi(uint32_t spi) const {
+    for (const auto& [msgid, q] : by_msgid_)
+      if (q && q->sa.inbound.spi == spi) return true;
+    return false;
+  }
+
+ private:
+  std::map<uint32_t, std::shared_ptr<QuickModeExchange>> by_msgid_;
 };
 
 // A remote-access session as accounting sees it: its Acct-Session-Id and the traffic of the
@@ -171,21 +238,9 @@ struct IkeSa {
   uint16_t xauth_identifier = 0;
   uint32_t cfg_set_msgid = 0;
   enum class SetKind { None, XauthOk, XauthFail, ModeCfg } set_kind = SetKind::None;
-  // Quick modes in flight (responder): message id -> what QM2 offered.
-  struct PendingQm {
-    bool initiator = false;  // we sent QM1 and wait for QM2
-    IpsecSa sa;
-    Bytes ni, nr;
-    std::unique_ptr<DhKey> dh;
-    Bytes gxy;
-    uint64_t started = 0;
-    // As initiator: what QM1 offered (the answer must be one of these) and, for a rekey, the
-    // SA it replaces.
-    std::vector<std::string> transform_sets;
-    uint32_t life_seconds = 0, life_kilobytes = 0;
-    uint32_t rekeys = 0;
-  };
-  std::map<uint32_t, std::shared_ptr<PendingQm>> pending_qm;
+  // Quick modes in flight, each under its message id.
+  using PendingQm = QuickModeExchange;  // its former name (tests/bench/ike_load.cpp prints it)
+  QuickModes quick_modes;
   std::vector<IpsecSa> ipsec;
 
   // What an initiator set out to protect: the crypto map entry and the proxies.
@@ -195,7 +250,7 @@ struct IkeSa {
     Selector local, remote;
   };
   std::optional<Wanted> wanted;
-  std::string delete_reason;  // why a Deleting SA goes, for the disconnect syslog
+  EndReason delete_reason = EndReason::None;  // why a Deleting SA goes
   uint64_t created = 0;
   uint64_t established = 0;  // when phase 1 completed
   // Phase-1 rekey (engine_phase1_rekey.cpp). IKEv1 has no rekey of its own: a new IKE SA of

@@ -443,7 +443,7 @@ TEST_CASE("a QM2 choosing what QM1 no longer offers is refused and counted", "[i
               "192.0.2.0 255.255.255.0"),
          "198.51.100.2", 16);
   REQUIRE(a.engine.initiate("MAP", 10, lan_a, lan_b));
-  auto pending = [&] { return a.engine.sas().begin()->second->pending_qm.size(); };
+  auto pending = [&] { return a.engine.sas().begin()->second->quick_modes.size(); };
   // Main mode, then A's QM1 in flight; B answers it.
   for (int i = 0; i < 40 && pending() == 0; ++i) REQUIRE(step(a, b));
   REQUIRE(pending() == 1);

@@ -161,7 +161,7 @@ TEST_CASE("a QM3 that never comes abandons that quick mode, not the session", "[
   lab.engine.tick();
   CHECK(lab.env.sent.empty());  // no delete: the IKE SA stays
   REQUIRE(lab.engine.sas().size() == 1);
-  CHECK(lab.only_sa().pending_qm.empty());
+  CHECK(lab.only_sa().quick_modes.empty());
   CHECK(lab.only_sa().state == P1State::AmActive);
   CHECK(lab.env.logged("QM FSM error (P2 struct &0x"));
   CHECK(lab.env.logged("mess id 0x5151)!"));

@@ -1,0 +1,52 @@
+// The quick modes in flight on an IKE SA (control/ike/sa.hpp QuickModes): which message each
+// waits for (dispatch reads this), the limit, the timeout and the SPIs they hold.
+#include <catch2/catch.hpp>
+
+#include "control/ike/sa.hpp"
+
+using namespace rampart::ike;
+
+namespace {
+
+std::shared_ptr<QuickModeExchange> exchange(bool initiator, uint64_t started, uint32_t spi = 0) {
+  auto q = std::make_shared<QuickModeExchange>();
+  q->initiator = initiator;
+  q->started = started;
+  q->sa.inbound.spi = spi;
+  return q;
+}
+
+}  // namespace
+
+TEST_CASE("quick modes: the next message by the exchange under its id", "[ike][dispatch]") {
+  QuickModes qm;
+  CHECK(qm.next(7) == QuickModes::Next::Qm1);  // nothing under 7: the peer starts one
+  qm.add(7, exchange(false, 0));               // we answered its QM1
+  qm.add(8, exchange(true, 0));                // we sent QM1
+  CHECK(qm.next(7) == QuickModes::Next::Qm3);
+  CHECK(qm.next(8) == QuickModes::Next::Qm2);
+  auto taken = qm.take(7);
+  REQUIRE(taken);
+  CHECK_FALSE(taken->initiator);
+  CHECK(qm.take(7) == nullptr);
+  CHECK(qm.next(7) == QuickModes::Next::Qm1);
+  qm.end(8);
+  CHECK(qm.empty());
+}
+
+TEST_CASE("quick modes: a limit per IKE SA, a timeout, and the SPIs they hold", "[ike][dispatch]") {
+  QuickModes qm;
+  for (uint32_t id = 1; id < QuickModes::kMax; ++id) qm.add(id, exchange(false, id, 0x100 + id));
+  CHECK_FALSE(qm.full());
+  qm.add(QuickModes::kMax, exchange(true, 100));
+  CHECK(qm.full());
+  CHECK(qm.holds_spi(0x101));
+  CHECK_FALSE(qm.holds_spi(0x100));
+  // At 40 with a timeout of 30: those started at 10 or before go, each seen once.
+  std::vector<uint64_t> gone;
+  qm.expire(40, 30, [&](const QuickModeExchange& q) { gone.push_back(q.started); });
+  CHECK(gone.size() == 10);
+  CHECK(qm.size() == QuickModes::kMax - 10);
+  CHECK_FALSE(qm.holds_spi(0x101));
+  CHECK(qm.holds_spi(0x10b));
+}
