@@ -205,7 +205,6 @@ class Engine {
   void act_on(const Received& in, const Outcome& o);
   Outcome plain_informational(const Received& in);
   bool aggressive_allowed(const Received& in);
-  bool quick_mode_heard(const Received& in);
   bool quick_mode_1_allowed(const Received& in);
   // engine.cpp: a datagram parsed, then handed on as a first message or one for its SA.
   void receive_message(const Datagram& d);

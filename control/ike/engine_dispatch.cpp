@@ -90,10 +90,10 @@ const Engine::Route* Engine::route_for(const IkeSa* sa, Exchange ex, uint32_t ms
       // Quick mode (engine_quick_mode*.cpp); QM3 carries its HASH(3) alone, checked there.
       {E::QuickMode, quick_mode_at<QuickModes::Next::Qm1>, K::QM1, &IkeStats::in_p2_invalid,
        &Engine::quick_mode_1_allowed, &Engine::quick_mode_1},
-      {E::QuickMode, quick_mode_at<QuickModes::Next::Qm2>, K::QM2, nullptr,
-       &Engine::quick_mode_heard, &Engine::quick_mode_2},
-      {E::QuickMode, quick_mode_at<QuickModes::Next::Qm3>, std::nullopt, nullptr,
-       &Engine::quick_mode_heard, &Engine::quick_mode_3},
+      {E::QuickMode, quick_mode_at<QuickModes::Next::Qm2>, K::QM2, nullptr, nullptr,
+       &Engine::quick_mode_2},
+      {E::QuickMode, quick_mode_at<QuickModes::Next::Qm3>, std::nullopt, nullptr, nullptr,
+       &Engine::quick_mode_3},
       // Informational (engine_informational.cpp): acted on only when protected by phase 1.
       {E::Informational, keyed, std::nullopt, nullptr, nullptr, &Engine::informational},
       {E::Informational, otherwise, std::nullopt, nullptr, nullptr, &Engine::plain_informational},

@@ -30,6 +30,7 @@ void Engine::send_informational(IkeSa& sa, std::vector<Payload> payloads) {
 }
 
 void Engine::send_dpd(IkeSa& sa) {
+  if (sa.dpd_outstanding == 0) sa.dpd_round_start = env_.now();
   ++sa.dpd_sequence;
   ++sa.dpd_outstanding;
   sa.dpd_sent = env_.now();
@@ -131,7 +132,12 @@ Outcome Engine::informational(const Received& in) {
         log(&sa, Tag::Debug,
             fmt::format("Received keep-alive of type DPD R-U-THERE-ACK (seq number 0x{:x})",
                         get_be32(n->data)));
-        if (get_be32(n->data) == sa.dpd_sequence) sa.dpd_outstanding = 0;
+        // An answer to any R-U-THERE still outstanding: after a stall on either side the
+        // answer to one comes when the next was already sent, and insisting on the latest
+        // would declare a live peer dead (RFC 3706 5.3: the ACK carries the sequence number it
+        // answers).
+        uint32_t back = sa.dpd_sequence - get_be32(n->data);
+        if (back < static_cast<uint32_t>(sa.dpd_outstanding)) sa.dpd_outstanding = 0;
       } else if (n->type == kInitialContact) {
         log(&sa, Tag::Debug, "Received INITIAL-CONTACT notify");
       } else {

@@ -92,22 +92,16 @@ Outcome Engine::quick_mode_3(const Received& in) {
       !equal_ct(h->data, quick_mode_hash3(sa.choice.hash, sa.keys.skeyid_a, in.msgid, q.ni, q.nr)))
     return Outcome::dropped("Hash verification failed on quick mode message 3, dropping",
                             &IkeStats::hash_fails, &IkeStats::in_p2_invalid);
+  sa.last_heard = env_.now();  // only a message that proved the key shows the peer alive (DPD)
   commit_inbound(sa);
   sa.awaiting_reply = false;
   complete_quick_mode(sa, in.msgid);
   return Outcome::done();
 }
 
-// Before QM2 and QM3 are read: the peer was heard from (DPD waits longer).
-bool Engine::quick_mode_heard(const Received& in) {
-  in.sa->last_heard = env_.now();
-  return true;
-}
-
 // Before a QM1 is read: may this IKE SA start another IPsec SA at all?
 bool Engine::quick_mode_1_allowed(const Received& in) {
   IkeSa& sa = *in.sa;
-  sa.last_heard = env_.now();
   if (!quick_mode_admitted(sa)) return false;
   if (!sa.phase1_reported) established_syslog(sa);  // a client that asked for no configuration
   log(nullptr, Tag::Decode, fmt::format("IKE Responder starting QM: msg id = {:08x}", in.msgid),
@@ -250,6 +244,7 @@ Outcome Engine::quick_mode_1(const Received& in) {
   if (!verify_hash(sa, msgid, in.body, in.body.size(), {}))
     return Outcome::dropped("Hash verification failed on quick mode message 1, dropping",
                             &IkeStats::hash_fails, &IkeStats::in_p2_invalid);
+  sa.last_heard = env_.now();
   const Qm1 m = qm1_of(in.payloads);
   log(&sa, Tag::Debug, "processing SA payload");
   log(&sa, Tag::Debug, "processing nonce payload");

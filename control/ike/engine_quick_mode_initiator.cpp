@@ -86,6 +86,7 @@ Outcome Engine::quick_mode_2(const Received& in) {
   if (!verify_hash(sa, msgid, in.body, in.body.size(), q.ni))
     return Outcome::dropped("Hash verification failed on quick mode message 2, dropping",
                             &IkeStats::hash_fails);
+  sa.last_heard = env_.now();
   sa.awaiting_reply = false;
   const SaPayload* chosen = nullptr;
   for (const auto& x : p)

@@ -116,6 +116,10 @@ std::optional<EndReason> Engine::dpd_timer(IkeSa& sa, uint64_t now) {
                   : sa.remote_access                  ? timers::kDpdThresholdRemoteAccess
                                                       : timers::kDpdThresholdLanToLan;
   int retry = tg && tg->ipsec.keepalive_retry ? *tg->ipsec.keepalive_retry : timers::kDpdRetry;
+  // Any authenticated message since this round began shows the peer alive (RFC 3706 5.5: DPD
+  // is only for a peer that has gone quiet), e.g. its own rekey arriving before our R-U-THERE's
+  // answer does.
+  if (sa.dpd_outstanding > 0 && sa.last_heard >= sa.dpd_round_start) sa.dpd_outstanding = 0;
   if (sa.dpd_outstanding == 0 && now >= sa.last_heard + static_cast<uint64_t>(threshold)) {
     send_dpd(sa);
   } else if (sa.dpd_outstanding > 0 && now >= sa.dpd_sent + static_cast<uint64_t>(retry)) {

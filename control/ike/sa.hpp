@@ -269,6 +269,7 @@ struct IkeSa {
   uint64_t last_keepalive = 0;  // NAT-T keepalives we send when we are the one behind a NAT
   uint32_t dpd_sequence = 0;
   uint64_t dpd_sent = 0;
+  uint64_t dpd_round_start = 0;  // the first R-U-THERE since the peer was last heard
   int dpd_outstanding = 0;
   uint64_t bytes_rx = 0, bytes_tx = 0;  // IKE bytes until the dataplane counts ESP
   // vpn-idle-timeout: when the tunnel last carried traffic, and the packet count then.

@@ -272,6 +272,48 @@ TEST_CASE("dead peer detection: a quiet peer is probed, a silent one is deleted"
   CHECK(lab.env.logged("Heartbeat timeout"));
 }
 
+TEST_CASE(
+    "dead peer detection: a late answer to an earlier probe, or any message, shows it alive") {
+  Lab lab;
+  lab.console.run("group-policy EZ attributes\nvpn-idle-timeout none\nexit");
+  lab.phase1();
+  lab.xauth("cisco", "cisco");
+  lab.ack_status();
+  lab.env.sent.clear();
+  lab.env.sent_from.clear();
+  lab.env.t += 300;
+  lab.engine.tick();  // the first R-U-THERE
+  uint32_t msgid = 0;
+  auto first = lab.peer.open(lab.env.take(), msgid);
+  NotifyPayload ack = std::get<NotifyPayload>(first.at(1));
+  lab.env.t += 2;
+  lab.engine.tick();  // unanswered yet: the second, with the next sequence number
+  auto second = lab.peer.open(lab.env.take(), msgid);
+  CHECK(std::get<NotifyPayload>(second.at(1)).data != ack.data);
+  const IkeSa& sa = *lab.engine.sas().begin()->second;
+  CHECK(sa.dpd_outstanding == 2);
+  // The answer to the first arrives now (the peer, or we, were busy): the peer is alive.
+  ack.type = 36137;
+  lab.deliver(lab.peer.seal(Exchange::Informational, 0x600d, {ack}));
+  CHECK(sa.dpd_outstanding == 0);
+  // An answer to a probe never sent does not count.
+  lab.env.t += 300;
+  lab.engine.tick();
+  NotifyPayload bogus = std::get<NotifyPayload>(lab.peer.open(lab.env.take(), msgid).at(1));
+  bogus.type = 36137;
+  bogus.data = {0, 0, 0, 0};
+  lab.deliver(lab.peer.seal(Exchange::Informational, 0x600e, {bogus}));
+  CHECK(sa.dpd_outstanding == 1);
+  // Any authenticated message does: the peer's own R-U-THERE.
+  NotifyPayload theirs = bogus;
+  theirs.type = 36136;
+  lab.deliver(lab.peer.seal(Exchange::Informational, 0x600f, {theirs}));
+  lab.env.t += 2;
+  lab.engine.tick();
+  CHECK(sa.dpd_outstanding == 0);
+  CHECK_FALSE(lab.env.logged("Heartbeat timeout"));
+}
+
 TEST_CASE("INITIAL-CONTACT replaces the peer's previous session") {
   Lab lab;
   lab.phase1();
