@@ -16,37 +16,14 @@ namespace {
 
 using ike::IkeSa;
 
+// show crypto isakmp sa detail spells the cipher as the policy does ("aes-256").
 std::string_view cipher_name(ike::CipherAlg c) {
-  switch (c) {
-    case ike::CipherAlg::Des:
-      return "des";
-    case ike::CipherAlg::TripleDes:
-      return "3des";
-    case ike::CipherAlg::Aes128:
-      return "aes";
-    case ike::CipherAlg::Aes192:
-      return "aes-192";
-    case ike::CipherAlg::Aes256:
-      return "aes-256";
-  }
-  return "unknown";
+  return config::row(c).words.asa;
 }
 
 // The vpn-sessiondb spelling: "AES128", "3DES".
 std::string session_cipher(ike::CipherAlg c) {
-  switch (c) {
-    case ike::CipherAlg::Des:
-      return "DES";
-    case ike::CipherAlg::TripleDes:
-      return "3DES";
-    case ike::CipherAlg::Aes128:
-      return "AES128";
-    case ike::CipherAlg::Aes192:
-      return "AES192";
-    case ike::CipherAlg::Aes256:
-      return "AES256";
-  }
-  return "unknown";
+  return std::string(config::row(c).session);
 }
 
 std::string esp_cipher(const ike::IpsecSa& s) {
@@ -63,20 +40,9 @@ std::string esp_cipher(const ike::IpsecSa& s) {
   return "unknown";
 }
 
+// "SHA" in show crypto isakmp sa detail, "SHA1" in vpn-sessiondb.
 std::string_view hash_name(ike::HashAlg h, bool session) {
-  switch (h) {
-    case ike::HashAlg::Md5:
-      return "MD5";
-    case ike::HashAlg::Sha1:
-      return session ? "SHA1" : "SHA";
-    case ike::HashAlg::Sha256:
-      return "SHA256";
-    case ike::HashAlg::Sha384:
-      return "SHA384";
-    case ike::HashAlg::Sha512:
-      return "SHA512";
-  }
-  return "unknown";
+  return session ? config::row(h).session : config::row(h).debug;
 }
 
 std::string esp_hash(const ike::IpsecSa& s) {

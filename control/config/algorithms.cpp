@@ -267,6 +267,9 @@ constexpr bool complete(const Rows& rows) {
   }
   return true;
 }
+static_assert(kIkeEncryptions.size() == kIkeEncryptionCount && kIkeHashes.size() == kIkeHashCount &&
+              kEspEncryptions.size() == kEspEncryptionCount &&
+              kEspIntegrities.size() == kEspIntegrityCount);
 static_assert(complete(kIkeEncryptions) && complete(kIkeHashes) && complete(kIkeAuthentications) &&
               complete(kEspEncryptions) && complete(kEspIntegrities));
 
@@ -391,31 +394,41 @@ std::optional<EspIntegrity> esp_integrity_of(uint16_t iana) {
   return std::nullopt;
 }
 
-Choices ike_encryption_choices(Dialect d) {
-  return choices(kIkeEncryptions, d);
+// Both dialects' lists of a table, made on first use and kept for the program's life.
+template <const auto& rows>
+const Choices& kept(Dialect d) {
+  static const Choices asa = choices(rows, Dialect::Asa), pix = choices(rows, Dialect::Pix);
+  return d == Dialect::Asa ? asa : pix;
 }
-Choices ike_hash_choices(Dialect d) {
-  return choices(kIkeHashes, d);
+
+const Choices& ike_encryption_choices(Dialect d) {
+  return kept<kIkeEncryptions>(d);
 }
-Choices ike_authentication_choices(Dialect d) {
-  return choices(kIkeAuthentications, d);
+const Choices& ike_hash_choices(Dialect d) {
+  return kept<kIkeHashes>(d);
 }
-Choices dh_group_choices(Dialect d) {
-  return choices(kDhGroups, d);
+const Choices& ike_authentication_choices(Dialect d) {
+  return kept<kIkeAuthentications>(d);
 }
-Choices pfs_group_choices() {
-  Choices c;
-  for (const auto& r : kDhGroups) {
-    c.words += std::string(c.words.empty() ? "" : "|") + std::string(r.asa_pfs);
-    c.help += std::string(c.help.empty() ? "" : "|") + std::string(r.pfs_help);
-  }
+const Choices& dh_group_choices(Dialect d) {
+  return kept<kDhGroups>(d);
+}
+const Choices& esp_encryption_choices(Dialect d) {
+  return kept<kEspEncryptions>(d);
+}
+const Choices& esp_integrity_choices(Dialect d) {
+  return kept<kEspIntegrities>(d);
+}
+const Choices& pfs_group_choices() {
+  static const Choices c = [] {
+    Choices c;
+    for (const auto& r : kDhGroups) {
+      c.words += std::string(c.words.empty() ? "" : "|") + std::string(r.asa_pfs);
+      c.help += std::string(c.help.empty() ? "" : "|") + std::string(r.pfs_help);
+    }
+    return c;
+  }();
   return c;
-}
-Choices esp_encryption_choices(Dialect d) {
-  return choices(kEspEncryptions, d);
-}
-Choices esp_integrity_choices(Dialect d) {
-  return choices(kEspIntegrities, d);
 }
 
 }  // namespace rampart::config

@@ -32,6 +32,9 @@ enum class IkeHash : uint8_t { Md5, Sha1, Sha256, Sha384, Sha512 };
 enum class IkeAuthentication : uint8_t { PreShare, RsaSig, Crack };
 enum class EspEncryption : uint8_t { Des, TripleDes, Aes128, Aes192, Aes256, Null };
 enum class EspIntegrity : uint8_t { None, Md5, Sha1, Sha256, Sha384, Sha512 };
+// How many enumerators (and rows) each has, for arrays indexed by them.
+constexpr size_t kIkeEncryptionCount = 5, kIkeHashCount = 5, kEspEncryptionCount = 6,
+                 kEspIntegrityCount = 6;
 
 // The words of one algorithm: the ASA's, the PIX 6.3's (empty where PIX 6.3 had no such
 // algorithm) and the "?" help of the ASA's word.
@@ -139,16 +142,16 @@ std::optional<EspEncryption> esp_encryption_of(uint8_t iana, uint16_t key_bits);
 std::optional<EspIntegrity> esp_integrity_of(uint16_t iana);
 
 // The grammar's choice list and its help, "des|3des|aes" and "help|help|help", in table order,
-// for the words a dialect has.
+// for the words a dialect has. Made once and kept: the grammar holds views of them.
 struct Choices {
   std::string words, help;
 };
-Choices ike_encryption_choices(Dialect d);
-Choices ike_hash_choices(Dialect d);
-Choices ike_authentication_choices(Dialect d);
-Choices dh_group_choices(Dialect d);
-Choices pfs_group_choices();
-Choices esp_encryption_choices(Dialect d);
-Choices esp_integrity_choices(Dialect d);
+const Choices& ike_encryption_choices(Dialect d);
+const Choices& ike_hash_choices(Dialect d);
+const Choices& ike_authentication_choices(Dialect d);
+const Choices& dh_group_choices(Dialect d);
+const Choices& pfs_group_choices();
+const Choices& esp_encryption_choices(Dialect d);
+const Choices& esp_integrity_choices(Dialect d);
 
 }  // namespace rampart::config
