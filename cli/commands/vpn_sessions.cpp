@@ -27,17 +27,7 @@ std::string session_cipher(ike::CipherAlg c) {
 }
 
 std::string esp_cipher(const ike::IpsecSa& s) {
-  switch (s.esp_transform) {
-    case 2:
-      return "DES";
-    case 3:
-      return "3DES";
-    case 11:
-      return "none";
-    case 12:
-      return fmt::format("AES{}", s.key_bits);
-  }
-  return "unknown";
+  return std::string(config::row(s.encryption).session);
 }
 
 // "SHA" in show crypto isakmp sa detail, "SHA1" in vpn-sessiondb.
@@ -46,19 +36,7 @@ std::string_view hash_name(ike::HashAlg h, bool session) {
 }
 
 std::string esp_hash(const ike::IpsecSa& s) {
-  switch (s.auth_algorithm) {
-    case 1:
-      return "MD5";
-    case 2:
-      return "SHA1";
-    case 5:
-      return "SHA256";
-    case 6:
-      return "SHA384";
-    case 7:
-      return "SHA512";
-  }
-  return "none";
+  return std::string(config::row(s.integrity).session);
 }
 
 // "    Type    : user            Role    : responder " (the ASA pads labels to 8 and the first

@@ -118,8 +118,9 @@ struct AccessList {
 
 struct TransformSet {
   std::string name;
-  std::vector<std::string> transforms;  // "esp-aes", "esp-sha-hmac", in the order given
-  std::string mode = "tunnel";          // "mode transport" is the only non-default
+  EspEncryption encryption = EspEncryption::Aes128;  // the first word ("esp-aes")
+  EspIntegrity integrity = EspIntegrity::None;       // the second ("esp-sha-hmac"), if any
+  std::string mode = "tunnel";                       // "mode transport" is the only non-default
 };
 
 // What "set ..." lines of a crypto map or dynamic-map entry configure.

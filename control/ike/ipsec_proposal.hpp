@@ -48,6 +48,9 @@ struct EspChoice {
   const Transform* transform = nullptr;
   EspOffer offer;
   std::string transform_set;
+  // The rows of the algorithm table the offer matched (the transform set's own).
+  config::EspEncryption encryption = config::EspEncryption::Aes128;
+  config::EspIntegrity integrity = config::EspIntegrity::None;
 };
 
 // The first offered ESP transform that one of the named transform sets allows, proposals in
@@ -64,11 +67,12 @@ std::optional<Transform> esp_transform_for(const config::TransformSet& ts, uint8
                                            uint32_t life_seconds, uint32_t life_kilobytes,
                                            int pfs_group, bool udp_encapsulation, bool rfc_natt);
 
-// Key lengths of an ESP SA in bytes.
+// Key lengths in bytes of what a peer offered (0 for what the table lacks), for a client that
+// reads an answer off the wire (tests/bench/ike_load).
 size_t esp_encryption_key_length(const EspOffer& o);
 size_t esp_integrity_key_length(const EspOffer& o);
 // "esp-aes-256 esp-sha-hmac" for show output.
-std::string esp_transform_text(const EspOffer& o);
+std::string esp_transform_text(config::EspEncryption e, config::EspIntegrity i);
 
 // RFC 2409 5.5: KEYMAT = K1 | K2 | ... with K1 = prf(SKEYID_d, [g^xy] | protocol | SPI | Ni_b |
 // Nr_b) and Kn = prf(SKEYID_d, Kn-1 | [g^xy] | protocol | SPI | Ni_b | Nr_b).

@@ -128,8 +128,8 @@ TEST_CASE("seed 004 becomes the ASA model") {
                                                          86400});
   CHECK(c.crypto.isakmp_enabled.contains("outside"));
   CHECK(c.crypto.identity == "address");
-  CHECK(c.crypto.transform_sets.at("myset").transforms ==
-        std::vector<std::string>{"esp-des", "esp-md5-hmac"});
+  CHECK(c.crypto.transform_sets.at("myset").encryption == config::EspEncryption::Des);
+  CHECK(c.crypto.transform_sets.at("myset").integrity == config::EspIntegrity::Md5);
   const auto& map = c.crypto.maps.at("mymap");
   CHECK(map.entries.at(10).dynamic_map == "dynmap");
   CHECK(map.client_config_initiate);
