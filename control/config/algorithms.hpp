@@ -84,6 +84,7 @@ struct DhGroupRow {
   std::string_view pfs_help;
   Words words;               // ikev1 policy "group 14"
   size_t public_bytes;       // the KE payload: modulus, or 2 x field for ECP
+  bool ecp;                  // an elliptic curve (RFC 5903), else a MODP group
   std::string_view openssl;  // OpenSSL group name; empty for RFC 2409's, OpenSSL has none
 };
 

@@ -154,11 +154,32 @@ TEST_CASE("sizes agree with OpenSSL's own", "[algorithms]") {
   }
 }
 
+// A key of the group OpenSSL knows by the row's name, made by OpenSSL alone.
+struct PkeyFree {
+  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
+  void operator()(EVP_PKEY_CTX* c) const { EVP_PKEY_CTX_free(c); }
+};
+std::unique_ptr<EVP_PKEY, PkeyFree> named_key(const DhGroupRow& g) {
+  std::unique_ptr<EVP_PKEY_CTX, PkeyFree> ctx(
+      EVP_PKEY_CTX_new_from_name(nullptr, g.ecp ? "EC" : "DH", nullptr));
+  EVP_PKEY* key = nullptr;
+  if (!ctx || EVP_PKEY_keygen_init(ctx.get()) != 1 ||
+      EVP_PKEY_CTX_set_group_name(ctx.get(), std::string(g.openssl).c_str()) != 1 ||
+      EVP_PKEY_generate(ctx.get(), &key) != 1)
+    return nullptr;
+  return std::unique_ptr<EVP_PKEY, PkeyFree>(key);
+}
+
 TEST_CASE("DH rows agree with the groups OpenSSL computes", "[algorithms]") {
   for (const auto& g : dh_groups()) {
     INFO("group " << g.group);
     auto key = rampart::ike::DhKey::generate(g.group);
     REQUIRE(key);
     CHECK(key->public_value().size() == g.public_bytes);
+    if (g.openssl.empty()) continue;  // RFC 2409's groups 1 and 2 have no OpenSSL name
+    auto named = named_key(g);
+    REQUIRE(named);
+    size_t bytes = (static_cast<size_t>(EVP_PKEY_get_bits(named.get())) + 7) / 8;
+    CHECK((g.ecp ? 2 * bytes : bytes) == g.public_bytes);
   }
 }
