@@ -7,21 +7,11 @@
 #include <vector>
 
 #include "control/config/model.hpp"
+#include "control/ike/codec/constants.hpp"
 #include "control/ike/codec/payloads.hpp"
 #include "control/ike/crypto/prf.hpp"
 
 namespace rampart::ike {
-
-namespace p2attr {
-constexpr uint16_t kLifeType = 1, kLifeDuration = 2, kGroup = 3, kEncapsulation = 4,
-                   kAuthAlgorithm = 5, kKeyLength = 6;
-constexpr uint16_t kLifeSeconds = 1, kLifeKilobytes = 2;
-constexpr uint16_t kTunnel = 1, kTransport = 2, kUdpTunnel = 3, kUdpTransport = 4,
-                   kUdpTunnelDraft = 61443, kUdpTransportDraft = 61444;
-constexpr uint8_t kEspDes = 2, kEsp3Des = 3, kEspNull = 11, kEspAes = 12;
-constexpr uint16_t kHmacMd5 = 1, kHmacSha = 2, kHmacSha256 = 5, kHmacSha384 = 6, kHmacSha512 = 7;
-constexpr uint8_t kProtoEsp = 3;
-}  // namespace p2attr
 
 // RFC 2407 4.5 Encapsulation Mode, with RFC 3947 5.1's UDP modes and the numbers of the NAT-T
 // drafts that Cisco clients still send: where ESP goes and how. Any other value is refused.

@@ -124,9 +124,9 @@ Phase1Match match_phase1(const SaPayload& sa,
                          const std::map<uint32_t, config::IsakmpPolicy>& policies) {
   Phase1Match m;
   for (const Proposal& prop : sa.proposals) {
-    if (prop.protocol != 1) continue;  // PROTO_ISAKMP
+    if (prop.protocol != p1attr::kProtoIsakmp) continue;
     for (const Transform& t : prop.transforms) {
-      if (t.id != 1) continue;  // KEY_IKE
+      if (t.id != p1attr::kKeyIke) continue;
       Offer o = decode(t);
       if (o.malformed) {
         m.log.push_back(
@@ -175,7 +175,7 @@ std::optional<Transform> transform_for(const config::IsakmpPolicy& p, uint8_t nu
   const auto& enc = config::row(p.encryption);
   Transform t;
   t.number = number;
-  t.id = 1;  // KEY_IKE
+  t.id = p1attr::kKeyIke;
   t.attributes.push_back(Attribute::tv(p1attr::kEncryption, enc.iana));
   if (enc.key_attr) t.attributes.push_back(Attribute::tv(p1attr::kKeyLength, enc.key_attr));
   t.attributes.push_back(Attribute::tv(p1attr::kHash, config::row(p.hash).iana));

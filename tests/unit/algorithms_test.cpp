@@ -10,6 +10,7 @@
 #include <string>
 
 #include "control/config/algorithms.hpp"
+#include "control/ike/codec/constants.hpp"
 #include "control/ike/crypto/dh.hpp"
 
 using namespace rampart::config;
@@ -105,6 +106,23 @@ TEST_CASE("wire numbers find their row, and only theirs", "[algorithms]") {
   CHECK_FALSE(esp_encryption_of(12, 100));
   CHECK_FALSE(ike_hash_of(3));  // Tiger
   CHECK_FALSE(esp_integrity_of(3));
+}
+
+TEST_CASE("the wire constants the load client reads agree with the table", "[algorithms]") {
+  using namespace rampart::ike;
+  CHECK(row(EspEncryption::Des).iana == p2attr::kEspDes);
+  CHECK(row(EspEncryption::TripleDes).iana == p2attr::kEsp3Des);
+  CHECK(row(EspEncryption::Null).iana == p2attr::kEspNull);
+  CHECK(row(EspEncryption::Aes256).iana == p2attr::kEspAes);
+  CHECK(row(EspIntegrity::Md5).iana == p2attr::kHmacMd5);
+  CHECK(row(EspIntegrity::Sha1).iana == p2attr::kHmacSha);
+  CHECK(row(EspIntegrity::Sha256).iana == p2attr::kHmacSha256);
+  CHECK(row(EspIntegrity::Sha384).iana == p2attr::kHmacSha384);
+  CHECK(row(EspIntegrity::Sha512).iana == p2attr::kHmacSha512);
+  CHECK(row(IkeAuthentication::PreShare).iana == p1attr::kAuthPsk);
+  CHECK(row(IkeAuthentication::PreShare).iana_xauth == p1attr::kAuthXauthInitPsk);
+  CHECK(row(IkeAuthentication::RsaSig).iana == p1attr::kAuthRsaSig);
+  CHECK(row(IkeAuthentication::RsaSig).iana_xauth == p1attr::kAuthXauthInitRsa);
 }
 
 TEST_CASE("sizes agree with OpenSSL's own", "[algorithms]") {
