@@ -11,7 +11,9 @@ using dataplane::EspCipher;
 
 // Rows are in the order the ASA lists the words in "?" help and in the grammar's choices.
 // PIX 6.3 words are those of its "isakmp policy" and "crypto ipsec transform-set" commands:
-// no SHA-2, no groups above 5 (its group 7 is an elliptic curve we do not carry).
+// no SHA-2, no groups above 5 (its group 7 is an elliptic curve we do not carry). The PIX
+// column is from secondary descriptions of PIX 6.3, not its command reference [U]: the AES
+// words (6.3 added AES), esp-null and esp-none are the least certain.
 constexpr std::array kIkeEncryptions{
     IkeEncryptionRow{IkeEncryption::Des,
                      {"des", "des", "des encryption type"},
