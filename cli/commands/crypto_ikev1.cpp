@@ -106,39 +106,70 @@ void register_crypto_ikev1(CommandTree& t) {
          [](Ctx& c) { c.cfg.crypto.identity = c.negated ? "auto" : "key-id " + c.args.str("id"); },
          true});
 
-  // The policy sub-mode.
+  // The policy sub-mode. Words and help come from the algorithm table; each handler turns the
+  // word into the model's enum here, once (the grammar let only the table's words through).
+  const auto& auth = config::ike_authentication_choices(config::Dialect::Asa);
   t.add({kPolicy,
-         "authentication {method:pre-share|rsa-sig|crack}",
-         {"Set authentication method",
-          "Set pre-shared key for authentication|Set RSA signature for authentication|"
-          "Set challenge/response for authentication"},
+         fmt::format("authentication {{method:{}}}", auth.words),
+         {"Set authentication method", auth.help},
          [](Ctx& c) {
-           current_policy(c).authentication = c.negated ? "rsa-sig" : c.args.str("method");
+           auto& p = current_policy(c);
+           if (c.negated) {
+             p.authentication = config::IsakmpPolicy{}.authentication;
+           } else if (auto a = config::parse_ike_authentication(c.args.str("method"),
+                                                                config::Dialect::Asa)) {
+             p.authentication = *a;
+           } else {
+             c.session.invalid_input_at(c.out, c.args, "method");
+           }
          },
          true});
+  const auto& enc = config::ike_encryption_choices(config::Dialect::Asa);
   t.add({kPolicy,
-         "encryption {alg:des|3des|aes|aes-192|aes-256}",
-         {"Set encryption algorithm",
-          "des encryption type|3des encryption type|aes - 128 bit keys|aes - 192 bit keys|"
-          "aes - 256 bit keys"},
-         [](Ctx& c) { current_policy(c).encryption = c.negated ? "3des" : c.args.str("alg"); },
+         fmt::format("encryption {{alg:{}}}", enc.words),
+         {"Set encryption algorithm", enc.help},
+         [](Ctx& c) {
+           auto& p = current_policy(c);
+           if (c.negated) {
+             p.encryption = config::IsakmpPolicy{}.encryption;
+           } else if (auto e =
+                          config::parse_ike_encryption(c.args.str("alg"), config::Dialect::Asa)) {
+             p.encryption = *e;
+           } else {
+             c.session.invalid_input_at(c.out, c.args, "alg");
+           }
+         },
          true});
+  const auto& hash = config::ike_hash_choices(config::Dialect::Asa);
   t.add({kPolicy,
-         "hash {alg:md5|sha|sha256|sha384|sha512}",
-         {"Set hash algorithm",
-          "set hash md5|set hash sha1|set hash sha256|set hash sha384|set hash sha512"},
-         [](Ctx& c) { current_policy(c).hash = c.negated ? "sha" : c.args.str("alg"); },
+         fmt::format("hash {{alg:{}}}", hash.words),
+         {"Set hash algorithm", hash.help},
+         [](Ctx& c) {
+           auto& p = current_policy(c);
+           if (c.negated) {
+             p.hash = config::IsakmpPolicy{}.hash;
+           } else if (auto h = config::parse_ike_hash(c.args.str("alg"), config::Dialect::Asa)) {
+             p.hash = *h;
+           } else {
+             c.session.invalid_input_at(c.out, c.args, "alg");
+           }
+         },
          true});
-  t.add(
-      {kPolicy,
-       "group {g:1|2|5|14|15|16|19|20|21}",
-       {"Set the Diffie-Hellman group",
-        "Group 1 (768-bit modulus)|Group 2 (1024-bit modulus)|Group 5 (1536-bit modulus)|"
-        "Group 14 (2048-bit modulus)|Group 15 (3072-bit modulus)|Group 16 (4096-bit modulus)|"
-        "Group 19 (256-bit elliptic curve)|Group 20 (384-bit elliptic curve)|"
-        "Group 21 (521-bit elliptic curve)"},
-       [](Ctx& c) { current_policy(c).group = c.negated ? 2 : static_cast<int>(c.args.num("g")); },
-       true});
+  const auto& groups = config::dh_group_choices(config::Dialect::Asa);
+  t.add({kPolicy,
+         fmt::format("group {{g:{}}}", groups.words),
+         {"Set the Diffie-Hellman group", groups.help},
+         [](Ctx& c) {
+           auto& p = current_policy(c);
+           if (c.negated) {
+             p.group = config::IsakmpPolicy{}.group;
+           } else if (auto g = config::parse_dh_group(c.args.str("g"), config::Dialect::Asa)) {
+             p.group = *g;
+           } else {
+             c.session.invalid_input_at(c.out, c.args, "g");
+           }
+         },
+         true});
   t.add({kPolicy,
          "lifetime <seconds:120-2147483647>",
          {"Set lifetime for ISAKMP security association", "Lifetime in seconds"},
@@ -160,9 +191,9 @@ void render_crypto_ikev1(const config::Config& cfg, ConfigWriter& w) {
     w.line(fmt::format("crypto ikev1 limit max-in-negotiation-sa {}", *c.max_in_negotiation_sa));
   for (const auto& [prio, p] : c.policies) {
     w.line(fmt::format("crypto ikev1 policy {}", prio));
-    w.sub("authentication " + p.authentication);
-    w.sub("encryption " + p.encryption);
-    w.sub("hash " + p.hash);
+    w.sub(fmt::format("authentication {}", config::row(p.authentication).words.asa));
+    w.sub(fmt::format("encryption {}", config::row(p.encryption).words.asa));
+    w.sub(fmt::format("hash {}", config::row(p.hash).words.asa));
     w.sub(fmt::format("group {}", p.group));
     w.sub(p.lifetime ? fmt::format("lifetime {}", p.lifetime) : "lifetime none");
   }

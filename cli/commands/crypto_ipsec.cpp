@@ -8,17 +8,6 @@ namespace rampart::cli {
 
 namespace {
 
-constexpr std::string_view kEncChoices =
-    "esp-des|esp-3des|esp-aes|esp-aes-192|esp-aes-256|esp-null";
-constexpr std::string_view kEncHelp =
-    "esp des encryption type|esp 3des encryption type|esp aes 128 encryption|"
-    "esp aes 192 encryption|esp aes 256 encryption|esp null encryption type";
-constexpr std::string_view kAuthChoices =
-    "esp-md5-hmac|esp-sha-hmac|esp-sha256-hmac|esp-sha384-hmac|esp-sha512-hmac|esp-none";
-constexpr std::string_view kAuthHelp =
-    "esp md5 authentication|esp sha authentication|esp sha-256 authentication|"
-    "esp sha-384 authentication|esp sha-512 authentication|esp no authentication";
-
 void transform_set(Ctx& c) {
   const std::string& name = c.args.str("name");
   auto& sets = c.cfg.crypto.transform_sets;
@@ -26,17 +15,25 @@ void transform_set(Ctx& c) {
     if (!sets.erase(name)) error(c, fmt::format("Transform set {} not found", name));
     return;
   }
-  std::string enc = c.args.str("enc"), auth = c.args.str("auth");
+  // The words become the table's enums here, once; the grammar let only its words through.
+  auto enc = config::parse_esp_encryption(c.args.str("enc"), config::Dialect::Asa);
+  auto auth = c.args.has("auth")
+                  ? config::parse_esp_integrity(c.args.str("auth"), config::Dialect::Asa)
+                  : config::EspIntegrity::None;
+  if (!enc || !auth) {
+    c.session.invalid_input_at(c.out, c.args, enc ? "auth" : "enc");
+    return;
+  }
   // ESP without integrity leaves it open to forgery and cut-and-paste: the null cipher needs an
   // HMAC (RFC 4303 3.2).
-  if (enc == "esp-null" && (auth.empty() || auth == "esp-none")) {
+  if (*enc == config::EspEncryption::Null && *auth == config::EspIntegrity::None) {
     error(c, "esp-null requires an authentication transform");
     return;
   }
   config::TransformSet& ts = sets[name];
   ts.name = name;
-  ts.transforms = {enc};
-  if (!auth.empty() && auth != "esp-none") ts.transforms.push_back(auth);
+  ts.encryption = *enc;
+  ts.integrity = *auth;
 }
 
 void transform_mode(Ctx& c) {
@@ -66,8 +63,10 @@ void register_crypto_ipsec(CommandTree& t) {
       return v;
     };
     // The 8.3 spelling is accepted and shown in the 8.4+ form, as an ASA 8.4 converts it.
-    t.add({kConfig, pre + fmt::format("{{enc:{}}} [{{auth:{}}}]", kEncChoices, kAuthChoices),
-           with({kEncHelp, kAuthHelp}), transform_set, false, !ikev1});
+    const auto& enc = config::esp_encryption_choices(config::Dialect::Asa);
+    const auto& auth = config::esp_integrity_choices(config::Dialect::Asa);
+    t.add({kConfig, pre + fmt::format("{{enc:{}}} [{{auth:{}}}]", enc.words, auth.words),
+           with({enc.help, auth.help}), transform_set, false, !ikev1});
     t.add({kConfig, "no " + pre, h, transform_set, false, !ikev1});
     t.add({kConfig, pre + "mode transport", with({"Set the encapsulation mode", "Transport mode"}),
            transform_mode, true, !ikev1});
@@ -139,7 +138,9 @@ void render_crypto_ipsec(const config::Config& cfg, ConfigWriter& w) {
   for (const auto& [name, ts] : c.transform_sets) {
     // The trailing space is the ASA's own; operators' TextFSM templates depend on it.
     std::string line = "crypto ipsec ikev1 transform-set " + name;
-    for (const auto& t : ts.transforms) line += " " + t;
+    line += fmt::format(" {}", config::row(ts.encryption).words.asa);
+    if (ts.integrity != config::EspIntegrity::None)
+      line += fmt::format(" {}", config::row(ts.integrity).words.asa);
     w.line(line + " ");
     if (ts.mode == "transport")
       w.line(fmt::format("crypto ipsec ikev1 transform-set {} mode transport", name));

@@ -14,12 +14,6 @@ namespace {
 constexpr int kMaxTransformSets = 11;  // per entry, as on the ASA
 constexpr int kMaxPeers = 10;
 
-constexpr std::string_view kPfsGroups =
-    "group1|group2|group5|group14|group15|group16|group19|group20|group21";
-constexpr std::string_view kPfsHelp =
-    "D-H Group 1|D-H Group 2|D-H Group 5|D-H Group 14|D-H Group 15|D-H Group 16|D-H Group 19|"
-    "D-H Group 20|D-H Group 21";
-
 // Finds (or with create, makes) the settings of "crypto map|dynamic-map NAME SEQ".
 using Resolver = std::function<config::CryptoMapSettings*(Ctx&, bool create)>;
 
@@ -109,8 +103,9 @@ void register_settings(CommandTree& t, const std::string& prefix,
            },
            true, !ikev1});
   }
-  t.add({kConfig, set + fmt::format("pfs [{{group:{}}}]", kPfsGroups),
-         help({"Specify crypto map settings", "Specify pfs settings", kPfsHelp}),
+  const auto& pfs = config::pfs_group_choices();
+  t.add({kConfig, set + fmt::format("pfs [{{group:{}}}]", pfs.words),
+         help({"Specify crypto map settings", "Specify pfs settings", pfs.help}),
          [entry](Ctx& c) {
            auto* e = entry(c, !c.negated);
            if (!e) return;
@@ -119,8 +114,12 @@ void register_settings(CommandTree& t, const std::string& prefix,
              return;
            }
            // "set pfs" alone means group 2, as on the ASA.
-           std::string g = c.args.has("group") ? c.args.str("group") : "group2";
-           e->pfs_group = std::stoi(g.substr(5));
+           auto g = config::parse_pfs_group(c.args.has("group") ? c.args.str("group") : "group2");
+           if (!g) {
+             c.session.invalid_input_at(c.out, c.args, "group");
+             return;
+           }
+           e->pfs_group = *g;
          },
          true});
   t.add({kConfig, set + "security-association lifetime {unit:seconds|kilobytes} <n:10-2147483647>",
@@ -333,7 +332,8 @@ namespace {
 
 void render_settings(ConfigWriter& w, const std::string& p, const config::CryptoMapSettings& s) {
   if (s.match_address) w.line(fmt::format("{} match address {}", p, *s.match_address));
-  if (s.pfs_group) w.line(fmt::format("{} set pfs group{}", p, *s.pfs_group));
+  if (const auto* g = s.pfs_group ? config::dh_group(*s.pfs_group) : nullptr)
+    w.line(fmt::format("{} set pfs {}", p, g->asa_pfs));
   if (!s.peers.empty()) {
     std::string l = p + " set peer";
     for (const auto& peer : s.peers) l += " " + peer;

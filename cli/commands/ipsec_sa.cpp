@@ -62,32 +62,17 @@ Counts counts_of(const ike::Engine& e, const ike::IpsecSa& ips) {
   return c;
 }
 
+// Sizes of the SA's transform, from its rows of the algorithm table.
 size_t iv_size(const ike::IpsecSa& s) {
-  return s.esp_transform == ike::p2attr::kEspAes    ? 16
-         : s.esp_transform == ike::p2attr::kEspNull ? 0
-                                                    : 8;
+  return config::row(s.encryption).iv_bytes;
 }
 
 size_t block_size(const ike::IpsecSa& s) {
-  return s.esp_transform == ike::p2attr::kEspAes    ? 16
-         : s.esp_transform == ike::p2attr::kEspNull ? 4
-                                                    : 8;
+  return config::row(s.encryption).block_bytes;
 }
 
 size_t icv_size(const ike::IpsecSa& s) {
-  switch (s.auth_algorithm) {
-    case ike::p2attr::kHmacMd5:
-    case ike::p2attr::kHmacSha:
-      return 12;
-    case ike::p2attr::kHmacSha256:
-      return 16;
-    case ike::p2attr::kHmacSha384:
-      return 24;
-    case ike::p2attr::kHmacSha512:
-      return 32;
-    default:
-      return 0;
-  }
+  return config::row(s.integrity).icv_bytes;
 }
 
 std::string ident(const ike::Selector& s) {
@@ -96,10 +81,6 @@ std::string ident(const ike::Selector& s) {
 
 std::string direction(const ike::IkeSa& sa, const ike::IpsecSa& s, bool inbound, const Counts& c,
                       uint64_t now) {
-  ike::EspOffer o;
-  o.transform = s.esp_transform;
-  o.key_bits = s.key_bits;
-  o.auth = s.auth_algorithm;
   uint32_t spi = inbound ? s.inbound.spi : s.outbound.spi;
   uint64_t bytes = inbound ? c.in_bytes : c.out_bytes;
   uint64_t age = now - s.established_at;
@@ -108,7 +89,8 @@ std::string direction(const ike::IkeSa& sa, const ike::IpsecSa& s, bool inbound,
   std::string out = fmt::format("    {} esp sas:\n", inbound ? "inbound" : "outbound");
   out += fmt::format("      spi: 0x{:08X} ({})\n", spi, spi);
   out += "         SA State: active\n";
-  out += fmt::format("         transform: {} no compression\n", ike::esp_transform_text(o));
+  out += fmt::format("         transform: {} no compression\n",
+                     ike::esp_transform_text(s.encryption, s.integrity));
   out += fmt::format("         in use settings ={{{}, {}, {}IKEv1, }}\n",
                      sa.remote_access ? "RA" : "L2L", s.tunnel_mode ? "Tunnel" : "Transport",
                      s.udp_encapsulated ? " NAT-T-Encaps, " : "");

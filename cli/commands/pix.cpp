@@ -248,6 +248,33 @@ void register_unsupported(CommandTree& t) {
            false, true});
 }
 
+// "isakmp policy N ATTR VALUE": an algorithm is read in the PIX 6.3 dialect (no SHA-2, no
+// group above 5) and written as the ASA's word for the same row; a word PIX 6.3 did not have
+// is invalid input at that word, as the PIX would have said.
+void isakmp_policy(Ctx& c) {
+  const std::string& attr = c.args.str("attr");
+  const std::string& value = c.args.str("value");
+  constexpr auto pix = config::Dialect::Pix;
+  std::optional<std::string_view> asa;
+  if (attr == "authentication") {
+    if (auto a = config::parse_ike_authentication(value, pix)) asa = config::row(*a).words.asa;
+  } else if (attr == "encryption") {
+    if (auto e = config::parse_ike_encryption(value, pix)) asa = config::row(*e).words.asa;
+  } else if (attr == "hash") {
+    if (auto e = config::parse_ike_hash(value, pix)) asa = config::row(*e).words.asa;
+  } else if (attr == "group") {
+    if (auto g = config::parse_dh_group(value, pix)) asa = config::dh_group(*g)->words.asa;
+  } else {
+    asa = value;  // lifetime: a number the ASA line checks
+  }
+  if (!asa) {
+    c.session.invalid_input_at(c.out, c.args, "value");
+    return;
+  }
+  convert(c, words(c.args, {"priority", "attr", "value"}, "isakmp policy"),
+          {"crypto ikev1 policy " + c.args.str("priority"), fmt::format("{} {}", attr, *asa)});
+}
+
 }  // namespace
 
 void register_pix(CommandTree& t) {
@@ -322,12 +349,7 @@ void register_pix(CommandTree& t) {
             "Authentication method|Encryption algorithm|Hash algorithm|Diffie-Hellman group|"
             "Lifetime in seconds",
             "Value"}),
-         [](Ctx& c) {
-           convert(c, words(c.args, {"priority", "attr", "value"}, "isakmp policy"),
-                   {"crypto ikev1 policy " + c.args.str("priority"),
-                    c.args.str("attr") + " " + c.args.str("value")});
-         },
-         false, true});
+         isakmp_policy, false, true});
   t.add({kConfig,
          "isakmp key <key:WORD> address <address:A.B.C.D> netmask <netmask:A.B.C.D> "
          "[{noxauth:no-xauth}] [{noconfig:no-config-mode}]",

@@ -16,83 +16,27 @@ namespace {
 
 using ike::IkeSa;
 
+// show crypto isakmp sa detail spells the cipher as the policy does ("aes-256").
 std::string_view cipher_name(ike::CipherAlg c) {
-  switch (c) {
-    case ike::CipherAlg::Des:
-      return "des";
-    case ike::CipherAlg::TripleDes:
-      return "3des";
-    case ike::CipherAlg::Aes128:
-      return "aes";
-    case ike::CipherAlg::Aes192:
-      return "aes-192";
-    case ike::CipherAlg::Aes256:
-      return "aes-256";
-  }
-  return "unknown";
+  return config::row(c).words.asa;
 }
 
 // The vpn-sessiondb spelling: "AES128", "3DES".
 std::string session_cipher(ike::CipherAlg c) {
-  switch (c) {
-    case ike::CipherAlg::Des:
-      return "DES";
-    case ike::CipherAlg::TripleDes:
-      return "3DES";
-    case ike::CipherAlg::Aes128:
-      return "AES128";
-    case ike::CipherAlg::Aes192:
-      return "AES192";
-    case ike::CipherAlg::Aes256:
-      return "AES256";
-  }
-  return "unknown";
+  return std::string(config::row(c).session);
 }
 
 std::string esp_cipher(const ike::IpsecSa& s) {
-  switch (s.esp_transform) {
-    case 2:
-      return "DES";
-    case 3:
-      return "3DES";
-    case 11:
-      return "none";
-    case 12:
-      return fmt::format("AES{}", s.key_bits);
-  }
-  return "unknown";
+  return std::string(config::row(s.encryption).session);
 }
 
+// "SHA" in show crypto isakmp sa detail, "SHA1" in vpn-sessiondb.
 std::string_view hash_name(ike::HashAlg h, bool session) {
-  switch (h) {
-    case ike::HashAlg::Md5:
-      return "MD5";
-    case ike::HashAlg::Sha1:
-      return session ? "SHA1" : "SHA";
-    case ike::HashAlg::Sha256:
-      return "SHA256";
-    case ike::HashAlg::Sha384:
-      return "SHA384";
-    case ike::HashAlg::Sha512:
-      return "SHA512";
-  }
-  return "unknown";
+  return session ? config::row(h).session : config::row(h).debug;
 }
 
 std::string esp_hash(const ike::IpsecSa& s) {
-  switch (s.auth_algorithm) {
-    case 1:
-      return "MD5";
-    case 2:
-      return "SHA1";
-    case 5:
-      return "SHA256";
-    case 6:
-      return "SHA384";
-    case 7:
-      return "SHA512";
-  }
-  return "none";
+  return std::string(config::row(s.integrity).session);
 }
 
 // "    Type    : user            Role    : responder " (the ASA pads labels to 8 and the first

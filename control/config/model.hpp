@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "control/config/algorithms.hpp"
 #include "control/config/firewall.hpp"
 #include "control/config/logging.hpp"
 #include "control/config/types.hpp"
@@ -117,8 +118,9 @@ struct AccessList {
 
 struct TransformSet {
   std::string name;
-  std::vector<std::string> transforms;  // "esp-aes", "esp-sha-hmac", in the order given
-  std::string mode = "tunnel";          // "mode transport" is the only non-default
+  EspEncryption encryption = EspEncryption::Aes128;  // the first word ("esp-aes")
+  EspIntegrity integrity = EspIntegrity::None;       // the second ("esp-sha-hmac"), if any
+  std::string mode = "tunnel";                       // "mode transport" is the only non-default
 };
 
 // What "set ..." lines of a crypto map or dynamic-map entry configure.
@@ -159,11 +161,12 @@ struct CryptoMap {
 
 struct IsakmpPolicy {
   uint32_t priority = 0;
-  std::string authentication = "rsa-sig";  // pre-share | rsa-sig | crack (ASA default rsa-sig)
-  std::string encryption = "3des";         // des | 3des | aes | aes-192 | aes-256
-  std::string hash = "sha";                // md5 | sha | sha256 | sha384 | sha512
-  int group = 2;                           // 1 | 2 | 5 | 14 | 15 | 16 | 19 | 20 | 21
-  uint32_t lifetime = 86400;               // seconds; 0 = "lifetime none"
+  // The ASA's defaults; words and numbers in control/config/algorithms.
+  IkeAuthentication authentication = IkeAuthentication::RsaSig;
+  IkeEncryption encryption = IkeEncryption::TripleDes;
+  IkeHash hash = IkeHash::Sha1;
+  int group = 2;              // a DH group of the table (dh_group() finds it)
+  uint32_t lifetime = 86400;  // seconds; 0 = "lifetime none"
   bool operator==(const IsakmpPolicy&) const = default;
 };
 

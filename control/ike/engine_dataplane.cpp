@@ -8,38 +8,6 @@ namespace rampart::ike {
 
 namespace {
 
-dataplane::EspCipher cipher_of(const IpsecSa& s) {
-  switch (s.esp_transform) {
-    case p2attr::kEspDes:
-      return dataplane::EspCipher::Des;
-    case p2attr::kEsp3Des:
-      return dataplane::EspCipher::TripleDes;
-    case p2attr::kEspNull:
-      return dataplane::EspCipher::Null;
-    default:
-      return s.key_bits == 256   ? dataplane::EspCipher::AesCbc256
-             : s.key_bits == 192 ? dataplane::EspCipher::AesCbc192
-                                 : dataplane::EspCipher::AesCbc128;
-  }
-}
-
-dataplane::EspAuth auth_of(const IpsecSa& s) {
-  switch (s.auth_algorithm) {
-    case p2attr::kHmacMd5:
-      return dataplane::EspAuth::HmacMd5;
-    case p2attr::kHmacSha:
-      return dataplane::EspAuth::HmacSha1;
-    case p2attr::kHmacSha256:
-      return dataplane::EspAuth::HmacSha256;
-    case p2attr::kHmacSha384:
-      return dataplane::EspAuth::HmacSha384;
-    case p2attr::kHmacSha512:
-      return dataplane::EspAuth::HmacSha512;
-    default:
-      return dataplane::EspAuth::None;
-  }
-}
-
 dataplane::Selector4 selector(const Selector& s) {
   return {s.address.value, s.mask.value, s.protocol, s.port};
 }
@@ -61,9 +29,12 @@ void Engine::install(const IkeSa& sa, const IpsecSa& ips, const std::function<vo
   spec.id = ips.id;
   spec.spi_in = ips.inbound.spi;
   spec.spi_out = ips.outbound.spi;
-  spec.keys_in = {cipher_of(ips), auth_of(ips), ips.inbound.encryption_key.bytes(),
+  // The dataplane knows only its own numeric transforms: each row of the table names its one.
+  const auto cipher = config::row(ips.encryption).dataplane;
+  const auto auth = config::row(ips.integrity).dataplane;
+  spec.keys_in = {cipher, auth, ips.inbound.encryption_key.bytes(),
                   ips.inbound.integrity_key.bytes()};
-  spec.keys_out = {cipher_of(ips), auth_of(ips), ips.outbound.encryption_key.bytes(),
+  spec.keys_out = {cipher, auth, ips.outbound.encryption_key.bytes(),
                    ips.outbound.integrity_key.bytes()};
   spec.local = sa.local.address.value;
   spec.peer = sa.peer.address.value;

@@ -13,54 +13,17 @@ uint32_t value_of(const Attribute& a) {
   return a.data.size() > 4 ? 0xffffffffu : v;
 }
 
-// What a transform set allows, from its "esp-..." words.
-struct Allowed {
-  uint8_t transform = 0;
-  uint16_t key_bits = 0;
-  uint16_t auth = 0;
-  bool transport = false;
-};
-
-Allowed allowed_of(const config::TransformSet& ts) {
-  Allowed a;
-  a.transport = ts.mode == "transport";
-  for (const auto& w : ts.transforms) {
-    if (w == "esp-des")
-      a.transform = p2attr::kEspDes;
-    else if (w == "esp-3des")
-      a.transform = p2attr::kEsp3Des;
-    else if (w == "esp-null")
-      a.transform = p2attr::kEspNull;
-    else if (w == "esp-aes")
-      a.transform = p2attr::kEspAes, a.key_bits = 128;
-    else if (w == "esp-aes-192")
-      a.transform = p2attr::kEspAes, a.key_bits = 192;
-    else if (w == "esp-aes-256")
-      a.transform = p2attr::kEspAes, a.key_bits = 256;
-    else if (w == "esp-md5-hmac")
-      a.auth = p2attr::kHmacMd5;
-    else if (w == "esp-sha-hmac")
-      a.auth = p2attr::kHmacSha;
-    else if (w == "esp-sha256-hmac")
-      a.auth = p2attr::kHmacSha256;
-    else if (w == "esp-sha384-hmac")
-      a.auth = p2attr::kHmacSha384;
-    else if (w == "esp-sha512-hmac")
-      a.auth = p2attr::kHmacSha512;
-    else if (w == "esp-none")
-      a.auth = 0;
-  }
-  return a;
-}
-
-bool acceptable(const EspOffer& o, const Allowed& a) {
-  if (o.transform != a.transform || o.auth != a.auth) return false;
+// The offer against a transform set's two rows of the algorithm table.
+bool acceptable(const EspOffer& o, const config::TransformSet& ts) {
+  const auto& enc = config::row(ts.encryption);
+  if (o.transform != enc.iana || o.auth != config::row(ts.integrity).iana) return false;
   // A lifetime of 0 would be an SA that never expires (and never rekeys its keys); the ASA's
   // own range starts at 120 s and 10 kB.
   if (o.life_seconds == 0u || o.life_kilobytes == 0u) return false;
-  if (o.transform == p2attr::kEspAes && (o.key_bits ? o.key_bits : 128) != a.key_bits) return false;
+  // decode_esp gave AES its 128-bit default; the other ciphers' keys are fixed.
+  if (enc.key_attr && o.key_bits != enc.key_attr) return false;
   auto mode = encapsulation_of(o.encapsulation);
-  return mode && mode->tunnel != a.transport;
+  return mode && mode->tunnel != (ts.mode == "transport");
 }
 
 }  // namespace
@@ -112,7 +75,7 @@ EspOffer decode_esp(const Transform& t) {
         break;
     }
   }
-  if (o.transform == p2attr::kEspAes && o.key_bits == 0) o.key_bits = 128;
+  if (o.transform == p2attr::kEspAes && o.key_bits == 0) o.key_bits = 128;  // RFC 3602 5
   return o;
 }
 
@@ -127,8 +90,9 @@ std::optional<EspChoice> match_esp(const SaPayload& sa, const config::Config& cf
       for (const auto& name : transform_sets) {
         auto ts = cfg.crypto.transform_sets.find(name);
         if (ts == cfg.crypto.transform_sets.end()) continue;
-        if (acceptable(o, allowed_of(ts->second)))
-          return EspChoice{prop.number, t.number, &prop, &t, o, name};
+        if (acceptable(o, ts->second))
+          return EspChoice{prop.number,         t.number, &prop, &t, o, name, ts->second.encryption,
+                           ts->second.integrity};
       }
     }
   }
@@ -138,74 +102,44 @@ std::optional<EspChoice> match_esp(const SaPayload& sa, const config::Config& cf
 std::optional<Transform> esp_transform_for(const config::TransformSet& ts, uint8_t number,
                                            uint32_t life_seconds, uint32_t life_kilobytes,
                                            int pfs_group, bool udp_encapsulation, bool rfc_natt) {
-  Allowed a = allowed_of(ts);
-  if (!a.transform) return std::nullopt;
+  const auto& enc = config::row(ts.encryption);
+  const auto& integ = config::row(ts.integrity);
   auto be = [](uint32_t v) {
     return Bytes{static_cast<uint8_t>(v >> 24), static_cast<uint8_t>(v >> 16),
                  static_cast<uint8_t>(v >> 8), static_cast<uint8_t>(v)};
   };
   Transform t;
   t.number = number;
-  t.id = a.transform;
+  t.id = enc.iana;
   t.attributes.push_back(Attribute::tv(p2attr::kLifeType, p2attr::kLifeSeconds));
   t.attributes.push_back(Attribute::tlv(p2attr::kLifeDuration, be(life_seconds)));
   t.attributes.push_back(Attribute::tv(p2attr::kLifeType, p2attr::kLifeKilobytes));
   t.attributes.push_back(Attribute::tlv(p2attr::kLifeDuration, be(life_kilobytes)));
-  uint16_t mode = a.transport ? p2attr::kTransport : p2attr::kTunnel;
+  const bool transport = ts.mode == "transport";
+  uint16_t mode = transport ? p2attr::kTransport : p2attr::kTunnel;
   if (udp_encapsulation)
-    mode = a.transport ? (rfc_natt ? p2attr::kUdpTransport : p2attr::kUdpTransportDraft)
-                       : (rfc_natt ? p2attr::kUdpTunnel : p2attr::kUdpTunnelDraft);
+    mode = transport ? (rfc_natt ? p2attr::kUdpTransport : p2attr::kUdpTransportDraft)
+                     : (rfc_natt ? p2attr::kUdpTunnel : p2attr::kUdpTunnelDraft);
   t.attributes.push_back(Attribute::tv(p2attr::kEncapsulation, mode));
-  if (a.auth) t.attributes.push_back(Attribute::tv(p2attr::kAuthAlgorithm, a.auth));
-  if (a.key_bits) t.attributes.push_back(Attribute::tv(p2attr::kKeyLength, a.key_bits));
+  if (integ.iana) t.attributes.push_back(Attribute::tv(p2attr::kAuthAlgorithm, integ.iana));
+  if (enc.key_attr) t.attributes.push_back(Attribute::tv(p2attr::kKeyLength, enc.key_attr));
   if (pfs_group)
     t.attributes.push_back(Attribute::tv(p2attr::kGroup, static_cast<uint16_t>(pfs_group)));
   return t;
 }
 
 size_t esp_encryption_key_length(const EspOffer& o) {
-  switch (o.transform) {
-    case p2attr::kEspDes:
-      return 8;
-    case p2attr::kEsp3Des:
-      return 24;
-    case p2attr::kEspAes:
-      return o.key_bits / 8u;
-    default:
-      return 0;
-  }
+  auto e = config::esp_encryption_of(o.transform, o.key_bits);
+  return e ? config::row(*e).key_bytes : 0;
 }
 
 size_t esp_integrity_key_length(const EspOffer& o) {
-  switch (o.auth) {
-    case p2attr::kHmacMd5:
-      return 16;
-    case p2attr::kHmacSha:
-      return 20;
-    case p2attr::kHmacSha256:
-      return 32;
-    case p2attr::kHmacSha384:
-      return 48;
-    case p2attr::kHmacSha512:
-      return 64;
-    default:
-      return 0;
-  }
+  auto i = config::esp_integrity_of(o.auth);
+  return i ? config::row(*i).key_bytes : 0;
 }
 
-std::string esp_transform_text(const EspOffer& o) {
-  std::string enc = o.transform == p2attr::kEspDes    ? "esp-des"
-                    : o.transform == p2attr::kEsp3Des ? "esp-3des"
-                    : o.transform == p2attr::kEspNull ? "esp-null"
-                    : o.key_bits == 128               ? "esp-aes"
-                                                      : fmt::format("esp-aes-{}", o.key_bits);
-  std::string auth = o.auth == p2attr::kHmacMd5      ? "esp-md5-hmac"
-                     : o.auth == p2attr::kHmacSha    ? "esp-sha-hmac"
-                     : o.auth == p2attr::kHmacSha256 ? "esp-sha256-hmac"
-                     : o.auth == p2attr::kHmacSha384 ? "esp-sha384-hmac"
-                     : o.auth == p2attr::kHmacSha512 ? "esp-sha512-hmac"
-                                                     : "no sa-hmac";
-  return enc + " " + auth;
+std::string esp_transform_text(config::EspEncryption e, config::EspIntegrity i) {
+  return fmt::format("{} {}", config::row(e).words.asa, config::row(i).show);
 }
 
 SecretBytes quick_mode_keymat(HashAlg h, const SecretBytes& skeyid_d, const Bytes& gxy,

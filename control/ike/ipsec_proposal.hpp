@@ -7,21 +7,11 @@
 #include <vector>
 
 #include "control/config/model.hpp"
+#include "control/ike/codec/constants.hpp"
 #include "control/ike/codec/payloads.hpp"
 #include "control/ike/crypto/prf.hpp"
 
 namespace rampart::ike {
-
-namespace p2attr {
-constexpr uint16_t kLifeType = 1, kLifeDuration = 2, kGroup = 3, kEncapsulation = 4,
-                   kAuthAlgorithm = 5, kKeyLength = 6;
-constexpr uint16_t kLifeSeconds = 1, kLifeKilobytes = 2;
-constexpr uint16_t kTunnel = 1, kTransport = 2, kUdpTunnel = 3, kUdpTransport = 4,
-                   kUdpTunnelDraft = 61443, kUdpTransportDraft = 61444;
-constexpr uint8_t kEspDes = 2, kEsp3Des = 3, kEspNull = 11, kEspAes = 12;
-constexpr uint16_t kHmacMd5 = 1, kHmacSha = 2, kHmacSha256 = 5, kHmacSha384 = 6, kHmacSha512 = 7;
-constexpr uint8_t kProtoEsp = 3;
-}  // namespace p2attr
 
 // RFC 2407 4.5 Encapsulation Mode, with RFC 3947 5.1's UDP modes and the numbers of the NAT-T
 // drafts that Cisco clients still send: where ESP goes and how. Any other value is refused.
@@ -48,6 +38,9 @@ struct EspChoice {
   const Transform* transform = nullptr;
   EspOffer offer;
   std::string transform_set;
+  // The rows of the algorithm table the offer matched (the transform set's own).
+  config::EspEncryption encryption = config::EspEncryption::Aes128;
+  config::EspIntegrity integrity = config::EspIntegrity::None;
 };
 
 // The first offered ESP transform that one of the named transform sets allows, proposals in
@@ -64,11 +57,12 @@ std::optional<Transform> esp_transform_for(const config::TransformSet& ts, uint8
                                            uint32_t life_seconds, uint32_t life_kilobytes,
                                            int pfs_group, bool udp_encapsulation, bool rfc_natt);
 
-// Key lengths of an ESP SA in bytes.
+// Key lengths in bytes of what a peer offered (0 for what the table lacks), for a client that
+// reads an answer off the wire (tests/bench/ike_load).
 size_t esp_encryption_key_length(const EspOffer& o);
 size_t esp_integrity_key_length(const EspOffer& o);
 // "esp-aes-256 esp-sha-hmac" for show output.
-std::string esp_transform_text(const EspOffer& o);
+std::string esp_transform_text(config::EspEncryption e, config::EspIntegrity i);
 
 // RFC 2409 5.5: KEYMAT = K1 | K2 | ... with K1 = prf(SKEYID_d, [g^xy] | protocol | SPI | Ni_b |
 // Nr_b) and Kn = prf(SKEYID_d, Kn-1 | [g^xy] | protocol | SPI | Ni_b | Nr_b).

@@ -59,48 +59,16 @@ Offer decode(const Transform& t) {
   return o;
 }
 
-// The configured policy as wire values.
-std::optional<std::pair<uint16_t, uint16_t>> cfg_encryption(const std::string& e) {
-  if (e == "des") return std::pair<uint16_t, uint16_t>{1, 0};
-  if (e == "3des") return std::pair<uint16_t, uint16_t>{5, 0};
-  if (e == "aes") return std::pair<uint16_t, uint16_t>{7, 128};
-  if (e == "aes-192") return std::pair<uint16_t, uint16_t>{7, 192};
-  if (e == "aes-256") return std::pair<uint16_t, uint16_t>{7, 256};
-  return std::nullopt;
-}
-
-uint16_t cfg_hash(const std::string& h) {
-  return h == "md5" ? 1 : h == "sha" ? 2 : h == "sha256" ? 4 : h == "sha384" ? 5 : 6;
-}
-
+// The debug line's name of an offered value: the table's, or the number for one it lacks.
 std::string enc_name(uint16_t v) {
-  switch (v) {
-    case 1:
-      return "DES";
-    case 5:
-      return "3DES";
-    case 7:
-      return "AES";
-    default:
-      return fmt::format("{}", v);
-  }
+  for (const auto& r : config::ike_encryptions())
+    if (r.iana == v) return std::string(r.debug);
+  return fmt::format("{}", v);
 }
 
 std::string hash_name(uint16_t v) {
-  switch (v) {
-    case 1:
-      return "MD5";
-    case 2:
-      return "SHA";
-    case 4:
-      return "SHA256";
-    case 5:
-      return "SHA384";
-    case 6:
-      return "SHA512";
-    default:
-      return fmt::format("{}", v);
-  }
+  if (auto h = config::ike_hash_of(v)) return std::string(config::row(*h).debug);
+  return fmt::format("{}", v);
 }
 
 std::string auth_name(uint16_t v) {
@@ -118,12 +86,9 @@ std::string auth_name(uint16_t v) {
   }
 }
 
-bool auth_matches(const std::string& cfg, uint16_t offered) {
-  if (cfg == "pre-share")
-    return offered == p1attr::kAuthPsk || offered == p1attr::kAuthXauthInitPsk;
-  if (cfg == "rsa-sig")
-    return offered == p1attr::kAuthRsaSig || offered == p1attr::kAuthXauthInitRsa;
-  return false;
+bool auth_matches(config::IkeAuthentication cfg, uint16_t offered) {
+  const auto& r = config::row(cfg);
+  return r.iana && (offered == r.iana || offered == r.iana_xauth);
 }
 
 // The ASA's failure line; its wording is verified for the Group Description class (seed 000).
@@ -135,38 +100,22 @@ std::string mismatch(std::string_view cls, const std::string& rcvd, const std::s
 }
 
 std::optional<std::string> compare(const Offer& o, const config::IsakmpPolicy& p) {
-  auto enc = cfg_encryption(p.encryption);
-  if (!o.enc || !enc) return "Phase 1 failure: transform has no encryption algorithm";
-  if (*o.enc != enc->first)
-    return mismatch("Encryption Alg", enc_name(*o.enc), enc_name(enc->first));
-  if (enc->second && o.key_length.value_or(0) != enc->second)
+  const auto& enc = config::row(p.encryption);
+  const auto& hash = config::row(p.hash);
+  if (!o.enc) return "Phase 1 failure: transform has no encryption algorithm";
+  if (*o.enc != enc.iana) return mismatch("Encryption Alg", enc_name(*o.enc), enc_name(enc.iana));
+  if (enc.key_attr && o.key_length.value_or(0) != enc.key_attr)
     return mismatch("Key Length", fmt::format("{}", o.key_length.value_or(0)),
-                    fmt::format("{}", enc->second));
-  if (!o.hash || *o.hash != cfg_hash(p.hash))
-    return mismatch("Hash Alg", hash_name(o.hash.value_or(0)), hash_name(cfg_hash(p.hash)));
+                    fmt::format("{}", enc.key_attr));
+  if (!o.hash || *o.hash != hash.iana)
+    return mismatch("Hash Alg", hash_name(o.hash.value_or(0)), std::string(hash.debug));
   if (!o.auth || !auth_matches(p.authentication, *o.auth))
     return mismatch("Auth Method", auth_name(o.auth.value_or(0)),
-                    p.authentication == "pre-share" ? "Preshared Key" : "RSA Signature");
+                    std::string(config::row(p.authentication).debug));
   if (!o.group || *o.group != p.group)
     return mismatch("Group Description", fmt::format("Group {}", o.group.value_or(0)),
                     fmt::format("Group {}", p.group));
   return std::nullopt;
-}
-
-CipherAlg cipher_of(const std::string& e) {
-  if (e == "des") return CipherAlg::Des;
-  if (e == "3des") return CipherAlg::TripleDes;
-  if (e == "aes-192") return CipherAlg::Aes192;
-  if (e == "aes-256") return CipherAlg::Aes256;
-  return CipherAlg::Aes128;
-}
-
-HashAlg hash_of(const std::string& h) {
-  if (h == "md5") return HashAlg::Md5;
-  if (h == "sha256") return HashAlg::Sha256;
-  if (h == "sha384") return HashAlg::Sha384;
-  if (h == "sha512") return HashAlg::Sha512;
-  return HashAlg::Sha1;
 }
 
 }  // namespace
@@ -175,9 +124,9 @@ Phase1Match match_phase1(const SaPayload& sa,
                          const std::map<uint32_t, config::IsakmpPolicy>& policies) {
   Phase1Match m;
   for (const Proposal& prop : sa.proposals) {
-    if (prop.protocol != 1) continue;  // PROTO_ISAKMP
+    if (prop.protocol != p1attr::kProtoIsakmp) continue;
     for (const Transform& t : prop.transforms) {
-      if (t.id != 1) continue;  // KEY_IKE
+      if (t.id != p1attr::kKeyIke) continue;
       Offer o = decode(t);
       if (o.malformed) {
         m.log.push_back(
@@ -195,8 +144,8 @@ Phase1Match match_phase1(const SaPayload& sa,
         c.proposal = prop.number;
         c.transform = t.number;
         c.policy_priority = prio;
-        c.cipher = cipher_of(policy.encryption);
-        c.hash = hash_of(policy.hash);
+        c.cipher = policy.encryption;
+        c.hash = policy.hash;
         c.group = policy.group;
         c.auth_method = *o.auth;
         // RFC 2409 / ASA: the responder uses the shorter lifetime and tells the peer if it is
@@ -222,14 +171,14 @@ Phase1Match match_phase1(const SaPayload& sa,
 namespace rampart::ike {
 
 std::optional<Transform> transform_for(const config::IsakmpPolicy& p, uint8_t number) {
-  auto enc = cfg_encryption(p.encryption);
-  if (!enc || p.authentication != "pre-share") return std::nullopt;
+  if (p.authentication != config::IkeAuthentication::PreShare) return std::nullopt;
+  const auto& enc = config::row(p.encryption);
   Transform t;
   t.number = number;
-  t.id = 1;  // KEY_IKE
-  t.attributes.push_back(Attribute::tv(p1attr::kEncryption, enc->first));
-  if (enc->second) t.attributes.push_back(Attribute::tv(p1attr::kKeyLength, enc->second));
-  t.attributes.push_back(Attribute::tv(p1attr::kHash, cfg_hash(p.hash)));
+  t.id = p1attr::kKeyIke;
+  t.attributes.push_back(Attribute::tv(p1attr::kEncryption, enc.iana));
+  if (enc.key_attr) t.attributes.push_back(Attribute::tv(p1attr::kKeyLength, enc.key_attr));
+  t.attributes.push_back(Attribute::tv(p1attr::kHash, config::row(p.hash).iana));
   t.attributes.push_back(Attribute::tv(p1attr::kAuth, p1attr::kAuthPsk));
   t.attributes.push_back(Attribute::tv(p1attr::kGroup, static_cast<uint16_t>(p.group)));
   if (p.lifetime) {

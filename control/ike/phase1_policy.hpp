@@ -10,19 +10,11 @@
 #include <vector>
 
 #include "control/config/model.hpp"
+#include "control/ike/codec/constants.hpp"
 #include "control/ike/codec/payloads.hpp"
 #include "control/ike/crypto/cipher.hpp"
 
 namespace rampart::ike {
-
-// RFC 2409 appendix A attribute classes and values used in phase 1.
-namespace p1attr {
-constexpr uint16_t kEncryption = 1, kHash = 2, kAuth = 3, kGroup = 4, kLifeType = 11,
-                   kLifeDuration = 12, kKeyLength = 14;
-constexpr uint16_t kAuthPsk = 1, kAuthRsaSig = 3, kAuthXauthInitPsk = 65001,
-                   kAuthXauthInitRsa = 65003;  // draft-ietf-ipsec-isakmp-xauth-06 6.1
-constexpr uint16_t kLifeSeconds = 1, kLifeKilobytes = 2;
-}  // namespace p1attr
 
 struct Phase1Choice {
   uint8_t proposal = 0;

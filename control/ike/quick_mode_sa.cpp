@@ -35,9 +35,8 @@ IdPayload id_of(const Selector& s) {
 
 void take_choice(IpsecSa& ips, const EspChoice& c) {
   ips.transform_set = c.transform_set;
-  ips.esp_transform = c.offer.transform;
-  ips.key_bits = c.offer.key_bits;
-  ips.auth_algorithm = c.offer.auth;
+  ips.encryption = c.encryption;
+  ips.integrity = c.integrity;
   // match_esp accepts only the modes encapsulation_of knows; the default is never reached.
   Encapsulation e = encapsulation_of(c.offer.encapsulation).value_or(Encapsulation{});
   ips.udp_encapsulated = e.udp;
@@ -46,11 +45,8 @@ void take_choice(IpsecSa& ips, const EspChoice& c) {
 
 void derive_quick_mode_keys(IpsecSa& ips, HashAlg h, const SecretBytes& skeyid_d, const Bytes& gxy,
                             const Bytes& ni, const Bytes& nr) {
-  EspOffer o;
-  o.transform = ips.esp_transform;
-  o.key_bits = ips.key_bits;
-  o.auth = ips.auth_algorithm;
-  const size_t ek = esp_encryption_key_length(o), ak = esp_integrity_key_length(o);
+  const size_t ek = config::row(ips.encryption).key_bytes,
+               ak = config::row(ips.integrity).key_bytes;
   for (IpsecKeys* k : {&ips.inbound, &ips.outbound}) {
     SecretBytes km =
         quick_mode_keymat(h, skeyid_d, gxy, p2attr::kProtoEsp, k->spi, ni, nr, ek + ak);

@@ -13,8 +13,8 @@
 
 namespace rampart::ike {
 
-// RFC 2407 4.6.2.1 identification types a proxy may carry.
-constexpr uint8_t kIdIpv4Addr = 1, kIdIpv4AddrSubnet = 4;
+// The identification types a proxy may carry (codec/constants.hpp).
+constexpr uint8_t kIdIpv4Addr = id_type::kIpv4Addr, kIdIpv4AddrSubnet = id_type::kIpv4AddrSubnet;
 
 // The selector of a proxy identity; nullopt for types other than an IPv4 address or subnet.
 std::optional<Selector> selector_of(const IdPayload& id);

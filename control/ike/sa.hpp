@@ -63,12 +63,11 @@ struct Selector {
 struct IpsecSa {
   uint32_t id = 0;  // conn_id
   uint32_t message_id = 0;
-  std::string crypto_map;       // the map on the interface
-  uint32_t map_seq = 0;         // the static or dynamic entry's map sequence
-  std::string transform_set;    // the set whose transform was accepted
-  uint8_t esp_transform = 0;    // ESP_AES 12, ESP_3DES 3, ...
-  uint16_t key_bits = 0;        // AES key length
-  uint16_t auth_algorithm = 0;  // HMAC-SHA 2, HMAC-MD5 1, ...
+  std::string crypto_map;     // the map on the interface
+  uint32_t map_seq = 0;       // the static or dynamic entry's map sequence
+  std::string transform_set;  // the set whose transform was accepted
+  config::EspEncryption encryption = config::EspEncryption::Aes128;  // a row of the table
+  config::EspIntegrity integrity = config::EspIntegrity::Sha1;
   bool udp_encapsulated = false;
   bool tunnel_mode = true;
   int pfs_group = 0;

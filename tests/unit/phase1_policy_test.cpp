@@ -32,8 +32,14 @@ SaPayload client_offer(uint16_t group) {
   return SaPayload{1, 1, {p}};
 }
 
-config::IsakmpPolicy policy(uint32_t prio, std::string enc, std::string hash, int group) {
-  return config::IsakmpPolicy{prio, "pre-share", std::move(enc), std::move(hash), group, 86400};
+// A pre-shared-key policy from the ASA's words, read through the algorithm table.
+config::IsakmpPolicy policy(uint32_t prio, std::string_view enc, std::string_view hash, int group) {
+  return config::IsakmpPolicy{prio,
+                              config::IkeAuthentication::PreShare,
+                              config::parse_ike_encryption(enc, config::Dialect::Asa).value(),
+                              config::parse_ike_hash(hash, config::Dialect::Asa).value(),
+                              group,
+                              86400};
 }
 
 }  // namespace
@@ -86,7 +92,7 @@ TEST_CASE("seed 004: the 1.1 client's DES/MD5/group 1 matches the second policy"
 TEST_CASE("no policies, wrong auth, malformed attributes") {
   CHECK_FALSE(match_phase1(client_offer(2), {}).choice);
   std::map<uint32_t, config::IsakmpPolicy> rsa{{1, policy(1, "aes", "sha", 2)}};
-  rsa.at(1).authentication = "rsa-sig";
+  rsa.at(1).authentication = config::IkeAuthentication::RsaSig;
   CHECK_FALSE(match_phase1(client_offer(2), rsa).choice);
   Transform bad = offer(1, 7, 128, 2, 1, 2);
   bad.attributes.back() = Attribute::tlv(p1attr::kLifeDuration, Bytes(9, 1));

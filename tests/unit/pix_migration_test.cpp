@@ -119,12 +119,17 @@ TEST_CASE("seed 004 becomes the ASA model") {
   CHECK(out.duplex == "full");
   CHECK(c.interfaces.at("GigabitEthernet0/1").security_level == 100);
   REQUIRE(c.crypto.policies.size() == 2);
-  CHECK(c.crypto.policies.at(10) == config::IsakmpPolicy{10, "pre-share", "des", "md5", 2, 86400});
-  CHECK(c.crypto.policies.at(20) == config::IsakmpPolicy{20, "pre-share", "des", "md5", 1, 86400});
+  using config::IkeAuthentication, config::IkeEncryption, config::IkeHash;
+  CHECK(c.crypto.policies.at(10) == config::IsakmpPolicy{10, IkeAuthentication::PreShare,
+                                                         IkeEncryption::Des, IkeHash::Md5, 2,
+                                                         86400});
+  CHECK(c.crypto.policies.at(20) == config::IsakmpPolicy{20, IkeAuthentication::PreShare,
+                                                         IkeEncryption::Des, IkeHash::Md5, 1,
+                                                         86400});
   CHECK(c.crypto.isakmp_enabled.contains("outside"));
   CHECK(c.crypto.identity == "address");
-  CHECK(c.crypto.transform_sets.at("myset").transforms ==
-        std::vector<std::string>{"esp-des", "esp-md5-hmac"});
+  CHECK(c.crypto.transform_sets.at("myset").encryption == config::EspEncryption::Des);
+  CHECK(c.crypto.transform_sets.at("myset").integrity == config::EspIntegrity::Md5);
   const auto& map = c.crypto.maps.at("mymap");
   CHECK(map.entries.at(10).dynamic_map == "dynmap");
   CHECK(map.client_config_initiate);
@@ -280,4 +285,36 @@ TEST_CASE("seed 004's TACACS+ server: the key wrapped onto its own line in the s
   cli::Appliance other(sys);
   report = other.replace_config(wrapped);
   CHECK(report.find("ERROR: line 3:") != std::string::npos);
+}
+
+TEST_CASE("isakmp policy reads PIX 6.3 words and writes the ASA's", "[algorithms]") {
+  test::Console c;
+  CHECK(c.run("isakmp policy 10 encryption aes-256") ==
+        "INFO: PIX command converted: isakmp policy 10 encryption aes-256 -> crypto ikev1 policy "
+        "10 / encryption aes-256\n");
+  CHECK(c.run("isakmp policy 10 hash sha") ==
+        "INFO: PIX command converted: isakmp policy 10 hash sha -> crypto ikev1 policy 10 / hash "
+        "sha\n");
+  CHECK(c.run("isakmp policy 10 group 5").ends_with("-> crypto ikev1 policy 10 / group 5\n"));
+  CHECK(c.run("isakmp policy 10 authentication pre-share")
+            .ends_with("-> crypto ikev1 policy 10 / authentication pre-share\n"));
+  const auto& p = c.cfg().crypto.policies.at(10);
+  CHECK(p.encryption == config::IkeEncryption::Aes256);
+  CHECK(p.hash == config::IkeHash::Sha1);
+  CHECK(p.group == 5);
+  CHECK(p.authentication == config::IkeAuthentication::PreShare);
+  // SHA-2 and group 14 came with the ASA; a PIX 6.3 line never had them. The marker is under
+  // the word, and the policy is left as it was.
+  auto before = c.app.counters().invalid_input;
+  const std::string marker = "^\nERROR: % Invalid input detected at '^' marker.\n";
+  const size_t prompt = sizeof("rampart(config)# ") - 1;
+  CHECK(c.run("isakmp policy 10 hash sha256") ==
+        std::string(prompt + sizeof("isakmp policy 10 hash ") - 1, ' ') + marker);
+  CHECK(c.run("isakmp policy 10 group 14") ==
+        std::string(prompt + sizeof("isakmp policy 10 group ") - 1, ' ') + marker);
+  CHECK(c.run("isakmp policy 10 encryption blowfish") ==
+        std::string(prompt + sizeof("isakmp policy 10 encryption ") - 1, ' ') + marker);
+  CHECK(c.app.counters().invalid_input == before + 3);
+  CHECK(c.cfg().crypto.policies.at(10).hash == config::IkeHash::Sha1);
+  CHECK(c.cfg().crypto.policies.at(10).group == 5);
 }

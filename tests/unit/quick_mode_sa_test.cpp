@@ -24,15 +24,16 @@ TEST_CASE("take_choice sets tunnel and UDP encapsulation for each of the six mod
     choice.offer.auth = p2attr::kHmacSha;
     choice.offer.encapsulation = c.mode;
     choice.transform_set = "T";
+    choice.encryption = config::EspEncryption::Aes256;
+    choice.integrity = config::EspIntegrity::Sha1;
     IpsecSa ips;
     ips.tunnel_mode = !c.tunnel;  // whatever it held before is overwritten
     ips.udp_encapsulated = !c.udp;
     take_choice(ips, choice);
     CHECK(ips.tunnel_mode == c.tunnel);
     CHECK(ips.udp_encapsulated == c.udp);
-    CHECK(ips.esp_transform == p2attr::kEspAes);
-    CHECK(ips.key_bits == 256);
-    CHECK(ips.auth_algorithm == p2attr::kHmacSha);
+    CHECK(ips.encryption == config::EspEncryption::Aes256);
+    CHECK(ips.integrity == config::EspIntegrity::Sha1);
     CHECK(ips.transform_set == "T");
   }
   CHECK_FALSE(encapsulation_of(0));
@@ -57,8 +58,8 @@ TEST_CASE("proxy identities round-trip through their selectors", "[ike][qm-sa]")
 TEST_CASE("quick-mode keys: each direction from its own SPI, split by the transform",
           "[ike][qm-sa]") {
   IpsecSa ips;
-  ips.esp_transform = p2attr::kEsp3Des;
-  ips.auth_algorithm = p2attr::kHmacMd5;
+  ips.encryption = config::EspEncryption::TripleDes;
+  ips.integrity = config::EspIntegrity::Md5;
   ips.inbound.spi = 0x11111111;
   ips.outbound.spi = 0x22222222;
   SecretBytes skeyid_d(Bytes(20, 0x5a));

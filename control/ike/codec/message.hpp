@@ -13,20 +13,10 @@
 #include <string>
 #include <vector>
 
+#include "control/ike/codec/constants.hpp"
 #include "control/ike/codec/payloads.hpp"
 
 namespace rampart::ike {
-
-enum class Exchange : uint8_t {
-  Base = 1,
-  MainMode = 2,  // Identity Protection
-  AuthOnly = 3,
-  Aggressive = 4,
-  Informational = 5,
-  Transaction = 6,  // mode-config / XAUTH
-  QuickMode = 32,
-  NewGroup = 33,
-};
 
 constexpr uint8_t kFlagEncrypted = 0x01;  // RFC 2408 3.1 E
 constexpr uint8_t kFlagCommit = 0x02;

@@ -9,33 +9,9 @@
 #include <vector>
 
 #include "control/ike/codec/bytes.hpp"
+#include "control/ike/codec/constants.hpp"
 
 namespace rampart::ike {
-
-// RFC 2408 3.1 "Next Payload" values, plus the NAT-T (RFC 3947, and the draft numbers Cisco
-// clients still send) and Cisco fragmentation payloads.
-enum class PayloadType : uint8_t {
-  None = 0,
-  SA = 1,
-  Proposal = 2,
-  Transform = 3,
-  KE = 4,
-  ID = 5,
-  Cert = 6,
-  CertReq = 7,
-  Hash = 8,
-  Sig = 9,
-  Nonce = 10,
-  Notify = 11,
-  Delete = 12,
-  VendorId = 13,
-  Attribute = 14,  // mode-config / XAUTH (draft-dukes-ike-mode-cfg)
-  NatD = 20,       // RFC 3947
-  NatOA = 21,
-  NatDDraft = 130,  // draft-ietf-ipsec-nat-t-ike-02/03
-  NatOADraft = 131,
-  Fragment = 132,  // Cisco IKE fragmentation
-};
 
 // The name the ASA prints in "IKE_DECODE ... with payloads : HDR + SA (1) + ...".
 std::string_view asa_name(PayloadType t);

@@ -3,7 +3,9 @@
 #include <openssl/evp.h>
 #include <openssl/provider.h>
 
+#include <array>
 #include <memory>
+#include <string>
 
 namespace rampart::ike {
 
@@ -26,21 +28,16 @@ void load_providers() {
   static Providers providers;
 }
 
+// The table's OpenSSL name of each cipher, looked up once, after the providers are loaded.
 const EVP_CIPHER* evp(CipherAlg c) {
   load_providers();
-  switch (c) {
-    case CipherAlg::Des:
-      return EVP_des_cbc();
-    case CipherAlg::TripleDes:
-      return EVP_des_ede3_cbc();
-    case CipherAlg::Aes128:
-      return EVP_aes_128_cbc();
-    case CipherAlg::Aes192:
-      return EVP_aes_192_cbc();
-    case CipherAlg::Aes256:
-      return EVP_aes_256_cbc();
-  }
-  return nullptr;
+  static const auto ciphers = [] {
+    std::array<const EVP_CIPHER*, config::kIkeEncryptionCount> t{};
+    for (const auto& r : config::ike_encryptions())
+      t[static_cast<size_t>(r.id)] = EVP_get_cipherbyname(std::string(r.openssl).c_str());
+    return t;
+  }();
+  return ciphers[static_cast<size_t>(c)];
 }
 
 struct CtxFree {
@@ -70,23 +67,11 @@ rampart::expected<Bytes, std::string> run(CipherAlg c, const SecretBytes& key, c
 }  // namespace
 
 size_t key_length(CipherAlg c) {
-  switch (c) {
-    case CipherAlg::Des:
-      return 8;
-    case CipherAlg::TripleDes:
-      return 24;
-    case CipherAlg::Aes128:
-      return 16;
-    case CipherAlg::Aes192:
-      return 24;
-    case CipherAlg::Aes256:
-      return 32;
-  }
-  return 0;
+  return config::row(c).key_bytes;
 }
 
 size_t block_size(CipherAlg c) {
-  return c == CipherAlg::Des || c == CipherAlg::TripleDes ? 8 : 16;
+  return config::row(c).block_bytes;
 }
 
 rampart::expected<Bytes, std::string> encrypt(CipherAlg c, const SecretBytes& key, const Bytes& iv,

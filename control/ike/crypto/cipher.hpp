@@ -9,7 +9,8 @@
 
 namespace rampart::ike {
 
-enum class CipherAlg { Des, TripleDes, Aes128, Aes192, Aes256 };
+// The configuration's enum; key and block sizes are the table's (control/config/algorithms).
+using CipherAlg = config::IkeEncryption;
 
 size_t key_length(CipherAlg c);
 size_t block_size(CipherAlg c);

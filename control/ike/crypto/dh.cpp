@@ -48,21 +48,16 @@ BIGNUM* modp_prime(int group) {
   }
 }
 
+// An ECP group's curve is its OpenSSL name in the algorithm table (a literal, so its view ends
+// in a NUL); MODP groups have none.
 const char* curve(int group) {
-  switch (group) {
-    case 19:
-      return "P-256";
-    case 20:
-      return "P-384";
-    case 21:
-      return "P-521";
-    default:
-      return nullptr;
-  }
+  const config::DhGroupRow* r = config::dh_group(group);
+  return r && r->ecp ? r->openssl.data() : nullptr;
 }
 
+// RFC 5903 7: the KE payload is x | y, each the field's length.
 size_t field_bytes(int group) {
-  return group == 19 ? 32 : group == 20 ? 48 : 66;
+  return config::dh_group(group)->public_bytes / 2;
 }
 
 Bytes to_fixed(const BIGNUM* b, size_t len) {
@@ -79,14 +74,12 @@ struct DhKey::Impl {
 };
 
 bool dh_group_supported(int group) {
-  Bn p(modp_prime(group));
-  return p || curve(group);
+  return config::dh_group(group) != nullptr;
 }
 
 size_t dh_public_length(int group) {
-  if (curve(group)) return 2 * field_bytes(group);
-  Bn p(modp_prime(group));
-  return p ? static_cast<size_t>(BN_num_bytes(p.get())) : 0;
+  const config::DhGroupRow* r = config::dh_group(group);
+  return r ? r->public_bytes : 0;
 }
 
 DhKey::DhKey(int group, std::unique_ptr<Impl> impl, Bytes pub)

@@ -4,24 +4,22 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <array>
+#include <string>
+
 namespace rampart::ike {
 
 namespace {
 
+// The table's OpenSSL name of each hash, looked up once (the PRF runs many times per exchange).
 const EVP_MD* md_of(HashAlg h) {
-  switch (h) {
-    case HashAlg::Md5:
-      return EVP_md5();
-    case HashAlg::Sha1:
-      return EVP_sha1();
-    case HashAlg::Sha256:
-      return EVP_sha256();
-    case HashAlg::Sha384:
-      return EVP_sha384();
-    case HashAlg::Sha512:
-      return EVP_sha512();
-  }
-  return EVP_sha1();
+  static const auto mds = [] {
+    std::array<const EVP_MD*, config::kIkeHashCount> t{};
+    for (const auto& r : config::ike_hashes())
+      t[static_cast<size_t>(r.id)] = EVP_get_digestbyname(std::string(r.openssl).c_str());
+    return t;
+  }();
+  return mds[static_cast<size_t>(h)];
 }
 
 Bytes cat(std::initializer_list<const Bytes*> parts) {
@@ -37,7 +35,7 @@ SecretBytes::~SecretBytes() {
 }
 
 size_t digest_size(HashAlg h) {
-  return static_cast<size_t>(EVP_MD_get_size(md_of(h)));
+  return config::row(h).digest_bytes;
 }
 
 Bytes prf(HashAlg h, const Bytes& key, const Bytes& data) {

@@ -4,6 +4,7 @@
 
 #include <string_view>
 
+#include "control/config/algorithms.hpp"
 #include "control/ike/codec/bytes.hpp"
 
 namespace rampart::ike {
@@ -25,8 +26,8 @@ class SecretBytes {
   Bytes b_;
 };
 
-// The hash of an IKE SA's PRF (RFC 2409 appendix A: MD5 1, SHA 2; SHA2-256/384/512 4/5/6).
-enum class HashAlg { Md5, Sha1, Sha256, Sha384, Sha512 };
+// The hash of an IKE SA's PRF: the configuration's enum, its numbers and sizes in the table.
+using HashAlg = config::IkeHash;
 size_t digest_size(HashAlg h);
 
 // prf(key, data) = HMAC-<hash>(key, data)
