@@ -76,13 +76,15 @@ struct IvSource {
   }
   IvSource(const IvSource&) = delete;
   IvSource& operator=(const IvSource&) = delete;
-  // 16 bytes of IV; should the generator not have come up, straight from the DRBG.
+  // 16 bytes of IV; should the generator not have come up, straight from the DRBG, and should
+  // that fail too, the counter itself (unique, if predictable: never stack bytes on the wire).
   void next(uint8_t* out) {
     uint8_t in[16] = {};
     uint64_t c = ++counter;
     for (int i = 15; i >= 8; --i, c >>= 8) in[i] = static_cast<uint8_t>(c);
     int n = 0;
-    if (!ok || EVP_EncryptUpdate(ctx, out, &n, in, 16) != 1 || n != 16) RAND_bytes(out, 16);
+    if (ok && EVP_EncryptUpdate(ctx, out, &n, in, 16) == 1 && n == 16) return;
+    if (RAND_bytes(out, 16) != 1) std::memcpy(out, in, 16);
   }
 };
 
