@@ -236,7 +236,7 @@ run_rekey_scale() {
   cli "show crypto isakmp stats" | grep -iE "refus|drop|fail|dpd|timeout" | grep -vE ':\s+0\s*$' |
     sed 's/^/  show crypto isakmp stats: /' || true
   end_load
-  local failed deletes
+  local failed deletes lost
   failed=$(sed -nE 's/^HELD .*rekeys_failed=([0-9]+).*/\1/p' "$WORK/load.out")
   deletes=$(sed -nE 's/^HELD .*deletes_received=([0-9]+).*/\1/p' "$WORK/load.out")
   lost=$(sed -nE 's/^HELD .*lost=([0-9]+).*/\1/p' "$WORK/load.out")
