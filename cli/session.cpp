@@ -74,11 +74,24 @@ std::string shown_line(std::string_view line) {
   return out;
 }
 
+// The grammar is the same for every appliance and never changes after it is built: its handlers
+// hold no state (each call gets its Ctx), so one tree serves every Appliance in the process
+// (a test builds hundreds; building it costs more than most tests).
+const CommandTree& grammar() {
+  static const CommandTree tree = [] {
+    CommandTree t;
+    register_all(t);
+    return t;
+  }();
+  return tree;
+}
+
 }  // namespace
 
 Appliance::Appliance(System& sys)
-    : sys_(sys), logger_([this] { return static_cast<int64_t>(sys_.now_seconds()); }) {
-  register_all(tree_);
+    : sys_(sys),
+      tree_(grammar()),
+      logger_([this] { return static_cast<int64_t>(sys_.now_seconds()); }) {
   reset_to_defaults();
   logger_.set_monitor(
       [this](const std::string& line) { post_debug(DebugFacility::Monitor, line); });

@@ -159,7 +159,7 @@ class Appliance {
   bool background_work_ = false;
   aaa::Service* aaa_ = nullptr;
   config::Config cfg_;
-  CommandTree tree_;
+  const CommandTree& tree_;  // the grammar: one per process (see grammar() in session.cpp)
   std::string startup_errors_;
   InputCounters counters_;
   std::vector<Session*> sessions_;

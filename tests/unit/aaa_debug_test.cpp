@@ -202,7 +202,7 @@ TEST_CASE("a RADIUS exchange's debug lines reach the session and carry no secret
   auto client = aaa::make_radius_client(sink_of(a.app, cli::DebugFacility::Radius));
   auto [fd, port] = loopback_socket(SOCK_DGRAM);
   // The "server" answers every request with a reply whose authenticator is wrong.
-  std::thread server([fd] {
+  std::thread server([fd = fd] {
     uint8_t buf[4096];
     sockaddr_in from{};
     socklen_t len = sizeof from;
@@ -254,7 +254,7 @@ TEST_CASE("a TACACS+ exchange's debug lines reach the session and carry no secre
                                         {aaa::tacacs::AuthenType::Pap, false});
   auto [fd, port] = loopback_socket(SOCK_STREAM);
   // The "server" reads the START and hangs up.
-  std::thread server([fd] {
+  std::thread server([fd = fd] {
     int c = ::accept(fd, nullptr, nullptr);
     if (c < 0) return;
     uint8_t buf[4096];
@@ -281,7 +281,7 @@ namespace {
 void radius_exchange(cli::Appliance& app, const std::string& user) {
   auto client = aaa::make_radius_client(sink_of(app, cli::DebugFacility::Radius));
   auto [fd, port] = loopback_socket(SOCK_DGRAM);
-  std::thread server([fd] {
+  std::thread server([fd = fd] {
     uint8_t buf[4096];
     sockaddr_in from{};
     socklen_t len = sizeof from;
@@ -360,7 +360,7 @@ TEST_CASE("debug tacacs user NAME shows that user's exchanges only", "[aaa-debug
                                         {aaa::tacacs::AuthenType::Pap, false});
   auto one = [&](const std::string& user) {
     auto [fd, port] = loopback_socket(SOCK_STREAM);
-    std::thread server([fd] {
+    std::thread server([fd = fd] {
       int c = ::accept(fd, nullptr, nullptr);
       if (c < 0) return;
       uint8_t buf[4096];
