@@ -414,7 +414,8 @@ class Engine {
   std::optional<EndReason> session_expired(IkeSa& sa, uint64_t now);
   // engine_transaction.cpp
   void start_xauth(IkeSa& sa);
-  void send_xauth_request(IkeSa& sa, std::vector<Attribute> attributes);
+  // new_password: the request asks for a new password (the old one expired).
+  void send_xauth_request(IkeSa& sa, std::vector<Attribute> attributes, bool new_password);
   void start_cfg_set(IkeSa& sa);
   bool pushes_config(const IkeSa& sa) const;
   // After XAUTH (or phase 1 without it): PHASE 1 COMPLETED now, or with the mode-config reply.
@@ -427,7 +428,7 @@ class Engine {
   // group through the Environment; the exchange goes on in xauth_done.
   void xauth_reply(IkeSa& sa, const AttributePayload& a);
   // Sends r to the group (the ticket, the weak engine pointer): xauth_done takes the answer.
-  void xauth_ask(IkeSa& sa, aaa::AuthRequest r);
+  void xauth_ask(IkeSa& sa, aaa::AuthRequest r, bool changing);  // changing: the password
   void xauth_result(uint64_t index, uint64_t ticket, aaa::AuthResult r);
   void xauth_done(uint64_t index, uint64_t ticket, aaa::AuthResult r);
   void xauth_accepted(IkeSa& sa, const aaa::AuthResult& r);

@@ -18,7 +18,6 @@ namespace {
 constexpr uint8_t kCfgRequest = 1, kCfgReply = 2, kCfgSet = 3, kCfgAck = 4;
 constexpr uint16_t kXauthType = 16520, kXauthUserName = 16521, kXauthUserPassword = 16522,
                    kXauthStatus = 16527;
-constexpr int kXauthMaxAttempts = 3;
 
 std::string text_of(const Attribute& a) {
   return std::string(a.data.begin(), a.data.end());
@@ -132,24 +131,26 @@ void Engine::release_address(IkeSa& sa) {
 // ---- XAUTH --------------------------------------------------------------------------------
 
 void Engine::start_xauth(IkeSa& sa) {
-  send_xauth_request(sa, {Attribute::tv(kXauthType, 0), Attribute::tlv(kXauthUserName, {}),
-                          Attribute::tlv(kXauthUserPassword, {})});
+  send_xauth_request(sa,
+                     {Attribute::tv(kXauthType, 0), Attribute::tlv(kXauthUserName, {}),
+                      Attribute::tlv(kXauthUserPassword, {})},
+                     false);
 }
 
-void Engine::send_xauth_request(IkeSa& sa, std::vector<Attribute> attributes) {
+void Engine::send_xauth_request(IkeSa& sa, std::vector<Attribute> attributes, bool new_password) {
   // A new exchange each time (a new message ID and identifier): a first request or, for an
   // expired password, the request for a new one.
   sa.state = P1State::XauthWait;
-  sa.xauth_msgid = random_msgid();
+  const uint32_t msgid = random_msgid();
   Bytes id = random_bytes(2);
-  sa.xauth_identifier = static_cast<uint16_t>((id[0] << 8) | id[1]);
+  sa.transaction.request_sent(msgid, static_cast<uint16_t>((id[0] << 8) | id[1]), new_password);
   AttributePayload req;
   req.type = kCfgRequest;
-  req.identifier = sa.xauth_identifier;
+  req.identifier = sa.transaction.identifier();
   req.attributes = std::move(attributes);
   log(&sa, Tag::Debug, "constructing blank hash payload");
   log(&sa, Tag::Debug, "constructing qm hash payload");
-  send_protected(sa, Exchange::Transaction, sa.xauth_msgid, {req}, {}, true);
+  send_protected(sa, Exchange::Transaction, msgid, {req}, {}, true);
 }
 
 bool Engine::pushes_config(const IkeSa& sa) const {
@@ -189,18 +190,17 @@ void Engine::start_cfg_set(IkeSa& sa) {
   Bytes id = random_bytes(2);
   set.identifier = static_cast<uint16_t>((id[0] << 8) | id[1]);
   set.attributes = std::move(reply.attributes);
-  sa.cfg_set_msgid = random_msgid();
-  sa.set_kind = IkeSa::SetKind::ModeCfg;
+  sa.transaction.set_sent(random_msgid(), Transaction::Set::ModeCfg);
   log(&sa, Tag::Event,
       fmt::format("Assigned private IP address {} to remote user", sa.assigned->str()));
   syslog_sa(&sa, nullptr, 713228, sa.assigned->str());
   log(&sa, Tag::Debug, "constructing blank hash payload");
   log(&sa, Tag::Debug, "constructing qm hash payload");
-  send_protected(sa, Exchange::Transaction, sa.cfg_set_msgid, {set}, {}, true);
+  send_protected(sa, Exchange::Transaction, sa.transaction.set_msgid(), {set}, {}, true);
 }
 
 void Engine::xauth_reply(IkeSa& sa, const AttributePayload& a) {
-  if (sa.xauth_new_password_asked) {
+  if (sa.transaction.reply_taken()) {
     xauth_new_password_reply(sa, a);
     return;
   }
@@ -220,19 +220,16 @@ void Engine::xauth_reply(IkeSa& sa, const AttributePayload& a) {
   r.port_name = "vpn";
   // password-management: MS-CHAPv2, and the password kept for a change should it have expired.
   r.mschapv2 = tg->general.password_management_days.has_value();
-  sa.xauth_old_password.wipe();
-  if (r.mschapv2) sa.xauth_old_password = r.password;
-  sa.xauth_changing = false;
-  xauth_ask(sa, std::move(r));
+  if (r.mschapv2)
+    sa.transaction.keep_password(r.password);
+  else
+    sa.transaction.drop_password();
+  xauth_ask(sa, std::move(r), false);
 }
 
-void Engine::xauth_ask(IkeSa& sa, aaa::AuthRequest r) {
-  // The reply is consumed: a copy of it arriving later matches nothing.
-  sa.xauth_msgid = 0;
-  sa.xauth_user = r.user;
-  sa.xauth_group = r.group;
+void Engine::xauth_ask(IkeSa& sa, aaa::AuthRequest r, bool changing) {
   const uint64_t ticket = next_xauth_ticket_++;
-  sa.xauth_ticket = ticket;
+  sa.transaction.asking(ticket, r.user, r.group, changing);
   const uint64_t index = sa.index;
   std::weak_ptr<int> alive = alive_;
   // sa must not be used after this: the answer may have come (and the SA gone) in line.
@@ -244,28 +241,27 @@ void Engine::xauth_ask(IkeSa& sa, aaa::AuthRequest r) {
 void Engine::xauth_done(uint64_t index, uint64_t ticket, aaa::AuthResult r) {
   // The SA is looked up again: it may have been deleted, or asked again, meanwhile.
   auto it = sas_.find(index);
-  if (it == sas_.end() || it->second->xauth_ticket != ticket) {
+  if (it == sas_.end() || !it->second->transaction.awaits(ticket)) {
     log(nullptr, Tag::Debug, fmt::format("AAA answer for session {} that is gone, dropped", index));
     return;
   }
   IkeSa& sa = *it->second;
-  sa.xauth_ticket = 0;
+  const bool was_change = sa.transaction.answered();
   if (sa.state != P1State::XauthWait) return;  // being deleted
   const config::TunnelGroup* tg = tunnel_group_or_abort(sa);
   if (!tg) return;
-  if (authentication_group(*tg).first != sa.xauth_group) {
+  if (authentication_group(*tg).first != sa.transaction.group()) {
     // The group that answered is no longer the one that decides: the user is asked again.
     log(&sa, Tag::Event, "Authentication server group changed during the request");
     r = aaa::AuthResult{aaa::Outcome::Rejected, "AAA Server has been removed", {}, false, {}};
   }
   const bool may_change =
-      tg->general.password_management_days && !sa.xauth_changing && !sa.xauth_old_password.empty();
-  sa.xauth_changing = false;
+      tg->general.password_management_days && !was_change && sa.transaction.holds_password();
   if (r.outcome == aaa::Outcome::PasswordExpired && may_change) {
     start_xauth_new_password(sa);
     return;
   }
-  sa.xauth_old_password.wipe();
+  sa.transaction.drop_password();
   if (r.outcome == aaa::Outcome::Accepted)
     xauth_accepted(sa, r);
   else
@@ -273,7 +269,7 @@ void Engine::xauth_done(uint64_t index, uint64_t ticket, aaa::AuthResult r) {
 }
 
 void Engine::xauth_accepted(IkeSa& sa, const aaa::AuthResult& r) {
-  const std::string user = sa.xauth_user;
+  const std::string user = sa.transaction.user();
   sa.username = user;
   // A user the local database vouched for takes its attributes from there (assign_address,
   // session_limits); a server's user from what the server said.
@@ -282,7 +278,7 @@ void Engine::xauth_accepted(IkeSa& sa, const aaa::AuthResult& r) {
   sa.authz = by_server ? r.authz : aaa::Authorization{};
   // The AAA service writes 113004/113012 for what a server group answered (one line per
   // answer); the engine only for the local database it asked itself.
-  const bool engine_asked = sa.xauth_group == "LOCAL";
+  const bool engine_asked = sa.transaction.group() == "LOCAL";
   if (by_server) {
     if (sa.authz.group_policy) {
       if (cfg_.group_policies.contains(*sa.authz.group_policy)) {
@@ -321,12 +317,12 @@ bool Engine::user_filter_exists(IkeSa& sa) {
 }
 
 void Engine::xauth_refused(IkeSa& sa, const aaa::AuthResult& r) {
-  const std::string& user = sa.xauth_user;
-  ++sa.xauth_attempts;
+  const std::string& user = sa.transaction.user();
+  const bool may_retry = sa.transaction.refused();
   ++stats_.auth_fails;
   const bool no_server = r.outcome == aaa::Outcome::NoServer;
   // Server groups' refusals are logged by the AAA service (113005, the user masked).
-  if (sa.xauth_group == "LOCAL")
+  if (sa.transaction.group() == "LOCAL")
     // The refused name is masked (it may be a password typed in the wrong box), as the
     // AAA service's 113015/113005 do.
     syslog_plain(113015, "authentication", r.reason,
@@ -334,7 +330,7 @@ void Engine::xauth_refused(IkeSa& sa, const aaa::AuthResult& r) {
   log(&sa, Tag::Event, fmt::format("User ({}) authentication rejected.", user));
   // A wrong password may be typed again, as the ASA allows; servers that do not answer are not
   // asked again for this client.
-  if (!no_server && sa.xauth_attempts < kXauthMaxAttempts) {
+  if (!no_server && may_retry) {
     start_xauth(sa);
     return;
   }
@@ -347,11 +343,11 @@ void Engine::send_xauth_status(IkeSa& sa, bool ok) {
   Bytes id = random_bytes(2);
   set.identifier = static_cast<uint16_t>((id[0] << 8) | id[1]);
   set.attributes = {Attribute::tv(kXauthStatus, ok ? 1 : 0)};
-  sa.set_kind = ok ? IkeSa::SetKind::XauthOk : IkeSa::SetKind::XauthFail;
-  sa.cfg_set_msgid = random_msgid();
+  sa.transaction.set_sent(random_msgid(),
+                          ok ? Transaction::Set::XauthOk : Transaction::Set::XauthFail);
   log(&sa, Tag::Debug, "constructing blank hash payload");
   log(&sa, Tag::Debug, "constructing qm hash payload");
-  send_protected(sa, Exchange::Transaction, sa.cfg_set_msgid, {set}, {}, true);
+  send_protected(sa, Exchange::Transaction, sa.transaction.set_msgid(), {set}, {}, true);
 }
 
 // ---- the transaction exchange ---------------------------------------------------------------
@@ -383,14 +379,14 @@ Outcome Engine::transaction(const Received& in) {
 void Engine::transaction_attributes(IkeSa& sa, uint32_t msgid, const AttributePayload& a) {
   log(&sa, Tag::Debug, "process_attr(): Enter!");
 
-  if (a.type == kCfgReply && sa.xauth_ticket != 0) {
+  if (a.type == kCfgReply && sa.transaction.asking_server()) {
     // The client sent its reply again while the server is being asked: one question is enough,
     // and the status goes out (and is retransmitted) once the answer is in.
     ++stats_.duplicates;
     log(&sa, Tag::Debug, "XAUTH reply repeated while the AAA server is asked, dropping");
     return;
   }
-  if (a.type == kCfgReply && msgid == sa.xauth_msgid && sa.state == P1State::XauthWait) {
+  if (a.type == kCfgReply && sa.transaction.is_reply(msgid) && sa.state == P1State::XauthWait) {
     sa.awaiting_reply = false;
     sa.exchange_ivs.erase(msgid);
     log(&sa, Tag::Debug, "Processing MODE_CFG Reply attributes.");
@@ -398,29 +394,34 @@ void Engine::transaction_attributes(IkeSa& sa, uint32_t msgid, const AttributePa
     return;
   }
 
-  if (a.type == kCfgAck && msgid == sa.cfg_set_msgid) {
+  if (a.type == kCfgAck && sa.transaction.is_ack(msgid)) {
     sa.awaiting_reply = false;
     sa.exchange_ivs.erase(msgid);
     log(&sa, Tag::Debug, "Processing cfg ACK attributes");
-    auto kind = sa.set_kind;
-    sa.set_kind = IkeSa::SetKind::None;
-    if (kind == IkeSa::SetKind::XauthFail) {
-      sa.state = P1State::Deleting;
-      return;
+    switch (sa.transaction.acked()) {
+      case Transaction::Set::XauthFail:
+        sa.state = P1State::Deleting;
+        break;
+      case Transaction::Set::XauthOk:
+        xauth_through(sa);
+        break;
+      case Transaction::Set::ModeCfg:
+        accounting_start(sa);
+        break;  // the pushed address is taken
+      case Transaction::Set::None:
+        break;  // a repeated ACK
     }
-    if (kind == IkeSa::SetKind::XauthOk) xauth_through(sa);
-    if (kind == IkeSa::SetKind::ModeCfg) accounting_start(sa);  // the pushed address is taken
     return;
   }
 
-  if (a.type == kCfgRequest && sa.set_kind == IkeSa::SetKind::XauthOk) {
+  if (a.type == kCfgRequest && sa.transaction.pending_set() == Transaction::Set::XauthOk) {
     // The client's ACK of our XAUTH status was lost, but it has moved on to mode-config: its
     // authenticated request shows it saw the status. Take it as the ACK (else we would resend
     // the status while the client waits for its reply, until the session times out).
     log(&sa, Tag::Debug, "Mode-config request before the XAUTH status ACK: taking it as the ACK");
     sa.awaiting_reply = false;
-    sa.exchange_ivs.erase(sa.cfg_set_msgid);
-    sa.set_kind = IkeSa::SetKind::None;
+    sa.exchange_ivs.erase(sa.transaction.set_msgid());
+    sa.transaction.acked();
     xauth_through(sa);
   }
 

@@ -30,43 +30,41 @@ void Engine::start_xauth_new_password(IkeSa& sa) {
   // [U] the ASA's log line for an expired password.
   log(&sa, Tag::Event,
       fmt::format("User ({}) password expired, asking the client for a new password",
-                  sa.xauth_user));
-  sa.xauth_new_password_asked = true;
-  send_xauth_request(sa, {Attribute::tv(kXauthType, 0),
-                          Attribute::tlv(kXauthMessage, Bytes(kPrompt.begin(), kPrompt.end())),
-                          Attribute::tlv(kXauthNextPin, {})});
+                  sa.transaction.user()));
+  send_xauth_request(sa,
+                     {Attribute::tv(kXauthType, 0),
+                      Attribute::tlv(kXauthMessage, Bytes(kPrompt.begin(), kPrompt.end())),
+                      Attribute::tlv(kXauthNextPin, {})},
+                     true);
 }
 
 void Engine::xauth_new_password_reply(IkeSa& sa, const AttributePayload& a) {
-  sa.xauth_new_password_asked = false;
   // The old password leaves the SA now, whatever happens next.
-  aaa::Password old = sa.xauth_old_password;
-  sa.xauth_old_password.wipe();
+  aaa::Password old = sa.transaction.take_password();
   const config::TunnelGroup* tg = tunnel_group_or_abort(sa);
   if (!tg) return;
   aaa::Password fresh;
   bool other_user = false;
   for (const auto& at : a.attributes) {
     if (at.type == kXauthNextPin) fresh = aaa::Password(text_of(at));
-    if (at.type == kXauthUserName && text_of(at) != sa.xauth_user) other_user = true;
+    if (at.type == kXauthUserName && text_of(at) != sa.transaction.user()) other_user = true;
   }
   if (fresh.empty() || other_user || old.empty() || !tg->general.password_management_days) {
     // A client that does not give a new password (or speaks for someone else) is refused as a
     // wrong password is: asked again from the start, up to the attempts.
-    sa.xauth_msgid = 0;
     log(&sa, Tag::Event,
-        fmt::format("User ({}) gave no new password for the expired one", sa.xauth_user));
+        fmt::format("User ({}) gave no new password for the expired one", sa.transaction.user()));
     xauth_refused(sa,
                   aaa::AuthResult{aaa::Outcome::Rejected, "Password change failed", {}, false, {}});
     return;
   }
   aaa::AuthRequest r;
-  r.user = sa.xauth_user;
+  r.user = sa.transaction.user();
   r.password = std::move(old);
   r.new_password = std::move(fresh);
   r.mschapv2 = true;
   // Only a server changes a password: the local database is no fallback for it.
-  r.group = sa.xauth_group;
+  r.group = sa.transaction.group();
   r.fallback_local = false;
   r.purpose = aaa::Purpose::VpnUser;
   r.tunnel_group = sa.tunnel_group;
@@ -74,9 +72,8 @@ void Engine::xauth_new_password_reply(IkeSa& sa, const AttributePayload& a) {
   r.nas = sa.local.address;
   r.nas_port = static_cast<uint32_t>(sa.index);
   r.port_name = "vpn";
-  sa.xauth_changing = true;
-  log(&sa, Tag::Event, fmt::format("User ({}) password change requested", sa.xauth_user));
-  xauth_ask(sa, std::move(r));
+  log(&sa, Tag::Event, fmt::format("User ({}) password change requested", r.user));
+  xauth_ask(sa, std::move(r), true);
 }
 
 }  // namespace rampart::ike

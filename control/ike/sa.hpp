@@ -16,6 +16,7 @@
 #include "control/ike/crypto/dh.hpp"
 #include "control/ike/end_reason.hpp"
 #include "control/ike/phase1_policy.hpp"
+#include "control/ike/transaction.hpp"
 #include "control/ike/vendor_ids.hpp"
 
 namespace rampart::ike {
@@ -178,16 +179,8 @@ struct IkeSa {
   bool remote_access = true;  // Type user; false for L2L
   Phase1Choice choice;
   bool xauth = false;  // the peer's proposal asked for XAUTH
-  int xauth_attempts = 0;
-  // The client's credentials are with the authentication server group: the request's ticket
-  // (0: none outstanding) and the user it is about. A repeat of the reply meanwhile is dropped.
-  uint64_t xauth_ticket = 0;
-  std::string xauth_user, xauth_group;
-  // password-management: the password of the outstanding request, kept (and wiped when it goes)
-  // in case the server says it expired; then the XAUTH request outstanding asks for a new one
-  // (new_password_asked), and the AAA request outstanding is the change (changing).
-  aaa::Password xauth_old_password;
-  bool xauth_new_password_asked = false, xauth_changing = false;
+  // XAUTH and mode-config in flight, and the user's authentication between them.
+  Transaction transaction;
   // Who said yes (none: the local database) and what the server said about the user: applied
   // to the address, the group-policy, the filter and the session's limits.
   std::optional<config::Ipv4> aaa_server;
@@ -232,11 +225,6 @@ struct IkeSa {
   int retransmits = 0;
   bool awaiting_reply = false;  // we sent a request (XAUTH, CFG_SET, R-U-THERE) and wait
 
-  // Exchanges in flight that we started.
-  uint32_t xauth_msgid = 0;
-  uint16_t xauth_identifier = 0;
-  uint32_t cfg_set_msgid = 0;
-  enum class SetKind { None, XauthOk, XauthFail, ModeCfg } set_kind = SetKind::None;
   // Quick modes in flight, each under its message id.
   using PendingQm = QuickModeExchange;  // its former name (tests/bench/ike_load.cpp prints it)
   QuickModes quick_modes;
