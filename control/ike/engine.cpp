@@ -343,7 +343,7 @@ IkeSa* Engine::new_sa(const Datagram& d, const Message& m) {
   sa->nameif = d.nameif;
   sa->created = env_.now();
   sa->last_heard = sa->created;
-  sa->half_open_address = d.peer.address.value;
+  sa->p1->half_open_address = d.peer.address.value;
   admission_.opened(d.peer.address.value, sa->created);
   return &adopt(std::move(sa));
 }
@@ -484,7 +484,7 @@ void Engine::receive_for_sa(const Datagram& d, const Message& m) {
     log(nullptr, Tag::Debug, "Received packet for an unknown or deleted IKE SA, dropping", &d.peer);
     return;
   }
-  if (sa->dh_pending) {
+  if (sa->p1 && sa->p1->dh_pending) {
     ++stats_.in_drop;  // nothing of this exchange can be handled before our DH is done
     return;
   }

@@ -107,7 +107,7 @@ bool Engine::send_main_1(IkeSa& sa) {
     return false;
   }
   offer.proposals.push_back(prop);
-  sa.sai_b = body_of(offer);
+  sa.p1->sai_b = body_of(offer);
   std::vector<Payload> out{offer};
   log(&sa, Tag::Debug, "constructing ISAKMP SA payload");
   for (Vendor v :
@@ -138,14 +138,14 @@ Outcome Engine::main_2(const Received& in) {
   read_vendor_ids(sa, m.payloads);
   auto dh = DhKey::generate(sa.choice.group);
   if (!dh) return Outcome::failed(sa, nullptr, nullptr, EndReason::DhFailure);
-  sa.gxi = dh->public_value();
-  sa.dh = std::make_unique<DhKey>(std::move(*dh));
-  sa.ni = random_bytes(kNonceLength);
+  sa.p1->gxi = dh->public_value();
+  sa.p1->dh = std::make_unique<DhKey>(std::move(*dh));
+  sa.p1->ni = random_bytes(kNonceLength);
   std::vector<Payload> out;
   log(&sa, Tag::Debug, "constructing ke payload");
-  out.push_back(OpaquePayload{PayloadType::KE, sa.gxi});
+  out.push_back(OpaquePayload{PayloadType::KE, sa.p1->gxi});
   log(&sa, Tag::Debug, "constructing nonce payload");
-  out.push_back(OpaquePayload{PayloadType::Nonce, sa.ni});
+  out.push_back(OpaquePayload{PayloadType::Nonce, sa.p1->ni});
   add_nat_d(sa, out);
   sa.state = P1State::MmWaitMsg4;
   send_phase1(sa, Exchange::MainMode, std::move(out), false, true);
@@ -163,13 +163,13 @@ Outcome Engine::main_4(const Received& in) {
     log(&sa, Tag::Event, "Received KE payload of the wrong length");
     return Outcome::failed(sa, &IkeStats::initiator_fails);
   }
-  auto gxy = sa.dh->shared_secret(gxr);
+  auto gxy = sa.p1->dh->shared_secret(gxr);
   if (!gxy) {
     log(&sa, Tag::Event, fmt::format("Invalid Diffie-Hellman value from peer: {}", gxy.error()));
     return Outcome::failed(sa, &IkeStats::initiator_fails);
   }
-  sa.gxr = gxr;
-  sa.nr = opaque(m.payloads, PayloadType::Nonce)->data;
+  sa.p1->gxr = gxr;
+  sa.p1->nr = opaque(m.payloads, PayloadType::Nonce)->data;
   if (!phase1_keys(sa, *gxy)) return Outcome::failed(sa, &IkeStats::initiator_fails);
   log(&sa, Tag::Debug, "Generating keys for Initiator...");
   nat_discovery(sa, m.payloads, sa.local, sa.peer);
@@ -181,15 +181,16 @@ Outcome Engine::main_4(const Received& in) {
   IdPayload ours;
   ours.id_type = kIdIpv4;
   ours.data = be32(sa.local.address.value);
-  sa.idi_b = body_of(ours);
+  sa.p1->idi_b = body_of(ours);
   std::vector<Payload> out;
   log(&sa, Tag::Debug, "constructing ID payload");
   out.push_back(ours);
   log(&sa, Tag::Debug, "constructing hash payload");
   log(&sa, Tag::Debug, "Computing hash for ISAKMP");
   Bytes cki(sa.icookie.begin(), sa.icookie.end()), ckr(sa.rcookie.begin(), sa.rcookie.end());
-  out.push_back(OpaquePayload{PayloadType::Hash, hash_i(sa.choice.hash, sa.keys.skeyid, sa.gxi,
-                                                        sa.gxr, cki, ckr, sa.sai_b, sa.idi_b)});
+  out.push_back(
+      OpaquePayload{PayloadType::Hash, hash_i(sa.choice.hash, sa.keys.skeyid, sa.p1->gxi,
+                                              sa.p1->gxr, cki, ckr, sa.p1->sai_b, sa.p1->idi_b)});
   // We start afresh with this peer: anything it still holds for us is stale. Not so when
   // this SA replaces one: the peer must keep the IPsec SAs.
   if (!sa.rekey_of) {
@@ -220,7 +221,7 @@ Outcome Engine::main_6(const Received& in) {
   sa.established = env_.now();
   sa.session_start = sa.established;
   sa.last_heard = sa.established;
-  sa.dh.reset();
+  sa.p1.reset();  // the exchange's material (the DH private value wiped) is no longer needed
   sa.state = P1State::MmActive;
   sa.authorized = true;  // a LAN-to-LAN peer we chose by its crypto map entry
   const config::TunnelGroup* tg = tunnel_group_of(sa);

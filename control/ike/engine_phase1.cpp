@@ -139,9 +139,9 @@ void Engine::refuse(Refusal why, const Endpoint& peer) {
 }
 
 void Engine::settle(IkeSa& sa) {
-  if (!sa.half_open_address) return;
-  admission_.settled(*sa.half_open_address);
-  sa.half_open_address.reset();
+  if (!sa.p1 || !sa.p1->half_open_address) return;
+  admission_.settled(*sa.p1->half_open_address);
+  sa.p1->half_open_address.reset();
 }
 
 void Engine::read_vendor_ids(IkeSa& sa, const std::vector<Payload>& p) {
@@ -279,8 +279,8 @@ void Engine::start_dh(IkeSa& sa, const Bytes& peer_ke) {
     dh_failed(sa);
     return;
   }
-  sa.gxi = peer_ke;
-  sa.dh_pending = true;
+  sa.p1->gxi = peer_ke;
+  sa.p1->dh_pending = true;
   const uint64_t index = sa.index;
   bool queued = env_.compute_dh(sa.choice.group, peer_ke,
                                 [this, index](DhOutcome o) { dh_result(index, std::move(o)); });
@@ -303,17 +303,18 @@ void Engine::dh_failed(IkeSa& sa) {
 
 void Engine::dh_done(uint64_t index, DhOutcome outcome) {
   auto it = sas_.find(index);
-  if (it == sas_.end() || !it->second->dh_pending) return;  // expired or cleared meanwhile
+  // Expired, cleared or (should the peer's next message have won) past phase 1 meanwhile.
+  if (it == sas_.end() || !it->second->p1 || !it->second->p1->dh_pending) return;
   IkeSa& sa = *it->second;
-  sa.dh_pending = false;
+  sa.p1->dh_pending = false;
   if (!outcome) {
     log(&sa, Tag::Event,
         fmt::format("Invalid Diffie-Hellman value from peer: {}", outcome.error()));
     dh_failed(sa);
     return;
   }
-  sa.gxr = outcome->our_public;
-  sa.nr = random_bytes(kNonceLength);
+  sa.p1->gxr = outcome->our_public;
+  sa.p1->nr = random_bytes(kNonceLength);
   if (sa.aggressive) {  // AM2 derives the keys once its nonce is in, as the ASA logs it
     send_aggressive_2(sa, outcome->shared);
     return;
@@ -328,24 +329,24 @@ void Engine::dh_done(uint64_t index, DhOutcome outcome) {
 }
 
 bool Engine::phase1_keys(IkeSa& sa, const SecretBytes& gxy) {
-  const config::TunnelGroup* tg = sa.decoy ? nullptr : tunnel_group_of(sa);
-  if (!sa.decoy && (!tg || !tg->ipsec.pre_shared_key || tg->ipsec.pre_shared_key->empty())) {
+  const config::TunnelGroup* tg = sa.p1->decoy ? nullptr : tunnel_group_of(sa);
+  if (!sa.p1->decoy && (!tg || !tg->ipsec.pre_shared_key || tg->ipsec.pre_shared_key->empty())) {
     log(&sa, Tag::Event, "Tunnel group or its pre-shared key was removed, aborting negotiation");
     return false;
   }
   Phase1Inputs in;
   in.hash = sa.choice.hash;
-  if (sa.decoy) {
-    in.psk = sa.decoy_key.bytes();
+  if (sa.p1->decoy) {
+    in.psk = sa.p1->decoy_key.bytes();
   } else {
     const auto& psk = tg->ipsec.pre_shared_key->reveal();
     in.psk.assign(psk.begin(), psk.end());
   }
-  in.ni = sa.ni;
-  in.nr = sa.nr;
+  in.ni = sa.p1->ni;
+  in.nr = sa.p1->nr;
   in.gxy = gxy.bytes();
-  in.gxi = sa.gxi;
-  in.gxr = sa.gxr;
+  in.gxi = sa.p1->gxi;
+  in.gxr = sa.p1->gxr;
   in.cky_i.assign(sa.icookie.begin(), sa.icookie.end());
   in.cky_r.assign(sa.rcookie.begin(), sa.rcookie.end());
   in.key_length = key_length(sa.choice.cipher);
@@ -446,8 +447,8 @@ Outcome Engine::aggressive_1(const Received& in) {
     // No group of that name: answer exactly as for one (the same proposal check, DH, and an
     // AM2 whose HASH_R is over a random key), so that an answer confirms no group name and
     // offers no key to crack. Its AM3 can only fail.
-    sa.decoy = true;
-    sa.decoy_key = SecretBytes(random_bytes(32));
+    sa.p1->decoy = true;
+    sa.p1->decoy_key = SecretBytes(random_bytes(32));
     log(&sa, Tag::Debug, "No tunnel group for this identity: answering with a decoy");
   }
   log(&sa, Tag::Debug, "processing IKE SA payload");
@@ -461,10 +462,10 @@ Outcome Engine::aggressive_1(const Received& in) {
     return Outcome::failed(sa, &IkeStats::responder_fails);
   }
   sa.choice = *match.choice;
-  sa.sai_b = body_of(*sap);
-  sa.idi_b = body_of(*id);
-  sa.ni = opaque(m.payloads, PayloadType::Nonce)->data;
-  sa.reply_sa = chosen_sa(*sap, sa.choice);
+  sa.p1->sai_b = body_of(*sap);
+  sa.p1->idi_b = body_of(*id);
+  sa.p1->ni = opaque(m.payloads, PayloadType::Nonce)->data;
+  sa.p1->reply_sa = chosen_sa(*sap, sa.choice);
   sa.state = P1State::AmWaitMsg3;
   start_dh(sa, opaque(m.payloads, PayloadType::KE)->data);  // AM2 follows in dh_done
   return Outcome::done();
@@ -475,12 +476,12 @@ void Engine::send_aggressive_2(IkeSa& sa, const SecretBytes& gxy) {
   // gateway's VID last (the ASA's order).
   std::vector<Payload> out;
   log(&sa, Tag::Debug, "constructing ISAKMP SA payload");
-  out.push_back(std::move(sa.reply_sa));
-  sa.reply_sa = {};
+  out.push_back(std::move(sa.p1->reply_sa));
+  sa.p1->reply_sa = {};
   log(&sa, Tag::Debug, "constructing ke payload");
-  out.push_back(OpaquePayload{PayloadType::KE, sa.gxr});
+  out.push_back(OpaquePayload{PayloadType::KE, sa.p1->gxr});
   log(&sa, Tag::Debug, "constructing nonce payload");
-  out.push_back(OpaquePayload{PayloadType::Nonce, sa.nr});
+  out.push_back(OpaquePayload{PayloadType::Nonce, sa.p1->nr});
   log(&sa, Tag::Debug, "Generating keys for Responder...");
   if (!phase1_keys(sa, gxy)) {  // the group or its key went meanwhile
     ++stats_.responder_fails;
@@ -504,9 +505,9 @@ Outcome Engine::aggressive_3(const Received& in) {
   // RFC 3947 3.2: AM3's NAT-D hashes cover the endpoints of AM1/AM2, not the port 4500 that a
   // client floating already for AM3 now uses (which the authentication below accepts).
   const Endpoint local = sa.local, peer = sa.peer;
-  if (auto failed = unauthenticated(sa, opaque(p, PayloadType::Hash)->data, sa.idi_b))
+  if (auto failed = unauthenticated(sa, opaque(p, PayloadType::Hash)->data, sa.p1->idi_b))
     return *failed;
-  if (sa.decoy)  // cannot happen: nobody knows its key; never let it reach phase1_done
+  if (sa.p1->decoy)  // cannot happen: nobody knows its key; never let it reach phase1_done
     return Outcome::failed(sa);
   settle(sa);
   // The ASA's order: notify, NAT-D, then the vendor IDs, then the NAT verdict.
@@ -538,7 +539,7 @@ Outcome Engine::main_1(const Received& in) {
   log(&sa, Tag::Debug, "Oakley proposal is acceptable");
   sa.choice = *match.choice;
   sa.xauth = sa.choice.auth_method == p1attr::kAuthXauthInitPsk;
-  sa.sai_b = body_of(*sap);
+  sa.p1->sai_b = body_of(*sap);
   std::vector<Payload> out;
   log(&sa, Tag::Debug, "constructing ISAKMP SA payload");
   out.push_back(chosen_sa(*sap, sa.choice));
@@ -557,7 +558,7 @@ Outcome Engine::main_3(const Received& in) {
   // Main mode with a pre-shared key: the key must be chosen before the peer's identity is
   // known, so by its address (RFC 2409 5.4), else the default groups.
   if (!select_group(sa, nullptr)) return Outcome::failed(sa, &IkeStats::responder_fails);
-  sa.ni = opaque(m.payloads, PayloadType::Nonce)->data;
+  sa.p1->ni = opaque(m.payloads, PayloadType::Nonce)->data;
   nat_discovery(sa, m.payloads, sa.local, sa.peer);
   start_dh(sa, opaque(m.payloads, PayloadType::KE)->data);  // MM4 follows in dh_done
   return Outcome::done();
@@ -566,9 +567,9 @@ Outcome Engine::main_3(const Received& in) {
 void Engine::send_main_4(IkeSa& sa) {
   std::vector<Payload> out;
   log(&sa, Tag::Debug, "constructing ke payload");
-  out.push_back(OpaquePayload{PayloadType::KE, sa.gxr});
+  out.push_back(OpaquePayload{PayloadType::KE, sa.p1->gxr});
   log(&sa, Tag::Debug, "constructing nonce payload");
-  out.push_back(OpaquePayload{PayloadType::Nonce, sa.nr});
+  out.push_back(OpaquePayload{PayloadType::Nonce, sa.p1->nr});
   add_nat_d(sa, out);
   sa.state = P1State::MmWaitMsg5;
   send_phase1(sa, Exchange::MainMode, std::move(out), false, true);
@@ -584,8 +585,8 @@ Outcome Engine::main_5(const Received& in) {
                   id_text(*id)));
   log(&sa, Tag::Debug, "processing hash payload");
   log(&sa, Tag::Debug, "Computing hash for ISAKMP");
-  sa.idi_b = body_of(*id);
-  if (auto failed = unauthenticated(sa, opaque(p, PayloadType::Hash)->data, sa.idi_b))
+  sa.p1->idi_b = body_of(*id);
+  if (auto failed = unauthenticated(sa, opaque(p, PayloadType::Hash)->data, sa.p1->idi_b))
     return *failed;
   if (!peer_id_valid(sa, *id))
     return Outcome::failed(sa, &IkeStats::auth_fails, &IkeStats::responder_fails);
@@ -627,9 +628,9 @@ void Engine::add_identity_and_hash_r(IkeSa& sa, std::vector<Payload>& out) {
   log(&sa, Tag::Debug, "constructing hash payload");
   log(&sa, Tag::Debug, "Computing hash for ISAKMP");
   Bytes cki(sa.icookie.begin(), sa.icookie.end()), ckr(sa.rcookie.begin(), sa.rcookie.end());
-  out.push_back(OpaquePayload{
-      PayloadType::Hash,
-      hash_r(sa.choice.hash, sa.keys.skeyid, sa.gxi, sa.gxr, cki, ckr, sa.sai_b, body_of(ours))});
+  out.push_back(
+      OpaquePayload{PayloadType::Hash, hash_r(sa.choice.hash, sa.keys.skeyid, sa.p1->gxi,
+                                              sa.p1->gxr, cki, ckr, sa.p1->sai_b, body_of(ours))});
 }
 
 // ---- authentication ------------------------------------------------------------------------
@@ -639,10 +640,10 @@ std::optional<Outcome> Engine::unauthenticated(IkeSa& sa, const Bytes& received,
   // The peer proves the key with HASH_I (it initiated) or HASH_R (we did), checked in
   // constant time. A failure ends the negotiation: nothing of it is kept.
   Bytes cki(sa.icookie.begin(), sa.icookie.end()), ckr(sa.rcookie.begin(), sa.rcookie.end());
-  Bytes expected =
-      sa.responder
-          ? hash_i(sa.choice.hash, sa.keys.skeyid, sa.gxi, sa.gxr, cki, ckr, sa.sai_b, peer_id_b)
-          : hash_r(sa.choice.hash, sa.keys.skeyid, sa.gxi, sa.gxr, cki, ckr, sa.sai_b, peer_id_b);
+  Bytes expected = sa.responder ? hash_i(sa.choice.hash, sa.keys.skeyid, sa.p1->gxi, sa.p1->gxr,
+                                         cki, ckr, sa.p1->sai_b, peer_id_b)
+                                : hash_r(sa.choice.hash, sa.keys.skeyid, sa.p1->gxi, sa.p1->gxr,
+                                         cki, ckr, sa.p1->sai_b, peer_id_b);
   if (!equal_ct(received, expected)) {
     log(&sa, Tag::Event, "Hash verification failed: probably a mismatched pre-shared key");
     syslog_sa(&sa, nullptr, 713167,
@@ -683,7 +684,8 @@ void Engine::phase1_done(IkeSa& sa, const std::vector<Payload>& p) {
   sa.established = env_.now();
   sa.session_start = sa.established;
   sa.last_heard = sa.established;
-  sa.dh.reset();  // the DH private value is no longer needed
+  settle(sa);
+  sa.p1.reset();  // the exchange's material (the DH private value wiped) is no longer needed
   process_initial_contact(sa, p);
   ++stats_.cumulative_sessions;
   const config::TunnelGroup* tg = tunnel_group_or_abort(sa);

@@ -164,6 +164,26 @@ struct AccountingSession {
   uint64_t in_octets = 0, out_octets = 0, in_packets = 0, out_packets = 0;
 };
 
+// The key exchange of phase 1 while it runs: what the keys and HASH_I/HASH_R are computed from,
+// and a responder's admission and decoy state. An established SA keeps only its keys: this goes
+// (the DH private value wiped) when phase 1 completes, a kilobyte or more per tunnel.
+struct Phase1Exchange {
+  // Admission: a responder SA counts as half-open, under the address it came from, until its
+  // peer proved the key.
+  std::optional<uint32_t> half_open_address;
+  bool dh_pending = false;  // the DH is being computed; messages wait (are dropped) meanwhile
+  // No tunnel-group matched the aggressive-mode ID: the exchange goes on exactly as for a real
+  // group, keyed with this random key that nobody knows, so that the answer says nothing
+  // about which group names exist; AM3 can only fail.
+  bool decoy = false;
+  SecretBytes decoy_key;
+  SaPayload reply_sa;  // aggressive mode: our answer's SA payload, chosen before the DH
+  std::unique_ptr<DhKey> dh;
+  Bytes sai_b;  // the initiator's SA payload body, for HASH_I/HASH_R
+  Bytes gxi, gxr, ni, nr;
+  Bytes idi_b;  // the initiator's ID payload body
+};
+
 // An IKE SA and its session (username, address, group-policy).
 struct IkeSa {
   uint64_t index = 0;  // session index, as "show vpn-sessiondb" numbers them
@@ -198,21 +218,8 @@ struct IkeSa {
   bool nat_peer = false, nat_local = false;  // NAT-D results
   std::string client_version;                // APPLICATION_VERSION from the client
 
-  // Admission: a responder SA counts as half-open, under the address it came from, until its
-  // peer proved the key.
-  std::optional<uint32_t> half_open_address;
-  bool dh_pending = false;  // the DH is being computed; messages wait (are dropped) meanwhile
-  // No tunnel-group matched the aggressive-mode ID: the exchange goes on exactly as for a real
-  // group, keyed with this random key that nobody knows, so that the answer says nothing
-  // about which group names exist; AM3 can only fail.
-  bool decoy = false;
-  SecretBytes decoy_key;
-  SaPayload reply_sa;  // aggressive mode: our answer's SA payload, chosen before the DH
-  // Key exchange material; dropped (wiped) once phase 1 is done where no longer needed.
-  std::unique_ptr<DhKey> dh;
-  Bytes sai_b;  // the initiator's SA payload body, for HASH_I/HASH_R
-  Bytes gxi, gxr, ni, nr;
-  Bytes idi_b;  // the initiator's ID payload body
+  // Phase 1 in flight (dropped once it is done); null afterwards.
+  std::unique_ptr<Phase1Exchange> p1 = std::make_unique<Phase1Exchange>();
   Phase1Keys keys;
   Bytes phase1_iv;  // IV chain of phase 1; after it, the base of exchange IVs
   std::map<uint32_t, Bytes> exchange_ivs;  // message id -> current IV of that exchange

@@ -1,10 +1,13 @@
-// The transaction exchanges' own state (control/ike/transaction.hpp): each message id matches
-// once, id 0 never, an answer only under its ticket, and the kept password goes when used.
+// The exchanges' own state: the transaction exchanges (control/ike/transaction.hpp), where each
+// message id matches once, id 0 never, an answer only under its ticket, and the kept password
+// goes when used; phase 1's (Phase1Exchange), gone once phase 1 completes.
 #include <catch2/catch.hpp>
 
 #include "control/ike/transaction.hpp"
+#include "tests/unit/ike_lab.hpp"
 
 using namespace rampart;
+using rampart::ike::Bytes;
 using rampart::ike::Transaction;
 
 TEST_CASE("transaction: nothing matches before anything was sent, id 0 never",
@@ -83,4 +86,18 @@ TEST_CASE("transaction: a SET's ACK moves on once; a repeated ACK finds nothing 
   t.set_sent(0x78, Transaction::Set::ModeCfg);
   CHECK_FALSE(t.is_ack(0x77));
   CHECK(t.acked() == Transaction::Set::ModeCfg);
+}
+
+TEST_CASE("phase 1's key exchange material is destroyed when phase 1 completes",
+          "[ike][transaction]") {
+  test::Lab lab;
+  lab.deliver(lab.peer.am1("EZ"));
+  Bytes am2 = lab.env.take();
+  REQUIRE(lab.only_sa().p1);  // the DH, nonces and public values while phase 1 runs
+  CHECK_FALSE(lab.only_sa().p1->gxr.empty());
+  lab.deliver(lab.peer.am3(am2));
+  CHECK(lab.only_sa().established);
+  CHECK_FALSE(lab.only_sa().p1);
+  // What follows phase 1 runs without it: XAUTH's request is out.
+  CHECK(lab.only_sa().state == ike::P1State::XauthWait);
 }
