@@ -166,7 +166,9 @@ struct AccountingSession {
 
 // The key exchange of phase 1 while it runs: what the keys and HASH_I/HASH_R are computed from,
 // and a responder's admission and decoy state. An established SA keeps only its keys: this goes
-// (the DH private value wiped) when phase 1 completes, a kilobyte or more per tunnel.
+// (the DH private value wiped) when phase 1 completes: per tunnel, both public values (256 bytes
+// each at group 14), both nonces and the peer's whole SA payload (a VPN Client offers over a dozen
+// proposals).
 struct Phase1Exchange {
   // Admission: a responder SA counts as half-open, under the address it came from, until its
   // peer proved the key.
