@@ -9,6 +9,7 @@
 #include "cli/commands/sections.hpp"
 #include "cli/render/running_config.hpp"
 #include "cli/system.hpp"
+#include "control/snmp/snmpd_conf.hpp"
 #include "control/snmp/statistics.hpp"
 
 namespace rampart::cli {
@@ -149,6 +150,11 @@ void snmp_user(Ctx& c) {
     if (!secret_ok(c, pw, "Encryption password")) return;
     u.priv_password = config::Secret(pw);
   }
+  // [U] the words: the user is kept (a configuration from an ASA still loads) but not served.
+  if (!snmp::usable(u))
+    warning(c, fmt::format("3DES privacy is not available on this platform; user {} will not be "
+                           "served until it uses des or aes",
+                           name));
   c.cfg.snmp.users[name] = std::move(u);
 }
 

@@ -38,11 +38,10 @@ std::string auth_name(config::SnmpAuth a) {
 }
 
 // net-snmp names AES-128 "AES"; 192 and 256 need its AES192/AES256 (Blumenthal key
-// extension), which Debian's build has.
+// extension), which Debian's build has. It has no 3DES (see usable()).
 std::string priv_name(config::SnmpPriv p) {
   switch (p) {
     case config::SnmpPriv::Des:
-    case config::SnmpPriv::TripleDes:  // [U] net-snmp has no 3DES USM; DES is the nearest
       return "DES";
     case config::SnmpPriv::Aes192:
       return "AES192";
@@ -77,7 +76,7 @@ std::string access_lines(const config::Config& cfg, const config::Ipv4& addr,
   std::string out;
   if (h.version == config::SnmpVersion::V3) {
     auto u = s.users.find(h.user);
-    if (u == s.users.end()) return {};
+    if (u == s.users.end() || !usable(u->second)) return {};
     auto g = s.groups.find(u->second.group);
     auto level = g == s.groups.end() ? config::SnmpSecurity::Priv : g->second;
     out += fmt::format("group g{} usm {}\n", n, q(h.user));
@@ -99,7 +98,7 @@ std::string sink_line(const config::Config& cfg, const config::Ipv4& addr,
   std::string target = fmt::format("{}:{}", addr.str(), h.udp_port);
   if (h.version == config::SnmpVersion::V3) {
     auto u = s.users.find(h.user);
-    if (u == s.users.end()) return {};
+    if (u == s.users.end() || !usable(u->second)) return {};
     const auto& user = u->second;
     // trapsink/trapsess words are split at blanks, quotes kept: secrets go bare (the CLI's
     // words have no blanks).
@@ -142,6 +141,10 @@ std::string filter_lines(const config::Snmp& s) {
 
 }  // namespace
 
+bool usable(const config::SnmpUser& u) {
+  return u.priv != config::SnmpPriv::TripleDes;
+}
+
 bool trap_enabled(const config::Snmp& s, const std::string& name) {
   return s.traps.contains(name);
 }
@@ -174,7 +177,8 @@ std::string snmpd_conf(const config::Config& cfg, const SnmpdPaths& paths,
   if (!s.contact.empty()) out += "sysContact " + s.contact + "\n";
   out += "sysServices 76\n";
   for (const char* v : kViewSubtrees) out += fmt::format("view asa included {}\n", v);
-  for (const auto& [name, u] : s.users) out += create_user(name, u);
+  for (const auto& [name, u] : s.users)
+    if (usable(u)) out += create_user(name, u);
   // rampartd's statistics queries: the unix socket only (com2secunix never matches a UDP
   // request), the snmp group only, read-only.
   out += "view stats included .1.3.6.1.2.1.11\n";

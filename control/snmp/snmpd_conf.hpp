@@ -27,6 +27,10 @@ bool snmpd_wanted(const config::Config& cfg);
 // random by rampartd and never shown; no network address takes it.
 std::string snmpd_conf(const config::Config& cfg, const SnmpdPaths& paths,
                        const std::string& asa_release, const std::string& self_community);
+// Whether snmpd can serve a v3 user as configured. net-snmp's USM has no 3DES: a user with 3des
+// privacy is kept in the configuration but given to snmpd not at all (no polls, no traps), never
+// quietly with a weaker cipher.
+bool usable(const config::SnmpUser& u);
 // Whether a trap family is on: "ipsec start", "snmp linkup", ...
 bool trap_enabled(const config::Snmp& s, const std::string& name);
 

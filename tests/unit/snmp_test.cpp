@@ -468,5 +468,32 @@ TEST_CASE("snmpd.conf: listens and answers only as configured; secrets only here
   CHECK_FALSE(snmp::snmpd_wanted(con.cfg()));
 }
 
+TEST_CASE("snmpd.conf: a v3 user with 3des privacy is kept but never served, with a warning",
+          "[snmp]") {
+  // net-snmp's USM has no 3DES: the user must not reach snmpd quietly as DES (a weaker cipher
+  // than configured), nor be dropped from the configuration an ASA's startup-config carries.
+  Console con;
+  con.cfg().interfaces["GigabitEthernet0/1"].nameif = "inside";
+  con.cfg().interfaces["GigabitEthernet0/1"].address = config::Ipv4{0xc6336401};
+  CHECK(con.run("snmp-server group NMS v3 priv\n"
+                "snmp-server user old NMS v3 auth sha authpass1 priv 3des privpass1\n") ==
+        "WARNING: 3DES privacy is not available on this platform; user old will not be served "
+        "until it uses des or aes\n");
+  con.run("snmp-server host inside 198.51.100.51 version 3 old\n");
+  CHECK(con.section({"snmp-server user"}) ==
+        "snmp-server user old NMS v3 auth sha ***** priv 3des *****\n");
+  snmp::SnmpdPaths p{"/run/x"};
+  std::string conf = snmp::snmpd_conf(con.cfg(), p, "9.8(4)", "self");
+  CHECK(conf.find("\"old\"") == std::string::npos);  // no createUser, no VACM group
+  CHECK(conf.find("-u old") == std::string::npos);   // no trap session
+  CHECK(conf.find("privpass1") == std::string::npos);
+  CHECK(conf.find(" DES ") == std::string::npos);
+  // Changed to AES, it is served.
+  CHECK(con.run("snmp-server user old NMS v3 auth sha authpass1 priv aes 256 privpass1\n").empty());
+  conf = snmp::snmpd_conf(con.cfg(), p, "9.8(4)", "self");
+  CHECK(conf.find("createUser \"old\" SHA \"authpass1\" AES256 \"privpass1\"\n") !=
+        std::string::npos);
+}
+
 }  // namespace
 }  // namespace rampart::test
