@@ -76,26 +76,23 @@ LinkStats stats_of(rtnl_link* l) {
   return s;
 }
 
-// One RTM_NEWNEIGH of an ARP dump: address, MAC, state and age.
-int on_arp_entry(nl_msg* msg, void* arg) {
-  auto* out = static_cast<std::vector<Neighbour>*>(arg);
-  nlmsghdr* h = nlmsg_hdr(msg);
-  if (h->nlmsg_type != RTM_NEWNEIGH) return NL_OK;
+// An IPv4 neighbour message (of a dump or a notification): address, MAC, state and age. False
+// for other families, proxy entries and messages without an address.
+bool parse_neighbour(nlmsghdr* h, Neighbour& e) {
   auto* nd = static_cast<ndmsg*>(nlmsg_data(h));
   nlattr* tb[NDA_MAX + 1] = {};
-  if (nd->ndm_family != AF_INET || nlmsg_parse(h, sizeof(ndmsg), tb, NDA_MAX, nullptr) < 0)
-    return NL_OK;
-  if (!tb[NDA_DST] || nla_len(tb[NDA_DST]) != 4 || !tb[NDA_LLADDR] || nla_len(tb[NDA_LLADDR]) != 6)
-    return NL_OK;
-  constexpr int kUsable = NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT;
-  if (!(nd->ndm_state & kUsable) || (nd->ndm_flags & NTF_PROXY)) return NL_OK;
-  Neighbour e;
+  if (nd->ndm_family != AF_INET || (nd->ndm_flags & NTF_PROXY) ||
+      nlmsg_parse(h, sizeof(ndmsg), tb, NDA_MAX, nullptr) < 0)
+    return false;
+  if (!tb[NDA_DST] || nla_len(tb[NDA_DST]) != 4) return false;
   e.ifindex = nd->ndm_ifindex;
   uint32_t be = 0;
   std::memcpy(&be, nla_data(tb[NDA_DST]), 4);
   e.address = ntohl(be);
-  std::memcpy(e.mac, nla_data(tb[NDA_LLADDR]), 6);
-  e.reachable = true;
+  bool ll = tb[NDA_LLADDR] && nla_len(tb[NDA_LLADDR]) == 6;
+  if (ll) std::memcpy(e.mac, nla_data(tb[NDA_LLADDR]), 6);
+  constexpr int kUsable = NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT;
+  e.reachable = ll && (nd->ndm_state & kUsable) && h->nlmsg_type == RTM_NEWNEIGH;
   e.permanent = nd->ndm_state & NUD_PERMANENT;
   if (tb[NDA_CACHEINFO] && nla_len(tb[NDA_CACHEINFO]) >= static_cast<int>(sizeof(nda_cacheinfo))) {
     // ndm_updated is the time since the entry was last updated, in USER_HZ clock ticks.
@@ -104,8 +101,58 @@ int on_arp_entry(nl_msg* msg, void* arg) {
     long hz = ::sysconf(_SC_CLK_TCK);
     e.age_seconds = hz > 0 ? ci.ndm_updated / static_cast<uint32_t>(hz) : 0;
   }
-  out->push_back(e);
+  return true;
+}
+
+// One RTM_NEWNEIGH of an ARP dump: the entries with a usable link-layer address.
+int on_arp_entry(nl_msg* msg, void* arg) {
+  auto* out = static_cast<std::vector<Neighbour>*>(arg);
+  nlmsghdr* h = nlmsg_hdr(msg);
+  Neighbour e;
+  if (h->nlmsg_type == RTM_NEWNEIGH && parse_neighbour(h, e) && e.reachable) out->push_back(e);
   return NL_OK;
+}
+
+// A route notification: whether it is an IPv4 route of the main table, and its output device
+// (0 when it has several next hops or none).
+bool parse_route(nlmsghdr* h, NetlinkChange& c) {
+  auto* rt = static_cast<rtmsg*>(nlmsg_data(h));
+  nlattr* tb[RTA_MAX + 1] = {};
+  if (rt->rtm_family != AF_INET || nlmsg_parse(h, sizeof(rtmsg), tb, RTA_MAX, nullptr) < 0)
+    return false;
+  uint32_t table = tb[RTA_TABLE] ? nla_get_u32(tb[RTA_TABLE]) : rt->rtm_table;
+  if (table != RT_TABLE_MAIN) return false;
+  c.ifindex = tb[RTA_OIF] && !tb[RTA_MULTIPATH] ? static_cast<int>(nla_get_u32(tb[RTA_OIF])) : 0;
+  return true;
+}
+
+// What one notification says, or nothing for what no reader of these tables follows.
+std::optional<NetlinkChange> parse_change(nlmsghdr* h) {
+  NetlinkChange c;
+  c.removed = h->nlmsg_type == RTM_DELLINK || h->nlmsg_type == RTM_DELROUTE ||
+              h->nlmsg_type == RTM_DELNEIGH;
+  switch (h->nlmsg_type) {
+    case RTM_NEWLINK:
+    case RTM_DELLINK:
+      if (h->nlmsg_len < NLMSG_LENGTH(sizeof(ifinfomsg))) return std::nullopt;
+      c.kind = NetlinkChange::Kind::Link;
+      c.ifindex = static_cast<ifinfomsg*>(nlmsg_data(h))->ifi_index;
+      return c;
+    case RTM_NEWROUTE:
+    case RTM_DELROUTE:
+      if (h->nlmsg_len < NLMSG_LENGTH(sizeof(rtmsg))) return std::nullopt;
+      c.kind = NetlinkChange::Kind::Route;
+      return parse_route(h, c) ? std::optional(c) : std::nullopt;
+    case RTM_NEWNEIGH:
+    case RTM_DELNEIGH:
+      if (h->nlmsg_len < NLMSG_LENGTH(sizeof(ndmsg))) return std::nullopt;
+      c.kind = NetlinkChange::Kind::Neighbour;
+      if (!parse_neighbour(h, c.neighbour)) return std::nullopt;
+      c.ifindex = c.neighbour.ifindex;
+      return c;
+    default:
+      return std::nullopt;
+  }
 }
 
 }  // namespace
@@ -406,6 +453,9 @@ rampart::expected<NetlinkEvents, std::string> NetlinkEvents::open() {
     nl_socket_free(sk);
     return nl_fail("netlink groups", err);
   }
+  // Room for the bursts that many tunnels coming up at once cause; an overrun still only costs
+  // a full read of the tables (NetlinkChange::Kind::Lost).
+  (void)nl_socket_set_buffer_size(sk, 1 << 20, 0);
   nl_socket_set_nonblocking(sk);
   return NetlinkEvents(sk);
 }
@@ -425,20 +475,18 @@ int NetlinkEvents::fd() const {
   return sk_ ? nl_socket_get_fd(sk_) : -1;
 }
 
-bool NetlinkEvents::drain() {
-  bool any = false;
-  char buf[8192];
+void NetlinkEvents::drain(std::vector<NetlinkChange>& out) {
+  alignas(nlmsghdr) char buf[32768];
   for (;;) {
     ssize_t n = ::recv(fd(), buf, sizeof buf, MSG_DONTWAIT);
-    if (n > 0) {
-      any = true;
-      continue;
-    }
     if (n < 0 && errno == ENOBUFS) {  // overrun: some were lost, the tables changed anyway
-      any = true;
+      out.push_back({});
       continue;
     }
-    return any;
+    if (n <= 0) return;
+    int left = static_cast<int>(n);
+    for (auto* h = reinterpret_cast<nlmsghdr*>(buf); nlmsg_ok(h, left); h = nlmsg_next(h, &left))
+      if (auto c = parse_change(h)) out.push_back(*c);
   }
 }
 

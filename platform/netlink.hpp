@@ -110,9 +110,24 @@ class Netlink {
   nl_sock* sk_ = nullptr;
 };
 
+// One notification of the kernel's about its tables, reduced to what a reader of them needs
+// to know whether (and what) to read again.
+struct NetlinkChange {
+  enum class Kind {
+    Link,       // a link changed (going down flushes its routes without route notifications)
+    Route,      // an IPv4 route of the main table was added or removed
+    Neighbour,  // an IPv4 ARP entry changed: `neighbour` is its new state
+    Lost,       // the kernel dropped notifications (the socket overran): read everything again
+  };
+  Kind kind = Kind::Lost;
+  int ifindex = 0;  // the device it names; for a route its output device, 0 for a multipath one
+  bool removed = false;  // an RTM_DEL* notification
+  Neighbour neighbour;   // Kind::Neighbour only; reachable false when it is gone or unusable
+};
+
 // Tells when the kernel's neighbours, IPv4 routes or links change: its descriptor becomes
 // readable on a notification (RTNLGRP_NEIGH, RTNLGRP_IPV4_ROUTE, RTNLGRP_LINK), so that a reader
-// of those tables refreshes when they change instead of polling them.
+// of those tables follows them instead of polling them.
 class NetlinkEvents {
  public:
   static rampart::expected<NetlinkEvents, std::string> open();
@@ -121,9 +136,9 @@ class NetlinkEvents {
   ~NetlinkEvents();
 
   int fd() const;
-  // Reads every pending notification; true when there was at least one (or the kernel had to
-  // drop some, which means the same: refresh).
-  bool drain();
+  // Reads every pending notification and appends what each says to out (other tables' and
+  // other families' notifications are left out).
+  void drain(std::vector<NetlinkChange>& out);
 
  private:
   explicit NetlinkEvents(nl_sock* sk) : sk_(sk) {}

@@ -25,7 +25,9 @@ class KernelNeighbours final : public NeighbourSource {
     if (resolver_ >= 0) ::close(resolver_);
   }
   int event_fd() const override { return events_ ? events_->fd() : -1; }
-  bool changed() override { return events_ && events_->drain(); }
+  void changes(std::vector<platform::NetlinkChange>& out) override {
+    if (events_) events_->drain(out);
+  }
   bool neighbours(std::map<uint32_t, std::array<uint8_t, 6>>& out) override {
     if (!nl_) return false;
     auto n = nl_->neighbours();

@@ -18,19 +18,53 @@ int NextHops::event_fd() const {
   return source_->event_fd();
 }
 
+bool NextHops::ours(int ifindex) const {
+  return std::any_of(ports_.begin(), ports_.end(),
+                     [&](const PortConfig& p) { return p.ifindex == ifindex; });
+}
+
 void NextHops::on_event() {
-  if (source_->changed()) refresh(true);
+  using Kind = platform::NetlinkChange::Kind;
+  changes_.clear();
+  source_->changes(changes_);
+  bool routes = false;
+  for (const auto& c : changes_) {
+    // A lost notification, or a port going down (which flushes its routes without telling).
+    if (c.kind == Kind::Lost || (c.kind == Kind::Link && ours(c.ifindex))) return refresh(true);
+    if (c.kind == Kind::Route) routes |= c.ifindex == 0 || ours(c.ifindex);
+    if (c.kind == Kind::Neighbour && ours(c.ifindex)) {
+      if (c.neighbour.reachable)
+        std::copy(c.neighbour.mac, c.neighbour.mac + 6, neighbours_[c.neighbour.address].begin());
+      else
+        neighbours_.erase(c.neighbour.address);
+    }
+  }
+  if (routes) read_routes();
 }
 
 void NextHops::refresh(bool force) {
-  // Events make refreshes immediate; the periodic one is only a safety net for a lost event
-  // (faster while frames wait for a neighbour).
+  // With notifications the periodic read is only a safety net; without, it is how changes are
+  // seen (faster while frames wait for a neighbour).
   auto now = now_();
-  auto every = held_.empty() ? std::chrono::milliseconds(1000) : std::chrono::milliseconds(10);
+  auto every = source_->event_fd() >= 0 ? std::chrono::milliseconds(kRereadNotified)
+                                        : (held_.empty() ? kRereadEvery : kRereadHolding);
   if (!force && now - refreshed_ < every) return;
   refreshed_ = now;
   source_->neighbours(neighbours_);
-  source_->routes(routes_);
+  read_routes();
+}
+
+void NextHops::read_routes() {
+  std::vector<platform::RouteEntry> all;
+  if (!source_->routes(all)) return;
+  // Only a gateway reached through one of our ports is a next hop; most specific first and, of
+  // equally specific ones, the lowest metric, so that route() takes the first that holds.
+  routes_.clear();
+  for (const auto& r : all)
+    if (r.gateway && ours(r.ifindex)) routes_.push_back(r);
+  std::stable_sort(routes_.begin(), routes_.end(), [](const auto& a, const auto& b) {
+    return a.prefix != b.prefix ? a.prefix > b.prefix : a.metric < b.metric;
+  });
 }
 
 std::optional<NextHops::Hop> NextHops::route(uint32_t dst) {
@@ -39,16 +73,11 @@ std::optional<NextHops::Hop> NextHops::route(uint32_t dst) {
     uint32_t m = ipv4::mask_of(ports_[i].prefix);
     if ((dst & m) == (ports_[i].address & m)) return Hop{i, dst};
   }
-  std::optional<Hop> best;
-  int best_prefix = -1;
   for (const auto& r : routes_)
-    if (r.gateway && r.prefix > best_prefix && (dst & ipv4::mask_of(r.prefix)) == r.destination)
+    if ((dst & ipv4::mask_of(r.prefix)) == r.destination)
       for (size_t i = 0; i < ports_.size(); ++i)
-        if (ports_[i].ifindex == r.ifindex) {
-          best = Hop{i, *r.gateway};
-          best_prefix = r.prefix;
-        }
-  return best;
+        if (ports_[i].ifindex == r.ifindex) return Hop{i, *r.gateway};
+  return std::nullopt;
 }
 
 const std::array<uint8_t, 6>* NextHops::mac(uint32_t neighbour) {

@@ -2,7 +2,9 @@
 // gateway of the most specific kernel route through one of our ports; the MAC from the
 // kernel's neighbour table. The kernel keeps ARP: an unknown neighbour is resolved by making the
 // kernel ask, and the frames for it wait here a moment (as the kernel holds a few per
-// neighbour) instead of being dropped. Tables are read again when netlink says they changed.
+// neighbour) instead of being dropped. The tables follow netlink's notifications about our
+// ports only: with 10,000 tunnels the kernel holds 10,000 routes into the VPN's TUN device and
+// each tunnel that comes or goes announces one, none of which decides a next hop here.
 // Where the tables come from is a NeighbourSource (the kernel's, through netlink, in the
 // workers; a test's own in-process) and the clock is injected, so that holding, releasing and
 // expiring run in a unit test without a network or a sleep.
@@ -28,8 +30,8 @@ class NeighbourSource {
   virtual ~NeighbourSource() = default;
   // Readable when the tables changed; -1 without change events.
   virtual int event_fd() const { return -1; }
-  // Takes the pending change events; true when the tables are to be read again.
-  virtual bool changed() { return false; }
+  // Takes the pending change events (appended to out).
+  virtual void changes(std::vector<platform::NetlinkChange>& out) { (void)out; }
   // The usable neighbours (address -> MAC) and the routes; false when they cannot be read
   // (the previous tables stay).
   virtual bool neighbours(std::map<uint32_t, std::array<uint8_t, 6>>& out) = 0;
@@ -74,12 +76,15 @@ class NextHops {
 
  private:
   void refresh(bool force);
+  void read_routes();
+  bool ours(int ifindex) const;
 
   const std::vector<PortConfig>& ports_;
   std::unique_ptr<NeighbourSource> source_;
   Now now_;
   std::map<uint32_t, std::array<uint8_t, 6>> neighbours_;
-  std::vector<platform::RouteEntry> routes_;
+  std::vector<platform::RouteEntry> routes_;  // gateway routes through our ports, best first
+  std::vector<platform::NetlinkChange> changes_;
   Clock::time_point refreshed_{};
   struct Held {
     size_t port;
@@ -93,6 +98,10 @@ class NextHops {
   // segment, and frames older than that are stale for their senders anyway.
   static constexpr size_t kHeldPerHop = 3, kHeldTotal = 256;
   static constexpr std::chrono::seconds kHoldFor{1};
+  // Tables are read again this often without notifications (a source that has none), faster
+  // while frames wait for a neighbour; with them, only as a safety net.
+  static constexpr std::chrono::milliseconds kRereadEvery{1000}, kRereadHolding{10};
+  static constexpr std::chrono::seconds kRereadNotified{10};
 };
 
 }  // namespace rampart::dataplane
