@@ -68,15 +68,34 @@ std::string community_of(const config::Snmp& s, const config::SnmpHost& h) {
   return s.community ? s.community->reveal() : std::string();
 }
 
+// Whether snmpd answers this host's polls: a community (its own or the global one) for v1/v2c,
+// a user it serves for v3. access_lines() gives exactly these hosts a VACM group.
+bool answers(const config::Snmp& s, const config::SnmpHost& h) {
+  if (!h.poll) return false;
+  if (h.version != config::SnmpVersion::V3) return !community_of(s, h).empty();
+  auto u = s.users.find(h.user);
+  return u != s.users.end() && usable(u->second);
+}
+
+// The users snmpd's USM knows: those a host line names (ASA: "snmp-server host ... version 3
+// USER" is what lets a host use the user). A user on no host line is unknown to snmpd, so it
+// cannot be used at all, not even to learn whether a guessed password is right.
+std::set<std::string> named_users(const config::Snmp& s) {
+  std::set<std::string> out;
+  for (const auto& [key, h] : s.hosts)
+    if (h.version == config::SnmpVersion::V3) out.insert(h.user);
+  return out;
+}
+
 // The VACM lines letting one polling host read the view: its community from its address only
 // (v1/v2c), or its user at the group's level (v3).
 std::string access_lines(const config::Config& cfg, const config::Ipv4& addr,
                          const config::SnmpHost& h, int n) {
   const config::Snmp& s = cfg.snmp;
+  if (!answers(s, h)) return {};
   std::string out;
   if (h.version == config::SnmpVersion::V3) {
     auto u = s.users.find(h.user);
-    if (u == s.users.end() || !usable(u->second)) return {};
     auto g = s.groups.find(u->second.group);
     auto level = g == s.groups.end() ? config::SnmpSecurity::Priv : g->second;
     out += fmt::format("group g{} usm {}\n", n, q(h.user));
@@ -84,7 +103,6 @@ std::string access_lines(const config::Config& cfg, const config::Ipv4& addr,
     return out;
   }
   std::string community = community_of(s, h);
-  if (community.empty()) return {};
   const char* model = h.version == config::SnmpVersion::V1 ? "v1" : "v2c";
   out += fmt::format("com2sec s{} {}/32 {}\n", n, addr.str(), q(community));
   out += fmt::format("group g{} {} s{}\n", n, model, n);
@@ -177,8 +195,11 @@ std::string snmpd_conf(const config::Config& cfg, const SnmpdPaths& paths,
   if (!s.contact.empty()) out += "sysContact " + s.contact + "\n";
   out += "sysServices 76\n";
   for (const char* v : kViewSubtrees) out += fmt::format("view asa included {}\n", v);
+  // A user named on trap lines only is given to snmpd too (its notifications use it), but it
+  // has no VACM group below: a poll with it gets authorizationError, nothing read.
+  std::set<std::string> named = named_users(s);
   for (const auto& [name, u] : s.users)
-    if (usable(u)) out += create_user(name, u);
+    if (usable(u) && named.contains(name)) out += create_user(name, u);
   // rampartd's statistics queries: the unix socket only (com2secunix never matches a UDP
   // request), the snmp group only, read-only.
   out += "view stats included .1.3.6.1.2.1.11\n";

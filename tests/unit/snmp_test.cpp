@@ -495,5 +495,34 @@ TEST_CASE("snmpd.conf: a v3 user with 3des privacy is kept but never served, wit
         std::string::npos);
 }
 
+TEST_CASE("snmpd.conf: a v3 user is known to snmpd only when a host line names it", "[snmp]") {
+  // ASA: "snmp-server user" defines a user, "snmp-server host IF ADDR version 3 USER" lets a
+  // host use it. A user on no host line must not be usable from anywhere.
+  Console con;
+  con.cfg().interfaces["GigabitEthernet0/1"].nameif = "inside";
+  con.cfg().interfaces["GigabitEthernet0/1"].address = config::Ipv4{0xc6336401};
+  con.run(
+      "snmp-server group NMS v3 priv\n"
+      "snmp-server user ops NMS v3 auth sha authpass1 priv aes 128 privpass1\n"
+      "snmp-server user spare NMS v3 auth sha sparepass1 priv aes 128 sparepriv1\n"
+      "snmp-server user traps NMS v3 auth sha trappass1 priv aes 128 trappriv1\n"
+      "snmp-server host inside 198.51.100.51 poll version 3 ops\n"
+      "snmp-server host inside 198.51.100.52 trap version 3 traps\n");
+  snmp::SnmpdPaths p{"/run/x"};
+  std::string conf = snmp::snmpd_conf(con.cfg(), p, "9.8(4)", "self");
+  CHECK(conf.find("createUser \"ops\" SHA") != std::string::npos);
+  CHECK(conf.find("group g1 usm \"ops\"\n") != std::string::npos);
+  // On no host line: not in snmpd at all (unknown user name, no password oracle).
+  CHECK(conf.find("spare") == std::string::npos);
+  // On a trap line only: its notifications, and no VACM group, so no poll reads anything.
+  CHECK(conf.find("trapsess -profile asa -v 3 -u traps ") != std::string::npos);
+  CHECK(conf.find("usm \"traps\"") == std::string::npos);
+  // Named on a polling line later, it is served.
+  con.run("snmp-server host inside 198.51.100.53 poll version 3 spare\n");
+  conf = snmp::snmpd_conf(con.cfg(), p, "9.8(4)", "self");
+  CHECK(conf.find("createUser \"spare\" SHA \"sparepass1\" AES \"sparepriv1\"\n") !=
+        std::string::npos);
+}
+
 }  // namespace
 }  // namespace rampart::test
