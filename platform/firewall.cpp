@@ -55,4 +55,52 @@ std::optional<std::string> install_ssh_rules(const std::vector<SshBinding>& bind
   return nft(ssh_rules_script(bindings).c_str());
 }
 
+namespace {
+
+// "{ "a", "b" }" for nft: an anonymous set of quoted (names) or bare (addresses) words.
+std::string nft_set(const std::vector<std::string>& words, bool quote) {
+  std::string s = "{ ";
+  for (size_t i = 0; i < words.size(); ++i)
+    s += (i ? ", " : "") + (quote ? "\"" + words[i] + "\"" : words[i]);
+  return s + " }";
+}
+
+}  // namespace
+
+std::string snmp_rules_script(const std::vector<SnmpBinding>& bindings) {
+  if (bindings.empty()) return "add table ip rampart_snmp\ndelete table ip rampart_snmp\n";
+  // The chain is made anew (a leftover of another definition goes too); the counter is kept,
+  // so that it counts from the first rules to the last, across changes of the configuration.
+  std::string s =
+      "add table ip rampart_snmp\n"
+      "add counter ip rampart_snmp refused\n"
+      "add chain ip rampart_snmp input\n"
+      "delete chain ip rampart_snmp input\n"
+      "add chain ip rampart_snmp input { type filter hook input priority -290 ; policy accept ; "
+      "}\n";
+  // The message's first bytes (RFC 3416 3 / RFC 3412 6, BER): SEQUENCE, its length in one,
+  // two or three octets (the shortest, from net-snmp's tools), then INTEGER msgVersion.
+  constexpr struct {
+    const char* header;
+    int version_at;  // bit offset of "02 01 VV" from the UDP header's start
+  } kForms[] = {
+      {"@th,64,8 0x30 @th,72,8 < 0x80", 80}, {"@th,64,16 0x3081", 88}, {"@th,64,16 0x3082", 96}};
+  for (const auto& b : bindings) {
+    if (b.hosts.empty() || b.devices.empty()) continue;
+    for (const auto& f : kForms)
+      s += fmt::format(
+          "add rule ip rampart_snmp input ip daddr {} udp dport 161 iifname {} ip saddr {} {} "
+          "@th,{},24 0x0201{:02x} accept\n",
+          b.address, nft_set(b.devices, true), nft_set(b.hosts, false), f.header, f.version_at,
+          b.version);
+  }
+  // Whatever was not accepted above: another source, another interface, another address.
+  s += "add rule ip rampart_snmp input udp dport 161 counter name refused drop\n";
+  return s;
+}
+
+std::optional<std::string> install_snmp_rules(const std::vector<SnmpBinding>& bindings) {
+  return nft(snmp_rules_script(bindings).c_str());
+}
+
 }  // namespace rampart::platform

@@ -5,6 +5,7 @@
 // rule: the IKE socket's filter refuses it and the socket exists, so no port-unreachable either.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,5 +28,22 @@ struct SshBinding {
 };
 std::string ssh_rules_script(const std::vector<SshBinding>& bindings);
 std::optional<std::string> install_ssh_rules(const std::vector<SshBinding>& bindings);
+
+// SNMP to the box (UDP 161) is admitted on an interface's address only from the polling hosts
+// configured on that interface, arriving on its device (or its VPN device), and only in the
+// SNMP version their host line names: snmpd's com2sec ties a community to a source, but its
+// VACM has none for SNMPv3 users, and without these rules any address could reach snmpd at all.
+// Every other packet to UDP 161 of the box, on any address and device (lo too: rampartd asks
+// snmpd over a unix socket), is counted (counter "refused", kept while the table is) and
+// dropped. Table ip rampart_snmp; an empty list removes it.
+struct SnmpBinding {
+  std::string address;               // the interface's address, where snmpd listens
+  std::vector<std::string> devices;  // where its polls may arrive ("eth1", "eth1-vpn")
+  std::vector<std::string> hosts;    // the polling hosts of this version on that interface
+  uint8_t version = 1;               // msgVersion as the message carries it: 0 v1, 1 v2c, 3 v3
+  bool operator==(const SnmpBinding&) const = default;
+};
+std::string snmp_rules_script(const std::vector<SnmpBinding>& bindings);
+std::optional<std::string> install_snmp_rules(const std::vector<SnmpBinding>& bindings);
 
 }  // namespace rampart::platform

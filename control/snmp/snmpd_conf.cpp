@@ -1,8 +1,11 @@
 #include "control/snmp/snmpd_conf.hpp"
 
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
+
+#include "control/firewall/policy.hpp"
 
 namespace rampart::snmp {
 
@@ -212,6 +215,31 @@ std::string snmpd_conf(const config::Config& cfg, const SnmpdPaths& paths,
   for (const auto& [key, h] : s.hosts)
     if (h.trap) out += sink_line(cfg, key.second, h);
   out += fmt::format("authtrapenable {}\n", trap_enabled(s, "snmp authentication") ? 1 : 2);
+  return out;
+}
+
+std::vector<platform::SnmpBinding> snmp_bindings(
+    const config::Config& cfg, const std::function<std::string(const std::string&)>& device_for) {
+  if (!snmpd_wanted(cfg)) return {};
+  // By device and version: each host line names one version, and one host line per interface.
+  std::map<std::pair<std::string, uint8_t>, platform::SnmpBinding> by;
+  for (const auto& [key, h] : cfg.snmp.hosts) {
+    if (!answers(cfg.snmp, h)) continue;
+    const config::Interface* itf = cfg.interface_by_nameif(key.first);
+    if (!itf || !itf->address) continue;
+    std::string dev = device_for(itf->hw_name);
+    // msgVersion on the wire (RFC 3416 3, RFC 3412 6): 0, 1 or 3.
+    uint8_t v = h.version == config::SnmpVersion::V1    ? 0
+                : h.version == config::SnmpVersion::V2c ? 1
+                                                        : 3;
+    platform::SnmpBinding& b = by[{dev, v}];
+    b.address = itf->address->str();
+    b.devices = {dev, firewall::vpn_device_of(dev)};
+    b.version = v;
+    b.hosts.push_back(key.second.str());
+  }
+  std::vector<platform::SnmpBinding> out;
+  for (auto& [k, b] : by) out.push_back(std::move(b));
   return out;
 }
 

@@ -5,9 +5,12 @@
 // in a 0700 directory, where Rampart (rampartd) is the only subagent that can connect.
 #pragma once
 
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "control/config/model.hpp"
+#include "platform/firewall.hpp"
 
 namespace rampart::snmp {
 
@@ -31,6 +34,11 @@ std::string snmpd_conf(const config::Config& cfg, const SnmpdPaths& paths,
 // privacy is kept in the configuration but given to snmpd not at all (no polls, no traps), never
 // quietly with a weaker cipher.
 bool usable(const config::SnmpUser& u);
+// The kernel rules' view of the polling hosts snmpd answers (platform::install_snmp_rules):
+// by interface and version, the interface's address, its device and VPN device, the hosts.
+// None when snmpd does not run. device_for: a hardware name's Linux device.
+std::vector<platform::SnmpBinding> snmp_bindings(
+    const config::Config& cfg, const std::function<std::string(const std::string&)>& device_for);
 // Whether a trap family is on: "ipsec start", "snmp linkup", ...
 bool trap_enabled(const config::Snmp& s, const std::string& name);
 

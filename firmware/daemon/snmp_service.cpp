@@ -18,6 +18,7 @@
 #include "cli/session.hpp"
 #include "control/ike/engine.hpp"
 #include "firmware/daemon/box_system.hpp"
+#include "platform/firewall.hpp"
 #include "platform/log.hpp"
 #include "platform/netlink.hpp"
 
@@ -64,6 +65,7 @@ SnmpService::SnmpService(Options o, cli::Appliance& app, const BoxSystem& sys)
 SnmpService::~SnmpService() {
   disconnect("shutting down");
   stop_snmpd();
+  if (applied_rules_ && !applied_rules_->empty()) (void)platform::install_snmp_rules({});
   if (epoll_ >= 0) ::close(epoll_);
 }
 
@@ -104,6 +106,8 @@ void SnmpService::sync(const config::Config& cfg) {
     counters_.died();
     disconnect("snmpd exited");
   }
+  // The rules first: a restarted snmpd never listens on an address they do not guard yet.
+  apply_rules(cfg);
   std::string conf =
       snmp::snmpd_wanted(cfg)
           ? snmp::snmpd_conf(cfg, paths_, std::string(cli::kAsaRelease), counters_.community())
@@ -120,6 +124,16 @@ void SnmpService::sync(const config::Config& cfg) {
   if (snmpd_.running() && state_ == State::Down) connect();
   watch_tunnels(cfg);
   watch_links(cfg);
+}
+
+void SnmpService::apply_rules(const config::Config& cfg) {
+  auto wanted =
+      snmp::snmp_bindings(cfg, [this](const std::string& hw) { return sys_.device_for(hw); });
+  if (applied_rules_ == wanted) return;
+  // Tried once per change: a failure is logged, not repeated every second.
+  if (auto err = platform::install_snmp_rules(wanted))
+    platform::log(platform::Severity::Error, fmt::format("snmp: kernel rules: {}", *err));
+  applied_rules_ = std::move(wanted);
 }
 
 void SnmpService::connect() {

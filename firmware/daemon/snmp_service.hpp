@@ -3,12 +3,14 @@
 // directory), and is its AgentX subagent (RFC 2741) for IF-MIB and the Cisco VPN MIBs: each
 // request is answered from a snapshot of the interfaces and sessions taken for it. Tunnels
 // coming up and going down become cipSecTunnelStart/Stop notifications, and interfaces' links
-// IF-MIB linkUp/linkDown, which snmpd sends to the trap hosts.
+// IF-MIB linkUp/linkDown, which snmpd sends to the trap hosts. Kernel rules (table ip
+// rampart_snmp) keep UDP 161 to the polling hosts of each interface, in their version.
 #pragma once
 
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +20,7 @@
 #include "control/snmp/snmpd_conf.hpp"
 #include "firmware/daemon/snmp_counters.hpp"
 #include "platform/child.hpp"
+#include "platform/firewall.hpp"
 
 namespace rampart::cli {
 class Appliance;
@@ -63,6 +66,7 @@ class SnmpService {
   void handle(const snmp::agentx::Request& q);
   void watch_tunnels(const config::Config& cfg);
   void watch_links(const config::Config& cfg);
+  void apply_rules(const config::Config& cfg);
   void notify(std::vector<snmp::VarBind> varbinds);
   snmp::Snapshot snapshot() const;
 
@@ -73,6 +77,9 @@ class SnmpService {
   SnmpCounters counters_;
   platform::Child snmpd_;
   std::string applied_conf_;
+  // The kernel rules that keep UDP 161 to the polling hosts (platform::install_snmp_rules);
+  // none yet: the first sync() applies them, which also removes what a killed rampartd left.
+  std::optional<std::vector<platform::SnmpBinding>> applied_rules_;
   int64_t last_start_ = 0;
   int epoll_ = -1;
   int sock_ = -1;

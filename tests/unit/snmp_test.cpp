@@ -524,5 +524,63 @@ TEST_CASE("snmpd.conf: a v3 user is known to snmpd only when a host line names i
         std::string::npos);
 }
 
+TEST_CASE("snmp rules: each interface admits its own polling hosts in their version", "[snmp]") {
+  Console con;
+  auto& in = con.cfg().interfaces["GigabitEthernet0/1"];
+  in.nameif = "inside";
+  in.address = config::Ipv4{0xc0000201};  // 192.0.2.1
+  auto& out = con.cfg().interfaces["GigabitEthernet0/0"];
+  out.nameif = "outside";
+  out.address = config::Ipv4{0xc6336401};                     // 198.51.100.1
+  con.cfg().interfaces["GigabitEthernet0/2"].nameif = "dmz";  // no address: nothing listens
+  con.run(
+      "snmp-server group NMS v3 priv\n"
+      "snmp-server user ops NMS v3 auth sha authpass1 priv aes 128 privpass1\n"
+      "snmp-server user old NMS v3 auth sha authpass1 priv 3des privpass1\n"
+      "snmp-server host inside 192.0.2.10 poll community s3cret version 2c\n"
+      "snmp-server host inside 192.0.2.11 community s3cret version 2c\n"
+      "snmp-server host inside 192.0.2.12 poll version 3 ops\n"
+      "snmp-server host inside 192.0.2.13 poll version 3 old\n"        // 3des: not served
+      "snmp-server host inside 192.0.2.14 trap community t3rap\n"      // trap only
+      "snmp-server host outside 198.51.100.9 poll community s3cret\n"  // version 1
+      "snmp-server host dmz 192.0.2.99 poll community s3cret version 2c\n");
+  auto dev = [](const std::string& hw) { return hw == "GigabitEthernet0/1" ? "eth1" : "eth0"; };
+  using B = platform::SnmpBinding;
+  CHECK(snmp::snmp_bindings(con.cfg(), dev) ==
+        std::vector<B>{{"198.51.100.1", {"eth0", "eth0-vpn"}, {"198.51.100.9"}, 0},
+                       {"192.0.2.1", {"eth1", "eth1-vpn"}, {"192.0.2.10", "192.0.2.11"}, 1},
+                       {"192.0.2.1", {"eth1", "eth1-vpn"}, {"192.0.2.12"}, 3}});
+  // The script: an accept per message header form, then one counted drop for the rest.
+  std::string s = platform::snmp_rules_script(
+      {{"192.0.2.1", {"eth1", "eth1-vpn"}, {"192.0.2.10", "192.0.2.11"}, 1}});
+  CHECK(s ==
+        "add table ip rampart_snmp\n"
+        "add counter ip rampart_snmp refused\n"
+        "add chain ip rampart_snmp input\n"
+        "delete chain ip rampart_snmp input\n"
+        "add chain ip rampart_snmp input { type filter hook input priority -290 ; policy accept ; "
+        "}\n"
+        "add rule ip rampart_snmp input ip daddr 192.0.2.1 udp dport 161 iifname { \"eth1\", "
+        "\"eth1-vpn\" } ip saddr { 192.0.2.10, 192.0.2.11 } @th,64,8 0x30 @th,72,8 < 0x80 "
+        "@th,80,24 0x020101 accept\n"
+        "add rule ip rampart_snmp input ip daddr 192.0.2.1 udp dport 161 iifname { \"eth1\", "
+        "\"eth1-vpn\" } ip saddr { 192.0.2.10, 192.0.2.11 } @th,64,16 0x3081 @th,88,24 0x020101 "
+        "accept\n"
+        "add rule ip rampart_snmp input ip daddr 192.0.2.1 udp dport 161 iifname { \"eth1\", "
+        "\"eth1-vpn\" } ip saddr { 192.0.2.10, 192.0.2.11 } @th,64,16 0x3082 @th,96,24 0x020101 "
+        "accept\n"
+        "add rule ip rampart_snmp input udp dport 161 counter name refused drop\n");
+  // SNMP off, or no polling host: the table goes.
+  std::string off = "add table ip rampart_snmp\ndelete table ip rampart_snmp\n";
+  CHECK(platform::snmp_rules_script({}) == off);
+  con.run("no snmp-server enable\n");
+  CHECK(snmp::snmp_bindings(con.cfg(), dev).empty());
+  con.run("snmp-server enable\n");
+  CHECK(snmp::snmp_bindings(con.cfg(), dev).size() == 3);
+  // An interface's address changes: the rules follow it.
+  in.address = config::Ipv4{0xc0000202};
+  CHECK(snmp::snmp_bindings(con.cfg(), dev)[1].address == "192.0.2.2");
+}
+
 }  // namespace
 }  // namespace rampart::test
