@@ -8,12 +8,15 @@
 #   $INS 192.0.2.10 (v2c NMS + snmptrapd :1162), 192.0.2.11 (not configured), 192.0.2.12 (v3)
 #
 # The configured host reads with its community (and only it: a wrong community, another inside
-# address and the outside get no answer); the v3 user reads with authPriv; ifHCInOctets rises
-# with traffic; a vpnc tunnel shows in crasNumSessions and cipSecGlobalActiveTunnels and its
-# start and stop arrive at snmptrapd as cipSecTunnelStart/Stop; snmpd's coldStart does not (not
-# enabled); with "enable traps snmp linkup linkdown" the outside wire pulled and put back
-# arrives as linkDown/linkUp. Secrets stay in a 0600 file in
-# a 0700 directory and are masked in show running-config.
+# address and the outside get no answer); the v3 user reads with authPriv, and only from its
+# host: the kernel rules (table ip rampart_snmp) drop and count a poll from 192.0.2.11 (same
+# subnet, valid community and v3 credentials), a v3 poll from the v2c host and a v2c one from
+# the v3 host; a user on no host line is unknown to snmpd; ifHCInOctets rises with traffic;
+# a vpnc tunnel shows in crasNumSessions and cipSecGlobalActiveTunnels and its start and stop
+# arrive at snmptrapd as cipSecTunnelStart/Stop; snmpd's coldStart does not (not enabled); with
+# "enable traps snmp linkup linkdown" the outside wire pulled and put back arrives as
+# linkDown/linkUp. Secrets stay in a 0600 file in a 0700 directory and are masked in show
+# running-config. The rules go with "no snmp-server enable" and with rampartd.
 source "$(dirname "$0")/lib.sh"
 # Debian ships no MIB files: numeric OIDs only, and no MIB loading (nor its complaints).
 export MIBS=
@@ -41,6 +44,7 @@ start_daemon --snmp-dir "$WORK/snmp"
 ezvpn_gateway_lines "snmp-server host inside 192.0.2.10 community $COMMUNITY version 2c udp-port 1162" \
   "snmp-server group NMS v3 priv" \
   "snmp-server user ops NMS v3 auth sha Auth-Pass-1 priv aes 128 Priv-Pass-1" \
+  "snmp-server user spare NMS v3 auth sha Auth-Pass-2 priv aes 128 Priv-Pass-2" \
   "snmp-server host inside 192.0.2.12 poll version 3 ops" \
   "snmp-server location Lab rack 1" "snmp-server enable traps ipsec start stop" >"$WORK/lines"
 mapfile -t LINES <"$WORK/lines"
@@ -74,17 +78,32 @@ after=$(octets)
 ((after - before >= 30000)) || fail "ifHCInOctets $before -> $after"
 
 # Nobody else is answered: a wrong community, an address not configured, the outside.
+# What the kernel rules refuse is counted: one packet per try below (-r 0; a v3 try is its
+# engine discovery), and snmpd never sees it.
+refused() { ip netns exec "$NS" nft list counter ip rampart_snmp refused | sed -n 's/^.*packets \([0-9]*\) .*$/\1/p'; }
+refused0=$(refused)
+[[ -n "$refused0" ]] || fail "no rampart_snmp table: $(ip netns exec "$NS" nft list ruleset | head -40)"
 get2c_wrong() { q snmpget -v2c -c wrong 192.0.2.1 1.3.6.1.2.1.1.1.0; }
 get2c_wrong >/dev/null 2>&1 && fail "answered a wrong community"
 q snmpget -v2c -c "$COMMUNITY" --clientaddr=192.0.2.11 192.0.2.1 1.3.6.1.2.1.1.1.0 >/dev/null 2>&1 &&
   fail "answered 192.0.2.11"
 ip netns exec "$CNS" snmpget -v2c -c "$COMMUNITY" -t 1 -r 0 198.51.100.1 1.3.6.1.2.1.1.1.0 \
   >/dev/null 2>&1 && fail "answered on the outside"
+# The v3 user's valid credentials from an address not configured, and from the v2c host (its
+# host line says 2c; snmpd's VACM could not tell, the rules do by the message's version).
+get3() { q snmpget -v3 -u ops -l authPriv -a SHA -A Auth-Pass-1 -x AES -X Priv-Pass-1 "$@" 192.0.2.1 1.3.6.1.2.1.2.1.0; }
+get3 --clientaddr=192.0.2.11 >/dev/null 2>&1 && fail "v3 user answered 192.0.2.11"
+get3 --clientaddr=192.0.2.10 >/dev/null 2>&1 && fail "v3 user answered the v2c host"
+# And the community from the v3 host.
+q snmpget -v2c -c "$COMMUNITY" --clientaddr=192.0.2.12 192.0.2.1 1.3.6.1.2.1.1.1.0 >/dev/null 2>&1 &&
+  fail "v2c answered the v3 host"
+(($(refused) - refused0 == 5)) || fail "refused polls counted $refused0 -> $(refused), not 5"
 
 # show snmp-server statistics: snmpd's own counters, less rampartd's queries for them.
 counter() { sed -n "s/^ *\([0-9]*\) $2\$/\1/p" <<<"$1"; }
 s1=$(cli "show snmp-server statistics")
-(($(counter "$s1" "Unknown community name") >= 2)) || fail "bad communities not counted: $s1"
+# The wrong community from the NMS (192.0.2.11's never reached snmpd: the rules dropped it).
+(($(counter "$s1" "Unknown community name") >= 1)) || fail "bad communities not counted: $s1"
 (($(counter "$s1" "Get-next PDUs") >= 10)) || fail "walks not counted: $s1"
 for i in 1 2 3; do get2c 1.3.6.1.2.1.1.5.0 >/dev/null; done
 s2=$(cli "show snmp-server statistics")
@@ -107,6 +126,10 @@ v3=$(q snmpget -v3 -u ops -l authPriv -a SHA -A Auth-Pass-1 -x AES -X Priv-Pass-
 grep -q 'INTEGER: [0-9]' <<<"$v3" || fail "v3 ifNumber: $v3"
 q snmpget -v3 -u ops -l authPriv -a SHA -A Auth-Pass-1 -x AES -X Wrong-Pass-1 \
   --clientaddr=192.0.2.12 192.0.2.1 1.3.6.1.2.1.2.1.0 >/dev/null 2>&1 && fail "v3 with a wrong privacy password"
+# A user no host line names, with its right passwords from the v3 host: unknown to snmpd.
+spare=$(q snmpget -v3 -u spare -l authPriv -a SHA -A Auth-Pass-2 -x AES -X Priv-Pass-2 \
+  --clientaddr=192.0.2.12 192.0.2.1 1.3.6.1.2.1.2.1.0 2>&1) && fail "answered a user on no host line: $spare"
+grep -q "Unknown user name" <<<"$spare" || fail "user on no host line: $spare"
 
 # snmpd killed: rampartd starts it again and its subagent session comes back.
 kill -9 "$(cat "$WORK/snmp/snmpd.pid")"
@@ -180,4 +203,14 @@ ip -n "$CNS" link set eth0 up
 wait_for 10 trap_seen 'OID: \.1\.3\.6\.1\.6\.3\.1\.1\.5\.4' || fail "no linkUp: $(cat "$WORK/traps.log")"
 grep -qE "$cold" "$WORK/traps.log" && fail "coldStart sent with linkup linkdown only"
 asan_clean
+# The rules go with SNMP, and with rampartd.
+table() { ip netns exec "$NS" nft list table ip rampart_snmp >/dev/null 2>&1; }
+no_table() { ! table; }
+cli "configure terminal" "no snmp-server enable" >/dev/null
+wait_for 5 no_table || fail "rampart_snmp kept with SNMP off"
+cli "configure terminal" "snmp-server enable" >/dev/null
+wait_for 5 table || fail "no rampart_snmp with SNMP on again"
+asan_clean
+stop_daemon
+table && fail "rampart_snmp kept after rampartd stopped"
 echo "PASS snmp_agent"
