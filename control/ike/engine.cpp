@@ -616,6 +616,7 @@ void Engine::remove(uint64_t index, EndReason reason, bool notify_peer) {
   auto it = sas_.find(index);
   if (it == sas_.end()) return;
   IkeSa& sa = *it->second;
+  ++clients_generation_;
   settle(sa);
   auto [from, to] = by_icookie_.equal_range(cookie_key(sa.icookie));
   for (auto c = from; c != to; ++c)

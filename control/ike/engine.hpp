@@ -22,6 +22,7 @@
 #include "control/ike/admission.hpp"
 #include "control/ike/crypto/dh.hpp"
 #include "control/ike/end_reason.hpp"
+#include "control/ike/inbound_spis.hpp"
 #include "control/ike/message_rules.hpp"
 #include "control/ike/sa.hpp"
 #include "control/logging/messages.hpp"
@@ -163,6 +164,10 @@ class Engine {
 
   // The SA database, by session index.
   const std::map<uint64_t, std::unique_ptr<IkeSa>>& sas() const { return sas_; }
+  // Changes when a remote-access client's address may have come or gone (assigned, released,
+  // handed to the SA of a phase-1 rekey, an SA removed), so that what follows the clients
+  // (the firewall's VPN client set) need not walk every SA after every datagram.
+  uint64_t clients_generation() const { return clients_generation_; }
   const IkeStats& stats() const { return stats_; }
   const AddressPools& pools() const { return pools_; }
 
@@ -399,8 +404,10 @@ class Engine {
   // Removes ips from the dataplane, its traffic kept in sa's accounting session first.
   void uninstall(IkeSa& sa, const IpsecSa& ips);
   // A fresh inbound SPI (at least 0x100) that no installed SA, no other quick mode in flight
-  // and no other negotiated SA uses.
-  uint32_t draw_inbound_spi();
+  // and no other negotiated SA uses, recorded as sa's.
+  uint32_t draw_inbound_spi(const IkeSa& sa);
+  // Whether the IKE SA of that index still holds spi (a quick mode in flight or an IPsec SA).
+  bool holds_inbound_spi(uint64_t index, uint32_t spi) const;
   // Why the dataplane says an SA must end (its volume lifetime, or its sequence numbers ran
   // out), checked every tick; nothing when it may go on.
   std::optional<std::string> dataplane_expired(const IpsecSa& ips) const;
@@ -497,6 +504,8 @@ class Engine {
   AddressPools pools_;
   Admission admission_;
   std::unordered_multimap<uint64_t, uint64_t> by_icookie_;  // every SA: icookie -> index
+  InboundSpis inbound_spis_;
+  uint64_t clients_generation_ = 0;
   // The message being handled, until a handler authenticates it.
   struct Inbound {
     uint32_t msgid = 0;

@@ -84,16 +84,19 @@ void Engine::ipsec_sa_syslog(const IkeSa& sa, uint32_t spi, bool inbound, bool c
                sa.peer.address.str(), sa.username.empty() ? sa.peer.address.str() : sa.username);
 }
 
-uint32_t Engine::draw_inbound_spi() {
+bool Engine::holds_inbound_spi(uint64_t index, uint32_t spi) const {
+  auto it = sas_.find(index);
+  if (it == sas_.end()) return false;
+  const IkeSa& sa = *it->second;
+  return sa.quick_modes.holds_spi(spi) ||
+         std::any_of(sa.ipsec.begin(), sa.ipsec.end(),
+                     [&](const IpsecSa& ips) { return ips.inbound.spi == spi; });
+}
+
+uint32_t Engine::draw_inbound_spi(const IkeSa& sa) {
+  auto holds = [this](uint64_t index, uint32_t spi) { return holds_inbound_spi(index, spi); };
   auto taken = [&](uint32_t spi) {
-    if (sad_ && sad_->inbound_spi_in_use(spi)) return true;
-    // SPIs handed to a peer in a quick mode that has not finished are not installed yet.
-    for (const auto& [index, sa] : sas_) {
-      for (const auto& ips : sa->ipsec)
-        if (ips.inbound.spi == spi) return true;
-      if (sa->quick_modes.holds_spi(spi)) return true;
-    }
-    return false;
+    return (sad_ && sad_->inbound_spi_in_use(spi)) || inbound_spis_.taken(spi, holds);
   };
   // RFC 4303 2.1: SPIs 1-255 are reserved, 0 is never sent. A broken random source that keeps
   // repeating itself ends the loop: the SA database then refuses the duplicate (no overwrite).
@@ -102,6 +105,7 @@ uint32_t Engine::draw_inbound_spi() {
     spi = get_be32(random_bytes(4));
     if (spi >= 0x100 && !taken(spi)) break;
   }
+  inbound_spis_.record(spi, sa.index, holds);
   return spi;
 }
 

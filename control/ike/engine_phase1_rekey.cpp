@@ -91,6 +91,7 @@ void Engine::take_over(IkeSa& fresh, IkeSa& old) {
   fresh.assigned_mask = old.assigned_mask;
   fresh.address_from_pool = old.address_from_pool;
   old.assigned.reset();  // the address is the session's: it stays claimed, now by fresh
+  ++clients_generation_;
   if (!fresh.accounting) fresh.accounting = old.accounting;
   old.accounting.reset();
   fresh.session_start = old.session_start;

@@ -300,7 +300,7 @@ Outcome Engine::quick_mode_1(const Received& in) {
   ips.remote = remote;
   ips.outbound.spi = get_be32(choice.offered->spi, 0);
   log(&sa, Tag::Event, "IKE: requesting SPI!");
-  ips.inbound.spi = draw_inbound_spi();
+  ips.inbound.spi = draw_inbound_spi(sa);
   // The SPI is held by this not yet keyed SA (quick_modes) until QM3 installs it.
   ipsec_log(1, fmt::format("IPSEC: New embryonic SA created @ 0x{:08X}, Direction: inbound, SPI: "
                            "0x{:08X}, Session ID: 0x{:08X}, Tunnel type: {}, Protocol: esp",

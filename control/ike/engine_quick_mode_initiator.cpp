@@ -38,7 +38,7 @@ void Engine::send_quick_mode_1(IkeSa& sa, std::shared_ptr<QuickModeExchange> q) 
   q->ni = random_bytes(kQuickModeNonceLength);
   IpsecSa& ips = q->sa;
   ips.id = next_conn_id_++;
-  ips.inbound.spi = draw_inbound_spi();
+  ips.inbound.spi = draw_inbound_spi(sa);
   const int pfs = ips.pfs_group;
   Proposal prop{1, 3, be32(ips.inbound.spi), {}};
   uint8_t n = 1;

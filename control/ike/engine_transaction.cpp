@@ -92,6 +92,7 @@ bool Engine::assign_address(IkeSa& sa) {
       return false;
     }
     sa.assigned = *framed;
+    ++clients_generation_;
     sa.assigned_mask = framed_mask.value_or(config::Mask{0xffffffffu});
     sa.address_from_pool = false;
     return true;
@@ -111,6 +112,7 @@ bool Engine::assign_address(IkeSa& sa) {
     return false;
   }
   sa.assigned = *a;
+  ++clients_generation_;
   sa.address_from_pool = true;
   sa.assigned_mask = config::Mask{0xffffffffu};
   for (const auto& name : names)
@@ -126,6 +128,7 @@ void Engine::release_address(IkeSa& sa) {
   if (!sa.assigned) return;
   pools_.release(*sa.assigned);
   sa.assigned.reset();
+  ++clients_generation_;
 }
 
 // ---- XAUTH --------------------------------------------------------------------------------

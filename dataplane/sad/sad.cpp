@@ -148,14 +148,27 @@ bool before(const SaSpec& a, const SaSpec& b) {
 
 // One entry into the outbound index, in its place. Not a rebuild: at 10,000 tunnels a rebuild
 // per SA added or removed (each set-up, each rekey) was milliseconds of allocation each.
+namespace {
+
+// Whether another entry of the list reaches its host as e does (same peer, same kind).
+bool reached_alike(const std::vector<Sad::Entry*>& list, const Sad::Entry* e) {
+  return std::any_of(list.begin(), list.end(), [&](const Sad::Entry* o) {
+    return o != e && o->spec.peer == e->spec.peer && o->spec.client == e->spec.client;
+  });
+}
+
+}  // namespace
+
 void Sad::index_locked(Entry* e) {
   auto place = [&](std::vector<Entry*>& list) {
     auto at = std::find_if(list.begin(), list.end(),
                            [&](const Entry* o) { return before(e->spec, o->spec); });
     list.insert(at, e);
   };
-  place(e->spec.remote_ts.mask == 0xffffffffu ? by_remote_host_[e->spec.remote_ts.address]
-                                              : by_remote_prefix_);
+  bool host = e->spec.remote_ts.mask == 0xffffffffu;
+  auto& list = host ? by_remote_host_[e->spec.remote_ts.address] : by_remote_prefix_;
+  if (!host || !reached_alike(list, e)) reach_generation_.fetch_add(1, std::memory_order_release);
+  place(list);
   generation_.fetch_add(1, std::memory_order_release);
 }
 
@@ -163,11 +176,13 @@ void Sad::unindex_locked(Entry* e) {
   if (e->spec.remote_ts.mask == 0xffffffffu) {
     auto h = by_remote_host_.find(e->spec.remote_ts.address);
     if (h != by_remote_host_.end()) {
+      if (!reached_alike(h->second, e)) reach_generation_.fetch_add(1, std::memory_order_release);
       std::erase(h->second, e);
       if (h->second.empty()) by_remote_host_.erase(h);
     }
   } else {
     std::erase(by_remote_prefix_, e);
+    reach_generation_.fetch_add(1, std::memory_order_release);
   }
   generation_.fetch_add(1, std::memory_order_release);
 }

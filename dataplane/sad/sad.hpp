@@ -146,6 +146,11 @@ class Sad {
   size_t size() const;
   // Changes whenever an SA is added or removed, so that a reader of hosts() knows to look again.
   uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
+  // Changes when what the SAs reach may have: a remote host gains its first SA or loses its
+  // last, or one of another peer or kind joins or leaves it, or a site-to-site SA (a remote
+  // prefix) comes or goes. Not when a rekey adds an SA beside one of the same host, peer and
+  // kind, nor when the old one goes: the routes and sets that follow the SAs stay as they are.
+  uint64_t reach_generation() const { return reach_generation_.load(std::memory_order_acquire); }
   // Remote-access clients' assigned addresses (SaSpec::client), sorted: the inside answers ARP
   // for them and announces them.
   std::vector<uint32_t> remote_hosts() const;
@@ -215,6 +220,7 @@ class Sad {
   std::unordered_map<uint32_t, std::vector<Entry*>> by_remote_host_;
   std::vector<Entry*> by_remote_prefix_;
   std::atomic<uint64_t> generation_{0};
+  std::atomic<uint64_t> reach_generation_{0};
   std::vector<AcquirePolicy> acquire_policies_;  // under mu_
   std::mutex acquire_mu_;
   std::vector<uint64_t> acquires_;  // under acquire_mu_

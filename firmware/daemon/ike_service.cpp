@@ -97,14 +97,15 @@ void IkeService::on_readable(int fd) {
       in.data = std::move(d.data);
       engine_->receive(in);
     }
-    // An IPsec SA just up or gone (the SA database's generation moved): the kernel routes its
-    // traffic into the tunnel before the first answer to it. Only then: working out the routes
-    // walks every SA, which at 10,000 tunnels cost milliseconds per datagram (each DPD answer,
-    // each set-up message; tunnel_scale.sh). What else changes (an address from mode-config
-    // before its quick mode, an IKE SA gone that had no IPsec SA) waits for the tick's sync,
-    // at most a second: no traffic flows for it before a quick mode, nor after.
-    if (sad_.generation() != routes_generation_) {
-      routes_generation_ = sad_.generation();
+    // What the IPsec SAs reach changed (a client's or site's first SA up, its last gone): the
+    // kernel routes its traffic into the tunnel before the first answer to it. Only then:
+    // working out the routes walks every SA, which at 10,000 tunnels cost milliseconds per
+    // datagram (each DPD answer, each set-up message, each rekey; tunnel_scale.sh). What else
+    // changes (an address from mode-config before its quick mode, an IKE SA gone that had no
+    // IPsec SA) waits for the tick's sync, at most a second: no traffic flows for it before a
+    // quick mode, nor after.
+    if (sad_.reach_generation() != routes_generation_) {
+      routes_generation_ = sad_.reach_generation();
       vpn_routes_->sync(*engine_, app_.config(), false);
     }
   }

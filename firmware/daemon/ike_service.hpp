@@ -34,6 +34,12 @@ class IkeService : public ike::Environment {
   // local user database answers and nothing is accounted. Must outlive the service or be reset.
   void set_aaa(aaa::Service* aaa) { aaa_ = aaa; }
   const DataplaneService& dataplane() const { return *dataplane_; }
+  // Changes when what follows the sessions (the VPN routes, the firewall's client set) may need
+  // looking at again: what the SA database reaches, or a client's address. A rekey changes
+  // neither, nor does a DPD exchange.
+  uint64_t sessions_generation() const {
+    return sad_.reach_generation() + engine_->clients_generation();
+  }
 
   // ike::Environment
   uint64_t now() override;

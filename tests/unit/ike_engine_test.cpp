@@ -537,3 +537,36 @@ TEST_CASE("behind a NAT only the UDP-encapsulated ESP modes are accepted", "[ike
   CHECK(match_esp(offer(3), lab.console.cfg(), sets, true));        // UDP-Encapsulated-Tunnel
   CHECK(match_esp(offer(61443), lab.console.cfg(), sets, true));    // its draft number
 }
+
+TEST_CASE("a rekey moves neither the clients' generation nor what the SA database reaches",
+          "[spi]") {
+  Lab lab;
+  lab.phase1();
+  lab.xauth("cisco", "cisco");
+  CHECK(lab.ack_status() == 1);
+  uint64_t c0 = lab.engine.clients_generation();
+  auto reply = lab.mode_config();
+  uint64_t c1 = lab.engine.clients_generation();
+  CHECK(c1 != c0);  // the address assigned: the firewall's client set follows now
+  Bytes address;
+  for (const auto& a : reply.attributes)
+    if (a.type == 1) address = a.data;
+  REQUIRE(address.size() == 4);
+  uint64_t r0 = lab.sad.reach_generation();
+  auto qm2 = lab.qm1(0x2001, address);
+  REQUIRE(qm2.has_value());
+  lab.qm3(0x2001, *qm2);
+  REQUIRE(lab.sad.size() == 1);
+  uint64_t r1 = lab.sad.reach_generation();
+  CHECK(r1 != r0);                        // the client's first SA: its route goes in
+  auto again = lab.qm1(0x2002, address);  // the client's phase-2 rekey
+  REQUIRE(again.has_value());
+  lab.qm3(0x2002, *again);
+  REQUIRE(lab.sad.size() == 2);
+  CHECK(lab.sad.reach_generation() == r1);
+  CHECK(lab.engine.clients_generation() == c1);
+  // The two inbound SPIs differ, and both are the SA's (drawn through the SPI index).
+  const auto& ipsec = lab.only_sa().ipsec;
+  REQUIRE(ipsec.size() == 2);
+  CHECK(ipsec[0].inbound.spi != ipsec[1].inbound.spi);
+}

@@ -81,6 +81,39 @@ TEST_CASE("SPD outbound lookup equals the linear definition", "[sad]") {
   }
 }
 
+TEST_CASE("SPD: a rekey beside an SA of the same host, peer and kind changes no reach", "[sad]") {
+  Sad sad;
+  SaSpec old_sa = spec(1, {0, 0}, {0xcb007105, 0xffffffff});
+  old_sa.client = true;
+  uint64_t g0 = sad.reach_generation();
+  REQUIRE(sad.add(old_sa));
+  uint64_t g1 = sad.reach_generation();
+  CHECK(g1 != g0);
+  SaSpec fresh = old_sa;  // the rekey: new SPIs, same selectors, peer and kind
+  fresh.id = 2;
+  fresh.spi_in = 0x2000;
+  fresh.spi_out = 0x2001;
+  REQUIRE(sad.add(fresh));
+  sad.remove(1);
+  CHECK(sad.reach_generation() == g1);
+  SaSpec moved = fresh;  // the same address from another peer: its routes' gateway may change
+  moved.id = 3;
+  moved.spi_in = 0x3000;
+  moved.spi_out = 0x3001;
+  moved.peer = fresh.peer + 1;
+  REQUIRE(sad.add(moved));
+  CHECK(sad.reach_generation() != g1);
+  uint64_t g2 = sad.reach_generation();
+  sad.remove(2);
+  CHECK(sad.reach_generation() != g2);
+  uint64_t g3 = sad.reach_generation();
+  sad.remove(3);  // the host's last SA
+  CHECK(sad.reach_generation() != g3);
+  uint64_t g4 = sad.reach_generation();
+  REQUIRE(sad.add(spec(4, {0xc0000200, 0xffffff00}, {0xc6336480, 0xffffffc0})));
+  CHECK(sad.reach_generation() != g4);  // a site's prefix
+}
+
 TEST_CASE("SPD knows the clients' host addresses and says when it changed", "[sad]") {
   Sad sad;
   uint64_t g0 = sad.generation();
