@@ -99,6 +99,7 @@ IkeSa* Engine::find(const Cookie& i, const Cookie& r) {
 IkeSa& Engine::adopt(std::unique_ptr<IkeSa> sa) {
   IkeSa& raw = *sa;
   by_icookie_.emplace(cookie_key(raw.icookie), raw.index);
+  by_peer_address_.add(raw.peer.address.value, raw.index);
   sas_.emplace(raw.index, std::move(sa));
   return raw;
 }
@@ -305,6 +306,7 @@ void Engine::commit_inbound(IkeSa& sa) {
     if (sa.established)
       log(&sa, Tag::Debug,
           fmt::format("Peer moved from {} to {}", sa.peer.str(), inbound_.peer.str()));
+    by_peer_address_.move(sa.peer.address.value, inbound_.peer.address.value, sa.index);
     sa.peer = inbound_.peer;
     sa.local = inbound_.local;
   }
@@ -654,6 +656,9 @@ void Engine::remove(uint64_t index, EndReason reason, bool notify_peer) {
   accounting_stop(sa, reason);
   if (sa.established) log(&sa, Tag::Debug, fmt::format("IKE SA deleted: {}", debug_words(reason)));
   release_address(sa);
+  by_peer_address_.remove(sa.peer.address.value, index);
+  if (!sa.username.empty()) by_user_.remove(sa.username, index);
+  if (sa.established) --established_;
   sas_.erase(it);
 }
 

@@ -25,6 +25,7 @@
 #include "control/ike/inbound_spis.hpp"
 #include "control/ike/message_rules.hpp"
 #include "control/ike/sa.hpp"
+#include "control/ike/sa_index.hpp"
 #include "control/logging/messages.hpp"
 #include "dataplane/sad/sad.hpp"
 
@@ -506,6 +507,17 @@ class Engine {
   std::unordered_multimap<uint64_t, uint64_t> by_icookie_;  // every SA: icookie -> index
   InboundSpis inbound_spis_;
   uint64_t clients_generation_ = 0;
+  SaIndex<uint32_t> by_peer_address_;  // every SA, by its peer's address (it may move: NAT-T)
+  SaIndex<std::string> by_user_;       // SAs whose XAUTH named a user, by that name
+  size_t established_ = 0;             // SAs whose phase 1 completed
+  // The SAs of a key through its index, each still checked by the caller.
+  template <class Key>
+  std::vector<IkeSa*> indexed(const SaIndex<Key>& index, const Key& key) {
+    std::vector<IkeSa*> out;
+    for (uint64_t i : index.find(key))
+      if (auto it = sas_.find(i); it != sas_.end()) out.push_back(it->second.get());
+    return out;
+  }
   // The message being handled, until a handler authenticates it.
   struct Inbound {
     uint32_t msgid = 0;

@@ -218,6 +218,7 @@ Outcome Engine::main_6(const Received& in) {
   log(&sa, Tag::Debug, "Computing hash for ISAKMP");
   if (auto failed = unauthenticated(sa, opaque(p, PayloadType::Hash)->data, body_of(*id)))
     return *failed;
+  if (!sa.established) ++established_;
   sa.established = env_.now();
   sa.session_start = sa.established;
   sa.last_heard = sa.established;

@@ -668,19 +668,19 @@ void Engine::process_initial_contact(IkeSa& sa, const std::vector<Payload>& p) {
       // client is its address and port. A site is its address and its tunnel-group, whatever
       // port its NAT gives it this time.
       std::vector<uint64_t> stale;
-      for (auto& [idx, other] : sas_) {
-        if (other.get() == &sa || !other->established || other->peer.address != sa.peer.address)
-          continue;
+      for (IkeSa* other : indexed(by_peer_address_, sa.peer.address.value)) {
+        if (other == &sa || !other->established || other->peer.address != sa.peer.address) continue;
         bool same = sa.remote_access
                         ? other->peer.port == sa.peer.port
                         : !other->remote_access && other->tunnel_group == sa.tunnel_group;
-        if (same) stale.push_back(idx);
+        if (same) stale.push_back(other->index);
       }
       for (uint64_t idx : stale) remove(idx, EndReason::PeerReconnected, false);
     }
 }
 
 void Engine::phase1_done(IkeSa& sa, const std::vector<Payload>& p) {
+  if (!sa.established) ++established_;
   sa.established = env_.now();
   sa.session_start = sa.established;
   sa.last_heard = sa.established;
@@ -718,9 +718,7 @@ void Engine::established_syslog(IkeSa& sa) {
   if (sa.choice.lifetime_seconds)
     log(&sa, Tag::Debug,
         fmt::format("Starting P1 rekey timer: {} seconds.", sa.choice.lifetime_seconds * 95 / 100));
-  size_t active = static_cast<size_t>(
-      std::count_if(sas_.begin(), sas_.end(), [](auto& e) { return e.second->established != 0; }));
-  stats_.peak_sessions = std::max<uint64_t>(stats_.peak_sessions, active);
+  stats_.peak_sessions = std::max<uint64_t>(stats_.peak_sessions, established_);
   if (sa.aggressive && sa.choice.responder_lifetime) send_responder_lifetime(sa);
 }
 

@@ -47,15 +47,15 @@ IkeSa* Engine::predecessor(const IkeSa& sa) {
     if (idx) return nullptr;
     return c && continuable(*c) ? c : nullptr;
   }
-  for (auto& [idx, other] : sas_) {
-    if (other.get() == &sa || !continuable(*other) || other->remote_access != sa.remote_access ||
+  for (IkeSa* other : indexed(by_peer_address_, sa.peer.address.value)) {
+    if (other == &sa || !continuable(*other) || other->remote_access != sa.remote_access ||
         other->tunnel_group != sa.tunnel_group || other->peer.address != sa.peer.address)
       continue;
     // A client is its address, port and user (many share one NAT); a site is its address and
     // tunnel-group, whatever port its NAT gives it this time.
     if (sa.remote_access && (other->peer.port != sa.peer.port || other->username != sa.username))
       continue;
-    return other.get();
+    return other;
   }
   return nullptr;
 }

@@ -60,10 +60,10 @@ bool Engine::admit_user(IkeSa& sa, const std::string& user) {
   const IkeSa* continued = predecessor(sa);
   for (;;) {
     std::vector<IkeSa*> mine;
-    for (auto& [idx, other] : sas_)
-      if (other.get() != &sa && other.get() != continued && other->authorized &&
-          !other->replaced_by && other->username == user && other->state != P1State::Deleting)
-        mine.push_back(other.get());
+    for (IkeSa* other : indexed(by_user_, user))
+      if (other != &sa && other != continued && other->authorized && !other->replaced_by &&
+          other->username == user && other->state != P1State::Deleting)
+        mine.push_back(other);
     if (static_cast<int>(mine.size()) < l.simultaneous_logins) return true;
     IkeSa* victim = mine.front();
     for (IkeSa* s : mine)

@@ -273,7 +273,9 @@ void Engine::xauth_done(uint64_t index, uint64_t ticket, aaa::AuthResult r) {
 
 void Engine::xauth_accepted(IkeSa& sa, const aaa::AuthResult& r) {
   const std::string user = sa.transaction.user();
+  if (!sa.username.empty()) by_user_.remove(sa.username, sa.index);
   sa.username = user;
+  by_user_.add(user, sa.index);
   // A user the local database vouched for takes its attributes from there (assign_address,
   // session_limits); a server's user from what the server said.
   const bool by_server = !r.local;
