@@ -58,6 +58,9 @@ bool Engine::admit_user(IkeSa& sa, const std::string& user) {
   // equally idle ones the oldest. The session this SA continues (a phase-1 rekey) is not
   // another login.
   const IkeSa* continued = predecessor(sa);
+  // The user's SAs (this one among them: XAUTH indexed it) bound the sessions counted below:
+  // with no more of them than the limit, no walk.
+  if (by_user_.count(user) <= static_cast<size_t>(l.simultaneous_logins)) return true;
   for (;;) {
     std::vector<IkeSa*> mine;
     for (IkeSa* other : indexed(by_user_, user))
