@@ -43,11 +43,11 @@ DataplaneService::~DataplaneService() {
   if (rules_) platform::remove_dataplane_rules();
 }
 
-void DataplaneService::sync(const config::Config& cfg) {
+bool DataplaneService::sync(const config::Config& cfg) {
   auto nl = platform::Netlink::open();
-  if (!nl) return;
+  if (!nl) return false;
   auto links = nl->links();
-  if (!links) return;
+  if (!links) return false;
   std::vector<dataplane::PortConfig> want;
   for (const auto& [hw, itf] : cfg.interfaces) {
     if (!itf.nameif || !itf.address || !itf.mask || itf.shutdown) continue;
@@ -75,11 +75,12 @@ void DataplaneService::sync(const config::Config& cfg) {
         want.push_back(p);
       }
   }
-  if (!workers_running_.empty() && ports_ == want) return;
+  if (!workers_running_.empty() && ports_ == want) return false;
   if (want.empty()) {
+    bool had = !workers_running_.empty();
     workers_running_.clear();
     ports_.clear();
-    return;
+    return had;
   }
   std::vector<std::string> devices;
   for (const auto& p : want) devices.push_back(dataplane::vpn_device_of(p.name));
@@ -105,7 +106,7 @@ void DataplaneService::sync(const config::Config& cfg) {
     auto w = std::make_unique<dataplane::Worker>(sad_, want, fanout, io);
     if (auto r = w->start(); !r) {
       platform::log(platform::Severity::Error, "dataplane: " + r.error());
-      return;  // the running workers (if any) carry on; the next sync tries again
+      return false;  // the running workers (if any) carry on; the next sync tries again
     }
     fresh.push_back(std::move(w));
   }
@@ -116,6 +117,7 @@ void DataplaneService::sync(const config::Config& cfg) {
   for (const auto& p : want) names += fmt::format(" {}{}", p.name, p.outside ? "(outside)" : "");
   platform::log(platform::Severity::Notice,
                 fmt::format("dataplane: {} worker(s) on{}", workers_, names));
+  return true;
 }
 
 void DataplaneService::hand_off(const std::vector<std::string>& devices) {

@@ -21,7 +21,8 @@ class DataplaneService {
   // Decides the ESP crypto backend here, at start, and logs it (dataplane/crypto).
   DataplaneService(dataplane::Sad& sad, cli::System& sys, unsigned workers = 1);
   ~DataplaneService();
-  void sync(const config::Config& cfg);
+  // True when the workers (and with them, maybe, the TUN devices and their routes) changed.
+  bool sync(const config::Config& cfg);
   size_t workers() const { return workers_running_.size(); }
   // True when running workers take ESP for this address of an outside port: an SA negotiated
   // there is carried from its first packet.

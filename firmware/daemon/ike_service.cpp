@@ -16,7 +16,8 @@
 namespace rampart::firmware {
 
 namespace {
-constexpr int kSocketBuffer = 8 << 20;  // about 50 ms of a 100k-packet/s flood
+constexpr int kSocketBuffer = 8 << 20;   // about 50 ms of a 100k-packet/s flood
+constexpr uint64_t kFullRouteSync = 10;  // ticks (seconds)
 }  // namespace
 
 IkeService::IkeService(cli::Appliance& app, unsigned dataplane_workers, unsigned crypto_workers)
@@ -82,8 +83,13 @@ void IkeService::on_readable(int fd) {
     uint64_t expirations = 0;
     (void)!::read(timer_fd_, &expirations, sizeof expirations);
     engine_->tick();
-    dataplane_->sync(app_.config());
-    vpn_routes_->sync(*engine_, app_.config(), true);
+    // The whole route table is read and set right when the dataplane changed (its TUN devices
+    // may be new) and every kFullRouteSync ticks (a failed route tried again); at 10,000
+    // tunnels that read is 10,000 routes. In between, only what changed is applied.
+    ++ticks_;
+    if (dataplane_->sync(app_.config()) || ticks_ % kFullRouteSync == 0) full_route_sync_ = true;
+    vpn_routes_->sync(*engine_, app_.config(), full_route_sync_);
+    full_route_sync_ = false;
     return;
   }
   for (auto& s : sockets_) {
@@ -120,7 +126,7 @@ void IkeService::carry(uint32_t local_address) {
   auto now = std::chrono::steady_clock::now();
   if (now - last_forced_sync_ < std::chrono::milliseconds(200)) return;
   last_forced_sync_ = now;
-  dataplane_->sync(app_.config());
+  if (dataplane_->sync(app_.config())) full_route_sync_ = true;
 }
 
 bool IkeService::compute_dh(int group, ike::Bytes peer_public, ike::DhDone done) {
