@@ -19,6 +19,7 @@
 #   tests/bench/vpn_throughput.sh [seconds]      (as root, after scripts/build; default 10, >= 4)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source tests/integration/swanctl_ezvpn.sh
 SECS=${1:-10}
 [[ "$SECS" =~ ^[0-9]+$ ]] && ((SECS >= 4)) || { echo "usage: $0 [seconds >= 4]" >&2; exit 2; }
 BIN=${BIN:-build/bin}  # BIN=DIR: another build's binaries
@@ -94,30 +95,14 @@ charon {
                   default = 1 } }
 }
 EOC
-cat >"$WORK/client-swanctl.conf" <<EOC
-connections {
-  ra {
-    version = 1
-    aggressive = yes
-    pull = yes
-    remote_addrs = 198.51.100.1
-    vips = 0.0.0.0
-    proposals = aes128-sha1-modp1024
-    local { auth = psk
-            id = keyid:EZ }
-    local-xauth { auth = xauth
-                  xauth_id = cisco }
-    remote { auth = psk }
-    children { ra { remote_ts = 0.0.0.0/0
-                    esp_proposals = aes128-sha1 } }
-  }
-}
+{ swanctl_ezvpn_connection cisco; cat <<EOC
 secrets {
   ike-ra { secret = bench-key }
   xauth-cisco { id = cisco
                 secret = cisco }
 }
 EOC
+} >"$WORK/client-swanctl.conf"
 # charon_pid PID: the charon process itself (PID, or its child if a shell stayed in between).
 charon_pid() { pgrep -P "$1" -x charon || echo "$1"; }
 swan_up() {

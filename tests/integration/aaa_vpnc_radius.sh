@@ -23,6 +23,7 @@
 #   aaa_vpnc_radius.sh BIN
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/radius_lib.sh"
+source "$(dirname "$0")/swanctl_ezvpn.sh"
 command -v freeradius >/dev/null || fail "freeradius is not installed (scripts/deps)"
 CHARON_PID=
 trap '[[ -n "${KEEP:-}" ]] && cp -r "$WORK" "$KEEP"; charon_stop; radius_stop_all; cleanup' EXIT
@@ -142,23 +143,7 @@ charon {
                   ike = 2 } }
 }
 EOC
-  cat >"$WORK/swanctl.conf" <<EOC
-connections {
-  ra { version = 1
-    aggressive = yes
-    pull = yes
-    remote_addrs = 198.51.100.1
-    vips = 0.0.0.0
-    proposals = aes128-sha1-modp1024
-    local { auth = psk
-            id = keyid:EZ }
-    local-xauth { auth = xauth
-                  xauth_id = bob }
-    remote { auth = psk }
-    children { ra { remote_ts = 0.0.0.0/0
-                    esp_proposals = aes128-sha1 } } }
-}
-EOC
+  swanctl_ezvpn_connection bob >"$WORK/swanctl.conf"
   ip netns exec "$CNS" unshare -m sh -c "mount -t tmpfs tmpfs /run && exec env STRONGSWAN_CONF=$WORK/strongswan.conf /usr/lib/ipsec/charon" \
     >"$WORK/charon.out" 2>&1 &
   CHARON_PID=$!

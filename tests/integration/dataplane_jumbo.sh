@@ -11,6 +11,7 @@
 # ctest runs it on AF_XDP too (dataplane_jumbo_af_xdp, the release build).
 #   dataplane_jumbo.sh BIN
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/swanctl_ezvpn.sh"
 CHARON_PID=
 RECEIVER_PID=
 cleanup_peers() {
@@ -48,31 +49,14 @@ charon {
                   default = 1 } }
 }
 EOC
-cat >"$WORK/swanctl.conf" <<EOC
-connections {
-  ra {
-    version = 1
-    aggressive = yes
-    pull = yes
-    encap = yes
-    remote_addrs = 198.51.100.1
-    vips = 0.0.0.0
-    proposals = aes128-sha1-modp1024
-    local { auth = psk
-            id = keyid:EZ }
-    local-xauth { auth = xauth
-                  xauth_id = cisco }
-    remote { auth = psk }
-    children { ra { remote_ts = 0.0.0.0/0
-                    esp_proposals = aes128-sha1 } }
-  }
-}
+{ swanctl_ezvpn_connection cisco encap; cat <<EOC
 secrets {
   ike-ra { secret = cisco123 }
   xauth-cisco { id = cisco
                 secret = cisco }
 }
 EOC
+} >"$WORK/swanctl.conf"
 ip netns exec "$CNS" unshare -m sh -c "mount -t tmpfs tmpfs /run && exec env STRONGSWAN_CONF=$WORK/strongswan.conf /usr/lib/ipsec/charon" \
   >"$WORK/charon.out" 2>&1 &
 CHARON_PID=$!
