@@ -16,7 +16,7 @@
 //            [--dh G] [--main-mode | --no-xauth] [--id NAME] [--psk KEY] [--user U] [--password P]
 //            [--remote NET/BITS] [--timeout-ms T] [--retries R] [--pause-ms P] [--hold]
 //            [--hold-seconds S [--rekey-s R [--rekey-after A]]] [--p2-lifetime S]
-//            [--max-seconds S]
+//            [--max-seconds S] [--probe-ms P [--probe-to A.B.C.D]]
 //   ike_load --dh-bound SECONDS [--dh G]
 //   ike_load --sizes
 // --hold leaves the tunnels up (no Deletes). --hold-seconds keeps them as clients do
@@ -30,7 +30,16 @@
 // lifetime offered in quick mode (default 28,800 s); the gateway keeps it if not longer than
 // its own, so a rekey must come before it ends: each held tunnel then rekeys every --rekey-s
 // from its own set-up (during the set-up of the others too), not on the hold's schedule.
+// --probe-ms P: during the hold each tunnel sends an ICMP echo request every P ms (spread evenly
+// over the tunnels) in ESP from its mode-config address to --probe-to (default 192.0.2.10, a
+// host behind the gateway), on its newest SA, and opens the replies on any SA it keeps
+// (ike_load/probe.hpp); none in the last 2.5 s, so that every probe is settled by the end. ESP
+// is IP protocol 50: one raw socket sends every tunnel's (with the tunnel's own source
+// address) and receives all of them, by SPI to the tunnel. The report's PROBES line counts
+// those sent, answered, lost (no answer within 2 s), and of the lost those sent within 2 s of
+// one of their tunnel's rekeys.
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -45,12 +54,15 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "control/aaa/password.hpp"
 #include "control/ike/sa.hpp"
 #include "dataplane/esp/esp_sa.hpp"
+#include "dataplane/forward/ipv4.hpp"
 #include "tests/bench/ike_load/client.hpp"
+#include "tests/bench/ike_load/probe.hpp"
 
 using namespace rampart;
 using namespace rampart::bench;
@@ -74,6 +86,8 @@ struct Options {
   uint32_t phase2_life = 28800;
   bool phase2_life_given = false;
   size_t key_pool = 16;
+  int probe_ms = 0;                // 0: no ESP probes
+  uint32_t probe_to = 0xc000020a;  // 192.0.2.10, the labs' inside host
 };
 
 [[noreturn]] void usage(const char* why) {
@@ -156,6 +170,10 @@ Options parse(int argc, char** argv) {
       o.phase2_life_given = true;
     } else if (k == "--rekey-s") {
       o.rekey_seconds = std::stod(v);
+    } else if (k == "--probe-ms") {
+      o.probe_ms = std::stoi(v);
+    } else if (k == "--probe-to") {
+      o.probe_to = parse_ip(v);
     } else if (k == "--dh-bound") {
       o.dh_bound = std::stod(v);
     } else {
@@ -163,6 +181,8 @@ Options parse(int argc, char** argv) {
     }
   }
   if (!ike::dh_group_supported(o.group)) usage("unsupported DH group");
+  if (o.probe_ms < 0 || (o.probe_ms > 0 && o.hold_seconds == 0))
+    usage("--probe-ms needs a positive period and --hold-seconds");
   if (o.dh_bound == 0 && (!o.target || !o.first_source || o.window == 0 || o.sources == 0))
     usage("--target, --sources and a window are needed");
   return o;
@@ -223,6 +243,10 @@ struct Tally {
   std::vector<double> latency_ms;
   // The held tunnels (--hold-seconds): DPD answered, rekeys done and failed, Deletes received.
   uint64_t dpd_acks = 0, rekeys = 0, rekeys_failed = 0, deletes = 0, lost = 0;
+  // The ESP probes (--probe-ms): summed over the tunnels; tunnels that lost any; ESP on no SPI
+  // of ours (a reply on an SA already closed).
+  ProbeCounts probes;
+  uint64_t probe_lossy_tunnels = 0, probe_stray = 0, probe_send_errors = 0;
 };
 
 // A tunnel that is up and held: its client keeps the socket it was set up on.
@@ -232,10 +256,12 @@ struct Held {
   Clock::time_point next_rekey, deadline;
   int retransmits = 0;
   bool rekeying = false;
+  std::optional<Prober> prober;  // with --probe-ms
+  Clock::time_point next_probe;
 };
 
-// epoll's tag of a held tunnel's socket (slots are tagged by their index alone).
-constexpr uint64_t kHeldTag = uint64_t{1} << 63;
+// epoll's tags of a held tunnel's socket and of the ESP socket (slots: their index alone).
+constexpr uint64_t kHeldTag = uint64_t{1} << 63, kEspTag = uint64_t{1} << 62;
 
 int open_socket(uint32_t address) {
   int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
@@ -269,6 +295,19 @@ class Generator {
     for (size_t i = 0; i < slots_.size(); ++i) {
       if (!open_slot(i)) return false;
     }
+    return o_.probe_ms == 0 || open_esp();
+  }
+
+  // The probes' socket: raw ESP with our own outer header (each tunnel's source address).
+  bool open_esp() {
+    esp_fd_ = ::socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK, IPPROTO_ESP);
+    int on = 1, buffer = 4 << 20;
+    if (esp_fd_ < 0 || ::setsockopt(esp_fd_, IPPROTO_IP, IP_HDRINCL, &on, sizeof on) != 0) {
+      std::perror("ike_load: raw ESP socket");
+      return false;
+    }
+    ::setsockopt(esp_fd_, SOL_SOCKET, SO_RCVBUF, &buffer, sizeof buffer);
+    watch(esp_fd_, kEspTag);
     return true;
   }
 
@@ -304,6 +343,14 @@ class Generator {
       held_[i]->next_rekey =
           first + std::chrono::duration_cast<Clock::duration>(
                       period * (static_cast<double>(i) + 0.5) / static_cast<double>(held_.size()));
+    const auto probe_period = std::chrono::milliseconds(o_.probe_ms);
+    for (size_t i = 0; i < held_.size() && o_.probe_ms > 0; ++i)  // spread over one period
+      held_[i]->next_probe = start + std::chrono::duration_cast<Clock::duration>(
+                                         probe_period * (static_cast<double>(i) + 0.5) /
+                                         static_cast<double>(held_.size()));
+    // The last probe leaves early enough to be answered or lost by the end.
+    probe_until_ = std::chrono::time_point_cast<Clock::duration>(end) - kProbeDeadline -
+                   std::chrono::milliseconds(500);
     auto next_tick = start;
     for (auto now = start; now < end; now = Clock::now()) {
       wait_and_receive();
@@ -314,6 +361,7 @@ class Generator {
     }
     for (auto& h : held_) {
       if (!h->client) continue;
+      if (h->prober) h->prober->expire(Clock::now());
       if (h->client->done())
         for (const auto& b : h->client->disconnect()) send(h->fd, b);
       retire(*h, {});
@@ -388,6 +436,22 @@ class Generator {
           static_cast<unsigned long long>(t_.rekeys),
           static_cast<unsigned long long>(t_.rekeys_failed),
           static_cast<unsigned long long>(t_.deletes), static_cast<unsigned long long>(t_.lost));
+    if (o_.probe_ms > 0) {
+      const ProbeCounts& p = t_.probes;
+      std::printf(
+          "PROBES sent=%llu answered=%llu lost=%llu lost_near_rekey=%llu lost_other=%llu "
+          "late=%llu on_previous_sa=%llu refused=%llu stray=%llu send_errors=%llu "
+          "tunnels_with_loss=%llu\n",
+          static_cast<unsigned long long>(p.sent), static_cast<unsigned long long>(p.answered),
+          static_cast<unsigned long long>(p.lost),
+          static_cast<unsigned long long>(p.lost_near_rekey),
+          static_cast<unsigned long long>(p.lost - p.lost_near_rekey),
+          static_cast<unsigned long long>(p.late), static_cast<unsigned long long>(p.on_previous),
+          static_cast<unsigned long long>(p.refused),
+          static_cast<unsigned long long>(t_.probe_stray),
+          static_cast<unsigned long long>(t_.probe_send_errors),
+          static_cast<unsigned long long>(t_.probe_lossy_tunnels));
+    }
     std::printf("RESULT setups_per_s=%.1f completed=%llu started=%llu p50_ms=%.1f p99_ms=%.1f\n",
                 rate, static_cast<unsigned long long>(t_.completed),
                 static_cast<unsigned long long>(t_.started), p50, p99);
@@ -450,6 +514,10 @@ class Generator {
     int n = ::epoll_wait(ep_, evs, 64, 1);
     uint8_t buf[65536];
     for (int k = 0; k < n; ++k) {
+      if (evs[k].data.u64 == kEspTag) {
+        receive_esp(buf, sizeof buf);
+        continue;
+      }
       if (evs[k].data.u64 & kHeldTag) {
         receive_held(*held_[evs[k].data.u64 & ~kHeldTag], buf, sizeof buf);
         continue;
@@ -506,6 +574,43 @@ class Generator {
     }
   }
 
+  // ESP from the gateway, for any tunnel: to the one whose inbound SPI it carries.
+  void receive_esp(uint8_t* buf, size_t size) {
+    for (;;) {
+      ssize_t len = ::recv(esp_fd_, buf, size, 0);
+      if (len <= 0) return;
+      size_t ihl = size_t{buf[0] & 0x0fu} * 4;
+      if (static_cast<size_t>(len) < ihl + dataplane::kEspHeader) continue;
+      uint32_t spi = dataplane::ipv4::get32(buf + ihl);
+      auto it = by_spi_.find(spi);
+      Held* h = it == by_spi_.end() ? nullptr : held_[it->second].get();
+      if (!h || !h->prober) {
+        ++t_.probe_stray;
+        continue;
+      }
+      h->prober->receive(buf + ihl, static_cast<size_t>(len) - ihl, Clock::now());
+    }
+  }
+
+  // A held tunnel's newest SA pair to its prober (its first, or a rekey's).
+  void take_child(Held& h) {
+    if (!h.prober) return;
+    uint32_t closed = 0;
+    std::string error;
+    if (!h.prober->take(h.client->child(), Clock::now(), &closed, &error)) {
+      retire(h, "held: " + error);
+      return;
+    }
+    if (closed) by_spi_.erase(closed);
+    by_spi_[h.client->child().inbound_spi] = index_of(h);
+  }
+
+  size_t index_of(const Held& h) const {
+    for (size_t i = held_.size(); i-- > 0;)  // a new tunnel is the last one
+      if (held_[i].get() == &h) return i;
+    return held_.size();
+  }
+
   // Datagrams for a held tunnel: DPD to answer, a rekey's QM2, Deletes.
   void receive_held(Held& h, uint8_t* buf, size_t size) {
     for (;;) {
@@ -521,6 +626,8 @@ class Generator {
       } else if (h.rekeying && h.client->done()) {
         h.rekeying = false;
         ++t_.rekeys;
+        take_child(h);  // sends on the new SA from now, as vpnc does
+        if (!h.client) return;
         for (const auto& b : h.client->retire_previous()) send(h.fd, b);
       }
     }
@@ -531,8 +638,10 @@ class Generator {
     for (auto& hp : held_) {
       Held& h = *hp;
       if (!h.client) continue;
+      if (h.prober) tick_probe(h, now);
       if (!h.rekeying && o_.rekey_seconds > 0 && now >= h.next_rekey) {
         for (const auto& b : h.client->rekey()) send(h.fd, b);
+        if (h.prober) h.prober->rekey_began(now);
         h.rekeying = true;
         h.retransmits = 0;
         h.deadline = now + std::chrono::milliseconds(o_.timeout_ms);
@@ -552,10 +661,35 @@ class Generator {
     }
   }
 
+  // A probe when the tunnel's is due (only during the hold, until probe_until_), and the losses
+  // of those unanswered too long.
+  void tick_probe(Held& h, Clock::time_point now) {
+    h.prober->expire(now);
+    if (now < h.next_probe || now >= probe_until_) return;
+    const auto period = std::chrono::milliseconds(o_.probe_ms);
+    h.next_probe += period;
+    if (h.next_probe <= now) h.next_probe = now + period;  // behind: skip, do not burst
+    Bytes p = h.prober->probe(now);
+    if (p.empty()) return;
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_addr.s_addr = htonl(o_.target);
+    if (::sendto(esp_fd_, p.data(), p.size(), 0, reinterpret_cast<const sockaddr*>(&to),
+                 sizeof to) < 0)
+      ++t_.probe_send_errors;  // counted as sent; it will be lost
+  }
+
   // A held tunnel's end: its counts join the tally; with a reason, it was lost.
   void retire(Held& h, const std::string& why) {
     t_.dpd_acks += h.client->dpd_acks();
     t_.deletes += h.client->deletes();
+    if (h.prober) {
+      h.prober->expire(Clock::now(), !why.empty());  // a lost tunnel's probes are lost with it
+      t_.probes += h.prober->counts();
+      if (h.prober->counts().lost > 0) ++t_.probe_lossy_tunnels;
+      for (uint32_t spi : h.prober->inbound_spis()) by_spi_.erase(spi);
+      h.prober.reset();
+    }
     if (!why.empty()) {
       ++t_.lost;
       ++t_.failures[why];
@@ -575,6 +709,9 @@ class Generator {
         auto h = std::make_unique<Held>();
         h->fd = s.fd;
         h->client.emplace(std::move(c));
+        if (o_.probe_ms > 0)
+          h->prober.emplace(
+              ProbeEnds{s.address, o_.target, h->client->assigned_address(), o_.probe_to});
         if (own_clock())
           h->next_rekey = Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                              std::chrono::duration<double>(o_.rekey_seconds));
@@ -583,6 +720,7 @@ class Generator {
         ev.data.u64 = kHeldTag | held_.size();
         ::epoll_ctl(ep_, EPOLL_CTL_MOD, s.fd, &ev);
         held_.push_back(std::move(h));
+        take_child(*held_.back());
         s.client.reset();
         s.deferred.clear();
         if (!open_slot(static_cast<size_t>(&s - slots_.data()))) {
@@ -606,6 +744,9 @@ class Generator {
   int ep_ = -1;
   std::vector<Slot> slots_;
   std::vector<std::unique_ptr<Held>> held_;
+  int esp_fd_ = -1;
+  std::unordered_map<uint32_t, size_t> by_spi_;               // inbound SPI -> held_ index
+  Clock::time_point probe_until_ = Clock::time_point::min();  // no probes before the hold
   uint64_t next_source_ = 0;
   std::vector<std::shared_ptr<const ike::DhKey>> keys_;
   Tally t_;

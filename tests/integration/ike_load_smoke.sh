@@ -54,18 +54,26 @@ grep -q "failure: phase 1: HASH_R does not verify: 2" <<<"$out" ||
 # Held tunnels (tests/bench/tunnel_scale.sh holds 10,000 so): 10 more EzVPN clients stay up for
 # 15 s, each answering the gateway's DPD (keepalive threshold 10 s, the least the ASA takes: a
 # tunnel idle that long is probed) and then rekeying its phase 2 every 2 s from 11.5 s on (a
-# rekey is no idleness); none may be lost, no rekey may go unanswered.
+# rekey is no idleness); none may be lost, no rekey may go unanswered. Meanwhile each sends an
+# ICMP echo in ESP to the inside host every 500 ms (ike_load --probe-ms, as tunnel_scale.sh's
+# rekey run does at scale): answers must come back through the dataplane, on the newest SA or
+# the one a rekey replaced.
 out=$(cli "configure terminal" "tunnel-group EZ ipsec-attributes" \
   "isakmp keepalive threshold 10 retry 2" "end")
 grep -E 'ERROR|Invalid' <<<"$out" && { echo "$out"; fail "keepalive refused"; }
 out=$(ip netns exec "$CNS" "$BIN/ike_load" --target 198.51.100.1 --sources 198.51.100.5+10 \
   --count 10 --window 10 --timeout-ms 1000 --remote 0.0.0.0/0 --hold-seconds 15 --rekey-s 2 \
-  --rekey-after 11.5)
+  --rekey-after 11.5 --probe-ms 500)
 echo "$out"
 held=$(sed -nE 's/^HELD (.*)/\1/p' <<<"$out")
 [[ "$held" =~ tunnels=10\ dpd_acks=([0-9]+)\ rekeys=([0-9]+)\ rekeys_failed=0\ .*lost=0 ]] ||
   fail "held tunnels: $held"
 ((BASH_REMATCH[1] >= 10 && BASH_REMATCH[2] >= 10)) ||
   fail "held tunnels answered ${BASH_REMATCH[1]} DPDs and rekeyed ${BASH_REMATCH[2]} times"
+probes=$(sed -nE 's/^PROBES (.*)/\1/p' <<<"$out")
+[[ "$probes" =~ sent=([0-9]+)\ answered=([0-9]+) ]] || fail "no PROBES line"
+# 10 tunnels, one probe each per 500 ms for the 12.5 s before the last 2.5: about 250; at least
+# half answered (a loose bound: a loaded machine may lose some, a broken path loses all).
+((BASH_REMATCH[1] >= 200 && BASH_REMATCH[2] * 2 >= BASH_REMATCH[1])) || fail "ESP probes: $probes"
 asan_clean
 echo PASS

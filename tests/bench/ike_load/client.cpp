@@ -9,6 +9,7 @@
 #include "control/ike/mode_config.hpp"
 #include "control/ike/notify_types.hpp"
 #include "control/ike/phase1_policy.hpp"
+#include "control/ike/quick_mode_sa.hpp"
 
 namespace rampart::bench {
 
@@ -516,12 +517,26 @@ std::vector<Bytes> Client::on_quick_mode_2(uint32_t msgid, const std::vector<Pay
     return fail("QM2 names other proxies");
   outbound_spi_ = get_be32(sa->proposals[0].spi);
   nr_ = nonce->data;
-  // The keys both SAs would use: a real client derives them here, so the generator does too.
-  size_t len = esp_encryption_key_length(o) + esp_integrity_key_length(o);
-  for (uint32_t spi : {inbound_spi_, outbound_spi_})
-    if (quick_mode_keymat(kHash, keys_.skeyid_d, {}, p2attr::kProtoEsp, spi, qm_ni_, nr_, len)
-            .size() != len)
-      return fail("KEYMAT");
+  // The keys of both SAs, by the engine's own KEYMAT split (so the two cannot drift): each
+  // direction's from the SPI its receiver chose, Ni and Nr in the initiator's order (no PFS).
+  auto enc = config::esp_encryption_of(o.transform, o.key_bits);
+  auto integ = config::esp_integrity_of(o.auth);
+  if (!enc || !integ) return fail("QM2's transform is not in the algorithm table");
+  IpsecSa ips;
+  ips.encryption = *enc;
+  ips.integrity = *integ;
+  ips.inbound.spi = inbound_spi_;
+  ips.outbound.spi = outbound_spi_;
+  derive_quick_mode_keys(ips, kHash, keys_.skeyid_d, {}, qm_ni_, nr_);
+  auto esp_keys = [&](const IpsecKeys& k) {
+    return dataplane::EspKeys{config::row(*enc).dataplane, config::row(*integ).dataplane,
+                              k.encryption_key.bytes(), k.integrity_key.bytes()};
+  };
+  if (ips.inbound.encryption_key.size() != esp_encryption_key_length(o) ||
+      ips.inbound.integrity_key.size() != esp_integrity_key_length(o))
+    return fail("KEYMAT");
+  child_ = {inbound_spi_, outbound_spi_, esp_keys(ips.inbound), esp_keys(ips.outbound)};
+  ++quick_modes_;
   Bytes covered{0};
   Bytes mid = be32(msgid);
   covered.insert(covered.end(), mid.begin(), mid.end());

@@ -19,6 +19,7 @@
 #include "control/ike/crypto/dh.hpp"
 #include "control/ike/ipsec_proposal.hpp"
 #include "control/ike/vendor_ids.hpp"
+#include "dataplane/crypto/transform.hpp"
 
 namespace rampart::bench {
 
@@ -39,6 +40,15 @@ struct ClientParams {
   // across its clients to spend its CPU on the shared secrets only (the gateway's work per
   // client is the same either way: a fresh key and a shared secret).
   std::shared_ptr<const ike::DhKey> key;
+};
+
+// One phase-2 SA pair as a client keeps it after quick mode (RFC 2409 5.5): the SPI it chose
+// (what the gateway sends to), the gateway's (what it sends to), and each direction's KEYMAT in
+// the dataplane's terms, for ike_load's ESP probes (ike_load/probe.hpp). Plain vectors, not
+// wiped: a load generator's keys for a lab gateway.
+struct ChildSa {
+  uint32_t inbound_spi = 0, outbound_spi = 0;
+  dataplane::EspKeys inbound, outbound;
 };
 
 // Where a client is (or was when it stopped).
@@ -82,6 +92,10 @@ class Client {
   // R-U-THERE answered, and Deletes the gateway sent for a tunnel that was up.
   uint64_t dpd_acks() const { return dpd_acks_; }
   uint64_t deletes() const { return deletes_; }
+  // The newest phase-2 SA pair (valid once done), and how many quick modes completed so far:
+  // a caller that sees the count move takes the new pair.
+  const ChildSa& child() const { return child_; }
+  uint64_t quick_modes() const { return quick_modes_; }
 
  private:
   std::vector<Bytes> fail(std::string why);
@@ -127,6 +141,8 @@ class Client {
   std::vector<Bytes> last_answer_;
   bool awaiting_ = false;
   uint64_t ignored_ = 0, dpd_acks_ = 0, deletes_ = 0;
+  ChildSa child_;
+  uint64_t quick_modes_ = 0;
 };
 
 // The p-th percentile (0..100) of values by nearest rank; 0 for none. Sorts its argument.
