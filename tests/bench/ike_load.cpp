@@ -37,7 +37,7 @@
 // is IP protocol 50: one raw socket sends every tunnel's (with the tunnel's own source
 // address) and receives all of them, by SPI to the tunnel. The report's PROBES line counts
 // those sent, answered, lost (no answer within 2 s), and of the lost those sent within 2 s of
-// one of their tunnel's rekeys.
+// one of their tunnel's rekeys (lost_near_rekey; sent_near_rekey: all probes sent so).
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/epoll.h>
@@ -440,13 +440,14 @@ class Generator {
       const ProbeCounts& p = t_.probes;
       std::printf(
           "PROBES sent=%llu answered=%llu lost=%llu lost_near_rekey=%llu lost_other=%llu "
-          "late=%llu on_previous_sa=%llu refused=%llu stray=%llu send_errors=%llu "
-          "tunnels_with_loss=%llu\n",
+          "sent_near_rekey=%llu late=%llu on_previous_sa=%llu refused=%llu stray=%llu "
+          "send_errors=%llu tunnels_with_loss=%llu\n",
           static_cast<unsigned long long>(p.sent), static_cast<unsigned long long>(p.answered),
           static_cast<unsigned long long>(p.lost),
           static_cast<unsigned long long>(p.lost_near_rekey),
           static_cast<unsigned long long>(p.lost - p.lost_near_rekey),
-          static_cast<unsigned long long>(p.late), static_cast<unsigned long long>(p.on_previous),
+          static_cast<unsigned long long>(p.near_rekey), static_cast<unsigned long long>(p.late),
+          static_cast<unsigned long long>(p.on_previous),
           static_cast<unsigned long long>(p.refused),
           static_cast<unsigned long long>(t_.probe_stray),
           static_cast<unsigned long long>(t_.probe_send_errors),

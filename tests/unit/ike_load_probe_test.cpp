@@ -147,6 +147,7 @@ TEST_CASE("ike_load probe: answered on the newest or previous SA, lost, lost nea
   Bytes a = gw1.answer(pr.probe(t0));
   pr.receive(a.data(), a.size(), t0 + 100ms);
   CHECK(pr.counts().answered == 1);
+  CHECK(pr.outstanding() == 0);
   // The same answer again (a replay) does not count twice.
   pr.receive(a.data(), a.size(), t0 + 150ms);
   CHECK(pr.counts().answered == 1);
@@ -178,6 +179,7 @@ TEST_CASE("ike_load probe: answered on the newest or previous SA, lost, lost nea
   pr.expire(t0 + 24500ms);
   CHECK(pr.counts().lost == 2);
   CHECK(pr.counts().lost_near_rekey == 1);
+  CHECK(pr.counts().near_rekey == 2);  // of the four settled: the answered one at 20.5 s too
   pr.receive(late.data(), late.size(), t0 + 25s);
   CHECK(pr.counts().late == 1);
   CHECK(pr.counts().answered == 2);
@@ -197,4 +199,5 @@ TEST_CASE("ike_load probe: answered on the newest or previous SA, lost, lost nea
   pr.expire(t0 + 80200ms, true);
   CHECK(pr.counts().lost == 3);
   CHECK(pr.counts().sent == 5);
+  CHECK(pr.counts().near_rekey == 2);
 }

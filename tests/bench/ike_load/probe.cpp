@@ -29,6 +29,7 @@ ProbeCounts& ProbeCounts::operator+=(const ProbeCounts& o) {
   answered += o.answered;
   lost += o.lost;
   lost_near_rekey += o.lost_near_rekey;
+  near_rekey += o.near_rekey;
   late += o.late;
   on_previous += o.on_previous;
   refused += o.refused;
@@ -108,7 +109,7 @@ Bytes Prober::probe(ProbeTime now) {
                                     .destination = ends_.gateway});
   ++next_number_;
   ++counts_.sent;
-  pending_.push_back({number, now});
+  pending_.push_back({number, now, false});
   return packet;
 }
 
@@ -128,11 +129,11 @@ void Prober::receive(uint8_t* esp, size_t len, ProbeTime now) {
   expire(now);  // an answer after the deadline is late even if no tick has passed since
   auto p = std::find_if(pending_.begin(), pending_.end(),
                         [&](const Pending& x) { return x.number == number; });
-  if (p == pending_.end()) {
+  if (p == pending_.end() || p->answered) {
     ++counts_.late;
     return;
   }
-  pending_.erase(p);
+  p->answered = true;
   ++counts_.answered;
   if (sa != in_.begin()) ++counts_.on_previous;
 }
@@ -145,12 +146,22 @@ bool Prober::near_rekey(ProbeTime sent) const {
 }
 
 void Prober::expire(ProbeTime now, bool all) {
-  // Probes are pending in the order sent; an answered one left the queue already.
+  // Probes are pending in the order sent, so their deadlines come in order too.
   while (!pending_.empty() && (all || pending_.front().sent + kProbeDeadline <= now)) {
-    ++counts_.lost;
-    if (near_rekey(pending_.front().sent)) ++counts_.lost_near_rekey;
+    const Pending& p = pending_.front();
+    const bool near = near_rekey(p.sent);
+    counts_.near_rekey += near;
+    if (!p.answered) {
+      ++counts_.lost;
+      counts_.lost_near_rekey += near;
+    }
     pending_.pop_front();
   }
+}
+
+size_t Prober::outstanding() const {
+  return static_cast<size_t>(std::count_if(pending_.begin(), pending_.end(),
+                                           [](const Pending& p) { return !p.answered; }));
 }
 
 std::vector<uint32_t> Prober::inbound_spis() const {

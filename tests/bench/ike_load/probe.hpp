@@ -28,6 +28,8 @@ constexpr std::chrono::seconds kProbeDeadline{2};
 
 struct ProbeCounts {
   uint64_t sent = 0, answered = 0, lost = 0, lost_near_rekey = 0;
+  // Settled probes (answered or lost, counted at their deadline) sent near a rekey.
+  uint64_t near_rekey = 0;
   uint64_t late = 0;         // answers after their probe was counted lost (or twice)
   uint64_t on_previous = 0;  // answers on the inbound SA a rekey replaced
   uint64_t refused = 0;      // ESP on our SPI that did not open, or was no answer of ours
@@ -60,14 +62,17 @@ class Prober {
   void expire(ProbeTime now, bool all = false);
 
   const ProbeCounts& counts() const { return counts_; }
-  size_t outstanding() const { return pending_.size(); }
+  size_t outstanding() const;  // sent, neither answered nor lost yet
   // The SPIs replies may come on, newest first.
   std::vector<uint32_t> inbound_spis() const;
 
  private:
+  // A probe until its deadline, answered or not: only then is it known whether a rekey began
+  // within kProbeDeadline after it.
   struct Pending {
     uint32_t number;
     ProbeTime sent;
+    bool answered = false;
   };
   bool near_rekey(ProbeTime sent) const;
 
