@@ -16,22 +16,29 @@
 # 95 % up, or lost while held), so that it cannot silently measure nothing.
 #   tests/bench/tunnel_scale.sh [BIN] [COUNT...] [--smoke] [--no-strongswan] [--window W]
 #                               [--dpd-s D] [--rekey-s R] [--crypto-workers N]
-#                               [--rekey-run S [--p2-lifetime L]]
+#                               [--rekey-run S [--p2-lifetime L] [--probe-ms P]]
 # --rekey-run S: rekeys at scale instead (issue 15): each COUNT held S seconds with phase-2
 # lifetimes of L seconds (default 60; the clients offer it and the gateway keeps it) and each
 # tunnel rekeying every R seconds (default 0.75 L, vpnc's habit); every 60 s it prints the
 # sessions and IPsec SAs up and rampartd's CPU; it fails if a tunnel is lost, a rekey fails or
-# the gateway deletes an SA (one that expired before its rekey would be).
+# the gateway deletes an SA (one that expired before its rekey would be). Meanwhile every tunnel
+# sends an ICMP echo in ESP to the inside host (192.0.2.10) every P ms (default COUNT ms, at
+# least 1000: about 1,000 probes a second in all), on its newest SA, and the run prints the
+# probes sent, answered and lost (no answer within 2 s), and of the lost those sent within 2 s
+# of one of their tunnel's rekeys; no figure fails it, but a run where no probe was answered
+# does (it measured nothing).
 # Default COUNTs: 1000 10000. --smoke: 50 tunnels, short windows, no strongSwan (seconds).
 #
 # Addresses: 10,000 clients need more than the documentation ranges hold, so the clients'
 # source addresses (198.18.0.0/16) and the pool (198.19.0.0/18, 16,382 addresses) come from the
 # benchmarking range 198.18.0.0/15 (RFC 2544), only inside the namespaces this script creates.
 #  rcli (ike_load, 198.18.0.1+COUNT on eth0 .2) ── eth0 .1 rampartd / charon (198.51.100.0/26)
+#                                                   eth1 192.0.2.1 ── rins eth0 192.0.2.10
 here=$(cd "$(dirname "$0")" && pwd)
 BIN_DIR=$here/../../build/bin
 [[ $# -gt 0 && "$1" != --* && ! "$1" =~ ^[0-9]+$ ]] && { BIN_DIR=$1; shift; }
 COUNTS=() SMOKE= SWAN=1 WINDOW=32 DPD_S=20 REKEY_S=60 WORKERS=2 REKEY_RUN= P2_LIFE=60 REKEY_SET=
+PROBE_MS=
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --smoke) SMOKE=1 SWAN= DPD_S=3 REKEY_S=2; shift ;;
@@ -41,6 +48,7 @@ while [[ $# -gt 0 ]]; do
     --rekey-s) REKEY_S=$2 REKEY_SET=1; shift 2 ;;
     --rekey-run) REKEY_RUN=$2 SWAN=; shift 2 ;;
     --p2-lifetime) P2_LIFE=$2; shift 2 ;;
+    --probe-ms) PROBE_MS=$2; shift 2 ;;
     --crypto-workers) WORKERS=$2; shift 2 ;;
     [0-9]*) COUNTS+=("$1"); shift ;;
     *) echo "unknown option $1"; exit 2 ;;
@@ -216,8 +224,11 @@ run_rekey_scale() {
   configure_rampart
   echo "rampartd, $n tunnels, phase-2 lifetime $P2_LIFE s, a rekey per tunnel every $REKEY_S s," \
     "for $REKEY_RUN s (--crypto-workers $WORKERS):"
-  start_load "$n" $((REKEY_RUN + 10)) --rekey-s "$REKEY_S" --rekey-after 5 --p2-lifetime "$P2_LIFE"
-  printf '  set-up of all %d tunnels: %.2f s\n' "$n" "$SETUP_S"
+  local probe_ms=${PROBE_MS:-$((n > 1000 ? n : 1000))}
+  start_load "$n" $((REKEY_RUN + 10)) --rekey-s "$REKEY_S" --rekey-after 5 --p2-lifetime "$P2_LIFE" \
+    --probe-ms "$probe_ms"
+  printf '  set-up of all %d tunnels: %.2f s; an ESP probe per tunnel every %d ms\n' "$n" \
+    "$SETUP_S" "$probe_ms"
   # The lifetime the gateway took: the longest left on any inbound SA, in seconds.
   printf '  the gateway keeps %s s at most (show crypto ipsec sa: remaining key lifetime)\n' \
     "$(cli "show crypto ipsec sa | include remaining key lifetime" |
@@ -243,6 +254,17 @@ run_rekey_scale() {
   ((${failed:-1} == 0 && ${deletes:-1} == 0 && ${lost:-1} == 0)) ||
     fail "rekeys at scale: rekeys_failed=${failed:-?} deletes_received=${deletes:-?} lost=${lost:-?}"
   echo "  no tunnel lost, no rekey failed, no SA deleted by the gateway"
+  local probes sent answered lost near sent_near
+  probes=$(sed -nE 's/^PROBES (.*)/\1/p' "$WORK/load.out")
+  [[ "$probes" =~ sent=([0-9]+)\ answered=([0-9]+)\ lost=([0-9]+)\ lost_near_rekey=([0-9]+)\ .*sent_near_rekey=([0-9]+) ]] ||
+    fail "ike_load printed no PROBES line"
+  sent=${BASH_REMATCH[1]} answered=${BASH_REMATCH[2]} lost=${BASH_REMATCH[3]} near=${BASH_REMATCH[4]}
+  sent_near=${BASH_REMATCH[5]}
+  printf '  probes sent / answered / lost: %d / %d / %d (%.3f %%)\n' "$sent" "$answered" "$lost" \
+    "$(bc -l <<<"$lost * 100 / ($sent + ($sent == 0))")"
+  printf '  lost within 2 s of a rekey: %d of %d sent so; lost otherwise: %d of %d\n' "$near" \
+    "$sent_near" $((lost - near)) $((sent - sent_near))
+  ((answered > 0)) || fail "no ESP probe was answered: packet loss across rekeys was not measured"
   asan_clean
   stop_daemon
 }
