@@ -440,7 +440,8 @@ class Generator {
       const ProbeCounts& p = t_.probes;
       std::printf(
           "PROBES sent=%llu answered=%llu lost=%llu lost_near_rekey=%llu lost_other=%llu "
-          "sent_near_rekey=%llu late=%llu on_previous_sa=%llu refused=%llu stray=%llu "
+          "sent_near_rekey=%llu late=%llu on_previous_sa=%llu refused_replay=%llu "
+          "refused_auth=%llu refused_other=%llu not_ours=%llu stray=%llu "
           "send_errors=%llu tunnels_with_loss=%llu\n",
           static_cast<unsigned long long>(p.sent), static_cast<unsigned long long>(p.answered),
           static_cast<unsigned long long>(p.lost),
@@ -448,7 +449,10 @@ class Generator {
           static_cast<unsigned long long>(p.lost - p.lost_near_rekey),
           static_cast<unsigned long long>(p.near_rekey), static_cast<unsigned long long>(p.late),
           static_cast<unsigned long long>(p.on_previous),
-          static_cast<unsigned long long>(p.refused),
+          static_cast<unsigned long long>(p.refused_replay),
+          static_cast<unsigned long long>(p.refused_auth),
+          static_cast<unsigned long long>(p.refused_other),
+          static_cast<unsigned long long>(p.not_ours),
           static_cast<unsigned long long>(t_.probe_stray),
           static_cast<unsigned long long>(t_.probe_send_errors),
           static_cast<unsigned long long>(t_.probe_lossy_tunnels));

@@ -247,6 +247,8 @@ run_rekey_scale() {
   cli "show crypto isakmp stats" | grep -iE "refus|drop|fail|dpd|timeout" | grep -vE ':\s+0\s*$' |
     sed 's/^/  show crypto isakmp stats: /' || true
   end_load
+  # Where the gateway dropped packets (the probes' losses on its side, by reason).
+  cli "show asp drop" | grep -E '\([a-z0-9-]+\) +[1-9][0-9]*\s*$' | sed -E 's/^ */  show asp drop: /' || true
   local failed deletes lost
   failed=$(sed -nE 's/^HELD .*rekeys_failed=([0-9]+).*/\1/p' "$WORK/load.out")
   deletes=$(sed -nE 's/^HELD .*deletes_received=([0-9]+).*/\1/p' "$WORK/load.out")

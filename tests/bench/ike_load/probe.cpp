@@ -32,7 +32,10 @@ ProbeCounts& ProbeCounts::operator+=(const ProbeCounts& o) {
   near_rekey += o.near_rekey;
   late += o.late;
   on_previous += o.on_previous;
-  refused += o.refused;
+  refused_replay += o.refused_replay;
+  refused_auth += o.refused_auth;
+  refused_other += o.refused_other;
+  not_ours += o.not_ours;
   return *this;
 }
 
@@ -120,10 +123,18 @@ void Prober::receive(uint8_t* esp, size_t len, ProbeTime now) {
   uint8_t* inner = nullptr;
   uint8_t next = 0;
   uint32_t number = 0;
-  size_t n = sa == in_.end() ? 0 : (*sa)->decap(esp, len, &inner, &next, nullptr);
-  if (n == 0 || next != kNextHeaderIpv4 ||
+  dataplane::EspDrop drop = dataplane::EspDrop::None;
+  size_t n = sa == in_.end() ? 0 : (*sa)->decap(esp, len, &inner, &next, &drop);
+  if (n == 0) {
+    using dataplane::EspDrop;
+    ++(drop == EspDrop::Replay || drop == EspDrop::TooOld ? counts_.refused_replay
+       : drop == EspDrop::AuthFailed                      ? counts_.refused_auth
+                                                          : counts_.refused_other);
+    return;
+  }
+  if (next != kNextHeaderIpv4 ||
       !is_echo_reply(inner, n, ends_.target, ends_.inner_local, ends_.outer_local, &number)) {
-    ++counts_.refused;
+    ++counts_.not_ours;
     return;
   }
   expire(now);  // an answer after the deadline is late even if no tick has passed since

@@ -32,7 +32,10 @@ struct ProbeCounts {
   uint64_t near_rekey = 0;
   uint64_t late = 0;         // answers after their probe was counted lost (or twice)
   uint64_t on_previous = 0;  // answers on the inbound SA a rekey replaced
-  uint64_t refused = 0;      // ESP on our SPI that did not open, or was no answer of ours
+  // ESP on our SPI that did not open: a number seen before or left of the window, an ICV
+  // that does not verify, anything else (runt, padding); and ESP that opened but carried no
+  // answer of ours.
+  uint64_t refused_replay = 0, refused_auth = 0, refused_other = 0, not_ours = 0;
   ProbeCounts& operator+=(const ProbeCounts& o);
 };
 
