@@ -8,7 +8,7 @@ namespace rampart::dataplane {
 
 NextHops::NextHops(const std::vector<PortConfig>& ports, std::unique_ptr<NeighbourSource> source,
                    Now now)
-    : ports_(ports), source_(std::move(source)), now_(now) {
+    : ports_(ports), source_(std::move(source)), now_(now), notified_(source_->event_fd() >= 0) {
   refresh(true);
 }
 
@@ -46,8 +46,8 @@ void NextHops::refresh(bool force) {
   // With notifications the periodic read is only a safety net; without, it is how changes are
   // seen (faster while frames wait for a neighbour).
   auto now = now_();
-  auto every = source_->event_fd() >= 0 ? std::chrono::milliseconds(kRereadNotified)
-                                        : (held_.empty() ? kRereadEvery : kRereadHolding);
+  auto every = notified_ ? std::chrono::milliseconds(kRereadNotified)
+                         : (held_.empty() ? kRereadEvery : kRereadHolding);
   if (!force && now - refreshed_ < every) return;
   refreshed_ = now;
   source_->neighbours(neighbours_);

@@ -82,6 +82,7 @@ class NextHops {
   const std::vector<PortConfig>& ports_;
   std::unique_ptr<NeighbourSource> source_;
   Now now_;
+  bool notified_;  // the source tells of changes: the periodic read is only a safety net
   std::map<uint32_t, std::array<uint8_t, 6>> neighbours_;
   std::vector<platform::RouteEntry> routes_;  // gateway routes through our ports, best first
   std::vector<platform::NetlinkChange> changes_;
