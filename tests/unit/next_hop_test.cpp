@@ -16,6 +16,7 @@
 
 #include "dataplane/forward/next_hop.hpp"
 #include "platform/netlink.hpp"
+#include "tests/unit/in_namespace.hpp"
 
 using namespace rampart::dataplane;
 using rampart::platform::NetlinkChange;
@@ -173,20 +174,6 @@ TEST_CASE("next hops: the most specific route, then the lowest metric, whatever 
 
 namespace {
 
-// Runs f in a thread with a network namespace of its own; returns why not when it cannot.
-std::string in_namespace(const std::function<void()>& f) {
-  std::string why;
-  std::thread t([&] {
-    if (::unshare(CLONE_NEWNET) != 0) {
-      why = "unshare(CLONE_NEWNET): " + std::string(std::strerror(errno));
-      return;
-    }
-    f();
-  });
-  t.join();
-  return why;
-}
-
 // Runs an ip command in this thread's namespace (a child inherits it).
 bool ip(const std::string& args) {
   return std::system(("ip " + args + " >/dev/null 2>&1").c_str()) == 0;
@@ -225,7 +212,7 @@ TEST_CASE("NetlinkEvents reads the kernel's notifications; NextHops follows them
     bool link = false, port_route = false, tun_route = false, learnt = false;
     bool hop_before = true, hop_after = false, mac_after = false, mac_gone = false;
   } r;
-  auto why = in_namespace([&] {
+  auto why = rampart::test::in_namespace([&] {
     auto ev = rampart::platform::NetlinkEvents::open();
     if (!ev) {
       r.error = ev.error();

@@ -25,6 +25,7 @@
 #include "dataplane/forward/ipv4.hpp"
 #include "dataplane/xdp/steer_program.hpp"
 #include "dataplane/xdp/xsk_port.hpp"
+#include "tests/unit/in_namespace.hpp"
 
 using namespace rampart::dataplane;
 using namespace rampart::dataplane::ipv4;
@@ -60,15 +61,11 @@ int peer_socket() {
   return fd;
 }
 
-// Runs f in a thread with a network namespace of its own holding the veth pair xbox/xpeer.
-// Returns why not when that cannot be made (not root).
+// Runs f in a namespace of its own holding the veth pair xbox/xpeer. Returns why not when that
+// cannot be made (not root).
 std::string in_lab(const std::function<void()>& f) {
   std::string why;
-  std::thread t([&] {
-    if (::unshare(CLONE_NEWNET) != 0) {
-      why = "unshare(CLONE_NEWNET): " + std::string(std::strerror(errno));
-      return;
-    }
+  std::string no_namespace = rampart::test::in_namespace([&] {
     // ip runs in a child of this thread, in its namespace.
     // No IPv6: its router solicitations and MLD reports would cross the cable too.
     if (std::system("sysctl -qw net.ipv6.conf.all.disable_ipv6=1 "
@@ -81,8 +78,7 @@ std::string in_lab(const std::function<void()>& f) {
     }
     f();
   });
-  t.join();
-  return why;
+  return no_namespace.empty() ? why : no_namespace;
 }
 
 // What the lab thread saw; checked on the test's own thread (Catch2 asserts from one thread).
