@@ -24,6 +24,15 @@ bool zero(const Cookie& c) {
   return std::all_of(c.begin(), c.end(), [](uint8_t b) { return b == 0; });
 }
 
+// Main and aggressive mode go on the phase-1 CBC chain; every other exchange has an IV of its
+// own (RFC 2409 appendix B), whatever its message id: vpnc draws its Deletes' ids from one random
+// byte, so one in 256 is 0, and reading that one as phase 1 kept the session after the client
+// had gone.
+bool on_phase1_chain(const Header& h) {
+  return h.message_id == 0 &&
+         (h.exchange == Exchange::MainMode || h.exchange == Exchange::Aggressive);
+}
+
 }  // namespace
 
 std::string Endpoint::str() const {
@@ -293,7 +302,7 @@ bool Engine::verify_hash(IkeSa& sa, uint32_t msgid, const Bytes& body, size_t co
 
 void Engine::commit_inbound(IkeSa& sa) {
   if (inbound_.encrypted) {
-    if (inbound_.msgid == 0) {
+    if (inbound_.phase1_chain) {
       sa.phase1_iv = inbound_.next_iv;
     } else {
       if (!sa.exchange_ivs.contains(inbound_.msgid) && sa.exchange_ivs.size() >= kMaxExchanges)
@@ -512,6 +521,7 @@ void Engine::receive_for_sa(const Datagram& d, const Message& m) {
 
   inbound_.msgid = m.header.message_id;
   inbound_.encrypted = encrypted;
+  inbound_.phase1_chain = on_phase1_chain(m.header);
   inbound_.peer = d.peer;
   inbound_.local = d.local;
   inbound_.sa = sa;
@@ -542,8 +552,9 @@ bool Engine::open_message(IkeSa& sa, const Message& m, std::vector<Payload>& pay
     ++stats_.decrypt_fails;
     return false;
   }
+  const bool phase1 = on_phase1_chain(m.header);
   Bytes iv;
-  if (msgid == 0)
+  if (phase1)
     iv = sa.phase1_iv;
   else if (auto it = sa.exchange_ivs.find(msgid); it != sa.exchange_ivs.end())
     iv = it->second;
@@ -559,7 +570,7 @@ bool Engine::open_message(IkeSa& sa, const Message& m, std::vector<Payload>& pay
   if (!chain) {
     ++stats_.decrypt_fails;
     ++stats_.in_drop;
-    if (msgid == 0 && !sa.established) {
+    if (phase1 && !sa.established) {
       // Only while phase 1 is being authenticated does garbage mean a wrong key; later it
       // is noise (or someone who saw the cookies) and must not cost the session.
       log(&sa, Tag::Event,

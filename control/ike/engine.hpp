@@ -522,6 +522,7 @@ class Engine {
   struct Inbound {
     uint32_t msgid = 0;
     bool encrypted = false;
+    bool phase1_chain = false;  // main or aggressive mode: the IV chain of phase 1
     Bytes next_iv;
     Endpoint peer, local;
     // The SA it is for, and the first message sent to that SA while handling it: its answer,

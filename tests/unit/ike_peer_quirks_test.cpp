@@ -1,6 +1,8 @@
 // What libreswan (and any careful peer) does that the plain EzVPN flow does not (issue 18): a
 // padded first message, a quick mode refused and retransmitted, a key mismatch reported in the
 // clear, a QM3 that never comes.
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 
 #include "control/ike/engine.hpp"
@@ -173,4 +175,51 @@ TEST_CASE("a QM3 that never comes abandons that quick mode, not the session", "[
   REQUIRE(again.has_value());
   lab.qm3(0x5252, *again);
   CHECK(lab.only_sa().ipsec.size() == 1);
+}
+
+TEST_CASE("vpnc's Deletes under message id 0 end its SAs, and phase 1's IV chain stays",
+          "[ike][vpnc]") {
+  // vpnc draws a Delete's message id from one random byte: one in 256 is 0. Its IV is still
+  // the exchange's own, hash(last phase-1 block | M-ID), as for any other id.
+  Lab lab;
+  up_to_quick_mode(lab);
+  auto qm2 = lab.qm1(0x6161, {203, 0, 113, 10});
+  REQUIRE(qm2.has_value());
+  lab.qm3(0x6161, *qm2);
+  REQUIRE(lab.only_sa().ipsec.size() == 1);
+  const Bytes phase1_iv = lab.only_sa().phase1_iv;
+  DeletePayload esp;
+  esp.protocol = 3;
+  esp.spi_size = 4;
+  esp.spis.push_back(test::be32(lab.only_sa().ipsec.at(0).outbound.spi));
+  lab.deliver(lab.peer.seal(Exchange::Informational, 0, {esp}));
+  REQUIRE(lab.engine.sas().size() == 1);
+  CHECK(lab.only_sa().ipsec.empty());
+  CHECK(lab.only_sa().phase1_iv == phase1_iv);
+  CHECK(lab.engine.stats().decrypt_fails == 0);
+  // The peer's next informational (a fresh id, IV from the unchanged phase-1 block) is read.
+  NotifyPayload ruthere;
+  ruthere.protocol = 1;
+  ruthere.type = 36136;
+  ruthere.spi.assign(lab.peer.ci.begin(), lab.peer.ci.end());
+  ruthere.spi.insert(ruthere.spi.end(), lab.peer.cr.begin(), lab.peer.cr.end());
+  ruthere.data = test::be32(5);
+  lab.deliver(lab.peer.seal(Exchange::Informational, 0x62, {ruthere}));
+  CHECK(lab.env.sent.size() == 1);  // the R-U-THERE-ACK
+  lab.env.sent.clear();
+  // The IKE Delete, under message id 0 again (vpnc's IV for it is the same hash): the session
+  // ends with the message.
+  lab.peer.ivs.erase(0);
+  DeletePayload ike;
+  ike.protocol = 1;
+  ike.spi_size = 16;
+  Bytes cookies(lab.peer.ci.begin(), lab.peer.ci.end());
+  cookies.insert(cookies.end(), lab.peer.cr.begin(), lab.peer.cr.end());
+  ike.spis.push_back(cookies);
+  lab.deliver(lab.peer.seal(Exchange::Informational, 0, {ike}));
+  CHECK(lab.engine.sas().empty());
+  CHECK(std::any_of(lab.env.syslogs.begin(), lab.env.syslogs.end(), [](const std::string& s) {
+    return s.find("Session disconnected") != std::string::npos &&
+           s.find("Reason: User Requested") != std::string::npos;
+  }));
 }
