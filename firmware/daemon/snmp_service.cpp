@@ -107,12 +107,19 @@ void SnmpService::sync(const config::Config& cfg) {
     disconnect("snmpd exited");
   }
   // The rules first: a restarted snmpd never listens on an address they do not guard yet.
-  apply_rules(cfg);
+  const bool guarded = apply_rules(cfg);
   std::string conf =
       snmp::snmpd_wanted(cfg)
           ? snmp::snmpd_conf(cfg, paths_, std::string(cli::kAsaRelease), counters_.community())
           : std::string();
-  if (conf != applied_conf_) {
+  if (!guarded) {
+    // Fail closed: without the rules any address could poll it. It starts once they are in.
+    if (snmpd_.running()) {
+      disconnect("kernel rules missing");
+      stop_snmpd();
+    }
+    applied_conf_ = std::move(conf);
+  } else if (conf != applied_conf_) {
     applied_conf_ = std::move(conf);
     disconnect("configuration changed");
     stop_snmpd();
@@ -126,14 +133,25 @@ void SnmpService::sync(const config::Config& cfg) {
   watch_links(cfg);
 }
 
-void SnmpService::apply_rules(const config::Config& cfg) {
+bool SnmpService::apply_rules(const config::Config& cfg) {
   auto wanted =
       snmp::snmp_bindings(cfg, [this](const std::string& hw) { return sys_.device_for(hw); });
-  if (applied_rules_ == wanted) return;
-  // Tried once per change: a failure is logged, not repeated every second.
-  if (auto err = platform::install_snmp_rules(wanted))
-    platform::log(platform::Severity::Error, fmt::format("snmp: kernel rules: {}", *err));
+  const bool changed = applied_rules_ != wanted;
+  if (!changed && rules_installed_) return true;
+  // A failure is tried again every few seconds, and logged once per change.
+  const int64_t now = std::time(nullptr);
+  if (!changed && now - rules_tried_ < kRestartSeconds) return false;
+  rules_tried_ = now;
+  auto err = platform::install_snmp_rules(wanted);
+  if (err && (changed || rules_installed_))
+    platform::log(
+        platform::Severity::Error,
+        fmt::format("snmp: kernel rules: {}; snmpd stays stopped until they are in", *err));
+  else if (!err && !rules_installed_ && !changed)
+    platform::log(platform::Severity::Info, "snmp: kernel rules in place");
+  rules_installed_ = !err;
   applied_rules_ = std::move(wanted);
+  return rules_installed_;
 }
 
 void SnmpService::connect() {

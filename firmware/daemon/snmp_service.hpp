@@ -66,7 +66,8 @@ class SnmpService {
   void handle(const snmp::agentx::Request& q);
   void watch_tunnels(const config::Config& cfg);
   void watch_links(const config::Config& cfg);
-  void apply_rules(const config::Config& cfg);
+  // Whether the rules wanted are in the kernel (snmpd runs only then).
+  bool apply_rules(const config::Config& cfg);
   void notify(std::vector<snmp::VarBind> varbinds);
   snmp::Snapshot snapshot() const;
 
@@ -80,6 +81,8 @@ class SnmpService {
   // The kernel rules that keep UDP 161 to the polling hosts (platform::install_snmp_rules);
   // none yet: the first sync() applies them, which also removes what a killed rampartd left.
   std::optional<std::vector<platform::SnmpBinding>> applied_rules_;
+  bool rules_installed_ = false;
+  int64_t rules_tried_ = 0;
   int64_t last_start_ = 0;
   int epoll_ = -1;
   int sock_ = -1;

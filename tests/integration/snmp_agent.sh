@@ -16,7 +16,8 @@
 # arrive at snmptrapd as cipSecTunnelStart/Stop; snmpd's coldStart does not (not enabled); with
 # "enable traps snmp linkup linkdown" the outside wire pulled and put back arrives as
 # linkDown/linkUp. Secrets stay in a 0600 file in a 0700 directory and are masked in show
-# running-config. The rules go with "no snmp-server enable" and with rampartd.
+# running-config. The rules go with "no snmp-server enable" and with rampartd; when nft cannot
+# install them, snmpd does not run until it can.
 source "$(dirname "$0")/lib.sh"
 # Debian ships no MIB files: numeric OIDs only, and no MIB loading (nor its complaints).
 export MIBS=
@@ -208,8 +209,26 @@ table() { ip netns exec "$NS" nft list table ip rampart_snmp >/dev/null 2>&1; }
 no_table() { ! table; }
 cli "configure terminal" "no snmp-server enable" >/dev/null
 wait_for 5 no_table || fail "rampart_snmp kept with SNMP off"
+# Fail closed: rules nft will not install keep snmpd stopped (any address could poll it
+# otherwise) until they can be. Here a chain jumping to ours makes nft refuse to replace it.
+ip netns exec "$NS" nft -f - <<'NFT'
+add table ip rampart_snmp
+add chain ip rampart_snmp input
+add chain ip rampart_snmp hold
+add rule ip rampart_snmp hold jump input
+NFT
 cli "configure terminal" "snmp-server enable" >/dev/null
-wait_for 5 table || fail "no rampart_snmp with SNMP on again"
+wait_for 5 grep -q 'snmp: kernel rules: .*snmpd stays stopped' "$WORK/rampartd.log" ||
+  fail "no log line for rules that could not be installed: $(grep snmp "$WORK/rampartd.log" | tail -3)"
+sleep 2
+get2c 1.3.6.1.2.1.1.1.0 >/dev/null 2>&1 && fail "snmpd answered without its kernel rules"
+[[ -s $WORK/snmp/snmpd.pid ]] && kill -0 "$(cat "$WORK/snmp/snmpd.pid")" 2>/dev/null &&
+  fail "snmpd runs without its kernel rules"
+ip netns exec "$NS" nft delete table ip rampart_snmp
+wait_for 20 get2c 1.3.6.1.2.1.1.1.0 >/dev/null 2>&1 || fail "snmpd not back once the rules were in"
+ip netns exec "$NS" nft list chain ip rampart_snmp input | grep -q 'counter name "refused" drop' ||
+  fail "rules not installed: $(ip netns exec "$NS" nft list table ip rampart_snmp)"
+echo "ok   rules that cannot be installed keep snmpd stopped until they can be"
 asan_clean
 stop_daemon
 table && fail "rampart_snmp kept after rampartd stopped"
