@@ -186,10 +186,12 @@ EOS
 # vpnc_connect USER PASSWORD: start_vpnc as USER; true once vpnc is up, false when it gives up
 # (VPNC_PID is then empty) or is not up within 20 s.
 vpnc_connect() {
-  rm -f "$WORK"/vpnc-env.*
+  rm -f "$WORK"/vpnc-env.* "$WORK/vpnc.pid"
   VPNC_USER=$1 VPNC_PASSWORD=$2 start_vpnc
   for _ in $(seq 200); do
-    [[ -f "$WORK/vpnc-env.connect" ]] && return 0
+    # vpnc runs its connect script before its quick mode, and takes SIGTERM as "send Deletes and
+    # leave" only from when it writes its pid file on: a kill before that ends it silently.
+    [[ -f "$WORK/vpnc-env.connect" && -s "$WORK/vpnc.pid" ]] && return 0
     kill -0 "$VPNC_PID" 2>/dev/null || { VPNC_PID=; return 1; }
     sleep 0.1
   done
