@@ -400,6 +400,12 @@ class Engine {
   // keyed runs once the dataplane holds the outbound SA, before the inbound one is keyed (the
   // ASA's KEY_ADD), or at the end when there is no dataplane or the install failed before.
   void install(const IkeSa& sa, const IpsecSa& ips, const std::function<void()>& keyed = {});
+  // A responder's SA at QM2: it decrypts, nothing leaves on it before install(). False without
+  // a dataplane or when the dataplane refused it (install then tries it whole).
+  bool install_inbound(const IkeSa& sa, const IpsecSa& ips);
+  // A quick mode that ends without its SA: what install_inbound put in the dataplane goes.
+  void forget_quick_mode(const QuickModeExchange& q);
+  dataplane::SaSpec sa_spec(const IkeSa& sa, const IpsecSa& ips) const;
   // 602303/602304: an IPsec SA of the given direction was created or deleted.
   void ipsec_sa_syslog(const IkeSa& sa, uint32_t spi, bool inbound, bool created);
   // Removes ips from the dataplane, its traffic kept in sa's accounting session first.

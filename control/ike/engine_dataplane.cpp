@@ -1,4 +1,6 @@
 // Hands negotiated IPsec SAs to the dataplane's SA database, and takes them back.
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "control/ike/engine.hpp"
@@ -14,17 +16,7 @@ dataplane::Selector4 selector(const Selector& s) {
 
 }  // namespace
 
-void Engine::install(const IkeSa& sa, const IpsecSa& ips, const std::function<void()>& keyed) {
-  bool told = false;
-  auto tell = [&] {
-    if (told) return;
-    told = true;
-    if (keyed) keyed();
-  };
-  if (!sad_) {
-    tell();
-    return;
-  }
+dataplane::SaSpec Engine::sa_spec(const IkeSa& sa, const IpsecSa& ips) const {
   dataplane::SaSpec spec;
   spec.id = ips.id;
   spec.spi_in = ips.inbound.spi;
@@ -50,6 +42,43 @@ void Engine::install(const IkeSa& sa, const IpsecSa& ips, const std::function<vo
   // Quick mode admits a remote-access SA only for the client's assigned address/32.
   spec.client = sa.remote_access && sa.assigned && ips.remote.address == *sa.assigned &&
                 ips.remote.mask.value == 0xffffffffu;
+  return spec;
+}
+
+namespace {
+
+void wipe(dataplane::SaSpec& spec) {
+  for (auto* k : {&spec.keys_in.encryption, &spec.keys_in.integrity, &spec.keys_out.encryption,
+                  &spec.keys_out.integrity})
+    std::fill(k->begin(), k->end(), 0);
+}
+
+}  // namespace
+
+bool Engine::install_inbound(const IkeSa& sa, const IpsecSa& ips) {
+  if (!sad_) return false;
+  dataplane::SaSpec spec = sa_spec(sa, ips);
+  auto r = sad_->add_inbound(spec);
+  wipe(spec);
+  // Not fatal here: QM3 tries the whole install again, and says why it fails.
+  return r.has_value();
+}
+
+void Engine::forget_quick_mode(const QuickModeExchange& q) {
+  if (sad_ && q.keyed) sad_->remove(q.sa.id);
+}
+
+void Engine::install(const IkeSa& sa, const IpsecSa& ips, const std::function<void()>& keyed) {
+  bool told = false;
+  auto tell = [&] {
+    if (told) return;
+    told = true;
+    if (keyed) keyed();
+  };
+  if (!sad_) {
+    tell();
+    return;
+  }
   dataplane::Sad::Trace trace;
   if (debugging(DebugKind::Ipsec, 1)) trace = [this](const std::string& l) { ipsec_log(1, l); };
   auto outbound_added = [&] {
@@ -57,7 +86,13 @@ void Engine::install(const IkeSa& sa, const IpsecSa& ips, const std::function<vo
     log(&sa, Tag::Debug,
         fmt::format("IKE got a KEY_ADD msg for SA: SPI = 0x{:08x}", ips.outbound.spi));
   };
-  auto r = sad_->add(spec, trace, outbound_added);
+  // A responder's SA decrypts since QM2 (install_inbound): now it may encrypt too.
+  rampart::expected<void, std::string> r;
+  if (!sad_->go_live(ips.id, trace, outbound_added)) {
+    dataplane::SaSpec spec = sa_spec(sa, ips);
+    r = sad_->add(spec, trace, outbound_added);
+    wipe(spec);
+  }
   tell();
   if (!r) {
     ipsec_log(1, fmt::format("IPSEC: cannot install SA with SPI 0x{:08X}: {}", ips.inbound.spi,
@@ -72,10 +107,6 @@ void Engine::install(const IkeSa& sa, const IpsecSa& ips, const std::function<vo
         break;
       }
   }
-  std::fill(spec.keys_in.encryption.begin(), spec.keys_in.encryption.end(), 0);
-  std::fill(spec.keys_in.integrity.begin(), spec.keys_in.integrity.end(), 0);
-  std::fill(spec.keys_out.encryption.begin(), spec.keys_out.encryption.end(), 0);
-  std::fill(spec.keys_out.integrity.begin(), spec.keys_out.integrity.end(), 0);
 }
 
 void Engine::ipsec_sa_syslog(const IkeSa& sa, uint32_t spi, bool inbound, bool created) {

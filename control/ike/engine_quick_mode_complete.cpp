@@ -27,7 +27,8 @@ void Engine::complete_quick_mode(IkeSa& sa, uint32_t msgid) {
   IpsecSa ips = std::move(q.sa);
   log(&sa, Tag::Debug, "loading all IPSEC SAs");
   log(&sa, Tag::Debug, "Generating Quick Mode Key!");
-  derive_quick_mode_keys(ips, sa.choice.hash, sa.keys.skeyid_d, q.gxy, q.ni, q.nr);
+  if (initiator)  // a responder's were derived when it sent QM2
+    derive_quick_mode_keys(ips, sa.choice.hash, sa.keys.skeyid_d, q.gxy, q.ni, q.nr);
   log(&sa, Tag::Debug, "Generating Quick Mode Key!");
   if (initiator) {
     log(&sa, Tag::Debug, "constructing qm hash payload");

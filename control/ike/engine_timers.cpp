@@ -89,6 +89,7 @@ void Engine::nat_keepalive_timer(IkeSa& sa, uint64_t now) {
 // Quick modes whose last message never came are forgotten (a rekey is tried again).
 void Engine::quick_mode_timer(IkeSa& sa, uint64_t now) {
   sa.quick_modes.expire(now, timers::kHalfOpen, [&](const QuickModeExchange& q) {
+    forget_quick_mode(q);
     if (q.rekeys) rekey_failed(sa, q.rekeys);
   });
 }

@@ -102,6 +102,9 @@ struct QuickModeExchange {
   std::vector<std::string> transform_sets;
   uint32_t life_seconds = 0, life_kilobytes = 0;
   uint32_t rekeys = 0;
+  // A responder's: keys derived and the inbound SA in the dataplane since QM2 (the peer may
+  // send on it before its QM3 reaches us).
+  bool keyed = false;
 };
 
 // The quick modes in flight on one IKE SA, by message id: which message each waits for, how
@@ -122,6 +125,7 @@ class QuickModes {
   bool empty() const { return by_msgid_.empty(); }
   bool full() const { return by_msgid_.size() >= kMax; }
   QuickModeExchange& at(uint32_t msgid) { return *by_msgid_.at(msgid); }
+  const QuickModeExchange& at(uint32_t msgid) const { return *by_msgid_.at(msgid); }
   void add(uint32_t msgid, std::shared_ptr<QuickModeExchange> q) {
     by_msgid_[msgid] = std::move(q);
   }
@@ -142,6 +146,11 @@ class QuickModes {
       gone(*e.second);
       return true;
     });
+  }
+  template <class F>
+  void each(F&& f) const {
+    for (const auto& [msgid, q] : by_msgid_)
+      if (q) f(*q);
   }
   // Whether an exchange in flight handed this inbound SPI to the peer (not installed yet).
   bool holds_spi(uint32_t spi) const {

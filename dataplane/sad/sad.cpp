@@ -49,29 +49,60 @@ void trace_rule(const Sad::Trace& trace, std::string_view what, uint32_t spi,
 
 rampart::expected<void, std::string> Sad::add(const SaSpec& spec, const Trace& trace,
                                               const std::function<void()>& outbound_added) {
+  if (auto r = add_inbound(spec); !r) return r;
+  go_live(spec.id, trace, outbound_added);
+  return {};
+}
+
+rampart::expected<void, std::string> Sad::add_inbound(const SaSpec& spec) {
   // RFC 4301 4.1: an inbound SPI names one SA. A second SA under the same SPI would take over
   // the first one's packets (and leave its index pointing at a freed entry): refused.
   if (inbound_spi_in_use(spec.spi_in))
     return rampart::unexpected(fmt::format("inbound SPI 0x{:08X} already in use", spec.spi_in));
-  // Outbound first, as the ASA builds them.
   auto out = EspSa::create(spec.spi_out, spec.keys_out, 0, spec.backend);
   if (!out) return rampart::unexpected(out.error());
-  trace_sa(trace, spec, false);
-  if (outbound_added) outbound_added();
   auto in = EspSa::create(spec.spi_in, spec.keys_in, spec.replay_window, spec.backend);
   if (!in) return rampart::unexpected(in.error());
-  trace_sa(trace, spec, true);
   auto e = std::make_unique<Entry>();
   e->spec = spec;
+  // The contexts hold the keys now: the entry keeps no second copy of them.
+  for (auto* k : {&e->spec.keys_in.encryption, &e->spec.keys_in.integrity,
+                  &e->spec.keys_out.encryption, &e->spec.keys_out.integrity}) {
+    std::fill(k->begin(), k->end(), 0);
+    k->clear();
+  }
   e->in = std::move(*in);
   e->out = std::move(*out);
-  if (trace) {  // one entry holds both directions: the outbound one now knows its peer
+  std::lock_guard lock(mu_);
+  if (by_spi_.contains(spec.spi_in))  // added meanwhile by another thread
+    return rampart::unexpected(fmt::format("inbound SPI 0x{:08X} already in use", spec.spi_in));
+  if (entries_.contains(spec.id))
+    return rampart::unexpected(fmt::format("SA {} already installed", spec.id));
+  by_spi_[spec.spi_in] = e.get();
+  entries_[spec.id] = std::move(e);
+  return {};
+}
+
+bool Sad::go_live(uint64_t id, const Trace& trace, const std::function<void()>& outbound_added) {
+  SaSpec shown;  // what the trace names (the entry holds no keys)
+  {
+    std::shared_lock lock(mu_);
+    auto it = entries_.find(id);
+    if (it == entries_.end()) return false;
+    if (it->second->live) return true;
+    shown = it->second->spec;
+  }
+  // The ASA's order: the outbound SA, then the inbound one, then the outbound knows its peer.
+  trace_sa(trace, shown, false);
+  if (outbound_added) outbound_added();
+  trace_sa(trace, shown, true);
+  if (trace) {
     trace(
         fmt::format("IPSEC: Updating outbound VPN context 0x{:08X}, SPI 0x{:08X}, peer: "
                     "0x{:08X}",
-                    spec.id, spec.spi_out, spec.id));
+                    shown.id, shown.spi_out, shown.id));
     trace(fmt::format("IPSEC: Completed outbound VPN context, SPI 0x{:08X}, VPN handle: 0x{:08X}",
-                      spec.spi_out, spec.id));
+                      shown.spi_out, shown.id));
   }
   // The rules' lines wait until the lock is released: the workers are not held by the console.
   std::vector<std::string> ruled;
@@ -79,24 +110,21 @@ rampart::expected<void, std::string> Sad::add(const SaSpec& spec, const Trace& t
   if (!trace) later = nullptr;
   {
     std::lock_guard lock(mu_);
-    if (by_spi_.contains(spec.spi_in))  // added meanwhile by another thread
-      return rampart::unexpected(fmt::format("inbound SPI 0x{:08X} already in use", spec.spi_in));
-    if (entries_.contains(spec.id))
-      return rampart::unexpected(fmt::format("SA {} already installed", spec.id));
-    publish_locked(std::move(e), later);
+    auto it = entries_.find(id);
+    if (it == entries_.end()) return false;
+    publish_locked(it->second.get(), later);
   }
   for (const auto& l : ruled) trace(l);
-  return {};
+  return true;
 }
 
-void Sad::publish_locked(std::unique_ptr<Entry> e, const Trace& trace) {
+void Sad::publish_locked(Entry* e, const Trace& trace) {
   const SaSpec& spec = e->spec;
   // What a decrypted packet must match (the workers check it against the entry's selectors).
   trace_rule(trace, "inbound tunnel flow rule", spec.spi_in,
              fmt::format("source: {}, destination: {}", selector_text(spec.remote_ts),
                          selector_text(spec.local_ts)),
              spec.id);
-  by_spi_[spec.spi_in] = e.get();
   trace_rule(trace, "inbound decrypt rule", spec.spi_in,
              fmt::format("source: {}, destination: {}",
                          selector_text({spec.peer, 0xffffffffu, uint8_t(spec.peer_port ? 17 : 50),
@@ -109,10 +137,8 @@ void Sad::publish_locked(std::unique_ptr<Entry> e, const Trace& trace) {
              fmt::format("source: {}, destination: {}", selector_text(spec.local_ts),
                          selector_text(spec.remote_ts)),
              spec.id);
-  uint64_t id = spec.id;
-  Entry* added = e.get();
-  entries_[id] = std::move(e);
-  index_locked(added);
+  e->live = true;
+  index_locked(e);
 }
 
 bool Sad::inbound_spi_in_use(uint32_t spi) const {
@@ -131,7 +157,7 @@ void Sad::remove(uint64_t id) {
       counters_.esp[i] +=
           it->second->in->counters().drops[i] + it->second->out->counters().drops[i];
   }
-  unindex_locked(it->second.get());
+  if (it->second->live) unindex_locked(it->second.get());
   entries_.erase(it);
 }
 

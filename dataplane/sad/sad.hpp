@@ -70,6 +70,8 @@ class Sad {
     // ("#pkts invalid ip version (rcv)").
     uint64_t prefrag_ok = 0, prefrag_failed = 0, postfrag_ok = 0, postfrag_failed = 0,
              fragments = 0, pmtu_sent = 0, invalid_identity = 0, invalid_ip_version = 0;
+    // In the outbound index (go_live); until then the SA only decrypts.
+    bool live = false;
   };
   // Each step of an install, as "debug crypto ipsec" prints it ("IPSEC: ..."); the caller
   // decides whether anyone watches.
@@ -80,6 +82,14 @@ class Sad {
   // keyed, before the inbound one is.
   rampart::expected<void, std::string> add(const SaSpec& spec, const Trace& trace = {},
                                            const std::function<void()>& outbound_added = {});
+  // add() in two steps, for a responder's quick mode: the peer may send on our inbound SPI as
+  // soon as it has our QM2, but we may send on its SPI only once its QM3 shows it has the keys.
+  // add_inbound keys both directions (checked as add checks) and decrypts at once; nothing
+  // leaves on the SA, no route or selector follows it, and nothing is traced. go_live puts it
+  // in the outbound index, with add's trace; false when the id is not installed.
+  rampart::expected<void, std::string> add_inbound(const SaSpec& spec);
+  bool go_live(uint64_t id, const Trace& trace = {},
+               const std::function<void()>& outbound_added = {});
   bool inbound_spi_in_use(uint32_t spi) const;
   void remove(uint64_t id);
   // Reads under the lock: f(const Entry&) for the SA with this id, when there is one.
@@ -204,8 +214,8 @@ class Sad {
     size_t n_ = 0;
   };
   Entry* outbound_locked(uint32_t src, uint32_t dst);
-  // Indexes a new entry (inbound by SPI, outbound by selectors), telling trace each rule.
-  void publish_locked(std::unique_ptr<Entry> e, const Trace& trace);
+  // Puts an entry in the outbound index, telling trace each rule.
+  void publish_locked(Entry* e, const Trace& trace);
   void index_locked(Entry* e);    // into the outbound index, in order
   void unindex_locked(Entry* e);  // out of it
   mutable std::shared_mutex mu_;  // the maps: workers read, the control plane writes

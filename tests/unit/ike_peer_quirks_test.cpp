@@ -223,3 +223,75 @@ TEST_CASE("vpnc's Deletes under message id 0 end its SAs, and phase 1's IV chain
            s.find("Reason: User Requested") != std::string::npos;
   }));
 }
+
+namespace {
+
+// One ESP packet from the client on the SA's inbound SPI, decrypted by what the dataplane holds
+// under that SPI: true when it decrypted.
+bool client_packet_decrypts(Lab& lab, const IpsecSa& ips) {
+  dataplane::EspKeys keys{dataplane::EspCipher::AesCbc128, dataplane::EspAuth::HmacSha1,
+                          ips.inbound.encryption_key.bytes(), ips.inbound.integrity_key.bytes()};
+  auto client = dataplane::EspSa::create(ips.inbound.spi, keys);
+  REQUIRE(client);
+  std::vector<uint8_t> inner(60, 0), esp(200);
+  inner[0] = 0x45;
+  size_t n = (*client)->encap(inner.data(), inner.size(), esp.data(), esp.size());
+  REQUIRE(n > 0);
+  bool ok = false;
+  lab.sad.with_inbound(ips.inbound.spi, [&](dataplane::Sad::Entry& e) {
+    uint8_t* in = nullptr;
+    uint8_t next = 0;
+    dataplane::EspDrop drop{};
+    ok = e.in->decap(esp.data(), n, &in, &next, &drop) > 0;
+  });
+  return ok;
+}
+
+bool leaves_on(Lab& lab, uint32_t client, uint64_t id) {
+  uint64_t found = 0;
+  lab.sad.with_outbound(0xc000020a, client, [&](dataplane::Sad::Entry& e) { found = e.spec.id; });
+  return found == id;
+}
+
+}  // namespace
+
+TEST_CASE("a client may send on its new SA between our QM2 and its QM3", "[ike][rekey]") {
+  // The initiator has the keys once it has QM2 and may send at once (a rekey under load does);
+  // we may send on its SPI only once its QM3 shows it has them.
+  Lab lab;
+  up_to_quick_mode(lab);
+  auto qm2 = lab.qm1(0x7171, {203, 0, 113, 10});
+  REQUIRE(qm2.has_value());
+  const IpsecSa pending = lab.only_sa().quick_modes.at(0x7171).sa;
+  CHECK(client_packet_decrypts(lab, pending));
+  CHECK_FALSE(leaves_on(lab, 0xcb00710a, pending.id));
+  lab.qm3(0x7171, *qm2);
+  REQUIRE(lab.only_sa().ipsec.size() == 1);
+  CHECK(leaves_on(lab, 0xcb00710a, pending.id));
+  uint64_t bytes = 0;
+  lab.sad.with(pending.id, [&](const dataplane::Sad::Entry& e) { bytes = e.in->counters().bytes; });
+  CHECK(bytes > 0);  // what came before QM3 is the SA's
+  // A QM3 that never comes: the SA goes from the dataplane with its quick mode.
+  auto qm2b = lab.qm1(0x7272, {203, 0, 113, 10});
+  REQUIRE(qm2b.has_value());
+  const uint32_t spi = lab.only_sa().quick_modes.at(0x7272).sa.inbound.spi;
+  CHECK(lab.sad.inbound_spi_in_use(spi));
+  for (int i = 0; i < 3; ++i) {  // QM2 again at 2, 6 and 14 s, then given up
+    lab.env.t += 2u << i;
+    lab.engine.tick();
+  }
+  lab.env.t += 16;
+  lab.engine.tick();
+  lab.env.sent.clear();
+  CHECK(lab.only_sa().quick_modes.empty());
+  CHECK_FALSE(lab.sad.inbound_spi_in_use(spi));
+  CHECK(leaves_on(lab, 0xcb00710a, pending.id));
+  // An IKE SA that goes with a quick mode in flight takes that SA along.
+  auto qm2c = lab.qm1(0x7373, {203, 0, 113, 10});
+  REQUIRE(qm2c.has_value());
+  const uint32_t spi3 = lab.only_sa().quick_modes.at(0x7373).sa.inbound.spi;
+  CHECK(lab.sad.inbound_spi_in_use(spi3));
+  lab.console.run("clear crypto isakmp sa");
+  CHECK(lab.engine.sas().empty());
+  CHECK(lab.sad.size() == 0);
+}

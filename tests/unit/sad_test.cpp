@@ -194,3 +194,51 @@ TEST_CASE("an install tells its steps in the order it takes them, outbound first
   CHECK(outbound_at == 99);
   CHECK(sad.size() == 1);
 }
+
+TEST_CASE("a responder's SA decrypts from QM2 and encrypts only once live", "[sad]") {
+  Sad sad;
+  SaSpec old_sa = spec(1, {0, 0}, {0xcb00710a, 0xffffffff});
+  old_sa.client = true;
+  REQUIRE(sad.add(old_sa));
+  const uint64_t reach = sad.reach_generation(), hosts = sad.generation();
+  // The rekey's SA at QM2: its inbound SPI is found, traffic still leaves on the old SA, and
+  // nothing that follows the outbound side (routes, proxy ARP) moves.
+  SaSpec fresh = spec(2, {0, 0}, {0xcb00710a, 0xffffffff});
+  fresh.client = true;
+  REQUIRE(sad.add_inbound(fresh));
+  CHECK(sad.inbound_spi_in_use(fresh.spi_in));
+  uint64_t found = 0;
+  CHECK(sad.with_inbound(fresh.spi_in, [&](Sad::Entry& e) { found = e.spec.id; }));
+  CHECK(found == 2);
+  CHECK(indexed(sad, 0xc000020a, 0xcb00710a) == 1);
+  CHECK(sad.reach_generation() == reach);
+  CHECK(sad.generation() == hosts);
+  // No key stays in the entry: the contexts hold them.
+  CHECK(sad.with(2, [](const Sad::Entry& e) {
+    CHECK(e.spec.keys_in.encryption.empty());
+    CHECK(e.spec.keys_out.integrity.empty());
+  }));
+  // QM3: live, with an install's trace, outbound first; the newer SA now carries the traffic.
+  std::vector<std::string> lines;
+  bool told = false;
+  CHECK(sad.go_live(
+      2, [&](const std::string& l) { lines.push_back(l); }, [&] { told = true; }));
+  CHECK(told);
+  REQUIRE(lines.size() == 15);
+  CHECK(lines[1] == "IPSEC: Completed host OBSA update, SPI 0x00002002");
+  CHECK(indexed(sad, 0xc000020a, 0xcb00710a) == 2);
+  CHECK(sad.go_live(2));  // again: nothing more
+  CHECK_FALSE(sad.go_live(9));
+  // A quick mode that never completes: its SA goes without ever having been outbound.
+  SaSpec abandoned = spec(3, {0, 0}, {0xcb00710b, 0xffffffff});
+  abandoned.client = true;
+  REQUIRE(sad.add_inbound(abandoned));
+  const uint64_t reach2 = sad.reach_generation();
+  sad.remove(3);
+  CHECK_FALSE(sad.inbound_spi_in_use(abandoned.spi_in));
+  CHECK(sad.reach_generation() == reach2);
+  CHECK(sad.remote_hosts() == std::vector<uint32_t>{0xcb00710a});
+  // Its SPI refused twice, as add refuses it.
+  REQUIRE(sad.add_inbound(abandoned));
+  CHECK_FALSE(sad.add_inbound(abandoned));
+}
