@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -410,6 +411,9 @@ class Engine {
   void ipsec_sa_syslog(const IkeSa& sa, uint32_t spi, bool inbound, bool created);
   // Removes ips from the dataplane, its traffic kept in sa's accounting session first.
   void uninstall(IkeSa& sa, const IpsecSa& ips);
+  // uninstall, the dataplane's inbound side kept decrypting until drain_timer removes it.
+  void uninstall_draining(IkeSa& sa, const IpsecSa& ips);
+  void drain_timer(uint64_t now);
   // A fresh inbound SPI (at least 0x100) that no installed SA, no other quick mode in flight
   // and no other negotiated SA uses, recorded as sa's.
   uint32_t draw_inbound_spi(const IkeSa& sa);
@@ -488,7 +492,10 @@ class Engine {
   Outcome informational(const Received& in);
   void send_informational(IkeSa& sa, std::vector<Payload> payloads);
   void send_dpd(IkeSa& sa);
-  void delete_ipsec(IkeSa& sa, size_t which, bool notify_peer, std::string_view reason);
+  // drain: the SA stops sending at once but decrypts for timers::kDrainSeconds more (the peer
+  // deleted it, or its rekey replaced it: what was sent on it may still be queued).
+  void delete_ipsec(IkeSa& sa, size_t which, bool notify_peer, std::string_view reason,
+                    bool drain = false);
   // The IKE SA an IKE Delete that came on via names by its cookies, or null (logged).
   IkeSa* ike_sa_named(IkeSa& via, const Bytes& cookies);
   void peer_deletes_ike(IkeSa& via, IkeSa& target);
@@ -512,6 +519,12 @@ class Engine {
   Admission admission_;
   std::unordered_multimap<uint64_t, uint64_t> by_icookie_;  // every SA: icookie -> index
   InboundSpis inbound_spis_;
+  // SAs gone from IKE whose inbound side still decrypts (uninstall_draining), in expiry order.
+  struct Draining {
+    uint32_t id;
+    uint64_t until;
+  };
+  std::deque<Draining> draining_;
   uint64_t clients_generation_ = 0;
   SaIndex<uint32_t> by_peer_address_;  // every SA, by its peer's address (it may move: NAT-T)
   SaIndex<std::string> by_user_;       // SAs whose XAUTH named a user, by that name

@@ -5,6 +5,7 @@
 
 #include "control/ike/engine.hpp"
 #include "control/ike/ipsec_proposal.hpp"
+#include "control/ike/timers.hpp"
 
 namespace rampart::ike {
 
@@ -65,7 +66,7 @@ bool Engine::install_inbound(const IkeSa& sa, const IpsecSa& ips) {
 }
 
 void Engine::forget_quick_mode(const QuickModeExchange& q) {
-  if (sad_ && q.keyed) sad_->remove(q.sa.id);
+  if (sad_ && q.inbound_installed) sad_->remove(q.sa.id);
 }
 
 void Engine::install(const IkeSa& sa, const IpsecSa& ips, const std::function<void()>& keyed) {
@@ -143,6 +144,20 @@ uint32_t Engine::draw_inbound_spi(const IkeSa& sa) {
 void Engine::uninstall(IkeSa& sa, const IpsecSa& ips) {
   retire_traffic(sa, ips);
   if (sad_) sad_->remove(ips.id);
+}
+
+void Engine::uninstall_draining(IkeSa& sa, const IpsecSa& ips) {
+  retire_traffic(sa, ips);
+  if (!sad_) return;
+  sad_->retire(ips.id);
+  draining_.push_back({ips.id, env_.now() + timers::kDrainSeconds});
+}
+
+void Engine::drain_timer(uint64_t now) {
+  while (!draining_.empty() && draining_.front().until <= now) {
+    if (sad_) sad_->remove(draining_.front().id);
+    draining_.pop_front();
+  }
 }
 
 std::optional<std::string> Engine::dataplane_expired(const IpsecSa& ips) const {

@@ -45,7 +45,8 @@ void Engine::send_dpd(IkeSa& sa) {
   send_informational(sa, {n});
 }
 
-void Engine::delete_ipsec(IkeSa& sa, size_t which, bool notify_peer, std::string_view reason) {
+void Engine::delete_ipsec(IkeSa& sa, size_t which, bool notify_peer, std::string_view reason,
+                          bool drain) {
   if (which >= sa.ipsec.size()) return;
   const IpsecSa& ips = sa.ipsec[which];
   if (notify_peer && sa.keys.skeyid_a.size() != 0) {
@@ -61,7 +62,10 @@ void Engine::delete_ipsec(IkeSa& sa, size_t which, bool notify_peer, std::string
   ipsec_sa_syslog(sa, ips.outbound.spi, false, false);
   log(&sa, Tag::Debug,
       fmt::format("IPSec SA with SPI 0x{:08x} deleted: {}", ips.inbound.spi, reason));
-  uninstall(sa, ips);
+  if (drain)
+    uninstall_draining(sa, ips);
+  else
+    uninstall(sa, ips);
   sa.ipsec.erase(sa.ipsec.begin() + static_cast<long>(which));
 }
 
@@ -161,7 +165,7 @@ Outcome Engine::informational(const Received& in) {
                               "Remote Proxy {}, Local Proxy {}",
                               sa.username.empty() ? sa.peer.address.str() : sa.username,
                               sa.ipsec[i].remote.address.str(), sa.ipsec[i].local.address.str()));
-              delete_ipsec(sa, i, false, "peer deleted");
+              delete_ipsec(sa, i, false, "peer deleted", true);
             }
         }
       }

@@ -48,7 +48,8 @@ void Engine::rekey_timers(IkeSa& sa, uint64_t now) {
     IpsecSa& ips = sa.ipsec[i];
     check_verification(sa, ips, now);
     if (ips.replaced_by) {
-      if (carries_traffic(ips.replaced_by)) delete_ipsec(sa, i, true, "replaced by its rekey");
+      if (carries_traffic(ips.replaced_by))
+        delete_ipsec(sa, i, true, "replaced by its rekey", true);
       continue;
     }
     if (!ips.rekeying && ((ips.rekey_at && now >= ips.rekey_at) || volume_soft_limit(ips)))

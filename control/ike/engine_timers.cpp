@@ -10,6 +10,7 @@ namespace rampart::ike {
 void Engine::run_timers() {
   const uint64_t now = env_.now();
   sync_acquire();
+  drain_timer(now);
   std::vector<std::pair<uint64_t, EndReason>> doomed;
   for (auto& [idx, sa] : sas_)
     if (auto why = sa_timers(*sa, now)) doomed.emplace_back(idx, *why);

@@ -102,9 +102,9 @@ struct QuickModeExchange {
   std::vector<std::string> transform_sets;
   uint32_t life_seconds = 0, life_kilobytes = 0;
   uint32_t rekeys = 0;
-  // A responder's: keys derived and the inbound SA in the dataplane since QM2 (the peer may
-  // send on it before its QM3 reaches us).
-  bool keyed = false;
+  // A responder's: its inbound SA is in the dataplane since QM2 (the peer may send on it before
+  // its QM3 reaches us). Its keys are derived then, with or without a dataplane.
+  bool inbound_installed = false;
 };
 
 // The quick modes in flight on one IKE SA, by message id: which message each waits for, how
@@ -152,7 +152,7 @@ class QuickModes {
     for (const auto& [msgid, q] : by_msgid_)
       if (q) f(*q);
   }
-  // Whether an exchange in flight handed this inbound SPI to the peer (not installed yet).
+  // Whether an exchange in flight handed this inbound SPI to the peer (its SA not complete).
   bool holds_spi(uint32_t spi) const {
     for (const auto& [msgid, q] : by_msgid_)
       if (q && q->sa.inbound.spi == spi) return true;

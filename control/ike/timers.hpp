@@ -50,6 +50,11 @@ inline constexpr uint64_t kRekeyRetry = 10;
 // strongSwan, as responder, moves its CHILD_SAs to the new IKE SA in a job of its own and
 // deletes the old one after 10 s; deleting it before would take the CHILD_SAs.
 inline constexpr uint64_t kReplacedGrace = 15;
+// An IPsec SA that the peer deleted, or that its rekey replaced, still decrypts this long (it
+// sends nothing): what the peer sent on it just before its Delete or its switch can still be
+// queued in a packet worker behind them (at 10,000 tunnels rekeying, such packets were lost:
+// tests/bench/tunnel_scale.sh --rekey-run).
+inline constexpr uint64_t kDrainSeconds = 2;
 
 // DPD (RFC 3706): an R-U-THERE once the peer was quiet for the threshold (isakmp keepalive
 // threshold; the ASA's defaults), again every retry seconds, dead after this many unanswered.

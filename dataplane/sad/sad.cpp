@@ -146,6 +146,14 @@ bool Sad::inbound_spi_in_use(uint32_t spi) const {
   return by_spi_.contains(spi);
 }
 
+void Sad::retire(uint64_t id) {
+  std::lock_guard lock(mu_);
+  auto it = entries_.find(id);
+  if (it == entries_.end() || !it->second->live) return;
+  unindex_locked(it->second.get());
+  it->second->live = false;
+}
+
 void Sad::remove(uint64_t id) {
   std::lock_guard lock(mu_);
   auto it = entries_.find(id);

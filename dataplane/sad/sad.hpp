@@ -91,6 +91,9 @@ class Sad {
   bool go_live(uint64_t id, const Trace& trace = {},
                const std::function<void()>& outbound_added = {});
   bool inbound_spi_in_use(uint32_t spi) const;
+  // Nothing leaves on the SA any more (out of the outbound index), while its inbound SPI still
+  // decrypts what was sent on it before; remove() ends it.
+  void retire(uint64_t id);
   void remove(uint64_t id);
   // Reads under the lock: f(const Entry&) for the SA with this id, when there is one.
   template <typename F>

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "control/ike/engine.hpp"
+#include "control/ike/timers.hpp"
 #include "tests/unit/ike_lab.hpp"
 
 using namespace rampart;
@@ -188,6 +189,7 @@ TEST_CASE("vpnc's Deletes under message id 0 end its SAs, and phase 1's IV chain
   lab.qm3(0x6161, *qm2);
   REQUIRE(lab.only_sa().ipsec.size() == 1);
   const Bytes phase1_iv = lab.only_sa().phase1_iv;
+  const uint32_t ours = lab.only_sa().ipsec.at(0).inbound.spi;
   DeletePayload esp;
   esp.protocol = 3;
   esp.spi_size = 4;
@@ -196,6 +198,14 @@ TEST_CASE("vpnc's Deletes under message id 0 end its SAs, and phase 1's IV chain
   REQUIRE(lab.engine.sas().size() == 1);
   CHECK(lab.only_sa().ipsec.empty());
   CHECK(lab.only_sa().phase1_iv == phase1_iv);
+  // What the client sent before its Delete may still be queued: the SA decrypts a moment
+  // longer; nothing leaves on it.
+  CHECK(lab.sad.inbound_spi_in_use(ours));
+  CHECK_FALSE(lab.sad.with_outbound(0xc000020a, 0xcb00710a, [](dataplane::Sad::Entry&) {}));
+  lab.env.t += timers::kDrainSeconds;
+  lab.engine.tick();
+  CHECK_FALSE(lab.sad.inbound_spi_in_use(ours));
+  lab.env.sent.clear();
   CHECK(lab.engine.stats().decrypt_fails == 0);
   // The peer's next informational (a fresh id, IV from the unchanged phase-1 block) is read.
   NotifyPayload ruthere;

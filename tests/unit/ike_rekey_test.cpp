@@ -3,6 +3,7 @@
 // goes when the client's traffic arrives on the new one.
 #include <catch2/catch.hpp>
 
+#include "control/ike/timers.hpp"
 #include "dataplane/esp/esp_sa.hpp"
 #include "tests/unit/ike_lab.hpp"
 
@@ -102,6 +103,13 @@ TEST_CASE("the head-end rekeys phase 2 before the lifetime ends", "[ike][rekey]"
   REQUIRE(lab.only_sa().ipsec.size() == 1);
   CHECK(lab.only_sa().ipsec[0].inbound.spi != old_in);
   CHECK(lab.env.logged("deleted: replaced by its rekey"));
+  // What the client sent on the old one just before may still be queued behind its switch: it
+  // decrypts a moment longer, and nothing leaves on it.
+  CHECK(lab.sad.inbound_spi_in_use(old_in));
+  lab.env.t += timers::kDrainSeconds;
+  lab.engine.tick();
+  CHECK_FALSE(lab.sad.inbound_spi_in_use(old_in));
+  CHECK(lab.sad.size() == 1);
   // The successor is rekeyed in its turn.
   lab.env.sent.clear();
   lab.env.t += 110;

@@ -242,3 +242,20 @@ TEST_CASE("a responder's SA decrypts from QM2 and encrypts only once live", "[sa
   REQUIRE(sad.add_inbound(abandoned));
   CHECK_FALSE(sad.add_inbound(abandoned));
 }
+
+TEST_CASE("a retired SA sends nothing and still decrypts until removed", "[sad]") {
+  Sad sad;
+  SaSpec s = spec(1, {0, 0}, {0xcb00710a, 0xffffffff});
+  s.client = true;
+  REQUIRE(sad.add(s));
+  const uint64_t reach = sad.reach_generation();
+  sad.retire(1);
+  CHECK(indexed(sad, 0xc000020a, 0xcb00710a) == 0);
+  CHECK(sad.inbound_spi_in_use(s.spi_in));
+  CHECK(sad.remote_hosts().empty());
+  CHECK(sad.reach_generation() != reach);
+  sad.retire(1);  // again: nothing more
+  sad.remove(1);
+  CHECK_FALSE(sad.inbound_spi_in_use(s.spi_in));
+  CHECK(sad.size() == 0);
+}
