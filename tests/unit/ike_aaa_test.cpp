@@ -64,22 +64,7 @@ aaa::AuthResult accept_with(std::optional<std::string> policy) {
 
 // Packets from the client through the SA the engine holds (sequence numbers 1, 2, ...).
 void client_sends(Lab& lab, const IpsecSa& ips, int packets = 1) {
-  dataplane::EspKeys keys{dataplane::EspCipher::AesCbc128, dataplane::EspAuth::HmacSha1,
-                          ips.inbound.encryption_key.bytes(), ips.inbound.integrity_key.bytes()};
-  auto client = dataplane::EspSa::create(ips.inbound.spi, keys);
-  REQUIRE(client);
-  for (int i = 0; i < packets; ++i) {
-    std::vector<uint8_t> inner(60, 0), esp(200);
-    inner[0] = 0x45;
-    size_t n = (*client)->encap(inner.data(), inner.size(), esp.data(), esp.size());
-    REQUIRE(n > 0);
-    lab.sad.with_inbound(ips.inbound.spi, [&](dataplane::Sad::Entry& e) {
-      uint8_t* in = nullptr;
-      uint8_t next = 0;
-      dataplane::EspDrop drop{};
-      CHECK(e.in->decap(esp.data(), n, &in, &next, &drop) > 0);
-    });
-  }
+  CHECK(test::client_packet_decrypts(lab, ips, packets));
 }
 
 uint64_t inbound_bytes(Lab& lab, const IpsecSa& ips) {

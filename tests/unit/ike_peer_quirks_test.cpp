@@ -236,27 +236,6 @@ TEST_CASE("vpnc's Deletes under message id 0 end its SAs, and phase 1's IV chain
 
 namespace {
 
-// One ESP packet from the client on the SA's inbound SPI, decrypted by what the dataplane holds
-// under that SPI: true when it decrypted.
-bool client_packet_decrypts(Lab& lab, const IpsecSa& ips) {
-  dataplane::EspKeys keys{dataplane::EspCipher::AesCbc128, dataplane::EspAuth::HmacSha1,
-                          ips.inbound.encryption_key.bytes(), ips.inbound.integrity_key.bytes()};
-  auto client = dataplane::EspSa::create(ips.inbound.spi, keys);
-  REQUIRE(client);
-  std::vector<uint8_t> inner(60, 0), esp(200);
-  inner[0] = 0x45;
-  size_t n = (*client)->encap(inner.data(), inner.size(), esp.data(), esp.size());
-  REQUIRE(n > 0);
-  bool ok = false;
-  lab.sad.with_inbound(ips.inbound.spi, [&](dataplane::Sad::Entry& e) {
-    uint8_t* in = nullptr;
-    uint8_t next = 0;
-    dataplane::EspDrop drop{};
-    ok = e.in->decap(esp.data(), n, &in, &next, &drop) > 0;
-  });
-  return ok;
-}
-
 bool leaves_on(Lab& lab, uint32_t client, uint64_t id) {
   uint64_t found = 0;
   lab.sad.with_outbound(0xc000020a, client, [&](dataplane::Sad::Entry& e) { found = e.spec.id; });
@@ -273,7 +252,7 @@ TEST_CASE("a client may send on its new SA between our QM2 and its QM3", "[ike][
   auto qm2 = lab.qm1(0x7171, {203, 0, 113, 10});
   REQUIRE(qm2.has_value());
   const IpsecSa pending = lab.only_sa().quick_modes.at(0x7171).sa;
-  CHECK(client_packet_decrypts(lab, pending));
+  CHECK(test::client_packet_decrypts(lab, pending));
   CHECK_FALSE(leaves_on(lab, 0xcb00710a, pending.id));
   lab.qm3(0x7171, *qm2);
   REQUIRE(lab.only_sa().ipsec.size() == 1);

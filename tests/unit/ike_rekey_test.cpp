@@ -38,20 +38,7 @@ uint32_t answer_qm1(Lab& lab, uint32_t client_spi) {
 
 // A packet from the client through the SA the engine holds with this inbound SPI.
 void client_sends(Lab& lab, const IpsecSa& ips) {
-  dataplane::EspKeys keys{dataplane::EspCipher::AesCbc128, dataplane::EspAuth::HmacSha1,
-                          ips.inbound.encryption_key.bytes(), ips.inbound.integrity_key.bytes()};
-  auto client = dataplane::EspSa::create(ips.inbound.spi, keys);
-  REQUIRE(client);
-  std::vector<uint8_t> inner(60, 0), esp(200);
-  inner[0] = 0x45;
-  size_t n = (*client)->encap(inner.data(), inner.size(), esp.data(), esp.size());
-  REQUIRE(n > 0);
-  lab.sad.with_inbound(ips.inbound.spi, [&](dataplane::Sad::Entry& e) {
-    uint8_t* in = nullptr;
-    uint8_t next = 0;
-    dataplane::EspDrop drop{};
-    CHECK(e.in->decap(esp.data(), n, &in, &next, &drop) > 0);
-  });
+  CHECK(test::client_packet_decrypts(lab, ips));
 }
 
 void connect_with_lifetime(Lab& lab, uint32_t seconds) {
