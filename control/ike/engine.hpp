@@ -401,6 +401,7 @@ class Engine {
   // keyed runs once the dataplane holds the outbound SA, before the inbound one is keyed (the
   // ASA's KEY_ADD), or at the end when there is no dataplane or the install failed before.
   void install(const IkeSa& sa, const IpsecSa& ips, const std::function<void()>& keyed = {});
+  void log_encrypt_rule_lookup(const IkeSa& sa, const IpsecSa& ips);
   // A responder's SA at QM2: it decrypts, nothing leaves on it before install(). False without
   // a dataplane or when the dataplane refused it (install then tries it whole).
   bool install_inbound(const IkeSa& sa, const IpsecSa& ips);

@@ -65,6 +65,19 @@ bool Engine::install_inbound(const IkeSa& sa, const IpsecSa& ips) {
   return r.has_value();
 }
 
+// What the outbound index holds for the SA's proxies: cs_id names the SA being installed, rule
+// the one traffic between them leaves on now (0 for none: a first SA, and still while the new
+// one is being installed; the old one on a rekey).
+void Engine::log_encrypt_rule_lookup(const IkeSa& sa, const IpsecSa& ips) {
+  if (!sad_ || ips.crypto_map.empty()) return;
+  uint64_t rule = sad_->encrypt_rule(selector(ips.local), selector(ips.remote));
+  log(&sa, Tag::Debug,
+      fmt::format("NP encrypt rule look up for crypto map {} {} matching ACL {}: returned "
+                  "cs_id={:08x}; rule={:08x}",
+                  ips.crypto_map, ips.map_seq, ips.map_acl.empty() ? "Unknown" : ips.map_acl,
+                  ips.id, rule));
+}
+
 void Engine::forget_quick_mode(const QuickModeExchange& q) {
   if (sad_ && q.inbound_installed) sad_->remove(q.sa.id);
 }
@@ -83,6 +96,7 @@ void Engine::install(const IkeSa& sa, const IpsecSa& ips, const std::function<vo
   dataplane::Sad::Trace trace;
   if (debugging(DebugKind::Ipsec, 1)) trace = [this](const std::string& l) { ipsec_log(1, l); };
   auto outbound_added = [&] {
+    log_encrypt_rule_lookup(sa, ips);
     tell();
     log(&sa, Tag::Debug,
         fmt::format("IKE got a KEY_ADD msg for SA: SPI = 0x{:08x}", ips.outbound.spi));
@@ -98,7 +112,10 @@ void Engine::install(const IkeSa& sa, const IpsecSa& ips, const std::function<vo
   if (!r) {
     ipsec_log(1, fmt::format("IPSEC: cannot install SA with SPI 0x{:08X}: {}", ips.inbound.spi,
                              r.error()));
-  } else if (sa.assigned) {
+  } else {
+    log(&sa, Tag::Debug, fmt::format("pitcher: rcv KEY_UPDATE, spi 0x{:08x}", ips.inbound.spi));
+  }
+  if (r && sa.assigned) {
     // A client address on an inside subnet: the dataplane announces it there and answers ARP
     // for it while the SA lives.
     for (const auto& [hw, itf] : cfg_.interfaces)

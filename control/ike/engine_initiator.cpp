@@ -244,6 +244,7 @@ void Engine::start_quick_mode(IkeSa& sa) {
   IpsecSa& ips = q->sa;
   ips.crypto_map = sa.wanted->map;
   ips.map_seq = sa.wanted->seq;
+  ips.map_acl = cs.match_address.value_or("");
   ips.local = sa.wanted->local;
   ips.remote = sa.wanted->remote;
   ips.pfs_group = cs.pfs_group.value_or(0);
@@ -260,6 +261,7 @@ void Engine::start_rekey(IkeSa& sa, IpsecSa& old) {
   IpsecSa& ips = q->sa;
   ips.crypto_map = old.crypto_map;
   ips.map_seq = old.map_seq;
+  ips.map_acl = old.map_acl;
   ips.local = old.local;
   ips.remote = old.remote;
   ips.pfs_group = old.pfs_group;

@@ -296,6 +296,7 @@ Outcome Engine::quick_mode_1(const Received& in) {
   ips.message_id = msgid;
   ips.crypto_map = entry.map_tag;
   ips.map_seq = entry.seq;
+  ips.map_acl = entry.settings->match_address.value_or("");
   take_choice(ips, choice);
   ips.local = local;
   ips.remote = remote;

@@ -29,6 +29,7 @@ void Engine::complete_quick_mode(IkeSa& sa, uint32_t msgid) {
   log(&sa, Tag::Debug, "Generating Quick Mode Key!");
   if (initiator)  // a responder's were derived when it sent QM2
     derive_quick_mode_keys(ips, sa.choice.hash, sa.keys.skeyid_d, q.gxy, q.ni, q.nr);
+  log_encrypt_rule_lookup(sa, ips);
   log(&sa, Tag::Debug, "Generating Quick Mode Key!");
   if (initiator) {
     log(&sa, Tag::Debug, "constructing qm hash payload");

@@ -66,6 +66,7 @@ struct IpsecSa {
   uint32_t message_id = 0;
   std::string crypto_map;     // the map on the interface
   uint32_t map_seq = 0;       // the static or dynamic entry's map sequence
+  std::string map_acl;        // the entry's crypto ACL ("match address"); none for a dynamic one
   std::string transform_set;  // the set whose transform was accepted
   config::EspEncryption encryption = config::EspEncryption::Aes128;  // a row of the table
   config::EspIntegrity integrity = config::EspIntegrity::Sha1;

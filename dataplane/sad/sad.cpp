@@ -38,6 +38,14 @@ void trace_sa(const Sad::Trace& trace, const SaSpec& spec, bool inbound) {
                     spec.id));
 }
 
+// One end of the outer flow: ESP, or UDP with the NAT-T port.
+std::string outer_text(const SaSpec& s, bool peer_end) {
+  uint16_t port = peer_end ? s.peer_port : s.local_port;
+  bool udp = s.local_port && s.peer_port;
+  return selector_text(
+      {peer_end ? s.peer : s.local, 0xffffffffu, uint8_t(udp ? 17 : 50), uint16_t(udp ? port : 0)});
+}
+
 void trace_rule(const Sad::Trace& trace, std::string_view what, uint32_t spi,
                 const std::string& detail, uint64_t id) {
   if (!trace) return;
@@ -92,8 +100,18 @@ bool Sad::go_live(uint64_t id, const Trace& trace, const std::function<void()>& 
     if (it->second->live) return true;
     shown = it->second->spec;
   }
-  // The ASA's order: the outbound SA, then the inbound one, then the outbound knows its peer.
+  // The ASA's order: the outbound SA and the rules it will take (what it encrypts, the outer
+  // header it leaves with), then the inbound one, then the outbound knows its peer; the rules
+  // complete when the index takes them.
   trace_sa(trace, shown, false);
+  trace_rule(trace, "outbound encrypt rule", shown.spi_out,
+             fmt::format("source: {}, destination: {}", selector_text(shown.local_ts),
+                         selector_text(shown.remote_ts)),
+             shown.id);
+  trace_rule(
+      trace, "outbound permit rule", shown.spi_out,
+      fmt::format("source: {}, destination: {}", outer_text(shown, false), outer_text(shown, true)),
+      shown.id);
   if (outbound_added) outbound_added();
   trace_sa(trace, shown, true);
   if (trace) {
@@ -120,25 +138,42 @@ bool Sad::go_live(uint64_t id, const Trace& trace, const std::function<void()>& 
 
 void Sad::publish_locked(Entry* e, const Trace& trace) {
   const SaSpec& spec = e->spec;
+  // The outbound index (index_locked) holds the encrypt rule (the inner selectors) and, with
+  // the entry, the outer header its packets leave with.
+  if (trace) {
+    trace(fmt::format("IPSEC: Completed outbound inner rule, SPI 0x{:08X}, Rule ID: 0x{:08X}",
+                      spec.spi_out, spec.id));
+    trace(fmt::format("IPSEC: Completed outbound outer SPD rule, SPI 0x{:08X}, Rule ID: 0x{:08X}",
+                      spec.spi_out, spec.id));
+  }
   // What a decrypted packet must match (the workers check it against the entry's selectors).
   trace_rule(trace, "inbound tunnel flow rule", spec.spi_in,
              fmt::format("source: {}, destination: {}", selector_text(spec.remote_ts),
                          selector_text(spec.local_ts)),
              spec.id);
-  trace_rule(trace, "inbound decrypt rule", spec.spi_in,
-             fmt::format("source: {}, destination: {}",
-                         selector_text({spec.peer, 0xffffffffu, uint8_t(spec.peer_port ? 17 : 50),
-                                        spec.peer_port}),
-                         selector_text({spec.local, 0xffffffffu, uint8_t(spec.local_port ? 17 : 50),
-                                        spec.local_port})),
-             spec.id);
-  // The outbound index (index_locked) is the encrypt rule.
-  trace_rule(trace, "outbound encrypt rule", spec.spi_out,
-             fmt::format("source: {}, destination: {}", selector_text(spec.local_ts),
-                         selector_text(spec.remote_ts)),
-             spec.id);
+  trace_rule(
+      trace, "inbound decrypt rule", spec.spi_in,
+      fmt::format("source: {}, destination: {}", outer_text(spec, true), outer_text(spec, false)),
+      spec.id);
   e->live = true;
   index_locked(e);
+}
+
+uint64_t Sad::encrypt_rule(const Selector4& local, const Selector4& remote) const {
+  auto same = [](const Selector4& a, const Selector4& b) {
+    return a.address == b.address && a.mask == b.mask && a.protocol == b.protocol &&
+           a.port == b.port;
+  };
+  std::shared_lock lock(mu_);
+  const std::vector<Entry*>* list = &by_remote_prefix_;
+  if (remote.mask == 0xffffffffu) {
+    auto h = by_remote_host_.find(remote.address);
+    if (h == by_remote_host_.end()) return 0;
+    list = &h->second;
+  }
+  for (const Entry* e : *list)  // in the index's order: the one traffic takes first
+    if (same(e->spec.local_ts, local) && same(e->spec.remote_ts, remote)) return e->spec.id;
+  return 0;
 }
 
 bool Sad::inbound_spi_in_use(uint32_t spi) const {

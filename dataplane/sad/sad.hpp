@@ -91,6 +91,10 @@ class Sad {
   bool go_live(uint64_t id, const Trace& trace = {},
                const std::function<void()>& outbound_added = {});
   bool inbound_spi_in_use(uint32_t spi) const;
+  // The encrypt rule the outbound index holds for exactly these proxies: the id of the live SA
+  // that traffic between them leaves on now (the newest, when a rekey left two), 0 when none
+  // (the ASA's "NP encrypt rule look up ... rule=").
+  uint64_t encrypt_rule(const Selector4& local, const Selector4& remote) const;
   // Nothing leaves on the SA any more (out of the outbound index), while its inbound SPI still
   // decrypts what was sent on it before; remove() ends it.
   void retire(uint64_t id);

@@ -59,6 +59,7 @@ TEST_CASE("the head-end rekeys phase 2 before the lifetime ends", "[ike][rekey]"
   lab.console.run("group-policy EZ attributes\nvpn-idle-timeout none\nexit");
   connect_with_lifetime(lab, 120);
   const uint32_t old_in = lab.only_sa().ipsec[0].inbound.spi;
+  const uint32_t old_id = lab.only_sa().ipsec[0].id;
   // Nothing before 85 % of the lifetime.
   lab.env.t += 100;
   lab.engine.tick();
@@ -75,6 +76,11 @@ TEST_CASE("the head-end rekeys phase 2 before the lifetime ends", "[ike][rekey]"
   REQUIRE(lab.only_sa().ipsec.size() == 2);
   const IpsecSa& fresh = lab.only_sa().ipsec[1];
   CHECK(fresh.outbound.spi == 0xc11e0002);
+  // While it was installed, the encrypt rule for its proxies was still the old SA's.
+  CHECK(
+      lab.env.logged(fmt::format("NP encrypt rule look up for crypto map DYN 10 matching ACL "
+                                 "Unknown: returned cs_id={:08x}; rule={:08x}",
+                                 fresh.id, old_id)));
   CHECK(fresh.remote.address == config::Ipv4{0xcb00710a});
   CHECK(lab.sad.size() == 2);
   uint32_t out_spi = 0;

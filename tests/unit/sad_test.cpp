@@ -168,22 +168,35 @@ TEST_CASE("an install tells its steps in the order it takes them, outbound first
   s.lifetime_seconds = 28800;
   REQUIRE(sad.add(s, trace, [&] { outbound_at = lines.size(); }));
   auto starts = [](const std::string& l, std::string_view head) { return l.rfind(head, 0) == 0; };
-  REQUIRE(lines.size() == 15);
+  REQUIRE(lines.size() == 19);
   CHECK(lines[0] ==
         "IPSEC: New embryonic SA created @ 0x00000005, Direction: outbound, SPI: 0x00002005, "
         "Session ID: 0x00000005, Tunnel type: ra, Protocol: esp, Lifetime: 28800 seconds");
   CHECK(lines[1] == "IPSEC: Completed host OBSA update, SPI 0x00002005");
-  CHECK(outbound_at == 4);  // the outbound SA and its context are ready, the inbound not yet
-  CHECK(lines[4] == "IPSEC: Completed host IBSA update, SPI 0x00001005");
-  CHECK(starts(lines[7], "IPSEC: Updating outbound VPN context 0x00000005, SPI 0x00002005"));
-  CHECK(lines[9] ==
+  CHECK(lines[4] ==
+        "IPSEC: New outbound encrypt rule, SPI 0x00002005, source: 0.0.0.0, mask: 0.0.0.0, "
+        "protocol: 0, port: 0, destination: 203.0.113.10, mask: 255.255.255.255, protocol: 0, "
+        "port: 0");
+  CHECK(lines[5] == "IPSEC: Completed outbound encrypt rule, SPI 0x00002005, Rule ID: 0x00000005");
+  // The outer header the SA's packets leave with: from us to the peer, plain ESP here.
+  CHECK(starts(lines[6],
+               "IPSEC: New outbound permit rule, SPI 0x00002005, source: 198.51.100.1, mask: "
+               "255.255.255.255, protocol: 50, port: 0, destination: 198.51.100.2"));
+  CHECK(outbound_at == 8);  // the outbound SA and its rules are ready, the inbound not yet
+  CHECK(lines[8] == "IPSEC: Completed host IBSA update, SPI 0x00001005");
+  CHECK(starts(lines[11], "IPSEC: Updating outbound VPN context 0x00000005, SPI 0x00002005"));
+  // The index takes the outbound rules, then the inbound ones are told.
+  CHECK(lines[13] == "IPSEC: Completed outbound inner rule, SPI 0x00002005, Rule ID: 0x00000005");
+  CHECK(lines[14] ==
+        "IPSEC: Completed outbound outer SPD rule, SPI 0x00002005, Rule ID: 0x00000005");
+  CHECK(lines[15] ==
         "IPSEC: New inbound tunnel flow rule, SPI 0x00001005, source: 203.0.113.10, mask: "
         "255.255.255.255, protocol: 0, port: 0, destination: 0.0.0.0, mask: 0.0.0.0, protocol: "
         "0, port: 0");
-  CHECK(starts(lines[11],
+  CHECK(starts(lines[17],
                "IPSEC: New inbound decrypt rule, SPI 0x00001005, source: "
                "198.51.100.2, mask: 255.255.255.255, protocol: 50"));
-  CHECK(lines[14] == "IPSEC: Completed outbound encrypt rule, SPI 0x00002005, Rule ID: 0x00000005");
+  CHECK(lines[18] == "IPSEC: Completed inbound decrypt rule, SPI 0x00001005, Rule ID: 0x00000005");
   // Refused (the inbound SPI is taken): nothing is told, nothing is added.
   lines.clear();
   outbound_at = 99;
@@ -218,16 +231,21 @@ TEST_CASE("a responder's SA decrypts from QM2 and encrypts only once live", "[sa
     CHECK(e.spec.keys_in.encryption.empty());
     CHECK(e.spec.keys_out.integrity.empty());
   }));
+  // The encrypt rule for these proxies is still the old SA's.
+  CHECK(sad.encrypt_rule(fresh.local_ts, fresh.remote_ts) == 1);
   // QM3: live, with an install's trace, outbound first; the newer SA now carries the traffic.
   std::vector<std::string> lines;
   bool told = false;
   CHECK(sad.go_live(
       2, [&](const std::string& l) { lines.push_back(l); }, [&] { told = true; }));
   CHECK(told);
-  REQUIRE(lines.size() == 15);
+  REQUIRE(lines.size() == 19);
   CHECK(lines[1] == "IPSEC: Completed host OBSA update, SPI 0x00002002");
   CHECK(indexed(sad, 0xc000020a, 0xcb00710a) == 2);
-  CHECK(sad.go_live(2));  // again: nothing more
+  CHECK(sad.encrypt_rule(fresh.local_ts, fresh.remote_ts) == 2);
+  CHECK(sad.encrypt_rule(fresh.local_ts, {0xcb00710b, 0xffffffff}) == 0);   // nobody's
+  CHECK(sad.encrypt_rule({0xc0000200, 0xffffff00}, fresh.remote_ts) == 0);  // other proxies
+  CHECK(sad.go_live(2));                                                    // again: nothing more
   CHECK_FALSE(sad.go_live(9));
   // A quick mode that never completes: its SA goes without ever having been outbound.
   SaSpec abandoned = spec(3, {0, 0}, {0xcb00710b, 0xffffffff});
