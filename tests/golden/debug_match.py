@@ -6,8 +6,10 @@ Usage: debug_match.py GOLDEN TRANSCRIPT [MIN_PERCENT]
 GOLDEN is a pattern file (syntax at the top of tests/golden/seed000_debug.txt). TRANSCRIPT is
 what a console session printed. The seed lines are matched to transcript lines by a longest
 common subsequence (same words, same order; transcript lines the seed has not are ignored).
-Prints the seed lines that did not match and the percentage that did; exits 1 below
-MIN_PERCENT (default 95).
+Prints the seed lines that did not match (with their note, when the golden file gives one:
+what the line needs that the peer under test does not do) and the percentage of all seed
+lines that did; exits 1 when that is below MIN_PERCENT (default 95). The share of the lines
+without a note is printed too; it is never what the exit status is decided on.
 """
 import re
 import sys
@@ -30,21 +32,23 @@ def compile_pattern(text):
 
 
 def read_golden(path):
+    """(text, pattern, run, why): why is the line's " ## " note, "" when it has none."""
     seeds = []
     with open(path, encoding="utf-8") as f:
         for raw in f:
             line = raw.rstrip("\n")
             if not line.strip() or line.startswith("#"):
                 continue
+            line, _, why = line.partition(" ## ")
             run = line.startswith("+ ")
             text = normal(line[2:] if run else line)
-            seeds.append((text, compile_pattern(text), run))
+            seeds.append((text, compile_pattern(text), run, why.strip()))
     return seeds
 
 
 def collapse_runs(out, seeds):
     """A run of transcript lines that all match one "+ " seed line becomes its first line."""
-    runs = [p for _, p, run in seeds if run]
+    runs = [p for _, p, run, _ in seeds if run]
     kept = []
     for line in out:
         if kept and any(p.match(line) and p.match(kept[-1]) for p in runs):
@@ -81,11 +85,17 @@ def main():
     with open(sys.argv[2], encoding="utf-8", errors="replace") as f:
         out = [normal(l) for l in f if normal(l)]
     matched = lcs_matches(seeds, collapse_runs(out, seeds))
-    for k, (text, _, _) in enumerate(seeds):
+    for k, (text, _, _, why) in enumerate(seeds):
         if k not in matched:
-            print(f"unmatched seed line {k + 1}: {text}")
+            print(f"unmatched seed line {k + 1}: {text}" + (f"\n    ({why})" if why else ""))
     pct = 100.0 * len(matched) / len(seeds)
     print(f"seed lines matched: {len(matched)} of {len(seeds)} ({pct:.1f} %), need {minimum:g} %")
+    # Told, never counted instead: the lines with a note need what this peer does not do.
+    plain = [k for k, seed in enumerate(seeds) if not seed[3]]
+    if len(plain) < len(seeds):
+        hit = sum(1 for k in plain if k in matched)
+        print(f"of the {len(plain)} lines without a note: {hit} matched "
+              f"({100.0 * hit / len(plain):.1f} %)")
     return 0 if pct >= minimum else 1
 
 
