@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <vector>
 
+#include <openssl/crypto.h>
+
 namespace rampart::dataplane {
 
 enum class EspCipher {
@@ -26,6 +28,14 @@ struct EspKeys {
   EspAuth auth = EspAuth::HmacSha1;
   std::vector<uint8_t> encryption;  // AES-GCM: the key followed by the 4-byte salt
   std::vector<uint8_t> integrity;
+  // Once the contexts are keyed, a copy only waits to leak: zeroed (not a store the compiler
+  // may drop) and emptied.
+  void wipe() {
+    for (auto* k : {&encryption, &integrity}) {
+      if (!k->empty()) OPENSSL_cleanse(k->data(), k->size());
+      k->clear();
+    }
+  }
 };
 
 constexpr bool is_aead(EspCipher c) {

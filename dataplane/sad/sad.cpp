@@ -74,11 +74,8 @@ rampart::expected<void, std::string> Sad::add_inbound(const SaSpec& spec) {
   auto e = std::make_unique<Entry>();
   e->spec = spec;
   // The contexts hold the keys now: the entry keeps no second copy of them.
-  for (auto* k : {&e->spec.keys_in.encryption, &e->spec.keys_in.integrity,
-                  &e->spec.keys_out.encryption, &e->spec.keys_out.integrity}) {
-    std::fill(k->begin(), k->end(), 0);
-    k->clear();
-  }
+  e->spec.keys_in.wipe();
+  e->spec.keys_out.wipe();
   e->in = std::move(*in);
   e->out = std::move(*out);
   std::lock_guard lock(mu_);
