@@ -463,7 +463,13 @@ class Engine {
   void accounting_interim(IkeSa& sa, uint64_t now);
   void accounting_stop(IkeSa& sa, EndReason reason);
   // The traffic an IPsec SA carried, kept in its session's totals before the SA goes.
-  void retire_traffic(IkeSa& sa, const IpsecSa& ips);
+  // What an SA carried, as the dataplane counts it.
+  struct Traffic {
+    uint64_t in_octets = 0, in_packets = 0, out_octets = 0, out_packets = 0;
+  };
+  // Credits what the SA carried to its session's accounting; returns that.
+  Traffic retire_traffic(IkeSa& sa, const IpsecSa& ips);
+  static void credit(AccountingSession& s, const Traffic& t);
   aaa::AccountingRecord accounting_record(const IkeSa& sa, aaa::AccountingRecord::Kind kind);
   bool assign_address(IkeSa& sa);
   void release_address(IkeSa& sa);
@@ -524,6 +530,10 @@ class Engine {
   struct Draining {
     uint32_t id;
     uint64_t until;
+    // The session its traffic is accounted to, and what was credited when it was retired:
+    // what it decrypts while draining is credited when it goes.
+    std::weak_ptr<AccountingSession> session;
+    Traffic credited;
   };
   std::deque<Draining> draining_;
   uint64_t clients_generation_ = 0;

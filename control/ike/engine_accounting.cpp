@@ -64,15 +64,22 @@ void Engine::accounting_stop(IkeSa& sa, EndReason reason) {
   env_.account(std::move(r));
 }
 
-void Engine::retire_traffic(IkeSa& sa, const IpsecSa& ips) {
-  if (!sa.accounting || !sad_) return;
-  AccountingSession& s = *sa.accounting;
+Engine::Traffic Engine::retire_traffic(IkeSa& sa, const IpsecSa& ips) {
+  Traffic t;
+  if (!sa.accounting || !sad_) return t;
   sad_->with(ips.id, [&](const dataplane::Sad::Entry& e) {
-    s.in_octets += e.in->counters().bytes;
-    s.in_packets += e.in->counters().packets;
-    s.out_octets += e.out->counters().bytes;
-    s.out_packets += e.out->counters().packets;
+    t = {e.in->counters().bytes, e.in->counters().packets, e.out->counters().bytes,
+         e.out->counters().packets};
   });
+  credit(*sa.accounting, t);
+  return t;
+}
+
+void Engine::credit(AccountingSession& s, const Traffic& t) {
+  s.in_octets += t.in_octets;
+  s.in_packets += t.in_packets;
+  s.out_octets += t.out_octets;
+  s.out_packets += t.out_packets;
 }
 
 aaa::AccountingRecord Engine::accounting_record(const IkeSa& sa, aaa::AccountingRecord::Kind kind) {

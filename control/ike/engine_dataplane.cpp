@@ -49,9 +49,8 @@ dataplane::SaSpec Engine::sa_spec(const IkeSa& sa, const IpsecSa& ips) const {
 namespace {
 
 void wipe(dataplane::SaSpec& spec) {
-  for (auto* k : {&spec.keys_in.encryption, &spec.keys_in.integrity, &spec.keys_out.encryption,
-                  &spec.keys_out.integrity})
-    std::fill(k->begin(), k->end(), 0);
+  spec.keys_in.wipe();
+  spec.keys_out.wipe();
 }
 
 }  // namespace
@@ -164,15 +163,27 @@ void Engine::uninstall(IkeSa& sa, const IpsecSa& ips) {
 }
 
 void Engine::uninstall_draining(IkeSa& sa, const IpsecSa& ips) {
-  retire_traffic(sa, ips);
+  Traffic credited = retire_traffic(sa, ips);
   if (!sad_) return;
   sad_->retire(ips.id);
-  draining_.push_back({ips.id, env_.now() + timers::kDrainSeconds});
+  draining_.push_back({ips.id, env_.now() + timers::kDrainSeconds, sa.accounting, credited});
 }
 
 void Engine::drain_timer(uint64_t now) {
   while (!draining_.empty() && draining_.front().until <= now) {
-    if (sad_) sad_->remove(draining_.front().id);
+    const Draining& d = draining_.front();
+    // What arrived on it since it was retired, for a session still accounted (a Stop already
+    // sent is not reopened).
+    // Counters cleared meanwhile ("clear crypto ipsec sa counters") count from zero again.
+    auto since = [](uint64_t now_n, uint64_t then) { return now_n >= then ? now_n - then : now_n; };
+    if (auto s = d.session.lock(); s && sad_)
+      sad_->with(d.id, [&](const dataplane::Sad::Entry& e) {
+        credit(*s, {since(e.in->counters().bytes, d.credited.in_octets),
+                    since(e.in->counters().packets, d.credited.in_packets),
+                    since(e.out->counters().bytes, d.credited.out_octets),
+                    since(e.out->counters().packets, d.credited.out_packets)});
+      });
+    if (sad_) sad_->remove(d.id);
     draining_.pop_front();
   }
 }

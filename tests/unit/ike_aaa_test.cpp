@@ -373,18 +373,24 @@ TEST_CASE("accounting: Stop carries the traffic of every IPsec SA, rekeyed ones 
   REQUIRE(lab.only_sa().ipsec.size() == 2);
   client_sends(lab, lab.only_sa().ipsec.at(1));
   const uint64_t second = inbound_bytes(lab, lab.only_sa().ipsec.at(1));
+  const IpsecSa old = lab.only_sa().ipsec.at(0);
   DeletePayload del;
   del.protocol = 3;
   del.spi_size = 4;
   del.spis.push_back(test::be32(lab.only_sa().ipsec.at(0).outbound.spi));
   lab.deliver(lab.peer.seal(Exchange::Informational, 0x300, {del}));
   REQUIRE(lab.only_sa().ipsec.size() == 1);
+  // What the client sent on the old SA just before its delete still decrypts while the SA
+  // drains, and counts.
+  CHECK(test::client_packet_decrypts(lab, old, 1, 2));
+  const uint64_t late = inbound_bytes(lab, old);
+  REQUIRE(late > first);
   // An Interim after an hour, with the same id.
   lab.env.t += 3600;
   lab.engine.tick();
   REQUIRE(lab.server.count(Kind::Interim) == 1);
   CHECK(lab.server.records.back().session_id == id);
-  CHECK(lab.server.records.back().in_packets == 3);
+  CHECK(lab.server.records.back().in_packets == 4);
   // vpn-sessiondb logoff: Stop, Admin-Reset, every packet and byte.
   lab.console.run("vpn-sessiondb logoff name alice");
   CHECK(lab.engine.sas().empty());
@@ -393,8 +399,8 @@ TEST_CASE("accounting: Stop carries the traffic of every IPsec SA, rekeyed ones 
   CHECK(stop.kind == Kind::Stop);
   CHECK(stop.session_id == id);
   CHECK(stop.terminate_cause == "Admin-Reset");
-  CHECK(stop.in_packets == 3);
-  CHECK(stop.in_octets == first + second);
+  CHECK(stop.in_packets == 4);
+  CHECK(stop.in_octets == late + second);
   CHECK(stop.user == "alice");
 }
 

@@ -150,17 +150,19 @@ struct Lab {
 
 // ESP packets from the client on the SA's inbound SPI (sequence numbers 1 and on), sealed with the
 // client's keys and opened by what the dataplane holds under that SPI: true when all decrypted.
-inline bool client_packet_decrypts(Lab& lab, const IpsecSa& ips, int packets = 1) {
+// sent: how many the client has sent on the SA before (their sequence numbers are used up).
+inline bool client_packet_decrypts(Lab& lab, const IpsecSa& ips, int packets = 1, int sent = 0) {
   dataplane::EspKeys keys{dataplane::EspCipher::AesCbc128, dataplane::EspAuth::HmacSha1,
                           ips.inbound.encryption_key.bytes(), ips.inbound.integrity_key.bytes()};
   auto client = dataplane::EspSa::create(ips.inbound.spi, keys);
   REQUIRE(client);
   int opened = 0;
-  for (int i = 0; i < packets; ++i) {
+  for (int i = -sent; i < packets; ++i) {
     std::vector<uint8_t> inner(60, 0), esp(200);
     inner[0] = 0x45;
     size_t n = (*client)->encap(inner.data(), inner.size(), esp.data(), esp.size());
     REQUIRE(n > 0);
+    if (i < 0) continue;
     lab.sad.with_inbound(ips.inbound.spi, [&](dataplane::Sad::Entry& e) {
       uint8_t* in = nullptr;
       uint8_t next = 0;
