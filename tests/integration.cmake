@@ -46,8 +46,14 @@ add_test(NAME vpn_kernel_path_af_xdp
 add_test(NAME ike_vpnc_nat_af_xdp COMMAND bash ${SRC}/tests/integration/ike_vpnc.sh ${BIN} nat)
 add_test(NAME dataplane_jumbo_af_xdp
          COMMAND bash ${SRC}/tests/integration/dataplane_jumbo.sh ${BIN})
+# An ESP flood into a stalled worker: what its socket could not take shows in show interface,
+# once on veth (native XDP, which counts it too) and at all behind a macvlan (generic XDP).
+foreach(mode native generic)
+  add_test(NAME dataplane_xdp_drops_${mode}
+           COMMAND bash ${SRC}/tests/integration/dataplane_xdp_drops.sh ${BIN} ${mode})
+endforeach()
 set(AF_XDP_TESTS dataplane_start_af_xdp vpn_kernel_path_af_xdp ike_vpnc_nat_af_xdp
-                 dataplane_jumbo_af_xdp)
+                 dataplane_jumbo_af_xdp dataplane_xdp_drops_native dataplane_xdp_drops_generic)
 set_tests_properties(${AF_XDP_TESTS} PROPERTIES ENVIRONMENT RAMPART_PACKET_IO=af_xdp)
 set_tests_properties(dataplane_start_openssl_af_xdp
                      PROPERTIES ENVIRONMENT "RAMPART_PACKET_IO=af_xdp;RAMPART_CRYPTO=openssl")

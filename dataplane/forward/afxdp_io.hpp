@@ -16,6 +16,7 @@
 
 #include "dataplane/forward/afpacket_io.hpp"
 #include "dataplane/forward/io_choice.hpp"
+#include "dataplane/xdp/socket_drops.hpp"
 #include "dataplane/xdp/steer_program.hpp"
 #include "dataplane/xdp/xsk_port.hpp"
 
@@ -28,9 +29,12 @@ class AfXdpIo final : public PacketIo {
     size_t index = 0, count = 1;
   };
   // Opens the AF_PACKET layer (as AfPacketIo::open), then the program and the sockets, port by
-  // port; a port where either fails runs on the AF_PACKET layer alone (logged once).
+  // port; a port where either fails runs on the AF_PACKET layer alone (logged once). Each
+  // socket is registered in drops (when given) while it is open, for show interface.
   static rampart::expected<std::unique_ptr<AfXdpIo>, std::string> open(
-      const std::vector<PortConfig>& ports, uint16_t fanout_base, Share share, IoKind asked);
+      const std::vector<PortConfig>& ports, uint16_t fanout_base, Share share, IoKind asked,
+      xdp::SocketDrops* drops = nullptr);
+  ~AfXdpIo() override;
 
   void transmit(size_t port, const uint8_t* frame, size_t len) override;
   bool to_kernel(size_t port, const uint8_t* ip, size_t len) override {
@@ -52,7 +56,9 @@ class AfXdpIo final : public PacketIo {
     std::shared_ptr<xdp::SteerProgram> program;  // null: AF_PACKET alone
     std::vector<uint32_t> claimed;               // this worker's queues
     std::vector<std::unique_ptr<xdp::XskPort>> sockets;
-    std::string why_not;  // the last bind's failure, for the log
+    std::vector<uint64_t> drop_tokens;  // the sockets' entries in drops_
+    bool in_rx_dropped = false;         // the driver counts failed redirects (SocketDrops)
+    std::string why_not;                // the last bind's failure, for the log
   };
   explicit AfXdpIo(AfPacketIo&& base) : base_(std::move(base)) {}
   void setup_port(size_t i, const PortConfig& cfg, const std::vector<uint32_t>& addresses);
@@ -62,6 +68,7 @@ class AfXdpIo final : public PacketIo {
   std::vector<Port> ports_;
   Share share_;
   IoKind asked_ = IoKind::Auto;
+  xdp::SocketDrops* drops_ = nullptr;
   std::chrono::steady_clock::time_point next_try_{};
   int tries_left_ = 40;  // 10 s of retries
 };

@@ -116,7 +116,7 @@ rampart::expected<void, std::string> Worker::start() {
     if (!io) return rampart::unexpected(io.error());
     layer = std::make_unique<AfPacketIo>(std::move(*io));
   } else {
-    auto io = AfXdpIo::open(cfg_, fanout_base_, {io_.index, io_.count}, io_.kind);
+    auto io = AfXdpIo::open(cfg_, fanout_base_, {io_.index, io_.count}, io_.kind, io_.drops);
     if (!io) return rampart::unexpected(io.error());
     layer = std::move(*io);
   }

@@ -28,11 +28,17 @@
 
 namespace rampart::dataplane {
 
+namespace xdp {
+class SocketDrops;
+}
+
 // The I/O a worker runs on: AF_PACKET, or AF_XDP on its share of each port's queues (worker
-// index of count) with AF_PACKET beneath (afxdp_io).
+// index of count) with AF_PACKET beneath (afxdp_io), its sockets registered in drops (when
+// given: the table show interface reads) while they are open.
 struct WorkerIo {
   IoKind kind = IoKind::AfPacket;
   size_t index = 0, count = 1;
+  xdp::SocketDrops* drops = nullptr;
 };
 
 class Worker {

@@ -10,12 +10,22 @@
 #include <string>
 
 #include "cli/system.hpp"
+#include "dataplane/xdp/socket_drops.hpp"
 #include "firmware/daemon/boot_slots.hpp"
 #include "platform/ifmap.hpp"
 #include "platform/link_rates.hpp"
 #include "platform/proc_stats.hpp"
 
 namespace rampart::firmware {
+
+// show interface's counters for a device with AF_XDP sockets: the kernel's (c), plus what it
+// could not hand to the sockets, each where the ASA counts it: a fill ring with no free frame
+// (the workers did not give frames back in time: stalled or outrun) is "no buffer", a full RX
+// ring an "overrun", which like anything else refused is also an "input error" (the ASA's
+// input errors include its overruns); all of them are "packets dropped". Where the driver
+// already counted them in rx_dropped (the kernel's no buffer), they are taken out of it first,
+// so that each frame counts once.
+void add_socket_drops(cli::LinkCounters& c, const dataplane::xdp::SocketDrops::Reading& r);
 
 class BoxSystem : public cli::System {
  public:
@@ -91,9 +101,14 @@ class BoxSystem : public cli::System {
   cli::SnmpStatsClient* snmp_stats() override { return snmp_stats_; }
   void set_snmp_stats(cli::SnmpStatsClient* s) { snmp_stats_ = s; }
   void set_aaa(aaa::Service* s) { aaa_ = s; }
+  // The dataplane's AF_XDP socket drops, added to show interface's counters; owned by the
+  // dataplane service, which must outlive their use (or be reset here).
+  void set_socket_drops(const dataplane::xdp::SocketDrops* d) { socket_drops_ = d; }
 
  private:
   std::string startup_path() const { return flash_dir_ + "/startup-config"; }
+  // The AF_XDP sockets' drops on device; none without a dataplane.
+  dataplane::xdp::SocketDrops::Reading socket_drops(const std::string& device) const;
   std::string flash_dir_;
   platform::InterfaceMap map_;
   std::string image_;
@@ -110,6 +125,7 @@ class BoxSystem : public cli::System {
   std::atomic<cli::TimeSource> source_{cli::TimeSource::HardwareCalendar};
   cli::NtpClient* ntp_ = nullptr;
   cli::SnmpStatsClient* snmp_stats_ = nullptr;
+  const dataplane::xdp::SocketDrops* socket_drops_ = nullptr;
 };
 
 }  // namespace rampart::firmware

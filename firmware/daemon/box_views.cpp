@@ -41,10 +41,14 @@ uint32_t speed_of(const std::string& device) {
   return static_cast<uint32_t>(v);
 }
 
-// What the rate lines count: the Traffic Statistics' packets, bytes and drops.
-platform::LinkSample sample_of(const platform::LinkStats& s) {
+// What the rate lines count: the Traffic Statistics' packets, bytes and drops (the kernel's,
+// and what it could not hand to our AF_XDP sockets where it did not count that itself).
+platform::LinkSample sample_of(const platform::LinkStats& s,
+                               const dataplane::xdp::SocketDrops::Reading& x) {
+  const dataplane::xdp::Drops& d = x.drops;
+  uint64_t sockets = x.in_rx_dropped ? 0 : d.ring_full + d.fill_empty + d.other;
   return {s.rx_packets, s.rx_bytes, s.tx_packets, s.tx_bytes,
-          s.rx_dropped + s.tx_dropped + s.rx_nohandler};
+          s.rx_dropped + s.tx_dropped + s.rx_nohandler + sockets};
 }
 
 std::string mac_text(const uint8_t* b) {
@@ -52,6 +56,24 @@ std::string mac_text(const uint8_t* b) {
 }
 
 }  // namespace
+
+void add_socket_drops(cli::LinkCounters& c, const dataplane::xdp::SocketDrops::Reading& r) {
+  const dataplane::xdp::Drops& d = r.drops;
+  uint64_t all = d.ring_full + d.fill_empty + d.other;
+  if (r.in_rx_dropped) {
+    // Clamped: the kernel's figure and the sockets' are read a moment apart.
+    c.rx_no_buffer -= std::min(c.rx_no_buffer, all);
+    c.dropped -= std::min(c.dropped, all);
+  }
+  c.rx_no_buffer += d.fill_empty;
+  c.rx_overrun += d.ring_full;
+  c.rx_errors += d.ring_full + d.other;
+  c.dropped += all;
+}
+
+dataplane::xdp::SocketDrops::Reading BoxSystem::socket_drops(const std::string& device) const {
+  return socket_drops_ ? socket_drops_->read(device) : dataplane::xdp::SocketDrops::Reading{};
+}
 
 std::optional<cli::LinkCounters> BoxSystem::link_counters(const std::string& hw) const {
   std::string dev = device_for(hw);
@@ -79,7 +101,8 @@ std::optional<cli::LinkCounters> BoxSystem::link_counters(const std::string& hw)
     c.tx_errors = s.tx_errors;
     c.tx_underruns = s.tx_fifo;
     c.collisions = s.collisions;
-    c.dropped = sample_of(s).dropped;
+    c.dropped = s.rx_dropped + s.tx_dropped + s.rx_nohandler;
+    add_socket_drops(c, socket_drops(dev));
     c.speed_mbps = speed_of(dev);
     if (auto h = link_rates_.find(dev); h != link_rates_.end()) {
       c.one_minute = h->second.rate(60);
@@ -128,7 +151,8 @@ void BoxSystem::sample_links() {
     return std::none_of(links->begin(), links->end(),
                         [&](const auto& l) { return l.name == e.first; });
   });
-  for (const auto& l : *links) link_rates_[l.name].add(now, sample_of(l.stats));
+  for (const auto& l : *links)
+    link_rates_[l.name].add(now, sample_of(l.stats, socket_drops(l.name)));
 }
 
 cli::CpuUsage BoxSystem::cpu_usage() const {

@@ -102,7 +102,8 @@ bool DataplaneService::sync(const config::Config& cfg) {
   std::vector<std::unique_ptr<dataplane::Worker>> fresh;
   dataplane::forget_port_io();  // the new first worker reports each port's I/O
   for (unsigned i = 0; i < workers_; ++i) {
-    dataplane::WorkerIo io{.kind = dataplane::io_choice(), .index = i, .count = workers_};
+    dataplane::WorkerIo io{
+        .kind = dataplane::io_choice(), .index = i, .count = workers_, .drops = &socket_drops_};
     auto w = std::make_unique<dataplane::Worker>(sad_, want, fanout, io);
     if (auto r = w->start(); !r) {
       platform::log(platform::Severity::Error, "dataplane: " + r.error());

@@ -12,6 +12,7 @@
 #include "cli/system.hpp"
 #include "control/config/model.hpp"
 #include "dataplane/forward/worker.hpp"
+#include "dataplane/xdp/socket_drops.hpp"
 
 namespace rampart::firmware {
 
@@ -27,12 +28,16 @@ class DataplaneService {
   // True when running workers take ESP for this address of an outside port: an SA negotiated
   // there is carried from its first packet.
   bool carries(uint32_t local_address) const;
+  // What the kernel could not hand to the workers' AF_XDP sockets, by device, for show
+  // interface: read from any thread (SocketDrops), for as long as the service lives.
+  const dataplane::xdp::SocketDrops& socket_drops() const { return socket_drops_; }
 
  private:
   dataplane::Sad& sad_;
   cli::System& sys_;
   unsigned workers_;
   std::vector<dataplane::PortConfig> ports_;
+  dataplane::xdp::SocketDrops socket_drops_;  // before the workers, which register into it
   std::vector<std::unique_ptr<dataplane::Worker>> workers_running_;
   void hand_off(const std::vector<std::string>& devices);
   bool rules_ = false;

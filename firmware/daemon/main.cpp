@@ -256,6 +256,8 @@ int main(int argc, char** argv) {
   refresh_connection_view();
 
   firmware::IkeService ike(app, workers, crypto_workers);
+  // show interface adds what the kernel could not hand to the workers' AF_XDP sockets.
+  sys.set_socket_drops(&ike.dataplane().socket_drops());
   if (auto err = ike.open())
     platform::log(platform::Severity::Error, fmt::format("IKE disabled: {}", *err));
   // AAA: server groups on worker threads, answers on the loop, syslog through IKE's path.
