@@ -170,6 +170,9 @@ class Engine {
   // handed to the SA of a phase-1 rekey, an SA removed), so that what follows the clients
   // (the firewall's VPN client set) need not walk every SA after every datagram.
   uint64_t clients_generation() const { return clients_generation_; }
+  // Changes when an IPsec SA is added or removed (rekeys included), so that what lists the
+  // tunnels (SNMP's tunnel traps) need not walk every SA each second while none changed.
+  uint64_t ipsec_generation() const { return ipsec_generation_; }
   const IkeStats& stats() const { return stats_; }
   const AddressPools& pools() const { return pools_; }
 
@@ -537,6 +540,7 @@ class Engine {
   };
   std::deque<Draining> draining_;
   uint64_t clients_generation_ = 0;
+  uint64_t ipsec_generation_ = 0;
   SaIndex<uint32_t> by_peer_address_;  // every SA, by its peer's address (it may move: NAT-T)
   SaIndex<std::string> by_user_;       // SAs whose XAUTH named a user, by that name
   size_t established_ = 0;             // SAs whose phase 1 completed

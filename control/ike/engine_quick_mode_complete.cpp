@@ -61,6 +61,7 @@ void Engine::complete_quick_mode(IkeSa& sa, uint32_t msgid) {
   retire_superseded(sa, ips);
   ipsec_established(sa, ips);
   sa.ipsec.push_back(std::move(ips));
+  ++ipsec_generation_;
   sa.quick_modes.end(msgid);
   sa.exchange_ivs.erase(msgid);
 }

@@ -94,6 +94,7 @@ class SnmpService {
   // IPsec SAs seen up at the last look: conn_id -> when we first saw it (seconds, monotonic).
   std::map<uint32_t, uint64_t> tunnels_;
   bool tunnels_known_ = false;
+  uint64_t tunnels_generation_ = 0;  // the engine's ipsec_generation at the last walk
   // Operational state of each configured interface at the last look (by hardware name), while
   // linkup or linkdown traps are on; empty otherwise.
   std::map<std::string, bool> links_up_;
