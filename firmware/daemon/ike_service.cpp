@@ -88,7 +88,7 @@ void IkeService::on_readable(int fd) {
     // tunnels that read is 10,000 routes. In between, only what changed is applied.
     ++ticks_;
     if (dataplane_->sync(app_.config()) || ticks_ % kFullRouteSync == 0) full_route_sync_ = true;
-    vpn_routes_->sync(*engine_, app_.config(), full_route_sync_);
+    vpn_routes_->sync(*engine_, app_.config(), full_route_sync_, sessions_generation());
     full_route_sync_ = false;
     return;
   }
@@ -112,7 +112,7 @@ void IkeService::on_readable(int fd) {
     // quick mode, nor after.
     if (sad_.reach_generation() != routes_generation_) {
       routes_generation_ = sad_.reach_generation();
-      vpn_routes_->sync(*engine_, app_.config(), false);
+      vpn_routes_->sync(*engine_, app_.config(), false, sessions_generation());
     }
   }
 }

@@ -48,7 +48,48 @@ bool ours(uint8_t protocol) {
   return protocol == platform::kRampartRriProtocol || protocol == platform::kRampartVpnProtocol;
 }
 
+// Static crypto maps: what their ACLs protect goes into the tunnel before it is up, so that
+// the first packet brings it up (acquire).
+std::vector<VpnRoutes::Want> static_wants(const config::Config& cfg) {
+  using K = config::AclAddress::Kind;
+  std::vector<VpnRoutes::Want> out;
+  for (const auto& [name, map] : cfg.crypto.maps) {
+    if (!map.interface) continue;
+    for (const auto& [seq, entry] : map.entries) {
+      const auto& cs = entry.settings;
+      if (entry.dynamic_map || !cs.match_address || cs.peers.empty()) continue;
+      auto acl = cfg.access_lists.find(*cs.match_address);
+      if (acl == cfg.access_lists.end()) continue;
+      for (const auto& ace : acl->second.entries) {
+        if (ace.type != config::AccessListEntry::Type::Extended || !ace.permit || ace.inactive)
+          continue;
+        const auto& d = ace.destination;
+        if (d.kind == K::Host)
+          out.push_back({d.address.value, 32, *map.interface, false, 0});
+        else if (d.kind == K::Subnet)
+          out.push_back({d.address.value, d.mask.prefix_len(), *map.interface, false, 0});
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+VpnRoutes::Inputs VpnRoutes::inputs_of(const config::Config& cfg) {
+  Inputs in;
+  in.interfaces = cfg.interfaces;
+  for (const auto& [name, map] : cfg.crypto.maps) {
+    in.bindings.emplace_back(name, map.interface);
+    for (const auto& [seq, entry] : map.entries)
+      in.reverse_routes.emplace_back(name, seq, entry.settings.reverse_route);
+  }
+  for (const auto& [name, dm] : cfg.crypto.dynamic_maps)
+    for (const auto& [seq, entry] : dm.entries)
+      in.reverse_routes.emplace_back(name, seq, entry.reverse_route);
+  in.statics = static_wants(cfg);
+  return in;
+}
 
 VpnRoutes::~VpnRoutes() {
   apply_routes({});
@@ -74,33 +115,19 @@ std::vector<VpnRoutes::Want> VpnRoutes::wanted(const ike::Engine& engine,
       put({ips.remote.address.value, ips.remote.mask.prefix_len(), sa->nameif,
            reverse_route(cfg, ips), sa->peer.address.value});
   }
-  // Static crypto maps: what their ACLs protect goes into the tunnel before it is up, so that
-  // the first packet brings it up (acquire).
-  using K = config::AclAddress::Kind;
-  for (const auto& [name, map] : cfg.crypto.maps) {
-    if (!map.interface) continue;
-    for (const auto& [seq, entry] : map.entries) {
-      const auto& cs = entry.settings;
-      if (entry.dynamic_map || !cs.match_address || cs.peers.empty()) continue;
-      auto acl = cfg.access_lists.find(*cs.match_address);
-      if (acl == cfg.access_lists.end()) continue;
-      for (const auto& ace : acl->second.entries) {
-        if (ace.type != config::AccessListEntry::Type::Extended || !ace.permit || ace.inactive)
-          continue;
-        const auto& d = ace.destination;
-        if (d.kind == K::Host)
-          put({d.address.value, 32, *map.interface, false, 0});
-        else if (d.kind == K::Subnet)
-          put({d.address.value, d.mask.prefix_len(), *map.interface, false, 0});
-      }
-    }
-  }
+  for (const auto& w : static_wants(cfg)) put(w);
   std::vector<Want> out;
   for (auto& [key, w] : by) out.push_back(std::move(w));
   return out;
 }
 
-void VpnRoutes::sync(const ike::Engine& engine, const config::Config& cfg, bool force) {
+void VpnRoutes::sync(const ike::Engine& engine, const config::Config& cfg, bool force,
+                     std::optional<uint64_t> sessions) {
+  Inputs inputs = inputs_of(cfg);
+  if (!force && synced_ && sessions && sessions == synced_sessions_ && inputs == synced_inputs_)
+    return;
+  synced_sessions_ = sessions;
+  synced_inputs_ = std::move(inputs);
   auto want = wanted(engine, cfg);
   auto hosts = sad_.remote_hosts();
   std::sort(hosts.begin(), hosts.end());

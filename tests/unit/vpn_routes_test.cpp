@@ -57,6 +57,39 @@ TEST_CASE("static crypto map ACL destinations are routed into the map's interfac
   CHECK(w == expect);
 }
 
+TEST_CASE("what the routes take from the configuration changes with each part they follow",
+          "[vpn_routes]") {
+  // The tick skips its walk over the SAs while these inputs and the sessions stay the same:
+  // every configuration change the routes follow must show in them, and nothing else.
+  test::Console console;
+  REQUIRE(console
+              .run(std::string(kBase) +
+                   "access-list L2L extended permit ip 192.0.2.0 255.255.255.0 203.0.113.0 "
+                   "255.255.255.0\n"
+                   "crypto dynamic-map DYN 10 set ikev1 transform-set T\n"
+                   "crypto map MAP 10 match address L2L\n"
+                   "crypto map MAP 10 set peer 198.51.100.2\n"
+                   "crypto map MAP 10 set ikev1 transform-set T\n"
+                   "crypto map MAP 65000 ipsec-isakmp dynamic DYN\n")
+              .find("ERROR") == std::string::npos);
+  using firmware::VpnRoutes;
+  auto before = VpnRoutes::inputs_of(console.cfg());
+  auto changes = [&](const std::string& line) {
+    REQUIRE(console.run(line).find("ERROR") == std::string::npos);
+    auto now = VpnRoutes::inputs_of(console.cfg());
+    bool changed = !(now == before);
+    before = now;
+    return changed;
+  };
+  CHECK(changes("crypto map MAP interface outside"));
+  CHECK(changes("crypto dynamic-map DYN 10 set reverse-route"));
+  CHECK(changes("crypto map MAP 10 set reverse-route"));
+  CHECK(changes("access-list L2L extended permit ip host 192.0.2.5 host 198.51.100.130"));
+  CHECK(changes("interface GigabitEthernet0/1\nno shutdown\nexit"));
+  CHECK_FALSE(changes("group-policy GP internal"));
+  CHECK_FALSE(changes("access-list OTHER extended permit ip any any"));
+}
+
 TEST_CASE("no routes without a static map on an interface", "[vpn_routes]") {
   // A map not applied to any interface, and a dynamic map (its peers are unknown until they
   // connect): nothing to route yet.
