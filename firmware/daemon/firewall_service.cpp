@@ -79,10 +79,17 @@ bool FirewallService::same_inputs(const Inputs& a, const config::Config& cfg) {
   return bound == a.crypto_bindings.size() && filters == a.vpn_filters.size();
 }
 
-std::vector<std::string> FirewallService::sync(const config::Config& cfg,
-                                               const ike::Engine* engine) {
+std::vector<std::string> FirewallService::sync(const config::Config& cfg, const ike::Engine* engine,
+                                               std::optional<uint64_t> sessions) {
   std::vector<std::string> warnings;
   if (!nft_) return warnings;
+  // A client's filter follows its session and its group-policy's vpn-filter, which
+  // same_inputs compares. A failed change resets inputs_ (or leaves applied_ unset): the next
+  // call does it all.
+  if (engine && sessions && sessions == synced_sessions_ && applied_ && inputs_ &&
+      same_inputs(*inputs_, cfg))
+    return warnings;
+  synced_sessions_ = engine ? sessions : std::nullopt;
   Clients now = clients_of(cfg, engine);
   std::set<std::string> filters;
   for (const auto& [address, client] : now)

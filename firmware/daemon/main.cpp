@@ -318,7 +318,7 @@ int main(int argc, char** argv) {
     ntp_service.sync(app.config());
     snmp_service.sync(app.config());
     // After every CLI line and once a second: a changed configuration is compiled and applied.
-    for (const auto& w : firewall.sync(app.config(), app.ike()))
+    for (const auto& w : firewall.sync(app.config(), app.ike(), ike.sessions_generation()))
       platform::log(platform::Severity::Warning, w);
     refresh_connection_view();
     app.logger().poll();  // TCP syslog hosts: reconnects and queued messages
@@ -335,7 +335,7 @@ int main(int argc, char** argv) {
     // at 10,000 tunnels, after every DPD answer and rekey message, was most of the loop's time.
     if (ike.sessions_generation() == firewall_sessions) return;
     firewall_sessions = ike.sessions_generation();
-    for (const auto& w : firewall.sync(app.config(), app.ike()))
+    for (const auto& w : firewall.sync(app.config(), app.ike(), firewall_sessions))
       platform::log(platform::Severity::Warning, w);
   });
   server.reload_pending([&] { return sys.reload_requested(); });

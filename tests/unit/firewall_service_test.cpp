@@ -190,3 +190,43 @@ TEST_CASE(
   }
   CHECK(rc == 0);
 }
+
+TEST_CASE(
+    "firewall service: with a sessions stamp, the client set is worked out again when the "
+    "stamp or a vpn-filter changes, and only then",
+    "[firewall][service][fw-vpnfilter]") {
+  int rc = in_namespace([] {
+    Lab lab;
+    if (lab.console
+            .run("access-list GP-F extended permit tcp any any eq ssh\n"
+                 "access-list GP-G extended permit icmp any any\n"
+                 "group-policy EZ attributes\nvpn-filter value GP-F\nexit\n")
+            .find("ERROR") != std::string::npos)
+      return 1;
+    lab.phase1();
+    lab.xauth("cisco", "cisco");
+    if (lab.ack_status() != 1) return 2;
+    lab.mode_config();
+    firmware::FirewallService fw(device_of);
+    const uint32_t client = 0xcb00710a;  // 203.0.113.10
+    fw.sync(lab.console.cfg(), &lab.engine, 1);
+    if (!fw.applied() || fw.vpn_filter(client) != "GP-F") return 3;
+    // The group-policy's filter changes under the same stamp: followed.
+    lab.console.run("group-policy EZ attributes\nvpn-filter value GP-G\nexit\n");
+    fw.sync(lab.console.cfg(), &lab.engine, 1);
+    if (fw.vpn_filter(client) != "GP-G") return 4;
+    // The stamp is the caller's word that no session changed: the SAs are not walked...
+    lab.engine.logoff_name("cisco");
+    fw.sync(lab.console.cfg(), &lab.engine, 1);
+    if (fw.vpn_filter(client) != "GP-G") return 5;
+    // ...until it moves.
+    fw.sync(lab.console.cfg(), &lab.engine, 2);
+    if (fw.vpn_filter(client)) return 6;
+    return 0;
+  });
+  if (rc == 77) {
+    WARN("no network namespace (not root): skipped");
+    return;
+  }
+  CHECK(rc == 0);
+}
