@@ -318,6 +318,7 @@ void Engine::commit_inbound(IkeSa& sa) {
     by_peer_address_.move(sa.peer.address.value, inbound_.peer.address.value, sa.index);
     sa.peer = inbound_.peer;
     sa.local = inbound_.local;
+    journal_.touch(sa.index);  // a route injected toward the peer follows it
   }
 }
 
@@ -630,6 +631,7 @@ void Engine::remove(uint64_t index, EndReason reason, bool notify_peer) {
   if (it == sas_.end()) return;
   IkeSa& sa = *it->second;
   ++clients_generation_;
+  journal_.touch(index);
   settle(sa);
   auto [from, to] = by_icookie_.equal_range(cookie_key(sa.icookie));
   for (auto c = from; c != to; ++c)

@@ -27,6 +27,7 @@
 #include "control/ike/message_rules.hpp"
 #include "control/ike/sa.hpp"
 #include "control/ike/sa_index.hpp"
+#include "control/ike/session_journal.hpp"
 #include "control/logging/messages.hpp"
 #include "dataplane/sad/sad.hpp"
 
@@ -173,6 +174,8 @@ class Engine {
   // Changes when an IPsec SA is added or removed (rekeys included), so that what lists the
   // tunnels (SNMP's tunnel traps) need not walk every SA each second while none changed.
   uint64_t ipsec_generation() const { return ipsec_generation_; }
+  // Which SAs' sessions changed (session_journal.hpp), for the VPN routes and the firewall.
+  const SessionJournal& sessions_journal() const { return journal_; }
   const IkeStats& stats() const { return stats_; }
   const AddressPools& pools() const { return pools_; }
 
@@ -541,6 +544,7 @@ class Engine {
   std::deque<Draining> draining_;
   uint64_t clients_generation_ = 0;
   uint64_t ipsec_generation_ = 0;
+  SessionJournal journal_;
   SaIndex<uint32_t> by_peer_address_;  // every SA, by its peer's address (it may move: NAT-T)
   SaIndex<std::string> by_user_;       // SAs whose XAUTH named a user, by that name
   size_t established_ = 0;             // SAs whose phase 1 completed

@@ -159,12 +159,14 @@ uint32_t Engine::draw_inbound_spi(const IkeSa& sa) {
 
 void Engine::uninstall(IkeSa& sa, const IpsecSa& ips) {
   ++ipsec_generation_;  // every IPsec SA that goes passes here or through uninstall_draining
+  journal_.touch(sa.index);
   retire_traffic(sa, ips);
   if (sad_) sad_->remove(ips.id);
 }
 
 void Engine::uninstall_draining(IkeSa& sa, const IpsecSa& ips) {
   ++ipsec_generation_;
+  journal_.touch(sa.index);
   Traffic credited = retire_traffic(sa, ips);
   if (!sad_) return;
   sad_->retire(ips.id);

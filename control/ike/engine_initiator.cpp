@@ -225,6 +225,7 @@ Outcome Engine::main_6(const Received& in) {
   sa.p1.reset();  // the exchange's material (the DH private value wiped) is no longer needed
   sa.state = P1State::MmActive;
   sa.authorized = true;  // a LAN-to-LAN peer we chose by its crypto map entry
+  journal_.touch(sa.index);
   const config::TunnelGroup* tg = tunnel_group_of(sa);
   sa.group_policy = tg ? tg->general.default_group_policy.value_or("DfltGrpPolicy")
                        : std::string("DfltGrpPolicy");

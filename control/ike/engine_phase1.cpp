@@ -703,6 +703,7 @@ void Engine::phase1_done(IkeSa& sa, const std::vector<Payload>& p) {
     return;
   }
   sa.authorized = true;
+  journal_.touch(sa.index);
   sa.state = sa.aggressive ? P1State::AmActive : P1State::MmActive;
   report_phase1_unless_pulling(sa);
   continue_session(sa);                     // a peer's phase-1 rekey, perhaps

@@ -92,6 +92,8 @@ void Engine::take_over(IkeSa& fresh, IkeSa& old) {
   fresh.address_from_pool = old.address_from_pool;
   old.assigned.reset();  // the address is the session's: it stays claimed, now by fresh
   ++clients_generation_;
+  journal_.touch(old.index);
+  journal_.touch(fresh.index);
   if (!fresh.accounting) fresh.accounting = old.accounting;
   old.accounting.reset();
   fresh.session_start = old.session_start;
@@ -152,6 +154,8 @@ void Engine::hand_over_leftovers(IkeSa& sa) {
   if (!sa.replaced_by || next == sas_.end()) return;
   for (IpsecSa& ips : sa.ipsec) next->second->ipsec.push_back(std::move(ips));
   sa.ipsec.clear();
+  journal_.touch(sa.index);
+  journal_.touch(next->second->index);
 }
 
 void Engine::start_phase1_rekey(IkeSa& old) {

@@ -62,6 +62,7 @@ void Engine::complete_quick_mode(IkeSa& sa, uint32_t msgid) {
   ipsec_established(sa, ips);
   sa.ipsec.push_back(std::move(ips));
   ++ipsec_generation_;
+  journal_.touch(sa.index);
   sa.quick_modes.end(msgid);
   sa.exchange_ivs.erase(msgid);
 }

@@ -93,6 +93,7 @@ bool Engine::assign_address(IkeSa& sa) {
     }
     sa.assigned = *framed;
     ++clients_generation_;
+    journal_.touch(sa.index);
     sa.assigned_mask = framed_mask.value_or(config::Mask{0xffffffffu});
     sa.address_from_pool = false;
     return true;
@@ -113,6 +114,7 @@ bool Engine::assign_address(IkeSa& sa) {
   }
   sa.assigned = *a;
   ++clients_generation_;
+  journal_.touch(sa.index);
   sa.address_from_pool = true;
   sa.assigned_mask = config::Mask{0xffffffffu};
   for (const auto& name : names)
@@ -129,6 +131,7 @@ void Engine::release_address(IkeSa& sa) {
   pools_.release(*sa.assigned);
   sa.assigned.reset();
   ++clients_generation_;
+  journal_.touch(sa.index);
 }
 
 // ---- XAUTH --------------------------------------------------------------------------------
@@ -359,6 +362,7 @@ void Engine::send_xauth_status(IkeSa& sa, bool ok) {
 
 void Engine::xauth_through(IkeSa& sa) {
   sa.authorized = true;
+  journal_.touch(sa.index);
   sa.state = sa.aggressive ? P1State::AmActive : P1State::MmActive;
   if (continue_session(sa)) {
     // The client's phase-1 rekey: it has its address and asks for no configuration (vpnc
