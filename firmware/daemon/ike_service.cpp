@@ -88,7 +88,7 @@ void IkeService::on_readable(int fd) {
     // tunnels that read is 10,000 routes. In between, only what changed is applied.
     ++ticks_;
     if (dataplane_->sync(app_.config()) || ticks_ % kFullRouteSync == 0) full_route_sync_ = true;
-    vpn_routes_->sync(*engine_, app_.config(), full_route_sync_, sessions_generation());
+    vpn_routes_->sync(*engine_, app_.config(), full_route_sync_);
     full_route_sync_ = false;
     return;
   }
@@ -104,15 +104,15 @@ void IkeService::on_readable(int fd) {
       engine_->receive(in);
     }
     // What the IPsec SAs reach changed (a client's or site's first SA up, its last gone): the
-    // kernel routes its traffic into the tunnel before the first answer to it. Only then:
-    // working out the routes walks every SA, which at 10,000 tunnels cost milliseconds per
-    // datagram (each DPD answer, each set-up message, each rekey; tunnel_scale.sh). What else
-    // changes (an address from mode-config before its quick mode, an IKE SA gone that had no
-    // IPsec SA) waits for the tick's sync, at most a second: no traffic flows for it before a
-    // quick mode, nor after.
+    // kernel routes its traffic into the tunnel before the first answer to it. The sync looks
+    // at the SAs that changed alone (VpnRoutes::follow), but compares the configuration's
+    // route inputs on each call: not after every datagram (each DPD answer, each rekey
+    // message). What else changes (an address from mode-config before its quick mode, an IKE
+    // SA gone that had no IPsec SA) waits for the tick's sync, at most a second: no traffic
+    // flows for it before a quick mode, nor after.
     if (sad_.reach_generation() != routes_generation_) {
       routes_generation_ = sad_.reach_generation();
-      vpn_routes_->sync(*engine_, app_.config(), false, sessions_generation());
+      vpn_routes_->sync(*engine_, app_.config(), false);
     }
   }
 }

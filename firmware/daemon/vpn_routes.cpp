@@ -96,46 +96,179 @@ VpnRoutes::~VpnRoutes() {
   apply_proxies({});
 }
 
+std::vector<VpnRoutes::Want> VpnRoutes::wants_of(const ike::IkeSa& sa, const config::Config& cfg) {
+  std::vector<Want> out;
+  // A client's address from mode-config on: its first packet may come with its quick mode.
+  if (sa.remote_access && sa.authorized && sa.assigned)
+    out.push_back({sa.assigned->value, 32, sa.nameif, false, 0});
+  for (const auto& ips : sa.ipsec)
+    out.push_back({ips.remote.address.value, ips.remote.mask.prefix_len(), sa.nameif,
+                   reverse_route(cfg, ips), sa.peer.address.value});
+  // A default route into a tunnel would take the box's own traffic to the peer with it (IKE,
+  // the ESP itself): "any" stays with the kernel's routing.
+  std::erase_if(out, [](const Want& w) { return w.prefix <= 0 || w.nameif.empty(); });
+  for (auto& w : out) w.destination &= mask_of(w.prefix);
+  return out;
+}
+
+std::optional<uint32_t> VpnRoutes::client_host(const ike::IkeSa& sa) {
+  // The address is answered for while an IPsec SA reaches exactly it (as the SA database's
+  // client SAs: dataplane::SaSpec::client).
+  if (!sa.remote_access || !sa.assigned) return std::nullopt;
+  for (const auto& ips : sa.ipsec)
+    if (ips.remote.address == *sa.assigned && ips.remote.mask.value == 0xffffffffu)
+      return sa.assigned->value;
+  return std::nullopt;
+}
+
 std::vector<VpnRoutes::Want> VpnRoutes::wanted(const ike::Engine& engine,
                                                const config::Config& cfg) {
   std::map<std::pair<uint32_t, int>, Want> by;
   auto put = [&](Want w) {
-    // A default route into a tunnel would take the box's own traffic to the peer with it
-    // (IKE, the ESP itself): "any" stays with the kernel's routing.
-    if (w.prefix <= 0 || w.nameif.empty()) return;
-    w.destination &= mask_of(w.prefix);
     auto [it, fresh] = by.emplace(std::pair{w.destination, w.prefix}, w);
     if (!fresh && w.rri && !it->second.rri) it->second = w;
   };
-  for (const auto& [idx, sa] : engine.sas()) {
-    // A client's address from mode-config on: its first packet may come with its quick mode.
-    if (sa->remote_access && sa->authorized && sa->assigned)
-      put({sa->assigned->value, 32, sa->nameif, false, 0});
-    for (const auto& ips : sa->ipsec)
-      put({ips.remote.address.value, ips.remote.mask.prefix_len(), sa->nameif,
-           reverse_route(cfg, ips), sa->peer.address.value});
-  }
-  for (const auto& w : static_wants(cfg)) put(w);
+  for (const auto& [idx, sa] : engine.sas())
+    for (const auto& w : wants_of(*sa, cfg)) put(w);
+  for (auto w : static_wants(cfg))
+    if (w.prefix > 0 && !w.nameif.empty()) {
+      w.destination &= mask_of(w.prefix);
+      put(w);
+    }
   std::vector<Want> out;
   for (auto& [key, w] : by) out.push_back(std::move(w));
   return out;
 }
 
-void VpnRoutes::sync(const ike::Engine& engine, const config::Config& cfg, bool force,
-                     std::optional<uint64_t> sessions) {
+void VpnRoutes::sync(const ike::Engine& engine, const config::Config& cfg, bool force) {
   Inputs inputs = inputs_of(cfg);
-  if (!force && synced_ && sessions && sessions == synced_sessions_ && inputs == synced_inputs_)
-    return;
-  synced_sessions_ = sessions;
+  const bool same_inputs = synced_ && inputs == synced_inputs_;
+  if (!force && same_inputs && engine.sessions_journal().end() == journal_at_) return;
+  auto touched = engine.sessions_journal().since(journal_at_);
+  journal_at_ = engine.sessions_journal().end();
   synced_inputs_ = std::move(inputs);
-  auto want = wanted(engine, cfg);
-  auto hosts = sad_.remote_hosts();
-  std::sort(hosts.begin(), hosts.end());
-  if (!force && synced_ && want == last_want_ && hosts == last_hosts_) return;
+  // Between full syncs, with the same configuration: the SAs whose sessions changed, alone.
+  if (!force && same_inputs && touched) {
+    follow(engine, cfg, *touched);
+    return;
+  }
+  claims_.clear();
+  by_sa_.clear();
+  hosts_.clear();
+  host_of_.clear();
+  for (const auto& [idx, sa] : engine.sas()) {
+    by_sa_[idx] = wants_of(*sa, cfg);
+    for (const auto& w : by_sa_[idx]) claims_[{w.destination, w.prefix}].emplace_back(idx, w);
+    if (auto h = client_host(*sa)) {
+      host_of_[idx] = *h;
+      ++hosts_[*h];
+    }
+  }
+  for (auto w : static_wants(cfg))
+    if (w.prefix > 0 && !w.nameif.empty()) {
+      w.destination &= mask_of(w.prefix);
+      claims_[{w.destination, w.prefix}].emplace_back(kStatic, w);
+    }
+  std::vector<Want> want;
+  for (const auto& [key, who] : claims_) want.push_back(merged(who));
+  std::vector<uint32_t> hosts;
+  for (const auto& [h, n] : hosts_) hosts.push_back(h);
+  // Unforced, this sends the kernel only what differs from what we installed.
   apply(want, hosts, cfg, force || !synced_);
-  last_want_ = std::move(want);
-  last_hosts_ = std::move(hosts);
   synced_ = true;
+}
+
+VpnRoutes::Want VpnRoutes::merged(const std::vector<std::pair<uint64_t, Want>>& who) {
+  // One route per destination: an RRI one wins over one without.
+  for (const auto& [idx, w] : who)
+    if (w.rri) return w;
+  return who.front().second;
+}
+
+void VpnRoutes::follow(const ike::Engine& engine, const config::Config& cfg,
+                       const std::vector<uint64_t>& touched) {
+  std::set<std::pair<uint32_t, int>> keys;  // destinations whose claims changed
+  std::set<uint32_t> hosts;                 // client hosts whose count went to or from 0
+  for (uint64_t idx : touched) {
+    auto it = engine.sas().find(idx);
+    std::vector<Want> now =
+        it == engine.sas().end() ? std::vector<Want>{} : wants_of(*it->second, cfg);
+    auto& before = by_sa_[idx];
+    if (now != before) {
+      for (const auto& w : before) {
+        auto& who = claims_[{w.destination, w.prefix}];
+        std::erase_if(who, [&](const auto& c) { return c.first == idx; });
+        keys.insert({w.destination, w.prefix});
+      }
+      for (const auto& w : now) {
+        claims_[{w.destination, w.prefix}].emplace_back(idx, w);
+        keys.insert({w.destination, w.prefix});
+      }
+    }
+    if (now.empty())
+      by_sa_.erase(idx);
+    else
+      before = std::move(now);
+    std::optional<uint32_t> h = it == engine.sas().end() ? std::nullopt : client_host(*it->second);
+    auto had = host_of_.find(idx);
+    std::optional<uint32_t> old = had == host_of_.end() ? std::nullopt : std::optional(had->second);
+    if (h == old) continue;
+    if (old && --hosts_[*old] == 0) {
+      hosts_.erase(*old);
+      hosts.insert(*old);
+    }
+    if (h && hosts_[*h]++ == 0) hosts.insert(*h);
+    if (h)
+      host_of_[idx] = *h;
+    else
+      host_of_.erase(idx);
+  }
+  if (keys.empty() && hosts.empty()) return;
+  auto nl = platform::Netlink::open();
+  if (!nl) return;
+  // The changed destinations: their routes now, against what we installed for them.
+  std::vector<Want> want;
+  for (const auto& key : keys) {
+    auto c = claims_.find(key);
+    if (c == claims_.end()) continue;
+    if (c->second.empty()) {
+      claims_.erase(c);
+      continue;
+    }
+    want.push_back(merged(c->second));
+  }
+  std::set<Route> routes = routes_for(*nl, want, cfg, false);
+  for (const auto& key : keys) {
+    for (auto r = installed_.lower_bound(Route{key.first, key.second, std::nullopt, 0, 0});
+         r != installed_.end() && r->destination == key.first && r->prefix == key.second;) {
+      if (routes.count(*r)) {
+        ++r;
+        continue;
+      }
+      platform::RouteEntry k;
+      k.destination = r->destination;
+      k.prefix = r->prefix;
+      k.gateway = r->gateway;
+      k.ifindex = r->ifindex;
+      k.protocol = r->protocol;
+      (void)nl->delete_route(k);  // gone already is fine: the next full sync checks the kernel
+      r = installed_.erase(r);
+    }
+  }
+  for (const auto& r : routes)
+    if (!installed_.count(r) &&
+        nl->add_device_route(r.destination, r.prefix, r.gateway, r.ifindex, 0, r.protocol))
+      installed_.insert(r);
+  // The hosts that came or went: answered for, or no longer.
+  // (The configuration is as when they were added: a change to it takes the full path.)
+  for (uint32_t h : hosts)
+    for (const auto& p : proxies_of(h, cfg)) {
+      if (!hosts_.contains(h)) {
+        if (proxies_.erase(p)) (void)nl->delete_proxy_neighbour(p.ifindex, p.address);
+      } else if (!proxies_.count(p) && add_proxy(*nl, p)) {
+        proxies_.insert(p);
+      }
+    }
 }
 
 std::set<VpnRoutes::Route> VpnRoutes::routes_for(platform::Netlink& nl,
@@ -192,20 +325,26 @@ void VpnRoutes::apply(const std::vector<Want>& want, const std::vector<uint32_t>
   else
     change_routes(*nl, routes);
 
-  // Clients' addresses in a connected subnet (not one with a crypto map) are answered for.
   std::set<Proxy> proxies;
   for (uint32_t h : hosts)
-    for (const auto& [hw, itf] : cfg.interfaces) {
-      if (!itf.nameif || !itf.address || !itf.mask || itf.shutdown) continue;
-      bool crypto = false;
-      for (const auto& [name, map] : cfg.crypto.maps) crypto |= map.interface == *itf.nameif;
-      uint32_t m = itf.mask->value;
-      if (crypto || (h & m) != (itf.address->value & m) || h == itf.address->value) continue;
-      auto l = ifindex_.find(sys_.device_for(hw));
-      if (l == ifindex_.end()) continue;
-      proxies.insert({l->second, h});
-    }
+    for (const auto& p : proxies_of(h, cfg)) proxies.insert(p);
   apply_proxies(proxies);
+}
+
+std::vector<VpnRoutes::Proxy> VpnRoutes::proxies_of(uint32_t h, const config::Config& cfg) const {
+  // A client's address in a connected subnet (not one with a crypto map) is answered for.
+  std::vector<Proxy> out;
+  for (const auto& [hw, itf] : cfg.interfaces) {
+    if (!itf.nameif || !itf.address || !itf.mask || itf.shutdown) continue;
+    bool crypto = false;
+    for (const auto& [name, map] : cfg.crypto.maps) crypto |= map.interface == *itf.nameif;
+    uint32_t m = itf.mask->value;
+    if (crypto || (h & m) != (itf.address->value & m) || h == itf.address->value) continue;
+    auto l = ifindex_.find(sys_.device_for(hw));
+    if (l == ifindex_.end()) continue;
+    out.push_back({l->second, h});
+  }
+  return out;
 }
 
 void VpnRoutes::apply_routes(const std::set<Route>& want) {
@@ -271,32 +410,31 @@ void VpnRoutes::apply_proxies(const std::set<Proxy>& want) {
   for (const auto& p : proxies_)
     if (!want.count(p)) (void)nl->delete_proxy_neighbour(p.ifindex, p.address);
   std::set<Proxy> now;
-  for (const auto& p : want) {
-    if (proxies_.count(p)) {
-      now.insert(p);
-      continue;
-    }
-    if (auto ok = nl->add_proxy_neighbour(p.ifindex, p.address); !ok) {
-      platform::log(platform::Severity::Warning,
-                    fmt::format("proxy ARP for {}: {}", dotted(p.address), ok.error()));
-      continue;
-    }
-    now.insert(p);
-    auto links = nl->links();
-    if (!links) continue;
-    for (const auto& l : *links) {
-      if (l.ifindex != p.ifindex) continue;
-      // The kernel answers a broadcast request for a proxied address after a random delay of
-      // up to proxy_delay (0.8 s by default), as a router that may not be the best one would;
-      // here it is the only one.
-      (void)platform::set_ipv4_neigh_sysctl(l.name, "proxy_delay", "0");
-      if (auto ok = platform::send_gratuitous_arp(p.ifindex, mac_bytes(l.mac), p.address); ok)
-        sad_.counters().control().add(dataplane::Count::ArpAnnounced);
-      else
-        platform::log(platform::Severity::Warning, ok.error());
-    }
-  }
+  for (const auto& p : want)
+    if (proxies_.count(p) || add_proxy(*nl, p)) now.insert(p);
   proxies_ = std::move(now);
+}
+
+bool VpnRoutes::add_proxy(platform::Netlink& nl, const Proxy& p) {
+  if (auto ok = nl.add_proxy_neighbour(p.ifindex, p.address); !ok) {
+    platform::log(platform::Severity::Warning,
+                  fmt::format("proxy ARP for {}: {}", dotted(p.address), ok.error()));
+    return false;
+  }
+  auto links = nl.links();
+  if (!links) return true;
+  for (const auto& l : *links) {
+    if (l.ifindex != p.ifindex) continue;
+    // The kernel answers a broadcast request for a proxied address after a random delay of
+    // up to proxy_delay (0.8 s by default), as a router that may not be the best one would;
+    // here it is the only one.
+    (void)platform::set_ipv4_neigh_sysctl(l.name, "proxy_delay", "0");
+    if (auto ok = platform::send_gratuitous_arp(p.ifindex, mac_bytes(l.mac), p.address); ok)
+      sad_.counters().control().add(dataplane::Count::ArpAnnounced);
+    else
+      platform::log(platform::Severity::Warning, ok.error());
+  }
+  return true;
 }
 
 }  // namespace rampart::firmware
