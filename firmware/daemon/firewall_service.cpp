@@ -79,17 +79,23 @@ bool FirewallService::same_inputs(const Inputs& a, const config::Config& cfg) {
   return bound == a.crypto_bindings.size() && filters == a.vpn_filters.size();
 }
 
-std::vector<std::string> FirewallService::sync(const config::Config& cfg, const ike::Engine* engine,
-                                               std::optional<uint64_t> sessions) {
+std::vector<std::string> FirewallService::sync(const config::Config& cfg,
+                                               const ike::Engine* engine) {
   std::vector<std::string> warnings;
   if (!nft_) return warnings;
   // A client's filter follows its session and its group-policy's vpn-filter, which
   // same_inputs compares. A failed change resets inputs_ (or leaves applied_ unset): the next
   // call does it all.
-  if (engine && sessions && sessions == synced_sessions_ && applied_ && inputs_ &&
-      same_inputs(*inputs_, cfg))
-    return warnings;
-  synced_sessions_ = engine ? sessions : std::nullopt;
+  if (engine && applied_ && inputs_ && same_inputs(*inputs_, cfg)) {
+    const ike::SessionJournal& journal = engine->sessions_journal();
+    if (journal.end() == journal_at_) return warnings;
+    if (auto touched = journal.since(journal_at_))
+      if (auto w = follow(cfg, *engine, *touched)) {
+        journal_at_ = journal.end();
+        return *w;
+      }
+  }
+  if (engine) journal_at_ = engine->sessions_journal().end();
   Clients now = clients_of(cfg, engine);
   std::set<std::string> filters;
   for (const auto& [address, client] : now)
@@ -260,22 +266,120 @@ bool FirewallService::owns_address(const std::string& device, uint32_t address, 
          });
 }
 
+FirewallService::Share FirewallService::share_of(const config::Config& cfg, const ike::IkeSa& sa) {
+  Share s;
+  if (sa.remote_access && sa.authorized && sa.assigned)
+    s.client = {sa.assigned->value, {sa.group_policy, ike::session_vpn_filter(cfg, sa)}};
+  if (!sa.remote_access)
+    for (const auto& child : sa.ipsec) {
+      uint32_t m = child.remote.mask.value;
+      s.sites.push_back({{child.remote.address.value & m, (child.remote.address.value & m) | ~m},
+                         sa.group_policy});
+    }
+  return s;
+}
+
 FirewallService::Clients FirewallService::clients_of(const config::Config& cfg,
                                                      const ike::Engine* engine) {
   Clients now;
   l2l_.clear();
+  by_sa_.clear();
+  owner_.clear();
+  filter_users_.clear();
   if (engine)
     for (const auto& [index, sa] : engine->sas()) {
-      if (sa->remote_access && sa->authorized && sa->assigned)
-        now[sa->assigned->value] = {sa->group_policy, ike::session_vpn_filter(cfg, *sa)};
-      if (!sa->remote_access)
-        for (const auto& child : sa->ipsec) {
-          uint32_t m = child.remote.mask.value;
-          l2l_.push_back({{child.remote.address.value & m, (child.remote.address.value & m) | ~m},
-                          sa->group_policy});
-        }
+      Share s = share_of(cfg, *sa);
+      if (s.client) {
+        now[s.client->first] = s.client->second;
+        owner_[s.client->first] = index;
+      }
+      l2l_.insert(l2l_.end(), s.sites.begin(), s.sites.end());
+      if (s.client || !s.sites.empty()) by_sa_[index] = std::move(s);
     }
+  for (const auto& [a, c] : now)
+    if (c.filter) ++filter_users_[*c.filter];
   return now;
+}
+
+std::optional<std::vector<std::string>> FirewallService::follow(
+    const config::Config& cfg, const ike::Engine& engine, const std::vector<uint64_t>& touched) {
+  std::vector<std::pair<uint64_t, Share>> changed;
+  std::map<std::string, int> users = filter_users_;
+  auto count = [&](const std::optional<std::pair<uint32_t, Client>>& c, int by) {
+    if (c && c->second.filter) users[*c->second.filter] += by;
+  };
+  const Share none;
+  for (uint64_t idx : touched) {
+    auto it = engine.sas().find(idx);
+    Share now = it == engine.sas().end() ? Share{} : share_of(cfg, *it->second);
+    auto was = by_sa_.find(idx);
+    const Share& before = was == by_sa_.end() ? none : was->second;
+    if (before == now) continue;
+    count(before.client, -1);
+    count(now.client, +1);
+    changed.emplace_back(idx, std::move(now));
+  }
+  // A filter's first client or its last: its chains and set come or go with the ruleset.
+  for (const auto& [filter, n] : users) {
+    auto had = filter_users_.find(filter);
+    if ((n > 0) != (had != filter_users_.end() && had->second > 0)) return std::nullopt;
+  }
+  std::vector<std::string> warnings;
+  std::string script;
+  bool sites = false;
+  for (auto& [idx, now] : changed) {
+    Share& before = by_sa_[idx];
+    if (const auto& c = before.client; c && owner_[c->first] == idx) {
+      if (admitted(policy_, c->second)) client_elements("delete", c->first, c->second, script);
+      clients_.erase(c->first);
+      owner_.erase(c->first);
+    }
+    if (const auto& c = now.client) {
+      if (auto other = clients_.find(c->first); other != clients_.end()) {
+        // Another SA's until now (a phase-1 rekey's predecessor): its elements go first.
+        if (admitted(policy_, other->second))
+          client_elements("delete", c->first, other->second, script);
+        clients_.erase(other);
+      }
+      if (admitted(policy_, c->second))
+        client_elements("add", c->first, c->second, script);
+      else
+        warnings.push_back(
+            fmt::format("firewall: VPN client {} kept out: its filter {} is not in force",
+                        dotted(c->first), *c->second.filter));
+      clients_[c->first] = c->second;
+      owner_[c->first] = idx;
+    }
+    sites = sites || before.sites != now.sites;
+    if (!now.client && now.sites.empty())
+      by_sa_.erase(idx);
+    else
+      before = std::move(now);
+  }
+  std::erase_if(users, [](const auto& u) { return u.second == 0; });
+  filter_users_ = std::move(users);
+  if (sites) {  // LAN-to-LAN SAs are few: their list is made again
+    l2l_.clear();
+    for (const auto& [idx, share] : by_sa_)
+      l2l_.insert(l2l_.end(), share.sites.begin(), share.sites.end());
+  }
+  if (script.empty()) return warnings;
+  if (auto r = nft_->run(script); !r) {
+    inputs_.reset();  // rebuild the whole table with the clients on the next call
+    warnings.push_back("firewall: VPN client sets: " + r.error());
+  }
+  return warnings;
+}
+
+void FirewallService::client_elements(const char* verb, uint32_t a, const Client& c,
+                                      std::string& script) const {
+  auto element = [&](const std::string& set) {
+    script += fmt::format("{} element ip {} {} {{ {} }}\n", verb, firewall::kFirewallTable, set,
+                          dotted(a));
+  };
+  element("vpn_clients");
+  if (c.filter)
+    if (auto set = firewall::vpn_filter_set(policy_, *c.filter); !set.empty()) element(set);
 }
 
 std::vector<std::string> FirewallService::set_deny_new(bool deny) {

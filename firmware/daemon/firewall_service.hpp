@@ -19,7 +19,8 @@
 
 namespace rampart::ike {
 class Engine;
-}
+struct IkeSa;
+}  // namespace rampart::ike
 
 namespace rampart::firmware {
 
@@ -29,12 +30,12 @@ class FirewallService : public firewall::PolicyState {
 
   // Rebuilds and applies when the configuration's firewall inputs changed; brings the VPN
   // client sets up to date with the engine's sessions. Cheap when nothing changed: call it
-  // after every CLI line and on every tick. sessions: the IKE service's sessions_generation;
-  // while it and the firewall's inputs (the group-policies' vpn-filters among them) are as at
-  // the last call, no SA is walked (at 10,000 sessions that walk, once a second, was a twentieth of
-  // the daemon's steady CPU). Returns the warnings of this call.
-  std::vector<std::string> sync(const config::Config& cfg, const ike::Engine* engine,
-                                std::optional<uint64_t> sessions = std::nullopt);
+  // after every CLI line and on every tick. While the firewall's inputs (the group-policies'
+  // vpn-filters among them) are as at the last call, only the SAs the engine's sessions
+  // journal names since then are looked at, and only their clients' set elements change (at
+  // 10,000 sessions, working the set out from every SA per new client and once a second was
+  // the biggest share of the event loop's time). Returns the warnings of this call.
+  std::vector<std::string> sync(const config::Config& cfg, const ike::Engine* engine);
 
   // The syslog hostdown policy (logging::HostdownWatch): while set, new connections through
   // the box are dropped; open ones and traffic to the box are not. Changes chain hostdown
@@ -83,8 +84,25 @@ class FirewallService : public firewall::PolicyState {
     bool operator==(const Client&) const = default;
   };
   using Clients = std::map<uint32_t, Client>;  // by client address
+  using Sites = std::vector<std::pair<firewall::AddressRange, std::string>>;
+  // What one SA puts in the firewall: its client (address, placement), its sites' networks.
+  struct Share {
+    std::optional<std::pair<uint32_t, Client>> client;
+    Sites sites;
+    bool operator==(const Share&) const = default;
+  };
+  static Share share_of(const config::Config& cfg, const ike::IkeSa& sa);
   static bool admitted(const firewall::Policy& p, const Client& c);
+  // Every SA's share, from scratch (by_sa_, owner_, filter_users_ with it).
   Clients clients_of(const config::Config& cfg, const ike::Engine* engine);
+  // The SAs touched since the last sync, alone; nullopt when a filter came into use or went
+  // out of it (its chains come or go: the whole ruleset is rebuilt instead).
+  std::optional<std::vector<std::string>> follow(const config::Config& cfg,
+                                                 const ike::Engine& engine,
+                                                 const std::vector<uint64_t>& touched);
+  // A client's set elements ("add" or "delete"), into an nft script.
+  void client_elements(const char* verb, uint32_t address, const Client& c,
+                       std::string& script) const;
 
   std::vector<std::string> rebuild(const config::Config& cfg,
                                    const std::set<std::string>& session_filters);
@@ -109,9 +127,13 @@ class FirewallService : public firewall::PolicyState {
   bool deny_new_ = false;
   // LAN-to-LAN peer networks (their IPsec SAs' remote proxies) -> group-policy. Answered by
   // vpn_group_policy(); their vpn-filter is not enforced in the kernel (see not_enforced).
-  std::vector<std::pair<firewall::AddressRange, std::string>> l2l_;
-  // The sessions the client set was last worked out from (sync's sessions).
-  std::optional<uint64_t> synced_sessions_;
+  Sites l2l_;
+  // Each SA's share as last applied, which SA a client address is of, how many clients use
+  // each filter, and where the engine's sessions journal was read up to.
+  std::map<uint64_t, Share> by_sa_;
+  std::map<uint32_t, uint64_t> owner_;
+  std::map<std::string, int> filter_users_;
+  uint64_t journal_at_ = 0;
 };
 
 }  // namespace rampart::firmware

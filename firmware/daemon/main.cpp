@@ -318,7 +318,7 @@ int main(int argc, char** argv) {
     ntp_service.sync(app.config());
     snmp_service.sync(app.config());
     // After every CLI line and once a second: a changed configuration is compiled and applied.
-    for (const auto& w : firewall.sync(app.config(), app.ike(), ike.sessions_generation()))
+    for (const auto& w : firewall.sync(app.config(), app.ike()))
       platform::log(platform::Severity::Warning, w);
     refresh_connection_view();
     app.logger().poll();  // TCP syslog hosts: reconnects and queued messages
@@ -331,11 +331,12 @@ int main(int argc, char** argv) {
   uint64_t firewall_sessions = ~uint64_t{0};
   server.on_ike_events([&] {
     // A session up or down: its address is admitted to (or withdrawn from) the firewall's VPN
-    // client set now, not at the next tick. Only then: working out the set walks every SA, which
-    // at 10,000 tunnels, after every DPD answer and rekey message, was most of the loop's time.
+    // client set now, not at the next tick. Only then: the sync compares the configuration's
+    // firewall inputs, too much to do after every DPD answer and rekey message (the tick's
+    // sync, once a second, takes whatever else the sessions journal names).
     if (ike.sessions_generation() == firewall_sessions) return;
     firewall_sessions = ike.sessions_generation();
-    for (const auto& w : firewall.sync(app.config(), app.ike(), firewall_sessions))
+    for (const auto& w : firewall.sync(app.config(), app.ike()))
       platform::log(platform::Severity::Warning, w);
   });
   server.reload_pending([&] { return sys.reload_requested(); });

@@ -192,36 +192,47 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "firewall service: with a sessions stamp, the client set is worked out again when the "
-    "stamp or a vpn-filter changes, and only then",
+    "firewall service: the client set follows the sessions journal, a client joining and "
+    "leaving alone, a filter change whole",
     "[firewall][service][fw-vpnfilter]") {
   int rc = in_namespace([] {
     Lab lab;
     if (lab.console
             .run("access-list GP-F extended permit tcp any any eq ssh\n"
-                 "access-list GP-G extended permit icmp any any\n"
-                 "group-policy EZ attributes\nvpn-filter value GP-F\nexit\n")
+                 "group-policy EZ attributes\nvpn-filter none\nexit\n")
             .find("ERROR") != std::string::npos)
       return 1;
+    firmware::FirewallService fw(device_of);
+    fw.sync(lab.console.cfg(), &lab.engine);
+    if (!fw.applied()) return 2;
+    auto nft = platform::Nftables::open();
+    auto in_set = [&](const std::string& set) {
+      return nft->output("list set ip rampart_fw " + set).value_or("").find("203.0.113.10") !=
+             std::string::npos;
+    };
+    const uint32_t client = 0xcb00710a;  // 203.0.113.10
+    // A client joins: its elements alone (the ruleset is not applied again).
     lab.phase1();
     lab.xauth("cisco", "cisco");
-    if (lab.ack_status() != 1) return 2;
+    if (lab.ack_status() != 1) return 3;
     lab.mode_config();
-    firmware::FirewallService fw(device_of);
-    const uint32_t client = 0xcb00710a;  // 203.0.113.10
-    fw.sync(lab.console.cfg(), &lab.engine, 1);
-    if (!fw.applied() || fw.vpn_filter(client) != "GP-F") return 3;
-    // The group-policy's filter changes under the same stamp: followed.
-    lab.console.run("group-policy EZ attributes\nvpn-filter value GP-G\nexit\n");
-    fw.sync(lab.console.cfg(), &lab.engine, 1);
-    if (fw.vpn_filter(client) != "GP-G") return 4;
-    // The stamp is the caller's word that no session changed: the SAs are not walked...
+    const uint64_t applies = fw.applies();
+    fw.sync(lab.console.cfg(), &lab.engine);
+    if (!in_set("vpn_clients") || fw.vpn_group_policy(client) != "EZ") return 4;
+    if (fw.applies() != applies) return 5;
+    // Nothing changed: nothing done.
+    fw.sync(lab.console.cfg(), &lab.engine);
+    if (fw.applies() != applies) return 6;
+    // Its group-policy gets a filter: the ruleset again, the client in the filter's set.
+    lab.console.run("group-policy EZ attributes\nvpn-filter value GP-F\nexit\n");
+    fw.sync(lab.console.cfg(), &lab.engine);
+    if (fw.vpn_filter(client) != "GP-F") return 7;
+    if (!in_set(firewall::vpn_filter_set(fw.policy(), "GP-F"))) return 8;
+    // It leaves: out of both sets.
+    const std::string gp_f = firewall::vpn_filter_set(fw.policy(), "GP-F");
     lab.engine.logoff_name("cisco");
-    fw.sync(lab.console.cfg(), &lab.engine, 1);
-    if (fw.vpn_filter(client) != "GP-G") return 5;
-    // ...until it moves.
-    fw.sync(lab.console.cfg(), &lab.engine, 2);
-    if (fw.vpn_filter(client)) return 6;
+    fw.sync(lab.console.cfg(), &lab.engine);
+    if (fw.vpn_filter(client) || in_set("vpn_clients") || in_set(gp_f)) return 9;
     return 0;
   });
   if (rc == 77) {
