@@ -95,16 +95,18 @@ void Engine::quick_mode_timer(IkeSa& sa, uint64_t now) {
   });
 }
 
-// Phase-2 rekeys (engine_rekey.cpp), then the IPsec SAs' hard lifetimes, by time and by what
-// the dataplane says (volume, sequence numbers).
+// Each IPsec SA's hard lifetimes, by time and by what the dataplane says (volume, sequence
+// numbers), then its rekey side (engine_rekey.cpp); the dataplane's counts read once for all.
 void Engine::ipsec_timers(IkeSa& sa, uint64_t now) {
-  rekey_timers(sa, now);
   for (size_t i = sa.ipsec.size(); i-- > 0;) {
-    const auto& ips = sa.ipsec[i];
+    const IpsecSa& ips = sa.ipsec[i];
+    const SaUse use = use_of(ips.id);
     if (ips.lifetime_seconds && now >= ips.established_at + ips.lifetime_seconds)
       delete_ipsec(sa, i, true, "lifetime expired");
-    else if (auto why = dataplane_expired(ips))
+    else if (auto why = dataplane_expired(ips, use))
       delete_ipsec(sa, i, true, *why);
+    else if (sa.authorized)
+      rekey_timer(sa, i, use, now);
   }
 }
 
