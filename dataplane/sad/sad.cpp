@@ -47,9 +47,10 @@ std::string outer_text(const SaSpec& s, bool peer_end) {
 }
 
 void trace_rule(const Sad::Trace& trace, std::string_view what, uint32_t spi,
-                const std::string& detail, uint64_t id) {
+                const std::string& source, const std::string& destination, uint64_t id) {
   if (!trace) return;
-  trace(fmt::format("IPSEC: New {}, SPI 0x{:08X}, {}", what, spi, detail));
+  trace(fmt::format("IPSEC: New {}, SPI 0x{:08X}, source: {}, destination: {}", what, spi, source,
+                    destination));
   trace(fmt::format("IPSEC: Completed {}, SPI 0x{:08X}, Rule ID: 0x{:08X}", what, spi, id));
 }
 
@@ -101,14 +102,10 @@ bool Sad::go_live(uint64_t id, const Trace& trace, const std::function<void()>& 
   // header it leaves with), then the inbound one, then the outbound knows its peer; the rules
   // complete when the index takes them.
   trace_sa(trace, shown, false);
-  trace_rule(trace, "outbound encrypt rule", shown.spi_out,
-             fmt::format("source: {}, destination: {}", selector_text(shown.local_ts),
-                         selector_text(shown.remote_ts)),
-             shown.id);
-  trace_rule(
-      trace, "outbound permit rule", shown.spi_out,
-      fmt::format("source: {}, destination: {}", outer_text(shown, false), outer_text(shown, true)),
-      shown.id);
+  trace_rule(trace, "outbound encrypt rule", shown.spi_out, selector_text(shown.local_ts),
+             selector_text(shown.remote_ts), shown.id);
+  trace_rule(trace, "outbound permit rule", shown.spi_out, outer_text(shown, false),
+             outer_text(shown, true), shown.id);
   if (outbound_added) outbound_added();
   trace_sa(trace, shown, true);
   if (trace) {
@@ -144,14 +141,10 @@ void Sad::publish_locked(Entry* e, const Trace& trace) {
                       spec.spi_out, spec.id));
   }
   // What a decrypted packet must match (the workers check it against the entry's selectors).
-  trace_rule(trace, "inbound tunnel flow rule", spec.spi_in,
-             fmt::format("source: {}, destination: {}", selector_text(spec.remote_ts),
-                         selector_text(spec.local_ts)),
-             spec.id);
-  trace_rule(
-      trace, "inbound decrypt rule", spec.spi_in,
-      fmt::format("source: {}, destination: {}", outer_text(spec, true), outer_text(spec, false)),
-      spec.id);
+  trace_rule(trace, "inbound tunnel flow rule", spec.spi_in, selector_text(spec.remote_ts),
+             selector_text(spec.local_ts), spec.id);
+  trace_rule(trace, "inbound decrypt rule", spec.spi_in, outer_text(spec, true),
+             outer_text(spec, false), spec.id);
   e->live = true;
   index_locked(e);
 }

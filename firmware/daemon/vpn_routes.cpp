@@ -245,13 +245,7 @@ void VpnRoutes::follow(const ike::Engine& engine, const config::Config& cfg,
         ++r;
         continue;
       }
-      platform::RouteEntry k;
-      k.destination = r->destination;
-      k.prefix = r->prefix;
-      k.gateway = r->gateway;
-      k.ifindex = r->ifindex;
-      k.protocol = r->protocol;
-      (void)nl->delete_route(k);  // gone already is fine: the next full sync checks the kernel
+      withdraw(*nl, *r);
       r = installed_.erase(r);
     }
   }
@@ -379,20 +373,24 @@ void VpnRoutes::apply_routes(const std::set<Route>& want) {
   std::erase_if(failed_, [&](const Route& r) { return !want.count(r); });
 }
 
+void VpnRoutes::withdraw(platform::Netlink& nl, const Route& r) {
+  platform::RouteEntry k;
+  k.destination = r.destination;
+  k.prefix = r.prefix;
+  k.gateway = r.gateway;
+  k.ifindex = r.ifindex;
+  k.protocol = r.protocol;
+  // Gone already (a TUN device re-created) is fine: the next full apply checks the kernel.
+  (void)nl.delete_route(k);
+}
+
 void VpnRoutes::change_routes(platform::Netlink& nl, const std::set<Route>& want) {
   for (auto it = installed_.begin(); it != installed_.end();) {
     if (want.count(*it)) {
       ++it;
       continue;
     }
-    platform::RouteEntry k;
-    k.destination = it->destination;
-    k.prefix = it->prefix;
-    k.gateway = it->gateway;
-    k.ifindex = it->ifindex;
-    k.protocol = it->protocol;
-    // Gone already (a TUN device re-created) is fine: the next full apply checks the kernel.
-    (void)nl.delete_route(k);
+    withdraw(nl, *it);
     it = installed_.erase(it);
   }
   for (const auto& r : want) {

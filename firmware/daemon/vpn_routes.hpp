@@ -99,6 +99,7 @@ class VpnRoutes {
                              const config::Config& cfg, bool full);
   void apply_routes(const std::set<Route>& want);  // full: from the kernel's table
   void change_routes(platform::Netlink& nl, const std::set<Route>& want);  // from installed_
+  static void withdraw(platform::Netlink& nl, const Route& r);
   void apply_proxies(const std::set<Proxy>& want);
   std::vector<Proxy> proxies_of(uint32_t host, const config::Config& cfg) const;
   // Answers for p's address and announces it (a gratuitous ARP); false when refused.
