@@ -26,6 +26,9 @@ namespace rampart::firmware {
 // already counted them in rx_dropped (the kernel's no buffer), they are taken out of it first,
 // so that each frame counts once.
 void add_socket_drops(cli::LinkCounters& c, const dataplane::xdp::SocketDrops::Reading& r);
+// IF-MIB's ifInDiscards for such a device: the kernel's receive drops and every frame the
+// sockets could not take (none of them had an error of its own), each once.
+uint64_t in_discards(uint64_t kernel_rx_dropped, const dataplane::xdp::SocketDrops::Reading& r);
 
 class BoxSystem : public cli::System {
  public:
@@ -104,6 +107,10 @@ class BoxSystem : public cli::System {
   // The dataplane's AF_XDP socket drops, added to show interface's counters; owned by the
   // dataplane service, which must outlive their use (or be reset here).
   void set_socket_drops(const dataplane::xdp::SocketDrops* d) { socket_drops_ = d; }
+  // ifInDiscards of device (SNMP), given the kernel's rx_dropped for it.
+  uint64_t in_discards(const std::string& device, uint64_t kernel_rx_dropped) const {
+    return firmware::in_discards(kernel_rx_dropped, socket_drops(device));
+  }
 
  private:
   std::string startup_path() const { return flash_dir_ + "/startup-config"; }

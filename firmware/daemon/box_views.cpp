@@ -71,6 +71,11 @@ void add_socket_drops(cli::LinkCounters& c, const dataplane::xdp::SocketDrops::R
   c.dropped += all;
 }
 
+uint64_t in_discards(uint64_t kernel_rx_dropped, const dataplane::xdp::SocketDrops::Reading& r) {
+  const dataplane::xdp::Drops& d = r.drops;
+  return kernel_rx_dropped + (r.in_rx_dropped ? 0 : d.ring_full + d.fill_empty + d.other);
+}
+
 dataplane::xdp::SocketDrops::Reading BoxSystem::socket_drops(const std::string& device) const {
   return socket_drops_ ? socket_drops_->read(device) : dataplane::xdp::SocketDrops::Reading{};
 }

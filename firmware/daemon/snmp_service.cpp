@@ -294,7 +294,7 @@ snmp::Snapshot SnmpService::snapshot() const {
       r.in_octets = l.stats.rx_bytes;
       r.in_packets = l.stats.rx_packets;
       r.in_errors = l.stats.rx_errors;
-      r.in_discards = l.stats.rx_dropped;
+      r.in_discards = sys_.in_discards(dev, l.stats.rx_dropped);
       r.out_octets = l.stats.tx_bytes;
       r.out_packets = l.stats.tx_packets;
       r.out_errors = l.stats.tx_errors;

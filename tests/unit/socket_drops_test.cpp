@@ -118,6 +118,13 @@ TEST_CASE("show interface adds the AF_XDP sockets' drops where the ASA counts th
     CHECK(c.dropped == 936);
   }
 
+  SECTION("SNMP's ifInDiscards: the kernel's and the sockets', each frame once") {
+    CHECK(firmware::in_discards(7, sockets) == 7 + 936);
+    sockets.in_rx_dropped = true;
+    CHECK(firmware::in_discards(7 + 936, sockets) == 7 + 936);
+    CHECK(firmware::in_discards(7, {}) == 7);
+  }
+
   SECTION("no sockets: the kernel's counters as they were") {
     cli::LinkCounters c = kernel;
     firmware::add_socket_drops(c, {});
