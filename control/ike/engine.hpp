@@ -381,24 +381,14 @@ class Engine {
   void send_quick_mode_1(IkeSa& sa, std::shared_ptr<QuickModeExchange> q);
   // A new IPsec SA is up: its soft lifetime, and the SAs it replaces.
   void ipsec_established(IkeSa& sa, IpsecSa& fresh);
-  // What the dataplane counted on an IPsec SA, read once a tick for every check on it (at
-  // 10,000 SAs each read is a lock and, mostly, cache misses).
-  struct SaUse {
-    uint64_t in_packets = 0, in_bytes = 0, out_bytes = 0, auth_failed = 0;
-    uint64_t out_sequence = 0, seq_exhausted = 0;
-    uint32_t last_failed_seq = 0;
-  };
-  SaUse use_of(uint32_t id) const;
   bool carries_traffic(uint32_t id) const;
-  bool volume_soft_limit(const IpsecSa& ips, const SaUse& use) const;
-  // The rekey side of one IPsec SA's tick: the alarm, a replaced SA's end (it may go), a
-  // rekey due.
-  void rekey_timer(IkeSa& sa, size_t which, const SaUse& use, uint64_t now);
+  bool volume_soft_limit(const IpsecSa& ips) const;
+  void rekey_timers(IkeSa& sa, uint64_t now);
   void rekey_failed(IkeSa& sa, uint32_t old_id);
   // An inbound SA that failed its ICV on every packet (timers::kVerifyAlarmPackets) is keyed
   // differently from the peer: 402120 once for it (at most one in timers::kVerifySyslogGap
   // seconds over all SAs, the ASA's rate for that message), and counted.
-  void check_verification(const IkeSa& sa, IpsecSa& ips, const SaUse& use, uint64_t now);
+  void check_verification(const IkeSa& sa, IpsecSa& ips, uint64_t now);
   uint64_t next_verify_syslog_ = 0;
   // Acquire (engine_acquire.cpp): the dataplane's policies from the static crypto map entries,
   // and the negotiations that traffic under them asks for.
@@ -438,7 +428,7 @@ class Engine {
   bool holds_inbound_spi(uint64_t index, uint32_t spi) const;
   // Why the dataplane says an SA must end (its volume lifetime, or its sequence numbers ran
   // out), checked every tick; nothing when it may go on.
-  std::optional<std::string> dataplane_expired(const IpsecSa& ips, const SaUse& use) const;
+  std::optional<std::string> dataplane_expired(const IpsecSa& ips) const;
   // engine_session_limits.cpp
   // A user who passed XAUTH: may they use IKEv1, and how many sessions at once (at the limit,
   // the longest idle is logged off)? False when refused (logged).

@@ -192,16 +192,21 @@ void Engine::drain_timer(uint64_t now) {
   }
 }
 
-std::optional<std::string> Engine::dataplane_expired(const IpsecSa& ips, const SaUse& use) const {
+std::optional<std::string> Engine::dataplane_expired(const IpsecSa& ips) const {
   if (!sad_) return std::nullopt;
-  // The volume lifetime holds for each direction's SA on its own, counted over what
-  // authenticated (inbound) or was sent (outbound).
-  uint64_t limit = uint64_t{ips.lifetime_kilobytes} * 1024;
-  if (limit && (use.in_bytes >= limit || use.out_bytes >= limit))
-    return "lifetime expired (kilobytes)";
-  // RFC 4303 3.3.3: the sender's 32-bit sequence number must not cycle; the SA ends first.
-  if (use.out_sequence >= kSequenceLimit || use.seq_exhausted) return "sequence number exhausted";
-  return std::nullopt;
+  std::optional<std::string> why;
+  sad_->with(ips.id, [&](const dataplane::Sad::Entry& e) {
+    // The volume lifetime holds for each direction's SA on its own, counted over what
+    // authenticated (inbound) or was sent (outbound).
+    uint64_t limit = uint64_t{ips.lifetime_kilobytes} * 1024;
+    if (limit && (e.in->counters().bytes >= limit || e.out->counters().bytes >= limit))
+      why = "lifetime expired (kilobytes)";
+    // RFC 4303 3.3.3: the sender's 32-bit sequence number must not cycle; the SA ends first.
+    else if (e.out->last_sequence() >= kSequenceLimit ||
+             e.out->counters().drops[static_cast<size_t>(dataplane::EspDrop::SeqExhausted)])
+      why = "sequence number exhausted";
+  });
+  return why;
 }
 
 }  // namespace rampart::ike

@@ -32,55 +32,53 @@ bool Engine::carries_traffic(uint32_t id) const {
   return in_use;
 }
 
-Engine::SaUse Engine::use_of(uint32_t id) const {
-  SaUse u;
-  if (!sad_) return u;
-  sad_->with(id, [&](const dataplane::Sad::Entry& e) {
-    const dataplane::EspCounters& in = e.in->counters();
-    u.in_packets = in.packets;
-    u.in_bytes = in.bytes;
-    u.auth_failed = in.drops[static_cast<size_t>(dataplane::EspDrop::AuthFailed)];
-    u.last_failed_seq = in.last_failed_seq;
-    u.out_bytes = e.out->counters().bytes;
-    u.out_sequence = e.out->last_sequence();
-    u.seq_exhausted =
-        e.out->counters().drops[static_cast<size_t>(dataplane::EspDrop::SeqExhausted)];
-  });
-  return u;
-}
-
-bool Engine::volume_soft_limit(const IpsecSa& ips, const SaUse& use) const {
+bool Engine::volume_soft_limit(const IpsecSa& ips) const {
   if (!sad_ || !ips.lifetime_kilobytes) return false;
   uint64_t soft = timers::ipsec_soft_volume(ips.lifetime_kilobytes);
-  return use.in_bytes >= soft || use.out_bytes >= soft;
+  bool reached = false;
+  sad_->with(ips.id, [&](const dataplane::Sad::Entry& e) {
+    reached = e.in->counters().bytes >= soft || e.out->counters().bytes >= soft;
+  });
+  return reached;
 }
 
-void Engine::rekey_timer(IkeSa& sa, size_t which, const SaUse& use, uint64_t now) {
-  IpsecSa& ips = sa.ipsec[which];
-  check_verification(sa, ips, use, now);
-  if (ips.replaced_by) {
-    if (carries_traffic(ips.replaced_by))
-      delete_ipsec(sa, which, true, "replaced by its rekey", true);
-    return;
+void Engine::rekey_timers(IkeSa& sa, uint64_t now) {
+  if (!sa.authorized) return;
+  for (size_t i = sa.ipsec.size(); i-- > 0;) {
+    IpsecSa& ips = sa.ipsec[i];
+    check_verification(sa, ips, now);
+    if (ips.replaced_by) {
+      if (carries_traffic(ips.replaced_by))
+        delete_ipsec(sa, i, true, "replaced by its rekey", true);
+      continue;
+    }
+    if (!ips.rekeying && ((ips.rekey_at && now >= ips.rekey_at) || volume_soft_limit(ips)))
+      start_rekey(sa, ips);
   }
-  if (!ips.rekeying && ((ips.rekey_at && now >= ips.rekey_at) || volume_soft_limit(ips, use)))
-    start_rekey(sa, ips);
 }
 
 // A session whose newest SA drops every packet at the ICV still shows up in every view (vpnc's
 // delete-triggered quick mode did that: it kept the old keys). The operator is told, once per
 // SA; a forged packet cannot trigger it on an SA that has carried a good one.
-void Engine::check_verification(const IkeSa& sa, IpsecSa& ips, const SaUse& use, uint64_t now) {
+void Engine::check_verification(const IkeSa& sa, IpsecSa& ips, uint64_t now) {
   if (!sad_ || ips.verify_alarm) return;
-  if (use.in_packets || use.auth_failed < timers::kVerifyAlarmPackets) return;
+  uint64_t good = 0, failed = 0;
+  uint32_t seq = 0;
+  sad_->with(ips.id, [&](const dataplane::Sad::Entry& e) {
+    const dataplane::EspCounters& c = e.in->counters();
+    good = c.packets;
+    failed = c.drops[static_cast<size_t>(dataplane::EspDrop::AuthFailed)];
+    seq = c.last_failed_seq;
+  });
+  if (good || failed < timers::kVerifyAlarmPackets) return;
   ips.verify_alarm = true;
   ++stats_.sas_failing_verification;
   ipsec_log(1, fmt::format("IPSEC: Inbound SA (SPI 0x{:08X}) from {}: {} packets failed "
                            "authentication and none passed",  // [U] ours, no ASA sample
-                           ips.inbound.spi, sa.peer.address.str(), use.auth_failed));
+                           ips.inbound.spi, sa.peer.address.str(), failed));
   if (now < next_verify_syslog_) return;
   next_verify_syslog_ = now + timers::kVerifySyslogGap;
-  syslog_plain(402120, "ESP", ips.inbound.spi, use.last_failed_seq, sa.peer.address.str(),
+  syslog_plain(402120, "ESP", ips.inbound.spi, seq, sa.peer.address.str(),
                sa.username.empty() ? sa.peer.address.str() : sa.username, sa.local.address.str());
 }
 

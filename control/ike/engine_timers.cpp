@@ -95,18 +95,16 @@ void Engine::quick_mode_timer(IkeSa& sa, uint64_t now) {
   });
 }
 
-// Each IPsec SA's hard lifetimes, by time and by what the dataplane says (volume, sequence
-// numbers), then its rekey side (engine_rekey.cpp); the dataplane's counts read once for all.
+// Phase-2 rekeys (engine_rekey.cpp), then the IPsec SAs' hard lifetimes, by time and by what
+// the dataplane says (volume, sequence numbers).
 void Engine::ipsec_timers(IkeSa& sa, uint64_t now) {
+  rekey_timers(sa, now);
   for (size_t i = sa.ipsec.size(); i-- > 0;) {
-    const IpsecSa& ips = sa.ipsec[i];
-    const SaUse use = use_of(ips.id);
+    const auto& ips = sa.ipsec[i];
     if (ips.lifetime_seconds && now >= ips.established_at + ips.lifetime_seconds)
       delete_ipsec(sa, i, true, "lifetime expired");
-    else if (auto why = dataplane_expired(ips, use))
+    else if (auto why = dataplane_expired(ips))
       delete_ipsec(sa, i, true, *why);
-    else if (sa.authorized)
-      rekey_timer(sa, i, use, now);
   }
 }
 
