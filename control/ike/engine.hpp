@@ -468,12 +468,11 @@ class Engine {
   void accounting_start(IkeSa& sa);
   void accounting_interim(IkeSa& sa, uint64_t now);
   void accounting_stop(IkeSa& sa, EndReason reason);
-  // The traffic an IPsec SA carried, kept in its session's totals before the SA goes.
-  // What an SA carried, as the dataplane counts it.
+  // What an IPsec SA carried, as the dataplane counts it.
   struct Traffic {
     uint64_t in_octets = 0, in_packets = 0, out_octets = 0, out_packets = 0;
   };
-  // Credits what the SA carried to its session's accounting; returns that.
+  // Keeps what the SA carried in its session's totals before the SA goes; returns that.
   Traffic retire_traffic(IkeSa& sa, const IpsecSa& ips);
   static void credit(AccountingSession& s, const Traffic& t);
   aaa::AccountingRecord accounting_record(const IkeSa& sa, aaa::AccountingRecord::Kind kind);

@@ -177,8 +177,8 @@ void Engine::drain_timer(uint64_t now) {
   while (!draining_.empty() && draining_.front().until <= now) {
     const Draining& d = draining_.front();
     // What arrived on it since it was retired, for a session still accounted (a Stop already
-    // sent is not reopened).
-    // Counters cleared meanwhile ("clear crypto ipsec sa counters") count from zero again.
+    // sent is not reopened); counters cleared meanwhile ("clear crypto ipsec sa counters")
+    // count from zero again.
     auto since = [](uint64_t now_n, uint64_t then) { return now_n >= then ? now_n - then : now_n; };
     if (auto s = d.session.lock(); s && sad_)
       sad_->with(d.id, [&](const dataplane::Sad::Entry& e) {
