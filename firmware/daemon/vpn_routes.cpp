@@ -121,22 +121,26 @@ std::optional<uint32_t> VpnRoutes::client_host(const ike::IkeSa& sa) {
   return std::nullopt;
 }
 
-std::vector<VpnRoutes::Want> VpnRoutes::wanted(const ike::Engine& engine,
-                                               const config::Config& cfg) {
-  std::map<std::pair<uint32_t, int>, Want> by;
-  auto put = [&](Want w) {
-    auto [it, fresh] = by.emplace(std::pair{w.destination, w.prefix}, w);
-    if (!fresh && w.rri && !it->second.rri) it->second = w;
-  };
-  for (const auto& [idx, sa] : engine.sas())
-    for (const auto& w : wants_of(*sa, cfg)) put(w);
+VpnRoutes::Claims VpnRoutes::claims_of(const ike::Engine& engine, const config::Config& cfg,
+                                       std::map<uint64_t, std::vector<Want>>* by_sa) {
+  Claims claims;
+  for (const auto& [idx, sa] : engine.sas()) {
+    auto wants = wants_of(*sa, cfg);
+    for (const auto& w : wants) claims[{w.destination, w.prefix}].emplace_back(idx, w);
+    if (by_sa) (*by_sa)[idx] = std::move(wants);
+  }
   for (auto w : static_wants(cfg))
     if (w.prefix > 0 && !w.nameif.empty()) {
       w.destination &= mask_of(w.prefix);
-      put(w);
+      claims[{w.destination, w.prefix}].emplace_back(kStatic, w);
     }
+  return claims;
+}
+
+std::vector<VpnRoutes::Want> VpnRoutes::wanted(const ike::Engine& engine,
+                                               const config::Config& cfg) {
   std::vector<Want> out;
-  for (auto& [key, w] : by) out.push_back(std::move(w));
+  for (const auto& [key, who] : claims_of(engine, cfg, nullptr)) out.push_back(merged(who));
   return out;
 }
 
@@ -152,22 +156,14 @@ void VpnRoutes::sync(const ike::Engine& engine, const config::Config& cfg, bool 
     follow(engine, cfg, *touched);
     return;
   }
-  claims_.clear();
   by_sa_.clear();
+  claims_ = claims_of(engine, cfg, &by_sa_);
   hosts_.clear();
   host_of_.clear();
-  for (const auto& [idx, sa] : engine.sas()) {
-    by_sa_[idx] = wants_of(*sa, cfg);
-    for (const auto& w : by_sa_[idx]) claims_[{w.destination, w.prefix}].emplace_back(idx, w);
+  for (const auto& [idx, sa] : engine.sas())
     if (auto h = client_host(*sa)) {
       host_of_[idx] = *h;
       ++hosts_[*h];
-    }
-  }
-  for (auto w : static_wants(cfg))
-    if (w.prefix > 0 && !w.nameif.empty()) {
-      w.destination &= mask_of(w.prefix);
-      claims_[{w.destination, w.prefix}].emplace_back(kStatic, w);
     }
   std::vector<Want> want;
   for (const auto& [key, who] : claims_) want.push_back(merged(who));

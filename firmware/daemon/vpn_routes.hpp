@@ -109,16 +109,20 @@ class VpnRoutes {
   void follow(const ike::Engine& engine, const config::Config& cfg,
               const std::vector<uint64_t>& touched);
   static Want merged(const std::vector<std::pair<uint64_t, Want>>& who);
+  // Who wants each destination (an SA's index, or kStatic for a static map's ACL), from every
+  // SA; by_sa, when given, gets each SA's wants.
+  using Claims = std::map<std::pair<uint32_t, int>, std::vector<std::pair<uint64_t, Want>>>;
+  static Claims claims_of(const ike::Engine& engine, const config::Config& cfg,
+                          std::map<uint64_t, std::vector<Want>>* by_sa);
 
   cli::System& sys_;
   dataplane::Sad& sad_;
   bool synced_ = false;
   Inputs synced_inputs_;
-  // Who wants each destination (an SA's index, or kStatic for a static map's ACL), each SA's
-  // wants, and the client hosts with how many SAs answer for each: kept from one sync to the
-  // next, so that a new client costs its own entries (follow).
+  // The claims, each SA's wants, and the client hosts with how many SAs answer for each: kept
+  // from one sync to the next, so that a new client costs its own entries (follow).
   static constexpr uint64_t kStatic = ~uint64_t{0};
-  std::map<std::pair<uint32_t, int>, std::vector<std::pair<uint64_t, Want>>> claims_;
+  Claims claims_;
   std::map<uint64_t, std::vector<Want>> by_sa_;
   std::map<uint64_t, uint32_t> host_of_;
   std::map<uint32_t, int> hosts_;
