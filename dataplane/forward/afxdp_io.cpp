@@ -21,33 +21,32 @@ namespace {
 // (tries_left_), after which the port stays on AF_PACKET for this worker.
 constexpr auto kRetry = std::chrono::milliseconds(250);
 
-// The port's RX queues (ETHTOOL_GCHANNELS); 1 when the driver does not say.
-uint32_t rx_queues(const std::string& name) {
+// One SIOCETHTOOL request on the port (cmd: the ethtool struct, its cmd field set); false when
+// the driver does not answer it.
+bool ethtool(const std::string& name, void* cmd) {
   int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return 1;
-  ethtool_channels ch{};
-  ch.cmd = ETHTOOL_GCHANNELS;
+  if (fd < 0) return false;
   ifreq ifr{};
   std::strncpy(ifr.ifr_name, name.c_str(), IFNAMSIZ - 1);
-  ifr.ifr_data = reinterpret_cast<char*>(&ch);
+  ifr.ifr_data = reinterpret_cast<char*>(cmd);
   int rc = ::ioctl(fd, SIOCETHTOOL, &ifr);
   ::close(fd);
-  if (rc != 0) return 1;
+  return rc == 0;
+}
+
+// The port's RX queues (ETHTOOL_GCHANNELS); 1 when the driver does not say.
+uint32_t rx_queues(const std::string& name) {
+  ethtool_channels ch{};
+  ch.cmd = ETHTOOL_GCHANNELS;
+  if (!ethtool(name, &ch)) return 1;
   return std::max<uint32_t>(1, ch.rx_count + ch.combined_count);
 }
 
 // The port's driver (ETHTOOL_GDRVINFO): "veth", "virtio_net", "ice"; empty when it does not say.
 std::string driver_of(const std::string& name) {
-  int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return {};
   ethtool_drvinfo info{};
   info.cmd = ETHTOOL_GDRVINFO;
-  ifreq ifr{};
-  std::strncpy(ifr.ifr_name, name.c_str(), IFNAMSIZ - 1);
-  ifr.ifr_data = reinterpret_cast<char*>(&info);
-  int rc = ::ioctl(fd, SIOCETHTOOL, &ifr);
-  ::close(fd);
-  if (rc != 0) return {};
+  if (!ethtool(name, &info)) return {};
   return std::string(info.driver, strnlen(info.driver, sizeof info.driver));
 }
 
