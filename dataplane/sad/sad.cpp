@@ -155,13 +155,13 @@ uint64_t Sad::encrypt_rule(const Selector4& local, const Selector4& remote) cons
            a.port == b.port;
   };
   std::shared_lock lock(mu_);
-  const std::vector<Entry*>* list = &by_remote_prefix_;
+  std::vector<Entry*> list = by_remote_prefix_;
   if (remote.mask == 0xffffffffu) {
-    auto h = by_remote_host_.find(remote.address);
-    if (h == by_remote_host_.end()) return 0;
-    list = &h->second;
+    const HostSas* h = by_remote_host_.find(remote.address);
+    if (!h) return 0;
+    list = h->all();
   }
-  for (const Entry* e : *list)  // in the index's order: the one traffic takes first
+  for (const Entry* e : list)  // in the index's order: the one traffic takes first
     if (same(e->spec.local_ts, local) && same(e->spec.remote_ts, remote)) return e->spec.id;
   return 0;
 }
@@ -224,20 +224,29 @@ void Sad::index_locked(Entry* e) {
                            [&](const Entry* o) { return before(e->spec, o->spec); });
     list.insert(at, e);
   };
-  bool host = e->spec.remote_ts.mask == 0xffffffffu;
-  auto& list = host ? by_remote_host_[e->spec.remote_ts.address] : by_remote_prefix_;
-  if (!host || !reached_alike(list, e)) reach_generation_.fetch_add(1, std::memory_order_release);
-  place(list);
+  if (e->spec.remote_ts.mask != 0xffffffffu) {
+    reach_generation_.fetch_add(1, std::memory_order_release);
+    place(by_remote_prefix_);
+  } else {
+    HostSas& host = by_remote_host_[e->spec.remote_ts.address];
+    std::vector<Entry*> list = host.all();
+    if (!reached_alike(list, e)) reach_generation_.fetch_add(1, std::memory_order_release);
+    place(list);
+    host.assign(list);
+  }
   generation_.fetch_add(1, std::memory_order_release);
 }
 
 void Sad::unindex_locked(Entry* e) {
   if (e->spec.remote_ts.mask == 0xffffffffu) {
-    auto h = by_remote_host_.find(e->spec.remote_ts.address);
-    if (h != by_remote_host_.end()) {
-      if (!reached_alike(h->second, e)) reach_generation_.fetch_add(1, std::memory_order_release);
-      std::erase(h->second, e);
-      if (h->second.empty()) by_remote_host_.erase(h);
+    if (HostSas* host = by_remote_host_.find(e->spec.remote_ts.address)) {
+      std::vector<Entry*> list = host->all();
+      if (!reached_alike(list, e)) reach_generation_.fetch_add(1, std::memory_order_release);
+      std::erase(list, e);
+      if (list.empty())
+        by_remote_host_.erase(e->spec.remote_ts.address);
+      else
+        host->assign(list);
     }
   } else {
     std::erase(by_remote_prefix_, e);
@@ -247,22 +256,56 @@ void Sad::unindex_locked(Entry* e) {
 }
 
 Sad::Entry* Sad::outbound_locked(uint32_t src, uint32_t dst) {
+  return outbound_choice(by_remote_host_.find(dst), src, dst);
+}
+
+Sad::Entry* Sad::outbound_choice(const HostSas* host, uint32_t src, uint32_t dst) {
   // The most specific remote side wins, as an ordered crypto ACL would have it: a host entry
   // first, then the prefixes longest first.
-  if (auto h = by_remote_host_.find(dst); h != by_remote_host_.end())
-    for (Entry* e : h->second)
-      if (e->spec.local_ts.contains(src)) return e;
+  if (host)
+    if (Entry* e = host->find_if([&](const Entry* o) { return o->spec.local_ts.contains(src); }))
+      return e;
   for (Entry* e : by_remote_prefix_)
     if (e->spec.remote_ts.contains(dst) && e->spec.local_ts.contains(src)) return e;
   return nullptr;
 }
 
+void Sad::outbound_batch_locked(std::span<const uint32_t> srcs, std::span<const uint32_t> dsts,
+                                std::span<Entry*> found) {
+  const size_t n = std::min({srcs.size(), dsts.size(), found.size(), kMaxBatch});
+  std::array<const HostSas*, kMaxBatch> hosts;
+  for (size_t i = 0; i < n; ++i) by_remote_host_.prefetch(dsts[i]);
+  for (size_t i = 0; i < n; ++i) {
+    hosts[i] = by_remote_host_.find(dsts[i]);
+    if (hosts[i]) __builtin_prefetch(&hosts[i]->front()->spec);
+  }
+  for (size_t i = 0; i < n; ++i) found[i] = outbound_choice(hosts[i], srcs[i], dsts[i]);
+}
+
+std::vector<Sad::Entry*> Sad::HostSas::all() const {
+  std::vector<Entry*> out;
+  for (Entry* e : first_)
+    if (e) out.push_back(e);
+  if (more_) out.insert(out.end(), more_->begin(), more_->end());
+  return out;
+}
+
+void Sad::HostSas::assign(const std::vector<Entry*>& list) {
+  first_ = {};
+  for (size_t i = 0; i < list.size() && i < first_.size(); ++i) first_[i] = list[i];
+  if (list.size() <= first_.size()) {
+    more_.reset();
+    return;
+  }
+  more_ = std::make_unique<std::vector<Entry*>>(list.begin() + first_.size(), list.end());
+}
+
 std::vector<uint32_t> Sad::remote_hosts() const {
   std::shared_lock lock(mu_);
   std::vector<uint32_t> v;
-  for (const auto& [a, list] : by_remote_host_)
-    if (std::any_of(list.begin(), list.end(), [](const Entry* e) { return e->spec.client; }))
-      v.push_back(a);
+  by_remote_host_.each([&](uint32_t a, const HostSas& host) {
+    if (host.find_if([](const Entry* e) { return e->spec.client; })) v.push_back(a);
+  });
   std::sort(v.begin(), v.end());
   return v;
 }

@@ -15,11 +15,11 @@
 #include <shared_mutex>
 #include <span>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "dataplane/esp/esp_sa.hpp"
 #include "dataplane/sad/dataplane_counters.hpp"
+#include "dataplane/sad/u32_table.hpp"
 #include "platform/expected.hpp"
 
 namespace rampart::dataplane {
@@ -115,10 +115,10 @@ class Sad {
   template <typename F>
   bool with_inbound(uint32_t spi, F&& f) {
     std::shared_lock lock(mu_);
-    auto it = by_spi_.find(spi);
-    if (it == by_spi_.end()) return false;
-    std::lock_guard busy(it->second->busy);
-    f(*it->second);
+    Entry* const* e = by_spi_.find(spi);
+    if (!e) return false;
+    std::lock_guard busy((*e)->busy);
+    f(**e);
     return true;
   }
   // The most packets a worker hands over in one batch.
@@ -131,9 +131,11 @@ class Sad {
   template <typename F>
   void with_inbound_batch(std::span<const uint32_t> spis, std::span<Entry*> found, F&& f) {
     std::shared_lock lock(mu_);
-    for (size_t i = 0; i < spis.size() && i < kMaxBatch; ++i) {
-      auto it = by_spi_.find(spis[i]);
-      found[i] = it == by_spi_.end() ? nullptr : it->second;
+    const size_t n = std::min(spis.size(), kMaxBatch);
+    for (size_t i = 0; i < n; ++i) by_spi_.prefetch(spis[i]);
+    for (size_t i = 0; i < n; ++i) {
+      Entry* const* e = by_spi_.find(spis[i]);
+      found[i] = e ? *e : nullptr;
     }
     prefetch_batch(found.first(std::min(spis.size(), kMaxBatch)), true);
     BatchLock held(found.first(std::min(spis.size(), kMaxBatch)));
@@ -145,8 +147,7 @@ class Sad {
   void with_outbound_batch(std::span<const uint32_t> srcs, std::span<const uint32_t> dsts,
                            std::span<Entry*> found, F&& f) {
     std::shared_lock lock(mu_);
-    for (size_t i = 0; i < srcs.size() && i < kMaxBatch; ++i)
-      found[i] = outbound_locked(srcs[i], dsts[i]);
+    outbound_batch_locked(srcs, dsts, found);
     prefetch_batch(found.first(std::min(srcs.size(), kMaxBatch)), false);
     BatchLock held(found.first(std::min(srcs.size(), kMaxBatch)));
     f();
@@ -220,7 +221,36 @@ class Sad {
     std::array<Entry*, kMaxBatch> order_;
     size_t n_ = 0;
   };
+  // The live SAs whose remote side is one host, in outbound order: two inline (a client, and
+  // for a moment its rekey's successor), any more beside them, so that a look-up reads the
+  // table's slot and the first entry, and nothing in between.
+  class HostSas {
+   public:
+    template <typename F>
+    Entry* find_if(F&& f) const {
+      for (Entry* e : first_) {
+        if (!e) return nullptr;
+        if (f(e)) return e;
+      }
+      if (more_)
+        for (Entry* e : *more_)
+          if (f(e)) return e;
+      return nullptr;
+    }
+    Entry* front() const { return first_[0]; }
+    std::vector<Entry*> all() const;
+    void assign(const std::vector<Entry*>& list);
+
+   private:
+    std::array<Entry*, 2> first_{};
+    std::unique_ptr<std::vector<Entry*>> more_;
+  };
   Entry* outbound_locked(uint32_t src, uint32_t dst);
+  // outbound_locked for a batch, in stages (the slots, then the first entries, then the
+  // choice), so that the cache misses of its packets overlap.
+  void outbound_batch_locked(std::span<const uint32_t> srcs, std::span<const uint32_t> dsts,
+                             std::span<Entry*> found);
+  Entry* outbound_choice(const HostSas* host, uint32_t src, uint32_t dst);
   // Puts an entry in the outbound index, telling trace each rule.
   void publish_locked(Entry* e, const Trace& trace);
   void index_locked(Entry* e);    // into the outbound index, in order
@@ -229,12 +259,11 @@ class Sad {
   DataplaneCounters counters_;
   std::map<uint64_t, std::unique_ptr<Entry>> entries_;
   // Hashed, not ordered: at 10,000 SAs a tree's walk was a chain of cache misses per packet.
-  // The SPIs are ours (drawn at random), so a sender cannot crowd one bucket.
-  std::unordered_map<uint32_t, Entry*> by_spi_;
+  U32Table<Entry*> by_spi_;
   // The SPD: SAs whose remote side is one host (remote access: one per client) by that address,
   // and the others from the most specific remote side down (ties in id order), so that an
   // outbound lookup is a hash probe plus a walk over the site-to-site SAs only.
-  std::unordered_map<uint32_t, std::vector<Entry*>> by_remote_host_;
+  U32Table<HostSas> by_remote_host_;
   std::vector<Entry*> by_remote_prefix_;
   std::atomic<uint64_t> generation_{0};
   std::atomic<uint64_t> reach_generation_{0};

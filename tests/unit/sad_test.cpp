@@ -78,7 +78,35 @@ TEST_CASE("SPD outbound lookup equals the linear definition", "[sad]") {
       INFO("round " << round << " src " << std::hex << src << " dst " << dst);
       REQUIRE(indexed(sad, src, dst) == linear(specs, src, dst));
     }
+    // The workers' batch look-up (in stages) finds the same.
+    std::array<uint32_t, Sad::kMaxBatch> srcs, dsts;
+    std::array<Sad::Entry*, Sad::kMaxBatch> found;
+    for (int b = 0; b < 20; ++b) {
+      for (size_t i = 0; i < srcs.size(); ++i) srcs[i] = inside(), dsts[i] = remote();
+      sad.with_outbound_batch(srcs, dsts, found, [&] {
+        for (size_t i = 0; i < srcs.size(); ++i)
+          REQUIRE((found[i] ? found[i]->spec.id : 0) == linear(specs, srcs[i], dsts[i]));
+      });
+    }
   }
+}
+
+TEST_CASE("SPD: a batch finds the inbound SA of each SPI, none for an unknown one", "[sad]") {
+  Sad sad;
+  for (uint64_t id = 1; id <= 300; ++id) REQUIRE(sad.add(spec(id, {0, 0}, {0xcb007100, mask(24)})));
+  for (uint64_t id = 1; id <= 300; id += 3) sad.remove(id);
+  std::array<uint32_t, 40> spis;
+  std::array<Sad::Entry*, 40> found;
+  for (size_t i = 0; i < spis.size(); ++i) spis[i] = static_cast<uint32_t>(0x1000 + 1 + i * 7);
+  sad.with_inbound_batch(spis, found, [&] {
+    for (size_t i = 0; i < spis.size(); ++i) {
+      uint64_t id = spis[i] - 0x1000;
+      bool present = id <= 300 && (id - 1) % 3 != 0;
+      INFO("spi " << std::hex << spis[i]);
+      REQUIRE((found[i] != nullptr) == present);
+      if (present) REQUIRE(found[i]->spec.id == id);
+    }
+  });
 }
 
 TEST_CASE("SPD: a rekey beside an SA of the same host, peer and kind changes no reach", "[sad]") {
