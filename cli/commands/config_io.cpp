@@ -81,6 +81,7 @@ const std::vector<Section>& sections() {
       {"clock", {"Show clock configuration"}, {"clock"}},
       {"logging", {"Show logging configuration"}, {"logging", "no logging"}},
       {"snmp-server", {"Show snmp-server configuration"}, {"snmp-server", "no snmp-server"}},
+      {"vpn-sessiondb", {"Show VPN session database configuration"}, {"vpn-sessiondb"}},  // [U]
   };
   return s;
 }

@@ -44,6 +44,7 @@ void register_packet_tracer(CommandTree& t);
 void register_time(CommandTree& t);  // clock, ntp, show clock, show ntp  // packet-tracer input ...
 void register_snmp(CommandTree& t);  // snmp-server ...
 void register_vpn_sessions(CommandTree& t);
+void register_vpn_sessiondb(CommandTree& t);  // vpn-sessiondb max-session-limit
 void register_ipsec_sa(CommandTree& t);  // show crypto ipsec sa, clear crypto ipsec sa  // show
                                          // crypto isakmp sa, show vpn-sessiondb, clear
 
@@ -74,6 +75,7 @@ inline void register_all(CommandTree& t) {
   register_aaa_show(t);
   register_management(t);
   register_vpn_sessions(t);
+  register_vpn_sessiondb(t);
   register_ipsec_sa(t);
   register_crypto_accelerator(t);
   register_flash(t);

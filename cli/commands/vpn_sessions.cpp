@@ -153,6 +153,7 @@ void show_stats(Ctx& c) {
   row("Refused Rate", s.refused_rate);
   row("Refused Crypto Busy", s.refused_busy);
   row("Refused Oversize SA", s.refused_oversize);
+  row("Refused Session Limit", s.refused_session_limit);  // vpn-sessiondb max-session-limit
   row("Unverified Resends Dropped", s.unverified_resends_suppressed);
   row("SAs Failing Verification", s.sas_failing_verification);  // 402120 told, once per SA
 }

@@ -32,6 +32,7 @@ void render_body(const config::Config& cfg, ConfigWriter& w) {
   render_management(cfg, w);
   if (cfg.system.console_timeout != 0 || w.options().show_defaults)
     w.line(fmt::format("console timeout {}", cfg.system.console_timeout));
+  render_vpn_sessiondb(cfg, w);  // [U] the place: after console timeout, as recalled
   render_ntp(cfg, w);
   render_group_policies(cfg, w);
   render_users(cfg, w);

@@ -60,5 +60,7 @@ void render_snmp(const config::Config& cfg, ConfigWriter& w);        // snmp-ser
 void render_group_policies(const config::Config& cfg, ConfigWriter& w);
 void render_users(const config::Config& cfg, ConfigWriter& w);
 void render_tunnel_groups(const config::Config& cfg, ConfigWriter& w);
+// vpn-sessiondb max-session-limit
+void render_vpn_sessiondb(const config::Config& cfg, ConfigWriter& w);
 
 }  // namespace rampart::cli

@@ -420,6 +420,12 @@ struct Snmp {
   bool operator==(const Snmp&) const = default;
 };
 
+// "vpn-sessiondb max-session-limit N": the most sessions (remote-access and LAN-to-LAN
+// together) the box admits; none: no limit of the configuration's.
+struct VpnSessionDb {
+  std::optional<uint32_t> max_session_limit;
+};
+
 // ---- the whole configuration --------------------------------------------------------------
 
 struct Config {
@@ -441,6 +447,7 @@ struct Config {
   ClockSettings clock;
   Ntp ntp;
   Snmp snmp;
+  VpnSessionDb vpn_sessiondb;
 
   const Interface* interface_by_nameif(const std::string& nameif) const;
 };

@@ -117,7 +117,10 @@ struct IkeStats {
   // New negotiations refused before any state or crypto, by reason (Refusal); the global
   // limit is counted in system_capacity_fails as on the ASA.
   uint64_t refused_peer_limit = 0, refused_peer_rate = 0, refused_rate = 0, refused_busy = 0;
-  uint64_t refused_oversize = 0;               // SA payloads beyond SaLimits
+  uint64_t refused_oversize = 0;  // SA payloads beyond SaLimits
+  // Sessions refused at vpn-sessiondb max-session-limit (also in system_capacity_fails); the
+  // SNMP service's session-threshold-exceeded trap watches it.
+  uint64_t refused_session_limit = 0;
   uint64_t unverified_resends_suppressed = 0;  // resends an unverified peer did not get
   uint64_t sas_failing_verification = 0;       // IPsec SAs whose every packet failed its ICV
 };
@@ -431,8 +434,17 @@ class Engine {
   std::optional<std::string> dataplane_expired(const IpsecSa& ips) const;
   // engine_session_limits.cpp
   // A user who passed XAUTH: may they use IKEv1, and how many sessions at once (at the limit,
-  // the longest idle is logged off)? False when refused (logged).
+  // the longest idle is logged off)? Then the box's own limit. False when refused (logged).
   bool admit_user(IkeSa& sa, const std::string& user);
+  bool admit_login(IkeSa& sa, const std::string& user);
+  // vpn-sessiondb max-session-limit for sa's new session (a phase-1 rekey's is not new): false,
+  // counted and logged (113029, user the XAUTH name or else the peer's address), at the limit.
+  bool admit_session(const IkeSa& sa, const std::string& user);
+  // A session that needs no XAUTH (LAN-to-LAN, xauth disabled) refused at the box's limit: sa
+  // goes at the next tick, its peer told. False then.
+  bool admit_unauthenticated_session(IkeSa& sa);
+  // Whether at least limit sessions other than sa's are up.
+  bool sessions_reach(const IkeSa& sa, uint32_t limit) const;
   // False (and 113030) when an AAA server named a filter ACL this box does not have.
   bool user_filter_exists(IkeSa& sa);
   // The idle and session timeouts of the group-policy: why the session must end now, if it must.

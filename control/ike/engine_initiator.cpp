@@ -224,6 +224,7 @@ Outcome Engine::main_6(const Received& in) {
   sa.last_heard = sa.established;
   sa.p1.reset();  // the exchange's material (the DH private value wiped) is no longer needed
   sa.state = P1State::MmActive;
+  if (!admit_unauthenticated_session(sa)) return Outcome::done();
   sa.authorized = true;  // a LAN-to-LAN peer we chose by its crypto map entry
   journal_.touch(sa.index);
   const config::TunnelGroup* tg = tunnel_group_of(sa);

@@ -702,6 +702,7 @@ void Engine::phase1_done(IkeSa& sa, const std::vector<Payload>& p) {
     start_xauth(sa);
     return;
   }
+  if (!admit_unauthenticated_session(sa)) return;
   sa.authorized = true;
   journal_.touch(sa.index);
   sa.state = sa.aggressive ? P1State::AmActive : P1State::MmActive;

@@ -39,6 +39,11 @@ Limits limits_of(const config::Config& cfg, const IkeSa& sa, const std::string& 
 }  // namespace
 
 bool Engine::admit_user(IkeSa& sa, const std::string& user) {
+  // The user's own limits first: logging off their idlest session frees a place for this one.
+  return admit_login(sa, user) && admit_session(sa, user);
+}
+
+bool Engine::admit_login(IkeSa& sa, const std::string& user) {
   SessionLimits l = limits_of(cfg_, sa, user).config;
   if (!l.ikev1_permitted) {
     // [U] the ASA's exact words for a tunnel protocol the group-policy does not allow.
@@ -76,6 +81,37 @@ bool Engine::admit_user(IkeSa& sa, const std::string& user) {
     // [U] the disconnect reason the ASA's 113019 gives for a preempted login.
     remove(victim->index, EndReason::PortPreempted, true);
   }
+}
+
+bool Engine::sessions_reach(const IkeSa& sa, uint32_t limit) const {
+  // Every session is an established SA: below the limit without a walk, as nearly always.
+  if (established_ - (sa.established ? 1 : 0) < limit) return false;
+  uint32_t n = 0;
+  for (const auto& [i, other] : sas_)
+    if (other.get() != &sa && carries_session(*other) && other->authorized &&
+        other->state != P1State::Deleting && ++n >= limit)
+      return true;
+  return false;
+}
+
+bool Engine::admit_session(const IkeSa& sa, const std::string& user) {
+  const auto& limit = cfg_.vpn_sessiondb.max_session_limit;
+  if (!limit || !sessions_reach(sa, *limit)) return true;
+  // A phase-1 rekey carries on a session that is counted already.
+  if (predecessor(sa)) return true;
+  ++stats_.refused_session_limit;
+  ++stats_.system_capacity_fails;  // [U] the ASA's counter for a box that is full
+  syslog_plain(113029, sa.tunnel_group, user, sa.peer.address.str(), *limit);
+  return false;
+}
+
+bool Engine::admit_unauthenticated_session(IkeSa& sa) {
+  // [U] the user the ASA names for a session without one: the peer's address, as it names a
+  // LAN-to-LAN session in show vpn-sessiondb.
+  if (admit_session(sa, sa.peer.address.str())) return true;
+  sa.state = P1State::Deleting;
+  sa.delete_reason = EndReason::None;  // the tick tells the peer (engine_timers.cpp)
+  return false;
 }
 
 std::optional<EndReason> Engine::session_expired(IkeSa& sa, uint64_t now) {

@@ -37,6 +37,11 @@ constexpr std::array kMessages{
     MessageDef{113022, 2, "AAA Marking {} server {} in aaa-server group {} as FAILED"},
     // [U] 113023 says "server group" where 113022 says "aaa-server group".
     MessageDef{113023, 2, "AAA Marking {} server {} in server group {} as ACTIVE"},
+    // The words as a parser's catalogue of ASA messages gives them (it drops final periods,
+    // as for 113030); [U] the level and the period, those of 716023, the same words for WebVPN.
+    MessageDef{113029, 4,
+               "Group {} User {} IP {} Session could not be established: session limit of {} "
+               "reached."},
     MessageDef{113030, 4,
                "Group {} User {} IP {} User ACL {} from AAA doesn't exist on the device, "
                "terminating connection."},

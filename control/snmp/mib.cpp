@@ -64,10 +64,20 @@ void add_interfaces(Tree& t, const std::vector<InterfaceRow>& rows) {
   }
 }
 
+// The ciscoRasTooManySessions objects: the counts, the capacity and the threshold. Every
+// user needs a session, so the session limit bounds the users too.
+std::vector<VarBind> session_load(const Snapshot& s) {
+  const int32_t max = static_cast<int32_t>(std::min<uint32_t>(s.max_sessions, 0x7fffffff));
+  return {{join(kCras, {1, 3, 1, 0}), Value::gauge32(s.ra_sessions + s.l2l_sessions)},
+          {join(kCras, {1, 3, 3, 0}), Value::gauge32(s.ra_users)},
+          {join(kCras, {1, 1, 1, 0}), Value::integer(max)},   // crasMaxSessionsSupportable
+          {join(kCras, {1, 1, 2, 0}), Value::integer(max)},   // crasMaxUsersSupportable
+          {join(kCras, {1, 6, 1, 0}), Value::integer(max)}};  // crasThrMaxSessions
+}
+
 void add_sessions(Tree& t, const Snapshot& s) {
+  for (auto& vb : session_load(s)) t[vb.name] = std::move(vb.value);  // crasNumSessions, ...
   const Oid activity = join(kCras, {1, 3});
-  t[join(activity, {1, 0})] = Value::gauge32(s.ra_sessions + s.l2l_sessions);  // crasNumSessions
-  t[join(activity, {3, 0})] = Value::gauge32(s.ra_users);                      // crasNumUsers
   t[join(activity, {26, 0})] = Value::gauge32(s.ra_sessions);         // crasIPSecNumSessions
   t[join(activity, {29, 0})] = Value::gauge32(s.l2l_sessions);        // crasL2LNumSessions
   t[join(kCipsec, {1, 2, 1, 1, 0})] = Value::gauge32(s.ike_tunnels);  // cikeGlobalActiveTunnels
@@ -189,6 +199,12 @@ std::vector<VarBind> tunnel_stop_varbinds(uint32_t index, uint32_t active_hundre
       {agentx::kSnmpTrapOid, Value::object(kCipSecTunnelStop)},
       {join(entry, {10, index}),
        Value::integer(static_cast<int32_t>(std::min<uint32_t>(active_hundredths, 0x7fffffff)))}};
+}
+
+std::vector<VarBind> too_many_sessions_varbinds(const Snapshot& s) {
+  std::vector<VarBind> out{{agentx::kSnmpTrapOid, Value::object(kCiscoRasTooManySessions)}};
+  for (auto& vb : session_load(s)) out.push_back(std::move(vb));
+  return out;
 }
 
 std::vector<VarBind> link_varbinds(uint32_t if_index, bool admin_up, bool oper_up) {

@@ -5,7 +5,9 @@
 // Served (numeric OIDs; README "SNMP" lists them with their names):
 //   IF-MIB        ifNumber 1.3.6.1.2.1.2.1; ifTable 1.3.6.1.2.1.2.2.1.{1-8,10,11,13,14,16,17,19,20}
 //                 ifXTable 1.3.6.1.2.1.31.1.1.1.{1,6,7,10,11,15}
-//   CISCO-REMOTE-ACCESS-MONITOR-MIB 1.3.6.1.4.1.9.9.392.1.3.{1,3,26,29}
+//   CISCO-REMOTE-ACCESS-MONITOR-MIB 1.3.6.1.4.1.9.9.392.1.3.{1,3,26,29}, crasMaxSessions-
+//                 and crasMaxUsersSupportable 1.3.6.1.4.1.9.9.392.1.1.{1,2},
+//                 crasThrMaxSessions 1.3.6.1.4.1.9.9.392.1.6.1
 //   CISCO-IPSEC-FLOW-MONITOR-MIB    cikeGlobalActiveTunnels 1.3.6.1.4.1.9.9.171.1.2.1.1,
 //                 cikeTunnelTable 1.3.6.1.4.1.9.9.171.1.2.3.1.{4,8,19,27},
 //                 cipSecGlobalActiveTunnels 1.3.6.1.4.1.9.9.171.1.3.1.1,
@@ -56,6 +58,9 @@ struct Snapshot {
   uint32_t ra_sessions = 0;              // remote-access sessions up
   uint32_t ra_users = 0;                 // distinct users among them
   uint32_t l2l_sessions = 0;
+  // vpn-sessiondb max-session-limit; 0: none. The MIB's crasMax*Supportable say 0 for "no
+  // arbitrary limit", and crasThrMaxSessions 0 for "no threshold": Rampart has no other.
+  uint32_t max_sessions = 0;
   uint32_t ike_tunnels = 0;  // IKE SAs established
   std::vector<IkeRow> ike;
   std::vector<TunnelRow> tunnels;
@@ -82,6 +87,12 @@ inline const Oid kCipSecTunnelStop = {1, 3, 6, 1, 4, 1, 9, 9, 171, 2, 0, 8};
 std::vector<VarBind> tunnel_start_varbinds(uint32_t index, uint32_t life_seconds,
                                            uint32_t life_kilobytes);
 std::vector<VarBind> tunnel_stop_varbinds(uint32_t index, uint32_t active_hundredths);
+
+// CISCO-REMOTE-ACCESS-MONITOR-MIB ciscoRasTooManySessions (ciscoRasMonitorMIBNotifs 1):
+// crasNumSessions, crasNumUsers, crasMaxSessionsSupportable, crasMaxUsersSupportable and
+// crasThrMaxSessions, as s has them.
+inline const Oid kCiscoRasTooManySessions = {1, 3, 6, 1, 4, 1, 9, 9, 392, 0, 1};
+std::vector<VarBind> too_many_sessions_varbinds(const Snapshot& s);
 
 // IF-MIB linkDown/linkUp (RFC 2863 ifMIBNotifications, sent as SNMPv2-MIB's snmpTraps
 // .5.3/.5.4): ifIndex, ifAdminStatus and ifOperStatus of the interface that changed.

@@ -55,6 +55,19 @@ std::string mac_octets(const std::string& text) {
   return out;
 }
 
+// A session as crasNumSessions counts it: not a client still in XAUTH, nor one refused or
+// ending (Deleting: gone at the engine's next tick).
+bool counted_session(const ike::IkeSa& sa) {
+  return ike::carries_session(sa) && sa.state != ike::P1State::Deleting &&
+         (!sa.remote_access || sa.state != ike::P1State::XauthWait);
+}
+
+uint32_t sessions_up(const ike::Engine& e) {
+  uint32_t n = 0;
+  for (const auto& [idx, sa] : e.sas()) n += counted_session(*sa) ? 1 : 0;
+  return n;
+}
+
 }  // namespace
 
 SnmpService::SnmpService(Options o, cli::Appliance& app, const BoxSystem& sys)
@@ -131,6 +144,7 @@ void SnmpService::sync(const config::Config& cfg) {
   if (snmpd_.running() && state_ == State::Down) connect();
   watch_tunnels(cfg);
   watch_links(cfg);
+  watch_session_limit(cfg);
 }
 
 bool SnmpService::apply_rules(const config::Config& cfg) {
@@ -303,18 +317,19 @@ snmp::Snapshot SnmpService::snapshot() const {
     if (auto c = sys_.link_counters(hw)) r.speed_mbps = c->speed_mbps;
     s.interfaces.push_back(std::move(r));
   }
+  s.max_sessions = cfg.vpn_sessiondb.max_session_limit.value_or(0);
   const ike::Engine* e = app_.ike();
   if (!e) return s;
   std::set<std::string> users;
   for (const auto& [idx, sa] : e->sas()) {
     if (!sa->established) continue;
     ++s.ike_tunnels;
-    if (!ike::carries_session(*sa)) {
-      // Replaced by a phase-1 rekey: an IKE tunnel for a moment more, no session.
-    } else if (sa->remote_access && sa->state != ike::P1State::XauthWait) {
+    if (!counted_session(*sa)) {
+      // Replaced by a phase-1 rekey (an IKE tunnel for a moment more), in XAUTH, or ending.
+    } else if (sa->remote_access) {
       ++s.ra_sessions;
       users.insert(sa->username.empty() ? sa->peer.address.str() : sa->username);
-    } else if (!sa->remote_access) {
+    } else {
       ++s.l2l_sessions;
     }
     s.ike.push_back({static_cast<uint32_t>(sa->index), sa->local.address.value,
@@ -419,6 +434,25 @@ void SnmpService::watch_links(const config::Config& cfg) {
     if (oper ? up_on : down_on) notify(snmp::link_varbinds(if_index, !itf.shutdown, oper));
   }
   links_up_ = std::move(now);
+}
+
+// ciscoRasTooManySessions (control/snmp/session_threshold.hpp says when), with the counts
+// of now. The sessions are counted only while the trap waits to be re-armed, and only when
+// clients came or went: not a walk of every SA each second.
+void SnmpService::watch_session_limit(const config::Config& cfg) {
+  const ike::Engine* e = app_.ike();
+  if (!e || !snmp::snmpd_wanted(cfg) ||
+      !snmp::trap_enabled(cfg.snmp, "remote-access session-threshold-exceeded"))
+    return threshold_.forget();
+  std::optional<bool> below;
+  if (threshold_.disarmed() && e->clients_generation() != threshold_generation_) {
+    threshold_generation_ = e->clients_generation();
+    const uint32_t limit = cfg.vpn_sessiondb.max_session_limit.value_or(0);
+    below = limit == 0 || sessions_up(*e) < limit;
+  }
+  if (!threshold_.due(e->stats().refused_session_limit, below, e->now())) return;
+  threshold_generation_ = e->clients_generation();
+  notify(snmp::too_many_sessions_varbinds(snapshot()));
 }
 
 }  // namespace rampart::firmware

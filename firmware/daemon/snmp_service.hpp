@@ -2,8 +2,9 @@
 // 0700 directory, runs snmpd as its own child (an AgentX master on a unix socket in that
 // directory), and is its AgentX subagent (RFC 2741) for IF-MIB and the Cisco VPN MIBs: each
 // request is answered from a snapshot of the interfaces and sessions taken for it. Tunnels
-// coming up and going down become cipSecTunnelStart/Stop notifications, and interfaces' links
-// IF-MIB linkUp/linkDown, which snmpd sends to the trap hosts. Kernel rules (table ip
+// coming up and going down become cipSecTunnelStart/Stop notifications, interfaces' links
+// IF-MIB linkUp/linkDown, and sessions refused at vpn-sessiondb max-session-limit
+// ciscoRasTooManySessions, which snmpd sends to the trap hosts. Kernel rules (table ip
 // rampart_snmp) keep UDP 161 to the polling hosts of each interface, in their version.
 #pragma once
 
@@ -17,6 +18,7 @@
 #include "control/config/model.hpp"
 #include "control/snmp/agentx.hpp"
 #include "control/snmp/mib.hpp"
+#include "control/snmp/session_threshold.hpp"
 #include "control/snmp/snmpd_conf.hpp"
 #include "firmware/daemon/snmp_counters.hpp"
 #include "platform/child.hpp"
@@ -66,6 +68,7 @@ class SnmpService {
   void handle(const snmp::agentx::Request& q);
   void watch_tunnels(const config::Config& cfg);
   void watch_links(const config::Config& cfg);
+  void watch_session_limit(const config::Config& cfg);
   // Whether the rules wanted are in the kernel (snmpd runs only then).
   bool apply_rules(const config::Config& cfg);
   void notify(std::vector<snmp::VarBind> varbinds);
@@ -98,6 +101,10 @@ class SnmpService {
   // Operational state of each configured interface at the last look (by hardware name), while
   // linkup or linkdown traps are on; empty otherwise.
   std::map<std::string, bool> links_up_;
+  // ciscoRasTooManySessions: when it is due, and the engine's clients_generation when the
+  // sessions were last counted for it.
+  snmp::SessionThreshold threshold_;
+  uint64_t threshold_generation_ = 0;
 };
 
 }  // namespace rampart::firmware

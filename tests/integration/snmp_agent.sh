@@ -13,7 +13,9 @@
 # subnet, valid community and v3 credentials), a v3 poll from the v2c host and a v2c one from
 # the v3 host; a user on no host line is unknown to snmpd; ifHCInOctets rises with traffic;
 # a vpnc tunnel shows in crasNumSessions and cipSecGlobalActiveTunnels and its start and stop
-# arrive at snmptrapd as cipSecTunnelStart/Stop; snmpd's coldStart does not (not enabled); with
+# arrive at snmptrapd as cipSecTunnelStart/Stop; with vpn-sessiondb max-session-limit 1 a
+# second client is refused and ciscoRasTooManySessions arrives, once for two refused clients;
+# snmpd's coldStart does not (not enabled); with
 # "enable traps snmp linkup linkdown" the outside wire pulled and put back arrives as
 # linkDown/linkUp. Secrets stay in a 0600 file in a 0700 directory and are masked in show
 # running-config. The rules go with "no snmp-server enable" and with rampartd; when nft cannot
@@ -23,9 +25,12 @@ source "$(dirname "$0")/lib.sh"
 export MIBS=
 
 TRAPD_PID=
+VPNC2_PID=
 stop_trapd() {
   if [[ -n "$TRAPD_PID" ]]; then kill "$TRAPD_PID" 2>/dev/null || true; wait "$TRAPD_PID" 2>/dev/null || true; fi
   TRAPD_PID=
+  if [[ -n "$VPNC2_PID" ]]; then kill "$VPNC2_PID" 2>/dev/null || true; wait "$VPNC2_PID" 2>/dev/null || true; fi
+  VPNC2_PID=
 }
 trap 'stop_trapd; cleanup' EXIT
 
@@ -47,7 +52,9 @@ ezvpn_gateway_lines "snmp-server host inside 192.0.2.10 community $COMMUNITY ver
   "snmp-server user ops NMS v3 auth sha Auth-Pass-1 priv aes 128 Priv-Pass-1" \
   "snmp-server user spare NMS v3 auth sha Auth-Pass-2 priv aes 128 Priv-Pass-2" \
   "snmp-server host inside 192.0.2.12 poll version 3 ops" \
-  "snmp-server location Lab rack 1" "snmp-server enable traps ipsec start stop" >"$WORK/lines"
+  "snmp-server location Lab rack 1" "snmp-server enable traps ipsec start stop" \
+  "snmp-server enable traps remote-access session-threshold-exceeded" \
+  "vpn-sessiondb max-session-limit 1" >"$WORK/lines"
 mapfile -t LINES <"$WORK/lines"
 cli "configure terminal" "${LINES[@]}" >"$WORK/config.out"
 grep -q ERROR "$WORK/config.out" && fail "configuration refused: $(cat "$WORK/config.out")"
@@ -173,6 +180,41 @@ wait_for 10 trap_seen '\.1\.3\.6\.1\.4\.1\.9\.9\.171\.2\.0\.7' ||
 # cipSecTunnelStart carries cipSecTunLifeTime (the transform's 28800 s).
 grep -q '\.1\.3\.6\.1\.4\.1\.9\.9\.171\.1\.3\.2\.1\.9\.[0-9]* = INTEGER: 28800' "$WORK/traps.log" ||
   fail "cipSecTunnelStart without its lifetime: $(cat "$WORK/traps.log")"
+# vpn-sessiondb max-session-limit 1: a second client (another port, no NAT-T) passes XAUTH and
+# is refused (113029); snmptrapd gets ciscoRasTooManySessions once, however many are refused,
+# with crasNumSessions, crasNumUsers, crasMaxSessionsSupportable, crasMaxUsersSupportable and
+# crasThrMaxSessions (the limit).
+refused_client() {
+  cp "$WORK/vpnc.conf" "$WORK/vpnc2.conf"
+  ip netns exec "$CNS" vpnc --no-detach --debug 1 --pid-file "$WORK/vpnc2.pid" --dh dh2 \
+    --pfs nopfs --local-port 0 --natt-mode none --script /bin/true "$WORK/vpnc2.conf" \
+    >>"$WORK/vpnc2.log" 2>&1 &
+  VPNC2_PID=$!
+  vpnc2_gone() { ! kill -0 "$VPNC2_PID" 2>/dev/null; }
+  wait_for 20 vpnc2_gone || fail "second client not refused: $(tail -5 "$WORK/vpnc2.log")"
+  wait "$VPNC2_PID" 2>/dev/null || true
+  VPNC2_PID=
+}
+refused_client
+grep -qF '%ASA-4-113029: Group EZ User cisco IP 198.51.100.2 Session could not be established: session limit of 1 reached.' \
+  "$WORK/rampartd.log" || fail "no 113029: $(grep -E '113029|1130' "$WORK/rampartd.log" | tail -3)"
+too_many='OID: \.1\.3\.6\.1\.4\.1\.9\.9\.392\.0\.1([[:space:]]|$)'
+trap_seen_e() { grep -qE "$1" "$WORK/traps.log" 2>/dev/null; }
+wait_for 10 trap_seen_e "$too_many" || fail "no ciscoRasTooManySessions: $(cat "$WORK/traps.log")"
+refused_client
+refused_twice() { cli "show crypto isakmp stats" | grep -qE '^ +Refused Session Limit: +2$'; }
+wait_for 5 refused_twice || fail "second refusal not counted: $(cli "show crypto isakmp stats")"
+sleep 1.2 # one tick of the daemon: time for a second trap, were one due
+[[ $(grep -cE "$too_many" "$WORK/traps.log") == 1 ]] || fail "not one ciscoRasTooManySessions: $(cat "$WORK/traps.log")"
+many=$(grep -E "$too_many" "$WORK/traps.log")
+for vb in '1\.3\.1\.0 = Gauge32: 1' '1\.3\.3\.0 = Gauge32: 1' '1\.1\.1\.0 = INTEGER: 1' \
+  '1\.1\.2\.0 = INTEGER: 1' '1\.6\.1\.0 = INTEGER: 1'; do
+  grep -qE "\.1\.3\.6\.1\.4\.1\.9\.9\.392\.$vb([[:space:]]|$)" <<<"$many" ||
+    fail "ciscoRasTooManySessions without $vb: $many"
+done
+get2c 1.3.6.1.4.1.9.9.392.1.6.1.0 | grep -q 'INTEGER: 1$' || fail "crasThrMaxSessions"
+sessions 1 || fail "the first session after the refusals: $(get2c 1.3.6.1.4.1.9.9.392.1.3.1.0)"
+echo "ok   a second client refused at max-session-limit 1; one ciscoRasTooManySessions"
 kill "$VPNC_PID"
 wait "$VPNC_PID" 2>/dev/null || true
 VPNC_PID=

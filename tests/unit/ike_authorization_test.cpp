@@ -264,24 +264,6 @@ TEST_CASE("configuration changes at any moment of a negotiation never take the e
   }
 }
 
-namespace {
-
-bool syslogged(const Lab& lab, std::string_view needle) {
-  for (const auto& s : lab.env.syslogs)
-    if (s.find(needle) != std::string::npos) return true;
-  return false;
-}
-
-// A second client: another address and cookie, the same group.
-void second_client(Lab& lab, uint8_t host) {
-  lab.peer = test::Initiator{};
-  lab.peer.me = {*config::Ipv4::parse(fmt::format("198.51.100.{}", host)), 500};
-  lab.peer.ci = {9, 9, 9, 9, 9, 9, 9, host};
-  lab.peer.ni = Bytes(32, host);
-}
-
-}  // namespace
-
 TEST_CASE("vpn-tunnel-protocol without ikev1 keeps IKEv1 users out", "[ike][security]") {
   Lab lab;
   lab.console.run("group-policy EZ attributes\nvpn-tunnel-protocol ikev2\nexit");
@@ -308,7 +290,7 @@ TEST_CASE("vpn-simultaneous-logins: at the limit the longest idle session goes",
   connect(lab);
   uint64_t first = lab.engine.sas().begin()->first;
   lab.env.t += 10;
-  second_client(lab, 3);
+  lab.second_client(3);
   lab.phase1();
   lab.xauth("cisco", "cisco");
   // The first client is told its session is gone; the second gets its XAUTH status.
@@ -323,11 +305,11 @@ TEST_CASE("vpn-simultaneous-logins: at the limit the longest idle session goes",
   CHECK(lab.ack_status() == 1);
   REQUIRE(lab.engine.sas().size() == 1);
   CHECK(lab.engine.sas().begin()->first != first);
-  CHECK(syslogged(lab, "Username = cisco, IP = 198.51.100.2, Session disconnected."));
-  CHECK(syslogged(lab, "Reason: Port Preempted"));
+  CHECK(lab.syslogged("Username = cisco, IP = 198.51.100.2, Session disconnected."));
+  CHECK(lab.syslogged("Reason: Port Preempted"));
   // 0: nobody logs in.
   lab.console.run("group-policy EZ attributes\nvpn-simultaneous-logins 0\nexit");
-  second_client(lab, 4);
+  lab.second_client(4);
   lab.phase1();
   lab.xauth("cisco", "cisco");
   CHECK(lab.ack_status() == 0);
@@ -338,7 +320,7 @@ TEST_CASE("vpn-simultaneous-logins 2 keeps two sessions of the same user", "[ike
   Lab lab;
   lab.console.run("group-policy EZ attributes\nvpn-simultaneous-logins 2\nexit");
   connect(lab);
-  second_client(lab, 3);
+  lab.second_client(3);
   lab.phase1();
   lab.xauth("cisco", "cisco");
   CHECK(lab.ack_status() == 1);
@@ -356,7 +338,7 @@ TEST_CASE("vpn-idle-timeout and vpn-session-timeout end sessions", "[ike][securi
   lab.env.t += 1;
   lab.engine.tick();
   CHECK(lab.engine.sas().empty());
-  CHECK(syslogged(lab, "Reason: Idle Timeout"));
+  CHECK(lab.syslogged("Reason: Idle Timeout"));
 
   Lab timed;
   timed.console.run(
@@ -369,7 +351,7 @@ TEST_CASE("vpn-idle-timeout and vpn-session-timeout end sessions", "[ike][securi
   timed.env.t += 1;
   timed.engine.tick();
   CHECK(timed.engine.sas().empty());
-  CHECK(syslogged(timed, "Reason: Max time exceeded"));
+  CHECK(timed.syslogged("Reason: Max time exceeded"));
 }
 
 TEST_CASE("a user name with a newline cannot forge a log line", "[ike][security]") {
@@ -383,8 +365,8 @@ TEST_CASE("a user name with a newline cannot forge a log line", "[ike][security]
   for (const auto& l : lab.env.lines)
     escaped |= l.find("eve\\x0a%ASA-6-113012") != std::string::npos;
   CHECK(escaped);
-  CHECK(syslogged(lab, "local database : user = *****"));
-  CHECK_FALSE(syslogged(lab, "eve"));
+  CHECK(lab.syslogged("local database : user = *****"));
+  CHECK_FALSE(lab.syslogged("eve"));
 }
 
 TEST_CASE("INITIAL-CONTACT from a second client behind the same NAT spares the first",
@@ -395,7 +377,7 @@ TEST_CASE("INITIAL-CONTACT from a second client behind the same NAT spares the f
   connect(lab);
   // Another user's client behind the same NAT: same address, another port, INITIAL-CONTACT.
   auto with_initial_contact = [&](uint16_t port, uint8_t id) {
-    second_client(lab, 2);
+    lab.second_client(2);
     lab.peer.me.port = port;
     lab.peer.ci = {7, 7, 7, 7, 7, 7, 7, id};
     lab.env.sent.clear();

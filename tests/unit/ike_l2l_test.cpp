@@ -3,6 +3,8 @@
 // without a NAT in between.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "control/ike/engine.hpp"
 #include "tests/unit/ike_initiator.hpp"
 #include "tests/unit/session_helpers.hpp"
@@ -458,4 +460,40 @@ TEST_CASE("a QM2 choosing what QM1 no longer offers is refused and counted", "[i
   CHECK(pending() == 0);
   CHECK(a.engine.sas().begin()->second->ipsec.empty());
   CHECK(a.engine.stats().out_p2_exchanges == 0);
+}
+
+TEST_CASE("at vpn-sessiondb max-session-limit a second site is refused after main mode",
+          "[ike][session-limit]") {
+  const std::string site_c_key =
+      "tunnel-group 198.51.100.3 type ipsec-l2l\ntunnel-group 198.51.100.3 ipsec-attributes\n"
+      "ikev1 pre-shared-key between-sites\nexit\n";
+  Site a(site("198.51.100.1", "198.51.100.2", "192.0.2.0 255.255.255.0",
+              "198.51.100.128 255.255.255.192"),
+         "198.51.100.1", 7);
+  Site b(site("198.51.100.2", "198.51.100.1", "198.51.100.128 255.255.255.192",
+              "192.0.2.0 255.255.255.0") +
+             site_c_key + "vpn-sessiondb max-session-limit 1\n",
+         "198.51.100.2", 8);
+  Site c(site("198.51.100.3", "198.51.100.2", "198.51.100.192 255.255.255.192",
+              "198.51.100.128 255.255.255.192"),
+         "198.51.100.3", 9);
+  REQUIRE(a.engine.initiate("MAP", 10, lan_a, lan_b));
+  shuttle(a, b);
+  check_tunnel(a, b);
+  const Selector lan_c{*config::Ipv4::parse("198.51.100.192"), config::Mask::from_prefix(26)};
+  REQUIRE(c.engine.initiate("MAP", 10, lan_c, lan_b));
+  shuttle(c, b);
+  const std::string refused =
+      "%ASA-4-113029: Group 198.51.100.3 User 198.51.100.3 IP 198.51.100.3 Session could not be "
+      "established: session limit of 1 reached.";
+  CHECK(std::count(b.env.syslogs.begin(), b.env.syslogs.end(), refused) == 1);
+  CHECK(b.engine.stats().refused_session_limit == 1);
+  // Its quick mode is refused, and the tick deletes its IKE SA, telling it.
+  b.engine.tick();
+  shuttle(c, b);
+  REQUIRE(b.engine.sas().size() == 1);
+  CHECK(b.engine.sas().begin()->second->peer.address == *config::Ipv4::parse("198.51.100.1"));
+  CHECK(b.engine.sas().begin()->second->ipsec.size() == 1);
+  for (const auto& [i, sa] : c.engine.sas()) CHECK(sa->ipsec.empty());
+  CHECK(c.env.logged("Received an IKE Delete from the peer"));
 }

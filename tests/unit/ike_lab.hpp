@@ -5,6 +5,8 @@
 #include <catch2/catch.hpp>
 
 #include <optional>
+#include <string>
+#include <string_view>
 
 #include "control/ike/engine.hpp"
 #include "dataplane/esp/esp_sa.hpp"
@@ -46,6 +48,21 @@ struct Lab {
   // The engine never lets an exception out: a bad message or a stale configuration is its
   // own business (counted in internal_errors), never its caller's.
   void deliver(Bytes d) { REQUIRE_NOTHROW(engine.receive(peer.datagram(std::move(d)))); }
+  // Another client from now on: another address and cookie, the same group. What was sent to
+  // the one before is not its business.
+  void second_client(uint8_t host) {
+    env.sent.clear();
+    env.sent_from.clear();
+    peer = test::Initiator{};
+    peer.me = {*config::Ipv4::parse("198.51.100." + std::to_string(host)), 500};
+    peer.ci = {9, 9, 9, 9, 9, 9, 9, host};
+    peer.ni = Bytes(32, host);
+  }
+  bool syslogged(std::string_view needle) const {
+    for (const auto& s : env.syslogs)
+      if (s.find(needle) != std::string::npos) return true;
+    return false;
+  }
   const IkeSa& only_sa() {
     REQUIRE(engine.sas().size() == 1);
     return *engine.sas().begin()->second;

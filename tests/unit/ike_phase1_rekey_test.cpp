@@ -77,6 +77,18 @@ const IkeSa* sa_with(Lab& lab, const Cookie& ci) {
 
 }  // namespace
 
+TEST_CASE("at vpn-sessiondb max-session-limit a client's phase-1 rekey is no new session",
+          "[ike][p1rekey][session-limit]") {
+  Lab lab;
+  lab.console.run("vpn-sessiondb max-session-limit 1");
+  connect(lab);
+  lab.env.t += 480;
+  lab.engine.tick();
+  rekey(lab);  // XAUTH status 1: the session goes on on the new SA
+  CHECK(lab.engine.stats().refused_session_limit == 0);
+  CHECK(count_syslog(lab.env, "113029") == 0);
+}
+
 TEST_CASE("a client's phase-1 rekey takes over its session", "[ike][rekey][p1rekey]") {
   Lab lab;
   connect(lab);

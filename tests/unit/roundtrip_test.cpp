@@ -113,6 +113,7 @@ std::string generated_config(int n) {
   c += "crypto map MAP 65535 ipsec-isakmp dynamic DYN\ncrypto map MAP interface outside\n";
   c += "aaa-server RAD protocol radius\naaa-server RAD (inside) host 192.0.2.134\n key radkey\n";
   c += "aaa authentication ssh console LOCAL\nssh 192.0.2.0 255.255.255.0 inside\nssh timeout 10\n";
+  c += "vpn-sessiondb max-session-limit 250\n";
   return c;
 }
 
@@ -136,6 +137,7 @@ TEST_CASE("a large generated configuration loads cleanly and round-trips") {
   CHECK(first.find("crypto ikev1 policy 300") != std::string::npos);
   CHECK(first.find("ip local pool POOL250 ") != std::string::npos);
   CHECK(first.find("username user300 ") != std::string::npos);
+  CHECK(first.find("\nvpn-sessiondb max-session-limit 250\n") != std::string::npos);
 }
 
 TEST_CASE("secrets are masked in show running-config and kept for the startup-config") {

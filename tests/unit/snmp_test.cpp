@@ -8,6 +8,7 @@
 #include "control/snmp/agentx.hpp"
 #include "control/snmp/ber.hpp"
 #include "control/snmp/mib.hpp"
+#include "control/snmp/session_threshold.hpp"
 #include "control/snmp/snmpd_conf.hpp"
 #include "control/snmp/statistics.hpp"
 #include "tests/unit/session_helpers.hpp"
@@ -227,9 +228,9 @@ TEST_CASE("mib: getbulk repeats row by row and stops at the end of the view", "[
   bulk.header.type = ax::PduType::GetBulk;
   bulk.non_repeaters = 1;
   bulk.max_repetitions = 3;
-  bulk.ranges = {{{1, 3, 6, 1, 2, 1, 2, 1}, false, {}},                     // ifNumber
-                 {{1, 3, 6, 1, 2, 1, 2, 2, 1, 2}, false, {}},               // ifDescr column
-                 {{1, 3, 6, 1, 4, 1, 9, 9, 392, 1, 3, 29, 0}, false, {}}};  // the last
+  bulk.ranges = {{{1, 3, 6, 1, 2, 1, 2, 1}, false, {}},                    // ifNumber
+                 {{1, 3, 6, 1, 2, 1, 2, 2, 1, 2}, false, {}},              // ifDescr column
+                 {{1, 3, 6, 1, 4, 1, 9, 9, 392, 1, 6, 1, 0}, false, {}}};  // the last
   auto a = snmp::answer(tree, bulk);
   // 1 non-repeater, then 2 per repetition; the second range is at its end from the first
   // repetition, and the walk stops once every range is at its end (2 repetitions here).
@@ -262,6 +263,65 @@ TEST_CASE("mib: tunnel notifications carry snmpTrapOID first", "[snmp]") {
   auto pdu = ax::parse(ax::notify_pdu(1, 2, stop));
   REQUIRE(pdu);
   CHECK(pdu->header.type == ax::PduType::Notify);
+}
+
+TEST_CASE("mib: ciscoRasTooManySessions carries the counts, the capacity and the threshold",
+          "[snmp][session-limit]") {
+  snmp::Snapshot s = two_interfaces();
+  s.l2l_sessions = 1;
+  s.ra_users = 1;
+  s.max_sessions = 2;
+  const Oid cras = {1, 3, 6, 1, 4, 1, 9, 9, 392};
+  auto at = [&](std::initializer_list<uint32_t> tail) {
+    Oid o = cras;
+    o.insert(o.end(), tail);
+    return o;
+  };
+  // OIDs and types as CISCO-REMOTE-ACCESS-MONITOR-MIB defines them: the notification is
+  // ciscoRasMonitorMIBNotifs.1, its OBJECTS in its order (two Gauge32, three Integer32).
+  auto v = snmp::too_many_sessions_varbinds(s);
+  REQUIRE(v.size() == 6);
+  CHECK(v[0] ==
+        snmp::VarBind{ax::kSnmpTrapOid, snmp::Value::object({1, 3, 6, 1, 4, 1, 9, 9, 392, 0, 1})});
+  CHECK(v[1] == snmp::VarBind{at({1, 3, 1, 0}), snmp::Value::gauge32(2)});  // crasNumSessions
+  CHECK(v[2] == snmp::VarBind{at({1, 3, 3, 0}), snmp::Value::gauge32(1)});  // crasNumUsers
+  CHECK(v[3] == snmp::VarBind{at({1, 1, 1, 0}), snmp::Value::integer(2)});  // MaxSessionsSupp.
+  CHECK(v[4] == snmp::VarBind{at({1, 1, 2, 0}), snmp::Value::integer(2)});  // MaxUsersSupp.
+  CHECK(v[5] == snmp::VarBind{at({1, 6, 1, 0}), snmp::Value::integer(2)});  // crasThrMaxSessions
+  // The same objects are polled; without a limit they say 0, the MIB's "none".
+  auto tree = snmp::build_tree(s);
+  for (size_t i = 1; i < v.size(); ++i) CHECK(tree.at(v[i].name) == v[i].value);
+  auto none = snmp::build_tree(two_interfaces());
+  CHECK(none.at(at({1, 1, 1, 0})) == snmp::Value::integer(0));
+  CHECK(none.at(at({1, 6, 1, 0})) == snmp::Value::integer(0));
+  s.max_sessions = 0xffffffffu;  // past Integer32: its most
+  CHECK(snmp::build_tree(s).at(at({1, 6, 1, 0})) == snmp::Value::integer(0x7fffffff));
+}
+
+TEST_CASE("session threshold: one trap per episode at the limit, at most one a minute",
+          "[snmp][session-limit]") {
+  snmp::SessionThreshold t;
+  CHECK_FALSE(t.due(5, std::nullopt, 100));  // the first look learns the count: no news
+  CHECK(t.due(6, std::nullopt, 101));        // a session refused: the trap
+  CHECK(t.disarmed());
+  // A flood of refused clients while the box stays full: nothing more.
+  uint64_t refused = 6;
+  for (uint64_t now = 102; now < 400; ++now) CHECK_FALSE(t.due(++refused, false, now));
+  // Below the limit again: re-armed, and the next refusal is news.
+  CHECK_FALSE(t.due(refused, true, 400));
+  CHECK_FALSE(t.disarmed());
+  CHECK(t.due(++refused, std::nullopt, 401));
+  // Sessions going up and down around the limit: not more than one trap in a minute.
+  CHECK_FALSE(t.due(refused, true, 402));
+  CHECK_FALSE(t.due(++refused, std::nullopt, 403));
+  CHECK_FALSE(t.due(++refused, std::nullopt, 460));
+  CHECK(t.due(++refused, std::nullopt, 461));
+  // Refusals while nobody listened are no news when someone does again.
+  CHECK_FALSE(t.due(refused, true, 600));
+  t.forget();
+  refused += 100;
+  CHECK_FALSE(t.due(refused, std::nullopt, 601));
+  CHECK(t.due(++refused, std::nullopt, 602));
 }
 
 TEST_CASE("ber: a v2c GetRequest as X.690 lays it out", "[snmp]") {
