@@ -21,6 +21,16 @@ std::string_view cipher_name(ike::CipherAlg c) {
   return config::row(c).words.asa;
 }
 
+// "Device Total VPN Capacity": an ASA prints its platform's licensed limit. Rampart has no
+// license; its platform figure is what the capacity runs hold (README Performance: 10,000
+// tunnels), lowered by vpn-sessiondb max-session-limit, which is what the box admits [U: whether
+// the ASA's line follows that command].
+uint64_t vpn_capacity(const config::Config& cfg) {
+  constexpr uint64_t kPlatformSessions = 10000;
+  const auto& limit = cfg.vpn_sessiondb.max_session_limit;
+  return limit ? std::min<uint64_t>(*limit, kPlatformSessions) : kPlatformSessions;
+}
+
 // The vpn-sessiondb spelling: "AES128", "3DES".
 std::string session_cipher(ike::CipherAlg c) {
   return std::string(config::row(c).session);
@@ -320,8 +330,9 @@ void show_summary(Ctx& c) {
   c.out += rule + "\n";
   c.out += fmt::format("{:<29}: {:>6}             Total Cumulative : {:>6}\n",
                        "Total Active and Inactive", ra + l2l, s.cumulative_sessions);
-  c.out += fmt::format("{:<29}: {:>6}\n", "Device Total VPN Capacity", 250);
-  c.out += fmt::format("{:<29}: {:>6}%\n", "Device Load", (ra + l2l) * 100 / 250);
+  const uint64_t capacity = vpn_capacity(c.cfg);
+  c.out += fmt::format("{:<29}: {:>6}\n", "Device Total VPN Capacity", capacity);
+  c.out += fmt::format("{:<29}: {:>6}%\n", "Device Load", (ra + l2l) * 100 / capacity);
   c.out += rule + "\n" + rule + "\nTunnels Summary\n" + rule + "\n";
   c.out += "                               Active : Cumulative : Peak Concurrent\n";
   c.out += "                             ----------------------------------------------\n";

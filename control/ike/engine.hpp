@@ -443,8 +443,13 @@ class Engine {
   // A session that needs no XAUTH (LAN-to-LAN, xauth disabled) refused at the box's limit: sa
   // goes at the next tick, its peer told. False then.
   bool admit_unauthenticated_session(IkeSa& sa);
-  // Whether at least limit sessions other than sa's are up.
-  bool sessions_reach(const IkeSa& sa, uint32_t limit) const;
+  // A LAN-to-LAN session we would start (initiate): false (counted, 113029) at the limit, so
+  // that a full box spends no main mode, per acquire, on a site it would refuse at its end.
+  bool may_initiate_session(const std::string& group, const config::Ipv4& peer);
+  void refused_at_limit(const std::string& group, const std::string& user, const config::Ipv4& peer,
+                        uint32_t limit);
+  // Whether at least limit sessions other than except's (none: all) are up.
+  bool sessions_reach(const IkeSa* except, uint32_t limit) const;
   // False (and 113030) when an AAA server named a filter ACL this box does not have.
   bool user_filter_exists(IkeSa& sa);
   // The idle and session timeouts of the group-policy: why the session must end now, if it must.

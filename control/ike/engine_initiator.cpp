@@ -55,6 +55,7 @@ std::optional<uint64_t> Engine::initiate(const std::string& map_name, uint32_t s
         fmt::format("IKE Initiator: no tunnel-group {} with a pre-shared key", peer->str()));
     return std::nullopt;
   }
+  if (!may_initiate_session(tg->first, *peer)) return std::nullopt;
 
   IkeSa& sa =
       new_initiator_sa({*itf->address, 500}, {*peer, 500}, *map->second.interface, tg->first);

@@ -83,12 +83,12 @@ bool Engine::admit_login(IkeSa& sa, const std::string& user) {
   }
 }
 
-bool Engine::sessions_reach(const IkeSa& sa, uint32_t limit) const {
+bool Engine::sessions_reach(const IkeSa* except, uint32_t limit) const {
   // Every session is an established SA: below the limit without a walk, as nearly always.
-  if (established_ - (sa.established ? 1 : 0) < limit) return false;
+  if (established_ - (except && except->established ? 1 : 0) < limit) return false;
   uint32_t n = 0;
   for (const auto& [i, other] : sas_)
-    if (other.get() != &sa && carries_session(*other) && other->authorized &&
+    if (other.get() != except && carries_session(*other) && other->authorized &&
         other->state != P1State::Deleting && ++n >= limit)
       return true;
   return false;
@@ -96,13 +96,25 @@ bool Engine::sessions_reach(const IkeSa& sa, uint32_t limit) const {
 
 bool Engine::admit_session(const IkeSa& sa, const std::string& user) {
   const auto& limit = cfg_.vpn_sessiondb.max_session_limit;
-  if (!limit || !sessions_reach(sa, *limit)) return true;
+  if (!limit || !sessions_reach(&sa, *limit)) return true;
   // A phase-1 rekey carries on a session that is counted already.
   if (predecessor(sa)) return true;
+  refused_at_limit(sa.tunnel_group, user, sa.peer.address, *limit);
+  return false;
+}
+
+bool Engine::may_initiate_session(const std::string& group, const config::Ipv4& peer) {
+  const auto& limit = cfg_.vpn_sessiondb.max_session_limit;
+  if (!limit || !sessions_reach(nullptr, *limit)) return true;
+  refused_at_limit(group, peer.str(), peer, *limit);
+  return false;
+}
+
+void Engine::refused_at_limit(const std::string& group, const std::string& user,
+                              const config::Ipv4& peer, uint32_t limit) {
   ++stats_.refused_session_limit;
   ++stats_.system_capacity_fails;  // [U] the ASA's counter for a box that is full
-  syslog_plain(113029, sa.tunnel_group, user, sa.peer.address.str(), *limit);
-  return false;
+  syslog_plain(113029, group, user, peer.str(), limit);
 }
 
 bool Engine::admit_unauthenticated_session(IkeSa& sa) {

@@ -497,3 +497,28 @@ TEST_CASE("at vpn-sessiondb max-session-limit a second site is refused after mai
   for (const auto& [i, sa] : c.engine.sas()) CHECK(sa->ipsec.empty());
   CHECK(c.env.logged("Received an IKE Delete from the peer"));
 }
+
+TEST_CASE("at vpn-sessiondb max-session-limit no LAN-to-LAN negotiation of ours starts",
+          "[ike][session-limit]") {
+  Site a(site("198.51.100.1", "198.51.100.2", "192.0.2.0 255.255.255.0",
+              "198.51.100.128 255.255.255.192") +
+             "vpn-sessiondb max-session-limit 1\n",
+         "198.51.100.1", 7);
+  Site b(site("198.51.100.2", "198.51.100.1", "198.51.100.128 255.255.255.192",
+              "192.0.2.0 255.255.255.0"),
+         "198.51.100.2", 8);
+  REQUIRE(b.engine.initiate("MAP", 10, lan_b, lan_a));
+  shuttle(b, a);
+  REQUIRE(a.engine.sas().size() == 1);
+  REQUIRE(a.engine.sas().begin()->second->ipsec.size() == 1);
+  // A's one session is up: its own acquire starts nothing (no MM1, no SA), counted and logged.
+  a.env.sent.clear();
+  a.env.sent_from.clear();
+  CHECK_FALSE(a.engine.initiate("MAP", 10, lan_a, lan_b));
+  CHECK(a.env.sent.empty());
+  CHECK(a.engine.sas().size() == 1);
+  CHECK(a.engine.stats().refused_session_limit == 1);
+  CHECK(a.env.syslogs.back() ==
+        "%ASA-4-113029: Group 198.51.100.2 User 198.51.100.2 IP 198.51.100.2 Session could not be "
+        "established: session limit of 1 reached.");
+}

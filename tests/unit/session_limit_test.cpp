@@ -98,3 +98,20 @@ TEST_CASE("at vpn-sessiondb max-session-limit a new remote-access session is ref
   connect(lab, "alice", "alice123");
   CHECK(sessions(lab) == 3);
 }
+
+TEST_CASE("show vpn-sessiondb summary: the capacity is the platform's, or the limit below it",
+          "[session-limit][cli]") {
+  Lab lab;
+  connect(lab, "cisco", "cisco");
+  auto line = [&](const std::string& name) {
+    std::string out = lab.console.run("show vpn-sessiondb summary | include " + name + "\n");
+    return out.substr(0, out.find('\n'));
+  };
+  CHECK(line("Capacity") == "Device Total VPN Capacity    :  10000");
+  CHECK(line("Load") == "Device Load                  :      0%");
+  lab.console.run("vpn-sessiondb max-session-limit 4\n");
+  CHECK(line("Capacity") == "Device Total VPN Capacity    :      4");
+  CHECK(line("Load") == "Device Load                  :     25%");
+  lab.console.run("vpn-sessiondb max-session-limit 50000\n");
+  CHECK(line("Capacity") == "Device Total VPN Capacity    :  10000");
+}
