@@ -215,4 +215,9 @@ std::vector<VarBind> link_varbinds(uint32_t if_index, bool admin_up, bool oper_u
           {join(entry, {8, if_index}), Value::integer(status(oper_up))}};
 }
 
+std::vector<VarBind> warm_start_varbinds() {
+  const Oid warm_start = {1, 3, 6, 1, 6, 3, 1, 1, 5, 2};
+  return {{agentx::kSnmpTrapOid, Value::object(warm_start)}};
+}
+
 }  // namespace rampart::snmp

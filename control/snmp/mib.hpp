@@ -99,5 +99,8 @@ std::vector<VarBind> too_many_sessions_varbinds(const Snapshot& s);
 inline const Oid kLinkDown = {1, 3, 6, 1, 6, 3, 1, 1, 5, 3};
 inline const Oid kLinkUp = {1, 3, 6, 1, 6, 3, 1, 1, 5, 4};
 std::vector<VarBind> link_varbinds(uint32_t if_index, bool admin_up, bool oper_up);
+// SNMPv2-MIB warmStart (1.3.6.1.6.3.1.1.5.2): the agent started again, its configuration
+// unaltered (RFC 3418).
+std::vector<VarBind> warm_start_varbinds();
 
 }  // namespace rampart::snmp

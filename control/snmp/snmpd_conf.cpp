@@ -2,6 +2,7 @@
 
 #include <map>
 #include <set>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -152,10 +153,11 @@ constexpr Gated kGated[] = {
 
 // The notification filter profile every sink uses (SNMP-NOTIFICATION-MIB): all notifications
 // but the disabled ones. The mask of all ones makes each entry match its subtree exactly.
-std::string filter_lines(const config::Snmp& s) {
+std::string filter_lines(const config::Snmp& s, bool cold_start) {
   std::string out = "notificationFilter asa .1.3 0xffff included\n";
   for (const Gated& g : kGated)
-    if (!*g.trap || !s.traps.contains(g.trap))
+    if (!*g.trap || !s.traps.contains(g.trap) ||
+        (!cold_start && std::string_view(g.trap) == "snmp coldstart"))
       out += fmt::format("notificationFilter asa {} 0xffff excluded\n", g.oid);
   return out;
 }
@@ -175,7 +177,8 @@ bool snmpd_wanted(const config::Config& cfg) {
 }
 
 std::string snmpd_conf(const config::Config& cfg, const SnmpdPaths& paths,
-                       const std::string& asa_release, const std::string& self_community) {
+                       const std::string& asa_release, const std::string& self_community,
+                       bool cold_start) {
   const config::Snmp& s = cfg.snmp;
   std::string out = "# written by rampartd from the snmp-server lines; do not edit\n";
   out += "[snmp] persistentDir " + paths.persist() + "\n";
@@ -211,7 +214,7 @@ std::string snmpd_conf(const config::Config& cfg, const SnmpdPaths& paths,
   int n = 0;
   for (const auto& [key, h] : s.hosts)
     if (h.poll) out += access_lines(cfg, key.second, h, ++n);
-  out += filter_lines(s);
+  out += filter_lines(s, cold_start);
   for (const auto& [key, h] : s.hosts)
     if (h.trap) out += sink_line(cfg, key.second, h);
   out += fmt::format("authtrapenable {}\n", trap_enabled(s, "snmp authentication") ? 1 : 2);

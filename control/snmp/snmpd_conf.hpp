@@ -27,9 +27,12 @@ struct SnmpdPaths {
 // snmpd runs at all: enabled and at least one host to answer or notify.
 bool snmpd_wanted(const config::Config& cfg);
 // `self_community`: the secret of rampartd's own queries on paths.query_socket(), made at
-// random by rampartd and never shown; no network address takes it.
+// random by rampartd and never shown; no network address takes it. cold_start false: snmpd's
+// coldStart is held back even where enabled (an snmpd started again while the box runs: the
+// box did not restart).
 std::string snmpd_conf(const config::Config& cfg, const SnmpdPaths& paths,
-                       const std::string& asa_release, const std::string& self_community);
+                       const std::string& asa_release, const std::string& self_community,
+                       bool cold_start = true);
 // Whether snmpd can serve a v3 user as configured. net-snmp's USM has no 3DES: a user with 3des
 // privacy is kept in the configuration but given to snmpd not at all (no polls, no traps), never
 // quietly with a weaker cipher.

@@ -82,11 +82,17 @@ SnmpService::~SnmpService() {
   if (epoll_ >= 0) ::close(epoll_);
 }
 
-void SnmpService::start_snmpd() {
+void SnmpService::start_snmpd(const config::Config& cfg, Start why) {
+  if (!started_once_) why = Start::First;
   ::mkdir(paths_.dir.c_str(), 0700);
   ::chmod(paths_.dir.c_str(), 0700);  // a directory left by an older run may be wider
   ::mkdir(paths_.persist().c_str(), 0700);
-  if (!write_secret_file(paths_.conf(), applied_conf_)) {
+  // snmpd sends its coldStart on every start: held back but for the first.
+  const std::string text = why == Start::First
+                               ? applied_conf_
+                               : snmp::snmpd_conf(cfg, paths_, std::string(cli::kAsaRelease),
+                                                  counters_.community(), false);
+  if (!write_secret_file(paths_.conf(), text)) {
     platform::log(platform::Severity::Error, "snmp: cannot write snmpd.conf");
     return;
   }
@@ -102,10 +108,14 @@ void SnmpService::start_snmpd() {
       "0-3",         paths_.log(),
       "-I",          "-interfaces,ifTable,ifXTable,ifInvertedTable,ifStackTable",
       "-p",          paths_.dir + "/snmpd.pid"};
-  if (!snmpd_.start(argv, true))
+  if (!snmpd_.start(argv, true)) {
     platform::log(platform::Severity::Error, "snmp: cannot start snmpd");
-  else
-    counters_.started();
+    return;
+  }
+  counters_.started();
+  started_once_ = true;
+  // Through snmpd once the subagent is in (queued until then), gated by its filter.
+  if (why == Start::Again) notify(snmp::warm_start_varbinds());
 }
 
 void SnmpService::stop_snmpd() {
@@ -136,10 +146,10 @@ void SnmpService::sync(const config::Config& cfg) {
     applied_conf_ = std::move(conf);
     disconnect("configuration changed");
     stop_snmpd();
-    if (!applied_conf_.empty()) start_snmpd();
+    if (!applied_conf_.empty()) start_snmpd(cfg, Start::Reconfigured);
   } else if (!applied_conf_.empty() && !snmpd_.running() &&
              std::time(nullptr) - last_start_ >= kRestartSeconds) {
-    start_snmpd();
+    start_snmpd(cfg, Start::Again);
   }
   if (snmpd_.running() && state_ == State::Down) connect();
   watch_tunnels(cfg);

@@ -60,7 +60,13 @@ class SnmpService {
 
  private:
   enum class State { Down, Opening, Registering, Ready };
-  void start_snmpd();
+  // Why snmpd starts: the first time since rampartd did (the box booting: its coldStart goes
+  // out where enabled), after a change of the snmp-server lines (nothing is announced: the box
+  // did not restart, and an ASA's agent does not for a configuration change), or again after it
+  // died or its rules were missing (warmStart, where enabled: the agent restarted with its
+  // configuration unaltered, RFC 3418).
+  enum class Start { First, Reconfigured, Again };
+  void start_snmpd(const config::Config& cfg, Start why);
   void stop_snmpd();
   void connect();
   void disconnect(const std::string& why);
@@ -87,6 +93,7 @@ class SnmpService {
   bool rules_installed_ = false;
   int64_t rules_tried_ = 0;
   int64_t last_start_ = 0;
+  bool started_once_ = false;
   int epoll_ = -1;
   int sock_ = -1;
   State state_ = State::Down;

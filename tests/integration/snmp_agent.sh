@@ -245,6 +245,18 @@ grep -qE "\.1\.3\.6\.1\.2\.1\.2\.2\.1\.8\.$out = INTEGER: 2([[:space:]]|$)" <<<"
 ip -n "$CNS" link set eth0 up
 wait_for 10 trap_seen 'OID: \.1\.3\.6\.1\.6\.3\.1\.1\.5\.4' || fail "no linkUp: $(cat "$WORK/traps.log")"
 grep -qE "$cold" "$WORK/traps.log" && fail "coldStart sent with linkup linkdown only"
+# With coldstart and warmstart on: a change of the snmp-server lines restarts snmpd and
+# announces nothing (the box did not restart); snmpd dying and started again is a warmStart.
+cli "configure terminal" "snmp-server enable traps snmp coldstart warmstart" >/dev/null
+wait_for 20 ifname_back || fail "no IF-MIB after enabling coldstart and warmstart"
+sleep 2
+grep -qE "$cold" "$WORK/traps.log" && fail "coldStart sent for a configuration change"
+kill -9 "$(cat "$WORK/snmp/snmpd.pid")"
+warm='OID: \.1\.3\.6\.1\.6\.3\.1\.1\.5\.2([[:space:]]|$)'
+wait_for 20 trap_seen 'OID: \.1\.3\.6\.1\.6\.3\.1\.1\.5\.2' || fail "no warmStart after snmpd died: $(cat "$WORK/traps.log")"
+(($(grep -cE "$warm" "$WORK/traps.log") == 1)) || fail "warmStart count: $(cat "$WORK/traps.log")"
+grep -qE "$cold" "$WORK/traps.log" && fail "coldStart sent when snmpd started again"
+echo "ok   no coldStart for a configuration change; one warmStart when snmpd came back"
 asan_clean
 # The rules go with SNMP, and with rampartd.
 table() { ip netns exec "$NS" nft list table ip rampart_snmp >/dev/null 2>&1; }

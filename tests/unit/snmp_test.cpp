@@ -260,6 +260,10 @@ TEST_CASE("mib: tunnel notifications carry snmpTrapOID first", "[snmp]") {
   CHECK(down[2] == snmp::VarBind{{1, 3, 6, 1, 2, 1, 2, 2, 1, 7, 3}, snmp::Value::integer(1)});
   CHECK(down[3] == snmp::VarBind{{1, 3, 6, 1, 2, 1, 2, 2, 1, 8, 3}, snmp::Value::integer(2)});
   CHECK(snmp::link_varbinds(3, true, true)[0].value == snmp::Value::object(snmp::kLinkUp));
+  auto warm = snmp::warm_start_varbinds();
+  REQUIRE(warm.size() == 1);
+  CHECK(warm[0] ==
+        snmp::VarBind{ax::kSnmpTrapOid, snmp::Value::object(Oid{1, 3, 6, 1, 6, 3, 1, 1, 5, 2})});
   auto pdu = ax::parse(ax::notify_pdu(1, 2, stop));
   REQUIRE(pdu);
   CHECK(pdu->header.type == ax::PduType::Notify);
@@ -523,6 +527,11 @@ TEST_CASE("snmpd.conf: listens and answers only as configured; secrets only here
   CHECK(conf.find("asa .1.3.6.1.6.3.1.1.5.4 ") == std::string::npos);
   CHECK(conf.find("asa .1.3.6.1.6.3.1.1.5.3 0xffff excluded\n") != std::string::npos);
   CHECK(conf.find("asa .1.3.6.1.4.1.8072 0xffff excluded\n") != std::string::npos);
+  // An snmpd started again while the box runs: its coldStart held back all the same, the rest
+  // as configured.
+  conf = snmp::snmpd_conf(con.cfg(), p, "9.8(4)", "selfS3cret", false);
+  CHECK(conf.find("asa .1.3.6.1.6.3.1.1.5.1 0xffff excluded\n") != std::string::npos);
+  CHECK(conf.find("asa .1.3.6.1.6.3.1.1.5.4 ") == std::string::npos);
   CHECK(snmp::snmpd_wanted(con.cfg()));
   con.run("no snmp-server enable\n");
   CHECK_FALSE(snmp::snmpd_wanted(con.cfg()));
