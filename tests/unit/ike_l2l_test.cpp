@@ -38,6 +38,17 @@ std::string site(const std::string& me, const std::string& peer, const std::stri
          " ipsec-attributes\nikev1 pre-shared-key between-sites\nexit\n";
 }
 
+// The two sites most tests build: A (192.0.2.0/24 at 198.51.100.1) and B (198.51.100.128/26 at
+// 198.51.100.2), each the other's peer.
+std::string site_a() {
+  return site("198.51.100.1", "198.51.100.2", "192.0.2.0 255.255.255.0",
+              "198.51.100.128 255.255.255.192");
+}
+std::string site_b() {
+  return site("198.51.100.2", "198.51.100.1", "198.51.100.128 255.255.255.192",
+              "192.0.2.0 255.255.255.0");
+}
+
 struct Site {
   test::Console console;
   test::FakeEnv env;
@@ -108,12 +119,8 @@ void check_tunnel(Site& a, Site& b) {
 }  // namespace
 
 TEST_CASE("two Rampart engines build a LAN-to-LAN tunnel") {
-  Site a(site("198.51.100.1", "198.51.100.2", "192.0.2.0 255.255.255.0",
-              "198.51.100.128 255.255.255.192"),
-         "198.51.100.1", 1);
-  Site b(site("198.51.100.2", "198.51.100.1", "198.51.100.128 255.255.255.192",
-              "192.0.2.0 255.255.255.0"),
-         "198.51.100.2", 2);
+  Site a(site_a(), "198.51.100.1", 1);
+  Site b(site_b(), "198.51.100.2", 2);
   REQUIRE(a.engine.initiate("MAP", 10, lan_a, lan_b));
   shuttle(a, b);
   check_tunnel(a, b);
@@ -125,9 +132,7 @@ TEST_CASE("two Rampart engines build a LAN-to-LAN tunnel") {
 }
 
 TEST_CASE("LAN-to-LAN through a NAT floats to 4500 and encapsulates ESP in UDP") {
-  Site a(site("198.51.100.1", "198.51.100.2", "192.0.2.0 255.255.255.0",
-              "198.51.100.128 255.255.255.192"),
-         "198.51.100.1", 3);
+  Site a(site_a(), "198.51.100.1", 3);
   // B knows A by the NAT's outside address.
   Site b(site("198.51.100.2", "198.51.100.3", "198.51.100.128 255.255.255.192",
               "192.0.2.0 255.255.255.0"),
@@ -144,12 +149,8 @@ TEST_CASE("LAN-to-LAN through a NAT floats to 4500 and encapsulates ESP in UDP")
 }
 
 TEST_CASE("a LAN-to-LAN key mismatch fails on both sides without leftovers") {
-  Site a(site("198.51.100.1", "198.51.100.2", "192.0.2.0 255.255.255.0",
-              "198.51.100.128 255.255.255.192"),
-         "198.51.100.1", 5);
-  Site b(site("198.51.100.2", "198.51.100.1", "198.51.100.128 255.255.255.192",
-              "192.0.2.0 255.255.255.0"),
-         "198.51.100.2", 6);
+  Site a(site_a(), "198.51.100.1", 5);
+  Site b(site_b(), "198.51.100.2", 6);
   b.console.run("tunnel-group 198.51.100.1 ipsec-attributes\nikev1 pre-shared-key other\nexit");
   REQUIRE(a.engine.initiate("MAP", 10, lan_a, lan_b));
   shuttle(a, b);
@@ -161,12 +162,8 @@ TEST_CASE("a LAN-to-LAN key mismatch fails on both sides without leftovers") {
 }
 
 TEST_CASE("traffic under a crypto map's ACL brings the tunnel up (acquire), once per entry") {
-  Site a(site("198.51.100.1", "198.51.100.2", "192.0.2.0 255.255.255.0",
-              "198.51.100.128 255.255.255.192"),
-         "198.51.100.1", 3);
-  Site b(site("198.51.100.2", "198.51.100.1", "198.51.100.128 255.255.255.192",
-              "192.0.2.0 255.255.255.0"),
-         "198.51.100.2", 4);
+  Site a(site_a(), "198.51.100.1", 3);
+  Site b(site_b(), "198.51.100.2", 4);
   dataplane::Sad sad;
   a.engine.set_sad(&sad);
   a.engine.tick();  // the dataplane learns the entry's policy
@@ -188,12 +185,8 @@ TEST_CASE("traffic under a crypto map's ACL brings the tunnel up (acquire), once
 }
 
 TEST_CASE("acquire under a tcp crypto ACL asks for its protocol and port, and both ends agree") {
-  Site a(site("198.51.100.1", "198.51.100.2", "192.0.2.0 255.255.255.0",
-              "198.51.100.128 255.255.255.192"),
-         "198.51.100.1", 13);
-  Site b(site("198.51.100.2", "198.51.100.1", "198.51.100.128 255.255.255.192",
-              "192.0.2.0 255.255.255.0"),
-         "198.51.100.2", 14);
+  Site a(site_a(), "198.51.100.1", 13);
+  Site b(site_b(), "198.51.100.2", 14);
   a.console.run(
       "no access-list L2L\naccess-list L2L extended permit tcp 192.0.2.0 255.255.255.0 "
       "198.51.100.128 255.255.255.192 eq 80");
@@ -222,9 +215,7 @@ TEST_CASE("peer-id-validate: a peer naming another address than its own is refus
   // B knows A by the address A's packets come from (198.51.100.3); A names itself 198.51.100.1.
   // Without NAT-T nothing explains the difference: the identity check fails.
   for (bool nocheck : {false, true}) {
-    Site a(site("198.51.100.1", "198.51.100.2", "192.0.2.0 255.255.255.0",
-                "198.51.100.128 255.255.255.192"),
-           "198.51.100.1", 7);
+    Site a(site_a(), "198.51.100.1", 7);
     Site b(site("198.51.100.2", "198.51.100.3", "198.51.100.128 255.255.255.192",
                 "192.0.2.0 255.255.255.0"),
            "198.51.100.2", 8);
@@ -249,9 +240,7 @@ TEST_CASE("peer-id-validate: a peer naming another address than its own is refus
 TEST_CASE("the PIX wildcard key does not let a main-mode peer skip XAUTH", "[ike][security]") {
   // Seed 004's gateway: a dynamic map for clients, the wildcard key, XAUTH on the map. A
   // LAN-to-LAN peer that knows the key completes main mode but gets no IPsec SA without XAUTH.
-  Site a(site("198.51.100.1", "198.51.100.2", "192.0.2.0 255.255.255.0",
-              "198.51.100.128 255.255.255.192"),
-         "198.51.100.1", 9);
+  Site a(site_a(), "198.51.100.1", 9);
   Site b(
       "interface GigabitEthernet0/0\nnameif outside\nip address 198.51.100.2 "
       "255.255.255.192\nexit\n"
@@ -342,12 +331,8 @@ TEST_CASE("configuration changes on either side at any moment of main mode and q
       for (int at = 0; at < 9; ++at) {
         INFO("edit '" << edit << "' on " << (on_initiator ? "A" : "B") << " before datagram "
                       << at);
-        Site a(site("198.51.100.1", "198.51.100.2", "192.0.2.0 255.255.255.0",
-                    "198.51.100.128 255.255.255.192"),
-               "198.51.100.1", 21);
-        Site b(site("198.51.100.2", "198.51.100.1", "198.51.100.128 255.255.255.192",
-                    "192.0.2.0 255.255.255.0"),
-               "198.51.100.2", 22);
+        Site a(site_a(), "198.51.100.1", 21);
+        Site b(site_b(), "198.51.100.2", 22);
         REQUIRE(a.engine.initiate("MAP", 10, lan_a, lan_b));
         for (int i = 0; i < 40; ++i) {
           if (i == at) (on_initiator ? a : b).console.run(edit);
@@ -400,9 +385,7 @@ TEST_CASE("both ends take the same encapsulation mode and lifetimes from one qui
   // never set the mode at all, so its SA went out as plain ESP in tunnel mode.
   for (bool nat : {false, true}) {
     CAPTURE(nat);
-    Site a(site("198.51.100.1", "198.51.100.2", "192.0.2.0 255.255.255.0",
-                "198.51.100.128 255.255.255.192"),
-           "198.51.100.1", 13);
+    Site a(site_a(), "198.51.100.1", 13);
     Site b(site("198.51.100.2", nat ? "198.51.100.3" : "198.51.100.1",
                 "198.51.100.128 255.255.255.192", "192.0.2.0 255.255.255.0"),
            "198.51.100.2", 14);
@@ -438,12 +421,8 @@ TEST_CASE("both ends take the same encapsulation mode and lifetimes from one qui
 }
 
 TEST_CASE("a QM2 choosing what QM1 no longer offers is refused and counted", "[ike][qm-sa]") {
-  Site a(site("198.51.100.1", "198.51.100.2", "192.0.2.0 255.255.255.0",
-              "198.51.100.128 255.255.255.192"),
-         "198.51.100.1", 15);
-  Site b(site("198.51.100.2", "198.51.100.1", "198.51.100.128 255.255.255.192",
-              "192.0.2.0 255.255.255.0"),
-         "198.51.100.2", 16);
+  Site a(site_a(), "198.51.100.1", 15);
+  Site b(site_b(), "198.51.100.2", 16);
   REQUIRE(a.engine.initiate("MAP", 10, lan_a, lan_b));
   auto pending = [&] { return a.engine.sas().begin()->second->quick_modes.size(); };
   // Main mode, then A's QM1 in flight; B answers it.
@@ -467,13 +446,8 @@ TEST_CASE("at vpn-sessiondb max-session-limit a second site is refused after mai
   const std::string site_c_key =
       "tunnel-group 198.51.100.3 type ipsec-l2l\ntunnel-group 198.51.100.3 ipsec-attributes\n"
       "ikev1 pre-shared-key between-sites\nexit\n";
-  Site a(site("198.51.100.1", "198.51.100.2", "192.0.2.0 255.255.255.0",
-              "198.51.100.128 255.255.255.192"),
-         "198.51.100.1", 7);
-  Site b(site("198.51.100.2", "198.51.100.1", "198.51.100.128 255.255.255.192",
-              "192.0.2.0 255.255.255.0") +
-             site_c_key + "vpn-sessiondb max-session-limit 1\n",
-         "198.51.100.2", 8);
+  Site a(site_a(), "198.51.100.1", 7);
+  Site b(site_b() + site_c_key + "vpn-sessiondb max-session-limit 1\n", "198.51.100.2", 8);
   Site c(site("198.51.100.3", "198.51.100.2", "198.51.100.192 255.255.255.192",
               "198.51.100.128 255.255.255.192"),
          "198.51.100.3", 9);
@@ -500,13 +474,8 @@ TEST_CASE("at vpn-sessiondb max-session-limit a second site is refused after mai
 
 TEST_CASE("at vpn-sessiondb max-session-limit no LAN-to-LAN negotiation of ours starts",
           "[ike][session-limit]") {
-  Site a(site("198.51.100.1", "198.51.100.2", "192.0.2.0 255.255.255.0",
-              "198.51.100.128 255.255.255.192") +
-             "vpn-sessiondb max-session-limit 1\n",
-         "198.51.100.1", 7);
-  Site b(site("198.51.100.2", "198.51.100.1", "198.51.100.128 255.255.255.192",
-              "192.0.2.0 255.255.255.0"),
-         "198.51.100.2", 8);
+  Site a(site_a() + "vpn-sessiondb max-session-limit 1\n", "198.51.100.1", 7);
+  Site b(site_b(), "198.51.100.2", 8);
   REQUIRE(b.engine.initiate("MAP", 10, lan_b, lan_a));
   shuttle(b, a);
   REQUIRE(a.engine.sas().size() == 1);
