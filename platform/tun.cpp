@@ -9,8 +9,11 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <mutex>
 
+#include "platform/log.hpp"
 #include "platform/netlink.hpp"
+#include "platform/tun_steering.hpp"
 
 namespace rampart::platform {
 
@@ -35,6 +38,14 @@ rampart::expected<TunQueue, std::string> TunQueue::open(const std::string& devic
   std::memcpy(ifr.ifr_name, device.data(), device.size());
   ifr.ifr_flags = IFF_TUN | IFF_NO_PI | IFF_MULTI_QUEUE;
   if (::ioctl(q.fd_, TUNSETIFF, &ifr) != 0) return rampart::unexpected(errno_text(device));
+  // Without it (a kernel without BPF) the kernel's flow hash chooses: still correct, only an
+  // SA may be shared by workers. Said once.
+  if (auto r = steer_by_destination(q.fd_); !r) {
+    static std::once_flag said;
+    std::call_once(said, [&] {
+      log(Severity::Warning, device + ": queues chosen by flow, not by destination: " + r.error());
+    });
+  }
   return q;
 }
 
