@@ -185,7 +185,7 @@ void Sad::remove(uint64_t id) {
   if (it == entries_.end()) return;
   by_spi_.erase(it->second->spec.spi_in);
   {
-    std::lock_guard busy(it->second->busy);
+    std::scoped_lock busy(it->second->in_busy, it->second->out_busy);
     for (size_t i = 0; i < 8; ++i)
       counters_.esp[i] +=
           it->second->in->counters().drops[i] + it->second->out->counters().drops[i];
@@ -313,7 +313,7 @@ std::vector<uint32_t> Sad::remote_hosts() const {
 void Sad::clear_counters() {
   std::lock_guard lock(mu_);
   for (auto& [id, e] : entries_) {
-    std::lock_guard busy(e->busy);
+    std::scoped_lock busy(e->in_busy, e->out_busy);
     e->in->clear_counters();
     e->out->clear_counters();
     e->prefrag_ok = e->prefrag_failed = e->postfrag_ok = e->postfrag_failed = e->fragments =
@@ -326,7 +326,7 @@ std::array<uint64_t, 8> Sad::esp_drops() const {
   std::array<uint64_t, 8> d{};
   for (size_t i = 0; i < 8; ++i) d[i] = counters_.esp[i];
   for (const auto& [id, e] : entries_) {
-    std::lock_guard busy(e->busy);  // the workers write these under it
+    std::scoped_lock busy(e->in_busy, e->out_busy);  // the workers write these under it
     for (size_t i = 0; i < 8; ++i) d[i] += e->in->counters().drops[i] + e->out->counters().drops[i];
   }
   return d;
@@ -336,7 +336,7 @@ void Sad::clear_drops(int64_t now) {
   std::lock_guard lock(mu_);
   counters_.clear_drops(now);
   for (auto& [id, e] : entries_) {
-    std::lock_guard busy(e->busy);
+    std::scoped_lock busy(e->in_busy, e->out_busy);
     for (auto& d : e->in->drops_mut()) d = 0;
     for (auto& d : e->out->drops_mut()) d = 0;
   }

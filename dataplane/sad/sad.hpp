@@ -62,9 +62,11 @@ class Sad {
   struct Entry {
     SaSpec spec;
     std::unique_ptr<EspSa> in, out;
-    // One packet at a time per SA (sequence numbers, the replay window); different SAs run in
-    // parallel on different workers.
-    std::mutex busy;
+    // One packet at a time per SA and direction (the outbound sequence numbers and fragment
+    // counts, the inbound replay window and identity counts): an SA's two directions, like
+    // different SAs, run in parallel on different workers (its ESP arrives on the worker the
+    // fanout's hash picks, its traffic out on the one its destination picks).
+    std::mutex in_busy, out_busy;
     // "show crypto ipsec sa"'s per-SA fragmentation and PMTU lines, and packets that decrypted
     // but did not match the SA's selectors ("#pkts invalid identity (rcv)") or were not IPv4
     // ("#pkts invalid ip version (rcv)").
@@ -105,7 +107,7 @@ class Sad {
     std::shared_lock lock(mu_);
     auto it = entries_.find(id);
     if (it == entries_.end()) return false;
-    std::lock_guard busy(it->second->busy);
+    std::scoped_lock busy(it->second->in_busy, it->second->out_busy);
     f(*it->second);
     return true;
   }
@@ -117,7 +119,7 @@ class Sad {
     std::shared_lock lock(mu_);
     Entry* const* e = by_spi_.find(spi);
     if (!e) return false;
-    std::lock_guard busy((*e)->busy);
+    std::lock_guard busy((*e)->in_busy);
     f(**e);
     return true;
   }
@@ -138,7 +140,7 @@ class Sad {
       found[i] = e ? *e : nullptr;
     }
     prefetch_batch(found.first(std::min(spis.size(), kMaxBatch)), true);
-    BatchLock held(found.first(std::min(spis.size(), kMaxBatch)));
+    BatchLock held(found.first(std::min(spis.size(), kMaxBatch)), &Entry::in_busy);
     f();
   }
   // The same for a batch of outbound packets: found[i] is the SA that protects srcs[i] ->
@@ -149,7 +151,7 @@ class Sad {
     std::shared_lock lock(mu_);
     outbound_batch_locked(srcs, dsts, found);
     prefetch_batch(found.first(std::min(srcs.size(), kMaxBatch)), false);
-    BatchLock held(found.first(std::min(srcs.size(), kMaxBatch)));
+    BatchLock held(found.first(std::min(srcs.size(), kMaxBatch)), &Entry::out_busy);
     f();
   }
   template <typename F>
@@ -157,7 +159,7 @@ class Sad {
     std::shared_lock lock(mu_);
     Entry* e = outbound_locked(src, dst);
     if (!e) return false;
-    std::lock_guard busy(e->busy);
+    std::lock_guard busy(e->out_busy);
     f(*e);
     return true;
   }
@@ -203,21 +205,22 @@ class Sad {
     for (Entry* e : found)
       if (e) (inbound ? e->in : e->out)->prefetch_keys();
   }
-  // Locks the distinct entries of a batch in address order (nulls skipped), unlocks them when
-  // it goes.
+  // Locks one direction (which) of the distinct entries of a batch in address order (nulls
+  // skipped), unlocks them when it goes.
   struct BatchLock {
-    explicit BatchLock(std::span<Entry* const> found) {
+    BatchLock(std::span<Entry* const> found, std::mutex Entry::*which) : which_(which) {
       for (Entry* e : found)
         if (e) order_[n_++] = e;
       std::sort(order_.begin(), order_.begin() + n_, std::less<Entry*>());
       n_ = static_cast<size_t>(std::unique(order_.begin(), order_.begin() + n_) - order_.begin());
-      for (size_t i = 0; i < n_; ++i) order_[i]->busy.lock();
+      for (size_t i = 0; i < n_; ++i) (order_[i]->*which_).lock();
     }
     ~BatchLock() {
-      for (size_t i = n_; i-- > 0;) order_[i]->busy.unlock();
+      for (size_t i = n_; i-- > 0;) (order_[i]->*which_).unlock();
     }
     BatchLock(const BatchLock&) = delete;
     BatchLock& operator=(const BatchLock&) = delete;
+    std::mutex Entry::*which_;
     std::array<Entry*, kMaxBatch> order_;
     size_t n_ = 0;
   };

@@ -4,7 +4,9 @@
 #include <catch2/catch.hpp>
 
 #include <array>
+#include <future>
 #include <random>
+#include <thread>
 
 #include "dataplane/sad/sad.hpp"
 
@@ -304,4 +306,29 @@ TEST_CASE("a retired SA sends nothing and still decrypts until removed", "[sad]"
   sad.remove(1);
   CHECK_FALSE(sad.inbound_spi_in_use(s.spi_in));
   CHECK(sad.size() == 0);
+}
+
+TEST_CASE("an SA's two directions run on two workers at once", "[sad]") {
+  Sad sad;
+  SaSpec s = spec(1, {0, 0}, {0xcb007105, 0xffffffff});
+  s.client = true;
+  REQUIRE(sad.add(s));
+  // One worker holds the SA's inbound side (a batch being decrypted) while another sends on
+  // it: the sender does not wait for the receiver.
+  std::promise<void> holding, sent;
+  std::thread receiver([&] {
+    sad.with_inbound(s.spi_in, [&](Sad::Entry&) {
+      holding.set_value();
+      (void)sent.get_future().wait_for(std::chrono::seconds(5));
+    });
+  });
+  holding.get_future().wait();
+  std::thread sender([&] {
+    sad.with_outbound(0xc0000201, 0xcb007105, [](Sad::Entry&) {});
+    sent.set_value();
+  });
+  auto done = std::async(std::launch::async, [&] { sender.join(); });
+  CHECK(done.wait_for(std::chrono::seconds(4)) == std::future_status::ready);
+  receiver.join();
+  done.wait();
 }
