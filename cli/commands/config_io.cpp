@@ -255,6 +255,8 @@ void clear_section(config::Config& cfg, std::string_view what, System& sys) {
   } else if (what == "names") {
     cfg.system.names.clear();
     cfg.system.names_enabled = false;
+  } else if (what == "vpn-sessiondb") {
+    cfg.vpn_sessiondb = fresh.vpn_sessiondb;
   } else if (what == "interface") {
     for (auto& [hw, itf] : cfg.interfaces) itf = config::Interface{.hw_name = hw, .shutdown = true};
     cfg.system.mtu.clear();
@@ -346,6 +348,7 @@ void register_config_io(CommandTree& t) {
       {"sysopt", {"Clear system options"}},
       {"names", {"Clear name/address associations"}},
       {"interface", {"Clear all interface configuration"}},
+      {"vpn-sessiondb", {"Clear the VPN Session Manager configuration"}},  // [U] the help text
   };
   for (const auto& [words, help] : clears) {
     std::vector<std::string_view> h{kHelpClear, "Clear configuration"};

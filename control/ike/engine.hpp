@@ -436,10 +436,13 @@ class Engine {
   // A user who passed XAUTH: may they use IKEv1, and how many sessions at once (at the limit,
   // the longest idle is logged off)? Then the box's own limit. False when refused (logged).
   bool admit_user(IkeSa& sa, const std::string& user);
-  bool admit_login(IkeSa& sa, const std::string& user);
+  // The user's own limits: false (logged) when refused; at vpn-simultaneous-logins, the
+  // sessions to log off for this one (the idlest first) are added to preempted.
+  bool admit_login(IkeSa& sa, const std::string& user, std::vector<uint64_t>& preempted);
   // vpn-sessiondb max-session-limit for sa's new session (a phase-1 rekey's is not new): false,
   // counted and logged (113029, user the XAUTH name or else the peer's address), at the limit.
-  bool admit_session(const IkeSa& sa, const std::string& user);
+  // freed: sessions that go for this one (preempted logins) and make room.
+  bool admit_session(const IkeSa& sa, const std::string& user, size_t freed = 0);
   // A session that needs no XAUTH (LAN-to-LAN, xauth disabled) refused at the box's limit: sa
   // goes at the next tick, its peer told. False then.
   bool admit_unauthenticated_session(IkeSa& sa);

@@ -39,11 +39,16 @@ Limits limits_of(const config::Config& cfg, const IkeSa& sa, const std::string& 
 }  // namespace
 
 bool Engine::admit_user(IkeSa& sa, const std::string& user) {
-  // The user's own limits first: logging off their idlest session frees a place for this one.
-  return admit_login(sa, user) && admit_session(sa, user);
+  // The user's own limits first: logging off their idlest session frees a place for this one,
+  // which the box's limit counts; a login the box refuses logs nobody off.
+  std::vector<uint64_t> preempted;
+  if (!admit_login(sa, user, preempted) || !admit_session(sa, user, preempted.size())) return false;
+  // [U] the disconnect reason the ASA's 113019 gives for a preempted login.
+  for (uint64_t index : preempted) remove(index, EndReason::PortPreempted, true);
+  return true;
 }
 
-bool Engine::admit_login(IkeSa& sa, const std::string& user) {
+bool Engine::admit_login(IkeSa& sa, const std::string& user, std::vector<uint64_t>& preempted) {
   SessionLimits l = limits_of(cfg_, sa, user).config;
   if (!l.ikev1_permitted) {
     // [U] the ASA's exact words for a tunnel protocol the group-policy does not allow.
@@ -66,21 +71,20 @@ bool Engine::admit_login(IkeSa& sa, const std::string& user) {
   // The user's SAs (this one among them: XAUTH indexed it) bound the sessions counted below:
   // with no more of them than the limit, no walk.
   if (by_user_.count(user) <= static_cast<size_t>(l.simultaneous_logins)) return true;
-  for (;;) {
-    std::vector<IkeSa*> mine;
-    for (IkeSa* other : indexed(by_user_, user))
-      if (other != &sa && other != continued && other->authorized && !other->replaced_by &&
-          other->username == user && other->state != P1State::Deleting)
-        mine.push_back(other);
-    if (static_cast<int>(mine.size()) < l.simultaneous_logins) return true;
-    IkeSa* victim = mine.front();
-    for (IkeSa* s : mine)
-      if (s->last_activity < victim->last_activity ||
-          (s->last_activity == victim->last_activity && s->established < victim->established))
-        victim = s;
-    // [U] the disconnect reason the ASA's 113019 gives for a preempted login.
-    remove(victim->index, EndReason::PortPreempted, true);
+  std::vector<IkeSa*> mine;
+  for (IkeSa* other : indexed(by_user_, user))
+    if (other != &sa && other != continued && other->authorized && !other->replaced_by &&
+        other->username == user && other->state != P1State::Deleting)
+      mine.push_back(other);
+  while (static_cast<int>(mine.size()) >= l.simultaneous_logins) {
+    auto victim = std::min_element(mine.begin(), mine.end(), [](const IkeSa* a, const IkeSa* b) {
+      return a->last_activity != b->last_activity ? a->last_activity < b->last_activity
+                                                  : a->established < b->established;
+    });
+    preempted.push_back((*victim)->index);
+    mine.erase(victim);
   }
+  return true;
 }
 
 bool Engine::sessions_reach(const IkeSa* except, uint32_t limit) const {
@@ -94,9 +98,9 @@ bool Engine::sessions_reach(const IkeSa* except, uint32_t limit) const {
   return false;
 }
 
-bool Engine::admit_session(const IkeSa& sa, const std::string& user) {
+bool Engine::admit_session(const IkeSa& sa, const std::string& user, size_t freed) {
   const auto& limit = cfg_.vpn_sessiondb.max_session_limit;
-  if (!limit || !sessions_reach(&sa, *limit)) return true;
+  if (!limit || !sessions_reach(&sa, static_cast<uint32_t>(*limit + freed))) return true;
   // A phase-1 rekey carries on a session that is counted already.
   if (predecessor(sa)) return true;
   refused_at_limit(sa.tunnel_group, user, sa.peer.address, *limit);

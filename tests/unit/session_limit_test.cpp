@@ -51,6 +51,10 @@ TEST_CASE("vpn-sessiondb max-session-limit: typed, shown, removed, its range",
   con.run("vpn-sessiondb max-session-limit 7\n");
   CHECK(con.run("no vpn-sessiondb max-session-limit 7\n") == "");
   CHECK_FALSE(con.cfg().vpn_sessiondb.max_session_limit);
+  con.run("vpn-sessiondb max-session-limit 9\nusername keep password keep123\n");
+  CHECK(con.run("clear configure vpn-sessiondb\n") == "");
+  CHECK_FALSE(con.cfg().vpn_sessiondb.max_session_limit);
+  CHECK(con.cfg().users.contains("keep"));  // that section alone
 }
 
 TEST_CASE("at vpn-sessiondb max-session-limit a new remote-access session is refused",
@@ -114,4 +118,49 @@ TEST_CASE("show vpn-sessiondb summary: the capacity is the platform's, or the li
   CHECK(line("Load") == "Device Load                  :     25%");
   lab.console.run("vpn-sessiondb max-session-limit 50000\n");
   CHECK(line("Capacity") == "Device Total VPN Capacity    :  10000");
+}
+
+TEST_CASE("a login the box's limit refuses logs none of the user's sessions off",
+          "[session-limit][ike][security]") {
+  Lab lab;
+  lab.console.run(
+      "username alice password alice123\n"
+      "ip local pool BIG 203.0.113.20-203.0.113.29 mask 255.255.255.0\n"
+      "tunnel-group EZ general-attributes\naddress-pool BIG\nexit\n"
+      "group-policy EZ attributes\nvpn-simultaneous-logins 1\nexit\n");
+  connect(lab, "cisco", "cisco");
+  lab.second_client(3);
+  connect(lab, "alice", "alice123");
+  REQUIRE(sessions(lab) == 2);
+  // The limit lowered under the two sessions up: cisco's second login would log his first off
+  // (one login each), but the box would still be full, so it is refused and his first stays.
+  lab.console.run("vpn-sessiondb max-session-limit 1\n");
+  lab.second_client(4);
+  lab.phase1();
+  lab.xauth("cisco", "cisco");
+  CHECK(lab.ack_status() == 0);
+  CHECK(lab.engine.stats().refused_session_limit == 1);
+  lab.engine.tick();
+  CHECK(sessions(lab) == 2);
+  size_t cisco = 0;
+  for (const auto& [i, sa] : lab.engine.sas()) cisco += sa->username == "cisco" ? 1 : 0;
+  CHECK(cisco == 1);
+  // With room for one more, the same login takes his first session's place (his first client
+  // is told, with an IKE Delete to its own address).
+  lab.console.run("vpn-sessiondb max-session-limit 2\n");
+  lab.second_client(5);
+  lab.phase1();
+  lab.xauth("cisco", "cisco");
+  size_t to_others = 0;
+  for (size_t i = lab.env.sent.size(); i-- > 0;)
+    if (lab.env.sent[i].first.address != lab.peer.me.address) {
+      lab.env.sent.erase(lab.env.sent.begin() + static_cast<long>(i));
+      lab.env.sent_from.erase(lab.env.sent_from.begin() + static_cast<long>(i));
+      ++to_others;
+    }
+  CHECK(to_others == 1);
+  CHECK(lab.ack_status() == 1);
+  lab.engine.tick();
+  CHECK(sessions(lab) == 2);
+  CHECK(lab.syslogged("Reason: Port Preempted"));
 }
