@@ -58,6 +58,18 @@ struct Lab {
     peer.ci = {9, 9, 9, 9, 9, 9, 9, host};
     peer.ni = Bytes(32, host);
   }
+  // Takes out what the engine sent to any address but this client's (the IKE Delete telling a
+  // client it was logged off); returns how many.
+  size_t drop_sent_to_others() {
+    size_t n = 0;
+    for (size_t i = env.sent.size(); i-- > 0;)
+      if (env.sent[i].first.address != peer.me.address) {
+        env.sent.erase(env.sent.begin() + static_cast<long>(i));
+        env.sent_from.erase(env.sent_from.begin() + static_cast<long>(i));
+        ++n;
+      }
+    return n;
+  }
   bool syslogged(std::string_view needle) const {
     for (const auto& s : env.syslogs)
       if (s.find(needle) != std::string::npos) return true;
