@@ -8,6 +8,7 @@ namespace rampart::dataplane {
 
 namespace {
 
+// Until main() sets it (unit tests never do): AF_PACKET, which loads no program.
 std::atomic<IoKind> g_choice{IoKind::AfPacket};
 
 struct PortIo {

@@ -6,9 +6,9 @@
 // version and image name) and --sshd (SSH management through OpenSSH). --ssh-shell names the
 // Rampart shell sshd runs for SSH users (default /usr/bin/rampart; tests run the build's).
 // --conntrack-buffer sizes the conntrack event socket (8 MB; tests make it small to overflow).
-// --packet-io picks the packet workers' I/O (default af_packet, or RAMPART_PACKET_IO): af_xdp
-// and auto run AF_XDP wherever the port takes our XDP program and sockets, AF_PACKET elsewhere
-// (logged; af_xdp logs it as an error).
+// --packet-io picks the packet workers' I/O (default auto, or RAMPART_PACKET_IO): af_xdp and
+// auto run AF_XDP wherever the port takes our XDP program and sockets, AF_PACKET elsewhere
+// (logged; af_xdp logs it as an error); af_packet never loads a program.
 // Loads DIR/startup-config (factory defaults when there is none), pushes interfaces and routes
 // to the kernel, and serves CLI sessions on the control socket until SIGTERM.
 #include <dirent.h>
@@ -118,7 +118,7 @@ int main(int argc, char** argv) {
   firmware::SnmpService::Options snmp;
   // The packet workers' I/O; the environment is how the tests run the suite on each.
   const char* io_env = std::getenv("RAMPART_PACKET_IO");
-  std::string packet_io = io_env && *io_env ? io_env : "af_packet";
+  std::string packet_io = io_env && *io_env ? io_env : "auto";
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--flash" && i + 1 < argc)

@@ -141,7 +141,7 @@ cat "$WORK/ping.df"
 grep -qE 'mtu ?= ?1000' "$WORK/ping.df" ||
   fail "the client was not told the path MTU (fragmentation needed, MTU 1000)"
 asan_clean
-# On AF_XDP (RAMPART_PACKET_IO=af_xdp) the ESP that fits a socket's frame came through the XDP
+# On AF_XDP (rampartd's default, auto, on veth) the ESP that fits a socket's frame came through the XDP
 # program; the jumbo ESP, and the fragments the kernel reassembled, through AF_PACKET beneath.
 check_packet_io eth0 1
 echo "PASS dataplane_jumbo"

@@ -57,7 +57,7 @@ stop_daemon -KILL
 check_xdp_detached eth0
 # A port that refuses our program (another XDP program is on it: libxdp's pass-all filter) runs
 # on AF_PACKET, with a log line and show version saying why, and the other program untouched.
-if [[ "${RAMPART_PACKET_IO:-}" == af_xdp ]]; then
+if [[ "${RAMPART_PACKET_IO:-auto}" != af_packet ]]; then
   ip -n "$NS" link set dev eth0 xdp obj /usr/lib/x86_64-linux-gnu/bpf/xdpfilt_alw_all.o sec xdp
   start_daemon
   refused() { grep -q "dataplane: eth0: AF_XDP unavailable (XDP attach refused: .*), the port runs on AF_PACKET" "$WORK/rampartd.log"; }

@@ -218,14 +218,15 @@ asan_clean() {
 }
 
 # check_packet_io [PORT [MIN]]: the packet workers ran on the I/O the suite asked for
-# (RAMPART_PACKET_IO, as ctest's *_af_xdp entries set it). On AF_XDP: show version says so, our
+# (RAMPART_PACKET_IO, as ctest's *_af_packet entries set it; rampartd's default, auto, is AF_XDP
+# on veth). On AF_XDP: show version says so, our
 # XDP program is on PORT (eth0), and the kernel's own counter (veth's rx_queue_0_xdp_redirect,
 # ethtool -S) saw at least MIN frames steered into the sockets. On AF_PACKET: no XDP program.
 check_packet_io() {
   local port=${1:-eth0} min=${2:-1} line steered
   line=$(cli "show version" | grep "VPN packet I/O")
   echo "$line"
-  if [[ "${RAMPART_PACKET_IO:-af_packet}" == af_packet ]]; then
+  if [[ "${RAMPART_PACKET_IO:-auto}" == af_packet ]]; then
     grep -q ": AF_PACKET$" <<<"$line" || fail "show version: not AF_PACKET"
     ! ip -n "$NS" link show "$port" | grep -q "prog/xdp" || fail "an XDP program on $port"
     return 0
