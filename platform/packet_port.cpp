@@ -76,6 +76,21 @@ rampart::expected<PacketPort, std::string> PacketPort::open(int ifindex, uint16_
   return p;
 }
 
+rampart::expected<void, std::string> PacketPort::set_filter(std::span<const sock_filter> program) {
+  sock_fprog prog{static_cast<unsigned short>(program.size()),
+                  const_cast<sock_filter*>(program.data())};
+  if (::setsockopt(fd_, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) != 0)
+    return rampart::unexpected(fmt::format("SO_ATTACH_FILTER: {}", std::strerror(errno)));
+  return {};
+}
+
+uint64_t PacketPort::take_drops(int fd) {
+  tpacket_stats_v3 st{};
+  socklen_t len = sizeof st;
+  if (::getsockopt(fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) != 0) return 0;
+  return st.tp_drops;
+}
+
 PacketPort::PacketPort(PacketPort&& o) noexcept {
   *this = std::move(o);
 }

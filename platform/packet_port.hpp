@@ -4,10 +4,13 @@
 // into a staging area and leave together in one sendmmsg() call.
 #pragma once
 
+#include <linux/filter.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 
 #include "platform/expected.hpp"
@@ -29,6 +32,14 @@ class PacketPort {
 
   int fd() const { return fd_; }
   int ifindex() const { return ifindex_; }
+  // Keeps only the frames a classic BPF program accepts (SO_ATTACH_FILTER): the kernel copies
+  // nothing else into the ring, and nothing else can fill it. In a fanout group the program
+  // sees what the group hands this socket, reassembled.
+  rampart::expected<void, std::string> set_filter(std::span<const sock_filter> program);
+  // Frames the ring of the socket fd had no room for since the last call (PACKET_STATISTICS,
+  // which the kernel resets when read); 0 when it cannot be read. Any thread may ask: by
+  // descriptor, for a reader that outlives no port (SocketDrops).
+  static uint64_t take_drops(int fd);
   // Calls f(frame, length, checksum_pending) for every frame the kernel has filled (Ethernet
   // header first), then returns the blocks. checksum_pending: the sender left its TCP/UDP
   // checksum to offload (TP_STATUS_CSUMNOTREADY, e.g. locally made frames over veth); whoever

@@ -63,7 +63,7 @@ bool driver_counts_failed_redirects(const std::string& driver, bool native) {
 rampart::expected<std::unique_ptr<AfXdpIo>, std::string> AfXdpIo::open(
     const std::vector<PortConfig>& ports, uint16_t fanout_base, Share share, IoKind asked,
     xdp::SocketDrops* drops) {
-  auto base = AfPacketIo::open(ports, fanout_base);
+  auto base = AfPacketIo::open(ports, fanout_base, drops);
   if (!base) return rampart::unexpected(base.error());
   std::unique_ptr<AfXdpIo> io(new AfXdpIo(std::move(*base)));
   io->share_ = share;
@@ -135,7 +135,7 @@ bool AfXdpIo::bind_missing(Port& p) {
       platform::log(platform::Severity::Info, "dataplane: " + p.name + ": AF_XDP (" + how + ")");
     }
     if (drops_) {
-      xdp::SocketDrops::Source counts = [s = sock->get()] { return s->drops(); };
+      xdp::SocketDrops::Source counts = [s = sock->get()] { return xdp::Drops::of(s->drops()); };
       p.drop_tokens.push_back(drops_->add(p.name, std::move(counts), p.in_rx_dropped));
     }
     p.sockets.push_back(std::move(*sock));

@@ -112,7 +112,7 @@ Worker::~Worker() {
 rampart::expected<void, std::string> Worker::start() {
   std::unique_ptr<PacketIo> layer;
   if (io_.kind == IoKind::AfPacket) {
-    auto io = AfPacketIo::open(cfg_, fanout_base_);
+    auto io = AfPacketIo::open(cfg_, fanout_base_, io_.drops);
     if (!io) return rampart::unexpected(io.error());
     layer = std::make_unique<AfPacketIo>(std::move(*io));
   } else {

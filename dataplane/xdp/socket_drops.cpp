@@ -4,12 +4,13 @@
 
 namespace rampart::dataplane::xdp {
 
-uint64_t SocketDrops::add(const std::string& device, Source source, bool in_rx_dropped) {
+uint64_t SocketDrops::add(const std::string& device, Source source,
+                          std::optional<bool> in_rx_dropped) {
   std::lock_guard lock(mu_);
   uint64_t token = next_token_++;
   live_.push_back({token, device, std::move(source)});
-  // The latest socket speaks for the device: its driver and mode are the port's now.
-  closed_[device].in_rx_dropped = in_rx_dropped;
+  // The latest AF_XDP socket speaks for the device: its driver and mode are the port's now.
+  if (in_rx_dropped) closed_[device].in_rx_dropped = *in_rx_dropped;
   return token;
 }
 

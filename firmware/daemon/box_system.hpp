@@ -18,13 +18,13 @@
 
 namespace rampart::firmware {
 
-// show interface's counters for a device with AF_XDP sockets: the kernel's (c), plus what it
-// could not hand to the sockets, each where the ASA counts it: a fill ring with no free frame
-// (the workers did not give frames back in time: stalled or outrun) is "no buffer", a full RX
-// ring an "overrun", which like anything else refused is also an "input error" (the ASA's
-// input errors include its overruns); all of them are "packets dropped". Where the driver
-// already counted them in rx_dropped (the kernel's no buffer), they are taken out of it first,
-// so that each frame counts once.
+// show interface's counters for a device with packet workers: the kernel's (c), plus what it
+// could not hand to their sockets, each where the ASA counts it: a fill ring with no free frame
+// or an AF_PACKET ring with no free block (the workers did not give them back in time: stalled
+// or outrun) is "no buffer", a full AF_XDP RX ring an "overrun", which like anything else
+// refused is also an "input error" (the ASA's input errors include its overruns); all of them
+// are "packets dropped". Where the driver already counted the AF_XDP ones in rx_dropped (the
+// kernel's no buffer), they are taken out of it first, so that each frame counts once.
 void add_socket_drops(cli::LinkCounters& c, const dataplane::xdp::SocketDrops::Reading& r);
 // IF-MIB's ifInDiscards for such a device: the kernel's receive drops and every frame the
 // sockets could not take (none of them had an error of its own), each once.

@@ -41,12 +41,16 @@ uint32_t speed_of(const std::string& device) {
   return static_cast<uint32_t>(v);
 }
 
+// The sockets' drops the kernel's own link counts do not hold already.
+uint64_t uncounted(const dataplane::xdp::SocketDrops::Reading& r) {
+  return (r.in_rx_dropped ? 0 : r.drops.xsk()) + r.drops.packet_ring;
+}
+
 // What the rate lines count: the Traffic Statistics' packets, bytes and drops (the kernel's,
-// and what it could not hand to our AF_XDP sockets where it did not count that itself).
+// and what it could not hand to our sockets where it did not count that itself).
 platform::LinkSample sample_of(const platform::LinkStats& s,
                                const dataplane::xdp::SocketDrops::Reading& x) {
-  const dataplane::xdp::Drops& d = x.drops;
-  uint64_t sockets = x.in_rx_dropped ? 0 : d.ring_full + d.fill_empty + d.other;
+  uint64_t sockets = uncounted(x);
   return {s.rx_packets, s.rx_bytes, s.tx_packets, s.tx_bytes,
           s.rx_dropped + s.tx_dropped + s.rx_nohandler + sockets};
 }
@@ -59,21 +63,21 @@ std::string mac_text(const uint8_t* b) {
 
 void add_socket_drops(cli::LinkCounters& c, const dataplane::xdp::SocketDrops::Reading& r) {
   const dataplane::xdp::Drops& d = r.drops;
-  uint64_t all = d.ring_full + d.fill_empty + d.other;
+  uint64_t xsk = d.xsk();
   if (r.in_rx_dropped) {
     // Clamped: the kernel's figure and the sockets' are read a moment apart.
-    c.rx_no_buffer -= std::min(c.rx_no_buffer, all);
-    c.dropped -= std::min(c.dropped, all);
+    c.rx_no_buffer -= std::min(c.rx_no_buffer, xsk);
+    c.dropped -= std::min(c.dropped, xsk);
   }
-  c.rx_no_buffer += d.fill_empty;
+  // A full AF_PACKET ring, like an empty fill ring, is a frame that found no buffer.
+  c.rx_no_buffer += d.fill_empty + d.packet_ring;
   c.rx_overrun += d.ring_full;
   c.rx_errors += d.ring_full + d.other;
-  c.dropped += all;
+  c.dropped += xsk + d.packet_ring;
 }
 
 uint64_t in_discards(uint64_t kernel_rx_dropped, const dataplane::xdp::SocketDrops::Reading& r) {
-  const dataplane::xdp::Drops& d = r.drops;
-  return kernel_rx_dropped + (r.in_rx_dropped ? 0 : d.ring_full + d.fill_empty + d.other);
+  return kernel_rx_dropped + uncounted(r);
 }
 
 dataplane::xdp::SocketDrops::Reading BoxSystem::socket_drops(const std::string& device) const {

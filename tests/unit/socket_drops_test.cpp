@@ -1,7 +1,8 @@
-// The AF_XDP sockets' drops on their way to show interface: SocketDrops sums every socket of a
-// device (open ones read when asked, closed ones kept), and add_socket_drops puts them into the
-// kernel's counters where the ASA counts them. The counts here stand in for the kernel's
-// XDP_STATISTICS; xsk_port_test.cpp has the kernel make real ones. [xdp][views]
+// The packet workers' sockets' drops on their way to show interface: SocketDrops sums every
+// socket of a device (open ones read when asked, closed ones kept), and add_socket_drops puts
+// them into the kernel's counters where the ASA counts them. The counts here stand in for the
+// kernel's XDP_STATISTICS and PACKET_STATISTICS; xsk_port_test.cpp and packet_port_test.cpp
+// have the kernel make real ones. [xdp][views]
 #include <catch2/catch.hpp>
 
 #include "dataplane/xdp/socket_drops.hpp"
@@ -23,7 +24,8 @@ struct Counts {
 };
 
 bool same(const Drops& a, const Drops& b) {
-  return a.ring_full == b.ring_full && a.fill_empty == b.fill_empty && a.other == b.other;
+  return a.ring_full == b.ring_full && a.fill_empty == b.fill_empty && a.other == b.other &&
+         a.packet_ring == b.packet_ring;
 }
 
 }  // namespace
@@ -58,6 +60,17 @@ TEST_CASE("SocketDrops sums a device's sockets across workers and restarts", "[x
   table.remove(t1);
   table.remove(t1);  // twice: nothing more happens
   CHECK(same(table.read("eth0").drops, {16, 3, 5}));
+
+  // The AF_PACKET ring beneath: its own column, and it says nothing of the driver (a worker
+  // without a queue of its own on the port opens a ring after the others bound their sockets).
+  Counts ring;
+  uint64_t tr = table.add("eth0", ring.source());
+  ring.now = {0, 0, 0, 40};
+  r = table.read("eth0");
+  CHECK(same(r.drops, {16, 3, 5, 40}));
+  CHECK(r.in_rx_dropped);
+  table.remove(tr);
+  CHECK(same(table.read("eth0").drops, {16, 3, 5, 40}));
 }
 
 TEST_CASE("show interface adds the AF_XDP sockets' drops where the ASA counts them",
@@ -123,6 +136,22 @@ TEST_CASE("show interface adds the AF_XDP sockets' drops where the ASA counts th
     sockets.in_rx_dropped = true;
     CHECK(firmware::in_discards(7 + 936, sockets) == 7 + 936);
     CHECK(firmware::in_discards(7, {}) == 7);
+  }
+
+  SECTION("an AF_PACKET ring's: no buffer, added even where the driver counted the others") {
+    cli::LinkCounters c = kernel;
+    c.rx_no_buffer += 936;
+    c.dropped += 936;
+    sockets.in_rx_dropped = true;
+    sockets.drops.packet_ring = 50;  // no driver counts a full packet ring in rx_dropped
+    firmware::add_socket_drops(c, sockets);
+    CHECK(c.rx_no_buffer == 7 + 904 + 50);
+    CHECK(c.rx_overrun == 30);
+    CHECK(c.rx_errors == 1 + 30 + 2);
+    CHECK(c.dropped == 7 + 936 + 50);
+    CHECK(firmware::in_discards(7 + 936, sockets) == 7 + 936 + 50);
+    sockets.in_rx_dropped = false;
+    CHECK(firmware::in_discards(7, sockets) == 7 + 936 + 50);
   }
 
   SECTION("no sockets: the kernel's counters as they were") {

@@ -29,61 +29,15 @@
 #include "dataplane/xdp/steer_program.hpp"
 #include "dataplane/xdp/xsk_port.hpp"
 #include "platform/netlink.hpp"
-#include "tests/unit/in_namespace.hpp"
+#include "tests/unit/veth_lab.hpp"
 
 using namespace rampart::dataplane;
 using namespace rampart::dataplane::ipv4;
+using namespace rampart::test::veth_lab;
 
 namespace {
 
-constexpr uint32_t kBox = 0xc6336401;  // 198.51.100.1, the XDP end's address
-constexpr uint8_t kBoxMac[6] = {2, 0, 0x5e, 0, 0x53, 1}, kPeerMac[6] = {2, 0, 0x5e, 0, 0x53, 2};
 constexpr uint32_t kRounds = 100, kPerRound = 50;  // 5,000 frames: more than either half
-
-// An ESP frame from the peer to the box whose SPI field carries n.
-std::vector<uint8_t> esp_frame(uint32_t n) {
-  std::vector<uint8_t> f(kEth + 20 + 48, 0);
-  std::memcpy(f.data(), kBoxMac, 6);
-  std::memcpy(f.data() + 6, kPeerMac, 6);
-  put16(f.data() + 12, kTypeIpv4);
-  write_header(f.data() + kEth, {0, 64, kProtoEsp, 20 + 48, 1, 0, 0xc6336402, kBox});
-  put32(f.data() + kEth + 20, 0x10000 + n);
-  return f;
-}
-
-// A raw socket on the peer end of the cable.
-int peer_socket() {
-  int fd = ::socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
-  sockaddr_ll ll{};
-  ll.sll_family = AF_PACKET;
-  ll.sll_protocol = htons(ETH_P_ALL);
-  ll.sll_ifindex = static_cast<int>(::if_nametoindex("xpeer"));
-  if (fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&ll), sizeof ll) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-// Runs f in a namespace of its own holding the veth pair xbox/xpeer. Returns why not when that
-// cannot be made (not root).
-std::string in_lab(const std::function<void()>& f) {
-  std::string why;
-  std::string no_namespace = rampart::test::in_namespace([&] {
-    // ip runs in a child of this thread, in its namespace.
-    // No IPv6: its router solicitations and MLD reports would cross the cable too.
-    if (std::system("sysctl -qw net.ipv6.conf.all.disable_ipv6=1 "
-                    "net.ipv6.conf.default.disable_ipv6=1 && "
-                    "ip link add xbox address 02:00:5e:00:53:01 type veth peer name xpeer "
-                    "address 02:00:5e:00:53:02 && ip link set xbox up && ip link set xpeer up") !=
-        0) {
-      why = "ip link add: failed";
-      return;
-    }
-    f();
-  });
-  return no_namespace.empty() ? why : no_namespace;
-}
 
 // What the lab thread saw; checked on the test's own thread (Catch2 asserts from one thread).
 struct Seen {
@@ -220,7 +174,8 @@ struct Flooded {
   std::string skip, error;
   bool native = false;
   uint64_t steered = 0, rx_dropped = 0;  // the program's redirects; the kernel's count's rise
-  xdp::Drops drops, table, closed;       // the socket's; the table's open and after removal
+  xdp::XskPort::Drops drops;             // the socket's
+  xdp::Drops table, closed;              // the table's, open and after removal
 };
 
 }  // namespace
@@ -248,7 +203,7 @@ TEST_CASE("An AF_XDP socket nobody drains counts each frame it could not take, o
     }
     xdp::SocketDrops table;
     uint64_t token = table.add(
-        "xbox", [s = sock->get()] { return s->drops(); }, true);
+        "xbox", [s = sock->get()] { return xdp::Drops::of(s->drops()); }, true);
     int peer = peer_socket();
     if (peer < 0) {
       r.error = "no socket at the peer";
