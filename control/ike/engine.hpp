@@ -27,6 +27,7 @@
 #include "control/ike/message_rules.hpp"
 #include "control/ike/sa.hpp"
 #include "control/ike/sa_index.hpp"
+#include "control/ike/session_accounting.hpp"
 #include "control/ike/session_journal.hpp"
 #include "control/logging/messages.hpp"
 #include "dataplane/sad/sad.hpp"
@@ -161,7 +162,10 @@ class Engine {
   // Outbound sequence numbers left when the SA is ended (RFC 4303 3.3.3): a margin for the packets
   // in flight between two ticks.
   static constexpr uint32_t kSequenceLimit = 0xffffffffu - (1u << 24);
-  void set_sad(dataplane::Sad* sad) { sad_ = sad; }
+  void set_sad(dataplane::Sad* sad) {
+    sad_ = sad;
+    accounting_.set_sad(sad);
+  }
   dataplane::Sad* sad() const { return sad_; }
 
   void receive(const Datagram& d);
@@ -483,19 +487,9 @@ class Engine {
   // the client is asked for a new one and the server for the change.
   void start_xauth_new_password(IkeSa& sa);
   void xauth_new_password_reply(IkeSa& sa, const AttributePayload& a);
-  // engine_accounting.cpp: Start once the client has its address, Interim every
-  // interim-accounting-update hours, Stop when the session goes; ended says why.
+  // engine_accounting.cpp: the session's accounting (accounting_) starts once the client has
+  // its address.
   void accounting_start(IkeSa& sa);
-  void accounting_interim(IkeSa& sa, uint64_t now);
-  void accounting_stop(IkeSa& sa, EndReason reason);
-  // What an IPsec SA carried, as the dataplane counts it.
-  struct Traffic {
-    uint64_t in_octets = 0, in_packets = 0, out_octets = 0, out_packets = 0;
-  };
-  // Keeps what the SA carried in its session's totals before the SA goes; returns that.
-  Traffic retire_traffic(IkeSa& sa, const IpsecSa& ips);
-  static void credit(AccountingSession& s, const Traffic& t);
-  aaa::AccountingRecord accounting_record(const IkeSa& sa, aaa::AccountingRecord::Kind kind);
   bool assign_address(IkeSa& sa);
   void release_address(IkeSa& sa);
   // engine_quick_mode.cpp: the responder's QM1 and QM3.
@@ -538,6 +532,7 @@ class Engine {
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);
   uint64_t next_xauth_ticket_ = 1;
   dataplane::Sad* sad_ = nullptr;
+  SessionAccounting accounting_{cfg_, env_};
   std::map<uint64_t, std::unique_ptr<IkeSa>> sas_;
   // SAs whose peer sent an IKE Delete during the message being handled: removed as soon as it
   // is done with (receive), not at the next tick, so that a departing user's address returns to
@@ -558,7 +553,7 @@ class Engine {
     // The session its traffic is accounted to, and what was credited when it was retired:
     // what it decrypts while draining is credited when it goes.
     std::weak_ptr<AccountingSession> session;
-    Traffic credited;
+    SessionAccounting::Traffic credited;
   };
   std::deque<Draining> draining_;
   uint64_t clients_generation_ = 0;

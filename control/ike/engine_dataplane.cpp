@@ -160,14 +160,14 @@ uint32_t Engine::draw_inbound_spi(const IkeSa& sa) {
 void Engine::uninstall(IkeSa& sa, const IpsecSa& ips) {
   ++ipsec_generation_;  // every IPsec SA that goes passes here or through uninstall_draining
   journal_.touch(sa.index);
-  retire_traffic(sa, ips);
+  accounting_.retire(sa, ips);
   if (sad_) sad_->remove(ips.id);
 }
 
 void Engine::uninstall_draining(IkeSa& sa, const IpsecSa& ips) {
   ++ipsec_generation_;
   journal_.touch(sa.index);
-  Traffic credited = retire_traffic(sa, ips);
+  SessionAccounting::Traffic credited = accounting_.retire(sa, ips);
   if (!sad_) return;
   sad_->retire(ips.id);
   draining_.push_back({ips.id, env_.now() + timers::kDrainSeconds, sa.accounting, credited});
@@ -182,10 +182,10 @@ void Engine::drain_timer(uint64_t now) {
     auto since = [](uint64_t now_n, uint64_t then) { return now_n >= then ? now_n - then : now_n; };
     if (auto s = d.session.lock(); s && sad_)
       sad_->with(d.id, [&](const dataplane::Sad::Entry& e) {
-        credit(*s, {since(e.in->counters().bytes, d.credited.in_octets),
-                    since(e.in->counters().packets, d.credited.in_packets),
-                    since(e.out->counters().bytes, d.credited.out_octets),
-                    since(e.out->counters().packets, d.credited.out_packets)});
+        SessionAccounting::credit(*s, {since(e.in->counters().bytes, d.credited.in_octets),
+                                       since(e.in->counters().packets, d.credited.in_packets),
+                                       since(e.out->counters().bytes, d.credited.out_octets),
+                                       since(e.out->counters().packets, d.credited.out_packets)});
       });
     if (sad_) sad_->remove(d.id);
     draining_.pop_front();

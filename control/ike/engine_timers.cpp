@@ -35,7 +35,7 @@ std::optional<EndReason> Engine::sa_timers(IkeSa& sa, uint64_t now) {
   quick_mode_timer(sa, now);
   ipsec_timers(sa, now);
   if (auto why = session_expired(sa, now)) return why;
-  accounting_interim(sa, now);
+  accounting_.interim(sa, now);
   return dpd_timer(sa, now);
 }
 

@@ -130,6 +130,32 @@ TEST_CASE("XAUTH through a RADIUS group applies the framed address and the class
   CHECK(lab.env.logged("Address 203.0.113.50 of user bob is in use by another session"));
 }
 
+TEST_CASE("each accounted session has an Acct-Session-Id of its own", "[ike][aaa]") {
+  AaaLab lab;
+  lab.server.script = accept_with("SALES");
+  lab.phase1();
+  lab.xauth("alice", "pw1");
+  CHECK(lab.status() == 1);
+  lab.mode_config();
+  lab.env.sent.clear();  // what followed alice's configuration (her lifetime notify)
+  // A second client, from another address, given another framed address.
+  lab.server.script.authz.framed_ip = config::Ipv4{0xcb007133};  // 203.0.113.51
+  lab.peer = test::Initiator{};
+  lab.peer.me = {config::Ipv4{0xc6336403}, 500};
+  lab.peer.ci = {9, 9, 9, 9, 9, 9, 9, 3};
+  lab.phase1();
+  lab.xauth("bob", "pw2");
+  CHECK(lab.status() == 1);
+  lab.mode_config();
+  REQUIRE(lab.server.count(Kind::Start) == 2);
+  const auto& a = lab.server.records[0];
+  const auto& b = lab.server.records[1];
+  CHECK(a.user == "alice");
+  CHECK(b.user == "bob");
+  CHECK(b.session_id.size() == 8);
+  CHECK(a.session_id != b.session_id);
+}
+
 TEST_CASE("a group-policy the server names that does not exist leaves the tunnel-group's",
           "[ike][aaa]") {
   AaaLab lab;
