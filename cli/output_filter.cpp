@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cctype>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -11,9 +12,13 @@ namespace rampart::cli {
 
 // POSIX extended expressions (regcomp): the ASA's filter syntax (. * + ? | () [] ^ $ {x,})
 // without a backtracking engine that a hostile pattern could keep busy.
+// A pattern of ordinary characters alone (most filters: "| include crypto map") matches where
+// its text occurs, as regexec would find it: searched as a substring, which costs a fraction of
+// regexec per line (10,000 SAs of show crypto ipsec sa are 400,000 lines).
 struct OutputFilter::Regex {
   regex_t re{};
   bool compiled = false;
+  std::optional<std::string> literal;
   ~Regex() {
     if (compiled) regfree(&re);
   }
@@ -39,6 +44,11 @@ constexpr std::array<Keyword, 5> kKeywords{{
 
 bool blank(char c) {
   return c == ' ' || c == '\t';
+}
+
+// Whether a POSIX extended expression is its own text: none of its characters is special.
+bool ordinary(std::string_view pattern) {
+  return pattern.find_first_of("\\^$.[]|()*+?{}") == std::string_view::npos;
 }
 
 // The keyword a typed word abbreviates, if exactly one (matched case-insensitively).
@@ -99,6 +109,7 @@ OutputFilter::Parsed OutputFilter::parse(std::string_view text) {
   if (!pattern.empty()) {
     re = std::make_unique<Regex>();
     re->compiled = regcomp(&re->re, std::string(pattern).c_str(), REG_EXTENDED | REG_NOSUB) == 0;
+    if (re->compiled && ordinary(pattern)) re->literal = std::string(pattern);
     if (!re->compiled) {
       p.status = Parsed::Status::BadRegex;
       return p;
@@ -111,7 +122,10 @@ OutputFilter::Parsed OutputFilter::parse(std::string_view text) {
 
 bool OutputFilter::matches(std::string_view line) const {
   if (!re_) return true;
-  return regexec(&re_->re, std::string(line).c_str(), 0, nullptr, 0) == 0;
+  if (re_->literal) return line.find(*re_->literal) != std::string_view::npos;
+  // REG_STARTEND (glibc, the BSDs): the line where it lies, with no copy to terminate it.
+  regmatch_t range{0, static_cast<regoff_t>(line.size())};
+  return regexec(&re_->re, line.data(), 0, &range, REG_STARTEND) == 0;
 }
 
 std::string OutputFilter::apply(std::string_view output) const {

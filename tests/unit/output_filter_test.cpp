@@ -137,3 +137,32 @@ TEST_CASE("show startup-config shows what was saved, the same each time, secrets
   CHECK(after.find("hostname fw\n") != std::string::npos);
   CHECK(c.run("show startup-config | include ^hostname") == "hostname fw\n");
 }
+
+TEST_CASE("a filter of ordinary characters keeps exactly the lines the same regex keeps",
+          "[output-filter]") {
+  using rampart::cli::OutputFilter;
+  // Searched as text, not by regexec: the lines must be the ones regexec would keep.
+  const std::string text =
+      "      current outbound spi: 4F2C9A11\n"
+      "      current inbound spi : 0A1B2C3D\n"
+      "\n"
+      "    inbound esp sas:\n"
+      "      spi: 0x0A1B2C3D (169552957)\n"
+      "SPI in capitals\n"
+      "ends in spi";
+  for (std::string pattern : {"spi", "current outbound spi", "inbound", "SPI", "esp sas:", "x"}) {
+    for (std::string kind : {"include", "exclude", "begin", "count"}) {
+      auto plain = OutputFilter::parse(kind + " " + pattern);
+      auto regex = OutputFilter::parse(kind + " (" + pattern + ")");  // the same, through regexec
+      REQUIRE(plain.filter);
+      REQUIRE(regex.filter);
+      INFO(kind << " " << pattern);
+      CHECK(plain.filter->apply(text) == regex.filter->apply(text));
+    }
+  }
+  auto p = OutputFilter::parse("include spi");
+  CHECK(lines_of(p.filter->apply(text)).size() == 4);
+  // Special characters keep the regex: "." matches any character, "^" anchors.
+  CHECK(lines_of(OutputFilter::parse("include ^SPI").filter->apply(text)).size() == 1);
+  CHECK(lines_of(OutputFilter::parse("include s.i").filter->apply(text)).size() == 4);
+}
