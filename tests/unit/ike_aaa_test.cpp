@@ -40,6 +40,15 @@ struct AaaLab : Lab {
       if (s.find(needle) != std::string::npos) return true;
     return false;
   }
+  // A second client, bob from 198.51.100.3, through phase 1 and XAUTH.
+  void bob_logs_in() {
+    peer = test::Initiator{};
+    peer.me = {config::Ipv4{0xc6336403}, 500};
+    peer.ci = {9, 9, 9, 9, 9, 9, 9, 3};
+    phase1();
+    xauth("bob", "pw2");
+    CHECK(status() == 1);
+  }
   // The status the engine sent after XAUTH, if it sent one (not a new XAUTH request).
   std::optional<uint16_t> status() {
     if (env.sent.empty()) return std::nullopt;
@@ -115,12 +124,7 @@ TEST_CASE("XAUTH through a RADIUS group applies the framed address and the class
   CHECK(start.framed_ip == config::Ipv4{0xcb007132});
   CHECK(start.classes == std::vector<std::string>{"OU=SALES;"});
   // The same address for a second client is refused while alice holds it.
-  lab.peer = test::Initiator{};
-  lab.peer.me = {config::Ipv4{0xc6336403}, 500};
-  lab.peer.ci = {9, 9, 9, 9, 9, 9, 9, 3};
-  lab.phase1();
-  lab.xauth("bob", "pw2");
-  CHECK(lab.status() == 1);
+  lab.bob_logs_in();
   AttributePayload req;
   req.type = 1;
   req.identifier = 8;
@@ -140,12 +144,7 @@ TEST_CASE("each accounted session has an Acct-Session-Id of its own", "[ike][aaa
   lab.env.sent.clear();  // what followed alice's configuration (her lifetime notify)
   // A second client, from another address, given another framed address.
   lab.server.script.authz.framed_ip = config::Ipv4{0xcb007133};  // 203.0.113.51
-  lab.peer = test::Initiator{};
-  lab.peer.me = {config::Ipv4{0xc6336403}, 500};
-  lab.peer.ci = {9, 9, 9, 9, 9, 9, 9, 3};
-  lab.phase1();
-  lab.xauth("bob", "pw2");
-  CHECK(lab.status() == 1);
+  lab.bob_logs_in();
   lab.mode_config();
   REQUIRE(lab.server.count(Kind::Start) == 2);
   const auto& a = lab.server.records[0];
