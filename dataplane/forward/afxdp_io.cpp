@@ -86,7 +86,8 @@ AfXdpIo::~AfXdpIo() {
 void AfXdpIo::setup_port(size_t i, const PortConfig& cfg, const std::vector<uint32_t>& addresses) {
   ports_.push_back(Port{.name = cfg.name});
   Port& p = ports_[i];
-  auto program = xdp::SteerProgram::for_port(cfg.ifindex, cfg.name);
+  // auto takes native XDP alone: generic mode would tax every frame of the port (for_port).
+  auto program = xdp::SteerProgram::for_port(cfg.ifindex, cfg.name, asked_ == IoKind::AfXdp);
   if (!program) {
     // The first worker speaks for the port: one line per port and start, not one per worker.
     if (share_.index == 0) {

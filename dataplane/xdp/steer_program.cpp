@@ -59,9 +59,10 @@ rampart::expected<void, std::string> SteerProgram::load_into() {
   return {};
 }
 
-rampart::expected<void, std::string> SteerProgram::attach(int ifindex) {
+rampart::expected<void, std::string> SteerProgram::attach(int ifindex, bool allow_generic) {
   // Native first (the driver runs the program before it makes an skb); generic otherwise.
   for (uint32_t mode : {XDP_FLAGS_DRV_MODE, XDP_FLAGS_SKB_MODE}) {
+    if (mode == XDP_FLAGS_SKB_MODE && !allow_generic) break;
     LIBBPF_OPTS(bpf_link_create_opts, opts, .flags = mode);
     link_fd_ = bpf_link_create(prog_fd_, ifindex, BPF_XDP, &opts);
     if (link_fd_ >= 0) {
@@ -73,18 +74,21 @@ rampart::expected<void, std::string> SteerProgram::attach(int ifindex) {
   // The kernel answers EEXIST (or EBUSY) when the port already has an XDP program: say so.
   if (err == EEXIST || err == EBUSY)
     return rampart::unexpected("XDP attach refused: another XDP program is on the port");
+  if (!allow_generic)
+    return rampart::unexpected("no native XDP in the driver: " + errno_text(err) +
+                               "; generic mode only with --packet-io af_xdp");
   return rampart::unexpected("XDP attach refused: " + errno_text(err));
 }
 
 rampart::expected<std::shared_ptr<SteerProgram>, std::string> SteerProgram::for_port(
-    int ifindex, const std::string& name) {
+    int ifindex, const std::string& name, bool allow_generic) {
   Registry& r = registry();
   std::lock_guard lock(r.mu);
   if (auto live = r.ports[ifindex].lock()) return live;
   std::shared_ptr<SteerProgram> p(new SteerProgram);
   p->name_ = name;
   if (auto ok = p->load_into(); !ok) return rampart::unexpected(ok.error());
-  if (auto ok = p->attach(ifindex); !ok) return rampart::unexpected(ok.error());
+  if (auto ok = p->attach(ifindex, allow_generic); !ok) return rampart::unexpected(ok.error());
   r.ports[ifindex] = p;
   return p;
 }

@@ -22,11 +22,14 @@ namespace rampart::dataplane::xdp {
 
 class SteerProgram {
  public:
-  // The port's attachment, made on first use. Fails (with the kernel's or the driver's reason)
-  // when the program cannot be loaded or attached in either mode: another XDP program is on
-  // the port, the driver refuses, the kernel has no BPF.
+  // The port's attachment, made on first use: native where the driver runs XDP itself, else
+  // generic when allowed. Fails (with the kernel's or the driver's reason) when the program
+  // cannot be loaded or attached in a mode allowed: another XDP program is on the port, the
+  // driver has no native XDP and generic is not allowed, the kernel has no BPF. Generic mode
+  // costs every frame the port receives, transit included, a copy into a new head with XDP's
+  // 256 bytes of headroom (netif_receive_generic_xdp): only --packet-io af_xdp allows it.
   static rampart::expected<std::shared_ptr<SteerProgram>, std::string> for_port(
-      int ifindex, const std::string& name);
+      int ifindex, const std::string& name, bool allow_generic = true);
   // The program loaded into the kernel but attached nowhere: for the tests, which run it on
   // frames of their own (run_on) as a port would.
   static rampart::expected<std::unique_ptr<SteerProgram>, std::string> load();
@@ -53,7 +56,7 @@ class SteerProgram {
  private:
   SteerProgram() = default;
   rampart::expected<void, std::string> load_into();
-  rampart::expected<void, std::string> attach(int ifindex);
+  rampart::expected<void, std::string> attach(int ifindex, bool allow_generic);
   bpf_object* obj_ = nullptr;
   int prog_fd_ = -1;
   int link_fd_ = -1;

@@ -6,9 +6,10 @@
 // version and image name) and --sshd (SSH management through OpenSSH). --ssh-shell names the
 // Rampart shell sshd runs for SSH users (default /usr/bin/rampart; tests run the build's).
 // --conntrack-buffer sizes the conntrack event socket (8 MB; tests make it small to overflow).
-// --packet-io picks the packet workers' I/O (default auto, or RAMPART_PACKET_IO): af_xdp and
-// auto run AF_XDP wherever the port takes our XDP program and sockets, AF_PACKET elsewhere
-// (logged; af_xdp logs it as an error); af_packet never loads a program.
+// --packet-io picks the packet workers' I/O (default auto, or RAMPART_PACKET_IO): auto runs
+// AF_XDP wherever the port's driver runs our XDP program natively and takes the sockets, af_xdp
+// in generic mode too, AF_PACKET elsewhere (logged; af_xdp logs it as an error); af_packet
+// never loads a program.
 // Loads DIR/startup-config (factory defaults when there is none), pushes interfaces and routes
 // to the kernel, and serves CLI sessions on the control socket until SIGTERM.
 #include <dirent.h>

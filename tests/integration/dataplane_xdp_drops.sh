@@ -13,7 +13,8 @@
 #           own rx_dropped (the kernel's no buffer) and per queue (ethtool rx_queue_0_drops, the
 #           reference here): counted once, not twice.
 #   generic eth0 is a macvlan on the veth: generic XDP, where the kernel counts a failed
-#           redirect nowhere; only the socket's own count shows it.
+#           redirect nowhere; only the socket's own count shows it. Then rampartd's default
+#           (auto), which takes native XDP alone, runs that port on AF_PACKET.
 #   dataplane_xdp_drops.sh BIN [native|generic]
 source "$(dirname "$0")/lib.sh"
 MODE=${2:-native}
@@ -96,4 +97,18 @@ fi
 ((dropped >= no_buffer)) || fail "packets dropped +$dropped below no buffer +$no_buffer"
 
 stop_daemon
+if [[ "$MODE" == generic ]]; then
+  # rampartd's default (auto) takes native XDP alone: on this port, which has only generic mode
+  # (a copy of every frame it receives, transit included), it runs on AF_PACKET and says why.
+  check_xdp_detached eth0
+  export RAMPART_PACKET_IO=auto
+  start_daemon
+  on_packet() { cli "show version" | grep -q "VPN packet I/O .*AF_PACKET (no native XDP in the driver"; }
+  wait_for 10 on_packet ||
+    { cli "show version" | grep "VPN packet I/O"; tail -20 "$WORK/rampartd.log"; fail "auto took generic XDP"; }
+  cli "show version" | grep "VPN packet I/O"
+  grep "AF_XDP unavailable" "$WORK/rampartd.log"
+  ! ip -n "$NS" link show eth0 | grep -q "prog/xdp" || fail "an XDP program on eth0 under auto"
+  stop_daemon
+fi
 echo "PASS dataplane_xdp_drops $MODE"
