@@ -6,13 +6,18 @@
 #   (2) Rampart with a small policy (security levels, interface PAT);
 #   (3) Rampart with a 1,000-line ACL on the inside (the permitting ACE is the last) and 1,000
 #       NAT rules ahead of the PAT rule that translates the flow (1,000 static port forwards,
-#       which section 2 puts before dynamic rules).
-# Prints the figures and each run's ratio to (1). A benchmark, not a test: it never fails on a
-# figure.   tests/bench/firewall.sh [seconds]      (as root, after scripts/build)
+#       which section 2 puts before dynamic rules);
+#   (4) Rampart with (2)'s policy and a crypto map on the outside interface, so that the VPN
+#       dataplane's packet workers run on that port (their XDP program and rings) while none of
+#       this traffic is VPN traffic.
+# Prints the figures and each run's ratio to (1). UDP packets/s go both ways: inside to outside,
+# and outside to inside (iperf3 -R), the direction that enters on the port with the crypto map.
+# A benchmark, not a test: it never fails on a figure.
+#   [BIN=DIR] tests/bench/firewall.sh [seconds]      (as root, after scripts/build)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SECS=${1:-5}
-BIN=$PWD/build/bin
+BIN=${BIN:-$PWD/build/bin}  # BIN=DIR: another build's binaries
 id=$$
 A=rfa$id I=rfi$id O=rfo$id
 WORK=$(mktemp -d /tmp/rampart-fwbench.XXXXXX)
@@ -49,8 +54,8 @@ sleep 0.3
 PIDS+=("$(cat "$WORK/iperf.pid")")
 
 cps() { ip netns exec $I "$BIN/conn_rate" client 198.51.100.2 9000 "$SECS" 64 | sed -n 's/.* rate \([0-9]*\)\/s.*/\1/p'; }
-pps() {
-  ip netns exec $I iperf3 -c 198.51.100.2 -u -b 0 -l 64 -t "$SECS" -J 2>/dev/null |
+pps() {  # pps [-R]: UDP packets/s that arrived, inside to outside (or outside to inside)
+  ip netns exec $I iperf3 -c 198.51.100.2 -u -b 0 -l 64 -t "$SECS" -J "$@" 2>/dev/null |
     python3 -c 'import json,sys; e=json.load(sys.stdin)["end"]["sum"]; print(int((e["packets"]-e["lost_packets"])/e["seconds"]))'
 }
 
@@ -60,7 +65,7 @@ ip -n $A addr add 192.0.2.1/24 dev eth1
 ip -n $A link set eth0 up
 ip -n $A link set eth1 up
 ip netns exec $A sysctl -qw net.ipv4.ip_forward=1
-base_cps=$(cps) base_pps=$(pps)
+base_cps=$(cps) base_pps=$(pps) base_rpps=$(pps -R)
 ip -n $A addr flush dev eth0
 ip -n $A addr flush dev eth1
 ip netns exec $A sysctl -qw net.ipv4.ip_forward=0
@@ -92,6 +97,14 @@ base_lines() {
 base_lines >"$WORK/small.cfg"
 {
   base_lines
+  printf '%s\n' "crypto ipsec ikev1 transform-set TS esp-aes esp-sha-hmac" \
+    "access-list SITE extended permit ip 192.0.2.0 255.255.255.0 203.0.113.0 255.255.255.0" \
+    "crypto map CM 10 match address SITE" "crypto map CM 10 set peer 198.51.100.50" \
+    "crypto map CM 10 set ikev1 transform-set TS" "crypto map CM interface outside" \
+    "crypto ikev1 enable outside"
+} >"$WORK/vpn.cfg"
+{
+  base_lines
   for n in $(seq 1000); do
     printf 'object network fwd-%d\n host 192.0.2.20\n nat (inside,outside) static interface service tcp %d %d\n' \
       "$n" $((20000 + n)) $((20000 + n))
@@ -105,19 +118,28 @@ base_lines >"$WORK/small.cfg"
 } >"$WORK/big.cfg"
 
 run_rampart small.cfg
-small_cps=$(cps) small_pps=$(pps)
+small_cps=$(cps) small_pps=$(pps) small_rpps=$(pps -R)
 stop_rampart
 run_rampart big.cfg
 rules=$(ip netns exec $A nft list table ip rampart_fw | grep -c -E '(accept|drop|snat|dnat|masquerade|jump)' || true)
-big_cps=$(cps) big_pps=$(pps)
+big_cps=$(cps) big_pps=$(pps) big_rpps=$(pps -R)
+stop_rampart
+run_rampart vpn.cfg
+io=$(grep -o 'dataplane: .*AF_[A-Z_]* ([^)]*)' "$WORK/rampartd-vpn.cfg.log" | head -1 || true)
+vpn_cps=$(cps) vpn_pps=$(pps) vpn_rpps=$(pps -R)
 stop_rampart
 
 ratio() { python3 -c "print(f'{$1/$2:.2f}' if $2 else 'n/a')"; }
 echo "firewall benchmark, ${SECS}s per figure, inside host -> outside server through the box"
-printf '%-44s %12s %8s %12s %8s\n' "" "conn/s" "ratio" "UDP pkt/s" "ratio"
-printf '%-44s %12s %8s %12s %8s\n' "(1) kernel forwarding, no ruleset" "$base_cps" "1.00" "$base_pps" "1.00"
-printf '%-44s %12s %8s %12s %8s\n' "(2) Rampart, levels + interface PAT" "$small_cps" \
-  "$(ratio "$small_cps" "$base_cps")" "$small_pps" "$(ratio "$small_pps" "$base_pps")"
-printf '%-44s %12s %8s %12s %8s\n' "(3) Rampart, 1,000 ACEs + 1,000 NAT rules" "$big_cps" \
-  "$(ratio "$big_cps" "$base_cps")" "$big_pps" "$(ratio "$big_pps" "$base_pps")"
+line() {  # line LABEL CPS PPS RPPS: the figures and their ratios to (1)
+  printf '%-44s %10s %6s %10s %6s %10s %6s\n' "$1" "$2" "$(ratio "$2" "$base_cps")" "$3" \
+    "$(ratio "$3" "$base_pps")" "$4" "$(ratio "$4" "$base_rpps")"
+}
+printf '%-44s %10s %6s %10s %6s %10s %6s\n' "" "conn/s" "ratio" "UDP out/s" "ratio" "UDP in/s" \
+  "ratio"
+line "(1) kernel forwarding, no ruleset" "$base_cps" "$base_pps" "$base_rpps"
+line "(2) Rampart, levels + interface PAT" "$small_cps" "$small_pps" "$small_rpps"
+line "(3) Rampart, 1,000 ACEs + 1,000 NAT rules" "$big_cps" "$big_pps" "$big_rpps"
+line "(4) Rampart, (2) + a crypto map on outside" "$vpn_cps" "$vpn_pps" "$vpn_rpps"
 echo "(3) compiled to $rules nftables rules with a verdict or translation"
+echo "(4) packet workers on outside: ${io:-not reported in the log}"
