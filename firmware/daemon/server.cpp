@@ -26,8 +26,14 @@ namespace rampart::firmware {
 namespace {
 
 constexpr int kMaxEvents = 64;
-// A client that does not read its output is cut off rather than growing our memory.
-constexpr size_t kMaxPendingOutput = 16 << 20;
+// A session's next command waits until its client has taken all but this much of the output
+// before (its frames stay in the input buffer, then in the kernel's): a client that sends and
+// never reads cannot make the daemon build more output than one command's. Debug lines for a
+// terminal this far behind are dropped, as a console that cannot keep up loses them.
+constexpr size_t kOutputBackpressure = 1 << 20;
+// A last guard: a client this far behind is cut off. One command's output is below it (show
+// crypto ipsec sa at 10,000 tunnels is about 20 MB).
+constexpr size_t kMaxPendingOutput = 256 << 20;
 // Input read ahead of a busy session (a copy running): above this the socket is not read until
 // the session is free again, and the kernel's socket buffer holds the sender back.
 constexpr size_t kMaxPendingInput = protocol::kMaxPayload + 64 * 1024;
@@ -186,7 +192,13 @@ rampart::expected<void, std::string> Server::run() {
       if (it == clients_.end()) continue;
       if (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) read_client(it->second);
       it = clients_.find(fd);
-      if (it != clients_.end() && (events[i].events & EPOLLOUT)) flush(it->second);
+      if (it != clients_.end() && (events[i].events & EPOLLOUT)) {
+        flush(it->second);
+        // The output taken, the commands that waited behind it (kOutputBackpressure) go on.
+        it = clients_.find(fd);
+        if (it != clients_.end() && it->second.out.size() < kOutputBackpressure)
+          process_frames(it->second);
+      }
     }
     deliver_debug();
   }
@@ -204,6 +216,10 @@ void Server::deliver_debug() {
     auto it = clients_.find(fd);
     if (it == clients_.end()) continue;
     auto& pending = it->second.session->pending_async;
+    if (it->second.out.size() >= kOutputBackpressure) {
+      pending.clear();  // the terminal is not reading (kOutputBackpressure)
+      continue;
+    }
     std::string text;
     for (const auto& l : pending) text += l + "\n";
     pending.clear();
@@ -271,20 +287,31 @@ void Server::read_client(Client& c) {
 }
 
 void Server::process_frames(Client& c) {
-  while (!c.busy) {
-    auto f = c.in.next();
-    if (!f) {
-      platform::log(platform::Severity::Warning,
-                    fmt::format("control socket: {}; closing the session", f.error()));
-      drop(c.fd);
-      return;
+  for (;;) {
+    bool held = false;  // frames wait behind the output (kOutputBackpressure)
+    while (!c.busy) {
+      if (c.out.size() >= kOutputBackpressure) {
+        held = true;
+        break;
+      }
+      auto f = c.in.next();
+      if (!f) {
+        platform::log(platform::Severity::Warning,
+                      fmt::format("control socket: {}; closing the session", f.error()));
+        drop(c.fd);
+        return;
+      }
+      if (!*f) break;
+      int fd = c.fd;
+      handle(c, **f);
+      if (!clients_.contains(fd)) return;
     }
-    if (!*f) break;
     int fd = c.fd;
-    handle(c, **f);
-    if (!clients_.contains(fd)) return;
+    flush(c);
+    // A client reading as fast as we write takes it all here, and then no event would come
+    // for the frames that waited: they go on now.
+    if (!held || !clients_.contains(fd) || c.out.size() >= kOutputBackpressure) return;
   }
-  flush(c);
 }
 
 void Server::start_job(Client& c, cli::Session::Work work) {

@@ -56,4 +56,63 @@ PY
 after=$(rss)
 # Before the fix the history alone held 100 MiB of the long lines and 5 MB of the others.
 (( after - before < 16384 )) || fail "rampartd grew from ${before} kB to ${after} kB"
+echo "cli_limits: long lines (rss ${before} kB -> ${after} kB)"
+
+# A client that sends 12,000 commands before it reads any answer: each command waits until the
+# client has taken the output before it (rampartd builds no more than one command's output ahead
+# of the reader), and every answer comes, in order. Before, all 12,000 outputs (about 18 MB)
+# were built at once and the client was cut off at 16 MB.
+before=$(rss)
+python3 - "$SOCK" "$DAEMON_PID" <<'PY' || fail "the pipelined session was not answered as expected"
+import socket, struct, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+buf = b""
+def frame(t, payload):
+    s.sendall(bytes([t]) + struct.pack(">I", len(payload)) + payload)
+def read_until_prompt():
+    global buf
+    out = b""
+    while True:
+        while len(buf) < 5 or len(buf) < 5 + struct.unpack(">I", buf[1:5])[0]:
+            chunk = s.recv(1 << 20)
+            if not chunk:
+                sys.exit("connection closed")
+            buf += chunk
+        n = struct.unpack(">I", buf[1:5])[0]
+        t, payload, buf = buf[0], buf[5:5 + n], buf[5 + n:]
+        if t == 10:
+            out += payload[4:]
+        elif t == 11:
+            return out, payload[1:]
+        elif t != 14:  # debug lines (none are asked for here)
+            sys.exit("unexpected frame %d" % t)
+def rss():
+    for line in open("/proc/%s/status" % sys.argv[2]):
+        if line.startswith("VmRSS"):
+            return int(line.split()[1])
+frame(1, b"interactive=0 login=0")
+read_until_prompt()
+frame(2, b"enable")
+read_until_prompt()
+frame(2, b"")
+_, prompt = read_until_prompt()
+assert prompt == b"rampart# ", prompt
+frame(2, b"show running-config")
+config, _ = read_until_prompt()
+assert len(config) > 1000, len(config)
+start = rss()
+for i in range(12000):
+    frame(2, b"show running-config")
+import time
+time.sleep(1)  # the daemon handles what it will before a byte is read
+grown = rss() - start
+for i in range(12000):
+    out, p = read_until_prompt()
+    assert out == config and p == prompt, (i, out[:80], p)
+print("12,000 answers of %d bytes each, read after the last was sent; rampartd grew %d kB meanwhile"
+      % (len(config), grown))
+assert grown < 8192, grown
+PY
+after=$(rss)
 echo "PASS cli_limits (rss ${before} kB -> ${after} kB)"
