@@ -75,7 +75,7 @@ rampart::expected<void, std::string> SteerProgram::attach(int ifindex, bool allo
   if (err == EEXIST || err == EBUSY)
     return rampart::unexpected("XDP attach refused: another XDP program is on the port");
   if (!allow_generic)
-    return rampart::unexpected("no native XDP in the driver: " + errno_text(err) +
+    return rampart::unexpected("native XDP refused: " + errno_text(err) +
                                "; generic mode only with --packet-io af_xdp");
   return rampart::unexpected("XDP attach refused: " + errno_text(err));
 }

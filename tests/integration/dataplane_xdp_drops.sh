@@ -103,7 +103,7 @@ if [[ "$MODE" == generic ]]; then
   check_xdp_detached eth0
   export RAMPART_PACKET_IO=auto
   start_daemon
-  on_packet() { cli "show version" | grep -q "VPN packet I/O .*AF_PACKET (no native XDP in the driver"; }
+  on_packet() { cli "show version" | grep -q "VPN packet I/O .*AF_PACKET (native XDP refused"; }
   wait_for 10 on_packet ||
     { cli "show version" | grep "VPN packet I/O"; tail -20 "$WORK/rampartd.log"; fail "auto took generic XDP"; }
   cli "show version" | grep "VPN packet I/O"
