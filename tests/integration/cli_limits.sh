@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # What one CLI session may cost the daemon (issue 11): 100 lines of 1 MiB and 10,000 lines of
 # 500 characters from a user-EXEC session leave rampartd's memory where it was, every line is
-# answered, and "show history" holds the last 10 lines.
+# answered, and "show history" holds the last 10 lines; 12,000 commands sent before any answer
+# is read are all answered, with no more than one command's output built ahead of the reader.
 source "$(dirname "$0")/lib.sh"
 make_ns
 start_daemon
 rss() { awk '/^VmRSS/ {print $2}' "/proc/$DAEMON_PID/status"; }
-before=$(rss)
-python3 - "$SOCK" <<'PY' || fail "the session was not answered as expected"
+# The control socket's frames, as a client without the shell sends and reads them.
+cat >"$WORK/control_client.py" <<'PY'
 import socket, struct, sys
 s = socket.socket(socket.AF_UNIX)
 s.connect(sys.argv[1])
@@ -29,8 +30,13 @@ def read_until_prompt():
             out += payload[4:]
         elif t == 11:
             return out, payload[1:]
-        else:
+        elif t != 14:  # debug lines (none are asked for here)
             sys.exit("unexpected frame %d" % t)
+PY
+client() { PYTHONPATH="$WORK" python3 - "$SOCK" "$DAEMON_PID"; }
+before=$(rss)
+client <<'PY' || fail "the session was not answered as expected"
+from control_client import *
 frame(1, b"interactive=0 login=0")
 _, prompt = read_until_prompt()
 assert prompt == b"rampart> ", prompt
@@ -63,30 +69,8 @@ echo "cli_limits: long lines (rss ${before} kB -> ${after} kB)"
 # of the reader), and every answer comes, in order. Before, all 12,000 outputs (about 18 MB)
 # were built at once and the client was cut off at 16 MB.
 before=$(rss)
-python3 - "$SOCK" "$DAEMON_PID" <<'PY' || fail "the pipelined session was not answered as expected"
-import socket, struct, sys
-s = socket.socket(socket.AF_UNIX)
-s.connect(sys.argv[1])
-buf = b""
-def frame(t, payload):
-    s.sendall(bytes([t]) + struct.pack(">I", len(payload)) + payload)
-def read_until_prompt():
-    global buf
-    out = b""
-    while True:
-        while len(buf) < 5 or len(buf) < 5 + struct.unpack(">I", buf[1:5])[0]:
-            chunk = s.recv(1 << 20)
-            if not chunk:
-                sys.exit("connection closed")
-            buf += chunk
-        n = struct.unpack(">I", buf[1:5])[0]
-        t, payload, buf = buf[0], buf[5:5 + n], buf[5 + n:]
-        if t == 10:
-            out += payload[4:]
-        elif t == 11:
-            return out, payload[1:]
-        elif t != 14:  # debug lines (none are asked for here)
-            sys.exit("unexpected frame %d" % t)
+client <<'PY' || fail "the pipelined session was not answered as expected"
+from control_client import *
 def rss():
     for line in open("/proc/%s/status" % sys.argv[2]):
         if line.startswith("VmRSS"):
