@@ -123,6 +123,11 @@ class Appliance {
   static constexpr size_t kMaxPostedDebug = 4096;
   // Lines dropped because the queue was full ("show counters": DEBUG LINES_DROPPED).
   uint64_t debug_lines_dropped() const;
+  // Debug and monitor lines a session's terminal did not get because it had fallen too far
+  // behind reading its output (the server's back-pressure): "show counters" DEBUG
+  // TERMINAL_BEHIND. Loop thread only.
+  void count_terminal_behind(uint64_t lines) { terminal_behind_ += lines; }
+  uint64_t terminal_behind() const { return terminal_behind_; }
 
   // The IKE control plane, when one runs (rampartd, engine tests); show and clear commands read
   // and act on it. Null in a CLI without one.
@@ -166,6 +171,7 @@ class Appliance {
   std::atomic<bool> debug_radius_{false}, debug_tacacs_{false};
   mutable std::mutex posted_mu_;
   uint64_t debug_dropped_ = 0;  // under posted_mu_
+  uint64_t terminal_behind_ = 0;
   struct PostedDebug {
     DebugFacility facility;
     unsigned kind;  // DebugAaaBits; 0: any session debugging the facility
@@ -233,6 +239,9 @@ class Session {
   std::string debug_radius_user, debug_tacacs_user;  // the NAME of "user NAME"
   // Debug lines waiting to be shown on this session's terminal.
   std::vector<std::string> pending_async;
+  // Lines dropped since the terminal was last told (it fell behind reading its output): it is
+  // told how many once it has caught up.
+  uint64_t async_dropped = 0;
   int width = 80;
   int effective_pager_lines() const;
   const std::vector<std::string>& history() const { return history_; }

@@ -37,6 +37,7 @@ void show_counters(Ctx& c) {
       {"FW", "LOG_RATE_LIMITED", fw.log_suppressed},
       {"FW", "LOG_MALFORMED", fw.log_malformed},
       {"DEBUG", "LINES_DROPPED", c.session.appliance().debug_lines_dropped()},
+      {"DEBUG", "TERMINAL_BEHIND", c.session.appliance().terminal_behind()},
   };
   std::string want = c.args.has("protocol") ? c.args.str("protocol") : "";
   for (char& ch : want) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));

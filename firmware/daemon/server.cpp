@@ -211,16 +211,28 @@ void Server::deliver_debug() {
   app_.deliver_posted_debug();
   std::vector<int> waiting;
   for (const auto& [fd, c] : clients_)
-    if (!c.session->pending_async.empty()) waiting.push_back(fd);
+    if (!c.session->pending_async.empty() || c.session->async_dropped) waiting.push_back(fd);
   for (int fd : waiting) {  // by fd: flush may drop a client
     auto it = clients_.find(fd);
     if (it == clients_.end()) continue;
-    auto& pending = it->second.session->pending_async;
+    cli::Session& s = *it->second.session;
+    auto& pending = s.pending_async;
     if (it->second.out.size() >= kOutputBackpressure) {
-      pending.clear();  // the terminal is not reading (kOutputBackpressure)
+      // The terminal is not reading (kOutputBackpressure): the lines go, counted, and the
+      // operator is told once the terminal has caught up, so that a gap is never silent.
+      s.async_dropped += pending.size();
+      app_.count_terminal_behind(pending.size());
+      pending.clear();
       continue;
     }
     std::string text;
+    if (s.async_dropped) {
+      text = fmt::format(
+          "WARNING: {} debug/monitor lines were not shown: this terminal fell "
+          "behind reading its output\n",
+          s.async_dropped);
+      s.async_dropped = 0;
+    }
     for (const auto& l : pending) text += l + "\n";
     pending.clear();
     send(it->second, protocol::Type::Async, text);

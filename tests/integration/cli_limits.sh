@@ -13,10 +13,11 @@ import socket, struct, sys
 s = socket.socket(socket.AF_UNIX)
 s.connect(sys.argv[1])
 buf = b""
+async_text = b""  # what came unsolicited (debug and monitor lines), in order
 def frame(t, payload):
     s.sendall(bytes([t]) + struct.pack(">I", len(payload)) + payload)
 def read_until_prompt():
-    global buf
+    global buf, async_text
     out = b""
     while True:
         while len(buf) < 5 or len(buf) < 5 + struct.unpack(">I", buf[1:5])[0]:
@@ -30,7 +31,9 @@ def read_until_prompt():
             out += payload[4:]
         elif t == 11:
             return out, payload[1:]
-        elif t != 14:  # debug lines (none are asked for here)
+        elif t == 14:
+            async_text += payload
+        else:
             sys.exit("unexpected frame %d" % t)
 PY
 client() { PYTHONPATH="$WORK" python3 - "$SOCK" "$DAEMON_PID"; }
@@ -99,4 +102,40 @@ print("12,000 answers of %d bytes each, read after the last was sent; rampartd g
 assert grown < 8192, grown
 PY
 after=$(rss)
+
+# The same client with "terminal monitor" at level debugging: each command is a 111009 line for
+# it. The lines that come while it is more than 1 MB behind are dropped; once it has caught up it
+# is told how many, and "show counters" counts them. Every line is either shown or counted.
+client <<'PY' || fail "the monitor lines of a terminal that fell behind were not accounted for"
+from control_client import *
+import control_client, re
+frame(1, b"interactive=0 login=0")
+read_until_prompt()
+for line in [b"enable", b"", b"configure terminal", b"logging enable",
+             b"logging monitor debugging", b"end", b"terminal monitor"]:
+    frame(2, line)
+    read_until_prompt()
+for i in range(3000):
+    frame(2, b"show running-config")
+import time
+time.sleep(1)
+for i in range(3000):
+    read_until_prompt()
+frame(2, b"show counters protocol DEBUG")
+counters, _ = read_until_prompt()
+time.sleep(0.5)
+frame(2, b"")  # collects what came since
+read_until_prompt()
+text = control_client.async_text.decode()
+shown = text.count("executed cmd: show running-config")
+told = sum(int(n) for n in re.findall(r"WARNING: (\d+) debug/monitor lines were not shown", text))
+m = re.search(r"DEBUG +TERMINAL_BEHIND +(\d+)", counters.decode())
+counted = int(m.group(1)) if m else 0
+m = re.search(r"DEBUG +LINES_DROPPED +(\d+)", counters.decode())
+queue_full = int(m.group(1)) if m else 0
+print("3,000 commands: %d monitor lines shown, %d not shown and told, %d counted, %d lost to a "
+      "full queue" % (shown, told, counted, queue_full))
+assert told > 0 and told == counted, (told, counted)
+assert shown + told + queue_full == 3000, (shown, told, queue_full)
+PY
 echo "PASS cli_limits (rss ${before} kB -> ${after} kB)"
