@@ -5,6 +5,8 @@
 #include <array>
 #include <ctime>
 #include <iterator>
+#include <map>
+#include <utility>
 
 #include "cli/commands/common.hpp"
 #include "cli/commands/sections.hpp"
@@ -138,29 +140,51 @@ struct SaView {
   bool detail = false;
 };
 
+// The ACL lines of a static crypto map entry (a dynamic one, remote access, has none to show).
+std::string map_acl_lines(const Ctx& c, const std::string& map, uint32_t seq) {
+  std::string out;
+  auto m = c.cfg.crypto.maps.find(map);
+  if (m == c.cfg.crypto.maps.end()) return out;
+  auto en = m->second.entries.find(seq);
+  if (en == m->second.entries.end() || !en->second.settings.match_address) return out;
+  auto acl = c.cfg.access_lists.find(*en->second.settings.match_address);
+  if (acl == c.cfg.access_lists.end()) return out;
+  auto addr = [](const config::AclAddress& a) {
+    using K = config::AclAddress::Kind;
+    return a.kind == K::Any    ? std::string("any")
+           : a.kind == K::Host ? "host " + a.address.str()
+                               : a.address.str() + " " + a.mask.str();
+  };
+  for (const auto& ace : config::expand_acl(c.cfg, acl->second).entries)
+    if (ace.type == config::AccessListEntry::Type::Extended && ace.permit)
+      fmt::format_to(std::back_inserter(out), "      access-list {} extended permit {} {} {}\n",
+                     acl->first, ace.protocol, addr(ace.source), addr(ace.destination));
+  return out;
+}
+
+// Each entry's ACL lines rendered once per view: every SA of the entry prints them (many
+// LAN-to-LAN SAs may share one entry, and expanding object-groups is not cheap).
+class AclLines {
+ public:
+  explicit AclLines(const Ctx& c) : c_(c) {}
+  const std::string& of(const std::string& map, uint32_t seq) {
+    auto [it, fresh] = done_.try_emplace({map, seq});
+    if (fresh) it->second = map_acl_lines(c_, map, seq);
+    return it->second;
+  }
+
+ private:
+  const Ctx& c_;
+  std::map<std::pair<std::string, uint32_t>, std::string> done_;
+};
+
 void show_one(std::string& body, Ctx& c, const ike::Engine& e, const ike::IkeSa& sa,
-              const ike::IpsecSa& s, const SaView& v) {
+              const ike::IpsecSa& s, const SaView& v, AclLines& acls) {
   Counts n = counts_of(e, s);
   auto to = std::back_inserter(body);
   fmt::format_to(to, "    Crypto map tag: {}, seq num: {}, local addr: {}\n\n", s.crypto_map,
                  s.map_seq, sa.local.address.str());
-  // A static entry names its ACL; dynamic ones (remote access) have none to show.
-  if (auto m = c.cfg.crypto.maps.find(s.crypto_map); m != c.cfg.crypto.maps.end())
-    if (auto en = m->second.entries.find(s.map_seq);
-        en != m->second.entries.end() && en->second.settings.match_address)
-      if (auto acl = c.cfg.access_lists.find(*en->second.settings.match_address);
-          acl != c.cfg.access_lists.end())
-        for (const auto& ace : config::expand_acl(c.cfg, acl->second).entries)
-          if (ace.type == config::AccessListEntry::Type::Extended && ace.permit) {
-            auto addr = [](const config::AclAddress& a) {
-              using K = config::AclAddress::Kind;
-              return a.kind == K::Any    ? std::string("any")
-                     : a.kind == K::Host ? "host " + a.address.str()
-                                         : a.address.str() + " " + a.mask.str();
-            };
-            fmt::format_to(to, "      access-list {} extended permit {} {} {}\n", acl->first,
-                           ace.protocol, addr(ace.source), addr(ace.destination));
-          }
+  body += acls.of(s.crypto_map, s.map_seq);
   fmt::format_to(to, "      local ident (addr/mask/prot/port): {}\n", ident(s.local));
   fmt::format_to(to, "      remote ident (addr/mask/prot/port): {}\n", ident(s.remote));
   fmt::format_to(to, "      current_peer: {}{}\n", sa.peer.address.str(),
@@ -227,12 +251,13 @@ void show_ipsec_sa(Ctx& c, const SaView& v) {
   }
   c.out += '\n';
   std::string last_interface;
+  AclLines acls(c);
   for (const auto& [sa, s] : list) {
     if (sa->nameif != last_interface) {
       fmt::format_to(std::back_inserter(c.out), "interface: {}\n", sa->nameif);
       last_interface = sa->nameif;
     }
-    show_one(c.out, c, *e, *sa, *s, v);
+    show_one(c.out, c, *e, *sa, *s, v, acls);
   }
 }
 
