@@ -103,13 +103,25 @@ void show_running(Ctx& c, const Section* section) {
   c.out += render_section(c.cfg, opt, prefixes);
 }
 
+// The running configuration's checksum as write memory and show checksum print it, in four
+// words ("show running-config" ends with the same 32 digits in one).
+std::string checksum_line(const config::Config& cfg) {
+  std::string sum = config_checksum(cfg);
+  return fmt::format("Cryptochecksum: {} {} {} {} \n", sum.substr(0, 8), sum.substr(8, 8),
+                     sum.substr(16, 8), sum.substr(24, 8));
+}
+
+// show checksum: what an operator compares with the saved copy's, or between two boxes. [U] the
+// trailing space, as write memory's line has it.
+void show_checksum(Ctx& c) {
+  c.out += checksum_line(c.cfg);
+}
+
 void save(Ctx& c) {
   auto start = std::chrono::steady_clock::now();
   c.out += "Building configuration...\n";
   std::string text = render_saved_config(c.cfg);
-  std::string sum = config_checksum(c.cfg);
-  c.out += fmt::format("Cryptochecksum: {} {} {} {} \n\n", sum.substr(0, 8), sum.substr(8, 8),
-                       sum.substr(16, 8), sum.substr(24, 8));
+  c.out += checksum_line(c.cfg) + "\n";
   if (auto r = c.sys.write_startup(text); !r) {
     c.out += fmt::format("%Error writing {}startup-config ({})\n", c.sys.flash_label(), r.error());
     return;
@@ -288,6 +300,7 @@ void register_config_io(CommandTree& t) {
          {"Write running configuration to memory, network, or terminal", "Write to terminal"},
          [](Ctx& c) { show_running(c, nullptr); }});
   t.add({priv, "show startup-config", {kHelpShow, kHelpStartup}, show_startup});
+  t.add({priv, "show checksum", {kHelpShow, "Display the configuration checksum"}, show_checksum});
   t.add({priv,
          "write memory",
          {"Write running configuration to memory, network, or terminal",

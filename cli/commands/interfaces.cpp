@@ -231,8 +231,13 @@ void show_interface(Ctx& c) {
   // "stats" is the ASA's default view: the same block as no keyword.
   bool detail = c.args.has("view") && c.args.str("view") == "detail";
   if (c.args.has("name")) {
-    auto name = platform::canonical_interface_name(c.args.str("name"));
+    // The ASA takes the hardware name (any abbreviation) or the nameif, as operators type both.
+    const std::string& typed = c.args.str("name");
+    auto name = platform::canonical_interface_name(typed);
     auto it = name ? c.cfg.interfaces.find(*name) : c.cfg.interfaces.end();
+    if (it == c.cfg.interfaces.end())
+      it = std::find_if(c.cfg.interfaces.begin(), c.cfg.interfaces.end(),
+                        [&](const auto& e) { return e.second.nameif == typed; });
     if (it == c.cfg.interfaces.end()) {
       c.session.invalid_input_at(c.out, c.args, "name");
       return;

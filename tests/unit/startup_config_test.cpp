@@ -54,3 +54,20 @@ TEST_CASE("show startup-config masks secrets in a file written by hand", "[start
   CHECK(shown.find("0ther-Key") == std::string::npos);
   CHECK(shown.find("  ikev1 pre-shared-key *****\n") != std::string::npos);
 }
+
+TEST_CASE("show checksum is the running configuration's, as write memory prints it", "[startup]") {
+  Console c;
+  configure(c);
+  const std::string sum = c.run("show checksum");
+  REQUIRE(sum.starts_with("Cryptochecksum: "));
+  CHECK(c.run("write memory").find(sum) != std::string::npos);
+  // The 32 digits that end show running-config.
+  std::string digits = sum.substr(16);
+  std::erase(digits, ' ');
+  std::erase(digits, '\n');
+  CHECK(c.run("show running-config").find("Cryptochecksum:" + digits + "\n") != std::string::npos);
+  // It follows the running configuration, saved or not.
+  c.run("hostname fw2");
+  CHECK(c.run("show checksum") != sum);
+  CHECK(c.run("show checksum").size() == sum.size());
+}

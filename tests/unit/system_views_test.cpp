@@ -74,6 +74,10 @@ TEST_CASE("show interface prints the ASA's counter block", "[views]") {
                     "        Interface config status is active\n"
                     "        Interface state is active\n") != std::string::npos);
   CHECK(c.run("show interface Bogus0/9").ends_with(kInvalid));
+  // The nameif names the interface too, exactly (as nameifs compare).
+  CHECK(c.run("show interface outside") == c.run("show interface GigabitEthernet0/0"));
+  CHECK(c.run("show interface outside detail") == detail);
+  CHECK(c.run("show interface OUTSIDE").ends_with(kInvalid));
 }
 
 TEST_CASE("show nameif and show ip address list the named interfaces", "[views]") {
