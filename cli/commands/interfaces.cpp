@@ -342,7 +342,7 @@ void register_interfaces(CommandTree& t) {
          }});
   t.add(
       {kConfig,
-       "route <ifname:WORD> <network:A.B.C.D> <mask:A.B.C.D> <gateway:A.B.C.D> "
+       "route <ifname:WORD> <network:A.B.C.D|0> <mask:A.B.C.D|0> <gateway:A.B.C.D> "
        "[<distance:1-255>]",
        {"Configure a static route for an interface", "Name of interface", "IP destination network",
         "IP destination netmask", "IP address of the gateway", "Distance metric for this route"},

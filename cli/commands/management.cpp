@@ -8,7 +8,7 @@ namespace rampart::cli {
 
 void register_management(CommandTree& t) {
   t.add({kConfig,
-         "ssh <network:A.B.C.D> <mask:A.B.C.D> <ifname:WORD>",
+         "ssh <network:A.B.C.D|0> <mask:A.B.C.D|0> <ifname:WORD>",
          {"Configure SSH options", "IP address of a host or network allowed to connect",
           "Netmask of that network", "Name of the interface the connections arrive on"},
          [](Ctx& c) {

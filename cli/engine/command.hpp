@@ -7,6 +7,7 @@
 //   <name:1-65535>       a decimal number in a range
 //   <name:WORD>          any word
 //   <name:A.B.C.D>       an IPv4 address (also used for masks)
+//   <name:A.B.C.D|0>     the same, or 0 for 0.0.0.0 (bound as "0.0.0.0")
 //   <name:LINE>          the rest of the line, verbatim (must be last)
 //   {name:a|b|c}         one of several keywords; the chosen keyword is bound to name
 //   [ ... ]              optional tokens (may nest); expanded into variants at registration

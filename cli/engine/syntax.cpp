@@ -81,6 +81,9 @@ struct Parser {
         n.kind = TokenKind::Word;
       } else if (type == "A.B.C.D") {
         n.kind = TokenKind::Ipv4;
+      } else if (type == "A.B.C.D|0") {
+        n.kind = TokenKind::Ipv4Zero;
+        n.text = "A.B.C.D";
       } else if (type == "LINE") {
         n.kind = TokenKind::Line;
       } else if (auto dash = type.find('-'); dash != std::string_view::npos) {

@@ -42,6 +42,8 @@ bool accepts(const Node& n, std::string_view w) {
     }
     case TokenKind::Ipv4:
       return config::Ipv4::parse(w).has_value();
+    case TokenKind::Ipv4Zero:
+      return w == "0" || config::Ipv4::parse(w).has_value();
     case TokenKind::Word:
     case TokenKind::Line:
       return true;
@@ -54,6 +56,7 @@ int typed_rank(TokenKind k) {
     case TokenKind::Number:
       return 0;
     case TokenKind::Ipv4:
+    case TokenKind::Ipv4Zero:
       return 1;
     case TokenKind::Word:
       return 2;
@@ -129,7 +132,8 @@ Walk walk(const Node* root, std::string_view line, const std::vector<Word>& word
       w.line_consumed = true;
       return w;
     }
-    const std::string value = c.kind == TokenKind::Keyword ? c.text : std::string(words[i].text);
+    std::string value = c.kind == TokenKind::Keyword ? c.text : std::string(words[i].text);
+    if (c.kind == TokenKind::Ipv4Zero && value == "0") value = "0.0.0.0";  // what handlers read
     for (const auto& b : c.binds) w.args.set(b, value, words[i].offset);
     w.node = &c;
   }

@@ -13,7 +13,9 @@
 
 namespace rampart::cli {
 
-enum class TokenKind : uint8_t { Keyword, Number, Word, Ipv4, Line };
+// Ipv4Zero: an IPv4 address or "0" for 0.0.0.0, the PIX's shorthand the ASA keeps where an
+// address and mask may both be zero ("route outside 0 0 GW", "ssh 0 0 outside").
+enum class TokenKind : uint8_t { Keyword, Number, Word, Ipv4, Ipv4Zero, Line };
 
 // One token of a command as declared: what it matches and how it is described.
 struct Token {

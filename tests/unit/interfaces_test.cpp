@@ -50,3 +50,20 @@ TEST_CASE("routes render in order and no removes them") {
   CHECK(c.section({"route"}) == "route outside 198.51.100.128 255.255.255.192 198.51.100.62 5\n");
   CHECK(c.run("route outside 198.51.100.129 255.255.255.192 198.51.100.62").starts_with("ERROR:"));
 }
+
+TEST_CASE("route and ssh take 0 for 0.0.0.0, as operators type the default route") {
+  Console c;
+  c.run(
+      "interface GigabitEthernet0/0\nnameif outside\nip address 198.51.100.1 "
+      "255.255.255.192\nexit");
+  CHECK(c.run("route outside 0 0 198.51.100.62") == "");
+  CHECK(c.section({"route"}) == "route outside 0.0.0.0 0.0.0.0 198.51.100.62 1\n");
+  c.run("no route outside 0 0 198.51.100.62");
+  CHECK(c.section({"route"}) == "");
+  CHECK(c.run("ssh 0 0 outside") == "");
+  CHECK(c.section({"ssh"}).find("ssh 0.0.0.0 0.0.0.0 outside\n") != std::string::npos);
+  // Only 0 itself: any other short form is still not an address, nor is 0 a gateway.
+  CHECK(c.run("route outside 10 0 198.51.100.62").ends_with("marker.\n"));
+  CHECK(c.run("route outside 00 0 198.51.100.62").ends_with("marker.\n"));
+  CHECK(c.run("route outside 0 0 0").ends_with("marker.\n"));
+}
