@@ -318,3 +318,46 @@ TEST_CASE("isakmp policy reads PIX 6.3 words and writes the ASA's", "[algorithms
   CHECK(c.cfg().crypto.policies.at(10).hash == config::IkeHash::Sha1);
   CHECK(c.cfg().crypto.policies.at(10).group == 5);
 }
+
+TEST_CASE("an ASA running configuration's lines for functions this box lacks are reported") {
+  // Lines of an ASA 9.x "show running-config" (most are its defaults): a pasted configuration
+  // reports each with why, and none changes the model.
+  const std::vector<std::string> lines = {
+      "no mac-address auto",
+      "ftp mode passive",
+      "icmp unreachable rate-limit 1 burst-size 1",
+      "no asdm history enable",
+      "asdm image disk0:/asdm-782.bin",
+      "no arp permit-nonconnected",
+      "arp rate-limit 16384",
+      "user-identity default-domain LOCAL",
+      "http server enable",
+      "http 192.0.2.0 255.255.255.0 inside",
+      "service sw-reset-button",
+      "crypto ipsec security-association pmtu-aging infinite",
+      "crypto ca trustpool policy",
+      "ssh stricthostkeycheck",
+      "ssh key-exchange group dh-group1-sha1",
+      "threat-detection basic-threat",
+      "threat-detection statistics access-list",
+      "no threat-detection statistics tcp-intercept",
+      "dynamic-access-policy-record DfltAccessPolicy",
+      "prompt hostname context",
+      "no call-home reporting anonymous",
+      "call-home",
+  };
+  test::Console c;
+  const std::string before = c.run("show running-config");
+  for (const auto& l : lines) {
+    INFO(l);
+    std::string out = c.run(l);
+    CHECK(out.find("\"" + l + "\" is not supported (") != std::string::npos);
+    CHECK(out.starts_with("WARNING: line "));
+  }
+  CHECK(c.run("show running-config") == before);
+  // The commands these share words with still work.
+  CHECK(c.run("timeout conn 2:00:00") == "");
+  CHECK(c.run("ssh timeout 10") == "");
+  CHECK(c.run("arp timeout 3600") == "");
+  CHECK(c.run("crypto ipsec security-association lifetime seconds 3600") == "");
+}
