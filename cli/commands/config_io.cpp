@@ -59,6 +59,7 @@ const std::vector<Section>& sections() {
        {"Show same-security-traffic configuration"},
        {"same-security-traffic"}},
       {"arp", {"Show ARP configuration"}, {"arp"}},
+      {"icmp", {"Show ICMP access configuration"}, {"icmp"}},
       {"class-map", {"Show class-map configuration"}, {"class-map"}, true},
       {"policy-map", {"Show policy-map configuration"}, {"policy-map"}, true},
       {"service-policy", {"Show service-policy configuration"}, {"service-policy"}},
@@ -248,6 +249,8 @@ void clear_section(config::Config& cfg, std::string_view what, System& sys) {
   } else if (what == "timeout") {
     cfg.firewall.timeouts.clear();
     cfg.firewall.uauth_absolute = fresh.firewall.uauth_absolute;
+  } else if (what == "icmp") {
+    cfg.firewall.icmp.clear();
   } else if (what == "same-security-traffic") {
     cfg.firewall.same_security_inter = cfg.firewall.same_security_intra = false;
   } else if (what == "service-policy") {
@@ -352,6 +355,7 @@ void register_config_io(CommandTree& t) {
       {"access-group", {"Clear all access-group bindings"}},
       {"timeout", {"Clear all timeouts (back to their defaults)"}},
       {"same-security-traffic", {"Clear same-security-traffic permissions"}},
+      {"icmp", {"Clear ICMP access rules"}},
       {"service-policy", {"Clear all service-policy bindings"}},
       {"ip local pool",
        {"Clear IP configuration", "Clear local address pools", "Clear all IP address pools"}},

@@ -29,6 +29,7 @@ void register_group_policies(CommandTree& t);
 void register_aaa(CommandTree& t);           // aaa-server, aaa authentication
 void register_aaa_show(CommandTree& t);      // show/clear/test aaa-server
 void register_management(CommandTree& t);    // ssh, sysopt, console timeout
+void register_icmp_access(CommandTree& t);   // icmp permit|deny (ICMP to the box)
 void register_flash(CommandTree& t);         // dir, copy, delete, boot system, show bootvar, reload
 void register_pix(CommandTree& t);           // PIX 6.3 commands migrated to the ASA model
 void register_nat(CommandTree& t);           // object NAT, twice NAT, show running-config nat
@@ -74,6 +75,7 @@ inline void register_all(CommandTree& t) {
   register_aaa(t);
   register_aaa_show(t);
   register_management(t);
+  register_icmp_access(t);
   register_vpn_sessions(t);
   register_vpn_sessiondb(t);
   register_ipsec_sa(t);

@@ -20,6 +20,7 @@ void render_body(const config::Config& cfg, ConfigWriter& w) {
   render_access_lists(cfg, w);
   render_terminal(cfg, w);
   render_pools(cfg, w);
+  render_icmp(cfg, w);
   render_arp(cfg, w);
   render_nat(cfg, w);
   render_access_groups(cfg, w);

@@ -38,6 +38,7 @@ void render_same_security(const config::Config& cfg, ConfigWriter& w);  // same-
 void render_objects(const config::Config& cfg, ConfigWriter& w);        // object network|service
 void render_object_groups(const config::Config& cfg, ConfigWriter& w);  // object-group
 void render_access_lists(const config::Config& cfg, ConfigWriter& w);   // access-list
+void render_icmp(const config::Config& cfg, ConfigWriter& w);           // icmp permit|deny
 void render_arp(const config::Config& cfg, ConfigWriter& w);            // arp timeout
 void render_nat(const config::Config& cfg, ConfigWriter& w);  // twice NAT, object NAT blocks
 void render_access_groups(const config::Config& cfg, ConfigWriter& w);  // access-group

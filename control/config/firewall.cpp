@@ -3,6 +3,10 @@
 #include <array>
 #include <utility>
 
+#include <fmt/format.h>
+
+#include "control/config/well_known.hpp"
+
 namespace rampart::config {
 
 namespace {
@@ -55,6 +59,21 @@ bool follow(std::string& nameif, const std::string& from, const std::string& to)
 
 }  // namespace
 
+std::string Firewall::icmp_text(const IcmpRule& r) {
+  std::string source = r.mask.value == 0             ? "any"
+                       : r.mask.value == 0xffffffffu ? "host " + r.source.str()
+                                                     : r.source.str() + " " + r.mask.str();
+  return fmt::format("icmp {} {}{} {}", r.permit ? "permit" : "deny", source,
+                     r.type ? " " + icmp_type_name(*r.type) : "", r.nameif);
+}
+
+const Firewall::IcmpRule* Firewall::icmp_match(const std::vector<IcmpRule>& rules, uint32_t source,
+                                               int type) {
+  for (const auto& r : rules)
+    if ((source & r.mask.value) == r.source.value && (!r.type || *r.type == type)) return &r;
+  return nullptr;
+}
+
 void rename_interface(Firewall& fw, const std::string& from, const std::string& to) {
   if (from.empty() || from == to) return;
   auto nat_stays = [&](auto& rule) {
@@ -71,6 +90,7 @@ void rename_interface(Firewall& fw, const std::string& from, const std::string& 
   std::erase_if(fw.service_policies, [&](ServicePolicy& sp) {
     return !sp.interface.empty() && !follow(sp.interface, from, to);
   });
+  std::erase_if(fw.icmp, [&](Firewall::IcmpRule& r) { return !follow(r.nameif, from, to); });
 }
 
 }  // namespace rampart::config

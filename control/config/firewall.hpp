@@ -183,6 +183,23 @@ struct Firewall {
   // their default are stored; timeout_seconds() gives the effective value.
   std::map<std::string, uint32_t> timeouts;
   bool uauth_absolute = true;  // "uauth ... absolute" (the ASA's default) or inactivity
+  // "icmp permit|deny SOURCE [TYPE] IF": ICMP to the box's own address on IF, first match in
+  // order; on an interface with any rule, ICMP that no rule permits is dropped (none: all is
+  // answered). Stateless, as the ASA's: the box's own pings need echo-reply permitted.
+  struct IcmpRule {
+    bool permit = true;
+    Ipv4 source;  // any: 0.0.0.0/0, host: /32
+    Mask mask;
+    std::optional<int> type;
+    std::string nameif;
+    bool operator==(const IcmpRule&) const = default;
+  };
+  std::vector<IcmpRule> icmp;
+  // The rule as the running-config prints it: "icmp permit host 192.0.2.5 echo outside".
+  static std::string icmp_text(const IcmpRule& r);
+  // Of one interface's rules, the first that takes an ICMP message of type from source; null
+  // when none does (then the interface drops it).
+  static const IcmpRule* icmp_match(const std::vector<IcmpRule>& rules, uint32_t source, int type);
   std::map<std::string, ClassMap> class_maps;
   std::vector<std::string> class_map_order;
   std::map<std::string, PolicyMap> policy_maps;
@@ -196,7 +213,8 @@ struct Firewall {
 std::optional<uint32_t> default_timeout(std::string_view keyword);
 uint32_t timeout_seconds(const Firewall& fw, std::string_view keyword);
 
-// A nameif changed from `from` to `to`: NAT rules, access-groups and service-policies follow it;
+// A nameif changed from `from` to `to`: NAT rules, access-groups, service-policies and icmp rules
+// follow it;
 // with `to` empty ("no nameif") the ones bound to the old name are removed, as the ASA does.
 void rename_interface(Firewall& fw, const std::string& from, const std::string& to);
 

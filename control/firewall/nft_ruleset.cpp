@@ -374,6 +374,22 @@ struct Compiler {
   }
 };
 
+// "icmp permit|deny": ICMP to the interface's own address (arriving on it or on its VPN
+// device), first match, then the implicit deny once the interface has a rule. Stateless.
+void icmp_rules(const Interface& i, Ruleset& out, std::vector<std::string>& rules) {
+  if (i.icmp.empty()) return;
+  const std::string to_box =
+      fmt::format("iifname {{ {}{} }} ip daddr {} ip protocol icmp", quoted(i.device),
+                  i.vpn ? ", " + quoted(*i.vpn) : "", ip(i.address));
+  for (const auto& r : i.icmp) {
+    std::string match = to_box;
+    if (r.mask.value) match += fmt::format(" ip saddr {}/{}", r.source.str(), r.mask.prefix_len());
+    if (r.type) match += fmt::format(" icmp type {}", *r.type);
+    rules.push_back(match + (r.permit ? " accept" : " " + drop_counter(out, "acl-drop") + " drop"));
+  }
+  rules.push_back(to_box + " " + drop_counter(out, "acl-drop") + " drop");
+}
+
 }  // namespace
 
 std::string range_text(const AddressRange& r) {
@@ -435,6 +451,7 @@ Ruleset compile_ruleset(const Policy& p, const RulesetInputs& in) {
                                 quoted(i.device), i.vpn ? ", " + quoted(*i.vpn) : "",
                                 drop_counter(out, "wrong-interface")));
   input.insert(input.end(), nat.input.begin(), nat.input.end());
+  for (const auto& i : p.interfaces) icmp_rules(i, out, input);
   c.chain("input", input, "type filter hook input priority filter; policy accept;");
   // "add table" first so that "delete table" never fails on a box with no table yet; the whole
   // buffer is one transaction: there is never a moment with no ruleset or half of one.

@@ -46,6 +46,8 @@ std::vector<Interface> interfaces_of(const config::Config& cfg, const DeviceOf& 
     i.address = itf.address->value;
     i.prefix = itf.mask->prefix_len();
     if (crypto_ifs.contains(i.nameif)) i.vpn = vpn_device_of(i.device);
+    for (const auto& r : cfg.firewall.icmp)
+      if (r.nameif == i.nameif) i.icmp.push_back(r);
     out.push_back(std::move(i));
   }
   return out;

@@ -116,6 +116,7 @@ struct Interface {
   uint32_t address = 0;
   int prefix = 0;
   std::optional<std::string> acl_in, acl_out;
+  std::vector<config::Firewall::IcmpRule> icmp;  // "icmp permit|deny ... IF", in order
 };
 
 struct NatRule {

@@ -244,6 +244,22 @@ class Tracer {
         fail(implicit(false), kAclDrop);
         return true;
       }
+      // "icmp permit|deny ... IF": the first rule decides, none means the implicit deny.
+      if (f_.protocol == 1 && !i.icmp.empty()) {
+        const auto* r = config::Firewall::icmp_match(i.icmp, f_.source, f_.icmp_type);
+        if (!r) {
+          fail(implicit(false), kAclDrop);
+          return true;
+        }
+        Phase ph{.type = "ACCESS-LIST", .config = {config::Firewall::icmp_text(*r)}};
+        if (!r->permit) {
+          fail(std::move(ph), kAclDrop);
+          return true;
+        }
+        t_.phases.push_back(std::move(ph));
+        t_.allowed = true;
+        return true;
+      }
       t_.phases.push_back(implicit(true));
       t_.allowed = true;
       return true;

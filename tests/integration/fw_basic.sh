@@ -245,5 +245,29 @@ wait $OWN || true
 grep -qx three "$WORK/own.out" && fail "the connection went on after clear conn: $(cat "$WORK/own.out")"
 echo "ok: its permit removed, the connection went on and a new one was refused; clear conn cut it"
 
+# 7. ICMP to the box: answered with no icmp rule; "icmp permit host 203.0.113.2 echo outside"
+# then "icmp deny any outside": the permitted host's ping is answered, another address of the
+# same namespace is not, and each drop is counted; the inside interface is untouched.
+ping_box() { ip netns exec "$OUT" ping -c 1 -W 1 -I "$1" 203.0.113.1 >/dev/null; }
+ip -n "$OUT" addr add 203.0.113.3/24 dev eth0
+ping_box 203.0.113.2 || fail "no icmp rule: the box did not answer a ping"
+ping_box 203.0.113.3 || fail "no icmp rule: the box did not answer the second address"
+out=$(cli "configure terminal" "icmp permit host 203.0.113.2 echo outside" \
+  "icmp deny any outside" "end")
+grep -E 'ERROR|Invalid' <<<"$out" && fail "icmp rules refused: $out"
+denied() { ! ping_box 203.0.113.3; }
+wait_for 10 denied || fail "icmp deny any outside: the box still answered 203.0.113.3"
+ping_box 203.0.113.2 || fail "icmp permit host 203.0.113.2 echo: the box did not answer"
+acl_drops() { cli "show asp drop" | awk '/\(acl-drop\)/ {print $NF}'; }
+before=$(acl_drops)
+ping_box 203.0.113.3 && fail "icmp deny any outside: a later ping was answered"
+sleep 1.5  # the counters are read each second
+after=$(acl_drops)
+((after > before)) || fail "the denied ping was not counted in show asp drop (acl-drop $before -> $after)"
+ip netns exec "$IN" ping -c 1 -W 1 192.0.2.1 >/dev/null || fail "inside lost its ICMP to the box"
+cli "configure terminal" "clear configure icmp" "end" >/dev/null
+wait_for 10 ping_box 203.0.113.3 || fail "clear configure icmp: the box did not answer again"
+echo "ok: icmp permit/deny to the box (permitted host answered, others dropped and counted)"
+
 grep -q "firewall: ruleset applied" "$WORK/rampartd.log" || fail "no apply logged"
 echo "PASS"

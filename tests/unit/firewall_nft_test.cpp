@@ -185,6 +185,31 @@ TEST_CASE("nft: VPN devices, vpn-filter sets, global and out ACLs, twice NAT", "
   accepted_by_nft(s);
 }
 
+TEST_CASE("nft: icmp permit|deny on the input hook, first match, then the implicit deny",
+          "[firewall][nft]") {
+  auto cfg = small_firewall();
+  cfg.firewall.icmp = {
+      {.permit = true,
+       .source = ip4("198.51.100.0"),
+       .mask = {0xffffff00u},
+       .type = 8,
+       .nameif = "outside"},
+      {.permit = false, .nameif = "outside"},
+  };
+  auto rs = firewall::compile_ruleset(firewall::build_policy(cfg, device_of));
+  const auto& s = rs.script;
+  const std::string to_box = "iifname { \"eth0\" } ip daddr 203.0.113.1 ip protocol icmp";
+  const auto permit = s.find(to_box + " ip saddr 198.51.100.0/24 icmp type 8 accept");
+  const auto deny = s.find(to_box + " counter name asp_acl_drop drop");
+  REQUIRE(permit != std::string::npos);
+  REQUIRE(deny != std::string::npos);
+  CHECK(permit < deny);
+  CHECK(s.find(to_box + " counter name asp_acl_drop drop", deny + 1) != std::string::npos);
+  // inside has no rule: nothing about its ICMP.
+  CHECK_FALSE(has(s, "iifname { \"eth1\" } ip daddr 192.0.2.1 ip protocol icmp"));
+  accepted_by_nft(s);
+}
+
 TEST_CASE("counters text parses", "[firewall][nft]") {
   auto c = platform::parse_counters(
       "table ip rampart_fw {\n\tcounter acl_0_1_0 {\n\t\tpackets 3 bytes 180\n\t}\n"

@@ -635,3 +635,35 @@ TEST_CASE("tracer: twice NAT with a destination translates both addresses, both 
   CHECK(back.out_source == ip("203.0.113.200"));
   CHECK(back.output == "inside");
 }
+
+TEST_CASE("tracer: icmp permit|deny decides ICMP to the box's address", "[tracer]") {
+  using Rule = rampart::config::Firewall::IcmpRule;
+  Policy p = base();
+  auto to_box = [&](const char* src, uint8_t type) {
+    return trace(p, icmp("outside", src, "198.51.100.1", type));
+  };
+  CHECK(to_box("198.51.100.50", 8).allowed);  // no rule: the box answers
+  Rule echo{.permit = true,
+            .source = {ip("198.51.100.50")},
+            .mask = {0xffffffffu},
+            .type = 8,
+            .nameif = "outside"};
+  Rule deny_any{.permit = false, .nameif = "outside"};
+  itf(p, "outside").icmp = {echo, deny_any};
+  Trace t = to_box("198.51.100.50", 8);
+  CHECK(t.allowed);
+  CHECK(t.phases.back().config ==
+        std::vector<std::string>{"icmp permit host 198.51.100.50 echo outside"});
+  t = to_box("198.51.100.51", 8);
+  CHECK_FALSE(t.allowed);
+  CHECK(t.phases.back().config == std::vector<std::string>{"icmp deny any outside"});
+  CHECK_FALSE(to_box("198.51.100.50", 0).allowed);  // echo-reply: stateless, as the ASA's
+  // Rules without a final deny: what none takes is dropped by the implicit rule.
+  itf(p, "outside").icmp = {echo};
+  t = to_box("198.51.100.51", 8);
+  CHECK_FALSE(t.allowed);
+  CHECK(t.phases.back().config == std::vector<std::string>{"Implicit Rule"});
+  // Another interface's rules do not apply; TCP to the box is not ICMP's business.
+  CHECK(trace(p, icmp("inside", "192.0.2.10", "192.0.2.1", 8)).allowed);
+  CHECK(trace(p, tcp("outside", "198.51.100.51", 1000, "198.51.100.1", 22)).allowed);
+}
