@@ -118,6 +118,8 @@ std::optional<LogPrefix> parse_log_prefix(std::string_view s) {
     case 106006:
     case 106014:
       return p;
+    case 313001:
+      return acl.empty() ? std::optional<LogPrefix>(p) : std::nullopt;
     case 106023:
       if (acl.empty()) return std::nullopt;
       p.acl = acl;
@@ -160,6 +162,10 @@ FwMessage acl_deny_message(const LoggedFlow& f, const std::string& acl) {
           ? protocol_lower(f.protocol)
           : fmt::format("protocol {}", f.protocol);
   return message(106023, proto, src, dst, icmp, acl);
+}
+
+FwMessage icmp_deny_message(const LoggedFlow& f) {
+  return message(313001, f.icmp_type, f.icmp_code, ip_string(f.src), f.in_if);
 }
 
 std::optional<FwMessage> level_deny_message(int id, const LoggedFlow& f) {

@@ -43,12 +43,14 @@ struct LoggedFlow {
 
 // What a log prefix (the contract with the ruleset) asks for.
 struct LogPrefix {
-  int id = 0;       // 106023, 106001, 106006, 106014, 106100
+  int id = 0;       // 106023, 106001, 106006, 106014, 106100, 313001
   std::string acl;  // 106023, 106100
   int line = 0;     // 106100
 };
 std::optional<LogPrefix> parse_log_prefix(std::string_view prefix);
 
+// 313001: ICMP to the box denied by an "icmp deny" rule or the implicit deny after them.
+FwMessage icmp_deny_message(const LoggedFlow& f);
 // 106023: denied by an access-group (implicit deny: hashes 0).
 FwMessage acl_deny_message(const LoggedFlow& f, const std::string& acl);
 // 106001 / 106006 / 106014: denied by security levels, with no ACL.

@@ -60,6 +60,7 @@ using nft::quoted;
 
 // Deny logs are rate-limited: a flood of denied packets must not become a flood of syslog.
 constexpr std::string_view kLogLimit = "limit rate 100/second burst 100 packets";
+constexpr std::string_view kIcmpDenyChain = "icmp_deny";
 // Below this many consecutive host/port lines, plain rules are as quick as a map lookup.
 constexpr size_t kMinMapRun = 8;
 
@@ -376,18 +377,26 @@ struct Compiler {
 
 // "icmp permit|deny": ICMP to the interface's own address (arriving on it or on its VPN
 // device), first match, then the implicit deny once the interface has a rule. Stateless.
-void icmp_rules(const Interface& i, Ruleset& out, std::vector<std::string>& rules) {
+void icmp_rules(const Interface& i, std::vector<std::string>& rules) {
   if (i.icmp.empty()) return;
   const std::string to_box =
       fmt::format("iifname {{ {}{} }} ip daddr {} ip protocol icmp", quoted(i.device),
                   i.vpn ? ", " + quoted(*i.vpn) : "", ip(i.address));
+  const std::string deny = fmt::format(" goto {}", kIcmpDenyChain);
   for (const auto& r : i.icmp) {
     std::string match = to_box;
     if (r.mask.value) match += fmt::format(" ip saddr {}/{}", r.source.str(), r.mask.prefix_len());
     if (r.type) match += fmt::format(" icmp type {}", *r.type);
-    rules.push_back(match + (r.permit ? " accept" : " " + drop_counter(out, "acl-drop") + " drop"));
+    rules.push_back(match + (r.permit ? " accept" : deny));
   }
-  rules.push_back(to_box + " " + drop_counter(out, "acl-drop") + " drop");
+  rules.push_back(to_box + deny);
+}
+
+// Where denied ICMP to the box goes: 313001 logged (rate-limited in a rule of its own, so that
+// a limit reached never lets the packet on to another rule), then dropped and counted.
+std::vector<std::string> icmp_deny_chain(Ruleset& out) {
+  return {fmt::format("{} log group 1 prefix {}", kLogLimit, quoted("313001 ")),
+          drop_counter(out, "acl-drop") + " drop"};
 }
 
 }  // namespace
@@ -451,7 +460,12 @@ Ruleset compile_ruleset(const Policy& p, const RulesetInputs& in) {
                                 quoted(i.device), i.vpn ? ", " + quoted(*i.vpn) : "",
                                 drop_counter(out, "wrong-interface")));
   input.insert(input.end(), nat.input.begin(), nat.input.end());
-  for (const auto& i : p.interfaces) icmp_rules(i, out, input);
+  bool icmp = false;
+  for (const auto& i : p.interfaces) {
+    icmp_rules(i, input);
+    icmp = icmp || !i.icmp.empty();
+  }
+  if (icmp) c.chain(std::string(kIcmpDenyChain), icmp_deny_chain(out));
   c.chain("input", input, "type filter hook input priority filter; policy accept;");
   // "add table" first so that "delete table" never fails on a box with no table yet; the whole
   // buffer is one transaction: there is never a moment with no ruleset or half of one.

@@ -55,6 +55,7 @@ constexpr std::array kMessages{
     MessageDef{305010, 6, "Teardown dynamic translation from {}:{} to {}:{} duration {}"},
     MessageDef{305011, 6, "Built dynamic {} translation from {}:{}/{} to {}:{}/{}"},
     MessageDef{305012, 6, "Teardown dynamic {} translation from {}:{}/{} to {}:{}/{} duration {}"},
+    MessageDef{313001, 3, "Denied ICMP type={}, code={} from {} on interface {}"},
     // [U] the spacing after "SPI=" and "user=" follows 602303 (the catalogue writes them
     // without); no sample line of 402120 found.
     MessageDef{402120, 4,

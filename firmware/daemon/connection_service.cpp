@@ -336,6 +336,8 @@ void ConnectionService::on_log(const platform::LoggedPacket& p) {
   }
   if (prefix->id == 106023)
     emit(firewall::acl_deny_message(f, prefix->acl));
+  else if (prefix->id == 313001)
+    emit(firewall::icmp_deny_message(f));
   else if (auto m = firewall::level_deny_message(prefix->id, f))
     emit(*m);
 }

@@ -264,6 +264,8 @@ ping_box 203.0.113.3 && fail "icmp deny any outside: a later ping was answered"
 sleep 1.5  # the counters are read each second
 after=$(acl_drops)
 ((after > before)) || fail "the denied ping was not counted in show asp drop (acl-drop $before -> $after)"
+grep -q '%ASA-3-313001: Denied ICMP type=8, code=0 from 203.0.113.3 on interface outside$' \
+  "$WORK/rampartd.log" || fail "no 313001 for the denied ping"
 ip netns exec "$IN" ping -c 1 -W 1 192.0.2.1 >/dev/null || fail "inside lost its ICMP to the box"
 cli "configure terminal" "clear configure icmp" "end" >/dev/null
 wait_for 10 ping_box 203.0.113.3 || fail "clear configure icmp: the box did not answer again"

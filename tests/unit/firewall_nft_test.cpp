@@ -200,11 +200,15 @@ TEST_CASE("nft: icmp permit|deny on the input hook, first match, then the implic
   const auto& s = rs.script;
   const std::string to_box = "iifname { \"eth0\" } ip daddr 203.0.113.1 ip protocol icmp";
   const auto permit = s.find(to_box + " ip saddr 198.51.100.0/24 icmp type 8 accept");
-  const auto deny = s.find(to_box + " counter name asp_acl_drop drop");
+  const auto deny = s.find(to_box + " goto icmp_deny");
   REQUIRE(permit != std::string::npos);
   REQUIRE(deny != std::string::npos);
   CHECK(permit < deny);
-  CHECK(s.find(to_box + " counter name asp_acl_drop drop", deny + 1) != std::string::npos);
+  CHECK(s.find(to_box + " goto icmp_deny", deny + 1) != std::string::npos);  // the implicit one
+  // 313001 logged under the limit in a rule of its own, then the drop for every packet.
+  CHECK(has(s,
+            "\tchain icmp_deny {\n\t\tlimit rate 100/second burst 100 packets log group 1 "
+            "prefix \"313001 \"\n\t\tcounter name asp_acl_drop drop\n\t}"));
   // inside has no rule: nothing about its ICMP.
   CHECK_FALSE(has(s, "iifname { \"eth1\" } ip daddr 192.0.2.1 ip protocol icmp"));
   accepted_by_nft(s);

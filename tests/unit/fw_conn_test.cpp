@@ -338,6 +338,8 @@ TEST_CASE("deny and ACE log messages from the ruleset's log prefixes", "[fwconn]
   REQUIRE(ace);
   CHECK((ace->acl == "120" && ace->line == 3));
   CHECK(firewall::parse_log_prefix("106001 - ")->id == 106001);
+  CHECK(firewall::parse_log_prefix("313001 ")->id == 313001);
+  CHECK(!firewall::parse_log_prefix("313001 120 "));
 
   firewall::LoggedFlow f{
       "outside", "inside", IPPROTO_TCP, ip(198, 51, 100, 2), ip(192, 0, 2, 10), 40000, 23,
@@ -358,6 +360,9 @@ TEST_CASE("deny and ACE log messages from the ruleset's log prefixes", "[fwconn]
         "access-group \"120\" [0x0, 0x0]");
   CHECK(firewall::level_deny_message(106014, icmp)->text ==
         "Deny inbound icmp src outside:198.51.100.2 dst inside:192.0.2.10 (type 8, code 0)");
+  auto denied = firewall::icmp_deny_message(icmp);
+  CHECK((denied.severity == 3 && denied.id == 313001));
+  CHECK(denied.text == "Denied ICMP type=8, code=0 from 198.51.100.2 on interface outside");
   CHECK(firewall::ace_log_message(f, "120", 6, 0x3ed6c9d4, 1, true, 300).text ==
         "access-list 120 permitted tcp outside/198.51.100.2(40000) -> inside/192.0.2.10(23) "
         "hit-cnt 1 first hit [0x3ed6c9d4, 0x0]");
