@@ -235,14 +235,13 @@ void show_interface(Ctx& c) {
     const std::string& typed = c.args.str("name");
     auto name = platform::canonical_interface_name(typed);
     auto it = name ? c.cfg.interfaces.find(*name) : c.cfg.interfaces.end();
-    if (it == c.cfg.interfaces.end())
-      it = std::find_if(c.cfg.interfaces.begin(), c.cfg.interfaces.end(),
-                        [&](const auto& e) { return e.second.nameif == typed; });
-    if (it == c.cfg.interfaces.end()) {
+    const config::Interface* itf =
+        it != c.cfg.interfaces.end() ? &it->second : c.cfg.interface_by_nameif(typed);
+    if (!itf) {
       c.session.invalid_input_at(c.out, c.args, "name");
       return;
     }
-    show_one_interface(c, it->second, detail);
+    show_one_interface(c, *itf, detail);
     return;
   }
   for (const auto& [hw, itf] : c.cfg.interfaces) show_one_interface(c, itf, detail);

@@ -68,7 +68,6 @@ std::string_view why_unsupported(std::string_view line) {
        "policy-map), which this box does not configure"},
       {"ip audit ", "no intrusion detection signatures (PIX IDS) on this box"},
       {"failover", "no failover pair: this box runs alone"},
-      {"no failover", "no failover pair: this box runs alone"},
       {"telnet ", "no Telnet server on this box: manage it with ssh"},
       {"aaa authentication include", "no cut-through proxy authentication of through traffic"},
       {"aaa authentication exclude", "no cut-through proxy authentication of through traffic"},
@@ -77,16 +76,12 @@ std::string_view why_unsupported(std::string_view line) {
       // this box does not have: a pasted configuration reports them instead of failing.
       {"http ", "no HTTPS server (ASDM, WebVPN): this box is managed from its CLI over SSH"},
       {"asdm ", "no ASDM: this box is managed from its CLI"},
-      {"no asdm ", "no ASDM: this box is managed from its CLI"},
       {"threat-detection ", "no threat detection; drops are counted in show asp drop"},
-      {"no threat-detection ", "no threat detection; drops are counted in show asp drop"},
       {"mac-address auto", "no multiple-context mode: each interface keeps its own MAC address"},
-      {"no mac-address auto", "no multiple-context mode: each interface keeps its own MAC address"},
       {"ftp mode ", "no FTP client on this box"},
       {"icmp unreachable ", "the ICMP errors the box sends are rate-limited by the kernel"},
       {"arp rate-limit ", "ARP is the kernel's, not configured here"},
       {"arp permit-nonconnected", "ARP is the kernel's, not configured here"},
-      {"no arp permit-nonconnected", "ARP is the kernel's, not configured here"},
       {"user-identity ", "no Identity Firewall on this box"},
       {"dynamic-access-policy-record ", "no dynamic access policies: group-policies apply"},
       {"service sw-reset-button", "no reset button on this hardware"},
@@ -99,8 +94,9 @@ std::string_view why_unsupported(std::string_view line) {
        "and 18 with SHA-2)"},
       {"prompt ", "the prompt shows the hostname and mode only"},
       {"call-home", "no Smart Call Home reporting"},
-      {"no call-home", "no Smart Call Home reporting"},
   };
+  // A "no" form has the reason of the line it negates.
+  if (line.starts_with("no ")) line.remove_prefix(3);
   for (const auto& w : kWhy)
     if (line.starts_with(w.prefix)) return w.why;
   return "not a VPN function";

@@ -214,8 +214,8 @@ std::optional<uint32_t> default_timeout(std::string_view keyword);
 uint32_t timeout_seconds(const Firewall& fw, std::string_view keyword);
 
 // A nameif changed from `from` to `to`: NAT rules, access-groups, service-policies and icmp rules
-// follow it;
-// with `to` empty ("no nameif") the ones bound to the old name are removed, as the ASA does.
+// follow it; with `to` empty ("no nameif") the ones bound to the old name are removed, as the
+// ASA does.
 void rename_interface(Firewall& fw, const std::string& from, const std::string& to);
 
 }  // namespace rampart::config
