@@ -178,6 +178,12 @@ class SnmpStatsClient {
  public:
   virtual ~SnmpStatsClient() = default;
   virtual rampart::expected<snmp::Statistics, std::string> query() = 0;
+  // SNMPv3 requests rampartd's user check dropped (snmp::V3Gate): a user other than the one the
+  // polling host's line names, or a message it could not read as USM.
+  struct V3Refusals {
+    uint64_t other_user = 0, malformed = 0;
+  };
+  virtual V3Refusals v3_refusals() const { return {}; }
 };
 
 class System {

@@ -1,8 +1,12 @@
 #include "platform/firewall.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include <fmt/format.h>
+
+#include "platform/log.hpp"
+#include "platform/nfqueue.hpp"
 
 namespace rampart::platform {
 
@@ -71,11 +75,18 @@ std::string snmp_rules_script(const std::vector<SnmpBinding>& bindings) {
   if (bindings.empty()) return "add table ip rampart_snmp\ndelete table ip rampart_snmp\n";
   // The chain is made anew (a leftover of another definition goes too); the counter is kept,
   // so that it counts from the first rules to the last, across changes of the configuration.
+  // Chain v3_user ends in a counted drop: what is there until install_snmp_rules puts the
+  // queue to rampartd's user check in front of it, or if that fails.
   std::string s =
       "add table ip rampart_snmp\n"
       "add counter ip rampart_snmp refused\n"
+      "add counter ip rampart_snmp v3_unchecked\n"
       "add chain ip rampart_snmp input\n"
       "delete chain ip rampart_snmp input\n"
+      "add chain ip rampart_snmp v3_user\n"
+      "delete chain ip rampart_snmp v3_user\n"
+      "add chain ip rampart_snmp v3_user\n"
+      "add rule ip rampart_snmp v3_user counter name v3_unchecked drop\n"
       "add chain ip rampart_snmp input { type filter hook input priority -290 ; policy accept ; "
       "}\n";
   // The message's first bytes (RFC 3416 3 / RFC 3412 6, BER): SEQUENCE, its length in one,
@@ -87,12 +98,13 @@ std::string snmp_rules_script(const std::vector<SnmpBinding>& bindings) {
       {"@th,64,8 0x30 @th,72,8 < 0x80", 80}, {"@th,64,16 0x3081", 88}, {"@th,64,16 0x3082", 96}};
   for (const auto& b : bindings) {
     if (b.hosts.empty() || b.devices.empty()) continue;
+    const char* verdict = b.version == 3 ? "goto v3_user" : "accept";
     for (const auto& f : kForms)
       s += fmt::format(
           "add rule ip rampart_snmp input ip daddr {} udp dport 161 iifname {} ip saddr {} {} "
-          "@th,{},24 0x0201{:02x} accept\n",
+          "@th,{},24 0x0201{:02x} {}\n",
           b.address, nft_set(b.devices, true), nft_set(b.hosts, false), f.header, f.version_at,
-          b.version);
+          b.version, verdict);
   }
   // Whatever was not accepted above: another source, another interface, another address.
   s += "add rule ip rampart_snmp input udp dport 161 counter name refused drop\n";
@@ -100,7 +112,16 @@ std::string snmp_rules_script(const std::vector<SnmpBinding>& bindings) {
 }
 
 std::optional<std::string> install_snmp_rules(const std::vector<SnmpBinding>& bindings) {
-  return nft(snmp_rules_script(bindings).c_str());
+  if (auto err = nft(snmp_rules_script(bindings).c_str())) return err;
+  bool v3 = std::any_of(bindings.begin(), bindings.end(),
+                        [](const SnmpBinding& b) { return b.version == 3 && !b.hosts.empty(); });
+  if (!v3) return std::nullopt;
+  // Without it only v3 polls fail (dropped and counted in v3_unchecked): v1/v2c stay served.
+  if (auto queued = insert_queue_rule("rampart_snmp", "v3_user", kSnmpV3Queue); !queued)
+    log(Severity::Error,
+        fmt::format("snmp: v3 user check: {}; v3 polls are dropped (counter v3_unchecked)",
+                    queued.error()));
+  return std::nullopt;
 }
 
 }  // namespace rampart::platform

@@ -35,7 +35,12 @@ std::optional<std::string> install_ssh_rules(const std::vector<SshBinding>& bind
 // VACM has none for SNMPv3 users, and without these rules any address could reach snmpd at all.
 // Every other packet to UDP 161 of the box, on any address and device (lo too: rampartd asks
 // snmpd over a unix socket), is counted (counter "refused", kept while the table is) and
-// dropped. Table ip rampart_snmp; an empty list removes it.
+// dropped. Table ip rampart_snmp; an empty list removes it. A version 3 request that passes
+// is not accepted but goes to chain v3_user, which queues it to kSnmpV3Queue (insert_queue_rule),
+// where rampartd checks its user against the host's (snmp::V3Gate); with nobody reading the
+// queue the kernel drops it, and without the queue rule the chain drops and counts it
+// (counter v3_unchecked).
+constexpr uint16_t kSnmpV3Queue = 161;
 struct SnmpBinding {
   std::string address;               // the interface's address, where snmpd listens
   std::vector<std::string> devices;  // where its polls may arrive ("eth1", "eth1-vpn")

@@ -1,7 +1,7 @@
 // show counters [protocol NAME]: the ASA's table of internal counters, here the bad input the
 // management plane refused (the dataplane's drops are in "show asp drop", IKE's in "show
-// crypto isakmp stats"), and the firewall connection reader's losses (FW). As on the ASA only
-// counters that moved are listed.
+// crypto isakmp stats"), the firewall connection reader's losses (FW) and the SNMPv3 requests
+// the user check refused (SNMP). As on the ASA only counters that moved are listed.
 #include "cli/commands/common.hpp"
 #include "cli/commands/sections.hpp"
 #include "control/firewall/runtime.hpp"
@@ -27,6 +27,8 @@ void show_counters(Ctx& c) {
   // The firewall's connection reader: what the kernel could not tell it in time.
   firewall::ConnectionStats fw;
   if (auto* t = c.session.appliance().connections()) fw = t->stats();
+  SnmpStatsClient::V3Refusals v3;
+  if (auto* s = c.sys.snmp_stats()) v3 = s->v3_refusals();
   const struct {
     std::string_view protocol, name;
     uint64_t value;
@@ -38,6 +40,8 @@ void show_counters(Ctx& c) {
       {"FW", "LOG_MALFORMED", fw.log_malformed},
       {"DEBUG", "LINES_DROPPED", c.session.appliance().debug_lines_dropped()},
       {"DEBUG", "TERMINAL_BEHIND", c.session.appliance().terminal_behind()},
+      {"SNMP", "V3_OTHER_USER", v3.other_user},
+      {"SNMP", "V3_MALFORMED", v3.malformed},
   };
   std::string want = c.args.has("protocol") ? c.args.str("protocol") : "";
   for (char& ch : want) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));

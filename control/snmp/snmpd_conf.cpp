@@ -246,4 +246,15 @@ std::vector<platform::SnmpBinding> snmp_bindings(
   return out;
 }
 
+V3Gate::Users v3_polling_users(const config::Config& cfg) {
+  V3Gate::Users out;
+  if (!snmpd_wanted(cfg)) return out;
+  for (const auto& [key, h] : cfg.snmp.hosts) {
+    if (h.version != config::SnmpVersion::V3 || !answers(cfg.snmp, h)) continue;
+    const config::Interface* itf = cfg.interface_by_nameif(key.first);
+    if (itf && itf->address) out[{itf->address->value, key.second.value}] = h.user;
+  }
+  return out;
+}
+
 }  // namespace rampart::snmp

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "control/config/model.hpp"
+#include "control/snmp/v3_gate.hpp"
 #include "platform/firewall.hpp"
 
 namespace rampart::snmp {
@@ -42,6 +43,9 @@ bool usable(const config::SnmpUser& u);
 // None when snmpd does not run. device_for: a hardware name's Linux device.
 std::vector<platform::SnmpBinding> snmp_bindings(
     const config::Config& cfg, const std::function<std::string(const std::string&)>& device_for);
+// The v3 polling hosts snmpd answers, by interface address and host address, with the user
+// their line names (the V3Gate's table). None when snmpd does not run.
+V3Gate::Users v3_polling_users(const config::Config& cfg);
 // Whether a trap family is on: "ipsec start", "snmp linkup", ...
 bool trap_enabled(const config::Snmp& s, const std::string& name);
 

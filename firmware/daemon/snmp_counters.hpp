@@ -6,6 +6,7 @@
 // the state is under a mutex.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -27,6 +28,8 @@ class SnmpCounters : public cli::SnmpStatsClient {
   void died();
   // Never an error: while snmpd does not answer, its counters as it last gave them.
   rampart::expected<snmp::Statistics, std::string> query() override;
+  V3Refusals v3_refusals() const override { return {v3_other_user_, v3_malformed_}; }
+  void refused_v3(bool malformed) { ++(malformed ? v3_malformed_ : v3_other_user_); }
 
   static constexpr int kTimeoutMs = 1000;
 
@@ -41,6 +44,8 @@ class SnmpCounters : public cli::SnmpStatsClient {
   int32_t request_id_ = 0;
   snmp::Statistics before_;  // the snmpds before this one
   snmp::Statistics last_;    // this snmpd's, at the last answer
+  // Counted on the event loop, read by any session's command.
+  std::atomic<uint64_t> v3_other_user_ = 0, v3_malformed_ = 0;
 };
 
 }  // namespace rampart::firmware

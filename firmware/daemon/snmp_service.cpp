@@ -130,6 +130,7 @@ void SnmpService::sync(const config::Config& cfg) {
     disconnect("snmpd exited");
   }
   // The rules first: a restarted snmpd never listens on an address they do not guard yet.
+  sync_v3_gate(cfg);
   const bool guarded = apply_rules(cfg);
   std::string conf =
       snmp::snmpd_wanted(cfg)
@@ -178,6 +179,37 @@ bool SnmpService::apply_rules(const config::Config& cfg) {
   return rules_installed_;
 }
 
+void SnmpService::sync_v3_gate(const config::Config& cfg) {
+  v3_gate_ = snmp::V3Gate(snmp::v3_polling_users(cfg));
+  if (v3_gate_.empty()) {
+    if (v3_queue_) ::epoll_ctl(epoll_, EPOLL_CTL_DEL, v3_queue_->fd(), nullptr);
+    v3_queue_.reset();
+    return;
+  }
+  const int64_t now = std::time(nullptr);
+  if (v3_queue_ || now - v3_queue_tried_ < kRestartSeconds) return;
+  v3_queue_tried_ = now;
+  auto q = std::make_unique<platform::NfqueueReader>();
+  auto opened = q->open(platform::kSnmpV3Queue, kV3Queued,
+                        [this](const platform::QueuedDatagram& d) { return admit_v3(d); });
+  if (!opened) {
+    platform::log(
+        platform::Severity::Error,
+        fmt::format("snmp: v3 user check: {}; v3 polls are dropped until it runs", opened.error()));
+    return;
+  }
+  epoll_event ev{EPOLLIN, {.fd = q->fd()}};
+  ::epoll_ctl(epoll_, EPOLL_CTL_ADD, q->fd(), &ev);
+  v3_queue_ = std::move(q);
+}
+
+bool SnmpService::admit_v3(const platform::QueuedDatagram& d) {
+  auto verdict = v3_gate_.judge(d.dst, d.src, d.payload);
+  if (verdict == snmp::V3Gate::Verdict::Admitted) return true;
+  counters_.refused_v3(verdict == snmp::V3Gate::Verdict::Malformed);
+  return false;
+}
+
 void SnmpService::connect() {
   int s = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   if (s < 0) return;
@@ -222,7 +254,8 @@ void SnmpService::send(const std::vector<uint8_t>& pdu) {
 
 void SnmpService::readable() {
   epoll_event ev[4];
-  ::epoll_wait(epoll_, ev, 4, 0);  // the connection's readiness; its data is read below
+  ::epoll_wait(epoll_, ev, 4, 0);    // the readiness of both; their data is read below
+  if (v3_queue_) v3_queue_->read();  // without blocking: returns at once when nothing waits
   if (sock_ < 0) return;
   uint8_t buf[8192];
   ssize_t n = ::recv(sock_, buf, sizeof buf, MSG_DONTWAIT);

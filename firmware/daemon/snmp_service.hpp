@@ -5,12 +5,14 @@
 // coming up and going down become cipSecTunnelStart/Stop notifications, interfaces' links
 // IF-MIB linkUp/linkDown, and sessions refused at vpn-sessiondb max-session-limit
 // ciscoRasTooManySessions, which snmpd sends to the trap hosts. Kernel rules (table ip
-// rampart_snmp) keep UDP 161 to the polling hosts of each interface, in their version.
+// rampart_snmp) keep UDP 161 to the polling hosts of each interface, in their version, and
+// queue v3 requests to rampartd, which lets on only those of the host line's user (V3Gate).
 #pragma once
 
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,9 +22,11 @@
 #include "control/snmp/mib.hpp"
 #include "control/snmp/session_threshold.hpp"
 #include "control/snmp/snmpd_conf.hpp"
+#include "control/snmp/v3_gate.hpp"
 #include "firmware/daemon/snmp_counters.hpp"
 #include "platform/child.hpp"
 #include "platform/firewall.hpp"
+#include "platform/nfqueue.hpp"
 
 namespace rampart::cli {
 class Appliance;
@@ -57,6 +61,8 @@ class SnmpService {
   static constexpr int kRestartSeconds = 5;
   // Notifications kept while snmpd is not there; past this the oldest go (counted in the log).
   static constexpr size_t kMaxQueued = 64;
+  // v3 requests waiting for the user check; past this the kernel drops them (as a lost poll).
+  static constexpr uint32_t kV3Queued = 256;
 
  private:
   enum class State { Down, Opening, Registering, Ready };
@@ -77,6 +83,10 @@ class SnmpService {
   void watch_session_limit(const config::Config& cfg);
   // Whether the rules wanted are in the kernel (snmpd runs only then).
   bool apply_rules(const config::Config& cfg);
+  // The v3 user check: its table from the host lines, its queue open while any v3 host polls
+  // (retried every kRestartSeconds; until it is open the kernel drops v3 polls).
+  void sync_v3_gate(const config::Config& cfg);
+  bool admit_v3(const platform::QueuedDatagram& d);
   void notify(std::vector<snmp::VarBind> varbinds);
   snmp::Snapshot snapshot() const;
 
@@ -91,6 +101,9 @@ class SnmpService {
   // none yet: the first sync() applies them, which also removes what a killed rampartd left.
   std::optional<std::vector<platform::SnmpBinding>> applied_rules_;
   bool rules_installed_ = false;
+  snmp::V3Gate v3_gate_;
+  std::unique_ptr<platform::NfqueueReader> v3_queue_;
+  int64_t v3_queue_tried_ = 0;
   int64_t rules_tried_ = 0;
   int64_t last_start_ = 0;
   bool started_once_ = false;

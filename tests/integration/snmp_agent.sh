@@ -5,13 +5,16 @@
 #
 #   $CNS vpnc 198.51.100.2 --- outside 198.51.100.1 [$NS rampartd + snmpd] inside 192.0.2.1
 #                                                             |
-#   $INS 192.0.2.10 (v2c NMS + snmptrapd :1162), 192.0.2.11 (not configured), 192.0.2.12 (v3)
+#   $INS 192.0.2.10 (v2c NMS + snmptrapd :1162), 192.0.2.11 (not configured), 192.0.2.12 and
+#        192.0.2.13 (v3, users ops and audit)
 #
 # The configured host reads with its community (and only it: a wrong community, another inside
 # address and the outside get no answer); the v3 user reads with authPriv, and only from its
 # host: the kernel rules (table ip rampart_snmp) drop and count a poll from 192.0.2.11 (same
 # subnet, valid community and v3 credentials), a v3 poll from the v2c host and a v2c one from
-# the v3 host; a user on no host line is unknown to snmpd; ifHCInOctets rises with traffic;
+# the v3 host; each v3 host reads with its own line's user only: another host's user, with its
+# right passwords, gets no answer (rampartd's user check on the kernel's queue, counted in
+# show counters); ifHCInOctets rises with traffic;
 # a vpnc tunnel shows in crasNumSessions and cipSecGlobalActiveTunnels and its start and stop
 # arrive at snmptrapd as cipSecTunnelStart/Stop; with vpn-sessiondb max-session-limit 1 a
 # second client is refused and ciscoRasTooManySessions arrives, once for two refused clients;
@@ -38,6 +41,7 @@ COMMUNITY=s3cretComm
 make_vpn_lab
 ip -n "$INS" addr add 192.0.2.11/24 dev eth0
 ip -n "$INS" addr add 192.0.2.12/24 dev eth0
+ip -n "$INS" addr add 192.0.2.13/24 dev eth0
 
 # snmptrapd on the NMS: every notification logged with numeric OIDs.
 mkdir -m 0700 "$WORK/trapd"
@@ -51,7 +55,9 @@ ezvpn_gateway_lines "snmp-server host inside 192.0.2.10 community $COMMUNITY ver
   "snmp-server group NMS v3 priv" \
   "snmp-server user ops NMS v3 auth sha Auth-Pass-1 priv aes 128 Priv-Pass-1" \
   "snmp-server user spare NMS v3 auth sha Auth-Pass-2 priv aes 128 Priv-Pass-2" \
+  "snmp-server user audit NMS v3 auth sha Auth-Pass-3 priv aes 128 Priv-Pass-3" \
   "snmp-server host inside 192.0.2.12 poll version 3 ops" \
+  "snmp-server host inside 192.0.2.13 poll version 3 audit" \
   "snmp-server location Lab rack 1" "snmp-server enable traps ipsec start stop" \
   "snmp-server enable traps remote-access session-threshold-exceeded" \
   "vpn-sessiondb max-session-limit 1" >"$WORK/lines"
@@ -134,10 +140,25 @@ v3=$(q snmpget -v3 -u ops -l authPriv -a SHA -A Auth-Pass-1 -x AES -X Priv-Pass-
 grep -q 'INTEGER: [0-9]' <<<"$v3" || fail "v3 ifNumber: $v3"
 q snmpget -v3 -u ops -l authPriv -a SHA -A Auth-Pass-1 -x AES -X Wrong-Pass-1 \
   --clientaddr=192.0.2.12 192.0.2.1 1.3.6.1.2.1.2.1.0 >/dev/null 2>&1 && fail "v3 with a wrong privacy password"
-# A user no host line names, with its right passwords from the v3 host: unknown to snmpd.
-spare=$(q snmpget -v3 -u spare -l authPriv -a SHA -A Auth-Pass-2 -x AES -X Priv-Pass-2 \
-  --clientaddr=192.0.2.12 192.0.2.1 1.3.6.1.2.1.2.1.0 2>&1) && fail "answered a user on no host line: $spare"
-grep -q "Unknown user name" <<<"$spare" || fail "user on no host line: $spare"
+# Each v3 host with its own line's user only. snmpd alone would answer any user it knows from
+# any admitted host (its VACM has no source for USM): rampartd's check refuses, and counts, a
+# user that is not the host line's, however right its passwords.
+get3u() {  # get3u HOST USER N: user's passwords are Auth-Pass-N/Priv-Pass-N
+  q snmpget -v3 -u "$2" -l authPriv -a SHA -A "Auth-Pass-$3" -x AES -X "Priv-Pass-$3" \
+    --clientaddr="$1" 192.0.2.1 1.3.6.1.2.1.2.1.0 2>&1
+}
+v3_refused() { cli "show counters protocol snmp" | awk '$2 == "V3_OTHER_USER" {print $3}'; }
+out=$(get3u 192.0.2.13 audit 3) || fail "v3 user audit from its own host: $out"
+grep -q 'INTEGER: [0-9]' <<<"$out" || fail "v3 audit ifNumber: $out"
+[[ -z "$(v3_refused)" ]] || fail "refused before any other user: $(cli "show counters")"
+out=$(get3u 192.0.2.12 audit 3) && fail "answered audit from ops's host: $out"
+grep -q "Timeout" <<<"$out" || fail "audit from ops's host: $out"
+out=$(get3u 192.0.2.13 ops 1) && fail "answered ops from audit's host: $out"
+# A user no host line names, with its right passwords: refused as well (and unknown to snmpd).
+out=$(get3u 192.0.2.12 spare 2) && fail "answered a user on no host line: $out"
+[[ "$(v3_refused)" == 3 ]] || fail "V3_OTHER_USER: $(cli "show counters")"
+# Each host's own user still reads (the discovery probes before each try were let through).
+get3u 192.0.2.12 ops 1 | grep -q 'INTEGER: [0-9]' || fail "ops from its host after refusals"
 
 # snmpd killed: rampartd starts it again and its subagent session comes back.
 kill -9 "$(cat "$WORK/snmp/snmpd.pid")"

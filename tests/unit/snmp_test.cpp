@@ -11,6 +11,8 @@
 #include "control/snmp/session_threshold.hpp"
 #include "control/snmp/snmpd_conf.hpp"
 #include "control/snmp/statistics.hpp"
+#include "control/snmp/v3_gate.hpp"
+#include "platform/nfqueue.hpp"
 #include "tests/unit/session_helpers.hpp"
 
 namespace rampart::test {
@@ -625,8 +627,13 @@ TEST_CASE("snmp rules: each interface admits its own polling hosts in their vers
   CHECK(s ==
         "add table ip rampart_snmp\n"
         "add counter ip rampart_snmp refused\n"
+        "add counter ip rampart_snmp v3_unchecked\n"
         "add chain ip rampart_snmp input\n"
         "delete chain ip rampart_snmp input\n"
+        "add chain ip rampart_snmp v3_user\n"
+        "delete chain ip rampart_snmp v3_user\n"
+        "add chain ip rampart_snmp v3_user\n"
+        "add rule ip rampart_snmp v3_user counter name v3_unchecked drop\n"
         "add chain ip rampart_snmp input { type filter hook input priority -290 ; policy accept ; "
         "}\n"
         "add rule ip rampart_snmp input ip daddr 192.0.2.1 udp dport 161 iifname { \"eth1\", "
@@ -639,16 +646,102 @@ TEST_CASE("snmp rules: each interface admits its own polling hosts in their vers
         "\"eth1-vpn\" } ip saddr { 192.0.2.10, 192.0.2.11 } @th,64,16 0x3082 @th,96,24 0x020101 "
         "accept\n"
         "add rule ip rampart_snmp input udp dport 161 counter name refused drop\n");
+  // Version 3: the same matches, but the request goes to the chain of rampartd's user check.
+  std::string v3 = platform::snmp_rules_script({{"192.0.2.1", {"eth1"}, {"192.0.2.12"}, 3}});
+  CHECK(v3.find("@th,80,24 0x020103 goto v3_user\n") != std::string::npos);
+  CHECK(v3.find(" accept\n") == std::string::npos);
+  // The user check's table: the v3 polling host that snmpd serves, with its line's user.
+  CHECK(snmp::v3_polling_users(con.cfg()) ==
+        snmp::V3Gate::Users{{{0xc0000201, 0xc000020c}, "ops"}});
   // SNMP off, or no polling host: the table goes.
   std::string off = "add table ip rampart_snmp\ndelete table ip rampart_snmp\n";
   CHECK(platform::snmp_rules_script({}) == off);
   con.run("no snmp-server enable\n");
   CHECK(snmp::snmp_bindings(con.cfg(), dev).empty());
+  CHECK(snmp::v3_polling_users(con.cfg()).empty());
   con.run("snmp-server enable\n");
   CHECK(snmp::snmp_bindings(con.cfg(), dev).size() == 3);
   // An interface's address changes: the rules follow it.
   in.address = config::Ipv4{0xc0000202};
   CHECK(snmp::snmp_bindings(con.cfg(), dev)[1].address == "192.0.2.2");
+}
+
+// SNMPv3 messages as net-snmp's snmpget sends them (captured from snmpget 5.9.3 to a local
+// socket): the discovery probe, with no user and no engine ID, and a GetRequest of user "ops"
+// (authPriv, SHA and AES) to engine 80001f888012345678.
+std::vector<uint8_t> from_hex(std::string_view h) {
+  std::vector<uint8_t> out;
+  for (size_t i = 0; i + 1 < h.size(); i += 2)
+    out.push_back(static_cast<uint8_t>(std::stoi(std::string(h.substr(i, 2)), nullptr, 16)));
+  return out;
+}
+const std::vector<uint8_t> kDiscovery = from_hex(
+    "303e020103301102041c07efc8020300ffe30401040201030410300e0400020100020100040004000400301404"
+    "000400a00e0204049f89d80201000201003000");
+const std::vector<uint8_t> kOpsGet = from_hex(
+    "30770201033011020413ac4029020300ffe30401070201030430302e040980001f88801234567802010002010004"
+    "036f7073040c726cdc8b2565347f27adc21b04084684ca9f8658eaae042d5df92300b93890a53b720ad6557b99ee"
+    "6e32f069cb5d69e18b7146dbb5cd27db59348b83051f1c3c50b40b3e24");
+
+TEST_CASE("v3 gate: msgUserName of net-snmp's messages; other versions and encodings refused",
+          "[snmp]") {
+  CHECK(snmp::usm_user_name(kDiscovery).value() == "");
+  CHECK(snmp::usm_user_name(kOpsGet).value() == "ops");
+  // Only the headers are read: a message cut just after the user name still names it.
+  auto cut = std::vector<uint8_t>(kOpsGet.begin(), kOpsGet.begin() + 50);
+  CHECK(snmp::usm_user_name(cut).value() == "ops");
+  cut.pop_back();  // the name itself cut short
+  CHECK(!snmp::usm_user_name(cut));
+  // A v2c GetRequest: msgVersion 1.
+  CHECK(snmp::usm_user_name(snmp::ber::get_request("public", 1, {Oid{1, 3, 6, 1}})).error() ==
+        "not SNMPv3");
+  // Another security model (msgSecurityModel's value is the byte before msgSecurityParameters).
+  auto model = kOpsGet;
+  model[23] = 2;
+  CHECK(snmp::usm_user_name(model).error() == "not the USM security model");
+  // A name of 33 octets: over SnmpAdminString's 32.
+  // (The message cut before its user name, the lengths around it stretched to hold it.)
+  std::vector<uint8_t> long_name(kOpsGet.begin(), kOpsGet.begin() + 45);
+  long_name[25] = long_name[27] = 0x7f;
+  long_name.insert(long_name.end(), {0x04, 33});
+  long_name.insert(long_name.end(), 33, 'a');
+  CHECK(snmp::usm_user_name(long_name).error() == "bad msgUserName");
+  // Lengths that point past the bytes, or in more than four octets.
+  for (auto bad : {from_hex("3084ffffffff020103"), from_hex("3085000000000102"), from_hex("30"),
+                   from_hex("3003020103"), from_hex("30050201033000")})
+    CHECK(!snmp::usm_user_name(bad));
+}
+
+TEST_CASE("v3 gate: a host polls with its own line's user only", "[snmp]") {
+  const uint32_t itf = 0xc0000201, host = 0xc000020c, other = 0xc000020d;
+  snmp::V3Gate gate({{{itf, host}, "ops"}, {{itf, other}, "audit"}});
+  using V = snmp::V3Gate::Verdict;
+  CHECK(gate.judge(itf, host, kOpsGet) == V::Admitted);
+  CHECK(gate.judge(itf, host, kDiscovery) == V::Admitted);
+  CHECK(gate.judge(itf, other, kOpsGet) == V::OtherUser);  // another line's user
+  CHECK(gate.judge(itf, other, kDiscovery) == V::Admitted);
+  CHECK(gate.judge(0xc6336401, host, kOpsGet) == V::OtherUser);    // not this interface's line
+  CHECK(gate.judge(itf, 0xc0000263, kDiscovery) == V::OtherUser);  // no line at all
+  CHECK(gate.judge(itf, host, from_hex("3003020101")) == V::Malformed);
+}
+
+TEST_CASE("nfqueue: the UDP datagram of an IPv4 packet", "[snmp]") {
+  // 192.0.2.12:40000 -> 192.0.2.1:161, UDP length 8 + 3.
+  auto pkt = from_hex("4500001f000000004011aaaac000020cc00002019c4000a1000b0000616263");
+  platform::QueuedDatagram d;
+  REQUIRE(platform::parse_udp4(pkt, d));
+  CHECK(d.src == 0xc000020c);
+  CHECK(d.dst == 0xc0000201);
+  CHECK(d.sport == 40000);
+  CHECK(d.dport == 161);
+  CHECK(std::string(d.payload.begin(), d.payload.end()) == "abc");
+  auto frag = pkt;
+  frag[7] = 1;  // offset 8: not the first fragment
+  CHECK(!platform::parse_udp4(frag, d));
+  auto tcp = pkt;
+  tcp[9] = 6;
+  CHECK(!platform::parse_udp4(tcp, d));
+  CHECK(!platform::parse_udp4(std::span(pkt).first(27), d));  // the UDP header cut short
 }
 
 }  // namespace
