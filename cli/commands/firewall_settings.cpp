@@ -5,6 +5,7 @@
 
 #include "cli/commands/acl_operands.hpp"
 #include "cli/commands/common.hpp"
+#include "cli/commands/pix_nat.hpp"
 #include "cli/commands/sections.hpp"
 #include "cli/render/running_config.hpp"
 
@@ -80,8 +81,17 @@ std::string asa_spelling(std::string_view line) {
   return out;
 }
 
+// ASA 9.x lines for functions this box lacks, each on a line of its own.
+bool unsupported_timeout(std::string_view first_word) {
+  return first_word == "conn-holddown" || first_word == "igp";
+}
+
 void timeout_cmd(Ctx& c) {
   Cursor cur(c.args.str("rest"), c.args.offset("rest"));
+  if (unsupported_timeout(cur.peek())) {
+    report_unsupported(c, (c.negated ? "no timeout " : "timeout ") + c.args.str("rest"));
+    return;
+  }
   TimeoutLine t;
   if (!parse_timeouts(cur, t, !c.negated)) {
     Args at;

@@ -94,6 +94,9 @@ std::string_view why_unsupported(std::string_view line) {
        "and 18 with SHA-2)"},
       {"prompt ", "the prompt shows the hostname and mode only"},
       {"call-home", "no Smart Call Home reporting"},
+      {"timeout conn-holddown ",
+       "connections are not ended when their route goes: each stays until its idle timeout"},
+      {"timeout igp ", "no dynamic routing (OSPF, EIGRP): routes are static"},
   };
   // A "no" form has the reason of the line it negates.
   if (line.starts_with("no ")) line.remove_prefix(3);
@@ -106,6 +109,14 @@ void unsupported(Ctx& c, std::string_view what) {
   warning(c, fmt::format("line {}: \"{}\" is not supported ({}); ignored", c.session.line_number(),
                          masked(what), why_unsupported(what)));
 }
+
+}  // namespace
+
+void report_unsupported(Ctx& c, std::string_view line) {
+  unsupported(c, line);
+}
+
+namespace {
 
 bool group_exists(Ctx& c, const std::string& g) {
   return c.cfg.tunnel_groups.contains(g);

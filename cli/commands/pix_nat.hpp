@@ -21,6 +21,9 @@ namespace rampart::cli {
 
 // Runs ASA lines for a PIX line and prints the one notice (cli/commands/pix.cpp).
 void convert(Ctx& c, std::string_view pix_line, const std::vector<std::string>& asa_lines);
+// A PIX or ASA line for a function this box lacks: a warning with the line number and why,
+// nothing applied (cli/commands/pix.cpp holds the reasons).
+void report_unsupported(Ctx& c, std::string_view line);
 
 namespace pix {
 

@@ -345,6 +345,8 @@ TEST_CASE("an ASA running configuration's lines for functions this box lacks are
       "prompt hostname context",
       "no call-home reporting anonymous",
       "call-home",
+      "timeout conn-holddown 0:00:15",
+      "timeout igp stale-route 0:01:10",
   };
   test::Console c;
   const std::string before = c.run("show running-config");
