@@ -2,6 +2,8 @@
 // ASA 9.x packet-tracer; the decisions follow policy.hpp's header comment, step by step.
 #include "control/firewall/tracer.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "control/firewall/tracer_nat.hpp"
@@ -188,7 +190,10 @@ class Tracer {
     t_.input_up = link_up(in->nameif);
     if (!t_.input_up) return drop_with(kInterfaceDown);
     bool untranslated = nat_untranslate(p_, f_, t_);
-    if (!untranslated && to_the_box()) return std::move(t_);
+    // An identity rule (a twice NAT's "NET NET" covering the box's own address) leaves a
+    // packet for the box the box's: it is not diverted through another interface.
+    bool identity = untranslated && t_.out_destination == f_.destination;
+    if ((!untranslated || identity) && to_the_box()) return std::move(t_);
     // The source rule's egress is routed on the real destination; a twice NAT rule with a
     // destination part routes on the destination it translates to.
     nat_translate(
@@ -226,10 +231,14 @@ class Tracer {
   }
 
   // A packet for one of the box's own addresses is not forwarded. To the PAT address of a
-  // dynamic rule it is the ASA's "no xlate" drop; otherwise the box answers on the interface
-  // the packet came in on only.
+  // dynamic rule it is the ASA's "no xlate" drop, but for ICMP to an interface's own address
+  // (the box answers pings there, interface PAT or not); otherwise the box answers on the
+  // interface the packet came in on only.
   bool to_the_box() {
-    if (is_pat_address(p_, f_.input, f_.destination)) {
+    bool interface_address =
+        std::any_of(p_.interfaces.begin(), p_.interfaces.end(),
+                    [&](const Interface& i) { return i.address == f_.destination; });
+    if (is_pat_address(p_, f_.input, f_.destination) && !(f_.protocol == 1 && interface_address)) {
       t_.output = "NP Identity Ifc";
       fail({.type = "NAT", .subtype = "per-session"}, kPatNoXlate);
       return true;

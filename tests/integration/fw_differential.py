@@ -8,7 +8,8 @@
   check DIR OUT    reads packet-tracer's answers (OUT: the shell's transcript), sends each flow's
                    first packet from its source host's namespace, captures what arrives in every
                    namespace, and compares: allowed <-> arrived, with the same translated source
-                   and destination. Exits 1 on any disagreement, printing each.
+                   and destination (a ping to the box: answered iff allowed). Exits 1 on any
+                   disagreement, printing each.
 
 The namespaces come from fw_differential.sh: one per segment (the hosts of a segment are
 addresses of its namespace's eth0), named in FWDIFF_NS ("outside=NS inside=NS ...").
@@ -121,6 +122,20 @@ class Gen:
         icmp = f" {self.pick(['echo', 'echo-reply'])}" if proto == "icmp" and self.r.random() < 0.6 else ""
         return f"access-list {name} extended {action} {proto} {src}{sport} {dst}{port}{icmp}"
 
+    def icmp_rule(self, s, segs):
+        action = "permit" if self.r.random() < 0.6 else "deny"
+        k = self.r.random()
+        if k < 0.35:
+            src = "any"
+        elif k < 0.7:
+            src = f"host {self.pick([h for t in segs for h in t['hosts']] + REMOTE_HOSTS)}"
+        else:
+            t = self.pick(segs)
+            src = f"{network(t['box'], t['prefix'])} {mask(t['prefix'])}"
+        kind = f" {self.pick(['echo', 'echo-reply', 'unreachable', '8', '0'])}" \
+            if self.r.random() < 0.6 else ""
+        return f"icmp {action} {src}{kind} {s['nameif']}"
+
     def config(self):
         segs = self.segments()
         L = self.lines
@@ -205,6 +220,11 @@ class Gen:
             L.append("same-security-traffic permit inter-interface")
         if self.r.random() < 0.3:
             L.append("same-security-traffic permit intra-interface")
+        # ICMP to the box: rules on some interfaces (the rest answer any ICMP).
+        for s in segs:
+            if self.r.random() < 0.4:
+                for _ in range(self.r.randint(1, 4)):
+                    L.append(self.icmp_rule(s, segs))
         if self.r.random() < 0.4:
             L += ["class-map inspection_default", "match default-inspection-traffic", "exit",
                   "policy-map global_policy", "class inspection_default", "inspect icmp", "exit",
@@ -442,6 +462,17 @@ def owner(plan, address):
     return None
 
 
+def box_addresses(plan):
+    return {s["box"] for s in plan["segments"]}
+
+
+def judge_box_echo(a, replies):
+    """An echo request to one of the box's addresses: answered iff packet-tracer allows it."""
+    if a["allowed"]:
+        return None if replies else "packet-tracer allows the ping to the box, but no reply came"
+    return "packet-tracer drops the ping to the box, but it was answered" if replies else None
+
+
 def judge(plan, f, a, seen):
     """None when tracer and wire agree; else why not. Flows toward an address nobody owns can
     only be checked for not arriving anywhere."""
@@ -471,7 +502,8 @@ def check(d, transcript_path):
         answers = parse_traces(fh.read(), plan["flows"])
     arrivals = wire(plan)
     bad = 0
-    stats = {"allowed": 0, "dropped": 0, "unowned": 0, "translated": 0}
+    stats = {"allowed": 0, "dropped": 0, "unowned": 0, "translated": 0, "box_echo": 0}
+    boxes = box_addresses(plan)
     kinds = {}  # (why, protocol) -> count, the summary that points at the culprit
     for f, a in zip(plan["flows"], answers):
         stats["allowed" if a["allowed"] else "dropped"] += 1
@@ -484,6 +516,13 @@ def check(d, transcript_path):
         seen = [(ns, p) for ns, p in arrivals.get(f["id"], [])
                 if p["proto"] == f["proto"] and (f["proto"] != "icmp" or p["type"] == f["type"])]
         why = judge(plan, f, a, seen)
+        if why is None and f["proto"] == "icmp" and f["type"] == 8 and f["dst"] in boxes:
+            # The box's own answer, back on the interface the request came in on.
+            replies = [p for ns, p in arrivals.get(f["id"], [])
+                       if ns == f["in"] and p["proto"] == "icmp" and p["type"] == 0
+                       and p["src"] == f["dst"] and p["dst"] == f["src"]]
+            stats["box_echo"] += 1
+            why = judge_box_echo(a, replies)
         if why is None:
             continue
         bad += 1
@@ -503,7 +542,7 @@ def check(d, transcript_path):
     total = len(plan["flows"])
     print(f"seed {plan['seed']}: {total} flows, {stats['allowed']} allowed "
           f"({stats['unowned']} toward unowned addresses, {stats['translated']} translated), "
-          f"{stats['dropped']} dropped, "
+          f"{stats['dropped']} dropped, {stats['box_echo']} pings to the box, "
           f"{bad} disagreements")
     return 1 if bad else 0
 

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The firewall's oracle (issue 12): a generated configuration (3 or 4 interfaces with random
 # security levels, ACLs with objects and object-groups, access-groups in/out and global,
-# same-security-traffic, static and PAT object NAT, a twice NAT identity rule) is loaded into
-# rampartd; packet-tracer answers for a few thousand generated flows; then each flow's first
-# packet is sent for real from its source host's namespace and what arrives is captured in
-# every namespace. packet-tracer and the kernel must agree on every flow: allowed <-> arrived,
-# with the same translated source and destination.
+# same-security-traffic, static and PAT object NAT, a twice NAT identity rule, icmp permit/deny
+# rules for the box's own addresses) is loaded into rampartd; packet-tracer answers for a few
+# thousand generated flows; then each flow's first packet is sent for real from its source
+# host's namespace and what arrives is captured in every namespace. packet-tracer and the
+# kernel must agree on every flow: allowed <-> arrived, with the same translated source and
+# destination; a ping to one of the box's addresses is answered <-> allowed.
 #
 #   FWDIFF_SEED=N   replay one configuration (each seed is printed)
 #   FWDIFF_FLOWS=N  flows per configuration (3000)   FWDIFF_CONFIGS=N  configurations (4)

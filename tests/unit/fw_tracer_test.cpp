@@ -272,6 +272,11 @@ TEST_CASE("tracer: static NAT both directions, dynamic PAT forward only", "[trac
   CHECK_FALSE(back.allowed);
   CHECK(back.drop_reason ==
         "(nat-no-xlate-to-pat-pool) Connection to PAT address without pre-existing xlate");
+  // But a ping to the interface's own address is the box's to answer, interface PAT or not
+  // (fw_differential: the kernel answers it).
+  Trace echo = trace(p, icmp("outside", "198.51.100.50", "198.51.100.1", 8));
+  CHECK(echo.allowed);
+  CHECK(echo.output == "NP Identity Ifc");
   // Toward dmz the (inside,outside) rules do not match: nothing is translated.
   Trace dmz = trace(p, tcp("inside", "192.0.2.10", 40000, "203.0.113.5", 80));
   CHECK(dmz.allowed);
@@ -316,6 +321,12 @@ TEST_CASE("tracer: NAT order - section 1 before object NAT, statics before dynam
   CHECK(r.allowed);
   CHECK(r.destination_rule == 0u);
   CHECK_FALSE(r.destination_translated);
+  // The rule's LAN covers the box's own inside address: a ping to it from the remote network is
+  // still the box's, answered on the interface it came in on only (fw_differential found it
+  // diverted through inside and allowed).
+  Trace far_box = trace(p, icmp("outside", "203.0.113.130", "192.0.2.1", 8));
+  CHECK_FALSE(far_box.allowed);
+  CHECK(far_box.output == "NP Identity Ifc");
   // After-auto (section 3) rules come last: a section 3 PAT to a pool loses to the object
   // rules before it.
   NatRule late = lan_pat();
