@@ -169,9 +169,12 @@ int debug_level(const Session& s, DebugFacility f) {
 
 }  // namespace
 
-void Appliance::debug(DebugFacility f, int level, std::string_view line) {
+void Appliance::debug(DebugFacility f, int level, std::string_view line,
+                      const ike::DebugSubject* about) {
+  const bool crypto = f == DebugFacility::Isakmp || f == DebugFacility::Ipsec;
   for (Session* s : sessions_)
-    if (debug_level(*s, f) >= level) s->pending_async.emplace_back(line);
+    if (debug_level(*s, f) >= level && (!crypto || s->crypto_condition.shows(about)))
+      s->pending_async.emplace_back(line);
 }
 
 bool Appliance::debugging(DebugFacility f) const {

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "cli/debug_condition.hpp"
 #include "cli/engine/tree.hpp"
 #include "cli/output_filter.hpp"
 #include "cli/system.hpp"
@@ -100,8 +101,10 @@ class Appliance {
   void attach(Session* s);
   void detach(Session* s);
   // Queues a debug line of the given level for every session debugging that facility at that
-  // level or above. The control plane calls this; the server delivers the queues.
-  void debug(DebugFacility f, int level, std::string_view line);
+  // level or above (and, for IKE and IPsec lines, whose debug crypto condition shows what the
+  // line is about). The control plane calls this; the server delivers the queues.
+  void debug(DebugFacility f, int level, std::string_view line,
+             const ike::DebugSubject* about = nullptr);
   // Whether any session debugs the facility (RADIUS, TACACS+): cheap and safe from any thread,
   // so the AAA clients build no lines when nobody looks.
   bool debugging(DebugFacility f) const;
@@ -234,6 +237,7 @@ class Session {
   bool console_line = false;  // the serial console's login: "logging console" messages show here
   int debug_isakmp = 0;       // debug crypto isakmp|ikev1 <1-255>; 0 = off
   int debug_ipsec = 0;        // debug crypto ipsec <1-255>
+  CryptoDebugCondition crypto_condition;  // debug crypto condition ...
   unsigned debug_radius = 0;  // DebugAaaBits: debug radius [all|decode|session|user NAME]
   unsigned debug_tacacs = 0;  // DebugAaaBits: debug tacacs [session|user NAME]
   std::string debug_radius_user, debug_tacacs_user;  // the NAME of "user NAME"

@@ -1,6 +1,7 @@
-// debug crypto isakmp|ikev1|ipsec [1-255], debug radius [all|decode|session|user NAME], debug
-// tacacs [session|user NAME], their no/undebug forms, undebug all, show debug. Debugs belong to the
-// session that set them, as on the ASA; the lines themselves come from the control plane through
+// debug crypto isakmp|ikev1|ipsec [1-255], debug crypto condition peer|user|group|reset, debug
+// radius [all|decode|session|user NAME], debug tacacs [session|user NAME], their no/undebug
+// forms, undebug all, show debug, show crypto debug-condition. Debugs belong to the session that
+// set them, as on the ASA; the lines themselves come from the control plane through
 // Appliance::debug.
 #include "cli/commands/common.hpp"
 #include "cli/commands/sections.hpp"
@@ -82,6 +83,43 @@ void show_aaa(std::string& out, std::string_view protocol, unsigned field,
     out += fmt::format("debug {} user {} enabled at level 1\n", protocol, user);
 }
 
+// debug crypto condition peer A|user U|group G adds a condition, its no form removes that one;
+// reset removes all.
+void set_condition(Ctx& c) {
+  CryptoDebugCondition& k = c.session.crypto_condition;
+  if (c.args.has("reset")) {
+    k = {};
+    return;
+  }
+  if (c.args.has("peer")) {
+    uint32_t a = config::Ipv4::parse(c.args.str("peer"))->value;
+    c.negated ? (void)k.peers.erase(a) : (void)k.peers.insert(a);
+    return;
+  }
+  auto& names = c.args.str("kind") == "user" ? k.users : k.groups;
+  c.negated ? (void)names.erase(c.args.str("name")) : (void)names.insert(c.args.str("name"));
+}
+
+// [U] the layout, from memory of the ASA's: the state, then each kind's filters.
+void show_condition(Ctx& c) {
+  const CryptoDebugCondition& k = c.session.crypto_condition;
+  if (k.empty()) {
+    c.out += "Crypto conditional debug is turned OFF\n";
+    return;
+  }
+  c.out += "Crypto conditional debug is turned ON\n";
+  if (!k.peers.empty()) {
+    c.out += "IKE peer IP address filters:\n";
+    for (uint32_t a : k.peers) c.out += config::Ipv4{a}.str() + "\n";
+  }
+  for (const auto& [title, names] :
+       {std::pair{"IKE user name filters:", &k.users}, {"IKE group name filters:", &k.groups}}) {
+    if (names->empty()) continue;
+    c.out += std::string(title) + "\n";
+    for (const auto& n : *names) c.out += n + "\n";
+  }
+}
+
 }  // namespace
 
 void register_debug(CommandTree& t) {
@@ -95,6 +133,29 @@ void register_debug(CommandTree& t) {
                c.negated ? 0 : static_cast<int>(c.args.num("level", kDefaultLevel));
          },
          true});
+  static constexpr std::string_view kConditionHelp =
+      "Only debug IKE and IPsec lines about these peers, users or groups";
+  t.add({priv,
+         "debug crypto condition peer <peer:A.B.C.D>",
+         {"Debugging functions (see also 'undebug')", "Crypto debugging", kConditionHelp,
+          "A peer's IP address", "Peer IP address"},
+         set_condition,
+         true});
+  t.add({priv,
+         "debug crypto condition {kind:user|group} <name:WORD>",
+         {"Debugging functions (see also 'undebug')", "Crypto debugging", kConditionHelp,
+          "An XAUTH user's name|A tunnel-group's name", "Name"},
+         set_condition,
+         true});
+  t.add({priv,
+         "debug crypto condition {reset:reset}",
+         {"Debugging functions (see also 'undebug')", "Crypto debugging", kConditionHelp,
+          "Remove every condition"},
+         set_condition});
+  t.add({priv,
+         "show crypto debug-condition",
+         {kHelpShow, "Show crypto information", "Show this session's debug crypto conditions"},
+         show_condition});
   static constexpr std::string_view kRadiusHelp[] = {
       "RADIUS debugging", "All RADIUS debugging|Decode RADIUS messages|RADIUS session debugging"};
   static constexpr std::string_view kTacacsHelp[] = {"TACACS+ debugging",

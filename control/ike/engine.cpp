@@ -152,12 +152,21 @@ void Engine::log(const IkeSa* sa, Tag tag, std::string_view text, const Endpoint
   // escaping and the daemon's timestamp are spent only for one that does.
   if (!env_.debugging(DebugKind::Isakmp, kLevels[t])) return;
   // Peer-supplied bytes (IDs, user names, versions) are in these lines: escaped at the sink.
+  DebugSubject about = subject(sa, peer);
   env_.debug(DebugKind::Isakmp, kLevels[t],
-             platform::printable(fmt::format("{}{}{}", kTags[t], prefix(sa, peer), text)));
+             platform::printable(fmt::format("{}{}{}", kTags[t], prefix(sa, peer), text)),
+             sa || peer ? &about : nullptr);
 }
 
-void Engine::ipsec_log(int level, std::string_view text) {
-  if (env_.debugging(DebugKind::Ipsec, level)) env_.debug(DebugKind::Ipsec, level, text);
+void Engine::ipsec_log(const IkeSa* sa, int level, std::string_view text) {
+  if (!env_.debugging(DebugKind::Ipsec, level)) return;
+  DebugSubject about = subject(sa, nullptr);
+  env_.debug(DebugKind::Ipsec, level, text, sa ? &about : nullptr);
+}
+
+DebugSubject Engine::subject(const IkeSa* sa, const Endpoint* peer) {
+  if (!sa) return {peer ? peer->address.value : 0, {}, {}};
+  return {sa->peer.address.value, sa->username, sa->tunnel_group};
 }
 
 void Engine::emit_syslog(uint32_t id, const std::string& text) {
@@ -172,7 +181,9 @@ void Engine::log_decode(const Endpoint& peer, bool sending, uint32_t msgid,
   std::string what = resending ? "RESENDING" : sending ? "SENDING" : "RECEIVED";
   std::string line = fmt::format("IKE_DECODE {} Message (msgid={:x}) with payloads : {}", what,
                                  msgid, describe(p, length));
-  env_.debug(DebugKind::Isakmp, 5, fmt::format("[IKEv1]IP = {}, {}", peer.address.str(), line));
+  DebugSubject about{peer.address.value, {}, {}};
+  env_.debug(DebugKind::Isakmp, 5, fmt::format("[IKEv1]IP = {}, {}", peer.address.str(), line),
+             &about);
 }
 
 // ---- randomness ---------------------------------------------------------------------------

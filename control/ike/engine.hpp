@@ -22,6 +22,7 @@
 #include "control/ike/address_pools.hpp"
 #include "control/ike/admission.hpp"
 #include "control/ike/crypto/dh.hpp"
+#include "control/ike/debug_subject.hpp"
 #include "control/ike/end_reason.hpp"
 #include "control/ike/inbound_spis.hpp"
 #include "control/ike/message_rules.hpp"
@@ -63,8 +64,10 @@ class Environment {
   virtual void send(const Endpoint& local, const Endpoint& peer, const Bytes& data) = 0;
   // A NAT-T keepalive (RFC 3948 2.3): the single byte 0xFF on UDP 4500, without the marker.
   virtual void send_nat_keepalive(const Endpoint& local, const Endpoint& peer) = 0;
-  // A "debug crypto isakmp|ipsec" line (without timestamp) of the given level.
-  virtual void debug(DebugKind kind, int level, std::string_view line) = 0;
+  // A "debug crypto isakmp|ipsec" line (without timestamp) of the given level, about whom
+  // (null: no negotiation's line).
+  virtual void debug(DebugKind kind, int level, std::string_view line,
+                     const DebugSubject* about) = 0;
   // Whether anyone watches lines of this kind and level: multi-line debug blocks are built
   // only then. True by default (tests and fuzzers see every line).
   virtual bool debugging(DebugKind, int /*level*/) { return true; }
@@ -282,7 +285,8 @@ class Engine {
   // [IKEv1 DECODE] decodes (10).
   enum class Tag { Event, Debug, Decode };
   void log(const IkeSa* sa, Tag tag, std::string_view text, const Endpoint* peer = nullptr);
-  void ipsec_log(int level, std::string_view text);
+  void ipsec_log(const IkeSa* sa, int level, std::string_view text);
+  static DebugSubject subject(const IkeSa* sa, const Endpoint* peer);
   bool debugging(DebugKind kind, int level) { return env_.debugging(kind, level); }
   // Syslog message id with the words and level of the one message table. syslog_sa fills the
   // table's leading "{}" with the session's "Group = ..., IP = ...," prefix (sa or peer may be

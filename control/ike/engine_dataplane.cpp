@@ -93,7 +93,8 @@ void Engine::install(const IkeSa& sa, const IpsecSa& ips, const std::function<vo
     return;
   }
   dataplane::Sad::Trace trace;
-  if (debugging(DebugKind::Ipsec, 1)) trace = [this](const std::string& l) { ipsec_log(1, l); };
+  if (debugging(DebugKind::Ipsec, 1))
+    trace = [this, &sa](const std::string& l) { ipsec_log(&sa, 1, l); };
   auto outbound_added = [&] {
     log_encrypt_rule_lookup(sa, ips);
     tell();
@@ -109,8 +110,9 @@ void Engine::install(const IkeSa& sa, const IpsecSa& ips, const std::function<vo
   }
   tell();
   if (!r) {
-    ipsec_log(1, fmt::format("IPSEC: cannot install SA with SPI 0x{:08X}: {}", ips.inbound.spi,
-                             r.error()));
+    ipsec_log(
+        &sa, 1,
+        fmt::format("IPSEC: cannot install SA with SPI 0x{:08X}: {}", ips.inbound.spi, r.error()));
   } else {
     log(&sa, Tag::Debug, fmt::format("pitcher: rcv KEY_UPDATE, spi 0x{:08x}", ips.inbound.spi));
   }

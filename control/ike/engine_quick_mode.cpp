@@ -304,9 +304,10 @@ Outcome Engine::quick_mode_1(const Received& in) {
   log(&sa, Tag::Event, "IKE: requesting SPI!");
   ips.inbound.spi = draw_inbound_spi(sa);
   // The SPI is held by this not yet keyed SA (quick_modes) until QM3 installs it.
-  ipsec_log(1, fmt::format("IPSEC: New embryonic SA created @ 0x{:08X}, Direction: inbound, SPI: "
-                           "0x{:08X}, Session ID: 0x{:08X}, Tunnel type: {}, Protocol: esp",
-                           ips.id, ips.inbound.spi, ips.id, sa.remote_access ? "ra" : "l2l"));
+  ipsec_log(&sa, 1,
+            fmt::format("IPSEC: New embryonic SA created @ 0x{:08X}, Direction: inbound, SPI: "
+                        "0x{:08X}, Session ID: 0x{:08X}, Tunnel type: {}, Protocol: esp",
+                        ips.id, ips.inbound.spi, ips.id, sa.remote_access ? "ra" : "l2l"));
   log(&sa, Tag::Debug, fmt::format("IKE got SPI from key engine: SPI = 0x{:08x}", ips.inbound.spi));
 
   // Lifetimes: ours (the entry's, else global) against the offer.

@@ -167,7 +167,8 @@ void IkeService::send_nat_keepalive(const ike::Endpoint& local, const ike::Endpo
       s.send_raw(local.address.value, peer.address.value, peer.port, {0xff});
 }
 
-void IkeService::debug(ike::DebugKind kind, int level, std::string_view line) {
+void IkeService::debug(ike::DebugKind kind, int level, std::string_view line,
+                       const ike::DebugSubject* about) {
   // The ASA prefixes console debug lines with the time ("Aug 24 11:31:03 [IKEv1]...").
   std::time_t t = std::time(nullptr);
   std::tm tm{};
@@ -176,7 +177,7 @@ void IkeService::debug(ike::DebugKind kind, int level, std::string_view line) {
   std::strftime(stamp, sizeof stamp, "%b %d %H:%M:%S", &tm);
   app_.debug(
       kind == ike::DebugKind::Isakmp ? cli::DebugFacility::Isakmp : cli::DebugFacility::Ipsec,
-      level, fmt::format("{} {}", stamp, line));
+      level, fmt::format("{} {}", stamp, line), about);
 }
 
 bool IkeService::debugging(ike::DebugKind kind, int level) {

@@ -46,7 +46,8 @@ class IkeService : public ike::Environment {
   void random(uint8_t* out, size_t n) override;
   void send(const ike::Endpoint& local, const ike::Endpoint& peer, const ike::Bytes& d) override;
   void send_nat_keepalive(const ike::Endpoint& local, const ike::Endpoint& peer) override;
-  void debug(ike::DebugKind kind, int level, std::string_view line) override;
+  void debug(ike::DebugKind kind, int level, std::string_view line,
+             const ike::DebugSubject* about) override;
   bool debugging(ike::DebugKind kind, int level) override;
   void syslog(int severity, int id, std::string_view text) override;
   bool compute_dh(int group, ike::Bytes peer_public, ike::DhDone done) override;

@@ -4,7 +4,8 @@
 # while a console session runs `debug crypto isakmp 127` and `debug crypto ipsec 127`; the
 # session's transcript is held against the seed's ASA lines (tests/golden/seed000_debug.txt) by
 # tests/golden/debug_match.py, which prints the seed lines that did not appear and fails below
-# 95 %.
+# 95 %. Two more sessions debug with a `debug crypto condition`: on another peer (they see none
+# of it) and on the client's tunnel-group (they see its lines).
 #   debug_seed000.sh BIN [MIN_PERCENT]
 source "$(dirname "$0")/lib.sh"
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
@@ -35,6 +36,20 @@ CONSOLE_PID=$!
 exec 7>"$WORK/console.in"
 printf 'enable\n\nterminal pager 0\ndebug crypto isakmp 127\ndebug crypto ipsec 127\n' >&7
 wait_for 5 grep -q 'debug crypto ipsec 127' "$WORK/console.out" || fail "console did not start"
+# Two more, each with a debug crypto condition: one names another peer (it must see none of this
+# negotiation), one the client's tunnel-group (it must see it from the first line that names it).
+consoles=()
+for who in "peer 192.0.2.99" "group EZ"; do
+  mkfifo "$WORK/cond-${who% *}.in"
+  "$BIN/rampart" --control "$SOCK" <"$WORK/cond-${who% *}.in" >"$WORK/cond-${who% *}.out" 2>&1 &
+  consoles+=($!)
+  exec {fd}>"$WORK/cond-${who% *}.in"
+  printf 'enable\n\nterminal pager 0\ndebug crypto isakmp 127\ndebug crypto condition %s\n' \
+    "$who" >&$fd
+  printf 'show crypto debug-condition\n' >&$fd
+  eval "cond_${who% *}=$fd"
+  wait_for 5 grep -q 'turned ON' "$WORK/cond-${who% *}.out" || fail "condition not set ($who)"
+done
 
 vpnc_connect cisco cisco || { tail -30 "$WORK/vpnc.log"; fail "vpnc did not connect"; }
 grep -qx 'INTERNAL_IP4_ADDRESS=192.0.2.100' "$WORK/vpnc-env.connect" || fail "framed address"
@@ -47,6 +62,16 @@ wait_for 5 phase2_done || fail "no PHASE 2 COMPLETED on the console"
 printf 'exit\n' >&7
 exec 7>&-
 wait "$CONSOLE_PID" || true
+for c in peer group; do
+  fd=$(eval echo "\$cond_$c")
+  printf 'exit\n' >&$fd
+  exec {fd}>&-
+done
+for p in "${consoles[@]}"; do wait "$p" || true; done
+grep -q 'IKE peer IP address filters:' "$WORK/cond-peer.out" || fail "condition not shown"
+grep -q '\[IKEv1' "$WORK/cond-peer.out" && fail "a condition on another peer showed this one's lines"
+grep -q 'Group = EZ, Username = cisco, IP = .*PHASE 1 COMPLETED' "$WORK/cond-group.out" ||
+  fail "a condition on the client's group did not show its lines"
 
 python3 "$SRC/tests/golden/debug_match.py" "$SRC/tests/golden/seed000_debug.txt" \
   "$WORK/console.out" "$MIN" || fail "debug lines differ from seed 000's"

@@ -570,3 +570,23 @@ TEST_CASE("a rekey moves neither the clients' generation nor what the SA databas
   REQUIRE(ipsec.size() == 2);
   CHECK(ipsec[0].inbound.spi != ipsec[1].inbound.spi);
 }
+
+TEST_CASE("debug lines say whom they are about: the peer, then its user and tunnel-group") {
+  Lab lab;
+  lab.phase1();
+  lab.xauth("cisco", "cisco");
+  lab.ack_status();
+  lab.mode_config();
+  bool peer_only = false, with_user = false;
+  for (const auto& [line, about] : lab.env.about_lines) {
+    INFO(line);
+    REQUIRE(about);                    // every line of one client's negotiation is about it
+    CHECK(about->peer == 0xc6336402);  // 198.51.100.2
+    if (line.find("Connection landed on tunnel_group EZ") != std::string::npos)
+      peer_only = about->user.empty();
+    if (line.find("PHASE 1 COMPLETED") != std::string::npos)
+      with_user = about->user == "cisco" && about->group == "EZ";
+  }
+  CHECK(peer_only);
+  CHECK(with_user);
+}

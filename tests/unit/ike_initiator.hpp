@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -73,7 +74,19 @@ struct FakeEnv : ike::Environment {
   }
   int keepalives = 0;
   void send_nat_keepalive(const ike::Endpoint&, const ike::Endpoint&) override { ++keepalives; }
-  void debug(ike::DebugKind, int, std::string_view line) override { lines.emplace_back(line); }
+  void debug(ike::DebugKind, int, std::string_view line, const ike::DebugSubject* about) override {
+    lines.emplace_back(line);
+    about_lines.emplace_back(std::string(line),
+                             about ? std::optional(Subject{about->peer, std::string(about->user),
+                                                           std::string(about->group)})
+                                   : std::nullopt);
+  }
+  // Each line with what it was about (copied: the engine's views end with the call).
+  struct Subject {
+    uint32_t peer;
+    std::string user, group;
+  };
+  std::vector<std::pair<std::string, std::optional<Subject>>> about_lines;
   void syslog(int sev, int id, std::string_view text) override {
     syslogs.push_back(fmt::format("%ASA-{}-{}: {}", sev, id, text));
   }
