@@ -14,34 +14,26 @@ extern "C" {
 
 #include <fmt/format.h>
 
+#include "platform/ipv4_view.hpp"
+
 namespace rampart::platform {
 
 namespace {
-
-uint16_t be16(std::span<const uint8_t> b, size_t at) {
-  return static_cast<uint16_t>(b[at] << 8 | b[at + 1]);
-}
-uint32_t be32(std::span<const uint8_t> b, size_t at) {
-  return uint32_t{b[at]} << 24 | uint32_t{b[at + 1]} << 16 | uint32_t{b[at + 2]} << 8 | b[at + 3];
-}
 
 // Headers are all a log message needs; 128 bytes holds IPv4 with options plus TCP's flags.
 constexpr uint32_t kCopyBytes = 128;
 
 }  // namespace
 
-// RFC 791 3.1: version/IHL, ..., protocol at 9, source at 12, destination at 16. The
-// transport header is read only from the first fragment (offset 0).
+// The transport header is read only from the first fragment (offset 0).
 bool parse_ipv4(std::span<const uint8_t> b, LoggedPacket& p) {
-  if (b.size() < 20 || (b[0] >> 4) != 4) return false;
-  size_t ihl = size_t{b[0] & 0x0fu} * 4;
-  if (ihl < 20 || ihl > b.size()) return false;
-  p.protocol = b[9];
-  p.src = be32(b, 12);
-  p.dst = be32(b, 16);
-  bool first_fragment = (be16(b, 6) & 0x1fff) == 0;
-  auto l4 = b.subspan(ihl);
-  if (!first_fragment) return true;
+  auto ip = ipv4_view(b);
+  if (!ip) return false;
+  p.protocol = ip->protocol;
+  p.src = ip->src;
+  p.dst = ip->dst;
+  auto l4 = ip->l4;
+  if (!ip->first_fragment) return true;
   if ((p.protocol == IPPROTO_TCP || p.protocol == IPPROTO_UDP) && l4.size() >= 4) {
     p.sport = be16(l4, 0);
     p.dport = be16(l4, 2);

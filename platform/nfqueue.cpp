@@ -23,31 +23,24 @@ extern "C" {
 
 #include <fmt/format.h>
 
+#include "platform/ipv4_view.hpp"
+
 namespace rampart::platform {
 
 namespace {
-
-uint16_t be16(std::span<const uint8_t> b, size_t at) {
-  return static_cast<uint16_t>(b[at] << 8 | b[at + 1]);
-}
-uint32_t be32(std::span<const uint8_t> b, size_t at) {
-  return uint32_t{b[at]} << 24 | uint32_t{b[at + 1]} << 16 | uint32_t{b[at + 2]} << 8 | b[at + 3];
-}
 
 // What a verdict may need of a datagram: UDP's largest payload, whole.
 constexpr uint32_t kCopyBytes = 0xffff;
 
 }  // namespace
 
-// RFC 791 3.1 and RFC 768: IHL in the first byte, protocol at 9, addresses at 12 and 16, the
-// fragment offset in the low 13 bits at 6; UDP's ports and length in its first six bytes.
+// RFC 768: UDP's ports and length in its first six bytes.
 bool parse_udp4(std::span<const uint8_t> b, QueuedDatagram& d) {
-  if (b.size() < 20 || (b[0] >> 4) != 4 || b[9] != IPPROTO_UDP) return false;
-  size_t ihl = size_t{b[0] & 0x0fu} * 4;
-  if (ihl < 20 || b.size() < ihl + 8 || (be16(b, 6) & 0x1fff) != 0) return false;
-  d.src = be32(b, 12);
-  d.dst = be32(b, 16);
-  auto udp = b.subspan(ihl);
+  auto ip = ipv4_view(b);
+  if (!ip || ip->protocol != IPPROTO_UDP || !ip->first_fragment || ip->l4.size() < 8) return false;
+  d.src = ip->src;
+  d.dst = ip->dst;
+  auto udp = ip->l4;
   d.sport = be16(udp, 0);
   d.dport = be16(udp, 2);
   size_t length = be16(udp, 4);
