@@ -1,5 +1,5 @@
-// Packets the kernel's rules hand to rampartd for a verdict (nftables "queue num N"), read and
-// answered over netlink through libnetfilter_queue. Used where a decision needs a field no
+// Packets the kernel's rules hand to rampartd for a verdict (a queue rule: insert_queue_rule),
+// read and answered over netlink through libnetfilter_queue. Used where a decision needs a field no
 // rule can reach (one behind variable-length fields). Fail closed: with nobody bound to the
 // queue, or the queue full, the kernel drops what the rule queues (no "bypass" flag).
 #pragma once
