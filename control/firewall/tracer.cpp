@@ -235,45 +235,38 @@ class Tracer {
   // (the box answers pings there, interface PAT or not); otherwise the box answers on the
   // interface the packet came in on only.
   bool to_the_box() {
-    bool interface_address =
-        std::any_of(p_.interfaces.begin(), p_.interfaces.end(),
-                    [&](const Interface& i) { return i.address == f_.destination; });
-    if (is_pat_address(p_, f_.input, f_.destination) && !(f_.protocol == 1 && interface_address)) {
+    auto own = std::find_if(p_.interfaces.begin(), p_.interfaces.end(),
+                            [&](const Interface& i) { return i.address == f_.destination; });
+    const Interface* itf = own == p_.interfaces.end() ? nullptr : &*own;
+    if (is_pat_address(p_, f_.input, f_.destination) && !(f_.protocol == 1 && itf)) {
       t_.output = "NP Identity Ifc";
       fail({.type = "NAT", .subtype = "per-session"}, kPatNoXlate);
       return true;
     }
-    for (const Interface& i : p_.interfaces) {
-      if (i.address != f_.destination) continue;
-      t_.output = "NP Identity Ifc";
-      Phase ph{.type = "ROUTE-LOOKUP", .subtype = "Resolve Egress Interface"};
-      ph.info = {fmt::format("found next-hop {} using egress ifc  identity", dotted(i.address))};
-      t_.phases.push_back(std::move(ph));
-      if (i.nameif != f_.input) {
-        fail(implicit(false), kAclDrop);
-        return true;
-      }
-      // "icmp permit|deny ... IF": the first rule decides, none means the implicit deny.
-      if (f_.protocol == 1 && !i.icmp.empty()) {
-        const auto* r = config::Firewall::icmp_match(i.icmp, f_.source, f_.icmp_type);
-        if (!r) {
-          fail(implicit(false), kAclDrop);
-          return true;
-        }
-        Phase ph{.type = "ACCESS-LIST", .config = {config::Firewall::icmp_text(*r)}};
-        if (!r->permit) {
-          fail(std::move(ph), kAclDrop);
-          return true;
-        }
-        t_.phases.push_back(std::move(ph));
-        t_.allowed = true;
-        return true;
-      }
-      t_.phases.push_back(implicit(true));
-      t_.allowed = true;
+    if (!itf) return false;
+    t_.output = "NP Identity Ifc";
+    Phase lookup{.type = "ROUTE-LOOKUP", .subtype = "Resolve Egress Interface"};
+    lookup.info = {
+        fmt::format("found next-hop {} using egress ifc  identity", dotted(itf->address))};
+    t_.phases.push_back(std::move(lookup));
+    // The box's answer is decided here, whichever way: the trace ends.
+    auto denied = [&](Phase ph) {
+      fail(std::move(ph), kAclDrop);
       return true;
+    };
+    if (itf->nameif != f_.input) return denied(implicit(false));
+    // "icmp permit|deny ... IF": the first rule decides, none means the implicit deny.
+    if (f_.protocol == 1 && !itf->icmp.empty()) {
+      const auto* r = config::Firewall::icmp_match(itf->icmp, f_.source, f_.icmp_type);
+      if (!r) return denied(implicit(false));
+      Phase ph{.type = "ACCESS-LIST", .config = {config::Firewall::icmp_text(*r)}};
+      if (!r->permit) return denied(std::move(ph));
+      t_.phases.push_back(std::move(ph));
+    } else {
+      t_.phases.push_back(implicit(true));
     }
-    return false;
+    t_.allowed = true;
+    return true;
   }
 
   // UN-NAT (a static rule's reverse direction) or a route lookup: the egress interface.
