@@ -166,11 +166,7 @@ int NfqueueReader::on_packet(::nfq_q_handle* q, ::nfgenmsg*, ::nfq_data* nfa, vo
   unsigned char* data = nullptr;
   int len = nfq_get_payload(nfa, &data);
   QueuedDatagram d;
-  bool accept = false;
-  if (len > 0 && parse_udp4({data, static_cast<size_t>(len)}, d))
-    accept = r->verdict_(d);
-  else
-    ++r->malformed_;
+  bool accept = len > 0 && parse_udp4({data, static_cast<size_t>(len)}, d) && r->verdict_(d);
   return nfq_set_verdict(q, id, accept ? NF_ACCEPT : NF_DROP, 0, nullptr);
 }
 

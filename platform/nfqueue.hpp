@@ -53,10 +53,9 @@ class NfqueueReader {
   rampart::expected<void, std::string> open(uint16_t num, uint32_t max_queued, Verdict v);
   bool is_open() const { return q_ != nullptr; }
   int fd() const;
-  // Answers what is queued without blocking.
+  // Answers what is queued without blocking. A packet that is not IPv4 UDP is dropped without
+  // asking the verdict (the queue rules match UDP only: it cannot come).
   void read();
-  // Packets that were not IPv4 UDP (dropped).
-  uint64_t malformed() const { return malformed_; }
 
  private:
   static int on_packet(::nfq_q_handle* q, ::nfgenmsg*, ::nfq_data* nfa, void* self);
@@ -64,7 +63,6 @@ class NfqueueReader {
   nfq_q_handle* q_ = nullptr;
   Verdict verdict_;
   std::vector<char> buf_;
-  uint64_t malformed_ = 0;
 };
 
 }  // namespace rampart::platform
