@@ -10,6 +10,8 @@
 
 #include "tests/unit/session_helpers.hpp"
 
+namespace aaa_cli_test {
+
 using namespace rampart;
 
 namespace {
@@ -294,3 +296,4 @@ TEST_CASE("the AAA fuzz seed loads cleanly and round-trips", "[aaa-cli]") {
   CHECK(c.management.accounting_command_privilege == 15);
   CHECK(reload(c) == cli::render_saved_config(c));
 }
+}  // namespace aaa_cli_test

@@ -17,6 +17,8 @@
 #include "control/aaa/tacacs_client.hpp"
 #include "tests/unit/session_helpers.hpp"
 
+namespace aaa_debug_test {
+
 using namespace rampart;
 
 namespace {
@@ -398,3 +400,4 @@ TEST_CASE("aaa_debug_shows: the keywords' rule", "[aaa-debug]") {
   CHECK_FALSE(aaa_debug_shows(U, "alice", D, ""));  // a line of no user (a server's own)
   CHECK(aaa_debug_shows(U, "alice", 0, ""));        // untagged lines reach every debugger
 }
+}  // namespace aaa_debug_test

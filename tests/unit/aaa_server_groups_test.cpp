@@ -4,6 +4,8 @@
 
 #include "control/aaa/server_groups.hpp"
 
+namespace aaa_server_groups_test {
+
 using namespace rampart;
 using aaa::RequestKind;
 using K = aaa::ServerAnswer::Kind;
@@ -257,3 +259,4 @@ TEST_CASE("accounting-mode simultaneous names every ACTIVE server", "[aaa-groups
   CHECK(all[1].target.address == ip("198.51.100.12"));
   CHECK(all[0].target.port == 1646);
 }
+}  // namespace aaa_server_groups_test

@@ -19,6 +19,8 @@
 #include "firmware/daemon/aaa_service.hpp"
 #include "tests/unit/aaa_scripted_client.hpp"
 
+namespace aaa_service_test {
+
 using namespace rampart;
 using namespace std::chrono_literals;
 using K = aaa::ServerAnswer::Kind;
@@ -341,3 +343,4 @@ TEST_CASE("LOCAL checks are not held behind servers that hold every thread", "[a
   CHECK(slow == 0);  // answered while both servers' requests still waited
   REQUIRE(lab.loop_until([&] { return slow == 2; }));
 }
+}  // namespace aaa_service_test

@@ -8,6 +8,8 @@
 #include "tests/unit/aaa_scripted_client.hpp"
 #include "tests/unit/session_helpers.hpp"
 
+namespace aaa_show_test {
+
 using namespace rampart;
 using namespace std::chrono_literals;
 using K = aaa::ServerAnswer::Kind;
@@ -204,3 +206,4 @@ TEST_CASE("aaa-server commands refuse what does not exist, counted", "[aaa-show]
   con.sys.aaa_service = nullptr;
   CHECK(con.run("show aaa-server") == "ERROR: the AAA service is not running\n");
 }
+}  // namespace aaa_show_test

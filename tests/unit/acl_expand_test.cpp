@@ -5,6 +5,8 @@
 #include "control/config/acl_expand.hpp"
 #include "tests/unit/session_helpers.hpp"
 
+namespace acl_expand_test {
+
 using namespace rampart;
 using K = config::AclAddress::Kind;
 
@@ -76,3 +78,4 @@ TEST_CASE("a split-tunnel list with an object-group gives the client its network
   CHECK(text(x.entries[0].source) == "192.0.2.0/24");
   CHECK(text(x.entries[1].source) == "198.51.100.9/32");
 }
+}  // namespace acl_expand_test

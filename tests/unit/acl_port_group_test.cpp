@@ -7,6 +7,8 @@
 #include "tests/unit/firewall_fixture.hpp"
 #include "tests/unit/session_helpers.hpp"
 
+namespace acl_port_group_test {
+
 using rampart::test::Console;
 using namespace rampart;
 
@@ -67,3 +69,4 @@ TEST_CASE("port groups in an ACE: parsed, printed, in use, expanded", "[firewall
   CHECK(aces[2].lines[0].source_ports == firewall::PortSet{{53, 53}});
   CHECK(aces[2].lines[0].destination_ports.empty());
 }
+}  // namespace acl_port_group_test

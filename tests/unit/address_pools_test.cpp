@@ -2,6 +2,8 @@
 
 #include "control/ike/address_pools.hpp"
 
+namespace address_pools_test {
+
 using namespace rampart;
 
 namespace {
@@ -42,3 +44,4 @@ TEST_CASE("pool addresses: lowest free first, across releases, claims and pools"
   cfg.pools["A"].last = config::Ipv4{0xc6130006};
   CHECK(take(p, cfg) == 0xc6130005);
 }
+}  // namespace address_pools_test

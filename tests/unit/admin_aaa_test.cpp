@@ -9,6 +9,8 @@
 #include "tests/unit/scripted_aaa.hpp"
 #include "tests/unit/session_helpers.hpp"
 
+namespace admin_aaa_test {
+
 using namespace rampart;
 using test::ScriptedAaa;
 
@@ -296,3 +298,4 @@ TEST_CASE("exec authorization: the TACACS+ answer decides; only TACACS+ groups a
   v.local = true;
   CHECK_FALSE(cli::exec_authorization_applies(cfg, v));
 }
+}  // namespace admin_aaa_test

@@ -5,6 +5,8 @@
 
 #include "control/ike/admission.hpp"
 
+namespace admission_test {
+
 using rampart::ike::Admission;
 using rampart::ike::Refusal;
 
@@ -76,3 +78,4 @@ TEST_CASE("half-open limits do not grow with the capacity", "[admission]") {
   CHECK(a.check(host + 1, 1, Admission::kPerPeerHalfOpen) == Refusal::GlobalLimit);
   CHECK(a.half_open() == Admission::kPerPeerHalfOpen);
 }
+}  // namespace admission_test

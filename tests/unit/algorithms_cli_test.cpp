@@ -5,6 +5,8 @@
 #include "control/config/algorithms.hpp"
 #include "tests/unit/session_helpers.hpp"
 
+namespace algorithms_cli_test {
+
 using namespace rampart;
 using config::Dialect;
 
@@ -57,3 +59,4 @@ TEST_CASE("transform-set and pfs words round-trip through the model", "[algorith
     CHECK(c.section({"crypto dynamic-map"}) == "crypto dynamic-map D 10 set pfs " + pfs + "\n");
   }
 }
+}  // namespace algorithms_cli_test

@@ -13,6 +13,8 @@
 #include "control/ike/codec/constants.hpp"
 #include "control/ike/crypto/dh.hpp"
 
+namespace algorithms_test {
+
 using namespace rampart::config;
 
 namespace {
@@ -201,3 +203,4 @@ TEST_CASE("DH rows agree with the groups OpenSSL computes", "[algorithms]") {
     CHECK((g.ecp ? 2 * bytes : bytes) == g.public_bytes);
   }
 }
+}  // namespace algorithms_test

@@ -8,6 +8,8 @@
 
 #include "tests/unit/ike_lab.hpp"
 
+namespace asp_drop_test {
+
 using namespace rampart;
 using dataplane::Count;
 
@@ -53,3 +55,4 @@ TEST_CASE("show asp drop sums the workers' blocks; clear asp drop starts them fr
   CHECK(counters.read()[Count::Frames] == 1000);
   counters.detach(w2);
 }
+}  // namespace asp_drop_test

@@ -5,6 +5,8 @@
 #include "firmware/protocol/frame.hpp"
 #include "tests/unit/session_helpers.hpp"
 
+namespace cli_limits_test {
+
 using rampart::cli::Session;
 
 TEST_CASE("a command line longer than 512 characters is refused whole and not kept") {
@@ -53,3 +55,4 @@ TEST_CASE("a control-socket frame above 1 MiB is a protocol error; the buffer is
   REQUIRE_FALSE(e);
   CHECK(e.error() == "frame too large");
 }
+}  // namespace cli_limits_test

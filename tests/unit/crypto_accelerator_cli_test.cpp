@@ -9,6 +9,8 @@
 #include "dataplane/esp/esp_sa.hpp"
 #include "tests/unit/session_helpers.hpp"
 
+namespace crypto_accelerator_cli_test {
+
 using namespace rampart;
 namespace crypto = dataplane::crypto;
 
@@ -98,3 +100,4 @@ TEST_CASE("show version names the crypto engine; bad input is refused and counte
     CHECK(c.run(cmd).find("ERROR: % Invalid input detected at '^' marker.") != std::string::npos);
   CHECK(c.app.counters().invalid_input == before + 4);
 }
+}  // namespace crypto_accelerator_cli_test

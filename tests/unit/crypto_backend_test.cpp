@@ -10,6 +10,8 @@
 #include "dataplane/crypto/stats.hpp"
 #include "dataplane/esp/esp_sa.hpp"
 
+namespace crypto_backend_test {
+
 using namespace rampart::dataplane;
 namespace crypto = rampart::dataplane::crypto;
 
@@ -250,3 +252,4 @@ TEST_CASE("RAMPART_CRYPTO picks the backend, and the choice says why", "[crypto]
   REQUIRE(sa);
   CHECK((*sa)->backend() == act.kind());
 }
+}  // namespace crypto_backend_test

@@ -8,6 +8,8 @@
 #include "control/ike/crypto_map_select.hpp"
 #include "tests/unit/session_helpers.hpp"
 
+namespace crypto_map_select_test {
+
 using namespace rampart;
 using namespace rampart::ike;
 
@@ -240,3 +242,4 @@ TEST_CASE("crypto map selection: an entry or ACL deleted between negotiations co
   box.console.run("crypto map MAP 30 ipsec-isakmp dynamic GONE");
   CHECK(select(box.cfg(), offer, kOtherPeer).outcome == O::NoProxyMatch);
 }
+}  // namespace crypto_map_select_test

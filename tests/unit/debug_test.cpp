@@ -3,6 +3,8 @@
 
 #include "tests/unit/session_helpers.hpp"
 
+namespace debug_test {
+
 using namespace rampart;
 
 TEST_CASE("debug levels are per session and filter what arrives") {
@@ -65,3 +67,4 @@ TEST_CASE("debug crypto condition: a session sees the lines about its peers, use
   CHECK(a.run("debug crypto condition peer 198.51.100").find("ERROR: % Invalid input") !=
         std::string::npos);
 }
+}  // namespace debug_test

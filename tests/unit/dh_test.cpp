@@ -4,6 +4,8 @@
 
 #include "control/ike/crypto/dh.hpp"
 
+namespace dh_test {
+
 using namespace rampart::ike;
 
 TEST_CASE("every supported group agrees and has the right lengths") {
@@ -47,3 +49,4 @@ TEST_CASE("peer values outside the group are refused") {
   CHECK_FALSE(ec->shared_secret(off_curve));
   CHECK_FALSE(ec->shared_secret(Bytes(65, 1)));
 }
+}  // namespace dh_test

@@ -10,6 +10,8 @@
 #include "dataplane/forward/encap.hpp"
 #include "dataplane/forward/ipv4.hpp"
 
+namespace encap_test {
+
 using namespace rampart::dataplane;
 using namespace rampart::dataplane::ipv4;
 
@@ -208,3 +210,4 @@ TEST_CASE("a DF datagram too big for the jumbo MTU gets fragmentation-needed", "
   REQUIRE(mtu < 9000);
   REQUIRE(r.sent.empty());
 }
+}  // namespace encap_test

@@ -4,6 +4,8 @@
 
 #include "cli/engine/tree.hpp"
 
+namespace engine_test {
+
 using namespace rampart::cli;
 
 namespace {
@@ -128,3 +130,4 @@ TEST_CASE("syntax errors are registration errors") {
   t.add(spec("a <l:LINE> b", {"a", "l", "b"}));
   CHECK(t.errors().size() == 4);
 }
+}  // namespace engine_test

@@ -11,6 +11,8 @@
 #include "dataplane/esp/esp_sa.hpp"
 #include "tests/unit/esp_vectors.hpp"
 
+namespace esp_test {
+
 using namespace rampart::dataplane;
 
 namespace {
@@ -182,3 +184,4 @@ TEST_CASE("anti-replay window against a trivial reference, random traffic") {
     }
   }
 }
+}  // namespace esp_test

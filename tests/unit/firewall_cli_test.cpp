@@ -8,6 +8,8 @@
 #include "cli/render/running_config.hpp"
 #include "tests/unit/session_helpers.hpp"
 
+namespace firewall_cli_test {
+
 using rampart::test::Console;
 using namespace rampart;
 
@@ -478,3 +480,4 @@ TEST_CASE("NAT, access-groups and service-policies follow a nameif, and go with 
   CHECK(fw.access_groups.empty());
   CHECK(fw.service_policies.empty());
 }
+}  // namespace firewall_cli_test

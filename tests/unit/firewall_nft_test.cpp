@@ -12,6 +12,8 @@
 #include "platform/nftables.hpp"
 #include "tests/unit/firewall_fixture.hpp"
 
+namespace firewall_nft_test {
+
 using namespace rampart;
 using namespace rampart::test;
 
@@ -475,3 +477,4 @@ TEST_CASE("nft: a TCP syslog server down denies new connections, not open ones",
   CHECK(firewall::hostdown_rules(scratch, false).empty());
   accepted_by_nft(s);
 }
+}  // namespace firewall_nft_test

@@ -5,6 +5,8 @@
 #include "control/firewall/policy.hpp"
 #include "tests/unit/firewall_fixture.hpp"
 
+namespace firewall_policy_test {
+
 using namespace rampart;
 using namespace rampart::test;
 
@@ -223,3 +225,4 @@ TEST_CASE("vpn-filters bind their ACLs", "[firewall]") {
   auto p = firewall::build_policy(cfg, device_of);
   CHECK(p.vpn_filters.at("RA") == "outside_in");
 }
+}  // namespace firewall_policy_test

@@ -17,6 +17,8 @@
 #include "tests/unit/ike_lab.hpp"
 #include "tests/unit/scripted_aaa.hpp"
 
+namespace firewall_service_test {
+
 using namespace rampart;
 using namespace rampart::test;
 
@@ -241,3 +243,4 @@ TEST_CASE(
   }
   CHECK(rc == 0);
 }
+}  // namespace firewall_service_test

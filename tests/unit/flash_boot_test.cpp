@@ -14,6 +14,8 @@
 #include "platform/rsa_key.hpp"
 #include "tests/unit/session_helpers.hpp"
 
+namespace flash_boot_test {
+
 using rampart::test::Console;
 namespace fw = rampart::firmware;
 namespace fs = std::filesystem;
@@ -451,3 +453,4 @@ TEST_CASE("RSA key pairs through OpenSSL") {
   CHECK(static_cast<uint8_t>(pub->spki_der[0]) == 0x30);
   CHECK_FALSE(rampart::platform::rsa_public_of("not a key"));
 }
+}  // namespace flash_boot_test

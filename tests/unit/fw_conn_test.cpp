@@ -9,6 +9,8 @@
 #include "platform/nflog.hpp"
 #include "tests/unit/session_helpers.hpp"
 
+namespace fw_conn_test {
+
 using namespace rampart;
 using rampart::test::Console;
 
@@ -401,3 +403,4 @@ TEST_CASE("the connection commands are privileged", "[fwconn]") {
     CHECK(!l.table.last);
   }
 }
+}  // namespace fw_conn_test

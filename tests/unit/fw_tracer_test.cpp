@@ -5,6 +5,8 @@
 
 #include "control/firewall/tracer.hpp"
 
+namespace fw_tracer_test {
+
 using namespace rampart::firewall;
 
 namespace {
@@ -678,3 +680,4 @@ TEST_CASE("tracer: icmp permit|deny decides ICMP to the box's address", "[tracer
   CHECK(trace(p, icmp("inside", "192.0.2.10", "192.0.2.1", 8)).allowed);
   CHECK(trace(p, tcp("outside", "198.51.100.51", 1000, "198.51.100.1", 22)).allowed);
 }
+}  // namespace fw_tracer_test

@@ -8,6 +8,8 @@
 #include "cli/session.hpp"
 #include "tests/unit/fake_system.hpp"
 
+namespace grammar_test {
+
 using namespace rampart::cli;
 
 TEST_CASE("every section registers cleanly") {
@@ -43,3 +45,4 @@ TEST_CASE("help is never empty for a visible token") {
     }
   }
 }
+}  // namespace grammar_test

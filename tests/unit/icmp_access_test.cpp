@@ -3,6 +3,8 @@
 
 #include "tests/unit/session_helpers.hpp"
 
+namespace icmp_access_test {
+
 using rampart::test::Console;
 
 namespace {
@@ -65,3 +67,4 @@ TEST_CASE("bad icmp lines get the ASA's words and change nothing", "[icmp]") {
   CHECK(c.run("icmp permit any dmz").starts_with("ERROR: "));  // no such nameif
   CHECK(c.section({"icmp"}) == "");
 }
+}  // namespace icmp_access_test

@@ -9,6 +9,8 @@
 #include "tests/unit/ike_lab.hpp"
 #include "tests/unit/scripted_aaa.hpp"
 
+namespace ike_aaa_test {
+
 using namespace rampart;
 using namespace rampart::ike;
 using test::Lab;
@@ -657,3 +659,4 @@ TEST_CASE("without password-management: PAP, and an expired password is a refusa
   CHECK(lab.server.asked[1].new_password.empty());
   CHECK(lab.engine.stats().auth_fails == 2);
 }
+}  // namespace ike_aaa_test

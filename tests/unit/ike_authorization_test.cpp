@@ -8,6 +8,8 @@
 #include "tests/unit/ike_lab.hpp"
 #include "tests/unit/scripted_aaa.hpp"
 
+namespace ike_authorization_test {
+
 using namespace rampart;
 using namespace rampart::ike;
 using test::Lab;
@@ -451,3 +453,4 @@ TEST_CASE("peer bytes in show output are escaped", "[ike][security]") {
   CHECK(show.find("eve\\x0aIndex        : 99") != std::string::npos);
   CHECK(show.find("\nIndex        : 99") == std::string::npos);
 }
+}  // namespace ike_authorization_test

@@ -7,6 +7,8 @@
 
 #include "control/ike/crypto/cipher.hpp"
 
+namespace ike_cipher_test {
+
 using namespace rampart::ike;
 
 namespace {
@@ -72,3 +74,4 @@ TEST_CASE("IKE padding and bad lengths") {
   CHECK(qm_iv.size() == 16);
   CHECK(qm_iv != exchange_iv(HashAlg::Sha1, CipherAlg::Aes128, iv, 0x0e83792f));
 }
+}  // namespace ike_cipher_test

@@ -7,6 +7,8 @@
 #include "control/ike/engine.hpp"
 #include "tests/unit/ike_lab.hpp"
 
+namespace ike_dispatch_test {
+
 using namespace rampart;
 using namespace rampart::ike;
 using test::Lab;
@@ -84,3 +86,4 @@ TEST_CASE("end reasons: the ASA's words where they leave, and who is told", "[ik
   CHECK(peer_told(EndReason::DpdFailure));
   CHECK(peer_told(EndReason::IdleTimeout));
 }
+}  // namespace ike_dispatch_test

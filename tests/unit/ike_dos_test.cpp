@@ -19,6 +19,8 @@
 #include "tests/unit/ike_initiator.hpp"
 #include "tests/unit/session_helpers.hpp"
 
+namespace ike_dos_test {
+
 using namespace rampart;
 using namespace rampart::ike;
 
@@ -528,3 +530,4 @@ TEST_CASE("crypto worker threads leave SIGTERM to the daemon's signalfd", "[ike]
   firmware::CryptoWorkers workers(2);
   CHECK(threads_taking_sigterm() == before);
 }
+}  // namespace ike_dos_test

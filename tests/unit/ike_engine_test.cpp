@@ -6,6 +6,8 @@
 #include "control/ike/ipsec_proposal.hpp"
 #include "tests/unit/ike_lab.hpp"
 
+namespace ike_engine_test {
+
 using namespace rampart;
 using namespace rampart::ike;
 using test::Lab;
@@ -590,3 +592,4 @@ TEST_CASE("debug lines say whom they are about: the peer, then its user and tunn
   CHECK(peer_only);
   CHECK(with_user);
 }
+}  // namespace ike_engine_test

@@ -9,6 +9,8 @@
 #include "tests/unit/ike_initiator.hpp"
 #include "tests/unit/session_helpers.hpp"
 
+namespace ike_l2l_test {
+
 using namespace rampart;
 using namespace rampart::ike;
 
@@ -491,3 +493,4 @@ TEST_CASE("at vpn-sessiondb max-session-limit no LAN-to-LAN negotiation of ours 
         "%ASA-4-113029: Group 198.51.100.2 User 198.51.100.2 IP 198.51.100.2 Session could not be "
         "established: session limit of 1 reached.");
 }
+}  // namespace ike_l2l_test

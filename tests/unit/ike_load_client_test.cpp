@@ -6,6 +6,8 @@
 #include "tests/bench/ike_load/client.hpp"
 #include "tests/unit/ike_lab.hpp"
 
+namespace ike_load_client_test {
+
 using namespace rampart;
 using namespace rampart::ike;
 using bench::Client;
@@ -164,3 +166,4 @@ TEST_CASE("ike_load percentile: nearest rank", "[ike_load]") {
   std::vector<double> none;
   CHECK(bench::percentile(none, 50) == 0);
 }
+}  // namespace ike_load_client_test

@@ -11,6 +11,8 @@
 #include "tests/bench/ike_load/probe.hpp"
 #include "tests/unit/ike_lab.hpp"
 
+namespace ike_load_probe_test {
+
 using namespace rampart;
 using namespace rampart::ike;
 using namespace std::chrono_literals;
@@ -209,3 +211,4 @@ TEST_CASE("ike_load probe: answered on the newest or previous SA, lost, lost nea
   CHECK(pr.counts().sent == 5);
   CHECK(pr.counts().near_rekey == 2);
 }
+}  // namespace ike_load_probe_test

@@ -5,6 +5,8 @@
 
 #include "tests/unit/ike_lab.hpp"
 
+namespace ike_mode_config_push_test {
+
 using namespace rampart;
 using namespace rampart::ike;
 using test::Lab;
@@ -44,3 +46,4 @@ TEST_CASE("initiate with respond answers a Unity client's own request, no push c
   CHECK(reply.attributes.at(0).data == Bytes{203, 0, 113, 10});
   CHECK(lab.env.sent.empty());
 }
+}  // namespace ike_mode_config_push_test

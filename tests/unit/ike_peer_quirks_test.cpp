@@ -9,6 +9,8 @@
 #include "control/ike/timers.hpp"
 #include "tests/unit/ike_lab.hpp"
 
+namespace ike_peer_quirks_test {
+
 using namespace rampart;
 using namespace rampart::ike;
 using test::Lab;
@@ -284,3 +286,4 @@ TEST_CASE("a client may send on its new SA between our QM2 and its QM3", "[ike][
   CHECK(lab.engine.sas().empty());
   CHECK(lab.sad.size() == 0);
 }
+}  // namespace ike_peer_quirks_test

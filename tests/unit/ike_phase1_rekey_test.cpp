@@ -8,6 +8,8 @@
 
 #include "tests/unit/ike_lab.hpp"
 
+namespace ike_phase1_rekey_test {
+
 using namespace rampart;
 using namespace rampart::ike;
 using test::Lab;
@@ -396,3 +398,4 @@ TEST_CASE("both sites starting a phase-1 rekey at once keep one tunnel", "[ike][
   CHECK(x.outbound.spi == y.inbound.spi);
   CHECK(x.inbound.spi == y.outbound.spi);
 }
+}  // namespace ike_phase1_rekey_test

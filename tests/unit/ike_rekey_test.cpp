@@ -7,6 +7,8 @@
 #include "dataplane/esp/esp_sa.hpp"
 #include "tests/unit/ike_lab.hpp"
 
+namespace ike_rekey_test {
+
 using namespace rampart;
 using namespace rampart::ike;
 using test::Lab;
@@ -248,3 +250,4 @@ TEST_CASE("a lost rekey message is sent again and the rekey completes", "[ike][r
   CHECK(lab.only_sa().ipsec[1].outbound.spi == 0xc11e0042);
   CHECK(lab.engine.stats().retransmits >= 1);
 }
+}  // namespace ike_rekey_test

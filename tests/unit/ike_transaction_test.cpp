@@ -6,6 +6,8 @@
 #include "control/ike/transaction.hpp"
 #include "tests/unit/ike_lab.hpp"
 
+namespace ike_transaction_test {
+
 using namespace rampart;
 using rampart::ike::Bytes;
 using rampart::ike::Transaction;
@@ -101,3 +103,4 @@ TEST_CASE("phase 1's key exchange material is destroyed when phase 1 completes",
   // What follows phase 1 runs without it: XAUTH's request is out.
   CHECK(lab.only_sa().state == ike::P1State::XauthWait);
 }
+}  // namespace ike_transaction_test

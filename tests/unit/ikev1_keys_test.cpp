@@ -8,6 +8,8 @@
 
 #include "control/ike/crypto/prf.hpp"
 
+namespace ikev1_keys_test {
+
 using namespace rampart::ike;
 
 namespace {
@@ -79,3 +81,4 @@ TEST_CASE("phase-1 keys match what vpnc computed in a real negotiation") {
   CHECK(k.encryption_key.bytes() == v["enc_key"]);
   CHECK(k.iv == v["iv"]);
 }
+}  // namespace ikev1_keys_test

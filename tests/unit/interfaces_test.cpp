@@ -3,6 +3,8 @@
 
 #include "tests/unit/session_helpers.hpp"
 
+namespace interfaces_test {
+
 using rampart::test::Console;
 
 TEST_CASE("interface sub-mode edits the model and renders as the ASA") {
@@ -67,3 +69,4 @@ TEST_CASE("route and ssh take 0 for 0.0.0.0, as operators type the default route
   CHECK(c.run("route outside 00 0 198.51.100.62").ends_with("marker.\n"));
   CHECK(c.run("route outside 0 0 0").ends_with("marker.\n"));
 }
+}  // namespace interfaces_test

@@ -5,6 +5,8 @@
 
 #include "control/ike/ipsec_lifetime.hpp"
 
+namespace ipsec_lifetime_test {
+
 using namespace rampart::ike;
 
 namespace {
@@ -99,3 +101,4 @@ TEST_CASE("initiator lifetime: a RESPONDER-LIFETIME that does not decode changes
   serialize_attributes({Attribute::tlv(p2attr::kLifeDuration, be32(60))}, w);
   CHECK(apply_responder_lifetime(offered, w.take()) == offered);
 }
+}  // namespace ipsec_lifetime_test

@@ -10,6 +10,8 @@
 #include "control/ike/codec/message.hpp"
 #include "tests/unit/hex.hpp"
 
+namespace isakmp_codec_test {
+
 using namespace rampart::ike;
 
 namespace {
@@ -205,3 +207,4 @@ TEST_CASE("the fuzz regression of libreswan's padded AM1 parses") {
   REQUIRE(m->payloads.size() == 4);
   CHECK(std::get<IdPayload>(m->payloads[3]).data == Bytes{'E', 'Z'});
 }
+}  // namespace isakmp_codec_test

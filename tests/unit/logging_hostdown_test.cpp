@@ -4,6 +4,8 @@
 
 #include "control/logging/hostdown.hpp"
 
+namespace logging_hostdown_test {
+
 using namespace rampart;
 
 namespace {
@@ -80,3 +82,4 @@ TEST_CASE("hostdown: UDP hosts and removed hosts never hold the box closed",
   cfg.hosts = {udp, tcp_host(0xC0000205)};
   CHECK(w.update(cfg, {state(true, false)}).empty());
 }
+}  // namespace logging_hostdown_test

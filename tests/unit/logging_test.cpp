@@ -7,6 +7,8 @@
 #include "control/logging/messages.hpp"
 #include "tests/unit/session_helpers.hpp"
 
+namespace logging_test {
+
 using namespace rampart;
 
 namespace {
@@ -343,3 +345,4 @@ TEST_CASE("logging host takes format emblem with or without a port", "[logging]"
   CHECK(c.run("logging host inside 192.0.2.54 tcp/1470 format emblem") ==
         "ERROR: EMBLEM format is supported only over UDP\n");
 }
+}  // namespace logging_test

@@ -3,6 +3,8 @@
 
 #include "control/ike/message_rules.hpp"
 
+namespace message_rules_test {
+
 using namespace rampart::ike;
 
 namespace {
@@ -61,3 +63,4 @@ TEST_CASE("violations say what is wrong and which notify answers it") {
   CHECK_FALSE(check_message(MessageKind::Informational, false, {NotifyPayload{}}));
   CHECK(name_of(MessageKind::Transaction) == "Transaction");
 }
+}  // namespace message_rules_test

@@ -4,6 +4,8 @@
 #include "control/ike/mode_config.hpp"
 #include "tests/unit/session_helpers.hpp"
 
+namespace mode_config_test {
+
 using namespace rampart;
 using namespace rampart::ike;
 
@@ -104,3 +106,4 @@ TEST_CASE("tunnelspecified sends the ACL's networks as Unity split-include entri
   CHECK(find(r, cfgattr::kBanner)->data == Bytes(banner.begin(), banner.end()));
   CHECK(find(r, cfgattr::kPfs)->value == 1);
 }
+}  // namespace mode_config_test

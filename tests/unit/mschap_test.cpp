@@ -13,6 +13,8 @@
 #include "control/aaa/radius_packet.hpp"
 #include "tests/unit/hex.hpp"
 
+namespace mschap_test {
+
 using namespace rampart;
 using namespace rampart::aaa;
 using namespace rampart::aaa::radius;
@@ -322,3 +324,4 @@ TEST_CASE("malformed MS-CHAP-Error and MS-CHAP2-Success never crash and are refu
                           ex, r)
             .kind == K::Malformed);
 }
+}  // namespace mschap_test

@@ -9,6 +9,8 @@
 #include "cli/commands/pix_nat.hpp"
 #include "tests/unit/session_helpers.hpp"
 
+namespace nat_test {
+
 using namespace rampart;
 
 namespace {
@@ -489,3 +491,4 @@ TEST_CASE("NAT lines of random words: an answer for each, no crash", "[nat]") {
   CHECK(con.cfg().firewall.network_objects.size() >= 4);
   check_round_trip(con);
 }
+}  // namespace nat_test

@@ -18,6 +18,8 @@
 #include "platform/netlink.hpp"
 #include "tests/unit/in_namespace.hpp"
 
+namespace next_hop_test {
+
 using namespace rampart::dataplane;
 using rampart::platform::NetlinkChange;
 using rampart::platform::RouteEntry;
@@ -277,3 +279,4 @@ TEST_CASE("NetlinkEvents reads the kernel's notifications; NextHops follows them
   CHECK(r.mac_after);
   CHECK(r.mac_gone);
 }
+}  // namespace next_hop_test

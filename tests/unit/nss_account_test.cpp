@@ -12,6 +12,8 @@
 #include "platform/flash.hpp"
 #include "tests/unit/session_helpers.hpp"
 
+namespace nss_account_test {
+
 using namespace rampart;
 
 namespace {
@@ -143,3 +145,4 @@ TEST_CASE("aaa-account: rampartd writes it only while a server group authenticat
   CHECK_FALSE(fs::exists(dir / "aaa-account"));
   fs::remove_all(dir);
 }
+}  // namespace nss_account_test

@@ -4,6 +4,8 @@
 
 #include "tests/unit/session_helpers.hpp"
 
+namespace output_filter_test {
+
 namespace {
 
 constexpr const char* kConfig =
@@ -166,3 +168,4 @@ TEST_CASE("a filter of ordinary characters keeps exactly the lines the same rege
   CHECK(lines_of(OutputFilter::parse("include ^SPI").filter->apply(text)).size() == 1);
   CHECK(lines_of(OutputFilter::parse("include s.i").filter->apply(text)).size() == 4);
 }
+}  // namespace output_filter_test

@@ -18,6 +18,8 @@
 #include "platform/packet_port.hpp"
 #include "tests/unit/veth_lab.hpp"
 
+namespace packet_port_test {
+
 using namespace rampart;
 using namespace rampart::dataplane::ipv4;
 using namespace rampart::test::veth_lab;
@@ -174,3 +176,4 @@ TEST_CASE("A ring nobody drains counts every frame it had no room for", "[packet
   CHECK(r.dropped == 0);
   CHECK(r.closed == r.table);  // a removed ring's counts stay in the device's
 }
+}  // namespace packet_port_test

@@ -4,6 +4,8 @@
 
 #include "tests/unit/session_helpers.hpp"
 
+namespace packet_tracer_cli_test {
+
 using rampart::test::Console;
 
 namespace {
@@ -99,3 +101,4 @@ TEST_CASE("packet-tracer is a privileged command", "[tracer]") {
   CHECK(out.find("ERROR: % Invalid input detected at '^' marker.") != std::string::npos);
   CHECK(out.find("Phase:") == std::string::npos);
 }
+}  // namespace packet_tracer_cli_test

@@ -3,6 +3,8 @@
 
 #include "control/aaa/password.hpp"
 
+namespace password_test {
+
 using namespace rampart;
 
 TEST_CASE("legacy PIX hashes from seed 004 verify") {
@@ -38,3 +40,4 @@ TEST_CASE("malformed stored hashes are refused") {
   CHECK_FALSE(aaa::parse_stored("$md5$5000$AAAA$AAAA", "pbkdf2"));
   CHECK_FALSE(aaa::parse_stored("2KFQnbNIdI.2KYOU", "sha1"));
 }
+}  // namespace password_test

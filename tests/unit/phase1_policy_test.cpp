@@ -4,6 +4,8 @@
 
 #include "control/ike/phase1_policy.hpp"
 
+namespace phase1_policy_test {
+
 using namespace rampart;
 using namespace rampart::ike;
 
@@ -102,3 +104,4 @@ TEST_CASE("no policies, wrong auth, malformed attributes") {
   CHECK_FALSE(m.choice);
   CHECK(m.log.front().text.starts_with("Phase 1 failure: malformed attribute"));
 }
+}  // namespace phase1_policy_test

@@ -9,6 +9,8 @@
 
 #include "tests/unit/session_helpers.hpp"
 
+namespace pix_migration_test {
+
 using namespace rampart;
 
 namespace {
@@ -363,3 +365,4 @@ TEST_CASE("an ASA running configuration's lines for functions this box lacks are
   CHECK(c.run("arp timeout 3600") == "");
   CHECK(c.run("crypto ipsec security-association lifetime seconds 3600") == "");
 }
+}  // namespace pix_migration_test

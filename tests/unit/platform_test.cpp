@@ -13,6 +13,8 @@
 #include "platform/ifmap.hpp"
 #include "platform/printable.hpp"
 
+namespace platform_test {
+
 using namespace rampart;
 
 TEST_CASE("atomic_write replaces the file, 0600, and leaves no temporary behind") {
@@ -130,3 +132,4 @@ TEST_CASE("a child daemon is started, seen to exit, and stopped within its grace
   CHECK_FALSE(c.running());
   CHECK_FALSE(c.exited());
 }
+}  // namespace platform_test

@@ -15,6 +15,8 @@
 #include "platform/flash.hpp"
 #include "tests/unit/session_helpers.hpp"
 
+namespace private_files_test {
+
 using rampart::test::Console;
 namespace fs = std::filesystem;
 
@@ -152,3 +154,4 @@ TEST_CASE("crypto key zeroize rsa and write erase overwrite the file before unli
   CHECK(contents(cur) == std::string(13, '\0'));
   ::close(cur);
 }
+}  // namespace private_files_test

@@ -4,6 +4,8 @@
 
 #include "control/ike/quick_mode_sa.hpp"
 
+namespace quick_mode_sa_test {
+
 using namespace rampart;
 using namespace rampart::ike;
 
@@ -80,3 +82,4 @@ TEST_CASE("quick-mode keys: each direction from its own SPI, split by the transf
   CHECK(h != quick_mode_hash3(HashAlg::Sha1, skeyid_a, 8, ni, nr));
   CHECK(h != quick_mode_hash3(HashAlg::Sha1, skeyid_a, 7, nr, ni));
 }
+}  // namespace quick_mode_sa_test

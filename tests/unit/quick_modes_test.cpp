@@ -4,6 +4,8 @@
 
 #include "control/ike/sa.hpp"
 
+namespace quick_modes_test {
+
 using namespace rampart::ike;
 
 namespace {
@@ -50,3 +52,4 @@ TEST_CASE("quick modes: a limit per IKE SA, a timeout, and the SPIs they hold", 
   CHECK_FALSE(qm.holds_spi(0x101));
   CHECK(qm.holds_spi(0x10b));
 }
+}  // namespace quick_modes_test

@@ -12,6 +12,8 @@
 #include "control/aaa/radius_packet.hpp"
 #include "tests/unit/hex.hpp"
 
+namespace radius_attributes_test {
+
 using namespace rampart;
 using namespace rampart::aaa::radius;
 
@@ -356,3 +358,4 @@ TEST_CASE("the retransmission schedule fits into the timeout", "[radius]") {
   t.retry_interval = milliseconds(0);
   CHECK(schedule(t).interval == milliseconds(1));
 }
+}  // namespace radius_attributes_test

@@ -5,6 +5,8 @@
 #include "platform/ifmap.hpp"
 #include "tests/unit/session_helpers.hpp"
 
+namespace regressions_test {
+
 TEST_CASE("a PIX interface number with a leading zero is the same interface") {
   CHECK(rampart::platform::canonical_interface_name("ethernet01") == "GigabitEthernet0/1");
   CHECK(rampart::platform::canonical_interface_name("gi0/01") == "GigabitEthernet0/1");
@@ -58,3 +60,4 @@ TEST_CASE("show running-config all shows the defaults a plain show hides") {
   CHECK(c.run("show running-config").find("console timeout 0") == std::string::npos);
   CHECK(c.run("show running-config all").find("console timeout 0") != std::string::npos);
 }
+}  // namespace regressions_test

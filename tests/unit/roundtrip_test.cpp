@@ -12,6 +12,8 @@
 #include "cli/session.hpp"
 #include "tests/unit/fake_system.hpp"
 
+namespace roundtrip_test {
+
 using namespace rampart;
 
 namespace {
@@ -156,3 +158,4 @@ TEST_CASE("secrets are masked in show running-config and kept for the startup-co
   CHECK(complaints(app2.replace_config(saved)) == "");
   CHECK(cli::render_running_config(app2.config(), cli::RenderOptions{true, false}) == saved);
 }
+}  // namespace roundtrip_test

@@ -5,6 +5,8 @@
 
 #include "control/ike/sa_index.hpp"
 
+namespace sa_index_test {
+
 using rampart::ike::SaIndex;
 
 TEST_CASE("SaIndex finds a key's SAs in index order and counts them", "[sa_index]") {
@@ -30,3 +32,4 @@ TEST_CASE("SaIndex finds a key's SAs in index order and counts them", "[sa_index
   by_peer.move(0xcb007105, 0xcb007105, 1);
   CHECK(by_peer.count(0xcb007105) == 1);
 }
+}  // namespace sa_index_test

@@ -10,6 +10,8 @@
 
 #include "dataplane/sad/sad.hpp"
 
+namespace sad_test {
+
 using namespace rampart::dataplane;
 
 namespace {
@@ -332,3 +334,4 @@ TEST_CASE("an SA's two directions run on two workers at once", "[sad]") {
   receiver.join();
   done.wait();
 }
+}  // namespace sad_test

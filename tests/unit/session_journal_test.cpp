@@ -5,6 +5,8 @@
 #include "control/ike/session_journal.hpp"
 #include "tests/unit/ike_lab.hpp"
 
+namespace session_journal_test {
+
 using rampart::ike::SessionJournal;
 
 TEST_CASE("a follower reads each SA touched since its last read, once", "[sessions_journal]") {
@@ -55,3 +57,4 @@ TEST_CASE("the engine touches an SA when its client address, IPsec SAs or end ch
   lab.engine.logoff_name("cisco");  // the end
   CHECK(*j.since(at) == std::vector<uint64_t>{index});
 }
+}  // namespace session_journal_test

@@ -6,6 +6,8 @@
 
 #include "tests/unit/ike_lab.hpp"
 
+namespace session_limit_test {
+
 using namespace rampart;
 using namespace rampart::ike;
 using test::Lab;
@@ -157,3 +159,4 @@ TEST_CASE("a login the box's limit refuses logs none of the user's sessions off"
   CHECK(sessions(lab) == 2);
   CHECK(lab.syslogged("Reason: Port Preempted"));
 }
+}  // namespace session_limit_test

@@ -15,7 +15,7 @@
 #include "platform/nfqueue.hpp"
 #include "tests/unit/session_helpers.hpp"
 
-namespace rampart::test {
+namespace rampart::test::snmp_test {
 namespace {
 
 using snmp::Oid;
@@ -745,4 +745,4 @@ TEST_CASE("nfqueue: the UDP datagram of an IPv4 packet", "[snmp]") {
 }
 
 }  // namespace
-}  // namespace rampart::test
+}  // namespace rampart::test::snmp_test

@@ -9,6 +9,8 @@
 #include "firmware/daemon/box_system.hpp"
 #include "tests/unit/session_helpers.hpp"
 
+namespace socket_drops_test {
+
 using namespace rampart;
 using dataplane::xdp::Drops;
 using dataplane::xdp::SocketDrops;
@@ -163,3 +165,4 @@ TEST_CASE("show interface adds the AF_XDP sockets' drops where the ASA counts th
     CHECK(c.dropped == 7);
   }
 }
+}  // namespace socket_drops_test

@@ -4,6 +4,8 @@
 
 #include "tests/unit/session_helpers.hpp"
 
+namespace startup_config_test {
+
 using rampart::test::Console;
 
 namespace {
@@ -71,3 +73,4 @@ TEST_CASE("show checksum is the running configuration's, as write memory prints 
   CHECK(c.run("show checksum") != sum);
   CHECK(c.run("show checksum").size() == sum.size());
 }
+}  // namespace startup_config_test

@@ -6,6 +6,8 @@
 #include "platform/proc_stats.hpp"
 #include "tests/unit/session_helpers.hpp"
 
+namespace system_views_test {
+
 using rampart::test::Console;
 using namespace rampart;
 
@@ -284,3 +286,4 @@ TEST_CASE("show process lists the daemon's threads", "[views]") {
         "     101 S             1500 rampartd\n"
         "     102 R               20 ike-worker\n");
 }
+}  // namespace system_views_test

@@ -12,6 +12,8 @@
 #include "control/aaa/tacacs_codec.hpp"
 #include "tests/unit/hex.hpp"
 
+namespace tacacs_codec_test {
+
 using namespace rampart::aaa;
 using namespace rampart::aaa::tacacs;
 
@@ -289,3 +291,4 @@ TEST_CASE("server text is made safe for log lines", "[tacacs]") {
   CHECK(printable("a\nb\r\x1b[2J\xff") == "a.b..[2J.");
   CHECK(printable(std::string(300, 'x'), 256) == std::string(256, 'x') + "...");
 }
+}  // namespace tacacs_codec_test

@@ -8,7 +8,7 @@
 #include "control/time/ntp_show.hpp"
 #include "tests/unit/session_helpers.hpp"
 
-namespace rampart::test {
+namespace rampart::test::time_test {
 namespace {
 
 constexpr std::string_view kTracking =
@@ -297,4 +297,4 @@ TEST_CASE("show ntp and show clock detail ask the NTP client; NTP takes over the
             .starts_with("Clock is unsynchronized, stratum 16, no reference clock\n"));
 }
 
-}  // namespace rampart::test
+}  // namespace rampart::test::time_test

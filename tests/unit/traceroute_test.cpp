@@ -8,6 +8,8 @@
 #include "platform/traceroute.hpp"
 #include "tests/unit/session_helpers.hpp"
 
+namespace traceroute_test {
+
 using rampart::test::Console;
 using namespace rampart;
 
@@ -190,3 +192,4 @@ TEST_CASE("bad traceroute input gets the ASA's words and is counted", "[views][t
   CHECK(c.run("traceroute 203.0.113.20 ttl 9 3").starts_with("ERROR: "));
   CHECK(c.sys.traces.empty());
 }
+}  // namespace traceroute_test

@@ -19,6 +19,8 @@
 #include "platform/tun_steering.hpp"
 #include "tests/unit/in_namespace.hpp"
 
+namespace tun_steering_test {
+
 using namespace rampart;
 
 namespace {
@@ -82,3 +84,4 @@ TEST_CASE("a VPN device's queues are chosen by destination, not by flow", "[tun_
   });
   if (!why.empty()) FAIL(why);
 }
+}  // namespace tun_steering_test

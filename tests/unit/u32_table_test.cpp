@@ -8,6 +8,8 @@
 
 #include "dataplane/sad/u32_table.hpp"
 
+namespace u32_table_test {
+
 using rampart::dataplane::U32Table;
 
 namespace {
@@ -62,3 +64,4 @@ TEST_CASE("U32Table empties completely and is usable again", "[u32_table]") {
   t[5] = 1;
   REQUIRE(*t.find(5) == 1);
 }
+}  // namespace u32_table_test

@@ -5,6 +5,8 @@
 #include "control/ike/vendor_ids.hpp"
 #include "tests/unit/hex.hpp"
 
+namespace vendor_ids_test {
+
 using namespace rampart::ike;
 
 namespace {
@@ -37,3 +39,4 @@ TEST_CASE("what we send, and what the ASA logs") {
   CHECK(received_text(Vendor::NatT02) == "Received NAT-Traversal ver 02 VID");
   CHECK(received_text(Vendor::Unknown) == "Received unknown vendor ID");
 }
+}  // namespace vendor_ids_test

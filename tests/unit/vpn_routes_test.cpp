@@ -10,6 +10,8 @@
 #include "tests/unit/ike_initiator.hpp"
 #include "tests/unit/session_helpers.hpp"
 
+namespace vpn_routes_test {
+
 using namespace rampart;
 using Want = firmware::VpnRoutes::Want;
 
@@ -110,3 +112,4 @@ TEST_CASE("the dataplane's kernel rules drop ESP at input and leave forwarding t
   CHECK(s.find("meta l4proto esp counter drop") != std::string::npos);
   CHECK(s.find("forward") == std::string::npos);
 }
+}  // namespace vpn_routes_test

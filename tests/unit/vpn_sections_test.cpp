@@ -4,6 +4,8 @@
 #include "control/aaa/password.hpp"
 #include "tests/unit/session_helpers.hpp"
 
+namespace vpn_sections_test {
+
 using rampart::test::Console;
 
 TEST_CASE("8.3 spellings are accepted and shown in the 8.4+ form") {
@@ -113,3 +115,4 @@ TEST_CASE("pools, users, group-policy and AAA") {
   CHECK(c.run("aaa-server RAD (nowhere) host 192.0.2.1").starts_with("ERROR:"));
   CHECK(c.run("ssh version 1").starts_with("ERROR: SSH version 1 is not supported"));
 }
+}  // namespace vpn_sections_test

@@ -20,6 +20,8 @@
 #include "dataplane/forward/outbound.hpp"
 #include "tests/unit/esp_vectors.hpp"
 
+namespace worker_test {
+
 using namespace rampart::dataplane;
 using namespace rampart::dataplane::ipv4;
 using rampart::test::Bytes;
@@ -738,3 +740,4 @@ TEST_CASE("encap in batches: a DF packet over the MTU is answered in its turn", 
   CHECK(std::equal(df.begin(), df.begin() + 28, icmp.begin() + 28));  // the packet quoted
   lab.sad.with(1, [&](const Sad::Entry& e) { CHECK(e.pmtu_sent == 1); });
 }
+}  // namespace worker_test

@@ -15,6 +15,8 @@
 #include "dataplane/xdp/steer_program.hpp"
 #include "dataplane/xdp/xsk_port.hpp"
 
+namespace xdp_steer_test {
+
 using namespace rampart::dataplane;
 using namespace rampart::dataplane::ipv4;
 using Bytes = std::vector<uint8_t>;
@@ -200,3 +202,4 @@ TEST_CASE("The packet I/O choice parses and shows what each port runs on", "[xdp
   forget_port_io();
   CHECK(io_status() == "AF_PACKET");
 }
+}  // namespace xdp_steer_test

@@ -31,6 +31,8 @@
 #include "platform/netlink.hpp"
 #include "tests/unit/veth_lab.hpp"
 
+namespace xsk_port_test {
+
 using namespace rampart::dataplane;
 using namespace rampart::dataplane::ipv4;
 using namespace rampart::test::veth_lab;
@@ -256,3 +258,4 @@ TEST_CASE("An AF_XDP socket nobody drains counts each frame it could not take, o
   // SocketDrops::Reading says so, and show interface takes them out of "no buffer".
   if (r.native) CHECK(r.rx_dropped == beyond);
 }
+}  // namespace xsk_port_test
