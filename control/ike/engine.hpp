@@ -207,6 +207,8 @@ class Engine {
   uint64_t now() const { return env_.now(); }
 
  private:
+  // Our phase-1 nonces, both roles (RFC 2409 5: 8 to 256 bytes).
+  static constexpr size_t kPhase1NonceLength = 32;
   // A message as dispatch hands it to its handler: parsed, decrypted, with the SA it is for
   // (none for the first message of a negotiation).
   struct Received {

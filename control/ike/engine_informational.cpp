@@ -9,13 +9,6 @@
 
 namespace rampart::ike {
 
-namespace {
-
-constexpr uint16_t kRUThere = 36136, kRUThereAck = 36137;
-constexpr uint16_t kInitialContact = 24578;
-
-}  // namespace
-
 void Engine::send_informational(IkeSa& sa, std::vector<Payload> payloads) {
   for (const auto& p : payloads)
     if (std::holds_alternative<NotifyPayload>(p)) ++stats_.out_notifies;
@@ -36,7 +29,7 @@ void Engine::send_dpd(IkeSa& sa) {
   sa.dpd_sent = env_.now();
   NotifyPayload n;
   n.protocol = 1;
-  n.type = kRUThere;
+  n.type = notify::kRUThere;
   n.spi.assign(sa.icookie.begin(), sa.icookie.end());
   n.spi.insert(n.spi.end(), sa.rcookie.begin(), sa.rcookie.end());
   n.data = be32(sa.dpd_sequence);
@@ -122,17 +115,17 @@ Outcome Engine::informational(const Received& in) {
     if (const auto* n = std::get_if<NotifyPayload>(&x)) {
       ++stats_.in_notifies;
       log(&sa, Tag::Debug, "processing notify payload");
-      if (n->type == kRUThere) {
+      if (n->type == notify::kRUThere) {
         log(&sa, Tag::Debug,
             fmt::format("Received keep-alive of type DPD R-U-THERE (seq number 0x{:x})",
                         get_be32(n->data)));
         NotifyPayload ack = *n;
-        ack.type = kRUThereAck;
+        ack.type = notify::kRUThereAck;
         log(&sa, Tag::Debug,
             fmt::format("Sending keep-alive of type DPD R-U-THERE-ACK (seq number 0x{:x})",
                         get_be32(n->data)));
         send_informational(sa, {ack});
-      } else if (n->type == kRUThereAck) {
+      } else if (n->type == notify::kRUThereAck) {
         log(&sa, Tag::Debug,
             fmt::format("Received keep-alive of type DPD R-U-THERE-ACK (seq number 0x{:x})",
                         get_be32(n->data)));
@@ -142,7 +135,7 @@ Outcome Engine::informational(const Received& in) {
         // answers).
         uint32_t back = sa.dpd_sequence - get_be32(n->data);
         if (back < static_cast<uint32_t>(sa.dpd_outstanding)) sa.dpd_outstanding = 0;
-      } else if (n->type == kInitialContact) {
+      } else if (n->type == notify::kInitialContact) {
         log(&sa, Tag::Debug, "Received INITIAL-CONTACT notify");
       } else {
         log(&sa, Tag::Event,

@@ -10,26 +10,6 @@
 
 namespace rampart::ike {
 
-namespace {
-
-constexpr uint8_t kIdIpv4 = 1;
-constexpr uint16_t kInitialContact = 24578;
-constexpr size_t kNonceLength = 32;
-
-Bytes body_of(const Payload& p) {
-  Writer w;
-  serialize_payload(p, w);
-  return w.take();
-}
-
-const OpaquePayload* opaque(const std::vector<Payload>& p, PayloadType t) {
-  for (const auto& x : p)
-    if (const auto* v = std::get_if<OpaquePayload>(&x); v && v->type == t) return v;
-  return nullptr;
-}
-
-}  // namespace
-
 std::optional<uint64_t> Engine::initiate(const std::string& map_name, uint32_t seq,
                                          const Selector& local, const Selector& remote) {
   auto map = cfg_.crypto.maps.find(map_name);
@@ -108,7 +88,7 @@ bool Engine::send_main_1(IkeSa& sa) {
     return false;
   }
   offer.proposals.push_back(prop);
-  sa.p1->sai_b = body_of(offer);
+  sa.p1->sai_b = payload_body(offer);
   std::vector<Payload> out{offer};
   log(&sa, Tag::Debug, "constructing ISAKMP SA payload");
   for (Vendor v :
@@ -141,7 +121,7 @@ Outcome Engine::main_2(const Received& in) {
   if (!dh) return Outcome::failed(sa, nullptr, nullptr, EndReason::DhFailure);
   sa.p1->gxi = dh->public_value();
   sa.p1->dh = std::make_unique<DhKey>(std::move(*dh));
-  sa.p1->ni = random_bytes(kNonceLength);
+  sa.p1->ni = random_bytes(kPhase1NonceLength);
   std::vector<Payload> out;
   log(&sa, Tag::Debug, "constructing ke payload");
   out.push_back(OpaquePayload{PayloadType::KE, sa.p1->gxi});
@@ -159,7 +139,7 @@ Outcome Engine::main_4(const Received& in) {
   sa.awaiting_reply = false;
   log(&sa, Tag::Debug, "processing ke payload");
   log(&sa, Tag::Debug, "processing nonce payload");
-  const Bytes& gxr = opaque(m.payloads, PayloadType::KE)->data;
+  const Bytes& gxr = first_opaque(m.payloads, PayloadType::KE)->data;
   if (gxr.size() != dh_public_length(sa.choice.group)) {
     log(&sa, Tag::Event, "Received KE payload of the wrong length");
     return Outcome::failed(sa, &IkeStats::initiator_fails);
@@ -170,7 +150,7 @@ Outcome Engine::main_4(const Received& in) {
     return Outcome::failed(sa, &IkeStats::initiator_fails);
   }
   sa.p1->gxr = gxr;
-  sa.p1->nr = opaque(m.payloads, PayloadType::Nonce)->data;
+  sa.p1->nr = first_opaque(m.payloads, PayloadType::Nonce)->data;
   if (!phase1_keys(sa, *gxy)) return Outcome::failed(sa, &IkeStats::initiator_fails);
   log(&sa, Tag::Debug, "Generating keys for Initiator...");
   nat_discovery(sa, m.payloads, sa.local, sa.peer);
@@ -180,9 +160,9 @@ Outcome Engine::main_4(const Received& in) {
     sa.peer.port = 4500;
   }
   IdPayload ours;
-  ours.id_type = kIdIpv4;
+  ours.id_type = id_type::kIpv4Addr;
   ours.data = be32(sa.local.address.value);
-  sa.p1->idi_b = body_of(ours);
+  sa.p1->idi_b = payload_body(ours);
   std::vector<Payload> out;
   log(&sa, Tag::Debug, "constructing ID payload");
   out.push_back(ours);
@@ -197,7 +177,7 @@ Outcome Engine::main_4(const Received& in) {
   if (!sa.rekey_of) {
     NotifyPayload ic;
     ic.protocol = 1;
-    ic.type = kInitialContact;
+    ic.type = notify::kInitialContact;
     ic.spi = cki;
     ic.spi.insert(ic.spi.end(), ckr.begin(), ckr.end());
     log(&sa, Tag::Debug, "constructing initial contact notify payload");
@@ -217,7 +197,8 @@ Outcome Engine::main_6(const Received& in) {
   log(&sa, Tag::Debug, "processing ID payload");
   log(&sa, Tag::Debug, "processing hash payload");
   log(&sa, Tag::Debug, "Computing hash for ISAKMP");
-  if (auto failed = unauthenticated(sa, opaque(p, PayloadType::Hash)->data, body_of(*id)))
+  if (auto failed =
+          unauthenticated(sa, first_opaque(p, PayloadType::Hash)->data, payload_body(*id)))
     return *failed;
   if (!sa.established) ++established_;
   sa.established = env_.now();

@@ -10,34 +10,8 @@ namespace rampart::ike {
 
 namespace {
 
-constexpr uint16_t kNoProposalChosen = 14;
-constexpr uint16_t kInvalidKeyInformation = 17;
-constexpr uint16_t kInitialContact = 24578;
-constexpr uint16_t kResponderLifetime = 24576;
-constexpr uint8_t kIdIpv4 = 1, kIdFqdn = 2, kIdUserFqdn = 3, kIdKeyId = 11;
-constexpr size_t kNonceLength = 32;
-
-template <typename T>
-const T* first(const std::vector<Payload>& p, PayloadType t = PayloadType::None) {
-  for (const auto& x : p)
-    if (const T* v = std::get_if<T>(&x); v && (t == PayloadType::None || type_of(x) == t)) return v;
-  return nullptr;
-}
-
-const OpaquePayload* opaque(const std::vector<Payload>& p, PayloadType t) {
-  for (const auto& x : p)
-    if (const auto* v = std::get_if<OpaquePayload>(&x); v && v->type == t) return v;
-  return nullptr;
-}
-
-Bytes body_of(const Payload& p) {
-  Writer w;
-  serialize_payload(p, w);
-  return w.take();
-}
-
 std::string id_text(const IdPayload& id) {
-  if (id.id_type == kIdIpv4 && id.data.size() == 4)
+  if (id.id_type == id_type::kIpv4Addr && id.data.size() == 4)
     return config::Ipv4{(uint32_t{id.data[0]} << 24) | (uint32_t{id.data[1]} << 16) |
                         (uint32_t{id.data[2]} << 8) | id.data[3]}
         .str();
@@ -226,7 +200,8 @@ bool Engine::select_group(IkeSa& sa, const IdPayload* id) {
   // Aggressive mode names its group in the ID (ID_KEY_ID from the Cisco client and vpnc); main
   // mode has only the peer's address. Unknown names fall back to the default groups.
   std::string wanted;
-  if (id && (id->id_type == kIdKeyId || id->id_type == kIdFqdn || id->id_type == kIdUserFqdn))
+  if (id && (id->id_type == id_type::kKeyId || id->id_type == id_type::kFqdn ||
+             id->id_type == id_type::kUserFqdn))
     wanted = id_text(*id);
   else
     wanted = sa.peer.address.str();
@@ -296,7 +271,8 @@ void Engine::dh_failed(IkeSa& sa) {
     Header h;
     h.initiator_cookie = sa.icookie;
     h.responder_cookie = sa.rcookie;
-    send_notify_unencrypted(Datagram{sa.local, sa.peer, sa.nameif, {}}, h, kInvalidKeyInformation);
+    send_notify_unencrypted(Datagram{sa.local, sa.peer, sa.nameif, {}}, h,
+                            notify::kInvalidKeyInformation);
   }
   remove(sa.index, EndReason::None, false);
 }
@@ -314,7 +290,7 @@ void Engine::dh_done(uint64_t index, DhOutcome outcome) {
     return;
   }
   sa.p1->gxr = outcome->our_public;
-  sa.p1->nr = random_bytes(kNonceLength);
+  sa.p1->nr = random_bytes(kPhase1NonceLength);
   if (sa.aggressive) {  // AM2 derives the keys once its nonce is in, as the ASA logs it
     send_aggressive_2(sa, outcome->shared);
     return;
@@ -425,8 +401,8 @@ Outcome Engine::aggressive_1(const Received& in) {
   const Message& m = in.m;
   IkeSa& sa = *new_sa(d, m);
   sa.aggressive = true;
-  const auto* sap = first<SaPayload>(m.payloads);
-  const auto* id = first<IdPayload>(m.payloads);
+  const auto* sap = first_payload<SaPayload>(m.payloads);
+  const auto* id = first_payload<IdPayload>(m.payloads);
   log(&sa, Tag::Debug, "processing SA payload");
   log(&sa, Tag::Debug, "processing ke payload");
   log(&sa, Tag::Debug, "processing ISA_KE payload");
@@ -434,10 +410,10 @@ Outcome Engine::aggressive_1(const Received& in) {
   log(&sa, Tag::Debug, "processing ID payload");
   log(&sa, Tag::Decode,
       fmt::format("{} ID received--{}",
-                  id->id_type == kIdKeyId  ? "ID_KEY_ID"
-                  : id->id_type == kIdFqdn ? "ID_FQDN"
-                  : id->id_type == kIdIpv4 ? "ID_IPV4_ADDR"
-                                           : "ID",
+                  id->id_type == id_type::kKeyId      ? "ID_KEY_ID"
+                  : id->id_type == id_type::kFqdn     ? "ID_FQDN"
+                  : id->id_type == id_type::kIpv4Addr ? "ID_IPV4_ADDR"
+                                                      : "ID",
                   id_text(*id)));
   read_vendor_ids(sa, m.payloads);
 
@@ -458,16 +434,16 @@ Outcome Engine::aggressive_1(const Received& in) {
   if (!match.choice) {
     Header h = m.header;
     h.responder_cookie = sa.rcookie;
-    send_notify_unencrypted(d, h, kNoProposalChosen);
+    send_notify_unencrypted(d, h, notify::kNoProposalChosen);
     return Outcome::failed(sa, &IkeStats::responder_fails);
   }
   sa.choice = *match.choice;
-  sa.p1->sai_b = body_of(*sap);
-  sa.p1->idi_b = body_of(*id);
-  sa.p1->ni = opaque(m.payloads, PayloadType::Nonce)->data;
+  sa.p1->sai_b = payload_body(*sap);
+  sa.p1->idi_b = payload_body(*id);
+  sa.p1->ni = first_opaque(m.payloads, PayloadType::Nonce)->data;
   sa.p1->reply_sa = chosen_sa(*sap, sa.choice);
   sa.state = P1State::AmWaitMsg3;
-  start_dh(sa, opaque(m.payloads, PayloadType::KE)->data);  // AM2 follows in dh_done
+  start_dh(sa, first_opaque(m.payloads, PayloadType::KE)->data);  // AM2 follows in dh_done
   return Outcome::done();
 }
 
@@ -505,7 +481,7 @@ Outcome Engine::aggressive_3(const Received& in) {
   // RFC 3947 3.2: AM3's NAT-D hashes cover the endpoints of AM1/AM2, not the port 4500 that a
   // client floating already for AM3 now uses (which the authentication below accepts).
   const Endpoint local = sa.local, peer = sa.peer;
-  if (auto failed = unauthenticated(sa, opaque(p, PayloadType::Hash)->data, sa.p1->idi_b))
+  if (auto failed = unauthenticated(sa, first_opaque(p, PayloadType::Hash)->data, sa.p1->idi_b))
     return *failed;
   if (sa.p1->decoy)  // cannot happen: nobody knows its key; never let it reach phase1_done
     return Outcome::failed(sa);
@@ -523,7 +499,7 @@ Outcome Engine::main_1(const Received& in) {
   const Datagram& d = in.d;
   const Message& m = in.m;
   IkeSa& sa = *new_sa(d, m);
-  const auto* sap = first<SaPayload>(m.payloads);
+  const auto* sap = first_payload<SaPayload>(m.payloads);
   log(&sa, Tag::Debug, "processing SA payload");
   auto match = match_phase1(*sap, cfg_.crypto.policies);
   for (const auto& l : match.log)  // the ASA prints "Phase 1 failure" bare, with no prefix
@@ -533,13 +509,13 @@ Outcome Engine::main_1(const Received& in) {
   if (!match.choice) {
     Header h = m.header;
     h.responder_cookie = sa.rcookie;
-    send_notify_unencrypted(d, h, kNoProposalChosen);
+    send_notify_unencrypted(d, h, notify::kNoProposalChosen);
     return Outcome::failed(sa, &IkeStats::responder_fails);
   }
   log(&sa, Tag::Debug, "Oakley proposal is acceptable");
   sa.choice = *match.choice;
   sa.xauth = sa.choice.auth_method == p1attr::kAuthXauthInitPsk;
-  sa.p1->sai_b = body_of(*sap);
+  sa.p1->sai_b = payload_body(*sap);
   std::vector<Payload> out;
   log(&sa, Tag::Debug, "constructing ISAKMP SA payload");
   out.push_back(chosen_sa(*sap, sa.choice));
@@ -558,9 +534,9 @@ Outcome Engine::main_3(const Received& in) {
   // Main mode with a pre-shared key: the key must be chosen before the peer's identity is
   // known, so by its address (RFC 2409 5.4), else the default groups.
   if (!select_group(sa, nullptr)) return Outcome::failed(sa, &IkeStats::responder_fails);
-  sa.p1->ni = opaque(m.payloads, PayloadType::Nonce)->data;
+  sa.p1->ni = first_opaque(m.payloads, PayloadType::Nonce)->data;
   nat_discovery(sa, m.payloads, sa.local, sa.peer);
-  start_dh(sa, opaque(m.payloads, PayloadType::KE)->data);  // MM4 follows in dh_done
+  start_dh(sa, first_opaque(m.payloads, PayloadType::KE)->data);  // MM4 follows in dh_done
   return Outcome::done();
 }
 
@@ -578,15 +554,15 @@ void Engine::send_main_4(IkeSa& sa) {
 Outcome Engine::main_5(const Received& in) {
   IkeSa& sa = *in.sa;
   const std::vector<Payload>& p = in.payloads;
-  const auto* id = first<IdPayload>(p);
+  const auto* id = first_payload<IdPayload>(p);
   log(&sa, Tag::Debug, "processing ID payload");
   log(&sa, Tag::Decode,
-      fmt::format("{} ID received {}", id->id_type == kIdIpv4 ? "ID_IPV4_ADDR" : "ID",
+      fmt::format("{} ID received {}", id->id_type == id_type::kIpv4Addr ? "ID_IPV4_ADDR" : "ID",
                   id_text(*id)));
   log(&sa, Tag::Debug, "processing hash payload");
   log(&sa, Tag::Debug, "Computing hash for ISAKMP");
-  sa.p1->idi_b = body_of(*id);
-  if (auto failed = unauthenticated(sa, opaque(p, PayloadType::Hash)->data, sa.p1->idi_b))
+  sa.p1->idi_b = payload_body(*id);
+  if (auto failed = unauthenticated(sa, first_opaque(p, PayloadType::Hash)->data, sa.p1->idi_b))
     return *failed;
   if (!peer_id_valid(sa, *id))
     return Outcome::failed(sa, &IkeStats::auth_fails, &IkeStats::responder_fails);
@@ -604,7 +580,8 @@ bool Engine::peer_id_valid(IkeSa& sa, const IdPayload& id) {
   // private address). Other identity types can only be checked against a certificate.
   const config::TunnelGroup* tg = tunnel_group_of(sa);
   std::string mode = tg && tg->ipsec.peer_id_validate ? *tg->ipsec.peer_id_validate : "req";
-  if (mode == "nocheck" || id.id_type != kIdIpv4 || id.data.size() != 4 || sa.nat_peer) return true;
+  if (mode == "nocheck" || id.id_type != id_type::kIpv4Addr || id.data.size() != 4 || sa.nat_peer)
+    return true;
   if (get_be32(id.data, 0) == sa.peer.address.value) return true;
   // [U] the ASA's words for a failed peer identity check.
   std::string why = fmt::format(
@@ -620,7 +597,7 @@ void Engine::add_identity_and_hash_r(IkeSa& sa, std::vector<Payload>& out) {
   // proves our key over it.
   log(&sa, Tag::Debug, "constructing ID payload");
   IdPayload ours;
-  ours.id_type = kIdIpv4;
+  ours.id_type = id_type::kIpv4Addr;
   ours.protocol = 17;
   ours.port = 500;
   ours.data = be32(sa.local.address.value);
@@ -628,9 +605,9 @@ void Engine::add_identity_and_hash_r(IkeSa& sa, std::vector<Payload>& out) {
   log(&sa, Tag::Debug, "constructing hash payload");
   log(&sa, Tag::Debug, "Computing hash for ISAKMP");
   Bytes cki(sa.icookie.begin(), sa.icookie.end()), ckr(sa.rcookie.begin(), sa.rcookie.end());
-  out.push_back(
-      OpaquePayload{PayloadType::Hash, hash_r(sa.choice.hash, sa.keys.skeyid, sa.p1->gxi,
-                                              sa.p1->gxr, cki, ckr, sa.p1->sai_b, body_of(ours))});
+  out.push_back(OpaquePayload{
+      PayloadType::Hash, hash_r(sa.choice.hash, sa.keys.skeyid, sa.p1->gxi, sa.p1->gxr, cki, ckr,
+                                sa.p1->sai_b, payload_body(ours))});
 }
 
 // ---- authentication ------------------------------------------------------------------------
@@ -660,7 +637,7 @@ std::optional<Outcome> Engine::unauthenticated(IkeSa& sa, const Bytes& received,
 
 void Engine::process_initial_contact(IkeSa& sa, const std::vector<Payload>& p) {
   for (const auto& x : p)
-    if (const auto* n = std::get_if<NotifyPayload>(&x); n && n->type == kInitialContact) {
+    if (const auto* n = std::get_if<NotifyPayload>(&x); n && n->type == notify::kInitialContact) {
       log(&sa, Tag::Debug, "processing notify payload");
       sa.initial_contact = true;
       // INITIAL-CONTACT: the peer rebooted; what we still hold for *it* is stale. Many
@@ -730,7 +707,7 @@ void Engine::send_responder_lifetime(IkeSa& sa) {
   log(&sa, Tag::Debug, "sending notify message");
   NotifyPayload n;
   n.protocol = 1;
-  n.type = kResponderLifetime;
+  n.type = notify::kResponderLifetime;
   n.spi.assign(sa.icookie.begin(), sa.icookie.end());
   n.spi.insert(n.spi.end(), sa.rcookie.begin(), sa.rcookie.end());
   Writer w;

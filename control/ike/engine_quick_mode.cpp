@@ -16,9 +16,6 @@ namespace rampart::ike {
 
 namespace {
 
-constexpr uint16_t kResponderLifetime = 24576;
-constexpr uint16_t kNoProposalChosen = 14;
-constexpr uint16_t kInvalidIdInformation = 18;
 // Per IKE SA. A site-to-site peer negotiates a pair per crypto ACL line (and a second during a
 // rekey); past this an authenticated peer is only filling our memory and the SPD.
 constexpr size_t kMaxIpsecSasPerIkeSa = 128;
@@ -149,7 +146,7 @@ bool Engine::read_proxies(IkeSa& sa, const std::vector<const IdPayload*>& ids, S
   if (ids.size() != 2) return true;
   auto r = selector_of(*ids[0]), l = selector_of(*ids[1]);
   if (!r || !l) {
-    reject_quick_mode(sa, kInvalidIdInformation,
+    reject_quick_mode(sa, notify::kInvalidIdInformation,
                       "Received an unsupported proxy ID type, rejecting");
     return false;
   }
@@ -182,7 +179,7 @@ bool Engine::select_entry(IkeSa& sa, const MapQuery& query, MapSelection& out) {
   using O = MapSelection::Outcome;
   if (out.outcome == O::NoMap) {
     reject_quick_mode(
-        sa, kNoProposalChosen,
+        sa, notify::kNoProposalChosen,
         fmt::format("Rejecting IPSec tunnel: no crypto map on interface {}", sa.nameif));
     return false;
   }
@@ -193,7 +190,7 @@ bool Engine::select_entry(IkeSa& sa, const MapQuery& query, MapSelection& out) {
         "on interface {}",
         proxy_text(query.remote), proxy_text(query.local), sa.nameif);
     syslog_sa(&sa, nullptr, 713061, why);
-    reject_quick_mode(sa, kInvalidIdInformation, why);
+    reject_quick_mode(sa, notify::kInvalidIdInformation, why);
     return false;
   }
   if (out.outcome == O::NoProposal) {
@@ -202,7 +199,7 @@ bool Engine::select_entry(IkeSa& sa, const MapQuery& query, MapSelection& out) {
     syslog_sa(&sa, nullptr, 713902, "All IPSec SA proposals found unacceptable!");
     NotifyPayload n;
     n.protocol = p2attr::kProtoEsp;
-    n.type = kNoProposalChosen;
+    n.type = notify::kNoProposalChosen;
     send_informational(sa, {n});
     return false;
   }
@@ -222,14 +219,15 @@ bool Engine::responder_pfs(IkeSa& sa, QuickModeExchange& q, const OpaquePayload*
   int group = choice.offer.group.value_or(0);
   if (!group || (want_group && group != want_group) || !dh_group_supported(group) ||
       ke->data.size() != dh_public_length(group)) {
-    reject_quick_mode(sa, kNoProposalChosen, "Rejecting IPSec tunnel: PFS group mismatch");
+    reject_quick_mode(sa, notify::kNoProposalChosen, "Rejecting IPSec tunnel: PFS group mismatch");
     return false;
   }
   auto dh = DhKey::generate(group);
   if (!dh) return false;
   auto gxy = dh->shared_secret(ke->data);
   if (!gxy) {
-    reject_quick_mode(sa, kNoProposalChosen, "Rejecting IPSec tunnel: invalid PFS public value");
+    reject_quick_mode(sa, notify::kNoProposalChosen,
+                      "Rejecting IPSec tunnel: invalid PFS public value");
     return false;
   }
   q.gxy = gxy->bytes();
@@ -260,7 +258,7 @@ Outcome Engine::quick_mode_1(const Received& in) {
         "Rejecting IPSec tunnel: remote proxy {} is not the address assigned to the client ({})",
         proxy_text(remote), sa.assigned ? sa.assigned->str() : "none");
     syslog_sa(&sa, nullptr, 713061, why);
-    reject_quick_mode(sa, kInvalidIdInformation, why);
+    reject_quick_mode(sa, notify::kInvalidIdInformation, why);
     return Outcome::done();
   }
   // A rekey is an SA for the same remote proxy that this peer already holds (retire_superseded
@@ -280,7 +278,7 @@ Outcome Engine::quick_mode_1(const Received& in) {
   int want_group = entry.settings->pfs_group.value_or(0);
   if (want_group && !m.ke) {
     reject_quick_mode(
-        sa, kNoProposalChosen,
+        sa, notify::kNoProposalChosen,
         fmt::format("Rejecting IPSec tunnel: PFS group {} required but not offered", want_group));
     return Outcome::done();
   }
@@ -366,7 +364,7 @@ void Engine::send_quick_mode_2(IkeSa& sa, uint32_t msgid, std::shared_ptr<QuickM
     log(&sa, Tag::Debug, "Sending RESPONDER LIFETIME notification to Initiator");
     NotifyPayload n;
     n.protocol = p2attr::kProtoEsp;
-    n.type = kResponderLifetime;
+    n.type = notify::kResponderLifetime;
     n.spi = choice.offered->spi;
     n.data = responder_lifetime_data(life.chosen);
     rest.push_back(n);

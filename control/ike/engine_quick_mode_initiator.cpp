@@ -13,17 +13,10 @@ namespace rampart::ike {
 
 namespace {
 
-constexpr uint16_t kResponderLifetime = 24576;
 // Our quick-mode nonce is 20 bytes, as the ASA's: vpnc answers a gateway's rekey by copying its
 // own 20-byte nonce over the start of ours in the QM1 it reuses as QM2, so with a longer nonce
 // the two ends derive different keys.
 constexpr size_t kQuickModeNonceLength = 20;
-
-const OpaquePayload* opaque(const std::vector<Payload>& p, PayloadType t) {
-  for (const auto& x : p)
-    if (const auto* v = std::get_if<OpaquePayload>(&x); v && v->type == t) return v;
-  return nullptr;
-}
 
 // A NAT between the ends (and NAT-T agreed): only UDP-encapsulated modes, both ways.
 bool udp_encapsulating(const IkeSa& sa) {
@@ -101,8 +94,8 @@ Outcome Engine::quick_mode_2(const Received& in) {
     sa.quick_modes.end(msgid);
     return Outcome::done();
   }
-  q.nr = opaque(p, PayloadType::Nonce)->data;
-  if (q.dh && !initiator_pfs(sa, q, opaque(p, PayloadType::KE))) {
+  q.nr = first_opaque(p, PayloadType::Nonce)->data;
+  if (q.dh && !initiator_pfs(sa, q, first_opaque(p, PayloadType::KE))) {
     ++stats_.in_p2_invalid;
     sa.quick_modes.end(msgid);
     return Outcome::done();
@@ -112,7 +105,8 @@ Outcome Engine::quick_mode_2(const Received& in) {
   ips.outbound.spi = get_be32(choice->offered->spi);
   Lifetime life = initiator_lifetime({q.life_seconds, q.life_kilobytes}, choice->offer);
   for (const auto& x : p)
-    if (const auto* n = std::get_if<NotifyPayload>(&x); n && n->type == kResponderLifetime) {
+    if (const auto* n = std::get_if<NotifyPayload>(&x);
+        n && n->type == notify::kResponderLifetime) {
       life = apply_responder_lifetime(life, n->data);
       log(&sa, Tag::Debug, "processing notify payload (RESPONDER-LIFETIME)");
     }

@@ -15,14 +15,6 @@ namespace rampart::ike {
 
 namespace {
 
-constexpr uint8_t kCfgRequest = 1, kCfgReply = 2, kCfgSet = 3, kCfgAck = 4;
-constexpr uint16_t kXauthType = 16520, kXauthUserName = 16521, kXauthUserPassword = 16522,
-                   kXauthStatus = 16527;
-
-std::string text_of(const Attribute& a) {
-  return std::string(a.data.begin(), a.data.end());
-}
-
 // "authentication-server-group G [LOCAL]": the group that decides (LOCAL when none is named) and
 // whether the local database answers when no server of it does. The CLI may keep "G LOCAL" in
 // the one text.
@@ -30,12 +22,6 @@ std::pair<std::string, bool> authentication_group(const config::TunnelGroup& tg)
   const auto& g = tg.general;
   if (!g.authentication_server_group) return {"LOCAL", false};
   return {*g.authentication_server_group, g.authentication_fallback_local};
-}
-
-const AttributePayload* attr_payload(const std::vector<Payload>& p) {
-  for (const auto& x : p)
-    if (const auto* a = std::get_if<AttributePayload>(&x)) return a;
-  return nullptr;
 }
 
 // What the client is told: the effective group-policy, its split list, the address.
@@ -137,10 +123,11 @@ void Engine::release_address(IkeSa& sa) {
 // ---- XAUTH --------------------------------------------------------------------------------
 
 void Engine::start_xauth(IkeSa& sa) {
-  send_xauth_request(sa,
-                     {Attribute::tv(kXauthType, 0), Attribute::tlv(kXauthUserName, {}),
-                      Attribute::tlv(kXauthUserPassword, {})},
-                     false);
+  send_xauth_request(
+      sa,
+      {Attribute::tv(xauth_attr::kType, 0), Attribute::tlv(xauth_attr::kUserName, {}),
+       Attribute::tlv(xauth_attr::kUserPassword, {})},
+      false);
 }
 
 void Engine::send_xauth_request(IkeSa& sa, std::vector<Attribute> attributes, bool new_password) {
@@ -151,7 +138,7 @@ void Engine::send_xauth_request(IkeSa& sa, std::vector<Attribute> attributes, bo
   Bytes id = random_bytes(2);
   sa.transaction.request_sent(msgid, static_cast<uint16_t>((id[0] << 8) | id[1]), new_password);
   AttributePayload req;
-  req.type = kCfgRequest;
+  req.type = cfg_type::kRequest;
   req.identifier = sa.transaction.identifier();
   req.attributes = std::move(attributes);
   log(&sa, Tag::Debug, "constructing blank hash payload");
@@ -192,7 +179,7 @@ void Engine::start_cfg_set(IkeSa& sa) {
   ModeConfigInputs in = mode_config_inputs(cfg_, sa);
   auto reply = build_mode_config_reply(want, in);
   AttributePayload set;
-  set.type = kCfgSet;
+  set.type = cfg_type::kSet;
   Bytes id = random_bytes(2);
   set.identifier = static_cast<uint16_t>((id[0] << 8) | id[1]);
   set.attributes = std::move(reply.attributes);
@@ -214,8 +201,8 @@ void Engine::xauth_reply(IkeSa& sa, const AttributePayload& a) {
   if (!tg) return;
   aaa::AuthRequest r;
   for (const auto& at : a.attributes) {
-    if (at.type == kXauthUserName) r.user = text_of(at);
-    if (at.type == kXauthUserPassword) r.password = aaa::Password(text_of(at));
+    if (at.type == xauth_attr::kUserName) r.user = at.text();
+    if (at.type == xauth_attr::kUserPassword) r.password = aaa::Password(at.text());
   }
   std::tie(r.group, r.fallback_local) = authentication_group(*tg);
   r.purpose = aaa::Purpose::VpnUser;
@@ -347,10 +334,10 @@ void Engine::xauth_refused(IkeSa& sa, const aaa::AuthResult& r) {
 
 void Engine::send_xauth_status(IkeSa& sa, bool ok) {
   AttributePayload set;
-  set.type = kCfgSet;
+  set.type = cfg_type::kSet;
   Bytes id = random_bytes(2);
   set.identifier = static_cast<uint16_t>((id[0] << 8) | id[1]);
-  set.attributes = {Attribute::tv(kXauthStatus, ok ? 1 : 0)};
+  set.attributes = {Attribute::tv(xauth_attr::kStatus, ok ? 1 : 0)};
   sa.transaction.set_sent(random_msgid(),
                           ok ? Transaction::Set::XauthOk : Transaction::Set::XauthFail);
   log(&sa, Tag::Debug, "constructing blank hash payload");
@@ -381,21 +368,22 @@ Outcome Engine::transaction(const Received& in) {
     return Outcome::dropped("Hash verification failed on a transaction message, dropping",
                             &IkeStats::hash_fails);
   sa.last_heard = env_.now();
-  transaction_attributes(sa, in.msgid, *attr_payload(in.payloads));
+  transaction_attributes(sa, in.msgid, *first_payload<AttributePayload>(in.payloads));
   return Outcome::done();
 }
 
 void Engine::transaction_attributes(IkeSa& sa, uint32_t msgid, const AttributePayload& a) {
   log(&sa, Tag::Debug, "process_attr(): Enter!");
 
-  if (a.type == kCfgReply && sa.transaction.asking_server()) {
+  if (a.type == cfg_type::kReply && sa.transaction.asking_server()) {
     // The client sent its reply again while the server is being asked: one question is enough,
     // and the status goes out (and is retransmitted) once the answer is in.
     ++stats_.duplicates;
     log(&sa, Tag::Debug, "XAUTH reply repeated while the AAA server is asked, dropping");
     return;
   }
-  if (a.type == kCfgReply && sa.transaction.is_reply(msgid) && sa.state == P1State::XauthWait) {
+  if (a.type == cfg_type::kReply && sa.transaction.is_reply(msgid) &&
+      sa.state == P1State::XauthWait) {
     sa.awaiting_reply = false;
     sa.exchange_ivs.erase(msgid);
     log(&sa, Tag::Debug, "Processing MODE_CFG Reply attributes.");
@@ -403,7 +391,7 @@ void Engine::transaction_attributes(IkeSa& sa, uint32_t msgid, const AttributePa
     return;
   }
 
-  if (a.type == kCfgAck && sa.transaction.is_ack(msgid)) {
+  if (a.type == cfg_type::kAck && sa.transaction.is_ack(msgid)) {
     sa.awaiting_reply = false;
     sa.exchange_ivs.erase(msgid);
     log(&sa, Tag::Debug, "Processing cfg ACK attributes");
@@ -423,7 +411,7 @@ void Engine::transaction_attributes(IkeSa& sa, uint32_t msgid, const AttributePa
     return;
   }
 
-  if (a.type == kCfgRequest && sa.transaction.pending_set() == Transaction::Set::XauthOk) {
+  if (a.type == cfg_type::kRequest && sa.transaction.pending_set() == Transaction::Set::XauthOk) {
     // The client's ACK of our XAUTH status was lost, but it has moved on to mode-config: its
     // authenticated request shows it saw the status. Take it as the ACK (else we would resend
     // the status while the client waits for its reply, until the session times out).
@@ -434,7 +422,7 @@ void Engine::transaction_attributes(IkeSa& sa, uint32_t msgid, const AttributePa
     xauth_through(sa);
   }
 
-  if (a.type == kCfgRequest) {
+  if (a.type == cfg_type::kRequest) {
     if (!sa.authorized || !sa.remote_access) {
       // Addresses go to authenticated remote-access users only: never before XAUTH is through,
       // never to a LAN-to-LAN peer.
@@ -450,7 +438,7 @@ void Engine::transaction_attributes(IkeSa& sa, uint32_t msgid, const AttributePa
       const Attribute& at = a.attributes[i];
       log(&sa, lines[i].level <= 1 ? Tag::Event : Tag::Debug, lines[i].text);
       if (at.type == cfgattr::kApplicationVersion && !at.data.empty()) {
-        sa.client_version = text_of(at);
+        sa.client_version = at.text();
         log(&sa, Tag::Event, client_type_line(sa.client_version));
       }
     }
@@ -474,7 +462,7 @@ void Engine::transaction_attributes(IkeSa& sa, uint32_t msgid, const AttributePa
     auto reply = build_mode_config_reply(a.attributes, in);
     for (const auto& l : reply.log) log(&sa, l.level <= 1 ? Tag::Event : Tag::Debug, l.text);
     AttributePayload out;
-    out.type = kCfgReply;
+    out.type = cfg_type::kReply;
     out.identifier = a.identifier;
     out.attributes = std::move(reply.attributes);
     log(&sa, Tag::Debug, "constructing qm hash payload");

@@ -15,14 +15,8 @@ namespace rampart::ike {
 
 namespace {
 
-constexpr uint16_t kXauthType = 16520, kXauthUserName = 16521, kXauthMessage = 16524,
-                   kXauthNextPin = 16528;
 // [U] the ASA's words.
 constexpr std::string_view kPrompt = "Your password has expired. Enter a new password.";
-
-std::string text_of(const Attribute& a) {
-  return std::string(a.data.begin(), a.data.end());
-}
 
 }  // namespace
 
@@ -32,9 +26,9 @@ void Engine::start_xauth_new_password(IkeSa& sa) {
       fmt::format("User ({}) password expired, asking the client for a new password",
                   sa.transaction.user()));
   send_xauth_request(sa,
-                     {Attribute::tv(kXauthType, 0),
-                      Attribute::tlv(kXauthMessage, Bytes(kPrompt.begin(), kPrompt.end())),
-                      Attribute::tlv(kXauthNextPin, {})},
+                     {Attribute::tv(xauth_attr::kType, 0),
+                      Attribute::tlv(xauth_attr::kMessage, Bytes(kPrompt.begin(), kPrompt.end())),
+                      Attribute::tlv(xauth_attr::kNextPin, {})},
                      true);
 }
 
@@ -46,8 +40,8 @@ void Engine::xauth_new_password_reply(IkeSa& sa, const AttributePayload& a) {
   aaa::Password fresh;
   bool other_user = false;
   for (const auto& at : a.attributes) {
-    if (at.type == kXauthNextPin) fresh = aaa::Password(text_of(at));
-    if (at.type == kXauthUserName && text_of(at) != sa.transaction.user()) other_user = true;
+    if (at.type == xauth_attr::kNextPin) fresh = aaa::Password(at.text());
+    if (at.type == xauth_attr::kUserName && at.text() != sa.transaction.user()) other_user = true;
   }
   if (fresh.empty() || other_user || old.empty() || !tg->general.password_management_days) {
     // A client that does not give a new password (or speaks for someone else) is refused as a

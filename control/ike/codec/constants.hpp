@@ -1,9 +1,10 @@
 // IKEv1 protocol numbers in one place, each with the section that defines it: exchange and
 // payload types (RFC 2408 3.1), the IPsec DOI's protocol, transform and identification numbers
 // (RFC 2407 4.4, 4.6.2.1), the phase-1 and phase-2 attribute classes and their values (RFC 2409
-// appendix A, RFC 2407 4.5) and the notify message types (RFC 2408 3.14.1, RFC 2407 4.6.3,
-// RFC 3706). Algorithm numbers live in the algorithm table (control/config/algorithms), which
-// also names each algorithm's words and sizes; the attribute values below are the rest.
+// appendix A, RFC 2407 4.5), the notify message types (RFC 2408 3.14.1, RFC 2407 4.6.3,
+// RFC 3706) and the transaction exchange's types and XAUTH attributes (the mode-config and XAUTH
+// drafts). Algorithm numbers live in the algorithm table (control/config/algorithms), which also
+// names each algorithm's words and sizes; the attribute values below are the rest.
 #pragma once
 
 #include <cstdint>
@@ -86,6 +87,7 @@ namespace notify {
 constexpr uint16_t kInvalidPayloadType = 1;
 constexpr uint16_t kPayloadMalformed = 16;
 constexpr uint16_t kNoProposalChosen = 14;
+constexpr uint16_t kInvalidKeyInformation = 17;
 constexpr uint16_t kInvalidIdInformation = 18;
 constexpr uint16_t kInvalidHashInformation = 23;
 constexpr uint16_t kAuthenticationFailed = 24;
@@ -96,5 +98,17 @@ constexpr uint16_t kInitialContact = 24578;
 constexpr uint16_t kRUThere = 36136;
 constexpr uint16_t kRUThereAck = 36137;
 }  // namespace notify
+
+// draft-dukes-ike-mode-cfg 3.2: the attribute payload's message types (a transaction's).
+namespace cfg_type {
+constexpr uint8_t kRequest = 1, kReply = 2, kSet = 3, kAck = 4;
+}  // namespace cfg_type
+
+// draft-ietf-ipsec-isakmp-xauth-06 6.2: XAUTH's attributes (mode-config's are in
+// control/ike/mode_config.hpp).
+namespace xauth_attr {
+constexpr uint16_t kType = 16520, kUserName = 16521, kUserPassword = 16522, kMessage = 16524,
+                   kStatus = 16527, kNextPin = 16528;
+}  // namespace xauth_attr
 
 }  // namespace rampart::ike

@@ -302,6 +302,12 @@ void serialize_payload(const Payload& p, Writer& w) {
   std::visit(V{w}, p);
 }
 
+Bytes payload_body(const Payload& p) {
+  Writer w;
+  serialize_payload(p, w);
+  return w.take();
+}
+
 #undef TRY
 
 }  // namespace rampart::ike

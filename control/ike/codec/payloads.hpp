@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
@@ -30,6 +31,8 @@ struct Attribute {
   bool operator==(const Attribute&) const = default;
   static Attribute tv(uint16_t type, uint16_t value) { return {type, true, value, {}}; }
   static Attribute tlv(uint16_t type, Bytes data) { return {type, false, 0, std::move(data)}; }
+  // A long-form value as text (a user name, a password, a client's version string).
+  std::string text() const { return std::string(data.begin(), data.end()); }
 };
 
 // RFC 2408 3.6 Transform Payload (inside a Proposal).
@@ -111,6 +114,20 @@ PayloadType type_of(const Payload& p);
 rampart::expected<Payload, DecodeError> parse_payload(PayloadType type, Reader& body);
 // Serialises the body of a payload (without the generic header).
 void serialize_payload(const Payload& p, Writer& w);
+// The same as bytes: what HASH_I/HASH_R cover of the ID payload.
+Bytes payload_body(const Payload& p);
+
+// The first payload of kind T in a message's chain (of type t, unless None), or null.
+template <typename T>
+const T* first_payload(const std::vector<Payload>& p, PayloadType t = PayloadType::None) {
+  for (const auto& x : p)
+    if (const T* v = std::get_if<T>(&x); v && (t == PayloadType::None || type_of(x) == t)) return v;
+  return nullptr;
+}
+// The first opaque payload of type t (KE, NONCE, HASH...), or null.
+inline const OpaquePayload* first_opaque(const std::vector<Payload>& p, PayloadType t) {
+  return first_payload<OpaquePayload>(p, t);
+}
 
 // The attribute lists of SA transforms and mode-config payloads (RFC 2408 3.3).
 rampart::expected<std::vector<Attribute>, DecodeError> parse_attributes(Reader& r,

@@ -19,33 +19,9 @@ namespace {
 
 constexpr CipherAlg kCipher = CipherAlg::Aes128;
 constexpr HashAlg kHash = HashAlg::Sha1;
-constexpr uint8_t kIdIpv4 = 1, kIdIpv4Subnet = 4, kIdKeyId = 11;
-constexpr uint8_t kCfgRequest = 1, kCfgReply = 2, kCfgSet = 3, kCfgAck = 4;
-constexpr uint16_t kXauthType = 16520, kXauthUserName = 16521, kXauthUserPassword = 16522,
-                   kXauthStatus = 16527;
-constexpr uint8_t kProtoIsakmp = 1;
 constexpr uint16_t kFirstStatusNotify = 16384;  // RFC 2408 3.14.1: below are errors
 constexpr size_t kNonceLength = 20;             // vpnc's
 constexpr uint32_t kPhase1Life = 86400;
-
-Bytes body_of(const Payload& p) {
-  Writer w;
-  serialize_payload(p, w);
-  return w.take();
-}
-
-template <typename T>
-const T* first(const std::vector<Payload>& p) {
-  for (const auto& x : p)
-    if (const auto* v = std::get_if<T>(&x)) return v;
-  return nullptr;
-}
-
-const OpaquePayload* opaque(const std::vector<Payload>& p, PayloadType t) {
-  for (const auto& x : p)
-    if (const auto* v = std::get_if<OpaquePayload>(&x); v && v->type == t) return v;
-  return nullptr;
-}
 
 Transform phase1_transform(uint16_t auth, int group) {
   Transform t{1, 1, {}};
@@ -77,9 +53,9 @@ IdPayload address_id(uint32_t address, uint32_t mask) {
   IdPayload id;
   id.data = be32(address);
   if (mask == 0xffffffffu) {
-    id.id_type = kIdIpv4;
+    id.id_type = id_type::kIpv4Addr;
   } else {
-    id.id_type = kIdIpv4Subnet;
+    id.id_type = id_type::kIpv4AddrSubnet;
     Bytes m = be32(mask);
     id.data.insert(id.data.end(), m.begin(), m.end());
   }
@@ -139,16 +115,16 @@ Bytes Client::start() {
   std::copy(c.begin(), c.end(), ci_.begin());
   SaPayload sa;
   sa.proposals.push_back(
-      Proposal{1, kProtoIsakmp, {}, {phase1_transform(auth_method(), p_.dh_group)}});
-  sai_b_ = body_of(sa);
+      Proposal{1, p1attr::kProtoIsakmp, {}, {phase1_transform(auth_method(), p_.dh_group)}});
+  sai_b_ = payload_body(sa);
   std::vector<Payload> out{sa};
   if (!p_.main_mode) {
     if (!make_key()) return {};
     ni_ = random_bytes(kNonceLength);
     IdPayload id;
-    id.id_type = kIdKeyId;  // the group name, as vpnc and the Cisco client send it
+    id.id_type = id_type::kKeyId;  // the group name, as vpnc and the Cisco client send it
     id.data.assign(p_.group.begin(), p_.group.end());
-    idi_b_ = body_of(id);
+    idi_b_ = payload_body(id);
     out.push_back(OpaquePayload{PayloadType::KE, gxi_});
     out.push_back(OpaquePayload{PayloadType::Nonce, ni_});
     out.push_back(id);
@@ -266,7 +242,7 @@ std::vector<Bytes> Client::receive(const Bytes& datagram) {
     answer = on_phase1(*m);
   } else if (!encrypted && ex == Exchange::Informational) {
     // Before keys exist a refusal comes in the clear (NO-PROPOSAL-CHOSEN, ...).
-    const auto* n = first<NotifyPayload>(m->payloads);
+    const auto* n = first_payload<NotifyPayload>(m->payloads);
     return fail("notify " + std::to_string(n ? n->type : 0) + " in the clear");
   } else if (keys_.encryption_key.size() == 0 || !encrypted) {
     ++ignored_;
@@ -304,7 +280,7 @@ std::vector<Bytes> Client::on_phase1(const Message& m) {
   }
   if (p_.main_mode) {
     if (cr_ == ike::Cookie{}) return on_main_2(m);
-    if (!gxi_.empty() && gxr_.empty() && !first<SaPayload>(m.payloads)) return on_main_4(m);
+    if (!gxi_.empty() && gxr_.empty() && !first_payload<SaPayload>(m.payloads)) return on_main_4(m);
     ++ignored_;
     return {};
   }
@@ -339,11 +315,11 @@ bool Client::derive_keys(const Bytes& gxr) {
 }
 
 std::vector<Bytes> Client::on_aggressive_2(const Message& m) {
-  const auto* sa = first<SaPayload>(m.payloads);
-  const auto* ke = opaque(m.payloads, PayloadType::KE);
-  const auto* nonce = opaque(m.payloads, PayloadType::Nonce);
-  const auto* id = first<IdPayload>(m.payloads);
-  const auto* hash = opaque(m.payloads, PayloadType::Hash);
+  const auto* sa = first_payload<SaPayload>(m.payloads);
+  const auto* ke = first_opaque(m.payloads, PayloadType::KE);
+  const auto* nonce = first_opaque(m.payloads, PayloadType::Nonce);
+  const auto* id = first_payload<IdPayload>(m.payloads);
+  const auto* hash = first_opaque(m.payloads, PayloadType::Hash);
   if (!sa || !ke || !nonce || !id || !hash) return fail("AM2 without SA, KE, nonce, ID or hash");
   if (!same_phase1_choice(*sa, auth_method(), p_.dh_group))
     return fail("AM2 chose a transform we did not offer");
@@ -352,7 +328,7 @@ std::vector<Bytes> Client::on_aggressive_2(const Message& m) {
   if (!derive_keys(ke->data)) return fail("AM2's KE is not a value of the group");
   Bytes cki(ci_.begin(), ci_.end()), ckr(cr_.begin(), cr_.end());
   if (!equal_ct(hash->data,
-                hash_r(kHash, keys_.skeyid, gxi_, gxr_, cki, ckr, sai_b_, body_of(*id))))
+                hash_r(kHash, keys_.skeyid, gxi_, gxr_, cki, ckr, sai_b_, payload_body(*id))))
     return fail("HASH_R does not verify");
   // AM3 in the clear, as RFC 2409 5.4 draws it; the gateway's XAUTH request follows, or
   // without XAUTH our mode-config request goes right after it.
@@ -373,7 +349,7 @@ std::vector<Bytes> Client::on_aggressive_2(const Message& m) {
 }
 
 std::vector<Bytes> Client::on_main_2(const Message& m) {
-  const auto* sa = first<SaPayload>(m.payloads);
+  const auto* sa = first_payload<SaPayload>(m.payloads);
   if (!sa || !same_phase1_choice(*sa, p1attr::kAuthPsk, p_.dh_group))
     return fail("MM2 chose a transform we did not offer");
   cr_ = m.header.responder_cookie;
@@ -385,13 +361,13 @@ std::vector<Bytes> Client::on_main_2(const Message& m) {
 }
 
 std::vector<Bytes> Client::on_main_4(const Message& m) {
-  const auto* ke = opaque(m.payloads, PayloadType::KE);
-  const auto* nonce = opaque(m.payloads, PayloadType::Nonce);
+  const auto* ke = first_opaque(m.payloads, PayloadType::KE);
+  const auto* nonce = first_opaque(m.payloads, PayloadType::Nonce);
   if (!ke || !nonce) return fail("MM4 without KE or nonce");
   nr_ = nonce->data;
   if (!derive_keys(ke->data)) return fail("MM4's KE is not a value of the group");
   IdPayload ours = address_id(p_.local_address, 0xffffffffu);
-  idi_b_ = body_of(ours);
+  idi_b_ = payload_body(ours);
   Bytes cki(ci_.begin(), ci_.end()), ckr(cr_.begin(), cr_.end());
   Bytes h = hash_i(kHash, keys_.skeyid, gxi_, gxr_, cki, ckr, sai_b_, idi_b_);
   return {request(phase1_message(Exchange::MainMode,
@@ -407,12 +383,12 @@ std::vector<Bytes> Client::on_main_6(const Message& m) {
   if (!plain) return fail("MM6 does not decrypt");
   auto chain = parse_payloads(m.header.next, *plain);
   if (!chain) return fail("MM6 does not decode after decryption");
-  const auto* id = first<IdPayload>(*chain);
-  const auto* hash = opaque(*chain, PayloadType::Hash);
+  const auto* id = first_payload<IdPayload>(*chain);
+  const auto* hash = first_opaque(*chain, PayloadType::Hash);
   if (!id || !hash) return fail("MM6 without ID or hash");
   Bytes cki(ci_.begin(), ci_.end()), ckr(cr_.begin(), cr_.end());
   if (!equal_ct(hash->data,
-                hash_r(kHash, keys_.skeyid, gxi_, gxr_, cki, ckr, sai_b_, body_of(*id))))
+                hash_r(kHash, keys_.skeyid, gxi_, gxr_, cki, ckr, sai_b_, payload_body(*id))))
     return fail("HASH_R does not verify");
   phase1_iv_ = last_block(kCipher, m.encrypted_body);
   assigned_ = p_.local_address;  // a site proposes its own address
@@ -420,31 +396,32 @@ std::vector<Bytes> Client::on_main_6(const Message& m) {
 }
 
 std::vector<Bytes> Client::on_transaction(uint32_t msgid, const std::vector<Payload>& p) {
-  const auto* a = first<AttributePayload>(p);
+  const auto* a = first_payload<AttributePayload>(p);
   if (!a) return fail("transaction without attributes");
   auto value_of = [&](uint16_t type) -> const Attribute* {
     for (const auto& at : a->attributes)
       if (at.type == type) return &at;
     return nullptr;
   };
-  if (a->type == kCfgRequest && phase_ == Phase::Xauth) {
-    AttributePayload reply{kCfgReply, a->identifier, {}};
-    if (value_of(kXauthType)) reply.attributes.push_back(Attribute::tv(kXauthType, 0));
+  if (a->type == cfg_type::kRequest && phase_ == Phase::Xauth) {
+    AttributePayload reply{cfg_type::kReply, a->identifier, {}};
+    if (value_of(xauth_attr::kType))
+      reply.attributes.push_back(Attribute::tv(xauth_attr::kType, 0));
     reply.attributes.push_back(
-        Attribute::tlv(kXauthUserName, Bytes(p_.user.begin(), p_.user.end())));
+        Attribute::tlv(xauth_attr::kUserName, Bytes(p_.user.begin(), p_.user.end())));
     reply.attributes.push_back(
-        Attribute::tlv(kXauthUserPassword, Bytes(p_.password.begin(), p_.password.end())));
+        Attribute::tlv(xauth_attr::kUserPassword, Bytes(p_.password.begin(), p_.password.end())));
     awaiting_ = true;  // the status comes next
     last_request_ = protected_message(Exchange::Transaction, msgid, {reply});
     return {last_request_};
   }
-  if (a->type == kCfgSet) {
-    const Attribute* status = value_of(kXauthStatus);
+  if (a->type == cfg_type::kSet) {
+    const Attribute* status = value_of(xauth_attr::kStatus);
     if (status && status->short_form && status->value != 1) return fail("XAUTH refused");
     if (const Attribute* ip = value_of(cfgattr::kIp4Address); ip && ip->data.size() == 4)
       assigned_ = get_be32(ip->data);
-    AttributePayload ack{kCfgAck, a->identifier, {}};
-    if (status) ack.attributes.push_back(Attribute::tv(kXauthStatus, 1));
+    AttributePayload ack{cfg_type::kAck, a->identifier, {}};
+    if (status) ack.attributes.push_back(Attribute::tv(xauth_attr::kStatus, 1));
     std::vector<Bytes> out{protected_message(Exchange::Transaction, msgid, {ack})};
     if (status && phase_ == Phase::Xauth) {
       phase_ = Phase::ModeConfig;
@@ -452,7 +429,7 @@ std::vector<Bytes> Client::on_transaction(uint32_t msgid, const std::vector<Payl
     }
     return out;
   }
-  if (a->type == kCfgReply && phase_ == Phase::ModeConfig && msgid == cfg_msgid_ &&
+  if (a->type == cfg_type::kReply && phase_ == Phase::ModeConfig && msgid == cfg_msgid_ &&
       a->identifier == cfg_identifier_) {
     const Attribute* ip = value_of(cfgattr::kIp4Address);
     if (!ip || ip->data.size() != 4) return fail("mode-config reply without an address");
@@ -467,7 +444,7 @@ Bytes Client::mode_config_request() {
   cfg_msgid_ = random_msgid();
   Bytes id = random_bytes(2);
   cfg_identifier_ = static_cast<uint16_t>((id[0] << 8) | id[1]);
-  AttributePayload req{kCfgRequest, cfg_identifier_, {}};
+  AttributePayload req{cfg_type::kRequest, cfg_identifier_, {}};
   for (uint16_t t :
        {cfgattr::kIp4Address, cfgattr::kIp4Netmask, cfgattr::kIp4Dns, cfgattr::kSplitInclude})
     req.attributes.push_back(Attribute::tlv(t, {}));
@@ -498,8 +475,8 @@ std::vector<Bytes> Client::on_quick_mode_2(uint32_t msgid, const std::vector<Pay
     ++ignored_;
     return {};
   }
-  const auto* sa = first<SaPayload>(p);
-  const auto* nonce = opaque(p, PayloadType::Nonce);
+  const auto* sa = first_payload<SaPayload>(p);
+  const auto* nonce = first_opaque(p, PayloadType::Nonce);
   if (!sa || !nonce) return fail("QM2 without SA or nonce");
   if (sa->proposals.size() != 1 || sa->proposals[0].transforms.size() != 1 ||
       sa->proposals[0].spi.size() != 4)
@@ -585,7 +562,7 @@ std::vector<Bytes> Client::disconnect() {
   DeletePayload esp{1, p2attr::kProtoEsp, 4, {be32(inbound_spi_)}};
   Bytes cookies(ci_.begin(), ci_.end());
   cookies.insert(cookies.end(), cr_.begin(), cr_.end());
-  DeletePayload ike{1, kProtoIsakmp, 16, {cookies}};
+  DeletePayload ike{1, p1attr::kProtoIsakmp, 16, {cookies}};
   return {protected_message(Exchange::Informational, random_msgid(), {esp}),
           protected_message(Exchange::Informational, random_msgid(), {ike})};
 }
