@@ -12,13 +12,11 @@
 
 #include <fmt/format.h>
 
+#include "platform/errno_text.hpp"
+
 namespace rampart::platform {
 
 namespace {
-
-rampart::unexpected<std::string> fail(std::string_view what, const std::string& path) {
-  return rampart::unexpected(fmt::format("{} {}: {}", what, path, std::strerror(errno)));
-}
 
 DirEntry entry_of(const std::string& name, const struct stat& st) {
   return {name, static_cast<uint64_t>(st.st_size), static_cast<int64_t>(st.st_mtime),
@@ -88,7 +86,7 @@ rampart::expected<void, std::string> AtomicFile::open(const std::string& path) {
   path_ = path;
   tmp_ = fmt::format("{}.tmp.{}", path, ::getpid());
   fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd_ < 0) return fail("open", tmp_);
+  if (fd_ < 0) return path_failure("open", tmp_);
   return {};
 }
 
@@ -105,11 +103,11 @@ rampart::expected<void, std::string> AtomicFile::write(std::string_view bytes) {
 }
 
 rampart::expected<void, std::string> AtomicFile::commit() {
-  if (::fsync(fd_) != 0) return fail("fsync", tmp_);
+  if (::fsync(fd_) != 0) return path_failure("fsync", tmp_);
   ::close(fd_);
   fd_ = -1;
   if (::rename(tmp_.c_str(), path_.c_str()) != 0) {
-    auto e = fail("rename", tmp_);
+    auto e = path_failure("rename", tmp_);
     ::unlink(tmp_.c_str());
     return e;
   }

@@ -11,13 +11,11 @@
 
 #include <fmt/format.h>
 
+#include "platform/errno_text.hpp"
+
 namespace rampart::platform {
 
 namespace {
-
-rampart::unexpected<std::string> fail(std::string_view what, const std::string& path) {
-  return rampart::unexpected(fmt::format("{} {}: {}", what, path, std::strerror(errno)));
-}
 
 std::string dir_of(const std::string& path) {
   auto slash = path.rfind('/');
@@ -26,10 +24,10 @@ std::string dir_of(const std::string& path) {
 
 rampart::expected<void, std::string> sync_dir(const std::string& dir) {
   int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return fail("open", dir);
+  if (fd < 0) return path_failure("open", dir);
   int r = ::fsync(fd);
   ::close(fd);
-  if (r != 0) return fail("fsync", dir);
+  if (r != 0) return path_failure("fsync", dir);
   return {};
 }
 
@@ -58,13 +56,13 @@ rampart::expected<void, std::string> atomic_write(const std::string& path,
                                                   const std::string& text) {
   std::string tmp = fmt::format("{}.tmp.{}", path, ::getpid());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return fail("open", tmp);
+  if (fd < 0) return path_failure("open", tmp);
   size_t done = 0;
   while (done < text.size()) {
     ssize_t n = ::write(fd, text.data() + done, text.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
-      auto e = fail("write", tmp);
+      auto e = path_failure("write", tmp);
       ::close(fd);
       ::unlink(tmp.c_str());
       return e;
@@ -72,7 +70,7 @@ rampart::expected<void, std::string> atomic_write(const std::string& path,
     done += static_cast<size_t>(n);
   }
   if (::fsync(fd) != 0) {
-    auto e = fail("fsync", tmp);
+    auto e = path_failure("fsync", tmp);
     ::close(fd);
     ::unlink(tmp.c_str());
     return e;
@@ -81,7 +79,7 @@ rampart::expected<void, std::string> atomic_write(const std::string& path,
   // in between must still leave a whole file under the name).
   int old = ::open(path.c_str(), O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    auto e = fail("rename", tmp);
+    auto e = path_failure("rename", tmp);
     ::close(fd);
     ::unlink(tmp.c_str());
     if (old >= 0) ::close(old);
@@ -94,7 +92,7 @@ rampart::expected<void, std::string> atomic_write(const std::string& path,
   bool entry_synced = ::fsync(fd) == 0;
   ::close(fd);
   auto synced = sync_dir(dir_of(path));
-  if (synced && !entry_synced) synced = fail("fsync", path);
+  if (synced && !entry_synced) synced = path_failure("fsync", path);
   if (old >= 0) {
     struct stat st {};
     // Only an inode that the rename really unlinked (not a second name of it).
@@ -112,14 +110,14 @@ rampart::expected<void, std::string> atomic_write(const std::string& path,
 
 rampart::expected<std::string, std::string> read_file(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return fail("open", path);
+  if (fd < 0) return path_failure("open", path);
   std::string out;
   char buf[65536];
   for (;;) {
     ssize_t n = ::read(fd, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      auto e = fail("read", path);
+      auto e = path_failure("read", path);
       ::close(fd);
       return e;
     }
@@ -131,17 +129,17 @@ rampart::expected<std::string, std::string> read_file(const std::string& path) {
 }
 
 rampart::expected<void, std::string> remove_file(const std::string& path) {
-  if (::unlink(path.c_str()) != 0 && errno != ENOENT) return fail("unlink", path);
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) return path_failure("unlink", path);
   return sync_dir(dir_of(path));
 }
 
 rampart::expected<void, std::string> destroy_file(const std::string& path) {
   int fd = ::open(path.c_str(), O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0 && errno == ENOENT) return {};
-  if (fd < 0) return fail("open", path);
+  if (fd < 0) return path_failure("open", path);
   bool wiped = overwrite_with_zeros(fd);
   ::close(fd);
-  if (!wiped) return fail("overwrite", path);
+  if (!wiped) return path_failure("overwrite", path);
   return remove_file(path);
 }
 

@@ -21,7 +21,7 @@ namespace rampart::platform {
 namespace {
 
 // Headers are all a log message needs; 128 bytes holds IPv4 with options plus TCP's flags.
-constexpr uint32_t kCopyBytes = 128;
+constexpr uint32_t kLogCopyBytes = 128;
 
 }  // namespace
 
@@ -60,7 +60,7 @@ rampart::expected<void, std::string> NflogReader::open(uint16_t group, Handler h
   gh_ = nflog_bind_group(h_, group);
   if (!gh_)
     return rampart::unexpected(fmt::format("nflog group {}: {}", group, std::strerror(errno)));
-  if (nflog_set_mode(gh_, NFULNL_COPY_PACKET, kCopyBytes) < 0)
+  if (nflog_set_mode(gh_, NFULNL_COPY_PACKET, kLogCopyBytes) < 0)
     return rampart::unexpected(fmt::format("nflog copy mode: {}", std::strerror(errno)));
   nflog_callback_register(gh_, &NflogReader::on_packet, this);
   int fd = nflog_fd(h_);

@@ -30,7 +30,7 @@ namespace rampart::platform {
 namespace {
 
 // What a verdict may need of a datagram: UDP's largest payload, whole.
-constexpr uint32_t kCopyBytes = 0xffff;
+constexpr uint32_t kQueueCopyBytes = 0xffff;
 
 }  // namespace
 
@@ -129,7 +129,7 @@ rampart::expected<void, std::string> NfqueueReader::open(uint16_t num, uint32_t 
   if (!h_) return rampart::unexpected(fmt::format("nfqueue: {}", std::strerror(errno)));
   q_ = nfq_create_queue(h_, num, &NfqueueReader::on_packet, this);
   if (!q_) return rampart::unexpected(fmt::format("nfqueue {}: {}", num, std::strerror(errno)));
-  if (nfq_set_mode(q_, NFQNL_COPY_PACKET, kCopyBytes) < 0 ||
+  if (nfq_set_mode(q_, NFQNL_COPY_PACKET, kQueueCopyBytes) < 0 ||
       nfq_set_queue_maxlen(q_, max_queued) < 0) {
     std::string why = fmt::format("nfqueue {} mode: {}", num, std::strerror(errno));
     nfq_destroy_queue(q_);
@@ -147,7 +147,7 @@ int NfqueueReader::fd() const {
 
 void NfqueueReader::read() {
   if (!q_) return;
-  buf_.resize(kCopyBytes + 4096);  // a whole datagram and netlink's headers around it
+  buf_.resize(kQueueCopyBytes + 4096);  // a whole datagram and netlink's headers around it
   // A bounded round: what stays queued is read on the next readiness.
   for (int i = 0; i < 64; ++i) {
     ssize_t n = ::recv(nfq_fd(h_), buf_.data(), buf_.size(), 0);

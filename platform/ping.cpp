@@ -14,18 +14,12 @@
 
 #include <fmt/format.h>
 
+#include "platform/fd.hpp"
 #include "platform/inet_checksum.hpp"
 
 namespace rampart::platform {
 
 namespace {
-
-struct Fd {
-  int fd = -1;
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-};
 
 // Each ping run its own identifier, so that concurrent runs do not take each other's replies.
 std::atomic<uint16_t> next_id{static_cast<uint16_t>(::getpid())};

@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "platform/fd.hpp"
+
 namespace rampart::platform {
 
 namespace {
@@ -18,13 +20,6 @@ constexpr uint16_t kDefaultBlock = 512;
 constexpr uint16_t kWantBlock = 1428;  // fits a 1500-byte path with IPv4 and UDP headers
 constexpr int kTimeoutMs = 1000;
 constexpr int kRetries = 6;
-
-struct Fd {
-  int fd;
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-};
 
 std::string ack(uint16_t block) {
   return {0, static_cast<char>(kAck), static_cast<char>(block >> 8),

@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "platform/fd.hpp"
 #include "platform/inet_checksum.hpp"
 
 namespace rampart::platform {
@@ -46,13 +47,6 @@ bool quotes_probe(const uint8_t* inner, size_t n, uint32_t from, const TraceProb
            be16(l4 + 6) == key.seq;
   return inner[9] == kUdp && be16(l4) == key.src_port && be16(l4 + 2) == key.dst_port;
 }
-
-struct Fd {
-  int fd = -1;
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-};
 
 // Each run its own echo identifier, so that concurrent runs do not take each other's replies.
 std::atomic<uint16_t> next_id{static_cast<uint16_t>(::getpid() ^ 0x5a5a)};

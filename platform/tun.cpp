@@ -11,6 +11,7 @@
 #include <fstream>
 #include <mutex>
 
+#include "platform/errno_text.hpp"
 #include "platform/log.hpp"
 #include "platform/netlink.hpp"
 #include "platform/tun_steering.hpp"
@@ -21,10 +22,6 @@ namespace {
 
 // The largest MTU a TUN device takes, and the largest IPv4 packet.
 constexpr uint32_t kTunMtu = 65535;
-
-std::string errno_text(const std::string& what) {
-  return what + ": " + std::strerror(errno);
-}
 
 }  // namespace
 

@@ -10,13 +10,11 @@
 #include <cerrno>
 #include <cstring>
 
+#include "platform/errno_text.hpp"
+
 namespace rampart::platform {
 
 namespace {
-
-std::string errno_text(const std::string& what) {
-  return what + ": " + std::strerror(errno);
-}
 
 long bpf(int cmd, bpf_attr& attr) {
   return ::syscall(SYS_bpf, cmd, &attr, sizeof attr);

@@ -254,13 +254,13 @@ void register_group_policies(CommandTree& t) {
 
 namespace {
 
-std::string joined(const std::vector<std::string>& v) {
+std::string spaced(const std::vector<std::string>& v) {
   std::string s;
   for (const auto& x : v) s += (s.empty() ? "" : " ") + x;
   return s;
 }
 
-std::string joined(const std::vector<config::Ipv4>& v) {
+std::string spaced(const std::vector<config::Ipv4>& v) {
   std::string s;
   for (const auto& x : v) s += (s.empty() ? "" : " ") + x.str();
   return s;
@@ -269,7 +269,7 @@ std::string joined(const std::vector<config::Ipv4>& v) {
 template <typename V>
 void value_line(ConfigWriter& w, std::string_view kw, const std::optional<V>& v) {
   if (!v) return;
-  w.sub(v->empty() ? fmt::format("{} none", kw) : fmt::format("{} value {}", kw, joined(*v)));
+  w.sub(v->empty() ? fmt::format("{} none", kw) : fmt::format("{} value {}", kw, spaced(*v)));
 }
 
 void text_line(ConfigWriter& w, std::string_view kw, const std::optional<std::string>& v) {
@@ -312,7 +312,7 @@ void render_group_policies(const config::Config& cfg, ConfigWriter& w) {
     number_line(w, "vpn-idle-timeout", gp.vpn_idle_timeout);
     number_line(w, "vpn-session-timeout", gp.vpn_session_timeout);
     text_line(w, "vpn-filter", gp.vpn_filter);
-    if (gp.vpn_tunnel_protocol) w.sub("vpn-tunnel-protocol " + joined(*gp.vpn_tunnel_protocol));
+    if (gp.vpn_tunnel_protocol) w.sub("vpn-tunnel-protocol " + spaced(*gp.vpn_tunnel_protocol));
     flag_line(w, "password-storage", gp.password_storage);
     flag_line(w, "pfs", gp.pfs);
     if (gp.split_tunnel_policy) w.sub("split-tunnel-policy " + *gp.split_tunnel_policy);
@@ -322,7 +322,7 @@ void render_group_policies(const config::Config& cfg, ConfigWriter& w) {
     value_line(w, "address-pools", gp.address_pools);
     if (gp.backup_servers) {
       const auto& b = *gp.backup_servers;
-      w.sub(b.empty() ? "backup-servers clear-client-config" : "backup-servers " + joined(b));
+      w.sub(b.empty() ? "backup-servers clear-client-config" : "backup-servers " + spaced(b));
     }
     flag_line(w, "smartcard-removal-disconnect", gp.smartcard_removal_disconnect);
   }

@@ -28,10 +28,6 @@ std::string dotted(uint32_t a) {
   return fmt::format("{}.{}.{}.{}", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
 }
 
-bool has_ports(uint8_t protocol) {
-  return protocol == 6 || protocol == 17;
-}
-
 // ---- access-lists ---------------------------------------------------------------------------
 
 // The five-tuple an ACL is read with (already oriented: vpn-filter reads it the other way

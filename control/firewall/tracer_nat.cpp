@@ -17,6 +17,10 @@ bool in_ports(const PortSet& s, uint16_t port) {
                                   [&](const PortRange& r) { return r.lo <= port && port <= r.hi; });
 }
 
+bool has_ports(uint8_t protocol) {
+  return protocol == 6 || protocol == 17;
+}
+
 const Interface* find_interface(const Policy& p, std::string_view nameif) {
   for (const Interface& i : p.interfaces)
     if (i.nameif == nameif) return &i;
@@ -58,10 +62,6 @@ uint32_t at_index(const AddressSet& s, uint64_t index) {
 uint32_t map_static(const AddressSet& from, const AddressSet& to, uint32_t address) {
   auto i = index_in(from, address);
   return i ? at_index(to, *i) : address;
-}
-
-bool has_ports(uint8_t protocol) {
-  return protocol == 6 || protocol == 17;
 }
 
 bool service_fits(const NatRule& r, const Flow& f, uint16_t port) {

@@ -16,6 +16,7 @@ namespace rampart::firewall {
 
 bool in_set(const AddressSet& s, uint32_t address);
 bool in_ports(const PortSet& s, uint16_t port);  // empty: any
+bool has_ports(uint8_t protocol);                // TCP and UDP
 const Interface* find_interface(const Policy& p, std::string_view nameif);
 bool policy_inspects(const Policy& p, std::string_view what);
 

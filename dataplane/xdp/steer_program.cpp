@@ -11,15 +11,12 @@
 #include <map>
 #include <mutex>
 
+#include "dataplane/xdp/bpf_error.hpp"
 #include "dataplane/xdp/steer_object.hpp"  // generated: kSteerObject, the compiled steer.bpf.c
 
 namespace rampart::dataplane::xdp {
 
 namespace {
-
-std::string errno_text(int err) {
-  return std::strerror(err < 0 ? -err : err);
-}
 
 // libbpf explains its failures on stderr, line by line; the reason we return says it once.
 int quiet(enum libbpf_print_level, const char*, va_list) {
@@ -46,9 +43,9 @@ rampart::expected<void, std::string> SteerProgram::load_into() {
   libbpf_set_print(quiet);
   LIBBPF_OPTS(bpf_object_open_opts, open_opts, .object_name = "rampart_steer");
   obj_ = bpf_object__open_mem(kSteerObject, sizeof kSteerObject, &open_opts);
-  if (!obj_) return rampart::unexpected("XDP program: " + errno_text(errno));
+  if (!obj_) return rampart::unexpected("XDP program: " + bpf_error(errno));
   if (int err = bpf_object__load(obj_))
-    return rampart::unexpected("XDP program does not load: " + errno_text(err));
+    return rampart::unexpected("XDP program does not load: " + bpf_error(err));
   bpf_program* prog = bpf_object__find_program_by_name(obj_, "rampart_steer");
   if (!prog) return rampart::unexpected("XDP program: rampart_steer missing");
   prog_fd_ = bpf_program__fd(prog);
@@ -75,9 +72,9 @@ rampart::expected<void, std::string> SteerProgram::attach(int ifindex, bool allo
   if (err == EEXIST || err == EBUSY)
     return rampart::unexpected("XDP attach refused: another XDP program is on the port");
   if (!allow_generic)
-    return rampart::unexpected("native XDP refused: " + errno_text(err) +
+    return rampart::unexpected("native XDP refused: " + bpf_error(err) +
                                "; generic mode only with --packet-io af_xdp");
-  return rampart::unexpected("XDP attach refused: " + errno_text(err));
+  return rampart::unexpected("XDP attach refused: " + bpf_error(err));
 }
 
 rampart::expected<std::shared_ptr<SteerProgram>, std::string> SteerProgram::for_port(
@@ -105,7 +102,7 @@ rampart::expected<bool, std::string> SteerProgram::run_on(const uint8_t* frame, 
   LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = copy.data(),
               .data_size_in = static_cast<uint32_t>(copy.size()), .repeat = 1);
   if (bpf_prog_test_run_opts(prog_fd_, &opts) != 0)
-    return rampart::unexpected("BPF_PROG_TEST_RUN: " + errno_text(errno));
+    return rampart::unexpected("BPF_PROG_TEST_RUN: " + bpf_error(errno));
   return counts().steered != before;
 }
 
@@ -137,7 +134,7 @@ void SteerProgram::set_max_frame(uint32_t bytes) {
 
 rampart::expected<void, std::string> SteerProgram::add_socket(uint32_t queue, int fd) {
   if (bpf_map_update_elem(xsks_, &queue, &fd, BPF_ANY) != 0)
-    return rampart::unexpected("XSK map: " + errno_text(errno));
+    return rampart::unexpected("XSK map: " + bpf_error(errno));
   return {};
 }
 

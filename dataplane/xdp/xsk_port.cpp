@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "dataplane/xdp/bpf_error.hpp"
+
 namespace rampart::dataplane::xdp {
 
 namespace {
@@ -17,10 +19,6 @@ namespace {
 constexpr uint32_t kRingSize = 4096;
 static_assert(kRingSize >= XskPort::kRxFrames &&
               kRingSize >= XskPort::kFrames - XskPort::kRxFrames);
-
-std::string errno_text(int err) {
-  return std::strerror(err < 0 ? -err : err);
-}
 
 }  // namespace
 
@@ -34,7 +32,7 @@ rampart::expected<std::unique_ptr<XskPort>, std::string> XskPort::open(const std
   p->rx_ = std::make_unique<xsk_ring_cons>();
   size_t bytes = size_t{kFrames} * kFrameSize;
   void* area = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (area == MAP_FAILED) return rampart::unexpected("UMEM: " + errno_text(errno));
+  if (area == MAP_FAILED) return rampart::unexpected("UMEM: " + bpf_error(errno));
   p->area_ = static_cast<uint8_t*>(area);
   const xsk_umem_config ucfg{.fill_size = kRingSize,
                              .comp_size = kRingSize,
@@ -46,7 +44,7 @@ rampart::expected<std::unique_ptr<XskPort>, std::string> XskPort::open(const std
   int err = 0;
   for (uint16_t mode : {uint16_t{XDP_ZEROCOPY}, uint16_t{XDP_COPY}}) {
     err = xsk_umem__create(&p->umem_, p->area_, bytes, p->fill_.get(), p->comp_.get(), &ucfg);
-    if (err) return rampart::unexpected("UMEM: " + errno_text(err));
+    if (err) return rampart::unexpected("UMEM: " + bpf_error(err));
     xsk_socket_config scfg{};
     scfg.rx_size = kRingSize;
     scfg.tx_size = kRingSize;
@@ -62,7 +60,7 @@ rampart::expected<std::unique_ptr<XskPort>, std::string> XskPort::open(const std
     xsk_umem__delete(p->umem_);
     p->umem_ = nullptr;
   }
-  if (err) return rampart::unexpected("AF_XDP bind: " + errno_text(err));
+  if (err) return rampart::unexpected("AF_XDP bind: " + bpf_error(err));
   // The receiving half goes to the kernel through the fill ring; the sending half is free.
   uint32_t idx = 0;
   if (xsk_ring_prod__reserve(p->fill_.get(), kRxFrames, &idx) != kRxFrames)

@@ -16,7 +16,7 @@ struct BnFree {
   void operator()(BIGNUM* b) const { BN_clear_free(b); }
 };
 using Bn = std::unique_ptr<BIGNUM, BnFree>;
-struct CtxFree {
+struct BnCtxFree {
   void operator()(BN_CTX* c) const { BN_CTX_free(c); }
 };
 struct PkeyFree {
@@ -105,7 +105,7 @@ rampart::expected<DhKey, std::string> DhKey::generate(int group) {
   }
   impl->p.reset(modp_prime(group));
   if (!impl->p) return rampart::unexpected(fmt::format("DH group {} is not supported", group));
-  std::unique_ptr<BN_CTX, CtxFree> ctx(BN_CTX_new());
+  std::unique_ptr<BN_CTX, BnCtxFree> ctx(BN_CTX_new());
   // A 256-bit exponent: twice the security of the strongest group here (RFC 3526 8).
   impl->x.reset(BN_secure_new());
   if (!BN_priv_rand(impl->x.get(), 256, BN_RAND_TOP_ONE, BN_RAND_BOTTOM_ANY))
@@ -154,7 +154,7 @@ rampart::expected<SecretBytes, std::string> DhKey::shared_secret(const Bytes& pe
     z.resize(len);
     return SecretBytes(std::move(z));  // the x coordinate (RFC 5903 7)
   }
-  std::unique_ptr<BN_CTX, CtxFree> ctx(BN_CTX_new());
+  std::unique_ptr<BN_CTX, BnCtxFree> ctx(BN_CTX_new());
   Bn y(BN_bin2bn(peer.data(), static_cast<int>(peer.size()), nullptr));
   // 1 < y < p - 1: the values that would force a known shared secret are refused.
   Bn pm1(BN_dup(impl_->p.get()));
