@@ -92,45 +92,6 @@ Engine::Engine(const config::Config& cfg, Environment& env) : cfg_(cfg), env_(en
 
 Engine::~Engine() = default;
 
-// ---- lookup -------------------------------------------------------------------------------
-
-IkeSa* Engine::find(const Cookie& i, const Cookie& r) {
-  // Through the index, as for first messages: this runs for every datagram, and a walk over
-  // every SA each would cost 10,000 comparisons per packet at 10,000 tunnels (and a garbage
-  // packet with random cookies always the whole walk).
-  auto [from, to] = by_icookie_.equal_range(cookie_key(i));
-  for (auto it = from; it != to; ++it)
-    if (auto sa = sas_.find(it->second); sa != sas_.end())
-      if (sa->second->icookie == i && sa->second->rcookie == r) return sa->second.get();
-  return nullptr;
-}
-
-IkeSa& Engine::adopt(std::unique_ptr<IkeSa> sa) {
-  IkeSa& raw = *sa;
-  by_icookie_.emplace(cookie_key(raw.icookie), raw.index);
-  by_peer_address_.add(raw.peer.address.value, raw.index);
-  sas_.emplace(raw.index, std::move(sa));
-  return raw;
-}
-
-IkeSa* Engine::find_half_open(const Cookie& i, const Endpoint& peer) {
-  // By the initiator's cookie through an index: this runs for every first message, and a
-  // flood of them must not cost a walk over every SA each.
-  auto [from, to] = by_icookie_.equal_range(cookie_key(i));
-  for (auto it = from; it != to; ++it)
-    if (auto sa = sas_.find(it->second); sa != sas_.end()) {
-      IkeSa& s = *sa->second;
-      if (s.responder && s.icookie == i && s.peer == peer && s.established == 0) return &s;
-    }
-  return nullptr;
-}
-
-uint64_t Engine::cookie_key(const Cookie& c) {
-  uint64_t k = 0;
-  for (uint8_t b : c) k = (k << 8) | b;
-  return k;
-}
-
 // ---- logging ------------------------------------------------------------------------------
 
 std::string Engine::prefix(const IkeSa* sa, const Endpoint* peer) const {
@@ -326,8 +287,7 @@ void Engine::commit_inbound(IkeSa& sa) {
     if (sa.established)
       log(&sa, Tag::Debug,
           fmt::format("Peer moved from {} to {}", sa.peer.str(), inbound_.peer.str()));
-    by_peer_address_.move(sa.peer.address.value, inbound_.peer.address.value, sa.index);
-    sa.peer = inbound_.peer;
+    sas_.move_peer(sa, inbound_.peer);
     sa.local = inbound_.local;
     journal_.touch(sa.index);  // a route injected toward the peer follows it
   }
@@ -357,7 +317,7 @@ void Engine::send_notify_unencrypted(const Datagram& d, const Header& h, uint16_
 
 IkeSa* Engine::new_sa(const Datagram& d, const Message& m) {
   auto sa = std::make_unique<IkeSa>();
-  sa->index = next_index_++;
+  sa->index = sas_.next_index();
   sa->icookie = m.header.initiator_cookie;
   Bytes rc = random_bytes(8);
   std::copy(rc.begin(), rc.end(), sa->rcookie.begin());
@@ -368,7 +328,7 @@ IkeSa* Engine::new_sa(const Datagram& d, const Message& m) {
   sa->last_heard = sa->created;
   sa->p1->half_open_address = d.peer.address.value;
   admission_.opened(d.peer.address.value, sa->created);
-  return &adopt(std::move(sa));
+  return &sas_.adopt(std::move(sa));
 }
 
 const config::TunnelGroup* Engine::tunnel_group_of(const IkeSa& sa) const {
@@ -407,7 +367,7 @@ void Engine::receive(const Datagram& d) {
     log(nullptr, Tag::Event, fmt::format("Internal error while processing a message: {}", e.what()),
         &d.peer);
     if (auto m = parse_message(d.data.data(), d.data.size()))
-      if (IkeSa* sa = find(m->header.initiator_cookie, m->header.responder_cookie))
+      if (IkeSa* sa = sas_.find(m->header.initiator_cookie, m->header.responder_cookie))
         remove(sa->index, EndReason::InternalError, false);
   }
 }
@@ -472,7 +432,7 @@ void Engine::receive_first(const Datagram& d, const Message& m) {
     ++stats_.in_drop;
     return;
   }
-  if (IkeSa* dup = find_half_open(m.header.initiator_cookie, d.peer)) {
+  if (IkeSa* dup = sas_.find_half_open(m.header.initiator_cookie, d.peer)) {
     // A retransmitted first message: our answer was lost. Send it again.
     ++stats_.duplicates;
     // The answer again counts as the unverified peer's one resend.
@@ -491,10 +451,10 @@ void Engine::receive_first(const Datagram& d, const Message& m) {
 }
 
 void Engine::receive_for_sa(const Datagram& d, const Message& m) {
-  IkeSa* sa = find(m.header.initiator_cookie, m.header.responder_cookie);
+  IkeSa* sa = sas_.find(m.header.initiator_cookie, m.header.responder_cookie);
   if (!sa && m.header.exchange == Exchange::MainMode && m.header.message_id == 0) {
     // The answer to our MM1 names the responder's cookie for the first time.
-    for (auto& [idx, s] : sas_)
+    for (auto& [idx, s] : sas_.all())
       if (!s->responder && s->state == P1State::MmWaitMsg2 &&
           s->icookie == m.header.initiator_cookie && s->peer.address == d.peer.address) {
         s->rcookie = m.header.responder_cookie;
@@ -545,8 +505,7 @@ void Engine::receive_for_sa(const Datagram& d, const Message& m) {
   // its index first, else by a walk that only such a message costs.
   auto holds = [&](const auto& e) { return e.second.get() == sa; };
   auto alive = [&] {
-    auto it = sas_.find(index);
-    return (it != sas_.end() && holds(*it)) || std::any_of(sas_.begin(), sas_.end(), holds);
+    return sas_.get(index) == sa || std::any_of(sas_.all().begin(), sas_.all().end(), holds);
   };
   if (!inbound_.answer.empty() && alive()) {
     sa->last_received_hash = digest;
@@ -620,7 +579,7 @@ bool Engine::refused_unparsed(const Datagram& d) {
   }
   Cookie icookie;
   std::copy(d.data.begin(), d.data.begin() + 8, icookie.begin());
-  if (find_half_open(icookie, d.peer)) return false;  // a retransmission: answered below
+  if (sas_.find_half_open(icookie, d.peer)) return false;  // a retransmission: answered below
   return !admit(d);
 }
 
@@ -631,25 +590,18 @@ void Engine::remove_peer_deleted() {
   std::vector<uint64_t> which;
   which.swap(peer_deleted_);
   for (uint64_t idx : which) {
-    auto it = sas_.find(idx);
-    if (it != sas_.end() && it->second->state == P1State::Deleting)
-      remove(idx, it->second->delete_reason, false);
+    if (const IkeSa* sa = sas_.get(idx); sa && sa->state == P1State::Deleting)
+      remove(idx, sa->delete_reason, false);
   }
 }
 
 void Engine::remove(uint64_t index, EndReason reason, bool notify_peer) {
-  auto it = sas_.find(index);
-  if (it == sas_.end()) return;
-  IkeSa& sa = *it->second;
+  IkeSa* found = sas_.get(index);
+  if (!found) return;
+  IkeSa& sa = *found;
   ++clients_generation_;
   journal_.touch(index);
   settle(sa);
-  auto [from, to] = by_icookie_.equal_range(cookie_key(sa.icookie));
-  for (auto c = from; c != to; ++c)
-    if (c->second == index) {
-      by_icookie_.erase(c);
-      break;
-    }
   phase1_rekey_failed(sa);
   // A replaced SA's session lives on in its successor: no disconnect, and what it still held
   // goes there.
@@ -681,15 +633,12 @@ void Engine::remove(uint64_t index, EndReason reason, bool notify_peer) {
   accounting_.stop(sa, reason);
   if (sa.established) log(&sa, Tag::Debug, fmt::format("IKE SA deleted: {}", debug_words(reason)));
   release_address(sa);
-  by_peer_address_.remove(sa.peer.address.value, index);
-  if (!sa.username.empty()) by_user_.remove(sa.username, index);
-  if (sa.established) --established_;
-  sas_.erase(it);
+  sas_.erase(index);
 }
 
 size_t Engine::clear(std::optional<config::Ipv4> peer) {
   std::vector<uint64_t> which;
-  for (auto& [idx, sa] : sas_)
+  for (auto& [idx, sa] : sas_.all())
     if (!peer || sa->peer.address == *peer) which.push_back(idx);
   for (uint64_t idx : which) remove(idx, EndReason::AdministratorReset, true);
   return which.size();
@@ -697,7 +646,7 @@ size_t Engine::clear(std::optional<config::Ipv4> peer) {
 
 size_t Engine::clear_ipsec(std::optional<config::Ipv4> peer) {
   size_t n = 0;
-  for (auto& [idx, sa] : sas_) {
+  for (auto& [idx, sa] : sas_.all()) {
     if (peer && sa->peer.address != *peer) continue;
     for (size_t i = sa->ipsec.size(); i-- > 0; ++n)
       delete_ipsec(*sa, i, true, "Administrator Reset");
@@ -713,7 +662,7 @@ size_t Engine::logoff_index(uint64_t index) {
 
 size_t Engine::logoff_name(const std::string& user) {
   std::vector<uint64_t> which;
-  for (auto& [idx, sa] : sas_)
+  for (auto& [idx, sa] : sas_.all())
     if (sa->username == user) which.push_back(idx);
   for (uint64_t idx : which) remove(idx, EndReason::AdministratorReset, true);
   return which.size();

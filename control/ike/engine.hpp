@@ -14,7 +14,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "control/aaa/aaa.hpp"
@@ -27,7 +26,7 @@
 #include "control/ike/inbound_spis.hpp"
 #include "control/ike/message_rules.hpp"
 #include "control/ike/sa.hpp"
-#include "control/ike/sa_index.hpp"
+#include "control/ike/sa_table.hpp"
 #include "control/ike/session_accounting.hpp"
 #include "control/ike/session_journal.hpp"
 #include "control/logging/messages.hpp"
@@ -176,7 +175,7 @@ class Engine {
   void tick();
 
   // The SA database, by session index.
-  const std::map<uint64_t, std::unique_ptr<IkeSa>>& sas() const { return sas_; }
+  const SaTable::Map& sas() const { return sas_.all(); }
   // Changes when a remote-access client's address may have come or gone (assigned, released,
   // handed to the SA of a phase-1 rekey, an SA removed), so that what follows the clients
   // (the firewall's VPN client set) need not walk every SA after every datagram.
@@ -256,11 +255,6 @@ class Engine {
   // deletion (logged) and null returned.
   const config::TunnelGroup* tunnel_group_or_abort(IkeSa& sa);
   const config::CryptoMapSettings* static_entry(const std::string& map, uint32_t seq) const;
-  IkeSa* find(const Cookie& i, const Cookie& r);
-  // Puts a new SA in sas_ and in the cookie index find() uses: every SA goes in this way.
-  IkeSa& adopt(std::unique_ptr<IkeSa> sa);
-  IkeSa* find_half_open(const Cookie& i, const Endpoint& peer);
-  static uint64_t cookie_key(const Cookie& c);
   // Sends a datagram to the SA's peer; remembered for retransmission when a reply is awaited.
   void transmit(IkeSa& sa, Bytes datagram, bool await_reply);
   // A phase-1 message, encrypted with the phase-1 IV chain when encrypt is set.
@@ -364,7 +358,6 @@ class Engine {
   IkeSa* predecessor(const IkeSa& sa);
   // fresh carries old's session (and its index) from now on; old goes a little later, quietly.
   void take_over(IkeSa& fresh, IkeSa& old);
-  void swap_indexes(IkeSa& a, IkeSa& b);
   // fresh, now authorized, continues a session if it has a predecessor (taking it over, or,
   // losing a rekey collision, replaced at once itself): true then. Otherwise its own rekey is
   // scheduled.
@@ -539,18 +532,16 @@ class Engine {
   uint64_t next_xauth_ticket_ = 1;
   dataplane::Sad* sad_ = nullptr;
   SessionAccounting accounting_{cfg_, env_};
-  std::map<uint64_t, std::unique_ptr<IkeSa>> sas_;
+  SaTable sas_;
   // SAs whose peer sent an IKE Delete during the message being handled: removed as soon as it
   // is done with (receive), not at the next tick, so that a departing user's address returns to
   // the pool at once (a burst of short sessions could otherwise drain it within a second).
   std::vector<uint64_t> peer_deleted_;
-  uint64_t next_index_ = 1;
   uint32_t next_conn_id_ = 1;
   std::vector<AcquireTarget> acquire_targets_;  // index = the dataplane policy's cookie
   IkeStats stats_;
   AddressPools pools_;
   Admission admission_;
-  std::unordered_multimap<uint64_t, uint64_t> by_icookie_;  // every SA: icookie -> index
   InboundSpis inbound_spis_;
   // SAs gone from IKE whose inbound side still decrypts (uninstall_draining), in expiry order.
   struct Draining {
@@ -565,17 +556,6 @@ class Engine {
   uint64_t clients_generation_ = 0;
   uint64_t ipsec_generation_ = 0;
   SessionJournal journal_;
-  SaIndex<uint32_t> by_peer_address_;  // every SA, by its peer's address (it may move: NAT-T)
-  SaIndex<std::string> by_user_;       // SAs whose XAUTH named a user, by that name
-  size_t established_ = 0;             // SAs whose phase 1 completed
-  // The SAs of a key through its index, each still checked by the caller.
-  template <class Key>
-  std::vector<IkeSa*> indexed(const SaIndex<Key>& index, const Key& key) {
-    std::vector<IkeSa*> out;
-    for (uint64_t i : index.find(key))
-      if (auto it = sas_.find(i); it != sas_.end()) out.push_back(it->second.get());
-    return out;
-  }
   // The message being handled, until a handler authenticates it.
   struct Inbound {
     uint32_t msgid = 0;

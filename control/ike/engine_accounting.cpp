@@ -14,7 +14,7 @@ void Engine::accounting_start(IkeSa& sa) {
   // A client that brings up a new IKE SA for the session it has (a phase-1 rekey) goes on
   // with that session's accounting: found among its address's SAs, not by a walk of all.
   const IkeSa* continuing = nullptr;
-  for (const IkeSa* other : indexed(by_peer_address_, sa.peer.address.value))
+  for (const IkeSa* other : sas_.of_peer(sa.peer.address))
     if (other != &sa && other->accounting && other->state != P1State::Deleting &&
         other->peer == sa.peer && other->username == sa.username &&
         other->tunnel_group == sa.tunnel_group) {

@@ -71,7 +71,7 @@ void Engine::acquire(const AcquireTarget& t) {
   if (!entry || entry->peers.empty()) return;  // removed since the policies were last synced
   auto peer = config::Ipv4::parse(entry->peers.front());
   if (!peer) return;
-  for (auto& [idx, sa] : sas_) {
+  for (auto& [idx, sa] : sas_.all()) {
     if (sa->peer.address != *peer || sa->remote_access) continue;
     for (const auto& ips : sa->ipsec)
       if (ips.local == t.local && ips.remote == t.remote) return;  // up (the worker raced it)

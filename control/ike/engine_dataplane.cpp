@@ -135,11 +135,10 @@ void Engine::ipsec_sa_syslog(const IkeSa& sa, uint32_t spi, bool inbound, bool c
 }
 
 bool Engine::holds_inbound_spi(uint64_t index, uint32_t spi) const {
-  auto it = sas_.find(index);
-  if (it == sas_.end()) return false;
-  const IkeSa& sa = *it->second;
-  return sa.quick_modes.holds_spi(spi) ||
-         std::any_of(sa.ipsec.begin(), sa.ipsec.end(),
+  const IkeSa* sa = sas_.get(index);
+  if (!sa) return false;
+  return sa->quick_modes.holds_spi(spi) ||
+         std::any_of(sa->ipsec.begin(), sa->ipsec.end(),
                      [&](const IpsecSa& ips) { return ips.inbound.spi == spi; });
 }
 

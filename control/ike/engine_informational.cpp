@@ -72,7 +72,7 @@ IkeSa* Engine::ike_sa_named(IkeSa& via, const Bytes& cookies) {
            std::equal(s.rcookie.begin(), s.rcookie.end(), cookies.begin() + 8);
   };
   IkeSa* replaced = nullptr;
-  for (auto& [idx, other] : sas_)
+  for (auto& [idx, other] : sas_.all())
     if (other->replaced_by == via.index) replaced = other.get();
   if (named(via)) {
     // vpnc, having rekeyed phase 1, deletes "the old SA" by the new SA's cookies, on the new

@@ -58,7 +58,7 @@ std::optional<uint64_t> Engine::initiate(const std::string& map_name, uint32_t s
 IkeSa& Engine::new_initiator_sa(const Endpoint& local, const Endpoint& peer,
                                 const std::string& nameif, const std::string& tunnel_group) {
   auto owned = std::make_unique<IkeSa>();
-  owned->index = next_index_++;
+  owned->index = sas_.next_index();
   Bytes ic = random_bytes(8);
   std::copy(ic.begin(), ic.end(), owned->icookie.begin());
   owned->responder = false;
@@ -70,7 +70,7 @@ IkeSa& Engine::new_initiator_sa(const Endpoint& local, const Endpoint& peer,
   owned->created = env_.now();
   owned->last_heard = owned->created;
   owned->state = P1State::MmWaitMsg2;
-  return adopt(std::move(owned));
+  return sas_.adopt(std::move(owned));
 }
 
 bool Engine::send_main_1(IkeSa& sa) {
@@ -200,8 +200,7 @@ Outcome Engine::main_6(const Received& in) {
   if (auto failed =
           unauthenticated(sa, first_opaque(p, PayloadType::Hash)->data, payload_body(*id)))
     return *failed;
-  if (!sa.established) ++established_;
-  sa.established = env_.now();
+  sas_.mark_established(sa, env_.now());
   sa.session_start = sa.established;
   sa.last_heard = sa.established;
   sa.p1.reset();  // the exchange's material (the DH private value wiped) is no longer needed

@@ -278,10 +278,10 @@ void Engine::dh_failed(IkeSa& sa) {
 }
 
 void Engine::dh_done(uint64_t index, DhOutcome outcome) {
-  auto it = sas_.find(index);
+  IkeSa* found = sas_.get(index);
   // Expired, cleared or (should the peer's next message have won) past phase 1 meanwhile.
-  if (it == sas_.end() || !it->second->p1 || !it->second->p1->dh_pending) return;
-  IkeSa& sa = *it->second;
+  if (!found || !found->p1 || !found->p1->dh_pending) return;
+  IkeSa& sa = *found;
   sa.p1->dh_pending = false;
   if (!outcome) {
     log(&sa, Tag::Event,
@@ -645,7 +645,7 @@ void Engine::process_initial_contact(IkeSa& sa, const std::vector<Payload>& p) {
       // client is its address and port. A site is its address and its tunnel-group, whatever
       // port its NAT gives it this time.
       std::vector<uint64_t> stale;
-      for (IkeSa* other : indexed(by_peer_address_, sa.peer.address.value)) {
+      for (IkeSa* other : sas_.of_peer(sa.peer.address)) {
         if (other == &sa || !other->established || other->peer.address != sa.peer.address) continue;
         bool same = sa.remote_access
                         ? other->peer.port == sa.peer.port
@@ -657,8 +657,7 @@ void Engine::process_initial_contact(IkeSa& sa, const std::vector<Payload>& p) {
 }
 
 void Engine::phase1_done(IkeSa& sa, const std::vector<Payload>& p) {
-  if (!sa.established) ++established_;
-  sa.established = env_.now();
+  sas_.mark_established(sa, env_.now());
   sa.session_start = sa.established;
   sa.last_heard = sa.established;
   settle(sa);
@@ -697,7 +696,7 @@ void Engine::established_syslog(IkeSa& sa) {
   if (sa.choice.lifetime_seconds)
     log(&sa, Tag::Debug,
         fmt::format("Starting P1 rekey timer: {} seconds.", sa.choice.lifetime_seconds * 95 / 100));
-  stats_.peak_sessions = std::max<uint64_t>(stats_.peak_sessions, established_);
+  stats_.peak_sessions = std::max<uint64_t>(stats_.peak_sessions, sas_.established());
   if (sa.aggressive && sa.choice.responder_lifetime) send_responder_lifetime(sa);
 }
 

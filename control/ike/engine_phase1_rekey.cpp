@@ -40,14 +40,13 @@ IkeSa* Engine::predecessor(const IkeSa& sa) {
     IkeSa* c = nullptr;
     uint64_t idx = sa.rekey_of;
     for (size_t hops = 0; idx && hops <= sas_.size(); ++hops) {
-      auto it = sas_.find(idx);
-      c = it == sas_.end() ? nullptr : it->second.get();
+      c = sas_.get(idx);
       idx = c ? c->replaced_by : 0;
     }
     if (idx) return nullptr;
     return c && continuable(*c) ? c : nullptr;
   }
-  for (IkeSa* other : indexed(by_peer_address_, sa.peer.address.value)) {
+  for (IkeSa* other : sas_.of_peer(sa.peer.address)) {
     if (other == &sa || !continuable(*other) || other->remote_access != sa.remote_access ||
         other->tunnel_group != sa.tunnel_group || other->peer.address != sa.peer.address)
       continue;
@@ -66,7 +65,7 @@ bool Engine::continue_session(IkeSa& fresh) {
     schedule_phase1_rekey(fresh);
     return false;
   }
-  bool collided = std::any_of(sas_.begin(), sas_.end(), [&](const auto& e) {
+  bool collided = std::any_of(sas_.all().begin(), sas_.all().end(), [&](const auto& e) {
     return e.second->replaced_by == carrier->index;
   });
   if (collided && !wins(fresh, *carrier)) {
@@ -105,28 +104,10 @@ void Engine::take_over(IkeSa& fresh, IkeSa& old) {
   old.p1_rekeying = false;
   // The session keeps its index (show vpn-sessiondb, logoff index, RADIUS NAS-Port): the two
   // SAs trade theirs.
-  swap_indexes(fresh, old);
+  sas_.swap_indexes(fresh, old);
   old.replaced_by = fresh.index;
   old.replaced_at = env_.now();
   schedule_phase1_rekey(fresh);
-}
-
-void Engine::swap_indexes(IkeSa& a, IkeSa& b) {
-  for (IkeSa* s : {&a, &b}) {  // the cookie index names SAs by index: out, and back after
-    auto [from, to] = by_icookie_.equal_range(cookie_key(s->icookie));
-    for (auto it = from; it != to; ++it)
-      if (it->second == s->index) {
-        by_icookie_.erase(it);
-        break;
-      }
-  }
-  auto na = sas_.extract(a.index), nb = sas_.extract(b.index);
-  std::swap(a.index, b.index);
-  na.key() = a.index;
-  nb.key() = b.index;
-  sas_.insert(std::move(na));
-  sas_.insert(std::move(nb));
-  for (IkeSa* s : {&a, &b}) by_icookie_.emplace(cookie_key(s->icookie), s->index);
 }
 
 void Engine::schedule_phase1_rekey(IkeSa& sa) {
@@ -150,12 +131,12 @@ std::optional<EndReason> Engine::phase1_rekey_timers(IkeSa& sa, uint64_t now) {
 }
 
 void Engine::hand_over_leftovers(IkeSa& sa) {
-  auto next = sas_.find(sa.replaced_by);
-  if (!sa.replaced_by || next == sas_.end()) return;
-  for (IpsecSa& ips : sa.ipsec) next->second->ipsec.push_back(std::move(ips));
+  IkeSa* next = sa.replaced_by ? sas_.get(sa.replaced_by) : nullptr;
+  if (!next) return;
+  for (IpsecSa& ips : sa.ipsec) next->ipsec.push_back(std::move(ips));
   sa.ipsec.clear();
   journal_.touch(sa.index);
-  journal_.touch(next->second->index);
+  journal_.touch(next->index);
 }
 
 void Engine::start_phase1_rekey(IkeSa& old) {
@@ -177,9 +158,9 @@ void Engine::start_phase1_rekey(IkeSa& old) {
 
 void Engine::phase1_rekey_failed(const IkeSa& sa) {
   if (!sa.rekey_of || sa.established) return;
-  auto it = sas_.find(sa.rekey_of);
-  if (it == sas_.end() || it->second->replaced_by) return;
-  IkeSa& old = *it->second;
+  IkeSa* found = sas_.get(sa.rekey_of);
+  if (!found || found->replaced_by) return;
+  IkeSa& old = *found;
   // Tried again shortly while the old SA lives; its hard lifetime still ends it.
   old.p1_rekeying = false;
   old.p1_rekey_at = env_.now() + timers::kRekeyRetry;

@@ -70,9 +70,9 @@ bool Engine::admit_login(IkeSa& sa, const std::string& user, std::vector<uint64_
   const IkeSa* continued = predecessor(sa);
   // The user's SAs (this one among them: XAUTH indexed it) bound the sessions counted below:
   // with no more of them than the limit, no walk.
-  if (by_user_.count(user) <= static_cast<size_t>(l.simultaneous_logins)) return true;
+  if (sas_.user_count(user) <= static_cast<size_t>(l.simultaneous_logins)) return true;
   std::vector<IkeSa*> mine;
-  for (IkeSa* other : indexed(by_user_, user))
+  for (IkeSa* other : sas_.of_user(user))
     if (other != &sa && other != continued && other->authorized && !other->replaced_by &&
         other->username == user && other->state != P1State::Deleting)
       mine.push_back(other);
@@ -89,9 +89,9 @@ bool Engine::admit_login(IkeSa& sa, const std::string& user, std::vector<uint64_
 
 bool Engine::sessions_reach(const IkeSa* except, uint32_t limit) const {
   // Every session is an established SA: below the limit without a walk, as nearly always.
-  if (established_ - (except && except->established ? 1 : 0) < limit) return false;
+  if (sas_.established() - (except && except->established ? 1 : 0) < limit) return false;
   uint32_t n = 0;
-  for (const auto& [i, other] : sas_)
+  for (const auto& [i, other] : sas_.all())
     if (other.get() != except && carries_session(*other) && other->authorized &&
         other->state != P1State::Deleting && ++n >= limit)
       return true;

@@ -12,15 +12,15 @@ void Engine::run_timers() {
   sync_acquire();
   drain_timer(now);
   std::vector<std::pair<uint64_t, EndReason>> doomed;
-  for (auto& [idx, sa] : sas_)
+  for (auto& [idx, sa] : sas_.all())
     if (auto why = sa_timers(*sa, now)) doomed.emplace_back(idx, *why);
   for (auto [idx, reason] : doomed) {
-    auto it = sas_.find(idx);
-    if (it == sas_.end()) continue;
+    const IkeSa* sa = sas_.get(idx);
+    if (!sa) continue;
     // A peer that deleted, or a negotiation that never finished, is not told again.
-    bool tell = it->second->state != P1State::Deleting || reason == EndReason::None;
+    bool tell = sa->state != P1State::Deleting || reason == EndReason::None;
     if (!peer_told(reason)) tell = false;
-    if (timers::unverified(*it->second)) tell = false;  // perhaps a spoofed address
+    if (timers::unverified(*sa)) tell = false;  // perhaps a spoofed address
     remove(idx, reason == EndReason::None ? EndReason::Error : reason, tell);
   }
 }

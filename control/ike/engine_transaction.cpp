@@ -233,12 +233,12 @@ void Engine::xauth_ask(IkeSa& sa, aaa::AuthRequest r, bool changing) {
 
 void Engine::xauth_done(uint64_t index, uint64_t ticket, aaa::AuthResult r) {
   // The SA is looked up again: it may have been deleted, or asked again, meanwhile.
-  auto it = sas_.find(index);
-  if (it == sas_.end() || !it->second->transaction.awaits(ticket)) {
+  IkeSa* found = sas_.get(index);
+  if (!found || !found->transaction.awaits(ticket)) {
     log(nullptr, Tag::Debug, fmt::format("AAA answer for session {} that is gone, dropped", index));
     return;
   }
-  IkeSa& sa = *it->second;
+  IkeSa& sa = *found;
   const bool was_change = sa.transaction.answered();
   if (sa.state != P1State::XauthWait) return;  // being deleted
   const config::TunnelGroup* tg = tunnel_group_or_abort(sa);
@@ -263,9 +263,7 @@ void Engine::xauth_done(uint64_t index, uint64_t ticket, aaa::AuthResult r) {
 
 void Engine::xauth_accepted(IkeSa& sa, const aaa::AuthResult& r) {
   const std::string user = sa.transaction.user();
-  if (!sa.username.empty()) by_user_.remove(sa.username, sa.index);
-  sa.username = user;
-  by_user_.add(user, sa.index);
+  sas_.set_username(sa, user);
   // A user the local database vouched for takes its attributes from there (assign_address,
   // session_limits); a server's user from what the server said.
   const bool by_server = !r.local;
