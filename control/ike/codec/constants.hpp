@@ -99,12 +99,12 @@ constexpr uint16_t kRUThere = 36136;
 constexpr uint16_t kRUThereAck = 36137;
 }  // namespace notify
 
-// draft-dukes-ike-mode-cfg 3.2: the attribute payload's message types (a transaction's).
+// draft-dukes-ike-mode-cfg: the attribute payload's message types (a transaction's).
 namespace cfg_type {
 constexpr uint8_t kRequest = 1, kReply = 2, kSet = 3, kAck = 4;
 }  // namespace cfg_type
 
-// draft-ietf-ipsec-isakmp-xauth-06 6.2: XAUTH's attributes (mode-config's are in
+// draft-ietf-ipsec-isakmp-xauth-06: the XAUTH attributes (mode-config's are in
 // control/ike/mode_config.hpp).
 namespace xauth_attr {
 constexpr uint16_t kType = 16520, kUserName = 16521, kUserPassword = 16522, kMessage = 16524,
