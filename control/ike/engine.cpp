@@ -125,6 +125,10 @@ void Engine::ipsec_log(const IkeSa* sa, int level, std::string_view text) {
   env_.debug(DebugKind::Ipsec, level, text, sa ? &about : nullptr);
 }
 
+void Engine::log_lines(const IkeSa& sa, const std::vector<DebugLine>& lines) {
+  for (const auto& l : lines) log(&sa, l.level <= 1 ? Tag::Event : Tag::Debug, l.text);
+}
+
 DebugSubject Engine::subject(const IkeSa* sa, const Endpoint* peer) {
   if (!sa) return {peer ? peer->address.value : 0, {}, {}};
   return {sa->peer.address.value, sa->username, sa->tunnel_group};

@@ -282,6 +282,8 @@ class Engine {
   enum class Tag { Event, Debug, Decode };
   void log(const IkeSa* sa, Tag tag, std::string_view text, const Endpoint* peer = nullptr);
   void ipsec_log(const IkeSa* sa, int level, std::string_view text);
+  // The lines a helper outside the engine returned: level 1 as events, the rest as detail.
+  void log_lines(const IkeSa& sa, const std::vector<DebugLine>& lines);
   static DebugSubject subject(const IkeSa* sa, const Endpoint* peer);
   bool debugging(DebugKind kind, int level) { return env_.debugging(kind, level); }
   // Syslog message id with the words and level of the one message table. syslog_sa fills the
@@ -331,10 +333,6 @@ class Engine {
   Outcome main_3(const Received& in);
   Outcome main_5(const Received& in);
   bool select_group(IkeSa& sa, const IdPayload* id);
-  void read_vendor_ids(IkeSa& sa, const std::vector<Payload>& p);
-  void add_our_vendor_ids(IkeSa& sa, std::vector<Payload>& out, bool with_gateway_vid);
-  void add_gateway_vid(IkeSa& sa, std::vector<Payload>& out);
-  void read_later_vendor_ids(IkeSa& sa, const std::vector<Payload>& p);
   void process_initial_contact(IkeSa& sa, const std::vector<Payload>& p);
   // SKEYID and the rest from g^xy, the nonces, publics and cookies held in sa (either role).
   bool phase1_keys(IkeSa& sa, const SecretBytes& gxy);

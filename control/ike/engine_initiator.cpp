@@ -7,6 +7,7 @@
 
 #include "control/ike/engine.hpp"
 #include "control/ike/ipsec_proposal.hpp"
+#include "control/ike/peer_vendor_ids.hpp"
 
 namespace rampart::ike {
 
@@ -110,13 +111,13 @@ Outcome Engine::main_2(const Received& in) {
   auto match = match_phase1(*chosen, cfg_.crypto.policies);
   if (!match.choice || chosen->proposals.size() != 1 ||
       chosen->proposals[0].transforms.size() != 1) {
-    for (const auto& l : match.log) log(&sa, l.level <= 1 ? Tag::Event : Tag::Debug, l.text);
+    log_lines(sa, match.log);
     log(&sa, Tag::Event, "Phase 1 failure: the responder chose a transform we did not offer");
     return Outcome::failed(sa, &IkeStats::initiator_fails);
   }
   log(&sa, Tag::Debug, "Oakley proposal is acceptable");
   sa.choice = *match.choice;
-  read_vendor_ids(sa, m.payloads);
+  log_lines(sa, read_vendor_ids(sa, m.payloads, cfg_.crypto.nat_traversal));
   auto dh = DhKey::generate(sa.choice.group);
   if (!dh) return Outcome::failed(sa, nullptr, nullptr, EndReason::DhFailure);
   sa.p1->gxi = dh->public_value();

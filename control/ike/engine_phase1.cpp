@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "control/ike/engine.hpp"
+#include "control/ike/peer_vendor_ids.hpp"
 
 namespace rampart::ike {
 
@@ -116,84 +117,6 @@ void Engine::settle(IkeSa& sa) {
   if (!sa.p1 || !sa.p1->half_open_address) return;
   admission_.settled(*sa.p1->half_open_address);
   sa.p1->half_open_address.reset();
-}
-
-void Engine::read_vendor_ids(IkeSa& sa, const std::vector<Payload>& p) {
-  bool rfc = false, d02 = false, d02n = false, d03 = false;
-  for (const auto& x : p) {
-    const auto* o = std::get_if<OpaquePayload>(&x);
-    if (!o || o->type != PayloadType::VendorId) continue;
-    log(&sa, Tag::Debug, "processing VID payload");
-    Vendor v = classify_vendor_id(o->data);
-    log(&sa, Tag::Debug, received_text(v));
-    switch (v) {
-      case Vendor::Dpd:
-        sa.peer_dpd = true;
-        break;
-      case Vendor::CiscoUnity:
-        sa.peer_unity = true;
-        break;
-      case Vendor::Xauth:
-        sa.peer_xauth = true;
-        break;
-      case Vendor::Fragmentation:
-        sa.peer_frag = true;
-        break;
-      case Vendor::NatTRfc:
-        rfc = true;
-        break;
-      case Vendor::NatT02:
-        d02 = true;
-        break;
-      case Vendor::NatT02n:
-        d02n = true;
-        break;
-      case Vendor::NatT03:
-        d03 = true;
-        break;
-      default:
-        break;
-    }
-  }
-  if (!cfg_.crypto.nat_traversal) return;
-  // The newest variant both sides speak.
-  sa.natt = rfc    ? Vendor::NatTRfc
-            : d03  ? Vendor::NatT03
-            : d02n ? Vendor::NatT02n
-            : d02  ? Vendor::NatT02
-                   : Vendor::Unknown;
-}
-
-void Engine::add_our_vendor_ids(IkeSa& sa, std::vector<Payload>& out, bool with_gateway_vid) {
-  auto vid = [&](Vendor v, std::string_view what) {
-    log(&sa, Tag::Debug, what);
-    out.push_back(OpaquePayload{PayloadType::VendorId, vendor_id(v)});
-  };
-  if (sa.peer_unity) vid(Vendor::CiscoUnity, "constructing Cisco Unity VID payload");
-  if (sa.peer_xauth) vid(Vendor::Xauth, "constructing xauth V6 VID payload");
-  vid(Vendor::Dpd, "constructing dpd vid payload");
-  if (sa.natt != Vendor::Unknown)
-    vid(sa.natt, sa.natt == Vendor::NatTRfc
-                     ? "constructing NAT-Traversal VID ver RFC payload"
-                     : fmt::format("constructing NAT-Traversal VID ver {} payload",
-                                   sa.natt == Vendor::NatT03 ? "03" : "02"));
-  if (with_gateway_vid) add_gateway_vid(sa, out);
-}
-
-void Engine::add_gateway_vid(IkeSa& sa, std::vector<Payload>& out) {
-  log(&sa, Tag::Debug, "constructing VID payload");
-  log(&sa, Tag::Debug, "Send Altiga/Cisco VPN3000/Cisco ASA GW VID");
-  out.push_back(OpaquePayload{PayloadType::VendorId, vendor_id(Vendor::CiscoVpn3000)});
-}
-
-// Vendor IDs after the first message (the Cisco client repeats Unity and adds its IOS-style VID
-// in AM3): read and named, they change nothing negotiated by then.
-void Engine::read_later_vendor_ids(IkeSa& sa, const std::vector<Payload>& p) {
-  for (const auto& x : p)
-    if (const auto* o = std::get_if<OpaquePayload>(&x); o && o->type == PayloadType::VendorId) {
-      log(&sa, Tag::Debug, "processing VID payload");
-      log(&sa, Tag::Debug, received_text(classify_vendor_id(o->data)));
-    }
 }
 
 bool Engine::select_group(IkeSa& sa, const IdPayload* id) {
@@ -415,7 +338,7 @@ Outcome Engine::aggressive_1(const Received& in) {
                   : id->id_type == id_type::kIpv4Addr ? "ID_IPV4_ADDR"
                                                       : "ID",
                   id_text(*id)));
-  read_vendor_ids(sa, m.payloads);
+  log_lines(sa, read_vendor_ids(sa, m.payloads, cfg_.crypto.nat_traversal));
 
   auto match = match_phase1(*sap, cfg_.crypto.policies);
   if (match.choice) sa.xauth = match.choice->auth_method == p1attr::kAuthXauthInitPsk;
@@ -467,9 +390,9 @@ void Engine::send_aggressive_2(IkeSa& sa, const SecretBytes& gxy) {
   add_identity_and_hash_r(sa, out);
   // Our lifetime, when shorter than offered, goes in its own notify once phase 1 completes
   // (established_syslog), as seed 000's ASA sends it: its aggressive mode 2 carries none.
-  add_our_vendor_ids(sa, out, false);
+  log_lines(sa, add_our_vendor_ids(sa, out, false));
   add_nat_d(sa, out);
-  add_gateway_vid(sa, out);
+  log_lines(sa, add_gateway_vid(out));
   send_phase1(sa, Exchange::Aggressive, std::move(out), false, true);
 }
 
@@ -488,7 +411,7 @@ Outcome Engine::aggressive_3(const Received& in) {
   settle(sa);
   // The ASA's order: notify, NAT-D, then the vendor IDs, then the NAT verdict.
   process_initial_contact(sa, p);
-  nat_discovery(sa, p, local, peer, [&] { read_later_vendor_ids(sa, p); });
+  nat_discovery(sa, p, local, peer, [&] { log_lines(sa, read_later_vendor_ids(p)); });
   phase1_done(sa, {});
   return Outcome::done();
 }
@@ -505,7 +428,7 @@ Outcome Engine::main_1(const Received& in) {
   for (const auto& l : match.log)  // the ASA prints "Phase 1 failure" bare, with no prefix
     log(l.text.starts_with("Phase 1 failure") ? nullptr : &sa,
         l.level <= 1 ? Tag::Event : Tag::Debug, l.text);
-  read_vendor_ids(sa, m.payloads);
+  log_lines(sa, read_vendor_ids(sa, m.payloads, cfg_.crypto.nat_traversal));
   if (!match.choice) {
     Header h = m.header;
     h.responder_cookie = sa.rcookie;
@@ -519,7 +442,7 @@ Outcome Engine::main_1(const Received& in) {
   std::vector<Payload> out;
   log(&sa, Tag::Debug, "constructing ISAKMP SA payload");
   out.push_back(chosen_sa(*sap, sa.choice));
-  add_our_vendor_ids(sa, out, true);
+  log_lines(sa, add_our_vendor_ids(sa, out, true));
   sa.state = P1State::MmWaitMsg3;
   send_phase1(sa, Exchange::MainMode, std::move(out), false, true);
   return Outcome::done();

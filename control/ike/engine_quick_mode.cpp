@@ -183,7 +183,7 @@ bool Engine::select_entry(IkeSa& sa, const MapQuery& query, MapSelection& out) {
         fmt::format("Rejecting IPSec tunnel: no crypto map on interface {}", sa.nameif));
     return false;
   }
-  for (const auto& l : out.log) log(&sa, l.level <= 1 ? Tag::Event : Tag::Debug, l.text);
+  log_lines(sa, out.log);
   if (out.outcome == O::NoProxyMatch) {
     std::string why = fmt::format(
         "Rejecting IPSec tunnel: no matching crypto map entry for remote proxy {} local proxy {} "

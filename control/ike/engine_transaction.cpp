@@ -458,7 +458,7 @@ void Engine::transaction_attributes(IkeSa& sa, uint32_t msgid, const AttributePa
     log(&sa, Tag::Debug, "constructing blank hash payload");
     ModeConfigInputs in = mode_config_inputs(cfg_, sa);
     auto reply = build_mode_config_reply(a.attributes, in);
-    for (const auto& l : reply.log) log(&sa, l.level <= 1 ? Tag::Event : Tag::Debug, l.text);
+    log_lines(sa, reply.log);
     AttributePayload out;
     out.type = cfg_type::kReply;
     out.identifier = a.identifier;
