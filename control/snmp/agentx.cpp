@@ -82,6 +82,7 @@ class Reader {
 
 class Writer {
  public:
+  size_t size() const { return b_.size(); }
   void u8(uint8_t v) { b_.push_back(v); }
   void u16(uint16_t v) {
     u8(static_cast<uint8_t>(v >> 8));
@@ -322,6 +323,12 @@ std::vector<uint8_t> notify_pdu(uint32_t session_id, uint32_t packet_id,
 std::vector<uint8_t> ping_pdu(uint32_t session_id, uint32_t packet_id) {
   Writer w;
   return w.pdu(PduType::Ping, 0, session_id, 0, packet_id);
+}
+
+size_t encoded_size(const VarBind& vb) {
+  Writer w;
+  w.varbind(vb);
+  return w.size();
 }
 
 std::vector<uint8_t> response_pdu(const Header& to, Error error, uint16_t index,

@@ -96,6 +96,10 @@ std::vector<uint8_t> ping_pdu(uint32_t session_id, uint32_t packet_id);
 // The answer to a request: same session, transaction and packet ids.
 std::vector<uint8_t> response_pdu(const Header& to, Error error, uint16_t index,
                                   const std::vector<VarBind>& varbinds);
+// The bytes a varbind takes in a PDU; a Response's payload is kResponseFixed more than its
+// varbinds' (res.sysUpTime, res.error, res.index).
+size_t encoded_size(const VarBind& vb);
+inline constexpr size_t kResponseFixed = 8;
 
 // snmpTrapOID.0 and sysUpTime.0 (SNMPv2-MIB), the first varbinds of a Notify.
 inline const Oid kSnmpTrapOid = {1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0};

@@ -152,19 +152,32 @@ Tree build_tree(const Snapshot& s) {
 
 std::vector<VarBind> answer(const Tree& t, const agentx::Request& q) {
   std::vector<VarBind> out;
+  // One Response PDU holds kMaxPayload bytes, and a request of many ranges (a GetBulk's
+  // repetitions above all) can ask for more: what does not fit is left off the end, as RFC 3416
+  // 4.2.3 has an agent shorten a GetBulk answer, rather than a PDU snmpd would refuse whole.
+  size_t room = agentx::kMaxPayload - agentx::kResponseFixed;
+  auto fits = [&](VarBind vb) {
+    size_t n = agentx::encoded_size(vb);
+    if (n > room) return false;
+    room -= n;
+    out.push_back(std::move(vb));
+    return true;
+  };
   switch (q.header.type) {
     case agentx::PduType::Get:
-      for (const auto& r : q.ranges) out.push_back(exact(t, r.start));
+      for (const auto& r : q.ranges)
+        if (!fits(exact(t, r.start))) break;
       break;
     case agentx::PduType::GetNext:
-      for (const auto& r : q.ranges) out.push_back(next_in(t, r.start, r.include, r.end));
+      for (const auto& r : q.ranges)
+        if (!fits(next_in(t, r.start, r.include, r.end))) break;
       break;
     case agentx::PduType::GetBulk: {
       // RFC 2741 7.2.3.3: the non-repeaters once, then the rest row by row, each repetition
       // going on from the previous answer, until max-repetitions or every one is at its end.
       size_t n = std::min<size_t>(q.non_repeaters, q.ranges.size());
       for (size_t i = 0; i < n; ++i)
-        out.push_back(next_in(t, q.ranges[i].start, q.ranges[i].include, q.ranges[i].end));
+        if (!fits(next_in(t, q.ranges[i].start, q.ranges[i].include, q.ranges[i].end))) return out;
       std::vector<agentx::Range> cur(q.ranges.begin() + static_cast<ptrdiff_t>(n), q.ranges.end());
       for (unsigned rep = 0; rep < q.max_repetitions && !cur.empty(); ++rep) {
         bool any = false;
@@ -173,7 +186,7 @@ std::vector<VarBind> answer(const Tree& t, const agentx::Request& q) {
           any = any || vb.value.type != Type::EndOfMibView;
           r.start = vb.name;
           r.include = false;
-          out.push_back(std::move(vb));
+          if (!fits(std::move(vb))) return out;
         }
         if (!any) break;
       }
