@@ -47,6 +47,8 @@ IkeSa* SaTable::find(const Cookie& i, const Cookie& r) const {
 }
 
 IkeSa* SaTable::find_half_open(const Cookie& i, const Endpoint& peer) const {
+  // Through the same index: this runs for every first message, and a flood of them must not
+  // cost a walk over every SA each.
   auto [from, to] = by_icookie_.equal_range(cookie_key(i));
   for (auto it = from; it != to; ++it)
     if (auto sa = sas_.find(it->second); sa != sas_.end()) {
