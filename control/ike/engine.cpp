@@ -633,7 +633,7 @@ void Engine::remove(uint64_t index, EndReason reason, bool notify_peer) {
         }(),
         sa.bytes_tx, sa.bytes_rx, disconnect_words(reason));
   for (const auto& ips : sa.ipsec) uninstall(sa, ips);  // what is left goes from the dataplane
-  sa.quick_modes.each([&](const QuickModeExchange& q) { forget_quick_mode(q); });
+  sa.quick_modes.each([&](const QuickModeExchange& q) { dataplane_.forget(q); });
   accounting_.stop(sa, reason);
   if (sa.established) log(&sa, Tag::Debug, fmt::format("IKE SA deleted: {}", debug_words(reason)));
   release_address(sa);

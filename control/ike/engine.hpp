@@ -7,7 +7,6 @@
 
 #include <array>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -23,7 +22,7 @@
 #include "control/ike/crypto/dh.hpp"
 #include "control/ike/debug_subject.hpp"
 #include "control/ike/end_reason.hpp"
-#include "control/ike/inbound_spis.hpp"
+#include "control/ike/ipsec_dataplane.hpp"
 #include "control/ike/message_rules.hpp"
 #include "control/ike/sa.hpp"
 #include "control/ike/sa_table.hpp"
@@ -161,14 +160,11 @@ class Engine {
   Engine& operator=(const Engine&) = delete;
 
   // Where negotiated IPsec SAs go (and are removed from); none in unit tests of IKE alone.
-  // Outbound sequence numbers left when the SA is ended (RFC 4303 3.3.3): a margin for the packets
-  // in flight between two ticks.
-  static constexpr uint32_t kSequenceLimit = 0xffffffffu - (1u << 24);
   void set_sad(dataplane::Sad* sad) {
-    sad_ = sad;
+    dataplane_.attach(sad);
     accounting_.set_sad(sad);
   }
-  dataplane::Sad* sad() const { return sad_; }
+  dataplane::Sad* sad() const { return dataplane_.sad(); }
 
   void receive(const Datagram& d);
   // Timers: retransmission, half-open expiry, DPD, lifetimes. Call about once a second.
@@ -385,8 +381,6 @@ class Engine {
   void send_quick_mode_1(IkeSa& sa, std::shared_ptr<QuickModeExchange> q);
   // A new IPsec SA is up: its soft lifetime, and the SAs it replaces.
   void ipsec_established(IkeSa& sa, IpsecSa& fresh);
-  bool carries_traffic(uint32_t id) const;
-  bool volume_soft_limit(const IpsecSa& ips) const;
   void rekey_timers(IkeSa& sa, uint64_t now);
   void rekey_failed(IkeSa& sa, uint32_t old_id);
   // An inbound SA that failed its ICV on every packet (timers::kVerifyAlarmPackets) is keyed
@@ -407,32 +401,20 @@ class Engine {
   // engine_quick_mode_initiator.cpp: QM2 of a quick mode we started, and its PFS.
   Outcome quick_mode_2(const Received& in);
   bool initiator_pfs(IkeSa& sa, QuickModeExchange& q, const OpaquePayload* ke);
-  // engine_dataplane.cpp
+  // engine_dataplane.cpp: what the engine says and counts as dataplane_ takes SAs in and out.
   // keyed runs once the dataplane holds the outbound SA, before the inbound one is keyed (the
   // ASA's KEY_ADD), or at the end when there is no dataplane or the install failed before.
   void install(const IkeSa& sa, const IpsecSa& ips, const std::function<void()>& keyed = {});
   void log_encrypt_rule_lookup(const IkeSa& sa, const IpsecSa& ips);
-  // A responder's SA at QM2: it decrypts, nothing leaves on it before install(). False without
-  // a dataplane or when the dataplane refused it (install then tries it whole).
-  bool install_inbound(const IkeSa& sa, const IpsecSa& ips);
-  // A quick mode that ends without its SA: what install_inbound put in the dataplane goes.
-  void forget_quick_mode(const QuickModeExchange& q);
-  dataplane::SaSpec sa_spec(const IkeSa& sa, const IpsecSa& ips) const;
   // 602303/602304: an IPsec SA of the given direction was created or deleted.
   void ipsec_sa_syslog(const IkeSa& sa, uint32_t spi, bool inbound, bool created);
   // Removes ips from the dataplane, its traffic kept in sa's accounting session first.
   void uninstall(IkeSa& sa, const IpsecSa& ips);
-  // uninstall, the dataplane's inbound side kept decrypting until drain_timer removes it.
+  // uninstall, the dataplane's inbound side kept decrypting for timers::kDrainSeconds.
   void uninstall_draining(IkeSa& sa, const IpsecSa& ips);
-  void drain_timer(uint64_t now);
-  // A fresh inbound SPI (at least 0x100) that no installed SA, no other quick mode in flight
-  // and no other negotiated SA uses, recorded as sa's.
+  // A fresh inbound SPI that no installed SA, no quick mode in flight and no negotiated SA
+  // uses, recorded as sa's.
   uint32_t draw_inbound_spi(const IkeSa& sa);
-  // Whether the IKE SA of that index still holds spi (a quick mode in flight or an IPsec SA).
-  bool holds_inbound_spi(uint64_t index, uint32_t spi) const;
-  // Why the dataplane says an SA must end (its volume lifetime, or its sequence numbers ran
-  // out), checked every tick; nothing when it may go on.
-  std::optional<std::string> dataplane_expired(const IpsecSa& ips) const;
   // engine_session_limits.cpp
   // A user who passed XAUTH: may they use IKEv1, and how many sessions at once (at the limit,
   // the longest idle is logged off)? Then the box's own limit. False when refused (logged).
@@ -528,7 +510,7 @@ class Engine {
   // Callbacks that may run after the engine is gone (an AAA answer) hold this weakly.
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);
   uint64_t next_xauth_ticket_ = 1;
-  dataplane::Sad* sad_ = nullptr;
+  IpsecDataplane dataplane_{cfg_};
   SessionAccounting accounting_{cfg_, env_};
   SaTable sas_;
   // SAs whose peer sent an IKE Delete during the message being handled: removed as soon as it
@@ -540,17 +522,6 @@ class Engine {
   IkeStats stats_;
   AddressPools pools_;
   Admission admission_;
-  InboundSpis inbound_spis_;
-  // SAs gone from IKE whose inbound side still decrypts (uninstall_draining), in expiry order.
-  struct Draining {
-    uint32_t id;
-    uint64_t until;
-    // The session its traffic is accounted to, and what was credited when it was retired:
-    // what it decrypts while draining is credited when it goes.
-    std::weak_ptr<AccountingSession> session;
-    SessionAccounting::Traffic credited;
-  };
-  std::deque<Draining> draining_;
   uint64_t clients_generation_ = 0;
   uint64_t ipsec_generation_ = 0;
   SessionJournal journal_;

@@ -26,14 +26,11 @@ Selector selector_of(const config::AclAddress& a, uint8_t protocol, const config
   return s;
 }
 
-dataplane::Selector4 selector4(const Selector& s) {
-  return {s.address.value, s.mask.value, s.protocol, s.port};
-}
-
 }  // namespace
 
 void Engine::sync_acquire() {
-  if (!sad_) return;
+  dataplane::Sad* sad = dataplane_.sad();
+  if (!sad) return;
   std::vector<AcquireTarget> targets;
   for (const auto& [name, map] : cfg_.crypto.maps) {
     if (!map.interface) continue;
@@ -57,12 +54,12 @@ void Engine::sync_acquire() {
     std::vector<dataplane::AcquirePolicy> policies;
     for (size_t i = 0; i < targets.size(); ++i)
       policies.push_back({selector4(targets[i].local), selector4(targets[i].remote), i});
-    sad_->set_acquire_policies(std::move(policies));
+    sad->set_acquire_policies(std::move(policies));
     acquire_targets_ = std::move(targets);
-    sad_->take_acquires();  // cookies of the old list mean nothing now
+    sad->take_acquires();  // cookies of the old list mean nothing now
     return;
   }
-  for (uint64_t cookie : sad_->take_acquires())
+  for (uint64_t cookie : sad->take_acquires())
     if (cookie < acquire_targets_.size()) acquire(acquire_targets_[cookie]);
 }
 

@@ -72,7 +72,7 @@ bool Engine::abandon_quick_mode(IkeSa& sa) {
   // again, and DPD or the idle timeout ends a session that is really gone.
   log(&sa, Tag::Event,
       fmt::format("QM FSM error (P2 struct &0x{:x}, mess id 0x{:x})!", pending->sa.id, msgid));
-  forget_quick_mode(*pending);
+  dataplane_.forget(*pending);
   if (pending->rekeys) rekey_failed(sa, pending->rekeys);
   sa.exchange_ivs.erase(msgid);
   sa.awaiting_reply = false;
@@ -373,7 +373,7 @@ void Engine::send_quick_mode_2(IkeSa& sa, uint32_t msgid, std::shared_ptr<QuickM
   log(&sa, Tag::Decode, fmt::format("IKE Responder sending 2nd QM pkt: msg id = {:08x}", msgid));
   // The initiator may send on our SPI as soon as it has QM2: the inbound SA is there before.
   derive_quick_mode_keys(q->sa, sa.choice.hash, sa.keys.skeyid_d, q->gxy, q->ni, q->nr);
-  q->inbound_installed = install_inbound(sa, q->sa);
+  q->inbound_installed = dataplane_.add_inbound(sa, q->sa);
   const Bytes ni = q->ni;
   sa.quick_modes.add(msgid, std::move(q));
   send_protected(sa, Exchange::QuickMode, msgid, std::move(rest), ni, true);

@@ -25,34 +25,18 @@ void Engine::ipsec_established(IkeSa& sa, IpsecSa& fresh) {
     }
 }
 
-bool Engine::carries_traffic(uint32_t id) const {
-  if (!sad_) return true;  // no dataplane to wait for
-  bool in_use = false;
-  sad_->with(id, [&](const dataplane::Sad::Entry& e) { in_use = e.in->counters().packets > 0; });
-  return in_use;
-}
-
-bool Engine::volume_soft_limit(const IpsecSa& ips) const {
-  if (!sad_ || !ips.lifetime_kilobytes) return false;
-  uint64_t soft = timers::ipsec_soft_volume(ips.lifetime_kilobytes);
-  bool reached = false;
-  sad_->with(ips.id, [&](const dataplane::Sad::Entry& e) {
-    reached = e.in->counters().bytes >= soft || e.out->counters().bytes >= soft;
-  });
-  return reached;
-}
-
 void Engine::rekey_timers(IkeSa& sa, uint64_t now) {
   if (!sa.authorized) return;
   for (size_t i = sa.ipsec.size(); i-- > 0;) {
     IpsecSa& ips = sa.ipsec[i];
     check_verification(sa, ips, now);
     if (ips.replaced_by) {
-      if (carries_traffic(ips.replaced_by))
+      if (dataplane_.carries_traffic(ips.replaced_by))
         delete_ipsec(sa, i, true, "replaced by its rekey", true);
       continue;
     }
-    if (!ips.rekeying && ((ips.rekey_at && now >= ips.rekey_at) || volume_soft_limit(ips)))
+    if (!ips.rekeying &&
+        ((ips.rekey_at && now >= ips.rekey_at) || dataplane_.volume_soft_limit(ips)))
       start_rekey(sa, ips);
   }
 }
@@ -61,16 +45,11 @@ void Engine::rekey_timers(IkeSa& sa, uint64_t now) {
 // delete-triggered quick mode did that: it kept the old keys). The operator is told, once per
 // SA; a forged packet cannot trigger it on an SA that has carried a good one.
 void Engine::check_verification(const IkeSa& sa, IpsecSa& ips, uint64_t now) {
-  if (!sad_ || ips.verify_alarm) return;
-  uint64_t good = 0, failed = 0;
-  uint32_t seq = 0;
-  sad_->with(ips.id, [&](const dataplane::Sad::Entry& e) {
-    const dataplane::EspCounters& c = e.in->counters();
-    good = c.packets;
-    failed = c.drops[static_cast<size_t>(dataplane::EspDrop::AuthFailed)];
-    seq = c.last_failed_seq;
-  });
-  if (good || failed < timers::kVerifyAlarmPackets) return;
+  if (ips.verify_alarm) return;
+  auto t = dataplane_.traffic(ips.id);
+  if (!t || t->in_packets || t->auth_failed < timers::kVerifyAlarmPackets) return;
+  uint64_t failed = t->auth_failed;
+  uint32_t seq = t->last_failed_seq;
   ips.verify_alarm = true;
   ++stats_.sas_failing_verification;
   ipsec_log(&sa, 1,

@@ -134,11 +134,8 @@ std::optional<EndReason> Engine::session_expired(IkeSa& sa, uint64_t now) {
   if (!sa.authorized || sa.replaced_by) return std::nullopt;
   // Activity is traffic through the tunnel (either direction), not IKE keepalives.
   uint64_t packets = 0;
-  if (sad_)
-    for (const auto& ips : sa.ipsec)
-      sad_->with(ips.id, [&](const dataplane::Sad::Entry& e) {
-        packets += e.in->counters().packets + e.out->counters().packets;
-      });
+  for (const auto& ips : sa.ipsec)
+    if (auto t = dataplane_.traffic(ips.id)) packets += t->in_packets + t->out_packets;
   if (sa.last_activity == 0 || packets != sa.traffic_packets) {
     sa.traffic_packets = packets;
     sa.last_activity = std::max(now, sa.session_start);

@@ -10,7 +10,7 @@ namespace rampart::ike {
 void Engine::run_timers() {
   const uint64_t now = env_.now();
   sync_acquire();
-  drain_timer(now);
+  dataplane_.drain(now);
   std::vector<std::pair<uint64_t, EndReason>> doomed;
   for (auto& [idx, sa] : sas_.all())
     if (auto why = sa_timers(*sa, now)) doomed.emplace_back(idx, *why);
@@ -90,7 +90,7 @@ void Engine::nat_keepalive_timer(IkeSa& sa, uint64_t now) {
 // Quick modes whose last message never came are forgotten (a rekey is tried again).
 void Engine::quick_mode_timer(IkeSa& sa, uint64_t now) {
   sa.quick_modes.expire(now, timers::kHalfOpen, [&](const QuickModeExchange& q) {
-    forget_quick_mode(q);
+    dataplane_.forget(q);
     if (q.rekeys) rekey_failed(sa, q.rekeys);
   });
 }
@@ -103,7 +103,7 @@ void Engine::ipsec_timers(IkeSa& sa, uint64_t now) {
     const auto& ips = sa.ipsec[i];
     if (ips.lifetime_seconds && now >= ips.established_at + ips.lifetime_seconds)
       delete_ipsec(sa, i, true, "lifetime expired");
-    else if (auto why = dataplane_expired(ips))
+    else if (auto why = dataplane_.expired(ips))
       delete_ipsec(sa, i, true, *why);
   }
 }

@@ -138,7 +138,7 @@ TEST_CASE("EzVPN client: aggressive mode, XAUTH, mode-config, quick mode") {
   // The dataplane running out of sequence numbers ends the IPsec SA (RFC 4303 3.3.3): it is
   // removed and the peer is told, the IKE SA stays.
   lab.sad.with_inbound(our_spi, [](dataplane::Sad::Entry& e) {
-    e.out->set_next_sequence(Engine::kSequenceLimit + 1);
+    e.out->set_next_sequence(IpsecDataplane::kSequenceLimit + 1);
   });
   lab.engine.tick();
   CHECK(lab.sad.size() == 0);
