@@ -43,6 +43,7 @@ inline constexpr uint32_t kMaxPayload = 64 * 1024;
 // RFC 2741 6.2.16: res.error.
 enum class Error : uint16_t {
   NoError = 0,
+  TooBig = 1,
   GenErr = 5,
   NotWritable = 17,
   OpenFailed = 256,

@@ -198,6 +198,13 @@ std::vector<VarBind> answer(const Tree& t, const agentx::Request& q) {
   return out;
 }
 
+Response respond(const Tree& t, const agentx::Request& q) {
+  std::vector<VarBind> vbs = answer(t, q);
+  bool whole = q.header.type == agentx::PduType::Get || q.header.type == agentx::PduType::GetNext;
+  if (whole && vbs.size() < q.ranges.size()) return {agentx::Error::TooBig, {}};
+  return {agentx::Error::NoError, std::move(vbs)};
+}
+
 std::vector<VarBind> tunnel_start_varbinds(uint32_t index, uint32_t life_seconds,
                                            uint32_t life_kilobytes) {
   const Oid entry = join(kCipsec, {1, 3, 2, 1});

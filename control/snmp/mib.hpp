@@ -75,8 +75,16 @@ Tree build_tree(const Snapshot& s);
 // ifDescr as the ASA words it [U: the wording seen in ASA walks; no Cisco sample in the corpora].
 std::string if_descr(const InterfaceRow& r);
 
-// The varbinds answering a Get, GetNext or GetBulk.
+// The varbinds answering a Get, GetNext or GetBulk, as many as fit one Response PDU.
 std::vector<VarBind> answer(const Tree& tree, const agentx::Request& q);
+// The Response's error and varbinds: answer()'s, except that a Get or GetNext is answered whole
+// or not at all (RFC 3416 4.2.1, 4.2.2: tooBig, error-index 0, no varbinds); only a GetBulk's
+// answer may be shortened (4.2.3).
+struct Response {
+  agentx::Error error = agentx::Error::NoError;
+  std::vector<VarBind> varbinds;
+};
+Response respond(const Tree& tree, const agentx::Request& q);
 
 // OIDs of the notifications Rampart sends (CISCO-IPSEC-FLOW-MONITOR-MIB cipMIBNotifications).
 inline const Oid kCipSecTunnelStart = {1, 3, 6, 1, 4, 1, 9, 9, 171, 2, 0, 7};

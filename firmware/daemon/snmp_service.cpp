@@ -309,8 +309,8 @@ void SnmpService::handle(const snmp::agentx::Request& q) {
       snmp::Tree tree;
       if (!(q.header.flags & snmp::agentx::kFlagNonDefaultContext))
         tree = snmp::build_tree(snapshot());
-      send(snmp::agentx::response_pdu(q.header, snmp::agentx::Error::NoError, 0,
-                                      snmp::answer(tree, q)));
+      snmp::Response r = snmp::respond(tree, q);
+      send(snmp::agentx::response_pdu(q.header, r.error, 0, r.varbinds));
       return;
     }
     case PduType::TestSet:

@@ -37,9 +37,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // GetBulk's repetitions are the peer's to choose: keep the answer bounded as the daemon does
   // through the master's own limits.
   if (q->max_repetitions > 64) q->max_repetitions = 64;
-  auto answer = rampart::snmp::answer(tree(), *q);
-  auto back = agentx::parse(agentx::response_pdu(q->header, agentx::Error::NoError, 0, answer));
-  if (!back || back->varbinds != answer) std::abort();
+  auto r = rampart::snmp::respond(tree(), *q);
+  auto back = agentx::parse(agentx::response_pdu(q->header, r.error, 0, r.varbinds));
+  if (!back || back->varbinds != r.varbinds || back->error != r.error) std::abort();
+  // Only a GetBulk's answer may come short; the others are whole or tooBig with none.
+  bool whole = q->header.type == agentx::PduType::Get || q->header.type == agentx::PduType::GetNext;
+  if (whole && (r.error == agentx::Error::NoError) != (r.varbinds.size() == q->ranges.size()))
+    std::abort();
   if (q->header.type == agentx::PduType::Response) {
     auto again =
         agentx::parse(agentx::response_pdu(q->header, q->error, q->error_index, q->varbinds));

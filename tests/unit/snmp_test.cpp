@@ -262,6 +262,36 @@ TEST_CASE("mib: an answer never outgrows one response PDU", "[snmp]") {
   CHECK(back->varbinds == a);
 }
 
+TEST_CASE("mib: a Get or GetNext too big for one PDU is answered tooBig", "[snmp]") {
+  // RFC 3416 4.2.1: a Get is answered whole or not at all. 1,000 ifDescr instances (each about
+  // 100 bytes answered) do not fit 64 KB; the master is told tooBig, error-index 0, no varbinds.
+  auto tree = snmp::build_tree(two_interfaces());
+  ax::Request get;
+  get.header.type = ax::PduType::Get;
+  get.ranges.assign(1000, {kIfDescr1, false, {}});
+  CHECK(snmp::answer(tree, get).size() < 1000);
+  auto r = snmp::respond(tree, get);
+  CHECK(r.error == ax::Error::TooBig);
+  CHECK(r.varbinds.empty());
+  auto back = ax::parse(ax::response_pdu(get.header, r.error, 0, r.varbinds));
+  REQUIRE(back);
+  CHECK(back->error == ax::Error::TooBig);
+  // The same for GetNext; a few ranges are answered whole.
+  get.header.type = ax::PduType::GetNext;
+  CHECK(snmp::respond(tree, get).error == ax::Error::TooBig);
+  get.ranges.resize(10);
+  r = snmp::respond(tree, get);
+  CHECK(r.error == ax::Error::NoError);
+  CHECK(r.varbinds.size() == 10);
+  // A GetBulk is shortened instead (the test above).
+  get.header.type = ax::PduType::GetBulk;
+  get.max_repetitions = 64;
+  get.ranges.assign(20, {{1, 3, 6, 1, 2}, false, {}});
+  r = snmp::respond(tree, get);
+  CHECK(r.error == ax::Error::NoError);
+  CHECK(r.varbinds.size() > 1000);
+}
+
 TEST_CASE("mib: tunnel notifications carry snmpTrapOID first", "[snmp]") {
   auto start = snmp::tunnel_start_varbinds(77, 28800, 4608000);
   REQUIRE(start.size() == 3);
