@@ -434,8 +434,6 @@ class Engine {
   bool may_initiate_session(const std::string& group, const config::Ipv4& peer);
   void refused_at_limit(const std::string& group, const std::string& user, const config::Ipv4& peer,
                         uint32_t limit);
-  // Whether at least limit sessions other than except's (none: all) are up.
-  bool sessions_reach(const IkeSa* except, uint32_t limit) const;
   // False (and 113030) when an AAA server named a filter ACL this box does not have.
   bool user_filter_exists(IkeSa& sa);
   // The idle and session timeouts of the group-policy: why the session must end now, if it must.

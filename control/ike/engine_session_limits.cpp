@@ -5,38 +5,10 @@
 #include <fmt/format.h>
 
 #include "control/ike/engine.hpp"
-#include "control/ike/session_policy.hpp"
+#include "control/ike/session_admission.hpp"
 #include "platform/printable.hpp"
 
 namespace rampart::ike {
-
-namespace {
-
-// The limits of sa's session: the configuration's, under what an AAA server said about the user
-// (its group-policy, Session-Timeout, Idle-Timeout, simultaneous logins). Times in seconds.
-struct Limits {
-  SessionLimits config;
-  std::optional<uint64_t> idle_seconds, session_seconds;
-};
-
-Limits limits_of(const config::Config& cfg, const IkeSa& sa, const std::string& user) {
-  const bool by_server = sa.aaa_server.has_value();
-  Limits l;
-  l.config = session_limits(cfg, by_server ? std::string{} : user, sa.tunnel_group,
-                            by_server ? sa.authz.group_policy.value_or("") : std::string{});
-  if (l.config.idle_minutes) l.idle_seconds = uint64_t(*l.config.idle_minutes) * 60;
-  if (l.config.session_minutes) l.session_seconds = uint64_t(*l.config.session_minutes) * 60;
-  // A server's 0 means "no limit" (RFC 2865 5.27/5.28 leave it to the NAS; the ASA ignores 0).
-  if (sa.authz.idle_timeout && *sa.authz.idle_timeout) l.idle_seconds = *sa.authz.idle_timeout;
-  if (sa.authz.session_timeout && *sa.authz.session_timeout)
-    l.session_seconds = *sa.authz.session_timeout;
-  if (sa.authz.simultaneous_logins)
-    l.config.simultaneous_logins =
-        static_cast<int>(std::min<uint32_t>(*sa.authz.simultaneous_logins, 2147483647u));
-  return l;
-}
-
-}  // namespace
 
 bool Engine::admit_user(IkeSa& sa, const std::string& user) {
   // The user's own limits first: logging off their idlest session frees a place for this one,
@@ -64,43 +36,15 @@ bool Engine::admit_login(IkeSa& sa, const std::string& user, std::vector<uint64_
                     platform::printable(user)));
     return false;
   }
-  // The ASA's rule: at the limit, the user's session idle the longest is logged off, and of
-  // equally idle ones the oldest. The session this SA continues (a phase-1 rekey) is not
-  // another login.
-  const IkeSa* continued = predecessor(sa);
-  // The user's SAs (this one among them: XAUTH indexed it) bound the sessions counted below:
-  // with no more of them than the limit, no walk.
-  if (sas_.user_count(user) <= static_cast<size_t>(l.simultaneous_logins)) return true;
-  std::vector<IkeSa*> mine;
-  for (IkeSa* other : sas_.of_user(user))
-    if (other != &sa && other != continued && other->authorized && !other->replaced_by &&
-        other->username == user && other->state != P1State::Deleting)
-      mine.push_back(other);
-  while (static_cast<int>(mine.size()) >= l.simultaneous_logins) {
-    auto victim = std::min_element(mine.begin(), mine.end(), [](const IkeSa* a, const IkeSa* b) {
-      return a->last_activity != b->last_activity ? a->last_activity < b->last_activity
-                                                  : a->established < b->established;
-    });
-    preempted.push_back((*victim)->index);
-    mine.erase(victim);
-  }
+  // The ASA's rule: at the limit, the user's session idle the longest is logged off.
+  auto off = logins_to_preempt(sas_, sa, predecessor(sa), user, l.simultaneous_logins);
+  preempted.insert(preempted.end(), off.begin(), off.end());
   return true;
-}
-
-bool Engine::sessions_reach(const IkeSa* except, uint32_t limit) const {
-  // Every session is an established SA: below the limit without a walk, as nearly always.
-  if (sas_.established() - (except && except->established ? 1 : 0) < limit) return false;
-  uint32_t n = 0;
-  for (const auto& [i, other] : sas_.all())
-    if (other.get() != except && carries_session(*other) && other->authorized &&
-        other->state != P1State::Deleting && ++n >= limit)
-      return true;
-  return false;
 }
 
 bool Engine::admit_session(const IkeSa& sa, const std::string& user, size_t freed) {
   const auto& limit = cfg_.vpn_sessiondb.max_session_limit;
-  if (!limit || !sessions_reach(&sa, static_cast<uint32_t>(*limit + freed))) return true;
+  if (!limit || !sessions_reach(sas_, &sa, static_cast<uint32_t>(*limit + freed))) return true;
   // A phase-1 rekey carries on a session that is counted already.
   if (predecessor(sa)) return true;
   refused_at_limit(sa.tunnel_group, user, sa.peer.address, *limit);
@@ -109,7 +53,7 @@ bool Engine::admit_session(const IkeSa& sa, const std::string& user, size_t free
 
 bool Engine::may_initiate_session(const std::string& group, const config::Ipv4& peer) {
   const auto& limit = cfg_.vpn_sessiondb.max_session_limit;
-  if (!limit || !sessions_reach(nullptr, *limit)) return true;
+  if (!limit || !sessions_reach(sas_, nullptr, *limit)) return true;
   refused_at_limit(group, peer.str(), peer, *limit);
   return false;
 }
@@ -140,11 +84,7 @@ std::optional<EndReason> Engine::session_expired(IkeSa& sa, uint64_t now) {
     sa.traffic_packets = packets;
     sa.last_activity = std::max(now, sa.session_start);
   }
-  Limits l = limits_of(cfg_, sa, sa.username);
-  if (l.session_seconds && now >= sa.session_start + *l.session_seconds)
-    return EndReason::MaxTimeExceeded;
-  if (l.idle_seconds && now >= sa.last_activity + *l.idle_seconds) return EndReason::IdleTimeout;
-  return std::nullopt;
+  return limit_reached(limits_of(cfg_, sa, sa.username), sa, now);
 }
 
 }  // namespace rampart::ike
