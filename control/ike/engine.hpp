@@ -468,6 +468,9 @@ class Engine {
   // its address.
   void accounting_start(IkeSa& sa);
   bool assign_address(IkeSa& sa);
+  // The client's address is now answered for on the inside (control/ike/proxy_arp.hpp): the
+  // ASA's "Gratuitous ARP sent" line.
+  void announce_client(const IkeSa& sa);
   void release_address(IkeSa& sa);
   // engine_quick_mode.cpp: the responder's QM1 and QM3.
   Outcome quick_mode_1(const Received& in);

@@ -50,15 +50,6 @@ void Engine::install(const IkeSa& sa, const IpsecSa& ips, const std::function<vo
     return;
   }
   log(&sa, Tag::Debug, fmt::format("pitcher: rcv KEY_UPDATE, spi 0x{:08x}", ips.inbound.spi));
-  if (!sa.assigned) return;
-  // A client address on an inside subnet: the dataplane announces it there and answers ARP for
-  // it while the SA lives.
-  for (const auto& [hw, itf] : cfg_.interfaces)
-    if (itf.nameif && *itf.nameif != sa.nameif && itf.address && itf.mask && !itf.shutdown &&
-        (sa.assigned->value & itf.mask->value) == (itf.address->value & itf.mask->value)) {
-      log(&sa, Tag::Event, fmt::format("Gratuitous ARP sent for {}", sa.assigned->str()));
-      break;
-    }
 }
 
 void Engine::ipsec_sa_syslog(const IkeSa& sa, uint32_t spi, bool inbound, bool created) {

@@ -9,6 +9,7 @@
 #include "control/config/acl_expand.hpp"
 #include "control/ike/engine.hpp"
 #include "control/ike/mode_config.hpp"
+#include "control/ike/proxy_arp.hpp"
 #include "control/ike/session_filter.hpp"
 
 namespace rampart::ike {
@@ -190,6 +191,14 @@ void Engine::start_cfg_set(IkeSa& sa) {
   log(&sa, Tag::Debug, "constructing blank hash payload");
   log(&sa, Tag::Debug, "constructing qm hash payload");
   send_protected(sa, Exchange::Transaction, sa.transaction.set_msgid(), {set}, {}, true);
+  announce_client(sa);
+}
+
+void Engine::announce_client(const IkeSa& sa) {
+  // The daemon follows the assignment (the sessions journal) with the proxy ARP entry and the
+  // gratuitous ARP on each interface proxy_arp_interfaces names, before the next datagram.
+  if (sa.assigned && !proxy_arp_interfaces(cfg_, *sa.assigned).empty())
+    log(&sa, Tag::Event, fmt::format("Gratuitous ARP sent for {}", sa.assigned->str()));
 }
 
 void Engine::xauth_reply(IkeSa& sa, const AttributePayload& a) {
@@ -466,6 +475,7 @@ void Engine::transaction_attributes(IkeSa& sa, uint32_t msgid, const AttributePa
     log(&sa, Tag::Debug, "constructing qm hash payload");
     send_protected(sa, Exchange::Transaction, msgid, {out}, {}, false);
     sa.exchange_ivs.erase(msgid);
+    announce_client(sa);
     established_syslog(sa);
     accounting_start(sa);
     return;

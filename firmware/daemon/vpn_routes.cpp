@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "control/ike/proxy_arp.hpp"
 #include "dataplane/forward/port_config.hpp"
 #include "platform/arp.hpp"
 #include "platform/log.hpp"
@@ -112,13 +113,9 @@ std::vector<VpnRoutes::Want> VpnRoutes::wants_of(const ike::IkeSa& sa, const con
 }
 
 std::optional<uint32_t> VpnRoutes::client_host(const ike::IkeSa& sa) {
-  // The address is answered for while an IPsec SA reaches exactly it (as the SA database's
-  // client SAs: dataplane::SaSpec::client).
+  // Answered for from its assignment (ike/proxy_arp.hpp), as its route is installed then.
   if (!sa.remote_access || !sa.assigned) return std::nullopt;
-  for (const auto& ips : sa.ipsec)
-    if (ips.remote.address == *sa.assigned && ips.remote.mask.value == 0xffffffffu)
-      return sa.assigned->value;
-  return std::nullopt;
+  return sa.assigned->value;
 }
 
 VpnRoutes::Claims VpnRoutes::claims_of(const ike::Engine& engine, const config::Config& cfg,
@@ -322,18 +319,10 @@ void VpnRoutes::apply(const std::vector<Want>& want, const std::vector<uint32_t>
 }
 
 std::vector<VpnRoutes::Proxy> VpnRoutes::proxies_of(uint32_t h, const config::Config& cfg) const {
-  // A client's address in a connected subnet (not one with a crypto map) is answered for.
   std::vector<Proxy> out;
-  for (const auto& [hw, itf] : cfg.interfaces) {
-    if (!itf.nameif || !itf.address || !itf.mask || itf.shutdown) continue;
-    bool crypto = false;
-    for (const auto& [name, map] : cfg.crypto.maps) crypto |= map.interface == *itf.nameif;
-    uint32_t m = itf.mask->value;
-    if (crypto || (h & m) != (itf.address->value & m) || h == itf.address->value) continue;
-    auto l = ifindex_.find(sys_.device_for(hw));
-    if (l == ifindex_.end()) continue;
-    out.push_back({l->second, h});
-  }
+  for (const auto& hw : ike::proxy_arp_interfaces(cfg, config::Ipv4{h}))
+    if (auto l = ifindex_.find(sys_.device_for(hw)); l != ifindex_.end())
+      out.push_back({l->second, h});
   return out;
 }
 

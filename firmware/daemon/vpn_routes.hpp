@@ -13,7 +13,8 @@
 //
 // A client's address in a connected subnet is answered for on that interface by the kernel
 // (a proxy neighbour entry; the kernel answers it because the route to the address leaves by the
-// TUN device) and announced once with a gratuitous ARP, while its SA is up.
+// TUN device) and announced once with a gratuitous ARP, from its assignment while its session
+// lasts (control/ike/proxy_arp.hpp).
 #pragma once
 
 #include <cstdint>
@@ -60,7 +61,7 @@ class VpnRoutes {
   static std::vector<Want> wanted(const ike::Engine& engine, const config::Config& cfg);
   // One SA's: its client's address, its IPsec SAs' remote sides (never "any").
   static std::vector<Want> wants_of(const ike::IkeSa& sa, const config::Config& cfg);
-  // The client address an SA has the kernel answer for (proxy ARP), if any.
+  // The client address an SA has the kernel answer for (proxy ARP), if any: its assigned one.
   static std::optional<uint32_t> client_host(const ike::IkeSa& sa);
 
   // What the routes take from the configuration, besides the sessions: the interfaces, where

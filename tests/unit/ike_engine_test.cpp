@@ -4,6 +4,7 @@
 
 #include "control/ike/engine.hpp"
 #include "control/ike/ipsec_proposal.hpp"
+#include "control/ike/proxy_arp.hpp"
 #include "tests/unit/ike_lab.hpp"
 
 namespace ike_engine_test {
@@ -592,4 +593,49 @@ TEST_CASE("debug lines say whom they are about: the peer, then its user and tunn
   CHECK(peer_only);
   CHECK(with_user);
 }
+
+TEST_CASE("a client's address on an inside subnet is announced as mode-config gives it out") {
+  // The ASA's order (seed 000): the mode-config reply, "Gratuitous ARP sent", PHASE 1 COMPLETED.
+  auto lines_of = [](Lab& lab) {
+    lab.phase1();
+    lab.xauth("cisco", "cisco");
+    lab.ack_status();
+    lab.mode_config();
+    std::vector<std::string> out;
+    for (const auto& [line, about] : lab.env.about_lines) out.push_back(line);
+    return out;
+  };
+  auto at = [](const std::vector<std::string>& lines, std::string_view what) {
+    for (size_t i = 0; i < lines.size(); ++i)
+      if (lines[i].find(what) != std::string::npos) return static_cast<int>(i);
+    return -1;
+  };
+  {
+    Lab lab;  // the pool (203.0.113.0/24) is on no interface of the box: nothing to announce
+    auto lines = lines_of(lab);
+    CHECK(at(lines, "Gratuitous ARP") < 0);
+  }
+  Lab lab;
+  REQUIRE(lab.console
+              .run("interface GigabitEthernet0/1\nnameif inside\nsecurity-level 100\n"
+                   "ip address 203.0.113.1 255.255.255.0\nno shutdown\nexit\n")
+              .find("ERROR") == std::string::npos);
+  auto lines = lines_of(lab);
+  int garp = at(lines, "Gratuitous ARP sent for 203.0.113.10");
+  CHECK(garp > at(lines, "Assigned private IP address 203.0.113.10"));
+  CHECK(garp < at(lines, "PHASE 1 COMPLETED"));
+  CHECK(proxy_arp_interfaces(lab.console.cfg(), config::Ipv4{0xcb00710a}) ==
+        std::vector<std::string>{"GigabitEthernet0/1"});
+  // Never the interface's own address, nor on a crypto map's side (the client's), nor on a
+  // shut interface.
+  CHECK(proxy_arp_interfaces(lab.console.cfg(), config::Ipv4{0xcb007101}).empty());
+  REQUIRE(lab.console.run("crypto map MAP interface inside\n").find("ERROR") == std::string::npos);
+  CHECK(proxy_arp_interfaces(lab.console.cfg(), config::Ipv4{0xcb00710a}).empty());
+  REQUIRE(lab.console.run("crypto map MAP interface outside\n").find("ERROR") == std::string::npos);
+  CHECK(proxy_arp_interfaces(lab.console.cfg(), config::Ipv4{0xcb00710a}).size() == 1);
+  REQUIRE(lab.console.run("interface GigabitEthernet0/1\nshutdown\nexit\n").find("ERROR") ==
+          std::string::npos);
+  CHECK(proxy_arp_interfaces(lab.console.cfg(), config::Ipv4{0xcb00710a}).empty());
+}
+
 }  // namespace ike_engine_test

@@ -92,6 +92,19 @@ TEST_CASE("what the routes take from the configuration changes with each part th
   CHECK_FALSE(changes("access-list OTHER extended permit ip any any"));
 }
 
+TEST_CASE("a client's address is answered for from its assignment, a site's never",
+          "[vpn_routes]") {
+  // The ASA announces a client's address once mode-config gives it out, before any quick mode
+  // (seed 000's "Gratuitous ARP sent" comes before PHASE 1 COMPLETED).
+  ike::IkeSa sa;
+  sa.remote_access = true;
+  CHECK(!firmware::VpnRoutes::client_host(sa));  // nothing assigned yet
+  sa.assigned = config::Ipv4{ip("192.0.2.100")};
+  CHECK(firmware::VpnRoutes::client_host(sa) == ip("192.0.2.100"));  // no IPsec SA needed
+  sa.remote_access = false;  // a LAN-to-LAN peer's selectors are routed, never impersonated
+  CHECK(!firmware::VpnRoutes::client_host(sa));
+}
+
 TEST_CASE("no routes without a static map on an interface", "[vpn_routes]") {
   // A map not applied to any interface, and a dynamic map (its peers are unknown until they
   // connect): nothing to route yet.
