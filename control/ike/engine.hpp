@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -332,11 +333,13 @@ class Engine {
   void process_initial_contact(IkeSa& sa, const std::vector<Payload>& p);
   // SKEYID and the rest from g^xy, the nonces, publics and cookies held in sa (either role).
   bool phase1_keys(IkeSa& sa, const SecretBytes& gxy);
-  // NAT-D (RFC 3947 3.2) of the payloads against the endpoints the peer hashed.
+  // NAT-D (RFC 3947 3.2) of the payloads against the endpoints the peer may have hashed: a
+  // side is not behind a NAT when its hash matches one of its endpoints (locals, peers).
   // NAT-D payloads, then before_verdict (the ASA reads AM3's vendor IDs there), then the
   // NAT detection verdict.
-  void nat_discovery(IkeSa& sa, const std::vector<Payload>& p, const Endpoint& local,
-                     const Endpoint& peer, const std::function<void()>& before_verdict = {});
+  void nat_discovery(IkeSa& sa, const std::vector<Payload>& p, std::span<const Endpoint> locals,
+                     std::span<const Endpoint> peers,
+                     const std::function<void()>& before_verdict = {});
   void add_nat_d(IkeSa& sa, std::vector<Payload>& out);
   void add_identity_and_hash_r(IkeSa& sa, std::vector<Payload>& out);
   // Checks the peer's HASH_I/HASH_R: nothing when it proves the key, else the failure (logged).

@@ -154,7 +154,7 @@ Outcome Engine::main_4(const Received& in) {
   sa.p1->nr = first_opaque(m.payloads, PayloadType::Nonce)->data;
   if (!phase1_keys(sa, *gxy)) return Outcome::failed(sa, &IkeStats::initiator_fails);
   log(&sa, Tag::Debug, "Generating keys for Initiator...");
-  nat_discovery(sa, m.payloads, sa.local, sa.peer);
+  nat_discovery(sa, m.payloads, std::span(&sa.local, 1), std::span(&sa.peer, 1));
   if (sa.natt != Vendor::Unknown && (sa.nat_local || sa.nat_peer)) {
     // RFC 3947 4: with a NAT in between the initiator moves to port 4500 from message 5 on.
     sa.local.port = 4500;

@@ -273,8 +273,9 @@ void Engine::add_nat_d(IkeSa& sa, std::vector<Payload>& out) {
   }
 }
 
-void Engine::nat_discovery(IkeSa& sa, const std::vector<Payload>& p, const Endpoint& local,
-                           const Endpoint& peer, const std::function<void()>& before_verdict) {
+void Engine::nat_discovery(IkeSa& sa, const std::vector<Payload>& p,
+                           std::span<const Endpoint> locals, std::span<const Endpoint> peers,
+                           const std::function<void()>& before_verdict) {
   if (sa.natt == Vendor::Unknown) {
     if (before_verdict) before_verdict();
     return;
@@ -298,10 +299,13 @@ void Engine::nat_discovery(IkeSa& sa, const std::vector<Payload>& p, const Endpo
   if (before_verdict) before_verdict();
   if (hashes.empty()) return;
   // The first is us as the peer addressed us; the others are the peer's own addresses.
-  sa.nat_local = !equal_ct(hashes[0], digest(local));
-  Bytes them = digest(peer);
-  sa.nat_peer = std::none_of(hashes.begin() + 1, hashes.end(),
-                             [&](const Bytes& h) { return equal_ct(h, them); });
+  sa.nat_local = std::none_of(locals.begin(), locals.end(),
+                              [&](const Endpoint& e) { return equal_ct(hashes[0], digest(e)); });
+  sa.nat_peer = std::none_of(peers.begin(), peers.end(), [&](const Endpoint& e) {
+    Bytes them = digest(e);
+    return std::any_of(hashes.begin() + 1, hashes.end(),
+                       [&](const Bytes& h) { return equal_ct(h, them); });
+  });
   log(&sa, Tag::Event,
       fmt::format("Automatic NAT Detection Status:     Remote end {} behind a NAT device     "
                   "This   end {} behind a NAT device",
@@ -401,9 +405,10 @@ Outcome Engine::aggressive_3(const Received& in) {
   const std::vector<Payload>& p = in.payloads;
   log(&sa, Tag::Debug, "processing hash payload");
   log(&sa, Tag::Debug, "Computing hash for ISAKMP");
-  // RFC 3947 3.2: AM3's NAT-D hashes cover the endpoints of AM1/AM2, not the port 4500 that a
-  // client floating already for AM3 now uses (which the authentication below accepts).
-  const Endpoint local = sa.local, peer = sa.peer;
+  // AM3's NAT-D hashes: vpnc's cover the endpoints of AM1/AM2 even when AM3 comes on port 4500;
+  // strongSwan's, those AM3 travels on (it floats for AM3 and hashes the message's own
+  // addresses). Either matching is no NAT (the authentication below accepts the new ports).
+  const Endpoint locals[] = {sa.local, in.d.local}, peers[] = {sa.peer, in.d.peer};
   if (auto failed = unauthenticated(sa, first_opaque(p, PayloadType::Hash)->data, sa.p1->idi_b))
     return *failed;
   if (sa.p1->decoy)  // cannot happen: nobody knows its key; never let it reach phase1_done
@@ -411,7 +416,7 @@ Outcome Engine::aggressive_3(const Received& in) {
   settle(sa);
   // The ASA's order: notify, NAT-D, then the vendor IDs, then the NAT verdict.
   process_initial_contact(sa, p);
-  nat_discovery(sa, p, local, peer, [&] { log_lines(sa, read_later_vendor_ids(p)); });
+  nat_discovery(sa, p, locals, peers, [&] { log_lines(sa, read_later_vendor_ids(p)); });
   phase1_done(sa, {});
   return Outcome::done();
 }
@@ -458,7 +463,7 @@ Outcome Engine::main_3(const Received& in) {
   // known, so by its address (RFC 2409 5.4), else the default groups.
   if (!select_group(sa, nullptr)) return Outcome::failed(sa, &IkeStats::responder_fails);
   sa.p1->ni = first_opaque(m.payloads, PayloadType::Nonce)->data;
-  nat_discovery(sa, m.payloads, sa.local, sa.peer);
+  nat_discovery(sa, m.payloads, std::span(&sa.local, 1), std::span(&sa.peer, 1));
   start_dh(sa, first_opaque(m.payloads, PayloadType::KE)->data);  // MM4 follows in dh_done
   return Outcome::done();
 }

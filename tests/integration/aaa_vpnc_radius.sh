@@ -127,44 +127,6 @@ stop_record() {
 }
 octets() { sed -nE "s/.*Acct-$1-Octets = ([0-9]+).*/\1/p" | head -1; }
 
-# strongSwan as an XAUTH client: charon in the client namespace under its own mount namespace
-# (its pid file and vici socket), userspace ESP (kernel-libipsec); the EzVPN flow (aggressive
-# mode, group EZ as a key ID, XAUTH, mode-config pull) as bob. charon_secrets PASSWORD
-# (re)loads the secrets.
-charon_start() {
-  cat >"$WORK/strongswan.conf" <<EOC
-charon {
-  load = random nonce openssl aes sha1 sha2 hmac gmp kernel-libipsec kernel-netlink socket-default vici xauth-generic attr
-  i_dont_care_about_security_and_use_aggressive_mode_psk = yes
-  install_virtual_ip = yes
-  plugins { vici { socket = unix://$WORK/vici.sock } }
-  filelog { log { path = $WORK/charon.log
-                  flush_line = yes
-                  default = 1
-                  ike = 2 } }
-}
-EOC
-  swanctl_ezvpn_connection bob >"$WORK/swanctl.conf"
-  ip netns exec "$CNS" unshare -m sh -c "mount -t tmpfs tmpfs /run && exec env STRONGSWAN_CONF=$WORK/strongswan.conf /usr/lib/ipsec/charon" \
-    >"$WORK/charon.out" 2>&1 &
-  CHARON_PID=$!
-  wait_for 10 test -S "$WORK/vici.sock" || { cat "$WORK/charon.out"; fail "charon did not start"; }
-  swan --load-conns --file "$WORK/swanctl.conf" >"$WORK/load.out" 2>&1 ||
-    { cat "$WORK/load.out"; fail "swanctl --load-conns"; }
-}
-charon_secrets() {
-  printf 'secrets {\n ike-ez { secret = cisco123 }\n xauth-bob { id = bob\n secret = "%s" }\n}\n' \
-    "$1" >"$WORK/secrets.conf"
-  swan --load-creds --clear --file "$WORK/secrets.conf" >"$WORK/load.out" 2>&1 ||
-    { cat "$WORK/load.out"; fail "swanctl --load-creds"; }
-}
-charon_stop() {
-  [[ -n "$CHARON_PID" ]] || return 0
-  kill "$CHARON_PID" 2>/dev/null || true
-  wait "$CHARON_PID" 2>/dev/null || true
-  CHARON_PID=
-}
-swan() { swanctl "$@" --uri "unix://$WORK/vici.sock"; }
 
 # ---- 1. alice through the first server ------------------------------------------------------
 vpnc_connect alice wonderland || { tail -20 "$WORK/vpnc.log"; tail -20 "$WORK/rampartd.log"; fail "alice did not connect"; }
@@ -240,8 +202,8 @@ echo "ok   a wrong password is refused"
 [[ -n "$VPNC_PID" ]] && { kill "$VPNC_PID" 2>/dev/null || true; wait "$VPNC_PID" 2>/dev/null || true; VPNC_PID=; }
 
 # ---- 2b. strongSwan as bob, a user only the server knows ------------------------------------
-charon_start
-charon_secrets builder
+charon_start bob
+charon_secrets bob builder
 timeout 20 swanctl --initiate --child ra --uri "unix://$WORK/vici.sock" >"$WORK/initiate.out" 2>&1 ||
   { grep -E 'IKE\]|CFG\]' "$WORK/charon.log" | tail -30; tail -20 "$WORK/rampartd.log"; fail "strongSwan (bob) could not connect"; }
 grep -q 'installing new virtual IP 203.0.113.80' "$WORK/charon.log" ||
@@ -264,7 +226,7 @@ out_oct=$(stop_record 1 bob | octets Output)
 [[ "$in_oct" == "$rx" && "$out_oct" == "$tx" ]] && ((in_oct > 0)) ||
   fail "bob's Stop octets in=$in_oct out=$out_oct, sessiondb Tx=$tx Rx=$rx"
 echo "ok   strongSwan: bob by XAUTH, address and group-policy from RADIUS, traffic, Stop (in $in_oct, out $out_oct)"
-charon_secrets not-his-password
+charon_secrets bob not-his-password
 rejected() { grep -Ec 'AAA user authentication Rejected : reason = AAA failure : server = *192.0.2.10 : user = \*\*\*\*\* : user IP = 198.51.100.2' "$WORK/rampartd.log" || true; }
 before=$(rejected)
 if timeout 20 swanctl --initiate --child ra --uri "unix://$WORK/vici.sock" >"$WORK/initiate-bad.out" 2>&1; then

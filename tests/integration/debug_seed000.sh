@@ -4,13 +4,19 @@
 # while a console session runs `debug crypto isakmp 127` and `debug crypto ipsec 127`; the
 # session's transcript is held against the seed's ASA lines (tests/golden/seed000_debug.txt) by
 # tests/golden/debug_match.py, which prints the seed lines that did not appear and fails below
-# 95 %. Two more sessions debug with a `debug crypto condition`: on another peer (they see none
-# of it) and on the client's tunnel-group (they see its lines).
-#   debug_seed000.sh BIN [MIN_PERCENT]
+# MIN_PERCENT (95 by default). Two more sessions debug with a `debug crypto condition`: on
+# another peer (they see none of it) and on the client's tunnel-group (they see its lines).
+# Then strongSwan's charon, as an EzVPN client from the same host, negotiates the same way before
+# a fresh console, held against the same lines (fails below SWAN_MIN_PERCENT; the golden file's
+# notes are about vpnc and are not printed for it).
+#   debug_seed000.sh BIN [MIN_PERCENT] [SWAN_MIN_PERCENT]
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/swanctl_ezvpn.sh"
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 MIN=${2:-95}
-[[ -n "${KEEP:-}" ]] && trap "cp -r \"\$WORK\" \"\$KEEP\"; cleanup" EXIT
+SWAN_MIN=${3:-95}
+CHARON_PID=
+trap '[[ -n "${KEEP:-}" ]] && cp -r "$WORK" "$KEEP"; charon_stop; cleanup' EXIT
 
 # Behind a NAT, as the seed's client was (NAT-T, UDP 4500).
 make_vpn_lab nat
@@ -75,4 +81,31 @@ grep -q 'Group = EZ, Username = cisco, IP = .*PHASE 1 COMPLETED' "$WORK/cond-gro
 
 python3 "$SRC/tests/golden/debug_match.py" "$SRC/tests/golden/seed000_debug.txt" \
   "$WORK/console.out" "$MIN" || fail "debug lines differ from seed 000's"
+
+# ---- strongSwan: vpnc leaves (its Deletes end its session), charon comes from the same host.
+kill "$VPNC_PID" 2>/dev/null || true
+wait "$VPNC_PID" 2>/dev/null || true
+VPNC_PID=
+no_sa() { cli "show crypto isakmp sa" | grep -q "There are no IKEv1 SAs"; }
+wait_for 10 no_sa || fail "vpnc's session did not end"
+mkfifo "$WORK/swan-console.in"
+"$BIN/rampart" --control "$SOCK" <"$WORK/swan-console.in" >"$WORK/swan-console.out" 2>&1 &
+CONSOLE_PID=$!
+exec 7>"$WORK/swan-console.in"
+printf 'enable\n\nterminal pager 0\ndebug crypto isakmp 127\ndebug crypto ipsec 127\n' >&7
+wait_for 5 grep -q 'debug crypto ipsec 127' "$WORK/swan-console.out" || fail "console did not start"
+charon_start cisco
+charon_secrets cisco cisco
+timeout 20 swanctl --initiate --child ra --uri "unix://$WORK/vici.sock" >"$WORK/initiate.out" 2>&1 ||
+  { grep -E 'IKE\]|CFG\]' "$WORK/charon.log" | tail -30; fail "strongSwan could not connect"; }
+wait_for 15 sa_up || fail "no IPsec SA for strongSwan"
+printf 'undebug all\n' >&7
+phase2_done() { grep -q 'PHASE 2 COMPLETED' "$WORK/swan-console.out"; }
+wait_for 5 phase2_done || fail "no PHASE 2 COMPLETED for strongSwan on the console"
+printf 'exit\n' >&7
+exec 7>&-
+wait "$CONSOLE_PID" || true
+echo "--- strongSwan (charon $(dpkg-query -W -f="\${Version}" strongswan-charon 2>/dev/null))"
+python3 "$SRC/tests/golden/debug_match.py" "$SRC/tests/golden/seed000_debug.txt" \
+  "$WORK/swan-console.out" "$SWAN_MIN" --no-notes || fail "strongSwan's debug lines differ from seed 000's"
 echo PASS

@@ -1,7 +1,7 @@
 # strongSwan's charon as a remote-access client of Rampart's EzVPN gateway: its connection for
 # swanctl.conf (IKEv1 aggressive mode, PSK with the group name EZ as key ID, XAUTH, mode-config
 # pull, one child to anything, AES-128/SHA-1). Sourced by the tests and benchmarks that run such
-# a client; it only defines the function.
+# a client; it only defines functions.
 #   swanctl_ezvpn_connection XAUTH_USER [encap]   ("encap": UDP encapsulation even with no NAT)
 swanctl_ezvpn_connection() {
   local user=$1 encap=
@@ -26,3 +26,42 @@ connections {
 }
 EOC
 }
+
+# strongSwan as an XAUTH client: charon in the client namespace ($CNS) under its own mount
+# namespace (its pid file and vici socket), userspace ESP (kernel-libipsec); the EzVPN flow
+# above as USER. The caller sets CHARON_PID= and calls charon_stop on exit.
+#   charon_start USER; charon_secrets USER PASSWORD ((re)loads the secrets); charon_stop
+charon_start() {
+  cat >"$WORK/strongswan.conf" <<EOC
+charon {
+  load = random nonce openssl aes sha1 sha2 hmac gmp kernel-libipsec kernel-netlink socket-default vici xauth-generic attr
+  i_dont_care_about_security_and_use_aggressive_mode_psk = yes
+  install_virtual_ip = yes
+  plugins { vici { socket = unix://$WORK/vici.sock } }
+  filelog { log { path = $WORK/charon.log
+                  flush_line = yes
+                  default = 1
+                  ike = 2 } }
+}
+EOC
+  swanctl_ezvpn_connection "$1" >"$WORK/swanctl.conf"
+  ip netns exec "$CNS" unshare -m sh -c "mount -t tmpfs tmpfs /run && exec env STRONGSWAN_CONF=$WORK/strongswan.conf /usr/lib/ipsec/charon" \
+    >"$WORK/charon.out" 2>&1 &
+  CHARON_PID=$!
+  wait_for 10 test -S "$WORK/vici.sock" || { cat "$WORK/charon.out"; fail "charon did not start"; }
+  swan --load-conns --file "$WORK/swanctl.conf" >"$WORK/load.out" 2>&1 ||
+    { cat "$WORK/load.out"; fail "swanctl --load-conns"; }
+}
+charon_secrets() {
+  printf 'secrets {\n ike-ez { secret = cisco123 }\n xauth-user { id = %s\n secret = "%s" }\n}\n' \
+    "$1" "$2" >"$WORK/secrets.conf"
+  swan --load-creds --clear --file "$WORK/secrets.conf" >"$WORK/load.out" 2>&1 ||
+    { cat "$WORK/load.out"; fail "swanctl --load-creds"; }
+}
+charon_stop() {
+  [[ -n "${CHARON_PID:-}" ]] || return 0
+  kill "$CHARON_PID" 2>/dev/null || true
+  wait "$CHARON_PID" 2>/dev/null || true
+  CHARON_PID=
+}
+swan() { swanctl "$@" --uri "unix://$WORK/vici.sock"; }
