@@ -18,6 +18,7 @@
 
 #include "control/aaa/aaa.hpp"
 #include "control/config/model.hpp"
+#include "control/ike/acquire_policies.hpp"
 #include "control/ike/address_pools.hpp"
 #include "control/ike/admission.hpp"
 #include "control/ike/crypto/dh.hpp"
@@ -391,15 +392,7 @@ class Engine {
   // seconds over all SAs, the ASA's rate for that message), and counted.
   void check_verification(const IkeSa& sa, IpsecSa& ips, uint64_t now);
   uint64_t next_verify_syslog_ = 0;
-  // Acquire (engine_acquire.cpp): the dataplane's policies from the static crypto map entries,
-  // and the negotiations that traffic under them asks for.
-  struct AcquireTarget {
-    std::string map;
-    uint32_t seq = 0;
-    Selector local, remote;
-    bool operator==(const AcquireTarget&) const = default;
-  };
-  void sync_acquire();
+  // engine_acquire.cpp: the negotiation that traffic under a static entry's policy asks for.
   void acquire(const AcquireTarget& t);
   // engine_quick_mode_initiator.cpp: QM2 of a quick mode we started, and its PFS.
   Outcome quick_mode_2(const Received& in);
@@ -522,7 +515,7 @@ class Engine {
   // the pool at once (a burst of short sessions could otherwise drain it within a second).
   std::vector<uint64_t> peer_deleted_;
   uint32_t next_conn_id_ = 1;
-  std::vector<AcquireTarget> acquire_targets_;  // index = the dataplane policy's cookie
+  AcquirePolicies acquire_;
   IkeStats stats_;
   AddressPools pools_;
   Admission admission_;

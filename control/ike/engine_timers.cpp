@@ -9,7 +9,8 @@ namespace rampart::ike {
 
 void Engine::run_timers() {
   const uint64_t now = env_.now();
-  sync_acquire();
+  if (dataplane::Sad* sad = dataplane_.sad())
+    for (const AcquireTarget& t : acquire_.sync(cfg_, *sad)) acquire(t);
   dataplane_.drain(now);
   std::vector<std::pair<uint64_t, EndReason>> doomed;
   for (auto& [idx, sa] : sas_.all())

@@ -7,9 +7,13 @@
 // names each algorithm's words and sizes; the attribute values below are the rest.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace rampart::ike {
+
+// RFC 2408 3.2: every payload's generic header (next payload, reserved, payload length).
+inline constexpr size_t kGenericHeaderLength = 4;
 
 // RFC 2408 3.1 Exchange Type; 32 and 33 from RFC 2409 5.5 and 5.6.
 enum class Exchange : uint8_t {

@@ -8,7 +8,6 @@ namespace rampart::ike {
 
 namespace {
 
-constexpr size_t kGenericHeader = 4;
 // More payloads than this in one message is an attack, not a client: Cisco clients send about
 // fifteen (ten of them vendor IDs).
 constexpr size_t kMaxPayloads = 64;
@@ -38,9 +37,9 @@ rampart::expected<std::vector<Payload>, DecodeError> parse_payloads(PayloadType 
     if (!reserved) return rampart::unexpected(reserved.error());
     auto length = r.u16(asa_name(type), "length");
     if (!length) return rampart::unexpected(length.error());
-    if (*length < kGenericHeader)
+    if (*length < kGenericHeaderLength)
       return rampart::unexpected(r.error(asa_name(type), "length", "too short"));
-    auto sub = r.sub(*length - kGenericHeader, asa_name(type), "length");
+    auto sub = r.sub(*length - kGenericHeaderLength, asa_name(type), "length");
     if (!sub) return rampart::unexpected(sub.error());
     auto p = parse_payload(type, *sub);
     if (!p) return rampart::unexpected(p.error());

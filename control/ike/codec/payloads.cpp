@@ -5,7 +5,6 @@ namespace rampart::ike {
 namespace {
 
 constexpr uint16_t kAttributeFormatBit = 0x8000;  // RFC 2408 3.3 AF
-constexpr size_t kGenericHeader = 4;              // next payload, reserved, payload length
 
 // Shorthand: propagate a DecodeError from an expected.
 #define TRY(var, expr)                                       \
@@ -39,9 +38,9 @@ rampart::expected<Proposal, DecodeError> parse_proposal(Reader& r) {
     TRY(reserved, r.u8("Transform", "reserved"));
     (void)reserved;
     TRY(length, r.u16("Transform", "length"));
-    if (length < kGenericHeader)
+    if (length < kGenericHeaderLength)
       return rampart::unexpected(r.error("Transform", "length", "too short"));
-    TRY(body, r.sub(length - kGenericHeader, "Transform", "length"));
+    TRY(body, r.sub(length - kGenericHeaderLength, "Transform", "length"));
     TRY(t, parse_transform(body));
     p.transforms.push_back(std::move(t));
     bool last = i + 1 == count;
@@ -63,9 +62,9 @@ rampart::expected<SaPayload, DecodeError> parse_sa(Reader& r) {
     TRY(reserved, r.u8("Proposal", "reserved"));
     (void)reserved;
     TRY(length, r.u16("Proposal", "length"));
-    if (length < kGenericHeader)
+    if (length < kGenericHeaderLength)
       return rampart::unexpected(r.error("Proposal", "length", "too short"));
-    TRY(body, r.sub(length - kGenericHeader, "Proposal", "length"));
+    TRY(body, r.sub(length - kGenericHeaderLength, "Proposal", "length"));
     TRY(p, parse_proposal(body));
     sa.proposals.push_back(std::move(p));
     if (next != 0 && next != static_cast<uint8_t>(PayloadType::Proposal))
