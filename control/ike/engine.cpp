@@ -215,23 +215,6 @@ void Engine::send_phase1(IkeSa& sa, Exchange ex, std::vector<Payload> payloads, 
   transmit(sa, std::move(out), await_reply);
 }
 
-Bytes Engine::hash_over(const IkeSa& sa, uint32_t msgid, const Bytes& extra,
-                        const Bytes& rest) const {
-  Bytes data = be32(msgid);
-  data.insert(data.end(), extra.begin(), extra.end());
-  data.insert(data.end(), rest.begin(), rest.end());
-  return prf(sa.choice.hash, sa.keys.skeyid_a.bytes(), data);
-}
-
-Bytes& Engine::exchange_iv_for(IkeSa& sa, uint32_t msgid) {
-  auto it = sa.exchange_ivs.find(msgid);
-  if (it == sa.exchange_ivs.end())
-    it = sa.exchange_ivs
-             .emplace(msgid, exchange_iv(sa.choice.hash, sa.choice.cipher, sa.phase1_iv, msgid))
-             .first;
-  return it->second;
-}
-
 void Engine::send_protected(IkeSa& sa, Exchange ex, uint32_t msgid, std::vector<Payload> rest,
                             const Bytes& extra, bool await_reply) {
   Bytes h = hash_over(sa, msgid, extra, serialize_payloads(rest));
@@ -335,27 +318,14 @@ IkeSa* Engine::new_sa(const Datagram& d, const Message& m) {
   return &sas_.adopt(std::move(sa));
 }
 
-const config::TunnelGroup* Engine::tunnel_group_of(const IkeSa& sa) const {
-  auto it = cfg_.tunnel_groups.find(sa.tunnel_group);
-  return it == cfg_.tunnel_groups.end() ? nullptr : &it->second;
-}
-
 const config::TunnelGroup* Engine::tunnel_group_or_abort(IkeSa& sa) {
-  const config::TunnelGroup* tg = tunnel_group_of(sa);
+  const config::TunnelGroup* tg = tunnel_group_of(cfg_, sa);
   if (!tg) {
     log(&sa, Tag::Event, "Tunnel group was removed during the negotiation, aborting");
     sa.state = P1State::Deleting;
     sa.delete_reason = EndReason::InternalError;
   }
   return tg;
-}
-
-const config::CryptoMapSettings* Engine::static_entry(const std::string& map, uint32_t seq) const {
-  auto m = cfg_.crypto.maps.find(map);
-  if (m == cfg_.crypto.maps.end()) return nullptr;
-  auto e = m->second.entries.find(seq);
-  if (e == m->second.entries.end() || e->second.dynamic_map) return nullptr;
-  return &e->second.settings;
 }
 
 // The one boundary where a programming error in the engine is caught (STYLE 5): it is logged

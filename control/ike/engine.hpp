@@ -24,9 +24,11 @@
 #include "control/ike/crypto/dh.hpp"
 #include "control/ike/debug_subject.hpp"
 #include "control/ike/end_reason.hpp"
+#include "control/ike/exchange_crypto.hpp"
 #include "control/ike/ipsec_dataplane.hpp"
 #include "control/ike/message_rules.hpp"
 #include "control/ike/sa.hpp"
+#include "control/ike/sa_config.hpp"
 #include "control/ike/sa_table.hpp"
 #include "control/ike/session_accounting.hpp"
 #include "control/ike/session_journal.hpp"
@@ -246,13 +248,9 @@ class Engine {
   void ipsec_timers(IkeSa& sa, uint64_t now);
   std::optional<EndReason> dpd_timer(IkeSa& sa, uint64_t now);
   void remove_peer_deleted();
-  // The configuration may change between any two messages (an operator deletes a tunnel-group
-  // or a crypto map entry mid-negotiation): these look it up afresh and say when it is gone.
-  const config::TunnelGroup* tunnel_group_of(const IkeSa& sa) const;
-  // The SA's tunnel-group; when the configuration lost it mid-negotiation, the SA is marked for
-  // deletion (logged) and null returned.
+  // The SA's tunnel-group (sa_config.hpp); when the configuration lost it mid-negotiation, the SA
+  // is marked for deletion (logged) and null returned.
   const config::TunnelGroup* tunnel_group_or_abort(IkeSa& sa);
-  const config::CryptoMapSettings* static_entry(const std::string& map, uint32_t seq) const;
   // Sends a datagram to the SA's peer; remembered for retransmission when a reply is awaited.
   void transmit(IkeSa& sa, Bytes datagram, bool await_reply);
   // A phase-1 message, encrypted with the phase-1 IV chain when encrypt is set.
@@ -272,8 +270,6 @@ class Engine {
   // Accepts what the message being handled changed: its IV chain and the peer's endpoint.
   // Called once the message is authenticated (its HASH verified).
   void commit_inbound(IkeSa& sa);
-  Bytes hash_over(const IkeSa& sa, uint32_t msgid, const Bytes& extra, const Bytes& rest) const;
-  Bytes& exchange_iv_for(IkeSa& sa, uint32_t msgid);
   void remove(uint64_t index, EndReason reason, bool notify_peer);
   // Debug lines as the ASA tags them: [IKEv1] events (level 1), [IKEv1 DEBUG] detail (5),
   // [IKEv1 DECODE] decodes (10).
@@ -439,7 +435,6 @@ class Engine {
   // new_password: the request asks for a new password (the old one expired).
   void send_xauth_request(IkeSa& sa, std::vector<Attribute> attributes, bool new_password);
   void start_cfg_set(IkeSa& sa);
-  bool pushes_config(const IkeSa& sa) const;
   // After XAUTH (or phase 1 without it): PHASE 1 COMPLETED now, or with the mode-config reply.
   void report_phase1_unless_pulling(IkeSa& sa);
   // The user passed XAUTH and the client has the status: the SA is authorized and active.

@@ -9,7 +9,7 @@ namespace rampart::ike {
 
 void Engine::accounting_start(IkeSa& sa) {
   if (sa.accounting || !sa.remote_access || !sa.authorized || !sa.assigned) return;
-  const config::TunnelGroup* tg = tunnel_group_of(sa);
+  const config::TunnelGroup* tg = tunnel_group_of(cfg_, sa);
   if (!tg || !tg->general.accounting_server_group) return;
   // A client that brings up a new IKE SA for the session it has (a phase-1 rekey) goes on
   // with that session's accounting: found among its address's SAs, not by a walk of all.

@@ -9,7 +9,7 @@
 namespace rampart::ike {
 
 void Engine::acquire(const AcquireTarget& t) {
-  const config::CryptoMapSettings* entry = static_entry(t.map, t.seq);
+  const config::CryptoMapSettings* entry = static_entry(cfg_, t.map, t.seq);
   if (!entry || entry->peers.empty()) return;  // removed since the policies were last synced
   auto peer = config::Ipv4::parse(entry->peers.front());
   if (!peer) return;

@@ -209,7 +209,7 @@ Outcome Engine::main_6(const Received& in) {
   if (!admit_unauthenticated_session(sa)) return Outcome::done();
   sa.authorized = true;  // a LAN-to-LAN peer we chose by its crypto map entry
   journal_.touch(sa.index);
-  const config::TunnelGroup* tg = tunnel_group_of(sa);
+  const config::TunnelGroup* tg = tunnel_group_of(cfg_, sa);
   sa.group_policy = tg ? tg->general.default_group_policy.value_or("DfltGrpPolicy")
                        : std::string("DfltGrpPolicy");
   ++stats_.cumulative_sessions;
@@ -221,7 +221,7 @@ Outcome Engine::main_6(const Received& in) {
 
 void Engine::start_quick_mode(IkeSa& sa) {
   if (!sa.wanted) return;
-  const config::CryptoMapSettings* entry = static_entry(sa.wanted->map, sa.wanted->seq);
+  const config::CryptoMapSettings* entry = static_entry(cfg_, sa.wanted->map, sa.wanted->seq);
   if (!entry) return;
   const config::CryptoMapSettings& cs = *entry;
   auto q = std::make_shared<QuickModeExchange>();

@@ -228,7 +228,7 @@ void Engine::dh_done(uint64_t index, DhOutcome outcome) {
 }
 
 bool Engine::phase1_keys(IkeSa& sa, const SecretBytes& gxy) {
-  const config::TunnelGroup* tg = sa.p1->decoy ? nullptr : tunnel_group_of(sa);
+  const config::TunnelGroup* tg = sa.p1->decoy ? nullptr : tunnel_group_of(cfg_, sa);
   if (!sa.p1->decoy && (!tg || !tg->ipsec.pre_shared_key || tg->ipsec.pre_shared_key->empty())) {
     log(&sa, Tag::Event, "Tunnel group or its pre-shared key was removed, aborting negotiation");
     return false;
@@ -506,7 +506,7 @@ bool Engine::peer_id_valid(IkeSa& sa, const IdPayload& id) {
   // peer-id-validate (req by default): a pre-shared-key peer that names itself by address must
   // name the address it comes from, unless NAT-T found a NAT in front of it (it then names its
   // private address). Other identity types can only be checked against a certificate.
-  const config::TunnelGroup* tg = tunnel_group_of(sa);
+  const config::TunnelGroup* tg = tunnel_group_of(cfg_, sa);
   std::string mode = tg && tg->ipsec.peer_id_validate ? *tg->ipsec.peer_id_validate : "req";
   if (mode == "nocheck" || id.id_type != id_type::kIpv4Addr || id.data.size() != 4 || sa.nat_peer)
     return true;

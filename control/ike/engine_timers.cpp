@@ -111,7 +111,7 @@ void Engine::ipsec_timers(IkeSa& sa, uint64_t now) {
 
 // DPD (RFC 3706): worry only when the peer has been quiet for the threshold.
 std::optional<EndReason> Engine::dpd_timer(IkeSa& sa, uint64_t now) {
-  const config::TunnelGroup* tg = tunnel_group_of(sa);
+  const config::TunnelGroup* tg = tunnel_group_of(cfg_, sa);
   if (!sa.peer_dpd || (tg && tg->ipsec.keepalive_disabled) || sa.awaiting_reply || sa.replaced_by ||
       (sa.state != P1State::AmActive && sa.state != P1State::MmActive))
     return std::nullopt;

@@ -147,19 +147,11 @@ void Engine::send_xauth_request(IkeSa& sa, std::vector<Attribute> attributes, bo
   send_protected(sa, Exchange::Transaction, msgid, {req}, {}, true);
 }
 
-bool Engine::pushes_config(const IkeSa& sa) const {
-  for (const auto& [name, map] : cfg_.crypto.maps)
-    if (map.interface == sa.nameif && map.client_config_initiate &&
-        !(map.client_config_respond && sa.peer_unity))
-      return true;
-  return false;
-}
-
 // Seed 000: an ASA answering a client's mode-config request prints PHASE 1 COMPLETED (and
 // sends its lifetime notify) after the reply; one that pushes, or has nothing to configure,
 // completes phase 1 at once. A client that pulls nothing completes with its first quick mode.
 void Engine::report_phase1_unless_pulling(IkeSa& sa) {
-  if (!sa.remote_access || pushes_config(sa)) established_syslog(sa);
+  if (!sa.remote_access || pushes_config(cfg_, sa)) established_syslog(sa);
 }
 
 void Engine::start_cfg_set(IkeSa& sa) {
@@ -168,7 +160,7 @@ void Engine::start_cfg_set(IkeSa& sa) {
   // vpnc) asks by itself right after XAUTH: where the map also responds, a push would cross its
   // request and the client, waiting for its reply, would take our SET for a wrong answer and
   // give up (seed 004 has both lines). Such a client is answered instead.
-  if (!pushes_config(sa)) return;
+  if (!pushes_config(cfg_, sa)) return;
   if (!assign_address(sa)) {
     sa.state = P1State::Deleting;
     return;
