@@ -24,8 +24,8 @@ Selector acl_selector(const config::AclAddress& a, uint8_t protocol, const confi
 
 }  // namespace
 
-std::vector<AcquireTarget> acquire_targets(const config::Config& cfg) {
-  std::vector<AcquireTarget> targets;
+std::vector<ProtectedLine> protected_lines(const config::Config& cfg) {
+  std::vector<ProtectedLine> lines;
   for (const auto& [name, map] : cfg.crypto.maps) {
     if (!map.interface) continue;
     for (const auto& [seq, entry] : map.entries) {
@@ -33,15 +33,25 @@ std::vector<AcquireTarget> acquire_targets(const config::Config& cfg) {
       if (entry.dynamic_map || !cs.match_address || cs.peers.empty()) continue;
       auto acl = cfg.access_lists.find(*cs.match_address);
       if (acl == cfg.access_lists.end()) continue;
-      for (const auto& ace : config::expand_acl(cfg, acl->second).entries) {
-        if (ace.type != config::AccessListEntry::Type::Extended || !ace.permit) continue;
-        auto proto = firewall::detail::protocol_number(ace.protocol.empty() ? "ip" : ace.protocol);
-        if (!proto) continue;
-        const auto p = static_cast<uint8_t>(*proto);
-        targets.push_back({name, seq, acl_selector(ace.source, p, ace.source_port),
-                           acl_selector(ace.destination, p, ace.destination_port)});
-      }
+      // Plain operands only: an "object" read as if it were "any" would protect the wrong
+      // traffic. Inactive lines and remarks are gone after the expansion.
+      for (auto& ace : config::expand_acl(cfg, acl->second).entries)
+        if (ace.type == config::AccessListEntry::Type::Extended && ace.permit)
+          lines.push_back({name, seq, *map.interface, std::move(ace)});
     }
+  }
+  return lines;
+}
+
+std::vector<AcquireTarget> acquire_targets(const config::Config& cfg) {
+  std::vector<AcquireTarget> targets;
+  for (const ProtectedLine& l : protected_lines(cfg)) {
+    const auto& ace = l.ace;
+    auto proto = firewall::detail::protocol_number(ace.protocol.empty() ? "ip" : ace.protocol);
+    if (!proto) continue;
+    const auto p = static_cast<uint8_t>(*proto);
+    targets.push_back({l.map, l.seq, acl_selector(ace.source, p, ace.source_port),
+                       acl_selector(ace.destination, p, ace.destination_port)});
   }
   return targets;
 }

@@ -21,9 +21,21 @@ struct AcquireTarget {
   bool operator==(const AcquireTarget&) const = default;
 };
 
-// One per permit line of each static entry (with a peer, on a map bound to an interface), in
-// map, sequence and line order; objects and object-groups expanded. A line whose protocol no ID
-// can name is left out; a port range or "gt" asks for all ports (an ID carries one or all).
+// The traffic static crypto map entries protect: each active extended permit line of each
+// static entry that can start its tunnel (it names a peer, its map is bound to an interface),
+// objects and object-groups expanded into plain operands, in map, sequence and line order.
+// Acquire's targets and the routes into the tunnels before they are up (firmware VpnRoutes)
+// both read it.
+struct ProtectedLine {
+  std::string map;
+  uint32_t seq = 0;
+  std::string nameif;           // the interface the map is bound to
+  config::AccessListEntry ace;  // plain operands (config/acl_expand.hpp)
+};
+std::vector<ProtectedLine> protected_lines(const config::Config& cfg);
+
+// One per protected line. A line whose protocol no ID can name is left out; a port range or
+// "gt" asks for all ports (an ID carries one or all).
 std::vector<AcquireTarget> acquire_targets(const config::Config& cfg);
 
 class AcquirePolicies {

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "control/ike/acquire_policies.hpp"
 #include "control/ike/proxy_arp.hpp"
 #include "dataplane/forward/port_config.hpp"
 #include "platform/arp.hpp"
@@ -54,23 +55,12 @@ bool ours(uint8_t protocol) {
 std::vector<VpnRoutes::Want> static_wants(const config::Config& cfg) {
   using K = config::AclAddress::Kind;
   std::vector<VpnRoutes::Want> out;
-  for (const auto& [name, map] : cfg.crypto.maps) {
-    if (!map.interface) continue;
-    for (const auto& [seq, entry] : map.entries) {
-      const auto& cs = entry.settings;
-      if (entry.dynamic_map || !cs.match_address || cs.peers.empty()) continue;
-      auto acl = cfg.access_lists.find(*cs.match_address);
-      if (acl == cfg.access_lists.end()) continue;
-      for (const auto& ace : acl->second.entries) {
-        if (ace.type != config::AccessListEntry::Type::Extended || !ace.permit || ace.inactive)
-          continue;
-        const auto& d = ace.destination;
-        if (d.kind == K::Host)
-          out.push_back({d.address.value, 32, *map.interface, false, 0});
-        else if (d.kind == K::Subnet)
-          out.push_back({d.address.value, d.mask.prefix_len(), *map.interface, false, 0});
-      }
-    }
+  for (const ike::ProtectedLine& l : ike::protected_lines(cfg)) {
+    const auto& d = l.ace.destination;
+    if (d.kind == K::Host)
+      out.push_back({d.address.value, 32, l.nameif, false, 0});
+    else if (d.kind == K::Subnet)
+      out.push_back({d.address.value, d.mask.prefix_len(), l.nameif, false, 0});
   }
   return out;
 }

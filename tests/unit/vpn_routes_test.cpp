@@ -59,6 +59,26 @@ TEST_CASE("static crypto map ACL destinations are routed into the map's interfac
   CHECK(w == expect);
 }
 
+TEST_CASE("a crypto ACL of objects is routed as what the objects stand for", "[vpn_routes]") {
+  // Read as plain operands an object-group named nothing and got no route: the first packet
+  // never reached the dataplane to bring the tunnel up (acquire's own targets expanded it).
+  auto w = wanted(
+      "object network FARHOST\nhost 203.0.113.7\nexit\n"
+      "object-group network FAR\nnetwork-object 198.51.100.128 255.255.255.192\n"
+      "network-object object FARHOST\nexit\n"
+      "access-list L2L extended permit ip 192.0.2.0 255.255.255.0 object-group FAR\n"
+      "access-list L2L extended permit ip 192.0.2.0 255.255.255.0 203.0.113.64 "
+      "255.255.255.192 inactive\n"
+      "crypto map MAP 10 match address L2L\ncrypto map MAP 10 set peer 198.51.100.2\n"
+      "crypto map MAP 10 set ikev1 transform-set T\ncrypto map MAP interface outside\n");
+  std::vector<Want> expect = {
+      {ip("198.51.100.128"), 26, "outside", false, 0},
+      {ip("203.0.113.7"), 32, "outside", false, 0},
+  };
+  std::sort(w.begin(), w.end());
+  CHECK(w == expect);  // the inactive line protects nothing and is not routed
+}
+
 TEST_CASE("what the routes take from the configuration changes with each part they follow",
           "[vpn_routes]") {
   // The tick skips its walk over the SAs while these inputs and the sessions stay the same:
