@@ -187,8 +187,9 @@ void Engine::start_cfg_set(IkeSa& sa) {
 }
 
 void Engine::announce_client(const IkeSa& sa) {
-  // The daemon follows the assignment (the sessions journal) with the proxy ARP entry and the
-  // gratuitous ARP on each interface proxy_arp_interfaces names, before the next datagram.
+  // The daemon follows the assignment (clients_generation, the sessions journal) with the proxy
+  // ARP entry and the gratuitous ARP on each interface proxy_arp_interfaces names, once this
+  // datagram is handled.
   if (sa.assigned && !proxy_arp_interfaces(cfg_, *sa.assigned).empty())
     log(&sa, Tag::Event, fmt::format("Gratuitous ARP sent for {}", sa.assigned->str()));
 }

@@ -104,14 +104,17 @@ void IkeService::on_readable(int fd) {
       engine_->receive(in);
     }
     // What the IPsec SAs reach changed (a client's or site's first SA up, its last gone): the
-    // kernel routes its traffic into the tunnel before the first answer to it. The sync looks
-    // at the SAs that changed alone (VpnRoutes::follow), but compares the configuration's
+    // kernel routes its traffic into the tunnel before the first answer to it. A client's
+    // address was assigned or released: its route, and on an inside subnet its proxy ARP and
+    // gratuitous ARP, follow now, as the engine's "Gratuitous ARP sent" line says. The sync
+    // looks at the SAs that changed alone (VpnRoutes::follow), but compares the configuration's
     // route inputs on each call: not after every datagram (each DPD answer, each rekey
-    // message). What else changes (an address from mode-config before its quick mode, an IKE
-    // SA gone that had no IPsec SA) waits for the tick's sync, at most a second: no traffic
-    // flows for it before a quick mode, nor after.
-    if (sad_.reach_generation() != routes_generation_) {
+    // message). What else changes (an IKE SA gone that had no IPsec SA and no address) waits
+    // for the tick's sync, at most a second.
+    if (sad_.reach_generation() != routes_generation_ ||
+        engine_->clients_generation() != clients_generation_) {
       routes_generation_ = sad_.reach_generation();
+      clients_generation_ = engine_->clients_generation();
       vpn_routes_->sync(*engine_, app_.config(), false);
     }
   }

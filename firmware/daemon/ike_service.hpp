@@ -69,7 +69,8 @@ class IkeService : public ike::Environment {
   std::unique_ptr<CryptoWorkers> crypto_;
   std::unique_ptr<DataplaneService> dataplane_;
   std::unique_ptr<VpnRoutes> vpn_routes_;
-  uint64_t routes_generation_ = ~uint64_t{0};  // the SA database's at the last route sync
+  uint64_t routes_generation_ = ~uint64_t{0};   // the SA database's at the last route sync
+  uint64_t clients_generation_ = ~uint64_t{0};  // the engine's clients' at the last route sync
   uint64_t ticks_ = 0;
   bool full_route_sync_ = false;  // the dataplane changed since the last tick
   std::vector<platform::IkeSocket> sockets_;
