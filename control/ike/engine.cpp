@@ -458,12 +458,18 @@ void Engine::receive_for_sa(const Datagram& d, const Message& m) {
     }
     return;
   }
+  handle_for_sa(*sa, d, m, digest, false);
+}
+
+void Engine::handle_for_sa(IkeSa& target, const Datagram& d, const Message& m, const Bytes& digest,
+                           bool resumed) {
+  IkeSa* sa = &target;
   const bool encrypted = m.header.flags & kFlagEncrypted;
   std::vector<Payload> payloads;
   Bytes body;
   if (encrypted && !open_message(*sa, m, payloads, body)) return;
   const std::vector<Payload>& p = encrypted ? payloads : m.payloads;
-  log_decode(d.peer, false, m.header.message_id, p, d.data.size());
+  if (!resumed) log_decode(d.peer, false, m.header.message_id, p, d.data.size());
 
   inbound_.msgid = m.header.message_id;
   inbound_.encrypted = encrypted;
@@ -473,7 +479,7 @@ void Engine::receive_for_sa(const Datagram& d, const Message& m) {
   inbound_.sa = sa;
   inbound_.answer.clear();
   const uint64_t index = sa->index;
-  dispatch({d, m, sa, p, std::move(body), m.header.message_id, encrypted});
+  dispatch({d, m, sa, p, std::move(body), m.header.message_id, encrypted, resumed});
   // Remember what we answered: a retransmission of it gets that answer again, and only that.
   // The SA may be gone by now, or under another index (a phase-1 rekey swaps them): found by
   // its index first, else by a walk that only such a message costs.
@@ -481,11 +487,32 @@ void Engine::receive_for_sa(const Datagram& d, const Message& m) {
   auto alive = [&] {
     return sas_.get(index) == sa || std::any_of(sas_.all().begin(), sas_.all().end(), holds);
   };
-  if (!inbound_.answer.empty() && alive()) {
+  if (!alive()) {
+    inbound_.sa = nullptr;
+    return;
+  }
+  if (!inbound_.answer.empty()) {
     sa->last_received_hash = digest;
     sa->last_answer = std::move(inbound_.answer);
   }
   inbound_.sa = nullptr;
+  // This message may have ended the transaction a held QM1 waited for.
+  if (sa->quick_modes.has_delayed() && !transaction_in_progress(*sa)) resume_quick_mode(*sa);
+}
+
+void Engine::resume_quick_mode(IkeSa& sa) {
+  if (sa.state == P1State::Deleting) return;
+  Bytes data = sa.quick_modes.take_delayed();
+  auto m = parse_message(data.data(), data.size());
+  if (!m) return;  // it parsed when it was held
+  if (transaction_in_progress(sa))
+    log(&sa, Tag::Debug, "Resume Quick Mode processing, Cert/Trans Exch/RM DSID timed out");
+  else
+    log(&sa, Tag::Debug, "Resume Quick Mode processing, Cert/Trans Exch/RM DSID completed");
+  // As if it came now, from where the peer is now (it may have moved since).
+  Datagram d{sa.local, sa.peer, sa.nameif, std::move(data)};
+  const Bytes digest = hash(HashAlg::Sha1, d.data);
+  handle_for_sa(sa, d, *m, digest, true);
 }
 
 bool Engine::open_message(IkeSa& sa, const Message& m, std::vector<Payload>& payloads,

@@ -218,6 +218,7 @@ class Engine {
     Bytes body;  // the decrypted payload chain without its padding: what a HASH covers
     uint32_t msgid;
     bool encrypted;
+    bool resumed = false;  // a QM1 held until XAUTH and mode-config were over, handled now
   };
   using Handler = Outcome (Engine::*)(const Received&);
   // engine_dispatch.cpp: the table of (exchange, state, message kind) -> handler and the one
@@ -234,6 +235,12 @@ class Engine {
   void receive_message(const Datagram& d);
   void receive_first(const Datagram& d, const Message& m);
   void receive_for_sa(const Datagram& d, const Message& m);
+  // The message for target, no duplicate (digest: its SHA-1, kept with our answer); resumed: a
+  // held QM1 (its arrival was logged then).
+  void handle_for_sa(IkeSa& target, const Datagram& d, const Message& m, const Bytes& digest,
+                     bool resumed);
+  // The QM1 that sa held while its transaction was under way (QuickModes::delay), handled now.
+  void resume_quick_mode(IkeSa& sa);
   // Decrypts m for sa into payloads and body; false (counted) when it cannot be read.
   bool open_message(IkeSa& sa, const Message& m, std::vector<Payload>& payloads, Bytes& body);
   // engine_timers.cpp: the tick, one named step per timer (constants in timers.hpp); a step
@@ -245,6 +252,7 @@ class Engine {
   std::optional<EndReason> phase1_lifetime_timer(IkeSa& sa, uint64_t now);
   void nat_keepalive_timer(IkeSa& sa, uint64_t now);
   void quick_mode_timer(IkeSa& sa, uint64_t now);
+  bool delayed_quick_mode_timer(const IkeSa& sa, uint64_t now);  // true: resume it after the walk
   void ipsec_timers(IkeSa& sa, uint64_t now);
   std::optional<EndReason> dpd_timer(IkeSa& sa, uint64_t now);
   void remove_peer_deleted();

@@ -11,6 +11,7 @@
 #include "control/ike/ipsec_lifetime.hpp"
 #include "control/ike/ipsec_proposal.hpp"
 #include "control/ike/quick_mode_sa.hpp"
+#include "control/ike/timers.hpp"
 
 namespace rampart::ike {
 
@@ -100,18 +101,27 @@ Outcome Engine::quick_mode_3(const Received& in) {
 // Before a QM1 is read: may this IKE SA start another IPsec SA at all?
 bool Engine::quick_mode_1_allowed(const Received& in) {
   IkeSa& sa = *in.sa;
+  if (!in.resumed && transaction_in_progress(sa)) {
+    log(nullptr, Tag::Decode, fmt::format("IKE Responder starting QM: msg id = {:08x}", in.msgid),
+        &sa.peer);
+    log(&sa, Tag::Debug, "Delay Quick Mode processing, Cert/Trans Exch/RM DSID in progress");
+    // Handled when the transaction is over (handle_for_sa) or at the deadline (run_timers).
+    // One too large to hold is dropped: the client retransmits it.
+    if (!sa.quick_modes.delay(in.d.data, env_.now() + timers::kDelayedQuickMode)) ++stats_.in_drop;
+    return false;
+  }
   if (!quick_mode_admitted(sa)) return false;
   if (!sa.phase1_reported) established_syslog(sa);  // a client that asked for no configuration
-  log(nullptr, Tag::Decode, fmt::format("IKE Responder starting QM: msg id = {:08x}", in.msgid),
-      &sa.peer);
+  if (!in.resumed)
+    log(nullptr, Tag::Decode, fmt::format("IKE Responder starting QM: msg id = {:08x}", in.msgid),
+        &sa.peer);
   return true;
 }
 
 bool Engine::quick_mode_admitted(IkeSa& sa) {
   if (!sa.authorized) {
-    ++stats_.in_drop;
-    log(&sa, Tag::Debug, "Delay Quick Mode processing, Cert/Trans Exch/RM DSID in progress");
-    return false;  // the client retransmits once XAUTH is through
+    ++stats_.in_drop;  // a held QM1 is resumed only for a user who passed XAUTH: not reached
+    return false;
   }
   if (sa.ipsec.size() + sa.quick_modes.size() >= kMaxIpsecSasPerIkeSa) {
     ++stats_.in_drop;

@@ -13,8 +13,13 @@ void Engine::run_timers() {
     for (const AcquireTarget& t : acquire_.sync(cfg_, *sad)) acquire(t);
   dataplane_.drain(now);
   std::vector<std::pair<uint64_t, EndReason>> doomed;
-  for (auto& [idx, sa] : sas_.all())
-    if (auto why = sa_timers(*sa, now)) doomed.emplace_back(idx, *why);
+  std::vector<uint64_t> resumed;
+  for (auto& [idx, sa] : sas_.all()) {
+    if (auto why = sa_timers(*sa, now))
+      doomed.emplace_back(idx, *why);
+    else if (delayed_quick_mode_timer(*sa, now))
+      resumed.push_back(idx);
+  }
   for (auto [idx, reason] : doomed) {
     const IkeSa* sa = sas_.get(idx);
     if (!sa) continue;
@@ -24,6 +29,9 @@ void Engine::run_timers() {
     if (timers::unverified(*sa)) tell = false;  // perhaps a spoofed address
     remove(idx, reason == EndReason::None ? EndReason::Error : reason, tell);
   }
+  // After the walk: handling a message may add or remove SAs.
+  for (uint64_t idx : resumed)
+    if (IkeSa* sa = sas_.get(idx)) resume_quick_mode(*sa);
 }
 
 std::optional<EndReason> Engine::sa_timers(IkeSa& sa, uint64_t now) {
@@ -94,6 +102,12 @@ void Engine::quick_mode_timer(IkeSa& sa, uint64_t now) {
     dataplane_.forget(q);
     if (q.rekeys) rekey_failed(sa, q.rekeys);
   });
+}
+
+// A QM1 held for the transaction (QuickModes::delay) of a user who passed XAUTH but whose
+// address has not come by the deadline: handled now (and refused, speaking for no address).
+bool Engine::delayed_quick_mode_timer(const IkeSa& sa, uint64_t now) {
+  return sa.authorized && sa.quick_modes.delay_over(now);
 }
 
 // Phase-2 rekeys (engine_rekey.cpp), then the IPsec SAs' hard lifetimes, by time and by what

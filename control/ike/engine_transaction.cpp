@@ -11,6 +11,7 @@
 #include "control/ike/mode_config.hpp"
 #include "control/ike/proxy_arp.hpp"
 #include "control/ike/session_filter.hpp"
+#include "control/ike/timers.hpp"
 
 namespace rampart::ike {
 
@@ -349,6 +350,8 @@ void Engine::send_xauth_status(IkeSa& sa, bool ok) {
 
 void Engine::xauth_through(IkeSa& sa) {
   sa.authorized = true;
+  // A QM1 held meanwhile waits for mode-config's address from now on, not from its arrival.
+  sa.quick_modes.delay_until(env_.now() + timers::kDelayedQuickMode);
   journal_.touch(sa.index);
   sa.state = sa.aggressive ? P1State::AmActive : P1State::MmActive;
   if (continue_session(sa)) {

@@ -3,11 +3,13 @@
 // API read it.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "control/aaa/aaa.hpp"
@@ -160,8 +162,27 @@ class QuickModes {
     return false;
   }
 
+  // A QM1 that came while XAUTH or mode-config was still under way, held as the ASA holds it
+  // ("Delay Quick Mode processing") and handled once they are over, instead of lost to a
+  // client that then retransmits. One at a time, the latest kept (a client starts one quick
+  // mode, and repeats it); the deadline is when it is handled whatever the transaction's state.
+  static constexpr size_t kMaxDelayedBytes = 8192;  // a Cisco client's QM1 is about 1,500
+  bool delay(const Bytes& datagram, uint64_t deadline) {
+    if (datagram.size() > kMaxDelayedBytes) return false;
+    if (delayed_.empty()) delayed_deadline_ = deadline;
+    delayed_ = datagram;
+    return true;
+  }
+  bool has_delayed() const { return !delayed_.empty(); }
+  bool delay_over(uint64_t now) const { return has_delayed() && now >= delayed_deadline_; }
+  // The deadline moves no earlier than this (the transaction's next step just began).
+  void delay_until(uint64_t deadline) { delayed_deadline_ = std::max(delayed_deadline_, deadline); }
+  Bytes take_delayed() { return std::exchange(delayed_, {}); }
+
  private:
   std::map<uint32_t, std::shared_ptr<QuickModeExchange>> by_msgid_;
+  Bytes delayed_;
+  uint64_t delayed_deadline_ = 0;
 };
 
 // A remote-access session as accounting sees it: its Acct-Session-Id and the traffic of the
@@ -287,6 +308,12 @@ struct IkeSa {
 // replaced SA lingers briefly, with nothing of the session left on it).
 inline bool carries_session(const IkeSa& sa) {
   return sa.established && !sa.replaced_by;
+}
+
+// The ASA's "Cert/Trans Exch/RM DSID in progress": the user has not passed XAUTH, or a
+// remote-access client has no address yet (mode-config to come). A QM1 waits meanwhile.
+inline bool transaction_in_progress(const IkeSa& sa) {
+  return !sa.authorized || (sa.remote_access && !sa.assigned);
 }
 
 }  // namespace rampart::ike

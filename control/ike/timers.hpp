@@ -31,6 +31,11 @@ inline constexpr uint64_t kHalfOpen = 30;
 // XAUTH: the user has this long to answer.
 inline constexpr uint64_t kXauth = 120;
 
+// A QM1 held while XAUTH or mode-config is under way (QuickModes::delay): once the user is
+// through, the client's mode-config request follows at once; if none has come (no address)
+// this long after, the QM1 is handled anyway and refused for speaking for no address.
+inline constexpr uint64_t kDelayedQuickMode = 5;
+
 // Phase-2 soft lifetime: we rekey at 90 % of the SA's lifetime less up to 5 % of jitter (so
 // that the two ends, or many tunnels set up together, do not all rekey in the same second),
 // and at 90 % of its volume.

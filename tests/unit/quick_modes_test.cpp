@@ -52,4 +52,27 @@ TEST_CASE("quick modes: a limit per IKE SA, a timeout, and the SPIs they hold", 
   CHECK_FALSE(qm.holds_spi(0x101));
   CHECK(qm.holds_spi(0x10b));
 }
+TEST_CASE("quick modes: a QM1 held for the transaction, the latest, with one deadline",
+          "[ike][dispatch]") {
+  QuickModes qm;
+  CHECK_FALSE(qm.has_delayed());
+  CHECK_FALSE(qm.delay_over(1000));
+  CHECK(qm.delay(Bytes(100, 1), 105));
+  CHECK(qm.delay(Bytes(100, 2), 109));  // a retransmission: kept, the first deadline stays
+  CHECK_FALSE(qm.delay_over(104));
+  CHECK(qm.delay_over(105));
+  qm.delay_until(103);  // never earlier
+  CHECK(qm.delay_over(105));
+  qm.delay_until(110);  // XAUTH passed at 105: mode-config has until 110
+  CHECK_FALSE(qm.delay_over(109));
+  CHECK(qm.delay_over(110));
+  CHECK(qm.take_delayed() == Bytes(100, 2));
+  CHECK_FALSE(qm.has_delayed());
+  CHECK_FALSE(qm.delay_over(200));
+  // Bounded: one datagram per IKE SA, and not a large one.
+  CHECK_FALSE(qm.delay(Bytes(QuickModes::kMaxDelayedBytes + 1, 3), 300));
+  CHECK_FALSE(qm.has_delayed());
+  CHECK(qm.delay(Bytes(QuickModes::kMaxDelayedBytes, 3), 300));
+}
+
 }  // namespace quick_modes_test
