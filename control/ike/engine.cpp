@@ -9,7 +9,6 @@
 #include "control/aaa/password.hpp"
 #include "control/ike/crypto/cipher.hpp"
 #include "control/ike/timers.hpp"
-#include "platform/printable.hpp"
 
 namespace rampart::ike {
 
@@ -92,65 +91,6 @@ Engine::Engine(const config::Config& cfg, Environment& env) : cfg_(cfg), env_(en
 
 Engine::~Engine() = default;
 
-// ---- logging ------------------------------------------------------------------------------
-
-std::string Engine::prefix(const IkeSa* sa, const Endpoint* peer) const {
-  std::string p;
-  if (sa && !sa->tunnel_group.empty()) p += fmt::format("Group = {}, ", sa->tunnel_group);
-  if (sa && !sa->username.empty()) p += fmt::format("Username = {}, ", sa->username);
-  if (sa)
-    p += fmt::format("IP = {}, ", sa->peer.address.str());
-  else if (peer)
-    p += fmt::format("IP = {}, ", peer->address.str());
-  return p;
-}
-
-void Engine::log(const IkeSa* sa, Tag tag, std::string_view text, const Endpoint* peer) {
-  static constexpr std::string_view kTags[] = {"[IKEv1]", "[IKEv1 DEBUG]", "[IKEv1 DECODE]"};
-  static constexpr int kLevels[] = {1, 5, 10};
-  auto t = static_cast<size_t>(tag);
-  // Several lines per datagram, and usually no session watches them: the prefix, the
-  // escaping and the daemon's timestamp are spent only for one that does.
-  if (!env_.debugging(DebugKind::Isakmp, kLevels[t])) return;
-  // Peer-supplied bytes (IDs, user names, versions) are in these lines: escaped at the sink.
-  DebugSubject about = subject(sa, peer);
-  env_.debug(DebugKind::Isakmp, kLevels[t],
-             platform::printable(fmt::format("{}{}{}", kTags[t], prefix(sa, peer), text)),
-             sa || peer ? &about : nullptr);
-}
-
-void Engine::ipsec_log(const IkeSa* sa, int level, std::string_view text) {
-  if (!env_.debugging(DebugKind::Ipsec, level)) return;
-  DebugSubject about = subject(sa, nullptr);
-  env_.debug(DebugKind::Ipsec, level, text, sa ? &about : nullptr);
-}
-
-void Engine::log_lines(const IkeSa& sa, const std::vector<DebugLine>& lines) {
-  for (const auto& l : lines) log(&sa, l.level <= 1 ? Tag::Event : Tag::Debug, l.text);
-}
-
-DebugSubject Engine::subject(const IkeSa* sa, const Endpoint* peer) {
-  if (!sa) return {peer ? peer->address.value : 0, {}, {}};
-  return {sa->peer.address.value, sa->username, sa->tunnel_group};
-}
-
-void Engine::emit_syslog(uint32_t id, const std::string& text) {
-  const logging::MessageDef* def = logging::find_message(id);
-  // Peer-supplied bytes (IDs, user names) are in these lines: escaped before they leave.
-  env_.syslog(def ? def->level : 6, static_cast<int>(id), platform::printable(text));
-}
-
-void Engine::log_decode(const Endpoint& peer, bool sending, uint32_t msgid,
-                        const std::vector<Payload>& p, size_t length, bool resending) {
-  if (!env_.debugging(DebugKind::Isakmp, 5)) return;  // two per exchanged message, as log()
-  std::string what = resending ? "RESENDING" : sending ? "SENDING" : "RECEIVED";
-  std::string line = fmt::format("IKE_DECODE {} Message (msgid={:x}) with payloads : {}", what,
-                                 msgid, describe(p, length));
-  DebugSubject about{peer.address.value, {}, {}};
-  env_.debug(DebugKind::Isakmp, 5, fmt::format("[IKEv1]IP = {}, {}", peer.address.str(), line),
-             &about);
-}
-
 // ---- randomness ---------------------------------------------------------------------------
 
 uint32_t Engine::random_msgid() {
@@ -211,7 +151,7 @@ void Engine::send_phase1(IkeSa& sa, Exchange ex, std::vector<Payload> payloads, 
     m.payloads = payloads;
     out = serialize_message(m);
   }
-  log_decode(sa.peer, true, 0, payloads, out.size());
+  log_.message(sa.peer, true, 0, payloads, out.size());
   transmit(sa, std::move(out), await_reply);
 }
 
@@ -241,7 +181,7 @@ void Engine::send_hashed(IkeSa& sa, Exchange ex, uint32_t msgid, Bytes hash_valu
   m.header.next = PayloadType::Hash;
   m.encrypted_body = std::move(*ct);
   Bytes out = serialize_message(m);
-  log_decode(sa.peer, true, msgid, all, out.size());
+  log_.message(sa.peer, true, msgid, all, out.size());
   transmit(sa, std::move(out), await_reply);
 }
 
@@ -272,8 +212,7 @@ void Engine::commit_inbound(IkeSa& sa) {
   // NAT-T (RFC 3947 4): the peer may move to port 4500, and a NAT may change its address.
   if (inbound_.peer != sa.peer || inbound_.local != sa.local) {
     if (sa.established)
-      log(&sa, Tag::Debug,
-          fmt::format("Peer moved from {} to {}", sa.peer.str(), inbound_.peer.str()));
+      log_.debug(&sa, fmt::format("Peer moved from {} to {}", sa.peer.str(), inbound_.peer.str()));
     sas_.move_peer(sa, inbound_.peer);
     sa.local = inbound_.local;
     journal_.touch(sa.index);  // a route injected toward the peer follows it
@@ -294,7 +233,7 @@ void Engine::send_notify_unencrypted(const Datagram& d, const Header& h, uint16_
   n.spi.insert(n.spi.end(), h.responder_cookie.begin(), h.responder_cookie.end());
   m.payloads.push_back(n);
   Bytes out = serialize_message(m);
-  log_decode(d.peer, true, m.header.message_id, m.payloads, out.size());
+  log_.message(d.peer, true, m.header.message_id, m.payloads, out.size());
   env_.send(d.local, d.peer, out);
   ++stats_.out_packets;
   ++stats_.out_notifies;
@@ -321,7 +260,7 @@ IkeSa* Engine::new_sa(const Datagram& d, const Message& m) {
 const config::TunnelGroup* Engine::tunnel_group_or_abort(IkeSa& sa) {
   const config::TunnelGroup* tg = tunnel_group_of(cfg_, sa);
   if (!tg) {
-    log(&sa, Tag::Event, "Tunnel group was removed during the negotiation, aborting");
+    log_.event(&sa, "Tunnel group was removed during the negotiation, aborting");
     sa.state = P1State::Deleting;
     sa.delete_reason = EndReason::InternalError;
   }
@@ -338,8 +277,8 @@ void Engine::receive(const Datagram& d) {
   } catch (const std::exception& e) {
     ++stats_.internal_errors;
     ++stats_.in_drop;
-    log(nullptr, Tag::Event, fmt::format("Internal error while processing a message: {}", e.what()),
-        &d.peer);
+    log_.event(nullptr, fmt::format("Internal error while processing a message: {}", e.what()),
+               &d.peer);
     if (auto m = parse_message(d.data.data(), d.data.size()))
       if (IkeSa* sa = sas_.find(m->header.initiator_cookie, m->header.responder_cookie))
         remove(sa->index, EndReason::InternalError, false);
@@ -351,7 +290,7 @@ void Engine::tick() {
     run_timers();
   } catch (const std::exception& e) {
     ++stats_.internal_errors;
-    log(nullptr, Tag::Event, fmt::format("Internal error in the IKE timers: {}", e.what()));
+    log_.event(nullptr, fmt::format("Internal error in the IKE timers: {}", e.what()));
   }
 }
 
@@ -360,7 +299,7 @@ void Engine::dh_result(uint64_t index, DhOutcome outcome) {
     dh_done(index, std::move(outcome));
   } catch (const std::exception& e) {
     ++stats_.internal_errors;
-    log(nullptr, Tag::Event, fmt::format("Internal error after a DH computation: {}", e.what()));
+    log_.event(nullptr, fmt::format("Internal error after a DH computation: {}", e.what()));
     remove(index, EndReason::InternalError, false);
   }
 }
@@ -370,7 +309,7 @@ void Engine::xauth_result(uint64_t index, uint64_t ticket, aaa::AuthResult r) {
     xauth_done(index, ticket, std::move(r));
   } catch (const std::exception& e) {
     ++stats_.internal_errors;
-    log(nullptr, Tag::Event, fmt::format("Internal error after an AAA answer: {}", e.what()));
+    log_.event(nullptr, fmt::format("Internal error after an AAA answer: {}", e.what()));
     remove(index, EndReason::InternalError, false);
   }
 }
@@ -383,9 +322,9 @@ void Engine::receive_message(const Datagram& d) {
   if (!parsed) {
     ++stats_.malformed;
     ++stats_.in_drop;
-    log(nullptr, Tag::Debug,
-        fmt::format("Received malformed IKE message, dropping: {}", parsed.error().text()),
-        &d.peer);
+    log_.debug(nullptr,
+               fmt::format("Received malformed IKE message, dropping: {}", parsed.error().text()),
+               &d.peer);
     return;
   }
   const Message& m = *parsed;
@@ -420,7 +359,7 @@ void Engine::receive_first(const Datagram& d, const Message& m) {
     return;
   }
   // The interface and admission were checked on the header (refused_unparsed).
-  log_decode(d.peer, false, 0, m.payloads, d.data.size());
+  log_.message(d.peer, false, 0, m.payloads, d.data.size());
   dispatch({d, m, nullptr, m.payloads, {}, 0, false});
 }
 
@@ -438,7 +377,7 @@ void Engine::receive_for_sa(const Datagram& d, const Message& m) {
   if (!sa) {
     ++stats_.no_sa_fails;
     ++stats_.in_drop;
-    log(nullptr, Tag::Debug, "Received packet for an unknown or deleted IKE SA, dropping", &d.peer);
+    log_.debug(nullptr, "Received packet for an unknown or deleted IKE SA, dropping", &d.peer);
     return;
   }
   if (sa->p1 && sa->p1->dh_pending) {
@@ -469,7 +408,7 @@ void Engine::handle_for_sa(IkeSa& target, const Datagram& d, const Message& m, c
   Bytes body;
   if (encrypted && !open_message(*sa, m, payloads, body)) return;
   const std::vector<Payload>& p = encrypted ? payloads : m.payloads;
-  if (!resumed) log_decode(d.peer, false, m.header.message_id, p, d.data.size());
+  if (!resumed) log_.message(d.peer, false, m.header.message_id, p, d.data.size());
 
   inbound_.msgid = m.header.message_id;
   inbound_.encrypted = encrypted;
@@ -506,9 +445,9 @@ void Engine::resume_quick_mode(IkeSa& sa) {
   auto m = parse_message(data.data(), data.size());
   if (!m) return;  // it parsed when it was held
   if (transaction_in_progress(sa))
-    log(&sa, Tag::Debug, "Resume Quick Mode processing, Cert/Trans Exch/RM DSID timed out");
+    log_.debug(&sa, "Resume Quick Mode processing, Cert/Trans Exch/RM DSID timed out");
   else
-    log(&sa, Tag::Debug, "Resume Quick Mode processing, Cert/Trans Exch/RM DSID completed");
+    log_.debug(&sa, "Resume Quick Mode processing, Cert/Trans Exch/RM DSID completed");
   // As if it came now, from where the peer is now (it may have moved since).
   Datagram d{sa.local, sa.peer, sa.nameif, std::move(data)};
   const Bytes digest = hash(HashAlg::Sha1, d.data);
@@ -545,12 +484,13 @@ bool Engine::open_message(IkeSa& sa, const Message& m, std::vector<Payload>& pay
     if (phase1 && !sa.established) {
       // Only while phase 1 is being authenticated does garbage mean a wrong key; later it
       // is noise (or someone who saw the cookies) and must not cost the session.
-      log(&sa, Tag::Event,
+      log_.event(
+          &sa,
           "ERROR, had problems decrypting packet, probably due to mismatched pre-shared key.  "
           "Aborting");
-      syslog_sa(&sa, nullptr, 713902,
-                "ERROR, had problems decrypting packet, probably due to mismatched pre-shared "
-                "key.  Aborting");
+      log_.syslog_sa(&sa, nullptr, 713902,
+                     "ERROR, had problems decrypting packet, probably due to mismatched pre-shared "
+                     "key.  Aborting");
       remove(sa.index, EndReason::DecryptionFailure, false);
     }
     return false;
@@ -616,12 +556,12 @@ void Engine::remove(uint64_t index, EndReason reason, bool notify_peer) {
     Bytes spi(sa.icookie.begin(), sa.icookie.end());
     spi.insert(spi.end(), sa.rcookie.begin(), sa.rcookie.end());
     del.spis.push_back(spi);
-    log(&sa, Tag::Debug, "constructing IKE delete payload");
+    log_.debug(&sa, "constructing IKE delete payload");
     send_informational(sa, {del});
     for (size_t i = sa.ipsec.size(); i-- > 0;) delete_ipsec(sa, i, false, debug_words(reason));
   }
   if (sa.established && sa.remote_access && reason != EndReason::None && !sa.replaced_by)
-    syslog_sa(
+    log_.syslog_sa(
         &sa, nullptr, 113019,
         sa.natt != Vendor::Unknown && (sa.nat_peer || sa.nat_local) ? "IPsecOverNatT" : "IPsec",
         [&] {
@@ -632,7 +572,7 @@ void Engine::remove(uint64_t index, EndReason reason, bool notify_peer) {
   for (const auto& ips : sa.ipsec) uninstall(sa, ips);  // what is left goes from the dataplane
   sa.quick_modes.each([&](const QuickModeExchange& q) { dataplane_.forget(q); });
   accounting_.stop(sa, reason);
-  if (sa.established) log(&sa, Tag::Debug, fmt::format("IKE SA deleted: {}", debug_words(reason)));
+  if (sa.established) log_.debug(&sa, fmt::format("IKE SA deleted: {}", debug_words(reason)));
   release_address(sa);
   sas_.erase(index);
 }

@@ -24,7 +24,9 @@
 #include "control/ike/crypto/dh.hpp"
 #include "control/ike/debug_subject.hpp"
 #include "control/ike/end_reason.hpp"
+#include "control/ike/environment.hpp"
 #include "control/ike/exchange_crypto.hpp"
+#include "control/ike/ike_log.hpp"
 #include "control/ike/ipsec_dataplane.hpp"
 #include "control/ike/message_rules.hpp"
 #include "control/ike/sa.hpp"
@@ -32,7 +34,6 @@
 #include "control/ike/sa_table.hpp"
 #include "control/ike/session_accounting.hpp"
 #include "control/ike/session_journal.hpp"
-#include "control/logging/messages.hpp"
 #include "dataplane/sad/sad.hpp"
 
 namespace rampart::ike {
@@ -49,51 +50,6 @@ struct Datagram {
   Endpoint peer;
   std::string nameif;  // the interface owning local.address, empty when none does
   Bytes data;
-};
-
-enum class DebugKind { Isakmp, Ipsec };
-
-// Diffie-Hellman work handed off the engine's thread (DESIGN.md: expensive crypto runs on a
-// worker pool and returns to the event loop).
-using DhOutcome = rampart::expected<DhExchange, std::string>;
-using DhDone = std::function<void(DhOutcome)>;
-
-class Environment {
- public:
-  virtual ~Environment() = default;
-  virtual uint64_t now() = 0;  // seconds, monotonic
-  virtual void random(uint8_t* out, size_t n) = 0;
-  virtual void send(const Endpoint& local, const Endpoint& peer, const Bytes& data) = 0;
-  // A NAT-T keepalive (RFC 3948 2.3): the single byte 0xFF on UDP 4500, without the marker.
-  virtual void send_nat_keepalive(const Endpoint& local, const Endpoint& peer) = 0;
-  // A "debug crypto isakmp|ipsec" line (without timestamp) of the given level, about whom
-  // (null: no negotiation's line).
-  virtual void debug(DebugKind kind, int level, std::string_view line,
-                     const DebugSubject* about) = 0;
-  // Whether anyone watches lines of this kind and level: multi-line debug blocks are built
-  // only then. True by default (tests and fuzzers see every line).
-  virtual bool debugging(DebugKind, int /*level*/) { return true; }
-  // A syslog message with the ASA's id: "%ASA-<severity>-<id>: <text>".
-  virtual void syslog(int severity, int id, std::string_view text) = 0;
-  // dh_respond(group, peer_public), with done called on the engine's thread with the outcome,
-  // now or later (the SA it was for may be gone by then). False when the work cannot be
-  // queued (the workers are saturated); done is then never called. This default computes in
-  // line, so tests and fuzzers stay deterministic; the daemon overrides it with its pool.
-  virtual bool compute_dh(int group, Bytes peer_public, DhDone done) {
-    done(dh_respond(group, peer_public));
-    return true;
-  }
-  // The DH computations per second the workers complete, measured (0: unknown). The global
-  // admission rate follows it (Admission::set_capacity); in line, as here, it is unknown.
-  virtual uint32_t dh_capacity() { return 0; }
-  // XAUTH's question to r.group (an aaa-server group, or "LOCAL"), done called exactly once on
-  // the engine's thread, now or later (the SA it was for may be gone by then). This default
-  // answers in line from cfg's local user database whatever the group, so that tests and
-  // fuzzers stay deterministic; the daemon overrides it with its aaa::Service.
-  virtual void authenticate(const config::Config& cfg, aaa::AuthRequest r, aaa::AuthDone done);
-  // A remote-access session's accounting record for its tunnel-group's accounting-server-group.
-  // Dropped by default.
-  virtual void account(aaa::AccountingRecord) {}
 };
 
 // The local user database's answer to XAUTH.
@@ -279,30 +235,6 @@ class Engine {
   // Called once the message is authenticated (its HASH verified).
   void commit_inbound(IkeSa& sa);
   void remove(uint64_t index, EndReason reason, bool notify_peer);
-  // Debug lines as the ASA tags them: [IKEv1] events (level 1), [IKEv1 DEBUG] detail (5),
-  // [IKEv1 DECODE] decodes (10).
-  enum class Tag { Event, Debug, Decode };
-  void log(const IkeSa* sa, Tag tag, std::string_view text, const Endpoint* peer = nullptr);
-  void ipsec_log(const IkeSa* sa, int level, std::string_view text);
-  // The lines a helper outside the engine returned: level 1 as events, the rest as detail.
-  void log_lines(const IkeSa& sa, const std::vector<DebugLine>& lines);
-  static DebugSubject subject(const IkeSa* sa, const Endpoint* peer);
-  bool debugging(DebugKind kind, int level) { return env_.debugging(kind, level); }
-  // Syslog message id with the words and level of the one message table. syslog_sa fills the
-  // table's leading "{}" with the session's "Group = ..., IP = ...," prefix (sa or peer may be
-  // null); syslog_plain is for the messages that carry none.
-  template <class... A>
-  void syslog_sa(const IkeSa* sa, const Endpoint* peer, uint32_t id, const A&... args) {
-    emit_syslog(id, logging::text(id, prefix(sa, peer), args...));
-  }
-  template <class... A>
-  void syslog_plain(uint32_t id, const A&... args) {
-    emit_syslog(id, logging::text(id, args...));
-  }
-  void emit_syslog(uint32_t id, const std::string& text);
-  void log_decode(const Endpoint& peer, bool sending, uint32_t msgid, const std::vector<Payload>& p,
-                  size_t length, bool resending = false);
-  std::string prefix(const IkeSa* sa, const Endpoint* peer = nullptr) const;
   uint32_t random_msgid();
   Bytes random_bytes(size_t n);
   void send_notify_unencrypted(const Datagram& d, const Header& h, uint16_t type);
@@ -507,6 +439,7 @@ class Engine {
 
   const config::Config& cfg_;
   Environment& env_;
+  IkeLog log_{env_};  // debug and syslog lines (ike_log.hpp)
   // Callbacks that may run after the engine is gone (an AAA answer) hold this weakly.
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);
   uint64_t next_xauth_ticket_ = 1;

@@ -23,8 +23,7 @@ void Engine::accounting_start(IkeSa& sa) {
     }
   accounting_.start(sa, *tg->general.accounting_server_group, continuing);
   if (continuing)
-    log(&sa, Tag::Debug,
-        fmt::format("Accounting session {} continues on this SA", sa.accounting->id));
+    log_.debug(&sa, fmt::format("Accounting session {} continues on this SA", sa.accounting->id));
 }
 
 }  // namespace rampart::ike

@@ -21,7 +21,8 @@ void Engine::acquire(const AcquireTarget& t) {
     // acquire, the next ones.
     if (!sa->established || !sa->quick_modes.empty() || sa->state != P1State::MmActive) return;
     sa->wanted = IkeSa::Wanted{t.map, t.seq, t.local, t.remote};
-    log(sa, Tag::Event,
+    log_.event(
+        sa,
         fmt::format("IKE Initiator: New Phase 2, local Proxy Address {}, remote Proxy Address {},"
                     "  Crypto map ({})",
                     t.local.address.str(), t.remote.address.str(), t.map));

@@ -16,11 +16,11 @@ void Engine::log_encrypt_rule_lookup(const IkeSa& sa, const IpsecSa& ips) {
   if (ips.crypto_map.empty()) return;
   auto rule = dataplane_.encrypt_rule(ips);
   if (!rule) return;
-  log(&sa, Tag::Debug,
-      fmt::format("NP encrypt rule look up for crypto map {} {} matching ACL {}: returned "
-                  "cs_id={:08x}; rule={:08x}",
-                  ips.crypto_map, ips.map_seq, ips.map_acl.empty() ? "Unknown" : ips.map_acl,
-                  ips.id, *rule));
+  log_.debug(&sa,
+             fmt::format("NP encrypt rule look up for crypto map {} {} matching ACL {}: returned "
+                         "cs_id={:08x}; rule={:08x}",
+                         ips.crypto_map, ips.map_seq, ips.map_acl.empty() ? "Unknown" : ips.map_acl,
+                         ips.id, *rule));
 }
 
 void Engine::install(const IkeSa& sa, const IpsecSa& ips, const std::function<void()>& keyed) {
@@ -31,31 +31,31 @@ void Engine::install(const IkeSa& sa, const IpsecSa& ips, const std::function<vo
     if (keyed) keyed();
   };
   dataplane::Sad::Trace trace;
-  if (debugging(DebugKind::Ipsec, 1))
-    trace = [this, &sa](const std::string& l) { ipsec_log(&sa, 1, l); };
+  if (log_.watching(DebugKind::Ipsec, 1))
+    trace = [this, &sa](const std::string& l) { log_.ipsec(&sa, 1, l); };
   auto outbound_added = [&] {
     log_encrypt_rule_lookup(sa, ips);
     tell();
-    log(&sa, Tag::Debug,
-        fmt::format("IKE got a KEY_ADD msg for SA: SPI = 0x{:08x}", ips.outbound.spi));
+    log_.debug(&sa, fmt::format("IKE got a KEY_ADD msg for SA: SPI = 0x{:08x}", ips.outbound.spi));
   };
   // A responder's SA decrypts since QM2 (add_inbound): now it may encrypt too.
   auto r = dataplane_.go_live(sa, ips, trace, outbound_added);
   tell();
   if (!r) return;  // no dataplane
   if (!*r) {
-    ipsec_log(
+    log_.ipsec(
         &sa, 1,
         fmt::format("IPSEC: cannot install SA with SPI 0x{:08X}: {}", ips.inbound.spi, r->error()));
     return;
   }
-  log(&sa, Tag::Debug, fmt::format("pitcher: rcv KEY_UPDATE, spi 0x{:08x}", ips.inbound.spi));
+  log_.debug(&sa, fmt::format("pitcher: rcv KEY_UPDATE, spi 0x{:08x}", ips.inbound.spi));
 }
 
 void Engine::ipsec_sa_syslog(const IkeSa& sa, uint32_t spi, bool inbound, bool created) {
-  syslog_plain(created ? 602303 : 602304, inbound ? "inbound" : "outbound",
-               sa.remote_access ? "remote access" : "LAN-to-LAN", spi, sa.local.address.str(),
-               sa.peer.address.str(), sa.username.empty() ? sa.peer.address.str() : sa.username);
+  log_.syslog_plain(created ? 602303 : 602304, inbound ? "inbound" : "outbound",
+                    sa.remote_access ? "remote access" : "LAN-to-LAN", spi, sa.local.address.str(),
+                    sa.peer.address.str(),
+                    sa.username.empty() ? sa.peer.address.str() : sa.username);
 }
 
 uint32_t Engine::draw_inbound_spi(const IkeSa& sa) {

@@ -122,7 +122,7 @@ bool Engine::rules_hold(const Received& in, const Route& r) {
   if (r.also_count) ++(stats_.*r.also_count);
   std::string line = fmt::format("Dropping malformed message: {}", bad->text);
   if (in.sa) {
-    log(in.sa, Tag::Event, line);
+    log_.event(in.sa, line);
     return false;
   }
   // A first message: anyone can send these, and nothing is kept for them.
@@ -132,7 +132,7 @@ bool Engine::rules_hold(const Received& in, const Route& r) {
       break;
     }
   if (admission_.log_due(env_.now()))  // one line a second at most
-    log(nullptr, Tag::Event, line, &in.d.peer);
+    log_.event(nullptr, line, &in.d.peer);
   return false;
 }
 
@@ -143,7 +143,7 @@ void Engine::act_on(const Received& in, const Outcome& o) {
     case Outcome::Kind::Done:
       break;
     case Outcome::Kind::Dropped:
-      log(in.sa, Tag::Event, o.why, &in.d.peer);
+      log_.event(in.sa, o.why, &in.d.peer);
       break;
     case Outcome::Kind::Failed:
       remove(o.sa_index, o.reason, false);

@@ -33,8 +33,8 @@ void Engine::send_dpd(IkeSa& sa) {
   n.spi.assign(sa.icookie.begin(), sa.icookie.end());
   n.spi.insert(n.spi.end(), sa.rcookie.begin(), sa.rcookie.end());
   n.data = be32(sa.dpd_sequence);
-  log(&sa, Tag::Debug,
-      fmt::format("Sending keep-alive of type DPD R-U-THERE (seq number 0x{:x})", sa.dpd_sequence));
+  log_.debug(&sa, fmt::format("Sending keep-alive of type DPD R-U-THERE (seq number 0x{:x})",
+                              sa.dpd_sequence));
   send_informational(sa, {n});
 }
 
@@ -47,14 +47,13 @@ void Engine::delete_ipsec(IkeSa& sa, size_t which, bool notify_peer, std::string
     del.protocol = p2attr::kProtoEsp;
     del.spi_size = 4;
     del.spis.push_back(be32(ips.inbound.spi));  // ours: the SA the peer sends on
-    log(&sa, Tag::Debug, "constructing IPSec delete payload");
+    log_.debug(&sa, "constructing IPSec delete payload");
     send_informational(sa, {del});
     ++stats_.out_p2_sa_delete;
   }
   ipsec_sa_syslog(sa, ips.inbound.spi, true, false);
   ipsec_sa_syslog(sa, ips.outbound.spi, false, false);
-  log(&sa, Tag::Debug,
-      fmt::format("IPSec SA with SPI 0x{:08x} deleted: {}", ips.inbound.spi, reason));
+  log_.debug(&sa, fmt::format("IPSec SA with SPI 0x{:08x} deleted: {}", ips.inbound.spi, reason));
   if (drain)
     uninstall_draining(sa, ips);
   else
@@ -79,21 +78,21 @@ IkeSa* Engine::ike_sa_named(IkeSa& via, const Bytes& cookies) {
     // SA. While the SA this one replaced is still here, that Delete means the replaced one: a
     // client does not end the session it has just rekeyed (its ESP deletes would come first).
     if (replaced) {
-      log(&via, Tag::Debug,
-          "IKE Delete names the SA that just replaced another: the peer means "
-          "the replaced one");  // [U] ours
+      log_.debug(&via,
+                 "IKE Delete names the SA that just replaced another: the peer means "
+                 "the replaced one");  // [U] ours
       return replaced;
     }
     return &via;
   }
   if (replaced && named(*replaced)) return replaced;
-  log(&via, Tag::Debug, "IKE Delete for an SA this peer does not hold, ignored");  // [U]
+  log_.debug(&via, "IKE Delete for an SA this peer does not hold, ignored");  // [U]
   return nullptr;
 }
 
 void Engine::peer_deletes_ike(IkeSa& via, IkeSa& target) {
-  log(&target, Tag::Event, "Received an IKE Delete from the peer");
-  if (&target != &via) log(&via, Tag::Debug, "The peer deleted the IKE SA this one replaced");
+  log_.event(&target, "Received an IKE Delete from the peer");
+  if (&target != &via) log_.debug(&via, "The peer deleted the IKE SA this one replaced");
   target.state = P1State::Deleting;
   for (size_t i = target.ipsec.size(); i-- > 0;) delete_ipsec(target, i, false, "peer deleted");
   // Removed once the message is handled (the caller still holds the SA it came on).
@@ -104,7 +103,7 @@ void Engine::peer_deletes_ike(IkeSa& via, IkeSa& target) {
 Outcome Engine::informational(const Received& in) {
   IkeSa& sa = *in.sa;
   const std::vector<Payload>& p = in.payloads;
-  log(&sa, Tag::Debug, "processing hash payload");
+  log_.debug(&sa, "processing hash payload");
   if (p.empty() || !std::holds_alternative<OpaquePayload>(p.front()) ||
       std::get<OpaquePayload>(p.front()).type != PayloadType::Hash ||
       !verify_hash(sa, in.msgid, in.body, in.body.size(), {}))
@@ -114,21 +113,20 @@ Outcome Engine::informational(const Received& in) {
   for (const auto& x : p) {
     if (const auto* n = std::get_if<NotifyPayload>(&x)) {
       ++stats_.in_notifies;
-      log(&sa, Tag::Debug, "processing notify payload");
+      log_.debug(&sa, "processing notify payload");
       if (n->type == notify::kRUThere) {
-        log(&sa, Tag::Debug,
-            fmt::format("Received keep-alive of type DPD R-U-THERE (seq number 0x{:x})",
-                        get_be32(n->data)));
+        log_.debug(&sa, fmt::format("Received keep-alive of type DPD R-U-THERE (seq number 0x{:x})",
+                                    get_be32(n->data)));
         NotifyPayload ack = *n;
         ack.type = notify::kRUThereAck;
-        log(&sa, Tag::Debug,
-            fmt::format("Sending keep-alive of type DPD R-U-THERE-ACK (seq number 0x{:x})",
-                        get_be32(n->data)));
+        log_.debug(&sa,
+                   fmt::format("Sending keep-alive of type DPD R-U-THERE-ACK (seq number 0x{:x})",
+                               get_be32(n->data)));
         send_informational(sa, {ack});
       } else if (n->type == notify::kRUThereAck) {
-        log(&sa, Tag::Debug,
-            fmt::format("Received keep-alive of type DPD R-U-THERE-ACK (seq number 0x{:x})",
-                        get_be32(n->data)));
+        log_.debug(&sa,
+                   fmt::format("Received keep-alive of type DPD R-U-THERE-ACK (seq number 0x{:x})",
+                               get_be32(n->data)));
         // An answer to any R-U-THERE still outstanding: after a stall on either side the
         // answer to one comes when the next was already sent, and insisting on the latest
         // would declare a live peer dead (RFC 3706 5.3: the ACK carries the sequence number it
@@ -136,13 +134,13 @@ Outcome Engine::informational(const Received& in) {
         uint32_t back = sa.dpd_sequence - get_be32(n->data);
         if (back < static_cast<uint32_t>(sa.dpd_outstanding)) sa.dpd_outstanding = 0;
       } else if (n->type == notify::kInitialContact) {
-        log(&sa, Tag::Debug, "Received INITIAL-CONTACT notify");
+        log_.debug(&sa, "Received INITIAL-CONTACT notify");
       } else {
-        log(&sa, Tag::Event,
-            fmt::format("Received notify message of type {} (protocol {})", n->type, n->protocol));
+        log_.event(&sa, fmt::format("Received notify message of type {} (protocol {})", n->type,
+                                    n->protocol));
       }
     } else if (const auto* d = std::get_if<DeletePayload>(&x)) {
-      log(&sa, Tag::Debug, "processing delete");
+      log_.debug(&sa, "processing delete");
       if (d->protocol == 1) {
         if (d->spis.empty()) peer_deletes_ike(sa, sa);  // no SPI: the SA it came on, leniently
         for (const auto& spi : d->spis)
@@ -153,7 +151,8 @@ Outcome Engine::informational(const Received& in) {
           uint32_t v = get_be32(spi);
           for (size_t i = sa.ipsec.size(); i-- > 0;)
             if (sa.ipsec[i].outbound.spi == v) {
-              log(&sa, Tag::Event,
+              log_.event(
+                  &sa,
                   fmt::format("Connection terminated for peer {}.  Reason: Peer Terminate  "
                               "Remote Proxy {}, Local Proxy {}",
                               sa.username.empty() ? sa.peer.address.str() : sa.username,

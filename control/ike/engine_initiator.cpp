@@ -16,8 +16,8 @@ std::optional<uint64_t> Engine::initiate(const std::string& map_name, uint32_t s
   auto map = cfg_.crypto.maps.find(map_name);
   if (map == cfg_.crypto.maps.end() || !map->second.entries.contains(seq) ||
       !map->second.interface) {
-    log(nullptr, Tag::Event,
-        fmt::format("IKE Initiator: no crypto map {} {} on an interface", map_name, seq));
+    log_.event(nullptr,
+               fmt::format("IKE Initiator: no crypto map {} {} on an interface", map_name, seq));
     return std::nullopt;
   }
   const config::CryptoMapEntry& entry = map->second.entries.at(seq);
@@ -25,15 +25,16 @@ std::optional<uint64_t> Engine::initiate(const std::string& map_name, uint32_t s
   std::optional<config::Ipv4> peer;
   if (!entry.settings.peers.empty()) peer = config::Ipv4::parse(entry.settings.peers.front());
   if (!peer || !itf || !itf->address) {
-    log(nullptr, Tag::Event,
+    log_.event(
+        nullptr,
         fmt::format("IKE Initiator: crypto map {} {} has no peer address or interface address",
                     map_name, seq));
     return std::nullopt;
   }
   auto tg = cfg_.tunnel_groups.find(peer->str());
   if (tg == cfg_.tunnel_groups.end() || !tg->second.ipsec.pre_shared_key) {
-    log(nullptr, Tag::Event,
-        fmt::format("IKE Initiator: no tunnel-group {} with a pre-shared key", peer->str()));
+    log_.event(nullptr,
+               fmt::format("IKE Initiator: no tunnel-group {} with a pre-shared key", peer->str()));
     return std::nullopt;
   }
   if (!may_initiate_session(tg->first, *peer)) return std::nullopt;
@@ -43,12 +44,12 @@ std::optional<uint64_t> Engine::initiate(const std::string& map_name, uint32_t s
   sa.wanted = IkeSa::Wanted{map_name, seq, local, remote};
   ++stats_.initiator_tunnels;
 
-  log(&sa, Tag::Event,
-      fmt::format("IKE Initiator: New Phase 1, Intf {}, IKE Peer {}  local Proxy Address {}, "
-                  "remote Proxy Address {},  Crypto map ({})",
-                  sa.nameif, peer->str(), local.address.str(), remote.address.str(), map_name));
-  syslog_sa(nullptr, &sa.peer, 713041, sa.nameif, peer->str(), local.address.str(),
-            remote.address.str(), map_name);
+  log_.event(&sa, fmt::format(
+                      "IKE Initiator: New Phase 1, Intf {}, IKE Peer {}  local Proxy Address {}, "
+                      "remote Proxy Address {},  Crypto map ({})",
+                      sa.nameif, peer->str(), local.address.str(), remote.address.str(), map_name));
+  log_.syslog_sa(nullptr, &sa.peer, 713041, sa.nameif, peer->str(), local.address.str(),
+                 remote.address.str(), map_name);
   if (!send_main_1(sa)) {
     remove(sa.index, EndReason::None, false);
     return std::nullopt;
@@ -85,13 +86,13 @@ bool Engine::send_main_1(IkeSa& sa) {
       ++n;
     }
   if (prop.transforms.empty()) {
-    log(&sa, Tag::Event, "IKE Initiator: no pre-shared-key IKEv1 policy to offer");
+    log_.event(&sa, "IKE Initiator: no pre-shared-key IKEv1 policy to offer");
     return false;
   }
   offer.proposals.push_back(prop);
   sa.p1->sai_b = payload_body(offer);
   std::vector<Payload> out{offer};
-  log(&sa, Tag::Debug, "constructing ISAKMP SA payload");
+  log_.debug(&sa, "constructing ISAKMP SA payload");
   for (Vendor v :
        {Vendor::NatTRfc, Vendor::NatT03, Vendor::NatT02n, Vendor::Dpd, Vendor::CiscoVpn3000})
     out.push_back(OpaquePayload{PayloadType::VendorId, vendor_id(v)});
@@ -106,27 +107,27 @@ Outcome Engine::main_2(const Received& in) {
   const SaPayload* chosen = nullptr;
   for (const auto& x : m.payloads)
     if (const auto* s = std::get_if<SaPayload>(&x)) chosen = s;
-  log(&sa, Tag::Debug, "processing SA payload");
+  log_.debug(&sa, "processing SA payload");
   // The responder must return exactly one of the transforms we offered.
   auto match = match_phase1(*chosen, cfg_.crypto.policies);
   if (!match.choice || chosen->proposals.size() != 1 ||
       chosen->proposals[0].transforms.size() != 1) {
-    log_lines(sa, match.log);
-    log(&sa, Tag::Event, "Phase 1 failure: the responder chose a transform we did not offer");
+    log_.lines(sa, match.log);
+    log_.event(&sa, "Phase 1 failure: the responder chose a transform we did not offer");
     return Outcome::failed(sa, &IkeStats::initiator_fails);
   }
-  log(&sa, Tag::Debug, "Oakley proposal is acceptable");
+  log_.debug(&sa, "Oakley proposal is acceptable");
   sa.choice = *match.choice;
-  log_lines(sa, read_vendor_ids(sa, m.payloads, cfg_.crypto.nat_traversal));
+  log_.lines(sa, read_vendor_ids(sa, m.payloads, cfg_.crypto.nat_traversal));
   auto dh = DhKey::generate(sa.choice.group);
   if (!dh) return Outcome::failed(sa, nullptr, nullptr, EndReason::DhFailure);
   sa.p1->gxi = dh->public_value();
   sa.p1->dh = std::make_unique<DhKey>(std::move(*dh));
   sa.p1->ni = random_bytes(kPhase1NonceLength);
   std::vector<Payload> out;
-  log(&sa, Tag::Debug, "constructing ke payload");
+  log_.debug(&sa, "constructing ke payload");
   out.push_back(OpaquePayload{PayloadType::KE, sa.p1->gxi});
-  log(&sa, Tag::Debug, "constructing nonce payload");
+  log_.debug(&sa, "constructing nonce payload");
   out.push_back(OpaquePayload{PayloadType::Nonce, sa.p1->ni});
   add_nat_d(sa, out);
   sa.state = P1State::MmWaitMsg4;
@@ -138,22 +139,22 @@ Outcome Engine::main_4(const Received& in) {
   IkeSa& sa = *in.sa;
   const Message& m = in.m;
   sa.awaiting_reply = false;
-  log(&sa, Tag::Debug, "processing ke payload");
-  log(&sa, Tag::Debug, "processing nonce payload");
+  log_.debug(&sa, "processing ke payload");
+  log_.debug(&sa, "processing nonce payload");
   const Bytes& gxr = first_opaque(m.payloads, PayloadType::KE)->data;
   if (gxr.size() != dh_public_length(sa.choice.group)) {
-    log(&sa, Tag::Event, "Received KE payload of the wrong length");
+    log_.event(&sa, "Received KE payload of the wrong length");
     return Outcome::failed(sa, &IkeStats::initiator_fails);
   }
   auto gxy = sa.p1->dh->shared_secret(gxr);
   if (!gxy) {
-    log(&sa, Tag::Event, fmt::format("Invalid Diffie-Hellman value from peer: {}", gxy.error()));
+    log_.event(&sa, fmt::format("Invalid Diffie-Hellman value from peer: {}", gxy.error()));
     return Outcome::failed(sa, &IkeStats::initiator_fails);
   }
   sa.p1->gxr = gxr;
   sa.p1->nr = first_opaque(m.payloads, PayloadType::Nonce)->data;
   if (!phase1_keys(sa, *gxy)) return Outcome::failed(sa, &IkeStats::initiator_fails);
-  log(&sa, Tag::Debug, "Generating keys for Initiator...");
+  log_.debug(&sa, "Generating keys for Initiator...");
   nat_discovery(sa, m.payloads, std::span(&sa.local, 1), std::span(&sa.peer, 1));
   if (sa.natt != Vendor::Unknown && (sa.nat_local || sa.nat_peer)) {
     // RFC 3947 4: with a NAT in between the initiator moves to port 4500 from message 5 on.
@@ -165,10 +166,10 @@ Outcome Engine::main_4(const Received& in) {
   ours.data = be32(sa.local.address.value);
   sa.p1->idi_b = payload_body(ours);
   std::vector<Payload> out;
-  log(&sa, Tag::Debug, "constructing ID payload");
+  log_.debug(&sa, "constructing ID payload");
   out.push_back(ours);
-  log(&sa, Tag::Debug, "constructing hash payload");
-  log(&sa, Tag::Debug, "Computing hash for ISAKMP");
+  log_.debug(&sa, "constructing hash payload");
+  log_.debug(&sa, "Computing hash for ISAKMP");
   Bytes cki(sa.icookie.begin(), sa.icookie.end()), ckr(sa.rcookie.begin(), sa.rcookie.end());
   out.push_back(
       OpaquePayload{PayloadType::Hash, hash_i(sa.choice.hash, sa.keys.skeyid, sa.p1->gxi,
@@ -181,7 +182,7 @@ Outcome Engine::main_4(const Received& in) {
     ic.type = notify::kInitialContact;
     ic.spi = cki;
     ic.spi.insert(ic.spi.end(), ckr.begin(), ckr.end());
-    log(&sa, Tag::Debug, "constructing initial contact notify payload");
+    log_.debug(&sa, "constructing initial contact notify payload");
     out.push_back(ic);
   }
   sa.state = P1State::MmWaitMsg6;
@@ -195,9 +196,9 @@ Outcome Engine::main_6(const Received& in) {
   const IdPayload* id = nullptr;
   for (const auto& x : p)
     if (const auto* i = std::get_if<IdPayload>(&x)) id = i;
-  log(&sa, Tag::Debug, "processing ID payload");
-  log(&sa, Tag::Debug, "processing hash payload");
-  log(&sa, Tag::Debug, "Computing hash for ISAKMP");
+  log_.debug(&sa, "processing ID payload");
+  log_.debug(&sa, "processing hash payload");
+  log_.debug(&sa, "Computing hash for ISAKMP");
   if (auto failed =
           unauthenticated(sa, first_opaque(p, PayloadType::Hash)->data, payload_body(*id)))
     return *failed;
@@ -253,11 +254,11 @@ void Engine::start_rekey(IkeSa& sa, IpsecSa& old) {
   q->life_seconds = old.lifetime_seconds;
   q->life_kilobytes = old.lifetime_kilobytes;
   q->rekeys = old.id;
-  log(&sa, Tag::Debug,
-      fmt::format("IKE Initiator: Rekeying Phase 2, Intf {}, IKE Peer {}  local Proxy Address "
-                  "{}, remote Proxy Address {}",
-                  sa.nameif, sa.peer.address.str(), old.local.address.str(),
-                  old.remote.address.str()));
+  log_.debug(
+      &sa, fmt::format("IKE Initiator: Rekeying Phase 2, Intf {}, IKE Peer {}  local Proxy Address "
+                       "{}, remote Proxy Address {}",
+                       sa.nameif, sa.peer.address.str(), old.local.address.str(),
+                       old.remote.address.str()));
   send_quick_mode_1(sa, std::move(q));
 }
 

@@ -105,12 +105,12 @@ void Engine::refuse(Refusal why, const Endpoint& peer) {
   // Anyone can send first messages: one line a second, whatever the rate.
   auto due = admission_.log_due(env_.now());
   if (!due) return;
-  log(nullptr, Tag::Event, "Maximum concurrent IKE negotiations exceeded!", &peer);
-  log(nullptr, Tag::Debug,
-      fmt::format("New negotiation refused ({}); {} more refused since the last report",
-                  refusal_name(why), *due),
-      &peer);
-  syslog_sa(nullptr, &peer, 713191);
+  log_.event(nullptr, "Maximum concurrent IKE negotiations exceeded!", &peer);
+  log_.debug(nullptr,
+             fmt::format("New negotiation refused ({}); {} more refused since the last report",
+                         refusal_name(why), *due),
+             &peer);
+  log_.syslog_sa(nullptr, &peer, 713191);
 }
 
 void Engine::settle(IkeSa& sa) {
@@ -138,7 +138,8 @@ bool Engine::select_group(IkeSa& sa, const IdPayload* id) {
   // names such a group must not get it: an ipsec-l2l group is reached only from its own address.
   if (it != cfg_.tunnel_groups.end() && sa.aggressive && it->second.type == "ipsec-l2l" &&
       wanted != sa.peer.address.str()) {
-    log(nullptr, Tag::Debug,
+    log_.debug(
+        nullptr,
         fmt::format("Aggressive mode identity names LAN-to-LAN group {}, which is reached only "
                     "from its own address",
                     wanted),
@@ -155,25 +156,25 @@ bool Engine::select_group(IkeSa& sa, const IdPayload* id) {
     if (!remote && !has_key(it)) it = cfg_.tunnel_groups.find("DefaultRAGroup");
   }
   if (!has_key(it)) {
-    log(nullptr, Tag::Event,
-        fmt::format("Can't find a valid tunnel group, aborting...{}",
-                    wanted.empty() ? "" : fmt::format(" (group {})", wanted)),
-        &sa.peer);
-    syslog_sa(nullptr, &sa.peer, 713245);
+    log_.event(nullptr,
+               fmt::format("Can't find a valid tunnel group, aborting...{}",
+                           wanted.empty() ? "" : fmt::format(" (group {})", wanted)),
+               &sa.peer);
+    log_.syslog_sa(nullptr, &sa.peer, 713245);
     return false;
   }
   sa.tunnel_group = it->first;
   sa.remote_access = it->second.type != "ipsec-l2l";
-  log(nullptr, Tag::Event, fmt::format("Connection landed on tunnel_group {}", sa.tunnel_group),
-      &sa.peer);
+  log_.event(nullptr, fmt::format("Connection landed on tunnel_group {}", sa.tunnel_group),
+             &sa.peer);
   return true;
 }
 
 void Engine::start_dh(IkeSa& sa, const Bytes& peer_ke) {
   if (peer_ke.size() != dh_public_length(sa.choice.group)) {
-    log(&sa, Tag::Event,
-        fmt::format("Received KE payload of {} bytes for DH group {}, expected {}", peer_ke.size(),
-                    sa.choice.group, dh_public_length(sa.choice.group)));
+    log_.event(&sa,
+               fmt::format("Received KE payload of {} bytes for DH group {}, expected {}",
+                           peer_ke.size(), sa.choice.group, dh_public_length(sa.choice.group)));
     dh_failed(sa);
     return;
   }
@@ -207,8 +208,7 @@ void Engine::dh_done(uint64_t index, DhOutcome outcome) {
   IkeSa& sa = *found;
   sa.p1->dh_pending = false;
   if (!outcome) {
-    log(&sa, Tag::Event,
-        fmt::format("Invalid Diffie-Hellman value from peer: {}", outcome.error()));
+    log_.event(&sa, fmt::format("Invalid Diffie-Hellman value from peer: {}", outcome.error()));
     dh_failed(sa);
     return;
   }
@@ -223,14 +223,14 @@ void Engine::dh_done(uint64_t index, DhOutcome outcome) {
     remove(sa.index, EndReason::None, false);
     return;
   }
-  log(&sa, Tag::Debug, "Generating keys for Responder...");
+  log_.debug(&sa, "Generating keys for Responder...");
   send_main_4(sa);
 }
 
 bool Engine::phase1_keys(IkeSa& sa, const SecretBytes& gxy) {
   const config::TunnelGroup* tg = sa.p1->decoy ? nullptr : tunnel_group_of(cfg_, sa);
   if (!sa.p1->decoy && (!tg || !tg->ipsec.pre_shared_key || tg->ipsec.pre_shared_key->empty())) {
-    log(&sa, Tag::Event, "Tunnel group or its pre-shared key was removed, aborting negotiation");
+    log_.event(&sa, "Tunnel group or its pre-shared key was removed, aborting negotiation");
     return false;
   }
   Phase1Inputs in;
@@ -264,8 +264,8 @@ void Engine::add_nat_d(IkeSa& sa, std::vector<Payload>& out) {
   ck.insert(ck.end(), sa.rcookie.begin(), sa.rcookie.end());
   // RFC 3947 3.2: first the far end as we address it, then ourselves.
   for (const Endpoint* e : {&sa.peer, &sa.local}) {
-    log(&sa, Tag::Debug, "constructing NAT-Discovery payload");
-    log(&sa, Tag::Debug, "computing NAT Discovery hash");
+    log_.debug(&sa, "constructing NAT-Discovery payload");
+    log_.debug(&sa, "computing NAT Discovery hash");
     Bytes in = ck;
     Bytes eb = endpoint_bytes(*e);
     in.insert(in.end(), eb.begin(), eb.end());
@@ -292,8 +292,8 @@ void Engine::nat_discovery(IkeSa& sa, const std::vector<Payload>& p,
   for (const auto& x : p)
     if (const auto* o = std::get_if<OpaquePayload>(&x);
         o && (o->type == PayloadType::NatD || o->type == PayloadType::NatDDraft)) {
-      log(&sa, Tag::Debug, "processing NAT-Discovery payload");
-      log(&sa, Tag::Debug, "computing NAT Discovery hash");
+      log_.debug(&sa, "processing NAT-Discovery payload");
+      log_.debug(&sa, "computing NAT Discovery hash");
       hashes.push_back(o->data);
     }
   if (before_verdict) before_verdict();
@@ -306,10 +306,10 @@ void Engine::nat_discovery(IkeSa& sa, const std::vector<Payload>& p,
     return std::any_of(hashes.begin() + 1, hashes.end(),
                        [&](const Bytes& h) { return equal_ct(h, them); });
   });
-  log(&sa, Tag::Event,
-      fmt::format("Automatic NAT Detection Status:     Remote end {} behind a NAT device     "
-                  "This   end {} behind a NAT device",
-                  sa.nat_peer ? "IS" : "is NOT", sa.nat_local ? "IS" : "is NOT"));
+  log_.event(
+      &sa, fmt::format("Automatic NAT Detection Status:     Remote end {} behind a NAT device     "
+                       "This   end {} behind a NAT device",
+                       sa.nat_peer ? "IS" : "is NOT", sa.nat_local ? "IS" : "is NOT"));
 }
 
 // ---- aggressive mode ----------------------------------------------------------------------
@@ -318,8 +318,8 @@ void Engine::nat_discovery(IkeSa& sa, const std::vector<Payload>& p,
 bool Engine::aggressive_allowed(const Received& in) {
   if (!cfg_.crypto.am_disable) return true;
   ++stats_.in_drop;
-  log(nullptr, Tag::Event, "Aggressive Mode is disabled (crypto ikev1 am-disable), dropping",
-      &in.d.peer);
+  log_.event(nullptr, "Aggressive Mode is disabled (crypto ikev1 am-disable), dropping",
+             &in.d.peer);
   return false;
 }
 
@@ -330,19 +330,18 @@ Outcome Engine::aggressive_1(const Received& in) {
   sa.aggressive = true;
   const auto* sap = first_payload<SaPayload>(m.payloads);
   const auto* id = first_payload<IdPayload>(m.payloads);
-  log(&sa, Tag::Debug, "processing SA payload");
-  log(&sa, Tag::Debug, "processing ke payload");
-  log(&sa, Tag::Debug, "processing ISA_KE payload");
-  log(&sa, Tag::Debug, "processing nonce payload");
-  log(&sa, Tag::Debug, "processing ID payload");
-  log(&sa, Tag::Decode,
-      fmt::format("{} ID received--{}",
-                  id->id_type == id_type::kKeyId      ? "ID_KEY_ID"
-                  : id->id_type == id_type::kFqdn     ? "ID_FQDN"
-                  : id->id_type == id_type::kIpv4Addr ? "ID_IPV4_ADDR"
-                                                      : "ID",
-                  id_text(*id)));
-  log_lines(sa, read_vendor_ids(sa, m.payloads, cfg_.crypto.nat_traversal));
+  log_.debug(&sa, "processing SA payload");
+  log_.debug(&sa, "processing ke payload");
+  log_.debug(&sa, "processing ISA_KE payload");
+  log_.debug(&sa, "processing nonce payload");
+  log_.debug(&sa, "processing ID payload");
+  log_.decode(&sa, fmt::format("{} ID received--{}",
+                               id->id_type == id_type::kKeyId      ? "ID_KEY_ID"
+                               : id->id_type == id_type::kFqdn     ? "ID_FQDN"
+                               : id->id_type == id_type::kIpv4Addr ? "ID_IPV4_ADDR"
+                                                                   : "ID",
+                               id_text(*id)));
+  log_.lines(sa, read_vendor_ids(sa, m.payloads, cfg_.crypto.nat_traversal));
 
   auto match = match_phase1(*sap, cfg_.crypto.policies);
   if (match.choice) sa.xauth = match.choice->auth_method == p1attr::kAuthXauthInitPsk;
@@ -352,12 +351,12 @@ Outcome Engine::aggressive_1(const Received& in) {
     // offers no key to crack. Its AM3 can only fail.
     sa.p1->decoy = true;
     sa.p1->decoy_key = SecretBytes(random_bytes(32));
-    log(&sa, Tag::Debug, "No tunnel group for this identity: answering with a decoy");
+    log_.debug(&sa, "No tunnel group for this identity: answering with a decoy");
   }
-  log(&sa, Tag::Debug, "processing IKE SA payload");
+  log_.debug(&sa, "processing IKE SA payload");
   for (const auto& l : match.log)  // the ASA prints "Phase 1 failure" bare, with no prefix
-    log(l.text.starts_with("Phase 1 failure") ? nullptr : &sa,
-        l.level <= 1 ? Tag::Event : Tag::Debug, l.text);
+    log_.line(l.text.starts_with("Phase 1 failure") ? nullptr : &sa,
+              l.level <= 1 ? IkeLog::Tag::Event : IkeLog::Tag::Debug, l.text);
   if (!match.choice) {
     Header h = m.header;
     h.responder_cookie = sa.rcookie;
@@ -378,14 +377,14 @@ void Engine::send_aggressive_2(IkeSa& sa, const SecretBytes& gxy) {
   // AM2: the chosen transform, our KE, nonce and identity, HASH_R, vendor IDs, NAT-D, and the
   // gateway's VID last (the ASA's order).
   std::vector<Payload> out;
-  log(&sa, Tag::Debug, "constructing ISAKMP SA payload");
+  log_.debug(&sa, "constructing ISAKMP SA payload");
   out.push_back(std::move(sa.p1->reply_sa));
   sa.p1->reply_sa = {};
-  log(&sa, Tag::Debug, "constructing ke payload");
+  log_.debug(&sa, "constructing ke payload");
   out.push_back(OpaquePayload{PayloadType::KE, sa.p1->gxr});
-  log(&sa, Tag::Debug, "constructing nonce payload");
+  log_.debug(&sa, "constructing nonce payload");
   out.push_back(OpaquePayload{PayloadType::Nonce, sa.p1->nr});
-  log(&sa, Tag::Debug, "Generating keys for Responder...");
+  log_.debug(&sa, "Generating keys for Responder...");
   if (!phase1_keys(sa, gxy)) {  // the group or its key went meanwhile
     ++stats_.responder_fails;
     remove(sa.index, EndReason::None, false);
@@ -394,17 +393,17 @@ void Engine::send_aggressive_2(IkeSa& sa, const SecretBytes& gxy) {
   add_identity_and_hash_r(sa, out);
   // Our lifetime, when shorter than offered, goes in its own notify once phase 1 completes
   // (established_syslog), as seed 000's ASA sends it: its aggressive mode 2 carries none.
-  log_lines(sa, add_our_vendor_ids(sa, out, false));
+  log_.lines(sa, add_our_vendor_ids(sa, out, false));
   add_nat_d(sa, out);
-  log_lines(sa, add_gateway_vid(out));
+  log_.lines(sa, add_gateway_vid(out));
   send_phase1(sa, Exchange::Aggressive, std::move(out), false, true);
 }
 
 Outcome Engine::aggressive_3(const Received& in) {
   IkeSa& sa = *in.sa;
   const std::vector<Payload>& p = in.payloads;
-  log(&sa, Tag::Debug, "processing hash payload");
-  log(&sa, Tag::Debug, "Computing hash for ISAKMP");
+  log_.debug(&sa, "processing hash payload");
+  log_.debug(&sa, "Computing hash for ISAKMP");
   // AM3's NAT-D hashes: vpnc's cover the endpoints of AM1/AM2 even when AM3 comes on port 4500;
   // strongSwan's, those AM3 travels on (it floats for AM3 and hashes the message's own
   // addresses). Either matching is no NAT (the authentication below accepts the new ports).
@@ -416,7 +415,7 @@ Outcome Engine::aggressive_3(const Received& in) {
   settle(sa);
   // The ASA's order: notify, NAT-D, then the vendor IDs, then the NAT verdict.
   process_initial_contact(sa, p);
-  nat_discovery(sa, p, locals, peers, [&] { log_lines(sa, read_later_vendor_ids(p)); });
+  nat_discovery(sa, p, locals, peers, [&] { log_.lines(sa, read_later_vendor_ids(p)); });
   phase1_done(sa, {});
   return Outcome::done();
 }
@@ -428,26 +427,26 @@ Outcome Engine::main_1(const Received& in) {
   const Message& m = in.m;
   IkeSa& sa = *new_sa(d, m);
   const auto* sap = first_payload<SaPayload>(m.payloads);
-  log(&sa, Tag::Debug, "processing SA payload");
+  log_.debug(&sa, "processing SA payload");
   auto match = match_phase1(*sap, cfg_.crypto.policies);
   for (const auto& l : match.log)  // the ASA prints "Phase 1 failure" bare, with no prefix
-    log(l.text.starts_with("Phase 1 failure") ? nullptr : &sa,
-        l.level <= 1 ? Tag::Event : Tag::Debug, l.text);
-  log_lines(sa, read_vendor_ids(sa, m.payloads, cfg_.crypto.nat_traversal));
+    log_.line(l.text.starts_with("Phase 1 failure") ? nullptr : &sa,
+              l.level <= 1 ? IkeLog::Tag::Event : IkeLog::Tag::Debug, l.text);
+  log_.lines(sa, read_vendor_ids(sa, m.payloads, cfg_.crypto.nat_traversal));
   if (!match.choice) {
     Header h = m.header;
     h.responder_cookie = sa.rcookie;
     send_notify_unencrypted(d, h, notify::kNoProposalChosen);
     return Outcome::failed(sa, &IkeStats::responder_fails);
   }
-  log(&sa, Tag::Debug, "Oakley proposal is acceptable");
+  log_.debug(&sa, "Oakley proposal is acceptable");
   sa.choice = *match.choice;
   sa.xauth = sa.choice.auth_method == p1attr::kAuthXauthInitPsk;
   sa.p1->sai_b = payload_body(*sap);
   std::vector<Payload> out;
-  log(&sa, Tag::Debug, "constructing ISAKMP SA payload");
+  log_.debug(&sa, "constructing ISAKMP SA payload");
   out.push_back(chosen_sa(*sap, sa.choice));
-  log_lines(sa, add_our_vendor_ids(sa, out, true));
+  log_.lines(sa, add_our_vendor_ids(sa, out, true));
   sa.state = P1State::MmWaitMsg3;
   send_phase1(sa, Exchange::MainMode, std::move(out), false, true);
   return Outcome::done();
@@ -456,9 +455,9 @@ Outcome Engine::main_1(const Received& in) {
 Outcome Engine::main_3(const Received& in) {
   IkeSa& sa = *in.sa;
   const Message& m = in.m;
-  log(&sa, Tag::Debug, "processing ke payload");
-  log(&sa, Tag::Debug, "processing ISA_KE payload");
-  log(&sa, Tag::Debug, "processing nonce payload");
+  log_.debug(&sa, "processing ke payload");
+  log_.debug(&sa, "processing ISA_KE payload");
+  log_.debug(&sa, "processing nonce payload");
   // Main mode with a pre-shared key: the key must be chosen before the peer's identity is
   // known, so by its address (RFC 2409 5.4), else the default groups.
   if (!select_group(sa, nullptr)) return Outcome::failed(sa, &IkeStats::responder_fails);
@@ -470,9 +469,9 @@ Outcome Engine::main_3(const Received& in) {
 
 void Engine::send_main_4(IkeSa& sa) {
   std::vector<Payload> out;
-  log(&sa, Tag::Debug, "constructing ke payload");
+  log_.debug(&sa, "constructing ke payload");
   out.push_back(OpaquePayload{PayloadType::KE, sa.p1->gxr});
-  log(&sa, Tag::Debug, "constructing nonce payload");
+  log_.debug(&sa, "constructing nonce payload");
   out.push_back(OpaquePayload{PayloadType::Nonce, sa.p1->nr});
   add_nat_d(sa, out);
   sa.state = P1State::MmWaitMsg5;
@@ -483,12 +482,12 @@ Outcome Engine::main_5(const Received& in) {
   IkeSa& sa = *in.sa;
   const std::vector<Payload>& p = in.payloads;
   const auto* id = first_payload<IdPayload>(p);
-  log(&sa, Tag::Debug, "processing ID payload");
-  log(&sa, Tag::Decode,
-      fmt::format("{} ID received {}", id->id_type == id_type::kIpv4Addr ? "ID_IPV4_ADDR" : "ID",
-                  id_text(*id)));
-  log(&sa, Tag::Debug, "processing hash payload");
-  log(&sa, Tag::Debug, "Computing hash for ISAKMP");
+  log_.debug(&sa, "processing ID payload");
+  log_.decode(&sa,
+              fmt::format("{} ID received {}",
+                          id->id_type == id_type::kIpv4Addr ? "ID_IPV4_ADDR" : "ID", id_text(*id)));
+  log_.debug(&sa, "processing hash payload");
+  log_.debug(&sa, "Computing hash for ISAKMP");
   sa.p1->idi_b = payload_body(*id);
   if (auto failed = unauthenticated(sa, first_opaque(p, PayloadType::Hash)->data, sa.p1->idi_b))
     return *failed;
@@ -515,23 +514,23 @@ bool Engine::peer_id_valid(IkeSa& sa, const IdPayload& id) {
   std::string why = fmt::format(
       "Peer ID check failed: ID_IPV4_ADDR {} is not the peer's address (peer-id-validate {})",
       id_text(id), mode);
-  log(&sa, Tag::Event, why);
-  syslog_sa(&sa, nullptr, 713167, why);
+  log_.event(&sa, why);
+  log_.syslog_sa(&sa, nullptr, 713167, why);
   return false;
 }
 
 void Engine::add_identity_and_hash_r(IkeSa& sa, std::vector<Payload>& out) {
   // Our identity is our address (ID_IPV4_ADDR, UDP 500, as the ASA sends it), and HASH_R
   // proves our key over it.
-  log(&sa, Tag::Debug, "constructing ID payload");
+  log_.debug(&sa, "constructing ID payload");
   IdPayload ours;
   ours.id_type = id_type::kIpv4Addr;
   ours.protocol = 17;
   ours.port = 500;
   ours.data = be32(sa.local.address.value);
   out.push_back(ours);
-  log(&sa, Tag::Debug, "constructing hash payload");
-  log(&sa, Tag::Debug, "Computing hash for ISAKMP");
+  log_.debug(&sa, "constructing hash payload");
+  log_.debug(&sa, "Computing hash for ISAKMP");
   Bytes cki(sa.icookie.begin(), sa.icookie.end()), ckr(sa.rcookie.begin(), sa.rcookie.end());
   out.push_back(OpaquePayload{
       PayloadType::Hash, hash_r(sa.choice.hash, sa.keys.skeyid, sa.p1->gxi, sa.p1->gxr, cki, ckr,
@@ -550,9 +549,9 @@ std::optional<Outcome> Engine::unauthenticated(IkeSa& sa, const Bytes& received,
                                 : hash_r(sa.choice.hash, sa.keys.skeyid, sa.p1->gxi, sa.p1->gxr,
                                          cki, ckr, sa.p1->sai_b, peer_id_b);
   if (!equal_ct(received, expected)) {
-    log(&sa, Tag::Event, "Hash verification failed: probably a mismatched pre-shared key");
-    syslog_sa(&sa, nullptr, 713167,
-              "Remote peer has failed user authentication - check configured key");
+    log_.event(&sa, "Hash verification failed: probably a mismatched pre-shared key");
+    log_.syslog_sa(&sa, nullptr, 713167,
+                   "Remote peer has failed user authentication - check configured key");
     return Outcome::failed(sa, &IkeStats::hash_fails,
                            sa.responder ? &IkeStats::responder_fails : &IkeStats::initiator_fails);
   }
@@ -566,7 +565,7 @@ std::optional<Outcome> Engine::unauthenticated(IkeSa& sa, const Bytes& received,
 void Engine::process_initial_contact(IkeSa& sa, const std::vector<Payload>& p) {
   for (const auto& x : p)
     if (const auto* n = std::get_if<NotifyPayload>(&x); n && n->type == notify::kInitialContact) {
-      log(&sa, Tag::Debug, "processing notify payload");
+      log_.debug(&sa, "processing notify payload");
       sa.initial_contact = true;
       // INITIAL-CONTACT: the peer rebooted; what we still hold for *it* is stale. Many
       // remote-access clients share one address behind a NAT (hotels, homes, offices): a
@@ -600,9 +599,9 @@ void Engine::phase1_done(IkeSa& sa, const std::vector<Payload>& p) {
   // the same, and nothing but XAUTH happens on this SA until the user is through.
   if (sa.remote_access && !tg->ipsec.xauth_disabled) {
     if (!sa.xauth)
-      log(&sa, Tag::Debug,
-          "Peer proposed pre-shared key without XAUTH; the tunnel group requires user "
-          "authentication");
+      log_.debug(&sa,
+                 "Peer proposed pre-shared key without XAUTH; the tunnel group requires user "
+                 "authentication");
     start_xauth(sa);
     return;
   }
@@ -618,12 +617,12 @@ void Engine::phase1_done(IkeSa& sa, const std::vector<Payload>& p) {
 void Engine::established_syslog(IkeSa& sa) {
   if (sa.phase1_reported) return;
   sa.phase1_reported = true;
-  log(&sa, Tag::Event, "PHASE 1 COMPLETED");
-  syslog_sa(&sa, nullptr, 713119);
-  if (sa.peer_dpd) log(nullptr, Tag::Event, "Keep-alive type for this connection: DPD", &sa.peer);
+  log_.event(&sa, "PHASE 1 COMPLETED");
+  log_.syslog_sa(&sa, nullptr, 713119);
+  if (sa.peer_dpd) log_.event(nullptr, "Keep-alive type for this connection: DPD", &sa.peer);
   if (sa.choice.lifetime_seconds)
-    log(&sa, Tag::Debug,
-        fmt::format("Starting P1 rekey timer: {} seconds.", sa.choice.lifetime_seconds * 95 / 100));
+    log_.debug(&sa, fmt::format("Starting P1 rekey timer: {} seconds.",
+                                sa.choice.lifetime_seconds * 95 / 100));
   stats_.peak_sessions = std::max<uint64_t>(stats_.peak_sessions, sas_.established());
   if (sa.aggressive && sa.choice.responder_lifetime) send_responder_lifetime(sa);
 }
@@ -631,7 +630,7 @@ void Engine::established_syslog(IkeSa& sa) {
 // Ours is shorter than offered: say so (RFC 2407 4.6.3.1), or the client would expect the SA to
 // live on after we have deleted it. An informational of its own, after PHASE 1 COMPLETED.
 void Engine::send_responder_lifetime(IkeSa& sa) {
-  log(&sa, Tag::Debug, "sending notify message");
+  log_.debug(&sa, "sending notify message");
   NotifyPayload n;
   n.protocol = 1;
   n.type = notify::kResponderLifetime;
@@ -642,8 +641,8 @@ void Engine::send_responder_lifetime(IkeSa& sa) {
                         Attribute::tlv(p1attr::kLifeDuration, be32(sa.choice.lifetime_seconds))},
                        w);
   n.data = w.take();
-  log(&sa, Tag::Debug, "constructing blank hash payload");
-  log(&sa, Tag::Debug, "constructing qm hash payload");
+  log_.debug(&sa, "constructing blank hash payload");
+  log_.debug(&sa, "constructing qm hash payload");
   send_informational(sa, {n});
 }
 

@@ -69,9 +69,8 @@ bool Engine::continue_session(IkeSa& fresh) {
     return e.second->replaced_by == carrier->index;
   });
   if (collided && !wins(fresh, *carrier)) {
-    log(&fresh, Tag::Debug,
-        fmt::format("Phase 1 rekey collision: session {} stays on the other new SA",
-                    carrier->index));  // [U] ours
+    log_.debug(&fresh, fmt::format("Phase 1 rekey collision: session {} stays on the other new SA",
+                                   carrier->index));  // [U] ours
     fresh.replaced_by = carrier->index;
     fresh.replaced_at = env_.now();
     return true;
@@ -81,7 +80,8 @@ bool Engine::continue_session(IkeSa& fresh) {
 }
 
 void Engine::take_over(IkeSa& fresh, IkeSa& old) {
-  log(&fresh, Tag::Debug,
+  log_.debug(
+      &fresh,
       fmt::format("Phase 1 rekey: session {} continues on this SA, {} IPsec SA(s) moved", old.index,
                   old.ipsec.size()));  // [U] ours, no ASA sample
   for (IpsecSa& ips : old.ipsec) fresh.ipsec.push_back(std::move(ips));
@@ -145,10 +145,10 @@ void Engine::start_phase1_rekey(IkeSa& old) {
   // keepalives hold open; port 500 may have no mapping any more (RFC 3947 allows starting there).
   IkeSa& sa = new_initiator_sa(old.local, old.peer, old.nameif, old.tunnel_group);
   sa.rekey_of = old.index;
-  log(&sa, Tag::Event,
-      fmt::format("IKE Initiator: Rekeying Phase 1, Intf {}, IKE Peer {}  local Proxy Address "
-                  "N/A, remote Proxy Address N/A,  Crypto map (N/A)",
-                  sa.nameif, sa.peer.address.str()));
+  log_.event(
+      &sa, fmt::format("IKE Initiator: Rekeying Phase 1, Intf {}, IKE Peer {}  local Proxy Address "
+                       "N/A, remote Proxy Address N/A,  Crypto map (N/A)",
+                       sa.nameif, sa.peer.address.str()));
   if (!send_main_1(sa)) {
     old.p1_rekeying = false;
     old.p1_rekey_at = 0;  // no policy to offer: the old SA runs to its end

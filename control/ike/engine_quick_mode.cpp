@@ -71,8 +71,8 @@ bool Engine::abandon_quick_mode(IkeSa& sa) {
   if (!pending) return false;
   // The ASA's QM state machine fails with this line and phase 1 stays up: the peer may try
   // again, and DPD or the idle timeout ends a session that is really gone.
-  log(&sa, Tag::Event,
-      fmt::format("QM FSM error (P2 struct &0x{:x}, mess id 0x{:x})!", pending->sa.id, msgid));
+  log_.event(
+      &sa, fmt::format("QM FSM error (P2 struct &0x{:x}, mess id 0x{:x})!", pending->sa.id, msgid));
   dataplane_.forget(*pending);
   if (pending->rekeys) rekey_failed(sa, pending->rekeys);
   sa.exchange_ivs.erase(msgid);
@@ -85,7 +85,7 @@ Outcome Engine::quick_mode_3(const Received& in) {
   // QM3: HASH(3) = prf(SKEYID_a, 0 | M-ID | Ni_b | Nr_b) and nothing else.
   IkeSa& sa = *in.sa;
   const QuickModeExchange& q = sa.quick_modes.at(in.msgid);
-  log(&sa, Tag::Debug, "processing hash payload");
+  log_.debug(&sa, "processing hash payload");
   const auto* h = in.payloads.empty() ? nullptr : std::get_if<OpaquePayload>(&in.payloads.front());
   if (!h || h->type != PayloadType::Hash ||
       !equal_ct(h->data, quick_mode_hash3(sa.choice.hash, sa.keys.skeyid_a, in.msgid, q.ni, q.nr)))
@@ -102,9 +102,9 @@ Outcome Engine::quick_mode_3(const Received& in) {
 bool Engine::quick_mode_1_allowed(const Received& in) {
   IkeSa& sa = *in.sa;
   if (!in.resumed && transaction_in_progress(sa)) {
-    log(nullptr, Tag::Decode, fmt::format("IKE Responder starting QM: msg id = {:08x}", in.msgid),
-        &sa.peer);
-    log(&sa, Tag::Debug, "Delay Quick Mode processing, Cert/Trans Exch/RM DSID in progress");
+    log_.decode(nullptr, fmt::format("IKE Responder starting QM: msg id = {:08x}", in.msgid),
+                &sa.peer);
+    log_.debug(&sa, "Delay Quick Mode processing, Cert/Trans Exch/RM DSID in progress");
     // Handled when the transaction is over (handle_for_sa) or at the deadline (run_timers).
     // One too large to hold is dropped: the client retransmits it.
     if (!sa.quick_modes.delay(in.d.data, env_.now() + timers::kDelayedQuickMode)) ++stats_.in_drop;
@@ -113,8 +113,8 @@ bool Engine::quick_mode_1_allowed(const Received& in) {
   if (!quick_mode_admitted(sa)) return false;
   if (!sa.phase1_reported) established_syslog(sa);  // a client that asked for no configuration
   if (!in.resumed)
-    log(nullptr, Tag::Decode, fmt::format("IKE Responder starting QM: msg id = {:08x}", in.msgid),
-        &sa.peer);
+    log_.decode(nullptr, fmt::format("IKE Responder starting QM: msg id = {:08x}", in.msgid),
+                &sa.peer);
   return true;
 }
 
@@ -126,13 +126,13 @@ bool Engine::quick_mode_admitted(IkeSa& sa) {
   if (sa.ipsec.size() + sa.quick_modes.size() >= kMaxIpsecSasPerIkeSa) {
     ++stats_.in_drop;
     ++stats_.in_p2_rejects;
-    log(&sa, Tag::Event,
-        fmt::format("Rejecting IPSec tunnel: the peer already has {} IPsec SAs", sa.ipsec.size()));
+    log_.event(&sa, fmt::format("Rejecting IPSec tunnel: the peer already has {} IPsec SAs",
+                                sa.ipsec.size()));
     return false;
   }
   if (sa.quick_modes.full()) {
     ++stats_.in_drop;
-    log(&sa, Tag::Event, "Too many quick modes in progress, dropping");
+    log_.event(&sa, "Too many quick modes in progress, dropping");
     return false;
   }
   return true;
@@ -140,7 +140,7 @@ bool Engine::quick_mode_admitted(IkeSa& sa) {
 
 void Engine::reject_quick_mode(IkeSa& sa, uint16_t notify, std::string_view why) {
   ++stats_.in_p2_rejects;
-  log(&sa, Tag::Event, why);
+  log_.event(&sa, why);
   NotifyPayload n;
   n.protocol = p2attr::kProtoEsp;
   n.type = notify;
@@ -163,20 +163,20 @@ bool Engine::read_proxies(IkeSa& sa, const std::vector<const IdPayload*>& ids, S
   remote = *r;
   local = *l;
   for (auto [s, id, side] : {std::tuple{&remote, ids[0], "remote"}, {&local, ids[1], "local"}}) {
-    log(&sa, Tag::Debug, "processing ID payload");
+    log_.debug(&sa, "processing ID payload");
     if (s->mask.value == 0xffffffffu && id->id_type == kIdIpv4Addr) {
-      log(&sa, Tag::Decode, fmt::format("ID_IPV4_ADDR ID received {}", s->address.str()));
-      log(&sa, Tag::Event,
-          fmt::format("Received {} Proxy Host data in ID Payload:  Address {}, Protocol {}, "
-                      "Port {}",
-                      side, s->address.str(), s->protocol, s->port));
+      log_.decode(&sa, fmt::format("ID_IPV4_ADDR ID received {}", s->address.str()));
+      log_.event(&sa,
+                 fmt::format("Received {} Proxy Host data in ID Payload:  Address {}, Protocol {}, "
+                             "Port {}",
+                             side, s->address.str(), s->protocol, s->port));
     } else {
-      log(&sa, Tag::Decode,
-          fmt::format("ID_IPV4_ADDR_SUBNET ID received--{}--{}", s->address.str(), s->mask.str()));
-      log(&sa, Tag::Event,
-          fmt::format("Received {} IP Proxy Subnet data in ID Payload:   Address {}, Mask {}, "
-                      "Protocol {}, Port {}",
-                      side, s->address.str(), s->mask.str(), s->protocol, s->port));
+      log_.decode(&sa, fmt::format("ID_IPV4_ADDR_SUBNET ID received--{}--{}", s->address.str(),
+                                   s->mask.str()));
+      log_.event(
+          &sa, fmt::format("Received {} IP Proxy Subnet data in ID Payload:   Address {}, Mask {}, "
+                           "Protocol {}, Port {}",
+                           side, s->address.str(), s->mask.str(), s->protocol, s->port));
     }
   }
   return true;
@@ -193,31 +193,31 @@ bool Engine::select_entry(IkeSa& sa, const MapQuery& query, MapSelection& out) {
         fmt::format("Rejecting IPSec tunnel: no crypto map on interface {}", sa.nameif));
     return false;
   }
-  log_lines(sa, out.log);
+  log_.lines(sa, out.log);
   if (out.outcome == O::NoProxyMatch) {
     std::string why = fmt::format(
         "Rejecting IPSec tunnel: no matching crypto map entry for remote proxy {} local proxy {} "
         "on interface {}",
         proxy_text(query.remote), proxy_text(query.local), sa.nameif);
-    syslog_sa(&sa, nullptr, 713061, why);
+    log_.syslog_sa(&sa, nullptr, 713061, why);
     reject_quick_mode(sa, notify::kInvalidIdInformation, why);
     return false;
   }
   if (out.outcome == O::NoProposal) {
     ++stats_.in_p2_rejects;
-    log(&sa, Tag::Event, "All IPSec SA proposals found unacceptable!");
-    syslog_sa(&sa, nullptr, 713902, "All IPSec SA proposals found unacceptable!");
+    log_.event(&sa, "All IPSec SA proposals found unacceptable!");
+    log_.syslog_sa(&sa, nullptr, 713902, "All IPSec SA proposals found unacceptable!");
     NotifyPayload n;
     n.protocol = p2attr::kProtoEsp;
     n.type = notify::kNoProposalChosen;
     send_informational(sa, {n});
     return false;
   }
-  log(&sa, Tag::Debug, "processing IPSec SA payload");
-  log(&sa, Tag::Debug,
-      fmt::format("IPSec SA Proposal # {}, Transform # {} acceptable  Matches global IPSec SA "
-                  "entry # {}",
-                  out.choice->proposal, out.choice->transform_number, out.seq));
+  log_.debug(&sa, "processing IPSec SA payload");
+  log_.debug(
+      &sa, fmt::format("IPSec SA Proposal # {}, Transform # {} acceptable  Matches global IPSec SA "
+                       "entry # {}",
+                       out.choice->proposal, out.choice->transform_number, out.seq));
   return true;
 }
 
@@ -249,14 +249,14 @@ bool Engine::responder_pfs(IkeSa& sa, QuickModeExchange& q, const OpaquePayload*
 Outcome Engine::quick_mode_1(const Received& in) {
   IkeSa& sa = *in.sa;
   const uint32_t msgid = in.msgid;
-  log(&sa, Tag::Debug, "processing hash payload");
+  log_.debug(&sa, "processing hash payload");
   if (!verify_hash(sa, msgid, in.body, in.body.size(), {}))
     return Outcome::dropped("Hash verification failed on quick mode message 1, dropping",
                             &IkeStats::hash_fails, &IkeStats::in_p2_invalid);
   sa.last_heard = env_.now();
   const Qm1 m = qm1_of(in.payloads);
-  log(&sa, Tag::Debug, "processing SA payload");
-  log(&sa, Tag::Debug, "processing nonce payload");
+  log_.debug(&sa, "processing SA payload");
+  log_.debug(&sa, "processing nonce payload");
   Selector remote, local;
   if (!read_proxies(sa, m.ids, local, remote)) return Outcome::done();
   // A remote-access client speaks for the one address it was given, nothing else: not an inside
@@ -267,7 +267,7 @@ Outcome Engine::quick_mode_1(const Received& in) {
     std::string why = fmt::format(
         "Rejecting IPSec tunnel: remote proxy {} is not the address assigned to the client ({})",
         proxy_text(remote), sa.assigned ? sa.assigned->str() : "none");
-    syslog_sa(&sa, nullptr, 713061, why);
+    log_.syslog_sa(&sa, nullptr, 713061, why);
     reject_quick_mode(sa, notify::kInvalidIdInformation, why);
     return Outcome::done();
   }
@@ -275,9 +275,9 @@ Outcome Engine::quick_mode_1(const Received& in) {
   // settles which one stays once the new one is up).
   if (std::none_of(sa.ipsec.begin(), sa.ipsec.end(),
                    [&](const IpsecSa& o) { return o.remote.address == remote.address; }))
-    log(&sa, Tag::Event, "QM IsRekeyed old sa not found by addr");
+    log_.event(&sa, "QM IsRekeyed old sa not found by addr");
   else
-    log(&sa, Tag::Event, "QM IsRekeyed old sa found by addr");
+    log_.event(&sa, "QM IsRekeyed old sa found by addr");
 
   MapSelection entry;
   if (!select_entry(
@@ -309,14 +309,14 @@ Outcome Engine::quick_mode_1(const Received& in) {
   ips.local = local;
   ips.remote = remote;
   ips.outbound.spi = get_be32(choice.offered->spi, 0);
-  log(&sa, Tag::Event, "IKE: requesting SPI!");
+  log_.event(&sa, "IKE: requesting SPI!");
   ips.inbound.spi = draw_inbound_spi(sa);
   // The SPI is held by this not yet keyed SA (quick_modes) until QM3 installs it.
-  ipsec_log(&sa, 1,
-            fmt::format("IPSEC: New embryonic SA created @ 0x{:08X}, Direction: inbound, SPI: "
-                        "0x{:08X}, Session ID: 0x{:08X}, Tunnel type: {}, Protocol: esp",
-                        ips.id, ips.inbound.spi, ips.id, sa.remote_access ? "ra" : "l2l"));
-  log(&sa, Tag::Debug, fmt::format("IKE got SPI from key engine: SPI = 0x{:08x}", ips.inbound.spi));
+  log_.ipsec(&sa, 1,
+             fmt::format("IPSEC: New embryonic SA created @ 0x{:08X}, Direction: inbound, SPI: "
+                         "0x{:08X}, Session ID: 0x{:08X}, Tunnel type: {}, Protocol: esp",
+                         ips.id, ips.inbound.spi, ips.id, sa.remote_access ? "ra" : "l2l"));
+  log_.debug(&sa, fmt::format("IKE got SPI from key engine: SPI = 0x{:08x}", ips.inbound.spi));
 
   // Lifetimes: ours (the entry's, else global) against the offer.
   const config::CryptoMapSettings& cs = *entry.settings;
@@ -334,44 +334,43 @@ void Engine::send_quick_mode_2(IkeSa& sa, uint32_t msgid, std::shared_ptr<QuickM
                                const EspChoice& choice, const std::vector<const IdPayload*>& ids,
                                const ResponderLifetime& life, const Bytes& our_ke) {
   const IpsecSa& ips = q->sa;
-  log(&sa, Tag::Debug, "oakley constucting quick mode");
-  log(&sa, Tag::Debug, "constructing blank hash payload");
+  log_.debug(&sa, "oakley constucting quick mode");
+  log_.debug(&sa, "constructing blank hash payload");
   std::vector<Payload> rest;
-  log(&sa, Tag::Debug, "constructing IPSec SA payload");
+  log_.debug(&sa, "constructing IPSec SA payload");
   if (life.overridden_seconds)
-    log(&sa, Tag::Event,
-        fmt::format("Overriding Initiator's IPSec rekeying duration from {} to {} seconds",
-                    *life.overridden_seconds, life.chosen.seconds));
+    log_.event(&sa,
+               fmt::format("Overriding Initiator's IPSec rekeying duration from {} to {} seconds",
+                           *life.overridden_seconds, life.chosen.seconds));
   if (life.overridden_kilobytes)
-    log(&sa, Tag::Event,
-        fmt::format("Overriding Initiator's IPSec rekeying duration from {} to {} Kbs",
-                    *life.overridden_kilobytes, life.chosen.kilobytes));
+    log_.event(&sa, fmt::format("Overriding Initiator's IPSec rekeying duration from {} to {} Kbs",
+                                *life.overridden_kilobytes, life.chosen.kilobytes));
   SaPayload reply;
   Proposal prop = *choice.offered;
   prop.spi = be32(ips.inbound.spi);
   prop.transforms = {*choice.transform};
   reply.proposals.push_back(prop);
   rest.push_back(reply);
-  log(&sa, Tag::Debug, "constructing IPSec nonce payload");
+  log_.debug(&sa, "constructing IPSec nonce payload");
   rest.push_back(OpaquePayload{PayloadType::Nonce, q->nr});
   if (!our_ke.empty()) {
-    log(&sa, Tag::Debug, "constructing pfs ke payload");
+    log_.debug(&sa, "constructing pfs ke payload");
     rest.push_back(OpaquePayload{PayloadType::KE, our_ke});
   }
   if (ids.size() == 2) {
     const Selector &remote = ips.remote, &local = ips.local;
-    log(&sa, Tag::Debug, "constructing proxy ID");
-    log(&sa, Tag::Debug,
-        fmt::format("Transmitting Proxy Id:   Remote {}: {}  Protocol {}  Port {}   Local "
-                    "subnet:  {}  mask {} Protocol {}  Port {}",
-                    remote.mask.value == 0xffffffffu ? "host" : "subnet", remote.address.str(),
-                    remote.protocol, remote.port, local.address.str(), local.mask.str(),
-                    local.protocol, local.port));
+    log_.debug(&sa, "constructing proxy ID");
+    log_.debug(
+        &sa, fmt::format("Transmitting Proxy Id:   Remote {}: {}  Protocol {}  Port {}   Local "
+                         "subnet:  {}  mask {} Protocol {}  Port {}",
+                         remote.mask.value == 0xffffffffu ? "host" : "subnet", remote.address.str(),
+                         remote.protocol, remote.port, local.address.str(), local.mask.str(),
+                         local.protocol, local.port));
     rest.push_back(*ids[0]);
     rest.push_back(*ids[1]);
   }
   if (life.notify()) {
-    log(&sa, Tag::Debug, "Sending RESPONDER LIFETIME notification to Initiator");
+    log_.debug(&sa, "Sending RESPONDER LIFETIME notification to Initiator");
     NotifyPayload n;
     n.protocol = p2attr::kProtoEsp;
     n.type = notify::kResponderLifetime;
@@ -379,8 +378,8 @@ void Engine::send_quick_mode_2(IkeSa& sa, uint32_t msgid, std::shared_ptr<QuickM
     n.data = responder_lifetime_data(life.chosen);
     rest.push_back(n);
   }
-  log(&sa, Tag::Debug, "constructing qm hash payload");
-  log(&sa, Tag::Decode, fmt::format("IKE Responder sending 2nd QM pkt: msg id = {:08x}", msgid));
+  log_.debug(&sa, "constructing qm hash payload");
+  log_.decode(&sa, fmt::format("IKE Responder sending 2nd QM pkt: msg id = {:08x}", msgid));
   // The initiator may send on our SPI as soon as it has QM2: the inbound SA is there before.
   derive_quick_mode_keys(q->sa, sa.choice.hash, sa.keys.skeyid_d, q->gxy, q->ni, q->nr);
   q->inbound_installed = dataplane_.add_inbound(sa, q->sa);

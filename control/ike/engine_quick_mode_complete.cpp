@@ -25,14 +25,14 @@ void Engine::complete_quick_mode(IkeSa& sa, uint32_t msgid) {
   QuickModeExchange& q = sa.quick_modes.at(msgid);
   const bool initiator = q.initiator;
   IpsecSa ips = std::move(q.sa);
-  log(&sa, Tag::Debug, "loading all IPSEC SAs");
-  log(&sa, Tag::Debug, "Generating Quick Mode Key!");
+  log_.debug(&sa, "loading all IPSEC SAs");
+  log_.debug(&sa, "Generating Quick Mode Key!");
   if (initiator)  // a responder's were derived when it sent QM2
     derive_quick_mode_keys(ips, sa.choice.hash, sa.keys.skeyid_d, q.gxy, q.ni, q.nr);
   log_encrypt_rule_lookup(sa, ips);
-  log(&sa, Tag::Debug, "Generating Quick Mode Key!");
+  log_.debug(&sa, "Generating Quick Mode Key!");
   if (initiator) {
-    log(&sa, Tag::Debug, "constructing qm hash payload");
+    log_.debug(&sa, "constructing qm hash payload");
     send_hashed(sa, Exchange::QuickMode, msgid,
                 quick_mode_hash3(sa.choice.hash, sa.keys.skeyid_a, msgid, q.ni, q.nr), {}, false);
   }
@@ -40,23 +40,22 @@ void Engine::complete_quick_mode(IkeSa& sa, uint32_t msgid) {
   // Logged once the dataplane holds the outbound SA, amid its "IPSEC: ..." steps (as the
   // ASA prints it when its key engine has added that SA).
   install(sa, ips, [&] {
-    log(&sa, Tag::Event,
-        fmt::format("Security negotiation complete for {}  {}, Inbound SPI = 0x{:08x}, "
-                    "Outbound SPI = 0x{:08x}",
-                    negotiating_party(sa, initiator), initiator ? "Initiator" : "Responder",
-                    ips.inbound.spi, ips.outbound.spi));
+    log_.event(&sa,
+               fmt::format("Security negotiation complete for {}  {}, Inbound SPI = 0x{:08x}, "
+                           "Outbound SPI = 0x{:08x}",
+                           negotiating_party(sa, initiator), initiator ? "Initiator" : "Responder",
+                           ips.inbound.spi, ips.outbound.spi));
   });
   if (ips.lifetime_seconds)
-    log(&sa, Tag::Debug,
-        fmt::format("Starting P2 rekey timer: {} seconds.", ips.lifetime_seconds * 95 / 100));
+    log_.debug(
+        &sa, fmt::format("Starting P2 rekey timer: {} seconds.", ips.lifetime_seconds * 95 / 100));
   // [U] Kept to the responder, as before: the client's route, on its own quick modes.
   if (sa.assigned && !initiator)
-    log(&sa, Tag::Event,
-        fmt::format("Adding static route for client address: {}", sa.assigned->str()));
+    log_.event(&sa, fmt::format("Adding static route for client address: {}", sa.assigned->str()));
   ipsec_sa_syslog(sa, ips.inbound.spi, true, true);
   ipsec_sa_syslog(sa, ips.outbound.spi, false, true);
-  log(&sa, Tag::Event, fmt::format("PHASE 2 COMPLETED (msgid={:08x})", msgid));
-  syslog_sa(&sa, nullptr, 713120, msgid);
+  log_.event(&sa, fmt::format("PHASE 2 COMPLETED (msgid={:08x})", msgid));
+  log_.syslog_sa(&sa, nullptr, 713120, msgid);
   ++(initiator ? stats_.out_p2_exchanges : stats_.in_p2_exchanges);
   retire_superseded(sa, ips);
   ipsec_established(sa, ips);

@@ -43,7 +43,7 @@ void Engine::send_quick_mode_1(IkeSa& sa, std::shared_ptr<QuickModeExchange> q) 
         ++n;
       }
   if (prop.transforms.empty()) {
-    log(&sa, Tag::Event, "IKE Initiator: no usable transform set for the quick mode");
+    log_.event(&sa, "IKE Initiator: no usable transform set for the quick mode");
     return;
   }
   SaPayload offer;
@@ -60,13 +60,13 @@ void Engine::send_quick_mode_1(IkeSa& sa, std::shared_ptr<QuickModeExchange> q) 
   uint32_t msgid = random_msgid();
   ips.message_id = msgid;
   sa.quick_modes.add(msgid, q);
-  log(&sa, Tag::Debug, "oakley constructing quick mode");
-  log(&sa, Tag::Debug, "constructing blank hash payload");
-  log(&sa, Tag::Debug, "constructing IPSec SA payload");
-  log(&sa, Tag::Debug, "constructing IPSec nonce payload");
-  log(&sa, Tag::Debug, "constructing proxy ID");
-  log(&sa, Tag::Debug, "constructing qm hash payload");
-  log(&sa, Tag::Decode, fmt::format("IKE Initiator sending 1st QM pkt: msg id = {:08x}", msgid));
+  log_.debug(&sa, "oakley constructing quick mode");
+  log_.debug(&sa, "constructing blank hash payload");
+  log_.debug(&sa, "constructing IPSec SA payload");
+  log_.debug(&sa, "constructing IPSec nonce payload");
+  log_.debug(&sa, "constructing proxy ID");
+  log_.debug(&sa, "constructing qm hash payload");
+  log_.decode(&sa, fmt::format("IKE Initiator sending 1st QM pkt: msg id = {:08x}", msgid));
   send_protected(sa, Exchange::QuickMode, msgid, std::move(rest), {}, true);
 }
 
@@ -75,7 +75,7 @@ Outcome Engine::quick_mode_2(const Received& in) {
   const uint32_t msgid = in.msgid;
   const std::vector<Payload>& p = in.payloads;
   QuickModeExchange& q = sa.quick_modes.at(msgid);
-  log(&sa, Tag::Debug, "processing hash payload");
+  log_.debug(&sa, "processing hash payload");
   if (!verify_hash(sa, msgid, in.body, in.body.size(), q.ni))
     return Outcome::dropped("Hash verification failed on quick mode message 2, dropping",
                             &IkeStats::hash_fails);
@@ -90,7 +90,7 @@ Outcome Engine::quick_mode_2(const Received& in) {
   auto choice = match_esp(*chosen, cfg_, q.transform_sets, udp_encapsulating(sa));
   if (!choice || chosen->proposals.size() != 1 || chosen->proposals[0].transforms.size() != 1) {
     ++stats_.in_p2_invalid;
-    log(&sa, Tag::Event, "The responder chose an IPSec transform we did not offer");
+    log_.event(&sa, "The responder chose an IPSec transform we did not offer");
     sa.quick_modes.end(msgid);
     return Outcome::done();
   }
@@ -108,7 +108,7 @@ Outcome Engine::quick_mode_2(const Received& in) {
     if (const auto* n = std::get_if<NotifyPayload>(&x);
         n && n->type == notify::kResponderLifetime) {
       life = apply_responder_lifetime(life, n->data);
-      log(&sa, Tag::Debug, "processing notify payload (RESPONDER-LIFETIME)");
+      log_.debug(&sa, "processing notify payload (RESPONDER-LIFETIME)");
     }
   ips.lifetime_seconds = life.seconds;
   ips.lifetime_kilobytes = life.kilobytes;
@@ -119,7 +119,7 @@ Outcome Engine::quick_mode_2(const Received& in) {
 // PFS we offered: the responder's KE gives g^xy (false, logged, when it sent none or a bad one).
 bool Engine::initiator_pfs(IkeSa& sa, QuickModeExchange& q, const OpaquePayload* ke) {
   if (!ke) {
-    log(&sa, Tag::Event, "PFS was offered but the responder sent no KE payload");
+    log_.event(&sa, "PFS was offered but the responder sent no KE payload");
     return false;
   }
   auto gxy = q.dh->shared_secret(ke->data);

@@ -52,14 +52,15 @@ void Engine::check_verification(const IkeSa& sa, IpsecSa& ips, uint64_t now) {
   uint32_t seq = t->last_failed_seq;
   ips.verify_alarm = true;
   ++stats_.sas_failing_verification;
-  ipsec_log(&sa, 1,
-            fmt::format("IPSEC: Inbound SA (SPI 0x{:08X}) from {}: {} packets failed "
-                        "authentication and none passed",  // [U] ours, no ASA sample
-                        ips.inbound.spi, sa.peer.address.str(), failed));
+  log_.ipsec(&sa, 1,
+             fmt::format("IPSEC: Inbound SA (SPI 0x{:08X}) from {}: {} packets failed "
+                         "authentication and none passed",  // [U] ours, no ASA sample
+                         ips.inbound.spi, sa.peer.address.str(), failed));
   if (now < next_verify_syslog_) return;
   next_verify_syslog_ = now + timers::kVerifySyslogGap;
-  syslog_plain(402120, "ESP", ips.inbound.spi, seq, sa.peer.address.str(),
-               sa.username.empty() ? sa.peer.address.str() : sa.username, sa.local.address.str());
+  log_.syslog_plain(402120, "ESP", ips.inbound.spi, seq, sa.peer.address.str(),
+                    sa.username.empty() ? sa.peer.address.str() : sa.username,
+                    sa.local.address.str());
 }
 
 void Engine::rekey_failed(IkeSa& sa, uint32_t old_id) {

@@ -24,16 +24,15 @@ bool Engine::admit_login(IkeSa& sa, const std::string& user, std::vector<uint64_
   SessionLimits l = limits_of(cfg_, sa, user).config;
   if (!l.ikev1_permitted) {
     // [U] the ASA's exact words for a tunnel protocol the group-policy does not allow.
-    log(&sa, Tag::Event,
-        fmt::format("Tunnel Rejected: User ({}) not permitted to use IKEv1 by the "
-                    "vpn-tunnel-protocol of {}",
-                    platform::printable(user), l.tunnel_protocol_from));
+    log_.event(&sa, fmt::format("Tunnel Rejected: User ({}) not permitted to use IKEv1 by the "
+                                "vpn-tunnel-protocol of {}",
+                                platform::printable(user), l.tunnel_protocol_from));
     return false;
   }
   if (l.simultaneous_logins == 0) {
-    log(&sa, Tag::Event,
-        fmt::format("Tunnel Rejected: User ({}) may not log in (vpn-simultaneous-logins 0)",
-                    platform::printable(user)));
+    log_.event(&sa,
+               fmt::format("Tunnel Rejected: User ({}) may not log in (vpn-simultaneous-logins 0)",
+                           platform::printable(user)));
     return false;
   }
   // The ASA's rule: at the limit, the user's session idle the longest is logged off.
@@ -62,7 +61,7 @@ void Engine::refused_at_limit(const std::string& group, const std::string& user,
                               const config::Ipv4& peer, uint32_t limit) {
   ++stats_.refused_session_limit;
   ++stats_.system_capacity_fails;  // [U] the ASA's counter for a box that is full
-  syslog_plain(113029, group, user, peer.str(), limit);
+  log_.syslog_plain(113029, group, user, peer.str(), limit);
 }
 
 bool Engine::admit_unauthenticated_session(IkeSa& sa) {

@@ -64,7 +64,7 @@ std::optional<EndReason> Engine::retransmit_timer(IkeSa& sa, uint64_t now) {
   if (sa.retransmits >= timers::max_retransmits(sa)) abandon_quick_mode(sa);
   if (!sa.awaiting_reply) return std::nullopt;
   if (sa.retransmits >= timers::max_retransmits(sa)) {
-    log(&sa, Tag::Debug, "IKE message retransmission limit reached, deleting SA");
+    log_.debug(&sa, "IKE message retransmission limit reached, deleting SA");
     return EndReason::RetransmissionLimit;
   }
   ++sa.retransmits;
@@ -72,9 +72,8 @@ std::optional<EndReason> Engine::retransmit_timer(IkeSa& sa, uint64_t now) {
   env_.send(sa.local, sa.peer, sa.last_sent);
   ++stats_.out_packets;
   if (auto m = parse_message(sa.last_sent.data(), sa.last_sent.size()))
-    log(&sa, Tag::Debug,
-        fmt::format("IKE_DECODE RESENDING Message (msgid={:x}) total length : {}",
-                    m->header.message_id, sa.last_sent.size()));
+    log_.debug(&sa, fmt::format("IKE_DECODE RESENDING Message (msgid={:x}) total length : {}",
+                                m->header.message_id, sa.last_sent.size()));
   sa.next_retransmit = timers::next_retransmit(now, sa.retransmits);
   return std::nullopt;
 }
@@ -141,7 +140,7 @@ std::optional<EndReason> Engine::dpd_timer(IkeSa& sa, uint64_t now) {
     send_dpd(sa);
   } else if (sa.dpd_outstanding > 0 && now >= sa.dpd_sent + static_cast<uint64_t>(retry)) {
     if (sa.dpd_outstanding > timers::kDpdMaxOutstanding) {
-      log(&sa, Tag::Event, "Heartbeat timeout: peer is not responding, deleting SA");
+      log_.event(&sa, "Heartbeat timeout: peer is not responding, deleting SA");
       return EndReason::DpdFailure;
     }
     send_dpd(sa);

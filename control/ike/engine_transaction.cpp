@@ -73,10 +73,9 @@ bool Engine::assign_address(IkeSa& sa) {
   }
   if (framed) {
     if (!pools_.claim(*framed)) {
-      log(&sa, Tag::Event,
-          fmt::format("Address {} of user {} is in use by another session", framed->str(),
-                      sa.username));
-      syslog_sa(&sa, nullptr, 713132);
+      log_.event(&sa, fmt::format("Address {} of user {} is in use by another session",
+                                  framed->str(), sa.username));
+      log_.syslog_sa(&sa, nullptr, 713132);
       return false;
     }
     sa.assigned = *framed;
@@ -96,8 +95,8 @@ bool Engine::assign_address(IkeSa& sa) {
       names = tg->second.general.address_pools;
   auto a = pools_.allocate(cfg_, names);
   if (!a) {
-    log(&sa, Tag::Event, "Cannot obtain an IP address for remote peer");
-    syslog_sa(&sa, nullptr, 713132);
+    log_.event(&sa, "Cannot obtain an IP address for remote peer");
+    log_.syslog_sa(&sa, nullptr, 713132);
     return false;
   }
   sa.assigned = *a;
@@ -143,8 +142,8 @@ void Engine::send_xauth_request(IkeSa& sa, std::vector<Attribute> attributes, bo
   req.type = cfg_type::kRequest;
   req.identifier = sa.transaction.identifier();
   req.attributes = std::move(attributes);
-  log(&sa, Tag::Debug, "constructing blank hash payload");
-  log(&sa, Tag::Debug, "constructing qm hash payload");
+  log_.debug(&sa, "constructing blank hash payload");
+  log_.debug(&sa, "constructing qm hash payload");
   send_protected(sa, Exchange::Transaction, msgid, {req}, {}, true);
 }
 
@@ -178,11 +177,10 @@ void Engine::start_cfg_set(IkeSa& sa) {
   set.identifier = static_cast<uint16_t>((id[0] << 8) | id[1]);
   set.attributes = std::move(reply.attributes);
   sa.transaction.set_sent(random_msgid(), Transaction::Set::ModeCfg);
-  log(&sa, Tag::Event,
-      fmt::format("Assigned private IP address {} to remote user", sa.assigned->str()));
-  syslog_sa(&sa, nullptr, 713228, sa.assigned->str());
-  log(&sa, Tag::Debug, "constructing blank hash payload");
-  log(&sa, Tag::Debug, "constructing qm hash payload");
+  log_.event(&sa, fmt::format("Assigned private IP address {} to remote user", sa.assigned->str()));
+  log_.syslog_sa(&sa, nullptr, 713228, sa.assigned->str());
+  log_.debug(&sa, "constructing blank hash payload");
+  log_.debug(&sa, "constructing qm hash payload");
   send_protected(sa, Exchange::Transaction, sa.transaction.set_msgid(), {set}, {}, true);
   announce_client(sa);
 }
@@ -192,7 +190,7 @@ void Engine::announce_client(const IkeSa& sa) {
   // ARP entry and the gratuitous ARP on each interface proxy_arp_interfaces names, once this
   // datagram is handled.
   if (sa.assigned && !proxy_arp_interfaces(cfg_, *sa.assigned).empty())
-    log(&sa, Tag::Event, fmt::format("Gratuitous ARP sent for {}", sa.assigned->str()));
+    log_.event(&sa, fmt::format("Gratuitous ARP sent for {}", sa.assigned->str()));
 }
 
 void Engine::xauth_reply(IkeSa& sa, const AttributePayload& a) {
@@ -238,7 +236,7 @@ void Engine::xauth_done(uint64_t index, uint64_t ticket, aaa::AuthResult r) {
   // The SA is looked up again: it may have been deleted, or asked again, meanwhile.
   IkeSa* found = sas_.get(index);
   if (!found || !found->transaction.awaits(ticket)) {
-    log(nullptr, Tag::Debug, fmt::format("AAA answer for session {} that is gone, dropped", index));
+    log_.debug(nullptr, fmt::format("AAA answer for session {} that is gone, dropped", index));
     return;
   }
   IkeSa& sa = *found;
@@ -248,7 +246,7 @@ void Engine::xauth_done(uint64_t index, uint64_t ticket, aaa::AuthResult r) {
   if (!tg) return;
   if (authentication_group(*tg).first != sa.transaction.group()) {
     // The group that answered is no longer the one that decides: the user is asked again.
-    log(&sa, Tag::Event, "Authentication server group changed during the request");
+    log_.event(&sa, "Authentication server group changed during the request");
     r = aaa::AuthResult{aaa::Outcome::Rejected, "AAA Server has been removed", {}, false, {}};
   }
   const bool may_change =
@@ -279,25 +277,24 @@ void Engine::xauth_accepted(IkeSa& sa, const aaa::AuthResult& r) {
     if (sa.authz.group_policy) {
       if (cfg_.group_policies.contains(*sa.authz.group_policy)) {
         sa.group_policy = *sa.authz.group_policy;
-        syslog_plain(113003, user, sa.group_policy);
+        log_.syslog_plain(113003, user, sa.group_policy);
       } else {
-        log(&sa, Tag::Event,
-            fmt::format("Group policy {} from the AAA server does not exist, using {}",
-                        *sa.authz.group_policy, sa.group_policy));
+        log_.event(&sa, fmt::format("Group policy {} from the AAA server does not exist, using {}",
+                                    *sa.authz.group_policy, sa.group_policy));
       }
     }
   } else {
     if (auto u = cfg_.users.find(user); u != cfg_.users.end() && u->second.attributes.group_policy)
       sa.group_policy = *u->second.attributes.group_policy;
-    if (engine_asked) syslog_plain(113012, "authentication", user);
+    if (engine_asked) log_.syslog_plain(113012, "authentication", user);
   }
-  if (debugging(DebugKind::Isakmp, 5)) {
+  if (log_.watching(DebugKind::Isakmp, 5)) {
     auto gp = cfg_.group_policies.find(sa.group_policy);
     for (const auto& l :
          user_attribute_lines(gp == cfg_.group_policies.end() ? nullptr : &gp->second))
-      log(&sa, Tag::Debug, l);
+      log_.debug(&sa, l);
   }
-  log(&sa, Tag::Event, fmt::format("User ({}) authenticated.", user));
+  log_.event(&sa, fmt::format("User ({}) authenticated.", user));
   send_xauth_status(sa, user_filter_exists(sa) && admit_user(sa, user));
 }
 
@@ -308,7 +305,7 @@ bool Engine::user_filter_exists(IkeSa& sa) {
   if (!acl) return true;
   ++stats_.responder_fails;  // "show crypto isakmp stats": a tunnel this box refused
   // [U] 113030's severity and wording (the table's), from memory of the ASA's catalogue.
-  syslog_plain(113030, sa.tunnel_group, sa.username, sa.peer.address.str(), *acl);
+  log_.syslog_plain(113030, sa.tunnel_group, sa.username, sa.peer.address.str(), *acl);
   return false;
 }
 
@@ -321,9 +318,9 @@ void Engine::xauth_refused(IkeSa& sa, const aaa::AuthResult& r) {
   if (sa.transaction.group() == "LOCAL")
     // The refused name is masked (it may be a password typed in the wrong box), as the
     // AAA service's 113015/113005 do.
-    syslog_plain(113015, "authentication", r.reason,
-                 fmt::format(" : user IP = {}", sa.peer.address.str()));
-  log(&sa, Tag::Event, fmt::format("User ({}) authentication rejected.", user));
+    log_.syslog_plain(113015, "authentication", r.reason,
+                      fmt::format(" : user IP = {}", sa.peer.address.str()));
+  log_.event(&sa, fmt::format("User ({}) authentication rejected.", user));
   // A wrong password may be typed again, as the ASA allows; servers that do not answer are not
   // asked again for this client.
   if (!no_server && may_retry) {
@@ -341,8 +338,8 @@ void Engine::send_xauth_status(IkeSa& sa, bool ok) {
   set.attributes = {Attribute::tv(xauth_attr::kStatus, ok ? 1 : 0)};
   sa.transaction.set_sent(random_msgid(),
                           ok ? Transaction::Set::XauthOk : Transaction::Set::XauthFail);
-  log(&sa, Tag::Debug, "constructing blank hash payload");
-  log(&sa, Tag::Debug, "constructing qm hash payload");
+  log_.debug(&sa, "constructing blank hash payload");
+  log_.debug(&sa, "constructing qm hash payload");
   send_protected(sa, Exchange::Transaction, sa.transaction.set_msgid(), {set}, {}, true);
 }
 
@@ -366,7 +363,7 @@ void Engine::xauth_through(IkeSa& sa) {
 
 Outcome Engine::transaction(const Received& in) {
   IkeSa& sa = *in.sa;
-  log(&sa, Tag::Debug, "processing hash payload");
+  log_.debug(&sa, "processing hash payload");
   if (!verify_hash(sa, in.msgid, in.body, in.body.size(), {}))
     return Outcome::dropped("Hash verification failed on a transaction message, dropping",
                             &IkeStats::hash_fails);
@@ -376,20 +373,20 @@ Outcome Engine::transaction(const Received& in) {
 }
 
 void Engine::transaction_attributes(IkeSa& sa, uint32_t msgid, const AttributePayload& a) {
-  log(&sa, Tag::Debug, "process_attr(): Enter!");
+  log_.debug(&sa, "process_attr(): Enter!");
 
   if (a.type == cfg_type::kReply && sa.transaction.asking_server()) {
     // The client sent its reply again while the server is being asked: one question is enough,
     // and the status goes out (and is retransmitted) once the answer is in.
     ++stats_.duplicates;
-    log(&sa, Tag::Debug, "XAUTH reply repeated while the AAA server is asked, dropping");
+    log_.debug(&sa, "XAUTH reply repeated while the AAA server is asked, dropping");
     return;
   }
   if (a.type == cfg_type::kReply && sa.transaction.is_reply(msgid) &&
       sa.state == P1State::XauthWait) {
     sa.awaiting_reply = false;
     sa.exchange_ivs.erase(msgid);
-    log(&sa, Tag::Debug, "Processing MODE_CFG Reply attributes.");
+    log_.debug(&sa, "Processing MODE_CFG Reply attributes.");
     xauth_reply(sa, a);
     return;
   }
@@ -397,7 +394,7 @@ void Engine::transaction_attributes(IkeSa& sa, uint32_t msgid, const AttributePa
   if (a.type == cfg_type::kAck && sa.transaction.is_ack(msgid)) {
     sa.awaiting_reply = false;
     sa.exchange_ivs.erase(msgid);
-    log(&sa, Tag::Debug, "Processing cfg ACK attributes");
+    log_.debug(&sa, "Processing cfg ACK attributes");
     switch (sa.transaction.acked()) {
       case Transaction::Set::XauthFail:
         sa.state = P1State::Deleting;
@@ -418,7 +415,7 @@ void Engine::transaction_attributes(IkeSa& sa, uint32_t msgid, const AttributePa
     // The client's ACK of our XAUTH status was lost, but it has moved on to mode-config: its
     // authenticated request shows it saw the status. Take it as the ACK (else we would resend
     // the status while the client waits for its reply, until the session times out).
-    log(&sa, Tag::Debug, "Mode-config request before the XAUTH status ACK: taking it as the ACK");
+    log_.debug(&sa, "Mode-config request before the XAUTH status ACK: taking it as the ACK");
     sa.awaiting_reply = false;
     sa.exchange_ivs.erase(sa.transaction.set_msgid());
     sa.transaction.acked();
@@ -430,45 +427,43 @@ void Engine::transaction_attributes(IkeSa& sa, uint32_t msgid, const AttributePa
       // Addresses go to authenticated remote-access users only: never before XAUTH is through,
       // never to a LAN-to-LAN peer.
       ++stats_.in_drop;
-      log(&sa, Tag::Event,
-          sa.remote_access ? "Mode-config request before XAUTH completed, dropping"
-                           : "Mode-config request from a LAN-to-LAN peer, dropping");
+      log_.event(&sa, sa.remote_access ? "Mode-config request before XAUTH completed, dropping"
+                                       : "Mode-config request from a LAN-to-LAN peer, dropping");
       return;
     }
-    log(&sa, Tag::Debug, "Processing cfg Request attributes");
+    log_.debug(&sa, "Processing cfg Request attributes");
     auto lines = mode_config_request_lines(a.attributes);
     for (size_t i = 0; i < a.attributes.size(); ++i) {
       const Attribute& at = a.attributes[i];
-      log(&sa, lines[i].level <= 1 ? Tag::Event : Tag::Debug, lines[i].text);
+      log_.line(&sa, lines[i].level <= 1 ? IkeLog::Tag::Event : IkeLog::Tag::Debug, lines[i].text);
       if (at.type == cfgattr::kApplicationVersion && !at.data.empty()) {
         sa.client_version = at.text();
-        log(&sa, Tag::Event, client_type_line(sa.client_version));
+        log_.event(&sa, client_type_line(sa.client_version));
       }
     }
     if (!assign_address(sa)) {
       sa.state = P1State::Deleting;
       return;
     }
-    log(&sa, Tag::Debug,
-        fmt::format("Obtained IP addr ({}) prior to initiating Mode Cfg (XAuth {})",
-                    sa.assigned->str(), sa.username.empty() ? "disabled" : "enabled"));
+    log_.debug(&sa, fmt::format("Obtained IP addr ({}) prior to initiating Mode Cfg (XAuth {})",
+                                sa.assigned->str(), sa.username.empty() ? "disabled" : "enabled"));
     if (std::any_of(a.attributes.begin(), a.attributes.end(),
                     [](const Attribute& x) { return x.type == cfgattr::kIp4Netmask; }))
-      log(&sa, Tag::Debug,
-          fmt::format("Sending subnet mask ({}) to remote client", sa.assigned_mask.str()));
-    log(&sa, Tag::Event,
-        fmt::format("Assigned private IP address {} to remote user", sa.assigned->str()));
-    syslog_sa(&sa, nullptr, 713228, sa.assigned->str());
+      log_.debug(&sa,
+                 fmt::format("Sending subnet mask ({}) to remote client", sa.assigned_mask.str()));
+    log_.event(&sa,
+               fmt::format("Assigned private IP address {} to remote user", sa.assigned->str()));
+    log_.syslog_sa(&sa, nullptr, 713228, sa.assigned->str());
     // As the ASA: the blank hash first, then the attributes (construct_cfg_set), then the hash.
-    log(&sa, Tag::Debug, "constructing blank hash payload");
+    log_.debug(&sa, "constructing blank hash payload");
     ModeConfigInputs in = mode_config_inputs(cfg_, sa);
     auto reply = build_mode_config_reply(a.attributes, in);
-    log_lines(sa, reply.log);
+    log_.lines(sa, reply.log);
     AttributePayload out;
     out.type = cfg_type::kReply;
     out.identifier = a.identifier;
     out.attributes = std::move(reply.attributes);
-    log(&sa, Tag::Debug, "constructing qm hash payload");
+    log_.debug(&sa, "constructing qm hash payload");
     send_protected(sa, Exchange::Transaction, msgid, {out}, {}, false);
     sa.exchange_ivs.erase(msgid);
     announce_client(sa);
@@ -476,7 +471,7 @@ void Engine::transaction_attributes(IkeSa& sa, uint32_t msgid, const AttributePa
     accounting_start(sa);
     return;
   }
-  log(&sa, Tag::Debug, fmt::format("Unexpected transaction message (type {}), dropping", a.type));
+  log_.debug(&sa, fmt::format("Unexpected transaction message (type {}), dropping", a.type));
 }
 
 }  // namespace rampart::ike

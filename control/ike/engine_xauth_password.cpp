@@ -22,9 +22,8 @@ constexpr std::string_view kPrompt = "Your password has expired. Enter a new pas
 
 void Engine::start_xauth_new_password(IkeSa& sa) {
   // [U] the ASA's log line for an expired password.
-  log(&sa, Tag::Event,
-      fmt::format("User ({}) password expired, asking the client for a new password",
-                  sa.transaction.user()));
+  log_.event(&sa, fmt::format("User ({}) password expired, asking the client for a new password",
+                              sa.transaction.user()));
   send_xauth_request(sa,
                      {Attribute::tv(xauth_attr::kType, 0),
                       Attribute::tlv(xauth_attr::kMessage, Bytes(kPrompt.begin(), kPrompt.end())),
@@ -46,8 +45,8 @@ void Engine::xauth_new_password_reply(IkeSa& sa, const AttributePayload& a) {
   if (fresh.empty() || other_user || old.empty() || !tg->general.password_management_days) {
     // A client that does not give a new password (or speaks for someone else) is refused as a
     // wrong password is: asked again from the start, up to the attempts.
-    log(&sa, Tag::Event,
-        fmt::format("User ({}) gave no new password for the expired one", sa.transaction.user()));
+    log_.event(&sa, fmt::format("User ({}) gave no new password for the expired one",
+                                sa.transaction.user()));
     xauth_refused(sa,
                   aaa::AuthResult{aaa::Outcome::Rejected, "Password change failed", {}, false, {}});
     return;
@@ -66,7 +65,7 @@ void Engine::xauth_new_password_reply(IkeSa& sa, const AttributePayload& a) {
   r.nas = sa.local.address;
   r.nas_port = static_cast<uint32_t>(sa.index);
   r.port_name = "vpn";
-  log(&sa, Tag::Event, fmt::format("User ({}) password change requested", r.user));
+  log_.event(&sa, fmt::format("User ({}) password change requested", r.user));
   xauth_ask(sa, std::move(r), true);
 }
 
