@@ -1,5 +1,5 @@
-// The engine's core: datagram dispatch, the SA table, message protection, retransmission and
-// the timers. The exchanges themselves live in engine_*.cpp.
+// The engine's core: datagrams received and dispatched, duplicates answered again, held quick
+// modes resumed, removal. Message protection is ike_wire.cpp; the exchanges are engine_*.cpp.
 #include "control/ike/engine.hpp"
 
 #include <algorithm>
@@ -7,7 +7,6 @@
 #include <fmt/format.h>
 
 #include "control/aaa/password.hpp"
-#include "control/ike/crypto/cipher.hpp"
 #include "control/ike/timers.hpp"
 
 namespace rampart::ike {
@@ -17,19 +16,8 @@ namespace {
 using timers::max_retransmits;
 using timers::unverified;
 
-constexpr size_t kMaxExchanges = 32;  // phase-2 style exchanges in flight per IKE SA
-
 bool zero(const Cookie& c) {
   return std::all_of(c.begin(), c.end(), [](uint8_t b) { return b == 0; });
-}
-
-// Main and aggressive mode go on the phase-1 CBC chain; every other exchange has an IV of its
-// own (RFC 2409 appendix B), whatever its message id: vpnc draws its Deletes' ids from one random
-// byte, so one in 256 is 0, and reading that one as phase 1 kept the session after the client
-// had gone.
-bool on_phase1_chain(const Header& h) {
-  return h.message_id == 0 &&
-         (h.exchange == Exchange::MainMode || h.exchange == Exchange::Aggressive);
 }
 
 }  // namespace
@@ -91,161 +79,13 @@ Engine::Engine(const config::Config& cfg, Environment& env) : cfg_(cfg), env_(en
 
 Engine::~Engine() = default;
 
-// ---- randomness ---------------------------------------------------------------------------
-
-uint32_t Engine::random_msgid() {
-  uint32_t v = 0;
-  while (v == 0) {
-    uint8_t b[4];
-    env_.random(b, 4);
-    v = (uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16) | (uint32_t{b[2]} << 8) | b[3];
-  }
-  return v;
-}
-
-Bytes Engine::random_bytes(size_t n) {
-  Bytes b(n);
-  env_.random(b.data(), n);
-  return b;
-}
-
-// ---- sending ------------------------------------------------------------------------------
-
-void Engine::transmit(IkeSa& sa, Bytes datagram, bool await_reply) {
-  env_.send(sa.local, sa.peer, datagram);
-  ++stats_.out_packets;
-  stats_.out_octets += datagram.size();
-  sa.bytes_tx += datagram.size();
-  // The first message sent while handling a peer's message answers it (see receive_message).
-  if (&sa == inbound_.sa && inbound_.answer.empty()) inbound_.answer = datagram;
-  if (await_reply) {
-    sa.last_sent = std::move(datagram);
-    sa.awaiting_reply = true;
-    sa.retransmits = 0;
-    sa.next_retransmit = timers::next_retransmit(env_.now(), 0);
-  } else {
-    // A reply: kept so that a retransmitted request is answered the same way.
-    sa.last_sent = std::move(datagram);
-    sa.awaiting_reply = false;
-  }
-}
-
-void Engine::send_phase1(IkeSa& sa, Exchange ex, std::vector<Payload> payloads, bool encrypt,
-                         bool await_reply) {
-  Message m;
-  m.header.initiator_cookie = sa.icookie;
-  m.header.responder_cookie = sa.rcookie;
-  m.header.exchange = ex;
-  m.header.message_id = 0;
-  Bytes out;
-  if (encrypt) {
-    Bytes plain = serialize_payloads(payloads);
-    auto ct = ike::encrypt(sa.choice.cipher, sa.keys.encryption_key, sa.phase1_iv, plain);
-    if (!ct) return;
-    sa.phase1_iv = last_block(sa.choice.cipher, *ct);
-    m.header.flags = kFlagEncrypted;
-    m.header.next = payloads.empty() ? PayloadType::None : type_of(payloads.front());
-    m.encrypted_body = std::move(*ct);
-    out = serialize_message(m);
-  } else {
-    m.payloads = payloads;
-    out = serialize_message(m);
-  }
-  log_.message(sa.peer, true, 0, payloads, out.size());
-  transmit(sa, std::move(out), await_reply);
-}
-
-void Engine::send_protected(IkeSa& sa, Exchange ex, uint32_t msgid, std::vector<Payload> rest,
-                            const Bytes& extra, bool await_reply) {
-  Bytes h = hash_over(sa, msgid, extra, serialize_payloads(rest));
-  send_hashed(sa, ex, msgid, std::move(h), std::move(rest), await_reply);
-}
-
-void Engine::send_hashed(IkeSa& sa, Exchange ex, uint32_t msgid, Bytes hash_value,
-                         std::vector<Payload> rest, bool await_reply) {
-  std::vector<Payload> all;
-  all.reserve(rest.size() + 1);
-  all.push_back(OpaquePayload{PayloadType::Hash, std::move(hash_value)});
-  for (auto& p : rest) all.push_back(std::move(p));
-  Bytes plain = serialize_payloads(all);
-  Bytes& iv = exchange_iv_for(sa, msgid);
-  auto ct = ike::encrypt(sa.choice.cipher, sa.keys.encryption_key, iv, plain);
-  if (!ct) return;
-  iv = last_block(sa.choice.cipher, *ct);
-  Message m;
-  m.header.initiator_cookie = sa.icookie;
-  m.header.responder_cookie = sa.rcookie;
-  m.header.exchange = ex;
-  m.header.message_id = msgid;
-  m.header.flags = kFlagEncrypted;
-  m.header.next = PayloadType::Hash;
-  m.encrypted_body = std::move(*ct);
-  Bytes out = serialize_message(m);
-  log_.message(sa.peer, true, msgid, all, out.size());
-  transmit(sa, std::move(out), await_reply);
-}
-
-bool Engine::verify_hash(IkeSa& sa, uint32_t msgid, const Bytes& body, size_t consumed,
-                         const Bytes& extra) {
-  // The HASH payload leads: its generic header says how long it is; what follows it up to the
-  // end of the chain (not the padding) is what the hash covers.
-  if (body.size() < 4 || body[0 + 0] == 0xff) return false;
-  size_t len = (size_t{body[2]} << 8) | body[3];
-  if (len < 4 || len > consumed) return false;
-  Bytes received(body.begin() + 4, body.begin() + static_cast<long>(len));
-  Bytes rest(body.begin() + static_cast<long>(len), body.begin() + static_cast<long>(consumed));
-  if (!equal_ct(received, hash_over(sa, msgid, extra, rest))) return false;
-  commit_inbound(sa);
-  return true;
-}
-
-void Engine::commit_inbound(IkeSa& sa) {
-  if (inbound_.encrypted) {
-    if (inbound_.phase1_chain) {
-      sa.phase1_iv = inbound_.next_iv;
-    } else {
-      if (!sa.exchange_ivs.contains(inbound_.msgid) && sa.exchange_ivs.size() >= kMaxExchanges)
-        sa.exchange_ivs.erase(sa.exchange_ivs.begin());
-      sa.exchange_ivs[inbound_.msgid] = inbound_.next_iv;
-    }
-  }
-  // NAT-T (RFC 3947 4): the peer may move to port 4500, and a NAT may change its address.
-  if (inbound_.peer != sa.peer || inbound_.local != sa.local) {
-    if (sa.established)
-      log_.debug(&sa, fmt::format("Peer moved from {} to {}", sa.peer.str(), inbound_.peer.str()));
-    sas_.move_peer(sa, inbound_.peer);
-    sa.local = inbound_.local;
-    journal_.touch(sa.index);  // a route injected toward the peer follows it
-  }
-}
-
-void Engine::send_notify_unencrypted(const Datagram& d, const Header& h, uint16_t type) {
-  // Before keys exist a failure can only be told in the clear (NO_PROPOSAL_CHOSEN, ...).
-  Message m;
-  m.header.initiator_cookie = h.initiator_cookie;
-  m.header.responder_cookie = h.responder_cookie;
-  m.header.exchange = Exchange::Informational;
-  m.header.message_id = random_msgid();
-  NotifyPayload n;
-  n.protocol = 1;  // ISAKMP
-  n.type = type;
-  n.spi.assign(h.initiator_cookie.begin(), h.initiator_cookie.end());
-  n.spi.insert(n.spi.end(), h.responder_cookie.begin(), h.responder_cookie.end());
-  m.payloads.push_back(n);
-  Bytes out = serialize_message(m);
-  log_.message(d.peer, true, m.header.message_id, m.payloads, out.size());
-  env_.send(d.local, d.peer, out);
-  ++stats_.out_packets;
-  ++stats_.out_notifies;
-}
-
 // ---- receiving ----------------------------------------------------------------------------
 
 IkeSa* Engine::new_sa(const Datagram& d, const Message& m) {
   auto sa = std::make_unique<IkeSa>();
   sa->index = sas_.next_index();
   sa->icookie = m.header.initiator_cookie;
-  Bytes rc = random_bytes(8);
+  Bytes rc = wire_.random_bytes(8);
   std::copy(rc.begin(), rc.end(), sa->rcookie.begin());
   sa->peer = d.peer;
   sa->local = d.local;
@@ -406,35 +246,42 @@ void Engine::handle_for_sa(IkeSa& target, const Datagram& d, const Message& m, c
   const bool encrypted = m.header.flags & kFlagEncrypted;
   std::vector<Payload> payloads;
   Bytes body;
-  if (encrypted && !open_message(*sa, m, payloads, body)) return;
+  if (encrypted) {
+    switch (wire_.open(*sa, m, payloads, body)) {
+      case IkeWire::Opened::Ok:
+        break;
+      case IkeWire::Opened::Unreadable:
+        return;
+      case IkeWire::Opened::WrongKey:
+        log_.event(sa,
+                   "ERROR, had problems decrypting packet, probably due to mismatched pre-shared "
+                   "key.  Aborting");
+        log_.syslog_sa(sa, nullptr, 713902,
+                       "ERROR, had problems decrypting packet, probably due to mismatched "
+                       "pre-shared key.  Aborting");
+        remove(sa->index, EndReason::DecryptionFailure, false);
+        return;
+    }
+  }
   const std::vector<Payload>& p = encrypted ? payloads : m.payloads;
   if (!resumed) log_.message(d.peer, false, m.header.message_id, p, d.data.size());
 
-  inbound_.msgid = m.header.message_id;
-  inbound_.encrypted = encrypted;
-  inbound_.phase1_chain = on_phase1_chain(m.header);
-  inbound_.peer = d.peer;
-  inbound_.local = d.local;
-  inbound_.sa = sa;
-  inbound_.answer.clear();
+  wire_.begin(*sa, d, m);
   const uint64_t index = sa->index;
   dispatch({d, m, sa, p, std::move(body), m.header.message_id, encrypted, resumed});
   // Remember what we answered: a retransmission of it gets that answer again, and only that.
   // The SA may be gone by now, or under another index (a phase-1 rekey swaps them): found by
   // its index first, else by a walk that only such a message costs.
+  Bytes answer = wire_.end();
   auto holds = [&](const auto& e) { return e.second.get() == sa; };
   auto alive = [&] {
     return sas_.get(index) == sa || std::any_of(sas_.all().begin(), sas_.all().end(), holds);
   };
-  if (!alive()) {
-    inbound_.sa = nullptr;
-    return;
-  }
-  if (!inbound_.answer.empty()) {
+  if (!alive()) return;
+  if (!answer.empty()) {
     sa->last_received_hash = digest;
-    sa->last_answer = std::move(inbound_.answer);
+    sa->last_answer = std::move(answer);
   }
-  inbound_.sa = nullptr;
   // This message may have ended the transaction a held QM1 waited for.
   if (sa->quick_modes.has_delayed() && !transaction_in_progress(*sa)) resume_quick_mode(*sa);
 }
@@ -452,57 +299,6 @@ void Engine::resume_quick_mode(IkeSa& sa) {
   Datagram d{sa.local, sa.peer, sa.nameif, std::move(data)};
   const Bytes digest = hash(HashAlg::Sha1, d.data);
   handle_for_sa(sa, d, *m, digest, true);
-}
-
-bool Engine::open_message(IkeSa& sa, const Message& m, std::vector<Payload>& payloads,
-                          Bytes& body) {
-  const uint32_t msgid = m.header.message_id;
-  if (sa.keys.encryption_key.size() == 0 ||
-      m.encrypted_body.size() % block_size(sa.choice.cipher) != 0 || m.encrypted_body.empty()) {
-    ++stats_.in_drop;
-    ++stats_.decrypt_fails;
-    return false;
-  }
-  const bool phase1 = on_phase1_chain(m.header);
-  Bytes iv;
-  if (phase1)
-    iv = sa.phase1_iv;
-  else if (auto it = sa.exchange_ivs.find(msgid); it != sa.exchange_ivs.end())
-    iv = it->second;
-  else
-    iv = exchange_iv(sa.choice.hash, sa.choice.cipher, sa.phase1_iv, msgid);
-  auto plain = decrypt(sa.choice.cipher, sa.keys.encryption_key, iv, m.encrypted_body);
-  if (!plain) {
-    ++stats_.decrypt_fails;
-    return false;
-  }
-  size_t consumed = 0;
-  auto chain = parse_payloads(m.header.next, *plain, &consumed);
-  if (!chain) {
-    ++stats_.decrypt_fails;
-    ++stats_.in_drop;
-    if (phase1 && !sa.established) {
-      // Only while phase 1 is being authenticated does garbage mean a wrong key; later it
-      // is noise (or someone who saw the cookies) and must not cost the session.
-      log_.event(
-          &sa,
-          "ERROR, had problems decrypting packet, probably due to mismatched pre-shared key.  "
-          "Aborting");
-      log_.syslog_sa(&sa, nullptr, 713902,
-                     "ERROR, had problems decrypting packet, probably due to mismatched pre-shared "
-                     "key.  Aborting");
-      remove(sa.index, EndReason::DecryptionFailure, false);
-    }
-    return false;
-  }
-  // The IV chain and the peer's address move on only once a handler has authenticated the
-  // message (commit_inbound): a forged or replayed packet can neither desynchronise the
-  // exchange nor redirect the session.
-  inbound_.next_iv = last_block(sa.choice.cipher, m.encrypted_body);
-  payloads = std::move(*chain);
-  plain->resize(consumed);  // the padding is not hashed
-  body = std::move(*plain);
-  return true;
 }
 
 bool Engine::refused_unparsed(const Datagram& d) {

@@ -27,6 +27,8 @@
 #include "control/ike/environment.hpp"
 #include "control/ike/exchange_crypto.hpp"
 #include "control/ike/ike_log.hpp"
+#include "control/ike/ike_stats.hpp"
+#include "control/ike/ike_wire.hpp"
 #include "control/ike/ipsec_dataplane.hpp"
 #include "control/ike/message_rules.hpp"
 #include "control/ike/sa.hpp"
@@ -43,15 +45,6 @@ struct MapQuery;           // crypto_map_select.hpp
 struct MapSelection;       // crypto_map_select.hpp
 struct ResponderLifetime;  // ipsec_lifetime.hpp
 
-// A datagram as the IKE sockets see it. On port 4500 the non-ESP marker is already removed on
-// receipt and added on sending by the socket layer.
-struct Datagram {
-  Endpoint local;  // the address and port that was hit; replies leave from it
-  Endpoint peer;
-  std::string nameif;  // the interface owning local.address, empty when none does
-  Bytes data;
-};
-
 // The local user database's answer to XAUTH.
 struct XauthResult {
   bool accepted = false;
@@ -59,33 +52,6 @@ struct XauthResult {
 };
 XauthResult authenticate_local(const config::Config& cfg, const std::string& group,
                                const std::string& user, const std::string& password);
-
-// "show crypto isakmp stats" counters (the ASA's global IKEv1 statistics).
-struct IkeStats {
-  uint64_t in_octets = 0, out_octets = 0;
-  uint64_t in_packets = 0, out_packets = 0, in_drop = 0, out_drop = 0;
-  uint64_t in_notifies = 0, out_notifies = 0;
-  uint64_t in_p2_exchanges = 0, out_p2_exchanges = 0;
-  uint64_t in_p2_invalid = 0, in_p2_rejects = 0;
-  uint64_t in_p2_sa_delete = 0, out_p2_sa_delete = 0;
-  uint64_t initiator_tunnels = 0, initiator_fails = 0, responder_fails = 0;
-  uint64_t system_capacity_fails = 0, auth_fails = 0, decrypt_fails = 0, hash_fails = 0;
-  uint64_t no_sa_fails = 0;
-  uint64_t malformed = 0, retransmits = 0, duplicates = 0;
-  // Programming errors caught at the engine's boundary (a message or a tick that threw): the
-  // SA it concerned is dropped, the daemon goes on.
-  uint64_t internal_errors = 0;
-  uint64_t cumulative_sessions = 0, peak_sessions = 0;
-  // New negotiations refused before any state or crypto, by reason (Refusal); the global
-  // limit is counted in system_capacity_fails as on the ASA.
-  uint64_t refused_peer_limit = 0, refused_peer_rate = 0, refused_rate = 0, refused_busy = 0;
-  uint64_t refused_oversize = 0;  // SA payloads beyond SaLimits
-  // Sessions refused at vpn-sessiondb max-session-limit (also in system_capacity_fails); the
-  // SNMP service's session-threshold-exceeded trap watches it.
-  uint64_t refused_session_limit = 0;
-  uint64_t unverified_resends_suppressed = 0;  // resends an unverified peer did not get
-  uint64_t sas_failing_verification = 0;       // IPsec SAs whose every packet failed its ICV
-};
 
 // What a handler made of the message it was given. The dispatcher (engine_dispatch.cpp) acts on
 // it in one place: it counts, logs a drop, and removes a failed negotiation's SA.
@@ -197,8 +163,6 @@ class Engine {
                      bool resumed);
   // The QM1 that sa held while its transaction was under way (QuickModes::delay), handled now.
   void resume_quick_mode(IkeSa& sa);
-  // Decrypts m for sa into payloads and body; false (counted) when it cannot be read.
-  bool open_message(IkeSa& sa, const Message& m, std::vector<Payload>& payloads, Bytes& body);
   // engine_timers.cpp: the tick, one named step per timer (constants in timers.hpp); a step
   // that ends the SA returns why.
   void run_timers();
@@ -215,29 +179,7 @@ class Engine {
   // The SA's tunnel-group (sa_config.hpp); when the configuration lost it mid-negotiation, the SA
   // is marked for deletion (logged) and null returned.
   const config::TunnelGroup* tunnel_group_or_abort(IkeSa& sa);
-  // Sends a datagram to the SA's peer; remembered for retransmission when a reply is awaited.
-  void transmit(IkeSa& sa, Bytes datagram, bool await_reply);
-  // A phase-1 message, encrypted with the phase-1 IV chain when encrypt is set.
-  void send_phase1(IkeSa& sa, Exchange ex, std::vector<Payload> payloads, bool encrypt,
-                   bool await_reply);
-  // A message of a phase-2 style exchange (quick mode, transaction, informational): HASH first,
-  // computed over M-ID | extra | the payloads that follow it, then encrypted with the
-  // exchange's IV chain.
-  void send_protected(IkeSa& sa, Exchange ex, uint32_t msgid, std::vector<Payload> rest,
-                      const Bytes& extra, bool await_reply);
-  // The same with the HASH already computed (quick mode's third message hashes differently).
-  void send_hashed(IkeSa& sa, Exchange ex, uint32_t msgid, Bytes hash_value,
-                   std::vector<Payload> rest, bool await_reply);
-  // Checks the HASH that leads a decrypted phase-2 style message.
-  bool verify_hash(IkeSa& sa, uint32_t msgid, const Bytes& body, size_t consumed,
-                   const Bytes& extra);
-  // Accepts what the message being handled changed: its IV chain and the peer's endpoint.
-  // Called once the message is authenticated (its HASH verified).
-  void commit_inbound(IkeSa& sa);
   void remove(uint64_t index, EndReason reason, bool notify_peer);
-  uint32_t random_msgid();
-  Bytes random_bytes(size_t n);
-  void send_notify_unencrypted(const Datagram& d, const Header& h, uint16_t type);
   IkeSa* new_sa(const Datagram& d, const Message& m);
 
   // engine_phase1.cpp
@@ -458,18 +400,7 @@ class Engine {
   uint64_t clients_generation_ = 0;
   uint64_t ipsec_generation_ = 0;
   SessionJournal journal_;
-  // The message being handled, until a handler authenticates it.
-  struct Inbound {
-    uint32_t msgid = 0;
-    bool encrypted = false;
-    bool phase1_chain = false;  // main or aggressive mode: the IV chain of phase 1
-    Bytes next_iv;
-    Endpoint peer, local;
-    // The SA it is for, and the first message sent to that SA while handling it: its answer,
-    // sent again when the same message arrives again.
-    const IkeSa* sa = nullptr;
-    Bytes answer;
-  } inbound_;
+  IkeWire wire_{env_, stats_, log_, sas_, journal_};  // messages on the wire (ike_wire.hpp)
 };
 
 }  // namespace rampart::ike

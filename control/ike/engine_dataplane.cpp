@@ -66,7 +66,8 @@ uint32_t Engine::draw_inbound_spi(const IkeSa& sa) {
                      std::any_of(owner->ipsec.begin(), owner->ipsec.end(),
                                  [&](const IpsecSa& ips) { return ips.inbound.spi == spi; }));
   };
-  return dataplane_.draw_inbound_spi(sa.index, holds, [this] { return get_be32(random_bytes(4)); });
+  return dataplane_.draw_inbound_spi(sa.index, holds,
+                                     [this] { return get_be32(wire_.random_bytes(4)); });
 }
 
 void Engine::uninstall(IkeSa& sa, const IpsecSa& ips) {

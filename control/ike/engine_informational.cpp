@@ -12,11 +12,11 @@ namespace rampart::ike {
 void Engine::send_informational(IkeSa& sa, std::vector<Payload> payloads) {
   for (const auto& p : payloads)
     if (std::holds_alternative<NotifyPayload>(p)) ++stats_.out_notifies;
-  uint32_t msgid = random_msgid();
+  uint32_t msgid = wire_.random_msgid();
   // A one-shot exchange: it must not replace the message we retransmit.
   Bytes keep = sa.last_sent;
   bool awaiting = sa.awaiting_reply;
-  send_protected(sa, Exchange::Informational, msgid, std::move(payloads), {}, false);
+  wire_.send_protected(sa, Exchange::Informational, msgid, std::move(payloads), {}, false);
   sa.last_sent = std::move(keep);
   sa.awaiting_reply = awaiting;
   sa.exchange_ivs.erase(msgid);
@@ -106,7 +106,7 @@ Outcome Engine::informational(const Received& in) {
   log_.debug(&sa, "processing hash payload");
   if (p.empty() || !std::holds_alternative<OpaquePayload>(p.front()) ||
       std::get<OpaquePayload>(p.front()).type != PayloadType::Hash ||
-      !verify_hash(sa, in.msgid, in.body, in.body.size(), {}))
+      !wire_.verify_hash(sa, in.msgid, in.body, in.body.size(), {}))
     return Outcome::dropped("Information Exchange processing failed", &IkeStats::hash_fails);
   sa.exchange_ivs.erase(in.msgid);
   sa.last_heard = env_.now();

@@ -61,7 +61,7 @@ IkeSa& Engine::new_initiator_sa(const Endpoint& local, const Endpoint& peer,
                                 const std::string& nameif, const std::string& tunnel_group) {
   auto owned = std::make_unique<IkeSa>();
   owned->index = sas_.next_index();
-  Bytes ic = random_bytes(8);
+  Bytes ic = wire_.random_bytes(8);
   std::copy(ic.begin(), ic.end(), owned->icookie.begin());
   owned->responder = false;
   owned->local = local;
@@ -96,7 +96,7 @@ bool Engine::send_main_1(IkeSa& sa) {
   for (Vendor v :
        {Vendor::NatTRfc, Vendor::NatT03, Vendor::NatT02n, Vendor::Dpd, Vendor::CiscoVpn3000})
     out.push_back(OpaquePayload{PayloadType::VendorId, vendor_id(v)});
-  send_phase1(sa, Exchange::MainMode, std::move(out), false, true);
+  wire_.send_phase1(sa, Exchange::MainMode, std::move(out), false, true);
   return true;
 }
 
@@ -123,7 +123,7 @@ Outcome Engine::main_2(const Received& in) {
   if (!dh) return Outcome::failed(sa, nullptr, nullptr, EndReason::DhFailure);
   sa.p1->gxi = dh->public_value();
   sa.p1->dh = std::make_unique<DhKey>(std::move(*dh));
-  sa.p1->ni = random_bytes(kPhase1NonceLength);
+  sa.p1->ni = wire_.random_bytes(kPhase1NonceLength);
   std::vector<Payload> out;
   log_.debug(&sa, "constructing ke payload");
   out.push_back(OpaquePayload{PayloadType::KE, sa.p1->gxi});
@@ -131,7 +131,7 @@ Outcome Engine::main_2(const Received& in) {
   out.push_back(OpaquePayload{PayloadType::Nonce, sa.p1->ni});
   add_nat_d(sa, out);
   sa.state = P1State::MmWaitMsg4;
-  send_phase1(sa, Exchange::MainMode, std::move(out), false, true);
+  wire_.send_phase1(sa, Exchange::MainMode, std::move(out), false, true);
   return Outcome::done();
 }
 
@@ -186,7 +186,7 @@ Outcome Engine::main_4(const Received& in) {
     out.push_back(ic);
   }
   sa.state = P1State::MmWaitMsg6;
-  send_phase1(sa, Exchange::MainMode, std::move(out), true, true);
+  wire_.send_phase1(sa, Exchange::MainMode, std::move(out), true, true);
   return Outcome::done();
 }
 

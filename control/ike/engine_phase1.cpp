@@ -195,8 +195,8 @@ void Engine::dh_failed(IkeSa& sa) {
     Header h;
     h.initiator_cookie = sa.icookie;
     h.responder_cookie = sa.rcookie;
-    send_notify_unencrypted(Datagram{sa.local, sa.peer, sa.nameif, {}}, h,
-                            notify::kInvalidKeyInformation);
+    wire_.send_notify_unencrypted(Datagram{sa.local, sa.peer, sa.nameif, {}}, h,
+                                  notify::kInvalidKeyInformation);
   }
   remove(sa.index, EndReason::None, false);
 }
@@ -213,7 +213,7 @@ void Engine::dh_done(uint64_t index, DhOutcome outcome) {
     return;
   }
   sa.p1->gxr = outcome->our_public;
-  sa.p1->nr = random_bytes(kPhase1NonceLength);
+  sa.p1->nr = wire_.random_bytes(kPhase1NonceLength);
   if (sa.aggressive) {  // AM2 derives the keys once its nonce is in, as the ASA logs it
     send_aggressive_2(sa, outcome->shared);
     return;
@@ -350,7 +350,7 @@ Outcome Engine::aggressive_1(const Received& in) {
     // AM2 whose HASH_R is over a random key), so that an answer confirms no group name and
     // offers no key to crack. Its AM3 can only fail.
     sa.p1->decoy = true;
-    sa.p1->decoy_key = SecretBytes(random_bytes(32));
+    sa.p1->decoy_key = SecretBytes(wire_.random_bytes(32));
     log_.debug(&sa, "No tunnel group for this identity: answering with a decoy");
   }
   log_.debug(&sa, "processing IKE SA payload");
@@ -360,7 +360,7 @@ Outcome Engine::aggressive_1(const Received& in) {
   if (!match.choice) {
     Header h = m.header;
     h.responder_cookie = sa.rcookie;
-    send_notify_unencrypted(d, h, notify::kNoProposalChosen);
+    wire_.send_notify_unencrypted(d, h, notify::kNoProposalChosen);
     return Outcome::failed(sa, &IkeStats::responder_fails);
   }
   sa.choice = *match.choice;
@@ -396,7 +396,7 @@ void Engine::send_aggressive_2(IkeSa& sa, const SecretBytes& gxy) {
   log_.lines(sa, add_our_vendor_ids(sa, out, false));
   add_nat_d(sa, out);
   log_.lines(sa, add_gateway_vid(out));
-  send_phase1(sa, Exchange::Aggressive, std::move(out), false, true);
+  wire_.send_phase1(sa, Exchange::Aggressive, std::move(out), false, true);
 }
 
 Outcome Engine::aggressive_3(const Received& in) {
@@ -436,7 +436,7 @@ Outcome Engine::main_1(const Received& in) {
   if (!match.choice) {
     Header h = m.header;
     h.responder_cookie = sa.rcookie;
-    send_notify_unencrypted(d, h, notify::kNoProposalChosen);
+    wire_.send_notify_unencrypted(d, h, notify::kNoProposalChosen);
     return Outcome::failed(sa, &IkeStats::responder_fails);
   }
   log_.debug(&sa, "Oakley proposal is acceptable");
@@ -448,7 +448,7 @@ Outcome Engine::main_1(const Received& in) {
   out.push_back(chosen_sa(*sap, sa.choice));
   log_.lines(sa, add_our_vendor_ids(sa, out, true));
   sa.state = P1State::MmWaitMsg3;
-  send_phase1(sa, Exchange::MainMode, std::move(out), false, true);
+  wire_.send_phase1(sa, Exchange::MainMode, std::move(out), false, true);
   return Outcome::done();
 }
 
@@ -475,7 +475,7 @@ void Engine::send_main_4(IkeSa& sa) {
   out.push_back(OpaquePayload{PayloadType::Nonce, sa.p1->nr});
   add_nat_d(sa, out);
   sa.state = P1State::MmWaitMsg5;
-  send_phase1(sa, Exchange::MainMode, std::move(out), false, true);
+  wire_.send_phase1(sa, Exchange::MainMode, std::move(out), false, true);
 }
 
 Outcome Engine::main_5(const Received& in) {
@@ -496,7 +496,7 @@ Outcome Engine::main_5(const Received& in) {
   settle(sa);
   std::vector<Payload> out;
   add_identity_and_hash_r(sa, out);
-  send_phase1(sa, Exchange::MainMode, std::move(out), true, false);
+  wire_.send_phase1(sa, Exchange::MainMode, std::move(out), true, false);
   phase1_done(sa, p);
   return Outcome::done();
 }
@@ -555,7 +555,7 @@ std::optional<Outcome> Engine::unauthenticated(IkeSa& sa, const Bytes& received,
     return Outcome::failed(sa, &IkeStats::hash_fails,
                            sa.responder ? &IkeStats::responder_fails : &IkeStats::initiator_fails);
   }
-  commit_inbound(sa);
+  wire_.commit(sa);
   sa.awaiting_reply = false;
   return std::nullopt;
 }

@@ -114,7 +114,7 @@ void Engine::schedule_phase1_rekey(IkeSa& sa) {
   sa.p1_rekey_at = 0;
   uint64_t life = sa.choice.lifetime_seconds;
   if (sa.remote_access || !life || !sa.established) return;
-  Bytes r = random_bytes(2);
+  Bytes r = wire_.random_bytes(2);
   sa.p1_rekey_at =
       timers::phase1_soft_expiry(sa.established, life, static_cast<uint16_t>(r[0] << 8 | r[1]));
 }

@@ -92,7 +92,7 @@ Outcome Engine::quick_mode_3(const Received& in) {
     return Outcome::dropped("Hash verification failed on quick mode message 3, dropping",
                             &IkeStats::hash_fails, &IkeStats::in_p2_invalid);
   sa.last_heard = env_.now();  // only a message that proved the key shows the peer alive (DPD)
-  commit_inbound(sa);
+  wire_.commit(sa);
   sa.awaiting_reply = false;
   complete_quick_mode(sa, in.msgid);
   return Outcome::done();
@@ -250,7 +250,7 @@ Outcome Engine::quick_mode_1(const Received& in) {
   IkeSa& sa = *in.sa;
   const uint32_t msgid = in.msgid;
   log_.debug(&sa, "processing hash payload");
-  if (!verify_hash(sa, msgid, in.body, in.body.size(), {}))
+  if (!wire_.verify_hash(sa, msgid, in.body, in.body.size(), {}))
     return Outcome::dropped("Hash verification failed on quick mode message 1, dropping",
                             &IkeStats::hash_fails, &IkeStats::in_p2_invalid);
   sa.last_heard = env_.now();
@@ -294,7 +294,7 @@ Outcome Engine::quick_mode_1(const Received& in) {
   }
   auto q = std::make_shared<QuickModeExchange>();
   q->ni = m.nonce->data;
-  q->nr = random_bytes(kResponderNonceLength);
+  q->nr = wire_.random_bytes(kResponderNonceLength);
   q->started = env_.now();
   Bytes our_ke;
   if (!responder_pfs(sa, *q, m.ke, want_group, choice, our_ke)) return Outcome::done();
@@ -385,7 +385,7 @@ void Engine::send_quick_mode_2(IkeSa& sa, uint32_t msgid, std::shared_ptr<QuickM
   q->inbound_installed = dataplane_.add_inbound(sa, q->sa);
   const Bytes ni = q->ni;
   sa.quick_modes.add(msgid, std::move(q));
-  send_protected(sa, Exchange::QuickMode, msgid, std::move(rest), ni, true);
+  wire_.send_protected(sa, Exchange::QuickMode, msgid, std::move(rest), ni, true);
 }
 
 }  // namespace rampart::ike

@@ -33,8 +33,9 @@ void Engine::complete_quick_mode(IkeSa& sa, uint32_t msgid) {
   log_.debug(&sa, "Generating Quick Mode Key!");
   if (initiator) {
     log_.debug(&sa, "constructing qm hash payload");
-    send_hashed(sa, Exchange::QuickMode, msgid,
-                quick_mode_hash3(sa.choice.hash, sa.keys.skeyid_a, msgid, q.ni, q.nr), {}, false);
+    wire_.send_hashed(sa, Exchange::QuickMode, msgid,
+                      quick_mode_hash3(sa.choice.hash, sa.keys.skeyid_a, msgid, q.ni, q.nr), {},
+                      false);
   }
   ips.established_at = env_.now();
   // Logged once the dataplane holds the outbound SA, amid its "IPSEC: ..." steps (as the

@@ -28,7 +28,7 @@ bool udp_encapsulating(const IkeSa& sa) {
 void Engine::send_quick_mode_1(IkeSa& sa, std::shared_ptr<QuickModeExchange> q) {
   q->initiator = true;
   q->started = env_.now();
-  q->ni = random_bytes(kQuickModeNonceLength);
+  q->ni = wire_.random_bytes(kQuickModeNonceLength);
   IpsecSa& ips = q->sa;
   ips.id = next_conn_id_++;
   ips.inbound.spi = draw_inbound_spi(sa);
@@ -57,7 +57,7 @@ void Engine::send_quick_mode_1(IkeSa& sa, std::shared_ptr<QuickModeExchange> q) 
   }
   rest.push_back(id_of(ips.local));
   rest.push_back(id_of(ips.remote));
-  uint32_t msgid = random_msgid();
+  uint32_t msgid = wire_.random_msgid();
   ips.message_id = msgid;
   sa.quick_modes.add(msgid, q);
   log_.debug(&sa, "oakley constructing quick mode");
@@ -67,7 +67,7 @@ void Engine::send_quick_mode_1(IkeSa& sa, std::shared_ptr<QuickModeExchange> q) 
   log_.debug(&sa, "constructing proxy ID");
   log_.debug(&sa, "constructing qm hash payload");
   log_.decode(&sa, fmt::format("IKE Initiator sending 1st QM pkt: msg id = {:08x}", msgid));
-  send_protected(sa, Exchange::QuickMode, msgid, std::move(rest), {}, true);
+  wire_.send_protected(sa, Exchange::QuickMode, msgid, std::move(rest), {}, true);
 }
 
 Outcome Engine::quick_mode_2(const Received& in) {
@@ -76,7 +76,7 @@ Outcome Engine::quick_mode_2(const Received& in) {
   const std::vector<Payload>& p = in.payloads;
   QuickModeExchange& q = sa.quick_modes.at(msgid);
   log_.debug(&sa, "processing hash payload");
-  if (!verify_hash(sa, msgid, in.body, in.body.size(), q.ni))
+  if (!wire_.verify_hash(sa, msgid, in.body, in.body.size(), q.ni))
     return Outcome::dropped("Hash verification failed on quick mode message 2, dropping",
                             &IkeStats::hash_fails);
   sa.last_heard = env_.now();

@@ -11,7 +11,7 @@ namespace rampart::ike {
 
 void Engine::ipsec_established(IkeSa& sa, IpsecSa& fresh) {
   if (fresh.lifetime_seconds) {
-    Bytes r = random_bytes(2);
+    Bytes r = wire_.random_bytes(2);
     fresh.rekey_at = timers::ipsec_soft_expiry(fresh.established_at, fresh.lifetime_seconds,
                                                static_cast<uint16_t>(r[0] << 8 | r[1]));
   }

@@ -135,8 +135,8 @@ void Engine::send_xauth_request(IkeSa& sa, std::vector<Attribute> attributes, bo
   // A new exchange each time (a new message ID and identifier): a first request or, for an
   // expired password, the request for a new one.
   sa.state = P1State::XauthWait;
-  const uint32_t msgid = random_msgid();
-  Bytes id = random_bytes(2);
+  const uint32_t msgid = wire_.random_msgid();
+  Bytes id = wire_.random_bytes(2);
   sa.transaction.request_sent(msgid, static_cast<uint16_t>((id[0] << 8) | id[1]), new_password);
   AttributePayload req;
   req.type = cfg_type::kRequest;
@@ -144,7 +144,7 @@ void Engine::send_xauth_request(IkeSa& sa, std::vector<Attribute> attributes, bo
   req.attributes = std::move(attributes);
   log_.debug(&sa, "constructing blank hash payload");
   log_.debug(&sa, "constructing qm hash payload");
-  send_protected(sa, Exchange::Transaction, msgid, {req}, {}, true);
+  wire_.send_protected(sa, Exchange::Transaction, msgid, {req}, {}, true);
 }
 
 // Seed 000: an ASA answering a client's mode-config request prints PHASE 1 COMPLETED (and
@@ -173,15 +173,15 @@ void Engine::start_cfg_set(IkeSa& sa) {
   auto reply = build_mode_config_reply(want, in);
   AttributePayload set;
   set.type = cfg_type::kSet;
-  Bytes id = random_bytes(2);
+  Bytes id = wire_.random_bytes(2);
   set.identifier = static_cast<uint16_t>((id[0] << 8) | id[1]);
   set.attributes = std::move(reply.attributes);
-  sa.transaction.set_sent(random_msgid(), Transaction::Set::ModeCfg);
+  sa.transaction.set_sent(wire_.random_msgid(), Transaction::Set::ModeCfg);
   log_.event(&sa, fmt::format("Assigned private IP address {} to remote user", sa.assigned->str()));
   log_.syslog_sa(&sa, nullptr, 713228, sa.assigned->str());
   log_.debug(&sa, "constructing blank hash payload");
   log_.debug(&sa, "constructing qm hash payload");
-  send_protected(sa, Exchange::Transaction, sa.transaction.set_msgid(), {set}, {}, true);
+  wire_.send_protected(sa, Exchange::Transaction, sa.transaction.set_msgid(), {set}, {}, true);
   announce_client(sa);
 }
 
@@ -333,14 +333,14 @@ void Engine::xauth_refused(IkeSa& sa, const aaa::AuthResult& r) {
 void Engine::send_xauth_status(IkeSa& sa, bool ok) {
   AttributePayload set;
   set.type = cfg_type::kSet;
-  Bytes id = random_bytes(2);
+  Bytes id = wire_.random_bytes(2);
   set.identifier = static_cast<uint16_t>((id[0] << 8) | id[1]);
   set.attributes = {Attribute::tv(xauth_attr::kStatus, ok ? 1 : 0)};
-  sa.transaction.set_sent(random_msgid(),
+  sa.transaction.set_sent(wire_.random_msgid(),
                           ok ? Transaction::Set::XauthOk : Transaction::Set::XauthFail);
   log_.debug(&sa, "constructing blank hash payload");
   log_.debug(&sa, "constructing qm hash payload");
-  send_protected(sa, Exchange::Transaction, sa.transaction.set_msgid(), {set}, {}, true);
+  wire_.send_protected(sa, Exchange::Transaction, sa.transaction.set_msgid(), {set}, {}, true);
 }
 
 // ---- the transaction exchange ---------------------------------------------------------------
@@ -364,7 +364,7 @@ void Engine::xauth_through(IkeSa& sa) {
 Outcome Engine::transaction(const Received& in) {
   IkeSa& sa = *in.sa;
   log_.debug(&sa, "processing hash payload");
-  if (!verify_hash(sa, in.msgid, in.body, in.body.size(), {}))
+  if (!wire_.verify_hash(sa, in.msgid, in.body, in.body.size(), {}))
     return Outcome::dropped("Hash verification failed on a transaction message, dropping",
                             &IkeStats::hash_fails);
   sa.last_heard = env_.now();
@@ -464,7 +464,7 @@ void Engine::transaction_attributes(IkeSa& sa, uint32_t msgid, const AttributePa
     out.identifier = a.identifier;
     out.attributes = std::move(reply.attributes);
     log_.debug(&sa, "constructing qm hash payload");
-    send_protected(sa, Exchange::Transaction, msgid, {out}, {}, false);
+    wire_.send_protected(sa, Exchange::Transaction, msgid, {out}, {}, false);
     sa.exchange_ivs.erase(msgid);
     announce_client(sa);
     established_syslog(sa);

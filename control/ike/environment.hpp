@@ -18,6 +18,15 @@
 
 namespace rampart::ike {
 
+// A datagram as the IKE sockets see it. On port 4500 the non-ESP marker is already removed on
+// receipt and added on sending by the socket layer.
+struct Datagram {
+  Endpoint local;  // the address and port that was hit; replies leave from it
+  Endpoint peer;
+  std::string nameif;  // the interface owning local.address, empty when none does
+  Bytes data;
+};
+
 enum class DebugKind { Isakmp, Ipsec };
 
 // Diffie-Hellman work handed off the engine's thread (DESIGN.md: expensive crypto runs on a
