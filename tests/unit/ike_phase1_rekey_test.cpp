@@ -147,6 +147,44 @@ TEST_CASE("a client's phase-1 rekey takes over its session", "[ike][rekey][p1rek
   CHECK_FALSE(lab.env.logged("P1 lifetime expired"));
 }
 
+TEST_CASE("a quick mode a client starts on its new IKE SA before re-XAUTH waits for it",
+          "[ike][rekey][p1rekey]") {
+  Lab lab;
+  connect(lab);
+  lab.env.t += 480;
+  lab.engine.tick();
+  lab.env.sent.clear();
+  lab.env.sent_from.clear();
+  test::Initiator old = std::move(lab.peer);
+  lab.peer = test::Initiator{};
+  lab.peer.ci = {9, 8, 7, 6, 5, 4, 3, 2};
+  lab.phase1();
+  Bytes xauth_request = lab.env.take();
+  // The client knows its address: its phase-2 rekey goes on the new SA at once.
+  CHECK_FALSE(lab.qm1(0x200, kClient, {}, 3600).has_value());
+  CHECK(lab.env.logged("Delay Quick Mode processing"));
+  lab.env.sent.insert(lab.env.sent.begin(), {lab.peer.gw, xauth_request});
+  lab.env.sent_from.insert(lab.env.sent_from.begin(), lab.peer.gw);
+  lab.xauth("cisco", "cisco");
+  REQUIRE(lab.ack_status() == 1);
+  // Through XAUTH, the new SA has the session's address: the quick mode is answered.
+  CHECK(lab.env.logged("Resume Quick Mode processing, Cert/Trans Exch/RM DSID completed"));
+  std::optional<std::vector<Payload>> qm2;
+  while (!lab.env.sent.empty() && !qm2) {
+    Bytes d = lab.env.take();
+    uint32_t msgid = 0;
+    auto m = parse_message(d.data(), d.size());
+    if (!m || m->header.exchange != Exchange::QuickMode) continue;
+    qm2 = lab.peer.open(d, msgid, lab.qm_ni);
+    CHECK(msgid == 0x200);
+  }
+  REQUIRE(qm2.has_value());
+  lab.qm3(0x200, *qm2);
+  const IkeSa* fresh = sa_with(lab, lab.peer.ci);
+  REQUIRE(fresh);
+  CHECK(fresh->ipsec.size() == 2);  // the SA it rekeys, handed over, and the new one
+}
+
 TEST_CASE("a client deleting its old IKE SA on the old SA keeps the session",
           "[ike][rekey][p1rekey]") {
   Lab lab;
