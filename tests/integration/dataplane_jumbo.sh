@@ -37,18 +37,7 @@ ip -n "$INS" link set eth0 mtu 9000
 cli "configure terminal" "mtu inside 9000" "end" >/dev/null
 ip -n "$NS" link show eth1 | grep -q 'mtu 9000' || fail "inside MTU not 9000"
 
-cat >"$WORK/strongswan.conf" <<EOC
-charon {
-  load = random nonce openssl aes sha1 sha2 hmac gmp kernel-libipsec kernel-netlink socket-default vici xauth-generic attr
-  i_dont_care_about_security_and_use_aggressive_mode_psk = yes
-  install_virtual_ip = yes
-  max_packet = 65535
-  plugins { vici { socket = unix://$WORK/vici.sock } }
-  filelog { log { path = $WORK/charon.log
-                  flush_line = yes
-                  default = 1 } }
-}
-EOC
+charon_config "$WORK" "max_packet = 65535"  # the jumbo frames' ESP
 { swanctl_ezvpn_connection cisco encap; cat <<EOC
 secrets {
   ike-ra { secret = cisco123 }
@@ -57,9 +46,7 @@ secrets {
 }
 EOC
 } >"$WORK/swanctl.conf"
-ip netns exec "$CNS" unshare -m sh -c "mount -t tmpfs tmpfs /run && exec env STRONGSWAN_CONF=$WORK/strongswan.conf /usr/lib/ipsec/charon" \
-  >"$WORK/charon.out" 2>&1 &
-CHARON_PID=$!
+charon_run "$CNS" "$WORK"
 wait_for 10 test -S "$WORK/vici.sock" || { cat "$WORK/charon.out"; fail "charon did not start"; }
 swanctl --load-all --file "$WORK/swanctl.conf" --uri "unix://$WORK/vici.sock" >"$WORK/load.out" 2>&1 ||
   { cat "$WORK/load.out"; fail "swanctl --load-all"; }

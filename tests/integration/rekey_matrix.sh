@@ -18,6 +18,7 @@
 # gateway (713119 PHASE 1 COMPLETED lines for its address), and no session disconnected
 # (113019). GATEWAYS and CLIENTS take subsets ("time", "vpnc l2l"); KEEP=DIR keeps the files.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/swanctl_ezvpn.sh"
 RUN=${RUN:-360}
 P1_LIFETIME=${P1_LIFETIME:-120}
 read -r -a GATEWAYS <<<"${GATEWAYS:-time volume}"
@@ -200,24 +201,10 @@ EOC
 start_charon() {
   local g=$1 c=$2 dir=$WORK/$1/$2
   mkdir -p "$dir"
-  cat >"$dir/strongswan.conf" <<EOC
-charon {
-  load = random nonce openssl aes sha1 sha2 hmac gmp kernel-libipsec kernel-netlink socket-default vici xauth-generic attr
-  i_dont_care_about_security_and_use_aggressive_mode_psk = yes
-  install_virtual_ip = yes
-  plugins { vici { socket = unix://$dir/vici.sock } }
-  filelog { log { path = $dir/charon.log
-                  time_format = %s
-                  flush_line = yes
-                  default = 1
-                  ike = 2 } }
-}
-EOC
+  charon_config "$dir"
   charon_conn "$c" >"$dir/swanctl.conf"
-  ip netns exec "$(ns_name "$g" "$c")" unshare -m sh -c \
-    "mount -t tmpfs tmpfs /run && exec env STRONGSWAN_CONF=$dir/strongswan.conf /usr/lib/ipsec/charon" \
-    >"$dir/charon.out" 2>&1 &
-  PIDS+=($!)
+  charon_run "$(ns_name "$g" "$c")" "$dir"
+  PIDS+=("$CHARON_PID")
 }
 
 connect_charon() {

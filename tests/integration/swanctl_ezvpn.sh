@@ -27,27 +27,43 @@ connections {
 EOC
 }
 
-# strongSwan as an XAUTH client: charon in the client namespace ($CNS) under its own mount
-# namespace (its pid file and vici socket), userspace ESP (kernel-libipsec); the EzVPN flow
-# above as USER. The caller sets CHARON_PID= and calls charon_stop on exit.
-#   charon_start USER; charon_secrets USER PASSWORD ((re)loads the secrets); charon_stop
-charon_start() {
-  cat >"$WORK/strongswan.conf" <<EOC
+# charon's own files in DIR: strongswan.conf (its plugins, userspace ESP, its vici socket and
+# its log, with epoch times, in DIR), with SETTING (a line of the charon section) if given.
+#   charon_config DIR [SETTING]
+charon_config() {
+  cat >"$1/strongswan.conf" <<EOC
 charon {
   load = random nonce openssl aes sha1 sha2 hmac gmp kernel-libipsec kernel-netlink socket-default vici xauth-generic attr
   i_dont_care_about_security_and_use_aggressive_mode_psk = yes
   install_virtual_ip = yes
-  plugins { vici { socket = unix://$WORK/vici.sock } }
-  filelog { log { path = $WORK/charon.log
+  ${2:-}
+  plugins { vici { socket = unix://$1/vici.sock } }
+  filelog { log { path = $1/charon.log
+                  time_format = %s
                   flush_line = yes
                   default = 1
                   ike = 2 } }
 }
 EOC
-  swanctl_ezvpn_connection "$1" >"$WORK/swanctl.conf"
-  ip netns exec "$CNS" unshare -m sh -c "mount -t tmpfs tmpfs /run && exec env STRONGSWAN_CONF=$WORK/strongswan.conf /usr/lib/ipsec/charon" \
-    >"$WORK/charon.out" 2>&1 &
+}
+# charon in namespace NS under its own mount namespace (its pid file), with DIR's files;
+# its pid in CHARON_PID.
+#   charon_run NS DIR
+charon_run() {
+  ip netns exec "$1" unshare -m sh -c \
+    "mount -t tmpfs tmpfs /run && exec env STRONGSWAN_CONF=$2/strongswan.conf /usr/lib/ipsec/charon" \
+    >"$2/charon.out" 2>&1 &
   CHARON_PID=$!
+}
+
+# strongSwan as an XAUTH client: charon in the client namespace ($CNS), userspace ESP
+# (kernel-libipsec); the EzVPN flow above as USER. The caller sets CHARON_PID= and calls
+# charon_stop on exit.
+#   charon_start USER; charon_secrets USER PASSWORD ((re)loads the secrets); charon_stop
+charon_start() {
+  charon_config "$WORK"
+  swanctl_ezvpn_connection "$1" >"$WORK/swanctl.conf"
+  charon_run "$CNS" "$WORK"
   wait_for 10 test -S "$WORK/vici.sock" || { cat "$WORK/charon.out"; fail "charon did not start"; }
   swan --load-conns --file "$WORK/swanctl.conf" >"$WORK/load.out" 2>&1 ||
     { cat "$WORK/load.out"; fail "swanctl --load-conns"; }
