@@ -120,51 +120,28 @@ void Engine::settle(IkeSa& sa) {
 }
 
 bool Engine::select_group(IkeSa& sa, const IdPayload* id) {
-  // Aggressive mode names its group in the ID (ID_KEY_ID from the Cisco client and vpnc); main
-  // mode has only the peer's address. Unknown names fall back to the default groups.
-  std::string wanted;
+  // Aggressive mode names its group in the ID (ID_KEY_ID from the Cisco client and vpnc).
+  std::optional<std::string> named;
   if (id && (id->id_type == id_type::kKeyId || id->id_type == id_type::kFqdn ||
              id->id_type == id_type::kUserFqdn))
-    wanted = id_text(*id);
-  else
-    wanted = sa.peer.address.str();
-  auto has_key = [&](auto it) {
-    return it != cfg_.tunnel_groups.end() && it->second.ipsec.pre_shared_key &&
-           !it->second.ipsec.pre_shared_key->empty();
-  };
-  auto it = cfg_.tunnel_groups.find(wanted);
-  // A site-to-site key belongs to the peer at the group's address. In aggressive mode the
-  // answer carries a hash of the key before the peer proved anything, so a peer that merely
-  // names such a group must not get it: an ipsec-l2l group is reached only from its own address.
-  if (it != cfg_.tunnel_groups.end() && sa.aggressive && it->second.type == "ipsec-l2l" &&
-      wanted != sa.peer.address.str()) {
-    log_.debug(
-        nullptr,
-        fmt::format("Aggressive mode identity names LAN-to-LAN group {}, which is reached only "
-                    "from its own address",
-                    wanted),
-        &sa.peer);
-    it = cfg_.tunnel_groups.end();
-  }
-  if (it == cfg_.tunnel_groups.end()) {
-    // A peer without a group of its own: remote access when it says XAUTH (or uses aggressive
-    // mode), else LAN-to-LAN where DefaultL2LGroup has a key. A main-mode peer proposing plain
-    // pre-shared key with only DefaultRAGroup keyed (the PIX wildcard key) is a remote-access
-    // client, and passes XAUTH like every other.
-    bool remote = sa.aggressive || sa.xauth;
-    it = cfg_.tunnel_groups.find(remote ? "DefaultRAGroup" : "DefaultL2LGroup");
-    if (!remote && !has_key(it)) it = cfg_.tunnel_groups.find("DefaultRAGroup");
-  }
-  if (!has_key(it)) {
+    named = id_text(*id);
+  Landing l = landing_group(cfg_, sa.aggressive, sa.xauth, sa.peer.address, named);
+  if (l.l2l_named_from_elsewhere)
+    log_.debug(nullptr,
+               fmt::format("Aggressive mode identity names LAN-to-LAN group {}, which is reached "
+                           "only from its own address",
+                           l.wanted),
+               &sa.peer);
+  if (l.group.empty()) {
     log_.event(nullptr,
                fmt::format("Can't find a valid tunnel group, aborting...{}",
-                           wanted.empty() ? "" : fmt::format(" (group {})", wanted)),
+                           l.wanted.empty() ? "" : fmt::format(" (group {})", l.wanted)),
                &sa.peer);
     log_.syslog_sa(nullptr, &sa.peer, 713245);
     return false;
   }
-  sa.tunnel_group = it->first;
-  sa.remote_access = it->second.type != "ipsec-l2l";
+  sa.tunnel_group = l.group;
+  sa.remote_access = l.remote_access;
   log_.event(nullptr, fmt::format("Connection landed on tunnel_group {}", sa.tunnel_group),
              &sa.peer);
   return true;

@@ -24,4 +24,29 @@ bool pushes_config(const config::Config& cfg, const IkeSa& sa) {
   return false;
 }
 
+Landing landing_group(const config::Config& cfg, bool aggressive, bool xauth,
+                      const config::Ipv4& peer, const std::optional<std::string>& named) {
+  Landing out;
+  out.wanted = named ? *named : peer.str();
+  auto has_key = [&](auto it) {
+    return it != cfg.tunnel_groups.end() && it->second.ipsec.pre_shared_key &&
+           !it->second.ipsec.pre_shared_key->empty();
+  };
+  auto it = cfg.tunnel_groups.find(out.wanted);
+  if (it != cfg.tunnel_groups.end() && aggressive && it->second.type == "ipsec-l2l" &&
+      out.wanted != peer.str()) {
+    out.l2l_named_from_elsewhere = true;
+    it = cfg.tunnel_groups.end();
+  }
+  if (it == cfg.tunnel_groups.end()) {
+    bool remote = aggressive || xauth;
+    it = cfg.tunnel_groups.find(remote ? "DefaultRAGroup" : "DefaultL2LGroup");
+    if (!remote && !has_key(it)) it = cfg.tunnel_groups.find("DefaultRAGroup");
+  }
+  if (!has_key(it)) return out;
+  out.group = it->first;
+  out.remote_access = it->second.type != "ipsec-l2l";
+  return out;
+}
+
 }  // namespace rampart::ike

@@ -69,4 +69,50 @@ TEST_CASE("exchange crypto: HASH over M-ID | extra | rest, one IV chain per exch
   CHECK(sa.exchange_ivs.size() == 2);
 }
 
+TEST_CASE("sa_config: the tunnel-group a phase 1 lands on", "[ike][sa_config][security]") {
+  config::Config cfg;
+  auto group = [&](const std::string& name, const std::string& type, bool keyed = true) {
+    cfg.tunnel_groups[name].type = type;
+    if (keyed) cfg.tunnel_groups[name].ipsec.pre_shared_key = config::Secret("k");
+  };
+  group("EZ", "remote-access");
+  group("198.51.100.9", "ipsec-l2l");
+  group("NOKEY", "remote-access", false);
+  const config::Ipv4 client = *config::Ipv4::parse("198.51.100.2");
+  const config::Ipv4 site = *config::Ipv4::parse("198.51.100.9");
+
+  // Aggressive mode by the name in its ID; main mode by the peer's address.
+  Landing l = landing_group(cfg, true, true, client, "EZ");
+  CHECK(l.group == "EZ");
+  CHECK(l.remote_access);
+  l = landing_group(cfg, false, false, site, std::nullopt);
+  CHECK(l.group == "198.51.100.9");
+  CHECK_FALSE(l.remote_access);
+  // A site's group named in aggressive mode from elsewhere: not that group (AM2 would prove its
+  // key to whoever asked); from the site's own address it is.
+  l = landing_group(cfg, true, true, client, "198.51.100.9");
+  CHECK(l.l2l_named_from_elsewhere);
+  CHECK(l.group.empty());  // no DefaultRAGroup with a key
+  CHECK(landing_group(cfg, true, false, site, "198.51.100.9").group == "198.51.100.9");
+  // Unknown names and groups without a key find nothing...
+  CHECK(landing_group(cfg, true, true, client, "OTHER").group.empty());
+  CHECK(landing_group(cfg, true, true, client, "NOKEY").group.empty());
+  CHECK(landing_group(cfg, true, true, client, "").wanted == "");
+  // ...until the default groups have keys: a client (aggressive mode, or XAUTH proposed) lands
+  // on DefaultRAGroup, a site on DefaultL2LGroup.
+  group("DefaultRAGroup", "remote-access");
+  CHECK(landing_group(cfg, true, false, client, "OTHER").group == "DefaultRAGroup");
+  CHECK(landing_group(cfg, false, true, client, std::nullopt).group == "DefaultRAGroup");
+  // A main-mode peer without XAUTH and no keyed DefaultL2LGroup: DefaultRAGroup (the PIX
+  // wildcard key), where it passes XAUTH like every client.
+  l = landing_group(cfg, false, false, client, std::nullopt);
+  CHECK(l.group == "DefaultRAGroup");
+  CHECK(l.remote_access);
+  group("DefaultL2LGroup", "ipsec-l2l");
+  l = landing_group(cfg, false, false, client, std::nullopt);
+  CHECK(l.group == "DefaultL2LGroup");
+  CHECK_FALSE(l.remote_access);
+  CHECK(l.wanted == "198.51.100.2");
+}
+
 }  // namespace sa_config_test
