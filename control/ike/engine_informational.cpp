@@ -23,18 +23,15 @@ void Engine::send_informational(IkeSa& sa, std::vector<Payload> payloads) {
 }
 
 void Engine::send_dpd(IkeSa& sa) {
-  if (sa.dpd_outstanding == 0) sa.dpd_round_start = env_.now();
-  ++sa.dpd_sequence;
-  ++sa.dpd_outstanding;
-  sa.dpd_sent = env_.now();
+  const uint32_t sequence = sa.dpd.probe(env_.now());
   NotifyPayload n;
   n.protocol = 1;
   n.type = notify::kRUThere;
   n.spi.assign(sa.icookie.begin(), sa.icookie.end());
   n.spi.insert(n.spi.end(), sa.rcookie.begin(), sa.rcookie.end());
-  n.data = be32(sa.dpd_sequence);
-  log_.debug(&sa, fmt::format("Sending keep-alive of type DPD R-U-THERE (seq number 0x{:x})",
-                              sa.dpd_sequence));
+  n.data = be32(sequence);
+  log_.debug(&sa,
+             fmt::format("Sending keep-alive of type DPD R-U-THERE (seq number 0x{:x})", sequence));
   send_informational(sa, {n});
 }
 
@@ -127,12 +124,7 @@ Outcome Engine::informational(const Received& in) {
         log_.debug(&sa,
                    fmt::format("Received keep-alive of type DPD R-U-THERE-ACK (seq number 0x{:x})",
                                get_be32(n->data)));
-        // An answer to any R-U-THERE still outstanding: after a stall on either side the
-        // answer to one comes when the next was already sent, and insisting on the latest
-        // would declare a live peer dead (RFC 3706 5.3: the ACK carries the sequence number it
-        // answers).
-        uint32_t back = sa.dpd_sequence - get_be32(n->data);
-        if (back < static_cast<uint32_t>(sa.dpd_outstanding)) sa.dpd_outstanding = 0;
+        sa.dpd.acked(get_be32(n->data));  // any probe outstanding (dpd.hpp)
       } else if (n->type == notify::kInitialContact) {
         log_.debug(&sa, "Received INITIAL-CONTACT notify");
       } else {

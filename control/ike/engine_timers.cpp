@@ -122,7 +122,7 @@ void Engine::ipsec_timers(IkeSa& sa, uint64_t now) {
   }
 }
 
-// DPD (RFC 3706): worry only when the peer has been quiet for the threshold.
+// DPD (RFC 3706, dpd.hpp): an R-U-THERE to a peer quiet for the threshold, again each retry.
 std::optional<EndReason> Engine::dpd_timer(IkeSa& sa, uint64_t now) {
   const config::TunnelGroup* tg = tunnel_group_of(cfg_, sa);
   if (!sa.peer_dpd || (tg && tg->ipsec.keepalive_disabled) || sa.awaiting_reply || sa.replaced_by ||
@@ -132,18 +132,17 @@ std::optional<EndReason> Engine::dpd_timer(IkeSa& sa, uint64_t now) {
                   : sa.remote_access                  ? timers::kDpdThresholdRemoteAccess
                                                       : timers::kDpdThresholdLanToLan;
   int retry = tg && tg->ipsec.keepalive_retry ? *tg->ipsec.keepalive_retry : timers::kDpdRetry;
-  // Any authenticated message since this round began shows the peer alive (RFC 3706 5.5: DPD
-  // is only for a peer that has gone quiet), e.g. its own rekey arriving before our R-U-THERE's
-  // answer does.
-  if (sa.dpd_outstanding > 0 && sa.last_heard >= sa.dpd_round_start) sa.dpd_outstanding = 0;
-  if (sa.dpd_outstanding == 0 && now >= sa.last_heard + static_cast<uint64_t>(threshold)) {
-    send_dpd(sa);
-  } else if (sa.dpd_outstanding > 0 && now >= sa.dpd_sent + static_cast<uint64_t>(retry)) {
-    if (sa.dpd_outstanding > timers::kDpdMaxOutstanding) {
+  Dpd::Times times{static_cast<uint64_t>(threshold), static_cast<uint64_t>(retry),
+                   timers::kDpdMaxOutstanding};
+  switch (sa.dpd.due(now, sa.last_heard, times)) {
+    case Dpd::Step::Nothing:
+      break;
+    case Dpd::Step::Probe:
+      send_dpd(sa);
+      break;
+    case Dpd::Step::Dead:
       log_.event(&sa, "Heartbeat timeout: peer is not responding, deleting SA");
       return EndReason::DpdFailure;
-    }
-    send_dpd(sa);
   }
   return std::nullopt;
 }

@@ -16,6 +16,7 @@
 #include "control/config/types.hpp"
 #include "control/ike/codec/message.hpp"
 #include "control/ike/crypto/dh.hpp"
+#include "control/ike/dpd.hpp"
 #include "control/ike/end_reason.hpp"
 #include "control/ike/phase1_policy.hpp"
 #include "control/ike/transaction.hpp"
@@ -292,12 +293,9 @@ struct IkeSa {
   uint64_t replaced_at = 0;
   // PHASE 1 COMPLETED logged: a client that pulls its configuration completes with the reply.
   bool phase1_reported = false;
-  uint64_t last_heard = 0;      // any authenticated packet from the peer
-  uint64_t last_keepalive = 0;  // NAT-T keepalives we send when we are the one behind a NAT
-  uint32_t dpd_sequence = 0;
-  uint64_t dpd_sent = 0;
-  uint64_t dpd_round_start = 0;  // the first R-U-THERE since the peer was last heard
-  int dpd_outstanding = 0;
+  uint64_t last_heard = 0;              // any authenticated packet from the peer
+  uint64_t last_keepalive = 0;          // NAT-T keepalives we send when we are the one behind a NAT
+  Dpd dpd;                              // our R-U-THEREs and their answers
   uint64_t bytes_rx = 0, bytes_tx = 0;  // IKE bytes until the dataplane counts ESP
   // vpn-idle-timeout: when the tunnel last carried traffic, and the packet count then.
   uint64_t last_activity = 0;

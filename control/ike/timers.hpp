@@ -66,7 +66,7 @@ inline constexpr uint64_t kDrainSeconds = 2;
 inline constexpr int kDpdThresholdRemoteAccess = 300;
 inline constexpr int kDpdThresholdLanToLan = 10;
 inline constexpr int kDpdRetry = 2;
-inline constexpr int kDpdMaxOutstanding = 5;
+inline constexpr int kDpdMaxOutstanding = 5;  // Dpd::Times (dpd.hpp)
 
 // 402120: an inbound SA that failed its ICV this many times without one good packet is keyed
 // differently from the peer; told at most once in this many seconds over all SAs.

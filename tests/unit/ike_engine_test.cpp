@@ -265,7 +265,7 @@ TEST_CASE("dead peer detection: a quiet peer is probed, a silent one is deleted"
   NotifyPayload ack = n;
   ack.type = 36137;
   lab.deliver(lab.peer.seal(Exchange::Informational, 0x600d, {ack}));
-  CHECK(lab.engine.sas().begin()->second->dpd_outstanding == 0);
+  CHECK(lab.engine.sas().begin()->second->dpd.outstanding() == 0);
   // Now silence: probes every retry interval, then the SA goes.
   for (int i = 0; i < 20 && !lab.engine.sas().empty(); ++i) {
     lab.env.t += 300;
@@ -294,11 +294,11 @@ TEST_CASE(
   auto second = lab.peer.open(lab.env.take(), msgid);
   CHECK(std::get<NotifyPayload>(second.at(1)).data != ack.data);
   const IkeSa& sa = *lab.engine.sas().begin()->second;
-  CHECK(sa.dpd_outstanding == 2);
+  CHECK(sa.dpd.outstanding() == 2);
   // The answer to the first arrives now (the peer, or we, were busy): the peer is alive.
   ack.type = 36137;
   lab.deliver(lab.peer.seal(Exchange::Informational, 0x600d, {ack}));
-  CHECK(sa.dpd_outstanding == 0);
+  CHECK(sa.dpd.outstanding() == 0);
   // An answer to a probe never sent does not count.
   lab.env.t += 300;
   lab.engine.tick();
@@ -306,14 +306,14 @@ TEST_CASE(
   bogus.type = 36137;
   bogus.data = {0, 0, 0, 0};
   lab.deliver(lab.peer.seal(Exchange::Informational, 0x600e, {bogus}));
-  CHECK(sa.dpd_outstanding == 1);
+  CHECK(sa.dpd.outstanding() == 1);
   // Any authenticated message does: the peer's own R-U-THERE.
   NotifyPayload theirs = bogus;
   theirs.type = 36136;
   lab.deliver(lab.peer.seal(Exchange::Informational, 0x600f, {theirs}));
   lab.env.t += 2;
   lab.engine.tick();
-  CHECK(sa.dpd_outstanding == 0);
+  CHECK(sa.dpd.outstanding() == 0);
   CHECK_FALSE(lab.env.logged("Heartbeat timeout"));
 }
 
