@@ -189,11 +189,12 @@ void Engine::receive_first(const Datagram& d, const Message& m) {
     // A retransmitted first message: our answer was lost. Send it again.
     ++stats_.duplicates;
     // The answer again counts as the unverified peer's one resend.
-    if (!dup->last_sent.empty() && dup->retransmits < max_retransmits(*dup)) {
-      ++dup->retransmits;
-      env_.send(dup->local, dup->peer, dup->last_sent);
+    const Bytes& answer = dup->sent.last();
+    if (!answer.empty() && dup->sent.resends() < max_retransmits(*dup)) {
+      dup->sent.counted_resend();
+      env_.send(dup->local, dup->peer, answer);
       ++stats_.out_packets;
-    } else if (!dup->last_sent.empty()) {
+    } else if (!answer.empty()) {
       ++stats_.unverified_resends_suppressed;
     }
     return;
@@ -226,13 +227,14 @@ void Engine::receive_for_sa(const Datagram& d, const Message& m) {
   }
   sa->bytes_rx += d.data.size();
   Bytes digest = hash(HashAlg::Sha1, d.data);
-  if (digest == sa->last_received_hash) {
+  if (sa->sent.repeats(digest)) {
     ++stats_.duplicates;
-    if (!sa->last_answer.empty() && (!unverified(*sa) || sa->retransmits < max_retransmits(*sa))) {
-      if (unverified(*sa)) ++sa->retransmits;
-      env_.send(sa->local, sa->peer, sa->last_answer);
+    const Bytes& answer = sa->sent.answer();
+    if (!answer.empty() && (!unverified(*sa) || sa->sent.resends() < max_retransmits(*sa))) {
+      if (unverified(*sa)) sa->sent.counted_resend();
+      env_.send(sa->local, sa->peer, answer);
       ++stats_.out_packets;
-    } else if (!sa->last_answer.empty()) {
+    } else if (!answer.empty()) {
       ++stats_.unverified_resends_suppressed;
     }
     return;
@@ -279,8 +281,7 @@ void Engine::handle_for_sa(IkeSa& target, const Datagram& d, const Message& m, c
   };
   if (!alive()) return;
   if (!answer.empty()) {
-    sa->last_received_hash = digest;
-    sa->last_answer = std::move(answer);
+    sa->sent.answered_with(digest, std::move(answer));
   }
   // This message may have ended the transaction a held QM1 waited for.
   if (sa->quick_modes.has_delayed() && !transaction_in_progress(*sa)) resume_quick_mode(*sa);

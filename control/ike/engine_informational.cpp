@@ -14,11 +14,9 @@ void Engine::send_informational(IkeSa& sa, std::vector<Payload> payloads) {
     if (std::holds_alternative<NotifyPayload>(p)) ++stats_.out_notifies;
   uint32_t msgid = wire_.random_msgid();
   // A one-shot exchange: it must not replace the message we retransmit.
-  Bytes keep = sa.last_sent;
-  bool awaiting = sa.awaiting_reply;
+  Retransmission::Kept kept = sa.sent.keep();
   wire_.send_protected(sa, Exchange::Informational, msgid, std::move(payloads), {}, false);
-  sa.last_sent = std::move(keep);
-  sa.awaiting_reply = awaiting;
+  sa.sent.restore(std::move(kept));
   sa.exchange_ivs.erase(msgid);
 }
 

@@ -103,7 +103,7 @@ bool Engine::send_main_1(IkeSa& sa) {
 Outcome Engine::main_2(const Received& in) {
   IkeSa& sa = *in.sa;
   const Message& m = in.m;
-  sa.awaiting_reply = false;
+  sa.sent.answered();
   const SaPayload* chosen = nullptr;
   for (const auto& x : m.payloads)
     if (const auto* s = std::get_if<SaPayload>(&x)) chosen = s;
@@ -138,7 +138,7 @@ Outcome Engine::main_2(const Received& in) {
 Outcome Engine::main_4(const Received& in) {
   IkeSa& sa = *in.sa;
   const Message& m = in.m;
-  sa.awaiting_reply = false;
+  sa.sent.answered();
   log_.debug(&sa, "processing ke payload");
   log_.debug(&sa, "processing nonce payload");
   const Bytes& gxr = first_opaque(m.payloads, PayloadType::KE)->data;

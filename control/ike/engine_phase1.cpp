@@ -533,7 +533,7 @@ std::optional<Outcome> Engine::unauthenticated(IkeSa& sa, const Bytes& received,
                            sa.responder ? &IkeStats::responder_fails : &IkeStats::initiator_fails);
   }
   wire_.commit(sa);
-  sa.awaiting_reply = false;
+  sa.sent.answered();
   return std::nullopt;
 }
 

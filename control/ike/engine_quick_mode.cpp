@@ -64,7 +64,7 @@ void Engine::retire_superseded(IkeSa& sa, const IpsecSa& fresh) {
 }
 
 bool Engine::abandon_quick_mode(IkeSa& sa) {
-  auto m = parse_message(sa.last_sent.data(), sa.last_sent.size());
+  auto m = parse_message(sa.sent.last().data(), sa.sent.last().size());
   if (!m || m->header.exchange != Exchange::QuickMode) return false;
   const uint32_t msgid = m->header.message_id;
   std::shared_ptr<QuickModeExchange> pending = sa.quick_modes.take(msgid);
@@ -76,8 +76,7 @@ bool Engine::abandon_quick_mode(IkeSa& sa) {
   dataplane_.forget(*pending);
   if (pending->rekeys) rekey_failed(sa, pending->rekeys);
   sa.exchange_ivs.erase(msgid);
-  sa.awaiting_reply = false;
-  sa.last_sent.clear();
+  sa.sent.forget();
   return true;
 }
 
@@ -93,7 +92,7 @@ Outcome Engine::quick_mode_3(const Received& in) {
                             &IkeStats::hash_fails, &IkeStats::in_p2_invalid);
   sa.last_heard = env_.now();  // only a message that proved the key shows the peer alive (DPD)
   wire_.commit(sa);
-  sa.awaiting_reply = false;
+  sa.sent.answered();
   complete_quick_mode(sa, in.msgid);
   return Outcome::done();
 }

@@ -80,7 +80,7 @@ Outcome Engine::quick_mode_2(const Received& in) {
     return Outcome::dropped("Hash verification failed on quick mode message 2, dropping",
                             &IkeStats::hash_fails);
   sa.last_heard = env_.now();
-  sa.awaiting_reply = false;
+  sa.sent.answered();
   const SaPayload* chosen = nullptr;
   for (const auto& x : p)
     if (const auto* s = std::get_if<SaPayload>(&x)) chosen = s;

@@ -60,21 +60,21 @@ std::optional<EndReason> Engine::negotiation_timer(const IkeSa& sa, uint64_t now
 // Our last request, again; at the limit a quick mode fails alone (the IKE SA and the session
 // stay, as on the ASA), anything else takes the IKE SA with it.
 std::optional<EndReason> Engine::retransmit_timer(IkeSa& sa, uint64_t now) {
-  if (!sa.awaiting_reply || now < sa.next_retransmit) return std::nullopt;
-  if (sa.retransmits >= timers::max_retransmits(sa)) abandon_quick_mode(sa);
-  if (!sa.awaiting_reply) return std::nullopt;
-  if (sa.retransmits >= timers::max_retransmits(sa)) {
+  if (!sa.sent.due(now)) return std::nullopt;
+  if (sa.sent.resends() >= timers::max_retransmits(sa)) abandon_quick_mode(sa);
+  if (!sa.sent.awaiting()) return std::nullopt;
+  if (sa.sent.resends() >= timers::max_retransmits(sa)) {
     log_.debug(&sa, "IKE message retransmission limit reached, deleting SA");
     return EndReason::RetransmissionLimit;
   }
-  ++sa.retransmits;
+  sa.sent.resent(timers::next_retransmit(now, sa.sent.resends() + 1));
   ++stats_.retransmits;
-  env_.send(sa.local, sa.peer, sa.last_sent);
+  const Bytes& again = sa.sent.last();
+  env_.send(sa.local, sa.peer, again);
   ++stats_.out_packets;
-  if (auto m = parse_message(sa.last_sent.data(), sa.last_sent.size()))
+  if (auto m = parse_message(again.data(), again.size()))
     log_.debug(&sa, fmt::format("IKE_DECODE RESENDING Message (msgid={:x}) total length : {}",
-                                m->header.message_id, sa.last_sent.size()));
-  sa.next_retransmit = timers::next_retransmit(now, sa.retransmits);
+                                m->header.message_id, again.size()));
   return std::nullopt;
 }
 
@@ -125,8 +125,8 @@ void Engine::ipsec_timers(IkeSa& sa, uint64_t now) {
 // DPD (RFC 3706, dpd.hpp): an R-U-THERE to a peer quiet for the threshold, again each retry.
 std::optional<EndReason> Engine::dpd_timer(IkeSa& sa, uint64_t now) {
   const config::TunnelGroup* tg = tunnel_group_of(cfg_, sa);
-  if (!sa.peer_dpd || (tg && tg->ipsec.keepalive_disabled) || sa.awaiting_reply || sa.replaced_by ||
-      (sa.state != P1State::AmActive && sa.state != P1State::MmActive))
+  if (!sa.peer_dpd || (tg && tg->ipsec.keepalive_disabled) || sa.sent.awaiting() ||
+      sa.replaced_by || (sa.state != P1State::AmActive && sa.state != P1State::MmActive))
     return std::nullopt;
   int threshold = tg && tg->ipsec.keepalive_threshold ? *tg->ipsec.keepalive_threshold
                   : sa.remote_access                  ? timers::kDpdThresholdRemoteAccess

@@ -384,7 +384,7 @@ void Engine::transaction_attributes(IkeSa& sa, uint32_t msgid, const AttributePa
   }
   if (a.type == cfg_type::kReply && sa.transaction.is_reply(msgid) &&
       sa.state == P1State::XauthWait) {
-    sa.awaiting_reply = false;
+    sa.sent.answered();
     sa.exchange_ivs.erase(msgid);
     log_.debug(&sa, "Processing MODE_CFG Reply attributes.");
     xauth_reply(sa, a);
@@ -392,7 +392,7 @@ void Engine::transaction_attributes(IkeSa& sa, uint32_t msgid, const AttributePa
   }
 
   if (a.type == cfg_type::kAck && sa.transaction.is_ack(msgid)) {
-    sa.awaiting_reply = false;
+    sa.sent.answered();
     sa.exchange_ivs.erase(msgid);
     log_.debug(&sa, "Processing cfg ACK attributes");
     switch (sa.transaction.acked()) {
@@ -416,7 +416,7 @@ void Engine::transaction_attributes(IkeSa& sa, uint32_t msgid, const AttributePa
     // authenticated request shows it saw the status. Take it as the ACK (else we would resend
     // the status while the client waits for its reply, until the session times out).
     log_.debug(&sa, "Mode-config request before the XAUTH status ACK: taking it as the ACK");
-    sa.awaiting_reply = false;
+    sa.sent.answered();
     sa.exchange_ivs.erase(sa.transaction.set_msgid());
     sa.transaction.acked();
     xauth_through(sa);

@@ -68,14 +68,10 @@ void IkeWire::transmit(IkeSa& sa, Bytes datagram, bool await_reply) {
   // The first message sent while handling a peer's message answers it (end()).
   if (&sa == inbound_.sa && inbound_.answer.empty()) inbound_.answer = datagram;
   if (await_reply) {
-    sa.last_sent = std::move(datagram);
-    sa.awaiting_reply = true;
-    sa.retransmits = 0;
-    sa.next_retransmit = timers::next_retransmit(env_.now(), 0);
+    sa.sent.request(std::move(datagram), timers::next_retransmit(env_.now(), 0));
   } else {
     // A reply: kept so that a retransmitted request is answered the same way.
-    sa.last_sent = std::move(datagram);
-    sa.awaiting_reply = false;
+    sa.sent.reply(std::move(datagram));
   }
 }
 

@@ -19,6 +19,7 @@
 #include "control/ike/dpd.hpp"
 #include "control/ike/end_reason.hpp"
 #include "control/ike/phase1_policy.hpp"
+#include "control/ike/retransmission.hpp"
 #include "control/ike/transaction.hpp"
 #include "control/ike/vendor_ids.hpp"
 
@@ -258,13 +259,8 @@ struct IkeSa {
   Bytes phase1_iv;  // IV chain of phase 1; after it, the base of exchange IVs
   std::map<uint32_t, Bytes> exchange_ivs;  // message id -> current IV of that exchange
 
-  // Retransmission: the last message we sent, and what answered it.
-  Bytes last_sent;
-  Bytes last_received_hash;  // a duplicate of what we last answered gets the same answer:
-  Bytes last_answer;         // this, what we sent in reply to it (not necessarily last_sent)
-  uint64_t next_retransmit = 0;
-  int retransmits = 0;
-  bool awaiting_reply = false;  // we sent a request (XAUTH, CFG_SET, R-U-THERE) and wait
+  // The last message we sent (a request is sent again until answered) and what we answered.
+  Retransmission sent;
 
   // Quick modes in flight, each under its message id.
   using PendingQm = QuickModeExchange;  // its former name (tests/bench/ike_load.cpp prints it)

@@ -117,8 +117,8 @@ TEST_CASE("ike wire: the first datagram sent to the SA while handling a message 
   us.wire.begin(us.sa, us.received({}, us.sa.peer), m);
   us.wire.transmit(us.sa, Bytes{1}, false);
   us.wire.transmit(us.sa, Bytes{2}, true);
-  CHECK(us.sa.awaiting_reply);
-  CHECK(us.sa.last_sent == Bytes{2});
+  CHECK(us.sa.sent.awaiting());
+  CHECK(us.sa.sent.last() == Bytes{2});
   CHECK(us.wire.end() == Bytes{1});
   us.wire.transmit(us.sa, Bytes{3}, false);  // after: no message's answer
   CHECK(us.wire.end().empty());
