@@ -323,6 +323,11 @@ class Engine {
   void xauth_through(IkeSa& sa);
   Outcome transaction(const Received& in);
   void transaction_attributes(IkeSa& sa, uint32_t msgid, const AttributePayload& a);
+  // Our SET's ACK: what the SET said (XAUTH status, pushed configuration) takes effect.
+  void transaction_ack(IkeSa& sa, uint32_t msgid);
+  // The client's mode-config request: an address for an authorized client, and the reply.
+  void mode_config_request(IkeSa& sa, uint32_t msgid, const AttributePayload& a);
+  void send_mode_config_reply(IkeSa& sa, uint32_t msgid, const AttributePayload& request);
   // The client's XAUTH reply: the credentials go to the tunnel-group's authentication server
   // group through the Environment; the exchange goes on in xauth_done.
   void xauth_reply(IkeSa& sa, const AttributePayload& a);
@@ -352,6 +357,8 @@ class Engine {
   bool quick_mode_admitted(IkeSa& sa);
   // Refuses a QM1: counted, logged, the notify sent to the peer.
   void reject_quick_mode(IkeSa& sa, uint16_t notify, std::string_view why);
+  bool client_proxy_allowed(IkeSa& sa, const Selector& remote);
+  void take_inbound_spi(IkeSa& sa, IpsecSa& ips);
   bool read_proxies(IkeSa& sa, const std::vector<const IdPayload*>& ids, Selector& local,
                     Selector& remote);
   bool select_entry(IkeSa& sa, const MapQuery& query, MapSelection& out);

@@ -245,6 +245,33 @@ bool Engine::responder_pfs(IkeSa& sa, QuickModeExchange& q, const OpaquePayload*
   return true;
 }
 
+// A remote-access client speaks for the one address it was given, nothing else: not an inside
+// host, not the pool's next address, not a subnet. Without an assigned address (a client that
+// skipped mode-config) it speaks for nothing. False: refused (logged, the peer told).
+bool Engine::client_proxy_allowed(IkeSa& sa, const Selector& remote) {
+  if (!sa.remote_access ||
+      (sa.assigned && remote.address == *sa.assigned && remote.mask.value == 0xffffffffu))
+    return true;
+  std::string why = fmt::format(
+      "Rejecting IPSec tunnel: remote proxy {} is not the address assigned to the client ({})",
+      proxy_text(remote), sa.assigned ? sa.assigned->str() : "none");
+  log_.syslog_sa(&sa, nullptr, 713061, why);
+  reject_quick_mode(sa, notify::kInvalidIdInformation, why);
+  return false;
+}
+
+// Our inbound SPI for ips, as the ASA's key engine hands it out and logs it. It is held by this
+// not yet keyed SA (quick_modes) until the SA is installed.
+void Engine::take_inbound_spi(IkeSa& sa, IpsecSa& ips) {
+  log_.event(&sa, "IKE: requesting SPI!");
+  ips.inbound.spi = draw_inbound_spi(sa);
+  log_.ipsec(&sa, 1,
+             fmt::format("IPSEC: New embryonic SA created @ 0x{:08X}, Direction: inbound, SPI: "
+                         "0x{:08X}, Session ID: 0x{:08X}, Tunnel type: {}, Protocol: esp",
+                         ips.id, ips.inbound.spi, ips.id, sa.remote_access ? "ra" : "l2l"));
+  log_.debug(&sa, fmt::format("IKE got SPI from key engine: SPI = 0x{:08x}", ips.inbound.spi));
+}
+
 Outcome Engine::quick_mode_1(const Received& in) {
   IkeSa& sa = *in.sa;
   const uint32_t msgid = in.msgid;
@@ -258,18 +285,7 @@ Outcome Engine::quick_mode_1(const Received& in) {
   log_.debug(&sa, "processing nonce payload");
   Selector remote, local;
   if (!read_proxies(sa, m.ids, local, remote)) return Outcome::done();
-  // A remote-access client speaks for the one address it was given, nothing else: not an inside
-  // host, not the pool's next address, not a subnet. Without an assigned address (a client that
-  // skipped mode-config) it speaks for nothing.
-  if (sa.remote_access &&
-      (!sa.assigned || remote.address != *sa.assigned || remote.mask.value != 0xffffffffu)) {
-    std::string why = fmt::format(
-        "Rejecting IPSec tunnel: remote proxy {} is not the address assigned to the client ({})",
-        proxy_text(remote), sa.assigned ? sa.assigned->str() : "none");
-    log_.syslog_sa(&sa, nullptr, 713061, why);
-    reject_quick_mode(sa, notify::kInvalidIdInformation, why);
-    return Outcome::done();
-  }
+  if (!client_proxy_allowed(sa, remote)) return Outcome::done();
   // A rekey is an SA for the same remote proxy that this peer already holds (retire_superseded
   // settles which one stays once the new one is up).
   if (std::none_of(sa.ipsec.begin(), sa.ipsec.end(),
@@ -308,14 +324,7 @@ Outcome Engine::quick_mode_1(const Received& in) {
   ips.local = local;
   ips.remote = remote;
   ips.outbound.spi = get_be32(choice.offered->spi, 0);
-  log_.event(&sa, "IKE: requesting SPI!");
-  ips.inbound.spi = draw_inbound_spi(sa);
-  // The SPI is held by this not yet keyed SA (quick_modes) until QM3 installs it.
-  log_.ipsec(&sa, 1,
-             fmt::format("IPSEC: New embryonic SA created @ 0x{:08X}, Direction: inbound, SPI: "
-                         "0x{:08X}, Session ID: 0x{:08X}, Tunnel type: {}, Protocol: esp",
-                         ips.id, ips.inbound.spi, ips.id, sa.remote_access ? "ra" : "l2l"));
-  log_.debug(&sa, fmt::format("IKE got SPI from key engine: SPI = 0x{:08x}", ips.inbound.spi));
+  take_inbound_spi(sa, ips);
 
   // Lifetimes: ours (the entry's, else global) against the offer.
   const config::CryptoMapSettings& cs = *entry.settings;

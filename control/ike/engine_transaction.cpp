@@ -374,44 +374,47 @@ Outcome Engine::transaction(const Received& in) {
 
 void Engine::transaction_attributes(IkeSa& sa, uint32_t msgid, const AttributePayload& a) {
   log_.debug(&sa, "process_attr(): Enter!");
-
   if (a.type == cfg_type::kReply && sa.transaction.asking_server()) {
     // The client sent its reply again while the server is being asked: one question is enough,
     // and the status goes out (and is retransmitted) once the answer is in.
     ++stats_.duplicates;
     log_.debug(&sa, "XAUTH reply repeated while the AAA server is asked, dropping");
-    return;
-  }
-  if (a.type == cfg_type::kReply && sa.transaction.is_reply(msgid) &&
-      sa.state == P1State::XauthWait) {
+  } else if (a.type == cfg_type::kReply && sa.transaction.is_reply(msgid) &&
+             sa.state == P1State::XauthWait) {
     sa.sent.answered();
     sa.exchange_ivs.erase(msgid);
     log_.debug(&sa, "Processing MODE_CFG Reply attributes.");
     xauth_reply(sa, a);
-    return;
+  } else if (a.type == cfg_type::kAck && sa.transaction.is_ack(msgid)) {
+    transaction_ack(sa, msgid);
+  } else if (a.type == cfg_type::kRequest) {
+    mode_config_request(sa, msgid, a);
+  } else {
+    log_.debug(&sa, fmt::format("Unexpected transaction message (type {}), dropping", a.type));
   }
+}
 
-  if (a.type == cfg_type::kAck && sa.transaction.is_ack(msgid)) {
-    sa.sent.answered();
-    sa.exchange_ivs.erase(msgid);
-    log_.debug(&sa, "Processing cfg ACK attributes");
-    switch (sa.transaction.acked()) {
-      case Transaction::Set::XauthFail:
-        sa.state = P1State::Deleting;
-        break;
-      case Transaction::Set::XauthOk:
-        xauth_through(sa);
-        break;
-      case Transaction::Set::ModeCfg:
-        accounting_start(sa);
-        break;  // the pushed address is taken
-      case Transaction::Set::None:
-        break;  // a repeated ACK
-    }
-    return;
+void Engine::transaction_ack(IkeSa& sa, uint32_t msgid) {
+  sa.sent.answered();
+  sa.exchange_ivs.erase(msgid);
+  log_.debug(&sa, "Processing cfg ACK attributes");
+  switch (sa.transaction.acked()) {
+    case Transaction::Set::XauthFail:
+      sa.state = P1State::Deleting;
+      break;
+    case Transaction::Set::XauthOk:
+      xauth_through(sa);
+      break;
+    case Transaction::Set::ModeCfg:
+      accounting_start(sa);
+      break;  // the pushed address is taken
+    case Transaction::Set::None:
+      break;  // a repeated ACK
   }
+}
 
-  if (a.type == cfg_type::kRequest && sa.transaction.pending_set() == Transaction::Set::XauthOk) {
+void Engine::mode_config_request(IkeSa& sa, uint32_t msgid, const AttributePayload& a) {
+  if (sa.transaction.pending_set() == Transaction::Set::XauthOk) {
     // The client's ACK of our XAUTH status was lost, but it has moved on to mode-config: its
     // authenticated request shows it saw the status. Take it as the ACK (else we would resend
     // the status while the client waits for its reply, until the session times out).
@@ -421,57 +424,55 @@ void Engine::transaction_attributes(IkeSa& sa, uint32_t msgid, const AttributePa
     sa.transaction.acked();
     xauth_through(sa);
   }
-
-  if (a.type == cfg_type::kRequest) {
-    if (!sa.authorized || !sa.remote_access) {
-      // Addresses go to authenticated remote-access users only: never before XAUTH is through,
-      // never to a LAN-to-LAN peer.
-      ++stats_.in_drop;
-      log_.event(&sa, sa.remote_access ? "Mode-config request before XAUTH completed, dropping"
-                                       : "Mode-config request from a LAN-to-LAN peer, dropping");
-      return;
-    }
-    log_.debug(&sa, "Processing cfg Request attributes");
-    auto lines = mode_config_request_lines(a.attributes);
-    for (size_t i = 0; i < a.attributes.size(); ++i) {
-      const Attribute& at = a.attributes[i];
-      log_.line(&sa, lines[i].level <= 1 ? IkeLog::Tag::Event : IkeLog::Tag::Debug, lines[i].text);
-      if (at.type == cfgattr::kApplicationVersion && !at.data.empty()) {
-        sa.client_version = at.text();
-        log_.event(&sa, client_type_line(sa.client_version));
-      }
-    }
-    if (!assign_address(sa)) {
-      sa.state = P1State::Deleting;
-      return;
-    }
-    log_.debug(&sa, fmt::format("Obtained IP addr ({}) prior to initiating Mode Cfg (XAuth {})",
-                                sa.assigned->str(), sa.username.empty() ? "disabled" : "enabled"));
-    if (std::any_of(a.attributes.begin(), a.attributes.end(),
-                    [](const Attribute& x) { return x.type == cfgattr::kIp4Netmask; }))
-      log_.debug(&sa,
-                 fmt::format("Sending subnet mask ({}) to remote client", sa.assigned_mask.str()));
-    log_.event(&sa,
-               fmt::format("Assigned private IP address {} to remote user", sa.assigned->str()));
-    log_.syslog_sa(&sa, nullptr, 713228, sa.assigned->str());
-    // As the ASA: the blank hash first, then the attributes (construct_cfg_set), then the hash.
-    log_.debug(&sa, "constructing blank hash payload");
-    ModeConfigInputs in = mode_config_inputs(cfg_, sa);
-    auto reply = build_mode_config_reply(a.attributes, in);
-    log_.lines(sa, reply.log);
-    AttributePayload out;
-    out.type = cfg_type::kReply;
-    out.identifier = a.identifier;
-    out.attributes = std::move(reply.attributes);
-    log_.debug(&sa, "constructing qm hash payload");
-    wire_.send_protected(sa, Exchange::Transaction, msgid, {out}, {}, false);
-    sa.exchange_ivs.erase(msgid);
-    announce_client(sa);
-    established_syslog(sa);
-    accounting_start(sa);
+  if (!sa.authorized || !sa.remote_access) {
+    // Addresses go to authenticated remote-access users only: never before XAUTH is through,
+    // never to a LAN-to-LAN peer.
+    ++stats_.in_drop;
+    log_.event(&sa, sa.remote_access ? "Mode-config request before XAUTH completed, dropping"
+                                     : "Mode-config request from a LAN-to-LAN peer, dropping");
     return;
   }
-  log_.debug(&sa, fmt::format("Unexpected transaction message (type {}), dropping", a.type));
+  log_.debug(&sa, "Processing cfg Request attributes");
+  auto lines = mode_config_request_lines(a.attributes);
+  for (size_t i = 0; i < a.attributes.size(); ++i) {
+    const Attribute& at = a.attributes[i];
+    log_.line(&sa, lines[i].level <= 1 ? IkeLog::Tag::Event : IkeLog::Tag::Debug, lines[i].text);
+    if (at.type == cfgattr::kApplicationVersion && !at.data.empty()) {
+      sa.client_version = at.text();
+      log_.event(&sa, client_type_line(sa.client_version));
+    }
+  }
+  if (!assign_address(sa)) {
+    sa.state = P1State::Deleting;
+    return;
+  }
+  log_.debug(&sa, fmt::format("Obtained IP addr ({}) prior to initiating Mode Cfg (XAuth {})",
+                              sa.assigned->str(), sa.username.empty() ? "disabled" : "enabled"));
+  if (std::any_of(a.attributes.begin(), a.attributes.end(),
+                  [](const Attribute& x) { return x.type == cfgattr::kIp4Netmask; }))
+    log_.debug(&sa,
+               fmt::format("Sending subnet mask ({}) to remote client", sa.assigned_mask.str()));
+  log_.event(&sa, fmt::format("Assigned private IP address {} to remote user", sa.assigned->str()));
+  log_.syslog_sa(&sa, nullptr, 713228, sa.assigned->str());
+  send_mode_config_reply(sa, msgid, a);
+}
+
+void Engine::send_mode_config_reply(IkeSa& sa, uint32_t msgid, const AttributePayload& request) {
+  // As the ASA: the blank hash first, then the attributes (construct_cfg_set), then the hash.
+  log_.debug(&sa, "constructing blank hash payload");
+  ModeConfigInputs in = mode_config_inputs(cfg_, sa);
+  auto reply = build_mode_config_reply(request.attributes, in);
+  log_.lines(sa, reply.log);
+  AttributePayload out;
+  out.type = cfg_type::kReply;
+  out.identifier = request.identifier;
+  out.attributes = std::move(reply.attributes);
+  log_.debug(&sa, "constructing qm hash payload");
+  wire_.send_protected(sa, Exchange::Transaction, msgid, {out}, {}, false);
+  sa.exchange_ivs.erase(msgid);
+  announce_client(sa);
+  established_syslog(sa);
+  accounting_start(sa);
 }
 
 }  // namespace rampart::ike
