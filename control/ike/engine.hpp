@@ -376,6 +376,9 @@ class Engine {
   bool abandon_quick_mode(IkeSa& sa);
   // engine_informational.cpp
   Outcome informational(const Received& in);
+  // An authenticated informational's notify (DPD both ways) and delete (IKE or IPsec SAs).
+  void peer_notifies(IkeSa& sa, const NotifyPayload& n);
+  void peer_deletes(IkeSa& sa, const DeletePayload& d);
   void send_informational(IkeSa& sa, std::vector<Payload> payloads);
   void send_dpd(IkeSa& sa);
   // drain: the SA stops sending at once but decrypts for timers::kDrainSeconds more (the peer

@@ -106,54 +106,57 @@ Outcome Engine::informational(const Received& in) {
   sa.exchange_ivs.erase(in.msgid);
   sa.last_heard = env_.now();
   for (const auto& x : p) {
-    if (const auto* n = std::get_if<NotifyPayload>(&x)) {
-      ++stats_.in_notifies;
-      log_.debug(&sa, "processing notify payload");
-      if (n->type == notify::kRUThere) {
-        log_.debug(&sa, fmt::format("Received keep-alive of type DPD R-U-THERE (seq number 0x{:x})",
-                                    get_be32(n->data)));
-        NotifyPayload ack = *n;
-        ack.type = notify::kRUThereAck;
-        log_.debug(&sa,
-                   fmt::format("Sending keep-alive of type DPD R-U-THERE-ACK (seq number 0x{:x})",
-                               get_be32(n->data)));
-        send_informational(sa, {ack});
-      } else if (n->type == notify::kRUThereAck) {
-        log_.debug(&sa,
-                   fmt::format("Received keep-alive of type DPD R-U-THERE-ACK (seq number 0x{:x})",
-                               get_be32(n->data)));
-        sa.dpd.acked(get_be32(n->data));  // any probe outstanding (dpd.hpp)
-      } else if (n->type == notify::kInitialContact) {
-        log_.debug(&sa, "Received INITIAL-CONTACT notify");
-      } else {
-        log_.event(&sa, fmt::format("Received notify message of type {} (protocol {})", n->type,
-                                    n->protocol));
-      }
-    } else if (const auto* d = std::get_if<DeletePayload>(&x)) {
-      log_.debug(&sa, "processing delete");
-      if (d->protocol == 1) {
-        if (d->spis.empty()) peer_deletes_ike(sa, sa);  // no SPI: the SA it came on, leniently
-        for (const auto& spi : d->spis)
-          if (IkeSa* target = ike_sa_named(sa, spi)) peer_deletes_ike(sa, *target);
-      } else if (d->protocol == p2attr::kProtoEsp) {
-        ++stats_.in_p2_sa_delete;
-        for (const auto& spi : d->spis) {
-          uint32_t v = get_be32(spi);
-          for (size_t i = sa.ipsec.size(); i-- > 0;)
-            if (sa.ipsec[i].outbound.spi == v) {
-              log_.event(
-                  &sa,
-                  fmt::format("Connection terminated for peer {}.  Reason: Peer Terminate  "
-                              "Remote Proxy {}, Local Proxy {}",
-                              sa.username.empty() ? sa.peer.address.str() : sa.username,
-                              sa.ipsec[i].remote.address.str(), sa.ipsec[i].local.address.str()));
-              delete_ipsec(sa, i, false, "peer deleted", true);
-            }
-        }
-      }
-    }
+    if (const auto* n = std::get_if<NotifyPayload>(&x)) peer_notifies(sa, *n);
+    if (const auto* d = std::get_if<DeletePayload>(&x)) peer_deletes(sa, *d);
   }
   return Outcome::done();
+}
+
+void Engine::peer_notifies(IkeSa& sa, const NotifyPayload& n) {
+  ++stats_.in_notifies;
+  log_.debug(&sa, "processing notify payload");
+  if (n.type == notify::kRUThere) {
+    log_.debug(&sa, fmt::format("Received keep-alive of type DPD R-U-THERE (seq number 0x{:x})",
+                                get_be32(n.data)));
+    NotifyPayload ack = n;
+    ack.type = notify::kRUThereAck;
+    log_.debug(&sa, fmt::format("Sending keep-alive of type DPD R-U-THERE-ACK (seq number 0x{:x})",
+                                get_be32(n.data)));
+    send_informational(sa, {ack});
+  } else if (n.type == notify::kRUThereAck) {
+    log_.debug(&sa, fmt::format("Received keep-alive of type DPD R-U-THERE-ACK (seq number 0x{:x})",
+                                get_be32(n.data)));
+    sa.dpd.acked(get_be32(n.data));  // any probe outstanding (dpd.hpp)
+  } else if (n.type == notify::kInitialContact) {
+    log_.debug(&sa, "Received INITIAL-CONTACT notify");
+  } else {
+    log_.event(&sa,
+               fmt::format("Received notify message of type {} (protocol {})", n.type, n.protocol));
+  }
+}
+
+void Engine::peer_deletes(IkeSa& sa, const DeletePayload& d) {
+  log_.debug(&sa, "processing delete");
+  if (d.protocol == 1) {
+    if (d.spis.empty()) peer_deletes_ike(sa, sa);  // no SPI: the SA it came on, leniently
+    for (const auto& spi : d.spis)
+      if (IkeSa* target = ike_sa_named(sa, spi)) peer_deletes_ike(sa, *target);
+    return;
+  }
+  if (d.protocol != p2attr::kProtoEsp) return;
+  ++stats_.in_p2_sa_delete;
+  for (const auto& spi : d.spis) {
+    uint32_t v = get_be32(spi);
+    for (size_t i = sa.ipsec.size(); i-- > 0;)
+      if (sa.ipsec[i].outbound.spi == v) {
+        log_.event(&sa,
+                   fmt::format("Connection terminated for peer {}.  Reason: Peer Terminate  "
+                               "Remote Proxy {}, Local Proxy {}",
+                               sa.username.empty() ? sa.peer.address.str() : sa.username,
+                               sa.ipsec[i].remote.address.str(), sa.ipsec[i].local.address.str()));
+        delete_ipsec(sa, i, false, "peer deleted", true);
+      }
+  }
 }
 
 }  // namespace rampart::ike

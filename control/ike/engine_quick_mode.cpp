@@ -224,6 +224,12 @@ bool Engine::select_entry(IkeSa& sa, const MapQuery& query, MapSelection& out) {
 // chosen. On success q holds g^xy and our public value is in our_ke (empty without PFS).
 bool Engine::responder_pfs(IkeSa& sa, QuickModeExchange& q, const OpaquePayload* ke, int want_group,
                            const EspChoice& choice, Bytes& our_ke) {
+  if (want_group && !ke) {
+    reject_quick_mode(
+        sa, notify::kNoProposalChosen,
+        fmt::format("Rejecting IPSec tunnel: PFS group {} required but not offered", want_group));
+    return false;
+  }
   if (!ke) return true;
   int group = choice.offer.group.value_or(0);
   if (!group || (want_group && group != want_group) || !dh_group_supported(group) ||
@@ -301,12 +307,6 @@ Outcome Engine::quick_mode_1(const Received& in) {
     return Outcome::done();
   const EspChoice& choice = *entry.choice;
   int want_group = entry.settings->pfs_group.value_or(0);
-  if (want_group && !m.ke) {
-    reject_quick_mode(
-        sa, notify::kNoProposalChosen,
-        fmt::format("Rejecting IPSec tunnel: PFS group {} required but not offered", want_group));
-    return Outcome::done();
-  }
   auto q = std::make_shared<QuickModeExchange>();
   q->ni = m.nonce->data;
   q->nr = wire_.random_bytes(kResponderNonceLength);
