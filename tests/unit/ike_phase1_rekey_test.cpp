@@ -44,14 +44,20 @@ void connect(Lab& lab) {
 
 // The client's phase-1 rekey from the same address and port: aggressive mode without
 // INITIAL-CONTACT, XAUTH again (as user), no mode-config. Returns the old client (its keys).
-test::Initiator new_phase1(Lab& lab, Cookie ci, const std::string& user,
-                           const std::string& password) {
+// Aggressive mode of a new IKE SA up to XAUTH's request; returns the old client.
+test::Initiator phase1_again(Lab& lab, Cookie ci) {
   lab.env.sent.clear();  // a DPD of the old SA, perhaps
   lab.env.sent_from.clear();
   test::Initiator old = std::move(lab.peer);
   lab.peer = test::Initiator{};
   lab.peer.ci = ci;
   lab.phase1();
+  return old;
+}
+
+test::Initiator new_phase1(Lab& lab, Cookie ci, const std::string& user,
+                           const std::string& password) {
+  test::Initiator old = phase1_again(lab, ci);
   lab.xauth(user, password);
   REQUIRE(lab.ack_status() == 1);
   return old;
@@ -153,12 +159,7 @@ TEST_CASE("a quick mode a client starts on its new IKE SA before re-XAUTH waits 
   connect(lab);
   lab.env.t += 480;
   lab.engine.tick();
-  lab.env.sent.clear();
-  lab.env.sent_from.clear();
-  test::Initiator old = std::move(lab.peer);
-  lab.peer = test::Initiator{};
-  lab.peer.ci = {9, 8, 7, 6, 5, 4, 3, 2};
-  lab.phase1();
+  phase1_again(lab, {9, 8, 7, 6, 5, 4, 3, 2});
   Bytes xauth_request = lab.env.take();
   // The client knows its address: its phase-2 rekey goes on the new SA at once.
   CHECK_FALSE(lab.qm1(0x200, kClient, {}, 3600).has_value());
