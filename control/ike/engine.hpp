@@ -357,7 +357,10 @@ class Engine {
   bool quick_mode_admitted(IkeSa& sa);
   // Refuses a QM1: counted, logged, the notify sent to the peer.
   void reject_quick_mode(IkeSa& sa, uint16_t notify, std::string_view why);
+  // A remote-access client's remote proxy is its assigned address, nothing else: false when
+  // not (refused, logged, the peer told).
   bool client_proxy_allowed(IkeSa& sa, const Selector& remote);
+  // Our inbound SPI for ips, drawn (draw_inbound_spi) and logged as the ASA's key engine does.
   void take_inbound_spi(IkeSa& sa, IpsecSa& ips);
   bool read_proxies(IkeSa& sa, const std::vector<const IdPayload*>& ids, Selector& local,
                     Selector& remote);
