@@ -88,7 +88,7 @@ void show_isakmp_sa(Ctx& c, bool detail) {
   // During a phase-1 rekey a tunnel has two IKE SAs: the one carrying it is Active, the other
   // (ours under way, or the replaced one until it goes) the Rekey SA.
   auto rekey = [](const IkeSa* sa) {
-    return sa->replaced_by || (sa->rekey_of && !sa->established);
+    return sa->p1_rekey.replaced_by() || (sa->p1_rekey.replaces() && !sa->established);
   };
   size_t rekeys = static_cast<size_t>(std::count_if(sas.begin(), sas.end(), rekey));
   c.out += "IKEv1 SAs:\n\n";

@@ -357,7 +357,7 @@ void Engine::remove(uint64_t index, EndReason reason, bool notify_peer) {
     send_informational(sa, {del});
     for (size_t i = sa.ipsec.size(); i-- > 0;) delete_ipsec(sa, i, false, debug_words(reason));
   }
-  if (sa.established && sa.remote_access && reason != EndReason::None && !sa.replaced_by)
+  if (sa.established && sa.remote_access && reason != EndReason::None && !sa.p1_rekey.replaced_by())
     log_.syslog_sa(
         &sa, nullptr, 113019,
         sa.natt != Vendor::Unknown && (sa.nat_peer || sa.nat_local) ? "IPsecOverNatT" : "IPsec",

@@ -67,7 +67,7 @@ IkeSa* Engine::ike_sa_named(IkeSa& via, const Bytes& cookies) {
   };
   IkeSa* replaced = nullptr;
   for (auto& [idx, other] : sas_.all())
-    if (other->replaced_by == via.index) replaced = other.get();
+    if (other->p1_rekey.replaced_by() == via.index) replaced = other.get();
   if (named(via)) {
     // vpnc, having rekeyed phase 1, deletes "the old SA" by the new SA's cookies, on the new
     // SA. While the SA this one replaced is still here, that Delete means the replaced one: a

@@ -176,7 +176,7 @@ Outcome Engine::main_4(const Received& in) {
                                               sa.p1->gxr, cki, ckr, sa.p1->sai_b, sa.p1->idi_b)});
   // We start afresh with this peer: anything it still holds for us is stale. Not so when
   // this SA replaces one: the peer must keep the IPsec SAs.
-  if (!sa.rekey_of) {
+  if (!sa.p1_rekey.replaces()) {
     NotifyPayload ic;
     ic.protocol = 1;
     ic.type = notify::kInitialContact;

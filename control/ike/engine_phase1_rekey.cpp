@@ -33,15 +33,15 @@ bool wins(const IkeSa& a, const IkeSa& b) {
 
 IkeSa* Engine::predecessor(const IkeSa& sa) {
   if (sa.initial_contact) return nullptr;  // the peer started afresh: nothing to continue
-  if (!sa.responder && !sa.rekey_of) return nullptr;  // ours, with INITIAL-CONTACT
-  if (sa.rekey_of) {
+  if (!sa.responder && !sa.p1_rekey.replaces()) return nullptr;  // ours, with INITIAL-CONTACT
+  if (sa.p1_rekey.replaces()) {
     // The SA we set out to replace, or whichever took its session over meanwhile (a chain
     // no longer than the table, whatever it holds).
     IkeSa* c = nullptr;
-    uint64_t idx = sa.rekey_of;
+    uint64_t idx = sa.p1_rekey.replaces();
     for (size_t hops = 0; idx && hops <= sas_.size(); ++hops) {
       c = sas_.get(idx);
-      idx = c ? c->replaced_by : 0;
+      idx = c ? c->p1_rekey.replaced_by() : 0;
     }
     if (idx) return nullptr;
     return c && continuable(*c) ? c : nullptr;
@@ -66,13 +66,12 @@ bool Engine::continue_session(IkeSa& fresh) {
     return false;
   }
   bool collided = std::any_of(sas_.all().begin(), sas_.all().end(), [&](const auto& e) {
-    return e.second->replaced_by == carrier->index;
+    return e.second->p1_rekey.replaced_by() == carrier->index;
   });
   if (collided && !wins(fresh, *carrier)) {
     log_.debug(&fresh, fmt::format("Phase 1 rekey collision: session {} stays on the other new SA",
                                    carrier->index));  // [U] ours
-    fresh.replaced_by = carrier->index;
-    fresh.replaced_at = env_.now();
+    fresh.p1_rekey.replaced(carrier->index, env_.now());
     return true;
   }
   take_over(fresh, *carrier);
@@ -101,37 +100,36 @@ void Engine::take_over(IkeSa& fresh, IkeSa& old) {
   fresh.bytes_rx += old.bytes_rx;
   fresh.bytes_tx += old.bytes_tx;
   if (fresh.client_version.empty()) fresh.client_version = old.client_version;
-  old.p1_rekeying = false;
   // The session keeps its index (show vpn-sessiondb, logoff index, RADIUS NAS-Port): the two
   // SAs trade theirs.
   sas_.swap_indexes(fresh, old);
-  old.replaced_by = fresh.index;
-  old.replaced_at = env_.now();
+  old.p1_rekey.replaced(fresh.index, env_.now());
   schedule_phase1_rekey(fresh);
 }
 
 void Engine::schedule_phase1_rekey(IkeSa& sa) {
-  sa.p1_rekey_at = 0;
   uint64_t life = sa.choice.lifetime_seconds;
-  if (sa.remote_access || !life || !sa.established) return;
+  if (sa.remote_access || !life || !sa.established) {
+    sa.p1_rekey.schedule(0);  // never: a client rekeys its own
+    return;
+  }
   Bytes r = wire_.random_bytes(2);
-  sa.p1_rekey_at =
-      timers::phase1_soft_expiry(sa.established, life, static_cast<uint16_t>(r[0] << 8 | r[1]));
+  sa.p1_rekey.schedule(
+      timers::phase1_soft_expiry(sa.established, life, static_cast<uint16_t>(r[0] << 8 | r[1])));
 }
 
 std::optional<EndReason> Engine::phase1_rekey_timers(IkeSa& sa, uint64_t now) {
-  if (sa.replaced_by) {
+  if (sa.p1_rekey.replaced_by()) {
     hand_over_leftovers(sa);
-    if (now >= sa.replaced_at + timers::kReplacedGrace) return EndReason::Phase1Rekeyed;
+    if (sa.p1_rekey.linger_over(now, timers::kReplacedGrace)) return EndReason::Phase1Rekeyed;
     return std::nullopt;
   }
-  if (sa.p1_rekey_at && !sa.p1_rekeying && now >= sa.p1_rekey_at && continuable(sa))
-    start_phase1_rekey(sa);
+  if (sa.p1_rekey.due(now) && continuable(sa)) start_phase1_rekey(sa);
   return std::nullopt;
 }
 
 void Engine::hand_over_leftovers(IkeSa& sa) {
-  IkeSa* next = sa.replaced_by ? sas_.get(sa.replaced_by) : nullptr;
+  IkeSa* next = sa.p1_rekey.replaced_by() ? sas_.get(sa.p1_rekey.replaced_by()) : nullptr;
   if (!next) return;
   for (IpsecSa& ips : sa.ipsec) next->ipsec.push_back(std::move(ips));
   sa.ipsec.clear();
@@ -140,30 +138,27 @@ void Engine::hand_over_leftovers(IkeSa& sa) {
 }
 
 void Engine::start_phase1_rekey(IkeSa& old) {
-  old.p1_rekeying = true;
+  old.p1_rekey.started();
   // The peer where it is now: behind a NAT that is the mapping of its port 4500, which its
   // keepalives hold open; port 500 may have no mapping any more (RFC 3947 allows starting there).
   IkeSa& sa = new_initiator_sa(old.local, old.peer, old.nameif, old.tunnel_group);
-  sa.rekey_of = old.index;
+  sa.p1_rekey.replacing(old.index);
   log_.event(
       &sa, fmt::format("IKE Initiator: Rekeying Phase 1, Intf {}, IKE Peer {}  local Proxy Address "
                        "N/A, remote Proxy Address N/A,  Crypto map (N/A)",
                        sa.nameif, sa.peer.address.str()));
   if (!send_main_1(sa)) {
-    old.p1_rekeying = false;
-    old.p1_rekey_at = 0;  // no policy to offer: the old SA runs to its end
+    old.p1_rekey.gave_up();  // no policy to offer: the old SA runs to its end
     remove(sa.index, EndReason::None, false);
   }
 }
 
 void Engine::phase1_rekey_failed(const IkeSa& sa) {
-  if (!sa.rekey_of || sa.established) return;
-  IkeSa* found = sas_.get(sa.rekey_of);
-  if (!found || found->replaced_by) return;
-  IkeSa& old = *found;
+  if (!sa.p1_rekey.replaces() || sa.established) return;
+  IkeSa* old = sas_.get(sa.p1_rekey.replaces());
+  if (!old || old->p1_rekey.replaced_by()) return;
   // Tried again shortly while the old SA lives; its hard lifetime still ends it.
-  old.p1_rekeying = false;
-  old.p1_rekey_at = env_.now() + timers::kRekeyRetry;
+  old->p1_rekey.schedule(env_.now() + timers::kRekeyRetry);
 }
 
 }  // namespace rampart::ike

@@ -74,7 +74,7 @@ bool Engine::admit_unauthenticated_session(IkeSa& sa) {
 }
 
 std::optional<EndReason> Engine::session_expired(IkeSa& sa, uint64_t now) {
-  if (!sa.authorized || sa.replaced_by) return std::nullopt;
+  if (!sa.authorized || sa.p1_rekey.replaced_by()) return std::nullopt;
   // Activity is traffic through the tunnel (either direction), not IKE keepalives.
   uint64_t packets = 0;
   for (const auto& ips : sa.ipsec)

@@ -82,7 +82,7 @@ std::optional<EndReason> Engine::retransmit_timer(IkeSa& sa, uint64_t now) {
 std::optional<EndReason> Engine::phase1_lifetime_timer(IkeSa& sa, uint64_t now) {
   uint32_t life = sa.choice.lifetime_seconds;
   if (life != 0 && now >= sa.established + life)
-    return sa.replaced_by ? EndReason::Phase1Rekeyed : EndReason::P1LifetimeExpired;
+    return sa.p1_rekey.replaced_by() ? EndReason::Phase1Rekeyed : EndReason::P1LifetimeExpired;
   return phase1_rekey_timers(sa, now);
 }
 
@@ -126,7 +126,7 @@ void Engine::ipsec_timers(IkeSa& sa, uint64_t now) {
 std::optional<EndReason> Engine::dpd_timer(IkeSa& sa, uint64_t now) {
   const config::TunnelGroup* tg = tunnel_group_of(cfg_, sa);
   if (!sa.peer_dpd || (tg && tg->ipsec.keepalive_disabled) || sa.sent.awaiting() ||
-      sa.replaced_by || (sa.state != P1State::AmActive && sa.state != P1State::MmActive))
+      sa.p1_rekey.replaced_by() || (sa.state != P1State::AmActive && sa.state != P1State::MmActive))
     return std::nullopt;
   int threshold = tg && tg->ipsec.keepalive_threshold ? *tg->ipsec.keepalive_threshold
                   : sa.remote_access                  ? timers::kDpdThresholdRemoteAccess

@@ -19,6 +19,7 @@
 #include "control/ike/dpd.hpp"
 #include "control/ike/end_reason.hpp"
 #include "control/ike/phase1_policy.hpp"
+#include "control/ike/phase1_rekey.hpp"
 #include "control/ike/retransmission.hpp"
 #include "control/ike/transaction.hpp"
 #include "control/ike/vendor_ids.hpp"
@@ -282,11 +283,7 @@ struct IkeSa {
   // SAs, address, accounting, start) and the old one goes shortly after, quietly.
   uint64_t session_start = 0;    // when the session began, kept across phase-1 rekeys
   bool initial_contact = false;  // the peer sent INITIAL-CONTACT in phase 1: not a rekey
-  uint64_t rekey_of = 0;         // we started this SA to replace that one (LAN-to-LAN)
-  uint64_t p1_rekey_at = 0;      // when we start that (0: we do not; the client rekeys)
-  bool p1_rekeying = false;      // our replacement of this SA is under way
-  uint64_t replaced_by = 0;      // this SA's session went to that SA, at replaced_at
-  uint64_t replaced_at = 0;
+  Phase1Rekey p1_rekey;          // replacing another SA, replaced, or to be (phase1_rekey.hpp)
   // PHASE 1 COMPLETED logged: a client that pulls its configuration completes with the reply.
   bool phase1_reported = false;
   uint64_t last_heard = 0;              // any authenticated packet from the peer
@@ -301,7 +298,7 @@ struct IkeSa {
 // Whether sa carries a session now: established and not replaced by a phase-1 rekey (a
 // replaced SA lingers briefly, with nothing of the session left on it).
 inline bool carries_session(const IkeSa& sa) {
-  return sa.established && !sa.replaced_by;
+  return sa.established && !sa.p1_rekey.replaced_by();
 }
 
 // The ASA's "Cert/Trans Exch/RM DSID in progress": the user has not passed XAUTH, or a

@@ -29,7 +29,7 @@ std::vector<uint64_t> logins_to_preempt(const SaTable& sas, const IkeSa& sa, con
   if (limit <= 0 || sas.user_count(user) <= static_cast<size_t>(limit)) return preempted;
   std::vector<const IkeSa*> mine;
   for (const IkeSa* other : sas.of_user(user))
-    if (other != &sa && other != continued && other->authorized && !other->replaced_by &&
+    if (other != &sa && other != continued && other->authorized && !other->p1_rekey.replaced_by() &&
         other->username == user && other->state != P1State::Deleting)
       mine.push_back(other);
   while (static_cast<int>(mine.size()) >= limit) {

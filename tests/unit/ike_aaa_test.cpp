@@ -456,7 +456,7 @@ TEST_CASE("accounting: the client's delete is User-Request; a phase-1 rekey keep
   // The session kept its index; the replaced IKE SA, under another, ends without a Stop.
   uint64_t replaced = 0;
   for (const auto& [idx, sa] : lab.engine.sas())
-    if (sa->replaced_by == old_index) replaced = idx;
+    if (sa->p1_rekey.replaced_by() == old_index) replaced = idx;
   REQUIRE(replaced != 0);
   CHECK(lab.engine.logoff_index(replaced) == 1);
   CHECK(lab.server.count(Kind::Stop) == 0);

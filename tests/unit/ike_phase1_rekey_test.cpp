@@ -123,7 +123,7 @@ TEST_CASE("a client's phase-1 rekey takes over its session", "[ike][rekey][p1rek
   CHECK(fresh->index == first);
   const IkeSa* replaced = sa_with(lab, old.ci);
   REQUIRE(replaced);
-  CHECK(replaced->replaced_by == first);
+  CHECK(replaced->p1_rekey.replaced_by() == first);
   CHECK(lab.sad.size() == installed);
   CHECK_FALSE(lab.env.logged("Port Preempted"));  // one login allowed, and it is the same one
   std::string show = lab.console.run("show crypto isakmp sa");
@@ -233,7 +233,7 @@ TEST_CASE("a new phase 1 with INITIAL-CONTACT or another user is no rekey",
   // Another user from the same address and port (a NAT reusing a mapping): two sessions.
   test::Initiator first = new_phase1(lab, {4, 4, 4, 4, 4, 4, 4, 4}, "other", "other-pw");
   REQUIRE(lab.engine.sas().size() == 2);
-  for (const auto& [idx, sa] : lab.engine.sas()) CHECK(sa->replaced_by == 0);
+  for (const auto& [idx, sa] : lab.engine.sas()) CHECK(sa->p1_rekey.replaced_by() == 0);
   const IkeSa* second = sa_with(lab, lab.peer.ci);
   REQUIRE(second);
   CHECK(second->ipsec.empty());
@@ -359,14 +359,14 @@ TEST_CASE("a LAN-to-LAN IKE SA is rekeyed by us before its lifetime ends",
     CHECK(ipsec_on(*e) == 1);
     size_t replaced = 0;
     for (const auto& [idx, sa] : e->sas()) {
-      if (sa->replaced_by)
+      if (sa->p1_rekey.replaced_by())
         ++replaced;
       else
         CHECK(sa->ipsec.size() == 1);
     }
     CHECK(replaced == 1);
   }
-  CHECK(p.a.engine.sas().at(first)->replaced_by == 0);  // the tunnel kept its index
+  CHECK(p.a.engine.sas().at(first)->p1_rekey.replaced_by() == 0);  // the tunnel kept its index
   CHECK(p.a.engine.sas().at(first)->ipsec.size() == 1);
   CHECK(p.a.console.run("show crypto isakmp sa").find("    Rekey SA: 1 (") != std::string::npos);
   // The old SAs go (deleted by one end, the other told); the tunnel stays, same SPIs.

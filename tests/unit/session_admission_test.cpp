@@ -88,9 +88,9 @@ TEST_CASE("session limits: the box's limit counts sessions, not SAs", "[ike][adm
   CHECK(!sessions_reach(t, nullptr, 3));
   CHECK(!sessions_reach(t, &a, 2));  // a's own session is not another
   // A replaced SA (its session went to its rekey) and one being deleted carry none.
-  b.replaced_by = a.index;
+  b.p1_rekey.replaced(a.index, 100);
   CHECK(!sessions_reach(t, nullptr, 2));
-  b.replaced_by = 0;
+  b.p1_rekey = {};
   b.state = P1State::Deleting;
   CHECK(!sessions_reach(t, nullptr, 2));
 }
