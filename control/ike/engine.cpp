@@ -325,9 +325,7 @@ bool Engine::refused_unparsed(const Datagram& d) {
 
 // The SAs a peer's IKE Delete ended, as the tick would remove them: the peer is not told.
 void Engine::remove_peer_deleted() {
-  std::vector<uint64_t> which;
-  which.swap(peer_deleted_);
-  for (uint64_t idx : which) {
+  for (uint64_t idx : informational_.take_peer_deleted()) {
     if (const IkeSa* sa = sas_.get(idx); sa && sa->state == P1State::Deleting)
       remove(idx, sa->delete_reason, false);
   }
@@ -347,14 +345,7 @@ void Engine::remove(uint64_t index, EndReason reason, bool notify_peer) {
   if (notify_peer && sa.keys.skeyid_a.size() != 0) {
     // The IKE SA's delete alone: its IPsec SAs go with it at the peer. Deleting those first
     // makes clients such as vpnc start a new quick mode instead of disconnecting.
-    DeletePayload del;
-    del.protocol = 1;
-    del.spi_size = 16;
-    Bytes spi(sa.icookie.begin(), sa.icookie.end());
-    spi.insert(spi.end(), sa.rcookie.begin(), sa.rcookie.end());
-    del.spis.push_back(spi);
-    log_.debug(&sa, "constructing IKE delete payload");
-    send_informational(sa, {del});
+    informational_.send_ike_delete(sa);
     for (size_t i = sa.ipsec.size(); i-- > 0;) delete_ipsec(sa, i, false, debug_words(reason));
   }
   if (sa.established && sa.remote_access && reason != EndReason::None && !sa.p1_rekey.replaced_by())
@@ -372,6 +363,21 @@ void Engine::remove(uint64_t index, EndReason reason, bool notify_peer) {
   if (sa.established) log_.debug(&sa, fmt::format("IKE SA deleted: {}", debug_words(reason)));
   release_address(sa);
   sas_.erase(index);
+}
+
+void Engine::delete_ipsec(IkeSa& sa, size_t which, bool notify_peer, std::string_view reason,
+                          bool drain) {
+  if (which >= sa.ipsec.size()) return;
+  const IpsecSa& ips = sa.ipsec[which];
+  if (notify_peer && sa.keys.skeyid_a.size() != 0) informational_.send_ipsec_delete(sa, ips);
+  ipsec_sa_syslog(sa, ips.inbound.spi, true, false);
+  ipsec_sa_syslog(sa, ips.outbound.spi, false, false);
+  log_.debug(&sa, fmt::format("IPSec SA with SPI 0x{:08x} deleted: {}", ips.inbound.spi, reason));
+  if (drain)
+    uninstall_draining(sa, ips);
+  else
+    uninstall(sa, ips);
+  sa.ipsec.erase(sa.ipsec.begin() + static_cast<long>(which));
 }
 
 size_t Engine::clear(std::optional<config::Ipv4> peer) {

@@ -5,7 +5,6 @@
 // recorded packets.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -29,8 +28,10 @@
 #include "control/ike/ike_log.hpp"
 #include "control/ike/ike_stats.hpp"
 #include "control/ike/ike_wire.hpp"
+#include "control/ike/informational.hpp"
 #include "control/ike/ipsec_dataplane.hpp"
 #include "control/ike/message_rules.hpp"
+#include "control/ike/outcome.hpp"
 #include "control/ike/sa.hpp"
 #include "control/ike/sa_config.hpp"
 #include "control/ike/sa_table.hpp"
@@ -52,31 +53,6 @@ struct XauthResult {
 };
 XauthResult authenticate_local(const config::Config& cfg, const std::string& group,
                                const std::string& user, const std::string& password);
-
-// What a handler made of the message it was given. The dispatcher (engine_dispatch.cpp) acts on
-// it in one place: it counts, logs a drop, and removes a failed negotiation's SA.
-struct Outcome {
-  using Counter = uint64_t IkeStats::*;
-  enum class Kind : uint8_t {
-    Done,     // acted on: answered, refused with a notify, or waiting for a worker
-    Dropped,  // ignored: counted, and why logged as an event of the SA
-    Failed,   // the negotiation failed: counted, its SA goes without telling the peer
-  };
-  Kind kind = Kind::Done;
-  std::array<Counter, 2> counters{};
-  std::string why;                     // Dropped: the debug line
-  uint64_t sa_index = 0;               // Failed: the SA that goes
-  EndReason reason = EndReason::None;  // Failed: why, for the session's end
-
-  static Outcome done() { return {}; }
-  static Outcome dropped(std::string why, Counter a = nullptr, Counter b = nullptr) {
-    return {Kind::Dropped, {a, b}, std::move(why), 0, EndReason::None};
-  }
-  static Outcome failed(const IkeSa& sa, Counter a = nullptr, Counter b = nullptr,
-                        EndReason reason = EndReason::None) {
-    return {Kind::Failed, {a, b}, {}, sa.index, reason};
-  }
-};
 
 class Engine {
  public:
@@ -150,6 +126,8 @@ class Engine {
   void dispatch(const Received& in);
   bool rules_hold(const Received& in, const Route& r);
   void act_on(const Received& in, const Outcome& o);
+  // The informational exchange's routes: informational_ handles them.
+  Outcome informational(const Received& in);
   Outcome plain_informational(const Received& in);
   bool aggressive_allowed(const Received& in);
   bool quick_mode_1_allowed(const Received& in);
@@ -175,6 +153,9 @@ class Engine {
   bool delayed_quick_mode_timer(const IkeSa& sa, uint64_t now);  // true: resume it after the walk
   void ipsec_timers(IkeSa& sa, uint64_t now);
   std::optional<EndReason> dpd_timer(IkeSa& sa, uint64_t now);
+  // The SAs a peer's IKE Delete ended during the message just handled, removed now rather than
+  // at the next tick, so that a departing user's address returns to the pool at once (a burst
+  // of short sessions could otherwise drain it within a second).
   void remove_peer_deleted();
   // The SA's tunnel-group (sa_config.hpp); when the configuration lost it mid-negotiation, the SA
   // is marked for deletion (logged) and null returned.
@@ -377,20 +358,11 @@ class Engine {
   // The message we retransmit is a quick mode's (our QM2 awaiting QM3, or our QM1) and its
   // retransmissions ran out: that quick mode alone is given up. False when it is not one.
   bool abandon_quick_mode(IkeSa& sa);
-  // engine_informational.cpp
-  Outcome informational(const Received& in);
-  // An authenticated informational's notify (DPD both ways) and delete (IKE or IPsec SAs).
-  void peer_notifies(IkeSa& sa, const NotifyPayload& n);
-  void peer_deletes(IkeSa& sa, const DeletePayload& d);
-  void send_informational(IkeSa& sa, std::vector<Payload> payloads);
-  void send_dpd(IkeSa& sa);
-  // drain: the SA stops sending at once but decrypts for timers::kDrainSeconds more (the peer
-  // deleted it, or its rekey replaced it: what was sent on it may still be queued).
+  // Ends sa's IPsec SA number which (the peer told when notify_peer). drain: the SA stops
+  // sending at once but decrypts for timers::kDrainSeconds more (the peer deleted it, or its
+  // rekey replaced it: what was sent on it may still be queued).
   void delete_ipsec(IkeSa& sa, size_t which, bool notify_peer, std::string_view reason,
                     bool drain = false);
-  // The IKE SA an IKE Delete that came on via names by its cookies, or null (logged).
-  IkeSa* ike_sa_named(IkeSa& via, const Bytes& cookies);
-  void peer_deletes_ike(IkeSa& via, IkeSa& target);
 
   const config::Config& cfg_;
   Environment& env_;
@@ -401,10 +373,6 @@ class Engine {
   IpsecDataplane dataplane_{cfg_};
   SessionAccounting accounting_{cfg_, env_};
   SaTable sas_;
-  // SAs whose peer sent an IKE Delete during the message being handled: removed as soon as it
-  // is done with (receive), not at the next tick, so that a departing user's address returns to
-  // the pool at once (a burst of short sessions could otherwise drain it within a second).
-  std::vector<uint64_t> peer_deleted_;
   uint32_t next_conn_id_ = 1;
   AcquirePolicies acquire_;
   IkeStats stats_;
@@ -414,6 +382,15 @@ class Engine {
   uint64_t ipsec_generation_ = 0;
   SessionJournal journal_;
   IkeWire wire_{env_, stats_, log_, sas_, journal_};  // messages on the wire (ike_wire.hpp)
+  // Notifications, deletes and DPD both ways (informational.hpp).
+  Informational informational_{env_,
+                               stats_,
+                               log_,
+                               sas_,
+                               wire_,
+                               [this](IkeSa& sa, size_t which, std::string_view why, bool drain) {
+                                 delete_ipsec(sa, which, false, why, drain);
+                               }};
 };
 
 }  // namespace rampart::ike

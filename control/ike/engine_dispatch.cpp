@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 
 #include "control/ike/engine.hpp"
-#include "control/ike/notify_types.hpp"
 
 namespace rampart::ike {
 
@@ -94,7 +93,7 @@ const Engine::Route* Engine::route_for(const IkeSa* sa, Exchange ex, uint32_t ms
        &Engine::quick_mode_2},
       {E::QuickMode, quick_mode_at<QuickModes::Next::Qm3>, std::nullopt, nullptr, nullptr,
        &Engine::quick_mode_3},
-      // Informational (engine_informational.cpp): acted on only when protected by phase 1.
+      // Informational (informational.cpp): acted on only when protected by phase 1.
       {E::Informational, keyed, std::nullopt, nullptr, nullptr, &Engine::informational},
       {E::Informational, otherwise, std::nullopt, nullptr, nullptr, &Engine::plain_informational},
   };
@@ -151,16 +150,12 @@ void Engine::act_on(const Received& in, const Outcome& o) {
   }
 }
 
-// Unauthenticated notifies are logged and never acted on; the type tells the operator why the
-// peer gave up (INVALID_HASH_INFORMATION: a wrong pre-shared key).
+Outcome Engine::informational(const Received& in) {
+  return informational_.received(*in.sa, in.msgid, in.payloads, in.body);
+}
+
 Outcome Engine::plain_informational(const Received& in) {
-  const NotifyPayload* n = nullptr;
-  for (const auto& x : in.payloads)
-    if (!n) n = std::get_if<NotifyPayload>(&x);
-  return Outcome::dropped(
-      n ? fmt::format("Received an un-encrypted {} notify message, dropping", notify::name(n->type))
-        : std::string("Received an un-encrypted notify message, dropping"),
-      &IkeStats::in_notifies);
+  return Informational::unprotected(in.payloads);
 }
 
 }  // namespace rampart::ike

@@ -620,7 +620,7 @@ void Engine::send_responder_lifetime(IkeSa& sa) {
   n.data = w.take();
   log_.debug(&sa, "constructing blank hash payload");
   log_.debug(&sa, "constructing qm hash payload");
-  send_informational(sa, {n});
+  informational_.send(sa, {n});
 }
 
 }  // namespace rampart::ike

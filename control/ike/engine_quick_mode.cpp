@@ -143,7 +143,7 @@ void Engine::reject_quick_mode(IkeSa& sa, uint16_t notify, std::string_view why)
   NotifyPayload n;
   n.protocol = p2attr::kProtoEsp;
   n.type = notify;
-  send_informational(sa, {n});
+  informational_.send(sa, {n});
 }
 
 // Proxy identities: absent means the two peers themselves (RFC 2409 5.5). False (rejected) for
@@ -209,7 +209,7 @@ bool Engine::select_entry(IkeSa& sa, const MapQuery& query, MapSelection& out) {
     NotifyPayload n;
     n.protocol = p2attr::kProtoEsp;
     n.type = notify::kNoProposalChosen;
-    send_informational(sa, {n});
+    informational_.send(sa, {n});
     return false;
   }
   log_.debug(&sa, "processing IPSec SA payload");

@@ -138,7 +138,7 @@ std::optional<EndReason> Engine::dpd_timer(IkeSa& sa, uint64_t now) {
     case Dpd::Step::Nothing:
       break;
     case Dpd::Step::Probe:
-      send_dpd(sa);
+      informational_.send_dpd(sa);
       break;
     case Dpd::Step::Dead:
       log_.event(&sa, "Heartbeat timeout: peer is not responding, deleting SA");
