@@ -97,16 +97,6 @@ IkeSa* Engine::new_sa(const Datagram& d, const Message& m) {
   return &sas_.adopt(std::move(sa));
 }
 
-const config::TunnelGroup* Engine::tunnel_group_or_abort(IkeSa& sa) {
-  const config::TunnelGroup* tg = tunnel_group_of(cfg_, sa);
-  if (!tg) {
-    log_.event(&sa, "Tunnel group was removed during the negotiation, aborting");
-    sa.state = P1State::Deleting;
-    sa.delete_reason = EndReason::InternalError;
-  }
-  return tg;
-}
-
 // The one boundary where a programming error in the engine is caught (STYLE 5): it is logged
 // and counted, the SA the message was for is dropped (its state may be half-changed), and the
 // daemon with every other tunnel goes on.
@@ -146,7 +136,7 @@ void Engine::dh_result(uint64_t index, DhOutcome outcome) {
 
 void Engine::xauth_result(uint64_t index, uint64_t ticket, aaa::AuthResult r) {
   try {
-    xauth_done(index, ticket, std::move(r));
+    xauth_.answered(index, ticket, std::move(r));
   } catch (const std::exception& e) {
     ++stats_.internal_errors;
     log_.event(nullptr, fmt::format("Internal error after an AAA answer: {}", e.what()));

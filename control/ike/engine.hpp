@@ -37,6 +37,7 @@
 #include "control/ike/sa_table.hpp"
 #include "control/ike/session_accounting.hpp"
 #include "control/ike/session_journal.hpp"
+#include "control/ike/xauth.hpp"
 #include "dataplane/sad/sad.hpp"
 
 namespace rampart::ike {
@@ -157,9 +158,6 @@ class Engine {
   // at the next tick, so that a departing user's address returns to the pool at once (a burst
   // of short sessions could otherwise drain it within a second).
   void remove_peer_deleted();
-  // The SA's tunnel-group (sa_config.hpp); when the configuration lost it mid-negotiation, the SA
-  // is marked for deletion (logged) and null returned.
-  const config::TunnelGroup* tunnel_group_or_abort(IkeSa& sa);
   void remove(uint64_t index, EndReason reason, bool notify_peer);
   IkeSa* new_sa(const Datagram& d, const Message& m);
 
@@ -179,6 +177,8 @@ class Engine {
   // dh_done behind the engine's boundary: a DH result arrives from the daemon's event loop, not
   // from receive() or tick(), and gets the same catch.
   void dh_result(uint64_t index, DhOutcome outcome);
+  // xauth_'s AAA answer behind the same boundary, for the same reason.
+  void xauth_result(uint64_t index, uint64_t ticket, aaa::AuthResult r);
   void dh_failed(IkeSa& sa);
   void send_aggressive_2(IkeSa& sa, const SecretBytes& gxy);
   void send_main_4(IkeSa& sa);
@@ -289,14 +289,9 @@ class Engine {
   bool may_initiate_session(const std::string& group, const config::Ipv4& peer);
   void refused_at_limit(const std::string& group, const std::string& user, const config::Ipv4& peer,
                         uint32_t limit);
-  // False (and 113030) when an AAA server named a filter ACL this box does not have.
-  bool user_filter_exists(IkeSa& sa);
   // The idle and session timeouts of the group-policy: why the session must end now, if it must.
   std::optional<EndReason> session_expired(IkeSa& sa, uint64_t now);
   // engine_transaction.cpp
-  void start_xauth(IkeSa& sa);
-  // new_password: the request asks for a new password (the old one expired).
-  void send_xauth_request(IkeSa& sa, std::vector<Attribute> attributes, bool new_password);
   void start_cfg_set(IkeSa& sa);
   // After XAUTH (or phase 1 without it): PHASE 1 COMPLETED now, or with the mode-config reply.
   void report_phase1_unless_pulling(IkeSa& sa);
@@ -309,20 +304,6 @@ class Engine {
   // The client's mode-config request: an address for an authorized client, and the reply.
   void mode_config_request(IkeSa& sa, uint32_t msgid, const AttributePayload& a);
   void send_mode_config_reply(IkeSa& sa, uint32_t msgid, const AttributePayload& request);
-  // The client's XAUTH reply: the credentials go to the tunnel-group's authentication server
-  // group through the Environment; the exchange goes on in xauth_done.
-  void xauth_reply(IkeSa& sa, const AttributePayload& a);
-  // Sends r to the group (the ticket, the weak engine pointer): xauth_done takes the answer.
-  void xauth_ask(IkeSa& sa, aaa::AuthRequest r, bool changing);  // changing: the password
-  void xauth_result(uint64_t index, uint64_t ticket, aaa::AuthResult r);
-  void xauth_done(uint64_t index, uint64_t ticket, aaa::AuthResult r);
-  void xauth_accepted(IkeSa& sa, const aaa::AuthResult& r);
-  void xauth_refused(IkeSa& sa, const aaa::AuthResult& r);
-  void send_xauth_status(IkeSa& sa, bool ok);
-  // engine_xauth_password.cpp (password-management): the server said the password expired;
-  // the client is asked for a new one and the server for the change.
-  void start_xauth_new_password(IkeSa& sa);
-  void xauth_new_password_reply(IkeSa& sa, const AttributePayload& a);
   // engine_accounting.cpp: the session's accounting (accounting_) starts once the client has
   // its address.
   void accounting_start(IkeSa& sa);
@@ -367,9 +348,6 @@ class Engine {
   const config::Config& cfg_;
   Environment& env_;
   IkeLog log_{env_};  // debug and syslog lines (ike_log.hpp)
-  // Callbacks that may run after the engine is gone (an AAA answer) hold this weakly.
-  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
-  uint64_t next_xauth_ticket_ = 1;
   IpsecDataplane dataplane_{cfg_};
   SessionAccounting accounting_{cfg_, env_};
   SaTable sas_;
@@ -391,6 +369,17 @@ class Engine {
                                [this](IkeSa& sa, size_t which, std::string_view why, bool drain) {
                                  delete_ipsec(sa, which, false, why, drain);
                                }};
+  // XAUTH from our request to the status (xauth.hpp); the session's limits are the engine's.
+  Xauth xauth_{cfg_,
+               env_,
+               stats_,
+               log_,
+               sas_,
+               wire_,
+               [this](IkeSa& sa, const std::string& user) { return admit_user(sa, user); },
+               [this](uint64_t index, uint64_t ticket, aaa::AuthResult r) {
+                 xauth_result(index, ticket, std::move(r));
+               }};
 };
 
 }  // namespace rampart::ike

@@ -568,7 +568,7 @@ void Engine::phase1_done(IkeSa& sa, const std::vector<Payload>& p) {
   sa.p1.reset();  // the exchange's material (the DH private value wiped) is no longer needed
   process_initial_contact(sa, p);
   ++stats_.cumulative_sessions;
-  const config::TunnelGroup* tg = tunnel_group_or_abort(sa);
+  const config::TunnelGroup* tg = tunnel_group_or_abort(cfg_, log_, sa);
   if (!tg) return;
   sa.group_policy = tg->general.default_group_policy.value_or("DfltGrpPolicy");
   // Whether the peer must pass XAUTH is the tunnel-group's to say, never the peer's: a client
@@ -579,7 +579,7 @@ void Engine::phase1_done(IkeSa& sa, const std::vector<Payload>& p) {
       log_.debug(&sa,
                  "Peer proposed pre-shared key without XAUTH; the tunnel group requires user "
                  "authentication");
-    start_xauth(sa);
+    xauth_.start(sa);
     return;
   }
   if (!admit_unauthenticated_session(sa)) return;

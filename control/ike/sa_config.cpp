@@ -1,10 +1,23 @@
 #include "control/ike/sa_config.hpp"
 
+#include "control/ike/ike_log.hpp"
+
 namespace rampart::ike {
 
 const config::TunnelGroup* tunnel_group_of(const config::Config& cfg, const IkeSa& sa) {
   auto it = cfg.tunnel_groups.find(sa.tunnel_group);
   return it == cfg.tunnel_groups.end() ? nullptr : &it->second;
+}
+
+const config::TunnelGroup* tunnel_group_or_abort(const config::Config& cfg, IkeLog& log,
+                                                 IkeSa& sa) {
+  const config::TunnelGroup* tg = tunnel_group_of(cfg, sa);
+  if (!tg) {
+    log.event(&sa, "Tunnel group was removed during the negotiation, aborting");
+    sa.state = P1State::Deleting;
+    sa.delete_reason = EndReason::InternalError;
+  }
+  return tg;
 }
 
 const config::CryptoMapSettings* static_entry(const config::Config& cfg, const std::string& map,

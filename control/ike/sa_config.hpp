@@ -12,8 +12,13 @@
 
 namespace rampart::ike {
 
+class IkeLog;  // ike_log.hpp
+
 // sa's tunnel-group, or null.
 const config::TunnelGroup* tunnel_group_of(const config::Config& cfg, const IkeSa& sa);
+// The same for a negotiation that needs it to go on: when the configuration lost it, sa is
+// marked for deletion (logged) and null returned.
+const config::TunnelGroup* tunnel_group_or_abort(const config::Config& cfg, IkeLog& log, IkeSa& sa);
 // A static (not dynamic) entry of a crypto map, or null.
 const config::CryptoMapSettings* static_entry(const config::Config& cfg, const std::string& map,
                                               uint32_t seq);

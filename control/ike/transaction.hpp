@@ -1,9 +1,9 @@
 // The transaction exchanges of one IKE SA (phase 1.5: XAUTH, draft-ietf-ipsec-isakmp-xauth-06,
 // and mode-config, draft-dukes-ike-mode-cfg): the request or SET of ours that waits for its
 // answer, and the user's authentication between the client's reply and the AAA server's answer.
-// The engine's handlers (engine_transaction.cpp, engine_xauth_password.cpp) drive it; its state
-// changes only through these calls, so that a message id is never matched twice and the kept
-// password never outlives its use.
+// XAUTH (xauth.hpp) and the engine's transaction handlers (engine_transaction.cpp) drive it; its
+// state changes only through these calls, so that a message id is never matched twice and the
+// kept password never outlives its use.
 #pragma once
 
 #include <cstdint>

@@ -9,7 +9,8 @@
 // message's words: no capture of an ASA's password-expiry exchange was found.
 #include <fmt/format.h>
 
-#include "control/ike/engine.hpp"
+#include "control/ike/sa_config.hpp"
+#include "control/ike/xauth.hpp"
 
 namespace rampart::ike {
 
@@ -20,21 +21,21 @@ constexpr std::string_view kPrompt = "Your password has expired. Enter a new pas
 
 }  // namespace
 
-void Engine::start_xauth_new_password(IkeSa& sa) {
+void Xauth::ask_new_password(IkeSa& sa) {
   // [U] the ASA's log line for an expired password.
   log_.event(&sa, fmt::format("User ({}) password expired, asking the client for a new password",
                               sa.transaction.user()));
-  send_xauth_request(sa,
-                     {Attribute::tv(xauth_attr::kType, 0),
-                      Attribute::tlv(xauth_attr::kMessage, Bytes(kPrompt.begin(), kPrompt.end())),
-                      Attribute::tlv(xauth_attr::kNextPin, {})},
-                     true);
+  send_request(sa,
+               {Attribute::tv(xauth_attr::kType, 0),
+                Attribute::tlv(xauth_attr::kMessage, Bytes(kPrompt.begin(), kPrompt.end())),
+                Attribute::tlv(xauth_attr::kNextPin, {})},
+               true);
 }
 
-void Engine::xauth_new_password_reply(IkeSa& sa, const AttributePayload& a) {
+void Xauth::new_password_reply(IkeSa& sa, const AttributePayload& a) {
   // The old password leaves the SA now, whatever happens next.
   aaa::Password old = sa.transaction.take_password();
-  const config::TunnelGroup* tg = tunnel_group_or_abort(sa);
+  const config::TunnelGroup* tg = tunnel_group_or_abort(cfg_, log_, sa);
   if (!tg) return;
   aaa::Password fresh;
   bool other_user = false;
@@ -47,8 +48,7 @@ void Engine::xauth_new_password_reply(IkeSa& sa, const AttributePayload& a) {
     // wrong password is: asked again from the start, up to the attempts.
     log_.event(&sa, fmt::format("User ({}) gave no new password for the expired one",
                                 sa.transaction.user()));
-    xauth_refused(sa,
-                  aaa::AuthResult{aaa::Outcome::Rejected, "Password change failed", {}, false, {}});
+    refused(sa, aaa::AuthResult{aaa::Outcome::Rejected, "Password change failed", {}, false, {}});
     return;
   }
   aaa::AuthRequest r;
@@ -66,7 +66,7 @@ void Engine::xauth_new_password_reply(IkeSa& sa, const AttributePayload& a) {
   r.nas_port = static_cast<uint32_t>(sa.index);
   r.port_name = "vpn";
   log_.event(&sa, fmt::format("User ({}) password change requested", r.user));
-  xauth_ask(sa, std::move(r), true);
+  ask(sa, std::move(r), true);
 }
 
 }  // namespace rampart::ike
