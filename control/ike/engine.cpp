@@ -325,7 +325,7 @@ void Engine::remove(uint64_t index, EndReason reason, bool notify_peer) {
   IkeSa* found = sas_.get(index);
   if (!found) return;
   IkeSa& sa = *found;
-  ++clients_generation_;
+  client_config_.changed();
   journal_.touch(index);
   settle(sa);
   phase1_rekey_failed(sa);
@@ -351,7 +351,7 @@ void Engine::remove(uint64_t index, EndReason reason, bool notify_peer) {
   sa.quick_modes.each([&](const QuickModeExchange& q) { dataplane_.forget(q); });
   accounting_.stop(sa, reason);
   if (sa.established) log_.debug(&sa, fmt::format("IKE SA deleted: {}", debug_words(reason)));
-  release_address(sa);
+  client_config_.release(sa);
   sas_.erase(index);
 }
 

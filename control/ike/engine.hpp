@@ -20,6 +20,7 @@
 #include "control/ike/acquire_policies.hpp"
 #include "control/ike/address_pools.hpp"
 #include "control/ike/admission.hpp"
+#include "control/ike/client_config.hpp"
 #include "control/ike/crypto/dh.hpp"
 #include "control/ike/debug_subject.hpp"
 #include "control/ike/end_reason.hpp"
@@ -78,14 +79,14 @@ class Engine {
   // Changes when a remote-access client's address may have come or gone (assigned, released,
   // handed to the SA of a phase-1 rekey, an SA removed), so that what follows the clients
   // (the firewall's VPN client set) need not walk every SA after every datagram.
-  uint64_t clients_generation() const { return clients_generation_; }
+  uint64_t clients_generation() const { return client_config_.generation(); }
   // Changes when an IPsec SA is added or removed (rekeys included), so that what lists the
   // tunnels (SNMP's tunnel traps) need not walk every SA each second while none changed.
   uint64_t ipsec_generation() const { return ipsec_generation_; }
   // Which SAs' sessions changed (session_journal.hpp), for the VPN routes and the firewall.
   const SessionJournal& sessions_journal() const { return journal_; }
   const IkeStats& stats() const { return stats_; }
-  const AddressPools& pools() const { return pools_; }
+  const AddressPools& pools() const { return client_config_.pools(); }
 
   // Starts a LAN-to-LAN negotiation for a static crypto map entry: main mode with the key of
   // the tunnel-group named by the entry's peer, then quick mode for the given proxies. The
@@ -292,7 +293,6 @@ class Engine {
   // The idle and session timeouts of the group-policy: why the session must end now, if it must.
   std::optional<EndReason> session_expired(IkeSa& sa, uint64_t now);
   // engine_transaction.cpp
-  void start_cfg_set(IkeSa& sa);
   // After XAUTH (or phase 1 without it): PHASE 1 COMPLETED now, or with the mode-config reply.
   void report_phase1_unless_pulling(IkeSa& sa);
   // The user passed XAUTH and the client has the status: the SA is authorized and active.
@@ -301,17 +301,11 @@ class Engine {
   void transaction_attributes(IkeSa& sa, uint32_t msgid, const AttributePayload& a);
   // Our SET's ACK: what the SET said (XAUTH status, pushed configuration) takes effect.
   void transaction_ack(IkeSa& sa, uint32_t msgid);
-  // The client's mode-config request: an address for an authorized client, and the reply.
+  // The client's mode-config request: answered (client_config_) for an authorized client.
   void mode_config_request(IkeSa& sa, uint32_t msgid, const AttributePayload& a);
-  void send_mode_config_reply(IkeSa& sa, uint32_t msgid, const AttributePayload& request);
   // engine_accounting.cpp: the session's accounting (accounting_) starts once the client has
   // its address.
   void accounting_start(IkeSa& sa);
-  bool assign_address(IkeSa& sa);
-  // The client's address is now answered for on the inside (control/ike/proxy_arp.hpp): the
-  // ASA's "Gratuitous ARP sent" line.
-  void announce_client(const IkeSa& sa);
-  void release_address(IkeSa& sa);
   // engine_quick_mode.cpp: the responder's QM1 and QM3.
   Outcome quick_mode_1(const Received& in);
   Outcome quick_mode_3(const Received& in);
@@ -354,9 +348,7 @@ class Engine {
   uint32_t next_conn_id_ = 1;
   AcquirePolicies acquire_;
   IkeStats stats_;
-  AddressPools pools_;
   Admission admission_;
-  uint64_t clients_generation_ = 0;
   uint64_t ipsec_generation_ = 0;
   SessionJournal journal_;
   IkeWire wire_{env_, stats_, log_, sas_, journal_};  // messages on the wire (ike_wire.hpp)
@@ -369,6 +361,8 @@ class Engine {
                                [this](IkeSa& sa, size_t which, std::string_view why, bool drain) {
                                  delete_ipsec(sa, which, false, why, drain);
                                }};
+  // The client's address and configuration over mode-config (client_config.hpp).
+  ClientConfig client_config_{cfg_, log_, wire_, journal_};
   // XAUTH from our request to the status (xauth.hpp); the session's limits are the engine's.
   Xauth xauth_{cfg_,
                env_,

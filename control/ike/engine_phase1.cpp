@@ -587,8 +587,8 @@ void Engine::phase1_done(IkeSa& sa, const std::vector<Payload>& p) {
   journal_.touch(sa.index);
   sa.state = sa.aggressive ? P1State::AmActive : P1State::MmActive;
   report_phase1_unless_pulling(sa);
-  continue_session(sa);                     // a peer's phase-1 rekey, perhaps
-  if (sa.remote_access) start_cfg_set(sa);  // only when the crypto map says push
+  continue_session(sa);  // a peer's phase-1 rekey, perhaps
+  if (sa.remote_access && !client_config_.push(sa)) sa.state = P1State::Deleting;
 }
 
 void Engine::established_syslog(IkeSa& sa) {

@@ -89,7 +89,7 @@ void Engine::take_over(IkeSa& fresh, IkeSa& old) {
   fresh.assigned_mask = old.assigned_mask;
   fresh.address_from_pool = old.address_from_pool;
   old.assigned.reset();  // the address is the session's: it stays claimed, now by fresh
-  ++clients_generation_;
+  client_config_.changed();
   journal_.touch(old.index);
   journal_.touch(fresh.index);
   if (!fresh.accounting) fresh.accounting = old.accounting;

@@ -118,7 +118,7 @@ void Xauth::answered(uint64_t index, uint64_t ticket, aaa::AuthResult r) {
 void Xauth::accepted(IkeSa& sa, const aaa::AuthResult& r) {
   const std::string user = sa.transaction.user();
   sas_.set_username(sa, user);
-  // A user the local database vouched for takes its attributes from there (assign_address,
+  // A user the local database vouched for takes its attributes from there (ClientConfig::assign,
   // session_limits); a server's user from what the server said.
   const bool by_server = !r.local;
   sa.aaa_server = by_server ? std::optional(r.server.value_or(config::Ipv4{})) : std::nullopt;
