@@ -311,6 +311,26 @@ bool Engine::refused_unparsed(const Datagram& d) {
   return !admit(d);
 }
 
+// Before a QM1 is read: may this IKE SA start another IPsec SA at all?
+bool Engine::quick_mode_1_allowed(const Received& in) {
+  IkeSa& sa = *in.sa;
+  if (!in.resumed && transaction_in_progress(sa)) {
+    log_.decode(nullptr, fmt::format("IKE Responder starting QM: msg id = {:08x}", in.msgid),
+                &sa.peer);
+    log_.debug(&sa, "Delay Quick Mode processing, Cert/Trans Exch/RM DSID in progress");
+    // Handled when the transaction is over (handle_for_sa) or at the deadline (run_timers).
+    // One too large to hold is dropped: the client retransmits it.
+    if (!sa.quick_modes.delay(in.d.data, env_.now() + timers::kDelayedQuickMode)) ++stats_.in_drop;
+    return false;
+  }
+  if (!phase2_.admitted(sa)) return false;
+  if (!sa.phase1_reported) established_syslog(sa);  // a client that asked for no configuration
+  if (!in.resumed)
+    log_.decode(nullptr, fmt::format("IKE Responder starting QM: msg id = {:08x}", in.msgid),
+                &sa.peer);
+  return true;
+}
+
 // ---- removal ------------------------------------------------------------------------------
 
 // The SAs a peer's IKE Delete ended, as the tick would remove them: the peer is not told.
@@ -336,7 +356,8 @@ void Engine::remove(uint64_t index, EndReason reason, bool notify_peer) {
     // The IKE SA's delete alone: its IPsec SAs go with it at the peer. Deleting those first
     // makes clients such as vpnc start a new quick mode instead of disconnecting.
     informational_.send_ike_delete(sa);
-    for (size_t i = sa.ipsec.size(); i-- > 0;) delete_ipsec(sa, i, false, debug_words(reason));
+    for (size_t i = sa.ipsec.size(); i-- > 0;)
+      phase2_.delete_ipsec(sa, i, false, debug_words(reason));
   }
   if (sa.established && sa.remote_access && reason != EndReason::None && !sa.p1_rekey.replaced_by())
     log_.syslog_sa(
@@ -347,27 +368,11 @@ void Engine::remove(uint64_t index, EndReason reason, bool notify_peer) {
           return fmt::format("{}h:{:02}m:{:02}s", s / 3600, s / 60 % 60, s % 60);
         }(),
         sa.bytes_tx, sa.bytes_rx, disconnect_words(reason));
-  for (const auto& ips : sa.ipsec) uninstall(sa, ips);  // what is left goes from the dataplane
-  sa.quick_modes.each([&](const QuickModeExchange& q) { dataplane_.forget(q); });
+  phase2_.forget(sa);  // what is left goes from the dataplane
   accounting_.stop(sa, reason);
   if (sa.established) log_.debug(&sa, fmt::format("IKE SA deleted: {}", debug_words(reason)));
   client_config_.release(sa);
   sas_.erase(index);
-}
-
-void Engine::delete_ipsec(IkeSa& sa, size_t which, bool notify_peer, std::string_view reason,
-                          bool drain) {
-  if (which >= sa.ipsec.size()) return;
-  const IpsecSa& ips = sa.ipsec[which];
-  if (notify_peer && sa.keys.skeyid_a.size() != 0) informational_.send_ipsec_delete(sa, ips);
-  ipsec_sa_syslog(sa, ips.inbound.spi, true, false);
-  ipsec_sa_syslog(sa, ips.outbound.spi, false, false);
-  log_.debug(&sa, fmt::format("IPSec SA with SPI 0x{:08x} deleted: {}", ips.inbound.spi, reason));
-  if (drain)
-    uninstall_draining(sa, ips);
-  else
-    uninstall(sa, ips);
-  sa.ipsec.erase(sa.ipsec.begin() + static_cast<long>(which));
 }
 
 size_t Engine::clear(std::optional<config::Ipv4> peer) {
@@ -383,7 +388,7 @@ size_t Engine::clear_ipsec(std::optional<config::Ipv4> peer) {
   for (auto& [idx, sa] : sas_.all()) {
     if (peer && sa->peer.address != *peer) continue;
     for (size_t i = sa->ipsec.size(); i-- > 0; ++n)
-      delete_ipsec(*sa, i, true, "Administrator Reset");
+      phase2_.delete_ipsec(*sa, i, true, "Administrator Reset");
   }
   return n;
 }

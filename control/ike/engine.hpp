@@ -30,9 +30,9 @@
 #include "control/ike/ike_stats.hpp"
 #include "control/ike/ike_wire.hpp"
 #include "control/ike/informational.hpp"
-#include "control/ike/ipsec_dataplane.hpp"
 #include "control/ike/message_rules.hpp"
 #include "control/ike/outcome.hpp"
+#include "control/ike/phase2.hpp"
 #include "control/ike/sa.hpp"
 #include "control/ike/sa_config.hpp"
 #include "control/ike/sa_table.hpp"
@@ -42,11 +42,6 @@
 #include "dataplane/sad/sad.hpp"
 
 namespace rampart::ike {
-
-struct EspChoice;          // ipsec_proposal.hpp
-struct MapQuery;           // crypto_map_select.hpp
-struct MapSelection;       // crypto_map_select.hpp
-struct ResponderLifetime;  // ipsec_lifetime.hpp
 
 // The local user database's answer to XAUTH.
 struct XauthResult {
@@ -65,10 +60,10 @@ class Engine {
 
   // Where negotiated IPsec SAs go (and are removed from); none in unit tests of IKE alone.
   void set_sad(dataplane::Sad* sad) {
-    dataplane_.attach(sad);
+    phase2_.dataplane().attach(sad);
     accounting_.set_sad(sad);
   }
-  dataplane::Sad* sad() const { return dataplane_.sad(); }
+  dataplane::Sad* sad() const { return phase2_.dataplane().sad(); }
 
   void receive(const Datagram& d);
   // Timers: retransmission, half-open expiry, DPD, lifetimes. Call about once a second.
@@ -82,7 +77,7 @@ class Engine {
   uint64_t clients_generation() const { return client_config_.generation(); }
   // Changes when an IPsec SA is added or removed (rekeys included), so that what lists the
   // tunnels (SNMP's tunnel traps) need not walk every SA each second while none changed.
-  uint64_t ipsec_generation() const { return ipsec_generation_; }
+  uint64_t ipsec_generation() const { return phase2_.generation(); }
   // Which SAs' sessions changed (session_journal.hpp), for the VPN routes and the firewall.
   const SessionJournal& sessions_journal() const { return journal_; }
   const IkeStats& stats() const { return stats_; }
@@ -132,7 +127,12 @@ class Engine {
   Outcome informational(const Received& in);
   Outcome plain_informational(const Received& in);
   bool aggressive_allowed(const Received& in);
+  // Quick mode's routes: phase2_ handles them, once quick_mode_1_allowed (engine.cpp) let a
+  // QM1 through (the IKE SA authorized, its transaction over, else the QM1 held).
   bool quick_mode_1_allowed(const Received& in);
+  Outcome quick_mode_1(const Received& in);
+  Outcome quick_mode_2(const Received& in);
+  Outcome quick_mode_3(const Received& in);
   // engine.cpp: a datagram parsed, then handed on as a first message or one for its SA.
   void receive_message(const Datagram& d);
   void receive_first(const Datagram& d, const Message& m);
@@ -151,9 +151,7 @@ class Engine {
   std::optional<EndReason> retransmit_timer(IkeSa& sa, uint64_t now);
   std::optional<EndReason> phase1_lifetime_timer(IkeSa& sa, uint64_t now);
   void nat_keepalive_timer(IkeSa& sa, uint64_t now);
-  void quick_mode_timer(IkeSa& sa, uint64_t now);
   bool delayed_quick_mode_timer(const IkeSa& sa, uint64_t now);  // true: resume it after the walk
-  void ipsec_timers(IkeSa& sa, uint64_t now);
   std::optional<EndReason> dpd_timer(IkeSa& sa, uint64_t now);
   // The SAs a peer's IKE Delete ended during the message just handled, removed now rather than
   // at the next tick, so that a departing user's address returns to the pool at once (a burst
@@ -238,39 +236,8 @@ class Engine {
                           const std::string& tunnel_group);
   // MM1 with every pre-shared-key policy; false (nothing sent) when there is none.
   bool send_main_1(IkeSa& sa);
-  void start_quick_mode(IkeSa& sa);
-  // Phase-2 rekey (engine_rekey.cpp): a quick mode we start for the SA old's successor.
-  void start_rekey(IkeSa& sa, IpsecSa& old);
-  // QM1 of a quick mode we start, from what q holds (proxies, PFS group, transform sets).
-  void send_quick_mode_1(IkeSa& sa, std::shared_ptr<QuickModeExchange> q);
-  // A new IPsec SA is up: its soft lifetime, and the SAs it replaces.
-  void ipsec_established(IkeSa& sa, IpsecSa& fresh);
-  void rekey_timers(IkeSa& sa, uint64_t now);
-  void rekey_failed(IkeSa& sa, uint32_t old_id);
-  // An inbound SA that failed its ICV on every packet (timers::kVerifyAlarmPackets) is keyed
-  // differently from the peer: 402120 once for it (at most one in timers::kVerifySyslogGap
-  // seconds over all SAs, the ASA's rate for that message), and counted.
-  void check_verification(const IkeSa& sa, IpsecSa& ips, uint64_t now);
-  uint64_t next_verify_syslog_ = 0;
   // engine_acquire.cpp: the negotiation that traffic under a static entry's policy asks for.
   void acquire(const AcquireTarget& t);
-  // engine_quick_mode_initiator.cpp: QM2 of a quick mode we started, and its PFS.
-  Outcome quick_mode_2(const Received& in);
-  bool initiator_pfs(IkeSa& sa, QuickModeExchange& q, const OpaquePayload* ke);
-  // engine_dataplane.cpp: what the engine says and counts as dataplane_ takes SAs in and out.
-  // keyed runs once the dataplane holds the outbound SA, before the inbound one is keyed (the
-  // ASA's KEY_ADD), or at the end when there is no dataplane or the install failed before.
-  void install(const IkeSa& sa, const IpsecSa& ips, const std::function<void()>& keyed = {});
-  void log_encrypt_rule_lookup(const IkeSa& sa, const IpsecSa& ips);
-  // 602303/602304: an IPsec SA of the given direction was created or deleted.
-  void ipsec_sa_syslog(const IkeSa& sa, uint32_t spi, bool inbound, bool created);
-  // Removes ips from the dataplane, its traffic kept in sa's accounting session first.
-  void uninstall(IkeSa& sa, const IpsecSa& ips);
-  // uninstall, the dataplane's inbound side kept decrypting for timers::kDrainSeconds.
-  void uninstall_draining(IkeSa& sa, const IpsecSa& ips);
-  // A fresh inbound SPI that no installed SA, no quick mode in flight and no negotiated SA
-  // uses, recorded as sa's.
-  uint32_t draw_inbound_spi(const IkeSa& sa);
   // engine_session_limits.cpp
   // A user who passed XAUTH: may they use IKEv1, and how many sessions at once (at the limit,
   // the longest idle is logged off)? Then the box's own limit. False when refused (logged).
@@ -306,50 +273,15 @@ class Engine {
   // engine_accounting.cpp: the session's accounting (accounting_) starts once the client has
   // its address.
   void accounting_start(IkeSa& sa);
-  // engine_quick_mode.cpp: the responder's QM1 and QM3.
-  Outcome quick_mode_1(const Received& in);
-  Outcome quick_mode_3(const Received& in);
-  // The IKE SA may start another IPsec SA (authorized, under its limits); false, counted, if not.
-  bool quick_mode_admitted(IkeSa& sa);
-  // Refuses a QM1: counted, logged, the notify sent to the peer.
-  void reject_quick_mode(IkeSa& sa, uint16_t notify, std::string_view why);
-  // A remote-access client's remote proxy is its assigned address, nothing else: false when
-  // not (refused, logged, the peer told).
-  bool client_proxy_allowed(IkeSa& sa, const Selector& remote);
-  // Our inbound SPI for ips, drawn (draw_inbound_spi) and logged as the ASA's key engine does.
-  void take_inbound_spi(IkeSa& sa, IpsecSa& ips);
-  bool read_proxies(IkeSa& sa, const std::vector<const IdPayload*>& ids, Selector& local,
-                    Selector& remote);
-  bool select_entry(IkeSa& sa, const MapQuery& query, MapSelection& out);
-  bool responder_pfs(IkeSa& sa, QuickModeExchange& q, const OpaquePayload* ke, int want_group,
-                     const EspChoice& choice, Bytes& our_ke);
-  void send_quick_mode_2(IkeSa& sa, uint32_t msgid, std::shared_ptr<QuickModeExchange> q,
-                         const EspChoice& choice, const std::vector<const IdPayload*>& ids,
-                         const ResponderLifetime& life, const Bytes& our_ke);
-  // engine_quick_mode_complete.cpp: keys, HASH(3) when we initiated, install and the SA database,
-  // for both roles once the quick mode msgid is authenticated.
-  void complete_quick_mode(IkeSa& sa, uint32_t msgid);
-  void retire_superseded(IkeSa& sa, const IpsecSa& fresh);
-  // The message we retransmit is a quick mode's (our QM2 awaiting QM3, or our QM1) and its
-  // retransmissions ran out: that quick mode alone is given up. False when it is not one.
-  bool abandon_quick_mode(IkeSa& sa);
-  // Ends sa's IPsec SA number which (the peer told when notify_peer). drain: the SA stops
-  // sending at once but decrypts for timers::kDrainSeconds more (the peer deleted it, or its
-  // rekey replaced it: what was sent on it may still be queued).
-  void delete_ipsec(IkeSa& sa, size_t which, bool notify_peer, std::string_view reason,
-                    bool drain = false);
 
   const config::Config& cfg_;
   Environment& env_;
   IkeLog log_{env_};  // debug and syslog lines (ike_log.hpp)
-  IpsecDataplane dataplane_{cfg_};
   SessionAccounting accounting_{cfg_, env_};
   SaTable sas_;
-  uint32_t next_conn_id_ = 1;
   AcquirePolicies acquire_;
   IkeStats stats_;
   Admission admission_;
-  uint64_t ipsec_generation_ = 0;
   SessionJournal journal_;
   IkeWire wire_{env_, stats_, log_, sas_, journal_};  // messages on the wire (ike_wire.hpp)
   // Notifications, deletes and DPD both ways (informational.hpp).
@@ -359,7 +291,7 @@ class Engine {
                                sas_,
                                wire_,
                                [this](IkeSa& sa, size_t which, std::string_view why, bool drain) {
-                                 delete_ipsec(sa, which, false, why, drain);
+                                 phase2_.delete_ipsec(sa, which, false, why, drain);
                                }};
   // The client's address and configuration over mode-config (client_config.hpp).
   ClientConfig client_config_{cfg_, log_, wire_, journal_};
@@ -374,6 +306,8 @@ class Engine {
                [this](uint64_t index, uint64_t ticket, aaa::AuthResult r) {
                  xauth_result(index, ticket, std::move(r));
                }};
+  // The IPsec SAs: quick mode both ways, install, rekeys, deletes (phase2.hpp).
+  Phase2 phase2_{cfg_, env_, stats_, log_, sas_, journal_, wire_, informational_, accounting_};
 };
 
 }  // namespace rampart::ike

@@ -26,7 +26,7 @@ void Engine::acquire(const AcquireTarget& t) {
         fmt::format("IKE Initiator: New Phase 2, local Proxy Address {}, remote Proxy Address {},"
                     "  Crypto map ({})",
                     t.local.address.str(), t.remote.address.str(), t.map));
-    start_quick_mode(*sa);
+    phase2_.start(*sa);
     return;
   }
   initiate(t.map, t.seq, t.local, t.remote);

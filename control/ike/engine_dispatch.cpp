@@ -56,7 +56,7 @@ struct Engine::Route {
   std::optional<MessageKind> rules;
   Outcome::Counter also_count;  // besides "malformed", when the rules are broken
   // Before the rules: false, the message goes no further (am-disable in engine_phase1.cpp;
-  // quick-mode admission and the peer heard from in engine_quick_mode.cpp).
+  // quick-mode admission and the held QM1 in engine.cpp).
   bool (Engine::*before)(const Received&);
   Handler handler;
 };
@@ -86,7 +86,7 @@ const Engine::Route* Engine::route_for(const IkeSa* sa, Exchange ex, uint32_t ms
        &Engine::main_6},
       // XAUTH and mode-config (engine_transaction.cpp).
       {E::Transaction, protected_exchange, K::Transaction, nullptr, nullptr, &Engine::transaction},
-      // Quick mode (engine_quick_mode*.cpp); QM3 carries its HASH(3) alone, checked there.
+      // Quick mode (phase2.hpp); QM3 carries its HASH(3) alone, checked there.
       {E::QuickMode, quick_mode_at<QuickModes::Next::Qm1>, K::QM1, &IkeStats::in_p2_invalid,
        &Engine::quick_mode_1_allowed, &Engine::quick_mode_1},
       {E::QuickMode, quick_mode_at<QuickModes::Next::Qm2>, K::QM2, nullptr, nullptr,
@@ -152,6 +152,18 @@ void Engine::act_on(const Received& in, const Outcome& o) {
 
 Outcome Engine::informational(const Received& in) {
   return informational_.received(*in.sa, in.msgid, in.payloads, in.body);
+}
+
+Outcome Engine::quick_mode_1(const Received& in) {
+  return phase2_.quick_mode_1({in.sa, in.msgid, in.payloads, in.body});
+}
+
+Outcome Engine::quick_mode_2(const Received& in) {
+  return phase2_.quick_mode_2({in.sa, in.msgid, in.payloads, in.body});
+}
+
+Outcome Engine::quick_mode_3(const Received& in) {
+  return phase2_.quick_mode_3({in.sa, in.msgid, in.payloads, in.body});
 }
 
 Outcome Engine::plain_informational(const Received& in) {

@@ -1,6 +1,6 @@
 // The initiator's side, for LAN-to-LAN: main mode with a pre-shared key (RFC 2409 5, messages
 // 1, 3, 5 sent and 2, 4, 6 checked), then quick mode for a static crypto map entry (started
-// here, carried on in engine_quick_mode_initiator.cpp), with NAT-T and PFS.
+// here, carried on in quick_mode_initiator.cpp), with NAT-T and PFS.
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -216,50 +216,8 @@ Outcome Engine::main_6(const Received& in) {
   ++stats_.cumulative_sessions;
   established_syslog(sa);
   continue_session(sa);
-  start_quick_mode(sa);
+  phase2_.start(sa);
   return Outcome::done();
-}
-
-void Engine::start_quick_mode(IkeSa& sa) {
-  if (!sa.wanted) return;
-  const config::CryptoMapSettings* entry = static_entry(cfg_, sa.wanted->map, sa.wanted->seq);
-  if (!entry) return;
-  const config::CryptoMapSettings& cs = *entry;
-  auto q = std::make_shared<QuickModeExchange>();
-  IpsecSa& ips = q->sa;
-  ips.crypto_map = sa.wanted->map;
-  ips.map_seq = sa.wanted->seq;
-  ips.map_acl = cs.match_address.value_or("");
-  ips.local = sa.wanted->local;
-  ips.remote = sa.wanted->remote;
-  ips.pfs_group = cs.pfs_group.value_or(0);
-  q->transform_sets = cs.transform_sets;
-  q->life_seconds = cs.lifetime_seconds.value_or(cfg_.crypto.sa_lifetime_seconds);
-  q->life_kilobytes = cs.lifetime_kilobytes.value_or(cfg_.crypto.sa_lifetime_kilobytes);
-  send_quick_mode_1(sa, std::move(q));
-}
-
-void Engine::start_rekey(IkeSa& sa, IpsecSa& old) {
-  // The same proxies, transform and PFS group as the SA being replaced, our side first.
-  old.rekeying = true;
-  auto q = std::make_shared<QuickModeExchange>();
-  IpsecSa& ips = q->sa;
-  ips.crypto_map = old.crypto_map;
-  ips.map_seq = old.map_seq;
-  ips.map_acl = old.map_acl;
-  ips.local = old.local;
-  ips.remote = old.remote;
-  ips.pfs_group = old.pfs_group;
-  q->transform_sets = {old.transform_set};
-  q->life_seconds = old.lifetime_seconds;
-  q->life_kilobytes = old.lifetime_kilobytes;
-  q->rekeys = old.id;
-  log_.debug(
-      &sa, fmt::format("IKE Initiator: Rekeying Phase 2, Intf {}, IKE Peer {}  local Proxy Address "
-                       "{}, remote Proxy Address {}",
-                       sa.nameif, sa.peer.address.str(), old.local.address.str(),
-                       old.remote.address.str()));
-  send_quick_mode_1(sa, std::move(q));
 }
 
 }  // namespace rampart::ike

@@ -78,7 +78,7 @@ std::optional<EndReason> Engine::session_expired(IkeSa& sa, uint64_t now) {
   // Activity is traffic through the tunnel (either direction), not IKE keepalives.
   uint64_t packets = 0;
   for (const auto& ips : sa.ipsec)
-    if (auto t = dataplane_.traffic(ips.id)) packets += t->in_packets + t->out_packets;
+    if (auto t = phase2_.dataplane().traffic(ips.id)) packets += t->in_packets + t->out_packets;
   if (sa.last_activity == 0 || packets != sa.traffic_packets) {
     sa.traffic_packets = packets;
     sa.last_activity = std::max(now, sa.session_start);

@@ -9,9 +9,9 @@ namespace rampart::ike {
 
 void Engine::run_timers() {
   const uint64_t now = env_.now();
-  if (dataplane::Sad* sad = dataplane_.sad())
+  if (dataplane::Sad* sad = phase2_.dataplane().sad())
     for (const AcquireTarget& t : acquire_.sync(cfg_, *sad)) acquire(t);
-  dataplane_.drain(now);
+  phase2_.dataplane().drain(now);
   std::vector<std::pair<uint64_t, EndReason>> doomed;
   std::vector<uint64_t> resumed;
   for (auto& [idx, sa] : sas_.all()) {
@@ -41,8 +41,7 @@ std::optional<EndReason> Engine::sa_timers(IkeSa& sa, uint64_t now) {
   if (!sa.established) return std::nullopt;
   if (auto why = phase1_lifetime_timer(sa, now)) return why;
   nat_keepalive_timer(sa, now);
-  quick_mode_timer(sa, now);
-  ipsec_timers(sa, now);
+  phase2_.timers(sa, now);
   if (auto why = session_expired(sa, now)) return why;
   accounting_.interim(sa, now);
   return dpd_timer(sa, now);
@@ -61,7 +60,7 @@ std::optional<EndReason> Engine::negotiation_timer(const IkeSa& sa, uint64_t now
 // stay, as on the ASA), anything else takes the IKE SA with it.
 std::optional<EndReason> Engine::retransmit_timer(IkeSa& sa, uint64_t now) {
   if (!sa.sent.due(now)) return std::nullopt;
-  if (sa.sent.resends() >= timers::max_retransmits(sa)) abandon_quick_mode(sa);
+  if (sa.sent.resends() >= timers::max_retransmits(sa)) phase2_.abandon_quick_mode(sa);
   if (!sa.sent.awaiting()) return std::nullopt;
   if (sa.sent.resends() >= timers::max_retransmits(sa)) {
     log_.debug(&sa, "IKE message retransmission limit reached, deleting SA");
@@ -95,31 +94,10 @@ void Engine::nat_keepalive_timer(IkeSa& sa, uint64_t now) {
   }
 }
 
-// Quick modes whose last message never came are forgotten (a rekey is tried again).
-void Engine::quick_mode_timer(IkeSa& sa, uint64_t now) {
-  sa.quick_modes.expire(now, timers::kHalfOpen, [&](const QuickModeExchange& q) {
-    dataplane_.forget(q);
-    if (q.rekeys) rekey_failed(sa, q.rekeys);
-  });
-}
-
 // A QM1 held for the transaction (QuickModes::delay) of a user who passed XAUTH but whose
 // address has not come by the deadline: handled now (and refused, speaking for no address).
 bool Engine::delayed_quick_mode_timer(const IkeSa& sa, uint64_t now) {
   return sa.authorized && sa.quick_modes.delay_over(now);
-}
-
-// Phase-2 rekeys (engine_rekey.cpp), then the IPsec SAs' hard lifetimes, by time and by what
-// the dataplane says (volume, sequence numbers).
-void Engine::ipsec_timers(IkeSa& sa, uint64_t now) {
-  rekey_timers(sa, now);
-  for (size_t i = sa.ipsec.size(); i-- > 0;) {
-    const auto& ips = sa.ipsec[i];
-    if (ips.lifetime_seconds && now >= ips.established_at + ips.lifetime_seconds)
-      delete_ipsec(sa, i, true, "lifetime expired");
-    else if (auto why = dataplane_.expired(ips))
-      delete_ipsec(sa, i, true, *why);
-  }
 }
 
 // DPD (RFC 3706, dpd.hpp): an R-U-THERE to a peer quiet for the threshold, again each retry.

@@ -1,13 +1,14 @@
 // Quick mode as initiator (RFC 2409 5.5), for a crypto map entry or a rekey: QM1 offers the
 // proxies, the transform sets (UDP-encapsulated behind a NAT) and PFS; QM2's answer must be one
 // of them, its lifetimes no longer than ours (initiator_lifetime, RESPONDER-LIFETIME), and the
-// exchange completes on the path both roles share (engine_quick_mode_complete.cpp).
+// exchange completes on the path both roles share (quick_mode_complete.cpp).
 #include <fmt/format.h>
 
-#include "control/ike/engine.hpp"
 #include "control/ike/ipsec_lifetime.hpp"
 #include "control/ike/ipsec_proposal.hpp"
+#include "control/ike/phase2.hpp"
 #include "control/ike/quick_mode_sa.hpp"
+#include "control/ike/sa_config.hpp"
 
 namespace rampart::ike {
 
@@ -25,7 +26,49 @@ bool udp_encapsulating(const IkeSa& sa) {
 
 }  // namespace
 
-void Engine::send_quick_mode_1(IkeSa& sa, std::shared_ptr<QuickModeExchange> q) {
+void Phase2::start(IkeSa& sa) {
+  if (!sa.wanted) return;
+  const config::CryptoMapSettings* entry = static_entry(cfg_, sa.wanted->map, sa.wanted->seq);
+  if (!entry) return;
+  const config::CryptoMapSettings& cs = *entry;
+  auto q = std::make_shared<QuickModeExchange>();
+  IpsecSa& ips = q->sa;
+  ips.crypto_map = sa.wanted->map;
+  ips.map_seq = sa.wanted->seq;
+  ips.map_acl = cs.match_address.value_or("");
+  ips.local = sa.wanted->local;
+  ips.remote = sa.wanted->remote;
+  ips.pfs_group = cs.pfs_group.value_or(0);
+  q->transform_sets = cs.transform_sets;
+  q->life_seconds = cs.lifetime_seconds.value_or(cfg_.crypto.sa_lifetime_seconds);
+  q->life_kilobytes = cs.lifetime_kilobytes.value_or(cfg_.crypto.sa_lifetime_kilobytes);
+  send_quick_mode_1(sa, std::move(q));
+}
+
+void Phase2::start_rekey(IkeSa& sa, IpsecSa& old) {
+  // The same proxies, transform and PFS group as the SA being replaced, our side first.
+  old.rekeying = true;
+  auto q = std::make_shared<QuickModeExchange>();
+  IpsecSa& ips = q->sa;
+  ips.crypto_map = old.crypto_map;
+  ips.map_seq = old.map_seq;
+  ips.map_acl = old.map_acl;
+  ips.local = old.local;
+  ips.remote = old.remote;
+  ips.pfs_group = old.pfs_group;
+  q->transform_sets = {old.transform_set};
+  q->life_seconds = old.lifetime_seconds;
+  q->life_kilobytes = old.lifetime_kilobytes;
+  q->rekeys = old.id;
+  log_.debug(
+      &sa, fmt::format("IKE Initiator: Rekeying Phase 2, Intf {}, IKE Peer {}  local Proxy Address "
+                       "{}, remote Proxy Address {}",
+                       sa.nameif, sa.peer.address.str(), old.local.address.str(),
+                       old.remote.address.str()));
+  send_quick_mode_1(sa, std::move(q));
+}
+
+void Phase2::send_quick_mode_1(IkeSa& sa, std::shared_ptr<QuickModeExchange> q) {
   q->initiator = true;
   q->started = env_.now();
   q->ni = wire_.random_bytes(kQuickModeNonceLength);
@@ -70,7 +113,7 @@ void Engine::send_quick_mode_1(IkeSa& sa, std::shared_ptr<QuickModeExchange> q) 
   wire_.send_protected(sa, Exchange::QuickMode, msgid, std::move(rest), {}, true);
 }
 
-Outcome Engine::quick_mode_2(const Received& in) {
+Outcome Phase2::quick_mode_2(const QuickModeMessage& in) {
   IkeSa& sa = *in.sa;
   const uint32_t msgid = in.msgid;
   const std::vector<Payload>& p = in.payloads;
@@ -117,7 +160,7 @@ Outcome Engine::quick_mode_2(const Received& in) {
 }
 
 // PFS we offered: the responder's KE gives g^xy (false, logged, when it sent none or a bad one).
-bool Engine::initiator_pfs(IkeSa& sa, QuickModeExchange& q, const OpaquePayload* ke) {
+bool Phase2::initiator_pfs(IkeSa& sa, QuickModeExchange& q, const OpaquePayload* ke) {
   if (!ke) {
     log_.event(&sa, "PFS was offered but the responder sent no KE payload");
     return false;

@@ -1,15 +1,15 @@
 // Quick mode as responder (RFC 2409 5.5): proxy identities checked against the crypto map (the
 // client's assigned address for remote access), the entry chosen by select_crypto_map, optional
 // PFS, the lifetimes by negotiate_lifetime, and QM2; QM3's HASH(3) then completes the exchange
-// on the path both roles share (engine_quick_mode_complete.cpp).
+// on the path both roles share (quick_mode_complete.cpp).
 #include <algorithm>
 
 #include <fmt/format.h>
 
 #include "control/ike/crypto_map_select.hpp"
-#include "control/ike/engine.hpp"
 #include "control/ike/ipsec_lifetime.hpp"
 #include "control/ike/ipsec_proposal.hpp"
+#include "control/ike/phase2.hpp"
 #include "control/ike/quick_mode_sa.hpp"
 #include "control/ike/timers.hpp"
 
@@ -51,7 +51,7 @@ Qm1 qm1_of(const std::vector<Payload>& p) {
 // A new SA for the same proxies replaces what came before: the one it rekeys stays (traffic in
 // flight still arrives on it) until its own lifetime, anything older goes now, so that a peer
 // repeating quick mode cannot pile SAs up.
-void Engine::retire_superseded(IkeSa& sa, const IpsecSa& fresh) {
+void Phase2::retire_superseded(IkeSa& sa, const IpsecSa& fresh) {
   bool kept_one = false;
   for (size_t i = sa.ipsec.size(); i-- > 0;) {
     if (sa.ipsec[i].local != fresh.local || sa.ipsec[i].remote != fresh.remote) continue;
@@ -63,7 +63,7 @@ void Engine::retire_superseded(IkeSa& sa, const IpsecSa& fresh) {
   }
 }
 
-bool Engine::abandon_quick_mode(IkeSa& sa) {
+bool Phase2::abandon_quick_mode(IkeSa& sa) {
   auto m = parse_message(sa.sent.last().data(), sa.sent.last().size());
   if (!m || m->header.exchange != Exchange::QuickMode) return false;
   const uint32_t msgid = m->header.message_id;
@@ -80,7 +80,7 @@ bool Engine::abandon_quick_mode(IkeSa& sa) {
   return true;
 }
 
-Outcome Engine::quick_mode_3(const Received& in) {
+Outcome Phase2::quick_mode_3(const QuickModeMessage& in) {
   // QM3: HASH(3) = prf(SKEYID_a, 0 | M-ID | Ni_b | Nr_b) and nothing else.
   IkeSa& sa = *in.sa;
   const QuickModeExchange& q = sa.quick_modes.at(in.msgid);
@@ -97,27 +97,7 @@ Outcome Engine::quick_mode_3(const Received& in) {
   return Outcome::done();
 }
 
-// Before a QM1 is read: may this IKE SA start another IPsec SA at all?
-bool Engine::quick_mode_1_allowed(const Received& in) {
-  IkeSa& sa = *in.sa;
-  if (!in.resumed && transaction_in_progress(sa)) {
-    log_.decode(nullptr, fmt::format("IKE Responder starting QM: msg id = {:08x}", in.msgid),
-                &sa.peer);
-    log_.debug(&sa, "Delay Quick Mode processing, Cert/Trans Exch/RM DSID in progress");
-    // Handled when the transaction is over (handle_for_sa) or at the deadline (run_timers).
-    // One too large to hold is dropped: the client retransmits it.
-    if (!sa.quick_modes.delay(in.d.data, env_.now() + timers::kDelayedQuickMode)) ++stats_.in_drop;
-    return false;
-  }
-  if (!quick_mode_admitted(sa)) return false;
-  if (!sa.phase1_reported) established_syslog(sa);  // a client that asked for no configuration
-  if (!in.resumed)
-    log_.decode(nullptr, fmt::format("IKE Responder starting QM: msg id = {:08x}", in.msgid),
-                &sa.peer);
-  return true;
-}
-
-bool Engine::quick_mode_admitted(IkeSa& sa) {
+bool Phase2::admitted(IkeSa& sa) {
   if (!sa.authorized) {
     ++stats_.in_drop;  // a held QM1 is resumed only for a user who passed XAUTH: not reached
     return false;
@@ -137,7 +117,7 @@ bool Engine::quick_mode_admitted(IkeSa& sa) {
   return true;
 }
 
-void Engine::reject_quick_mode(IkeSa& sa, uint16_t notify, std::string_view why) {
+void Phase2::reject_quick_mode(IkeSa& sa, uint16_t notify, std::string_view why) {
   ++stats_.in_p2_rejects;
   log_.event(&sa, why);
   NotifyPayload n;
@@ -148,7 +128,7 @@ void Engine::reject_quick_mode(IkeSa& sa, uint16_t notify, std::string_view why)
 
 // Proxy identities: absent means the two peers themselves (RFC 2409 5.5). False (rejected) for
 // an identity type a proxy cannot be.
-bool Engine::read_proxies(IkeSa& sa, const std::vector<const IdPayload*>& ids, Selector& local,
+bool Phase2::read_proxies(IkeSa& sa, const std::vector<const IdPayload*>& ids, Selector& local,
                           Selector& remote) {
   remote = Selector{sa.peer.address};
   local = Selector{sa.local.address};
@@ -183,7 +163,7 @@ bool Engine::read_proxies(IkeSa& sa, const std::vector<const IdPayload*>& ids, S
 
 // The crypto map entry for the proxies (select_crypto_map), its walk logged; false (rejected,
 // counted) when there is none or none accepts a transform offered.
-bool Engine::select_entry(IkeSa& sa, const MapQuery& query, MapSelection& out) {
+bool Phase2::select_entry(IkeSa& sa, const MapQuery& query, MapSelection& out) {
   out = select_crypto_map(cfg_, query);
   using O = MapSelection::Outcome;
   if (out.outcome == O::NoMap) {
@@ -222,7 +202,7 @@ bool Engine::select_entry(IkeSa& sa, const MapQuery& query, MapSelection& out) {
 
 // PFS: the entry demands a group, or the client offers a KE in the group of the transform
 // chosen. On success q holds g^xy and our public value is in our_ke (empty without PFS).
-bool Engine::responder_pfs(IkeSa& sa, QuickModeExchange& q, const OpaquePayload* ke, int want_group,
+bool Phase2::responder_pfs(IkeSa& sa, QuickModeExchange& q, const OpaquePayload* ke, int want_group,
                            const EspChoice& choice, Bytes& our_ke) {
   if (want_group && !ke) {
     reject_quick_mode(
@@ -254,7 +234,7 @@ bool Engine::responder_pfs(IkeSa& sa, QuickModeExchange& q, const OpaquePayload*
 // A remote-access client speaks for the one address it was given, nothing else: not an inside
 // host, not the pool's next address, not a subnet. Without an assigned address (a client that
 // skipped mode-config) it speaks for nothing. False: refused (logged, the peer told).
-bool Engine::client_proxy_allowed(IkeSa& sa, const Selector& remote) {
+bool Phase2::client_proxy_allowed(IkeSa& sa, const Selector& remote) {
   if (!sa.remote_access ||
       (sa.assigned && remote.address == *sa.assigned && remote.mask.value == 0xffffffffu))
     return true;
@@ -268,7 +248,7 @@ bool Engine::client_proxy_allowed(IkeSa& sa, const Selector& remote) {
 
 // Our inbound SPI for ips, as the ASA's key engine hands it out and logs it. It is held by this
 // not yet keyed SA (quick_modes) until the SA is installed.
-void Engine::take_inbound_spi(IkeSa& sa, IpsecSa& ips) {
+void Phase2::take_inbound_spi(IkeSa& sa, IpsecSa& ips) {
   log_.event(&sa, "IKE: requesting SPI!");
   ips.inbound.spi = draw_inbound_spi(sa);
   log_.ipsec(&sa, 1,
@@ -278,7 +258,7 @@ void Engine::take_inbound_spi(IkeSa& sa, IpsecSa& ips) {
   log_.debug(&sa, fmt::format("IKE got SPI from key engine: SPI = 0x{:08x}", ips.inbound.spi));
 }
 
-Outcome Engine::quick_mode_1(const Received& in) {
+Outcome Phase2::quick_mode_1(const QuickModeMessage& in) {
   IkeSa& sa = *in.sa;
   const uint32_t msgid = in.msgid;
   log_.debug(&sa, "processing hash payload");
@@ -338,7 +318,7 @@ Outcome Engine::quick_mode_1(const Received& in) {
   return Outcome::done();
 }
 
-void Engine::send_quick_mode_2(IkeSa& sa, uint32_t msgid, std::shared_ptr<QuickModeExchange> q,
+void Phase2::send_quick_mode_2(IkeSa& sa, uint32_t msgid, std::shared_ptr<QuickModeExchange> q,
                                const EspChoice& choice, const std::vector<const IdPayload*>& ids,
                                const ResponderLifetime& life, const Bytes& our_ke) {
   const IpsecSa& ips = q->sa;

@@ -4,12 +4,38 @@
 // themselves; without this every tunnel would die at its first lifetime.
 #include <fmt/format.h>
 
-#include "control/ike/engine.hpp"
+#include "control/ike/phase2.hpp"
 #include "control/ike/timers.hpp"
 
 namespace rampart::ike {
 
-void Engine::ipsec_established(IkeSa& sa, IpsecSa& fresh) {
+void Phase2::timers(IkeSa& sa, uint64_t now) {
+  quick_mode_timer(sa, now);
+  rekey_timers(sa, now);
+  lifetime_timers(sa, now);
+}
+
+// Quick modes whose last message never came are forgotten (a rekey is tried again).
+void Phase2::quick_mode_timer(IkeSa& sa, uint64_t now) {
+  sa.quick_modes.expire(now, timers::kHalfOpen, [&](const QuickModeExchange& q) {
+    dataplane_.forget(q);
+    if (q.rekeys) rekey_failed(sa, q.rekeys);
+  });
+}
+
+// The IPsec SAs' hard lifetimes, by time and by what the dataplane says (volume, sequence
+// numbers).
+void Phase2::lifetime_timers(IkeSa& sa, uint64_t now) {
+  for (size_t i = sa.ipsec.size(); i-- > 0;) {
+    const auto& ips = sa.ipsec[i];
+    if (ips.lifetime_seconds && now >= ips.established_at + ips.lifetime_seconds)
+      delete_ipsec(sa, i, true, "lifetime expired");
+    else if (auto why = dataplane_.expired(ips))
+      delete_ipsec(sa, i, true, *why);
+  }
+}
+
+void Phase2::ipsec_established(IkeSa& sa, IpsecSa& fresh) {
   if (fresh.lifetime_seconds) {
     Bytes r = wire_.random_bytes(2);
     fresh.rekey_at = timers::ipsec_soft_expiry(fresh.established_at, fresh.lifetime_seconds,
@@ -25,7 +51,7 @@ void Engine::ipsec_established(IkeSa& sa, IpsecSa& fresh) {
     }
 }
 
-void Engine::rekey_timers(IkeSa& sa, uint64_t now) {
+void Phase2::rekey_timers(IkeSa& sa, uint64_t now) {
   if (!sa.authorized) return;
   for (size_t i = sa.ipsec.size(); i-- > 0;) {
     IpsecSa& ips = sa.ipsec[i];
@@ -44,7 +70,7 @@ void Engine::rekey_timers(IkeSa& sa, uint64_t now) {
 // A session whose newest SA drops every packet at the ICV still shows up in every view (vpnc's
 // delete-triggered quick mode did that: it kept the old keys). The operator is told, once per
 // SA; a forged packet cannot trigger it on an SA that has carried a good one.
-void Engine::check_verification(const IkeSa& sa, IpsecSa& ips, uint64_t now) {
+void Phase2::check_verification(const IkeSa& sa, IpsecSa& ips, uint64_t now) {
   if (ips.verify_alarm) return;
   auto t = dataplane_.traffic(ips.id);
   if (!t || t->in_packets || t->auth_failed < timers::kVerifyAlarmPackets) return;
@@ -63,7 +89,7 @@ void Engine::check_verification(const IkeSa& sa, IpsecSa& ips, uint64_t now) {
                     sa.local.address.str());
 }
 
-void Engine::rekey_failed(IkeSa& sa, uint32_t old_id) {
+void Phase2::rekey_failed(IkeSa& sa, uint32_t old_id) {
   // The peer did not answer: try again shortly; the hard lifetime still ends the old SA.
   for (IpsecSa& ips : sa.ipsec)
     if (ips.id == old_id && !ips.replaced_by) {

@@ -3,7 +3,7 @@
 // SAs, the dataplane, the ASA's completion lines and syslogs, the SA database.
 #include <fmt/format.h>
 
-#include "control/ike/engine.hpp"
+#include "control/ike/phase2.hpp"
 #include "control/ike/quick_mode_sa.hpp"
 
 namespace rampart::ike {
@@ -21,7 +21,7 @@ std::string negotiating_party(const IkeSa& sa, bool initiator) {
 
 }  // namespace
 
-void Engine::complete_quick_mode(IkeSa& sa, uint32_t msgid) {
+void Phase2::complete_quick_mode(IkeSa& sa, uint32_t msgid) {
   QuickModeExchange& q = sa.quick_modes.at(msgid);
   const bool initiator = q.initiator;
   IpsecSa ips = std::move(q.sa);
@@ -61,7 +61,7 @@ void Engine::complete_quick_mode(IkeSa& sa, uint32_t msgid) {
   retire_superseded(sa, ips);
   ipsec_established(sa, ips);
   sa.ipsec.push_back(std::move(ips));
-  ++ipsec_generation_;
+  ++generation_;
   journal_.touch(sa.index);
   sa.quick_modes.end(msgid);
   sa.exchange_ivs.erase(msgid);
