@@ -1,5 +1,5 @@
 // vpn-sessiondb max-session-limit: the most VPN sessions the box admits (control/ike
-// engine_session_limits.cpp enforces it), and its line in show running-config.
+// session_gate.cpp enforces it), and its line in show running-config.
 #include <fmt/format.h>
 
 #include "cli/commands/common.hpp"

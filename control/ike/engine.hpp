@@ -37,6 +37,7 @@
 #include "control/ike/sa_config.hpp"
 #include "control/ike/sa_table.hpp"
 #include "control/ike/session_accounting.hpp"
+#include "control/ike/session_gate.hpp"
 #include "control/ike/session_journal.hpp"
 #include "control/ike/xauth.hpp"
 #include "dataplane/sad/sad.hpp"
@@ -209,9 +210,6 @@ class Engine {
   void established_syslog(IkeSa& sa);
   void send_responder_lifetime(IkeSa& sa);
   // engine_phase1_rekey.cpp
-  // The SA whose session sa continues: same peer, tunnel-group (and user and port for a
-  // client), established and carrying it; none when sa said INITIAL-CONTACT.
-  IkeSa* predecessor(const IkeSa& sa);
   // fresh carries old's session (and its index) from now on; old goes a little later, quietly.
   void take_over(IkeSa& fresh, IkeSa& old);
   // fresh, now authorized, continues a session if it has a predecessor (taking it over, or,
@@ -238,27 +236,9 @@ class Engine {
   bool send_main_1(IkeSa& sa);
   // engine_acquire.cpp: the negotiation that traffic under a static entry's policy asks for.
   void acquire(const AcquireTarget& t);
-  // engine_session_limits.cpp
-  // A user who passed XAUTH: may they use IKEv1, and how many sessions at once (at the limit,
-  // the longest idle is logged off)? Then the box's own limit. False when refused (logged).
+  // XAUTH's last word (session_gate_): the user's limits and the box's; the user's sessions it
+  // preempts are logged off. False when refused (logged).
   bool admit_user(IkeSa& sa, const std::string& user);
-  // The user's own limits: false (logged) when refused; at vpn-simultaneous-logins, the
-  // sessions to log off for this one (the idlest first) are added to preempted.
-  bool admit_login(IkeSa& sa, const std::string& user, std::vector<uint64_t>& preempted);
-  // vpn-sessiondb max-session-limit for sa's new session (a phase-1 rekey's is not new): false,
-  // counted and logged (113029, user the XAUTH name or else the peer's address), at the limit.
-  // freed: sessions that go for this one (preempted logins) and make room.
-  bool admit_session(const IkeSa& sa, const std::string& user, size_t freed = 0);
-  // A session that needs no XAUTH (LAN-to-LAN, xauth disabled) refused at the box's limit: sa
-  // goes at the next tick, its peer told. False then.
-  bool admit_unauthenticated_session(IkeSa& sa);
-  // A LAN-to-LAN session we would start (initiate): false (counted, 113029) at the limit, so
-  // that a full box spends no main mode, per acquire, on a site it would refuse at its end.
-  bool may_initiate_session(const std::string& group, const config::Ipv4& peer);
-  void refused_at_limit(const std::string& group, const std::string& user, const config::Ipv4& peer,
-                        uint32_t limit);
-  // The idle and session timeouts of the group-policy: why the session must end now, if it must.
-  std::optional<EndReason> session_expired(IkeSa& sa, uint64_t now);
   // engine_transaction.cpp
   // After XAUTH (or phase 1 without it): PHASE 1 COMPLETED now, or with the mode-config reply.
   void report_phase1_unless_pulling(IkeSa& sa);
@@ -308,6 +288,8 @@ class Engine {
                }};
   // The IPsec SAs: quick mode both ways, install, rekeys, deletes (phase2.hpp).
   Phase2 phase2_{cfg_, env_, stats_, log_, sas_, journal_, wire_, informational_, accounting_};
+  // Who may hold a session, and for how long (session_gate.hpp).
+  SessionGate session_gate_{cfg_, stats_, log_, sas_, phase2_.dataplane()};
 };
 
 }  // namespace rampart::ike

@@ -37,7 +37,7 @@ std::optional<uint64_t> Engine::initiate(const std::string& map_name, uint32_t s
                fmt::format("IKE Initiator: no tunnel-group {} with a pre-shared key", peer->str()));
     return std::nullopt;
   }
-  if (!may_initiate_session(tg->first, *peer)) return std::nullopt;
+  if (!session_gate_.may_initiate(tg->first, *peer)) return std::nullopt;
 
   IkeSa& sa =
       new_initiator_sa({*itf->address, 500}, {*peer, 500}, *map->second.interface, tg->first);
@@ -207,7 +207,7 @@ Outcome Engine::main_6(const Received& in) {
   sa.last_heard = sa.established;
   sa.p1.reset();  // the exchange's material (the DH private value wiped) is no longer needed
   sa.state = P1State::MmActive;
-  if (!admit_unauthenticated_session(sa)) return Outcome::done();
+  if (!session_gate_.admit_unauthenticated(sa)) return Outcome::done();
   sa.authorized = true;  // a LAN-to-LAN peer we chose by its crypto map entry
   journal_.touch(sa.index);
   const config::TunnelGroup* tg = tunnel_group_of(cfg_, sa);

@@ -582,7 +582,7 @@ void Engine::phase1_done(IkeSa& sa, const std::vector<Payload>& p) {
     xauth_.start(sa);
     return;
   }
-  if (!admit_unauthenticated_session(sa)) return;
+  if (!session_gate_.admit_unauthenticated(sa)) return;
   sa.authorized = true;
   journal_.touch(sa.index);
   sa.state = sa.aggressive ? P1State::AmActive : P1State::MmActive;

@@ -12,15 +12,12 @@
 #include <fmt/format.h>
 
 #include "control/ike/engine.hpp"
+#include "control/ike/session_admission.hpp"
 #include "control/ike/timers.hpp"
 
 namespace rampart::ike {
 
 namespace {
-
-bool continuable(const IkeSa& s) {
-  return carries_session(s) && s.authorized && s.state != P1State::Deleting;
-}
 
 // Two new SAs for one session (both ends started a rekey at once, or a peer's crossed ours):
 // both ends keep the same one, the one whose cookies compare greater, in whatever order the
@@ -31,36 +28,8 @@ bool wins(const IkeSa& a, const IkeSa& b) {
 
 }  // namespace
 
-IkeSa* Engine::predecessor(const IkeSa& sa) {
-  if (sa.initial_contact) return nullptr;  // the peer started afresh: nothing to continue
-  if (!sa.responder && !sa.p1_rekey.replaces()) return nullptr;  // ours, with INITIAL-CONTACT
-  if (sa.p1_rekey.replaces()) {
-    // The SA we set out to replace, or whichever took its session over meanwhile (a chain
-    // no longer than the table, whatever it holds).
-    IkeSa* c = nullptr;
-    uint64_t idx = sa.p1_rekey.replaces();
-    for (size_t hops = 0; idx && hops <= sas_.size(); ++hops) {
-      c = sas_.get(idx);
-      idx = c ? c->p1_rekey.replaced_by() : 0;
-    }
-    if (idx) return nullptr;
-    return c && continuable(*c) ? c : nullptr;
-  }
-  for (IkeSa* other : sas_.of_peer(sa.peer.address)) {
-    if (other == &sa || !continuable(*other) || other->remote_access != sa.remote_access ||
-        other->tunnel_group != sa.tunnel_group || other->peer.address != sa.peer.address)
-      continue;
-    // A client is its address, port and user (many share one NAT); a site is its address and
-    // tunnel-group, whatever port its NAT gives it this time.
-    if (sa.remote_access && (other->peer.port != sa.peer.port || other->username != sa.username))
-      continue;
-    return other;
-  }
-  return nullptr;
-}
-
 bool Engine::continue_session(IkeSa& fresh) {
-  IkeSa* carrier = predecessor(fresh);
+  IkeSa* carrier = predecessor(sas_, fresh);
   if (!carrier) {
     schedule_phase1_rekey(fresh);
     return false;

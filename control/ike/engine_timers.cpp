@@ -42,7 +42,7 @@ std::optional<EndReason> Engine::sa_timers(IkeSa& sa, uint64_t now) {
   if (auto why = phase1_lifetime_timer(sa, now)) return why;
   nat_keepalive_timer(sa, now);
   phase2_.timers(sa, now);
-  if (auto why = session_expired(sa, now)) return why;
+  if (auto why = session_gate_.expired(sa, now)) return why;
   accounting_.interim(sa, now);
   return dpd_timer(sa, now);
 }

@@ -16,6 +16,14 @@ void Engine::report_phase1_unless_pulling(IkeSa& sa) {
   if (!sa.remote_access || pushes_config(cfg_, sa)) established_syslog(sa);
 }
 
+bool Engine::admit_user(IkeSa& sa, const std::string& user) {
+  std::vector<uint64_t> preempted;
+  if (!session_gate_.admit_user(sa, user, preempted)) return false;
+  // [U] the disconnect reason the ASA's 113019 gives for a preempted login.
+  for (uint64_t index : preempted) remove(index, EndReason::PortPreempted, true);
+  return true;
+}
+
 // ---- the transaction exchange ---------------------------------------------------------------
 
 void Engine::xauth_through(IkeSa& sa) {

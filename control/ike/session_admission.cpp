@@ -21,6 +21,38 @@ SessionLimitsOf limits_of(const config::Config& cfg, const IkeSa& sa, const std:
   return l;
 }
 
+bool continuable(const IkeSa& s) {
+  return carries_session(s) && s.authorized && s.state != P1State::Deleting;
+}
+
+IkeSa* predecessor(SaTable& sas, const IkeSa& sa) {
+  if (sa.initial_contact) return nullptr;  // the peer started afresh: nothing to continue
+  if (!sa.responder && !sa.p1_rekey.replaces()) return nullptr;  // ours, with INITIAL-CONTACT
+  if (sa.p1_rekey.replaces()) {
+    // The SA we set out to replace, or whichever took its session over meanwhile (a chain
+    // no longer than the table, whatever it holds).
+    IkeSa* c = nullptr;
+    uint64_t idx = sa.p1_rekey.replaces();
+    for (size_t hops = 0; idx && hops <= sas.size(); ++hops) {
+      c = sas.get(idx);
+      idx = c ? c->p1_rekey.replaced_by() : 0;
+    }
+    if (idx) return nullptr;
+    return c && continuable(*c) ? c : nullptr;
+  }
+  for (IkeSa* other : sas.of_peer(sa.peer.address)) {
+    if (other == &sa || !continuable(*other) || other->remote_access != sa.remote_access ||
+        other->tunnel_group != sa.tunnel_group || other->peer.address != sa.peer.address)
+      continue;
+    // A client is its address, port and user (many share one NAT); a site is its address and
+    // tunnel-group, whatever port its NAT gives it this time.
+    if (sa.remote_access && (other->peer.port != sa.peer.port || other->username != sa.username))
+      continue;
+    return other;
+  }
+  return nullptr;
+}
+
 std::vector<uint64_t> logins_to_preempt(const SaTable& sas, const IkeSa& sa, const IkeSa* continued,
                                         const std::string& user, int limit) {
   std::vector<uint64_t> preempted;

@@ -1,7 +1,8 @@
 // The decisions behind a session's limits, over the configuration and the SA table and nothing
 // else: the limits that hold for a user's session (the group-policy's, under what an AAA server
 // said), which of the user's sessions a new login logs off, whether the box is full, and when a
-// session's time is up. The engine logs, counts and acts on them (engine_session_limits.cpp).
+// session's time is up, and which session a new IKE SA continues. SessionGate (session_gate.hpp)
+// logs, counts and acts on them.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +24,13 @@ struct SessionLimitsOf {
   std::optional<uint64_t> idle_seconds, session_seconds;
 };
 SessionLimitsOf limits_of(const config::Config& cfg, const IkeSa& sa, const std::string& user);
+
+// Whether s carries a session a new IKE SA may continue: up, authorized, not going.
+bool continuable(const IkeSa& s);
+// The SA whose session sa continues (a phase-1 rekey): the one we set out to replace (or
+// whichever took its session over meanwhile), else one of the same peer and tunnel-group (and
+// port and user for a client), continuable; none when sa said INITIAL-CONTACT.
+IkeSa* predecessor(SaTable& sas, const IkeSa& sa);
 
 // The user's sessions to log off so that sa's login stays within limit logins (limit > 0): the
 // one idle the longest first, of equally idle ones the oldest. continued, the session sa
