@@ -53,18 +53,12 @@ void Xauth::reply(IkeSa& sa, const AttributePayload& a) {
   }
   const config::TunnelGroup* tg = tunnel_group_or_abort(cfg_, log_, sa);
   if (!tg) return;
-  aaa::AuthRequest r;
+  aaa::AuthRequest r = request_about(sa);
   for (const auto& at : a.attributes) {
     if (at.type == xauth_attr::kUserName) r.user = at.text();
     if (at.type == xauth_attr::kUserPassword) r.password = aaa::Password(at.text());
   }
   std::tie(r.group, r.fallback_local) = authentication_group(*tg);
-  r.purpose = aaa::Purpose::VpnUser;
-  r.tunnel_group = sa.tunnel_group;
-  r.client = sa.peer.address;
-  r.nas = sa.local.address;
-  r.nas_port = static_cast<uint32_t>(sa.index);
-  r.port_name = "vpn";
   // password-management: MS-CHAPv2, and the password kept for a change should it have expired.
   r.mschapv2 = tg->general.password_management_days.has_value();
   if (r.mschapv2)
@@ -72,6 +66,17 @@ void Xauth::reply(IkeSa& sa, const AttributePayload& a) {
   else
     sa.transaction.drop_password();
   ask(sa, std::move(r), false);
+}
+
+aaa::AuthRequest Xauth::request_about(const IkeSa& sa) {
+  aaa::AuthRequest r;
+  r.purpose = aaa::Purpose::VpnUser;
+  r.tunnel_group = sa.tunnel_group;
+  r.client = sa.peer.address;
+  r.nas = sa.local.address;
+  r.nas_port = static_cast<uint32_t>(sa.index);
+  r.port_name = "vpn";
+  return r;
 }
 
 void Xauth::ask(IkeSa& sa, aaa::AuthRequest r, bool changing) {

@@ -54,6 +54,9 @@ class Xauth {
  private:
   // new_password: the request asks for a new password (the old one expired).
   void send_request(IkeSa& sa, std::vector<Attribute> attributes, bool new_password);
+  // A question to the AAA service about sa's user: whom it is for (its tunnel-group, the
+  // client's address, our address and the session as NAS port).
+  static aaa::AuthRequest request_about(const IkeSa& sa);
   // Sends r to its group; answered() takes the answer. sa must not be used afterwards.
   void ask(IkeSa& sa, aaa::AuthRequest r, bool changing);  // changing: the password
   void accepted(IkeSa& sa, const aaa::AuthResult& r);

@@ -51,7 +51,7 @@ void Xauth::new_password_reply(IkeSa& sa, const AttributePayload& a) {
     refused(sa, aaa::AuthResult{aaa::Outcome::Rejected, "Password change failed", {}, false, {}});
     return;
   }
-  aaa::AuthRequest r;
+  aaa::AuthRequest r = request_about(sa);
   r.user = sa.transaction.user();
   r.password = std::move(old);
   r.new_password = std::move(fresh);
@@ -59,12 +59,6 @@ void Xauth::new_password_reply(IkeSa& sa, const AttributePayload& a) {
   // Only a server changes a password: the local database is no fallback for it.
   r.group = sa.transaction.group();
   r.fallback_local = false;
-  r.purpose = aaa::Purpose::VpnUser;
-  r.tunnel_group = sa.tunnel_group;
-  r.client = sa.peer.address;
-  r.nas = sa.local.address;
-  r.nas_port = static_cast<uint32_t>(sa.index);
-  r.port_name = "vpn";
   log_.event(&sa, fmt::format("User ({}) password change requested", r.user));
   ask(sa, std::move(r), true);
 }

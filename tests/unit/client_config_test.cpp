@@ -7,6 +7,7 @@
 #include "control/ike/client_config.hpp"
 #include "control/ike/mode_config.hpp"
 #include "tests/unit/ike_lab.hpp"
+#include "tests/unit/ike_parts.hpp"
 
 namespace client_config_test {
 
@@ -15,38 +16,17 @@ using namespace rampart::ike;
 
 namespace {
 
-struct Side {
+struct Side : test::IkeParts {
   test::Console console;
-  test::FakeEnv env;
-  IkeStats stats;
-  IkeLog log{env};
-  SaTable sas;
-  SessionJournal journal;
-  IkeWire wire{env, stats, log, sas, journal};
   ClientConfig clients{console.cfg(), log, wire, journal};
   Side() { REQUIRE(console.run(test::kConfig).find("ERROR") == std::string::npos); }
   IkeSa& client(const std::string& user, uint8_t host) {
-    auto s = std::make_unique<IkeSa>();
-    s->index = sas.next_index();
-    s->icookie = {1, 2, 3, 4, 5, 6, 7, host};
-    s->rcookie = {8, 7, 6, 5, 4, 3, 2, 1};
-    s->peer = {*config::Ipv4::parse("198.51.100." + std::to_string(host)), 500};
-    s->local = {*config::Ipv4::parse("198.51.100.1"), 500};
-    s->nameif = "outside";
-    s->tunnel_group = "EZ";
-    s->group_policy = "EZ";
-    s->username = user;
-    s->authorized = true;
-    s->established = 1;
-    s->keys.encryption_key = SecretBytes(Bytes(16, 0x11));
-    s->keys.skeyid_a = SecretBytes(Bytes(20, 0x22));
-    s->phase1_iv = Bytes(16, 0x33);
-    return sas.adopt(std::move(s));
-  }
-  bool syslogged(std::string_view id) const {
-    for (const auto& l : env.syslogs)
-      if (l.find(id) != std::string::npos) return true;
-    return false;
+    IkeSa& s = established({1, 2, 3, 4, 5, 6, 7, host}, host);
+    s.tunnel_group = "EZ";
+    s.group_policy = "EZ";
+    s.username = user;
+    s.authorized = true;
+    return s;
   }
 };
 

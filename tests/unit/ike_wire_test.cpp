@@ -5,7 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "control/ike/ike_wire.hpp"
-#include "tests/unit/ike_initiator.hpp"
+#include "tests/unit/ike_parts.hpp"
 
 namespace ike_wire_test {
 
@@ -19,28 +19,8 @@ Endpoint at(const char* address, uint16_t port) {
 }
 
 // One side of an established IKE SA with fixed keys (both sides' views are alike).
-struct Side {
-  test::FakeEnv env;
-  IkeStats stats;
-  IkeLog log{env};
-  SaTable sas;
-  SessionJournal journal;
-  IkeWire wire{env, stats, log, sas, journal};
-  IkeSa& sa;
-  Side() : sa(make()) {}
-  IkeSa& make() {
-    auto s = std::make_unique<IkeSa>();
-    s->index = sas.next_index();
-    s->icookie = {1, 2, 3, 4, 5, 6, 7, 8};
-    s->rcookie = {8, 7, 6, 5, 4, 3, 2, 1};
-    s->peer = at("198.51.100.2", 500);
-    s->local = at("198.51.100.1", 500);
-    s->established = 1;
-    s->keys.encryption_key = SecretBytes(Bytes(16, 0x11));
-    s->keys.skeyid_a = SecretBytes(Bytes(20, 0x22));
-    s->phase1_iv = Bytes(16, 0x33);
-    return sas.adopt(std::move(s));
-  }
+struct Side : test::IkeParts {
+  IkeSa& sa = established();
   // The datagram as the other side receives it, from where.
   Datagram received(const Bytes& data, Endpoint from) const { return {sa.local, from, "", data}; }
 };

@@ -5,7 +5,7 @@
 
 #include "control/ike/informational.hpp"
 #include "control/ike/notify_types.hpp"
-#include "tests/unit/ike_initiator.hpp"
+#include "tests/unit/ike_parts.hpp"
 
 namespace informational_test {
 
@@ -13,10 +13,6 @@ using namespace rampart;
 using namespace rampart::ike;
 
 namespace {
-
-Endpoint at(const char* address, uint16_t port) {
-  return {*config::Ipv4::parse(address), port};
-}
 
 IpsecSa ipsec_sa(uint32_t inbound, uint32_t outbound) {
   IpsecSa s;
@@ -33,13 +29,7 @@ struct Ended {
 };
 
 // One side of an established IKE SA with fixed keys (both sides' views are alike).
-struct Side {
-  test::FakeEnv env;
-  IkeStats stats;
-  IkeLog log{env};
-  SaTable sas;
-  SessionJournal journal;
-  IkeWire wire{env, stats, log, sas, journal};
+struct Side : test::IkeParts {
   std::vector<Ended> ended;
   Informational info{env,
                      stats,
@@ -50,22 +40,8 @@ struct Side {
                        ended.push_back({sa.index, which, std::string(why), drain});
                        sa.ipsec.erase(sa.ipsec.begin() + static_cast<long>(which));
                      }};
-  IkeSa& sa;
-  Side() : sa(add({1, 2, 3, 4, 5, 6, 7, 8})) {}
-  IkeSa& add(Cookie icookie) {
-    auto s = std::make_unique<IkeSa>();
-    s->index = sas.next_index();
-    s->icookie = icookie;
-    s->rcookie = {8, 7, 6, 5, 4, 3, 2, 1};
-    s->peer = at("198.51.100.2", 500);
-    s->local = at("198.51.100.1", 500);
-    s->state = P1State::AmActive;
-    s->established = 1;
-    s->keys.encryption_key = SecretBytes(Bytes(16, 0x11));
-    s->keys.skeyid_a = SecretBytes(Bytes(20, 0x22));
-    s->phase1_iv = Bytes(16, 0x33);
-    return sas.adopt(std::move(s));
-  }
+  IkeSa& sa = established();
+  IkeSa& add(Cookie icookie) { return established(icookie); }
   // The last datagram the other side sent, handled here as the engine hands it on.
   Outcome receive(const Side& from) {
     REQUIRE_FALSE(from.env.sent.empty());
@@ -79,11 +55,6 @@ struct Side {
     Outcome o = info.received(sa, m->header.message_id, payloads, body);
     wire.end();
     return o;
-  }
-  bool logged(std::string_view text) const {
-    for (const auto& l : env.lines)
-      if (l.find(text) != std::string::npos) return true;
-    return false;
   }
 };
 
@@ -110,7 +81,7 @@ TEST_CASE("informational: an R-U-THERE is answered with its sequence, and the an
   REQUIRE(us.receive(them).kind == Outcome::Kind::Done);
   CHECK(us.stats.in_notifies == 1);
   REQUIRE(us.env.sent.size() == 1);
-  CHECK(us.logged("Sending keep-alive of type DPD R-U-THERE-ACK (seq number 0x1)"));
+  CHECK(us.env.logged("Sending keep-alive of type DPD R-U-THERE-ACK (seq number 0x1)"));
   CHECK(us.sa.last_heard == us.env.now());
   REQUIRE(them.receive(us).kind == Outcome::Kind::Done);
   CHECK(them.sa.dpd.outstanding() == 0);
@@ -131,7 +102,7 @@ TEST_CASE("informational: the peer's IPsec delete ends the SA it names, draining
   CHECK(us.ended[0].drain);
   CHECK(us.ended[0].reason == "peer deleted");
   CHECK(us.stats.in_p2_sa_delete == 1);
-  CHECK(us.logged("Reason: Peer Terminate"));
+  CHECK(us.env.logged("Reason: Peer Terminate"));
   // One we do not hold ends nothing.
   them.info.send_ipsec_delete(them.sa, ipsec_sa(0x9999, 0x8888));
   us.receive(them);
@@ -149,7 +120,7 @@ TEST_CASE("informational: an IKE delete ends its own SA, never another peer's",
   CHECK(stranger.state == P1State::AmActive);
   CHECK(stranger.ipsec.size() == 1);
   CHECK(us.info.take_peer_deleted().empty());
-  CHECK(us.logged("IKE Delete for an SA this peer does not hold, ignored"));
+  CHECK(us.env.logged("IKE Delete for an SA this peer does not hold, ignored"));
 
   us.sa.ipsec.push_back(ipsec_sa(0x1111, 0x2222));
   them.info.send_ike_delete(them.sa);

@@ -8,6 +8,7 @@
 #include "control/ike/phase2.hpp"
 #include "control/ike/timers.hpp"
 #include "tests/unit/ike_lab.hpp"
+#include "tests/unit/ike_parts.hpp"
 
 namespace phase2_test {
 
@@ -16,36 +17,18 @@ using namespace rampart::ike;
 
 namespace {
 
-struct Side {
+struct Side : test::IkeParts {
   test::Console console;
-  test::FakeEnv env;
-  IkeStats stats;
-  IkeLog log{env};
-  SaTable sas;
-  SessionJournal journal;
-  IkeWire wire{env, stats, log, sas, journal};
   Informational info{env, stats, log, sas, wire, [](IkeSa&, size_t, std::string_view, bool) {}};
   SessionAccounting accounting{console.cfg(), env};
   Phase2 phase2{console.cfg(), env, stats, log, sas, journal, wire, info, accounting};
   IkeSa& sa;
   Side() : sa(make()) { REQUIRE(console.run(test::kConfig).find("ERROR") == std::string::npos); }
   IkeSa& make() {
-    auto s = std::make_unique<IkeSa>();
-    s->index = sas.next_index();
-    s->icookie = {1, 2, 3, 4, 5, 6, 7, 8};
-    s->rcookie = {8, 7, 6, 5, 4, 3, 2, 1};
-    s->peer = {*config::Ipv4::parse("198.51.100.2"), 500};
-    s->local = {*config::Ipv4::parse("198.51.100.1"), 500};
-    s->nameif = "outside";
-    s->tunnel_group = "EZ";
-    s->state = P1State::AmActive;
-    s->authorized = true;
-    s->established = 1;
-    s->keys.encryption_key = SecretBytes(Bytes(16, 0x11));
-    s->keys.skeyid_a = SecretBytes(Bytes(20, 0x22));
-    s->keys.skeyid_d = SecretBytes(Bytes(20, 0x44));
-    s->phase1_iv = Bytes(16, 0x33);
-    return sas.adopt(std::move(s));
+    IkeSa& s = established();
+    s.tunnel_group = "EZ";
+    s.authorized = true;
+    return s;
   }
   // An established IPsec SA of the client 203.0.113.10, up since established_at.
   IpsecSa& tunnel(uint32_t id, uint64_t established_at, uint32_t lifetime) {

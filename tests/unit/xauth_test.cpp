@@ -7,6 +7,7 @@
 
 #include "control/ike/xauth.hpp"
 #include "tests/unit/ike_lab.hpp"
+#include "tests/unit/ike_parts.hpp"
 #include "tests/unit/scripted_aaa.hpp"
 
 namespace xauth_test {
@@ -16,14 +17,8 @@ using namespace rampart::ike;
 
 namespace {
 
-struct Side {
+struct Side : test::IkeParts {
   test::Console console;
-  test::FakeEnv env;
-  IkeStats stats;
-  IkeLog log{env};
-  SaTable sas;
-  SessionJournal journal;
-  IkeWire wire{env, stats, log, sas, journal};
   bool admits = true;
   std::vector<std::string> admitted;  // whom admit was asked about
   int delivered = 0;
@@ -40,20 +35,10 @@ struct Side {
   IkeSa& sa;
   Side() : sa(make()) { REQUIRE(console.run(test::kConfig).find("ERROR") == std::string::npos); }
   IkeSa& make() {
-    auto s = std::make_unique<IkeSa>();
-    s->index = sas.next_index();
-    s->icookie = {1, 2, 3, 4, 5, 6, 7, 8};
-    s->rcookie = {8, 7, 6, 5, 4, 3, 2, 1};
-    s->peer = {*config::Ipv4::parse("198.51.100.2"), 500};
-    s->local = {*config::Ipv4::parse("198.51.100.1"), 500};
-    s->tunnel_group = "EZ";
-    s->group_policy = "EZ";
-    s->aggressive = true;
-    s->established = 1;
-    s->keys.encryption_key = SecretBytes(Bytes(16, 0x11));
-    s->keys.skeyid_a = SecretBytes(Bytes(20, 0x22));
-    s->phase1_iv = Bytes(16, 0x33);
-    return sas.adopt(std::move(s));
+    IkeSa& s = established();
+    s.tunnel_group = "EZ";
+    s.group_policy = "EZ";
+    return s;
   }
   // The client's reply to the request it was sent last.
   void reply(const std::string& user, const std::string& password) {
@@ -64,11 +49,6 @@ struct Side {
         Attribute::tlv(xauth_attr::kUserName, Bytes(user.begin(), user.end())),
         Attribute::tlv(xauth_attr::kUserPassword, Bytes(password.begin(), password.end()))};
     xauth->reply(sa, a);
-  }
-  bool syslogged(std::string_view id) const {
-    for (const auto& l : env.syslogs)
-      if (l.find(id) != std::string::npos) return true;
-    return false;
   }
 };
 
