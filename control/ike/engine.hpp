@@ -2,7 +2,10 @@
 // sockets and no clock of its own: the firmware feeds it what arrives on UDP 500/4500 and a tick
 // each second, and gives it an Environment to send, log and draw random bytes through, so that
 // whole negotiations run in-process in tests, deterministic, between two engines or against
-// recorded packets.
+// recorded packets. It owns the IKE SAs, dispatches each message, runs phase 1 and the session
+// (authorization, limits, accounting, phase-1 rekeys), and hands the other exchanges to their
+// objects: informational (informational.hpp), XAUTH (xauth.hpp), mode-config
+// (client_config.hpp) and quick mode with the IPsec SAs (phase2.hpp).
 #pragma once
 
 #include <cstdint>
