@@ -102,6 +102,14 @@ while True:
 ' &
 PIDS+=($!)
 
+# Python takes a moment to listen, longer on a loaded machine: the first request raced the
+# outside server once in CI (the ASan build beside it), so each listener is awaited.
+listening() { ip netns exec "$1" ss -ltnH "sport = :$2" | grep -q LISTEN; }
+for server in "$OUT 8000" "$DMZ 80" "$DMZ 8080" "$IN 80" "$OUT 21" "$OUT 9000"; do
+  # shellcheck disable=SC2086
+  wait_for 10 listening $server || fail "a test server did not start: $server"
+done
+
 start_daemon
 nft_fw() { ip netns exec "$NS" nft "$@"; }
 for _ in $(seq 100); do nft_fw list table ip rampart_fw >/dev/null 2>&1 && break; sleep 0.1; done
