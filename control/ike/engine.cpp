@@ -81,22 +81,6 @@ Engine::~Engine() = default;
 
 // ---- receiving ----------------------------------------------------------------------------
 
-IkeSa* Engine::new_sa(const Datagram& d, const Message& m) {
-  auto sa = std::make_unique<IkeSa>();
-  sa->index = sas_.next_index();
-  sa->icookie = m.header.initiator_cookie;
-  Bytes rc = wire_.random_bytes(8);
-  std::copy(rc.begin(), rc.end(), sa->rcookie.begin());
-  sa->peer = d.peer;
-  sa->local = d.local;
-  sa->nameif = d.nameif;
-  sa->created = env_.now();
-  sa->last_heard = sa->created;
-  sa->p1->half_open_address = d.peer.address.value;
-  admission_.opened(d.peer.address.value, sa->created);
-  return &sas_.adopt(std::move(sa));
-}
-
 // The one boundary where a programming error in the engine is caught (STYLE 5): it is logged
 // and counted, the SA the message was for is dropped (its state may be half-changed), and the
 // daemon with every other tunnel goes on.
@@ -126,7 +110,7 @@ void Engine::tick() {
 
 void Engine::dh_result(uint64_t index, DhOutcome outcome) {
   try {
-    dh_done(index, std::move(outcome));
+    phase1_.dh_done(index, std::move(outcome));
   } catch (const std::exception& e) {
     ++stats_.internal_errors;
     log_.event(nullptr, fmt::format("Internal error after a DH computation: {}", e.what()));
@@ -308,7 +292,7 @@ bool Engine::refused_unparsed(const Datagram& d) {
   Cookie icookie;
   std::copy(d.data.begin(), d.data.begin() + 8, icookie.begin());
   if (sas_.find_half_open(icookie, d.peer)) return false;  // a retransmission: answered below
-  return !admit(d);
+  return !phase1_.admit(d);
 }
 
 // Before a QM1 is read: may this IKE SA start another IPsec SA at all?
@@ -324,7 +308,8 @@ bool Engine::quick_mode_1_allowed(const Received& in) {
     return false;
   }
   if (!phase2_.admitted(sa)) return false;
-  if (!sa.phase1_reported) established_syslog(sa);  // a client that asked for no configuration
+  if (!sa.phase1_reported)
+    phase1_.report_established(sa);  // a client that asked for no configuration
   if (!in.resumed)
     log_.decode(nullptr, fmt::format("IKE Responder starting QM: msg id = {:08x}", in.msgid),
                 &sa.peer);
@@ -347,7 +332,7 @@ void Engine::remove(uint64_t index, EndReason reason, bool notify_peer) {
   IkeSa& sa = *found;
   client_config_.changed();
   journal_.touch(index);
-  settle(sa);
+  phase1_.settle(sa);
   phase1_rekey_failed(sa);
   // A replaced SA's session lives on in its successor: no disconnect, and what it still held
   // goes there.

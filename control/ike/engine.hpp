@@ -35,6 +35,7 @@
 #include "control/ike/informational.hpp"
 #include "control/ike/message_rules.hpp"
 #include "control/ike/outcome.hpp"
+#include "control/ike/phase1.hpp"
 #include "control/ike/phase2.hpp"
 #include "control/ike/sa.hpp"
 #include "control/ike/sa_config.hpp"
@@ -105,21 +106,6 @@ class Engine {
   uint64_t now() const { return env_.now(); }
 
  private:
-  // Our phase-1 nonces, both roles (RFC 2409 5: 8 to 256 bytes).
-  static constexpr size_t kPhase1NonceLength = 32;
-  // A message as dispatch hands it to its handler: parsed, decrypted, with the SA it is for
-  // (none for the first message of a negotiation).
-  struct Received {
-    const Datagram& d;
-    const Message& m;
-    IkeSa* sa;
-    const std::vector<Payload>& payloads;  // decrypted when it came encrypted
-    Bytes body;  // the decrypted payload chain without its padding: what a HASH covers
-    uint32_t msgid;
-    bool encrypted;
-    bool resumed = false;  // a QM1 held until XAUTH and mode-config were over, handled now
-  };
-  using Handler = Outcome (Engine::*)(const Received&);
   // engine_dispatch.cpp: the table of (exchange, state, message kind) -> handler and the one
   // place that checks a message against its rules, counts, logs and acts on the outcome.
   struct Route;
@@ -127,16 +113,9 @@ class Engine {
   void dispatch(const Received& in);
   bool rules_hold(const Received& in, const Route& r);
   void act_on(const Received& in, const Outcome& o);
-  // The informational exchange's routes: informational_ handles them.
-  Outcome informational(const Received& in);
-  Outcome plain_informational(const Received& in);
-  bool aggressive_allowed(const Received& in);
-  // Quick mode's routes: phase2_ handles them, once quick_mode_1_allowed (engine.cpp) let a
-  // QM1 through (the IKE SA authorized, its transaction over, else the QM1 held).
+  // Before phase2_ handles a QM1: the IKE SA authorized and its transaction over (else the QM1
+  // is held), under its limits.
   bool quick_mode_1_allowed(const Received& in);
-  Outcome quick_mode_1(const Received& in);
-  Outcome quick_mode_2(const Received& in);
-  Outcome quick_mode_3(const Received& in);
   // engine.cpp: a datagram parsed, then handed on as a first message or one for its SA.
   void receive_message(const Datagram& d);
   void receive_first(const Datagram& d, const Message& m);
@@ -162,56 +141,13 @@ class Engine {
   // of short sessions could otherwise drain it within a second).
   void remove_peer_deleted();
   void remove(uint64_t index, EndReason reason, bool notify_peer);
-  IkeSa* new_sa(const Datagram& d, const Message& m);
 
-  // engine_phase1.cpp
-  // Admission (Admission): false, counted and logged, when a new negotiation is refused.
-  bool admit(const Datagram& d);
+  // engine.cpp: the DH result and the AAA answer arrive from the daemon's event loop, not from
+  // receive() or tick(): the same catch for them (to phase1_ and xauth_).
+  void dh_result(uint64_t index, DhOutcome outcome);
+  void xauth_result(uint64_t index, uint64_t ticket, aaa::AuthResult r);
   // A first message refused (counted) from its header alone, before it is parsed.
   bool refused_unparsed(const Datagram& d);
-  void refuse(Refusal why, const Endpoint& peer);
-  // A responder SA stops counting as half-open: its peer proved the key, or it is gone.
-  void settle(IkeSa& sa);
-  // Hands sa's DH to the environment; the exchange goes on in dh_done (perhaps before this
-  // returns: sa must not be used after it). The SA goes, counted, when the workers cannot
-  // take it or the peer's value is refused.
-  void start_dh(IkeSa& sa, const Bytes& peer_ke);
-  void dh_done(uint64_t index, DhOutcome outcome);
-  // dh_done behind the engine's boundary: a DH result arrives from the daemon's event loop, not
-  // from receive() or tick(), and gets the same catch.
-  void dh_result(uint64_t index, DhOutcome outcome);
-  // xauth_'s AAA answer behind the same boundary, for the same reason.
-  void xauth_result(uint64_t index, uint64_t ticket, aaa::AuthResult r);
-  void dh_failed(IkeSa& sa);
-  void send_aggressive_2(IkeSa& sa, const SecretBytes& gxy);
-  void send_main_4(IkeSa& sa);
-  // The handlers of the dispatch table (engine_dispatch.cpp), as those below: each is given a
-  // message that passed its rules.
-  Outcome aggressive_1(const Received& in);
-  Outcome aggressive_3(const Received& in);
-  Outcome main_1(const Received& in);
-  Outcome main_3(const Received& in);
-  Outcome main_5(const Received& in);
-  bool select_group(IkeSa& sa, const IdPayload* id);
-  void process_initial_contact(IkeSa& sa, const std::vector<Payload>& p);
-  // SKEYID and the rest from g^xy, the nonces, publics and cookies held in sa (either role).
-  bool phase1_keys(IkeSa& sa, const SecretBytes& gxy);
-  // NAT-D (RFC 3947 3.2) of the payloads against the endpoints the peer may have hashed: a
-  // side is not behind a NAT when its hash matches one of its endpoints (locals, peers).
-  // NAT-D payloads, then before_verdict (the ASA reads AM3's vendor IDs there), then the
-  // NAT detection verdict.
-  void nat_discovery(IkeSa& sa, const std::vector<Payload>& p, std::span<const Endpoint> locals,
-                     std::span<const Endpoint> peers,
-                     const std::function<void()>& before_verdict = {});
-  void add_nat_d(IkeSa& sa, std::vector<Payload>& out);
-  void add_identity_and_hash_r(IkeSa& sa, std::vector<Payload>& out);
-  // Checks the peer's HASH_I/HASH_R: nothing when it proves the key, else the failure (logged).
-  std::optional<Outcome> unauthenticated(IkeSa& sa, const Bytes& received, const Bytes& peer_id_b);
-  // peer-id-validate of the tunnel-group against the identity main mode's MM5 carried.
-  bool peer_id_valid(IkeSa& sa, const IdPayload& id);
-  void phase1_done(IkeSa& sa, const std::vector<Payload>& p);
-  void established_syslog(IkeSa& sa);
-  void send_responder_lifetime(IkeSa& sa);
   // engine_phase1_rekey.cpp
   // fresh carries old's session (and its index) from now on; old goes a little later, quietly.
   void take_over(IkeSa& fresh, IkeSa& old);
@@ -228,20 +164,16 @@ class Engine {
   void hand_over_leftovers(IkeSa& sa);
   // sa, our replacement of another SA, failed before it was up: tried again later.
   void phase1_rekey_failed(const IkeSa& sa);
-  // engine_initiator.cpp
-  Outcome main_2(const Received& in);
-  Outcome main_4(const Received& in);
-  Outcome main_6(const Received& in);
-  // A LAN-to-LAN SA of ours, about to send MM1, in the table.
-  IkeSa& new_initiator_sa(const Endpoint& local, const Endpoint& peer, const std::string& nameif,
-                          const std::string& tunnel_group);
-  // MM1 with every pre-shared-key policy; false (nothing sent) when there is none.
-  bool send_main_1(IkeSa& sa);
   // engine_acquire.cpp: the negotiation that traffic under a static entry's policy asks for.
   void acquire(const AcquireTarget& t);
+  // engine_session.cpp: the session a completed phase 1 begins (a responder's: XAUTH, or
+  // without it the session limits and mode-config; ours, LAN-to-LAN: the limits and quick mode).
+  void session_begins(IkeSa& sa);
   // XAUTH's last word (session_gate_): the user's limits and the box's; the user's sessions it
   // preempts are logged off. False when refused (logged).
   bool admit_user(IkeSa& sa, const std::string& user);
+  // The session's accounting (accounting_) starts once the client has its address.
+  void accounting_start(IkeSa& sa);
   // engine_transaction.cpp
   // After XAUTH (or phase 1 without it): PHASE 1 COMPLETED now, or with the mode-config reply.
   void report_phase1_unless_pulling(IkeSa& sa);
@@ -253,9 +185,6 @@ class Engine {
   void transaction_ack(IkeSa& sa, uint32_t msgid);
   // The client's mode-config request: answered (client_config_) for an authorized client.
   void mode_config_request(IkeSa& sa, uint32_t msgid, const AttributePayload& a);
-  // engine_accounting.cpp: the session's accounting (accounting_) starts once the client has
-  // its address.
-  void accounting_start(IkeSa& sa);
 
   const config::Config& cfg_;
   Environment& env_;
@@ -264,7 +193,6 @@ class Engine {
   SaTable sas_;
   AcquirePolicies acquire_;
   IkeStats stats_;
-  Admission admission_;
   SessionJournal journal_;
   IkeWire wire_{env_, stats_, log_, sas_, journal_};  // messages on the wire (ike_wire.hpp)
   // Notifications, deletes and DPD both ways (informational.hpp).
@@ -293,6 +221,17 @@ class Engine {
   Phase2 phase2_{cfg_, env_, stats_, log_, sas_, journal_, wire_, informational_, accounting_};
   // Who may hold a session, and for how long (session_gate.hpp).
   SessionGate session_gate_{cfg_, stats_, log_, sas_, phase2_.dataplane()};
+  // Phase 1, both roles, with the admission of new negotiations (phase1.hpp).
+  Phase1 phase1_{cfg_,
+                 env_,
+                 stats_,
+                 log_,
+                 sas_,
+                 wire_,
+                 informational_,
+                 {[this](uint64_t index, EndReason why, bool tell) { remove(index, why, tell); },
+                  [this](IkeSa& sa) { session_begins(sa); },
+                  [this](uint64_t index, DhOutcome o) { dh_result(index, std::move(o)); }}};
 };
 
 }  // namespace rampart::ike

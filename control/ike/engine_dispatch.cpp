@@ -55,10 +55,10 @@ struct Engine::Route {
   // whose handler checks its HASH first and answers a broken one in its own words.
   std::optional<MessageKind> rules;
   Outcome::Counter also_count;  // besides "malformed", when the rules are broken
-  // Before the rules: false, the message goes no further (am-disable in engine_phase1.cpp;
+  // Before the rules: false, the message goes no further (am-disable in phase1_responder.cpp;
   // quick-mode admission and the held QM1 in engine.cpp).
-  bool (Engine::*before)(const Received&);
-  Handler handler;
+  bool (*before)(Engine&, const Received&);
+  Outcome (*handler)(Engine&, const Received&);
 };
 
 const Engine::Route* Engine::route_for(const IkeSa* sa, Exchange ex, uint32_t msgid,
@@ -66,37 +66,49 @@ const Engine::Route* Engine::route_for(const IkeSa* sa, Exchange ex, uint32_t ms
   using E = Exchange;
   using K = MessageKind;
   using S = P1State;
+  // A handler of the engine's own, or of the exchange object that owns the exchange.
+  using R = const Received&;
   static constexpr Route kRoutes[] = {
-      // Phase 1 as responder (engine_phase1.cpp).
-      {E::MainMode, first_message, K::MM1, &IkeStats::in_drop, nullptr, &Engine::main_1},
+      // Phase 1 as responder (phase1_responder.cpp).
+      {E::MainMode, first_message, K::MM1, &IkeStats::in_drop, nullptr,
+       [](Engine& e, R in) { return e.phase1_.main_1(in); }},
       {E::MainMode, phase1_in<S::MmWaitMsg3, Crypt::Plain>, K::MM3, nullptr, nullptr,
-       &Engine::main_3},
+       [](Engine& e, R in) { return e.phase1_.main_3(in); }},
       {E::MainMode, phase1_in<S::MmWaitMsg5, Crypt::Encrypted>, K::MM5, nullptr, nullptr,
-       &Engine::main_5},
-      {E::Aggressive, first_message, K::AM1, &IkeStats::in_drop, &Engine::aggressive_allowed,
-       &Engine::aggressive_1},
+       [](Engine& e, R in) { return e.phase1_.main_5(in); }},
+      {E::Aggressive, first_message, K::AM1, &IkeStats::in_drop,
+       [](Engine& e, R in) { return e.phase1_.aggressive_allowed(in); },
+       [](Engine& e, R in) { return e.phase1_.aggressive_1(in); }},
       {E::Aggressive, phase1_in<S::AmWaitMsg3, Crypt::Either>, K::AM3, nullptr, nullptr,
-       &Engine::aggressive_3},
-      // Phase 1 as initiator (engine_initiator.cpp).
+       [](Engine& e, R in) { return e.phase1_.aggressive_3(in); }},
+      // Phase 1 as initiator (phase1_initiator.cpp).
       {E::MainMode, phase1_in<S::MmWaitMsg2, Crypt::Plain>, K::MM2, nullptr, nullptr,
-       &Engine::main_2},
+       [](Engine& e, R in) { return e.phase1_.main_2(in); }},
       {E::MainMode, phase1_in<S::MmWaitMsg4, Crypt::Plain>, K::MM4, nullptr, nullptr,
-       &Engine::main_4},
+       [](Engine& e, R in) { return e.phase1_.main_4(in); }},
       {E::MainMode, phase1_in<S::MmWaitMsg6, Crypt::Encrypted>, K::MM6, nullptr, nullptr,
-       &Engine::main_6},
-      // XAUTH and mode-config (engine_transaction.cpp).
-      {E::Transaction, protected_exchange, K::Transaction, nullptr, nullptr, &Engine::transaction},
-      // Quick mode (phase2.hpp); QM3 carries its HASH(3) alone, checked there.
+       [](Engine& e, R in) { return e.phase1_.main_6(in); }},
+      // XAUTH and mode-config (engine_transaction.cpp, to xauth_ and client_config_).
+      {E::Transaction, protected_exchange, K::Transaction, nullptr, nullptr,
+       [](Engine& e, R in) { return e.transaction(in); }},
+      // Quick mode (phase2.hpp) once the engine lets a QM1 through (the held QM1, engine.cpp);
+      // QM3 carries its HASH(3) alone, checked there.
       {E::QuickMode, quick_mode_at<QuickModes::Next::Qm1>, K::QM1, &IkeStats::in_p2_invalid,
-       &Engine::quick_mode_1_allowed, &Engine::quick_mode_1},
+       [](Engine& e, R in) { return e.quick_mode_1_allowed(in); },
+       [](Engine& e, R in) { return e.phase2_.quick_mode_1(in); }},
       {E::QuickMode, quick_mode_at<QuickModes::Next::Qm2>, K::QM2, nullptr, nullptr,
-       &Engine::quick_mode_2},
+       [](Engine& e, R in) { return e.phase2_.quick_mode_2(in); }},
       {E::QuickMode, quick_mode_at<QuickModes::Next::Qm3>, std::nullopt, nullptr, nullptr,
-       &Engine::quick_mode_3},
-      // Informational (informational.cpp): acted on only when protected by phase 1.
-      {E::Informational, keyed, std::nullopt, nullptr, nullptr, &Engine::informational},
-      {E::Informational, otherwise, std::nullopt, nullptr, nullptr, &Engine::plain_informational},
+       [](Engine& e, R in) { return e.phase2_.quick_mode_3(in); }},
+      // Informational (informational.hpp): acted on only when protected by phase 1.
+      {E::Informational, keyed, std::nullopt, nullptr, nullptr,
+       [](Engine& e, R in) {
+         return e.informational_.received(*in.sa, in.msgid, in.payloads, in.body);
+       }},
+      {E::Informational, otherwise, std::nullopt, nullptr, nullptr,
+       [](Engine&, R in) { return Informational::unprotected(in.payloads); }},
   };
+
   for (const Route& r : kRoutes)
     if (r.exchange == ex && r.when(sa, msgid, encrypted)) return &r;
   return nullptr;
@@ -108,9 +120,9 @@ void Engine::dispatch(const Received& in) {
     ++stats_.in_drop;  // not expected in this state
     return;
   }
-  if (r->before && !(this->*(r->before))(in)) return;
+  if (r->before && !r->before(*this, in)) return;
   if (!rules_hold(in, *r)) return;
-  act_on(in, (this->*(r->handler))(in));
+  act_on(in, r->handler(*this, in));
 }
 
 bool Engine::rules_hold(const Received& in, const Route& r) {
@@ -130,7 +142,7 @@ bool Engine::rules_hold(const Received& in, const Route& r) {
       ++stats_.refused_oversize;
       break;
     }
-  if (admission_.log_due(env_.now()))  // one line a second at most
+  if (phase1_.log_due())  // one line a second at most
     log_.event(nullptr, line, &in.d.peer);
   return false;
 }
@@ -148,26 +160,6 @@ void Engine::act_on(const Received& in, const Outcome& o) {
       remove(o.sa_index, o.reason, false);
       break;
   }
-}
-
-Outcome Engine::informational(const Received& in) {
-  return informational_.received(*in.sa, in.msgid, in.payloads, in.body);
-}
-
-Outcome Engine::quick_mode_1(const Received& in) {
-  return phase2_.quick_mode_1({in.sa, in.msgid, in.payloads, in.body});
-}
-
-Outcome Engine::quick_mode_2(const Received& in) {
-  return phase2_.quick_mode_2({in.sa, in.msgid, in.payloads, in.body});
-}
-
-Outcome Engine::quick_mode_3(const Received& in) {
-  return phase2_.quick_mode_3({in.sa, in.msgid, in.payloads, in.body});
-}
-
-Outcome Engine::plain_informational(const Received& in) {
-  return Informational::unprotected(in.payloads);
 }
 
 }  // namespace rampart::ike

@@ -110,13 +110,13 @@ void Engine::start_phase1_rekey(IkeSa& old) {
   old.p1_rekey.started();
   // The peer where it is now: behind a NAT that is the mapping of its port 4500, which its
   // keepalives hold open; port 500 may have no mapping any more (RFC 3947 allows starting there).
-  IkeSa& sa = new_initiator_sa(old.local, old.peer, old.nameif, old.tunnel_group);
+  IkeSa& sa = phase1_.new_initiator_sa(old.local, old.peer, old.nameif, old.tunnel_group);
   sa.p1_rekey.replacing(old.index);
   log_.event(
       &sa, fmt::format("IKE Initiator: Rekeying Phase 1, Intf {}, IKE Peer {}  local Proxy Address "
                        "N/A, remote Proxy Address N/A,  Crypto map (N/A)",
                        sa.nameif, sa.peer.address.str()));
-  if (!send_main_1(sa)) {
+  if (!phase1_.send_main_1(sa)) {
     old.p1_rekey.gave_up();  // no policy to offer: the old SA runs to its end
     remove(sa.index, EndReason::None, false);
   }

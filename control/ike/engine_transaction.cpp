@@ -13,15 +13,7 @@ namespace rampart::ike {
 // sends its lifetime notify) after the reply; one that pushes, or has nothing to configure,
 // completes phase 1 at once. A client that pulls nothing completes with its first quick mode.
 void Engine::report_phase1_unless_pulling(IkeSa& sa) {
-  if (!sa.remote_access || pushes_config(cfg_, sa)) established_syslog(sa);
-}
-
-bool Engine::admit_user(IkeSa& sa, const std::string& user) {
-  std::vector<uint64_t> preempted;
-  if (!session_gate_.admit_user(sa, user, preempted)) return false;
-  // [U] the disconnect reason the ASA's 113019 gives for a preempted login.
-  for (uint64_t index : preempted) remove(index, EndReason::PortPreempted, true);
-  return true;
+  if (!sa.remote_access || pushes_config(cfg_, sa)) phase1_.report_established(sa);
 }
 
 // ---- the transaction exchange ---------------------------------------------------------------
@@ -35,7 +27,7 @@ void Engine::xauth_through(IkeSa& sa) {
   if (continue_session(sa)) {
     // The client's phase-1 rekey: it has its address and asks for no configuration (vpnc
     // waits for our lifetime notify instead, and gives up without it), so phase 1 completes now.
-    established_syslog(sa);
+    phase1_.report_established(sa);
   } else {
     report_phase1_unless_pulling(sa);
   }
@@ -117,7 +109,7 @@ void Engine::mode_config_request(IkeSa& sa, uint32_t msgid, const AttributePaylo
     sa.state = P1State::Deleting;
     return;
   }
-  established_syslog(sa);
+  phase1_.report_established(sa);
   accounting_start(sa);
 }
 

@@ -1,18 +1,34 @@
-// What an exchange's handler made of the message it was given. The dispatcher
-// (engine_dispatch.cpp) acts on it in one place: it counts, logs a drop, and removes a failed
-// negotiation's SA; handlers neither log their drops nor remove their own SA.
+// A message as dispatch (engine_dispatch.cpp) hands it to an exchange's handler, and what the
+// handler made of it: the dispatcher acts on the Outcome in one place (it counts, logs a drop,
+// and removes a failed negotiation's SA); handlers neither log their drops nor remove their
+// own SA.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "control/ike/end_reason.hpp"
+#include "control/ike/environment.hpp"
 #include "control/ike/ike_stats.hpp"
 #include "control/ike/sa.hpp"
 
 namespace rampart::ike {
+
+// Parsed and decrypted, with the SA it is for (none for the first message of a negotiation);
+// a handler is given it once its message rules held.
+struct Received {
+  const Datagram& d;
+  const Message& m;
+  IkeSa* sa;
+  const std::vector<Payload>& payloads;  // decrypted when it came encrypted
+  Bytes body;  // the decrypted payload chain without its padding: what a HASH covers
+  uint32_t msgid;
+  bool encrypted;
+  bool resumed = false;  // a QM1 held until XAUTH and mode-config were over, handled now
+};
 
 struct Outcome {
   using Counter = uint64_t IkeStats::*;

@@ -35,15 +35,6 @@ struct MapQuery;           // crypto_map_select.hpp
 struct MapSelection;       // crypto_map_select.hpp
 struct ResponderLifetime;  // ipsec_lifetime.hpp
 
-// A quick-mode message as dispatch hands it on: decrypted and checked against its rules, its
-// HASH not yet verified.
-struct QuickModeMessage {
-  IkeSa* sa;
-  uint32_t msgid;
-  const std::vector<Payload>& payloads;
-  const Bytes& body;  // the payload chain without padding: what its HASH covers
-};
-
 class Phase2 {
  public:
   Phase2(const config::Config& cfg, Environment& env, IkeStats& stats, IkeLog& log, SaTable& sas,
@@ -67,12 +58,12 @@ class Phase2 {
   // ---- quick mode as responder (quick_mode_responder.cpp)
   // sa may start another IPsec SA (authorized, under its limits); false, counted, if not.
   bool admitted(IkeSa& sa);
-  Outcome quick_mode_1(const QuickModeMessage& in);
-  Outcome quick_mode_3(const QuickModeMessage& in);
+  Outcome quick_mode_1(const Received& in);
+  Outcome quick_mode_3(const Received& in);
   // ---- as initiator (quick_mode_initiator.cpp)
   // The quick mode sa.wanted names (a static crypto map entry and its proxies), if any.
   void start(IkeSa& sa);
-  Outcome quick_mode_2(const QuickModeMessage& in);
+  Outcome quick_mode_2(const Received& in);
 
   // ---- each SA's life
   // Per tick: quick modes that never finished, our rekeys, the hard lifetimes.

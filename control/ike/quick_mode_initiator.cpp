@@ -113,7 +113,7 @@ void Phase2::send_quick_mode_1(IkeSa& sa, std::shared_ptr<QuickModeExchange> q) 
   wire_.send_protected(sa, Exchange::QuickMode, msgid, std::move(rest), {}, true);
 }
 
-Outcome Phase2::quick_mode_2(const QuickModeMessage& in) {
+Outcome Phase2::quick_mode_2(const Received& in) {
   IkeSa& sa = *in.sa;
   const uint32_t msgid = in.msgid;
   const std::vector<Payload>& p = in.payloads;

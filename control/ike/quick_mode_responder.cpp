@@ -80,7 +80,7 @@ bool Phase2::abandon_quick_mode(IkeSa& sa) {
   return true;
 }
 
-Outcome Phase2::quick_mode_3(const QuickModeMessage& in) {
+Outcome Phase2::quick_mode_3(const Received& in) {
   // QM3: HASH(3) = prf(SKEYID_a, 0 | M-ID | Ni_b | Nr_b) and nothing else.
   IkeSa& sa = *in.sa;
   const QuickModeExchange& q = sa.quick_modes.at(in.msgid);
@@ -258,7 +258,7 @@ void Phase2::take_inbound_spi(IkeSa& sa, IpsecSa& ips) {
   log_.debug(&sa, fmt::format("IKE got SPI from key engine: SPI = 0x{:08x}", ips.inbound.spi));
 }
 
-Outcome Phase2::quick_mode_1(const QuickModeMessage& in) {
+Outcome Phase2::quick_mode_1(const Received& in) {
   IkeSa& sa = *in.sa;
   const uint32_t msgid = in.msgid;
   log_.debug(&sa, "processing hash payload");

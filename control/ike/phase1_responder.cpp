@@ -1,11 +1,13 @@
 // Phase 1 as responder (RFC 2409 5.4): aggressive mode (three messages, the EzVPN client flow)
-// and main mode (six), pre-shared keys, with NAT discovery (RFC 3947) and the vendor IDs.
+// and main mode (six), pre-shared keys, with NAT discovery (RFC 3947) and the vendor IDs; the
+// DH, the keys and NAT-D both roles share.
 #include <algorithm>
 
 #include <fmt/format.h>
 
-#include "control/ike/engine.hpp"
 #include "control/ike/peer_vendor_ids.hpp"
+#include "control/ike/phase1.hpp"
+#include "control/ike/sa_config.hpp"
 
 namespace rampart::ike {
 
@@ -70,56 +72,7 @@ SaPayload chosen_sa(const SaPayload& offered, const Phase1Choice& c) {
 
 }  // namespace
 
-bool Engine::admit(const Datagram& d) {
-  size_t limit = cfg_.crypto.max_in_negotiation_sa
-                     ? static_cast<size_t>(*cfg_.crypto.max_in_negotiation_sa)
-                     : 1000;
-  admission_.set_capacity(env_.dh_capacity());
-  Refusal why = admission_.check(d.peer.address.value, env_.now(), limit);
-  if (why == Refusal::None) return true;
-  refuse(why, d.peer);
-  return false;
-}
-
-void Engine::refuse(Refusal why, const Endpoint& peer) {
-  ++stats_.in_drop;
-  switch (why) {
-    case Refusal::GlobalLimit:
-      ++stats_.system_capacity_fails;
-      break;
-    case Refusal::PeerLimit:
-      ++stats_.refused_peer_limit;
-      break;
-    case Refusal::PeerRate:
-      ++stats_.refused_peer_rate;
-      break;
-    case Refusal::GlobalRate:
-      ++stats_.refused_rate;
-      break;
-    case Refusal::CryptoBusy:
-      ++stats_.refused_busy;
-      break;
-    case Refusal::None:
-      return;
-  }
-  // Anyone can send first messages: one line a second, whatever the rate.
-  auto due = admission_.log_due(env_.now());
-  if (!due) return;
-  log_.event(nullptr, "Maximum concurrent IKE negotiations exceeded!", &peer);
-  log_.debug(nullptr,
-             fmt::format("New negotiation refused ({}); {} more refused since the last report",
-                         refusal_name(why), *due),
-             &peer);
-  log_.syslog_sa(nullptr, &peer, 713191);
-}
-
-void Engine::settle(IkeSa& sa) {
-  if (!sa.p1 || !sa.p1->half_open_address) return;
-  admission_.settled(*sa.p1->half_open_address);
-  sa.p1->half_open_address.reset();
-}
-
-bool Engine::select_group(IkeSa& sa, const IdPayload* id) {
+bool Phase1::select_group(IkeSa& sa, const IdPayload* id) {
   // Aggressive mode names its group in the ID (ID_KEY_ID from the Cisco client and vpnc).
   std::optional<std::string> named;
   if (id && (id->id_type == id_type::kKeyId || id->id_type == id_type::kFqdn ||
@@ -147,7 +100,7 @@ bool Engine::select_group(IkeSa& sa, const IdPayload* id) {
   return true;
 }
 
-void Engine::start_dh(IkeSa& sa, const Bytes& peer_ke) {
+void Phase1::start_dh(IkeSa& sa, const Bytes& peer_ke) {
   if (peer_ke.size() != dh_public_length(sa.choice.group)) {
     log_.event(&sa,
                fmt::format("Received KE payload of {} bytes for DH group {}, expected {}",
@@ -158,14 +111,15 @@ void Engine::start_dh(IkeSa& sa, const Bytes& peer_ke) {
   sa.p1->gxi = peer_ke;
   sa.p1->dh_pending = true;
   const uint64_t index = sa.index;
-  bool queued = env_.compute_dh(sa.choice.group, peer_ke,
-                                [this, index](DhOutcome o) { dh_result(index, std::move(o)); });
+  bool queued = env_.compute_dh(sa.choice.group, peer_ke, [this, index](DhOutcome o) {
+    hooks_.dh_result(index, std::move(o));
+  });
   if (queued) return;  // sa may be gone already: done may have run in line
   refuse(Refusal::CryptoBusy, sa.peer);
-  remove(sa.index, EndReason::None, false);
+  hooks_.remove(sa.index, EndReason::None, false);
 }
 
-void Engine::dh_failed(IkeSa& sa) {
+void Phase1::dh_failed(IkeSa& sa) {
   ++stats_.responder_fails;
   if (sa.aggressive) {
     // Aggressive mode tells the initiator its KE was refused; main mode stays silent.
@@ -175,10 +129,10 @@ void Engine::dh_failed(IkeSa& sa) {
     wire_.send_notify_unencrypted(Datagram{sa.local, sa.peer, sa.nameif, {}}, h,
                                   notify::kInvalidKeyInformation);
   }
-  remove(sa.index, EndReason::None, false);
+  hooks_.remove(sa.index, EndReason::None, false);
 }
 
-void Engine::dh_done(uint64_t index, DhOutcome outcome) {
+void Phase1::dh_done(uint64_t index, DhOutcome outcome) {
   IkeSa* found = sas_.get(index);
   // Expired, cleared or (should the peer's next message have won) past phase 1 meanwhile.
   if (!found || !found->p1 || !found->p1->dh_pending) return;
@@ -190,21 +144,21 @@ void Engine::dh_done(uint64_t index, DhOutcome outcome) {
     return;
   }
   sa.p1->gxr = outcome->our_public;
-  sa.p1->nr = wire_.random_bytes(kPhase1NonceLength);
+  sa.p1->nr = wire_.random_bytes(kNonceLength);
   if (sa.aggressive) {  // AM2 derives the keys once its nonce is in, as the ASA logs it
     send_aggressive_2(sa, outcome->shared);
     return;
   }
   if (!phase1_keys(sa, outcome->shared)) {  // the group or its key went meanwhile
     ++stats_.responder_fails;
-    remove(sa.index, EndReason::None, false);
+    hooks_.remove(sa.index, EndReason::None, false);
     return;
   }
   log_.debug(&sa, "Generating keys for Responder...");
   send_main_4(sa);
 }
 
-bool Engine::phase1_keys(IkeSa& sa, const SecretBytes& gxy) {
+bool Phase1::phase1_keys(IkeSa& sa, const SecretBytes& gxy) {
   const config::TunnelGroup* tg = sa.p1->decoy ? nullptr : tunnel_group_of(cfg_, sa);
   if (!sa.p1->decoy && (!tg || !tg->ipsec.pre_shared_key || tg->ipsec.pre_shared_key->empty())) {
     log_.event(&sa, "Tunnel group or its pre-shared key was removed, aborting negotiation");
@@ -234,7 +188,7 @@ bool Engine::phase1_keys(IkeSa& sa, const SecretBytes& gxy) {
   return true;
 }
 
-void Engine::add_nat_d(IkeSa& sa, std::vector<Payload>& out) {
+void Phase1::add_nat_d(IkeSa& sa, std::vector<Payload>& out) {
   if (sa.natt == Vendor::Unknown) return;
   PayloadType t = is_draft(sa.natt) ? PayloadType::NatDDraft : PayloadType::NatD;
   Bytes ck(sa.icookie.begin(), sa.icookie.end());
@@ -250,7 +204,7 @@ void Engine::add_nat_d(IkeSa& sa, std::vector<Payload>& out) {
   }
 }
 
-void Engine::nat_discovery(IkeSa& sa, const std::vector<Payload>& p,
+void Phase1::nat_discovery(IkeSa& sa, const std::vector<Payload>& p,
                            std::span<const Endpoint> locals, std::span<const Endpoint> peers,
                            const std::function<void()>& before_verdict) {
   if (sa.natt == Vendor::Unknown) {
@@ -292,7 +246,7 @@ void Engine::nat_discovery(IkeSa& sa, const std::vector<Payload>& p,
 // ---- aggressive mode ----------------------------------------------------------------------
 
 // Before an AM1 is read: aggressive mode may be switched off.
-bool Engine::aggressive_allowed(const Received& in) {
+bool Phase1::aggressive_allowed(const Received& in) {
   if (!cfg_.crypto.am_disable) return true;
   ++stats_.in_drop;
   log_.event(nullptr, "Aggressive Mode is disabled (crypto ikev1 am-disable), dropping",
@@ -300,10 +254,10 @@ bool Engine::aggressive_allowed(const Received& in) {
   return false;
 }
 
-Outcome Engine::aggressive_1(const Received& in) {
+Outcome Phase1::aggressive_1(const Received& in) {
   const Datagram& d = in.d;
   const Message& m = in.m;
-  IkeSa& sa = *new_sa(d, m);
+  IkeSa& sa = new_responder_sa(d, m);
   sa.aggressive = true;
   const auto* sap = first_payload<SaPayload>(m.payloads);
   const auto* id = first_payload<IdPayload>(m.payloads);
@@ -350,7 +304,7 @@ Outcome Engine::aggressive_1(const Received& in) {
   return Outcome::done();
 }
 
-void Engine::send_aggressive_2(IkeSa& sa, const SecretBytes& gxy) {
+void Phase1::send_aggressive_2(IkeSa& sa, const SecretBytes& gxy) {
   // AM2: the chosen transform, our KE, nonce and identity, HASH_R, vendor IDs, NAT-D, and the
   // gateway's VID last (the ASA's order).
   std::vector<Payload> out;
@@ -364,19 +318,19 @@ void Engine::send_aggressive_2(IkeSa& sa, const SecretBytes& gxy) {
   log_.debug(&sa, "Generating keys for Responder...");
   if (!phase1_keys(sa, gxy)) {  // the group or its key went meanwhile
     ++stats_.responder_fails;
-    remove(sa.index, EndReason::None, false);
+    hooks_.remove(sa.index, EndReason::None, false);
     return;
   }
   add_identity_and_hash_r(sa, out);
   // Our lifetime, when shorter than offered, goes in its own notify once phase 1 completes
-  // (established_syslog), as seed 000's ASA sends it: its aggressive mode 2 carries none.
+  // (report_established), as seed 000's ASA sends it: its aggressive mode 2 carries none.
   log_.lines(sa, add_our_vendor_ids(sa, out, false));
   add_nat_d(sa, out);
   log_.lines(sa, add_gateway_vid(out));
   wire_.send_phase1(sa, Exchange::Aggressive, std::move(out), false, true);
 }
 
-Outcome Engine::aggressive_3(const Received& in) {
+Outcome Phase1::aggressive_3(const Received& in) {
   IkeSa& sa = *in.sa;
   const std::vector<Payload>& p = in.payloads;
   log_.debug(&sa, "processing hash payload");
@@ -387,22 +341,22 @@ Outcome Engine::aggressive_3(const Received& in) {
   const Endpoint locals[] = {sa.local, in.d.local}, peers[] = {sa.peer, in.d.peer};
   if (auto failed = unauthenticated(sa, first_opaque(p, PayloadType::Hash)->data, sa.p1->idi_b))
     return *failed;
-  if (sa.p1->decoy)  // cannot happen: nobody knows its key; never let it reach phase1_done
+  if (sa.p1->decoy)  // cannot happen: nobody knows its key; never let it complete
     return Outcome::failed(sa);
   settle(sa);
   // The ASA's order: notify, NAT-D, then the vendor IDs, then the NAT verdict.
   process_initial_contact(sa, p);
   nat_discovery(sa, p, locals, peers, [&] { log_.lines(sa, read_later_vendor_ids(p)); });
-  phase1_done(sa, {});
+  complete(sa, {});
   return Outcome::done();
 }
 
 // ---- main mode ----------------------------------------------------------------------------
 
-Outcome Engine::main_1(const Received& in) {
+Outcome Phase1::main_1(const Received& in) {
   const Datagram& d = in.d;
   const Message& m = in.m;
-  IkeSa& sa = *new_sa(d, m);
+  IkeSa& sa = new_responder_sa(d, m);
   const auto* sap = first_payload<SaPayload>(m.payloads);
   log_.debug(&sa, "processing SA payload");
   auto match = match_phase1(*sap, cfg_.crypto.policies);
@@ -429,7 +383,7 @@ Outcome Engine::main_1(const Received& in) {
   return Outcome::done();
 }
 
-Outcome Engine::main_3(const Received& in) {
+Outcome Phase1::main_3(const Received& in) {
   IkeSa& sa = *in.sa;
   const Message& m = in.m;
   log_.debug(&sa, "processing ke payload");
@@ -444,7 +398,7 @@ Outcome Engine::main_3(const Received& in) {
   return Outcome::done();
 }
 
-void Engine::send_main_4(IkeSa& sa) {
+void Phase1::send_main_4(IkeSa& sa) {
   std::vector<Payload> out;
   log_.debug(&sa, "constructing ke payload");
   out.push_back(OpaquePayload{PayloadType::KE, sa.p1->gxr});
@@ -455,7 +409,7 @@ void Engine::send_main_4(IkeSa& sa) {
   wire_.send_phase1(sa, Exchange::MainMode, std::move(out), false, true);
 }
 
-Outcome Engine::main_5(const Received& in) {
+Outcome Phase1::main_5(const Received& in) {
   IkeSa& sa = *in.sa;
   const std::vector<Payload>& p = in.payloads;
   const auto* id = first_payload<IdPayload>(p);
@@ -474,11 +428,11 @@ Outcome Engine::main_5(const Received& in) {
   std::vector<Payload> out;
   add_identity_and_hash_r(sa, out);
   wire_.send_phase1(sa, Exchange::MainMode, std::move(out), true, false);
-  phase1_done(sa, p);
+  complete(sa, p);
   return Outcome::done();
 }
 
-bool Engine::peer_id_valid(IkeSa& sa, const IdPayload& id) {
+bool Phase1::peer_id_valid(IkeSa& sa, const IdPayload& id) {
   // peer-id-validate (req by default): a pre-shared-key peer that names itself by address must
   // name the address it comes from, unless NAT-T found a NAT in front of it (it then names its
   // private address). Other identity types can only be checked against a certificate.
@@ -496,7 +450,7 @@ bool Engine::peer_id_valid(IkeSa& sa, const IdPayload& id) {
   return false;
 }
 
-void Engine::add_identity_and_hash_r(IkeSa& sa, std::vector<Payload>& out) {
+void Phase1::add_identity_and_hash_r(IkeSa& sa, std::vector<Payload>& out) {
   // Our identity is our address (ID_IPV4_ADDR, UDP 500, as the ASA sends it), and HASH_R
   // proves our key over it.
   log_.debug(&sa, "constructing ID payload");
@@ -512,115 +466,6 @@ void Engine::add_identity_and_hash_r(IkeSa& sa, std::vector<Payload>& out) {
   out.push_back(OpaquePayload{
       PayloadType::Hash, hash_r(sa.choice.hash, sa.keys.skeyid, sa.p1->gxi, sa.p1->gxr, cki, ckr,
                                 sa.p1->sai_b, payload_body(ours))});
-}
-
-// ---- authentication ------------------------------------------------------------------------
-
-std::optional<Outcome> Engine::unauthenticated(IkeSa& sa, const Bytes& received,
-                                               const Bytes& peer_id_b) {
-  // The peer proves the key with HASH_I (it initiated) or HASH_R (we did), checked in
-  // constant time. A failure ends the negotiation: nothing of it is kept.
-  Bytes cki(sa.icookie.begin(), sa.icookie.end()), ckr(sa.rcookie.begin(), sa.rcookie.end());
-  Bytes expected = sa.responder ? hash_i(sa.choice.hash, sa.keys.skeyid, sa.p1->gxi, sa.p1->gxr,
-                                         cki, ckr, sa.p1->sai_b, peer_id_b)
-                                : hash_r(sa.choice.hash, sa.keys.skeyid, sa.p1->gxi, sa.p1->gxr,
-                                         cki, ckr, sa.p1->sai_b, peer_id_b);
-  if (!equal_ct(received, expected)) {
-    log_.event(&sa, "Hash verification failed: probably a mismatched pre-shared key");
-    log_.syslog_sa(&sa, nullptr, 713167,
-                   "Remote peer has failed user authentication - check configured key");
-    return Outcome::failed(sa, &IkeStats::hash_fails,
-                           sa.responder ? &IkeStats::responder_fails : &IkeStats::initiator_fails);
-  }
-  wire_.commit(sa);
-  sa.sent.answered();
-  return std::nullopt;
-}
-
-// ---- phase 1 complete ---------------------------------------------------------------------
-
-void Engine::process_initial_contact(IkeSa& sa, const std::vector<Payload>& p) {
-  for (const auto& x : p)
-    if (const auto* n = std::get_if<NotifyPayload>(&x); n && n->type == notify::kInitialContact) {
-      log_.debug(&sa, "processing notify payload");
-      sa.initial_contact = true;
-      // INITIAL-CONTACT: the peer rebooted; what we still hold for *it* is stale. Many
-      // remote-access clients share one address behind a NAT (hotels, homes, offices): a
-      // client is its address and port. A site is its address and its tunnel-group, whatever
-      // port its NAT gives it this time.
-      std::vector<uint64_t> stale;
-      for (IkeSa* other : sas_.of_peer(sa.peer.address)) {
-        if (other == &sa || !other->established || other->peer.address != sa.peer.address) continue;
-        bool same = sa.remote_access
-                        ? other->peer.port == sa.peer.port
-                        : !other->remote_access && other->tunnel_group == sa.tunnel_group;
-        if (same) stale.push_back(other->index);
-      }
-      for (uint64_t idx : stale) remove(idx, EndReason::PeerReconnected, false);
-    }
-}
-
-void Engine::phase1_done(IkeSa& sa, const std::vector<Payload>& p) {
-  sas_.mark_established(sa, env_.now());
-  sa.session_start = sa.established;
-  sa.last_heard = sa.established;
-  settle(sa);
-  sa.p1.reset();  // the exchange's material (the DH private value wiped) is no longer needed
-  process_initial_contact(sa, p);
-  ++stats_.cumulative_sessions;
-  const config::TunnelGroup* tg = tunnel_group_or_abort(cfg_, log_, sa);
-  if (!tg) return;
-  sa.group_policy = tg->general.default_group_policy.value_or("DfltGrpPolicy");
-  // Whether the peer must pass XAUTH is the tunnel-group's to say, never the peer's: a client
-  // that proposes plain pre-shared key (1) instead of XAUTHInitPreShared (65001) is asked all
-  // the same, and nothing but XAUTH happens on this SA until the user is through.
-  if (sa.remote_access && !tg->ipsec.xauth_disabled) {
-    if (!sa.xauth)
-      log_.debug(&sa,
-                 "Peer proposed pre-shared key without XAUTH; the tunnel group requires user "
-                 "authentication");
-    xauth_.start(sa);
-    return;
-  }
-  if (!session_gate_.admit_unauthenticated(sa)) return;
-  sa.authorized = true;
-  journal_.touch(sa.index);
-  sa.state = sa.aggressive ? P1State::AmActive : P1State::MmActive;
-  report_phase1_unless_pulling(sa);
-  continue_session(sa);  // a peer's phase-1 rekey, perhaps
-  if (sa.remote_access && !client_config_.push(sa)) sa.state = P1State::Deleting;
-}
-
-void Engine::established_syslog(IkeSa& sa) {
-  if (sa.phase1_reported) return;
-  sa.phase1_reported = true;
-  log_.event(&sa, "PHASE 1 COMPLETED");
-  log_.syslog_sa(&sa, nullptr, 713119);
-  if (sa.peer_dpd) log_.event(nullptr, "Keep-alive type for this connection: DPD", &sa.peer);
-  if (sa.choice.lifetime_seconds)
-    log_.debug(&sa, fmt::format("Starting P1 rekey timer: {} seconds.",
-                                sa.choice.lifetime_seconds * 95 / 100));
-  stats_.peak_sessions = std::max<uint64_t>(stats_.peak_sessions, sas_.established());
-  if (sa.aggressive && sa.choice.responder_lifetime) send_responder_lifetime(sa);
-}
-
-// Ours is shorter than offered: say so (RFC 2407 4.6.3.1), or the client would expect the SA to
-// live on after we have deleted it. An informational of its own, after PHASE 1 COMPLETED.
-void Engine::send_responder_lifetime(IkeSa& sa) {
-  log_.debug(&sa, "sending notify message");
-  NotifyPayload n;
-  n.protocol = 1;
-  n.type = notify::kResponderLifetime;
-  n.spi.assign(sa.icookie.begin(), sa.icookie.end());
-  n.spi.insert(n.spi.end(), sa.rcookie.begin(), sa.rcookie.end());
-  Writer w;
-  serialize_attributes({Attribute::tv(p1attr::kLifeType, p1attr::kLifeSeconds),
-                        Attribute::tlv(p1attr::kLifeDuration, be32(sa.choice.lifetime_seconds))},
-                       w);
-  n.data = w.take();
-  log_.debug(&sa, "constructing blank hash payload");
-  log_.debug(&sa, "constructing qm hash payload");
-  informational_.send(sa, {n});
 }
 
 }  // namespace rampart::ike

@@ -1,63 +1,17 @@
-// The initiator's side, for LAN-to-LAN: main mode with a pre-shared key (RFC 2409 5, messages
-// 1, 3, 5 sent and 2, 4, 6 checked), then quick mode for a static crypto map entry (started
-// here, carried on in quick_mode_initiator.cpp), with NAT-T and PFS.
+// Phase 1 as initiator, for LAN-to-LAN: main mode with a pre-shared key (RFC 2409 5, messages
+// 1, 3, 5 sent and 2, 4, 6 checked), with NAT-T; the engine then starts quick mode for the
+// crypto map entry (phase2.hpp).
 #include <algorithm>
 
 #include <fmt/format.h>
 
-#include "control/ike/engine.hpp"
 #include "control/ike/ipsec_proposal.hpp"
 #include "control/ike/peer_vendor_ids.hpp"
+#include "control/ike/phase1.hpp"
 
 namespace rampart::ike {
 
-std::optional<uint64_t> Engine::initiate(const std::string& map_name, uint32_t seq,
-                                         const Selector& local, const Selector& remote) {
-  auto map = cfg_.crypto.maps.find(map_name);
-  if (map == cfg_.crypto.maps.end() || !map->second.entries.contains(seq) ||
-      !map->second.interface) {
-    log_.event(nullptr,
-               fmt::format("IKE Initiator: no crypto map {} {} on an interface", map_name, seq));
-    return std::nullopt;
-  }
-  const config::CryptoMapEntry& entry = map->second.entries.at(seq);
-  const config::Interface* itf = cfg_.interface_by_nameif(*map->second.interface);
-  std::optional<config::Ipv4> peer;
-  if (!entry.settings.peers.empty()) peer = config::Ipv4::parse(entry.settings.peers.front());
-  if (!peer || !itf || !itf->address) {
-    log_.event(
-        nullptr,
-        fmt::format("IKE Initiator: crypto map {} {} has no peer address or interface address",
-                    map_name, seq));
-    return std::nullopt;
-  }
-  auto tg = cfg_.tunnel_groups.find(peer->str());
-  if (tg == cfg_.tunnel_groups.end() || !tg->second.ipsec.pre_shared_key) {
-    log_.event(nullptr,
-               fmt::format("IKE Initiator: no tunnel-group {} with a pre-shared key", peer->str()));
-    return std::nullopt;
-  }
-  if (!session_gate_.may_initiate(tg->first, *peer)) return std::nullopt;
-
-  IkeSa& sa =
-      new_initiator_sa({*itf->address, 500}, {*peer, 500}, *map->second.interface, tg->first);
-  sa.wanted = IkeSa::Wanted{map_name, seq, local, remote};
-  ++stats_.initiator_tunnels;
-
-  log_.event(&sa, fmt::format(
-                      "IKE Initiator: New Phase 1, Intf {}, IKE Peer {}  local Proxy Address {}, "
-                      "remote Proxy Address {},  Crypto map ({})",
-                      sa.nameif, peer->str(), local.address.str(), remote.address.str(), map_name));
-  log_.syslog_sa(nullptr, &sa.peer, 713041, sa.nameif, peer->str(), local.address.str(),
-                 remote.address.str(), map_name);
-  if (!send_main_1(sa)) {
-    remove(sa.index, EndReason::None, false);
-    return std::nullopt;
-  }
-  return sa.index;
-}
-
-IkeSa& Engine::new_initiator_sa(const Endpoint& local, const Endpoint& peer,
+IkeSa& Phase1::new_initiator_sa(const Endpoint& local, const Endpoint& peer,
                                 const std::string& nameif, const std::string& tunnel_group) {
   auto owned = std::make_unique<IkeSa>();
   owned->index = sas_.next_index();
@@ -75,7 +29,7 @@ IkeSa& Engine::new_initiator_sa(const Endpoint& local, const Endpoint& peer,
   return sas_.adopt(std::move(owned));
 }
 
-bool Engine::send_main_1(IkeSa& sa) {
+bool Phase1::send_main_1(IkeSa& sa) {
   // MM1: every pre-shared-key policy, in priority order, as the transforms of one proposal.
   SaPayload offer;
   Proposal prop{1, 1, {}, {}};
@@ -100,7 +54,7 @@ bool Engine::send_main_1(IkeSa& sa) {
   return true;
 }
 
-Outcome Engine::main_2(const Received& in) {
+Outcome Phase1::main_2(const Received& in) {
   IkeSa& sa = *in.sa;
   const Message& m = in.m;
   sa.sent.answered();
@@ -123,7 +77,7 @@ Outcome Engine::main_2(const Received& in) {
   if (!dh) return Outcome::failed(sa, nullptr, nullptr, EndReason::DhFailure);
   sa.p1->gxi = dh->public_value();
   sa.p1->dh = std::make_unique<DhKey>(std::move(*dh));
-  sa.p1->ni = wire_.random_bytes(kPhase1NonceLength);
+  sa.p1->ni = wire_.random_bytes(kNonceLength);
   std::vector<Payload> out;
   log_.debug(&sa, "constructing ke payload");
   out.push_back(OpaquePayload{PayloadType::KE, sa.p1->gxi});
@@ -135,7 +89,7 @@ Outcome Engine::main_2(const Received& in) {
   return Outcome::done();
 }
 
-Outcome Engine::main_4(const Received& in) {
+Outcome Phase1::main_4(const Received& in) {
   IkeSa& sa = *in.sa;
   const Message& m = in.m;
   sa.sent.answered();
@@ -190,7 +144,7 @@ Outcome Engine::main_4(const Received& in) {
   return Outcome::done();
 }
 
-Outcome Engine::main_6(const Received& in) {
+Outcome Phase1::main_6(const Received& in) {
   IkeSa& sa = *in.sa;
   const std::vector<Payload>& p = in.payloads;
   const IdPayload* id = nullptr;
@@ -202,21 +156,7 @@ Outcome Engine::main_6(const Received& in) {
   if (auto failed =
           unauthenticated(sa, first_opaque(p, PayloadType::Hash)->data, payload_body(*id)))
     return *failed;
-  sas_.mark_established(sa, env_.now());
-  sa.session_start = sa.established;
-  sa.last_heard = sa.established;
-  sa.p1.reset();  // the exchange's material (the DH private value wiped) is no longer needed
-  sa.state = P1State::MmActive;
-  if (!session_gate_.admit_unauthenticated(sa)) return Outcome::done();
-  sa.authorized = true;  // a LAN-to-LAN peer we chose by its crypto map entry
-  journal_.touch(sa.index);
-  const config::TunnelGroup* tg = tunnel_group_of(cfg_, sa);
-  sa.group_policy = tg ? tg->general.default_group_policy.value_or("DfltGrpPolicy")
-                       : std::string("DfltGrpPolicy");
-  ++stats_.cumulative_sessions;
-  established_syslog(sa);
-  continue_session(sa);
-  phase2_.start(sa);
+  complete(sa, {});
   return Outcome::done();
 }
 
