@@ -2,10 +2,11 @@
 // sockets and no clock of its own: the firmware feeds it what arrives on UDP 500/4500 and a tick
 // each second, and gives it an Environment to send, log and draw random bytes through, so that
 // whole negotiations run in-process in tests, deterministic, between two engines or against
-// recorded packets. It owns the IKE SAs, dispatches each message, runs phase 1 and the session
-// (authorization, limits, accounting, phase-1 rekeys), and hands the other exchanges to their
-// objects: informational (informational.hpp), XAUTH (xauth.hpp), mode-config
-// (client_config.hpp) and quick mode with the IPsec SAs (phase2.hpp).
+// recorded packets. It owns the IKE SAs and the timers, dispatches each message to the object
+// that owns its exchange (phase 1: phase1.hpp; informational: informational.hpp; XAUTH:
+// xauth.hpp; mode-config: client_config.hpp; quick mode and the IPsec SAs: phase2.hpp), and
+// runs the session: what a completed phase 1 begins, authorization, limits (session_gate.hpp),
+// accounting, phase-1 rekeys.
 #pragma once
 
 #include <cstdint>
