@@ -338,7 +338,6 @@ class Session {
   bool enable_barred_ = false;
   Work deferred_;
   Then deferred_then_;
-  std::optional<OutputFilter> deferred_filter_;  // for the deferred work's output
   size_t typed_prompt_width_ = 0;
   struct Question {
     std::string text;

@@ -6,6 +6,7 @@
 #include <ctime>
 #include <iterator>
 #include <map>
+#include <memory>
 #include <utility>
 
 #include "cli/commands/common.hpp"
@@ -64,45 +65,66 @@ Counts counts_of(const ike::Engine& e, const ike::IpsecSa& ips) {
   return c;
 }
 
-// Sizes of the SA's transform, from its rows of the algorithm table.
-size_t iv_size(const ike::IpsecSa& s) {
-  return config::row(s.encryption).iv_bytes;
-}
-
-size_t block_size(const ike::IpsecSa& s) {
-  return config::row(s.encryption).block_bytes;
-}
-
-size_t icv_size(const ike::IpsecSa& s) {
-  return config::row(s.integrity).icv_bytes;
-}
-
 std::string ident(const ike::Selector& s) {
   return fmt::format("({}/{}/{}/{})", s.address.str(), s.mask.str(), s.protocol, s.port);
 }
 
+struct SaView {
+  std::optional<config::Ipv4> peer;
+  std::optional<std::string> map;
+  bool by_entry = false;  // "entry": sorted by peer address
+  bool identity = false;  // "identity": the condensed form, without the ESP SA blocks
+  bool detail = false;
+};
+
+// What one SA's block shows, copied on the event loop (never its keys) so that the text, some
+// 40 lines an SA, is made on another thread while IKE goes on.
+struct SaRow {
+  std::string nameif, crypto_map, username;  // username printable
+  uint32_t map_seq = 0, conn_id = 0, spi_in = 0, spi_out = 0;
+  config::Ipv4 local_address, peer_address;
+  std::optional<config::Ipv4> assigned;
+  uint16_t local_port = 0, peer_port = 0;
+  bool remote_access = false, udp_encapsulated = false, tunnel_mode = true;
+  config::EspEncryption encryption = config::EspEncryption::Aes128;
+  config::EspIntegrity integrity = config::EspIntegrity::Sha1;
+  ike::Selector local, remote;
+  uint32_t lifetime_seconds = 0, lifetime_kilobytes = 0;
+  uint64_t age = 0;  // seconds since it was established
+  Counts n;
+  size_t acl = 0;  // its map entry's ACL lines: SaSnapshot::acls[acl]
+  int mtu = 1500;
+  std::string df = "copy-df";
+  bool post_fragment = false;  // "crypto ipsec fragmentation after-encryption" on its interface
+};
+
+struct SaSnapshot {
+  SaView view;
+  std::vector<std::string> acls;
+  std::vector<SaRow> rows;
+};
+
 // Appended to out, as show_one's parts: formatted in place, with no string per line (10,000
-// SAs are 400,000 lines, rendered on the event loop).
-void direction(std::string& out, const ike::IkeSa& sa, const ike::IpsecSa& s, bool inbound,
-               const Counts& c, uint64_t now) {
-  uint32_t spi = inbound ? s.inbound.spi : s.outbound.spi;
+// SAs are 400,000 lines).
+void direction(std::string& out, const SaRow& r, bool inbound) {
+  const Counts& c = r.n;
+  uint32_t spi = inbound ? r.spi_in : r.spi_out;
   uint64_t bytes = inbound ? c.in_bytes : c.out_bytes;
-  uint64_t age = now - s.established_at;
-  uint64_t kb_left = s.lifetime_kilobytes > bytes / 1024 ? s.lifetime_kilobytes - bytes / 1024 : 0;
-  uint64_t s_left = s.lifetime_seconds > age ? s.lifetime_seconds - age : 0;
+  uint64_t kb_left = r.lifetime_kilobytes > bytes / 1024 ? r.lifetime_kilobytes - bytes / 1024 : 0;
+  uint64_t s_left = r.lifetime_seconds > r.age ? r.lifetime_seconds - r.age : 0;
   auto to = std::back_inserter(out);
   fmt::format_to(to, "    {} esp sas:\n", inbound ? "inbound" : "outbound");
   fmt::format_to(to, "      spi: 0x{:08X} ({})\n", spi, spi);
   out += "         SA State: active\n";
   fmt::format_to(to, "         transform: {} no compression\n",
-                 ike::esp_transform_text(s.encryption, s.integrity));
+                 ike::esp_transform_text(r.encryption, r.integrity));
   fmt::format_to(to, "         in use settings ={{{}, {}, {}IKEv1, }}\n",
-                 sa.remote_access ? "RA" : "L2L", s.tunnel_mode ? "Tunnel" : "Transport",
-                 s.udp_encapsulated ? " NAT-T-Encaps, " : "");
-  fmt::format_to(to, "         slot: 0, conn_id: {}, crypto-map: {}\n", s.id, s.crypto_map);
+                 r.remote_access ? "RA" : "L2L", r.tunnel_mode ? "Tunnel" : "Transport",
+                 r.udp_encapsulated ? " NAT-T-Encaps, " : "");
+  fmt::format_to(to, "         slot: 0, conn_id: {}, crypto-map: {}\n", r.conn_id, r.crypto_map);
   fmt::format_to(to, "         sa timing: remaining key lifetime (kB/sec): ({}/{})\n", kb_left,
                  s_left);
-  fmt::format_to(to, "         IV size: {} bytes\n", iv_size(s));
+  fmt::format_to(to, "         IV size: {} bytes\n", config::row(r.encryption).iv_bytes);
   out += "         replay detection support: Y\n";
   out += "         Anti replay bitmap: \n";
   uint64_t bitmap = inbound ? c.bitmap : (c.encaps ? 1 : 0);
@@ -132,14 +154,6 @@ std::string detail_counters(const Counts& n) {
       n.out(D::BufferTooSmall), n.in(D::BufferTooSmall));
 }
 
-struct SaView {
-  std::optional<config::Ipv4> peer;
-  std::optional<std::string> map;
-  bool by_entry = false;  // "entry": sorted by peer address
-  bool identity = false;  // "identity": the condensed form, without the ESP SA blocks
-  bool detail = false;
-};
-
 // The ACL lines of a static crypto map entry (a dynamic one, remote access, has none to show).
 std::string map_acl_lines(const Ctx& c, const std::string& map, uint32_t seq) {
   std::string out;
@@ -162,38 +176,71 @@ std::string map_acl_lines(const Ctx& c, const std::string& map, uint32_t seq) {
   return out;
 }
 
-// Each entry's ACL lines rendered once per view: every SA of the entry prints them (many
-// LAN-to-LAN SAs may share one entry, and expanding object-groups is not cheap).
+// Each entry's ACL lines rendered once per view, into the snapshot: every SA of the entry
+// prints them (many LAN-to-LAN SAs may share one entry, and expanding object-groups is not
+// cheap).
 class AclLines {
  public:
-  explicit AclLines(const Ctx& c) : c_(c) {}
-  const std::string& of(const std::string& map, uint32_t seq) {
-    auto [it, fresh] = done_.try_emplace({map, seq});
-    if (fresh) it->second = map_acl_lines(c_, map, seq);
+  AclLines(const Ctx& c, std::vector<std::string>& texts) : c_(c), texts_(texts) {}
+  size_t of(const std::string& map, uint32_t seq) {
+    auto [it, fresh] = done_.try_emplace({map, seq}, texts_.size());
+    if (fresh) texts_.push_back(map_acl_lines(c_, map, seq));
     return it->second;
   }
 
  private:
   const Ctx& c_;
-  std::map<std::pair<std::string, uint32_t>, std::string> done_;
+  std::vector<std::string>& texts_;
+  std::map<std::pair<std::string, uint32_t>, size_t> done_;
 };
 
-void show_one(std::string& body, Ctx& c, const ike::Engine& e, const ike::IkeSa& sa,
-              const ike::IpsecSa& s, const SaView& v, AclLines& acls) {
-  Counts n = counts_of(e, s);
-  auto to = std::back_inserter(body);
-  fmt::format_to(to, "    Crypto map tag: {}, seq num: {}, local addr: {}\n\n", s.crypto_map,
-                 s.map_seq, sa.local.address.str());
-  body += acls.of(s.crypto_map, s.map_seq);
-  fmt::format_to(to, "      local ident (addr/mask/prot/port): {}\n", ident(s.local));
-  fmt::format_to(to, "      remote ident (addr/mask/prot/port): {}\n", ident(s.remote));
-  fmt::format_to(to, "      current_peer: {}{}\n", sa.peer.address.str(),
-                 sa.username.empty() ? "" : ", username: " + platform::printable(sa.username));
-  if (sa.assigned) fmt::format_to(to, "      dynamic allocated peer ip: {}\n", sa.assigned->str());
-  body += "\n";
-  bool after = false;
+SaRow row_of(const Ctx& c, const ike::Engine& e, const ike::IkeSa& sa, const ike::IpsecSa& s,
+             AclLines& acls) {
+  SaRow r{.nameif = sa.nameif,
+          .crypto_map = s.crypto_map,
+          .username = platform::printable(sa.username),
+          .map_seq = s.map_seq,
+          .conn_id = s.id,
+          .spi_in = s.inbound.spi,
+          .spi_out = s.outbound.spi,
+          .local_address = sa.local.address,
+          .peer_address = sa.peer.address,
+          .assigned = sa.assigned,
+          .local_port = s.udp_encapsulated ? sa.local.port : uint16_t{0},
+          .peer_port = s.udp_encapsulated ? sa.peer.port : uint16_t{0},
+          .remote_access = sa.remote_access,
+          .udp_encapsulated = s.udp_encapsulated,
+          .tunnel_mode = s.tunnel_mode,
+          .encryption = s.encryption,
+          .integrity = s.integrity,
+          .local = s.local,
+          .remote = s.remote,
+          .lifetime_seconds = s.lifetime_seconds,
+          .lifetime_kilobytes = s.lifetime_kilobytes,
+          .age = e.now() - s.established_at,
+          .n = counts_of(e, s),
+          .acl = acls.of(s.crypto_map, s.map_seq)};
   if (auto it = c.cfg.crypto.fragmentation.find(sa.nameif); it != c.cfg.crypto.fragmentation.end())
-    after = it->second == "after-encryption";
+    r.post_fragment = it->second == "after-encryption";
+  if (auto it = c.cfg.system.mtu.find(sa.nameif); it != c.cfg.system.mtu.end()) r.mtu = it->second;
+  if (auto it = c.cfg.crypto.df_bit.find(sa.nameif); it != c.cfg.crypto.df_bit.end())
+    r.df = it->second;
+  return r;
+}
+
+void show_one(std::string& body, const SaSnapshot& snap, const SaRow& r) {
+  const Counts& n = r.n;
+  auto to = std::back_inserter(body);
+  fmt::format_to(to, "    Crypto map tag: {}, seq num: {}, local addr: {}\n\n", r.crypto_map,
+                 r.map_seq, r.local_address.str());
+  body += snap.acls[r.acl];
+  fmt::format_to(to, "      local ident (addr/mask/prot/port): {}\n", ident(r.local));
+  fmt::format_to(to, "      remote ident (addr/mask/prot/port): {}\n", ident(r.remote));
+  fmt::format_to(to, "      current_peer: {}{}\n", r.peer_address.str(),
+                 r.username.empty() ? "" : ", username: " + r.username);
+  if (r.assigned) fmt::format_to(to, "      dynamic allocated peer ip: {}\n", r.assigned->str());
+  body += "\n";
+  const bool after = r.post_fragment;
   fmt::format_to(
       to,
       "      #pkts encaps: {0}, #pkts encrypt: {0}, #pkts digest: {0}\n"
@@ -208,57 +255,64 @@ void show_one(std::string& body, Ctx& c, const ike::Engine& e, const ike::IkeSa&
       n.encaps, n.decaps, n.send_errors, n.recv_errors, after ? n.postfrag_ok : n.prefrag_ok,
       after ? n.postfrag_failed : n.prefrag_failed, n.fragments, n.pmtu_sent,
       after ? "post" : "pre");
-  body += v.detail ? detail_counters(n) : "\n";
-  uint16_t lp = s.udp_encapsulated ? sa.local.port : 0, pp = s.udp_encapsulated ? sa.peer.port : 0;
+  body += snap.view.detail ? detail_counters(n) : "\n";
   fmt::format_to(to, "      local crypto endpt.: {}/{}, remote crypto endpt.: {}/{}\n",
-                 sa.local.address.str(), lp, sa.peer.address.str(), pp);
+                 r.local_address.str(), r.local_port, r.peer_address.str(), r.peer_port);
   // Outer IP, UDP when encapsulated, ESP header, IV, worst-case padding and trailer, ICV.
-  size_t overhead =
-      20 + (s.udp_encapsulated ? 8 : 0) + 8 + iv_size(s) + block_size(s) + 2 + icv_size(s);
-  int mtu = 1500;
-  if (auto it = c.cfg.system.mtu.find(sa.nameif); it != c.cfg.system.mtu.end()) mtu = it->second;
-  std::string df = "copy-df";
-  if (auto it = c.cfg.crypto.df_bit.find(sa.nameif); it != c.cfg.crypto.df_bit.end())
-    df = it->second;
-  fmt::format_to(to, "      path mtu {0}, ipsec overhead {1}, media mtu {0}\n", mtu, overhead);
-  fmt::format_to(to, "      PMTU time remaining (sec): 0, DF policy: {}\n", df);
+  size_t overhead = 20 + (r.udp_encapsulated ? 8 : 0) + 8 + config::row(r.encryption).iv_bytes +
+                    config::row(r.encryption).block_bytes + 2 + config::row(r.integrity).icv_bytes;
+  fmt::format_to(to, "      path mtu {0}, ipsec overhead {1}, media mtu {0}\n", r.mtu, overhead);
+  fmt::format_to(to, "      PMTU time remaining (sec): 0, DF policy: {}\n", r.df);
   body += "      ICMP error validation: disabled, TFC packets: disabled\n";
-  fmt::format_to(to, "      current outbound spi: {:08X}\n", s.outbound.spi);
-  fmt::format_to(to, "      current inbound spi : {:08X}\n\n", s.inbound.spi);
-  if (!v.identity) {
-    direction(body, sa, s, true, n, e.now());
-    direction(body, sa, s, false, n, e.now());
+  fmt::format_to(to, "      current outbound spi: {:08X}\n", r.spi_out);
+  fmt::format_to(to, "      current inbound spi : {:08X}\n\n", r.spi_in);
+  if (!snap.view.identity) {
+    direction(body, r, true);
+    direction(body, r, false);
   }
   body += '\n';
 }
 
-void show_ipsec_sa(Ctx& c, const SaView& v) {
+// The SAs the view names, in its order, as they are now.
+SaSnapshot snapshot(const Ctx& c, const SaView& v) {
+  SaSnapshot snap{.view = v};
   const ike::Engine* e = c.session.appliance().ike();
+  if (!e) return snap;
   std::vector<std::pair<const ike::IkeSa*, const ike::IpsecSa*>> list;
-  if (e)
-    for (const auto& [idx, sa] : e->sas()) {
-      if (v.peer && sa->peer.address != *v.peer) continue;
-      for (const auto& s : sa->ipsec)
-        if (!v.map || s.crypto_map == *v.map) list.emplace_back(sa.get(), &s);
-    }
+  for (const auto& [idx, sa] : e->sas()) {
+    if (v.peer && sa->peer.address != *v.peer) continue;
+    for (const auto& s : sa->ipsec)
+      if (!v.map || s.crypto_map == *v.map) list.emplace_back(sa.get(), &s);
+  }
   if (v.by_entry)
     std::stable_sort(list.begin(), list.end(), [](const auto& a, const auto& b) {
       return a.first->peer.address.value < b.first->peer.address.value;
     });
-  if (list.empty()) {
-    c.out += "\nThere are no ipsec sas\n";
-    return;
-  }
-  c.out += '\n';
+  AclLines acls(c, snap.acls);
+  snap.rows.reserve(list.size());
+  for (const auto& [sa, s] : list) snap.rows.push_back(row_of(c, *e, *sa, *s, acls));
+  return snap;
+}
+
+std::string render(const SaSnapshot& snap) {
+  if (snap.rows.empty()) return "\nThere are no ipsec sas\n";
+  std::string out = "\n";
   std::string last_interface;
-  AclLines acls(c);
-  for (const auto& [sa, s] : list) {
-    if (sa->nameif != last_interface) {
-      fmt::format_to(std::back_inserter(c.out), "interface: {}\n", sa->nameif);
-      last_interface = sa->nameif;
+  for (const SaRow& r : snap.rows) {
+    if (r.nameif != last_interface) {
+      fmt::format_to(std::back_inserter(out), "interface: {}\n", r.nameif);
+      last_interface = r.nameif;
     }
-    show_one(c.out, c, *e, *sa, *s, v, acls);
+    show_one(out, snap, r);
   }
+  return out;
+}
+
+// The copy is taken here, on the event loop; the text is made as deferred work (another
+// thread in rampartd), which only reads the copy.
+void show_ipsec_sa(Ctx& c, const SaView& v) {
+  auto snap = std::make_shared<const SaSnapshot>(snapshot(c, v));
+  c.session.defer([snap] { return render(*snap); });
 }
 
 void show_asp_drop(Ctx& c) {

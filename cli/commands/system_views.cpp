@@ -293,14 +293,34 @@ void more_running(Ctx& c) {
 }
 
 // "show tech-support": the views a support case asks for, one after another under the ASA's
-// headers. Each runs as its own command would, so secrets stay masked as there.
+// headers. Each runs as its own command would, so secrets stay masked as there. The SA views
+// make their text as deferred work (from a copy taken now): the whole is then one deferred
+// work, which keeps the order.
 void show_tech_support(Ctx& c) {
+  struct Part {
+    std::string text;
+    Session::Work work;  // what follows text, when the command deferred it
+  };
+  std::vector<Part> parts(1);
   for (std::string_view cmd :
        {"show version", "show running-config", "show interface", "show route", "show cpu usage",
         "show memory", "show process", "show crypto isakmp sa", "show crypto ipsec sa"}) {
-    c.out += fmt::format("\n------------------ {} ------------------\n\n", cmd);
-    c.out += c.session.execute_internal(cmd).output;
+    parts.back().text += fmt::format("\n------------------ {} ------------------\n\n", cmd);
+    parts.back().text += c.session.execute_internal(cmd).output;
+    if (Session::Work w = c.session.take_deferred()) {
+      parts.back().work = std::move(w);
+      parts.emplace_back();
+    }
   }
+  if (parts.size() == 1) {
+    c.out += parts.front().text;
+    return;
+  }
+  c.session.defer([parts = std::move(parts)] {
+    std::string out;
+    for (const auto& p : parts) out += p.text + (p.work ? p.work() : std::string());
+    return out;
+  });
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 // clear crypto isakmp sa [peer] and vpn-sessiondb logoff. Layouts follow ASA 8.4/9.x.
 #include <algorithm>
 #include <ctime>
+#include <iterator>
+#include <memory>
 
 #include "cli/commands/common.hpp"
 #include "cli/commands/sections.hpp"
@@ -36,7 +38,7 @@ std::string session_cipher(ike::CipherAlg c) {
   return std::string(config::row(c).session);
 }
 
-std::string esp_cipher(const ike::IpsecSa& s) {
+std::string esp_cipher(const auto& s) {  // a TunnelRow (below)
   return std::string(config::row(s.encryption).session);
 }
 
@@ -45,7 +47,7 @@ std::string_view hash_name(ike::HashAlg h, bool session) {
   return session ? config::row(h).session : config::row(h).debug;
 }
 
-std::string esp_hash(const ike::IpsecSa& s) {
+std::string esp_hash(const auto& s) {
   return std::string(config::row(s.integrity).session);
 }
 
@@ -75,48 +77,70 @@ const ike::Engine* engine(Ctx& c) {
   return c.session.appliance().ike();
 }
 
-void show_isakmp_sa(Ctx& c, bool detail) {
-  const ike::Engine* e = engine(c);
-  std::vector<const IkeSa*> sas;
-  if (e)
-    for (const auto& [idx, sa] : e->sas()) sas.push_back(sa.get());
-  c.out += "\n";
-  if (sas.empty()) {
-    c.out += "There are no IKEv1 SAs\n\nThere are no IKEv2 SAs\n";
-    return;
+// One IKE SA as show crypto isakmp sa prints it, copied on the event loop; the text is made
+// as deferred work (at 10,000 SAs, 50,000 lines).
+struct IkeRow {
+  config::Ipv4 peer;
+  bool remote_access = false, responder = false, rekey = false;
+  std::string_view state;  // a literal of state_name()
+  ike::CipherAlg cipher{};
+  ike::HashAlg hash{};
+  uint64_t lifetime = 0, remaining = 0;
+};
+
+std::vector<IkeRow> ike_rows(const ike::Engine* e) {
+  std::vector<IkeRow> rows;
+  if (!e) return rows;
+  rows.reserve(e->sas().size());
+  for (const auto& [idx, sa] : e->sas()) {
+    uint64_t since = sa->established ? e->now() - sa->established : 0;
+    uint64_t life = sa->choice.lifetime_seconds;
+    // During a phase-1 rekey a tunnel has two IKE SAs: the one carrying it is Active, the
+    // other (ours under way, or the replaced one until it goes) the Rekey SA.
+    rows.push_back(
+        {.peer = sa->peer.address,
+         .remote_access = sa->remote_access,
+         .responder = sa->responder,
+         .rekey = sa->p1_rekey.replaced_by() || (sa->p1_rekey.replaces() && !sa->established),
+         .state = ike::state_name(sa->state, sa->aggressive),
+         .cipher = sa->choice.cipher,
+         .hash = sa->choice.hash,
+         .lifetime = life,
+         .remaining = sa->established && life > since ? life - since : life});
   }
-  // During a phase-1 rekey a tunnel has two IKE SAs: the one carrying it is Active, the other
-  // (ours under way, or the replaced one until it goes) the Rekey SA.
-  auto rekey = [](const IkeSa* sa) {
-    return sa->p1_rekey.replaced_by() || (sa->p1_rekey.replaces() && !sa->established);
-  };
-  size_t rekeys = static_cast<size_t>(std::count_if(sas.begin(), sas.end(), rekey));
-  c.out += "IKEv1 SAs:\n\n";
-  c.out += fmt::format("   Active SA: {}\n", sas.size() - rekeys);
-  c.out += fmt::format(
-      "    Rekey SA: {} (A tunnel will report 1 Active and 1 Rekey SA during rekey)\n", rekeys);
-  c.out += fmt::format("Total IKE SA: {}\n\n", sas.size());
+  return rows;
+}
+
+std::string render_isakmp_sa(const std::vector<IkeRow>& rows, bool detail) {
+  if (rows.empty()) return "\nThere are no IKEv1 SAs\n\nThere are no IKEv2 SAs\n";
+  size_t rekeys = static_cast<size_t>(
+      std::count_if(rows.begin(), rows.end(), [](const IkeRow& r) { return r.rekey; }));
+  std::string out = "\nIKEv1 SAs:\n\n";
+  auto to = std::back_inserter(out);
+  fmt::format_to(to, "   Active SA: {}\n", rows.size() - rekeys);
+  fmt::format_to(
+      to, "    Rekey SA: {} (A tunnel will report 1 Active and 1 Rekey SA during rekey)\n", rekeys);
+  fmt::format_to(to, "Total IKE SA: {}\n\n", rows.size());
   int n = 1;
-  for (const IkeSa* sa : sas) {
-    c.out += fmt::format("{:<4}IKE Peer: {}\n", n++, sa->peer.address.str());
-    c.out += pair_line("Type", sa->remote_access ? "user" : "L2L", "Role",
-                       sa->responder ? "responder" : "initiator");
-    c.out += pair_line("Rekey", rekey(sa) ? "yes" : "no", "State",
-                       ike::state_name(sa->state, sa->aggressive));
+  for (const IkeRow& r : rows) {
+    fmt::format_to(to, "{:<4}IKE Peer: {}\n", n++, r.peer.str());
+    out += pair_line("Type", r.remote_access ? "user" : "L2L", "Role",
+                     r.responder ? "responder" : "initiator");
+    out += pair_line("Rekey", r.rekey ? "yes" : "no", "State", r.state);
     if (detail) {
-      c.out += pair_line("Encrypt", cipher_name(sa->choice.cipher), "Hash",
-                         hash_name(sa->choice.hash, false));
-      c.out +=
-          pair_line("Auth", "preshared", "Lifetime", std::to_string(sa->choice.lifetime_seconds));
-      uint64_t now = e->now();
-      uint64_t since = sa->established ? now - sa->established : 0;
-      uint64_t life = sa->choice.lifetime_seconds;
-      c.out += fmt::format("    Lifetime Remaining: {}\n",
-                           sa->established && life > since ? life - since : life);
+      out += pair_line("Encrypt", cipher_name(r.cipher), "Hash", hash_name(r.hash, false));
+      out += pair_line("Auth", "preshared", "Lifetime", std::to_string(r.lifetime));
+      fmt::format_to(to, "    Lifetime Remaining: {}\n", r.remaining);
     }
-    c.out += "\n";
+    out += "\n";
   }
-  c.out += "There are no IKEv2 SAs\n";
+  out += "There are no IKEv2 SAs\n";
+  return out;
+}
+
+void show_isakmp_sa(Ctx& c, bool detail) {
+  auto rows = std::make_shared<const std::vector<IkeRow>>(ike_rows(engine(c)));
+  c.session.defer([rows, detail] { return render_isakmp_sa(*rows, detail); });
 }
 
 void show_stats(Ctx& c) {
@@ -201,107 +225,156 @@ Traffic traffic_of(const ike::Engine& e, const ike::IpsecSa& ips) {
   return t;
 }
 
+// One session as show vpn-sessiondb remote|detail remote prints it, copied on the event loop;
+// the text is made as deferred work.
+struct TunnelRow {  // one IPsec SA of the session (never its keys)
+  ike::Selector local, remote;
+  config::EspEncryption encryption{};
+  config::EspIntegrity integrity{};
+  bool udp_encapsulated = false;
+  uint64_t lifetime_seconds = 0, lifetime_kilobytes = 0, up = 0;
+  Traffic t;
+};
+struct SessionRow {
+  std::string username, group_policy, tunnel_group, filter, client_os, login;
+  config::Ipv4 peer;
+  std::optional<config::Ipv4> assigned;
+  uint16_t peer_port = 0, local_port = 0;
+  uint64_t index = 0, up = 0, tx = 0, rx = 0, life = 0;
+  bool natt = false, aggressive = false, xauth = false;
+  ike::CipherAlg cipher{};
+  ike::HashAlg hash{};
+  int group = 0;
+  std::vector<TunnelRow> tunnels;
+};
+
+SessionRow session_row(const Ctx& c, const ike::Engine& e, const IkeSa& sa) {
+  SessionRow r{.username = platform::printable(sa.username),
+               .group_policy = sa.group_policy,
+               .tunnel_group = sa.tunnel_group,
+               // A server's Filter-Id, else its group-policy's vpn-filter (a server's Class
+               // may have chosen the group-policy).
+               .filter = platform::printable(ike::session_vpn_filter(c.cfg, sa).value_or("")),
+               .client_os = platform::printable(sa.client_version),
+               .peer = sa.peer.address,
+               .assigned = sa.assigned,
+               .peer_port = sa.peer.port,
+               .local_port = sa.local.port,
+               .index = sa.index,
+               .up = e.now() - sa.session_start,
+               .tx = sa.bytes_tx,
+               .rx = sa.bytes_rx,
+               .life = sa.choice.lifetime_seconds,
+               .natt = natt_session(sa),
+               .aggressive = sa.aggressive,
+               .xauth = !sa.username.empty(),
+               .cipher = sa.choice.cipher,
+               .hash = sa.choice.hash,
+               .group = sa.choice.group};
+  r.login = login_time(c.sys, r.up);
+  // The session's totals: its IKE messages and what its IPsec SAs carried.
+  for (const auto& i : sa.ipsec) {
+    TunnelRow t{.local = i.local,
+                .remote = i.remote,
+                .encryption = i.encryption,
+                .integrity = i.integrity,
+                .udp_encapsulated = i.udp_encapsulated,
+                .lifetime_seconds = i.lifetime_seconds,
+                .lifetime_kilobytes = i.lifetime_kilobytes,
+                .up = e.now() - i.established_at,
+                .t = traffic_of(e, i)};
+    r.tx += t.t.bytes_tx;
+    r.rx += t.t.bytes_rx;
+    r.tunnels.push_back(std::move(t));
+  }
+  return r;
+}
+
+void tunnel_detail(std::string& out, const SessionRow& r) {
+  auto sub = [&](std::string_view l1, std::string_view v1, std::string_view l2 = {},
+                 std::string_view v2 = {}) {
+    fmt::format_to(std::back_inserter(out), "{}",
+                   l2.empty() ? fmt::format("  {:<13}: {}\n", l1, v1)
+                              : fmt::format("  {:<13}: {:<23}{:<13}: {}\n", l1, v1, l2, v2));
+  };
+  fmt::format_to(std::back_inserter(out), "\nIKE Tunnels: 1\nIPsec Tunnels: {}\n\n",
+                 r.tunnels.size());
+  out += "IKE:\n";
+  sub("Tunnel ID", fmt::format("{}.1", r.index));
+  sub("UDP Src Port", std::to_string(r.peer_port), "UDP Dst Port", std::to_string(r.local_port));
+  sub("IKE Neg Mode", r.aggressive ? "Aggressive" : "Main", "Auth Mode",
+      r.xauth ? "preSharedKeysXauth" : "preSharedKeys");
+  sub("Encryption", session_cipher(r.cipher), "Hashing", hash_name(r.hash, true));
+  sub("Rekey Int (T)", fmt::format("{} Seconds", r.life), "Rekey Left(T)",
+      fmt::format("{} Seconds", r.life > r.up ? r.life - r.up : 0));
+  sub("D/H Group", std::to_string(r.group));
+  sub("Filter Name", r.filter);
+  if (!r.client_os.empty()) sub("Client OS", r.client_os);
+  int n = 2;
+  for (const TunnelRow& i : r.tunnels) {
+    out += "\nIPsec:\n";
+    sub("Tunnel ID", fmt::format("{}.{}", r.index, n++));
+    sub("Local Addr", fmt::format("{}/{}/{}/{}", i.local.address.str(), i.local.mask.str(),
+                                  i.local.protocol, i.local.port));
+    sub("Remote Addr", fmt::format("{}/{}/{}/{}", i.remote.address.str(), i.remote.mask.str(),
+                                   i.remote.protocol, i.remote.port));
+    sub("Encryption", esp_cipher(i), "Hashing", esp_hash(i));
+    sub("Encapsulation", i.udp_encapsulated ? "Tunnel/NAT-T" : "Tunnel");
+    if (i.udp_encapsulated)
+      sub("UDP Src Port", std::to_string(r.peer_port), "UDP Dst Port",
+          std::to_string(r.local_port));
+    sub("Rekey Int (T)", fmt::format("{} Seconds", i.lifetime_seconds), "Rekey Left(T)",
+        fmt::format("{} Seconds", i.lifetime_seconds > i.up ? i.lifetime_seconds - i.up : 0));
+    // The volume lifetime runs down per direction; the fuller one ends the SA first.
+    uint64_t used_kb = std::max(i.t.bytes_tx, i.t.bytes_rx) / 1024;
+    sub("Rekey Int (D)", fmt::format("{} K-Bytes", i.lifetime_kilobytes), "Rekey Left(D)",
+        fmt::format("{} K-Bytes",
+                    i.lifetime_kilobytes > used_kb ? i.lifetime_kilobytes - used_kb : 0));
+    sub("Bytes Tx", std::to_string(i.t.bytes_tx), "Bytes Rx", std::to_string(i.t.bytes_rx));
+    sub("Pkts Tx", std::to_string(i.t.pkts_tx), "Pkts Rx", std::to_string(i.t.pkts_rx));
+  }
+}
+
+std::string render_remote(const std::vector<SessionRow>& rows, bool detail) {
+  if (rows.empty()) return "INFO: There are presently no active sessions\n";
+  std::string out = detail ? "\nSession Type: IPsec Detailed\n\n" : "\nSession Type: IPsec\n\n";
+  for (const SessionRow& r : rows) {
+    std::string enc = session_cipher(r.cipher);
+    std::string hash = std::string(hash_name(r.hash, true));
+    for (const TunnelRow& t : r.tunnels) {
+      if (enc.find(esp_cipher(t)) == std::string::npos) enc += " " + esp_cipher(t);
+      if (hash.find(esp_hash(t)) == std::string::npos) hash += " " + esp_hash(t);
+    }
+    out += two("Username", r.username.empty() ? r.peer.str() : r.username, "Index",
+               std::to_string(r.index));
+    out +=
+        two("Assigned IP", r.assigned ? r.assigned->str() : "0.0.0.0", "Public IP", r.peer.str());
+    out += one("Protocol", r.natt ? "IKE IPsecOverNatT" : "IKE IPsec");
+    out += one("License", "IPsec");
+    out += two("Encryption", enc, "Hashing", hash);
+    out += two("Bytes Tx", std::to_string(r.tx), "Bytes Rx", std::to_string(r.rx));
+    out += two("Group Policy", r.group_policy, "Tunnel Group", r.tunnel_group);
+    out += one("Login Time", r.login);
+    out += one("Duration", duration(r.up));
+    out += one("Inactivity", "0h:00m:00s");
+    out += one("NAC Result", "Unknown");
+    out += two("VLAN Mapping", "N/A", "VLAN", "none");
+    if (detail) tunnel_detail(out, r);
+    out += "\n";
+  }
+  return out;
+}
+
 void show_remote(Ctx& c, bool detail, std::optional<std::string> filter_name = {}) {
-  const ike::Engine* e = engine(c);
-  std::string head = detail ? "\nSession Type: IPsec Detailed\n\n" : "\nSession Type: IPsec\n\n";
-  std::string saved = std::move(c.out);
-  c.out.clear();
-  bool any = false;
-  if (e)
+  auto rows = std::make_shared<std::vector<SessionRow>>();
+  if (const ike::Engine* e = engine(c))
     for (const auto& [idx, sa] : e->sas()) {
       if (!sa->remote_access || !ike::carries_session(*sa) || sa->state == ike::P1State::XauthWait)
         continue;
       if (filter_name && sa->username != *filter_name) continue;
-      any = true;
-      uint64_t up = e->now() - sa->session_start;
-      std::string enc = session_cipher(sa->choice.cipher);
-      std::string hash = std::string(hash_name(sa->choice.hash, true));
-      for (const auto& i : sa->ipsec) {
-        if (enc.find(esp_cipher(i)) == std::string::npos) enc += " " + esp_cipher(i);
-        if (hash.find(esp_hash(i)) == std::string::npos) hash += " " + esp_hash(i);
-      }
-      c.out +=
-          two("Username",
-              sa->username.empty() ? sa->peer.address.str() : platform::printable(sa->username),
-              "Index", std::to_string(sa->index));
-      c.out += two("Assigned IP", sa->assigned ? sa->assigned->str() : "0.0.0.0", "Public IP",
-                   sa->peer.address.str());
-      c.out += one("Protocol", natt_session(*sa) ? "IKE IPsecOverNatT" : "IKE IPsec");
-      c.out += one("License", "IPsec");
-      c.out += two("Encryption", enc, "Hashing", hash);
-      // The session's totals: its IKE messages and what its IPsec SAs carried.
-      uint64_t tx = sa->bytes_tx, rx = sa->bytes_rx;
-      for (const auto& i : sa->ipsec) {
-        Traffic t = traffic_of(*e, i);
-        tx += t.bytes_tx;
-        rx += t.bytes_rx;
-      }
-      c.out += two("Bytes Tx", std::to_string(tx), "Bytes Rx", std::to_string(rx));
-      c.out += two("Group Policy", sa->group_policy, "Tunnel Group", sa->tunnel_group);
-      c.out += one("Login Time", login_time(c.sys, up));
-      c.out += one("Duration", duration(up));
-      c.out += one("Inactivity", "0h:00m:00s");
-      c.out += one("NAC Result", "Unknown");
-      c.out += two("VLAN Mapping", "N/A", "VLAN", "none");
-      if (detail) {
-        c.out += fmt::format("\nIKE Tunnels: 1\nIPsec Tunnels: {}\n\n", sa->ipsec.size());
-        c.out += "IKE:\n";
-        auto sub = [&](std::string_view l1, std::string_view v1, std::string_view l2,
-                       std::string_view v2) {
-          c.out += l2.empty() ? fmt::format("  {:<13}: {}\n", l1, v1)
-                              : fmt::format("  {:<13}: {:<23}{:<13}: {}\n", l1, v1, l2, v2);
-        };
-        sub("Tunnel ID", fmt::format("{}.1", sa->index), "", "");
-        sub("UDP Src Port", std::to_string(sa->peer.port), "UDP Dst Port",
-            std::to_string(sa->local.port));
-        sub("IKE Neg Mode", sa->aggressive ? "Aggressive" : "Main", "Auth Mode",
-            sa->username.empty() ? "preSharedKeys" : "preSharedKeysXauth");
-        sub("Encryption", session_cipher(sa->choice.cipher), "Hashing",
-            hash_name(sa->choice.hash, true));
-        uint64_t life = sa->choice.lifetime_seconds;
-        sub("Rekey Int (T)", fmt::format("{} Seconds", life), "Rekey Left(T)",
-            fmt::format("{} Seconds", life > up ? life - up : 0));
-        sub("D/H Group", std::to_string(sa->choice.group), "", "");
-        // The session's filter: a server's Filter-Id, else its group-policy's vpn-filter (a
-        // server's Class may have chosen the group-policy).
-        sub("Filter Name", platform::printable(ike::session_vpn_filter(c.cfg, *sa).value_or("")),
-            "", "");
-        if (!sa->client_version.empty())
-          sub("Client OS", platform::printable(sa->client_version), "", "");
-        int n = 2;
-        for (const auto& i : sa->ipsec) {
-          uint64_t ip_up = e->now() - i.established_at;
-          c.out += "\nIPsec:\n";
-          sub("Tunnel ID", fmt::format("{}.{}", sa->index, n++), "", "");
-          sub("Local Addr",
-              fmt::format("{}/{}/{}/{}", i.local.address.str(), i.local.mask.str(),
-                          i.local.protocol, i.local.port),
-              "", "");
-          sub("Remote Addr",
-              fmt::format("{}/{}/{}/{}", i.remote.address.str(), i.remote.mask.str(),
-                          i.remote.protocol, i.remote.port),
-              "", "");
-          sub("Encryption", esp_cipher(i), "Hashing", esp_hash(i));
-          sub("Encapsulation", i.udp_encapsulated ? "Tunnel/NAT-T" : "Tunnel", "", "");
-          if (i.udp_encapsulated)
-            sub("UDP Src Port", std::to_string(sa->peer.port), "UDP Dst Port",
-                std::to_string(sa->local.port));
-          sub("Rekey Int (T)", fmt::format("{} Seconds", i.lifetime_seconds), "Rekey Left(T)",
-              fmt::format("{} Seconds",
-                          i.lifetime_seconds > ip_up ? i.lifetime_seconds - ip_up : 0));
-          Traffic t = traffic_of(*e, i);
-          // The volume lifetime runs down per direction; the fuller one ends the SA first.
-          uint64_t used_kb = std::max(t.bytes_tx, t.bytes_rx) / 1024;
-          sub("Rekey Int (D)", fmt::format("{} K-Bytes", i.lifetime_kilobytes), "Rekey Left(D)",
-              fmt::format("{} K-Bytes",
-                          i.lifetime_kilobytes > used_kb ? i.lifetime_kilobytes - used_kb : 0));
-          sub("Bytes Tx", std::to_string(t.bytes_tx), "Bytes Rx", std::to_string(t.bytes_rx));
-          sub("Pkts Tx", std::to_string(t.pkts_tx), "Pkts Rx", std::to_string(t.pkts_rx));
-        }
-      }
-      c.out += "\n";
+      rows->push_back(session_row(c, *e, *sa));
     }
-  c.out = saved + (any ? head + c.out : "INFO: There are presently no active sessions\n");
+  c.session.defer([rows, detail] { return render_remote(*rows, detail); });
 }
 
 void show_summary(Ctx& c) {

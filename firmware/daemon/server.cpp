@@ -34,6 +34,8 @@ constexpr size_t kOutputBackpressure = 1 << 20;
 // A last guard: a client this far behind is cut off. One command's output is below it (show
 // crypto ipsec sa at 10,000 tunnels is about 20 MB).
 constexpr size_t kMaxPendingOutput = 256 << 20;
+// The most one client's flush sends in one turn of the loop.
+constexpr size_t kFlushPerTurn = 1 << 20;
 // Input read ahead of a busy session (a copy running): above this the socket is not read until
 // the session is free again, and the kernel's socket buffer holds the sender back.
 constexpr size_t kMaxPendingInput = protocol::kMaxPayload + 64 * 1024;
@@ -364,7 +366,7 @@ void Server::finish_job(int efd) {
     // What the session makes of the result (a console login or enable completes) comes after
     // it, and the prompt is then the session's (or the question it asked again).
     cli::Reply r = s.finish_deferred(std::move(job->result));
-    send_output(c, 0, r.output);
+    send_output(c, s.effective_pager_lines(), r.output);  // a view's pages, as in line
     if (r.closed) {
       send(c, protocol::Type::Close, "");
       c.closing = true;
@@ -584,7 +586,7 @@ void Server::remember_aaa_login(const std::string& user, const cli::ExecVerdict&
 }
 
 void Server::send(Client& c, protocol::Type t, std::string_view payload) {
-  c.out += protocol::encode(t, payload);
+  c.out.append(protocol::encode(t, payload));
 }
 
 void Server::send_output(Client& c, int pager_lines, std::string_view text) {
@@ -593,15 +595,20 @@ void Server::send_output(Client& c, int pager_lines, std::string_view text) {
 }
 
 void Server::flush(Client& c) {
-  while (!c.out.empty()) {
-    ssize_t n = ::send(c.fd, c.out.data(), c.out.size(), MSG_NOSIGNAL);
+  // A client that reads as fast as we write would keep the loop here for the whole of a
+  // 20 MB view: at most kFlushPerTurn now, the rest when the socket is next writable.
+  size_t budget = kFlushPerTurn;
+  while (!c.out.empty() && budget) {
+    std::string_view unsent = c.out.unsent();
+    ssize_t n = ::send(c.fd, unsent.data(), std::min(unsent.size(), budget), MSG_NOSIGNAL);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
     if (n <= 0) {
       drop(c.fd);
       return;
     }
-    c.out.erase(0, static_cast<size_t>(n));
+    c.out.consumed(static_cast<size_t>(n));
+    budget -= static_cast<size_t>(n);
   }
   if (c.out.size() > kMaxPendingOutput) {
     drop(c.fd);

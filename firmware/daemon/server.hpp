@@ -12,6 +12,7 @@
 #include "cli/admin_auth.hpp"
 #include "cli/session.hpp"
 #include "firmware/daemon/ike_service.hpp"
+#include "firmware/daemon/output_queue.hpp"
 #include "firmware/protocol/frame.hpp"
 
 namespace rampart::firmware {
@@ -58,7 +59,7 @@ class Server {
   struct Client {
     int fd = -1;
     protocol::Decoder in;
-    std::string out;
+    OutputQueue out;
     std::unique_ptr<cli::Session> session;
     bool closing = false;
     unsigned uid = 0;   // the peer's, from SO_PEERCRED

@@ -96,6 +96,30 @@ timed_cli() {
   printf '  %-36s %6d ms  (%d lines)\n' "$1" "$LAST_CLI_MS" "$(wc -l <<<"$out")"
 }
 
+# answer_during LINE: how long the daemon takes to answer a second console ("show clock") while
+# a first one runs LINE (a view of every SA, counted, so that no client is busy reading it),
+# against the same answer alone: a view made on the event loop delays every other console,
+# and IKE, by as long as it takes. Prints both and sets ANSWER_MS (the slowest of five answers
+# during the view).
+answer_during() {
+  local t0 alone during=0 pid i ms
+  t0=$(now_ms)
+  cli "show clock" >/dev/null
+  alone=$(($(now_ms) - t0))
+  cli "$1" >/dev/null &
+  pid=$!
+  sleep 0.05
+  for i in 1 2 3 4 5; do
+    t0=$(now_ms)
+    cli "show clock" >/dev/null
+    ms=$(($(now_ms) - t0))
+    ((ms > during)) && during=$ms
+  done
+  wait "$pid"
+  ANSWER_MS=$during
+  printf '  %-36s %6d ms  (alone: %d ms)\n' "show clock during the view" "$during" "$alone"
+}
+
 # cpu_per_s LABEL UNTIL_MS: the responder's CPU ms per second of wall time from now until the
 # clock reads UNTIL_MS.
 cpu_per_s() {
@@ -155,7 +179,7 @@ configure_rampart() {
   if grep -E 'ERROR|Invalid' <<<"$out"; then echo "$out"; fail "configuration refused"; fi
 }
 
-declare -A R_SETUP R_PER R_SUMMARY R_ISAKMP R_DPD R_REKEY S_PER
+declare -A R_SETUP R_PER R_SUMMARY R_ISAKMP R_IPSEC R_ANSWER R_DPD R_REKEY S_PER
 # warm_up: 20 set-ups that disconnect at once, so that what the first tunnel touches (packet
 # rings, thread stacks, the crypto library's tables) is in the RSS before the count starts.
 warm_up() {
@@ -193,6 +217,10 @@ run_rampart() {
   total=$(sed -nE 's/.*Total IKE SA: *([0-9]+).*/\1/p' <<<"$LAST_CLI_OUT")
   ((${total:-0} * 100 >= n * 95)) || fail "show crypto isakmp sa counts ${total:-0} of $n"
   timed_cli "show crypto ipsec sa | include spi" "show crypto ipsec sa | include current outbound spi"
+  timed_cli "show crypto ipsec sa" "show crypto ipsec sa"
+  R_IPSEC[$n]=$LAST_CLI_MS
+  answer_during "show crypto ipsec sa | count"
+  R_ANSWER[$n]=$ANSWER_MS
   (($(now_ms) + 3000 < HOLD_T0 + rekey_at * 1000)) ||
     echo "  (the CLI views took most of the DPD window; the figure below is over a short one)"
   cpu_per_s "steady state, DPD every 10 s:" $((HOLD_T0 + rekey_at * 1000 - 200))
@@ -335,12 +363,15 @@ for n in "${COUNTS[@]}"; do run_rampart "$n"; done
 echo
 echo "tunnels held by ike_load (EzVPN, DH group 2, each on its own address), $(nproc) cores" \
   "shared with the generator; rampartd --crypto-workers $WORKERS"
-printf '  %-8s %9s %13s %14s %13s %12s %14s\n' tunnels "set-up s" "bytes/tunnel" \
-  "summary ms" "isakmp sa ms" "DPD CPU ms/s" "+rekey ms/s"
+printf '  %-8s %9s %13s %11s %13s %12s %14s %13s %12s\n' tunnels "set-up s" "bytes/tunnel" \
+  "summary ms" "isakmp sa ms" "ipsec sa ms" "answer during" "DPD CPU ms/s" "+rekey ms/s"
 for n in "${COUNTS[@]}"; do
-  printf '  %-8s %9.2f %13.0f %14s %13s %12.1f %14.1f\n' "$n" "${R_SETUP[$n]}" "${R_PER[$n]}" \
-    "${R_SUMMARY[$n]}" "${R_ISAKMP[$n]}" "${R_DPD[$n]}" "${R_REKEY[$n]}"
+  printf '  %-8s %9.2f %13.0f %11s %13s %12s %14s %13.1f %12.1f\n' "$n" "${R_SETUP[$n]}" \
+    "${R_PER[$n]}" "${R_SUMMARY[$n]}" "${R_ISAKMP[$n]}" "${R_IPSEC[$n]}" "${R_ANSWER[$n]}" \
+    "${R_DPD[$n]}" "${R_REKEY[$n]}"
 done
+echo "  (answer during: the slowest of five \"show clock\" from a second console while the first"
+echo "   runs \"show crypto ipsec sa | count\", which makes its text off the event loop)"
 if [[ -n "$SWAN" ]]; then
   n=${COUNTS[0]}
   printf '  at %d: rampartd %.0f bytes per tunnel, charon %.0f (+ its kernel SAs): ratio %.2f\n' \
