@@ -14,7 +14,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,13 +22,10 @@
 #include "control/config/model.hpp"
 #include "control/ike/acquire_policies.hpp"
 #include "control/ike/address_pools.hpp"
-#include "control/ike/admission.hpp"
 #include "control/ike/client_config.hpp"
-#include "control/ike/crypto/dh.hpp"
 #include "control/ike/debug_subject.hpp"
 #include "control/ike/end_reason.hpp"
 #include "control/ike/environment.hpp"
-#include "control/ike/exchange_crypto.hpp"
 #include "control/ike/ike_log.hpp"
 #include "control/ike/ike_stats.hpp"
 #include "control/ike/ike_wire.hpp"

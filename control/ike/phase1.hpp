@@ -100,7 +100,9 @@ class Phase1 {
   void start_dh(IkeSa& sa, const Bytes& peer_ke);
   void dh_failed(IkeSa& sa);
   void send_aggressive_2(IkeSa& sa, const SecretBytes& gxy);
-  void send_main_4(IkeSa& sa);
+  // Main mode's key exchange message, either role (MM3 ours as initiator, MM4 as responder):
+  // our KE and nonce, NAT-D when NAT-T was agreed; then it waits in next.
+  void send_key_exchange(IkeSa& sa, const Bytes& ke, const Bytes& nonce, P1State next);
   // SKEYID and the rest from g^xy, the nonces, publics and cookies held in sa (either role).
   bool phase1_keys(IkeSa& sa, const SecretBytes& gxy);
   // NAT-D (RFC 3947 3.2) of the payloads against the endpoints the peer may have hashed: a

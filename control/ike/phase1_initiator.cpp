@@ -78,14 +78,7 @@ Outcome Phase1::main_2(const Received& in) {
   sa.p1->gxi = dh->public_value();
   sa.p1->dh = std::make_unique<DhKey>(std::move(*dh));
   sa.p1->ni = wire_.random_bytes(kNonceLength);
-  std::vector<Payload> out;
-  log_.debug(&sa, "constructing ke payload");
-  out.push_back(OpaquePayload{PayloadType::KE, sa.p1->gxi});
-  log_.debug(&sa, "constructing nonce payload");
-  out.push_back(OpaquePayload{PayloadType::Nonce, sa.p1->ni});
-  add_nat_d(sa, out);
-  sa.state = P1State::MmWaitMsg4;
-  wire_.send_phase1(sa, Exchange::MainMode, std::move(out), false, true);
+  send_key_exchange(sa, sa.p1->gxi, sa.p1->ni, P1State::MmWaitMsg4);
   return Outcome::done();
 }
 

@@ -155,7 +155,7 @@ void Phase1::dh_done(uint64_t index, DhOutcome outcome) {
     return;
   }
   log_.debug(&sa, "Generating keys for Responder...");
-  send_main_4(sa);
+  send_key_exchange(sa, sa.p1->gxr, sa.p1->nr, P1State::MmWaitMsg5);
 }
 
 bool Phase1::phase1_keys(IkeSa& sa, const SecretBytes& gxy) {
@@ -398,14 +398,14 @@ Outcome Phase1::main_3(const Received& in) {
   return Outcome::done();
 }
 
-void Phase1::send_main_4(IkeSa& sa) {
+void Phase1::send_key_exchange(IkeSa& sa, const Bytes& ke, const Bytes& nonce, P1State next) {
   std::vector<Payload> out;
   log_.debug(&sa, "constructing ke payload");
-  out.push_back(OpaquePayload{PayloadType::KE, sa.p1->gxr});
+  out.push_back(OpaquePayload{PayloadType::KE, ke});
   log_.debug(&sa, "constructing nonce payload");
-  out.push_back(OpaquePayload{PayloadType::Nonce, sa.p1->nr});
+  out.push_back(OpaquePayload{PayloadType::Nonce, nonce});
   add_nat_d(sa, out);
-  sa.state = P1State::MmWaitMsg5;
+  sa.state = next;
   wire_.send_phase1(sa, Exchange::MainMode, std::move(out), false, true);
 }
 
