@@ -72,8 +72,22 @@ stop_daemon() {
 }
 
 # cli LINES...: runs a privileged console session with the given lines.
+# The client's whole output is taken first, then written on: a reader that stops early
+# (`cli ... | grep -q`) must not kill the client with SIGPIPE, which under pipefail would make a
+# match a failure, and a `... && fail` check one that cannot fail. The status is the client's.
 cli() {
-  { printf 'enable\n\n'; printf '%s\n' "$@"; } | "$BIN/rampart" --control "$SOCK"
+  local out rc=0
+  out=$(
+    { printf 'enable\n\n'; printf '%s\n' "$@"; } | "$BIN/rampart" --control "$SOCK"
+    r=$?
+    printf .
+    exit $r
+  ) || rc=$?
+  (
+    trap '' PIPE
+    printf '%s' "${out%.}"
+  ) 2>/dev/null || true
+  return "$rc"
 }
 
 fail() { echo "FAIL: $*"; exit 1; }
