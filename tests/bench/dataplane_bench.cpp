@@ -15,7 +15,9 @@
 // inside NIC's softirq, which only the all-cores CPU columns show.
 // Anti-replay is off on the benchmark SAs so that a pre-encrypted set of packets can be sent
 // again and again (every packet is still authenticated and decrypted). Never fails on a figure.
-//   dataplane_bench --gen-ns NS [--seconds S]   (in the appliance namespace; see
+// --sas N: the ESP runs over N SAs (default 8), consecutive frames on SAs far apart
+// (tests/bench/dataplane_spread.sh compares 1 with 10,000).
+//   dataplane_bench --gen-ns NS [--seconds S] [--sas N]   (in the appliance namespace; see
 //   tests/bench/dataplane_forward.sh, which builds the namespaces)
 #include <fcntl.h>
 #include <linux/if_packet.h>
@@ -72,11 +74,39 @@ constexpr uint8_t kI0Mac[6] = {0x02, 0x00, 0x5e, 0x00, 0x53, 0xb0};
 constexpr uint32_t kOutside = 0xc6336401;  // 198.51.100.1
 constexpr uint32_t kInside = 0xc0000201;   // 192.0.2.1
 constexpr uint32_t kHost = 0xc000020a;     // 192.0.2.10
-constexpr uint32_t kPeer0 = 0xc6336402;    // 198.51.100.2 .. (one peer per SA)
-constexpr uint32_t kClient0 = 0xcb00710a;  // 203.0.113.10 .. (each peer's inner address)
-constexpr int kSas = 8;                    // several peers, so that fanout spreads them
+constexpr uint32_t kPeer0 = 0xc6336402;    // 198.51.100.2 .. 198.51.100.9
+constexpr uint32_t kClient0 = 0xcb00710a;  // 203.0.113.10 .. (each SA's client address)
+constexpr int kPeers = 8;                  // several peers, so that fanout spreads them
 constexpr size_t kFrames = 4096;           // distinct frames the generator cycles through
 constexpr uint32_t kQueues = 2;            // each cable's queues (dataplane_forward.sh)
+// Past 245 SAs the clients' addresses are 198.19.0.1 and on (RFC 2544's benchmarking range,
+// as tunnel_scale.sh's pool; only inside the benchmark's namespaces).
+constexpr uint32_t kManyClients0 = 0xc6130001;
+
+// The SAs of the ESP runs (--sas; 8 by default), each with a client address of its own; they
+// share the kPeers peers (what an SA costs the workers is its state and keys, not its peer).
+int g_sas = 8;
+
+uint32_t peer_of(int sa) {
+  return kPeer0 + static_cast<uint32_t>(sa % kPeers);
+}
+
+uint32_t client_of(int sa) {
+  return (g_sas <= 245 ? kClient0 : kManyClients0) + static_cast<uint32_t>(sa);
+}
+
+// The SA of the generator's n-th frame: consecutive frames go to SAs far apart (65537 is a
+// prime above --sas, so n -> SA is a permutation of every run of g_sas frames), so that a batch
+// of them touches as many SAs, and never neighbours in memory in order.
+int sa_of_frame(size_t n) {
+  return static_cast<int>(n * 65537 % static_cast<size_t>(g_sas));
+}
+
+// kFrames at least, a whole number of rounds over the SAs.
+size_t frame_count() {
+  auto sas = static_cast<size_t>(g_sas);
+  return (kFrames + sas - 1) / sas * sas;
+}
 
 // Plain: cleartext inside to outside, no ESP (limit b); PlainOut: the decap run's ESP frames
 // outside to inside, forwarded without ESP work (limit b for AF_XDP, which takes only ESP).
@@ -115,24 +145,24 @@ void ethernet(uint8_t* f, const uint8_t* dst, const uint8_t* src) {
 std::vector<std::vector<uint8_t>> make_frames(Dir dir, const Transform& t, size_t size) {
   std::vector<std::vector<uint8_t>> frames;
   std::vector<std::unique_ptr<EspSa>> peers;
-  for (int i = 0; i < kSas; ++i)
+  for (int i = 0; i < g_sas; ++i)
     peers.push_back(std::move(*EspSa::create(0x1000 + static_cast<uint32_t>(i), keys_for(t, i))));
   std::vector<uint8_t> inner(2048);
-  for (size_t n = 0; n < kFrames; ++n) {
-    int sa = static_cast<int>(n % kSas);
-    auto sport = static_cast<uint16_t>(10000 + n / kSas);
+  for (size_t n = 0; n < frame_count(); ++n) {
+    int sa = sa_of_frame(n);
+    auto sport = static_cast<uint16_t>(10000 + n / static_cast<size_t>(g_sas));
     std::vector<uint8_t> f(2048);
     if (dir == Dir::Decap) {
-      inner_packet(inner.data(), size, kClient0 + static_cast<uint32_t>(sa), kHost, sport);
+      inner_packet(inner.data(), size, client_of(sa), kHost, sport);
       ethernet(f.data(), kEth0Mac, kO0Mac);
       size_t esp = peers[static_cast<size_t>(sa)]->encap(inner.data(), size, f.data() + kEth + 20,
                                                          f.size() - kEth - 20);
       write_header(f.data() + kEth, {0, 64, kProtoEsp, static_cast<uint16_t>(20 + esp), 1, 0,
-                                     kPeer0 + static_cast<uint32_t>(sa), kOutside});
+                                     peer_of(sa), kOutside});
       f.resize(kEth + 20 + esp);
     } else {
       ethernet(f.data(), kEth1Mac, kI0Mac);
-      inner_packet(f.data() + kEth, size, kHost, kClient0 + static_cast<uint32_t>(sa), sport);
+      inner_packet(f.data() + kEth, size, kHost, client_of(sa), sport);
       f.resize(kEth + size);
     }
     frames.push_back(std::move(f));
@@ -141,7 +171,7 @@ std::vector<std::vector<uint8_t>> make_frames(Dir dir, const Transform& t, size_
 }
 
 void add_sas(Sad& sad, const Transform& t, crypto::Backend* backend) {
-  for (int i = 0; i < kSas; ++i) {
+  for (int i = 0; i < g_sas; ++i) {
     SaSpec s;
     s.id = static_cast<uint64_t>(i + 1);
     s.spi_in = 0x1000 + static_cast<uint32_t>(i);
@@ -149,9 +179,9 @@ void add_sas(Sad& sad, const Transform& t, crypto::Backend* backend) {
     s.keys_in = keys_for(t, i);
     s.keys_out = keys_for(t, i);
     s.local = kOutside;
-    s.peer = kPeer0 + static_cast<uint32_t>(i);
+    s.peer = peer_of(i);
     s.local_ts = {0, 0};
-    s.remote_ts = {kClient0 + static_cast<uint32_t>(i), 0xffffffff};
+    s.remote_ts = {client_of(i), 0xffffffff};
     s.replay_window = 0;
     s.backend = backend;
     if (auto r = sad.add(s); !r) std::fprintf(stderr, "SA: %s\n", r.error().c_str());
@@ -455,8 +485,8 @@ void hand_off() {
   auto nl = platform::Netlink::open();
   if (!nl) return;
   auto tun = static_cast<int>(::if_nametoindex(vpn_device_of("eth0").c_str()));
-  for (int i = 0; i < kSas; ++i)
-    if (auto r = nl->add_device_route(kClient0 + static_cast<uint32_t>(i), 32, std::nullopt, tun, 0,
+  for (int i = 0; i < g_sas; ++i)
+    if (auto r = nl->add_device_route(client_of(i), 32, std::nullopt, tun, 0,
                                       platform::kRampartVpnProtocol);
         !r)
       std::fprintf(stderr, "route: %s\n", r.error().c_str());
@@ -510,7 +540,7 @@ double batch_ns(const Transform& t, Dir dir, size_t size, crypto::Backend& b) {
   if (!sa) return 0;
   auto frames = make_frames(Dir::Decap, t, size);
   std::vector<uint8_t> inner(size);
-  inner_packet(inner.data(), size, kClient0, kHost, 10000);
+  inner_packet(inner.data(), size, client_of(0), kHost, 10000);
   constexpr size_t kB = Sad::kMaxBatch;
   std::vector<std::vector<uint8_t>> work(kB, std::vector<uint8_t>(2048));
   std::vector<crypto::Op> ops(kB);
@@ -518,8 +548,8 @@ double batch_ns(const Transform& t, Dir dir, size_t size, crypto::Backend& b) {
     EspDrop d;
     for (size_t i = 0; i < kB; ++i) {
       if (dir == Dir::Decap) {
-        // Every peer frame was made by SA 0's keys only for every kSas-th one: use those.
-        const auto& f = frames[((round * kB + i) * kSas) % frames.size()];
+        // Of the peer frames, SA 0's keys made every g_sas-th one (sa_of_frame): use those.
+        const auto& f = frames[((round * kB + i) * static_cast<size_t>(g_sas)) % frames.size()];
         std::memcpy(work[i].data(), f.data() + kEth + 20, f.size() - kEth - 20);
         (*sa)->decap_prepare(work[i].data(), f.size() - kEth - 20, &ops[i], &d);
       } else {
@@ -555,9 +585,11 @@ int main(int argc, char** argv) {
       gen_ns = argv[++i];
     else if (a == "--seconds" && i + 1 < argc)
       seconds = std::atof(argv[++i]);
+    else if (a == "--sas" && i + 1 < argc)
+      g_sas = std::atoi(argv[++i]);
   }
-  if (gen_ns.empty()) {
-    std::fprintf(stderr, "usage: dataplane_bench --gen-ns NS [--seconds S]\n");
+  if (gen_ns.empty() || g_sas < 1 || g_sas > 60000) {
+    std::fprintf(stderr, "usage: dataplane_bench --gen-ns NS [--seconds S] [--sas 1-60000]\n");
     return 2;
   }
   if (auto err = platform::install_dataplane_rules())  // the kernel leaves ESP to us
@@ -566,8 +598,10 @@ int main(int argc, char** argv) {
   std::vector<PortConfig> crypto_ports{ports[0]};
   if (auto r = platform::set_sysctl("net.ipv4.ip_forward", "1"); !r)
     std::fprintf(stderr, "ip_forward: %s\n", r.error().c_str());
-  std::printf("dataplane_bench: %.1f s per run, %u cores; the generator and the sink share them\n",
-              seconds, std::thread::hardware_concurrency());
+  std::printf(
+      "dataplane_bench: %.1f s per run, %u cores; the generator and the sink share them; %d "
+      "SAs\n",
+      seconds, std::thread::hardware_concurrency(), g_sas);
   auto cpu_text = [](const Cpu& c) {
     char b[64];
     std::snprintf(b, sizeof b, "%4.1f %4.1f %4.1f", c.user, c.system, c.softirq);

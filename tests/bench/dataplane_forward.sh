@@ -4,10 +4,12 @@
 # to a generator namespace's o0/i0, with static neighbours so that nothing waits on ARP. The ESP
 # table runs on AF_PACKET and on AF_XDP (issue 16), side by side.
 # A benchmark, not a test: it prints figures and never fails on them.
-#   tests/bench/dataplane_forward.sh [seconds-per-run]   (as root, after scripts/build)
+#   tests/bench/dataplane_forward.sh [seconds-per-run] [--sas N]   (as root, after scripts/build)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SECS=${1:-2}
+shift || true
+BENCH_ARGS=("$@") # the loop below sets the positional parameters
 A=rdpa$$ G=rdpg$$
 cleanup() { ip netns del $A 2>/dev/null || true; ip netns del $G 2>/dev/null || true; }
 trap cleanup EXIT
@@ -34,4 +36,4 @@ ip -n $A neigh add 192.0.2.10 lladdr 02:00:5e:00:53:b0 dev eth1 nud permanent
 for i in $(seq 2 9); do
   ip -n $A neigh add 198.51.100.$i lladdr 02:00:5e:00:53:a0 dev eth0 nud permanent
 done
-ip netns exec $A build/bin/dataplane_bench --gen-ns $G --seconds "$SECS"
+ip netns exec $A build/bin/dataplane_bench --gen-ns $G --seconds "$SECS" "${BENCH_ARGS[@]}"
