@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "cli/commands/common.hpp"
+#include "cli/commands/ipsec_shown.hpp"
 #include "cli/commands/sections.hpp"
 #include "control/config/acl_expand.hpp"
 #include "control/firewall/runtime.hpp"
@@ -85,12 +86,8 @@ struct SaRow {
   config::Ipv4 local_address, peer_address;
   std::optional<config::Ipv4> assigned;
   uint16_t local_port = 0, peer_port = 0;
-  bool remote_access = false, udp_encapsulated = false, tunnel_mode = true;
-  config::EspEncryption encryption = config::EspEncryption::Aes128;
-  config::EspIntegrity integrity = config::EspIntegrity::Sha1;
-  ike::Selector local, remote;
-  uint32_t lifetime_seconds = 0, lifetime_kilobytes = 0;
-  uint64_t age = 0;  // seconds since it was established
+  bool remote_access = false;
+  IpsecShown ipsec;
   Counts n;
   size_t acl = 0;  // its map entry's ACL lines: SaSnapshot::acls[acl]
   int mtu = 1500;
@@ -110,21 +107,23 @@ void direction(std::string& out, const SaRow& r, bool inbound) {
   const Counts& c = r.n;
   uint32_t spi = inbound ? r.spi_in : r.spi_out;
   uint64_t bytes = inbound ? c.in_bytes : c.out_bytes;
-  uint64_t kb_left = r.lifetime_kilobytes > bytes / 1024 ? r.lifetime_kilobytes - bytes / 1024 : 0;
-  uint64_t s_left = r.lifetime_seconds > r.age ? r.lifetime_seconds - r.age : 0;
+  uint64_t kb_left =
+      r.ipsec.lifetime_kilobytes > bytes / 1024 ? r.ipsec.lifetime_kilobytes - bytes / 1024 : 0;
+  uint64_t s_left =
+      r.ipsec.lifetime_seconds > r.ipsec.age ? r.ipsec.lifetime_seconds - r.ipsec.age : 0;
   auto to = std::back_inserter(out);
   fmt::format_to(to, "    {} esp sas:\n", inbound ? "inbound" : "outbound");
   fmt::format_to(to, "      spi: 0x{:08X} ({})\n", spi, spi);
   out += "         SA State: active\n";
   fmt::format_to(to, "         transform: {} no compression\n",
-                 ike::esp_transform_text(r.encryption, r.integrity));
+                 ike::esp_transform_text(r.ipsec.encryption, r.ipsec.integrity));
   fmt::format_to(to, "         in use settings ={{{}, {}, {}IKEv1, }}\n",
-                 r.remote_access ? "RA" : "L2L", r.tunnel_mode ? "Tunnel" : "Transport",
-                 r.udp_encapsulated ? " NAT-T-Encaps, " : "");
+                 r.remote_access ? "RA" : "L2L", r.ipsec.tunnel_mode ? "Tunnel" : "Transport",
+                 r.ipsec.udp_encapsulated ? " NAT-T-Encaps, " : "");
   fmt::format_to(to, "         slot: 0, conn_id: {}, crypto-map: {}\n", r.conn_id, r.crypto_map);
   fmt::format_to(to, "         sa timing: remaining key lifetime (kB/sec): ({}/{})\n", kb_left,
                  s_left);
-  fmt::format_to(to, "         IV size: {} bytes\n", config::row(r.encryption).iv_bytes);
+  fmt::format_to(to, "         IV size: {} bytes\n", config::row(r.ipsec.encryption).iv_bytes);
   out += "         replay detection support: Y\n";
   out += "         Anti replay bitmap: \n";
   uint64_t bitmap = inbound ? c.bitmap : (c.encaps ? 1 : 0);
@@ -209,15 +208,7 @@ SaRow row_of(const Ctx& c, const ike::Engine& e, const ike::IkeSa& sa, const ike
           .local_port = s.udp_encapsulated ? sa.local.port : uint16_t{0},
           .peer_port = s.udp_encapsulated ? sa.peer.port : uint16_t{0},
           .remote_access = sa.remote_access,
-          .udp_encapsulated = s.udp_encapsulated,
-          .tunnel_mode = s.tunnel_mode,
-          .encryption = s.encryption,
-          .integrity = s.integrity,
-          .local = s.local,
-          .remote = s.remote,
-          .lifetime_seconds = s.lifetime_seconds,
-          .lifetime_kilobytes = s.lifetime_kilobytes,
-          .age = e.now() - s.established_at,
+          .ipsec = IpsecShown::of(s, e.now()),
           .n = counts_of(e, s),
           .acl = acls.of(s.crypto_map, s.map_seq)};
   if (auto it = c.cfg.crypto.fragmentation.find(sa.nameif); it != c.cfg.crypto.fragmentation.end())
@@ -234,8 +225,8 @@ void show_one(std::string& body, const SaSnapshot& snap, const SaRow& r) {
   fmt::format_to(to, "    Crypto map tag: {}, seq num: {}, local addr: {}\n\n", r.crypto_map,
                  r.map_seq, r.local_address.str());
   body += snap.acls[r.acl];
-  fmt::format_to(to, "      local ident (addr/mask/prot/port): {}\n", ident(r.local));
-  fmt::format_to(to, "      remote ident (addr/mask/prot/port): {}\n", ident(r.remote));
+  fmt::format_to(to, "      local ident (addr/mask/prot/port): {}\n", ident(r.ipsec.local));
+  fmt::format_to(to, "      remote ident (addr/mask/prot/port): {}\n", ident(r.ipsec.remote));
   fmt::format_to(to, "      current_peer: {}{}\n", r.peer_address.str(),
                  r.username.empty() ? "" : ", username: " + r.username);
   if (r.assigned) fmt::format_to(to, "      dynamic allocated peer ip: {}\n", r.assigned->str());
@@ -259,8 +250,9 @@ void show_one(std::string& body, const SaSnapshot& snap, const SaRow& r) {
   fmt::format_to(to, "      local crypto endpt.: {}/{}, remote crypto endpt.: {}/{}\n",
                  r.local_address.str(), r.local_port, r.peer_address.str(), r.peer_port);
   // Outer IP, UDP when encapsulated, ESP header, IV, worst-case padding and trailer, ICV.
-  size_t overhead = 20 + (r.udp_encapsulated ? 8 : 0) + 8 + config::row(r.encryption).iv_bytes +
-                    config::row(r.encryption).block_bytes + 2 + config::row(r.integrity).icv_bytes;
+  size_t overhead =
+      20 + (r.ipsec.udp_encapsulated ? 8 : 0) + 8 + config::row(r.ipsec.encryption).iv_bytes +
+      config::row(r.ipsec.encryption).block_bytes + 2 + config::row(r.ipsec.integrity).icv_bytes;
   fmt::format_to(to, "      path mtu {0}, ipsec overhead {1}, media mtu {0}\n", r.mtu, overhead);
   fmt::format_to(to, "      PMTU time remaining (sec): 0, DF policy: {}\n", r.df);
   body += "      ICMP error validation: disabled, TFC packets: disabled\n";

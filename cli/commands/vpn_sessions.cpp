@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "cli/commands/common.hpp"
+#include "cli/commands/ipsec_shown.hpp"
 #include "cli/commands/sections.hpp"
 #include "control/ike/engine.hpp"
 #include "control/ike/session_filter.hpp"
@@ -38,7 +39,7 @@ std::string session_cipher(ike::CipherAlg c) {
   return std::string(config::row(c).session);
 }
 
-std::string esp_cipher(const auto& s) {  // a TunnelRow (below)
+std::string esp_cipher(const IpsecShown& s) {
   return std::string(config::row(s.encryption).session);
 }
 
@@ -47,7 +48,7 @@ std::string_view hash_name(ike::HashAlg h, bool session) {
   return session ? config::row(h).session : config::row(h).debug;
 }
 
-std::string esp_hash(const auto& s) {
+std::string esp_hash(const IpsecShown& s) {
   return std::string(config::row(s.integrity).session);
 }
 
@@ -227,12 +228,8 @@ Traffic traffic_of(const ike::Engine& e, const ike::IpsecSa& ips) {
 
 // One session as show vpn-sessiondb remote|detail remote prints it, copied on the event loop;
 // the text is made as deferred work.
-struct TunnelRow {  // one IPsec SA of the session (never its keys)
-  ike::Selector local, remote;
-  config::EspEncryption encryption{};
-  config::EspIntegrity integrity{};
-  bool udp_encapsulated = false;
-  uint64_t lifetime_seconds = 0, lifetime_kilobytes = 0, up = 0;
+struct TunnelRow {  // one IPsec SA of the session
+  IpsecShown shown;
   Traffic t;
 };
 struct SessionRow {
@@ -274,15 +271,7 @@ SessionRow session_row(const Ctx& c, const ike::Engine& e, const IkeSa& sa) {
   r.login = login_time(c.sys, r.up);
   // The session's totals: its IKE messages and what its IPsec SAs carried.
   for (const auto& i : sa.ipsec) {
-    TunnelRow t{.local = i.local,
-                .remote = i.remote,
-                .encryption = i.encryption,
-                .integrity = i.integrity,
-                .udp_encapsulated = i.udp_encapsulated,
-                .lifetime_seconds = i.lifetime_seconds,
-                .lifetime_kilobytes = i.lifetime_kilobytes,
-                .up = e.now() - i.established_at,
-                .t = traffic_of(e, i)};
+    TunnelRow t{.shown = IpsecShown::of(i, e.now()), .t = traffic_of(e, i)};
     r.tx += t.t.bytes_tx;
     r.rx += t.t.bytes_rx;
     r.tunnels.push_back(std::move(t));
@@ -311,7 +300,8 @@ void tunnel_detail(std::string& out, const SessionRow& r) {
   sub("Filter Name", r.filter);
   if (!r.client_os.empty()) sub("Client OS", r.client_os);
   int n = 2;
-  for (const TunnelRow& i : r.tunnels) {
+  for (const TunnelRow& tr : r.tunnels) {
+    const IpsecShown& i = tr.shown;
     out += "\nIPsec:\n";
     sub("Tunnel ID", fmt::format("{}.{}", r.index, n++));
     sub("Local Addr", fmt::format("{}/{}/{}/{}", i.local.address.str(), i.local.mask.str(),
@@ -324,14 +314,14 @@ void tunnel_detail(std::string& out, const SessionRow& r) {
       sub("UDP Src Port", std::to_string(r.peer_port), "UDP Dst Port",
           std::to_string(r.local_port));
     sub("Rekey Int (T)", fmt::format("{} Seconds", i.lifetime_seconds), "Rekey Left(T)",
-        fmt::format("{} Seconds", i.lifetime_seconds > i.up ? i.lifetime_seconds - i.up : 0));
+        fmt::format("{} Seconds", i.lifetime_seconds > i.age ? i.lifetime_seconds - i.age : 0));
     // The volume lifetime runs down per direction; the fuller one ends the SA first.
-    uint64_t used_kb = std::max(i.t.bytes_tx, i.t.bytes_rx) / 1024;
+    uint64_t used_kb = std::max(tr.t.bytes_tx, tr.t.bytes_rx) / 1024;
     sub("Rekey Int (D)", fmt::format("{} K-Bytes", i.lifetime_kilobytes), "Rekey Left(D)",
         fmt::format("{} K-Bytes",
                     i.lifetime_kilobytes > used_kb ? i.lifetime_kilobytes - used_kb : 0));
-    sub("Bytes Tx", std::to_string(i.t.bytes_tx), "Bytes Rx", std::to_string(i.t.bytes_rx));
-    sub("Pkts Tx", std::to_string(i.t.pkts_tx), "Pkts Rx", std::to_string(i.t.pkts_rx));
+    sub("Bytes Tx", std::to_string(tr.t.bytes_tx), "Bytes Rx", std::to_string(tr.t.bytes_rx));
+    sub("Pkts Tx", std::to_string(tr.t.pkts_tx), "Pkts Rx", std::to_string(tr.t.pkts_rx));
   }
 }
 
@@ -342,8 +332,8 @@ std::string render_remote(const std::vector<SessionRow>& rows, bool detail) {
     std::string enc = session_cipher(r.cipher);
     std::string hash = std::string(hash_name(r.hash, true));
     for (const TunnelRow& t : r.tunnels) {
-      if (enc.find(esp_cipher(t)) == std::string::npos) enc += " " + esp_cipher(t);
-      if (hash.find(esp_hash(t)) == std::string::npos) hash += " " + esp_hash(t);
+      if (enc.find(esp_cipher(t.shown)) == std::string::npos) enc += " " + esp_cipher(t.shown);
+      if (hash.find(esp_hash(t.shown)) == std::string::npos) hash += " " + esp_hash(t.shown);
     }
     out += two("Username", r.username.empty() ? r.peer.str() : r.username, "Index",
                std::to_string(r.index));
