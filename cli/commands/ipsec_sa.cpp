@@ -90,14 +90,19 @@ struct SaRow {
   IpsecShown ipsec;
   Counts n;
   size_t acl = 0;  // its map entry's ACL lines: SaSnapshot::acls[acl]
+};
+
+// What the SAs' blocks show of their interface's settings.
+struct InterfaceShown {
   int mtu = 1500;
   std::string df = "copy-df";
-  bool post_fragment = false;  // "crypto ipsec fragmentation after-encryption" on its interface
+  bool post_fragment = false;  // "crypto ipsec fragmentation after-encryption"
 };
 
 struct SaSnapshot {
   SaView view;
   std::vector<std::string> acls;
+  std::map<std::string, InterfaceShown> interfaces;  // by nameif, each SA's
   std::vector<SaRow> rows;
 };
 
@@ -193,9 +198,8 @@ class AclLines {
   std::map<std::pair<std::string, uint32_t>, size_t> done_;
 };
 
-SaRow row_of(const Ctx& c, const ike::Engine& e, const ike::IkeSa& sa, const ike::IpsecSa& s,
-             AclLines& acls) {
-  SaRow r{.nameif = sa.nameif,
+SaRow row_of(const ike::Engine& e, const ike::IkeSa& sa, const ike::IpsecSa& s, AclLines& acls) {
+  return {.nameif = sa.nameif,
           .crypto_map = s.crypto_map,
           .username = platform::printable(sa.username),
           .map_seq = s.map_seq,
@@ -211,12 +215,15 @@ SaRow row_of(const Ctx& c, const ike::Engine& e, const ike::IkeSa& sa, const ike
           .ipsec = IpsecShown::of(s, e.now()),
           .n = counts_of(e, s),
           .acl = acls.of(s.crypto_map, s.map_seq)};
-  if (auto it = c.cfg.crypto.fragmentation.find(sa.nameif); it != c.cfg.crypto.fragmentation.end())
-    r.post_fragment = it->second == "after-encryption";
-  if (auto it = c.cfg.system.mtu.find(sa.nameif); it != c.cfg.system.mtu.end()) r.mtu = it->second;
-  if (auto it = c.cfg.crypto.df_bit.find(sa.nameif); it != c.cfg.crypto.df_bit.end())
-    r.df = it->second;
-  return r;
+}
+
+InterfaceShown interface_shown(const config::Config& cfg, const std::string& nameif) {
+  InterfaceShown i;
+  if (auto it = cfg.crypto.fragmentation.find(nameif); it != cfg.crypto.fragmentation.end())
+    i.post_fragment = it->second == "after-encryption";
+  if (auto it = cfg.system.mtu.find(nameif); it != cfg.system.mtu.end()) i.mtu = it->second;
+  if (auto it = cfg.crypto.df_bit.find(nameif); it != cfg.crypto.df_bit.end()) i.df = it->second;
+  return i;
 }
 
 void show_one(std::string& body, const SaSnapshot& snap, const SaRow& r) {
@@ -231,7 +238,8 @@ void show_one(std::string& body, const SaSnapshot& snap, const SaRow& r) {
                  r.username.empty() ? "" : ", username: " + r.username);
   if (r.assigned) fmt::format_to(to, "      dynamic allocated peer ip: {}\n", r.assigned->str());
   body += "\n";
-  const bool after = r.post_fragment;
+  const InterfaceShown& ifc = snap.interfaces.at(r.nameif);
+  const bool after = ifc.post_fragment;
   fmt::format_to(
       to,
       "      #pkts encaps: {0}, #pkts encrypt: {0}, #pkts digest: {0}\n"
@@ -253,8 +261,8 @@ void show_one(std::string& body, const SaSnapshot& snap, const SaRow& r) {
   size_t overhead =
       20 + (r.ipsec.udp_encapsulated ? 8 : 0) + 8 + config::row(r.ipsec.encryption).iv_bytes +
       config::row(r.ipsec.encryption).block_bytes + 2 + config::row(r.ipsec.integrity).icv_bytes;
-  fmt::format_to(to, "      path mtu {0}, ipsec overhead {1}, media mtu {0}\n", r.mtu, overhead);
-  fmt::format_to(to, "      PMTU time remaining (sec): 0, DF policy: {}\n", r.df);
+  fmt::format_to(to, "      path mtu {0}, ipsec overhead {1}, media mtu {0}\n", ifc.mtu, overhead);
+  fmt::format_to(to, "      PMTU time remaining (sec): 0, DF policy: {}\n", ifc.df);
   body += "      ICMP error validation: disabled, TFC packets: disabled\n";
   fmt::format_to(to, "      current outbound spi: {:08X}\n", r.spi_out);
   fmt::format_to(to, "      current inbound spi : {:08X}\n\n", r.spi_in);
@@ -282,7 +290,11 @@ SaSnapshot snapshot(const Ctx& c, const SaView& v) {
     });
   AclLines acls(c, snap.acls);
   snap.rows.reserve(list.size());
-  for (const auto& [sa, s] : list) snap.rows.push_back(row_of(c, *e, *sa, *s, acls));
+  for (const auto& [sa, s] : list) {
+    snap.rows.push_back(row_of(*e, *sa, *s, acls));
+    if (!snap.interfaces.contains(sa->nameif))
+      snap.interfaces.emplace(sa->nameif, interface_shown(c.cfg, sa->nameif));
+  }
   return snap;
 }
 
