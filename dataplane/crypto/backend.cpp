@@ -14,6 +14,13 @@ std::string_view backend_name(BackendKind k) {
 SaCipher::SaCipher(BackendKind k, EspCipher c, EspAuth a) : kind_(k), cipher_(c), auth_(a) {}
 SaCipher::~SaCipher() = default;
 
+void SaCipher::mark_hot(bool encrypt, const void* p, size_t len) {
+  if (len == 0) return;
+  auto at = reinterpret_cast<uintptr_t>(p) - reinterpret_cast<uintptr_t>(first_line(this));
+  for (uintptr_t line = at / 64; line <= (at + len - 1) / 64 && line < 64; ++line)
+    hot_[encrypt] |= uint64_t{1} << line;
+}
+
 namespace {
 
 struct Registry {

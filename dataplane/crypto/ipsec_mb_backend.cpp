@@ -10,6 +10,7 @@
 #include <openssl/evp.h>
 
 #include <fmt/format.h>
+#include <algorithm>
 #include <cstring>
 
 #include "dataplane/crypto/stats.hpp"
@@ -38,13 +39,17 @@ IMB_MGR* thread_mgr() {
 // round keys and HMAC states, 64 for the GCM key data.
 struct MbSa final : SaCipher {
   MbSa(EspCipher c, EspAuth a) : SaCipher(BackendKind::IpsecMb, c, a) {
-    footprint_ = sizeof(MbSa);  // the keys are inside
     transform_added(BackendKind::IpsecMb);
   }
   ~MbSa() override {
     OPENSSL_cleanse(&s, sizeof s);
     transform_removed(BackendKind::IpsecMb);
   }
+  // What a job reads besides the keys, in this object's first line with the base's fields.
+  IMB_CIPHER_MODE mode = IMB_CIPHER_NULL;
+  IMB_HASH_ALG hash = IMB_AUTH_NULL;
+  uint64_t key_len = 0;
+  uint8_t salt[4] = {};
   // One transform's key material: a union, since an SA uses one cipher (about 1.2 KB per SA
   // direction instead of 2 KB; it counts at 10,000 tunnels).
   struct Secrets {
@@ -60,11 +65,47 @@ struct MbSa final : SaCipher {
     alignas(16) uint8_t opad[64];
   } s = {};
   const void* des3[3] = {s.des[0], s.des[1], s.des[2]};
-  IMB_CIPHER_MODE mode = IMB_CIPHER_NULL;
-  IMB_HASH_ALG hash = IMB_AUTH_NULL;
-  uint64_t key_len = 0;
-  uint8_t salt[4] = {};
+  void mark_keys(size_t ghash_bytes);
 };
+
+// Marks what each direction's jobs read (SaCipher::hot_lines): the round keys of this key
+// length only, for CBC the encryption or the decryption schedule, the GHASH powers the
+// library's code path multiplies with, and the HMAC states.
+void MbSa::mark_keys(size_t ghash_bytes) {
+  size_t schedule = 16 * (key_len / 4 + 7);  // AES: Nr + 1 round keys, Nr = key words + 6
+  switch (mode) {
+    case IMB_CIPHER_DES:
+      mark_hot(s.des[0], sizeof s.des[0]);
+      break;
+    case IMB_CIPHER_DES3:
+      mark_hot(s.des, sizeof s.des);
+      mark_hot(des3, sizeof des3);
+      break;
+    case IMB_CIPHER_GCM:
+      mark_hot(s.gcm.expanded_keys, schedule);
+      mark_hot(&s.gcm.ghash_keys, std::min(ghash_bytes, sizeof s.gcm.ghash_keys));
+      break;
+    case IMB_CIPHER_CBC:
+      mark_hot(true, s.aes.enc_keys, schedule);
+      mark_hot(false, s.aes.dec_keys, schedule);
+      break;
+    default:
+      break;
+  }
+  if (hash != IMB_AUTH_NULL && mode != IMB_CIPHER_GCM) {
+    mark_hot(s.ipad, sizeof s.ipad);
+    mark_hot(s.opad, sizeof s.opad);
+  }
+}
+
+// The bytes of gcm_key_data's GHASH powers that the library's GCM code reads, by the code
+// path init_mb_mgr_auto chose (intel-ipsec-mb 1.3's layouts): SSE and AVX keep 8 powers and
+// their Karatsuba halves, AVX2 and AVX-512 8 powers, AVX-512 with VAES 48.
+size_t ghash_bytes(const IMB_MGR* m) {
+  if (m->used_arch == IMB_ARCH_AVX512 && (m->features & IMB_FEATURE_VAES)) return 16 * 48;
+  if (m->used_arch == IMB_ARCH_AVX2 || m->used_arch == IMB_ARCH_AVX512) return 16 * 8;
+  return 16 * 16;
+}
 
 IMB_HASH_ALG hash_of(EspAuth a) {
   switch (a) {
@@ -265,6 +306,7 @@ class IpsecMbBackend final : public Backend {
       if (a != EspAuth::None && !hmac_pads(m, a, integrity, *sa))
         return rampart::unexpected(std::string("cannot key the HMAC"));
     }
+    sa->mark_keys(ghash_bytes(m));
     return std::unique_ptr<SaCipher>(std::move(sa));
   }
 

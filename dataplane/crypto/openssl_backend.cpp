@@ -75,7 +75,7 @@ void load_providers() {
 
 struct EvpSa final : SaCipher {
   EvpSa(EspCipher c, EspAuth a) : SaCipher(BackendKind::OpenSsl, c, a) {
-    footprint_ = sizeof(EvpSa);  // only the pointers: OpenSSL's contexts live elsewhere
+    mark_hot(this, sizeof(EvpSa));  // only the pointers: OpenSSL's contexts live elsewhere
     transform_added(BackendKind::OpenSsl);
   }
   ~EvpSa() override {

@@ -119,7 +119,7 @@ rampart::expected<std::unique_ptr<EspSa>, std::string> EspSa::create(uint32_t sp
   auto keyed = b->key(keys.cipher, auth, key, salt, keys.integrity);
   if (!keyed) return rampart::unexpected(keyed.error());
   sa->cipher_ = std::move(*keyed);
-  sa->cipher_footprint_ = sa->cipher_->footprint();
+  for (bool encrypt : {false, true}) sa->key_lines_[encrypt] = sa->cipher_->hot_lines(encrypt);
   return sa;
 }
 

@@ -39,7 +39,7 @@ struct EspCounters {
   uint32_t last_failed_seq = 0;     // the latest packet that failed its ICV (syslog 402120)
 };
 
-class EspSa {
+class alignas(64) EspSa {
  public:
   // backend: null for the one chosen at start (crypto::active()); a transform it does not
   // carry falls back to OpenSSL.
@@ -84,16 +84,21 @@ class EspSa {
   uint64_t (&drops_mut())[8] { return counters_.drops; }
   const ReplayWindow& replay() const { return replay_; }
   uint32_t last_sequence() const { return seq_out_; }
-  // Asks the cache for this SA's state, then (once that has arrived: a later call) for its
-  // keys. A batch over many SAs calls the first for all, then the second for all, so that the
-  // misses of different SAs overlap instead of following each other.
-  void prefetch_state() const {
-    for (size_t off = 0; off < sizeof(EspSa); off += 64)
-      __builtin_prefetch(reinterpret_cast<const char*>(this) + off);
+  // Asks the cache for what a packet in this direction reads of the SA's state, then (once that
+  // has arrived: a later call) for its keys. A batch over many SAs calls the first for all,
+  // then the second for all, so that the misses of different SAs overlap instead of following
+  // each other. Out: the first two lines (framing, sequence, counters); in: the replay window
+  // too.
+  void prefetch_state(bool inbound) const {
+    const char* p = reinterpret_cast<const char*>(this);
+    const char* end =
+        inbound ? p + sizeof(EspSa) : reinterpret_cast<const char*>(&counters_.bytes + 1);
+    for (; p < end; p += 64) __builtin_prefetch(p);
   }
-  void prefetch_keys() const {
-    const char* k = reinterpret_cast<const char*>(cipher_.get());
-    for (size_t off = 0; off < cipher_footprint_; off += 64) __builtin_prefetch(k + off);
+  void prefetch_keys(bool inbound) const {
+    const char* k = crypto::SaCipher::first_line(cipher_.get());
+    for (uint64_t lines = key_lines_[!inbound]; lines; lines &= lines - 1)
+      __builtin_prefetch(k + 64 * __builtin_ctzll(lines));
   }
   // Only for tests and vectors: the next outbound sequence number will be seq.
   void set_next_sequence(uint32_t seq) { seq_out_ = seq - 1; }
@@ -106,16 +111,17 @@ class EspSa {
   bool refuse(EspDrop d, EspDrop* out);            // fail, for the steps that answer yes or no
   size_t auth_failed(uint32_t seq, EspDrop* out);  // an ICV mismatch, remembering its number
 
+  // What every packet reads first, in the first cache line (prefetch_state).
   uint32_t spi_ = 0;
   EspCipher cipher_kind_ = EspCipher::Null;
   size_t iv_size_ = 0, icv_size_ = 0;
   uint32_t seq_out_ = 0;
   uint64_t iv_counter_ = 0;
-  ReplayWindow replay_;
-  EspCounters counters_;
   std::unique_ptr<crypto::SaCipher> cipher_;
-  size_t cipher_footprint_ = 0;  // cipher_->footprint(), kept here so that prefetch_keys
-                                 // need not wait for the cipher object itself
+  uint64_t key_lines_[2] = {};  // cipher_->hot_lines(decrypt, encrypt), kept here so that
+                                // prefetch_keys need not wait for the cipher object itself
+  EspCounters counters_;
+  ReplayWindow replay_;
 };
 
 }  // namespace rampart::dataplane

@@ -201,9 +201,9 @@ class Sad {
         for (size_t off = 0; off < sizeof(Entry); off += 64)
           __builtin_prefetch(reinterpret_cast<const char*>(e) + off);
     for (Entry* e : found)
-      if (e) (inbound ? e->in : e->out)->prefetch_state();
+      if (e) (inbound ? e->in : e->out)->prefetch_state(inbound);
     for (Entry* e : found)
-      if (e) (inbound ? e->in : e->out)->prefetch_keys();
+      if (e) (inbound ? e->in : e->out)->prefetch_keys(inbound);
   }
   // Locks one direction (which) of the distinct entries of a batch in address order (nulls
   // skipped), unlocks them when it goes.

@@ -230,6 +230,48 @@ TEST_CASE("The backends count what they did, per backend", "[crypto]") {
   }
 }
 
+// What a batch prefetches of an SA's keys (SaCipher::hot_lines): at 10,000 SAs each line
+// comes from memory, so a direction asks for the lines it reads and not the whole object.
+TEST_CASE("An SA's keys name the lines each direction reads, not the whole schedule set",
+          "[crypto]") {
+  std::mt19937 rng(64);
+  auto lines = [](uint64_t m) { return __builtin_popcountll(m); };
+  for (auto [c, a] : transforms()) {
+    INFO(label(c, a));
+    EspKeys k = random_keys(rng, c, a);
+    std::span<const uint8_t> key(k.encryption), salt;
+    if (is_aead(c)) {
+      salt = key.last(4);
+      key = key.first(key.size() - 4);
+    }
+    auto keyed = mb().key(c, a, key, salt, k.integrity);
+    REQUIRE(keyed);
+    const crypto::SaCipher& sa = **keyed;
+    uint64_t enc = sa.hot_lines(true), dec = sa.hot_lines(false);
+    CHECK((enc & dec & 1) == 1);  // the object's own fields, which every job reads
+    // A key schedule is read whole: its lines are adjacent, at least its size.
+    size_t schedule = c == EspCipher::Null ? 0 : c == EspCipher::Des ? 128 : 176;
+    size_t pads = a == EspAuth::None || is_aead(c) ? 0 : 2;
+    CHECK(static_cast<size_t>(lines(enc)) >= 1 + (schedule + 63) / 64 + pads);
+    // The object holds every transform's keys (about 20 lines): a CBC or NULL direction reads
+    // at most half of them (GCM reads 7, or 17 where the library multiplies with 48 powers).
+    CHECK(lines(enc) <= (is_aead(c) ? 18 : 10));
+    CHECK(lines(dec) <= (is_aead(c) ? 18 : 10));
+    bool cbc = c == EspCipher::AesCbc128 || c == EspCipher::AesCbc192 || c == EspCipher::AesCbc256;
+    if (cbc)
+      CHECK((enc & ~dec) != 0);  // encryption and decryption round keys are apart
+    else
+      CHECK(enc == dec);
+  }
+  // OpenSSL's SA holds only pointers to its contexts: all of it, both ways.
+  EspKeys k = random_keys(rng, EspCipher::AesCbc128, EspAuth::HmacSha1);
+  auto keyed = crypto::openssl().key(k.cipher, k.auth, k.encryption, {}, k.integrity);
+  REQUIRE(keyed);
+  uint64_t m = (*keyed)->hot_lines(true);
+  CHECK(m == (*keyed)->hot_lines(false));
+  CHECK((m & (m + 1)) == 0);  // lines 0 to n, none skipped
+}
+
 TEST_CASE("RAMPART_CRYPTO picks the backend, and the choice says why", "[crypto]") {
   // The unit tests run under either value (the suite runs them with each); whichever it is,
   // new SAs are keyed for it and the reason names it.
