@@ -21,11 +21,6 @@ namespace rampart::platform {
 
 namespace {
 
-// Each ping run its own identifier, so that concurrent runs do not take each other's replies.
-std::atomic<uint16_t> next_id{static_cast<uint16_t>(::getpid())};
-
-constexpr size_t kIpHeader = 20, kIcmpHeader = 8;
-
 // Waits for the echo reply (or an unreachable quoting our echo) to id/seq until deadline.
 PingProbe await_reply(int fd, uint16_t id, uint16_t seq, uint32_t target,
                       std::chrono::steady_clock::time_point sent,
@@ -73,7 +68,7 @@ rampart::expected<std::vector<PingProbe>, std::string> ping(const PingOptions& o
   if (!o.device.empty() && ::setsockopt(s.fd, SOL_SOCKET, SO_BINDTODEVICE, o.device.c_str(),
                                         static_cast<socklen_t>(o.device.size())) < 0)
     return rampart::unexpected(fmt::format("bind to {}: {}", o.device, std::strerror(errno)));
-  uint16_t id = next_id.fetch_add(1);
+  uint16_t id = next_echo_id.fetch_add(1);
   size_t payload = o.size > static_cast<int>(kIpHeader + kIcmpHeader)
                        ? static_cast<size_t>(o.size) - kIpHeader - kIcmpHeader
                        : 0;

@@ -5,12 +5,21 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 
 namespace rampart::platform {
+
+// What ping and traceroute parse by: an IPv4 header without options, an ICMP header.
+constexpr size_t kIpHeader = 20, kIcmpHeader = 8;
+
+// The echo identifier of each ping or traceroute run: one counter for both, so that concurrent
+// runs never share one and take each other's replies.
+inline std::atomic<uint16_t> next_echo_id{static_cast<uint16_t>(::getpid())};
 
 // The next datagram on fd before deadline: its length (> 0) with from filled, or 0 when the
 // deadline passed first.

@@ -21,7 +21,6 @@ namespace rampart::platform {
 
 namespace {
 
-constexpr size_t kIpHeader = 20, kIcmpHeader = 8;
 constexpr uint8_t kUdp = 17, kIcmp = 1;
 
 uint16_t be16(const uint8_t* p) {
@@ -47,9 +46,6 @@ bool quotes_probe(const uint8_t* inner, size_t n, uint32_t from, const TraceProb
            be16(l4 + 6) == key.seq;
   return inner[9] == kUdp && be16(l4) == key.src_port && be16(l4 + 2) == key.dst_port;
 }
-
-// Each run its own echo identifier, so that concurrent runs do not take each other's replies.
-std::atomic<uint16_t> next_id{static_cast<uint16_t>(::getpid() ^ 0x5a5a)};
 
 rampart::expected<void, std::string> bind_to(int fd, const TraceOptions& o) {
   if (!o.device.empty() && ::setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, o.device.c_str(),
@@ -152,7 +148,7 @@ rampart::expected<std::vector<TraceHop>, std::string> traceroute(const TraceOpti
   key.icmp = o.use_icmp;
   key.target = o.target;
   key.src_port = s.src_port;
-  key.id = next_id.fetch_add(1);
+  key.id = next_echo_id.fetch_add(1);
   std::vector<TraceHop> hops;
   int n = 0;
   for (int ttl = o.min_ttl; ttl <= o.max_ttl; ++ttl) {
