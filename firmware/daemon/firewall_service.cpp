@@ -33,6 +33,10 @@ FirewallService::FirewallService(firewall::DeviceOf device_of) : device_of_(std:
     nft_ = std::move(*nft);
   else
     platform::log(platform::Severity::Error, "firewall: " + nft.error());
+  if (auto elements = platform::NftSetElements::open())
+    elements_ = std::move(*elements);
+  else  // the sets' elements then go through nft's parser
+    platform::log(platform::Severity::Warning, "firewall: set elements: " + elements.error());
 }
 
 FirewallService::Inputs FirewallService::inputs_of(const config::Config& cfg) {
@@ -325,12 +329,12 @@ std::optional<std::vector<std::string>> FirewallService::follow(
     if ((n > 0) != (had != filter_users_.end() && had->second > 0)) return std::nullopt;
   }
   std::vector<std::string> warnings;
-  std::string script;
+  ElementChanges elements;
   bool sites = false;
   for (auto& [idx, now] : changed) {
     Share& before = by_sa_[idx];
     if (const auto& c = before.client; c && owner_[c->first] == idx) {
-      if (admitted(policy_, c->second)) client_elements("delete", c->first, c->second, script);
+      if (admitted(policy_, c->second)) client_elements(false, c->first, c->second, elements);
       clients_.erase(c->first);
       owner_.erase(c->first);
     }
@@ -338,11 +342,11 @@ std::optional<std::vector<std::string>> FirewallService::follow(
       if (auto other = clients_.find(c->first); other != clients_.end()) {
         // Another SA's until now (a phase-1 rekey's predecessor): its elements go first.
         if (admitted(policy_, other->second))
-          client_elements("delete", c->first, other->second, script);
+          client_elements(false, c->first, other->second, elements);
         clients_.erase(other);
       }
       if (admitted(policy_, c->second))
-        client_elements("add", c->first, c->second, script);
+        client_elements(true, c->first, c->second, elements);
       else
         warnings.push_back(
             fmt::format("firewall: VPN client {} kept out: its filter {} is not in force",
@@ -363,23 +367,33 @@ std::optional<std::vector<std::string>> FirewallService::follow(
     for (const auto& [idx, share] : by_sa_)
       l2l_.insert(l2l_.end(), share.sites.begin(), share.sites.end());
   }
-  if (script.empty()) return warnings;
-  if (auto r = nft_->run(script); !r) {
-    inputs_.reset();  // rebuild the whole table with the clients on the next call
-    warnings.push_back("firewall: VPN client sets: " + r.error());
-  }
+  if (auto error = apply_elements(elements)) warnings.push_back(*error);
   return warnings;
 }
 
-void FirewallService::client_elements(const char* verb, uint32_t a, const Client& c,
-                                      std::string& script) const {
-  auto element = [&](const std::string& set) {
-    script += fmt::format("{} element ip {} {} {{ {} }}\n", verb, firewall::kFirewallTable, set,
-                          dotted(a));
-  };
-  element("vpn_clients");
+void FirewallService::client_elements(bool add, uint32_t a, const Client& c,
+                                      ElementChanges& out) const {
+  out.push_back({add, "vpn_clients", a});
   if (c.filter)
-    if (auto set = firewall::vpn_filter_set(policy_, *c.filter); !set.empty()) element(set);
+    if (auto set = firewall::vpn_filter_set(policy_, *c.filter); !set.empty())
+      out.push_back({add, set, a});
+}
+
+std::optional<std::string> FirewallService::apply_elements(const ElementChanges& changes) {
+  if (changes.empty()) return std::nullopt;
+  rampart::expected<void, std::string> r;
+  if (elements_) {
+    r = elements_->apply(firewall::kFirewallTable, changes);
+  } else {
+    std::string script;
+    for (const auto& c : changes)
+      script += fmt::format("{} element ip {} {} {{ {} }}\n", c.add ? "add" : "delete",
+                            firewall::kFirewallTable, c.set, dotted(c.address));
+    r = nft_->run(script);
+  }
+  if (r) return std::nullopt;
+  inputs_.reset();  // rebuild the whole table with the clients on the next call
+  return "firewall: VPN client sets: " + r.error();
 }
 
 std::vector<std::string> FirewallService::set_deny_new(bool deny) {
@@ -408,20 +422,12 @@ std::vector<std::string> FirewallService::sync_clients(Clients now) {
     return {};
   }
   // Small element changes, one transaction: the table and its counters stay as they are.
-  std::string script;
-  auto element = [&](const char* verb, const std::string& set, uint32_t a) {
-    script += fmt::format("{} element ip {} {} {{ {} }}\n", verb, firewall::kFirewallTable, set,
-                          dotted(a));
-  };
-  auto filter_set = [&](const Client& c) {
-    return c.filter ? firewall::vpn_filter_set(policy_, *c.filter) : std::string();
-  };
+  ElementChanges elements;
   std::vector<std::string> warnings;
   for (const auto& [a, c] : clients_) {
     auto it = now.find(a);
     if ((it != now.end() && it->second == c) || !admitted(policy_, c)) continue;
-    element("delete", "vpn_clients", a);
-    if (auto set = filter_set(c); !set.empty()) element("delete", set, a);
+    client_elements(false, a, c, elements);
   }
   for (const auto& [a, c] : now) {
     auto it = clients_.find(a);
@@ -431,15 +437,10 @@ std::vector<std::string> FirewallService::sync_clients(Clients now) {
           "firewall: VPN client {} kept out: its filter {} is not in force", dotted(a), *c.filter));
       continue;
     }
-    element("add", "vpn_clients", a);
-    if (auto set = filter_set(c); !set.empty()) element("add", set, a);
+    client_elements(true, a, c, elements);
   }
   clients_ = std::move(now);
-  if (script.empty()) return warnings;
-  if (auto r = nft_->run(script); !r) {
-    inputs_.reset();  // rebuild the whole table with the clients on the next call
-    warnings.push_back("firewall: VPN client sets: " + r.error());
-  }
+  if (auto error = apply_elements(elements)) warnings.push_back(*error);
   return warnings;
 }
 

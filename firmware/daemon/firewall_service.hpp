@@ -15,6 +15,7 @@
 #include "control/config/model.hpp"
 #include "control/firewall/nft_ruleset.hpp"
 #include "control/firewall/runtime.hpp"
+#include "platform/nft_set_elements.hpp"
 #include "platform/nftables.hpp"
 
 namespace rampart::ike {
@@ -100,9 +101,12 @@ class FirewallService : public firewall::PolicyState {
   std::optional<std::vector<std::string>> follow(const config::Config& cfg,
                                                  const ike::Engine& engine,
                                                  const std::vector<uint64_t>& touched);
-  // A client's set elements ("add" or "delete"), into an nft script.
-  void client_elements(const char* verb, uint32_t address, const Client& c,
-                       std::string& script) const;
+  // A client's set elements to add or delete: vpn_clients, and its filter's set.
+  using ElementChanges = std::vector<platform::SetElementChange>;
+  void client_elements(bool add, uint32_t address, const Client& c, ElementChanges& out) const;
+  // Applies them as one transaction; the error's text when the kernel refused (the table is
+  // then made again whole on the next sync).
+  std::optional<std::string> apply_elements(const ElementChanges& changes);
 
   std::vector<std::string> rebuild(const config::Config& cfg,
                                    const std::set<std::string>& session_filters);
@@ -115,6 +119,7 @@ class FirewallService : public firewall::PolicyState {
 
   firewall::DeviceOf device_of_;
   mutable std::optional<platform::Nftables> nft_;
+  std::optional<platform::NftSetElements> elements_;  // the sets' elements, without nft's parser
   std::optional<Inputs> inputs_;
   firewall::Policy policy_;
   std::string applied_key_;  // the script with no runtime inputs: what the policy compiles to
