@@ -4,7 +4,9 @@
 #include <netinet/in.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
+#include <memory>
 
 #include "cli/commands/firewall_state.hpp"
 #include "cli/commands/sections.hpp"
@@ -51,21 +53,38 @@ struct Shown {
   ConnView v;
 };
 
-// What the table holds, in a stable order; the box's own connections only with "all".
-std::vector<Shown> table(Ctx& c, const firewall::Policy& p, bool all) {
-  std::vector<Shown> out;
-  if (auto* t = c.session.appliance().connections())
-    for (auto& conn : t->connections()) {
-      ConnView v = firewall::view_of(p, conn);
-      if (all || !v.to_box()) out.push_back({std::move(conn), v});
-    }
-  std::sort(out.begin(), out.end(), [](const Shown& a, const Shown& b) { return a.c.id < b.c.id; });
-  return out;
-}
+// What a view of the connection table needs, copied on the event loop: the policy in force and
+// the table's high-water mark. The table itself is read (a conntrack dump: on a busy firewall
+// 100,000 entries) and the text made as the session's deferred work, so that IKE, DPD and the
+// other consoles go on meanwhile (rampartd runs it on a thread of its own; the table's reads
+// are safe there).
+struct TableView {
+  const firewall::ConnectionTable* table = nullptr;
+  firewall::Policy policy;
+  uint64_t most_used_seen = 0;
 
-uint64_t most_used(Ctx& c, size_t in_use) {
-  auto* t = c.session.appliance().connections();
-  return std::max<uint64_t>(in_use, t ? t->stats().most_used : 0);
+  // What the table holds, in a stable order; the box's own connections only with "all".
+  std::vector<Shown> rows(bool all) const {
+    std::vector<Shown> out;
+    if (table)
+      for (auto& conn : table->connections()) {
+        ConnView v = firewall::view_of(policy, conn);
+        if (all || !v.to_box()) out.push_back({std::move(conn), v});
+      }
+    std::sort(out.begin(), out.end(),
+              [](const Shown& a, const Shown& b) { return a.c.id < b.c.id; });
+    return out;
+  }
+  uint64_t most_used(size_t in_use) const { return std::max<uint64_t>(in_use, most_used_seen); }
+};
+
+void defer_view(Ctx& c, std::function<std::string(const TableView&)> render) {
+  auto v = std::make_shared<TableView>();
+  firewall::Policy storage;
+  v->policy = policy_in_force(c, storage);
+  v->table = c.session.appliance().connections();
+  v->most_used_seen = v->table ? v->table->stats().most_used : 0;
+  c.session.defer([v, render = std::move(render)] { return render(*v); });
 }
 
 std::string end_text(const firewall::ConnEnd& e, char sep) {
@@ -150,17 +169,17 @@ void show_conn(Ctx& c) {
   q.detail = c.args.has("detail");
   q.count = c.args.has("count");
   if (!read_filter(c, q.address, q.netmask, q.port, q.protocol)) return;
-  firewall::Policy storage;
-  const firewall::Policy& p = policy_in_force(c, storage);
-  auto all = table(c, p, q.all);
-  std::vector<const Shown*> shown;
-  for (const auto& s : all)
-    if (selected(q, s)) shown.push_back(&s);
-  // The header counts the whole table, as the ASA's does, whatever the filter shows.
-  c.out += fmt::format("{} in use, {} most used\n", all.size(), most_used(c, all.size()));
-  if (q.count) return;
-  if (q.detail) c.out += std::string(kConnFlags) + "\n";
-  for (const Shown* s : shown) c.out += q.detail ? conn_detail(*s) : conn_line(*s);
+  defer_view(c, [q](const TableView& view) {
+    auto all = view.rows(q.all);
+    // The header counts the whole table, as the ASA's does, whatever the filter shows.
+    std::string out =
+        fmt::format("{} in use, {} most used\n", all.size(), view.most_used(all.size()));
+    if (q.count) return out;
+    if (q.detail) out += std::string(kConnFlags) + "\n";
+    for (const auto& s : all)
+      if (selected(q, s)) out += q.detail ? conn_detail(s) : conn_line(s);
+    return out;
+  });
 }
 
 void clear_conn(Ctx& c, bool xlate) {
@@ -205,72 +224,76 @@ std::string xlate_line(const firewall::Policy& p, const Shown& s) {
 }
 
 void show_xlate(Ctx& c) {
-  firewall::Policy storage;
-  const firewall::Policy& p = policy_in_force(c, storage);
-  std::vector<std::string> lines;
-  // A static address translation is one xlate however many connections use it: the one used
-  // last (least idle) stands for them.
-  std::map<std::pair<uint32_t, uint32_t>, const Shown*> statics;
-  auto all = table(c, p, false);
-  for (const auto& s : all) {
-    if (!(s.c.snat || s.c.dnat) ||
-        (s.v.initiator.real == s.v.initiator.mapped && s.v.responder.real == s.v.responder.mapped &&
-         s.v.initiator.real_port == s.v.initiator.mapped_port &&
-         s.v.responder.real_port == s.v.responder.mapped_port))
-      continue;
-    const firewall::ConnEnd& real = s.c.snat ? s.v.initiator : s.v.responder;
-    if (real.real_port == real.mapped_port && static_xlate(p, s)) {
-      const Shown*& kept = statics[{real.real, real.mapped}];
-      if (!kept || s.c.idle_seconds < kept->c.idle_seconds) kept = &s;
-      continue;
+  defer_view(c, [count = c.args.has("count")](const TableView& view) {
+    const firewall::Policy& p = view.policy;
+    std::vector<std::string> lines;
+    // A static address translation is one xlate however many connections use it: the one used
+    // last (least idle) stands for them.
+    std::map<std::pair<uint32_t, uint32_t>, const Shown*> statics;
+    auto all = view.rows(false);
+    for (const auto& s : all) {
+      if (!(s.c.snat || s.c.dnat) || (s.v.initiator.real == s.v.initiator.mapped &&
+                                      s.v.responder.real == s.v.responder.mapped &&
+                                      s.v.initiator.real_port == s.v.initiator.mapped_port &&
+                                      s.v.responder.real_port == s.v.responder.mapped_port))
+        continue;
+      const firewall::ConnEnd& real = s.c.snat ? s.v.initiator : s.v.responder;
+      if (real.real_port == real.mapped_port && static_xlate(p, s)) {
+        const Shown*& kept = statics[{real.real, real.mapped}];
+        if (!kept || s.c.idle_seconds < kept->c.idle_seconds) kept = &s;
+        continue;
+      }
+      lines.push_back(xlate_line(p, s));
     }
-    lines.push_back(xlate_line(p, s));
-  }
-  for (const auto& [mapping, s] : statics) lines.push_back(xlate_line(p, *s));
-  c.out += fmt::format("{} in use, {} most used\n", lines.size(), lines.size());
-  if (c.args.has("count")) return;
-  c.out += kXlateFlags;
-  for (const auto& l : lines) c.out += l;
+    for (const auto& [mapping, s] : statics) lines.push_back(xlate_line(p, *s));
+    std::string out = fmt::format("{} in use, {} most used\n", lines.size(), lines.size());
+    if (count) return out;
+    out += kXlateFlags;
+    for (const auto& l : lines) out += l;
+    return out;
+  });
 }
 
 // show local-host: per interface, each host with connections through the box.
 void show_local_host(Ctx& c) {
-  firewall::Policy storage;
-  const firewall::Policy& p = policy_in_force(c, storage);
   std::optional<uint32_t> only;
   if (c.args.has("host")) only = c.args.ip("host").value;
-  struct Host {
-    int tcp = 0, udp = 0, embryonic = 0;
-    std::vector<const Shown*> conns;
-  };
-  auto all = table(c, p, false);
-  std::map<std::string, std::map<uint32_t, Host>> by_if;
-  for (const auto& itf : p.interfaces) by_if[itf.nameif];
-  for (const auto& s : all)
-    for (const firewall::ConnEnd* e : {&s.v.initiator, &s.v.responder}) {
-      Host& h = by_if[e->nameif][e->real];
-      h.conns.push_back(&s);
-      if (s.c.protocol == IPPROTO_TCP) {
-        ++h.tcp;
-        if (s.c.tcp_state == "SYN_SENT" || s.c.tcp_state == "SYN_RECV") ++h.embryonic;
+  defer_view(c, [only](const TableView& view) {
+    struct Host {
+      int tcp = 0, udp = 0, embryonic = 0;
+      std::vector<const Shown*> conns;
+    };
+    auto all = view.rows(false);
+    std::map<std::string, std::map<uint32_t, Host>> by_if;
+    for (const auto& itf : view.policy.interfaces) by_if[itf.nameif];
+    for (const auto& s : all)
+      for (const firewall::ConnEnd* e : {&s.v.initiator, &s.v.responder}) {
+        Host& h = by_if[e->nameif][e->real];
+        h.conns.push_back(&s);
+        if (s.c.protocol == IPPROTO_TCP) {
+          ++h.tcp;
+          if (s.c.tcp_state == "SYN_SENT" || s.c.tcp_state == "SYN_RECV") ++h.embryonic;
+        }
+        if (s.c.protocol == IPPROTO_UDP) ++h.udp;
       }
-      if (s.c.protocol == IPPROTO_UDP) ++h.udp;
-    }
-  for (const auto& itf : p.interfaces) {
-    const auto& hosts = by_if[itf.nameif];
-    // The box keeps no history of hosts: the maximum shown is the present count.
-    c.out += fmt::format("Interface {}: {} active, {} maximum active, 0 denied\n", itf.nameif,
+    std::string out;
+    for (const auto& itf : view.policy.interfaces) {
+      const auto& hosts = by_if[itf.nameif];
+      // The box keeps no history of hosts: the maximum shown is the present count.
+      out += fmt::format("Interface {}: {} active, {} maximum active, 0 denied\n", itf.nameif,
                          hosts.size(), hosts.size());
-    for (const auto& [addr, h] : hosts) {
-      if (only && addr != *only) continue;
-      c.out += fmt::format(
-          "local host: <{}>,\n    TCP flow count/limit = {}/unlimited\n"
-          "    TCP embryonic count to host = {}\n    TCP intercept watermark = unlimited\n"
-          "    UDP flow count/limit = {}/unlimited\n\n  Conn:\n",
-          firewall::ip_string(addr), h.tcp, h.embryonic, h.udp);
-      for (const Shown* s : h.conns) c.out += "    " + conn_line(*s);
+      for (const auto& [addr, h] : hosts) {
+        if (only && addr != *only) continue;
+        out += fmt::format(
+            "local host: <{}>,\n    TCP flow count/limit = {}/unlimited\n"
+            "    TCP embryonic count to host = {}\n    TCP intercept watermark = unlimited\n"
+            "    UDP flow count/limit = {}/unlimited\n\n  Conn:\n",
+            firewall::ip_string(addr), h.tcp, h.embryonic, h.udp);
+        for (const Shown* s : h.conns) out += "    " + conn_line(*s);
+      }
     }
-  }
+    return out;
+  });
 }
 
 }  // namespace

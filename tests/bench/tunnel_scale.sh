@@ -58,6 +58,7 @@ done
 [[ -n "$REKEY_RUN" && -z "$REKEY_SET" ]] && REKEY_S=$((P2_LIFE * 3 / 4))
 source "$here/../integration/lib.sh" "$BIN_DIR"
 source "$here/charon_lib.sh"
+source "$here/console_timing.sh"
 # One socket per held tunnel in ike_load: as many files as this shell may have.
 ulimit -n "$(ulimit -Hn)"
 LOAD_PID= CHARON_PID=
@@ -84,42 +85,6 @@ for k in range($MAX):
 # cpu_ms PID: the CPU time the process (all its threads) used so far, in ms.
 cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$1/stat"; }
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
-now_ms() { date +%s%3N; }
-
-# timed_cli LABEL LINE: runs one privileged command; prints its wall time and output size.
-timed_cli() {
-  local t0 out
-  t0=$(now_ms)
-  out=$(cli "$2")
-  LAST_CLI_MS=$(($(now_ms) - t0))
-  LAST_CLI_OUT=$out
-  printf '  %-36s %6d ms  (%d lines)\n' "$1" "$LAST_CLI_MS" "$(wc -l <<<"$out")"
-}
-
-# answer_during LINE: how long the daemon takes to answer a second console ("show clock") while
-# a first one runs LINE (a view of every SA, counted, so that no client is busy reading it),
-# against the same answer alone: a view made on the event loop delays every other console,
-# and IKE, by as long as it takes. Prints both and sets ANSWER_MS (the slowest of five answers
-# during the view).
-answer_during() {
-  local t0 alone during=0 pid i ms
-  t0=$(now_ms)
-  cli "show clock" >/dev/null
-  alone=$(($(now_ms) - t0))
-  cli "$1" >/dev/null &
-  pid=$!
-  sleep 0.05
-  for i in 1 2 3 4 5; do
-    t0=$(now_ms)
-    cli "show clock" >/dev/null
-    ms=$(($(now_ms) - t0))
-    ((ms > during)) && during=$ms
-  done
-  wait "$pid"
-  ANSWER_MS=$during
-  printf '  %-36s %6d ms  (alone: %d ms)\n' "show clock during the view" "$during" "$alone"
-}
-
 # cpu_per_s LABEL UNTIL_MS: the responder's CPU ms per second of wall time from now until the
 # clock reads UNTIL_MS.
 cpu_per_s() {

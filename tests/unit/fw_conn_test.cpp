@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
+
 #include "control/firewall/fw_messages.hpp"
 #include "platform/nflog.hpp"
 #include "tests/unit/session_helpers.hpp"
@@ -71,7 +73,11 @@ struct FakeTable : firewall::ConnectionTable {
   std::vector<firewall::Connection> conns;
   firewall::ConnectionStats st;
   std::optional<firewall::ConnectionFilter> last;
-  std::vector<firewall::Connection> connections() const override { return conns; }
+  mutable std::atomic<int> reads{0};
+  std::vector<firewall::Connection> connections() const override {
+    ++reads;
+    return conns;
+  }
   size_t clear(const firewall::ConnectionFilter& f) override {
     last = f;
     return 3;
@@ -148,6 +154,33 @@ TEST_CASE("show xlate and show local-host", "[fwconn]") {
                 "    TCP intercept watermark = unlimited\n"
                 "    UDP flow count/limit = 2/unlimited\n\n  Conn:\n") != std::string::npos);
   CHECK(lh.find("local host: <198.51.100.2>") == std::string::npos);
+}
+
+// rampartd runs a view's work on a thread of its own: the command returns at once, and the
+// table (a conntrack dump, 100,000 entries on a busy box) is read there, not on the event loop.
+TEST_CASE("show conn, xlate and local-host read the table as deferred work", "[fwconn]") {
+  Lab l;
+  const std::vector<std::string> views = {"show conn detail", "show conn count", "show xlate",
+                                          "show local-host", "show conn | include UDP"};
+  std::vector<std::string> in_line;
+  for (const auto& v : views) in_line.push_back(l.c.run(v));
+  CHECK(in_line[4] ==
+        "UDP outside 198.51.100.2:5000 inside 192.0.2.10:53, idle 0:00:01, bytes 80, flags -\n");
+  l.c.app.set_background_work(true);
+  for (size_t i = 0; i < views.size(); ++i) {
+    INFO(views[i]);
+    cli::Session s(l.c.app, true);
+    const int before = l.table.reads;
+    cli::Reply r = s.execute(views[i]);
+    REQUIRE(r.pending);
+    CHECK(r.output.empty());
+    CHECK(l.table.reads == before);  // not read yet
+    cli::Session::Work w = s.take_deferred();
+    REQUIRE(w);
+    CHECK(test::run_elsewhere(s, std::move(w)) == in_line[i]);
+    CHECK(l.table.reads == before + 1);
+  }
+  l.c.app.set_background_work(false);
 }
 
 TEST_CASE("clear conn: the filter, its count, and a bad netmask refused and counted", "[fwconn]") {

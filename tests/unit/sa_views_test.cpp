@@ -4,8 +4,6 @@
 // does before the work runs, and an output filter runs with the work.
 #include <catch2/catch.hpp>
 
-#include <thread>
-
 #include "tests/unit/ike_lab.hpp"
 
 namespace sa_views_test {
@@ -13,6 +11,7 @@ namespace sa_views_test {
 using namespace rampart;
 using namespace rampart::ike;
 using test::Lab;
+using test::run_elsewhere;
 
 namespace {
 
@@ -26,15 +25,6 @@ void connect(Lab& lab) {
   REQUIRE(qm2.has_value());
   lab.qm3(0x300, *qm2);
   REQUIRE(lab.sad.size() == 1);
-}
-
-// What the deferred work of a session's command returns, run on a thread of its own as the
-// server runs it, and what the session then makes of it.
-std::string run_elsewhere(cli::Session& s, cli::Session::Work w) {
-  std::string result;
-  std::thread t([&] { result = w(); });
-  t.join();
-  return s.finish_deferred(std::move(result)).output;
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <thread>
 
 #include "cli/render/running_config.hpp"
 #include "cli/session.hpp"
@@ -32,5 +33,14 @@ struct Console {
   }
   config::Config& cfg() { return app.config(); }
 };
+
+// What the deferred work of a session's command returns, run on a thread of its own as the
+// server runs it, and what the session then makes of it.
+inline std::string run_elsewhere(cli::Session& s, cli::Session::Work w) {
+  std::string result;
+  std::thread t([&] { result = w(); });
+  t.join();
+  return s.finish_deferred(std::move(result)).output;
+}
 
 }  // namespace rampart::test
