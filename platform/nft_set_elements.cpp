@@ -133,18 +133,23 @@ rampart::expected<void, std::string> NftSetElements::answers(
   for (;;) {
     ssize_t n = ::recv(mnl_socket_get_fd(nl_), buf.data(), buf.size(), MSG_DONTWAIT);
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+    // Answers were lost: the rest is read all the same, so that none is left for the next call.
+    if (n < 0 && errno == ENOBUFS) {
+      if (error.empty()) error = "netlink: answers lost";
+      continue;
+    }
     if (n < 0) return rampart::unexpected(fmt::format("netlink: {}", std::strerror(errno)));
     int len = static_cast<int>(n);
     for (auto* nlh = reinterpret_cast<const nlmsghdr*>(buf.data()); mnl_nlmsg_ok(nlh, len);
          nlh = mnl_nlmsg_next(nlh, &len)) {
-      if (nlh->nlmsg_type != NLMSG_ERROR || nlh->nlmsg_pid != port_) continue;
+      // Only this call's answers (one left by an earlier call that failed is not one of them).
+      size_t i = nlh->nlmsg_seq - first_change;
+      if (nlh->nlmsg_type != NLMSG_ERROR || nlh->nlmsg_pid != port_ || i >= changes.size())
+        continue;
       const auto* err = static_cast<const nlmsgerr*>(mnl_nlmsg_get_payload(nlh));
       ++acked;
-      if (err->error == 0 || !error.empty()) continue;
-      size_t i = nlh->nlmsg_seq - first_change;
-      error = i < changes.size()
-                  ? fmt::format("{}: {}", describe(changes[i]), std::strerror(-err->error))
-                  : fmt::format("netlink: {}", std::strerror(-err->error));
+      if (err->error != 0 && error.empty())
+        error = fmt::format("{}: {}", describe(changes[i]), std::strerror(-err->error));
     }
   }
   if (!error.empty()) return rampart::unexpected(error);
