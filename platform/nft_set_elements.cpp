@@ -103,8 +103,10 @@ rampart::expected<void, std::string> NftSetElements::apply(
       ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes);
     rcvbuf_ = need;
   }
-  // Each message is under 128 bytes; the batch API wants room for one more past its limit.
-  const size_t limit = (changes.size() + 2) * 128;
+  // A message is its headers and attributes (under 128 bytes) and the two names; the batch API
+  // wants room for one more past its limit.
+  size_t limit = 2 * 128;
+  for (const auto& c : changes) limit += 128 + table.size() + c.set.size();
   std::vector<char> buf(2 * limit + MNL_SOCKET_BUFFER_SIZE);
   mnl_nlmsg_batch* batch = mnl_nlmsg_batch_start(buf.data(), limit);
   const uint32_t first = ++seq_;
@@ -119,14 +121,14 @@ rampart::expected<void, std::string> NftSetElements::apply(
   mnl_nlmsg_batch_stop(batch);
   if (!room) return rampart::unexpected(std::string("netlink: batch too large"));
   if (sent < 0) return rampart::unexpected(fmt::format("netlink send: {}", std::strerror(errno)));
-  return answers(changes.size(), changes);
+  return answers(changes);
 }
 
 // The kernel handles a batch inside the send: every answer is queued when it returns, so what
 // is not there now will not come (libnftables reads its answers the same way).
 rampart::expected<void, std::string> NftSetElements::answers(
-    size_t expected, std::span<const SetElementChange> changes) {
-  const uint32_t first_change = seq_ - static_cast<uint32_t>(expected);
+    std::span<const SetElementChange> changes) {
+  const uint32_t first_change = seq_ - static_cast<uint32_t>(changes.size());
   std::vector<char> buf(MNL_SOCKET_BUFFER_SIZE);
   size_t acked = 0;
   std::string error;
@@ -153,9 +155,9 @@ rampart::expected<void, std::string> NftSetElements::answers(
     }
   }
   if (!error.empty()) return rampart::unexpected(error);
-  if (acked < expected)
+  if (acked < changes.size())
     return rampart::unexpected(
-        fmt::format("netlink: {} of {} set element changes answered", acked, expected));
+        fmt::format("netlink: {} of {} set element changes answered", acked, changes.size()));
   return {};
 }
 

@@ -39,8 +39,8 @@ class NftSetElements {
 
  private:
   explicit NftSetElements(mnl_socket* nl, uint32_t port) : nl_(nl), port_(port) {}
-  rampart::expected<void, std::string> answers(size_t expected,
-                                               std::span<const SetElementChange> changes);
+  // Reads the kernel's answers to the changes just sent.
+  rampart::expected<void, std::string> answers(std::span<const SetElementChange> changes);
   mnl_socket* nl_ = nullptr;
   uint32_t port_ = 0;
   uint32_t seq_ = 0;
