@@ -35,7 +35,7 @@ FirewallService::FirewallService(firewall::DeviceOf device_of) : device_of_(std:
     platform::log(platform::Severity::Error, "firewall: " + nft.error());
   if (auto elements = platform::NftSetElements::open())
     elements_ = std::move(*elements);
-  else  // the sets' elements then go through nft's parser
+  else  // each client's change then makes the whole table again, clients and all
     platform::log(platform::Severity::Warning, "firewall: set elements: " + elements.error());
 }
 
@@ -381,19 +381,22 @@ void FirewallService::client_elements(bool add, uint32_t a, const Client& c,
 
 std::optional<std::string> FirewallService::apply_elements(const ElementChanges& changes) {
   if (changes.empty()) return std::nullopt;
-  rampart::expected<void, std::string> r;
-  if (elements_) {
-    r = elements_->apply(firewall::kFirewallTable, changes);
-  } else {
-    std::string script;
-    for (const auto& c : changes)
-      script += fmt::format("{} element ip {} {} {{ {} }}\n", c.add ? "add" : "delete",
-                            firewall::kFirewallTable, c.set, dotted(c.address));
-    r = nft_->run(script);
+  if (!elements_) {  // said at start: the next sync makes the table again with the clients
+    apply_whole_next();
+    return std::nullopt;
   }
+  auto r = elements_->apply(firewall::kFirewallTable, changes);
   if (r) return std::nullopt;
-  inputs_.reset();  // rebuild the whole table with the clients on the next call
+  apply_whole_next();
   return "firewall: VPN client sets: " + r.error();
+}
+
+void FirewallService::apply_whole_next() {
+  // The kernel's table is not what clients_ and deny_new_ say. Both are runtime inputs, outside
+  // the key that spares an unchanged policy its apply: forget the key too, or the next sync
+  // would find the policy unchanged and leave the table as it is.
+  inputs_.reset();
+  applied_key_.clear();
 }
 
 std::vector<std::string> FirewallService::set_deny_new(bool deny) {
@@ -410,7 +413,7 @@ std::vector<std::string> FirewallService::set_deny_new(bool deny) {
                 fmt::format("firewall: new connections {} (TCP syslog hostdown policy)",
                             deny ? "denied" : "permitted again"));
   if (auto r = nft_->run(script); !r) {
-    inputs_.reset();  // rebuild the whole table with the state on the next sync
+    apply_whole_next();
     return {"firewall: syslog hostdown policy: " + r.error()};
   }
   return {};

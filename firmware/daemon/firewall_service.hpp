@@ -104,9 +104,11 @@ class FirewallService : public firewall::PolicyState {
   // A client's set elements to add or delete: vpn_clients, and its filter's set.
   using ElementChanges = std::vector<platform::SetElementChange>;
   void client_elements(bool add, uint32_t address, const Client& c, ElementChanges& out) const;
-  // Applies them as one transaction; the error's text when the kernel refused (the table is
-  // then made again whole on the next sync).
+  // Applies them as one transaction; the error's text when the kernel refused. After a refusal,
+  // or without the netlink socket, the next sync makes the whole table again.
   std::optional<std::string> apply_elements(const ElementChanges& changes);
+  // After a change the kernel refused: the next sync applies the whole table, from the state.
+  void apply_whole_next();
 
   std::vector<std::string> rebuild(const config::Config& cfg,
                                    const std::set<std::string>& session_filters);

@@ -245,6 +245,44 @@ TEST_CASE(
   CHECK(rc == 0);
 }
 
+// The kernel's set no longer what the service put there (an element removed by hand): the
+// next change is refused and said, and the sync after applies the whole table from the
+// service's state, though the policy did not change.
+TEST_CASE("firewall service: a refused client change makes the whole table again",
+          "[firewall][service][fw-vpnfilter]") {
+  int rc = in_namespace([] {
+    Lab lab;
+    firmware::FirewallService fw(device_of);
+    fw.sync(lab.console.cfg(), &lab.engine);
+    if (!fw.applied()) return 1;
+    auto nft = platform::Nftables::open();
+    lab.phase1();
+    lab.xauth("cisco", "cisco");
+    if (lab.ack_status() != 1) return 2;
+    lab.mode_config();
+    fw.sync(lab.console.cfg(), &lab.engine);
+    const uint64_t applies = fw.applies();
+    if (!nft->run("delete element ip rampart_fw vpn_clients { 203.0.113.10 }\n")) return 3;
+    lab.engine.logoff_name("cisco");
+    auto warnings = fw.sync(lab.console.cfg(), &lab.engine);
+    bool said = false;
+    for (const auto& w : warnings)
+      said = said || w.find("delete element vpn_clients { 203.0.113.10 }") != std::string::npos;
+    if (!said) return 4;
+    if (fw.applies() != applies) return 5;
+    fw.sync(lab.console.cfg(), &lab.engine);
+    if (fw.applies() != applies + 1) return 6;  // the whole table, the policy unchanged
+    fw.sync(lab.console.cfg(), &lab.engine);
+    if (fw.applies() != applies + 1) return 7;  // and only once
+    return 0;
+  });
+  if (rc == 77) {
+    WARN("no network namespace (not root): skipped");
+    return;
+  }
+  CHECK(rc == 0);
+}
+
 TEST_CASE(
     "nft set elements through netlink: one transaction, nft's add, a refused delete named and "
     "nothing of its batch kept",
