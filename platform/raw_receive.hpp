@@ -1,5 +1,6 @@
-// Reading a raw ICMP socket until a deadline, for ping and traceroute: each datagram that
-// arrives in time is handed over; the caller decides whether it is its answer.
+// What ping and traceroute share: reading a raw ICMP socket until a deadline (each datagram that
+// arrives in time is handed over; the caller decides whether it is its answer), the header
+// sizes they parse by, and their echo identifiers.
 #pragma once
 
 #include <netinet/in.h>
