@@ -38,6 +38,17 @@ int in_namespace(const std::function<int()>& body) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 99;
 }
 
+// Runs body there and checks that it returned 0 (each early return names its failed step);
+// without a namespace (not root) the test is skipped with a warning.
+void check_in_namespace(const std::function<int()>& body) {
+  int rc = in_namespace(body);
+  if (rc == 77) {
+    WARN("no network namespace (not root): skipped");
+    return;
+  }
+  CHECK(rc == 0);
+}
+
 std::string sysctl(const char* path) {
   std::ifstream f(path);
   std::string v;
@@ -49,7 +60,7 @@ std::string sysctl(const char* path) {
 
 TEST_CASE("firewall service: applies, then forwards; unchanged config is not re-applied",
           "[firewall][service]") {
-  int rc = in_namespace([] {
+  check_in_namespace([] {
     firmware::FirewallService fw(device_of);
     if (sysctl("/proc/sys/net/ipv4/ip_forward") != "0") return 1;
     auto cfg = small_firewall();
@@ -89,18 +100,13 @@ TEST_CASE("firewall service: applies, then forwards; unchanged config is not re-
     if (fw.acl_hits().size() != 6) return 11;  // every expanded line has a counter
     return 0;
   });
-  if (rc == 77) {
-    WARN("no network namespace (not root): skipped");
-    return;
-  }
-  CHECK(rc == 0);
 }
 
 TEST_CASE(
     "firewall service: a ruleset the kernel refuses leaves the previous one, forwarding off "
     "until one is in force",
     "[firewall][service]") {
-  int rc = in_namespace([] {
+  check_in_namespace([] {
     // Device names longer than the kernel's IFNAMSIZ cannot be matched: nft refuses them.
     firmware::FirewallService bad(
         [](const std::string& hw) { return "averyveryverylongname" + device_of(hw); });
@@ -123,18 +129,13 @@ TEST_CASE(
     if (!table || table->find("\"eth0\"") == std::string::npos) return 5;  // the good one
     return 0;
   });
-  if (rc == 77) {
-    WARN("no network namespace (not root): skipped");
-    return;
-  }
-  CHECK(rc == 0);
 }
 
 TEST_CASE(
     "firewall service: each client's address is in the set of its filter ACL, the server's "
     "Filter-Id before its group-policy's",
     "[firewall][service][fw-vpnfilter]") {
-  int rc = in_namespace([] {
+  check_in_namespace([] {
     Lab lab;
     ScriptedAaa server;
     lab.env.aaa = &server;
@@ -187,18 +188,13 @@ TEST_CASE(
     if (fw.vpn_filter(alice)) return 13;
     return 0;
   });
-  if (rc == 77) {
-    WARN("no network namespace (not root): skipped");
-    return;
-  }
-  CHECK(rc == 0);
 }
 
 TEST_CASE(
     "firewall service: the client set follows the sessions journal, a client joining and "
     "leaving alone, a filter change whole",
     "[firewall][service][fw-vpnfilter]") {
-  int rc = in_namespace([] {
+  check_in_namespace([] {
     Lab lab;
     if (lab.console
             .run("access-list GP-F extended permit tcp any any eq ssh\n"
@@ -238,11 +234,6 @@ TEST_CASE(
     if (fw.vpn_filter(client) || in_set("vpn_clients") || in_set(gp_f)) return 9;
     return 0;
   });
-  if (rc == 77) {
-    WARN("no network namespace (not root): skipped");
-    return;
-  }
-  CHECK(rc == 0);
 }
 
 // The kernel's set no longer what the service put there (an element removed by hand): the
@@ -250,7 +241,7 @@ TEST_CASE(
 // service's state, though the policy did not change.
 TEST_CASE("firewall service: a refused client change makes the whole table again",
           "[firewall][service][fw-vpnfilter]") {
-  int rc = in_namespace([] {
+  check_in_namespace([] {
     Lab lab;
     firmware::FirewallService fw(device_of);
     fw.sync(lab.console.cfg(), &lab.engine);
@@ -276,18 +267,13 @@ TEST_CASE("firewall service: a refused client change makes the whole table again
     if (fw.applies() != applies + 1) return 7;  // and only once
     return 0;
   });
-  if (rc == 77) {
-    WARN("no network namespace (not root): skipped");
-    return;
-  }
-  CHECK(rc == 0);
 }
 
 TEST_CASE(
     "nft set elements through netlink: one transaction, nft's add, a refused delete named and "
     "nothing of its batch kept",
     "[firewall][service]") {
-  int rc = in_namespace([] {
+  check_in_namespace([] {
     auto nft = platform::Nftables::open();
     if (!nft || !nft->run("add table ip t\nadd set ip t s { type ipv4_addr; }\n"
                           "add set ip t u { type ipv4_addr; }\n"))
@@ -327,11 +313,6 @@ TEST_CASE(
     if (set("s").find("203.0.113.254") == std::string::npos) return 14;  // the last of them
     return 0;
   });
-  if (rc == 77) {
-    WARN("no network namespace (not root): skipped");
-    return;
-  }
-  CHECK(rc == 0);
 }
 
 }  // namespace firewall_service_test
