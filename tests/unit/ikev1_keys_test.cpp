@@ -57,6 +57,43 @@ TEST_CASE("phase-1 PSK keying values match an independent implementation") {
                        v["hash_i"]));
 }
 
+TEST_CASE("the PRF is HMAC of each hash, whatever the thread asked for before", "[crypto]") {
+  // RFC 2202/4231's first key and message (the key 20 bytes for every hash); values from the
+  // openssl command-line tool. Hashes alternate on one thread, each call re-keying the
+  // thread's context of that hash, and a key longer than the block is hashed first.
+  auto hex = [](std::string_view h) {
+    Bytes b;
+    for (size_t i = 0; i + 1 < h.size(); i += 2)
+      b.push_back(static_cast<uint8_t>(std::stoi(std::string(h.substr(i, 2)), nullptr, 16)));
+    return b;
+  };
+  const Bytes key(20, 0x0b);
+  const std::string msg = "Hi There";
+  const Bytes data(msg.begin(), msg.end());
+  const std::pair<HashAlg, std::string_view> expected[] = {
+      {HashAlg::Md5, "5ccec34ea9656392457fa1ac27f08fbc"},
+      {HashAlg::Sha1, "b617318655057264e28bc0b6fb378c8ef146be00"},
+      {HashAlg::Sha256, "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"},
+      {HashAlg::Sha384,
+       "afd03944d84895626b0825f4ab46907f15f9dadbe4101ec682aa034c7cebc59cfaea9ea9076ede7f4af152e8b2"
+       "fa9cb6"},
+      {HashAlg::Sha512,
+       "87aa7cdea5ef619d4ff0b4241a1d6cb02379f4e2ce4ec2787ad0b30545e17cdedaa833b7d6b8a702038b274eae"
+       "a3f4e4be9d914eeb61f1702e696c203a126854"}};
+  for (int round = 0; round < 2; ++round)
+    for (const auto& [h, mac] : expected) {
+      CHECK(prf(h, key, data) == hex(mac));
+      CHECK(prf(h, Bytes(20, 0x0c), data) != hex(mac));  // the next call's key is its own
+    }
+  const std::string big = "Test Using Larger Than Block-Size Key - Hash Key First";
+  CHECK(prf(HashAlg::Sha256, Bytes(131, 0xaa), Bytes(big.begin(), big.end())) ==
+        hex("60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"));
+  // An empty key is HMAC's all-zero pad, not "keep the last key".
+  const std::string what = "what";
+  CHECK(prf(HashAlg::Sha1, Bytes{}, Bytes(what.begin(), what.end())) ==
+        hex("88519177b0d500fb0aca44a232b724bafd0bd638"));
+}
+
 TEST_CASE("a key no longer than SKEYID_e is its prefix") {
   auto v = load_vectors("ikev1_psk_sha1.txt");
   Phase1Inputs in{HashAlg::Sha1, v["psk"],   v["ni"],    v["nr"], v["gxy"], v["gxi"],
