@@ -68,7 +68,8 @@ void Outbound::settle(size_t n) {
     if (!p.known) {
       // Routed into the tunnel with no SA: traffic a crypto map protects waits for its tunnel
       // (the first packet brings it up); anything else here has lost its SA (a route not yet
-      // withdrawn). Either way it goes nowhere in clear.
+      // withdrawn, or a pool address's kept after its client left). Either way it goes nowhere
+      // in clear.
       counters_.add(sad_.acquire(p.src, p.dst) ? Count::TunnelPending : Count::NoSa);
       continue;
     }

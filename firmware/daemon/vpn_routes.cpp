@@ -79,7 +79,50 @@ VpnRoutes::Inputs VpnRoutes::inputs_of(const config::Config& cfg) {
     for (const auto& [seq, entry] : dm.entries)
       in.reverse_routes.emplace_back(name, seq, entry.reverse_route);
   in.statics = static_wants(cfg);
+  for (const auto& [name, pool] : cfg.pools)
+    in.pools.emplace_back(pool.first.value, pool.last.value);
   return in;
+}
+
+bool VpnRoutes::keepable(const Want& w, const Inputs& in) {
+  if (w.prefix != 32) return false;
+  return std::ranges::any_of(in.pools, [&](const auto& p) {
+    return p.first <= w.destination && w.destination <= p.second;
+  });
+}
+
+void VpnRoutes::claim(uint64_t idx, const Want& w) {
+  auto& who = claims_[{w.destination, w.prefix}];
+  if (!who.empty() && who.front().first == kKept) {
+    who.clear();
+    kept_.erase(w.destination);
+  }
+  who.emplace_back(idx, w);
+}
+
+void VpnRoutes::release(const Want& w, std::vector<std::pair<uint64_t, Want>>& who) {
+  if (!who.empty() || !keepable(w, synced_inputs_)) return;
+  // Kept as a plain route into the tunnel: an injected one (RRI) goes with its SA.
+  Want plain{w.destination, 32, w.nameif, false, 0};
+  who.emplace_back(kKept, plain);
+  kept_[w.destination] = plain;
+}
+
+void VpnRoutes::add_kept(const config::Config& cfg) {
+  std::set<std::string> nameifs;
+  for (const auto& [hw, itf] : cfg.interfaces)
+    if (itf.nameif) nameifs.insert(*itf.nameif);
+  for (auto it = kept_.begin(); it != kept_.end();) {
+    const Want& w = it->second;
+    auto c = claims_.find({w.destination, 32});
+    if ((c != claims_.end() && !c->second.empty()) || !keepable(w, synced_inputs_) ||
+        !nameifs.contains(w.nameif)) {
+      it = kept_.erase(it);
+      continue;
+    }
+    claims_[{w.destination, 32}] = {{kKept, w}};
+    ++it;
+  }
 }
 
 VpnRoutes::~VpnRoutes() {
@@ -144,7 +187,17 @@ void VpnRoutes::sync(const ike::Engine& engine, const config::Config& cfg, bool 
     return;
   }
   by_sa_.clear();
-  claims_ = claims_of(engine, cfg, &by_sa_);
+  Claims before = std::exchange(claims_, claims_of(engine, cfg, &by_sa_));
+  // Pool addresses whose clients left since the last sync (not followed one by one) are kept
+  // as if they had been.
+  for (auto& [key, who] : before)
+    if (!claims_.contains(key) &&
+        std::ranges::none_of(who, [](const auto& c) { return c.first == kStatic; })) {
+      Want w = merged(who);
+      who.clear();
+      release(w, who);
+    }
+  add_kept(cfg);
   hosts_.clear();
   host_of_.clear();
   for (const auto& [idx, sa] : engine.sas())
@@ -181,10 +234,11 @@ void VpnRoutes::follow(const ike::Engine& engine, const config::Config& cfg,
       for (const auto& w : before) {
         auto& who = claims_[{w.destination, w.prefix}];
         std::erase_if(who, [&](const auto& c) { return c.first == idx; });
+        release(w, who);
         keys.insert({w.destination, w.prefix});
       }
       for (const auto& w : now) {
-        claims_[{w.destination, w.prefix}].emplace_back(idx, w);
+        claim(idx, w);
         keys.insert({w.destination, w.prefix});
       }
     }
@@ -207,8 +261,7 @@ void VpnRoutes::follow(const ike::Engine& engine, const config::Config& cfg,
       host_of_.erase(idx);
   }
   if (keys.empty() && hosts.empty()) return;
-  auto nl = platform::Netlink::open();
-  if (!nl) return;
+  LazyNetlink nl;
   // The changed destinations: their routes now, against what we installed for them.
   std::vector<Want> want;
   for (const auto& key : keys) {
@@ -220,7 +273,7 @@ void VpnRoutes::follow(const ike::Engine& engine, const config::Config& cfg,
     }
     want.push_back(merged(c->second));
   }
-  std::set<Route> routes = routes_for(*nl, want, cfg, false);
+  std::set<Route> routes = routes_for(nl, want, cfg, false);
   for (const auto& key : keys) {
     for (auto r = installed_.lower_bound(Route{key.first, key.second, std::nullopt, 0, 0});
          r != installed_.end() && r->destination == key.first && r->prefix == key.second;) {
@@ -228,35 +281,45 @@ void VpnRoutes::follow(const ike::Engine& engine, const config::Config& cfg,
         ++r;
         continue;
       }
-      withdraw(*nl, *r);
+      if (!nl.get()) return;  // the next full sync tries again
+      withdraw(*nl.get(), *r);
       r = installed_.erase(r);
     }
   }
   for (const auto& r : routes)
-    if (!installed_.count(r) &&
-        nl->add_device_route(r.destination, r.prefix, r.gateway, r.ifindex, 0, r.protocol))
+    if (!installed_.count(r) && nl.get() &&
+        nl.get()->add_device_route(r.destination, r.prefix, r.gateway, r.ifindex, 0, r.protocol))
       installed_.insert(r);
   // The hosts that came or went: answered for, or no longer.
   // (The configuration is as when they were added: a change to it takes the full path.)
   for (uint32_t h : hosts)
     for (const auto& p : proxies_of(h, cfg)) {
+      if (!nl.get()) return;
       if (!hosts_.contains(h)) {
-        if (proxies_.erase(p)) (void)nl->delete_proxy_neighbour(p.ifindex, p.address);
-      } else if (!proxies_.count(p) && add_proxy(*nl, p)) {
+        if (proxies_.erase(p)) (void)nl.get()->delete_proxy_neighbour(p.ifindex, p.address);
+      } else if (!proxies_.count(p) && add_proxy(*nl.get(), p)) {
         proxies_.insert(p);
       }
     }
 }
 
-std::set<VpnRoutes::Route> VpnRoutes::routes_for(platform::Netlink& nl,
-                                                 const std::vector<Want>& want,
+platform::Netlink* VpnRoutes::LazyNetlink::get() {
+  if (!tried_) {
+    tried_ = true;
+    if (auto opened = platform::Netlink::open()) nl_.emplace(std::move(*opened));
+  }
+  return nl_ ? &*nl_ : nullptr;
+}
+
+std::set<VpnRoutes::Route> VpnRoutes::routes_for(LazyNetlink& nl, const std::vector<Want>& want,
                                                  const config::Config& cfg, bool full) {
   std::map<std::string, std::string> device_of;  // nameif -> Linux device
   for (const auto& [hw, itf] : cfg.interfaces)
     if (itf.nameif) device_of[*itf.nameif] = sys_.device_for(hw);
   auto read_links = [&] {
     ifindex_.clear();
-    if (auto links = nl.links())
+    if (!nl.get()) return;
+    if (auto links = nl.get()->links())
       for (const auto& l : *links) ifindex_[l.name] = l.ifindex;
   };
   if (full || ifindex_.empty()) read_links();
@@ -275,7 +338,9 @@ std::set<VpnRoutes::Route> VpnRoutes::routes_for(platform::Netlink& nl,
     if (tun == ifindex_.end()) continue;  // no dataplane on that interface (yet)
     Route r{w.destination, w.prefix, std::nullopt, tun->second, platform::kRampartVpnProtocol};
     if (w.rri) {
-      if (!kernel) kernel = nl.routes().value_or(std::vector<platform::RouteEntry>{});
+      if (!kernel && nl.get())
+        kernel = nl.get()->routes().value_or(std::vector<platform::RouteEntry>{});
+      if (!kernel) kernel.emplace();
       // The tunnel's path: the gateway toward the peer, or the peer itself when on-link.
       r.protocol = platform::kRampartRriProtocol;
       r.gateway = w.peer;
@@ -294,13 +359,13 @@ std::set<VpnRoutes::Route> VpnRoutes::routes_for(platform::Netlink& nl,
 
 void VpnRoutes::apply(const std::vector<Want>& want, const std::vector<uint32_t>& hosts,
                       const config::Config& cfg, bool full) {
-  auto nl = platform::Netlink::open();
-  if (!nl) return;
-  std::set<Route> routes = routes_for(*nl, want, cfg, full);
+  LazyNetlink nl;
+  if (!nl.get()) return;
+  std::set<Route> routes = routes_for(nl, want, cfg, full);
   if (full)
     apply_routes(routes);
   else
-    change_routes(*nl, routes);
+    change_routes(*nl.get(), routes);
 
   std::set<Proxy> proxies;
   for (uint32_t h : hosts)

@@ -11,6 +11,12 @@
 // gateway, that "show route" lists (rtm_protocol kRampartRriProtocol); the others are there for
 // forwarding only (kRampartVpnProtocol) and, as on the ASA, not in the routing table it shows.
 //
+// A client's address from a local pool keeps its route after the client leaves, until the pool
+// no longer holds it or a client on another interface takes it: the next client given that
+// address (a returning user, usually) costs no netlink request, and traffic for an address
+// nobody holds now ends in the dataplane (counted as without an SA) rather than leaving by the
+// default route. Non-RRI routes only: an injected route goes with its SA, as on the ASA.
+//
 // A client's address in a connected subnet is answered for on that interface by the kernel
 // (a proxy neighbour entry; the kernel answers it because the route to the address leaves by the
 // TUN device) and announced once with a gratuitous ARP, from its assignment while its session
@@ -72,6 +78,7 @@ class VpnRoutes {
     std::vector<std::pair<std::string, std::optional<std::string>>> bindings;
     std::vector<std::tuple<std::string, uint32_t, bool>> reverse_routes;  // map, seq, set
     std::vector<Want> statics;
+    std::vector<std::pair<uint32_t, uint32_t>> pools;  // first, last
     bool operator==(const Inputs&) const = default;
   };
   static Inputs inputs_of(const config::Config& cfg);
@@ -94,9 +101,19 @@ class VpnRoutes {
   // with what is wanted. Otherwise (a set-up or a teardown between ticks) only the difference
   // from what we installed is sent: a client's set-up costs its own route, not a dump of every
   // other client's (with 10,000 clients, two dumps of 10,000 routes per set-up).
+  // A netlink socket opened at its first use in a sync: a client whose address's route is in
+  // place already (kept) asks for none.
+  class LazyNetlink {
+   public:
+    platform::Netlink* get();  // nullptr when it cannot be opened
+
+   private:
+    std::optional<platform::Netlink> nl_;
+    bool tried_ = false;
+  };
   void apply(const std::vector<Want>& want, const std::vector<uint32_t>& hosts,
              const config::Config& cfg, bool full);
-  std::set<Route> routes_for(platform::Netlink& nl, const std::vector<Want>& want,
+  std::set<Route> routes_for(LazyNetlink& nl, const std::vector<Want>& want,
                              const config::Config& cfg, bool full);
   void apply_routes(const std::set<Route>& want);  // full: from the kernel's table
   void change_routes(platform::Netlink& nl, const std::set<Route>& want);  // from installed_
@@ -110,8 +127,14 @@ class VpnRoutes {
   void follow(const ike::Engine& engine, const config::Config& cfg,
               const std::vector<uint64_t>& touched);
   static Want merged(const std::vector<std::pair<uint64_t, Want>>& who);
-  // Who wants each destination (an SA's index, or kStatic for a static map's ACL), from every
-  // SA; by_sa, when given, gets each SA's wants.
+  // A pool address whose last claim went: its route is kept (the file's comment says why).
+  static bool keepable(const Want& w, const Inputs& in);
+  void release(const Want& w, std::vector<std::pair<uint64_t, Want>>& who);
+  void claim(uint64_t idx, const Want& w);
+  // The full sync's claims get the kept routes still in a pool, on an interface, unclaimed.
+  void add_kept(const config::Config& cfg);
+  // Who wants each destination (an SA's index, kStatic for a static map's ACL, kKept alone for
+  // a kept pool address), from every SA; by_sa, when given, gets each SA's wants.
   using Claims = std::map<std::pair<uint32_t, int>, std::vector<std::pair<uint64_t, Want>>>;
   static Claims claims_of(const ike::Engine& engine, const config::Config& cfg,
                           std::map<uint64_t, std::vector<Want>>* by_sa);
@@ -123,6 +146,7 @@ class VpnRoutes {
   // The claims, each SA's wants, and the client hosts with how many SAs answer for each: kept
   // from one sync to the next, so that a new client costs its own entries (follow).
   static constexpr uint64_t kStatic = ~uint64_t{0};
+  static constexpr uint64_t kKept = kStatic - 1;  // a kept pool address's only claim
   Claims claims_;
   std::map<uint64_t, std::vector<Want>> by_sa_;
   std::map<uint64_t, uint32_t> host_of_;
@@ -132,6 +156,7 @@ class VpnRoutes {
   std::set<Route> installed_;  // in the kernel since the last full apply, as far as we know
   std::map<std::string, int> ifindex_;  // Linux device -> ifindex, from the last read of links
   std::set<Proxy> proxies_;
+  std::map<uint32_t, Want> kept_;  // pool addresses whose route stays with no client
 };
 
 }  // namespace rampart::firmware

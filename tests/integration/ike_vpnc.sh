@@ -363,4 +363,16 @@ grep -q '^There are no IKEv1 SAs$' "$WORK/console.out" || fail "SA left after lo
 sleep 1.2
 [[ -z "$(ip -n "$NS" route show 203.0.113.10/32 proto 202)" ]] ||
   { tail -5 "$WORK/rampartd.log"; fail "reverse route left after logoff"; }
+# The pool address keeps a plain route into the tunnel (no RRI: not in "show route") for the
+# next client given it, until no pool holds the address.
+kept=$(ip -n "$NS" route show 203.0.113.10/32 proto 203)
+echo "kept route: $kept"
+grep -q '^203.0.113.10 dev eth0-vpn ' <<<"$kept" || fail "the pool address's route went with its client"
+cli "configure terminal" "no ip local pool POOL" "end" >/dev/null
+for _ in $(seq 50); do
+  [[ -z "$(ip -n "$NS" route show 203.0.113.10/32 proto 203)" ]] && break
+  sleep 0.1
+done
+[[ -z "$(ip -n "$NS" route show 203.0.113.10/32 proto 203)" ]] ||
+  fail "a route kept for an address no pool holds"
 echo "PASS ike_vpnc ($MODE)"
