@@ -31,10 +31,11 @@ struct Selector4 {
   bool contains(uint32_t a) const { return (a & mask) == (address & mask); }
 };
 
+// What every packet of the SA reads comes first (the endpoints, the ports, the selectors: one
+// cache line at the start of Sad::Entry); the keys, read only when the SA is keyed, last.
 struct SaSpec {
   uint64_t id = 0;  // the control plane's handle (conn_id)
   uint32_t spi_in = 0, spi_out = 0;
-  EspKeys keys_in, keys_out;
   uint32_t local = 0, peer = 0;            // tunnel endpoints, host order
   uint16_t local_port = 0, peer_port = 0;  // UDP encapsulation (RFC 3948) when both are set
   Selector4 local_ts, remote_ts;           // protected traffic: our side and the peer's side
@@ -47,6 +48,7 @@ struct SaSpec {
   // The crypto backend to key both directions for; null: the one chosen at start
   // (crypto::active()). The benchmarks compare the backends in one run through it.
   crypto::Backend* backend = nullptr;
+  EspKeys keys_in, keys_out;  // wiped once the SA's directions are keyed
 };
 
 // Traffic that a static crypto map entry protects (a permit line of its ACL) while no SA does
@@ -59,19 +61,25 @@ struct AcquirePolicy {
 
 class Sad {
  public:
-  struct Entry {
+  // Laid out by who reads it (at 10,000 SAs each line is a miss): a packet in reads the spec's
+  // first line and the inbound line, a packet out the same first line and the outbound line,
+  // and those two lines are written by different workers at once (an SA's two directions, like
+  // different SAs, run in parallel: its ESP arrives on the worker the fanout's hash picks, its
+  // traffic out on the one its destination picks).
+  struct alignas(64) Entry {
     SaSpec spec;
-    std::unique_ptr<EspSa> in, out;
     // One packet at a time per SA and direction (the outbound sequence numbers and fragment
-    // counts, the inbound replay window and identity counts): an SA's two directions, like
-    // different SAs, run in parallel on different workers (its ESP arrives on the worker the
-    // fanout's hash picks, its traffic out on the one its destination picks).
-    std::mutex in_busy, out_busy;
-    // "show crypto ipsec sa"'s per-SA fragmentation and PMTU lines, and packets that decrypted
-    // but did not match the SA's selectors ("#pkts invalid identity (rcv)") or were not IPv4
-    // ("#pkts invalid ip version (rcv)").
-    uint64_t prefrag_ok = 0, prefrag_failed = 0, postfrag_ok = 0, postfrag_failed = 0,
-             fragments = 0, pmtu_sent = 0, invalid_identity = 0, invalid_ip_version = 0;
+    // counts, the inbound replay window and identity counts). Packets that decrypted but did
+    // not match the SA's selectors ("#pkts invalid identity (rcv)") or were not IPv4 ("#pkts
+    // invalid ip version (rcv)").
+    alignas(64) std::unique_ptr<EspSa> in;
+    std::mutex in_busy;
+    uint64_t invalid_identity = 0, invalid_ip_version = 0;
+    // "show crypto ipsec sa"'s per-SA fragmentation and PMTU lines.
+    alignas(64) std::unique_ptr<EspSa> out;
+    std::mutex out_busy;
+    uint64_t prefrag_ok = 0, postfrag_ok = 0;
+    uint64_t prefrag_failed = 0, postfrag_failed = 0, fragments = 0, pmtu_sent = 0;
     // In the outbound index (go_live); until then the SA only decrypts.
     bool live = false;
   };
@@ -197,9 +205,13 @@ class Sad {
   // misses of the batch's SAs overlap (as VPP's dual/quad loops do).
   static void prefetch_batch(std::span<Entry* const> found, bool inbound) {
     for (Entry* e : found)
-      if (e)
-        for (size_t off = 0; off < sizeof(Entry); off += 64)
-          __builtin_prefetch(reinterpret_cast<const char*>(e) + off);
+      if (e) {
+        __builtin_prefetch(&e->spec);
+        if (inbound)
+          __builtin_prefetch(&e->in, 1);
+        else
+          __builtin_prefetch(&e->out, 1);
+      }
     for (Entry* e : found)
       if (e) (inbound ? e->in : e->out)->prefetch_state(inbound);
     for (Entry* e : found)

@@ -4,9 +4,12 @@
 #include <catch2/catch.hpp>
 
 #include <array>
+#include <cstdint>
 #include <future>
+#include <initializer_list>
 #include <random>
 #include <thread>
+#include <utility>
 
 #include "dataplane/sad/sad.hpp"
 
@@ -53,6 +56,36 @@ uint32_t mask(int prefix) {
 }
 
 }  // namespace
+
+TEST_CASE("an SA's entry keeps what each direction reads on lines of its own", "[sad]") {
+  // The batch prefetches the spec's first line and the direction's line, nothing else: what a
+  // packet reads must be there, and the two directions' workers must not write one line.
+  Sad::Entry e;
+  const auto at = [&](const void* field) {
+    return static_cast<size_t>(static_cast<const char*>(field) - reinterpret_cast<char*>(&e));
+  };
+  const auto line = [&](const void* field, size_t size) {
+    size_t first = at(field) / 64, last = (at(field) + size - 1) / 64;
+    return first == last ? first : ~size_t{0};  // ~0: straddles two lines
+  };
+  CHECK(reinterpret_cast<uintptr_t>(&e) % 64 == 0);
+  for (auto [field, size] : std::initializer_list<std::pair<const void*, size_t>>{
+           {&e.spec.local, 8},
+           {&e.spec.local_port, 4},
+           {&e.spec.local_ts, sizeof(Selector4)},
+           {&e.spec.remote_ts, sizeof(Selector4)}})
+    CHECK(line(field, size) == 0);
+  const size_t in = line(&e.in, sizeof e.in), out = line(&e.out, sizeof e.out);
+  CHECK(in != 0);
+  CHECK(out != 0);
+  CHECK(in != out);
+  CHECK(line(&e.in_busy, sizeof e.in_busy) == in);
+  CHECK(line(&e.invalid_identity, 8) == in);
+  CHECK(line(&e.out_busy, sizeof e.out_busy) == out);
+  CHECK(line(&e.prefrag_ok, 8) == out);
+  CHECK(line(&e.postfrag_ok, 8) == out);
+  CHECK(at(&e.spec.keys_in) >= 64);  // the keys, read once, off the packets' line
+}
 
 TEST_CASE("SPD outbound lookup equals the linear definition", "[sad]") {
   std::mt19937 rng(7);
