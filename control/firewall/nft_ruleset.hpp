@@ -40,9 +40,10 @@ struct RulesetInputs {
   // VPN clients with a vpn-filter, by the filter ACL in force for each (their group-policy's,
   // or the one an AAA server named): the elements of the vpnf_N sets.
   std::map<std::string, std::vector<uint32_t>> vpn_clients;
-  // Every VPN client's address, and the address pools they are given from: traffic to them
+  // Every VPN client's address that no pool holds, and the address pools: traffic to them
   // leaves only through a VPN device, traffic from them arrives only through one (set
-  // vpn_clients, updated as sessions come and go, and vpn_pools).
+  // vpn_clients, updated as sessions come and go, and vpn_pools, whose rules are the same, so
+  // that a pool's client needs no element of its own).
   std::vector<uint32_t> all_vpn_clients;
   AddressSet vpn_pools;
   // Initial values of named counters (packets, bytes) by counter name.

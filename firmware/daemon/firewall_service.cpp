@@ -155,7 +155,7 @@ firewall::RulesetInputs FirewallService::runtime_inputs(const firewall::Policy& 
   in.deny_new = deny_new_;
   for (const auto& [address, client] : clients_) {
     if (!admitted(p, client)) continue;
-    in.all_vpn_clients.push_back(address);
+    if (!in_pools(address)) in.all_vpn_clients.push_back(address);
     if (client.filter) in.vpn_clients[*client.filter].push_back(address);
   }
   return in;
@@ -371,9 +371,15 @@ std::optional<std::vector<std::string>> FirewallService::follow(
   return warnings;
 }
 
+bool FirewallService::in_pools(uint32_t a) const {
+  return std::ranges::any_of(pools_, [&](const auto& r) { return r.lo <= a && a <= r.hi; });
+}
+
 void FirewallService::client_elements(bool add, uint32_t a, const Client& c,
                                       ElementChanges& out) const {
-  out.push_back({add, "vpn_clients", a});
+  // A pool's address is guarded by the pool's rules already: a client given one (most of
+  // them) costs the kernel no transaction of its own unless a vpn-filter names it.
+  if (!in_pools(a)) out.push_back({add, "vpn_clients", a});
   if (c.filter)
     if (auto set = firewall::vpn_filter_set(policy_, *c.filter); !set.empty())
       out.push_back({add, set, a});

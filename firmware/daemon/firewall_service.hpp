@@ -101,9 +101,11 @@ class FirewallService : public firewall::PolicyState {
   std::optional<std::vector<std::string>> follow(const config::Config& cfg,
                                                  const ike::Engine& engine,
                                                  const std::vector<uint64_t>& touched);
-  // A client's set elements to add or delete: vpn_clients, and its filter's set.
+  // A client's set elements to add or delete: vpn_clients (unless a pool holds its address:
+  // the vpn_pools set's rules are the same), and its filter's set.
   using ElementChanges = std::vector<platform::SetElementChange>;
   void client_elements(bool add, uint32_t address, const Client& c, ElementChanges& out) const;
+  bool in_pools(uint32_t address) const;
   // Applies them as one transaction; the error's text when the kernel refused. After a refusal,
   // or without the netlink socket, the next sync makes the whole table again.
   std::optional<std::string> apply_elements(const ElementChanges& changes);

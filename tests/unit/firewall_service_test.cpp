@@ -196,9 +196,13 @@ TEST_CASE(
     "[firewall][service][fw-vpnfilter]") {
   check_in_namespace([] {
     Lab lab;
+    // The user's own address, which no pool holds (a pool's address needs no element of
+    // vpn_clients: next test).
     if (lab.console
             .run("access-list GP-F extended permit tcp any any eq ssh\n"
-                 "group-policy EZ attributes\nvpn-filter none\nexit\n")
+                 "group-policy EZ attributes\nvpn-filter none\nexit\n"
+                 "username cisco attributes\n"
+                 "vpn-framed-ip-address 203.0.113.50 255.255.255.0\nexit\n")
             .find("ERROR") != std::string::npos)
       return 1;
     firmware::FirewallService fw(device_of);
@@ -206,10 +210,10 @@ TEST_CASE(
     if (!fw.applied()) return 2;
     auto nft = platform::Nftables::open();
     auto in_set = [&](const std::string& set) {
-      return nft->output("list set ip rampart_fw " + set).value_or("").find("203.0.113.10") !=
+      return nft->output("list set ip rampart_fw " + set).value_or("").find("203.0.113.50") !=
              std::string::npos;
     };
-    const uint32_t client = 0xcb00710a;  // 203.0.113.10
+    const uint32_t client = 0xcb007132;  // 203.0.113.50
     // A client joins: its elements alone (the ruleset is not applied again).
     lab.phase1();
     lab.xauth("cisco", "cisco");
@@ -236,6 +240,36 @@ TEST_CASE(
   });
 }
 
+// The vpn_pools set's rules are vpn_clients' (nothing leaves for the address but through a VPN
+// device, nothing claims it from a physical interface): a pool's client costs no element.
+TEST_CASE("firewall service: a pool's client is guarded by the pool's set, with no element",
+          "[firewall][service][fw-vpnfilter]") {
+  check_in_namespace([] {
+    Lab lab;
+    firmware::FirewallService fw(device_of);
+    fw.sync(lab.console.cfg(), &lab.engine);
+    if (!fw.applied()) return 1;
+    auto nft = platform::Nftables::open();
+    auto set = [&](const char* name) {
+      return nft->output(std::string("list set ip rampart_fw ") + name).value_or("?");
+    };
+    if (set("vpn_pools").find("203.0.113.10/31") == std::string::npos) return 2;  // the pool
+    lab.phase1();
+    lab.xauth("cisco", "cisco");
+    if (lab.ack_status() != 1) return 3;
+    lab.mode_config();
+    const uint64_t applies = fw.applies();
+    fw.sync(lab.console.cfg(), &lab.engine);
+    if (fw.vpn_group_policy(0xcb00710a) != "EZ") return 4;  // 203.0.113.10: a client
+    if (set("vpn_clients").find("203.0.113.10") != std::string::npos) return 5;
+    if (fw.applies() != applies) return 6;
+    lab.engine.logoff_name("cisco");
+    if (!fw.sync(lab.console.cfg(), &lab.engine).empty()) return 7;  // nothing to delete
+    if (fw.vpn_group_policy(0xcb00710a) || fw.applies() != applies) return 8;
+    return 0;
+  });
+}
+
 // The kernel's set no longer what the service put there (an element removed by hand): the
 // next change is refused and said, and the sync after applies the whole table from the
 // service's state, though the policy did not change.
@@ -243,6 +277,9 @@ TEST_CASE("firewall service: a refused client change makes the whole table again
           "[firewall][service][fw-vpnfilter]") {
   check_in_namespace([] {
     Lab lab;
+    lab.console.run(
+        "username cisco attributes\nvpn-framed-ip-address 203.0.113.50 "
+        "255.255.255.0\nexit\n");
     firmware::FirewallService fw(device_of);
     fw.sync(lab.console.cfg(), &lab.engine);
     if (!fw.applied()) return 1;
@@ -253,12 +290,12 @@ TEST_CASE("firewall service: a refused client change makes the whole table again
     lab.mode_config();
     fw.sync(lab.console.cfg(), &lab.engine);
     const uint64_t applies = fw.applies();
-    if (!nft->run("delete element ip rampart_fw vpn_clients { 203.0.113.10 }\n")) return 3;
+    if (!nft->run("delete element ip rampart_fw vpn_clients { 203.0.113.50 }\n")) return 3;
     lab.engine.logoff_name("cisco");
     auto warnings = fw.sync(lab.console.cfg(), &lab.engine);
     bool said = false;
     for (const auto& w : warnings)
-      said = said || w.find("delete element vpn_clients { 203.0.113.10 }") != std::string::npos;
+      said = said || w.find("delete element vpn_clients { 203.0.113.50 }") != std::string::npos;
     if (!said) return 4;
     if (fw.applies() != applies) return 5;
     fw.sync(lab.console.cfg(), &lab.engine);
