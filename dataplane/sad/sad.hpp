@@ -68,14 +68,14 @@ class Sad {
   // traffic out on the one its destination picks).
   struct alignas(64) Entry {
     SaSpec spec;
-    // One packet at a time per SA and direction (the outbound sequence numbers and fragment
-    // counts, the inbound replay window and identity counts). Packets that decrypted but did
-    // not match the SA's selectors ("#pkts invalid identity (rcv)") or were not IPv4 ("#pkts
-    // invalid ip version (rcv)").
+    // Each direction's lock: one packet at a time per SA and direction (the outbound sequence
+    // numbers and fragment counts, the inbound replay window and identity counts).
+    // In: packets that decrypted but did not match the SA's selectors ("#pkts invalid identity
+    // (rcv)") or were not IPv4 ("#pkts invalid ip version (rcv)").
     alignas(64) std::unique_ptr<EspSa> in;
     std::mutex in_busy;
     uint64_t invalid_identity = 0, invalid_ip_version = 0;
-    // "show crypto ipsec sa"'s per-SA fragmentation and PMTU lines.
+    // Out: "show crypto ipsec sa"'s per-SA fragmentation and PMTU lines.
     alignas(64) std::unique_ptr<EspSa> out;
     std::mutex out_busy;
     uint64_t prefrag_ok = 0, postfrag_ok = 0;

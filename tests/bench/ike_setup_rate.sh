@@ -10,7 +10,8 @@
 # secret per set-up, on one core, through ike::dh_respond as our crypto workers do; with XAUTH
 # also one check of the user's password as the local database stores it, PBKDF2-SHA512 with
 # 5,000 rounds, which the ASA's hashing makes the larger cost; strongSwan's xauth-generic
-# compares a cleartext secret).
+# compares a cleartext secret). Last, without XAUTH, what the cores allow at most while the
+# generator shares them: cores / (the generator's CPU per set-up + one DH).
 # A benchmark, not a test: no time fails it; it fails only when set-ups fail wholesale (fewer
 # than 95 % completed), so that it cannot silently measure nothing.
 #   tests/bench/ike_setup_rate.sh [BIN] [COUNT] [--crypto-workers N] [--window W] [--rate R]
@@ -51,7 +52,8 @@ for i in $(seq 3 62); do ip -n "$CNS" addr add "198.51.100.$i/26" dev eth0; done
 SOURCES=198.51.100.3+60
 
 # ---- the DH-only bound ---------------------------------------------------------------------
-declare -A BOUND XBOUND OURS THEIRS OURS_NX THEIRS_NX CPU_OURS CPU_THEIRS CPU_OURS_NX CPU_THEIRS_NX
+declare -A BOUND XBOUND OURS THEIRS OURS_NX THEIRS_NX CPU_OURS CPU_THEIRS CPU_OURS_NX CPU_THEIRS_NX \
+  GEN_NX
 for g in "${GROUPS_DH[@]}"; do
   lines=$("$BIN/ike_load" --dh-bound 2 --dh "$g")
   echo "$lines"
@@ -69,12 +71,17 @@ cpu_ms() {
 run_load() {
   local out before
   before=$(cpu_ms "$RESPONDER_PID")
+  # bash's "times" last: its second line is the generator's own CPU (user, system).
   out=$(ip netns exec "$CNS" "$BIN/ike_load" --target 198.51.100.1 --sources "$SOURCES" \
     --count "$COUNT" --window "$WINDOW" --dh "$2" --remote 0.0.0.0/0 --timeout-ms 1000 \
-    --max-seconds 300 "${RATE_OPT[@]}" "${@:3}")
+    --max-seconds 300 "${RATE_OPT[@]}" "${@:3}"; times)
+  local gen_s
+  gen_s=$(tail -1 <<<"$out" | sed -E 's/([0-9]+)m([0-9.]+)s/(\1*60+\2)/g; s/ /+/')
+  out=$(sed '$d' <<<"$out" | sed '$d')
   sed "s|^|  [$1] |" <<<"$out"
   CPU=$(printf '%.2f' "$(bc -l <<<"($(cpu_ms "$RESPONDER_PID") - $before) / $COUNT")")
-  echo "  [$1] responder CPU: $CPU ms per set-up (all its threads)"
+  GEN=$(printf '%.2f' "$(bc -l <<<"($gen_s) * 1000 / $COUNT")")
+  echo "  [$1] responder CPU: $CPU ms per set-up (all its threads); generator CPU: $GEN ms"
   local completed
   completed=$(sed -nE 's/^RESULT .*completed=([0-9]+).*/\1/p' <<<"$out")
   RATE=$(sed -nE 's/^RESULT setups_per_s=([0-9.]+).*/\1/p' <<<"$out")
@@ -112,7 +119,7 @@ run_rampart() {
     run_load "rampart/$1" "$g"
     OURS[$1,$g]=$RATE CPU_OURS[$1,$g]=$CPU
     run_load "rampart/$1-noxauth" "$g" --no-xauth --id NOX
-    OURS_NX[$1,$g]=$RATE CPU_OURS_NX[$1,$g]=$CPU
+    OURS_NX[$1,$g]=$RATE CPU_OURS_NX[$1,$g]=$CPU GEN_NX[$1,$g]=$GEN
   done
   if [[ -n "$perf_pid" ]]; then
     kill -INT "$perf_pid"
@@ -200,3 +207,15 @@ table "without XAUTH (aggressive mode + mode-config + quick mode), bound: DH alo
   THEIRS_NX CPU_OURS_NX CPU_THEIRS_NX
 echo "CPU ms: the responder's CPU time (all threads) per set-up; bound: set-ups/s of one core"
 echo "doing only the responder's DH (and, with XAUTH, the PBKDF2 check of the local password)"
+# What this arrangement allows at most: the generator runs on the same cores, so even a
+# responder that spent nothing but its DH could not pass cores / (generator CPU + one DH).
+echo
+echo "without XAUTH, the most the same cores allow a responder that did nothing but its DH:"
+printf '  %-7s %-6s %14s %10s %13s %9s\n' workers group "generator ms" "DH ms" "at most/s" "of bound"
+for n in "${WORKER_COUNTS[@]}"; do
+  for g in "${GROUPS_DH[@]}"; do
+    cap=$(bc -l <<<"$(nproc) * 1000 / (${GEN_NX[$n,$g]} + 1000 / ${BOUND[$g]})")
+    printf '  %-7s %-6s %14s %10.2f %13.0f %8.0f%%\n' "$n" "$g" "${GEN_NX[$n,$g]}" \
+      "$(bc -l <<<"1000 / ${BOUND[$g]}")" "$cap" "$(bc -l <<<"100 * $cap / ${BOUND[$g]}")"
+  done
+done
