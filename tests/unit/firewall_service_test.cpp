@@ -49,6 +49,15 @@ void check_in_namespace(const std::function<int()>& body) {
   CHECK(rc == 0);
 }
 
+// The lab's client, user cisco, up to its mode-config address; false when XAUTH refused it.
+bool client_up(Lab& lab) {
+  lab.phase1();
+  lab.xauth("cisco", "cisco");
+  if (lab.ack_status() != 1) return false;
+  lab.mode_config();
+  return true;
+}
+
 std::string sysctl(const char* path) {
   std::ifstream f(path);
   std::string v;
@@ -215,10 +224,7 @@ TEST_CASE(
     };
     const uint32_t client = 0xcb007132;  // 203.0.113.50
     // A client joins: its elements alone (the ruleset is not applied again).
-    lab.phase1();
-    lab.xauth("cisco", "cisco");
-    if (lab.ack_status() != 1) return 3;
-    lab.mode_config();
+    if (!client_up(lab)) return 3;
     const uint64_t applies = fw.applies();
     fw.sync(lab.console.cfg(), &lab.engine);
     if (!in_set("vpn_clients") || fw.vpn_group_policy(client) != "EZ") return 4;
@@ -254,10 +260,7 @@ TEST_CASE("firewall service: a pool's client is guarded by the pool's set, with 
       return nft->output(std::string("list set ip rampart_fw ") + name).value_or("?");
     };
     if (set("vpn_pools").find("203.0.113.10/31") == std::string::npos) return 2;  // the pool
-    lab.phase1();
-    lab.xauth("cisco", "cisco");
-    if (lab.ack_status() != 1) return 3;
-    lab.mode_config();
+    if (!client_up(lab)) return 3;
     const uint64_t applies = fw.applies();
     fw.sync(lab.console.cfg(), &lab.engine);
     if (fw.vpn_group_policy(0xcb00710a) != "EZ") return 4;  // 203.0.113.10: a client
@@ -284,10 +287,7 @@ TEST_CASE("firewall service: a refused client change makes the whole table again
     fw.sync(lab.console.cfg(), &lab.engine);
     if (!fw.applied()) return 1;
     auto nft = platform::Nftables::open();
-    lab.phase1();
-    lab.xauth("cisco", "cisco");
-    if (lab.ack_status() != 1) return 2;
-    lab.mode_config();
+    if (!client_up(lab)) return 2;
     fw.sync(lab.console.cfg(), &lab.engine);
     const uint64_t applies = fw.applies();
     if (!nft->run("delete element ip rampart_fw vpn_clients { 203.0.113.50 }\n")) return 3;
