@@ -368,6 +368,16 @@ sleep 1.2
 kept=$(ip -n "$NS" route show 203.0.113.10/32 proto 203)
 echo "kept route: $kept"
 grep -q '^203.0.113.10 dev eth0-vpn ' <<<"$kept" || fail "the pool address's route went with its client"
+# What an inside host sends there now ends in the dataplane, counted, not in clear on a wire.
+tun_down() {
+  cli "show asp drop" | sed -nE 's/^ *IPSEC tunnel is down \(ipsec-tun-down\) +([0-9]+)$/\1/p'
+}
+down_before=$(tun_down)
+ip netns exec "$INS" ping -c 3 -i 0.2 -W 1 203.0.113.10 >/dev/null 2>&1 &&
+  fail "an echo answered for a client that left"
+down_after=$(tun_down)
+echo "ipsec-tun-down: ${down_before:-0} -> ${down_after:-0}"
+((${down_after:-0} >= ${down_before:-0} + 3)) || fail "the departed client's traffic was not dropped as without an SA"
 cli "configure terminal" "no ip local pool POOL" "end" >/dev/null
 for _ in $(seq 50); do
   [[ -z "$(ip -n "$NS" route show 203.0.113.10/32 proto 203)" ]] && break
