@@ -100,6 +100,15 @@ class alignas(64) EspSa {
     for (uint64_t lines = key_lines_[!inbound]; lines; lines &= lines - 1)
       __builtin_prefetch(k + 64 * __builtin_ctzll(lines));
   }
+  // How many lines the two ask for: what a packet in this direction reads of the SA's state and
+  // keys (the benchmarks' memory floor over many SAs).
+  size_t prefetched_lines(bool inbound) const {
+    const char* p = reinterpret_cast<const char*>(this);
+    const char* end =
+        inbound ? p + sizeof(EspSa) : reinterpret_cast<const char*>(&counters_.bytes + 1);
+    return static_cast<size_t>((end - p + 63) / 64) +
+           static_cast<size_t>(__builtin_popcountll(key_lines_[!inbound]));
+  }
   // Only for tests and vectors: the next outbound sequence number will be seq.
   void set_next_sequence(uint32_t seq) { seq_out_ = seq - 1; }
 
