@@ -35,8 +35,8 @@ class SaCipher {
   size_t iv_size() const { return iv_bytes(cipher_); }
   size_t icv_size() const { return icv_bytes(cipher_, auth_); }
   // The cache lines of this object that a packet's cryptography reads in one direction (bit i:
-  // the i-th line from the one this object starts in, see first_line), for prefetching a
-  // batch's SAs before the run. Only those: at 10,000 SAs every line comes from memory, and a
+  // the i-th line from the one this object starts in, see first_line), for bringing a
+  // batch's SAs in before the run. Only those: at 10,000 SAs every line comes from memory, and a
   // direction reads a third of the whole (one key schedule of two, no unused round keys or
   // GHASH powers).
   uint64_t hot_lines(bool encrypt) const { return hot_[encrypt]; }

@@ -280,7 +280,7 @@ void Sad::outbound_batch_locked(std::span<const uint32_t> srcs, std::span<const 
   for (size_t i = 0; i < n; ++i) by_remote_host_.prefetch(dsts[i]);
   for (size_t i = 0; i < n; ++i) {
     hosts[i] = by_remote_host_.find(dsts[i]);
-    if (hosts[i]) __builtin_prefetch(&hosts[i]->front()->spec.local_ts);  // what the choice reads
+    if (hosts[i]) touch_line(&hosts[i]->front()->spec.local_ts);  // what the choice reads
   }
   for (size_t i = 0; i < n; ++i) found[i] = outbound_choice(hosts[i], srcs[i], dsts[i]);
 }

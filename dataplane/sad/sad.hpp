@@ -147,7 +147,7 @@ class Sad {
       Entry* const* e = by_spi_.find(spis[i]);
       found[i] = e ? *e : nullptr;
     }
-    prefetch_batch(found.first(std::min(spis.size(), kMaxBatch)), true);
+    warm_batch(found.first(std::min(spis.size(), kMaxBatch)), true);
     BatchLock held(found.first(std::min(spis.size(), kMaxBatch)), &Entry::in_busy);
     f();
   }
@@ -158,7 +158,7 @@ class Sad {
                            std::span<Entry*> found, F&& f) {
     std::shared_lock lock(mu_);
     outbound_batch_locked(srcs, dsts, found);
-    prefetch_batch(found.first(std::min(srcs.size(), kMaxBatch)), false);
+    warm_batch(found.first(std::min(srcs.size(), kMaxBatch)), false);
     BatchLock held(found.first(std::min(srcs.size(), kMaxBatch)), &Entry::out_busy);
     f();
   }
@@ -202,20 +202,18 @@ class Sad {
  private:
   // At 10,000 SAs a batch's entries, SA states and keys are mostly out of the caches, and each
   // is a pointer read from the one before: three stages over the whole batch, so that the
-  // misses of the batch's SAs overlap (as VPP's dual/quad loops do).
-  static void prefetch_batch(std::span<Entry* const> found, bool inbound) {
+  // misses of the batch's SAs overlap (as VPP's dual/quad loops do). Loads, not prefetches
+  // (EspSa::warm_state says why).
+  static void warm_batch(std::span<Entry* const> found, bool inbound) {
     for (Entry* e : found)
       if (e) {
-        __builtin_prefetch(&e->spec);
-        if (inbound)
-          __builtin_prefetch(&e->in, 1);
-        else
-          __builtin_prefetch(&e->out, 1);
+        touch_line(&e->spec);
+        touch_line(inbound ? static_cast<const void*>(&e->in) : &e->out);
       }
     for (Entry* e : found)
-      if (e) (inbound ? e->in : e->out)->prefetch_state(inbound);
+      if (e) (inbound ? e->in : e->out)->warm_state(inbound);
     for (Entry* e : found)
-      if (e) (inbound ? e->in : e->out)->prefetch_keys(inbound);
+      if (e) (inbound ? e->in : e->out)->warm_keys(inbound);
   }
   // Locks one direction (which) of the distinct entries of a batch in address order (nulls
   // skipped), unlocks them when it goes.

@@ -281,8 +281,8 @@ Figures measure(const Transform& t, size_t n, size_t pool, size_t total, double 
   std::array<Sad::Entry*, kBatch> found{};
   gw.sad.with_inbound_batch(std::span(spi).first(1), found, [&] {
     if (!found[0]) return;
-    f.lines_in = 2 + found[0]->in->prefetched_lines(true) + 1;
-    f.lines_out = 2 + found[0]->out->prefetched_lines(false) + 1;
+    f.lines_in = 2 + found[0]->in->warmed_lines(true) + 1;
+    f.lines_out = 2 + found[0]->out->warmed_lines(false) + 1;
   });
   if (gw.io.wire == 0 || gw.io.kernel == 0) {
     std::fprintf(stderr, "sa_spread_bench: nothing was %s\n",

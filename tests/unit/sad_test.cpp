@@ -58,7 +58,7 @@ uint32_t mask(int prefix) {
 }  // namespace
 
 TEST_CASE("an SA's entry keeps what each direction reads on lines of its own", "[sad]") {
-  // The batch prefetches the spec's first line and the direction's line, nothing else: what a
+  // The batch brings in the spec's first line and the direction's line, nothing else: what a
   // packet reads must be there, and the two directions' workers must not write one line.
   Sad::Entry e;
   const auto at = [&](const void* field) {
