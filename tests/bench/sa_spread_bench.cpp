@@ -182,10 +182,11 @@ struct Figures {
 // What the memory alone allows: a packet reads `lines` cache lines of its SA, cold when N SAs
 // take turns. Here each of n SAs has a slice of about an SA's objects (its entry, two states,
 // two key objects: 57 lines, not a power of two, so that slices do not share cache sets), and
-// a batch asks for `lines` lines of each of its SAs' slices first, then reads them, as the SA
-// database's stages do. Over n SAs less over one: the least that n cold SAs add per packet. A
-// lower bound: an SA's real objects lie on several pages (more TLB misses), and the stages
-// depend on each other (the entry names the state, the state the keys).
+// a batch asks for `lines` lines of each of its SAs' slices first (prefetches: what they drop,
+// the reads right after load again, overlapped), then reads them, as the SA database's
+// stages read ahead of the packets. Over n SAs less over one: the least that n cold SAs add per
+// packet. A lower bound: an SA's real objects lie on several pages (more TLB misses), and the
+// stages depend on each other (the entry names the state, the state the keys).
 double memory_ns(size_t n, size_t lines, double seconds) {
   constexpr size_t kSliceLines = 57;
   std::vector<uint8_t> mem(n * kSliceLines * 64, 1);

@@ -24,9 +24,9 @@ const EVP_MD* md_of(HashAlg h) {
 
 // One HMAC context per hash and thread, keyed afresh by each call. OpenSSL 3's one-shot HMAC()
 // fetches the MAC and its digest by name, allocates a context and frees it on every call: about
-// half of the PRF's cost, and a PRF runs some twenty times per set-up on the event loop. The
-// context keeps the last key's padded states until the next call re-keys it; those keys are
-// held by their SAs for as long anyway, and freeing it (the thread's end) cleanses it.
+// half of the PRF's cost, and a PRF runs some twenty times per set-up on the event loop. Each
+// call leaves its context keyed with the empty key, so that no key's padded states outlive
+// the call (the PSK's, or SKEYID_d's after its SA is gone, from which KEYMAT follows).
 class HmacContexts {
  public:
   HmacContexts() : mac_(EVP_MAC_fetch(nullptr, "HMAC", nullptr)) {}
@@ -87,6 +87,7 @@ Bytes prf(HashAlg h, const Bytes& key, const Bytes& data) {
       !EVP_MAC_update(c, data.data(), data.size()) ||
       !EVP_MAC_final(c, out.data(), &len, out.size()))
     len = 0;  // as HMAC() failing: an empty result, which no peer's hash matches
+  if (c) (void)EVP_MAC_init(c, &kNoKey, 0, nullptr);  // forget the key (above)
   out.resize(len);
   return out;
 }
