@@ -11,10 +11,10 @@
 // every batch of 32 touches 32 SAs and no SA comes round again for N packets; inbound, ESP
 // frames made by a mirror of those SAs (anti-replay off, so that the same frames can be sent
 // again; the one-SA run sends as many distinct buffers, copies of its frame). Prints ns per packet
-// for 1 SA and for N, and the ratio of the throughputs; then, as the limit of the same run, what
-// fetching each packet's SA lines cold from N SAs' worth of memory adds, and the best ratio that
-// leaves. A benchmark: no figure fails it; it fails when packets are not encrypted or delivered
-// at all.
+// for 1 SA and for N (measured in turns, round by round), and the ratio of the throughputs; then,
+// as the limit of the same run, what fetching each packet's SA lines cold from N SAs' worth of
+// memory adds, and the best ratio that leaves. A benchmark: no figure fails it; it fails when
+// packets are not encrypted or delivered at all.
 //   sa_spread_bench [seconds-per-measurement] [--sas N]
 #include <algorithm>
 #include <array>
@@ -26,6 +26,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <openssl/rand.h>
@@ -151,26 +152,45 @@ size_t scrambled(uint64_t k, size_t n) {
   return n == 1 ? 0 : static_cast<size_t>((k * 2654435761u) % n);
 }
 
-// The best of 50 rounds of seconds/50 each: the machine is shared (other builds, the other
-// worker), and what is measured is what the code costs, not what the neighbours took.
+// One timed round of batch() for `seconds`: ns per packet.
 template <typename F>
-double ns_per_packet(double seconds, F&& batch) {
-  for (int i = 0; i < 400; ++i) batch();  // warm: every SA touched at 10,000
-  double best = 1e18;
+double round_ns(double seconds, F& batch) {
+  uint64_t batches = 0;
+  const auto t0 = Clock::now();
+  const auto end =
+      t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  do {
+    for (int i = 0; i < 16; ++i) batch();
+    batches += 16;
+  } while (Clock::now() < end);
+  return std::chrono::duration<double, std::nano>(Clock::now() - t0).count() /
+         static_cast<double>(batches * kBatch);
+}
+
+// The best of 50 rounds of seconds/50 each, for one SA and for n, the two taking turns round by
+// round (which goes first alternating): the machine is shared, its speed moved by up to 2x
+// between runs minutes apart, and a ratio of figures taken one after the other would carry
+// that whole. Before each timed round its side runs untimed until every one of its SAs has
+// come round once (the other side's round may have pushed them out of the caches).
+template <typename F1, typename FN>
+std::pair<double, double> ns_per_packet(double seconds, size_t n, F1&& one, FN&& many) {
+  auto warm = [](auto& batch, size_t sas) {
+    for (size_t i = 0; i < std::max<size_t>(16, sas / kBatch + 1); ++i) batch();
+  };
+  for (int i = 0; i < 400; ++i) one(), many();
+  double best_one = 1e18, best_many = 1e18;
   for (int round = 0; round < 50; ++round) {
-    uint64_t batches = 0;
-    const auto t0 = Clock::now();
-    const auto end = t0 + std::chrono::duration_cast<Clock::duration>(
-                              std::chrono::duration<double>(seconds / 50));
-    do {
-      for (int i = 0; i < 16; ++i) batch();
-      batches += 16;
-    } while (Clock::now() < end);
-    double ns = std::chrono::duration<double, std::nano>(Clock::now() - t0).count() /
-                static_cast<double>(batches * kBatch);
-    best = std::min(best, ns);
+    for (int side = 0; side < 2; ++side) {
+      if ((side ^ round) & 1) {
+        warm(many, n);
+        best_many = std::min(best_many, round_ns(seconds / 50, many));
+      } else {
+        warm(one, 1);
+        best_one = std::min(best_one, round_ns(seconds / 50, one));
+      }
+    }
   }
-  return best;
+  return {best_one, best_many};
 }
 
 struct Figures {
@@ -189,108 +209,136 @@ struct Figures {
 // stages depend on each other (the entry names the state, the state the keys).
 double memory_ns(size_t n, size_t lines, double seconds) {
   constexpr size_t kSliceLines = 57;
-  std::vector<uint8_t> mem(n * kSliceLines * 64, 1);
-  std::array<const uint8_t*, kBatch> sa{};
-  uint64_t k = 0, sum = 0;
   auto line = [](size_t l) { return (l * 7 % kSliceLines) * 64; };  // distinct for l < 57
-  double ns = ns_per_packet(seconds, [&] {
-    for (size_t j = 0; j < kBatch; ++j, ++k) {
-      sa[j] = mem.data() + scrambled(k, n) * kSliceLines * 64;
+  struct Slices {
+    explicit Slices(size_t count) : count(count), mem(count * kSliceLines * 64, 1) {}
+    size_t count;
+    std::vector<uint8_t> mem;
+    uint64_t k = 0, sum = 0;
+  };
+  Slices one(1), many(n);
+  auto batch = [&](Slices& s) {
+    std::array<const uint8_t*, kBatch> sa{};
+    for (size_t j = 0; j < kBatch; ++j, ++s.k) {
+      sa[j] = s.mem.data() + scrambled(s.k, s.count) * kSliceLines * 64;
       for (size_t l = 0; l < lines; ++l) __builtin_prefetch(sa[j] + line(l));
     }
     for (size_t j = 0; j < kBatch; ++j)
-      for (size_t l = 0; l < lines; ++l) sum += sa[j][line(l)];
-  });
-  if (sum == 0) std::fprintf(stderr, "sa_spread_bench: the floor read nothing\n");
-  return ns;
+      for (size_t l = 0; l < lines; ++l) s.sum += sa[j][line(l)];
+  };
+  auto [ns_one, ns_many] = ns_per_packet(
+      seconds, n, [&] { batch(one); }, [&] { batch(many); });
+  if (one.sum == 0 || many.sum == 0)
+    std::fprintf(stderr, "sa_spread_bench: the floor read nothing\n");
+  return ns_many - ns_one;
 }
 
-// The SA database's part of a batch alone (index probes, the prefetch of entries, states and
-// keys, the locks), over the same scrambled order: what the SA count costs before any crypto.
-void measure_lookups(Sad& sad, size_t n, double seconds, uint64_t& k, Figures& f) {
-  std::array<uint32_t, kBatch> src{}, dst{}, spi{};
-  std::array<Sad::Entry*, kBatch> found{};
-  size_t hits = 0;
-  f.lookup_out_ns = ns_per_packet(seconds, [&] {
-    for (size_t j = 0; j < kBatch; ++j, ++k) {
-      src[j] = kInside;
-      dst[j] = kClients + static_cast<uint32_t>(scrambled(k, n)) + 1;
+// One side of a row: n SAs in a gateway's SA database and, mirrored, in its clients' (whose ESP
+// frames the gateway decrypts: one per SA, `pool` in all, copies of the one SA's frame when n
+// is 1, so that both sides read their frames from memory alike, as frames fresh from the wire
+// would be).
+class Bed {
+ public:
+  Bed(const Transform& t, size_t n, size_t pool, size_t total) : n_(n), pool_(pool), total_(total) {
+    for (size_t i = 0; i < n; ++i) {
+      EspKeys to_client = random_keys(t), to_gw = random_keys(t);
+      if (!gw_.sad.add(spec(i, to_client, to_gw, false), nullptr, nullptr) ||
+          !client_.sad.add(spec(i, to_gw, to_client, true), nullptr, nullptr))
+        die(fmt_count("cannot install SA", i));
     }
-    sad.with_outbound_batch(src, dst, found, [&] { hits += found[0] != nullptr; });
-  });
-  f.lookup_in_ns = ns_per_packet(seconds, [&] {
-    for (size_t j = 0; j < kBatch; ++j, ++k)
-      spi[j] = static_cast<uint32_t>(0x80000 + scrambled(k, n));
-    sad.with_inbound_batch(spi, found, [&] { hits += found[0] != nullptr; });
-  });
-  if (hits == 0) {
-    std::fprintf(stderr, "sa_spread_bench: the look-ups found no SA\n");
-    std::exit(1);
-  }
-}
-
-// n SAs; the inbound frames come from `pool` buffers either way (copies of the one SA's frame
-// when n is 1), so that both runs read their frames from memory alike, as frames that arrive
-// fresh from the wire would be.
-Figures measure(const Transform& t, size_t n, size_t pool, size_t total, double seconds) {
-  Worker gw(kLocal), client(kPeer);
-  for (size_t i = 0; i < n; ++i) {
-    EspKeys to_client = random_keys(t), to_gw = random_keys(t);
-    if (!gw.sad.add(spec(i, to_client, to_gw, false), nullptr, nullptr) ||
-        !client.sad.add(spec(i, to_gw, to_client, true), nullptr, nullptr)) {
-      std::fprintf(stderr, "sa_spread_bench: cannot install SA %zu\n", i);
-      std::exit(1);
+    client_.io.capture = &frames_;
+    for (size_t i = 0; i < n; ++i) {
+      auto p = inner_packet(kClients + static_cast<uint32_t>(i) + 1, kInside, total);
+      client_.outbound.packet(0, p.data() + kEth, total);
     }
+    if (frames_.size() != n) die(fmt_count("the mirror made too few frames:", frames_.size()));
+    while (frames_.size() < pool) frames_.push_back(frames_[frames_.size() % n]);
   }
-  // The clients' ESP to the gateway, one frame per SA, made by the mirror SAs.
-  std::vector<std::vector<uint8_t>> frames;
-  client.io.capture = &frames;
-  for (size_t i = 0; i < n; ++i) {
-    auto p = inner_packet(kClients + static_cast<uint32_t>(i) + 1, kInside, total);
-    client.outbound.packet(0, p.data() + kEth, total);
-  }
-  if (frames.size() != n) {
-    std::fprintf(stderr, "sa_spread_bench: the mirror made %zu frames of %zu\n", frames.size(), n);
-    std::exit(1);
-  }
-  while (frames.size() < pool) frames.push_back(frames[frames.size() % n]);
-  Figures f;
-  std::vector<std::vector<uint8_t>> out(kBatch);
-  uint64_t k = 0;
-  f.out_ns = ns_per_packet(seconds, [&] {
-    for (size_t j = 0; j < kBatch; ++j, ++k) {
-      uint32_t dst = kClients + static_cast<uint32_t>(scrambled(k, n)) + 1;
-      out[j] = inner_packet(kInside, dst, total);
-      gw.outbound.queue(0, out[j].data() + kEth, total);
+  size_t sas() const { return n_; }
+  // kBatch inner packets to the clients, encrypted.
+  void out_batch() {
+    for (size_t j = 0; j < kBatch; ++j, ++k_) {
+      uint32_t dst = kClients + static_cast<uint32_t>(scrambled(k_, n_)) + 1;
+      out_[j] = inner_packet(kInside, dst, total_);
+      gw_.outbound.queue(0, out_[j].data() + kEth, total_);
     }
-    gw.outbound.complete();
-  });
-  // The frames are decrypted in place: each batch works on copies (the copy costs the same
-  // whatever n is).
-  std::vector<std::vector<uint8_t>> in(kBatch);
-  f.in_ns = ns_per_packet(seconds, [&] {
-    for (size_t j = 0; j < kBatch; ++j, ++k) {
-      in[j] = frames[scrambled(k, pool)];
-      gw.decap.queue(0, in[j].data(), in[j].size());
+    gw_.outbound.complete();
+  }
+  // kBatch of the clients' frames, decrypted in place: each batch works on copies (the copy
+  // costs the same whatever n is).
+  void in_batch() {
+    for (size_t j = 0; j < kBatch; ++j, ++k_) {
+      in_[j] = frames_[scrambled(k_, pool_)];
+      gw_.decap.queue(0, in_[j].data(), in_[j].size());
     }
-    gw.decap.complete();
-  });
-  measure_lookups(gw.sad, n, seconds / 4, k, f);
+    gw_.decap.complete();
+  }
+  // The SA database's part of a batch alone (index probes, the batch's loads of entries, states
+  // and keys, the locks), over the same scrambled order: what the SA count costs before any
+  // crypto.
+  void lookup_out() {
+    for (size_t j = 0; j < kBatch; ++j, ++k_) {
+      src_[j] = kInside;
+      dst_[j] = kClients + static_cast<uint32_t>(scrambled(k_, n_)) + 1;
+    }
+    gw_.sad.with_outbound_batch(src_, dst_, found_, [&] { hits_ += found_[0] != nullptr; });
+  }
+  void lookup_in() {
+    for (size_t j = 0; j < kBatch; ++j, ++k_)
+      spi_[j] = static_cast<uint32_t>(0x80000 + scrambled(k_, n_));
+    gw_.sad.with_inbound_batch(spi_, found_, [&] { hits_ += found_[0] != nullptr; });
+  }
   // The lines a packet reads of its SA: the entry's first line and its direction's, the SA
   // state's and keys' that the batch asks for, the index slot.
-  std::array<uint32_t, kBatch> spi{0x80000};
-  std::array<Sad::Entry*, kBatch> found{};
-  gw.sad.with_inbound_batch(std::span(spi).first(1), found, [&] {
-    if (!found[0]) return;
-    f.lines_in = 2 + found[0]->in->warmed_lines(true) + 1;
-    f.lines_out = 2 + found[0]->out->warmed_lines(false) + 1;
-  });
-  if (gw.io.wire == 0 || gw.io.kernel == 0) {
-    std::fprintf(stderr, "sa_spread_bench: nothing was %s\n",
-                 gw.io.wire == 0 ? "encrypted" : "delivered");
+  void lines(Figures& f) {
+    std::array<uint32_t, 1> spi{0x80000};
+    gw_.sad.with_inbound_batch(spi, found_, [&] {
+      if (!found_[0]) return;
+      f.lines_in = 2 + found_[0]->in->warmed_lines(true) + 1;
+      f.lines_out = 2 + found_[0]->out->warmed_lines(false) + 1;
+    });
+  }
+  // What a run must have done for its figures to mean anything.
+  void check() const {
+    if (gw_.io.wire == 0) die("nothing was encrypted");
+    if (gw_.io.kernel == 0) die("nothing was delivered");
+    if (hits_ == 0) die("the look-ups found no SA");
+  }
+
+ private:
+  static std::string fmt_count(const char* what, size_t i) {
+    return std::string(what) + " " + std::to_string(i);
+  }
+  [[noreturn]] static void die(const std::string& why) {
+    std::fprintf(stderr, "sa_spread_bench: %s\n", why.c_str());
     std::exit(1);
   }
-  return f;
+  size_t n_, pool_, total_;
+  Worker gw_{kLocal}, client_{kPeer};
+  std::vector<std::vector<uint8_t>> frames_, out_{kBatch}, in_{kBatch};
+  std::array<uint32_t, kBatch> src_{}, dst_{}, spi_{};
+  std::array<Sad::Entry*, kBatch> found_{};
+  uint64_t k_ = 0;
+  size_t hits_ = 0;
+};
+
+// A row: one SA and n, measured in turns.
+std::pair<Figures, Figures> measure(const Transform& t, size_t n, size_t total, double seconds) {
+  Bed one(t, 1, n, total), many(t, n, n, total);
+  Figures f1, fn;
+  std::tie(f1.out_ns, fn.out_ns) = ns_per_packet(
+      seconds, n, [&] { one.out_batch(); }, [&] { many.out_batch(); });
+  std::tie(f1.in_ns, fn.in_ns) = ns_per_packet(
+      seconds, n, [&] { one.in_batch(); }, [&] { many.in_batch(); });
+  std::tie(f1.lookup_out_ns, fn.lookup_out_ns) = ns_per_packet(
+      seconds / 4, n, [&] { one.lookup_out(); }, [&] { many.lookup_out(); });
+  std::tie(f1.lookup_in_ns, fn.lookup_in_ns) = ns_per_packet(
+      seconds / 4, n, [&] { one.lookup_in(); }, [&] { many.lookup_in(); });
+  one.lines(f1);
+  many.lines(fn);
+  one.check();
+  many.check();
+  return {f1, fn};
 }
 
 }  // namespace
@@ -322,8 +370,7 @@ int main(int argc, char** argv) {
   std::vector<std::pair<const char*, size_t>> rows;
   for (const auto& t : transforms) {
     for (size_t total : {64, 1400}) {
-      Figures one = measure(t, 1, many, total, seconds),
-              spread = measure(t, many, many, total, seconds);
+      auto [one, spread] = measure(t, many, total, seconds);
       lookups.emplace_back(one, spread);
       rows.emplace_back(t.name, total);
       // Throughput ratio: packets per second with N SAs over those with one.
