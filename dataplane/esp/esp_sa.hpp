@@ -17,6 +17,7 @@
 #include "dataplane/crypto/backend.hpp"
 #include "dataplane/crypto/transform.hpp"
 #include "dataplane/esp/replay_window.hpp"
+#include "dataplane/touch_line.hpp"
 #include "platform/expected.hpp"
 
 namespace rampart::dataplane {
@@ -39,12 +40,6 @@ struct EspCounters {
   uint64_t drops[8] = {};           // by EspDrop
   uint32_t last_failed_seq = 0;     // the latest packet that failed its ICV (syslog 402120)
 };
-
-// Loads a byte of the cache line at p: brings the line in as a prefetch would, but is always
-// carried out (EspSa::warm_state says why).
-inline void touch_line(const void* p) {
-  (void)*static_cast<const volatile char*>(p);
-}
 
 class alignas(64) EspSa {
  public:
@@ -95,10 +90,6 @@ class alignas(64) EspSa {
   // arrived: a later call) its keys. A batch over many SAs calls the first for all, then the
   // second for all, so that the misses of different SAs overlap instead of following each
   // other. Out: the first two lines (framing, sequence, counters); in: the replay window too.
-  // Loads, not prefetch instructions: on the build machine (an AMD EPYC VM) the prefetches of
-  // 10,000 SAs' lines were mostly not carried out (the lines missed again where the packet read
-  // them, one after the other); independent loads in a short loop overlap as well, and always
-  // complete.
   void warm_state(bool inbound) const {
     const char* p = reinterpret_cast<const char*>(this);
     for (const char* end = p + state_bytes(inbound); p < end; p += 64) touch_line(p);

@@ -277,7 +277,7 @@ void Sad::outbound_batch_locked(std::span<const uint32_t> srcs, std::span<const 
                                 std::span<Entry*> found) {
   const size_t n = std::min({srcs.size(), dsts.size(), found.size(), kMaxBatch});
   std::array<const HostSas*, kMaxBatch> hosts;
-  for (size_t i = 0; i < n; ++i) by_remote_host_.prefetch(dsts[i]);
+  for (size_t i = 0; i < n; ++i) by_remote_host_.warm(dsts[i]);
   for (size_t i = 0; i < n; ++i) {
     hosts[i] = by_remote_host_.find(dsts[i]);
     if (hosts[i]) touch_line(&hosts[i]->front()->spec.local_ts);  // what the choice reads

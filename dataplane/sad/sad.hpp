@@ -142,7 +142,7 @@ class Sad {
   void with_inbound_batch(std::span<const uint32_t> spis, std::span<Entry*> found, F&& f) {
     std::shared_lock lock(mu_);
     const size_t n = std::min(spis.size(), kMaxBatch);
-    for (size_t i = 0; i < n; ++i) by_spi_.prefetch(spis[i]);
+    for (size_t i = 0; i < n; ++i) by_spi_.warm(spis[i]);
     for (size_t i = 0; i < n; ++i) {
       Entry* const* e = by_spi_.find(spis[i]);
       found[i] = e ? *e : nullptr;
@@ -203,7 +203,7 @@ class Sad {
   // At 10,000 SAs a batch's entries, SA states and keys are mostly out of the caches, and each
   // is a pointer read from the one before: three stages over the whole batch, so that the
   // misses of the batch's SAs overlap (as VPP's dual/quad loops do). Loads, not prefetches
-  // (EspSa::warm_state says why).
+  // (touch_line says why).
   static void warm_batch(std::span<Entry* const> found, bool inbound) {
     for (Entry* e : found)
       if (e) {

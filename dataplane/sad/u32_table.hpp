@@ -1,7 +1,7 @@
 // A hash table keyed by a 32-bit number (an SPI, an IPv4 address) for the SA database's
-// per-packet look-ups. The slot of a key is known before anything is read, so a batch asks the
-// cache for all its packets' slots first and reads them after (the misses of 32 packets
-// overlap), where a node-based std::unordered_map is a chain of dependent misses per packet.
+// per-packet look-ups. The slot of a key is known before anything is read, so a batch brings in
+// all its packets' slots first and reads them after (the misses of 32 packets overlap), where a
+// node-based std::unordered_map is a chain of dependent misses per packet.
 // Open addressing with linear probing over a power-of-two table at most half full, and
 // backward-shift deletion (no tombstones to accumulate). Keys are mixed by an odd multiplier
 // drawn per table: consecutive client addresses would otherwise fill one long run of slots, and
@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include "dataplane/touch_line.hpp"
+
 namespace rampart::dataplane {
 
 template <class V>
@@ -23,8 +25,9 @@ class U32Table {
 
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
-  // Asks the cache for the line where key's search starts (most searches end in it).
-  void prefetch(uint32_t key) const { __builtin_prefetch(&slots_[home(key)]); }
+  // Brings in the line where key's search starts (most searches end in it); a load, not a
+  // prefetch (touch_line says why).
+  void warm(uint32_t key) const { touch_line(&slots_[home(key)]); }
 
   const V* find(uint32_t key) const {
     for (size_t i = home(key);; i = next(i)) {
