@@ -162,9 +162,8 @@ uint64_t Sad::encrypt_rule(const Selector4& local, const Selector4& remote) cons
   const Entry* found = nullptr;
   if (remote.mask == 0xffffffffu) {
     if (const HostSas* h = by_remote_host_.find(remote.address)) found = h->find_if(exactly);
-  } else if (auto it = std::find_if(by_remote_prefix_.begin(), by_remote_prefix_.end(), exactly);
-             it != by_remote_prefix_.end()) {
-    found = *it;
+  } else {
+    found = by_remote_prefix_.find_if(remote.address, remote.mask, exactly);
   }
   return found ? found->spec.id : 0;
 }
@@ -229,7 +228,7 @@ void Sad::index_locked(Entry* e) {
   };
   if (e->spec.remote_ts.mask != 0xffffffffu) {
     reach_generation_.fetch_add(1, std::memory_order_release);
-    place(by_remote_prefix_);
+    by_remote_prefix_.insert(e);
   } else {
     HostSas& host = by_remote_host_[e->spec.remote_ts.address];
     std::vector<Entry*> list = host.all();
@@ -252,7 +251,7 @@ void Sad::unindex_locked(Entry* e) {
         host->assign(list);
     }
   } else {
-    std::erase(by_remote_prefix_, e);
+    by_remote_prefix_.erase(e);
     reach_generation_.fetch_add(1, std::memory_order_release);
   }
   generation_.fetch_add(1, std::memory_order_release);
@@ -268,8 +267,38 @@ Sad::Entry* Sad::outbound_choice(const HostSas* host, uint32_t src, uint32_t dst
   if (host)
     if (Entry* e = host->find_if([&](const Entry* o) { return o->spec.local_ts.contains(src); }))
       return e;
-  for (Entry* e : by_remote_prefix_)
-    if (e->spec.remote_ts.contains(dst) && e->spec.local_ts.contains(src)) return e;
+  return by_remote_prefix_.choose(src, dst);
+}
+
+void Sad::PrefixSas::insert(Entry* e) {
+  const uint32_t mask = e->spec.remote_ts.mask;
+  auto m =
+      std::find_if(masks_.begin(), masks_.end(), [&](const Mask& o) { return o.mask <= mask; });
+  if (m == masks_.end() || m->mask != mask) m = masks_.insert(m, Mask{mask, {}});
+  std::vector<Entry*>& list = m->by_network[e->spec.remote_ts.address & mask];
+  auto at = std::find_if(list.begin(), list.end(),
+                         [&](const Entry* o) { return before(e->spec, o->spec); });
+  list.insert(at, e);
+}
+
+void Sad::PrefixSas::erase(Entry* e) {
+  const uint32_t mask = e->spec.remote_ts.mask, network = e->spec.remote_ts.address & mask;
+  auto m =
+      std::find_if(masks_.begin(), masks_.end(), [&](const Mask& o) { return o.mask == mask; });
+  if (m == masks_.end()) return;
+  std::vector<Entry*>* list = m->by_network.find(network);
+  if (!list) return;
+  std::erase(*list, e);
+  if (!list->empty()) return;
+  m->by_network.erase(network);
+  if (m->by_network.empty()) masks_.erase(m);
+}
+
+Sad::Entry* Sad::PrefixSas::choose(uint32_t src, uint32_t dst) const {
+  for (const Mask& m : masks_)
+    if (const std::vector<Entry*>* list = m.by_network.find(dst & m.mask))
+      for (Entry* e : *list)
+        if (e->spec.local_ts.contains(src)) return e;
   return nullptr;
 }
 

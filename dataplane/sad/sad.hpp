@@ -259,6 +259,38 @@ class Sad {
     std::unique_ptr<std::vector<Entry*>> more_;
   };
   Entry* outbound_locked(uint32_t src, uint32_t dst);
+  // The live SAs whose remote side is wider than one host (site to site), for the outbound
+  // choice: grouped by remote mask, longest first, and within a mask hashed by the remote
+  // network, so that a look-up is one probe per mask in use (a few) where a walk over them all
+  // read every site's SA per packet (a hub of 1,000 sites: 1,000).
+  class PrefixSas {
+   public:
+    // In outbound order: of the SAs of one remote network and mask, the newest first.
+    void insert(Entry* e);
+    void erase(Entry* e);
+    // The first SA, most specific remote side first, that protects src -> dst.
+    Entry* choose(uint32_t src, uint32_t dst) const;
+    // Of the SAs whose remote side is network/mask, the first (in outbound order) f accepts.
+    template <typename F>
+    const Entry* find_if(uint32_t network, uint32_t mask, F&& f) const {
+      for (const Mask& m : masks_)
+        if (m.mask == mask) {
+          const std::vector<Entry*>* list = m.by_network.find(network & mask);
+          if (!list) return nullptr;
+          for (const Entry* e : *list)
+            if (f(e)) return e;
+          return nullptr;
+        }
+      return nullptr;
+    }
+
+   private:
+    struct Mask {
+      uint32_t mask = 0;
+      U32Table<std::vector<Entry*>> by_network;
+    };
+    std::vector<Mask> masks_;  // the longest (numerically largest) mask first
+  };
   // outbound_locked for a batch, in stages (the slots, then the first entries, then the
   // choice), so that the cache misses of its packets overlap.
   void outbound_batch_locked(std::span<const uint32_t> srcs, std::span<const uint32_t> dsts,
@@ -274,10 +306,10 @@ class Sad {
   // Hashed, not ordered: at 10,000 SAs a tree's walk was a chain of cache misses per packet.
   U32Table<Entry*> by_spi_;
   // The SPD: SAs whose remote side is one host (remote access: one per client) by that address,
-  // and the others from the most specific remote side down (ties in id order), so that an
-  // outbound lookup is a hash probe plus a walk over the site-to-site SAs only.
+  // and the others by remote mask and network, so that an outbound lookup is a hash probe plus
+  // one per site-to-site mask in use.
   U32Table<HostSas> by_remote_host_;
-  std::vector<Entry*> by_remote_prefix_;
+  PrefixSas by_remote_prefix_;
   std::atomic<uint64_t> generation_{0};
   std::atomic<uint64_t> reach_generation_{0};
   std::vector<AcquirePolicy> acquire_policies_;  // under mu_

@@ -322,6 +322,50 @@ class Bed {
   size_t hits_ = 0;
 };
 
+// Site to site: the SA database's batch look-up among `sites` SAs whose remote sides are /28
+// networks in 198.18.0.0/15 (in-process only), each with a /16 summary and a default beside
+// them (three masks in use), the packets to the sites in the scrambled order. With one site
+// and with all: what a hub's number of sites costs each packet out.
+std::pair<double, double> site_lookups(size_t sites, double seconds) {
+  struct Hub {
+    explicit Hub(size_t n) : n(n) {
+      const Transform t{"", EspCipher::AesCbc128, EspAuth::HmacSha1, 16, 20};
+      auto add = [&](uint64_t id, Selector4 remote) {
+        SaSpec s = spec(id - 1, random_keys(t), random_keys(t), false);
+        s.client = false;
+        s.local_ts = {kInside & 0xffffff00u, 0xffffff00u};
+        s.remote_ts = remote;
+        if (!w.sad.add(s, nullptr, nullptr)) std::exit(1);
+      };
+      for (size_t i = 0; i < n; ++i)
+        add(i + 1, {kClients + 16 * static_cast<uint32_t>(i), 0xfffffff0u});
+      add(n + 1, {kClients, 0xffff0000u});
+      add(n + 2, {0, 0});
+    }
+    void batch() {
+      for (size_t j = 0; j < kBatch; ++j, ++k) {
+        src[j] = kInside;
+        dst[j] = kClients + 16 * static_cast<uint32_t>(scrambled(k, n)) + 1;
+      }
+      w.sad.with_outbound_batch(src, dst, found,
+                                [&] { hits += found[0] && found[0]->spec.id <= n; });
+    }
+    size_t n;
+    Worker w{kLocal};
+    std::array<uint32_t, kBatch> src{}, dst{};
+    std::array<Sad::Entry*, kBatch> found{};
+    uint64_t k = 0, hits = 0;
+  };
+  Hub one(1), many(sites);
+  auto ns = ns_per_packet(
+      seconds, sites, [&] { one.batch(); }, [&] { many.batch(); });
+  if (one.hits == 0 || many.hits == 0) {
+    std::fprintf(stderr, "sa_spread_bench: no site's SA was chosen\n");
+    std::exit(1);
+  }
+  return ns;
+}
+
 // A row: one SA and n, measured in turns.
 std::pair<Figures, Figures> measure(const Transform& t, size_t n, size_t total, double seconds) {
   Bed one(t, 1, n, total), many(t, n, n, total);
@@ -393,6 +437,11 @@ int main(int argc, char** argv) {
       "  out: %.1f with 1 SA, %.1f with %zu; in: %.1f with 1 SA, %.1f with %zu\n",
       best_one.lookup_out_ns, best_n.lookup_out_ns, many, best_one.lookup_in_ns,
       best_n.lookup_in_ns, many);
+  auto [site1, sites] = site_lookups(1000, seconds / 2);
+  std::printf(
+      "site to site (/28 sites, a /16 summary and a default beside them), the SA database's\n"
+      "batch look-up, ns per packet: %.1f with 1 site, %.1f with 1000\n",
+      site1, sites);
   // The memory floor of each row: n cold SAs' lines less one warm SA's, and the best ratio it
   // leaves: one SA's time over that time plus the floor.
   std::map<size_t, double> floor;  // by lines per packet

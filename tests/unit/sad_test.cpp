@@ -3,6 +3,7 @@
 // side (earliest SA on a tie) whose selectors both match.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <future>
@@ -126,6 +127,55 @@ TEST_CASE("SPD outbound lookup equals the linear definition", "[sad]") {
       });
     }
   }
+}
+
+TEST_CASE("SPD: a hub's hundreds of sites are chosen as the linear definition chooses", "[sad]") {
+  // Sites in 198.18.0.0/15 (an in-process range) under several masks at once, overlapping: /16
+  // and /20 summaries, /24 sites, /28 pieces of them, a default route; the inside
+  // 192.0.2.0/24 whole or in halves. Some SAs rekeyed (a second SA with the same selectors),
+  // some retired, some removed.
+  std::mt19937 rng(11);
+  auto site = [&] { return static_cast<uint32_t>(0xc6120000u | (rng() & 0x1ffff)); };
+  auto inside = [&] { return static_cast<uint32_t>(0xc0000200u | (rng() & 0xff)); };
+  Sad sad;
+  std::vector<SaSpec> specs;
+  uint64_t id = 0;
+  for (int i = 0; i < 600; ++i) {
+    int rp = std::array{0, 16, 20, 24, 24, 24, 24, 28}[rng() % 8];
+    int lp = std::array{24, 24, 25}[rng() % 3];
+    Selector4 r{site() & mask(rp), mask(rp)}, l{inside() & mask(lp), mask(lp)};
+    specs.push_back(spec(++id, l, r));
+    REQUIRE(sad.add(specs.back()));
+    if (rng() % 8 == 0) {  // its rekey's successor, beside it
+      specs.push_back(spec(++id, l, r));
+      REQUIRE(sad.add(specs.back()));
+    }
+  }
+  for (int k = 0; k < 100; ++k) {
+    uint64_t gone = 1 + rng() % id;
+    if (k % 2)
+      sad.retire(gone);
+    else
+      sad.remove(gone);
+    std::erase_if(specs, [&](const SaSpec& s) { return s.id == gone; });
+  }
+  for (int q = 0; q < 20000; ++q) {
+    uint32_t src = inside(), dst = site();
+    INFO("src " << std::hex << src << " dst " << dst);
+    REQUIRE(indexed(sad, src, dst) == linear(specs, src, dst));
+  }
+  // The encrypt rule of exactly these proxies: the newest live SA that has them.
+  for (const SaSpec& s : specs) {
+    uint64_t newest = 0;
+    for (const SaSpec& o : specs)
+      if (o.local_ts.address == s.local_ts.address && o.local_ts.mask == s.local_ts.mask &&
+          o.remote_ts.address == s.remote_ts.address && o.remote_ts.mask == s.remote_ts.mask)
+        newest = std::max(newest, o.id);
+    REQUIRE(sad.encrypt_rule(s.local_ts, s.remote_ts) == newest);
+  }
+  // Once they have all gone, nothing is chosen.
+  for (const SaSpec& s : specs) sad.remove(s.id);
+  for (int q = 0; q < 1000; ++q) REQUIRE(indexed(sad, inside(), site()) == 0);
 }
 
 TEST_CASE("SPD: a batch finds the inbound SA of each SPI, none for an unknown one", "[sad]") {
