@@ -205,6 +205,13 @@ bool before(const SaSpec& a, const SaSpec& b) {
   return a.remote_ts.mask != b.remote_ts.mask ? a.remote_ts.mask > b.remote_ts.mask : a.id > b.id;
 }
 
+// e into a list kept in that order, in its place.
+void insert_in_order(std::vector<Sad::Entry*>& list, Sad::Entry* e) {
+  auto at = std::find_if(list.begin(), list.end(),
+                         [&](const Sad::Entry* o) { return before(e->spec, o->spec); });
+  list.insert(at, e);
+}
+
 }  // namespace
 
 // One entry into the outbound index, in its place. Not a rebuild: at 10,000 tunnels a rebuild
@@ -221,11 +228,6 @@ bool reached_alike(const std::vector<Sad::Entry*>& list, const Sad::Entry* e) {
 }  // namespace
 
 void Sad::index_locked(Entry* e) {
-  auto place = [&](std::vector<Entry*>& list) {
-    auto at = std::find_if(list.begin(), list.end(),
-                           [&](const Entry* o) { return before(e->spec, o->spec); });
-    list.insert(at, e);
-  };
   if (e->spec.remote_ts.mask != 0xffffffffu) {
     reach_generation_.fetch_add(1, std::memory_order_release);
     by_remote_prefix_.insert(e);
@@ -233,7 +235,7 @@ void Sad::index_locked(Entry* e) {
     HostSas& host = by_remote_host_[e->spec.remote_ts.address];
     std::vector<Entry*> list = host.all();
     if (!reached_alike(list, e)) reach_generation_.fetch_add(1, std::memory_order_release);
-    place(list);
+    insert_in_order(list, e);
     host.assign(list);
   }
   generation_.fetch_add(1, std::memory_order_release);
@@ -275,10 +277,7 @@ void Sad::PrefixSas::insert(Entry* e) {
   auto m =
       std::find_if(masks_.begin(), masks_.end(), [&](const Mask& o) { return o.mask <= mask; });
   if (m == masks_.end() || m->mask != mask) m = masks_.insert(m, Mask{mask, {}});
-  std::vector<Entry*>& list = m->by_network[e->spec.remote_ts.address & mask];
-  auto at = std::find_if(list.begin(), list.end(),
-                         [&](const Entry* o) { return before(e->spec, o->spec); });
-  list.insert(at, e);
+  insert_in_order(m->by_network[e->spec.remote_ts.address & mask], e);
 }
 
 void Sad::PrefixSas::erase(Entry* e) {

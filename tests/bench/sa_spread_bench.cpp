@@ -335,7 +335,11 @@ std::pair<double, double> site_lookups(size_t sites, double seconds) {
         s.client = false;
         s.local_ts = {kInside & 0xffffff00u, 0xffffff00u};
         s.remote_ts = remote;
-        if (!w.sad.add(s, nullptr, nullptr)) std::exit(1);
+        if (!w.sad.add(s, nullptr, nullptr)) {
+          std::fprintf(stderr, "sa_spread_bench: cannot install site SA %llu\n",
+                       static_cast<unsigned long long>(id));
+          std::exit(1);
+        }
       };
       for (size_t i = 0; i < n; ++i)
         add(i + 1, {kClients + 16 * static_cast<uint32_t>(i), 0xfffffff0u});
